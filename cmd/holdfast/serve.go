@@ -1,0 +1,92 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+
+	"github.com/holdfast/holdfast/internal/app"
+	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/server"
+	"github.com/holdfast/holdfast/internal/service"
+	"github.com/holdfast/holdfast/internal/version"
+)
+
+func init() {
+	commands["serve"] = command{"run the web server and API (creates the database if needed)", cmdServe}
+	commands["migrate"] = command{"bring the database schema up to date", cmdMigrate}
+	commands["version"] = command{"print the version", func(_ context.Context, _ []string, w io.Writer) error {
+		fmt.Fprintln(w, "holdfast", version.Version)
+		return nil
+	}}
+}
+
+func cmdServe(ctx context.Context, args []string, stdout io.Writer) error {
+	f := newFlags("serve")
+	dsn := f.db()
+	addr := f.str("addr", "127.0.0.1:8080", "address to listen on")
+	migrate := f.boolean("migrate", true, "migrate the schema at start-up")
+	secure := f.boolean("secure-cookies", false, "mark cookies Secure (set when serving behind TLS)")
+	if err := f.parse(args); err != nil {
+		return err
+	}
+	db, err := openDB(ctx, *dsn, *migrate)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	hf, err := app.New(db, app.Config{})
+	if err != nil {
+		return err
+	}
+	if err := firstAdmin(ctx, hf.Svc, stdout); err != nil {
+		return err
+	}
+	l, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", *addr, err)
+	}
+	srv := server.New(hf.Svc, server.Config{Addr: *addr, SecureCookies: *secure, APIExtras: hf.APIExtras, Web: hf.Web})
+	for _, bg := range hf.Background {
+		go bg(ctx)
+	}
+	slog.Info("holdfast serving", "url", "http://"+l.Addr().String(), "db", db.Engine(), "version", version.Version)
+	fmt.Fprintf(stdout, "Holdfast is running at http://%s (Ctrl-C to stop)\n", l.Addr())
+	return srv.Serve(ctx, l)
+}
+
+// firstAdmin makes the first administrator of an empty database and prints
+// the password once: the only way in on a fresh machine.
+func firstAdmin(ctx context.Context, svc *service.Service, w io.Writer) error {
+	org, err := svc.Store().Org(ctx)
+	if err != nil {
+		return err
+	}
+	if len(org.Users) > 0 {
+		return nil
+	}
+	pw := randomPassword()
+	u, err := svc.Bootstrap(ctx, "Holdfast Force", service.NewUser{Username: "admin", Name: "First Administrator", Collar: "ADMIN1", Rank: "staff", Roles: []domain.Role{domain.RoleAdmin}, Password: pw})
+	if err != nil {
+		return fmt.Errorf("create first administrator: %w", err)
+	}
+	fmt.Fprintf(w, "Created the first administrator. Sign in as %q with password %q (shown once).\n", u.Username, pw)
+	return nil
+}
+
+func cmdMigrate(ctx context.Context, args []string, stdout io.Writer) error {
+	f := newFlags("migrate")
+	dsn := f.db()
+	if err := f.parse(args); err != nil {
+		return err
+	}
+	db, err := openDB(ctx, *dsn, true)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	fmt.Fprintf(stdout, "%s schema is up to date\n", db.Engine())
+	return nil
+}

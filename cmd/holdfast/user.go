@@ -1,0 +1,81 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/service"
+)
+
+func init() {
+	commands["user add"] = command{"add a user (on an empty database: the force and its first administrator)", cmdUserAdd}
+}
+
+func cmdUserAdd(ctx context.Context, args []string, stdout io.Writer) error {
+	f := newFlags("user add")
+	dsn := f.db()
+	username := f.String("username", "", "sign-in name (required)")
+	name := f.String("name", "", "full name (required)")
+	collar := f.String("collar", "", "collar or staff number (required)")
+	rank := f.String("rank", "staff", fmt.Sprintf("rank, one of %v", domain.Ranks()))
+	roles := f.String("roles", "administrator", fmt.Sprintf("comma-separated roles from %v", domain.Roles()))
+	unit := f.String("unit", "", "unit id (default: the force)")
+	email := f.String("email", "", "email address for notifications")
+	force := f.String("force", "Holdfast Force", "name of the force to create when the database is empty")
+	password := f.str("password", "", "password (default: generated and printed)")
+	if err := f.parse(args); err != nil {
+		return err
+	}
+	var rs []domain.Role
+	for _, r := range strings.Split(*roles, ",") {
+		rs = append(rs, domain.Role(strings.TrimSpace(r)))
+	}
+	pw := *password
+	if pw == "" {
+		pw = randomPassword()
+	}
+	db, err := openDB(ctx, *dsn, true)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	svc := service.New(db, service.Options{})
+	in := service.NewUser{Username: *username, Name: *name, Collar: *collar, Email: *email, Rank: domain.Rank(*rank), UnitID: *unit, Roles: rs, Password: pw}
+	org, err := db.Org(ctx)
+	if err != nil {
+		return err
+	}
+	var u *domain.User
+	if len(org.Units) == 0 {
+		u, err = svc.Bootstrap(ctx, *force, in)
+	} else {
+		if in.UnitID == "" {
+			for _, un := range org.Units {
+				if un.Kind == domain.UnitForce {
+					in.UnitID = un.ID
+				}
+			}
+		}
+		cli := service.SystemActor("cli")
+		u, err = svc.CreateUser(ctx, cli, in)
+	}
+	if err != nil {
+		if p, ok := domain.AsProblems(err); ok {
+			var b strings.Builder
+			for _, pr := range p {
+				fmt.Fprintf(&b, "\n  --%s: %s", strings.ReplaceAll(pr.Field, "_id", ""), pr.Message)
+			}
+			return usageError("the user was not added:%s", b.String())
+		}
+		return err
+	}
+	fmt.Fprintf(stdout, "Added %s (%s), id %s.", u.Name, u.Username, u.ID)
+	if *password == "" {
+		fmt.Fprintf(stdout, " Password: %s (shown once)", pw)
+	}
+	fmt.Fprintln(stdout)
+	return nil
+}

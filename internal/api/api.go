@@ -1,0 +1,295 @@
+package api
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"reflect"
+	"time"
+
+	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/event"
+	"github.com/holdfast/holdfast/internal/service"
+	"github.com/holdfast/holdfast/internal/store"
+)
+
+// Server serves /api/v1.
+type Server struct {
+	svc    *service.Service
+	routes []route
+	mux    *http.ServeMux
+	secure bool // cookies marked Secure (behind TLS)
+}
+
+// Extra lets other packages (the ledger, the watchdog) add routes to the
+// same API, with the same authentication and documentation.
+type Extra func(s *Server)
+
+// New builds the API over svc.
+func New(svc *service.Service, secureCookies bool, extras ...Extra) *Server {
+	s := &Server{svc: svc, mux: http.NewServeMux(), secure: secureCookies}
+	s.routes = s.coreRoutes()
+	for _, x := range extras {
+		x(s)
+	}
+	for _, rt := range s.routes {
+		s.mux.Handle(rt.method+" "+rt.path, s.serve(rt))
+	}
+	s.mux.HandleFunc("GET /api/v1/openapi.json", func(w http.ResponseWriter, r *http.Request) {
+		doc, err := s.OpenAPI()
+		if err != nil {
+			writeProblem(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, doc)
+	})
+	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		writeProblem(w, r, fmt.Errorf("no such endpoint: see /api/v1/openapi.json: %w", service.ErrNotFound))
+	})
+	return s
+}
+
+// Add registers a route from another package.
+func Add[In, Out any](s *Server, method, path, summary string, status int, fn func(ctx context.Context, a *service.Actor, r *http.Request, in *In) (Out, error)) {
+	s.routes = append(s.routes, op(method, path, summary, status, fn))
+}
+
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+
+func (s *Server) serve(rt route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var a *service.Actor
+		if !rt.public {
+			var csrf string
+			var err error
+			a, csrf, err = Authenticate(s.svc, r)
+			if err != nil {
+				writeProblem(w, r, err)
+				return
+			}
+			if csrf != "" && !safeMethod(r.Method) && !CSRFOK(csrf, r.Header.Get("X-CSRF-Token")) {
+				writeProblem(w, r, fmt.Errorf("missing or wrong X-CSRF-Token header for a cookie session: %w", service.ErrForbidden))
+				return
+			}
+		}
+		var in any
+		if rt.in != nil {
+			in = reflect.New(rt.in).Interface()
+			if err := decode(w, r, in); err != nil {
+				writeProblem(w, r, err)
+				return
+			}
+		} else {
+			in = &struct{}{}
+		}
+		out, err := rt.handle(WithActor(r.Context(), a), a, r, in)
+		if err != nil {
+			writeProblem(w, r, err)
+			return
+		}
+		if c, ok := out.(*sessionOut); ok {
+			http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: c.token, Path: "/", HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode, Expires: c.Expires})
+		}
+		writeJSON(w, rt.status, out)
+	})
+}
+
+// Versioned is embedded by every command on an existing case: the version
+// the user saw. A command based on an older one is refused with 409.
+type Versioned struct {
+	Version *int64 `json:"version"`
+}
+
+func (v Versioned) get() (int64, error) {
+	if v.Version == nil {
+		return 0, domain.Problems{{Field: "version", Rule: "required", Message: "send the case version your change is based on (from GET of the case)"}}
+	}
+	return *v.Version, nil
+}
+
+type signIn struct {
+	Username string `json:"username"`
+	Password string `json:"password"`
+}
+
+type sessionOut struct {
+	token   string
+	CSRF    string      `json:"csrf_token"`
+	Expires time.Time   `json:"expires"`
+	User    domain.User `json:"user"`
+}
+
+type tokenIn struct {
+	Name string `json:"name"`
+}
+
+type tokenOut struct {
+	Token string `json:"token"`
+}
+
+type leaveIn struct {
+	Reason string `json:"reason"`
+}
+
+type ownerIn struct {
+	Versioned
+	OwnerID string `json:"owner_id"`
+	Reason  string `json:"reason,omitempty"`
+}
+
+type updateIn struct {
+	Versioned
+	service.CaseUpdate
+}
+
+type victimIn struct {
+	Versioned
+	service.NewVictim
+}
+
+type suspectIn struct {
+	Versioned
+	service.NewSuspect
+}
+
+type personIn struct {
+	Versioned
+	service.NewPerson
+}
+
+type actionIn struct {
+	Versioned
+	service.NewAction
+}
+
+type noteIn struct {
+	Versioned
+	service.NewNote
+}
+
+type caseList struct {
+	Cases []store.CaseRow `json:"cases"`
+}
+
+type orgOut struct {
+	Units []*domain.Unit `json:"units"`
+	Users []*domain.User `json:"users"`
+}
+
+type none struct{}
+
+func (s *Server) coreRoutes() []route {
+	svc := s.svc
+	signInRoute := op("POST", "/api/v1/session", "Sign in with a username and password; sets the session cookie", http.StatusCreated,
+		func(ctx context.Context, _ *service.Actor, r *http.Request, in *signIn) (*sessionOut, error) {
+			sess, err := svc.SignIn(ctx, in.Username, in.Password)
+			if err != nil {
+				return nil, err
+			}
+			return &sessionOut{token: sess.Token, CSRF: sess.CSRF, Expires: sess.Expires, User: sess.Actor.User}, nil
+		})
+	signInRoute.public = true
+	return []route{
+		signInRoute,
+		op("DELETE", "/api/v1/session", "Sign out", http.StatusOK, func(ctx context.Context, a *service.Actor, r *http.Request, _ *struct{}) (none, error) {
+			if c, err := r.Cookie(SessionCookie); err == nil {
+				return none{}, svc.SignOut(ctx, c.Value)
+			}
+			return none{}, nil
+		}),
+		op("GET", "/api/v1/me", "The signed-in user", http.StatusOK, func(ctx context.Context, a *service.Actor, r *http.Request, _ *struct{}) (domain.User, error) {
+			return a.User, nil
+		}),
+		op("POST", "/api/v1/tokens", "Issue an API token for an integration (shown once)", http.StatusCreated, func(ctx context.Context, a *service.Actor, r *http.Request, in *tokenIn) (tokenOut, error) {
+			t, err := svc.CreateToken(ctx, a, in.Name)
+			return tokenOut{Token: t}, err
+		}),
+		op("GET", "/api/v1/org", "Units and users", http.StatusOK, func(ctx context.Context, a *service.Actor, r *http.Request, _ *struct{}) (orgOut, error) {
+			org, err := svc.Org(ctx, a)
+			if err != nil {
+				return orgOut{}, err
+			}
+			out := orgOut{Units: []*domain.Unit{}, Users: []*domain.User{}}
+			for _, u := range org.Units {
+				out.Units = append(out.Units, u)
+			}
+			for _, u := range org.Users {
+				out.Users = append(out.Users, u)
+			}
+			return out, nil
+		}),
+		op("POST", "/api/v1/units", "Create a force, department or team (administrator)", http.StatusCreated, func(ctx context.Context, a *service.Actor, r *http.Request, in *service.NewUnit) (*domain.Unit, error) {
+			return svc.CreateUnit(ctx, a, *in)
+		}),
+		op("POST", "/api/v1/users", "Add a user (administrator)", http.StatusCreated, func(ctx context.Context, a *service.Actor, r *http.Request, in *service.NewUser) (*domain.User, error) {
+			return svc.CreateUser(ctx, a, *in)
+		}),
+		op("POST", "/api/v1/users/{id}/leave", "Record that a user has left (administrator)", http.StatusOK, func(ctx context.Context, a *service.Actor, r *http.Request, in *leaveIn) (none, error) {
+			return none{}, svc.UserLeaves(ctx, a, r.PathValue("id"), in.Reason)
+		}),
+		op("GET", "/api/v1/cases", "Cases you may see (filters: status, owner)", http.StatusOK, func(ctx context.Context, a *service.Actor, r *http.Request, _ *struct{}) (caseList, error) {
+			f := store.CaseFilter{OwnerID: r.URL.Query().Get("owner"), After: r.URL.Query().Get("after"), Limit: 500}
+			for _, st := range r.URL.Query()["status"] {
+				f.Status = append(f.Status, domain.Status(st))
+			}
+			rows, err := svc.ListCases(ctx, a, f)
+			if rows == nil {
+				rows = []store.CaseRow{}
+			}
+			return caseList{Cases: rows}, err
+		}),
+		op("POST", "/api/v1/cases", "Open a referral as a new case", http.StatusCreated, func(ctx context.Context, a *service.Actor, r *http.Request, in *service.NewReferral) (*domain.Case, error) {
+			return svc.OpenReferral(ctx, a, *in)
+		}),
+		op("GET", "/api/v1/cases/{ref}", "A case (the read is recorded)", http.StatusOK, func(ctx context.Context, a *service.Actor, r *http.Request, _ *struct{}) (*domain.Case, error) {
+			return svc.ViewCase(ctx, a, caseRef(r), r.URL.Query().Get("purpose"))
+		}),
+		op("GET", "/api/v1/cases/{ref}/events", "Every event of a case, reads included", http.StatusOK, func(ctx context.Context, a *service.Actor, r *http.Request, _ *struct{}) ([]*event.Event, error) {
+			return svc.Timeline(ctx, a, caseRef(r))
+		}),
+		op("PATCH", "/api/v1/cases/{ref}", "Correct a case's summary, offence types or marking", http.StatusOK, caseCmd(svc, func(in *updateIn) Versioned { return in.Versioned },
+			func(ctx context.Context, a *service.Actor, id string, v int64, in *updateIn) (*domain.Case, error) {
+				return svc.UpdateCase(ctx, a, id, v, in.CaseUpdate)
+			})),
+		op("POST", "/api/v1/cases/{ref}/owner", "Assign the case's accountable owner (supervisor)", http.StatusOK, caseCmd(svc, func(in *ownerIn) Versioned { return in.Versioned },
+			func(ctx context.Context, a *service.Actor, id string, v int64, in *ownerIn) (*domain.Case, error) {
+				return svc.AssignOwner(ctx, a, id, v, in.OwnerID, in.Reason)
+			})),
+		op("POST", "/api/v1/cases/{ref}/victims", "Add a victim", http.StatusCreated, caseCmd(svc, func(in *victimIn) Versioned { return in.Versioned },
+			func(ctx context.Context, a *service.Actor, id string, v int64, in *victimIn) (*domain.Case, error) {
+				return svc.AddVictim(ctx, a, id, v, in.NewVictim)
+			})),
+		op("POST", "/api/v1/cases/{ref}/suspects", "Add a suspect, named or described", http.StatusCreated, caseCmd(svc, func(in *suspectIn) Versioned { return in.Versioned },
+			func(ctx context.Context, a *service.Actor, id string, v int64, in *suspectIn) (*domain.Case, error) {
+				return svc.AddSuspect(ctx, a, id, v, in.NewSuspect)
+			})),
+		op("POST", "/api/v1/cases/{ref}/people", "Link another person to the case", http.StatusCreated, caseCmd(svc, func(in *personIn) Versioned { return in.Versioned },
+			func(ctx context.Context, a *service.Actor, id string, v int64, in *personIn) (*domain.Case, error) {
+				return svc.AddPerson(ctx, a, id, v, in.NewPerson)
+			})),
+		op("POST", "/api/v1/cases/{ref}/actions", "Raise a line of enquiry", http.StatusCreated, caseCmd(svc, func(in *actionIn) Versioned { return in.Versioned },
+			func(ctx context.Context, a *service.Actor, id string, v int64, in *actionIn) (*domain.Case, error) {
+				return svc.RaiseAction(ctx, a, id, v, in.NewAction)
+			})),
+		op("POST", "/api/v1/cases/{ref}/notes", "Add a note, or correct an earlier one", http.StatusCreated, caseCmd(svc, func(in *noteIn) Versioned { return in.Versioned },
+			func(ctx context.Context, a *service.Actor, id string, v int64, in *noteIn) (*domain.Case, error) {
+				return svc.AddNote(ctx, a, id, v, in.NewNote)
+			})),
+	}
+}
+
+// caseCmd adapts a versioned command on one case: it resolves the
+// reference within the actor's need to know and checks a version was sent.
+func caseCmd[In any](svc *service.Service, ver func(*In) Versioned, fn func(ctx context.Context, a *service.Actor, id string, v int64, in *In) (*domain.Case, error)) func(ctx context.Context, a *service.Actor, r *http.Request, in *In) (*domain.Case, error) {
+	return func(ctx context.Context, a *service.Actor, r *http.Request, in *In) (*domain.Case, error) {
+		id, err := svc.CaseID(ctx, a, caseRef(r))
+		if err != nil {
+			return nil, err
+		}
+		v, err := ver(in).get()
+		if err != nil {
+			return nil, err
+		}
+		return fn(ctx, a, id, v, in)
+	}
+}

@@ -1,0 +1,49 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"reflect"
+	"strings"
+
+	"github.com/holdfast/holdfast/internal/service"
+)
+
+// route is one endpoint, with what the OpenAPI document says of it.
+type route struct {
+	method, path, summary string
+	public                bool
+	in, out               reflect.Type // nil: no body
+	status                int
+	handle                func(ctx context.Context, a *service.Actor, r *http.Request, in any) (any, error)
+}
+
+// op builds a route whose body decodes into In and whose result is Out.
+func op[In, Out any](method, path, summary string, status int, fn func(ctx context.Context, a *service.Actor, r *http.Request, in *In) (Out, error)) route {
+	rt := route{method: method, path: path, summary: summary, status: status, out: reflect.TypeFor[Out]()}
+	if reflect.TypeFor[In]() != reflect.TypeFor[struct{}]() {
+		rt.in = reflect.TypeFor[In]()
+	}
+	rt.handle = func(ctx context.Context, a *service.Actor, r *http.Request, in any) (any, error) {
+		return fn(ctx, a, r, in.(*In))
+	}
+	return rt
+}
+
+// caseRef turns the path form of a reference (CSE-2025-000123) into the
+// record's form (CSE/2025/000123): slashes cannot stand in a path segment.
+func caseRef(r *http.Request) string {
+	return strings.ReplaceAll(r.PathValue("ref"), "-", "/")
+}
+
+// PathRef is the path form of a case reference.
+func PathRef(ref string) string { return strings.ReplaceAll(ref, "/", "-") }
+
+// Routes lists "METHOD path" of every documented endpoint.
+func (s *Server) Routes() []string {
+	out := make([]string, len(s.routes))
+	for i, rt := range s.routes {
+		out[i] = rt.method + " " + rt.path
+	}
+	return out
+}

@@ -1,0 +1,68 @@
+package event
+
+import (
+	"encoding/hex"
+	"encoding/json"
+	"testing"
+	"time"
+	"unicode/utf8"
+)
+
+// The leaf hash is RFC 6962's: ../shared/data/merkle/README.md gives the
+// leaf hash of "hello world".
+func TestLeafHashIsRFC6962(t *testing.T) {
+	got := hex.EncodeToString(LeafHash([]byte("hello world")))
+	if want := "4eccf34608d31bac5c7becf6006df59005d828181056d092084e341e6bb005bd"; got != want {
+		t.Fatalf("leaf hash %s, want %s", got, want)
+	}
+}
+
+func TestLeafIsCanonical(t *testing.T) {
+	at := time.Date(2026, 3, 29, 1, 30, 0, 5, time.FixedZone("BST", 3600))
+	a := &Event{Seq: 7, At: at, Actor: "u\"1\n", CaseID: "c1", CaseVersion: 3, Type: "note.added", PayloadVersion: 1, Payload: json.RawMessage(`{"b":1,"a":"x"}`)}
+	b := *a
+	b.At = at.UTC()
+	la, _ := a.Leaf()
+	lb, _ := b.Leaf()
+	if string(la) != string(lb) {
+		t.Fatalf("same instant in two zones, different leaves:\n%s\n%s", la, lb)
+	}
+	want := `{"format":"holdfast-event/1","seq":7,"at":"2026-03-29T00:30:00.000000005Z","actor":"u\"1\u000a","case":"c1","case_version":3,"type":"note.added","v":1,"source":"","payload":{"b":1,"a":"x"}}`
+	if string(la) != want {
+		t.Fatalf("leaf\n%s\nwant\n%s", la, want)
+	}
+	if !json.Valid(la) {
+		t.Fatal("the leaf is not valid JSON")
+	}
+	b.Payload = json.RawMessage(`{"b":2,"a":"x"}`)
+	a.Seal(nil)
+	b.Seal(nil)
+	if string(a.Hash) == string(b.Hash) {
+		t.Fatal("different payloads sealed to the same hash")
+	}
+	// Whitespace is part of the committed bytes: reformatting is tampering.
+	b.Payload = json.RawMessage(`{"b":1, "a":"x"}`)
+	b.Seal(nil)
+	if string(a.Hash) == string(b.Hash) {
+		t.Fatal("reformatted payload sealed to the same hash")
+	}
+}
+
+// FuzzLeafString: every actor, case, type and source string encodes to a
+// leaf that is valid JSON and decodes back to the same string (for valid UTF-8).
+func FuzzLeafString(f *testing.F) {
+	f.Add("plain", "\"quoted\\", "\x00\x1f\u2028", "caf\xe9")
+	f.Fuzz(func(t *testing.T, actor, cs, typ, src string) {
+		e := &Event{Seq: 1, Actor: actor, CaseID: cs, Type: typ, Source: src, PayloadVersion: 1}
+		l, _ := e.Leaf()
+		var back struct {
+			Actor, Case, Type, Source string
+		}
+		if err := json.Unmarshal(l, &back); err != nil {
+			t.Fatalf("leaf %q is not JSON: %v", l, err)
+		}
+		if utf8.ValidString(actor) && back.Actor != actor {
+			t.Fatalf("actor %q came back as %q", actor, back.Actor)
+		}
+	})
+}

@@ -1,0 +1,185 @@
+// Package replay rebuilds every projection from the event log alone and
+// compares it with the live one: proof that current state is what the record says.
+package replay
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+
+	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/event"
+	"github.com/holdfast/holdfast/internal/store"
+)
+
+// State is what the log folds into.
+type State struct {
+	Org    *domain.OrgState
+	Cases  map[string]*domain.Case
+	Events int64
+}
+
+// Fold replays the whole log.
+func Fold(ctx context.Context, st store.Store) (*State, error) {
+	s := &State{Org: domain.NewOrgState(), Cases: map[string]*domain.Case{}}
+	err := st.ScanEvents(ctx, 1, 0, func(e *event.Event) error {
+		s.Events++
+		if domain.IsOrgEvent(e.Type) {
+			_, err := s.Org.ApplyOrg(e)
+			return err
+		}
+		if e.CaseID == "" {
+			return nil // force-level events (checkpoints, sweeps) change no projection
+		}
+		c, err := domain.ApplyCase(s.Cases[e.CaseID], e)
+		if err != nil {
+			return err
+		}
+		s.Cases[e.CaseID] = c
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("replay log: %w", err)
+	}
+	return s, nil
+}
+
+// Difference describes the first place live state departs from the log.
+type Difference struct {
+	Kind   string // case, unit or user
+	ID     string
+	Ref    string
+	Detail string
+}
+
+func (d *Difference) String() string {
+	name := d.ID
+	if d.Ref != "" {
+		name = d.Ref + " (" + d.ID + ")"
+	}
+	return fmt.Sprintf("%s %s differs from its log: %s", d.Kind, name, d.Detail)
+}
+
+// Compare rebuilds from the log and returns the first difference from the
+// live projections, in a stable order (units, users, then cases by id), or nil.
+func Compare(ctx context.Context, st store.Store) (*State, *Difference, error) {
+	want, err := Fold(ctx, st)
+	if err != nil {
+		return nil, nil, err
+	}
+	live, err := st.Org(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	if d := compareMaps("unit", want.Org.Units, live.Units); d != nil {
+		return want, d, nil
+	}
+	if d := compareMaps("user", want.Org.Users, live.Users); d != nil {
+		return want, d, nil
+	}
+	seen := map[string]bool{}
+	var diff *Difference
+	err = st.ScanCases(ctx, func(c *domain.Case) error {
+		seen[c.ID] = true
+		w, ok := want.Cases[c.ID]
+		if !ok {
+			diff = &Difference{Kind: "case", ID: c.ID, Ref: c.Ref, Detail: "the live record has a case the log never opened"}
+			return errStop
+		}
+		if detail := differ(w, c); detail != "" {
+			diff = &Difference{Kind: "case", ID: c.ID, Ref: w.Ref, Detail: detail}
+			return errStop
+		}
+		return nil
+	})
+	if err != nil && err != errStop {
+		return nil, nil, err
+	}
+	if diff != nil {
+		return want, diff, nil
+	}
+	ids := make([]string, 0, len(want.Cases))
+	for id := range want.Cases {
+		if !seen[id] {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) > 0 {
+		sort.Strings(ids)
+		return want, &Difference{Kind: "case", ID: ids[0], Ref: want.Cases[ids[0]].Ref, Detail: "the log opened this case but the live record has none"}, nil
+	}
+	return want, nil, nil
+}
+
+var errStop = fmt.Errorf("stop")
+
+func compareMaps[T any](kind string, want, live map[string]*T) *Difference {
+	ids := map[string]bool{}
+	for id := range want {
+		ids[id] = true
+	}
+	for id := range live {
+		ids[id] = true
+	}
+	sorted := make([]string, 0, len(ids))
+	for id := range ids {
+		sorted = append(sorted, id)
+	}
+	sort.Strings(sorted)
+	for _, id := range sorted {
+		w, l := want[id], live[id]
+		switch {
+		case w == nil:
+			return &Difference{Kind: kind, ID: id, Detail: "present in the live record but never created in the log"}
+		case l == nil:
+			return &Difference{Kind: kind, ID: id, Detail: "created in the log but missing from the live record"}
+		}
+		if d := differ(w, l); d != "" {
+			return &Difference{Kind: kind, ID: id, Detail: d}
+		}
+	}
+	return nil
+}
+
+// differ compares two projections by their JSON, naming the first field
+// that differs so an operator knows where to look.
+func differ(want, live any) string {
+	wb, _ := json.Marshal(want)
+	lb, _ := json.Marshal(live)
+	if bytes.Equal(wb, lb) {
+		return ""
+	}
+	var wm, lm map[string]json.RawMessage
+	json.Unmarshal(wb, &wm)
+	json.Unmarshal(lb, &lm)
+	keys := map[string]bool{}
+	for k := range wm {
+		keys[k] = true
+	}
+	for k := range lm {
+		keys[k] = true
+	}
+	sorted := make([]string, 0, len(keys))
+	for k := range keys {
+		sorted = append(sorted, k)
+	}
+	sort.Strings(sorted)
+	for _, k := range sorted {
+		if !bytes.Equal(wm[k], lm[k]) {
+			return fmt.Sprintf("field %q is %s in the live record but %s by the log", k, clip(lm[k]), clip(wm[k]))
+		}
+	}
+	return "contents differ"
+}
+
+func clip(b []byte) string {
+	if b == nil {
+		return "absent"
+	}
+	if len(b) > 80 {
+		return string(b[:77]) + "..."
+	}
+	return string(b)
+}

@@ -1,0 +1,245 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/holdfast/holdfast/internal/clock"
+	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/event"
+	"github.com/holdfast/holdfast/internal/store"
+)
+
+// Markings are the Government Security Classifications a case may carry.
+var Markings = []string{"OFFICIAL", "OFFICIAL-SENSITIVE", "SECRET"}
+
+// NewReferral opens a case.
+type NewReferral struct {
+	TeamID       string    `json:"team_id"`
+	Summary      string    `json:"summary"`
+	OffenceTypes []string  `json:"offence_types"`
+	Marking      string    `json:"marking,omitempty"`
+	Source       string    `json:"source,omitempty"` // e.g. MASH, school, parent
+	ReportedAt   time.Time `json:"reported_at,omitzero"`
+}
+
+// OpenReferral records a new referral as a case of the given team.
+func (s *Service) OpenReferral(ctx context.Context, a *Actor, in NewReferral) (*domain.Case, error) {
+	var out *domain.Case
+	err := s.st.Write(ctx, func(tx store.Tx) error {
+		org, err := tx.Org()
+		if err != nil {
+			return err
+		}
+		if err := a.need("opening a referral", caseWriters...); err != nil {
+			return err
+		}
+		var p domain.Problems
+		team := org.Units[in.TeamID]
+		switch {
+		case team == nil:
+			p.Add("team_id", "unknown_unit", fmt.Sprintf("team %q does not exist", in.TeamID))
+		case team.Kind != domain.UnitTeam:
+			p.Add("team_id", "must_be_team", fmt.Sprintf("%s is a %s: cases belong to a team", team.Name, team.Kind))
+		case !a.inChain(org, team.ID):
+			return fmt.Errorf("team %s is not in your chain of command: %w", team.Name, ErrForbidden)
+		}
+		if strings.TrimSpace(in.Summary) == "" {
+			p.Add("summary", "required", "summarise the referral: who reported what, about whom")
+		}
+		if len(in.OffenceTypes) == 0 {
+			p.Add("offence_types", "required", "give at least one offence type")
+		}
+		if in.Marking == "" {
+			in.Marking = "OFFICIAL-SENSITIVE"
+		}
+		if !contains(Markings, in.Marking) {
+			p.Add("marking", "one_of", fmt.Sprintf("marking must be one of %v", Markings))
+		}
+		now := s.clock.Now().UTC()
+		if !in.ReportedAt.IsZero() && in.ReportedAt.After(now) {
+			p.Add("reported_at", "not_future", "the referral cannot have been reported in the future")
+		}
+		if err := p.Err(); err != nil {
+			return err
+		}
+		prefix := fmt.Sprintf("CSE/%d/", now.In(clock.London).Year())
+		n, err := tx.NextCaseNumber(prefix)
+		if err != nil {
+			return err
+		}
+		id := s.newID()
+		e, err := domain.NewEvent(domain.EvCaseOpened, a.ID(), id, now, domain.CaseOpened{
+			ID: id, Ref: fmt.Sprintf("%s%06d", prefix, n), ForceID: domain.Org{Units: org.Units}.ForceOf(team.ID), TeamID: team.ID,
+			OffenceTypes: in.OffenceTypes, Summary: strings.TrimSpace(in.Summary), Marking: in.Marking, Source: in.Source, ReportedAt: in.ReportedAt})
+		if err != nil {
+			return err
+		}
+		out, err = s.commit(tx, nil, org, []*event.Event{e}, now)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("open referral: %w", err)
+	}
+	return out, nil
+}
+
+func contains[T comparable](xs []T, x T) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+// AssignOwner makes a user the accountable owner of a case. Supervisors and
+// managers only; the owner must be active and in the case's team chain.
+func (s *Service) AssignOwner(ctx context.Context, a *Actor, caseID string, version int64, ownerID, reason string) (*domain.Case, error) {
+	return s.caseCommand(ctx, a, caseID, version, "assign owner", func(tx store.Tx, c *domain.Case, org *domain.OrgState, now time.Time) ([]*event.Event, error) {
+		if err := a.mayWrite(org, c, "assigning an owner", domain.RoleSupervisor, domain.RoleManager); err != nil {
+			return nil, err
+		}
+		var p domain.Problems
+		if !c.Status.IsOpen() {
+			p.Add("", "case_closed", fmt.Sprintf("case %s is closed: reopen it before assigning an owner", c.Ref))
+		}
+		u := org.Users[ownerID]
+		switch {
+		case u == nil:
+			p.Add("owner_id", "unknown_user", fmt.Sprintf("user %q does not exist", ownerID))
+		case !u.Active:
+			p.Add("owner_id", "inactive_user", fmt.Sprintf("%s has left and cannot own a case", u.Name))
+		case !(domain.Org{Units: org.Units}).Within(c.TeamID, u.UnitID) && u.UnitID != c.TeamID:
+			p.Add("owner_id", "outside_team", fmt.Sprintf("%s is not in the team that holds %s: transfer the case first", u.Name, c.Ref))
+		case !u.HasRole(domain.RoleInvestigator) && !u.HasRole(domain.RoleSupervisor):
+			p.Add("owner_id", "not_investigator", fmt.Sprintf("%s is not an investigator or supervisor", u.Name))
+		case u.ID == c.OwnerID:
+			p.Add("owner_id", "already_owner", fmt.Sprintf("%s already owns %s", u.Name, c.Ref))
+		}
+		if err := p.Err(); err != nil {
+			return nil, err
+		}
+		e, err := domain.NewEvent(domain.EvOwnerAssigned, a.ID(), c.ID, now, domain.OwnerAssigned{OwnerID: ownerID, Reason: reason})
+		return []*event.Event{e}, err
+	})
+}
+
+// CaseUpdate changes a case's descriptive fields; nil leaves one as it is.
+type CaseUpdate struct {
+	Summary      *string  `json:"summary,omitempty"`
+	OffenceTypes []string `json:"offence_types,omitempty"`
+	Marking      *string  `json:"marking,omitempty"`
+}
+
+// UpdateCase corrects the summary, offence types or marking.
+func (s *Service) UpdateCase(ctx context.Context, a *Actor, caseID string, version int64, in CaseUpdate) (*domain.Case, error) {
+	return s.caseCommand(ctx, a, caseID, version, "update case", func(tx store.Tx, c *domain.Case, org *domain.OrgState, now time.Time) ([]*event.Event, error) {
+		if err := a.mayWrite(org, c, "updating a case", caseWriters...); err != nil {
+			return nil, err
+		}
+		var p domain.Problems
+		if in.Summary != nil && strings.TrimSpace(*in.Summary) == "" {
+			p.Add("summary", "required", "the summary cannot be blank")
+		}
+		if in.Marking != nil && !contains(Markings, *in.Marking) {
+			p.Add("marking", "one_of", fmt.Sprintf("marking must be one of %v", Markings))
+		}
+		if in.Summary == nil && in.OffenceTypes == nil && in.Marking == nil {
+			p.Add("", "nothing_to_change", "give at least one of summary, offence_types or marking")
+		}
+		if err := p.Err(); err != nil {
+			return nil, err
+		}
+		e, err := domain.NewEvent(domain.EvCaseUpdated, a.ID(), c.ID, now, domain.CaseUpdated{Summary: in.Summary, OffenceTypes: in.OffenceTypes, Marking: in.Marking})
+		return []*event.Event{e}, err
+	})
+}
+
+// ViewCase returns a case and records that the actor read it: the log shows
+// who looked at every child's record, and when.
+func (s *Service) ViewCase(ctx context.Context, a *Actor, ref, purpose string) (*domain.Case, error) {
+	if a == nil {
+		return nil, ErrUnauthenticated
+	}
+	row, err := s.st.CaseRowByRef(ctx, ref)
+	if err != nil {
+		return nil, fmt.Errorf("view case %s: %w", ref, err)
+	}
+	return s.caseCommand(ctx, a, row.ID, AnyVersion, "view case "+ref, func(tx store.Tx, c *domain.Case, org *domain.OrgState, now time.Time) ([]*event.Event, error) {
+		e, err := domain.NewEvent(domain.EvCaseViewed, a.ID(), c.ID, now, domain.CaseViewed{Purpose: purpose})
+		return []*event.Event{e}, err
+	})
+}
+
+// ListCases lists the cases the actor may see.
+func (s *Service) ListCases(ctx context.Context, a *Actor, f store.CaseFilter) ([]store.CaseRow, error) {
+	if a == nil {
+		return nil, ErrUnauthenticated
+	}
+	org, err := s.st.Org(ctx)
+	if err != nil {
+		return nil, err
+	}
+	f.TeamIDs = a.visibleTeams(org, f.TeamIDs)
+	return s.st.ListCases(ctx, f)
+}
+
+// visibleTeams narrows a team filter to the actor's need to know.
+func (a *Actor) visibleTeams(org *domain.OrgState, want []string) []string {
+	var see []string
+	for id := range org.Units {
+		c := &domain.Case{TeamID: id}
+		if a.CanSee(org, c) {
+			see = append(see, id)
+		}
+	}
+	if want == nil {
+		if see == nil {
+			return []string{}
+		}
+		return see
+	}
+	var out []string
+	for _, id := range want {
+		if contains(see, id) {
+			out = append(out, id)
+		}
+	}
+	if out == nil {
+		out = []string{}
+	}
+	return out
+}
+
+// Timeline returns every event of a case the actor may see, reads included.
+func (s *Service) Timeline(ctx context.Context, a *Actor, ref string) ([]*event.Event, error) {
+	c, err := s.ViewCase(ctx, a, ref, "timeline")
+	if err != nil {
+		return nil, err
+	}
+	return s.st.CaseEvents(ctx, c.ID)
+}
+
+// CaseID resolves a reference to a case id within the actor's need to know,
+// without recording a read: commands record their own events.
+func (s *Service) CaseID(ctx context.Context, a *Actor, ref string) (string, error) {
+	if a == nil {
+		return "", ErrUnauthenticated
+	}
+	row, err := s.st.CaseRowByRef(ctx, ref)
+	if err != nil {
+		return "", fmt.Errorf("case %s: %w", ref, err)
+	}
+	org, err := s.st.Org(ctx)
+	if err != nil {
+		return "", err
+	}
+	c := &domain.Case{ID: row.ID, Ref: row.Ref, TeamID: row.TeamID}
+	if !a.CanSee(org, c) {
+		return "", fmt.Errorf("case %s: %w", ref, ErrNotFound)
+	}
+	return c.ID, nil
+}

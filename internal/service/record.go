@@ -1,0 +1,169 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/holdfast/holdfast/internal/clock"
+	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/event"
+	"github.com/holdfast/holdfast/internal/store"
+)
+
+// caseAddition is the shape of the simple "add X to a case" commands.
+func (s *Service) caseAddition(ctx context.Context, a *Actor, caseID string, version int64, what string, roles []domain.Role,
+	build func(c *domain.Case, now time.Time, p *domain.Problems) (string, any)) (*domain.Case, error) {
+	return s.caseCommand(ctx, a, caseID, version, what, func(tx store.Tx, c *domain.Case, org *domain.OrgState, now time.Time) ([]*event.Event, error) {
+		if err := a.mayWrite(org, c, what, roles...); err != nil {
+			return nil, err
+		}
+		var p domain.Problems
+		if !c.Status.IsOpen() {
+			p.Add("", "case_closed", fmt.Sprintf("case %s is closed: reopen it first", c.Ref))
+		}
+		typ, payload := build(c, now, &p)
+		if err := p.Err(); err != nil {
+			return nil, err
+		}
+		e, err := domain.NewEvent(typ, a.ID(), c.ID, now, payload)
+		return []*event.Event{e}, err
+	})
+}
+
+func checkDate(field, v string, now time.Time, p *domain.Problems) time.Time {
+	if v == "" {
+		return time.Time{}
+	}
+	d, err := time.ParseInLocation("2006-01-02", v, clock.London)
+	if err != nil {
+		p.Add(field, "date", fmt.Sprintf("%q is not a date: use YYYY-MM-DD", v))
+		return time.Time{}
+	}
+	if d.After(now) {
+		p.Add(field, "not_future", "a date of birth cannot be in the future")
+	}
+	return d
+}
+
+// NewVictim is a victim to add to a case.
+type NewVictim struct {
+	Name        string `json:"name"`
+	DateOfBirth string `json:"dob,omitempty"`
+	Contact     string `json:"contact,omitempty"`
+	Vulnerable  bool   `json:"vulnerable,omitempty"`
+}
+
+// AddVictim records a victim. A victim under 18 is vulnerable and so has
+// enhanced rights under the Victims' Code (domain.md §2), whatever was ticked.
+func (s *Service) AddVictim(ctx context.Context, a *Actor, caseID string, version int64, in NewVictim) (*domain.Case, error) {
+	return s.caseAddition(ctx, a, caseID, version, "add victim", append(caseWriters, domain.RoleVictimLiaison), func(c *domain.Case, now time.Time, p *domain.Problems) (string, any) {
+		if strings.TrimSpace(in.Name) == "" {
+			p.Add("name", "required", "give the victim's name (a pseudonym is allowed if recorded as such)")
+		}
+		dob := checkDate("dob", in.DateOfBirth, now, p)
+		child := !dob.IsZero() && dob.AddDate(18, 0, 0).After(now)
+		v := domain.Victim{ID: s.newID(), Name: strings.TrimSpace(in.Name), DateOfBirth: in.DateOfBirth, Contact: in.Contact,
+			Vulnerable: in.Vulnerable || child, Enhanced: true, AddedAt: now}
+		return domain.EvVictimAdded, domain.VictimAdded{Victim: v}
+	})
+}
+
+// NewSuspect is a suspect to add; a suspect may be unnamed.
+type NewSuspect struct {
+	Name        string `json:"name,omitempty"`
+	Description string `json:"description,omitempty"`
+	DateOfBirth string `json:"dob,omitempty"`
+}
+
+// AddSuspect records a suspect, named or described.
+func (s *Service) AddSuspect(ctx context.Context, a *Actor, caseID string, version int64, in NewSuspect) (*domain.Case, error) {
+	return s.caseAddition(ctx, a, caseID, version, "add suspect", caseWriters, func(c *domain.Case, now time.Time, p *domain.Problems) (string, any) {
+		if strings.TrimSpace(in.Name) == "" && strings.TrimSpace(in.Description) == "" {
+			p.Add("name", "required", "give the suspect's name or, if unknown, a description")
+		}
+		checkDate("dob", in.DateOfBirth, now, p)
+		st := domain.SuspectIdentified
+		if strings.TrimSpace(in.Name) == "" {
+			st = domain.SuspectUnknown
+		}
+		return domain.EvSuspectAdded, domain.SuspectAdded{Suspect: domain.Suspect{ID: s.newID(), Name: strings.TrimSpace(in.Name),
+			Description: in.Description, DateOfBirth: in.DateOfBirth, Status: st, AddedAt: now}}
+	})
+}
+
+// NewPerson is anyone else linked to a case.
+type NewPerson struct {
+	Name string `json:"name"`
+	Role string `json:"role"`
+}
+
+// PersonRoles are the ways someone other than a victim or suspect is linked.
+var PersonRoles = []string{"witness", "parent_or_carer", "social_worker", "professional", "reporting_person", "other"}
+
+// AddPerson links another person to a case.
+func (s *Service) AddPerson(ctx context.Context, a *Actor, caseID string, version int64, in NewPerson) (*domain.Case, error) {
+	return s.caseAddition(ctx, a, caseID, version, "add person", caseWriters, func(c *domain.Case, now time.Time, p *domain.Problems) (string, any) {
+		if strings.TrimSpace(in.Name) == "" {
+			p.Add("name", "required", "give the person's name")
+		}
+		if !contains(PersonRoles, in.Role) {
+			p.Add("role", "one_of", fmt.Sprintf("role must be one of %v", PersonRoles))
+		}
+		return domain.EvPersonAdded, domain.PersonAdded{Person: domain.Person{ID: s.newID(), Name: strings.TrimSpace(in.Name), Role: in.Role, AddedAt: now}}
+	})
+}
+
+// NewAction raises a line of enquiry.
+type NewAction struct {
+	Title       string `json:"title"`
+	Description string `json:"description,omitempty"`
+	Priority    string `json:"priority,omitempty"`
+}
+
+// Priorities of an action, highest first.
+var Priorities = []string{"high", "medium", "low"}
+
+// RaiseAction raises a line of enquiry; anyone working the case may.
+func (s *Service) RaiseAction(ctx context.Context, a *Actor, caseID string, version int64, in NewAction) (*domain.Case, error) {
+	return s.caseAddition(ctx, a, caseID, version, "raise action", caseWriters, func(c *domain.Case, now time.Time, p *domain.Problems) (string, any) {
+		if strings.TrimSpace(in.Title) == "" {
+			p.Add("title", "required", "say what the line of enquiry is")
+		}
+		if in.Priority == "" {
+			in.Priority = "medium"
+		}
+		if !contains(Priorities, in.Priority) {
+			p.Add("priority", "one_of", fmt.Sprintf("priority must be one of %v", Priorities))
+		}
+		return domain.EvActionRaised, domain.ActionRaised{Action: domain.Action{ID: s.newID(), Number: len(c.Actions) + 1,
+			Title: strings.TrimSpace(in.Title), Description: in.Description, Priority: in.Priority,
+			State: domain.ActionStateRaised, RaisedBy: a.ID(), RaisedAt: now}}
+	})
+}
+
+// NewNote adds a note, or corrects an earlier one without erasing it.
+type NewNote struct {
+	Text     string `json:"text"`
+	Corrects string `json:"corrects,omitempty"`
+}
+
+// AddNote adds a note to a case. Victim liaison officers may add notes.
+func (s *Service) AddNote(ctx context.Context, a *Actor, caseID string, version int64, in NewNote) (*domain.Case, error) {
+	return s.caseAddition(ctx, a, caseID, version, "add note", append(caseWriters, domain.RoleVictimLiaison), func(c *domain.Case, now time.Time, p *domain.Problems) (string, any) {
+		if strings.TrimSpace(in.Text) == "" {
+			p.Add("text", "required", "the note is empty")
+		}
+		if in.Corrects != "" {
+			found := false
+			for _, n := range c.Notes {
+				found = found || n.ID == in.Corrects
+			}
+			if !found {
+				p.Add("corrects", "unknown_note", fmt.Sprintf("note %q is not on case %s", in.Corrects, c.Ref))
+			}
+		}
+		return domain.EvNoteAdded, domain.NoteAdded{Note: domain.Note{ID: s.newID(), Text: in.Text, Author: a.ID(), At: now, Corrects: in.Corrects}}
+	})
+}

@@ -1,0 +1,154 @@
+// Package service is the one door to the record: every command and query,
+// from the web, the API, the CLI or the importer, is authorised here.
+package service
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/holdfast/holdfast/internal/clock"
+	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/event"
+	"github.com/holdfast/holdfast/internal/store"
+)
+
+var (
+	// ErrUnauthenticated means no valid sign-in came with the request.
+	ErrUnauthenticated = errors.New("not signed in")
+	// ErrForbidden means the actor's roles do not allow the command.
+	ErrForbidden = errors.New("not allowed")
+	// ErrNotFound means the thing does not exist or is outside the actor's need to know.
+	ErrNotFound = store.ErrNotFound
+	// ErrConflict means the command was based on a version that has moved on.
+	ErrConflict = store.ErrConflict
+)
+
+// Reactor is told of every case command's events inside its transaction and
+// may add events of its own: this is where duties are opened and met.
+type Reactor func(c *domain.Case, org *domain.OrgState, evs []*event.Event, now time.Time) ([]*event.Event, error)
+
+// Options configure a Service. Zero values get sensible defaults.
+type Options struct {
+	Clock  clock.Clock
+	NewID  func() string
+	Logger *slog.Logger
+	// Reactors run, in order, after each case command.
+	Reactors []Reactor
+}
+
+// Service holds the commands and queries.
+type Service struct {
+	st       store.Store
+	clock    clock.Clock
+	newID    func() string
+	log      *slog.Logger
+	reactors []Reactor
+}
+
+// New returns a service over st.
+func New(st store.Store, o Options) *Service {
+	if o.Clock == nil {
+		o.Clock = clock.System{}
+	}
+	if o.NewID == nil {
+		o.NewID = func() string { return uuid.Must(uuid.NewV7()).String() }
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	return &Service{st: st, clock: o.Clock, newID: o.NewID, log: o.Logger, reactors: o.Reactors}
+}
+
+// Store exposes the store for read-only tooling (rebuild, ledger).
+func (s *Service) Store() store.Store { return s.st }
+
+// Now is the service's clock.
+func (s *Service) Now() time.Time { return s.clock.Now() }
+
+// AnyVersion lets system actors (the watchdog) act on whatever version is
+// current. People's commands must name the version they saw.
+const AnyVersion int64 = -1
+
+// caseCommand runs one command on one case in one transaction: load, check
+// need-to-know and version, decide, append, react, project. Nothing is
+// written unless every step succeeds.
+func (s *Service) caseCommand(ctx context.Context, a *Actor, caseID string, version int64, what string,
+	decide func(tx store.Tx, c *domain.Case, org *domain.OrgState, now time.Time) ([]*event.Event, error)) (*domain.Case, error) {
+	var out *domain.Case
+	err := s.st.Write(ctx, func(tx store.Tx) error {
+		c, err := tx.Case(caseID)
+		if err != nil {
+			return err
+		}
+		org, err := tx.Org()
+		if err != nil {
+			return err
+		}
+		if !a.CanSee(org, c) {
+			return ErrNotFound
+		}
+		if version != AnyVersion && version != c.Version {
+			return fmt.Errorf("case %s is at version %d, your command was based on version %d: reload it and try again: %w", c.Ref, c.Version, version, ErrConflict)
+		}
+		now := s.clock.Now().UTC()
+		evs, err := decide(tx, c, org, now)
+		if err != nil {
+			return err
+		}
+		out, err = s.commit(tx, c, org, evs, now)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	return out, nil
+}
+
+// commit appends evs (and whatever the reactors add) to case c and writes
+// its projection. c may be nil when evs opens the case.
+func (s *Service) commit(tx store.Tx, c *domain.Case, org *domain.OrgState, evs []*event.Event, now time.Time) (*domain.Case, error) {
+	var prev int64
+	if c != nil {
+		prev = c.Version
+	}
+	next, err := s.apply(tx, c, evs)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range s.reactors {
+		more, err := r(next, org, evs, now)
+		if err != nil {
+			return nil, err
+		}
+		if next, err = s.apply(tx, next, more); err != nil {
+			return nil, err
+		}
+	}
+	if prev == 0 || next.Version != prev {
+		if err := tx.PutCase(next, prev); err != nil {
+			return nil, err
+		}
+	}
+	return next, nil
+}
+
+func (s *Service) apply(tx store.Tx, c *domain.Case, evs []*event.Event) (*domain.Case, error) {
+	for _, e := range evs {
+		next, err := domain.ApplyCase(c, e)
+		if err != nil {
+			return nil, err
+		}
+		c = next
+		e.CaseID = c.ID
+		e.CaseVersion = c.Version
+		if err := tx.Append(e); err != nil {
+			return nil, err
+		}
+	}
+	return c, nil
+}

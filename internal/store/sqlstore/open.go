@@ -1,0 +1,155 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
+	"github.com/pressly/goose/v3"
+	_ "modernc.org/sqlite" // registers "sqlite"
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// DB is a Store on SQLite or PostgreSQL.
+type DB struct {
+	d dialect
+	// w is the writing pool. On SQLite it holds one connection, so writers
+	// queue in Go instead of spinning on SQLITE_BUSY; r is for readers.
+	w, r  *sql.DB
+	group *groupCommit // SQLite only
+
+	stmts map[string]*sql.Stmt // read-only after open
+	org   atomic.Pointer[orgEntry]
+	reads sync.Map // query → *sql.Stmt on the reading pool
+}
+
+// Open connects to the database named by dsn: a postgres:// URL, or a path
+// (or file: URI) of a SQLite file, created if missing. With migrate, the
+// schema is brought up to date first.
+func Open(ctx context.Context, dsn string, migrate bool) (*DB, error) {
+	var db *DB
+	var err error
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		db, err = openPostgres(dsn)
+	} else {
+		db, err = openSQLite(dsn)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := db.w.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("connect to %s database: %w", db.d.name, err)
+	}
+	if migrate {
+		if err := db.Migrate(ctx); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
+	db.prepareHot()
+	return db, nil
+}
+
+func openSQLite(path string) (*DB, error) {
+	path = strings.TrimPrefix(path, "sqlite:")
+	path = strings.TrimPrefix(path, "file:")
+	if i := strings.IndexByte(path, '?'); i >= 0 {
+		path = path[:i]
+	}
+	// WAL lets readers run beside the writer; synchronous=FULL makes every
+	// acknowledged commit survive power loss; busy_timeout covers other
+	// processes (the CLI) touching the same file.
+	q := url.Values{}
+	for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "busy_timeout(10000)", "foreign_keys(ON)"} {
+		q.Add("_pragma", p)
+	}
+	q.Set("_txlock", "immediate")
+	dsn := "file:" + path + "?" + q.Encode()
+	w, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetConnMaxIdleTime(0)
+	r, err := sql.Open("sqlite", dsn+"&_pragma=query_only(1)")
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	r.SetMaxOpenConns(8)
+	r.SetMaxIdleConns(8)
+	db := &DB{d: sqliteDialect, w: w, r: r}
+	db.group = newGroupCommit(db)
+	return db, nil
+}
+
+func openPostgres(dsn string) (*DB, error) {
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open postgres: %w", err)
+	}
+	db.SetMaxOpenConns(32)
+	db.SetMaxIdleConns(32)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	return &DB{d: postgresDialect, w: db, r: db}, nil
+}
+
+// Migrate brings the schema up to date with the migrations embedded in the
+// binary. It is safe to run from several instances at once on PostgreSQL.
+func (db *DB) Migrate(ctx context.Context) error {
+	sub, err := fs.Sub(migrations, "migrations/"+db.d.name)
+	if err != nil {
+		return err
+	}
+	p, err := goose.NewProvider(db.d.goose, db.w, sub, goose.WithDisableGlobalRegistry(true))
+	if err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	if db.d.name == "postgres" {
+		// Two instances starting together must not both migrate.
+		if _, err := db.w.ExecContext(ctx, "SELECT pg_advisory_lock(7240001)"); err != nil {
+			return fmt.Errorf("migrate: lock: %w", err)
+		}
+		defer db.w.ExecContext(context.Background(), "SELECT pg_advisory_unlock(7240001)")
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("migrate %s: %w", db.d.name, err)
+	}
+	return nil
+}
+
+// Engine names the engine.
+func (db *DB) Engine() string { return db.d.name }
+
+// Close releases the connections.
+func (db *DB) Close() error {
+	if db.group != nil {
+		db.group.close()
+	}
+	for _, st := range db.stmts {
+		st.Close()
+	}
+	db.reads.Range(func(_, v any) bool { v.(*sql.Stmt).Close(); return true })
+	err := db.w.Close()
+	if db.r != db.w {
+		if e := db.r.Close(); err == nil {
+			err = e
+		}
+	}
+	return err
+}
+
+// Raw exposes the writing pool for tests that tamper with the record the
+// way an attacker with database access would.
+func (db *DB) Raw() *sql.DB { return db.w }

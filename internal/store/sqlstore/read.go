@@ -1,0 +1,382 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/event"
+	"github.com/holdfast/holdfast/internal/store"
+)
+
+func (db *DB) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := db.readStmt(query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return db.r.QueryContext(ctx, db.d.q(query), args...)
+}
+
+func (db *DB) row(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := db.readStmt(query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return db.r.QueryRowContext(ctx, db.d.q(query), args...)
+}
+
+// hotReads are the reads every command makes; on SQLite they are prepared
+// once per pooled connection rather than parsed on every call.
+var hotReads = map[string]bool{
+	"SELECT doc FROM cases WHERE id = ?":        true,
+	"SELECT doc FROM cases WHERE ref = ?":       true,
+	"SELECT org_seq FROM log_head WHERE id = 1": true,
+	caseRowCols + "WHERE ref = ?":               true,
+}
+
+const caseRowCols = "SELECT id, ref, team_id, owner_id, status, version, updated_at FROM cases "
+
+func (db *DB) readStmt(query string) *sql.Stmt {
+	if db.group == nil || !hotReads[query] {
+		return nil
+	}
+	if v, ok := db.reads.Load(query); ok {
+		return v.(*sql.Stmt)
+	}
+	st, err := db.r.Prepare(query) // readers never hold an exclusive connection
+	if err != nil {
+		return nil
+	}
+	if v, loaded := db.reads.LoadOrStore(query, st); loaded {
+		st.Close()
+		return v.(*sql.Stmt)
+	}
+	return st
+}
+
+// Case returns the current projection of a case.
+func (db *DB) Case(ctx context.Context, id string) (*domain.Case, error) {
+	return scanCase(db.row(ctx, "SELECT doc FROM cases WHERE id = ?", id))
+}
+
+// CaseByRef returns a case by its reference.
+func (db *DB) CaseByRef(ctx context.Context, ref string) (*domain.Case, error) {
+	return scanCase(db.row(ctx, "SELECT doc FROM cases WHERE ref = ?", ref))
+}
+
+// CaseRowByRef reads one case's list row.
+func (db *DB) CaseRowByRef(ctx context.Context, ref string) (*store.CaseRow, error) {
+	rows, err := db.listCases(ctx, "WHERE ref = ?", ref)
+	if err != nil {
+		return nil, err
+	}
+	if len(rows) == 0 {
+		return nil, store.ErrNotFound
+	}
+	return &rows[0], nil
+}
+
+// ListCases lists cases matching f, in reference order.
+func (db *DB) ListCases(ctx context.Context, f store.CaseFilter) ([]store.CaseRow, error) {
+	var where []string
+	var args []any
+	if f.TeamIDs != nil {
+		if len(f.TeamIDs) == 0 {
+			return nil, nil
+		}
+		where = append(where, "team_id IN ("+placeholders(len(f.TeamIDs))+")")
+		for _, t := range f.TeamIDs {
+			args = append(args, t)
+		}
+	}
+	if f.OwnerID != "" {
+		where = append(where, "owner_id = ?")
+		args = append(args, f.OwnerID)
+	}
+	if len(f.Status) > 0 {
+		where = append(where, "status IN ("+placeholders(len(f.Status))+")")
+		for _, s := range f.Status {
+			args = append(args, string(s))
+		}
+	}
+	if f.After != "" {
+		where = append(where, "ref > ?")
+		args = append(args, f.After)
+	}
+	q := ""
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	q += " ORDER BY ref"
+	if f.Limit > 0 {
+		q += fmt.Sprintf(" LIMIT %d", f.Limit)
+	}
+	return db.listCases(ctx, q, args...)
+}
+
+func (db *DB) listCases(ctx context.Context, where string, args ...any) ([]store.CaseRow, error) {
+	rows, err := db.query(ctx, caseRowCols+where, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list cases: %w", err)
+	}
+	defer rows.Close()
+	var out []store.CaseRow
+	for rows.Next() {
+		var r store.CaseRow
+		var status, updated string
+		if err := rows.Scan(&r.ID, &r.Ref, &r.TeamID, &r.OwnerID, &status, &r.Version, &updated); err != nil {
+			return nil, err
+		}
+		r.Status = domain.Status(status)
+		if r.UpdatedAt, err = parseTime(updated); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
+}
+
+// ScanCases streams every case projection in id order.
+func (db *DB) ScanCases(ctx context.Context, fn func(*domain.Case) error) error {
+	rows, err := db.query(ctx, "SELECT doc FROM cases ORDER BY id")
+	if err != nil {
+		return fmt.Errorf("scan cases: %w", err)
+	}
+	return eachDoc(rows, func(b []byte) error {
+		var c domain.Case
+		if err := json.Unmarshal(b, &c); err != nil {
+			return fmt.Errorf("decode case: %w", err)
+		}
+		return fn(&c)
+	})
+}
+
+// Org returns every unit and user, from the cache while no organisation
+// event has been appended since (by any instance). Callers must not change it.
+func (db *DB) Org(ctx context.Context) (*domain.OrgState, error) {
+	var seq int64
+	if err := db.row(ctx, "SELECT org_seq FROM log_head WHERE id = 1").Scan(&seq); err != nil {
+		return nil, fmt.Errorf("organisation version: %w", err)
+	}
+	if o := db.cachedOrg(seq); o != nil {
+		return o, nil
+	}
+	o, err := loadOrg(ctx, db.d, db.r)
+	if err != nil {
+		return nil, err
+	}
+	db.cacheOrg(seq, o)
+	return o, nil
+}
+
+type orgEntry struct {
+	seq int64
+	org *domain.OrgState
+}
+
+func (db *DB) cachedOrg(seq int64) *domain.OrgState {
+	if e := db.org.Load(); e != nil && e.seq == seq {
+		return e.org
+	}
+	return nil
+}
+
+func (db *DB) cacheOrg(seq int64, o *domain.OrgState) {
+	db.org.Store(&orgEntry{seq: seq, org: o})
+}
+
+// UserByUsername finds a user by sign-in name.
+func (db *DB) UserByUsername(ctx context.Context, username string) (*domain.User, error) {
+	var doc string
+	if err := db.row(ctx, "SELECT doc FROM users WHERE username = ?", username).Scan(&doc); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, store.ErrNotFound
+		}
+		return nil, err
+	}
+	var u domain.User
+	if err := json.Unmarshal([]byte(doc), &u); err != nil {
+		return nil, err
+	}
+	return &u, nil
+}
+
+const eventCols = "seq, at, actor, case_id, case_version, type, v, source, payload, prev_hash, hash"
+
+func scanEvent(rows *sql.Rows) (*event.Event, error) {
+	var e event.Event
+	var at, payload string
+	if err := rows.Scan(&e.Seq, &at, &e.Actor, &e.CaseID, &e.CaseVersion, &e.Type, &e.PayloadVersion, &e.Source, &payload, &e.PrevHash, &e.Hash); err != nil {
+		return nil, err
+	}
+	t, err := parseTime(at)
+	if err != nil {
+		return nil, fmt.Errorf("event %d: time %q: %w", e.Seq, at, err)
+	}
+	e.At = t
+	e.Payload = json.RawMessage(payload)
+	return &e, nil
+}
+
+// ScanEvents streams events from..to in sequence order.
+func (db *DB) ScanEvents(ctx context.Context, from, to int64, fn func(*event.Event) error) error {
+	q, args := "SELECT "+eventCols+" FROM events WHERE seq >= ?", []any{from}
+	if to > 0 {
+		q += " AND seq <= ?"
+		args = append(args, to)
+	}
+	rows, err := db.query(ctx, q+" ORDER BY seq", args...)
+	if err != nil {
+		return fmt.Errorf("scan events: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		e, err := scanEvent(rows)
+		if err != nil {
+			return err
+		}
+		if err := fn(e); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// CaseEvents returns one case's events in order.
+func (db *DB) CaseEvents(ctx context.Context, caseID string) ([]*event.Event, error) {
+	rows, err := db.query(ctx, "SELECT "+eventCols+" FROM events WHERE case_id = ? ORDER BY seq", caseID)
+	if err != nil {
+		return nil, fmt.Errorf("events of case %s: %w", caseID, err)
+	}
+	defer rows.Close()
+	var out []*event.Event
+	for rows.Next() {
+		e, err := scanEvent(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// LatestSeq is the sequence number of the newest event.
+func (db *DB) LatestSeq(ctx context.Context) (int64, error) {
+	var n sql.NullInt64
+	err := db.row(ctx, "SELECT MAX(seq) FROM events").Scan(&n)
+	return n.Int64, err
+}
+
+func (db *DB) duties(ctx context.Context, q string, args ...any) ([]store.DutyRow, error) {
+	rows, err := db.query(ctx, "SELECT id, case_id, kind, accountable, team_id, due_at, escalation FROM duties "+q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("duties: %w", err)
+	}
+	defer rows.Close()
+	var out []store.DutyRow
+	for rows.Next() {
+		var d store.DutyRow
+		var due string
+		if err := rows.Scan(&d.ID, &d.CaseID, &d.Kind, &d.Accountable, &d.TeamID, &due, &d.Escalation); err != nil {
+			return nil, err
+		}
+		if d.Due, err = parseTime(due); err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// DueDuties lists open duties due by t.
+func (db *DB) DueDuties(ctx context.Context, t time.Time, limit int) ([]store.DutyRow, error) {
+	return db.duties(ctx, "WHERE due_at <= ? ORDER BY due_at LIMIT ?", fmtTime(t), limit)
+}
+
+// UserDuties lists a user's open duties, soonest first.
+func (db *DB) UserDuties(ctx context.Context, userID string) ([]store.DutyRow, error) {
+	return db.duties(ctx, "WHERE accountable = ? ORDER BY due_at", userID)
+}
+
+// PasswordHash returns a user's stored password hash.
+func (db *DB) PasswordHash(ctx context.Context, userID string) (string, error) {
+	var h string
+	err := db.row(ctx, "SELECT password_hash FROM credentials WHERE user_id = ?", userID).Scan(&h)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", store.ErrNotFound
+	}
+	return h, err
+}
+
+// Session returns an unexpired session.
+func (db *DB) Session(ctx context.Context, tokenHash []byte, now time.Time) (*store.Session, error) {
+	s := store.Session{TokenHash: tokenHash}
+	var exp string
+	err := db.row(ctx, "SELECT user_id, csrf, expires_at FROM sessions WHERE token_hash = ? AND expires_at > ?", tokenHash, fmtTime(now)).Scan(&s.UserID, &s.CSRF, &exp)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, store.ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	s.Expires, err = parseTime(exp)
+	return &s, err
+}
+
+// DeleteSession signs a session out. Sessions are not part of the record.
+func (db *DB) DeleteSession(ctx context.Context, tokenHash []byte) error {
+	_, err := db.w.ExecContext(ctx, db.d.q("DELETE FROM sessions WHERE token_hash = ?"), tokenHash)
+	return err
+}
+
+// TokenUser returns the user an API token belongs to.
+func (db *DB) TokenUser(ctx context.Context, tokenHash []byte) (string, error) {
+	var id string
+	err := db.row(ctx, "SELECT user_id FROM api_tokens WHERE token_hash = ?", tokenHash).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", store.ErrNotFound
+	}
+	return id, err
+}
+
+// Checkpoints lists stored checkpoints, smallest tree first.
+func (db *DB) Checkpoints(ctx context.Context) ([]store.Checkpoint, error) {
+	rows, err := db.query(ctx, "SELECT size, note, created_at FROM checkpoints ORDER BY size")
+	if err != nil {
+		return nil, fmt.Errorf("checkpoints: %w", err)
+	}
+	defer rows.Close()
+	var out []store.Checkpoint
+	for rows.Next() {
+		var c store.Checkpoint
+		var note, at string
+		if err := rows.Scan(&c.Size, &note, &at); err != nil {
+			return nil, err
+		}
+		c.Note = []byte(note)
+		if c.Created, err = parseTime(at); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// SaveCheckpoint stores a signed checkpoint; one per tree size.
+func (db *DB) SaveCheckpoint(ctx context.Context, c store.Checkpoint) error {
+	_, err := db.w.ExecContext(ctx, db.d.q("INSERT INTO checkpoints (size, note, created_at) VALUES (?, ?, ?) ON CONFLICT (size) DO NOTHING"),
+		c.Size, string(c.Note), fmtTime(c.Created))
+	if err != nil {
+		return fmt.Errorf("save checkpoint at size %d: %w", c.Size, err)
+	}
+	return nil
+}
+
+var _ store.Store = (*DB)(nil)

@@ -1,0 +1,337 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/event"
+	"github.com/holdfast/holdfast/internal/store"
+)
+
+type tx struct {
+	ctx     context.Context
+	db      *DB
+	d       dialect
+	t       *sql.Tx
+	seq     int64
+	hash    []byte
+	orgSeq  int64
+	appends int
+	// committedOrg is org_seq as read at the start: a state loaded after
+	// this transaction's own organisation events is not cached, because a
+	// rollback would give its sequence number to another event.
+	committedOrg int64
+}
+
+// Write runs fn in one transaction that holds the log head. On SQLite,
+// concurrent writes are grouped: see groupCommit.
+func (db *DB) Write(ctx context.Context, fn func(store.Tx) error) error {
+	if db.group != nil {
+		return db.group.write(ctx, fn)
+	}
+	t, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer t.Rollback()
+	x := &tx{ctx: ctx, db: db, d: db.d, t: t}
+	if err := t.QueryRowContext(ctx, db.d.lockHead).Scan(&x.seq, &x.hash, &x.orgSeq); err != nil {
+		return fmt.Errorf("lock log head: %w", err)
+	}
+	x.committedOrg = x.orgSeq
+	if err := fn(x); err != nil {
+		return err
+	}
+	if err := x.saveHead(); err != nil {
+		return err
+	}
+	if err := t.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+func (x *tx) saveHead() error {
+	if x.appends == 0 {
+		return nil
+	}
+	if _, err := x.exec("UPDATE log_head SET seq = ?, hash = ?, org_seq = ? WHERE id = 1", x.seq, x.hash, x.orgSeq); err != nil {
+		return fmt.Errorf("advance log head: %w", err)
+	}
+	return nil
+}
+
+func (x *tx) exec(query string, args ...any) (sql.Result, error) {
+	if st := x.db.stmt(query); st != nil {
+		return x.t.StmtContext(x.ctx, st).ExecContext(x.ctx, args...)
+	}
+	return x.t.ExecContext(x.ctx, x.d.q(query), args...)
+}
+
+func (x *tx) queryRow(query string, args ...any) *sql.Row {
+	if st := x.db.stmt(query); st != nil {
+		return x.t.StmtContext(x.ctx, st).QueryRowContext(x.ctx, args...)
+	}
+	return x.t.QueryRowContext(x.ctx, x.d.q(query), args...)
+}
+
+// stmt returns the prepared statement for query, if it was prepared when
+// the store opened. Only SQLite prepares: parsing SQL is a large part of a
+// small command's cost there, while pgx caches statements itself.
+func (db *DB) stmt(query string) *sql.Stmt {
+	return db.stmts[query]
+}
+
+// hotWrites are prepared at open. They must be prepared while no
+// transaction holds the single writing connection, or Prepare would wait
+// for it forever.
+var hotWrites = []string{
+	"SELECT doc FROM cases WHERE id = ?",
+	insertEvent,
+	updateCase,
+	"DELETE FROM duties WHERE case_id = ?",
+	insertDuty,
+	"UPDATE log_head SET seq = ?, hash = ?, org_seq = ? WHERE id = 1",
+}
+
+const (
+	insertEvent = `INSERT INTO events (seq, at, actor, case_id, case_version, type, v, source, payload, prev_hash, hash)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	updateCase = `UPDATE cases SET team_id = ?, owner_id = ?, status = ?, version = ?, updated_at = ?, doc = ? WHERE id = ? AND version = ?`
+	insertDuty = `INSERT INTO duties (id, case_id, kind, accountable, team_id, due_at, escalation) VALUES (?, ?, ?, ?, ?, ?, ?)`
+)
+
+func (db *DB) prepareHot() {
+	if db.group == nil || db.stmts != nil {
+		return
+	}
+	stmts := map[string]*sql.Stmt{}
+	for _, q := range hotWrites {
+		st, err := db.w.Prepare(q)
+		if err != nil {
+			return // schema not there yet: the unprepared path reports errors
+		}
+		stmts[q] = st
+	}
+	db.stmts = stmts
+}
+
+func (x *tx) Append(e *event.Event) error {
+	e.Seq = x.seq + 1
+	if err := e.Seal(x.hash); err != nil {
+		return err
+	}
+	if e.PrevHash == nil {
+		e.PrevHash = []byte{} // the first event's predecessor is the empty hash, not NULL
+	}
+	if _, err := x.exec(insertEvent,
+		e.Seq, fmtTime(e.At), e.Actor, e.CaseID, e.CaseVersion, e.Type, e.PayloadVersion, e.Source, string(e.Payload), e.PrevHash, e.Hash); err != nil {
+		return fmt.Errorf("append event %d (%s): %w", e.Seq, e.Type, err)
+	}
+	x.seq, x.hash = e.Seq, e.Hash
+	x.appends++
+	if domain.IsOrgEvent(e.Type) {
+		x.orgSeq = e.Seq
+	}
+	return nil
+}
+
+func (x *tx) Case(id string) (*domain.Case, error) {
+	return scanCase(x.queryRow("SELECT doc FROM cases WHERE id = ?", id))
+}
+
+// Org returns the organisation as of this transaction. It is shared with
+// other readers through the cache: callers must not change it (Clone first).
+func (x *tx) Org() (*domain.OrgState, error) {
+	if o := x.db.cachedOrg(x.orgSeq); o != nil {
+		return o, nil
+	}
+	o, err := loadOrg(x.ctx, x.d, x.t)
+	if err != nil {
+		return nil, err
+	}
+	if x.committedOrg == x.orgSeq {
+		x.db.cacheOrg(x.orgSeq, o)
+	}
+	return o, nil
+}
+
+func (x *tx) NextCaseNumber(prefix string) (int, error) {
+	var ref sql.NullString
+	err := x.t.QueryRowContext(x.ctx, x.d.q("SELECT MAX(ref) FROM cases WHERE ref LIKE ?"), prefix+"%").Scan(&ref)
+	if err != nil {
+		return 0, fmt.Errorf("next case number: %w", err)
+	}
+	if !ref.Valid {
+		return 1, nil
+	}
+	n, err := strconv.Atoi(strings.TrimPrefix(ref.String, prefix))
+	if err != nil {
+		return 0, fmt.Errorf("next case number after %q: %w", ref.String, err)
+	}
+	return n + 1, nil
+}
+
+func (x *tx) PutCase(c *domain.Case, prevVersion int64) error {
+	doc, err := json.Marshal(c)
+	if err != nil {
+		return fmt.Errorf("encode case %s: %w", c.Ref, err)
+	}
+	if prevVersion == 0 {
+		_, err = x.exec(`INSERT INTO cases (id, ref, team_id, owner_id, status, version, updated_at, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			c.ID, c.Ref, c.TeamID, c.OwnerID, string(c.Status), c.Version, fmtTime(c.UpdatedAt), string(doc))
+		if err != nil {
+			return fmt.Errorf("insert case %s: %w", c.Ref, err)
+		}
+	} else {
+		res, err := x.exec(updateCase,
+			c.TeamID, c.OwnerID, string(c.Status), c.Version, fmtTime(c.UpdatedAt), string(doc), c.ID, prevVersion)
+		if err != nil {
+			return fmt.Errorf("update case %s: %w", c.Ref, err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return fmt.Errorf("case %s changed since version %d: %w", c.Ref, prevVersion, store.ErrConflict)
+		}
+		if _, err := x.exec("DELETE FROM duties WHERE case_id = ?", c.ID); err != nil {
+			return fmt.Errorf("reindex duties of %s: %w", c.Ref, err)
+		}
+	}
+	for _, d := range c.Duties {
+		if d.Status != domain.DutyOpen {
+			continue
+		}
+		if _, err := x.exec(insertDuty,
+			d.ID, c.ID, d.Kind, d.Accountable, d.TeamID, fmtTime(d.Due), d.Escalation); err != nil {
+			return fmt.Errorf("index duty %s of %s: %w", d.ID, c.Ref, err)
+		}
+	}
+	return nil
+}
+
+func (x *tx) PutUnit(u *domain.Unit) error {
+	doc, err := json.Marshal(u)
+	if err != nil {
+		return err
+	}
+	_, err = x.exec(`INSERT INTO units (id, kind, parent_id, doc) VALUES (?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, parent_id = excluded.parent_id, doc = excluded.doc`,
+		u.ID, string(u.Kind), u.ParentID, string(doc))
+	if err != nil {
+		return fmt.Errorf("write unit %s: %w", u.ID, err)
+	}
+	return nil
+}
+
+func (x *tx) PutUser(u *domain.User) error {
+	doc, err := json.Marshal(u)
+	if err != nil {
+		return err
+	}
+	_, err = x.exec(`INSERT INTO users (id, username, unit_id, active, doc) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET username = excluded.username, unit_id = excluded.unit_id, active = excluded.active, doc = excluded.doc`,
+		u.ID, u.Username, u.UnitID, boolInt(u.Active), string(doc))
+	if err != nil {
+		return fmt.Errorf("write user %s: %w", u.Username, err)
+	}
+	return nil
+}
+
+func (x *tx) SetPassword(userID, hash string) error {
+	_, err := x.exec(`INSERT INTO credentials (user_id, password_hash) VALUES (?, ?)
+		ON CONFLICT (user_id) DO UPDATE SET password_hash = excluded.password_hash`, userID, hash)
+	return err
+}
+
+func (x *tx) CreateSession(s store.Session) error {
+	_, err := x.exec(`INSERT INTO sessions (token_hash, user_id, csrf, expires_at) VALUES (?, ?, ?, ?)`,
+		s.TokenHash, s.UserID, s.CSRF, fmtTime(s.Expires))
+	return err
+}
+
+func (x *tx) CreateToken(tokenHash []byte, userID, name string, at time.Time) error {
+	_, err := x.exec(`INSERT INTO api_tokens (token_hash, user_id, name, created_at) VALUES (?, ?, ?, ?)`,
+		tokenHash, userID, name, fmtTime(at))
+	return err
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+type rowScanner interface{ Scan(...any) error }
+
+func scanCase(row rowScanner) (*domain.Case, error) {
+	var doc string
+	if err := row.Scan(&doc); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, store.ErrNotFound
+		}
+		return nil, err
+	}
+	var c domain.Case
+	if err := json.Unmarshal([]byte(doc), &c); err != nil {
+		return nil, fmt.Errorf("decode case projection: %w", err)
+	}
+	return &c, nil
+}
+
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+func loadOrg(ctx context.Context, d dialect, q querier) (*domain.OrgState, error) {
+	o := domain.NewOrgState()
+	rows, err := q.QueryContext(ctx, "SELECT doc FROM units")
+	if err != nil {
+		return nil, fmt.Errorf("load units: %w", err)
+	}
+	if err := eachDoc(rows, func(b []byte) error {
+		var u domain.Unit
+		if err := json.Unmarshal(b, &u); err != nil {
+			return err
+		}
+		o.Units[u.ID] = &u
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("load units: %w", err)
+	}
+	rows, err = q.QueryContext(ctx, "SELECT doc FROM users")
+	if err != nil {
+		return nil, fmt.Errorf("load users: %w", err)
+	}
+	if err := eachDoc(rows, func(b []byte) error {
+		var u domain.User
+		if err := json.Unmarshal(b, &u); err != nil {
+			return err
+		}
+		o.Users[u.ID] = &u
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("load users: %w", err)
+	}
+	return o, nil
+}
+
+func eachDoc(rows *sql.Rows, fn func([]byte) error) error {
+	defer rows.Close()
+	for rows.Next() {
+		var doc string
+		if err := rows.Scan(&doc); err != nil {
+			return err
+		}
+		if err := fn([]byte(doc)); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}

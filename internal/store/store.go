@@ -1,0 +1,136 @@
+// Package store defines how the record is kept: one write transaction at a
+// time appends events and updates projections; reads see committed state.
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/event"
+)
+
+var (
+	// ErrNotFound means the thing asked for is not in the record.
+	ErrNotFound = errors.New("not found")
+	// ErrConflict means the write was based on a version that has moved on.
+	ErrConflict = errors.New("conflict")
+)
+
+// Store is implemented by each storage engine. The conformance suite in
+// storetest holds them to the same behaviour.
+type Store interface {
+	// Write runs fn in one transaction. Writes are serialised across every
+	// process sharing the database, so events get one total order; if fn
+	// returns an error nothing it did is kept.
+	Write(ctx context.Context, fn func(Tx) error) error
+
+	Case(ctx context.Context, id string) (*domain.Case, error)
+	CaseByRef(ctx context.Context, ref string) (*domain.Case, error)
+	// CaseRowByRef reads a case's list row: cheap, for resolving a
+	// reference and version without decoding the whole record.
+	CaseRowByRef(ctx context.Context, ref string) (*CaseRow, error)
+	ListCases(ctx context.Context, f CaseFilter) ([]CaseRow, error)
+	// ScanCases streams every case projection, ordered by id.
+	ScanCases(ctx context.Context, fn func(*domain.Case) error) error
+	Org(ctx context.Context) (*domain.OrgState, error)
+	UserByUsername(ctx context.Context, username string) (*domain.User, error)
+
+	// ScanEvents streams events with from <= seq <= to (to 0: to the end).
+	ScanEvents(ctx context.Context, from, to int64, fn func(*event.Event) error) error
+	CaseEvents(ctx context.Context, caseID string) ([]*event.Event, error)
+	LatestSeq(ctx context.Context) (int64, error)
+
+	// DueDuties lists open duties due at or before t, oldest first.
+	DueDuties(ctx context.Context, t time.Time, limit int) ([]DutyRow, error)
+	UserDuties(ctx context.Context, userID string) ([]DutyRow, error)
+
+	PasswordHash(ctx context.Context, userID string) (string, error)
+	Session(ctx context.Context, tokenHash []byte, now time.Time) (*Session, error)
+	DeleteSession(ctx context.Context, tokenHash []byte) error
+	TokenUser(ctx context.Context, tokenHash []byte) (string, error)
+
+	Checkpoints(ctx context.Context) ([]Checkpoint, error)
+	SaveCheckpoint(ctx context.Context, c Checkpoint) error
+	SaveLedgerRun(ctx context.Context, r LedgerRun) error
+	LastLedgerRun(ctx context.Context) (*LedgerRun, error)
+
+	// Engine names the engine, for logs and benchmarks.
+	Engine() string
+	Close() error
+}
+
+// Tx is what a write transaction can do. Reads inside it see the
+// transaction's own writes.
+type Tx interface {
+	Case(id string) (*domain.Case, error)
+	Org() (*domain.OrgState, error)
+	// NextCaseNumber returns the next free number for refs starting prefix.
+	NextCaseNumber(prefix string) (int, error)
+	// Append assigns e its sequence number and chain hash and stores it.
+	Append(e *event.Event) error
+	// PutCase writes c's projection. prevVersion is the version it was
+	// read at (0 for a new case); if the stored version differs, ErrConflict.
+	PutCase(c *domain.Case, prevVersion int64) error
+	PutUnit(u *domain.Unit) error
+	PutUser(u *domain.User) error
+	SetPassword(userID, hash string) error
+	CreateSession(s Session) error
+	CreateToken(tokenHash []byte, userID, name string, at time.Time) error
+}
+
+// CaseFilter selects cases for a list. Empty fields do not filter.
+type CaseFilter struct {
+	TeamIDs []string // need-to-know: nil means any team
+	OwnerID string
+	Status  []domain.Status
+	Limit   int
+	After   string // ref to page after
+}
+
+// CaseRow is a case as it appears in a list.
+type CaseRow struct {
+	ID        string        `json:"id"`
+	Ref       string        `json:"ref"`
+	TeamID    string        `json:"team_id"`
+	OwnerID   string        `json:"owner_id,omitempty"`
+	Status    domain.Status `json:"status"`
+	Version   int64         `json:"version"`
+	UpdatedAt time.Time     `json:"updated_at"`
+}
+
+// DutyRow is an open duty as indexed for the watchdog and work lists.
+type DutyRow struct {
+	ID          string    `json:"id"`
+	CaseID      string    `json:"case_id"`
+	Kind        string    `json:"kind"`
+	Accountable string    `json:"accountable,omitempty"`
+	TeamID      string    `json:"team_id"`
+	Due         time.Time `json:"due"`
+	Escalation  int       `json:"escalation"`
+}
+
+// Session is a signed-in browser.
+type Session struct {
+	TokenHash []byte
+	UserID    string
+	CSRF      string
+	Expires   time.Time
+}
+
+// Checkpoint is a signed tree head as stored.
+type Checkpoint struct {
+	Size    int64
+	Note    []byte
+	Created time.Time
+}
+
+// LedgerRun is the outcome of one verification of the whole ledger.
+type LedgerRun struct {
+	RanAt    time.Time `json:"ran_at"`
+	OK       bool      `json:"ok"`
+	Events   int64     `json:"events"`
+	FirstBad int64     `json:"first_bad_event,omitempty"`
+	Problem  string    `json:"problem,omitempty"`
+}

@@ -50,6 +50,9 @@ func ApplyCase(c *Case, e *event.Event) (*Case, error) {
 		c.Version++
 		c.UpdatedAt = e.At.UTC()
 	}
+	if significant[e.Type] {
+		c.LastSignificant = e.At.UTC()
+	}
 	return c, nil
 }
 
@@ -79,10 +82,11 @@ func init() {
 		}
 		return nil
 	})
-	onCase(EvOwnerAssigned, func(c *Case, p OwnerAssigned, _ *event.Event) error {
+	onCase(EvOwnerAssigned, func(c *Case, p OwnerAssigned, e *event.Event) error {
 		c.OwnerID = p.OwnerID
 		if c.Status == StatusReferral {
 			c.Status = StatusOpen
+			c.AllocatedAt = e.At.UTC()
 		}
 		return nil
 	})

@@ -40,6 +40,23 @@ type Case struct {
 	Notes    []Note    `json:"notes"`
 	Duties   []Duty    `json:"duties"`
 	Outcome  string    `json:"outcome,omitempty"`
+
+	Plan      string     `json:"plan,omitempty"` // the investigation plan, as last set
+	PlanAt    time.Time  `json:"plan_at,omitzero"`
+	Reviews   []Review   `json:"reviews,omitempty"`
+	Decisions []Decision `json:"decisions,omitempty"`
+	Transfer  *Transfer  `json:"transfer,omitempty"` // pending, if any
+	Transfers []Transfer `json:"transfers,omitempty"`
+	Closure   *Closure   `json:"closure,omitempty"` // proposed or approved, if any
+	Closures  []Closure  `json:"closures,omitempty"`
+	VRRs      []VRR      `json:"vrr,omitempty"`
+	Reopened  int        `json:"reopened,omitempty"`
+	Findings  []Finding  `json:"findings,omitempty"`
+	// LastSignificant is when something changed that a supervisor must
+	// have seen before the case may close (a gate rule).
+	LastSignificant time.Time `json:"last_significant,omitzero"`
+	AllocatedAt     time.Time `json:"allocated_at,omitzero"`
+	Imported        bool      `json:"imported,omitempty"`
 }
 
 // Victim is a person harmed. Child victims always have enhanced entitlement
@@ -52,6 +69,73 @@ type Victim struct {
 	Vulnerable  bool      `json:"vulnerable"`
 	Enhanced    bool      `json:"enhanced"`
 	AddedAt     time.Time `json:"added_at"`
+
+	Plan     *ContactPlan `json:"plan,omitempty"`
+	Contacts []Contact    `json:"contacts,omitempty"`
+	// AccountTaken: the victim's account has been recorded (e.g. a
+	// video-recorded interview).
+	AccountTaken bool      `json:"account_taken,omitempty"`
+	View         string    `json:"view,omitempty"` // on the proposed outcome
+	ViewAt       time.Time `json:"view_at,omitzero"`
+	// NoticeDue is the key decision the victim has not yet been told of.
+	NoticeDue *Notice `json:"notice_due,omitempty"`
+}
+
+// ContactPlan is how often and how a victim agreed to be updated.
+type ContactPlan struct {
+	EveryDays int       `json:"every_days"`
+	Method    string    `json:"method"`
+	AgreedAt  time.Time `json:"agreed_at"`
+}
+
+// Contact kinds.
+const (
+	ContactUpdate          = "update"
+	ContactDecision        = "decision_notification"
+	ContactSupportReferral = "support_referral"
+	ContactNeedsAssessment = "needs_assessment"
+	ContactAccount         = "account_taken"
+)
+
+// ContactKinds lists the contact kinds a contact log accepts.
+func ContactKinds() []string {
+	return []string{ContactUpdate, ContactDecision, ContactSupportReferral, ContactNeedsAssessment, ContactAccount}
+}
+
+// Contact is one entry in a victim's contact log.
+type Contact struct {
+	ID     string    `json:"id"`
+	Kind   string    `json:"kind"`
+	Method string    `json:"method,omitempty"`
+	Note   string    `json:"note,omitempty"`
+	By     string    `json:"by"`
+	At     time.Time `json:"at"`
+}
+
+// Notice is a key decision a victim is owed word of (Victims' Code Right 6).
+type Notice struct {
+	Decision string    `json:"decision"`
+	At       time.Time `json:"at"`
+}
+
+// LastContact is the latest contact of one of kinds (any kind if none).
+func (v *Victim) LastContact(kinds ...string) time.Time {
+	var t time.Time
+	for _, c := range v.Contacts {
+		if (len(kinds) == 0 || contains(kinds, c.Kind)) && c.At.After(t) {
+			t = c.At
+		}
+	}
+	return t
+}
+
+func contains[T comparable](xs []T, x T) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
 }
 
 // SuspectStatus tracks how far a suspect has been pursued.
@@ -76,6 +160,36 @@ type Suspect struct {
 	DateOfBirth string        `json:"dob,omitempty"`
 	Status      SuspectStatus `json:"status"`
 	AddedAt     time.Time     `json:"added_at"`
+	// History holds the date each status was reached.
+	History []SuspectStep `json:"history,omitempty"`
+	// Explanation says why an identified suspect was not interviewed.
+	Explanation string `json:"explanation,omitempty"`
+}
+
+// SuspectStep is a suspect reaching a status.
+type SuspectStep struct {
+	Status SuspectStatus `json:"status"`
+	On     string        `json:"on"` // YYYY-MM-DD
+	By     string        `json:"by"`
+}
+
+// SuspectStatuses lists the statuses a suspect can reach.
+func SuspectStatuses() []SuspectStatus {
+	return []SuspectStatus{SuspectUnknown, SuspectIdentified, SuspectLocated, SuspectArrested, SuspectInterviewed, SuspectCharged, SuspectNFA, SuspectDeceased}
+}
+
+// Interviewed reports whether the suspect has been interviewed (or gone
+// beyond it), from the history as well as the current status.
+func (s *Suspect) Interviewed() bool {
+	if s.Status == SuspectInterviewed || s.Status == SuspectCharged {
+		return true
+	}
+	for _, h := range s.History {
+		if h.Status == SuspectInterviewed || h.Status == SuspectCharged {
+			return true
+		}
+	}
+	return false
 }
 
 // Named reports whether the suspect has been identified by name.
@@ -111,7 +225,21 @@ type Action struct {
 	State       ActionState `json:"state"`
 	RaisedBy    string      `json:"raised_by"`
 	RaisedAt    time.Time   `json:"raised_at"`
+	Standard    string      `json:"standard,omitempty"` // key in the policy's library
+
+	AllocatedTo  string    `json:"allocated_to,omitempty"`
+	Target       time.Time `json:"target,omitzero"`
+	Result       string    `json:"result,omitempty"`
+	ResultedBy   string    `json:"resulted_by,omitempty"`
+	ResultedAt   time.Time `json:"resulted_at,omitzero"`
+	FiledBy      string    `json:"filed_by,omitempty"`
+	FiledAt      time.Time `json:"filed_at,omitzero"`
+	Direction    string    `json:"direction,omitempty"` // when referred back
+	CancelReason string    `json:"cancel_reason,omitempty"`
 }
+
+// Ended reports whether the line of enquiry has reached a recorded end.
+func (a *Action) Ended() bool { return a.State == ActionStateFiled || a.State == ActionStateCancelled }
 
 // Note is free text on a case. A correction is a new note that names the one
 // it corrects; the original stays.
@@ -145,6 +273,10 @@ type Duty struct {
 	Opened      time.Time  `json:"opened"`
 	Closed      time.Time  `json:"closed,omitzero"`
 	Escalation  int        `json:"escalation"`
+	// NextAt is when the watchdog must next look at the duty: the due time,
+	// then each escalation step. Zero once the ladder is exhausted.
+	NextAt time.Time `json:"next_at,omitzero"`
+	Reason string    `json:"reason,omitempty"` // why waived or cancelled
 }
 
 // Victim returns the victim with id, or nil.

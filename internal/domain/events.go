@@ -129,7 +129,23 @@ func NewEvent(typ, actor, caseID string, at time.Time, p any) (*event.Event, err
 
 // ChangesCase reports whether an event of this type changes case state (and
 // so its version). Reads are in the log but change nothing.
-func ChangesCase(typ string) bool { return typ != EvCaseViewed }
+// The watchdog's own bookkeeping (escalations, findings) changes the
+// projection but not the version, so it never makes an officer's form stale.
+func ChangesCase(typ string) bool {
+	switch typ {
+	case EvCaseViewed, EvDutyEscalated, EvFindingRaised, EvFindingResolved:
+		return false
+	}
+	return true
+}
+
+// ChangesProjection reports whether an event changes what is stored for the
+// case (reads change nothing).
+func ChangesProjection(typ string) bool { return typ != EvCaseViewed }
+
+// Significant reports whether an event is one a supervisor must have
+// reviewed before the case may close.
+func Significant(typ string) bool { return significant[typ] }
 
 func decode[T any](e *event.Event) (T, error) {
 	var v T

@@ -11,7 +11,10 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/holdfast/holdfast/internal/calendar"
 	"github.com/holdfast/holdfast/internal/clock"
+	"github.com/holdfast/holdfast/internal/duty"
+	"github.com/holdfast/holdfast/internal/policy"
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/event"
 	"github.com/holdfast/holdfast/internal/store"
@@ -39,6 +42,12 @@ type Options struct {
 	Logger *slog.Logger
 	// Reactors run, in order, after each case command.
 	Reactors []Reactor
+	// Policy and Calendar decide duties and gates (defaults: the shipped
+	// policy and the embedded England-and-Wales calendar).
+	Policy   *policy.Policy
+	Calendar *calendar.Calendar
+	// Mail, if set, is told of each escalation the watchdog commits.
+	Mail Mailer
 }
 
 // Service holds the commands and queries.
@@ -48,6 +57,10 @@ type Service struct {
 	newID    func() string
 	log      *slog.Logger
 	reactors []Reactor
+	pol      *policy.Policy
+	cal      *calendar.Calendar
+	rules    duty.Rules
+	mail     Mailer
 }
 
 // New returns a service over st.
@@ -61,8 +74,24 @@ func New(st store.Store, o Options) *Service {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	return &Service{st: st, clock: o.Clock, newID: o.NewID, log: o.Logger, reactors: o.Reactors}
+	if o.Policy == nil {
+		o.Policy = policy.Default()
+	}
+	if o.Calendar == nil {
+		o.Calendar = calendar.Default()
+	}
+	s := &Service{st: st, clock: o.Clock, newID: o.NewID, log: o.Logger, pol: o.Policy, cal: o.Calendar, mail: o.Mail}
+	s.rules = duty.Rules{Policy: o.Policy, Calendar: o.Calendar}
+	// Duties come last: they follow from everything the other reactors did.
+	s.reactors = append(append([]Reactor{}, o.Reactors...), s.dutyReactor)
+	return s
 }
+
+// Policy is the policy in force.
+func (s *Service) Policy() *policy.Policy { return s.pol }
+
+// Calendar is the working-day calendar.
+func (s *Service) Calendar() *calendar.Calendar { return s.cal }
 
 // Store exposes the store for read-only tooling (rebuild, ledger).
 func (s *Service) Store() store.Store { return s.st }
@@ -129,7 +158,7 @@ func (s *Service) commit(tx store.Tx, c *domain.Case, org *domain.OrgState, evs 
 			return nil, err
 		}
 	}
-	if prev == 0 || next.Version != prev {
+	if prev == 0 || changes(evs) || next.Version != prev {
 		if err := tx.PutCase(next, prev); err != nil {
 			return nil, err
 		}
@@ -151,4 +180,13 @@ func (s *Service) apply(tx store.Tx, c *domain.Case, evs []*event.Event) (*domai
 		}
 	}
 	return c, nil
+}
+
+func changes(evs []*event.Event) bool {
+	for _, e := range evs {
+		if domain.ChangesProjection(e.Type) {
+			return true
+		}
+	}
+	return false
 }

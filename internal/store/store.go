@@ -44,7 +44,16 @@ type Store interface {
 
 	// DueDuties lists open duties due at or before t, oldest first.
 	DueDuties(ctx context.Context, t time.Time, limit int) ([]DutyRow, error)
+	// ActionableDuties lists open duties whose next escalation step is due
+	// by t: the watchdog's work, found through an index on that time.
+	ActionableDuties(ctx context.Context, t time.Time, limit int) ([]DutyRow, error)
 	UserDuties(ctx context.Context, userID string) ([]DutyRow, error)
+	TeamDuties(ctx context.Context, teamIDs []string) ([]DutyRow, error)
+	// Flags lists integrity flags standing since t or earlier.
+	Flags(ctx context.Context, t time.Time) ([]FlagRow, error)
+	// OrphanedCases lists open cases whose owner has left or is inactive.
+	OrphanedCases(ctx context.Context) ([]CaseRow, error)
+	Inbox(ctx context.Context, userID string, limit int) ([]InboxItem, error)
 
 	PasswordHash(ctx context.Context, userID string) (string, error)
 	Session(ctx context.Context, tokenHash []byte, now time.Time) (*Session, error)
@@ -55,6 +64,10 @@ type Store interface {
 	SaveCheckpoint(ctx context.Context, c Checkpoint) error
 	SaveLedgerRun(ctx context.Context, r LedgerRun) error
 	LastLedgerRun(ctx context.Context) (*LedgerRun, error)
+
+	// Exclusive runs fn only if no other holder of the lock name — in any
+	// instance sharing the database — is running; it reports whether fn ran.
+	Exclusive(ctx context.Context, name string, fn func() error) (bool, error)
 
 	// Engine names the engine, for logs and benchmarks.
 	Engine() string
@@ -104,11 +117,30 @@ type CaseRow struct {
 type DutyRow struct {
 	ID          string    `json:"id"`
 	CaseID      string    `json:"case_id"`
+	CaseRef     string    `json:"case_ref"`
 	Kind        string    `json:"kind"`
 	Accountable string    `json:"accountable,omitempty"`
 	TeamID      string    `json:"team_id"`
 	Due         time.Time `json:"due"`
 	Escalation  int       `json:"escalation"`
+	NextAt      time.Time `json:"next_at,omitzero"`
+	Subject     string    `json:"subject,omitempty"`
+}
+
+// FlagRow is a standing integrity flag on a case.
+type FlagRow struct {
+	CaseID string
+	Kind   string
+	Since  time.Time
+}
+
+// InboxItem is an alert for a user: an escalation or a finding.
+type InboxItem struct {
+	Seq    int64     `json:"seq"`
+	CaseID string    `json:"case_id"`
+	At     time.Time `json:"at"`
+	Kind   string    `json:"kind"`
+	Text   string    `json:"text"`
 }
 
 // Session is a signed-in browser.

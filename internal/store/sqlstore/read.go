@@ -275,7 +275,7 @@ func (db *DB) LatestSeq(ctx context.Context) (int64, error) {
 }
 
 func (db *DB) duties(ctx context.Context, q string, args ...any) ([]store.DutyRow, error) {
-	rows, err := db.query(ctx, "SELECT id, case_id, kind, accountable, team_id, due_at, escalation FROM duties "+q, args...)
+	rows, err := db.query(ctx, "SELECT d.id, d.case_id, c.ref, d.kind, d.accountable, d.team_id, d.due_at, d.escalation, d.next_at, d.subject FROM duties d JOIN cases c ON c.id = d.case_id "+q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("duties: %w", err)
 	}
@@ -283,12 +283,17 @@ func (db *DB) duties(ctx context.Context, q string, args ...any) ([]store.DutyRo
 	var out []store.DutyRow
 	for rows.Next() {
 		var d store.DutyRow
-		var due string
-		if err := rows.Scan(&d.ID, &d.CaseID, &d.Kind, &d.Accountable, &d.TeamID, &due, &d.Escalation); err != nil {
+		var due, next string
+		if err := rows.Scan(&d.ID, &d.CaseID, &d.CaseRef, &d.Kind, &d.Accountable, &d.TeamID, &due, &d.Escalation, &next, &d.Subject); err != nil {
 			return nil, err
 		}
 		if d.Due, err = parseTime(due); err != nil {
 			return nil, err
+		}
+		if next != "" {
+			if d.NextAt, err = parseTime(next); err != nil {
+				return nil, err
+			}
 		}
 		out = append(out, d)
 	}
@@ -297,12 +302,80 @@ func (db *DB) duties(ctx context.Context, q string, args ...any) ([]store.DutyRo
 
 // DueDuties lists open duties due by t.
 func (db *DB) DueDuties(ctx context.Context, t time.Time, limit int) ([]store.DutyRow, error) {
-	return db.duties(ctx, "WHERE due_at <= ? ORDER BY due_at LIMIT ?", fmtTime(t), limit)
+	return db.duties(ctx, "WHERE d.due_at <= ? ORDER BY d.due_at LIMIT ?", fmtTime(t), limit)
+}
+
+// ActionableDuties lists open duties whose next step is due by t.
+func (db *DB) ActionableDuties(ctx context.Context, t time.Time, limit int) ([]store.DutyRow, error) {
+	return db.duties(ctx, "WHERE d.next_at <> '' AND d.next_at <= ? ORDER BY d.next_at LIMIT ?", fmtTime(t), limit)
+}
+
+// TeamDuties lists the open duties of teams, soonest first.
+func (db *DB) TeamDuties(ctx context.Context, teamIDs []string) ([]store.DutyRow, error) {
+	if len(teamIDs) == 0 {
+		return nil, nil
+	}
+	q := "WHERE d.team_id IN (?" + strings.Repeat(", ?", len(teamIDs)-1) + ") ORDER BY d.due_at LIMIT 5000"
+	args := make([]any, len(teamIDs))
+	for i, id := range teamIDs {
+		args[i] = id
+	}
+	return db.duties(ctx, q, args...)
+}
+
+// Flags lists integrity flags standing since t or earlier.
+func (db *DB) Flags(ctx context.Context, t time.Time) ([]store.FlagRow, error) {
+	rows, err := db.query(ctx, "SELECT case_id, kind, since FROM case_flags WHERE since <= ? ORDER BY since, case_id", fmtTime(t))
+	if err != nil {
+		return nil, fmt.Errorf("flags: %w", err)
+	}
+	defer rows.Close()
+	var out []store.FlagRow
+	for rows.Next() {
+		var f store.FlagRow
+		var since string
+		if err := rows.Scan(&f.CaseID, &f.Kind, &since); err != nil {
+			return nil, err
+		}
+		if f.Since, err = parseTime(since); err != nil {
+			return nil, err
+		}
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}
+
+// OrphanedCases lists open cases whose owner has left or is inactive: found
+// from the few inactive users, not by reading every case.
+func (db *DB) OrphanedCases(ctx context.Context) ([]store.CaseRow, error) {
+	return db.listCases(ctx, ` WHERE owner_id IN (SELECT id FROM users WHERE active = 0) AND status <> 'closed' ORDER BY ref`)
+}
+
+// Inbox lists a user's alerts, newest first.
+func (db *DB) Inbox(ctx context.Context, userID string, limit int) ([]store.InboxItem, error) {
+	rows, err := db.query(ctx, "SELECT seq, case_id, at, kind, text FROM inbox WHERE user_id = ? ORDER BY seq DESC LIMIT ?", userID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("inbox: %w", err)
+	}
+	defer rows.Close()
+	var out []store.InboxItem
+	for rows.Next() {
+		var it store.InboxItem
+		var at string
+		if err := rows.Scan(&it.Seq, &it.CaseID, &at, &it.Kind, &it.Text); err != nil {
+			return nil, err
+		}
+		if it.At, err = parseTime(at); err != nil {
+			return nil, err
+		}
+		out = append(out, it)
+	}
+	return out, rows.Err()
 }
 
 // UserDuties lists a user's open duties, soonest first.
 func (db *DB) UserDuties(ctx context.Context, userID string) ([]store.DutyRow, error) {
-	return db.duties(ctx, "WHERE accountable = ? ORDER BY due_at", userID)
+	return db.duties(ctx, "WHERE d.accountable = ? ORDER BY d.due_at", userID)
 }
 
 // PasswordHash returns a user's stored password hash.

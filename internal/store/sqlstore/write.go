@@ -98,6 +98,8 @@ var hotWrites = []string{
 	updateCase,
 	"DELETE FROM duties WHERE case_id = ?",
 	insertDuty,
+	"DELETE FROM case_flags WHERE case_id = ?",
+	insertFlag,
 	"UPDATE log_head SET seq = ?, hash = ?, org_seq = ? WHERE id = 1",
 }
 
@@ -105,7 +107,8 @@ const (
 	insertEvent = `INSERT INTO events (seq, at, actor, case_id, case_version, type, v, source, payload, prev_hash, hash)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	updateCase = `UPDATE cases SET team_id = ?, owner_id = ?, status = ?, version = ?, updated_at = ?, doc = ? WHERE id = ? AND version = ?`
-	insertDuty = `INSERT INTO duties (id, case_id, kind, accountable, team_id, due_at, escalation) VALUES (?, ?, ?, ?, ?, ?, ?)`
+	insertDuty = `INSERT INTO duties (id, case_id, kind, accountable, team_id, due_at, escalation, next_at, subject) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	insertFlag = `INSERT INTO case_flags (case_id, kind, since) VALUES (?, ?, ?)`
 )
 
 func (db *DB) prepareHot() {
@@ -137,6 +140,9 @@ func (x *tx) Append(e *event.Event) error {
 	}
 	x.seq, x.hash = e.Seq, e.Hash
 	x.appends++
+	if err := x.project(e); err != nil {
+		return err
+	}
 	if domain.IsOrgEvent(e.Type) {
 		x.orgSeq = e.Seq
 	}
@@ -202,14 +208,26 @@ func (x *tx) PutCase(c *domain.Case, prevVersion int64) error {
 		if _, err := x.exec("DELETE FROM duties WHERE case_id = ?", c.ID); err != nil {
 			return fmt.Errorf("reindex duties of %s: %w", c.Ref, err)
 		}
+		if _, err := x.exec("DELETE FROM case_flags WHERE case_id = ?", c.ID); err != nil {
+			return fmt.Errorf("reindex flags of %s: %w", c.Ref, err)
+		}
 	}
 	for _, d := range c.Duties {
 		if d.Status != domain.DutyOpen {
 			continue
 		}
+		next := ""
+		if !d.NextAt.IsZero() {
+			next = fmtTime(d.NextAt)
+		}
 		if _, err := x.exec(insertDuty,
-			d.ID, c.ID, d.Kind, d.Accountable, d.TeamID, fmtTime(d.Due), d.Escalation); err != nil {
+			d.ID, c.ID, d.Kind, d.Accountable, d.TeamID, fmtTime(d.Due), d.Escalation, next, d.Subject); err != nil {
 			return fmt.Errorf("index duty %s of %s: %w", d.ID, c.Ref, err)
+		}
+	}
+	for _, f := range c.Flags() {
+		if _, err := x.exec(insertFlag, c.ID, f.Kind, fmtTime(f.Since)); err != nil {
+			return fmt.Errorf("flag %s on %s: %w", f.Kind, c.Ref, err)
 		}
 	}
 	return nil
@@ -334,4 +352,34 @@ func eachDoc(rows *sql.Rows, fn func([]byte) error) error {
 		}
 	}
 	return rows.Err()
+}
+
+// project keeps the inbox: alerts are a projection of escalation and
+// finding events, written with them.
+func (x *tx) project(e *event.Event) error {
+	var user, kind, text string
+	switch e.Type {
+	case domain.EvDutyEscalated:
+		var p domain.DutyEscalated
+		if err := json.Unmarshal(e.Payload, &p); err != nil {
+			return fmt.Errorf("event %d: %w", e.Seq, err)
+		}
+		user, kind, text = p.To, "escalation", p.Text
+	case domain.EvFindingRaised:
+		var p domain.FindingRaised
+		if err := json.Unmarshal(e.Payload, &p); err != nil {
+			return fmt.Errorf("event %d: %w", e.Seq, err)
+		}
+		user, kind, text = p.Finding.MustAct, "finding", p.Finding.Detail
+	default:
+		return nil
+	}
+	if user == "" {
+		return nil
+	}
+	if _, err := x.exec("INSERT INTO inbox (seq, user_id, case_id, at, kind, text) VALUES (?, ?, ?, ?, ?, ?)",
+		e.Seq, user, e.CaseID, fmtTime(e.At), kind, text); err != nil {
+		return fmt.Errorf("inbox for event %d: %w", e.Seq, err)
+	}
+	return nil
 }

@@ -63,9 +63,36 @@ CREATE TABLE duties (
     accountable TEXT NOT NULL DEFAULT '',
     team_id     TEXT NOT NULL,
     due_at      TEXT NOT NULL,
-    escalation  BIGINT NOT NULL DEFAULT 0
+    escalation  BIGINT NOT NULL DEFAULT 0,
+    -- next_at: when the watchdog must next act (the due time, then each
+    -- escalation step); '' once the ladder is exhausted.
+    next_at     TEXT NOT NULL DEFAULT '',
+    subject     TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX duties_due ON duties (due_at);
+CREATE INDEX duties_next ON duties (next_at) WHERE next_at <> '';
+
+-- Integrity problems a case's own state shows (domain.Case.Flags), kept
+-- beside the projection so the watchdog reads only the flagged.
+CREATE TABLE case_flags (
+    case_id TEXT NOT NULL,
+    kind    TEXT NOT NULL,
+    since   TEXT NOT NULL,
+    PRIMARY KEY (case_id, kind)
+);
+CREATE INDEX case_flags_since ON case_flags (since);
+
+-- The in-app inbox: a projection of escalation and finding events.
+CREATE TABLE inbox (
+    seq     BIGINT NOT NULL,
+    user_id TEXT NOT NULL,
+    case_id TEXT NOT NULL,
+    at      TEXT NOT NULL,
+    kind    TEXT NOT NULL,
+    text    TEXT NOT NULL,
+    PRIMARY KEY (seq, user_id)
+);
+CREATE INDEX inbox_user ON inbox (user_id, seq);
 CREATE INDEX duties_accountable ON duties (accountable, due_at);
 CREATE INDEX duties_case ON duties (case_id);
 

@@ -1,0 +1,70 @@
+package domain
+
+import "time"
+
+// Flag kinds: integrity problems visible in a case's own state. The
+// watchdog turns each into a finding (docs/watchdog.md says which failure
+// each one catches).
+const (
+	FlagNoOwner               = "no_owner"
+	FlagNoOpenDuty            = "no_open_duty"
+	FlagClosedWithOpenWork    = "closed_with_open_work"
+	FlagClosedWithoutApproval = "closed_without_approval"
+	FlagVictimNoContactPlan   = "victim_without_contact_plan"
+)
+
+// Flag is one integrity problem and since when it has stood.
+type Flag struct {
+	Kind  string
+	Since time.Time
+}
+
+// postClosure duty kinds may stay open on a closed case.
+var postClosure = map[string]bool{"decision_notice": true, "vrr_acknowledge": true, "vrr_review": true, "finding_response": true}
+
+// Flags lists what is wrong with the case as it stands. Kept beside the
+// projection, it lets the watchdog read only the flagged cases.
+func (c *Case) Flags() []Flag {
+	var out []Flag
+	since := c.UpdatedAt
+	if c.Status.IsOpen() {
+		if c.Status != StatusReferral && c.OwnerID == "" {
+			out = append(out, Flag{FlagNoOwner, since})
+		}
+		if len(c.OpenDuties()) == 0 {
+			out = append(out, Flag{FlagNoOpenDuty, since})
+		}
+		var first time.Time
+		for _, v := range c.Victims {
+			if v.Plan == nil && (first.IsZero() || v.AddedAt.Before(first)) {
+				first = v.AddedAt
+			}
+		}
+		if !first.IsZero() {
+			out = append(out, Flag{FlagVictimNoContactPlan, first})
+		}
+		return out
+	}
+	closed := c.ClosedAt
+	if closed.IsZero() {
+		closed = since
+	}
+	open := false
+	for _, a := range c.Actions {
+		if !a.Ended() {
+			open = true
+		}
+	}
+	for _, d := range c.Duties {
+		if d.Status == DutyOpen && !postClosure[d.Kind] {
+			open = true
+		}
+	}
+	if open {
+		out = append(out, Flag{FlagClosedWithOpenWork, closed})
+	}
+	if c.Closure == nil || c.Closure.ApprovedBy == "" || c.Closure.ApprovedBy == c.Closure.ProposedBy {
+		out = append(out, Flag{FlagClosedWithoutApproval, closed})
+	}
+	return out
+}

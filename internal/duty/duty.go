@@ -1,0 +1,237 @@
+package duty
+
+import (
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/event"
+	"github.com/holdfast/holdfast/internal/policy"
+)
+
+// Duty kinds. A kind names what is owed; its deadline comes from policy.
+const (
+	AllocateReferral   = "allocate_referral"
+	InvestigationPlan  = "investigation_plan"
+	FirstVictimContact = "first_victim_contact"
+	ContactPlan        = "contact_plan"
+	SupportReferral    = "support_referral"
+	VictimUpdate       = "victim_update"
+	DecisionNotice     = "decision_notice"
+	SupervisoryReview  = "supervisory_review"
+	ActionTarget       = "action_target"
+	ActionReview       = "action_review"
+	TransferAccept     = "transfer_accept"
+	ClosureApproval    = "closure_approval"
+	VRRAcknowledge     = "vrr_acknowledge"
+	VRRReview          = "vrr_review"
+	FindingResponse    = "finding_response"
+)
+
+// afterClosure are the duties a closed case may still carry.
+var afterClosure = map[string]bool{DecisionNotice: true, VRRAcknowledge: true, VRRReview: true, FindingResponse: true}
+
+// AfterClosure reports whether a duty of kind may stay open on a closed case.
+func AfterClosure(kind string) bool { return afterClosure[kind] }
+
+// Want is a duty the case's state says must be open.
+type Want struct {
+	Kind        string
+	Subject     string
+	Accountable string
+	TeamID      string
+	Due         time.Time
+}
+
+func (w Want) key() string { return w.Kind + "/" + w.Subject }
+
+// Rules is what deciding duties needs besides the case.
+type Rules struct {
+	Policy   *policy.Policy
+	Calendar policy.Calendar
+}
+
+// Wanted lists the duties c's state calls for, in a stable order.
+func (r Rules) Wanted(c *domain.Case, org *domain.OrgState) []Want {
+	var out []Want
+	p, cal := r.Policy, r.Calendar
+	add := func(kind, polKey, subject, who, team string, anchor time.Time) {
+		out = append(out, Want{Kind: kind, Subject: subject, Accountable: who, TeamID: team, Due: p.Due(polKey, anchor, cal)})
+	}
+	sup := Supervisor(org, c.TeamID)
+	if c.Status.IsOpen() {
+		if c.OwnerID == "" {
+			add(AllocateReferral, AllocateReferral, "", sup, c.TeamID, c.OpenedAt)
+		} else {
+			owner := c.OwnerID
+			if c.Plan == "" {
+				add(InvestigationPlan, InvestigationPlan, "", owner, c.TeamID, c.AllocatedAt)
+			}
+			if n := len(c.Reviews); n == 0 {
+				add(SupervisoryReview, "first_review", "", sup, c.TeamID, c.AllocatedAt)
+			} else {
+				add(SupervisoryReview, "review", "", sup, c.TeamID, c.Reviews[n-1].At)
+			}
+			for i := range c.Victims {
+				v := &c.Victims[i]
+				if len(v.Contacts) == 0 {
+					add(FirstVictimContact, FirstVictimContact, v.ID, owner, c.TeamID, v.AddedAt)
+				} else {
+					last := v.LastContact()
+					if v.Plan != nil && v.Plan.EveryDays > 0 {
+						out = append(out, Want{Kind: VictimUpdate, Subject: v.ID, Accountable: owner, TeamID: c.TeamID, Due: last.AddDate(0, 0, v.Plan.EveryDays)})
+					} else {
+						add(VictimUpdate, VictimUpdate, v.ID, owner, c.TeamID, last)
+					}
+				}
+				if v.Plan == nil {
+					add(ContactPlan, ContactPlan, v.ID, owner, c.TeamID, v.AddedAt)
+				}
+				if v.Enhanced && v.LastContact(domain.ContactSupportReferral).IsZero() {
+					add(SupportReferral, SupportReferral, v.ID, owner, c.TeamID, v.AddedAt)
+				}
+			}
+			for i := range c.Actions {
+				a := &c.Actions[i]
+				switch a.State {
+				case domain.ActionStateRaised:
+					add(ActionTarget, ActionTarget, a.ID, owner, c.TeamID, a.RaisedAt)
+				case domain.ActionStateAllocated, domain.ActionStateReferred:
+					w := Want{Kind: ActionTarget, Subject: a.ID, Accountable: a.AllocatedTo, TeamID: c.TeamID, Due: a.Target}
+					if a.Target.IsZero() {
+						w.Due = p.Due(ActionTarget, a.RaisedAt, cal)
+					}
+					out = append(out, w)
+				case domain.ActionStateResulted:
+					add(ActionReview, ActionReview, a.ID, owner, c.TeamID, a.ResultedAt)
+				}
+			}
+		}
+		if t := c.Transfer; t != nil {
+			add(TransferAccept, TransferAccept, t.ID, Supervisor(org, t.ToTeam), t.ToTeam, t.ProposedAt)
+		}
+		if cl := c.Closure; cl.Open() {
+			add(ClosureApproval, ClosureApproval, cl.ID, sup, c.TeamID, cl.ProposedAt)
+		}
+	}
+	for i := range c.Victims {
+		v := &c.Victims[i]
+		if v.NoticeDue == nil {
+			continue
+		}
+		key := "decision_notice_standard"
+		if v.Enhanced {
+			key = "decision_notice_enhanced"
+		}
+		who := c.OwnerID
+		if who == "" {
+			who = sup
+		}
+		add(DecisionNotice, key, v.ID, who, c.TeamID, v.NoticeDue.At)
+	}
+	if v := c.PendingVRR(); v != nil {
+		mgr := Manager(org, c.TeamID, p.Escalation.ManagerMinRank)
+		if v.AckAt.IsZero() {
+			add(VRRAcknowledge, VRRAcknowledge, v.ID, mgr, c.TeamID, v.At)
+		}
+		who := v.Reviewer
+		if who == "" {
+			who = mgr
+		}
+		add(VRRReview, VRRReview, v.ID, who, c.TeamID, v.At)
+	}
+	return out
+}
+
+// Reconcile returns the events that bring c's open duties in line with
+// what its state calls for: duties no longer called for are met (or
+// cancelled, when a decision ended them), new ones are opened.
+func (r Rules) Reconcile(c *domain.Case, org *domain.OrgState, actor string, now time.Time) ([]*event.Event, error) {
+	want := r.Wanted(c, org)
+	byKey := map[string]Want{}
+	for _, w := range want {
+		byKey[w.key()] = w
+	}
+	var evs []*event.Event
+	kept := map[string]bool{}
+	for _, d := range c.Duties {
+		if d.Status != domain.DutyOpen {
+			continue
+		}
+		key := d.Kind + "/" + d.Subject
+		w, ok := byKey[key]
+		if ok && !kept[key] && w.Due.Equal(d.Due) && w.Accountable == d.Accountable && w.TeamID == d.TeamID {
+			kept[key] = true
+			continue
+		}
+		status, reason := domain.DutyMet, ""
+		switch {
+		case ok && w.Accountable != d.Accountable:
+			status, reason = domain.DutyCancelled, "now owed by someone else"
+		case !c.Status.IsOpen() && !afterClosure[d.Kind]:
+			status, reason = domain.DutyCancelled, "ended by the closure decision"
+		case d.Kind == ActionTarget && actionCancelled(c, d.Subject):
+			status, reason = domain.DutyCancelled, "the action was cancelled"
+		}
+		e, err := domain.NewEvent(domain.EvDutyClosed, actor, c.ID, now, domain.DutyClosed{ID: d.ID, Status: status, Reason: reason})
+		if err != nil {
+			return nil, err
+		}
+		evs = append(evs, e)
+	}
+	n := len(c.Duties)
+	for _, w := range want {
+		if kept[w.key()] {
+			continue
+		}
+		kept[w.key()] = true
+		n++
+		d := domain.Duty{ID: fmt.Sprintf("%s.d%d", c.ID, n), Kind: w.Kind, Subject: w.Subject, Accountable: w.Accountable,
+			TeamID: w.TeamID, Due: w.Due.UTC(), Status: domain.DutyOpen, Opened: now, NextAt: w.Due.UTC()}
+		e, err := domain.NewEvent(domain.EvDutyOpened, actor, c.ID, now, domain.DutyOpened{Duty: d})
+		if err != nil {
+			return nil, err
+		}
+		evs = append(evs, e)
+	}
+	return evs, nil
+}
+
+func actionCancelled(c *domain.Case, id string) bool {
+	a := c.Action(id)
+	return a != nil && a.State == domain.ActionStateCancelled
+}
+
+// Supervisor is who supervises team: an active supervisor in the team, or
+// failing that the nearest one above it. "" if there is none.
+func Supervisor(org *domain.OrgState, team string) string {
+	return nearest(org, team, func(u *domain.User) bool { return u.HasRole(domain.RoleSupervisor) })
+}
+
+// Manager is the nearest active manager of at least min rank at or above team.
+func Manager(org *domain.OrgState, team string, min domain.Rank) string {
+	return nearest(org, team, func(u *domain.User) bool { return u.HasRole(domain.RoleManager) && u.Rank.AtLeast(min) })
+}
+
+// Above is the nearest user matching at or above the parent of team.
+func nearest(org *domain.OrgState, team string, ok func(*domain.User) bool) string {
+	for unit := team; unit != ""; {
+		var ids []string
+		for _, u := range org.Users {
+			if u.Active && u.UnitID == unit && ok(u) {
+				ids = append(ids, u.ID)
+			}
+		}
+		if len(ids) > 0 {
+			sort.Strings(ids)
+			return ids[0]
+		}
+		un, found := org.Units[unit]
+		if !found {
+			break
+		}
+		unit = un.ParentID
+	}
+	return ""
+}

@@ -1,0 +1,319 @@
+package policy
+
+import (
+	"bytes"
+	_ "embed"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/holdfast/holdfast/internal/domain"
+)
+
+//go:embed default.yaml
+var defaultYAML []byte
+
+// DefaultYAML is the shipped policy file.
+func DefaultYAML() []byte { return bytes.Clone(defaultYAML) }
+
+// Calendar counts working days. internal/calendar implements it.
+type Calendar interface {
+	AddWorkingDays(t time.Time, n int) time.Time
+}
+
+// Unit is what a span counts.
+type Unit string
+
+const (
+	WorkingDays Unit = "working days"
+	Days        Unit = "days"
+	Hours       Unit = "hours"
+	Months      Unit = "months"
+)
+
+// Span is a policy period such as "5 working days" or "28 days".
+type Span struct {
+	N    int
+	Unit Unit
+}
+
+func (s Span) String() string {
+	u := string(s.Unit)
+	if s.N == 1 {
+		u = strings.TrimSuffix(u, "s")
+	}
+	return fmt.Sprintf("%d %s", s.N, u)
+}
+
+// After is the deadline s after t. Working days end at the close of the
+// London working day; calendar days and hours are exact durations.
+func (s Span) After(t time.Time, cal Calendar) time.Time {
+	switch s.Unit {
+	case WorkingDays:
+		return cal.AddWorkingDays(t, s.N)
+	case Days:
+		return t.AddDate(0, 0, s.N)
+	case Months:
+		return t.AddDate(0, s.N, 0)
+	default:
+		return t.Add(time.Duration(s.N) * time.Hour)
+	}
+}
+
+// ParseSpan reads "N working days", "N days", "N hours", "N months" (or "Nh").
+func ParseSpan(text string) (Span, error) {
+	f := strings.Fields(strings.ToLower(strings.TrimSpace(text)))
+	if len(f) == 1 && strings.HasSuffix(f[0], "h") {
+		f = []string{strings.TrimSuffix(f[0], "h"), "hours"}
+	}
+	if len(f) < 2 {
+		return Span{}, fmt.Errorf("%q is not a period: write it as \"5 working days\", \"28 days\", \"24 hours\" or \"3 months\"", text)
+	}
+	n, err := strconv.Atoi(f[0])
+	if err != nil || n < 0 || n > 3650 {
+		return Span{}, fmt.Errorf("%q: %q is not a whole number between 0 and 3650", text, f[0])
+	}
+	unit := strings.Join(f[1:], " ")
+	unit = strings.TrimSuffix(unit, "s") + "s"
+	switch Unit(unit) {
+	case WorkingDays, Days, Hours, Months:
+		return Span{N: n, Unit: Unit(unit)}, nil
+	}
+	return Span{}, fmt.Errorf("%q: unknown unit %q (working days, days, hours or months)", text, strings.Join(f[1:], " "))
+}
+
+// UnmarshalYAML lets spans be written as text, with the line on error.
+func (s *Span) UnmarshalYAML(n *yaml.Node) error {
+	v, err := ParseSpan(n.Value)
+	if err != nil {
+		return fmt.Errorf("line %d: %w", n.Line, err)
+	}
+	*s = v
+	return nil
+}
+
+// Duty is when a kind of duty falls due and what it asks.
+type Duty struct {
+	Within Span   `yaml:"within"`
+	Says   string `yaml:"says"`
+}
+
+// Escalation is the ladder for an overdue duty.
+type Escalation struct {
+	SupervisorAfter Span        `yaml:"supervisor_after"`
+	ManagerAfter    Span        `yaml:"manager_after"`
+	ManagerMinRank  domain.Rank `yaml:"manager_min_rank"`
+}
+
+// Outcome is a Home Office outcome code and who may approve it.
+type Outcome struct {
+	Code              string      `yaml:"code"`
+	Title             string      `yaml:"title"`
+	Approver          domain.Rank `yaml:"approver"`
+	ApproverSensitive domain.Rank `yaml:"approver_sensitive"`
+	NeedsVictimView   bool        `yaml:"needs_victim_view"`
+	Since             string      `yaml:"since"` // YYYY-MM-DD: not valid for closures before
+}
+
+// StandardAction is an entry in the library offered when a case opens.
+type StandardAction struct {
+	Key      string `yaml:"key"`
+	Title    string `yaml:"title"`
+	Priority string `yaml:"priority"`
+}
+
+// Policy is a validated policy.
+type Policy struct {
+	Version         int                 `yaml:"version"`
+	Duties          map[string]Duty     `yaml:"duties"`
+	Escalation      Escalation          `yaml:"escalation"`
+	VRRWindow       Span                `yaml:"vrr_window"`
+	Findings        map[string]Span     `yaml:"findings"`
+	Outcomes        []Outcome           `yaml:"outcomes"`
+	StandardActions []StandardAction    `yaml:"standard_actions"`
+	outcomes        map[string]*Outcome `yaml:"-"`
+}
+
+// Default returns the shipped policy. It panics only if the embedded file
+// is broken, which the package's tests rule out.
+func Default() *Policy {
+	p, err := Parse(defaultYAML)
+	if err != nil {
+		panic("policy: the embedded default is invalid: " + err.Error())
+	}
+	return p
+}
+
+// Parse reads and validates a policy file. Every problem is reported with
+// its line; a policy with any problem is refused whole.
+func Parse(b []byte) (*Policy, error) {
+	var root yaml.Node
+	if err := yaml.Unmarshal(b, &root); err != nil {
+		return nil, fmt.Errorf("policy: %w", err)
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	var p Policy
+	if err := dec.Decode(&p); err != nil {
+		return nil, fmt.Errorf("policy: %w", err)
+	}
+	var probs []string
+	bad := func(line int, format string, a ...any) {
+		probs = append(probs, fmt.Sprintf("line %d: %s", line, fmt.Sprintf(format, a...)))
+	}
+	if p.Version != 1 {
+		bad(line(&root, "version"), "version must be 1, not %d", p.Version)
+	}
+	for _, k := range keys(&root, "duties") {
+		if !knownKind(k.Value) {
+			bad(k.Line, "unknown duty kind %q (one of %s)", k.Value, strings.Join(Kinds(), ", "))
+		}
+	}
+	for _, k := range Kinds() {
+		if _, ok := p.Duties[k]; !ok {
+			bad(line(&root, "duties"), "duty kind %q has no deadline: add `%s: {within: ..., says: ...}`", k, k)
+		}
+	}
+	for _, k := range keys(&root, "findings") {
+		if k.Value != "victim_without_contact_plan" {
+			bad(k.Line, "unknown finding grace %q", k.Value)
+		}
+	}
+	if !validRank(p.Escalation.ManagerMinRank) {
+		bad(line(&root, "escalation"), "escalation.manager_min_rank %q is not a rank (%v)", p.Escalation.ManagerMinRank, domain.Ranks())
+	}
+	if p.VRRWindow.N == 0 {
+		bad(line(&root, "vrr_window"), "vrr_window is missing or zero")
+	}
+	p.outcomes = map[string]*Outcome{}
+	items := seq(&root, "outcomes")
+	for i := range p.Outcomes {
+		o := &p.Outcomes[i]
+		ln := 0
+		if i < len(items) {
+			ln = items[i].Line
+		}
+		if o.Code == "" || o.Title == "" {
+			bad(ln, "an outcome needs a code and a title")
+		}
+		if _, dup := p.outcomes[o.Code]; dup {
+			bad(ln, "outcome %q is listed twice", o.Code)
+		}
+		if !validRank(o.Approver) {
+			bad(ln, "outcome %q: approver %q is not a rank (%v)", o.Code, o.Approver, domain.Ranks())
+		}
+		if o.ApproverSensitive == "" {
+			o.ApproverSensitive = o.Approver
+		} else if !validRank(o.ApproverSensitive) {
+			bad(ln, "outcome %q: approver_sensitive %q is not a rank", o.Code, o.ApproverSensitive)
+		}
+		if o.Since != "" {
+			if _, err := time.Parse(time.DateOnly, o.Since); err != nil {
+				bad(ln, "outcome %q: since %q is not a date (YYYY-MM-DD)", o.Code, o.Since)
+			}
+		}
+		p.outcomes[o.Code] = o
+	}
+	if len(p.Outcomes) == 0 {
+		bad(line(&root, "outcomes"), "no outcome codes: closures could never be recorded")
+	}
+	seen := map[string]bool{}
+	for i, a := range p.StandardActions {
+		if a.Key == "" || a.Title == "" || seen[a.Key] {
+			bad(itemLine(&root, "standard_actions", i), "standard action %d needs a unique key and a title", i+1)
+		}
+		seen[a.Key] = true
+	}
+	if len(probs) > 0 {
+		return nil, fmt.Errorf("policy: %s", strings.Join(probs, "; "))
+	}
+	return &p, nil
+}
+
+// Outcome returns the outcome with code, or nil if the policy has none.
+func (p *Policy) Outcome(code string) *Outcome { return p.outcomes[code] }
+
+// Due is when a duty of kind opened at t falls due.
+func (p *Policy) Due(kind string, t time.Time, cal Calendar) time.Time {
+	return p.Duties[kind].Within.After(t, cal)
+}
+
+// Says is what a duty of kind asks of its accountable person.
+func (p *Policy) Says(kind string) string { return p.Duties[kind].Says }
+
+func validRank(r domain.Rank) bool {
+	_, err := domain.ParseRank(string(r))
+	return err == nil
+}
+
+func mapping(root *yaml.Node, key string) *yaml.Node {
+	if root.Kind == yaml.DocumentNode && len(root.Content) > 0 {
+		root = root.Content[0]
+	}
+	if root.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		if root.Content[i].Value == key {
+			return root.Content[i+1]
+		}
+	}
+	return nil
+}
+
+func line(root *yaml.Node, key string) int {
+	if n := mapping(root, key); n != nil {
+		return n.Line
+	}
+	return 1
+}
+
+func keys(root *yaml.Node, key string) []*yaml.Node {
+	n := mapping(root, key)
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	var out []*yaml.Node
+	for i := 0; i < len(n.Content); i += 2 {
+		out = append(out, n.Content[i])
+	}
+	return out
+}
+
+func seq(root *yaml.Node, key string) []*yaml.Node {
+	n := mapping(root, key)
+	if n == nil || n.Kind != yaml.SequenceNode {
+		return nil
+	}
+	return n.Content
+}
+
+func itemLine(root *yaml.Node, key string, i int) int {
+	if s := seq(root, key); i < len(s) {
+		return s[i].Line
+	}
+	return line(root, key)
+}
+
+// Kinds lists every duty kind, sorted.
+func Kinds() []string {
+	out := make([]string, 0, len(kinds))
+	for k := range kinds {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func knownKind(k string) bool { return kinds[k] }
+
+var kinds = map[string]bool{
+	"allocate_referral": true, "investigation_plan": true, "first_victim_contact": true, "contact_plan": true,
+	"support_referral": true, "victim_update": true, "decision_notice_enhanced": true, "decision_notice_standard": true,
+	"first_review": true, "review": true, "action_target": true, "action_review": true, "transfer_accept": true,
+	"closure_approval": true, "vrr_acknowledge": true, "vrr_review": true, "finding_response": true,
+}

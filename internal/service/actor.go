@@ -51,6 +51,10 @@ func (a *Actor) CanSee(org *domain.OrgState, c *domain.Case) bool {
 	if o.Within(c.TeamID, a.User.UnitID) && a.has(append(caseWriters, domain.RoleVictimLiaison)...) {
 		return true
 	}
+	// The receiving chain must see a case offered to it, to decide on it.
+	if c.Transfer != nil && o.Within(c.Transfer.ToTeam, a.User.UnitID) && a.has(supervisors...) {
+		return true
+	}
 	return a.has(forceWide...) && o.ForceOf(c.TeamID) == o.ForceOf(a.User.UnitID)
 }
 

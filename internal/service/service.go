@@ -13,10 +13,10 @@ import (
 
 	"github.com/holdfast/holdfast/internal/calendar"
 	"github.com/holdfast/holdfast/internal/clock"
-	"github.com/holdfast/holdfast/internal/duty"
-	"github.com/holdfast/holdfast/internal/policy"
 	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/duty"
 	"github.com/holdfast/holdfast/internal/event"
+	"github.com/holdfast/holdfast/internal/policy"
 	"github.com/holdfast/holdfast/internal/store"
 )
 

@@ -1,0 +1,220 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/event"
+	"github.com/holdfast/holdfast/internal/gate"
+	"github.com/holdfast/holdfast/internal/store"
+)
+
+// ProposeTransfer offers the case to another team. Until accepted the
+// sender stays accountable, and accepting is a duty of the receiver.
+func (s *Service) ProposeTransfer(ctx context.Context, a *Actor, caseID string, version int64, toTeam, reason string) (*domain.Case, error) {
+	return s.workflow(ctx, a, caseID, version, "propose transfer", caseWriters, false, func(c *domain.Case, org *domain.OrgState, now time.Time, p *domain.Problems) []ev {
+		*p = append(*p, gate.Transfer(c, toTeam, reason, org)...)
+		return []ev{{domain.EvTransferProposed, domain.TransferProposed{Transfer: domain.Transfer{ID: s.newID(), FromTeam: c.TeamID, ToTeam: toTeam,
+			Reason: strings.TrimSpace(reason), ProposedBy: a.ID(), ProposedAt: now}}}}
+	})
+}
+
+// decideTransfer runs an accept or reject by the receiving chain.
+func (s *Service) decideTransfer(ctx context.Context, a *Actor, caseID string, version int64, what string,
+	decide func(c *domain.Case, org *domain.OrgState, p *domain.Problems) ev) (*domain.Case, error) {
+	return s.caseCommand(ctx, a, caseID, version, what, func(tx store.Tx, c *domain.Case, org *domain.OrgState, now time.Time) ([]*event.Event, error) {
+		if c.Transfer == nil {
+			return nil, domain.Problems{{Rule: "no_transfer", Message: fmt.Sprintf("no transfer of %s is waiting", c.Ref)}}
+		}
+		if err := a.need(what, supervisors...); err != nil {
+			return nil, err
+		}
+		if !a.inChain(org, c.Transfer.ToTeam) {
+			return nil, fmt.Errorf("%s: only the receiving team's chain of command decides: %w", what, ErrForbidden)
+		}
+		var p domain.Problems
+		out := decide(c, org, &p)
+		if err := p.Err(); err != nil {
+			return nil, err
+		}
+		e, err := domain.NewEvent(out.typ, a.ID(), c.ID, now, out.payload)
+		return []*event.Event{e}, err
+	})
+}
+
+// AcceptTransfer takes the case into the receiving team with a new owner.
+func (s *Service) AcceptTransfer(ctx context.Context, a *Actor, caseID string, version int64, ownerID string) (*domain.Case, error) {
+	return s.decideTransfer(ctx, a, caseID, version, "accept transfer", func(c *domain.Case, org *domain.OrgState, p *domain.Problems) ev {
+		u := org.Users[ownerID]
+		switch {
+		case u == nil || !u.Active:
+			p.Add("owner_id", "unknown_user", fmt.Sprintf("%q is not a serving officer", ownerID))
+		case !(domain.Org{Units: org.Units}).Within(c.Transfer.ToTeam, u.UnitID):
+			p.Add("owner_id", "outside_team", fmt.Sprintf("%s is not in the receiving team", u.Name))
+		}
+		return ev{domain.EvTransferAccepted, domain.TransferDecided{ID: c.Transfer.ID, OwnerID: ownerID}}
+	})
+}
+
+// RejectTransfer sends the case back, with a reason.
+func (s *Service) RejectTransfer(ctx context.Context, a *Actor, caseID string, version int64, reason string) (*domain.Case, error) {
+	return s.decideTransfer(ctx, a, caseID, version, "reject transfer", func(c *domain.Case, _ *domain.OrgState, p *domain.Problems) ev {
+		if len(strings.TrimSpace(reason)) < 5 {
+			p.Add("reason", "required", "say why the transfer is rejected")
+		}
+		return ev{domain.EvTransferRejected, domain.TransferDecided{ID: c.Transfer.ID, Reason: strings.TrimSpace(reason)}}
+	})
+}
+
+// ClosureProposal is a proposal to close a case.
+type ClosureProposal struct {
+	Outcome   string           `json:"outcome"`
+	Rationale domain.Rationale `json:"rationale"`
+}
+
+// CheckClosure lists every reason the case could not close now, without
+// writing anything: the closure journey shows it before submit.
+func (s *Service) CheckClosure(ctx context.Context, a *Actor, ref string, in ClosureProposal) (domain.Problems, error) {
+	c, err := s.ViewCase(ctx, a, ref, "closure checklist")
+	if err != nil {
+		return nil, err
+	}
+	return gate.Closure(c, gate.Proposal{Outcome: in.Outcome, Rationale: in.Rationale}, s.pol, s.clock.Now()), nil
+}
+
+// ProposeClosure proposes closing the case; the gate refuses it with every
+// reason while any rule is broken.
+func (s *Service) ProposeClosure(ctx context.Context, a *Actor, caseID string, version int64, in ClosureProposal) (*domain.Case, error) {
+	return s.workflow(ctx, a, caseID, version, "propose closure", caseWriters, false, func(c *domain.Case, _ *domain.OrgState, now time.Time, p *domain.Problems) []ev {
+		if c.Closure.Open() {
+			p.Add("", "already_proposed", "a closure is already waiting for approval")
+		}
+		if c.Status == domain.StatusReferral {
+			p.Add("", "unallocated", "allocate the referral before closing it")
+		}
+		*p = append(*p, gate.Closure(c, gate.Proposal{Outcome: in.Outcome, Rationale: in.Rationale}, s.pol, now)...)
+		return []ev{{domain.EvClosureProposed, domain.ClosureProposed{Closure: domain.Closure{ID: s.newID(), Outcome: in.Outcome, Rationale: in.Rationale, ProposedBy: a.ID(), ProposedAt: now}}}}
+	})
+}
+
+// ApproveClosure closes the case: a second person of sufficient rank. The
+// victims are then owed word of it and the Right to Review window opens.
+func (s *Service) ApproveClosure(ctx context.Context, a *Actor, caseID string, version int64) (*domain.Case, error) {
+	return s.workflow(ctx, a, caseID, version, "approve closure", supervisors, false, func(c *domain.Case, org *domain.OrgState, now time.Time, p *domain.Problems) []ev {
+		if !c.Closure.Open() {
+			p.Add("", "no_proposal", fmt.Sprintf("no closure of %s is waiting for approval", c.Ref))
+			return nil
+		}
+		*p = append(*p, gate.Approval(c, &a.User, org, s.pol)...)
+		// The gate is checked again at approval: the case may have changed.
+		*p = append(*p, gate.Closure(c, gate.Proposal{Outcome: c.Closure.Outcome, Rationale: c.Closure.Rationale}, s.pol, now)...)
+		return []ev{{domain.EvClosureApproved, domain.ClosureApproved{ID: c.Closure.ID, VRRUntil: s.pol.VRRWindow.After(now, s.cal).UTC()}}}
+	})
+}
+
+// RejectClosure sends a proposed closure back with a reason.
+func (s *Service) RejectClosure(ctx context.Context, a *Actor, caseID string, version int64, reason string) (*domain.Case, error) {
+	return s.workflow(ctx, a, caseID, version, "reject closure", supervisors, false, func(c *domain.Case, _ *domain.OrgState, _ time.Time, p *domain.Problems) []ev {
+		if !c.Closure.Open() {
+			p.Add("", "no_proposal", fmt.Sprintf("no closure of %s is waiting for approval", c.Ref))
+			return nil
+		}
+		required(p, "reason", reason, "say what must be done before the case can close")
+		return []ev{{domain.EvClosureRejected, domain.ClosureRejected{ID: c.Closure.ID, Reason: strings.TrimSpace(reason)}}}
+	})
+}
+
+// Reopen reopens a closed case: a supervisor or an auditor, with a reason.
+func (s *Service) Reopen(ctx context.Context, a *Actor, caseID string, version int64, reason string) (*domain.Case, error) {
+	return s.caseCommand(ctx, a, caseID, version, "reopen case", func(tx store.Tx, c *domain.Case, org *domain.OrgState, now time.Time) ([]*event.Event, error) {
+		route := "supervisor"
+		if a.has(domain.RoleAuditor) && !a.System {
+			route = "audit"
+		} else if err := a.mayWrite(org, c, "reopening a case", supervisors...); err != nil {
+			return nil, err
+		}
+		if err := gate.Reopen(c, reason).Err(); err != nil {
+			return nil, err
+		}
+		e, err := domain.NewEvent(domain.EvCaseReopened, a.ID(), c.ID, now, domain.CaseReopened{Reason: strings.TrimSpace(reason), Route: route})
+		return []*event.Event{e}, err
+	})
+}
+
+// RequestVRR records a victim's request for a review of the closure. A
+// request after the window is recorded as late, with the reason it is or
+// is not accepted.
+func (s *Service) RequestVRR(ctx context.Context, a *Actor, caseID string, version int64, victimID, lateReason string) (*domain.Case, error) {
+	return s.workflow(ctx, a, caseID, version, "record review request", liaison, true, func(c *domain.Case, _ *domain.OrgState, now time.Time, p *domain.Problems) []ev {
+		findVictim(c, victimID, p)
+		if c.Status != domain.StatusClosed || c.Closure == nil {
+			p.Add("", "not_closed", "a Victims' Right to Review applies to a decision to close: this case is not closed")
+			return nil
+		}
+		if c.PendingVRR() != nil {
+			p.Add("", "pending", "a review request is already open on this case")
+		}
+		late := now.After(c.Closure.VRRUntil)
+		if late && strings.TrimSpace(lateReason) == "" {
+			p.Add("late_reason", "required", fmt.Sprintf("the request is after the window closed on %s: record why it is (or is not) accepted", c.Closure.VRRUntil.Format("2 Jan 2006")))
+		}
+		return []ev{{domain.EvVRRRequested, domain.VRRRequested{VRR: domain.VRR{ID: s.newID(), VictimID: victimID, At: now, Late: late, LateReason: strings.TrimSpace(lateReason)}}}}
+	})
+}
+
+// AcknowledgeVRR acknowledges the request and names the reviewer, who must
+// be senior to the decision-maker and not involved (enforced).
+func (s *Service) AcknowledgeVRR(ctx context.Context, a *Actor, caseID string, version int64, reviewerID string) (*domain.Case, error) {
+	return s.workflow(ctx, a, caseID, version, "acknowledge review request", supervisors, true, func(c *domain.Case, org *domain.OrgState, _ time.Time, p *domain.Problems) []ev {
+		v := c.PendingVRR()
+		if v == nil {
+			p.Add("", "no_request", "no review request is waiting")
+			return nil
+		}
+		u := org.Users[reviewerID]
+		if u == nil || !u.Active {
+			p.Add("reviewer", "unknown_user", fmt.Sprintf("%q is not a serving officer", reviewerID))
+			return nil
+		}
+		*p = append(*p, gate.VRRReviewer(c, u, org)...)
+		return []ev{{domain.EvVRRAcknowledged, domain.VRRAcknowledged{ID: v.ID, Reviewer: reviewerID}}}
+	})
+}
+
+// DecideVRR records the review's decision; an upheld review reopens the case.
+func (s *Service) DecideVRR(ctx context.Context, a *Actor, caseID string, version int64, decision, reasons string) (*domain.Case, error) {
+	return s.caseCommand(ctx, a, caseID, version, "decide review request", func(tx store.Tx, c *domain.Case, org *domain.OrgState, now time.Time) ([]*event.Event, error) {
+		var p domain.Problems
+		v := c.PendingVRR()
+		if v == nil {
+			return nil, domain.Problems{{Rule: "no_request", Message: "no review request is waiting"}}
+		}
+		if v.Reviewer != "" && v.Reviewer != a.ID() {
+			return nil, fmt.Errorf("decide review request: the named reviewer decides: %w", ErrForbidden)
+		}
+		p = append(p, gate.VRRReviewer(c, &a.User, org)...)
+		if decision != "upheld" && decision != "not_upheld" {
+			p.Add("decision", "one_of", "decision must be upheld or not_upheld")
+		}
+		required(&p, "reasons", reasons, "give the reasons, which the victim will be told")
+		if err := p.Err(); err != nil {
+			return nil, err
+		}
+		e, err := domain.NewEvent(domain.EvVRRDecided, a.ID(), c.ID, now, domain.VRRDecided{ID: v.ID, Decision: decision, Reasons: strings.TrimSpace(reasons)})
+		if err != nil {
+			return nil, err
+		}
+		evs := []*event.Event{e}
+		if decision == "upheld" {
+			r, err := domain.NewEvent(domain.EvCaseReopened, a.ID(), c.ID, now, domain.CaseReopened{Reason: "Victims' Right to Review upheld: " + strings.TrimSpace(reasons), Route: "vrr"})
+			if err != nil {
+				return nil, err
+			}
+			evs = append(evs, r)
+		}
+		return evs, nil
+	})
+}

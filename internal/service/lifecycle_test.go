@@ -1,0 +1,162 @@
+package service_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/duty"
+	"github.com/holdfast/holdfast/internal/fixture"
+	"github.com/holdfast/holdfast/internal/replay"
+	"github.com/holdfast/holdfast/internal/service"
+	"github.com/holdfast/holdfast/internal/store/sqlstore"
+	"github.com/holdfast/holdfast/internal/testdb"
+)
+
+func ok(t *testing.T) func(*domain.Case, error) *domain.Case {
+	return func(c *domain.Case, err error) *domain.Case {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+}
+
+func openDuty(c *domain.Case, kind string) *domain.Duty {
+	for i := range c.Duties {
+		if c.Duties[i].Kind == kind && c.Duties[i].Status == domain.DutyOpen {
+			return &c.Duties[i]
+		}
+	}
+	return nil
+}
+
+func rules(p domain.Problems) []string {
+	var out []string
+	for _, x := range p {
+		out = append(out, x.Rule)
+	}
+	return out
+}
+
+// TestCaseLifecycle runs the whole life of a case — referral, allocation,
+// actions, victim contacts, reviews, a transfer, a refused closure, an
+// approved closure, a Right to Review that reopens it — checking that each
+// step opens and meets the duties it should and the gates refuse what the
+// reviews found.
+func TestCaseLifecycle(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		f := fixture.New(t, db)
+		svc := f.Svc
+		c := f.Referral(t)
+		if d := openDuty(c, duty.AllocateReferral); d == nil || d.Accountable != f.Supervisor.ID() {
+			t.Fatalf("a new referral must owe allocation by the team supervisor: %+v", c.Duties)
+		}
+		c = ok(t)(svc.AssignOwner(ctx, f.Supervisor, c.ID, c.Version, f.Investigator.ID(), "allocation"))
+		if openDuty(c, duty.AllocateReferral) != nil || openDuty(c, duty.SupervisoryReview) == nil || openDuty(c, duty.InvestigationPlan) == nil {
+			t.Fatalf("allocation must meet the allocation duty and open review and plan duties: %+v", c.Duties)
+		}
+		c = ok(t)(svc.AddVictim(ctx, f.Investigator, c.ID, c.Version, service.NewVictim{Name: "Child A", DateOfBirth: "2011-03-02"}))
+		v := c.Victims[0]
+		if !v.Enhanced || openDuty(c, duty.FirstVictimContact) == nil {
+			t.Fatalf("a child victim is enhanced and owed first contact: %+v", c.Duties)
+		}
+		c = ok(t)(svc.AddSuspect(ctx, f.Investigator, c.ID, c.Version, service.NewSuspect{Name: "Adult X"}))
+		sx := c.Suspects[0]
+		c = ok(t)(svc.RaiseAction(ctx, f.Investigator, c.ID, c.Version, service.NewAction{Title: "Download victim's phone"}))
+		act := c.Actions[0]
+		c = ok(t)(svc.AllocateAction(ctx, f.Investigator, c.ID, c.Version, act.ID, f.Investigator2.ID(), ""))
+		if d := openDuty(c, duty.ActionTarget); d == nil || d.Accountable != f.Investigator2.ID() {
+			t.Fatalf("an allocated action is a duty of its officer: %+v", c.Duties)
+		}
+
+		// Closing now is refused with every reason, and writes nothing.
+		before, _ := db.LatestSeq(ctx)
+		_, err := svc.ProposeClosure(ctx, f.Investigator, c.ID, c.Version, service.ClosureProposal{Outcome: "15"})
+		p, isProblems := domain.AsProblems(err)
+		if !isProblems {
+			t.Fatalf("want a refusal listing problems, got %v", err)
+		}
+		got := strings.Join(rules(p), ",")
+		for _, want := range []string{"rationale", "actions_filed", "suspects_pursued", "victim_account", "victim_contact", "supervised", "victim_view"} {
+			if !strings.Contains(got, want) {
+				t.Errorf("refusal lacks rule %s: %v", want, p)
+			}
+		}
+		if after, _ := db.LatestSeq(ctx); after != before {
+			t.Fatalf("a refused closure wrote %d events", after-before)
+		}
+
+		// Do the work.
+		c = ok(t)(svc.ResultAction(ctx, f.Investigator2, c.ID, c.Version, act.ID, "Messages recovered; suspect's number identified"))
+		if _, err := svc.FileAction(ctx, f.Investigator2, c.ID, c.Version, act.ID); err == nil {
+			t.Fatal("the officer who resulted an action filed it: a second pair of eyes is required")
+		}
+		c = ok(t)(svc.FileAction(ctx, f.Investigator, c.ID, c.Version, act.ID))
+		c = ok(t)(svc.RecordContact(ctx, f.Liaison, c.ID, c.Version, v.ID, domain.ContactAccount, "ABE interview", "account recorded"))
+		if openDuty(c, duty.FirstVictimContact) != nil || openDuty(c, duty.VictimUpdate) == nil {
+			t.Fatalf("contact must meet first contact and open the next update: %+v", c.Duties)
+		}
+		c = ok(t)(svc.AgreeContactPlan(ctx, f.Liaison, c.ID, c.Version, v.ID, 14, "phone via mother"))
+		c = ok(t)(svc.RecordContact(ctx, f.Liaison, c.ID, c.Version, v.ID, domain.ContactSupportReferral, "phone", "referred to ISVA"))
+		c = ok(t)(svc.SetSuspectStatus(ctx, f.Investigator, c.ID, c.Version, sx.ID, domain.SuspectInterviewed, "", ""))
+		if openDuty(c, duty.DecisionNotice) == nil {
+			t.Fatalf("interviewing a suspect owes the victim word within a working day: %+v", c.Duties)
+		}
+		c = ok(t)(svc.RecordContact(ctx, f.Liaison, c.ID, c.Version, v.ID, domain.ContactDecision, "phone", "told of interview"))
+		c = ok(t)(svc.SetPlan(ctx, f.Investigator, c.ID, c.Version, "Secure digital evidence; interview suspect; safeguarding"))
+		c = ok(t)(svc.RecordVictimView(ctx, f.Liaison, c.ID, c.Version, v.ID, "Does not want to go to court now"))
+		c = ok(t)(svc.RecordReview(ctx, f.Supervisor, c.ID, c.Version, "Reviewed: evidential difficulties", nil))
+
+		// A transfer: the sender stays accountable until the receiver accepts.
+		c = ok(t)(svc.ProposeTransfer(ctx, f.Investigator, c.ID, c.Version, f.TeamB, "suspect lives in the south"))
+		if d := openDuty(c, duty.TransferAccept); d == nil || d.TeamID != f.TeamB {
+			t.Fatalf("a transfer is a duty of the receiving team: %+v", c.Duties)
+		}
+		if c.OwnerID != f.Investigator.ID() {
+			t.Fatal("the sender must stay accountable until the transfer is accepted")
+		}
+		c = ok(t)(svc.RejectTransfer(ctx, f.Inspector, c.ID, c.Version, "no capacity; keep in north"))
+		if c.TeamID != f.TeamA || c.Transfer != nil {
+			t.Fatalf("a rejected transfer returns the case: %+v", c.Transfer)
+		}
+
+		rat := domain.Rationale{LinesConsidered: "Phone download, suspect interview, CCTV", WhyNoneRemain: "All enquiries complete and filed", SuspectsStatus: "Suspect interviewed, no admissions", VictimView: "Victim does not support a prosecution now"}
+		c = ok(t)(svc.ProposeClosure(ctx, f.Investigator, c.ID, c.Version, service.ClosureProposal{Outcome: "15", Rationale: rat}))
+		// Approval: not the proposer, and a sergeant is below the rank
+		// policy needs for outcome 15 with a child victim.
+		_, err = svc.ApproveClosure(ctx, f.Supervisor, c.ID, c.Version)
+		if p, _ := domain.AsProblems(err); !strings.Contains(strings.Join(rules(p), ","), "approver_rank") {
+			t.Fatalf("a sergeant approved a sensitive closure: %v", err)
+		}
+		c = ok(t)(svc.ApproveClosure(ctx, f.Inspector, c.ID, c.Version))
+		if c.Status != domain.StatusClosed || c.Closure.VRRUntil.IsZero() {
+			t.Fatalf("approval must close and open the review window: %+v", c.Closure)
+		}
+		if openDuty(c, duty.DecisionNotice) == nil || openDuty(c, duty.SupervisoryReview) != nil {
+			t.Fatalf("closure must owe the victim notice and end pre-closure duties: %+v", c.Duties)
+		}
+
+		// Victims' Right to Review: the reviewer is senior and independent.
+		c = ok(t)(svc.RequestVRR(ctx, f.Liaison, c.ID, c.Version, v.ID, ""))
+		if _, err := svc.AcknowledgeVRR(ctx, f.Inspector, c.ID, c.Version, f.Inspector.ID()); err == nil {
+			t.Fatal("the decision-maker was allowed to review their own decision")
+		}
+		c = ok(t)(svc.AcknowledgeVRR(ctx, f.Inspector, c.ID, c.Version, f.Manager.ID()))
+		c = ok(t)(svc.DecideVRR(ctx, f.Manager, c.ID, c.Version, "upheld", "The suspect's phone was not downloaded"))
+		if c.Status != domain.StatusOpen || c.Reopened != 1 || openDuty(c, duty.SupervisoryReview) == nil {
+			t.Fatalf("an upheld review must reopen the case with duties: %s %+v", c.Status, c.Duties)
+		}
+
+		// The record is still the fold of its log.
+		_, diff, err := replay.Compare(ctx, db)
+		if err != nil || diff != nil {
+			t.Fatalf("projection differs from the log: %v %v", diff, err)
+		}
+		_ = time.Second
+	})
+}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/holdfast/holdfast/internal/api"
 	"github.com/holdfast/holdfast/internal/clock"
+	"github.com/holdfast/holdfast/internal/policy"
 	"github.com/holdfast/holdfast/internal/service"
 	"github.com/holdfast/holdfast/internal/store"
 )
@@ -17,6 +18,10 @@ import (
 type Config struct {
 	Clock clock.Clock
 	NewID func() string
+	// Policy overrides the shipped policy (nil: the default).
+	Policy *policy.Policy
+	// Mail sends escalations; nil sends none.
+	Mail service.Mailer
 }
 
 // App is Holdfast wired over one store.
@@ -38,5 +43,5 @@ func New(st store.Store, cfg Config) (*App, error) {
 
 // ServiceOptions are the service options with every reactor installed.
 func ServiceOptions(cfg Config) service.Options {
-	return service.Options{Clock: cfg.Clock, NewID: cfg.NewID}
+	return service.Options{Clock: cfg.Clock, NewID: cfg.NewID, Policy: cfg.Policy, Mail: cfg.Mail}
 }

@@ -1,0 +1,209 @@
+package service_test
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/holdfast/holdfast/internal/app"
+	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/fixture"
+	"github.com/holdfast/holdfast/internal/mail"
+	"github.com/holdfast/holdfast/internal/mail/smtpcapture"
+	"github.com/holdfast/holdfast/internal/service"
+	"github.com/holdfast/holdfast/internal/store/sqlstore"
+	"github.com/holdfast/holdfast/internal/testdb"
+)
+
+func sweep(t *testing.T, f *fixture.Force, at time.Time) *service.SweepReport {
+	t.Helper()
+	rep, err := f.Svc.Sweep(context.Background(), service.SystemActor("watchdog"), at, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep
+}
+
+func raised(rep *service.SweepReport, ref, kind string) int {
+	n := 0
+	for _, f := range rep.Findings {
+		if f.Case == ref && f.Kind == kind && f.New {
+			n++
+		}
+	}
+	return n
+}
+
+func anyFinding(rep *service.SweepReport, ref string) []string {
+	var out []string
+	for _, f := range rep.Findings {
+		if f.Case == ref {
+			out = append(out, f.Kind)
+		}
+	}
+	return out
+}
+
+// Each finding kind: create the failure, see it raised by exactly one of
+// two sweeps, and never on a clean case.
+func TestEachFindingIsRaisedOnceAndNotOnACleanCase(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		f := fixture.New(t, db)
+		svc := f.Svc
+		clean := f.Allocated(t)
+
+		// orphaned: the owner leaves (an administrator forcing it through).
+		orphan := f.Allocated(t)
+		leaver, err := svc.CreateUser(ctx, f.Admin, service.NewUser{Username: "lee", Name: "DC Lee Leaver", Collar: "C9", Rank: domain.RankConstable, UnitID: f.TeamA, Roles: []domain.Role{domain.RoleInvestigator}, Password: fixture.Password})
+		if err != nil {
+			t.Fatal(err)
+		}
+		orphan, err = svc.AssignOwner(ctx, f.Supervisor, orphan.ID, orphan.Version, leaver.ID, "reallocation")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := svc.UserLeaves(ctx, f.Admin, leaver.ID, "retired"); err != nil {
+			t.Fatal(err)
+		}
+
+		// victim_without_contact_plan: a victim added, no plan agreed.
+		noPlan := f.Allocated(t)
+		if _, err := svc.AddVictim(ctx, f.Investigator, noPlan.ID, noPlan.Version, service.NewVictim{Name: "Child B", DateOfBirth: "2012-01-01"}); err != nil {
+			t.Fatal(err)
+		}
+
+		// transfer_not_accepted: proposed and left.
+		moved := f.Allocated(t)
+		if _, err := svc.ProposeTransfer(ctx, f.Investigator, moved.ID, moved.Version, f.TeamB, "suspects in the south"); err != nil {
+			t.Fatal(err)
+		}
+
+		// The clean case gets its victim's plan, so nothing stands on it.
+		at := f.Clock.Now().Add(30 * 24 * time.Hour)
+		first := sweep(t, f, at)
+		second := sweep(t, f, at)
+		for _, tc := range []struct{ ref, kind string }{
+			{orphan.Ref, service.FindingOrphaned},
+			{noPlan.Ref, service.FindingVictimNoContactPlan},
+			{moved.Ref, service.FindingTransferOverdue},
+		} {
+			if n := raised(first, tc.ref, tc.kind) + raised(second, tc.ref, tc.kind); n != 1 {
+				t.Errorf("%s on %s raised %d times by two sweeps, want exactly 1", tc.kind, tc.ref, n)
+			}
+		}
+		if got := anyFinding(first, clean.Ref); len(got) != 0 {
+			t.Errorf("clean case %s has findings %v", clean.Ref, got)
+		}
+		if len(first.Escalations) == 0 || len(second.Escalations) != 0 {
+			t.Errorf("escalations: first %d, second %d: the second sweep at the same time must add none", len(first.Escalations), len(second.Escalations))
+		}
+	})
+}
+
+// Findings that only arise from history written outside Holdfast's
+// commands (an import from a legacy system): written here as raw events,
+// each is raised once.
+func TestLegacyInconsistenciesAreFound(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		f := fixture.New(t, db)
+		ctx := context.Background()
+		c := f.Allocated(t)
+		// Close it by a bare status change, as an old system could: no
+		// approval, an action open.
+		if _, err := f.Svc.RaiseAction(ctx, f.Investigator, c.ID, c.Version+0, service.NewAction{Title: "CCTV"}); err != nil {
+			t.Fatal(err)
+		}
+		if err := service.ForceCloseForTest(ctx, f.Svc, c.ID, "15"); err != nil {
+			t.Fatal(err)
+		}
+		rep := sweep(t, f, f.Clock.Now().Add(time.Hour))
+		for _, k := range []string{service.FindingClosedWithOpenWork, service.FindingClosedWithoutApproval} {
+			if raised(rep, c.Ref, k) != 1 {
+				t.Errorf("%s not raised on %s: %v", k, c.Ref, anyFinding(rep, c.Ref))
+			}
+		}
+		if rep2 := sweep(t, f, f.Clock.Now().Add(time.Hour)); raised(rep2, c.Ref, service.FindingClosedWithOpenWork) != 0 {
+			t.Error("raised again by a second sweep")
+		}
+	})
+}
+
+// The ladder: accountable at the due time, supervisor after, then a
+// manager — each an event, each mailed, none twice.
+func TestEscalationLadderMailsEachStepOnce(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		cap := smtpcapture.Start(t)
+		f := fixture.New(t, db, func(c *app.Config) { c.Mail = mail.SMTP{Addr: cap.Addr, From: "holdfast@northshire.police.invalid"} })
+		c := f.Referral(t) // owes allocation by sam within a working day
+		var d domain.Duty
+		for _, x := range c.Duties {
+			d = x
+		}
+		at := d.Due.Add(time.Minute)
+		rep := sweep(t, f, at)
+		if len(rep.Escalations) != 1 || rep.Escalations[0].To != "sam" || rep.Escalations[0].Level != 1 {
+			t.Fatalf("at the due time: %+v", rep.Escalations)
+		}
+		rep = sweep(t, f, at.Add(10*24*time.Hour))
+		if len(rep.Escalations) != 2 || rep.Escalations[0].Level != 2 || rep.Escalations[1].Level != 3 {
+			t.Fatalf("later: %+v", rep.Escalations)
+		}
+		if rep.Escalations[1].To != "ines" && rep.Escalations[1].To != "max" {
+			t.Fatalf("level 3 must reach a manager of inspector rank or above, got %s", rep.Escalations[1].To)
+		}
+		if rep := sweep(t, f, at.Add(20*24*time.Hour)); len(rep.Escalations) != 0 {
+			t.Fatalf("the ladder repeated: %+v", rep.Escalations)
+		}
+		msgs := cap.Messages()
+		if len(msgs) != 3 || !strings.Contains(msgs[0], "sam@northshire.police.invalid") {
+			t.Fatalf("want 3 mails, first to sam; got %d: %q", len(msgs), msgs)
+		}
+		inbox, err := f.Svc.Inbox(context.Background(), f.Supervisor)
+		if err != nil || len(inbox) == 0 || !strings.Contains(inbox[0].Text, c.Ref) {
+			t.Fatalf("sam's inbox: %+v %v", inbox, err)
+		}
+	})
+}
+
+// Two instances sweeping at once on one database: the advisory lock lets
+// one run, and between them nothing is raised twice.
+func TestOnlyOneInstanceSweepsAtATime(t *testing.T) {
+	testdb.EachDSN(t, func(t *testing.T, dsn string) {
+		db1 := testdb.OpenDSN(t, dsn)
+		db2 := testdb.OpenDSN(t, dsn)
+		f := fixture.New(t, db1)
+		for i := 0; i < 20; i++ {
+			f.Referral(t)
+		}
+		other := app.ServiceOptions(app.Config{Clock: f.Clock})
+		svc2 := service.New(db2, other)
+		at := f.Clock.Now().Add(40 * 24 * time.Hour)
+		var wg sync.WaitGroup
+		reps := make([]*service.SweepReport, 2)
+		for i, s := range []*service.Service{f.Svc, svc2} {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				r, err := s.Sweep(context.Background(), service.SystemActor("watchdog"), at, false)
+				if err != nil {
+					t.Error(err)
+				}
+				reps[i] = r
+			}()
+		}
+		wg.Wait()
+		total := 0
+		for _, r := range reps {
+			if r != nil {
+				total += len(r.Escalations)
+			}
+		}
+		// 20 referrals, each one duty, three steps: exactly 60 whoever ran.
+		if total != 60 {
+			t.Fatalf("two instances escalated %d steps, want 60", total)
+		}
+	})
+}

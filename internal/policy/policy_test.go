@@ -1,0 +1,82 @@
+package policy
+
+import (
+	"encoding/csv"
+	"os"
+	"strings"
+	"testing"
+)
+
+func TestDefaultParses(t *testing.T) {
+	p := Default()
+	if p.Outcome("15") == nil || p.Outcome("99") != nil {
+		t.Fatal("outcome lookup broken")
+	}
+	for _, k := range Kinds() {
+		if p.Duties[k].Within.N == 0 && p.Duties[k].Within.Unit == "" {
+			t.Errorf("duty %s has no deadline", k)
+		}
+	}
+}
+
+// The outcome table must match the Home Office codes in
+// ../shared/data/crime-outcomes.csv (domain.md §3).
+func TestOutcomesMatchHomeOfficeCodes(t *testing.T) {
+	f, err := os.Open("../../../shared/data/crime-outcomes.csv")
+	if err != nil {
+		t.Skipf("shared data not beside the checkout: %v", err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := Default()
+	for _, r := range rows[1:] {
+		o := p.Outcome(r[0])
+		if o == nil || o.Title != r[1] {
+			t.Errorf("outcome %s: policy has %+v, Home Office title %q", r[0], o, r[1])
+		}
+	}
+	if len(p.Outcomes) != len(rows)-1 {
+		t.Errorf("policy lists %d outcomes, the Home Office %d", len(p.Outcomes), len(rows)-1)
+	}
+}
+
+func TestBadPolicyNamesTheLine(t *testing.T) {
+	good := string(DefaultYAML())
+	for _, tc := range []struct{ name, edit, want string }{
+		{"unknown duty kind", strings.Replace(good, "  review: ", "  reveiw: ", 1), `unknown duty kind "reveiw"`},
+		{"bad span", strings.Replace(good, "within: 28 days,        says: \"Carry out the next", "within: 28 fortnights,  says: \"Carry out the next", 1), "fortnights"},
+		{"bad rank", strings.Replace(good, "manager_min_rank: inspector", "manager_min_rank: general", 1), "general"},
+		{"unknown field", good + "\nsurprise: 1\n", "surprise"},
+	} {
+		_, err := Parse([]byte(tc.edit))
+		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "line ") {
+			t.Errorf("%s: got %v, want an error naming the line and %q", tc.name, err, tc.want)
+		}
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	f.Add(DefaultYAML())
+	f.Add([]byte("version: 1\n"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		p, err := Parse(b)
+		if err == nil && len(p.Outcomes) == 0 {
+			t.Fatal("accepted a policy with no outcomes")
+		}
+	})
+}
+
+func FuzzParseSpan(f *testing.F) {
+	for _, s := range []string{"5 working days", "28 days", "24h", "3 months", "1 working day"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		sp, err := ParseSpan(s)
+		if err == nil && (sp.N < 0 || sp.Unit == "") {
+			t.Fatalf("%q parsed to %+v", s, sp)
+		}
+	})
+}

@@ -1,0 +1,159 @@
+package service_test
+
+import (
+	"context"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/fixture"
+	"github.com/holdfast/holdfast/internal/service"
+	"github.com/holdfast/holdfast/internal/store/sqlstore"
+	"github.com/holdfast/holdfast/internal/testdb"
+)
+
+// checkInvariant: no case the force still owes work on is without an open
+// duty owed by a serving person, and no allocated open case is without a
+// serving owner.
+func checkInvariant(t *testing.T, ctx context.Context, f *fixture.Force, step int, what string) {
+	t.Helper()
+	org, err := f.Store.Org(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = f.Store.ScanCases(ctx, func(c *domain.Case) error {
+		if !c.Status.IsOpen() {
+			return nil
+		}
+		if c.Status != domain.StatusReferral {
+			if u := org.Users[c.OwnerID]; u == nil || !u.Active {
+				t.Fatalf("step %d (%s): open case %s has no serving owner", step, what, c.Ref)
+			}
+		}
+		served := false
+		for _, d := range c.OpenDuties() {
+			if u := org.Users[d.Accountable]; u != nil && u.Active {
+				served = true
+			}
+		}
+		if !served {
+			t.Fatalf("step %d (%s): open case %s (%s) has no open duty owed by a serving person: %+v", step, what, c.Ref, c.Status, c.Duties)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestNoOpenCaseWithoutOwnerAndDuty is the property: random sequences of
+// commands (legal or refused) and clock advances never break the invariant.
+func TestNoOpenCaseWithoutOwnerAndDuty(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		f := fixture.New(t, db)
+		svc := f.Svc
+		r := rand.New(rand.NewPCG(7, uint64(time.Now().UnixNano())))
+		workers := []*service.Actor{f.Investigator, f.Investigator2, f.Supervisor, f.Inspector, f.Manager, f.Liaison}
+		var refs []string
+		pick := func() *domain.Case {
+			if len(refs) == 0 {
+				return nil
+			}
+			c, err := db.CaseByRef(ctx, refs[r.IntN(len(refs))])
+			if err != nil {
+				t.Fatal(err)
+			}
+			return c
+		}
+		rat := domain.Rationale{LinesConsidered: "All lines listed and worked", WhyNoneRemain: "Every action filed with a result", SuspectsStatus: "Suspects interviewed or explained", VictimView: "Victim's view recorded and considered"}
+		steps := 250
+		if testing.Short() {
+			steps = 80
+		}
+		for step := 0; step < steps; step++ {
+			a := workers[r.IntN(len(workers))]
+			c := pick()
+			what := ""
+			switch op := r.IntN(18); {
+			case op == 0 || c == nil:
+				what = "open referral"
+				c, err := svc.OpenReferral(ctx, f.Investigator, service.NewReferral{TeamID: f.TeamA, Summary: "referral", OffenceTypes: []string{"cse"}})
+				if err == nil {
+					refs = append(refs, c.Ref)
+				}
+			case op == 1:
+				what = "assign owner"
+				svc.AssignOwner(ctx, f.Supervisor, c.ID, c.Version, []string{f.Investigator.ID(), f.Investigator2.ID()}[r.IntN(2)], "")
+			case op == 2:
+				what = "add victim"
+				svc.AddVictim(ctx, a, c.ID, c.Version, service.NewVictim{Name: "V", DateOfBirth: "2010-01-01"})
+			case op == 3:
+				what = "add suspect"
+				svc.AddSuspect(ctx, a, c.ID, c.Version, service.NewSuspect{Name: "S"})
+			case op == 4:
+				what = "raise action"
+				svc.RaiseAction(ctx, a, c.ID, c.Version, service.NewAction{Title: "enquiry"})
+			case op == 5 && len(c.Actions) > 0:
+				what = "allocate action"
+				svc.AllocateAction(ctx, a, c.ID, c.Version, c.Actions[r.IntN(len(c.Actions))].ID, workers[r.IntN(2)].ID(), "")
+			case op == 6 && len(c.Actions) > 0:
+				what = "result action"
+				act := c.Actions[r.IntN(len(c.Actions))]
+				svc.ResultAction(ctx, a, c.ID, c.Version, act.ID, "found")
+			case op == 7 && len(c.Actions) > 0:
+				what = "file action"
+				svc.FileAction(ctx, a, c.ID, c.Version, c.Actions[r.IntN(len(c.Actions))].ID)
+			case op == 8 && len(c.Victims) > 0:
+				what = "contact victim"
+				kinds := domain.ContactKinds()
+				svc.RecordContact(ctx, f.Liaison, c.ID, c.Version, c.Victims[0].ID, kinds[r.IntN(len(kinds))], "phone", "")
+			case op == 9 && len(c.Victims) > 0:
+				what = "contact plan"
+				svc.AgreeContactPlan(ctx, f.Liaison, c.ID, c.Version, c.Victims[0].ID, 1+r.IntN(30), "phone")
+			case op == 10:
+				what = "review"
+				svc.RecordReview(ctx, f.Supervisor, c.ID, c.Version, "reviewed", nil)
+			case op == 11:
+				what = "propose transfer"
+				svc.ProposeTransfer(ctx, a, c.ID, c.Version, f.TeamB, "moving south")
+			case op == 12:
+				what = "decide transfer"
+				if r.IntN(2) == 0 {
+					svc.AcceptTransfer(ctx, f.Inspector, c.ID, c.Version, f.Inspector.ID())
+				} else {
+					svc.RejectTransfer(ctx, f.Inspector, c.ID, c.Version, "not ours")
+				}
+			case op == 13:
+				what = "propose closure"
+				for _, v := range c.Victims {
+					c, _ = svc.RecordVictimView(ctx, f.Liaison, c.ID, c.Version, v.ID, "content")
+					if c == nil {
+						break
+					}
+				}
+				if c != nil {
+					svc.ProposeClosure(ctx, a, c.ID, c.Version, service.ClosureProposal{Outcome: "18", Rationale: rat})
+				}
+			case op == 14:
+				what = "approve closure"
+				svc.ApproveClosure(ctx, []*service.Actor{f.Supervisor, f.Inspector, f.Manager}[r.IntN(3)], c.ID, c.Version)
+			case op == 15:
+				what = "reopen"
+				svc.Reopen(ctx, f.Supervisor, c.ID, c.Version, "new information from the victim's school")
+			case op == 16 && len(c.Suspects) > 0:
+				what = "suspect status"
+				st := domain.SuspectStatuses()
+				svc.SetSuspectStatus(ctx, a, c.ID, c.Version, c.Suspects[0].ID, st[r.IntN(len(st))], "", "")
+			default:
+				what = "advance clock and sweep"
+				f.Clock.Advance(time.Duration(r.IntN(96)) * time.Hour)
+				if _, err := svc.Sweep(ctx, service.SystemActor("watchdog"), f.Clock.Now(), false); err != nil {
+					t.Fatal(err)
+				}
+			}
+			checkInvariant(t, ctx, f, step, what)
+		}
+	})
+}

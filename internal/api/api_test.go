@@ -190,6 +190,10 @@ func TestEveryEndpointForEveryRole(t *testing.T) {
 			"POST /api/v1/cases": {writers, func(*domain.Case) any {
 				return service.NewReferral{TeamID: f.TeamA, Summary: "referral", OffenceTypes: []string{"cse"}}
 			}},
+			"GET /api/v1/me/work":               {all, nil},
+			"GET /api/v1/me/inbox":              {all, nil},
+			"GET /api/v1/team/board":            {[]string{"supervisor", "manager", "other_team"}, nil},
+			"POST /api/v1/sweep":                {[]string{"administrator"}, func(*domain.Case) any { return map[string]any{"dry_run": true} }},
 			"GET /api/v1/cases/{ref}":           {seeing, nil},
 			"GET /api/v1/cases/{ref}/events":    {seeing, nil},
 			"PATCH /api/v1/cases/{ref}":         {writers, v(map[string]any{"summary": "corrected summary"})},

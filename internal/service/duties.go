@@ -83,7 +83,7 @@ type WorkItem struct {
 }
 
 func (s *Service) workItems(rows []store.DutyRow, now time.Time) []WorkItem {
-	out := make([]WorkItem, len(rows))
+	out := make([]WorkItem, len(rows)) // never nil: an empty list is []
 	for i, d := range rows {
 		key := d.Kind
 		switch key {
@@ -139,5 +139,9 @@ func (s *Service) Inbox(ctx context.Context, a *Actor) ([]store.InboxItem, error
 	if a == nil {
 		return nil, ErrUnauthenticated
 	}
-	return s.st.Inbox(ctx, a.ID(), 200)
+	items, err := s.st.Inbox(ctx, a.ID(), 200)
+	if items == nil && err == nil {
+		items = []store.InboxItem{}
+	}
+	return items, err
 }

@@ -1,0 +1,42 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/holdfast/holdfast/internal/service"
+	"github.com/holdfast/holdfast/internal/store"
+)
+
+type sweepIn struct {
+	AsOf   *time.Time `json:"as_of,omitempty"` // default: now
+	DryRun bool       `json:"dry_run,omitempty"`
+}
+
+// workRoutes are the work lists, the inbox and the watchdog.
+func (s *Server) workRoutes() []route {
+	svc := s.svc
+	return []route{
+		op("GET", "/api/v1/me/work", "My work: every open duty of the signed-in user, overdue first", http.StatusOK,
+			func(ctx context.Context, a *service.Actor, _ *http.Request, _ *struct{}) ([]service.WorkItem, error) {
+				return svc.MyWork(ctx, a)
+			}),
+		op("GET", "/api/v1/me/inbox", "Alerts for the signed-in user: escalations and findings", http.StatusOK,
+			func(ctx context.Context, a *service.Actor, _ *http.Request, _ *struct{}) ([]store.InboxItem, error) {
+				return svc.Inbox(ctx, a)
+			}),
+		op("GET", "/api/v1/team/board", "The team board: open duties of the teams the user supervises, overdue first", http.StatusOK,
+			func(ctx context.Context, a *service.Actor, _ *http.Request, _ *struct{}) ([]service.WorkItem, error) {
+				return svc.TeamBoard(ctx, a)
+			}),
+		op("POST", "/api/v1/sweep", "Run the watchdog now (administrators); output as `holdfast sweep --format json`", http.StatusOK,
+			func(ctx context.Context, a *service.Actor, _ *http.Request, in *sweepIn) (*service.SweepReport, error) {
+				at := svc.Now()
+				if in.AsOf != nil {
+					at = *in.AsOf
+				}
+				return svc.Sweep(ctx, a, at, in.DryRun)
+			}),
+	}
+}

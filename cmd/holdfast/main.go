@@ -12,8 +12,10 @@ import (
 	"os"
 	"os/signal"
 	"sort"
+	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/holdfast/holdfast/internal/store/sqlstore"
 )
@@ -152,4 +154,22 @@ func openDB(ctx context.Context, dsn string, migrate bool) (*sqlstore.DB, error)
 		return nil, err
 	}
 	return db, nil
+}
+
+func (f flags) u64(name string, def uint64, help string) *uint64 {
+	if v, err := strconv.ParseUint(env(name, ""), 10, 64); err == nil {
+		def = v
+	}
+	return f.Uint64(name, def, help+" (env "+envName(name)+")")
+}
+
+func (f flags) dur(name string, def time.Duration, help string) *time.Duration {
+	if v, err := time.ParseDuration(env(name, "")); err == nil {
+		def = v
+	}
+	return f.Duration(name, def, help+" (env "+envName(name)+")")
+}
+
+func envName(name string) string {
+	return "HOLDFAST_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_"))
 }

@@ -6,9 +6,11 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"time"
 
 	"github.com/holdfast/holdfast/internal/app"
 	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/mail"
 	"github.com/holdfast/holdfast/internal/server"
 	"github.com/holdfast/holdfast/internal/service"
 	"github.com/holdfast/holdfast/internal/version"
@@ -29,7 +31,12 @@ func cmdServe(ctx context.Context, args []string, stdout io.Writer) error {
 	addr := f.str("addr", "127.0.0.1:8080", "address to listen on")
 	migrate := f.boolean("migrate", true, "migrate the schema at start-up")
 	secure := f.boolean("secure-cookies", false, "mark cookies Secure (set when serving behind TLS)")
+	sc := serveFlags(f)
 	if err := f.parse(args); err != nil {
+		return err
+	}
+	cfg, err := sc.config(*dsn)
+	if err != nil {
 		return err
 	}
 	db, err := openDB(ctx, *dsn, *migrate)
@@ -37,7 +44,7 @@ func cmdServe(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer db.Close()
-	hf, err := app.New(db, app.Config{})
+	hf, err := app.New(db, cfg)
 	if err != nil {
 		return err
 	}
@@ -74,6 +81,42 @@ func firstAdmin(ctx context.Context, svc *service.Service, w io.Writer) error {
 	}
 	fmt.Fprintf(w, "Created the first administrator. Sign in as %q with password %q (shown once).\n", u.Username, pw)
 	return nil
+}
+
+// serveConfig is the flags every serving command (serve, demo) shares.
+type serveConfig struct {
+	ledgerKey, policyFile, smtpAddr, mailFrom *string
+	every                                     *uint64
+	interval, sweepEvery                      *time.Duration
+}
+
+func serveFlags(f flags) serveConfig {
+	return serveConfig{
+		ledgerKey:  f.str("ledger-key", "", "private key that signs ledger checkpoints (default for SQLite: DB.ledger.key, created if missing; required on PostgreSQL to sign)"),
+		every:      f.u64("checkpoint-every", 1000, "cut a checkpoint after this many new events"),
+		interval:   f.dur("checkpoint-interval", time.Minute, "cut a checkpoint this long after the last, if there is any new event"),
+		sweepEvery: f.dur("sweep-every", 5*time.Minute, "run the watchdog this often (0: never)"),
+		policyFile: f.str("policy", "", "policy file (default: the shipped policy; see docs/watchdog.md)"),
+		smtpAddr:   f.str("smtp-addr", "", "SMTP server (host:port) for escalation mail (default: none sent)"),
+		mailFrom:   f.str("mail-from", "holdfast@localhost", "sender address of escalation mail"),
+	}
+}
+
+func (sc serveConfig) config(dsn string) (app.Config, error) {
+	pol, err := loadPolicy(*sc.policyFile)
+	if err != nil {
+		return app.Config{}, err
+	}
+	cfg := app.Config{Policy: pol, SweepEvery: *sc.sweepEvery}
+	key, create := *sc.ledgerKey, false
+	if key == "" {
+		key, create = defaultLedgerKey(dsn), true
+	}
+	cfg.Ledger = app.LedgerConfig{KeyPath: key, Create: create, Origin: "holdfast.local/ledger", Every: *sc.every, Interval: *sc.interval}
+	if *sc.smtpAddr != "" {
+		cfg.Mail = mail.SMTP{Addr: *sc.smtpAddr, From: *sc.mailFrom}
+	}
+	return cfg, nil
 }
 
 func cmdMigrate(ctx context.Context, args []string, stdout io.Writer) error {

@@ -5,10 +5,13 @@ package app
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/holdfast/holdfast/internal/api"
 	"github.com/holdfast/holdfast/internal/clock"
+	"github.com/holdfast/holdfast/internal/ledger"
 	"github.com/holdfast/holdfast/internal/policy"
 	"github.com/holdfast/holdfast/internal/service"
 	"github.com/holdfast/holdfast/internal/store"
@@ -22,6 +25,27 @@ type Config struct {
 	Policy *policy.Policy
 	// Mail sends escalations; nil sends none.
 	Mail service.Mailer
+	// Ledger configures the tamper-evident ledger; a zero KeyPath runs
+	// without one.
+	Ledger LedgerConfig
+	// SweepEvery runs the watchdog on that schedule in a server (0: never;
+	// tests and the CLI sweep on demand).
+	SweepEvery time.Duration
+}
+
+// LedgerConfig says how this instance signs checkpoints.
+type LedgerConfig struct {
+	// KeyPath is the Ed25519 signed-note private key; its public key is
+	// beside it (ledger.PublicKeyPath).
+	KeyPath string
+	// Create makes the key pair if KeyPath does not exist (the embedded
+	// default); Origin names the log in a new key.
+	Create bool
+	Origin string
+	// Every and Interval schedule checkpoints: after Every new events, or
+	// Interval after the last with any new event.
+	Every    uint64
+	Interval time.Duration
 }
 
 // App is Holdfast wired over one store.
@@ -36,9 +60,74 @@ type App struct {
 
 // New wires Holdfast over st.
 func New(st store.Store, cfg Config) (*App, error) {
-	a := &App{Store: st}
-	a.Svc = service.New(st, ServiceOptions(cfg))
+	a := &App{Store: st, APIExtras: []api.Extra{api.Ledger}}
+	opts := ServiceOptions(cfg)
+	if cfg.Ledger.KeyPath != "" {
+		l, vkey, err := openLedger(st, cfg)
+		if err != nil {
+			return nil, err
+		}
+		opts.Ledger, opts.LedgerKey = l, vkey
+		every, interval := cfg.Ledger.Every, cfg.Ledger.Interval
+		if every == 0 {
+			every = 1000
+		}
+		if interval == 0 {
+			interval = time.Minute
+		}
+		a.Background = append(a.Background, func(ctx context.Context) { l.Run(ctx, every, interval) })
+	}
+	a.Svc = service.New(st, opts)
+	if cfg.SweepEvery > 0 {
+		a.Background = append(a.Background, func(ctx context.Context) { watch(ctx, a.Svc, cfg.SweepEvery) })
+	}
 	return a, nil
+}
+
+func openLedger(st store.Store, cfg Config) (*ledger.Log, string, error) {
+	lc := cfg.Ledger
+	if lc.Create {
+		origin := lc.Origin
+		if origin == "" {
+			origin = "holdfast.invalid/ledger"
+		}
+		created, err := ledger.EnsureKey(origin, lc.KeyPath)
+		if err != nil {
+			return nil, "", err
+		}
+		if created {
+			slog.Info("ledger: created a signing key; give the public key to your inspectors", "key", lc.KeyPath, "public", ledger.PublicKeyPath(lc.KeyPath))
+		}
+	}
+	signer, verifier, vkey, err := ledger.LoadKeyPair(lc.KeyPath)
+	if err != nil {
+		return nil, "", err
+	}
+	now := time.Now
+	if cfg.Clock != nil {
+		now = cfg.Clock.Now
+	}
+	return ledger.NewLog(st, signer, verifier, now), vkey, nil
+}
+
+// watch runs the watchdog on schedule. Several instances may all run it:
+// the sweep takes a lock, so one sweeps and the others skip.
+func watch(ctx context.Context, svc *service.Service, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	a := service.SystemActor("watchdog")
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if rep, err := svc.Sweep(ctx, a, svc.Now(), false); err != nil {
+			slog.Error("watchdog sweep", "err", err)
+		} else if rep != nil {
+			slog.Info("watchdog sweep", "ran", rep.Ran, "findings", len(rep.Findings), "escalations", len(rep.Escalations))
+		}
+	}
 }
 
 // ServiceOptions are the service options with every reactor installed.

@@ -88,3 +88,43 @@ func Open(signed []byte, v note.Verifier) (Checkpoint, error) {
 	}
 	return ParseCheckpoint([]byte(n.Text))
 }
+
+// PublicKeyPath is where GenerateKey and EnsureKey put the public key of
+// the private key at privPath.
+func PublicKeyPath(privPath string) string { return privPath + ".pub" }
+
+// EnsureKey makes a key pair at privPath (and PublicKeyPath) unless one is
+// there, so an embedded install signs from its first start.
+func EnsureKey(origin, privPath string) (created bool, err error) {
+	if _, err := os.Stat(privPath); err == nil {
+		return false, nil
+	} else if !os.IsNotExist(err) {
+		return false, fmt.Errorf("ledger key: %w", err)
+	}
+	if _, err := GenerateKey(origin, privPath, PublicKeyPath(privPath)); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+// LoadKeyPair reads the private key at privPath and its public key beside
+// it, and checks that they belong together.
+func LoadKeyPair(privPath string) (note.Signer, note.Verifier, string, error) {
+	s, err := LoadSigner(privPath)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	b, err := os.ReadFile(PublicKeyPath(privPath))
+	if err != nil {
+		return nil, nil, "", fmt.Errorf("ledger public key (expected beside the private key): %w", err)
+	}
+	vkey := strings.TrimSpace(string(b))
+	v, err := note.NewVerifier(vkey)
+	if err != nil {
+		return nil, nil, "", fmt.Errorf("ledger public key %s: %w", PublicKeyPath(privPath), err)
+	}
+	if v.Name() != s.Name() || v.KeyHash() != s.KeyHash() {
+		return nil, nil, "", fmt.Errorf("ledger public key %s does not belong to the private key %s", PublicKeyPath(privPath), privPath)
+	}
+	return s, v, vkey, nil
+}

@@ -16,6 +16,7 @@ import (
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/duty"
 	"github.com/holdfast/holdfast/internal/event"
+	"github.com/holdfast/holdfast/internal/ledger"
 	"github.com/holdfast/holdfast/internal/policy"
 	"github.com/holdfast/holdfast/internal/store"
 )
@@ -48,6 +49,10 @@ type Options struct {
 	Calendar *calendar.Calendar
 	// Mail, if set, is told of each escalation the watchdog commits.
 	Mail Mailer
+	// Ledger, if set, is served through Service.Ledger; LedgerKey is its
+	// public key as published to inspectors.
+	Ledger    *ledger.Log
+	LedgerKey string
 }
 
 // Service holds the commands and queries.
@@ -61,6 +66,9 @@ type Service struct {
 	cal      *calendar.Calendar
 	rules    duty.Rules
 	mail     Mailer
+
+	ledger    *ledger.Log
+	ledgerKey string
 }
 
 // New returns a service over st.
@@ -80,7 +88,7 @@ func New(st store.Store, o Options) *Service {
 	if o.Calendar == nil {
 		o.Calendar = calendar.Default()
 	}
-	s := &Service{st: st, clock: o.Clock, newID: o.NewID, log: o.Logger, pol: o.Policy, cal: o.Calendar, mail: o.Mail}
+	s := &Service{st: st, clock: o.Clock, newID: o.NewID, log: o.Logger, pol: o.Policy, cal: o.Calendar, mail: o.Mail, ledger: o.Ledger, ledgerKey: o.LedgerKey}
 	s.rules = duty.Rules{Policy: o.Policy, Calendar: o.Calendar}
 	// Duties come last: they follow from everything the other reactors did.
 	s.reactors = append(append([]Reactor{}, o.Reactors...), s.dutyReactor)

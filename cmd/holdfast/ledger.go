@@ -1,0 +1,248 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"golang.org/x/mod/sumdb/note"
+
+	"github.com/holdfast/holdfast/internal/ledger"
+)
+
+func init() {
+	commands["ledger keygen"] = command{"make an Ed25519 key pair for signing checkpoints (private key mode 0600)", cmdLedgerKeygen}
+	commands["ledger verify"] = command{"recompute the tree from the database and check every checkpoint (exit 1: altered)", cmdLedgerVerify}
+	commands["ledger checkpoint"] = command{"cut and sign a checkpoint now and print it (save it to prove history later)", cmdLedgerCheckpoint}
+	commands["ledger export"] = command{"write a bundle (events, checkpoints, public key) for offline checking", cmdLedgerExport}
+	commands["ledger check"] = command{"verify a bundle offline with the public key alone (exit 1: altered)", cmdLedgerCheck}
+}
+
+// defaultLedgerKey is where an embedded install keeps its signing key:
+// beside the database, so one directory holds the whole installation.
+func defaultLedgerKey(dsn string) string {
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		return ""
+	}
+	return strings.TrimPrefix(dsn, "file:") + ".ledger.key"
+}
+
+func cmdLedgerKeygen(_ context.Context, args []string, stdout io.Writer) error {
+	f := newFlags("ledger keygen")
+	origin := f.str("origin", "", "the log's name, e.g. northshire.police.uk/holdfast (no spaces or '+')")
+	out := f.str("out", "", "private key file to write; the public key goes to FILE.pub")
+	if err := f.parse(args); err != nil {
+		return err
+	}
+	if *origin == "" || *out == "" {
+		return usageError("give --origin NAME and --out FILE")
+	}
+	if strings.ContainsAny(*origin, " +\n\t") {
+		return usageError("--origin %q: a log name may not contain spaces or '+'", *origin)
+	}
+	vkey, err := ledger.GenerateKey(*origin, *out, ledger.PublicKeyPath(*out))
+	if err != nil {
+		if errors.Is(err, os.ErrExist) {
+			return usageError("%s already exists: a key is never overwritten; choose another --out", *out)
+		}
+		return err
+	}
+	fmt.Fprintf(stdout, "private key: %s (mode 0600; keep it secret)\npublic key:  %s\n%s\n", *out, ledger.PublicKeyPath(*out), vkey)
+	return nil
+}
+
+// verifierFlag reads --key: a public key, a file holding one, or (by
+// default for SQLite) the public key beside the database's signing key.
+func loadVerifier(key, dsn string) (note.Verifier, string, error) {
+	if key == "" {
+		if k := defaultLedgerKey(dsn); k != "" {
+			key = ledger.PublicKeyPath(k)
+		}
+	}
+	if key == "" {
+		return nil, "", usageError("give --key: the ledger's public key, or a file holding it")
+	}
+	v, err := ledger.LoadVerifier(key)
+	if err != nil {
+		return nil, "", &exitError{code: 2, err: err}
+	}
+	vkey := key
+	if b, err := os.ReadFile(key); err == nil {
+		vkey = strings.TrimSpace(string(b))
+	}
+	return v, vkey, nil
+}
+
+func readTrusted(path string) ([]byte, error) {
+	if path == "" {
+		return nil, nil
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, usageError("--trusted-checkpoint: %v", err)
+	}
+	return b, nil
+}
+
+func report(w io.Writer, r *ledger.Report) error {
+	if !r.OK {
+		fmt.Fprintf(w, "ALTERED: %d events checked; first bad event %d: %s\n", r.Events, r.FirstBad, r.Problem)
+		return &exitError{code: 1, err: fmt.Errorf("the record has been altered at event %d: %s", r.FirstBad, r.Problem)}
+	}
+	fmt.Fprintf(w, "OK: %d events, %d checkpoints, root %x\n", r.Events, r.Checkpoints, r.Root)
+	return nil
+}
+
+func cmdLedgerVerify(ctx context.Context, args []string, stdout io.Writer) error {
+	f := newFlags("ledger verify")
+	dsn := f.db()
+	key := f.str("key", "", "the ledger's public key or a file holding it (default for SQLite: DB.ledger.key.pub)")
+	trustedPath := f.str("trusted-checkpoint", "", "a signed checkpoint saved earlier, to prove history was not rewritten")
+	if err := f.parse(args); err != nil {
+		return err
+	}
+	v, _, err := loadVerifier(*key, *dsn)
+	if err != nil {
+		return err
+	}
+	trusted, err := readTrusted(*trustedPath)
+	if err != nil {
+		return err
+	}
+	var tc *ledger.Checkpoint
+	if trusted != nil {
+		cp, err := ledger.Open(trusted, v)
+		if err != nil {
+			return &exitError{code: 1, err: fmt.Errorf("trusted checkpoint %s does not verify with this key: %w", *trustedPath, err)}
+		}
+		tc = &cp
+	}
+	db, err := openDB(ctx, *dsn, false)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	r, err := ledger.NewLog(db, nil, v, time.Now).VerifyAll(ctx, tc)
+	if err != nil {
+		return err
+	}
+	return report(stdout, r)
+}
+
+func cmdLedgerCheckpoint(ctx context.Context, args []string, stdout io.Writer) error {
+	f := newFlags("ledger checkpoint")
+	dsn := f.db()
+	keyPath := f.str("ledger-key", "", "the signing key (default for SQLite: DB.ledger.key)")
+	if err := f.parse(args); err != nil {
+		return err
+	}
+	if *keyPath == "" {
+		*keyPath = defaultLedgerKey(*dsn)
+	}
+	if *keyPath == "" {
+		return usageError("give --ledger-key: the private key that signs checkpoints")
+	}
+	s, v, _, err := ledger.LoadKeyPair(*keyPath)
+	if err != nil {
+		return &exitError{code: 2, err: err}
+	}
+	db, err := openDB(ctx, *dsn, false)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	c, err := ledger.NewLog(db, s, v, time.Now).Cut(ctx)
+	if err != nil {
+		if errors.Is(err, ledger.ErrTampered) {
+			return &exitError{code: 1, err: err}
+		}
+		return err
+	}
+	_, err = stdout.Write(c.Note)
+	return err
+}
+
+func cmdLedgerExport(ctx context.Context, args []string, stdout io.Writer) error {
+	f := newFlags("ledger export")
+	dsn := f.db()
+	key := f.str("key", "", "the ledger's public key or a file holding it (default for SQLite: DB.ledger.key.pub)")
+	out := f.str("out", "", "bundle file to write (default: standard output)")
+	if err := f.parse(args); err != nil {
+		return err
+	}
+	_, vkey, err := loadVerifier(*key, *dsn)
+	if err != nil {
+		return err
+	}
+	db, err := openDB(ctx, *dsn, false)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	w := stdout
+	if *out != "" {
+		fh, err := os.OpenFile(*out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if err != nil {
+			return usageError("--out: %v", err)
+		}
+		defer fh.Close()
+		bw := bufio.NewWriter(fh)
+		if err := ledger.Export(ctx, db, vkey, bw); err != nil {
+			return err
+		}
+		if err := bw.Flush(); err != nil {
+			return err
+		}
+		return fh.Close()
+	}
+	return ledger.Export(ctx, db, vkey, w)
+}
+
+func cmdLedgerCheck(_ context.Context, args []string, stdout io.Writer) error {
+	f := newFlags("ledger check")
+	key := f.str("key", "", "the ledger's public key or a file holding it")
+	trustedPath := f.str("trusted-checkpoint", "", "a signed checkpoint saved earlier, to prove history was not rewritten")
+	// The bundle comes first (holdfast ledger check BUNDLE --key K), as
+	// users type it; the flag package wants flags first, so move it.
+	var bundle string
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		bundle, args = args[0], args[1:]
+	}
+	if err := f.parse(args); err != nil {
+		return err
+	}
+	if bundle == "" && f.NArg() == 1 {
+		bundle = f.Arg(0)
+	}
+	if bundle == "" {
+		return usageError("name the bundle: holdfast ledger check BUNDLE --key PUBKEY")
+	}
+	if *key == "" {
+		return usageError("give --key: the force's published public key (or a file holding it)")
+	}
+	v, err := ledger.LoadVerifier(*key)
+	if err != nil {
+		return &exitError{code: 2, err: err}
+	}
+	trusted, err := readTrusted(*trustedPath)
+	if err != nil {
+		return err
+	}
+	fh, err := os.Open(bundle)
+	if err != nil {
+		return usageError("bundle: %v", err)
+	}
+	defer fh.Close()
+	r, err := ledger.Check(bufio.NewReader(fh), v, trusted, time.Now())
+	if err != nil {
+		// A bundle that does not parse, or a trusted checkpoint that does not
+		// verify, is evidence of alteration, not a usage mistake.
+		return &exitError{code: 1, err: err}
+	}
+	return report(stdout, r)
+}

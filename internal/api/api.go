@@ -28,7 +28,7 @@ type Extra func(s *Server)
 // New builds the API over svc.
 func New(svc *service.Service, secureCookies bool, extras ...Extra) *Server {
 	s := &Server{svc: svc, mux: http.NewServeMux(), secure: secureCookies}
-	s.routes = append(s.coreRoutes(), s.workRoutes()...)
+	s.routes = append(append(s.coreRoutes(), s.workRoutes()...), s.workflowRoutes()...)
 	for _, x := range extras {
 		x(s)
 	}

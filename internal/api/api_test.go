@@ -219,7 +219,14 @@ func TestEveryEndpointForEveryRole(t *testing.T) {
 			for _, role := range all {
 				a := f.Actors()[role]
 				c := f.Allocated(t)
+				var params map[string]string
+				if prep := authzPrepare[rt]; prep != nil {
+					c, params = prep(h, t, c)
+				}
 				p := strings.ReplaceAll(path, "{ref}", api.PathRef(c.Ref))
+				for k, v := range params {
+					p = strings.ReplaceAll(p, "{"+k+"}", v)
+				}
 				if strings.Contains(p, "{id}") {
 					u, err := f.Svc.CreateUser(ctx, f.Admin, service.NewUser{Username: fmt.Sprintf("leaver%d", len(p)+n), Name: "Leaver", Collar: "L1", Rank: domain.RankConstable, UnitID: f.TeamA, Roles: []domain.Role{domain.RoleInvestigator}, Password: "long enough password"})
 					n++
@@ -228,6 +235,7 @@ func TestEveryEndpointForEveryRole(t *testing.T) {
 					}
 					p = strings.ReplaceAll(p, "{id}", u.ID)
 				}
+				p += authzQueries[rt]
 				var body any
 				switch {
 				case e.body != nil:
@@ -265,6 +273,14 @@ type entry struct {
 // authzTables add entries for endpoints that other packages add to the
 // API (see authz_*_test.go).
 var authzTables []func(h *harness) map[string]entry
+
+// authzQueries holds the query string an endpoint needs to succeed.
+var authzQueries = map[string]string{}
+
+// authzPrepare brings each fresh allocated case into the state an endpoint
+// needs (an action resulted, a closure proposed) and names the endpoint's
+// other path parameters ({action}, {victim}, ...).
+var authzPrepare = map[string]func(h *harness, t *testing.T, c *domain.Case) (*domain.Case, map[string]string){}
 
 func contains(xs []string, x string) bool {
 	for _, y := range xs {

@@ -19,10 +19,15 @@ var factory = compact.RangeFactory{Hash: Hasher.HashChildren}
 type Tree struct {
 	levels [][][]byte // levels[l][i]: root of leaves [i<<l, (i+1)<<l)
 	rng    *compact.Range
+	lean   bool // keeps only the compact range: no proofs, no earlier roots
 }
 
 // NewTree returns an empty tree.
 func NewTree() *Tree { return &Tree{rng: factory.NewEmptyRange(0)} }
+
+// newLeanTree returns a tree that keeps only what the current root needs:
+// a full verification reads each leaf once and wants no proofs.
+func newLeanTree() *Tree { return &Tree{rng: factory.NewEmptyRange(0), lean: true} }
 
 // Size is the number of leaves.
 func (t *Tree) Size() uint64 { return t.rng.End() }
@@ -31,6 +36,9 @@ func (t *Tree) Size() uint64 { return t.rng.End() }
 func (t *Tree) Append(leafHash []byte) error {
 	if len(leafHash) != Hasher.Size() {
 		return fmt.Errorf("leaf hash is %d bytes, want %d", len(leafHash), Hasher.Size())
+	}
+	if t.lean {
+		return t.rng.Append(leafHash, nil)
 	}
 	return t.rng.Append(leafHash, t.store)
 }
@@ -61,6 +69,12 @@ func (t *Tree) RootAt(size uint64) ([]byte, error) {
 	}
 	if size == 0 {
 		return Hasher.EmptyRoot(), nil
+	}
+	if t.lean {
+		if size != t.Size() {
+			return nil, fmt.Errorf("a lean tree knows only its current root, not the root at %d", size)
+		}
+		return t.rng.GetRootHash(nil)
 	}
 	ids := compact.RangeNodes(0, size, nil)
 	hashes := make([][]byte, len(ids))

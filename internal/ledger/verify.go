@@ -3,8 +3,10 @@ package ledger
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
+	"hash"
 	"sort"
 	"time"
 
@@ -48,9 +50,16 @@ type chain struct {
 	expect int64
 	prev   []byte
 	buf    []byte // reused for each leaf
+	h      hash.Hash
+	sum    []byte
+	// roots, when set, collects the root at each of its sizes as the tree
+	// passes it (for a lean tree, which cannot look back).
+	roots map[uint64][]byte
 }
 
-func newChain() *chain { return &chain{tree: NewTree(), expect: 1, prev: []byte{}} }
+func newChain() *chain {
+	return &chain{tree: NewTree(), expect: 1, prev: []byte{}, h: sha256.New(), sum: make([]byte, 0, sha256.Size)}
+}
 
 func (c *chain) add(r *Report, e *event.Event) error {
 	switch {
@@ -59,12 +68,19 @@ func (c *chain) add(r *Report, e *event.Event) error {
 	case e.Seq < c.expect:
 		return r.fail(e.Seq, "event %d appears again after event %d (inserted or reordered)", e.Seq, c.expect-1)
 	}
-	c.buf = e.AppendLeaf(c.buf[:0])
-	lh := event.LeafHash(c.buf)
+	// The same hashes as event.LeafHash and event.ChainHash, with one
+	// reused hasher: verification is hashing-bound.
+	c.buf = e.AppendLeaf(append(c.buf[:0], 0))
+	c.h.Reset()
+	c.h.Write(c.buf)
+	lh := c.h.Sum(nil)
 	if !bytes.Equal(e.PrevHash, c.prev) {
 		return r.fail(e.Seq, "event %d does not follow event %d: its link to the previous event differs (events reordered, inserted or removed here)", e.Seq, e.Seq-1)
 	}
-	if want := event.ChainHash(c.prev, lh); !bytes.Equal(e.Hash, want) {
+	c.h.Reset()
+	c.h.Write(c.prev)
+	c.h.Write(lh)
+	if c.sum = c.h.Sum(c.sum[:0]); !bytes.Equal(e.Hash, c.sum) {
 		return r.fail(e.Seq, "event %d: its contents do not match its hash (altered in place)", e.Seq)
 	}
 	if err := c.tree.Append(lh); err != nil {
@@ -72,6 +88,13 @@ func (c *chain) add(r *Report, e *event.Event) error {
 	}
 	c.prev = e.Hash
 	c.expect++
+	if _, ok := c.roots[c.tree.Size()]; ok {
+		root, err := c.tree.RootAt(c.tree.Size())
+		if err != nil {
+			return err
+		}
+		c.roots[c.tree.Size()] = root
+	}
 	return nil
 }
 
@@ -79,14 +102,9 @@ func (c *chain) add(r *Report, e *event.Event) error {
 // A rewrite that recomputed every hash still fails here, unless the
 // attacker also holds the signing key; a trusted checkpoint kept outside
 // the database (an inspector's) catches even that.
-func (c *chain) checkpoints(r *Report, cps []store.Checkpoint, v note.Verifier) error {
-	sort.Slice(cps, func(i, j int) bool { return cps[i].Size < cps[j].Size })
+func (c *chain) checkpoints(r *Report, cps []Checkpoint) error {
 	var last uint64
-	for _, sc := range cps {
-		cp, err := Open(sc.Note, v)
-		if err != nil {
-			return r.fail(0, "checkpoint stored for tree size %d: %v (forged or damaged)", sc.Size, err)
-		}
+	for _, cp := range cps {
 		if err := c.against(r, cp, last, "signed checkpoint"); err != nil {
 			return err
 		}
@@ -96,13 +114,30 @@ func (c *chain) checkpoints(r *Report, cps []store.Checkpoint, v note.Verifier) 
 	return nil
 }
 
+// openAll verifies the signature of every stored checkpoint, in size order.
+func openAll(r *Report, stored []store.Checkpoint, v note.Verifier) ([]Checkpoint, error) {
+	sort.Slice(stored, func(i, j int) bool { return stored[i].Size < stored[j].Size })
+	out := make([]Checkpoint, 0, len(stored))
+	for _, sc := range stored {
+		cp, err := Open(sc.Note, v)
+		if err != nil {
+			return nil, r.fail(0, "checkpoint stored for tree size %d: %v (forged or damaged)", sc.Size, err)
+		}
+		out = append(out, cp)
+	}
+	return out, nil
+}
+
 func (c *chain) against(r *Report, cp Checkpoint, after uint64, what string) error {
 	if cp.Size > c.tree.Size() {
 		return r.fail(int64(c.tree.Size())+1, "the log has been truncated: a %s covers %d events but the log holds only %d", what, cp.Size, c.tree.Size())
 	}
-	root, err := c.tree.RootAt(cp.Size)
-	if err != nil {
-		return err
+	root, ok := c.roots[cp.Size]
+	if !ok || (root == nil && cp.Size > 0) {
+		var err error
+		if root, err = c.tree.RootAt(cp.Size); err != nil {
+			return err
+		}
 	}
 	if !bytes.Equal(root, cp.Root) {
 		return r.fail(int64(after)+1, "history rewritten: the tree of the first %d events differs from the %s; the first change is among events %d to %d", cp.Size, what, after+1, cp.Size)
@@ -114,8 +149,27 @@ func (c *chain) against(r *Report, cp Checkpoint, after uint64, what string) err
 // every stored checkpoint and, if given, a checkpoint trusted from outside.
 func Verify(ctx context.Context, src Source, v note.Verifier, trusted *Checkpoint, now time.Time) (*Report, error) {
 	r := &Report{OK: true, RanAt: now}
+	stored, err := src.Checkpoints(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cps, err := openAll(r, stored, v)
+	if err != nil {
+		if errors.Is(err, ErrTampered) {
+			return r, nil
+		}
+		return nil, err
+	}
 	c := newChain()
-	err := src.ScanEvents(ctx, 1, 0, func(e *event.Event) error { return c.add(r, e) })
+	c.tree = newLeanTree()
+	c.roots = map[uint64][]byte{0: Hasher.EmptyRoot()}
+	for _, cp := range cps {
+		c.roots[cp.Size] = nil
+	}
+	if trusted != nil {
+		c.roots[trusted.Size] = nil
+	}
+	err = src.ScanEvents(ctx, 1, 0, func(e *event.Event) error { return c.add(r, e) })
 	r.Events = int64(c.tree.Size())
 	r.Root = c.tree.Root()
 	if err != nil {
@@ -124,11 +178,7 @@ func Verify(ctx context.Context, src Source, v note.Verifier, trusted *Checkpoin
 		}
 		return nil, err
 	}
-	cps, err := src.Checkpoints(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if err := c.checkpoints(r, cps, v); err != nil {
+	if err := c.checkpoints(r, cps); err != nil {
 		if errors.Is(err, ErrTampered) {
 			return r, nil
 		}

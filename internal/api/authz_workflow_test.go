@@ -1,0 +1,205 @@
+package api_test
+
+import (
+	"testing"
+
+	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/service"
+)
+
+// Who may call each workflow and decision endpoint, on a fresh allocated
+// case of TeamA owned by the investigator and brought by authzPrepare into
+// the state the command needs.
+func init() {
+	authzTables = append(authzTables, func(h *harness) map[string]entry {
+		f := h.f
+		writers := []string{"investigator", "supervisor", "manager"}
+		liaison := append(writers[:3:3], "victim_liaison")
+		supervisors := []string{"supervisor", "manager"}
+		seeing := []string{"investigator", "supervisor", "manager", "auditor", "analyst", "victim_liaison", "inspector"}
+		// The receiving team (TeamC) decides a transfer: its own supervisor
+		// and a manager above both teams, never the sending team's sergeant.
+		receivers := []string{"manager", "other_team"}
+		v := func(extra map[string]any) func(c *domain.Case) any {
+			return func(c *domain.Case) any {
+				m := map[string]any{"version": c.Version}
+				for k, x := range extra {
+					m[k] = x
+				}
+				return m
+			}
+		}
+		rat := map[string]any{"outcome": "18", "rationale": wfRationale}
+		return map[string]entry{
+			"POST /api/v1/cases/{ref}/actions/{action}/allocate":    {writers, v(map[string]any{"to": f.Investigator2.ID()})},
+			"POST /api/v1/cases/{ref}/actions/{action}/result":      {writers, v(map[string]any{"result": "Phone downloaded; nothing of note"})},
+			"POST /api/v1/cases/{ref}/actions/{action}/file":        {writers, v(nil)},
+			"POST /api/v1/cases/{ref}/actions/{action}/refer-back":  {writers, v(map[string]any{"direction": "Download the SIM card too"})},
+			"POST /api/v1/cases/{ref}/actions/{action}/cancel":      {supervisors, v(map[string]any{"reason": "Duplicates action 2, which covers the same phone"})},
+			"PUT /api/v1/cases/{ref}/victims/{victim}/contact-plan": {liaison, v(map[string]any{"every_days": 14, "method": "phone via mother"})},
+			"POST /api/v1/cases/{ref}/victims/{victim}/contacts":    {liaison, v(map[string]any{"kind": domain.ContactUpdate, "method": "phone", "note": "told of progress"})},
+			"PUT /api/v1/cases/{ref}/victims/{victim}/view":         {liaison, v(map[string]any{"view": "Wants it to stop; not ready for court"})},
+			"POST /api/v1/cases/{ref}/suspects/{suspect}/status":    {writers, v(map[string]any{"status": domain.SuspectArrested})},
+			"POST /api/v1/cases/{ref}/reviews":                      {supervisors, v(map[string]any{"summary": "Reviewed: proportionate", "directions": []string{"Check missing episodes"}})},
+			"PUT /api/v1/cases/{ref}/plan":                          {writers, v(map[string]any{"plan": "Secure digital evidence; safeguarding"})},
+			"POST /api/v1/cases/{ref}/decisions":                    {writers, v(map[string]any{"decision": "No arrest yet", "rationale": "Evidence first"})},
+			"POST /api/v1/cases/{ref}/transfer":                     {writers, v(map[string]any{"to_team": f.TeamB, "reason": "suspect lives in the south"})},
+			"POST /api/v1/cases/{ref}/transfer/accept":              {receivers, v(map[string]any{"owner_id": f.OtherTeam.ID()})},
+			"POST /api/v1/cases/{ref}/transfer/reject":              {receivers, v(map[string]any{"reason": "no capacity this month"})},
+			"GET /api/v1/cases/{ref}/closure/check":                 {seeing, nil},
+			"POST /api/v1/cases/{ref}/closure":                      {writers, v(rat)},
+			"POST /api/v1/cases/{ref}/closure/approve":              {supervisors, v(nil)},
+			"POST /api/v1/cases/{ref}/closure/reject":               {supervisors, v(map[string]any{"reason": "Interview the school first"})},
+			// An auditor reopens by the audit route, outside the chain.
+			"POST /api/v1/cases/{ref}/reopen":          {append(supervisors[:2:2], "auditor"), v(map[string]any{"reason": "New evidence from the school"})},
+			"POST /api/v1/cases/{ref}/vrr":             {liaison, func(c *domain.Case) any { return map[string]any{"version": c.Version, "victim_id": c.Victims[0].ID} }},
+			"POST /api/v1/cases/{ref}/vrr/acknowledge": {supervisors, v(map[string]any{"reviewer": f.Manager.ID()})},
+			// Only the named reviewer (the manager) decides.
+			"POST /api/v1/cases/{ref}/vrr/decide": {[]string{"manager"}, v(map[string]any{"decision": "not_upheld", "reasons": "The decision was sound"})},
+		}
+	})
+
+	action := func(prep func(h *harness, t *testing.T, c *domain.Case) *domain.Case) func(h *harness, t *testing.T, c *domain.Case) (*domain.Case, map[string]string) {
+		return func(h *harness, t *testing.T, c *domain.Case) (*domain.Case, map[string]string) {
+			c = prep(h, t, c)
+			return c, map[string]string{"action": c.Actions[len(c.Actions)-1].ID}
+		}
+	}
+	victim := func(h *harness, t *testing.T, c *domain.Case) (*domain.Case, map[string]string) {
+		c = wfVictim(h, t, c)
+		return c, map[string]string{"victim": c.Victims[0].ID}
+	}
+	state := func(prep func(h *harness, t *testing.T, c *domain.Case) *domain.Case) func(h *harness, t *testing.T, c *domain.Case) (*domain.Case, map[string]string) {
+		return func(h *harness, t *testing.T, c *domain.Case) (*domain.Case, map[string]string) {
+			return prep(h, t, c), nil
+		}
+	}
+	for rt, prep := range map[string]func(h *harness, t *testing.T, c *domain.Case) (*domain.Case, map[string]string){
+		"POST /api/v1/cases/{ref}/actions/{action}/allocate":    action(wfAction),
+		"POST /api/v1/cases/{ref}/actions/{action}/result":      action(wfAllocatedAction),
+		"POST /api/v1/cases/{ref}/actions/{action}/file":        action(wfResultedAction),
+		"POST /api/v1/cases/{ref}/actions/{action}/refer-back":  action(wfResultedAction),
+		"POST /api/v1/cases/{ref}/actions/{action}/cancel":      action(wfAction),
+		"PUT /api/v1/cases/{ref}/victims/{victim}/contact-plan": victim,
+		"POST /api/v1/cases/{ref}/victims/{victim}/contacts":    victim,
+		"PUT /api/v1/cases/{ref}/victims/{victim}/view":         victim,
+		"POST /api/v1/cases/{ref}/suspects/{suspect}/status": func(h *harness, t *testing.T, c *domain.Case) (*domain.Case, map[string]string) {
+			c = wfMust(t)(h.f.Svc.AddSuspect(ctx, h.f.Investigator, c.ID, c.Version, service.NewSuspect{Name: "Adult X"}))
+			return c, map[string]string{"suspect": c.Suspects[0].ID}
+		},
+		"POST /api/v1/cases/{ref}/transfer/accept": state(wfTransferToTeamC),
+		"POST /api/v1/cases/{ref}/transfer/reject": state(wfTransferToTeamC),
+		"POST /api/v1/cases/{ref}/closure":         state(wfReviewed),
+		"POST /api/v1/cases/{ref}/closure/approve": state(wfProposed),
+		"POST /api/v1/cases/{ref}/closure/reject":  state(wfProposed),
+		"POST /api/v1/cases/{ref}/reopen":          state(wfClosed),
+		"POST /api/v1/cases/{ref}/vrr":             state(wfClosedWithVictim),
+		"POST /api/v1/cases/{ref}/vrr/acknowledge": state(wfVRRRequested),
+		"POST /api/v1/cases/{ref}/vrr/decide":      state(wfVRRAcknowledged),
+	} {
+		authzPrepare[rt] = prep
+	}
+}
+
+// wfRationale passes the closure gate's rationale rule.
+var wfRationale = domain.Rationale{
+	LinesConsidered: "Phone download, school enquiries, CCTV",
+	WhyNoneRemain:   "Every line of enquiry is complete and filed",
+	SuspectsStatus:  "No suspect has been identified",
+	VictimView:      "The victim agrees the investigation can close",
+}
+
+// The wf* steps build state through the service, as the investigator,
+// supervisor, inspector and liaison of TeamA would.
+
+func wfMust(t *testing.T) func(*domain.Case, error) *domain.Case {
+	return func(c *domain.Case, err error) *domain.Case {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+}
+
+func wfAction(h *harness, t *testing.T, c *domain.Case) *domain.Case {
+	return wfMust(t)(h.f.Svc.RaiseAction(ctx, h.f.Investigator, c.ID, c.Version, service.NewAction{Title: "Download victim's phone"}))
+}
+
+func wfAllocatedAction(h *harness, t *testing.T, c *domain.Case) *domain.Case {
+	c = wfAction(h, t, c)
+	return wfMust(t)(h.f.Svc.AllocateAction(ctx, h.f.Investigator, c.ID, c.Version, c.Actions[len(c.Actions)-1].ID, h.f.Investigator2.ID(), ""))
+}
+
+// wfResultedAction: resulted by the second investigator, so the owner and
+// supervisors may file it.
+func wfResultedAction(h *harness, t *testing.T, c *domain.Case) *domain.Case {
+	c = wfAllocatedAction(h, t, c)
+	return wfMust(t)(h.f.Svc.ResultAction(ctx, h.f.Investigator2, c.ID, c.Version, c.Actions[len(c.Actions)-1].ID, "Messages recovered"))
+}
+
+func wfVictim(h *harness, t *testing.T, c *domain.Case) *domain.Case {
+	return wfMust(t)(h.f.Svc.AddVictim(ctx, h.f.Investigator, c.ID, c.Version, service.NewVictim{Name: "Child A", DateOfBirth: "2011-03-02"}))
+}
+
+// wfVictimReady adds a victim whose account, contact and view the closure
+// gate needs.
+func wfVictimReady(h *harness, t *testing.T, c *domain.Case) *domain.Case {
+	f := h.f
+	c = wfVictim(h, t, c)
+	vid := c.Victims[len(c.Victims)-1].ID
+	c = wfMust(t)(f.Svc.RecordContact(ctx, f.Liaison, c.ID, c.Version, vid, domain.ContactAccount, "ABE interview", "account recorded"))
+	return wfMust(t)(f.Svc.RecordVictimView(ctx, f.Liaison, c.ID, c.Version, vid, "Does not want to go to court"))
+}
+
+func wfReviewedBy(h *harness, t *testing.T, c *domain.Case, by *service.Actor) *domain.Case {
+	return wfMust(t)(h.f.Svc.RecordReview(ctx, by, c.ID, c.Version, "Reviewed: all enquiries complete", nil))
+}
+
+func wfReviewed(h *harness, t *testing.T, c *domain.Case) *domain.Case {
+	return wfReviewedBy(h, t, c, h.f.Supervisor)
+}
+
+// wfProposed: a closure with outcome 18 proposed by the investigator. With
+// no victim or named suspect a sergeant may approve it.
+func wfProposed(h *harness, t *testing.T, c *domain.Case) *domain.Case {
+	c = wfReviewed(h, t, c)
+	return wfMust(t)(h.f.Svc.ProposeClosure(ctx, h.f.Investigator, c.ID, c.Version, service.ClosureProposal{Outcome: "18", Rationale: wfRationale}))
+}
+
+func wfClosed(h *harness, t *testing.T, c *domain.Case) *domain.Case {
+	c = wfProposed(h, t, c)
+	return wfMust(t)(h.f.Svc.ApproveClosure(ctx, h.f.Supervisor, c.ID, c.Version))
+}
+
+// wfClosedWithVictimBy closes a case with a child victim: reviewed by
+// reviewer, proposed by the investigator, approved by the inspector (the
+// rank a sensitive closure needs).
+func wfClosedWithVictimBy(h *harness, t *testing.T, c *domain.Case, reviewer *service.Actor) *domain.Case {
+	f := h.f
+	c = wfVictimReady(h, t, c)
+	c = wfReviewedBy(h, t, c, reviewer)
+	c = wfMust(t)(f.Svc.ProposeClosure(ctx, f.Investigator, c.ID, c.Version, service.ClosureProposal{Outcome: "18", Rationale: wfRationale}))
+	return wfMust(t)(f.Svc.ApproveClosure(ctx, f.Inspector, c.ID, c.Version))
+}
+
+func wfClosedWithVictim(h *harness, t *testing.T, c *domain.Case) *domain.Case {
+	return wfClosedWithVictimBy(h, t, c, h.f.Supervisor)
+}
+
+func wfVRRRequested(h *harness, t *testing.T, c *domain.Case) *domain.Case {
+	c = wfClosedWithVictim(h, t, c)
+	return wfMust(t)(h.f.Svc.RequestVRR(ctx, h.f.Liaison, c.ID, c.Version, c.Victims[0].ID, ""))
+}
+
+// wfVRRAcknowledged names the manager, senior to the inspector who closed
+// the case and not involved in it, as reviewer.
+func wfVRRAcknowledged(h *harness, t *testing.T, c *domain.Case) *domain.Case {
+	c = wfVRRRequested(h, t, c)
+	return wfMust(t)(h.f.Svc.AcknowledgeVRR(ctx, h.f.Inspector, c.ID, c.Version, h.f.Manager.ID()))
+}
+
+// wfTransferToTeamC offers the case to MIT, whose supervisor is other_team.
+func wfTransferToTeamC(h *harness, t *testing.T, c *domain.Case) *domain.Case {
+	return wfMust(t)(h.f.Svc.ProposeTransfer(ctx, h.f.Investigator, c.ID, c.Version, h.f.TeamC, "suspect is part of an MIT operation"))
+}

@@ -15,6 +15,7 @@ import (
 	"github.com/holdfast/holdfast/internal/policy"
 	"github.com/holdfast/holdfast/internal/service"
 	"github.com/holdfast/holdfast/internal/store"
+	"github.com/holdfast/holdfast/internal/web"
 )
 
 // Config chooses what differs between a server, a CLI run and a test.
@@ -31,6 +32,8 @@ type Config struct {
 	// SweepEvery runs the watchdog on that schedule in a server (0: never;
 	// tests and the CLI sweep on demand).
 	SweepEvery time.Duration
+	// SecureCookies marks the web session cookie Secure (behind TLS).
+	SecureCookies bool
 }
 
 // LedgerConfig says how this instance signs checkpoints.
@@ -78,6 +81,11 @@ func New(st store.Store, cfg Config) (*App, error) {
 		a.Background = append(a.Background, func(ctx context.Context) { l.Run(ctx, every, interval) })
 	}
 	a.Svc = service.New(st, opts)
+	w, err := web.New(a.Svc, cfg.SecureCookies)
+	if err != nil {
+		return nil, err
+	}
+	a.Web = w
 	if cfg.SweepEvery > 0 {
 		a.Background = append(a.Background, func(ctx context.Context) { watch(ctx, a.Svc, cfg.SweepEvery) })
 	}

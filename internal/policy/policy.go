@@ -136,7 +136,11 @@ type Policy struct {
 	Outcomes        []Outcome           `yaml:"outcomes"`
 	StandardActions []StandardAction    `yaml:"standard_actions"`
 	outcomes        map[string]*Outcome `yaml:"-"`
+	source          []byte
 }
+
+// Source is the policy file as read, for people to check what is in force.
+func (p *Policy) Source() []byte { return bytes.Clone(p.source) }
 
 // Default returns the shipped policy. It panics only if the embedded file
 // is broken, which the package's tests rule out.
@@ -231,6 +235,7 @@ func Parse(b []byte) (*Policy, error) {
 	if len(probs) > 0 {
 		return nil, fmt.Errorf("policy: %s", strings.Join(probs, "; "))
 	}
+	p.source = bytes.Clone(b)
 	return &p, nil
 }
 

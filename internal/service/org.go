@@ -204,3 +204,11 @@ func (s *Service) Org(ctx context.Context, a *Actor) (*domain.OrgState, error) {
 	}
 	return s.st.Org(ctx)
 }
+
+// PolicyText is the policy file in force, for the administration pages.
+func (s *Service) PolicyText(a *Actor) ([]byte, error) {
+	if err := a.need("administer Holdfast", domain.RoleAdmin); err != nil {
+		return nil, err
+	}
+	return s.pol.Source(), nil
+}

@@ -1,0 +1,423 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+
+	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/fixture"
+	"github.com/holdfast/holdfast/internal/server"
+	"github.com/holdfast/holdfast/internal/service"
+	"github.com/holdfast/holdfast/internal/testdb"
+)
+
+// chromium finds Debian's chromium. CI sets HOLDFAST_CHROMIUM, and then a
+// missing or broken browser fails the test instead of skipping it.
+func chromium(t *testing.T) string {
+	if p := os.Getenv("HOLDFAST_CHROMIUM"); p != "" {
+		return p
+	}
+	for _, n := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(n); err == nil {
+			return p
+		}
+	}
+	t.Skip("no chromium on this machine: install Debian's chromium (as .ci/run does) or set HOLDFAST_CHROMIUM to run the browser tests")
+	return ""
+}
+
+// artefacts is where screenshots go: HOLDFAST_ARTIFACTS, or artifacts/ at
+// the repository root.
+func artefacts(t *testing.T) string {
+	dir := os.Getenv("HOLDFAST_ARTIFACTS")
+	if dir == "" {
+		dir = filepath.Join("..", "..", "artifacts")
+	}
+	dir = filepath.Join(dir, "screenshots")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+type browser struct {
+	t    *testing.T
+	ctx  context.Context
+	base string
+	shot string
+	axe  string
+}
+
+func newBrowser(t *testing.T, base string) *browser {
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromium(t)),
+		chromedp.Flag("headless", true), chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.NoFirstRun, chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 1000))
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancel)
+	ctx, cancel2 := chromedp.NewContext(actx)
+	t.Cleanup(cancel2)
+	ctx, cancel3 := context.WithTimeout(ctx, 4*time.Minute)
+	t.Cleanup(cancel3)
+	axe, err := os.ReadFile("testdata/axe.min.js")
+	if err != nil {
+		t.Fatalf("axe-core for the accessibility checks: %v (run internal/web/assets/build.sh)", err)
+	}
+	b := &browser{t: t, ctx: ctx, base: base, shot: artefacts(t), axe: string(axe)}
+	b.run(chromedp.Navigate(base + "/sign-in"))
+	return b
+}
+
+func (b *browser) run(actions ...chromedp.Action) {
+	b.t.Helper()
+	if err := chromedp.Run(b.ctx, actions...); err != nil {
+		var loc string
+		chromedp.Run(b.ctx, chromedp.Location(&loc))
+		b.t.Fatalf("browser at %s: %v", loc, err)
+	}
+}
+
+func (b *browser) signIn(username string) {
+	b.t.Helper()
+	b.run(chromedp.Navigate(b.base+"/sign-in"),
+		set("f-username", username),
+		set("f-password", fixture.Password),
+		chromedp.Evaluate(`document.body.dataset.stale = "1"`, nil),
+		clickX(`//button[normalize-space()='Sign in']`))
+	b.waitFresh()
+	if m := b.main(); !strings.Contains(m, "My work") {
+		b.t.Fatalf("sign in as %s: %s", username, m)
+	}
+}
+
+func (b *browser) signOut() {
+	b.t.Helper()
+	b.run(chromedp.Evaluate(`document.body.dataset.stale = "1"`, nil),
+		clickX(`//button[normalize-space()='Sign out']`))
+	b.waitFresh()
+}
+
+func (b *browser) open(path string) {
+	b.t.Helper()
+	b.run(chromedp.Navigate(b.base + path))
+	b.waitFresh()
+	// Navigate returns once the page has loaded: the old page is gone.
+}
+
+// press clicks the button with that text and waits for the next page.
+func (b *browser) press(label string) {
+	b.t.Helper()
+	// Mark the page so the wait below cannot be satisfied by the old one.
+	b.run(chromedp.Evaluate(`document.body.dataset.stale = "1"`, nil),
+		clickX(fmt.Sprintf(`//button[normalize-space()=%q]`, label)))
+	b.waitFresh()
+}
+
+func (b *browser) main() string {
+	b.t.Helper()
+	var s string
+	// Right after a navigation chromedp can still hold the old document's
+	// node ids; reading again once it has caught up is enough.
+	var err error
+	for i := 0; i < 10; i++ {
+		if err = chromedp.Run(b.ctx, chromedp.Evaluate(`document.querySelector("main").innerText`, &s)); err == nil {
+			return s
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	b.t.Fatalf("read the page: %v", err)
+	return ""
+}
+
+// set fills a form field by id. It works through JavaScript rather than
+// DOM node ids, which chromedp can hold stale across a navigation.
+func set(id, value string) chromedp.Action {
+	return chromedp.Evaluate(fmt.Sprintf(`(() => { const e = document.getElementById(%q); if (!e) throw new Error("no field #" + %q); e.value = %q })()`, id, id, value), nil)
+}
+
+// clickX clicks the first element matching an XPath.
+func clickX(xpath string) chromedp.Action {
+	return chromedp.Evaluate(fmt.Sprintf(`(() => { const n = document.evaluate(%q, document, null, XPathResult.FIRST_ORDERED_NODE_TYPE, null).singleNodeValue; if (!n) throw new Error("nothing matches " + %q); n.click() })()`, xpath, xpath), nil)
+}
+
+// waitFresh waits for a new page: loaded, with a heading, and not the page
+// marked stale before the click that left it.
+func (b *browser) waitFresh() {
+	b.t.Helper()
+	var ok bool
+	var err error
+	for i := 0; i < 200; i++ {
+		ok = false
+		err = chromedp.Run(b.ctx, chromedp.Evaluate(`!!(document.body && !document.body.dataset.stale && document.readyState === "complete" && document.querySelector("h1"))`, &ok))
+		if err == nil && ok {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	b.t.Fatalf("the next page did not load: %v", err)
+}
+
+func (b *browser) location() string {
+	var s string
+	b.run(chromedp.Location(&s))
+	return s
+}
+
+// check saves a screenshot and runs axe-core against WCAG 2.2 A and AA.
+func (b *browser) check(name string) {
+	b.t.Helper()
+	var png []byte
+	b.run(chromedp.FullScreenshot(&png, 100))
+	if err := os.WriteFile(filepath.Join(b.shot, name+".png"), png, 0o644); err != nil {
+		b.t.Fatal(err)
+	}
+	var out string
+	b.run(chromedp.Evaluate(b.axe, nil),
+		chromedp.Evaluate(`axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a','wcag2aa','wcag21a','wcag21aa','wcag22aa']}})
+			.then(r => JSON.stringify(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0,3).map(n => n.target.join(' '))}))))`,
+			&out, func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }))
+	var violations []map[string]any
+	if err := json.Unmarshal([]byte(out), &violations); err != nil {
+		b.t.Fatalf("axe result %q: %v", out, err)
+	}
+	for _, v := range violations {
+		b.t.Errorf("%s: accessibility (WCAG 2.2 AA) violation %v (%v): %v at %v", name, v["id"], v["impact"], v["help"], v["nodes"])
+	}
+}
+
+// TestOfficersDayInTheBrowser walks the issue's journey in Debian's
+// chromium: referral, action lifecycle, a refused closure listing every
+// reason, proposal and approval by a second officer of the right rank,
+// then time passing and the watchdog's escalation reaching the inbox.
+func TestOfficersDayInTheBrowser(t *testing.T) {
+	db := testdb.Open(t, "sqlite")
+	f := fixture.New(t, db)
+	srv := httptest.NewServer(server.New(f.Svc, server.Config{APIExtras: f.App.APIExtras, Web: f.App.Web}).Handler)
+	t.Cleanup(srv.Close)
+	ctx := context.Background()
+	b := newBrowser(t, srv.URL)
+
+	// Anyone not signed in is sent to sign in.
+	b.open("/work")
+	if !strings.Contains(b.location(), "/sign-in") {
+		t.Fatalf("an anonymous visit to /work landed on %s, want the sign-in page", b.location())
+	}
+	b.check("01-sign-in")
+	b.run(set("f-username", "ivy"), set("f-password", "wrong"))
+	b.press("Sign in")
+	if !strings.Contains(b.main(), "Enter a correct username and password") {
+		t.Fatal("a wrong password must say so")
+	}
+
+	// The investigator opens a referral.
+	b.signIn("ivy")
+	b.check("02-my-work-empty")
+	b.open("/cases/new")
+	b.press("Open referral")
+	if m := b.main(); !strings.Contains(m, "There is a problem") || strings.Count(m, "(required)") < 2 {
+		t.Fatalf("an empty referral must be refused with the reasons: %s", m)
+	}
+	b.check("03-referral-refused")
+	b.run(set("f-summary", "School DSL: 14-year-old girl seen getting into different cars after school"),
+		set("f-offence_types", "child_sexual_exploitation"),
+		set("f-source", "School"))
+	b.press("Open referral")
+	if !strings.Contains(b.main(), "Referral opened") {
+		t.Fatalf("after opening a referral: %s", b.main())
+	}
+	ref := strings.ReplaceAll(regexp.MustCompile(`CSE-\d{4}-\d{6}`).FindString(b.location()), "-", "/")
+	c, err := db.CaseByRef(ctx, ref)
+	if err != nil {
+		t.Fatalf("the referral %q is not in the record: %v", ref, err)
+	}
+	casePath := "/cases/" + strings.ReplaceAll(ref, "/", "-")
+
+	// The supervisor allocates it.
+	b.signOut()
+	b.signIn("sam")
+	b.open(casePath)
+	b.run(set("f-owner_id-owner", f.Investigator.ID()))
+	b.press("Allocate")
+	if !strings.Contains(b.main(), "Owner assigned") {
+		t.Fatalf("allocation: %s", b.main())
+	}
+	b.signOut()
+
+	// The investigator raises, allocates and results an action.
+	b.signIn("ivy")
+	b.open(casePath)
+	b.run(set("f-title", "Download the victim's phone"))
+	b.press("Raise action")
+	b.run(clickX(`//summary[contains(., 'Work an action')]`),
+		set("f-to-alloc", f.Investigator.ID()))
+	b.press("Allocate")
+	if !strings.Contains(b.main(), "Action allocated") {
+		t.Fatalf("allocate action: %s", b.main())
+	}
+	b.run(clickX(`//summary[contains(., 'Work an action')]`),
+		set("f-result-result", "Messages recovered; an adult's number identified"))
+	b.press("Record result")
+	if !strings.Contains(b.main(), "Result recorded") {
+		t.Fatalf("result action: %s", b.main())
+	}
+	b.check("04-case-page")
+
+	// Filing needs a second pair of eyes: the investigator who resulted it is refused.
+	b.run(clickX(`//summary[contains(., 'Work an action')]`))
+	b.press("File action")
+	if m := b.main(); !strings.Contains(m, "There is a problem") {
+		t.Fatalf("the officer who resulted an action filed it: %s", m)
+	}
+
+	// Close with the action open: the journey lists every reason, writes nothing.
+	before, _ := db.LatestSeq(ctx)
+	b.open(casePath + "/close")
+	b.run(set("f-outcome", "15"))
+	b.press("Check against the closure rules")
+	m := b.main()
+	for _, rule := range []string{"rationale", "actions_filed", "victim"} {
+		if !strings.Contains(m, rule) {
+			t.Errorf("the closure checklist does not list %s: %s", rule, m)
+		}
+	}
+	if strings.Contains(m, "Propose closure") {
+		t.Error("a case that cannot close is offered Propose closure")
+	}
+	b.check("05-close-refused")
+	onlyReads(t, db, c.ID, before)
+	b.signOut()
+
+	// The supervisor files the action; the rest of the work is done through
+	// the service (it is not what this test is about).
+	b.signIn("sam")
+	b.open(casePath)
+	b.run(clickX(`//summary[contains(., 'Work an action')]`))
+	b.press("File action")
+	if !strings.Contains(b.main(), "Action filed") {
+		t.Fatalf("file action: %s", b.main())
+	}
+	b.signOut()
+	c, _ = db.CaseByRef(ctx, ref)
+	c = must(f.Svc.AddVictim(ctx, f.Investigator, c.ID, c.Version, service.NewVictim{Name: "Child A", DateOfBirth: "2012-05-01"}))
+	v := c.Victims[0]
+	c = must(f.Svc.AddSuspect(ctx, f.Investigator, c.ID, c.Version, service.NewSuspect{Name: "Adult X"}))
+	c = must(f.Svc.RecordContact(ctx, f.Liaison, c.ID, c.Version, v.ID, domain.ContactAccount, "ABE interview", "account recorded"))
+	c = must(f.Svc.AgreeContactPlan(ctx, f.Liaison, c.ID, c.Version, v.ID, 14, "phone via mother"))
+	c = must(f.Svc.RecordContact(ctx, f.Liaison, c.ID, c.Version, v.ID, domain.ContactSupportReferral, "phone", "referred to ISVA"))
+	c = must(f.Svc.SetSuspectStatus(ctx, f.Investigator, c.ID, c.Version, c.Suspects[0].ID, domain.SuspectInterviewed, "", ""))
+	c = must(f.Svc.RecordContact(ctx, f.Liaison, c.ID, c.Version, v.ID, domain.ContactDecision, "phone", "told of interview"))
+	c = must(f.Svc.SetPlan(ctx, f.Investigator, c.ID, c.Version, "Secure digital evidence; interview suspect"))
+	c = must(f.Svc.RecordVictimView(ctx, f.Liaison, c.ID, c.Version, v.ID, "Does not want to go to court now"))
+	must(f.Svc.RecordReview(ctx, f.Supervisor, c.ID, c.Version, "Reviewed: evidential difficulties", nil))
+
+	// Propose closure through the journey.
+	b.signIn("ivy")
+	b.open(casePath + "/close")
+	b.run(set("f-outcome", "15"),
+		set("f-lines_considered", "Phone download, suspect interview"),
+		set("f-why_none_remain", "All enquiries complete and filed"),
+		set("f-suspects_status", "Suspect interviewed, no admissions"),
+		set("f-victim_view", "Victim does not support a prosecution now"))
+	b.press("Check against the closure rules")
+	if m := b.main(); !strings.Contains(m, "Ready to propose") {
+		t.Fatalf("closure checklist after the work: %s", m)
+	}
+	b.check("06-close-ready")
+	b.press("Propose closure")
+	if !strings.Contains(b.main(), "Closure proposed") {
+		t.Fatalf("propose closure: %s", b.main())
+	}
+	b.signOut()
+
+	// A sergeant is below the rank outcome 15 needs for a child victim; the inspector approves.
+	b.signIn("sam")
+	b.open("/team")
+	if !strings.Contains(b.main(), ref) {
+		t.Errorf("the team board does not show the closure awaiting approval")
+	}
+	b.check("07-team-board")
+	b.open(casePath)
+	b.press("Approve closure")
+	if m := b.main(); !strings.Contains(m, "approver_rank") {
+		t.Fatalf("a sergeant approved a closure that needs an inspector: %s", m)
+	}
+	b.signOut()
+	b.signIn("ines")
+	b.open(casePath)
+	b.press("Approve closure")
+	if !strings.Contains(b.main(), "the case is closed") {
+		t.Fatalf("approve closure: %s", b.main())
+	}
+	if c, _ = db.CaseByRef(ctx, ref); c.Status != domain.StatusClosed {
+		t.Fatalf("case status %s after approval, want closed", c.Status)
+	}
+	b.signOut()
+
+	// Time passes on another case: the plan is overdue on My work, and the
+	// watchdog escalates it to the supervisor's inbox.
+	late := f.Allocated(t)
+	f.Clock.Advance(30 * 24 * time.Hour)
+	if _, err := f.Svc.Sweep(ctx, service.SystemActor("watchdog"), f.Clock.Now(), false); err != nil {
+		t.Fatal(err)
+	}
+	b.signIn("ivy")
+	if m := b.main(); !strings.Contains(m, late.Ref) || !strings.Contains(m, "Overdue") {
+		t.Fatalf("My work does not show the overdue duty on %s: %s", late.Ref, m)
+	}
+	b.check("08-my-work-overdue")
+	b.signOut()
+	b.signIn("sam")
+	b.open("/inbox")
+	if m := b.main(); !strings.Contains(m, late.Ref) {
+		t.Fatalf("the supervisor's inbox does not show the escalation on %s: %s", late.Ref, m)
+	}
+	b.check("09-inbox")
+	b.signOut()
+
+	// The other roles' pages.
+	b.signIn("max")
+	b.open("/dashboard")
+	if m := b.main(); !strings.Contains(m, "Overdue duties by team") || !strings.Contains(m, "CSE Team North") {
+		t.Fatalf("dashboard: %s", m)
+	}
+	b.check("10-dashboard")
+	b.signOut()
+	b.signIn("hmi")
+	b.open("/ledger")
+	if m := b.main(); !strings.Contains(m, "Tree size") {
+		t.Fatalf("ledger page: %s", m)
+	}
+	b.check("11-ledger")
+	b.open("/admin")
+	if !strings.Contains(b.main(), "not allowed") {
+		t.Errorf("an inspector reached the administration page")
+	}
+	b.signOut()
+	b.signIn("admin")
+	b.open("/admin")
+	if m := b.main(); !strings.Contains(m, "Policy in force") || !strings.Contains(m, "DC Ivy Investigator") {
+		t.Fatalf("admin page: %s", m)
+	}
+	b.check("12-admin")
+}
+
+func must(c *domain.Case, err error) *domain.Case {
+	if err != nil {
+		panic(err)
+	}
+	return c
+}

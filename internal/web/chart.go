@@ -1,0 +1,168 @@
+package web
+
+import (
+	"fmt"
+	"html"
+	"html/template"
+	"strconv"
+	"strings"
+
+	"github.com/holdfast/holdfast/internal/service"
+)
+
+// chart is one figure on the dashboard: an SVG drawing for those who can
+// see it and the same numbers as a table for those who cannot.
+type chart struct {
+	ID, Title, Summary string
+	SVG                template.HTML
+	Head               []string
+	Rows               [][]string
+}
+
+type dashView struct {
+	D      *service.Dashboard
+	Charts []chart
+}
+
+// series is one coloured set of bars.
+type series struct {
+	Name   string
+	Values []float64
+}
+
+// Colours from the GOV.UK palette with at least 3:1 contrast on white.
+var palette = []string{"#1d70b8", "#d4351c", "#00703c", "#4c2c92", "#f47738", "#505a5f", "#912b88", "#28a197"}
+
+// bars draws grouped vertical bars: one group per label, one bar per series.
+func bars(title string, labels []string, ss []series, unit string) template.HTML {
+	const w, h, left, bottom, top = 720.0, 260.0, 48.0, 48.0, 16.0
+	max := 0.0
+	for _, s := range ss {
+		for _, v := range s.Values {
+			if v > max {
+				max = v
+			}
+		}
+	}
+	if max == 0 {
+		max = 1
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, `<svg class="hf-chart" viewBox="0 0 %.0f %.0f" role="img" aria-label="%s" xmlns="http://www.w3.org/2000/svg">`, w, h+float64(16*len(ss)), html.EscapeString(title))
+	plotW, plotH := w-left-8, h-bottom-top
+	fmt.Fprintf(&b, `<line x1="%.0f" y1="%.0f" x2="%.0f" y2="%.0f" stroke="#0b0c0c"/>`, left, top+plotH, w-8, top+plotH)
+	for i := 0; i <= 4; i++ {
+		v := max * float64(i) / 4
+		y := top + plotH - plotH*float64(i)/4
+		fmt.Fprintf(&b, `<text x="%.0f" y="%.1f" font-size="11" text-anchor="end" fill="#0b0c0c">%s</text>`, left-4, y+4, html.EscapeString(num(v)+unit))
+		if i > 0 {
+			fmt.Fprintf(&b, `<line x1="%.0f" y1="%.1f" x2="%.0f" y2="%.1f" stroke="#b1b4b6" stroke-dasharray="2,3"/>`, left, y, w-8, y)
+		}
+	}
+	group := plotW / float64(max1(len(labels)))
+	bw := group * 0.8 / float64(max1(len(ss)))
+	for i, l := range labels {
+		x0 := left + group*float64(i) + group*0.1
+		for j, s := range ss {
+			if i >= len(s.Values) {
+				continue
+			}
+			bh := plotH * s.Values[i] / max
+			fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"><title>%s, %s: %s</title></rect>`,
+				x0+bw*float64(j), top+plotH-bh, bw, bh, palette[j%len(palette)], html.EscapeString(s.Name), html.EscapeString(l), html.EscapeString(num(s.Values[i])+unit))
+		}
+		if len(labels) <= 12 || i%2 == 0 {
+			fmt.Fprintf(&b, `<text x="%.1f" y="%.0f" font-size="11" text-anchor="middle" fill="#0b0c0c">%s</text>`, x0+group*0.4, top+plotH+16, html.EscapeString(l))
+		}
+	}
+	for j, s := range ss {
+		y := h + float64(16*j)
+		fmt.Fprintf(&b, `<rect x="%.0f" y="%.0f" width="12" height="12" fill="%s"/><text x="%.0f" y="%.0f" font-size="12" fill="#0b0c0c">%s</text>`, left, y-10, palette[j%len(palette)], left+18, y, html.EscapeString(s.Name))
+	}
+	b.WriteString(`</svg>`)
+	return template.HTML(b.String()) // every text in it was escaped above
+}
+
+func max1(n int) int {
+	if n < 1 {
+		return 1
+	}
+	return n
+}
+
+func num(v float64) string {
+	if v == float64(int64(v)) {
+		return strconv.FormatInt(int64(v), 10)
+	}
+	return strconv.FormatFloat(v, 'f', 1, 64)
+}
+
+func ints(xs []int) []float64 {
+	out := make([]float64, len(xs))
+	for i, x := range xs {
+		out[i] = float64(x)
+	}
+	return out
+}
+
+func dashboardView(d *service.Dashboard) dashView {
+	v := dashView{D: d}
+
+	// Overdue duties by team over time.
+	var ss []series
+	head := append([]string{"Team"}, d.Months...)
+	var rows [][]string
+	for i, t := range d.Teams {
+		ss = append(ss, series{t, ints(d.OverdueByTeam[i])})
+		row := []string{t}
+		for _, n := range d.OverdueByTeam[i] {
+			row = append(row, strconv.Itoa(n))
+		}
+		rows = append(rows, row)
+	}
+	v.Charts = append(v.Charts, chart{ID: "overdue", Title: "Overdue duties by team, at each month end", Summary: "Duties past their due time and still open at the end of each month.",
+		SVG: bars("Overdue duties by team", d.Months, ss, ""), Head: head, Rows: rows})
+
+	// Duties met on time.
+	pct := make([]float64, len(d.Months))
+	rows = nil
+	for m := range d.Months {
+		if d.OnTimeTotal[m] > 0 {
+			pct[m] = float64(int(1000*float64(d.OnTimeMet[m])/float64(d.OnTimeTotal[m]))) / 10
+		}
+		rows = append(rows, []string{d.Months[m], strconv.Itoa(d.OnTimeMet[m]), strconv.Itoa(d.OnTimeTotal[m]), num(pct[m]) + "%"})
+	}
+	v.Charts = append(v.Charts, chart{ID: "ontime", Title: "Duties met on time", Summary: "Of the duties met each month, the share met by their due time.",
+		SVG: bars("Duties met on time, per cent", d.Months, []series{{"met on time", pct}}, "%"), Head: []string{"Month", "Met on time", "Met", "Per cent"}, Rows: rows})
+
+	// Time to first victim contact.
+	rows = nil
+	for i, l := range d.FirstContactLabels {
+		rows = append(rows, []string{l, strconv.Itoa(d.FirstContact[i])})
+	}
+	rows = append(rows, []string{"never contacted", strconv.Itoa(d.NeverContacted)})
+	v.Charts = append(v.Charts, chart{ID: "contact", Title: "Time to first victim contact", Summary: "From the victim being recorded to the first recorded contact.",
+		SVG: bars("Victims by time to first contact", append(append([]string{}, d.FirstContactLabels...), "never"), []series{{"victims", ints(append(append([]int{}, d.FirstContact...), d.NeverContacted))}}, ""), Head: []string{"Time to first contact", "Victims"}, Rows: rows})
+
+	// Outcomes by code.
+	var labels []string
+	var counts []float64
+	rows = nil
+	for _, o := range d.Outcomes {
+		code, _, _ := strings.Cut(o.Label, " ")
+		labels = append(labels, code)
+		counts = append(counts, float64(o.N))
+		rows = append(rows, []string{o.Label, strconv.Itoa(o.N)})
+	}
+	v.Charts = append(v.Charts, chart{ID: "outcomes", Title: "Outcomes by Home Office code", Summary: "Closures approved, by outcome code.",
+		SVG: bars("Closures by outcome code", labels, []series{{"closures", counts}}, ""), Head: []string{"Outcome", "Closures"}, Rows: rows})
+
+	// Closed and reopened.
+	rows = nil
+	for m := range d.Months {
+		rows = append(rows, []string{d.Months[m], strconv.Itoa(d.Closed[m]), strconv.Itoa(d.Reopened[m])})
+	}
+	v.Charts = append(v.Charts, chart{ID: "closed", Title: "Cases closed, and closures later reopened", Summary: "Closures approved each month, and how many of them were later undone by reopening the case.",
+		SVG: bars("Cases closed and reopened", d.Months, []series{{"closed", ints(d.Closed)}, {"later reopened", ints(d.Reopened)}}, ""), Head: []string{"Month", "Closed", "Later reopened"}, Rows: rows})
+	return v
+}

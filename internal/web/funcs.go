@@ -1,0 +1,113 @@
+package web
+
+import (
+	"html/template"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/holdfast/holdfast/internal/api"
+	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/service"
+)
+
+var london, _ = time.LoadLocation("Europe/London")
+
+var funcs = template.FuncMap{
+	"when": func(t time.Time) string {
+		if t.IsZero() {
+			return "—"
+		}
+		return t.In(london).Format("2 Jan 2006 15:04")
+	},
+	"day": func(t time.Time) string {
+		if t.IsZero() {
+			return "—"
+		}
+		return t.In(london).Format("2 Jan 2006")
+	},
+	"iso":     func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	"pathref": api.PathRef,
+	"user": func(org *domain.OrgState, id string) string {
+		if org == nil || id == "" {
+			return "—"
+		}
+		if u := org.Users[id]; u != nil {
+			if !u.Active {
+				return u.Name + " (left)"
+			}
+			return u.Name
+		}
+		if strings.HasPrefix(id, "system:") {
+			return "Holdfast"
+		}
+		return id
+	},
+	"unit": func(org *domain.OrgState, id string) string {
+		if org != nil {
+			if u := org.Units[id]; u != nil {
+				return u.Name
+			}
+		}
+		return id
+	},
+	"humanize": func(s string) string {
+		s = strings.ReplaceAll(s, "_", " ")
+		if s == "" {
+			return s
+		}
+		return strings.ToUpper(s[:1]) + s[1:]
+	},
+	"overdue": func(due, now time.Time) bool { return !due.After(now) },
+	"hasRole": func(a *service.Actor, r string) bool { return a != nil && !a.System && a.User.HasRole(domain.Role(r)) },
+	"join":    strings.Join,
+	"add":     func(a, b int) int { return a + b },
+	"query":   url.QueryEscape,
+	"list":    func(xs ...string) []string { return xs },
+	"actionOpts": func(as []domain.Action) [][]string {
+		var out [][]string
+		for _, a := range as {
+			out = append(out, []string{a.ID, "A" + strconv.Itoa(a.Number) + " " + a.Title + " (" + string(a.State) + ")"})
+		}
+		return out
+	},
+	"userOpts": func(us []*domain.User) [][]string {
+		var out [][]string
+		for _, u := range us {
+			out = append(out, []string{u.ID, u.Name + " (" + u.Collar + ")"})
+		}
+		return out
+	},
+	"outcomeOpts": func(os []outcomeOpt) [][]string {
+		out := [][]string{{"", "Choose an outcome"}}
+		for _, o := range os {
+			out = append(out, []string{o.Code, o.Code + " – " + o.Title})
+		}
+		return out
+	},
+	"kindOpts": func(ks []string) [][]string {
+		var out [][]string
+		for _, k := range ks {
+			out = append(out, []string{k, strings.ReplaceAll(k, "_", " ")})
+		}
+		return out
+	},
+	"dict": func(kv ...any) map[string]any {
+		m := map[string]any{"Suffix": "", "Hint": "", "Type": "", "Value": "", "Label": ""}
+		for i := 0; i+1 < len(kv); i += 2 {
+			m[kv[i].(string)] = kv[i+1]
+		}
+		return m
+	},
+	"fieldErr": func(ps domain.Problems, field string) string {
+		for _, p := range ps {
+			if p.Field == field {
+				return p.Message
+			}
+		}
+		return ""
+	},
+}
+
+func urlEscape(s string) string { return url.QueryEscape(s) }

@@ -1,0 +1,200 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/holdfast/holdfast/internal/api"
+	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/service"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed all:assets/static
+var staticFS embed.FS
+
+// Handler serves the pages.
+type Handler struct {
+	svc    *service.Service
+	pages  map[string]*template.Template
+	mux    *http.ServeMux
+	secure bool
+}
+
+// New builds the pages over svc. secureCookies marks the session cookie
+// Secure (behind TLS).
+func New(svc *service.Service, secureCookies bool) (*Handler, error) {
+	h := &Handler{svc: svc, mux: http.NewServeMux(), secure: secureCookies, pages: map[string]*template.Template{}}
+	names, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range names {
+		base := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
+		if base == "layout" {
+			continue
+		}
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", n)
+		if err != nil {
+			return nil, fmt.Errorf("template %s: %w", n, err)
+		}
+		h.pages[base] = t
+	}
+	static, _ := fs.Sub(staticFS, "assets/static")
+	h.mux.Handle("GET /assets/", http.StripPrefix("/assets/", http.FileServerFS(static)))
+	h.routes()
+	return h, nil
+}
+
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.mux.ServeHTTP(w, r) }
+
+// page is what every template gets.
+type page struct {
+	Title  string
+	Actor  *service.Actor
+	CSRF   string
+	Nav    string
+	Errors domain.Problems
+	Flash  string
+	Org    *domain.OrgState
+	Now    time.Time
+	Data   any
+	Form   map[string]string
+}
+
+// request is one signed-in request.
+type request struct {
+	w    http.ResponseWriter
+	r    *http.Request
+	a    *service.Actor
+	csrf string
+	org  *domain.OrgState
+}
+
+// signedIn wraps a page handler: it resolves the session (redirecting to
+// sign-in without one) and checks the CSRF token on every form post.
+func (h *Handler) signedIn(fn func(q *request) error) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a, csrf, err := api.Authenticate(h.svc, r)
+		if err != nil || csrf == "" {
+			http.Redirect(w, r, "/sign-in?next="+urlEscape(r.URL.RequestURI()), http.StatusSeeOther)
+			return
+		}
+		if r.Method == http.MethodPost {
+			if err := r.ParseForm(); err != nil {
+				http.Error(w, "the form could not be read", http.StatusBadRequest)
+				return
+			}
+			if !api.CSRFOK(csrf, r.PostForm.Get("csrf")) {
+				h.fail(w, r, a, csrf, fmt.Errorf("the form was stale or came from another site: go back, reload and try again: %w", service.ErrForbidden))
+				return
+			}
+		}
+		org, err := h.svc.Store().Org(r.Context())
+		if err != nil {
+			h.fail(w, r, a, csrf, err)
+			return
+		}
+		q := &request{w: w, r: r.WithContext(api.WithActor(r.Context(), a)), a: a, csrf: csrf, org: org}
+		if err := fn(q); err != nil {
+			h.fail(w, r, a, csrf, err)
+		}
+	}
+}
+
+// render writes a page; status is 200 unless the page reports a refusal.
+func (h *Handler) render(q *request, status int, name string, p page) error {
+	p.Actor, p.CSRF, p.Org, p.Now = q.a, q.csrf, q.org, h.svc.Now()
+	if p.Flash == "" {
+		p.Flash = q.r.URL.Query().Get("done")
+	}
+	return h.write(q.w, status, name, p)
+}
+
+func (h *Handler) write(w http.ResponseWriter, status int, name string, p page) error {
+	t := h.pages[name]
+	if t == nil {
+		return fmt.Errorf("no page %q", name)
+	}
+	var buf bytes.Buffer
+	if err := t.Execute(&buf, p); err != nil {
+		return fmt.Errorf("render %s: %w", name, err)
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+// fail shows an error page with the status the API would give.
+func (h *Handler) fail(w http.ResponseWriter, r *http.Request, a *service.Actor, csrf string, err error) {
+	status := api.StatusOf(err)
+	if status == http.StatusInternalServerError {
+		slog.ErrorContext(r.Context(), "page failed", "path", r.URL.Path, "err", err)
+	}
+	p := page{Title: http.StatusText(status), Actor: a, CSRF: csrf, Now: h.svc.Now(), Data: errorPage{Status: status, Message: message(err, status)}}
+	if ps, ok := domain.AsProblems(err); ok {
+		p.Errors = ps
+	}
+	if werr := h.write(w, status, "error", p); werr != nil {
+		http.Error(w, message(err, status), status)
+	}
+}
+
+type errorPage struct {
+	Status  int
+	Message string
+}
+
+func message(err error, status int) string {
+	switch {
+	case status == http.StatusInternalServerError:
+		return "Something went wrong on our side. It has been logged: tell your administrator the time it happened."
+	case errors.Is(err, service.ErrNotFound):
+		return "There is no such page or case, or you do not need to know about it."
+	}
+	return err.Error()
+}
+
+// signIn serves the sign-in form and starts a session.
+func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
+	p := page{Title: "Sign in", Now: h.svc.Now(), Form: map[string]string{"next": r.URL.Query().Get("next")}}
+	if r.Method == http.MethodPost {
+		r.ParseForm()
+		p.Form["username"] = r.PostForm.Get("username")
+		p.Form["next"] = r.PostForm.Get("next")
+		sess, err := h.svc.SignIn(r.Context(), r.PostForm.Get("username"), r.PostForm.Get("password"))
+		if err == nil {
+			http.SetCookie(w, &http.Cookie{Name: api.SessionCookie, Value: sess.Token, Path: "/", HttpOnly: true, Secure: h.secure, SameSite: http.SameSiteLaxMode}) // no Expires: the server ends the session; the browser forgets it on close
+			next := p.Form["next"]
+			if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
+				next = "/work"
+			}
+			http.Redirect(w, r, next, http.StatusSeeOther)
+			return
+		}
+		p.Errors = domain.Problems{{Field: "username", Rule: "sign_in", Message: "Enter a correct username and password"}}
+		h.write(w, http.StatusUnauthorized, "signin", p)
+		return
+	}
+	h.write(w, http.StatusOK, "signin", p)
+}
+
+func (h *Handler) signOut(q *request) error {
+	if c, err := q.r.Cookie(api.SessionCookie); err == nil {
+		h.svc.SignOut(q.r.Context(), c.Value)
+	}
+	http.SetCookie(q.w, &http.Cookie{Name: api.SessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: h.secure, SameSite: http.SameSiteLaxMode})
+	http.Redirect(q.w, q.r, "/sign-in", http.StatusSeeOther)
+	return nil
+}

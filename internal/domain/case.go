@@ -57,6 +57,7 @@ type Case struct {
 	LastSignificant time.Time `json:"last_significant,omitzero"`
 	AllocatedAt     time.Time `json:"allocated_at,omitzero"`
 	Imported        bool      `json:"imported,omitempty"`
+	SourceRef       string    `json:"source_ref,omitempty"` // the reference in the system it was imported from
 }
 
 // Victim is a person harmed. Child victims always have enhanced entitlement

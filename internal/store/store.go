@@ -91,6 +91,9 @@ type Tx interface {
 	SetPassword(userID, hash string) error
 	CreateSession(s Session) error
 	CreateToken(tokenHash []byte, userID, name string, at time.Time) error
+	// ImportedCase finds the case imported under a source reference
+	// (ErrNotFound if none) and the hash of what was imported.
+	ImportedCase(sourceRef string) (caseID, hash string, err error)
 }
 
 // CaseFilter selects cases for a list. Empty fields do not filter.

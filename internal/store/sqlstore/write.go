@@ -149,6 +149,15 @@ func (x *tx) Append(e *event.Event) error {
 	return nil
 }
 
+// ImportedCase finds a case imported under sourceRef.
+func (x *tx) ImportedCase(sourceRef string) (caseID, hash string, err error) {
+	err = x.queryRow("SELECT case_id, hash FROM imports WHERE source_ref = ?", sourceRef).Scan(&caseID, &hash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", "", store.ErrNotFound
+	}
+	return caseID, hash, err
+}
+
 func (x *tx) Case(id string) (*domain.Case, error) {
 	return scanCase(x.queryRow("SELECT doc FROM cases WHERE id = ?", id))
 }
@@ -371,6 +380,15 @@ func (x *tx) project(e *event.Event) error {
 			return fmt.Errorf("event %d: %w", e.Seq, err)
 		}
 		user, kind, text = p.Finding.MustAct, "finding", p.Finding.Detail
+	case domain.EvCaseImported:
+		var p domain.CaseImported
+		if err := json.Unmarshal(e.Payload, &p); err != nil {
+			return fmt.Errorf("event %d: %w", e.Seq, err)
+		}
+		if _, err := x.exec("INSERT INTO imports (source_ref, case_id, hash, seq) VALUES (?, ?, ?, ?)", p.SourceRef, e.CaseID, p.Hash, e.Seq); err != nil {
+			return fmt.Errorf("record import of %s: %w", p.SourceRef, err)
+		}
+		return nil
 	default:
 		return nil
 	}

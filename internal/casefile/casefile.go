@@ -1,0 +1,335 @@
+package casefile
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"reflect"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Unit is a force, department or team named in the file.
+type Unit struct {
+	Ref    string `json:"ref"`
+	Name   string `json:"name"`
+	Kind   string `json:"kind"`             // force | department | team
+	Parent string `json:"parent,omitempty"` // a unit ref in the file, or the name of a unit already in Holdfast
+}
+
+// Officer is a person who worked a case. Officers are matched to existing
+// users by collar number; others become users without a password.
+type Officer struct {
+	Ref    string    `json:"ref"`
+	Name   string    `json:"name"`
+	Collar string    `json:"collar"`
+	Rank   string    `json:"rank"`
+	Unit   string    `json:"unit"`
+	Left   time.Time `json:"left,omitzero"`
+}
+
+// Case is one case with its history.
+type Case struct {
+	Ref          string     `json:"ref"` // the source system's reference: the key for re-imports
+	Team         string     `json:"team"`
+	Opened       time.Time  `json:"opened"`
+	Summary      string     `json:"summary"`
+	OffenceTypes []string   `json:"offence_types"`
+	Marking      string     `json:"marking,omitempty"`
+	Owner        string     `json:"owner,omitempty"` // officer ref
+	Victims      []Victim   `json:"victims,omitempty"`
+	Suspects     []Suspect  `json:"suspects,omitempty"`
+	Actions      []Action   `json:"actions,omitempty"`
+	Contacts     []Contact  `json:"contacts,omitempty"`
+	Reviews      []Review   `json:"reviews,omitempty"`
+	Transfers    []Transfer `json:"transfers,omitempty"`
+	Closure      *Closure   `json:"closure,omitempty"`
+}
+
+type Victim struct {
+	Ref   string    `json:"ref"`
+	Name  string    `json:"name"`
+	DOB   string    `json:"dob,omitempty"` // YYYY-MM-DD
+	Added time.Time `json:"added"`
+}
+
+type Suspect struct {
+	Ref         string    `json:"ref"`
+	Name        string    `json:"name,omitempty"`
+	Description string    `json:"description,omitempty"`
+	DOB         string    `json:"dob,omitempty"`
+	Added       time.Time `json:"added"`
+	Status      string    `json:"status,omitempty"` // the last known: interviewed, charged, no_further_action, ...
+	StatusOn    string    `json:"status_on,omitempty"`
+	Phone       string    `json:"phone,omitempty"`
+	Vehicle     string    `json:"vehicle,omitempty"`
+	Address     string    `json:"address,omitempty"`
+}
+
+type Action struct {
+	Ref         string    `json:"ref"`
+	Title       string    `json:"title"`
+	Raised      time.Time `json:"raised"`
+	RaisedBy    string    `json:"raised_by,omitempty"`
+	AllocatedTo string    `json:"allocated_to,omitempty"`
+	Result      string    `json:"result,omitempty"`
+	Resulted    time.Time `json:"resulted,omitzero"`
+	Filed       time.Time `json:"filed,omitzero"`
+	FiledBy     string    `json:"filed_by,omitempty"`
+}
+
+type Contact struct {
+	Victim string    `json:"victim"` // victim ref
+	At     time.Time `json:"at"`
+	Kind   string    `json:"kind"`
+	Method string    `json:"method,omitempty"`
+	By     string    `json:"by,omitempty"`
+}
+
+type Review struct {
+	At      time.Time `json:"at"`
+	By      string    `json:"by"`
+	Summary string    `json:"summary"`
+}
+
+type Transfer struct {
+	At       time.Time `json:"at"`
+	To       string    `json:"to"` // unit ref or name
+	Reason   string    `json:"reason"`
+	By       string    `json:"by,omitempty"`
+	Accepted time.Time `json:"accepted,omitzero"`
+	Owner    string    `json:"owner,omitempty"` // the receiving owner
+}
+
+type Closure struct {
+	Outcome    string    `json:"outcome"`
+	Proposed   time.Time `json:"proposed"`
+	ProposedBy string    `json:"proposed_by"`
+	Approved   time.Time `json:"approved,omitzero"`
+	ApprovedBy string    `json:"approved_by,omitempty"`
+	Rationale  struct {
+		LinesConsidered string `json:"lines_considered,omitempty"`
+		WhyNoneRemain   string `json:"why_none_remain,omitempty"`
+		SuspectsStatus  string `json:"suspects_status,omitempty"`
+		VictimView      string `json:"victim_view,omitempty"`
+	} `json:"rationale"`
+}
+
+// Line is a record and where it came from.
+type Line[T any] struct {
+	N      int
+	Record T
+	Hash   string // of the line's canonical JSON: a re-import compares it
+}
+
+// File is everything read from one file.
+type File struct {
+	Units    []Line[Unit]
+	Officers []Line[Officer]
+	Cases    []Line[Case]
+}
+
+// Problem is one thing wrong with the file.
+type Problem struct {
+	Line    int    `json:"line"`
+	Field   string `json:"field,omitempty"`
+	Message string `json:"message"`
+}
+
+func (p Problem) String() string {
+	if p.Field != "" {
+		return fmt.Sprintf("line %d: %s: %s", p.Line, p.Field, p.Message)
+	}
+	return fmt.Sprintf("line %d: %s", p.Line, p.Message)
+}
+
+// Problems is every problem found; a file with any is refused whole.
+type Problems []Problem
+
+func (ps Problems) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d problem(s); nothing was imported:", len(ps))
+	for i, p := range ps {
+		if i == 50 {
+			fmt.Fprintf(&b, "\n  … and %d more", len(ps)-50)
+			break
+		}
+		b.WriteString("\n  " + p.String())
+	}
+	return b.String()
+}
+
+// MaxLine bounds one line, so a damaged file cannot exhaust memory.
+const MaxLine = 4 << 20
+
+// ReadJSONL reads the JSON Lines format (docs/import-format.md). It checks
+// the shape of each record; the service checks what the records refer to.
+func ReadJSONL(r io.Reader) (*File, error) {
+	f := &File{}
+	var ps Problems
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), MaxLine)
+	seen := map[string]int{}
+	n := 0
+	for sc.Scan() {
+		n++
+		raw := bytes.TrimSpace(sc.Bytes())
+		if len(raw) == 0 || raw[0] == '#' {
+			continue
+		}
+		var head struct {
+			Type string `json:"type"`
+		}
+		if err := json.Unmarshal(raw, &head); err != nil {
+			ps = append(ps, Problem{Line: n, Message: "not a JSON object: " + jsonError(err)})
+			continue
+		}
+		body := stripType(raw)
+		switch head.Type {
+		case "unit":
+			var u Unit
+			if p := strict(body, &u, n); p != nil {
+				ps = append(ps, *p)
+				continue
+			}
+			ps = append(ps, u.check(n)...)
+			ps = dup(ps, seen, "unit "+u.Ref, n)
+			f.Units = append(f.Units, Line[Unit]{N: n, Record: u, Hash: hash(body)})
+		case "officer":
+			var o Officer
+			if p := strict(body, &o, n); p != nil {
+				ps = append(ps, *p)
+				continue
+			}
+			ps = append(ps, o.check(n)...)
+			ps = dup(ps, seen, "officer "+o.Ref, n)
+			f.Officers = append(f.Officers, Line[Officer]{N: n, Record: o, Hash: hash(body)})
+		case "case":
+			var c Case
+			if p := strict(body, &c, n); p != nil {
+				ps = append(ps, *p)
+				continue
+			}
+			ps = append(ps, c.check(n)...)
+			f.Cases = append(f.Cases, Line[Case]{N: n, Record: c, Hash: hash(body)})
+		case "":
+			ps = append(ps, Problem{Line: n, Field: "type", Message: `missing: say what the line is ("unit", "officer" or "case")`})
+		default:
+			ps = append(ps, Problem{Line: n, Field: "type", Message: fmt.Sprintf("%q is not a record type: use \"unit\", \"officer\" or \"case\"", head.Type)})
+		}
+	}
+	if err := sc.Err(); err != nil {
+		if errors.Is(err, bufio.ErrTooLong) {
+			ps = append(ps, Problem{Line: n + 1, Message: fmt.Sprintf("line longer than %d bytes", MaxLine)})
+		} else {
+			return nil, fmt.Errorf("read case file: %w", err)
+		}
+	}
+	ps = append(ps, f.duplicateCases()...)
+	if len(ps) > 0 {
+		return f, ps
+	}
+	return f, nil
+}
+
+// duplicateCases allows the same case twice only if both lines say the
+// same; otherwise which one is true cannot be known.
+func (f *File) duplicateCases() Problems {
+	var ps Problems
+	first := map[string]Line[Case]{}
+	kept := f.Cases[:0]
+	for _, l := range f.Cases {
+		if prev, ok := first[l.Record.Ref]; ok {
+			if prev.Hash != l.Hash {
+				ps = append(ps, Problem{Line: l.N, Field: "ref", Message: fmt.Sprintf("case %s appears again (first on line %d) with different contents", l.Record.Ref, prev.N)})
+			}
+			continue
+		}
+		first[l.Record.Ref] = l
+		kept = append(kept, l)
+	}
+	f.Cases = kept
+	return ps
+}
+
+func dup(ps Problems, seen map[string]int, key string, n int) Problems {
+	if prev, ok := seen[key]; ok {
+		return append(ps, Problem{Line: n, Field: "ref", Message: fmt.Sprintf("%s is defined twice (also on line %d)", key, prev)})
+	}
+	seen[key] = n
+	return ps
+}
+
+// stripType removes the "type" member so each record decodes strictly.
+func stripType(raw []byte) []byte {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(raw, &m) != nil {
+		return raw
+	}
+	delete(m, "type")
+	b, _ := json.Marshal(m) // sorted keys: a canonical form for the hash
+	return b
+}
+
+func strict(b []byte, v any, n int) *Problem {
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.DisallowUnknownFields()
+	if err := d.Decode(v); err != nil {
+		field := ""
+		var ute *json.UnmarshalTypeError
+		if errors.As(err, &ute) {
+			field = ute.Field
+		}
+		msg := jsonError(err)
+		if field == "" {
+			field = culprit(b, v)
+		}
+		if strings.HasPrefix(err.Error(), "json: unknown field ") {
+			field = strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+			msg = "not a field of this record type (see docs/import-format.md)"
+		}
+		return &Problem{Line: n, Field: field, Message: msg}
+	}
+	return nil
+}
+
+// culprit finds which top-level member of b fails to decode into v's type,
+// when the decoder's error does not say (a bad time, say).
+func culprit(b []byte, v any) string {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(b, &m) != nil {
+		return ""
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	t := reflect.TypeOf(v).Elem()
+	for _, k := range keys {
+		one, _ := json.Marshal(map[string]json.RawMessage{k: m[k]})
+		if json.Unmarshal(one, reflect.New(t).Interface()) != nil {
+			return k
+		}
+	}
+	return ""
+}
+
+func jsonError(err error) string {
+	var te *time.ParseError
+	if errors.As(err, &te) {
+		return fmt.Sprintf("%q is not a time: write it as RFC 3339, e.g. 2014-03-02T10:00:00Z", te.Value)
+	}
+	return strings.TrimPrefix(err.Error(), "json: ")
+}
+
+func hash(b []byte) string {
+	s := sha256.Sum256(b)
+	return hex.EncodeToString(s[:])
+}

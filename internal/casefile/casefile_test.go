@@ -1,0 +1,117 @@
+package casefile
+
+import (
+	"bytes"
+	"os"
+	"strings"
+	"testing"
+)
+
+func TestExampleFileReads(t *testing.T) {
+	b, err := os.ReadFile("testdata/example.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := ReadJSONL(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Units) != 1 || len(f.Officers) != 2 || len(f.Cases) != 2 {
+		t.Fatalf("read %d units, %d officers, %d cases", len(f.Units), len(f.Officers), len(f.Cases))
+	}
+	if c := f.Cases[0]; c.N != 5 || c.Record.Closure == nil || c.Record.Closure.Outcome != "16" || len(c.Record.Actions) != 2 {
+		t.Fatalf("first case: line %d %+v", c.N, c.Record)
+	}
+	// The same case twice with the same contents is read once; key order
+	// does not change a record's hash.
+	twice := append(append([]byte{}, b...), []byte(`{"summary":"Referral from school: 15-year-old boy receiving gifts from an adult online","type":"case","ref":"LEG/2019/0007","team":"LEG-CSE","opened":"2019-02-11T10:00:00Z","offence_types":["grooming"],"owner":"P200","victims":[{"ref":"V1","name":"Child L3","dob":"2003-08-08","added":"2019-02-11T10:00:00Z"}],"actions":[{"ref":"A1","title":"Identify the account holder","raised":"2019-02-12T09:00:00Z","raised_by":"P200","allocated_to":"P200"}]}`+"\n")...)
+	f2, err := ReadJSONL(bytes.NewReader(twice))
+	if err != nil || len(f2.Cases) != 2 {
+		t.Fatalf("same case twice: %v, %d cases", err, len(f2.Cases))
+	}
+}
+
+func TestProblemsNameLineAndField(t *testing.T) {
+	in := strings.Join([]string{
+		`{"type":"case","ref":"X1","team":"T","opened":"2015-01-01T00:00:00Z","summary":"s","offence_types":["cse"],"actions":[{"title":"a","raised":"2014-01-01T00:00:00Z","filed":"2015-02-01T00:00:00Z"}],"contacts":[{"victim":"V9","at":"2015-01-02T00:00:00Z","kind":"update"}]}`,
+		`{"type":"unit","ref":"U","name":"","kind":"squad"}`,
+		`{"type":"officer","ref":"O"}`,
+	}, "\n")
+	_, err := ReadJSONL(strings.NewReader(in))
+	ps, ok := err.(Problems)
+	if !ok {
+		t.Fatalf("want Problems, got %v", err)
+	}
+	got := ps.Error()
+	for _, want := range []string{
+		"line 1: actions[0].raised", "line 1: actions[0].filed", "line 1: contacts[0].victim",
+		"line 2: name", "line 2: kind", "line 2: parent", "line 3: name", "line 3: collar", "line 3: rank", "line 3: unit",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("report lacks %q:\n%s", want, got)
+		}
+	}
+}
+
+func TestCSV(t *testing.T) {
+	in := "ref,team,opened,summary,offence_types,outcome,closed,closed_by,approved_by\n" +
+		"OLD/1,CSE Team North,2012-05-01,Missing from home,cse;rape,16,2012-09-01,P1,P2\n" +
+		"OLD/2,CSE Team North,2012-13-01,Bad date,cse,,,,\n"
+	f, err := ReadCSV(strings.NewReader(in))
+	ps, ok := err.(Problems)
+	if !ok || len(ps) < 1 || ps[0].Line != 3 || ps[0].Field != "opened" {
+		t.Fatalf("want one problem on line 3 opened, got %v", err)
+	}
+	if c := f.Cases[0].Record; c.Closure == nil || c.Closure.Outcome != "16" || len(c.OffenceTypes) != 2 {
+		t.Fatalf("row 2: %+v", c)
+	}
+	if _, err := ReadCSV(strings.NewReader("ref,colour\n")); err == nil || !strings.Contains(err.Error(), "colour") || !strings.Contains(err.Error(), "team") {
+		t.Fatalf("bad header: %v", err)
+	}
+}
+
+// FuzzReadJSONL: no input makes the reader panic, and whatever it accepts
+// it accepts consistently (each record has a line and a hash).
+func FuzzReadJSONL(f *testing.F) {
+	for _, name := range []string{"testdata/example.jsonl", "testdata/bad.jsonl"} {
+		b, _ := os.ReadFile(name)
+		f.Add(b)
+	}
+	f.Add([]byte(`{"type":"case"}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		file, err := ReadJSONL(bytes.NewReader(b))
+		if err != nil {
+			if _, ok := err.(Problems); !ok {
+				t.Fatalf("an error that is not a list of problems: %v", err)
+			}
+			return
+		}
+		for _, c := range file.Cases {
+			if c.N < 1 || c.Hash == "" || c.Record.Ref == "" {
+				t.Fatalf("accepted a case without line, hash or ref: %+v", c)
+			}
+		}
+	})
+}
+
+func FuzzReadCSV(f *testing.F) {
+	f.Add([]byte("ref,team,opened,summary,offence_types\nA,T,2012-01-01,s,cse\n"))
+	f.Add([]byte("ref,team\n\"unterminated\n"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		file, err := ReadCSV(bytes.NewReader(b))
+		if err == nil {
+			for _, c := range file.Cases {
+				if c.Record.Ref == "" || c.Record.Opened.IsZero() {
+					t.Fatalf("accepted a case without ref or date: %+v", c)
+				}
+			}
+		}
+	})
+}
+
+func BenchmarkReadJSONL(b *testing.B) {
+	in, _ := os.ReadFile("testdata/example.jsonl")
+	for i := 0; i < b.N; i++ {
+		ReadJSONL(bytes.NewReader(in))
+	}
+}

@@ -1,0 +1,482 @@
+package service
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/holdfast/holdfast/internal/casefile"
+	"github.com/holdfast/holdfast/internal/clock"
+	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/event"
+	"github.com/holdfast/holdfast/internal/store"
+)
+
+// ImportReport says what an import did (or, dry, would do).
+type ImportReport struct {
+	System   string   `json:"system"`
+	DryRun   bool     `json:"dry_run"`
+	Units    int      `json:"units_created"`
+	Officers int      `json:"officers_created"`
+	Cases    int      `json:"cases_imported"`
+	Skipped  int      `json:"cases_already_held"` // same source ref, same contents
+	Events   int      `json:"events"`
+	Refs     []string `json:"refs,omitempty"` // Holdfast refs given, in file order (first 100)
+}
+
+// Import brings a case file into the record in one transaction: every
+// reference is resolved and every rule checked first, and any problem
+// refuses the whole file (casefile.Problems, each with line and field).
+// Cases already imported with the same contents are skipped, so importing
+// a file twice changes nothing. History becomes events at their historic
+// times, marked with their source; closed cases are taken as they were
+// decided (the audit issue examines them), open ones get today's duties.
+func (s *Service) Import(ctx context.Context, a *Actor, system string, f *casefile.File, dryRun bool) (*ImportReport, error) {
+	if err := a.need("import case files", domain.RoleAdmin); err != nil {
+		return nil, err
+	}
+	rep := &ImportReport{System: system, DryRun: dryRun}
+	err := s.st.Write(ctx, func(tx store.Tx) error {
+		shared, err := tx.Org()
+		if err != nil {
+			return err
+		}
+		im := &importer{s: s, a: a, tx: tx, org: shared.Clone(), rep: rep, now: s.clock.Now().UTC(), source: "import:" + system,
+			units: map[string]string{}, officers: map[string]string{}}
+		im.resolveOrg(f)
+		plans := im.planCases(f)
+		if len(im.ps) > 0 {
+			return im.ps
+		}
+		if err := im.writeOrg(); err != nil {
+			return err
+		}
+		for _, p := range plans {
+			if err := im.writeCase(p); err != nil {
+				return fmt.Errorf("line %d (case %s): %w", p.line.N, p.line.Record.Ref, err)
+			}
+		}
+		if dryRun {
+			return errDryRun
+		}
+		return nil
+	})
+	if errors.Is(err, errDryRun) {
+		return rep, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("import %s: %w", system, err)
+	}
+	return rep, nil
+}
+
+type importer struct {
+	s      *Service
+	a      *Actor
+	tx     store.Tx
+	org    *domain.OrgState
+	rep    *ImportReport
+	now    time.Time
+	source string
+	ps     casefile.Problems
+
+	units    map[string]string // file ref -> unit id
+	officers map[string]string // file ref -> user id
+	orgEvs   []*event.Event
+}
+
+func (im *importer) problem(line int, field, format string, a ...any) {
+	im.ps = append(im.ps, casefile.Problem{Line: line, Field: field, Message: fmt.Sprintf(format, a...)})
+}
+
+func (im *importer) unitByName(name string) *domain.Unit {
+	for _, u := range im.org.Units {
+		if strings.EqualFold(u.Name, name) {
+			return u
+		}
+	}
+	return nil
+}
+
+// unit resolves a unit named in the file: a ref defined there, or the name
+// of a unit Holdfast holds.
+func (im *importer) unit(ref string) string {
+	if id, ok := im.units[ref]; ok {
+		return id
+	}
+	if u := im.unitByName(ref); u != nil {
+		return u.ID
+	}
+	return ""
+}
+
+func (im *importer) officer(ref string) string {
+	if id, ok := im.officers[ref]; ok {
+		return id
+	}
+	for _, u := range im.org.Users {
+		if u.Collar == ref {
+			return u.ID
+		}
+	}
+	return ""
+}
+
+// resolveOrg matches the file's units and officers to Holdfast's, and
+// plans events for the ones it does not hold.
+func (im *importer) resolveOrg(f *casefile.File) {
+	for _, l := range f.Units {
+		u := l.Record
+		if have := im.unitByName(u.Name); have != nil {
+			if string(have.Kind) != u.Kind {
+				im.problem(l.N, "kind", "Holdfast already has a %s called %q; the file says it is a %s", have.Kind, u.Name, u.Kind)
+			}
+			im.units[u.Ref] = have.ID
+			continue
+		}
+		parent := ""
+		if u.Parent != "" {
+			if parent = im.unit(u.Parent); parent == "" {
+				im.problem(l.N, "parent", "unit %q is neither defined earlier in the file nor held by Holdfast", u.Parent)
+				continue
+			}
+			if im.org.Units[parent].Kind == domain.UnitTeam {
+				im.problem(l.N, "parent", "%q is a team: a team contains no other units", u.Parent)
+				continue
+			}
+		}
+		id := im.s.newID()
+		im.units[u.Ref] = id
+		im.addOrg(domain.EvUnitCreated, im.now, domain.UnitCreated{ID: id, Name: u.Name, Kind: domain.UnitKind(u.Kind), ParentID: parent})
+		im.rep.Units++
+	}
+	for _, l := range f.Officers {
+		o := l.Record
+		if id := im.officer(o.Collar); id != "" {
+			im.officers[o.Ref] = id
+			continue
+		}
+		rank, err := domain.ParseRank(o.Rank)
+		if err != nil {
+			im.problem(l.N, "rank", "%v", err)
+		}
+		unit := im.unit(o.Unit)
+		if unit == "" {
+			im.problem(l.N, "unit", "unit %q is neither defined in the file nor held by Holdfast", o.Unit)
+		}
+		if err != nil || unit == "" {
+			continue
+		}
+		id := im.s.newID()
+		im.officers[o.Ref] = id
+		username := "import-" + strings.ToLower(strings.Map(func(r rune) rune {
+			if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
+				return r
+			}
+			return '-'
+		}, o.Collar))
+		im.addOrg(domain.EvUserCreated, im.now, domain.UserCreated{ID: id, Username: username, Name: o.Name, Collar: o.Collar, Rank: rank, UnitID: unit})
+		if !o.Left.IsZero() {
+			im.addOrg(domain.EvUserLeft, im.now, domain.UserLeft{ID: id, Reason: "left before import (" + o.Left.Format(time.DateOnly) + ")"})
+		}
+		im.rep.Officers++
+	}
+}
+
+func (im *importer) addOrg(typ string, at time.Time, p any) {
+	e, err := domain.NewEvent(typ, im.a.ID(), "", at, p)
+	if err != nil {
+		panic(err) // payloads here always encode
+	}
+	e.Source = im.source
+	if _, err := im.org.ApplyOrg(e); err != nil {
+		im.ps = append(im.ps, casefile.Problem{Message: err.Error()})
+		return
+	}
+	im.orgEvs = append(im.orgEvs, e)
+}
+
+func (im *importer) writeOrg() error {
+	for _, e := range im.orgEvs {
+		if err := im.tx.Append(e); err != nil {
+			return err
+		}
+		switch e.Type {
+		case domain.EvUnitCreated:
+			var p domain.UnitCreated
+			if err := decodeInto(e, &p); err != nil {
+				return err
+			}
+			if err := im.tx.PutUnit(im.org.Units[p.ID]); err != nil {
+				return err
+			}
+		case domain.EvUserCreated, domain.EvUserLeft:
+			var p struct {
+				ID string `json:"id"`
+			}
+			if err := decodeInto(e, &p); err != nil {
+				return err
+			}
+			if err := im.tx.PutUser(im.org.Users[p.ID]); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// casePlan is one case resolved and ready to write.
+type casePlan struct {
+	line casefile.Line[casefile.Case]
+	team string
+}
+
+func (im *importer) planCases(f *casefile.File) []casePlan {
+	var out []casePlan
+	for _, l := range f.Cases {
+		k := l.Record
+		before := len(im.ps)
+		if id, hash, err := im.tx.ImportedCase(k.Ref); err == nil {
+			if hash != l.Hash {
+				im.problem(l.N, "ref", "case %s was imported before (as case %s) with different contents: correct it in Holdfast rather than re-importing", k.Ref, id)
+			} else {
+				im.rep.Skipped++
+			}
+			continue
+		} else if !errors.Is(err, store.ErrNotFound) {
+			im.ps = append(im.ps, casefile.Problem{Line: l.N, Message: err.Error()})
+			continue
+		}
+		team := im.unit(k.Team)
+		if team == "" {
+			im.problem(l.N, "team", "unit %q is neither defined in the file nor held by Holdfast", k.Team)
+		} else if u := im.org.Units[team]; u.Kind != domain.UnitTeam {
+			im.problem(l.N, "team", "%q is a %s: a case belongs to a team", k.Team, u.Kind)
+		}
+		who := func(field, ref string) {
+			if ref != "" && im.officer(ref) == "" {
+				im.problem(l.N, field, "officer %q is neither defined in the file nor held by Holdfast (give a ref from an officer line, or a collar number)", ref)
+			}
+		}
+		who("owner", k.Owner)
+		for i, a := range k.Actions {
+			who(fmt.Sprintf("actions[%d].raised_by", i), a.RaisedBy)
+			who(fmt.Sprintf("actions[%d].allocated_to", i), a.AllocatedTo)
+			who(fmt.Sprintf("actions[%d].filed_by", i), a.FiledBy)
+		}
+		for i, c := range k.Contacts {
+			who(fmt.Sprintf("contacts[%d].by", i), c.By)
+			if !contains(domain.ContactKinds(), c.Kind) {
+				im.problem(l.N, fmt.Sprintf("contacts[%d].kind", i), "%q is not a contact kind (one of %v)", c.Kind, domain.ContactKinds())
+			}
+		}
+		for i, r := range k.Reviews {
+			who(fmt.Sprintf("reviews[%d].by", i), r.By)
+		}
+		for i, t := range k.Transfers {
+			who(fmt.Sprintf("transfers[%d].by", i), t.By)
+			who(fmt.Sprintf("transfers[%d].owner", i), t.Owner)
+			if to := im.unit(t.To); to == "" || im.org.Units[to].Kind != domain.UnitTeam {
+				im.problem(l.N, fmt.Sprintf("transfers[%d].to", i), "%q is not a team in the file or in Holdfast", t.To)
+			}
+		}
+		for i, s := range k.Suspects {
+			if s.Status != "" && !validSuspectStatus(domain.SuspectStatus(s.Status)) {
+				im.problem(l.N, fmt.Sprintf("suspects[%d].status", i), "%q is not a suspect status", s.Status)
+			}
+		}
+		if cl := k.Closure; cl != nil {
+			who("closure.proposed_by", cl.ProposedBy)
+			who("closure.approved_by", cl.ApprovedBy)
+			if o := im.s.pol.Outcome(cl.Outcome); o == nil {
+				im.problem(l.N, "closure.outcome", "%q is not a Home Office outcome code in the policy", cl.Outcome)
+			} else if o.Since != "" {
+				since, _ := time.Parse(time.DateOnly, o.Since)
+				if cl.Proposed.Before(since) {
+					im.problem(l.N, "closure.outcome", "outcome %s did not exist before %s; the closure is dated %s", cl.Outcome, o.Since, cl.Proposed.Format(time.DateOnly))
+				}
+			}
+		}
+		for _, t := range caseTimes(k) {
+			if t.After(im.now) {
+				im.problem(l.N, "", "a date in the case (%s) is in the future", t.Format(time.RFC3339))
+				break
+			}
+		}
+		if len(im.ps) == before {
+			out = append(out, casePlan{line: l, team: team})
+		}
+	}
+	return out
+}
+
+func caseTimes(k casefile.Case) []time.Time {
+	ts := []time.Time{k.Opened}
+	for _, a := range k.Actions {
+		ts = append(ts, a.Raised, a.Resulted, a.Filed)
+	}
+	for _, c := range k.Contacts {
+		ts = append(ts, c.At)
+	}
+	if k.Closure != nil {
+		ts = append(ts, k.Closure.Proposed, k.Closure.Approved)
+	}
+	return ts
+}
+
+func validSuspectStatus(s domain.SuspectStatus) bool {
+	switch s {
+	case domain.SuspectIdentified, domain.SuspectLocated, domain.SuspectArrested, domain.SuspectInterviewed,
+		domain.SuspectCharged, domain.SuspectNFA, domain.SuspectDeceased, domain.SuspectUnknown:
+		return true
+	}
+	return false
+}
+
+// writeCase turns one case's history into events, in time order.
+func (im *importer) writeCase(p casePlan) error {
+	k := p.line.Record
+	id := im.s.newID()
+	prefix := fmt.Sprintf("CSE/%d/", k.Opened.In(clock.London).Year())
+	n, err := im.tx.NextCaseNumber(prefix)
+	if err != nil {
+		return err
+	}
+	type step struct {
+		at    time.Time
+		actor string
+		typ   string
+		p     any
+	}
+	var steps []step
+	by := func(ref string) string {
+		if id := im.officer(ref); id != "" {
+			return id
+		}
+		return "system:import"
+	}
+	add := func(at time.Time, actor, typ string, p any) { steps = append(steps, step{at, actor, typ, p}) }
+	add(k.Opened, by(k.Owner), domain.EvCaseOpened, domain.CaseOpened{ID: id, Ref: fmt.Sprintf("%s%06d", prefix, n),
+		ForceID: domain.Org{Units: im.org.Units}.ForceOf(p.team), TeamID: p.team, OffenceTypes: k.OffenceTypes,
+		Summary: k.Summary, Marking: orDefault(k.Marking, "OFFICIAL-SENSITIVE"), Source: im.source})
+	if k.Owner != "" {
+		add(k.Opened, by(k.Owner), domain.EvOwnerAssigned, domain.OwnerAssigned{OwnerID: im.officer(k.Owner), Reason: "as recorded in " + im.rep.System})
+	}
+	victims := map[string]string{}
+	for _, v := range k.Victims {
+		vid := im.s.newID()
+		victims[v.Ref] = vid
+		dob, _ := time.Parse(time.DateOnly, v.DOB)
+		child := !dob.IsZero() && dob.AddDate(18, 0, 0).After(v.Added)
+		add(v.Added, "system:import", domain.EvVictimAdded, domain.VictimAdded{Victim: domain.Victim{ID: vid, Name: v.Name, DateOfBirth: v.DOB, Vulnerable: child, Enhanced: true, AddedAt: v.Added.UTC()}})
+	}
+	for _, s := range k.Suspects {
+		sid := im.s.newID()
+		add(s.Added, "system:import", domain.EvSuspectAdded, domain.SuspectAdded{Suspect: domain.Suspect{ID: sid, Name: s.Name, Description: s.Description, DateOfBirth: s.DOB, Status: domain.SuspectIdentified, AddedAt: s.Added.UTC()}})
+		if s.Status != "" && s.Status != string(domain.SuspectIdentified) {
+			on := orDefault(s.StatusOn, s.Added.Format(time.DateOnly))
+			at, _ := time.Parse(time.DateOnly, on)
+			if at.Before(s.Added) {
+				at = s.Added
+			}
+			add(at, "system:import", domain.EvSuspectStatus, domain.SuspectStatusChanged{SuspectID: sid, Status: domain.SuspectStatus(s.Status), On: on})
+		}
+	}
+	for i, a := range k.Actions {
+		aid := im.s.newID()
+		add(a.Raised, by(a.RaisedBy), domain.EvActionRaised, domain.ActionRaised{Action: domain.Action{ID: aid, Number: i + 1, Title: a.Title, Priority: "medium", State: domain.ActionStateRaised, RaisedBy: by(a.RaisedBy), RaisedAt: a.Raised.UTC()}})
+		if a.AllocatedTo != "" {
+			add(a.Raised, by(a.RaisedBy), domain.EvActionAllocated, domain.ActionAllocated{ActionID: aid, To: im.officer(a.AllocatedTo)})
+		}
+		if !a.Resulted.IsZero() {
+			add(a.Resulted, by(a.AllocatedTo), domain.EvActionResulted, domain.ActionResulted{ActionID: aid, Result: a.Result})
+		}
+		if !a.Filed.IsZero() {
+			add(a.Filed, by(a.FiledBy), domain.EvActionFiled, domain.ActionFiled{ActionID: aid})
+		}
+	}
+	for _, c := range k.Contacts {
+		add(c.At, by(c.By), domain.EvVictimContacted, domain.VictimContacted{VictimID: victims[c.Victim], Contact: domain.Contact{ID: im.s.newID(), Kind: c.Kind, Method: c.Method, By: by(c.By), At: c.At.UTC()}})
+	}
+	for _, r := range k.Reviews {
+		add(r.At, by(r.By), domain.EvReviewRecorded, domain.ReviewRecorded{Review: domain.Review{ID: im.s.newID(), By: by(r.By), At: r.At.UTC(), Summary: r.Summary}})
+	}
+	for _, t := range k.Transfers {
+		tid := im.s.newID()
+		add(t.At, by(t.By), domain.EvTransferProposed, domain.TransferProposed{Transfer: domain.Transfer{ID: tid, ToTeam: im.unit(t.To), Reason: t.Reason, ProposedBy: by(t.By), ProposedAt: t.At.UTC()}})
+		if !t.Accepted.IsZero() {
+			add(t.Accepted, "system:import", domain.EvTransferAccepted, domain.TransferDecided{ID: tid, OwnerID: im.officer(t.Owner)})
+		}
+	}
+	if cl := k.Closure; cl != nil {
+		r := domain.Rationale{LinesConsidered: cl.Rationale.LinesConsidered, WhyNoneRemain: cl.Rationale.WhyNoneRemain, SuspectsStatus: cl.Rationale.SuspectsStatus, VictimView: cl.Rationale.VictimView}
+		add(cl.Proposed, by(cl.ProposedBy), domain.EvClosureProposed, domain.ClosureProposed{Closure: domain.Closure{ID: "import", Outcome: cl.Outcome, Rationale: r, ProposedBy: by(cl.ProposedBy), ProposedAt: cl.Proposed.UTC()}})
+		if !cl.Approved.IsZero() {
+			add(cl.Approved, by(cl.ApprovedBy), domain.EvClosureApproved, domain.ClosureApproved{ID: "import"})
+		}
+	}
+	// Time order, the order of the file breaking ties: what happened first
+	// is applied first, as it was in the system it came from.
+	sort.SliceStable(steps, func(i, j int) bool { return steps[i].at.Before(steps[j].at) })
+	var c *domain.Case
+	var all []*event.Event
+	for _, st := range steps {
+		e, err := domain.NewEvent(st.typ, st.actor, id, st.at, st.p)
+		if err != nil {
+			return err
+		}
+		e.Source = im.source
+		if c, err = im.s.apply(im.tx, c, []*event.Event{e}); err != nil {
+			return fmt.Errorf("%s at %s: %w", st.typ, st.at.Format(time.RFC3339), err)
+		}
+		all = append(all, e)
+	}
+	e, err := domain.NewEvent(domain.EvCaseImported, im.a.ID(), id, im.now, domain.CaseImported{System: im.rep.System, SourceRef: k.Ref, Hash: p.line.Hash, Line: p.line.N})
+	if err != nil {
+		return err
+	}
+	if c, err = im.s.apply(im.tx, c, []*event.Event{e}); err != nil {
+		return err
+	}
+	all = append(all, e)
+	// An open case owes duties from today; a closed one is history.
+	if c.Status != domain.StatusClosed {
+		for _, r := range im.s.reactors {
+			more, err := r(c, im.org, all, im.now)
+			if err != nil {
+				return err
+			}
+			if c, err = im.s.apply(im.tx, c, more); err != nil {
+				return err
+			}
+			all = append(all, more...)
+		}
+	}
+	if err := im.tx.PutCase(c, 0); err != nil {
+		return err
+	}
+	im.rep.Cases++
+	im.rep.Events += len(all)
+	if len(im.rep.Refs) < 100 {
+		im.rep.Refs = append(im.rep.Refs, c.Ref)
+	}
+	return nil
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+func decodeInto(e *event.Event, v any) error {
+	if err := json.Unmarshal(e.Payload, v); err != nil {
+		return fmt.Errorf("event %s: %w", e.Type, err)
+	}
+	return nil
+}

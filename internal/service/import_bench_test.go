@@ -1,0 +1,64 @@
+package service_test
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/holdfast/holdfast/internal/casefile"
+	"github.com/holdfast/holdfast/internal/fixture"
+	"github.com/holdfast/holdfast/internal/service"
+	"github.com/holdfast/holdfast/internal/testdb"
+)
+
+// syntheticCaseFile is n closed cases with a typical history: two victims,
+// a suspect, three actions, contacts, a review and a closure.
+func syntheticCaseFile(n int) []byte {
+	var b bytes.Buffer
+	b.WriteString(`{"type":"officer","ref":"B1","name":"DC Bench One","collar":"B1","rank":"constable","unit":"CSE Team North"}` + "\n")
+	b.WriteString(`{"type":"officer","ref":"B2","name":"DS Bench Two","collar":"B2","rank":"sergeant","unit":"CSE Team North"}` + "\n")
+	t0 := time.Date(2012, 1, 1, 9, 0, 0, 0, time.UTC)
+	at := func(i, d int) string { return t0.Add(time.Duration(i)*time.Hour + time.Duration(d)*24*time.Hour).Format(time.RFC3339) }
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, `{"type":"case","ref":"BENCH/%d","team":"CSE Team North","opened":%q,"summary":"Synthetic referral %d: missing episodes, older associates","offence_types":["child_sexual_exploitation"],"owner":"B1",`+
+			`"victims":[{"ref":"V1","name":"Child %d","dob":"2001-01-01","added":%q},{"ref":"V2","name":"Child %dB","dob":"2002-02-02","added":%q}],`+
+			`"suspects":[{"ref":"S1","name":"Adult %d","added":%q,"status":"interviewed","status_on":%q}],`+
+			`"actions":[{"ref":"A1","title":"Phone download","raised":%q,"raised_by":"B1","allocated_to":"B1","result":"done","resulted":%q,"filed":%q,"filed_by":"B2"},{"ref":"A2","title":"CCTV","raised":%q,"raised_by":"B1"},{"ref":"A3","title":"House to house","raised":%q,"raised_by":"B1","allocated_to":"B1"}],`+
+			`"contacts":[{"victim":"V1","at":%q,"kind":"account_taken","by":"B1"},{"victim":"V2","at":%q,"kind":"update","by":"B1"}],`+
+			`"reviews":[{"at":%q,"by":"B2","summary":"Reviewed"}],`+
+			`"closure":{"outcome":"16","proposed":%q,"proposed_by":"B1","approved":%q,"approved_by":"B2"}}`+"\n",
+			i, at(i, 0), i, i, at(i, 0), i, at(i, 1), i, at(i, 2), at(i, 20)[:10], at(i, 1), at(i, 10), at(i, 11), at(i, 2), at(i, 3), at(i, 1), at(i, 5), at(i, 30), at(i, 60), at(i, 61))
+	}
+	return b.Bytes()
+}
+
+// BenchmarkImport imports HOLDFAST_BENCH_IMPORT cases (default 10,000) into
+// a fresh SQLite file; docs/benchmarks.md records the 100,000 figure.
+func BenchmarkImport(b *testing.B) {
+	n := 10_000
+	if v, err := strconv.Atoi(os.Getenv("HOLDFAST_BENCH_IMPORT")); err == nil {
+		n = v
+	}
+	in := syntheticCaseFile(n)
+	b.SetBytes(int64(len(in)))
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		db := testdb.Open(b, "sqlite")
+		f := fixture.New(b, db)
+		b.StartTimer()
+		file, err := casefile.ReadJSONL(bytes.NewReader(in))
+		if err != nil {
+			b.Fatal(err)
+		}
+		rep, err := f.Svc.Import(ctx, service.SystemActor("import"), "bench.jsonl", file, false)
+		if err != nil || rep.Cases != n {
+			b.Fatalf("%+v %v", rep, err)
+		}
+		b.ReportMetric(float64(rep.Events)/float64(n), "events/case")
+	}
+	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "cases/s")
+}
+

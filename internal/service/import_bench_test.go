@@ -21,7 +21,9 @@ func syntheticCaseFile(n int) []byte {
 	b.WriteString(`{"type":"officer","ref":"B1","name":"DC Bench One","collar":"B1","rank":"constable","unit":"CSE Team North"}` + "\n")
 	b.WriteString(`{"type":"officer","ref":"B2","name":"DS Bench Two","collar":"B2","rank":"sergeant","unit":"CSE Team North"}` + "\n")
 	t0 := time.Date(2012, 1, 1, 9, 0, 0, 0, time.UTC)
-	at := func(i, d int) string { return t0.Add(time.Duration(i)*time.Hour + time.Duration(d)*24*time.Hour).Format(time.RFC3339) }
+	at := func(i, d int) string {
+		return t0.Add(time.Duration(i)*time.Hour + time.Duration(d)*24*time.Hour).Format(time.RFC3339)
+	}
 	for i := 0; i < n; i++ {
 		fmt.Fprintf(&b, `{"type":"case","ref":"BENCH/%d","team":"CSE Team North","opened":%q,"summary":"Synthetic referral %d: missing episodes, older associates","offence_types":["child_sexual_exploitation"],"owner":"B1",`+
 			`"victims":[{"ref":"V1","name":"Child %d","dob":"2001-01-01","added":%q},{"ref":"V2","name":"Child %dB","dob":"2002-02-02","added":%q}],`+
@@ -61,4 +63,3 @@ func BenchmarkImport(b *testing.B) {
 	}
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "cases/s")
 }
-

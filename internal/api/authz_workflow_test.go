@@ -36,6 +36,7 @@ func init() {
 			"POST /api/v1/cases/{ref}/actions/{action}/file":        {writers, v(nil)},
 			"POST /api/v1/cases/{ref}/actions/{action}/refer-back":  {writers, v(map[string]any{"direction": "Download the SIM card too"})},
 			"POST /api/v1/cases/{ref}/actions/{action}/cancel":      {supervisors, v(map[string]any{"reason": "Duplicates action 2, which covers the same phone"})},
+			"POST /api/v1/cases/{ref}/duties/{duty}/waive":          {supervisors, v(map[string]any{"reason": "Plan agreed verbally at the strategy meeting"})},
 			"PUT /api/v1/cases/{ref}/victims/{victim}/contact-plan": {liaison, v(map[string]any{"every_days": 14, "method": "phone via mother"})},
 			"POST /api/v1/cases/{ref}/victims/{victim}/contacts":    {liaison, v(map[string]any{"kind": domain.ContactUpdate, "method": "phone", "note": "told of progress"})},
 			"PUT /api/v1/cases/{ref}/victims/{victim}/view":         {liaison, v(map[string]any{"view": "Wants it to stop; not ready for court"})},
@@ -75,11 +76,21 @@ func init() {
 		}
 	}
 	for rt, prep := range map[string]func(h *harness, t *testing.T, c *domain.Case) (*domain.Case, map[string]string){
-		"POST /api/v1/cases/{ref}/actions/{action}/allocate":    action(wfAction),
-		"POST /api/v1/cases/{ref}/actions/{action}/result":      action(wfAllocatedAction),
-		"POST /api/v1/cases/{ref}/actions/{action}/file":        action(wfResultedAction),
-		"POST /api/v1/cases/{ref}/actions/{action}/refer-back":  action(wfResultedAction),
-		"POST /api/v1/cases/{ref}/actions/{action}/cancel":      action(wfAction),
+		"POST /api/v1/cases/{ref}/actions/{action}/allocate":   action(wfAction),
+		"POST /api/v1/cases/{ref}/actions/{action}/result":     action(wfAllocatedAction),
+		"POST /api/v1/cases/{ref}/actions/{action}/file":       action(wfResultedAction),
+		"POST /api/v1/cases/{ref}/actions/{action}/refer-back": action(wfResultedAction),
+		"POST /api/v1/cases/{ref}/actions/{action}/cancel":     action(wfAction),
+		"POST /api/v1/cases/{ref}/duties/{duty}/waive": func(h *harness, t *testing.T, c *domain.Case) (*domain.Case, map[string]string) {
+			// An allocated case owes a plan and a review: either may be waived.
+			for _, d := range c.OpenDuties() {
+				if d.Kind == "investigation_plan" {
+					return c, map[string]string{"duty": d.ID}
+				}
+			}
+			t.Fatalf("an allocated case owes a plan: %+v", c.Duties)
+			return c, nil
+		},
 		"PUT /api/v1/cases/{ref}/victims/{victim}/contact-plan": victim,
 		"POST /api/v1/cases/{ref}/victims/{victim}/contacts":    victim,
 		"PUT /api/v1/cases/{ref}/victims/{victim}/view":         victim,

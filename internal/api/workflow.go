@@ -157,6 +157,11 @@ func (s *Server) workflowRoutes() []route {
 				func(ctx context.Context, a *service.Actor, id string, v int64, action string, in *reasonIn) (*domain.Case, error) {
 					return svc.CancelAction(ctx, a, id, v, action, in.Reason)
 				})),
+		op("POST", "/api/v1/cases/{ref}/duties/{duty}/waive", "Waive one open duty with a reason (supervisor or manager in the case's chain of command; never the case's last open duty)", http.StatusOK,
+			itemCmd(svc, "duty", func(in *reasonIn) Versioned { return in.Versioned },
+				func(ctx context.Context, a *service.Actor, id string, v int64, duty string, in *reasonIn) (*domain.Case, error) {
+					return svc.WaiveDuty(ctx, a, id, v, duty, in.Reason)
+				})),
 
 		// Victims and suspects.
 		op("PUT", "/api/v1/cases/{ref}/victims/{victim}/contact-plan", "Agree how often and how a victim is updated (investigator, supervisor, manager or victim liaison in the case's chain of command)", http.StatusOK,

@@ -89,6 +89,9 @@ func New(st store.Store, cfg Config) (*App, error) {
 	if cfg.SweepEvery > 0 {
 		a.Background = append(a.Background, func(ctx context.Context) { watch(ctx, a.Svc, cfg.SweepEvery) })
 	}
+	if cfg.Mail != nil {
+		a.Background = append(a.Background, func(ctx context.Context) { digests(ctx, a.Svc) })
+	}
 	return a, nil
 }
 
@@ -134,6 +137,33 @@ func watch(ctx context.Context, svc *service.Service, every time.Duration) {
 			slog.Error("watchdog sweep", "err", err)
 		} else if rep != nil {
 			slog.Info("watchdog sweep", "ran", rep.Ran, "findings", len(rep.Findings), "escalations", len(rep.Escalations))
+		}
+	}
+}
+
+// DigestHour is when, London time, each day's digests go out.
+const DigestHour = 7
+
+// digests sends each day's digests once it is DigestHour in London. Every
+// instance may try; the first to claim the day sends them.
+func digests(ctx context.Context, svc *service.Service) {
+	t := time.NewTicker(time.Minute)
+	defer t.Stop()
+	a := service.SystemActor("digest")
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		now := svc.Now()
+		if now.In(clock.London).Hour() < DigestHour {
+			continue
+		}
+		if rep, err := svc.SendDigests(ctx, a, now); err != nil {
+			slog.Error("daily digest", "err", err)
+		} else if rep.Claimed {
+			slog.Info("daily digest", "day", rep.Day, "sent", rep.Sent, "failed", rep.Failed)
 		}
 	}
 }

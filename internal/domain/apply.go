@@ -119,6 +119,7 @@ func init() {
 			if c.Duties[i].ID == p.ID {
 				c.Duties[i].Status = p.Status
 				c.Duties[i].Closed = e.At.UTC()
+				c.Duties[i].Reason = p.Reason
 				return nil
 			}
 		}

@@ -155,6 +155,13 @@ func (r Rules) Reconcile(c *domain.Case, org *domain.OrgState, actor string, now
 	}
 	var evs []*event.Event
 	kept := map[string]bool{}
+	// A waiver stands for the obligation as it was waived: the same duty
+	// with the same due time is not opened again; a later cycle is.
+	for _, d := range c.Duties {
+		if w, ok := byKey[d.Kind+"/"+d.Subject]; ok && d.Status == domain.DutyWaived && w.Due.Equal(d.Due) {
+			kept[w.key()] = true
+		}
+	}
 	for _, d := range c.Duties {
 		if d.Status != domain.DutyOpen {
 			continue

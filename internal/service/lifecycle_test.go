@@ -2,6 +2,7 @@ package service_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -158,5 +159,43 @@ func TestCaseLifecycle(t *testing.T) {
 			t.Fatalf("projection differs from the log: %v %v", diff, err)
 		}
 		_ = time.Second
+	})
+}
+
+// TestWaiverNeedsSupervisorReasonAndNeverTheLastDuty: a supervisor may
+// waive a duty with a reason that stays in the record; the duty is not
+// opened again for the same cycle; an open case's last duty cannot go.
+func TestWaiverNeedsSupervisorReasonAndNeverTheLastDuty(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		f := fixture.New(t, db)
+		svc := f.Svc
+		c := f.Allocated(t)
+		plan := openDuty(c, duty.InvestigationPlan)
+		if _, err := svc.WaiveDuty(ctx, f.Investigator, c.ID, c.Version, plan.ID, "no need"); !errors.Is(err, service.ErrForbidden) {
+			t.Fatalf("an investigator waived a duty: %v", err)
+		}
+		_, err := svc.WaiveDuty(ctx, f.Supervisor, c.ID, c.Version, plan.ID, " ")
+		if p, _ := domain.AsProblems(err); len(p) != 1 || p[0].Field != "reason" {
+			t.Fatalf("a waiver without a reason: %v", err)
+		}
+		c = ok(t)(svc.WaiveDuty(ctx, f.Supervisor, c.ID, c.Version, plan.ID, "Plan agreed at the strategy meeting"))
+		if d := c.Duty(plan.ID); d.Status != domain.DutyWaived || d.Reason != "Plan agreed at the strategy meeting" {
+			t.Fatalf("waived duty: %+v", d)
+		}
+		if openDuty(c, duty.InvestigationPlan) != nil {
+			t.Fatal("the waived duty was opened again for the same cycle")
+		}
+		c = ok(t)(svc.AddNote(ctx, f.Investigator, c.ID, c.Version, service.NewNote{Text: "a later command"}))
+		if openDuty(c, duty.InvestigationPlan) != nil {
+			t.Fatal("a later command reopened the waived duty")
+		}
+		last := c.OpenDuties()
+		if len(last) != 1 {
+			t.Fatalf("want one open duty left, have %+v", last)
+		}
+		_, err = svc.WaiveDuty(ctx, f.Supervisor, c.ID, c.Version, last[0].ID, "tidy up")
+		if p, _ := domain.AsProblems(err); len(p) != 1 || p[0].Rule != "last_duty" {
+			t.Fatalf("waiving the last duty: %v", err)
+		}
 	})
 }

@@ -54,6 +54,9 @@ type Store interface {
 	// OrphanedCases lists open cases whose owner has left or is inactive.
 	OrphanedCases(ctx context.Context) ([]CaseRow, error)
 	Inbox(ctx context.Context, userID string, limit int) ([]InboxItem, error)
+	// ClaimDigest records that day's digests as sent; false if another
+	// instance (or an earlier run) already had.
+	ClaimDigest(ctx context.Context, day string, at time.Time) (bool, error)
 
 	PasswordHash(ctx context.Context, userID string) (string, error)
 	Session(ctx context.Context, tokenHash []byte, now time.Time) (*Session, error)

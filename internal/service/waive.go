@@ -1,0 +1,31 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/holdfast/holdfast/internal/domain"
+)
+
+// WaiveDuty lets a supervisor release an officer from one duty, with a
+// reason that stays in the record. It cannot be used to leave an open case
+// owing nothing: that is how cases were dropped.
+func (s *Service) WaiveDuty(ctx context.Context, a *Actor, caseID string, version int64, dutyID, reason string) (*domain.Case, error) {
+	return s.workflow(ctx, a, caseID, version, "waive duty", supervisors, false, func(c *domain.Case, org *domain.OrgState, now time.Time, p *domain.Problems) []ev {
+		reason = required(p, "reason", reason, "say why the duty is waived: it stays in the record")
+		d := c.Duty(dutyID)
+		switch {
+		case d == nil:
+			p.Add("duty_id", "unknown_duty", fmt.Sprintf("case %s has no duty %q", c.Ref, dutyID))
+			return nil
+		case d.Status != domain.DutyOpen:
+			p.Add("duty_id", "duty_open", fmt.Sprintf("the duty is already %s", d.Status))
+			return nil
+		case len(c.OpenDuties()) == 1:
+			p.Add("duty_id", "last_duty", "this is the case's only open duty: an open case must always owe something; close or transfer the case instead")
+			return nil
+		}
+		return []ev{{domain.EvDutyClosed, domain.DutyClosed{ID: d.ID, Status: domain.DutyWaived, Reason: reason}}}
+	})
+}

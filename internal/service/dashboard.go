@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"fmt"
 	"sort"
 	"time"
 
@@ -43,12 +44,47 @@ type Count struct {
 	N     int    `json:"n"`
 }
 
+// dashboardTTL is how long computed figures are reused: they read every
+// case, and a manager's view need not be fresher than a minute.
+const dashboardTTL = time.Minute
+
+type dashKey struct {
+	unit   string
+	roles  string
+	months int
+}
+
+type dashEntry struct {
+	d  *Dashboard
+	at time.Time
+}
+
 // Dashboard computes the figures over the last months of the cases the
-// actor may see.
+// actor may see. Figures are shared for a minute between people who see
+// the same cases (same unit and roles).
 func (s *Service) Dashboard(ctx context.Context, a *Actor, months int) (*Dashboard, error) {
 	if err := a.need("see the dashboard", dashboardReaders...); err != nil {
 		return nil, err
 	}
+	key := dashKey{unit: a.User.UnitID, roles: fmt.Sprint(a.User.Roles), months: months}
+	now := s.clock.Now()
+	s.dashMu.Lock()
+	defer s.dashMu.Unlock() // one computation at a time: a burst of managers costs one
+	if e, ok := s.dash[key]; ok && now.Sub(e.at) < dashboardTTL && !now.Before(e.at) {
+		return e.d, nil
+	}
+	d, err := s.dashboard(ctx, a, months)
+	if err != nil {
+		return nil, err
+	}
+	if s.dash == nil {
+		s.dash = map[dashKey]dashEntry{}
+	}
+	s.dash[key] = dashEntry{d, now}
+	return d, nil
+}
+
+func (s *Service) dashboard(ctx context.Context, a *Actor, months int) (*Dashboard, error) {
 	org, err := s.st.Org(ctx)
 	if err != nil {
 		return nil, err

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -69,6 +70,9 @@ type Service struct {
 
 	ledger    *ledger.Log
 	ledgerKey string
+
+	dashMu sync.Mutex
+	dash   map[dashKey]dashEntry
 }
 
 // New returns a service over st.

@@ -61,11 +61,22 @@ type browser struct {
 }
 
 func newBrowser(t *testing.T, base string) *browser {
+	// Not t.TempDir: chromium may still be writing to its profile as it
+	// exits, and a failed removal would fail the test.
+	profile, err := os.MkdirTemp("", "holdfast-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		for i := 0; i < 20 && os.RemoveAll(profile) != nil; i++ {
+			time.Sleep(100 * time.Millisecond)
+		}
+	})
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(chromium(t)),
 		chromedp.Flag("headless", true), chromedp.NoSandbox, chromedp.DisableGPU,
 		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.NoFirstRun, chromedp.UserDataDir(t.TempDir()),
+		chromedp.Flag("disable-sync", true), chromedp.NoFirstRun, chromedp.UserDataDir(profile),
 		chromedp.WindowSize(1280, 1000))
 	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
 	t.Cleanup(cancel)
@@ -78,6 +89,7 @@ func newBrowser(t *testing.T, base string) *browser {
 		t.Fatalf("axe-core for the accessibility checks: %v (run internal/web/assets/build.sh)", err)
 	}
 	b := &browser{t: t, ctx: ctx, base: base, shot: artefacts(t), axe: string(axe)}
+	t.Cleanup(func() { chromedp.Cancel(ctx) }) // close the browser before its profile is removed
 	b.run(chromedp.Navigate(base + "/sign-in"))
 	return b
 }
@@ -169,6 +181,19 @@ func (b *browser) waitFresh() {
 		time.Sleep(50 * time.Millisecond)
 	}
 	b.t.Fatalf("the next page did not load: %v", err)
+}
+
+// waitText waits until the element's text contains want.
+func (b *browser) waitText(sel, want string) {
+	b.t.Helper()
+	var got string
+	for i := 0; i < 100; i++ {
+		if err := chromedp.Run(b.ctx, chromedp.Evaluate(fmt.Sprintf(`(document.querySelector(%q) || {}).innerText || ""`, sel), &got)); err == nil && strings.Contains(got, want) {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	b.t.Fatalf("%s never said %q; it says %q", sel, want, got)
 }
 
 func (b *browser) location() string {
@@ -286,7 +311,9 @@ func TestOfficersDayInTheBrowser(t *testing.T) {
 	// Close with the action open: the journey lists every reason, writes nothing.
 	before, _ := db.LatestSeq(ctx)
 	b.open(casePath + "/close")
-	b.run(set("f-outcome", "15"))
+	// Choosing an outcome updates the checklist in place (htmx), before any submit.
+	b.run(set("f-outcome", "15"), chromedp.Evaluate(`document.getElementById("f-outcome").dispatchEvent(new Event("change", {bubbles: true}))`, nil))
+	b.waitText("#checklist", "cannot close yet")
 	b.press("Check against the closure rules")
 	m := b.main()
 	for _, rule := range []string{"rationale", "actions_filed", "victim"} {

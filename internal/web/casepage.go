@@ -250,6 +250,26 @@ func (h *Handler) closeJourney(q *request) error {
 	return h.render(q, http.StatusOK, "close", p)
 }
 
+// closeChecklist is the checklist alone, as the officer fills the form in.
+func (h *Handler) closeChecklist(q *request) error {
+	ctx := q.r.Context()
+	v, err := h.caseView(ctx, q, "closure checklist", false)
+	if err != nil {
+		return err
+	}
+	f := q.r.URL.Query()
+	if f.Get("outcome") != "" {
+		prop := service.ClosureProposal{Outcome: f.Get("outcome"), Rationale: domain.Rationale{
+			LinesConsidered: f.Get("lines_considered"), WhyNoneRemain: f.Get("why_none_remain"),
+			SuspectsStatus: f.Get("suspects_status"), VictimView: f.Get("victim_view")}}
+		if v.Checks, err = h.svc.CheckClosure(ctx, q.a, v.Case.Ref, prop); err != nil {
+			return err
+		}
+		v.Ready = len(v.Checks) == 0
+	}
+	return h.fragment(q, "close", "checklist", page{Data: v, Form: formMap(f)})
+}
+
 func formMap(f url.Values) map[string]string {
 	m := map[string]string{}
 	for k := range f {

@@ -28,6 +28,7 @@ func (h *Handler) routes() {
 	m.HandleFunc("POST /cases/{ref}/do/{cmd}", h.signedIn(h.caseCommand))
 	m.HandleFunc("GET /cases/{ref}/close", h.signedIn(h.closeJourney))
 	m.HandleFunc("POST /cases/{ref}/close", h.signedIn(h.closeJourney))
+	m.HandleFunc("GET /cases/{ref}/close/checklist", h.signedIn(h.closeChecklist))
 	m.HandleFunc("GET /dashboard", h.signedIn(h.dashboard))
 	m.HandleFunc("GET /ledger", h.signedIn(h.ledger))
 	m.HandleFunc("GET /admin", h.signedIn(h.admin))

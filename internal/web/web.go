@@ -121,13 +121,23 @@ func (h *Handler) render(q *request, status int, name string, p page) error {
 	return h.write(q.w, status, name, p)
 }
 
+// fragment writes one named template of a page: htmx swaps it in.
+func (h *Handler) fragment(q *request, name, tmpl string, p page) error {
+	p.Actor, p.CSRF, p.Org, p.Now = q.a, q.csrf, q.org, h.svc.Now()
+	return h.exec(q.w, http.StatusOK, name, tmpl, p)
+}
+
 func (h *Handler) write(w http.ResponseWriter, status int, name string, p page) error {
+	return h.exec(w, status, name, "layout.html", p)
+}
+
+func (h *Handler) exec(w http.ResponseWriter, status int, name, tmpl string, p page) error {
 	t := h.pages[name]
 	if t == nil {
 		return fmt.Errorf("no page %q", name)
 	}
 	var buf bytes.Buffer
-	if err := t.Execute(&buf, p); err != nil {
+	if err := t.ExecuteTemplate(&buf, tmpl, p); err != nil {
 		return fmt.Errorf("render %s: %w", name, err)
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")

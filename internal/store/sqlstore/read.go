@@ -275,7 +275,7 @@ func (db *DB) LatestSeq(ctx context.Context) (int64, error) {
 }
 
 func (db *DB) duties(ctx context.Context, q string, args ...any) ([]store.DutyRow, error) {
-	rows, err := db.query(ctx, "SELECT d.id, d.case_id, c.ref, d.kind, d.accountable, d.team_id, d.due_at, d.escalation, d.next_at, d.subject FROM duties d JOIN cases c ON c.id = d.case_id "+q, args...)
+	rows, err := db.query(ctx, "SELECT d.id, d.case_id, d.case_ref, d.kind, d.accountable, d.team_id, d.due_at, d.escalation, d.next_at, d.subject FROM duties d "+q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("duties: %w", err)
 	}

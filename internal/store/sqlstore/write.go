@@ -107,7 +107,7 @@ const (
 	insertEvent = `INSERT INTO events (seq, at, actor, case_id, case_version, type, v, source, payload, prev_hash, hash)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	updateCase = `UPDATE cases SET team_id = ?, owner_id = ?, status = ?, version = ?, updated_at = ?, doc = ? WHERE id = ? AND version = ?`
-	insertDuty = `INSERT INTO duties (id, case_id, kind, accountable, team_id, due_at, escalation, next_at, subject) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	insertDuty = `INSERT INTO duties (id, case_id, kind, accountable, team_id, due_at, escalation, next_at, subject, case_ref) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	insertFlag = `INSERT INTO case_flags (case_id, kind, since) VALUES (?, ?, ?)`
 )
 
@@ -230,7 +230,7 @@ func (x *tx) PutCase(c *domain.Case, prevVersion int64) error {
 			next = fmtTime(d.NextAt)
 		}
 		if _, err := x.exec(insertDuty,
-			d.ID, c.ID, d.Kind, d.Accountable, d.TeamID, fmtTime(d.Due), d.Escalation, next, d.Subject); err != nil {
+			d.ID, c.ID, d.Kind, d.Accountable, d.TeamID, fmtTime(d.Due), d.Escalation, next, d.Subject, c.Ref); err != nil {
 			return fmt.Errorf("index duty %s of %s: %w", d.ID, c.Ref, err)
 		}
 	}

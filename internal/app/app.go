@@ -92,6 +92,7 @@ func New(st store.Store, cfg Config) (*App, error) {
 	if cfg.Mail != nil {
 		a.Background = append(a.Background, func(ctx context.Context) { digests(ctx, a.Svc) })
 	}
+	a.Background = append(a.Background, func(ctx context.Context) { warmDashboard(ctx, a.Svc) })
 	return a, nil
 }
 
@@ -137,6 +138,23 @@ func watch(ctx context.Context, svc *service.Service, every time.Duration) {
 			slog.Error("watchdog sweep", "err", err)
 		} else if rep != nil {
 			slog.Info("watchdog sweep", "ran", rep.Ran, "findings", len(rep.Findings), "escalations", len(rep.Escalations))
+		}
+	}
+}
+
+// warmDashboard keeps the dashboard's shared figures fresh, so no manager
+// waits for a pass over the whole record.
+func warmDashboard(ctx context.Context, svc *service.Service) {
+	t := time.NewTicker(15 * time.Second)
+	defer t.Stop()
+	for {
+		if err := svc.WarmDashboard(ctx, service.DashboardMonths); err != nil && ctx.Err() == nil {
+			slog.Error("dashboard figures", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
 		}
 	}
 }

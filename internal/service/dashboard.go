@@ -2,7 +2,6 @@ package service
 
 import (
 	"context"
-	"fmt"
 	"sort"
 	"time"
 
@@ -44,59 +43,179 @@ type Count struct {
 	N     int    `json:"n"`
 }
 
+// DashboardMonths is how far back the dashboard's charts go.
+const DashboardMonths = 12
+
 // dashboardTTL is how long computed figures are reused: they read every
 // case, and a manager's view need not be fresher than a minute.
 const dashboardTTL = time.Minute
 
-type dashKey struct {
-	unit   string
-	roles  string
+// dashTeams is the figures of every team, computed in one pass over the
+// record; each reader's dashboard adds up the teams they may see.
+type dashTeams struct {
+	at     time.Time
 	months int
+	teams  map[string]*dashAcc
 }
 
-type dashEntry struct {
-	d  *Dashboard
-	at time.Time
+type dashAcc struct {
+	d        Dashboard
+	outcomes map[string]int
+	teamRow  map[string]int
 }
 
 // Dashboard computes the figures over the last months of the cases the
-// actor may see. Figures are shared for a minute between people who see
-// the same cases (same unit and roles).
+// actor may see. The per-team figures are shared for a minute (and kept
+// warm by the server, see WarmDashboard), so a page costs a sum, not a
+// pass over every case.
 func (s *Service) Dashboard(ctx context.Context, a *Actor, months int) (*Dashboard, error) {
 	if err := a.need("see the dashboard", dashboardReaders...); err != nil {
 		return nil, err
 	}
-	key := dashKey{unit: a.User.UnitID, roles: fmt.Sprint(a.User.Roles), months: months}
-	now := s.clock.Now()
-	s.dashMu.Lock()
-	defer s.dashMu.Unlock() // one computation at a time: a burst of managers costs one
-	if e, ok := s.dash[key]; ok && now.Sub(e.at) < dashboardTTL && !now.Before(e.at) {
-		return e.d, nil
-	}
-	d, err := s.dashboard(ctx, a, months)
+	all, err := s.dashTeams(ctx, months)
 	if err != nil {
 		return nil, err
 	}
-	if s.dash == nil {
-		s.dash = map[dashKey]dashEntry{}
+	org, err := s.st.Org(ctx)
+	if err != nil {
+		return nil, err
 	}
-	s.dash[key] = dashEntry{d, now}
+	ids := make([]string, 0, len(all.teams))
+	for id := range all.teams {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	out := newDashAcc(all.at, months)
+	for _, id := range ids {
+		if a.CanSee(org, &domain.Case{TeamID: id}) {
+			out.merge(all.teams[id])
+		}
+	}
+	return out.finish(s), nil
+}
+
+// WarmDashboard recomputes the shared figures when they are about to go
+// stale, so no reader waits for the pass over the record.
+func (s *Service) WarmDashboard(ctx context.Context, months int) error {
+	s.dashMu.Lock()
+	fresh := s.dash != nil && s.dash.months == months && s.clock.Now().Sub(s.dash.at) < dashboardTTL-15*time.Second
+	s.dashMu.Unlock()
+	if fresh {
+		return nil
+	}
+	d, err := s.computeDashTeams(ctx, months)
+	if err != nil {
+		return err
+	}
+	s.dashMu.Lock()
+	s.dash = d
+	s.dashMu.Unlock()
+	return nil
+}
+
+func (s *Service) dashTeams(ctx context.Context, months int) (*dashTeams, error) {
+	s.dashMu.Lock()
+	defer s.dashMu.Unlock() // one computation at a time: a burst of managers costs one
+	now := s.clock.Now()
+	if d := s.dash; d != nil && d.months == months && now.Sub(d.at) < dashboardTTL && !now.Before(d.at) {
+		return d, nil
+	}
+	d, err := s.computeDashTeams(ctx, months)
+	if err != nil {
+		return nil, err
+	}
+	s.dash = d
 	return d, nil
 }
 
-func (s *Service) dashboard(ctx context.Context, a *Actor, months int) (*Dashboard, error) {
+func newDashAcc(now time.Time, months int) *dashAcc {
+	acc := &dashAcc{d: Dashboard{AsOf: now}, outcomes: map[string]int{}, teamRow: map[string]int{}}
+	d := &acc.d
+	first := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, -(months - 1), 0)
+	for i := 0; i < months; i++ {
+		d.Months = append(d.Months, first.AddDate(0, i, 0).Format("2006-01"))
+	}
+	d.OnTimeMet, d.OnTimeTotal, d.Closed, d.Reopened = make([]int, months), make([]int, months), make([]int, months), make([]int, months)
+	for _, b := range contactBuckets {
+		d.FirstContactLabels = append(d.FirstContactLabels, b.label)
+	}
+	d.FirstContact = make([]int, len(contactBuckets))
+	return acc
+}
+
+var contactBuckets = []struct {
+	label string
+	max   time.Duration
+}{{"within 1 day", 24 * time.Hour}, {"1–3 days", 72 * time.Hour}, {"3–10 days", 240 * time.Hour}, {"10–30 days", 720 * time.Hour}, {"over 30 days", 1 << 62}}
+
+func addInts(dst, src []int) {
+	for i := range src {
+		dst[i] += src[i]
+	}
+}
+
+func (acc *dashAcc) merge(o *dashAcc) {
+	d, x := &acc.d, &o.d
+	d.OpenCases += x.OpenCases
+	d.OverdueNow += x.OverdueNow
+	d.Orphaned += x.Orphaned
+	d.NeverContacted += x.NeverContacted
+	addInts(d.OnTimeMet, x.OnTimeMet)
+	addInts(d.OnTimeTotal, x.OnTimeTotal)
+	addInts(d.Closed, x.Closed)
+	addInts(d.Reopened, x.Reopened)
+	addInts(d.FirstContact, x.FirstContact)
+	for k, n := range o.outcomes {
+		acc.outcomes[k] += n
+	}
+	for i, name := range x.Teams {
+		acc.overdueRow(name)
+		addInts(d.OverdueByTeam[acc.teamRow[name]], x.OverdueByTeam[i])
+	}
+}
+
+func (acc *dashAcc) overdueRow(name string) []int {
+	row, ok := acc.teamRow[name]
+	if !ok {
+		row = len(acc.d.Teams)
+		acc.teamRow[name] = row
+		acc.d.Teams = append(acc.d.Teams, name)
+		acc.d.OverdueByTeam = append(acc.d.OverdueByTeam, make([]int, len(acc.d.Months)))
+	}
+	return acc.d.OverdueByTeam[row]
+}
+
+func (acc *dashAcc) finish(s *Service) *Dashboard {
+	d := acc.d
+	d.Outcomes = nil
+	for k, n := range acc.outcomes {
+		label := k
+		if o := s.pol.Outcome(k); o != nil {
+			label = k + " " + o.Title
+		}
+		d.Outcomes = append(d.Outcomes, Count{label, n})
+	}
+	sort.Slice(d.Outcomes, func(i, j int) bool {
+		if d.Outcomes[i].N != d.Outcomes[j].N {
+			return d.Outcomes[i].N > d.Outcomes[j].N
+		}
+		return d.Outcomes[i].Label < d.Outcomes[j].Label
+	})
+	return &d
+}
+
+// computeDashTeams makes one pass over the record, into figures per team.
+func (s *Service) computeDashTeams(ctx context.Context, months int) (*dashTeams, error) {
 	org, err := s.st.Org(ctx)
 	if err != nil {
 		return nil, err
 	}
 	now := s.clock.Now().UTC()
-	d := &Dashboard{AsOf: now}
-	ends := make([]time.Time, months)
+	out := &dashTeams{at: now, months: months, teams: map[string]*dashAcc{}}
 	first := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, -(months - 1), 0)
+	ends := make([]time.Time, months)
 	for i := range ends {
-		start := first.AddDate(0, i, 0)
-		d.Months = append(d.Months, start.Format("2006-01"))
-		ends[i] = start.AddDate(0, 1, 0)
+		ends[i] = first.AddDate(0, i+1, 0)
 		if ends[i].After(now) {
 			ends[i] = now
 		}
@@ -107,21 +226,19 @@ func (s *Service) dashboard(ctx context.Context, a *Actor, months int) (*Dashboa
 		}
 		return (t.Year()-first.Year())*12 + int(t.Month()-first.Month())
 	}
-	teamRow := map[string]int{}
-	d.OnTimeMet, d.OnTimeTotal, d.Closed, d.Reopened = make([]int, months), make([]int, months), make([]int, months), make([]int, months)
-	buckets := []struct {
-		label string
-		max   time.Duration
-	}{{"within 1 day", 24 * time.Hour}, {"1–3 days", 72 * time.Hour}, {"3–10 days", 240 * time.Hour}, {"10–30 days", 720 * time.Hour}, {"over 30 days", 1 << 62}}
-	for _, b := range buckets {
-		d.FirstContactLabels = append(d.FirstContactLabels, b.label)
-	}
-	d.FirstContact = make([]int, len(buckets))
-	outcomes := map[string]int{}
-	err = s.st.ScanCases(ctx, func(c *domain.Case) error {
-		if !a.CanSee(org, c) {
-			return nil
+	teamName := func(id string) string {
+		if u := org.Units[id]; u != nil {
+			return u.Name
 		}
+		return id
+	}
+	err = s.st.ScanCases(ctx, func(c *domain.Case) error {
+		acc := out.teams[c.TeamID]
+		if acc == nil {
+			acc = newDashAcc(now, months)
+			out.teams[c.TeamID] = acc
+		}
+		d := &acc.d
 		if c.Status != domain.StatusClosed {
 			d.OpenCases++
 			if u := org.Users[c.OwnerID]; u == nil || !u.Active {
@@ -135,18 +252,7 @@ func (s *Service) dashboard(ctx context.Context, a *Actor, months int) (*Dashboa
 			for m, end := range ends {
 				open := !du.Opened.After(end) && (du.Closed.IsZero() || du.Closed.After(end))
 				if open && du.Due.Before(end) {
-					row, ok := teamRow[du.TeamID]
-					if !ok {
-						row = len(d.Teams)
-						teamRow[du.TeamID] = row
-						name := du.TeamID
-						if u := org.Units[du.TeamID]; u != nil {
-							name = u.Name
-						}
-						d.Teams = append(d.Teams, name)
-						d.OverdueByTeam = append(d.OverdueByTeam, make([]int, months))
-					}
-					d.OverdueByTeam[row][m]++
+					acc.overdueRow(teamName(du.TeamID))[m]++
 				}
 			}
 			if du.Status == domain.DutyMet {
@@ -164,7 +270,7 @@ func (s *Service) dashboard(ctx context.Context, a *Actor, months int) (*Dashboa
 				continue
 			}
 			wait := v.Contacts[0].At.Sub(v.AddedAt)
-			for i, b := range buckets {
+			for i, b := range contactBuckets {
 				if wait <= b.max {
 					d.FirstContact[i]++
 					break
@@ -175,7 +281,7 @@ func (s *Service) dashboard(ctx context.Context, a *Actor, months int) (*Dashboa
 			if cl.ApprovedAt.IsZero() {
 				continue
 			}
-			outcomes[cl.Outcome]++
+			acc.outcomes[cl.Outcome]++
 			if m := monthOf(cl.ApprovedAt); m >= 0 {
 				d.Closed[m]++
 				if i < len(c.Closures)-1 || c.Status != domain.StatusClosed {
@@ -188,13 +294,5 @@ func (s *Service) dashboard(ctx context.Context, a *Actor, months int) (*Dashboa
 	if err != nil {
 		return nil, err
 	}
-	for k, n := range outcomes {
-		label := k
-		if o := s.pol.Outcome(k); o != nil {
-			label = k + " " + o.Title
-		}
-		d.Outcomes = append(d.Outcomes, Count{label, n})
-	}
-	sort.Slice(d.Outcomes, func(i, j int) bool { return d.Outcomes[i].N > d.Outcomes[j].N })
-	return d, nil
+	return out, nil
 }

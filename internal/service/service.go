@@ -72,7 +72,7 @@ type Service struct {
 	ledgerKey string
 
 	dashMu sync.Mutex
-	dash   map[dashKey]dashEntry
+	dash   *dashTeams
 }
 
 // New returns a service over st.

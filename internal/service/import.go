@@ -46,7 +46,7 @@ func (s *Service) Import(ctx context.Context, a *Actor, system string, f *casefi
 			return err
 		}
 		im := &importer{s: s, a: a, tx: tx, org: shared.Clone(), rep: rep, now: s.clock.Now().UTC(), source: "import:" + system,
-			units: map[string]string{}, officers: map[string]string{}}
+			units: map[string]string{}, officers: map[string]string{}, numbers: map[string]int{}}
 		im.resolveOrg(f)
 		plans := im.planCases(f)
 		if len(im.ps) > 0 {
@@ -87,6 +87,7 @@ type importer struct {
 	units    map[string]string // file ref -> unit id
 	officers map[string]string // file ref -> user id
 	orgEvs   []*event.Event
+	numbers  map[string]int // ref prefix -> next number, within this transaction
 }
 
 func (im *importer) problem(line int, field, format string, a ...any) {
@@ -342,10 +343,14 @@ func (im *importer) writeCase(p casePlan) error {
 	k := p.line.Record
 	id := im.s.newID()
 	prefix := fmt.Sprintf("CSE/%d/", k.Opened.In(clock.London).Year())
-	n, err := im.tx.NextCaseNumber(prefix)
-	if err != nil {
-		return err
+	n, ok := im.numbers[prefix]
+	if !ok {
+		var err error
+		if n, err = im.tx.NextCaseNumber(prefix); err != nil {
+			return err
+		}
 	}
+	im.numbers[prefix] = n + 1
 	type step struct {
 		at    time.Time
 		actor string

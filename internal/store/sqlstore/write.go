@@ -180,7 +180,15 @@ func (x *tx) Org() (*domain.OrgState, error) {
 
 func (x *tx) NextCaseNumber(prefix string) (int, error) {
 	var ref sql.NullString
-	err := x.t.QueryRowContext(x.ctx, x.d.q("SELECT MAX(ref) FROM cases WHERE ref LIKE ?"), prefix+"%").Scan(&ref)
+	var err error
+	if x.d.name == "sqlite" {
+		// A range on the unique index (SQLite's LIKE is case-insensitive and
+		// would scan every case); refs are ASCII, so "~" sorts after them.
+		err = x.t.QueryRowContext(x.ctx, "SELECT MAX(ref) FROM cases WHERE ref >= ? AND ref < ?", prefix, prefix+"~").Scan(&ref)
+	} else {
+		// PostgreSQL: the prefix in the C collation, whatever the database's.
+		err = x.t.QueryRowContext(x.ctx, `SELECT MAX(ref COLLATE "C") FROM cases WHERE ref COLLATE "C" LIKE $1`, prefix+"%").Scan(&ref)
+	}
 	if err != nil {
 		return 0, fmt.Errorf("next case number: %w", err)
 	}

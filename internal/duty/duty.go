@@ -141,6 +141,7 @@ func (r Rules) Wanted(c *domain.Case, org *domain.OrgState) []Want {
 		}
 		add(VRRReview, VRRReview, v.ID, who, c.TeamID, v.At)
 	}
+	out = append(out, r.auditWants(c)...)
 	return out
 }
 

@@ -434,12 +434,19 @@ func TestOfficersDayInTheBrowser(t *testing.T) {
 		t.Errorf("an inspector reached the administration page")
 	}
 	b.signOut()
+	b.signIn("aud")
+	b.open("/audits")
+	if m := b.main(); !strings.Contains(m, "Triage of closed cases") {
+		t.Fatalf("audits page: %s", m)
+	}
+	b.check("12-audits")
+	b.signOut()
 	b.signIn("admin")
 	b.open("/admin")
 	if m := b.main(); !strings.Contains(m, "Policy in force") || !strings.Contains(m, "DC Ivy Investigator") {
 		t.Fatalf("admin page: %s", m)
 	}
-	b.check("12-admin")
+	b.check("13-admin")
 }
 
 func must(c *domain.Case, err error) *domain.Case {

@@ -65,6 +65,7 @@ var funcs = template.FuncMap{
 	"add":     func(a, b int) int { return a + b },
 	"query":   url.QueryEscape,
 	"list":    func(xs ...string) []string { return xs },
+	"pct":     func(f float64) string { return strconv.FormatFloat(100*f, 'f', 1, 64) + "%" },
 	"actionOpts": func(as []domain.Action) [][]string {
 		var out [][]string
 		for _, a := range as {

@@ -32,6 +32,8 @@ func (h *Handler) routes() {
 	m.HandleFunc("GET /dashboard", h.signedIn(h.dashboard))
 	m.HandleFunc("GET /ledger", h.signedIn(h.ledger))
 	m.HandleFunc("GET /admin", h.signedIn(h.admin))
+	m.HandleFunc("GET /audits", h.signedIn(h.audits))
+	m.HandleFunc("GET /audits/{id}", h.signedIn(h.auditReport))
 }
 
 // workPage is My work and the team board.
@@ -147,7 +149,7 @@ func (h *Handler) openCase(q *request) error {
 }
 
 func (h *Handler) dashboard(q *request) error {
-	d, err := h.svc.Dashboard(q.r.Context(), q.a, 12)
+	d, err := h.svc.Dashboard(q.r.Context(), q.a, service.DashboardMonths)
 	if err != nil {
 		return err
 	}

@@ -112,6 +112,9 @@ func TestPagesAuthoriseAndRecord(t *testing.T) {
 		if status, _ := ivy.get("/admin"); status != 403 {
 			t.Fatalf("investigator on /admin: %d, want 403", status)
 		}
+		if status, _ := ivy.get("/audits"); status != 403 {
+			t.Fatalf("investigator on /audits: %d, want 403", status)
+		}
 		if status, _ := ivy.get("/dashboard"); status != 403 {
 			t.Fatalf("investigator on /dashboard: %d, want 403", status)
 		}

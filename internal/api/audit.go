@@ -1,0 +1,125 @@
+package api
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"net/http"
+	"regexp"
+
+	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/service"
+)
+
+// Bodies of the audit commands (docs/audits.md).
+
+type assignReviewIn struct {
+	Reviewer string `json:"reviewer"` // user id: an auditor with no hand in the case
+}
+
+type signOffIn struct {
+	Agree bool   `json:"agree"`          // true completes the review; false sends it back
+	Note  string `json:"note,omitempty"` // required when sending back
+}
+
+type answerFindingIn struct {
+	Versioned
+	Answer string `json:"answer"` // what has been done
+}
+
+type auditList struct {
+	Audits []service.AuditSummary `json:"audits"`
+}
+
+// AuditCSVPath is the CSV export of an audit. It is served beside the
+// routes table, whose handlers write JSON only, and so is not in the
+// OpenAPI document; docs/audits.md describes it.
+const AuditCSVPath = "/api/v1/audits/{id}/export.csv"
+
+// auditRoutes are the audits of closed cases: triage, plans and samples,
+// assignment, reviews, sign-off, reports, and answering a finding on the
+// case. It also registers the CSV export on the server's mux.
+func (s *Server) auditRoutes() []route {
+	svc := s.svc
+	s.mux.HandleFunc("GET "+AuditCSVPath, s.auditCSV)
+	// onCase resolves an audit route's case reference within the actor's
+	// need to know.
+	onCase := func(ctx context.Context, a *service.Actor, r *http.Request) (string, error) {
+		return svc.CaseID(ctx, a, caseRef(r))
+	}
+	return []route{
+		op("POST", "/api/v1/audits/triage", "Rank the closed cases that meet the criteria (a preset — beaconport, routine — or your own) by risk, each with its reasons; writes nothing (auditor, manager, inspector)", http.StatusOK,
+			func(ctx context.Context, a *service.Actor, _ *http.Request, in *service.TriageRequest) (*service.TriageResult, error) {
+				return svc.Triage(ctx, a, *in)
+			}),
+		op("GET", "/api/v1/audits", "Audits of your force, newest first (auditor, manager, inspector)", http.StatusOK,
+			func(ctx context.Context, a *service.Actor, _ *http.Request, _ *struct{}) (auditList, error) {
+				l, err := svc.Audits(ctx, a)
+				return auditList{Audits: l}, err
+			}),
+		op("POST", "/api/v1/audits", "Plan an audit: the random sample for the margin of error, drawn with a recorded seed, plus the riskiest cases, recorded in the ledger (auditor)", http.StatusCreated,
+			func(ctx context.Context, a *service.Actor, _ *http.Request, in *service.NewAudit) (*domain.Audit, error) {
+				return svc.CreateAudit(ctx, a, *in)
+			}),
+		op("GET", "/api/v1/audits/{id}", "An audit with its sample and where each review stands (auditor, manager, inspector)", http.StatusOK,
+			func(ctx context.Context, a *service.Actor, r *http.Request, _ *struct{}) (*domain.Audit, error) {
+				return svc.Audit(ctx, a, r.PathValue("id"))
+			}),
+		op("GET", "/api/v1/audits/{id}/report", "An audit's report: progress, findings by kind, actions and their deadlines, reopened cases, error rate with its Wilson 95% interval by team and outcome code; CSV at "+AuditCSVPath+" (auditor, manager, inspector)", http.StatusOK,
+			func(ctx context.Context, a *service.Actor, r *http.Request, _ *struct{}) (*service.AuditReport, error) {
+				return svc.AuditReport(ctx, a, r.PathValue("id"))
+			}),
+		op("POST", "/api/v1/audits/{id}/cases/{ref}/assign", "Assign a sampled case to a reviewer: an auditor who never owned, supervised, proposed or approved closing it (auditor)", http.StatusOK,
+			func(ctx context.Context, a *service.Actor, r *http.Request, in *assignReviewIn) (*domain.AuditCase, error) {
+				id, err := onCase(ctx, a, r)
+				if err != nil {
+					return nil, err
+				}
+				return svc.AssignReview(ctx, a, r.PathValue("id"), id, in.Reviewer)
+			}),
+		op("POST", "/api/v1/audits/{id}/cases/{ref}/review", "Submit the review form with its findings; a finding may reopen the case, refer it to professional standards or recommend victim contact, each a duty with a deadline (the assigned reviewer)", http.StatusCreated,
+			func(ctx context.Context, a *service.Actor, r *http.Request, in *service.ReviewSubmission) (*domain.AuditCase, error) {
+				id, err := onCase(ctx, a, r)
+				if err != nil {
+					return nil, err
+				}
+				return svc.SubmitReview(ctx, a, r.PathValue("id"), id, *in)
+			}),
+		op("POST", "/api/v1/audits/{id}/cases/{ref}/sign-off", "Sign off a \"no concerns\" review of a high-risk case, or send it back with a note (an auditor other than its reviewer, with no hand in the case)", http.StatusOK,
+			func(ctx context.Context, a *service.Actor, r *http.Request, in *signOffIn) (*domain.AuditCase, error) {
+				id, err := onCase(ctx, a, r)
+				if err != nil {
+					return nil, err
+				}
+				return svc.SignOff(ctx, a, r.PathValue("id"), id, in.Agree, in.Note)
+			}),
+		op("POST", "/api/v1/cases/{ref}/audit-findings/{finding}/answer", "Answer an audit finding, meeting the duty it made; also on a closed case (the person the finding names, or a supervisor or manager in the case's chain of command)", http.StatusOK,
+			itemCmd(svc, "finding", func(in *answerFindingIn) Versioned { return in.Versioned },
+				func(ctx context.Context, a *service.Actor, id string, v int64, finding string, in *answerFindingIn) (*domain.Case, error) {
+					return svc.AnswerFinding(ctx, a, id, v, finding, in.Answer)
+				})),
+	}
+}
+
+var safeName = regexp.MustCompile(`[^A-Za-z0-9._-]`)
+
+// auditCSV serves an audit's export as text/csv, authenticated and
+// authorised as every other route (auditor, manager, inspector).
+func (s *Server) auditCSV(w http.ResponseWriter, r *http.Request) {
+	a, _, err := Authenticate(s.svc, r)
+	if err != nil {
+		writeProblem(w, r, err)
+		return
+	}
+	id := r.PathValue("id")
+	rows, err := s.svc.AuditCSV(WithActor(r.Context(), a), a, id)
+	if err != nil {
+		writeProblem(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="audit-%s.csv"`, safeName.ReplaceAllString(id, "_")))
+	w.Header().Set("Cache-Control", "no-store")
+	cw := csv.NewWriter(w)
+	cw.WriteAll(rows)
+}

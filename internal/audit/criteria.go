@@ -1,0 +1,298 @@
+package audit
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/holdfast/holdfast/internal/clock"
+	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/policy"
+)
+
+// Criteria select closed cases for triage (see domain.AuditCriteria).
+type Criteria = domain.AuditCriteria
+
+// Preset names.
+const (
+	PresetRoutine    = "routine"
+	PresetBeaconport = "beaconport"
+)
+
+// Routine is the routine audit's criteria: every closed case, whatever
+// its outcome. The audit's period narrows it to closures in that period.
+func Routine() Criteria { return Criteria{Name: PresetRoutine} }
+
+// ContactOffences are the offence-type patterns the Beaconport preset
+// treats as contact offences. Offence types are free text in a force's
+// records; a force adds its own spellings by writing its own criteria.
+var ContactOffences = []string{
+	"rape*", "*_rape*", "assault_by_penetration*", "sexual_assault*", "*sexual_activity*",
+	"trafficking_for_sexual_exploitation", "child_sexual_exploitation_contact", "*abuse_of_position_of_trust*",
+}
+
+// Beaconport is the national review's scope (domain.md §1): cases reported
+// from 1 January 2010 to 31 March 2025 that ended without a charge, with
+// two or more suspects, more than one victim, contact offences, a suspect
+// still alive, and no earlier independent review; rape allegations first.
+func Beaconport() Criteria {
+	return Criteria{
+		Name:                     PresetBeaconport,
+		ReportedFrom:             "2010-01-01",
+		ReportedTo:               "2025-03-31",
+		ExcludeOutcomes:          []string{"1", "1A", "4"}, // charged or summonsed, or taken into consideration
+		MinSuspects:              2,
+		MinVictims:               2,
+		OffenceTypes:             ContactOffences,
+		LivingSuspect:            true,
+		NotIndependentlyReviewed: true,
+		PriorityOffences:         []string{"rape*", "*_rape*"},
+	}
+}
+
+// Preset returns the named preset.
+func Preset(name string) (Criteria, bool) {
+	switch name {
+	case PresetRoutine:
+		return Routine(), true
+	case PresetBeaconport:
+		return Beaconport(), true
+	}
+	return Criteria{}, false
+}
+
+// Presets lists the shipped presets.
+func Presets() []Criteria { return []Criteria{Routine(), Beaconport()} }
+
+// maxList bounds every list in criteria: nothing sensible is near it.
+const maxList = 200
+
+// Validate lists every problem with cr. With a policy, outcome codes must
+// be ones it knows.
+func Validate(cr Criteria, pol *policy.Policy) domain.Problems {
+	var p domain.Problems
+	if len(cr.Name) > 100 || !utf8.ValidString(cr.Name) {
+		p.Add("criteria.name", "length", "give the criteria a name of at most 100 characters")
+	}
+	dates := func(fromField, toField, from, to string) {
+		f, okF := parseDay(from)
+		t, okT := parseDay(to)
+		if !okF {
+			p.Add(fromField, "date", fmt.Sprintf("%q is not a date: use YYYY-MM-DD", from))
+		}
+		if !okT {
+			p.Add(toField, "date", fmt.Sprintf("%q is not a date: use YYYY-MM-DD", to))
+		}
+		if okF && okT && !f.IsZero() && !t.IsZero() && t.Before(f) {
+			p.Add(toField, "order", fmt.Sprintf("%s is before %s", to, from))
+		}
+	}
+	dates("criteria.reported_from", "criteria.reported_to", cr.ReportedFrom, cr.ReportedTo)
+	dates("criteria.closed_from", "criteria.closed_to", cr.ClosedFrom, cr.ClosedTo)
+	if cr.MinSuspects < 0 || cr.MinSuspects > 1000 {
+		p.Add("criteria.min_suspects", "range", "min_suspects must be between 0 and 1000")
+	}
+	if cr.MinVictims < 0 || cr.MinVictims > 1000 {
+		p.Add("criteria.min_victims", "range", "min_victims must be between 0 and 1000")
+	}
+	codes := func(field string, list []string) {
+		if len(list) > maxList {
+			p.Add(field, "length", fmt.Sprintf("at most %d codes", maxList))
+			return
+		}
+		for i, c := range list {
+			if pol != nil && pol.Outcome(c) == nil {
+				p.Add(fmt.Sprintf("%s[%d]", field, i), "outcome_code", fmt.Sprintf("%q is not an outcome code in the force's policy", c))
+			}
+		}
+	}
+	codes("criteria.outcomes", cr.Outcomes)
+	codes("criteria.exclude_outcomes", cr.ExcludeOutcomes)
+	patterns := func(field string, list []string) {
+		if len(list) > maxList {
+			p.Add(field, "length", fmt.Sprintf("at most %d patterns", maxList))
+			return
+		}
+		for i, s := range list {
+			if strings.TrimSpace(s) == "" || len(s) > 100 || !utf8.ValidString(s) {
+				p.Add(fmt.Sprintf("%s[%d]", field, i), "pattern", "a pattern is 1 to 100 characters; * matches any run of characters")
+			}
+		}
+	}
+	patterns("criteria.offence_types", cr.OffenceTypes)
+	patterns("criteria.priority_offences", cr.PriorityOffences)
+	return p
+}
+
+// ParseCriteria reads criteria written as JSON, refusing unknown fields
+// and trailing data, and validates them.
+func ParseCriteria(b []byte, pol *policy.Policy) (Criteria, error) {
+	var cr Criteria
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&cr); err != nil {
+		return Criteria{}, domain.Problems{{Field: "criteria", Rule: "json", Message: "the criteria are not valid JSON: " + err.Error()}}
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return Criteria{}, domain.Problems{{Field: "criteria", Rule: "json", Message: "the criteria must be one JSON object"}}
+	}
+	if err := Validate(cr, pol).Err(); err != nil {
+		return Criteria{}, err
+	}
+	return cr, nil
+}
+
+// parseDay reads YYYY-MM-DD as the start of that day in London; "" is the
+// zero time (no bound).
+func parseDay(s string) (time.Time, bool) {
+	if s == "" {
+		return time.Time{}, true
+	}
+	t, err := time.ParseInLocation(time.DateOnly, s, clock.London)
+	return t, err == nil
+}
+
+// inDays reports whether t falls within the inclusive days from..to.
+func inDays(t time.Time, from, to string) bool {
+	if f, _ := parseDay(from); !f.IsZero() && t.Before(f) {
+		return false
+	}
+	if e, _ := parseDay(to); !e.IsZero() && !t.Before(e.AddDate(0, 0, 1)) {
+		return false
+	}
+	return true
+}
+
+// Match reports whether a pattern matches s, ignoring case. "*" matches
+// any run of characters, including none; every other character itself.
+func Match(pattern, s string) bool {
+	p, str := strings.ToLower(pattern), strings.ToLower(s)
+	// Iterative glob with one backtrack point: linear in practice.
+	pi, si, star, mark := 0, 0, -1, 0
+	for si < len(str) {
+		switch {
+		case pi < len(p) && p[pi] == '*':
+			star, mark = pi, si
+			pi++
+		case pi < len(p) && p[pi] == str[si]:
+			pi++
+			si++
+		case star >= 0:
+			pi = star + 1
+			mark++
+			si = mark
+		default:
+			return false
+		}
+	}
+	for pi < len(p) && p[pi] == '*' {
+		pi++
+	}
+	return pi == len(p)
+}
+
+func matchAny(patterns, values []string) bool {
+	for _, v := range values {
+		for _, p := range patterns {
+			if Match(p, v) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Exclusion reasons: why a case is not in a queue.
+const (
+	ExNotClosed      = "not_closed"
+	ExClosedPeriod   = "closed_outside_period"
+	ExReportedPeriod = "reported_outside_period"
+	ExOutcome        = "outcome"
+	ExSuspects       = "too_few_suspects"
+	ExVictims        = "too_few_victims"
+	ExOffence        = "no_matching_offence"
+	ExNoLivingSusp   = "no_living_suspect"
+	ExReviewed       = "already_reviewed"
+)
+
+// Excluded says why c does not meet cr ("" if it does). reviewed reports
+// whether the case has already been independently reviewed elsewhere (an
+// earlier audit); a decided Victims' Right to Review counts too.
+func Excluded(cr Criteria, c *domain.Case, reviewed bool) string {
+	if c.Status != domain.StatusClosed || c.Closure == nil {
+		return ExNotClosed
+	}
+	if !inDays(c.ClosedAt, cr.ClosedFrom, cr.ClosedTo) {
+		return ExClosedPeriod
+	}
+	if cr.ReportedFrom != "" || cr.ReportedTo != "" {
+		if !inDays(Reported(c), cr.ReportedFrom, cr.ReportedTo) {
+			return ExReportedPeriod
+		}
+	}
+	if len(cr.Outcomes) > 0 && !contains(cr.Outcomes, c.Outcome) {
+		return ExOutcome
+	}
+	if contains(cr.ExcludeOutcomes, c.Outcome) {
+		return ExOutcome
+	}
+	if len(c.Suspects) < cr.MinSuspects {
+		return ExSuspects
+	}
+	if len(c.Victims) < cr.MinVictims {
+		return ExVictims
+	}
+	if len(cr.OffenceTypes) > 0 && !matchAny(cr.OffenceTypes, c.OffenceTypes) {
+		return ExOffence
+	}
+	if cr.LivingSuspect {
+		alive := false
+		for _, s := range c.Suspects {
+			alive = alive || s.Status != domain.SuspectDeceased
+		}
+		if !alive {
+			return ExNoLivingSusp
+		}
+	}
+	if cr.NotIndependentlyReviewed && (reviewed || vrrDecided(c)) {
+		return ExReviewed
+	}
+	return ""
+}
+
+// Priority reports whether c has an offence the criteria put first.
+func Priority(cr Criteria, c *domain.Case) bool {
+	return matchAny(cr.PriorityOffences, c.OffenceTypes)
+}
+
+// Reported is when the case was reported: the recorded report time, or
+// when it was opened.
+func Reported(c *domain.Case) time.Time {
+	if !c.ReportedAt.IsZero() {
+		return c.ReportedAt
+	}
+	return c.OpenedAt
+}
+
+func vrrDecided(c *domain.Case) bool {
+	for _, v := range c.VRRs {
+		if !v.DecidedAt.IsZero() {
+			return true
+		}
+	}
+	return false
+}
+
+func contains[T comparable](xs []T, x T) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}

@@ -13,6 +13,7 @@ import (
 	"github.com/holdfast/holdfast/internal/mail"
 	"github.com/holdfast/holdfast/internal/server"
 	"github.com/holdfast/holdfast/internal/service"
+	"github.com/holdfast/holdfast/internal/store/sqlstore"
 	"github.com/holdfast/holdfast/internal/version"
 )
 
@@ -44,18 +45,29 @@ func cmdServe(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer db.Close()
+	return serveDB(ctx, db, cfg, *addr, *secure, stdout, func(hf *app.App) error {
+		return firstAdmin(ctx, hf.Svc, stdout)
+	})
+}
+
+// serveDB runs Holdfast over db on addr until ctx ends: the web pages, the
+// API and the background work (checkpoints, sweeps). prepare runs once
+// the app is wired and before it listens; serve and demo share the rest.
+func serveDB(ctx context.Context, db *sqlstore.DB, cfg app.Config, addr string, secure bool, stdout io.Writer, prepare func(*app.App) error) error {
 	hf, err := app.New(db, cfg)
 	if err != nil {
 		return err
 	}
-	if err := firstAdmin(ctx, hf.Svc, stdout); err != nil {
-		return err
+	if prepare != nil {
+		if err := prepare(hf); err != nil {
+			return err
+		}
 	}
-	l, err := net.Listen("tcp", *addr)
+	l, err := net.Listen("tcp", addr)
 	if err != nil {
-		return fmt.Errorf("listen on %s: %w", *addr, err)
+		return fmt.Errorf("listen on %s: %w", addr, err)
 	}
-	srv := server.New(hf.Svc, server.Config{Addr: *addr, SecureCookies: *secure, APIExtras: hf.APIExtras, Web: hf.Web})
+	srv := server.New(hf.Svc, server.Config{Addr: addr, SecureCookies: secure, APIExtras: hf.APIExtras, Web: hf.Web})
 	for _, bg := range hf.Background {
 		go bg(ctx)
 	}

@@ -1,0 +1,179 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/holdfast/holdfast/internal/app"
+	"github.com/holdfast/holdfast/internal/clock"
+	"github.com/holdfast/holdfast/internal/demo"
+	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/store/sqlstore"
+)
+
+func init() {
+	commands["demo"] = command{"generate a synthetic force with years of cases (first run) and serve it", cmdDemo}
+}
+
+func cmdDemo(ctx context.Context, args []string, stdout io.Writer) error {
+	f := newFlags("demo")
+	// Not HOLDFAST_DB: a demo must never be pointed at a real record by an
+	// environment set up for `holdfast serve`.
+	dsn := f.String("db", env("demo-db", "holdfast-demo.db"), "database for the demo force: a SQLite file path (created if absent), or an empty postgres:// database (env HOLDFAST_DEMO_DB)")
+	seed := f.u64("seed", 1, "seed of the generated force: the same seed gives the same record")
+	cases := f.u64("cases", demo.DefaultCases, "investigations to generate over the years")
+	addr := f.str("addr", "127.0.0.1:8080", "address to listen on")
+	secure := f.boolean("secure-cookies", false, "mark cookies Secure (set when serving behind TLS)")
+	sc := serveFlags(f)
+	if err := f.parse(args); err != nil {
+		return err
+	}
+	if *cases < 20 || *cases > 1_000_000 {
+		return usageError("--cases must be between 20 and 1000000")
+	}
+	cfg, err := sc.config(*dsn)
+	if err != nil {
+		return err
+	}
+	if err := ensureDemo(ctx, *dsn, cfg, demo.Options{Seed: *seed, Cases: int(*cases)}, stdout); err != nil {
+		return err
+	}
+	db, err := openDB(ctx, *dsn, true)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return serveDB(ctx, db, cfg, *addr, *secure, stdout, func(hf *app.App) error {
+		accts, err := demo.Accounts(ctx, hf.Svc)
+		if err != nil {
+			return err
+		}
+		printAccounts(stdout, accts)
+		return nil
+	})
+}
+
+func isPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// ensureDemo generates the demo force into dsn unless it already holds it.
+// A SQLite file is generated beside its final name and moved into place
+// only when complete, so an interrupted run leaves nothing to reuse.
+func ensureDemo(ctx context.Context, dsn string, cfg app.Config, opts demo.Options, stdout io.Writer) error {
+	path := ""
+	if !isPostgres(dsn) {
+		path = strings.TrimPrefix(strings.TrimPrefix(dsn, "sqlite:"), "file:")
+		if i := strings.IndexByte(path, '?'); i >= 0 {
+			path = path[:i]
+		}
+		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+			return generateSQLite(ctx, path, cfg, opts, stdout)
+		}
+	}
+	db, err := openDB(ctx, dsn, true)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	org, err := db.Org(ctx)
+	if err != nil {
+		return err
+	}
+	if len(org.Users) == 0 && len(org.Units) == 0 {
+		return generate(ctx, db, dsn, cfg, opts, stdout)
+	}
+	for _, u := range org.Units {
+		if u.Kind == domain.UnitForce && u.Name == demo.ForceName {
+			fmt.Fprintf(stdout, "Reusing the demo force in %s (delete it to generate a fresh one).\n", dsn)
+			return nil
+		}
+	}
+	return fmt.Errorf("%s holds a force that is not the demo force: holdfast demo only serves the record it generated (use holdfast serve)", dsn)
+}
+
+func generateSQLite(ctx context.Context, path string, cfg app.Config, opts demo.Options, stdout io.Writer) error {
+	tmp := path + ".partial"
+	clean := func() {
+		for _, p := range []string{tmp, tmp + "-wal", tmp + "-shm", tmp + "-journal"} {
+			os.Remove(p)
+		}
+	}
+	clean()
+	db, err := sqlstore.Open(ctx, tmp, true)
+	if err != nil {
+		return err
+	}
+	if err := generate(ctx, db, path, cfg, opts, stdout); err != nil {
+		db.Close()
+		clean()
+		return err
+	}
+	if err := db.Close(); err != nil {
+		clean()
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		clean()
+		return fmt.Errorf("demo: %w", err)
+	}
+	return nil
+}
+
+// generate builds the force on a manual clock, with no mail and no
+// background work: the server afterwards runs on the real clock.
+func generate(ctx context.Context, db *sqlstore.DB, name string, cfg app.Config, opts demo.Options, stdout io.Writer) error {
+	clk := clock.NewManual(demo.DefaultStart)
+	gcfg := app.Config{Clock: clk, Policy: cfg.Policy}
+	hf, err := app.New(db, gcfg)
+	if err != nil {
+		return err
+	}
+	opts.Now = time.Now()
+	began := time.Now()
+	fmt.Fprintf(stdout, "Generating the demo force into %s: %d investigations from %s to today (seed %d).\n",
+		name, opts.Cases, demo.DefaultStart.Format("January 2006"), opts.Seed)
+	last := ""
+	opts.Progress = func(p demo.Progress) {
+		q := fmt.Sprintf("%d-Q%d", p.At.Year(), (int(p.At.Month())+2)/3)
+		if q == last {
+			return
+		}
+		last = q
+		fmt.Fprintf(stdout, "  %s  %5d/%d cases opened  %7d commands  %s\n", p.At.Format("Jan 2006"), p.Opened, p.Total, p.Commands, time.Since(began).Round(time.Second))
+	}
+	res, err := demo.Generate(ctx, hf.Svc, clk, opts)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Generated %d investigations (%d open, %d closed; %d reopened, %d transferred), %d users and %d commands in %s.\n",
+		res.Cases, res.Open, res.Closed, res.Reopened, res.Transferred, res.Users, res.Commands, res.Elapsed.Round(time.Second))
+	fmt.Fprintf(stdout, "The watchdog reports %d overdue duties and %d findings. The human errors left in the record for you to find:\n",
+		len(res.Sweep.Overdue), len(res.Sweep.Findings))
+	for i, p := range res.Planted {
+		if i == 12 {
+			fmt.Fprintf(stdout, "  … and %d more\n", len(res.Planted)-i)
+			break
+		}
+		fmt.Fprintf(stdout, "  %-16s %s\n", p.Ref, p.Detail)
+	}
+	return nil
+}
+
+func printAccounts(w io.Writer, accts []demo.Account) {
+	fmt.Fprintf(w, "\nDemo accounts — every one signs in with the password %q:\n\n", demo.Password)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "  ROLE\tUSERNAME\tNAME\tRANK\tUNIT\tLOOK AT")
+	for _, a := range accts {
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\n", a.Role, a.Username, a.Name, strings.ReplaceAll(string(a.Rank), "_", " "), a.Unit, a.LookAt)
+	}
+	tw.Flush()
+	fmt.Fprintln(w)
+}

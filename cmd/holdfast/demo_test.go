@@ -1,0 +1,138 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/holdfast/holdfast/internal/demo"
+)
+
+// syncBuffer is a buffer the server goroutine writes while the test reads.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	return addr
+}
+
+// startDemo runs `holdfast demo` until the returned stop is called, once
+// /healthz answers.
+func startDemo(t *testing.T, args ...string) (out *syncBuffer, stop func() int) {
+	t.Helper()
+	addr := freeAddr(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	out, errb := &syncBuffer{}, &syncBuffer{}
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, append([]string{"demo", "--addr", addr}, args...), out, errb) }()
+	deadline := time.Now().Add(10 * time.Minute)
+	for {
+		if r, err := http.Get("http://" + addr + "/healthz"); err == nil {
+			r.Body.Close()
+			if r.StatusCode == 200 {
+				break
+			}
+		}
+		select {
+		case code := <-done:
+			cancel()
+			t.Fatalf("demo exited %d before serving:\n%s\n%s", code, out, errb)
+		case <-time.After(100 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			cancel()
+			t.Fatalf("demo did not serve in time:\n%s\n%s", out, errb)
+		}
+	}
+	return out, func() int {
+		cancel()
+		select {
+		case code := <-done:
+			if code != 0 {
+				t.Errorf("demo exited %d: %s", code, errb)
+			}
+			return code
+		case <-time.After(30 * time.Second):
+			t.Fatal("demo did not stop")
+			return -1
+		}
+	}
+}
+
+func TestDemoGeneratesServesAndReuses(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "demo.db")
+	out, stop := startDemo(t, "--db", db, "--cases", "24", "--seed", "3")
+	text := out.String()
+	stop()
+	for _, want := range []string{"Generating the demo force", "Generated 24 investigations", demo.Password, "Holdfast is running at http://",
+		"administrator", "investigator", "supervisor", "manager", "auditor", "analyst", "victim_liaison", "inspector", "admin "} {
+		if !strings.Contains(text, want) {
+			t.Errorf("output lacks %q:\n%s", want, text)
+		}
+	}
+	if _, err := os.Stat(db + ".partial"); err == nil {
+		t.Error("the partial file was left behind")
+	}
+
+	// The record replays: rebuild finds no difference.
+	if code, o, e := runCLI(t, "rebuild", "--db", db); code != 0 || !strings.Contains(o, "24 cases") {
+		t.Fatalf("rebuild: %d %q %q", code, o, e)
+	}
+
+	// A second run serves the same force without generating again.
+	out, stop = startDemo(t, "--db", db)
+	again := out.String()
+	stop()
+	if !strings.Contains(again, "Reusing the demo force") || strings.Contains(again, "Generating") || !strings.Contains(again, demo.Password) {
+		t.Errorf("second run:\n%s", again)
+	}
+	// The same accounts are listed both times.
+	table := func(s string) string {
+		return s[strings.Index(s, "Demo accounts"):strings.Index(s, "Holdfast is running")]
+	}
+	if table(text) != table(again) {
+		t.Errorf("accounts differ on reuse:\n%s\n%s", table(text), table(again))
+	}
+}
+
+func TestDemoRefusesAnotherForce(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "h.db")
+	if code, _, e := runCLI(t, "user", "add", "--db", db, "--username", "boss", "--name", "Chief Admin", "--collar", "A1", "--password", "a long enough password"); code != 0 {
+		t.Fatal(e)
+	}
+	code, _, e := runCLI(t, "demo", "--db", db, "--addr", freeAddr(t))
+	if code != 1 || !strings.Contains(e, "not the demo force") {
+		t.Fatalf("demo on a real record: %d %q", code, e)
+	}
+	if code, _, _ := runCLI(t, "demo", "--db", db, "--cases", "3"); code != 2 {
+		t.Fatalf("--cases 3: exit %d, want 2", code)
+	}
+}

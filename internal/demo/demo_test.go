@@ -1,0 +1,330 @@
+package demo_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/holdfast/holdfast/internal/app"
+	"github.com/holdfast/holdfast/internal/clock"
+	"github.com/holdfast/holdfast/internal/demo"
+	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/replay"
+	"github.com/holdfast/holdfast/internal/service"
+	"github.com/holdfast/holdfast/internal/store/sqlstore"
+)
+
+// now is a fixed present, so that two generations can be compared.
+var now = time.Date(2026, 3, 4, 11, 30, 0, 0, time.UTC)
+
+// cases is the size of the generated force; HOLDFAST_DEMO_CASES overrides
+// it (e.g. 2000, to check the command's default size by hand).
+var cases = 60
+
+func init() {
+	if n, err := strconv.Atoi(os.Getenv("HOLDFAST_DEMO_CASES")); err == nil {
+		cases = n
+	}
+}
+
+type generated struct {
+	db  *sqlstore.DB
+	svc *service.Service
+	res *demo.Result
+}
+
+// generate builds a force on a fresh SQLite file in dir.
+func generate(dir string, seed uint64, workers int) (generated, error) {
+	ctx := context.Background()
+	db, err := sqlstore.Open(ctx, filepath.Join(dir, "demo.db"), true)
+	if err != nil {
+		return generated{}, err
+	}
+	clk := clock.NewManual(demo.DefaultStart)
+	hf, err := app.New(db, app.Config{Clock: clk})
+	if err != nil {
+		db.Close()
+		return generated{}, err
+	}
+	res, err := demo.Generate(ctx, hf.Svc, clk, demo.Options{Seed: seed, Cases: cases, Now: now, Workers: workers})
+	if err != nil {
+		db.Close()
+		return generated{}, err
+	}
+	return generated{db: db, svc: hf.Svc, res: res}, nil
+}
+
+// generateTwice generates the same seed into two files at once: side by
+// side (the default), and one case at a time.
+func generateTwice(t *testing.T, seed uint64) (generated, generated) {
+	t.Helper()
+	var gs [2]generated
+	var errs [2]error
+	var wg sync.WaitGroup
+	for i, workers := range []int{8, 1} {
+		dir := t.TempDir()
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			gs[i], errs[i] = generate(dir, seed, workers)
+		}()
+	}
+	wg.Wait()
+	for i, g := range gs {
+		if g.db != nil {
+			t.Cleanup(func() { g.db.Close() })
+		}
+		if errs[i] != nil {
+			t.Fatal(errs[i])
+		}
+		res := g.res
+		t.Logf("%d cases (%d open, %d closed, %d reopened, %d transferred), %d users, %d commands in %s; %d planted errors; sweep: %d overdue, %d findings",
+			res.Cases, res.Open, res.Closed, res.Reopened, res.Transferred, res.Users, res.Commands, res.Elapsed.Round(time.Millisecond),
+			len(res.Planted), len(res.Sweep.Overdue), len(res.Sweep.Findings))
+	}
+	return gs[0], gs[1]
+}
+
+func allCases(t *testing.T, g generated) []*domain.Case {
+	t.Helper()
+	var out []*domain.Case
+	if err := g.db.ScanCases(context.Background(), func(c *domain.Case) error { out = append(out, c); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Ref < out[j].Ref })
+	return out
+}
+
+// TestGenerate generates a force twice from one seed, checks the record
+// and that the two are the same.
+func TestGenerate(t *testing.T) {
+	g, again := generateTwice(t, 7)
+	t.Run("invariants", func(t *testing.T) { checkRecord(t, g) })
+	t.Run("same seed", func(t *testing.T) { compare(t, g, again) })
+}
+
+func checkRecord(t *testing.T, g generated) {
+	ctx := context.Background()
+	res := g.res
+	if res.Cases != cases || res.Open+res.Closed != cases {
+		t.Fatalf("cases: %+v", res)
+	}
+	if res.Closed < cases/2 || res.Open == 0 {
+		t.Errorf("want mostly closed cases and some open: %d open, %d closed", res.Open, res.Closed)
+	}
+
+	// Every open case has a serving owner and something owed in the
+	// future — except the planted errors.
+	planted := map[string]string{}
+	for _, p := range res.Planted {
+		planted[p.Ref] = p.Kind
+	}
+	org, err := g.db.Org(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range allCases(t, g) {
+		if kind, bad := planted[c.Ref]; bad {
+			var owed []string
+			for _, d := range c.OpenDuties() {
+				if !d.Due.After(now) {
+					owed = append(owed, d.Kind)
+				}
+			}
+			t.Logf("planted %s on %s (%s): overdue %v", kind, c.Ref, c.Status, owed)
+			continue
+		}
+		var open []domain.Duty
+		for _, d := range c.OpenDuties() {
+			open = append(open, d)
+			if !d.Due.After(now) {
+				t.Errorf("%s (%s): duty %s was due %s", c.Ref, c.Status, d.Kind, d.Due.Format(time.DateTime))
+			}
+		}
+		if !c.Status.IsOpen() {
+			continue
+		}
+		if len(open) == 0 {
+			t.Errorf("%s is open with nothing owed", c.Ref)
+		}
+		if c.Status == domain.StatusReferral {
+			continue // allocation is owed, in the future (checked above)
+		}
+		if u := org.Users[c.OwnerID]; u == nil || !u.Active {
+			t.Errorf("%s: owner %q is not serving", c.Ref, c.OwnerID)
+		}
+	}
+
+	// The planted errors are what the watchdog reports, and nothing else is.
+	kinds := map[string]bool{}
+	for _, f := range res.Sweep.Findings {
+		kinds[f.Kind] = true
+		if _, ok := planted[f.Case]; !ok {
+			t.Errorf("finding %s on %s, which carries no planted error", f.Kind, f.Case)
+		}
+	}
+	for _, k := range []string{service.FindingOrphaned, service.FindingTransferOverdue, service.FindingVictimNoContactPlan} {
+		if !kinds[k] {
+			t.Errorf("the sweep found no %s", k)
+		}
+	}
+	overdue := map[string]bool{}
+	for _, d := range res.Sweep.Overdue {
+		overdue[d.Kind] = true
+		if _, ok := planted[d.Case]; !ok {
+			t.Errorf("overdue %s on %s, which carries no planted error", d.Kind, d.Case)
+		}
+	}
+	for _, k := range []string{"supervisory_review", "victim_update", "action_target", "allocate_referral", "transfer_accept", "closure_approval", "decision_notice", "contact_plan"} {
+		if !overdue[k] {
+			t.Errorf("no overdue %s in the sweep", k)
+		}
+	}
+	// The watchdog has walked the overdue duties up the ladder.
+	top := 0
+	for _, c := range allCases(t, g) {
+		for _, d := range c.OpenDuties() {
+			top = max(top, d.Escalation)
+		}
+	}
+	if top < 3 {
+		t.Errorf("no overdue duty has reached a manager (highest escalation step %d)", top)
+	}
+	plantedKinds := map[string]bool{}
+	for _, p := range res.Planted {
+		plantedKinds[p.Kind] = true
+	}
+	for _, k := range []string{demo.PlantReviewOverdue, demo.PlantVictimNotUpdated, demo.PlantOrphaned, demo.PlantTransferNotAccepted,
+		demo.PlantNoContactPlan, demo.PlantActionOverdue, demo.PlantReferralUnallocated, demo.PlantClosureUnapproved, demo.PlantVictimNotTold} {
+		if !plantedKinds[k] {
+			t.Errorf("no %s planted", k)
+		}
+	}
+
+	// One account per role, all signing in with the one password.
+	roles := map[string]bool{}
+	for _, a := range res.Accounts {
+		roles[a.Role] = true
+		if _, err := g.svc.SignIn(ctx, a.Username, demo.Password); err != nil {
+			t.Errorf("%s (%s): %v", a.Username, a.Role, err)
+		}
+	}
+	for _, r := range domain.Roles() {
+		if !roles[string(r)] {
+			t.Errorf("no demo account for role %s", r)
+		}
+	}
+	again, err := demo.Accounts(ctx, g.svc)
+	if err != nil || !slices.Equal(again, res.Accounts) {
+		t.Errorf("accounts found again in the record differ:\n%v\n%v (%v)", again, res.Accounts, err)
+	}
+
+	// Suspects are linked across cases by a phone or a vehicle, whatever
+	// the format they were written in.
+	phone := regexp.MustCompile(`(?:\+44 |0)7700 ?900\d{3}`)
+	vrm := regexp.MustCompile(`VRM ([A-Z]{2}\d{2} ?[A-Z]{3})`)
+	seen := map[string]map[string]bool{}
+	for _, c := range allCases(t, g) {
+		for _, sus := range c.Suspects {
+			var ids []string
+			for _, m := range phone.FindAllString(sus.Description, -1) {
+				ids = append(ids, strings.Replace(strings.ReplaceAll(m, " ", ""), "+44", "0", 1))
+			}
+			for _, m := range vrm.FindAllStringSubmatch(sus.Description, -1) {
+				ids = append(ids, strings.ReplaceAll(m[1], " ", ""))
+			}
+			for _, id := range ids {
+				if seen[id] == nil {
+					seen[id] = map[string]bool{}
+				}
+				seen[id][c.Ref] = true
+			}
+		}
+	}
+	linked := 0
+	for _, refs := range seen {
+		if len(refs) > 1 {
+			linked++
+		}
+	}
+	if linked == 0 {
+		t.Error("no phone or vehicle links two cases")
+	}
+
+	// Ranks: a force's worth.
+	ranks := map[domain.Rank]int{}
+	for _, u := range org.Users {
+		ranks[u.Rank]++
+	}
+	for _, r := range []domain.Rank{domain.RankConstable, domain.RankSergeant, domain.RankInspector, domain.RankChiefInspector, domain.RankSuperintendent} {
+		if ranks[r] == 0 {
+			t.Errorf("no %s", r)
+		}
+	}
+	if ranks[domain.RankConstable] < 24 {
+		t.Errorf("only %d constables", ranks[domain.RankConstable])
+	}
+
+	// The record replays to the same projections.
+	st, diff, err := replay.Compare(ctx, g.db)
+	if err != nil || diff != nil {
+		t.Fatalf("rebuild: %v %v", diff, err)
+	}
+	t.Logf("replayed %d events", st.Events)
+}
+
+// compare checks that two generations from one seed wrote the same record.
+func compare(t *testing.T, a, b generated) {
+	sum := func(g generated) []string {
+		var out []string
+		for _, c := range allCases(t, g) {
+			var acts []string
+			for _, x := range c.Actions {
+				acts = append(acts, fmt.Sprintf("%s:%s", x.Title, x.State))
+			}
+			var vs []string
+			for _, v := range c.Victims {
+				vs = append(vs, fmt.Sprintf("%s/%s/%d", v.Name, v.DateOfBirth, len(v.Contacts)))
+			}
+			var ss []string
+			for _, s := range c.Suspects {
+				ss = append(ss, fmt.Sprintf("%s/%s/%s", s.Name, s.Status, s.Description))
+			}
+			out = append(out, fmt.Sprintf("%s %s %s v%d %s outcome=%s reviews=%d duties=%d findings=%d at=%s\n  victims=%s\n  suspects=%s\n  actions=%s",
+				c.Ref, c.Status, c.Summary, c.Version, c.Source, c.Outcome, len(c.Reviews), len(c.Duties), len(c.Findings),
+				c.UpdatedAt.Format(time.RFC3339), strings.Join(vs, ","), strings.Join(ss, ","), strings.Join(acts, ",")))
+		}
+		return out
+	}
+	sa, sb := sum(a), sum(b)
+	if len(sa) != len(sb) {
+		t.Fatalf("%d cases, then %d", len(sa), len(sb))
+	}
+	for i := range sa {
+		if sa[i] != sb[i] {
+			t.Fatalf("first difference:\n%s\n%s", sa[i], sb[i])
+		}
+	}
+	if a.res.Commands != b.res.Commands || len(a.res.Sweep.Findings) != len(b.res.Sweep.Findings) || len(a.res.Sweep.Escalations) != len(b.res.Sweep.Escalations) {
+		t.Errorf("counts differ: %d/%d commands, %d/%d findings, %d/%d escalations", a.res.Commands, b.res.Commands,
+			len(a.res.Sweep.Findings), len(b.res.Sweep.Findings), len(a.res.Sweep.Escalations), len(b.res.Sweep.Escalations))
+	}
+	ua, ub := a.res.Accounts, b.res.Accounts
+	for i := range ua {
+		if ua[i].Username != ub[i].Username {
+			t.Errorf("account %s: %s, then %s", ua[i].Role, ua[i].Username, ub[i].Username)
+		}
+	}
+	if !slices.Equal(a.res.Planted, b.res.Planted) {
+		t.Errorf("planted errors differ:\n%v\n%v", a.res.Planted, b.res.Planted)
+	}
+}

@@ -1,0 +1,38 @@
+// Package demo generates a realistic, entirely synthetic force for
+// `holdfast demo`: a force of departments and teams, officers of every rank
+// and one user per role, and years of child-exploitation investigations
+// worked through their whole lifecycle — referrals, victims, suspects
+// (some shared between cases through a phone, a vehicle or an address),
+// lines of enquiry, victim contact, supervisory reviews, transfers,
+// closures approved at the right rank, Victims' Right to Review requests
+// and reopenings.
+//
+// Everything is written through the service layer, exactly as officers
+// would write it, on a manual clock that walks from early 2023 to the
+// present. The record therefore carries the same duties, gates, events and
+// hash chain as a real one, and `holdfast rebuild` replays it.
+//
+// The generator deliberately leaves in the record the human errors the
+// grooming-gang reviews found — supervisory reviews overdue, a transfer
+// between departments nobody accepted, cases whose officer left with
+// nobody taking them on, victims not updated for months or not told of a
+// decision about their suspect, a victim with no agreed contact plan,
+// lines of enquiry past their target, a referral nobody allocated, a
+// closure nobody approved — and ends with a watchdog sweep as of now, so
+// the escalations and findings they cause are there to see. Result lists
+// them. Weekly sweeps through the years leave a history of escalations
+// too, for duties that were done late and then done.
+//
+// Suspects are sometimes shared between cases: the same person under a
+// variant spelling or a transposed date of birth, a phone number, a
+// vehicle or an address recorded in another case's description (the
+// service has no structured fields for them yet), so an analyst has
+// networks to find.
+//
+// Names are drawn from short lists and every choice from PCG generators
+// seeded from Options.Seed, one per case so that cases worked side by side
+// stay independent: the same Options give the same record — the same
+// references, people, events and times. Only what the service draws
+// itself differs between runs: record ids, and the order in which two
+// cases' events written in the same simulated window reach the log.
+package demo

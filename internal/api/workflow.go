@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/policy"
 	"github.com/holdfast/holdfast/internal/service"
 )
 
@@ -157,6 +158,18 @@ func (s *Server) workflowRoutes() []route {
 				func(ctx context.Context, a *service.Actor, id string, v int64, action string, in *reasonIn) (*domain.Case, error) {
 					return svc.CancelAction(ctx, a, id, v, action, in.Reason)
 				})),
+		op("GET", "/api/v1/cases/{ref}/standard-actions", "The policy's standard actions this case has not raised yet; raise one with POST .../actions and \"standard\": key (anyone who may see the case)", http.StatusOK,
+			func(ctx context.Context, a *service.Actor, r *http.Request, _ *struct{}) ([]policy.StandardAction, error) {
+				c, err := svc.ViewCase(ctx, a, caseRef(r), "standard actions")
+				if err != nil {
+					return nil, err
+				}
+				out := svc.OfferedActions(c)
+				if out == nil {
+					out = []policy.StandardAction{}
+				}
+				return out, nil
+			}),
 		op("POST", "/api/v1/cases/{ref}/duties/{duty}/waive", "Waive one open duty with a reason (supervisor or manager in the case's chain of command; never the case's last open duty)", http.StatusOK,
 			itemCmd(svc, "duty", func(in *reasonIn) Versioned { return in.Versioned },
 				func(ctx context.Context, a *service.Actor, id string, v int64, duty string, in *reasonIn) (*domain.Case, error) {

@@ -199,3 +199,36 @@ func TestWaiverNeedsSupervisorReasonAndNeverTheLastDuty(t *testing.T) {
 		}
 	})
 }
+
+// TestStandardActionsOfferedAtOpen: a new case is offered the policy's
+// standard actions; raising one by its key takes the library's title and
+// priority, and it is no longer offered (nor can it be raised twice).
+func TestStandardActionsOfferedAtOpen(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		f := fixture.New(t, db)
+		c := f.Referral(t)
+		offered := f.Svc.OfferedActions(c)
+		if len(offered) != len(f.Svc.Policy().StandardActions) || len(offered) < 5 {
+			t.Fatalf("a new case is offered %d standard actions, want the policy's %d", len(offered), len(f.Svc.Policy().StandardActions))
+		}
+		first := offered[0]
+		c = ok(t)(f.Svc.RaiseAction(ctx, f.Investigator, c.ID, c.Version, service.NewAction{Standard: first.Key}))
+		a := c.Actions[len(c.Actions)-1]
+		if a.Title != first.Title || a.Priority != first.Priority || a.Standard != first.Key {
+			t.Fatalf("raised %+v, want the library's %+v", a, first)
+		}
+		for _, o := range f.Svc.OfferedActions(c) {
+			if o.Key == first.Key {
+				t.Fatal("a raised standard action is still offered")
+			}
+		}
+		_, err := f.Svc.RaiseAction(ctx, f.Investigator, c.ID, c.Version, service.NewAction{Standard: first.Key})
+		if p, _ := domain.AsProblems(err); len(p) == 0 || p[0].Rule != "already_raised" {
+			t.Fatalf("raising it twice: %v", err)
+		}
+		_, err = f.Svc.RaiseAction(ctx, f.Investigator, c.ID, c.Version, service.NewAction{Standard: "no_such"})
+		if p, _ := domain.AsProblems(err); len(p) == 0 || p[0].Field != "standard" {
+			t.Fatalf("an unknown standard action: %v", err)
+		}
+	})
+}

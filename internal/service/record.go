@@ -8,6 +8,7 @@ import (
 
 	"github.com/holdfast/holdfast/internal/clock"
 	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/policy"
 	"github.com/holdfast/holdfast/internal/event"
 	"github.com/holdfast/holdfast/internal/store"
 )
@@ -120,6 +121,25 @@ type NewAction struct {
 	Title       string `json:"title"`
 	Description string `json:"description,omitempty"`
 	Priority    string `json:"priority,omitempty"`
+	// Standard raises one of the policy's standard actions by its key;
+	// title and priority default to the library's.
+	Standard string `json:"standard,omitempty"`
+}
+
+// OfferedActions lists the policy's standard actions for child-exploitation
+// cases that case c has not raised yet: offered from the moment it opens.
+func (s *Service) OfferedActions(c *domain.Case) []policy.StandardAction {
+	raised := map[string]bool{}
+	for _, a := range c.Actions {
+		raised[a.Standard] = true
+	}
+	var out []policy.StandardAction
+	for _, sa := range s.pol.StandardActions {
+		if !raised[sa.Key] {
+			out = append(out, sa)
+		}
+	}
+	return out
 }
 
 // Priorities of an action, highest first.
@@ -128,6 +148,29 @@ var Priorities = []string{"high", "medium", "low"}
 // RaiseAction raises a line of enquiry; anyone working the case may.
 func (s *Service) RaiseAction(ctx context.Context, a *Actor, caseID string, version int64, in NewAction) (*domain.Case, error) {
 	return s.caseAddition(ctx, a, caseID, version, "raise action", caseWriters, func(c *domain.Case, now time.Time, p *domain.Problems) (string, any) {
+		if in.Standard != "" {
+			var found bool
+			for _, sa := range s.pol.StandardActions {
+				if sa.Key == in.Standard {
+					found = true
+					if strings.TrimSpace(in.Title) == "" {
+						in.Title = sa.Title
+					}
+					if in.Priority == "" {
+						in.Priority = sa.Priority
+					}
+				}
+			}
+			if !found {
+				p.Add("standard", "unknown_standard_action", fmt.Sprintf("%q is not a standard action in the policy", in.Standard))
+			}
+			for _, x := range c.Actions {
+				if in.Standard != "" && x.Standard == in.Standard {
+					p.Add("standard", "already_raised", fmt.Sprintf("the standard action %q is already action %d", in.Standard, x.Number))
+					break
+				}
+			}
+		}
 		if strings.TrimSpace(in.Title) == "" {
 			p.Add("title", "required", "say what the line of enquiry is")
 		}
@@ -138,7 +181,7 @@ func (s *Service) RaiseAction(ctx context.Context, a *Actor, caseID string, vers
 			p.Add("priority", "one_of", fmt.Sprintf("priority must be one of %v", Priorities))
 		}
 		return domain.EvActionRaised, domain.ActionRaised{Action: domain.Action{ID: s.newID(), Number: len(c.Actions) + 1,
-			Title: strings.TrimSpace(in.Title), Description: in.Description, Priority: in.Priority,
+			Title: strings.TrimSpace(in.Title), Description: in.Description, Priority: in.Priority, Standard: in.Standard,
 			State: domain.ActionStateRaised, RaisedBy: a.ID(), RaisedAt: now}}
 	})
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/holdfast/holdfast/internal/api"
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/event"
+	"github.com/holdfast/holdfast/internal/policy"
 	"github.com/holdfast/holdfast/internal/service"
 )
 
@@ -28,6 +29,7 @@ type caseView struct {
 	Ready    bool
 	Open     []domain.Action  // lines of enquiry not yet ended
 	Findings []domain.Finding // unresolved watchdog findings
+	Offered  []policy.StandardAction
 }
 
 type outcomeOpt struct{ Code, Title string }
@@ -61,6 +63,7 @@ func (h *Handler) caseView(ctx context.Context, q *request, purpose string, with
 	for _, o := range h.svc.Policy().Outcomes {
 		v.Outcomes = append(v.Outcomes, outcomeOpt{o.Code, o.Title})
 	}
+	v.Offered = h.svc.OfferedActions(c)
 	for _, f := range c.Findings {
 		if f.Resolved.IsZero() {
 			v.Findings = append(v.Findings, f)
@@ -97,6 +100,9 @@ var caseCommands = map[string]command{
 	}},
 	"add-suspect": {"Suspect added", func(ctx context.Context, s *service.Service, a *service.Actor, c *domain.Case, v int64, f url.Values) (*domain.Case, error) {
 		return s.AddSuspect(ctx, a, c.ID, v, service.NewSuspect{Name: f.Get("name"), Description: f.Get("description"), DateOfBirth: f.Get("dob")})
+	}},
+	"raise-standard": {"Standard action raised", func(ctx context.Context, s *service.Service, a *service.Actor, c *domain.Case, v int64, f url.Values) (*domain.Case, error) {
+		return s.RaiseAction(ctx, a, c.ID, v, service.NewAction{Standard: f.Get("standard")})
 	}},
 	"raise-action": {"Action raised", func(ctx context.Context, s *service.Service, a *service.Actor, c *domain.Case, v int64, f url.Values) (*domain.Case, error) {
 		return s.RaiseAction(ctx, a, c.ID, v, service.NewAction{Title: f.Get("title"), Description: f.Get("description"), Priority: f.Get("priority")})

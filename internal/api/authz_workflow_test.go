@@ -36,7 +36,7 @@ func init() {
 			"POST /api/v1/cases/{ref}/actions/{action}/file":        {writers, v(nil)},
 			"POST /api/v1/cases/{ref}/actions/{action}/refer-back":  {writers, v(map[string]any{"direction": "Download the SIM card too"})},
 			"POST /api/v1/cases/{ref}/actions/{action}/cancel":      {supervisors, v(map[string]any{"reason": "Duplicates action 2, which covers the same phone"})},
-			"GET /api/v1/cases/{ref}/standard-actions":             {seeing, nil},
+			"GET /api/v1/cases/{ref}/standard-actions":              {seeing, nil},
 			"POST /api/v1/cases/{ref}/duties/{duty}/waive":          {supervisors, v(map[string]any{"reason": "Plan agreed verbally at the strategy meeting"})},
 			"PUT /api/v1/cases/{ref}/victims/{victim}/contact-plan": {liaison, v(map[string]any{"every_days": 14, "method": "phone via mother"})},
 			"POST /api/v1/cases/{ref}/victims/{victim}/contacts":    {liaison, v(map[string]any{"kind": domain.ContactUpdate, "method": "phone", "note": "told of progress"})},

@@ -280,6 +280,11 @@ type Duty struct {
 	Reason string    `json:"reason,omitempty"` // why waived or cancelled
 }
 
+// ChildAt reports whether someone born on dob was under 18 at t: a child
+// victim is vulnerable and has enhanced rights under the Victims' Code
+// (domain.md §2). An unknown date of birth says nothing.
+func ChildAt(dob, t time.Time) bool { return !dob.IsZero() && dob.AddDate(18, 0, 0).After(t) }
+
 // Victim returns the victim with id, or nil.
 func (c *Case) Victim(id string) *Victim {
 	for i := range c.Victims {

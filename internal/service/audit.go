@@ -93,6 +93,19 @@ func (a *Actor) force(org *domain.OrgState) string {
 }
 
 // findAudit returns the audit with id in the actor's force.
+// findAuditCase finds a case in an audit's sample.
+func findAuditCase(st *domain.AuditState, org *domain.OrgState, a *Actor, auditID, caseID string) (*domain.Audit, *domain.AuditCase, error) {
+	au, err := findAudit(st, org, a, auditID)
+	if err != nil {
+		return nil, nil, err
+	}
+	ac := au.Case(caseID)
+	if ac == nil {
+		return nil, nil, domain.Problems{{Field: "case", Rule: "not_in_audit", Message: fmt.Sprintf("the case is not in the sample of %s", au.Name)}}
+	}
+	return au, ac, nil
+}
+
 func findAudit(st *domain.AuditState, org *domain.OrgState, a *Actor, id string) (*domain.Audit, error) {
 	au, ok := st.Audits[id]
 	if !ok || (!a.System && au.ForceID != a.force(org)) {
@@ -375,13 +388,9 @@ func (s *Service) checkReviewer(ctx context.Context, org *domain.OrgState, au *d
 func (s *Service) AssignReview(ctx context.Context, a *Actor, auditID, caseID, reviewerID string) (*domain.AuditCase, error) {
 	var out *domain.AuditCase
 	err := s.auditWrite(ctx, a, "assign audit review", auditors, func(tx store.Tx, st *domain.AuditState, org *domain.OrgState, now time.Time) error {
-		au, err := findAudit(st, org, a, auditID)
+		au, ac, err := findAuditCase(st, org, a, auditID, caseID)
 		if err != nil {
 			return err
-		}
-		ac := au.Case(caseID)
-		if ac == nil {
-			return domain.Problems{{Field: "case", Rule: "not_in_audit", Message: fmt.Sprintf("the case is not in the sample of %s", au.Name)}}
 		}
 		c, err := tx.Case(caseID)
 		if err != nil {
@@ -494,13 +503,9 @@ var actionText = map[string]string{
 func (s *Service) SubmitReview(ctx context.Context, a *Actor, auditID, caseID string, in ReviewSubmission) (*domain.AuditCase, error) {
 	var out *domain.AuditCase
 	err := s.auditWrite(ctx, a, "submit audit review", auditors, func(tx store.Tx, st *domain.AuditState, org *domain.OrgState, now time.Time) error {
-		au, err := findAudit(st, org, a, auditID)
+		au, ac, err := findAuditCase(st, org, a, auditID, caseID)
 		if err != nil {
 			return err
-		}
-		ac := au.Case(caseID)
-		if ac == nil {
-			return domain.Problems{{Field: "case", Rule: "not_in_audit", Message: fmt.Sprintf("the case is not in the sample of %s", au.Name)}}
 		}
 		if ac.Reviewer != a.ID() {
 			return fmt.Errorf("only the reviewer the case is assigned to submits its review: %w", ErrForbidden)
@@ -615,13 +620,9 @@ func (s *Service) SubmitReview(ctx context.Context, a *Actor, auditID, caseID st
 func (s *Service) SignOff(ctx context.Context, a *Actor, auditID, caseID string, agree bool, note string) (*domain.AuditCase, error) {
 	var out *domain.AuditCase
 	err := s.auditWrite(ctx, a, "sign off audit review", auditors, func(tx store.Tx, st *domain.AuditState, org *domain.OrgState, now time.Time) error {
-		au, err := findAudit(st, org, a, auditID)
+		au, ac, err := findAuditCase(st, org, a, auditID, caseID)
 		if err != nil {
 			return err
-		}
-		ac := au.Case(caseID)
-		if ac == nil {
-			return domain.Problems{{Field: "case", Rule: "not_in_audit", Message: fmt.Sprintf("the case is not in the sample of %s", au.Name)}}
 		}
 		c, err := tx.Case(caseID)
 		if err != nil {

@@ -286,7 +286,7 @@ func (im *importer) planCases(f *casefile.File) []casePlan {
 			}
 		}
 		for i, s := range k.Suspects {
-			if s.Status != "" && !validSuspectStatus(domain.SuspectStatus(s.Status)) {
+			if s.Status != "" && !contains(domain.SuspectStatuses(), domain.SuspectStatus(s.Status)) {
 				im.problem(l.N, fmt.Sprintf("suspects[%d].status", i), "%q is not a suspect status", s.Status)
 			}
 		}
@@ -329,15 +329,6 @@ func caseTimes(k casefile.Case) []time.Time {
 	return ts
 }
 
-func validSuspectStatus(s domain.SuspectStatus) bool {
-	switch s {
-	case domain.SuspectIdentified, domain.SuspectLocated, domain.SuspectArrested, domain.SuspectInterviewed,
-		domain.SuspectCharged, domain.SuspectNFA, domain.SuspectDeceased, domain.SuspectUnknown:
-		return true
-	}
-	return false
-}
-
 // writeCase turns one case's history into events, in time order.
 func (im *importer) writeCase(p casePlan) error {
 	k := p.line.Record
@@ -376,7 +367,7 @@ func (im *importer) writeCase(p casePlan) error {
 		vid := im.s.newID()
 		victims[v.Ref] = vid
 		dob, _ := time.Parse(time.DateOnly, v.DOB)
-		child := !dob.IsZero() && dob.AddDate(18, 0, 0).After(v.Added)
+		child := domain.ChildAt(dob, v.Added)
 		add(v.Added, "system:import", domain.EvVictimAdded, domain.VictimAdded{Victim: domain.Victim{ID: vid, Name: v.Name, DateOfBirth: v.DOB, Vulnerable: child, Enhanced: true, AddedAt: v.Added.UTC()}})
 	}
 	for _, s := range k.Suspects {

@@ -64,7 +64,7 @@ func (s *Service) AddVictim(ctx context.Context, a *Actor, caseID string, versio
 			p.Add("name", "required", "give the victim's name (a pseudonym is allowed if recorded as such)")
 		}
 		dob := checkDate("dob", in.DateOfBirth, now, p)
-		child := !dob.IsZero() && dob.AddDate(18, 0, 0).After(now)
+		child := domain.ChildAt(dob, now)
 		v := domain.Victim{ID: s.newID(), Name: strings.TrimSpace(in.Name), DateOfBirth: in.DateOfBirth, Contact: in.Contact,
 			Vulnerable: in.Vulnerable || child, Enhanced: true, AddedAt: now}
 		return domain.EvVictimAdded, domain.VictimAdded{Victim: v}

@@ -34,8 +34,6 @@ type caseView struct {
 
 type outcomeOpt struct{ Code, Title string }
 
-func pathRef(ref string) string { return strings.ReplaceAll(ref, "/", "-") }
-
 func caseRefOf(r *http.Request) string { return strings.ReplaceAll(r.PathValue("ref"), "-", "/") }
 
 func (h *Handler) caseView(ctx context.Context, q *request, purpose string, withTimeline bool) (*caseView, error) {
@@ -52,8 +50,8 @@ func (h *Handler) caseView(ctx context.Context, q *request, purpose string, with
 	// Newest first, and the reads after the changes they followed.
 	sort.SliceStable(tl, func(i, j int) bool { return tl[i].Seq > tl[j].Seq })
 	v := &caseView{Case: c, Timeline: tl, Teams: h.teams(q.org),
-		Statuses: []domain.SuspectStatus{domain.SuspectIdentified, domain.SuspectLocated, domain.SuspectArrested, domain.SuspectInterviewed, domain.SuspectCharged, domain.SuspectNFA, domain.SuspectDeceased},
-		Contacts: []string{domain.ContactUpdate, domain.ContactDecision, domain.ContactSupportReferral, domain.ContactNeedsAssessment, domain.ContactAccount}}
+		Statuses: domain.SuspectStatuses()[1:], // a suspect becomes unidentified only by being recorded so
+		Contacts: domain.ContactKinds()}
 	for _, u := range q.org.Users {
 		if u.Active && u.UnitID == c.TeamID {
 			v.Officers = append(v.Officers, u)
@@ -190,7 +188,7 @@ func (h *Handler) caseCommand(q *request) error {
 	if err != nil {
 		return h.refused(q, err)
 	}
-	http.Redirect(q.w, q.r, "/cases/"+pathRef(c.Ref)+"?done="+url.QueryEscape(cmd.done), http.StatusSeeOther)
+	http.Redirect(q.w, q.r, "/cases/"+api.PathRef(c.Ref)+"?done="+url.QueryEscape(cmd.done), http.StatusSeeOther)
 	return nil
 }
 
@@ -224,9 +222,7 @@ func (h *Handler) closeJourney(q *request) error {
 	if q.r.Method == http.MethodPost {
 		f = q.r.PostForm
 	}
-	prop := service.ClosureProposal{Outcome: f.Get("outcome"), Rationale: domain.Rationale{
-		LinesConsidered: f.Get("lines_considered"), WhyNoneRemain: f.Get("why_none_remain"),
-		SuspectsStatus: f.Get("suspects_status"), VictimView: f.Get("victim_view")}}
+	prop := proposal(f)
 	p := page{Title: "Close case " + v.Case.Ref, Nav: "cases", Data: v, Form: formMap(f)}
 	if q.r.Method == http.MethodPost {
 		checks, err := h.svc.CheckClosure(ctx, q.a, v.Case.Ref, prop)
@@ -238,7 +234,7 @@ func (h *Handler) closeJourney(q *request) error {
 			ver, _ := strconv.ParseInt(f.Get("version"), 10, 64)
 			c, err := h.svc.ProposeClosure(ctx, q.a, v.Case.ID, ver, prop)
 			if err == nil {
-				http.Redirect(q.w, q.r, "/cases/"+pathRef(c.Ref)+"?done="+url.QueryEscape("Closure proposed: it now needs a second officer's approval"), http.StatusSeeOther)
+				http.Redirect(q.w, q.r, "/cases/"+api.PathRef(c.Ref)+"?done="+url.QueryEscape("Closure proposed: it now needs a second officer's approval"), http.StatusSeeOther)
 				return nil
 			}
 			ps, ok := domain.AsProblems(err)
@@ -265,15 +261,19 @@ func (h *Handler) closeChecklist(q *request) error {
 	}
 	f := q.r.URL.Query()
 	if f.Get("outcome") != "" {
-		prop := service.ClosureProposal{Outcome: f.Get("outcome"), Rationale: domain.Rationale{
-			LinesConsidered: f.Get("lines_considered"), WhyNoneRemain: f.Get("why_none_remain"),
-			SuspectsStatus: f.Get("suspects_status"), VictimView: f.Get("victim_view")}}
-		if v.Checks, err = h.svc.CheckClosure(ctx, q.a, v.Case.Ref, prop); err != nil {
+		if v.Checks, err = h.svc.CheckClosure(ctx, q.a, v.Case.Ref, proposal(f)); err != nil {
 			return err
 		}
 		v.Ready = len(v.Checks) == 0
 	}
 	return h.fragment(q, "close", "checklist", page{Data: v, Form: formMap(f)})
+}
+
+// proposal reads the close-case form.
+func proposal(f url.Values) service.ClosureProposal {
+	return service.ClosureProposal{Outcome: f.Get("outcome"), Rationale: domain.Rationale{
+		LinesConsidered: f.Get("lines_considered"), WhyNoneRemain: f.Get("why_none_remain"),
+		SuspectsStatus: f.Get("suspects_status"), VictimView: f.Get("victim_view")}}
 }
 
 func formMap(f url.Values) map[string]string {

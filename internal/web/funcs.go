@@ -87,6 +87,13 @@ var funcs = template.FuncMap{
 		}
 		return out
 	},
+	"statusOpts": func(ss []domain.SuspectStatus) [][]string {
+		var out [][]string
+		for _, st := range ss {
+			out = append(out, []string{string(st), strings.ReplaceAll(string(st), "_", " ")})
+		}
+		return out
+	},
 	"kindOpts": func(ks []string) [][]string {
 		var out [][]string
 		for _, k := range ks {

@@ -2,6 +2,8 @@ package web
 
 import (
 	"net/http"
+
+	"github.com/holdfast/holdfast/internal/api"
 	"sort"
 
 	"github.com/holdfast/holdfast/internal/domain"
@@ -144,7 +146,7 @@ func (h *Handler) openCase(q *request) error {
 	if err != nil {
 		return err
 	}
-	http.Redirect(q.w, q.r, "/cases/"+pathRef(c.Ref)+"?done=Referral+opened", http.StatusSeeOther)
+	http.Redirect(q.w, q.r, "/cases/"+api.PathRef(c.Ref)+"?done=Referral+opened", http.StatusSeeOther)
 	return nil
 }
 

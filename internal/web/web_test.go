@@ -15,6 +15,7 @@ import (
 	"github.com/holdfast/holdfast/internal/api"
 	"github.com/holdfast/holdfast/internal/fixture"
 	"github.com/holdfast/holdfast/internal/server"
+	"github.com/holdfast/holdfast/internal/service"
 	"github.com/holdfast/holdfast/internal/store/sqlstore"
 	"github.com/holdfast/holdfast/internal/testdb"
 )
@@ -156,6 +157,21 @@ func TestPagesAuthoriseAndRecord(t *testing.T) {
 		}
 		if strings.Count(body, "govuk-error-summary__list") != 1 || !strings.Contains(body, `href="#f-dob"`) {
 			t.Fatalf("the error summary must link each field: %s", body[strings.Index(body, "govuk-error-summary"):][:600])
+		}
+
+		// A suspect named but not interviewed is marked, and the status form records it.
+		cur, _ = db.Case(ctx, c.ID)
+		cur, err := f.Svc.AddSuspect(ctx, f.Investigator, cur.ID, cur.Version, service.NewSuspect{Name: "Adult X"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, page = ivy.get(path)
+		if !strings.Contains(page, "Not interviewed") || !strings.Contains(page, "Record status") {
+			t.Fatal("the case page neither flags the uninterviewed suspect nor offers to record a status")
+		}
+		status, body = ivy.post(path+"/do/suspect-status", url.Values{"csrf": {ivy.csrf(page)}, "version": {itoa(cur.Version)}, "suspect": {cur.Suspects[0].ID}, "status": {"interviewed"}})
+		if status != 200 || !strings.Contains(body, "Suspect status recorded") || strings.Contains(body, "Not interviewed") {
+			t.Fatalf("record suspect status: %d", status)
 		}
 	})
 }

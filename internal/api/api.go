@@ -91,6 +91,10 @@ func (s *Server) serve(rt route) http.Handler {
 		if c, ok := out.(*sessionOut); ok {
 			http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: c.token, Path: "/", HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode, Expires: c.Expires})
 		}
+		if f, ok := out.(csvFile); ok {
+			writeCSV(w, rt.status, f)
+			return
+		}
 		writeJSON(w, rt.status, out)
 	})
 }

@@ -60,11 +60,17 @@ func (s *Server) OpenAPI() (*openapi3.T, error) {
 			}
 			o.RequestBody = &openapi3.RequestBodyRef{Value: openapi3.NewRequestBody().WithRequired(true).WithJSONSchemaRef(in)}
 		}
-		out, err := schema(rt.out)
-		if err != nil {
-			return nil, err
+		ok := openapi3.NewResponse().WithDescription(http.StatusText(rt.status))
+		if rt.out == reflect.TypeFor[csvFile]() {
+			ok.WithContent(openapi3.Content{"text/csv": openapi3.NewMediaType().WithSchema(openapi3.NewStringSchema())})
+		} else {
+			out, err := schema(rt.out)
+			if err != nil {
+				return nil, err
+			}
+			ok.WithJSONSchemaRef(out)
 		}
-		o.Responses = openapi3.NewResponses(openapi3.WithStatus(rt.status, &openapi3.ResponseRef{Value: openapi3.NewResponse().WithDescription(http.StatusText(rt.status)).WithJSONSchemaRef(out)}))
+		o.Responses = openapi3.NewResponses(openapi3.WithStatus(rt.status, &openapi3.ResponseRef{Value: ok}))
 		o.Responses.Set("default", &openapi3.ResponseRef{Value: problem})
 		doc.AddOperation(rt.path, rt.method, o)
 	}

@@ -30,6 +30,13 @@ func op[In, Out any](method, path, summary string, status int, fn func(ctx conte
 	return rt
 }
 
+// csvFile is a route's result served as text/csv, for spreadsheets,
+// rather than JSON; the OpenAPI document says so.
+type csvFile struct {
+	name string
+	rows [][]string
+}
+
 // caseRef turns the path form of a reference (CSE-2025-000123) into the
 // record's form (CSE/2025/000123): slashes cannot stand in a path segment.
 func caseRef(r *http.Request) string {

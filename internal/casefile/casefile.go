@@ -10,8 +10,10 @@ import (
 	"fmt"
 	"io"
 	"reflect"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -170,12 +172,38 @@ const MaxLine = 4 << 20
 
 // ReadJSONL reads the JSON Lines format (docs/import-format.md). It checks
 // the shape of each record; the service checks what the records refer to.
+// Lines are decoded on every core, a batch at a time, and put together in
+// file order, so the result is exactly that of reading them one by one.
 func ReadJSONL(r io.Reader) (*File, error) {
 	f := &File{}
 	var ps Problems
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), MaxLine)
 	seen := map[string]int{}
+	var batch []rawLine
+	var out []parsedLine // as long as the longest batch: a small file stays cheap
+	flush := func() {
+		if len(out) < len(batch) {
+			out = make([]parsedLine, len(batch))
+		}
+		decodeLines(batch, out)
+		for i := range batch {
+			p := &out[i]
+			ps = append(ps, p.ps...)
+			switch p.kind {
+			case "unit":
+				ps = dup(ps, seen, "unit "+p.unit.Ref, p.n)
+				f.Units = append(f.Units, Line[Unit]{N: p.n, Record: p.unit, Hash: p.hash})
+			case "officer":
+				ps = dup(ps, seen, "officer "+p.officer.Ref, p.n)
+				f.Officers = append(f.Officers, Line[Officer]{N: p.n, Record: p.officer, Hash: p.hash})
+			case "case":
+				f.Cases = append(f.Cases, Line[Case]{N: p.n, Record: p.kase, Hash: p.hash})
+			}
+			*p = parsedLine{}
+		}
+		batch = batch[:0]
+	}
 	n := 0
 	for sc.Scan() {
 		n++
@@ -183,47 +211,12 @@ func ReadJSONL(r io.Reader) (*File, error) {
 		if len(raw) == 0 || raw[0] == '#' {
 			continue
 		}
-		var head struct {
-			Type string `json:"type"`
-		}
-		if err := json.Unmarshal(raw, &head); err != nil {
-			ps = append(ps, Problem{Line: n, Message: "not a JSON object: " + jsonError(err)})
-			continue
-		}
-		body := stripType(raw)
-		switch head.Type {
-		case "unit":
-			var u Unit
-			if p := strict(body, &u, n); p != nil {
-				ps = append(ps, *p)
-				continue
-			}
-			ps = append(ps, u.check(n)...)
-			ps = dup(ps, seen, "unit "+u.Ref, n)
-			f.Units = append(f.Units, Line[Unit]{N: n, Record: u, Hash: hash(body)})
-		case "officer":
-			var o Officer
-			if p := strict(body, &o, n); p != nil {
-				ps = append(ps, *p)
-				continue
-			}
-			ps = append(ps, o.check(n)...)
-			ps = dup(ps, seen, "officer "+o.Ref, n)
-			f.Officers = append(f.Officers, Line[Officer]{N: n, Record: o, Hash: hash(body)})
-		case "case":
-			var c Case
-			if p := strict(body, &c, n); p != nil {
-				ps = append(ps, *p)
-				continue
-			}
-			ps = append(ps, c.check(n)...)
-			f.Cases = append(f.Cases, Line[Case]{N: n, Record: c, Hash: hash(body)})
-		case "":
-			ps = append(ps, Problem{Line: n, Field: "type", Message: `missing: say what the line is ("unit", "officer" or "case")`})
-		default:
-			ps = append(ps, Problem{Line: n, Field: "type", Message: fmt.Sprintf("%q is not a record type: use \"unit\", \"officer\" or \"case\"", head.Type)})
+		batch = append(batch, rawLine{n: n, b: bytes.Clone(raw)})
+		if len(batch) == jsonlBatch {
+			flush()
 		}
 	}
+	flush()
 	if err := sc.Err(); err != nil {
 		if errors.Is(err, bufio.ErrTooLong) {
 			ps = append(ps, Problem{Line: n + 1, Message: fmt.Sprintf("line longer than %d bytes", MaxLine)})
@@ -236,6 +229,90 @@ func ReadJSONL(r io.Reader) (*File, error) {
 		return f, ps
 	}
 	return f, nil
+}
+
+// jsonlBatch is how many lines are decoded together: enough to keep every
+// core busy, few enough that a large file is not all held twice.
+const jsonlBatch = 1024
+
+type rawLine struct {
+	n int
+	b []byte
+}
+
+// parsedLine is one line decoded: its record (kind says which, "" if it
+// had none) and the problems found in it alone.
+type parsedLine struct {
+	n       int
+	kind    string
+	unit    Unit
+	officer Officer
+	kase    Case
+	hash    string
+	ps      Problems
+}
+
+// decodeLines decodes lines into out[:len(lines)], sharing them among the
+// cores. Each line is decoded on its own, so the order does not matter.
+func decodeLines(lines []rawLine, out []parsedLine) {
+	workers := min(runtime.GOMAXPROCS(0), (len(lines)+63)/64)
+	if workers <= 1 {
+		for i, l := range lines {
+			out[i] = decodeLine(l.n, l.b)
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	per := (len(lines) + workers - 1) / workers
+	for lo := 0; lo < len(lines); lo += per {
+		hi := min(lo+per, len(lines))
+		wg.Go(func() {
+			for i := lo; i < hi; i++ {
+				out[i] = decodeLine(lines[i].n, lines[i].b)
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// decodeLine decodes and checks one line (numbered n) by itself; what
+// needs the other lines (refs defined twice, duplicate cases) is checked
+// when they are put together.
+func decodeLine(n int, raw []byte) parsedLine {
+	p := parsedLine{n: n}
+	var head struct {
+		Type string `json:"type"`
+	}
+	if err := json.Unmarshal(raw, &head); err != nil {
+		p.ps = Problems{{Line: n, Message: "not a JSON object: " + jsonError(err)}}
+		return p
+	}
+	body := stripType(raw)
+	var bad *Problem
+	switch head.Type {
+	case "unit":
+		if bad = strict(body, &p.unit, n); bad == nil {
+			p.kind, p.ps = "unit", p.unit.check(n)
+		}
+	case "officer":
+		if bad = strict(body, &p.officer, n); bad == nil {
+			p.kind, p.ps = "officer", p.officer.check(n)
+		}
+	case "case":
+		if bad = strict(body, &p.kase, n); bad == nil {
+			p.kind, p.ps = "case", p.kase.check(n)
+		}
+	case "":
+		bad = &Problem{Line: n, Field: "type", Message: `missing: say what the line is ("unit", "officer" or "case")`}
+	default:
+		bad = &Problem{Line: n, Field: "type", Message: fmt.Sprintf("%q is not a record type: use \"unit\", \"officer\" or \"case\"", head.Type)}
+	}
+	if bad != nil {
+		p.ps = Problems{*bad}
+		return p
+	}
+	p.hash = hash(body)
+	return p
 }
 
 // duplicateCases allows the same case twice only if both lines say the

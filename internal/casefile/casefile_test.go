@@ -2,7 +2,10 @@ package casefile
 
 import (
 	"bytes"
+	"fmt"
 	"os"
+	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -113,5 +116,58 @@ func BenchmarkReadJSONL(b *testing.B) {
 	in, _ := os.ReadFile("testdata/example.jsonl")
 	for i := 0; i < b.N; i++ {
 		ReadJSONL(bytes.NewReader(in))
+	}
+}
+
+// TestReadJSONLInParallelIsInOrder: decoding a batch of lines on several
+// cores gives exactly what decoding them on one does — records, hashes and
+// problems in file order, and refs defined twice across batches found.
+func TestReadJSONLInParallelIsInOrder(t *testing.T) {
+	var b strings.Builder
+	for i := 0; i < 3*jsonlBatch+17; i++ {
+		switch {
+		case i%97 == 0:
+			b.WriteString("{not json\n")
+		case i%89 == 0:
+			fmt.Fprintf(&b, `{"type":"officer","ref":"O%d","name":"DC %d","collar":"C%d","rank":"constable","unit":"T"}`+"\n", i%3, i, i)
+		case i%83 == 0:
+			b.WriteString("\n# a comment\n")
+		case i%79 == 0:
+			fmt.Fprintf(&b, `{"type":"case","ref":"X%d","team":"T","opened":"2015-01-01T00:00:00Z","summary":"s","offence_types":["cse"],"colour":"red"}`+"\n", i)
+		default:
+			fmt.Fprintf(&b, `{"type":"case","ref":"X%d","team":"T","opened":"2015-01-01T00:00:00Z","summary":"case %d","offence_types":["cse"],"owner":"O1"}`+"\n", i%2000, i%2000)
+		}
+	}
+	in := b.String()
+	read := func(procs int) (*File, error) {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+		return ReadJSONL(strings.NewReader(in))
+	}
+	one, err1 := read(1)
+	many, errN := read(4)
+	if !reflect.DeepEqual(one, many) || !reflect.DeepEqual(err1, errN) {
+		t.Fatal("reading on four cores differs from reading on one")
+	}
+	ps, ok := errN.(Problems)
+	if !ok || len(ps) == 0 {
+		t.Fatalf("want the planted problems, got %v", errN)
+	}
+	for i := 1; i < len(ps); i++ {
+		if ps[i].Line < ps[i-1].Line && ps[i].Field != "ref" {
+			t.Fatalf("problems out of file order: %v then %v", ps[i-1], ps[i])
+		}
+	}
+	if !strings.Contains(errN.Error(), "officer O1 is defined twice") {
+		t.Fatalf("an officer defined again in a later batch was not found:\n%v", errN)
+	}
+	refs := map[string]bool{}
+	for _, c := range many.Cases {
+		if refs[c.Record.Ref] {
+			t.Fatalf("case %s read twice", c.Record.Ref)
+		}
+		refs[c.Record.Ref] = true
+	}
+	if len(refs) < 1900 {
+		t.Fatalf("read only %d distinct cases", len(refs))
 	}
 }

@@ -11,6 +11,10 @@ import (
 // whole record is always the fold of these functions over the log.
 var caseAppliers = map[string]func(*Case, *event.Event) error{}
 
+// caseValueAppliers are the same functions taking the payload as a value
+// (see ApplyCaseValue); false if it is not of the event type's payload type.
+var caseValueAppliers = map[string]func(*Case, any, *event.Event) (bool, error){}
+
 func onCase[T any](typ string, fn func(*Case, T, *event.Event) error) {
 	if _, dup := caseAppliers[typ]; dup {
 		panic("domain: duplicate case event type " + typ)
@@ -21,6 +25,13 @@ func onCase[T any](typ string, fn func(*Case, T, *event.Event) error) {
 			return err
 		}
 		return fn(c, p, e)
+	}
+	caseValueAppliers[typ] = func(c *Case, p any, e *event.Event) (bool, error) {
+		v, ok := p.(T)
+		if !ok {
+			return false, nil
+		}
+		return true, fn(c, v, e)
 	}
 }
 
@@ -46,6 +57,39 @@ func ApplyCase(c *Case, e *event.Event) (*Case, error) {
 	if err := fn(c, e); err != nil {
 		return nil, err
 	}
+	stamp(c, e)
+	return c, nil
+}
+
+// ApplyCaseValue is ApplyCase for an event whose payload the caller holds
+// as p, the very value e.Payload was encoded from: it folds p rather than
+// decoding the bytes just made from it, an eighth of the time of a bulk
+// import. The result must be the same — the log is replayed from the bytes,
+// and the import's tests compare the two. The case may share p's slices, so
+// p must not be changed afterwards. If p is not the event type's payload
+// type, e.Payload is decoded as ApplyCase does.
+func ApplyCaseValue(c *Case, e *event.Event, p any) (*Case, error) {
+	fn, ok := caseValueAppliers[e.Type]
+	if !ok || e.PayloadVersion != 1 || (c == nil && e.Type != EvCaseOpened) {
+		return ApplyCase(c, e) // and its error
+	}
+	next := c
+	if next == nil {
+		next = &Case{}
+	}
+	applied, err := fn(next, p, e)
+	if !applied {
+		return ApplyCase(c, e)
+	}
+	if err != nil {
+		return nil, err
+	}
+	stamp(next, e)
+	return next, nil
+}
+
+// stamp records that e changed c: its version and times.
+func stamp(c *Case, e *event.Event) {
 	if ChangesCase(e.Type) {
 		c.Version++
 		c.UpdatedAt = e.At.UTC()
@@ -53,7 +97,6 @@ func ApplyCase(c *Case, e *event.Event) (*Case, error) {
 	if significant[e.Type] {
 		c.LastSignificant = e.At.UTC()
 	}
-	return c, nil
 }
 
 func init() {

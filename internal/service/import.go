@@ -48,6 +48,7 @@ func (s *Service) Import(ctx context.Context, a *Actor, system string, f *casefi
 		im := &importer{s: s, a: a, tx: tx, org: shared.Clone(), rep: rep, now: s.clock.Now().UTC(), source: "import:" + system,
 			units: map[string]string{}, officers: map[string]string{}, numbers: map[string]int{}}
 		im.resolveOrg(f)
+		im.seen, im.seenCollar = map[string]string{}, map[string]string{}
 		plans := im.planCases(f)
 		if len(im.ps) > 0 {
 			return im.ps
@@ -59,6 +60,14 @@ func (s *Service) Import(ctx context.Context, a *Actor, system string, f *casefi
 			if err := im.writeCase(p); err != nil {
 				return fmt.Errorf("line %d (case %s): %w", p.line.N, p.line.Record.Ref, err)
 			}
+			if len(im.events) >= importFlush {
+				if err := im.flush(); err != nil {
+					return err
+				}
+			}
+		}
+		if err := im.flush(); err != nil {
+			return err
 		}
 		if dryRun {
 			return errDryRun
@@ -88,6 +97,65 @@ type importer struct {
 	officers map[string]string // file ref -> user id
 	orgEvs   []*event.Event
 	numbers  map[string]int // ref prefix -> next number, within this transaction
+
+	// events and cases are folded but not yet written: flush writes them
+	// many rows to a statement, which is most of the speed of an import.
+	events []*event.Event
+	cases  []*domain.Case
+
+	// seen and seenCollar remember what unit names and collar numbers
+	// resolved to in the force: a file names the same teams and officers
+	// in case after case, and searching every unit and user for each would
+	// make a large import quadratic. Nil until the file's own units and
+	// officers are added, which change the answers.
+	seen, seenCollar map[string]string
+}
+
+// importFlush is how many events are held before they are written: enough
+// to fill the store's multi-row statements, few enough to hold in memory.
+const importFlush = 4096
+
+// apply folds evs into c as Service.apply does, and holds them for flush.
+func (im *importer) apply(c *domain.Case, evs []*event.Event) (*domain.Case, error) {
+	for _, e := range evs {
+		next, err := domain.ApplyCase(c, e)
+		if err != nil {
+			return nil, err
+		}
+		c = next
+		e.CaseID = c.ID
+		e.CaseVersion = c.Version
+		im.events = append(im.events, e)
+	}
+	return c, nil
+}
+
+// applyValue is apply for one event whose payload p is at hand: it is
+// folded as it is, not decoded again from the JSON just made of it.
+func (im *importer) applyValue(c *domain.Case, e *event.Event, p any) (*domain.Case, error) {
+	c, err := domain.ApplyCaseValue(c, e, p)
+	if err != nil {
+		return nil, err
+	}
+	e.CaseID = c.ID
+	e.CaseVersion = c.Version
+	im.events = append(im.events, e)
+	return c, nil
+}
+
+// flush appends the held events, in the order they were folded, then
+// writes the held cases' projections.
+func (im *importer) flush() error {
+	if err := im.tx.AppendBatch(im.events); err != nil {
+		return err
+	}
+	if err := im.tx.PutNewCases(im.cases); err != nil {
+		return err
+	}
+	clear(im.events) // let the collector have them
+	clear(im.cases)
+	im.events, im.cases = im.events[:0], im.cases[:0]
+	return nil
 }
 
 func (im *importer) problem(line int, field, format string, a ...any) {
@@ -109,22 +177,37 @@ func (im *importer) unit(ref string) string {
 	if id, ok := im.units[ref]; ok {
 		return id
 	}
-	if u := im.unitByName(ref); u != nil {
-		return u.ID
+	if id, ok := im.seen[ref]; ok {
+		return id
 	}
-	return ""
+	id := ""
+	if u := im.unitByName(ref); u != nil {
+		id = u.ID
+	}
+	if im.seen != nil {
+		im.seen[ref] = id
+	}
+	return id
 }
 
 func (im *importer) officer(ref string) string {
 	if id, ok := im.officers[ref]; ok {
 		return id
 	}
+	if id, ok := im.seenCollar[ref]; ok {
+		return id
+	}
+	id := ""
 	for _, u := range im.org.Users {
 		if u.Collar == ref {
-			return u.ID
+			id = u.ID
+			break
 		}
 	}
-	return ""
+	if im.seenCollar != nil {
+		im.seenCollar[ref] = id
+	}
+	return id
 }
 
 // resolveOrg matches the file's units and officers to Holdfast's, and
@@ -293,7 +376,7 @@ func (im *importer) planCases(f *casefile.File) []casePlan {
 		if cl := k.Closure; cl != nil {
 			who("closure.proposed_by", cl.ProposedBy)
 			who("closure.approved_by", cl.ApprovedBy)
-			if o := im.s.pol.Outcome(cl.Outcome); o == nil {
+			if o := im.s.Policy().Outcome(cl.Outcome); o == nil {
 				im.problem(l.N, "closure.outcome", "%q is not a Home Office outcome code in the policy", cl.Outcome)
 			} else if o.Since != "" {
 				since, _ := time.Parse(time.DateOnly, o.Since)
@@ -426,16 +509,17 @@ func (im *importer) writeCase(p casePlan) error {
 			return err
 		}
 		e.Source = im.source
-		if c, err = im.s.apply(im.tx, c, []*event.Event{e}); err != nil {
+		if c, err = im.applyValue(c, e, st.p); err != nil {
 			return fmt.Errorf("%s at %s: %w", st.typ, st.at.Format(time.RFC3339), err)
 		}
 		all = append(all, e)
 	}
-	e, err := domain.NewEvent(domain.EvCaseImported, im.a.ID(), id, im.now, domain.CaseImported{System: im.rep.System, SourceRef: k.Ref, Hash: p.line.Hash, Line: p.line.N})
+	imported := domain.CaseImported{System: im.rep.System, SourceRef: k.Ref, Hash: p.line.Hash, Line: p.line.N}
+	e, err := domain.NewEvent(domain.EvCaseImported, im.a.ID(), id, im.now, imported)
 	if err != nil {
 		return err
 	}
-	if c, err = im.s.apply(im.tx, c, []*event.Event{e}); err != nil {
+	if c, err = im.applyValue(c, e, imported); err != nil {
 		return err
 	}
 	all = append(all, e)
@@ -446,15 +530,13 @@ func (im *importer) writeCase(p casePlan) error {
 			if err != nil {
 				return err
 			}
-			if c, err = im.s.apply(im.tx, c, more); err != nil {
+			if c, err = im.apply(c, more); err != nil {
 				return err
 			}
 			all = append(all, more...)
 		}
 	}
-	if err := im.tx.PutCase(c, 0); err != nil {
-		return err
-	}
+	im.cases = append(im.cases, c)
 	im.rep.Cases++
 	im.rep.Events += len(all)
 	if len(im.rep.Refs) < 100 {

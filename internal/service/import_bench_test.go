@@ -38,17 +38,22 @@ func syntheticCaseFile(n int) []byte {
 }
 
 // BenchmarkImport imports HOLDFAST_BENCH_IMPORT cases (default 10,000) into
-// a fresh SQLite file; docs/benchmarks.md records the 100,000 figure.
+// a fresh SQLite file, or with HOLDFAST_BENCH_ENGINE=postgres a fresh schema
+// on HOLDFAST_TEST_POSTGRES; docs/benchmarks.md records the 100,000 figure.
 func BenchmarkImport(b *testing.B) {
 	n := 10_000
 	if v, err := strconv.Atoi(os.Getenv("HOLDFAST_BENCH_IMPORT")); err == nil {
 		n = v
 	}
+	engine := "sqlite"
+	if e := os.Getenv("HOLDFAST_BENCH_ENGINE"); e != "" {
+		engine = e
+	}
 	in := syntheticCaseFile(n)
 	b.SetBytes(int64(len(in)))
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
-		db := testdb.Open(b, "sqlite")
+		db := testdb.Open(b, engine)
 		f := fixture.New(b, db)
 		b.StartTimer()
 		file, err := casefile.ReadJSONL(bytes.NewReader(in))

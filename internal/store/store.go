@@ -44,6 +44,10 @@ type Store interface {
 
 	// DueDuties lists open duties due at or before t, oldest first.
 	DueDuties(ctx context.Context, t time.Time, limit int) ([]DutyRow, error)
+	// DueDutyCount counts open duties due at or before t without reading them.
+	DueDutyCount(ctx context.Context, t time.Time) (int, error)
+	// DueDutiesOfKind lists open duties of kind due at or before t, oldest first.
+	DueDutiesOfKind(ctx context.Context, kind string, t time.Time, limit int) ([]DutyRow, error)
 	// ActionableDuties lists open duties whose next escalation step is due
 	// by t: the watchdog's work, found through an index on that time.
 	ActionableDuties(ctx context.Context, t time.Time, limit int) ([]DutyRow, error)
@@ -86,9 +90,16 @@ type Tx interface {
 	NextCaseNumber(prefix string) (int, error)
 	// Append assigns e its sequence number and chain hash and stores it.
 	Append(e *event.Event) error
+	// AppendBatch appends evs in order exactly as Append would one at a
+	// time — the same sequence numbers, chain hashes and projections — in
+	// fewer statements: for bulk writes such as an import.
+	AppendBatch(evs []*event.Event) error
 	// PutCase writes c's projection. prevVersion is the version it was
 	// read at (0 for a new case); if the stored version differs, ErrConflict.
 	PutCase(c *domain.Case, prevVersion int64) error
+	// PutNewCases writes the projections of cases not yet in the record,
+	// as PutCase(c, 0) would each, in fewer statements.
+	PutNewCases(cs []*domain.Case) error
 	PutUnit(u *domain.Unit) error
 	PutUser(u *domain.User) error
 	SetPassword(userID, hash string) error

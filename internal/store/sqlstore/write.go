@@ -28,6 +28,9 @@ type tx struct {
 	// this transaction's own organisation events is not cached, because a
 	// rollback would give its sequence number to another event.
 	committedOrg int64
+	// bulk holds the statements bulk writes prepared in this transaction;
+	// they are closed with it.
+	bulk map[bulkKey]*sql.Stmt
 }
 
 // Write runs fn in one transaction that holds the log head. On SQLite,
@@ -134,8 +137,7 @@ func (x *tx) Append(e *event.Event) error {
 	if e.PrevHash == nil {
 		e.PrevHash = []byte{} // the first event's predecessor is the empty hash, not NULL
 	}
-	if _, err := x.exec(insertEvent,
-		e.Seq, fmtTime(e.At), e.Actor, e.CaseID, e.CaseVersion, e.Type, e.PayloadVersion, e.Source, string(e.Payload), e.PrevHash, e.Hash); err != nil {
+	if _, err := x.exec(insertEvent, appendEventArgs(make([]any, 0, eventColumns), e)...); err != nil {
 		return fmt.Errorf("append event %d (%s): %w", e.Seq, e.Type, err)
 	}
 	x.seq, x.hash = e.Seq, e.Hash
@@ -149,9 +151,137 @@ func (x *tx) Append(e *event.Event) error {
 	return nil
 }
 
-// ImportedCase finds a case imported under sourceRef.
+// eventColumns is the number of columns Append and AppendBatch insert.
+const eventColumns = 11
+
+func appendEventArgs(args []any, e *event.Event) []any {
+	return append(args, e.Seq, fmtTime(e.At), e.Actor, e.CaseID, e.CaseVersion, e.Type, e.PayloadVersion, e.Source, string(e.Payload), e.PrevHash, e.Hash)
+}
+
+// AppendBatch appends evs in order exactly as Append would one at a time —
+// the same sequence numbers, chain hashes and projections — but with many
+// rows to a statement: an import writes millions of events in one
+// transaction, and a statement for each was the largest part of its time.
+func (x *tx) AppendBatch(evs []*event.Event) error {
+	if len(evs) == 0 {
+		return nil
+	}
+	seq, hash := x.seq, x.hash
+	args := make([]any, 0, len(evs)*eventColumns)
+	for _, e := range evs {
+		e.Seq = seq + 1
+		if err := e.Seal(hash); err != nil {
+			return err
+		}
+		if e.PrevHash == nil {
+			e.PrevHash = []byte{} // as in Append
+		}
+		args = appendEventArgs(args, e)
+		seq, hash = e.Seq, e.Hash
+	}
+	if err := x.insertRows("events (seq, at, actor, case_id, case_version, type, v, source, payload, prev_hash, hash)", eventColumns, args); err != nil {
+		return fmt.Errorf("append events %d to %d: %w", evs[0].Seq, seq, err)
+	}
+	x.seq, x.hash = seq, hash
+	x.appends += len(evs)
+	var imports, inbox []any
+	for _, e := range evs {
+		row, err := projectionRow(e)
+		if err != nil {
+			return err
+		}
+		switch row.table {
+		case "imports":
+			imports = append(imports, row.args...)
+		case "inbox":
+			inbox = append(inbox, row.args...)
+		}
+		if domain.IsOrgEvent(e.Type) {
+			x.orgSeq = e.Seq
+		}
+	}
+	if err := x.insertRows(importColumns, 4, imports); err != nil {
+		return fmt.Errorf("record imports: %w", err)
+	}
+	if err := x.insertRows(inboxColumns, 6, inbox); err != nil {
+		return fmt.Errorf("inbox for events %d to %d: %w", evs[0].Seq, seq, err)
+	}
+	return nil
+}
+
+// maxBulkArgs bounds the values in one multi-row INSERT: far below the
+// limits of SQLite (32,766) and PostgreSQL (65,535), and past the point
+// where longer statements save anything.
+const maxBulkArgs = 2000
+
+// insertRows inserts rows of ncol values each (args flattened, row after
+// row) into into, "table (col, ...)", as few statements as maxBulkArgs
+// allows. Each statement shape is prepared once per transaction.
+func (x *tx) insertRows(into string, ncol int, args []any) error {
+	per := maxBulkArgs / ncol
+	for len(args) > 0 {
+		n := min(len(args)/ncol, per)
+		st, err := x.bulkStmt(into, ncol, n)
+		if err != nil {
+			return err
+		}
+		if _, err := st.ExecContext(x.ctx, args[:n*ncol]...); err != nil {
+			return err
+		}
+		args = args[n*ncol:]
+	}
+	return nil
+}
+
+// bulkKey names a statement prepared for a bulk write: its SQL, or for a
+// multi-row INSERT its "table (columns)" and number of rows.
+type bulkKey struct {
+	sql  string
+	rows int
+}
+
+func (x *tx) bulkStmt(into string, ncol, rows int) (*sql.Stmt, error) {
+	return x.prepared(bulkKey{into, rows}, func() string {
+		var b strings.Builder
+		b.WriteString("INSERT INTO " + into + " VALUES ")
+		row := "(" + strings.Repeat("?, ", ncol-1) + "?)"
+		for i := range rows {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(row)
+		}
+		return b.String()
+	})
+}
+
+// prepared returns the statement k names, prepared in this transaction the
+// first time it is asked for (query gives its SQL).
+func (x *tx) prepared(k bulkKey, query func() string) (*sql.Stmt, error) {
+	if st, ok := x.bulk[k]; ok {
+		return st, nil
+	}
+	q := query()
+	st, err := x.t.PrepareContext(x.ctx, x.d.q(q))
+	if err != nil {
+		return nil, fmt.Errorf("prepare %.40s…: %w", q, err)
+	}
+	if x.bulk == nil {
+		x.bulk = map[bulkKey]*sql.Stmt{}
+	}
+	x.bulk[k] = st
+	return st, nil
+}
+
+// ImportedCase finds a case imported under sourceRef. An import asks once
+// for every case in its file, so the query is prepared once a transaction.
 func (x *tx) ImportedCase(sourceRef string) (caseID, hash string, err error) {
-	err = x.queryRow("SELECT case_id, hash FROM imports WHERE source_ref = ?", sourceRef).Scan(&caseID, &hash)
+	const q = "SELECT case_id, hash FROM imports WHERE source_ref = ?"
+	st, err := x.prepared(bulkKey{sql: q}, func() string { return q })
+	if err != nil {
+		return "", "", err
+	}
+	err = st.QueryRowContext(x.ctx, sourceRef).Scan(&caseID, &hash)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", "", store.ErrNotFound
 	}
@@ -233,12 +363,7 @@ func (x *tx) PutCase(c *domain.Case, prevVersion int64) error {
 		if d.Status != domain.DutyOpen {
 			continue
 		}
-		next := ""
-		if !d.NextAt.IsZero() {
-			next = fmtTime(d.NextAt)
-		}
-		if _, err := x.exec(insertDuty,
-			d.ID, c.ID, d.Kind, d.Accountable, d.TeamID, fmtTime(d.Due), d.Escalation, next, d.Subject, c.Ref); err != nil {
+		if _, err := x.exec(insertDuty, appendDutyArgs(make([]any, 0, dutyColumns), c, &d)...); err != nil {
 			return fmt.Errorf("index duty %s of %s: %w", d.ID, c.Ref, err)
 		}
 	}
@@ -246,6 +371,54 @@ func (x *tx) PutCase(c *domain.Case, prevVersion int64) error {
 		if _, err := x.exec(insertFlag, c.ID, f.Kind, fmtTime(f.Since)); err != nil {
 			return fmt.Errorf("flag %s on %s: %w", f.Kind, c.Ref, err)
 		}
+	}
+	return nil
+}
+
+const dutyColumns = 10
+
+// appendDutyArgs gives the duties row of an open duty, in insertDuty's order.
+func appendDutyArgs(args []any, c *domain.Case, d *domain.Duty) []any {
+	next := ""
+	if !d.NextAt.IsZero() {
+		next = fmtTime(d.NextAt)
+	}
+	return append(args, d.ID, c.ID, d.Kind, d.Accountable, d.TeamID, fmtTime(d.Due), d.Escalation, next, d.Subject, c.Ref)
+}
+
+// PutNewCases writes the projections of cases the record does not hold
+// yet, with their duty and flag rows, as PutCase(c, 0) would each, but with
+// many rows to a statement (see AppendBatch).
+func (x *tx) PutNewCases(cs []*domain.Case) error {
+	if len(cs) == 0 {
+		return nil
+	}
+	cases := make([]any, 0, len(cs)*8)
+	var duties, flags []any
+	for _, c := range cs {
+		doc, err := json.Marshal(c)
+		if err != nil {
+			return fmt.Errorf("encode case %s: %w", c.Ref, err)
+		}
+		cases = append(cases, c.ID, c.Ref, c.TeamID, c.OwnerID, string(c.Status), c.Version, fmtTime(c.UpdatedAt), string(doc))
+		for i := range c.Duties {
+			if d := &c.Duties[i]; d.Status == domain.DutyOpen {
+				duties = appendDutyArgs(duties, c, d)
+			}
+		}
+		for _, f := range c.Flags() {
+			flags = append(flags, c.ID, f.Kind, fmtTime(f.Since))
+		}
+	}
+	span := cs[0].Ref + " to " + cs[len(cs)-1].Ref
+	if err := x.insertRows("cases (id, ref, team_id, owner_id, status, version, updated_at, doc)", 8, cases); err != nil {
+		return fmt.Errorf("insert cases %s: %w", span, err)
+	}
+	if err := x.insertRows("duties (id, case_id, kind, accountable, team_id, due_at, escalation, next_at, subject, case_ref)", dutyColumns, duties); err != nil {
+		return fmt.Errorf("index duties of cases %s: %w", span, err)
+	}
+	if err := x.insertRows("case_flags (case_id, kind, since)", 3, flags); err != nil {
+		return fmt.Errorf("flag cases %s: %w", span, err)
 	}
 	return nil
 }
@@ -372,40 +545,63 @@ func eachDoc(rows *sql.Rows, fn func([]byte) error) error {
 }
 
 // project keeps the inbox: alerts are a projection of escalation and
-// finding events, written with them.
+// finding events, written with them. It also records what was imported.
 func (x *tx) project(e *event.Event) error {
+	row, err := projectionRow(e)
+	if err != nil {
+		return err
+	}
+	switch row.table {
+	case "imports":
+		if _, err := x.exec("INSERT INTO "+importColumns+" VALUES (?, ?, ?, ?)", row.args...); err != nil {
+			return fmt.Errorf("record import of %s: %w", row.args[0], err)
+		}
+	case "inbox":
+		if _, err := x.exec("INSERT INTO "+inboxColumns+" VALUES (?, ?, ?, ?, ?, ?)", row.args...); err != nil {
+			return fmt.Errorf("inbox for event %d: %w", e.Seq, err)
+		}
+	}
+	return nil
+}
+
+const (
+	importColumns = "imports (source_ref, case_id, hash, seq)"
+	inboxColumns  = "inbox (seq, user_id, case_id, at, kind, text)"
+)
+
+// projRow is the row an event adds to a projection table, if any: one
+// answer for Append and AppendBatch.
+type projRow struct {
+	table string // "", "imports" or "inbox"
+	args  []any
+}
+
+func projectionRow(e *event.Event) (projRow, error) {
 	var user, kind, text string
 	switch e.Type {
 	case domain.EvDutyEscalated:
 		var p domain.DutyEscalated
 		if err := json.Unmarshal(e.Payload, &p); err != nil {
-			return fmt.Errorf("event %d: %w", e.Seq, err)
+			return projRow{}, fmt.Errorf("event %d: %w", e.Seq, err)
 		}
 		user, kind, text = p.To, "escalation", p.Text
 	case domain.EvFindingRaised:
 		var p domain.FindingRaised
 		if err := json.Unmarshal(e.Payload, &p); err != nil {
-			return fmt.Errorf("event %d: %w", e.Seq, err)
+			return projRow{}, fmt.Errorf("event %d: %w", e.Seq, err)
 		}
 		user, kind, text = p.Finding.MustAct, "finding", p.Finding.Detail
 	case domain.EvCaseImported:
 		var p domain.CaseImported
 		if err := json.Unmarshal(e.Payload, &p); err != nil {
-			return fmt.Errorf("event %d: %w", e.Seq, err)
+			return projRow{}, fmt.Errorf("event %d: %w", e.Seq, err)
 		}
-		if _, err := x.exec("INSERT INTO imports (source_ref, case_id, hash, seq) VALUES (?, ?, ?, ?)", p.SourceRef, e.CaseID, p.Hash, e.Seq); err != nil {
-			return fmt.Errorf("record import of %s: %w", p.SourceRef, err)
-		}
-		return nil
+		return projRow{"imports", []any{p.SourceRef, e.CaseID, p.Hash, e.Seq}}, nil
 	default:
-		return nil
+		return projRow{}, nil
 	}
 	if user == "" {
-		return nil
+		return projRow{}, nil
 	}
-	if _, err := x.exec("INSERT INTO inbox (seq, user_id, case_id, at, kind, text) VALUES (?, ?, ?, ?, ?, ?)",
-		e.Seq, user, e.CaseID, fmtTime(e.At), kind, text); err != nil {
-		return fmt.Errorf("inbox for event %d: %w", e.Seq, err)
-	}
-	return nil
+	return projRow{"inbox", []any{e.Seq, user, e.CaseID, fmtTime(e.At), kind, text}}, nil
 }

@@ -1,0 +1,210 @@
+package sqlstore_test
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/event"
+	"github.com/holdfast/holdfast/internal/store"
+	"github.com/holdfast/holdfast/internal/store/sqlstore"
+	"github.com/holdfast/holdfast/internal/testdb"
+)
+
+var ctx = context.Background()
+
+// someEvents are n events of every kind the write path treats specially:
+// an organisation event, findings and escalations (the inbox), imports.
+func someEvents(t *testing.T, n int) []*event.Event {
+	t.Helper()
+	at := time.Date(2015, 3, 1, 9, 0, 0, 0, time.UTC)
+	var out []*event.Event
+	add := func(typ, caseID string, p any) {
+		e, err := domain.NewEvent(typ, "u1", caseID, at.Add(time.Duration(len(out))*time.Minute), p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.Source = "import:test"
+		e.CaseVersion = int64(len(out) % 7)
+		out = append(out, e)
+	}
+	for len(out) < n {
+		c := fmt.Sprintf("case-%d", len(out)/5)
+		switch len(out) % 5 {
+		case 0:
+			add(domain.EvUnitCreated, "", domain.UnitCreated{ID: fmt.Sprintf("unit-%d", len(out)), Name: "Team", Kind: domain.UnitTeam})
+		case 1:
+			add(domain.EvNoteAdded, c, domain.NoteAdded{Note: domain.Note{ID: "n", Text: "a \"quoted\" note <&>"}})
+		case 2:
+			add(domain.EvFindingRaised, c, domain.FindingRaised{Finding: domain.Finding{ID: "f", Kind: "k", Detail: "look at this", MustAct: "u2"}})
+		case 3:
+			add(domain.EvDutyEscalated, c, domain.DutyEscalated{ID: "d", Level: 1, To: "u3", Text: "overdue"})
+		case 4:
+			add(domain.EvCaseImported, c, domain.CaseImported{System: "test", SourceRef: "SRC/" + c, Hash: "h-" + c, Line: len(out)})
+		}
+	}
+	return out
+}
+
+// TestAppendBatchIsAppend: appending events in bulk gives the log, chain
+// and projections that appending them one at a time does.
+func TestAppendBatchIsAppend(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, one *sqlstore.DB) {
+		engine := "sqlite"
+		if one.Engine() != "sqlite" {
+			engine = "postgres"
+		}
+		bulk := testdb.Open(t, engine)
+		const n = 1003 // several statements' worth, and a remainder
+		if err := one.Write(ctx, func(tx store.Tx) error {
+			for _, e := range someEvents(t, n) {
+				if err := tx.Append(e); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if err := bulk.Write(ctx, func(tx store.Tx) error {
+			evs := someEvents(t, n)
+			if err := tx.AppendBatch(evs[:1]); err != nil {
+				return err
+			}
+			if err := tx.AppendBatch(nil); err != nil {
+				return err
+			}
+			return tx.AppendBatch(evs[1:])
+		}); err != nil {
+			t.Fatal(err)
+		}
+		// And after a bulk write, an ordinary one carries the chain on.
+		for _, db := range []*sqlstore.DB{one, bulk} {
+			if err := db.Write(ctx, func(tx store.Tx) error { return tx.Append(someEvents(t, 2)[1]) }); err != nil {
+				t.Fatal(err)
+			}
+		}
+		a, b := allEvents(t, one), allEvents(t, bulk)
+		if len(a) != n+1 || len(b) != n+1 {
+			t.Fatalf("%d and %d events, want %d", len(a), len(b), n+1)
+		}
+		for i := range a {
+			if !reflect.DeepEqual(a[i], b[i]) {
+				t.Fatalf("event %d appended one at a time:\n%+v\nin bulk:\n%+v", i+1, a[i], b[i])
+			}
+		}
+		for _, u := range []string{"u2", "u3"} {
+			x, _ := one.Inbox(ctx, u, 10000)
+			y, _ := bulk.Inbox(ctx, u, 10000)
+			if len(x) == 0 || !reflect.DeepEqual(x, y) {
+				t.Fatalf("inbox of %s: %d items one at a time, %d in bulk", u, len(x), len(y))
+			}
+		}
+		err := bulk.Write(ctx, func(tx store.Tx) error {
+			for i := 4; i < n; i += 5 {
+				c := fmt.Sprintf("case-%d", i/5)
+				id, h, err := tx.ImportedCase("SRC/" + c)
+				if err != nil || id != c || h != "h-"+c {
+					return fmt.Errorf("import of %s recorded as %q %q %v", c, id, h, err)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+func allEvents(t *testing.T, db *sqlstore.DB) []*event.Event {
+	t.Helper()
+	var out []*event.Event
+	if err := db.ScanEvents(ctx, 1, 0, func(e *event.Event) error {
+		e.At = e.At.UTC()
+		out = append(out, e)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestPutNewCasesIsPutCase: writing new cases in bulk gives the documents,
+// duty rows and flag rows that PutCase gives.
+func TestPutNewCasesIsPutCase(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, one *sqlstore.DB) {
+		engine := "sqlite"
+		if one.Engine() != "sqlite" {
+			engine = "postgres"
+		}
+		bulk := testdb.Open(t, engine)
+		const n = 301 // more than one statement's worth
+		cases := func() []*domain.Case {
+			at := time.Date(2016, 5, 1, 9, 0, 0, 0, time.UTC)
+			var out []*domain.Case
+			for i := range n {
+				c := &domain.Case{ID: fmt.Sprintf("c%04d", i), Ref: fmt.Sprintf("CSE/2016/%06d", i+1), TeamID: "t1", Status: domain.StatusOpen,
+					Version: int64(i), UpdatedAt: at.Add(time.Duration(i) * time.Hour), OpenedAt: at, Summary: "s <&>"}
+				if i%3 == 0 {
+					c.OwnerID = "u1"
+				}
+				if i%4 == 0 {
+					c.Status = domain.StatusClosed
+					c.ClosedAt = c.UpdatedAt
+				}
+				for j := range i % 3 {
+					status := domain.DutyOpen
+					if j == 1 {
+						status = domain.DutyMet
+					}
+					c.Duties = append(c.Duties, domain.Duty{ID: fmt.Sprintf("d%04d-%d", i, j), Kind: "review", Status: status, TeamID: "t1",
+						Accountable: "u2", Due: at.Add(time.Duration(i+j) * time.Hour), NextAt: at.Add(time.Duration(i) * time.Minute), Subject: "why"})
+				}
+				out = append(out, c)
+			}
+			return out
+		}
+		if err := one.Write(ctx, func(tx store.Tx) error {
+			for _, c := range cases() {
+				if err := tx.PutCase(c, 0); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if err := bulk.Write(ctx, func(tx store.Tx) error { return tx.PutNewCases(cases()) }); err != nil {
+			t.Fatal(err)
+		}
+		end := time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
+		for _, q := range []struct {
+			what string
+			get  func(db *sqlstore.DB) (any, error)
+		}{
+			{"cases", func(db *sqlstore.DB) (any, error) { return db.ListCases(ctx, store.CaseFilter{Limit: 10000}) }},
+			{"documents", func(db *sqlstore.DB) (any, error) {
+				var docs []*domain.Case
+				err := db.ScanCases(ctx, func(c *domain.Case) error { docs = append(docs, c); return nil })
+				return docs, err
+			}},
+			{"duties", func(db *sqlstore.DB) (any, error) { return db.DueDuties(ctx, end, 10000) }},
+			{"flags", func(db *sqlstore.DB) (any, error) { return db.Flags(ctx, end) }},
+		} {
+			x, err := q.get(one)
+			if err != nil {
+				t.Fatal(err)
+			}
+			y, err := q.get(bulk)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if reflect.ValueOf(x).Len() == 0 || !reflect.DeepEqual(x, y) {
+				t.Fatalf("%s written one at a time:\n%+v\nin bulk:\n%+v", q.what, x, y)
+			}
+		}
+	})
+}

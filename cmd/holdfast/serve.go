@@ -6,6 +6,9 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"os"
+	"os/signal"
+	"syscall"
 	"time"
 
 	"github.com/holdfast/holdfast/internal/app"
@@ -71,9 +74,41 @@ func serveDB(ctx context.Context, db *sqlstore.DB, cfg app.Config, addr string, 
 	for _, bg := range hf.Background {
 		go bg(ctx)
 	}
+	if cfg.PolicyFile != "" {
+		stop := reloadOnHangup(ctx, hf, cfg.PolicyFile)
+		defer stop()
+	}
 	slog.Info("holdfast serving", "url", "http://"+l.Addr().String(), "db", db.Engine(), "version", version.Version)
 	fmt.Fprintf(stdout, "Holdfast is running at http://%s (Ctrl-C to stop)\n", l.Addr())
 	return srv.Serve(ctx, l)
+}
+
+// reloadOnHangup re-reads the policy file on SIGHUP, as well as on the
+// sweep schedule: an operator who has just edited it need not wait. A bad
+// file is logged naming the file and line, and the old policy stays. Only
+// a server started with --policy catches SIGHUP; without one there is
+// nothing to reload and the signal keeps its usual meaning.
+func reloadOnHangup(ctx context.Context, hf *app.App, file string) (stop func()) {
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	done := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-done:
+				return
+			case <-hup:
+			}
+			if err := hf.ReloadPolicy(); err != nil {
+				slog.Error("policy reload on SIGHUP", "file", file, "err", err)
+			} else {
+				slog.Info("policy reloaded on SIGHUP: the new policy is in force", "file", file)
+			}
+		}
+	}()
+	return func() { signal.Stop(hup); close(done) }
 }
 
 // firstAdmin makes the first administrator of an empty database and prints
@@ -108,7 +143,7 @@ func serveFlags(f flags) serveConfig {
 		every:      f.u64("checkpoint-every", 1000, "cut a checkpoint after this many new events"),
 		interval:   f.dur("checkpoint-interval", time.Minute, "cut a checkpoint this long after the last, if there is any new event"),
 		sweepEvery: f.dur("sweep-every", 5*time.Minute, "run the watchdog this often (0: never)"),
-		policyFile: f.str("policy", "", "policy file (default: the shipped policy; see docs/watchdog.md)"),
+		policyFile: f.str("policy", "", "policy file, re-read when it changes and on SIGHUP (default: the shipped policy; see docs/watchdog.md)"),
 		smtpAddr:   f.str("smtp-addr", "", "SMTP server (host:port) for escalation mail (default: none sent)"),
 		mailFrom:   f.str("mail-from", "holdfast@localhost", "sender address of escalation mail"),
 	}
@@ -119,7 +154,9 @@ func (sc serveConfig) config(dsn string) (app.Config, error) {
 	if err != nil {
 		return app.Config{}, err
 	}
-	cfg := app.Config{Policy: pol, SweepEvery: *sc.sweepEvery}
+	// The file is named as well as read: a running server re-reads it
+	// when it changes (docs/watchdog.md).
+	cfg := app.Config{Policy: pol, PolicyFile: *sc.policyFile, SweepEvery: *sc.sweepEvery}
 	key, create := *sc.ledgerKey, false
 	if key == "" {
 		key, create = defaultLedgerKey(dsn), true

@@ -25,6 +25,7 @@ func cmdSweep(ctx context.Context, args []string, stdout io.Writer) error {
 	format := f.str("format", "table", "output: json or table")
 	dry := f.boolean("dry-run", false, "report what would be done, write nothing")
 	polFile := f.str("policy", "", "policy file (default: the shipped policy)")
+	overdue := f.str("overdue", "list", "how much of the overdue backlog to report: list (every duty), count, or none")
 	if err := f.parse(args); err != nil {
 		return err
 	}
@@ -39,6 +40,10 @@ func cmdSweep(ctx context.Context, args []string, stdout io.Writer) error {
 	if *format != "json" && *format != "table" {
 		return usageError("--format must be json or table, not %q", *format)
 	}
+	mode, err := service.ParseOverdueReport(*overdue)
+	if err != nil {
+		return usageError("--overdue must be list, count or none, not %q", *overdue)
+	}
 	pol, err := loadPolicy(*polFile)
 	if err != nil {
 		return err
@@ -52,7 +57,7 @@ func cmdSweep(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	rep, err := hf.Svc.Sweep(ctx, service.SystemActor("watchdog"), at, *dry)
+	rep, err := hf.Svc.SweepWith(ctx, service.SystemActor("watchdog"), at, service.SweepOptions{DryRun: *dry, Overdue: mode})
 	if err != nil {
 		return err
 	}
@@ -66,10 +71,16 @@ func cmdSweep(ctx context.Context, args []string, stdout io.Writer) error {
 		return nil
 	}
 	w := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(w, "Sweep as of %s: %d overdue, %d escalations, %d findings\n\n", rep.AsOf.Format(time.RFC3339), len(rep.Overdue), len(rep.Escalations), len(rep.Findings))
-	fmt.Fprintln(w, "CASE\tDUTY\tACCOUNTABLE\tDUE\tLEVEL")
-	for _, d := range rep.Overdue {
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%d\n", d.Case, d.Kind, d.Accountable, d.Due.Format("2006-01-02 15:04"), d.Escalation)
+	count := "overdue not counted"
+	if rep.OverdueCount != nil {
+		count = fmt.Sprintf("%d overdue", *rep.OverdueCount)
+	}
+	fmt.Fprintf(w, "Sweep as of %s: %s, %d escalations, %d findings\n\n", rep.AsOf.Format(time.RFC3339), count, len(rep.Escalations), len(rep.Findings))
+	if rep.OverdueListed {
+		fmt.Fprintln(w, "CASE\tDUTY\tACCOUNTABLE\tDUE\tLEVEL")
+		for _, d := range rep.Overdue {
+			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%d\n", d.Case, d.Kind, d.Accountable, d.Due.Format("2006-01-02 15:04"), d.Escalation)
+		}
 	}
 	fmt.Fprintln(w, "\nCASE\tFINDING\tSEVERITY\tMUST ACT\tSINCE\tNEW")
 	for _, x := range rep.Findings {

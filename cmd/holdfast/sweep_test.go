@@ -46,11 +46,22 @@ func TestSweepCommand(t *testing.T) {
 	if code != 0 || !strings.Contains(out, c.Ref) {
 		t.Fatalf("table: %d %q", code, out)
 	}
+	// --overdue count: how many, without the list.
+	code, out, _ = runCLI(t, "sweep", "--db", path, "--as-of", at, "--format", "json", "--overdue", "count")
+	rep = service.SweepReport{}
+	if err := json.Unmarshal([]byte(out), &rep); code != 0 || err != nil || rep.OverdueListed || len(rep.Overdue) != 0 || rep.OverdueCount == nil || *rep.OverdueCount != 1 {
+		t.Fatalf("--overdue count: %d %v %s", code, err, out)
+	}
+	code, out, _ = runCLI(t, "sweep", "--db", path, "--as-of", at, "--overdue", "none")
+	if code != 0 || !strings.Contains(out, "overdue not counted") || strings.Contains(out, c.Ref) {
+		t.Fatalf("--overdue none table: %d %q", code, out)
+	}
 
 	// Bad input: exit 2, a message naming what is wrong, nothing written.
 	for _, args := range [][]string{
 		{"--as-of", "yesterday"},
 		{"--format", "xml"},
+		{"--overdue", "some"},
 	} {
 		code, _, errs := runCLI(t, append([]string{"sweep", "--db", path}, args...)...)
 		if code != 2 || !strings.Contains(errs, args[0]) {

@@ -24,6 +24,13 @@ type Config struct {
 	NewID func() string
 	// Policy overrides the shipped policy (nil: the default).
 	Policy *policy.Policy
+	// PolicyFile is the file Policy was read from. A server re-reads it
+	// when it changes (checked on the sweep schedule) and on
+	// App.ReloadPolicy; a file with errors is reported and the policy in
+	// force stays. Empty: the policy never changes while running.
+	PolicyFile string
+	// Logger receives what background work reports (default: slog's).
+	Logger *slog.Logger
 	// Mail sends escalations; nil sends none.
 	Mail service.Mailer
 	// Ledger configures the tamper-evident ledger; a zero KeyPath runs
@@ -59,6 +66,8 @@ type App struct {
 	Web       http.Handler
 	// Background is the scheduled work a server runs (checkpoints, sweeps).
 	Background []func(ctx context.Context)
+
+	policy *policyFile // nil without Config.PolicyFile
 }
 
 // New wires Holdfast over st.
@@ -86,8 +95,17 @@ func New(st store.Store, cfg Config) (*App, error) {
 		return nil, err
 	}
 	a.Web = w
-	if cfg.SweepEvery > 0 {
-		a.Background = append(a.Background, func(ctx context.Context) { watch(ctx, a.Svc, cfg.SweepEvery) })
+	log := cfg.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	if cfg.PolicyFile != "" {
+		if a.policy, err = newPolicyFile(cfg.PolicyFile, a.Svc, log); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.SweepEvery > 0 || a.policy != nil {
+		a.Background = append(a.Background, func(ctx context.Context) { a.watch(ctx, cfg.SweepEvery, log) })
 	}
 	if cfg.Mail != nil {
 		a.Background = append(a.Background, func(ctx context.Context) { digests(ctx, a.Svc) })
@@ -122,23 +140,50 @@ func openLedger(st store.Store, cfg Config) (*ledger.Log, string, error) {
 	return ledger.NewLog(st, signer, verifier, now), vkey, nil
 }
 
-// watch runs the watchdog on schedule. Several instances may all run it:
-// the sweep takes a lock, so one sweeps and the others skip.
-func watch(ctx context.Context, svc *service.Service, every time.Duration) {
+// PolicyPollEvery is how often a server with a policy file but no
+// scheduled sweep checks the file for changes.
+const PolicyPollEvery = 5 * time.Minute
+
+// watch runs the watchdog on schedule, first putting in force any change
+// to the policy file, so each sweep runs under the policy as last saved.
+// Several instances may all run it: the sweep takes a lock, so one sweeps
+// and the others skip.
+func (a *App) watch(ctx context.Context, sweepEvery time.Duration, log *slog.Logger) {
+	every := sweepEvery
+	if every <= 0 {
+		every = PolicyPollEvery
+	}
 	t := time.NewTicker(every)
 	defer t.Stop()
-	a := service.SystemActor("watchdog")
+	sys := service.SystemActor("watchdog")
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 		}
-		if rep, err := svc.Sweep(ctx, a, svc.Now(), false); err != nil {
-			slog.Error("watchdog sweep", "err", err)
-		} else if rep != nil {
-			slog.Info("watchdog sweep", "ran", rep.Ran, "findings", len(rep.Findings), "escalations", len(rep.Escalations))
+		if a.policy != nil {
+			a.policy.check(false)
 		}
+		if sweepEvery <= 0 {
+			continue
+		}
+		// The overdue backlog is not read: nobody sees this report but the
+		// log, and reading it would make every run's cost follow the number
+		// overdue rather than what needs action now. Duties newly overdue
+		// are the level-1 escalations.
+		rep, err := a.Svc.SweepWith(ctx, sys, a.Svc.Now(), service.SweepOptions{Overdue: service.OverdueNone})
+		if err != nil {
+			log.Error("watchdog sweep", "err", err)
+			continue
+		}
+		newly := 0
+		for _, e := range rep.Escalations {
+			if e.Level == 1 {
+				newly++
+			}
+		}
+		log.Info("watchdog sweep", "ran", rep.Ran, "newly_overdue", newly, "escalations", len(rep.Escalations), "findings", len(rep.Findings))
 	}
 }
 

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	_ "time/tzdata" // time zones are checked on machines without zoneinfo
+
 	"go.yaml.in/yaml/v3"
 
 	"github.com/holdfast/holdfast/internal/domain"
@@ -16,6 +18,9 @@ import (
 
 //go:embed default.yaml
 var defaultYAML []byte
+
+// London is the only time zone a policy may name (see Policy.TimeZone).
+const London = "Europe/London"
 
 // DefaultYAML is the shipped policy file.
 func DefaultYAML() []byte { return bytes.Clone(defaultYAML) }
@@ -128,7 +133,11 @@ type StandardAction struct {
 
 // Policy is a validated policy.
 type Policy struct {
-	Version         int                 `yaml:"version"`
+	Version int `yaml:"version"`
+	// TimeZone is where working days and deadlines are reckoned. The
+	// calendar is England and Wales's, so only Europe/London is accepted;
+	// the field states it in the file rather than leaving it assumed.
+	TimeZone        string              `yaml:"time_zone"`
 	Duties          map[string]Duty     `yaml:"duties"`
 	Escalation      Escalation          `yaml:"escalation"`
 	VRRWindow       Span                `yaml:"vrr_window"`
@@ -172,9 +181,16 @@ func Parse(b []byte) (*Policy, error) {
 	if p.Version != 1 {
 		bad(line(&root, "version"), "version must be 1, not %d", p.Version)
 	}
+	if p.TimeZone == "" {
+		p.TimeZone = London
+	} else if _, err := time.LoadLocation(p.TimeZone); err != nil {
+		bad(line(&root, "time_zone"), "time_zone %q is not a time zone (write it as an IANA name such as %s)", p.TimeZone, London)
+	} else if p.TimeZone != London {
+		bad(line(&root, "time_zone"), "time_zone %q: working days follow the England-and-Wales calendar, so it must be %s", p.TimeZone, London)
+	}
 	for _, k := range keys(&root, "duties") {
 		if !knownKind(k.Value) {
-			bad(k.Line, "unknown duty kind %q (one of %s)", k.Value, strings.Join(Kinds(), ", "))
+			bad(k.Line, "duties: unknown duty kind %q (one of %s)", k.Value, strings.Join(Kinds(), ", "))
 		}
 	}
 	for _, k := range Kinds() {
@@ -217,7 +233,7 @@ func Parse(b []byte) (*Policy, error) {
 		}
 		if o.Since != "" {
 			if _, err := time.Parse(time.DateOnly, o.Since); err != nil {
-				bad(ln, "outcome %q: since %q is not a date (YYYY-MM-DD)", o.Code, o.Since)
+				bad(ln, "outcomes: outcome %q: since %q is not a date (YYYY-MM-DD)", o.Code, o.Since)
 			}
 		}
 		p.outcomes[o.Code] = o

@@ -50,11 +50,24 @@ func TestBadPolicyNamesTheLine(t *testing.T) {
 		{"bad span", strings.Replace(good, "within: 28 days,        says: \"Carry out the next", "within: 28 fortnights,  says: \"Carry out the next", 1), "fortnights"},
 		{"bad rank", strings.Replace(good, "manager_min_rank: inspector", "manager_min_rank: general", 1), "general"},
 		{"unknown field", good + "\nsurprise: 1\n", "surprise"},
+		{"time zone that does not parse", strings.Replace(good, "time_zone: Europe/London", "time_zone: Europe/Londres", 1), `time_zone "Europe/Londres" is not a time zone`},
+		{"time zone other than London", strings.Replace(good, "time_zone: Europe/London", "time_zone: America/New_York", 1), "England-and-Wales"},
+		{"date that does not parse", strings.Replace(good, "since: 2016-01-01", "since: 2016-13-01", 1), `since "2016-13-01" is not a date`},
 	} {
 		_, err := Parse([]byte(tc.edit))
 		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "line ") {
 			t.Errorf("%s: got %v, want an error naming the line and %q", tc.name, err, tc.want)
 		}
+	}
+}
+
+func TestTimeZoneDefaultsToLondon(t *testing.T) {
+	if tz := Default().TimeZone; tz != London {
+		t.Fatalf("default policy time zone %q", tz)
+	}
+	p, err := Parse([]byte(strings.Replace(string(DefaultYAML()), "time_zone: Europe/London\n", "", 1)))
+	if err != nil || p.TimeZone != London {
+		t.Fatalf("a policy without time_zone: %v, zone %q", err, p.TimeZone)
 	}
 }
 

@@ -137,7 +137,7 @@ func (s *Service) criteria(preset string, cr *domain.AuditCriteria, dflt string)
 	case cr != nil && preset != "":
 		p.Add("preset", "one_of", "give a preset or criteria, not both")
 	case cr != nil:
-		p = append(p, audit.Validate(*cr, s.pol)...)
+		p = append(p, audit.Validate(*cr, s.Policy())...)
 		return *cr, p
 	}
 	if preset == "" {
@@ -153,7 +153,7 @@ func (s *Service) criteria(preset string, cr *domain.AuditCriteria, dflt string)
 // triage streams every case the actor may see in their force through the
 // criteria and the risk model.
 func (s *Service) triage(ctx context.Context, a *Actor, org *domain.OrgState, cr domain.AuditCriteria, reviewed map[string]bool) ([]audit.Entry, audit.Summary, error) {
-	t := audit.NewTriage(cr, audit.DefaultModel(), audit.Env{Policy: s.pol, Org: org}, reviewed)
+	t := audit.NewTriage(cr, audit.DefaultModel(), audit.Env{Policy: s.Policy(), Org: org}, reviewed)
 	force := a.force(org)
 	o := domain.Org{Units: org.Units}
 	err := s.st.ScanCases(ctx, func(c *domain.Case) error {
@@ -479,7 +479,7 @@ func (s *Service) accountable(org *domain.OrgState, c *domain.Case, action strin
 	case domain.ActionReopen:
 		return duty.Supervisor(org, c.TeamID)
 	case domain.ActionProfessionalStandards:
-		return duty.Manager(org, c.TeamID, s.pol.Escalation.ManagerMinRank)
+		return duty.Manager(org, c.TeamID, s.Policy().Escalation.ManagerMinRank)
 	case domain.ActionVictimContact:
 		if u, ok := org.Users[c.OwnerID]; ok && u.Active {
 			return u.ID
@@ -943,7 +943,7 @@ func (s *Service) AuditReport(ctx context.Context, a *Actor, id string) (*AuditR
 				continue
 			}
 			fa := FindingAction{Case: ac.Ref, FindingID: f.ID, Kind: f.Kind, Severity: f.Severity, Action: f.Action, Accountable: username(org, f.Accountable),
-				Due: s.pol.Due(duty.FindingResponse, ac.Review.At, s.cal).UTC()}
+				Due: s.Policy().Due(duty.FindingResponse, ac.Review.At, s.cal).UTC()}
 			for _, cf := range c.Findings {
 				if cf.ID == f.ID {
 					fa.Answered = cf.Resolved
@@ -987,7 +987,7 @@ func (s *Service) AuditReport(ctx context.Context, a *Actor, id string) (*AuditR
 	}
 	for key, t := range outcomes {
 		name := key
-		if o := s.pol.Outcome(key); o != nil {
+		if o := s.Policy().Outcome(key); o != nil {
 			name = o.Title
 		}
 		rep.ByOutcome = append(rep.ByOutcome, GroupRate{Key: key, Name: name, Rate: audit.NewRate(t.x, t.n)})

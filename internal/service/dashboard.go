@@ -190,7 +190,7 @@ func (acc *dashAcc) finish(s *Service) *Dashboard {
 	d.Outcomes = nil
 	for k, n := range acc.outcomes {
 		label := k
-		if o := s.pol.Outcome(k); o != nil {
+		if o := s.Policy().Outcome(k); o != nil {
 			label = k + " " + o.Title
 		}
 		d.Outcomes = append(d.Outcomes, Count{label, n})

@@ -82,7 +82,7 @@ func (s *Service) CheckClosure(ctx context.Context, a *Actor, ref string, in Clo
 	if err != nil {
 		return nil, err
 	}
-	return gate.Closure(c, gate.Proposal{Outcome: in.Outcome, Rationale: in.Rationale}, s.pol, s.clock.Now()), nil
+	return gate.Closure(c, gate.Proposal{Outcome: in.Outcome, Rationale: in.Rationale}, s.Policy(), s.clock.Now()), nil
 }
 
 // ProposeClosure proposes closing the case; the gate refuses it with every
@@ -95,7 +95,7 @@ func (s *Service) ProposeClosure(ctx context.Context, a *Actor, caseID string, v
 		if c.Status == domain.StatusReferral {
 			p.Add("", "unallocated", "allocate the referral before closing it")
 		}
-		*p = append(*p, gate.Closure(c, gate.Proposal{Outcome: in.Outcome, Rationale: in.Rationale}, s.pol, now)...)
+		*p = append(*p, gate.Closure(c, gate.Proposal{Outcome: in.Outcome, Rationale: in.Rationale}, s.Policy(), now)...)
 		return []ev{{domain.EvClosureProposed, domain.ClosureProposed{Closure: domain.Closure{ID: s.newID(), Outcome: in.Outcome, Rationale: in.Rationale, ProposedBy: a.ID(), ProposedAt: now}}}}
 	})
 }
@@ -108,10 +108,11 @@ func (s *Service) ApproveClosure(ctx context.Context, a *Actor, caseID string, v
 			p.Add("", "no_proposal", fmt.Sprintf("no closure of %s is waiting for approval", c.Ref))
 			return nil
 		}
-		*p = append(*p, gate.Approval(c, &a.User, org, s.pol)...)
+		pol := s.Policy() // one policy for the whole decision, even if it is reloaded meanwhile
+		*p = append(*p, gate.Approval(c, &a.User, org, pol)...)
 		// The gate is checked again at approval: the case may have changed.
-		*p = append(*p, gate.Closure(c, gate.Proposal{Outcome: c.Closure.Outcome, Rationale: c.Closure.Rationale}, s.pol, now)...)
-		return []ev{{domain.EvClosureApproved, domain.ClosureApproved{ID: c.Closure.ID, VRRUntil: s.pol.VRRWindow.After(now, s.cal).UTC()}}}
+		*p = append(*p, gate.Closure(c, gate.Proposal{Outcome: c.Closure.Outcome, Rationale: c.Closure.Rationale}, pol, now)...)
+		return []ev{{domain.EvClosureApproved, domain.ClosureApproved{ID: c.Closure.ID, VRRUntil: pol.VRRWindow.After(now, s.cal).UTC()}}}
 	})
 }
 

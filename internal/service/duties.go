@@ -27,7 +27,7 @@ func (s *Service) dutyReactor(c *domain.Case, org *domain.OrgState, evs []*event
 	if onlyBookkeeping {
 		return nil, nil
 	}
-	out, err := s.rules.Reconcile(c, org, actor, now)
+	out, err := s.dutyRules().Reconcile(c, org, actor, now)
 	if err != nil {
 		return nil, fmt.Errorf("duties of %s: %w", c.Ref, err)
 	}
@@ -92,7 +92,7 @@ func (s *Service) workItems(rows []store.DutyRow, now time.Time) []WorkItem {
 		case "decision_notice":
 			key = "decision_notice_enhanced"
 		}
-		out[i] = WorkItem{DutyRow: d, Says: s.pol.Says(key), Overdue: !d.Due.After(now)}
+		out[i] = WorkItem{DutyRow: d, Says: s.Policy().Says(key), Overdue: !d.Due.After(now)}
 	}
 	// Overdue first, then soonest due.
 	sort.SliceStable(out, func(i, j int) bool {

@@ -210,5 +210,5 @@ func (s *Service) PolicyText(a *Actor) ([]byte, error) {
 	if err := a.need("administer Holdfast", domain.RoleAdmin); err != nil {
 		return nil, err
 	}
-	return s.pol.Source(), nil
+	return s.Policy().Source(), nil
 }

@@ -134,7 +134,7 @@ func (s *Service) OfferedActions(c *domain.Case) []policy.StandardAction {
 		raised[a.Standard] = true
 	}
 	var out []policy.StandardAction
-	for _, sa := range s.pol.StandardActions {
+	for _, sa := range s.Policy().StandardActions {
 		if !raised[sa.Key] {
 			out = append(out, sa)
 		}
@@ -150,7 +150,7 @@ func (s *Service) RaiseAction(ctx context.Context, a *Actor, caseID string, vers
 	return s.caseAddition(ctx, a, caseID, version, "raise action", caseWriters, func(c *domain.Case, now time.Time, p *domain.Problems) (string, any) {
 		if in.Standard != "" {
 			var found bool
-			for _, sa := range s.pol.StandardActions {
+			for _, sa := range s.Policy().StandardActions {
 				if sa.Key == in.Standard {
 					found = true
 					if strings.TrimSpace(in.Title) == "" {

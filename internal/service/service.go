@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -63,10 +64,12 @@ type Service struct {
 	newID    func() string
 	log      *slog.Logger
 	reactors []Reactor
-	pol      *policy.Policy
-	cal      *calendar.Calendar
-	rules    duty.Rules
-	mail     Mailer
+	// pol is the policy in force. A running server may replace it (a
+	// policy file edited and reloaded), so it is read through an atomic
+	// pointer: each reader sees one whole policy, old or new.
+	pol  atomic.Pointer[policy.Policy]
+	cal  *calendar.Calendar
+	mail Mailer
 
 	ledger    *ledger.Log
 	ledgerKey string
@@ -92,15 +95,31 @@ func New(st store.Store, o Options) *Service {
 	if o.Calendar == nil {
 		o.Calendar = calendar.Default()
 	}
-	s := &Service{st: st, clock: o.Clock, newID: o.NewID, log: o.Logger, pol: o.Policy, cal: o.Calendar, mail: o.Mail, ledger: o.Ledger, ledgerKey: o.LedgerKey}
-	s.rules = duty.Rules{Policy: o.Policy, Calendar: o.Calendar}
+	s := &Service{st: st, clock: o.Clock, newID: o.NewID, log: o.Logger, cal: o.Calendar, mail: o.Mail, ledger: o.Ledger, ledgerKey: o.LedgerKey}
+	s.pol.Store(o.Policy)
 	// Duties come last: they follow from everything the other reactors did.
 	s.reactors = append(append([]Reactor{}, o.Reactors...), s.dutyReactor)
 	return s
 }
 
-// Policy is the policy in force.
-func (s *Service) Policy() *policy.Policy { return s.pol }
+// Policy is the policy in force. A caller that consults it more than once
+// for one decision should keep the pointer: a reload may replace it.
+func (s *Service) Policy() *policy.Policy { return s.pol.Load() }
+
+// SetPolicy puts p in force for every command and sweep that starts after
+// it. p must be a validated policy (policy.Parse); nil is refused.
+func (s *Service) SetPolicy(p *policy.Policy) error {
+	if p == nil {
+		return errors.New("set policy: no policy given")
+	}
+	s.pol.Store(p)
+	return nil
+}
+
+// dutyRules are the rules deciding duties, under the policy in force.
+func (s *Service) dutyRules() duty.Rules {
+	return duty.Rules{Policy: s.Policy(), Calendar: s.cal}
+}
 
 // Calendar is the working-day calendar.
 func (s *Service) Calendar() *calendar.Calendar { return s.cal }

@@ -10,6 +10,7 @@ import (
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/duty"
 	"github.com/holdfast/holdfast/internal/event"
+	"github.com/holdfast/holdfast/internal/policy"
 	"github.com/holdfast/holdfast/internal/store"
 )
 
@@ -60,11 +61,55 @@ type Mailer interface {
 // SweepReport is what one run of the watchdog saw and did. Its JSON is the
 // documented, stable output of `holdfast sweep --format json`.
 type SweepReport struct {
-	AsOf        time.Time         `json:"as_of"`
-	Ran         bool              `json:"ran"` // false: another instance was sweeping
-	Overdue     []OverdueDuty     `json:"overdue"`
-	Escalations []EscalationEntry `json:"escalations"`
-	Findings    []FindingEntry    `json:"findings"`
+	AsOf time.Time `json:"as_of"`
+	Ran  bool      `json:"ran"` // false: another instance was sweeping
+	// Overdue lists every open duty past its due time when OverdueListed;
+	// otherwise it is empty (see SweepOptions.Overdue).
+	Overdue       []OverdueDuty `json:"overdue"`
+	OverdueListed bool          `json:"overdue_listed"`
+	// OverdueCount is how many open duties are past their due time; nil
+	// (absent from the JSON) when the sweep was asked not to count them.
+	OverdueCount *int              `json:"overdue_count,omitempty"`
+	Escalations  []EscalationEntry `json:"escalations"`
+	Findings     []FindingEntry    `json:"findings"`
+}
+
+// OverdueReport says how much of the overdue backlog a sweep reports.
+// Escalating and raising findings never depend on it: they are found
+// through their own indexes whatever is chosen.
+type OverdueReport int
+
+const (
+	// OverdueList lists every overdue duty (and counts them): a read of
+	// the whole backlog, so its cost follows the number overdue.
+	OverdueList OverdueReport = iota
+	// OverdueCount counts them through the due-time index alone.
+	OverdueCount
+	// OverdueNone reports neither: a sweep then reads only what needs
+	// action now. The scheduled watchdog runs so.
+	OverdueNone
+)
+
+// ParseOverdueReport reads "list", "count" or "none".
+func ParseOverdueReport(s string) (OverdueReport, error) {
+	switch s {
+	case "list":
+		return OverdueList, nil
+	case "count":
+		return OverdueCount, nil
+	case "none":
+		return OverdueNone, nil
+	}
+	return 0, fmt.Errorf("overdue report %q: want list, count or none", s)
+}
+
+// SweepOptions choose what a sweep writes and what it reports.
+type SweepOptions struct {
+	// DryRun reports what the sweep would do and writes nothing.
+	DryRun bool
+	// Overdue says how much of the overdue backlog to report (default:
+	// list it all).
+	Overdue OverdueReport
 }
 
 // OverdueDuty is an open duty past its due time.
@@ -98,16 +143,21 @@ type FindingEntry struct {
 	Detail   string    `json:"detail"`
 }
 
-// Sweep runs the watchdog as of asOf: it escalates overdue duties one step
-// per threshold passed and raises each integrity finding once. It is
-// idempotent, and with several instances only one sweeps at a time. With
-// dryRun it reports what it would do and writes nothing.
+// Sweep runs the watchdog as of asOf, listing every overdue duty in the
+// report: see SweepWith.
 func (s *Service) Sweep(ctx context.Context, a *Actor, asOf time.Time, dryRun bool) (*SweepReport, error) {
+	return s.SweepWith(ctx, a, asOf, SweepOptions{DryRun: dryRun, Overdue: OverdueList})
+}
+
+// SweepWith runs the watchdog as of asOf: it escalates overdue duties one
+// step per threshold passed and raises each integrity finding once. It is
+// idempotent, and with several instances only one sweeps at a time.
+func (s *Service) SweepWith(ctx context.Context, a *Actor, asOf time.Time, o SweepOptions) (*SweepReport, error) {
 	if err := a.need("run the watchdog", domain.RoleAdmin); err != nil {
 		return nil, err
 	}
-	rep := &SweepReport{AsOf: asOf.UTC(), Overdue: []OverdueDuty{}, Escalations: []EscalationEntry{}, Findings: []FindingEntry{}}
-	ran, err := s.st.Exclusive(ctx, "holdfast.sweep", func() error { return s.sweep(ctx, a, rep, dryRun) })
+	rep := &SweepReport{AsOf: asOf.UTC(), Overdue: []OverdueDuty{}, OverdueListed: o.Overdue == OverdueList, Escalations: []EscalationEntry{}, Findings: []FindingEntry{}}
+	ran, err := s.st.Exclusive(ctx, "holdfast.sweep", func() error { return s.sweep(ctx, a, rep, o) })
 	if err != nil {
 		return nil, fmt.Errorf("sweep: %w", err)
 	}
@@ -115,37 +165,43 @@ func (s *Service) Sweep(ctx context.Context, a *Actor, asOf time.Time, dryRun bo
 	return rep, nil
 }
 
-func (s *Service) sweep(ctx context.Context, a *Actor, rep *SweepReport, dryRun bool) error {
+// sweep does what needs action now and no more: duties whose next
+// escalation step is due (found through the index on that time, so duties
+// already escalated are not read again), overdue transfers (their own
+// index), and the cases integrity flags or orphaning point at. The overdue
+// backlog is read only when the caller asks for it (SweepOptions.Overdue).
+func (s *Service) sweep(ctx context.Context, a *Actor, rep *SweepReport, o SweepOptions) error {
 	asOf := rep.AsOf
+	pol := s.Policy() // one policy for the whole run, even if it is reloaded meanwhile
 	org, err := s.st.Org(ctx)
 	if err != nil {
 		return err
 	}
-	user := func(id string) string {
-		if u, ok := org.Users[id]; ok {
-			return u.Username
+	switch o.Overdue {
+	case OverdueList:
+		overdue, err := s.st.DueDuties(ctx, asOf, 1_000_000)
+		if err != nil {
+			return err
 		}
-		return id
-	}
-	team := func(id string) string {
-		if u, ok := org.Units[id]; ok {
-			return u.Name
+		for _, d := range overdue {
+			rep.Overdue = append(rep.Overdue, OverdueDuty{Case: d.CaseRef, DutyID: d.ID, Kind: d.Kind, Accountable: username(org, d.Accountable), Team: teamName(org, d.TeamID), Due: d.Due, Escalation: d.Escalation})
 		}
-		return id
-	}
-	overdue, err := s.st.DueDuties(ctx, asOf, 1_000_000)
-	if err != nil {
-		return err
-	}
-	for _, d := range overdue {
-		rep.Overdue = append(rep.Overdue, OverdueDuty{Case: d.CaseRef, DutyID: d.ID, Kind: d.Kind, Accountable: user(d.Accountable), Team: team(d.TeamID), Due: d.Due, Escalation: d.Escalation})
+		n := len(overdue)
+		rep.OverdueCount = &n
+	case OverdueCount:
+		n, err := s.st.DueDutyCount(ctx, asOf)
+		if err != nil {
+			return err
+		}
+		rep.OverdueCount = &n
 	}
 
 	// What each case needs: escalations of duties whose next step is due,
 	// and findings that stand. Each case is then one transaction.
 	type work struct {
-		ref      string
-		findings map[string]time.Time
+		ref        string
+		findings   map[string]time.Time
+		escalating bool // a duty's next step is due: the case will be written
 	}
 	cases := map[string]*work{}
 	get := func(id, ref string) *work {
@@ -161,18 +217,20 @@ func (s *Service) sweep(ctx context.Context, a *Actor, rep *SweepReport, dryRun 
 		return err
 	}
 	for _, d := range act {
-		get(d.CaseID, d.CaseRef)
+		get(d.CaseID, d.CaseRef).escalating = true
 	}
-	for _, d := range overdue {
-		if d.Kind == duty.TransferAccept {
-			get(d.CaseID, d.CaseRef).findings[FindingTransferOverdue] = d.Due
-		}
+	transfers, err := s.st.DueDutiesOfKind(ctx, duty.TransferAccept, asOf, 1_000_000)
+	if err != nil {
+		return err
+	}
+	for _, d := range transfers {
+		get(d.CaseID, d.CaseRef).findings[FindingTransferOverdue] = d.Due
 	}
 	flags, err := s.st.Flags(ctx, asOf)
 	if err != nil {
 		return err
 	}
-	grace := s.pol.Findings[FindingVictimNoContactPlan]
+	grace := pol.Findings[FindingVictimNoContactPlan]
 	for _, f := range flags {
 		if f.Kind == FindingVictimNoContactPlan && grace.After(f.Since, s.cal).After(asOf) {
 			continue
@@ -198,7 +256,7 @@ func (s *Service) sweep(ctx context.Context, a *Actor, rep *SweepReport, dryRun 
 	sort.Strings(ids)
 	for _, id := range ids {
 		w := cases[id]
-		if err := s.sweepCase(ctx, a, id, w.findings, asOf, dryRun, rep); err != nil {
+		if err := s.sweepCase(ctx, a, pol, org, id, w.findings, w.escalating, asOf, o.DryRun, rep); err != nil {
 			return fmt.Errorf("case %s: %w", w.ref, err)
 		}
 	}
@@ -211,106 +269,129 @@ func (s *Service) sweep(ctx context.Context, a *Actor, rep *SweepReport, dryRun 
 	return nil
 }
 
-// sweepCase escalates and raises findings on one case in one transaction.
-func (s *Service) sweepCase(ctx context.Context, a *Actor, caseID string, findings map[string]time.Time, asOf time.Time, dryRun bool, rep *SweepReport) error {
-	var mails []func()
-	write := func(tx store.Tx) error {
-		c, err := tx.Case(caseID)
+// sweepPlan is what the watchdog must do on one case and what it reports.
+type sweepPlan struct {
+	evs         []*event.Event
+	escalations []EscalationEntry
+	findings    []FindingEntry
+	mails       []func()
+}
+
+// sweepCase escalates and raises findings on one case. A case with no
+// escalation due is read first outside any transaction: if its findings
+// are all raised already it needs no write, so a steady sweep takes no
+// write lock for it. Otherwise the plan is made (again) inside one
+// transaction, on the case as it is then, and committed.
+func (s *Service) sweepCase(ctx context.Context, a *Actor, pol *policy.Policy, org *domain.OrgState, caseID string, findings map[string]time.Time, escalating bool, asOf time.Time, dryRun bool, rep *SweepReport) error {
+	p := &sweepPlan{}
+	if !escalating || dryRun {
+		c, err := s.st.Case(ctx, caseID)
 		if err != nil {
 			return err
 		}
-		org, err := tx.Org()
-		if err != nil {
+		if p, err = s.planCase(ctx, a, pol, org, c, findings, asOf); err != nil {
 			return err
 		}
-		var evs []*event.Event
-		for _, d := range c.Duties {
-			if d.Status != domain.DutyOpen || d.NextAt.IsZero() || d.NextAt.After(asOf) {
-				continue
-			}
-			level, next := d.Escalation, d.NextAt
-			for !next.IsZero() && !next.After(asOf) && level < 3 {
-				level++
-				to, text := s.escalationStep(org, c, d, level)
-				switch level {
-				case 1:
-					next = s.pol.Escalation.SupervisorAfter.After(d.Due, s.cal)
-				case 2:
-					next = s.pol.Escalation.ManagerAfter.After(d.Due, s.cal)
-				default:
-					next = time.Time{}
-				}
-				e, err := domain.NewEvent(domain.EvDutyEscalated, a.ID(), c.ID, asOf, domain.DutyEscalated{ID: d.ID, Level: level, To: to, NextAt: next, Text: text})
-				if err != nil {
-					return err
-				}
-				evs = append(evs, e)
-				rep.Escalations = append(rep.Escalations, EscalationEntry{Case: c.Ref, DutyID: d.ID, Kind: d.Kind, Level: level, To: username(org, to)})
-				if u, ok := org.Users[to]; ok && s.mail != nil {
-					mails = append(mails, func() {
-						if err := s.mail.Send(context.WithoutCancel(ctx), u, "Holdfast: overdue on "+c.Ref, text); err != nil {
-							s.log.Error("escalation mail", "to", u.Username, "case", c.Ref, "err", err)
-						}
-					})
-				}
-			}
-		}
-		kinds := make([]string, 0, len(findings))
-		for k := range findings {
-			kinds = append(kinds, k)
-		}
-		sort.Strings(kinds)
-		for _, kind := range kinds {
-			mustAct := duty.Supervisor(org, c.TeamID)
-			if kind == FindingTransferOverdue && c.Transfer != nil {
-				mustAct = duty.Supervisor(org, c.Transfer.ToTeam)
-			}
-			f := FindingEntry{Case: c.Ref, Kind: kind, Severity: findingSeverity[kind], MustAct: username(org, mustAct), Since: findings[kind], Detail: findingText[kind]}
-			if c.OpenFinding(kind) == nil {
-				f.New = true
-				e, err := domain.NewEvent(domain.EvFindingRaised, a.ID(), c.ID, asOf, domain.FindingRaised{Finding: domain.Finding{
-					ID: fmt.Sprintf("%s.f%d", c.ID, len(c.Findings)+len(evs)+1), Kind: kind, Severity: f.Severity,
-					Detail: c.Ref + ": " + f.Detail, MustAct: mustAct, Since: f.Since, Raised: asOf}})
-				if err != nil {
-					return err
-				}
-				evs = append(evs, e)
-			}
-			rep.Findings = append(rep.Findings, f)
-		}
-		if dryRun || len(evs) == 0 {
-			return nil
-		}
-		_, err = s.commit(tx, c, org, evs, asOf)
-		return err
 	}
-	if dryRun {
-		// Read through a transaction that is then abandoned: nothing is kept.
+	if (escalating || len(p.evs) > 0) && !dryRun {
 		err := s.st.Write(ctx, func(tx store.Tx) error {
-			if err := write(tx); err != nil {
+			c, err := tx.Case(caseID)
+			if err != nil {
 				return err
 			}
-			return errDryRun
+			org, err := tx.Org()
+			if err != nil {
+				return err
+			}
+			if p, err = s.planCase(ctx, a, pol, org, c, findings, asOf); err != nil {
+				return err
+			}
+			if len(p.evs) == 0 {
+				return nil
+			}
+			_, err = s.commit(tx, c, org, p.evs, asOf)
+			return err
 		})
-		if err == errDryRun {
-			return nil
+		if err != nil {
+			return err
 		}
-		return err
+		for _, m := range p.mails {
+			m()
+		}
 	}
-	if err := s.st.Write(ctx, write); err != nil {
-		return err
-	}
-	for _, m := range mails {
-		m()
-	}
+	rep.Escalations = append(rep.Escalations, p.escalations...)
+	rep.Findings = append(rep.Findings, p.findings...)
 	return nil
 }
 
+// planCase works out, from c as read, the escalation steps now due and the
+// findings to report, with the events that record what is new.
+func (s *Service) planCase(ctx context.Context, a *Actor, pol *policy.Policy, org *domain.OrgState, c *domain.Case, findings map[string]time.Time, asOf time.Time) (*sweepPlan, error) {
+	p := &sweepPlan{}
+	for _, d := range c.Duties {
+		if d.Status != domain.DutyOpen || d.NextAt.IsZero() || d.NextAt.After(asOf) {
+			continue
+		}
+		level, next := d.Escalation, d.NextAt
+		for !next.IsZero() && !next.After(asOf) && level < 3 {
+			level++
+			to, text := s.escalationStep(pol, org, c, d, level)
+			switch level {
+			case 1:
+				next = pol.Escalation.SupervisorAfter.After(d.Due, s.cal)
+			case 2:
+				next = pol.Escalation.ManagerAfter.After(d.Due, s.cal)
+			default:
+				next = time.Time{}
+			}
+			e, err := domain.NewEvent(domain.EvDutyEscalated, a.ID(), c.ID, asOf, domain.DutyEscalated{ID: d.ID, Level: level, To: to, NextAt: next, Text: text})
+			if err != nil {
+				return nil, err
+			}
+			p.evs = append(p.evs, e)
+			p.escalations = append(p.escalations, EscalationEntry{Case: c.Ref, DutyID: d.ID, Kind: d.Kind, Level: level, To: username(org, to)})
+			if u, ok := org.Users[to]; ok && s.mail != nil {
+				ref := c.Ref
+				p.mails = append(p.mails, func() {
+					if err := s.mail.Send(context.WithoutCancel(ctx), u, "Holdfast: overdue on "+ref, text); err != nil {
+						s.log.Error("escalation mail", "to", u.Username, "case", ref, "err", err)
+					}
+				})
+			}
+		}
+	}
+	kinds := make([]string, 0, len(findings))
+	for k := range findings {
+		kinds = append(kinds, k)
+	}
+	sort.Strings(kinds)
+	for _, kind := range kinds {
+		mustAct := duty.Supervisor(org, c.TeamID)
+		if kind == FindingTransferOverdue && c.Transfer != nil {
+			mustAct = duty.Supervisor(org, c.Transfer.ToTeam)
+		}
+		f := FindingEntry{Case: c.Ref, Kind: kind, Severity: findingSeverity[kind], MustAct: username(org, mustAct), Since: findings[kind], Detail: findingText[kind]}
+		if c.OpenFinding(kind) == nil {
+			f.New = true
+			e, err := domain.NewEvent(domain.EvFindingRaised, a.ID(), c.ID, asOf, domain.FindingRaised{Finding: domain.Finding{
+				ID: fmt.Sprintf("%s.f%d", c.ID, len(c.Findings)+len(p.evs)+1), Kind: kind, Severity: f.Severity,
+				Detail: c.Ref + ": " + f.Detail, MustAct: mustAct, Since: f.Since, Raised: asOf}})
+			if err != nil {
+				return nil, err
+			}
+			p.evs = append(p.evs, e)
+		}
+		p.findings = append(p.findings, f)
+	}
+	return p, nil
+}
+
+// errDryRun abandons a transaction that only looked.
 var errDryRun = fmt.Errorf("dry run")
 
 // escalationStep says who is told at level and what.
-func (s *Service) escalationStep(org *domain.OrgState, c *domain.Case, d domain.Duty, level int) (string, string) {
-	what := s.pol.Says(policyKey(d.Kind))
+func (s *Service) escalationStep(pol *policy.Policy, org *domain.OrgState, c *domain.Case, d domain.Duty, level int) (string, string) {
+	what := pol.Says(policyKey(d.Kind))
 	due := d.Due.In(calendar.London).Format("Mon 2 Jan 2006 15:04")
 	switch level {
 	case 1:
@@ -324,7 +405,7 @@ func (s *Service) escalationStep(org *domain.OrgState, c *domain.Case, d domain.
 		}
 		return sup, fmt.Sprintf("%s: %s — owed by %s, due %s, still not done. As supervisor, see that it is.", c.Ref, what, username(org, d.Accountable), due)
 	default:
-		mgr := duty.Manager(org, d.TeamID, s.pol.Escalation.ManagerMinRank)
+		mgr := duty.Manager(org, d.TeamID, pol.Escalation.ManagerMinRank)
 		return mgr, fmt.Sprintf("%s: %s — owed by %s, due %s, escalated to management.", c.Ref, what, username(org, d.Accountable), due)
 	}
 }
@@ -342,6 +423,13 @@ func policyKey(kind string) string {
 func username(org *domain.OrgState, id string) string {
 	if u, ok := org.Users[id]; ok {
 		return u.Username
+	}
+	return id
+}
+
+func teamName(org *domain.OrgState, id string) string {
+	if u, ok := org.Units[id]; ok {
+		return u.Name
 	}
 	return id
 }

@@ -82,9 +82,29 @@ func TestEachFindingIsRaisedOnceAndNotOnACleanCase(t *testing.T) {
 		}
 
 		// The clean case gets its victim's plan, so nothing stands on it.
+		// The first sweep runs as the scheduled watchdog does, without
+		// reading the overdue backlog: findings must not depend on it.
 		at := f.Clock.Now().Add(30 * 24 * time.Hour)
-		first := sweep(t, f, at)
+		first, err := svc.SweepWith(ctx, service.SystemActor("watchdog"), at, service.SweepOptions{Overdue: service.OverdueNone})
+		if err != nil {
+			t.Fatal(err)
+		}
+		seq, err := db.LatestSeq(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
 		second := sweep(t, f, at)
+		// Findings that stand and were raised need no write: the second
+		// sweep reports them and appends nothing.
+		if after, err := db.LatestSeq(ctx); err != nil || after != seq {
+			t.Errorf("the second sweep at the same time appended events %d..%d (%v)", seq+1, after, err)
+		}
+		if first.OverdueListed || first.OverdueCount != nil || len(first.Overdue) != 0 {
+			t.Errorf("a sweep asked not to report the backlog did: listed %v, count %v, %d listed", first.OverdueListed, first.OverdueCount, len(first.Overdue))
+		}
+		if !second.OverdueListed || second.OverdueCount == nil || *second.OverdueCount != len(second.Overdue) || len(second.Overdue) == 0 {
+			t.Errorf("a listing sweep: listed %v, count %v, %d listed", second.OverdueListed, second.OverdueCount, len(second.Overdue))
+		}
 		for _, tc := range []struct{ ref, kind string }{
 			{orphan.Ref, service.FindingOrphaned},
 			{noPlan.Ref, service.FindingVictimNoContactPlan},
@@ -164,6 +184,46 @@ func TestEscalationLadderMailsEachStepOnce(t *testing.T) {
 		inbox, err := f.Svc.Inbox(context.Background(), f.Supervisor)
 		if err != nil || len(inbox) == 0 || !strings.Contains(inbox[0].Text, c.Ref) {
 			t.Fatalf("sam's inbox: %+v %v", inbox, err)
+		}
+	})
+}
+
+// Counting the backlog reads the due-time index only, and agrees with the
+// list; none of the three ways of reporting it changes what is done.
+func TestSweepReportsTheBacklogAsAsked(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		f := fixture.New(t, db)
+		for i := 0; i < 3; i++ {
+			f.Referral(t) // each owes allocation within a working day
+		}
+		at := f.Clock.Now().Add(10 * 24 * time.Hour)
+		sys := service.SystemActor("watchdog")
+		counted, err := f.Svc.SweepWith(ctx, sys, at, service.SweepOptions{Overdue: service.OverdueCount, DryRun: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if counted.OverdueCount == nil || *counted.OverdueCount != 3 || counted.OverdueListed || len(counted.Overdue) != 0 {
+			t.Fatalf("count: %+v", counted)
+		}
+		if len(counted.Escalations) != 9 {
+			t.Fatalf("a dry run reports what it would do: %d escalations, want 9", len(counted.Escalations))
+		}
+		done, err := f.Svc.SweepWith(ctx, sys, at, service.SweepOptions{Overdue: service.OverdueNone})
+		if err != nil || len(done.Escalations) != 9 {
+			t.Fatalf("after a dry run the sweep still escalates all 9 steps: %d %v", len(done.Escalations), err)
+		}
+		listed := sweep(t, f, at)
+		if len(listed.Overdue) != 3 || *listed.OverdueCount != 3 || len(listed.Escalations) != 0 {
+			t.Fatalf("list: %d listed, count %d, %d escalations", len(listed.Overdue), *listed.OverdueCount, len(listed.Escalations))
+		}
+		for _, d := range listed.Overdue {
+			if d.Escalation != 3 || d.Team != "CSE Team North" {
+				t.Errorf("listed %+v", d)
+			}
+		}
+		if _, err := service.ParseOverdueReport("some"); err == nil {
+			t.Error(`"some" accepted as a way to report the backlog`)
 		}
 	})
 }

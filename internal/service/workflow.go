@@ -75,7 +75,7 @@ func (s *Service) AllocateAction(ctx context.Context, a *Actor, caseID string, v
 		if u := org.Users[to]; u == nil || !u.Active {
 			p.Add("to", "unknown_user", fmt.Sprintf("%q is not a serving officer", to))
 		}
-		due := s.pol.Due("action_target", now, s.cal)
+		due := s.Policy().Due("action_target", now, s.cal)
 		if target != "" {
 			d, err := time.ParseInLocation(time.DateOnly, target, calendar.London)
 			if err != nil {

@@ -305,6 +305,22 @@ func (db *DB) DueDuties(ctx context.Context, t time.Time, limit int) ([]store.Du
 	return db.duties(ctx, "WHERE d.due_at <= ? ORDER BY d.due_at LIMIT ?", fmtTime(t), limit)
 }
 
+// DueDutyCount counts open duties due by t: only the due-time index is
+// read, never the duty rows.
+func (db *DB) DueDutyCount(ctx context.Context, t time.Time) (int, error) {
+	var n int
+	if err := db.row(ctx, "SELECT COUNT(*) FROM duties WHERE due_at <= ?", fmtTime(t)).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count overdue duties: %w", err)
+	}
+	return n, nil
+}
+
+// DueDutiesOfKind lists open duties of one kind due by t, oldest first,
+// through the (kind, due_at) index.
+func (db *DB) DueDutiesOfKind(ctx context.Context, kind string, t time.Time, limit int) ([]store.DutyRow, error) {
+	return db.duties(ctx, "WHERE d.kind = ? AND d.due_at <= ? ORDER BY d.due_at LIMIT ?", kind, fmtTime(t), limit)
+}
+
 // ActionableDuties lists open duties whose next step is due by t.
 func (db *DB) ActionableDuties(ctx context.Context, t time.Time, limit int) ([]store.DutyRow, error) {
 	return db.duties(ctx, "WHERE d.next_at <> '' AND d.next_at <= ? ORDER BY d.next_at LIMIT ?", fmtTime(t), limit)

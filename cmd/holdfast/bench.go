@@ -14,7 +14,7 @@ import (
 )
 
 func init() {
-	commands["bench"] = command{"measure durable commands/s and latency on SQLite (and PostgreSQL with --postgres)", cmdBench}
+	commands["bench"] = command{"measure durable commands/s, latency and the ledger's share on SQLite (and PostgreSQL with --postgres)", cmdBench}
 }
 
 func cmdBench(ctx context.Context, args []string, stdout io.Writer) error {

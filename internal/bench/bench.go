@@ -3,7 +3,9 @@
 package bench
 
 import (
+	"bytes"
 	"context"
+	crand "crypto/rand"
 	"errors"
 	"fmt"
 	"io"
@@ -15,8 +17,12 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"golang.org/x/mod/sumdb/note"
+
 	"github.com/holdfast/holdfast/internal/app"
 	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/event"
+	"github.com/holdfast/holdfast/internal/ledger"
 	"github.com/holdfast/holdfast/internal/service"
 	"github.com/holdfast/holdfast/internal/store"
 )
@@ -37,10 +43,36 @@ type Result struct {
 	Elapsed   time.Duration
 	P50, P99  time.Duration
 	MaxRSSMiB float64
+	Ledger    LedgerCost
+}
+
+// LedgerCost is what the tamper-evident ledger added to the run's commands.
+type LedgerCost struct {
+	Events int64 // events the run appended
+	// Seal is the ledger's work on the command path, for all the run's
+	// events: what Append does to each before storing it (encode the
+	// canonical leaf, hash it, chain it to the event before), timed by
+	// doing it again to the stored events, which must seal to their stored
+	// hashes.
+	Seal time.Duration
+	// CatchUp is its work off the command path: a server's ledger reading
+	// the run's new events and adding them to its tree (ledger.Log, which
+	// also checks each event's chain hash), outside the write transaction.
+	CatchUp time.Duration
 }
 
 // PerSecond is durable commands per second.
 func (r Result) PerSecond() float64 { return float64(r.Commands) / r.Elapsed.Seconds() }
+
+// PerCommand is the wall time per command: the latency with one client,
+// the inverse of throughput with several.
+func (r Result) PerCommand() time.Duration { return r.Elapsed / time.Duration(r.Commands) }
+
+// LedgerShare is the ledger's work on the command path as a fraction of the
+// time per command: the "appending leaves adds at most 10%".
+func (r Result) LedgerShare() float64 {
+	return r.Ledger.Seal.Seconds() / float64(r.Commands) / r.PerCommand().Seconds()
+}
 
 // Setup creates a force, a team, an officer and cases to work on.
 func Setup(ctx context.Context, st store.Store, cases int) (*service.Service, *service.Actor, []string, error) {
@@ -77,6 +109,14 @@ func Setup(ctx context.Context, st store.Store, cases int) (*service.Service, *s
 // Run sends cfg.Commands note commands from cfg.Clients clients, each
 // based on the version it just read (a stale one is retried and counted).
 func Run(ctx context.Context, svc *service.Service, a *service.Actor, ids []string, cfg Config) (Result, error) {
+	tree, err := newTree(ctx, svc.Store())
+	if err != nil {
+		return Result{}, err
+	}
+	first, err := svc.Store().LatestSeq(ctx)
+	if err != nil {
+		return Result{}, err
+	}
 	lat := make([]time.Duration, cfg.Commands)
 	var next int
 	var conflicts int
@@ -135,7 +175,63 @@ func Run(ctx context.Context, svc *service.Service, a *service.Actor, ids []stri
 	res.P50 = lat[len(lat)/2]
 	res.P99 = lat[len(lat)*99/100]
 	res.MaxRSSMiB = maxRSS()
+	if res.Ledger, err = measureLedger(ctx, svc.Store(), tree, first); err != nil {
+		return Result{}, err
+	}
 	return res, nil
+}
+
+// newTree is a ledger like a server's, caught up with the log as it is.
+func newTree(ctx context.Context, st store.Store) (*ledger.Log, error) {
+	_, vkey, err := note.GenerateKey(crand.Reader, "bench.invalid/holdfast")
+	if err != nil {
+		return nil, err
+	}
+	v, err := note.NewVerifier(vkey)
+	if err != nil {
+		return nil, err
+	}
+	l := ledger.NewLog(st, nil, v, time.Now)
+	if _, err := l.Size(ctx); err != nil {
+		return nil, fmt.Errorf("ledger before the run: %w", err)
+	}
+	return l, nil
+}
+
+// measureLedger times the ledger's work for the events after seq first.
+func measureLedger(ctx context.Context, st store.Store, tree *ledger.Log, first int64) (LedgerCost, error) {
+	var c LedgerCost
+	start := time.Now()
+	size, err := tree.Size(ctx)
+	if err != nil {
+		return c, fmt.Errorf("ledger after the run: %w", err)
+	}
+	c.CatchUp = time.Since(start)
+	c.Events = int64(size) - first
+	var events []*event.Event
+	if err := st.ScanEvents(ctx, first+1, int64(size), func(e *event.Event) error {
+		events = append(events, e)
+		return nil
+	}); err != nil {
+		return c, err
+	}
+	stored := make([][]byte, len(events))
+	for i, e := range events {
+		stored[i] = e.Hash
+	}
+	start = time.Now()
+	for _, e := range events {
+		if err := e.Seal(e.PrevHash); err != nil {
+			return c, err
+		}
+	}
+	c.Seal = time.Since(start)
+	for i, e := range events {
+		if !bytes.Equal(e.Hash, stored[i]) {
+			return c, fmt.Errorf("event %d seals to %x, stored %x: the measurement is not of the stored work", e.Seq, e.Hash, stored[i])
+		}
+	}
+	return c, nil
 }
 
 func maxRSS() float64 {
@@ -151,10 +247,14 @@ func maxRSS() float64 {
 // Print writes results as a table.
 func Print(w io.Writer, rs []Result) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "engine\tclients\tcommands\tcommands/s\tp50 ms\tp99 ms\tconflicts\tpeak RSS MiB\t")
+	fmt.Fprintln(tw, "engine\tclients\tcommands\tcommands/s\tp50 ms\tp99 ms\tconflicts\tpeak RSS MiB\tevents/cmd\tledger µs/cmd\tledger %\ttree µs/cmd\t")
 	for _, r := range rs {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%.0f\t%.2f\t%.2f\t%d\t%.0f\t\n", r.Engine, r.Clients, r.Commands, r.PerSecond(),
-			float64(r.P50.Microseconds())/1000, float64(r.P99.Microseconds())/1000, r.Conflicts, r.MaxRSSMiB)
+		n := float64(r.Commands)
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%.0f\t%.2f\t%.2f\t%d\t%.0f\t%.2f\t%.1f\t%.2f\t%.1f\t\n", r.Engine, r.Clients, r.Commands, r.PerSecond(),
+			float64(r.P50.Microseconds())/1000, float64(r.P99.Microseconds())/1000, r.Conflicts, r.MaxRSSMiB,
+			float64(r.Ledger.Events)/n, float64(r.Ledger.Seal.Nanoseconds())/1000/n, 100*r.LedgerShare(), float64(r.Ledger.CatchUp.Nanoseconds())/1000/n)
 	}
 	tw.Flush()
+	fmt.Fprintln(w, "ledger µs/cmd: encoding, hashing and chaining the command's events on its path (ledger % of the time per command);")
+	fmt.Fprintln(w, "tree µs/cmd: a server's ledger reading them back and adding them to its tree, off the command path.")
 }

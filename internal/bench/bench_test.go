@@ -27,6 +27,7 @@ func benchEngine(b *testing.B, dsn string, clients int) {
 	}
 	b.ReportMetric(r.PerSecond(), "commands/s")
 	b.ReportMetric(float64(r.P99.Microseconds())/1000, "p99-ms")
+	b.ReportMetric(100*r.LedgerShare(), "ledger-%")
 }
 
 func BenchmarkSQLite16(b *testing.B) { benchEngine(b, filepath.Join(b.TempDir(), "b.db"), 16) }
@@ -55,5 +56,8 @@ func TestRunMeasures(t *testing.T) {
 	}
 	if r.P50 > r.P99 || r.P99 <= 0 || r.PerSecond() <= 0 {
 		t.Fatalf("inconsistent result %+v", r)
+	}
+	if r.Ledger.Events != 40 || r.Ledger.Seal <= 0 || r.Ledger.CatchUp <= 0 || r.LedgerShare() <= 0 || r.LedgerShare() >= 1 {
+		t.Fatalf("ledger cost %+v, share %v", r.Ledger, r.LedgerShare())
 	}
 }

@@ -76,7 +76,15 @@ const hexDigits = "0123456789abcdef"
 // characters escaped, invalid UTF-8 bytes as \ufffd, all else as is.
 func appendString(b []byte, s string) []byte {
 	b = append(b, '"')
-	for i := 0; i < len(s); {
+	// Most strings (ids, types) need no escaping: copy the plain run
+	// before the first byte that might, in one append. The ledger's
+	// verifier encodes every leaf, so this is on its hot path.
+	i := 0
+	for i < len(s) && s[i] >= 0x20 && s[i] < utf8.RuneSelf && s[i] != '"' && s[i] != '\\' {
+		i++
+	}
+	b = append(b, s[:i]...)
+	for i < len(s) {
 		c := s[i]
 		if c < utf8.RuneSelf {
 			switch {

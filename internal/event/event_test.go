@@ -66,3 +66,44 @@ func FuzzLeafString(f *testing.F) {
 		}
 	})
 }
+
+// appendStringByByte is appendString as first written, one byte at a time:
+// the fast path for plain runs must produce exactly its bytes, or every
+// leaf hash would change.
+func appendStringByByte(b []byte, s string) []byte {
+	b = append(b, '"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '"' || c == '\\':
+				b = append(b, '\\', c)
+			case c < 0x20:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+			default:
+				b = append(b, c)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, `\ufffd`...)
+		} else {
+			b = append(b, s[i:i+size]...)
+		}
+		i += size
+	}
+	return append(b, '"')
+}
+
+func FuzzAppendStringUnchanged(f *testing.F) {
+	for _, s := range []string{"", "plain", "0193a5f0-0000-7000-8000-000000000001", "a\"b", "back\\slash", "\x00\x1f\x7f", "caf\xe9", "café ✓", "\u2028"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := appendString([]byte("x"), s), appendStringByByte([]byte("x"), s); string(got) != string(want) {
+			t.Fatalf("%q encodes as %q, was %q", s, got, want)
+		}
+	})
+}

@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -46,7 +47,7 @@ func (l *Log) sync(ctx context.Context) error {
 		return fmt.Errorf("ledger stopped at event %d: %s: %w", l.rep.FirstBad, l.rep.Problem, ErrTampered)
 	}
 	from := int64(l.chain.tree.Size()) + 1
-	err := l.st.ScanEvents(ctx, from, 0, func(e *event.Event) error { return l.chain.add(&l.rep, e) })
+	err := scan(ctx, l.st, from, func(e *event.Event, leaf *[sha256.Size]byte) error { return l.chain.add(&l.rep, e, leaf) })
 	if err != nil {
 		if errors.Is(err, ErrTampered) {
 			slog.Error("ledger: the record has been altered", "event", l.rep.FirstBad, "problem", l.rep.Problem)

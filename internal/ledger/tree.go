@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"crypto/sha256"
 	"fmt"
 
 	"github.com/transparency-dev/merkle/compact"
@@ -20,23 +21,60 @@ type Tree struct {
 	levels [][][]byte // levels[l][i]: root of leaves [i<<l, (i+1)<<l)
 	rng    *compact.Range
 	lean   bool // keeps only the compact range: no proofs, no earlier roots
+	nodes  *nodeHasher
 }
 
 // NewTree returns an empty tree.
-func NewTree() *Tree { return &Tree{rng: factory.NewEmptyRange(0)} }
+func NewTree() *Tree { return newTree(false) }
 
 // newLeanTree returns a tree that keeps only what the current root needs:
 // a full verification reads each leaf once and wants no proofs.
-func newLeanTree() *Tree { return &Tree{rng: factory.NewEmptyRange(0), lean: true} }
+func newLeanTree() *Tree { return newTree(true) }
+
+func newTree(lean bool) *Tree {
+	n := &nodeHasher{}
+	f := &compact.RangeFactory{Hash: n.hashChildren}
+	return &Tree{rng: f.NewEmptyRange(0), lean: lean, nodes: n}
+}
+
+// nodeHasher is Hasher.HashChildren without its two allocations per node
+// (a hasher and the sum): a full verification makes about one node per
+// leaf. Hashes are handed out of slabs, never reused, because the compact
+// range and the tree's levels keep them.
+type nodeHasher struct {
+	in   [1 + 2*sha256.Size]byte // 0x01 || left || right
+	slab []byte
+}
+
+const slabHashes = 512
+
+func (n *nodeHasher) hashChildren(l, r []byte) []byte {
+	n.in[0] = 1 // RFC 6962 node prefix
+	copy(n.in[1:], l)
+	copy(n.in[1+sha256.Size:], r)
+	sum := sha256.Sum256(n.in[:])
+	return n.keep(sum[:])
+}
+
+// keep copies a hash into the current slab.
+func (n *nodeHasher) keep(h []byte) []byte {
+	if len(n.slab)+sha256.Size > cap(n.slab) {
+		n.slab = make([]byte, 0, slabHashes*sha256.Size)
+	}
+	n.slab = append(n.slab, h...)
+	return n.slab[len(n.slab)-sha256.Size : len(n.slab) : len(n.slab)]
+}
 
 // Size is the number of leaves.
 func (t *Tree) Size() uint64 { return t.rng.End() }
 
-// Append adds a leaf by its hash (see event.LeafHash).
+// Append adds a leaf by its hash (see event.LeafHash). The tree keeps a
+// copy: the caller may reuse leafHash.
 func (t *Tree) Append(leafHash []byte) error {
 	if len(leafHash) != Hasher.Size() {
 		return fmt.Errorf("leaf hash is %d bytes, want %d", len(leafHash), Hasher.Size())
 	}
+	leafHash = t.nodes.keep(leafHash)
 	if t.lean {
 		return t.rng.Append(leafHash, nil)
 	}

@@ -6,7 +6,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
-	"hash"
+	"slices"
 	"sort"
 	"time"
 
@@ -45,55 +45,79 @@ func (r *Report) fail(seq int64, format string, a ...any) error {
 
 // chain checks events one by one as they stream past: the sequence has no
 // gap, each names the one before, and each matches its own hash.
+//
+// Verification is hashing-bound, so add allocates nothing: every hash is a
+// sha256.Sum256 over a reused input, with the same bytes as event.LeafHash
+// and event.ChainHash, and the tree's nodes come out of slabs.
 type chain struct {
 	tree   *Tree
 	expect int64
-	prev   []byte
-	buf    []byte // reused for each leaf
-	h      hash.Hash
-	sum    []byte
+	prev   []byte // the previous event's hash: empty, or last[:]
+	last   [sha256.Size]byte
+	link   []byte // prev || leaf hash, reused for each event
 	// roots, when set, collects the root at each of its sizes as the tree
-	// passes it (for a lean tree, which cannot look back).
+	// passes it (for a lean tree, which cannot look back); marks are those
+	// sizes in order and next the first not yet passed, so that most
+	// events cost no map lookup.
 	roots map[uint64][]byte
+	marks []uint64
+	next  int
 }
 
 func newChain() *chain {
-	return &chain{tree: NewTree(), expect: 1, prev: []byte{}, h: sha256.New(), sum: make([]byte, 0, sha256.Size)}
+	return &chain{tree: NewTree(), expect: 1, prev: []byte{}}
 }
 
-func (c *chain) add(r *Report, e *event.Event) error {
+// collect makes the chain keep the root at each of sizes as it passes it.
+func (c *chain) collect(sizes ...uint64) {
+	if c.roots == nil {
+		c.roots = map[uint64][]byte{0: Hasher.EmptyRoot()}
+	}
+	for _, s := range sizes {
+		if _, ok := c.roots[s]; !ok {
+			c.roots[s] = nil
+		}
+	}
+	c.marks = c.marks[:0]
+	for s := range c.roots {
+		c.marks = append(c.marks, s)
+	}
+	slices.Sort(c.marks)
+	c.next = 0
+	for c.next < len(c.marks) && c.marks[c.next] <= c.tree.Size() {
+		c.next++
+	}
+}
+
+// add checks e, whose leaf hash (leafHash) is leaf, and adds it to the tree.
+func (c *chain) add(r *Report, e *event.Event, leaf *[sha256.Size]byte) error {
 	switch {
 	case e.Seq > c.expect:
 		return r.fail(c.expect, "event %d is missing (removed): the log jumps from event %d to event %d", c.expect, c.expect-1, e.Seq)
 	case e.Seq < c.expect:
 		return r.fail(e.Seq, "event %d appears again after event %d (inserted or reordered)", e.Seq, c.expect-1)
 	}
-	// The same hashes as event.LeafHash and event.ChainHash, with one
-	// reused hasher: verification is hashing-bound.
-	c.buf = e.AppendLeaf(append(c.buf[:0], 0))
-	c.h.Reset()
-	c.h.Write(c.buf)
-	lh := c.h.Sum(nil)
 	if !bytes.Equal(e.PrevHash, c.prev) {
 		return r.fail(e.Seq, "event %d does not follow event %d: its link to the previous event differs (events reordered, inserted or removed here)", e.Seq, e.Seq-1)
 	}
-	c.h.Reset()
-	c.h.Write(c.prev)
-	c.h.Write(lh)
-	if c.sum = c.h.Sum(c.sum[:0]); !bytes.Equal(e.Hash, c.sum) {
+	c.link = append(append(c.link[:0], c.prev...), leaf[:]...)
+	sum := sha256.Sum256(c.link)
+	if !bytes.Equal(e.Hash, sum[:]) {
 		return r.fail(e.Seq, "event %d: its contents do not match its hash (altered in place)", e.Seq)
 	}
-	if err := c.tree.Append(lh); err != nil {
+	if err := c.tree.Append(leaf[:]); err != nil {
 		return err
 	}
-	c.prev = e.Hash
+	c.last = sum
+	c.prev = c.last[:]
 	c.expect++
-	if _, ok := c.roots[c.tree.Size()]; ok {
+	if c.next < len(c.marks) && c.marks[c.next] == c.tree.Size() {
 		root, err := c.tree.RootAt(c.tree.Size())
 		if err != nil {
 			return err
 		}
 		c.roots[c.tree.Size()] = root
+		c.next++
 	}
 	return nil
 }
@@ -162,14 +186,15 @@ func Verify(ctx context.Context, src Source, v note.Verifier, trusted *Checkpoin
 	}
 	c := newChain()
 	c.tree = newLeanTree()
-	c.roots = map[uint64][]byte{0: Hasher.EmptyRoot()}
+	sizes := make([]uint64, 0, len(cps)+1)
 	for _, cp := range cps {
-		c.roots[cp.Size] = nil
+		sizes = append(sizes, cp.Size)
 	}
 	if trusted != nil {
-		c.roots[trusted.Size] = nil
+		sizes = append(sizes, trusted.Size)
 	}
-	err = src.ScanEvents(ctx, 1, 0, func(e *event.Event) error { return c.add(r, e) })
+	c.collect(sizes...)
+	err = scan(ctx, src, 1, func(e *event.Event, leaf *[sha256.Size]byte) error { return c.add(r, e, leaf) })
 	r.Events = int64(c.tree.Size())
 	r.Root = c.tree.Root()
 	if err != nil {

@@ -155,8 +155,12 @@ func generate(ctx context.Context, db *sqlstore.DB, name string, cfg app.Config,
 	}
 	fmt.Fprintf(stdout, "Generated %d investigations (%d open, %d closed; %d reopened, %d transferred), %d users and %d commands in %s.\n",
 		res.Cases, res.Open, res.Closed, res.Reopened, res.Transferred, res.Users, res.Commands, res.Elapsed.Round(time.Second))
-	fmt.Fprintf(stdout, "The watchdog reports %d overdue duties and %d findings. The human errors left in the record for you to find:\n",
-		len(res.Sweep.Overdue), len(res.Sweep.Findings))
+	imported := ""
+	if rv := res.Review; rv != nil && rv.WatchdogFindings > 0 {
+		imported = fmt.Sprintf(" (%d of them on historic closures imported as they were decided)", rv.WatchdogFindings)
+	}
+	fmt.Fprintf(stdout, "The watchdog reports %d overdue duties and %d findings%s. The human errors left in the record for you to find:\n",
+		len(res.Sweep.Overdue), len(res.Sweep.Findings), imported)
 	for i, p := range res.Planted {
 		if i == 12 {
 			fmt.Fprintf(stdout, "  … and %d more\n", len(res.Planted)-i)
@@ -164,7 +168,26 @@ func generate(ctx context.Context, db *sqlstore.DB, name string, cfg app.Config,
 		}
 		fmt.Fprintf(stdout, "  %-16s %s\n", p.Ref, p.Detail)
 	}
+	if rv := res.Review; rv != nil {
+		fmt.Fprintf(stdout, "Imported %d historic closures (closed %s) from %s, the force's old crime system: %d events in the ledger marked import:%s (import and review: %s).\n",
+			rv.Imported, rv.Closed, rv.System, rv.Events, rv.System, rv.Elapsed.Round(100*time.Millisecond))
+		pr := rv.Progress
+		fmt.Fprintf(stdout, "The national review %q is in progress: %d cases sampled from %d in scope — %d reviewed, %d awaiting a second reviewer's sign-off, %d assigned and not yet reviewed, %d unassigned.\n",
+			rv.Audit, rv.Sampled, rv.Population, pr.Complete, pr.AwaitingSignOff, pr.Assigned, pr.Unassigned)
+		fmt.Fprintf(stdout, "  %d findings: reopened %s; referred to professional standards %s; victims to contact %s. %d assignments refused for a conflict of interest.\n",
+			rv.Findings, orNone(rv.Reopened), orNone(rv.Referred), orNone(rv.VictimContact), len(rv.Conflicts))
+		if len(rv.Reviewers) > 0 {
+			fmt.Fprintf(stdout, "  To see it, sign in as %s (who leads it) or %s (a reviewer) and open Audits.\n", rv.Lead, rv.Reviewers[0])
+		}
+	}
 	return nil
+}
+
+func orNone(refs []string) string {
+	if len(refs) == 0 {
+		return "none"
+	}
+	return strings.Join(refs, ", ")
 }
 
 func printAccounts(w io.Writer, accts []demo.Account) {

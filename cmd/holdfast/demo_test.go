@@ -93,7 +93,10 @@ func TestDemoGeneratesServesAndReuses(t *testing.T) {
 	text := out.String()
 	stop()
 	for _, want := range []string{"Generating the demo force", "Generated 24 investigations", demo.Password, "Holdfast is running at http://",
-		"administrator", "investigator", "supervisor", "manager", "auditor", "analyst", "victim_liaison", "inspector", "admin "} {
+		"administrator", "investigator", "supervisor", "manager", "auditor", "analyst", "victim_liaison", "inspector", "admin ",
+		"historic closures (closed 2012-2022) from northshire-cis", "marked import:northshire-cis",
+		"The national review \"Operation Beaconport", "awaiting a second reviewer's sign-off", "reopened CSE/20",
+		"and open Audits", "auditor (reviewer)", "auditor (seconded officer)"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("output lacks %q:\n%s", want, text)
 		}
@@ -102,8 +105,9 @@ func TestDemoGeneratesServesAndReuses(t *testing.T) {
 		t.Error("the partial file was left behind")
 	}
 
-	// The record replays: rebuild finds no difference.
-	if code, o, e := runCLI(t, "rebuild", "--db", db); code != 0 || !strings.Contains(o, "24 cases") {
+	// The record replays: rebuild finds no difference. It holds the 24
+	// cases generated and the 40 historic closures imported.
+	if code, o, e := runCLI(t, "rebuild", "--db", db); code != 0 || !strings.Contains(o, "64 cases") {
 		t.Fatalf("rebuild: %d %q %q", code, o, e)
 	}
 

@@ -92,6 +92,9 @@ type Result struct {
 	Transferred int       `json:"transferred"`
 	Commands    int64     `json:"commands"`
 	Planted     []Planted `json:"planted"`
+	// Review is the national review of the imported historic closures,
+	// in progress.
+	Review *Review `json:"review"`
 	// Sweep is the final watchdog run, as of Options.Now.
 	Sweep   *service.SweepReport `json:"sweep"`
 	Elapsed time.Duration        `json:"elapsed"`
@@ -209,11 +212,20 @@ func accounts(org *domain.OrgState) []Account {
 	add("manager (superintendent)", first(func(u *domain.User) bool {
 		return u.Rank == domain.RankSuperintendent && u.HasRole(domain.RoleManager)
 	}), "the whole force: every department's cases")
+	// The force's auditor leads the national review; the review team's
+	// accounts follow it.
+	staffAuditor := func(u *domain.User) bool { return u.HasRole(domain.RoleAuditor) && u.Rank == domain.RankStaff }
+	lead := first(staffAuditor)
+	add(string(domain.RoleAuditor), lead,
+		"Audits: the national review of imported 2012-2022 closures in progress — triage, sample, reviews, report; sign off a \"no concerns\" review")
+	add("auditor (reviewer)", first(func(u *domain.User) bool { return staffAuditor(u) && u != lead }),
+		"Audits: the cases assigned to you (one review sent back by the lead), and colleagues' \"no concerns\" reviews to sign off")
+	add("auditor (seconded officer)", first(func(u *domain.User) bool { return u.HasRole(domain.RoleAuditor) && u.Rank != domain.RankStaff }),
+		"Audits: worked on old CSE Team South cases, so the conflict-of-interest rules give those to others")
 	for _, r := range []struct {
 		role domain.Role
 		look string
 	}{
-		{domain.RoleAuditor, "closed cases, reopenings, findings"},
 		{domain.RoleAnalyst, "suspects shared between cases by phone, vehicle or address"},
 		{domain.RoleVictimLiaison, "victims awaiting contact, contact plans, review requests"},
 		{domain.RoleInspector, "read-only: the force's record as an inspectorate sees it"},

@@ -109,6 +109,8 @@ func allCases(t *testing.T, g generated) []*domain.Case {
 func TestGenerate(t *testing.T) {
 	g, again := generateTwice(t, 7)
 	t.Run("invariants", func(t *testing.T) { checkRecord(t, g) })
+	t.Run("historic closures", func(t *testing.T) { checkImported(t, g) })
+	t.Run("review in progress", func(t *testing.T) { checkReview(t, g) })
 	t.Run("same seed", func(t *testing.T) { compare(t, g, again) })
 }
 
@@ -164,13 +166,30 @@ func checkRecord(t *testing.T, g generated) {
 		}
 	}
 
-	// The planted errors are what the watchdog reports, and nothing else is.
+	// The planted errors are what the watchdog reports, and nothing else
+	// is — but for the historic closures imported as they were decided,
+	// which it sees closed with work open or without a second person's
+	// approval.
+	imported := map[string]bool{}
+	for _, c := range allCases(t, g) {
+		if c.Imported {
+			imported[c.Ref] = true
+		}
+	}
 	kinds := map[string]bool{}
+	historic := 0
 	for _, f := range res.Sweep.Findings {
+		if imported[f.Case] && (f.Kind == service.FindingClosedWithOpenWork || f.Kind == service.FindingClosedWithoutApproval) {
+			historic++
+			continue
+		}
 		kinds[f.Kind] = true
 		if _, ok := planted[f.Case]; !ok {
 			t.Errorf("finding %s on %s, which carries no planted error", f.Kind, f.Case)
 		}
+	}
+	if historic == 0 || historic != res.Review.WatchdogFindings {
+		t.Errorf("%d findings on imported closures; the result says %d", historic, res.Review.WatchdogFindings)
 	}
 	for _, k := range []string{service.FindingOrphaned, service.FindingTransferOverdue, service.FindingVictimNoContactPlan} {
 		if !kinds[k] {
@@ -323,6 +342,21 @@ func compare(t *testing.T, a, b generated) {
 		if ua[i].Username != ub[i].Username {
 			t.Errorf("account %s: %s, then %s", ua[i].Role, ua[i].Username, ub[i].Username)
 		}
+	}
+	// The review's record ids (the audit's, the reviewers') are drawn by
+	// the service; everything else is the seed's.
+	ra, rb := *a.res.Review, *b.res.Review
+	for _, r := range []*demo.Review{&ra, &rb} {
+		r.AuditID, r.Elapsed = "", 0
+		var by []service.ReviewerProgress
+		for _, p := range r.Progress.ByReviewer {
+			p.Reviewer = ""
+			by = append(by, p)
+		}
+		r.Progress.ByReviewer = by
+	}
+	if ja, jb := fmt.Sprintf("%+v", ra), fmt.Sprintf("%+v", rb); ja != jb {
+		t.Errorf("the national reviews differ:\n%s\n%s", ja, jb)
 	}
 	if !slices.Equal(a.res.Planted, b.res.Planted) {
 		t.Errorf("planted errors differ:\n%v\n%v", a.res.Planted, b.res.Planted)

@@ -29,6 +29,19 @@
 // service has no structured fields for them yet), so an analyst has
 // networks to find.
 //
+// Ten weeks before now the force imports its historic closures of
+// 2012-2022 from its old crime system, as a JSON Lines case file through
+// the same import as `holdfast import` (legacy.go), carrying the failings
+// the national review looks for: no further action with a named suspect,
+// suspects never interviewed, lines of enquiry open at closure, closures
+// approved by their proposer or below the rank required, victims not told
+// or never properly heard, quick closures, suspects shared between cases.
+// Its auditor opens a review of them with the Beaconport preset, and the
+// review is left in progress (review.go): reviewers assigned under the
+// conflict-of-interest rules, findings that reopened a case or are duties
+// still owed, "no concerns" reviews awaiting a second reviewer, and cases
+// not yet reviewed. Result.Review says what it holds.
+//
 // Names are drawn from short lists and every choice from PCG generators
 // seeded from Options.Seed, one per case so that cases worked side by side
 // stay independent: the same Options give the same record — the same

@@ -61,6 +61,12 @@ type gen struct {
 	badLeaveAt            time.Time
 	actionTitles          []string
 	actionKey             map[string]string
+
+	// review is the national review of imported historic closures;
+	// reopenedLegacy, the historic cases it reopened, worked from then on
+	// like the generator's own (but not counted among them).
+	review         *nationalReview
+	reopenedLegacy []*simCase
 }
 
 func newGen(ctx context.Context, svc *service.Service, clk *clock.Manual, opts Options) *gen {
@@ -129,6 +135,8 @@ func (g *gen) run() error {
 		g.schedule(p.at, func() error { return g.open(sc) })
 	}
 	g.scheduleStaffing()
+	g.review = newNationalReview(g)
+	g.review.start()
 	for t := weekdayAt(g.rng, g.opts.Start.AddDate(0, 0, 7)); t.Before(g.now); t = t.AddDate(0, 0, 7) {
 		at := t
 		g.schedule(at, func() error { return g.sweep(at) })
@@ -516,7 +524,7 @@ func (g *gen) goodLeave() error {
 // where handover says so, then records that they left.
 func (g *gen) leave(o *officer, reason string, handover func(*simCase) bool) error {
 	now := g.clk.Now()
-	for _, sc := range g.cases {
+	for _, sc := range append(g.cases[:len(g.cases):len(g.cases)], g.reopenedLegacy...) {
 		if sc.c == nil || !sc.c.Status.IsOpen() || !handover(sc) {
 			continue
 		}
@@ -694,6 +702,9 @@ func (g *gen) result() (*Result, error) {
 		}
 	}
 	sort.Slice(res.Planted, func(i, j int) bool { return res.Planted[i].Ref < res.Planted[j].Ref })
+	if res.Review, err = g.review.result(rep); err != nil {
+		return nil, err
+	}
 	res.Commands = g.commands.Load()
 	return res, nil
 }

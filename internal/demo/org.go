@@ -2,6 +2,7 @@ package demo
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"time"
 
@@ -136,9 +137,14 @@ func (g *gen) buildForce() error {
 
 // person creates a user with a fresh synthetic name.
 func (g *gen) person(rank domain.Rank, unitID string, t *team, collar string, roles ...domain.Role) (*officer, error) {
+	return g.personFrom(g.rng, rank, unitID, t, collar, roles...)
+}
+
+// personFrom is person with names drawn from r.
+func (g *gen) personFrom(r *rand.Rand, rank domain.Rank, unitID string, t *team, collar string, roles ...domain.Role) (*officer, error) {
 	var first, last, username string
 	for {
-		first, last = pick(g.rng, officerFirst), pick(g.rng, surnames)
+		first, last = pick(r, officerFirst), pick(r, surnames)
 		username = strings.ToLower(first + "." + last)
 		if !g.usernames[username] {
 			break

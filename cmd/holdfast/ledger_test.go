@@ -38,6 +38,13 @@ func TestLedgerCLI(t *testing.T) {
 	}
 	pub := key + ".pub"
 
+	// No key beside the database and none given: say which key is
+	// missing and how to give one, not note's "malformed verifier id".
+	code, _, errs = runCLI(t, "ledger", "verify", "--db", db)
+	if code != 2 || !strings.Contains(errs, db+".ledger.key.pub") || !strings.Contains(errs, "pass --key") {
+		t.Fatalf("verify with no key beside the database: code %d %q", code, errs)
+	}
+
 	// An inspector saves a checkpoint now.
 	code, cp1, errs := runCLI(t, "ledger", "checkpoint", "--db", db, "--ledger-key", key)
 	if code != 0 || !strings.HasPrefix(cp1, "northshire.police.invalid/holdfast\n") {

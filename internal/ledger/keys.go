@@ -61,8 +61,14 @@ func LoadSigner(path string) (note.Signer, error) {
 // LoadVerifier reads a public key (a file path or the key itself).
 func LoadVerifier(pathOrKey string) (note.Verifier, error) {
 	key := pathOrKey
-	if b, err := os.ReadFile(pathOrKey); err == nil {
+	b, rerr := os.ReadFile(pathOrKey)
+	if rerr == nil {
 		key = strings.TrimSpace(string(b))
+	} else if strings.Count(pathOrKey, "+") < 2 {
+		// Neither a file nor shaped like a key (NAME+HASH+KEY): the usual
+		// cause is a database with no key beside it, so say that rather
+		// than note's "malformed verifier id".
+		return nil, fmt.Errorf("public key %s: %w; pass --key with the ledger's public key (NAME+HASH+KEY) or the file holding it (holdfast ledger keygen writes one)", pathOrKey, rerr)
 	}
 	v, err := note.NewVerifier(key)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -22,7 +23,8 @@ var migrations embed.FS
 
 // DB is a Store on SQLite or PostgreSQL.
 type DB struct {
-	d dialect
+	d    dialect
+	path string // the SQLite file, absolute; "" on PostgreSQL
 	// w is the writing pool. On SQLite it holds one connection, so writers
 	// queue in Go instead of spinning on SQLITE_BUSY; r is for readers.
 	w, r  *sql.DB
@@ -89,7 +91,11 @@ func openSQLite(path string) (*DB, error) {
 	}
 	r.SetMaxOpenConns(8)
 	r.SetMaxIdleConns(8)
-	db := &DB{d: sqliteDialect, w: w, r: r}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		abs = path
+	}
+	db := &DB{d: sqliteDialect, path: abs, w: w, r: r}
 	db.group = newGroupCommit(db)
 	return db, nil
 }

@@ -5,7 +5,6 @@ import (
 	"sort"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/gate"
@@ -222,31 +221,4 @@ func who(org *domain.OrgState, id string) string {
 		return "nobody"
 	}
 	return id
-}
-
-// SuspectKey is how suspects are matched across cases: the name in lower
-// case with punctuation dropped and spaces collapsed, and the date of
-// birth. A suspect without both has no key: a name alone is too common.
-func SuspectKey(s domain.Suspect) string {
-	if s.Name == "" || s.DateOfBirth == "" {
-		return ""
-	}
-	var b strings.Builder
-	space := false
-	for _, r := range strings.ToLower(s.Name) {
-		switch {
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			if space && b.Len() > 0 {
-				b.WriteByte(' ')
-			}
-			space = false
-			b.WriteRune(r)
-		case unicode.IsSpace(r) || r == '-' || r == '.' || r == ',':
-			space = true
-		}
-	}
-	if b.Len() == 0 {
-		return ""
-	}
-	return b.String() + "|" + s.DateOfBirth
 }

@@ -38,7 +38,8 @@ type Triage struct {
 	model    Model
 	env      Env
 	reviewed map[string]bool
-	// suspects maps a suspect key to the refs of the cases naming them.
+	// suspects maps a suspect link's key (SuspectLinks) to the refs of
+	// the cases with a suspect bearing it.
 	suspects map[string][]string
 	cands    []*candidate
 	sum      Summary
@@ -46,7 +47,14 @@ type Triage struct {
 
 type candidate struct {
 	Entry
-	keys map[string]string // suspect key → the suspect's name on this case
+	links []caseLink // each key once, in the order of the case's suspects
+}
+
+// caseLink is a suspect link on one case, and which suspect bears it.
+type caseLink struct {
+	SuspectLink
+	suspect int    // index in the case's suspects
+	label   string // how the detail names the suspect
 }
 
 // NewTriage starts a triage. reviewed holds the case ids already reviewed
@@ -57,13 +65,16 @@ func NewTriage(cr Criteria, m Model, env Env, reviewed map[string]bool) *Triage 
 
 // Add considers one case.
 func (t *Triage) Add(c *domain.Case) {
-	keys := map[string]string{}
-	for _, s := range c.Suspects {
-		if k := SuspectKey(s); k != "" {
-			if _, seen := keys[k]; !seen {
-				t.suspects[k] = append(t.suspects[k], c.Ref)
+	var links []caseLink
+	seen := map[string]bool{}
+	for i, s := range c.Suspects {
+		for _, l := range SuspectLinks(s) {
+			if seen[l.Key] {
+				continue // two suspects of one case with one phone: one link
 			}
-			keys[k] = s.Name
+			seen[l.Key] = true
+			t.suspects[l.Key] = append(t.suspects[l.Key], c.Ref)
+			links = append(links, caseLink{SuspectLink: l, suspect: i, label: suspectLabel(s)})
 		}
 	}
 	t.sum.Considered++
@@ -75,7 +86,7 @@ func (t *Triage) Add(c *domain.Case) {
 	t.cands = append(t.cands, &candidate{
 		Entry: Entry{CaseID: c.ID, Ref: c.Ref, TeamID: c.TeamID, Outcome: c.Outcome, ClosedAt: c.ClosedAt,
 			Priority: Priority(t.cr, c), Reasons: t.model.Assess(c, t.env)},
-		keys: keys,
+		links: links,
 	})
 }
 
@@ -87,23 +98,28 @@ func (t *Triage) Queue() ([]Entry, Summary) {
 	for _, c := range t.cands {
 		e := c.Entry
 		e.Reasons = append([]domain.RiskReason{}, c.Reasons...)
-		var shared []string
+		// Per suspect, in the case's order: each identifier that links
+		// them, and the other cases it links them to.
+		var shared, parts []string
 		others := map[string]bool{}
-		names := make([]string, 0, len(c.keys))
-		for k := range c.keys {
-			names = append(names, k)
-		}
-		sort.Strings(names)
-		for _, k := range names {
+		for i, l := range c.links {
 			var refs []string
-			for _, ref := range t.suspects[k] {
+			for _, ref := range t.suspects[l.Key] {
 				if ref != c.Ref {
 					refs = append(refs, ref)
 					others[ref] = true
 				}
 			}
 			if len(refs) > 0 {
-				shared = append(shared, fmt.Sprintf("%s (also on %s)", c.keys[k], strings.Join(refs, ", ")))
+				what := l.Kind
+				if l.Shown != "" {
+					what += " " + l.Shown
+				}
+				parts = append(parts, fmt.Sprintf("%s also on %s", what, strings.Join(refs, ", ")))
+			}
+			if last := i == len(c.links)-1 || c.links[i+1].suspect != l.suspect; last && len(parts) > 0 {
+				shared = append(shared, fmt.Sprintf("%s (%s)", l.label, strings.Join(parts, "; ")))
+				parts = parts[:0]
 			}
 		}
 		if len(shared) > 0 && t.model.Weights[ReasonSuspectShared] > 0 {
@@ -133,4 +149,20 @@ func SortQueue(q []Entry) {
 		}
 		return a.Ref < b.Ref
 	})
+}
+
+// suspectLabel names a suspect in a reason's detail: by name, or by the
+// start of an unnamed one's description, quoted.
+func suspectLabel(s domain.Suspect) string {
+	if s.Name != "" {
+		return s.Name
+	}
+	d := strings.Join(strings.Fields(s.Description), " ")
+	if r := []rune(d); len(r) > 40 {
+		d = string(r[:40]) + "…"
+	}
+	if d == "" {
+		return "(unnamed, undescribed)"
+	}
+	return fmt.Sprintf("%q", d)
 }

@@ -3,6 +3,7 @@ package demo_test
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/holdfast/holdfast/internal/demo"
@@ -22,12 +23,20 @@ func checkImported(t *testing.T, g generated) {
 	}
 	t.Logf("imported %d cases (%d events) from %s; failings %v", rv.Imported, rv.Events, rv.System, rv.Failings)
 	source := "import:" + demo.LegacySystem
-	n := 0
+	n, intl, national := 0, 0, 0
 	for _, c := range allCases(t, g) {
 		if !c.Imported {
 			continue
 		}
 		n++
+		for _, s := range c.Suspects {
+			switch {
+			case strings.HasPrefix(s.Phone, "+44 "):
+				intl++
+			case strings.HasPrefix(s.Phone, "07"):
+				national++
+			}
+		}
 		if c.Source != source || c.SourceRef == "" {
 			t.Errorf("%s: source %q, source ref %q", c.Ref, c.Source, c.SourceRef)
 		}
@@ -55,6 +64,9 @@ func checkImported(t *testing.T, g generated) {
 		if !sawImported || marked < 10 {
 			t.Errorf("%s: %d source-marked events, case.imported seen: %v", c.Ref, marked, sawImported)
 		}
+	}
+	if intl == 0 || national == 0 {
+		t.Errorf("imported suspects' phones: %d international, %d national; want both forms, as other systems write them", intl, national)
 	}
 	if n != rv.Imported || n < 40 {
 		t.Errorf("%d imported cases in the record, the import reported %d", n, rv.Imported)

@@ -165,6 +165,12 @@ type Suspect struct {
 	History []SuspectStep `json:"history,omitempty"`
 	// Explanation says why an identified suspect was not interviewed.
 	Explanation string `json:"explanation,omitempty"`
+	// Phone, Vehicle and Address are identifiers as recorded (free text):
+	// a phone number, a vehicle registration mark, an address. Triage
+	// links suspects across cases by them (docs/audits.md).
+	Phone   string `json:"phone,omitempty"`
+	Vehicle string `json:"vehicle,omitempty"`
+	Address string `json:"address,omitempty"`
 }
 
 // SuspectStep is a suspect reaching a status.

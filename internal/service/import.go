@@ -190,7 +190,13 @@ func (im *importer) unit(ref string) string {
 	return id
 }
 
+// officer resolves an officer named in the file: a ref defined there, or
+// the collar number of a user Holdfast holds. A blank ref names nobody: it
+// must never match a user whose collar number is blank.
 func (im *importer) officer(ref string) string {
+	if strings.TrimSpace(ref) == "" {
+		return ""
+	}
 	if id, ok := im.officers[ref]; ok {
 		return id
 	}
@@ -240,6 +246,16 @@ func (im *importer) resolveOrg(f *casefile.File) {
 	}
 	for _, l := range f.Officers {
 		o := l.Record
+		if strings.TrimSpace(o.Ref) == "" || strings.TrimSpace(o.Collar) == "" {
+			// The reader refuses these too; a file built by other means
+			// must not make a blank reference or collar resolvable.
+			field := "ref"
+			if strings.TrimSpace(o.Ref) != "" {
+				field = "collar"
+			}
+			im.problem(l.N, field, "required")
+			continue
+		}
 		if id := im.officer(o.Collar); id != "" {
 			im.officers[o.Ref] = id
 			continue
@@ -455,7 +471,8 @@ func (im *importer) writeCase(p casePlan) error {
 	}
 	for _, s := range k.Suspects {
 		sid := im.s.newID()
-		add(s.Added, "system:import", domain.EvSuspectAdded, domain.SuspectAdded{Suspect: domain.Suspect{ID: sid, Name: s.Name, Description: s.Description, DateOfBirth: s.DOB, Status: domain.SuspectIdentified, AddedAt: s.Added.UTC()}})
+		add(s.Added, "system:import", domain.EvSuspectAdded, domain.SuspectAdded{Suspect: domain.Suspect{ID: sid, Name: s.Name, Description: s.Description, DateOfBirth: s.DOB, Status: domain.SuspectIdentified, AddedAt: s.Added.UTC(),
+			Phone: strings.TrimSpace(s.Phone), Vehicle: strings.TrimSpace(s.Vehicle), Address: strings.TrimSpace(s.Address)}})
 		if s.Status != "" && s.Status != string(domain.SuspectIdentified) {
 			on := orDefault(s.StatusOn, s.Added.Format(time.DateOnly))
 			at, _ := time.Parse(time.DateOnly, on)

@@ -76,6 +76,11 @@ type NewSuspect struct {
 	Name        string `json:"name,omitempty"`
 	Description string `json:"description,omitempty"`
 	DateOfBirth string `json:"dob,omitempty"`
+	// Phone, Vehicle (registration mark) and Address are optional, as
+	// recorded; triage links suspects across cases by them.
+	Phone   string `json:"phone,omitempty"`
+	Vehicle string `json:"vehicle,omitempty"`
+	Address string `json:"address,omitempty"`
 }
 
 // AddSuspect records a suspect, named or described.
@@ -90,7 +95,8 @@ func (s *Service) AddSuspect(ctx context.Context, a *Actor, caseID string, versi
 			st = domain.SuspectUnknown
 		}
 		return domain.EvSuspectAdded, domain.SuspectAdded{Suspect: domain.Suspect{ID: s.newID(), Name: strings.TrimSpace(in.Name),
-			Description: in.Description, DateOfBirth: in.DateOfBirth, Status: st, AddedAt: now}}
+			Description: in.Description, DateOfBirth: in.DateOfBirth, Status: st, AddedAt: now,
+			Phone: strings.TrimSpace(in.Phone), Vehicle: strings.TrimSpace(in.Vehicle), Address: strings.TrimSpace(in.Address)}}
 	})
 }
 

@@ -97,7 +97,8 @@ var caseCommands = map[string]command{
 		return s.AddVictim(ctx, a, c.ID, v, service.NewVictim{Name: f.Get("name"), DateOfBirth: f.Get("dob"), Contact: f.Get("contact"), Vulnerable: f.Get("vulnerable") == "yes"})
 	}},
 	"add-suspect": {"Suspect added", func(ctx context.Context, s *service.Service, a *service.Actor, c *domain.Case, v int64, f url.Values) (*domain.Case, error) {
-		return s.AddSuspect(ctx, a, c.ID, v, service.NewSuspect{Name: f.Get("name"), Description: f.Get("description"), DateOfBirth: f.Get("dob")})
+		return s.AddSuspect(ctx, a, c.ID, v, service.NewSuspect{Name: f.Get("name"), Description: f.Get("description"), DateOfBirth: f.Get("dob"),
+			Phone: f.Get("phone"), Vehicle: f.Get("vehicle"), Address: f.Get("address")})
 	}},
 	"raise-standard": {"Standard action raised", func(ctx context.Context, s *service.Service, a *service.Actor, c *domain.Case, v int64, f url.Values) (*domain.Case, error) {
 		return s.RaiseAction(ctx, a, c.ID, v, service.NewAction{Standard: f.Get("standard")})

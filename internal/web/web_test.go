@@ -15,7 +15,6 @@ import (
 	"github.com/holdfast/holdfast/internal/api"
 	"github.com/holdfast/holdfast/internal/fixture"
 	"github.com/holdfast/holdfast/internal/server"
-	"github.com/holdfast/holdfast/internal/service"
 	"github.com/holdfast/holdfast/internal/store/sqlstore"
 	"github.com/holdfast/holdfast/internal/testdb"
 )
@@ -159,13 +158,21 @@ func TestPagesAuthoriseAndRecord(t *testing.T) {
 			t.Fatalf("the error summary must link each field: %s", body[strings.Index(body, "govuk-error-summary"):][:600])
 		}
 
-		// A suspect named but not interviewed is marked, and the status form records it.
+		// The form adds a suspect with the identifiers that link cases; a
+		// suspect named but not interviewed is marked, and the status form
+		// records it.
 		cur, _ = db.Case(ctx, c.ID)
-		cur, err := f.Svc.AddSuspect(ctx, f.Investigator, cur.ID, cur.Version, service.NewSuspect{Name: "Adult X"})
-		if err != nil {
-			t.Fatal(err)
+		status, page = ivy.post(path+"/do/add-suspect", url.Values{"csrf": {ivy.csrf(page)}, "version": {itoa(cur.Version)},
+			"name": {"Adult X"}, "phone": {" 07700 900123 "}, "vehicle": {"AB12 CDE"}, "address": {"<b>1</b> High St, NS1 1AA"}})
+		if status != 200 || !strings.Contains(page, "Suspect added") {
+			t.Fatalf("add suspect: %d", status)
 		}
-		_, page = ivy.get(path)
+		if cur, _ = db.Case(ctx, c.ID); len(cur.Suspects) != 1 || cur.Suspects[0].Phone != "07700 900123" || cur.Suspects[0].Vehicle != "AB12 CDE" {
+			t.Fatalf("suspect as stored: %+v", cur.Suspects)
+		}
+		if !strings.Contains(page, "Phone 07700 900123") || !strings.Contains(page, "&lt;b&gt;1&lt;/b&gt; High St") {
+			t.Fatal("the case page does not show the suspect's identifiers, escaped")
+		}
 		if !strings.Contains(page, "Not interviewed") || !strings.Contains(page, "Record status") {
 			t.Fatal("the case page neither flags the uninterviewed suspect nor offers to record a status")
 		}

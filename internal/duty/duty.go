@@ -7,6 +7,7 @@ import (
 
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/event"
+	"github.com/holdfast/holdfast/internal/gate"
 	"github.com/holdfast/holdfast/internal/policy"
 )
 
@@ -112,7 +113,7 @@ func (r Rules) Wanted(c *domain.Case, org *domain.OrgState) []Want {
 			add(TransferAccept, TransferAccept, t.ID, Supervisor(org, t.ToTeam), t.ToTeam, t.ProposedAt)
 		}
 		if cl := c.Closure; cl.Open() {
-			add(ClosureApproval, ClosureApproval, cl.ID, sup, c.TeamID, cl.ProposedAt)
+			add(ClosureApproval, ClosureApproval, cl.ID, Approver(org, c, p), c.TeamID, cl.ProposedAt)
 		}
 	}
 	for i := range c.Victims {
@@ -215,6 +216,24 @@ func actionCancelled(c *domain.Case, id string) bool {
 // failing that the nearest one above it. "" if there is none.
 func Supervisor(org *domain.OrgState, team string) string {
 	return nearest(org, team, func(u *domain.User) bool { return u.HasRole(domain.RoleSupervisor) })
+}
+
+// Approver is who must approve c's proposed closure: the nearest active
+// supervisor or manager in the team's chain of command with the rank the
+// outcome needs, and neither its proposer nor its owner — the gate would
+// refuse them, and a duty held by someone who cannot meet it is a case
+// dropped by design. With nobody fit, the team's supervisor holds it and
+// the ladder takes it up.
+func Approver(org *domain.OrgState, c *domain.Case, pol *policy.Policy) string {
+	need := gate.RequiredRank(c, pol)
+	id := nearest(org, c.TeamID, func(u *domain.User) bool {
+		return (u.HasRole(domain.RoleSupervisor) || u.HasRole(domain.RoleManager)) && u.Rank.AtLeast(need) &&
+			u.ID != c.Closure.ProposedBy && u.ID != c.OwnerID
+	})
+	if id == "" {
+		return Supervisor(org, c.TeamID)
+	}
+	return id
 }
 
 // Manager is the nearest active manager of at least min rank at or above team.

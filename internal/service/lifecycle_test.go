@@ -128,6 +128,11 @@ func TestCaseLifecycle(t *testing.T) {
 
 		rat := domain.Rationale{LinesConsidered: "Phone download, suspect interview, CCTV", WhyNoneRemain: "All enquiries complete and filed", SuspectsStatus: "Suspect interviewed, no admissions", VictimView: "Victim does not support a prosecution now"}
 		c = ok(t)(svc.ProposeClosure(ctx, f.Investigator, c.ID, c.Version, service.ClosureProposal{Outcome: "15", Rationale: rat}))
+		// The duty to approve falls on someone who can: outcome 15 with a
+		// child victim needs an inspector, so not the team's sergeant.
+		if d := openDuty(c, duty.ClosureApproval); d == nil || d.Accountable != f.Inspector.ID() {
+			t.Fatalf("closure approval must be the inspector's duty, not the sergeant's: %+v", d)
+		}
 		// Approval: not the proposer, and a sergeant is below the rank
 		// policy needs for outcome 15 with a child victim.
 		_, err = svc.ApproveClosure(ctx, f.Supervisor, c.ID, c.Version)

@@ -122,7 +122,10 @@ func NormalisePhone(v string) string {
 	default:
 		nsn = strings.TrimPrefix(digits, "0")
 	}
-	if 1+len(nsn) < MinPhoneDigits || 2+len(nsn) > 15 || oneDigit(nsn) {
+	// A UK national number never begins with 0 once its trunk 0 is gone:
+	// one that does is a fragment, and keeping it would make the result
+	// normalise to something else ("+44 0…" loses another 0).
+	if 1+len(nsn) < MinPhoneDigits || 2+len(nsn) > 15 || oneDigit(nsn) || nsn[0] == '0' {
 		return ""
 	}
 	return "+44" + nsn

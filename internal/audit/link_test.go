@@ -28,6 +28,8 @@ func TestNormalisePhone(t *testing.T) {
 		{"", ""},                  //
 		{"+44", ""},               //
 		{"+1234567890123456", ""}, // longer than E.164 allows
+		{"440000000001", ""},      // +44 then 0: not a UK number (found by the fuzzer)
+		{"+44 0 1134960000", "+441134960000"},
 	} {
 		if got := audit.NormalisePhone(tc.in); got != tc.want {
 			t.Errorf("NormalisePhone(%q) = %q, want %q", tc.in, got, tc.want)
@@ -169,4 +171,37 @@ func TestTriageLinksSay(t *testing.T) {
 	if d != want {
 		t.Errorf("detail\n%s\nwant\n%s", d, want)
 	}
+}
+
+// FuzzNormaliseIdentifiers: the normalisers read free text from other
+// forces' systems. Whatever they are given, a key they return is a fixed
+// point (normalising it again gives itself, so two records linked once
+// stay linked however often they are re-imported) and has the shape that
+// is compared: E.164 for a phone, upper-case letters and digits for a
+// vehicle.
+func FuzzNormaliseIdentifiers(f *testing.F) {
+	for _, s := range []string{"07700 900123", "+44 (0)7700 900123", "0044 7700 900123", "AB12 CDE", "silver saloon AB12CDE",
+		"12 High St, Leeds LS1 4AP", "Flat 2, 3 Mill Rd NS1 1AA", "", "+", "0", "ß", "\u0660\u0661"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if p := audit.NormalisePhone(s); p != "" {
+			if p[0] != '+' || len(p) < 9 || len(p) > 16 || strings.Trim(p[1:], "0123456789") != "" {
+				t.Fatalf("NormalisePhone(%q) = %q: not E.164", s, p)
+			}
+			if again := audit.NormalisePhone(p); again != p {
+				t.Fatalf("NormalisePhone(%q) = %q, but that normalises to %q", s, p, again)
+			}
+		}
+		if v := audit.NormaliseVehicle(s); v != "" {
+			if strings.Trim(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") != "" {
+				t.Fatalf("NormaliseVehicle(%q) = %q: not letters and digits", s, v)
+			}
+			if again := audit.NormaliseVehicle(v); again != v {
+				t.Fatalf("NormaliseVehicle(%q) = %q, but that normalises to %q", s, v, again)
+			}
+		}
+		audit.NormaliseAddress(s) // must not panic on any input
+		audit.SuspectLinks(domain.Suspect{Name: s, DateOfBirth: "1980-01-01", Phone: s, Vehicle: s, Address: s})
+	})
 }

@@ -169,7 +169,8 @@ func checkRecord(t *testing.T, g generated) {
 	// The planted errors are what the watchdog reports, and nothing else
 	// is — but for the historic closures imported as they were decided,
 	// which it sees closed with work open or without a second person's
-	// approval.
+	// approval, and the national review's reviews left undone and
+	// sign-offs left waiting for weeks.
 	imported := map[string]bool{}
 	for _, c := range allCases(t, g) {
 		if c.Imported {
@@ -184,6 +185,9 @@ func checkRecord(t *testing.T, g generated) {
 			continue
 		}
 		kinds[f.Kind] = true
+		if imported[f.Case] && (f.Kind == service.FindingAuditReviewOverdue || f.Kind == service.FindingAuditSignOffOverdue) {
+			continue
+		}
 		if _, ok := planted[f.Case]; !ok {
 			t.Errorf("finding %s on %s, which carries no planted error", f.Kind, f.Case)
 		}
@@ -191,7 +195,7 @@ func checkRecord(t *testing.T, g generated) {
 	if historic == 0 || historic != res.Review.WatchdogFindings {
 		t.Errorf("%d findings on imported closures; the result says %d", historic, res.Review.WatchdogFindings)
 	}
-	for _, k := range []string{service.FindingOrphaned, service.FindingTransferOverdue, service.FindingVictimNoContactPlan} {
+	for _, k := range []string{service.FindingOrphaned, service.FindingTransferOverdue, service.FindingVictimNoContactPlan, service.FindingAuditReviewOverdue, service.FindingAuditSignOffOverdue} {
 		if !kinds[k] {
 			t.Errorf("the sweep found no %s", k)
 		}

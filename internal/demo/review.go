@@ -429,6 +429,11 @@ func (nr *nationalReview) result(sweep *service.SweepReport) (*Review, error) {
 		out.Findings += f.Total
 	}
 	for _, f := range sweep.Findings {
+		// The review's own overdue reviews and sign-offs are on imported
+		// closures too, but are not how they were decided.
+		if f.Kind != service.FindingClosedWithOpenWork && f.Kind != service.FindingClosedWithoutApproval {
+			continue
+		}
 		c, err := g.svc.Store().CaseByRef(g.ctx, f.Case)
 		if err != nil {
 			return nil, err

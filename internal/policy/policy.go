@@ -337,4 +337,9 @@ var kinds = map[string]bool{
 	"support_referral": true, "victim_update": true, "decision_notice_enhanced": true, "decision_notice_standard": true,
 	"first_review": true, "review": true, "action_target": true, "action_review": true, "transfer_accept": true,
 	"closure_approval": true, "vrr_acknowledge": true, "vrr_review": true, "finding_response": true,
+	// An audit's reviews and sign-offs are owed on the audit, not on a
+	// case, so no case duty carries them; the watchdog reads their
+	// deadlines here all the same, so a force sets them where it sets
+	// every other.
+	"audit_review": true, "audit_sign_off": true,
 }

@@ -53,10 +53,23 @@ func TestBadPolicyNamesTheLine(t *testing.T) {
 		{"time zone that does not parse", strings.Replace(good, "time_zone: Europe/London", "time_zone: Europe/Londres", 1), `time_zone "Europe/Londres" is not a time zone`},
 		{"time zone other than London", strings.Replace(good, "time_zone: Europe/London", "time_zone: America/New_York", 1), "England-and-Wales"},
 		{"date that does not parse", strings.Replace(good, "since: 2016-01-01", "since: 2016-13-01", 1), `since "2016-13-01" is not a date`},
+		{"audit deadline that does not parse", strings.Replace(good, "audit_review:           {within: 20 working days", "audit_review:           {within: 20 work days", 1), `"20 work days"`},
+		{"audit deadline misspelt", strings.Replace(good, "  audit_sign_off: ", "  audit_signoff: ", 1), `unknown duty kind "audit_signoff"`},
+		{"audit deadline missing", strings.Replace(good, "  audit_review: ", "  # audit_review: ", 1), `duty kind "audit_review" has no deadline`},
 	} {
 		_, err := Parse([]byte(tc.edit))
 		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "line ") {
 			t.Errorf("%s: got %v, want an error naming the line and %q", tc.name, err, tc.want)
+		}
+	}
+}
+
+// The watchdog's audit deadlines are read from the policy like any other.
+func TestAuditDeadlines(t *testing.T) {
+	p := Default()
+	for kind, want := range map[string]Span{"audit_review": {20, WorkingDays}, "audit_sign_off": {5, WorkingDays}} {
+		if got := p.Duties[kind].Within; got != want || p.Says(kind) == "" {
+			t.Errorf("%s: within %v, says %q; want %v and what it asks", kind, got, p.Says(kind), want)
 		}
 	}
 }

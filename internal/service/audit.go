@@ -422,6 +422,10 @@ func (s *Service) AssignReview(ctx context.Context, a *Actor, auditID, caseID, r
 		if err := st.ApplyAudit(e); err != nil {
 			return err
 		}
+		// A review reassigned is owed afresh: the overdue one is settled.
+		if err := s.commitAuditSettled(tx, st, org, c, a.ID(), now); err != nil {
+			return err
+		}
 		out = st.Audits[au.ID].Case(caseID)
 		return nil
 	})
@@ -603,6 +607,11 @@ func (s *Service) SubmitReview(ctx context.Context, a *Actor, auditID, caseID st
 			}
 			evs = append(evs, ce)
 		}
+		settled, err := s.settleAuditFindings(st, org, c, a.ID(), now)
+		if err != nil {
+			return err
+		}
+		evs = append(evs, settled...)
 		if len(evs) > 0 {
 			if _, err := s.commit(tx, c, org, evs, now); err != nil {
 				return err
@@ -655,10 +664,27 @@ func (s *Service) SignOff(ctx context.Context, a *Actor, auditID, caseID string,
 		if err := st.ApplyAudit(e); err != nil {
 			return err
 		}
+		if err := s.commitAuditSettled(tx, st, org, c, a.ID(), now); err != nil {
+			return err
+		}
 		out = st.Audits[au.ID].Case(caseID)
 		return nil
 	})
 	return out, err
+}
+
+// commitAuditSettled writes to c, in the audit command's transaction, the
+// resolution of each watchdog finding about its audit review that the
+// command has ended.
+func (s *Service) commitAuditSettled(tx store.Tx, st *domain.AuditState, org *domain.OrgState, c *domain.Case, actor string, now time.Time) error {
+	evs, err := s.settleAuditFindings(st, org, c, actor, now)
+	if err != nil || len(evs) == 0 {
+		return err
+	}
+	if _, err := s.commit(tx, c, org, evs, now); err != nil {
+		return fmt.Errorf("settle audit findings on %s: %w", c.Ref, err)
+	}
+	return nil
 }
 
 // AnswerFinding answers an audit finding on a case: the finding is

@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"fmt"
+	"maps"
 	"sort"
 	"time"
 
@@ -24,12 +25,25 @@ const (
 	FindingClosedWithoutApproval = domain.FlagClosedWithoutApproval
 	FindingVictimNoContactPlan   = domain.FlagVictimNoContactPlan
 	FindingTransferOverdue       = "transfer_not_accepted" // lost between departments
+	// An audit's review of a sampled case assigned and never submitted,
+	// and a "no concerns" review of a high-risk case never signed off:
+	// the audit would stall with nobody prompted. The names must not
+	// start with domain.AuditFindingPrefix, which marks a reviewer's
+	// finding (one that owes a finding_response duty and an answer).
+	FindingAuditReviewOverdue  = "overdue_audit_review"
+	FindingAuditSignOffOverdue = "overdue_audit_sign_off"
 )
 
 var findingSeverity = map[string]string{
 	FindingOrphaned: "high", FindingNoOwner: "high", FindingNoOpenDuty: "high", FindingClosedWithOpenWork: "high",
 	FindingClosedWithoutApproval: "high", FindingVictimNoContactPlan: "medium", FindingTransferOverdue: "high",
+	FindingAuditReviewOverdue: "medium", FindingAuditSignOffOverdue: "medium",
 }
+
+// auditFindingKinds stand on an audit's record, not the case's own state:
+// the audit commands settle them (settleAuditFindings), and a command on
+// the case itself must not take them for gone.
+var auditFindingKinds = map[string]bool{FindingAuditReviewOverdue: true, FindingAuditSignOffOverdue: true}
 
 var findingText = map[string]string{
 	FindingOrphaned:              "The case's owner has left or is inactive: allocate it to a serving officer",
@@ -39,9 +53,17 @@ var findingText = map[string]string{
 	FindingClosedWithoutApproval: "The case is marked closed without a closure approved by a second person: review it",
 	FindingVictimNoContactPlan:   "A victim on this open case has no agreed contact plan: agree one",
 	FindingTransferOverdue:       "A transfer of this case has not been accepted in time: accept or reject it",
+	FindingAuditReviewOverdue:    "An audit's review of this case is overdue: submit it, or reassign it",
+	FindingAuditSignOffOverdue:   "A \"no concerns\" review of this case awaits a second auditor's sign-off past its time: sign it off or send it back",
 }
 
-func isWatchdogFinding(kind string) bool { _, ok := findingSeverity[kind]; return ok }
+// isWatchdogFinding reports whether kind is a watchdog finding the duty
+// reactor settles from the case's own state: every kind but the audit
+// ones (auditFindingKinds), whose cause it cannot see.
+func isWatchdogFinding(kind string) bool {
+	_, ok := findingSeverity[kind]
+	return ok && !auditFindingKinds[kind]
+}
 
 // FindingKinds lists the watchdog's finding kinds.
 func FindingKinds() []string {
@@ -200,15 +222,19 @@ func (s *Service) sweep(ctx context.Context, a *Actor, rep *SweepReport, o Sweep
 	// and findings that stand. Each case is then one transaction.
 	type work struct {
 		ref        string
-		findings   map[string]time.Time
+		findings   map[string]cause
 		escalating bool // a duty's next step is due: the case will be written
+		audit      bool // an audit finding stands: decided on the audits' record
 	}
 	cases := map[string]*work{}
 	get := func(id, ref string) *work {
 		w := cases[id]
 		if w == nil {
-			w = &work{ref: ref, findings: map[string]time.Time{}}
+			w = &work{ref: ref, findings: map[string]cause{}}
 			cases[id] = w
+		}
+		if w.ref == "" {
+			w.ref = ref
 		}
 		return w
 	}
@@ -224,7 +250,7 @@ func (s *Service) sweep(ctx context.Context, a *Actor, rep *SweepReport, o Sweep
 		return err
 	}
 	for _, d := range transfers {
-		get(d.CaseID, d.CaseRef).findings[FindingTransferOverdue] = d.Due
+		get(d.CaseID, d.CaseRef).findings[FindingTransferOverdue] = cause{since: d.Due}
 	}
 	flags, err := s.st.Flags(ctx, asOf)
 	if err != nil {
@@ -235,7 +261,7 @@ func (s *Service) sweep(ctx context.Context, a *Actor, rep *SweepReport, o Sweep
 		if f.Kind == FindingVictimNoContactPlan && grace.After(f.Since, s.cal).After(asOf) {
 			continue
 		}
-		get(f.CaseID, "").findings[f.Kind] = f.Since
+		get(f.CaseID, "").findings[f.Kind] = cause{since: f.Since}
 	}
 	orphans, err := s.st.OrphanedCases(ctx)
 	if err != nil {
@@ -246,7 +272,20 @@ func (s *Service) sweep(ctx context.Context, a *Actor, rep *SweepReport, o Sweep
 		if u, ok := org.Users[c.OwnerID]; ok && !u.LeftAt.IsZero() {
 			since = u.LeftAt
 		}
-		get(c.ID, c.Ref).findings[FindingOrphaned] = since
+		get(c.ID, c.Ref).findings[FindingOrphaned] = cause{since: since}
+	}
+	// The audits' record is force-level and small beside the cases: one
+	// read of it finds every review and sign-off overdue.
+	audits, err := s.auditState(ctx)
+	if err != nil {
+		return err
+	}
+	for id, d := range s.auditOverdue(audits, org, pol, asOf, "") {
+		w := get(id, d.ref)
+		w.audit = true
+		for k, why := range d.causes {
+			w.findings[k] = why
+		}
 	}
 
 	ids := make([]string, 0, len(cases))
@@ -256,7 +295,7 @@ func (s *Service) sweep(ctx context.Context, a *Actor, rep *SweepReport, o Sweep
 	sort.Strings(ids)
 	for _, id := range ids {
 		w := cases[id]
-		if err := s.sweepCase(ctx, a, pol, org, id, w.findings, w.escalating, asOf, o.DryRun, rep); err != nil {
+		if err := s.sweepCase(ctx, a, pol, org, id, w.findings, w.escalating, w.audit, asOf, o.DryRun, rep); err != nil {
 			return fmt.Errorf("case %s: %w", w.ref, err)
 		}
 	}
@@ -281,8 +320,11 @@ type sweepPlan struct {
 // escalation due is read first outside any transaction: if its findings
 // are all raised already it needs no write, so a steady sweep takes no
 // write lock for it. Otherwise the plan is made (again) inside one
-// transaction, on the case as it is then, and committed.
-func (s *Service) sweepCase(ctx context.Context, a *Actor, pol *policy.Policy, org *domain.OrgState, caseID string, findings map[string]time.Time, escalating bool, asOf time.Time, dryRun bool, rep *SweepReport) error {
+// transaction, on the case as it is then, and committed. A case with an
+// audit finding (audit) is written under the lock audit commands take, on
+// the audits' record as it is then, so a review submitted since the sweep
+// read them is not reported overdue by a finding nothing would resolve.
+func (s *Service) sweepCase(ctx context.Context, a *Actor, pol *policy.Policy, org *domain.OrgState, caseID string, findings map[string]cause, escalating, audit bool, asOf time.Time, dryRun bool, rep *SweepReport) error {
 	p := &sweepPlan{}
 	if !escalating || dryRun {
 		c, err := s.st.Case(ctx, caseID)
@@ -294,7 +336,7 @@ func (s *Service) sweepCase(ctx context.Context, a *Actor, pol *policy.Policy, o
 		}
 	}
 	if (escalating || len(p.evs) > 0) && !dryRun {
-		err := s.st.Write(ctx, func(tx store.Tx) error {
+		write := func(tx store.Tx) error {
 			c, err := tx.Case(caseID)
 			if err != nil {
 				return err
@@ -303,7 +345,23 @@ func (s *Service) sweepCase(ctx context.Context, a *Actor, pol *policy.Policy, o
 			if err != nil {
 				return err
 			}
-			if p, err = s.planCase(ctx, a, pol, org, c, findings, asOf); err != nil {
+			fs := findings
+			if audit {
+				st, err := s.auditState(ctx)
+				if err != nil {
+					return err
+				}
+				fs = map[string]cause{}
+				for k, why := range findings {
+					if !auditFindingKinds[k] {
+						fs[k] = why
+					}
+				}
+				if d := s.auditOverdue(st, org, pol, asOf, caseID)[caseID]; d != nil {
+					maps.Copy(fs, d.causes)
+				}
+			}
+			if p, err = s.planCase(ctx, a, pol, org, c, fs, asOf); err != nil {
 				return err
 			}
 			if len(p.evs) == 0 {
@@ -311,7 +369,14 @@ func (s *Service) sweepCase(ctx context.Context, a *Actor, pol *policy.Policy, o
 			}
 			_, err = s.commit(tx, c, org, p.evs, asOf)
 			return err
-		})
+		}
+		if audit {
+			auditMu.Lock()
+		}
+		err := s.st.Write(ctx, write)
+		if audit {
+			auditMu.Unlock()
+		}
 		if err != nil {
 			return err
 		}
@@ -326,7 +391,7 @@ func (s *Service) sweepCase(ctx context.Context, a *Actor, pol *policy.Policy, o
 
 // planCase works out, from c as read, the escalation steps now due and the
 // findings to report, with the events that record what is new.
-func (s *Service) planCase(ctx context.Context, a *Actor, pol *policy.Policy, org *domain.OrgState, c *domain.Case, findings map[string]time.Time, asOf time.Time) (*sweepPlan, error) {
+func (s *Service) planCase(ctx context.Context, a *Actor, pol *policy.Policy, org *domain.OrgState, c *domain.Case, findings map[string]cause, asOf time.Time) (*sweepPlan, error) {
 	p := &sweepPlan{}
 	for _, d := range c.Duties {
 		if d.Status != domain.DutyOpen || d.NextAt.IsZero() || d.NextAt.After(asOf) {
@@ -366,11 +431,20 @@ func (s *Service) planCase(ctx context.Context, a *Actor, pol *policy.Policy, or
 	}
 	sort.Strings(kinds)
 	for _, kind := range kinds {
-		mustAct := duty.Supervisor(org, c.TeamID)
-		if kind == FindingTransferOverdue && c.Transfer != nil {
+		why := findings[kind]
+		mustAct := why.mustAct
+		switch {
+		case mustAct != "":
+		case kind == FindingTransferOverdue && c.Transfer != nil:
 			mustAct = duty.Supervisor(org, c.Transfer.ToTeam)
+		default:
+			mustAct = duty.Supervisor(org, c.TeamID)
 		}
-		f := FindingEntry{Case: c.Ref, Kind: kind, Severity: findingSeverity[kind], MustAct: username(org, mustAct), Since: findings[kind], Detail: findingText[kind]}
+		detail := why.detail
+		if detail == "" {
+			detail = findingText[kind]
+		}
+		f := FindingEntry{Case: c.Ref, Kind: kind, Severity: findingSeverity[kind], MustAct: username(org, mustAct), Since: why.since, Detail: detail}
 		if c.OpenFinding(kind) == nil {
 			f.New = true
 			e, err := domain.NewEvent(domain.EvFindingRaised, a.ID(), c.ID, asOf, domain.FindingRaised{Finding: domain.Finding{
@@ -385,6 +459,16 @@ func (s *Service) planCase(ctx context.Context, a *Actor, pol *policy.Policy, or
 	}
 	return p, nil
 }
+
+// cause is why a finding stands on a case: since when and, where the
+// team's supervisor is not the one to act, who is and what they are told.
+type cause struct {
+	since   time.Time
+	mustAct string // user id; empty: the team's supervisor (the receiving team's, for a transfer)
+	detail  string // empty: findingText
+}
+
+func londonTime(t time.Time) string { return t.In(calendar.London).Format("Mon 2 Jan 2006 15:04") }
 
 // errDryRun abandons a transaction that only looked.
 var errDryRun = fmt.Errorf("dry run")

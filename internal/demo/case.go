@@ -414,17 +414,20 @@ func (sc *simCase) intake() error {
 			if r.IntN(3) == 0 {
 				m.phone = p.network.burner
 			}
-			suspects = append(suspects, service.NewSuspect{Name: m.first + " " + m.last, DateOfBirth: m.dob, Description: describe(r, &m, "Seen at "+p.network.place+".")})
+			d, id := describeWith(r, &m, "Seen at "+p.network.place+".")
+			suspects = append(suspects, service.NewSuspect{Name: m.first + " " + m.last, DateOfBirth: m.dob, Description: d, Phone: id.phone, Vehicle: id.vehicle, Address: id.address})
 		}
 		if r.IntN(3) == 0 {
 			m := p.network.members[r.IntN(len(p.network.members))]
 			if m.vrm != "" {
-				suspects = append(suspects, service.NewSuspect{Description: fmt.Sprintf("Unidentified driver of a %s, VRM %s, who collected the child from %s.", m.car, strings.ReplaceAll(m.vrm, " ", ""), p.network.place)})
+				suspects = append(suspects, service.NewSuspect{Description: fmt.Sprintf("Unidentified driver of a %s, VRM %s, who collected the child from %s.", m.car, strings.ReplaceAll(m.vrm, " ", ""), p.network.place),
+					Vehicle: strings.ReplaceAll(m.vrm, " ", "")})
 			}
 		}
 	case x < 0.5 || p.plant == PlantVictimNotTold || p.plant == PlantClosureUnapproved:
 		n := g.newNominalFor(r, p.phone)
-		suspects = append(suspects, service.NewSuspect{Name: n.first + " " + n.last, DateOfBirth: n.dob, Description: describe(r, n, "")})
+		d, id := describeWith(r, n, "")
+		suspects = append(suspects, service.NewSuspect{Name: n.first + " " + n.last, DateOfBirth: n.dob, Description: d, Phone: id.phone, Vehicle: id.vehicle, Address: id.address})
 	case x < 0.78:
 		n := g.newNominalFor(r, "")
 		d := fmt.Sprintf("Male, about %d, %s.", 18+r.IntN(25), pick(r, []string{"slim build", "heavy build", "beard", "shaved head", "local accent"}))

@@ -3,6 +3,7 @@ package demo_test
 import (
 	"context"
 	"fmt"
+	"github.com/holdfast/holdfast/internal/audit"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -111,6 +112,7 @@ func TestGenerate(t *testing.T) {
 	t.Run("invariants", func(t *testing.T) { checkRecord(t, g) })
 	t.Run("historic closures", func(t *testing.T) { checkImported(t, g) })
 	t.Run("review in progress", func(t *testing.T) { checkReview(t, g) })
+	t.Run("suspects linked across cases", func(t *testing.T) { checkLinks(t, g) })
 	t.Run("same seed", func(t *testing.T) { compare(t, g, again) })
 }
 
@@ -364,5 +366,48 @@ func compare(t *testing.T, a, b generated) {
 	}
 	if !slices.Equal(a.res.Planted, b.res.Planted) {
 		t.Errorf("planted errors differ:\n%v\n%v", a.res.Planted, b.res.Planted)
+	}
+}
+
+// checkLinks: the force's own suspects carry their phones, vehicles and
+// addresses as officers wrote them — one number in several forms — and
+// those identifiers link cases, as an analyst would find them.
+func checkLinks(t *testing.T, g generated) {
+	forms := map[string]map[string]bool{} // phone key → the forms written
+	cases := map[string]map[string]bool{} // any key → cases
+	for _, c := range allCases(t, g) {
+		if c.Imported {
+			continue
+		}
+		for _, s := range c.Suspects {
+			for _, l := range audit.SuspectLinks(s) {
+				if cases[l.Key] == nil {
+					cases[l.Key] = map[string]bool{}
+				}
+				cases[l.Key][c.ID] = true
+				if l.Kind == audit.LinkPhone {
+					if forms[l.Key] == nil {
+						forms[l.Key] = map[string]bool{}
+					}
+					forms[l.Key][s.Phone] = true
+				}
+			}
+		}
+	}
+	byKind := map[string]int{}
+	for k, cs := range cases {
+		if len(cs) > 1 {
+			byKind[strings.SplitN(k, ":", 2)[0]]++
+		}
+	}
+	several := 0
+	for _, f := range forms {
+		if len(f) > 1 {
+			several++
+		}
+	}
+	t.Logf("identifiers shared by 2+ cases, by kind: %v; phones written in more than one form: %d", byKind, several)
+	if len(byKind) < 3 || several == 0 {
+		t.Errorf("want phones, vehicles and addresses linking cases, some phones in several forms: %v, %d", byKind, several)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"container/heap"
 	"context"
 	"fmt"
+	"hash/fnv"
 	"math/rand/v2"
 	"sort"
 	"strings"
@@ -603,6 +604,18 @@ func vrm(r *rand.Rand) string {
 	return fmt.Sprintf("%c%c%02d %c%c%c", l(), l(), pick(r, year), l(), l(), l())
 }
 
+// withPostcode adds a Northshire postcode to an address, derived from the
+// address itself rather than drawn from the generator, so that adding it
+// left every other draw of a seed's demo as it was. Only an address with a
+// postcode links cases (audit.NormaliseAddress).
+func withPostcode(addr string) string {
+	h := fnv.New32a()
+	h.Write([]byte(addr))
+	v := h.Sum32()
+	const letters = "ABDEFGHJLNPQRSTUWXYZ"
+	return fmt.Sprintf("%s NS%d %d%c%c", addr, 1+v%9, (v/9)%10, letters[(v/90)%20], letters[(v/1800)%20])
+}
+
 func (g *gen) newNominal(r *rand.Rand) *nominal {
 	born := time.Date(1975+r.IntN(30), time.Month(1+r.IntN(12)), 1+r.IntN(28), 0, 0, 0, 0, time.UTC)
 	n := &nominal{first: pick(r, adultFirst), last: pick(r, surnames), dob: born.Format(time.DateOnly)}
@@ -612,7 +625,7 @@ func (g *gen) newNominal(r *rand.Rand) *nominal {
 	if r.IntN(2) == 0 {
 		n.car, n.vrm = pick(r, cars), vrm(r)
 	}
-	n.addr = fmt.Sprintf("%d %s, %s", 1+r.IntN(120), pick(r, streets), pick(r, towns))
+	n.addr = withPostcode(fmt.Sprintf("%d %s, %s", 1+r.IntN(120), pick(r, streets), pick(r, towns)))
 	return n
 }
 
@@ -620,7 +633,7 @@ func (g *gen) buildNetworks() {
 	for i := 0; i < max(2, g.opts.Cases/150); i++ {
 		nw := &network{burner: g.phone(), place: pick(g.rng, premises)}
 		car, reg := pick(g.rng, cars), vrm(g.rng)
-		addr := fmt.Sprintf("%d %s, %s", 1+g.rng.IntN(120), pick(g.rng, streets), pick(g.rng, towns))
+		addr := withPostcode(fmt.Sprintf("%d %s, %s", 1+g.rng.IntN(120), pick(g.rng, streets), pick(g.rng, towns)))
 		for j := 0; j < 3+g.rng.IntN(4); j++ {
 			m := g.newNominal(g.rng)
 			m.phone = g.phone()
@@ -639,7 +652,20 @@ func (g *gen) buildNetworks() {
 // describe writes a suspect's identifiers the way officers do: not always
 // in the same format.
 func describe(r *rand.Rand, n *nominal, extra string) string {
+	d, _ := describeWith(r, n, extra)
+	return d
+}
+
+// identifiers are a suspect's phone, vehicle and address as the officer
+// wrote them, for the suspect's own fields.
+type identifiers struct{ phone, vehicle, address string }
+
+// describeWith is describe, also returning the identifiers in the form it
+// wrote them: the fields hold what the officer typed, and linking must see
+// through the formats.
+func describeWith(r *rand.Rand, n *nominal, extra string) (string, identifiers) {
 	var parts []string
+	var id identifiers
 	if n.nick != "" {
 		parts = append(parts, fmt.Sprintf("Known as '%s'.", n.nick))
 	}
@@ -652,6 +678,7 @@ func describe(r *rand.Rand, n *nominal, extra string) string {
 			p = "+44 " + strings.TrimPrefix(p, "0")
 		}
 		parts = append(parts, "Mobile "+p+".")
+		id.phone = p
 	}
 	if n.vrm != "" {
 		reg := n.vrm
@@ -659,14 +686,16 @@ func describe(r *rand.Rand, n *nominal, extra string) string {
 			reg = strings.ReplaceAll(reg, " ", "")
 		}
 		parts = append(parts, fmt.Sprintf("Drives a %s, VRM %s.", n.car, reg))
+		id.vehicle = reg
 	}
 	if n.addr != "" {
 		parts = append(parts, "Address "+n.addr+".")
+		id.address = n.addr
 	}
 	if extra != "" {
 		parts = append(parts, extra)
 	}
-	return strings.Join(parts, " ")
+	return strings.Join(parts, " "), id
 }
 
 // --- the result -------------------------------------------------------------

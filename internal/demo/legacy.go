@@ -320,7 +320,7 @@ func (l *legacy) plan(i int, p *legacyPlan) {
 	notInterviewed := fail(FailNotInterviewed, 0.3)
 	for j, m := range men {
 		s := casefile.Suspect{Ref: fmt.Sprintf("S%d", j+1), Name: m.first + " " + m.last, DOB: m.dob, Added: frac(0.02, 0.2),
-			Description: describe(r, m, ""), Phone: m.phone, Vehicle: m.vrm}
+			Description: describe(r, m, ""), Phone: m.phone, Vehicle: m.vrm, Address: m.addr}
 		if j%2 == 1 && strings.HasPrefix(s.Phone, "0") {
 			// Files from other systems write numbers every way; triage
 			// links them whatever the form.

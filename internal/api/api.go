@@ -29,7 +29,7 @@ type Extra func(s *Server)
 func New(svc *service.Service, secureCookies bool, extras ...Extra) *Server {
 	s := &Server{svc: svc, mux: http.NewServeMux(), secure: secureCookies}
 	s.routes = append(append(s.coreRoutes(), s.workRoutes()...), s.workflowRoutes()...)
-	s.routes = append(s.routes, s.auditRoutes()...)
+	s.routes = append(append(s.routes, s.auditRoutes()...), s.linkRoutes()...)
 	for _, x := range extras {
 		x(s)
 	}

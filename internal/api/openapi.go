@@ -53,6 +53,11 @@ func (s *Server) OpenAPI() (*openapi3.T, error) {
 			}
 			o.AddParameter(p)
 		}
+		for _, q := range rt.query {
+			p := openapi3.NewQueryParameter(q.name).WithSchema(openapi3.NewStringSchema())
+			p.Description = q.description
+			o.AddParameter(p)
+		}
 		if rt.in != nil {
 			in, err := schema(rt.in)
 			if err != nil {

@@ -13,6 +13,7 @@ import (
 type route struct {
 	method, path, summary string
 	public                bool
+	query                 []queryParam // optional query parameters, for the document
 	in, out               reflect.Type // nil: no body
 	status                int
 	handle                func(ctx context.Context, a *service.Actor, r *http.Request, in any) (any, error)
@@ -26,6 +27,18 @@ func op[In, Out any](method, path, summary string, status int, fn func(ctx conte
 	}
 	rt.handle = func(ctx context.Context, a *service.Actor, r *http.Request, in any) (any, error) {
 		return fn(ctx, a, r, in.(*In))
+	}
+	return rt
+}
+
+// queryParam is an optional query parameter of a route.
+type queryParam struct{ name, description string }
+
+// withQuery documents a route's optional query parameters, each given as
+// a name and a description.
+func withQuery(rt route, nameDesc ...string) route {
+	for i := 0; i+1 < len(nameDesc); i += 2 {
+		rt.query = append(rt.query, queryParam{nameDesc[i], nameDesc[i+1]})
 	}
 	return rt
 }

@@ -441,6 +441,18 @@ func TestOfficersDayInTheBrowser(t *testing.T) {
 	}
 	b.check("12-audits")
 	b.signOut()
+	// The analyst's links: two cases whose suspects share a phone.
+	late, _ = db.Case(ctx, late.ID)
+	must(f.Svc.AddSuspect(ctx, f.Investigator, late.ID, late.Version, service.NewSuspect{Name: "Adult Y", Phone: "07700 900123"}))
+	other := f.Allocated(t)
+	must(f.Svc.AddSuspect(ctx, f.Investigator, other.ID, other.Version, service.NewSuspect{Description: "Driver of a silver saloon", Phone: "+44 7700 900123"}))
+	b.signIn("ana")
+	b.open("/links")
+	if m := b.main(); !strings.Contains(m, "Links between cases") || !strings.Contains(m, late.Ref) || !strings.Contains(m, other.Ref) {
+		t.Fatalf("links page: %s", m)
+	}
+	b.check("12b-links")
+	b.signOut()
 	b.signIn("admin")
 	b.open("/admin")
 	if m := b.main(); !strings.Contains(m, "Policy in force") || !strings.Contains(m, "DC Ivy Investigator") {

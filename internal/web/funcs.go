@@ -108,6 +108,12 @@ var funcs = template.FuncMap{
 		}
 		return m
 	},
+	"linkKind": func(k string) string {
+		if l, ok := linkKindLabels[k]; ok {
+			return l
+		}
+		return k
+	},
 	"fieldErr": func(ps domain.Problems, field string) string {
 		for _, p := range ps {
 			if p.Field == field {

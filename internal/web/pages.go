@@ -36,6 +36,7 @@ func (h *Handler) routes() {
 	m.HandleFunc("GET /admin", h.signedIn(h.admin))
 	m.HandleFunc("GET /audits", h.signedIn(h.audits))
 	m.HandleFunc("GET /audits/{id}", h.signedIn(h.auditReport))
+	m.HandleFunc("GET /links", h.signedIn(h.links))
 }
 
 // workPage is My work and the team board.

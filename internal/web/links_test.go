@@ -1,0 +1,80 @@
+package web_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/holdfast/holdfast/internal/api"
+	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/service"
+	"github.com/holdfast/holdfast/internal/store/sqlstore"
+	"github.com/holdfast/holdfast/internal/testdb"
+)
+
+// TestLinksPage: the analyst's Links page lists the cases whose suspects
+// share a phone, each linked to its case page, with what officers typed
+// escaped; it is in the analyst's menu and not an investigator's, who is
+// refused it; it writes nothing.
+func TestLinksPage(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		f, base := start(t, db)
+		suspect := func(s service.NewSuspect) *domain.Case {
+			c := f.Allocated(t)
+			c, err := f.Svc.AddSuspect(ctx, f.Investigator, c.ID, c.Version, s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return c
+		}
+		c1 := suspect(service.NewSuspect{Name: `<script>alert("x")</script> Adam`, Phone: "07700 900123"})
+		c2 := suspect(service.NewSuspect{Description: "Tall <b>man</b>", Phone: "+44 (0)7700 900123"})
+		c3 := suspect(service.NewSuspect{Name: "Carl Dunn", Phone: "07700 900999"})
+
+		ana := newClient(t, base, "ana")
+		before, _ := db.LatestSeq(ctx)
+		status, page := ana.get("/links")
+		if status != 200 {
+			t.Fatalf("the analyst's links page: %d", status)
+		}
+		for _, want := range []string{`href="/links"`, "Phone: 07700 900123", `href="/cases/` + api.PathRef(c1.Ref) + `"`, `href="/cases/` + api.PathRef(c2.Ref) + `"`,
+			"&#43;44 (0)7700 900123", "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; Adam", "Tall &lt;b&gt;man&lt;/b&gt;"} {
+			if !strings.Contains(page, want) {
+				t.Errorf("the links page does not show %q", want)
+			}
+		}
+		if strings.Contains(page, `<script>alert("x")</script>`) || strings.Contains(page, "<b>man</b>") {
+			t.Error("a suspect's name reached the page unescaped")
+		}
+		if strings.Contains(page, c3.Ref) {
+			t.Errorf("the unrelated case %s is on the links page", c3.Ref)
+		}
+		if after, _ := db.LatestSeq(ctx); after != before {
+			t.Errorf("the links page wrote %d events", after-before)
+		}
+
+		// Filtered to a case with no links; a kind that is not one is refused, saying why.
+		if status, page := ana.get("/links?case=" + api.PathRef(c3.Ref)); status != 200 || strings.Contains(page, c1.Ref) || !strings.Contains(page, "No suspect identifier is shared") {
+			t.Errorf("links of the unrelated case: %d", status)
+		}
+		if status, page := ana.get("/links?kind=email"); status != 422 || !strings.Contains(page, "govuk-error-summary") || !strings.Contains(page, `href="#f-kind"`) {
+			t.Errorf("links by an unknown kind: %d", status)
+		}
+		// The case page offers the analyst the case's links.
+		if _, page := ana.get("/cases/" + api.PathRef(c1.Ref)); !strings.Contains(page, `href="/links?case=`+api.PathRef(c1.Ref)+`"`) {
+			t.Error("the case page does not link to the case's links")
+		}
+
+		ivy := newClient(t, base, "ivy")
+		if status, _ := ivy.get("/links"); status != 403 {
+			t.Errorf("investigator on /links: %d, want 403", status)
+		}
+		if _, page := ivy.get("/work"); strings.Contains(page, `href="/links"`) {
+			t.Error("an investigator's menu offers Links")
+		}
+		if _, page := ivy.get("/cases/" + api.PathRef(c1.Ref)); strings.Contains(page, `href="/links?case=`) {
+			t.Error("an investigator's case page offers the links")
+		}
+	})
+}

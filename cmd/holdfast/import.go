@@ -56,9 +56,11 @@ func cmdImport(ctx context.Context, args []string, stdout io.Writer) error {
 	default:
 		return usageError("--format %q: use jsonl or csv", *format)
 	}
-	if err != nil {
-		return refused(err)
+	var ps casefile.Problems
+	if err != nil && !errors.As(err, &ps) {
+		return err
 	}
+	readErr := err // the reader's problems: the service checks the rest too
 	if *system == "" {
 		*system = filepath.Base(path)
 	}
@@ -71,7 +73,7 @@ func cmdImport(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	rep, err := hf.Svc.Import(ctx, service.SystemActor("import"), *system, file, *dry)
+	rep, err := hf.Svc.ImportRead(ctx, service.SystemActor("import"), *system, file, readErr, *dry)
 	if err != nil {
 		return refused(err)
 	}

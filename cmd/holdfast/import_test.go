@@ -1,10 +1,13 @@
 package main
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/holdfast/holdfast/internal/store/sqlstore"
 )
 
 // TestImportCLI: a bad file exits 2 listing line and field and imports
@@ -18,9 +21,60 @@ func TestImportCLI(t *testing.T) {
 	// The example's units hang off "Public Protection": make it.
 	bad := filepath.Join(dir, "bad.csv")
 	must(t, os.WriteFile(bad, []byte("ref,team,opened,summary,offence_types,outcome,closed\nOLD/1,Nowhere,2012-05-01,x,cse,77,2012-09-01\nOLD/2,Nowhere,2012-13-01,y,cse,,\n"), 0o644))
+	before := latestSeq(t, db)
 	code, _, errs := runCLI(t, "import", bad, "--db", db)
-	if code != 2 || !strings.Contains(errs, "line 3: opened") {
+	if code != 2 {
 		t.Fatalf("bad CSV: code %d, %s", code, errs)
+	}
+	// The reader's problem (line 3) and the record's (line 2) together.
+	for _, want := range []string{"line 2: closure.outcome: ", "line 2: team: ", "line 3: opened: "} {
+		if !strings.Contains(errs, want) {
+			t.Errorf("bad CSV: the report lacks %q:\n%s", want, errs)
+		}
+	}
+	if after := latestSeq(t, db); after != before {
+		t.Fatalf("a refused CSV import wrote %d events", after-before)
+	}
+	// Every problem of bad.jsonl, the reader's and the record's, each with
+	// its line and field, in order, dry run or not; nothing written.
+	wantBad := []string{
+		"line 1: rank: ",
+		"line 1: unit: ",
+		"line 2: closure.outcome: ",
+		"line 2: closure.proposed: ",
+		"line 2: closure.proposed_by: ",
+		"line 2: owner: ",
+		"line 2: team: ",
+		"line 3: opened: ",
+		"line 4: teem: ",
+		"line 5: team: ",
+		"line 6: ref: ",
+		"line 7: type: ",
+		"line 8: not a JSON object",
+	}
+	badJSONL := filepath.Join("..", "..", "internal", "casefile", "testdata", "bad.jsonl")
+	for _, extra := range [][]string{nil, {"--dry-run"}} {
+		code, out, errs := runCLI(t, append([]string{"import", badJSONL, "--db", db}, extra...)...)
+		if code != 2 || out != "" {
+			t.Fatalf("bad.jsonl %v: code %d, %s %s", extra, code, out, errs)
+		}
+		var got []string
+		for _, l := range strings.Split(errs, "\n") {
+			if l = strings.TrimSpace(l); strings.HasPrefix(l, "line ") {
+				got = append(got, l)
+			}
+		}
+		if len(got) != len(wantBad) {
+			t.Fatalf("bad.jsonl %v: %d problems, want %d:\n%s", extra, len(got), len(wantBad), errs)
+		}
+		for i, want := range wantBad {
+			if !strings.HasPrefix(got[i], want) {
+				t.Errorf("bad.jsonl %v: problem %d is %q, want %q...", extra, i+1, got[i], want)
+			}
+		}
+		if after := latestSeq(t, db); after != before {
+			t.Fatalf("a refused import of bad.jsonl wrote %d events", after-before)
+		}
 	}
 	good := filepath.Join(dir, "good.csv")
 	must(t, os.WriteFile(good, []byte("ref,team,opened,summary,offence_types\nOLD/1,Nowhere,2012-05-01,x,cse\n"), 0o644))
@@ -48,4 +102,19 @@ func TestImportCLI(t *testing.T) {
 	if code, out, _ := runCLI(t, "rebuild", "--db", db); code != 0 {
 		t.Fatalf("rebuild after import: %s", out)
 	}
+}
+
+// latestSeq is the sequence number of the last event in the database at path.
+func latestSeq(t *testing.T, path string) int64 {
+	t.Helper()
+	st, err := sqlstore.Open(context.Background(), path, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	seq, err := st.LatestSeq(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return seq
 }

@@ -83,6 +83,75 @@ func (s *Service) Import(ctx context.Context, a *Actor, system string, f *casefi
 	return rep, nil
 }
 
+// ImportRead is Import for a file as a reader (casefile.ReadJSONL or
+// ReadCSV) returned it: f and readErr are what the reader gave. When the
+// reader found problems, whatever it could parse is still checked against
+// the record as a dry run, so one report lists every problem in the file —
+// the reader's and the record's, each once, in order of line then field —
+// and nothing is written. Without reader problems it is Import itself.
+func (s *Service) ImportRead(ctx context.Context, a *Actor, system string, f *casefile.File, readErr error, dryRun bool) (*ImportReport, error) {
+	if readErr == nil {
+		return s.Import(ctx, a, system, f, dryRun)
+	}
+	var read casefile.Problems
+	if !errors.As(readErr, &read) {
+		return nil, readErr
+	}
+	if err := a.need("import case files", domain.RoleAdmin); err != nil {
+		return nil, err
+	}
+	if f == nil {
+		return nil, sortProblems(read)
+	}
+	_, err := s.Import(ctx, a, system, f, true)
+	var checked casefile.Problems
+	if err != nil && !errors.As(err, &checked) {
+		// The parsed part could not even be tried (a record the reader
+		// already refused, say): the reader's problems are the report.
+		return nil, sortProblems(read)
+	}
+	return nil, mergeProblems(read, checked)
+}
+
+// mergeProblems is the reader's problems with the record's: each problem
+// once, and none of the record's on a line and field the reader already
+// refused (a value the reader could not take cannot be looked up either).
+func mergeProblems(read, checked casefile.Problems) casefile.Problems {
+	type at struct {
+		line  int
+		field string
+	}
+	flagged := map[at]bool{}
+	seen := map[casefile.Problem]bool{}
+	var out casefile.Problems
+	for _, p := range read {
+		flagged[at{p.Line, p.Field}] = true
+		if !seen[p] {
+			seen[p] = true
+			out = append(out, p)
+		}
+	}
+	for _, p := range checked {
+		if !flagged[at{p.Line, p.Field}] && !seen[p] {
+			seen[p] = true
+			out = append(out, p)
+		}
+	}
+	return sortProblems(out)
+}
+
+// sortProblems orders problems by line, then field; problems on the same
+// line and field keep the order they were found in.
+func sortProblems(ps casefile.Problems) casefile.Problems {
+	sort.SliceStable(ps, func(i, j int) bool {
+		if ps[i].Line != ps[j].Line {
+			return ps[i].Line < ps[j].Line
+		}
+		return ps[i].Field < ps[j].Field
+	})
+	return ps
+}
+
 type importer struct {
 	s      *Service
 	a      *Actor

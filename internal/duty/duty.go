@@ -213,17 +213,25 @@ func actionCancelled(c *domain.Case, id string) bool {
 }
 
 // Supervisor is who supervises team: an active supervisor in the team, or
-// failing that the nearest one above it. "" if there is none.
+// failing that the nearest one above it; with no supervisor in the chain,
+// the nearest manager in it; with none either, the force's fallback (see
+// Fallback). So a duty it is given to is owed by somebody.
 func Supervisor(org *domain.OrgState, team string) string {
-	return nearest(org, team, func(u *domain.User) bool { return u.HasRole(domain.RoleSupervisor) })
+	if id := nearest(org, team, func(u *domain.User) bool { return u.HasRole(domain.RoleSupervisor) }); id != "" {
+		return id
+	}
+	if id := nearest(org, team, func(u *domain.User) bool { return u.HasRole(domain.RoleManager) }); id != "" {
+		return id
+	}
+	return Fallback(org)
 }
 
 // Approver is who must approve c's proposed closure: the nearest active
 // supervisor or manager in the team's chain of command with the rank the
 // outcome needs, and neither its proposer nor its owner — the gate would
 // refuse them, and a duty held by someone who cannot meet it is a case
-// dropped by design. With nobody fit, the team's supervisor holds it and
-// the ladder takes it up.
+// dropped by design. With nobody fit, the team's supervisor (or the
+// force's fallback, see Supervisor) holds it and the ladder takes it up.
 func Approver(org *domain.OrgState, c *domain.Case, pol *policy.Policy) string {
 	need := gate.RequiredRank(c, pol)
 	id := nearest(org, c.TeamID, func(u *domain.User) bool {
@@ -236,12 +244,45 @@ func Approver(org *domain.OrgState, c *domain.Case, pol *policy.Policy) string {
 	return id
 }
 
-// Manager is the nearest active manager of at least min rank at or above team.
+// Manager is the nearest active manager of at least min rank at or above
+// team; with none in the chain, the force's fallback (see Fallback).
 func Manager(org *domain.OrgState, team string, min domain.Rank) string {
-	return nearest(org, team, func(u *domain.User) bool { return u.HasRole(domain.RoleManager) && u.Rank.AtLeast(min) })
+	if id := nearest(org, team, func(u *domain.User) bool { return u.HasRole(domain.RoleManager) && u.Rank.AtLeast(min) }); id != "" {
+		return id
+	}
+	return Fallback(org)
 }
 
-// Above is the nearest user matching at or above the parent of team.
+// Fallback is who answers for what the chain of command leaves to nobody:
+// a team with no active supervisor or manager above it must not open a
+// duty owed by nobody, nor escalate one to nobody. It is the force's most
+// senior active manager in any unit, else an active administrator; among
+// equals the lowest user ID, so the choice is stable. It is "" only when
+// the force has neither — and then no command could be made at all.
+func Fallback(org *domain.OrgState) string {
+	var mgr, admin *domain.User
+	for _, u := range org.Users {
+		if !u.Active {
+			continue
+		}
+		if u.HasRole(domain.RoleManager) && (mgr == nil || u.Rank.Above(mgr.Rank) || (!mgr.Rank.Above(u.Rank) && u.ID < mgr.ID)) {
+			mgr = u
+		}
+		if u.HasRole(domain.RoleAdmin) && (admin == nil || u.ID < admin.ID) {
+			admin = u
+		}
+	}
+	switch {
+	case mgr != nil:
+		return mgr.ID
+	case admin != nil:
+		return admin.ID
+	}
+	return ""
+}
+
+// nearest is the first active user matching ok at team or up its chain of
+// units, the lowest ID among several in one unit; "" if none.
 func nearest(org *domain.OrgState, team string, ok func(*domain.User) bool) string {
 	for unit := team; unit != ""; {
 		var ids []string

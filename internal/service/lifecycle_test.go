@@ -237,3 +237,61 @@ func TestStandardActionsOfferedAtOpen(t *testing.T) {
 		}
 	})
 }
+
+// Victim updates follow the agreed frequency: an update contact meets the
+// victim_update duty owed and opens the next one, due the agreed number of
+// days after the contact; with no plan agreed, after policy's default
+// period (victim_update in internal/policy/default.yaml).
+func TestVictimUpdatesFollowTheAgreedFrequency(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		f := fixture.New(t, db)
+		svc := f.Svc
+		withVictim := func() (*domain.Case, string) {
+			c := f.Allocated(t)
+			c = ok(t)(svc.AddVictim(ctx, f.Investigator, c.ID, c.Version, service.NewVictim{Name: "Child A", DateOfBirth: "2011-03-02"}))
+			vid := c.Victims[0].ID
+			c = ok(t)(svc.RecordContact(ctx, f.Liaison, c.ID, c.Version, vid, domain.ContactAccount, "ABE interview", "account recorded"))
+			return c, vid
+		}
+		// update records an update contact a few days on and checks the
+		// duty it met and the one it opened.
+		update := func(c *domain.Case, vid string, wantDue func(at time.Time) time.Time) *domain.Duty {
+			t.Helper()
+			prev := openDuty(c, duty.VictimUpdate)
+			if prev == nil {
+				t.Fatalf("no victim update owed before the update: %+v", c.Duties)
+			}
+			f.Clock.Advance(3 * 24 * time.Hour)
+			c = ok(t)(svc.RecordContact(ctx, f.Liaison, c.ID, c.Version, vid, domain.ContactUpdate, "phone", "told of progress"))
+			at := c.Victims[0].LastContact()
+			for _, d := range c.Duties {
+				if d.ID == prev.ID && d.Status != domain.DutyMet {
+					t.Errorf("the update owed (%s) is %s after the update, want met", d.ID, d.Status)
+				}
+			}
+			next := openDuty(c, duty.VictimUpdate)
+			if next == nil || next.ID == prev.ID || next.Subject != vid || next.Accountable != f.Investigator.ID() {
+				t.Fatalf("the update must open the next one, owed by the owner: %+v", next)
+			}
+			if want := wantDue(at).UTC(); !next.Due.Equal(want) {
+				t.Errorf("next update due %s, want %s", next.Due, want)
+			}
+			return next
+		}
+
+		agreed, vid := withVictim()
+		agreed = ok(t)(svc.AgreeContactPlan(ctx, f.Liaison, agreed.ID, agreed.Version, vid, 14, "phone via mother"))
+		update(agreed, vid, func(at time.Time) time.Time { return at.AddDate(0, 0, 14) })
+
+		plain, vid := withVictim()
+		pol := svc.Policy()
+		if pol.Duties[duty.VictimUpdate].Within.String() == "" {
+			t.Fatal("policy sets no default victim update period")
+		}
+		next := update(plain, vid, func(at time.Time) time.Time { return pol.Due(duty.VictimUpdate, at, svc.Calendar()) })
+		if next.Due.Equal(next.Opened.AddDate(0, 0, 14)) {
+			t.Errorf("with no plan the default period (%s) applies, not an agreed 14 days: due %s", pol.Duties[duty.VictimUpdate].Within, next.Due)
+		}
+	})
+}

@@ -473,25 +473,51 @@ func londonTime(t time.Time) string { return t.In(calendar.London).Format("Mon 2
 // errDryRun abandons a transaction that only looked.
 var errDryRun = fmt.Errorf("dry run")
 
-// escalationStep says who is told at level and what.
+// escalationStep says who is told at level and what. Every step names an
+// active person: a duty owed by nobody, or by someone no longer active
+// (opened before the force-level fallback, or left since), goes at level
+// 1 to the team's supervisor, and any step the chain of command leaves to
+// nobody goes to the force's fallback (duty.Fallback).
 func (s *Service) escalationStep(pol *policy.Policy, org *domain.OrgState, c *domain.Case, d domain.Duty, level int) (string, string) {
 	what := pol.Says(policyKey(d.Kind))
 	due := d.Due.In(calendar.London).Format("Mon 2 Jan 2006 15:04")
+	owner := username(org, d.Accountable)
+	if !activeUser(org, d.Accountable) {
+		owner = "nobody"
+		if d.Accountable != "" {
+			owner = username(org, d.Accountable) + " (no longer active)"
+		}
+		s.log.Warn("overdue duty owed by nobody active: escalating it to someone who is", "case", c.Ref, "duty", d.ID, "kind", d.Kind, "accountable", d.Accountable, "level", level)
+	}
+	var to, text string
 	switch level {
 	case 1:
-		return d.Accountable, fmt.Sprintf("%s: %s — due %s, now overdue.", c.Ref, what, due)
+		to, text = d.Accountable, fmt.Sprintf("%s: %s — due %s, now overdue.", c.Ref, what, due)
+		if !activeUser(org, to) {
+			to = duty.Supervisor(org, d.TeamID)
+			text = fmt.Sprintf("%s: %s — owed by %s, due %s, now overdue. Nobody active owes it: see that it is done and give it an owner.", c.Ref, what, owner, due)
+		}
 	case 2:
-		sup := duty.Supervisor(org, d.TeamID)
-		if sup == d.Accountable {
+		to = duty.Supervisor(org, d.TeamID)
+		if to == d.Accountable {
 			if u, ok := org.Units[d.TeamID]; ok {
-				sup = duty.Supervisor(org, u.ParentID)
+				to = duty.Supervisor(org, u.ParentID)
 			}
 		}
-		return sup, fmt.Sprintf("%s: %s — owed by %s, due %s, still not done. As supervisor, see that it is.", c.Ref, what, username(org, d.Accountable), due)
+		text = fmt.Sprintf("%s: %s — owed by %s, due %s, still not done. As supervisor, see that it is.", c.Ref, what, owner, due)
 	default:
-		mgr := duty.Manager(org, d.TeamID, pol.Escalation.ManagerMinRank)
-		return mgr, fmt.Sprintf("%s: %s — owed by %s, due %s, escalated to management.", c.Ref, what, username(org, d.Accountable), due)
+		to = duty.Manager(org, d.TeamID, pol.Escalation.ManagerMinRank)
+		text = fmt.Sprintf("%s: %s — owed by %s, due %s, escalated to management.", c.Ref, what, owner, due)
 	}
+	if !activeUser(org, to) {
+		to = duty.Fallback(org)
+	}
+	return to, text
+}
+
+func activeUser(org *domain.OrgState, id string) bool {
+	u, ok := org.Users[id]
+	return ok && u.Active
 }
 
 func policyKey(kind string) string {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/holdfast/holdfast/internal/app"
 	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/event"
 	"github.com/holdfast/holdfast/internal/fixture"
 	"github.com/holdfast/holdfast/internal/mail"
 	"github.com/holdfast/holdfast/internal/mail/smtpcapture"
@@ -123,6 +124,86 @@ func TestEachFindingIsRaisedOnceAndNotOnACleanCase(t *testing.T) {
 	})
 }
 
+// no_owner and no_open_duty cannot be reached through the commands (they
+// keep an owner and reconcile duties), so each failure is written as raw
+// events, as a legacy import or an older version might have left it; each
+// is raised by exactly one of two sweeps. A case closed by the book —
+// proposed, approved by a second person, its work done — raises neither
+// closure finding.
+func TestNoOwnerAndNoOpenDutyAreRaisedOnce(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		f := fixture.New(t, db)
+		svc := f.Svc
+		now := f.Clock.Now()
+
+		// no_owner: open (past referral) with its owner taken away.
+		unowned := f.Allocated(t)
+		if err := service.RawEventsForTest(ctx, svc, unowned.ID, func(c *domain.Case) ([]*event.Event, error) {
+			e, err := domain.NewEvent(domain.EvOwnerAssigned, "system:legacy", c.ID, now, domain.OwnerAssigned{OwnerID: "", Reason: "legacy"})
+			return []*event.Event{e}, err
+		}); err != nil {
+			t.Fatal(err)
+		}
+
+		// no_open_duty: open, every duty closed behind the reconciler's back.
+		idle := f.Allocated(t)
+		if err := service.RawEventsForTest(ctx, svc, idle.ID, func(c *domain.Case) ([]*event.Event, error) {
+			var evs []*event.Event
+			for _, d := range c.OpenDuties() {
+				e, err := domain.NewEvent(domain.EvDutyClosed, "system:legacy", c.ID, now, domain.DutyClosed{ID: d.ID, Status: domain.DutyMet})
+				if err != nil {
+					return nil, err
+				}
+				evs = append(evs, e)
+			}
+			if len(evs) == 0 {
+				t.Fatal("an allocated case with no open duty to close")
+			}
+			return evs, nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+
+		// Closed by the book.
+		closed := f.Allocated(t)
+		closed = ok(t)(svc.AddVictim(ctx, f.Investigator, closed.ID, closed.Version, service.NewVictim{Name: "Child A", DateOfBirth: "2011-03-02"}))
+		vid := closed.Victims[0].ID
+		closed = ok(t)(svc.RecordContact(ctx, f.Liaison, closed.ID, closed.Version, vid, domain.ContactAccount, "ABE interview", "account recorded"))
+		closed = ok(t)(svc.AgreeContactPlan(ctx, f.Liaison, closed.ID, closed.Version, vid, 14, "phone via mother"))
+		closed = ok(t)(svc.RecordVictimView(ctx, f.Liaison, closed.ID, closed.Version, vid, "Does not want to go to court"))
+		closed = ok(t)(svc.RecordReview(ctx, f.Supervisor, closed.ID, closed.Version, "Reviewed: all enquiries complete", nil))
+		closed = ok(t)(svc.ProposeClosure(ctx, f.Investigator, closed.ID, closed.Version, service.ClosureProposal{Outcome: "18", Rationale: auditRationale}))
+		closed = ok(t)(svc.ApproveClosure(ctx, f.Inspector, closed.ID, closed.Version))
+		closed = ok(t)(svc.RecordContact(ctx, f.Liaison, closed.ID, closed.Version, vid, domain.ContactDecision, "phone", "told of the closure"))
+		if closed.Status != domain.StatusClosed || closed.Closure == nil || closed.Closure.ApprovedBy != f.Inspector.ID() {
+			t.Fatalf("not closed by the book: %s %+v", closed.Status, closed.Closure)
+		}
+
+		at := f.Clock.Now().Add(30 * 24 * time.Hour)
+		first, err := svc.SweepWith(ctx, service.SystemActor("watchdog"), at, service.SweepOptions{Overdue: service.OverdueNone})
+		if err != nil {
+			t.Fatal(err)
+		}
+		second := sweep(t, f, at)
+		for _, tc := range []struct{ ref, kind string }{
+			{unowned.Ref, service.FindingNoOwner},
+			{idle.Ref, service.FindingNoOpenDuty},
+		} {
+			if n := raised(first, tc.ref, tc.kind) + raised(second, tc.ref, tc.kind); n != 1 {
+				t.Errorf("%s on %s raised %d times by two sweeps, want exactly 1 (first %v, second %v)", tc.kind, tc.ref, n, anyFinding(first, tc.ref), anyFinding(second, tc.ref))
+			}
+		}
+		for _, r := range []*service.SweepReport{first, second} {
+			for _, k := range anyFinding(r, closed.Ref) {
+				if k == service.FindingClosedWithOpenWork || k == service.FindingClosedWithoutApproval {
+					t.Errorf("a case closed by the book raised %s", k)
+				}
+			}
+		}
+	})
+}
+
 // Findings that only arise from history written outside Holdfast's
 // commands (an import from a legacy system): written here as raw events,
 // each is raised once.
@@ -229,7 +310,9 @@ func TestSweepReportsTheBacklogAsAsked(t *testing.T) {
 }
 
 // Two instances sweeping at once on one database: the advisory lock lets
-// one run, and between them nothing is raised twice.
+// one run, and between them nothing is raised twice. While one instance
+// holds the sweep's lock, the other's sweep reports it did not run and
+// does nothing — without the lock it would escalate every step.
 func TestOnlyOneInstanceSweepsAtATime(t *testing.T) {
 	testdb.EachDSN(t, func(t *testing.T, dsn string) {
 		db1 := testdb.OpenDSN(t, dsn)
@@ -241,6 +324,22 @@ func TestOnlyOneInstanceSweepsAtATime(t *testing.T) {
 		other := app.ServiceOptions(app.Config{Clock: f.Clock})
 		svc2 := service.New(db2, other)
 		at := f.Clock.Now().Add(40 * 24 * time.Hour)
+
+		// "holdfast.sweep" is the lock SweepWith takes.
+		held, err := db1.Exclusive(context.Background(), "holdfast.sweep", func() error {
+			r, err := svc2.Sweep(context.Background(), service.SystemActor("watchdog"), at, false)
+			if err != nil {
+				return err
+			}
+			if r.Ran || len(r.Escalations) != 0 || len(r.Findings) != 0 {
+				t.Errorf("instance 2 swept while instance 1 held the lock: ran %v, %d escalations, %d findings", r.Ran, len(r.Escalations), len(r.Findings))
+			}
+			return nil
+		})
+		if err != nil || !held {
+			t.Fatalf("instance 1 could not take the sweep lock: %v %v", held, err)
+		}
+
 		var wg sync.WaitGroup
 		reps := make([]*service.SweepReport, 2)
 		for i, s := range []*service.Service{f.Svc, svc2} {

@@ -13,10 +13,13 @@ const (
 	FlagVictimNoContactPlan   = "victim_without_contact_plan"
 )
 
-// Flag is one integrity problem and since when it has stood.
+// Flag is one integrity problem and since when it has stood. Raised says
+// the watchdog's finding for it is already open on the case: a sweep that
+// does not list the standing backlog need not read the case again.
 type Flag struct {
-	Kind  string
-	Since time.Time
+	Kind   string
+	Since  time.Time
+	Raised bool
 }
 
 // postClosure duty kinds may stay open on a closed case.
@@ -25,14 +28,22 @@ var postClosure = map[string]bool{"decision_notice": true, "vrr_acknowledge": tr
 // Flags lists what is wrong with the case as it stands. Kept beside the
 // projection, it lets the watchdog read only the flagged cases.
 func (c *Case) Flags() []Flag {
+	out := c.flags()
+	for i := range out {
+		out[i].Raised = c.OpenFinding(out[i].Kind) != nil
+	}
+	return out
+}
+
+func (c *Case) flags() []Flag {
 	var out []Flag
 	since := c.UpdatedAt
 	if c.Status.IsOpen() {
 		if c.Status != StatusReferral && c.OwnerID == "" {
-			out = append(out, Flag{FlagNoOwner, since})
+			out = append(out, Flag{Kind: FlagNoOwner, Since: since})
 		}
 		if len(c.OpenDuties()) == 0 {
-			out = append(out, Flag{FlagNoOpenDuty, since})
+			out = append(out, Flag{Kind: FlagNoOpenDuty, Since: since})
 		}
 		var first time.Time
 		for _, v := range c.Victims {
@@ -41,7 +52,7 @@ func (c *Case) Flags() []Flag {
 			}
 		}
 		if !first.IsZero() {
-			out = append(out, Flag{FlagVictimNoContactPlan, first})
+			out = append(out, Flag{Kind: FlagVictimNoContactPlan, Since: first})
 		}
 		return out
 	}
@@ -61,10 +72,10 @@ func (c *Case) Flags() []Flag {
 		}
 	}
 	if open {
-		out = append(out, Flag{FlagClosedWithOpenWork, closed})
+		out = append(out, Flag{Kind: FlagClosedWithOpenWork, Since: closed})
 	}
 	if c.Closure == nil || c.Closure.ApprovedBy == "" || c.Closure.ApprovedBy == c.Closure.ProposedBy {
-		out = append(out, Flag{FlagClosedWithoutApproval, closed})
+		out = append(out, Flag{Kind: FlagClosedWithoutApproval, Since: closed})
 	}
 	return out
 }

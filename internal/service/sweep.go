@@ -102,13 +102,15 @@ type SweepReport struct {
 type OverdueReport int
 
 const (
-	// OverdueList lists every overdue duty (and counts them): a read of
-	// the whole backlog, so its cost follows the number overdue.
+	// OverdueList lists every overdue duty (and counts them) and every
+	// standing integrity finding: a read of the whole backlog, so its cost
+	// follows the number overdue and standing.
 	OverdueList OverdueReport = iota
 	// OverdueCount counts them through the due-time index alone.
 	OverdueCount
 	// OverdueNone reports neither: a sweep then reads only what needs
-	// action now. The scheduled watchdog runs so.
+	// action now — findings it raises, not those already standing. The
+	// scheduled watchdog runs so.
 	OverdueNone
 )
 
@@ -252,7 +254,13 @@ func (s *Service) sweep(ctx context.Context, a *Actor, rep *SweepReport, o Sweep
 	for _, d := range transfers {
 		get(d.CaseID, d.CaseRef).findings[FindingTransferOverdue] = cause{since: d.Due}
 	}
-	flags, err := s.st.Flags(ctx, asOf)
+	// Flags whose finding is already open need no write; only a sweep that
+	// lists the standing backlog reads their cases again to report them.
+	readFlags := s.st.UnraisedFlags
+	if o.Overdue == OverdueList {
+		readFlags = s.st.Flags
+	}
+	flags, err := readFlags(ctx, asOf)
 	if err != nil {
 		return err
 	}

@@ -226,8 +226,22 @@ func TestLegacyInconsistenciesAreFound(t *testing.T) {
 				t.Errorf("%s not raised on %s: %v", k, c.Ref, anyFinding(rep, c.Ref))
 			}
 		}
-		if rep2 := sweep(t, f, f.Clock.Now().Add(time.Hour)); raised(rep2, c.Ref, service.FindingClosedWithOpenWork) != 0 {
+		rep2 := sweep(t, f, f.Clock.Now().Add(time.Hour))
+		if raised(rep2, c.Ref, service.FindingClosedWithOpenWork) != 0 {
 			t.Error("raised again by a second sweep")
+		}
+		if len(anyFinding(rep2, c.Ref)) != 2 {
+			t.Errorf("a sweep listing the backlog reports the standing findings: %v", anyFinding(rep2, c.Ref))
+		}
+		// Raised, the flags are marked: the scheduled sweep neither reads
+		// the case again nor reports them — a closure that never changes
+		// costs it nothing.
+		if un, err := db.UnraisedFlags(context.Background(), f.Clock.Now().Add(time.Hour)); err != nil || len(un) != 0 {
+			t.Errorf("flags still unraised after their findings were raised: %+v %v", un, err)
+		}
+		steady, err := f.Svc.SweepWith(context.Background(), service.SystemActor("watchdog"), f.Clock.Now().Add(time.Hour), service.SweepOptions{Overdue: service.OverdueNone})
+		if err != nil || len(anyFinding(steady, c.Ref)) != 0 {
+			t.Errorf("the scheduled sweep read the standing findings again: %v %v", anyFinding(steady, c.Ref), err)
 		}
 	})
 }

@@ -55,6 +55,8 @@ type Store interface {
 	TeamDuties(ctx context.Context, teamIDs []string) ([]DutyRow, error)
 	// Flags lists integrity flags standing since t or earlier.
 	Flags(ctx context.Context, t time.Time) ([]FlagRow, error)
+	// UnraisedFlags lists those of them whose finding is not yet open.
+	UnraisedFlags(ctx context.Context, t time.Time) ([]FlagRow, error)
 	// OrphanedCases lists open cases whose owner has left or is inactive.
 	OrphanedCases(ctx context.Context) ([]CaseRow, error)
 	Inbox(ctx context.Context, userID string, limit int) ([]InboxItem, error)
@@ -149,6 +151,7 @@ type FlagRow struct {
 	CaseID string
 	Kind   string
 	Since  time.Time
+	Raised bool // its finding is open on the case
 }
 
 // InboxItem is an alert for a user: an escalation or a finding.

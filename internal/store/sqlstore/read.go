@@ -341,7 +341,17 @@ func (db *DB) TeamDuties(ctx context.Context, teamIDs []string) ([]store.DutyRow
 
 // Flags lists integrity flags standing since t or earlier.
 func (db *DB) Flags(ctx context.Context, t time.Time) ([]store.FlagRow, error) {
-	rows, err := db.query(ctx, "SELECT case_id, kind, since FROM case_flags WHERE since <= ? ORDER BY since, case_id", fmtTime(t))
+	return db.flags(ctx, "SELECT case_id, kind, since, raised FROM case_flags WHERE since <= ? ORDER BY since, case_id", t)
+}
+
+// UnraisedFlags lists flags standing since t or earlier whose finding is not
+// yet open, through the (raised, since) index: what a steady sweep must act on.
+func (db *DB) UnraisedFlags(ctx context.Context, t time.Time) ([]store.FlagRow, error) {
+	return db.flags(ctx, "SELECT case_id, kind, since, raised FROM case_flags WHERE raised = 0 AND since <= ? ORDER BY since, case_id", t)
+}
+
+func (db *DB) flags(ctx context.Context, q string, t time.Time) ([]store.FlagRow, error) {
+	rows, err := db.query(ctx, q, fmtTime(t))
 	if err != nil {
 		return nil, fmt.Errorf("flags: %w", err)
 	}
@@ -350,12 +360,14 @@ func (db *DB) Flags(ctx context.Context, t time.Time) ([]store.FlagRow, error) {
 	for rows.Next() {
 		var f store.FlagRow
 		var since string
-		if err := rows.Scan(&f.CaseID, &f.Kind, &since); err != nil {
+		var raised int
+		if err := rows.Scan(&f.CaseID, &f.Kind, &since, &raised); err != nil {
 			return nil, err
 		}
 		if f.Since, err = parseTime(since); err != nil {
 			return nil, err
 		}
+		f.Raised = raised == 1
 		out = append(out, f)
 	}
 	return out, rows.Err()

@@ -111,7 +111,7 @@ const (
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	updateCase = `UPDATE cases SET team_id = ?, owner_id = ?, status = ?, version = ?, updated_at = ?, doc = ? WHERE id = ? AND version = ?`
 	insertDuty = `INSERT INTO duties (id, case_id, kind, accountable, team_id, due_at, escalation, next_at, subject, case_ref) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-	insertFlag = `INSERT INTO case_flags (case_id, kind, since) VALUES (?, ?, ?)`
+	insertFlag = `INSERT INTO case_flags (case_id, kind, since, raised) VALUES (?, ?, ?, ?)`
 )
 
 func (db *DB) prepareHot() {
@@ -368,7 +368,7 @@ func (x *tx) PutCase(c *domain.Case, prevVersion int64) error {
 		}
 	}
 	for _, f := range c.Flags() {
-		if _, err := x.exec(insertFlag, c.ID, f.Kind, fmtTime(f.Since)); err != nil {
+		if _, err := x.exec(insertFlag, c.ID, f.Kind, fmtTime(f.Since), boolInt(f.Raised)); err != nil {
 			return fmt.Errorf("flag %s on %s: %w", f.Kind, c.Ref, err)
 		}
 	}
@@ -407,7 +407,7 @@ func (x *tx) PutNewCases(cs []*domain.Case) error {
 			}
 		}
 		for _, f := range c.Flags() {
-			flags = append(flags, c.ID, f.Kind, fmtTime(f.Since))
+			flags = append(flags, c.ID, f.Kind, fmtTime(f.Since), boolInt(f.Raised))
 		}
 	}
 	span := cs[0].Ref + " to " + cs[len(cs)-1].Ref
@@ -417,7 +417,7 @@ func (x *tx) PutNewCases(cs []*domain.Case) error {
 	if err := x.insertRows("duties (id, case_id, kind, accountable, team_id, due_at, escalation, next_at, subject, case_ref)", dutyColumns, duties); err != nil {
 		return fmt.Errorf("index duties of cases %s: %w", span, err)
 	}
-	if err := x.insertRows("case_flags (case_id, kind, since)", 3, flags); err != nil {
+	if err := x.insertRows("case_flags (case_id, kind, since, raised)", 4, flags); err != nil {
 		return fmt.Errorf("flag cases %s: %w", span, err)
 	}
 	return nil

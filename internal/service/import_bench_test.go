@@ -68,3 +68,52 @@ func BenchmarkImport(b *testing.B) {
 	}
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "cases/s")
 }
+
+// BenchmarkSweepStanding is the watchdog after a large import of historic
+// closures, each closed with lines of enquiry open: every one carries a
+// standing closed_with_open_work finding for good. "first" raises them;
+// "steady" is the scheduled sweep after that (standing findings not read);
+// "steady-list" is `holdfast sweep` listing them all. Size:
+// HOLDFAST_BENCH_STANDING (default 2,000); docs/benchmarks.md has 20,000.
+func BenchmarkSweepStanding(b *testing.B) {
+	n := 2_000
+	if v, err := strconv.Atoi(os.Getenv("HOLDFAST_BENCH_STANDING")); err == nil {
+		n = v
+	}
+	db := testdb.Open(b, "sqlite")
+	f := fixture.New(b, db)
+	file, err := casefile.ReadJSONL(bytes.NewReader(syntheticCaseFile(n)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := f.Svc.Import(ctx, service.SystemActor("import"), "bench.jsonl", file, false); err != nil {
+		b.Fatal(err)
+	}
+	sys := service.SystemActor("watchdog")
+	at := f.Clock.Now()
+	timed := func(o service.SweepOptions) (time.Duration, *service.SweepReport) {
+		start := time.Now()
+		rep, err := f.Svc.SweepWith(ctx, sys, at, o)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return time.Since(start), rep
+	}
+	for b.Loop() {
+		first, rep := timed(service.SweepOptions{Overdue: service.OverdueNone})
+		if len(rep.Findings) < n {
+			b.Fatalf("first sweep raised %d findings, want at least %d", len(rep.Findings), n)
+		}
+		steady, rep := timed(service.SweepOptions{Overdue: service.OverdueNone})
+		if len(rep.Findings) != 0 {
+			b.Fatalf("the steady sweep reported %d standing findings", len(rep.Findings))
+		}
+		list, rep := timed(service.SweepOptions{Overdue: service.OverdueList})
+		if len(rep.Findings) < n {
+			b.Fatalf("listing reported %d findings, want at least %d", len(rep.Findings), n)
+		}
+		b.ReportMetric(float64(first.Microseconds())/1000, "first-ms")
+		b.ReportMetric(float64(steady.Microseconds())/1000, "steady-ms")
+		b.ReportMetric(float64(list.Microseconds())/1000, "steady-list-ms")
+	}
+}

@@ -227,6 +227,8 @@ func TestConflicts(t *testing.T) {
 	c.Actions[0].AllocatedTo = "dc"
 	c.Transfers = []domain.Transfer{{ProposedBy: "t1", DecidedBy: "t2"}}
 	c.VRRs = []domain.VRR{{Reviewer: "vrr"}}
+	// A supervisor who owed the reviews and never did one.
+	c.Duties = append(c.Duties, domain.Duty{Kind: "supervisory_review", Accountable: "absent"}, domain.Duty{Kind: "victim_update", Accountable: "liaison"})
 	for _, tc := range []struct {
 		user   string
 		former []string
@@ -235,6 +237,8 @@ func TestConflicts(t *testing.T) {
 		{"owner", nil, "coi_owner"},
 		{"old", []string{"old"}, "coi_owner"},
 		{"sup", nil, "coi_supervisor"},
+		{"absent", nil, "coi_supervisor"},
+		{"liaison", nil, ""}, // owed the victim updates: not a supervisor's hand
 		{"pc", nil, "coi_proposer"},
 		{"ds", nil, "coi_approver"},
 		{"dc", nil, "coi_enquiries"},

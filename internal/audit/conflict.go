@@ -2,6 +2,7 @@ package audit
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/holdfast/holdfast/internal/domain"
 )
@@ -28,6 +29,14 @@ func Conflicts(c *domain.Case, reviewer *domain.User, formerOwners []string) dom
 	for _, r := range c.Reviews {
 		if r.By == id {
 			add("coi_supervisor", "%s reviewed %s as a supervisor", name, c.Ref)
+		}
+	}
+	// A supervisor who owed the case its reviews, its allocation or its
+	// closure decision and never gave them had a hand in it too — the
+	// failure of supervision an audit exists to find.
+	for _, d := range c.Duties {
+		if d.Accountable == id && supervisoryDuty[d.Kind] {
+			add("coi_supervisor", "%s was the supervisor accountable for %s on %s", name, strings.ReplaceAll(d.Kind, "_", " "), c.Ref)
 		}
 	}
 	closures := append([]domain.Closure(nil), c.Closures...)
@@ -59,3 +68,7 @@ func Conflicts(c *domain.Case, reviewer *domain.User, formerOwners []string) dom
 	}
 	return p
 }
+
+// supervisoryDuty are the duty kinds (internal/duty) a supervisor owes a
+// case as its supervisor.
+var supervisoryDuty = map[string]bool{"supervisory_review": true, "allocate_referral": true, "closure_approval": true, "transfer_accept": true}

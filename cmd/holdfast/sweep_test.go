@@ -5,10 +5,13 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/fixture"
 	"github.com/holdfast/holdfast/internal/service"
 	"github.com/holdfast/holdfast/internal/store/sqlstore"
@@ -73,5 +76,111 @@ func TestSweepCommand(t *testing.T) {
 	code, _, errs = runCLI(t, "sweep", "--db", path, "--policy", bad)
 	if code != 2 || !strings.Contains(errs, "line 3") || !strings.Contains(errs, "allocate_referal") {
 		t.Fatalf("bad policy: code %d, err %q", code, errs)
+	}
+}
+
+// documentedSweepJSON is the sample object under "`sweep --format json`
+// (stable)" in docs/watchdog.md: the contract the test below holds the
+// command to.
+func documentedSweepJSON(t *testing.T) map[string]any {
+	t.Helper()
+	doc, err := os.ReadFile(filepath.Join("..", "..", "docs", "watchdog.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile("(?s)## `sweep --format json` \\(stable\\)\n```json\n(.*?)\n```").FindSubmatch(doc)
+	if m == nil {
+		t.Fatal("docs/watchdog.md has no ```json sample under \"## `sweep --format json` (stable)\"")
+	}
+	var sample map[string]any
+	if err := json.Unmarshal(m[1], &sample); err != nil {
+		t.Fatalf("docs/watchdog.md's sweep JSON sample does not parse: %v\n%s", err, m[1])
+	}
+	return sample
+}
+
+// jsonKeys lists the keys of every object in v by path: "" for the top
+// level, "overdue[]" for the objects of the overdue list, and so on. Every
+// element of a list is checked against the same path.
+func jsonKeys(v any, path string, out map[string][]string) {
+	switch x := v.(type) {
+	case map[string]any:
+		var keys []string
+		for k, e := range x {
+			keys = append(keys, k)
+			jsonKeys(e, strings.TrimPrefix(path+"."+k, "."), out)
+		}
+		slices.Sort(keys)
+		if prev, seen := out[path]; seen && !slices.Equal(prev, keys) {
+			keys = append(keys, "(inconsistent: "+strings.Join(prev, ",")+")")
+		}
+		out[path] = keys
+	case []any:
+		for _, e := range x {
+			jsonKeys(e, path+"[]", out)
+		}
+	}
+}
+
+// TestSweepJSONKeysAreTheDocumentedOnes: the JSON of `holdfast sweep
+// --format json` has exactly the keys docs/watchdog.md documents, at the top
+// and in every overdue duty, escalation and finding — so renaming, dropping
+// or adding a JSON field without updating the documented contract fails.
+func TestSweepJSONKeysAreTheDocumentedOnes(t *testing.T) {
+	want := map[string][]string{}
+	jsonKeys(documentedSweepJSON(t), "", want)
+	for _, p := range []string{"", "overdue[]", "escalations[]", "findings[]"} {
+		if len(want[p]) == 0 {
+			t.Fatalf("the documented sample has no object at %q: %v", p, want)
+		}
+	}
+
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "h.db")
+	db, err := sqlstore.Open(ctx, path, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := fixture.New(t, db)
+	f.Referral(t) // never allocated: overdue, and escalated up the ladder
+	// An owner who leaves: the case is orphaned, a finding.
+	orphan := f.Allocated(t)
+	leaver, err := f.Svc.CreateUser(ctx, f.Admin, service.NewUser{Username: "lee", Name: "DC Lee Leaver", Collar: "C9", Rank: domain.RankConstable, UnitID: f.TeamA, Roles: []domain.Role{domain.RoleInvestigator}, Password: fixture.Password})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Svc.AssignOwner(ctx, f.Supervisor, orphan.ID, orphan.Version, leaver.ID, "reallocation"); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Svc.UserLeaves(ctx, f.Admin, leaver.ID, "retired"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	at := fixture.Start.Add(60 * 24 * time.Hour).Format(time.RFC3339)
+	code, out, errs := runCLI(t, "sweep", "--db", path, "--as-of", at, "--format", "json")
+	if code != 0 {
+		t.Fatalf("sweep: %d %s", code, errs)
+	}
+	var got map[string]any
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("sweep json does not parse: %v\n%s", err, out)
+	}
+	for _, list := range []string{"overdue", "escalations", "findings"} {
+		if l, _ := got[list].([]any); len(l) == 0 {
+			t.Fatalf("the scenario should give at least one of %s, so its keys are checked:\n%s", list, out)
+		}
+	}
+	have := map[string][]string{}
+	jsonKeys(got, "", have)
+	for p, keys := range want {
+		if !slices.Equal(have[p], keys) {
+			t.Errorf("sweep JSON at %q has keys %v; docs/watchdog.md documents %v", p, have[p], keys)
+		}
+	}
+	for p, keys := range have {
+		if _, documented := want[p]; !documented {
+			t.Errorf("sweep JSON has an undocumented object at %q with keys %v", p, keys)
+		}
 	}
 }

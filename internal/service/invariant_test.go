@@ -3,6 +3,8 @@ package service_test
 import (
 	"context"
 	"math/rand/v2"
+	"os"
+	"strconv"
 	"testing"
 	"time"
 
@@ -16,6 +18,14 @@ import (
 // checkInvariant: no case the force still owes work on is without an open
 // duty owed by a serving person, and no allocated open case is without a
 // serving owner.
+//
+// The one documented exception is a case whose owner has left: cases are not
+// moved when someone leaves (Service.UserLeaves); the watchdog reports them
+// as orphaned until a supervisor reassigns them. So a case without a serving
+// owner passes only once a sweep has run since the owner left (the property
+// sweeps straight after each leaver) and only if it carries a standing
+// `orphaned` finding that a serving person must act on — that finding, not a
+// duty, is then what keeps it from being forgotten.
 func checkInvariant(t *testing.T, ctx context.Context, f *fixture.Force, step int, what string) {
 	t.Helper()
 	org, err := f.Store.Org(ctx)
@@ -28,7 +38,10 @@ func checkInvariant(t *testing.T, ctx context.Context, f *fixture.Force, step in
 		}
 		if c.Status != domain.StatusReferral {
 			if u := org.Users[c.OwnerID]; u == nil || !u.Active {
-				t.Fatalf("step %d (%s): open case %s has no serving owner", step, what, c.Ref)
+				if u != nil && orphanFlagged(c, org) {
+					return nil
+				}
+				t.Fatalf("step %d (%s): open case %s has no serving owner, and no orphaned finding for a serving person: %+v", step, what, c.Ref, c.Findings)
 			}
 		}
 		served := false
@@ -47,14 +60,45 @@ func checkInvariant(t *testing.T, ctx context.Context, f *fixture.Force, step in
 	}
 }
 
+// orphanFlagged reports whether c carries a standing orphaned finding that a
+// serving person must act on.
+func orphanFlagged(c *domain.Case, org *domain.OrgState) bool {
+	for _, x := range c.Findings {
+		if x.Kind == service.FindingOrphaned && x.Resolved.IsZero() {
+			if u := org.Users[x.MustAct]; u != nil && u.Active {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// propertySeed is the property's random seed: HOLDFAST_PROPERTY_SEED if set
+// (to replay a failure), else the time.
+func propertySeed(t *testing.T) uint64 {
+	if s := os.Getenv("HOLDFAST_PROPERTY_SEED"); s != "" {
+		seed, err := strconv.ParseUint(s, 10, 64)
+		if err != nil {
+			t.Fatalf("HOLDFAST_PROPERTY_SEED=%q is not an unsigned integer: %v", s, err)
+		}
+		return seed
+	}
+	return uint64(time.Now().UnixNano())
+}
+
 // TestNoOpenCaseWithoutOwnerAndDuty is the property: random sequences of
 // commands (legal or refused) and clock advances never break the invariant.
+//
+// The seed is logged (shown with -v or on failure); replay a failure with
+// HOLDFAST_PROPERTY_SEED=<seed> go test -run TestNoOpenCaseWithoutOwnerAndDuty.
 func TestNoOpenCaseWithoutOwnerAndDuty(t *testing.T) {
+	seed := propertySeed(t)
 	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		t.Logf("seed %d: replay with HOLDFAST_PROPERTY_SEED=%d", seed, seed)
 		ctx := context.Background()
 		f := fixture.New(t, db)
 		svc := f.Svc
-		r := rand.New(rand.NewPCG(7, uint64(time.Now().UnixNano())))
+		r := rand.New(rand.NewPCG(7, seed))
 		workers := []*service.Actor{f.Investigator, f.Investigator2, f.Supervisor, f.Inspector, f.Manager, f.Liaison}
 		var refs []string
 		pick := func() *domain.Case {
@@ -76,7 +120,7 @@ func TestNoOpenCaseWithoutOwnerAndDuty(t *testing.T) {
 			a := workers[r.IntN(len(workers))]
 			c := pick()
 			what := ""
-			switch op := r.IntN(18); {
+			switch op := r.IntN(21); {
 			case op == 0 || c == nil:
 				what = "open referral"
 				c, err := svc.OpenReferral(ctx, f.Investigator, service.NewReferral{TeamID: f.TeamA, Summary: "referral", OffenceTypes: []string{"cse"}})
@@ -146,6 +190,22 @@ func TestNoOpenCaseWithoutOwnerAndDuty(t *testing.T) {
 				what = "suspect status"
 				st := domain.SuspectStatuses()
 				svc.SetSuspectStatus(ctx, a, c.ID, c.Version, c.Suspects[0].ID, st[r.IntN(len(st))], "", "")
+			case op == 17:
+				what = "waive duty"
+				if open := c.OpenDuties(); len(open) > 0 {
+					svc.WaiveDuty(ctx, []*service.Actor{f.Supervisor, f.Inspector, a}[r.IntN(3)], c.ID, c.Version, open[r.IntN(len(open))].ID, "met in person at the strategy meeting")
+				}
+			case op == 18 && len(c.Actions) > 0:
+				what = "cancel action"
+				svc.CancelAction(ctx, []*service.Actor{f.Supervisor, f.Inspector, a}[r.IntN(3)], c.ID, c.Version, c.Actions[r.IntN(len(c.Actions))].ID, "superseded by the joint visit with social care")
+			case op == 19 && step > steps/2:
+				// ian leaves (once; later tries are refused), and the
+				// watchdog runs, as it would within minutes in service.
+				what = "leaver and sweep"
+				svc.UserLeaves(ctx, f.Admin, f.Investigator2.ID(), "transferred to another force")
+				if _, err := svc.Sweep(ctx, service.SystemActor("watchdog"), f.Clock.Now(), false); err != nil {
+					t.Fatal(err)
+				}
 			default:
 				what = "advance clock and sweep"
 				f.Clock.Advance(time.Duration(r.IntN(96)) * time.Hour)

@@ -104,9 +104,23 @@ func TestCaseLifecycle(t *testing.T) {
 		}
 		c = ok(t)(svc.AgreeContactPlan(ctx, f.Liaison, c.ID, c.Version, v.ID, 14, "phone via mother"))
 		c = ok(t)(svc.RecordContact(ctx, f.Liaison, c.ID, c.Version, v.ID, domain.ContactSupportReferral, "phone", "referred to ISVA"))
+		interviewedAt := svc.Now()
 		c = ok(t)(svc.SetSuspectStatus(ctx, f.Investigator, c.ID, c.Version, sx.ID, domain.SuspectInterviewed, "", ""))
-		if openDuty(c, duty.DecisionNotice) == nil {
+		notice := openDuty(c, duty.DecisionNotice)
+		if notice == nil {
 			t.Fatalf("interviewing a suspect owes the victim word within a working day: %+v", c.Duties)
+		}
+		// Every victim on a CSE case has enhanced rights (domain.md §2), so
+		// the notice is due within the enhanced period — one working day —
+		// from the interview, never the standard five.
+		enhanced := svc.Policy().Due("decision_notice_enhanced", interviewedAt, svc.Calendar())
+		standard := svc.Policy().Due("decision_notice_standard", interviewedAt, svc.Calendar())
+		if !notice.Due.Equal(enhanced) || enhanced.Equal(standard) {
+			t.Fatalf("the decision notice to an enhanced victim is due %s; want the enhanced period's %s (interviewed %s; standard would be %s)", notice.Due, enhanced, interviewedAt, standard)
+		}
+		// One working day is at most four calendar days (a bank holiday weekend).
+		if !enhanced.After(interviewedAt) || enhanced.After(interviewedAt.AddDate(0, 0, 4)) {
+			t.Fatalf("one working day from %s came out as %s", interviewedAt, enhanced)
 		}
 		c = ok(t)(svc.RecordContact(ctx, f.Liaison, c.ID, c.Version, v.ID, domain.ContactDecision, "phone", "told of interview"))
 		c = ok(t)(svc.SetPlan(ctx, f.Investigator, c.ID, c.Version, "Secure digital evidence; interview suspect; safeguarding"))

@@ -83,7 +83,8 @@ func init() {
 		"POST /api/v1/cases/{ref}/actions/{action}/refer-back": action(wfResultedAction),
 		"POST /api/v1/cases/{ref}/actions/{action}/cancel":     action(wfAction),
 		"POST /api/v1/cases/{ref}/duties/{duty}/waive": func(h *harness, t *testing.T, c *domain.Case) (*domain.Case, map[string]string) {
-			// An allocated case owes a plan and a review: either may be waived.
+			// An allocated case owes a plan and a review: the plan may be
+			// waived (a review never is).
 			for _, d := range c.OpenDuties() {
 				if d.Kind == "investigation_plan" {
 					return c, map[string]string{"duty": d.ID}

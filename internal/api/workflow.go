@@ -170,7 +170,7 @@ func (s *Server) workflowRoutes() []route {
 				}
 				return out, nil
 			}),
-		op("POST", "/api/v1/cases/{ref}/duties/{duty}/waive", "Waive one open duty with a reason (supervisor or manager in the case's chain of command; never the case's last open duty)", http.StatusOK,
+		op("POST", "/api/v1/cases/{ref}/duties/{duty}/waive", "Waive one open duty with a reason (supervisor or manager in the case's chain of command; never the case's last open duty, a referral's allocation or a supervisory review)", http.StatusOK,
 			itemCmd(svc, "duty", func(in *reasonIn) Versioned { return in.Versioned },
 				func(ctx context.Context, a *service.Actor, id string, v int64, duty string, in *reasonIn) (*domain.Case, error) {
 					return svc.WaiveDuty(ctx, a, id, v, duty, in.Reason)

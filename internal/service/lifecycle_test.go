@@ -3,6 +3,7 @@ package service_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -190,6 +191,13 @@ func TestWaiverNeedsSupervisorReasonAndNeverTheLastDuty(t *testing.T) {
 		svc := f.Svc
 		c := f.Allocated(t)
 		plan := openDuty(c, duty.InvestigationPlan)
+		// Supervision is never waived: it is what keeps an open case owing
+		// something, and its absence is the failure Holdfast exists for.
+		if review := openDuty(c, duty.SupervisoryReview); review == nil {
+			t.Fatal("an allocated case owes a supervisory review")
+		} else if _, err := svc.WaiveDuty(ctx, f.Supervisor, c.ID, c.Version, review.ID, "busy"); !slices.Contains(rules(mustProblems(t, err)), "not_waivable") {
+			t.Fatalf("a supervisory review was waived: %v", err)
+		}
 		if _, err := svc.WaiveDuty(ctx, f.Investigator, c.ID, c.Version, plan.ID, "no need"); !errors.Is(err, service.ErrForbidden) {
 			t.Fatalf("an investigator waived a duty: %v", err)
 		}
@@ -308,4 +316,13 @@ func TestVictimUpdatesFollowTheAgreedFrequency(t *testing.T) {
 			t.Errorf("with no plan the default period (%s) applies, not an agreed 14 days: due %s", pol.Duties[duty.VictimUpdate].Within, next.Due)
 		}
 	})
+}
+
+func mustProblems(t *testing.T, err error) domain.Problems {
+	t.Helper()
+	p, ok := domain.AsProblems(err)
+	if !ok {
+		t.Fatalf("want a refusal listing problems, got %v", err)
+	}
+	return p
 }

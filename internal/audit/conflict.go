@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/duty"
 )
 
 // Conflicts lists every reason reviewer may not review c: an audit must
@@ -71,4 +72,4 @@ func Conflicts(c *domain.Case, reviewer *domain.User, formerOwners []string) dom
 
 // supervisoryDuty are the duty kinds (internal/duty) a supervisor owes a
 // case as its supervisor.
-var supervisoryDuty = map[string]bool{"supervisory_review": true, "allocate_referral": true, "closure_approval": true, "transfer_accept": true}
+var supervisoryDuty = map[string]bool{duty.SupervisoryReview: true, duty.AllocateReferral: true, duty.ClosureApproval: true, duty.TransferAccept: true}

@@ -154,15 +154,8 @@ func SortQueue(q []Entry) {
 // suspectLabel names a suspect in a reason's detail: by name, or by the
 // start of an unnamed one's description, quoted.
 func suspectLabel(s domain.Suspect) string {
-	if s.Name != "" {
-		return s.Name
+	if s.Name != "" || strings.TrimSpace(s.Description) == "" {
+		return s.Label(40)
 	}
-	d := strings.Join(strings.Fields(s.Description), " ")
-	if r := []rune(d); len(r) > 40 {
-		d = string(r[:40]) + "…"
-	}
-	if d == "" {
-		return "(unnamed, undescribed)"
-	}
-	return fmt.Sprintf("%q", d)
+	return fmt.Sprintf("%q", s.Label(40))
 }

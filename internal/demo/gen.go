@@ -656,6 +656,9 @@ func describe(r *rand.Rand, n *nominal, extra string) string {
 	return d
 }
 
+// international writes a UK number as +44 without the trunk 0.
+func international(p string) string { return "+44 " + strings.TrimPrefix(p, "0") }
+
 // identifiers are a suspect's phone, vehicle and address as the officer
 // wrote them, for the suspect's own fields.
 type identifiers struct{ phone, vehicle, address string }
@@ -675,7 +678,7 @@ func describeWith(r *rand.Rand, n *nominal, extra string) (string, identifiers) 
 		case 1:
 			p = strings.ReplaceAll(p, " ", "")
 		case 2:
-			p = "+44 " + strings.TrimPrefix(p, "0")
+			p = international(p)
 		}
 		parts = append(parts, "Mobile "+p+".")
 		id.phone = p

@@ -321,10 +321,10 @@ func (l *legacy) plan(i int, p *legacyPlan) {
 	for j, m := range men {
 		s := casefile.Suspect{Ref: fmt.Sprintf("S%d", j+1), Name: m.first + " " + m.last, DOB: m.dob, Added: frac(0.02, 0.2),
 			Description: describe(r, m, ""), Phone: m.phone, Vehicle: m.vrm, Address: m.addr}
-		if j%2 == 1 && strings.HasPrefix(s.Phone, "0") {
+		if j%2 == 1 && s.Phone != "" {
 			// Files from other systems write numbers every way; triage
 			// links them whatever the form.
-			s.Phone = "+44 " + s.Phone[1:]
+			s.Phone = international(s.Phone)
 		}
 		switch {
 		case charged && j == 0:

@@ -1,6 +1,9 @@
 package domain
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Status is where a case stands.
 type Status string
@@ -171,6 +174,22 @@ type Suspect struct {
 	Phone   string `json:"phone,omitempty"`
 	Vehicle string `json:"vehicle,omitempty"`
 	Address string `json:"address,omitempty"`
+}
+
+// Label names a suspect in a list or a reason: by name, or by the start of
+// an unnamed one's description, cut at max runes.
+func (s Suspect) Label(max int) string {
+	if s.Name != "" {
+		return s.Name
+	}
+	d := strings.Join(strings.Fields(s.Description), " ")
+	if r := []rune(d); len(r) > max {
+		d = string(r[:max]) + "…"
+	}
+	if d == "" {
+		return "(unnamed, undescribed)"
+	}
+	return d
 }
 
 // SuspectStep is a suspect reaching a status.

@@ -22,8 +22,13 @@ type Flag struct {
 	Raised bool
 }
 
-// postClosure duty kinds may stay open on a closed case.
+// postClosure duty kinds may stay open on a closed case: what is owed to
+// the victim and the audit after the decision. internal/duty cancels every
+// other kind at closure, and a closed case still owing one is flagged.
 var postClosure = map[string]bool{"decision_notice": true, "vrr_acknowledge": true, "vrr_review": true, "finding_response": true}
+
+// OutlivesClosure reports whether a duty of kind may stay open on a closed case.
+func OutlivesClosure(kind string) bool { return postClosure[kind] }
 
 // Flags lists what is wrong with the case as it stands. Kept beside the
 // projection, it lets the watchdog read only the flagged cases.

@@ -30,11 +30,22 @@ const (
 	FindingResponse    = "finding_response"
 )
 
-// afterClosure are the duties a closed case may still carry.
-var afterClosure = map[string]bool{DecisionNotice: true, VRRAcknowledge: true, VRRReview: true, FindingResponse: true}
+// notWaivable are the duties that keep an open case owing something:
+// waived, one would not come back for the same cycle, and once anything
+// else owed (a transfer, a plan) was met the case would owe nothing — the
+// property test found exactly that. Unsupervised cases are also the
+// failure Holdfast exists for. The value says what to do instead.
+var notWaivable = map[string]string{
+	AllocateReferral:  "allocate the referral to an officer, or transfer the case",
+	SupervisoryReview: "record the review",
+}
 
-// AfterClosure reports whether a duty of kind may stay open on a closed case.
-func AfterClosure(kind string) bool { return afterClosure[kind] }
+// Waivable reports whether a supervisor may waive a duty of kind and, if
+// not, what to do instead.
+func Waivable(kind string) (bool, string) {
+	instead, no := notWaivable[kind]
+	return !no, instead
+}
 
 // Want is a duty the case's state says must be open.
 type Want struct {
@@ -178,7 +189,7 @@ func (r Rules) Reconcile(c *domain.Case, org *domain.OrgState, actor string, now
 		switch {
 		case ok && w.Accountable != d.Accountable:
 			status, reason = domain.DutyCancelled, "now owed by someone else"
-		case !c.Status.IsOpen() && !afterClosure[d.Kind]:
+		case !c.Status.IsOpen() && !domain.OutlivesClosure(d.Kind):
 			status, reason = domain.DutyCancelled, "ended by the closure decision"
 		case d.Kind == ActionTarget && actionCancelled(c, d.Subject):
 			status, reason = domain.DutyCancelled, "the action was cancelled"

@@ -186,17 +186,10 @@ const importFlush = 4096
 
 // apply folds evs into c as Service.apply does, and holds them for flush.
 func (im *importer) apply(c *domain.Case, evs []*event.Event) (*domain.Case, error) {
-	for _, e := range evs {
-		next, err := domain.ApplyCase(c, e)
-		if err != nil {
-			return nil, err
-		}
-		c = next
-		e.CaseID = c.ID
-		e.CaseVersion = c.Version
+	return fold(c, evs, func(e *event.Event) error {
 		im.events = append(im.events, e)
-	}
-	return c, nil
+		return nil
+	})
 }
 
 // applyValue is apply for one event whose payload p is at hand: it is

@@ -137,7 +137,7 @@ func (s *Service) Links(ctx context.Context, a *Actor, q LinksQuery) (*Links, er
 				if q.Kind != "" && kind != q.Kind {
 					continue
 				}
-				label, recorded := suspectLabel(su), l.Shown
+				label, recorded := su.Label(60), l.Shown
 				if l.Kind == audit.LinkNameDOB {
 					recorded = su.Name + ", born " + su.DateOfBirth
 				}
@@ -155,7 +155,7 @@ func (s *Service) Links(ctx context.Context, a *Actor, q LinksQuery) (*Links, er
 					groups[l.Key] = g
 				}
 				g.Cases = append(g.Cases, LinkCase{Ref: c.Ref, Status: c.Status, Open: c.Status.IsOpen(), TeamID: c.TeamID,
-					Team: unitName(org, c.TeamID), Suspect: label, Recorded: recorded})
+					Team: teamName(org, c.TeamID), Suspect: label, Recorded: recorded})
 				at[l.Key] = &g.Cases[len(g.Cases)-1]
 			}
 		}
@@ -212,27 +212,4 @@ func (g *LinkGroup) has(ref string) bool {
 		}
 	}
 	return false
-}
-
-func unitName(org *domain.OrgState, id string) string {
-	if u := org.Units[id]; u != nil {
-		return u.Name
-	}
-	return id
-}
-
-// suspectLabel names a suspect in a group: by name, or by the start of an
-// unnamed one's description (as triage's reasons do).
-func suspectLabel(s domain.Suspect) string {
-	if s.Name != "" {
-		return s.Name
-	}
-	d := strings.Join(strings.Fields(s.Description), " ")
-	if r := []rune(d); len(r) > 60 {
-		d = string(r[:60]) + "…"
-	}
-	if d == "" {
-		return "(unnamed, undescribed)"
-	}
-	return d
 }

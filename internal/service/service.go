@@ -198,6 +198,12 @@ func (s *Service) commit(tx store.Tx, c *domain.Case, org *domain.OrgState, evs 
 }
 
 func (s *Service) apply(tx store.Tx, c *domain.Case, evs []*event.Event) (*domain.Case, error) {
+	return fold(c, evs, tx.Append)
+}
+
+// fold applies evs to c in order, stamping each with the case and the
+// version it made, and hands each to keep (the log, or a batch for it).
+func fold(c *domain.Case, evs []*event.Event, keep func(*event.Event) error) (*domain.Case, error) {
 	for _, e := range evs {
 		next, err := domain.ApplyCase(c, e)
 		if err != nil {
@@ -206,7 +212,7 @@ func (s *Service) apply(tx store.Tx, c *domain.Case, evs []*event.Event) (*domai
 		c = next
 		e.CaseID = c.ID
 		e.CaseVersion = c.Version
-		if err := tx.Append(e); err != nil {
+		if err := keep(e); err != nil {
 			return nil, err
 		}
 	}

@@ -27,16 +27,9 @@ func (s *Service) WaiveDuty(ctx context.Context, a *Actor, caseID string, versio
 		case len(c.OpenDuties()) == 1:
 			p.Add("duty_id", "last_duty", "this is the case's only open duty: an open case must always owe something; close or transfer the case instead")
 			return nil
-		case d.Kind == duty.AllocateReferral || d.Kind == duty.SupervisoryReview:
-			// These are what keep an open case owing something: waived,
-			// they would not come back for the same cycle, and once
-			// anything else owed (a transfer, a plan) was met the case
-			// would owe nothing — the property test found exactly that.
-			// And unsupervised cases are the failure Holdfast exists for.
-			p.Add("duty_id", "not_waivable", fmt.Sprintf("a %s cannot be waived: %s", strings.ReplaceAll(d.Kind, "_", " "), map[string]string{
-				duty.AllocateReferral:  "allocate the referral to an officer, or transfer the case",
-				duty.SupervisoryReview: "record the review",
-			}[d.Kind]))
+		}
+		if ok, instead := duty.Waivable(d.Kind); !ok {
+			p.Add("duty_id", "not_waivable", fmt.Sprintf("a %s cannot be waived: %s", strings.ReplaceAll(d.Kind, "_", " "), instead))
 			return nil
 		}
 		return []ev{{domain.EvDutyClosed, domain.DutyClosed{ID: d.ID, Status: domain.DutyWaived, Reason: reason}}}

@@ -18,12 +18,7 @@ import (
 // allocating each event and parsing its time with time.Parse were a third
 // of reading it.
 func (db *DB) ScanLedger(ctx context.Context, from, to int64, fn func(*event.Event) error) error {
-	q, args := "SELECT "+eventCols+" FROM events WHERE seq >= ?", []any{from}
-	if to > 0 {
-		q += " AND seq <= ?"
-		args = append(args, to)
-	}
-	rows, err := db.query(ctx, q+" ORDER BY seq", args...)
+	rows, err := db.eventRange(ctx, from, to)
 	if err != nil {
 		return fmt.Errorf("scan events: %w", err)
 	}

@@ -225,14 +225,19 @@ func scanEvent(rows *sql.Rows) (*event.Event, error) {
 	return &e, nil
 }
 
-// ScanEvents streams events from..to in sequence order.
-func (db *DB) ScanEvents(ctx context.Context, from, to int64, fn func(*event.Event) error) error {
+// eventRange queries events from..to (to 0: the end) in sequence order.
+func (db *DB) eventRange(ctx context.Context, from, to int64) (*sql.Rows, error) {
 	q, args := "SELECT "+eventCols+" FROM events WHERE seq >= ?", []any{from}
 	if to > 0 {
 		q += " AND seq <= ?"
 		args = append(args, to)
 	}
-	rows, err := db.query(ctx, q+" ORDER BY seq", args...)
+	return db.query(ctx, q+" ORDER BY seq", args...)
+}
+
+// ScanEvents streams events from..to in sequence order.
+func (db *DB) ScanEvents(ctx context.Context, from, to int64, fn func(*event.Event) error) error {
+	rows, err := db.eventRange(ctx, from, to)
 	if err != nil {
 		return fmt.Errorf("scan events: %w", err)
 	}

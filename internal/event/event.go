@@ -45,27 +45,64 @@ func (e *Event) Leaf() ([]byte, error) {
 
 // AppendLeaf appends the canonical bytes of e to b.
 func (e *Event) AppendLeaf(b []byte) []byte {
+	var at [len(time.RFC3339Nano) + 8]byte
+	return appendLeaf(b, e.Seq, AppendLeafTime(at[:0], e.At), e.Actor, e.CaseID, e.CaseVersion, e.Type, e.PayloadVersion, e.Source, e.Payload)
+}
+
+// AppendLeafTime appends t as a leaf writes it: in UTC, RFC 3339 with as
+// many fraction digits as it needs (time.RFC3339Nano).
+func AppendLeafTime(b []byte, t time.Time) []byte {
+	return t.UTC().AppendFormat(b, time.RFC3339Nano)
+}
+
+// Raw is an event as a store streams it to the ledger's verifier: its text
+// as bytes, valid only while the callback that receives it runs. Reading a
+// whole record through Raw makes no string per field and so allocates
+// nothing per event; its leaf is byte for byte the Event's.
+type Raw struct {
+	Seq            int64
+	At             []byte // as AppendLeafTime writes it
+	Actor          []byte
+	CaseID         []byte
+	CaseVersion    int64
+	Type           []byte
+	PayloadVersion int
+	Source         []byte
+	Payload        []byte
+	PrevHash       []byte
+	Hash           []byte
+}
+
+// AppendLeaf appends the canonical bytes of r to b: the same bytes as
+// Event.AppendLeaf for the same event.
+func (r *Raw) AppendLeaf(b []byte) []byte {
+	return appendLeaf(b, r.Seq, r.At, r.Actor, r.CaseID, r.CaseVersion, r.Type, r.PayloadVersion, r.Source, r.Payload)
+}
+
+// appendLeaf is the one encoder behind Event.AppendLeaf and Raw.AppendLeaf,
+// so the two cannot drift apart.
+func appendLeaf[S ~string | ~[]byte](b []byte, seq int64, at []byte, actor, caseID S, caseVersion int64, typ S, v int, source S, payload []byte) []byte {
 	b = append(b, `{"format":"`+LeafFormat+`","seq":`...)
-	b = strconv.AppendInt(b, e.Seq, 10)
+	b = strconv.AppendInt(b, seq, 10)
 	b = append(b, `,"at":"`...)
-	b = e.At.UTC().AppendFormat(b, time.RFC3339Nano)
+	b = append(b, at...)
 	b = append(b, `","actor":`...)
-	b = appendString(b, e.Actor)
+	b = appendString(b, actor)
 	b = append(b, `,"case":`...)
-	b = appendString(b, e.CaseID)
+	b = appendString(b, caseID)
 	b = append(b, `,"case_version":`...)
-	b = strconv.AppendInt(b, e.CaseVersion, 10)
+	b = strconv.AppendInt(b, caseVersion, 10)
 	b = append(b, `,"type":`...)
-	b = appendString(b, e.Type)
+	b = appendString(b, typ)
 	b = append(b, `,"v":`...)
-	b = strconv.AppendInt(b, int64(e.PayloadVersion), 10)
+	b = strconv.AppendInt(b, int64(v), 10)
 	b = append(b, `,"source":`...)
-	b = appendString(b, e.Source)
+	b = appendString(b, source)
 	b = append(b, `,"payload":`...)
-	if len(e.Payload) == 0 {
+	if len(payload) == 0 {
 		b = append(b, "{}"...)
 	} else {
-		b = append(b, e.Payload...)
+		b = append(b, payload...)
 	}
 	return append(b, '}')
 }
@@ -74,7 +111,7 @@ const hexDigits = "0123456789abcdef"
 
 // appendString writes s as a JSON string: quote, backslash and control
 // characters escaped, invalid UTF-8 bytes as \ufffd, all else as is.
-func appendString(b []byte, s string) []byte {
+func appendString[S ~string | ~[]byte](b []byte, s S) []byte {
 	b = append(b, '"')
 	// Most strings (ids, types) need no escaping: copy the plain run
 	// before the first byte that might, in one append. The ledger's
@@ -98,13 +135,15 @@ func appendString(b []byte, s string) []byte {
 			i++
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
+		var r [utf8.UTFMax]byte
+		n := copy(r[:], s[i:])
+		if c, size := utf8.DecodeRune(r[:n]); c == utf8.RuneError && size == 1 {
 			b = append(b, `\ufffd`...)
+			i++
 		} else {
 			b = append(b, s[i:i+size]...)
+			i += size
 		}
-		i += size
 	}
 	return append(b, '"')
 }

@@ -2,7 +2,6 @@ package ledger
 
 import (
 	"context"
-	"crypto/sha256"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -11,7 +10,6 @@ import (
 
 	"golang.org/x/mod/sumdb/note"
 
-	"github.com/holdfast/holdfast/internal/event"
 	"github.com/holdfast/holdfast/internal/store"
 )
 
@@ -47,7 +45,7 @@ func (l *Log) sync(ctx context.Context) error {
 		return fmt.Errorf("ledger stopped at event %d: %s: %w", l.rep.FirstBad, l.rep.Problem, ErrTampered)
 	}
 	from := int64(l.chain.tree.Size()) + 1
-	err := scan(ctx, l.st, from, func(e *event.Event, leaf *[sha256.Size]byte) error { return l.chain.add(&l.rep, e, leaf) })
+	err := scan(ctx, l.st, from, func(it *item) error { return l.chain.add(&l.rep, it) })
 	if err != nil {
 		if errors.Is(err, ErrTampered) {
 			slog.Error("ledger: the record has been altered", "event", l.rep.FirstBad, "problem", l.rep.Problem)

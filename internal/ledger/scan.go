@@ -1,160 +1,236 @@
 package ledger
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
+	"fmt"
+	"runtime"
+	"sync"
 
 	"github.com/holdfast/holdfast/internal/event"
 )
 
-// leanSource is a Source that can also stream events through one reused
-// Event, valid only during fn (sqlstore.DB.ScanLedger): the verifier reads
-// each event once and keeps nothing of it.
-type leanSource interface {
-	ScanLedger(ctx context.Context, from, to int64, fn func(*event.Event) error) error
+// rawSource is a Source that can also read any range of events as
+// event.Raw, from several goroutines at once (sqlstore.DB.ScanRaw): the
+// verifier then reads the record in parallel, not only hashes it.
+type rawSource interface {
+	ScanRaw(ctx context.Context, from, to int64, fn func(*event.Raw) error) error
+	LatestSeq(ctx context.Context) (int64, error)
 }
 
-const (
-	batchEvents = 512 // events handed from stage to stage at once
-	batches     = 4   // batches in flight: enough to keep every stage busy
-)
+const chunkEvents = 2048 // events read, hashed and handed on at once
 
-// batch is a run of consecutive events on their way through scan, with
-// their leaf hashes once the hasher has been.
-type batch struct {
-	events []*event.Event
-	leaves [batchEvents][sha256.Size]byte
-	own    []event.Event // copies of a lean source's events, buffers reused
+// item is what the ordered stage needs of one event: everything that
+// depends on the event alone (its leaf hash, and whether its stored hash is
+// SHA-256(its stored prev_hash || leaf hash)) was worked out in parallel.
+type item struct {
+	seq     int64
+	leaf    [sha256.Size]byte
+	prev    [sha256.Size]byte
+	prevLen int // len of the stored prev_hash; -1 if longer than a hash
+	hash    [sha256.Size]byte
+	linked  bool // the stored hash is SHA-256(stored prev_hash || leaf)
 }
 
-// leafHash is event.LeafHash(e.Leaf()) into a reused buffer: no allocation.
-func leafHash(buf []byte, e *event.Event, out *[sha256.Size]byte) []byte {
-	buf = e.AppendLeaf(append(buf[:0], 0)) // RFC 6962 leaf prefix
-	*out = sha256.Sum256(buf)
-	return buf
+// chunk is a run of consecutive events on their way through scan.
+type chunk struct {
+	idx      int
+	from, to int64          // a raw source's range, read by the worker
+	events   []*event.Event // a plain source's events, read by the producer
+	items    []item
+	err      error
+}
+
+// scratch is a worker's reused buffers.
+type scratch struct {
+	leaf, link []byte
+}
+
+// add appends the item of one event, whose canonical leaf follows the
+// RFC 6962 leaf prefix in s.leaf.
+func (s *scratch) add(c *chunk, seq int64, prev, hash []byte) {
+	c.items = c.items[:len(c.items)+1]
+	it := &c.items[len(c.items)-1]
+	it.seq = seq
+	it.leaf = sha256.Sum256(s.leaf)
+	if it.prevLen = len(prev); it.prevLen > sha256.Size {
+		it.prevLen = -1
+	} else {
+		copy(it.prev[:], prev)
+	}
+	it.linked = false
+	if len(hash) == sha256.Size {
+		copy(it.hash[:], hash)
+		s.link = append(append(s.link[:0], prev...), it.leaf[:]...)
+		it.linked = sha256.Sum256(s.link) == it.hash
+	}
 }
 
 // scan streams src's events from seq from to the end into fn, in order,
-// each with its RFC 6962 leaf hash. It runs as three stages so that a
-// machine with more than one core verifies in parallel: reading events
-// (from a database, decoding rows is most of the cost), encoding and
-// hashing each leaf (independent for every event: the bulk of the
-// hashing), and fn (the chain and the tree, which go in order). Batches and
-// their buffers are reused, so nothing is allocated per event beyond what
-// the source does. fn sees each event only until it returns; it must not
-// keep it.
-func scan(ctx context.Context, src Source, from int64, fn func(e *event.Event, leaf *[sha256.Size]byte) error) error {
+// each as an item. Everything that depends on one event alone — reading it
+// (from a database, most of the cost), encoding its leaf, its leaf hash,
+// its chain hash — runs on every core, a chunk of events at a time; fn
+// (the chain's order and the tree) runs on the chunks in order. A source
+// that reads ranges (rawSource) is read by the workers themselves; any
+// other is read in order by one producer. Chunks and their buffers are
+// reused, so nothing is allocated per event beyond what the source does.
+func scan(ctx context.Context, src Source, from int64, fn func(*item) error) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	// Every channel can hold every batch, so handing one on never blocks.
-	free := make(chan *batch, batches)
-	read := make(chan *batch, batches)
-	hashed := make(chan *batch, batches)
-	readErr := make(chan error, 1)
-	go func() {
-		defer close(read)
-		rd := &reader{ctx: ctx, free: free, read: read}
-		readErr <- rd.run(src, from)
-	}()
-	go func() {
-		defer close(hashed)
-		var buf []byte
-		for b := range read {
-			for i, e := range b.events {
-				buf = leafHash(buf, e, &b.leaves[i])
-			}
-			hashed <- b
-		}
-	}()
-	var err error
-	for b := range hashed {
-		for i := 0; err == nil && i < len(b.events); i++ {
-			if err = fn(b.events[i], &b.leaves[i]); err != nil {
-				cancel() // stop the reader; drain what was already sent
-			}
-		}
-		free <- b
+	workers := max(1, runtime.GOMAXPROCS(0))
+	slots := 2*workers + 2 // chunks in flight: every worker busy, one waiting each
+	free := make(chan *chunk, slots)
+	for range slots {
+		free <- &chunk{items: make([]item, 0, chunkEvents)}
 	}
-	if rerr := <-readErr; err == nil {
-		err = rerr
+	// Every channel can hold every chunk, so handing one on never blocks.
+	todo := make(chan *chunk, slots)
+	done := make(chan *chunk, slots)
+	raw, isRaw := src.(rawSource)
+
+	var wg sync.WaitGroup
+	prodErr := make(chan error, 1)
+	wg.Go(func() {
+		defer close(todo)
+		p := &producer{ctx: ctx, free: free, todo: todo}
+		if isRaw {
+			prodErr <- p.ranges(raw, from)
+		} else {
+			prodErr <- p.events(src, from)
+		}
+	})
+	var workersWG sync.WaitGroup
+	for range workers {
+		workersWG.Go(func() {
+			var s scratch
+			for c := range todo {
+				c.items = c.items[:0]
+				if c.events == nil {
+					c.err = raw.ScanRaw(ctx, c.from, c.to, func(e *event.Raw) error {
+						if len(c.items) == cap(c.items) {
+							return fmt.Errorf("read events %d to %d: more than %d came back", c.from, c.to, cap(c.items))
+						}
+						s.leaf = e.AppendLeaf(append(s.leaf[:0], 0)) // RFC 6962 leaf prefix
+						s.add(c, e.Seq, e.PrevHash, e.Hash)
+						return nil
+					})
+					if c.err != nil && ctx.Err() != nil {
+						c.err = ctx.Err() // stopped, not failed
+					}
+				} else {
+					for _, e := range c.events {
+						s.leaf = e.AppendLeaf(append(s.leaf[:0], 0))
+						s.add(c, e.Seq, e.PrevHash, e.Hash)
+					}
+				}
+				done <- c
+			}
+		})
+	}
+	wg.Go(func() {
+		workersWG.Wait()
+		close(done)
+	})
+
+	// The ordered stage: chunks come back in any order and go to fn in
+	// the order they were made.
+	var err error
+	pending := map[int]*chunk{}
+	next := 0
+	for c := range done {
+		pending[c.idx] = c
+		for c := pending[next]; c != nil; c = pending[next] {
+			delete(pending, next)
+			next++
+			if err == nil {
+				err = c.err
+			}
+			if err == nil {
+				err = ctx.Err() // stopped from outside: we cancel only after an error
+			}
+			for i := 0; err == nil && i < len(c.items); i++ {
+				err = fn(&c.items[i])
+			}
+			if err != nil {
+				cancel() // stop the producer and workers; drain what was sent
+			}
+			c.events = c.events[:0]
+			free <- c
+		}
+	}
+	wg.Wait()
+	if perr := <-prodErr; err == nil {
+		err = perr
 	}
 	return err
 }
 
-// reader is scan's first stage: it fills batches from the source.
-type reader struct {
+// producer is scan's first stage: it hands chunks to the workers in order.
+type producer struct {
 	ctx  context.Context
-	free <-chan *batch
-	read chan<- *batch
+	free <-chan *chunk
+	todo chan<- *chunk
 	made int
-	b    *batch
 }
 
-func (r *reader) run(src Source, from int64) error {
-	var err error
-	if ls, ok := src.(leanSource); ok {
-		err = ls.ScanLedger(r.ctx, from, 0, func(e *event.Event) error {
-			if err := r.room(); err != nil {
-				return err
-			}
-			if r.b.own == nil {
-				r.b.own = make([]event.Event, batchEvents)
-			}
-			own := &r.b.own[len(r.b.events)]
-			copyEvent(own, e)
-			r.b.events = append(r.b.events, own)
-			return nil
-		})
-	} else {
-		err = src.ScanEvents(r.ctx, from, 0, func(e *event.Event) error {
-			if err := r.room(); err != nil {
-				return err
-			}
-			r.b.events = append(r.b.events, e)
-			return nil
-		})
-	}
-	if err == nil && r.b != nil && len(r.b.events) > 0 {
-		r.read <- r.b
-	}
-	return err
-}
-
-// room makes sure the current batch has room for one more event, handing
-// a full one on. Batches are made as needed, up to batches of them, so a
-// small catch-up costs one.
-func (r *reader) room() error {
-	if r.b != nil && len(r.b.events) < batchEvents {
-		return nil
-	}
-	if r.b != nil {
-		r.read <- r.b
-		r.b = nil
-	}
+// take waits for a free chunk, numbering it.
+func (p *producer) take() (*chunk, error) {
 	select {
-	case r.b = <-r.free:
-	default:
-		if r.made < batches {
-			r.made++
-			r.b = &batch{events: make([]*event.Event, 0, batchEvents)}
-			return nil
-		}
-		select {
-		case r.b = <-r.free:
-		case <-r.ctx.Done():
-			return r.ctx.Err()
-		}
+	case c := <-p.free:
+		c.idx = p.made
+		p.made++
+		return c, nil
+	case <-p.ctx.Done():
+		return nil, p.ctx.Err()
 	}
-	r.b.events = r.b.events[:0]
+}
+
+// ranges cuts from..the latest event into ranges for the workers to read.
+// Events written after this starts are left for the next scan.
+func (p *producer) ranges(src rawSource, from int64) error {
+	last, err := src.LatestSeq(p.ctx)
+	if err != nil {
+		return err
+	}
+	for ; from <= last; from += chunkEvents {
+		c, err := p.take()
+		if err != nil {
+			return err
+		}
+		c.from, c.to, c.events = from, min(from+chunkEvents-1, last), nil
+		p.todo <- c
+	}
 	return nil
 }
 
-// copyEvent copies e into dst, reusing dst's byte buffers. Strings are
-// immutable and shared.
-func copyEvent(dst, e *event.Event) {
-	payload, prev, hash := dst.Payload, dst.PrevHash, dst.Hash
-	*dst = *e
-	dst.Payload = append(payload[:0], e.Payload...)
-	dst.PrevHash = append(prev[:0], e.PrevHash...)
-	dst.Hash = append(hash[:0], e.Hash...)
+// events reads src in order, chunkEvents at a time.
+func (p *producer) events(src Source, from int64) error {
+	var c *chunk
+	err := src.ScanEvents(p.ctx, from, 0, func(e *event.Event) error {
+		if c == nil {
+			var err error
+			if c, err = p.take(); err != nil {
+				return err
+			}
+			if c.events == nil {
+				c.events = make([]*event.Event, 0, chunkEvents)
+			}
+		}
+		c.events = append(c.events, e)
+		if len(c.events) == chunkEvents {
+			p.todo <- c
+			c = nil
+		}
+		return nil
+	})
+	if c != nil && err == nil {
+		p.todo <- c
+	}
+	return err
+}
+
+// follows reports whether the event's stored prev_hash is prev.
+func (it *item) follows(prev []byte) bool {
+	return it.prevLen == len(prev) && bytes.Equal(it.prev[:it.prevLen], prev)
 }

@@ -9,11 +9,11 @@ import (
 	"github.com/holdfast/holdfast/internal/event"
 )
 
-// A record read from SQLite through the lean, batched path verifies as the
-// same events held in memory do, across batch boundaries, and an edit deep
-// in a later batch is named exactly.
-func TestScanBatchesFromTheStore(t *testing.T) {
-	const n = 3*batchEvents + 17
+// A record read from SQLite in parallel ranges verifies as the same events
+// held in memory do, across chunk boundaries, and an edit deep in a later
+// chunk is named exactly.
+func TestScanChunksFromTheStore(t *testing.T) {
+	const n = 3*chunkEvents + 17
 	r := buildRecord(t, t.TempDir(), n)
 	defer r.db.Close()
 	ctx := context.Background()
@@ -28,11 +28,12 @@ func TestScanBatchesFromTheStore(t *testing.T) {
 
 	// Every event reaches fn once, in order, with its own leaf hash.
 	var seen int64
-	err = scan(ctx, r.db, 1, func(e *event.Event, leaf *[32]byte) error {
+	err = scan(ctx, r.db, 1, func(it *item) error {
 		seen++
+		e := r.mem.Events[seen-1]
 		l, _ := e.Leaf()
-		if e.Seq != seen || string(leaf[:]) != string(event.LeafHash(l)) {
-			t.Fatalf("event %d (want %d): leaf hash %x", e.Seq, seen, leaf)
+		if it.seq != seen || string(it.leaf[:]) != string(event.LeafHash(l)) || !it.linked || !it.follows(e.PrevHash) {
+			t.Fatalf("event %d (want %d): leaf hash %x, linked %v", it.seq, seen, it.leaf, it.linked)
 		}
 		return nil
 	})
@@ -40,7 +41,7 @@ func TestScanBatchesFromTheStore(t *testing.T) {
 		t.Fatalf("scanned %d of %d: %v", seen, n, err)
 	}
 
-	const bad = 2*batchEvents + 100
+	const bad = 2*chunkEvents + 100
 	if _, err := r.db.Raw().Exec(`UPDATE events SET payload = '{"note":{}}' WHERE seq = ?`, bad); err != nil {
 		t.Fatal(err)
 	}
@@ -50,21 +51,22 @@ func TestScanBatchesFromTheStore(t *testing.T) {
 	}
 }
 
-// A verification stopped from outside reports the stop, never tampering.
-// The record is longer than every batch in flight, so the reader is still
-// reading when the stop comes.
+// A verification stopped from outside reports the stop, never tampering,
+// and goes no further than the chunk it was in, on SQLite and in memory.
 func TestScanCancelled(t *testing.T) {
-	r := buildRecord(t, t.TempDir(), 4*batches*batchEvents)
+	r := buildRecord(t, t.TempDir(), 3*chunkEvents)
 	defer r.db.Close()
-	ctx, cancel := context.WithCancel(context.Background())
-	var seen int
-	err := scan(ctx, r.db, 1, func(e *event.Event, leaf *[32]byte) error {
-		if seen++; seen == batchEvents/2 {
-			cancel()
+	for name, src := range map[string]Source{"sqlite": r.db, "memory": r.mem} {
+		ctx, cancel := context.WithCancel(context.Background())
+		var seen int
+		err := scan(ctx, src, 1, func(it *item) error {
+			if seen++; seen == chunkEvents/2 {
+				cancel()
+			}
+			return nil
+		})
+		if !errors.Is(err, context.Canceled) || seen != chunkEvents {
+			t.Errorf("%s: cancelled scan returned %v after %d events", name, err, seen)
 		}
-		return nil
-	})
-	if !errors.Is(err, context.Canceled) {
-		t.Fatalf("cancelled scan returned %v after %d events", err, seen)
 	}
 }

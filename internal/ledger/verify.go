@@ -54,7 +54,6 @@ type chain struct {
 	expect int64
 	prev   []byte // the previous event's hash: empty, or last[:]
 	last   [sha256.Size]byte
-	link   []byte // prev || leaf hash, reused for each event
 	// roots, when set, collects the root at each of its sizes as the tree
 	// passes it (for a lean tree, which cannot look back); marks are those
 	// sizes in order and next the first not yet passed, so that most
@@ -89,26 +88,25 @@ func (c *chain) collect(sizes ...uint64) {
 	}
 }
 
-// add checks e, whose leaf hash (leafHash) is leaf, and adds it to the tree.
-func (c *chain) add(r *Report, e *event.Event, leaf *[sha256.Size]byte) error {
+// add checks one event, whose leaf hash and link scan worked out, and adds
+// it to the tree.
+func (c *chain) add(r *Report, it *item) error {
 	switch {
-	case e.Seq > c.expect:
-		return r.fail(c.expect, "event %d is missing (removed): the log jumps from event %d to event %d", c.expect, c.expect-1, e.Seq)
-	case e.Seq < c.expect:
-		return r.fail(e.Seq, "event %d appears again after event %d (inserted or reordered)", e.Seq, c.expect-1)
+	case it.seq > c.expect:
+		return r.fail(c.expect, "event %d is missing (removed): the log jumps from event %d to event %d", c.expect, c.expect-1, it.seq)
+	case it.seq < c.expect:
+		return r.fail(it.seq, "event %d appears again after event %d (inserted or reordered)", it.seq, c.expect-1)
 	}
-	if !bytes.Equal(e.PrevHash, c.prev) {
-		return r.fail(e.Seq, "event %d does not follow event %d: its link to the previous event differs (events reordered, inserted or removed here)", e.Seq, e.Seq-1)
+	if !it.follows(c.prev) {
+		return r.fail(it.seq, "event %d does not follow event %d: its link to the previous event differs (events reordered, inserted or removed here)", it.seq, it.seq-1)
 	}
-	c.link = append(append(c.link[:0], c.prev...), leaf[:]...)
-	sum := sha256.Sum256(c.link)
-	if !bytes.Equal(e.Hash, sum[:]) {
-		return r.fail(e.Seq, "event %d: its contents do not match its hash (altered in place)", e.Seq)
+	if !it.linked {
+		return r.fail(it.seq, "event %d: its contents do not match its hash (altered in place)", it.seq)
 	}
-	if err := c.tree.Append(leaf[:]); err != nil {
+	if err := c.tree.Append(it.leaf[:]); err != nil {
 		return err
 	}
-	c.last = sum
+	c.last = it.hash
 	c.prev = c.last[:]
 	c.expect++
 	if c.next < len(c.marks) && c.marks[c.next] == c.tree.Size() {
@@ -194,7 +192,7 @@ func Verify(ctx context.Context, src Source, v note.Verifier, trusted *Checkpoin
 		sizes = append(sizes, trusted.Size)
 	}
 	c.collect(sizes...)
-	err = scan(ctx, src, 1, func(e *event.Event, leaf *[sha256.Size]byte) error { return c.add(r, e, leaf) })
+	err = scan(ctx, src, 1, func(it *item) error { return c.add(r, it) })
 	r.Events = int64(c.tree.Size())
 	r.Root = c.tree.Root()
 	if err != nil {

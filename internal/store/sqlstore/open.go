@@ -16,6 +16,7 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
 	"github.com/pressly/goose/v3"
 	_ "modernc.org/sqlite" // registers "sqlite"
+	"zombiezen.com/go/sqlite"
 )
 
 //go:embed migrations
@@ -33,6 +34,11 @@ type DB struct {
 	stmts map[string]*sql.Stmt // read-only after open
 	org   atomic.Pointer[orgEntry]
 	reads sync.Map // query → *sql.Stmt on the reading pool
+
+	// rawConns are SQLite connections for ScanRaw, outside database/sql.
+	rawConns  chan *sqlite.Conn
+	rawMu     sync.Mutex
+	rawClosed bool
 }
 
 // Open connects to the database named by dsn: a postgres:// URL, or a path
@@ -95,7 +101,7 @@ func openSQLite(path string) (*DB, error) {
 	if err != nil {
 		abs = path
 	}
-	db := &DB{d: sqliteDialect, path: abs, w: w, r: r}
+	db := &DB{d: sqliteDialect, path: abs, w: w, r: r, rawConns: make(chan *sqlite.Conn, 8)}
 	db.group = newGroupCommit(db)
 	return db, nil
 }
@@ -140,6 +146,9 @@ func (db *DB) Engine() string { return db.d.name }
 
 // Close releases the connections.
 func (db *DB) Close() error {
+	if db.rawConns != nil {
+		db.closeRawConns()
+	}
 	if db.group != nil {
 		db.group.close()
 	}

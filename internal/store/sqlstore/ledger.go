@@ -42,6 +42,10 @@ func (db *DB) ScanRaw(ctx context.Context, from, to int64, fn func(*event.Raw) e
 	return nil
 }
 
+// rawSpare is room kept in ScanRaw's row buffer: more than a whole event
+// usually needs.
+const rawSpare = 64 << 10
+
 const rawQuery = "SELECT seq, at, actor, case_id, case_version, type, v, source, payload, prev_hash, hash FROM events WHERE seq >= ? AND seq <= ? ORDER BY seq"
 
 func (db *DB) scanRawSQL(ctx context.Context, from, to int64, fn func(*event.Raw) error) error {
@@ -100,10 +104,15 @@ func (db *DB) scanRawSQLite(ctx context.Context, from, to int64, fn func(*event.
 				end[col] = len(buf)
 				continue
 			}
-			if n := stmt.ColumnLen(col); n > 0 {
-				buf = slices.Grow(buf, n)[:len(buf)+n]
-				stmt.ColumnBytes(col, buf[len(buf)-n:])
+			// Copy into the spare capacity first and ask the length only
+			// if it may not have fitted: every call into SQLite counts.
+			n := stmt.ColumnBytes(col, buf[len(buf):cap(buf)])
+			if len(buf)+n == cap(buf) {
+				n = stmt.ColumnLen(col)
+				buf = slices.Grow(buf, n+rawSpare)
+				n = stmt.ColumnBytes(col, buf[len(buf):cap(buf)])
 			}
+			buf = buf[:len(buf)+n]
 			end[col] = len(buf)
 		}
 		field := func(col int) []byte { return buf[end[col-1]:end[col]:end[col]] }

@@ -105,7 +105,7 @@ func scan(ctx context.Context, src Source, from int64, fn func(*item) error) err
 		workersWG.Go(func() {
 			var s scratch
 			for c := range todo {
-				c.items = c.items[:0]
+				c.items, c.err = c.items[:0], nil
 				if c.events == nil {
 					c.err = raw.ScanRaw(ctx, c.from, c.to, func(e *event.Raw) error {
 						if len(c.items) == cap(c.items) {

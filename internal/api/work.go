@@ -26,7 +26,7 @@ func (s *Server) workRoutes() []route {
 			func(ctx context.Context, a *service.Actor, _ *http.Request, _ *struct{}) ([]store.InboxItem, error) {
 				return svc.Inbox(ctx, a)
 			}),
-		op("GET", "/api/v1/team/board", "The team board: open duties of the teams the user supervises, overdue first", http.StatusOK,
+		op("GET", "/api/v1/team/board", "The team board: open duties of the teams the user supervises, overdue first (at most 5,000, the soonest due)", http.StatusOK,
 			func(ctx context.Context, a *service.Actor, _ *http.Request, _ *struct{}) ([]service.WorkItem, error) {
 				return svc.TeamBoard(ctx, a)
 			}),

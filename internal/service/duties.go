@@ -116,9 +116,42 @@ func (s *Service) MyWork(ctx context.Context, a *Actor) ([]WorkItem, error) {
 	return s.workItems(rows, s.clock.Now()), nil
 }
 
+// BoardLimit is the most duties a team board lists: the soonest due, so
+// every overdue one while there are fewer than this. TeamBoardCounts says
+// how many there are in all, so that a board never leaves any out unsaid.
+const BoardLimit = 5000
+
 // TeamBoard lists the open duties of every team the actor supervises or
-// manages (their unit and those below it), overdue first.
+// manages (their unit and those below it), overdue first: at most
+// BoardLimit of them, the soonest due.
 func (s *Service) TeamBoard(ctx context.Context, a *Actor) ([]WorkItem, error) {
+	teams, err := s.boardTeams(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.st.TeamDuties(ctx, teams, s.boardLimit)
+	if err != nil {
+		return nil, fmt.Errorf("team board: %w", err)
+	}
+	return s.workItems(rows, s.clock.Now()), nil
+}
+
+// TeamBoardCounts counts the open duties of the actor's team board and
+// those of them overdue, however many the board lists.
+func (s *Service) TeamBoardCounts(ctx context.Context, a *Actor) (open, overdue int, err error) {
+	teams, err := s.boardTeams(ctx, a)
+	if err != nil {
+		return 0, 0, err
+	}
+	open, overdue, err = s.st.TeamDutyCounts(ctx, teams, s.clock.Now())
+	if err != nil {
+		return 0, 0, fmt.Errorf("team board: %w", err)
+	}
+	return open, overdue, nil
+}
+
+// boardTeams are the teams whose duties the actor's board shows.
+func (s *Service) boardTeams(ctx context.Context, a *Actor) ([]string, error) {
 	if err := a.need("see the team board", domain.RoleSupervisor, domain.RoleManager); err != nil {
 		return nil, err
 	}
@@ -126,12 +159,7 @@ func (s *Service) TeamBoard(ctx context.Context, a *Actor) ([]WorkItem, error) {
 	if err != nil {
 		return nil, err
 	}
-	teams := a.visibleTeams(org, nil)
-	rows, err := s.st.TeamDuties(ctx, teams)
-	if err != nil {
-		return nil, fmt.Errorf("team board: %w", err)
-	}
-	return s.workItems(rows, s.clock.Now()), nil
+	return a.visibleTeams(org, nil), nil
 }
 
 // Inbox lists the actor's alerts: escalations and findings.

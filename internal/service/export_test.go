@@ -33,3 +33,7 @@ func ForceCloseForTest(ctx context.Context, s *Service, caseID, outcome string) 
 		return tx.PutCase(next, prev)
 	})
 }
+
+// SetBoardLimitForTest lowers how many duties a team board lists, so a test
+// can see a board that leaves some out without opening thousands.
+func SetBoardLimitForTest(s *Service, n int) { s.boardLimit = n }

@@ -76,6 +76,8 @@ type Service struct {
 
 	dashMu sync.Mutex
 	dash   *dashTeams
+
+	boardLimit int // BoardLimit; tests lower it
 }
 
 // New returns a service over st.
@@ -95,7 +97,7 @@ func New(st store.Store, o Options) *Service {
 	if o.Calendar == nil {
 		o.Calendar = calendar.Default()
 	}
-	s := &Service{st: st, clock: o.Clock, newID: o.NewID, log: o.Logger, cal: o.Calendar, mail: o.Mail, ledger: o.Ledger, ledgerKey: o.LedgerKey}
+	s := &Service{st: st, clock: o.Clock, newID: o.NewID, log: o.Logger, cal: o.Calendar, mail: o.Mail, ledger: o.Ledger, ledgerKey: o.LedgerKey, boardLimit: BoardLimit}
 	s.pol.Store(o.Policy)
 	// Duties come last: they follow from everything the other reactors did.
 	s.reactors = append(append([]Reactor{}, o.Reactors...), s.dutyReactor)

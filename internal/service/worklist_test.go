@@ -158,6 +158,41 @@ func TestWorkListsShowEveryOpenDutyOverdueFirst(t *testing.T) {
 				t.Fatalf("%s: the scenario left the teams %v no duties", tc.who, tc.teams)
 			}
 			checkWorkList(t, tc.who+"'s team board", board, want, now)
+			overdue := 0
+			for _, d := range want {
+				if !d.Due.After(now) {
+					overdue++
+				}
+			}
+			if open, late, err := svc.TeamBoardCounts(ctx, tc.a); err != nil || open != len(want) || late != overdue {
+				t.Fatalf("%s's board counts %d open, %d overdue (%v); want %d, %d", tc.who, open, late, err, len(want), overdue)
+			}
+		}
+
+		// A board limited to fewer duties than are open lists the soonest
+		// due, and its counts still say how many there are in all.
+		all, _ := svc.TeamBoard(ctx, f.Manager)
+		service.SetBoardLimitForTest(svc, 2)
+		limited, err := svc.TeamBoard(ctx, f.Manager)
+		if err != nil || len(limited) != 2 || len(all) <= 2 {
+			t.Fatalf("limited board: %d items of %d (%v)", len(limited), len(all), err)
+		}
+		dues := make([]time.Time, 0, len(all))
+		for _, it := range all {
+			dues = append(dues, it.Due)
+		}
+		slices.SortFunc(dues, time.Time.Compare)
+		for _, it := range limited {
+			if it.Due.After(dues[1]) {
+				t.Fatalf("a limited board listed a duty due %s, not among the two soonest (%s, %s)", it.Due, dues[0], dues[1])
+			}
+		}
+		if open, _, _ := svc.TeamBoardCounts(ctx, f.Manager); open != len(all) {
+			t.Fatalf("a limited board counts %d open, want %d", open, len(all))
+		}
+		service.SetBoardLimitForTest(svc, service.BoardLimit)
+		if _, _, err := svc.TeamBoardCounts(ctx, f.Investigator); !errors.Is(err, service.ErrForbidden) {
+			t.Fatalf("an investigator's board counts: %v; want refused", err)
 		}
 
 		// An investigator has no team board: refused, not an empty list.

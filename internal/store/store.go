@@ -52,7 +52,11 @@ type Store interface {
 	// by t: the watchdog's work, found through an index on that time.
 	ActionableDuties(ctx context.Context, t time.Time, limit int) ([]DutyRow, error)
 	UserDuties(ctx context.Context, userID string) ([]DutyRow, error)
-	TeamDuties(ctx context.Context, teamIDs []string) ([]DutyRow, error)
+	// TeamDuties lists the open duties of teams, soonest due first, at most limit.
+	TeamDuties(ctx context.Context, teamIDs []string, limit int) ([]DutyRow, error)
+	// TeamDutyCounts counts the open duties of teams, and those due at or
+	// before t, without reading them.
+	TeamDutyCounts(ctx context.Context, teamIDs []string, t time.Time) (open, due int, err error)
 	// Flags lists integrity flags standing since t or earlier.
 	Flags(ctx context.Context, t time.Time) ([]FlagRow, error)
 	// UnraisedFlags lists those of them whose finding is not yet open.

@@ -41,10 +41,12 @@ func (h *Handler) routes() {
 
 // workPage is My work and the team board.
 type workPage struct {
-	Items   []service.WorkItem
-	Overdue int
-	Board   bool
-	Extra   *boardExtra
+	Items    []service.WorkItem
+	Open     int // open duties in all
+	Unlisted int // of them, how many a limited board leaves out
+	Overdue  int
+	Board    bool
+	Extra    *boardExtra
 }
 
 type boardExtra struct {
@@ -66,12 +68,16 @@ func (h *Handler) myWork(q *request) error {
 	if err != nil {
 		return err
 	}
-	return h.render(q, http.StatusOK, "work", page{Title: "My work", Nav: "work", Data: workPage{Items: items, Overdue: countOverdue(items)}})
+	return h.render(q, http.StatusOK, "work", page{Title: "My work", Nav: "work", Data: workPage{Items: items, Open: len(items), Overdue: countOverdue(items)}})
 }
 
 func (h *Handler) teamBoard(q *request) error {
 	ctx := q.r.Context()
 	items, err := h.svc.TeamBoard(ctx, q.a)
+	if err != nil {
+		return err
+	}
+	open, overdue, err := h.svc.TeamBoardCounts(ctx, q.a)
 	if err != nil {
 		return err
 	}
@@ -96,7 +102,7 @@ func (h *Handler) teamBoard(q *request) error {
 			x.Transfers = append(x.Transfers, store.CaseRow{ID: it.CaseID, Ref: it.CaseRef})
 		}
 	}
-	return h.render(q, http.StatusOK, "work", page{Title: "Team board", Nav: "team", Data: workPage{Items: items, Overdue: countOverdue(items), Board: true, Extra: x}})
+	return h.render(q, http.StatusOK, "work", page{Title: "Team board", Nav: "team", Data: workPage{Items: items, Open: open, Unlisted: max(0, open-len(items)), Overdue: overdue, Board: true, Extra: x}})
 }
 
 func (h *Handler) inbox(q *request) error {

@@ -331,17 +331,35 @@ func (db *DB) ActionableDuties(ctx context.Context, t time.Time, limit int) ([]s
 	return db.duties(ctx, "WHERE d.next_at <> '' AND d.next_at <= ? ORDER BY d.next_at LIMIT ?", fmtTime(t), limit)
 }
 
-// TeamDuties lists the open duties of teams, soonest first.
-func (db *DB) TeamDuties(ctx context.Context, teamIDs []string) ([]store.DutyRow, error) {
+// TeamDuties lists the open duties of teams, soonest due first, at most limit.
+func (db *DB) TeamDuties(ctx context.Context, teamIDs []string, limit int) ([]store.DutyRow, error) {
 	if len(teamIDs) == 0 {
 		return nil, nil
 	}
-	q := "WHERE d.team_id IN (?" + strings.Repeat(", ?", len(teamIDs)-1) + ") ORDER BY d.due_at LIMIT 5000"
-	args := make([]any, len(teamIDs))
-	for i, id := range teamIDs {
-		args[i] = id
+	return db.duties(ctx, "WHERE d.team_id IN ("+params(len(teamIDs))+") ORDER BY d.due_at LIMIT ?", append(anys(teamIDs), limit)...)
+}
+
+// TeamDutyCounts counts the open duties of teams, and those due by t.
+func (db *DB) TeamDutyCounts(ctx context.Context, teamIDs []string, t time.Time) (open, due int, err error) {
+	if len(teamIDs) == 0 {
+		return 0, 0, nil
 	}
-	return db.duties(ctx, q, args...)
+	q := "SELECT COUNT(*), COALESCE(SUM(CASE WHEN due_at <= ? THEN 1 ELSE 0 END), 0) FROM duties WHERE team_id IN (" + params(len(teamIDs)) + ")"
+	if err := db.row(ctx, q, append([]any{fmtTime(t)}, anys(teamIDs)...)...).Scan(&open, &due); err != nil {
+		return 0, 0, fmt.Errorf("count team duties: %w", err)
+	}
+	return open, due, nil
+}
+
+// params is n bound parameters for an IN list: "?, ?, ?".
+func params(n int) string { return "?" + strings.Repeat(", ?", n-1) }
+
+func anys(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
 }
 
 // Flags lists integrity flags standing since t or earlier.

@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"errors"
 	"fmt"
+	"math"
 	"runtime"
 	"sync"
+	"sync/atomic"
 
 	"github.com/holdfast/holdfast/internal/event"
 )
@@ -36,11 +39,17 @@ type item struct {
 // chunk is a run of consecutive events on their way through scan.
 type chunk struct {
 	idx      int
-	from, to int64          // a raw source's range, read by the worker
-	events   []*event.Event // a plain source's events, read by the producer
-	items    []item
-	err      error
+	from, to int64 // a raw source's range, read by the worker
+	// peek: read only the first event from from on, however far: what
+	// follows a gap, so the chain can name it (see producer.ranges).
+	peek   bool
+	events []*event.Event // a plain source's events, read by the producer
+	items  []item
+	err    error
 }
+
+// errPeeked stops a peek after its one event.
+var errPeeked = errors.New("peeked")
 
 // scratch is a worker's reused buffers.
 type scratch struct {
@@ -50,7 +59,7 @@ type scratch struct {
 // add appends the item of one event, whose canonical leaf follows the
 // RFC 6962 leaf prefix in s.leaf.
 func (s *scratch) add(c *chunk, seq int64, prev, hash []byte) {
-	c.items = c.items[:len(c.items)+1]
+	c.items = append(c.items, item{})
 	it := &c.items[len(c.items)-1]
 	it.seq = seq
 	it.leaf = sha256.Sum256(s.leaf)
@@ -80,20 +89,21 @@ func scan(ctx context.Context, src Source, from int64, fn func(*item) error) err
 	defer cancel()
 	workers := max(1, runtime.GOMAXPROCS(0))
 	slots := 2*workers + 2 // chunks in flight: every worker busy, one waiting each
-	free := make(chan *chunk, slots)
-	for range slots {
-		free <- &chunk{items: make([]item, 0, chunkEvents)}
-	}
 	// Every channel can hold every chunk, so handing one on never blocks.
+	// Chunks are made as needed, so a small catch-up costs one, and grow
+	// to what they hold.
+	free := make(chan *chunk, slots)
 	todo := make(chan *chunk, slots)
 	done := make(chan *chunk, slots)
 	raw, isRaw := src.(rawSource)
+	var short atomic.Int64 // the first chunk found with a gap in its range
+	short.Store(math.MaxInt64)
 
 	var wg sync.WaitGroup
 	prodErr := make(chan error, 1)
 	wg.Go(func() {
 		defer close(todo)
-		p := &producer{ctx: ctx, free: free, todo: todo}
+		p := &producer{ctx: ctx, free: free, todo: todo, slots: slots, short: &short}
 		if isRaw {
 			prodErr <- p.ranges(raw, from)
 		} else {
@@ -108,15 +118,23 @@ func scan(ctx context.Context, src Source, from int64, fn func(*item) error) err
 				c.items, c.err = c.items[:0], nil
 				if c.events == nil {
 					c.err = raw.ScanRaw(ctx, c.from, c.to, func(e *event.Raw) error {
-						if len(c.items) == cap(c.items) {
-							return fmt.Errorf("read events %d to %d: more than %d came back", c.from, c.to, cap(c.items))
+						if !c.peek && int64(len(c.items)) > c.to-c.from {
+							return fmt.Errorf("read events %d to %d: more than %d came back", c.from, c.to, c.to-c.from+1)
 						}
 						s.leaf = e.AppendLeaf(append(s.leaf[:0], 0)) // RFC 6962 leaf prefix
 						s.add(c, e.Seq, e.PrevHash, e.Hash)
+						if c.peek {
+							return errPeeked
+						}
 						return nil
 					})
-					if c.err != nil && ctx.Err() != nil {
+					switch {
+					case errors.Is(c.err, errPeeked):
+						c.err = nil
+					case c.err != nil && ctx.Err() != nil:
 						c.err = ctx.Err() // stopped, not failed
+					case c.err == nil && !c.peek && int64(len(c.items)) <= c.to-c.from:
+						lower(&short, int64(c.idx))
 					}
 				} else {
 					for _, e := range c.events {
@@ -144,13 +162,15 @@ func scan(ctx context.Context, src Source, from int64, fn func(*item) error) err
 			delete(pending, next)
 			next++
 			if err == nil {
-				err = c.err
-			}
-			if err == nil {
 				err = ctx.Err() // stopped from outside: we cancel only after an error
 			}
+			// The events read before a read failed go first: an
+			// alteration among them is the report, not the failure.
 			for i := 0; err == nil && i < len(c.items); i++ {
 				err = fn(&c.items[i])
+			}
+			if err == nil {
+				err = c.err
 			}
 			if err != nil {
 				cancel() // stop the producer and workers; drain what was sent
@@ -168,38 +188,76 @@ func scan(ctx context.Context, src Source, from int64, fn func(*item) error) err
 
 // producer is scan's first stage: it hands chunks to the workers in order.
 type producer struct {
-	ctx  context.Context
-	free <-chan *chunk
-	todo chan<- *chunk
-	made int
+	ctx   context.Context
+	free  <-chan *chunk
+	todo  chan<- *chunk
+	slots int           // chunks it may make
+	made  int           // chunks handed out, and the next one's number
+	short *atomic.Int64 // the first chunk whose range had a gap
+	n     int           // chunks made
 }
 
-// take waits for a free chunk, numbering it.
+// take returns a chunk, numbered: a free one, a new one while fewer than
+// slots exist, or the next to come free.
 func (p *producer) take() (*chunk, error) {
+	var c *chunk
 	select {
-	case c := <-p.free:
-		c.idx = p.made
-		p.made++
-		return c, nil
-	case <-p.ctx.Done():
-		return nil, p.ctx.Err()
+	case c = <-p.free:
+	default:
+		if p.n < p.slots {
+			p.n++
+			c = &chunk{}
+			break
+		}
+		select {
+		case c = <-p.free:
+		case <-p.ctx.Done():
+			return nil, p.ctx.Err()
+		}
 	}
+	c.idx, c.peek = p.made, false
+	p.made++
+	return c, nil
 }
 
 // ranges cuts from..the latest event into ranges for the workers to read.
 // Events written after this starts are left for the next scan.
+//
+// The sequence has no gaps, so a range that comes back short has lost
+// events; and the latest event may be anywhere (a row inserted with
+// sequence number 2⁴⁰). So once a worker finds a short range, no more
+// ranges are cut: one peek reads the first event after the last range,
+// however far on, and the chain names the gap before it, as reading the
+// log in one stream would.
 func (p *producer) ranges(src rawSource, from int64) error {
 	last, err := src.LatestSeq(p.ctx)
 	if err != nil {
 		return err
 	}
-	for ; from <= last; from += chunkEvents {
+	for from <= last {
+		if p.short.Load() < int64(p.made) {
+			c, err := p.take()
+			if err != nil {
+				return err
+			}
+			c.from, c.to, c.peek, c.events = from, 0, true, nil
+			p.todo <- c
+			return nil
+		}
 		c, err := p.take()
 		if err != nil {
 			return err
 		}
-		c.from, c.to, c.events = from, min(from+chunkEvents-1, last), nil
+		to := last
+		if last-from >= chunkEvents {
+			to = from + chunkEvents - 1
+		}
+		c.from, c.to, c.events = from, to, nil
 		p.todo <- c
+		if to == last {
+			break
+		}
+		from = to + 1
 	}
 	return nil
 }
@@ -233,4 +291,10 @@ func (p *producer) events(src Source, from int64) error {
 // follows reports whether the event's stored prev_hash is prev.
 func (it *item) follows(prev []byte) bool {
 	return it.prevLen == len(prev) && bytes.Equal(it.prev[:it.prevLen], prev)
+}
+
+// lower sets a to v if v is less.
+func lower(a *atomic.Int64, v int64) {
+	for old := a.Load(); v < old && !a.CompareAndSwap(old, v); old = a.Load() {
+	}
 }

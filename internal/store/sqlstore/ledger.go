@@ -116,6 +116,13 @@ func (db *DB) scanRawSQLite(ctx context.Context, from, to int64, fn func(*event.
 			end[col] = len(buf)
 		}
 		field := func(col int) []byte { return buf[end[col-1]:end[col]:end[col]] }
+		// The table is not STRICT: a number column altered to hold a
+		// REAL or TEXT would read back as a whole number and pass.
+		for _, col := range []int{4, 6} { // seq is the rowid: always one
+			if t := stmt.ColumnType(col); t != sqlite.TypeInteger {
+				return fmt.Errorf("event after %d: column %s holds %v, not an integer", r.Seq, stmt.ColumnName(col), t)
+			}
+		}
 		r.Seq = stmt.ColumnInt64(0)
 		if at, err = appendLeafTime(at[:0], field(1)); err != nil {
 			return fmt.Errorf("event %d: time %q: %w", r.Seq, field(1), err)
@@ -140,7 +147,15 @@ func (db *DB) rawConn() (*sqlite.Conn, error) {
 		return c, nil
 	default:
 	}
-	c, err := sqlite.OpenConn(db.path, sqlite.OpenReadOnly)
+	db.rawMu.Lock()
+	closed := db.rawClosed
+	db.rawMu.Unlock()
+	if closed {
+		return nil, errors.New("the store is closed")
+	}
+	// The same URI as the store's own connections: one file, whatever
+	// characters its name holds.
+	c, err := sqlite.OpenConn(sqliteURI(db.path, "mode=ro"), sqlite.OpenReadOnly, sqlite.OpenURI)
 	if err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"net/url"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -69,6 +70,15 @@ func Open(ctx context.Context, dsn string, migrate bool) (*DB, error) {
 	return db, nil
 }
 
+// sqliteURI is the SQLite URI of the file at path with the query q. The
+// characters a URI gives meaning to are escaped, so the file opened is the
+// one named: "h%61.db" is that file, not "ha.db", and "#" is no fragment.
+func sqliteURI(path, q string) string {
+	return "file:" + uriEscaper.Replace(path) + "?" + q
+}
+
+var uriEscaper = strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23")
+
 func openSQLite(path string) (*DB, error) {
 	path = strings.TrimPrefix(path, "sqlite:")
 	path = strings.TrimPrefix(path, "file:")
@@ -83,7 +93,7 @@ func openSQLite(path string) (*DB, error) {
 		q.Add("_pragma", p)
 	}
 	q.Set("_txlock", "immediate")
-	dsn := "file:" + path + "?" + q.Encode()
+	dsn := sqliteURI(path, q.Encode())
 	w, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
@@ -101,7 +111,7 @@ func openSQLite(path string) (*DB, error) {
 	if err != nil {
 		abs = path
 	}
-	db := &DB{d: sqliteDialect, path: abs, w: w, r: r, rawConns: make(chan *sqlite.Conn, 8)}
+	db := &DB{d: sqliteDialect, path: abs, w: w, r: r, rawConns: make(chan *sqlite.Conn, max(8, runtime.GOMAXPROCS(0)))}
 	db.group = newGroupCommit(db)
 	return db, nil
 }

@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -26,7 +27,7 @@ func (s *Server) workRoutes() []route {
 			func(ctx context.Context, a *service.Actor, _ *http.Request, _ *struct{}) ([]store.InboxItem, error) {
 				return svc.Inbox(ctx, a)
 			}),
-		op("GET", "/api/v1/team/board", "The team board: open duties of the teams the user supervises, overdue first (at most 5,000, the soonest due)", http.StatusOK,
+		op("GET", "/api/v1/team/board", fmt.Sprintf("The team board: open duties of the teams the user supervises, overdue first (at most %d, the soonest due)", service.BoardLimit), http.StatusOK,
 			func(ctx context.Context, a *service.Actor, _ *http.Request, _ *struct{}) ([]service.WorkItem, error) {
 				return svc.TeamBoard(ctx, a)
 			}),

@@ -76,6 +76,31 @@ func (s *scratch) add(c *chunk, seq int64, prev, hash []byte) {
 	}
 }
 
+// read reads c's range of events from src into c's items. A range that
+// comes back short lowers short to c's number (see producer.ranges).
+func (s *scratch) read(ctx context.Context, src rawSource, c *chunk, short *atomic.Int64) error {
+	err := src.ScanRaw(ctx, c.from, c.to, func(e *event.Raw) error {
+		if !c.peek && int64(len(c.items)) > c.to-c.from {
+			return fmt.Errorf("read events %d to %d: more than %d came back", c.from, c.to, c.to-c.from+1)
+		}
+		s.leaf = e.AppendLeaf(append(s.leaf[:0], 0)) // RFC 6962 leaf prefix
+		s.add(c, e.Seq, e.PrevHash, e.Hash)
+		if c.peek {
+			return errPeeked
+		}
+		return nil
+	})
+	switch {
+	case errors.Is(err, errPeeked):
+		return nil
+	case err != nil && ctx.Err() != nil:
+		return ctx.Err() // stopped, not failed
+	case err == nil && !c.peek && int64(len(c.items)) <= c.to-c.from:
+		lower(short, int64(c.idx))
+	}
+	return err
+}
+
 // scan streams src's events from seq from to the end into fn, in order,
 // each as an item. Everything that depends on one event alone — reading it
 // (from a database, most of the cost), encoding its leaf, its leaf hash,
@@ -116,29 +141,11 @@ func scan(ctx context.Context, src Source, from int64, fn func(*item) error) err
 			var s scratch
 			for c := range todo {
 				c.items, c.err = c.items[:0], nil
-				if c.events == nil {
-					c.err = raw.ScanRaw(ctx, c.from, c.to, func(e *event.Raw) error {
-						if !c.peek && int64(len(c.items)) > c.to-c.from {
-							return fmt.Errorf("read events %d to %d: more than %d came back", c.from, c.to, c.to-c.from+1)
-						}
-						s.leaf = e.AppendLeaf(append(s.leaf[:0], 0)) // RFC 6962 leaf prefix
-						s.add(c, e.Seq, e.PrevHash, e.Hash)
-						if c.peek {
-							return errPeeked
-						}
-						return nil
-					})
-					switch {
-					case errors.Is(c.err, errPeeked):
-						c.err = nil
-					case c.err != nil && ctx.Err() != nil:
-						c.err = ctx.Err() // stopped, not failed
-					case c.err == nil && !c.peek && int64(len(c.items)) <= c.to-c.from:
-						lower(&short, int64(c.idx))
-					}
+				if isRaw {
+					c.err = s.read(ctx, raw, c, &short)
 				} else {
 					for _, e := range c.events {
-						s.leaf = e.AppendLeaf(append(s.leaf[:0], 0))
+						s.leaf = e.AppendLeaf(append(s.leaf[:0], 0)) // RFC 6962 leaf prefix
 						s.add(c, e.Seq, e.PrevHash, e.Hash)
 					}
 				}
@@ -175,7 +182,6 @@ func scan(ctx context.Context, src Source, from int64, fn func(*item) error) err
 			if err != nil {
 				cancel() // stop the producer and workers; drain what was sent
 			}
-			c.events = c.events[:0]
 			free <- c
 		}
 	}
@@ -215,7 +221,7 @@ func (p *producer) take() (*chunk, error) {
 			return nil, p.ctx.Err()
 		}
 	}
-	c.idx, c.peek = p.made, false
+	c.idx, c.peek, c.events = p.made, false, c.events[:0]
 	p.made++
 	return c, nil
 }
@@ -235,29 +241,21 @@ func (p *producer) ranges(src rawSource, from int64) error {
 		return err
 	}
 	for from <= last {
-		if p.short.Load() < int64(p.made) {
-			c, err := p.take()
-			if err != nil {
-				return err
-			}
-			c.from, c.to, c.peek, c.events = from, 0, true, nil
-			p.todo <- c
-			return nil
-		}
 		c, err := p.take()
 		if err != nil {
 			return err
 		}
-		to := last
-		if last-from >= chunkEvents {
-			to = from + chunkEvents - 1
+		c.from, c.to = from, last
+		if c.peek = p.short.Load() < int64(c.idx); c.peek {
+			c.to = 0 // the end, however far
+		} else if last-from >= chunkEvents {
+			c.to = from + chunkEvents - 1
 		}
-		c.from, c.to, c.events = from, to, nil
 		p.todo <- c
-		if to == last {
-			break
+		if c.peek || c.to == last {
+			return nil
 		}
-		from = to + 1
+		from = c.to + 1
 	}
 	return nil
 }
@@ -270,9 +268,6 @@ func (p *producer) events(src Source, from int64) error {
 			var err error
 			if c, err = p.take(); err != nil {
 				return err
-			}
-			if c.events == nil {
-				c.events = make([]*event.Event, 0, chunkEvents)
 			}
 		}
 		c.events = append(c.events, e)

@@ -336,7 +336,7 @@ func (db *DB) TeamDuties(ctx context.Context, teamIDs []string, limit int) ([]st
 	if len(teamIDs) == 0 {
 		return nil, nil
 	}
-	return db.duties(ctx, "WHERE d.team_id IN ("+params(len(teamIDs))+") ORDER BY d.due_at LIMIT ?", append(anys(teamIDs), limit)...)
+	return db.duties(ctx, "WHERE d.team_id IN ("+placeholders(len(teamIDs))+") ORDER BY d.due_at LIMIT ?", append(anys(teamIDs), limit)...)
 }
 
 // TeamDutyCounts counts the open duties of teams, and those due by t.
@@ -344,16 +344,14 @@ func (db *DB) TeamDutyCounts(ctx context.Context, teamIDs []string, t time.Time)
 	if len(teamIDs) == 0 {
 		return 0, 0, nil
 	}
-	q := "SELECT COUNT(*), COALESCE(SUM(CASE WHEN due_at <= ? THEN 1 ELSE 0 END), 0) FROM duties WHERE team_id IN (" + params(len(teamIDs)) + ")"
+	q := "SELECT COUNT(*), COALESCE(SUM(CASE WHEN due_at <= ? THEN 1 ELSE 0 END), 0) FROM duties WHERE team_id IN (" + placeholders(len(teamIDs)) + ")"
 	if err := db.row(ctx, q, append([]any{fmtTime(t)}, anys(teamIDs)...)...).Scan(&open, &due); err != nil {
 		return 0, 0, fmt.Errorf("count team duties: %w", err)
 	}
 	return open, due, nil
 }
 
-// params is n bound parameters for an IN list: "?, ?, ?".
-func params(n int) string { return "?" + strings.Repeat(", ?", n-1) }
-
+// anys is ss as query arguments.
 func anys(ss []string) []any {
 	out := make([]any, len(ss))
 	for i, s := range ss {

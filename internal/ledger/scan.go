@@ -57,7 +57,9 @@ type scratch struct {
 }
 
 // add appends the item of one event, whose canonical leaf follows the
-// RFC 6962 leaf prefix in s.leaf.
+// RFC 6962 leaf prefix in s.leaf. Verification is hashing-bound, so each
+// hash is a sha256.Sum256 over a reused input with the same bytes as
+// event.LeafHash and event.ChainHash, which allocate.
 func (s *scratch) add(c *chunk, seq int64, prev, hash []byte) {
 	c.items = append(c.items, item{})
 	it := &c.items[len(c.items)-1]

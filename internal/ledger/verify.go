@@ -46,9 +46,8 @@ func (r *Report) fail(seq int64, format string, a ...any) error {
 // chain checks events one by one as they stream past: the sequence has no
 // gap, each names the one before, and each matches its own hash.
 //
-// Verification is hashing-bound, so add allocates nothing: every hash is a
-// sha256.Sum256 over a reused input, with the same bytes as event.LeafHash
-// and event.ChainHash, and the tree's nodes come out of slabs.
+// The hashes it checks were worked out in parallel (scratch.add); add
+// allocates nothing, and the tree's nodes come out of slabs.
 type chain struct {
 	tree   *Tree
 	expect int64

@@ -64,8 +64,11 @@ func (s *Service) SignIn(ctx context.Context, username, password string) (*Sessi
 		return nil, fmt.Errorf("sign in: %w", err)
 	}
 	hash, err := s.st.PasswordHash(ctx, u.ID)
-	if err != nil {
+	if errors.Is(err, store.ErrNotFound) {
 		return nil, bad
+	}
+	if err != nil {
+		return nil, fmt.Errorf("sign in: %w: %w", ErrUnavailable, err)
 	}
 	ok, err := argon2id.ComparePasswordAndHash(password, hash)
 	if err != nil || !ok || !u.Active {
@@ -86,7 +89,7 @@ var dummyHash, _ = hashPassword("not a real password, only for timing")
 func (s *Service) SessionActor(ctx context.Context, token string) (*Actor, string, error) {
 	sess, err := s.st.Session(ctx, tokenHash(token), s.clock.Now())
 	if err != nil {
-		return nil, "", ErrUnauthenticated
+		return nil, "", notSignedIn("check the session", err)
 	}
 	a, err := s.actor(ctx, sess.UserID)
 	if err != nil {
@@ -122,7 +125,7 @@ func (s *Service) CreateToken(ctx context.Context, a *Actor, name string) (strin
 func (s *Service) TokenActor(ctx context.Context, token string) (*Actor, error) {
 	id, err := s.st.TokenUser(ctx, tokenHash(token))
 	if err != nil {
-		return nil, ErrUnauthenticated
+		return nil, notSignedIn("check the API token", err)
 	}
 	return s.actor(ctx, id)
 }
@@ -130,7 +133,7 @@ func (s *Service) TokenActor(ctx context.Context, token string) (*Actor, error) 
 func (s *Service) actor(ctx context.Context, userID string) (*Actor, error) {
 	org, err := s.st.Org(ctx)
 	if err != nil {
-		return nil, err
+		return nil, notSignedIn("read who is signed in", err)
 	}
 	u, ok := org.Users[userID]
 	if !ok || !u.Active {
@@ -164,4 +167,17 @@ func (s *Service) Bootstrap(ctx context.Context, forceName string, admin NewUser
 		admin.UnitID = force.ID
 	}
 	return s.CreateUser(ctx, sys, admin)
+}
+
+// notSignedIn turns a failed look-up of who a request is from into the
+// answer the client must act on. Only "no such session or token" means
+// "sign in"; any other failure is the database's, and answering 401 for it
+// would send a browser to the sign-in page (losing what was typed) and tell
+// an integration its token was revoked. So it is ErrUnavailable (503), with
+// the cause kept for the log.
+func notSignedIn(what string, err error) error {
+	if errors.Is(err, store.ErrNotFound) {
+		return ErrUnauthenticated
+	}
+	return fmt.Errorf("%s: %w: %w", what, ErrUnavailable, err)
 }

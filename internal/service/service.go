@@ -32,6 +32,8 @@ var (
 	ErrNotFound = store.ErrNotFound
 	// ErrConflict means the command was based on a version that has moved on.
 	ErrConflict = store.ErrConflict
+	// ErrUnavailable means the database could not answer: retry later.
+	ErrUnavailable = store.ErrUnavailable
 )
 
 // Reactor is told of every case command's events inside its transaction and

@@ -1,0 +1,68 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"io"
+	"net"
+	"strings"
+	"syscall"
+)
+
+// ErrUnavailable means the database could not be reached or could not take
+// the request (down, restarting, failed over to a read-only replica, out of
+// disk): the request may be retried later, and nothing was refused on its
+// merits. It is never "not found" or "not signed in".
+var ErrUnavailable = errors.New("the database cannot be reached")
+
+// Unavailable reports whether err means the database could not answer,
+// rather than answering no. It looks only at error types and codes the
+// drivers document, so it needs neither driver imported here: PostgreSQL's
+// SQLSTATE (pgconn.PgError has SQLState()) and SQLite's result code
+// (modernc's *sqlite.Error has Code()).
+func Unavailable(err error) bool {
+	if err == nil {
+		return false
+	}
+	if errors.Is(err, ErrUnavailable) || errors.Is(err, driver.ErrBadConn) || errors.Is(err, sql.ErrConnDone) ||
+		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, context.DeadlineExceeded) ||
+		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EROFS) {
+		return true
+	}
+	var ne net.Error
+	if errors.As(err, &ne) {
+		return true
+	}
+	var pg interface{ SQLState() string }
+	if errors.As(err, &pg) {
+		return unavailableState(pg.SQLState())
+	}
+	var lite interface{ Code() int }
+	if errors.As(err, &lite) {
+		return unavailableSQLite(lite.Code())
+	}
+	// database/sql's own words for a pool that was closed under the request.
+	return strings.Contains(err.Error(), "sql: database is closed")
+}
+
+// unavailableState: connection exceptions (08), insufficient resources (53:
+// disk full, out of memory, too many connections), operator intervention
+// (57P01-57P05: shutdown, crash, cannot connect now) and a read-only
+// transaction (25006: a replica after failover).
+func unavailableState(s string) bool {
+	return strings.HasPrefix(s, "08") || strings.HasPrefix(s, "53") ||
+		strings.HasPrefix(s, "57P") || s == "25006"
+}
+
+// unavailableSQLite: busy or locked past the timeout, read-only, I/O error,
+// corrupt, disk full, cannot open (the primary result code is the low byte).
+func unavailableSQLite(code int) bool {
+	switch code & 0xff {
+	case 5, 6, 8, 10, 11, 13, 14:
+		return true
+	}
+	return false
+}

@@ -13,10 +13,6 @@ import (
 	"github.com/holdfast/holdfast/internal/store/sqlstore"
 )
 
-func init() {
-	commands["bench"] = command{"measure durable commands/s, latency and the ledger's share on SQLite (and PostgreSQL with --postgres)", cmdBench}
-}
-
 func cmdBench(ctx context.Context, args []string, stdout io.Writer) error {
 	f := newFlags("bench")
 	pg := f.str("postgres", "", "a postgres:// URL of an EMPTY database to measure too")

@@ -18,10 +18,6 @@ import (
 	"github.com/holdfast/holdfast/internal/store/sqlstore"
 )
 
-func init() {
-	commands["demo"] = command{"generate a synthetic force with years of cases (first run) and serve it", cmdDemo}
-}
-
 func cmdDemo(ctx context.Context, args []string, stdout io.Writer) error {
 	f := newFlags("demo")
 	// Not HOLDFAST_DB: a demo must never be pointed at a real record by an

@@ -15,10 +15,6 @@ import (
 	"github.com/holdfast/holdfast/internal/service"
 )
 
-func init() {
-	commands["import"] = command{"import case files from another system (JSON Lines or CSV; see docs/import-format.md)", cmdImport}
-}
-
 func cmdImport(ctx context.Context, args []string, stdout io.Writer) error {
 	f := newFlags("import")
 	dsn := f.db()

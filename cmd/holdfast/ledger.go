@@ -15,14 +15,6 @@ import (
 	"github.com/holdfast/holdfast/internal/ledger"
 )
 
-func init() {
-	commands["ledger keygen"] = command{"make an Ed25519 key pair for signing checkpoints (private key mode 0600)", cmdLedgerKeygen}
-	commands["ledger verify"] = command{"recompute the tree from the database and check every checkpoint (exit 1: altered)", cmdLedgerVerify}
-	commands["ledger checkpoint"] = command{"cut and sign a checkpoint now and print it (save it to prove history later)", cmdLedgerCheckpoint}
-	commands["ledger export"] = command{"write a bundle (events, checkpoints, public key) for offline checking", cmdLedgerExport}
-	commands["ledger check"] = command{"verify a bundle offline with the public key alone (exit 1: altered)", cmdLedgerCheck}
-}
-
 // defaultLedgerKey is where an embedded install keeps its signing key:
 // beside the database, so one directory holds the whole installation.
 func defaultLedgerKey(dsn string) string {

@@ -27,7 +27,27 @@ type command struct {
 	run     func(ctx context.Context, args []string, stdout io.Writer) error
 }
 
-var commands = map[string]command{}
+// commands is every subcommand by the name typed after holdfast; help lists
+// them sorted. Each run function lives in the file named after its command.
+var commands = map[string]command{
+	"bench": {"measure durable commands/s, latency and the ledger's share on SQLite " +
+		"(and PostgreSQL with --postgres)", cmdBench},
+	"demo":         {"generate a synthetic force with years of cases (first run) and serve it", cmdDemo},
+	"import":       {"import case files from another system (JSON Lines or CSV; see docs/import-format.md)", cmdImport},
+	"ledger check": {"verify a bundle offline with the public key alone (exit 1: altered)", cmdLedgerCheck},
+	"ledger checkpoint": {"cut and sign a checkpoint now and print it (save it to prove history later)",
+		cmdLedgerCheckpoint},
+	"ledger export": {"write a bundle (events, checkpoints, public key) for offline checking", cmdLedgerExport},
+	"ledger keygen": {"make an Ed25519 key pair for signing checkpoints (private key mode 0600)", cmdLedgerKeygen},
+	"ledger verify": {"recompute the tree from the database and check every checkpoint (exit 1: altered)",
+		cmdLedgerVerify},
+	"migrate":  {"bring the database schema up to date", cmdMigrate},
+	"rebuild":  {"replay the log and compare with the live projections (exit 1 on a difference)", cmdRebuild},
+	"serve":    {"run the web server and API (creates the database if needed)", cmdServe},
+	"sweep":    {"run the watchdog once: escalate overdue duties, raise findings (docs/watchdog.md)", cmdSweep},
+	"user add": {"add a user (on an empty database: the force and its first administrator)", cmdUserAdd},
+	"version":  {"print the version", cmdVersion},
+}
 
 // exitError carries a documented exit status.
 type exitError struct {

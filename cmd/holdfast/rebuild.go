@@ -8,10 +8,6 @@ import (
 	"github.com/holdfast/holdfast/internal/replay"
 )
 
-func init() {
-	commands["rebuild"] = command{"replay the log and compare with the live projections (exit 1 on a difference)", cmdRebuild}
-}
-
 func cmdRebuild(ctx context.Context, args []string, stdout io.Writer) error {
 	f := newFlags("rebuild")
 	dsn := f.db()

@@ -20,13 +20,9 @@ import (
 	"github.com/holdfast/holdfast/internal/version"
 )
 
-func init() {
-	commands["serve"] = command{"run the web server and API (creates the database if needed)", cmdServe}
-	commands["migrate"] = command{"bring the database schema up to date", cmdMigrate}
-	commands["version"] = command{"print the version", func(_ context.Context, _ []string, w io.Writer) error {
-		fmt.Fprintln(w, "holdfast", version.Version)
-		return nil
-	}}
+func cmdVersion(_ context.Context, _ []string, w io.Writer) error {
+	fmt.Fprintln(w, "holdfast", version.Version)
+	return nil
 }
 
 func cmdServe(ctx context.Context, args []string, stdout io.Writer) error {

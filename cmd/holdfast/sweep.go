@@ -14,10 +14,6 @@ import (
 	"github.com/holdfast/holdfast/internal/service"
 )
 
-func init() {
-	commands["sweep"] = command{"run the watchdog once: escalate overdue duties, raise findings (docs/watchdog.md)", cmdSweep}
-}
-
 func cmdSweep(ctx context.Context, args []string, stdout io.Writer) error {
 	f := newFlags("sweep")
 	dsn := f.db()

@@ -10,10 +10,6 @@ import (
 	"github.com/holdfast/holdfast/internal/service"
 )
 
-func init() {
-	commands["user add"] = command{"add a user (on an empty database: the force and its first administrator)", cmdUserAdd}
-}
-
 func cmdUserAdd(ctx context.Context, args []string, stdout io.Writer) error {
 	f := newFlags("user add")
 	dsn := f.db()

@@ -1,0 +1,539 @@
+package service
+
+// The audit commands: plan an audit and draw its sample, assign a review,
+// submit it, sign it off, and answer a finding on the case.
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/holdfast/holdfast/internal/audit"
+	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/duty"
+	"github.com/holdfast/holdfast/internal/event"
+	"github.com/holdfast/holdfast/internal/gate"
+	"github.com/holdfast/holdfast/internal/store"
+)
+
+// NewAudit plans an audit: the closed cases meeting the criteria in the
+// period are the population; a random sample sized for the margin of error
+// is drawn with the seed, and the riskiest cases not drawn are added.
+type NewAudit struct {
+	Name     string                `json:"name"`
+	Preset   string                `json:"preset,omitempty"`   // routine (default) | beaconport
+	Criteria *domain.AuditCriteria `json:"criteria,omitempty"` // instead of a preset
+	// ClosedFrom/To, YYYY-MM-DD inclusive: the period audited. They
+	// override the criteria's.
+	ClosedFrom string `json:"closed_from,omitempty"`
+	ClosedTo   string `json:"closed_to,omitempty"`
+	// Margin is the margin of error wanted at 95% confidence: 0.05 for ±5%.
+	Margin float64 `json:"margin"`
+	// Expected is the error rate assumed in sizing (default 0.5, the most
+	// cautious).
+	Expected float64 `json:"expected,omitempty"`
+	// Seed drives the draw; empty: a fresh random seed. Either way it is
+	// recorded, so anyone can redo the draw.
+	Seed string `json:"seed,omitempty"`
+	// RiskTop adds this many of the highest-scoring cases not drawn.
+	RiskTop int `json:"risk_top,omitempty"`
+	// HighRiskScore: from this score a "no concerns" review needs a
+	// second reviewer (default: the risk model's).
+	HighRiskScore int `json:"high_risk_score,omitempty"`
+}
+
+func newSeed() string {
+	b := make([]byte, 8)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+func printable(s string) bool {
+	for _, r := range s {
+		if !unicode.IsPrint(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// CreateAudit records an audit plan with its sample as one event in the
+// ledger (auditors).
+func (s *Service) CreateAudit(ctx context.Context, a *Actor, in NewAudit) (*domain.Audit, error) {
+	var out *domain.Audit
+	err := s.auditWrite(ctx, a, "create audit", auditors, func(tx store.Tx, st *domain.AuditState, org *domain.OrgState, now time.Time) error {
+		cr, p := s.criteria(in.Preset, in.Criteria, audit.PresetRoutine)
+		if in.ClosedFrom != "" {
+			cr.ClosedFrom = in.ClosedFrom
+		}
+		if in.ClosedTo != "" {
+			cr.ClosedTo = in.ClosedTo
+		}
+		if in.ClosedFrom != "" || in.ClosedTo != "" {
+			for _, x := range audit.Validate(domain.AuditCriteria{ClosedFrom: cr.ClosedFrom, ClosedTo: cr.ClosedTo}, nil) {
+				x.Field = strings.TrimPrefix(x.Field, "criteria.")
+				p = append(p, x)
+			}
+		}
+		name := strings.TrimSpace(in.Name)
+		if name == "" || len(name) > 200 {
+			p.Add("name", "required", "name the audit (at most 200 characters), e.g. \"Q1 2026 closures\"")
+		}
+		if !(in.Margin > 0 && in.Margin <= 0.5) {
+			p.Add("margin", "range", "give the margin of error as a fraction greater than 0 and at most 0.5 (0.05 for ±5%)")
+		}
+		expected := in.Expected
+		if expected == 0 {
+			expected = 0.5
+		}
+		if !(expected > 0 && expected < 1) {
+			p.Add("expected", "range", "the expected error rate is a fraction between 0 and 1 (0.5 if unknown)")
+		}
+		if in.RiskTop < 0 || in.RiskTop > 10000 {
+			p.Add("risk_top", "range", "risk_top must be between 0 and 10000")
+		}
+		high := in.HighRiskScore
+		if high == 0 {
+			high = audit.DefaultModel().HighRisk
+		}
+		if high < 0 {
+			p.Add("high_risk_score", "range", "high_risk_score cannot be negative")
+		}
+		seed := in.Seed
+		if seed == "" {
+			seed = newSeed()
+		}
+		if len(seed) > 128 || !printable(seed) {
+			p.Add("seed", "format", "the seed is at most 128 printable characters")
+		}
+		if err := p.Err(); err != nil {
+			return err
+		}
+		q, _, err := s.triage(ctx, a, org, cr, st.Reviewed())
+		if err != nil {
+			return err
+		}
+		if len(q) == 0 {
+			return domain.Problems{{Field: "criteria", Rule: "empty_population", Message: "no closed case you may see meets the criteria in the period: nothing to audit"}}
+		}
+		refs := make([]string, len(q))
+		for i, e := range q {
+			refs[i] = e.Ref
+		}
+		n := audit.SampleSize(len(q), in.Margin, expected)
+		au := domain.Audit{ID: s.newID(), Name: name, ForceID: a.force(org), Criteria: cr, Margin: in.Margin, Expected: expected,
+			Seed: seed, Population: len(q), PopulationHash: audit.PopulationHash(refs), SampleSize: n, RiskTop: in.RiskTop, HighRiskScore: high}
+		for _, pk := range audit.Plan(q, seed, n, in.RiskTop) {
+			au.Cases = append(au.Cases, domain.AuditCase{CaseID: pk.CaseID, Ref: pk.Ref, TeamID: pk.TeamID, Outcome: pk.Outcome, ClosedAt: pk.ClosedAt,
+				Drawn: pk.Drawn, Score: pk.Score, Reasons: pk.Reasons, HighRisk: high > 0 && pk.Score >= high})
+		}
+		e, err := domain.NewEvent(domain.EvAuditCreated, a.ID(), "", now, domain.AuditCreated{Audit: au})
+		if err != nil {
+			return err
+		}
+		if err := tx.Append(e); err != nil {
+			return err
+		}
+		if err := st.ApplyAudit(e); err != nil {
+			return err
+		}
+		out = st.Audits[au.ID]
+		return nil
+	})
+	return out, err
+}
+
+// formerOwners lists everyone who has owned the case, from its log.
+func (s *Service) formerOwners(ctx context.Context, caseID string) ([]string, error) {
+	evs, err := s.st.CaseEvents(ctx, caseID)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, e := range evs {
+		var owner string
+		switch e.Type {
+		case domain.EvOwnerAssigned:
+			var p domain.OwnerAssigned
+			if json.Unmarshal(e.Payload, &p) == nil {
+				owner = p.OwnerID
+			}
+		case domain.EvTransferAccepted:
+			var p domain.TransferDecided
+			if json.Unmarshal(e.Payload, &p) == nil {
+				owner = p.OwnerID
+			}
+		}
+		if owner != "" && !contains(out, owner) {
+			out = append(out, owner)
+		}
+	}
+	return out, nil
+}
+
+// checkReviewer lists every reason u may not review case c in audit au.
+func (s *Service) checkReviewer(ctx context.Context, org *domain.OrgState, au *domain.Audit, c *domain.Case, u *domain.User, p *domain.Problems) error {
+	if u == nil || !u.Active {
+		p.Add("reviewer", "unknown_user", "the reviewer is not a serving member of the force")
+		return nil
+	}
+	if !u.HasRole(domain.RoleAuditor) {
+		p.Add("reviewer", "not_auditor", fmt.Sprintf("%s is not an auditor: reviewers must hold the auditor role", u.Name))
+	}
+	if (domain.Org{Units: org.Units}).ForceOf(u.UnitID) != au.ForceID {
+		p.Add("reviewer", "other_force", fmt.Sprintf("%s is not in the audited force", u.Name))
+	}
+	former, err := s.formerOwners(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	*p = append(*p, audit.Conflicts(c, u, former)...)
+	return nil
+}
+
+// AssignReview gives a sampled case to a reviewer. The reviewer must be an
+// auditor with no hand in the case: every conflict is listed in the refusal.
+func (s *Service) AssignReview(ctx context.Context, a *Actor, auditID, caseID, reviewerID string) (*domain.AuditCase, error) {
+	var out *domain.AuditCase
+	err := s.auditWrite(ctx, a, "assign audit review", auditors, func(tx store.Tx, st *domain.AuditState, org *domain.OrgState, now time.Time) error {
+		au, ac, err := findAuditCase(st, org, a, auditID, caseID)
+		if err != nil {
+			return err
+		}
+		c, err := tx.Case(caseID)
+		if err != nil {
+			return err
+		}
+		var p domain.Problems
+		switch ac.Status {
+		case domain.AuditCaseComplete:
+			p.Add("case", "review_complete", fmt.Sprintf("the review of %s is complete", ac.Ref))
+		case domain.AuditCaseAwaitingSignOff:
+			p.Add("case", "awaiting_sign_off", fmt.Sprintf("the review of %s is waiting for a second reviewer's sign-off", ac.Ref))
+		}
+		if ac.Reviewer == reviewerID && ac.Status == domain.AuditCaseAssigned {
+			p.Add("reviewer", "already_assigned", "the case is already assigned to this reviewer")
+		}
+		if err := s.checkReviewer(ctx, org, au, c, org.Users[reviewerID], &p); err != nil {
+			return err
+		}
+		if err := p.Err(); err != nil {
+			return err
+		}
+		e, err := domain.NewEvent(domain.EvAuditAssigned, a.ID(), "", now, domain.AuditAssigned{AuditID: au.ID, CaseID: caseID, Reviewer: reviewerID})
+		if err != nil {
+			return err
+		}
+		if err := tx.Append(e); err != nil {
+			return err
+		}
+		if err := st.ApplyAudit(e); err != nil {
+			return err
+		}
+		// A review reassigned is owed afresh: the overdue one is settled.
+		if err := s.commitAuditSettled(tx, st, org, c, a.ID(), now); err != nil {
+			return err
+		}
+		out = st.Audits[au.ID].Case(caseID)
+		return nil
+	})
+	return out, err
+}
+
+// NewAuditFinding is a finding a reviewer records.
+type NewAuditFinding struct {
+	Kind     string `json:"kind"`     // one of domain.AuditFindingKinds
+	Severity string `json:"severity"` // low | medium | high
+	Detail   string `json:"detail"`
+	// Action: none | reopen | professional_standards | victim_contact.
+	Action string `json:"action,omitempty"`
+}
+
+// ReviewSubmission is the review form with its findings.
+type ReviewSubmission struct {
+	Form     domain.ReviewForm `json:"form"`
+	Findings []NewAuditFinding `json:"findings,omitempty"`
+}
+
+var (
+	accountAnswers   = []string{domain.AccountBestPractice, domain.AccountBelowBest, domain.AccountNotTaken, domain.AccountNotApplicable}
+	pursuedAnswers   = []string{domain.PursuedAll, domain.PursuedSome, domain.PursuedNone, domain.PursuedNoSuspects}
+	justifiedAnswers = []string{domain.JustifiedYes, domain.JustifiedPartly, domain.JustifiedNo}
+	severities       = []string{domain.SeverityLow, domain.SeverityMedium, domain.SeverityHigh}
+	findingActions   = []string{domain.ActionNone, domain.ActionReopen, domain.ActionProfessionalStandards, domain.ActionVictimContact}
+)
+
+func checkForm(f domain.ReviewForm, c *domain.Case, p *domain.Problems) {
+	oneOf := func(field, v string, allowed []string) {
+		if !contains(allowed, v) {
+			p.Add(field, "one_of", fmt.Sprintf("%s must be one of %v", field[strings.LastIndex(field, ".")+1:], allowed))
+		}
+	}
+	oneOf("form.victim_account", f.VictimAccount, accountAnswers)
+	oneOf("form.suspects_pursued", f.SuspectsPursued, pursuedAnswers)
+	oneOf("form.outcome_justified", f.OutcomeJustified, justifiedAnswers)
+	if len(strings.TrimSpace(f.Summary)) < 10 {
+		p.Add("form.summary", "required", "summarise what the review found (at least a sentence)")
+	}
+	for i, l := range f.LinesMissed {
+		if strings.TrimSpace(l) == "" {
+			p.Add(fmt.Sprintf("form.lines_missed[%d]", i), "required", "a missed line of enquiry is empty")
+		}
+	}
+	if f.SuspectsPursued == domain.PursuedNoSuspects && len(c.Suspects) > 0 {
+		p.Add("form.suspects_pursued", "suspects_recorded", fmt.Sprintf("the case records %d suspect(s): say whether they were pursued", len(c.Suspects)))
+	}
+}
+
+// accountable is who owes the action a finding calls for.
+func (s *Service) accountable(org *domain.OrgState, c *domain.Case, action string) string {
+	switch action {
+	case domain.ActionReopen:
+		return duty.Supervisor(org, c.TeamID)
+	case domain.ActionProfessionalStandards:
+		return duty.Manager(org, c.TeamID, s.Policy().Escalation.ManagerMinRank)
+	case domain.ActionVictimContact:
+		if u, ok := org.Users[c.OwnerID]; ok && u.Active {
+			return u.ID
+		}
+		return duty.Supervisor(org, c.TeamID)
+	}
+	return ""
+}
+
+var actionText = map[string]string{
+	domain.ActionReopen:                "the case is reopened: direct the reinvestigation and answer the finding",
+	domain.ActionProfessionalStandards: "refer the matter to the professional standards department and answer the finding",
+	domain.ActionVictimContact:         "contact the victim as the audit recommends and answer the finding",
+}
+
+// SubmitReview records the assigned reviewer's form and findings. In the
+// same transaction each finding is put on the case — one that calls for
+// action becomes a duty with a deadline of the person it names — and a
+// finding that calls for it reopens the case by the workflow's audit route.
+// A "no concerns" review of a high-risk case waits for a second reviewer.
+func (s *Service) SubmitReview(ctx context.Context, a *Actor, auditID, caseID string, in ReviewSubmission) (*domain.AuditCase, error) {
+	var out *domain.AuditCase
+	err := s.auditWrite(ctx, a, "submit audit review", auditors, func(tx store.Tx, st *domain.AuditState, org *domain.OrgState, now time.Time) error {
+		au, ac, err := findAuditCase(st, org, a, auditID, caseID)
+		if err != nil {
+			return err
+		}
+		if ac.Reviewer != a.ID() {
+			return fmt.Errorf("only the reviewer the case is assigned to submits its review: %w", ErrForbidden)
+		}
+		c, err := tx.Case(caseID)
+		if err != nil {
+			return err
+		}
+		if !a.CanSee(org, c) {
+			return ErrNotFound
+		}
+		var p domain.Problems
+		if ac.Status != domain.AuditCaseAssigned {
+			p.Add("case", "not_assigned", fmt.Sprintf("the review of %s is %s", ac.Ref, strings.ReplaceAll(ac.Status, "_", " ")))
+		}
+		// Involvement since the assignment still disqualifies.
+		if err := s.checkReviewer(ctx, org, au, c, &a.User, &p); err != nil {
+			return err
+		}
+		checkForm(in.Form, c, &p)
+		rev := domain.AuditReview{ID: s.newID(), By: a.ID(), At: now, Form: in.Form}
+		rev.Form.Summary = strings.TrimSpace(rev.Form.Summary)
+		var reopen []string
+		for i, f := range in.Findings {
+			field := fmt.Sprintf("findings[%d]", i)
+			if !contains(domain.AuditFindingKinds, f.Kind) {
+				p.Add(field+".kind", "one_of", fmt.Sprintf("kind must be one of %v", domain.AuditFindingKinds))
+			}
+			if !contains(severities, f.Severity) {
+				p.Add(field+".severity", "one_of", fmt.Sprintf("severity must be one of %v", severities))
+			}
+			if len(strings.TrimSpace(f.Detail)) < 10 {
+				p.Add(field+".detail", "required", "say what was found (at least a sentence)")
+			}
+			if f.Action == "" {
+				f.Action = domain.ActionNone
+			}
+			if !contains(findingActions, f.Action) {
+				p.Add(field+".action", "one_of", fmt.Sprintf("action must be one of %v", findingActions))
+			}
+			who := s.accountable(org, c, f.Action)
+			if f.Action != domain.ActionNone && contains(findingActions, f.Action) && who == "" {
+				p.Add(field+".action", "no_one_accountable", "there is nobody in the case's chain of command to owe this action: ask an administrator to fill the post")
+			}
+			if f.Action == domain.ActionVictimContact && len(c.Victims) == 0 {
+				p.Add(field+".action", "no_victim", "the case records no victim to contact")
+			}
+			if f.Action == domain.ActionReopen {
+				reopen = append(reopen, strings.TrimSpace(f.Detail))
+			}
+			rev.Findings = append(rev.Findings, domain.AuditFinding{ID: s.newID(), Kind: f.Kind, Severity: f.Severity,
+				Detail: strings.TrimSpace(f.Detail), Action: f.Action, Accountable: who})
+		}
+		if cs := in.Form.Concerns(); len(cs) > 0 && len(in.Findings) == 0 {
+			p.Add("findings", "finding_required", fmt.Sprintf("the form records concerns (%s): record each as a finding with a severity", strings.Join(cs, "; ")))
+		}
+		reason := ""
+		if len(reopen) > 0 {
+			reason = "Audit " + au.Name + ": " + strings.Join(reopen, "; ")
+			for _, x := range gate.Reopen(c, reason) {
+				x.Field = "findings"
+				p = append(p, x)
+			}
+		}
+		if err := p.Err(); err != nil {
+			return err
+		}
+		e, err := domain.NewEvent(domain.EvAuditReviewed, a.ID(), "", now, domain.AuditReviewed{AuditID: au.ID, CaseID: caseID, Review: rev})
+		if err != nil {
+			return err
+		}
+		if err := tx.Append(e); err != nil {
+			return err
+		}
+		if err := st.ApplyAudit(e); err != nil {
+			return err
+		}
+		var evs []*event.Event
+		for _, f := range rev.Findings {
+			detail := fmt.Sprintf("Audit %q found (%s, %s severity): %s", au.Name, strings.ReplaceAll(f.Kind, "_", " "), f.Severity, f.Detail)
+			if t := actionText[f.Action]; t != "" {
+				detail += " — " + t
+			}
+			ce, err := domain.NewEvent(domain.EvAuditFinding, a.ID(), c.ID, now, domain.AuditFindingRecorded{AuditID: au.ID, Action: f.Action, Finding: domain.Finding{
+				ID: f.ID, Kind: domain.AuditFindingPrefix + f.Kind, Severity: f.Severity, Detail: detail, MustAct: f.Accountable, Since: now, Raised: now}})
+			if err != nil {
+				return err
+			}
+			evs = append(evs, ce)
+		}
+		if reason != "" {
+			ce, err := domain.NewEvent(domain.EvCaseReopened, a.ID(), c.ID, now, domain.CaseReopened{Reason: reason, Route: "audit"})
+			if err != nil {
+				return err
+			}
+			evs = append(evs, ce)
+		}
+		settled, err := s.settleAuditFindings(st, org, c, a.ID(), now)
+		if err != nil {
+			return err
+		}
+		evs = append(evs, settled...)
+		if len(evs) > 0 {
+			if _, err := s.commit(tx, c, org, evs, now); err != nil {
+				return err
+			}
+		}
+		out = st.Audits[au.ID].Case(caseID)
+		return nil
+	})
+	return out, err
+}
+
+// SignOff is a second reviewer's word on a "no concerns" review of a
+// high-risk case: agreeing completes it; disagreeing, with a note, sends it
+// back to its reviewer.
+func (s *Service) SignOff(ctx context.Context, a *Actor, auditID, caseID string, agree bool, note string) (*domain.AuditCase, error) {
+	var out *domain.AuditCase
+	err := s.auditWrite(ctx, a, "sign off audit review", auditors, func(tx store.Tx, st *domain.AuditState, org *domain.OrgState, now time.Time) error {
+		au, ac, err := findAuditCase(st, org, a, auditID, caseID)
+		if err != nil {
+			return err
+		}
+		c, err := tx.Case(caseID)
+		if err != nil {
+			return err
+		}
+		var p domain.Problems
+		if ac.Status != domain.AuditCaseAwaitingSignOff {
+			p.Add("case", "no_sign_off_due", fmt.Sprintf("the review of %s is %s: only a \"no concerns\" review of a high-risk case waits for sign-off", ac.Ref, strings.ReplaceAll(ac.Status, "_", " ")))
+		} else if ac.Review.By == a.ID() {
+			p.Add("", "second_reviewer", "you wrote this review: a second reviewer must sign it off")
+		}
+		if err := s.checkReviewer(ctx, org, au, c, &a.User, &p); err != nil {
+			return err
+		}
+		note = strings.TrimSpace(note)
+		if !agree && len(note) < 10 {
+			p.Add("note", "required", "say why the review goes back (at least a sentence)")
+		}
+		if err := p.Err(); err != nil {
+			return err
+		}
+		e, err := domain.NewEvent(domain.EvAuditSignedOff, a.ID(), "", now, domain.AuditSignedOff{AuditID: au.ID, CaseID: caseID,
+			SignOff: domain.AuditSignOff{By: a.ID(), At: now, Agree: agree, Note: note}})
+		if err != nil {
+			return err
+		}
+		if err := tx.Append(e); err != nil {
+			return err
+		}
+		if err := st.ApplyAudit(e); err != nil {
+			return err
+		}
+		if err := s.commitAuditSettled(tx, st, org, c, a.ID(), now); err != nil {
+			return err
+		}
+		out = st.Audits[au.ID].Case(caseID)
+		return nil
+	})
+	return out, err
+}
+
+// commitAuditSettled writes to c, in the audit command's transaction, the
+// resolution of each watchdog finding about its audit review that the
+// command has ended.
+func (s *Service) commitAuditSettled(tx store.Tx, st *domain.AuditState, org *domain.OrgState, c *domain.Case, actor string, now time.Time) error {
+	evs, err := s.settleAuditFindings(st, org, c, actor, now)
+	if err != nil || len(evs) == 0 {
+		return err
+	}
+	if _, err := s.commit(tx, c, org, evs, now); err != nil {
+		return fmt.Errorf("settle audit findings on %s: %w", c.Ref, err)
+	}
+	return nil
+}
+
+// AnswerFinding answers an audit finding on a case: the finding is
+// resolved, the answer kept as a note, and the duty it made is met. The
+// person the finding names answers it, or a supervisor or manager in the
+// case's chain of command. It runs on closed cases too.
+func (s *Service) AnswerFinding(ctx context.Context, a *Actor, caseID string, version int64, findingID, answer string) (*domain.Case, error) {
+	return s.caseCommand(ctx, a, caseID, version, "answer audit finding", func(tx store.Tx, c *domain.Case, org *domain.OrgState, now time.Time) ([]*event.Event, error) {
+		var f *domain.Finding
+		for i := range c.Findings {
+			if c.Findings[i].ID == findingID && domain.IsAuditFinding(c.Findings[i].Kind) {
+				f = &c.Findings[i]
+			}
+		}
+		if f == nil {
+			return nil, domain.Problems{{Field: "finding", Rule: "unknown_finding", Message: fmt.Sprintf("there is no audit finding %q on %s", findingID, c.Ref)}}
+		}
+		if a.ID() != f.MustAct || a.System {
+			if err := a.mayWrite(org, c, "answering an audit finding", supervisors...); err != nil {
+				return nil, err
+			}
+		}
+		var p domain.Problems
+		if !f.Resolved.IsZero() {
+			p.Add("finding", "answered", "the finding has already been answered")
+		}
+		required(&p, "answer", answer, "say what has been done")
+		if len(strings.TrimSpace(answer)) < 10 && strings.TrimSpace(answer) != "" {
+			p.Add("answer", "required", "say what has been done (at least a sentence)")
+		}
+		if err := p.Err(); err != nil {
+			return nil, err
+		}
+		kind := strings.ReplaceAll(strings.TrimPrefix(f.Kind, domain.AuditFindingPrefix), "_", " ")
+		e, err := domain.NewEvent(domain.EvAuditFindingAnswered, a.ID(), c.ID, now, domain.AuditFindingAnswered{FindingID: f.ID,
+			Note: domain.Note{ID: s.newID(), Text: "Answer to the audit finding (" + kind + "): " + strings.TrimSpace(answer), Author: a.ID(), At: now}})
+		return []*event.Event{e}, err
+	})
+}

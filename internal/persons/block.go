@@ -1,0 +1,136 @@
+package persons
+
+import (
+	"slices"
+)
+
+// rule is a blocking rule: two records become a candidate pair when they
+// share one of the rule's keys. The rules are unioned, so a pair needs
+// only one of them; what they miss is reported as pair completeness.
+type rule struct {
+	name string
+	keys func(p *prepared) []string
+}
+
+// rules are the blocking rules for the fields a source has. Each is cheap
+// and narrow on its own; between them a true pair escapes only when it
+// differs in every one (names, date of birth, postcode, phone and
+// identifier all changed).
+var rules = []rule{
+	{"identifier", func(p *prepared) []string { return one(p.ident) }},
+	{"phone", func(p *prepared) []string { return one(p.phone) }},
+	{"date of birth", func(p *prepared) []string { return one(p.dob) }},
+	{"given name and family initial", func(p *prepared) []string {
+		if p.givenS == "" || p.familyS == "" {
+			return nil
+		}
+		return one(p.givenS + "|" + p.familyS[:1])
+	}},
+	{"family name and given initial", func(p *prepared) []string {
+		if p.givenS == "" || p.familyS == "" {
+			return nil
+		}
+		return one(p.familyS + "|" + p.givenS[:1])
+	}},
+	{"full name, either order", func(p *prepared) []string {
+		if p.givenS == "" || p.familyS == "" || p.givenS == p.familyS {
+			return nil
+		}
+		// Either order, so that a record meets its swapped twin.
+		return []string{p.givenS + "|" + p.familyS, p.familyS + "|" + p.givenS}
+	}},
+	{"postcode", func(p *prepared) []string { return one(p.postcode) }},
+	{"house number and postcode district", func(p *prepared) []string {
+		if p.house == "" || p.postcode == "" {
+			return nil
+		}
+		return one(p.house + "|" + district(p.postcode))
+	}},
+	{"house number and street", func(p *prepared) []string {
+		if p.house == "" || p.street == "" {
+			return nil
+		}
+		return one(p.house + "|" + p.street[:min(3, len(p.street))])
+	}},
+	{"family name initial, birth year and month", func(p *prepared) []string {
+		if p.familyS == "" || len(p.dob) < 6 {
+			return nil
+		}
+		return one(p.familyS[:1] + p.dob[:6])
+	}},
+}
+
+func one(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return []string{s}
+}
+
+func nonEmpty(a, b string) []string {
+	switch {
+	case a == "":
+		return one(b)
+	case b == "":
+		return one(a)
+	}
+	return []string{a, b}
+}
+
+// pairKey packs a pair: the left (or lower) index high, the right low.
+func pairKey(l, r int) uint64 { return uint64(l)<<32 | uint64(r) }
+
+func unpack(k uint64) (int, int) { return int(k >> 32), int(k & 0xffffffff) }
+
+// block returns each rule's candidate pairs, sorted and without repeats.
+// In a dedupe (right == nil) a pair is two records of left, lower first.
+func block(left, right []prepared, rs []rule) [][]uint64 {
+	out := make([][]uint64, len(rs))
+	for ri, ru := range rs {
+		other := right
+		if other == nil {
+			other = left
+		}
+		index := map[string][]int32{}
+		for j := range other {
+			for _, k := range ru.keys(&other[j]) {
+				index[k] = append(index[k], int32(j))
+			}
+		}
+		var ps []uint64
+		if right == nil {
+			for _, js := range index {
+				for x, i := range js {
+					for _, j := range js[x+1:] {
+						ps = append(ps, pairKey(int(min(i, j)), int(max(i, j))))
+					}
+				}
+			}
+		} else {
+			for i := range left {
+				for _, k := range ru.keys(&left[i]) {
+					for _, j := range index[k] {
+						ps = append(ps, pairKey(i, int(j)))
+					}
+				}
+			}
+		}
+		slices.Sort(ps)
+		out[ri] = slices.Compact(ps)
+	}
+	return out
+}
+
+// union merges sorted pair lists.
+func union(lists [][]uint64) []uint64 {
+	n := 0
+	for _, l := range lists {
+		n += len(l)
+	}
+	all := make([]uint64, 0, n)
+	for _, l := range lists {
+		all = append(all, l...)
+	}
+	slices.Sort(all)
+	return slices.Compact(all)
+}

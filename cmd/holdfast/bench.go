@@ -39,13 +39,17 @@ func cmdBench(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	dsns := []string{filepath.Join(dir, "bench.db")}
+	dsns := []sqlstore.DSN{{Engine: sqlstore.EngineSQLite, Path: filepath.Join(dir, "bench.db")}}
 	if *pg != "" {
-		dsns = append(dsns, *pg)
+		d, err := sqlstore.ParseDSN(*pg)
+		if err != nil || d.Engine != sqlstore.EnginePostgres {
+			return usageError("--postgres takes a postgres:// URL of an empty database")
+		}
+		dsns = append(dsns, d)
 	}
 	var results []bench.Result
 	for _, dsn := range dsns {
-		db, err := sqlstore.Open(ctx, dsn, true)
+		db, err := sqlstore.OpenDSN(ctx, dsn, true)
 		if err != nil {
 			return err
 		}

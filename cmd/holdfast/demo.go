@@ -56,25 +56,20 @@ func cmdDemo(ctx context.Context, args []string, stdout io.Writer) error {
 	})
 }
 
-func isPostgres(dsn string) bool {
-	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
-}
-
 // ensureDemo generates the demo force into dsn unless it already holds it.
 // A SQLite file is generated beside its final name and moved into place
 // only when complete, so an interrupted run leaves nothing to reuse.
 func ensureDemo(ctx context.Context, dsn string, cfg app.Config, opts demo.Options, stdout io.Writer) error {
-	path := ""
-	if !isPostgres(dsn) {
-		path = strings.TrimPrefix(strings.TrimPrefix(dsn, "sqlite:"), "file:")
-		if i := strings.IndexByte(path, '?'); i >= 0 {
-			path = path[:i]
-		}
-		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-			return generateSQLite(ctx, path, cfg, opts, stdout)
+	d, err := sqlstore.ParseDSN(dsn)
+	if err != nil {
+		return usageError("--db: %v", err)
+	}
+	if d.Engine == sqlstore.EngineSQLite {
+		if _, err := os.Stat(d.Path); errors.Is(err, fs.ErrNotExist) {
+			return generateSQLite(ctx, d.Path, cfg, opts, stdout)
 		}
 	}
-	db, err := openDB(ctx, dsn, true)
+	db, err := sqlstore.OpenDSN(ctx, d, true)
 	if err != nil {
 		return err
 	}
@@ -103,7 +98,7 @@ func generateSQLite(ctx context.Context, path string, cfg app.Config, opts demo.
 		}
 	}
 	clean()
-	db, err := sqlstore.Open(ctx, tmp, true)
+	db, err := sqlstore.OpenDSN(ctx, sqlstore.DSN{Engine: sqlstore.EngineSQLite, Path: tmp}, true)
 	if err != nil {
 		return err
 	}

@@ -13,15 +13,18 @@ import (
 	"golang.org/x/mod/sumdb/note"
 
 	"github.com/holdfast/holdfast/internal/ledger"
+	"github.com/holdfast/holdfast/internal/store/sqlstore"
 )
 
 // defaultLedgerKey is where an embedded install keeps its signing key:
-// beside the database, so one directory holds the whole installation.
-func defaultLedgerKey(dsn string) string {
-	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
-		return ""
+// beside the SQLite file, so one directory holds the whole installation
+// ("" on PostgreSQL).
+func defaultLedgerKey(dsn string) (string, error) {
+	d, err := sqlstore.ParseDSN(dsn)
+	if err != nil {
+		return "", usageError("--db: %v", err)
 	}
-	return strings.TrimPrefix(dsn, "file:") + ".ledger.key"
+	return d.LedgerKey(), nil
 }
 
 func cmdLedgerKeygen(_ context.Context, args []string, stdout io.Writer) error {
@@ -52,7 +55,11 @@ func cmdLedgerKeygen(_ context.Context, args []string, stdout io.Writer) error {
 // default for SQLite) the public key beside the database's signing key.
 func loadVerifier(key, dsn string) (note.Verifier, string, error) {
 	if key == "" {
-		if k := defaultLedgerKey(dsn); k != "" {
+		k, err := defaultLedgerKey(dsn)
+		if err != nil {
+			return nil, "", err
+		}
+		if k != "" {
 			key = ledger.PublicKeyPath(k)
 		}
 	}
@@ -140,7 +147,11 @@ func cmdLedgerCheckpoint(ctx context.Context, args []string, stdout io.Writer) e
 		return err
 	}
 	if *keyPath == "" {
-		*keyPath = defaultLedgerKey(*dsn)
+		k, err := defaultLedgerKey(*dsn)
+		if err != nil {
+			return err
+		}
+		*keyPath = k
 	}
 	if *keyPath == "" {
 		return usageError("give --ledger-key: the private key that signs checkpoints")

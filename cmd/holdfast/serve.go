@@ -155,7 +155,10 @@ func (sc serveConfig) config(dsn string) (app.Config, error) {
 	cfg := app.Config{Policy: pol, PolicyFile: *sc.policyFile, SweepEvery: *sc.sweepEvery}
 	key, create := *sc.ledgerKey, false
 	if key == "" {
-		key, create = defaultLedgerKey(dsn), true
+		if key, err = defaultLedgerKey(dsn); err != nil {
+			return app.Config{}, err
+		}
+		create = true
 	}
 	cfg.Ledger = app.LedgerConfig{KeyPath: key, Create: create, Origin: "holdfast.local/ledger", Every: *sc.every, Interval: *sc.interval}
 	if *sc.smtpAddr != "" {

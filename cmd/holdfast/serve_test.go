@@ -72,3 +72,42 @@ func TestServeReloadsPolicyOnSIGHUP(t *testing.T) {
 		return strings.Contains(errb.String(), "policy reloaded on SIGHUP")
 	})
 }
+
+// `holdfast serve --db sqlite:DIR/h.db` keeps the ledger's signing key
+// beside the database, DIR/h.db.ledger.key, and writes nothing under the
+// working directory (it once wrote ./sqlite:DIR/h.db.ledger.key).
+func TestServeKeepsTheLedgerKeyBesideASQLiteDSN(t *testing.T) {
+	dir, wd := t.TempDir(), t.TempDir()
+	t.Chdir(wd)
+	addr := freeAddr(t)
+	ctx, stop := context.WithCancel(context.Background())
+	var out, errb syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--db", "sqlite:" + dir + "/h.db", "--addr", addr, "--sweep-every", "0"}, &out, &errb)
+	}()
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if r, err := http.Get("http://" + addr + "/readyz"); err == nil {
+			r.Body.Close()
+			if r.StatusCode == 200 {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			stop()
+			t.Fatalf("serve did not answer; log:\n%s", errb.String())
+		}
+	}
+	stop()
+	if code := <-done; code != 0 {
+		t.Fatalf("serve exited %d: %s", code, errb.String())
+	}
+	for _, f := range []string{"h.db", "h.db.ledger.key", "h.db.ledger.key.pub"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+	if ents, _ := os.ReadDir(wd); len(ents) != 0 {
+		t.Errorf("serve wrote under the working directory: %v", ents)
+	}
+}

@@ -42,16 +42,28 @@ type DB struct {
 	rawClosed bool
 }
 
-// Open connects to the database named by dsn: a postgres:// URL, or a path
-// (or file: URI) of a SQLite file, created if missing. With migrate, the
-// schema is brought up to date first.
+// Open connects to the database named by dsn (any spelling ParseDSN
+// accepts): a postgres:// URL, or a SQLite file, created if missing. With
+// migrate, the schema is brought up to date first.
 func Open(ctx context.Context, dsn string, migrate bool) (*DB, error) {
+	d, err := ParseDSN(dsn)
+	if err != nil {
+		return nil, err
+	}
+	return OpenDSN(ctx, d, migrate)
+}
+
+// OpenDSN is Open of a parsed name.
+func OpenDSN(ctx context.Context, d DSN, migrate bool) (*DB, error) {
 	var db *DB
 	var err error
-	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
-		db, err = openPostgres(dsn)
-	} else {
-		db, err = openSQLite(dsn)
+	switch d.Engine {
+	case EnginePostgres:
+		db, err = openPostgres(d.URL)
+	case EngineSQLite:
+		db, err = openSQLite(d.Path)
+	default:
+		err = fmt.Errorf("no database engine %q: Holdfast runs on %s or %s", d.Engine, EngineSQLite, EnginePostgres)
 	}
 	if err != nil {
 		return nil, err
@@ -80,11 +92,6 @@ func sqliteURI(path, q string) string {
 var uriEscaper = strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23")
 
 func openSQLite(path string) (*DB, error) {
-	path = strings.TrimPrefix(path, "sqlite:")
-	path = strings.TrimPrefix(path, "file:")
-	if i := strings.IndexByte(path, '?'); i >= 0 {
-		path = path[:i]
-	}
 	// WAL lets readers run beside the writer; synchronous=FULL makes every
 	// acknowledged commit survive power loss; busy_timeout covers other
 	// processes (the CLI) touching the same file.
@@ -138,7 +145,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("migrations: %w", err)
 	}
-	if db.d.name == "postgres" {
+	if db.d.name == EnginePostgres {
 		// Two instances starting together must not both migrate.
 		if _, err := db.w.ExecContext(ctx, "SELECT pg_advisory_lock(7240001)"); err != nil {
 			return fmt.Errorf("migrate: lock: %w", err)

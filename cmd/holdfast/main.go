@@ -42,6 +42,7 @@ var commands = map[string]command{
 	"ledger verify": {"recompute the tree from the database and check every checkpoint (exit 1: altered)",
 		cmdLedgerVerify},
 	"migrate":  {"bring the database schema up to date", cmdMigrate},
+	"persons":  {"match people in two CSV files (persons link) or one (persons dedupe); docs/persons.md", cmdPersons},
 	"rebuild":  {"replay the log and compare with the live projections (exit 1 on a difference)", cmdRebuild},
 	"serve":    {"run the web server and API (creates the database if needed)", cmdServe},
 	"sweep":    {"run the watchdog once: escalate overdue duties, raise findings (docs/watchdog.md)", cmdSweep},

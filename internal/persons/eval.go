@@ -184,3 +184,9 @@ func ExactBaseline(left, right []Record, dedupe bool) Metrics {
 	}
 	return finish(mt, truePairs(le, re, dedupe))
 }
+
+// Same says whether pair i's records are one person by the ground truth.
+func (res *Result) Same(i int) bool {
+	p := res.Pairs[i]
+	return res.same(p.Left, p.Right)
+}

@@ -24,6 +24,7 @@ type Model struct {
 	comps  []comparison
 	Lambda float64     // prior: the chance that a random pair is a match
 	M, U   [][]float64 // by comparison, then level; level 0 (missing) unused
+	N      [][]int     // candidate pairs at each level
 	// Iterations of expectation-maximisation until m settled.
 	Iterations int
 	bf         [][]float64 // log2(m/u)
@@ -324,8 +325,15 @@ func (m *Model) em(lv []uint8, npairs, total int) {
 		n  float64
 	}
 	ps := make([]pat, 0, len(patterns))
+	m.N = make([][]int, k)
+	for c := range m.N {
+		m.N[c] = make([]int, len(m.comps[c].levels))
+	}
 	for s, n := range patterns {
 		ps = append(ps, pat{[]uint8(s), n})
+		for c, l := range []uint8(s) {
+			m.N[c][l] += int(n)
+		}
 	}
 	mm := make([][]float64, k)
 	uu := make([][]float64, k)

@@ -108,7 +108,8 @@ func cmdPersons(ctx context.Context, args []string, stdout io.Writer) error {
 	if *truth != "" {
 		fmt.Fprintln(w, "rule\tpairs\ttrue pairs\tpair completeness")
 		for _, r := range ev.Rules {
-			fmt.Fprintf(w, "%s\t%d\t%d\t%.4f\n", r.Name, r.Pairs, r.TruePairs, r.Completeness)
+			fmt.Fprintf(w, "%s%s\t%d\t%d\t%.4f\n", r.Name, skippedNote(r.SkippedKeys), r.Pairs, r.TruePairs,
+				r.Completeness)
 		}
 		fmt.Fprintf(w, "all rules\t%d\t%d of %d\t%.4f\n", ev.Candidates, ev.Found, ev.TruePairs, ev.Completeness)
 		fmt.Fprintf(w, "\nAccuracy against %s (pairwise)\n", *truth)
@@ -130,7 +131,7 @@ func cmdPersons(ctx context.Context, args []string, stdout io.Writer) error {
 	} else {
 		fmt.Fprintln(w, "rule\tpairs")
 		for _, r := range res.Rules {
-			fmt.Fprintf(w, "%s\t%d\n", r.Name, r.Pairs)
+			fmt.Fprintf(w, "%s%s\t%d\n", r.Name, skippedNote(r.SkippedKeys), r.Pairs)
 		}
 		fmt.Fprintln(w, "(give --truth to measure pair completeness, precision, recall and F1)")
 	}
@@ -188,7 +189,7 @@ func writePairs(name string, stdout io.Writer, res *persons.Result, minP float64
 			break // strongest first
 		}
 		l, r := res.IDs(i)
-		row := []string{l, r, fmtF(p.Weight), strconv.FormatFloat(p.Probability, 'g', 6, 64)}
+		row := []string{spreadsheetSafe(l), spreadsheetSafe(r), fmtF(p.Weight), strconv.FormatFloat(p.Probability, 'g', 6, 64)}
 		if truth {
 			row = append(row, strconv.FormatBool(res.Same(i)))
 		}
@@ -208,6 +209,23 @@ func writePairs(name string, stdout io.Writer, res *persons.Result, minP float64
 		return n, err
 	}
 	return n, bw.Flush()
+}
+
+// skippedNote says how many of a rule's keys were too common to pair.
+func skippedNote(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (%d keys too common, skipped)", n)
+}
+
+// spreadsheetSafe stops a spreadsheet reading an id from the input as a
+// formula (OWASP's CSV injection), as the audit exports do.
+func spreadsheetSafe(v string) string {
+	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+		return "'" + v
+	}
+	return v
 }
 
 func fmtF(v float64) string { return strconv.FormatFloat(v, 'f', 3, 64) }

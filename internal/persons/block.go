@@ -82,35 +82,53 @@ func pairKey(l, r int) uint64 { return uint64(l)<<32 | uint64(r) }
 
 func unpack(k uint64) (int, int) { return int(k >> 32), int(k & 0xffffffff) }
 
-// block returns each rule's candidate pairs, sorted and without repeats.
-// In a dedupe (right == nil) a pair is two records of left, lower first.
-func block(left, right []prepared, rs []rule) [][]uint64 {
+// maxKeyPairs is the most pairs one key of one rule may make. A key
+// shared by thousands ("john" with family initial "s" in a national
+// index) would make millions of pairs that say nothing; it is skipped and
+// counted, and the other rules must find its true pairs.
+const maxKeyPairs = 50_000
+
+// block returns each rule's candidate pairs, sorted and without repeats,
+// and how many keys each skipped as too common. In a dedupe (right ==
+// nil) a pair is two records of left, lower first.
+func block(left, right []prepared, rs []rule) ([][]uint64, []int) {
 	out := make([][]uint64, len(rs))
-	for ri, ru := range rs {
-		other := right
-		if other == nil {
-			other = left
-		}
-		index := map[string][]int32{}
-		for j := range other {
-			for _, k := range ru.keys(&other[j]) {
-				index[k] = append(index[k], int32(j))
+	skipped := make([]int, len(rs))
+	index := func(ps []prepared, ru rule) map[string][]int32 {
+		m := map[string][]int32{}
+		for j := range ps {
+			for _, k := range ru.keys(&ps[j]) {
+				m[k] = append(m[k], int32(j))
 			}
 		}
+		return m
+	}
+	for ri, ru := range rs {
+		li := index(left, ru)
 		var ps []uint64
 		if right == nil {
-			for _, js := range index {
-				for x, i := range js {
-					for _, j := range js[x+1:] {
+			for _, is := range li {
+				if len(is)*(len(is)-1)/2 > maxKeyPairs {
+					skipped[ri]++
+					continue
+				}
+				for x, i := range is {
+					for _, j := range is[x+1:] {
 						ps = append(ps, pairKey(int(min(i, j)), int(max(i, j))))
 					}
 				}
 			}
 		} else {
-			for i := range left {
-				for _, k := range ru.keys(&left[i]) {
-					for _, j := range index[k] {
-						ps = append(ps, pairKey(i, int(j)))
+			ri2 := index(right, ru)
+			for k, is := range li {
+				js := ri2[k]
+				if len(is)*len(js) > maxKeyPairs {
+					skipped[ri]++
+					continue
+				}
+				for _, i := range is {
+					for _, j := range js {
+						ps = append(ps, pairKey(int(i), int(j)))
 					}
 				}
 			}
@@ -118,7 +136,7 @@ func block(left, right []prepared, rs []rule) [][]uint64 {
 		slices.Sort(ps)
 		out[ri] = slices.Compact(ps)
 	}
-	return out
+	return out, skipped
 }
 
 // union merges sorted pair lists.

@@ -20,6 +20,7 @@ type Metrics struct {
 type RuleCompleteness struct {
 	Name         string
 	Pairs        int
+	SkippedKeys  int
 	TruePairs    int
 	Completeness float64 // share of all true pairs that the rule makes candidates
 }
@@ -87,7 +88,7 @@ func (res *Result) Evaluate(thresholds ...float64) Evaluation {
 	}
 	ev.Completeness = ratio(ev.Found, ev.TruePairs)
 	for _, r := range res.Rules {
-		rc := RuleCompleteness{Name: r.Name, Pairs: r.Pairs}
+		rc := RuleCompleteness{Name: r.Name, Pairs: r.Pairs, SkippedKeys: r.SkippedKeys}
 		for _, k := range r.keys {
 			if l, rr := unpack(k); res.same(l, rr) {
 				rc.TruePairs++
@@ -174,7 +175,8 @@ func ExactBaseline(left, right []Record, dedupe bool) Metrics {
 		r, _, re = prepareAll(right)
 	}
 	mt := Metrics{Threshold: 1}
-	for _, k := range union(block(l, r, exactRules)) {
+	pairs, _ := block(l, r, exactRules)
+	for _, k := range union(pairs) {
 		a, b := unpack(k)
 		if le[a] != "" && le[a] == re[b] {
 			mt.TP++

@@ -61,9 +61,10 @@ type Pair struct {
 
 // Rule is a blocking rule and the candidate pairs it made.
 type Rule struct {
-	Name  string
-	Pairs int
-	keys  []uint64
+	Name        string
+	Pairs       int
+	SkippedKeys int // keys shared so widely that their pairs were not made
+	keys        []uint64
 }
 
 // Result is a run: the model, every candidate pair scored, the blocking
@@ -121,9 +122,10 @@ func run(left, right []Record, dedupe bool, o Options) *Result {
 		comps = comparisons(o.AddressNames, res.left, res.right)
 		rightP = res.right
 	}
-	blocked = block(res.left, rightP, rules)
+	blocked, skipped := block(res.left, rightP, rules)
 	for i, r := range rules {
-		res.Rules = append(res.Rules, Rule{Name: r.name, Pairs: len(blocked[i]), keys: blocked[i]})
+		res.Rules = append(res.Rules, Rule{Name: r.name, Pairs: len(blocked[i]), SkippedKeys: skipped[i],
+			keys: blocked[i]})
 	}
 	cands := union(blocked)
 	k := len(comps)

@@ -230,3 +230,21 @@ func TestLongStringsAgreeWithEdlib(t *testing.T) {
 		t.Fatalf("osa of long strings %d, go-edlib says %d", got, want)
 	}
 }
+
+// A key shared by too many records makes no pairs and is counted.
+func TestBlockSkipsKeysSharedTooWidely(t *testing.T) {
+	recs := make([]Record, 400)
+	for i := range recs {
+		recs[i] = Record{Given: "john", Family: "smith", DOB: "1980010" + string(rune('1'+i%9))}
+	}
+	res := Dedupe(recs, Options{USamples: 1000})
+	for _, r := range res.Rules {
+		if r.Name == "given name and family initial" && (r.SkippedKeys != 1 || r.Pairs != 0) {
+			t.Errorf("%s: %d pairs, %d keys skipped; want 0 and 1 (400 records make 79,800 pairs)", r.Name, r.Pairs,
+				r.SkippedKeys)
+		}
+		if r.Name == "date of birth" && (r.SkippedKeys != 0 || r.Pairs == 0) {
+			t.Errorf("%s: %d pairs, %d keys skipped", r.Name, r.Pairs, r.SkippedKeys)
+		}
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/event"
 	"github.com/holdfast/holdfast/internal/store"
+	"github.com/holdfast/holdfast/internal/store/sqlstore"
 )
 
 // State is what the log folds into.
@@ -19,13 +20,19 @@ type State struct {
 	Org    *domain.OrgState
 	Cases  map[string]*domain.Case
 	Events int64
+	// Rows are the inbox and imports rows the log's events project to;
+	// Compare adds the case and organisation rows once the fold is done.
+	Rows sqlstore.Derived
 }
 
 // Fold replays the whole log.
 func Fold(ctx context.Context, st store.Store) (*State, error) {
-	s := &State{Org: domain.NewOrgState(), Cases: map[string]*domain.Case{}}
+	s := &State{Org: domain.NewOrgState(), Cases: map[string]*domain.Case{}, Rows: sqlstore.NewDerived()}
 	err := st.ScanEvents(ctx, 1, 0, func(e *event.Event) error {
 		s.Events++
+		if err := s.Rows.AddEvent(e); err != nil {
+			return err
+		}
 		if domain.IsOrgEvent(e.Type) {
 			_, err := s.Org.ApplyOrg(e)
 			return err
@@ -48,7 +55,7 @@ func Fold(ctx context.Context, st store.Store) (*State, error) {
 
 // Difference describes the first place live state departs from the log.
 type Difference struct {
-	Kind   string // case, unit or user
+	Kind   string // case, unit or user; or a derived table's row ("duties row")
 	ID     string
 	Ref    string
 	Detail string
@@ -110,7 +117,83 @@ func Compare(ctx context.Context, st store.Store) (*State, *Difference, error) {
 		sort.Strings(ids)
 		return want, &Difference{Kind: "case", ID: ids[0], Ref: want.Cases[ids[0]].Ref, Detail: "the log opened this case but the live record has none"}, nil
 	}
-	return want, nil, nil
+	d, err := compareDerived(ctx, st, want)
+	return want, d, err
+}
+
+// derivedStore reads the tables derived from the log as stored.
+type derivedStore interface {
+	LiveDerived(ctx context.Context) (sqlstore.Derived, error)
+}
+
+// compareDerived compares every table the store derives from the log —
+// the columns beside each document, duties, flags, inbox, imports — with
+// what the replayed log says it should hold. The watchdog and work lists
+// read these tables, not the documents: a duty row deleted behind the
+// service's back drops a case from the overdue list, a team_id edited moves
+// it between teams' lists, so each is compared row by row and column by column.
+func compareDerived(ctx context.Context, st store.Store, want *State) (*Difference, error) {
+	ds, ok := st.(derivedStore)
+	if !ok {
+		return nil, nil
+	}
+	live, err := ds.LiveDerived(ctx)
+	if err != nil {
+		return nil, err
+	}
+	exp := want.Rows
+	exp.AddOrg(want.Org)
+	for _, c := range want.Cases {
+		exp.AddCase(c)
+	}
+	for _, t := range sqlstore.DerivedTables {
+		if d := compareRows(t.Name, t.Cols, exp[t.Name], live[t.Name], want); d != nil {
+			return d, nil
+		}
+	}
+	return nil, nil
+}
+
+func compareRows(table string, cols []string, want, live sqlstore.Rows, st *State) *Difference {
+	keys := make([]string, 0, len(want)+len(live))
+	for k := range want {
+		keys = append(keys, k)
+	}
+	for k := range live {
+		if _, ok := want[k]; !ok {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		w, l := want[k], live[k]
+		d := &Difference{Kind: table + " row", ID: k}
+		row := w
+		if row == nil {
+			row = l
+		}
+		// Name the case a row belongs to, so the operator knows where to look.
+		for i, c := range cols {
+			if (c == "case_id" || (table == "cases" && c == "id")) && st.Cases[row[i]] != nil {
+				d.Ref = st.Cases[row[i]].Ref
+			}
+		}
+		switch {
+		case w == nil:
+			d.Detail = "present in the live record but not derived from the log"
+			return d
+		case l == nil:
+			d.Detail = "derived from the log but missing from the live record"
+			return d
+		}
+		for i := range cols {
+			if w[i] != l[i] {
+				d.Detail = fmt.Sprintf("column %s is %q in the live record but %q by the log", cols[i], clip([]byte(l[i])), clip([]byte(w[i])))
+				return d
+			}
+		}
+	}
+	return nil
 }
 
 var errStop = fmt.Errorf("stop")

@@ -1,0 +1,109 @@
+package replay_test
+
+// Attacks on the projections: someone with write access to the database
+// edits a table the service derives from the log, behind the service's
+// back. Each must be named by replay.Compare (holdfast rebuild). Add a case
+// here for every table or column the record grows.
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/holdfast/holdfast/internal/fixture"
+	"github.com/holdfast/holdfast/internal/replay"
+	"github.com/holdfast/holdfast/internal/service"
+	"github.com/holdfast/holdfast/internal/store/sqlstore"
+	"github.com/holdfast/holdfast/internal/testdb"
+)
+
+var ctx = context.Background()
+
+// exec runs SQL written with ? placeholders on either engine.
+func exec(t *testing.T, db *sqlstore.DB, q string, args ...any) {
+	t.Helper()
+	if db.Engine() == "postgres" {
+		for i := 1; strings.Contains(q, "?"); i++ {
+			q = strings.Replace(q, "?", fmt.Sprintf("$%d", i), 1)
+		}
+	}
+	res, err := db.Raw().Exec(q, args...)
+	if err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		t.Fatalf("%s changed nothing: the attack did not happen", q)
+	}
+}
+
+func wantDiff(t *testing.T, db *sqlstore.DB, words ...string) {
+	t.Helper()
+	_, d, err := replay.Compare(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d == nil {
+		t.Fatalf("the tampering was not reported")
+	}
+	for _, w := range words {
+		if !strings.Contains(d.String(), w) {
+			t.Fatalf("report %q does not name %q", d, w)
+		}
+	}
+}
+
+func TestRebuildReportsTamperedProjections(t *testing.T) {
+	attacks := []struct {
+		name  string
+		do    func(t *testing.T, db *sqlstore.DB, f *fixture.Force, caseID string)
+		words []string
+	}{
+		{"a case's duties deleted", func(t *testing.T, db *sqlstore.DB, _ *fixture.Force, id string) {
+			exec(t, db, "DELETE FROM duties WHERE case_id = ?", id)
+		}, []string{"duties row", "missing from the live record"}},
+		{"a duty's due time moved", func(t *testing.T, db *sqlstore.DB, _ *fixture.Force, id string) {
+			exec(t, db, "UPDATE duties SET due_at = '2099-01-01T00:00:00.000000000Z' WHERE case_id = ?", id)
+		}, []string{"duties row", "due_at", "2099"}},
+		{"a case moved to another team", func(t *testing.T, db *sqlstore.DB, f *fixture.Force, id string) {
+			exec(t, db, "UPDATE cases SET team_id = ? WHERE id = ?", f.TeamB, id)
+		}, []string{"cases row", "team_id"}},
+		{"a case's owner changed", func(t *testing.T, db *sqlstore.DB, f *fixture.Force, id string) {
+			exec(t, db, "UPDATE cases SET owner_id = ? WHERE id = ?", f.Investigator2.ID(), id)
+		}, []string{"cases row", "owner_id"}},
+		{"a case marked closed", func(t *testing.T, db *sqlstore.DB, _ *fixture.Force, id string) {
+			exec(t, db, "UPDATE cases SET status = 'closed' WHERE id = ?", id)
+		}, []string{"cases row", "status"}},
+		{"a flag deleted", func(t *testing.T, db *sqlstore.DB, _ *fixture.Force, id string) {
+			exec(t, db, "INSERT INTO case_flags (case_id, kind, since, raised) VALUES (?, 'no_owner', '2026-03-02T09:00:00.000000000Z', 0)", id)
+		}, []string{"case_flags row", "not derived from the log"}},
+		{"an inbox alert planted", func(t *testing.T, db *sqlstore.DB, f *fixture.Force, id string) {
+			exec(t, db, "INSERT INTO inbox (seq, user_id, case_id, at, kind, text) VALUES (1, ?, ?, '2026-03-02T09:00:00.000000000Z', 'finding', 'x')", f.Investigator.ID(), id)
+		}, []string{"inbox row", "not derived from the log"}},
+		{"a user renamed in its column", func(t *testing.T, db *sqlstore.DB, f *fixture.Force, _ string) {
+			exec(t, db, "UPDATE users SET username = 'admin2' WHERE id = ?", f.Admin.ID())
+		}, []string{"users row", "username"}},
+		{"an import forgotten", func(t *testing.T, db *sqlstore.DB, _ *fixture.Force, _ string) {
+			exec(t, db, "INSERT INTO imports (source_ref, case_id, hash, seq) VALUES ('OLD/1', 'x', 'y', 1)")
+		}, []string{"imports row", "OLD/1"}},
+	}
+	testdb.Each(t, func(t *testing.T, engine *sqlstore.DB) {
+		for _, a := range attacks {
+			t.Run(a.name, func(t *testing.T) {
+				db := testdb.Open(t, engine.Engine())
+				f := fixture.New(t, db)
+				c := f.Allocated(t)
+				f.Clock.Advance(time.Hour)
+				if _, err := f.Svc.AddNote(ctx, f.Investigator, c.ID, c.Version, service.NewNote{Text: "seen"}); err != nil {
+					t.Fatal(err)
+				}
+				if _, d, err := replay.Compare(ctx, db); err != nil || d != nil {
+					t.Fatalf("before the attack: %v %v", d, err)
+				}
+				a.do(t, db, f, c.ID)
+				wantDiff(t, db, a.words...)
+			})
+		}
+	})
+}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/holdfast/holdfast/internal/ledger"
 	"github.com/holdfast/holdfast/internal/store/sqlstore"
+	"github.com/holdfast/holdfast/internal/witness"
 )
 
 // defaultLedgerKey is where an embedded install keeps its signing key:
@@ -102,6 +103,9 @@ func cmdLedgerVerify(ctx context.Context, args []string, stdout io.Writer) error
 	dsn := f.db()
 	key := f.str("key", "", "the ledger's public key or a file holding it (default for SQLite: DB.ledger.key.pub)")
 	trustedPath := f.str("trusted-checkpoint", "", "a signed checkpoint saved earlier, to prove history was not rewritten")
+	witnesses := f.list("witness", "a witness (URL) to ask for the latest checkpoint it cosigned: the log must hold "+
+		"and extend it; repeat for several (default: those serve pushes to)")
+	witnessKeys := f.list("witness-key", "a witness's public key (or a file holding it) cosignatures must verify with")
 	if err := f.parse(args); err != nil {
 		return err
 	}
@@ -113,13 +117,25 @@ func cmdLedgerVerify(ctx context.Context, args []string, stdout io.Writer) error
 	if err != nil {
 		return err
 	}
-	var tc *ledger.Checkpoint
+	var anchors []ledger.Anchor
 	if trusted != nil {
 		cp, err := ledger.Open(trusted, v)
 		if err != nil {
 			return &exitError{code: 1, err: fmt.Errorf("trusted checkpoint %s does not verify with this key: %w", *trustedPath, err)}
 		}
-		tc = &cp
+		anchors = append(anchors, ledger.Anchor{Checkpoint: cp, What: "trusted checkpoint you supplied"})
+	}
+	wkeys, err := witnessVerifiers(*witnessKeys)
+	if err != nil {
+		return err
+	}
+	for _, u := range *witnesses {
+		a, err := askWitness(ctx, u, v, wkeys)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "witness %s holds a checkpoint of %d events\n", u, a.Size)
+		anchors = append(anchors, *a)
 	}
 	db, err := openDB(ctx, *dsn, false)
 	if err != nil {
@@ -127,16 +143,71 @@ func cmdLedgerVerify(ctx context.Context, args []string, stdout io.Writer) error
 	}
 	defer db.Close()
 	start := time.Now()
-	r, err := ledger.NewLog(db, nil, v, time.Now).VerifyAll(ctx, tc)
+	r, err := ledger.NewLog(db, nil, v, time.Now).VerifyAllWith(ctx, anchors)
 	if err != nil {
 		return err
 	}
 	err = report(stdout, r)
+	if r.OK {
+		reportWitnessed(ctx, stdout, db, v, wkeys)
+	}
 	// The rate, so that the benchmark's figure can be checked on a real
 	// record (docs/ledger.md, "How fast").
 	took := time.Since(start)
 	fmt.Fprintf(stdout, "read and checked in %s: %.0f events/s\n", took.Round(time.Millisecond), float64(r.Events)/took.Seconds())
 	return err
+}
+
+func witnessVerifiers(keys []string) (note.Verifiers, error) {
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	var vs []note.Verifier
+	for _, k := range keys {
+		v, err := witness.LoadVerifier(k)
+		if err != nil {
+			return nil, usageError("--witness-key: %v", err)
+		}
+		vs = append(vs, v)
+	}
+	return note.VerifierList(vs...), nil
+}
+
+// askWitness fetches the latest checkpoint a witness cosigned for this log.
+// A copy that does not verify, or a witness that cannot say, fails the
+// verification: a log that hides from its witness is not shown intact.
+func askWitness(ctx context.Context, url string, v note.Verifier, wkeys note.Verifiers) (*ledger.Anchor, error) {
+	c, err := witness.NewClient(url)
+	if err != nil {
+		return nil, err
+	}
+	signed, err := c.Latest(ctx, v.Name())
+	if err != nil {
+		return nil, &exitError{code: 1, err: fmt.Errorf("could not read the witness's checkpoint of this log: %w", err)}
+	}
+	cp, _, err := witness.Open(signed, v, wkeys)
+	if err != nil {
+		return nil, &exitError{code: 1, err: fmt.Errorf("witness %s: %w", url, err)}
+	}
+	return &ledger.Anchor{Checkpoint: cp, What: "checkpoint cosigned by witness " + url}, nil
+}
+
+// reportWitnessed names the newest stored checkpoint a witness cosigned:
+// verify has already checked it against the log, as it checks every stored
+// checkpoint; this says how recent the outside evidence is.
+func reportWitnessed(ctx context.Context, w io.Writer, db *sqlstore.DB, v note.Verifier, wkeys note.Verifiers) {
+	cps, err := db.Checkpoints(ctx)
+	if err != nil {
+		return
+	}
+	for i := len(cps) - 1; i >= 0; i-- {
+		cp, names, err := witness.Open(cps[i].Note, v, wkeys)
+		if err == nil && len(names) > 0 {
+			fmt.Fprintf(w, "latest witnessed checkpoint: %d events, cosigned by %s\n", cp.Size, strings.Join(names, ", "))
+			return
+		}
+	}
+	fmt.Fprintln(w, "no stored checkpoint carries a witness's cosignature (serve --witness)")
 }
 
 func cmdLedgerCheckpoint(ctx context.Context, args []string, stdout io.Writer) error {

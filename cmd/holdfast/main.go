@@ -48,6 +48,8 @@ var commands = map[string]command{
 	"sweep":    {"run the watchdog once: escalate overdue duties, raise findings (docs/watchdog.md)", cmdSweep},
 	"user add": {"add a user (on an empty database: the force and its first administrator)", cmdUserAdd},
 	"version":  {"print the version", cmdVersion},
+	"witness serve": {"cosign a log's checkpoints and keep the latest, outside its database (docs/ledger.md)",
+		cmdWitnessServe},
 }
 
 // exitError carries a documented exit status.
@@ -80,7 +82,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	name := args[0]
 	rest := args[1:]
-	if name == "user" || name == "ledger" {
+	if name == "user" || name == "ledger" || name == "witness" {
 		if len(rest) == 0 {
 			fmt.Fprintf(stderr, "holdfast %s: name a subcommand (see holdfast help)\n", name)
 			return 2

@@ -76,7 +76,14 @@ func serveDB(ctx context.Context, db *sqlstore.DB, cfg app.Config, addr string, 
 	}
 	slog.Info("holdfast serving", "url", "http://"+l.Addr().String(), "db", db.Engine(), "version", version.Version)
 	fmt.Fprintf(stdout, "Holdfast is running at http://%s (Ctrl-C to stop)\n", l.Addr())
-	return srv.Serve(ctx, l)
+	err = srv.Serve(ctx, l)
+	// The last events are sealed at shutdown, once requests have drained:
+	// deleting them afterwards leaves a checkpoint (and a witness) that
+	// remembers them.
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	hf.Checkpoint(cctx, "at shutdown")
+	return err
 }
 
 // reloadOnHangup re-reads the policy file on SIGHUP, as well as on the
@@ -131,6 +138,7 @@ type serveConfig struct {
 	ledgerKey, policyFile, smtpAddr, mailFrom *string
 	every                                     *uint64
 	interval, sweepEvery                      *time.Duration
+	witnesses, witnessKeys                    *listFlag
 }
 
 func serveFlags(f flags) serveConfig {
@@ -142,6 +150,10 @@ func serveFlags(f flags) serveConfig {
 		policyFile: f.str("policy", "", "policy file, re-read when it changes and on SIGHUP (default: the shipped policy; see docs/watchdog.md)"),
 		smtpAddr:   f.str("smtp-addr", "", "SMTP server (host:port) for escalation mail (default: none sent)"),
 		mailFrom:   f.str("mail-from", "holdfast@localhost", "sender address of escalation mail"),
+		witnesses: f.list("witness", "a witness (URL) every checkpoint is pushed to for its cosignature; "+
+			"repeat for several (docs/ledger.md)"),
+		witnessKeys: f.list("witness-key", "a witness's public key (or a file holding it) its cosignatures "+
+			"must verify with; repeat for several"),
 	}
 }
 
@@ -161,6 +173,9 @@ func (sc serveConfig) config(dsn string) (app.Config, error) {
 		create = true
 	}
 	cfg.Ledger = app.LedgerConfig{KeyPath: key, Create: create, Origin: "holdfast.local/ledger", Every: *sc.every, Interval: *sc.interval}
+	if cfg.Ledger.Witnesses, err = witnessClients(*sc.witnesses, *sc.witnessKeys); err != nil {
+		return app.Config{}, err
+	}
 	if *sc.smtpAddr != "" {
 		cfg.Mail = mail.SMTP{Addr: *sc.smtpAddr, From: *sc.mailFrom}
 	}

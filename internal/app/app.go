@@ -56,6 +56,8 @@ type LedgerConfig struct {
 	// Interval after the last with any new event.
 	Every    uint64
 	Interval time.Duration
+	// Witnesses receive every checkpoint cut (serve --witness).
+	Witnesses []ledger.Witness
 }
 
 // App is Holdfast wired over one store.
@@ -66,6 +68,8 @@ type App struct {
 	Web       http.Handler
 	// Background is the scheduled work a server runs (checkpoints, sweeps).
 	Background []func(ctx context.Context)
+	// Ledger is the running ledger (nil without Config.Ledger.KeyPath).
+	Ledger *ledger.Log
 
 	policy *policyFile // nil without Config.PolicyFile
 }
@@ -80,6 +84,8 @@ func New(st store.Store, cfg Config) (*App, error) {
 			return nil, err
 		}
 		opts.Ledger, opts.LedgerKey = l, vkey
+		l.SetWitnesses(cfg.Ledger.Witnesses...)
+		a.Ledger = l
 		every, interval := cfg.Ledger.Every, cfg.Ledger.Interval
 		if every == 0 {
 			every = 1000
@@ -184,7 +190,25 @@ func (a *App) watch(ctx context.Context, sweepEvery time.Duration, log *slog.Log
 			}
 		}
 		log.Info("watchdog sweep", "ran", rep.Ran, "newly_overdue", newly, "escalations", len(rep.Escalations), "findings", len(rep.Findings))
+		if rep.Ran {
+			a.Checkpoint(ctx, "after the sweep")
+		}
 	}
+}
+
+// Checkpoint cuts a checkpoint of the ledger now (and so pushes it to the
+// witnesses), if this instance signs: after every sweep and at shutdown, so
+// the newest events are never outside every checkpoint for long.
+func (a *App) Checkpoint(ctx context.Context, why string) {
+	if a.Ledger == nil || !a.Ledger.Signing() {
+		return
+	}
+	c, err := a.Ledger.Cut(ctx)
+	if err != nil {
+		slog.Error("ledger: checkpoint "+why, "err", err)
+		return
+	}
+	slog.Info("ledger: checkpoint "+why, "size", c.Size)
 }
 
 // warmDashboard keeps the dashboard's shared figures fresh, so no manager

@@ -22,9 +22,10 @@ type Log struct {
 	verifier note.Verifier
 	now      func() time.Time
 
-	mu    sync.Mutex
-	chain *chain
-	rep   Report
+	mu        sync.Mutex
+	chain     *chain
+	rep       Report
+	witnesses []Witness
 }
 
 // NewLog returns the ledger over st. signer may be nil.
@@ -34,6 +35,9 @@ func NewLog(st store.Store, signer note.Signer, verifier note.Verifier, now func
 
 // Origin is the log's name, as in its checkpoints.
 func (l *Log) Origin() string { return l.verifier.Name() }
+
+// Signing says whether this instance signs checkpoints.
+func (l *Log) Signing() bool { return l.signer != nil }
 
 // Verifier returns the public key's verifier.
 func (l *Log) Verifier() note.Verifier { return l.verifier }
@@ -65,8 +69,27 @@ func (l *Log) Size(ctx context.Context) (uint64, error) {
 	return l.chain.tree.Size(), nil
 }
 
-// Cut signs and stores a checkpoint of the whole log as it is now.
+// Cut signs and stores a checkpoint of the whole log as it is now, and
+// pushes it to the witnesses (SetWitnesses). A witness that refuses it is
+// logged, and one that holds a longer or different history stops the
+// ledger signing (the record has been rolled back); the checkpoint is
+// returned either way, with whatever cosignatures came back.
 func (l *Log) Cut(ctx context.Context) (*store.Checkpoint, error) {
+	c, err := l.cut(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := l.witness(ctx, c); errors.Is(err, ErrTampered) {
+		l.mu.Lock()
+		if l.rep.OK {
+			l.rep.fail(c.Size+1, "%v", err)
+		}
+		l.mu.Unlock()
+	}
+	return c, nil
+}
+
+func (l *Log) cut(ctx context.Context) (*store.Checkpoint, error) {
 	if l.signer == nil {
 		return nil, fmt.Errorf("this instance has no signing key (--ledger-key)")
 	}
@@ -167,7 +190,17 @@ func (l *Log) ConsistencyProof(ctx context.Context, size1, size2 uint64) (*Consi
 // VerifyAll re-reads and re-checks the whole record from scratch (not the
 // cached tree) and records the outcome.
 func (l *Log) VerifyAll(ctx context.Context, trusted *Checkpoint) (*Report, error) {
-	r, err := Verify(ctx, l.st, l.verifier, trusted, l.now())
+	var anchors []Anchor
+	if trusted != nil {
+		anchors = append(anchors, Anchor{Checkpoint: *trusted, What: "trusted checkpoint you supplied"})
+	}
+	return l.VerifyAllWith(ctx, anchors)
+}
+
+// VerifyAllWith is VerifyAll with any number of checkpoints from outside
+// the database (a witness's, an inspector's).
+func (l *Log) VerifyAllWith(ctx context.Context, anchors []Anchor) (*Report, error) {
+	r, err := VerifyWith(ctx, l.st, l.verifier, anchors, l.now())
 	if err != nil {
 		return nil, err
 	}

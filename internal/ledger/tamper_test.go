@@ -23,6 +23,7 @@ var ctx = context.Background()
 
 type rig struct {
 	vkey string
+	s    note.Signer
 	db   *sqlstore.DB
 	log  *ledger.Log
 	v    note.Verifier
@@ -47,7 +48,7 @@ func newRig(t *testing.T, db *sqlstore.DB) *rig {
 			t.Fatal(err)
 		}
 	}
-	return &rig{vkey: vkey, db: db, log: ledger.NewLog(db, s, v, time.Now), v: v, f: f}
+	return &rig{vkey: vkey, s: s, db: db, log: ledger.NewLog(db, s, v, time.Now), v: v, f: f}
 }
 
 // exec runs SQL written with ? placeholders on either engine.

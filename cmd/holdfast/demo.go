@@ -28,6 +28,7 @@ func cmdDemo(ctx context.Context, args []string, stdout io.Writer) error {
 	addr := f.str("addr", "127.0.0.1:8080", "address to listen on")
 	secure := f.boolean("secure-cookies", false, "mark cookies Secure (set when serving behind TLS)")
 	sc := serveFlags(f)
+	sc.demo = true
 	if err := f.parse(args); err != nil {
 		return err
 	}

@@ -3,10 +3,12 @@ package main
 import (
 	"bufio"
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -17,15 +19,66 @@ import (
 	"github.com/holdfast/holdfast/internal/witness"
 )
 
-// defaultLedgerKey is where an embedded install keeps its signing key:
-// beside the SQLite file, so one directory holds the whole installation
-// ("" on PostgreSQL).
-func defaultLedgerKey(dsn string) (string, error) {
+// keyPlaces are where a SQLite install's signing key is looked for.
+// Default is outside the database's directory, in the user's configuration
+// directory and named after the database's absolute path: whoever can copy
+// or write the database's directory must not also hold the key that signs
+// it. Beside is the old place, DB.ledger.key, kept for the demo (never a
+// real record) and for an operator who insists (--ledger-key-beside-db).
+// Both are "" on PostgreSQL, where the key must be named.
+type keyPlaces struct{ Default, Beside string }
+
+func ledgerKeyPlaces(dsn string) (keyPlaces, error) {
 	d, err := sqlstore.ParseDSN(dsn)
 	if err != nil {
-		return "", usageError("--db: %v", err)
+		return keyPlaces{}, usageError("--db: %v", err)
 	}
-	return d.LedgerKey(), nil
+	beside := d.LedgerKey()
+	if beside == "" {
+		return keyPlaces{}, nil
+	}
+	abs, err := filepath.Abs(d.Path)
+	if err != nil {
+		return keyPlaces{}, err
+	}
+	cfg, err := os.UserConfigDir()
+	if err != nil {
+		return keyPlaces{}, usageError("no place for the ledger key (%v): give --ledger-key", err)
+	}
+	sum := sha256.Sum256([]byte(abs))
+	name := fmt.Sprintf("%s-%x.ledger.key", filepath.Base(abs), sum[:4])
+	return keyPlaces{Default: filepath.Join(cfg, "holdfast", name), Beside: beside}, nil
+}
+
+// sameDir says whether two files are in one directory (after symbolic links).
+func sameDir(a, b string) bool {
+	dir := func(p string) string {
+		d, err := filepath.Abs(filepath.Dir(p))
+		if err != nil {
+			return p
+		}
+		if r, err := filepath.EvalSymlinks(d); err == nil {
+			return r
+		}
+		return d
+	}
+	return dir(a) == dir(b)
+}
+
+// existingKey is the signing key a command that does not create one reads
+// by default: the default place, or the old place beside the database if
+// only that exists.
+func existingKey(dsn string) (string, error) {
+	p, err := ledgerKeyPlaces(dsn)
+	if err != nil || p.Default == "" {
+		return "", err
+	}
+	if _, err := os.Stat(p.Default); err != nil {
+		if _, err := os.Stat(p.Beside); err == nil {
+			return p.Beside, nil
+		}
+	}
+	return p.Default, nil
 }
 
 func cmdLedgerKeygen(_ context.Context, args []string, stdout io.Writer) error {
@@ -56,7 +109,7 @@ func cmdLedgerKeygen(_ context.Context, args []string, stdout io.Writer) error {
 // default for SQLite) the public key beside the database's signing key.
 func loadVerifier(key, dsn string) (note.Verifier, string, error) {
 	if key == "" {
-		k, err := defaultLedgerKey(dsn)
+		k, err := existingKey(dsn)
 		if err != nil {
 			return nil, "", err
 		}
@@ -101,7 +154,7 @@ func report(w io.Writer, r *ledger.Report) error {
 func cmdLedgerVerify(ctx context.Context, args []string, stdout io.Writer) error {
 	f := newFlags("ledger verify")
 	dsn := f.db()
-	key := f.str("key", "", "the ledger's public key or a file holding it (default for SQLite: DB.ledger.key.pub)")
+	key := f.str("key", "", "the ledger's public key or a file holding it (default for SQLite: beside the default signing key, see serve --ledger-key)")
 	trustedPath := f.str("trusted-checkpoint", "", "a signed checkpoint saved earlier, to prove history was not rewritten")
 	witnesses := f.list("witness", "a witness (URL) to ask for the latest checkpoint it cosigned: the log must hold "+
 		"and extend it; repeat for several (default: those serve pushes to)")
@@ -213,12 +266,12 @@ func reportWitnessed(ctx context.Context, w io.Writer, db *sqlstore.DB, v note.V
 func cmdLedgerCheckpoint(ctx context.Context, args []string, stdout io.Writer) error {
 	f := newFlags("ledger checkpoint")
 	dsn := f.db()
-	keyPath := f.str("ledger-key", "", "the signing key (default for SQLite: DB.ledger.key)")
+	keyPath := f.str("ledger-key", "", "the signing key (default for SQLite: as serve's --ledger-key)")
 	if err := f.parse(args); err != nil {
 		return err
 	}
 	if *keyPath == "" {
-		k, err := defaultLedgerKey(*dsn)
+		k, err := existingKey(*dsn)
 		if err != nil {
 			return err
 		}
@@ -250,7 +303,7 @@ func cmdLedgerCheckpoint(ctx context.Context, args []string, stdout io.Writer) e
 func cmdLedgerExport(ctx context.Context, args []string, stdout io.Writer) error {
 	f := newFlags("ledger export")
 	dsn := f.db()
-	key := f.str("key", "", "the ledger's public key or a file holding it (default for SQLite: DB.ledger.key.pub)")
+	key := f.str("key", "", "the ledger's public key or a file holding it (default for SQLite: beside the default signing key, see serve --ledger-key)")
 	out := f.str("out", "", "bundle file to write (default: standard output)")
 	if err := f.parse(args); err != nil {
 		return err

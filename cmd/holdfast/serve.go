@@ -139,11 +139,17 @@ type serveConfig struct {
 	every                                     *uint64
 	interval, sweepEvery                      *time.Duration
 	witnesses, witnessKeys                    *listFlag
+	keyBesideDB                               *bool
+	// demo keeps the key beside the demo's database: it is never a real
+	// record, and one directory holds all of it.
+	demo bool
 }
 
 func serveFlags(f flags) serveConfig {
 	return serveConfig{
-		ledgerKey:  f.str("ledger-key", "", "private key that signs ledger checkpoints (default for SQLite: DB.ledger.key, created if missing; required on PostgreSQL to sign)"),
+		ledgerKey: f.str("ledger-key", "", "private key that signs ledger checkpoints, kept outside the database's directory "+
+			"(default for SQLite: a key named after the database in the user's configuration directory, created if missing; "+
+			"required on PostgreSQL to sign)"),
 		every:      f.u64("checkpoint-every", 1000, "cut a checkpoint after this many new events"),
 		interval:   f.dur("checkpoint-interval", time.Minute, "cut a checkpoint this long after the last, if there is any new event"),
 		sweepEvery: f.dur("sweep-every", 5*time.Minute, "run the watchdog this often (0: never)"),
@@ -154,6 +160,8 @@ func serveFlags(f flags) serveConfig {
 			"repeat for several (docs/ledger.md)"),
 		witnessKeys: f.list("witness-key", "a witness's public key (or a file holding it) its cosignatures "+
 			"must verify with; repeat for several"),
+		keyBesideDB: f.boolean("ledger-key-beside-db", false, "allow the signing key in the database's directory "+
+			"(DB.ledger.key): whoever can copy that directory can then re-sign a rewritten record"),
 	}
 }
 
@@ -165,13 +173,11 @@ func (sc serveConfig) config(dsn string) (app.Config, error) {
 	// The file is named as well as read: a running server re-reads it
 	// when it changes (docs/watchdog.md).
 	cfg := app.Config{Policy: pol, PolicyFile: *sc.policyFile, SweepEvery: *sc.sweepEvery}
-	key, create := *sc.ledgerKey, false
-	if key == "" {
-		if key, err = defaultLedgerKey(dsn); err != nil {
-			return app.Config{}, err
-		}
-		create = true
+	key, err := sc.ledgerKeyPath(dsn)
+	if err != nil {
+		return app.Config{}, err
 	}
+	create := *sc.ledgerKey == ""
 	cfg.Ledger = app.LedgerConfig{KeyPath: key, Create: create, Origin: "holdfast.local/ledger", Every: *sc.every, Interval: *sc.interval}
 	if cfg.Ledger.Witnesses, err = witnessClients(*sc.witnesses, *sc.witnessKeys); err != nil {
 		return app.Config{}, err
@@ -180,6 +186,46 @@ func (sc serveConfig) config(dsn string) (app.Config, error) {
 		cfg.Mail = mail.SMTP{Addr: *sc.smtpAddr, From: *sc.mailFrom}
 	}
 	return cfg, nil
+}
+
+// ledgerKeyPath is the signing key serve uses: the one named, or the
+// default outside the database's directory. A key in the database's
+// directory is refused unless --ledger-key-beside-db (then warned about):
+// anyone who can copy or write the database could also re-sign it.
+func (sc serveConfig) ledgerKeyPath(dsn string) (string, error) {
+	p, err := ledgerKeyPlaces(dsn)
+	if err != nil {
+		return "", err
+	}
+	key := *sc.ledgerKey
+	if key == "" {
+		switch {
+		case sc.demo || *sc.keyBesideDB:
+			key = p.Beside
+		case p.Beside != "" && fileExists(p.Beside):
+			return "", usageError("the ledger's signing key %s sits beside the database, so whoever can copy or "+
+				"write the database's directory can re-sign a rewritten record; move it and its .pub elsewhere "+
+				"(e.g. to /etc/holdfast/, readable only by the server) and pass --ledger-key, or pass "+
+				"--ledger-key-beside-db to keep it there", p.Beside)
+		default:
+			key = p.Default
+		}
+	}
+	if sc.demo || p.Beside == "" || !sameDir(key, p.Beside) {
+		return key, nil
+	}
+	if !*sc.keyBesideDB {
+		return "", usageError("--ledger-key %s is in the database's directory, so whoever can copy or write it can "+
+			"re-sign a rewritten record; keep the key elsewhere, or pass --ledger-key-beside-db", key)
+	}
+	slog.Warn("ledger: the signing key is in the database's directory (--ledger-key-beside-db): whoever can copy "+
+		"or write that directory can re-sign a rewritten record; keep the key elsewhere", "key", key)
+	return key, nil
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
 }
 
 func cmdMigrate(ctx context.Context, args []string, stdout io.Writer) error {

@@ -73,9 +73,10 @@ func TestServeReloadsPolicyOnSIGHUP(t *testing.T) {
 	})
 }
 
-// `holdfast serve --db sqlite:DIR/h.db` keeps the ledger's signing key
-// beside the database, DIR/h.db.ledger.key, and writes nothing under the
-// working directory (it once wrote ./sqlite:DIR/h.db.ledger.key).
+// `holdfast serve --db sqlite:DIR/h.db --ledger-key-beside-db` keeps the
+// ledger's signing key beside the database, DIR/h.db.ledger.key, and writes
+// nothing under the working directory (it once wrote
+// ./sqlite:DIR/h.db.ledger.key).
 func TestServeKeepsTheLedgerKeyBesideASQLiteDSN(t *testing.T) {
 	dir, wd := t.TempDir(), t.TempDir()
 	t.Chdir(wd)
@@ -84,7 +85,8 @@ func TestServeKeepsTheLedgerKeyBesideASQLiteDSN(t *testing.T) {
 	var out, errb syncBuffer
 	done := make(chan int, 1)
 	go func() {
-		done <- run(ctx, []string{"serve", "--db", "sqlite:" + dir + "/h.db", "--addr", addr, "--sweep-every", "0"}, &out, &errb)
+		done <- run(ctx, []string{"serve", "--db", "sqlite:" + dir + "/h.db", "--addr", addr, "--sweep-every", "0",
+			"--ledger-key-beside-db"}, &out, &errb)
 	}()
 	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(20 * time.Millisecond) {
 		if r, err := http.Get("http://" + addr + "/readyz"); err == nil {

@@ -40,21 +40,37 @@ type prepared struct {
 	ident         string   // upper case, no spaces or punctuation
 }
 
+// maxField is the most characters of a field that are compared: string
+// similarity costs the square of the length, and a name or an address
+// line that long is a mistake in the column mapping, not a person.
+const maxField = 100
+
+func clip(s string) string {
+	n := 0
+	for i := range s {
+		if n == maxField {
+			return s[:i]
+		}
+		n++
+	}
+	return s
+}
+
 func prepare(r Record) prepared {
 	p := prepared{
-		given:    nameTokens(r.Given),
-		family:   nameTokens(r.Family),
-		dob:      normDOB(r.DOB),
-		postcode: squash(strings.ToUpper(r.Postcode)),
-		phone:    audit.NormalisePhone(r.Phone),
-		ident:    squash(strings.ToUpper(r.Identifier)),
+		given:    nameTokens(clip(r.Given)),
+		family:   nameTokens(clip(r.Family)),
+		dob:      normDOB(clip(r.DOB)),
+		postcode: squash(strings.ToUpper(clip(r.Postcode))),
+		phone:    audit.NormalisePhone(clip(r.Phone)),
+		ident:    squash(strings.ToUpper(clip(r.Identifier))),
 	}
 	p.givenS = strings.Join(p.given, " ")
 	p.familyS = strings.Join(p.family, " ")
 	p.addr = make([]string, len(r.Address))
 	p.addrSorted = make([]string, len(r.Address))
 	for i, a := range r.Address {
-		t := nameTokens(a)
+		t := nameTokens(clip(a))
 		for _, w := range t {
 			switch {
 			case p.house == "" && allDigits(w):

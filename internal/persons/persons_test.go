@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	edlib "github.com/hbollon/go-edlib"
 )
@@ -246,5 +247,22 @@ func TestBlockSkipsKeysSharedTooWidely(t *testing.T) {
 		if r.Name == "date of birth" && (r.SkippedKeys != 0 || r.Pairs == 0) {
 			t.Errorf("%s: %d pairs, %d keys skipped", r.Name, r.Pairs, r.SkippedKeys)
 		}
+	}
+}
+
+// Similarity costs the square of the length: a huge field is compared on
+// its first characters, not for minutes.
+func TestHugeFieldsAreClipped(t *testing.T) {
+	huge := strings.Repeat("ab", 500_000)
+	recs := []Record{{Given: huge, Address: []string{huge}}, {Given: huge + "x", Address: []string{"b" + huge}}}
+	done := make(chan struct{})
+	go func() {
+		Dedupe(recs, Options{USamples: 10})
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(20 * time.Second):
+		t.Fatal("two records with fields of a million characters took more than 20 s")
 	}
 }

@@ -53,6 +53,7 @@ func cmdServe(ctx context.Context, args []string, stdout io.Writer) error {
 // API and the background work (checkpoints, sweeps). prepare runs once
 // the app is wired and before it listens; serve and demo share the rest.
 func serveDB(ctx context.Context, db *sqlstore.DB, cfg app.Config, addr string, secure bool, stdout io.Writer, prepare func(*app.App) error) error {
+	cfg.SecureCookies = secure // the API's and the pages' session cookie alike
 	hf, err := app.New(db, cfg)
 	if err != nil {
 		return err
@@ -66,7 +67,7 @@ func serveDB(ctx context.Context, db *sqlstore.DB, cfg app.Config, addr string, 
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", addr, err)
 	}
-	srv := server.New(hf.Svc, server.Config{Addr: addr, SecureCookies: secure, APIExtras: hf.APIExtras, Web: hf.Web})
+	srv := server.New(hf.Svc, server.Config{Addr: addr, Handler: hf.Handler})
 	for _, bg := range hf.Background {
 		go bg(ctx)
 	}

@@ -9,6 +9,8 @@ import (
 
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/event"
+	"github.com/holdfast/holdfast/internal/http/request"
+	"github.com/holdfast/holdfast/internal/http/response"
 	"github.com/holdfast/holdfast/internal/service"
 	"github.com/holdfast/holdfast/internal/store"
 )
@@ -21,17 +23,13 @@ type Server struct {
 	secure bool // cookies marked Secure (behind TLS)
 }
 
-// Extra lets other packages (the ledger, the watchdog) add routes to the
-// same API, with the same authentication and documentation.
-type Extra func(s *Server)
-
-// New builds the API over svc.
-func New(svc *service.Service, secureCookies bool, extras ...Extra) *Server {
+// New builds the API over svc. secureCookies marks the session cookie
+// Secure (behind TLS).
+func New(svc *service.Service, secureCookies bool) *Server {
 	s := &Server{svc: svc, mux: http.NewServeMux(), secure: secureCookies}
-	s.routes = append(append(s.coreRoutes(), s.workRoutes()...), s.workflowRoutes()...)
-	s.routes = append(append(s.routes, s.auditRoutes()...), s.linkRoutes()...)
-	for _, x := range extras {
-		x(s)
+	for _, part := range [][]route{s.coreRoutes(), s.workRoutes(), s.workflowRoutes(), s.auditRoutes(), s.linkRoutes(),
+		s.ledgerRoutes()} {
+		s.routes = append(s.routes, part...)
 	}
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.method+" "+rt.path, s.serve(rt))
@@ -39,20 +37,15 @@ func New(svc *service.Service, secureCookies bool, extras ...Extra) *Server {
 	s.mux.HandleFunc("GET /api/v1/openapi.json", func(w http.ResponseWriter, r *http.Request) {
 		doc, err := s.OpenAPI()
 		if err != nil {
-			writeProblem(w, r, err)
+			response.WriteProblem(w, r, err)
 			return
 		}
-		writeJSON(w, http.StatusOK, doc)
+		response.JSON(w, http.StatusOK, doc)
 	})
 	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
-		writeProblem(w, r, fmt.Errorf("no such endpoint: see /api/v1/openapi.json: %w", service.ErrNotFound))
+		response.WriteProblem(w, r, fmt.Errorf("no such endpoint: see /api/v1/openapi.json: %w", service.ErrNotFound))
 	})
 	return s
-}
-
-// Add registers a route from another package.
-func Add[In, Out any](s *Server, method, path, summary string, status int, fn func(ctx context.Context, a *service.Actor, r *http.Request, in *In) (Out, error)) {
-	s.routes = append(s.routes, op(method, path, summary, status, fn))
 }
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
@@ -63,39 +56,41 @@ func (s *Server) serve(rt route) http.Handler {
 		if !rt.public {
 			var csrf string
 			var err error
-			a, csrf, err = Authenticate(s.svc, r)
+			a, csrf, err = request.Authenticate(s.svc, r)
 			if err != nil {
-				writeProblem(w, r, err)
+				response.WriteProblem(w, r, err)
 				return
 			}
-			if csrf != "" && !safeMethod(r.Method) && !CSRFOK(csrf, r.Header.Get("X-CSRF-Token")) {
-				writeProblem(w, r, fmt.Errorf("missing or wrong X-CSRF-Token header for a cookie session: %w", service.ErrForbidden))
+			if csrf != "" && !request.SafeMethod(r.Method) && !request.CSRFOK(csrf, r.Header.Get(request.CSRFHeader)) {
+				response.WriteProblem(w, r, fmt.Errorf("missing or wrong %s header for a cookie session: %w",
+					request.CSRFHeader, service.ErrForbidden))
 				return
 			}
 		}
 		var in any
 		if rt.in != nil {
 			in = reflect.New(rt.in).Interface()
-			if err := decode(w, r, in); err != nil {
-				writeProblem(w, r, err)
+			if err := request.DecodeJSON(w, r, in); err != nil {
+				response.WriteProblem(w, r, err)
 				return
 			}
 		} else {
 			in = &struct{}{}
 		}
-		out, err := rt.handle(WithActor(r.Context(), a), a, r, in)
+		out, err := rt.handle(request.WithActor(r.Context(), a), a, r, in)
 		if err != nil {
-			writeProblem(w, r, err)
+			response.WriteProblem(w, r, err)
 			return
 		}
 		if c, ok := out.(*sessionOut); ok {
-			http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: c.token, Path: "/", HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode, Expires: c.Expires})
+			http.SetCookie(w, &http.Cookie{Name: request.SessionCookie, Value: c.token, Path: "/", HttpOnly: true,
+				Secure: s.secure, SameSite: http.SameSiteLaxMode, Expires: c.Expires})
 		}
 		if f, ok := out.(csvFile); ok {
 			writeCSV(w, rt.status, f)
 			return
 		}
-		writeJSON(w, rt.status, out)
+		response.JSON(w, rt.status, out)
 	})
 }
 
@@ -197,7 +192,7 @@ func (s *Server) coreRoutes() []route {
 	return []route{
 		signInRoute,
 		op("DELETE", "/api/v1/session", "Sign out", http.StatusOK, func(ctx context.Context, a *service.Actor, r *http.Request, _ *struct{}) (none, error) {
-			if c, err := r.Cookie(SessionCookie); err == nil {
+			if c, err := r.Cookie(request.SessionCookie); err == nil {
 				return none{}, svc.SignOut(ctx, c.Value)
 			}
 			return none{}, nil
@@ -247,10 +242,10 @@ func (s *Server) coreRoutes() []route {
 			return svc.OpenReferral(ctx, a, *in)
 		}),
 		op("GET", "/api/v1/cases/{ref}", "A case (the read is recorded)", http.StatusOK, func(ctx context.Context, a *service.Actor, r *http.Request, _ *struct{}) (*domain.Case, error) {
-			return svc.ViewCase(ctx, a, caseRef(r), r.URL.Query().Get("purpose"))
+			return svc.ViewCase(ctx, a, request.RefOf(r), r.URL.Query().Get("purpose"))
 		}),
 		op("GET", "/api/v1/cases/{ref}/events", "Every event of a case, reads included", http.StatusOK, func(ctx context.Context, a *service.Actor, r *http.Request, _ *struct{}) ([]*event.Event, error) {
-			return svc.Timeline(ctx, a, caseRef(r))
+			return svc.Timeline(ctx, a, request.RefOf(r))
 		}),
 		op("PATCH", "/api/v1/cases/{ref}", "Correct a case's summary, offence types or marking", http.StatusOK, caseCmd(svc, func(in *updateIn) Versioned { return in.Versioned },
 			func(ctx context.Context, a *service.Actor, id string, v int64, in *updateIn) (*domain.Case, error) {
@@ -287,7 +282,7 @@ func (s *Server) coreRoutes() []route {
 // reference within the actor's need to know and checks a version was sent.
 func caseCmd[In any](svc *service.Service, ver func(*In) Versioned, fn func(ctx context.Context, a *service.Actor, id string, v int64, in *In) (*domain.Case, error)) func(ctx context.Context, a *service.Actor, r *http.Request, in *In) (*domain.Case, error) {
 	return func(ctx context.Context, a *service.Actor, r *http.Request, in *In) (*domain.Case, error) {
-		id, err := svc.CaseID(ctx, a, caseRef(r))
+		id, err := svc.CaseID(ctx, a, request.RefOf(r))
 		if err != nil {
 			return nil, err
 		}

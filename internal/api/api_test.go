@@ -19,6 +19,8 @@ import (
 	"github.com/holdfast/holdfast/internal/api"
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/fixture"
+	"github.com/holdfast/holdfast/internal/http/request"
+	httpresponse "github.com/holdfast/holdfast/internal/http/response"
 	"github.com/holdfast/holdfast/internal/server"
 	"github.com/holdfast/holdfast/internal/service"
 	"github.com/holdfast/holdfast/internal/store/sqlstore"
@@ -40,7 +42,7 @@ type harness struct {
 
 func newHarness(t *testing.T, db *sqlstore.DB) *harness {
 	f := fixture.New(t, db)
-	s := server.New(f.Svc, server.Config{APIExtras: f.App.APIExtras})
+	s := server.New(f.Svc, server.Config{Handler: f.App.Handler})
 	h := &harness{t: t, f: f, db: db, srv: httptest.NewServer(s.Handler), tokens: map[*service.Actor]string{}}
 	t.Cleanup(h.srv.Close)
 	for _, a := range f.Actors() {
@@ -50,7 +52,7 @@ func newHarness(t *testing.T, db *sqlstore.DB) *harness {
 		}
 		h.tokens[a] = tok
 	}
-	doc, err := api.New(f.Svc, false, h.f.App.APIExtras...).OpenAPI()
+	doc, err := api.New(f.Svc, false).OpenAPI()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,9 +78,9 @@ type response struct {
 	header http.Header
 }
 
-func (r response) problem(t *testing.T) api.Problem {
+func (r response) problem(t *testing.T) httpresponse.Problem {
 	t.Helper()
-	var p api.Problem
+	var p httpresponse.Problem
 	if ct := r.header.Get("Content-Type"); ct != "application/problem+json" {
 		t.Fatalf("content type %q, want application/problem+json; body %s", ct, r.body)
 	}
@@ -209,7 +211,7 @@ func TestEveryEndpointForEveryRole(t *testing.T) {
 				table[k] = e
 			}
 		}
-		for _, rt := range api.New(f.Svc, false, h.f.App.APIExtras...).Routes() {
+		for _, rt := range api.New(f.Svc, false).Routes() {
 			e, ok := table[rt]
 			if !ok {
 				t.Errorf("endpoint %s has no authorisation test: add it to the table", rt)
@@ -223,7 +225,7 @@ func TestEveryEndpointForEveryRole(t *testing.T) {
 				if prep := authzPrepare[rt]; prep != nil {
 					c, params = prep(h, t, c)
 				}
-				p := strings.ReplaceAll(path, "{ref}", api.PathRef(c.Ref))
+				p := strings.ReplaceAll(path, "{ref}", request.PathRef(c.Ref))
 				for k, v := range params {
 					p = strings.ReplaceAll(p, "{"+k+"}", v)
 				}
@@ -297,7 +299,7 @@ func TestBadInputChangesNothing(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
 		h := newHarness(t, db)
 		c := h.f.Allocated(t)
-		path := "/api/v1/cases/" + api.PathRef(c.Ref)
+		path := "/api/v1/cases/" + request.PathRef(c.Ref)
 		cases := []struct {
 			name   string
 			path   string
@@ -309,7 +311,7 @@ func TestBadInputChangesNothing(t *testing.T) {
 			{"wrong type", path + "/notes", `{"version":"seven","text":"x"}`, 400, "version"},
 			{"not JSON", path + "/notes", `{"version":`, 400, ""},
 			{"two objects", path + "/notes", fmt.Sprintf(`{"version":%d,"text":"x"}{}`, c.Version), 400, ""},
-			{"oversized", path + "/notes", fmt.Sprintf(`{"version":%d,"text":"%s"}`, c.Version, strings.Repeat("a", api.MaxBody)), 413, ""},
+			{"oversized", path + "/notes", fmt.Sprintf(`{"version":%d,"text":"%s"}`, c.Version, strings.Repeat("a", request.MaxBody)), 413, ""},
 			{"no version", path + "/notes", `{"text":"x"}`, 422, "version"},
 			{"stale version", path + "/notes", fmt.Sprintf(`{"version":%d,"text":"x"}`, c.Version-1), 409, ""},
 			{"invalid case reference", "/api/v1/cases/CSE-1999-999999/notes", `{"version":1,"text":"x"}`, 404, ""},
@@ -361,7 +363,7 @@ func TestCookieSessionNeedsCSRF(t *testing.T) {
 	res.Body.Close()
 	var cookie *http.Cookie
 	for _, ck := range res.Cookies() {
-		if ck.Name == api.SessionCookie {
+		if ck.Name == request.SessionCookie {
 			cookie = ck
 		}
 	}
@@ -369,7 +371,7 @@ func TestCookieSessionNeedsCSRF(t *testing.T) {
 		t.Fatalf("session cookie = %+v, want HttpOnly and SameSite=Lax", cookie)
 	}
 	post := func(csrf string) int {
-		req, _ := http.NewRequest("POST", h.srv.URL+"/api/v1/cases/"+api.PathRef(c.Ref)+"/notes", strings.NewReader(fmt.Sprintf(`{"version":%d,"text":"x"}`, c.Version)))
+		req, _ := http.NewRequest("POST", h.srv.URL+"/api/v1/cases/"+request.PathRef(c.Ref)+"/notes", strings.NewReader(fmt.Sprintf(`{"version":%d,"text":"x"}`, c.Version)))
 		req.AddCookie(cookie)
 		if csrf != "" {
 			req.Header.Set("X-CSRF-Token", csrf)
@@ -407,7 +409,7 @@ func TestOpenAPIServedAndComplete(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, rt := range api.New(h.f.Svc, false, h.f.App.APIExtras...).Routes() {
+	for _, rt := range api.New(h.f.Svc, false).Routes() {
 		method, path, _ := strings.Cut(rt, " ")
 		item := doc.Paths.Find(path)
 		if item == nil || item.GetOperation(method) == nil {

@@ -6,6 +6,7 @@ import (
 	"regexp"
 
 	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/http/request"
 	"github.com/holdfast/holdfast/internal/service"
 )
 
@@ -40,7 +41,7 @@ func (s *Server) auditRoutes() []route {
 	// onCase resolves an audit route's case reference within the actor's
 	// need to know.
 	onCase := func(ctx context.Context, a *service.Actor, r *http.Request) (string, error) {
-		return svc.CaseID(ctx, a, caseRef(r))
+		return svc.CaseID(ctx, a, request.RefOf(r))
 	}
 	return []route{
 		op("POST", "/api/v1/audits/triage", "Rank the closed cases that meet the criteria (a preset — beaconport, routine — or your own) by risk, each with its reasons; writes nothing (auditor, manager, inspector)", http.StatusOK,

@@ -14,6 +14,7 @@ import (
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/duty"
 	"github.com/holdfast/holdfast/internal/fixture"
+	"github.com/holdfast/holdfast/internal/http/request"
 	"github.com/holdfast/holdfast/internal/service"
 	"github.com/holdfast/holdfast/internal/store/sqlstore"
 	"github.com/holdfast/holdfast/internal/testdb"
@@ -207,7 +208,7 @@ func TestAuditOverHTTP(t *testing.T) {
 		if au.Seed != "http" || len(au.Cases) != 1 {
 			t.Fatalf("audit %+v", au)
 		}
-		base := "/api/v1/audits/" + au.ID + "/cases/" + api.PathRef(c.Ref)
+		base := "/api/v1/audits/" + au.ID + "/cases/" + request.PathRef(c.Ref)
 		// The investigator owned the case and is no auditor: refused with
 		// every reason.
 		res = h.do(f.Auditor, "POST", base+"/assign", map[string]any{"reviewer": f.Investigator.ID()})
@@ -246,7 +247,7 @@ func TestAuditOverHTTP(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		h.json(h.do(f.Investigator, "POST", "/api/v1/cases/"+api.PathRef(c.Ref)+"/audit-findings/"+finding+"/answer",
+		h.json(h.do(f.Investigator, "POST", "/api/v1/cases/"+request.PathRef(c.Ref)+"/audit-findings/"+finding+"/answer",
 			map[string]any{"version": now.Version, "answer": "Visited the victim; an ABE interview is booked"}), http.StatusOK, &domain.Case{})
 		h.json(h.do(f.Investigator, "GET", "/api/v1/me/work", nil), http.StatusOK, &work)
 		for _, wi := range work {

@@ -4,8 +4,8 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/holdfast/holdfast/internal/api"
 	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/http/request"
 	"github.com/holdfast/holdfast/internal/service"
 	"github.com/holdfast/holdfast/internal/store/sqlstore"
 	"github.com/holdfast/holdfast/internal/testdb"
@@ -46,11 +46,11 @@ func TestLinksOverHTTP(t *testing.T) {
 			g.Cases[1].Suspect != "Tall, shaved head" || g.Cases[1].Recorded != "+44 7700 900123" {
 			t.Fatalf("group %+v", g)
 		}
-		h.json(h.do(f.External, "GET", "/api/v1/links?kind=phone&case="+api.PathRef(c2.Ref), nil), http.StatusOK, &l)
+		h.json(h.do(f.External, "GET", "/api/v1/links?kind=phone&case="+request.PathRef(c2.Ref), nil), http.StatusOK, &l)
 		if len(l.Groups) != 1 {
 			t.Errorf("links of %s by phone: %+v", c2.Ref, l.Groups)
 		}
-		for _, q := range []string{"?kind=vehicle", "?case=" + api.PathRef(c3.Ref)} {
+		for _, q := range []string{"?kind=vehicle", "?case=" + request.PathRef(c3.Ref)} {
 			h.json(h.do(f.Analyst, "GET", "/api/v1/links"+q, nil), http.StatusOK, &l)
 			if len(l.Groups) != 0 {
 				t.Errorf("links %s: %+v, want none", q, l.Groups)

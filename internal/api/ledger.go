@@ -12,43 +12,56 @@ import (
 	"github.com/holdfast/holdfast/internal/store"
 )
 
-// Ledger adds the ledger's figures and proofs under /api/v1/ledger.
-func Ledger(s *Server) {
+// ledgerRoutes are the ledger's figures and proofs under /api/v1/ledger.
+func (s *Server) ledgerRoutes() []route {
 	svc := s.svc
-	Add(s, "GET", "/api/v1/ledger", "The ledger page: tree size, latest checkpoint, last verification (administrators, inspectors, auditors)", http.StatusOK,
-		onLedger(svc, func(ctx context.Context, l *service.Ledger, a *service.Actor, _ *http.Request) (*ledger.Status, error) {
-			return l.Status(ctx, a)
-		}))
-	Add(s, "GET", "/api/v1/ledger/checkpoint", "The latest signed checkpoint (C2SP tlog-checkpoint as a signed note, in the note field)", http.StatusOK,
-		onLedger(svc, func(ctx context.Context, l *service.Ledger, a *service.Actor, _ *http.Request) (*checkpointOut, error) {
-			return checkpointJSON(l.Latest(ctx, a))
-		}))
-	Add(s, "POST", "/api/v1/ledger/checkpoint", "Cut and sign a checkpoint now (administrators)", http.StatusCreated,
-		onLedger(svc, func(ctx context.Context, l *service.Ledger, a *service.Actor, _ *http.Request) (*checkpointOut, error) {
-			return checkpointJSON(l.Cut(ctx, a))
-		}))
-	Add(s, "GET", "/api/v1/ledger/inclusion", "Inclusion proof of event seq in the tree of size events (query: seq, size; size 0 or absent: the whole log)", http.StatusOK,
-		onLedger(svc, func(ctx context.Context, l *service.Ledger, a *service.Actor, r *http.Request) (*ledger.Inclusion, error) {
-			seq, err1 := queryInt(r, "seq", true)
-			size, err2 := queryInt(r, "size", false)
-			if err := joinProblems(err1, err2); err != nil {
-				return nil, err
-			}
-			return l.Inclusion(ctx, a, seq, uint64(size))
-		}))
-	Add(s, "GET", "/api/v1/ledger/consistency", "Consistency proof that the tree of `from` events is a prefix of the tree of `to` (to 0 or absent: the whole log)", http.StatusOK,
-		onLedger(svc, func(ctx context.Context, l *service.Ledger, a *service.Actor, r *http.Request) (*ledger.Consistency, error) {
-			from, err1 := queryInt(r, "from", true)
-			to, err2 := queryInt(r, "to", false)
-			if err := joinProblems(err1, err2); err != nil {
-				return nil, err
-			}
-			return l.Consistency(ctx, a, uint64(from), uint64(to))
-		}))
-	Add(s, "POST", "/api/v1/ledger/verify", "Re-check the whole record against every checkpoint now and record the result (administrators, inspectors)", http.StatusOK,
-		onLedger(svc, func(ctx context.Context, l *service.Ledger, a *service.Actor, _ *http.Request) (*ledger.Report, error) {
-			return l.Verify(ctx, a)
-		}))
+	return []route{
+		op("GET", "/api/v1/ledger",
+			"The ledger page: tree size, latest checkpoint, last verification (administrators, inspectors, auditors)",
+			http.StatusOK, onLedger(svc, func(ctx context.Context, l *service.Ledger, a *service.Actor, _ *http.Request) (
+				*ledger.Status, error) {
+				return l.Status(ctx, a)
+			})),
+		op("GET", "/api/v1/ledger/checkpoint",
+			"The latest signed checkpoint (C2SP tlog-checkpoint as a signed note, in the note field)",
+			http.StatusOK, onLedger(svc, func(ctx context.Context, l *service.Ledger, a *service.Actor, _ *http.Request) (
+				*checkpointOut, error) {
+				return checkpointJSON(l.Latest(ctx, a))
+			})),
+		op("POST", "/api/v1/ledger/checkpoint", "Cut and sign a checkpoint now (administrators)",
+			http.StatusCreated, onLedger(svc, func(ctx context.Context, l *service.Ledger, a *service.Actor, _ *http.Request) (
+				*checkpointOut, error) {
+				return checkpointJSON(l.Cut(ctx, a))
+			})),
+		op("GET", "/api/v1/ledger/inclusion",
+			"Inclusion proof of event seq in the tree of size events (query: seq, size; size 0 or absent: the whole log)",
+			http.StatusOK, onLedger(svc, func(ctx context.Context, l *service.Ledger, a *service.Actor, r *http.Request) (
+				*ledger.Inclusion, error) {
+				seq, err1 := queryInt(r, "seq", true)
+				size, err2 := queryInt(r, "size", false)
+				if err := joinProblems(err1, err2); err != nil {
+					return nil, err
+				}
+				return l.Inclusion(ctx, a, seq, uint64(size))
+			})),
+		op("GET", "/api/v1/ledger/consistency",
+			"Consistency proof that the tree of `from` events is a prefix of the tree of `to` (to 0 or absent: the whole log)",
+			http.StatusOK, onLedger(svc, func(ctx context.Context, l *service.Ledger, a *service.Actor, r *http.Request) (
+				*ledger.Consistency, error) {
+				from, err1 := queryInt(r, "from", true)
+				to, err2 := queryInt(r, "to", false)
+				if err := joinProblems(err1, err2); err != nil {
+					return nil, err
+				}
+				return l.Consistency(ctx, a, uint64(from), uint64(to))
+			})),
+		op("POST", "/api/v1/ledger/verify",
+			"Re-check the whole record against every checkpoint now and record the result (administrators, inspectors)",
+			http.StatusOK, onLedger(svc, func(ctx context.Context, l *service.Ledger, a *service.Actor, _ *http.Request) (
+				*ledger.Report, error) {
+				return l.Verify(ctx, a)
+			})),
+	}
 }
 
 // onLedger runs fn on the instance's ledger, or refuses when it has none.

@@ -11,6 +11,7 @@ import (
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/fixture"
 	"github.com/holdfast/holdfast/internal/gate"
+	"github.com/holdfast/holdfast/internal/http/request"
 	"github.com/holdfast/holdfast/internal/service"
 	"github.com/holdfast/holdfast/internal/store/sqlstore"
 	"github.com/holdfast/holdfast/internal/testdb"
@@ -25,7 +26,9 @@ type flow struct {
 }
 
 // path is the case's path with suffix.
-func (w *flow) path(suffix string) string { return "/api/v1/cases/" + api.PathRef(w.c.Ref) + suffix }
+func (w *flow) path(suffix string) string {
+	return "/api/v1/cases/" + request.PathRef(w.c.Ref) + suffix
+}
 
 // send sends a command with the last version seen and requires want; on
 // success the case in the response becomes the one seen.
@@ -313,7 +316,7 @@ func TestApprovalRefused_OutsideChain(t *testing.T) {
 		h := newHarness(t, db)
 		c := wfTransferToTeamC(h, t, wfProposed(h, t, h.f.Allocated(t)))
 		before, _ := db.LatestSeq(ctx)
-		res := h.do(h.f.OtherTeam, "POST", "/api/v1/cases/"+api.PathRef(c.Ref)+"/closure/approve", map[string]any{"version": c.Version})
+		res := h.do(h.f.OtherTeam, "POST", "/api/v1/cases/"+request.PathRef(c.Ref)+"/closure/approve", map[string]any{"version": c.Version})
 		if res.status != 403 && res.status != 404 {
 			t.Fatalf("approval from outside the chain: status %d, want 403 or 404: %s", res.status, res.body)
 		}

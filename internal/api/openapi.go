@@ -9,6 +9,8 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3gen"
 
+	"github.com/holdfast/holdfast/internal/http/request"
+	"github.com/holdfast/holdfast/internal/http/response"
 	"github.com/holdfast/holdfast/internal/version"
 )
 
@@ -23,7 +25,8 @@ func (s *Server) OpenAPI() (*openapi3.T, error) {
 		Components: &openapi3.Components{Schemas: openapi3.Schemas{}, SecuritySchemes: openapi3.SecuritySchemes{}},
 	}
 	doc.Components.SecuritySchemes["bearer"] = &openapi3.SecuritySchemeRef{Value: openapi3.NewSecurityScheme().WithType("http").WithScheme("bearer")}
-	doc.Components.SecuritySchemes["cookie"] = &openapi3.SecuritySchemeRef{Value: openapi3.NewSecurityScheme().WithType("apiKey").WithIn("cookie").WithName(SessionCookie)}
+	doc.Components.SecuritySchemes["cookie"] = &openapi3.SecuritySchemeRef{Value: openapi3.NewSecurityScheme().
+		WithType("apiKey").WithIn("cookie").WithName(request.SessionCookie)}
 	gen := openapi3gen.NewGenerator(openapi3gen.UseAllExportedFields())
 	schema := func(t reflect.Type) (*openapi3.SchemaRef, error) {
 		ref, err := gen.NewSchemaRefForValue(reflect.New(t).Elem().Interface(), doc.Components.Schemas)
@@ -32,7 +35,7 @@ func (s *Server) OpenAPI() (*openapi3.T, error) {
 		}
 		return ref, nil
 	}
-	probSchema, err := schema(reflect.TypeFor[Problem]())
+	probSchema, err := schema(reflect.TypeFor[response.Problem]())
 	if err != nil {
 		return nil, err
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"reflect"
-	"strings"
 
 	"github.com/holdfast/holdfast/internal/service"
 )
@@ -49,15 +48,6 @@ type csvFile struct {
 	name string
 	rows [][]string
 }
-
-// caseRef turns the path form of a reference (CSE-2025-000123) into the
-// record's form (CSE/2025/000123): slashes cannot stand in a path segment.
-func caseRef(r *http.Request) string {
-	return strings.ReplaceAll(r.PathValue("ref"), "-", "/")
-}
-
-// PathRef is the path form of a case reference.
-func PathRef(ref string) string { return strings.ReplaceAll(ref, "/", "-") }
 
 // Routes lists "METHOD path" of every documented endpoint.
 func (s *Server) Routes() []string {

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/http/request"
 	"github.com/holdfast/holdfast/internal/policy"
 	"github.com/holdfast/holdfast/internal/service"
 )
@@ -160,7 +161,7 @@ func (s *Server) workflowRoutes() []route {
 				})),
 		op("GET", "/api/v1/cases/{ref}/standard-actions", "The policy's standard actions this case has not raised yet; raise one with POST .../actions and \"standard\": key (anyone who may see the case)", http.StatusOK,
 			func(ctx context.Context, a *service.Actor, r *http.Request, _ *struct{}) ([]policy.StandardAction, error) {
-				c, err := svc.ViewCase(ctx, a, caseRef(r), "standard actions")
+				c, err := svc.ViewCase(ctx, a, request.RefOf(r), "standard actions")
 				if err != nil {
 					return nil, err
 				}
@@ -236,8 +237,10 @@ func (s *Server) workflowRoutes() []route {
 		op("GET", "/api/v1/cases/{ref}/closure/check", "Every reason the case could not close now (query: outcome, lines_considered, why_none_remain, suspects_status, victim_view); writes nothing but the read (anyone who may see the case)", http.StatusOK,
 			func(ctx context.Context, a *service.Actor, r *http.Request, _ *struct{}) (ClosureCheck, error) {
 				q := r.URL.Query()
-				reasons, err := svc.CheckClosure(ctx, a, caseRef(r), service.ClosureProposal{Outcome: q.Get("outcome"), Rationale: domain.Rationale{
-					LinesConsidered: q.Get("lines_considered"), WhyNoneRemain: q.Get("why_none_remain"), SuspectsStatus: q.Get("suspects_status"), VictimView: q.Get("victim_view")}})
+				reasons, err := svc.CheckClosure(ctx, a, request.RefOf(r), service.ClosureProposal{
+					Outcome: q.Get("outcome"), Rationale: domain.Rationale{
+						LinesConsidered: q.Get("lines_considered"), WhyNoneRemain: q.Get("why_none_remain"),
+						SuspectsStatus: q.Get("suspects_status"), VictimView: q.Get("victim_view")}})
 				if err != nil {
 					return ClosureCheck{}, err
 				}

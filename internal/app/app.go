@@ -1,6 +1,6 @@
 // Package app assembles a running Holdfast from its parts — service,
-// reactors, API extensions, web pages, background work — for the server,
-// the CLI and the tests alike, so all three run the same wiring.
+// reactors, the HTTP handler (API and pages), background work — for the
+// server, the CLI and the tests alike, so all three run the same wiring.
 package app
 
 import (
@@ -9,13 +9,12 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/holdfast/holdfast/internal/api"
 	"github.com/holdfast/holdfast/internal/clock"
+	"github.com/holdfast/holdfast/internal/http/router"
 	"github.com/holdfast/holdfast/internal/ledger"
 	"github.com/holdfast/holdfast/internal/policy"
 	"github.com/holdfast/holdfast/internal/service"
 	"github.com/holdfast/holdfast/internal/store"
-	"github.com/holdfast/holdfast/internal/web"
 )
 
 // Config chooses what differs between a server, a CLI run and a test.
@@ -39,7 +38,7 @@ type Config struct {
 	// SweepEvery runs the watchdog on that schedule in a server (0: never;
 	// tests and the CLI sweep on demand).
 	SweepEvery time.Duration
-	// SecureCookies marks the web session cookie Secure (behind TLS).
+	// SecureCookies marks the session cookie Secure (behind TLS).
 	SecureCookies bool
 }
 
@@ -62,10 +61,10 @@ type LedgerConfig struct {
 
 // App is Holdfast wired over one store.
 type App struct {
-	Store     store.Store
-	Svc       *service.Service
-	APIExtras []api.Extra
-	Web       http.Handler
+	Store store.Store
+	Svc   *service.Service
+	// Handler serves the API under /api/ and the pages everywhere else.
+	Handler http.Handler
 	// Background is the scheduled work a server runs (checkpoints, sweeps).
 	Background []func(ctx context.Context)
 	// Ledger is the running ledger (nil without Config.Ledger.KeyPath).
@@ -76,7 +75,7 @@ type App struct {
 
 // New wires Holdfast over st.
 func New(st store.Store, cfg Config) (*App, error) {
-	a := &App{Store: st, APIExtras: []api.Extra{api.Ledger}}
+	a := &App{Store: st}
 	opts := ServiceOptions(cfg)
 	if cfg.Ledger.KeyPath != "" {
 		l, vkey, err := openLedger(st, cfg)
@@ -96,11 +95,11 @@ func New(st store.Store, cfg Config) (*App, error) {
 		a.Background = append(a.Background, func(ctx context.Context) { l.Run(ctx, every, interval) })
 	}
 	a.Svc = service.New(st, opts)
-	w, err := web.New(a.Svc, cfg.SecureCookies)
+	h, err := router.New(a.Svc, cfg.SecureCookies)
 	if err != nil {
 		return nil, err
 	}
-	a.Web = w
+	a.Handler = h
 	log := cfg.Logger
 	if log == nil {
 		log = slog.Default()

@@ -1,5 +1,5 @@
-// Package server assembles Holdfast's HTTP surface — health checks, the API
-// and the web pages — and runs it with a graceful shutdown.
+// Package server runs Holdfast's HTTP surface — health checks around the
+// handler app builds (internal/http/router) — with a graceful shutdown.
 package server
 
 import (
@@ -11,17 +11,15 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/holdfast/holdfast/internal/api"
 	"github.com/holdfast/holdfast/internal/service"
 )
 
 // Config says what to serve.
 type Config struct {
-	Addr          string
-	SecureCookies bool
-	APIExtras     []api.Extra
-	// Web, if set, serves everything outside /api/ (the browser pages).
-	Web http.Handler
+	Addr string
+	// Handler, if set, serves everything but the health checks: the API
+	// and the pages (App.Handler).
+	Handler http.Handler
 }
 
 // Server is a running Holdfast HTTP server.
@@ -52,9 +50,8 @@ func New(svc *service.Service, cfg Config) *Server {
 		}
 		w.Write([]byte("ready\n"))
 	})
-	mux.Handle("/api/", api.New(svc, cfg.SecureCookies, cfg.APIExtras...))
-	if cfg.Web != nil {
-		mux.Handle("/", cfg.Web)
+	if cfg.Handler != nil {
+		mux.Handle("/", cfg.Handler)
 	}
 	s.Handler = securityHeaders(logRequests(mux))
 	s.http = &http.Server{Addr: cfg.Addr, Handler: s.Handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute}

@@ -16,7 +16,7 @@ type auditsPage struct {
 
 // audits is the audit team's page: audits under way, and the triage queue
 // of closed cases with the reasons for each one's place.
-func (h *Handler) audits(q *request) error {
+func (h *Handler) audits(q *visit) error {
 	ctx := q.r.Context()
 	list, err := h.svc.Audits(ctx, q.a)
 	if err != nil {
@@ -35,7 +35,7 @@ func (h *Handler) audits(q *request) error {
 	return h.render(q, http.StatusOK, "audits", page{Title: "Audits", Nav: "audits", Data: p})
 }
 
-func (h *Handler) auditReport(q *request) error {
+func (h *Handler) auditReport(q *visit) error {
 	rep, err := h.svc.AuditReport(q.r.Context(), q.a, q.r.PathValue("id"))
 	if err != nil {
 		return err

@@ -12,10 +12,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/holdfast/holdfast/internal/api"
 	"github.com/holdfast/holdfast/internal/app"
 	"github.com/holdfast/holdfast/internal/clock"
 	"github.com/holdfast/holdfast/internal/demo"
+	"github.com/holdfast/holdfast/internal/http/request"
 	"github.com/holdfast/holdfast/internal/server"
 	"github.com/holdfast/holdfast/internal/store"
 	"github.com/holdfast/holdfast/internal/testdb"
@@ -46,7 +46,7 @@ func BenchmarkPages(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	h := server.New(hf.Svc, server.Config{APIExtras: hf.APIExtras, Web: hf.Web}).Handler
+	h := server.New(hf.Svc, server.Config{Handler: hf.Handler}).Handler
 	as := map[string]string{}
 	for _, a := range res.Accounts {
 		if _, ok := as[a.Role]; !ok {
@@ -60,7 +60,7 @@ func BenchmarkPages(b *testing.B) {
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, req)
 		for _, c := range rec.Result().Cookies() {
-			if c.Name == api.SessionCookie {
+			if c.Name == request.SessionCookie {
 				return c
 			}
 		}
@@ -73,7 +73,7 @@ func BenchmarkPages(b *testing.B) {
 	}
 	pages := []struct{ role, path string }{
 		{"investigator", "/work"}, {"supervisor", "/team"}, {"supervisor", "/inbox"}, {"supervisor", "/cases"},
-		{"auditor", "/cases/" + api.PathRef(rows[0].Ref)}, {"manager", "/dashboard"}, {"inspector", "/ledger"}, {"administrator", "/admin"},
+		{"auditor", "/cases/" + request.PathRef(rows[0].Ref)}, {"manager", "/dashboard"}, {"inspector", "/ledger"}, {"administrator", "/admin"},
 	}
 	for _, p := range pages {
 		if _, ok := as[p.role]; !ok {

@@ -231,7 +231,7 @@ func (b *browser) check(name string) {
 func TestOfficersDayInTheBrowser(t *testing.T) {
 	db := testdb.Open(t, "sqlite")
 	f := fixture.New(t, db)
-	srv := httptest.NewServer(server.New(f.Svc, server.Config{APIExtras: f.App.APIExtras, Web: f.App.Web}).Handler)
+	srv := httptest.NewServer(server.New(f.Svc, server.Config{Handler: f.App.Handler}).Handler)
 	t.Cleanup(srv.Close)
 	ctx := context.Background()
 	b := newBrowser(t, srv.URL)

@@ -9,9 +9,10 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/holdfast/holdfast/internal/api"
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/event"
+	"github.com/holdfast/holdfast/internal/http/request"
+	"github.com/holdfast/holdfast/internal/http/response"
 	"github.com/holdfast/holdfast/internal/policy"
 	"github.com/holdfast/holdfast/internal/service"
 )
@@ -34,10 +35,8 @@ type caseView struct {
 
 type outcomeOpt struct{ Code, Title string }
 
-func caseRefOf(r *http.Request) string { return strings.ReplaceAll(r.PathValue("ref"), "-", "/") }
-
-func (h *Handler) caseView(ctx context.Context, q *request, purpose string, withTimeline bool) (*caseView, error) {
-	c, err := h.svc.ViewCase(ctx, q.a, caseRefOf(q.r), purpose)
+func (h *Handler) caseView(ctx context.Context, q *visit, purpose string, withTimeline bool) (*caseView, error) {
+	c, err := h.svc.ViewCase(ctx, q.a, request.RefOf(q.r), purpose)
 	if err != nil {
 		return nil, err
 	}
@@ -75,7 +74,7 @@ func (h *Handler) caseView(ctx context.Context, q *request, purpose string, with
 	return v, nil
 }
 
-func (h *Handler) casePage(q *request) error {
+func (h *Handler) casePage(q *visit) error {
 	v, err := h.caseView(q.r.Context(), q, "case page", true)
 	if err != nil {
 		return err
@@ -171,13 +170,13 @@ var caseCommands = map[string]command{
 
 // caseCommand runs one form's command. A refusal re-renders the case page
 // with a GOV.UK error summary of every reason and changes nothing.
-func (h *Handler) caseCommand(q *request) error {
+func (h *Handler) caseCommand(q *visit) error {
 	ctx := q.r.Context()
 	cmd, ok := caseCommands[q.r.PathValue("cmd")]
 	if !ok {
 		return fmt.Errorf("no such command %q: %w", q.r.PathValue("cmd"), service.ErrNotFound)
 	}
-	id, err := h.svc.CaseID(ctx, q.a, caseRefOf(q.r))
+	id, err := h.svc.CaseID(ctx, q.a, request.RefOf(q.r))
 	if err != nil {
 		return err
 	}
@@ -189,16 +188,16 @@ func (h *Handler) caseCommand(q *request) error {
 	if err != nil {
 		return h.refused(q, err)
 	}
-	http.Redirect(q.w, q.r, "/cases/"+api.PathRef(c.Ref)+"?done="+url.QueryEscape(cmd.done), http.StatusSeeOther)
+	http.Redirect(q.w, q.r, "/cases/"+request.PathRef(c.Ref)+"?done="+url.QueryEscape(cmd.done), http.StatusSeeOther)
 	return nil
 }
 
 // refused shows the case again with every reason the command was refused.
-func (h *Handler) refused(q *request, err error) error {
+func (h *Handler) refused(q *visit, err error) error {
 	ps, ok := domain.AsProblems(err)
 	status := http.StatusUnprocessableEntity
 	if !ok {
-		status = api.StatusOf(err)
+		status = response.StatusOf(err)
 		if status >= 500 || status == http.StatusNotFound {
 			return err
 		}
@@ -213,7 +212,7 @@ func (h *Handler) refused(q *request, err error) error {
 
 // closeJourney is Close case: the form, then the gate's checklist, then
 // the proposal. Nothing is written until the officer proposes.
-func (h *Handler) closeJourney(q *request) error {
+func (h *Handler) closeJourney(q *visit) error {
 	ctx := q.r.Context()
 	v, err := h.caseView(ctx, q, "close case journey", false)
 	if err != nil {
@@ -235,7 +234,8 @@ func (h *Handler) closeJourney(q *request) error {
 			ver, _ := strconv.ParseInt(f.Get("version"), 10, 64)
 			c, err := h.svc.ProposeClosure(ctx, q.a, v.Case.ID, ver, prop)
 			if err == nil {
-				http.Redirect(q.w, q.r, "/cases/"+api.PathRef(c.Ref)+"?done="+url.QueryEscape("Closure proposed: it now needs a second officer's approval"), http.StatusSeeOther)
+				done := "Closure proposed: it now needs a second officer's approval"
+				http.Redirect(q.w, q.r, "/cases/"+request.PathRef(c.Ref)+"?done="+url.QueryEscape(done), http.StatusSeeOther)
 				return nil
 			}
 			ps, ok := domain.AsProblems(err)
@@ -254,7 +254,7 @@ func (h *Handler) closeJourney(q *request) error {
 }
 
 // closeChecklist is the checklist alone, as the officer fills the form in.
-func (h *Handler) closeChecklist(q *request) error {
+func (h *Handler) closeChecklist(q *visit) error {
 	ctx := q.r.Context()
 	v, err := h.caseView(ctx, q, "closure checklist", false)
 	if err != nil {

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/holdfast/holdfast/internal/api"
 	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/http/request"
 	"github.com/holdfast/holdfast/internal/service"
 )
 
@@ -28,7 +28,7 @@ var funcs = template.FuncMap{
 		return t.In(london).Format("2 Jan 2006")
 	},
 	"iso":     func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-	"pathref": api.PathRef,
+	"pathref": request.PathRef,
 	"user": func(org *domain.OrgState, id string) string {
 		if org == nil || id == "" {
 			return "—"

@@ -23,7 +23,7 @@ var linkKindLabels = map[string]string{
 
 // links is the analyst's page: groups of cases, open and closed, whose
 // suspects share an identifier (docs/links.md).
-func (h *Handler) links(q *request) error {
+func (h *Handler) links(q *visit) error {
 	form := map[string]string{"kind": q.r.URL.Query().Get("kind"), "case": strings.TrimSpace(q.r.URL.Query().Get("case"))}
 	p := linksPage{Kinds: [][]string{{"", "Any"}}}
 	for _, k := range service.LinkKinds {

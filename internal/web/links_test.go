@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/holdfast/holdfast/internal/api"
 	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/http/request"
 	"github.com/holdfast/holdfast/internal/service"
 	"github.com/holdfast/holdfast/internal/store/sqlstore"
 	"github.com/holdfast/holdfast/internal/testdb"
@@ -38,7 +38,7 @@ func TestLinksPage(t *testing.T) {
 		if status != 200 {
 			t.Fatalf("the analyst's links page: %d", status)
 		}
-		for _, want := range []string{`href="/links"`, "Phone: 07700 900123", `href="/cases/` + api.PathRef(c1.Ref) + `"`, `href="/cases/` + api.PathRef(c2.Ref) + `"`,
+		for _, want := range []string{`href="/links"`, "Phone: 07700 900123", `href="/cases/` + request.PathRef(c1.Ref) + `"`, `href="/cases/` + request.PathRef(c2.Ref) + `"`,
 			"&#43;44 (0)7700 900123", "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; Adam", "Tall &lt;b&gt;man&lt;/b&gt;"} {
 			if !strings.Contains(page, want) {
 				t.Errorf("the links page does not show %q", want)
@@ -55,14 +55,14 @@ func TestLinksPage(t *testing.T) {
 		}
 
 		// Filtered to a case with no links; a kind that is not one is refused, saying why.
-		if status, page := ana.get("/links?case=" + api.PathRef(c3.Ref)); status != 200 || strings.Contains(page, c1.Ref) || !strings.Contains(page, "No suspect identifier is shared") {
+		if status, page := ana.get("/links?case=" + request.PathRef(c3.Ref)); status != 200 || strings.Contains(page, c1.Ref) || !strings.Contains(page, "No suspect identifier is shared") {
 			t.Errorf("links of the unrelated case: %d", status)
 		}
 		if status, page := ana.get("/links?kind=email"); status != 422 || !strings.Contains(page, "govuk-error-summary") || !strings.Contains(page, `href="#f-kind"`) {
 			t.Errorf("links by an unknown kind: %d", status)
 		}
 		// The case page offers the analyst the case's links.
-		if _, page := ana.get("/cases/" + api.PathRef(c1.Ref)); !strings.Contains(page, `href="/links?case=`+api.PathRef(c1.Ref)+`"`) {
+		if _, page := ana.get("/cases/" + request.PathRef(c1.Ref)); !strings.Contains(page, `href="/links?case=`+request.PathRef(c1.Ref)+`"`) {
 			t.Error("the case page does not link to the case's links")
 		}
 
@@ -73,7 +73,7 @@ func TestLinksPage(t *testing.T) {
 		if _, page := ivy.get("/work"); strings.Contains(page, `href="/links"`) {
 			t.Error("an investigator's menu offers Links")
 		}
-		if _, page := ivy.get("/cases/" + api.PathRef(c1.Ref)); strings.Contains(page, `href="/links?case=`) {
+		if _, page := ivy.get("/cases/" + request.PathRef(c1.Ref)); strings.Contains(page, `href="/links?case=`) {
 			t.Error("an investigator's case page offers the links")
 		}
 	})

@@ -3,7 +3,7 @@ package web
 import (
 	"net/http"
 
-	"github.com/holdfast/holdfast/internal/api"
+	"github.com/holdfast/holdfast/internal/http/request"
 	"sort"
 
 	"github.com/holdfast/holdfast/internal/domain"
@@ -16,7 +16,7 @@ func (h *Handler) routes() {
 	m.HandleFunc("GET /sign-in", h.signIn)
 	m.HandleFunc("POST /sign-in", h.signIn)
 	m.HandleFunc("POST /sign-out", h.signedIn(h.signOut))
-	m.HandleFunc("GET /{$}", h.signedIn(func(q *request) error {
+	m.HandleFunc("GET /{$}", h.signedIn(func(q *visit) error {
 		http.Redirect(q.w, q.r, "/work", http.StatusSeeOther)
 		return nil
 	}))
@@ -63,7 +63,7 @@ func countOverdue(items []service.WorkItem) int {
 	return n
 }
 
-func (h *Handler) myWork(q *request) error {
+func (h *Handler) myWork(q *visit) error {
 	items, err := h.svc.MyWork(q.r.Context(), q.a)
 	if err != nil {
 		return err
@@ -71,7 +71,7 @@ func (h *Handler) myWork(q *request) error {
 	return h.render(q, http.StatusOK, "work", page{Title: "My work", Nav: "work", Data: workPage{Items: items, Open: len(items), Overdue: countOverdue(items)}})
 }
 
-func (h *Handler) teamBoard(q *request) error {
+func (h *Handler) teamBoard(q *visit) error {
 	ctx := q.r.Context()
 	items, err := h.svc.TeamBoard(ctx, q.a)
 	if err != nil {
@@ -105,7 +105,7 @@ func (h *Handler) teamBoard(q *request) error {
 	return h.render(q, http.StatusOK, "work", page{Title: "Team board", Nav: "team", Data: workPage{Items: items, Open: open, Unlisted: max(0, open-len(items)), Overdue: overdue, Board: true, Extra: x}})
 }
 
-func (h *Handler) inbox(q *request) error {
+func (h *Handler) inbox(q *visit) error {
 	items, err := h.svc.Inbox(q.r.Context(), q.a)
 	if err != nil {
 		return err
@@ -113,7 +113,7 @@ func (h *Handler) inbox(q *request) error {
 	return h.render(q, http.StatusOK, "inbox", page{Title: "Inbox", Nav: "inbox", Data: items})
 }
 
-func (h *Handler) cases(q *request) error {
+func (h *Handler) cases(q *visit) error {
 	f := store.CaseFilter{After: q.r.URL.Query().Get("after"), Limit: 100}
 	if st := q.r.URL.Query().Get("status"); st != "" {
 		f.Status = []domain.Status{domain.Status(st)}
@@ -136,11 +136,11 @@ func (h *Handler) teams(org *domain.OrgState) []*domain.Unit {
 	return out
 }
 
-func (h *Handler) newCase(q *request) error {
+func (h *Handler) newCase(q *visit) error {
 	return h.render(q, http.StatusOK, "newcase", page{Title: "Open a referral", Nav: "cases", Data: h.teams(q.org), Form: map[string]string{"team_id": q.a.User.UnitID}})
 }
 
-func (h *Handler) openCase(q *request) error {
+func (h *Handler) openCase(q *visit) error {
 	f := q.r.PostForm
 	in := service.NewReferral{TeamID: f.Get("team_id"), Summary: f.Get("summary"), Source: f.Get("source"), Marking: f.Get("marking")}
 	if ot := f.Get("offence_types"); ot != "" {
@@ -153,11 +153,11 @@ func (h *Handler) openCase(q *request) error {
 	if err != nil {
 		return err
 	}
-	http.Redirect(q.w, q.r, "/cases/"+api.PathRef(c.Ref)+"?done=Referral+opened", http.StatusSeeOther)
+	http.Redirect(q.w, q.r, "/cases/"+request.PathRef(c.Ref)+"?done=Referral+opened", http.StatusSeeOther)
 	return nil
 }
 
-func (h *Handler) dashboard(q *request) error {
+func (h *Handler) dashboard(q *visit) error {
 	d, err := h.svc.Dashboard(q.r.Context(), q.a, service.DashboardMonths)
 	if err != nil {
 		return err
@@ -165,7 +165,7 @@ func (h *Handler) dashboard(q *request) error {
 	return h.render(q, http.StatusOK, "dashboard", page{Title: "Dashboard", Nav: "dashboard", Data: dashboardView(d)})
 }
 
-func (h *Handler) ledger(q *request) error {
+func (h *Handler) ledger(q *visit) error {
 	l := h.svc.Ledger()
 	if l == nil {
 		return service.ErrNoLedger
@@ -183,7 +183,7 @@ type adminPage struct {
 	Policy string
 }
 
-func (h *Handler) admin(q *request) error {
+func (h *Handler) admin(q *visit) error {
 	pol, err := h.svc.PolicyText(q.a)
 	if err != nil {
 		return err

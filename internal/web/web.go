@@ -12,8 +12,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/holdfast/holdfast/internal/api"
 	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/http/request"
+	"github.com/holdfast/holdfast/internal/http/response"
 	"github.com/holdfast/holdfast/internal/service"
 )
 
@@ -72,8 +73,8 @@ type page struct {
 	Form   map[string]string
 }
 
-// request is one signed-in request.
-type request struct {
+// visit is one signed-in request for a page.
+type visit struct {
 	w    http.ResponseWriter
 	r    *http.Request
 	a    *service.Actor
@@ -83,9 +84,9 @@ type request struct {
 
 // signedIn wraps a page handler: it resolves the session (redirecting to
 // sign-in without one) and checks the CSRF token on every form post.
-func (h *Handler) signedIn(fn func(q *request) error) http.HandlerFunc {
+func (h *Handler) signedIn(fn func(q *visit) error) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		a, csrf, err := api.Authenticate(h.svc, r)
+		a, csrf, err := request.Authenticate(h.svc, r)
 		if err != nil || csrf == "" {
 			http.Redirect(w, r, "/sign-in?next="+urlEscape(r.URL.RequestURI()), http.StatusSeeOther)
 			return
@@ -95,7 +96,7 @@ func (h *Handler) signedIn(fn func(q *request) error) http.HandlerFunc {
 				http.Error(w, "the form could not be read", http.StatusBadRequest)
 				return
 			}
-			if !api.CSRFOK(csrf, r.PostForm.Get("csrf")) {
+			if !request.CSRFOK(csrf, r.PostForm.Get("csrf")) {
 				h.fail(w, r, a, csrf, fmt.Errorf("the form was stale or came from another site: go back, reload and try again: %w", service.ErrForbidden))
 				return
 			}
@@ -105,7 +106,7 @@ func (h *Handler) signedIn(fn func(q *request) error) http.HandlerFunc {
 			h.fail(w, r, a, csrf, err)
 			return
 		}
-		q := &request{w: w, r: r.WithContext(api.WithActor(r.Context(), a)), a: a, csrf: csrf, org: org}
+		q := &visit{w: w, r: r.WithContext(request.WithActor(r.Context(), a)), a: a, csrf: csrf, org: org}
 		if err := fn(q); err != nil {
 			h.fail(w, r, a, csrf, err)
 		}
@@ -113,7 +114,7 @@ func (h *Handler) signedIn(fn func(q *request) error) http.HandlerFunc {
 }
 
 // render writes a page; status is 200 unless the page reports a refusal.
-func (h *Handler) render(q *request, status int, name string, p page) error {
+func (h *Handler) render(q *visit, status int, name string, p page) error {
 	p.Actor, p.CSRF, p.Org, p.Now = q.a, q.csrf, q.org, h.svc.Now()
 	if p.Flash == "" {
 		p.Flash = q.r.URL.Query().Get("done")
@@ -122,7 +123,7 @@ func (h *Handler) render(q *request, status int, name string, p page) error {
 }
 
 // fragment writes one named template of a page: htmx swaps it in.
-func (h *Handler) fragment(q *request, name, tmpl string, p page) error {
+func (h *Handler) fragment(q *visit, name, tmpl string, p page) error {
 	p.Actor, p.CSRF, p.Org, p.Now = q.a, q.csrf, q.org, h.svc.Now()
 	return h.exec(q.w, http.StatusOK, name, tmpl, p)
 }
@@ -148,7 +149,7 @@ func (h *Handler) exec(w http.ResponseWriter, status int, name, tmpl string, p p
 
 // fail shows an error page with the status the API would give.
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, a *service.Actor, csrf string, err error) {
-	status := api.StatusOf(err)
+	status := response.StatusOf(err)
 	if status == http.StatusInternalServerError {
 		slog.ErrorContext(r.Context(), "page failed", "path", r.URL.Path, "err", err)
 	}
@@ -185,7 +186,9 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 		p.Form["next"] = r.PostForm.Get("next")
 		sess, err := h.svc.SignIn(r.Context(), r.PostForm.Get("username"), r.PostForm.Get("password"))
 		if err == nil {
-			http.SetCookie(w, &http.Cookie{Name: api.SessionCookie, Value: sess.Token, Path: "/", HttpOnly: true, Secure: h.secure, SameSite: http.SameSiteLaxMode}) // no Expires: the server ends the session; the browser forgets it on close
+			// No Expires: the server ends the session; the browser forgets it on close.
+			http.SetCookie(w, &http.Cookie{Name: request.SessionCookie, Value: sess.Token, Path: "/", HttpOnly: true,
+				Secure: h.secure, SameSite: http.SameSiteLaxMode})
 			next := p.Form["next"]
 			if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
 				next = "/work"
@@ -200,11 +203,12 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 	h.write(w, http.StatusOK, "signin", p)
 }
 
-func (h *Handler) signOut(q *request) error {
-	if c, err := q.r.Cookie(api.SessionCookie); err == nil {
+func (h *Handler) signOut(q *visit) error {
+	if c, err := q.r.Cookie(request.SessionCookie); err == nil {
 		h.svc.SignOut(q.r.Context(), c.Value)
 	}
-	http.SetCookie(q.w, &http.Cookie{Name: api.SessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: h.secure, SameSite: http.SameSiteLaxMode})
+	http.SetCookie(q.w, &http.Cookie{Name: request.SessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
+		Secure: h.secure, SameSite: http.SameSiteLaxMode})
 	http.Redirect(q.w, q.r, "/sign-in", http.StatusSeeOther)
 	return nil
 }

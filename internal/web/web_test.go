@@ -12,8 +12,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/holdfast/holdfast/internal/api"
 	"github.com/holdfast/holdfast/internal/fixture"
+	"github.com/holdfast/holdfast/internal/http/request"
 	"github.com/holdfast/holdfast/internal/server"
 	"github.com/holdfast/holdfast/internal/store/sqlstore"
 	"github.com/holdfast/holdfast/internal/testdb"
@@ -72,7 +72,7 @@ func (c *client) csrf(page string) string {
 
 func start(t *testing.T, db *sqlstore.DB) (*fixture.Force, string) {
 	f := fixture.New(t, db)
-	srv := httptest.NewServer(server.New(f.Svc, server.Config{APIExtras: f.App.APIExtras, Web: f.App.Web}).Handler)
+	srv := httptest.NewServer(server.New(f.Svc, server.Config{Handler: f.App.Handler}).Handler)
 	t.Cleanup(srv.Close)
 	return f, srv.URL
 }
@@ -85,7 +85,7 @@ func TestPagesAuthoriseAndRecord(t *testing.T) {
 		ctx := context.Background()
 		f, base := start(t, db)
 		c := f.Allocated(t)
-		path := "/cases/" + api.PathRef(c.Ref)
+		path := "/cases/" + request.PathRef(c.Ref)
 
 		anon := newClient(t, base, "")
 		if status, body := anon.get(path); status != 200 || !strings.Contains(body, "Sign in to Holdfast") {

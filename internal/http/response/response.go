@@ -1,14 +1,15 @@
-package api
+// Package response is the response side of the HTTP seam the API and the pages share: the status an error from the
+// service is answered with, and JSON and RFC 9457 problem+json bodies.
+package response
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
 
 	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/http/request"
 	"github.com/holdfast/holdfast/internal/service"
 )
 
@@ -22,13 +23,14 @@ type Problem struct {
 	Errors []domain.Problem `json:"errors,omitempty"`
 }
 
-// StatusOf maps an error from the service layer to an HTTP status.
+// StatusOf maps an error from a decoder or the service layer to an HTTP
+// status.
 func StatusOf(err error) int {
 	var p domain.Problems
-	var inErr *inputError
+	var inErr *request.Error
 	switch {
 	case errors.As(err, &inErr):
-		return inErr.status
+		return inErr.Status
 	case errors.As(err, &p):
 		return http.StatusUnprocessableEntity
 	case errors.Is(err, service.ErrConflict):
@@ -55,7 +57,9 @@ var titles = map[int]string{
 	http.StatusInternalServerError:   "Something went wrong on our side",
 }
 
-func writeProblem(w http.ResponseWriter, r *http.Request, err error) {
+// WriteProblem answers err as application/problem+json with every reason
+// it carries. A fault of ours is logged and its detail kept from the client.
+func WriteProblem(w http.ResponseWriter, r *http.Request, err error) {
 	status := StatusOf(err)
 	p := Problem{Type: "about:blank", Title: titles[status], Status: status, Detail: err.Error()}
 	if status == http.StatusInternalServerError {
@@ -65,30 +69,20 @@ func writeProblem(w http.ResponseWriter, r *http.Request, err error) {
 	if ps, ok := domain.AsProblems(err); ok {
 		p.Errors = ps
 	}
-	var inErr *inputError
-	if errors.As(err, &inErr) && inErr.problem != nil {
-		p.Errors = []domain.Problem{*inErr.problem}
-	}
-	if status == http.StatusUnprocessableEntity || status == http.StatusConflict {
-		p.Type = "https://holdfast.invalid/problems/" + map[int]string{422: "refused", 409: "conflict"}[status]
+	switch status {
+	case http.StatusUnprocessableEntity:
+		p.Type = "https://holdfast.invalid/problems/refused"
+	case http.StatusConflict:
+		p.Type = "https://holdfast.invalid/problems/conflict"
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(status)
 	json.NewEncoder(w).Encode(p)
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
+// JSON answers v as application/json with status.
+func JSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	json.NewEncoder(w).Encode(v)
-}
-
-// writeCSV serves f as an attachment that is never cached: it holds case
-// references.
-func writeCSV(w http.ResponseWriter, status int, f csvFile) {
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename=%q`, f.name))
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	csv.NewWriter(w).WriteAll(f.rows)
 }

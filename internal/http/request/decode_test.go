@@ -1,0 +1,253 @@
+package request_test
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/http/request"
+)
+
+type versioned struct {
+	Version int64 `json:"version"`
+}
+
+type rationale struct {
+	LinesConsidered string `json:"lines_considered"`
+	WhyNoneRemain   string `json:"why_none_remain,omitempty"`
+}
+
+// kinds has a field of every kind the decoder fills.
+type kinds struct {
+	versioned
+	Action     string               `json:"-" path:"action"`
+	Name       string               `json:"name"`
+	Status     domain.SuspectStatus `json:"status,omitempty"`
+	EveryDays  int                  `json:"every_days"`
+	Small      int8                 `json:"small"`
+	Count      uint                 `json:"count"`
+	Ratio      float64              `json:"ratio"`
+	Vulnerable bool                 `json:"vulnerable"`
+	Maybe      *int64               `json:"maybe"`
+	Directions []string             `json:"directions"`
+	When       time.Time            `json:"when"`
+	Later      *time.Time           `json:"later"`
+	Rationale  rationale            `json:"rationale"`
+	Skipped    string               `json:"-"`
+	Untagged   string
+	hidden     string
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func TestDecodeForm(t *testing.T) {
+	when := time.Date(2025, 3, 1, 9, 30, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name string
+		form url.Values
+		want kinds
+	}{
+		{"empty form: every field left as it was", url.Values{}, kinds{}},
+		{"blank values: left as they were", url.Values{"every_days": {" "}, "vulnerable": {""}, "maybe": {""},
+			"directions": {"", "\n \n"}, "when": {""}}, kinds{}},
+		{"every kind", url.Values{
+			"version": {"7"}, "action": {"a1"}, "name": {" Ann "}, "status": {"charged"}, "every_days": {" 14 "},
+			"small": {"-8"}, "count": {"3"}, "ratio": {"0.5"}, "vulnerable": {"yes"}, "maybe": {"9"},
+			"directions": {"first\r\n\n  second  \n"}, "when": {"2025-03-01T09:30:00Z"},
+			"later": {"2025-03-01T09:30:00Z"}, "rationale.lines_considered": {"all"}, "Untagged": {"u"},
+			"Skipped": {"no"}, "-": {"no"}, "hidden": {"no"}, "csrf": {"ignored"}, "lines_considered": {"no"},
+		}, kinds{versioned: versioned{Version: 7}, Action: "a1", Name: " Ann ", Status: "charged", EveryDays: 14,
+			Small: -8, Count: 3, Ratio: 0.5, Vulnerable: true, Maybe: ptr(int64(9)),
+			Directions: []string{"first", "second"}, When: when, Later: &when,
+			Rationale: rationale{LinesConsidered: "all"}, Untagged: "u"}},
+		{"repeated fields: one item each, a value's lines split", url.Values{"directions": {"a", "b\nc", " "}},
+			kinds{Directions: []string{"a", "b", "c"}}},
+		{"a repeated scalar: the first value", url.Values{"name": {"first", "second"}}, kinds{Name: "first"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var got kinds
+			if err := request.DecodeForm(tc.form, &got); err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("got  %+v\nwant %+v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestDecodeFormBools(t *testing.T) {
+	for v, want := range map[string]bool{"yes": true, "true": true, "on": true, "1": true, "YES": true, " on ": true,
+		"no": false, "false": false, "off": false, "0": false} {
+		got := kinds{Vulnerable: !want}
+		if err := request.DecodeForm(url.Values{"vulnerable": {v}}, &got); err != nil || got.Vulnerable != want {
+			t.Errorf("vulnerable=%q: %v, %v; want %v", v, got.Vulnerable, err, want)
+		}
+	}
+}
+
+// Bad fields are every one reported at once, each named with its rule, as
+// a 400 that is also domain.Problems; nothing else is the decoder's to say.
+func TestDecodeFormBadFields(t *testing.T) {
+	form := url.Values{"version": {"seven"}, "every_days": {"1.5"}, "small": {"300"}, "count": {"-1"},
+		"ratio": {"half"}, "vulnerable": {"maybe"}, "maybe": {"x"}, "when": {"yesterday"}, "later": {"1/2/2025"},
+		"name": {"fine"}}
+	var got kinds
+	err := request.DecodeForm(form, &got)
+	ps, ok := domain.AsProblems(err)
+	if !ok {
+		t.Fatalf("%v is not domain.Problems", err)
+	}
+	var inErr *request.Error
+	if !errors.As(err, &inErr) || inErr.Status != http.StatusBadRequest {
+		t.Errorf("%#v: want a request.Error with status 400", err)
+	}
+	var fields []string
+	for _, p := range ps {
+		fields = append(fields, p.Field+":"+p.Rule)
+		if p.Message == "" || !strings.Contains(p.Message, "must be") {
+			t.Errorf("problem %+v: want a plain message saying what the field must be", p)
+		}
+	}
+	slices.Sort(fields)
+	want := []string{"count:whole_number", "every_days:whole_number", "later:format", "maybe:whole_number",
+		"ratio:number", "small:whole_number", "version:whole_number", "vulnerable:yes_no", "when:format"}
+	if !slices.Equal(fields, want) {
+		t.Errorf("problems %v\nwant     %v", fields, want)
+	}
+	if !strings.Contains(err.Error(), `every days must be a whole number, not "1.5"`) {
+		t.Errorf("message %q does not name the field as a person reads it", err)
+	}
+}
+
+// A struct no request can fill is a fault of ours (500), said plainly, and
+// never a panic.
+func TestDecodeFormUnsupported(t *testing.T) {
+	type odd struct {
+		Tags  map[string]string `json:"tags"`
+		Ids   []int             `json:"ids"`
+		Inner *rationale        `json:"inner"`
+		Path  int               `json:"-" path:"n"`
+	}
+	var got odd
+	err := request.DecodeForm(url.Values{"tags": {"a"}, "ids": {"1"}, "inner": {"x"}, "n": {"1"}}, &got)
+	ps, ok := domain.AsProblems(err)
+	var inErr *request.Error
+	if !ok || len(ps) != 4 || !errors.As(err, &inErr) || inErr.Status != http.StatusInternalServerError {
+		t.Errorf("%#v: want four unsupported problems as a 500", err)
+	}
+	for _, v := range []any{nil, kinds{}, (*kinds)(nil), new(int)} {
+		if _, ok := domain.AsProblems(request.DecodeForm(url.Values{"name": {"x"}}, v)); !ok {
+			t.Errorf("DecodeForm into %T: want a problem", v)
+		}
+	}
+}
+
+func TestDecodeJSON(t *testing.T) {
+	for _, tc := range []struct {
+		name, contentType, body string
+		status                  int
+		field, rule             string
+	}{
+		{"every kind", "application/json; charset=utf-8", `{"version":3,"name":"Ann","directions":["a"],` +
+			`"rationale":{"lines_considered":"all"}}`, 0, "", ""},
+		{"no content type", "", `{"version":3}`, 0, "", ""},
+		{"unknown field", "", `{"version":3,"nmae":"Ann"}`, 400, "nmae", "unknown_field"},
+		{"the path field is not in the body", "", `{"action":"a2"}`, 400, "action", "unknown_field"},
+		{"wrong type, in an embedded struct", "", `{"version":"3"}`, 400, "version", "type"},
+		{"wrong type, nested", "", `{"rationale":{"lines_considered":1}}`, 400, "rationale.lines_considered", "type"},
+		{"trailing data", "", `{"version":3} {}`, 400, "", "single_object"},
+		{"not JSON", "", `{"version":`, 400, "", "json"},
+		{"syntax", "", `{version:3}`, 400, "", "json"},
+		{"empty", "", ``, 400, "", "required"},
+		{"too large", "", `{"name":"` + strings.Repeat("a", request.MaxBody) + `"}`, 413, "", "too_large"},
+		{"a form", "application/x-www-form-urlencoded", `name=Ann`, 415, "", "content_type"},
+		{"a bad content type", "text/", `{}`, 415, "", "content_type"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := httptest.NewRequest("POST", "/api/v1/cases/CSE-2025-000001/actions/a1/allocate",
+				strings.NewReader(tc.body))
+			r.SetPathValue("action", "a1")
+			if tc.contentType != "" {
+				r.Header.Set("Content-Type", tc.contentType)
+			}
+			var got kinds
+			err := request.DecodeJSON(httptest.NewRecorder(), r, &got)
+			if tc.status == 0 {
+				want := kinds{versioned: versioned{3}, Name: "Ann", Directions: []string{"a"}, Action: "a1",
+					Rationale: rationale{LinesConsidered: "all"}}
+				if tc.body == `{"version":3}` {
+					want = kinds{versioned: versioned{3}, Action: "a1"}
+				}
+				if err != nil || !reflect.DeepEqual(got, want) {
+					t.Errorf("got %+v, %v; want %+v", got, err, want)
+				}
+				return
+			}
+			var inErr *request.Error
+			ps, ok := domain.AsProblems(err)
+			if !errors.As(err, &inErr) || !ok || inErr.Status != tc.status || len(ps) != 1 ||
+				ps[0].Field != tc.field || ps[0].Rule != tc.rule || ps[0].Message == "" {
+				t.Errorf("got %#v, want status %d with problem %s:%s", err, tc.status, tc.field, tc.rule)
+			}
+		})
+	}
+}
+
+func TestCaseRefs(t *testing.T) {
+	if got := request.PathRef("CSE/2025/000123"); got != "CSE-2025-000123" {
+		t.Errorf("PathRef: %q", got)
+	}
+	if got := request.CaseRef("CSE-2025-000123"); got != "CSE/2025/000123" {
+		t.Errorf("CaseRef: %q", got)
+	}
+	r := httptest.NewRequest("GET", "/api/v1/cases/CSE-2025-000123", nil)
+	r.SetPathValue("ref", "CSE-2025-000123")
+	if got := request.RefOf(r); got != "CSE/2025/000123" {
+		t.Errorf("RefOf: %q", got)
+	}
+}
+
+func TestCSRFOK(t *testing.T) {
+	if request.CSRFOK("", "") || request.CSRFOK("a", "") || request.CSRFOK("a", "b") || !request.CSRFOK("a", "a") {
+		t.Error("CSRFOK: an empty or different token must not match; the same one must")
+	}
+}
+
+// FuzzDecodeForm: whatever a form holds, the decoder never panics and
+// refuses only with domain.Problems, each with a rule and a message.
+func FuzzDecodeForm(f *testing.F) {
+	for _, seed := range []string{"", "version=1&every_days=x", "directions=a%0Ab&directions=c", "vulnerable=maybe",
+		"maybe=9999999999999999999999", "small=-129", "when=2025-13-01", "rationale.lines_considered=%00",
+		"action=a&action=b", "count=%2B1", "ratio=NaN", "later=", "=&&==&name"} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		form, _ := url.ParseQuery(raw)
+		var got kinds
+		err := request.DecodeForm(form, &got)
+		if err == nil {
+			return
+		}
+		ps, ok := domain.AsProblems(err)
+		if !ok || len(ps) == 0 {
+			t.Fatalf("%q: %v is not domain.Problems", raw, err)
+		}
+		for _, p := range ps {
+			if p.Rule == "" || p.Message == "" || p.Field == "" {
+				t.Fatalf("%q: problem %+v lacks a field, rule or message", raw, p)
+			}
+		}
+		if fmt.Sprint(err) == "" {
+			t.Fatalf("%q: empty error", raw)
+		}
+	})
+}

@@ -189,7 +189,8 @@ func writePairs(name string, stdout io.Writer, res *persons.Result, minP float64
 			break // strongest first
 		}
 		l, r := res.IDs(i)
-		row := []string{spreadsheetSafe(l), spreadsheetSafe(r), fmtF(p.Weight), strconv.FormatFloat(p.Probability, 'g', 6, 64)}
+		row := []string{spreadsheetSafe(l), spreadsheetSafe(r), fmtF(p.Weight),
+			strconv.FormatFloat(p.Probability, 'g', 6, 64)}
 		if truth {
 			row = append(row, strconv.FormatBool(res.Same(i)))
 		}

@@ -113,13 +113,9 @@ func run(left, right []Record, dedupe bool, o Options) *Result {
 		res.right, res.rightIDs, res.rightEnt = prepareAll(right)
 		res.TotalPairs = len(left) * len(right)
 	}
-	var comps []comparison
-	var blocked [][]uint64
-	var rightP []prepared
-	if dedupe {
-		comps = comparisons(o.AddressNames, res.left)
-	} else {
-		comps = comparisons(o.AddressNames, res.left, res.right)
+	comps := comparisons(o.AddressNames, res.left, res.right)
+	var rightP []prepared // nil: a dedupe blocks left against itself
+	if !dedupe {
 		rightP = res.right
 	}
 	blocked, skipped := block(res.left, rightP, rules)
@@ -354,6 +350,8 @@ func (m *Model) em(lv []uint8, npairs, total int) {
 		}
 		uu[c] = append([]float64(nil), m.U[c]...)
 	}
+	// Start the prior at about one match per record: √(all pairs) is the
+	// records of one side in a link of two files of a size.
 	lambda := 0.5
 	if npairs > 0 {
 		lambda = min(0.5, math.Sqrt(float64(total))/float64(npairs))

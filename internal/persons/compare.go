@@ -16,7 +16,8 @@ type comparison struct {
 	tf    bool
 }
 
-// Levels of the name comparisons, in the order they are tried.
+// Levels of the name comparisons, tried in this order except that an
+// initial is tried before the similarities.
 var nameLevels = []string{"missing", "exact", "given and family swapped", "Jaro-Winkler >= 0.92",
 	"nickname", "Jaro-Winkler >= 0.88", "Jaro-Winkler >= 0.7", "initial", "different"}
 
@@ -170,8 +171,9 @@ func dobLevel(a, b *prepared) uint8 {
 	return 6
 }
 
-// digitEdits is osa for the common case of two numbers of one length: the
-// digits that differ, two adjacent ones swapped counting one.
+// digitEdits stands in for osa between two numbers of one length: the
+// digits that differ, two adjacent ones swapped counting one. It is never
+// less than osa; a number shifted by a digit is many edits here, not two.
 func digitEdits(x, y string) int {
 	if len(x) != len(y) {
 		return edits(x, y)

@@ -87,6 +87,12 @@ type visit struct {
 func (h *Handler) signedIn(fn func(q *visit) error) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		a, csrf, err := request.Authenticate(h.svc, r)
+		if response.StatusOf(err) == http.StatusServiceUnavailable {
+			// Not "sign in": the session may be fine, and signing in again
+			// would lose what the officer typed.
+			h.fail(w, r, nil, "", err)
+			return
+		}
 		if err != nil || csrf == "" {
 			http.Redirect(w, r, "/sign-in?next="+urlEscape(r.URL.RequestURI()), http.StatusSeeOther)
 			return
@@ -150,15 +156,18 @@ func (h *Handler) exec(w http.ResponseWriter, status int, name, tmpl string, p p
 // fail shows an error page with the status the API would give.
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, a *service.Actor, csrf string, err error) {
 	status := response.StatusOf(err)
-	if status == http.StatusInternalServerError {
+	switch status {
+	case http.StatusInternalServerError:
 		slog.ErrorContext(r.Context(), "page failed", "path", r.URL.Path, "err", err)
+	case http.StatusServiceUnavailable:
+		response.Unavailable(w, r, err)
 	}
-	p := page{Title: http.StatusText(status), Actor: a, CSRF: csrf, Now: h.svc.Now(), Data: errorPage{Status: status, Message: message(err, status)}}
+	p := page{Title: http.StatusText(status), Actor: a, CSRF: csrf, Now: h.svc.Now(), Data: errorPage{Status: status, Message: message(r, err, status)}}
 	if ps, ok := domain.AsProblems(err); ok {
 		p.Errors = ps
 	}
 	if werr := h.write(w, status, "error", p); werr != nil {
-		http.Error(w, message(err, status), status)
+		http.Error(w, message(r, err, status), status)
 	}
 }
 
@@ -167,10 +176,12 @@ type errorPage struct {
 	Message string
 }
 
-func message(err error, status int) string {
+func message(r *http.Request, err error, status int) string {
 	switch {
 	case status == http.StatusInternalServerError:
 		return "Something went wrong on our side. It has been logged: tell your administrator the time it happened."
+	case status == http.StatusServiceUnavailable:
+		return response.UnavailableMessage(r)
 	case errors.Is(err, service.ErrNotFound):
 		return "There is no such page or case, or you do not need to know about it."
 	}
@@ -194,6 +205,10 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 				next = "/work"
 			}
 			http.Redirect(w, r, next, http.StatusSeeOther)
+			return
+		}
+		if response.StatusOf(err) == http.StatusServiceUnavailable {
+			h.fail(w, r, nil, "", err)
 			return
 		}
 		p.Errors = domain.Problems{{Field: "username", Rule: "sign_in", Message: "Enter a correct username and password"}}

@@ -11,6 +11,7 @@ import (
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/http/request"
 	"github.com/holdfast/holdfast/internal/service"
+	"github.com/holdfast/holdfast/internal/store"
 )
 
 // Problem is an RFC 9457 problem detail, with every reason a command was
@@ -41,8 +42,22 @@ func StatusOf(err error) int {
 		return http.StatusNotFound
 	case errors.Is(err, service.ErrUnauthenticated):
 		return http.StatusUnauthorized
+	case store.Unavailable(err):
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
+}
+
+// RetryAfter is what a 503 tells the client to wait, in seconds: instances
+// reconnect within a second of the database returning, and a restart or a
+// failover takes a few seconds.
+const RetryAfter = "5"
+
+// Unavailable marks a 503 answer as one to retry (Retry-After) and logs it:
+// an outage is ours to see, even though the client's request was sound.
+func Unavailable(w http.ResponseWriter, r *http.Request, err error) {
+	w.Header().Set("Retry-After", RetryAfter)
+	slog.ErrorContext(r.Context(), "database unavailable", "method", r.Method, "path", r.URL.Path, "err", err)
 }
 
 var titles = map[int]string{
@@ -55,6 +70,20 @@ var titles = map[int]string{
 	http.StatusUnprocessableEntity:   "The command was refused",
 	http.StatusUnsupportedMediaType:  "Send JSON",
 	http.StatusInternalServerError:   "Something went wrong on our side",
+	http.StatusServiceUnavailable:    "Holdfast cannot reach its database",
+}
+
+// UnavailableMessage says, for a request that met an outage, whether what
+// it asked to change was saved. A write is acknowledged only after its
+// transaction commits, and a request that ends in an error was not
+// acknowledged: so a change was not saved (docs/reliability.md says what
+// the rare lost reply to a commit means).
+func UnavailableMessage(r *http.Request) string {
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		return "Holdfast cannot reach its database just now. Nothing was changed. Try again in a few seconds."
+	}
+	return "Holdfast cannot reach its database just now. Your change was not saved: " +
+		"try again in a few seconds (what you typed is still in your browser: go back)."
 }
 
 // WriteProblem answers err as application/problem+json with every reason
@@ -62,9 +91,13 @@ var titles = map[int]string{
 func WriteProblem(w http.ResponseWriter, r *http.Request, err error) {
 	status := StatusOf(err)
 	p := Problem{Type: "about:blank", Title: titles[status], Status: status, Detail: err.Error()}
-	if status == http.StatusInternalServerError {
+	switch status {
+	case http.StatusInternalServerError:
 		slog.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 		p.Detail = "the error has been logged; tell your administrator the time it happened"
+	case http.StatusServiceUnavailable:
+		Unavailable(w, r, err)
+		p.Detail = UnavailableMessage(r)
 	}
 	if ps, ok := domain.AsProblems(err); ok {
 		p.Errors = ps

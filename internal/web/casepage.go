@@ -188,7 +188,7 @@ func (h *Handler) caseCommand(q *visit) error {
 	if err != nil {
 		return h.refused(q, err)
 	}
-	http.Redirect(q.w, q.r, "/cases/"+request.PathRef(c.Ref)+"?done="+url.QueryEscape(cmd.done), http.StatusSeeOther)
+	q.redirectDone("/cases/"+request.PathRef(c.Ref), cmd.done)
 	return nil
 }
 
@@ -235,7 +235,7 @@ func (h *Handler) closeJourney(q *visit) error {
 			c, err := h.svc.ProposeClosure(ctx, q.a, v.Case.ID, ver, prop)
 			if err == nil {
 				done := "Closure proposed: it now needs a second officer's approval"
-				http.Redirect(q.w, q.r, "/cases/"+request.PathRef(c.Ref)+"?done="+url.QueryEscape(done), http.StatusSeeOther)
+				q.redirectDone("/cases/"+request.PathRef(c.Ref), done)
 				return nil
 			}
 			ps, ok := domain.AsProblems(err)

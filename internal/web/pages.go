@@ -153,7 +153,7 @@ func (h *Handler) openCase(q *visit) error {
 	if err != nil {
 		return err
 	}
-	http.Redirect(q.w, q.r, "/cases/"+request.PathRef(c.Ref)+"?done=Referral+opened", http.StatusSeeOther)
+	q.redirectDone("/cases/"+request.PathRef(c.Ref), "Referral opened")
 	return nil
 }
 

@@ -2,13 +2,18 @@ package web
 
 import (
 	"bytes"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
 	"embed"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -98,8 +103,7 @@ func (h *Handler) signedIn(fn func(q *visit) error) http.HandlerFunc {
 			return
 		}
 		if r.Method == http.MethodPost {
-			if err := r.ParseForm(); err != nil {
-				http.Error(w, "the form could not be read", http.StatusBadRequest)
+			if !parseForm(w, r) {
 				return
 			}
 			if !request.CSRFOK(csrf, r.PostForm.Get("csrf")) {
@@ -119,13 +123,62 @@ func (h *Handler) signedIn(fn func(q *visit) error) http.HandlerFunc {
 	}
 }
 
+// parseForm reads a posted form no larger than the API takes a body
+// (request.MaxBody): net/http alone would read 10 MB, and an attack stored
+// a 9.5 MB note. It answers the request itself when it returns false.
+func parseForm(w http.ResponseWriter, r *http.Request) bool {
+	r.Body = http.MaxBytesReader(w, r.Body, request.MaxBody)
+	err := r.ParseForm()
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		http.Error(w, fmt.Sprintf("The form is over %d bytes: shorten what you typed and send it again.",
+			request.MaxBody), http.StatusRequestEntityTooLarge)
+		return false
+	case err != nil:
+		http.Error(w, "The form could not be read: go back, reload and try again.", http.StatusBadRequest)
+		return false
+	}
+	return true
+}
+
 // render writes a page; status is 200 unless the page reports a refusal.
 func (h *Handler) render(q *visit, status int, name string, p page) error {
 	p.Actor, p.CSRF, p.Org, p.Now = q.a, q.csrf, q.org, h.svc.Now()
 	if p.Flash == "" {
-		p.Flash = q.r.URL.Query().Get("done")
+		p.Flash = flash(q.csrf, q.r.URL.Query())
 	}
 	return h.write(q.w, status, name, p)
+}
+
+// The success banner shows only what the server said. A command's page
+// redirects to path?done=<message>&sig=<HMAC of the message>, keyed by the
+// session's CSRF token: only this server and this session know that key,
+// so /work?done=<any text> from a link shows nothing (an attack put its own
+// words in the green banner), and no server-side table or state is needed
+// for the message, whichever instance serves the next request.
+
+// redirectDone answers a successful form with a redirect to path (no query
+// of its own) that shows msg in the success banner.
+func (q *visit) redirectDone(path, msg string) {
+	u := path + "?" + url.Values{"done": {msg}, "sig": {flashSig(q.csrf, msg)}}.Encode()
+	http.Redirect(q.w, q.r, u, http.StatusSeeOther)
+}
+
+// flash is the banner's message from a request's query: empty unless it
+// was signed for this session.
+func flash(csrf string, query url.Values) string {
+	msg := query.Get("done")
+	if msg == "" || csrf == "" || !hmac.Equal([]byte(query.Get("sig")), []byte(flashSig(csrf, msg))) {
+		return ""
+	}
+	return msg
+}
+
+func flashSig(csrf, msg string) string {
+	m := hmac.New(sha256.New, []byte(csrf))
+	m.Write([]byte("holdfast success banner\x00" + msg))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:18])
 }
 
 // fragment writes one named template of a page: htmx swaps it in.
@@ -188,23 +241,76 @@ func message(r *http.Request, err error, status int) string {
 	return err.Error()
 }
 
+// Login CSRF: without a token, another site could post its own username
+// and password to /sign-in and so sign a victim's browser in as the
+// attacker, whose record the victim would then fill. The form carries a
+// pre-session token, double-submitted: the same random value is set in a
+// cookie and in the form's hidden csrf field, and a post is taken only when
+// the two match. Another site can neither read the cookie (to copy it into
+// its form) nor make the browser send it (SameSite=Strict, so a cross-site
+// post arrives without it); it is HttpOnly and lasts an hour. The cookie is
+// kept across visits so that two tabs of the form both work.
+const signInCookie = "holdfast_signin"
+
+// signInToken is the request's pre-session token, or a new one set in a
+// cookie on w.
+func (h *Handler) signInToken(w http.ResponseWriter, r *http.Request) string {
+	if c, err := r.Cookie(signInCookie); err == nil && len(c.Value) == 43 {
+		return c.Value
+	}
+	b := make([]byte, 32)
+	rand.Read(b)
+	tok := base64.RawURLEncoding.EncodeToString(b)
+	http.SetCookie(w, &http.Cookie{Name: signInCookie, Value: tok, Path: "/sign-in", MaxAge: 3600, HttpOnly: true,
+		Secure: h.secure, SameSite: http.SameSiteStrictMode})
+	return tok
+}
+
+// localNext is where to go after signing in: next if it is a path on this
+// site, else /work. Browsers read /\evil.example and /<tab>/evil.example as
+// //evil.example, another site, so next must be printable ASCII without a
+// backslash (a path Holdfast sent is URL-escaped, so it always is), begin
+// with one slash, and parse to a bare path, query and fragment.
+func localNext(next string) string {
+	const home = "/work"
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.Contains(next, "\\") {
+		return home
+	}
+	for i := 0; i < len(next); i++ {
+		if next[i] <= ' ' || next[i] >= 0x7f {
+			return home
+		}
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" ||
+		!strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") || strings.ContainsAny(u.Path, "\\\t\r\n") {
+		return home
+	}
+	return next
+}
+
 // signIn serves the sign-in form and starts a session.
 func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 	p := page{Title: "Sign in", Now: h.svc.Now(), Form: map[string]string{"next": r.URL.Query().Get("next")}}
+	p.CSRF = h.signInToken(w, r)
 	if r.Method == http.MethodPost {
-		r.ParseForm()
+		if !parseForm(w, r) {
+			return
+		}
 		p.Form["username"] = r.PostForm.Get("username")
 		p.Form["next"] = r.PostForm.Get("next")
+		if !request.CSRFOK(p.CSRF, r.PostForm.Get("csrf")) {
+			p.Errors = domain.Problems{{Field: "username", Rule: "csrf",
+				Message: "The sign-in form was stale or came from another site: sign in again on this page"}}
+			h.write(w, http.StatusForbidden, "signin", p)
+			return
+		}
 		sess, err := h.svc.SignIn(r.Context(), r.PostForm.Get("username"), r.PostForm.Get("password"))
 		if err == nil {
 			// No Expires: the server ends the session; the browser forgets it on close.
 			http.SetCookie(w, &http.Cookie{Name: request.SessionCookie, Value: sess.Token, Path: "/", HttpOnly: true,
 				Secure: h.secure, SameSite: http.SameSiteLaxMode})
-			next := p.Form["next"]
-			if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
-				next = "/work"
-			}
-			http.Redirect(w, r, next, http.StatusSeeOther)
+			http.Redirect(w, r, localNext(p.Form["next"]), http.StatusSeeOther)
 			return
 		}
 		if response.StatusOf(err) == http.StatusServiceUnavailable {

@@ -30,7 +30,9 @@ func newClient(t *testing.T, base, username string) *client {
 	jar, _ := cookiejar.New(nil)
 	c := &client{t: t, base: base, http: &http.Client{Jar: jar}}
 	if username != "" {
-		status, body := c.post("/sign-in", url.Values{"username": {username}, "password": {fixture.Password}})
+		_, form := c.get("/sign-in")
+		status, body := c.post("/sign-in", url.Values{"username": {username}, "password": {fixture.Password},
+			"csrf": {signInToken(form)}})
 		if status != 200 || !strings.Contains(body, "My work") {
 			t.Fatalf("sign in as %s: %d %s", username, status, body)
 		}
@@ -61,6 +63,14 @@ func (c *client) post(path string, form url.Values) (int, string) {
 }
 
 var csrfRE = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+// signInToken is the sign-in form's token, if it has one.
+func signInToken(page string) string {
+	if m := csrfRE.FindStringSubmatch(page); m != nil {
+		return m[1]
+	}
+	return ""
+}
 
 func (c *client) csrf(page string) string {
 	m := csrfRE.FindStringSubmatch(page)

@@ -87,8 +87,12 @@ func outage(t *testing.T, engine string) {
 	if !strings.Contains(string(body), "cannot reach its database") || !strings.Contains(string(body), "Nothing was changed") {
 		t.Errorf("page during an outage does not say what happened and that nothing changed:\n%s", body)
 	}
-	form := url.Values{"username": {"ivy"}, "password": {fixture.Password}}
-	res, err = noRedirect.PostForm(srv.URL+"/sign-in", form)
+	const signInTok = "outage-sign-in-token-of-43-characters-00000" // the form's pre-session token
+	form := url.Values{"username": {"ivy"}, "password": {fixture.Password}, "csrf": {signInTok}}
+	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/sign-in", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.AddCookie(&http.Cookie{Name: "holdfast_signin", Value: signInTok})
+	res, err = noRedirect.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -57,7 +57,7 @@ func cmdBench(ctx context.Context, args []string, stdout io.Writer) error {
 			db.Close()
 			return usageError("%s is not empty: give an empty database to measure", db.Engine())
 		}
-		svc, a, ids, err := bench.Setup(ctx, db, *cases)
+		hf, a, ids, err := bench.Setup(ctx, db, *cases)
 		if err != nil {
 			db.Close()
 			return err
@@ -68,7 +68,7 @@ func cmdBench(ctx context.Context, args []string, stdout io.Writer) error {
 				db.Close()
 				return usageError("--clients: %q is not a positive number", c)
 			}
-			r, err := bench.Run(ctx, svc, a, ids, bench.Config{Clients: k, Commands: *n, Cases: *cases})
+			r, err := bench.Run(ctx, hf, a, ids, bench.Config{Clients: k, Commands: *n, Cases: *cases})
 			if err != nil {
 				db.Close()
 				return err

@@ -141,7 +141,7 @@ func generate(ctx context.Context, db *sqlstore.DB, name string, cfg app.Config,
 		last = q
 		fmt.Fprintf(stdout, "  %s  %5d/%d cases opened  %7d commands  %s\n", p.At.Format("Jan 2006"), p.Opened, p.Total, p.Commands, time.Since(began).Round(time.Second))
 	}
-	res, err := demo.Generate(ctx, hf.Svc, clk, opts)
+	res, err := demo.Generate(ctx, hf.Svc, hf.Store, clk, opts)
 	if err != nil {
 		return err
 	}

@@ -118,12 +118,8 @@ func reloadOnHangup(ctx context.Context, hf *app.App, file string) (stop func())
 // firstAdmin makes the first administrator of an empty database and prints
 // the password once: the only way in on a fresh machine.
 func firstAdmin(ctx context.Context, svc *service.Service, w io.Writer) error {
-	org, err := svc.Store().Org(ctx)
-	if err != nil {
+	if empty, err := svc.AwaitsBootstrap(ctx); err != nil || !empty {
 		return err
-	}
-	if len(org.Users) > 0 {
-		return nil
 	}
 	pw := randomPassword()
 	u, err := svc.Bootstrap(ctx, "Holdfast Force", service.NewUser{Username: "admin", Name: "First Administrator", Collar: "ADMIN1", Rank: "staff", Roles: []domain.Role{domain.RoleAdmin}, Password: pw})

@@ -61,6 +61,9 @@ type LedgerConfig struct {
 
 // App is Holdfast wired over one store.
 type App struct {
+	// Store is the raw store, for the tools that must read it directly
+	// (bench, the demo generator's case reads); everything else, pages and
+	// API included, goes through Svc, the one door to the record.
 	Store store.Store
 	Svc   *service.Service
 	// Handler serves the API under /api/ and the pages everywhere else.

@@ -74,8 +74,10 @@ func (r Result) LedgerShare() float64 {
 	return r.Ledger.Seal.Seconds() / float64(r.Commands) / r.PerCommand().Seconds()
 }
 
-// Setup creates a force, a team, an officer and cases to work on.
-func Setup(ctx context.Context, st store.Store, cases int) (*service.Service, *service.Actor, []string, error) {
+// Setup wires Holdfast over st and creates a force, a team, an officer and
+// cases to work on. The app is returned whole: Run commands through its
+// service and measures the ledger on its store.
+func Setup(ctx context.Context, st store.Store, cases int) (*app.App, *service.Actor, []string, error) {
 	hf, err := app.New(st, app.Config{})
 	if err != nil {
 		return nil, nil, nil, err
@@ -103,17 +105,18 @@ func Setup(ctx context.Context, st store.Store, cases int) (*service.Service, *s
 		}
 		ids[i] = c.Ref
 	}
-	return svc, a, ids, nil
+	return hf, a, ids, nil
 }
 
 // Run sends cfg.Commands note commands from cfg.Clients clients, each
 // based on the version it just read (a stale one is retried and counted).
-func Run(ctx context.Context, svc *service.Service, a *service.Actor, ids []string, cfg Config) (Result, error) {
-	tree, err := newTree(ctx, svc.Store())
+func Run(ctx context.Context, hf *app.App, a *service.Actor, ids []string, cfg Config) (Result, error) {
+	svc, st := hf.Svc, hf.Store
+	tree, err := newTree(ctx, st)
 	if err != nil {
 		return Result{}, err
 	}
-	first, err := svc.Store().LatestSeq(ctx)
+	first, err := st.LatestSeq(ctx)
 	if err != nil {
 		return Result{}, err
 	}
@@ -142,7 +145,7 @@ func Run(ctx context.Context, svc *service.Service, a *service.Actor, ids []stri
 				for {
 					// As an API client would: it knows the version it last
 					// saw; the server resolves the reference.
-					cur, err := svc.Store().CaseRowByRef(ctx, ref)
+					cur, err := st.CaseRowByRef(ctx, ref)
 					if err == nil {
 						_, err = svc.AddNote(ctx, a, cur.ID, cur.Version, service.NewNote{Text: fmt.Sprintf("note %d: spoke to the school's safeguarding lead about attendance", i)})
 					}
@@ -170,12 +173,12 @@ func Run(ctx context.Context, svc *service.Service, a *service.Actor, ids []stri
 	if firstErr != nil {
 		return Result{}, firstErr
 	}
-	res := Result{Engine: svc.Store().Engine(), Clients: cfg.Clients, Commands: cfg.Commands, Conflicts: conflicts, Elapsed: time.Since(start)}
+	res := Result{Engine: st.Engine(), Clients: cfg.Clients, Commands: cfg.Commands, Conflicts: conflicts, Elapsed: time.Since(start)}
 	slices.Sort(lat)
 	res.P50 = lat[len(lat)/2]
 	res.P99 = lat[len(lat)*99/100]
 	res.MaxRSSMiB = maxRSS()
-	if res.Ledger, err = measureLedger(ctx, svc.Store(), tree, first); err != nil {
+	if res.Ledger, err = measureLedger(ctx, st, tree, first); err != nil {
 		return Result{}, err
 	}
 	return res, nil

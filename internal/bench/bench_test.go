@@ -16,12 +16,12 @@ func benchEngine(b *testing.B, dsn string, clients int) {
 		b.Fatal(err)
 	}
 	defer db.Close()
-	svc, a, ids, err := Setup(ctx, db, 200)
+	hf, a, ids, err := Setup(ctx, db, 200)
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.ResetTimer()
-	r, err := Run(ctx, svc, a, ids, Config{Clients: clients, Commands: b.N})
+	r, err := Run(ctx, hf, a, ids, Config{Clients: clients, Commands: b.N})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -41,12 +41,12 @@ func BenchmarkPostgres16(b *testing.B) {
 func TestRunMeasures(t *testing.T) {
 	ctx := context.Background()
 	db := testdb.Open(t, "sqlite")
-	svc, a, ids, err := Setup(ctx, db, 5)
+	hf, a, ids, err := Setup(ctx, db, 5)
 	if err != nil {
 		t.Fatal(err)
 	}
 	before, _ := db.LatestSeq(ctx)
-	r, err := Run(ctx, svc, a, ids, Config{Clients: 4, Commands: 40})
+	r, err := Run(ctx, hf, a, ids, Config{Clients: 4, Commands: 40})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -100,10 +100,20 @@ type Result struct {
 	Elapsed time.Duration        `json:"elapsed"`
 }
 
+// Record is how the generator looks at a case it is working, as an officer
+// looks at the case page before acting: rec is the store svc was built on
+// (app.App.Store), handed over for reading only. Not through the service,
+// whose case views are logged as reads: the generated record holds what
+// officers did, not a read event before every command.
+type Record interface {
+	Case(ctx context.Context, id string) (*domain.Case, error)
+	CaseByRef(ctx context.Context, ref string) (*domain.Case, error)
+}
+
 // Generate builds the demo force on svc's empty store, moving clk (the
 // clock svc was built with) from Options.Start to Options.Now. It writes
-// only through svc, as officers would.
-func Generate(ctx context.Context, svc *service.Service, clk *clock.Manual, opts Options) (*Result, error) {
+// only through svc, as officers would, and reads cases from rec.
+func Generate(ctx context.Context, svc *service.Service, rec Record, clk *clock.Manual, opts Options) (*Result, error) {
 	began := time.Now()
 	if opts.Cases <= 0 {
 		opts.Cases = DefaultCases
@@ -124,14 +134,14 @@ func Generate(ctx context.Context, svc *service.Service, clk *clock.Manual, opts
 	if !opts.Start.Before(opts.Now.AddDate(0, -3, 0)) {
 		return nil, fmt.Errorf("demo: history must start at least three months before now (start %s, now %s)", opts.Start.Format(time.DateOnly), opts.Now.Format(time.DateOnly))
 	}
-	org, err := svc.Store().Org(ctx)
+	org, err := svc.Org(ctx, service.SystemActor("demo"))
 	if err != nil {
 		return nil, err
 	}
 	if len(org.Users) > 0 || len(org.Units) > 0 {
 		return nil, fmt.Errorf("demo: the database already holds a force: generate into an empty one")
 	}
-	g := newGen(ctx, svc, clk, opts)
+	g := newGen(ctx, svc, rec, clk, opts)
 	if err := g.run(); err != nil {
 		return nil, err
 	}
@@ -146,7 +156,7 @@ func Generate(ctx context.Context, svc *service.Service, clk *clock.Manual, opts
 // Accounts lists the demo accounts of a generated force, found in the
 // record itself so that a reused demo database prints them too.
 func Accounts(ctx context.Context, svc *service.Service) ([]Account, error) {
-	org, err := svc.Store().Org(ctx)
+	org, err := svc.Org(ctx, service.SystemActor("demo"))
 	if err != nil {
 		return nil, err
 	}

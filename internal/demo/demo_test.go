@@ -56,7 +56,7 @@ func generate(dir string, seed uint64, workers int) (generated, error) {
 		db.Close()
 		return generated{}, err
 	}
-	res, err := demo.Generate(ctx, hf.Svc, clk, demo.Options{Seed: seed, Cases: cases, Now: now, Workers: workers})
+	res, err := demo.Generate(ctx, hf.Svc, hf.Store, clk, demo.Options{Seed: seed, Cases: cases, Now: now, Workers: workers})
 	if err != nil {
 		db.Close()
 		return generated{}, err

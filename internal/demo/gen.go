@@ -26,6 +26,7 @@ const window = 2 * time.Hour
 type gen struct {
 	ctx  context.Context
 	svc  *service.Service
+	rec  Record
 	clk  *clock.Manual
 	opts Options
 	now  time.Time
@@ -70,8 +71,8 @@ type gen struct {
 	reopenedLegacy []*simCase
 }
 
-func newGen(ctx context.Context, svc *service.Service, clk *clock.Manual, opts Options) *gen {
-	g := &gen{ctx: ctx, svc: svc, clk: clk, opts: opts, now: opts.Now,
+func newGen(ctx context.Context, svc *service.Service, rec Record, clk *clock.Manual, opts Options) *gen {
+	g := &gen{ctx: ctx, svc: svc, rec: rec, clk: clk, opts: opts, now: opts.Now,
 		rng: rand.New(rand.NewPCG(opts.Seed, 0x5eed0f401d)), pol: svc.Policy(), cal: svc.Calendar(),
 		watchdog: service.SystemActor("watchdog"), teamByID: map[string]*team{}, officers: map[string]*officer{},
 		staff: map[domain.Role]*officer{}, usernames: map[string]bool{"admin": true}, actionKey: map[string]string{}}
@@ -708,7 +709,7 @@ func (g *gen) result() (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	org, err := g.svc.Store().Org(g.ctx)
+	org, err := g.svc.Org(g.ctx, g.watchdog)
 	if err != nil {
 		return nil, err
 	}

@@ -272,7 +272,7 @@ func (nr *nationalReview) planReviews(assigned []*plannedReview) error {
 		bySource[lp.rec.Ref] = lp
 	}
 	for _, p := range assigned {
-		c, err := g.svc.Store().Case(g.ctx, p.ac.CaseID)
+		c, err := g.rec.Case(g.ctx, p.ac.CaseID)
 		if err != nil {
 			return err
 		}
@@ -370,7 +370,7 @@ func (nr *nationalReview) planReviews(assigned []*plannedReview) error {
 // submit is the reviewer's form and findings, then what follows from them.
 func (nr *nationalReview) submit(p *plannedReview) error {
 	g := nr.g
-	c, err := g.svc.Store().Case(g.ctx, p.ac.CaseID)
+	c, err := g.rec.Case(g.ctx, p.ac.CaseID)
 	if err != nil {
 		return err
 	}
@@ -434,7 +434,7 @@ func (nr *nationalReview) result(sweep *service.SweepReport) (*Review, error) {
 		if f.Kind != service.FindingClosedWithOpenWork && f.Kind != service.FindingClosedWithoutApproval {
 			continue
 		}
-		c, err := g.svc.Store().CaseByRef(g.ctx, f.Case)
+		c, err := g.rec.CaseByRef(g.ctx, f.Case)
 		if err != nil {
 			return nil, err
 		}

@@ -16,7 +16,7 @@ import (
 // any of the generator's cases, and answers the finding a few days later.
 func (nr *nationalReview) reinvestigate(p *plannedReview) error {
 	g := nr.g
-	c, err := g.svc.Store().Case(g.ctx, p.ac.CaseID)
+	c, err := g.rec.Case(g.ctx, p.ac.CaseID)
 	if err != nil {
 		return err
 	}
@@ -78,7 +78,7 @@ func (nr *nationalReview) tellVictims(caseID string) error {
 	g := nr.g
 	a := g.staff[domain.RoleVictimLiaison].actor
 	for {
-		c, err := g.svc.Store().Case(g.ctx, caseID)
+		c, err := g.rec.Case(g.ctx, caseID)
 		if err != nil {
 			return err
 		}
@@ -104,7 +104,7 @@ func (nr *nationalReview) tellVictims(caseID string) error {
 // the victim has been contacted as the review recommended.
 func (nr *nationalReview) answer(caseID string) error {
 	g := nr.g
-	c, err := g.svc.Store().Case(g.ctx, caseID)
+	c, err := g.rec.Case(g.ctx, caseID)
 	if err != nil {
 		return err
 	}

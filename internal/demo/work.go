@@ -646,7 +646,7 @@ func (sc *simCase) approve() error {
 			}
 		}
 	}
-	org, err := g.svc.Store().Org(g.ctx)
+	org, err := g.svc.Org(g.ctx, g.watchdog)
 	if err != nil {
 		return err
 	}
@@ -695,7 +695,7 @@ func (sc *simCase) acknowledgeVRR() error {
 	if v == nil || !v.AckAt.IsZero() {
 		return nil
 	}
-	org, err := g.svc.Store().Org(g.ctx)
+	org, err := g.svc.Org(g.ctx, g.watchdog)
 	if err != nil {
 		return err
 	}

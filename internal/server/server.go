@@ -44,7 +44,7 @@ func New(svc *service.Service, cfg Config) *Server {
 			http.Error(w, "draining", http.StatusServiceUnavailable)
 			return
 		}
-		if _, err := svc.Store().LatestSeq(ctx); err != nil {
+		if err := svc.Ready(ctx); err != nil {
 			http.Error(w, "database: "+err.Error(), http.StatusServiceUnavailable)
 			return
 		}

@@ -128,8 +128,22 @@ func (s *Service) dutyRules() duty.Rules {
 // Calendar is the working-day calendar.
 func (s *Service) Calendar() *calendar.Calendar { return s.cal }
 
-// Store exposes the store for read-only tooling (rebuild, ledger).
-func (s *Service) Store() store.Store { return s.st }
+// Ready reports whether the database answers, for a load balancer's
+// readiness check: nil when it does.
+func (s *Service) Ready(ctx context.Context) error {
+	_, err := s.st.LatestSeq(ctx)
+	return err
+}
+
+// AwaitsBootstrap reports whether no user has been added yet: the record
+// is waiting for Bootstrap to make its first administrator.
+func (s *Service) AwaitsBootstrap(ctx context.Context) (bool, error) {
+	org, err := s.st.Org(ctx)
+	if err != nil {
+		return false, err
+	}
+	return len(org.Users) == 0, nil
+}
 
 // Now is the service's clock.
 func (s *Service) Now() time.Time { return s.clock.Now() }

@@ -38,7 +38,7 @@ func BenchmarkPages(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	res, err := demo.Generate(ctx, gen.Svc, clk, demo.Options{Seed: 1, Cases: n, Now: now})
+	res, err := demo.Generate(ctx, gen.Svc, gen.Store, clk, demo.Options{Seed: 1, Cases: n, Now: now})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -111,7 +111,7 @@ func (h *Handler) signedIn(fn func(q *visit) error) http.HandlerFunc {
 				return
 			}
 		}
-		org, err := h.svc.Store().Org(r.Context())
+		org, err := h.svc.Org(r.Context(), a)
 		if err != nil {
 			h.fail(w, r, a, csrf, err)
 			return

@@ -4,9 +4,12 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"net/url"
+	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -92,6 +95,9 @@ func sqliteURI(path, q string) string {
 var uriEscaper = strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23")
 
 func openSQLite(path string) (*DB, error) {
+	if err := ownerOnly(path); err != nil {
+		return nil, err
+	}
 	// WAL lets readers run beside the writer; synchronous=FULL makes every
 	// acknowledged commit survive power loss; busy_timeout covers other
 	// processes (the CLI) touching the same file.
@@ -121,6 +127,27 @@ func openSQLite(path string) (*DB, error) {
 	db := &DB{d: sqliteDialect, path: abs, w: w, r: r, rawConns: make(chan *sqlite.Conn, max(8, runtime.GOMAXPROCS(0)))}
 	db.group = newGroupCommit(db)
 	return db, nil
+}
+
+// ownerOnly makes a new database file readable by its owner alone, and
+// warns when an existing one is readable by others. The record is the
+// most sensitive data there is: SQLite would create the file 0644 (less
+// the umask), so it is created here first, 0600; SQLite gives the -wal
+// and -shm it makes beside it the database file's mode.
+func ownerOnly(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if err == nil {
+		return f.Close()
+	}
+	if !errors.Is(err, fs.ErrExist) {
+		return fmt.Errorf("create the SQLite database %s: %w", path, err)
+	}
+	if fi, err := os.Stat(path); err == nil && fi.Mode().Perm()&0o077 != 0 {
+		slog.Warn("the database can be read by other users of this machine: make it owner-only "+
+			"(chmod 600 FILE FILE-wal FILE-shm, with Holdfast stopped)",
+			"file", path, "mode", fmt.Sprintf("%#o", fi.Mode().Perm()))
+	}
+	return nil
 }
 
 func openPostgres(dsn string) (*DB, error) {

@@ -149,10 +149,11 @@ func TestSweepJSONKeysAreTheDocumentedOnes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.Svc.AssignOwner(ctx, f.Supervisor, orphan.ID, orphan.Version, leaver.ID, "reallocation"); err != nil {
+	if _, err := f.Svc.AssignOwner(ctx, f.Supervisor, orphan.ID, service.AssignOwner{Version: orphan.Version,
+		OwnerID: leaver.ID, Reason: "reallocation"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.Svc.UserLeaves(ctx, f.Admin, leaver.ID, "retired"); err != nil {
+	if err := f.Svc.UserLeaves(ctx, f.Admin, service.UserLeaves{User: leaver.ID, Reason: "retired"}); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()

@@ -94,8 +94,10 @@ func (s *Server) serve(rt route) http.Handler {
 	})
 }
 
-// Versioned is embedded by every command on an existing case: the version
-// the user saw. A command based on an older one is refused with 409.
+// Versioned is the version the user saw, named by every command on an
+// existing case: embedded in the API's own input types, or pointing at the
+// Version of a service input struct (which the service checks is 1 or
+// more). A command based on an older one is refused with 409.
 type Versioned struct {
 	Version *int64 `json:"version"`
 }
@@ -135,36 +137,6 @@ type ownerIn struct {
 	Versioned
 	OwnerID string `json:"owner_id"`
 	Reason  string `json:"reason,omitempty"`
-}
-
-type updateIn struct {
-	Versioned
-	service.CaseUpdate
-}
-
-type victimIn struct {
-	Versioned
-	service.NewVictim
-}
-
-type suspectIn struct {
-	Versioned
-	service.NewSuspect
-}
-
-type personIn struct {
-	Versioned
-	service.NewPerson
-}
-
-type actionIn struct {
-	Versioned
-	service.NewAction
-}
-
-type noteIn struct {
-	Versioned
-	service.NewNote
 }
 
 type caseList struct {
@@ -225,7 +197,7 @@ func (s *Server) coreRoutes() []route {
 			return svc.CreateUser(ctx, a, *in)
 		}),
 		op("POST", "/api/v1/users/{id}/leave", "Record that a user has left (administrator)", http.StatusOK, func(ctx context.Context, a *service.Actor, r *http.Request, in *leaveIn) (none, error) {
-			return none{}, svc.UserLeaves(ctx, a, r.PathValue("id"), in.Reason)
+			return none{}, svc.UserLeaves(ctx, a, service.UserLeaves{User: r.PathValue("id"), Reason: in.Reason})
 		}),
 		op("GET", "/api/v1/cases", "Cases you may see (filters: status, owner)", http.StatusOK, func(ctx context.Context, a *service.Actor, r *http.Request, _ *struct{}) (caseList, error) {
 			f := store.CaseFilter{OwnerID: r.URL.Query().Get("owner"), After: r.URL.Query().Get("after"), Limit: 500}
@@ -247,33 +219,33 @@ func (s *Server) coreRoutes() []route {
 		op("GET", "/api/v1/cases/{ref}/events", "Every event of a case, reads included", http.StatusOK, func(ctx context.Context, a *service.Actor, r *http.Request, _ *struct{}) ([]*event.Event, error) {
 			return svc.Timeline(ctx, a, request.RefOf(r))
 		}),
-		op("PATCH", "/api/v1/cases/{ref}", "Correct a case's summary, offence types or marking", http.StatusOK, caseCmd(svc, func(in *updateIn) Versioned { return in.Versioned },
-			func(ctx context.Context, a *service.Actor, id string, v int64, in *updateIn) (*domain.Case, error) {
-				return svc.UpdateCase(ctx, a, id, v, in.CaseUpdate)
+		op("PATCH", "/api/v1/cases/{ref}", "Correct a case's summary, offence types or marking", http.StatusOK, caseCmd(svc, func(in *service.CaseUpdate) Versioned { return Versioned{Version: &in.Version} },
+			func(ctx context.Context, a *service.Actor, id string, _ int64, in *service.CaseUpdate) (*domain.Case, error) {
+				return svc.UpdateCase(ctx, a, id, *in)
 			})),
 		op("POST", "/api/v1/cases/{ref}/owner", "Assign the case's accountable owner (supervisor)", http.StatusOK, caseCmd(svc, func(in *ownerIn) Versioned { return in.Versioned },
 			func(ctx context.Context, a *service.Actor, id string, v int64, in *ownerIn) (*domain.Case, error) {
-				return svc.AssignOwner(ctx, a, id, v, in.OwnerID, in.Reason)
+				return svc.AssignOwner(ctx, a, id, service.AssignOwner{Version: v, OwnerID: in.OwnerID, Reason: in.Reason})
 			})),
-		op("POST", "/api/v1/cases/{ref}/victims", "Add a victim", http.StatusCreated, caseCmd(svc, func(in *victimIn) Versioned { return in.Versioned },
-			func(ctx context.Context, a *service.Actor, id string, v int64, in *victimIn) (*domain.Case, error) {
-				return svc.AddVictim(ctx, a, id, v, in.NewVictim)
+		op("POST", "/api/v1/cases/{ref}/victims", "Add a victim", http.StatusCreated, caseCmd(svc, func(in *service.NewVictim) Versioned { return Versioned{Version: &in.Version} },
+			func(ctx context.Context, a *service.Actor, id string, _ int64, in *service.NewVictim) (*domain.Case, error) {
+				return svc.AddVictim(ctx, a, id, *in)
 			})),
-		op("POST", "/api/v1/cases/{ref}/suspects", "Add a suspect, named or described", http.StatusCreated, caseCmd(svc, func(in *suspectIn) Versioned { return in.Versioned },
-			func(ctx context.Context, a *service.Actor, id string, v int64, in *suspectIn) (*domain.Case, error) {
-				return svc.AddSuspect(ctx, a, id, v, in.NewSuspect)
+		op("POST", "/api/v1/cases/{ref}/suspects", "Add a suspect, named or described", http.StatusCreated, caseCmd(svc, func(in *service.NewSuspect) Versioned { return Versioned{Version: &in.Version} },
+			func(ctx context.Context, a *service.Actor, id string, _ int64, in *service.NewSuspect) (*domain.Case, error) {
+				return svc.AddSuspect(ctx, a, id, *in)
 			})),
-		op("POST", "/api/v1/cases/{ref}/people", "Link another person to the case", http.StatusCreated, caseCmd(svc, func(in *personIn) Versioned { return in.Versioned },
-			func(ctx context.Context, a *service.Actor, id string, v int64, in *personIn) (*domain.Case, error) {
-				return svc.AddPerson(ctx, a, id, v, in.NewPerson)
+		op("POST", "/api/v1/cases/{ref}/people", "Link another person to the case", http.StatusCreated, caseCmd(svc, func(in *service.NewPerson) Versioned { return Versioned{Version: &in.Version} },
+			func(ctx context.Context, a *service.Actor, id string, _ int64, in *service.NewPerson) (*domain.Case, error) {
+				return svc.AddPerson(ctx, a, id, *in)
 			})),
-		op("POST", "/api/v1/cases/{ref}/actions", "Raise a line of enquiry", http.StatusCreated, caseCmd(svc, func(in *actionIn) Versioned { return in.Versioned },
-			func(ctx context.Context, a *service.Actor, id string, v int64, in *actionIn) (*domain.Case, error) {
-				return svc.RaiseAction(ctx, a, id, v, in.NewAction)
+		op("POST", "/api/v1/cases/{ref}/actions", "Raise a line of enquiry", http.StatusCreated, caseCmd(svc, func(in *service.NewAction) Versioned { return Versioned{Version: &in.Version} },
+			func(ctx context.Context, a *service.Actor, id string, _ int64, in *service.NewAction) (*domain.Case, error) {
+				return svc.RaiseAction(ctx, a, id, *in)
 			})),
-		op("POST", "/api/v1/cases/{ref}/notes", "Add a note, or correct an earlier one", http.StatusCreated, caseCmd(svc, func(in *noteIn) Versioned { return in.Versioned },
-			func(ctx context.Context, a *service.Actor, id string, v int64, in *noteIn) (*domain.Case, error) {
-				return svc.AddNote(ctx, a, id, v, in.NewNote)
+		op("POST", "/api/v1/cases/{ref}/notes", "Add a note, or correct an earlier one", http.StatusCreated, caseCmd(svc, func(in *service.NewNote) Versioned { return Versioned{Version: &in.Version} },
+			func(ctx context.Context, a *service.Actor, id string, _ int64, in *service.NewNote) (*domain.Case, error) {
+				return svc.AddNote(ctx, a, id, *in)
 			})),
 	}
 }

@@ -113,7 +113,8 @@ func auCase(h *harness, t *testing.T, close func(h *harness, t *testing.T, c *do
 	f := h.f
 	c := wfMust(t)(f.Svc.OpenReferral(ctx, f.Investigator, service.NewReferral{TeamID: f.TeamA, Summary: "Historic referral, for an audit",
 		OffenceTypes: []string{"child_sexual_exploitation"}, ReportedAt: time.Date(2001, 1, 1, 12, 0, 0, 0, time.UTC).AddDate(0, 0, auDays)}))
-	c = wfMust(t)(f.Svc.AssignOwner(ctx, f.Supervisor, c.ID, c.Version, f.Investigator.ID(), "allocation"))
+	c = wfMust(t)(f.Svc.AssignOwner(ctx, f.Supervisor, c.ID, service.AssignOwner{Version: c.Version,
+		OwnerID: f.Investigator.ID(), Reason: "allocation"}))
 	return close(h, t, c)
 }
 

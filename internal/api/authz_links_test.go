@@ -30,7 +30,8 @@ func TestLinksOverHTTP(t *testing.T) {
 		f := h.f
 		suspect := func(s service.NewSuspect) *domain.Case {
 			c := f.Allocated(t)
-			return wfMust(t)(f.Svc.AddSuspect(ctx, f.Investigator, c.ID, c.Version, s))
+			s.Version = c.Version
+			return wfMust(t)(f.Svc.AddSuspect(ctx, f.Investigator, c.ID, s))
 		}
 		c1 := suspect(service.NewSuspect{Name: "Adam Smith", Phone: "07700 900123"})
 		c2 := suspect(service.NewSuspect{Description: "Tall, shaved head", Phone: "+44 7700 900123", Vehicle: "AB12 CDE"})

@@ -97,7 +97,8 @@ func init() {
 		"POST /api/v1/cases/{ref}/victims/{victim}/contacts":    victim,
 		"PUT /api/v1/cases/{ref}/victims/{victim}/view":         victim,
 		"POST /api/v1/cases/{ref}/suspects/{suspect}/status": func(h *harness, t *testing.T, c *domain.Case) (*domain.Case, map[string]string) {
-			c = wfMust(t)(h.f.Svc.AddSuspect(ctx, h.f.Investigator, c.ID, c.Version, service.NewSuspect{Name: "Adult X"}))
+			c = wfMust(t)(h.f.Svc.AddSuspect(ctx, h.f.Investigator, c.ID, service.NewSuspect{Version: c.Version,
+				Name: "Adult X"}))
 			return c, map[string]string{"suspect": c.Suspects[0].ID}
 		},
 		"POST /api/v1/cases/{ref}/transfer/accept": state(wfTransferToTeamC),
@@ -136,23 +137,27 @@ func wfMust(t *testing.T) func(*domain.Case, error) *domain.Case {
 }
 
 func wfAction(h *harness, t *testing.T, c *domain.Case) *domain.Case {
-	return wfMust(t)(h.f.Svc.RaiseAction(ctx, h.f.Investigator, c.ID, c.Version, service.NewAction{Title: "Download victim's phone"}))
+	return wfMust(t)(h.f.Svc.RaiseAction(ctx, h.f.Investigator, c.ID, service.NewAction{Version: c.Version,
+		Title: "Download victim's phone"}))
 }
 
 func wfAllocatedAction(h *harness, t *testing.T, c *domain.Case) *domain.Case {
 	c = wfAction(h, t, c)
-	return wfMust(t)(h.f.Svc.AllocateAction(ctx, h.f.Investigator, c.ID, c.Version, c.Actions[len(c.Actions)-1].ID, h.f.Investigator2.ID(), ""))
+	return wfMust(t)(h.f.Svc.AllocateAction(ctx, h.f.Investigator, c.ID, service.AllocateAction{Version: c.Version,
+		Action: c.Actions[len(c.Actions)-1].ID, To: h.f.Investigator2.ID()}))
 }
 
 // wfResultedAction: resulted by the second investigator, so the owner and
 // supervisors may file it.
 func wfResultedAction(h *harness, t *testing.T, c *domain.Case) *domain.Case {
 	c = wfAllocatedAction(h, t, c)
-	return wfMust(t)(h.f.Svc.ResultAction(ctx, h.f.Investigator2, c.ID, c.Version, c.Actions[len(c.Actions)-1].ID, "Messages recovered"))
+	return wfMust(t)(h.f.Svc.ResultAction(ctx, h.f.Investigator2, c.ID, service.ResultAction{Version: c.Version,
+		Action: c.Actions[len(c.Actions)-1].ID, Result: "Messages recovered"}))
 }
 
 func wfVictim(h *harness, t *testing.T, c *domain.Case) *domain.Case {
-	return wfMust(t)(h.f.Svc.AddVictim(ctx, h.f.Investigator, c.ID, c.Version, service.NewVictim{Name: "Child A", DateOfBirth: "2011-03-02"}))
+	return wfMust(t)(h.f.Svc.AddVictim(ctx, h.f.Investigator, c.ID, service.NewVictim{Version: c.Version, Name: "Child A",
+		DateOfBirth: "2011-03-02"}))
 }
 
 // wfVictimReady adds a victim whose account, contact and view the closure
@@ -161,12 +166,15 @@ func wfVictimReady(h *harness, t *testing.T, c *domain.Case) *domain.Case {
 	f := h.f
 	c = wfVictim(h, t, c)
 	vid := c.Victims[len(c.Victims)-1].ID
-	c = wfMust(t)(f.Svc.RecordContact(ctx, f.Liaison, c.ID, c.Version, vid, domain.ContactAccount, "ABE interview", "account recorded"))
-	return wfMust(t)(f.Svc.RecordVictimView(ctx, f.Liaison, c.ID, c.Version, vid, "Does not want to go to court"))
+	c = wfMust(t)(f.Svc.RecordContact(ctx, f.Liaison, c.ID, service.RecordContact{Version: c.Version, Victim: vid,
+		Kind: domain.ContactAccount, Method: "ABE interview", Note: "account recorded"}))
+	return wfMust(t)(f.Svc.RecordVictimView(ctx, f.Liaison, c.ID, service.RecordVictimView{Version: c.Version, Victim: vid,
+		View: "Does not want to go to court"}))
 }
 
 func wfReviewedBy(h *harness, t *testing.T, c *domain.Case, by *service.Actor) *domain.Case {
-	return wfMust(t)(h.f.Svc.RecordReview(ctx, by, c.ID, c.Version, "Reviewed: all enquiries complete", nil))
+	return wfMust(t)(h.f.Svc.RecordReview(ctx, by, c.ID, service.RecordReview{Version: c.Version,
+		Summary: "Reviewed: all enquiries complete"}))
 }
 
 func wfReviewed(h *harness, t *testing.T, c *domain.Case) *domain.Case {
@@ -177,12 +185,13 @@ func wfReviewed(h *harness, t *testing.T, c *domain.Case) *domain.Case {
 // no victim or named suspect a sergeant may approve it.
 func wfProposed(h *harness, t *testing.T, c *domain.Case) *domain.Case {
 	c = wfReviewed(h, t, c)
-	return wfMust(t)(h.f.Svc.ProposeClosure(ctx, h.f.Investigator, c.ID, c.Version, service.ClosureProposal{Outcome: "18", Rationale: wfRationale}))
+	return wfMust(t)(h.f.Svc.ProposeClosure(ctx, h.f.Investigator, c.ID, service.ClosureProposal{Version: c.Version,
+		Outcome: "18", Rationale: wfRationale}))
 }
 
 func wfClosed(h *harness, t *testing.T, c *domain.Case) *domain.Case {
 	c = wfProposed(h, t, c)
-	return wfMust(t)(h.f.Svc.ApproveClosure(ctx, h.f.Supervisor, c.ID, c.Version))
+	return wfMust(t)(h.f.Svc.ApproveClosure(ctx, h.f.Supervisor, c.ID, service.ApproveClosure{Version: c.Version}))
 }
 
 // wfClosedWithVictimBy closes a case with a child victim: reviewed by
@@ -192,8 +201,9 @@ func wfClosedWithVictimBy(h *harness, t *testing.T, c *domain.Case, reviewer *se
 	f := h.f
 	c = wfVictimReady(h, t, c)
 	c = wfReviewedBy(h, t, c, reviewer)
-	c = wfMust(t)(f.Svc.ProposeClosure(ctx, f.Investigator, c.ID, c.Version, service.ClosureProposal{Outcome: "18", Rationale: wfRationale}))
-	return wfMust(t)(f.Svc.ApproveClosure(ctx, f.Inspector, c.ID, c.Version))
+	c = wfMust(t)(f.Svc.ProposeClosure(ctx, f.Investigator, c.ID, service.ClosureProposal{Version: c.Version,
+		Outcome: "18", Rationale: wfRationale}))
+	return wfMust(t)(f.Svc.ApproveClosure(ctx, f.Inspector, c.ID, service.ApproveClosure{Version: c.Version}))
 }
 
 func wfClosedWithVictim(h *harness, t *testing.T, c *domain.Case) *domain.Case {
@@ -202,17 +212,20 @@ func wfClosedWithVictim(h *harness, t *testing.T, c *domain.Case) *domain.Case {
 
 func wfVRRRequested(h *harness, t *testing.T, c *domain.Case) *domain.Case {
 	c = wfClosedWithVictim(h, t, c)
-	return wfMust(t)(h.f.Svc.RequestVRR(ctx, h.f.Liaison, c.ID, c.Version, c.Victims[0].ID, ""))
+	return wfMust(t)(h.f.Svc.RequestVRR(ctx, h.f.Liaison, c.ID, service.RequestVRR{Version: c.Version,
+		VictimID: c.Victims[0].ID}))
 }
 
 // wfVRRAcknowledged names the manager, senior to the inspector who closed
 // the case and not involved in it, as reviewer.
 func wfVRRAcknowledged(h *harness, t *testing.T, c *domain.Case) *domain.Case {
 	c = wfVRRRequested(h, t, c)
-	return wfMust(t)(h.f.Svc.AcknowledgeVRR(ctx, h.f.Inspector, c.ID, c.Version, h.f.Manager.ID()))
+	return wfMust(t)(h.f.Svc.AcknowledgeVRR(ctx, h.f.Inspector, c.ID, service.AcknowledgeVRR{Version: c.Version,
+		Reviewer: h.f.Manager.ID()}))
 }
 
 // wfTransferToTeamC offers the case to MIT, whose supervisor is other_team.
 func wfTransferToTeamC(h *harness, t *testing.T, c *domain.Case) *domain.Case {
-	return wfMust(t)(h.f.Svc.ProposeTransfer(ctx, h.f.Investigator, c.ID, c.Version, h.f.TeamC, "suspect is part of an MIT operation"))
+	return wfMust(t)(h.f.Svc.ProposeTransfer(ctx, h.f.Investigator, c.ID, service.ProposeTransfer{Version: c.Version,
+		ToTeam: h.f.TeamC, Reason: "suspect is part of an MIT operation"}))
 }

@@ -247,7 +247,8 @@ func TestClosureRefused_OpenActions(t *testing.T) {
 
 func TestClosureRefused_SuspectNotInterviewed(t *testing.T) {
 	refusedFor(t, "suspects_pursued", func(h *harness, t *testing.T, c *domain.Case) *domain.Case {
-		c = wfMust(t)(h.f.Svc.AddSuspect(ctx, h.f.Investigator, c.ID, c.Version, service.NewSuspect{Name: "Adult X"}))
+		c = wfMust(t)(h.f.Svc.AddSuspect(ctx, h.f.Investigator, c.ID, service.NewSuspect{Version: c.Version,
+			Name: "Adult X"}))
 		return wfReviewed(h, t, c)
 	}, investigator, "POST", "/closure", propose("18", wfRationale))
 }
@@ -273,7 +274,8 @@ func TestClosureRefused_Unsupervised(t *testing.T) {
 func TestClosureRefused_NoVictimView(t *testing.T) {
 	refusedFor(t, "victim_view", func(h *harness, t *testing.T, c *domain.Case) *domain.Case {
 		c = wfVictim(h, t, c)
-		c = wfMust(t)(h.f.Svc.RecordContact(ctx, h.f.Liaison, c.ID, c.Version, c.Victims[0].ID, domain.ContactAccount, "ABE interview", "account recorded"))
+		c = wfMust(t)(h.f.Svc.RecordContact(ctx, h.f.Liaison, c.ID, service.RecordContact{Version: c.Version,
+			Victim: c.Victims[0].ID, Kind: domain.ContactAccount, Method: "ABE interview", Note: "account recorded"}))
 		return wfReviewed(h, t, c)
 	}, investigator, "POST", "/closure", propose("18", wfRationale))
 }
@@ -293,7 +295,8 @@ func TestClosureRefused_OutcomeNotYetInForce(t *testing.T) {
 func TestApprovalRefused_Proposer(t *testing.T) {
 	refusedFor(t, "second_person", func(h *harness, t *testing.T, c *domain.Case) *domain.Case {
 		c = wfReviewed(h, t, c)
-		return wfMust(t)(h.f.Svc.ProposeClosure(ctx, h.f.Supervisor, c.ID, c.Version, service.ClosureProposal{Outcome: "18", Rationale: wfRationale}))
+		return wfMust(t)(h.f.Svc.ProposeClosure(ctx, h.f.Supervisor, c.ID, service.ClosureProposal{Version: c.Version,
+			Outcome: "18", Rationale: wfRationale}))
 	}, func(f *fixture.Force) *service.Actor { return f.Supervisor }, "POST", "/closure/approve", nil)
 }
 
@@ -302,7 +305,8 @@ func TestApprovalRefused_Proposer(t *testing.T) {
 func TestApprovalRefused_RankTooLow(t *testing.T) {
 	refusedFor(t, "approver_rank", func(h *harness, t *testing.T, c *domain.Case) *domain.Case {
 		c = wfReviewed(h, t, wfVictimReady(h, t, c))
-		return wfMust(t)(h.f.Svc.ProposeClosure(ctx, h.f.Investigator, c.ID, c.Version, service.ClosureProposal{Outcome: "18", Rationale: wfRationale}))
+		return wfMust(t)(h.f.Svc.ProposeClosure(ctx, h.f.Investigator, c.ID, service.ClosureProposal{Version: c.Version,
+			Outcome: "18", Rationale: wfRationale}))
 	}, func(f *fixture.Force) *service.Actor { return f.Supervisor }, "POST", "/closure/approve", nil)
 }
 
@@ -358,7 +362,8 @@ func TestVRRRefused_ReviewerNotSenior(t *testing.T) {
 func TestVRRRefused_ReviewerInvolved(t *testing.T) {
 	refusedFor(t, "vrr_independent", func(h *harness, t *testing.T, c *domain.Case) *domain.Case {
 		c = wfClosedWithVictimBy(h, t, c, h.f.Manager)
-		return wfMust(t)(h.f.Svc.RequestVRR(ctx, h.f.Liaison, c.ID, c.Version, c.Victims[0].ID, ""))
+		return wfMust(t)(h.f.Svc.RequestVRR(ctx, h.f.Liaison, c.ID, service.RequestVRR{Version: c.Version,
+			VictimID: c.Victims[0].ID}))
 	}, func(f *fixture.Force) *service.Actor { return f.Inspector }, "POST", "/vrr/acknowledge", func(h *harness, _ *domain.Case) map[string]any {
 		return map[string]any{"reviewer": h.f.Manager.ID()}
 	})

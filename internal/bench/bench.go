@@ -147,7 +147,8 @@ func Run(ctx context.Context, hf *app.App, a *service.Actor, ids []string, cfg C
 					// saw; the server resolves the reference.
 					cur, err := st.CaseRowByRef(ctx, ref)
 					if err == nil {
-						_, err = svc.AddNote(ctx, a, cur.ID, cur.Version, service.NewNote{Text: fmt.Sprintf("note %d: spoke to the school's safeguarding lead about attendance", i)})
+						_, err = svc.AddNote(ctx, a, cur.ID, service.NewNote{Version: cur.Version,
+							Text: fmt.Sprintf("note %d: spoke to the school's safeguarding lead about attendance", i)})
 					}
 					if errors.Is(err, service.ErrConflict) {
 						mu.Lock()

@@ -392,7 +392,10 @@ func (sc *simCase) intake() error {
 	a := sc.opener.actor
 	for _, v := range sc.victims {
 		v := v
-		if err := sc.do("add victim", func(ver int64) (*domain.Case, error) { return g.svc.AddVictim(g.ctx, a, sc.c.ID, ver, v) }); err != nil {
+		if err := sc.do("add victim", func(ver int64) (*domain.Case, error) {
+			v.Version = ver
+			return g.svc.AddVictim(g.ctx, a, sc.c.ID, v)
+		}); err != nil {
 			return err
 		}
 	}
@@ -441,7 +444,10 @@ func (sc *simCase) intake() error {
 	}
 	for _, s := range suspects {
 		s := s
-		if err := sc.do("add suspect", func(ver int64) (*domain.Case, error) { return g.svc.AddSuspect(g.ctx, a, sc.c.ID, ver, s) }); err != nil {
+		if err := sc.do("add suspect", func(ver int64) (*domain.Case, error) {
+			s.Version = ver
+			return g.svc.AddSuspect(g.ctx, a, sc.c.ID, s)
+		}); err != nil {
 			return err
 		}
 	}
@@ -461,7 +467,10 @@ func (sc *simCase) intake() error {
 	}
 	for _, pp := range people {
 		pp := pp
-		if err := sc.do("add person", func(ver int64) (*domain.Case, error) { return g.svc.AddPerson(g.ctx, a, sc.c.ID, ver, pp) }); err != nil {
+		if err := sc.do("add person", func(ver int64) (*domain.Case, error) {
+			pp.Version = ver
+			return g.svc.AddPerson(g.ctx, a, sc.c.ID, pp)
+		}); err != nil {
 			return err
 		}
 	}

@@ -535,7 +535,8 @@ func (g *gen) leave(o *officer, reason string, handover func(*simCase) bool) err
 		if sc.c.OwnerID == o.id {
 			to := sc.choose(t.available(now, false), o)
 			if err := sc.do("hand over", func(v int64) (*domain.Case, error) {
-				return g.svc.AssignOwner(g.ctx, t.lead.actor, sc.c.ID, v, to.id, fmt.Sprintf("%s is leaving the force: case handed over to %s", o.name, to.name))
+				return g.svc.AssignOwner(g.ctx, t.lead.actor, sc.c.ID, service.AssignOwner{Version: v, OwnerID: to.id,
+					Reason: fmt.Sprintf("%s is leaving the force: case handed over to %s", o.name, to.name)})
 			}); err != nil {
 				return err
 			}
@@ -552,7 +553,8 @@ func (g *gen) leave(o *officer, reason string, handover func(*simCase) bool) err
 			}
 			id := a.ID
 			if err := sc.do("reallocate action", func(v int64) (*domain.Case, error) {
-				return g.svc.AllocateAction(g.ctx, owner, sc.c.ID, v, id, sc.c.OwnerID, target.In(clock.London).Format(time.DateOnly))
+				return g.svc.AllocateAction(g.ctx, owner, sc.c.ID, service.AllocateAction{Version: v, Action: id, To: sc.c.OwnerID,
+					Target: target.In(clock.London).Format(time.DateOnly)})
 			}); err != nil {
 				return err
 			}
@@ -563,7 +565,7 @@ func (g *gen) leave(o *officer, reason string, handover func(*simCase) bool) err
 			g.rewake(sc)
 		}
 	}
-	if err := g.svc.UserLeaves(g.ctx, g.admin, o.id, reason); err != nil {
+	if err := g.svc.UserLeaves(g.ctx, g.admin, service.UserLeaves{User: o.id, Reason: reason}); err != nil {
 		return fmt.Errorf("demo: leaver: %w", err)
 	}
 	g.cmd()

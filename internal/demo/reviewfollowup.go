@@ -92,8 +92,10 @@ func (nr *nationalReview) tellVictims(caseID string) error {
 		if victim == "" {
 			return nil
 		}
-		if _, err := g.svc.RecordContact(g.ctx, a, caseID, c.Version, victim, domain.ContactDecision, "home visit with the ISVA",
-			"Told of the decision to close the investigation (outcome "+c.Outcome+") and that it is being looked at again by the national review; right to review explained."); err != nil {
+		if _, err := g.svc.RecordContact(g.ctx, a, caseID, service.RecordContact{
+			Version: c.Version, Victim: victim, Kind: domain.ContactDecision, Method: "home visit with the ISVA",
+			Note: "Told of the decision to close the investigation (outcome " + c.Outcome +
+				") and that it is being looked at again by the national review; right to review explained."}); err != nil {
 			return fmt.Errorf("demo: tell the victims on %s: %w", c.Ref, err)
 		}
 		g.cmd()

@@ -35,7 +35,8 @@ func (sc *simCase) milestone(m milestone) error {
 		}
 		a := sc.ownerActor()
 		return sc.do("suspect "+string(m.status), func(v int64) (*domain.Case, error) {
-			return g.svc.SetSuspectStatus(g.ctx, a, sc.c.ID, v, s.ID, m.status, "", m.text)
+			return g.svc.SetSuspectStatus(g.ctx, a, sc.c.ID, service.SetSuspectStatus{Version: v, Suspect: s.ID,
+				Status: m.status, Explanation: m.text})
 		})
 	case msTransfer:
 		if !open || sc.closing || sc.c.Transfer != nil || sc.c.OwnerID == "" {
@@ -53,7 +54,7 @@ func (sc *simCase) milestone(m milestone) error {
 		})
 		a := sc.ownerActor()
 		return sc.do("propose transfer", func(v int64) (*domain.Case, error) {
-			return g.svc.ProposeTransfer(g.ctx, a, sc.c.ID, v, to.id, reason)
+			return g.svc.ProposeTransfer(g.ctx, a, sc.c.ID, service.ProposeTransfer{Version: v, ToTeam: to.id, Reason: reason})
 		})
 	case msClose:
 		return sc.tryClose()
@@ -67,7 +68,7 @@ func (sc *simCase) milestone(m milestone) error {
 		}
 		v := sc.c.Victims[0].ID
 		return sc.do("request review", func(ver int64) (*domain.Case, error) {
-			return g.svc.RequestVRR(g.ctx, sc.liaison(), sc.c.ID, ver, v, "")
+			return g.svc.RequestVRR(g.ctx, sc.liaison(), sc.c.ID, service.RequestVRR{Version: ver, VictimID: v})
 		})
 	case msReopen:
 		if sc.c.Status != domain.StatusClosed || sc.c.PendingVRR() != nil {
@@ -81,7 +82,9 @@ func (sc *simCase) milestone(m milestone) error {
 		if m.text == "audit" {
 			reason = fmt.Sprintf(reason, sc.c.Outcome)
 		}
-		if err := sc.do("reopen", func(v int64) (*domain.Case, error) { return g.svc.Reopen(g.ctx, a, sc.c.ID, v, reason) }); err != nil {
+		if err := sc.do("reopen", func(v int64) (*domain.Case, error) {
+			return g.svc.Reopen(g.ctx, a, sc.c.ID, service.Reopen{Version: v, Reason: reason})
+		}); err != nil {
 			return err
 		}
 		return sc.afterReopen(reason)
@@ -93,7 +96,10 @@ func (sc *simCase) milestone(m milestone) error {
 		v := service.NewVictim{Name: first + " " + last, DateOfBirth: now.AddDate(-13-r.IntN(4), -r.IntN(12), 0).In(clock.London).Format(time.DateOnly),
 			Contact: fmt.Sprintf("Via mother (%s %s), %s", pick(r, parentFirst), last, landline(r)), Vulnerable: true}
 		a := sc.ownerActor()
-		return sc.do("add victim", func(ver int64) (*domain.Case, error) { return g.svc.AddVictim(g.ctx, a, sc.c.ID, ver, v) })
+		return sc.do("add victim", func(ver int64) (*domain.Case, error) {
+			v.Version = ver
+			return g.svc.AddVictim(g.ctx, a, sc.c.ID, v)
+		})
 	case msPlantNotice:
 		if !open {
 			return nil
@@ -108,7 +114,8 @@ func (sc *simCase) milestone(m milestone) error {
 			}
 			id, a := s.ID, sc.ownerActor()
 			return sc.do("suspect "+string(st), func(v int64) (*domain.Case, error) {
-				return g.svc.SetSuspectStatus(g.ctx, a, sc.c.ID, v, id, st, "", why)
+				return g.svc.SetSuspectStatus(g.ctx, a, sc.c.ID, service.SetSuspectStatus{Version: v, Suspect: id, Status: st,
+					Explanation: why})
 			})
 		}
 		return nil
@@ -117,7 +124,10 @@ func (sc *simCase) milestone(m milestone) error {
 			return nil
 		}
 		a, in := sc.ownerActor(), service.NewAction{Title: m.text, Priority: "high"}
-		return sc.do("raise action", func(v int64) (*domain.Case, error) { return g.svc.RaiseAction(g.ctx, a, sc.c.ID, v, in) })
+		return sc.do("raise action", func(v int64) (*domain.Case, error) {
+			in.Version = v
+			return g.svc.RaiseAction(g.ctx, a, sc.c.ID, in)
+		})
 	}
 	return nil
 }
@@ -143,7 +153,8 @@ func (sc *simCase) afterReopen(reason string) error {
 	if o, ok := g.officers[sc.c.OwnerID]; !ok || !o.active {
 		to := sc.choose(t.available(sc.now(), false), nil)
 		if err := sc.do("assign owner", func(v int64) (*domain.Case, error) {
-			return g.svc.AssignOwner(g.ctx, t.lead.actor, sc.c.ID, v, to.id, "Reopened: the previous officer has left")
+			return g.svc.AssignOwner(g.ctx, t.lead.actor, sc.c.ID, service.AssignOwner{Version: v, OwnerID: to.id,
+				Reason: "Reopened: the previous officer has left"})
 		}); err != nil {
 			return err
 		}
@@ -151,7 +162,8 @@ func (sc *simCase) afterReopen(reason string) error {
 	dirs := sc.directions(1 + r.IntN(2))
 	rv := sc.reviewer().actor
 	if err := sc.do("review reopened case", func(v int64) (*domain.Case, error) {
-		return g.svc.RecordReview(g.ctx, rv, sc.c.ID, v, "Case reopened: "+reason+". Directions set; next review in 28 days.", dirs)
+		return g.svc.RecordReview(g.ctx, rv, sc.c.ID, service.RecordReview{Version: v,
+			Summary: "Case reopened: " + reason + ". Directions set; next review in 28 days.", Directions: dirs})
 	}); err != nil {
 		return err
 	}
@@ -172,7 +184,8 @@ func (sc *simCase) contact(victimID, kind string, a *service.Actor, note string)
 		method = v.Plan.Method
 	}
 	return sc.do("contact victim ("+kind+")", func(ver int64) (*domain.Case, error) {
-		return g.svc.RecordContact(g.ctx, a, sc.c.ID, ver, victimID, kind, method, note)
+		return g.svc.RecordContact(g.ctx, a, sc.c.ID, service.RecordContact{Version: ver, Victim: victimID, Kind: kind,
+			Method: method, Note: note})
 	})
 }
 
@@ -216,7 +229,10 @@ func (sc *simCase) raiseInitial() error {
 				continue
 			}
 			in := service.NewAction{Title: sa.Title, Priority: sa.Priority}
-			if err := sc.do("raise action", func(v int64) (*domain.Case, error) { return g.svc.RaiseAction(g.ctx, a, sc.c.ID, v, in) }); err != nil {
+			if err := sc.do("raise action", func(v int64) (*domain.Case, error) {
+				in.Version = v
+				return g.svc.RaiseAction(g.ctx, a, sc.c.ID, in)
+			}); err != nil {
 				return err
 			}
 		}
@@ -249,7 +265,8 @@ func (sc *simCase) fulfil(d domain.Duty) error {
 			to = sc.choose(t.available(sc.now(), r.IntN(12) == 0), nil)
 		}
 		if err := sc.do("allocate", func(v int64) (*domain.Case, error) {
-			return g.svc.AssignOwner(g.ctx, t.lead.actor, sc.c.ID, v, to.id, "Allocated for investigation")
+			return g.svc.AssignOwner(g.ctx, t.lead.actor, sc.c.ID, service.AssignOwner{Version: v, OwnerID: to.id,
+				Reason: "Allocated for investigation"})
 		}); err != nil {
 			return err
 		}
@@ -258,7 +275,9 @@ func (sc *simCase) fulfil(d domain.Duty) error {
 		return nil
 	case duty.InvestigationPlan:
 		a, plan := sc.ownerActor(), pick(r, planTemplates)
-		return sc.do("set plan", func(v int64) (*domain.Case, error) { return g.svc.SetPlan(g.ctx, a, sc.c.ID, v, plan) })
+		return sc.do("set plan", func(v int64) (*domain.Case, error) {
+			return g.svc.SetPlan(g.ctx, a, sc.c.ID, service.SetPlan{Version: v, Plan: plan})
+		})
 	case duty.FirstVictimContact:
 		return sc.contact(d.Subject, domain.ContactNeedsAssessment, sc.ownerActor(), "First contact made; needs assessment completed with the child and carer")
 	case duty.SupportReferral:
@@ -268,7 +287,8 @@ func (sc *simCase) fulfil(d domain.Duty) error {
 		method := pick(r, contactMethods)
 		a, id := sc.contactActor(), d.Subject
 		return sc.do("agree contact plan", func(v int64) (*domain.Case, error) {
-			return g.svc.AgreeContactPlan(g.ctx, a, sc.c.ID, v, id, every, method)
+			return g.svc.AgreeContactPlan(g.ctx, a, sc.c.ID, service.AgreeContactPlan{Version: v, Victim: id, EveryDays: every,
+				Method: method})
 		})
 	case duty.VictimUpdate:
 		return sc.contact(d.Subject, domain.ContactUpdate, sc.contactActor(), pick(r, updateNotes))
@@ -335,7 +355,9 @@ func (sc *simCase) review() error {
 		summary = "First review: investigation plan agreed; safeguarding in place through the strategy discussion. " + summary
 	}
 	a := sc.reviewer().actor
-	return sc.do("review", func(v int64) (*domain.Case, error) { return g.svc.RecordReview(g.ctx, a, sc.c.ID, v, summary, dirs) })
+	return sc.do("review", func(v int64) (*domain.Case, error) {
+		return g.svc.RecordReview(g.ctx, a, sc.c.ID, service.RecordReview{Version: v, Summary: summary, Directions: dirs})
+	})
 }
 
 func (sc *simCase) workAction(id string) error {
@@ -354,7 +376,9 @@ func (sc *simCase) workAction(id string) error {
 			}
 			reason := pick(r, []string{"No longer proportionate: the evidence it sought has been obtained another way",
 				"Overtaken by the CPS decision; recorded for disclosure"})
-			return sc.do("cancel action", func(v int64) (*domain.Case, error) { return g.svc.CancelAction(g.ctx, a, sc.c.ID, v, id, reason) })
+			return sc.do("cancel action", func(v int64) (*domain.Case, error) {
+				return g.svc.CancelAction(g.ctx, a, sc.c.ID, service.CancelAction{Version: v, Action: id, Reason: reason})
+			})
 		}
 		to := sc.g.officers[sc.c.OwnerID]
 		if to == nil || !to.active || r.IntN(10) < 4 {
@@ -370,7 +394,9 @@ func (sc *simCase) workAction(id string) error {
 		if rs, ok := actionResults[g.actionKey[act.Title]]; ok {
 			res = pick(r, rs)
 		}
-		if err := sc.do("result action", func(v int64) (*domain.Case, error) { return g.svc.ResultAction(g.ctx, o.actor, sc.c.ID, v, id, res) }); err != nil {
+		if err := sc.do("result action", func(v int64) (*domain.Case, error) {
+			return g.svc.ResultAction(g.ctx, o.actor, sc.c.ID, service.ResultAction{Version: v, Action: id, Result: res})
+		}); err != nil {
 			return err
 		}
 		if g.actionKey[act.Title] == "abe_interview" {
@@ -388,7 +414,8 @@ func (sc *simCase) allocate(id string, to *officer) error {
 	target := officeHours(sc.rng, sc.now().Add(days(7+14*sc.rng.Float64()))).In(clock.London).Format(time.DateOnly)
 	a := sc.ownerActor()
 	return sc.do("allocate action", func(v int64) (*domain.Case, error) {
-		return g.svc.AllocateAction(g.ctx, a, sc.c.ID, v, id, to.id, target)
+		return g.svc.AllocateAction(g.ctx, a, sc.c.ID, service.AllocateAction{Version: v, Action: id, To: to.id,
+			Target: target})
 	})
 }
 
@@ -408,12 +435,16 @@ func (sc *simCase) fileAction(id string) error {
 	}
 	if !sc.closing && r.IntN(25) == 0 {
 		dir := "Result is incomplete: obtain a statement and exhibit the material, then re-submit"
-		if err := sc.do("refer back", func(v int64) (*domain.Case, error) { return g.svc.ReferBackAction(g.ctx, a, sc.c.ID, v, id, dir) }); err != nil {
+		if err := sc.do("refer back", func(v int64) (*domain.Case, error) {
+			return g.svc.ReferBackAction(g.ctx, a, sc.c.ID, service.ReferBackAction{Version: v, Action: id, Direction: dir})
+		}); err != nil {
 			return err
 		}
 		return sc.allocate(id, g.officers[act.AllocatedTo])
 	}
-	return sc.do("file action", func(v int64) (*domain.Case, error) { return g.svc.FileAction(g.ctx, a, sc.c.ID, v, id) })
+	return sc.do("file action", func(v int64) (*domain.Case, error) {
+		return g.svc.FileAction(g.ctx, a, sc.c.ID, service.FileAction{Version: v, Action: id})
+	})
 }
 
 func (sc *simCase) decideTransfer() error {
@@ -426,12 +457,12 @@ func (sc *simCase) decideTransfer() error {
 	if r.IntN(8) == 0 {
 		reason := "Does not meet the team's criteria: no link to the network under investigation; stays with " + sc.team().name
 		return sc.do("reject transfer", func(v int64) (*domain.Case, error) {
-			return g.svc.RejectTransfer(g.ctx, to.lead.actor, sc.c.ID, v, reason)
+			return g.svc.RejectTransfer(g.ctx, to.lead.actor, sc.c.ID, service.RejectTransfer{Version: v, Reason: reason})
 		})
 	}
 	owner := sc.choose(to.available(sc.now(), false), nil)
 	if err := sc.do("accept transfer", func(v int64) (*domain.Case, error) {
-		return g.svc.AcceptTransfer(g.ctx, to.lead.actor, sc.c.ID, v, owner.id)
+		return g.svc.AcceptTransfer(g.ctx, to.lead.actor, sc.c.ID, service.AcceptTransfer{Version: v, OwnerID: owner.id})
 	}); err != nil {
 		return err
 	}
@@ -493,7 +524,8 @@ func (sc *simCase) tryClose() error {
 		why := pick(r, []string{"Not traced despite enquiries: believed to have left the UK; circulated as wanted on PNC",
 			"Not interviewed: identification rests on a nickname the victim could not confirm; no other evidence links him"})
 		if err := sc.do("explain suspect", func(v int64) (*domain.Case, error) {
-			return g.svc.SetSuspectStatus(g.ctx, owner, sc.c.ID, v, id, st, "", why)
+			return g.svc.SetSuspectStatus(g.ctx, owner, sc.c.ID, service.SetSuspectStatus{Version: v, Suspect: id, Status: st,
+				Explanation: why})
 		}); err != nil {
 			return err
 		}
@@ -507,7 +539,7 @@ func (sc *simCase) tryClose() error {
 		id := v.ID
 		a := sc.contactActor()
 		if err := sc.do("record victim's view", func(ver int64) (*domain.Case, error) {
-			return g.svc.RecordVictimView(g.ctx, a, sc.c.ID, ver, id, view)
+			return g.svc.RecordVictimView(g.ctx, a, sc.c.ID, service.RecordVictimView{Version: ver, Victim: id, View: view})
 		}); err != nil {
 			return err
 		}
@@ -529,7 +561,9 @@ func (sc *simCase) closureReview() error {
 	}
 	rv := sc.reviewer().actor
 	if err := sc.do("closure review", func(v int64) (*domain.Case, error) {
-		return g.svc.RecordReview(g.ctx, rv, sc.c.ID, v, fmt.Sprintf("Closure review: every line of enquiry ended, suspects accounted for, victims told. Agree outcome %s.", sc.proposal), nil)
+		return g.svc.RecordReview(g.ctx, rv, sc.c.ID, service.RecordReview{Version: v,
+			Summary: fmt.Sprintf("Closure review: every line of enquiry ended, suspects accounted for, victims told. "+
+				"Agree outcome %s.", sc.proposal)})
 	}); err != nil {
 		return err
 	}
@@ -551,7 +585,10 @@ func (sc *simCase) propose() error {
 	sc.proposal = ""
 	in := service.ClosureProposal{Outcome: outcome, Rationale: sc.rationale(outcome, victimViews[outcome])}
 	owner := sc.ownerActor()
-	return sc.do("propose closure", func(v int64) (*domain.Case, error) { return g.svc.ProposeClosure(g.ctx, owner, sc.c.ID, v, in) })
+	return sc.do("propose closure", func(v int64) (*domain.Case, error) {
+		in.Version = v
+		return g.svc.ProposeClosure(g.ctx, owner, sc.c.ID, in)
+	})
 }
 
 func (sc *simCase) outcome() string {
@@ -665,14 +702,16 @@ func (sc *simCase) approve() error {
 		sc.rejected++
 		reason := "Record the victim's view in her own words and say why the phone download does not change the position"
 		if err := sc.do("reject closure", func(v int64) (*domain.Case, error) {
-			return g.svc.RejectClosure(g.ctx, approver.actor, sc.c.ID, v, reason)
+			return g.svc.RejectClosure(g.ctx, approver.actor, sc.c.ID, service.RejectClosure{Version: v, Reason: reason})
 		}); err != nil {
 			return err
 		}
 		sc.add(milestone{at: officeHours(r, now.Add(days(2+5*r.Float64()))), kind: msClose})
 		return nil
 	}
-	if err := sc.do("approve closure", func(v int64) (*domain.Case, error) { return g.svc.ApproveClosure(g.ctx, approver.actor, sc.c.ID, v) }); err != nil {
+	if err := sc.do("approve closure", func(v int64) (*domain.Case, error) {
+		return g.svc.ApproveClosure(g.ctx, approver.actor, sc.c.ID, service.ApproveClosure{Version: v})
+	}); err != nil {
 		return err
 	}
 	sc.closing = false
@@ -712,7 +751,7 @@ func (sc *simCase) acknowledgeVRR() error {
 	}
 	a := t.dept.dci.actor
 	return sc.do("acknowledge review request", func(ver int64) (*domain.Case, error) {
-		return g.svc.AcknowledgeVRR(g.ctx, a, sc.c.ID, ver, reviewer.id)
+		return g.svc.AcknowledgeVRR(g.ctx, a, sc.c.ID, service.AcknowledgeVRR{Version: ver, Reviewer: reviewer.id})
 	})
 }
 
@@ -730,7 +769,8 @@ func (sc *simCase) decideVRR() error {
 	if r.IntN(3) == 0 {
 		reasons := "Lines of enquiry remained on the suspect's phone and vehicle; the decision to take no further action was premature"
 		if err := sc.do("uphold review", func(ver int64) (*domain.Case, error) {
-			return g.svc.DecideVRR(g.ctx, o.actor, sc.c.ID, ver, "upheld", reasons)
+			return g.svc.DecideVRR(g.ctx, o.actor, sc.c.ID, service.DecideVRR{Version: ver, Decision: "upheld",
+				Reasons: reasons})
 		}); err != nil {
 			return err
 		}
@@ -738,7 +778,8 @@ func (sc *simCase) decideVRR() error {
 	}
 	reasons := "The decision was reasonable on the evidence: every line of enquiry was completed and the CPS advice followed"
 	if err := sc.do("decide review", func(ver int64) (*domain.Case, error) {
-		return g.svc.DecideVRR(g.ctx, o.actor, sc.c.ID, ver, "not_upheld", reasons)
+		return g.svc.DecideVRR(g.ctx, o.actor, sc.c.ID, service.DecideVRR{Version: ver, Decision: "not_upheld",
+			Reasons: reasons})
 	}); err != nil {
 		return err
 	}

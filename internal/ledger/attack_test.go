@@ -65,7 +65,8 @@ func (r *rig) note(t *testing.T, n int) {
 	t.Helper()
 	for i := 0; i < n; i++ {
 		c := r.f.Allocated(t)
-		if _, err := r.f.Svc.AddNote(ctx, r.f.Investigator, c.ID, c.Version, service.NewNote{Text: "more"}); err != nil {
+		if _, err := r.f.Svc.AddNote(ctx, r.f.Investigator, c.ID, service.NewNote{Version: c.Version,
+			Text: "more"}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -44,7 +44,8 @@ func newRig(t *testing.T, db *sqlstore.DB) *rig {
 	f := fixture.New(t, db)
 	for i := 0; i < 3; i++ {
 		c := f.Allocated(t)
-		if _, err := f.Svc.AddNote(ctx, f.Investigator, c.ID, c.Version+0, service.NewNote{Text: fmt.Sprint("note ", i)}); err != nil {
+		if _, err := f.Svc.AddNote(ctx, f.Investigator, c.ID, service.NewNote{Version: c.Version + 0,
+			Text: fmt.Sprint("note ", i)}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -95,7 +95,8 @@ func TestRebuildReportsTamperedProjections(t *testing.T) {
 				f := fixture.New(t, db)
 				c := f.Allocated(t)
 				f.Clock.Advance(time.Hour)
-				if _, err := f.Svc.AddNote(ctx, f.Investigator, c.ID, c.Version, service.NewNote{Text: "seen"}); err != nil {
+				if _, err := f.Svc.AddNote(ctx, f.Investigator, c.ID, service.NewNote{Version: c.Version,
+					Text: "seen"}); err != nil {
 					t.Fatal(err)
 				}
 				if _, d, err := replay.Compare(ctx, db); err != nil || d != nil {

@@ -69,28 +69,38 @@ func newAuditWorld(t *testing.T, db *sqlstore.DB) *auditWorld {
 func (w *auditWorld) closedByTheBook(t *testing.T, reviewer *service.Actor) *domain.Case {
 	f, svc := w.f, w.svc
 	c := f.Allocated(t)
-	c = ok(t)(svc.AddVictim(ctx, f.Investigator, c.ID, c.Version, service.NewVictim{Name: "Child A", DateOfBirth: "2011-03-02"}))
+	c = ok(t)(svc.AddVictim(ctx, f.Investigator, c.ID, service.NewVictim{Version: c.Version, Name: "Child A",
+		DateOfBirth: "2011-03-02"}))
 	vid := c.Victims[0].ID
-	c = ok(t)(svc.RecordContact(ctx, f.Liaison, c.ID, c.Version, vid, domain.ContactAccount, "ABE interview", "account recorded"))
-	c = ok(t)(svc.RecordVictimView(ctx, f.Liaison, c.ID, c.Version, vid, "Does not want to go to court"))
-	c = ok(t)(svc.RecordReview(ctx, reviewer, c.ID, c.Version, "Reviewed: all enquiries complete", nil))
-	c = ok(t)(svc.ProposeClosure(ctx, f.Investigator, c.ID, c.Version, service.ClosureProposal{Outcome: "18", Rationale: auditRationale}))
-	c = ok(t)(svc.ApproveClosure(ctx, f.Inspector, c.ID, c.Version))
-	return ok(t)(svc.RecordContact(ctx, f.Liaison, c.ID, c.Version, vid, domain.ContactDecision, "phone", "told of the closure"))
+	c = ok(t)(svc.RecordContact(ctx, f.Liaison, c.ID, service.RecordContact{Version: c.Version, Victim: vid,
+		Kind: domain.ContactAccount, Method: "ABE interview", Note: "account recorded"}))
+	c = ok(t)(svc.RecordVictimView(ctx, f.Liaison, c.ID, service.RecordVictimView{Version: c.Version, Victim: vid,
+		View: "Does not want to go to court"}))
+	c = ok(t)(svc.RecordReview(ctx, reviewer, c.ID, service.RecordReview{Version: c.Version,
+		Summary: "Reviewed: all enquiries complete"}))
+	c = ok(t)(svc.ProposeClosure(ctx, f.Investigator, c.ID, service.ClosureProposal{Version: c.Version, Outcome: "18",
+		Rationale: auditRationale}))
+	c = ok(t)(svc.ApproveClosure(ctx, f.Inspector, c.ID, service.ApproveClosure{Version: c.Version}))
+	return ok(t)(svc.RecordContact(ctx, f.Liaison, c.ID, service.RecordContact{Version: c.Version, Victim: vid,
+		Kind: domain.ContactDecision, Method: "phone", Note: "told of the closure"}))
 }
 
 func (w *auditWorld) legacy(t *testing.T, offences []string, reported time.Time, outcome string, suspects ...service.NewSuspect) *domain.Case {
 	f, svc := w.f, w.svc
 	c := ok(t)(svc.OpenReferral(ctx, f.Investigator, service.NewReferral{TeamID: f.TeamA, Summary: "Historic referral: two girls exploited by a group of men",
 		OffenceTypes: offences, ReportedAt: reported}))
-	c = ok(t)(svc.AssignOwner(ctx, f.Supervisor, c.ID, c.Version, f.Investigator.ID(), "allocation"))
+	c = ok(t)(svc.AssignOwner(ctx, f.Supervisor, c.ID, service.AssignOwner{Version: c.Version,
+		OwnerID: f.Investigator.ID(), Reason: "allocation"}))
 	for _, name := range []string{"Child B", "Child C"} {
-		c = ok(t)(svc.AddVictim(ctx, f.Investigator, c.ID, c.Version, service.NewVictim{Name: name, DateOfBirth: "2005-01-01"}))
+		c = ok(t)(svc.AddVictim(ctx, f.Investigator, c.ID, service.NewVictim{Version: c.Version, Name: name,
+			DateOfBirth: "2005-01-01"}))
 	}
 	for _, s := range suspects {
-		c = ok(t)(svc.AddSuspect(ctx, f.Investigator, c.ID, c.Version, s))
+		s.Version = c.Version
+		c = ok(t)(svc.AddSuspect(ctx, f.Investigator, c.ID, s))
 	}
-	c = ok(t)(svc.RaiseAction(ctx, f.Investigator, c.ID, c.Version, service.NewAction{Title: "Download the victims' phones"}))
+	c = ok(t)(svc.RaiseAction(ctx, f.Investigator, c.ID, service.NewAction{Version: c.Version,
+		Title: "Download the victims' phones"}))
 	if err := service.ForceCloseForTest(ctx, svc, c.ID, outcome); err != nil {
 		t.Fatal(err)
 	}

@@ -95,10 +95,18 @@ func contains[T comparable](xs []T, x T) bool {
 	return false
 }
 
+// AssignOwner is the input of Service.AssignOwner.
+type AssignOwner struct {
+	Version int64  `json:"version"`          // the case version the officer saw
+	OwnerID string `json:"owner_id"`         // user id of the new owner
+	Reason  string `json:"reason,omitempty"` // why the case changes hands, for the record
+}
+
 // AssignOwner makes a user the accountable owner of a case. Supervisors and
 // managers only; the owner must be active and in the case's team chain.
-func (s *Service) AssignOwner(ctx context.Context, a *Actor, caseID string, version int64, ownerID, reason string) (*domain.Case, error) {
-	return s.caseCommand(ctx, a, caseID, version, "assign owner", func(tx store.Tx, c *domain.Case, org *domain.OrgState, now time.Time) ([]*event.Event, error) {
+func (s *Service) AssignOwner(ctx context.Context, a *Actor, caseID string, in AssignOwner) (*domain.Case, error) {
+	return s.caseCommand(ctx, a, caseID, in.Version, "assign owner", func(tx store.Tx, c *domain.Case,
+		org *domain.OrgState, now time.Time) ([]*event.Event, error) {
 		if err := a.mayWrite(org, c, "assigning an owner", domain.RoleSupervisor, domain.RoleManager); err != nil {
 			return nil, err
 		}
@@ -106,10 +114,10 @@ func (s *Service) AssignOwner(ctx context.Context, a *Actor, caseID string, vers
 		if !c.Status.IsOpen() {
 			p.Add("", "case_closed", fmt.Sprintf("case %s is closed: reopen it before assigning an owner", c.Ref))
 		}
-		u := org.Users[ownerID]
+		u := org.Users[in.OwnerID]
 		switch {
 		case u == nil:
-			p.Add("owner_id", "unknown_user", fmt.Sprintf("user %q does not exist", ownerID))
+			p.Add("owner_id", "unknown_user", fmt.Sprintf("user %q does not exist", in.OwnerID))
 		case !u.Active:
 			p.Add("owner_id", "inactive_user", fmt.Sprintf("%s has left and cannot own a case", u.Name))
 		case !(domain.Org{Units: org.Units}).Within(c.TeamID, u.UnitID) && u.UnitID != c.TeamID:
@@ -122,21 +130,25 @@ func (s *Service) AssignOwner(ctx context.Context, a *Actor, caseID string, vers
 		if err := p.Err(); err != nil {
 			return nil, err
 		}
-		e, err := domain.NewEvent(domain.EvOwnerAssigned, a.ID(), c.ID, now, domain.OwnerAssigned{OwnerID: ownerID, Reason: reason})
+		e, err := domain.NewEvent(domain.EvOwnerAssigned, a.ID(), c.ID, now, domain.OwnerAssigned{OwnerID: in.OwnerID,
+			Reason: in.Reason})
 		return []*event.Event{e}, err
 	})
 }
 
 // CaseUpdate changes a case's descriptive fields; nil leaves one as it is.
+// It is the input of Service.UpdateCase.
 type CaseUpdate struct {
+	Version      int64    `json:"version"` // the case version the officer saw
 	Summary      *string  `json:"summary,omitempty"`
 	OffenceTypes []string `json:"offence_types,omitempty"`
 	Marking      *string  `json:"marking,omitempty"`
 }
 
 // UpdateCase corrects the summary, offence types or marking.
-func (s *Service) UpdateCase(ctx context.Context, a *Actor, caseID string, version int64, in CaseUpdate) (*domain.Case, error) {
-	return s.caseCommand(ctx, a, caseID, version, "update case", func(tx store.Tx, c *domain.Case, org *domain.OrgState, now time.Time) ([]*event.Event, error) {
+func (s *Service) UpdateCase(ctx context.Context, a *Actor, caseID string, in CaseUpdate) (*domain.Case, error) {
+	return s.caseCommand(ctx, a, caseID, in.Version, "update case", func(tx store.Tx, c *domain.Case, org *domain.OrgState,
+		now time.Time) ([]*event.Event, error) {
 		if err := a.mayWrite(org, c, "updating a case", caseWriters...); err != nil {
 			return nil, err
 		}
@@ -168,7 +180,8 @@ func (s *Service) ViewCase(ctx context.Context, a *Actor, ref, purpose string) (
 	if err != nil {
 		return nil, fmt.Errorf("view case %s: %w", ref, err)
 	}
-	return s.caseCommand(ctx, a, row.ID, AnyVersion, "view case "+ref, func(tx store.Tx, c *domain.Case, org *domain.OrgState, now time.Time) ([]*event.Event, error) {
+	return s.onCase(ctx, a, row.ID, "view case "+ref, func(tx store.Tx, c *domain.Case, org *domain.OrgState,
+		now time.Time) ([]*event.Event, error) {
 		e, err := domain.NewEvent(domain.EvCaseViewed, a.ID(), c.ID, now, domain.CaseViewed{Purpose: purpose})
 		return []*event.Event{e}, err
 	})

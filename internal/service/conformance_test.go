@@ -85,22 +85,25 @@ func TestRandomWorkloadRebuildsExactly(t *testing.T) {
 			a := writers[r.IntN(len(writers))]
 			switch r.IntN(8) {
 			case 0:
-				c, err = f.Svc.AssignOwner(ctx, f.Supervisor, c.ID, c.Version, []string{f.Investigator.ID(), f.Investigator2.ID()}[r.IntN(2)], "allocation")
+				c, err = f.Svc.AssignOwner(ctx, f.Supervisor, c.ID, service.AssignOwner{Version: c.Version,
+					OwnerID: []string{f.Investigator.ID(), f.Investigator2.ID()}[r.IntN(2)], Reason: "allocation"})
 			case 1:
-				c, err = f.Svc.AddVictim(ctx, a, c.ID, c.Version, service.NewVictim{Name: fmt.Sprintf("Child %d", i), DateOfBirth: "2012-05-01"})
+				c, err = f.Svc.AddVictim(ctx, a, c.ID, service.NewVictim{Version: c.Version, Name: fmt.Sprintf("Child %d", i),
+					DateOfBirth: "2012-05-01"})
 			case 2:
-				c, err = f.Svc.AddSuspect(ctx, a, c.ID, c.Version, service.NewSuspect{Name: fmt.Sprintf("Suspect %d", i)})
+				c, err = f.Svc.AddSuspect(ctx, a, c.ID, service.NewSuspect{Version: c.Version, Name: fmt.Sprintf("Suspect %d", i)})
 			case 3:
-				c, err = f.Svc.RaiseAction(ctx, a, c.ID, c.Version, service.NewAction{Title: fmt.Sprintf("Action %d", i), Priority: "high"})
+				c, err = f.Svc.RaiseAction(ctx, a, c.ID, service.NewAction{Version: c.Version, Title: fmt.Sprintf("Action %d", i),
+					Priority: "high"})
 			case 4:
-				c, err = f.Svc.AddNote(ctx, a, c.ID, c.Version, service.NewNote{Text: fmt.Sprintf("note %d", i)})
+				c, err = f.Svc.AddNote(ctx, a, c.ID, service.NewNote{Version: c.Version, Text: fmt.Sprintf("note %d", i)})
 			case 5:
 				s := fmt.Sprintf("updated summary %d", i)
-				c, err = f.Svc.UpdateCase(ctx, a, c.ID, c.Version, service.CaseUpdate{Summary: &s})
+				c, err = f.Svc.UpdateCase(ctx, a, c.ID, service.CaseUpdate{Version: c.Version, Summary: &s})
 			case 6:
 				c, err = f.Svc.ViewCase(ctx, f.Auditor, c.Ref, "audit")
 			case 7:
-				c, err = f.Svc.AddPerson(ctx, a, c.ID, c.Version, service.NewPerson{Name: "A Witness", Role: "witness"})
+				c, err = f.Svc.AddPerson(ctx, a, c.ID, service.NewPerson{Version: c.Version, Name: "A Witness", Role: "witness"})
 			}
 			var p domain.Problems
 			if err != nil && !errors.As(err, &p) {
@@ -118,11 +121,13 @@ func TestStaleVersionIsRefusedAndWritesNothing(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
 		f := fixture.New(t, db)
 		c := f.Allocated(t)
-		if _, err := f.Svc.AddNote(ctx, f.Investigator, c.ID, c.Version, service.NewNote{Text: "first"}); err != nil {
+		if _, err := f.Svc.AddNote(ctx, f.Investigator, c.ID, service.NewNote{Version: c.Version,
+			Text: "first"}); err != nil {
 			t.Fatal(err)
 		}
 		before, _ := db.LatestSeq(ctx)
-		_, err := f.Svc.AddNote(ctx, f.Investigator2, c.ID, c.Version, service.NewNote{Text: "based on an old version"})
+		_, err := f.Svc.AddNote(ctx, f.Investigator2, c.ID, service.NewNote{Version: c.Version,
+			Text: "based on an old version"})
 		if !errors.Is(err, service.ErrConflict) {
 			t.Fatalf("stale write: want conflict, got %v", err)
 		}
@@ -155,7 +160,8 @@ func TestConcurrentWritersLoseNothing(t *testing.T) {
 			wg.Add(1)
 			go func(i int) {
 				defer wg.Done()
-				_, err := instances[i%2].AddNote(ctx, f.Investigator, c.ID, c.Version, service.NewNote{Text: fmt.Sprintf("racer %d", i)})
+				_, err := instances[i%2].AddNote(ctx, f.Investigator, c.ID, service.NewNote{Version: c.Version,
+					Text: fmt.Sprintf("racer %d", i)})
 				mu.Lock()
 				defer mu.Unlock()
 				switch {
@@ -182,7 +188,8 @@ func TestConcurrentWritersLoseNothing(t *testing.T) {
 						t.Error(err)
 						return
 					}
-					_, err = instances[i%2].AddNote(ctx, f.Investigator, c.ID, cur.Version, service.NewNote{Text: fmt.Sprintf("retrier %d", i)})
+					_, err = instances[i%2].AddNote(ctx, f.Investigator, c.ID, service.NewNote{Version: cur.Version,
+						Text: fmt.Sprintf("retrier %d", i)})
 					if err == nil {
 						return
 					}
@@ -223,15 +230,17 @@ func TestRefusedCommandsSayWhyAndWriteNothing(t *testing.T) {
 				return err
 			}, []string{"team_id"}},
 			{"victim with bad date", func() error {
-				_, err := f.Svc.AddVictim(ctx, f.Investigator, c.ID, c.Version, service.NewVictim{DateOfBirth: "31/02/2010"})
+				_, err := f.Svc.AddVictim(ctx, f.Investigator, c.ID, service.NewVictim{Version: c.Version,
+					DateOfBirth: "31/02/2010"})
 				return err
 			}, []string{"name", "dob"}},
 			{"owner who is not in the team", func() error {
-				_, err := f.Svc.AssignOwner(ctx, f.Supervisor, c.ID, c.Version, f.OtherTeam.ID(), "")
+				_, err := f.Svc.AssignOwner(ctx, f.Supervisor, c.ID, service.AssignOwner{Version: c.Version,
+					OwnerID: f.OtherTeam.ID()})
 				return err
 			}, []string{"owner_id"}},
 			{"action with bad priority", func() error {
-				_, err := f.Svc.RaiseAction(ctx, f.Investigator, c.ID, c.Version, service.NewAction{Priority: "urgent!"})
+				_, err := f.Svc.RaiseAction(ctx, f.Investigator, c.ID, service.NewAction{Version: c.Version, Priority: "urgent!"})
 				return err
 			}, []string{"title", "priority"}},
 			{"user with everything wrong", func() error {
@@ -306,7 +315,7 @@ func TestNeedToKnow(t *testing.T) {
 				t.Errorf("%s sees case: %v, want %v (%v)", name, got, see[name], err)
 			}
 			cur, _ := db.Case(ctx, c.ID)
-			_, err = f.Svc.RaiseAction(ctx, a, c.ID, cur.Version, service.NewAction{Title: "check " + name})
+			_, err = f.Svc.RaiseAction(ctx, a, c.ID, service.NewAction{Version: cur.Version, Title: "check " + name})
 			if got := err == nil; got != write[name] {
 				t.Errorf("%s raises action: %v, want %v (%v)", name, got, write[name], err)
 			}

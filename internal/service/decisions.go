@@ -12,13 +12,23 @@ import (
 	"github.com/holdfast/holdfast/internal/store"
 )
 
+// ProposeTransfer is the input of Service.ProposeTransfer.
+type ProposeTransfer struct {
+	Version int64  `json:"version"` // the case version the officer saw
+	ToTeam  string `json:"to_team"` // unit id of the receiving team
+	Reason  string `json:"reason"`
+}
+
 // ProposeTransfer offers the case to another team. Until accepted the
 // sender stays accountable, and accepting is a duty of the receiver.
-func (s *Service) ProposeTransfer(ctx context.Context, a *Actor, caseID string, version int64, toTeam, reason string) (*domain.Case, error) {
-	return s.workflow(ctx, a, caseID, version, "propose transfer", caseWriters, false, func(c *domain.Case, org *domain.OrgState, now time.Time, p *domain.Problems) []ev {
-		*p = append(*p, gate.Transfer(c, toTeam, reason, org)...)
-		return []ev{{domain.EvTransferProposed, domain.TransferProposed{Transfer: domain.Transfer{ID: s.newID(), FromTeam: c.TeamID, ToTeam: toTeam,
-			Reason: strings.TrimSpace(reason), ProposedBy: a.ID(), ProposedAt: now}}}}
+func (s *Service) ProposeTransfer(ctx context.Context, a *Actor, caseID string,
+	in ProposeTransfer) (*domain.Case, error) {
+	return s.workflow(ctx, a, caseID, in.Version, "propose transfer", caseWriters, false, func(c *domain.Case,
+		org *domain.OrgState, now time.Time, p *domain.Problems) []ev {
+		*p = append(*p, gate.Transfer(c, in.ToTeam, in.Reason, org)...)
+		return []ev{{domain.EvTransferProposed, domain.TransferProposed{Transfer: domain.Transfer{ID: s.newID(),
+			FromTeam: c.TeamID, ToTeam: in.ToTeam,
+			Reason: strings.TrimSpace(in.Reason), ProposedBy: a.ID(), ProposedAt: now}}}}
 	})
 }
 
@@ -45,32 +55,50 @@ func (s *Service) decideTransfer(ctx context.Context, a *Actor, caseID string, v
 	})
 }
 
+// AcceptTransfer is the input of Service.AcceptTransfer.
+type AcceptTransfer struct {
+	Version int64  `json:"version"`  // the case version the officer saw
+	OwnerID string `json:"owner_id"` // user id of the new owner, in the receiving team
+}
+
 // AcceptTransfer takes the case into the receiving team with a new owner.
-func (s *Service) AcceptTransfer(ctx context.Context, a *Actor, caseID string, version int64, ownerID string) (*domain.Case, error) {
-	return s.decideTransfer(ctx, a, caseID, version, "accept transfer", func(c *domain.Case, org *domain.OrgState, p *domain.Problems) ev {
-		u := org.Users[ownerID]
+func (s *Service) AcceptTransfer(ctx context.Context, a *Actor, caseID string,
+	in AcceptTransfer) (*domain.Case, error) {
+	return s.decideTransfer(ctx, a, caseID, in.Version, "accept transfer", func(c *domain.Case, org *domain.OrgState,
+		p *domain.Problems) ev {
+		u := org.Users[in.OwnerID]
 		switch {
 		case u == nil || !u.Active:
-			p.Add("owner_id", "unknown_user", fmt.Sprintf("%q is not a serving officer", ownerID))
+			p.Add("owner_id", "unknown_user", fmt.Sprintf("%q is not a serving officer", in.OwnerID))
 		case !(domain.Org{Units: org.Units}).Within(c.Transfer.ToTeam, u.UnitID):
 			p.Add("owner_id", "outside_team", fmt.Sprintf("%s is not in the receiving team", u.Name))
 		}
-		return ev{domain.EvTransferAccepted, domain.TransferDecided{ID: c.Transfer.ID, OwnerID: ownerID}}
+		return ev{domain.EvTransferAccepted, domain.TransferDecided{ID: c.Transfer.ID, OwnerID: in.OwnerID}}
 	})
+}
+
+// RejectTransfer is the input of Service.RejectTransfer.
+type RejectTransfer struct {
+	Version int64  `json:"version"` // the case version the officer saw
+	Reason  string `json:"reason"`  // why the transfer is rejected (5 characters or more)
 }
 
 // RejectTransfer sends the case back, with a reason.
-func (s *Service) RejectTransfer(ctx context.Context, a *Actor, caseID string, version int64, reason string) (*domain.Case, error) {
-	return s.decideTransfer(ctx, a, caseID, version, "reject transfer", func(c *domain.Case, _ *domain.OrgState, p *domain.Problems) ev {
-		if len(strings.TrimSpace(reason)) < 5 {
+func (s *Service) RejectTransfer(ctx context.Context, a *Actor, caseID string,
+	in RejectTransfer) (*domain.Case, error) {
+	return s.decideTransfer(ctx, a, caseID, in.Version, "reject transfer", func(c *domain.Case, _ *domain.OrgState,
+		p *domain.Problems) ev {
+		if len(strings.TrimSpace(in.Reason)) < 5 {
 			p.Add("reason", "required", "say why the transfer is rejected")
 		}
-		return ev{domain.EvTransferRejected, domain.TransferDecided{ID: c.Transfer.ID, Reason: strings.TrimSpace(reason)}}
+		return ev{domain.EvTransferRejected, domain.TransferDecided{ID: c.Transfer.ID, Reason: strings.TrimSpace(in.Reason)}}
 	})
 }
 
-// ClosureProposal is a proposal to close a case.
+// ClosureProposal is a proposal to close a case: the input of
+// Service.ProposeClosure and, without the version, of CheckClosure.
 type ClosureProposal struct {
+	Version   int64            `json:"version"` // the case version the officer saw
 	Outcome   string           `json:"outcome"`
 	Rationale domain.Rationale `json:"rationale"`
 }
@@ -87,8 +115,10 @@ func (s *Service) CheckClosure(ctx context.Context, a *Actor, ref string, in Clo
 
 // ProposeClosure proposes closing the case; the gate refuses it with every
 // reason while any rule is broken.
-func (s *Service) ProposeClosure(ctx context.Context, a *Actor, caseID string, version int64, in ClosureProposal) (*domain.Case, error) {
-	return s.workflow(ctx, a, caseID, version, "propose closure", caseWriters, false, func(c *domain.Case, _ *domain.OrgState, now time.Time, p *domain.Problems) []ev {
+func (s *Service) ProposeClosure(ctx context.Context, a *Actor, caseID string,
+	in ClosureProposal) (*domain.Case, error) {
+	return s.workflow(ctx, a, caseID, in.Version, "propose closure", caseWriters, false, func(c *domain.Case,
+		_ *domain.OrgState, now time.Time, p *domain.Problems) []ev {
 		if c.Closure.Open() {
 			p.Add("", "already_proposed", "a closure is already waiting for approval")
 		}
@@ -100,10 +130,17 @@ func (s *Service) ProposeClosure(ctx context.Context, a *Actor, caseID string, v
 	})
 }
 
+// ApproveClosure is the input of Service.ApproveClosure.
+type ApproveClosure struct {
+	Version int64 `json:"version"` // the case version the officer saw
+}
+
 // ApproveClosure closes the case: a second person of sufficient rank. The
 // victims are then owed word of it and the Right to Review window opens.
-func (s *Service) ApproveClosure(ctx context.Context, a *Actor, caseID string, version int64) (*domain.Case, error) {
-	return s.workflow(ctx, a, caseID, version, "approve closure", supervisors, false, func(c *domain.Case, org *domain.OrgState, now time.Time, p *domain.Problems) []ev {
+func (s *Service) ApproveClosure(ctx context.Context, a *Actor, caseID string,
+	in ApproveClosure) (*domain.Case, error) {
+	return s.workflow(ctx, a, caseID, in.Version, "approve closure", supervisors, false, func(c *domain.Case,
+		org *domain.OrgState, now time.Time, p *domain.Problems) []ev {
 		if !c.Closure.Open() {
 			p.Add("", "no_proposal", fmt.Sprintf("no closure of %s is waiting for approval", c.Ref))
 			return nil
@@ -116,41 +153,67 @@ func (s *Service) ApproveClosure(ctx context.Context, a *Actor, caseID string, v
 	})
 }
 
+// RejectClosure is the input of Service.RejectClosure.
+type RejectClosure struct {
+	Version int64  `json:"version"` // the case version the officer saw
+	Reason  string `json:"reason"`  // what must be done before the case can close
+}
+
 // RejectClosure sends a proposed closure back with a reason.
-func (s *Service) RejectClosure(ctx context.Context, a *Actor, caseID string, version int64, reason string) (*domain.Case, error) {
-	return s.workflow(ctx, a, caseID, version, "reject closure", supervisors, false, func(c *domain.Case, _ *domain.OrgState, _ time.Time, p *domain.Problems) []ev {
+func (s *Service) RejectClosure(ctx context.Context, a *Actor, caseID string, in RejectClosure) (*domain.Case, error) {
+	return s.workflow(ctx, a, caseID, in.Version, "reject closure", supervisors, false, func(c *domain.Case,
+		_ *domain.OrgState, _ time.Time, p *domain.Problems) []ev {
 		if !c.Closure.Open() {
 			p.Add("", "no_proposal", fmt.Sprintf("no closure of %s is waiting for approval", c.Ref))
 			return nil
 		}
-		required(p, "reason", reason, "say what must be done before the case can close")
-		return []ev{{domain.EvClosureRejected, domain.ClosureRejected{ID: c.Closure.ID, Reason: strings.TrimSpace(reason)}}}
+		required(p, "reason", in.Reason, "say what must be done before the case can close")
+		return []ev{{domain.EvClosureRejected, domain.ClosureRejected{ID: c.Closure.ID,
+			Reason: strings.TrimSpace(in.Reason)}}}
 	})
 }
 
+// Reopen is the input of Service.Reopen.
+type Reopen struct {
+	Version int64  `json:"version"` // the case version the officer saw
+	Reason  string `json:"reason"`  // why the case is reopened
+}
+
 // Reopen reopens a closed case: a supervisor or an auditor, with a reason.
-func (s *Service) Reopen(ctx context.Context, a *Actor, caseID string, version int64, reason string) (*domain.Case, error) {
-	return s.caseCommand(ctx, a, caseID, version, "reopen case", func(tx store.Tx, c *domain.Case, org *domain.OrgState, now time.Time) ([]*event.Event, error) {
+func (s *Service) Reopen(ctx context.Context, a *Actor, caseID string, in Reopen) (*domain.Case, error) {
+	return s.caseCommand(ctx, a, caseID, in.Version, "reopen case", func(tx store.Tx, c *domain.Case, org *domain.OrgState,
+		now time.Time) ([]*event.Event, error) {
 		route := "supervisor"
 		if a.has(domain.RoleAuditor) && !a.System {
 			route = "audit"
 		} else if err := a.mayWrite(org, c, "reopening a case", supervisors...); err != nil {
 			return nil, err
 		}
-		if err := gate.Reopen(c, reason).Err(); err != nil {
+		if err := gate.Reopen(c, in.Reason).Err(); err != nil {
 			return nil, err
 		}
-		e, err := domain.NewEvent(domain.EvCaseReopened, a.ID(), c.ID, now, domain.CaseReopened{Reason: strings.TrimSpace(reason), Route: route})
+		e, err := domain.NewEvent(domain.EvCaseReopened, a.ID(), c.ID, now,
+			domain.CaseReopened{Reason: strings.TrimSpace(in.Reason), Route: route})
 		return []*event.Event{e}, err
 	})
+}
+
+// RequestVRR is the input of Service.RequestVRR.
+type RequestVRR struct {
+	Version  int64  `json:"version"`   // the case version the officer saw
+	VictimID string `json:"victim_id"` // the victim asking for the review
+	// LateReason says why a request after the window is (or is not)
+	// accepted; required only then.
+	LateReason string `json:"late_reason,omitempty"`
 }
 
 // RequestVRR records a victim's request for a review of the closure. A
 // request after the window is recorded as late, with the reason it is or
 // is not accepted.
-func (s *Service) RequestVRR(ctx context.Context, a *Actor, caseID string, version int64, victimID, lateReason string) (*domain.Case, error) {
-	return s.workflow(ctx, a, caseID, version, "record review request", liaison, true, func(c *domain.Case, _ *domain.OrgState, now time.Time, p *domain.Problems) []ev {
-		findVictim(c, victimID, p)
+func (s *Service) RequestVRR(ctx context.Context, a *Actor, caseID string, in RequestVRR) (*domain.Case, error) {
+	return s.workflow(ctx, a, caseID, in.Version, "record review request", liaison, true, func(c *domain.Case,
+		_ *domain.OrgState, now time.Time, p *domain.Problems) []ev {
+		findVictim(c, in.VictimID, p)
 		if c.Status != domain.StatusClosed || c.Closure == nil {
 			p.Add("", "not_closed", "a Victims' Right to Review applies to a decision to close: this case is not closed")
 			return nil
@@ -159,35 +222,52 @@ func (s *Service) RequestVRR(ctx context.Context, a *Actor, caseID string, versi
 			p.Add("", "pending", "a review request is already open on this case")
 		}
 		late := now.After(c.Closure.VRRUntil)
-		if late && strings.TrimSpace(lateReason) == "" {
+		if late && strings.TrimSpace(in.LateReason) == "" {
 			p.Add("late_reason", "required", fmt.Sprintf("the request is after the window closed on %s: record why it is (or is not) accepted", c.Closure.VRRUntil.Format("2 Jan 2006")))
 		}
-		return []ev{{domain.EvVRRRequested, domain.VRRRequested{VRR: domain.VRR{ID: s.newID(), VictimID: victimID, At: now, Late: late, LateReason: strings.TrimSpace(lateReason)}}}}
+		return []ev{{domain.EvVRRRequested, domain.VRRRequested{VRR: domain.VRR{ID: s.newID(), VictimID: in.VictimID, At: now,
+			Late: late, LateReason: strings.TrimSpace(in.LateReason)}}}}
 	})
+}
+
+// AcknowledgeVRR is the input of Service.AcknowledgeVRR.
+type AcknowledgeVRR struct {
+	Version  int64  `json:"version"`  // the case version the officer saw
+	Reviewer string `json:"reviewer"` // user id: senior to the decision-maker, not involved
 }
 
 // AcknowledgeVRR acknowledges the request and names the reviewer, who must
 // be senior to the decision-maker and not involved (enforced).
-func (s *Service) AcknowledgeVRR(ctx context.Context, a *Actor, caseID string, version int64, reviewerID string) (*domain.Case, error) {
-	return s.workflow(ctx, a, caseID, version, "acknowledge review request", supervisors, true, func(c *domain.Case, org *domain.OrgState, _ time.Time, p *domain.Problems) []ev {
+func (s *Service) AcknowledgeVRR(ctx context.Context, a *Actor, caseID string,
+	in AcknowledgeVRR) (*domain.Case, error) {
+	return s.workflow(ctx, a, caseID, in.Version, "acknowledge review request", supervisors, true, func(c *domain.Case,
+		org *domain.OrgState, _ time.Time, p *domain.Problems) []ev {
 		v := c.PendingVRR()
 		if v == nil {
 			p.Add("", "no_request", "no review request is waiting")
 			return nil
 		}
-		u := org.Users[reviewerID]
+		u := org.Users[in.Reviewer]
 		if u == nil || !u.Active {
-			p.Add("reviewer", "unknown_user", fmt.Sprintf("%q is not a serving officer", reviewerID))
+			p.Add("reviewer", "unknown_user", fmt.Sprintf("%q is not a serving officer", in.Reviewer))
 			return nil
 		}
 		*p = append(*p, gate.VRRReviewer(c, u, org)...)
-		return []ev{{domain.EvVRRAcknowledged, domain.VRRAcknowledged{ID: v.ID, Reviewer: reviewerID}}}
+		return []ev{{domain.EvVRRAcknowledged, domain.VRRAcknowledged{ID: v.ID, Reviewer: in.Reviewer}}}
 	})
 }
 
+// DecideVRR is the input of Service.DecideVRR.
+type DecideVRR struct {
+	Version  int64  `json:"version"`  // the case version the officer saw
+	Decision string `json:"decision"` // upheld | not_upheld
+	Reasons  string `json:"reasons"`  // the reasons, which the victim will be told
+}
+
 // DecideVRR records the review's decision; an upheld review reopens the case.
-func (s *Service) DecideVRR(ctx context.Context, a *Actor, caseID string, version int64, decision, reasons string) (*domain.Case, error) {
-	return s.caseCommand(ctx, a, caseID, version, "decide review request", func(tx store.Tx, c *domain.Case, org *domain.OrgState, now time.Time) ([]*event.Event, error) {
+func (s *Service) DecideVRR(ctx context.Context, a *Actor, caseID string, in DecideVRR) (*domain.Case, error) {
+	return s.caseCommand(ctx, a, caseID, in.Version, "decide review request", func(tx store.Tx, c *domain.Case,
+		org *domain.OrgState, now time.Time) ([]*event.Event, error) {
 		var p domain.Problems
 		v := c.PendingVRR()
 		if v == nil {
@@ -197,20 +277,22 @@ func (s *Service) DecideVRR(ctx context.Context, a *Actor, caseID string, versio
 			return nil, fmt.Errorf("decide review request: the named reviewer decides: %w", ErrForbidden)
 		}
 		p = append(p, gate.VRRReviewer(c, &a.User, org)...)
-		if decision != "upheld" && decision != "not_upheld" {
+		if in.Decision != "upheld" && in.Decision != "not_upheld" {
 			p.Add("decision", "one_of", "decision must be upheld or not_upheld")
 		}
-		required(&p, "reasons", reasons, "give the reasons, which the victim will be told")
+		required(&p, "reasons", in.Reasons, "give the reasons, which the victim will be told")
 		if err := p.Err(); err != nil {
 			return nil, err
 		}
-		e, err := domain.NewEvent(domain.EvVRRDecided, a.ID(), c.ID, now, domain.VRRDecided{ID: v.ID, Decision: decision, Reasons: strings.TrimSpace(reasons)})
+		e, err := domain.NewEvent(domain.EvVRRDecided, a.ID(), c.ID, now, domain.VRRDecided{ID: v.ID, Decision: in.Decision,
+			Reasons: strings.TrimSpace(in.Reasons)})
 		if err != nil {
 			return nil, err
 		}
 		evs := []*event.Event{e}
-		if decision == "upheld" {
-			r, err := domain.NewEvent(domain.EvCaseReopened, a.ID(), c.ID, now, domain.CaseReopened{Reason: "Victims' Right to Review upheld: " + strings.TrimSpace(reasons), Route: "vrr"})
+		if in.Decision == "upheld" {
+			r, err := domain.NewEvent(domain.EvCaseReopened, a.ID(), c.ID, now,
+				domain.CaseReopened{Reason: "Victims' Right to Review upheld: " + strings.TrimSpace(in.Reasons), Route: "vrr"})
 			if err != nil {
 				return nil, err
 			}

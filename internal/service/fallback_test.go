@@ -56,7 +56,7 @@ func TestDutyWithNobodyInTheChainFallsBackToTheForce(t *testing.T) {
 			t.Fatal(err)
 		}
 		nora := &service.Actor{User: *u}
-		if err := svc.UserLeaves(ctx, f.Admin, f.Manager.ID(), "retired"); err != nil {
+		if err := svc.UserLeaves(ctx, f.Admin, service.UserLeaves{User: f.Manager.ID(), Reason: "retired"}); err != nil {
 			t.Fatal(err)
 		}
 		org, err := db.Org(ctx)
@@ -97,7 +97,8 @@ func TestDutyWithNobodyInTheChainFallsBackToTheForce(t *testing.T) {
 		}
 
 		// With no active manager anywhere, an administrator answers.
-		if err := svc.UserLeaves(ctx, f.Admin, f.Inspector.ID(), "transferred out"); err != nil {
+		if err := svc.UserLeaves(ctx, f.Admin, service.UserLeaves{User: f.Inspector.ID(),
+			Reason: "transferred out"}); err != nil {
 			t.Fatal(err)
 		}
 		if org, err = db.Org(ctx); err != nil {

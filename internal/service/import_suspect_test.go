@@ -97,11 +97,13 @@ func TestAddSuspectIdentifiers(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
 		f := fixture.New(t, db)
 		c := f.Allocated(t)
-		c, err := f.Svc.AddSuspect(ctx, f.Investigator, c.ID, c.Version, service.NewSuspect{Name: "Adam Smith", Phone: " 07700 900123", Vehicle: "AB12 CDE ", Address: "12 High Street, Leeds LS1 4AB"})
+		c, err := f.Svc.AddSuspect(ctx, f.Investigator, c.ID, service.NewSuspect{Version: c.Version, Name: "Adam Smith",
+			Phone: " 07700 900123", Vehicle: "AB12 CDE ", Address: "12 High Street, Leeds LS1 4AB"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		c, err = f.Svc.AddSuspect(ctx, f.Investigator, c.ID, c.Version, service.NewSuspect{Description: "Driver of a silver saloon"})
+		c, err = f.Svc.AddSuspect(ctx, f.Investigator, c.ID, service.NewSuspect{Version: c.Version,
+			Description: "Driver of a silver saloon"})
 		if err != nil {
 			t.Fatal(err)
 		}

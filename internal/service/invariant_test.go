@@ -141,80 +141,93 @@ func runProperty(t *testing.T, seed uint64) {
 				}
 			case op == 1:
 				what = "assign owner"
-				svc.AssignOwner(ctx, f.Supervisor, c.ID, c.Version, []string{f.Investigator.ID(), f.Investigator2.ID()}[r.IntN(2)], "")
+				svc.AssignOwner(ctx, f.Supervisor, c.ID, service.AssignOwner{Version: c.Version,
+					OwnerID: []string{f.Investigator.ID(), f.Investigator2.ID()}[r.IntN(2)]})
 			case op == 2:
 				what = "add victim"
-				svc.AddVictim(ctx, a, c.ID, c.Version, service.NewVictim{Name: "V", DateOfBirth: "2010-01-01"})
+				svc.AddVictim(ctx, a, c.ID, service.NewVictim{Version: c.Version, Name: "V", DateOfBirth: "2010-01-01"})
 			case op == 3:
 				what = "add suspect"
-				svc.AddSuspect(ctx, a, c.ID, c.Version, service.NewSuspect{Name: "S"})
+				svc.AddSuspect(ctx, a, c.ID, service.NewSuspect{Version: c.Version, Name: "S"})
 			case op == 4:
 				what = "raise action"
-				svc.RaiseAction(ctx, a, c.ID, c.Version, service.NewAction{Title: "enquiry"})
+				svc.RaiseAction(ctx, a, c.ID, service.NewAction{Version: c.Version, Title: "enquiry"})
 			case op == 5 && len(c.Actions) > 0:
 				what = "allocate action"
-				svc.AllocateAction(ctx, a, c.ID, c.Version, c.Actions[r.IntN(len(c.Actions))].ID, workers[r.IntN(2)].ID(), "")
+				svc.AllocateAction(ctx, a, c.ID, service.AllocateAction{Version: c.Version,
+					Action: c.Actions[r.IntN(len(c.Actions))].ID, To: workers[r.IntN(2)].ID()})
 			case op == 6 && len(c.Actions) > 0:
 				what = "result action"
 				act := c.Actions[r.IntN(len(c.Actions))]
-				svc.ResultAction(ctx, a, c.ID, c.Version, act.ID, "found")
+				svc.ResultAction(ctx, a, c.ID, service.ResultAction{Version: c.Version, Action: act.ID, Result: "found"})
 			case op == 7 && len(c.Actions) > 0:
 				what = "file action"
-				svc.FileAction(ctx, a, c.ID, c.Version, c.Actions[r.IntN(len(c.Actions))].ID)
+				svc.FileAction(ctx, a, c.ID, service.FileAction{Version: c.Version, Action: c.Actions[r.IntN(len(c.Actions))].ID})
 			case op == 8 && len(c.Victims) > 0:
 				what = "contact victim"
 				kinds := domain.ContactKinds()
-				svc.RecordContact(ctx, f.Liaison, c.ID, c.Version, c.Victims[0].ID, kinds[r.IntN(len(kinds))], "phone", "")
+				svc.RecordContact(ctx, f.Liaison, c.ID, service.RecordContact{Version: c.Version, Victim: c.Victims[0].ID,
+					Kind: kinds[r.IntN(len(kinds))], Method: "phone"})
 			case op == 9 && len(c.Victims) > 0:
 				what = "contact plan"
-				svc.AgreeContactPlan(ctx, f.Liaison, c.ID, c.Version, c.Victims[0].ID, 1+r.IntN(30), "phone")
+				svc.AgreeContactPlan(ctx, f.Liaison, c.ID, service.AgreeContactPlan{Version: c.Version, Victim: c.Victims[0].ID,
+					EveryDays: 1 + r.IntN(30), Method: "phone"})
 			case op == 10:
 				what = "review"
-				svc.RecordReview(ctx, f.Supervisor, c.ID, c.Version, "reviewed", nil)
+				svc.RecordReview(ctx, f.Supervisor, c.ID, service.RecordReview{Version: c.Version, Summary: "reviewed"})
 			case op == 11:
 				what = "propose transfer"
-				svc.ProposeTransfer(ctx, a, c.ID, c.Version, f.TeamB, "moving south")
+				svc.ProposeTransfer(ctx, a, c.ID, service.ProposeTransfer{Version: c.Version, ToTeam: f.TeamB,
+					Reason: "moving south"})
 			case op == 12:
 				what = "decide transfer"
 				if r.IntN(2) == 0 {
-					svc.AcceptTransfer(ctx, f.Inspector, c.ID, c.Version, f.Inspector.ID())
+					svc.AcceptTransfer(ctx, f.Inspector, c.ID, service.AcceptTransfer{Version: c.Version, OwnerID: f.Inspector.ID()})
 				} else {
-					svc.RejectTransfer(ctx, f.Inspector, c.ID, c.Version, "not ours")
+					svc.RejectTransfer(ctx, f.Inspector, c.ID, service.RejectTransfer{Version: c.Version, Reason: "not ours"})
 				}
 			case op == 13:
 				what = "propose closure"
 				for _, v := range c.Victims {
-					c, _ = svc.RecordVictimView(ctx, f.Liaison, c.ID, c.Version, v.ID, "content")
+					c, _ = svc.RecordVictimView(ctx, f.Liaison, c.ID, service.RecordVictimView{Version: c.Version, Victim: v.ID,
+						View: "content"})
 					if c == nil {
 						break
 					}
 				}
 				if c != nil {
-					svc.ProposeClosure(ctx, a, c.ID, c.Version, service.ClosureProposal{Outcome: "18", Rationale: rat})
+					svc.ProposeClosure(ctx, a, c.ID, service.ClosureProposal{Version: c.Version, Outcome: "18", Rationale: rat})
 				}
 			case op == 14:
 				what = "approve closure"
-				svc.ApproveClosure(ctx, []*service.Actor{f.Supervisor, f.Inspector, f.Manager}[r.IntN(3)], c.ID, c.Version)
+				svc.ApproveClosure(ctx, []*service.Actor{f.Supervisor, f.Inspector, f.Manager}[r.IntN(3)], c.ID,
+					service.ApproveClosure{Version: c.Version})
 			case op == 15:
 				what = "reopen"
-				svc.Reopen(ctx, f.Supervisor, c.ID, c.Version, "new information from the victim's school")
+				svc.Reopen(ctx, f.Supervisor, c.ID, service.Reopen{Version: c.Version,
+					Reason: "new information from the victim's school"})
 			case op == 16 && len(c.Suspects) > 0:
 				what = "suspect status"
 				st := domain.SuspectStatuses()
-				svc.SetSuspectStatus(ctx, a, c.ID, c.Version, c.Suspects[0].ID, st[r.IntN(len(st))], "", "")
+				svc.SetSuspectStatus(ctx, a, c.ID, service.SetSuspectStatus{Version: c.Version, Suspect: c.Suspects[0].ID,
+					Status: st[r.IntN(len(st))]})
 			case op == 17:
 				what = "waive duty"
 				if open := c.OpenDuties(); len(open) > 0 {
-					svc.WaiveDuty(ctx, []*service.Actor{f.Supervisor, f.Inspector, a}[r.IntN(3)], c.ID, c.Version, open[r.IntN(len(open))].ID, "met in person at the strategy meeting")
+					svc.WaiveDuty(ctx, []*service.Actor{f.Supervisor, f.Inspector, a}[r.IntN(3)], c.ID,
+						service.WaiveDuty{Version: c.Version, Duty: open[r.IntN(len(open))].ID,
+							Reason: "met in person at the strategy meeting"})
 				}
 			case op == 18 && len(c.Actions) > 0:
 				what = "cancel action"
-				svc.CancelAction(ctx, []*service.Actor{f.Supervisor, f.Inspector, a}[r.IntN(3)], c.ID, c.Version, c.Actions[r.IntN(len(c.Actions))].ID, "superseded by the joint visit with social care")
+				svc.CancelAction(ctx, []*service.Actor{f.Supervisor, f.Inspector, a}[r.IntN(3)], c.ID,
+					service.CancelAction{Version: c.Version, Action: c.Actions[r.IntN(len(c.Actions))].ID,
+						Reason: "superseded by the joint visit with social care"})
 			case op == 19 && step > steps/2:
 				// ian leaves (once; later tries are refused), and the
 				// watchdog runs, as it would within minutes in service.
 				what = "leaver and sweep"
-				svc.UserLeaves(ctx, f.Admin, f.Investigator2.ID(), "transferred to another force")
+				svc.UserLeaves(ctx, f.Admin, service.UserLeaves{User: f.Investigator2.ID(), Reason: "transferred to another force"})
 				if _, err := svc.Sweep(ctx, service.SystemActor("watchdog"), f.Clock.Now(), false); err != nil {
 					t.Fatal(err)
 				}

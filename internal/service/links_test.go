@@ -40,7 +40,8 @@ func TestLinksGroupCasesBySharedSuspectIdentifiers(t *testing.T) {
 		w := newAuditWorld(t, db) // four closed cases with no phone, vehicle or address; two share a name and date of birth
 		f, svc := w.f, w.svc
 		suspect := func(c *domain.Case, by *service.Actor, s service.NewSuspect) *domain.Case {
-			return ok(t)(svc.AddSuspect(ctx, by, c.ID, c.Version, s))
+			s.Version = c.Version
+			return ok(t)(svc.AddSuspect(ctx, by, c.ID, s))
 		}
 		// c1 (TeamA, open): phone and vehicle.
 		c1 := suspect(f.Allocated(t), f.Investigator, service.NewSuspect{Name: "Adam Smith", Phone: "07700 900123", Vehicle: "AB12 CDE"})

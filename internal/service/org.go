@@ -177,21 +177,28 @@ func (s *Service) CreateUser(ctx context.Context, a *Actor, in NewUser) (*domain
 	return out, err
 }
 
+// UserLeaves is the input of Service.UserLeaves.
+type UserLeaves struct {
+	User   string `json:"-" path:"id"` // user id: in the URL path (API) or a form field (pages)
+	Reason string `json:"reason"`      // why they left (retired, transferred...), for the record
+}
+
 // UserLeaves marks a user as gone. Their cases are not moved: the watchdog
 // reports them as orphaned until a supervisor reassigns them.
-func (s *Service) UserLeaves(ctx context.Context, a *Actor, userID, reason string) error {
+func (s *Service) UserLeaves(ctx context.Context, a *Actor, in UserLeaves) error {
 	return s.orgCommand(ctx, a, "record leaver", func(tx store.Tx, org *domain.OrgState) ([]*event.Event, error) {
 		if err := a.need("recording a leaver", domain.RoleAdmin); err != nil {
 			return nil, err
 		}
-		u, ok := org.Users[userID]
+		u, ok := org.Users[in.User]
 		if !ok {
-			return nil, fmt.Errorf("user %s: %w", userID, ErrNotFound)
+			return nil, fmt.Errorf("user %s: %w", in.User, ErrNotFound)
 		}
 		if !u.Active {
 			return nil, domain.Problems{{Field: "user_id", Rule: "already_left", Message: fmt.Sprintf("%s has already left", u.Name)}}
 		}
-		e, err := domain.NewEvent(domain.EvUserLeft, a.ID(), "", s.clock.Now(), domain.UserLeft{ID: userID, Reason: reason})
+		e, err := domain.NewEvent(domain.EvUserLeft, a.ID(), "", s.clock.Now(), domain.UserLeft{ID: in.User,
+			Reason: in.Reason})
 		return []*event.Event{e}, err
 	})
 }

@@ -50,6 +50,7 @@ func checkDate(field, v string, now time.Time, p *domain.Problems) time.Time {
 
 // NewVictim is a victim to add to a case.
 type NewVictim struct {
+	Version     int64  `json:"version"` // the case version the officer saw
 	Name        string `json:"name"`
 	DateOfBirth string `json:"dob,omitempty"`
 	Contact     string `json:"contact,omitempty"`
@@ -58,8 +59,9 @@ type NewVictim struct {
 
 // AddVictim records a victim. A victim under 18 is vulnerable and so has
 // enhanced rights under the Victims' Code (domain.md §2), whatever was ticked.
-func (s *Service) AddVictim(ctx context.Context, a *Actor, caseID string, version int64, in NewVictim) (*domain.Case, error) {
-	return s.caseAddition(ctx, a, caseID, version, "add victim", append(caseWriters, domain.RoleVictimLiaison), func(c *domain.Case, now time.Time, p *domain.Problems) (string, any) {
+func (s *Service) AddVictim(ctx context.Context, a *Actor, caseID string, in NewVictim) (*domain.Case, error) {
+	return s.caseAddition(ctx, a, caseID, in.Version, "add victim", liaison, func(c *domain.Case, now time.Time,
+		p *domain.Problems) (string, any) {
 		if strings.TrimSpace(in.Name) == "" {
 			p.Add("name", "required", "give the victim's name (a pseudonym is allowed if recorded as such)")
 		}
@@ -73,6 +75,7 @@ func (s *Service) AddVictim(ctx context.Context, a *Actor, caseID string, versio
 
 // NewSuspect is a suspect to add; a suspect may be unnamed.
 type NewSuspect struct {
+	Version     int64  `json:"version"` // the case version the officer saw
 	Name        string `json:"name,omitempty"`
 	Description string `json:"description,omitempty"`
 	DateOfBirth string `json:"dob,omitempty"`
@@ -84,8 +87,9 @@ type NewSuspect struct {
 }
 
 // AddSuspect records a suspect, named or described.
-func (s *Service) AddSuspect(ctx context.Context, a *Actor, caseID string, version int64, in NewSuspect) (*domain.Case, error) {
-	return s.caseAddition(ctx, a, caseID, version, "add suspect", caseWriters, func(c *domain.Case, now time.Time, p *domain.Problems) (string, any) {
+func (s *Service) AddSuspect(ctx context.Context, a *Actor, caseID string, in NewSuspect) (*domain.Case, error) {
+	return s.caseAddition(ctx, a, caseID, in.Version, "add suspect", caseWriters, func(c *domain.Case, now time.Time,
+		p *domain.Problems) (string, any) {
 		if strings.TrimSpace(in.Name) == "" && strings.TrimSpace(in.Description) == "" {
 			p.Add("name", "required", "give the suspect's name or, if unknown, a description")
 		}
@@ -102,16 +106,18 @@ func (s *Service) AddSuspect(ctx context.Context, a *Actor, caseID string, versi
 
 // NewPerson is anyone else linked to a case.
 type NewPerson struct {
-	Name string `json:"name"`
-	Role string `json:"role"`
+	Version int64  `json:"version"` // the case version the officer saw
+	Name    string `json:"name"`
+	Role    string `json:"role"`
 }
 
 // PersonRoles are the ways someone other than a victim or suspect is linked.
 var PersonRoles = []string{"witness", "parent_or_carer", "social_worker", "professional", "reporting_person", "other"}
 
 // AddPerson links another person to a case.
-func (s *Service) AddPerson(ctx context.Context, a *Actor, caseID string, version int64, in NewPerson) (*domain.Case, error) {
-	return s.caseAddition(ctx, a, caseID, version, "add person", caseWriters, func(c *domain.Case, now time.Time, p *domain.Problems) (string, any) {
+func (s *Service) AddPerson(ctx context.Context, a *Actor, caseID string, in NewPerson) (*domain.Case, error) {
+	return s.caseAddition(ctx, a, caseID, in.Version, "add person", caseWriters, func(c *domain.Case, now time.Time,
+		p *domain.Problems) (string, any) {
 		if strings.TrimSpace(in.Name) == "" {
 			p.Add("name", "required", "give the person's name")
 		}
@@ -124,6 +130,7 @@ func (s *Service) AddPerson(ctx context.Context, a *Actor, caseID string, versio
 
 // NewAction raises a line of enquiry.
 type NewAction struct {
+	Version     int64  `json:"version"` // the case version the officer saw
 	Title       string `json:"title"`
 	Description string `json:"description,omitempty"`
 	Priority    string `json:"priority,omitempty"`
@@ -152,8 +159,9 @@ func (s *Service) OfferedActions(c *domain.Case) []policy.StandardAction {
 var Priorities = []string{"high", "medium", "low"}
 
 // RaiseAction raises a line of enquiry; anyone working the case may.
-func (s *Service) RaiseAction(ctx context.Context, a *Actor, caseID string, version int64, in NewAction) (*domain.Case, error) {
-	return s.caseAddition(ctx, a, caseID, version, "raise action", caseWriters, func(c *domain.Case, now time.Time, p *domain.Problems) (string, any) {
+func (s *Service) RaiseAction(ctx context.Context, a *Actor, caseID string, in NewAction) (*domain.Case, error) {
+	return s.caseAddition(ctx, a, caseID, in.Version, "raise action", caseWriters, func(c *domain.Case, now time.Time,
+		p *domain.Problems) (string, any) {
 		if in.Standard != "" {
 			var found bool
 			for _, sa := range s.Policy().StandardActions {
@@ -194,13 +202,15 @@ func (s *Service) RaiseAction(ctx context.Context, a *Actor, caseID string, vers
 
 // NewNote adds a note, or corrects an earlier one without erasing it.
 type NewNote struct {
+	Version  int64  `json:"version"` // the case version the officer saw
 	Text     string `json:"text"`
 	Corrects string `json:"corrects,omitempty"`
 }
 
 // AddNote adds a note to a case. Victim liaison officers may add notes.
-func (s *Service) AddNote(ctx context.Context, a *Actor, caseID string, version int64, in NewNote) (*domain.Case, error) {
-	return s.caseAddition(ctx, a, caseID, version, "add note", append(caseWriters, domain.RoleVictimLiaison), func(c *domain.Case, now time.Time, p *domain.Problems) (string, any) {
+func (s *Service) AddNote(ctx context.Context, a *Actor, caseID string, in NewNote) (*domain.Case, error) {
+	return s.caseAddition(ctx, a, caseID, in.Version, "add note", liaison, func(c *domain.Case, now time.Time,
+		p *domain.Problems) (string, any) {
 		if strings.TrimSpace(in.Text) == "" {
 			p.Add("text", "required", "the note is empty")
 		}

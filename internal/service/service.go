@@ -148,14 +148,49 @@ func (s *Service) AwaitsBootstrap(ctx context.Context) (bool, error) {
 // Now is the service's clock.
 func (s *Service) Now() time.Time { return s.clock.Now() }
 
-// AnyVersion lets system actors (the watchdog) act on whatever version is
-// current. People's commands must name the version they saw.
+// AnyVersion lets system actors (the watchdog, the importer) act on
+// whatever version is current. People's commands must name the version they
+// saw: a person sending it is refused (see checkVersion).
 const AnyVersion int64 = -1
+
+// checkVersion refuses a command that names no version a case can have
+// (they start at 1), unless a system actor asks for AnyVersion: a missing
+// or negative version must not slip past the lost-update check.
+func checkVersion(a *Actor, version int64) error {
+	if version >= 1 || (version == AnyVersion && a.System) {
+		return nil
+	}
+	return domain.Problems{{Field: "version", Rule: "required",
+		Message: "send the case version your change is based on: reload the case and try again"}}
+}
 
 // caseCommand runs one command on one case in one transaction: load, check
 // need-to-know and version, decide, append, react, project. Nothing is
 // written unless every step succeeds.
 func (s *Service) caseCommand(ctx context.Context, a *Actor, caseID string, version int64, what string,
+	decide func(tx store.Tx, c *domain.Case, org *domain.OrgState, now time.Time) ([]*event.Event, error),
+) (*domain.Case, error) {
+	if a == nil {
+		return nil, fmt.Errorf("%s: %w", what, ErrUnauthenticated)
+	}
+	return s.onCase(ctx, a, caseID, what, func(tx store.Tx, c *domain.Case, org *domain.OrgState,
+		now time.Time) ([]*event.Event, error) {
+		if err := checkVersion(a, version); err != nil {
+			return nil, err
+		}
+		if version != AnyVersion && version != c.Version {
+			return nil, fmt.Errorf("case %s is at version %d, your command was based on version %d: reload it and try again: %w",
+				c.Ref, c.Version, version, ErrConflict)
+		}
+		return decide(tx, c, org, now)
+	})
+}
+
+// onCase runs decide on one case in one transaction, within the actor's
+// need to know, and commits what it returns. It checks no version: it is
+// for what is not based on one (a read recorded by ViewCase) and for
+// caseCommand, which does.
+func (s *Service) onCase(ctx context.Context, a *Actor, caseID string, what string,
 	decide func(tx store.Tx, c *domain.Case, org *domain.OrgState, now time.Time) ([]*event.Event, error)) (*domain.Case, error) {
 	var out *domain.Case
 	err := s.st.Write(ctx, func(tx store.Tx) error {
@@ -169,9 +204,6 @@ func (s *Service) caseCommand(ctx context.Context, a *Actor, caseID string, vers
 		}
 		if !a.CanSee(org, c) {
 			return ErrNotFound
-		}
-		if version != AnyVersion && version != c.Version {
-			return fmt.Errorf("case %s is at version %d, your command was based on version %d: reload it and try again: %w", c.Ref, c.Version, version, ErrConflict)
 		}
 		now := s.clock.Now().UTC()
 		evs, err := decide(tx, c, org, now)

@@ -62,23 +62,26 @@ func TestEachFindingIsRaisedOnceAndNotOnACleanCase(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		orphan, err = svc.AssignOwner(ctx, f.Supervisor, orphan.ID, orphan.Version, leaver.ID, "reallocation")
+		orphan, err = svc.AssignOwner(ctx, f.Supervisor, orphan.ID, service.AssignOwner{Version: orphan.Version,
+			OwnerID: leaver.ID, Reason: "reallocation"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := svc.UserLeaves(ctx, f.Admin, leaver.ID, "retired"); err != nil {
+		if err := svc.UserLeaves(ctx, f.Admin, service.UserLeaves{User: leaver.ID, Reason: "retired"}); err != nil {
 			t.Fatal(err)
 		}
 
 		// victim_without_contact_plan: a victim added, no plan agreed.
 		noPlan := f.Allocated(t)
-		if _, err := svc.AddVictim(ctx, f.Investigator, noPlan.ID, noPlan.Version, service.NewVictim{Name: "Child B", DateOfBirth: "2012-01-01"}); err != nil {
+		if _, err := svc.AddVictim(ctx, f.Investigator, noPlan.ID, service.NewVictim{Version: noPlan.Version, Name: "Child B",
+			DateOfBirth: "2012-01-01"}); err != nil {
 			t.Fatal(err)
 		}
 
 		// transfer_not_accepted: proposed and left.
 		moved := f.Allocated(t)
-		if _, err := svc.ProposeTransfer(ctx, f.Investigator, moved.ID, moved.Version, f.TeamB, "suspects in the south"); err != nil {
+		if _, err := svc.ProposeTransfer(ctx, f.Investigator, moved.ID, service.ProposeTransfer{Version: moved.Version,
+			ToTeam: f.TeamB, Reason: "suspects in the south"}); err != nil {
 			t.Fatal(err)
 		}
 
@@ -167,15 +170,22 @@ func TestNoOwnerAndNoOpenDutyAreRaisedOnce(t *testing.T) {
 
 		// Closed by the book.
 		closed := f.Allocated(t)
-		closed = ok(t)(svc.AddVictim(ctx, f.Investigator, closed.ID, closed.Version, service.NewVictim{Name: "Child A", DateOfBirth: "2011-03-02"}))
+		closed = ok(t)(svc.AddVictim(ctx, f.Investigator, closed.ID, service.NewVictim{Version: closed.Version,
+			Name: "Child A", DateOfBirth: "2011-03-02"}))
 		vid := closed.Victims[0].ID
-		closed = ok(t)(svc.RecordContact(ctx, f.Liaison, closed.ID, closed.Version, vid, domain.ContactAccount, "ABE interview", "account recorded"))
-		closed = ok(t)(svc.AgreeContactPlan(ctx, f.Liaison, closed.ID, closed.Version, vid, 14, "phone via mother"))
-		closed = ok(t)(svc.RecordVictimView(ctx, f.Liaison, closed.ID, closed.Version, vid, "Does not want to go to court"))
-		closed = ok(t)(svc.RecordReview(ctx, f.Supervisor, closed.ID, closed.Version, "Reviewed: all enquiries complete", nil))
-		closed = ok(t)(svc.ProposeClosure(ctx, f.Investigator, closed.ID, closed.Version, service.ClosureProposal{Outcome: "18", Rationale: auditRationale}))
-		closed = ok(t)(svc.ApproveClosure(ctx, f.Inspector, closed.ID, closed.Version))
-		closed = ok(t)(svc.RecordContact(ctx, f.Liaison, closed.ID, closed.Version, vid, domain.ContactDecision, "phone", "told of the closure"))
+		closed = ok(t)(svc.RecordContact(ctx, f.Liaison, closed.ID, service.RecordContact{Version: closed.Version,
+			Victim: vid, Kind: domain.ContactAccount, Method: "ABE interview", Note: "account recorded"}))
+		closed = ok(t)(svc.AgreeContactPlan(ctx, f.Liaison, closed.ID, service.AgreeContactPlan{Version: closed.Version,
+			Victim: vid, EveryDays: 14, Method: "phone via mother"}))
+		closed = ok(t)(svc.RecordVictimView(ctx, f.Liaison, closed.ID, service.RecordVictimView{Version: closed.Version,
+			Victim: vid, View: "Does not want to go to court"}))
+		closed = ok(t)(svc.RecordReview(ctx, f.Supervisor, closed.ID, service.RecordReview{Version: closed.Version,
+			Summary: "Reviewed: all enquiries complete"}))
+		closed = ok(t)(svc.ProposeClosure(ctx, f.Investigator, closed.ID, service.ClosureProposal{Version: closed.Version,
+			Outcome: "18", Rationale: auditRationale}))
+		closed = ok(t)(svc.ApproveClosure(ctx, f.Inspector, closed.ID, service.ApproveClosure{Version: closed.Version}))
+		closed = ok(t)(svc.RecordContact(ctx, f.Liaison, closed.ID, service.RecordContact{Version: closed.Version,
+			Victim: vid, Kind: domain.ContactDecision, Method: "phone", Note: "told of the closure"}))
 		if closed.Status != domain.StatusClosed || closed.Closure == nil || closed.Closure.ApprovedBy != f.Inspector.ID() {
 			t.Fatalf("not closed by the book: %s %+v", closed.Status, closed.Closure)
 		}
@@ -214,7 +224,8 @@ func TestLegacyInconsistenciesAreFound(t *testing.T) {
 		c := f.Allocated(t)
 		// Close it by a bare status change, as an old system could: no
 		// approval, an action open.
-		if _, err := f.Svc.RaiseAction(ctx, f.Investigator, c.ID, c.Version+0, service.NewAction{Title: "CCTV"}); err != nil {
+		if _, err := f.Svc.RaiseAction(ctx, f.Investigator, c.ID, service.NewAction{Version: c.Version + 0,
+			Title: "CCTV"}); err != nil {
 			t.Fatal(err)
 		}
 		if err := service.ForceCloseForTest(ctx, f.Svc, c.ID, "15"); err != nil {

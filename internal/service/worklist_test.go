@@ -89,10 +89,14 @@ func TestWorkListsShowEveryOpenDutyOverdueFirst(t *testing.T) {
 		// Monday 2 March: a case with a plan duty (5 working days) and two
 		// actions of ivy's, one due soon and one late in the month.
 		c1 := f.Allocated(t)
-		c1 = ok(t)(svc.RaiseAction(ctx, f.Investigator, c1.ID, c1.Version, service.NewAction{Title: "Trace the car"}))
-		c1 = ok(t)(svc.RaiseAction(ctx, f.Investigator, c1.ID, c1.Version, service.NewAction{Title: "Speak to the school"}))
-		c1 = ok(t)(svc.AllocateAction(ctx, f.Investigator, c1.ID, c1.Version, c1.Actions[0].ID, ivy, "2026-03-04"))
-		ok(t)(svc.AllocateAction(ctx, f.Investigator, c1.ID, c1.Version, c1.Actions[1].ID, ivy, "2026-03-27"))
+		c1 = ok(t)(svc.RaiseAction(ctx, f.Investigator, c1.ID, service.NewAction{Version: c1.Version,
+			Title: "Trace the car"}))
+		c1 = ok(t)(svc.RaiseAction(ctx, f.Investigator, c1.ID, service.NewAction{Version: c1.Version,
+			Title: "Speak to the school"}))
+		c1 = ok(t)(svc.AllocateAction(ctx, f.Investigator, c1.ID, service.AllocateAction{Version: c1.Version,
+			Action: c1.Actions[0].ID, To: ivy, Target: "2026-03-04"}))
+		ok(t)(svc.AllocateAction(ctx, f.Investigator, c1.ID, service.AllocateAction{Version: c1.Version,
+			Action: c1.Actions[1].ID, To: ivy, Target: "2026-03-27"}))
 		// Tuesday: a second case, its plan due a day later.
 		f.Clock.Advance(24 * time.Hour)
 		f.Allocated(t)

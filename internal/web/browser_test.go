@@ -339,17 +339,26 @@ func TestOfficersDayInTheBrowser(t *testing.T) {
 	}
 	b.signOut()
 	c, _ = db.CaseByRef(ctx, ref)
-	c = must(f.Svc.AddVictim(ctx, f.Investigator, c.ID, c.Version, service.NewVictim{Name: "Child A", DateOfBirth: "2012-05-01"}))
+	c = must(f.Svc.AddVictim(ctx, f.Investigator, c.ID, service.NewVictim{Version: c.Version, Name: "Child A",
+		DateOfBirth: "2012-05-01"}))
 	v := c.Victims[0]
-	c = must(f.Svc.AddSuspect(ctx, f.Investigator, c.ID, c.Version, service.NewSuspect{Name: "Adult X"}))
-	c = must(f.Svc.RecordContact(ctx, f.Liaison, c.ID, c.Version, v.ID, domain.ContactAccount, "ABE interview", "account recorded"))
-	c = must(f.Svc.AgreeContactPlan(ctx, f.Liaison, c.ID, c.Version, v.ID, 14, "phone via mother"))
-	c = must(f.Svc.RecordContact(ctx, f.Liaison, c.ID, c.Version, v.ID, domain.ContactSupportReferral, "phone", "referred to ISVA"))
-	c = must(f.Svc.SetSuspectStatus(ctx, f.Investigator, c.ID, c.Version, c.Suspects[0].ID, domain.SuspectInterviewed, "", ""))
-	c = must(f.Svc.RecordContact(ctx, f.Liaison, c.ID, c.Version, v.ID, domain.ContactDecision, "phone", "told of interview"))
-	c = must(f.Svc.SetPlan(ctx, f.Investigator, c.ID, c.Version, "Secure digital evidence; interview suspect"))
-	c = must(f.Svc.RecordVictimView(ctx, f.Liaison, c.ID, c.Version, v.ID, "Does not want to go to court now"))
-	must(f.Svc.RecordReview(ctx, f.Supervisor, c.ID, c.Version, "Reviewed: evidential difficulties", nil))
+	c = must(f.Svc.AddSuspect(ctx, f.Investigator, c.ID, service.NewSuspect{Version: c.Version, Name: "Adult X"}))
+	c = must(f.Svc.RecordContact(ctx, f.Liaison, c.ID, service.RecordContact{Version: c.Version, Victim: v.ID,
+		Kind: domain.ContactAccount, Method: "ABE interview", Note: "account recorded"}))
+	c = must(f.Svc.AgreeContactPlan(ctx, f.Liaison, c.ID, service.AgreeContactPlan{Version: c.Version, Victim: v.ID,
+		EveryDays: 14, Method: "phone via mother"}))
+	c = must(f.Svc.RecordContact(ctx, f.Liaison, c.ID, service.RecordContact{Version: c.Version, Victim: v.ID,
+		Kind: domain.ContactSupportReferral, Method: "phone", Note: "referred to ISVA"}))
+	c = must(f.Svc.SetSuspectStatus(ctx, f.Investigator, c.ID, service.SetSuspectStatus{Version: c.Version,
+		Suspect: c.Suspects[0].ID, Status: domain.SuspectInterviewed}))
+	c = must(f.Svc.RecordContact(ctx, f.Liaison, c.ID, service.RecordContact{Version: c.Version, Victim: v.ID,
+		Kind: domain.ContactDecision, Method: "phone", Note: "told of interview"}))
+	c = must(f.Svc.SetPlan(ctx, f.Investigator, c.ID, service.SetPlan{Version: c.Version,
+		Plan: "Secure digital evidence; interview suspect"}))
+	c = must(f.Svc.RecordVictimView(ctx, f.Liaison, c.ID, service.RecordVictimView{Version: c.Version, Victim: v.ID,
+		View: "Does not want to go to court now"}))
+	must(f.Svc.RecordReview(ctx, f.Supervisor, c.ID, service.RecordReview{Version: c.Version,
+		Summary: "Reviewed: evidential difficulties"}))
 
 	// Propose closure through the journey.
 	b.signIn("ivy")
@@ -443,9 +452,11 @@ func TestOfficersDayInTheBrowser(t *testing.T) {
 	b.signOut()
 	// The analyst's links: two cases whose suspects share a phone.
 	late, _ = db.Case(ctx, late.ID)
-	must(f.Svc.AddSuspect(ctx, f.Investigator, late.ID, late.Version, service.NewSuspect{Name: "Adult Y", Phone: "07700 900123"}))
+	must(f.Svc.AddSuspect(ctx, f.Investigator, late.ID, service.NewSuspect{Version: late.Version, Name: "Adult Y",
+		Phone: "07700 900123"}))
 	other := f.Allocated(t)
-	must(f.Svc.AddSuspect(ctx, f.Investigator, other.ID, other.Version, service.NewSuspect{Description: "Driver of a silver saloon", Phone: "+44 7700 900123"}))
+	must(f.Svc.AddSuspect(ctx, f.Investigator, other.ID, service.NewSuspect{Version: other.Version,
+		Description: "Driver of a silver saloon", Phone: "+44 7700 900123"}))
 	b.signIn("ana")
 	b.open("/links")
 	if m := b.main(); !strings.Contains(m, "Links between cases") || !strings.Contains(m, late.Ref) || !strings.Contains(m, other.Ref) {

@@ -90,81 +90,81 @@ type command struct {
 
 var caseCommands = map[string]command{
 	"assign-owner": {"Owner assigned", func(ctx context.Context, s *service.Service, a *service.Actor, c *domain.Case, v int64, f url.Values) (*domain.Case, error) {
-		return s.AssignOwner(ctx, a, c.ID, v, f.Get("owner_id"), f.Get("reason"))
+		return s.AssignOwner(ctx, a, c.ID, service.AssignOwner{Version: v, OwnerID: f.Get("owner_id"), Reason: f.Get("reason")})
 	}},
 	"add-victim": {"Victim added", func(ctx context.Context, s *service.Service, a *service.Actor, c *domain.Case, v int64, f url.Values) (*domain.Case, error) {
-		return s.AddVictim(ctx, a, c.ID, v, service.NewVictim{Name: f.Get("name"), DateOfBirth: f.Get("dob"), Contact: f.Get("contact"), Vulnerable: f.Get("vulnerable") == "yes"})
+		return s.AddVictim(ctx, a, c.ID, service.NewVictim{Version: v, Name: f.Get("name"), DateOfBirth: f.Get("dob"), Contact: f.Get("contact"), Vulnerable: f.Get("vulnerable") == "yes"})
 	}},
 	"add-suspect": {"Suspect added", func(ctx context.Context, s *service.Service, a *service.Actor, c *domain.Case, v int64, f url.Values) (*domain.Case, error) {
-		return s.AddSuspect(ctx, a, c.ID, v, service.NewSuspect{Name: f.Get("name"), Description: f.Get("description"), DateOfBirth: f.Get("dob"),
+		return s.AddSuspect(ctx, a, c.ID, service.NewSuspect{Version: v, Name: f.Get("name"), Description: f.Get("description"), DateOfBirth: f.Get("dob"),
 			Phone: f.Get("phone"), Vehicle: f.Get("vehicle"), Address: f.Get("address")})
 	}},
 	"raise-standard": {"Standard action raised", func(ctx context.Context, s *service.Service, a *service.Actor, c *domain.Case, v int64, f url.Values) (*domain.Case, error) {
-		return s.RaiseAction(ctx, a, c.ID, v, service.NewAction{Standard: f.Get("standard")})
+		return s.RaiseAction(ctx, a, c.ID, service.NewAction{Version: v, Standard: f.Get("standard")})
 	}},
 	"raise-action": {"Action raised", func(ctx context.Context, s *service.Service, a *service.Actor, c *domain.Case, v int64, f url.Values) (*domain.Case, error) {
-		return s.RaiseAction(ctx, a, c.ID, v, service.NewAction{Title: f.Get("title"), Description: f.Get("description"), Priority: f.Get("priority")})
+		return s.RaiseAction(ctx, a, c.ID, service.NewAction{Version: v, Title: f.Get("title"), Description: f.Get("description"), Priority: f.Get("priority")})
 	}},
 	"allocate-action": {"Action allocated", func(ctx context.Context, s *service.Service, a *service.Actor, c *domain.Case, v int64, f url.Values) (*domain.Case, error) {
-		return s.AllocateAction(ctx, a, c.ID, v, f.Get("action"), f.Get("to"), f.Get("target"))
+		return s.AllocateAction(ctx, a, c.ID, service.AllocateAction{Version: v, Action: f.Get("action"), To: f.Get("to"), Target: f.Get("target")})
 	}},
 	"result-action": {"Result recorded", func(ctx context.Context, s *service.Service, a *service.Actor, c *domain.Case, v int64, f url.Values) (*domain.Case, error) {
-		return s.ResultAction(ctx, a, c.ID, v, f.Get("action"), f.Get("result"))
+		return s.ResultAction(ctx, a, c.ID, service.ResultAction{Version: v, Action: f.Get("action"), Result: f.Get("result")})
 	}},
 	"file-action": {"Action filed", func(ctx context.Context, s *service.Service, a *service.Actor, c *domain.Case, v int64, f url.Values) (*domain.Case, error) {
-		return s.FileAction(ctx, a, c.ID, v, f.Get("action"))
+		return s.FileAction(ctx, a, c.ID, service.FileAction{Version: v, Action: f.Get("action")})
 	}},
 	"refer-back-action": {"Action referred back", func(ctx context.Context, s *service.Service, a *service.Actor, c *domain.Case, v int64, f url.Values) (*domain.Case, error) {
-		return s.ReferBackAction(ctx, a, c.ID, v, f.Get("action"), f.Get("direction"))
+		return s.ReferBackAction(ctx, a, c.ID, service.ReferBackAction{Version: v, Action: f.Get("action"), Direction: f.Get("direction")})
 	}},
 	"cancel-action": {"Action cancelled", func(ctx context.Context, s *service.Service, a *service.Actor, c *domain.Case, v int64, f url.Values) (*domain.Case, error) {
-		return s.CancelAction(ctx, a, c.ID, v, f.Get("action"), f.Get("reason"))
+		return s.CancelAction(ctx, a, c.ID, service.CancelAction{Version: v, Action: f.Get("action"), Reason: f.Get("reason")})
 	}},
 	"add-note": {"Note added", func(ctx context.Context, s *service.Service, a *service.Actor, c *domain.Case, v int64, f url.Values) (*domain.Case, error) {
-		return s.AddNote(ctx, a, c.ID, v, service.NewNote{Text: f.Get("text")})
+		return s.AddNote(ctx, a, c.ID, service.NewNote{Version: v, Text: f.Get("text")})
 	}},
 	"contact-plan": {"Contact plan agreed", func(ctx context.Context, s *service.Service, a *service.Actor, c *domain.Case, v int64, f url.Values) (*domain.Case, error) {
 		n, err := strconv.Atoi(f.Get("every_days"))
 		if err != nil {
 			return nil, domain.Problems{{Field: "every_days", Rule: "whole_number", Message: "Enter how often to contact the victim, in days, as a whole number"}}
 		}
-		return s.AgreeContactPlan(ctx, a, c.ID, v, f.Get("victim"), n, f.Get("method"))
+		return s.AgreeContactPlan(ctx, a, c.ID, service.AgreeContactPlan{Version: v, Victim: f.Get("victim"), EveryDays: n, Method: f.Get("method")})
 	}},
 	"record-contact": {"Contact recorded", func(ctx context.Context, s *service.Service, a *service.Actor, c *domain.Case, v int64, f url.Values) (*domain.Case, error) {
-		return s.RecordContact(ctx, a, c.ID, v, f.Get("victim"), f.Get("kind"), f.Get("method"), f.Get("note"))
+		return s.RecordContact(ctx, a, c.ID, service.RecordContact{Version: v, Victim: f.Get("victim"), Kind: f.Get("kind"), Method: f.Get("method"), Note: f.Get("note")})
 	}},
 	"victim-view": {"Victim's view recorded", func(ctx context.Context, s *service.Service, a *service.Actor, c *domain.Case, v int64, f url.Values) (*domain.Case, error) {
-		return s.RecordVictimView(ctx, a, c.ID, v, f.Get("victim"), f.Get("view"))
+		return s.RecordVictimView(ctx, a, c.ID, service.RecordVictimView{Version: v, Victim: f.Get("victim"), View: f.Get("view")})
 	}},
 	"suspect-status": {"Suspect status recorded", func(ctx context.Context, s *service.Service, a *service.Actor, c *domain.Case, v int64, f url.Values) (*domain.Case, error) {
-		return s.SetSuspectStatus(ctx, a, c.ID, v, f.Get("suspect"), domain.SuspectStatus(f.Get("status")), f.Get("on"), f.Get("explanation"))
+		return s.SetSuspectStatus(ctx, a, c.ID, service.SetSuspectStatus{Version: v, Suspect: f.Get("suspect"), Status: domain.SuspectStatus(f.Get("status")), On: f.Get("on"), Explanation: f.Get("explanation")})
 	}},
 	"review": {"Review recorded", func(ctx context.Context, s *service.Service, a *service.Actor, c *domain.Case, v int64, f url.Values) (*domain.Case, error) {
-		return s.RecordReview(ctx, a, c.ID, v, f.Get("summary"), splitLines(f.Get("directions")))
+		return s.RecordReview(ctx, a, c.ID, service.RecordReview{Version: v, Summary: f.Get("summary"), Directions: splitLines(f.Get("directions"))})
 	}},
 	"plan": {"Investigation plan set", func(ctx context.Context, s *service.Service, a *service.Actor, c *domain.Case, v int64, f url.Values) (*domain.Case, error) {
-		return s.SetPlan(ctx, a, c.ID, v, f.Get("plan"))
+		return s.SetPlan(ctx, a, c.ID, service.SetPlan{Version: v, Plan: f.Get("plan")})
 	}},
 	"decision": {"Decision recorded", func(ctx context.Context, s *service.Service, a *service.Actor, c *domain.Case, v int64, f url.Values) (*domain.Case, error) {
-		return s.RecordDecision(ctx, a, c.ID, v, f.Get("decision"), f.Get("rationale"))
+		return s.RecordDecision(ctx, a, c.ID, service.RecordDecision{Version: v, Decision: f.Get("decision"), Rationale: f.Get("rationale")})
 	}},
 	"transfer": {"Transfer proposed", func(ctx context.Context, s *service.Service, a *service.Actor, c *domain.Case, v int64, f url.Values) (*domain.Case, error) {
-		return s.ProposeTransfer(ctx, a, c.ID, v, f.Get("to_team"), f.Get("reason"))
+		return s.ProposeTransfer(ctx, a, c.ID, service.ProposeTransfer{Version: v, ToTeam: f.Get("to_team"), Reason: f.Get("reason")})
 	}},
 	"accept-transfer": {"Transfer accepted", func(ctx context.Context, s *service.Service, a *service.Actor, c *domain.Case, v int64, f url.Values) (*domain.Case, error) {
-		return s.AcceptTransfer(ctx, a, c.ID, v, f.Get("owner_id"))
+		return s.AcceptTransfer(ctx, a, c.ID, service.AcceptTransfer{Version: v, OwnerID: f.Get("owner_id")})
 	}},
 	"reject-transfer": {"Transfer rejected", func(ctx context.Context, s *service.Service, a *service.Actor, c *domain.Case, v int64, f url.Values) (*domain.Case, error) {
-		return s.RejectTransfer(ctx, a, c.ID, v, f.Get("reason"))
+		return s.RejectTransfer(ctx, a, c.ID, service.RejectTransfer{Version: v, Reason: f.Get("reason")})
 	}},
 	"approve-closure": {"Closure approved: the case is closed", func(ctx context.Context, s *service.Service, a *service.Actor, c *domain.Case, v int64, f url.Values) (*domain.Case, error) {
-		return s.ApproveClosure(ctx, a, c.ID, v)
+		return s.ApproveClosure(ctx, a, c.ID, service.ApproveClosure{Version: v})
 	}},
 	"reject-closure": {"Closure sent back", func(ctx context.Context, s *service.Service, a *service.Actor, c *domain.Case, v int64, f url.Values) (*domain.Case, error) {
-		return s.RejectClosure(ctx, a, c.ID, v, f.Get("reason"))
+		return s.RejectClosure(ctx, a, c.ID, service.RejectClosure{Version: v, Reason: f.Get("reason")})
 	}},
 	"reopen": {"Case reopened", func(ctx context.Context, s *service.Service, a *service.Actor, c *domain.Case, v int64, f url.Values) (*domain.Case, error) {
-		return s.Reopen(ctx, a, c.ID, v, f.Get("reason"))
+		return s.Reopen(ctx, a, c.ID, service.Reopen{Version: v, Reason: f.Get("reason")})
 	}},
 }
 
@@ -231,8 +231,8 @@ func (h *Handler) closeJourney(q *visit) error {
 		}
 		v.Checks, v.Ready = checks, len(checks) == 0
 		if f.Get("step") == "propose" && v.Ready {
-			ver, _ := strconv.ParseInt(f.Get("version"), 10, 64)
-			c, err := h.svc.ProposeClosure(ctx, q.a, v.Case.ID, ver, prop)
+			prop.Version, _ = strconv.ParseInt(f.Get("version"), 10, 64)
+			c, err := h.svc.ProposeClosure(ctx, q.a, v.Case.ID, prop)
 			if err == nil {
 				done := "Closure proposed: it now needs a second officer's approval"
 				q.redirectDone("/cases/"+request.PathRef(c.Ref), done)

@@ -22,7 +22,8 @@ func TestLinksPage(t *testing.T) {
 		f, base := start(t, db)
 		suspect := func(s service.NewSuspect) *domain.Case {
 			c := f.Allocated(t)
-			c, err := f.Svc.AddSuspect(ctx, f.Investigator, c.ID, c.Version, s)
+			s.Version = c.Version
+			c, err := f.Svc.AddSuspect(ctx, f.Investigator, c.ID, s)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -94,21 +94,6 @@ func (s *Server) serve(rt route) http.Handler {
 	})
 }
 
-// Versioned is the version the user saw, named by every command on an
-// existing case: embedded in the API's own input types, or pointing at the
-// Version of a service input struct (which the service checks is 1 or
-// more). A command based on an older one is refused with 409.
-type Versioned struct {
-	Version *int64 `json:"version"`
-}
-
-func (v Versioned) get() (int64, error) {
-	if v.Version == nil {
-		return 0, domain.Problems{{Field: "version", Rule: "required", Message: "send the case version your change is based on (from GET of the case)"}}
-	}
-	return *v.Version, nil
-}
-
 type signIn struct {
 	Username string `json:"username"`
 	Password string `json:"password"`
@@ -129,16 +114,6 @@ type tokenOut struct {
 	Token string `json:"token"`
 }
 
-type leaveIn struct {
-	Reason string `json:"reason"`
-}
-
-type ownerIn struct {
-	Versioned
-	OwnerID string `json:"owner_id"`
-	Reason  string `json:"reason,omitempty"`
-}
-
 type caseList struct {
 	Cases []store.CaseRow `json:"cases"`
 }
@@ -152,8 +127,8 @@ type none struct{}
 
 func (s *Server) coreRoutes() []route {
 	svc := s.svc
-	signInRoute := op("POST", "/api/v1/session", "Sign in with a username and password; sets the session cookie", http.StatusCreated,
-		func(ctx context.Context, _ *service.Actor, r *http.Request, in *signIn) (*sessionOut, error) {
+	signInRoute := op("POST", "/api/v1/session", "Sign in with a username and password; sets the session cookie",
+		http.StatusCreated, func(ctx context.Context, _ *service.Actor, r *http.Request, in *signIn) (*sessionOut, error) {
 			sess, err := svc.SignIn(ctx, in.Username, in.Password)
 			if err != nil {
 				return nil, err
@@ -163,105 +138,78 @@ func (s *Server) coreRoutes() []route {
 	signInRoute.public = true
 	return []route{
 		signInRoute,
-		op("DELETE", "/api/v1/session", "Sign out", http.StatusOK, func(ctx context.Context, a *service.Actor, r *http.Request, _ *struct{}) (none, error) {
-			if c, err := r.Cookie(request.SessionCookie); err == nil {
-				return none{}, svc.SignOut(ctx, c.Value)
-			}
-			return none{}, nil
-		}),
-		op("GET", "/api/v1/me", "The signed-in user", http.StatusOK, func(ctx context.Context, a *service.Actor, r *http.Request, _ *struct{}) (domain.User, error) {
-			return a.User, nil
-		}),
-		op("POST", "/api/v1/tokens", "Issue an API token for an integration (shown once)", http.StatusCreated, func(ctx context.Context, a *service.Actor, r *http.Request, in *tokenIn) (tokenOut, error) {
-			t, err := svc.CreateToken(ctx, a, in.Name)
-			return tokenOut{Token: t}, err
-		}),
-		op("GET", "/api/v1/org", "Units and users", http.StatusOK, func(ctx context.Context, a *service.Actor, r *http.Request, _ *struct{}) (orgOut, error) {
-			org, err := svc.Org(ctx, a)
-			if err != nil {
-				return orgOut{}, err
-			}
-			out := orgOut{Units: []*domain.Unit{}, Users: []*domain.User{}}
-			for _, u := range org.Units {
-				out.Units = append(out.Units, u)
-			}
-			for _, u := range org.Users {
-				out.Users = append(out.Users, u)
-			}
-			return out, nil
-		}),
-		op("POST", "/api/v1/units", "Create a force, department or team (administrator)", http.StatusCreated, func(ctx context.Context, a *service.Actor, r *http.Request, in *service.NewUnit) (*domain.Unit, error) {
-			return svc.CreateUnit(ctx, a, *in)
-		}),
-		op("POST", "/api/v1/users", "Add a user (administrator)", http.StatusCreated, func(ctx context.Context, a *service.Actor, r *http.Request, in *service.NewUser) (*domain.User, error) {
-			return svc.CreateUser(ctx, a, *in)
-		}),
-		op("POST", "/api/v1/users/{id}/leave", "Record that a user has left (administrator)", http.StatusOK, func(ctx context.Context, a *service.Actor, r *http.Request, in *leaveIn) (none, error) {
-			return none{}, svc.UserLeaves(ctx, a, service.UserLeaves{User: r.PathValue("id"), Reason: in.Reason})
-		}),
-		op("GET", "/api/v1/cases", "Cases you may see (filters: status, owner)", http.StatusOK, func(ctx context.Context, a *service.Actor, r *http.Request, _ *struct{}) (caseList, error) {
-			f := store.CaseFilter{OwnerID: r.URL.Query().Get("owner"), After: r.URL.Query().Get("after"), Limit: 500}
-			for _, st := range r.URL.Query()["status"] {
-				f.Status = append(f.Status, domain.Status(st))
-			}
-			rows, err := svc.ListCases(ctx, a, f)
-			if rows == nil {
-				rows = []store.CaseRow{}
-			}
-			return caseList{Cases: rows}, err
-		}),
-		op("POST", "/api/v1/cases", "Open a referral as a new case", http.StatusCreated, func(ctx context.Context, a *service.Actor, r *http.Request, in *service.NewReferral) (*domain.Case, error) {
-			return svc.OpenReferral(ctx, a, *in)
-		}),
-		op("GET", "/api/v1/cases/{ref}", "A case (the read is recorded)", http.StatusOK, func(ctx context.Context, a *service.Actor, r *http.Request, _ *struct{}) (*domain.Case, error) {
-			return svc.ViewCase(ctx, a, request.RefOf(r), r.URL.Query().Get("purpose"))
-		}),
-		op("GET", "/api/v1/cases/{ref}/events", "Every event of a case, reads included", http.StatusOK, func(ctx context.Context, a *service.Actor, r *http.Request, _ *struct{}) ([]*event.Event, error) {
-			return svc.Timeline(ctx, a, request.RefOf(r))
-		}),
-		op("PATCH", "/api/v1/cases/{ref}", "Correct a case's summary, offence types or marking", http.StatusOK, caseCmd(svc, func(in *service.CaseUpdate) Versioned { return Versioned{Version: &in.Version} },
-			func(ctx context.Context, a *service.Actor, id string, _ int64, in *service.CaseUpdate) (*domain.Case, error) {
-				return svc.UpdateCase(ctx, a, id, *in)
-			})),
-		op("POST", "/api/v1/cases/{ref}/owner", "Assign the case's accountable owner (supervisor)", http.StatusOK, caseCmd(svc, func(in *ownerIn) Versioned { return in.Versioned },
-			func(ctx context.Context, a *service.Actor, id string, v int64, in *ownerIn) (*domain.Case, error) {
-				return svc.AssignOwner(ctx, a, id, service.AssignOwner{Version: v, OwnerID: in.OwnerID, Reason: in.Reason})
-			})),
-		op("POST", "/api/v1/cases/{ref}/victims", "Add a victim", http.StatusCreated, caseCmd(svc, func(in *service.NewVictim) Versioned { return Versioned{Version: &in.Version} },
-			func(ctx context.Context, a *service.Actor, id string, _ int64, in *service.NewVictim) (*domain.Case, error) {
-				return svc.AddVictim(ctx, a, id, *in)
-			})),
-		op("POST", "/api/v1/cases/{ref}/suspects", "Add a suspect, named or described", http.StatusCreated, caseCmd(svc, func(in *service.NewSuspect) Versioned { return Versioned{Version: &in.Version} },
-			func(ctx context.Context, a *service.Actor, id string, _ int64, in *service.NewSuspect) (*domain.Case, error) {
-				return svc.AddSuspect(ctx, a, id, *in)
-			})),
-		op("POST", "/api/v1/cases/{ref}/people", "Link another person to the case", http.StatusCreated, caseCmd(svc, func(in *service.NewPerson) Versioned { return Versioned{Version: &in.Version} },
-			func(ctx context.Context, a *service.Actor, id string, _ int64, in *service.NewPerson) (*domain.Case, error) {
-				return svc.AddPerson(ctx, a, id, *in)
-			})),
-		op("POST", "/api/v1/cases/{ref}/actions", "Raise a line of enquiry", http.StatusCreated, caseCmd(svc, func(in *service.NewAction) Versioned { return Versioned{Version: &in.Version} },
-			func(ctx context.Context, a *service.Actor, id string, _ int64, in *service.NewAction) (*domain.Case, error) {
-				return svc.RaiseAction(ctx, a, id, *in)
-			})),
-		op("POST", "/api/v1/cases/{ref}/notes", "Add a note, or correct an earlier one", http.StatusCreated, caseCmd(svc, func(in *service.NewNote) Versioned { return Versioned{Version: &in.Version} },
-			func(ctx context.Context, a *service.Actor, id string, _ int64, in *service.NewNote) (*domain.Case, error) {
-				return svc.AddNote(ctx, a, id, *in)
-			})),
-	}
-}
-
-// caseCmd adapts a versioned command on one case: it resolves the
-// reference within the actor's need to know and checks a version was sent.
-func caseCmd[In any](svc *service.Service, ver func(*In) Versioned, fn func(ctx context.Context, a *service.Actor, id string, v int64, in *In) (*domain.Case, error)) func(ctx context.Context, a *service.Actor, r *http.Request, in *In) (*domain.Case, error) {
-	return func(ctx context.Context, a *service.Actor, r *http.Request, in *In) (*domain.Case, error) {
-		id, err := svc.CaseID(ctx, a, request.RefOf(r))
-		if err != nil {
-			return nil, err
-		}
-		v, err := ver(in).get()
-		if err != nil {
-			return nil, err
-		}
-		return fn(ctx, a, id, v, in)
+		op("DELETE", "/api/v1/session", "Sign out", http.StatusOK,
+			func(ctx context.Context, a *service.Actor, r *http.Request, _ *struct{}) (none, error) {
+				if c, err := r.Cookie(request.SessionCookie); err == nil {
+					return none{}, svc.SignOut(ctx, c.Value)
+				}
+				return none{}, nil
+			}),
+		op("GET", "/api/v1/me", "The signed-in user", http.StatusOK,
+			func(ctx context.Context, a *service.Actor, r *http.Request, _ *struct{}) (domain.User, error) {
+				return a.User, nil
+			}),
+		op("POST", "/api/v1/tokens", "Issue an API token for an integration (shown once)", http.StatusCreated,
+			func(ctx context.Context, a *service.Actor, r *http.Request, in *tokenIn) (tokenOut, error) {
+				t, err := svc.CreateToken(ctx, a, in.Name)
+				return tokenOut{Token: t}, err
+			}),
+		op("GET", "/api/v1/org", "Units and users", http.StatusOK,
+			func(ctx context.Context, a *service.Actor, r *http.Request, _ *struct{}) (orgOut, error) {
+				org, err := svc.Org(ctx, a)
+				if err != nil {
+					return orgOut{}, err
+				}
+				out := orgOut{Units: []*domain.Unit{}, Users: []*domain.User{}}
+				for _, u := range org.Units {
+					out.Units = append(out.Units, u)
+				}
+				for _, u := range org.Users {
+					out.Users = append(out.Users, u)
+				}
+				return out, nil
+			}),
+		cmd("POST", "/api/v1/units", "Create a force, department or team (administrator)", http.StatusCreated,
+			svc.CreateUnit),
+		cmd("POST", "/api/v1/users", "Add a user (administrator)", http.StatusCreated, svc.CreateUser),
+		cmd("POST", "/api/v1/users/{id}/leave", "Record that a user has left (administrator)", http.StatusOK,
+			func(ctx context.Context, a *service.Actor, in service.UserLeaves) (none, error) {
+				return none{}, svc.UserLeaves(ctx, a, in)
+			}),
+		op("GET", "/api/v1/cases", "Cases you may see (filters: status, owner)", http.StatusOK,
+			func(ctx context.Context, a *service.Actor, r *http.Request, _ *struct{}) (caseList, error) {
+				q := r.URL.Query()
+				f := store.CaseFilter{OwnerID: q.Get("owner"), After: q.Get("after"), Limit: 500}
+				for _, st := range q["status"] {
+					f.Status = append(f.Status, domain.Status(st))
+				}
+				rows, err := svc.ListCases(ctx, a, f)
+				if rows == nil {
+					rows = []store.CaseRow{}
+				}
+				return caseList{Cases: rows}, err
+			}),
+		cmd("POST", "/api/v1/cases", "Open a referral as a new case", http.StatusCreated, svc.OpenReferral),
+		op("GET", "/api/v1/cases/{ref}", "A case (the read is recorded)", http.StatusOK,
+			func(ctx context.Context, a *service.Actor, r *http.Request, _ *struct{}) (*domain.Case, error) {
+				return svc.ViewCase(ctx, a, request.RefOf(r), r.URL.Query().Get("purpose"))
+			}),
+		op("GET", "/api/v1/cases/{ref}/events", "Every event of a case, reads included", http.StatusOK,
+			func(ctx context.Context, a *service.Actor, r *http.Request, _ *struct{}) ([]*event.Event, error) {
+				return svc.Timeline(ctx, a, request.RefOf(r))
+			}),
+		caseCmd(svc, "PATCH", "/api/v1/cases/{ref}", "Correct a case's summary, offence types or marking",
+			http.StatusOK, svc.UpdateCase),
+		caseCmd(svc, "POST", "/api/v1/cases/{ref}/owner", "Assign the case's accountable owner (supervisor)",
+			http.StatusOK, svc.AssignOwner),
+		caseCmd(svc, "POST", "/api/v1/cases/{ref}/victims", "Add a victim", http.StatusCreated, svc.AddVictim),
+		caseCmd(svc, "POST", "/api/v1/cases/{ref}/suspects", "Add a suspect, named or described", http.StatusCreated,
+			svc.AddSuspect),
+		caseCmd(svc, "POST", "/api/v1/cases/{ref}/people", "Link another person to the case", http.StatusCreated,
+			svc.AddPerson),
+		caseCmd(svc, "POST", "/api/v1/cases/{ref}/actions", "Raise a line of enquiry", http.StatusCreated,
+			svc.RaiseAction),
+		caseCmd(svc, "POST", "/api/v1/cases/{ref}/notes", "Add a note, or correct an earlier one", http.StatusCreated,
+			svc.AddNote),
 	}
 }

@@ -414,6 +414,23 @@ func TestOpenAPIServedAndComplete(t *testing.T) {
 		item := doc.Paths.Find(path)
 		if item == nil || item.GetOperation(method) == nil {
 			t.Errorf("%s is served but not documented", rt)
+			continue
+		}
+		// Every command on a case says the version it is based on; ids from
+		// the path are not in the body.
+		if o := item.GetOperation(method); strings.HasPrefix(path, "/api/v1/cases/{ref}/") && method != "GET" {
+			body := o.RequestBody.Value.Content["application/json"].Schema
+			if body.Ref != "" {
+				body = doc.Components.Schemas[strings.TrimPrefix(body.Ref, "#/components/schemas/")]
+			}
+			if body.Value.Properties["version"] == nil {
+				t.Errorf("%s: the body does not document version", rt)
+			}
+			for _, p := range o.Parameters {
+				if body.Value.Properties[p.Value.Name] != nil {
+					t.Errorf("%s: path parameter %s is also in the body", rt, p.Value.Name)
+				}
+			}
 		}
 	}
 }

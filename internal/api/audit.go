@@ -22,8 +22,9 @@ type signOffIn struct {
 }
 
 type answerFindingIn struct {
-	Versioned
-	Answer string `json:"answer"` // what has been done
+	Version int64  `json:"version"`
+	Finding string `json:"-" path:"finding"`
+	Answer  string `json:"answer"` // what has been done
 }
 
 type auditList struct {
@@ -95,11 +96,12 @@ func (s *Server) auditRoutes() []route {
 				rows, err := svc.AuditCSV(ctx, a, id)
 				return csvFile{name: "audit-" + safeName.ReplaceAllString(id, "_") + ".csv", rows: rows}, err
 			}),
-		op("POST", "/api/v1/cases/{ref}/audit-findings/{finding}/answer", "Answer an audit finding, meeting the duty it made; also on a closed case (the person the finding names, or a supervisor or manager in the case's chain of command)", http.StatusOK,
-			itemCmd(svc, "finding", func(in *answerFindingIn) Versioned { return in.Versioned },
-				func(ctx context.Context, a *service.Actor, id string, v int64, finding string, in *answerFindingIn) (*domain.Case, error) {
-					return svc.AnswerFinding(ctx, a, id, v, finding, in.Answer)
-				})),
+		caseCmd(svc, "POST", "/api/v1/cases/{ref}/audit-findings/{finding}/answer",
+			"Answer an audit finding, meeting the duty it made; also on a closed case (the person the finding "+
+				"names, or a supervisor or manager in the case's chain of command)",
+			http.StatusOK, func(ctx context.Context, a *service.Actor, id string, in answerFindingIn) (*domain.Case, error) {
+				return svc.AnswerFinding(ctx, a, id, in.Version, in.Finding, in.Answer)
+			}),
 	}
 }
 

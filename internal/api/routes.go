@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"reflect"
 
+	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/http/request"
 	"github.com/holdfast/holdfast/internal/service"
 )
 
@@ -19,7 +21,8 @@ type route struct {
 }
 
 // op builds a route whose body decodes into In and whose result is Out.
-func op[In, Out any](method, path, summary string, status int, fn func(ctx context.Context, a *service.Actor, r *http.Request, in *In) (Out, error)) route {
+func op[In, Out any](method, path, summary string, status int,
+	fn func(ctx context.Context, a *service.Actor, r *http.Request, in *In) (Out, error)) route {
 	rt := route{method: method, path: path, summary: summary, status: status, out: reflect.TypeFor[Out]()}
 	if reflect.TypeFor[In]() != reflect.TypeFor[struct{}]() {
 		rt.in = reflect.TypeFor[In]()
@@ -28,6 +31,31 @@ func op[In, Out any](method, path, summary string, status int, fn func(ctx conte
 		return fn(ctx, a, r, in.(*In))
 	}
 	return rt
+}
+
+// cmd is a command whose body (and path, for fields tagged path:"name")
+// decodes into the service's own input struct In.
+func cmd[In, Out any](method, path, summary string, status int,
+	fn func(context.Context, *service.Actor, In) (Out, error)) route {
+	return op(method, path, summary, status,
+		func(ctx context.Context, a *service.Actor, _ *http.Request, in *In) (Out, error) {
+			return fn(ctx, a, *in)
+		})
+}
+
+// caseCmd is a command on the case named by the path's {ref}, resolved
+// within the actor's need to know; the service checks the version In
+// carries.
+func caseCmd[In any](svc *service.Service, method, path, summary string, status int,
+	fn func(ctx context.Context, a *service.Actor, caseID string, in In) (*domain.Case, error)) route {
+	return op(method, path, summary, status,
+		func(ctx context.Context, a *service.Actor, r *http.Request, in *In) (*domain.Case, error) {
+			id, err := svc.CaseID(ctx, a, request.RefOf(r))
+			if err != nil {
+				return nil, err
+			}
+			return fn(ctx, a, id, *in)
+		})
 }
 
 // queryParam is an optional query parameter of a route.

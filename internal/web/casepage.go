@@ -82,97 +82,61 @@ func (h *Handler) casePage(q *visit) error {
 	return h.render(q, http.StatusOK, "case", page{Title: v.Case.Ref, Nav: "cases", Data: v})
 }
 
-// command is one form on the case page.
-type command struct {
+// caseForm is one form on the case page: what to say once it is done, and
+// its command, which decodes the form into the service's own input struct.
+type caseForm struct {
 	done string
-	run  func(ctx context.Context, s *service.Service, a *service.Actor, c *domain.Case, v int64, f url.Values) (*domain.Case, error)
+	run  func(ctx context.Context, a *service.Actor, caseID string, f url.Values) (*domain.Case, error)
 }
 
-var caseCommands = map[string]command{
-	"assign-owner": {"Owner assigned", func(ctx context.Context, s *service.Service, a *service.Actor, c *domain.Case, v int64, f url.Values) (*domain.Case, error) {
-		return s.AssignOwner(ctx, a, c.ID, service.AssignOwner{Version: v, OwnerID: f.Get("owner_id"), Reason: f.Get("reason")})
-	}},
-	"add-victim": {"Victim added", func(ctx context.Context, s *service.Service, a *service.Actor, c *domain.Case, v int64, f url.Values) (*domain.Case, error) {
-		return s.AddVictim(ctx, a, c.ID, service.NewVictim{Version: v, Name: f.Get("name"), DateOfBirth: f.Get("dob"), Contact: f.Get("contact"), Vulnerable: f.Get("vulnerable") == "yes"})
-	}},
-	"add-suspect": {"Suspect added", func(ctx context.Context, s *service.Service, a *service.Actor, c *domain.Case, v int64, f url.Values) (*domain.Case, error) {
-		return s.AddSuspect(ctx, a, c.ID, service.NewSuspect{Version: v, Name: f.Get("name"), Description: f.Get("description"), DateOfBirth: f.Get("dob"),
-			Phone: f.Get("phone"), Vehicle: f.Get("vehicle"), Address: f.Get("address")})
-	}},
-	"raise-standard": {"Standard action raised", func(ctx context.Context, s *service.Service, a *service.Actor, c *domain.Case, v int64, f url.Values) (*domain.Case, error) {
-		return s.RaiseAction(ctx, a, c.ID, service.NewAction{Version: v, Standard: f.Get("standard")})
-	}},
-	"raise-action": {"Action raised", func(ctx context.Context, s *service.Service, a *service.Actor, c *domain.Case, v int64, f url.Values) (*domain.Case, error) {
-		return s.RaiseAction(ctx, a, c.ID, service.NewAction{Version: v, Title: f.Get("title"), Description: f.Get("description"), Priority: f.Get("priority")})
-	}},
-	"allocate-action": {"Action allocated", func(ctx context.Context, s *service.Service, a *service.Actor, c *domain.Case, v int64, f url.Values) (*domain.Case, error) {
-		return s.AllocateAction(ctx, a, c.ID, service.AllocateAction{Version: v, Action: f.Get("action"), To: f.Get("to"), Target: f.Get("target")})
-	}},
-	"result-action": {"Result recorded", func(ctx context.Context, s *service.Service, a *service.Actor, c *domain.Case, v int64, f url.Values) (*domain.Case, error) {
-		return s.ResultAction(ctx, a, c.ID, service.ResultAction{Version: v, Action: f.Get("action"), Result: f.Get("result")})
-	}},
-	"file-action": {"Action filed", func(ctx context.Context, s *service.Service, a *service.Actor, c *domain.Case, v int64, f url.Values) (*domain.Case, error) {
-		return s.FileAction(ctx, a, c.ID, service.FileAction{Version: v, Action: f.Get("action")})
-	}},
-	"refer-back-action": {"Action referred back", func(ctx context.Context, s *service.Service, a *service.Actor, c *domain.Case, v int64, f url.Values) (*domain.Case, error) {
-		return s.ReferBackAction(ctx, a, c.ID, service.ReferBackAction{Version: v, Action: f.Get("action"), Direction: f.Get("direction")})
-	}},
-	"cancel-action": {"Action cancelled", func(ctx context.Context, s *service.Service, a *service.Actor, c *domain.Case, v int64, f url.Values) (*domain.Case, error) {
-		return s.CancelAction(ctx, a, c.ID, service.CancelAction{Version: v, Action: f.Get("action"), Reason: f.Get("reason")})
-	}},
-	"add-note": {"Note added", func(ctx context.Context, s *service.Service, a *service.Actor, c *domain.Case, v int64, f url.Values) (*domain.Case, error) {
-		return s.AddNote(ctx, a, c.ID, service.NewNote{Version: v, Text: f.Get("text")})
-	}},
-	"contact-plan": {"Contact plan agreed", func(ctx context.Context, s *service.Service, a *service.Actor, c *domain.Case, v int64, f url.Values) (*domain.Case, error) {
-		n, err := strconv.Atoi(f.Get("every_days"))
-		if err != nil {
-			return nil, domain.Problems{{Field: "every_days", Rule: "whole_number", Message: "Enter how often to contact the victim, in days, as a whole number"}}
+// form is the case form of a service command: the form's fields are named
+// by the struct's json tags (request.DecodeForm), the version included.
+func form[In any](done string, fn func(context.Context, *service.Actor, string, In) (*domain.Case, error)) caseForm {
+	return caseForm{done, func(ctx context.Context, a *service.Actor, caseID string, f url.Values) (*domain.Case, error) {
+		var in In
+		if err := request.DecodeForm(f, &in); err != nil {
+			return nil, err
 		}
-		return s.AgreeContactPlan(ctx, a, c.ID, service.AgreeContactPlan{Version: v, Victim: f.Get("victim"), EveryDays: n, Method: f.Get("method")})
-	}},
-	"record-contact": {"Contact recorded", func(ctx context.Context, s *service.Service, a *service.Actor, c *domain.Case, v int64, f url.Values) (*domain.Case, error) {
-		return s.RecordContact(ctx, a, c.ID, service.RecordContact{Version: v, Victim: f.Get("victim"), Kind: f.Get("kind"), Method: f.Get("method"), Note: f.Get("note")})
-	}},
-	"victim-view": {"Victim's view recorded", func(ctx context.Context, s *service.Service, a *service.Actor, c *domain.Case, v int64, f url.Values) (*domain.Case, error) {
-		return s.RecordVictimView(ctx, a, c.ID, service.RecordVictimView{Version: v, Victim: f.Get("victim"), View: f.Get("view")})
-	}},
-	"suspect-status": {"Suspect status recorded", func(ctx context.Context, s *service.Service, a *service.Actor, c *domain.Case, v int64, f url.Values) (*domain.Case, error) {
-		return s.SetSuspectStatus(ctx, a, c.ID, service.SetSuspectStatus{Version: v, Suspect: f.Get("suspect"), Status: domain.SuspectStatus(f.Get("status")), On: f.Get("on"), Explanation: f.Get("explanation")})
-	}},
-	"review": {"Review recorded", func(ctx context.Context, s *service.Service, a *service.Actor, c *domain.Case, v int64, f url.Values) (*domain.Case, error) {
-		return s.RecordReview(ctx, a, c.ID, service.RecordReview{Version: v, Summary: f.Get("summary"), Directions: splitLines(f.Get("directions"))})
-	}},
-	"plan": {"Investigation plan set", func(ctx context.Context, s *service.Service, a *service.Actor, c *domain.Case, v int64, f url.Values) (*domain.Case, error) {
-		return s.SetPlan(ctx, a, c.ID, service.SetPlan{Version: v, Plan: f.Get("plan")})
-	}},
-	"decision": {"Decision recorded", func(ctx context.Context, s *service.Service, a *service.Actor, c *domain.Case, v int64, f url.Values) (*domain.Case, error) {
-		return s.RecordDecision(ctx, a, c.ID, service.RecordDecision{Version: v, Decision: f.Get("decision"), Rationale: f.Get("rationale")})
-	}},
-	"transfer": {"Transfer proposed", func(ctx context.Context, s *service.Service, a *service.Actor, c *domain.Case, v int64, f url.Values) (*domain.Case, error) {
-		return s.ProposeTransfer(ctx, a, c.ID, service.ProposeTransfer{Version: v, ToTeam: f.Get("to_team"), Reason: f.Get("reason")})
-	}},
-	"accept-transfer": {"Transfer accepted", func(ctx context.Context, s *service.Service, a *service.Actor, c *domain.Case, v int64, f url.Values) (*domain.Case, error) {
-		return s.AcceptTransfer(ctx, a, c.ID, service.AcceptTransfer{Version: v, OwnerID: f.Get("owner_id")})
-	}},
-	"reject-transfer": {"Transfer rejected", func(ctx context.Context, s *service.Service, a *service.Actor, c *domain.Case, v int64, f url.Values) (*domain.Case, error) {
-		return s.RejectTransfer(ctx, a, c.ID, service.RejectTransfer{Version: v, Reason: f.Get("reason")})
-	}},
-	"approve-closure": {"Closure approved: the case is closed", func(ctx context.Context, s *service.Service, a *service.Actor, c *domain.Case, v int64, f url.Values) (*domain.Case, error) {
-		return s.ApproveClosure(ctx, a, c.ID, service.ApproveClosure{Version: v})
-	}},
-	"reject-closure": {"Closure sent back", func(ctx context.Context, s *service.Service, a *service.Actor, c *domain.Case, v int64, f url.Values) (*domain.Case, error) {
-		return s.RejectClosure(ctx, a, c.ID, service.RejectClosure{Version: v, Reason: f.Get("reason")})
-	}},
-	"reopen": {"Case reopened", func(ctx context.Context, s *service.Service, a *service.Actor, c *domain.Case, v int64, f url.Values) (*domain.Case, error) {
-		return s.Reopen(ctx, a, c.ID, service.Reopen{Version: v, Reason: f.Get("reason")})
-	}},
+		return fn(ctx, a, caseID, in)
+	}}
+}
+
+// caseForms are the forms of the case page, by the name in their URL
+// (POST /cases/{ref}/do/{name}).
+func caseForms(s *service.Service) map[string]caseForm {
+	return map[string]caseForm{
+		"assign-owner":      form("Owner assigned", s.AssignOwner),
+		"add-victim":        form("Victim added", s.AddVictim),
+		"add-suspect":       form("Suspect added", s.AddSuspect),
+		"raise-standard":    form("Standard action raised", s.RaiseAction),
+		"raise-action":      form("Action raised", s.RaiseAction),
+		"allocate-action":   form("Action allocated", s.AllocateAction),
+		"result-action":     form("Result recorded", s.ResultAction),
+		"file-action":       form("Action filed", s.FileAction),
+		"refer-back-action": form("Action referred back", s.ReferBackAction),
+		"cancel-action":     form("Action cancelled", s.CancelAction),
+		"add-note":          form("Note added", s.AddNote),
+		"contact-plan":      form("Contact plan agreed", s.AgreeContactPlan),
+		"record-contact":    form("Contact recorded", s.RecordContact),
+		"victim-view":       form("Victim's view recorded", s.RecordVictimView),
+		"suspect-status":    form("Suspect status recorded", s.SetSuspectStatus),
+		"review":            form("Review recorded", s.RecordReview),
+		"plan":              form("Investigation plan set", s.SetPlan),
+		"decision":          form("Decision recorded", s.RecordDecision),
+		"transfer":          form("Transfer proposed", s.ProposeTransfer),
+		"accept-transfer":   form("Transfer accepted", s.AcceptTransfer),
+		"reject-transfer":   form("Transfer rejected", s.RejectTransfer),
+		"approve-closure":   form("Closure approved: the case is closed", s.ApproveClosure),
+		"reject-closure":    form("Closure sent back", s.RejectClosure),
+		"reopen":            form("Case reopened", s.Reopen),
+	}
 }
 
 // caseCommand runs one form's command. A refusal re-renders the case page
 // with a GOV.UK error summary of every reason and changes nothing.
 func (h *Handler) caseCommand(q *visit) error {
 	ctx := q.r.Context()
-	cmd, ok := caseCommands[q.r.PathValue("cmd")]
+	cmd, ok := h.forms[q.r.PathValue("cmd")]
 	if !ok {
 		return fmt.Errorf("no such command %q: %w", q.r.PathValue("cmd"), service.ErrNotFound)
 	}
@@ -180,11 +144,7 @@ func (h *Handler) caseCommand(q *visit) error {
 	if err != nil {
 		return err
 	}
-	v, err := strconv.ParseInt(q.r.PostForm.Get("version"), 10, 64)
-	if err != nil {
-		return domain.Problems{{Field: "version", Rule: "required", Message: "The form did not say which version of the case it was based on: reload the page"}}
-	}
-	c, err := cmd.run(ctx, h.svc, q.a, &domain.Case{ID: id}, v, q.r.PostForm)
+	c, err := cmd.run(ctx, q.a, id, q.r.PostForm)
 	if err != nil {
 		return h.refused(q, err)
 	}
@@ -194,20 +154,22 @@ func (h *Handler) caseCommand(q *visit) error {
 
 // refused shows the case again with every reason the command was refused.
 func (h *Handler) refused(q *visit, err error) error {
+	status := response.StatusOf(err)
+	if status >= 500 || status == http.StatusNotFound {
+		return err
+	}
 	ps, ok := domain.AsProblems(err)
-	status := http.StatusUnprocessableEntity
-	if !ok {
-		status = response.StatusOf(err)
-		if status >= 500 || status == http.StatusNotFound {
-			return err
-		}
+	if ok {
+		status = http.StatusUnprocessableEntity // a form that could not be read is refused like any other
+	} else {
 		ps = domain.Problems{{Rule: "refused", Message: err.Error()}}
 	}
 	v, verr := h.caseView(q.r.Context(), q, "case page after a refused command", true)
 	if verr != nil {
 		return verr
 	}
-	return h.render(q, status, "case", page{Title: v.Case.Ref, Nav: "cases", Errors: ps, Data: v, Form: formMap(q.r.PostForm)})
+	return h.render(q, status, "case", page{Title: v.Case.Ref, Nav: "cases", Errors: ps, Data: v,
+		Form: formMap(q.r.PostForm)})
 }
 
 // closeJourney is Close case: the form, then the gate's checklist, then

@@ -35,12 +35,14 @@ type Handler struct {
 	pages  map[string]*template.Template
 	mux    *http.ServeMux
 	secure bool
+	forms  map[string]caseForm // the case page's forms
 }
 
 // New builds the pages over svc. secureCookies marks the session cookie
 // Secure (behind TLS).
 func New(svc *service.Service, secureCookies bool) (*Handler, error) {
-	h := &Handler{svc: svc, mux: http.NewServeMux(), secure: secureCookies, pages: map[string]*template.Template{}}
+	h := &Handler{svc: svc, mux: http.NewServeMux(), secure: secureCookies, pages: map[string]*template.Template{},
+		forms: caseForms(svc)}
 	names, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
 		return nil, err

@@ -26,6 +26,7 @@ type Log struct {
 	chain     *chain
 	rep       Report
 	witnesses []Witness
+	seals     *Seals // what the log has sealed of credentials, as far as read
 }
 
 // NewLog returns the ledger over st. signer may be nil.
@@ -95,6 +96,12 @@ func (l *Log) cut(ctx context.Context) (*store.Checkpoint, error) {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if err := l.sync(ctx); err != nil {
+		return nil, err
+	}
+	if err := l.sealCredentials(ctx); err != nil {
+		return nil, err
+	}
 	if err := l.sync(ctx); err != nil {
 		return nil, err
 	}

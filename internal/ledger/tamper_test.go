@@ -223,6 +223,11 @@ func TestBundleRoundTripAndOneByteChanged(t *testing.T) {
 		b := buf.Bytes()
 		// Change one byte in many places: every change is refused.
 		for pos := len(b) / 7; pos < len(b); pos += len(b) / 23 {
+			if b[pos+1] == '=' {
+				// The last base64 digit before padding carries bits the
+				// decoder ignores (a signature reads the same): not a change.
+				continue
+			}
 			mod := append([]byte(nil), b...)
 			mod[pos] ^= 0x01
 			rep, err := ledger.Check(bytes.NewReader(mod), r.v, c.Note, time.Now())

@@ -11,6 +11,7 @@ import (
 
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/event"
+	"github.com/holdfast/holdfast/internal/ledger"
 	"github.com/holdfast/holdfast/internal/store"
 	"github.com/holdfast/holdfast/internal/store/sqlstore"
 )
@@ -23,14 +24,19 @@ type State struct {
 	// Rows are the inbox and imports rows the log's events project to;
 	// Compare adds the case and organisation rows once the fold is done.
 	Rows sqlstore.Derived
+	// Seals are the credential digests the ledger sealed in the log.
+	Seals *ledger.Seals
 }
 
 // Fold replays the whole log.
 func Fold(ctx context.Context, st store.Store) (*State, error) {
-	s := &State{Org: domain.NewOrgState(), Cases: map[string]*domain.Case{}, Rows: sqlstore.NewDerived()}
+	s := &State{Org: domain.NewOrgState(), Cases: map[string]*domain.Case{}, Rows: sqlstore.NewDerived(), Seals: ledger.NewSeals()}
 	err := st.ScanEvents(ctx, 1, 0, func(e *event.Event) error {
 		s.Events++
 		if err := s.Rows.AddEvent(e); err != nil {
+			return err
+		}
+		if err := s.Seals.Add(e); err != nil {
 			return err
 		}
 		if domain.IsOrgEvent(e.Type) {
@@ -118,7 +124,36 @@ func Compare(ctx context.Context, st store.Store) (*State, *Difference, error) {
 		return want, &Difference{Kind: "case", ID: ids[0], Ref: want.Cases[ids[0]].Ref, Detail: "the log opened this case but the live record has none"}, nil
 	}
 	d, err := compareDerived(ctx, st, want)
+	if d != nil || err != nil {
+		return want, d, err
+	}
+	d, err = compareCredentials(ctx, st, want)
 	return want, d, err
+}
+
+// credentialStore reads password hashes and API tokens as digests.
+type credentialStore interface {
+	Credentials(ctx context.Context) ([]sqlstore.Credential, error)
+}
+
+// compareCredentials names a password hash or API token stored that
+// differs from what the ledger sealed in the log, was deleted after it was
+// sealed, or belongs to no user the log created (internal/ledger's seal).
+// Credentials newer than the last seal are not yet sealed and not judged.
+func compareCredentials(ctx context.Context, st store.Store, want *State) (*Difference, error) {
+	cs, ok := st.(credentialStore)
+	if !ok || !want.Seals.Any {
+		return nil, nil
+	}
+	live, err := cs.Credentials(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if _, problems := want.Seals.Check(live); len(problems) > 0 {
+		p := problems[0]
+		return &Difference{Kind: p.Credential.Kind, ID: p.Credential.Key, Detail: p.String()}, nil
+	}
+	return nil, nil
 }
 
 // derivedStore reads the tables derived from the log as stored.
@@ -142,7 +177,9 @@ func compareDerived(ctx context.Context, st store.Store, want *State) (*Differen
 		return nil, err
 	}
 	exp := want.Rows
-	exp.AddOrg(want.Org)
+	if err := exp.AddOrg(want.Org); err != nil {
+		return nil, err
+	}
 	for _, c := range want.Cases {
 		exp.AddCase(c)
 	}
@@ -187,6 +224,10 @@ func compareRows(table string, cols []string, want, live sqlstore.Rows, st *Stat
 			return d
 		}
 		for i := range cols {
+			if w[i] != l[i] && cols[i] == "doc" {
+				d.Detail = "its document: " + differ(json.RawMessage(w[i]), json.RawMessage(l[i]))
+				return d
+			}
 			if w[i] != l[i] {
 				d.Detail = fmt.Sprintf("column %s is %q in the live record but %q by the log", cols[i], clip([]byte(l[i])), clip([]byte(w[i])))
 				return d

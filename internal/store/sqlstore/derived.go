@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -27,8 +28,11 @@ var DerivedTables = []struct {
 	Cols []string
 	Key  int // how many leading columns make the key
 }{
-	{"units", []string{"id", "kind", "parent_id"}, 1},
-	{"users", []string{"id", "username", "unit_id", "active"}, 1},
+	// The documents of units and users too: the store caches the
+	// organisation until its sequence number moves, so a role granted in
+	// the table would not show through DB.Org in the process that cached it.
+	{"units", []string{"id", "kind", "parent_id", "doc"}, 1},
+	{"users", []string{"id", "username", "unit_id", "active", "doc"}, 1},
 	{"cases", []string{"id", "ref", "team_id", "owner_id", "status", "version", "updated_at"}, 1},
 	{"duties", []string{"id", "case_id", "kind", "accountable", "team_id", "due_at", "escalation", "next_at",
 		"subject", "case_ref"}, 1},
@@ -119,13 +123,22 @@ func (d Derived) AddCase(c *domain.Case) {
 }
 
 // AddOrg adds the unit and user rows the store writes for org.
-func (d Derived) AddOrg(org *domain.OrgState) {
+func (d Derived) AddOrg(org *domain.OrgState) error {
 	for _, u := range org.Units {
-		d["units"][u.ID] = texts(u.ID, string(u.Kind), u.ParentID)
+		doc, err := json.Marshal(u)
+		if err != nil {
+			return err
+		}
+		d["units"][u.ID] = texts(u.ID, string(u.Kind), u.ParentID, string(doc))
 	}
 	for _, u := range org.Users {
-		d["users"][u.ID] = texts(u.ID, u.Username, u.UnitID, boolInt(u.Active))
+		doc, err := json.Marshal(u)
+		if err != nil {
+			return err
+		}
+		d["users"][u.ID] = texts(u.ID, u.Username, u.UnitID, boolInt(u.Active), string(doc))
 	}
+	return nil
 }
 
 // AddEvent adds the inbox or imports row e projects to, if any (Append).

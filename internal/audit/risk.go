@@ -2,7 +2,6 @@ package audit
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
@@ -60,22 +59,6 @@ func DefaultModel() Model {
 		HighRisk:    40,
 		NFAOutcomes: []string{"9", "10", "11", "12", "13", "14", "15", "16", "17", "18", "20", "21"},
 	}
-}
-
-// Reasons lists every reason code, heaviest first in the default model.
-func Reasons() []string {
-	m := DefaultModel()
-	out := make([]string, 0, len(m.Weights))
-	for k := range m.Weights {
-		out = append(out, k)
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if m.Weights[out[i]] != m.Weights[out[j]] {
-			return m.Weights[out[i]] > m.Weights[out[j]]
-		}
-		return out[i] < out[j]
-	})
-	return out
 }
 
 // Env is what scoring needs besides the case: the policy (required

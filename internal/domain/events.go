@@ -143,10 +143,6 @@ func ChangesCase(typ string) bool {
 // case (reads change nothing).
 func ChangesProjection(typ string) bool { return typ != EvCaseViewed }
 
-// Significant reports whether an event is one a supervisor must have
-// reviewed before the case may close.
-func Significant(typ string) bool { return significant[typ] }
-
 func decode[T any](e *event.Event) (T, error) {
 	var v T
 	if e.PayloadVersion != 1 {

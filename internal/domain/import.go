@@ -1,7 +1,5 @@
 package domain
 
-import "github.com/holdfast/holdfast/internal/event"
-
 // EvCaseImported closes the history of a case brought in from another
 // system: the events before it (marked with their source) are that
 // system's record; this one says when, from where and by whom it came.
@@ -12,11 +10,4 @@ type CaseImported struct {
 	SourceRef string `json:"source_ref"` // the case's reference there
 	Hash      string `json:"hash"`       // of the imported record: a re-import compares it
 	Line      int    `json:"line"`
-}
-
-func init() {
-	onCase(EvCaseImported, func(c *Case, p CaseImported, _ *event.Event) error {
-		c.Imported, c.SourceRef = true, p.SourceRef
-		return nil
-	})
 }

@@ -67,17 +67,6 @@ func (o Org) Within(id, ancestor string) bool {
 	return false
 }
 
-// Subtree lists ancestor and every unit below it.
-func (o Org) Subtree(ancestor string) []string {
-	var out []string
-	for id := range o.Units {
-		if o.Within(id, ancestor) {
-			out = append(out, id)
-		}
-	}
-	return out
-}
-
 // ForceOf returns the force a unit belongs to.
 func (o Org) ForceOf(id string) string {
 	for steps := 0; steps < 64; steps++ {

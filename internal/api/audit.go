@@ -10,23 +10,6 @@ import (
 	"github.com/holdfast/holdfast/internal/service"
 )
 
-// Bodies of the audit commands (docs/audits.md).
-
-type assignReviewIn struct {
-	Reviewer string `json:"reviewer"` // user id: an auditor with no hand in the case
-}
-
-type signOffIn struct {
-	Agree bool   `json:"agree"`          // true completes the review; false sends it back
-	Note  string `json:"note,omitempty"` // required when sending back
-}
-
-type answerFindingIn struct {
-	Version int64  `json:"version"`
-	Finding string `json:"-" path:"finding"`
-	Answer  string `json:"answer"` // what has been done
-}
-
 type auditList struct {
 	Audits []service.AuditSummary `json:"audits"`
 }
@@ -67,12 +50,13 @@ func (s *Server) auditRoutes() []route {
 				return svc.AuditReport(ctx, a, r.PathValue("id"))
 			}),
 		op("POST", "/api/v1/audits/{id}/cases/{ref}/assign", "Assign a sampled case to a reviewer: an auditor who never owned, supervised, proposed or approved closing it (auditor)", http.StatusOK,
-			func(ctx context.Context, a *service.Actor, r *http.Request, in *assignReviewIn) (*domain.AuditCase, error) {
+			func(ctx context.Context, a *service.Actor, r *http.Request, in *service.AssignReview) (*domain.AuditCase, error) {
 				id, err := onCase(ctx, a, r)
 				if err != nil {
 					return nil, err
 				}
-				return svc.AssignReview(ctx, a, r.PathValue("id"), id, in.Reviewer)
+				in.Audit, in.Case = r.PathValue("id"), id
+				return svc.AssignReview(ctx, a, *in)
 			}),
 		op("POST", "/api/v1/audits/{id}/cases/{ref}/review", "Submit the review form with its findings; a finding may reopen the case, refer it to professional standards or recommend victim contact, each a duty with a deadline (the assigned reviewer)", http.StatusCreated,
 			func(ctx context.Context, a *service.Actor, r *http.Request, in *service.ReviewSubmission) (*domain.AuditCase, error) {
@@ -80,15 +64,17 @@ func (s *Server) auditRoutes() []route {
 				if err != nil {
 					return nil, err
 				}
-				return svc.SubmitReview(ctx, a, r.PathValue("id"), id, *in)
+				in.Audit, in.Case = r.PathValue("id"), id
+				return svc.SubmitReview(ctx, a, *in)
 			}),
 		op("POST", "/api/v1/audits/{id}/cases/{ref}/sign-off", "Sign off a \"no concerns\" review of a high-risk case, or send it back with a note (an auditor other than its reviewer, with no hand in the case)", http.StatusOK,
-			func(ctx context.Context, a *service.Actor, r *http.Request, in *signOffIn) (*domain.AuditCase, error) {
+			func(ctx context.Context, a *service.Actor, r *http.Request, in *service.SignOff) (*domain.AuditCase, error) {
 				id, err := onCase(ctx, a, r)
 				if err != nil {
 					return nil, err
 				}
-				return svc.SignOff(ctx, a, r.PathValue("id"), id, in.Agree, in.Note)
+				in.Audit, in.Case = r.PathValue("id"), id
+				return svc.SignOff(ctx, a, *in)
 			}),
 		op("GET", AuditCSVPath, "An audit's report as CSV, a row per case: reviewer, state, findings, reopened, signed off (auditor, manager, inspector)", http.StatusOK,
 			func(ctx context.Context, a *service.Actor, r *http.Request, _ *struct{}) (csvFile, error) {
@@ -99,9 +85,7 @@ func (s *Server) auditRoutes() []route {
 		caseCmd(svc, "POST", "/api/v1/cases/{ref}/audit-findings/{finding}/answer",
 			"Answer an audit finding, meeting the duty it made; also on a closed case (the person the finding "+
 				"names, or a supervisor or manager in the case's chain of command)",
-			http.StatusOK, func(ctx context.Context, a *service.Actor, id string, in answerFindingIn) (*domain.Case, error) {
-				return svc.AnswerFinding(ctx, a, id, in.Version, in.Finding, in.Answer)
-			}),
+			http.StatusOK, svc.AnswerFinding),
 	}
 }
 

@@ -77,7 +77,8 @@ func init() {
 		"POST /api/v1/audits/{id}/cases/{ref}/assign": inAudit(wfClosed, 0),
 		"POST /api/v1/audits/{id}/cases/{ref}/review": func(h *harness, t *testing.T, c *domain.Case) (*domain.Case, map[string]string) {
 			c, p := inAudit(wfClosed, 0)(h, t, c)
-			auMust(t)(h.f.Svc.AssignReview(ctx, h.f.Auditor, p["id"], c.ID, h.f.Auditor.ID()))
+			auMust(t)(h.f.Svc.AssignReview(ctx, h.f.Auditor, service.AssignReview{
+				Audit: p["id"], Case: c.ID, Reviewer: h.f.Auditor.ID()}))
 			return c, p
 		},
 		"POST /api/v1/audits/{id}/cases/{ref}/sign-off": func(h *harness, t *testing.T, c *domain.Case) (*domain.Case, map[string]string) {
@@ -85,8 +86,10 @@ func init() {
 			// so with a threshold of 1 the case is high-risk.
 			c, p := inAudit(wfClosedWithVictim, 1)(h, t, c)
 			second := auSecondAuditor(h, t)
-			auMust(t)(h.f.Svc.AssignReview(ctx, h.f.Auditor, p["id"], c.ID, second.ID()))
-			ac := auMust(t)(h.f.Svc.SubmitReview(ctx, second, p["id"], c.ID, service.ReviewSubmission{Form: noConcernsForm}))
+			auMust(t)(h.f.Svc.AssignReview(ctx, h.f.Auditor, service.AssignReview{
+				Audit: p["id"], Case: c.ID, Reviewer: second.ID()}))
+			ac := auMust(t)(h.f.Svc.SubmitReview(ctx, second, service.ReviewSubmission{
+				Audit: p["id"], Case: c.ID, Form: noConcernsForm}))
 			if ac.Status != domain.AuditCaseAwaitingSignOff {
 				t.Fatalf("prepared review is %s, want awaiting sign-off", ac.Status)
 			}
@@ -167,11 +170,13 @@ func auSecondAuditor(h *harness, t *testing.T) *service.Actor {
 // recommends contact with the victim: a duty of the owner.
 func auVictimFinding(h *harness, t *testing.T, au *domain.Audit, c *domain.Case) (*domain.Case, string) {
 	t.Helper()
-	auMust(t)(h.f.Svc.AssignReview(ctx, h.f.Auditor, au.ID, c.ID, h.f.Auditor.ID()))
+	auMust(t)(h.f.Svc.AssignReview(ctx, h.f.Auditor, service.AssignReview{
+		Audit: au.ID, Case: c.ID, Reviewer: h.f.Auditor.ID()}))
 	form := noConcernsForm
 	form.VictimAccount, form.OutcomeJustified = domain.AccountBestPractice, domain.JustifiedPartly
-	ac := auMust(t)(h.f.Svc.SubmitReview(ctx, h.f.Auditor, au.ID, c.ID, service.ReviewSubmission{Form: form, Findings: []service.NewAuditFinding{
-		{Kind: "victim_not_updated", Severity: domain.SeverityMedium, Detail: "The victim was not told of the outcome's reasons", Action: domain.ActionVictimContact}}}))
+	ac := auMust(t)(h.f.Svc.SubmitReview(ctx, h.f.Auditor, service.ReviewSubmission{
+		Audit: au.ID, Case: c.ID, Form: form, Findings: []service.NewAuditFinding{
+			{Kind: "victim_not_updated", Severity: domain.SeverityMedium, Detail: "The victim was not told of the outcome's reasons", Action: domain.ActionVictimContact}}}))
 	c, err := h.db.Case(ctx, c.ID)
 	if err != nil {
 		t.Fatal(err)

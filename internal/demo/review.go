@@ -239,7 +239,8 @@ func (nr *nationalReview) assign() error {
 			}
 		}
 		for _, o := range order {
-			_, err := g.svc.AssignReview(g.ctx, nr.lead.actor, nr.audit.ID, ac.CaseID, o.id)
+			_, err := g.svc.AssignReview(g.ctx, nr.lead.actor, service.AssignReview{
+				Audit: nr.audit.ID, Case: ac.CaseID, Reviewer: o.id})
 			var ps domain.Problems
 			if errors.As(err, &ps) {
 				var rules []string
@@ -375,7 +376,8 @@ func (nr *nationalReview) submit(p *plannedReview) error {
 		return err
 	}
 	in := nr.submission(p, c)
-	if _, err := g.svc.SubmitReview(g.ctx, p.by.actor, nr.audit.ID, p.ac.CaseID, in); err != nil {
+	in.Audit, in.Case = nr.audit.ID, p.ac.CaseID
+	if _, err := g.svc.SubmitReview(g.ctx, p.by.actor, in); err != nil {
 		return fmt.Errorf("demo: review of %s by %s: %w", p.ac.Ref, p.by.username, err)
 	}
 	g.cmd()

@@ -45,8 +45,9 @@ func (nr *nationalReview) reinvestigate(p *plannedReview) error {
 		a := nr.actorFor(sc.c, f.MustAct)
 		id := f.ID
 		return sc.do("answer audit finding", func(v int64) (*domain.Case, error) {
-			return g.svc.AnswerFinding(g.ctx, a, sc.c.ID, v, id, "Reopened and allocated to a detective of the team; directions set at the "+
-				"reopening review: trace and interview the named suspects, and link the case with the others they appear in.")
+			return g.svc.AnswerFinding(g.ctx, a, sc.c.ID, service.AnswerFinding{Version: v, Finding: id,
+				Answer: "Reopened and allocated to a detective of the team; directions set at the " +
+					"reopening review: trace and interview the named suspects, and link the case with the others they appear in."})
 		})
 	})
 	return nil
@@ -118,7 +119,8 @@ func (nr *nationalReview) answer(caseID string) error {
 	if f.Kind == domain.AuditFindingPrefix+"victim_account" {
 		text = "Victim seen by the victim liaison officer with the ISVA, and has agreed to give a full account by ABE interview, arranged for next week."
 	}
-	if _, err := g.svc.AnswerFinding(g.ctx, nr.actorFor(c, f.MustAct), caseID, c.Version, f.ID, text); err != nil {
+	if _, err := g.svc.AnswerFinding(g.ctx, nr.actorFor(c, f.MustAct), caseID,
+		service.AnswerFinding{Version: c.Version, Finding: f.ID, Answer: text}); err != nil {
 		return fmt.Errorf("demo: answer the finding on %s: %w", c.Ref, err)
 	}
 	g.cmd()
@@ -128,7 +130,8 @@ func (nr *nationalReview) answer(caseID string) error {
 // signOff is the lead's word on a "no concerns" review of a high-risk case.
 func (nr *nationalReview) signOff(p *plannedReview, agree bool, note string) error {
 	g := nr.g
-	if _, err := g.svc.SignOff(g.ctx, nr.lead.actor, nr.audit.ID, p.ac.CaseID, agree, note); err != nil {
+	if _, err := g.svc.SignOff(g.ctx, nr.lead.actor, service.SignOff{
+		Audit: nr.audit.ID, Case: p.ac.CaseID, Agree: agree, Note: note}); err != nil {
 		return fmt.Errorf("demo: sign off %s: %w", p.ac.Ref, err)
 	}
 	g.cmd()

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/event"
 	"github.com/holdfast/holdfast/internal/store"
 )
 
@@ -48,17 +49,34 @@ func (s *Service) auditState(ctx context.Context) (*domain.AuditState, error) {
 	return st, nil
 }
 
-// auditWrite runs one audit command in one transaction.
-func (s *Service) auditWrite(ctx context.Context, a *Actor, what string, roles []domain.Role,
-	fn func(tx store.Tx, st *domain.AuditState, org *domain.OrgState, now time.Time) error) error {
+// auditChange is what an audit command decides: the event it records on
+// the audits' record and, when it bears on a sampled case, that case with
+// the events the command writes on it.
+type auditChange struct {
+	typ     string
+	payload any
+	c       *domain.Case
+	evs     []*event.Event
+}
+
+// auditCommand runs one audit command (auditors only) in one transaction:
+// read the audits' record under auditMu, decide, record the change's event
+// and fold it into the record. On the case the change names it then
+// writes the change's events and the settling of each watchdog finding
+// about the case's audit review that the event has ended. It returns the
+// audits' record as the command left it.
+func (s *Service) auditCommand(ctx context.Context, a *Actor, what string,
+	decide func(tx store.Tx, st *domain.AuditState, org *domain.OrgState, now time.Time) (auditChange, error),
+) (*domain.AuditState, error) {
 	if a == nil {
-		return ErrUnauthenticated
+		return nil, ErrUnauthenticated
 	}
-	if err := a.need(what, roles...); err != nil {
-		return err
+	if err := a.need(what, auditors...); err != nil {
+		return nil, err
 	}
 	auditMu.Lock()
 	defer auditMu.Unlock()
+	var out *domain.AuditState
 	err := s.st.Write(ctx, func(tx store.Tx) error {
 		org, err := tx.Org()
 		if err != nil {
@@ -68,12 +86,39 @@ func (s *Service) auditWrite(ctx context.Context, a *Actor, what string, roles [
 		if err != nil {
 			return err
 		}
-		return fn(tx, st, org, s.clock.Now().UTC())
+		now := s.clock.Now().UTC()
+		ch, err := decide(tx, st, org, now)
+		if err != nil {
+			return err
+		}
+		e, err := domain.NewEvent(ch.typ, a.ID(), "", now, ch.payload)
+		if err != nil {
+			return err
+		}
+		if err := tx.Append(e); err != nil {
+			return err
+		}
+		if err := st.ApplyAudit(e); err != nil {
+			return err
+		}
+		if ch.c != nil {
+			settled, err := s.settleAuditFindings(st, org, ch.c, a.ID(), now)
+			if err != nil {
+				return err
+			}
+			if evs := append(ch.evs, settled...); len(evs) > 0 {
+				if _, err := s.commit(tx, ch.c, org, evs, now); err != nil {
+					return fmt.Errorf("%s: %w", ch.c.Ref, err)
+				}
+			}
+		}
+		out = st
+		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("%s: %w", what, err)
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
-	return nil
+	return out, nil
 }
 
 func (a *Actor) force(org *domain.OrgState) string {

@@ -65,8 +65,8 @@ func printable(s string) bool {
 // CreateAudit records an audit plan with its sample as one event in the
 // ledger (auditors).
 func (s *Service) CreateAudit(ctx context.Context, a *Actor, in NewAudit) (*domain.Audit, error) {
-	var out *domain.Audit
-	err := s.auditWrite(ctx, a, "create audit", auditors, func(tx store.Tx, st *domain.AuditState, org *domain.OrgState, now time.Time) error {
+	var id string
+	decide := func(tx store.Tx, st *domain.AuditState, org *domain.OrgState, now time.Time) (auditChange, error) {
 		cr, p := s.criteria(in.Preset, in.Criteria, audit.PresetRoutine)
 		if in.ClosedFrom != "" {
 			cr.ClosedFrom = in.ClosedFrom
@@ -112,14 +112,15 @@ func (s *Service) CreateAudit(ctx context.Context, a *Actor, in NewAudit) (*doma
 			p.Add("seed", "format", "the seed is at most 128 printable characters")
 		}
 		if err := p.Err(); err != nil {
-			return err
+			return auditChange{}, err
 		}
 		q, _, err := s.triage(ctx, a, org, cr, st.Reviewed())
 		if err != nil {
-			return err
+			return auditChange{}, err
 		}
 		if len(q) == 0 {
-			return domain.Problems{{Field: "criteria", Rule: "empty_population", Message: "no closed case you may see meets the criteria in the period: nothing to audit"}}
+			return auditChange{}, domain.Problems{{Field: "criteria", Rule: "empty_population",
+				Message: "no closed case you may see meets the criteria in the period: nothing to audit"}}
 		}
 		refs := make([]string, len(q))
 		for i, e := range q {
@@ -132,20 +133,14 @@ func (s *Service) CreateAudit(ctx context.Context, a *Actor, in NewAudit) (*doma
 			au.Cases = append(au.Cases, domain.AuditCase{CaseID: pk.CaseID, Ref: pk.Ref, TeamID: pk.TeamID, Outcome: pk.Outcome, ClosedAt: pk.ClosedAt,
 				Drawn: pk.Drawn, Score: pk.Score, Reasons: pk.Reasons, HighRisk: high > 0 && pk.Score >= high})
 		}
-		e, err := domain.NewEvent(domain.EvAuditCreated, a.ID(), "", now, domain.AuditCreated{Audit: au})
-		if err != nil {
-			return err
-		}
-		if err := tx.Append(e); err != nil {
-			return err
-		}
-		if err := st.ApplyAudit(e); err != nil {
-			return err
-		}
-		out = st.Audits[au.ID]
-		return nil
-	})
-	return out, err
+		id = au.ID
+		return auditChange{typ: domain.EvAuditCreated, payload: domain.AuditCreated{Audit: au}}, nil
+	}
+	st, err := s.auditCommand(ctx, a, "create audit", decide)
+	if err != nil {
+		return nil, err
+	}
+	return st.Audits[id], nil
 }
 
 // formerOwners lists everyone who has owned the case, from its log.
@@ -196,18 +191,27 @@ func (s *Service) checkReviewer(ctx context.Context, org *domain.OrgState, au *d
 	return nil
 }
 
+// AssignReview gives a sampled case of an audit to a reviewer.
+type AssignReview struct {
+	Audit string `json:"-" path:"id"`
+	// Case is the sampled case's id; the API resolves the reference in
+	// its path within the actor's need to know, as for a case command.
+	Case     string `json:"-" path:"ref"`
+	Reviewer string `json:"reviewer"` // user id: an auditor with no hand in the case
+}
+
 // AssignReview gives a sampled case to a reviewer. The reviewer must be an
 // auditor with no hand in the case: every conflict is listed in the refusal.
-func (s *Service) AssignReview(ctx context.Context, a *Actor, auditID, caseID, reviewerID string) (*domain.AuditCase, error) {
-	var out *domain.AuditCase
-	err := s.auditWrite(ctx, a, "assign audit review", auditors, func(tx store.Tx, st *domain.AuditState, org *domain.OrgState, now time.Time) error {
-		au, ac, err := findAuditCase(st, org, a, auditID, caseID)
+// A review reassigned is owed afresh: the overdue one is settled.
+func (s *Service) AssignReview(ctx context.Context, a *Actor, in AssignReview) (*domain.AuditCase, error) {
+	decide := func(tx store.Tx, st *domain.AuditState, org *domain.OrgState, now time.Time) (auditChange, error) {
+		au, ac, err := findAuditCase(st, org, a, in.Audit, in.Case)
 		if err != nil {
-			return err
+			return auditChange{}, err
 		}
-		c, err := tx.Case(caseID)
+		c, err := tx.Case(in.Case)
 		if err != nil {
-			return err
+			return auditChange{}, err
 		}
 		var p domain.Problems
 		switch ac.Status {
@@ -216,33 +220,20 @@ func (s *Service) AssignReview(ctx context.Context, a *Actor, auditID, caseID, r
 		case domain.AuditCaseAwaitingSignOff:
 			p.Add("case", "awaiting_sign_off", fmt.Sprintf("the review of %s is waiting for a second reviewer's sign-off", ac.Ref))
 		}
-		if ac.Reviewer == reviewerID && ac.Status == domain.AuditCaseAssigned {
+		if ac.Reviewer == in.Reviewer && ac.Status == domain.AuditCaseAssigned {
 			p.Add("reviewer", "already_assigned", "the case is already assigned to this reviewer")
 		}
-		if err := s.checkReviewer(ctx, org, au, c, org.Users[reviewerID], &p); err != nil {
-			return err
+		if err := s.checkReviewer(ctx, org, au, c, org.Users[in.Reviewer], &p); err != nil {
+			return auditChange{}, err
 		}
 		if err := p.Err(); err != nil {
-			return err
+			return auditChange{}, err
 		}
-		e, err := domain.NewEvent(domain.EvAuditAssigned, a.ID(), "", now, domain.AuditAssigned{AuditID: au.ID, CaseID: caseID, Reviewer: reviewerID})
-		if err != nil {
-			return err
-		}
-		if err := tx.Append(e); err != nil {
-			return err
-		}
-		if err := st.ApplyAudit(e); err != nil {
-			return err
-		}
-		// A review reassigned is owed afresh: the overdue one is settled.
-		if err := s.commitAuditSettled(tx, st, org, c, a.ID(), now); err != nil {
-			return err
-		}
-		out = st.Audits[au.ID].Case(caseID)
-		return nil
-	})
-	return out, err
+		return auditChange{typ: domain.EvAuditAssigned, c: c,
+			payload: domain.AuditAssigned{AuditID: au.ID, CaseID: c.ID, Reviewer: in.Reviewer}}, nil
+	}
+	st, err := s.auditCommand(ctx, a, "assign audit review", decide)
+	return sampled(st, in.Audit, in.Case), err
 }
 
 // NewAuditFinding is a finding a reviewer records.
@@ -254,8 +245,11 @@ type NewAuditFinding struct {
 	Action string `json:"action,omitempty"`
 }
 
-// ReviewSubmission is the review form with its findings.
+// ReviewSubmission is the review form with its findings, on a sampled
+// case of an audit (Audit and Case as in AssignReview).
 type ReviewSubmission struct {
+	Audit    string            `json:"-" path:"id"`
+	Case     string            `json:"-" path:"ref"`
 	Form     domain.ReviewForm `json:"form"`
 	Findings []NewAuditFinding `json:"findings,omitempty"`
 }
@@ -317,22 +311,21 @@ var actionText = map[string]string{
 // action becomes a duty with a deadline of the person it names — and a
 // finding that calls for it reopens the case by the workflow's audit route.
 // A "no concerns" review of a high-risk case waits for a second reviewer.
-func (s *Service) SubmitReview(ctx context.Context, a *Actor, auditID, caseID string, in ReviewSubmission) (*domain.AuditCase, error) {
-	var out *domain.AuditCase
-	err := s.auditWrite(ctx, a, "submit audit review", auditors, func(tx store.Tx, st *domain.AuditState, org *domain.OrgState, now time.Time) error {
-		au, ac, err := findAuditCase(st, org, a, auditID, caseID)
+func (s *Service) SubmitReview(ctx context.Context, a *Actor, in ReviewSubmission) (*domain.AuditCase, error) {
+	decide := func(tx store.Tx, st *domain.AuditState, org *domain.OrgState, now time.Time) (auditChange, error) {
+		au, ac, err := findAuditCase(st, org, a, in.Audit, in.Case)
 		if err != nil {
-			return err
+			return auditChange{}, err
 		}
 		if ac.Reviewer != a.ID() {
-			return fmt.Errorf("only the reviewer the case is assigned to submits its review: %w", ErrForbidden)
+			return auditChange{}, fmt.Errorf("only the reviewer the case is assigned to submits its review: %w", ErrForbidden)
 		}
-		c, err := tx.Case(caseID)
+		c, err := tx.Case(in.Case)
 		if err != nil {
-			return err
+			return auditChange{}, err
 		}
 		if !a.CanSee(org, c) {
-			return ErrNotFound
+			return auditChange{}, ErrNotFound
 		}
 		var p domain.Problems
 		if ac.Status != domain.AuditCaseAssigned {
@@ -340,7 +333,7 @@ func (s *Service) SubmitReview(ctx context.Context, a *Actor, auditID, caseID st
 		}
 		// Involvement since the assignment still disqualifies.
 		if err := s.checkReviewer(ctx, org, au, c, &a.User, &p); err != nil {
-			return err
+			return auditChange{}, err
 		}
 		checkForm(in.Form, c, &p)
 		rev := domain.AuditReview{ID: s.newID(), By: a.ID(), At: now, Form: in.Form}
@@ -388,17 +381,7 @@ func (s *Service) SubmitReview(ctx context.Context, a *Actor, auditID, caseID st
 			}
 		}
 		if err := p.Err(); err != nil {
-			return err
-		}
-		e, err := domain.NewEvent(domain.EvAuditReviewed, a.ID(), "", now, domain.AuditReviewed{AuditID: au.ID, CaseID: caseID, Review: rev})
-		if err != nil {
-			return err
-		}
-		if err := tx.Append(e); err != nil {
-			return err
-		}
-		if err := st.ApplyAudit(e); err != nil {
-			return err
+			return auditChange{}, err
 		}
 		var evs []*event.Event
 		for _, f := range rev.Findings {
@@ -409,46 +392,45 @@ func (s *Service) SubmitReview(ctx context.Context, a *Actor, auditID, caseID st
 			ce, err := domain.NewEvent(domain.EvAuditFinding, a.ID(), c.ID, now, domain.AuditFindingRecorded{AuditID: au.ID, Action: f.Action, Finding: domain.Finding{
 				ID: f.ID, Kind: domain.AuditFindingPrefix + f.Kind, Severity: f.Severity, Detail: detail, MustAct: f.Accountable, Since: now, Raised: now}})
 			if err != nil {
-				return err
+				return auditChange{}, err
 			}
 			evs = append(evs, ce)
 		}
 		if reason != "" {
 			ce, err := domain.NewEvent(domain.EvCaseReopened, a.ID(), c.ID, now, domain.CaseReopened{Reason: reason, Route: "audit"})
 			if err != nil {
-				return err
+				return auditChange{}, err
 			}
 			evs = append(evs, ce)
 		}
-		settled, err := s.settleAuditFindings(st, org, c, a.ID(), now)
-		if err != nil {
-			return err
-		}
-		evs = append(evs, settled...)
-		if len(evs) > 0 {
-			if _, err := s.commit(tx, c, org, evs, now); err != nil {
-				return err
-			}
-		}
-		out = st.Audits[au.ID].Case(caseID)
-		return nil
-	})
-	return out, err
+		return auditChange{typ: domain.EvAuditReviewed, c: c, evs: evs,
+			payload: domain.AuditReviewed{AuditID: au.ID, CaseID: c.ID, Review: rev}}, nil
+	}
+	st, err := s.auditCommand(ctx, a, "submit audit review", decide)
+	return sampled(st, in.Audit, in.Case), err
 }
 
 // SignOff is a second reviewer's word on a "no concerns" review of a
+// high-risk sampled case (Audit and Case as in AssignReview).
+type SignOff struct {
+	Audit string `json:"-" path:"id"`
+	Case  string `json:"-" path:"ref"`
+	Agree bool   `json:"agree"`          // true completes the review; false sends it back
+	Note  string `json:"note,omitempty"` // required when sending back
+}
+
+// SignOff records a second reviewer's word on a "no concerns" review of a
 // high-risk case: agreeing completes it; disagreeing, with a note, sends it
 // back to its reviewer.
-func (s *Service) SignOff(ctx context.Context, a *Actor, auditID, caseID string, agree bool, note string) (*domain.AuditCase, error) {
-	var out *domain.AuditCase
-	err := s.auditWrite(ctx, a, "sign off audit review", auditors, func(tx store.Tx, st *domain.AuditState, org *domain.OrgState, now time.Time) error {
-		au, ac, err := findAuditCase(st, org, a, auditID, caseID)
+func (s *Service) SignOff(ctx context.Context, a *Actor, in SignOff) (*domain.AuditCase, error) {
+	decide := func(tx store.Tx, st *domain.AuditState, org *domain.OrgState, now time.Time) (auditChange, error) {
+		au, ac, err := findAuditCase(st, org, a, in.Audit, in.Case)
 		if err != nil {
-			return err
+			return auditChange{}, err
 		}
-		c, err := tx.Case(caseID)
+		c, err := tx.Case(in.Case)
 		if err != nil {
-			return err
+			return auditChange{}, err
 		}
 		var p domain.Problems
 		if ac.Status != domain.AuditCaseAwaitingSignOff {
@@ -457,55 +439,45 @@ func (s *Service) SignOff(ctx context.Context, a *Actor, auditID, caseID string,
 			p.Add("", "second_reviewer", "you wrote this review: a second reviewer must sign it off")
 		}
 		if err := s.checkReviewer(ctx, org, au, c, &a.User, &p); err != nil {
-			return err
+			return auditChange{}, err
 		}
-		note = strings.TrimSpace(note)
-		if !agree && len(note) < 10 {
+		note := strings.TrimSpace(in.Note)
+		if !in.Agree && len(note) < 10 {
 			p.Add("note", "required", "say why the review goes back (at least a sentence)")
 		}
 		if err := p.Err(); err != nil {
-			return err
+			return auditChange{}, err
 		}
-		e, err := domain.NewEvent(domain.EvAuditSignedOff, a.ID(), "", now, domain.AuditSignedOff{AuditID: au.ID, CaseID: caseID,
-			SignOff: domain.AuditSignOff{By: a.ID(), At: now, Agree: agree, Note: note}})
-		if err != nil {
-			return err
-		}
-		if err := tx.Append(e); err != nil {
-			return err
-		}
-		if err := st.ApplyAudit(e); err != nil {
-			return err
-		}
-		if err := s.commitAuditSettled(tx, st, org, c, a.ID(), now); err != nil {
-			return err
-		}
-		out = st.Audits[au.ID].Case(caseID)
-		return nil
-	})
-	return out, err
+		return auditChange{typ: domain.EvAuditSignedOff, c: c, payload: domain.AuditSignedOff{AuditID: au.ID, CaseID: c.ID,
+			SignOff: domain.AuditSignOff{By: a.ID(), At: now, Agree: in.Agree, Note: note}}}, nil
+	}
+	st, err := s.auditCommand(ctx, a, "sign off audit review", decide)
+	return sampled(st, in.Audit, in.Case), err
 }
 
-// commitAuditSettled writes to c, in the audit command's transaction, the
-// resolution of each watchdog finding about its audit review that the
-// command has ended.
-func (s *Service) commitAuditSettled(tx store.Tx, st *domain.AuditState, org *domain.OrgState, c *domain.Case, actor string, now time.Time) error {
-	evs, err := s.settleAuditFindings(st, org, c, actor, now)
-	if err != nil || len(evs) == 0 {
-		return err
+// sampled is case caseID in the sample of audit auditID as st holds it;
+// nil when st is (the command failed).
+func sampled(st *domain.AuditState, auditID, caseID string) *domain.AuditCase {
+	if st == nil {
+		return nil
 	}
-	if _, err := s.commit(tx, c, org, evs, now); err != nil {
-		return fmt.Errorf("settle audit findings on %s: %w", c.Ref, err)
-	}
-	return nil
+	return st.Audits[auditID].Case(caseID)
+}
+
+// AnswerFinding answers an audit finding on a case.
+type AnswerFinding struct {
+	Version int64  `json:"version"`
+	Finding string `json:"-" path:"finding"` // the finding's id
+	Answer  string `json:"answer"`           // what has been done
 }
 
 // AnswerFinding answers an audit finding on a case: the finding is
 // resolved, the answer kept as a note, and the duty it made is met. The
 // person the finding names answers it, or a supervisor or manager in the
 // case's chain of command. It runs on closed cases too.
-func (s *Service) AnswerFinding(ctx context.Context, a *Actor, caseID string, version int64, findingID, answer string) (*domain.Case, error) {
-	return s.caseCommand(ctx, a, caseID, version, "answer audit finding", func(tx store.Tx, c *domain.Case, org *domain.OrgState, now time.Time) ([]*event.Event, error) {
+func (s *Service) AnswerFinding(ctx context.Context, a *Actor, caseID string, in AnswerFinding) (*domain.Case, error) {
+	findingID, answer := in.Finding, in.Answer
+	decide := func(tx store.Tx, c *domain.Case, org *domain.OrgState, now time.Time) ([]*event.Event, error) {
 		var f *domain.Finding
 		for i := range c.Findings {
 			if c.Findings[i].ID == findingID && domain.IsAuditFinding(c.Findings[i].Kind) {
@@ -535,5 +507,6 @@ func (s *Service) AnswerFinding(ctx context.Context, a *Actor, caseID string, ve
 		e, err := domain.NewEvent(domain.EvAuditFindingAnswered, a.ID(), c.ID, now, domain.AuditFindingAnswered{FindingID: f.ID,
 			Note: domain.Note{ID: s.newID(), Text: "Answer to the audit finding (" + kind + "): " + strings.TrimSpace(answer), Author: a.ID(), At: now}})
 		return []*event.Event{e}, err
-	})
+	}
+	return s.caseCommand(ctx, a, caseID, in.Version, "answer audit finding", decide)
 }

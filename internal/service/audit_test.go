@@ -280,20 +280,24 @@ func TestAuditEndToEnd(t *testing.T) {
 		}
 
 		// Conflicts of interest: every reason is listed.
-		_, err = svc.AssignReview(ctx, f.Auditor, au.ID, w.clean.ID, f.Investigator.ID())
+		_, err = svc.AssignReview(ctx, f.Auditor, service.AssignReview{
+			Audit: au.ID, Case: w.clean.ID, Reviewer: f.Investigator.ID()})
 		if got := strings.Join(problemRules(t, err), ","); got != "not_auditor,coi_owner,coi_proposer,coi_enquiries" && got != "not_auditor,coi_owner,coi_proposer" {
 			t.Errorf("assigning the owner and proposer refused with %s", got)
 		}
-		_, err = svc.AssignReview(ctx, f.Auditor, au.ID, w.sueCase.ID, w.sue.ID())
+		_, err = svc.AssignReview(ctx, f.Auditor, service.AssignReview{
+			Audit: au.ID, Case: w.sueCase.ID, Reviewer: w.sue.ID()})
 		if got := problemRules(t, err); !slices.Equal(got, []string{"coi_supervisor"}) {
 			t.Errorf("assigning the supervisor who reviewed it refused with %v", got)
 		}
-		_, err = svc.AssignReview(ctx, f.Auditor, au.ID, w.clean.ID, f.Inspector.ID())
+		_, err = svc.AssignReview(ctx, f.Auditor, service.AssignReview{
+			Audit: au.ID, Case: w.clean.ID, Reviewer: f.Inspector.ID()})
 		// The inspector held the closure_approval duty, then approved.
 		if got := strings.Join(problemRules(t, err), ","); got != "not_auditor,coi_supervisor,coi_approver" {
 			t.Errorf("assigning the approver refused with %s", got)
 		}
-		if _, err := svc.AssignReview(ctx, f.Manager, au.ID, w.clean.ID, w.auditor2.ID()); !errors.Is(err, service.ErrForbidden) {
+		if _, err := svc.AssignReview(ctx, f.Manager, service.AssignReview{
+			Audit: au.ID, Case: w.clean.ID, Reviewer: w.auditor2.ID()}); !errors.Is(err, service.ErrForbidden) {
 			t.Errorf("a manager assigned a review: %v", err)
 		}
 		// Assignments are serialised: the same one sent at once succeeds once.
@@ -302,7 +306,8 @@ func TestAuditEndToEnd(t *testing.T) {
 		okCount := 0
 		for range 6 {
 			wg.Go(func() {
-				if _, err := svc.AssignReview(ctx, f.Auditor, au.ID, w.clean.ID, w.auditor2.ID()); err == nil {
+				if _, err := svc.AssignReview(ctx, f.Auditor, service.AssignReview{
+					Audit: au.ID, Case: w.clean.ID, Reviewer: w.auditor2.ID()}); err == nil {
 					mu.Lock()
 					okCount++
 					mu.Unlock()
@@ -322,18 +327,22 @@ func TestAuditEndToEnd(t *testing.T) {
 			}
 			return ac
 		}
-		must(svc.AssignReview(ctx, f.Auditor, au.ID, w.risky.ID, f.Auditor.ID()))
-		must(svc.AssignReview(ctx, f.Auditor, au.ID, w.shared.ID, w.auditor2.ID()))
-		must(svc.AssignReview(ctx, f.Auditor, au.ID, w.sueCase.ID, f.Auditor.ID()))
+		must(svc.AssignReview(ctx, f.Auditor, service.AssignReview{
+			Audit: au.ID, Case: w.risky.ID, Reviewer: f.Auditor.ID()}))
+		must(svc.AssignReview(ctx, f.Auditor, service.AssignReview{
+			Audit: au.ID, Case: w.shared.ID, Reviewer: w.auditor2.ID()}))
+		must(svc.AssignReview(ctx, f.Auditor, service.AssignReview{
+			Audit: au.ID, Case: w.sueCase.ID, Reviewer: f.Auditor.ID()}))
 
 		// Reviews: only the assigned reviewer; concerns need findings.
 		noConcerns := domain.ReviewForm{VictimAccount: domain.AccountBestPractice, SuspectsPursued: domain.PursuedNoSuspects, OutcomeJustified: domain.JustifiedYes,
 			Summary: "Closure justified: every line followed, the victim heard and told"}
-		if _, err := svc.SubmitReview(ctx, f.Auditor, au.ID, w.clean.ID, service.ReviewSubmission{Form: noConcerns}); !errors.Is(err, service.ErrForbidden) {
+		if _, err := svc.SubmitReview(ctx, f.Auditor, service.ReviewSubmission{
+			Audit: au.ID, Case: w.clean.ID, Form: noConcerns}); !errors.Is(err, service.ErrForbidden) {
 			t.Errorf("a reviewer not assigned submitted a review: %v", err)
 		}
 		bad := domain.ReviewForm{LinesMissed: []string{"Suspects' phones never downloaded"}, VictimAccount: "partial", SuspectsPursued: domain.PursuedNone, OutcomeJustified: domain.JustifiedNo}
-		_, err = svc.SubmitReview(ctx, f.Auditor, au.ID, w.risky.ID, service.ReviewSubmission{Form: bad})
+		_, err = svc.SubmitReview(ctx, f.Auditor, service.ReviewSubmission{Audit: au.ID, Case: w.risky.ID, Form: bad})
 		if got := strings.Join(problemRules(t, err), ","); got != "one_of,required,finding_required" {
 			t.Errorf("a review with concerns and no findings refused with %s", got)
 		}
@@ -346,7 +355,8 @@ func TestAuditEndToEnd(t *testing.T) {
 			{Kind: "suspect_not_pursued", Severity: domain.SeverityMedium, Detail: "Closed as self-approved with named suspects not interviewed", Action: domain.ActionProfessionalStandards},
 			{Kind: "victim_not_updated", Severity: domain.SeverityMedium, Detail: "Neither victim was told of the decision", Action: domain.ActionVictimContact},
 		}}
-		ac := must(svc.SubmitReview(ctx, f.Auditor, au.ID, w.risky.ID, rev))
+		rev.Audit, rev.Case = au.ID, w.risky.ID
+		ac := must(svc.SubmitReview(ctx, f.Auditor, rev))
 		if ac.Status != domain.AuditCaseComplete || len(ac.Review.Findings) != 3 || !ac.Review.InError() {
 			t.Fatalf("a review with concerns completes: %+v", ac)
 		}
@@ -391,9 +401,11 @@ func TestAuditEndToEnd(t *testing.T) {
 		}
 		// A reopen finding on a case that is no longer closed is refused
 		// by the reopening gate; nothing is written.
-		must(svc.AssignReview(ctx, f.Auditor, again.ID, w.risky.ID, f.Auditor.ID()))
+		must(svc.AssignReview(ctx, f.Auditor, service.AssignReview{
+			Audit: again.ID, Case: w.risky.ID, Reviewer: f.Auditor.ID()}))
 		before, _ = db.LatestSeq(ctx)
-		_, err = svc.SubmitReview(ctx, f.Auditor, again.ID, w.risky.ID, rev)
+		rev.Audit = again.ID
+		_, err = svc.SubmitReview(ctx, f.Auditor, rev)
 		if got := problemRules(t, err); !slices.Contains(got, "reopen_reason") {
 			t.Errorf("reopening an open case: %v", got)
 		}
@@ -403,18 +415,31 @@ func TestAuditEndToEnd(t *testing.T) {
 
 		// Answering: the person named, or a supervisor or manager in the chain.
 		psd, vc := ac.Review.Findings[1], ac.Review.Findings[2]
-		if _, err := svc.AnswerFinding(ctx, f.Investigator, risky.ID, risky.Version, psd.ID, "Referred to PSD today"); !errors.Is(err, service.ErrForbidden) {
+		if _, err := svc.AnswerFinding(ctx, f.Investigator, risky.ID, service.AnswerFinding{
+			Version: risky.Version,
+			Finding: psd.ID,
+			Answer:  "Referred to PSD today",
+		}); !errors.Is(err, service.ErrForbidden) {
 			t.Errorf("the investigator answered the manager's finding: %v", err)
 		}
-		risky = ok(t)(svc.AnswerFinding(ctx, f.Investigator, risky.ID, risky.Version, vc.ID, "Both victims visited and told of the decision and the reopening"))
+		risky = ok(t)(svc.AnswerFinding(ctx, f.Investigator, risky.ID, service.AnswerFinding{
+			Version: risky.Version,
+			Finding: vc.ID,
+			Answer:  "Both victims visited and told of the decision and the reopening",
+		}))
 		if d := dutyFor(risky, vc.ID); d.Status != domain.DutyMet || caseFinding(risky, vc.ID).Resolved.IsZero() {
 			t.Errorf("answering must resolve the finding and meet its duty: %+v", d)
 		}
 		if n := risky.Notes[len(risky.Notes)-1]; n.Author != f.Investigator.ID() || !strings.Contains(n.Text, "Both victims visited") {
 			t.Errorf("the answer is not kept as a note: %+v", n)
 		}
-		risky = ok(t)(svc.AnswerFinding(ctx, f.Inspector, risky.ID, risky.Version, psd.ID, "Referred to the professional standards department, ref PSD/26/114"))
-		_, err = svc.AnswerFinding(ctx, f.Inspector, risky.ID, risky.Version, psd.ID, "Referred again")
+		risky = ok(t)(svc.AnswerFinding(ctx, f.Inspector, risky.ID, service.AnswerFinding{
+			Version: risky.Version,
+			Finding: psd.ID,
+			Answer:  "Referred to the professional standards department, ref PSD/26/114",
+		}))
+		_, err = svc.AnswerFinding(ctx, f.Inspector, risky.ID, service.AnswerFinding{
+			Version: risky.Version, Finding: psd.ID, Answer: "Referred again"})
 		if got := problemRules(t, err); !slices.Contains(got, "answered") {
 			t.Errorf("answering twice: %v", got)
 		}
@@ -423,39 +448,50 @@ func TestAuditEndToEnd(t *testing.T) {
 		// reviewer, who is not its author; disagreeing sends it back.
 		form := noConcerns
 		form.SuspectsPursued = domain.PursuedAll
-		ac = must(svc.SubmitReview(ctx, w.auditor2, au.ID, w.shared.ID, service.ReviewSubmission{Form: form}))
+		ac = must(svc.SubmitReview(ctx, w.auditor2, service.ReviewSubmission{
+			Audit: au.ID, Case: w.shared.ID, Form: form}))
 		if !ac.HighRisk || ac.Status != domain.AuditCaseAwaitingSignOff {
 			t.Fatalf("a no-concerns review of a high-risk case: %s (high risk %v)", ac.Status, ac.HighRisk)
 		}
-		_, err = svc.SignOff(ctx, w.auditor2, au.ID, w.shared.ID, true, "")
+		_, err = svc.SignOff(ctx, w.auditor2, service.SignOff{Audit: au.ID, Case: w.shared.ID, Agree: true, Note: ""})
 		if got := problemRules(t, err); !slices.Equal(got, []string{"second_reviewer"}) {
 			t.Errorf("signing off one's own review: %v", got)
 		}
-		_, err = svc.SignOff(ctx, f.Auditor, au.ID, w.shared.ID, false, "")
+		_, err = svc.SignOff(ctx, f.Auditor, service.SignOff{Audit: au.ID, Case: w.shared.ID, Agree: false, Note: ""})
 		if got := problemRules(t, err); !slices.Equal(got, []string{"required"}) {
 			t.Errorf("sending back without a note: %v", got)
 		}
-		ac = must(svc.SignOff(ctx, f.Auditor, au.ID, w.shared.ID, false, "Suspect Adam Smith is shared with the risky case: look again"))
+		ac = must(svc.SignOff(ctx, f.Auditor, service.SignOff{
+			Audit: au.ID,
+			Case:  w.shared.ID,
+			Agree: false,
+			Note:  "Suspect Adam Smith is shared with the risky case: look again",
+		}))
 		if ac.Status != domain.AuditCaseAssigned || ac.Review != nil || len(ac.Returned) != 1 || ac.Reviewer != w.auditor2.ID() {
 			t.Fatalf("a returned review goes back to its reviewer: %+v", ac)
 		}
-		ac = must(svc.SubmitReview(ctx, w.auditor2, au.ID, w.shared.ID, service.ReviewSubmission{Form: form}))
-		ac = must(svc.SignOff(ctx, f.Auditor, au.ID, w.shared.ID, true, "Agreed"))
+		ac = must(svc.SubmitReview(ctx, w.auditor2, service.ReviewSubmission{
+			Audit: au.ID, Case: w.shared.ID, Form: form}))
+		ac = must(svc.SignOff(ctx, f.Auditor, service.SignOff{
+			Audit: au.ID, Case: w.shared.ID, Agree: true, Note: "Agreed"}))
 		if ac.Status != domain.AuditCaseComplete || len(ac.SignOffs) != 2 {
 			t.Fatalf("an agreed sign-off completes the review: %+v", ac)
 		}
 		// A low-risk case's "no concerns" review completes at once; a
 		// low finding is not an error.
-		ac = must(svc.SubmitReview(ctx, w.auditor2, au.ID, w.clean.ID, service.ReviewSubmission{Form: noConcerns}))
+		ac = must(svc.SubmitReview(ctx, w.auditor2, service.ReviewSubmission{
+			Audit: au.ID, Case: w.clean.ID, Form: noConcerns}))
 		if ac.HighRisk || ac.Status != domain.AuditCaseComplete {
 			t.Fatalf("a no-concerns review of a low-risk case: %+v", ac)
 		}
-		ac = must(svc.SubmitReview(ctx, f.Auditor, au.ID, w.sueCase.ID, service.ReviewSubmission{Form: noConcerns,
+		ac = must(svc.SubmitReview(ctx, f.Auditor, service.ReviewSubmission{
+			Audit: au.ID, Case: w.sueCase.ID, Form: noConcerns,
 			Findings: []service.NewAuditFinding{{Kind: "recording", Severity: domain.SeverityLow, Detail: "The decision log entry was written up two days late"}}}))
 		if ac.Review.InError() || ac.Status != domain.AuditCaseComplete {
 			t.Fatalf("a low finding on a justified outcome: %+v", ac)
 		}
-		if _, err := svc.SubmitReview(ctx, f.Auditor, au.ID, w.sueCase.ID, service.ReviewSubmission{Form: noConcerns}); err == nil {
+		if _, err := svc.SubmitReview(ctx, f.Auditor, service.ReviewSubmission{
+			Audit: au.ID, Case: w.sueCase.ID, Form: noConcerns}); err == nil {
 			t.Fatal("a completed review was submitted again")
 		}
 

@@ -79,7 +79,8 @@ func TestAuditReviewOverdueIsRaisedOnce(t *testing.T) {
 			c  *domain.Case
 			by *service.Actor
 		}{{w.clean, w.auditor2}, {w.sueCase, f.Auditor}} {
-			if _, err := svc.AssignReview(ctx, f.Auditor, au.ID, a.c.ID, a.by.ID()); err != nil {
+			if _, err := svc.AssignReview(ctx, f.Auditor, service.AssignReview{
+				Audit: au.ID, Case: a.c.ID, Reviewer: a.by.ID()}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -90,7 +91,8 @@ func TestAuditReviewOverdueIsRaisedOnce(t *testing.T) {
 		// The clean case's review is done in time (a low finding, so it
 		// completes whatever its risk).
 		f.Clock.Set(due.Add(-time.Hour))
-		ac, err := svc.SubmitReview(ctx, w.auditor2, au.ID, w.clean.ID, service.ReviewSubmission{Form: auditNoConcerns,
+		ac, err := svc.SubmitReview(ctx, w.auditor2, service.ReviewSubmission{
+			Audit: au.ID, Case: w.clean.ID, Form: auditNoConcerns,
 			Findings: []service.NewAuditFinding{{Kind: "recording", Severity: domain.SeverityLow, Detail: "The decision log entry was written up two days late"}}})
 		if err != nil || ac.Status != domain.AuditCaseComplete {
 			t.Fatalf("the review in time: %v %+v", err, ac)
@@ -124,7 +126,8 @@ func TestAuditReviewOverdueIsRaisedOnce(t *testing.T) {
 
 		// Submitting the review ends it, in the same transaction.
 		f.Clock.Set(at.Add(time.Hour))
-		if _, err := svc.SubmitReview(ctx, f.Auditor, au.ID, w.sueCase.ID, service.ReviewSubmission{Form: auditNoConcerns,
+		if _, err := svc.SubmitReview(ctx, f.Auditor, service.ReviewSubmission{
+			Audit: au.ID, Case: w.sueCase.ID, Form: auditNoConcerns,
 			Findings: []service.NewAuditFinding{{Kind: "recording", Severity: domain.SeverityLow, Detail: "The decision log entry was written up two days late"}}}); err != nil {
 			t.Fatal(err)
 		}
@@ -147,7 +150,8 @@ func TestReassignedAuditReviewIsOwedAfresh(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := svc.AssignReview(ctx, f.Auditor, au.ID, w.clean.ID, f.Auditor.ID()); err != nil {
+		if _, err := svc.AssignReview(ctx, f.Auditor, service.AssignReview{
+			Audit: au.ID, Case: w.clean.ID, Reviewer: f.Auditor.ID()}); err != nil {
 			t.Fatal(err)
 		}
 		at := svc.Policy().Due("audit_review", f.Clock.Now(), svc.Calendar()).Add(time.Minute)
@@ -155,7 +159,8 @@ func TestReassignedAuditReviewIsOwedAfresh(t *testing.T) {
 			t.Fatal("the overdue review was not reported")
 		}
 		f.Clock.Set(at)
-		if _, err := svc.AssignReview(ctx, f.Auditor, au.ID, w.clean.ID, w.auditor2.ID()); err != nil {
+		if _, err := svc.AssignReview(ctx, f.Auditor, service.AssignReview{
+			Audit: au.ID, Case: w.clean.ID, Reviewer: w.auditor2.ID()}); err != nil {
 			t.Fatal(err)
 		}
 		if cf := openFinding(t, db, w.clean.ID, service.FindingAuditReviewOverdue); cf != nil {
@@ -184,12 +189,14 @@ func TestAuditSignOffOverdueIsRaisedOnce(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := svc.AssignReview(ctx, f.Auditor, au.ID, w.shared.ID, w.auditor2.ID()); err != nil {
+		if _, err := svc.AssignReview(ctx, f.Auditor, service.AssignReview{
+			Audit: au.ID, Case: w.shared.ID, Reviewer: w.auditor2.ID()}); err != nil {
 			t.Fatal(err)
 		}
 		form := auditNoConcerns
 		form.SuspectsPursued = domain.PursuedAll
-		ac, err := svc.SubmitReview(ctx, w.auditor2, au.ID, w.shared.ID, service.ReviewSubmission{Form: form})
+		ac, err := svc.SubmitReview(ctx, w.auditor2, service.ReviewSubmission{
+			Audit: au.ID, Case: w.shared.ID, Form: form})
 		if err != nil || ac.Status != domain.AuditCaseAwaitingSignOff {
 			t.Fatalf("a no-concerns review of a high-risk case: %v %+v", err, ac)
 		}
@@ -214,7 +221,12 @@ func TestAuditSignOffOverdueIsRaisedOnce(t *testing.T) {
 		// The lead sends it back: the sign-off is no longer awaited, and
 		// the reviewer is owed the review from now.
 		f.Clock.Set(at)
-		if _, err := svc.SignOff(ctx, f.Auditor, au.ID, w.shared.ID, false, "Suspect Adam Smith is shared with the risky case: look again"); err != nil {
+		if _, err := svc.SignOff(ctx, f.Auditor, service.SignOff{
+			Audit: au.ID,
+			Case:  w.shared.ID,
+			Agree: false,
+			Note:  "Suspect Adam Smith is shared with the risky case: look again",
+		}); err != nil {
 			t.Fatal(err)
 		}
 		if cf := openFinding(t, db, w.shared.ID, service.FindingAuditSignOffOverdue); cf != nil {
@@ -230,10 +242,12 @@ func TestAuditSignOffOverdueIsRaisedOnce(t *testing.T) {
 
 		// Resubmitted and agreed: nothing stands.
 		f.Clock.Set(again.Add(time.Hour))
-		if _, err := svc.SubmitReview(ctx, w.auditor2, au.ID, w.shared.ID, service.ReviewSubmission{Form: form}); err != nil {
+		if _, err := svc.SubmitReview(ctx, w.auditor2, service.ReviewSubmission{
+			Audit: au.ID, Case: w.shared.ID, Form: form}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := svc.SignOff(ctx, f.Auditor, au.ID, w.shared.ID, true, "Agreed"); err != nil {
+		if _, err := svc.SignOff(ctx, f.Auditor, service.SignOff{
+			Audit: au.ID, Case: w.shared.ID, Agree: true, Note: "Agreed"}); err != nil {
 			t.Fatal(err)
 		}
 		c, err := db.Case(ctx, w.shared.ID)

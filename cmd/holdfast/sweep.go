@@ -53,7 +53,8 @@ func cmdSweep(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	rep, err := hf.Svc.SweepWith(ctx, service.SystemActor("watchdog"), at, service.SweepOptions{DryRun: *dry, Overdue: mode})
+	rep, err := hf.Svc.Sweep(ctx, service.SystemActor("watchdog"),
+		service.SweepOptions{AsOf: at, DryRun: *dry, Overdue: mode})
 	if err != nil {
 		return err
 	}

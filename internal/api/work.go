@@ -37,7 +37,7 @@ func (s *Server) workRoutes() []route {
 				if in.AsOf != nil {
 					at = *in.AsOf
 				}
-				return svc.Sweep(ctx, a, at, in.DryRun)
+				return svc.Sweep(ctx, a, service.SweepOptions{AsOf: at, DryRun: in.DryRun})
 			}),
 	}
 }

@@ -180,7 +180,7 @@ func (a *App) watch(ctx context.Context, sweepEvery time.Duration, log *slog.Log
 		// log, and reading it would make every run's cost follow the number
 		// overdue rather than what needs action now. Duties newly overdue
 		// are the level-1 escalations.
-		rep, err := a.Svc.SweepWith(ctx, sys, a.Svc.Now(), service.SweepOptions{Overdue: service.OverdueNone})
+		rep, err := a.Svc.Sweep(ctx, sys, service.SweepOptions{AsOf: a.Svc.Now(), Overdue: service.OverdueNone})
 		if err != nil {
 			log.Error("watchdog sweep", "err", err)
 			continue

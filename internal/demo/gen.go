@@ -160,7 +160,7 @@ func (g *gen) sweep(at time.Time) error {
 // server) makes it wait its turn rather than skip.
 func (g *gen) sweepAt(at time.Time) (*service.SweepReport, error) {
 	for {
-		rep, err := g.svc.Sweep(g.ctx, g.watchdog, at, false)
+		rep, err := g.svc.Sweep(g.ctx, g.watchdog, service.SweepOptions{AsOf: at})
 		if err != nil {
 			return nil, fmt.Errorf("demo: sweep as of %s: %w", at.Format(time.DateOnly), err)
 		}

@@ -93,7 +93,8 @@ func BenchmarkSweepStanding(b *testing.B) {
 	at := f.Clock.Now()
 	timed := func(o service.SweepOptions) (time.Duration, *service.SweepReport) {
 		start := time.Now()
-		rep, err := f.Svc.SweepWith(ctx, sys, at, o)
+		o.AsOf = at
+		rep, err := f.Svc.Sweep(ctx, sys, o)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -228,13 +228,15 @@ func runProperty(t *testing.T, seed uint64) {
 				// watchdog runs, as it would within minutes in service.
 				what = "leaver and sweep"
 				svc.UserLeaves(ctx, f.Admin, service.UserLeaves{User: f.Investigator2.ID(), Reason: "transferred to another force"})
-				if _, err := svc.Sweep(ctx, service.SystemActor("watchdog"), f.Clock.Now(), false); err != nil {
+				if _, err := svc.Sweep(ctx, service.SystemActor("watchdog"),
+					service.SweepOptions{AsOf: f.Clock.Now()}); err != nil {
 					t.Fatal(err)
 				}
 			default:
 				what = "advance clock and sweep"
 				f.Clock.Advance(time.Duration(r.IntN(96)) * time.Hour)
-				if _, err := svc.Sweep(ctx, service.SystemActor("watchdog"), f.Clock.Now(), false); err != nil {
+				if _, err := svc.Sweep(ctx, service.SystemActor("watchdog"),
+					service.SweepOptions{AsOf: f.Clock.Now()}); err != nil {
 					t.Fatal(err)
 				}
 			}

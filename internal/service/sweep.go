@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"slices"
 	"sort"
 	"time"
 
@@ -127,8 +128,11 @@ func ParseOverdueReport(s string) (OverdueReport, error) {
 	return 0, fmt.Errorf("overdue report %q: want list, count or none", s)
 }
 
-// SweepOptions choose what a sweep writes and what it reports.
+// SweepOptions choose the time a sweep runs as of, what it writes and what
+// it reports.
 type SweepOptions struct {
+	// AsOf is the time the watchdog sweeps as of (zero: now).
+	AsOf time.Time
 	// DryRun reports what the sweep would do and writes nothing.
 	DryRun bool
 	// Overdue says how much of the overdue backlog to report (default:
@@ -167,72 +171,117 @@ type FindingEntry struct {
 	Detail   string    `json:"detail"`
 }
 
-// Sweep runs the watchdog as of asOf, listing every overdue duty in the
-// report: see SweepWith.
-func (s *Service) Sweep(ctx context.Context, a *Actor, asOf time.Time, dryRun bool) (*SweepReport, error) {
-	return s.SweepWith(ctx, a, asOf, SweepOptions{DryRun: dryRun, Overdue: OverdueList})
-}
-
-// SweepWith runs the watchdog as of asOf: it escalates overdue duties one
+// Sweep runs the watchdog as of o.AsOf: it escalates overdue duties one
 // step per threshold passed and raises each integrity finding once. It is
 // idempotent, and with several instances only one sweeps at a time.
-func (s *Service) SweepWith(ctx context.Context, a *Actor, asOf time.Time, o SweepOptions) (*SweepReport, error) {
+func (s *Service) Sweep(ctx context.Context, a *Actor, o SweepOptions) (*SweepReport, error) {
 	if err := a.need("run the watchdog", domain.RoleAdmin); err != nil {
 		return nil, err
 	}
-	rep := &SweepReport{AsOf: asOf.UTC(), Overdue: []OverdueDuty{}, OverdueListed: o.Overdue == OverdueList, Escalations: []EscalationEntry{}, Findings: []FindingEntry{}}
-	ran, err := s.st.Exclusive(ctx, "holdfast.sweep", func() error { return s.sweep(ctx, a, rep, o) })
+	if o.AsOf.IsZero() {
+		o.AsOf = s.clock.Now()
+	}
+	r := &sweepRun{s: s, a: a, asOf: o.AsOf.UTC(), dryRun: o.DryRun, overdue: o.Overdue}
+	r.rep = &SweepReport{AsOf: r.asOf, Overdue: []OverdueDuty{}, OverdueListed: o.Overdue == OverdueList,
+		Escalations: []EscalationEntry{}, Findings: []FindingEntry{}}
+	ran, err := s.st.Exclusive(ctx, "holdfast.sweep", func() error { return r.run(ctx) })
 	if err != nil {
 		return nil, fmt.Errorf("sweep: %w", err)
 	}
-	rep.Ran = ran
-	return rep, nil
+	r.rep.Ran = ran
+	return r.rep, nil
 }
 
-// sweep does what needs action now and no more: duties whose next
+// sweepRun is one run of the watchdog: what it was asked, the policy and
+// the organisation it reads once for the whole run, and its report.
+type sweepRun struct {
+	s       *Service
+	a       *Actor
+	asOf    time.Time
+	dryRun  bool
+	overdue OverdueReport
+	pol     *policy.Policy // one policy for the whole run, even if it is reloaded meanwhile
+	org     *domain.OrgState
+	rep     *SweepReport
+}
+
+// caseWork is what one case needs of a sweep: escalations of duties whose
+// next step is due, and findings that stand.
+type caseWork struct {
+	ref        string
+	findings   map[string]cause
+	escalating bool // a duty's next step is due: the case will be written
+	audit      bool // an audit finding stands: decided on the audits' record
+}
+
+// run does what needs action now and no more: duties whose next
 // escalation step is due (found through the index on that time, so duties
 // already escalated are not read again), overdue transfers (their own
 // index), and the cases integrity flags or orphaning point at. The overdue
 // backlog is read only when the caller asks for it (SweepOptions.Overdue).
-func (s *Service) sweep(ctx context.Context, a *Actor, rep *SweepReport, o SweepOptions) error {
-	asOf := rep.AsOf
-	pol := s.Policy() // one policy for the whole run, even if it is reloaded meanwhile
-	org, err := s.st.Org(ctx)
+// Each case is then one transaction.
+func (r *sweepRun) run(ctx context.Context) error {
+	r.pol = r.s.Policy()
+	org, err := r.s.st.Org(ctx)
 	if err != nil {
 		return err
 	}
-	switch o.Overdue {
+	r.org = org
+	if err := r.reportOverdue(ctx); err != nil {
+		return err
+	}
+	cases, err := r.work(ctx)
+	if err != nil {
+		return err
+	}
+	for _, id := range slices.Sorted(maps.Keys(cases)) {
+		w := cases[id]
+		if err := r.sweepCase(ctx, id, w); err != nil {
+			return fmt.Errorf("case %s: %w", w.ref, err)
+		}
+	}
+	sort.SliceStable(r.rep.Findings, func(i, j int) bool {
+		if r.rep.Findings[i].Case != r.rep.Findings[j].Case {
+			return r.rep.Findings[i].Case < r.rep.Findings[j].Case
+		}
+		return r.rep.Findings[i].Kind < r.rep.Findings[j].Kind
+	})
+	return nil
+}
+
+// reportOverdue lists or counts the overdue backlog, as the run was asked.
+func (r *sweepRun) reportOverdue(ctx context.Context) error {
+	switch r.overdue {
 	case OverdueList:
-		overdue, err := s.st.DueDuties(ctx, asOf, 1_000_000)
+		overdue, err := r.s.st.DueDuties(ctx, r.asOf, 1_000_000)
 		if err != nil {
 			return err
 		}
 		for _, d := range overdue {
-			rep.Overdue = append(rep.Overdue, OverdueDuty{Case: d.CaseRef, DutyID: d.ID, Kind: d.Kind, Accountable: username(org, d.Accountable), Team: teamName(org, d.TeamID), Due: d.Due, Escalation: d.Escalation})
+			r.rep.Overdue = append(r.rep.Overdue, OverdueDuty{Case: d.CaseRef, DutyID: d.ID, Kind: d.Kind,
+				Accountable: username(r.org, d.Accountable), Team: teamName(r.org, d.TeamID), Due: d.Due, Escalation: d.Escalation})
 		}
 		n := len(overdue)
-		rep.OverdueCount = &n
+		r.rep.OverdueCount = &n
 	case OverdueCount:
-		n, err := s.st.DueDutyCount(ctx, asOf)
+		n, err := r.s.st.DueDutyCount(ctx, r.asOf)
 		if err != nil {
 			return err
 		}
-		rep.OverdueCount = &n
+		r.rep.OverdueCount = &n
 	}
+	return nil
+}
 
-	// What each case needs: escalations of duties whose next step is due,
-	// and findings that stand. Each case is then one transaction.
-	type work struct {
-		ref        string
-		findings   map[string]cause
-		escalating bool // a duty's next step is due: the case will be written
-		audit      bool // an audit finding stands: decided on the audits' record
-	}
-	cases := map[string]*work{}
-	get := func(id, ref string) *work {
+// work finds what each case needs: escalations of duties whose next step
+// is due, and findings that stand.
+func (r *sweepRun) work(ctx context.Context) (map[string]*caseWork, error) {
+	s, asOf := r.s, r.asOf
+	cases := map[string]*caseWork{}
+	get := func(id, ref string) *caseWork {
 		w := cases[id]
 		if w == nil {
-			w = &work{ref: ref, findings: map[string]cause{}}
+			w = &caseWork{ref: ref, findings: map[string]cause{}}
 			cases[id] = w
 		}
 		if w.ref == "" {
@@ -242,14 +291,14 @@ func (s *Service) sweep(ctx context.Context, a *Actor, rep *SweepReport, o Sweep
 	}
 	act, err := s.st.ActionableDuties(ctx, asOf, 1_000_000)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for _, d := range act {
 		get(d.CaseID, d.CaseRef).escalating = true
 	}
 	transfers, err := s.st.DueDutiesOfKind(ctx, duty.TransferAccept, asOf, 1_000_000)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for _, d := range transfers {
 		get(d.CaseID, d.CaseRef).findings[FindingTransferOverdue] = cause{since: d.Due}
@@ -257,14 +306,14 @@ func (s *Service) sweep(ctx context.Context, a *Actor, rep *SweepReport, o Sweep
 	// Flags whose finding is already open need no write; only a sweep that
 	// lists the standing backlog reads their cases again to report them.
 	readFlags := s.st.UnraisedFlags
-	if o.Overdue == OverdueList {
+	if r.overdue == OverdueList {
 		readFlags = s.st.Flags
 	}
 	flags, err := readFlags(ctx, asOf)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	grace := pol.Findings[FindingVictimNoContactPlan]
+	grace := r.pol.Findings[FindingVictimNoContactPlan]
 	for _, f := range flags {
 		if f.Kind == FindingVictimNoContactPlan && grace.After(f.Since, s.cal).After(asOf) {
 			continue
@@ -273,11 +322,11 @@ func (s *Service) sweep(ctx context.Context, a *Actor, rep *SweepReport, o Sweep
 	}
 	orphans, err := s.st.OrphanedCases(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for _, c := range orphans {
 		since := c.UpdatedAt
-		if u, ok := org.Users[c.OwnerID]; ok && !u.LeftAt.IsZero() {
+		if u, ok := r.org.Users[c.OwnerID]; ok && !u.LeftAt.IsZero() {
 			since = u.LeftAt
 		}
 		get(c.ID, c.Ref).findings[FindingOrphaned] = cause{since: since}
@@ -286,34 +335,16 @@ func (s *Service) sweep(ctx context.Context, a *Actor, rep *SweepReport, o Sweep
 	// read of it finds every review and sign-off overdue.
 	audits, err := s.auditState(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	for id, d := range s.auditOverdue(audits, org, pol, asOf, "") {
+	for id, d := range s.auditOverdue(audits, r.org, r.pol, asOf, "") {
 		w := get(id, d.ref)
 		w.audit = true
 		for k, why := range d.causes {
 			w.findings[k] = why
 		}
 	}
-
-	ids := make([]string, 0, len(cases))
-	for id := range cases {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	for _, id := range ids {
-		w := cases[id]
-		if err := s.sweepCase(ctx, a, pol, org, id, w.findings, w.escalating, w.audit, asOf, o.DryRun, rep); err != nil {
-			return fmt.Errorf("case %s: %w", w.ref, err)
-		}
-	}
-	sort.SliceStable(rep.Findings, func(i, j int) bool {
-		if rep.Findings[i].Case != rep.Findings[j].Case {
-			return rep.Findings[i].Case < rep.Findings[j].Case
-		}
-		return rep.Findings[i].Kind < rep.Findings[j].Kind
-	})
-	return nil
+	return cases, nil
 }
 
 // sweepPlan is what the watchdog must do on one case and what it reports.
@@ -329,21 +360,21 @@ type sweepPlan struct {
 // are all raised already it needs no write, so a steady sweep takes no
 // write lock for it. Otherwise the plan is made (again) inside one
 // transaction, on the case as it is then, and committed. A case with an
-// audit finding (audit) is written under the lock audit commands take, on
-// the audits' record as it is then, so a review submitted since the sweep
+// audit finding is written under the lock audit commands take, on the
+// audits' record as it is then, so a review submitted since the sweep
 // read them is not reported overdue by a finding nothing would resolve.
-func (s *Service) sweepCase(ctx context.Context, a *Actor, pol *policy.Policy, org *domain.OrgState, caseID string, findings map[string]cause, escalating, audit bool, asOf time.Time, dryRun bool, rep *SweepReport) error {
+func (r *sweepRun) sweepCase(ctx context.Context, caseID string, w *caseWork) error {
 	p := &sweepPlan{}
-	if !escalating || dryRun {
-		c, err := s.st.Case(ctx, caseID)
+	if !w.escalating || r.dryRun {
+		c, err := r.s.st.Case(ctx, caseID)
 		if err != nil {
 			return err
 		}
-		if p, err = s.planCase(ctx, a, pol, org, c, findings, asOf); err != nil {
+		if p, err = r.plan(ctx, r.org, c, w.findings); err != nil {
 			return err
 		}
 	}
-	if (escalating || len(p.evs) > 0) && !dryRun {
+	if (w.escalating || len(p.evs) > 0) && !r.dryRun {
 		write := func(tx store.Tx) error {
 			c, err := tx.Case(caseID)
 			if err != nil {
@@ -353,36 +384,26 @@ func (s *Service) sweepCase(ctx context.Context, a *Actor, pol *policy.Policy, o
 			if err != nil {
 				return err
 			}
-			fs := findings
-			if audit {
-				st, err := s.auditState(ctx)
-				if err != nil {
+			fs := w.findings
+			if w.audit {
+				if fs, err = r.auditFindings(ctx, org, caseID, w.findings); err != nil {
 					return err
 				}
-				fs = map[string]cause{}
-				for k, why := range findings {
-					if !auditFindingKinds[k] {
-						fs[k] = why
-					}
-				}
-				if d := s.auditOverdue(st, org, pol, asOf, caseID)[caseID]; d != nil {
-					maps.Copy(fs, d.causes)
-				}
 			}
-			if p, err = s.planCase(ctx, a, pol, org, c, fs, asOf); err != nil {
+			if p, err = r.plan(ctx, org, c, fs); err != nil {
 				return err
 			}
 			if len(p.evs) == 0 {
 				return nil
 			}
-			_, err = s.commit(tx, c, org, p.evs, asOf)
+			_, err = r.s.commit(tx, c, org, p.evs, r.asOf)
 			return err
 		}
-		if audit {
+		if w.audit {
 			auditMu.Lock()
 		}
-		err := s.st.Write(ctx, write)
-		if audit {
+		err := r.s.st.Write(ctx, write)
+		if w.audit {
 			auditMu.Unlock()
 		}
 		if err != nil {
@@ -392,14 +413,36 @@ func (s *Service) sweepCase(ctx context.Context, a *Actor, pol *policy.Policy, o
 			m()
 		}
 	}
-	rep.Escalations = append(rep.Escalations, p.escalations...)
-	rep.Findings = append(rep.Findings, p.findings...)
+	r.rep.Escalations = append(r.rep.Escalations, p.escalations...)
+	r.rep.Findings = append(r.rep.Findings, p.findings...)
 	return nil
 }
 
-// planCase works out, from c as read, the escalation steps now due and the
+// auditFindings is findings with its audit ones decided afresh on the
+// audits' record as it is now (in the case's write transaction).
+func (r *sweepRun) auditFindings(ctx context.Context, org *domain.OrgState, caseID string,
+	findings map[string]cause) (map[string]cause, error) {
+	st, err := r.s.auditState(ctx)
+	if err != nil {
+		return nil, err
+	}
+	fs := map[string]cause{}
+	for k, why := range findings {
+		if !auditFindingKinds[k] {
+			fs[k] = why
+		}
+	}
+	if d := r.s.auditOverdue(st, org, r.pol, r.asOf, caseID)[caseID]; d != nil {
+		maps.Copy(fs, d.causes)
+	}
+	return fs, nil
+}
+
+// plan works out, from c as read, the escalation steps now due and the
 // findings to report, with the events that record what is new.
-func (s *Service) planCase(ctx context.Context, a *Actor, pol *policy.Policy, org *domain.OrgState, c *domain.Case, findings map[string]cause, asOf time.Time) (*sweepPlan, error) {
+func (r *sweepRun) plan(ctx context.Context, org *domain.OrgState, c *domain.Case,
+	findings map[string]cause) (*sweepPlan, error) {
+	s, a, pol, asOf := r.s, r.a, r.pol, r.asOf
 	p := &sweepPlan{}
 	for _, d := range c.Duties {
 		if d.Status != domain.DutyOpen || d.NextAt.IsZero() || d.NextAt.After(asOf) {
@@ -433,12 +476,7 @@ func (s *Service) planCase(ctx context.Context, a *Actor, pol *policy.Policy, or
 			}
 		}
 	}
-	kinds := make([]string, 0, len(findings))
-	for k := range findings {
-		kinds = append(kinds, k)
-	}
-	sort.Strings(kinds)
-	for _, kind := range kinds {
+	for _, kind := range slices.Sorted(maps.Keys(findings)) {
 		why := findings[kind]
 		mustAct := why.mustAct
 		switch {

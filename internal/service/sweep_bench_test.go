@@ -48,14 +48,15 @@ func BenchmarkSweep(b *testing.B) {
 			var first, steady, counted, listed time.Duration
 			scheduled := service.SweepOptions{Overdue: service.OverdueNone} // as `holdfast serve` runs it
 			for i := 0; i < b.N; i++ {
+				scheduled.AsOf = asOf
 				t0 := time.Now()
-				rep, err := svc.SweepWith(ctx, sys, asOf, scheduled)
+				rep, err := svc.Sweep(ctx, sys, scheduled)
 				first += time.Since(t0)
 				if err != nil || len(rep.Escalations) < n/100 {
 					b.Fatalf("first sweep: %d escalations, want %d: %v", len(rep.Escalations), n/100, err)
 				}
 				t0 = time.Now()
-				rep, err = svc.SweepWith(ctx, sys, asOf, scheduled)
+				rep, err = svc.Sweep(ctx, sys, scheduled)
 				steady += time.Since(t0)
 				if err != nil || len(rep.Escalations) != 0 {
 					b.Fatalf("steady sweep escalated again: %d: %v", len(rep.Escalations), err)
@@ -64,13 +65,13 @@ func BenchmarkSweep(b *testing.B) {
 				// due-time index (count) or every overdue duty (list): its
 				// cost follows the number overdue, so it is shown apart.
 				t0 = time.Now()
-				rep, err = svc.SweepWith(ctx, sys, asOf, service.SweepOptions{Overdue: service.OverdueCount})
+				rep, err = svc.Sweep(ctx, sys, service.SweepOptions{AsOf: asOf, Overdue: service.OverdueCount})
 				counted += time.Since(t0)
 				if err != nil || len(rep.Escalations) != 0 || rep.OverdueCount == nil || *rep.OverdueCount != n/100 {
 					b.Fatalf("counting sweep: %d escalations, count %v (want %d): %v", len(rep.Escalations), rep.OverdueCount, n/100, err)
 				}
 				t0 = time.Now()
-				rep, err = svc.Sweep(ctx, sys, asOf, false)
+				rep, err = svc.Sweep(ctx, sys, service.SweepOptions{AsOf: asOf})
 				listed += time.Since(t0)
 				if err != nil || len(rep.Escalations) != 0 || len(rep.Overdue) != n/100 {
 					b.Fatalf("listing sweep: %d escalations, %d listed (want %d): %v", len(rep.Escalations), len(rep.Overdue), n/100, err)

@@ -20,7 +20,7 @@ import (
 
 func sweep(t *testing.T, f *fixture.Force, at time.Time) *service.SweepReport {
 	t.Helper()
-	rep, err := f.Svc.Sweep(context.Background(), service.SystemActor("watchdog"), at, false)
+	rep, err := f.Svc.Sweep(context.Background(), service.SystemActor("watchdog"), service.SweepOptions{AsOf: at})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +89,8 @@ func TestEachFindingIsRaisedOnceAndNotOnACleanCase(t *testing.T) {
 		// The first sweep runs as the scheduled watchdog does, without
 		// reading the overdue backlog: findings must not depend on it.
 		at := f.Clock.Now().Add(30 * 24 * time.Hour)
-		first, err := svc.SweepWith(ctx, service.SystemActor("watchdog"), at, service.SweepOptions{Overdue: service.OverdueNone})
+		first, err := svc.Sweep(ctx, service.SystemActor("watchdog"),
+			service.SweepOptions{AsOf: at, Overdue: service.OverdueNone})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -191,7 +192,8 @@ func TestNoOwnerAndNoOpenDutyAreRaisedOnce(t *testing.T) {
 		}
 
 		at := f.Clock.Now().Add(30 * 24 * time.Hour)
-		first, err := svc.SweepWith(ctx, service.SystemActor("watchdog"), at, service.SweepOptions{Overdue: service.OverdueNone})
+		first, err := svc.Sweep(ctx, service.SystemActor("watchdog"),
+			service.SweepOptions{AsOf: at, Overdue: service.OverdueNone})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -250,7 +252,8 @@ func TestLegacyInconsistenciesAreFound(t *testing.T) {
 		if un, err := db.UnraisedFlags(context.Background(), f.Clock.Now().Add(time.Hour)); err != nil || len(un) != 0 {
 			t.Errorf("flags still unraised after their findings were raised: %+v %v", un, err)
 		}
-		steady, err := f.Svc.SweepWith(context.Background(), service.SystemActor("watchdog"), f.Clock.Now().Add(time.Hour), service.SweepOptions{Overdue: service.OverdueNone})
+		steady, err := f.Svc.Sweep(context.Background(), service.SystemActor("watchdog"),
+			service.SweepOptions{AsOf: f.Clock.Now().Add(time.Hour), Overdue: service.OverdueNone})
 		if err != nil || len(anyFinding(steady, c.Ref)) != 0 {
 			t.Errorf("the scheduled sweep read the standing findings again: %v %v", anyFinding(steady, c.Ref), err)
 		}
@@ -305,7 +308,8 @@ func TestSweepReportsTheBacklogAsAsked(t *testing.T) {
 		}
 		at := f.Clock.Now().Add(10 * 24 * time.Hour)
 		sys := service.SystemActor("watchdog")
-		counted, err := f.Svc.SweepWith(ctx, sys, at, service.SweepOptions{Overdue: service.OverdueCount, DryRun: true})
+		counted, err := f.Svc.Sweep(ctx, sys,
+			service.SweepOptions{AsOf: at, Overdue: service.OverdueCount, DryRun: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -315,7 +319,7 @@ func TestSweepReportsTheBacklogAsAsked(t *testing.T) {
 		if len(counted.Escalations) != 9 {
 			t.Fatalf("a dry run reports what it would do: %d escalations, want 9", len(counted.Escalations))
 		}
-		done, err := f.Svc.SweepWith(ctx, sys, at, service.SweepOptions{Overdue: service.OverdueNone})
+		done, err := f.Svc.Sweep(ctx, sys, service.SweepOptions{AsOf: at, Overdue: service.OverdueNone})
 		if err != nil || len(done.Escalations) != 9 {
 			t.Fatalf("after a dry run the sweep still escalates all 9 steps: %d %v", len(done.Escalations), err)
 		}
@@ -350,9 +354,9 @@ func TestOnlyOneInstanceSweepsAtATime(t *testing.T) {
 		svc2 := service.New(db2, other)
 		at := f.Clock.Now().Add(40 * 24 * time.Hour)
 
-		// "holdfast.sweep" is the lock SweepWith takes.
+		// "holdfast.sweep" is the lock Sweep takes.
 		held, err := db1.Exclusive(context.Background(), "holdfast.sweep", func() error {
-			r, err := svc2.Sweep(context.Background(), service.SystemActor("watchdog"), at, false)
+			r, err := svc2.Sweep(context.Background(), service.SystemActor("watchdog"), service.SweepOptions{AsOf: at})
 			if err != nil {
 				return err
 			}
@@ -371,7 +375,7 @@ func TestOnlyOneInstanceSweepsAtATime(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				r, err := s.Sweep(context.Background(), service.SystemActor("watchdog"), at, false)
+				r, err := s.Sweep(context.Background(), service.SystemActor("watchdog"), service.SweepOptions{AsOf: at})
 				if err != nil {
 					t.Error(err)
 				}

@@ -407,7 +407,7 @@ func TestOfficersDayInTheBrowser(t *testing.T) {
 	// watchdog escalates it to the supervisor's inbox.
 	late := f.Allocated(t)
 	f.Clock.Advance(30 * 24 * time.Hour)
-	if _, err := f.Svc.Sweep(ctx, service.SystemActor("watchdog"), f.Clock.Now(), false); err != nil {
+	if _, err := f.Svc.Sweep(ctx, service.SystemActor("watchdog"), service.SweepOptions{AsOf: f.Clock.Now()}); err != nil {
 		t.Fatal(err)
 	}
 	b.signIn("ivy")

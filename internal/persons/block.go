@@ -67,16 +67,6 @@ func one(s string) []string {
 	return []string{s}
 }
 
-func nonEmpty(a, b string) []string {
-	switch {
-	case a == "":
-		return one(b)
-	case b == "":
-		return one(a)
-	}
-	return []string{a, b}
-}
-
 // pairKey packs a pair: the left (or lower) index high, the right low.
 func pairKey(l, r int) uint64 { return uint64(l)<<32 | uint64(r) }
 

@@ -120,15 +120,6 @@ func problemRules(t *testing.T, err error) []string {
 	return rules(p)
 }
 
-func auditCase(t *testing.T, au *domain.Audit, c *domain.Case) *domain.AuditCase {
-	t.Helper()
-	ac := au.Case(c.ID)
-	if ac == nil {
-		t.Fatalf("%s is not in audit %s", c.Ref, au.Name)
-	}
-	return ac
-}
-
 func caseFinding(c *domain.Case, id string) *domain.Finding {
 	for i := range c.Findings {
 		if c.Findings[i].ID == id {
@@ -470,7 +461,7 @@ func TestAuditEndToEnd(t *testing.T) {
 		if ac.Status != domain.AuditCaseAssigned || ac.Review != nil || len(ac.Returned) != 1 || ac.Reviewer != w.auditor2.ID() {
 			t.Fatalf("a returned review goes back to its reviewer: %+v", ac)
 		}
-		ac = must(svc.SubmitReview(ctx, w.auditor2, service.ReviewSubmission{
+		must(svc.SubmitReview(ctx, w.auditor2, service.ReviewSubmission{
 			Audit: au.ID, Case: w.shared.ID, Form: form}))
 		ac = must(svc.SignOff(ctx, f.Auditor, service.SignOff{
 			Audit: au.ID, Case: w.shared.ID, Agree: true, Note: "Agreed"}))

@@ -43,7 +43,8 @@ type kinds struct {
 	Rationale  rationale            `json:"rationale"`
 	Skipped    string               `json:"-"`
 	Untagged   string
-	hidden     string
+	//lint:ignore U1000 the decoder must pass over an unexported field
+	hidden string
 }
 
 func ptr[T any](v T) *T { return &v }

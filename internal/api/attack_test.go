@@ -1,9 +1,15 @@
 package api_test
 
+// Attacks on the API (issue 16), each a reproduction that worked on the
+// running system before it was closed. Add one here for every hole found:
+// the request as the attacker sent it, and what must happen instead.
+
 import (
 	"fmt"
+	"strings"
 	"testing"
 
+	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/http/request"
 	"github.com/holdfast/holdfast/internal/service"
 	"github.com/holdfast/holdfast/internal/store/sqlstore"
@@ -45,6 +51,49 @@ func TestAttackVersionMinusOneOverHTTP(t *testing.T) {
 					t.Fatalf("%s with version %d appended %d events", cmd.path, v, after-before)
 				}
 			}
+		}
+	})
+}
+
+// Item 7: JSON keys matched case-insensitively, a duplicated key's last
+// value won, invalid UTF-8 was replaced, and no field had a length limit.
+// Each is refused with a problem naming the field, and nothing is written.
+func TestAttackLenientInput(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		h := newHarness(t, db)
+		c := h.f.Allocated(t)
+		notes := "/api/v1/cases/" + request.PathRef(c.Ref) + "/notes"
+		v := c.Version
+		for _, tc := range []struct {
+			name, body, field, rule string
+			status                  int
+		}{
+			{"a key in another case", fmt.Sprintf(`{"VERSION":%d,"text":"x"}`, v), "VERSION", "key_case", 400},
+			{"a key twice: which text is the note?", fmt.Sprintf(`{"version":%d,"text":"harmless","text":"other"}`, v),
+				"text", "duplicate_key", 400},
+			{"invalid UTF-8", fmt.Sprintf("{\"version\":%d,\"text\":\"caf\xe9\"}", v), "", "invalid_text", 400},
+			{"a note over the prose limit", fmt.Sprintf(`{"version":%d,"text":"%s"}`, v,
+				strings.Repeat("a", domain.ProseText+1)), "text", "too_long", 400},
+			{"a control character", fmt.Sprintf(`{"version":%d,"text":"a\u001bb"}`, v), "text", "control_character", 400},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				before, _ := db.LatestSeq(ctx)
+				res := h.do(h.f.Investigator, "POST", notes, tc.body)
+				if res.status != tc.status {
+					t.Fatalf("status %d, want %d: %s", res.status, tc.status, res.body)
+				}
+				p := res.problem(t)
+				found := false
+				for _, e := range p.Errors {
+					found = found || (e.Field == tc.field && e.Rule == tc.rule)
+				}
+				if !found || p.Detail == "" {
+					t.Errorf("no problem %s:%s: %s", tc.field, tc.rule, res.body)
+				}
+				if after, _ := db.LatestSeq(ctx); after != before {
+					t.Fatalf("refused input appended %d events", after-before)
+				}
+			})
 		}
 	})
 }

@@ -36,6 +36,9 @@ var textLimits = map[string]int{
 	"reasons": ProseText, "plan": ProseText, "view": ProseText, "explanation": ProseText, "summary": ProseText,
 	"detail": ProseText, "directions": ProseText, "answer": ProseText, "late_reason": ProseText,
 	"says": ProseText, "direction": ProseText, "must_act": ProseText, "justification": ProseText,
+	// A closure's rationale, an audit's findings, and a decision: prose too.
+	"lines_considered": ProseText, "why_none_remain": ProseText, "suspects_status": ProseText,
+	"victim_view": ProseText, "lines_missed": ProseText, "decision": LineText,
 }
 
 // TextLimit is the most characters the field may hold.

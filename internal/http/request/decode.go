@@ -1,6 +1,7 @@
 package request
 
 import (
+	"bytes"
 	"encoding"
 	"encoding/json"
 	"errors"
@@ -12,6 +13,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/holdfast/holdfast/internal/domain"
 )
@@ -62,7 +64,9 @@ func refuse(status int, field, rule, msg string) *Error {
 
 // DecodeJSON reads one JSON object into v, refusing unknown fields, wrong
 // types, trailing data and oversized bodies with problems naming the field,
-// then fills v's path fields from r's path.
+// then fills v's path fields from r's path. It is strict where Go's decoder
+// is lenient (see strictJSON), and checks every text field against the
+// domain's limits (domain.CheckFields).
 func DecodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	if ct := r.Header.Get("Content-Type"); ct != "" {
 		mt, _, err := mime.ParseMediaType(ct)
@@ -71,7 +75,14 @@ func DecodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 				fmt.Sprintf("content type %q: send application/json", ct))
 		}
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, MaxBody))
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
+	if err != nil {
+		return jsonError(reflect.TypeOf(v), err)
+	}
+	if err := strictJSON(body, reflect.TypeOf(v)); err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return jsonError(reflect.TypeOf(v), err)
@@ -87,7 +98,134 @@ func DecodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 			}
 		}
 	})
-	return refused(ps)
+	return refused(append(ps, domain.CheckFields(v)...))
+}
+
+// strictJSON refuses what encoding/json would quietly accept: invalid
+// UTF-8 (it would be replaced with U+FFFD), a key that names a field in
+// another case ("Version" for "version": Go matches keys case-insensitively)
+// and a key given twice in one object (the last would win, so two readers
+// of one body could see two different commands). t is the type the body
+// decodes into. Syntax errors are left for the decoder to describe.
+func strictJSON(body []byte, t reflect.Type) error {
+	if !utf8.Valid(body) {
+		at := 0
+		for at < len(body) {
+			r, n := utf8.DecodeRune(body[at:])
+			if r == utf8.RuneError && n <= 1 {
+				break
+			}
+			at += n
+		}
+		return refuse(http.StatusBadRequest, "", "invalid_text",
+			fmt.Sprintf("the body is not valid UTF-8 (at byte %d): send text encoded as UTF-8", at))
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	if p := strictValue(dec, t, ""); p != nil && p.Rule != "" {
+		return refuse(http.StatusBadRequest, p.Field, p.Rule, p.Message)
+	}
+	return nil
+}
+
+// badSyntax stops strictValue at a syntax error, which the decoder proper
+// then describes.
+var badSyntax = &domain.Problem{}
+
+// strictValue reads one JSON value from dec, checking every object's keys
+// against t (the Go type it fills; nil or an interface for any keys). It
+// returns the first problem, or badSyntax where the body stops making sense.
+func strictValue(dec *json.Decoder, t reflect.Type, at string) *domain.Problem {
+	tok, err := dec.Token()
+	if err != nil {
+		return badSyntax
+	}
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch tok {
+	case json.Delim('['):
+		var elem reflect.Type
+		if t != nil && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array) {
+			elem = t.Elem()
+		}
+		for dec.More() {
+			if p := strictValue(dec, elem, at); p != nil {
+				return p
+			}
+		}
+		dec.Token()
+	case json.Delim('{'):
+		fields := map[string]reflect.Type{}
+		structured := t != nil && t.Kind() == reflect.Struct && !reflect.PointerTo(t).Implements(textUnmarshaler)
+		if structured {
+			jsonFields(t, fields)
+		}
+		seen := map[string]bool{}
+		for dec.More() {
+			kt, err := dec.Token()
+			if err != nil {
+				return badSyntax
+			}
+			key, _ := kt.(string)
+			name := key
+			if at != "" {
+				name = at + "." + key
+			}
+			if seen[key] {
+				return &domain.Problem{Field: name, Rule: "duplicate_key",
+					Message: fmt.Sprintf("field %q is given twice: send each field once", name)}
+			}
+			seen[key] = true
+			var next reflect.Type
+			if structured {
+				ft, ok := fields[key]
+				if !ok {
+					for f := range fields {
+						if strings.EqualFold(f, key) {
+							return &domain.Problem{Field: name, Rule: "key_case", Message: fmt.Sprintf(
+								"field %q is spelt %q: field names are matched exactly, case and all", name, f)}
+						}
+					}
+				}
+				next = ft
+			} else if t != nil && t.Kind() == reflect.Map {
+				next = t.Elem()
+			}
+			if p := strictValue(dec, next, name); p != nil {
+				return p
+			}
+		}
+		dec.Token()
+	}
+	return nil
+}
+
+// jsonFields adds the JSON names of struct t's fields, as encoding/json
+// names them (embedded structs flattened), with their types.
+func jsonFields(t reflect.Type, into map[string]reflect.Type) {
+	for i := range t.NumField() {
+		sf := t.Field(i)
+		name, _, _ := strings.Cut(sf.Tag.Get("json"), ",")
+		if name == "-" {
+			continue
+		}
+		ft := sf.Type
+		if ft.Kind() == reflect.Pointer {
+			ft = ft.Elem()
+		}
+		if sf.Anonymous && name == "" && ft.Kind() == reflect.Struct {
+			jsonFields(ft, into)
+			continue
+		}
+		if !sf.IsExported() {
+			continue
+		}
+		if name == "" {
+			name = sf.Name
+		}
+		into[name] = sf.Type
+	}
 }
 
 // DecodeForm fills v from a parsed form (see the rules above).
@@ -111,7 +249,7 @@ func DecodeForm(form url.Values, v any) error {
 			ps = append(ps, *p)
 		}
 	})
-	return refused(ps)
+	return refused(append(ps, domain.CheckFields(v)...))
 }
 
 // refused is nil without problems; with any, the error for them all: a

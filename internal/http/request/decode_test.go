@@ -1,6 +1,7 @@
 package request_test
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -11,6 +12,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/http/request"
@@ -172,6 +174,18 @@ func TestDecodeJSON(t *testing.T) {
 		{"too large", "", `{"name":"` + strings.Repeat("a", request.MaxBody) + `"}`, 413, "", "too_large"},
 		{"a form", "application/x-www-form-urlencoded", `name=Ann`, 415, "", "content_type"},
 		{"a bad content type", "text/", `{}`, 415, "", "content_type"},
+		// Strict where encoding/json is lenient (issue 16, item 7).
+		{"a key in another case", "", `{"Version":3}`, 400, "Version", "key_case"},
+		{"a nested key in another case", "", `{"rationale":{"Lines_Considered":"x"}}`, 400,
+			"rationale.Lines_Considered", "key_case"},
+		{"a key twice", "", `{"version":3,"name":"Ann","name":"Bob"}`, 400, "name", "duplicate_key"},
+		{"a key twice, nested", "", `{"rationale":{"lines_considered":"a","lines_considered":"b"}}`, 400,
+			"rationale.lines_considered", "duplicate_key"},
+		{"a key twice, in two spellings", "", `{"version":3,"VERSION":4}`, 400, "VERSION", "key_case"},
+		{"invalid UTF-8", "", "{\"version\":3,\"name\":\"Ann\xff\"}", 400, "", "invalid_text"},
+		{"a field over its limit", "", `{"name":"` + strings.Repeat("a", domain.ShortText+1) + `"}`, 400,
+			"name", "too_long"},
+		{"a control character", "", `{"name":"Ann\u0000"}`, 400, "name", "control_character"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := httptest.NewRequest("POST", "/api/v1/cases/CSE-2025-000001/actions/a1/allocate",
@@ -251,4 +265,61 @@ func FuzzDecodeForm(f *testing.F) {
 			t.Fatalf("%q: empty error", raw)
 		}
 	})
+}
+
+// FuzzStrictJSON: whatever the body, DecodeJSON never panics, refuses only
+// with problems, and never accepts a body with invalid UTF-8, a key twice in
+// an object or a key in another case than the field it names.
+func FuzzStrictJSON(f *testing.F) {
+	for _, seed := range []string{`{"version":3}`, `{"Version":3}`, `{"name":"a","name":"b"}`,
+		"{\"name\":\"\xc3\"}", `{"rationale":{"lines_considered":"x","LINES_CONSIDERED":"y"}}`,
+		`{"directions":["a",{"x":1,"x":2}]}`, `{"maybe":null}`, `[]`, `{"version":3}{}`, `{"name":"\ud800"}`} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		r := httptest.NewRequest("POST", "/x", strings.NewReader(body))
+		var got kinds
+		err := request.DecodeJSON(httptest.NewRecorder(), r, &got)
+		if err != nil {
+			if ps, ok := domain.AsProblems(err); !ok || len(ps) == 0 || ps[0].Rule == "" || ps[0].Message == "" {
+				t.Fatalf("%q: %v is not a problem with a rule and a message", body, err)
+			}
+			return
+		}
+		if !utf8.ValidString(body) {
+			t.Fatalf("%q: invalid UTF-8 accepted", body)
+		}
+		if dup := duplicateOrCasedKey(body); dup != "" {
+			t.Fatalf("%q: key %q accepted", body, dup)
+		}
+	})
+}
+
+// duplicateOrCasedKey is a key of the body's top-level object that is given
+// twice or that is not spelt as any of kinds' fields, compared the slow way.
+func duplicateOrCasedKey(body string) string {
+	dec := json.NewDecoder(strings.NewReader(body))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return ""
+	}
+	exact := map[string]bool{"version": true, "name": true, "status": true, "every_days": true, "small": true,
+		"count": true, "ratio": true, "vulnerable": true, "maybe": true, "directions": true, "rationale": true,
+		"when": true, "later": true, "Untagged": true}
+	seen := map[string]bool{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return ""
+		}
+		k, _ := tok.(string)
+		if seen[k] || !exact[k] {
+			return k
+		}
+		seen[k] = true
+		var skip json.RawMessage
+		if dec.Decode(&skip) != nil {
+			return ""
+		}
+	}
+	return ""
 }

@@ -97,3 +97,55 @@ func TestAttackLenientInput(t *testing.T) {
 		}
 	})
 }
+
+// Item 7: a date of birth of 0001-01-01 and a reported_at in year 1 were
+// accepted. A date of birth is from 1900 and not in the future; a date that
+// records the past is from 1900 and not in the future.
+func TestAttackImpossibleDates(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		h := newHarness(t, db)
+		c := h.f.Allocated(t)
+		path := "/api/v1/cases/" + request.PathRef(c.Ref)
+		future := h.f.Svc.Now().AddDate(0, 0, 2)
+		for _, tc := range []struct {
+			name, path, body, field string
+		}{
+			{"a victim born in year 1", path + "/victims",
+				fmt.Sprintf(`{"version":%d,"name":"A","dob":"0001-01-01"}`, c.Version), "dob"},
+			{"a victim born in 1899", path + "/victims",
+				fmt.Sprintf(`{"version":%d,"name":"A","dob":"1899-12-31"}`, c.Version), "dob"},
+			{"a suspect born in year 1", path + "/suspects",
+				fmt.Sprintf(`{"version":%d,"name":"B","dob":"0001-01-01"}`, c.Version), "dob"},
+			{"a referral reported in year 1", "/api/v1/cases", fmt.Sprintf(`{"team_id":%q,"summary":"s",`+
+				`"offence_types":["child_sexual_exploitation"],"source":"school","reported_at":"0001-06-01T00:00:00Z"}`,
+				h.f.TeamA), "reported_at"},
+			{"a referral reported the day after tomorrow", "/api/v1/cases", fmt.Sprintf(`{"team_id":%q,"summary":"s",`+
+				`"offence_types":["child_sexual_exploitation"],"source":"school","reported_at":%q}`,
+				h.f.TeamA, future.Format("2006-01-02T15:04:05Z07:00")), "reported_at"},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				before, _ := db.LatestSeq(ctx)
+				res := h.do(h.f.Investigator, "POST", tc.path, tc.body)
+				if res.status != 422 {
+					t.Fatalf("status %d, want 422: %s", res.status, res.body)
+				}
+				found := false
+				for _, e := range res.problem(t).Errors {
+					found = found || e.Field == tc.field
+				}
+				if !found {
+					t.Errorf("no problem names %s: %s", tc.field, res.body)
+				}
+				if after, _ := db.LatestSeq(ctx); after != before {
+					t.Fatalf("refused input appended %d events", after-before)
+				}
+			})
+		}
+		// The bounds themselves are accepted.
+		res := h.do(h.f.Investigator, "POST", path+"/victims",
+			fmt.Sprintf(`{"version":%d,"name":"A","dob":"1900-01-01"}`, c.Version))
+		if res.status != 201 {
+			t.Errorf("a victim born on 1 January 1900: %d, want 201: %s", res.status, res.body)
+		}
+	})
+}

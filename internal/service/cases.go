@@ -59,8 +59,8 @@ func (s *Service) OpenReferral(ctx context.Context, a *Actor, in NewReferral) (*
 			p.Add("marking", "one_of", fmt.Sprintf("marking must be one of %v", Markings))
 		}
 		now := s.clock.Now().UTC()
-		if !in.ReportedAt.IsZero() && in.ReportedAt.After(now) {
-			p.Add("reported_at", "not_future", "the referral cannot have been reported in the future")
+		if !in.ReportedAt.IsZero() {
+			p = append(p, domain.CheckPast("reported_at", in.ReportedAt, now)...)
 		}
 		if err := p.Err(); err != nil {
 			return err

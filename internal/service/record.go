@@ -42,9 +42,13 @@ func checkDate(field, v string, now time.Time, p *domain.Problems) time.Time {
 		p.Add(field, "date", fmt.Sprintf("%q is not a date: use YYYY-MM-DD", v))
 		return time.Time{}
 	}
-	if d.After(now) {
-		p.Add(field, "not_future", "a date of birth cannot be in the future")
+	// A date of birth is bounded as one (from 1900, not in the future);
+	// any other date here records the past (when a suspect was interviewed).
+	check := domain.CheckPast
+	if field == "dob" {
+		check = domain.CheckBirthDate
 	}
+	*p = append(*p, check(field, d, now)...)
 	return d
 }
 

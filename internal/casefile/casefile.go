@@ -34,6 +34,9 @@ type Officer struct {
 	Rank   string    `json:"rank"`
 	Unit   string    `json:"unit"`
 	Left   time.Time `json:"left,omitzero"`
+	// Roles are Holdfast's roles (investigator, supervisor, manager, …):
+	// who supervises a team is who holds the supervisor role in it.
+	Roles []string `json:"roles,omitempty"`
 }
 
 // Case is one case with its history.
@@ -51,7 +54,15 @@ type Case struct {
 	Contacts     []Contact  `json:"contacts,omitempty"`
 	Reviews      []Review   `json:"reviews,omitempty"`
 	Transfers    []Transfer `json:"transfers,omitempty"`
+	Plan         *Plan      `json:"plan,omitempty"`
 	Closure      *Closure   `json:"closure,omitempty"`
+}
+
+// Plan is the investigation plan as last written.
+type Plan struct {
+	Text string    `json:"text"`
+	By   string    `json:"by,omitempty"`
+	At   time.Time `json:"at"`
 }
 
 type Victim struct {
@@ -59,6 +70,30 @@ type Victim struct {
 	Name  string    `json:"name"`
 	DOB   string    `json:"dob,omitempty"` // YYYY-MM-DD
 	Added time.Time `json:"added"`
+	// Enhanced is the Victims' Code enhanced entitlement; absent means
+	// entitled, as every victim of these offences is.
+	Enhanced        *bool          `json:"enhanced,omitempty"`
+	ContactPlan     *ContactPlan   `json:"contact_plan,omitempty"`
+	SupportReferral time.Time      `json:"support_referral,omitzero"`
+	NeedsAssessment time.Time      `json:"needs_assessment,omitzero"`
+	Notifications   []Notification `json:"notifications,omitempty"`
+}
+
+// ContactPlan is how often and how the victim agreed to be updated.
+type ContactPlan struct {
+	EveryDays int       `json:"every_days"`
+	Method    string    `json:"method"`
+	Agreed    time.Time `json:"agreed"`
+	By        string    `json:"by,omitempty"` // officer who agreed it
+}
+
+// Notification is a key decision the victim was told of (Victims' Code
+// Right 6): a suspect interviewed or charged, the case closed, ….
+type Notification struct {
+	Decision string    `json:"decision"`
+	At       time.Time `json:"at"`
+	Method   string    `json:"method,omitempty"`
+	By       string    `json:"by,omitempty"`
 }
 
 type Suspect struct {
@@ -80,6 +115,7 @@ type Action struct {
 	Raised      time.Time `json:"raised"`
 	RaisedBy    string    `json:"raised_by,omitempty"`
 	AllocatedTo string    `json:"allocated_to,omitempty"`
+	Target      time.Time `json:"target,omitzero"` // agreed completion date; default: the policy's
 	Result      string    `json:"result,omitempty"`
 	Resulted    time.Time `json:"resulted,omitzero"`
 	Filed       time.Time `json:"filed,omitzero"`
@@ -115,7 +151,10 @@ type Closure struct {
 	ProposedBy string    `json:"proposed_by"`
 	Approved   time.Time `json:"approved,omitzero"`
 	ApprovedBy string    `json:"approved_by,omitempty"`
-	Rationale  struct {
+	// Closed is when a legacy record closed the case approved by nobody:
+	// it arrives closed as decided, and the audits flag it.
+	Closed    time.Time `json:"closed,omitzero"`
+	Rationale struct {
 		LinesConsidered string `json:"lines_considered,omitempty"`
 		WhyNoneRemain   string `json:"why_none_remain,omitempty"`
 		SuspectsStatus  string `json:"suspects_status,omitempty"`

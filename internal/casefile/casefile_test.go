@@ -81,6 +81,7 @@ func FuzzReadJSONL(f *testing.F) {
 		f.Add(b)
 	}
 	f.Add([]byte(`{"type":"case"}`))
+	f.Add([]byte(richCase))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		file, err := ReadJSONL(bytes.NewReader(b))
 		if err != nil {
@@ -100,6 +101,7 @@ func FuzzReadJSONL(f *testing.F) {
 func FuzzReadCSV(f *testing.F) {
 	f.Add([]byte("ref,team,opened,summary,offence_types\nA,T,2012-01-01,s,cse\n"))
 	f.Add([]byte("ref,team\n\"unterminated\n"))
+	f.Add([]byte("ref,team,opened,summary,offence_types,outcome,closed,closed_by\nA,T,2012-01-01,s,cse,16,2012-02-01,P1\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		file, err := ReadCSV(bytes.NewReader(b))
 		if err == nil {
@@ -169,5 +171,66 @@ func TestReadJSONLInParallelIsInOrder(t *testing.T) {
 	}
 	if len(refs) < 1900 {
 		t.Fatalf("read only %d distinct cases", len(refs))
+	}
+}
+
+// richCase carries every field a force's system holds beyond the basics.
+const richCase = `{"type":"officer","ref":"O","name":"DS O","collar":"O1","rank":"sergeant","unit":"T","roles":["supervisor"],"left":"2016-01-01T00:00:00Z"}
+{"type":"case","ref":"R1","team":"T","opened":"2015-01-01T00:00:00Z","summary":"s","offence_types":["cse"],` +
+	`"victims":[{"ref":"V1","name":"v","added":"2015-01-01T00:00:00Z","enhanced":false,` +
+	`"contact_plan":{"every_days":14,"method":"phone","agreed":"2015-01-02T00:00:00Z","by":"O"},` +
+	`"support_referral":"2015-01-02T00:00:00Z","needs_assessment":"2015-01-03T00:00:00Z",` +
+	`"notifications":[{"decision":"suspect charged","at":"2015-02-01T00:00:00Z","method":"visit","by":"O"}]}],` +
+	`"actions":[{"title":"a","raised":"2015-01-01T00:00:00Z","allocated_to":"O","target":"2015-01-15T00:00:00Z"}],` +
+	`"plan":{"text":"p","by":"O","at":"2015-01-02T00:00:00Z"},` +
+	`"closure":{"outcome":"16","proposed":"2015-03-01T00:00:00Z","proposed_by":"O","closed":"2015-03-02T00:00:00Z"}}
+`
+
+// TestRichFieldsReadAndChecked: the fields a force's system holds are read,
+// and each wrong one is named with its line and field.
+func TestRichFieldsReadAndChecked(t *testing.T) {
+	f, err := ReadJSONL(strings.NewReader(richCase))
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := f.Cases[0].Record
+	v := k.Victims[0]
+	if f.Officers[0].Record.Roles[0] != "supervisor" || v.Enhanced == nil || *v.Enhanced || v.ContactPlan.EveryDays != 14 ||
+		v.SupportReferral.IsZero() || v.NeedsAssessment.IsZero() || len(v.Notifications) != 1 ||
+		k.Actions[0].Target.IsZero() || k.Plan.Text != "p" || k.Closure.Closed.IsZero() {
+		t.Fatalf("rich fields not read: %+v", k)
+	}
+	bad := `{"type":"officer","ref":"O","name":"DS O","collar":"O1","rank":"sergeant","unit":"T","roles":[""]}
+{"type":"case","ref":"R1","team":"T","opened":"2015-01-01T00:00:00Z","summary":"s","offence_types":["cse"],` +
+		`"victims":[{"ref":"V1","name":"v","added":"2015-01-05T00:00:00Z",` +
+		`"contact_plan":{"every_days":0,"agreed":"2015-01-02T00:00:00Z"},` +
+		`"support_referral":"2015-01-02T00:00:00Z","notifications":[{"at":"2015-02-01T00:00:00Z"}]}],` +
+		`"actions":[{"title":"a","raised":"2015-01-01T00:00:00Z","target":"2014-01-15T00:00:00Z"}],` +
+		`"plan":{"at":"2014-01-02T00:00:00Z"},` +
+		`"closure":{"outcome":"16","proposed":"2015-03-01T00:00:00Z","proposed_by":"O","closed":"2015-03-02T00:00:00Z",` +
+		`"approved":"2015-03-02T00:00:00Z","approved_by":"O"}}
+`
+	_, err = ReadJSONL(strings.NewReader(bad))
+	got := fmt.Sprint(err)
+	for _, want := range []string{"line 1: roles[0]", "line 2: victims[0].contact_plan.every_days",
+		"line 2: victims[0].contact_plan.method", "line 2: victims[0].contact_plan.agreed",
+		"line 2: victims[0].support_referral", "line 2: victims[0].notifications[0].decision",
+		"line 2: actions[0].target", "line 2: plan.text", "line 2: plan.at", "line 2: closure.closed"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("report lacks %q:\n%s", want, got)
+		}
+	}
+}
+
+// TestCSVClosedApprovedByNobody: a row closed with no approver is a legacy
+// closure approved by nobody, not one awaiting approval.
+func TestCSVClosedApprovedByNobody(t *testing.T) {
+	f, err := ReadCSV(strings.NewReader("ref,team,opened,summary,offence_types,outcome,closed,closed_by\n" +
+		"OLD/1,T,2012-05-01,s,cse,16,2012-09-01,P1\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cl := f.Cases[0].Record.Closure; cl == nil || cl.Closed.IsZero() || !cl.Approved.IsZero() || cl.ApprovedBy != "" {
+		t.Fatalf("closure: %+v", cl)
 	}
 }

@@ -66,6 +66,11 @@ func (o Officer) check(n int) Problems {
 	c.required("collar", o.Collar)
 	c.required("rank", o.Rank)
 	c.required("unit", o.Unit)
+	for i, r := range o.Roles {
+		if strings.TrimSpace(r) == "" {
+			c.add(fmt.Sprintf("roles[%d]", i), "required: a role such as investigator or supervisor")
+		}
+	}
 	return c.ps
 }
 
@@ -90,6 +95,22 @@ func (k Case) check(n int) Problems {
 			c.add(f+".ref", "victim %s is listed twice", v.Ref)
 		}
 		victims[v.Ref] = true
+		if p := v.ContactPlan; p != nil {
+			if p.EveryDays < 1 || p.EveryDays > 366 {
+				c.add(f+".contact_plan.every_days", "%d: give how many days apart updates were agreed (1 to 366)", p.EveryDays)
+			}
+			c.required(f+".contact_plan.method", p.Method)
+			c.when(f+".contact_plan.agreed", p.Agreed)
+			c.order(f+".contact_plan.agreed", p.Agreed, v.Added, "the victim was added")
+		}
+		c.order(f+".support_referral", v.SupportReferral, v.Added, "the victim was added")
+		c.order(f+".needs_assessment", v.NeedsAssessment, v.Added, "the victim was added")
+		for j, nt := range v.Notifications {
+			g := fmt.Sprintf("%s.notifications[%d]", f, j)
+			c.required(g+".decision", nt.Decision)
+			c.when(g+".at", nt.At)
+			c.order(g+".at", nt.At, v.Added, "the victim was added")
+		}
 	}
 	for i, s := range k.Suspects {
 		f := fmt.Sprintf("suspects[%d]", i)
@@ -114,6 +135,10 @@ func (k Case) check(n int) Problems {
 		}
 		if !a.Resulted.IsZero() && a.Result == "" {
 			c.add(f+".result", "required when resulted is given")
+		}
+		c.order(f+".target", a.Target, a.Raised, "the action was raised")
+		if !a.Target.IsZero() && strings.TrimSpace(a.AllocatedTo) == "" {
+			c.add(f+".target", "a target date is set when the action is allocated: give allocated_to")
 		}
 	}
 	for i, ct := range k.Contacts {
@@ -140,6 +165,11 @@ func (k Case) check(n int) Problems {
 		c.order(f+".at", t.At, k.Opened, "the case was opened")
 		c.order(f+".accepted", t.Accepted, t.At, "the transfer was proposed")
 	}
+	if p := k.Plan; p != nil {
+		c.required("plan.text", p.Text)
+		c.when("plan.at", p.At)
+		c.order("plan.at", p.At, k.Opened, "the case was opened")
+	}
 	if cl := k.Closure; cl != nil {
 		c.required("closure.outcome", cl.Outcome)
 		c.when("closure.proposed", cl.Proposed)
@@ -148,6 +178,10 @@ func (k Case) check(n int) Problems {
 		c.order("closure.approved", cl.Approved, cl.Proposed, "the closure was proposed")
 		if !cl.Approved.IsZero() && cl.ApprovedBy == "" {
 			c.add("closure.approved_by", "required when approved is given")
+		}
+		c.order("closure.closed", cl.Closed, cl.Proposed, "the closure was proposed")
+		if !cl.Closed.IsZero() && (!cl.Approved.IsZero() || cl.ApprovedBy != "") {
+			c.add("closure.closed", "closed is for a closure approved by nobody: give either closed, or approved and approved_by")
 		}
 	}
 	return c.ps

@@ -69,7 +69,13 @@ func ReadCSV(r io.Reader) (*File, error) {
 		}
 		if get("outcome") != "" || get("closed") != "" {
 			closed := parseTime(&ps, n, "closed", get("closed"))
-			k.Closure = &Closure{Outcome: get("outcome"), Proposed: closed, ProposedBy: get("closed_by"), Approved: closed, ApprovedBy: get("approved_by")}
+			k.Closure = &Closure{Outcome: get("outcome"), Proposed: closed, ProposedBy: get("closed_by")}
+			// No approver: a legacy closure approved by nobody, kept so.
+			if approver := get("approved_by"); approver != "" {
+				k.Closure.Approved, k.Closure.ApprovedBy = closed, approver
+			} else {
+				k.Closure.Closed = closed
+			}
 		}
 		ps = append(ps, k.check(n)...)
 		f.Cases = append(f.Cases, Line[Case]{N: n, Record: k, Hash: hash([]byte(strings.Join(row, "\x1f")))})

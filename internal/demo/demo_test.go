@@ -205,6 +205,9 @@ func checkRecord(t *testing.T, g generated) {
 	overdue := map[string]bool{}
 	for _, d := range res.Sweep.Overdue {
 		overdue[d.Kind] = true
+		if imported[d.Case] && d.Kind == "decision_notice" {
+			continue // a historic closure whose victims were never told owes it still
+		}
 		if _, ok := planted[d.Case]; !ok {
 			t.Errorf("overdue %s on %s, which carries no planted error", d.Kind, d.Case)
 		}

@@ -40,6 +40,12 @@ const (
 	legacyFrom, legacyLast = 2012, 2022
 )
 
+// legacyRoles are the roles the old system gave each rank.
+var legacyRoles = map[domain.Rank][]string{
+	domain.RankConstable: {"investigator"}, domain.RankSergeant: {"supervisor"},
+	domain.RankInspector: {"supervisor", "manager"},
+}
+
 // legacyCases is how many historic closures a force of n cases imports:
 // a few hundred at the default size, enough for a sample at any size.
 func legacyCases(n int) int { return min(300, max(40, n*3/20)) }
@@ -66,6 +72,7 @@ type legacyOfficer struct {
 	rank              domain.Rank
 	unit              string
 	left              time.Time // zero: still serving (a Holdfast user, matched by collar)
+	roles             []string  // as the old system held them; a serving officer keeps Holdfast's
 }
 
 // legacyPlan is what the generator knows of each historic case.
@@ -134,7 +141,7 @@ func (l *legacy) staff() {
 			left = day(2022+r.IntN(2), time.Month(1+r.IntN(12)), 1+r.IntN(28))
 		}
 		o := &legacyOfficer{ref: fmt.Sprintf("CIS-P%03d", n), name: rankTitle(rank) + " " + first + " " + last,
-			collar: fmt.Sprintf("%d", 4100+n), rank: rank, unit: unit, left: left}
+			collar: fmt.Sprintf("%d", 4100+n), rank: rank, unit: unit, left: left, roles: legacyRoles[rank]}
 		l.officers = append(l.officers, o)
 		return o
 	}
@@ -363,9 +370,10 @@ func (l *legacy) plan(i int, p *legacyPlan) {
 		}
 		raised := frac(0, 0.3)
 		a := casefile.Action{Ref: fmt.Sprintf("A%d", j+1), Title: t, Raised: raised, RaisedBy: owner.ref, AllocatedTo: pick(r, staff.dcs).ref}
+		a.Target = raised.AddDate(0, 0, 28)
 		if open && (j == len(titles)-1 || j == 2 && r.IntN(2) == 0) {
 			if r.IntN(3) == 0 {
-				a.AllocatedTo = ""
+				a.AllocatedTo, a.Target = "", time.Time{}
 			}
 			k.Actions = append(k.Actions, a)
 			continue
@@ -379,6 +387,10 @@ func (l *legacy) plan(i int, p *legacyPlan) {
 		a.FiledBy = staff.ds.ref
 		k.Actions = append(k.Actions, a)
 	}
+
+	// The investigation plan, written in the first days.
+	k.Plan = &casefile.Plan{Text: "Secure the victims' accounts; trace and interview the suspects; " +
+		"download the phones; work the lines of enquiry in the action log.", By: owner.ref, At: at(opened.Add(days(2)))}
 
 	// Supervisory reviews, roughly every six weeks.
 	nr := max(1, int(life/days(45)))
@@ -445,18 +457,21 @@ func (l *legacy) plan(i int, p *legacyPlan) {
 	if notTold {
 		p.failings = append(p.failings, FailVictimNotTold)
 	}
-	for j, v := range k.Victims {
+	for j := range k.Victims {
+		v := &k.Victims[j]
 		by := owner.ref
-		k.Contacts = append(k.Contacts, casefile.Contact{Victim: v.Ref, At: at(v.Added.Add(time.Duration(2+r.IntN(40)) * time.Hour)), Kind: domain.ContactNeedsAssessment, Method: "home visit", By: by})
+		v.NeedsAssessment = at(v.Added.Add(time.Duration(2+r.IntN(40)) * time.Hour))
+		v.ContactPlan = &casefile.ContactPlan{EveryDays: 56, Method: "visit or phone call to the parent", Agreed: v.NeedsAssessment, By: by}
 		if !(noAccount && j == len(k.Victims)-1) {
 			k.Contacts = append(k.Contacts, casefile.Contact{Victim: v.Ref, At: at(v.Added.Add(days(3 + 12*r.Float64()))), Kind: domain.ContactAccount, Method: pick(r, []string{"ABE interview", "ABE interview", "written statement"}), By: by})
 		}
-		k.Contacts = append(k.Contacts, casefile.Contact{Victim: v.Ref, At: at(v.Added.Add(days(2 + 10*r.Float64()))), Kind: domain.ContactSupportReferral, Method: "referral to the ISVA service", By: by})
+		v.SupportReferral = at(v.Added.Add(days(2 + 10*r.Float64())))
 		for t := v.Added.Add(days(25 + 20*r.Float64())); t.Before(proposed); t = t.Add(days(25 + 40*r.Float64())) {
 			k.Contacts = append(k.Contacts, casefile.Contact{Victim: v.Ref, At: at(officeHours(r, t)), Kind: domain.ContactUpdate, Method: pick(r, contactMethods), By: by})
 		}
 		if !(notTold && (j == 0 || r.IntN(2) == 0)) {
-			k.Contacts = append(k.Contacts, casefile.Contact{Victim: v.Ref, At: at(approved.Add(days(1 + 6*r.Float64()))), Kind: domain.ContactDecision, Method: pick(r, contactMethods), By: by})
+			v.Notifications = append(v.Notifications, casefile.Notification{Decision: "investigation closed (outcome " + outcome + ")",
+				At: at(approved.Add(days(1 + 6*r.Float64()))), Method: pick(r, contactMethods), By: by})
 		}
 	}
 	p.rec = k
@@ -502,7 +517,8 @@ func (l *legacy) file() []byte {
 			continue
 		}
 		seen[o.ref] = true
-		line("officer", casefile.Officer{Ref: o.ref, Name: o.name, Collar: o.collar, Rank: string(o.rank), Unit: o.unit, Left: o.left.UTC()})
+		line("officer", casefile.Officer{Ref: o.ref, Name: o.name, Collar: o.collar, Rank: string(o.rank), Unit: o.unit,
+			Left: o.left.UTC(), Roles: o.roles})
 	}
 	for _, p := range l.plans {
 		line("case", p.rec)

@@ -335,6 +335,7 @@ var caseAppliers = map[string]caseApplier{
 		c.Imported, c.SourceRef = true, p.SourceRef
 		return nil
 	}),
+	EvClosureUnapproved: on(applyClosureUnapproved), // migration.go
 }
 
 // ApplyCase folds e into c. c is nil before case.opened. The version counts

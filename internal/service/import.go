@@ -26,6 +26,9 @@ type ImportReport struct {
 	Skipped  int      `json:"cases_already_held"` // same source ref, same contents
 	Events   int      `json:"events"`
 	Refs     []string `json:"refs,omitempty"` // Holdfast refs given, in file order (first 100)
+	// FirstSweep is what the watchdog's first sweep will raise on the
+	// cases imported: their inherited backlog.
+	FirstSweep *SweepForecast `json:"first_sweep,omitempty"`
 }
 
 // Import brings a case file into the record in one transaction: every
@@ -69,6 +72,7 @@ func (s *Service) Import(ctx context.Context, a *Actor, system string, f *casefi
 		if err := im.flush(); err != nil {
 			return err
 		}
+		rep.FirstSweep = im.forecastReport()
 		if dryRun {
 			return errDryRun
 		}
@@ -178,6 +182,11 @@ type importer struct {
 	// make a large import quadratic. Nil until the file's own units and
 	// officers are added, which change the answers.
 	seen, seenCollar map[string]string
+
+	// fc is the first sweep's forecast (see forecast), fcOrder its keys
+	// in the order first met.
+	fc      map[[2]string]*ForecastGroup
+	fcOrder [][2]string
 }
 
 // importFlush is how many events are held before they are written: enough
@@ -326,6 +335,18 @@ func (im *importer) resolveOrg(f *casefile.File) {
 		if err != nil {
 			im.problem(l.N, "rank", "%v", err)
 		}
+		var roles []domain.Role
+		for i, r := range o.Roles {
+			role, rerr := domain.ParseRole(strings.TrimSpace(r))
+			if rerr != nil {
+				im.problem(l.N, fmt.Sprintf("roles[%d]", i), "%v", rerr)
+				err = rerr
+			}
+			roles = append(roles, role)
+		}
+		if !o.Left.IsZero() && im.past(l.N, "left", o.Left) {
+			err = errors.New("left in the future")
+		}
 		unit := im.unit(o.Unit)
 		if unit == "" {
 			im.problem(l.N, "unit", "unit %q is neither defined in the file nor held by Holdfast", o.Unit)
@@ -341,9 +362,12 @@ func (im *importer) resolveOrg(f *casefile.File) {
 			}
 			return '-'
 		}, o.Collar))
-		im.addOrg(domain.EvUserCreated, im.now, domain.UserCreated{ID: id, Username: username, Name: o.Name, Collar: o.Collar, Rank: rank, UnitID: unit})
+		im.addOrg(domain.EvUserCreated, im.now, domain.UserCreated{ID: id, Username: username, Name: o.Name,
+			Collar: o.Collar, Rank: rank, UnitID: unit, Roles: roles})
 		if !o.Left.IsZero() {
-			im.addOrg(domain.EvUserLeft, im.now, domain.UserLeft{ID: id, Reason: "left before import (" + o.Left.Format(time.DateOnly) + ")"})
+			// Dated when the officer left, not when the record came across:
+			// what they owned was orphaned from then.
+			im.addOrg(domain.EvUserLeft, o.Left, domain.UserLeft{ID: id, Reason: "left before import (" + o.Left.Format(time.DateOnly) + ")"})
 		}
 		im.rep.Officers++
 	}
@@ -439,6 +463,17 @@ func (im *importer) planCases(f *casefile.File) []casePlan {
 		for i, r := range k.Reviews {
 			who(fmt.Sprintf("reviews[%d].by", i), r.By)
 		}
+		for i, v := range k.Victims {
+			if p := v.ContactPlan; p != nil {
+				who(fmt.Sprintf("victims[%d].contact_plan.by", i), p.By)
+			}
+			for j, nt := range v.Notifications {
+				who(fmt.Sprintf("victims[%d].notifications[%d].by", i, j), nt.By)
+			}
+		}
+		if k.Plan != nil {
+			who("plan.by", k.Plan.By)
+		}
 		for i, t := range k.Transfers {
 			who(fmt.Sprintf("transfers[%d].by", i), t.By)
 			who(fmt.Sprintf("transfers[%d].owner", i), t.Owner)
@@ -463,12 +498,7 @@ func (im *importer) planCases(f *casefile.File) []casePlan {
 				}
 			}
 		}
-		for _, t := range caseTimes(k) {
-			if t.After(im.now) {
-				im.problem(l.N, "", "a date in the case (%s) is in the future", t.Format(time.RFC3339))
-				break
-			}
-		}
+		im.pastDates(l.N, k)
 		if len(im.ps) == before {
 			out = append(out, casePlan{line: l, team: team})
 		}
@@ -476,18 +506,81 @@ func (im *importer) planCases(f *casefile.File) []casePlan {
 	return out
 }
 
-func caseTimes(k casefile.Case) []time.Time {
-	ts := []time.Time{k.Opened}
-	for _, a := range k.Actions {
-		ts = append(ts, a.Raised, a.Resulted, a.Filed)
+// past refuses t, a time recording the past, if it is in the future (or
+// before 1900), as every door refuses it (domain.CheckPast). It reports
+// whether it refused.
+func (im *importer) past(line int, field string, t time.Time) bool {
+	if t.IsZero() {
+		return false
 	}
-	for _, c := range k.Contacts {
-		ts = append(ts, c.At)
+	return im.refuse(line, domain.CheckPast(field, t, im.now))
+}
+
+func (im *importer) refuse(line int, ps domain.Problems) bool {
+	for _, p := range ps {
+		im.problem(line, p.Field, "%s", p.Message)
 	}
-	if k.Closure != nil {
-		ts = append(ts, k.Closure.Proposed, k.Closure.Approved)
+	return len(ps) > 0
+}
+
+// pastDates refuses every date in k that records the past and is in the
+// future, each with its field; a target date may lie ahead.
+func (im *importer) pastDates(line int, k casefile.Case) {
+	at := func(field string, t time.Time) { im.past(line, field, t) }
+	day := func(field, d string, born bool) {
+		t, err := time.Parse(time.DateOnly, d)
+		switch {
+		case d == "" || err != nil: // the reader reports a malformed date
+		case born:
+			im.refuse(line, domain.CheckBirthDate(field, t, im.now))
+		default:
+			at(field, t)
+		}
 	}
-	return ts
+	at("opened", k.Opened)
+	for i, v := range k.Victims {
+		f := fmt.Sprintf("victims[%d]", i)
+		day(f+".dob", v.DOB, true)
+		at(f+".added", v.Added)
+		at(f+".support_referral", v.SupportReferral)
+		at(f+".needs_assessment", v.NeedsAssessment)
+		if v.ContactPlan != nil {
+			at(f+".contact_plan.agreed", v.ContactPlan.Agreed)
+		}
+		for j, nt := range v.Notifications {
+			at(fmt.Sprintf("%s.notifications[%d].at", f, j), nt.At)
+		}
+	}
+	for i, s := range k.Suspects {
+		f := fmt.Sprintf("suspects[%d]", i)
+		day(f+".dob", s.DOB, true)
+		at(f+".added", s.Added)
+		day(f+".status_on", s.StatusOn, false)
+	}
+	for i, a := range k.Actions {
+		f := fmt.Sprintf("actions[%d]", i)
+		at(f+".raised", a.Raised)
+		at(f+".resulted", a.Resulted)
+		at(f+".filed", a.Filed)
+	}
+	for i, c := range k.Contacts {
+		at(fmt.Sprintf("contacts[%d].at", i), c.At)
+	}
+	for i, r := range k.Reviews {
+		at(fmt.Sprintf("reviews[%d].at", i), r.At)
+	}
+	for i, t := range k.Transfers {
+		at(fmt.Sprintf("transfers[%d].at", i), t.At)
+		at(fmt.Sprintf("transfers[%d].accepted", i), t.Accepted)
+	}
+	if k.Plan != nil {
+		at("plan.at", k.Plan.At)
+	}
+	if cl := k.Closure; cl != nil {
+		at("closure.proposed", cl.Proposed)
+		at("closure.approved", cl.Approved)
+		at("closure.closed", cl.Closed)
+	}
 }
 
 // writeCase turns one case's history into events, in time order.
@@ -529,7 +622,25 @@ func (im *importer) writeCase(p casePlan) error {
 		victims[v.Ref] = vid
 		dob, _ := time.Parse(time.DateOnly, v.DOB)
 		child := domain.ChildAt(dob, v.Added)
-		add(v.Added, "system:import", domain.EvVictimAdded, domain.VictimAdded{Victim: domain.Victim{ID: vid, Name: v.Name, DateOfBirth: v.DOB, Vulnerable: child, Enhanced: true, AddedAt: v.Added.UTC()}})
+		enhanced := v.Enhanced == nil || *v.Enhanced
+		add(v.Added, "system:import", domain.EvVictimAdded, domain.VictimAdded{Victim: domain.Victim{ID: vid, Name: v.Name,
+			DateOfBirth: v.DOB, Vulnerable: child, Enhanced: enhanced, AddedAt: v.Added.UTC()}})
+		if p := v.ContactPlan; p != nil {
+			add(p.Agreed, by(p.By), domain.EvContactPlanAgreed, domain.ContactPlanAgreed{VictimID: vid, EveryDays: p.EveryDays, Method: p.Method})
+		}
+		contact := func(at time.Time, kind, method, note, who string) {
+			add(at, by(who), domain.EvVictimContacted, domain.VictimContacted{VictimID: vid, Contact: domain.Contact{
+				ID: im.s.newID(), Kind: kind, Method: method, Note: note, By: by(who), At: at.UTC()}})
+		}
+		if !v.SupportReferral.IsZero() {
+			contact(v.SupportReferral, domain.ContactSupportReferral, "", "", "")
+		}
+		if !v.NeedsAssessment.IsZero() {
+			contact(v.NeedsAssessment, domain.ContactNeedsAssessment, "", "", "")
+		}
+		for _, nt := range v.Notifications {
+			contact(nt.At, domain.ContactDecision, nt.Method, nt.Decision, nt.By)
+		}
 	}
 	for _, s := range k.Suspects {
 		sid := im.s.newID()
@@ -548,7 +659,8 @@ func (im *importer) writeCase(p casePlan) error {
 		aid := im.s.newID()
 		add(a.Raised, by(a.RaisedBy), domain.EvActionRaised, domain.ActionRaised{Action: domain.Action{ID: aid, Number: i + 1, Title: a.Title, Priority: "medium", State: domain.ActionStateRaised, RaisedBy: by(a.RaisedBy), RaisedAt: a.Raised.UTC()}})
 		if a.AllocatedTo != "" {
-			add(a.Raised, by(a.RaisedBy), domain.EvActionAllocated, domain.ActionAllocated{ActionID: aid, To: im.officer(a.AllocatedTo)})
+			add(a.Raised, by(a.RaisedBy), domain.EvActionAllocated, domain.ActionAllocated{ActionID: aid,
+				To: im.officer(a.AllocatedTo), Target: a.Target.UTC()})
 		}
 		if !a.Resulted.IsZero() {
 			add(a.Resulted, by(a.AllocatedTo), domain.EvActionResulted, domain.ActionResulted{ActionID: aid, Result: a.Result})
@@ -563,18 +675,29 @@ func (im *importer) writeCase(p casePlan) error {
 	for _, r := range k.Reviews {
 		add(r.At, by(r.By), domain.EvReviewRecorded, domain.ReviewRecorded{Review: domain.Review{ID: im.s.newID(), By: by(r.By), At: r.At.UTC(), Summary: r.Summary}})
 	}
+	from := p.team
 	for _, t := range k.Transfers {
 		tid := im.s.newID()
-		add(t.At, by(t.By), domain.EvTransferProposed, domain.TransferProposed{Transfer: domain.Transfer{ID: tid, ToTeam: im.unit(t.To), Reason: t.Reason, ProposedBy: by(t.By), ProposedAt: t.At.UTC()}})
+		add(t.At, by(t.By), domain.EvTransferProposed, domain.TransferProposed{Transfer: domain.Transfer{ID: tid, FromTeam: from,
+			ToTeam: im.unit(t.To), Reason: t.Reason, ProposedBy: by(t.By), ProposedAt: t.At.UTC()}})
+		if !t.Accepted.IsZero() {
+			from = im.unit(t.To)
+		}
 		if !t.Accepted.IsZero() {
 			add(t.Accepted, "system:import", domain.EvTransferAccepted, domain.TransferDecided{ID: tid, OwnerID: im.officer(t.Owner)})
 		}
+	}
+	if p := k.Plan; p != nil {
+		add(p.At, by(p.By), domain.EvPlanSet, domain.PlanSet{Plan: p.Text})
 	}
 	if cl := k.Closure; cl != nil {
 		r := domain.Rationale{LinesConsidered: cl.Rationale.LinesConsidered, WhyNoneRemain: cl.Rationale.WhyNoneRemain, SuspectsStatus: cl.Rationale.SuspectsStatus, VictimView: cl.Rationale.VictimView}
 		add(cl.Proposed, by(cl.ProposedBy), domain.EvClosureProposed, domain.ClosureProposed{Closure: domain.Closure{ID: "import", Outcome: cl.Outcome, Rationale: r, ProposedBy: by(cl.ProposedBy), ProposedAt: cl.Proposed.UTC()}})
 		if !cl.Approved.IsZero() {
 			add(cl.Approved, by(cl.ApprovedBy), domain.EvClosureApproved, domain.ClosureApproved{ID: "import"})
+		}
+		if !cl.Closed.IsZero() {
+			add(cl.Closed, "system:import", domain.EvClosureUnapproved, domain.ClosureUnapproved{ID: "import"})
 		}
 	}
 	// Time order, the order of the file breaking ties: what happened first
@@ -602,19 +725,20 @@ func (im *importer) writeCase(p casePlan) error {
 		return err
 	}
 	all = append(all, e)
-	// An open case owes duties from today; a closed one is history.
-	if c.Status != domain.StatusClosed {
-		for _, r := range im.s.reactors {
-			more, err := r(c, im.org, all, im.now)
-			if err != nil {
-				return err
-			}
-			if c, err = im.apply(c, more); err != nil {
-				return err
-			}
-			all = append(all, more...)
+	// An open case owes its duties from today, due as its history says; a
+	// closed one owes only what outlives the decision — telling a victim
+	// never told of it above all — so the watchdog sees that too.
+	for _, r := range im.s.reactors {
+		more, err := r(c, im.org, all, im.now)
+		if err != nil {
+			return err
 		}
+		if c, err = im.apply(c, more); err != nil {
+			return err
+		}
+		all = append(all, more...)
 	}
+	im.forecast(c)
 	im.cases = append(im.cases, c)
 	im.rep.Cases++
 	im.rep.Events += len(all)

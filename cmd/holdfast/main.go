@@ -1,5 +1,5 @@
 // Command holdfast runs Holdfast: the server, and the operator's tools
-// (migrate, user add, rebuild, ledger, sweep, import, demo, bench).
+// (migrate, user add, rebuild, ledger, sweep, import, export, demo, bench).
 package main
 
 import (
@@ -33,6 +33,7 @@ var commands = map[string]command{
 	"bench": {"measure durable commands/s, latency and the ledger's share on SQLite " +
 		"(and PostgreSQL with --postgres)", cmdBench},
 	"demo":         {"generate a synthetic force with years of cases (first run) and serve it", cmdDemo},
+	"export":       {"write the record (or a team, dates, cases) as a case file (docs/import-format.md)", cmdExport},
 	"import":       {"import case files from another system (JSON Lines or CSV; see docs/import-format.md)", cmdImport},
 	"ledger check": {"verify a bundle offline with the public key alone (exit 1: altered)", cmdLedgerCheck},
 	"ledger checkpoint": {"cut and sign a checkpoint now and print it (save it to prove history later)",

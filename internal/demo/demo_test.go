@@ -150,6 +150,9 @@ func checkRecord(t *testing.T, g generated) {
 		var open []domain.Duty
 		for _, d := range c.OpenDuties() {
 			open = append(open, d)
+			if c.Imported && d.Kind == "decision_notice" {
+				continue // a historic closure whose victims were never told owes it still
+			}
 			if !d.Due.After(now) {
 				t.Errorf("%s (%s): duty %s was due %s", c.Ref, c.Status, d.Kind, d.Due.Format(time.DateTime))
 			}

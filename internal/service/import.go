@@ -327,6 +327,8 @@ func (im *importer) resolveOrg(f *casefile.File) {
 			im.problem(l.N, field, "required")
 			continue
 		}
+		before := len(im.ps)
+		im.past(l.N, "left", o.Left)
 		if id := im.officer(o.Collar); id != "" {
 			im.officers[o.Ref] = id
 			continue
@@ -337,21 +339,17 @@ func (im *importer) resolveOrg(f *casefile.File) {
 		}
 		var roles []domain.Role
 		for i, r := range o.Roles {
-			role, rerr := domain.ParseRole(strings.TrimSpace(r))
-			if rerr != nil {
-				im.problem(l.N, fmt.Sprintf("roles[%d]", i), "%v", rerr)
-				err = rerr
+			role, err := domain.ParseRole(strings.TrimSpace(r))
+			if err != nil {
+				im.problem(l.N, fmt.Sprintf("roles[%d]", i), "%v", err)
 			}
 			roles = append(roles, role)
-		}
-		if !o.Left.IsZero() && im.past(l.N, "left", o.Left) {
-			err = errors.New("left in the future")
 		}
 		unit := im.unit(o.Unit)
 		if unit == "" {
 			im.problem(l.N, "unit", "unit %q is neither defined in the file nor held by Holdfast", o.Unit)
 		}
-		if err != nil || unit == "" {
+		if len(im.ps) > before {
 			continue
 		}
 		id := im.s.newID()

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -272,17 +273,30 @@ type entry struct {
 	body    func(c *domain.Case) any
 }
 
-// authzTables add entries for endpoints that other packages add to the
-// API (see authz_*_test.go).
-var authzTables []func(h *harness) map[string]entry
+// authzTables add the entries for the endpoints in authz_*_test.go.
+var authzTables = []func(h *harness) map[string]entry{auditAuthz, ledgerAuthz, linksAuthz, workflowAuthz}
 
 // authzQueries holds the query string an endpoint needs to succeed.
-var authzQueries = map[string]string{}
+var authzQueries = map[string]string{
+	"GET /api/v1/ledger/inclusion":   "?seq=1",
+	"GET /api/v1/ledger/consistency": "?from=1",
+}
 
-// authzPrepare brings each fresh allocated case into the state an endpoint
-// needs (an action resulted, a closure proposed) and names the endpoint's
-// other path parameters ({action}, {victim}, ...).
-var authzPrepare = map[string]func(h *harness, t *testing.T, c *domain.Case) (*domain.Case, map[string]string){}
+// prepare brings a fresh allocated case into the state an endpoint needs
+// (an action resulted, a closure proposed) and names the endpoint's other
+// path parameters ({action}, {victim}, ...).
+type prepare = func(h *harness, t *testing.T, c *domain.Case) (*domain.Case, map[string]string)
+
+// authzPrepare is the prepare of each endpoint that needs one.
+var authzPrepare = joinPrepare(auditPrepare, workflowPrepare)
+
+func joinPrepare(tables ...map[string]prepare) map[string]prepare {
+	out := map[string]prepare{}
+	for _, t := range tables {
+		maps.Copy(out, t)
+	}
+	return out
+}
 
 func contains(xs []string, x string) bool {
 	for _, y := range xs {

@@ -23,87 +23,86 @@ import (
 // Who may call each audit endpoint. Auditors run audits and review;
 // auditors, managers and inspectors read; an audit finding is answered by
 // the person it names or a supervisor or manager in the case's chain.
-func init() {
+func auditAuthz(h *harness) map[string]entry {
 	readers := []string{"auditor", "manager", "inspector"}
-	authzTables = append(authzTables, func(h *harness) map[string]entry {
-		v := func(extra map[string]any) func(c *domain.Case) any {
-			return func(c *domain.Case) any {
-				m := map[string]any{"version": c.Version}
-				for k, x := range extra {
-					m[k] = x
-				}
-				return m
+	v := func(extra map[string]any) func(c *domain.Case) any {
+		return func(c *domain.Case) any {
+			m := map[string]any{"version": c.Version}
+			for k, x := range extra {
+				m[k] = x
 			}
-		}
-		return map[string]entry{
-			"POST /api/v1/audits/triage": {readers, func(*domain.Case) any { return map[string]any{"preset": "routine", "limit": 5} }},
-			"GET /api/v1/audits":         {readers, nil},
-			"POST /api/v1/audits": {[]string{"auditor"}, func(c *domain.Case) any {
-				day := auDay(c)
-				return map[string]any{"name": "Authorisation audit", "margin": 0.05, "risk_top": 2,
-					"criteria": map[string]any{"name": "one day", "reported_from": day, "reported_to": day}}
-			}},
-			"GET /api/v1/audits/{id}":        {readers, nil},
-			"GET /api/v1/audits/{id}/report": {readers, nil},
-			"GET " + api.AuditCSVPath:        {readers, nil},
-			"POST /api/v1/audits/{id}/cases/{ref}/assign": {[]string{"auditor"}, func(*domain.Case) any {
-				return map[string]any{"reviewer": h.f.Auditor.ID()}
-			}},
-			// Only the assigned reviewer (the auditor) submits.
-			"POST /api/v1/audits/{id}/cases/{ref}/review": {[]string{"auditor"}, func(*domain.Case) any { return map[string]any{"form": noConcernsForm} }},
-			// The review is a second auditor's: the fixture's auditor signs off.
-			"POST /api/v1/audits/{id}/cases/{ref}/sign-off": {[]string{"auditor"}, func(*domain.Case) any { return map[string]any{"agree": true} }},
-			// The finding names the owner (the investigator).
-			"POST /api/v1/cases/{ref}/audit-findings/{finding}/answer": {[]string{"investigator", "supervisor", "manager"},
-				v(map[string]any{"answer": "Visited the victim and her mother; told of the decision"})},
-		}
-	})
-	// Each prepared audit holds one case: a referral reported on a day of
-	// its own, closed, and an audit of the cases reported that day.
-	inAudit := func(close func(h *harness, t *testing.T, c *domain.Case) *domain.Case, highRisk int) func(h *harness, t *testing.T, c *domain.Case) (*domain.Case, map[string]string) {
-		return func(h *harness, t *testing.T, _ *domain.Case) (*domain.Case, map[string]string) {
-			c := auCase(h, t, close)
-			au := auPlan(h, t, c, highRisk)
-			return c, map[string]string{"id": au.ID}
+			return m
 		}
 	}
-	for rt, prep := range map[string]func(h *harness, t *testing.T, c *domain.Case) (*domain.Case, map[string]string){
-		"POST /api/v1/audits": func(h *harness, t *testing.T, _ *domain.Case) (*domain.Case, map[string]string) {
-			return auCase(h, t, wfClosed), nil
-		},
-		"GET /api/v1/audits/{id}":                     inAudit(wfClosed, 0),
-		"GET /api/v1/audits/{id}/report":              inAudit(wfClosed, 0),
-		"GET " + api.AuditCSVPath:                     inAudit(wfClosed, 0),
-		"POST /api/v1/audits/{id}/cases/{ref}/assign": inAudit(wfClosed, 0),
-		"POST /api/v1/audits/{id}/cases/{ref}/review": func(h *harness, t *testing.T, c *domain.Case) (*domain.Case, map[string]string) {
-			c, p := inAudit(wfClosed, 0)(h, t, c)
-			auMust(t)(h.f.Svc.AssignReview(ctx, h.f.Auditor, service.AssignReview{
-				Audit: p["id"], Case: c.ID, Reviewer: h.f.Auditor.ID()}))
-			return c, p
-		},
-		"POST /api/v1/audits/{id}/cases/{ref}/sign-off": func(h *harness, t *testing.T, c *domain.Case) (*domain.Case, map[string]string) {
-			// The victim was never told of the closure (a risk reason),
-			// so with a threshold of 1 the case is high-risk.
-			c, p := inAudit(wfClosedWithVictim, 1)(h, t, c)
-			second := auSecondAuditor(h, t)
-			auMust(t)(h.f.Svc.AssignReview(ctx, h.f.Auditor, service.AssignReview{
-				Audit: p["id"], Case: c.ID, Reviewer: second.ID()}))
-			ac := auMust(t)(h.f.Svc.SubmitReview(ctx, second, service.ReviewSubmission{
-				Audit: p["id"], Case: c.ID, Form: noConcernsForm}))
-			if ac.Status != domain.AuditCaseAwaitingSignOff {
-				t.Fatalf("prepared review is %s, want awaiting sign-off", ac.Status)
-			}
-			return c, p
-		},
-		"POST /api/v1/cases/{ref}/audit-findings/{finding}/answer": func(h *harness, t *testing.T, _ *domain.Case) (*domain.Case, map[string]string) {
-			c := auCase(h, t, wfClosedWithVictim)
-			au := auPlan(h, t, c, 0)
-			c, f := auVictimFinding(h, t, au, c)
-			return c, map[string]string{"finding": f}
-		},
-	} {
-		authzPrepare[rt] = prep
+	return map[string]entry{
+		"POST /api/v1/audits/triage": {readers, func(*domain.Case) any { return map[string]any{"preset": "routine", "limit": 5} }},
+		"GET /api/v1/audits":         {readers, nil},
+		"POST /api/v1/audits": {[]string{"auditor"}, func(c *domain.Case) any {
+			day := auDay(c)
+			return map[string]any{"name": "Authorisation audit", "margin": 0.05, "risk_top": 2,
+				"criteria": map[string]any{"name": "one day", "reported_from": day, "reported_to": day}}
+		}},
+		"GET /api/v1/audits/{id}":        {readers, nil},
+		"GET /api/v1/audits/{id}/report": {readers, nil},
+		"GET " + api.AuditCSVPath:        {readers, nil},
+		"POST /api/v1/audits/{id}/cases/{ref}/assign": {[]string{"auditor"}, func(*domain.Case) any {
+			return map[string]any{"reviewer": h.f.Auditor.ID()}
+		}},
+		// Only the assigned reviewer (the auditor) submits.
+		"POST /api/v1/audits/{id}/cases/{ref}/review": {[]string{"auditor"}, func(*domain.Case) any { return map[string]any{"form": noConcernsForm} }},
+		// The review is a second auditor's: the fixture's auditor signs off.
+		"POST /api/v1/audits/{id}/cases/{ref}/sign-off": {[]string{"auditor"}, func(*domain.Case) any { return map[string]any{"agree": true} }},
+		// The finding names the owner (the investigator).
+		"POST /api/v1/cases/{ref}/audit-findings/{finding}/answer": {[]string{"investigator", "supervisor", "manager"},
+			v(map[string]any{"answer": "Visited the victim and her mother; told of the decision"})},
 	}
+}
+
+// inAudit prepares an audit holding one case: a referral reported on a
+// day of its own, closed, and an audit of the cases reported that day.
+func inAudit(close func(h *harness, t *testing.T, c *domain.Case) *domain.Case, highRisk int) prepare {
+	return func(h *harness, t *testing.T, _ *domain.Case) (*domain.Case, map[string]string) {
+		c := auCase(h, t, close)
+		au := auPlan(h, t, c, highRisk)
+		return c, map[string]string{"id": au.ID}
+	}
+}
+
+// auditPrepare brings a case into the state each audit endpoint needs.
+var auditPrepare = map[string]prepare{
+	"POST /api/v1/audits": func(h *harness, t *testing.T, _ *domain.Case) (*domain.Case, map[string]string) {
+		return auCase(h, t, wfClosed), nil
+	},
+	"GET /api/v1/audits/{id}":                     inAudit(wfClosed, 0),
+	"GET /api/v1/audits/{id}/report":              inAudit(wfClosed, 0),
+	"GET " + api.AuditCSVPath:                     inAudit(wfClosed, 0),
+	"POST /api/v1/audits/{id}/cases/{ref}/assign": inAudit(wfClosed, 0),
+	"POST /api/v1/audits/{id}/cases/{ref}/review": func(h *harness, t *testing.T, c *domain.Case) (*domain.Case, map[string]string) {
+		c, p := inAudit(wfClosed, 0)(h, t, c)
+		auMust(t)(h.f.Svc.AssignReview(ctx, h.f.Auditor, service.AssignReview{
+			Audit: p["id"], Case: c.ID, Reviewer: h.f.Auditor.ID()}))
+		return c, p
+	},
+	"POST /api/v1/audits/{id}/cases/{ref}/sign-off": func(h *harness, t *testing.T, c *domain.Case) (*domain.Case, map[string]string) {
+		// The victim was never told of the closure (a risk reason),
+		// so with a threshold of 1 the case is high-risk.
+		c, p := inAudit(wfClosedWithVictim, 1)(h, t, c)
+		second := auSecondAuditor(h, t)
+		auMust(t)(h.f.Svc.AssignReview(ctx, h.f.Auditor, service.AssignReview{
+			Audit: p["id"], Case: c.ID, Reviewer: second.ID()}))
+		ac := auMust(t)(h.f.Svc.SubmitReview(ctx, second, service.ReviewSubmission{
+			Audit: p["id"], Case: c.ID, Form: noConcernsForm}))
+		if ac.Status != domain.AuditCaseAwaitingSignOff {
+			t.Fatalf("prepared review is %s, want awaiting sign-off", ac.Status)
+		}
+		return c, p
+	},
+	"POST /api/v1/cases/{ref}/audit-findings/{finding}/answer": func(h *harness, t *testing.T, _ *domain.Case) (*domain.Case, map[string]string) {
+		c := auCase(h, t, wfClosedWithVictim)
+		au := auPlan(h, t, c, 0)
+		c, f := auVictimFinding(h, t, au, c)
+		return c, map[string]string{"finding": f}
+	},
 }
 
 var auDays int

@@ -12,26 +12,23 @@ import (
 	"github.com/holdfast/holdfast/internal/testdb"
 )
 
-func init() {
-	authzTables = append(authzTables, func(h *harness) map[string]entry {
-		readers := []string{"administrator", "auditor", "inspector"}
-		return map[string]entry{
-			"GET /api/v1/ledger": {readers, nil},
-			"GET /api/v1/ledger/checkpoint": {readers, func(*domain.Case) any {
-				// There must be a checkpoint to read.
-				if _, err := h.f.Svc.Ledger().Cut(ctx, h.f.Admin); err != nil {
-					h.t.Fatal(err)
-				}
-				return nil
-			}},
-			"POST /api/v1/ledger/checkpoint": {[]string{"administrator"}, nil},
-			"GET /api/v1/ledger/inclusion":   {readers, nil},
-			"GET /api/v1/ledger/consistency": {readers, nil},
-			"POST /api/v1/ledger/verify":     {[]string{"administrator", "inspector"}, nil},
-		}
-	})
-	authzQueries["GET /api/v1/ledger/inclusion"] = "?seq=1"
-	authzQueries["GET /api/v1/ledger/consistency"] = "?from=1"
+// Who may read the ledger's proofs, cut a checkpoint and verify.
+func ledgerAuthz(h *harness) map[string]entry {
+	readers := []string{"administrator", "auditor", "inspector"}
+	return map[string]entry{
+		"GET /api/v1/ledger": {readers, nil},
+		"GET /api/v1/ledger/checkpoint": {readers, func(*domain.Case) any {
+			// There must be a checkpoint to read.
+			if _, err := h.f.Svc.Ledger().Cut(ctx, h.f.Admin); err != nil {
+				h.t.Fatal(err)
+			}
+			return nil
+		}},
+		"POST /api/v1/ledger/checkpoint": {[]string{"administrator"}, nil},
+		"GET /api/v1/ledger/inclusion":   {readers, nil},
+		"GET /api/v1/ledger/consistency": {readers, nil},
+		"POST /api/v1/ledger/verify":     {[]string{"administrator", "inspector"}, nil},
+	}
 }
 
 // TestLedgerOverHTTP: an inspector takes the latest checkpoint, proves an

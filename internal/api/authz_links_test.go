@@ -13,12 +13,10 @@ import (
 
 // Who may see suspects shared between cases: analysts, auditors, managers
 // and inspectors, each over the cases they may see.
-func init() {
-	authzTables = append(authzTables, func(h *harness) map[string]entry {
-		return map[string]entry{
-			"GET /api/v1/links": {[]string{"analyst", "auditor", "manager", "inspector"}, nil},
-		}
-	})
+func linksAuthz(*harness) map[string]entry {
+	return map[string]entry{
+		"GET /api/v1/links": {[]string{"analyst", "auditor", "manager", "inspector"}, nil},
+	}
 }
 
 // TestLinksOverHTTP: two cases sharing a phone, written two ways, are one

@@ -8,111 +8,114 @@ import (
 )
 
 // Who may call each workflow and decision endpoint, on a fresh allocated
-// case of TeamA owned by the investigator and brought by authzPrepare into
-// the state the command needs.
-func init() {
-	authzTables = append(authzTables, func(h *harness) map[string]entry {
-		f := h.f
-		writers := []string{"investigator", "supervisor", "manager"}
-		liaison := append(writers[:3:3], "victim_liaison")
-		supervisors := []string{"supervisor", "manager"}
-		seeing := []string{"investigator", "supervisor", "manager", "auditor", "analyst", "victim_liaison", "inspector"}
-		// The receiving team (TeamC) decides a transfer: its own supervisor
-		// and a manager above both teams, never the sending team's sergeant.
-		receivers := []string{"manager", "other_team"}
-		v := func(extra map[string]any) func(c *domain.Case) any {
-			return func(c *domain.Case) any {
-				m := map[string]any{"version": c.Version}
-				for k, x := range extra {
-					m[k] = x
-				}
-				return m
+// case of TeamA owned by the investigator and brought by workflowPrepare
+// into the state the command needs.
+func workflowAuthz(h *harness) map[string]entry {
+	f := h.f
+	writers := []string{"investigator", "supervisor", "manager"}
+	liaison := append(writers[:3:3], "victim_liaison")
+	supervisors := []string{"supervisor", "manager"}
+	seeing := []string{"investigator", "supervisor", "manager", "auditor", "analyst", "victim_liaison", "inspector"}
+	// The receiving team (TeamC) decides a transfer: its own supervisor
+	// and a manager above both teams, never the sending team's sergeant.
+	receivers := []string{"manager", "other_team"}
+	v := func(extra map[string]any) func(c *domain.Case) any {
+		return func(c *domain.Case) any {
+			m := map[string]any{"version": c.Version}
+			for k, x := range extra {
+				m[k] = x
 			}
+			return m
 		}
-		rat := map[string]any{"outcome": "18", "rationale": wfRationale}
-		return map[string]entry{
-			"POST /api/v1/cases/{ref}/actions/{action}/allocate":    {writers, v(map[string]any{"to": f.Investigator2.ID()})},
-			"POST /api/v1/cases/{ref}/actions/{action}/result":      {writers, v(map[string]any{"result": "Phone downloaded; nothing of note"})},
-			"POST /api/v1/cases/{ref}/actions/{action}/file":        {writers, v(nil)},
-			"POST /api/v1/cases/{ref}/actions/{action}/refer-back":  {writers, v(map[string]any{"direction": "Download the SIM card too"})},
-			"POST /api/v1/cases/{ref}/actions/{action}/cancel":      {supervisors, v(map[string]any{"reason": "Duplicates action 2, which covers the same phone"})},
-			"GET /api/v1/cases/{ref}/standard-actions":              {seeing, nil},
-			"POST /api/v1/cases/{ref}/duties/{duty}/waive":          {supervisors, v(map[string]any{"reason": "Plan agreed verbally at the strategy meeting"})},
-			"PUT /api/v1/cases/{ref}/victims/{victim}/contact-plan": {liaison, v(map[string]any{"every_days": 14, "method": "phone via mother"})},
-			"POST /api/v1/cases/{ref}/victims/{victim}/contacts":    {liaison, v(map[string]any{"kind": domain.ContactUpdate, "method": "phone", "note": "told of progress"})},
-			"PUT /api/v1/cases/{ref}/victims/{victim}/view":         {liaison, v(map[string]any{"view": "Wants it to stop; not ready for court"})},
-			"POST /api/v1/cases/{ref}/suspects/{suspect}/status":    {writers, v(map[string]any{"status": domain.SuspectArrested})},
-			"POST /api/v1/cases/{ref}/reviews":                      {supervisors, v(map[string]any{"summary": "Reviewed: proportionate", "directions": []string{"Check missing episodes"}})},
-			"PUT /api/v1/cases/{ref}/plan":                          {writers, v(map[string]any{"plan": "Secure digital evidence; safeguarding"})},
-			"POST /api/v1/cases/{ref}/decisions":                    {writers, v(map[string]any{"decision": "No arrest yet", "rationale": "Evidence first"})},
-			"POST /api/v1/cases/{ref}/transfer":                     {writers, v(map[string]any{"to_team": f.TeamB, "reason": "suspect lives in the south"})},
-			"POST /api/v1/cases/{ref}/transfer/accept":              {receivers, v(map[string]any{"owner_id": f.OtherTeam.ID()})},
-			"POST /api/v1/cases/{ref}/transfer/reject":              {receivers, v(map[string]any{"reason": "no capacity this month"})},
-			"GET /api/v1/cases/{ref}/closure/check":                 {seeing, nil},
-			"POST /api/v1/cases/{ref}/closure":                      {writers, v(rat)},
-			"POST /api/v1/cases/{ref}/closure/approve":              {supervisors, v(nil)},
-			"POST /api/v1/cases/{ref}/closure/reject":               {supervisors, v(map[string]any{"reason": "Interview the school first"})},
-			// An auditor reopens by the audit route, outside the chain.
-			"POST /api/v1/cases/{ref}/reopen":          {append(supervisors[:2:2], "auditor"), v(map[string]any{"reason": "New evidence from the school"})},
-			"POST /api/v1/cases/{ref}/vrr":             {liaison, func(c *domain.Case) any { return map[string]any{"version": c.Version, "victim_id": c.Victims[0].ID} }},
-			"POST /api/v1/cases/{ref}/vrr/acknowledge": {supervisors, v(map[string]any{"reviewer": f.Manager.ID()})},
-			// Only the named reviewer (the manager) decides.
-			"POST /api/v1/cases/{ref}/vrr/decide": {[]string{"manager"}, v(map[string]any{"decision": "not_upheld", "reasons": "The decision was sound"})},
-		}
-	})
+	}
+	rat := map[string]any{"outcome": "18", "rationale": wfRationale}
+	return map[string]entry{
+		"POST /api/v1/cases/{ref}/actions/{action}/allocate":    {writers, v(map[string]any{"to": f.Investigator2.ID()})},
+		"POST /api/v1/cases/{ref}/actions/{action}/result":      {writers, v(map[string]any{"result": "Phone downloaded; nothing of note"})},
+		"POST /api/v1/cases/{ref}/actions/{action}/file":        {writers, v(nil)},
+		"POST /api/v1/cases/{ref}/actions/{action}/refer-back":  {writers, v(map[string]any{"direction": "Download the SIM card too"})},
+		"POST /api/v1/cases/{ref}/actions/{action}/cancel":      {supervisors, v(map[string]any{"reason": "Duplicates action 2, which covers the same phone"})},
+		"GET /api/v1/cases/{ref}/standard-actions":              {seeing, nil},
+		"POST /api/v1/cases/{ref}/duties/{duty}/waive":          {supervisors, v(map[string]any{"reason": "Plan agreed verbally at the strategy meeting"})},
+		"PUT /api/v1/cases/{ref}/victims/{victim}/contact-plan": {liaison, v(map[string]any{"every_days": 14, "method": "phone via mother"})},
+		"POST /api/v1/cases/{ref}/victims/{victim}/contacts":    {liaison, v(map[string]any{"kind": domain.ContactUpdate, "method": "phone", "note": "told of progress"})},
+		"PUT /api/v1/cases/{ref}/victims/{victim}/view":         {liaison, v(map[string]any{"view": "Wants it to stop; not ready for court"})},
+		"POST /api/v1/cases/{ref}/suspects/{suspect}/status":    {writers, v(map[string]any{"status": domain.SuspectArrested})},
+		"POST /api/v1/cases/{ref}/reviews":                      {supervisors, v(map[string]any{"summary": "Reviewed: proportionate", "directions": []string{"Check missing episodes"}})},
+		"PUT /api/v1/cases/{ref}/plan":                          {writers, v(map[string]any{"plan": "Secure digital evidence; safeguarding"})},
+		"POST /api/v1/cases/{ref}/decisions":                    {writers, v(map[string]any{"decision": "No arrest yet", "rationale": "Evidence first"})},
+		"POST /api/v1/cases/{ref}/transfer":                     {writers, v(map[string]any{"to_team": f.TeamB, "reason": "suspect lives in the south"})},
+		"POST /api/v1/cases/{ref}/transfer/accept":              {receivers, v(map[string]any{"owner_id": f.OtherTeam.ID()})},
+		"POST /api/v1/cases/{ref}/transfer/reject":              {receivers, v(map[string]any{"reason": "no capacity this month"})},
+		"GET /api/v1/cases/{ref}/closure/check":                 {seeing, nil},
+		"POST /api/v1/cases/{ref}/closure":                      {writers, v(rat)},
+		"POST /api/v1/cases/{ref}/closure/approve":              {supervisors, v(nil)},
+		"POST /api/v1/cases/{ref}/closure/reject":               {supervisors, v(map[string]any{"reason": "Interview the school first"})},
+		// An auditor reopens by the audit route, outside the chain.
+		"POST /api/v1/cases/{ref}/reopen":          {append(supervisors[:2:2], "auditor"), v(map[string]any{"reason": "New evidence from the school"})},
+		"POST /api/v1/cases/{ref}/vrr":             {liaison, func(c *domain.Case) any { return map[string]any{"version": c.Version, "victim_id": c.Victims[0].ID} }},
+		"POST /api/v1/cases/{ref}/vrr/acknowledge": {supervisors, v(map[string]any{"reviewer": f.Manager.ID()})},
+		// Only the named reviewer (the manager) decides.
+		"POST /api/v1/cases/{ref}/vrr/decide": {[]string{"manager"}, v(map[string]any{"decision": "not_upheld", "reasons": "The decision was sound"})},
+	}
+}
 
-	action := func(prep func(h *harness, t *testing.T, c *domain.Case) *domain.Case) func(h *harness, t *testing.T, c *domain.Case) (*domain.Case, map[string]string) {
-		return func(h *harness, t *testing.T, c *domain.Case) (*domain.Case, map[string]string) {
-			c = prep(h, t, c)
-			return c, map[string]string{"action": c.Actions[len(c.Actions)-1].ID}
-		}
+// wfActionPrep prepares an action with prep and names it.
+func wfActionPrep(prep func(h *harness, t *testing.T, c *domain.Case) *domain.Case) prepare {
+	return func(h *harness, t *testing.T, c *domain.Case) (*domain.Case, map[string]string) {
+		c = prep(h, t, c)
+		return c, map[string]string{"action": c.Actions[len(c.Actions)-1].ID}
 	}
-	victim := func(h *harness, t *testing.T, c *domain.Case) (*domain.Case, map[string]string) {
-		c = wfVictim(h, t, c)
-		return c, map[string]string{"victim": c.Victims[0].ID}
+}
+
+// wfVictimPrep adds a victim and names it.
+func wfVictimPrep(h *harness, t *testing.T, c *domain.Case) (*domain.Case, map[string]string) {
+	c = wfVictim(h, t, c)
+	return c, map[string]string{"victim": c.Victims[0].ID}
+}
+
+// wfState brings the case into a state with prep; the path needs nothing more.
+func wfState(prep func(h *harness, t *testing.T, c *domain.Case) *domain.Case) prepare {
+	return func(h *harness, t *testing.T, c *domain.Case) (*domain.Case, map[string]string) {
+		return prep(h, t, c), nil
 	}
-	state := func(prep func(h *harness, t *testing.T, c *domain.Case) *domain.Case) func(h *harness, t *testing.T, c *domain.Case) (*domain.Case, map[string]string) {
-		return func(h *harness, t *testing.T, c *domain.Case) (*domain.Case, map[string]string) {
-			return prep(h, t, c), nil
-		}
-	}
-	for rt, prep := range map[string]func(h *harness, t *testing.T, c *domain.Case) (*domain.Case, map[string]string){
-		"POST /api/v1/cases/{ref}/actions/{action}/allocate":   action(wfAction),
-		"POST /api/v1/cases/{ref}/actions/{action}/result":     action(wfAllocatedAction),
-		"POST /api/v1/cases/{ref}/actions/{action}/file":       action(wfResultedAction),
-		"POST /api/v1/cases/{ref}/actions/{action}/refer-back": action(wfResultedAction),
-		"POST /api/v1/cases/{ref}/actions/{action}/cancel":     action(wfAction),
-		"POST /api/v1/cases/{ref}/duties/{duty}/waive": func(h *harness, t *testing.T, c *domain.Case) (*domain.Case, map[string]string) {
-			// An allocated case owes a plan and a review: the plan may be
-			// waived (a review never is).
-			for _, d := range c.OpenDuties() {
-				if d.Kind == "investigation_plan" {
-					return c, map[string]string{"duty": d.ID}
-				}
+}
+
+// workflowPrepare brings a case into the state each workflow endpoint needs.
+var workflowPrepare = map[string]prepare{
+	"POST /api/v1/cases/{ref}/actions/{action}/allocate":   wfActionPrep(wfAction),
+	"POST /api/v1/cases/{ref}/actions/{action}/result":     wfActionPrep(wfAllocatedAction),
+	"POST /api/v1/cases/{ref}/actions/{action}/file":       wfActionPrep(wfResultedAction),
+	"POST /api/v1/cases/{ref}/actions/{action}/refer-back": wfActionPrep(wfResultedAction),
+	"POST /api/v1/cases/{ref}/actions/{action}/cancel":     wfActionPrep(wfAction),
+	"POST /api/v1/cases/{ref}/duties/{duty}/waive": func(h *harness, t *testing.T, c *domain.Case) (*domain.Case, map[string]string) {
+		// An allocated case owes a plan and a review: the plan may be
+		// waived (a review never is).
+		for _, d := range c.OpenDuties() {
+			if d.Kind == "investigation_plan" {
+				return c, map[string]string{"duty": d.ID}
 			}
-			t.Fatalf("an allocated case owes a plan: %+v", c.Duties)
-			return c, nil
-		},
-		"PUT /api/v1/cases/{ref}/victims/{victim}/contact-plan": victim,
-		"POST /api/v1/cases/{ref}/victims/{victim}/contacts":    victim,
-		"PUT /api/v1/cases/{ref}/victims/{victim}/view":         victim,
-		"POST /api/v1/cases/{ref}/suspects/{suspect}/status": func(h *harness, t *testing.T, c *domain.Case) (*domain.Case, map[string]string) {
-			c = wfMust(t)(h.f.Svc.AddSuspect(ctx, h.f.Investigator, c.ID, service.NewSuspect{Version: c.Version,
-				Name: "Adult X"}))
-			return c, map[string]string{"suspect": c.Suspects[0].ID}
-		},
-		"POST /api/v1/cases/{ref}/transfer/accept": state(wfTransferToTeamC),
-		"POST /api/v1/cases/{ref}/transfer/reject": state(wfTransferToTeamC),
-		"POST /api/v1/cases/{ref}/closure":         state(wfReviewed),
-		"POST /api/v1/cases/{ref}/closure/approve": state(wfProposed),
-		"POST /api/v1/cases/{ref}/closure/reject":  state(wfProposed),
-		"POST /api/v1/cases/{ref}/reopen":          state(wfClosed),
-		"POST /api/v1/cases/{ref}/vrr":             state(wfClosedWithVictim),
-		"POST /api/v1/cases/{ref}/vrr/acknowledge": state(wfVRRRequested),
-		"POST /api/v1/cases/{ref}/vrr/decide":      state(wfVRRAcknowledged),
-	} {
-		authzPrepare[rt] = prep
-	}
+		}
+		t.Fatalf("an allocated case owes a plan: %+v", c.Duties)
+		return c, nil
+	},
+	"PUT /api/v1/cases/{ref}/victims/{victim}/contact-plan": wfVictimPrep,
+	"POST /api/v1/cases/{ref}/victims/{victim}/contacts":    wfVictimPrep,
+	"PUT /api/v1/cases/{ref}/victims/{victim}/view":         wfVictimPrep,
+	"POST /api/v1/cases/{ref}/suspects/{suspect}/status": func(h *harness, t *testing.T, c *domain.Case) (*domain.Case, map[string]string) {
+		c = wfMust(t)(h.f.Svc.AddSuspect(ctx, h.f.Investigator, c.ID, service.NewSuspect{Version: c.Version,
+			Name: "Adult X"}))
+		return c, map[string]string{"suspect": c.Suspects[0].ID}
+	},
+	"POST /api/v1/cases/{ref}/transfer/accept": wfState(wfTransferToTeamC),
+	"POST /api/v1/cases/{ref}/transfer/reject": wfState(wfTransferToTeamC),
+	"POST /api/v1/cases/{ref}/closure":         wfState(wfReviewed),
+	"POST /api/v1/cases/{ref}/closure/approve": wfState(wfProposed),
+	"POST /api/v1/cases/{ref}/closure/reject":  wfState(wfProposed),
+	"POST /api/v1/cases/{ref}/reopen":          wfState(wfClosed),
+	"POST /api/v1/cases/{ref}/vrr":             wfState(wfClosedWithVictim),
+	"POST /api/v1/cases/{ref}/vrr/acknowledge": wfState(wfVRRRequested),
+	"POST /api/v1/cases/{ref}/vrr/decide":      wfState(wfVRRAcknowledged),
 }
 
 // wfRationale passes the closure gate's rationale rule.

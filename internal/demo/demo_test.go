@@ -29,12 +29,13 @@ var now = time.Date(2026, 3, 4, 11, 30, 0, 0, time.UTC)
 
 // cases is the size of the generated force; HOLDFAST_DEMO_CASES overrides
 // it (e.g. 2000, to check the command's default size by hand).
-var cases = 60
+var cases = casesFromEnv(60)
 
-func init() {
+func casesFromEnv(def int) int {
 	if n, err := strconv.Atoi(os.Getenv("HOLDFAST_DEMO_CASES")); err == nil {
-		cases = n
+		return n
 	}
+	return def
 }
 
 type generated struct {

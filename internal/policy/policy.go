@@ -114,6 +114,14 @@ type Escalation struct {
 	ManagerMinRank  domain.Rank `yaml:"manager_min_rank"`
 }
 
+// Gates holds the figures the decision gates check against (internal/gate).
+type Gates struct {
+	// VictimContact is how recently each victim must have been updated
+	// before a closure is proposed, when no contact plan agreed with the
+	// victim says how often. In days: the gate counts elapsed time.
+	VictimContact Span `yaml:"victim_contact"`
+}
+
 // Outcome is a Home Office outcome code and who may approve it.
 type Outcome struct {
 	Code              string      `yaml:"code"`
@@ -142,6 +150,7 @@ type Policy struct {
 	Escalation      Escalation          `yaml:"escalation"`
 	VRRWindow       Span                `yaml:"vrr_window"`
 	Findings        map[string]Span     `yaml:"findings"`
+	Gates           Gates               `yaml:"gates"`
 	Outcomes        []Outcome           `yaml:"outcomes"`
 	StandardActions []StandardAction    `yaml:"standard_actions"`
 	outcomes        map[string]*Outcome `yaml:"-"`
@@ -208,6 +217,12 @@ func Parse(b []byte) (*Policy, error) {
 	}
 	if p.VRRWindow.N == 0 {
 		bad(line(&root, "vrr_window"), "vrr_window is missing or zero")
+	}
+	switch vc := p.Gates.VictimContact; {
+	case vc.N == 0:
+		bad(line(&root, "gates"), "gates.victim_contact is missing or zero: add `gates: {victim_contact: 28 days}`")
+	case vc.Unit != Days:
+		bad(line(&root, "gates"), "gates.victim_contact %q must be a number of days, such as \"28 days\"", vc.String())
 	}
 	p.outcomes = map[string]*Outcome{}
 	items := seq(&root, "outcomes")

@@ -55,6 +55,10 @@ func TestBadPolicyNamesTheLine(t *testing.T) {
 		{"date that does not parse", strings.Replace(good, "since: 2016-01-01", "since: 2016-13-01", 1), `since "2016-13-01" is not a date`},
 		{"audit deadline that does not parse", strings.Replace(good, "audit_review:           {within: 20 working days", "audit_review:           {within: 20 work days", 1), `"20 work days"`},
 		{"audit deadline misspelt", strings.Replace(good, "  audit_sign_off: ", "  audit_signoff: ", 1), `unknown duty kind "audit_signoff"`},
+		{"victim contact not in days", strings.Replace(good, "victim_contact: 28 days", "victim_contact: 4 months", 1),
+			`gates.victim_contact "4 months" must be a number of days`},
+		{"victim contact missing", strings.Replace(good, "  victim_contact: 28 days", "  # victim_contact: 28 days", 1),
+			"gates.victim_contact is missing"},
 		{"audit deadline missing", strings.Replace(good, "  audit_review: ", "  # audit_review: ", 1), `duty kind "audit_review" has no deadline`},
 	} {
 		_, err := Parse([]byte(tc.edit))

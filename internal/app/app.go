@@ -1,6 +1,6 @@
 // Package app assembles a running Holdfast from its parts — service,
-// reactors, the HTTP handler (API and pages), background work — for the
-// server, the CLI and the tests alike, so all three run the same wiring.
+// the HTTP handler (API and pages), background work — for the server, the
+// CLI and the tests alike, so all three run the same wiring.
 package app
 
 import (
@@ -257,7 +257,7 @@ func digests(ctx context.Context, svc *service.Service) {
 	}
 }
 
-// ServiceOptions are the service options with every reactor installed.
+// ServiceOptions are the service options cfg sets.
 func ServiceOptions(cfg Config) service.Options {
 	return service.Options{Clock: cfg.Clock, NewID: cfg.NewID, Policy: cfg.Policy, Mail: cfg.Mail}
 }

@@ -36,7 +36,7 @@ var ContactOffences = []string{
 	"trafficking_for_sexual_exploitation", "child_sexual_exploitation_contact", "*abuse_of_position_of_trust*",
 }
 
-// Beaconport is the national review's scope (domain.md §1): cases reported
+// Beaconport is the national review's scope (../shared/domain.md §1): cases reported
 // from 1 January 2010 to 31 March 2025 that ended without a charge, with
 // two or more suspects, more than one victim, contact offences, a suspect
 // still alive, and no earlier independent review; rape allegations first.

@@ -10,7 +10,7 @@ import (
 	"github.com/holdfast/holdfast/internal/policy"
 )
 
-// Risk reasons. Each names a failure the reviews found (domain.md §1, §6);
+// Risk reasons. Each names a failure the reviews found (../shared/domain.md §1, §6);
 // the codes are stable and appear in reports and exports.
 const (
 	ReasonNFANamedSuspect       = "nfa_named_suspect"        // no further action although a suspect was named
@@ -36,7 +36,7 @@ type Model struct {
 	// concerns" review of it needs a second reviewer's sign-off.
 	HighRisk int `json:"high_risk"`
 	// NFAOutcomes are the outcome codes that end a case with no further
-	// action against anyone (domain.md §3).
+	// action against anyone (../shared/domain.md §3).
 	NFAOutcomes []string `json:"nfa_outcomes"`
 }
 

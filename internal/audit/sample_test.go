@@ -29,7 +29,7 @@ func TestWilsonKnownValues(t *testing.T) {
 		{1, 10, 0.0179, 0.4042},
 		{5, 10, 0.2366, 0.7634},
 		{10, 10, 0.7225, 1},
-		// HMICFRS (domain.md §6): 38 of 76 outcome-16 closures unchecked.
+		// HMICFRS (../shared/domain.md §6): 38 of 76 outcome-16 closures unchecked.
 		{38, 76, 0.3903, 0.6097},
 	} {
 		lo, hi := audit.Wilson(tc.x, tc.n)
@@ -85,7 +85,7 @@ func TestSampleSizeKnownValues(t *testing.T) {
 		{1_000_000_000, 0.05, 0.5, 385},
 		{100, 0.05, 0.5, 80},
 		{1000, 0.05, 0.5, 278},
-		{9000, 0.05, 0.5, 369}, // the Metropolitan Police's 9,000 (domain.md §1)
+		{9000, 0.05, 0.5, 369}, // the Metropolitan Police's 9,000 (../shared/domain.md §1)
 		{1273, 0.03, 0.5, 581}, // Beaconport's 1,273 files at ±3%
 		{9000, 0.03, 0.2, 635}, // a rate expected near 20%
 		// The table in docs/audits.md.

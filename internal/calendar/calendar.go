@@ -8,22 +8,16 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
-	_ "time/tzdata" // deadlines must be London time on machines without zoneinfo
+
+	"github.com/holdfast/holdfast/internal/clock"
 )
 
 //go:embed data/england-and-wales.json
 var embedded []byte
 
-// London is the zone every deadline is counted in.
-var London = mustZone("Europe/London")
-
-func mustZone(name string) *time.Location {
-	l, err := time.LoadLocation(name)
-	if err != nil {
-		panic(err)
-	}
-	return l
-}
+// London is the zone every deadline is counted in: clock.London, under the
+// name the calendar's callers know.
+var London = clock.London
 
 // Calendar knows which London dates are working days.
 type Calendar struct {

@@ -45,6 +45,3 @@ func (m *Manual) Advance(d time.Duration) {
 	m.t = m.t.Add(d)
 	m.mu.Unlock()
 }
-
-// London is Europe/London, where Holdfast's users reason about time.
-var London = mustLoad("Europe/London")

@@ -392,7 +392,7 @@ var significant = map[string]bool{
 }
 
 // notifiable suspect statuses are key decisions a victim must be told of
-// (Victims' Code Right 6, domain.md §2).
+// (Victims' Code Right 6, ../shared/domain.md §2).
 var notifiable = map[SuspectStatus]string{
 	SuspectArrested: "suspect arrested", SuspectInterviewed: "suspect interviewed under caution",
 	SuspectCharged: "suspect charged", SuspectNFA: "suspect released without charge",

@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// Audits of closed cases (domain.md §6) and national reviews of historic
+// Audits of closed cases (../shared/domain.md §6) and national reviews of historic
 // closures (§1, Operation Beaconport). An audit is force-level: its events
 // carry no case id, and its state is the fold of those events (AuditState).
 // What an audit does to a case — a finding, a reopening — is a case event
@@ -99,7 +99,7 @@ const (
 )
 
 // AuditFindingKinds are what an audit finds wrong, in the words of the
-// reviews (domain.md §1).
+// reviews (../shared/domain.md §1).
 var AuditFindingKinds = []string{
 	"lines_of_enquiry_missed", // lines of enquiry identified but not followed
 	"victim_account",          // victim accounts not taken to best practice

@@ -64,7 +64,7 @@ type Case struct {
 }
 
 // Victim is a person harmed. Child victims always have enhanced entitlement
-// under the Victims' Code (domain.md §2).
+// under the Victims' Code (../shared/domain.md §2).
 type Victim struct {
 	ID          string    `json:"id"`
 	Name        string    `json:"name"`
@@ -229,7 +229,7 @@ type Person struct {
 	AddedAt time.Time `json:"added_at"`
 }
 
-// ActionState follows the major-incident-room discipline (domain.md §4).
+// ActionState follows the major-incident-room discipline (../shared/domain.md §4).
 type ActionState string
 
 const (
@@ -307,7 +307,7 @@ type Duty struct {
 
 // ChildAt reports whether someone born on dob was under 18 at t: a child
 // victim is vulnerable and has enhanced rights under the Victims' Code
-// (domain.md §2). An unknown date of birth says nothing.
+// (../shared/domain.md §2). An unknown date of birth says nothing.
 func ChildAt(dob, t time.Time) bool { return !dob.IsZero() && dob.AddDate(18, 0, 0).After(t) }
 
 // Victim returns the victim with id, or nil.

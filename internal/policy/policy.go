@@ -13,6 +13,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/holdfast/holdfast/internal/clock"
 	"github.com/holdfast/holdfast/internal/domain"
 )
 
@@ -20,7 +21,7 @@ import (
 var defaultYAML []byte
 
 // London is the only time zone a policy may name (see Policy.TimeZone).
-const London = "Europe/London"
+var London = clock.London.String()
 
 // DefaultYAML is the shipped policy file.
 func DefaultYAML() []byte { return bytes.Clone(defaultYAML) }

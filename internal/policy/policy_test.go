@@ -20,7 +20,7 @@ func TestDefaultParses(t *testing.T) {
 }
 
 // The outcome table must match the Home Office codes in
-// ../shared/data/crime-outcomes.csv (domain.md §3).
+// ../shared/data/crime-outcomes.csv (../shared/domain.md §3).
 func TestOutcomesMatchHomeOfficeCodes(t *testing.T) {
 	f, err := os.Open("../../../shared/data/crime-outcomes.csv")
 	if err != nil {

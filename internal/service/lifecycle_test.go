@@ -121,7 +121,7 @@ func TestCaseLifecycle(t *testing.T) {
 		if notice == nil {
 			t.Fatalf("interviewing a suspect owes the victim word within a working day: %+v", c.Duties)
 		}
-		// Every victim on a CSE case has enhanced rights (domain.md §2), so
+		// Every victim on a CSE case has enhanced rights (../shared/domain.md §2), so
 		// the notice is due within the enhanced period — one working day —
 		// from the interview, never the standard five.
 		enhanced := svc.Policy().Due("decision_notice_enhanced", interviewedAt, svc.Calendar())

@@ -62,7 +62,7 @@ type NewVictim struct {
 }
 
 // AddVictim records a victim. A victim under 18 is vulnerable and so has
-// enhanced rights under the Victims' Code (domain.md §2), whatever was ticked.
+// enhanced rights under the Victims' Code (../shared/domain.md §2), whatever was ticked.
 func (s *Service) AddVictim(ctx context.Context, a *Actor, caseID string, in NewVictim) (*domain.Case, error) {
 	return s.caseAddition(ctx, a, caseID, in.Version, "add victim", liaison, func(c *domain.Case, now time.Time,
 		p *domain.Problems) (string, any) {

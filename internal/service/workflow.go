@@ -128,7 +128,7 @@ type FileAction struct {
 }
 
 // FileAction files a resulted action after review: a second pair of eyes,
-// so not by the officer who resulted it (domain.md §4).
+// so not by the officer who resulted it (../shared/domain.md §4).
 func (s *Service) FileAction(ctx context.Context, a *Actor, caseID string, in FileAction) (*domain.Case, error) {
 	return s.workflow(ctx, a, caseID, in.Version, "file action", caseWriters, false, func(c *domain.Case,
 		_ *domain.OrgState, _ time.Time, p *domain.Problems) []ev {

@@ -18,8 +18,9 @@ var (
 	ErrConflict = errors.New("conflict")
 )
 
-// Store is implemented by each storage engine. The conformance suite in
-// storetest holds them to the same behaviour.
+// Store is implemented by each storage engine. The tests that run on every
+// engine (internal/testdb.Each, e.g. internal/service/conformance_test.go)
+// hold them to the same behaviour.
 type Store interface {
 	// Write runs fn in one transaction. Writes are serialised across every
 	// process sharing the database, so events get one total order; if fn

@@ -3,6 +3,7 @@ package service_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/fixture"
@@ -69,6 +70,40 @@ func TestAttackVersionMinusOneIsRefusedForPeople(t *testing.T) {
 		sys := service.SystemActor("importer")
 		if _, err := f.Svc.AddNote(ctx, sys, c.ID, service.NewNote{Version: service.AnyVersion, Text: "imported note"}); err != nil {
 			t.Errorf("a system actor with AnyVersion was refused: %v", err)
+		}
+	})
+}
+
+// An administrator's real sweep dated in the future is refused and writes
+// nothing (issue 16 item 7: POST /sweep with as_of in 2035 would have
+// written 1,198 escalations for the future, permanently); a dry run may look
+// ahead, and the watchdog itself sweeps at the time it is given.
+func TestAttackSweepDatedInTheFuture(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		f := fixture.New(t, db)
+		f.Allocated(t)
+		before, err := db.LatestSeq(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		future := f.Clock.Now().AddDate(9, 0, 0)
+		_, err = f.Svc.Sweep(ctx, f.Admin, service.SweepOptions{AsOf: future})
+		if p, ok := domain.AsProblems(err); !ok || len(p) != 1 || p[0].Field != "as_of" || p[0].Rule != "date_in_future" {
+			t.Fatalf("a real sweep dated %s: %v, want a refusal naming as_of", future.Format("2006"), err)
+		}
+		if after, _ := db.LatestSeq(ctx); after != before {
+			t.Fatalf("the refused sweep wrote %d events", after-before)
+		}
+		rep, err := f.Svc.Sweep(ctx, f.Admin, service.SweepOptions{AsOf: future, DryRun: true})
+		if err != nil || len(rep.Escalations) == 0 {
+			t.Fatalf("a dry run may look ahead: %v, %d escalations", err, len(rep.Escalations))
+		}
+		if after, _ := db.LatestSeq(ctx); after != before {
+			t.Fatalf("the dry run wrote %d events", after-before)
+		}
+		if _, err := f.Svc.Sweep(ctx, f.Admin, service.SweepOptions{AsOf: f.Clock.Now().Add(time.Minute)}); err != nil {
+			t.Fatalf("a sweep a minute ahead (clock skew) refused: %v", err)
 		}
 	})
 }

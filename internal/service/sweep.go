@@ -181,6 +181,16 @@ func (s *Service) Sweep(ctx context.Context, a *Actor, o SweepOptions) (*SweepRe
 	if o.AsOf.IsZero() {
 		o.AsOf = s.clock.Now()
 	}
+	// A real run writes escalations dated as of its time, permanently: a
+	// person may look ahead with a dry run, but not write the future
+	// (issue 16: an administrator's POST /sweep dated 2035 would have
+	// written 1,198 escalations). The watchdog itself, the demo and the
+	// operator's CLI act as the system, which runs at the time it is told.
+	if !a.System && !o.DryRun && o.AsOf.After(s.clock.Now().Add(sweepAhead)) {
+		return nil, domain.Problems{{Field: "as_of", Rule: "date_in_future", Message: "A sweep that writes " +
+			"escalations cannot be dated in the future: leave the time out to sweep as of now, or ask for a dry run " +
+			"to see what would be due then"}}
+	}
 	r := &sweepRun{s: s, a: a, asOf: o.AsOf.UTC(), dryRun: o.DryRun, overdue: o.Overdue}
 	r.rep = &SweepReport{AsOf: r.asOf, Overdue: []OverdueDuty{}, OverdueListed: o.Overdue == OverdueList,
 		Escalations: []EscalationEntry{}, Findings: []FindingEntry{}}
@@ -191,6 +201,10 @@ func (s *Service) Sweep(ctx context.Context, a *Actor, o SweepOptions) (*SweepRe
 	r.rep.Ran = ran
 	return r.rep, nil
 }
+
+// sweepAhead is how far past this server's clock a person's real sweep may
+// be dated: another machine's "now" may run a little ahead.
+const sweepAhead = 5 * time.Minute
 
 // sweepRun is one run of the watchdog: what it was asked, the policy and
 // the organisation it reads once for the whole run, and its report.

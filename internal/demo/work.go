@@ -673,7 +673,8 @@ func (sc *simCase) approve() error {
 	now := sc.now()
 	owner := sc.ownerActor()
 	for _, v := range sc.c.Victims {
-		every := 28
+		// The closure gate's own figure when no plan says otherwise.
+		every := sc.g.pol.Gates.VictimContact.N
 		if v.Plan != nil {
 			every = v.Plan.EveryDays
 		}

@@ -7,25 +7,24 @@ import (
 	"strings"
 	"time"
 
+	"github.com/holdfast/holdfast/internal/clock"
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/http/request"
 	"github.com/holdfast/holdfast/internal/service"
 )
-
-var london, _ = time.LoadLocation("Europe/London")
 
 var funcs = template.FuncMap{
 	"when": func(t time.Time) string {
 		if t.IsZero() {
 			return "—"
 		}
-		return t.In(london).Format("2 Jan 2006 15:04")
+		return t.In(clock.London).Format("2 Jan 2006 15:04")
 	},
 	"day": func(t time.Time) string {
 		if t.IsZero() {
 			return "—"
 		}
-		return t.In(london).Format("2 Jan 2006")
+		return t.In(clock.London).Format("2 Jan 2006")
 	},
 	"iso":     func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 	"pathref": request.PathRef,

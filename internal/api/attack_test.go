@@ -6,10 +6,12 @@ package api_test
 
 import (
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/fixture"
 	"github.com/holdfast/holdfast/internal/http/request"
 	"github.com/holdfast/holdfast/internal/service"
 	"github.com/holdfast/holdfast/internal/store/sqlstore"
@@ -146,6 +148,42 @@ func TestAttackImpossibleDates(t *testing.T) {
 			fmt.Sprintf(`{"version":%d,"name":"A","dob":"1900-01-01"}`, c.Version))
 		if res.status != 201 {
 			t.Errorf("a victim born on 1 January 1900: %d, want 201: %s", res.status, res.body)
+		}
+	})
+}
+
+// TestAttackVRRDecidedByReadOnlyInspector (issue 16, item 1): a read-only
+// inspector of rank chief inspector POSTed vrr/decide on a request nobody
+// had acknowledged and got 200; the case's record must not change.
+func TestAttackVRRDecidedByReadOnlyInspector(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		h := newHarness(t, db)
+		f := h.f
+		u, err := f.Svc.CreateUser(ctx, f.Admin, service.NewUser{Username: "hmic", Name: "HMIC Chief", Collar: "X0009",
+			Rank: domain.RankChiefInspector, UnitID: f.ForceID, Roles: []domain.Role{domain.RoleInspector},
+			Password: fixture.Password})
+		if err != nil {
+			t.Fatal(err)
+		}
+		chief := &service.Actor{User: *u}
+		if h.tokens[chief], err = f.Svc.CreateToken(ctx, chief, "attack"); err != nil {
+			t.Fatal(err)
+		}
+		c := wfVRRRequested(h, t, f.Allocated(t))
+		path := "/api/v1/cases/" + request.PathRef(c.Ref) + "/vrr/decide"
+		for _, d := range []string{"upheld", "not_upheld"} {
+			res := h.do(chief, "POST", path, map[string]any{"version": c.Version, "decision": d,
+				"reasons": "The decision was sound"})
+			if res.status < 400 || res.status == http.StatusInternalServerError {
+				t.Fatalf("a read-only inspector decided %s: %d %s", d, res.status, res.body)
+			}
+		}
+		after, err := f.Svc.ViewCase(ctx, f.Manager, c.Ref, "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if after.Version != c.Version || after.PendingVRR() == nil || after.PendingVRR().Decision != "" {
+			t.Fatalf("the refused decisions changed the case: version %d → %d", c.Version, after.Version)
 		}
 	})
 }

@@ -85,3 +85,23 @@ func (a *Actor) need(what string, roles ...domain.Role) error {
 	}
 	return nil
 }
+
+// namedWorker checks the person a command names to do work on a case of
+// teamID (ref), adding to p under field why they could not: they must
+// serve, hold one of roles, and have need-to-know (the team is their unit
+// or below it), or the work lands on someone who gets 404 on the case.
+func namedWorker(p *domain.Problems, org *domain.OrgState, teamID, ref, id, field, work string,
+	roles ...domain.Role) *domain.User {
+	u := org.Users[id]
+	switch {
+	case u == nil || !u.Active:
+		p.Add(field, "unknown_user", fmt.Sprintf("%q is not a serving officer", id))
+		return nil
+	case !(domain.Org{Units: org.Units}).Within(teamID, u.UnitID):
+		p.Add(field, "cannot_see", fmt.Sprintf("%s cannot see %s, which is outside their team's chain of command, "+
+			"so cannot %s: name someone in that chain", u.Name, ref, work))
+	case !(&Actor{User: *u}).has(roles...):
+		p.Add(field, "cannot_do", fmt.Sprintf("%s cannot %s: it needs one of the roles %v", u.Name, work, roles))
+	}
+	return u
+}

@@ -2,6 +2,7 @@ package service_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -105,5 +106,127 @@ func TestAttackSweepDatedInTheFuture(t *testing.T) {
 		if _, err := f.Svc.Sweep(ctx, f.Admin, service.SweepOptions{AsOf: f.Clock.Now().Add(time.Minute)}); err != nil {
 			t.Fatalf("a sweep a minute ahead (clock skew) refused: %v", err)
 		}
+	})
+}
+
+// closedWithVictim closes a TeamA case with a child victim, its review by
+// reviewer, approved by the inspector: as the attack found it.
+func closedWithVictim(t *testing.T, f *fixture.Force, reviewer *service.Actor, rat domain.Rationale) *domain.Case {
+	t.Helper()
+	ctx, svc := context.Background(), f.Svc
+	c := f.Allocated(t)
+	c = ok(t)(svc.AddVictim(ctx, f.Investigator, c.ID, service.NewVictim{Version: c.Version, Name: "Child A",
+		DateOfBirth: "2011-03-02"}))
+	vid := c.Victims[0].ID
+	c = ok(t)(svc.RecordContact(ctx, f.Liaison, c.ID, service.RecordContact{Version: c.Version, Victim: vid,
+		Kind: domain.ContactAccount, Method: "ABE interview", Note: "account recorded"}))
+	c = ok(t)(svc.RecordVictimView(ctx, f.Liaison, c.ID, service.RecordVictimView{Version: c.Version, Victim: vid,
+		View: "Does not want to go to court"}))
+	c = ok(t)(svc.RecordReview(ctx, reviewer, c.ID, service.RecordReview{Version: c.Version,
+		Summary: "Reviewed: all enquiries complete"}))
+	c = ok(t)(svc.ProposeClosure(ctx, f.Investigator, c.ID, service.ClosureProposal{Version: c.Version, Outcome: "18",
+		Rationale: rat}))
+	return ok(t)(svc.ApproveClosure(ctx, f.Inspector, c.ID, service.ApproveClosure{Version: c.Version}))
+}
+
+// attackChiefInspector is the read-only inspector of rank chief inspector
+// an administrator added in the attack.
+func attackChiefInspector(t *testing.T, f *fixture.Force) *service.Actor {
+	t.Helper()
+	u, err := f.Svc.CreateUser(context.Background(), f.Admin, service.NewUser{Username: "hmic", Name: "HMIC Chief",
+		Collar: "X0009", Rank: domain.RankChiefInspector, UnitID: f.ForceID, Roles: []domain.Role{domain.RoleInspector},
+		Password: fixture.Password})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &service.Actor{User: *u}
+}
+
+// TestAttackVRRDecidedBeforeReviewerNamed (issue 16, item 1): a read-only
+// inspector of rank chief inspector decided a victim's right-to-review
+// request before a reviewer was named. A decision now needs the request
+// acknowledged with a named reviewer, and only that reviewer decides.
+func TestAttackVRRDecidedBeforeReviewerNamed(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		f := fixture.New(t, db)
+		svc := f.Svc
+		chief := attackChiefInspector(t, f)
+		c := closedWithVictim(t, f, f.Supervisor, auditRationale)
+		c = ok(t)(svc.RequestVRR(ctx, f.Liaison, c.ID, service.RequestVRR{Version: c.Version, VictimID: c.Victims[0].ID}))
+		for name, a := range map[string]*service.Actor{"read-only chief inspector": chief, "manager": f.Manager} {
+			for _, d := range []string{"upheld", "not_upheld"} {
+				_, err := svc.DecideVRR(ctx, a, c.ID, service.DecideVRR{Version: c.Version, Decision: d,
+					Reasons: "The decision was sound"})
+				if err == nil {
+					t.Fatalf("the %s decided %s a review request nobody had acknowledged", name, d)
+				}
+			}
+		}
+		// A read-only role is never named reviewer, however senior.
+		_, err := svc.AcknowledgeVRR(ctx, f.Inspector, c.ID, service.AcknowledgeVRR{Version: c.Version,
+			Reviewer: chief.ID()})
+		if p, _ := domain.AsProblems(err); len(p) == 0 || p[0].Field != "reviewer" {
+			t.Fatalf("a read-only inspector was named reviewer: %v", err)
+		}
+		c = ok(t)(svc.AcknowledgeVRR(ctx, f.Inspector, c.ID, service.AcknowledgeVRR{Version: c.Version,
+			Reviewer: f.Manager.ID()}))
+		_, err = svc.DecideVRR(ctx, chief, c.ID, service.DecideVRR{Version: c.Version, Decision: "upheld",
+			Reasons: "The decision was unsound"})
+		if !errors.Is(err, service.ErrForbidden) {
+			t.Fatalf("someone other than the named reviewer decided: %v", err)
+		}
+		c = ok(t)(svc.DecideVRR(ctx, f.Manager, c.ID, service.DecideVRR{Version: c.Version, Decision: "not_upheld",
+			Reasons: "The decision was sound"}))
+		if v := c.VRRs; len(v) == 0 || v[len(v)-1].Decision != "not_upheld" {
+			t.Fatalf("the named reviewer's decision was not recorded: %+v", v)
+		}
+	})
+}
+
+// TestAttackWorkGivenToWhoCannotSeeTheCase (issue 16, item 4): an action on
+// a North team case was allocated to a South team constable and to the
+// read-only inspector, who got a duty on a case they get 404 on. Every
+// command that names someone to do work now refuses whoever could not do
+// it, naming the field.
+func TestAttackWorkGivenToWhoCannotSeeTheCase(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		f := fixture.New(t, db)
+		svc := f.Svc
+		south, err := svc.CreateUser(ctx, f.Admin, service.NewUser{Username: "sid", Name: "DC Sid South", Collar: "C0777",
+			Rank: domain.RankConstable, UnitID: f.TeamB, Roles: []domain.Role{domain.RoleInvestigator},
+			Password: fixture.Password})
+		if err != nil {
+			t.Fatal(err)
+		}
+		refused := func(what, field string, err error) {
+			t.Helper()
+			p, _ := domain.AsProblems(err)
+			if len(p) == 0 || p[0].Field != field {
+				t.Fatalf("%s: want a problem with %s, got %v", what, field, err)
+			}
+		}
+		c := f.Allocated(t)
+		c = ok(t)(svc.RaiseAction(ctx, f.Investigator, c.ID, service.NewAction{Version: c.Version,
+			Title: "Download victim's phone"}))
+		act := c.Actions[len(c.Actions)-1].ID
+		for name, to := range map[string]string{"South team constable": south.ID, "read-only inspector": f.External.ID(),
+			"analyst": f.Analyst.ID(), "MIT constable": f.OtherTeam.ID()} {
+			_, err := svc.AllocateAction(ctx, f.Supervisor, c.ID, service.AllocateAction{Version: c.Version, Action: act,
+				To: to})
+			refused("allocating to the "+name, "to", err)
+		}
+		// The receiving team's new owner must be able to do the work too.
+		lia, err := svc.CreateUser(ctx, f.Admin, service.NewUser{Username: "mel", Name: "Mel MIT Liaison", Collar: "C0778",
+			Rank: domain.RankStaff, UnitID: f.TeamC, Roles: []domain.Role{domain.RoleVictimLiaison},
+			Password: fixture.Password})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c = ok(t)(svc.ProposeTransfer(ctx, f.Investigator, c.ID, service.ProposeTransfer{Version: c.Version,
+			ToTeam: f.TeamC, Reason: "suspect is part of an MIT operation"}))
+		_, err = svc.AcceptTransfer(ctx, f.OtherTeam, c.ID, service.AcceptTransfer{Version: c.Version, OwnerID: lia.ID})
+		refused("a victim liaison officer as the new owner", "owner_id", err)
 	})
 }

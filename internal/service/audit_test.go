@@ -67,22 +67,9 @@ func newAuditWorld(t *testing.T, db *sqlstore.DB) *auditWorld {
 }
 
 func (w *auditWorld) closedByTheBook(t *testing.T, reviewer *service.Actor) *domain.Case {
-	f, svc := w.f, w.svc
-	c := f.Allocated(t)
-	c = ok(t)(svc.AddVictim(ctx, f.Investigator, c.ID, service.NewVictim{Version: c.Version, Name: "Child A",
-		DateOfBirth: "2011-03-02"}))
-	vid := c.Victims[0].ID
-	c = ok(t)(svc.RecordContact(ctx, f.Liaison, c.ID, service.RecordContact{Version: c.Version, Victim: vid,
-		Kind: domain.ContactAccount, Method: "ABE interview", Note: "account recorded"}))
-	c = ok(t)(svc.RecordVictimView(ctx, f.Liaison, c.ID, service.RecordVictimView{Version: c.Version, Victim: vid,
-		View: "Does not want to go to court"}))
-	c = ok(t)(svc.RecordReview(ctx, reviewer, c.ID, service.RecordReview{Version: c.Version,
-		Summary: "Reviewed: all enquiries complete"}))
-	c = ok(t)(svc.ProposeClosure(ctx, f.Investigator, c.ID, service.ClosureProposal{Version: c.Version, Outcome: "18",
-		Rationale: auditRationale}))
-	c = ok(t)(svc.ApproveClosure(ctx, f.Inspector, c.ID, service.ApproveClosure{Version: c.Version}))
-	return ok(t)(svc.RecordContact(ctx, f.Liaison, c.ID, service.RecordContact{Version: c.Version, Victim: vid,
-		Kind: domain.ContactDecision, Method: "phone", Note: "told of the closure"}))
+	c := closedWithVictim(t, w.f, reviewer, auditRationale)
+	return ok(t)(w.svc.RecordContact(ctx, w.f.Liaison, c.ID, service.RecordContact{Version: c.Version,
+		Victim: c.Victims[0].ID, Kind: domain.ContactDecision, Method: "phone", Note: "told of the closure"}))
 }
 
 func (w *auditWorld) legacy(t *testing.T, offences []string, reported time.Time, outcome string, suspects ...service.NewSuspect) *domain.Case {

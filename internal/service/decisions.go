@@ -72,6 +72,9 @@ func (s *Service) AcceptTransfer(ctx context.Context, a *Actor, caseID string,
 			p.Add("owner_id", "unknown_user", fmt.Sprintf("%q is not a serving officer", in.OwnerID))
 		case !(domain.Org{Units: org.Units}).Within(c.Transfer.ToTeam, u.UnitID):
 			p.Add("owner_id", "outside_team", fmt.Sprintf("%s is not in the receiving team", u.Name))
+		case !u.HasRole(domain.RoleInvestigator) && !u.HasRole(domain.RoleSupervisor):
+			// The owner works the case: the same rule as AssignOwner.
+			p.Add("owner_id", "not_investigator", fmt.Sprintf("%s is not an investigator or supervisor", u.Name))
 		}
 		return ev{domain.EvTransferAccepted, domain.TransferDecided{ID: c.Transfer.ID, OwnerID: in.OwnerID}}
 	})
@@ -247,9 +250,9 @@ func (s *Service) AcknowledgeVRR(ctx context.Context, a *Actor, caseID string,
 			p.Add("", "no_request", "no review request is waiting")
 			return nil
 		}
-		u := org.Users[in.Reviewer]
-		if u == nil || !u.Active {
-			p.Add("reviewer", "unknown_user", fmt.Sprintf("%q is not a serving officer", in.Reviewer))
+		// The reviewer decides, so must be able to: a read-only role never does.
+		u := namedWorker(p, org, c.TeamID, c.Ref, in.Reviewer, "reviewer", "review the closure", supervisors...)
+		if u == nil {
 			return nil
 		}
 		*p = append(*p, gate.VRRReviewer(c, u, org)...)
@@ -273,7 +276,16 @@ func (s *Service) DecideVRR(ctx context.Context, a *Actor, caseID string, in Dec
 		if v == nil {
 			return nil, domain.Problems{{Rule: "no_request", Message: "no review request is waiting"}}
 		}
-		if v.Reviewer != "" && v.Reviewer != a.ID() {
+		// Only the reviewer named on acknowledgement decides, and only while
+		// they may still write to the case: seeing a closed case is not enough.
+		if err := a.mayWrite(org, c, "deciding a review request", supervisors...); err != nil {
+			return nil, err
+		}
+		if v.Reviewer == "" {
+			return nil, domain.Problems{{Rule: "not_acknowledged",
+				Message: "acknowledge the review request and name its reviewer first: only that reviewer decides"}}
+		}
+		if v.Reviewer != a.ID() {
 			return nil, fmt.Errorf("decide review request: the named reviewer decides: %w", ErrForbidden)
 		}
 		p = append(p, gate.VRRReviewer(c, &a.User, org)...)

@@ -82,9 +82,7 @@ func (s *Service) AllocateAction(ctx context.Context, a *Actor, caseID string,
 		if act != nil && act.Ended() {
 			p.Add("action_id", "action_ended", fmt.Sprintf("action %d is %s", act.Number, act.State))
 		}
-		if u := org.Users[in.To]; u == nil || !u.Active {
-			p.Add("to", "unknown_user", fmt.Sprintf("%q is not a serving officer", in.To))
-		}
+		namedWorker(p, org, c.TeamID, c.Ref, in.To, "to", "work an action on it", caseWriters...)
 		due := s.Policy().Due("action_target", now, s.cal)
 		if in.Target != "" {
 			d, err := time.ParseInLocation(time.DateOnly, in.Target, calendar.London)

@@ -140,7 +140,13 @@ func TestAttackDeletingTheNewestEventsAfterACleanShutdown(t *testing.T) {
 		code, out, errs := runCLI(t, "ledger", "verify", "--db", dsn, "--key", pub)
 		want := fmt.Sprintf("first bad event %d", keep+1)
 		if code != 1 || !strings.Contains(out, want) || !strings.Contains(out, "truncated") {
-			t.Fatalf("verify after the newest events were deleted: code %d, want 1 naming event %d:\n%s%s", code, keep+1, out, errs)
+			t.Fatalf(
+				"verify after the newest events were deleted: code %d, want 1 naming event %d:\n%s%s",
+				code,
+				keep+1,
+				out,
+				errs,
+			)
 		}
 	})
 }
@@ -165,8 +171,21 @@ func TestAttackDeletingEventsAndCheckpointsBehindAWitness(t *testing.T) {
 		wpub := strings.TrimSpace(wout.String()[strings.Index(wout.String(), "witness.invalid/w1+"):])
 		pub := serveOnce(t, dsn, keys, "--witness", wurl, "--witness-key", wpub)
 
-		code, out, errs := runCLI(t, "ledger", "verify", "--db", dsn, "--key", pub, "--witness", wurl, "--witness-key", wpub)
-		if code != 0 || !strings.Contains(out, "latest witnessed checkpoint") || !strings.Contains(out, "witness.invalid/w1") {
+		code, out, errs := runCLI(
+			t,
+			"ledger",
+			"verify",
+			"--db",
+			dsn,
+			"--key",
+			pub,
+			"--witness",
+			wurl,
+			"--witness-key",
+			wpub,
+		)
+		if code != 0 || !strings.Contains(out, "latest witnessed checkpoint") ||
+			!strings.Contains(out, "witness.invalid/w1") {
 			t.Fatalf("verify of the intact record: %d\n%s%s", code, out, errs)
 		}
 		n := latestEvent(t, dsn)
@@ -176,10 +195,27 @@ func TestAttackDeletingEventsAndCheckpointsBehindAWitness(t *testing.T) {
 		if code, out, errs := runCLI(t, "ledger", "verify", "--db", dsn, "--key", pub); code != 0 {
 			t.Fatalf("verify without the witness: %d\n%s%s", code, out, errs)
 		}
-		code, out, errs = runCLI(t, "ledger", "verify", "--db", dsn, "--key", pub, "--witness", wurl, "--witness-key", wpub)
+		code, out, errs = runCLI(
+			t,
+			"ledger",
+			"verify",
+			"--db",
+			dsn,
+			"--key",
+			pub,
+			"--witness",
+			wurl,
+			"--witness-key",
+			wpub,
+		)
 		want := fmt.Sprintf("first bad event %d", keep+1)
 		if code != 1 || !strings.Contains(out, want) || !strings.Contains(out, "witness "+wurl) {
-			t.Fatalf("verify with the witness after events and checkpoints were deleted: code %d:\n%s%s", code, out, errs)
+			t.Fatalf(
+				"verify with the witness after events and checkpoints were deleted: code %d:\n%s%s",
+				code,
+				out,
+				errs,
+			)
 		}
 	})
 }

@@ -22,7 +22,11 @@ func cmdDemo(ctx context.Context, args []string, stdout io.Writer) error {
 	f := newFlags("demo")
 	// Not HOLDFAST_DB: a demo must never be pointed at a real record by an
 	// environment set up for `holdfast serve`.
-	dsn := f.String("db", env("demo-db", "holdfast-demo.db"), "database for the demo force: a SQLite file path (created if absent), or an empty postgres:// database (env HOLDFAST_DEMO_DB)")
+	dsn := f.String(
+		"db",
+		env("demo-db", "holdfast-demo.db"),
+		"database for the demo force: a SQLite file path (created if absent), or an empty postgres:// database (env HOLDFAST_DEMO_DB)",
+	)
 	seed := f.u64("seed", 1, "seed of the generated force: the same seed gives the same record")
 	cases := f.u64("cases", demo.DefaultCases, "investigations to generate over the years")
 	addr := f.str("addr", "127.0.0.1:8080", "address to listen on")
@@ -88,7 +92,10 @@ func ensureDemo(ctx context.Context, dsn string, cfg app.Config, opts demo.Optio
 			return nil
 		}
 	}
-	return fmt.Errorf("%s holds a force that is not the demo force: holdfast demo only serves the record it generated (use holdfast serve)", dsn)
+	return fmt.Errorf(
+		"%s holds a force that is not the demo force: holdfast demo only serves the record it generated (use holdfast serve)",
+		dsn,
+	)
 }
 
 func generateSQLite(ctx context.Context, path string, cfg app.Config, opts demo.Options, stdout io.Writer) error {
@@ -121,7 +128,14 @@ func generateSQLite(ctx context.Context, path string, cfg app.Config, opts demo.
 
 // generate builds the force on a manual clock, with no mail and no
 // background work: the server afterwards runs on the real clock.
-func generate(ctx context.Context, db *sqlstore.DB, name string, cfg app.Config, opts demo.Options, stdout io.Writer) error {
+func generate(
+	ctx context.Context,
+	db *sqlstore.DB,
+	name string,
+	cfg app.Config,
+	opts demo.Options,
+	stdout io.Writer,
+) error {
 	clk := clock.NewManual(demo.DefaultStart)
 	gcfg := app.Config{Clock: clk, Policy: cfg.Policy}
 	hf, err := app.New(db, gcfg)
@@ -139,20 +153,43 @@ func generate(ctx context.Context, db *sqlstore.DB, name string, cfg app.Config,
 			return
 		}
 		last = q
-		fmt.Fprintf(stdout, "  %s  %5d/%d cases opened  %7d commands  %s\n", p.At.Format("Jan 2006"), p.Opened, p.Total, p.Commands, time.Since(began).Round(time.Second))
+		fmt.Fprintf(
+			stdout,
+			"  %s  %5d/%d cases opened  %7d commands  %s\n",
+			p.At.Format("Jan 2006"),
+			p.Opened,
+			p.Total,
+			p.Commands,
+			time.Since(began).Round(time.Second),
+		)
 	}
 	res, err := demo.Generate(ctx, hf.Svc, hf.Store, clk, opts)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "Generated %d investigations (%d open, %d closed; %d reopened, %d transferred), %d users and %d commands in %s.\n",
-		res.Cases, res.Open, res.Closed, res.Reopened, res.Transferred, res.Users, res.Commands, res.Elapsed.Round(time.Second))
+	fmt.Fprintf(
+		stdout,
+		"Generated %d investigations (%d open, %d closed; %d reopened, %d transferred), %d users and %d commands in %s.\n",
+		res.Cases,
+		res.Open,
+		res.Closed,
+		res.Reopened,
+		res.Transferred,
+		res.Users,
+		res.Commands,
+		res.Elapsed.Round(time.Second),
+	)
 	imported := ""
 	if rv := res.Review; rv != nil && rv.WatchdogFindings > 0 {
 		imported = fmt.Sprintf(" (%d of them on historic closures imported as they were decided)", rv.WatchdogFindings)
 	}
-	fmt.Fprintf(stdout, "The watchdog reports %d overdue duties and %d findings%s. The human errors left in the record for you to find:\n",
-		len(res.Sweep.Overdue), len(res.Sweep.Findings), imported)
+	fmt.Fprintf(
+		stdout,
+		"The watchdog reports %d overdue duties and %d findings%s. The human errors left in the record for you to find:\n",
+		len(res.Sweep.Overdue),
+		len(res.Sweep.Findings),
+		imported,
+	)
 	for i, p := range res.Planted {
 		if i == 12 {
 			fmt.Fprintf(stdout, "  … and %d more\n", len(res.Planted)-i)
@@ -161,15 +198,44 @@ func generate(ctx context.Context, db *sqlstore.DB, name string, cfg app.Config,
 		fmt.Fprintf(stdout, "  %-16s %s\n", p.Ref, p.Detail)
 	}
 	if rv := res.Review; rv != nil {
-		fmt.Fprintf(stdout, "Imported %d historic closures (closed %s) from %s, the force's old crime system: %d events in the ledger marked import:%s (import and review: %s).\n",
-			rv.Imported, rv.Closed, rv.System, rv.Events, rv.System, rv.Elapsed.Round(100*time.Millisecond))
+		fmt.Fprintf(
+			stdout,
+			"Imported %d historic closures (closed %s) from %s, the force's old crime system: %d events in the ledger marked import:%s (import and review: %s).\n",
+			rv.Imported,
+			rv.Closed,
+			rv.System,
+			rv.Events,
+			rv.System,
+			rv.Elapsed.Round(100*time.Millisecond),
+		)
 		pr := rv.Progress
-		fmt.Fprintf(stdout, "The national review %q is in progress: %d cases sampled from %d in scope — %d reviewed, %d awaiting a second reviewer's sign-off, %d assigned and not yet reviewed, %d unassigned.\n",
-			rv.Audit, rv.Sampled, rv.Population, pr.Complete, pr.AwaitingSignOff, pr.Assigned, pr.Unassigned)
-		fmt.Fprintf(stdout, "  %d findings: reopened %s; referred to professional standards %s; victims to contact %s. %d assignments refused for a conflict of interest.\n",
-			rv.Findings, orNone(rv.Reopened), orNone(rv.Referred), orNone(rv.VictimContact), len(rv.Conflicts))
+		fmt.Fprintf(
+			stdout,
+			"The national review %q is in progress: %d cases sampled from %d in scope — %d reviewed, %d awaiting a second reviewer's sign-off, %d assigned and not yet reviewed, %d unassigned.\n",
+			rv.Audit,
+			rv.Sampled,
+			rv.Population,
+			pr.Complete,
+			pr.AwaitingSignOff,
+			pr.Assigned,
+			pr.Unassigned,
+		)
+		fmt.Fprintf(
+			stdout,
+			"  %d findings: reopened %s; referred to professional standards %s; victims to contact %s. %d assignments refused for a conflict of interest.\n",
+			rv.Findings,
+			orNone(rv.Reopened),
+			orNone(rv.Referred),
+			orNone(rv.VictimContact),
+			len(rv.Conflicts),
+		)
 		if len(rv.Reviewers) > 0 {
-			fmt.Fprintf(stdout, "  To see it, sign in as %s (who leads it) or %s (a reviewer) and open Audits.\n", rv.Lead, rv.Reviewers[0])
+			fmt.Fprintf(
+				stdout,
+				"  To see it, sign in as %s (who leads it) or %s (a reviewer) and open Audits.\n",
+				rv.Lead,
+				rv.Reviewers[0],
+			)
 		}
 	}
 	return nil
@@ -187,7 +253,16 @@ func printAccounts(w io.Writer, accts []demo.Account) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "  ROLE\tUSERNAME\tNAME\tRANK\tUNIT\tLOOK AT")
 	for _, a := range accts {
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\n", a.Role, a.Username, a.Name, strings.ReplaceAll(string(a.Rank), "_", " "), a.Unit, a.LookAt)
+		fmt.Fprintf(
+			tw,
+			"  %s\t%s\t%s\t%s\t%s\t%s\n",
+			a.Role,
+			a.Username,
+			a.Name,
+			strings.ReplaceAll(string(a.Rank), "_", " "),
+			a.Unit,
+			a.LookAt,
+		)
 	}
 	tw.Flush()
 	fmt.Fprintln(w)

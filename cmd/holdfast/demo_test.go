@@ -115,7 +115,8 @@ func TestDemoGeneratesServesAndReuses(t *testing.T) {
 	out, stop = startDemo(t, "--db", db)
 	again := out.String()
 	stop()
-	if !strings.Contains(again, "Reusing the demo force") || strings.Contains(again, "Generating") || !strings.Contains(again, demo.Password) {
+	if !strings.Contains(again, "Reusing the demo force") || strings.Contains(again, "Generating") ||
+		!strings.Contains(again, demo.Password) {
 		t.Errorf("second run:\n%s", again)
 	}
 	// The same accounts are listed both times.

@@ -45,7 +45,8 @@ func TestExportCLI(t *testing.T) {
 		t.Fatalf("export -> import -> export changed the file:\n%s\n---\n%s", exports[0], exports[1])
 	}
 	if code, out, _ := runCLI(t, "export", "--db", filepath.Join(dir, "a.db"), "--cases", "CSE/2019/000001"); code != 0 ||
-		strings.Count(out, `"type":"case"`) != 1 || !strings.Contains(out, "LEG/2019/0007") {
+		strings.Count(out, `"type":"case"`) != 1 ||
+		!strings.Contains(out, "LEG/2019/0007") {
 		t.Fatalf("export of one case: code %d\n%s", code, out)
 	}
 }

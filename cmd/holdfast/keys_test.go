@@ -49,10 +49,20 @@ func TestServeKeepsTheLedgerKeyAwayFromTheDatabase(t *testing.T) {
 		t.Fatal(errs)
 	}
 	code, _, errs := runCLI(t, "serve", "--db", other, "--addr", freeAddr(t))
-	if code != 2 || !strings.Contains(errs, "sits beside the database") || !strings.Contains(errs, "--ledger-key-beside-db") {
+	if code != 2 || !strings.Contains(errs, "sits beside the database") ||
+		!strings.Contains(errs, "--ledger-key-beside-db") {
 		t.Fatalf("serve with the key beside the database: code %d %q", code, errs)
 	}
-	code, _, errs = runCLI(t, "serve", "--db", other, "--addr", freeAddr(t), "--ledger-key", filepath.Join(filepath.Dir(other), "k"))
+	code, _, errs = runCLI(
+		t,
+		"serve",
+		"--db",
+		other,
+		"--addr",
+		freeAddr(t),
+		"--ledger-key",
+		filepath.Join(filepath.Dir(other), "k"),
+	)
 	if code != 2 || !strings.Contains(errs, "in the database's directory") {
 		t.Fatalf("serve --ledger-key in the database's directory: code %d %q", code, errs)
 	}

@@ -101,7 +101,13 @@ func cmdLedgerKeygen(_ context.Context, args []string, stdout io.Writer) error {
 		}
 		return err
 	}
-	fmt.Fprintf(stdout, "private key: %s (mode 0600; keep it secret)\npublic key:  %s\n%s\n", *out, ledger.PublicKeyPath(*out), vkey)
+	fmt.Fprintf(
+		stdout,
+		"private key: %s (mode 0600; keep it secret)\npublic key:  %s\n%s\n",
+		*out,
+		ledger.PublicKeyPath(*out),
+		vkey,
+	)
 	return nil
 }
 
@@ -145,7 +151,10 @@ func readTrusted(path string) ([]byte, error) {
 func report(w io.Writer, r *ledger.Report) error {
 	if !r.OK {
 		fmt.Fprintf(w, "ALTERED: %d events checked; first bad event %d: %s\n", r.Events, r.FirstBad, r.Problem)
-		return &exitError{code: 1, err: fmt.Errorf("the record has been altered at event %d: %s", r.FirstBad, r.Problem)}
+		return &exitError{
+			code: 1,
+			err:  fmt.Errorf("the record has been altered at event %d: %s", r.FirstBad, r.Problem),
+		}
 	}
 	fmt.Fprintf(w, "OK: %d events, %d checkpoints, root %x\n", r.Events, r.Checkpoints, r.Root)
 	return nil
@@ -154,8 +163,16 @@ func report(w io.Writer, r *ledger.Report) error {
 func cmdLedgerVerify(ctx context.Context, args []string, stdout io.Writer) error {
 	f := newFlags("ledger verify")
 	dsn := f.db()
-	key := f.str("key", "", "the ledger's public key or a file holding it (default for SQLite: beside the default signing key, see serve --ledger-key)")
-	trustedPath := f.str("trusted-checkpoint", "", "a signed checkpoint saved earlier, to prove history was not rewritten")
+	key := f.str(
+		"key",
+		"",
+		"the ledger's public key or a file holding it (default for SQLite: beside the default signing key, see serve --ledger-key)",
+	)
+	trustedPath := f.str(
+		"trusted-checkpoint",
+		"",
+		"a signed checkpoint saved earlier, to prove history was not rewritten",
+	)
 	witnesses := f.list("witness", "a witness (URL) to ask for the latest checkpoint it cosigned: the log must hold "+
 		"and extend it; repeat for several (default: those serve pushes to)")
 	witnessKeys := f.list("witness-key", "a witness's public key (or a file holding it) cosignatures must verify with")
@@ -174,7 +191,10 @@ func cmdLedgerVerify(ctx context.Context, args []string, stdout io.Writer) error
 	if trusted != nil {
 		cp, err := ledger.Open(trusted, v)
 		if err != nil {
-			return &exitError{code: 1, err: fmt.Errorf("trusted checkpoint %s does not verify with this key: %w", *trustedPath, err)}
+			return &exitError{
+				code: 1,
+				err:  fmt.Errorf("trusted checkpoint %s does not verify with this key: %w", *trustedPath, err),
+			}
 		}
 		anchors = append(anchors, ledger.Anchor{Checkpoint: cp, What: "trusted checkpoint you supplied"})
 	}
@@ -207,7 +227,12 @@ func cmdLedgerVerify(ctx context.Context, args []string, stdout io.Writer) error
 	// The rate, so that the benchmark's figure can be checked on a real
 	// record (docs/ledger.md, "How fast").
 	took := time.Since(start)
-	fmt.Fprintf(stdout, "read and checked in %s: %.0f events/s\n", took.Round(time.Millisecond), float64(r.Events)/took.Seconds())
+	fmt.Fprintf(
+		stdout,
+		"read and checked in %s: %.0f events/s\n",
+		took.Round(time.Millisecond),
+		float64(r.Events)/took.Seconds(),
+	)
 	return err
 }
 
@@ -256,7 +281,12 @@ func reportWitnessed(ctx context.Context, w io.Writer, db *sqlstore.DB, v note.V
 	for i := len(cps) - 1; i >= 0; i-- {
 		cp, names, err := witness.Open(cps[i].Note, v, wkeys)
 		if err == nil && len(names) > 0 {
-			fmt.Fprintf(w, "latest witnessed checkpoint: %d events, cosigned by %s\n", cp.Size, strings.Join(names, ", "))
+			fmt.Fprintf(
+				w,
+				"latest witnessed checkpoint: %d events, cosigned by %s\n",
+				cp.Size,
+				strings.Join(names, ", "),
+			)
 			return
 		}
 	}
@@ -303,7 +333,11 @@ func cmdLedgerCheckpoint(ctx context.Context, args []string, stdout io.Writer) e
 func cmdLedgerExport(ctx context.Context, args []string, stdout io.Writer) error {
 	f := newFlags("ledger export")
 	dsn := f.db()
-	key := f.str("key", "", "the ledger's public key or a file holding it (default for SQLite: beside the default signing key, see serve --ledger-key)")
+	key := f.str(
+		"key",
+		"",
+		"the ledger's public key or a file holding it (default for SQLite: beside the default signing key, see serve --ledger-key)",
+	)
 	out := f.str("out", "", "bundle file to write (default: standard output)")
 	if err := f.parse(args); err != nil {
 		return err
@@ -339,7 +373,11 @@ func cmdLedgerExport(ctx context.Context, args []string, stdout io.Writer) error
 func cmdLedgerCheck(_ context.Context, args []string, stdout io.Writer) error {
 	f := newFlags("ledger check")
 	key := f.str("key", "", "the ledger's public key or a file holding it")
-	trustedPath := f.str("trusted-checkpoint", "", "a signed checkpoint saved earlier, to prove history was not rewritten")
+	trustedPath := f.str(
+		"trusted-checkpoint",
+		"",
+		"a signed checkpoint saved earlier, to prove history was not rewritten",
+	)
 	// The bundle comes first (holdfast ledger check BUNDLE --key K), as
 	// users type it; the flag package wants flags first, so move it.
 	var bundle string

@@ -33,7 +33,8 @@ func TestLedgerCLI(t *testing.T) {
 	if st, err := os.Stat(key); err != nil || st.Mode().Perm() != 0o600 {
 		t.Fatalf("private key mode: %v %v, want 0600", st.Mode(), err)
 	}
-	if code, _, errs := runCLI(t, "ledger", "keygen", "--origin", "x.invalid/l", "--out", key); code != 2 || !strings.Contains(errs, "never overwritten") {
+	if code, _, errs := runCLI(t, "ledger", "keygen", "--origin", "x.invalid/l", "--out", key); code != 2 ||
+		!strings.Contains(errs, "never overwritten") {
 		t.Fatalf("keygen over an existing key: code %d %q", code, errs)
 	}
 	pub := key + ".pub"
@@ -96,7 +97,10 @@ func TestLedgerCLI(t *testing.T) {
 	must(t, err)
 	var seq int64
 	must(t, raw.QueryRow(`SELECT seq FROM events WHERE payload LIKE '%Officer clerk%' ORDER BY seq LIMIT 1`).Scan(&seq))
-	_, err = raw.Exec(`UPDATE events SET payload = replace(payload, 'Officer clerk', 'Officer clerc') WHERE seq = ?`, seq)
+	_, err = raw.Exec(
+		`UPDATE events SET payload = replace(payload, 'Officer clerk', 'Officer clerc') WHERE seq = ?`,
+		seq,
+	)
 	must(t, err)
 	raw.Close()
 	code, out, errs = runCLI(t, "ledger", "verify", "--db", db, "--key", pub)
@@ -106,7 +110,8 @@ func TestLedgerCLI(t *testing.T) {
 
 	// A private key others can read is refused.
 	must(t, os.Chmod(key, 0o644))
-	if code, _, errs := runCLI(t, "ledger", "checkpoint", "--db", db, "--ledger-key", key); code != 2 || !strings.Contains(errs, "chmod 600") {
+	if code, _, errs := runCLI(t, "ledger", "checkpoint", "--db", db, "--ledger-key", key); code != 2 ||
+		!strings.Contains(errs, "chmod 600") {
 		t.Fatalf("world-readable key: code %d %q, want 2 saying chmod 600", code, errs)
 	}
 }

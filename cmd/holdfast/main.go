@@ -111,7 +111,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 func usage(w io.Writer) {
-	fmt.Fprintln(w, "Holdfast keeps child-sexual-exploitation investigations from being dropped.\n\nUsage: holdfast <command> [flags]\n\nCommands:")
+	fmt.Fprintln(
+		w,
+		"Holdfast keeps child-sexual-exploitation investigations from being dropped.\n\nUsage: holdfast <command> [flags]\n\nCommands:",
+	)
 	names := make([]string, 0, len(commands))
 	for n := range commands {
 		names = append(names, n)
@@ -120,7 +123,10 @@ func usage(w io.Writer) {
 	for _, n := range names {
 		fmt.Fprintf(w, "  %-18s %s\n", n, commands[n].summary)
 	}
-	fmt.Fprintln(w, "\nEvery flag has an environment fallback: --db is HOLDFAST_DB, --addr is HOLDFAST_ADDR, and so on.\nRun holdfast <command> -h for its flags.")
+	fmt.Fprintln(
+		w,
+		"\nEvery flag has an environment fallback: --db is HOLDFAST_DB, --addr is HOLDFAST_ADDR, and so on.\nRun holdfast <command> -h for its flags.",
+	)
 }
 
 func logLevel() slog.Level {
@@ -149,12 +155,20 @@ func env(name, def string) string {
 }
 
 func (f flags) str(name, def, help string) *string {
-	return f.String(name, env(name, def), help+" (env HOLDFAST_"+strings.ToUpper(strings.ReplaceAll(name, "-", "_"))+")")
+	return f.String(
+		name,
+		env(name, def),
+		help+" (env HOLDFAST_"+strings.ToUpper(strings.ReplaceAll(name, "-", "_"))+")",
+	)
 }
 
 func (f flags) boolean(name string, def bool, help string) *bool {
 	v := env(name, fmt.Sprint(def))
-	return f.Bool(name, v == "true" || v == "1", help+" (env HOLDFAST_"+strings.ToUpper(strings.ReplaceAll(name, "-", "_"))+")")
+	return f.Bool(
+		name,
+		v == "true" || v == "1",
+		help+" (env HOLDFAST_"+strings.ToUpper(strings.ReplaceAll(name, "-", "_"))+")",
+	)
 }
 
 func (f flags) parse(args []string) error {

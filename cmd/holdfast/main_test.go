@@ -29,11 +29,37 @@ func runCLI(t *testing.T, args ...string) (int, string, string) {
 
 func TestUserAddRebuildAndExitCodes(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "h.db")
-	code, out, errs := runCLI(t, "user", "add", "--db", db, "--username", "boss", "--name", "Chief Admin", "--collar", "A1", "--password", "a long enough password")
+	code, out, errs := runCLI(
+		t,
+		"user",
+		"add",
+		"--db",
+		db,
+		"--username",
+		"boss",
+		"--name",
+		"Chief Admin",
+		"--collar",
+		"A1",
+		"--password",
+		"a long enough password",
+	)
 	if code != 0 || !strings.Contains(out, "Added Chief Admin") {
 		t.Fatalf("user add: code %d, out %q, err %q", code, out, errs)
 	}
-	code, _, errs = runCLI(t, "user", "add", "--db", db, "--username", "Bad Name", "--rank", "general", "--password", "x")
+	code, _, errs = runCLI(
+		t,
+		"user",
+		"add",
+		"--db",
+		db,
+		"--username",
+		"Bad Name",
+		"--rank",
+		"general",
+		"--password",
+		"x",
+	)
 	if code != 2 || !strings.Contains(errs, "--username") || !strings.Contains(errs, "--rank") {
 		t.Fatalf("bad user add: code %d, err %q", code, errs)
 	}
@@ -109,7 +135,11 @@ func TestSIGTERMLosesNoAcknowledgedWrite(t *testing.T) {
 		return res.StatusCode, v
 	}
 	// Sign in as the administrator, get a token, create a team and an officer.
-	res, err := http.Post(base+"/api/v1/session", "application/json", strings.NewReader(`{"username":"admin","password":"`+m[1]+`"}`))
+	res, err := http.Post(
+		base+"/api/v1/session",
+		"application/json",
+		strings.NewReader(`{"username":"admin","password":"`+m[1]+`"}`),
+	)
 	if err != nil || res.StatusCode != 201 {
 		t.Fatalf("sign in: %v %v", err, res)
 	}
@@ -132,12 +162,32 @@ func TestSIGTERMLosesNoAcknowledgedWrite(t *testing.T) {
 	var tok struct{ Token string }
 	json.NewDecoder(tr.Body).Decode(&tok)
 	tr.Body.Close()
-	_, team := post("/api/v1/units", tok.Token, map[string]string{"name": "CSE Team", "kind": "team", "parent_id": sess.User.UnitID})
-	_, user := post("/api/v1/users", tok.Token, map[string]any{"username": "dc", "name": "DC One", "collar": "1", "rank": "constable", "unit_id": team["id"], "roles": []string{"investigator"}, "password": "a long enough password"})
+	_, team := post(
+		"/api/v1/units",
+		tok.Token,
+		map[string]string{"name": "CSE Team", "kind": "team", "parent_id": sess.User.UnitID},
+	)
+	_, user := post(
+		"/api/v1/users",
+		tok.Token,
+		map[string]any{
+			"username": "dc",
+			"name":     "DC One",
+			"collar":   "1",
+			"rank":     "constable",
+			"unit_id":  team["id"],
+			"roles":    []string{"investigator"},
+			"password": "a long enough password",
+		},
+	)
 	if user == nil {
 		t.Fatal("could not create officer")
 	}
-	res, _ = http.Post(base+"/api/v1/session", "application/json", strings.NewReader(`{"username":"dc","password":"a long enough password"}`))
+	res, _ = http.Post(
+		base+"/api/v1/session",
+		"application/json",
+		strings.NewReader(`{"username":"dc","password":"a long enough password"}`),
+	)
 	var dcs struct {
 		CSRF string `json:"csrf_token"`
 	}
@@ -153,7 +203,13 @@ func TestSIGTERMLosesNoAcknowledgedWrite(t *testing.T) {
 		go func(w int) {
 			defer wg.Done()
 			for i := 0; ; i++ {
-				b, _ := json.Marshal(map[string]any{"team_id": team["id"], "summary": fmt.Sprintf("referral %d-%d", w, i), "offence_types": []string{"cse"}})
+				b, _ := json.Marshal(
+					map[string]any{
+						"team_id":       team["id"],
+						"summary":       fmt.Sprintf("referral %d-%d", w, i),
+						"offence_types": []string{"cse"},
+					},
+				)
 				req, _ := http.NewRequest("POST", base+"/api/v1/cases", bytes.NewReader(b))
 				req.AddCookie(dcCookie)
 				req.Header.Set("X-CSRF-Token", dcs.CSRF)

@@ -126,8 +126,16 @@ func cmdPersons(ctx context.Context, args []string, stdout io.Writer) error {
 			right = files[1]
 		}
 		b := persons.ExactBaseline(files[0], right, mode == "dedupe")
-		fmt.Fprintf(w, "exact rules alone (same identifier, or names and date of birth)\t%.4f\t%.4f\t%.4f\t%d\t%d\t%d\n",
-			b.Precision, b.Recall, b.F1, b.TP, b.FP, b.FN)
+		fmt.Fprintf(
+			w,
+			"exact rules alone (same identifier, or names and date of birth)\t%.4f\t%.4f\t%.4f\t%d\t%d\t%d\n",
+			b.Precision,
+			b.Recall,
+			b.F1,
+			b.TP,
+			b.FP,
+			b.FN,
+		)
 	} else {
 		fmt.Fprintln(w, "rule\tpairs")
 		for _, r := range res.Rules {

@@ -33,7 +33,9 @@ func TestPersonsLinkAndDedupe(t *testing.T) {
 	os.WriteFile(right, []byte(personsRight), 0o600)
 	out := filepath.Join(dir, "pairs.csv")
 	flags := []string{"--given", "forename", "--dob", "born", "--phone", "phone", "--id", "id", "--truth", "person"}
-	code, stdout, stderr := runCLI(t, append(append([]string{"persons", "link"}, flags...), "--out", out, left, right)...)
+	code, stdout, stderr := runCLI(
+		t,
+		append(append([]string{"persons", "link"}, flags...), "--out", out, left, right)...)
 	if code != 0 {
 		t.Fatalf("link: code %d, %s", code, stderr)
 	}

@@ -26,6 +26,13 @@ func cmdRebuild(ctx context.Context, args []string, stdout io.Writer) error {
 	if diff != nil {
 		return &exitError{code: 1, err: fmt.Errorf("%s", diff)}
 	}
-	fmt.Fprintf(stdout, "replayed %d events: %d cases, %d units, %d users match the live record\n", st.Events, len(st.Cases), len(st.Org.Units), len(st.Org.Users))
+	fmt.Fprintf(
+		stdout,
+		"replayed %d events: %d cases, %d units, %d users match the live record\n",
+		st.Events,
+		len(st.Cases),
+		len(st.Org.Units),
+		len(st.Org.Users),
+	)
 	return nil
 }

@@ -52,7 +52,15 @@ func cmdServe(ctx context.Context, args []string, stdout io.Writer) error {
 // serveDB runs Holdfast over db on addr until ctx ends: the web pages, the
 // API and the background work (checkpoints, sweeps). prepare runs once
 // the app is wired and before it listens; serve and demo share the rest.
-func serveDB(ctx context.Context, db *sqlstore.DB, cfg app.Config, addr string, secure bool, stdout io.Writer, prepare func(*app.App) error) error {
+func serveDB(
+	ctx context.Context,
+	db *sqlstore.DB,
+	cfg app.Config,
+	addr string,
+	secure bool,
+	stdout io.Writer,
+	prepare func(*app.App) error,
+) error {
 	cfg.SecureCookies = secure // the API's and the pages' session cookie alike
 	hf, err := app.New(db, cfg)
 	if err != nil {
@@ -122,7 +130,18 @@ func firstAdmin(ctx context.Context, svc *service.Service, w io.Writer) error {
 		return err
 	}
 	pw := randomPassword()
-	u, err := svc.Bootstrap(ctx, "Holdfast Force", service.NewUser{Username: "admin", Name: "First Administrator", Collar: "ADMIN1", Rank: "staff", Roles: []domain.Role{domain.RoleAdmin}, Password: pw})
+	u, err := svc.Bootstrap(
+		ctx,
+		"Holdfast Force",
+		service.NewUser{
+			Username: "admin",
+			Name:     "First Administrator",
+			Collar:   "ADMIN1",
+			Rank:     "staff",
+			Roles:    []domain.Role{domain.RoleAdmin},
+			Password: pw,
+		},
+	)
 	if err != nil {
 		return fmt.Errorf("create first administrator: %w", err)
 	}
@@ -144,15 +163,27 @@ type serveConfig struct {
 
 func serveFlags(f flags) serveConfig {
 	return serveConfig{
-		ledgerKey: f.str("ledger-key", "", "private key that signs ledger checkpoints, kept outside the database's directory "+
-			"(default for SQLite: a key named after the database in the user's configuration directory, created if missing; "+
-			"required on PostgreSQL to sign)"),
-		every:      f.u64("checkpoint-every", 1000, "cut a checkpoint after this many new events"),
-		interval:   f.dur("checkpoint-interval", time.Minute, "cut a checkpoint this long after the last, if there is any new event"),
+		ledgerKey: f.str(
+			"ledger-key",
+			"",
+			"private key that signs ledger checkpoints, kept outside the database's directory "+
+				"(default for SQLite: a key named after the database in the user's configuration directory, created if missing; "+
+				"required on PostgreSQL to sign)",
+		),
+		every: f.u64("checkpoint-every", 1000, "cut a checkpoint after this many new events"),
+		interval: f.dur(
+			"checkpoint-interval",
+			time.Minute,
+			"cut a checkpoint this long after the last, if there is any new event",
+		),
 		sweepEvery: f.dur("sweep-every", 5*time.Minute, "run the watchdog this often (0: never)"),
-		policyFile: f.str("policy", "", "policy file, re-read when it changes and on SIGHUP (default: the shipped policy; see docs/watchdog.md)"),
-		smtpAddr:   f.str("smtp-addr", "", "SMTP server (host:port) for escalation mail (default: none sent)"),
-		mailFrom:   f.str("mail-from", "holdfast@localhost", "sender address of escalation mail"),
+		policyFile: f.str(
+			"policy",
+			"",
+			"policy file, re-read when it changes and on SIGHUP (default: the shipped policy; see docs/watchdog.md)",
+		),
+		smtpAddr: f.str("smtp-addr", "", "SMTP server (host:port) for escalation mail (default: none sent)"),
+		mailFrom: f.str("mail-from", "holdfast@localhost", "sender address of escalation mail"),
 		witnesses: f.list("witness", "a witness (URL) every checkpoint is pushed to for its cosignature; "+
 			"repeat for several (docs/ledger.md)"),
 		witnessKeys: f.list("witness-key", "a witness's public key (or a file holding it) its cosignatures "+
@@ -175,7 +206,13 @@ func (sc serveConfig) config(dsn string) (app.Config, error) {
 		return app.Config{}, err
 	}
 	create := *sc.ledgerKey == ""
-	cfg.Ledger = app.LedgerConfig{KeyPath: key, Create: create, Origin: "holdfast.local/ledger", Every: *sc.every, Interval: *sc.interval}
+	cfg.Ledger = app.LedgerConfig{
+		KeyPath:  key,
+		Create:   create,
+		Origin:   "holdfast.local/ledger",
+		Every:    *sc.every,
+		Interval: *sc.interval,
+	}
 	if cfg.Ledger.Witnesses, err = witnessClients(*sc.witnesses, *sc.witnessKeys); err != nil {
 		return app.Config{}, err
 	}

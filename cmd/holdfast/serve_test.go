@@ -62,7 +62,10 @@ func TestServeReloadsPolicyOnSIGHUP(t *testing.T) {
 	waitFor("the bad policy to be reported", func() bool {
 		log := errb.String()
 		return strings.Contains(log, "policy reload on SIGHUP") && strings.Contains(log, pol) &&
-			strings.Contains(log, "line ") && strings.Contains(log, "Europe/Londn") && strings.Contains(log, "unchanged")
+			strings.Contains(
+				log,
+				"line ",
+			) && strings.Contains(log, "Europe/Londn") && strings.Contains(log, "unchanged")
 	})
 	if err := os.WriteFile(pol, good, 0o644); err != nil {
 		t.Fatal(err)

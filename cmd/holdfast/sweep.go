@@ -72,16 +72,40 @@ func cmdSweep(ctx context.Context, args []string, stdout io.Writer) error {
 	if rep.OverdueCount != nil {
 		count = fmt.Sprintf("%d overdue", *rep.OverdueCount)
 	}
-	fmt.Fprintf(w, "Sweep as of %s: %s, %d escalations, %d findings\n\n", rep.AsOf.Format(time.RFC3339), count, len(rep.Escalations), len(rep.Findings))
+	fmt.Fprintf(
+		w,
+		"Sweep as of %s: %s, %d escalations, %d findings\n\n",
+		rep.AsOf.Format(time.RFC3339),
+		count,
+		len(rep.Escalations),
+		len(rep.Findings),
+	)
 	if rep.OverdueListed {
 		fmt.Fprintln(w, "CASE\tDUTY\tACCOUNTABLE\tDUE\tLEVEL")
 		for _, d := range rep.Overdue {
-			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%d\n", d.Case, d.Kind, d.Accountable, d.Due.Format("2006-01-02 15:04"), d.Escalation)
+			fmt.Fprintf(
+				w,
+				"%s\t%s\t%s\t%s\t%d\n",
+				d.Case,
+				d.Kind,
+				d.Accountable,
+				d.Due.Format("2006-01-02 15:04"),
+				d.Escalation,
+			)
 		}
 	}
 	fmt.Fprintln(w, "\nCASE\tFINDING\tSEVERITY\tMUST ACT\tSINCE\tNEW")
 	for _, x := range rep.Findings {
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%v\n", x.Case, x.Kind, x.Severity, x.MustAct, x.Since.Format("2006-01-02"), x.New)
+		fmt.Fprintf(
+			w,
+			"%s\t%s\t%s\t%s\t%s\t%v\n",
+			x.Case,
+			x.Kind,
+			x.Severity,
+			x.MustAct,
+			x.Since.Format("2006-01-02"),
+			x.New,
+		)
 	}
 	return w.Flush()
 }

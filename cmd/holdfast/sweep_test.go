@@ -52,7 +52,10 @@ func TestSweepCommand(t *testing.T) {
 	// --overdue count: how many, without the list.
 	code, out, _ = runCLI(t, "sweep", "--db", path, "--as-of", at, "--format", "json", "--overdue", "count")
 	rep = service.SweepReport{}
-	if err := json.Unmarshal([]byte(out), &rep); code != 0 || err != nil || rep.OverdueListed || len(rep.Overdue) != 0 || rep.OverdueCount == nil || *rep.OverdueCount != 1 {
+	if err := json.Unmarshal([]byte(out), &rep); code != 0 || err != nil || rep.OverdueListed ||
+		len(rep.Overdue) != 0 ||
+		rep.OverdueCount == nil ||
+		*rep.OverdueCount != 1 {
 		t.Fatalf("--overdue count: %d %v %s", code, err, out)
 	}
 	code, out, _ = runCLI(t, "sweep", "--db", path, "--as-of", at, "--overdue", "none")
@@ -145,7 +148,19 @@ func TestSweepJSONKeysAreTheDocumentedOnes(t *testing.T) {
 	f.Referral(t) // never allocated: overdue, and escalated up the ladder
 	// An owner who leaves: the case is orphaned, a finding.
 	orphan := f.Allocated(t)
-	leaver, err := f.Svc.CreateUser(ctx, f.Admin, service.NewUser{Username: "lee", Name: "DC Lee Leaver", Collar: "C9", Rank: domain.RankConstable, UnitID: f.TeamA, Roles: []domain.Role{domain.RoleInvestigator}, Password: fixture.Password})
+	leaver, err := f.Svc.CreateUser(
+		ctx,
+		f.Admin,
+		service.NewUser{
+			Username: "lee",
+			Name:     "DC Lee Leaver",
+			Collar:   "C9",
+			Rank:     domain.RankConstable,
+			UnitID:   f.TeamA,
+			Roles:    []domain.Role{domain.RoleInvestigator},
+			Password: fixture.Password,
+		},
+	)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -39,7 +39,16 @@ func cmdUserAdd(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	defer db.Close()
 	svc := service.New(db, service.Options{})
-	in := service.NewUser{Username: *username, Name: *name, Collar: *collar, Email: *email, Rank: domain.Rank(*rank), UnitID: *unit, Roles: rs, Password: pw}
+	in := service.NewUser{
+		Username: *username,
+		Name:     *name,
+		Collar:   *collar,
+		Email:    *email,
+		Rank:     domain.Rank(*rank),
+		UnitID:   *unit,
+		Roles:    rs,
+		Password: pw,
+	}
 	org, err := db.Org(ctx)
 	if err != nil {
 		return err

@@ -70,7 +70,10 @@ func cmdWitnessServe(ctx context.Context, args []string, stdout io.Writer) error
 	key := f.String("key", "", "the witness's private key (holdfast ledger keygen --origin NAME --out FILE)")
 	state := f.String("state", "", "file holding the latest checkpoint cosigned for each log "+
 		"(default: KEY.state.json); never the log's database")
-	logKeys := f.list("log-key", "a log's public note key (or a file holding it) this witness cosigns for; repeat for several")
+	logKeys := f.list(
+		"log-key",
+		"a log's public note key (or a file holding it) this witness cosigns for; repeat for several",
+	)
 	if err := f.parse(args); err != nil {
 		return err
 	}
@@ -108,7 +111,12 @@ func cmdWitnessServe(ctx context.Context, args []string, stdout io.Writer) error
 		srv.Shutdown(sctx)
 	}()
 	slog.Info("witness serving", "url", "http://"+l.Addr().String(), "state", *state)
-	fmt.Fprintf(stdout, "Witness running at http://%s\npublic key (give it to the log and its inspectors): %s\n", l.Addr(), vkey)
+	fmt.Fprintf(
+		stdout,
+		"Witness running at http://%s\npublic key (give it to the log and its inspectors): %s\n",
+		l.Addr(),
+		vkey,
+	)
 	if err := srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}

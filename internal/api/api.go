@@ -127,14 +127,19 @@ type none struct{}
 
 func (s *Server) coreRoutes() []route {
 	svc := s.svc
-	signInRoute := op("POST", "/api/v1/session", "Sign in with a username and password; sets the session cookie",
-		http.StatusCreated, func(ctx context.Context, _ *service.Actor, r *http.Request, in *signIn) (*sessionOut, error) {
+	signInRoute := op(
+		"POST",
+		"/api/v1/session",
+		"Sign in with a username and password; sets the session cookie",
+		http.StatusCreated,
+		func(ctx context.Context, _ *service.Actor, r *http.Request, in *signIn) (*sessionOut, error) {
 			sess, err := svc.SignIn(ctx, in.Username, in.Password)
 			if err != nil {
 				return nil, err
 			}
 			return &sessionOut{token: sess.Token, CSRF: sess.CSRF, Expires: sess.Expires, User: sess.Actor.User}, nil
-		})
+		},
+	)
 	signInRoute.public = true
 	return []route{
 		signInRoute,

@@ -137,11 +137,31 @@ func (h *harness) validate(req *http.Request, reqBody []byte, res *http.Response
 	if reqBody != nil {
 		req.Body = io.NopCloser(bytes.NewReader(reqBody))
 	}
-	in := &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route, Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, ExcludeRequestBody: true}}
-	out := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: res.StatusCode, Header: res.Header, Options: &openapi3filter.Options{IncludeResponseStatus: true}}
+	in := &openapi3filter.RequestValidationInput{
+		Request:    req,
+		PathParams: params,
+		Route:      route,
+		Options: &openapi3filter.Options{
+			AuthenticationFunc: openapi3filter.NoopAuthenticationFunc,
+			ExcludeRequestBody: true,
+		},
+	}
+	out := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: in,
+		Status:                 res.StatusCode,
+		Header:                 res.Header,
+		Options:                &openapi3filter.Options{IncludeResponseStatus: true},
+	}
 	out.SetBodyBytes(body)
 	if err := openapi3filter.ValidateResponse(ctx, out); err != nil {
-		h.t.Errorf("%s %s: response %d does not match the OpenAPI document: %v\n%s", req.Method, req.URL.Path, res.StatusCode, err, body)
+		h.t.Errorf(
+			"%s %s: response %d does not match the OpenAPI document: %v\n%s",
+			req.Method,
+			req.URL.Path,
+			res.StatusCode,
+			err,
+			body,
+		)
 	}
 }
 
@@ -161,7 +181,17 @@ func TestEveryEndpointForEveryRole(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
 		h := newHarness(t, db)
 		f := h.f
-		all := []string{"administrator", "investigator", "supervisor", "manager", "auditor", "analyst", "victim_liaison", "inspector", "other_team"}
+		all := []string{
+			"administrator",
+			"investigator",
+			"supervisor",
+			"manager",
+			"auditor",
+			"analyst",
+			"victim_liaison",
+			"inspector",
+			"other_team",
+		}
 		seeing := []string{"investigator", "supervisor", "manager", "auditor", "analyst", "victim_liaison", "inspector"}
 		writers := []string{"investigator", "supervisor", "manager"}
 		v := func(extra map[string]any) func(c *domain.Case) any {
@@ -175,7 +205,10 @@ func TestEveryEndpointForEveryRole(t *testing.T) {
 		}
 		n := 0
 		table := map[string]entry{
-			"POST /api/v1/session":   {all, func(*domain.Case) any { return map[string]string{"username": "ivy", "password": fixture.Password} }},
+			"POST /api/v1/session": {
+				all,
+				func(*domain.Case) any { return map[string]string{"username": "ivy", "password": fixture.Password} },
+			},
 			"DELETE /api/v1/session": {all, nil},
 			"GET /api/v1/me":         {all, nil},
 			"POST /api/v1/tokens":    {all, func(*domain.Case) any { return map[string]string{"name": "integration"} }},
@@ -186,26 +219,49 @@ func TestEveryEndpointForEveryRole(t *testing.T) {
 			}},
 			"POST /api/v1/users": {[]string{"administrator"}, func(*domain.Case) any {
 				n++
-				return service.NewUser{Username: fmt.Sprint("new", n), Name: "New Officer", Collar: "N1", Rank: domain.RankConstable, UnitID: f.TeamA, Roles: []domain.Role{domain.RoleInvestigator}, Password: "long enough password"}
+				return service.NewUser{
+					Username: fmt.Sprint("new", n),
+					Name:     "New Officer",
+					Collar:   "N1",
+					Rank:     domain.RankConstable,
+					UnitID:   f.TeamA,
+					Roles:    []domain.Role{domain.RoleInvestigator},
+					Password: "long enough password",
+				}
 			}},
-			"POST /api/v1/users/{id}/leave": {[]string{"administrator"}, func(*domain.Case) any { return map[string]string{"reason": "retired"} }},
-			"GET /api/v1/cases":             {all, nil},
+			"POST /api/v1/users/{id}/leave": {
+				[]string{"administrator"},
+				func(*domain.Case) any { return map[string]string{"reason": "retired"} },
+			},
+			"GET /api/v1/cases": {all, nil},
 			"POST /api/v1/cases": {writers, func(*domain.Case) any {
 				return service.NewReferral{TeamID: f.TeamA, Summary: "referral", OffenceTypes: []string{"cse"}}
 			}},
-			"GET /api/v1/me/work":               {all, nil},
-			"GET /api/v1/me/inbox":              {all, nil},
-			"GET /api/v1/team/board":            {[]string{"supervisor", "manager", "other_team"}, nil},
-			"POST /api/v1/sweep":                {[]string{"administrator"}, func(*domain.Case) any { return map[string]any{"dry_run": true} }},
-			"GET /api/v1/cases/{ref}":           {seeing, nil},
-			"GET /api/v1/cases/{ref}/events":    {seeing, nil},
-			"PATCH /api/v1/cases/{ref}":         {writers, v(map[string]any{"summary": "corrected summary"})},
-			"POST /api/v1/cases/{ref}/owner":    {[]string{"supervisor", "manager"}, nil},
-			"POST /api/v1/cases/{ref}/victims":  {append(writers, "victim_liaison"), v(map[string]any{"name": "Child A", "dob": "2011-02-03"})},
+			"GET /api/v1/me/work":    {all, nil},
+			"GET /api/v1/me/inbox":   {all, nil},
+			"GET /api/v1/team/board": {[]string{"supervisor", "manager", "other_team"}, nil},
+			"POST /api/v1/sweep": {
+				[]string{"administrator"},
+				func(*domain.Case) any { return map[string]any{"dry_run": true} },
+			},
+			"GET /api/v1/cases/{ref}":        {seeing, nil},
+			"GET /api/v1/cases/{ref}/events": {seeing, nil},
+			"PATCH /api/v1/cases/{ref}":      {writers, v(map[string]any{"summary": "corrected summary"})},
+			"POST /api/v1/cases/{ref}/owner": {[]string{"supervisor", "manager"}, nil},
+			"POST /api/v1/cases/{ref}/victims": {
+				append(writers, "victim_liaison"),
+				v(map[string]any{"name": "Child A", "dob": "2011-02-03"}),
+			},
 			"POST /api/v1/cases/{ref}/suspects": {writers, v(map[string]any{"name": "Suspect A"})},
-			"POST /api/v1/cases/{ref}/people":   {writers, v(map[string]any{"name": "Mother", "role": "parent_or_carer"})},
-			"POST /api/v1/cases/{ref}/actions":  {writers, v(map[string]any{"title": "Download phone"})},
-			"POST /api/v1/cases/{ref}/notes":    {append(writers, "victim_liaison"), v(map[string]any{"text": "spoke to school"})},
+			"POST /api/v1/cases/{ref}/people": {
+				writers,
+				v(map[string]any{"name": "Mother", "role": "parent_or_carer"}),
+			},
+			"POST /api/v1/cases/{ref}/actions": {writers, v(map[string]any{"title": "Download phone"})},
+			"POST /api/v1/cases/{ref}/notes": {
+				append(writers, "victim_liaison"),
+				v(map[string]any{"text": "spoke to school"}),
+			},
 		}
 		for _, more := range authzTables {
 			for k, e := range more(h) {
@@ -231,7 +287,19 @@ func TestEveryEndpointForEveryRole(t *testing.T) {
 					p = strings.ReplaceAll(p, "{"+k+"}", v)
 				}
 				if strings.Contains(p, "{id}") {
-					u, err := f.Svc.CreateUser(ctx, f.Admin, service.NewUser{Username: fmt.Sprintf("leaver%d", len(p)+n), Name: "Leaver", Collar: "L1", Rank: domain.RankConstable, UnitID: f.TeamA, Roles: []domain.Role{domain.RoleInvestigator}, Password: "long enough password"})
+					u, err := f.Svc.CreateUser(
+						ctx,
+						f.Admin,
+						service.NewUser{
+							Username: fmt.Sprintf("leaver%d", len(p)+n),
+							Name:     "Leaver",
+							Collar:   "L1",
+							Rank:     domain.RankConstable,
+							UnitID:   f.TeamA,
+							Roles:    []domain.Role{domain.RoleInvestigator},
+							Password: "long enough password",
+						},
+					)
 					n++
 					if err != nil {
 						t.Fatal(err)
@@ -321,16 +389,40 @@ func TestBadInputChangesNothing(t *testing.T) {
 			status int
 			field  string
 		}{
-			{"unknown field", path + "/notes", fmt.Sprintf(`{"version":%d,"text":"x","colour":"red"}`, c.Version), 400, "colour"},
+			{
+				"unknown field",
+				path + "/notes",
+				fmt.Sprintf(`{"version":%d,"text":"x","colour":"red"}`, c.Version),
+				400,
+				"colour",
+			},
 			{"wrong type", path + "/notes", `{"version":"seven","text":"x"}`, 400, "version"},
 			{"not JSON", path + "/notes", `{"version":`, 400, ""},
 			{"two objects", path + "/notes", fmt.Sprintf(`{"version":%d,"text":"x"}{}`, c.Version), 400, ""},
-			{"oversized", path + "/notes", fmt.Sprintf(`{"version":%d,"text":"%s"}`, c.Version, strings.Repeat("a", request.MaxBody)), 413, ""},
+			{
+				"oversized",
+				path + "/notes",
+				fmt.Sprintf(`{"version":%d,"text":"%s"}`, c.Version, strings.Repeat("a", request.MaxBody)),
+				413,
+				"",
+			},
 			{"no version", path + "/notes", `{"text":"x"}`, 422, "version"},
 			{"stale version", path + "/notes", fmt.Sprintf(`{"version":%d,"text":"x"}`, c.Version-1), 409, ""},
 			{"invalid case reference", "/api/v1/cases/CSE-1999-999999/notes", `{"version":1,"text":"x"}`, 404, ""},
-			{"invalid owner reference", path + "/owner", fmt.Sprintf(`{"version":%d,"owner_id":"nobody"}`, c.Version), 403, ""},
-			{"refused by rules", path + "/victims", fmt.Sprintf(`{"version":%d,"name":"","dob":"2030-01-01"}`, c.Version), 422, "dob"},
+			{
+				"invalid owner reference",
+				path + "/owner",
+				fmt.Sprintf(`{"version":%d,"owner_id":"nobody"}`, c.Version),
+				403,
+				"",
+			},
+			{
+				"refused by rules",
+				path + "/victims",
+				fmt.Sprintf(`{"version":%d,"name":"","dob":"2030-01-01"}`, c.Version),
+				422,
+				"dob",
+			},
 		}
 		for _, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {
@@ -366,7 +458,11 @@ func TestCookieSessionNeedsCSRF(t *testing.T) {
 	db := testdb.Open(t, "sqlite")
 	h := newHarness(t, db)
 	c := h.f.Allocated(t)
-	res, err := http.Post(h.srv.URL+"/api/v1/session", "application/json", strings.NewReader(`{"username":"ivy","password":"`+fixture.Password+`"}`))
+	res, err := http.Post(
+		h.srv.URL+"/api/v1/session",
+		"application/json",
+		strings.NewReader(`{"username":"ivy","password":"`+fixture.Password+`"}`),
+	)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -385,7 +481,11 @@ func TestCookieSessionNeedsCSRF(t *testing.T) {
 		t.Fatalf("session cookie = %+v, want HttpOnly and SameSite=Lax", cookie)
 	}
 	post := func(csrf string) int {
-		req, _ := http.NewRequest("POST", h.srv.URL+"/api/v1/cases/"+request.PathRef(c.Ref)+"/notes", strings.NewReader(fmt.Sprintf(`{"version":%d,"text":"x"}`, c.Version)))
+		req, _ := http.NewRequest(
+			"POST",
+			h.srv.URL+"/api/v1/cases/"+request.PathRef(c.Ref)+"/notes",
+			strings.NewReader(fmt.Sprintf(`{"version":%d,"text":"x"}`, c.Version)),
+		)
 		req.AddCookie(cookie)
 		if csrf != "" {
 			req.Header.Set("X-CSRF-Token", csrf)
@@ -406,7 +506,11 @@ func TestCookieSessionNeedsCSRF(t *testing.T) {
 	if got := post(sess.CSRF); got != 201 {
 		t.Fatalf("write with CSRF token: %d, want 201", got)
 	}
-	res2, _ := http.Post(h.srv.URL+"/api/v1/session", "application/json", strings.NewReader(`{"username":"ivy","password":"wrong password!"}`))
+	res2, _ := http.Post(
+		h.srv.URL+"/api/v1/session",
+		"application/json",
+		strings.NewReader(`{"username":"ivy","password":"wrong password!"}`),
+	)
 	if res2.StatusCode != 401 {
 		t.Fatalf("wrong password: %d, want 401", res2.StatusCode)
 	}

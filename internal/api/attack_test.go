@@ -25,7 +25,16 @@ func TestAttackVersionMinusOneOverHTTP(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
 		h := newHarness(t, db)
 		c := h.f.Allocated(t)
-		c = wfMust(t)(h.f.Svc.RaiseAction(ctx, h.f.Investigator, c.ID, service.NewAction{Version: c.Version, Title: "Visit the school"}))
+		c = wfMust(
+			t,
+		)(
+			h.f.Svc.RaiseAction(
+				ctx,
+				h.f.Investigator,
+				c.ID,
+				service.NewAction{Version: c.Version, Title: "Visit the school"},
+			),
+		)
 		path := "/api/v1/cases/" + request.PathRef(c.Ref)
 		for _, v := range []int64{-1, 0, -7} {
 			for _, cmd := range []struct{ path, body string }{

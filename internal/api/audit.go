@@ -28,28 +28,52 @@ func (s *Server) auditRoutes() []route {
 		return svc.CaseID(ctx, a, request.RefOf(r))
 	}
 	return []route{
-		op("POST", "/api/v1/audits/triage", "Rank the closed cases that meet the criteria (a preset — beaconport, routine — or your own) by risk, each with its reasons; writes nothing (auditor, manager, inspector)", http.StatusOK,
+		op(
+			"POST",
+			"/api/v1/audits/triage",
+			"Rank the closed cases that meet the criteria (a preset — beaconport, routine — or your own) by risk, each with its reasons; writes nothing (auditor, manager, inspector)",
+			http.StatusOK,
 			func(ctx context.Context, a *service.Actor, _ *http.Request, in *service.TriageRequest) (*service.TriageResult, error) {
 				return svc.Triage(ctx, a, *in)
-			}),
+			},
+		),
 		op("GET", "/api/v1/audits", "Audits of your force, newest first (auditor, manager, inspector)", http.StatusOK,
 			func(ctx context.Context, a *service.Actor, _ *http.Request, _ *struct{}) (auditList, error) {
 				l, err := svc.Audits(ctx, a)
 				return auditList{Audits: l}, err
 			}),
-		op("POST", "/api/v1/audits", "Plan an audit: the random sample for the margin of error, drawn with a recorded seed, plus the riskiest cases, recorded in the ledger (auditor)", http.StatusCreated,
+		op(
+			"POST",
+			"/api/v1/audits",
+			"Plan an audit: the random sample for the margin of error, drawn with a recorded seed, plus the riskiest cases, recorded in the ledger (auditor)",
+			http.StatusCreated,
 			func(ctx context.Context, a *service.Actor, _ *http.Request, in *service.NewAudit) (*domain.Audit, error) {
 				return svc.CreateAudit(ctx, a, *in)
-			}),
-		op("GET", "/api/v1/audits/{id}", "An audit with its sample and where each review stands (auditor, manager, inspector)", http.StatusOK,
+			},
+		),
+		op(
+			"GET",
+			"/api/v1/audits/{id}",
+			"An audit with its sample and where each review stands (auditor, manager, inspector)",
+			http.StatusOK,
 			func(ctx context.Context, a *service.Actor, r *http.Request, _ *struct{}) (*domain.Audit, error) {
 				return svc.Audit(ctx, a, r.PathValue("id"))
-			}),
-		op("GET", "/api/v1/audits/{id}/report", "An audit's report: progress, findings by kind, actions and their deadlines, reopened cases, error rate with its Wilson 95% interval by team and outcome code; CSV at "+AuditCSVPath+" (auditor, manager, inspector)", http.StatusOK,
+			},
+		),
+		op(
+			"GET",
+			"/api/v1/audits/{id}/report",
+			"An audit's report: progress, findings by kind, actions and their deadlines, reopened cases, error rate with its Wilson 95% interval by team and outcome code; CSV at "+AuditCSVPath+" (auditor, manager, inspector)",
+			http.StatusOK,
 			func(ctx context.Context, a *service.Actor, r *http.Request, _ *struct{}) (*service.AuditReport, error) {
 				return svc.AuditReport(ctx, a, r.PathValue("id"))
-			}),
-		op("POST", "/api/v1/audits/{id}/cases/{ref}/assign", "Assign a sampled case to a reviewer: an auditor who never owned, supervised, proposed or approved closing it (auditor)", http.StatusOK,
+			},
+		),
+		op(
+			"POST",
+			"/api/v1/audits/{id}/cases/{ref}/assign",
+			"Assign a sampled case to a reviewer: an auditor who never owned, supervised, proposed or approved closing it (auditor)",
+			http.StatusOK,
 			func(ctx context.Context, a *service.Actor, r *http.Request, in *service.AssignReview) (*domain.AuditCase, error) {
 				id, err := onCase(ctx, a, r)
 				if err != nil {
@@ -57,8 +81,13 @@ func (s *Server) auditRoutes() []route {
 				}
 				in.Audit, in.Case = r.PathValue("id"), id
 				return svc.AssignReview(ctx, a, *in)
-			}),
-		op("POST", "/api/v1/audits/{id}/cases/{ref}/review", "Submit the review form with its findings; a finding may reopen the case, refer it to professional standards or recommend victim contact, each a duty with a deadline (the assigned reviewer)", http.StatusCreated,
+			},
+		),
+		op(
+			"POST",
+			"/api/v1/audits/{id}/cases/{ref}/review",
+			"Submit the review form with its findings; a finding may reopen the case, refer it to professional standards or recommend victim contact, each a duty with a deadline (the assigned reviewer)",
+			http.StatusCreated,
 			func(ctx context.Context, a *service.Actor, r *http.Request, in *service.ReviewSubmission) (*domain.AuditCase, error) {
 				id, err := onCase(ctx, a, r)
 				if err != nil {
@@ -66,8 +95,13 @@ func (s *Server) auditRoutes() []route {
 				}
 				in.Audit, in.Case = r.PathValue("id"), id
 				return svc.SubmitReview(ctx, a, *in)
-			}),
-		op("POST", "/api/v1/audits/{id}/cases/{ref}/sign-off", "Sign off a \"no concerns\" review of a high-risk case, or send it back with a note (an auditor other than its reviewer, with no hand in the case)", http.StatusOK,
+			},
+		),
+		op(
+			"POST",
+			"/api/v1/audits/{id}/cases/{ref}/sign-off",
+			"Sign off a \"no concerns\" review of a high-risk case, or send it back with a note (an auditor other than its reviewer, with no hand in the case)",
+			http.StatusOK,
 			func(ctx context.Context, a *service.Actor, r *http.Request, in *service.SignOff) (*domain.AuditCase, error) {
 				id, err := onCase(ctx, a, r)
 				if err != nil {
@@ -75,13 +109,19 @@ func (s *Server) auditRoutes() []route {
 				}
 				in.Audit, in.Case = r.PathValue("id"), id
 				return svc.SignOff(ctx, a, *in)
-			}),
-		op("GET", AuditCSVPath, "An audit's report as CSV, a row per case: reviewer, state, findings, reopened, signed off (auditor, manager, inspector)", http.StatusOK,
+			},
+		),
+		op(
+			"GET",
+			AuditCSVPath,
+			"An audit's report as CSV, a row per case: reviewer, state, findings, reopened, signed off (auditor, manager, inspector)",
+			http.StatusOK,
 			func(ctx context.Context, a *service.Actor, r *http.Request, _ *struct{}) (csvFile, error) {
 				id := r.PathValue("id")
 				rows, err := svc.AuditCSV(ctx, a, id)
 				return csvFile{name: "audit-" + safeName.ReplaceAllString(id, "_") + ".csv", rows: rows}, err
-			}),
+			},
+		),
 		caseCmd(svc, "POST", "/api/v1/cases/{ref}/audit-findings/{finding}/answer",
 			"Answer an audit finding, meeting the duty it made; also on a closed case (the person the finding "+
 				"names, or a supervisor or manager in the case's chain of command)",

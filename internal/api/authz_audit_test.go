@@ -35,8 +35,11 @@ func auditAuthz(h *harness) map[string]entry {
 		}
 	}
 	return map[string]entry{
-		"POST /api/v1/audits/triage": {readers, func(*domain.Case) any { return map[string]any{"preset": "routine", "limit": 5} }},
-		"GET /api/v1/audits":         {readers, nil},
+		"POST /api/v1/audits/triage": {
+			readers,
+			func(*domain.Case) any { return map[string]any{"preset": "routine", "limit": 5} },
+		},
+		"GET /api/v1/audits": {readers, nil},
 		"POST /api/v1/audits": {[]string{"auditor"}, func(c *domain.Case) any {
 			day := auDay(c)
 			return map[string]any{"name": "Authorisation audit", "margin": 0.05, "risk_top": 2,
@@ -49,9 +52,15 @@ func auditAuthz(h *harness) map[string]entry {
 			return map[string]any{"reviewer": h.f.Auditor.ID()}
 		}},
 		// Only the assigned reviewer (the auditor) submits.
-		"POST /api/v1/audits/{id}/cases/{ref}/review": {[]string{"auditor"}, func(*domain.Case) any { return map[string]any{"form": noConcernsForm} }},
+		"POST /api/v1/audits/{id}/cases/{ref}/review": {
+			[]string{"auditor"},
+			func(*domain.Case) any { return map[string]any{"form": noConcernsForm} },
+		},
 		// The review is a second auditor's: the fixture's auditor signs off.
-		"POST /api/v1/audits/{id}/cases/{ref}/sign-off": {[]string{"auditor"}, func(*domain.Case) any { return map[string]any{"agree": true} }},
+		"POST /api/v1/audits/{id}/cases/{ref}/sign-off": {
+			[]string{"auditor"},
+			func(*domain.Case) any { return map[string]any{"agree": true} },
+		},
 		// The finding names the owner (the investigator).
 		"POST /api/v1/cases/{ref}/audit-findings/{finding}/answer": {[]string{"investigator", "supervisor", "manager"},
 			v(map[string]any{"answer": "Visited the victim and her mother; told of the decision"})},
@@ -113,8 +122,18 @@ func auCase(h *harness, t *testing.T, close func(h *harness, t *testing.T, c *do
 	t.Helper()
 	auDays++
 	f := h.f
-	c := wfMust(t)(f.Svc.OpenReferral(ctx, f.Investigator, service.NewReferral{TeamID: f.TeamA, Summary: "Historic referral, for an audit",
-		OffenceTypes: []string{"child_sexual_exploitation"}, ReportedAt: time.Date(2001, 1, 1, 12, 0, 0, 0, time.UTC).AddDate(0, 0, auDays)}))
+	c := wfMust(
+		t,
+	)(
+		f.Svc.OpenReferral(
+			ctx,
+			f.Investigator,
+			service.NewReferral{TeamID: f.TeamA, Summary: "Historic referral, for an audit",
+				OffenceTypes: []string{
+					"child_sexual_exploitation",
+				}, ReportedAt: time.Date(2001, 1, 1, 12, 0, 0, 0, time.UTC).AddDate(0, 0, auDays)},
+		),
+	)
 	c = wfMust(t)(f.Svc.AssignOwner(ctx, f.Supervisor, c.ID, service.AssignOwner{Version: c.Version,
 		OwnerID: f.Investigator.ID(), Reason: "allocation"}))
 	return close(h, t, c)
@@ -123,8 +142,12 @@ func auCase(h *harness, t *testing.T, close func(h *harness, t *testing.T, c *do
 // auDay is the day c was reported, as criteria write it.
 func auDay(c *domain.Case) string { return c.ReportedAt.In(clock.London).Format(time.DateOnly) }
 
-var noConcernsForm = domain.ReviewForm{VictimAccount: domain.AccountNotApplicable, SuspectsPursued: domain.PursuedNoSuspects,
-	OutcomeJustified: domain.JustifiedYes, Summary: "Closure justified: every line of enquiry followed to its end"}
+var noConcernsForm = domain.ReviewForm{
+	VictimAccount:    domain.AccountNotApplicable,
+	SuspectsPursued:  domain.PursuedNoSuspects,
+	OutcomeJustified: domain.JustifiedYes,
+	Summary:          "Closure justified: every line of enquiry followed to its end",
+}
 
 func auMust(t *testing.T) func(*domain.AuditCase, error) *domain.AuditCase {
 	return func(ac *domain.AuditCase, err error) *domain.AuditCase {
@@ -140,8 +163,12 @@ func auMust(t *testing.T) func(*domain.AuditCase, error) *domain.AuditCase {
 func auPlan(h *harness, t *testing.T, c *domain.Case, highRisk int) *domain.Audit {
 	t.Helper()
 	day := auDay(c)
-	au, err := h.f.Svc.CreateAudit(ctx, h.f.Auditor, service.NewAudit{Name: "Authorisation audit", Margin: 0.05, HighRiskScore: highRisk,
-		Criteria: &domain.AuditCriteria{Name: "one day", ReportedFrom: day, ReportedTo: day}})
+	au, err := h.f.Svc.CreateAudit(
+		ctx,
+		h.f.Auditor,
+		service.NewAudit{Name: "Authorisation audit", Margin: 0.05, HighRiskScore: highRisk,
+			Criteria: &domain.AuditCriteria{Name: "one day", ReportedFrom: day, ReportedTo: day}},
+	)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,8 +184,12 @@ var auAuditors int
 // then signs off.
 func auSecondAuditor(h *harness, t *testing.T) *service.Actor {
 	auAuditors++
-	u, err := h.f.Svc.CreateUser(ctx, h.f.Admin, service.NewUser{Username: fmt.Sprintf("auditor%d", auAuditors), Name: "Second Auditor", Collar: "A2",
-		Rank: domain.RankStaff, UnitID: h.f.ForceID, Roles: []domain.Role{domain.RoleAuditor}, Password: fixture.Password})
+	u, err := h.f.Svc.CreateUser(
+		ctx,
+		h.f.Admin,
+		service.NewUser{Username: fmt.Sprintf("auditor%d", auAuditors), Name: "Second Auditor", Collar: "A2",
+			Rank: domain.RankStaff, UnitID: h.f.ForceID, Roles: []domain.Role{domain.RoleAuditor}, Password: fixture.Password},
+	)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -175,7 +206,12 @@ func auVictimFinding(h *harness, t *testing.T, au *domain.Audit, c *domain.Case)
 	form.VictimAccount, form.OutcomeJustified = domain.AccountBestPractice, domain.JustifiedPartly
 	ac := auMust(t)(h.f.Svc.SubmitReview(ctx, h.f.Auditor, service.ReviewSubmission{
 		Audit: au.ID, Case: c.ID, Form: form, Findings: []service.NewAuditFinding{
-			{Kind: "victim_not_updated", Severity: domain.SeverityMedium, Detail: "The victim was not told of the outcome's reasons", Action: domain.ActionVictimContact}}}))
+			{
+				Kind:     "victim_not_updated",
+				Severity: domain.SeverityMedium,
+				Detail:   "The victim was not told of the outcome's reasons",
+				Action:   domain.ActionVictimContact,
+			}}}))
 	c, err := h.db.Case(ctx, c.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -193,11 +229,20 @@ func TestAuditOverHTTP(t *testing.T) {
 		f := h.f
 		c := wfClosedWithVictim(h, t, f.Allocated(t))
 		var tri service.TriageResult
-		h.json(h.do(f.Manager, "POST", "/api/v1/audits/triage", map[string]any{"preset": "routine"}), http.StatusOK, &tri)
+		h.json(
+			h.do(f.Manager, "POST", "/api/v1/audits/triage", map[string]any{"preset": "routine"}),
+			http.StatusOK,
+			&tri,
+		)
 		if tri.Total != 1 || tri.Queue[0].Ref != c.Ref || len(tri.Queue[0].Reasons) == 0 {
 			t.Fatalf("triage %+v", tri)
 		}
-		res := h.do(f.Auditor, "POST", "/api/v1/audits", map[string]any{"name": "", "margin": 0, "preset": "beaconport", "criteria": map[string]any{"name": "x"}})
+		res := h.do(
+			f.Auditor,
+			"POST",
+			"/api/v1/audits",
+			map[string]any{"name": "", "margin": 0, "preset": "beaconport", "criteria": map[string]any{"name": "x"}},
+		)
 		if res.status != http.StatusUnprocessableEntity {
 			t.Fatalf("bad plan: %d %s", res.status, res.body)
 		}
@@ -209,7 +254,16 @@ func TestAuditOverHTTP(t *testing.T) {
 			t.Errorf("bad plan names %v", fields)
 		}
 		var au domain.Audit
-		h.json(h.do(f.Auditor, "POST", "/api/v1/audits", map[string]any{"name": "HTTP audit", "margin": 0.05, "seed": "http"}), http.StatusCreated, &au)
+		h.json(
+			h.do(
+				f.Auditor,
+				"POST",
+				"/api/v1/audits",
+				map[string]any{"name": "HTTP audit", "margin": 0.05, "seed": "http"},
+			),
+			http.StatusCreated,
+			&au,
+		)
 		if au.Seed != "http" || len(au.Cases) != 1 {
 			t.Fatalf("audit %+v", au)
 		}
@@ -227,11 +281,27 @@ func TestAuditOverHTTP(t *testing.T) {
 		if strings.Join(rules, ",") != "not_auditor,coi_owner,coi_proposer" {
 			t.Errorf("conflicted assignment refused for %v", rules)
 		}
-		h.json(h.do(f.Auditor, "POST", base+"/assign", map[string]any{"reviewer": f.Auditor.ID()}), http.StatusOK, &domain.AuditCase{})
+		h.json(
+			h.do(f.Auditor, "POST", base+"/assign", map[string]any{"reviewer": f.Auditor.ID()}),
+			http.StatusOK,
+			&domain.AuditCase{},
+		)
 		var ac domain.AuditCase
 		h.json(h.do(f.Auditor, "POST", base+"/review", map[string]any{
-			"form":     map[string]any{"victim_account": "below_best_practice", "suspects_pursued": "no_suspects", "outcome_justified": "partly", "summary": "The account was taken late and not by a trained interviewer"},
-			"findings": []map[string]any{{"kind": "victim_account", "severity": "medium", "detail": "No ABE interview by a trained officer", "action": "victim_contact"}},
+			"form": map[string]any{
+				"victim_account":    "below_best_practice",
+				"suspects_pursued":  "no_suspects",
+				"outcome_justified": "partly",
+				"summary":           "The account was taken late and not by a trained interviewer",
+			},
+			"findings": []map[string]any{
+				{
+					"kind":     "victim_account",
+					"severity": "medium",
+					"detail":   "No ABE interview by a trained officer",
+					"action":   "victim_contact",
+				},
+			},
 		}), http.StatusCreated, &ac)
 		if ac.Status != domain.AuditCaseComplete || len(ac.Review.Findings) != 1 {
 			t.Fatalf("review %+v", ac)
@@ -252,8 +322,19 @@ func TestAuditOverHTTP(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		h.json(h.do(f.Investigator, "POST", "/api/v1/cases/"+request.PathRef(c.Ref)+"/audit-findings/"+finding+"/answer",
-			map[string]any{"version": now.Version, "answer": "Visited the victim; an ABE interview is booked"}), http.StatusOK, &domain.Case{})
+		h.json(
+			h.do(
+				f.Investigator,
+				"POST",
+				"/api/v1/cases/"+request.PathRef(c.Ref)+"/audit-findings/"+finding+"/answer",
+				map[string]any{
+					"version": now.Version,
+					"answer":  "Visited the victim; an ABE interview is booked",
+				},
+			),
+			http.StatusOK,
+			&domain.Case{},
+		)
 		h.json(h.do(f.Investigator, "GET", "/api/v1/me/work", nil), http.StatusOK, &work)
 		for _, wi := range work {
 			if wi.Subject == finding {
@@ -262,7 +343,9 @@ func TestAuditOverHTTP(t *testing.T) {
 		}
 		var rep service.AuditReport
 		h.json(h.do(f.External, "GET", "/api/v1/audits/"+au.ID+"/report", nil), http.StatusOK, &rep)
-		if rep.ErrorRate.Reviewed != 1 || rep.ErrorRate.Errors != 1 || rep.ErrorRate.High != 1 || len(rep.Actions) != 1 || rep.Actions[0].Answered.IsZero() {
+		if rep.ErrorRate.Reviewed != 1 || rep.ErrorRate.Errors != 1 || rep.ErrorRate.High != 1 ||
+			len(rep.Actions) != 1 ||
+			rep.Actions[0].Answered.IsZero() {
 			t.Errorf("report %+v", rep)
 		}
 
@@ -284,7 +367,8 @@ func TestAuditOverHTTP(t *testing.T) {
 				t.Fatalf("export content type %q", ct)
 			}
 			rows, err := csv.NewReader(strings.NewReader(body)).ReadAll()
-			if err != nil || len(rows) != 2 || !slices.Equal(rows[0], service.AuditCSVHeader) || rows[1][1] != c.Ref || rows[1][16] != "yes" {
+			if err != nil || len(rows) != 2 || !slices.Equal(rows[0], service.AuditCSVHeader) || rows[1][1] != c.Ref ||
+				rows[1][16] != "yes" {
 				t.Fatalf("export %q: %v", body, err)
 			}
 		}

@@ -73,12 +73,20 @@ func TestLedgerOverHTTP(t *testing.T) {
 		}
 
 		var inc ledger.Inclusion
-		h.json(h.do(f.External, "GET", "/api/v1/ledger/inclusion?seq=3&size="+itoa(second.Size), nil), http.StatusOK, &inc)
+		h.json(
+			h.do(f.External, "GET", "/api/v1/ledger/inclusion?seq=3&size="+itoa(second.Size), nil),
+			http.StatusOK,
+			&inc,
+		)
 		if err := ledger.VerifyInclusion(2, second.Size, inc.LeafHash, inc.Proof, second.Root); err != nil {
 			t.Fatalf("inclusion proof does not verify against the signed root: %v", err)
 		}
 		var cons ledger.Consistency
-		h.json(h.do(f.External, "GET", "/api/v1/ledger/consistency?from="+itoa(first.Size)+"&to="+itoa(second.Size), nil), http.StatusOK, &cons)
+		h.json(
+			h.do(f.External, "GET", "/api/v1/ledger/consistency?from="+itoa(first.Size)+"&to="+itoa(second.Size), nil),
+			http.StatusOK,
+			&cons,
+		)
 		if err := ledger.VerifyConsistency(first.Size, second.Size, cons.Proof, first.Root, second.Root); err != nil {
 			t.Fatalf("consistency proof does not verify between the signed roots: %v", err)
 		}

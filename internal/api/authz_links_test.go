@@ -32,7 +32,9 @@ func TestLinksOverHTTP(t *testing.T) {
 			return wfMust(t)(f.Svc.AddSuspect(ctx, f.Investigator, c.ID, s))
 		}
 		c1 := suspect(service.NewSuspect{Name: "Adam Smith", Phone: "07700 900123"})
-		c2 := suspect(service.NewSuspect{Description: "Tall, shaved head", Phone: "+44 7700 900123", Vehicle: "AB12 CDE"})
+		c2 := suspect(
+			service.NewSuspect{Description: "Tall, shaved head", Phone: "+44 7700 900123", Vehicle: "AB12 CDE"},
+		)
 		c3 := suspect(service.NewSuspect{Name: "Carl Dunn", Phone: "07700 900999"})
 
 		var l service.Links
@@ -42,10 +44,15 @@ func TestLinksOverHTTP(t *testing.T) {
 		}
 		g := l.Groups[0]
 		if g.Kind != "phone" || g.Key != "+447700900123" || len(g.Cases) != 2 || g.Cases[0].Ref != c1.Ref || g.Cases[1].Ref != c2.Ref ||
-			g.Cases[1].Suspect != "Tall, shaved head" || g.Cases[1].Recorded != "+44 7700 900123" {
+			g.Cases[1].Suspect != "Tall, shaved head" ||
+			g.Cases[1].Recorded != "+44 7700 900123" {
 			t.Fatalf("group %+v", g)
 		}
-		h.json(h.do(f.External, "GET", "/api/v1/links?kind=phone&case="+request.PathRef(c2.Ref), nil), http.StatusOK, &l)
+		h.json(
+			h.do(f.External, "GET", "/api/v1/links?kind=phone&case="+request.PathRef(c2.Ref), nil),
+			http.StatusOK,
+			&l,
+		)
 		if len(l.Groups) != 1 {
 			t.Errorf("links of %s by phone: %+v", c2.Ref, l.Groups)
 		}
@@ -56,7 +63,8 @@ func TestLinksOverHTTP(t *testing.T) {
 			}
 		}
 		res := h.do(f.Analyst, "GET", "/api/v1/links?kind=email", nil)
-		if res.status != http.StatusUnprocessableEntity || len(res.problem(t).Errors) != 1 || res.problem(t).Errors[0].Field != "kind" {
+		if res.status != http.StatusUnprocessableEntity || len(res.problem(t).Errors) != 1 ||
+			res.problem(t).Errors[0].Field != "kind" {
 			t.Errorf("an unknown kind: %d %s", res.status, res.body)
 		}
 		if res := h.do(f.Analyst, "GET", "/api/v1/links?case=CSE-1999-999999", nil); res.status != http.StatusNotFound {

@@ -30,33 +30,90 @@ func workflowAuthz(h *harness) map[string]entry {
 	}
 	rat := map[string]any{"outcome": "18", "rationale": wfRationale}
 	return map[string]entry{
-		"POST /api/v1/cases/{ref}/actions/{action}/allocate":    {writers, v(map[string]any{"to": f.Investigator2.ID()})},
-		"POST /api/v1/cases/{ref}/actions/{action}/result":      {writers, v(map[string]any{"result": "Phone downloaded; nothing of note"})},
-		"POST /api/v1/cases/{ref}/actions/{action}/file":        {writers, v(nil)},
-		"POST /api/v1/cases/{ref}/actions/{action}/refer-back":  {writers, v(map[string]any{"direction": "Download the SIM card too"})},
-		"POST /api/v1/cases/{ref}/actions/{action}/cancel":      {supervisors, v(map[string]any{"reason": "Duplicates action 2, which covers the same phone"})},
-		"GET /api/v1/cases/{ref}/standard-actions":              {seeing, nil},
-		"POST /api/v1/cases/{ref}/duties/{duty}/waive":          {supervisors, v(map[string]any{"reason": "Plan agreed verbally at the strategy meeting"})},
-		"PUT /api/v1/cases/{ref}/victims/{victim}/contact-plan": {liaison, v(map[string]any{"every_days": 14, "method": "phone via mother"})},
-		"POST /api/v1/cases/{ref}/victims/{victim}/contacts":    {liaison, v(map[string]any{"kind": domain.ContactUpdate, "method": "phone", "note": "told of progress"})},
-		"PUT /api/v1/cases/{ref}/victims/{victim}/view":         {liaison, v(map[string]any{"view": "Wants it to stop; not ready for court"})},
-		"POST /api/v1/cases/{ref}/suspects/{suspect}/status":    {writers, v(map[string]any{"status": domain.SuspectArrested})},
-		"POST /api/v1/cases/{ref}/reviews":                      {supervisors, v(map[string]any{"summary": "Reviewed: proportionate", "directions": []string{"Check missing episodes"}})},
-		"PUT /api/v1/cases/{ref}/plan":                          {writers, v(map[string]any{"plan": "Secure digital evidence; safeguarding"})},
-		"POST /api/v1/cases/{ref}/decisions":                    {writers, v(map[string]any{"decision": "No arrest yet", "rationale": "Evidence first"})},
-		"POST /api/v1/cases/{ref}/transfer":                     {writers, v(map[string]any{"to_team": f.TeamB, "reason": "suspect lives in the south"})},
-		"POST /api/v1/cases/{ref}/transfer/accept":              {receivers, v(map[string]any{"owner_id": f.OtherTeam.ID()})},
-		"POST /api/v1/cases/{ref}/transfer/reject":              {receivers, v(map[string]any{"reason": "no capacity this month"})},
-		"GET /api/v1/cases/{ref}/closure/check":                 {seeing, nil},
-		"POST /api/v1/cases/{ref}/closure":                      {writers, v(rat)},
-		"POST /api/v1/cases/{ref}/closure/approve":              {supervisors, v(nil)},
-		"POST /api/v1/cases/{ref}/closure/reject":               {supervisors, v(map[string]any{"reason": "Interview the school first"})},
+		"POST /api/v1/cases/{ref}/actions/{action}/allocate": {
+			writers,
+			v(map[string]any{"to": f.Investigator2.ID()}),
+		},
+		"POST /api/v1/cases/{ref}/actions/{action}/result": {
+			writers,
+			v(map[string]any{"result": "Phone downloaded; nothing of note"}),
+		},
+		"POST /api/v1/cases/{ref}/actions/{action}/file": {writers, v(nil)},
+		"POST /api/v1/cases/{ref}/actions/{action}/refer-back": {
+			writers,
+			v(map[string]any{"direction": "Download the SIM card too"}),
+		},
+		"POST /api/v1/cases/{ref}/actions/{action}/cancel": {
+			supervisors,
+			v(map[string]any{"reason": "Duplicates action 2, which covers the same phone"}),
+		},
+		"GET /api/v1/cases/{ref}/standard-actions": {seeing, nil},
+		"POST /api/v1/cases/{ref}/duties/{duty}/waive": {
+			supervisors,
+			v(map[string]any{"reason": "Plan agreed verbally at the strategy meeting"}),
+		},
+		"PUT /api/v1/cases/{ref}/victims/{victim}/contact-plan": {
+			liaison,
+			v(map[string]any{"every_days": 14, "method": "phone via mother"}),
+		},
+		"POST /api/v1/cases/{ref}/victims/{victim}/contacts": {
+			liaison,
+			v(map[string]any{"kind": domain.ContactUpdate, "method": "phone", "note": "told of progress"}),
+		},
+		"PUT /api/v1/cases/{ref}/victims/{victim}/view": {
+			liaison,
+			v(map[string]any{"view": "Wants it to stop; not ready for court"}),
+		},
+		"POST /api/v1/cases/{ref}/suspects/{suspect}/status": {
+			writers,
+			v(map[string]any{"status": domain.SuspectArrested}),
+		},
+		"POST /api/v1/cases/{ref}/reviews": {
+			supervisors,
+			v(map[string]any{"summary": "Reviewed: proportionate", "directions": []string{"Check missing episodes"}}),
+		},
+		"PUT /api/v1/cases/{ref}/plan": {
+			writers,
+			v(map[string]any{"plan": "Secure digital evidence; safeguarding"}),
+		},
+		"POST /api/v1/cases/{ref}/decisions": {
+			writers,
+			v(map[string]any{"decision": "No arrest yet", "rationale": "Evidence first"}),
+		},
+		"POST /api/v1/cases/{ref}/transfer": {
+			writers,
+			v(map[string]any{"to_team": f.TeamB, "reason": "suspect lives in the south"}),
+		},
+		"POST /api/v1/cases/{ref}/transfer/accept": {
+			receivers,
+			v(map[string]any{"owner_id": f.OtherTeam.ID()}),
+		},
+		"POST /api/v1/cases/{ref}/transfer/reject": {
+			receivers,
+			v(map[string]any{"reason": "no capacity this month"}),
+		},
+		"GET /api/v1/cases/{ref}/closure/check":    {seeing, nil},
+		"POST /api/v1/cases/{ref}/closure":         {writers, v(rat)},
+		"POST /api/v1/cases/{ref}/closure/approve": {supervisors, v(nil)},
+		"POST /api/v1/cases/{ref}/closure/reject": {
+			supervisors,
+			v(map[string]any{"reason": "Interview the school first"}),
+		},
 		// An auditor reopens by the audit route, outside the chain.
-		"POST /api/v1/cases/{ref}/reopen":          {append(supervisors[:2:2], "auditor"), v(map[string]any{"reason": "New evidence from the school"})},
-		"POST /api/v1/cases/{ref}/vrr":             {liaison, func(c *domain.Case) any { return map[string]any{"version": c.Version, "victim_id": c.Victims[0].ID} }},
+		"POST /api/v1/cases/{ref}/reopen": {
+			append(supervisors[:2:2], "auditor"),
+			v(map[string]any{"reason": "New evidence from the school"}),
+		},
+		"POST /api/v1/cases/{ref}/vrr": {
+			liaison,
+			func(c *domain.Case) any { return map[string]any{"version": c.Version, "victim_id": c.Victims[0].ID} },
+		},
 		"POST /api/v1/cases/{ref}/vrr/acknowledge": {supervisors, v(map[string]any{"reviewer": f.Manager.ID()})},
 		// Only the named reviewer (the manager) decides.
-		"POST /api/v1/cases/{ref}/vrr/decide": {[]string{"manager"}, v(map[string]any{"decision": "not_upheld", "reasons": "The decision was sound"})},
+		"POST /api/v1/cases/{ref}/vrr/decide": {
+			[]string{"manager"},
+			v(map[string]any{"decision": "not_upheld", "reasons": "The decision was sound"}),
+		},
 	}
 }
 
@@ -159,8 +216,12 @@ func wfResultedAction(h *harness, t *testing.T, c *domain.Case) *domain.Case {
 }
 
 func wfVictim(h *harness, t *testing.T, c *domain.Case) *domain.Case {
-	return wfMust(t)(h.f.Svc.AddVictim(ctx, h.f.Investigator, c.ID, service.NewVictim{Version: c.Version, Name: "Child A",
-		DateOfBirth: "2011-03-02"}))
+	return wfMust(
+		t,
+	)(
+		h.f.Svc.AddVictim(ctx, h.f.Investigator, c.ID, service.NewVictim{Version: c.Version, Name: "Child A",
+			DateOfBirth: "2011-03-02"}),
+	)
 }
 
 // wfVictimReady adds a victim whose account, contact and view the closure
@@ -171,8 +232,12 @@ func wfVictimReady(h *harness, t *testing.T, c *domain.Case) *domain.Case {
 	vid := c.Victims[len(c.Victims)-1].ID
 	c = wfMust(t)(f.Svc.RecordContact(ctx, f.Liaison, c.ID, service.RecordContact{Version: c.Version, Victim: vid,
 		Kind: domain.ContactAccount, Method: "ABE interview", Note: "account recorded"}))
-	return wfMust(t)(f.Svc.RecordVictimView(ctx, f.Liaison, c.ID, service.RecordVictimView{Version: c.Version, Victim: vid,
-		View: "Does not want to go to court"}))
+	return wfMust(
+		t,
+	)(
+		f.Svc.RecordVictimView(ctx, f.Liaison, c.ID, service.RecordVictimView{Version: c.Version, Victim: vid,
+			View: "Does not want to go to court"}),
+	)
 }
 
 func wfReviewedBy(h *harness, t *testing.T, c *domain.Case, by *service.Actor) *domain.Case {

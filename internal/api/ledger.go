@@ -16,26 +16,42 @@ import (
 func (s *Server) ledgerRoutes() []route {
 	svc := s.svc
 	return []route{
-		op("GET", "/api/v1/ledger",
+		op(
+			"GET",
+			"/api/v1/ledger",
 			"The ledger page: tree size, latest checkpoint, last verification (administrators, inspectors, auditors)",
-			http.StatusOK, onLedger(svc, func(ctx context.Context, l *service.Ledger, a *service.Actor, _ *http.Request) (
+			http.StatusOK,
+			onLedger(svc, func(ctx context.Context, l *service.Ledger, a *service.Actor, _ *http.Request) (
 				*ledger.Status, error) {
 				return l.Status(ctx, a)
-			})),
-		op("GET", "/api/v1/ledger/checkpoint",
+			}),
+		),
+		op(
+			"GET",
+			"/api/v1/ledger/checkpoint",
 			"The latest signed checkpoint (C2SP tlog-checkpoint as a signed note, in the note field)",
-			http.StatusOK, onLedger(svc, func(ctx context.Context, l *service.Ledger, a *service.Actor, _ *http.Request) (
+			http.StatusOK,
+			onLedger(svc, func(ctx context.Context, l *service.Ledger, a *service.Actor, _ *http.Request) (
 				*checkpointOut, error) {
 				return checkpointJSON(l.Latest(ctx, a))
-			})),
-		op("POST", "/api/v1/ledger/checkpoint", "Cut and sign a checkpoint now (administrators)",
-			http.StatusCreated, onLedger(svc, func(ctx context.Context, l *service.Ledger, a *service.Actor, _ *http.Request) (
+			}),
+		),
+		op(
+			"POST",
+			"/api/v1/ledger/checkpoint",
+			"Cut and sign a checkpoint now (administrators)",
+			http.StatusCreated,
+			onLedger(svc, func(ctx context.Context, l *service.Ledger, a *service.Actor, _ *http.Request) (
 				*checkpointOut, error) {
 				return checkpointJSON(l.Cut(ctx, a))
-			})),
-		op("GET", "/api/v1/ledger/inclusion",
+			}),
+		),
+		op(
+			"GET",
+			"/api/v1/ledger/inclusion",
 			"Inclusion proof of event seq in the tree of size events (query: seq, size; size 0 or absent: the whole log)",
-			http.StatusOK, onLedger(svc, func(ctx context.Context, l *service.Ledger, a *service.Actor, r *http.Request) (
+			http.StatusOK,
+			onLedger(svc, func(ctx context.Context, l *service.Ledger, a *service.Actor, r *http.Request) (
 				*ledger.Inclusion, error) {
 				seq, err1 := queryInt(r, "seq", true)
 				size, err2 := queryInt(r, "size", false)
@@ -43,10 +59,14 @@ func (s *Server) ledgerRoutes() []route {
 					return nil, err
 				}
 				return l.Inclusion(ctx, a, seq, uint64(size))
-			})),
-		op("GET", "/api/v1/ledger/consistency",
+			}),
+		),
+		op(
+			"GET",
+			"/api/v1/ledger/consistency",
 			"Consistency proof that the tree of `from` events is a prefix of the tree of `to` (to 0 or absent: the whole log)",
-			http.StatusOK, onLedger(svc, func(ctx context.Context, l *service.Ledger, a *service.Actor, r *http.Request) (
+			http.StatusOK,
+			onLedger(svc, func(ctx context.Context, l *service.Ledger, a *service.Actor, r *http.Request) (
 				*ledger.Consistency, error) {
 				from, err1 := queryInt(r, "from", true)
 				to, err2 := queryInt(r, "to", false)
@@ -54,18 +74,26 @@ func (s *Server) ledgerRoutes() []route {
 					return nil, err
 				}
 				return l.Consistency(ctx, a, uint64(from), uint64(to))
-			})),
-		op("POST", "/api/v1/ledger/verify",
+			}),
+		),
+		op(
+			"POST",
+			"/api/v1/ledger/verify",
 			"Re-check the whole record against every checkpoint now and record the result (administrators, inspectors)",
-			http.StatusOK, onLedger(svc, func(ctx context.Context, l *service.Ledger, a *service.Actor, _ *http.Request) (
+			http.StatusOK,
+			onLedger(svc, func(ctx context.Context, l *service.Ledger, a *service.Actor, _ *http.Request) (
 				*ledger.Report, error) {
 				return l.Verify(ctx, a)
-			})),
+			}),
+		),
 	}
 }
 
 // onLedger runs fn on the instance's ledger, or refuses when it has none.
-func onLedger[Out any](svc *service.Service, fn func(ctx context.Context, l *service.Ledger, a *service.Actor, r *http.Request) (Out, error)) func(context.Context, *service.Actor, *http.Request, *struct{}) (Out, error) {
+func onLedger[Out any](
+	svc *service.Service,
+	fn func(ctx context.Context, l *service.Ledger, a *service.Actor, r *http.Request) (Out, error),
+) func(context.Context, *service.Actor, *http.Request, *struct{}) (Out, error) {
 	return func(ctx context.Context, a *service.Actor, r *http.Request, _ *struct{}) (Out, error) {
 		l := svc.Ledger()
 		if l == nil {
@@ -94,13 +122,25 @@ func queryInt(r *http.Request, name string, required bool) (int64, error) {
 	v := r.URL.Query().Get(name)
 	if v == "" {
 		if required {
-			return 0, domain.Problems{{Field: name, Rule: "required", Message: "give " + name + " as a query parameter, a whole number from 1"}}
+			return 0, domain.Problems{
+				{
+					Field:   name,
+					Rule:    "required",
+					Message: "give " + name + " as a query parameter, a whole number from 1",
+				},
+			}
 		}
 		return 0, nil
 	}
 	n, err := strconv.ParseInt(v, 10, 64)
 	if err != nil || n < 0 {
-		return 0, domain.Problems{{Field: name, Rule: "whole_number", Message: name + " must be a whole number from 0, not " + strconv.Quote(v)}}
+		return 0, domain.Problems{
+			{
+				Field:   name,
+				Rule:    "whole_number",
+				Message: name + " must be a whole number from 0, not " + strconv.Quote(v),
+			},
+		}
 	}
 	return n, nil
 }

@@ -90,12 +90,28 @@ func TestLifecycleOverHTTP(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
 		h := newHarness(t, db)
 		f := h.f
-		res := h.do(f.Investigator, "POST", "/api/v1/cases", service.NewReferral{TeamID: f.TeamA, Summary: "School referral: 13-year-old with older 'boyfriend'", OffenceTypes: []string{"child_sexual_exploitation"}, Source: "school"})
+		res := h.do(
+			f.Investigator,
+			"POST",
+			"/api/v1/cases",
+			service.NewReferral{
+				TeamID:       f.TeamA,
+				Summary:      "School referral: 13-year-old with older 'boyfriend'",
+				OffenceTypes: []string{"child_sexual_exploitation"},
+				Source:       "school",
+			},
+		)
 		if res.status != 201 {
 			t.Fatalf("open referral: %d %s", res.status, res.body)
 		}
 		w := &flow{h: h, t: t, c: decodeCase(t, res)}
-		w.send(f.Supervisor, "POST", "/owner", map[string]any{"owner_id": f.Investigator.ID(), "reason": "allocation"}, 200)
+		w.send(
+			f.Supervisor,
+			"POST",
+			"/owner",
+			map[string]any{"owner_id": f.Investigator.ID(), "reason": "allocation"},
+			200,
+		)
 		w.send(f.Investigator, "POST", "/victims", map[string]any{"name": "Child A", "dob": "2012-05-06"}, 201)
 		victim := w.c.Victims[0].ID
 		w.send(f.Investigator, "POST", "/actions", map[string]any{"title": "Download victim's phone"}, 201)
@@ -107,7 +123,17 @@ func TestLifecycleOverHTTP(t *testing.T) {
 
 		// Closing with the action open is refused with every reason at once.
 		got := w.refused(f.Investigator, "POST", "/closure", map[string]any{"outcome": "18"})
-		want := []string{"rationale", "rationale", "rationale", "rationale", "actions_filed", "victim_account", "victim_contact", "victim_view", "supervised"}
+		want := []string{
+			"rationale",
+			"rationale",
+			"rationale",
+			"rationale",
+			"actions_filed",
+			"victim_account",
+			"victim_contact",
+			"victim_view",
+			"supervised",
+		}
 		if !slices.Equal(got, want) {
 			t.Fatalf("refusal gave rules %v, want %v", got, want)
 		}
@@ -122,27 +148,66 @@ func TestLifecycleOverHTTP(t *testing.T) {
 		}
 
 		// Do the work: result the action, file it with a second pair of eyes.
-		w.send(f.Investigator2, "POST", action+"/result", map[string]any{"result": "Messages recovered; suspect's number identified"}, 200)
-		if got := w.refused(f.Investigator2, "POST", action+"/file", nil); !slices.Equal(got, []string{"second_pair_of_eyes", "reviewer"}) {
+		w.send(
+			f.Investigator2,
+			"POST",
+			action+"/result",
+			map[string]any{"result": "Messages recovered; suspect's number identified"},
+			200,
+		)
+		if got := w.refused(f.Investigator2, "POST", action+"/file", nil); !slices.Equal(
+			got,
+			[]string{"second_pair_of_eyes", "reviewer"},
+		) {
 			t.Fatalf("the officer who resulted the action, not its owner, filed it: %v", got)
 		}
 		w.send(f.Investigator, "POST", action+"/file", nil, 200)
 		victimPath := "/victims/" + victim
-		w.send(f.Liaison, "POST", victimPath+"/contacts", map[string]any{"kind": domain.ContactAccount, "method": "ABE interview", "note": "account recorded"}, 201)
-		w.send(f.Liaison, "PUT", victimPath+"/contact-plan", map[string]any{"every_days": 14, "method": "phone via mother"}, 200)
-		w.send(f.Liaison, "PUT", victimPath+"/view", map[string]any{"view": "Wants it to stop; does not want to go to court"}, 200)
+		w.send(
+			f.Liaison,
+			"POST",
+			victimPath+"/contacts",
+			map[string]any{"kind": domain.ContactAccount, "method": "ABE interview", "note": "account recorded"},
+			201,
+		)
+		w.send(
+			f.Liaison,
+			"PUT",
+			victimPath+"/contact-plan",
+			map[string]any{"every_days": 14, "method": "phone via mother"},
+			200,
+		)
+		w.send(
+			f.Liaison,
+			"PUT",
+			victimPath+"/view",
+			map[string]any{"view": "Wants it to stop; does not want to go to court"},
+			200,
+		)
 		w.send(f.Investigator, "PUT", "/plan", map[string]any{"plan": "Secure digital evidence; safeguarding"}, 200)
-		w.send(f.Investigator, "POST", "/decisions", map[string]any{"decision": "No arrest", "rationale": "No suspect identified from the download"}, 201)
+		w.send(
+			f.Investigator,
+			"POST",
+			"/decisions",
+			map[string]any{"decision": "No arrest", "rationale": "No suspect identified from the download"},
+			201,
+		)
 		w.send(f.Supervisor, "POST", "/reviews", map[string]any{"summary": "Reviewed: enquiries complete"}, 201)
 
 		// Propose as the inspector; the proposer cannot also approve, nor
 		// can a sergeant approve a closure with a child victim.
 		closure := map[string]any{"outcome": "18", "rationale": wfRationale}
 		w.send(f.Inspector, "POST", "/closure", closure, 201)
-		if got := w.refused(f.Inspector, "POST", "/closure/approve", nil); !slices.Equal(got, []string{"second_person"}) {
+		if got := w.refused(f.Inspector, "POST", "/closure/approve", nil); !slices.Equal(
+			got,
+			[]string{"second_person"},
+		) {
 			t.Fatalf("approval by the proposer: rules %v, want [second_person]", got)
 		}
-		if got := w.refused(f.Supervisor, "POST", "/closure/approve", nil); !slices.Equal(got, []string{"approver_rank"}) {
+		if got := w.refused(f.Supervisor, "POST", "/closure/approve", nil); !slices.Equal(
+			got,
+			[]string{"approver_rank"},
+		) {
 			t.Fatalf("approval by a sergeant: rules %v, want [approver_rank]", got)
 		}
 		w.send(f.Manager, "POST", "/closure/approve", nil, 200)
@@ -157,7 +222,13 @@ func TestLifecycleOverHTTP(t *testing.T) {
 
 		// Transfer to MIT: the sender stays accountable until the receiving
 		// team accepts; the sending team's sergeant cannot accept for them.
-		w.send(f.Investigator, "POST", "/transfer", map[string]any{"to_team": f.TeamC, "reason": "suspect is part of an MIT operation"}, 201)
+		w.send(
+			f.Investigator,
+			"POST",
+			"/transfer",
+			map[string]any{"to_team": f.TeamC, "reason": "suspect is part of an MIT operation"},
+			201,
+		)
 		if w.c.Transfer == nil || w.c.TeamID != f.TeamA || w.c.OwnerID != f.Investigator.ID() {
 			t.Fatalf("a proposed transfer must leave the case with its sender: %+v", w.c.Transfer)
 		}
@@ -205,7 +276,14 @@ func TestEveryGateRuleRefusedOverHTTP(t *testing.T) {
 
 // refusedFor runs setup on a fresh allocated case of TeamA, then sends the
 // command, which must be refused naming rule, on both engines.
-func refusedFor(t *testing.T, rule string, setup func(h *harness, t *testing.T, c *domain.Case) *domain.Case, a func(f *fixture.Force) *service.Actor, method, suffix string, body func(h *harness, c *domain.Case) map[string]any) {
+func refusedFor(
+	t *testing.T,
+	rule string,
+	setup func(h *harness, t *testing.T, c *domain.Case) *domain.Case,
+	a func(f *fixture.Force) *service.Actor,
+	method, suffix string,
+	body func(h *harness, c *domain.Case) map[string]any,
+) {
 	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
 		h := newHarness(t, db)
 		c := h.f.Allocated(t)
@@ -236,7 +314,15 @@ func TestClosureRefused_UnknownOutcome(t *testing.T) {
 }
 
 func TestClosureRefused_NoRationale(t *testing.T) {
-	refusedFor(t, "rationale", wfReviewed, investigator, "POST", "/closure", propose("18", domain.Rationale{WhyNoneRemain: "done"}))
+	refusedFor(
+		t,
+		"rationale",
+		wfReviewed,
+		investigator,
+		"POST",
+		"/closure",
+		propose("18", domain.Rationale{WhyNoneRemain: "done"}),
+	)
 }
 
 func TestClosureRefused_OpenActions(t *testing.T) {
@@ -320,7 +406,12 @@ func TestApprovalRefused_OutsideChain(t *testing.T) {
 		h := newHarness(t, db)
 		c := wfTransferToTeamC(h, t, wfProposed(h, t, h.f.Allocated(t)))
 		before, _ := db.LatestSeq(ctx)
-		res := h.do(h.f.OtherTeam, "POST", "/api/v1/cases/"+request.PathRef(c.Ref)+"/closure/approve", map[string]any{"version": c.Version})
+		res := h.do(
+			h.f.OtherTeam,
+			"POST",
+			"/api/v1/cases/"+request.PathRef(c.Ref)+"/closure/approve",
+			map[string]any{"version": c.Version},
+		)
 		if res.status != 403 && res.status != 404 {
 			t.Fatalf("approval from outside the chain: status %d, want 403 or 404: %s", res.status, res.body)
 		}
@@ -334,28 +425,60 @@ func TestApprovalRefused_OutsideChain(t *testing.T) {
 }
 
 func TestTransferRefused_NotATeam(t *testing.T) {
-	refusedFor(t, "transfer_target", nil, investigator, "POST", "/transfer", func(h *harness, _ *domain.Case) map[string]any {
-		return map[string]any{"to_team": h.f.DeptID, "reason": "department to decide"}
-	})
+	refusedFor(
+		t,
+		"transfer_target",
+		nil,
+		investigator,
+		"POST",
+		"/transfer",
+		func(h *harness, _ *domain.Case) map[string]any {
+			return map[string]any{"to_team": h.f.DeptID, "reason": "department to decide"}
+		},
+	)
 }
 
 func TestTransferRefused_NoReason(t *testing.T) {
-	refusedFor(t, "transfer_reason", nil, investigator, "POST", "/transfer", func(h *harness, _ *domain.Case) map[string]any {
-		return map[string]any{"to_team": h.f.TeamB, "reason": " "}
-	})
+	refusedFor(
+		t,
+		"transfer_reason",
+		nil,
+		investigator,
+		"POST",
+		"/transfer",
+		func(h *harness, _ *domain.Case) map[string]any {
+			return map[string]any{"to_team": h.f.TeamB, "reason": " "}
+		},
+	)
 }
 
 func TestReopenRefused_NoReason(t *testing.T) {
-	refusedFor(t, "reopen_reason", wfClosed, func(f *fixture.Force) *service.Actor { return f.Supervisor }, "POST", "/reopen", func(*harness, *domain.Case) map[string]any {
-		return map[string]any{"reason": "because"}
-	})
+	refusedFor(
+		t,
+		"reopen_reason",
+		wfClosed,
+		func(f *fixture.Force) *service.Actor { return f.Supervisor },
+		"POST",
+		"/reopen",
+		func(*harness, *domain.Case) map[string]any {
+			return map[string]any{"reason": "because"}
+		},
+	)
 }
 
 // The inspector closed the case; a constable cannot review that decision.
 func TestVRRRefused_ReviewerNotSenior(t *testing.T) {
-	refusedFor(t, "vrr_rank", wfVRRRequested, func(f *fixture.Force) *service.Actor { return f.Inspector }, "POST", "/vrr/acknowledge", func(h *harness, _ *domain.Case) map[string]any {
-		return map[string]any{"reviewer": h.f.Investigator2.ID()}
-	})
+	refusedFor(
+		t,
+		"vrr_rank",
+		wfVRRRequested,
+		func(f *fixture.Force) *service.Actor { return f.Inspector },
+		"POST",
+		"/vrr/acknowledge",
+		func(h *harness, _ *domain.Case) map[string]any {
+			return map[string]any{"reviewer": h.f.Investigator2.ID()}
+		},
+	)
 }
 
 // The manager is senior enough but reviewed the case before it closed.

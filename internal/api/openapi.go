@@ -24,7 +24,9 @@ func (s *Server) OpenAPI() (*openapi3.T, error) {
 		Paths:      openapi3.NewPaths(),
 		Components: &openapi3.Components{Schemas: openapi3.Schemas{}, SecuritySchemes: openapi3.SecuritySchemes{}},
 	}
-	doc.Components.SecuritySchemes["bearer"] = &openapi3.SecuritySchemeRef{Value: openapi3.NewSecurityScheme().WithType("http").WithScheme("bearer")}
+	doc.Components.SecuritySchemes["bearer"] = &openapi3.SecuritySchemeRef{
+		Value: openapi3.NewSecurityScheme().WithType("http").WithScheme("bearer"),
+	}
 	doc.Components.SecuritySchemes["cookie"] = &openapi3.SecuritySchemeRef{Value: openapi3.NewSecurityScheme().
 		WithType("apiKey").WithIn("cookie").WithName(request.SessionCookie)}
 	gen := openapi3gen.NewGenerator(openapi3gen.UseAllExportedFields())
@@ -39,11 +41,16 @@ func (s *Server) OpenAPI() (*openapi3.T, error) {
 	if err != nil {
 		return nil, err
 	}
-	problem := openapi3.NewResponse().WithDescription("Problem (RFC 9457)").WithContent(openapi3.Content{"application/problem+json": openapi3.NewMediaType().WithSchemaRef(probSchema)})
+	problem := openapi3.NewResponse().
+		WithDescription("Problem (RFC 9457)").
+		WithContent(openapi3.Content{"application/problem+json": openapi3.NewMediaType().WithSchemaRef(probSchema)})
 	for _, rt := range s.routes {
 		o := openapi3.NewOperation()
 		o.Summary = rt.summary
-		o.OperationID = strings.ToLower(rt.method) + strings.NewReplacer("/api/v1", "", "/", "_", "{", "", "}", "").Replace(rt.path)
+		o.OperationID = strings.ToLower(
+			rt.method,
+		) + strings.NewReplacer("/api/v1", "", "/", "_", "{", "", "}", "").
+			Replace(rt.path)
 		if rt.public {
 			o.Security = &openapi3.SecurityRequirements{}
 		} else {
@@ -66,7 +73,9 @@ func (s *Server) OpenAPI() (*openapi3.T, error) {
 			if err != nil {
 				return nil, err
 			}
-			o.RequestBody = &openapi3.RequestBodyRef{Value: openapi3.NewRequestBody().WithRequired(true).WithJSONSchemaRef(in)}
+			o.RequestBody = &openapi3.RequestBodyRef{
+				Value: openapi3.NewRequestBody().WithRequired(true).WithJSONSchemaRef(in),
+			}
 		}
 		ok := openapi3.NewResponse().WithDescription(http.StatusText(rt.status))
 		if rt.out == reflect.TypeFor[csvFile]() {

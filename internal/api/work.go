@@ -27,17 +27,30 @@ func (s *Server) workRoutes() []route {
 			func(ctx context.Context, a *service.Actor, _ *http.Request, _ *struct{}) ([]store.InboxItem, error) {
 				return svc.Inbox(ctx, a)
 			}),
-		op("GET", "/api/v1/team/board", fmt.Sprintf("The team board: open duties of the teams the user supervises, overdue first (at most %d, the soonest due)", service.BoardLimit), http.StatusOK,
+		op(
+			"GET",
+			"/api/v1/team/board",
+			fmt.Sprintf(
+				"The team board: open duties of the teams the user supervises, overdue first (at most %d, the soonest due)",
+				service.BoardLimit,
+			),
+			http.StatusOK,
 			func(ctx context.Context, a *service.Actor, _ *http.Request, _ *struct{}) ([]service.WorkItem, error) {
 				return svc.TeamBoard(ctx, a)
-			}),
-		op("POST", "/api/v1/sweep", "Run the watchdog now (administrators); output as `holdfast sweep --format json`", http.StatusOK,
+			},
+		),
+		op(
+			"POST",
+			"/api/v1/sweep",
+			"Run the watchdog now (administrators); output as `holdfast sweep --format json`",
+			http.StatusOK,
 			func(ctx context.Context, a *service.Actor, _ *http.Request, in *sweepIn) (*service.SweepReport, error) {
 				at := svc.Now()
 				if in.AsOf != nil {
 					at = *in.AsOf
 				}
 				return svc.Sweep(ctx, a, service.SweepOptions{AsOf: at, DryRun: in.DryRun})
-			}),
+			},
+		),
 	}
 }

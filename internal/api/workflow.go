@@ -113,10 +113,13 @@ func (s *Server) workflowRoutes() []route {
 			http.StatusOK, svc.RejectTransfer),
 
 		// Closure.
-		op("GET", "/api/v1/cases/{ref}/closure/check",
+		op(
+			"GET",
+			"/api/v1/cases/{ref}/closure/check",
 			"Every reason the case could not close now (query: outcome, lines_considered, why_none_remain, "+
 				"suspects_status, victim_view); writes nothing but the read (anyone who may see the case)",
-			http.StatusOK, func(ctx context.Context, a *service.Actor, r *http.Request, _ *struct{}) (ClosureCheck, error) {
+			http.StatusOK,
+			func(ctx context.Context, a *service.Actor, r *http.Request, _ *struct{}) (ClosureCheck, error) {
 				q := r.URL.Query()
 				reasons, err := svc.CheckClosure(ctx, a, request.RefOf(r), service.ClosureProposal{
 					Outcome: q.Get("outcome"), Rationale: domain.Rationale{
@@ -129,7 +132,8 @@ func (s *Server) workflowRoutes() []route {
 					reasons = domain.Problems{}
 				}
 				return ClosureCheck{Ready: len(reasons) == 0, Reasons: reasons}, nil
-			}),
+			},
+		),
 		caseCmd(svc, "POST", "/api/v1/cases/{ref}/closure",
 			"Propose closing the case with an outcome code and rationale; refused with every reason "+
 				"the gate finds (investigator, supervisor or manager in the case's chain of command)",

@@ -134,7 +134,13 @@ func openLedger(st store.Store, cfg Config) (*ledger.Log, string, error) {
 			return nil, "", err
 		}
 		if created {
-			slog.Info("ledger: created a signing key; give the public key to your inspectors", "key", lc.KeyPath, "public", ledger.PublicKeyPath(lc.KeyPath))
+			slog.Info(
+				"ledger: created a signing key; give the public key to your inspectors",
+				"key",
+				lc.KeyPath,
+				"public",
+				ledger.PublicKeyPath(lc.KeyPath),
+			)
 		}
 	}
 	signer, verifier, vkey, err := ledger.LoadKeyPair(lc.KeyPath)
@@ -191,7 +197,17 @@ func (a *App) watch(ctx context.Context, sweepEvery time.Duration, log *slog.Log
 				newly++
 			}
 		}
-		log.Info("watchdog sweep", "ran", rep.Ran, "newly_overdue", newly, "escalations", len(rep.Escalations), "findings", len(rep.Findings))
+		log.Info(
+			"watchdog sweep",
+			"ran",
+			rep.Ran,
+			"newly_overdue",
+			newly,
+			"escalations",
+			len(rep.Escalations),
+			"findings",
+			len(rep.Findings),
+		)
 		if rep.Ran {
 			a.Checkpoint(ctx, "after the sweep")
 		}

@@ -105,7 +105,12 @@ func TestPolicyFileReload(t *testing.T) {
 			t.Fatalf("%s: the policy in force changed", tc.name)
 		}
 		if due := allocationDue(t, f); !due.Equal(before) {
-			t.Fatalf("%s: a referral opened after the bad file is due %v, want %v under the old policy", tc.name, due, before)
+			t.Fatalf(
+				"%s: a referral opened after the bad file is due %v, want %v under the old policy",
+				tc.name,
+				due,
+				before,
+			)
 		}
 		// The same bad file is not reported again on every poll.
 		if err := f.App.PolicyChanged(); err != nil {
@@ -113,7 +118,12 @@ func TestPolicyFileReload(t *testing.T) {
 		}
 	}
 
-	changed := strings.Replace(good, "allocate_referral:      {within: 1 working day, ", "allocate_referral:      {within: 3 working days,", 1)
+	changed := strings.Replace(
+		good,
+		"allocate_referral:      {within: 1 working day, ",
+		"allocate_referral:      {within: 3 working days,",
+		1,
+	)
 	if changed == good {
 		t.Fatal("the edit did not apply to the default policy")
 	}

@@ -42,7 +42,12 @@ func beaconportCase(ref string) *domain.Case {
 		ReportedAt:   reported, OpenedAt: reported, ClosedAt: closed,
 		Victims: []domain.Victim{
 			{ID: "v1", Name: "Child A", Enhanced: true, AccountTaken: true},
-			{ID: "v2", Name: "Child B", Enhanced: true, NoticeDue: &domain.Notice{Decision: "investigation closed (outcome 15)", At: closed}},
+			{
+				ID:        "v2",
+				Name:      "Child B",
+				Enhanced:  true,
+				NoticeDue: &domain.Notice{Decision: "investigation closed (outcome 15)", At: closed},
+			},
 		},
 		Suspects: []domain.Suspect{
 			{ID: "s1", Name: "Adam Smith", DateOfBirth: "1980-01-02", Status: domain.SuspectIdentified},
@@ -98,7 +103,8 @@ func TestRiskScoreExplainsItself(t *testing.T) {
 	}
 	// Approved by its proposer (a legacy closure): that reason instead of rank.
 	c.Closure.ApprovedBy = "pc"
-	if got := codes(m.Assess(c, env)); !strings.Contains(got, audit.ReasonSelfApproved) || strings.Contains(got, audit.ReasonApproverBelowRank) {
+	if got := codes(m.Assess(c, env)); !strings.Contains(got, audit.ReasonSelfApproved) ||
+		strings.Contains(got, audit.ReasonApproverBelowRank) {
 		t.Errorf("self-approval: reasons %s", got)
 	}
 	c.Closure.ApprovedBy = "someone-imported"
@@ -106,8 +112,14 @@ func TestRiskScoreExplainsItself(t *testing.T) {
 		t.Errorf("unknown approver: reasons %s", got)
 	}
 	// A clean case scores nothing.
-	clean := &domain.Case{Ref: "X", Status: domain.StatusClosed, Outcome: "1", ReportedAt: reported, ClosedAt: reported.AddDate(0, 3, 0),
-		Closure: &domain.Closure{Outcome: "1", ProposedBy: "pc", ApprovedBy: "di"}}
+	clean := &domain.Case{
+		Ref:        "X",
+		Status:     domain.StatusClosed,
+		Outcome:    "1",
+		ReportedAt: reported,
+		ClosedAt:   reported.AddDate(0, 3, 0),
+		Closure:    &domain.Closure{Outcome: "1", ProposedBy: "pc", ApprovedBy: "di"},
+	}
 	if rs := m.Assess(clean, env); len(rs) != 0 {
 		t.Errorf("a charged case closed by the book scores %v", rs)
 	}
@@ -208,8 +220,13 @@ func TestTriageQueue(t *testing.T) {
 				shared = &e.Reasons[i]
 			}
 		}
-		if shared == nil || !strings.Contains(shared.Detail, "CSE/2024/000009") || strings.Contains(shared.Detail, "CSE/2024/000010") {
-			t.Errorf("%s: shared-suspect reason %+v: want the open case with the same name and date of birth, not the other", e.Ref, shared)
+		if shared == nil || !strings.Contains(shared.Detail, "CSE/2024/000009") ||
+			strings.Contains(shared.Detail, "CSE/2024/000010") {
+			t.Errorf(
+				"%s: shared-suspect reason %+v: want the open case with the same name and date of birth, not the other",
+				e.Ref,
+				shared,
+			)
 		}
 	}
 	if sum.Considered != 4 || sum.Matched != 2 || sum.Excluded[audit.ExNotClosed] != 2 {
@@ -228,7 +245,11 @@ func TestConflicts(t *testing.T) {
 	c.Transfers = []domain.Transfer{{ProposedBy: "t1", DecidedBy: "t2"}}
 	c.VRRs = []domain.VRR{{Reviewer: "vrr"}}
 	// A supervisor who owed the reviews and never did one.
-	c.Duties = append(c.Duties, domain.Duty{Kind: "supervisory_review", Accountable: "absent"}, domain.Duty{Kind: "victim_update", Accountable: "liaison"})
+	c.Duties = append(
+		c.Duties,
+		domain.Duty{Kind: "supervisory_review", Accountable: "absent"},
+		domain.Duty{Kind: "victim_update", Accountable: "liaison"},
+	)
 	for _, tc := range []struct {
 		user   string
 		former []string
@@ -306,7 +327,8 @@ func FuzzMatch(f *testing.F) {
 			return
 		}
 		// Byte-wise lower-casing, as the glob compares bytes.
-		if want := re.MatchString(strings.ToLower(s)); audit.Match(p, s) != want && strings.ToValidUTF8(s, "") == s && strings.ToValidUTF8(p, "") == p {
+		if want := re.MatchString(strings.ToLower(s)); audit.Match(p, s) != want && strings.ToValidUTF8(s, "") == s &&
+			strings.ToValidUTF8(p, "") == p {
 			t.Fatalf("Match(%q, %q) = %v, regexp says %v", p, s, !want, want)
 		}
 	})
@@ -347,8 +369,11 @@ func FuzzParseCriteria(f *testing.F) {
 }
 
 func TestParseCriteriaListsEveryProblem(t *testing.T) {
-	_, err := audit.ParseCriteria([]byte(`{"closed_from":"2026-03-10","closed_to":"2026-03-01","reported_from":"2010-13-01",
-		"min_victims":-2,"outcomes":["15","99"],"offence_types":[""]}`), pol)
+	_, err := audit.ParseCriteria(
+		[]byte(`{"closed_from":"2026-03-10","closed_to":"2026-03-01","reported_from":"2010-13-01",
+		"min_victims":-2,"outcomes":["15","99"],"offence_types":[""]}`),
+		pol,
+	)
 	p, ok := domain.AsProblems(err)
 	if !ok {
 		t.Fatalf("want problems, got %v", err)

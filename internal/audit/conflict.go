@@ -37,7 +37,13 @@ func Conflicts(c *domain.Case, reviewer *domain.User, formerOwners []string) dom
 	// failure of supervision an audit exists to find.
 	for _, d := range c.Duties {
 		if d.Accountable == id && supervisoryDuty[d.Kind] {
-			add("coi_supervisor", "%s was the supervisor accountable for %s on %s", name, strings.ReplaceAll(d.Kind, "_", " "), c.Ref)
+			add(
+				"coi_supervisor",
+				"%s was the supervisor accountable for %s on %s",
+				name,
+				strings.ReplaceAll(d.Kind, "_", " "),
+				c.Ref,
+			)
 		}
 	}
 	closures := append([]domain.Closure(nil), c.Closures...)
@@ -72,4 +78,9 @@ func Conflicts(c *domain.Case, reviewer *domain.User, formerOwners []string) dom
 
 // supervisoryDuty are the duty kinds (internal/duty) a supervisor owes a
 // case as its supervisor.
-var supervisoryDuty = map[string]bool{duty.SupervisoryReview: true, duty.AllocateReferral: true, duty.ClosureApproval: true, duty.TransferAccept: true}
+var supervisoryDuty = map[string]bool{
+	duty.SupervisoryReview: true,
+	duty.AllocateReferral:  true,
+	duty.ClosureApproval:   true,
+	duty.TransferAccept:    true,
+}

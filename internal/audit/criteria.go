@@ -107,7 +107,11 @@ func Validate(cr Criteria, pol *policy.Policy) domain.Problems {
 		}
 		for i, c := range list {
 			if pol != nil && pol.Outcome(c) == nil {
-				p.Add(fmt.Sprintf("%s[%d]", field, i), "outcome_code", fmt.Sprintf("%q is not an outcome code in the force's policy", c))
+				p.Add(
+					fmt.Sprintf("%s[%d]", field, i),
+					"outcome_code",
+					fmt.Sprintf("%q is not an outcome code in the force's policy", c),
+				)
 			}
 		}
 	}
@@ -120,7 +124,11 @@ func Validate(cr Criteria, pol *policy.Policy) domain.Problems {
 		}
 		for i, s := range list {
 			if strings.TrimSpace(s) == "" || len(s) > 100 || !utf8.ValidString(s) {
-				p.Add(fmt.Sprintf("%s[%d]", field, i), "pattern", "a pattern is 1 to 100 characters; * matches any run of characters")
+				p.Add(
+					fmt.Sprintf("%s[%d]", field, i),
+					"pattern",
+					"a pattern is 1 to 100 characters; * matches any run of characters",
+				)
 			}
 		}
 	}
@@ -136,10 +144,14 @@ func ParseCriteria(b []byte, pol *policy.Policy) (Criteria, error) {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&cr); err != nil {
-		return Criteria{}, domain.Problems{{Field: "criteria", Rule: "json", Message: "the criteria are not valid JSON: " + err.Error()}}
+		return Criteria{}, domain.Problems{
+			{Field: "criteria", Rule: "json", Message: "the criteria are not valid JSON: " + err.Error()},
+		}
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return Criteria{}, domain.Problems{{Field: "criteria", Rule: "json", Message: "the criteria must be one JSON object"}}
+		return Criteria{}, domain.Problems{
+			{Field: "criteria", Rule: "json", Message: "the criteria must be one JSON object"},
+		}
 	}
 	if err := Validate(cr, pol).Err(); err != nil {
 		return Criteria{}, err

@@ -67,7 +67,10 @@ func SuspectLinks(s domain.Suspect) []SuspectLink {
 	}
 	add := func(kind, shown string, norm func(string) string) {
 		if k := norm(shown); k != "" {
-			out = append(out, SuspectLink{Kind: kind, Key: kind + ":" + k, Shown: strings.Join(strings.Fields(shown), " ")})
+			out = append(
+				out,
+				SuspectLink{Kind: kind, Key: kind + ":" + k, Shown: strings.Join(strings.Fields(shown), " ")},
+			)
 		}
 	}
 	for _, p := range splitPhones(s.Phone) {
@@ -160,7 +163,8 @@ func NormaliseVehicle(v string) string {
 		}
 		return '?' // anything else makes it more than a mark
 	}, up)
-	if vrmAlone.MatchString(alnum) && strings.ContainsAny(alnum, "0123456789") && strings.ContainsAny(alnum, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") {
+	if vrmAlone.MatchString(alnum) && strings.ContainsAny(alnum, "0123456789") &&
+		strings.ContainsAny(alnum, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") {
 		return alnum
 	}
 	if m := vrmWithin.FindStringSubmatch(up); m != nil {
@@ -191,7 +195,10 @@ var addressWords = map[string]string{
 // must match: two flats in one building, or two houses in one postcode,
 // are not linked.
 func NormaliseAddress(v string) string {
-	words := strings.FieldsFunc(strings.ToUpper(v), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	words := strings.FieldsFunc(
+		strings.ToUpper(v),
+		func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) },
+	)
 	postcode, at, n := "", -1, 0
 	for i := len(words) - 1; i >= 0 && postcode == ""; i-- { // the last one: it ends an address
 		if m := postcodeWhole.FindStringSubmatch(words[i]); m != nil {

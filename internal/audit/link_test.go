@@ -58,7 +58,11 @@ func TestNormaliseVehicle(t *testing.T) {
 func TestNormaliseAddress(t *testing.T) {
 	a := audit.NormaliseAddress("Flat 3, 12 High St., Leeds LS1 4AB")
 	if a == "" || a != audit.NormaliseAddress("flat 3 12 HIGH STREET  leeds ls14ab") {
-		t.Errorf("the same address, differently written, must match: %q vs %q", a, audit.NormaliseAddress("flat 3 12 HIGH STREET  leeds ls14ab"))
+		t.Errorf(
+			"the same address, differently written, must match: %q vs %q",
+			a,
+			audit.NormaliseAddress("flat 3 12 HIGH STREET  leeds ls14ab"),
+		)
 	}
 	for _, other := range []string{"Flat 4, 12 High Street, Leeds LS1 4AB", "12 High Street, Leeds LS1 4AD"} {
 		if b := audit.NormaliseAddress(other); b == a {
@@ -108,12 +112,18 @@ func withSuspect(ref string, s domain.Suspect) *domain.Case {
 // spaced, or the same address with its postcode; the detail says which.
 func TestTriageLinksByPhoneVehicleAddress(t *testing.T) {
 	a := withSuspect("CSE/2014/000001", domain.Suspect{Name: "Adam Smith", Phone: "07700 900123"})
-	b := withSuspect("NS-2019-0042", domain.Suspect{Name: "Ahmed Smyth", DateOfBirth: "1980-01-02", Phone: "+44 7700 900123"})
+	b := withSuspect(
+		"NS-2019-0042",
+		domain.Suspect{Name: "Ahmed Smyth", DateOfBirth: "1980-01-02", Phone: "+44 7700 900123"},
+	)
 	d := sharedDetail(t, a.Ref, a, b)
 	if want := "suspect Adam Smith (phone 07700 900123 also on NS-2019-0042)"; !strings.Contains(d, want) {
 		t.Errorf("phone in two formats: detail %q, want it to contain %q", d, want)
 	}
-	if d := sharedDetail(t, b.Ref, a, b); !strings.Contains(d, "Ahmed Smyth (phone +44 7700 900123 also on CSE/2014/000001)") {
+	if d := sharedDetail(t, b.Ref, a, b); !strings.Contains(
+		d,
+		"Ahmed Smyth (phone +44 7700 900123 also on CSE/2014/000001)",
+	) {
 		t.Errorf("the link runs both ways: %q", d)
 	}
 	b.Suspects[0].Phone = "0044 7700 900123"
@@ -139,7 +149,10 @@ func TestTriageLinksByPhoneVehicleAddress(t *testing.T) {
 
 	// An address with a postcode, however punctuated; not one without.
 	a.Suspects[0].Address, b.Suspects[0].Address = "12 High St, Leeds LS1 4AB", "12 high street leeds ls14ab"
-	if d := sharedDetail(t, a.Ref, a, b); !strings.Contains(d, "address 12 High St, Leeds LS1 4AB also on NS-2019-0042") {
+	if d := sharedDetail(t, a.Ref, a, b); !strings.Contains(
+		d,
+		"address 12 High St, Leeds LS1 4AB also on NS-2019-0042",
+	) {
 		t.Errorf("address: %q", d)
 	}
 	a.Suspects[0].Address, b.Suspects[0].Address = "High Street, Leeds", "High Street, Leeds"
@@ -148,8 +161,26 @@ func TestTriageLinksByPhoneVehicleAddress(t *testing.T) {
 	}
 
 	// Unrelated cases are not linked.
-	u := withSuspect("CSE/2014/000002", domain.Suspect{Name: "Carl Brown", DateOfBirth: "1975-05-05", Phone: "07700 900124", Vehicle: "AB12 CDF", Address: "14 High Street, Leeds LS1 4AB"})
-	v := withSuspect("CSE/2014/000003", domain.Suspect{Name: "Dan Green", DateOfBirth: "1975-05-05", Phone: "07700 900123", Vehicle: "AB12 CDE", Address: "12 High Street, Leeds LS1 4AB"})
+	u := withSuspect(
+		"CSE/2014/000002",
+		domain.Suspect{
+			Name:        "Carl Brown",
+			DateOfBirth: "1975-05-05",
+			Phone:       "07700 900124",
+			Vehicle:     "AB12 CDF",
+			Address:     "14 High Street, Leeds LS1 4AB",
+		},
+	)
+	v := withSuspect(
+		"CSE/2014/000003",
+		domain.Suspect{
+			Name:        "Dan Green",
+			DateOfBirth: "1975-05-05",
+			Phone:       "07700 900123",
+			Vehicle:     "AB12 CDE",
+			Address:     "12 High Street, Leeds LS1 4AB",
+		},
+	)
 	if d := sharedDetail(t, u.Ref, u, v); d != "" {
 		t.Errorf("unrelated cases linked: %q", d)
 	}
@@ -161,7 +192,15 @@ func TestTriageLinksByPhoneVehicleAddress(t *testing.T) {
 func TestTriageLinksSay(t *testing.T) {
 	a := beaconportCase("CSE/2014/000001") // Adam Smith 1980-01-02, Bob Jones
 	a.Suspects[0].Phone = "07700 900123"
-	a.Suspects = append(a.Suspects, domain.Suspect{ID: "s3", Description: "Driver of a silver saloon", Vehicle: "AB12 CDE", Status: domain.SuspectUnknown})
+	a.Suspects = append(
+		a.Suspects,
+		domain.Suspect{
+			ID:          "s3",
+			Description: "Driver of a silver saloon",
+			Vehicle:     "AB12 CDE",
+			Status:      domain.SuspectUnknown,
+		},
+	)
 	b := &domain.Case{ID: "b", Ref: "CSE/2024/000009", Status: domain.StatusOpen,
 		Suspects: []domain.Suspect{{Name: "ADAM  SMITH", DateOfBirth: "1980-01-02", Phone: "+447700900123"}}}
 	c := &domain.Case{ID: "c", Ref: "CSE/2024/000010", Status: domain.StatusOpen,

@@ -88,7 +88,15 @@ func (m Model) Assess(c *domain.Case, env Env) []domain.RiskReason {
 		}
 	}
 	if contains(m.NFAOutcomes, c.Outcome) && len(named) > 0 {
-		add(m.reason(ReasonNFANamedSuspect, "closed with outcome %s (no further action) although %s %s", c.Outcome, list(named), plural(len(named), "was named as a suspect", "were named as suspects")))
+		add(
+			m.reason(
+				ReasonNFANamedSuspect,
+				"closed with outcome %s (no further action) although %s %s",
+				c.Outcome,
+				list(named),
+				plural(len(named), "was named as a suspect", "were named as suspects"),
+			),
+		)
 	}
 	var unexplained, explained []string
 	for _, s := range c.Suspects {
@@ -102,7 +110,13 @@ func (m Model) Assess(c *domain.Case, env Env) []domain.RiskReason {
 		}
 	}
 	if len(unexplained) > 0 {
-		add(m.reason(ReasonSuspectNotInterviewed, "%s identified but never interviewed, with no reason recorded", list(unexplained)))
+		add(
+			m.reason(
+				ReasonSuspectNotInterviewed,
+				"%s identified but never interviewed, with no reason recorded",
+				list(unexplained),
+			),
+		)
 	} else if len(explained) > 0 {
 		r := m.reason(ReasonSuspectNotInterviewed, "%s identified but never interviewed (a reason is recorded: half weight)", list(explained))
 		r.Weight /= 2
@@ -115,19 +129,38 @@ func (m Model) Assess(c *domain.Case, env Env) []domain.RiskReason {
 		}
 	}
 	if len(open) > 0 {
-		add(m.reason(ReasonActionsOpenAtClosure, "%s %s still open when the case closed", plural(len(open), "action", "actions"), strings.Join(open, ", ")))
+		add(
+			m.reason(
+				ReasonActionsOpenAtClosure,
+				"%s %s still open when the case closed",
+				plural(len(open), "action", "actions"),
+				strings.Join(open, ", "),
+			),
+		)
 	}
 	if cl := c.Closure; cl != nil {
 		switch {
 		case cl.ApprovedBy == "" || cl.ApprovedBy == cl.ProposedBy:
-			add(m.reason(ReasonSelfApproved, "the closure was approved by %s, who proposed it", who(env.Org, cl.ProposedBy)))
+			add(
+				m.reason(
+					ReasonSelfApproved,
+					"the closure was approved by %s, who proposed it",
+					who(env.Org, cl.ProposedBy),
+				),
+			)
 		default:
 			u := (*domain.User)(nil)
 			if env.Org != nil {
 				u = env.Org.Users[cl.ApprovedBy]
 			}
 			if u == nil {
-				add(m.reason(ReasonApproverUnknown, "the closure was approved by %q, who is not in the force's records", cl.ApprovedBy))
+				add(
+					m.reason(
+						ReasonApproverUnknown,
+						"the closure was approved by %q, who is not in the force's records",
+						cl.ApprovedBy,
+					),
+				)
 			} else if env.Policy != nil {
 				if need := gate.RequiredRank(c, env.Policy); !u.Rank.AtLeast(need) {
 					add(m.reason(ReasonApproverBelowRank, "outcome %s on this case needs a %s or above; it was approved by %s, a %s", c.Outcome, need, u.Name, u.Rank))

@@ -183,7 +183,17 @@ func (r Rate) String() string {
 	if r.Reviewed == 0 {
 		return "no reviews yet"
 	}
-	return pct(r.Rate) + " (95% CI " + pct(r.Low) + "–" + pct(r.High) + ", " + strconv.Itoa(r.Errors) + " of " + strconv.Itoa(r.Reviewed) + ")"
+	return pct(
+		r.Rate,
+	) + " (95% CI " + pct(
+		r.Low,
+	) + "–" + pct(
+		r.High,
+	) + ", " + strconv.Itoa(
+		r.Errors,
+	) + " of " + strconv.Itoa(
+		r.Reviewed,
+	) + ")"
 }
 
 func pct(f float64) string {

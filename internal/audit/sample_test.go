@@ -219,7 +219,13 @@ func TestPlan(t *testing.T) {
 	}
 	for _, e := range queue {
 		if !seen[e.Ref] && e.Score > picks[14].Score {
-			t.Fatalf("%s (score %d) left out while %s (score %d) was picked for risk", e.Ref, e.Score, picks[14].Ref, picks[14].Score)
+			t.Fatalf(
+				"%s (score %d) left out while %s (score %d) was picked for risk",
+				e.Ref,
+				e.Score,
+				picks[14].Ref,
+				picks[14].Score,
+			)
 		}
 	}
 	if again := audit.Plan(queue, "plan-seed", 10, 5); !reflect.DeepEqual(again, picks) {

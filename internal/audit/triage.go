@@ -60,7 +60,14 @@ type caseLink struct {
 // NewTriage starts a triage. reviewed holds the case ids already reviewed
 // in an earlier audit (nil: none).
 func NewTriage(cr Criteria, m Model, env Env, reviewed map[string]bool) *Triage {
-	return &Triage{cr: cr, model: m, env: env, reviewed: reviewed, suspects: map[string][]string{}, sum: Summary{Excluded: map[string]int{}}}
+	return &Triage{
+		cr:       cr,
+		model:    m,
+		env:      env,
+		reviewed: reviewed,
+		suspects: map[string][]string{},
+		sum:      Summary{Excluded: map[string]int{}},
+	}
 }
 
 // Add considers one case.
@@ -123,7 +130,15 @@ func (t *Triage) Queue() ([]Entry, Summary) {
 			}
 		}
 		if len(shared) > 0 && t.model.Weights[ReasonSuspectShared] > 0 {
-			e.Reasons = append(e.Reasons, t.model.reason(ReasonSuspectShared, "suspect %s: a possible network across %d other case(s)", strings.Join(shared, "; "), len(others)))
+			e.Reasons = append(
+				e.Reasons,
+				t.model.reason(
+					ReasonSuspectShared,
+					"suspect %s: a possible network across %d other case(s)",
+					strings.Join(shared, "; "),
+					len(others),
+				),
+			)
 		}
 		e.Score = Total(e.Reasons)
 		e.HighRisk = t.model.HighRisk > 0 && e.Score >= t.model.HighRisk

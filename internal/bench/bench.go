@@ -83,7 +83,18 @@ func Setup(ctx context.Context, st store.Store, cases int) (*app.App, *service.A
 		return nil, nil, nil, err
 	}
 	svc := hf.Svc
-	admin, err := svc.Bootstrap(ctx, "Bench Force", service.NewUser{Username: "admin", Name: "Admin", Collar: "A1", Rank: domain.RankStaff, Roles: []domain.Role{domain.RoleAdmin}, Password: "bench password 1"})
+	admin, err := svc.Bootstrap(
+		ctx,
+		"Bench Force",
+		service.NewUser{
+			Username: "admin",
+			Name:     "Admin",
+			Collar:   "A1",
+			Rank:     domain.RankStaff,
+			Roles:    []domain.Role{domain.RoleAdmin},
+			Password: "bench password 1",
+		},
+	)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -92,14 +103,30 @@ func Setup(ctx context.Context, st store.Store, cases int) (*app.App, *service.A
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	u, err := svc.CreateUser(ctx, adm, service.NewUser{Username: "dc", Name: "DC Bench", Collar: "B1", Rank: domain.RankConstable, UnitID: team.ID, Roles: []domain.Role{domain.RoleInvestigator}, Password: "bench password 1"})
+	u, err := svc.CreateUser(
+		ctx,
+		adm,
+		service.NewUser{
+			Username: "dc",
+			Name:     "DC Bench",
+			Collar:   "B1",
+			Rank:     domain.RankConstable,
+			UnitID:   team.ID,
+			Roles:    []domain.Role{domain.RoleInvestigator},
+			Password: "bench password 1",
+		},
+	)
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	a := &service.Actor{User: *u}
 	ids := make([]string, cases)
 	for i := range ids { // refs, as a client knows cases
-		c, err := svc.OpenReferral(ctx, a, service.NewReferral{TeamID: team.ID, Summary: "benchmark referral", OffenceTypes: []string{"cse"}})
+		c, err := svc.OpenReferral(
+			ctx,
+			a,
+			service.NewReferral{TeamID: team.ID, Summary: "benchmark referral", OffenceTypes: []string{"cse"}},
+		)
 		if err != nil {
 			return nil, nil, nil, err
 		}
@@ -174,7 +201,13 @@ func Run(ctx context.Context, hf *app.App, a *service.Actor, ids []string, cfg C
 	if firstErr != nil {
 		return Result{}, firstErr
 	}
-	res := Result{Engine: st.Engine(), Clients: cfg.Clients, Commands: cfg.Commands, Conflicts: conflicts, Elapsed: time.Since(start)}
+	res := Result{
+		Engine:    st.Engine(),
+		Clients:   cfg.Clients,
+		Commands:  cfg.Commands,
+		Conflicts: conflicts,
+		Elapsed:   time.Since(start),
+	}
 	slices.Sort(lat)
 	res.P50 = lat[len(lat)/2]
 	res.P99 = lat[len(lat)*99/100]
@@ -232,7 +265,12 @@ func measureLedger(ctx context.Context, st store.Store, tree *ledger.Log, first 
 	c.Seal = time.Since(start)
 	for i, e := range events {
 		if !bytes.Equal(e.Hash, stored[i]) {
-			return c, fmt.Errorf("event %d seals to %x, stored %x: the measurement is not of the stored work", e.Seq, e.Hash, stored[i])
+			return c, fmt.Errorf(
+				"event %d seals to %x, stored %x: the measurement is not of the stored work",
+				e.Seq,
+				e.Hash,
+				stored[i],
+			)
 		}
 	}
 	return c, nil
@@ -251,14 +289,38 @@ func maxRSS() float64 {
 // Print writes results as a table.
 func Print(w io.Writer, rs []Result) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "engine\tclients\tcommands\tcommands/s\tp50 ms\tp99 ms\tconflicts\tpeak RSS MiB\tevents/cmd\tledger µs/cmd\tledger %\ttree µs/cmd\t")
+	fmt.Fprintln(
+		tw,
+		"engine\tclients\tcommands\tcommands/s\tp50 ms\tp99 ms\tconflicts\tpeak RSS MiB\tevents/cmd\tledger µs/cmd\tledger %\ttree µs/cmd\t",
+	)
 	for _, r := range rs {
 		n := float64(r.Commands)
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%.0f\t%.2f\t%.2f\t%d\t%.0f\t%.2f\t%.1f\t%.2f\t%.1f\t\n", r.Engine, r.Clients, r.Commands, r.PerSecond(),
-			float64(r.P50.Microseconds())/1000, float64(r.P99.Microseconds())/1000, r.Conflicts, r.MaxRSSMiB,
-			float64(r.Ledger.Events)/n, float64(r.Ledger.Seal.Nanoseconds())/1000/n, 100*r.LedgerShare(), float64(r.Ledger.CatchUp.Nanoseconds())/1000/n)
+		fmt.Fprintf(
+			tw,
+			"%s\t%d\t%d\t%.0f\t%.2f\t%.2f\t%d\t%.0f\t%.2f\t%.1f\t%.2f\t%.1f\t\n",
+			r.Engine,
+			r.Clients,
+			r.Commands,
+			r.PerSecond(),
+			float64(r.P50.Microseconds())/1000,
+			float64(r.P99.Microseconds())/1000,
+			r.Conflicts,
+			r.MaxRSSMiB,
+			float64(
+				r.Ledger.Events,
+			)/n,
+			float64(r.Ledger.Seal.Nanoseconds())/1000/n,
+			100*r.LedgerShare(),
+			float64(r.Ledger.CatchUp.Nanoseconds())/1000/n,
+		)
 	}
 	tw.Flush()
-	fmt.Fprintln(w, "ledger µs/cmd: encoding, hashing and chaining the command's events on its path (ledger % of the time per command);")
-	fmt.Fprintln(w, "tree µs/cmd: a server's ledger reading them back and adding them to its tree, off the command path.")
+	fmt.Fprintln(
+		w,
+		"ledger µs/cmd: encoding, hashing and chaining the command's events on its path (ledger % of the time per command);",
+	)
+	fmt.Fprintln(
+		w,
+		"tree µs/cmd: a server's ledger reading them back and adding them to its tree, off the command path.",
+	)
 }

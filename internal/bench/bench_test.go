@@ -57,7 +57,8 @@ func TestRunMeasures(t *testing.T) {
 	if r.P50 > r.P99 || r.P99 <= 0 || r.PerSecond() <= 0 {
 		t.Fatalf("inconsistent result %+v", r)
 	}
-	if r.Ledger.Events != 40 || r.Ledger.Seal <= 0 || r.Ledger.CatchUp <= 0 || r.LedgerShare() <= 0 || r.LedgerShare() >= 1 {
+	if r.Ledger.Events != 40 || r.Ledger.Seal <= 0 || r.Ledger.CatchUp <= 0 || r.LedgerShare() <= 0 ||
+		r.LedgerShare() >= 1 {
 		t.Fatalf("ledger cost %+v, share %v", r.Ledger, r.LedgerShare())
 	}
 }

@@ -18,7 +18,9 @@ func TestEmbeddedCopyMatchesSharedData(t *testing.T) {
 		t.Skipf("shared data not beside the checkout (%v): cannot check the embedded copy for drift", err)
 	}
 	if !bytes.Equal(embedded, want) {
-		t.Fatal("internal/calendar/data/england-and-wales.json differs from the shared data: update it (docs/calendar.md)")
+		t.Fatal(
+			"internal/calendar/data/england-and-wales.json differs from the shared data: update it (docs/calendar.md)",
+		)
 	}
 }
 
@@ -112,7 +114,11 @@ func TestParseRefusesBadData(t *testing.T) {
 
 func FuzzParse(f *testing.F) {
 	f.Add(embedded[:0])
-	f.Add([]byte(`{"division":"england-and-wales","events":[{"title":"x","date":"2025-01-01","notes":"","bunting":true}]}`))
+	f.Add(
+		[]byte(
+			`{"division":"england-and-wales","events":[{"title":"x","date":"2025-01-01","notes":"","bunting":true}]}`,
+		),
+	)
 	f.Fuzz(func(t *testing.T, b []byte) {
 		c, err := Parse(b)
 		if err != nil {

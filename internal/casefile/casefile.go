@@ -344,7 +344,11 @@ func decodeLine(n int, raw []byte) parsedLine {
 	case "":
 		bad = &Problem{Line: n, Field: "type", Message: `missing: say what the line is ("unit", "officer" or "case")`}
 	default:
-		bad = &Problem{Line: n, Field: "type", Message: fmt.Sprintf("%q is not a record type: use \"unit\", \"officer\" or \"case\"", head.Type)}
+		bad = &Problem{
+			Line:    n,
+			Field:   "type",
+			Message: fmt.Sprintf("%q is not a record type: use \"unit\", \"officer\" or \"case\"", head.Type),
+		}
 	}
 	if bad != nil {
 		p.ps = Problems{*bad}
@@ -363,7 +367,18 @@ func (f *File) duplicateCases() Problems {
 	for _, l := range f.Cases {
 		if prev, ok := first[l.Record.Ref]; ok {
 			if prev.Hash != l.Hash {
-				ps = append(ps, Problem{Line: l.N, Field: "ref", Message: fmt.Sprintf("case %s appears again (first on line %d) with different contents", l.Record.Ref, prev.N)})
+				ps = append(
+					ps,
+					Problem{
+						Line:  l.N,
+						Field: "ref",
+						Message: fmt.Sprintf(
+							"case %s appears again (first on line %d) with different contents",
+							l.Record.Ref,
+							prev.N,
+						),
+					},
+				)
 			}
 			continue
 		}
@@ -376,7 +391,10 @@ func (f *File) duplicateCases() Problems {
 
 func dup(ps Problems, seen map[string]int, key string, n int) Problems {
 	if prev, ok := seen[key]; ok {
-		return append(ps, Problem{Line: n, Field: "ref", Message: fmt.Sprintf("%s is defined twice (also on line %d)", key, prev)})
+		return append(
+			ps,
+			Problem{Line: n, Field: "ref", Message: fmt.Sprintf("%s is defined twice (also on line %d)", key, prev)},
+		)
 	}
 	seen[key] = n
 	return ps

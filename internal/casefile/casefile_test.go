@@ -22,12 +22,17 @@ func TestExampleFileReads(t *testing.T) {
 	if len(f.Units) != 1 || len(f.Officers) != 2 || len(f.Cases) != 2 {
 		t.Fatalf("read %d units, %d officers, %d cases", len(f.Units), len(f.Officers), len(f.Cases))
 	}
-	if c := f.Cases[0]; c.N != 5 || c.Record.Closure == nil || c.Record.Closure.Outcome != "16" || len(c.Record.Actions) != 2 {
+	if c := f.Cases[0]; c.N != 5 || c.Record.Closure == nil || c.Record.Closure.Outcome != "16" ||
+		len(c.Record.Actions) != 2 {
 		t.Fatalf("first case: line %d %+v", c.N, c.Record)
 	}
 	// The same case twice with the same contents is read once; key order
 	// does not change a record's hash.
-	twice := append(append([]byte{}, b...), []byte(`{"summary":"Referral from school: 15-year-old boy receiving gifts from an adult online","type":"case","ref":"LEG/2019/0007","team":"LEG-CSE","opened":"2019-02-11T10:00:00Z","offence_types":["grooming"],"owner":"P200","victims":[{"ref":"V1","name":"Child L3","dob":"2003-08-08","added":"2019-02-11T10:00:00Z"}],"actions":[{"ref":"A1","title":"Identify the account holder","raised":"2019-02-12T09:00:00Z","raised_by":"P200","allocated_to":"P200"}]}`+"\n")...)
+	twice := append(
+		append([]byte{}, b...),
+		[]byte(
+			`{"summary":"Referral from school: 15-year-old boy receiving gifts from an adult online","type":"case","ref":"LEG/2019/0007","team":"LEG-CSE","opened":"2019-02-11T10:00:00Z","offence_types":["grooming"],"owner":"P200","victims":[{"ref":"V1","name":"Child L3","dob":"2003-08-08","added":"2019-02-11T10:00:00Z"}],"actions":[{"ref":"A1","title":"Identify the account holder","raised":"2019-02-12T09:00:00Z","raised_by":"P200","allocated_to":"P200"}]}`+"\n",
+		)...)
 	f2, err := ReadJSONL(bytes.NewReader(twice))
 	if err != nil || len(f2.Cases) != 2 {
 		t.Fatalf("same case twice: %v, %d cases", err, len(f2.Cases))
@@ -68,7 +73,8 @@ func TestCSV(t *testing.T) {
 	if c := f.Cases[0].Record; c.Closure == nil || c.Closure.Outcome != "16" || len(c.OffenceTypes) != 2 {
 		t.Fatalf("row 2: %+v", c)
 	}
-	if _, err := ReadCSV(strings.NewReader("ref,colour\n")); err == nil || !strings.Contains(err.Error(), "colour") || !strings.Contains(err.Error(), "team") {
+	if _, err := ReadCSV(strings.NewReader("ref,colour\n")); err == nil || !strings.Contains(err.Error(), "colour") ||
+		!strings.Contains(err.Error(), "team") {
 		t.Fatalf("bad header: %v", err)
 	}
 }
@@ -101,7 +107,11 @@ func FuzzReadJSONL(f *testing.F) {
 func FuzzReadCSV(f *testing.F) {
 	f.Add([]byte("ref,team,opened,summary,offence_types\nA,T,2012-01-01,s,cse\n"))
 	f.Add([]byte("ref,team\n\"unterminated\n"))
-	f.Add([]byte("ref,team,opened,summary,offence_types,outcome,closed,closed_by\nA,T,2012-01-01,s,cse,16,2012-02-01,P1\n"))
+	f.Add(
+		[]byte(
+			"ref,team,opened,summary,offence_types,outcome,closed,closed_by\nA,T,2012-01-01,s,cse,16,2012-02-01,P1\n",
+		),
+	)
 	f.Fuzz(func(t *testing.T, b []byte) {
 		file, err := ReadCSV(bytes.NewReader(b))
 		if err == nil {
@@ -131,13 +141,28 @@ func TestReadJSONLInParallelIsInOrder(t *testing.T) {
 		case i%97 == 0:
 			b.WriteString("{not json\n")
 		case i%89 == 0:
-			fmt.Fprintf(&b, `{"type":"officer","ref":"O%d","name":"DC %d","collar":"C%d","rank":"constable","unit":"T"}`+"\n", i%3, i, i)
+			fmt.Fprintf(
+				&b,
+				`{"type":"officer","ref":"O%d","name":"DC %d","collar":"C%d","rank":"constable","unit":"T"}`+"\n",
+				i%3,
+				i,
+				i,
+			)
 		case i%83 == 0:
 			b.WriteString("\n# a comment\n")
 		case i%79 == 0:
-			fmt.Fprintf(&b, `{"type":"case","ref":"X%d","team":"T","opened":"2015-01-01T00:00:00Z","summary":"s","offence_types":["cse"],"colour":"red"}`+"\n", i)
+			fmt.Fprintf(
+				&b,
+				`{"type":"case","ref":"X%d","team":"T","opened":"2015-01-01T00:00:00Z","summary":"s","offence_types":["cse"],"colour":"red"}`+"\n",
+				i,
+			)
 		default:
-			fmt.Fprintf(&b, `{"type":"case","ref":"X%d","team":"T","opened":"2015-01-01T00:00:00Z","summary":"case %d","offence_types":["cse"],"owner":"O1"}`+"\n", i%2000, i%2000)
+			fmt.Fprintf(
+				&b,
+				`{"type":"case","ref":"X%d","team":"T","opened":"2015-01-01T00:00:00Z","summary":"case %d","offence_types":["cse"],"owner":"O1"}`+"\n",
+				i%2000,
+				i%2000,
+			)
 		}
 	}
 	in := b.String()
@@ -196,8 +221,11 @@ func TestRichFieldsReadAndChecked(t *testing.T) {
 	k := f.Cases[0].Record
 	v := k.Victims[0]
 	if f.Officers[0].Record.Roles[0] != "supervisor" || v.Enhanced == nil || *v.Enhanced || v.ContactPlan.EveryDays != 14 ||
-		v.SupportReferral.IsZero() || v.NeedsAssessment.IsZero() || len(v.Notifications) != 1 ||
-		k.Actions[0].Target.IsZero() || k.Plan.Text != "p" || k.Closure.Closed.IsZero() {
+		v.SupportReferral.IsZero() || v.NeedsAssessment.IsZero() ||
+		len(v.Notifications) != 1 ||
+		k.Actions[0].Target.IsZero() ||
+		k.Plan.Text != "p" ||
+		k.Closure.Closed.IsZero() {
 		t.Fatalf("rich fields not read: %+v", k)
 	}
 	bad := `{"type":"officer","ref":"O","name":"DS O","collar":"O1","rank":"sergeant","unit":"T","roles":[""]}
@@ -230,7 +258,8 @@ func TestCSVClosedApprovedByNobody(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cl := f.Cases[0].Record.Closure; cl == nil || cl.Closed.IsZero() || !cl.Approved.IsZero() || cl.ApprovedBy != "" {
+	if cl := f.Cases[0].Record.Closure; cl == nil || cl.Closed.IsZero() || !cl.Approved.IsZero() ||
+		cl.ApprovedBy != "" {
 		t.Fatalf("closure: %+v", cl)
 	}
 }

@@ -31,7 +31,13 @@ func (c *checker) when(field string, t time.Time) {
 // order reports a time before the one it must follow.
 func (c *checker) order(field string, t time.Time, after time.Time, afterName string) {
 	if !t.IsZero() && !after.IsZero() && t.Before(after) {
-		c.add(field, "%s is before %s (%s): dates out of order", t.Format(time.RFC3339), afterName, after.Format(time.RFC3339))
+		c.add(
+			field,
+			"%s is before %s (%s): dates out of order",
+			t.Format(time.RFC3339),
+			afterName,
+			after.Format(time.RFC3339),
+		)
 	}
 }
 
@@ -97,7 +103,11 @@ func (k Case) check(n int) Problems {
 		victims[v.Ref] = true
 		if p := v.ContactPlan; p != nil {
 			if p.EveryDays < 1 || p.EveryDays > 366 {
-				c.add(f+".contact_plan.every_days", "%d: give how many days apart updates were agreed (1 to 366)", p.EveryDays)
+				c.add(
+					f+".contact_plan.every_days",
+					"%d: give how many days apart updates were agreed (1 to 366)",
+					p.EveryDays,
+				)
 			}
 			c.required(f+".contact_plan.method", p.Method)
 			c.when(f+".contact_plan.agreed", p.Agreed)
@@ -181,7 +191,10 @@ func (k Case) check(n int) Problems {
 		}
 		c.order("closure.closed", cl.Closed, cl.Proposed, "the closure was proposed")
 		if !cl.Closed.IsZero() && (!cl.Approved.IsZero() || cl.ApprovedBy != "") {
-			c.add("closure.closed", "closed is for a closure approved by nobody: give either closed, or approved and approved_by")
+			c.add(
+				"closure.closed",
+				"closed is for a closure approved by nobody: give either closed, or approved and approved_by",
+			)
 		}
 	}
 	return c.ps

@@ -11,7 +11,18 @@ import (
 
 // CSVColumns are the columns of the flat CSV route, for the simplest
 // exports: one case per row, no history beyond its closure.
-var CSVColumns = []string{"ref", "team", "opened", "summary", "offence_types", "owner", "outcome", "closed", "closed_by", "approved_by"}
+var CSVColumns = []string{
+	"ref",
+	"team",
+	"opened",
+	"summary",
+	"offence_types",
+	"owner",
+	"outcome",
+	"closed",
+	"closed_by",
+	"approved_by",
+}
 
 // ReadCSV reads the flat CSV route. The header row must name the columns
 // (in any order); ref, team, opened, summary and offence_types are
@@ -21,14 +32,23 @@ func ReadCSV(r io.Reader) (*File, error) {
 	cr.FieldsPerRecord = -1
 	header, err := cr.Read()
 	if err != nil {
-		return nil, Problems{{Line: 1, Message: "no header row: the first row must name the columns " + strings.Join(CSVColumns, ",")}}
+		return nil, Problems{
+			{Line: 1, Message: "no header row: the first row must name the columns " + strings.Join(CSVColumns, ",")},
+		}
 	}
 	col := map[string]int{}
 	var ps Problems
 	for i, h := range header {
 		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
 		if !contains(CSVColumns, h) {
-			ps = append(ps, Problem{Line: 1, Field: h, Message: "not a column of the CSV route: use " + strings.Join(CSVColumns, ",")})
+			ps = append(
+				ps,
+				Problem{
+					Line:    1,
+					Field:   h,
+					Message: "not a column of the CSV route: use " + strings.Join(CSVColumns, ","),
+				},
+			)
 			continue
 		}
 		col[h] = i
@@ -96,7 +116,10 @@ func parseTime(ps *Problems, n int, field, v string) time.Time {
 			return t
 		}
 	}
-	*ps = append(*ps, Problem{Line: n, Field: field, Message: fmt.Sprintf("%q is not a date: write YYYY-MM-DD or RFC 3339", v)})
+	*ps = append(
+		*ps,
+		Problem{Line: n, Field: field, Message: fmt.Sprintf("%q is not a date: write YYYY-MM-DD or RFC 3339", v)},
+	)
 	return time.Time{}
 }
 

@@ -60,7 +60,13 @@ type milestone struct {
 }
 
 func newSimCase(g *gen, idx int, p *casePlan) *simCase {
-	return &simCase{g: g, idx: idx, p: p, rng: rand.New(rand.NewPCG(p.seed, uint64(idx)+1)), when: map[string]time.Time{}}
+	return &simCase{
+		g:    g,
+		idx:  idx,
+		p:    p,
+		rng:  rand.New(rand.NewPCG(p.seed, uint64(idx)+1)),
+		when: map[string]time.Time{},
+	}
 }
 
 func (sc *simCase) now() time.Time { return sc.g.clk.Now() }
@@ -344,9 +350,18 @@ func (g *gen) open(sc *simCase) error {
 		}
 		birth := p.at.AddDate(-a, -r.IntN(12), -r.IntN(28))
 		last := pick(r, surnames)
-		sc.victims = append(sc.victims, service.NewVictim{Name: first + " " + last, DateOfBirth: birth.In(clock.London).Format(time.DateOnly),
-			Contact:    fmt.Sprintf("Via %s (%s %s), %s", pick(r, []string{"mother", "mother", "father", "foster carer", "grandmother"}), pick(r, parentFirst), last, landline(r)),
-			Vulnerable: true})
+		sc.victims = append(
+			sc.victims,
+			service.NewVictim{Name: first + " " + last, DateOfBirth: birth.In(clock.London).Format(time.DateOnly),
+				Contact: fmt.Sprintf(
+					"Via %s (%s %s), %s",
+					pick(r, []string{"mother", "mother", "father", "foster carer", "grandmother"}),
+					pick(r, parentFirst),
+					last,
+					landline(r),
+				),
+				Vulnerable: true},
+		)
 	}
 	who := "girl"
 	if !girl {
@@ -357,7 +372,10 @@ func (g *gen) open(sc *simCase) error {
 		summary += "; " + p.network.place + " named"
 	}
 	c, err := g.svc.OpenReferral(g.ctx, sc.opener.actor, service.NewReferral{TeamID: t.id, Summary: summary,
-		OffenceTypes: pick(r, offenceSets), Source: pick(r, sources), ReportedAt: sc.now().Add(-time.Duration(1+r.IntN(72)) * time.Hour)})
+		OffenceTypes: pick(
+			r,
+			offenceSets,
+		), Source: pick(r, sources), ReportedAt: sc.now().Add(-time.Duration(1+r.IntN(72)) * time.Hour)})
 	if err != nil {
 		return fmt.Errorf("demo: open referral: %w", err)
 	}
@@ -378,7 +396,13 @@ func (g *gen) open(sc *simCase) error {
 	case PlantVictimNotTold:
 		sc.add(milestone{at: p.from.Add(days(1)), kind: msPlantNotice})
 	case PlantActionOverdue:
-		sc.add(milestone{at: p.from.Add(-days(2)), kind: msRaise, text: "Trace and interview the driver of the private-hire car seen on CCTV"})
+		sc.add(
+			milestone{
+				at:   p.from.Add(-days(2)),
+				kind: msRaise,
+				text: "Trace and interview the driver of the private-hire car seen on CCTV",
+			},
+		)
 	case PlantClosureUnapproved:
 		sc.add(milestone{at: p.from, kind: msClose})
 	}
@@ -418,22 +442,56 @@ func (sc *simCase) intake() error {
 				m.phone = p.network.burner
 			}
 			d, id := describeWith(r, &m, "Seen at "+p.network.place+".")
-			suspects = append(suspects, service.NewSuspect{Name: m.first + " " + m.last, DateOfBirth: m.dob, Description: d, Phone: id.phone, Vehicle: id.vehicle, Address: id.address})
+			suspects = append(
+				suspects,
+				service.NewSuspect{
+					Name:        m.first + " " + m.last,
+					DateOfBirth: m.dob,
+					Description: d,
+					Phone:       id.phone,
+					Vehicle:     id.vehicle,
+					Address:     id.address,
+				},
+			)
 		}
 		if r.IntN(3) == 0 {
 			m := p.network.members[r.IntN(len(p.network.members))]
 			if m.vrm != "" {
-				suspects = append(suspects, service.NewSuspect{Description: fmt.Sprintf("Unidentified driver of a %s, VRM %s, who collected the child from %s.", m.car, strings.ReplaceAll(m.vrm, " ", ""), p.network.place),
-					Vehicle: strings.ReplaceAll(m.vrm, " ", "")})
+				suspects = append(
+					suspects,
+					service.NewSuspect{
+						Description: fmt.Sprintf(
+							"Unidentified driver of a %s, VRM %s, who collected the child from %s.",
+							m.car,
+							strings.ReplaceAll(m.vrm, " ", ""),
+							p.network.place,
+						),
+						Vehicle: strings.ReplaceAll(m.vrm, " ", ""),
+					},
+				)
 			}
 		}
 	case x < 0.5 || p.plant == PlantVictimNotTold || p.plant == PlantClosureUnapproved:
 		n := g.newNominalFor(r, p.phone)
 		d, id := describeWith(r, n, "")
-		suspects = append(suspects, service.NewSuspect{Name: n.first + " " + n.last, DateOfBirth: n.dob, Description: d, Phone: id.phone, Vehicle: id.vehicle, Address: id.address})
+		suspects = append(
+			suspects,
+			service.NewSuspect{
+				Name:        n.first + " " + n.last,
+				DateOfBirth: n.dob,
+				Description: d,
+				Phone:       id.phone,
+				Vehicle:     id.vehicle,
+				Address:     id.address,
+			},
+		)
 	case x < 0.78:
 		n := g.newNominalFor(r, "")
-		d := fmt.Sprintf("Male, about %d, %s.", 18+r.IntN(25), pick(r, []string{"slim build", "heavy build", "beard", "shaved head", "local accent"}))
+		d := fmt.Sprintf(
+			"Male, about %d, %s.",
+			18+r.IntN(25),
+			pick(r, []string{"slim build", "heavy build", "beard", "shaved head", "local accent"}),
+		)
 		if n.nick != "" {
 			d += fmt.Sprintf(" Uses the name '%s'.", n.nick)
 		}
@@ -457,10 +515,16 @@ func (sc *simCase) intake() error {
 		people = append(people, service.NewPerson{Name: pick(r, parentFirst) + " " + last, Role: "parent_or_carer"})
 	}
 	if r.IntN(3) == 0 {
-		people = append(people, service.NewPerson{Name: pick(r, officerFirst) + " " + pick(r, surnames), Role: "social_worker"})
+		people = append(
+			people,
+			service.NewPerson{Name: pick(r, officerFirst) + " " + pick(r, surnames), Role: "social_worker"},
+		)
 	}
 	if r.IntN(10) < 2 {
-		people = append(people, service.NewPerson{Name: pick(r, officerFirst) + " " + pick(r, surnames), Role: "professional"})
+		people = append(
+			people,
+			service.NewPerson{Name: pick(r, officerFirst) + " " + pick(r, surnames), Role: "professional"},
+		)
 	}
 	if r.IntN(10) < 1 {
 		people = append(people, service.NewPerson{Name: pick(r, adultFirst) + " " + pick(r, surnames), Role: "witness"})
@@ -511,7 +575,15 @@ func (sc *simCase) walkSuspects() {
 		sc.add(milestone{at: arr, kind: msSuspect, i: i, status: domain.SuspectArrested})
 		sc.add(milestone{at: arr, kind: msSuspect, i: i, status: domain.SuspectInterviewed})
 		if r.IntN(100) < 35 {
-			sc.add(milestone{at: out, kind: msSuspect, i: i, status: domain.SuspectCharged, text: "Charged on CPS advice; remanded in custody"})
+			sc.add(
+				milestone{
+					at:     out,
+					kind:   msSuspect,
+					i:      i,
+					status: domain.SuspectCharged,
+					text:   "Charged on CPS advice; remanded in custody",
+				},
+			)
 		} else {
 			sc.add(milestone{at: out, kind: msSuspect, i: i, status: domain.SuspectNFA, text: pick(r, []string{
 				"Released without charge: CPS advise the evidence does not meet the full code test",

@@ -132,7 +132,11 @@ func Generate(ctx context.Context, svc *service.Service, rec Record, clk *clock.
 		opts.Workers = 8
 	}
 	if !opts.Start.Before(opts.Now.AddDate(0, -3, 0)) {
-		return nil, fmt.Errorf("demo: history must start at least three months before now (start %s, now %s)", opts.Start.Format(time.DateOnly), opts.Now.Format(time.DateOnly))
+		return nil, fmt.Errorf(
+			"demo: history must start at least three months before now (start %s, now %s)",
+			opts.Start.Format(time.DateOnly),
+			opts.Now.Format(time.DateOnly),
+		)
 	}
 	org, err := svc.Org(ctx, service.SystemActor("demo"))
 	if err != nil {
@@ -202,7 +206,10 @@ func accounts(org *domain.OrgState) []Account {
 		if un, ok := org.Units[u.UnitID]; ok {
 			unit = un.Name
 		}
-		out = append(out, Account{Role: role, Username: u.Username, Name: u.Name, Rank: u.Rank, Unit: unit, LookAt: look})
+		out = append(
+			out,
+			Account{Role: role, Username: u.Username, Name: u.Name, Rank: u.Rank, Unit: unit, LookAt: look},
+		)
 	}
 	byID := func(id string) *domain.User { return org.Users[id] }
 	add("administrator", first(func(u *domain.User) bool { return u.Username == "admin" }),
@@ -226,12 +233,21 @@ func accounts(org *domain.OrgState) []Account {
 	// accounts follow it.
 	staffAuditor := func(u *domain.User) bool { return u.HasRole(domain.RoleAuditor) && u.Rank == domain.RankStaff }
 	lead := first(staffAuditor)
-	add(string(domain.RoleAuditor), lead,
-		"Audits: the national review of imported 2012-2022 closures in progress — triage, sample, reviews, report; sign off a \"no concerns\" review")
-	add("auditor (reviewer)", first(func(u *domain.User) bool { return staffAuditor(u) && u != lead }),
-		"Audits: the cases assigned to you (one review sent back by the lead), and colleagues' \"no concerns\" reviews to sign off")
-	add("auditor (seconded officer)", first(func(u *domain.User) bool { return u.HasRole(domain.RoleAuditor) && u.Rank != domain.RankStaff }),
-		"Audits: worked on old CSE Team South cases, so the conflict-of-interest rules give those to others")
+	add(
+		string(domain.RoleAuditor),
+		lead,
+		"Audits: the national review of imported 2012-2022 closures in progress — triage, sample, reviews, report; sign off a \"no concerns\" review",
+	)
+	add(
+		"auditor (reviewer)",
+		first(func(u *domain.User) bool { return staffAuditor(u) && u != lead }),
+		"Audits: the cases assigned to you (one review sent back by the lead), and colleagues' \"no concerns\" reviews to sign off",
+	)
+	add(
+		"auditor (seconded officer)",
+		first(func(u *domain.User) bool { return u.HasRole(domain.RoleAuditor) && u.Rank != domain.RankStaff }),
+		"Audits: worked on old CSE Team South cases, so the conflict-of-interest rules give those to others",
+	)
 	for _, r := range []struct {
 		role domain.Role
 		look string

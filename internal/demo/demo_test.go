@@ -57,7 +57,13 @@ func generate(dir string, seed uint64, workers int) (generated, error) {
 		db.Close()
 		return generated{}, err
 	}
-	res, err := demo.Generate(ctx, hf.Svc, hf.Store, clk, demo.Options{Seed: seed, Cases: cases, Now: now, Workers: workers})
+	res, err := demo.Generate(
+		ctx,
+		hf.Svc,
+		hf.Store,
+		clk,
+		demo.Options{Seed: seed, Cases: cases, Now: now, Workers: workers},
+	)
 	if err != nil {
 		db.Close()
 		return generated{}, err
@@ -89,9 +95,20 @@ func generateTwice(t *testing.T, seed uint64) (generated, generated) {
 			t.Fatal(errs[i])
 		}
 		res := g.res
-		t.Logf("%d cases (%d open, %d closed, %d reopened, %d transferred), %d users, %d commands in %s; %d planted errors; sweep: %d overdue, %d findings",
-			res.Cases, res.Open, res.Closed, res.Reopened, res.Transferred, res.Users, res.Commands, res.Elapsed.Round(time.Millisecond),
-			len(res.Planted), len(res.Sweep.Overdue), len(res.Sweep.Findings))
+		t.Logf(
+			"%d cases (%d open, %d closed, %d reopened, %d transferred), %d users, %d commands in %s; %d planted errors; sweep: %d overdue, %d findings",
+			res.Cases,
+			res.Open,
+			res.Closed,
+			res.Reopened,
+			res.Transferred,
+			res.Users,
+			res.Commands,
+			res.Elapsed.Round(time.Millisecond),
+			len(res.Planted),
+			len(res.Sweep.Overdue),
+			len(res.Sweep.Findings),
+		)
 	}
 	return gs[0], gs[1]
 }
@@ -186,12 +203,14 @@ func checkRecord(t *testing.T, g generated) {
 	kinds := map[string]bool{}
 	historic := 0
 	for _, f := range res.Sweep.Findings {
-		if imported[f.Case] && (f.Kind == service.FindingClosedWithOpenWork || f.Kind == service.FindingClosedWithoutApproval) {
+		if imported[f.Case] &&
+			(f.Kind == service.FindingClosedWithOpenWork || f.Kind == service.FindingClosedWithoutApproval) {
 			historic++
 			continue
 		}
 		kinds[f.Kind] = true
-		if imported[f.Case] && (f.Kind == service.FindingAuditReviewOverdue || f.Kind == service.FindingAuditSignOffOverdue) {
+		if imported[f.Case] &&
+			(f.Kind == service.FindingAuditReviewOverdue || f.Kind == service.FindingAuditSignOffOverdue) {
 			continue
 		}
 		if _, ok := planted[f.Case]; !ok {
@@ -331,9 +350,27 @@ func compare(t *testing.T, a, b generated) {
 			for _, s := range c.Suspects {
 				ss = append(ss, fmt.Sprintf("%s/%s/%s", s.Name, s.Status, s.Description))
 			}
-			out = append(out, fmt.Sprintf("%s %s %s v%d %s outcome=%s reviews=%d duties=%d findings=%d at=%s\n  victims=%s\n  suspects=%s\n  actions=%s",
-				c.Ref, c.Status, c.Summary, c.Version, c.Source, c.Outcome, len(c.Reviews), len(c.Duties), len(c.Findings),
-				c.UpdatedAt.Format(time.RFC3339), strings.Join(vs, ","), strings.Join(ss, ","), strings.Join(acts, ",")))
+			out = append(
+				out,
+				fmt.Sprintf(
+					"%s %s %s v%d %s outcome=%s reviews=%d duties=%d findings=%d at=%s\n  victims=%s\n  suspects=%s\n  actions=%s",
+					c.Ref,
+					c.Status,
+					c.Summary,
+					c.Version,
+					c.Source,
+					c.Outcome,
+					len(c.Reviews),
+					len(c.Duties),
+					len(c.Findings),
+					c.UpdatedAt.Format(
+						time.RFC3339,
+					),
+					strings.Join(vs, ","),
+					strings.Join(ss, ","),
+					strings.Join(acts, ","),
+				),
+			)
 		}
 		return out
 	}
@@ -346,9 +383,19 @@ func compare(t *testing.T, a, b generated) {
 			t.Fatalf("first difference:\n%s\n%s", sa[i], sb[i])
 		}
 	}
-	if a.res.Commands != b.res.Commands || len(a.res.Sweep.Findings) != len(b.res.Sweep.Findings) || len(a.res.Sweep.Escalations) != len(b.res.Sweep.Escalations) {
-		t.Errorf("counts differ: %d/%d commands, %d/%d findings, %d/%d escalations", a.res.Commands, b.res.Commands,
-			len(a.res.Sweep.Findings), len(b.res.Sweep.Findings), len(a.res.Sweep.Escalations), len(b.res.Sweep.Escalations))
+	if a.res.Commands != b.res.Commands || len(a.res.Sweep.Findings) != len(b.res.Sweep.Findings) ||
+		len(a.res.Sweep.Escalations) != len(b.res.Sweep.Escalations) {
+		t.Errorf(
+			"counts differ: %d/%d commands, %d/%d findings, %d/%d escalations",
+			a.res.Commands,
+			b.res.Commands,
+			len(
+				a.res.Sweep.Findings,
+			),
+			len(b.res.Sweep.Findings),
+			len(a.res.Sweep.Escalations),
+			len(b.res.Sweep.Escalations),
+		)
 	}
 	ua, ub := a.res.Accounts, b.res.Accounts
 	for i := range ua {
@@ -415,6 +462,10 @@ func checkLinks(t *testing.T, g generated) {
 	}
 	t.Logf("identifiers shared by 2+ cases, by kind: %v; phones written in more than one form: %d", byKind, several)
 	if len(byKind) < 3 || several == 0 {
-		t.Errorf("want phones, vehicles and addresses linking cases, some phones in several forms: %v, %d", byKind, several)
+		t.Errorf(
+			"want phones, vehicles and addresses linking cases, some phones in several forms: %v, %d",
+			byKind,
+			several,
+		)
 	}
 }

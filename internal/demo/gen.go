@@ -391,7 +391,10 @@ func (g *gen) plant() {
 	g.badLeaveAt = weekdayAt(g.rng, g.now.Add(-days(15+20*g.rng.Float64())))
 	g.badLeaver.until = g.badLeaveAt.Add(-days(45))
 	g.goodLeaver = g.teams[2].members[0]
-	g.goodLeaveAt = weekdayAt(g.rng, g.opts.Start.Add(time.Duration(float64(g.now.Sub(g.opts.Start))*(0.4+0.15*g.rng.Float64()))))
+	g.goodLeaveAt = weekdayAt(
+		g.rng,
+		g.opts.Start.Add(time.Duration(float64(g.now.Sub(g.opts.Start))*(0.4+0.15*g.rng.Float64()))),
+	)
 	g.goodLeaver.until = g.goodLeaveAt.Add(-days(14))
 
 	taken := map[*casePlan]bool{}
@@ -501,7 +504,13 @@ func (g *gen) scheduleStaffing() {
 	joinAt := weekdayAt(g.rng, g.goodLeaveAt.Add(days(10)))
 	g.schedule(joinAt, func() error {
 		t := g.goodLeaver.team
-		o, err := g.person(domain.RankConstable, t.id, t, fmt.Sprintf("2%d%02d", t.idx+1, len(t.members)+1), domain.RoleInvestigator)
+		o, err := g.person(
+			domain.RankConstable,
+			t.id,
+			t,
+			fmt.Sprintf("2%d%02d", t.idx+1, len(t.members)+1),
+			domain.RoleInvestigator,
+		)
 		if err != nil {
 			return err
 		}
@@ -512,7 +521,11 @@ func (g *gen) scheduleStaffing() {
 	// The other leaver's supervisor hands over most of the work, but
 	// misses the cases planted as orphaned.
 	g.schedule(g.badLeaveAt, func() error {
-		return g.leave(g.badLeaver, "Transferred to another force", func(sc *simCase) bool { return sc.p.plant != PlantOrphaned })
+		return g.leave(
+			g.badLeaver,
+			"Transferred to another force",
+			func(sc *simCase) bool { return sc.p.plant != PlantOrphaned },
+		)
 	})
 }
 
@@ -543,7 +556,9 @@ func (g *gen) leave(o *officer, reason string, handover func(*simCase) bool) err
 			changed = true
 		}
 		for _, a := range sc.c.Actions {
-			if a.AllocatedTo != o.id || (a.State != domain.ActionStateAllocated && a.State != domain.ActionStateReferred) || sc.p.plant != "" {
+			if a.AllocatedTo != o.id ||
+				(a.State != domain.ActionStateAllocated && a.State != domain.ActionStateReferred) ||
+				sc.p.plant != "" {
 				continue
 			}
 			owner := sc.ownerActor()
@@ -715,7 +730,14 @@ func (g *gen) result() (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Force: ForceName, Password: Password, Accounts: accounts(org), Users: len(org.Users), Cases: len(g.cases), Sweep: rep}
+	res := &Result{
+		Force:    ForceName,
+		Password: Password,
+		Accounts: accounts(org),
+		Users:    len(org.Users),
+		Cases:    len(g.cases),
+		Sweep:    rep,
+	}
 	for _, sc := range g.cases {
 		c := sc.c
 		if c == nil {

@@ -124,10 +124,42 @@ func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 12, 0
 func (l *legacy) staff() {
 	g, r := l.g, l.r
 	units := []*legacyUnit{
-		{ref: "CIS-CSEN", name: teamNames[0][1], parent: teamNames[0][0], from: legacyFrom, to: legacyLast, weight: 30, current: g.teams[0]},
-		{ref: "CIS-CSES", name: teamNames[0][2], parent: teamNames[0][0], from: legacyFrom, to: legacyLast, weight: 28, current: g.teams[1]},
-		{ref: "CIS-MECT", name: teamNames[1][2], parent: teamNames[1][0], from: 2015, to: legacyLast, weight: 12, current: g.teams[3]},
-		{ref: "CIS-CAT", name: teamNames[2][2], parent: teamNames[2][0], from: legacyFrom, to: legacyLast, weight: 12, current: g.teams[5]},
+		{
+			ref:     "CIS-CSEN",
+			name:    teamNames[0][1],
+			parent:  teamNames[0][0],
+			from:    legacyFrom,
+			to:      legacyLast,
+			weight:  30,
+			current: g.teams[0],
+		},
+		{
+			ref:     "CIS-CSES",
+			name:    teamNames[0][2],
+			parent:  teamNames[0][0],
+			from:    legacyFrom,
+			to:      legacyLast,
+			weight:  28,
+			current: g.teams[1],
+		},
+		{
+			ref:     "CIS-MECT",
+			name:    teamNames[1][2],
+			parent:  teamNames[1][0],
+			from:    2015,
+			to:      legacyLast,
+			weight:  12,
+			current: g.teams[3],
+		},
+		{
+			ref:     "CIS-CAT",
+			name:    teamNames[2][2],
+			parent:  teamNames[2][0],
+			from:    legacyFrom,
+			to:      legacyLast,
+			weight:  12,
+			current: g.teams[5],
+		},
 		// An operation that ran 2013-2016 and was disbanded: the import
 		// creates it.
 		{ref: "CIS-KESTREL", name: "Operation Kestrel", parent: teamNames[2][0], from: 2013, to: 2016, weight: 18},
@@ -146,7 +178,13 @@ func (l *legacy) staff() {
 		return o
 	}
 	serving := func(o *officer, unit string) *legacyOfficer {
-		lo := &legacyOfficer{ref: "CIS-" + o.username, name: o.name, collar: o.actor.User.Collar, rank: o.rank, unit: unit}
+		lo := &legacyOfficer{
+			ref:    "CIS-" + o.username,
+			name:   o.name,
+			collar: o.actor.User.Collar,
+			rank:   o.rank,
+			unit:   unit,
+		}
 		l.officers = append(l.officers, lo)
 		return lo
 	}
@@ -162,7 +200,11 @@ func (l *legacy) staff() {
 			}
 			// Officers who still serve worked the team's later cases.
 			if era == 1 && u.current != nil {
-				s.dcs = append(s.dcs, serving(u.current.dsInv, u.ref), serving(u.current.members[len(u.current.members)-1], u.ref))
+				s.dcs = append(
+					s.dcs,
+					serving(u.current.dsInv, u.ref),
+					serving(u.current.members[len(u.current.members)-1], u.ref),
+				)
 			}
 			u.eras[era] = s
 		}
@@ -188,7 +230,15 @@ func (l *legacy) buildNetworks() {
 		}
 		if i < 2 && i < len(g.networks) {
 			now := *g.networks[i].members[0]
-			nw[0] = &nominal{first: now.first, last: now.last, dob: now.dob, nick: now.nick, car: now.car, vrm: now.vrm, addr: now.addr}
+			nw[0] = &nominal{
+				first: now.first,
+				last:  now.last,
+				dob:   now.dob,
+				nick:  now.nick,
+				car:   now.car,
+				vrm:   now.vrm,
+				addr:  now.addr,
+			}
 		}
 		l.networks = append(l.networks, nw)
 	}
@@ -273,7 +323,12 @@ func (l *legacy) plan(i int, p *legacyPlan) {
 	// out-of-scope cases miss the national review's criteria one way or
 	// another: charged, one victim, one suspect, or no contact offence.
 	variant := r.IntN(4)
-	k := casefile.Case{Ref: fmt.Sprintf("CIS/%02d/%05d", opened.Year()%100, 10000+7*i+r.IntN(7)), Team: u.ref, Opened: opened, Owner: owner.ref}
+	k := casefile.Case{
+		Ref:    fmt.Sprintf("CIS/%02d/%05d", opened.Year()%100, 10000+7*i+r.IntN(7)),
+		Team:   u.ref,
+		Opened: opened,
+		Owner:  owner.ref,
+	}
 	k.OffenceTypes = pick(r, legacyOffences.contact)
 	if !p.inScope && variant == 3 {
 		k.OffenceTypes = pick(r, legacyOffences.other)
@@ -296,8 +351,11 @@ func (l *legacy) plan(i int, p *legacyPlan) {
 		if j > 0 {
 			added = frac(0.01, 0.15)
 		}
-		k.Victims = append(k.Victims, casefile.Victim{Ref: fmt.Sprintf("V%d", j+1), Name: first + " " + pick(r, surnames),
-			DOB: born.In(clock.London).Format(time.DateOnly), Added: added})
+		k.Victims = append(
+			k.Victims,
+			casefile.Victim{Ref: fmt.Sprintf("V%d", j+1), Name: first + " " + pick(r, surnames),
+				DOB: born.In(clock.London).Format(time.DateOnly), Added: added},
+		)
 	}
 	who := "girl"
 	if !girl {
@@ -326,8 +384,16 @@ func (l *legacy) plan(i int, p *legacyPlan) {
 	charged := !p.inScope && variant == 0
 	notInterviewed := fail(FailNotInterviewed, 0.3)
 	for j, m := range men {
-		s := casefile.Suspect{Ref: fmt.Sprintf("S%d", j+1), Name: m.first + " " + m.last, DOB: m.dob, Added: frac(0.02, 0.2),
-			Description: describe(r, m, ""), Phone: m.phone, Vehicle: m.vrm, Address: m.addr}
+		s := casefile.Suspect{
+			Ref:         fmt.Sprintf("S%d", j+1),
+			Name:        m.first + " " + m.last,
+			DOB:         m.dob,
+			Added:       frac(0.02, 0.2),
+			Description: describe(r, m, ""),
+			Phone:       m.phone,
+			Vehicle:     m.vrm,
+			Address:     m.addr,
+		}
 		if j%2 == 1 && s.Phone != "" {
 			// Files from other systems write numbers every way; triage
 			// links them whatever the form.
@@ -339,7 +405,10 @@ func (l *legacy) plan(i int, p *legacyPlan) {
 		case notInterviewed && (j == 0 || r.IntN(2) == 0):
 			// Released, or never found, without an interview: the
 			// pattern the reviews found most often.
-			s.Status = pick(r, []string{string(domain.SuspectNFA), string(domain.SuspectIdentified), string(domain.SuspectLocated)})
+			s.Status = pick(
+				r,
+				[]string{string(domain.SuspectNFA), string(domain.SuspectIdentified), string(domain.SuspectLocated)},
+			)
 		default:
 			s.Status = string(domain.SuspectInterviewed)
 		}
@@ -350,8 +419,15 @@ func (l *legacy) plan(i int, p *legacyPlan) {
 		k.Suspects = append(k.Suspects, s)
 	}
 	if r.Float64() < 0.3 {
-		k.Suspects = append(k.Suspects, casefile.Suspect{Ref: fmt.Sprintf("S%d", len(k.Suspects)+1), Added: frac(0.05, 0.4),
-			Description: fmt.Sprintf("Unidentified driver of a %s who collected the children from %s.", pick(r, cars), pick(r, premises))})
+		k.Suspects = append(
+			k.Suspects,
+			casefile.Suspect{Ref: fmt.Sprintf("S%d", len(k.Suspects)+1), Added: frac(0.05, 0.4),
+				Description: fmt.Sprintf(
+					"Unidentified driver of a %s who collected the children from %s.",
+					pick(r, cars),
+					pick(r, premises),
+				)},
+		)
 	}
 
 	// Lines of enquiry: most worked and filed; some left open at closure.
@@ -369,7 +445,13 @@ func (l *legacy) plan(i int, p *legacyPlan) {
 			continue
 		}
 		raised := frac(0, 0.3)
-		a := casefile.Action{Ref: fmt.Sprintf("A%d", j+1), Title: t, Raised: raised, RaisedBy: owner.ref, AllocatedTo: pick(r, staff.dcs).ref}
+		a := casefile.Action{
+			Ref:         fmt.Sprintf("A%d", j+1),
+			Title:       t,
+			Raised:      raised,
+			RaisedBy:    owner.ref,
+			AllocatedTo: pick(r, staff.dcs).ref,
+		}
 		a.Target = raised.AddDate(0, 0, 28)
 		if open && (j == len(titles)-1 || j == 2 && r.IntN(2) == 0) {
 			if r.IntN(3) == 0 {
@@ -395,9 +477,22 @@ func (l *legacy) plan(i int, p *legacyPlan) {
 	// Supervisory reviews, roughly every six weeks.
 	nr := max(1, int(life/days(45)))
 	for j := 0; j < nr; j++ {
-		k.Reviews = append(k.Reviews, casefile.Review{At: at(officeHours(r, opened.Add(life*time.Duration(j+1)/time.Duration(nr+1)))), By: staff.ds.ref,
-			Summary: pick(r, []string{"Reviewed: progress on the lines of enquiry; suspects to be interviewed", "Reviewed the file; victim contact maintained; await the phone download",
-				"Review: CPS early advice to be sought", "Reviewed: strategy discussion actions complete"})})
+		k.Reviews = append(
+			k.Reviews,
+			casefile.Review{
+				At: at(officeHours(r, opened.Add(life*time.Duration(j+1)/time.Duration(nr+1)))),
+				By: staff.ds.ref,
+				Summary: pick(
+					r,
+					[]string{
+						"Reviewed: progress on the lines of enquiry; suspects to be interviewed",
+						"Reviewed the file; victim contact maintained; await the phone download",
+						"Review: CPS early advice to be sought",
+						"Reviewed: strategy discussion actions complete",
+					},
+				),
+			},
+		)
 	}
 
 	// How it ended, and who approved it.
@@ -434,7 +529,13 @@ func (l *legacy) plan(i int, p *legacyPlan) {
 	if quick {
 		approved = at(proposed.Add(time.Duration(1+r.IntN(20)) * time.Hour))
 	}
-	cl := &casefile.Closure{Outcome: outcome, Proposed: proposed, ProposedBy: owner.ref, Approved: approved, ApprovedBy: approver.ref}
+	cl := &casefile.Closure{
+		Outcome:    outcome,
+		Proposed:   proposed,
+		ProposedBy: owner.ref,
+		Approved:   approved,
+		ApprovedBy: approver.ref,
+	}
 	cl.Rationale.LinesConsidered = fmt.Sprintf("%d lines of enquiry raised; see the action log.", len(k.Actions))
 	cl.Rationale.WhyNoneRemain = whyNoneRemain[outcome]
 	if cl.Rationale.WhyNoneRemain == "" {
@@ -443,7 +544,9 @@ func (l *legacy) plan(i int, p *legacyPlan) {
 	cl.Rationale.SuspectsStatus = "See the suspect records."
 	cl.Rationale.VictimView = victimViews[outcome]
 	k.Closure = cl
-	if code, err := strconv.Atoi(outcome); err == nil && (code >= 9 && code <= 18 || code == 20 || code == 21) && len(k.Suspects) > 0 && k.Suspects[0].Name != "" {
+	if code, err := strconv.Atoi(outcome); err == nil && (code >= 9 && code <= 18 || code == 20 || code == 21) &&
+		len(k.Suspects) > 0 &&
+		k.Suspects[0].Name != "" {
 		p.failings = append(p.failings, FailNFANamedSuspect)
 	}
 
@@ -461,17 +564,43 @@ func (l *legacy) plan(i int, p *legacyPlan) {
 		v := &k.Victims[j]
 		by := owner.ref
 		v.NeedsAssessment = at(v.Added.Add(time.Duration(2+r.IntN(40)) * time.Hour))
-		v.ContactPlan = &casefile.ContactPlan{EveryDays: 56, Method: "visit or phone call to the parent", Agreed: v.NeedsAssessment, By: by}
+		v.ContactPlan = &casefile.ContactPlan{
+			EveryDays: 56,
+			Method:    "visit or phone call to the parent",
+			Agreed:    v.NeedsAssessment,
+			By:        by,
+		}
 		if !(noAccount && j == len(k.Victims)-1) {
-			k.Contacts = append(k.Contacts, casefile.Contact{Victim: v.Ref, At: at(v.Added.Add(days(3 + 12*r.Float64()))), Kind: domain.ContactAccount, Method: pick(r, []string{"ABE interview", "ABE interview", "written statement"}), By: by})
+			k.Contacts = append(
+				k.Contacts,
+				casefile.Contact{
+					Victim: v.Ref,
+					At:     at(v.Added.Add(days(3 + 12*r.Float64()))),
+					Kind:   domain.ContactAccount,
+					Method: pick(r, []string{"ABE interview", "ABE interview", "written statement"}),
+					By:     by,
+				},
+			)
 		}
 		v.SupportReferral = at(v.Added.Add(days(2 + 10*r.Float64())))
 		for t := v.Added.Add(days(25 + 20*r.Float64())); t.Before(proposed); t = t.Add(days(25 + 40*r.Float64())) {
-			k.Contacts = append(k.Contacts, casefile.Contact{Victim: v.Ref, At: at(officeHours(r, t)), Kind: domain.ContactUpdate, Method: pick(r, contactMethods), By: by})
+			k.Contacts = append(
+				k.Contacts,
+				casefile.Contact{
+					Victim: v.Ref,
+					At:     at(officeHours(r, t)),
+					Kind:   domain.ContactUpdate,
+					Method: pick(r, contactMethods),
+					By:     by,
+				},
+			)
 		}
 		if !(notTold && (j == 0 || r.IntN(2) == 0)) {
-			v.Notifications = append(v.Notifications, casefile.Notification{Decision: "investigation closed (outcome " + outcome + ")",
-				At: at(approved.Add(days(1 + 6*r.Float64()))), Method: pick(r, contactMethods), By: by})
+			v.Notifications = append(
+				v.Notifications,
+				casefile.Notification{Decision: "investigation closed (outcome " + outcome + ")",
+					At: at(approved.Add(days(1 + 6*r.Float64()))), Method: pick(r, contactMethods), By: by},
+			)
 		}
 	}
 	p.rec = k
@@ -492,7 +621,9 @@ func b(x bool) int {
 // file writes the units, officers and cases as JSON Lines.
 func (l *legacy) file() []byte {
 	var buf bytes.Buffer
-	buf.WriteString("# Northshire Police crime information system (CIS), 2009-2022: CSE investigations closed 2012-2022,\n")
+	buf.WriteString(
+		"# Northshire Police crime information system (CIS), 2009-2022: CSE investigations closed 2012-2022,\n",
+	)
 	buf.WriteString("# exported for the national review (Operation Beaconport). Units, officers, then cases.\n")
 	line := func(typ string, v any) {
 		j, err := json.Marshal(v)

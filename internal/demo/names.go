@@ -52,9 +52,35 @@ var spellings = map[string]string{
 	"Tomasz": "Tomas", "Yusuf": "Yousuf", "Rashid": "Rasheed", "Zahid": "Zaheed", "Ricky": "Rickie",
 }
 
-var parentFirst = []string{"Donna", "Karen", "Lisa", "Michelle", "Nasreen", "Sharon", "Tracey", "Claire", "Paul", "Shabana", "Joanne", "Kelly"}
+var parentFirst = []string{
+	"Donna",
+	"Karen",
+	"Lisa",
+	"Michelle",
+	"Nasreen",
+	"Sharon",
+	"Tracey",
+	"Claire",
+	"Paul",
+	"Shabana",
+	"Joanne",
+	"Kelly",
+}
 
-var nicknames = []string{"Taz", "Bigs", "Ace", "Jay", "Slim", "Boss", "Kez", "Zee", "Lucky", "Romeo", "Prince", "Smiler"}
+var nicknames = []string{
+	"Taz",
+	"Bigs",
+	"Ace",
+	"Jay",
+	"Slim",
+	"Boss",
+	"Kez",
+	"Zee",
+	"Lucky",
+	"Romeo",
+	"Prince",
+	"Smiler",
+}
 
 var towns = []string{"Eastbridge", "Northgate", "Millbrook", "Holtby", "Kingsmere", "Barrowfield", "Ashcombe", "Wexley"}
 
@@ -133,24 +159,73 @@ var directions = []string{
 }
 
 var actionResults = map[string][]string{
-	"abe_interview":    {"ABE interview completed by a trained officer; account covers three incidents; disc exhibited.", "Video-recorded interview done with an intermediary; clear account of grooming and two assaults."},
-	"strategy_meeting": {"Strategy discussion held with children's social care and health; section 47 enquiry agreed; safety plan in place.", "Strategy meeting held; child subject to a child protection plan; school informed."},
-	"suspect_arrest":   {"Suspect arrested and interviewed under caution; no comment; released on bail pending digital forensics.", "Arrest enquiries complete; see the suspect record for status and dates."},
-	"devices":          {"Victim's phone downloaded; messages from two numbers of interest; suspect's handset submitted.", "Download complete; contact with the suspect's number on 40 occasions; images recovered."},
-	"cctv":             {"CCTV seized from the retail park and the bus station; child seen with an adult male; stills circulated.", "CCTV overwritten after 28 days; nothing recoverable. Logged for the disclosure schedule."},
-	"hotels_taxis":     {"Hotel register shows a room booked in a false name paid by a card linked to the suspect.", "Taxi firm records show four pick-ups from the child's address to the same takeaway."},
-	"missing_episodes": {"Eleven missing episodes in six months; return interviews name the same takeaway and a nickname.", "Missing-episode history reviewed; pattern of Friday-night episodes since the summer."},
-	"associates":       {"Phone and vehicle shared with suspects on other cases; referred to the analyst.", "Associates identified: two adult males linked to the same address; intelligence submitted."},
-	"":                 {"Enquiry completed; result recorded and exhibits logged.", "Done: nothing further of evidential value; negative result recorded for disclosure.", "Completed; statement obtained and filed."},
+	"abe_interview": {
+		"ABE interview completed by a trained officer; account covers three incidents; disc exhibited.",
+		"Video-recorded interview done with an intermediary; clear account of grooming and two assaults.",
+	},
+	"strategy_meeting": {
+		"Strategy discussion held with children's social care and health; section 47 enquiry agreed; safety plan in place.",
+		"Strategy meeting held; child subject to a child protection plan; school informed.",
+	},
+	"suspect_arrest": {
+		"Suspect arrested and interviewed under caution; no comment; released on bail pending digital forensics.",
+		"Arrest enquiries complete; see the suspect record for status and dates.",
+	},
+	"devices": {
+		"Victim's phone downloaded; messages from two numbers of interest; suspect's handset submitted.",
+		"Download complete; contact with the suspect's number on 40 occasions; images recovered.",
+	},
+	"cctv": {
+		"CCTV seized from the retail park and the bus station; child seen with an adult male; stills circulated.",
+		"CCTV overwritten after 28 days; nothing recoverable. Logged for the disclosure schedule.",
+	},
+	"hotels_taxis": {
+		"Hotel register shows a room booked in a false name paid by a card linked to the suspect.",
+		"Taxi firm records show four pick-ups from the child's address to the same takeaway.",
+	},
+	"missing_episodes": {
+		"Eleven missing episodes in six months; return interviews name the same takeaway and a nickname.",
+		"Missing-episode history reviewed; pattern of Friday-night episodes since the summer.",
+	},
+	"associates": {
+		"Phone and vehicle shared with suspects on other cases; referred to the analyst.",
+		"Associates identified: two adult males linked to the same address; intelligence submitted.",
+	},
+	"": {
+		"Enquiry completed; result recorded and exhibits logged.",
+		"Done: nothing further of evidential value; negative result recorded for disclosure.",
+		"Completed; statement obtained and filed.",
+	},
 }
 
 // landlines are prefixes of Ofcom's drama landline ranges (each followed
 // by three digits).
-var landlines = []string{"0113 496 0", "0114 496 0", "0115 496 0", "0116 496 0", "0117 496 0", "0118 496 0", "0121 496 0",
-	"0131 496 0", "0141 496 0", "0151 496 0", "0161 496 0", "020 7946 0", "0191 498 0", "01632 960"}
+var landlines = []string{
+	"0113 496 0",
+	"0114 496 0",
+	"0115 496 0",
+	"0116 496 0",
+	"0117 496 0",
+	"0118 496 0",
+	"0121 496 0",
+	"0131 496 0",
+	"0141 496 0",
+	"0151 496 0",
+	"0161 496 0",
+	"020 7946 0",
+	"0191 498 0",
+	"01632 960",
+}
 
 func landline(r interface{ IntN(int) int }) string {
 	return fmt.Sprintf("%s%03d", landlines[r.IntN(len(landlines))], r.IntN(1000))
 }
 
-var contactMethods = []string{"phone call to parent", "home visit", "via the ISVA", "text then phone call", "visit at school", "phone call to foster carer"}
+var contactMethods = []string{
+	"phone call to parent",
+	"home visit",
+	"via the ISVA",
+	"text then phone call",
+	"visit at school",
+	"phone call to foster carer",
+}

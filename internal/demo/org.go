@@ -141,7 +141,14 @@ func (g *gen) person(rank domain.Rank, unitID string, t *team, collar string, ro
 }
 
 // personFrom is person with names drawn from r.
-func (g *gen) personFrom(r *rand.Rand, rank domain.Rank, unitID string, t *team, collar string, roles ...domain.Role) (*officer, error) {
+func (g *gen) personFrom(
+	r *rand.Rand,
+	rank domain.Rank,
+	unitID string,
+	t *team,
+	collar string,
+	roles ...domain.Role,
+) (*officer, error) {
 	var first, last, username string
 	for {
 		first, last = pick(r, officerFirst), pick(r, surnames)
@@ -160,13 +167,25 @@ func (g *gen) personFrom(r *rand.Rand, rank domain.Rank, unitID string, t *team,
 		name = first + " " + last + " (HMICFRS)"
 		email = username + "@inspectorate.invalid"
 	}
-	u, err := g.svc.CreateUser(g.ctx, g.admin, service.NewUser{Username: username, Name: name, Collar: collar, Email: email,
-		Rank: rank, UnitID: unitID, Roles: roles, Password: Password})
+	u, err := g.svc.CreateUser(
+		g.ctx,
+		g.admin,
+		service.NewUser{Username: username, Name: name, Collar: collar, Email: email,
+			Rank: rank, UnitID: unitID, Roles: roles, Password: Password},
+	)
 	if err != nil {
 		return nil, fmt.Errorf("demo: add %s: %w", name, err)
 	}
 	g.cmd()
-	o := &officer{id: u.ID, username: username, name: name, rank: rank, team: t, actor: &service.Actor{User: *u}, active: true}
+	o := &officer{
+		id:       u.ID,
+		username: username,
+		name:     name,
+		rank:     rank,
+		team:     t,
+		actor:    &service.Actor{User: *u},
+		active:   true,
+	}
 	g.officers[u.ID] = o
 	return o, nil
 }

@@ -391,7 +391,11 @@ func (nr *nationalReview) submit(p *plannedReview) error {
 			nr.schedule(nr.workingDays(now, 3), func() error { return nr.signOff(p, true, "") })
 		case signOffSendBack:
 			nr.schedule(nr.workingDays(now, 2), func() error {
-				return nr.signOff(p, false, "The flags are answered for the approval, but not for the second suspect: say from the paper file whether he was ever interviewed.")
+				return nr.signOff(
+					p,
+					false,
+					"The flags are answered for the approval, but not for the second suspect: say from the paper file whether he was ever interviewed.",
+				)
 			})
 		}
 		return nil
@@ -419,9 +423,24 @@ func (nr *nationalReview) result(sweep *service.SweepReport) (*Review, error) {
 	if err != nil {
 		return nil, fmt.Errorf("demo: the review's report: %w", err)
 	}
-	out := &Review{System: LegacySystem, Closed: fmt.Sprintf("%d-%d", legacyFrom, legacyLast), Imported: nr.imported.Cases, Events: nr.imported.Events, Failings: map[string]int{},
-		AuditID: nr.audit.ID, Audit: nr.audit.Name, Population: nr.audit.Population, Sampled: len(nr.audit.Cases),
-		Progress: rep.Progress, Conflicts: nr.conflicts, Lead: nr.lead.username, Elapsed: nr.took, Reopened: []string{}, Referred: []string{}, VictimContact: []string{}}
+	out := &Review{
+		System:        LegacySystem,
+		Closed:        fmt.Sprintf("%d-%d", legacyFrom, legacyLast),
+		Imported:      nr.imported.Cases,
+		Events:        nr.imported.Events,
+		Failings:      map[string]int{},
+		AuditID:       nr.audit.ID,
+		Audit:         nr.audit.Name,
+		Population:    nr.audit.Population,
+		Sampled:       len(nr.audit.Cases),
+		Progress:      rep.Progress,
+		Conflicts:     nr.conflicts,
+		Lead:          nr.lead.username,
+		Elapsed:       nr.took,
+		Reopened:      []string{},
+		Referred:      []string{},
+		VictimContact: []string{},
+	}
 	for _, p := range nr.leg.plans {
 		for _, f := range p.failings {
 			out.Failings[f]++

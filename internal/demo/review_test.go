@@ -40,7 +40,8 @@ func checkImported(t *testing.T, g generated) {
 		if c.Source != source || c.SourceRef == "" {
 			t.Errorf("%s: source %q, source ref %q", c.Ref, c.Source, c.SourceRef)
 		}
-		if c.Reopened == 0 && (c.Status != domain.StatusClosed || c.ClosedAt.Year() < 2012 || c.ClosedAt.Year() > 2022) {
+		if c.Reopened == 0 &&
+			(c.Status != domain.StatusClosed || c.ClosedAt.Year() < 2012 || c.ClosedAt.Year() > 2022) {
 			t.Errorf("%s: %s, closed %s: want a closure of 2012-2022", c.Ref, c.Status, c.ClosedAt)
 		}
 		if n > 5 {
@@ -66,7 +67,11 @@ func checkImported(t *testing.T, g generated) {
 		}
 	}
 	if intl == 0 || national == 0 {
-		t.Errorf("imported suspects' phones: %d international, %d national; want both forms, as other systems write them", intl, national)
+		t.Errorf(
+			"imported suspects' phones: %d international, %d national; want both forms, as other systems write them",
+			intl,
+			national,
+		)
 	}
 	if n != rv.Imported || n < 40 {
 		t.Errorf("%d imported cases in the record, the import reported %d", n, rv.Imported)
@@ -90,13 +95,32 @@ func checkReview(t *testing.T, g generated) {
 		t.Fatal("no national review in the result")
 	}
 	pr := rv.Progress
-	t.Logf("%q: %d of %d sampled; %d complete, %d awaiting sign-off, %d assigned, %d unassigned; %d findings; reopened %v, referred %v, victim contact %v; conflicts %v",
-		rv.Audit, rv.Sampled, rv.Population, pr.Complete, pr.AwaitingSignOff, pr.Assigned, pr.Unassigned, rv.Findings, rv.Reopened, rv.Referred, rv.VictimContact, rv.Conflicts)
+	t.Logf(
+		"%q: %d of %d sampled; %d complete, %d awaiting sign-off, %d assigned, %d unassigned; %d findings; reopened %v, referred %v, victim contact %v; conflicts %v",
+		rv.Audit,
+		rv.Sampled,
+		rv.Population,
+		pr.Complete,
+		pr.AwaitingSignOff,
+		pr.Assigned,
+		pr.Unassigned,
+		rv.Findings,
+		rv.Reopened,
+		rv.Referred,
+		rv.VictimContact,
+		rv.Conflicts,
+	)
 	if pr.Complete == 0 || pr.AwaitingSignOff == 0 || pr.Assigned == 0 || pr.Unassigned == 0 || pr.Cases != rv.Sampled {
 		t.Errorf("want reviews in every state: %+v", pr)
 	}
 	if len(rv.Reopened) != 1 || len(rv.Referred) == 0 || len(rv.VictimContact) == 0 || rv.Findings == 0 {
-		t.Errorf("findings: %d; reopened %v, referred %v, victim contact %v", rv.Findings, rv.Reopened, rv.Referred, rv.VictimContact)
+		t.Errorf(
+			"findings: %d; reopened %v, referred %v, victim contact %v",
+			rv.Findings,
+			rv.Reopened,
+			rv.Referred,
+			rv.VictimContact,
+		)
 	}
 	if len(rv.Conflicts) == 0 {
 		t.Error("no assignment was refused for a conflict of interest")
@@ -112,7 +136,8 @@ func checkReview(t *testing.T, g generated) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rep.Findings) == 0 || rep.ErrorRate.Reviewed == 0 || len(rep.Reopened) != 1 || rep.Reopened[0].StatusNow != domain.StatusOpen {
+	if len(rep.Findings) == 0 || rep.ErrorRate.Reviewed == 0 || len(rep.Reopened) != 1 ||
+		rep.Reopened[0].StatusNow != domain.StatusOpen {
 		t.Errorf("report: findings %v, error rate %+v, reopened %+v", rep.Findings, rep.ErrorRate, rep.Reopened)
 	}
 	open := 0

@@ -31,13 +31,29 @@ func (nr *nationalReview) submission(p *plannedReview, c *domain.Case) service.R
 	}
 	switch p.kind {
 	case reviewClearHigh:
-		return service.ReviewSubmission{Form: domain.ReviewForm{VictimAccount: domain.AccountBestPractice, SuspectsPursued: pursued, OutcomeJustified: domain.JustifiedYes,
-			Summary: "The paper file answers the flags: the closure was agreed at a case conference chaired by the detective inspector, the suspects were dealt with as the CPS advised, and the victims were seen. No concerns."}}
+		return service.ReviewSubmission{
+			Form: domain.ReviewForm{
+				VictimAccount:    domain.AccountBestPractice,
+				SuspectsPursued:  pursued,
+				OutcomeJustified: domain.JustifiedYes,
+				Summary:          "The paper file answers the flags: the closure was agreed at a case conference chaired by the detective inspector, the suspects were dealt with as the CPS advised, and the victims were seen. No concerns.",
+			},
+		}
 	case reviewClear:
-		return service.ReviewSubmission{Form: domain.ReviewForm{VictimAccount: domain.AccountBestPractice, SuspectsPursued: pursued, OutcomeJustified: domain.JustifiedYes,
-			Summary: "A thorough investigation: accounts taken by ABE interview, suspects interviewed, CPS advice followed and recorded. The outcome was justified. No concerns."}}
+		return service.ReviewSubmission{
+			Form: domain.ReviewForm{
+				VictimAccount:    domain.AccountBestPractice,
+				SuspectsPursued:  pursued,
+				OutcomeJustified: domain.JustifiedYes,
+				Summary:          "A thorough investigation: accounts taken by ABE interview, suspects interviewed, CPS advice followed and recorded. The outcome was justified. No concerns.",
+			},
+		}
 	}
-	form := domain.ReviewForm{VictimAccount: domain.AccountBestPractice, SuspectsPursued: pursued, OutcomeJustified: domain.JustifiedPartly}
+	form := domain.ReviewForm{
+		VictimAccount:    domain.AccountBestPractice,
+		SuspectsPursued:  pursued,
+		OutcomeJustified: domain.JustifiedPartly,
+	}
 	var fs []service.NewAuditFinding
 	add := func(kind, sev, detail string) {
 		fs = append(fs, service.NewAuditFinding{Kind: kind, Severity: sev, Detail: detail, Action: domain.ActionNone})
@@ -72,10 +88,18 @@ func (nr *nationalReview) submission(p *plannedReview, c *domain.Case) service.R
 		add("network_missed", domain.SeverityMedium, capital(d)+"; the link was not made at the time.")
 	}
 	if d, ok := reasonOf(ac, FailQuickClosure); ok {
-		add("closure_unjustified", domain.SeverityMedium, capital(d)+": too soon for the lines of enquiry to have been worked.")
+		add(
+			"closure_unjustified",
+			domain.SeverityMedium,
+			capital(d)+": too soon for the lines of enquiry to have been worked.",
+		)
 	}
 	if len(fs) == 0 {
-		add("closure_unjustified", domain.SeverityLow, "The rationale does not say why the suspects' accounts were not tested against the phone evidence.")
+		add(
+			"closure_unjustified",
+			domain.SeverityLow,
+			"The rationale does not say why the suspects' accounts were not tested against the phone evidence.",
+		)
 	}
 	// The finding that calls for action.
 	act := func(kind, sev, action, detail string) {
@@ -89,17 +113,35 @@ func (nr *nationalReview) submission(p *plannedReview, c *domain.Case) service.R
 	}
 	switch p.kind {
 	case reviewReopen:
-		act("suspect_not_pursued", domain.SeverityHigh, domain.ActionReopen, "Named suspects were never interviewed: the investigation must be reopened.")
+		act(
+			"suspect_not_pursued",
+			domain.SeverityHigh,
+			domain.ActionReopen,
+			"Named suspects were never interviewed: the investigation must be reopened.",
+		)
 	case reviewPSD:
-		act("supervision", domain.SeverityHigh, domain.ActionProfessionalStandards, "The closure was approved without an independent decision-maker of the required rank: refer the approval for a conduct assessment.")
+		act(
+			"supervision",
+			domain.SeverityHigh,
+			domain.ActionProfessionalStandards,
+			"The closure was approved without an independent decision-maker of the required rank: refer the approval for a conduct assessment.",
+		)
 	case reviewContact:
 		if _, ok := reasonOf(ac, FailVictimNotTold); ok {
-			act("victim_not_updated", domain.SeverityMedium, domain.ActionVictimContact, "The victims were never told the investigation had ended, nor of their right to ask for a review.")
+			act(
+				"victim_not_updated",
+				domain.SeverityMedium,
+				domain.ActionVictimContact,
+				"The victims were never told the investigation had ended, nor of their right to ask for a review.",
+			)
 		} else {
 			act("victim_account", domain.SeverityMedium, domain.ActionVictimContact, "The victim's account was taken in a hurried statement, not an ABE interview: offer the chance to give it fully, with ISVA support.")
 		}
 	}
-	form.Summary = fmt.Sprintf("%d concern(s) found reading the file against the national review's criteria; see the findings.", len(fs))
+	form.Summary = fmt.Sprintf(
+		"%d concern(s) found reading the file against the national review's criteria; see the findings.",
+		len(fs),
+	)
 	if p.kind == reviewReopen {
 		form.Summary = "Named suspects were never interviewed and lines of enquiry remain. The case should be reinvestigated."
 		if _, ok := reasonOf(ac, FailSuspectShared); ok {

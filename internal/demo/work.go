@@ -54,7 +54,12 @@ func (sc *simCase) milestone(m milestone) error {
 		})
 		a := sc.ownerActor()
 		return sc.do("propose transfer", func(v int64) (*domain.Case, error) {
-			return g.svc.ProposeTransfer(g.ctx, a, sc.c.ID, service.ProposeTransfer{Version: v, ToTeam: to.id, Reason: reason})
+			return g.svc.ProposeTransfer(
+				g.ctx,
+				a,
+				sc.c.ID,
+				service.ProposeTransfer{Version: v, ToTeam: to.id, Reason: reason},
+			)
 		})
 	case msClose:
 		return sc.tryClose()
@@ -93,8 +98,12 @@ func (sc *simCase) milestone(m milestone) error {
 			return nil
 		}
 		first, last := pick(r, girlFirst), pick(r, surnames)
-		v := service.NewVictim{Name: first + " " + last, DateOfBirth: now.AddDate(-13-r.IntN(4), -r.IntN(12), 0).In(clock.London).Format(time.DateOnly),
-			Contact: fmt.Sprintf("Via mother (%s %s), %s", pick(r, parentFirst), last, landline(r)), Vulnerable: true}
+		v := service.NewVictim{
+			Name:        first + " " + last,
+			DateOfBirth: now.AddDate(-13-r.IntN(4), -r.IntN(12), 0).In(clock.London).Format(time.DateOnly),
+			Contact:     fmt.Sprintf("Via mother (%s %s), %s", pick(r, parentFirst), last, landline(r)),
+			Vulnerable:  true,
+		}
 		a := sc.ownerActor()
 		return sc.do("add victim", func(ver int64) (*domain.Case, error) {
 			v.Version = ver
@@ -114,8 +123,13 @@ func (sc *simCase) milestone(m milestone) error {
 			}
 			id, a := s.ID, sc.ownerActor()
 			return sc.do("suspect "+string(st), func(v int64) (*domain.Case, error) {
-				return g.svc.SetSuspectStatus(g.ctx, a, sc.c.ID, service.SetSuspectStatus{Version: v, Suspect: id, Status: st,
-					Explanation: why})
+				return g.svc.SetSuspectStatus(
+					g.ctx,
+					a,
+					sc.c.ID,
+					service.SetSuspectStatus{Version: v, Suspect: id, Status: st,
+						Explanation: why},
+				)
 			})
 		}
 		return nil
@@ -279,16 +293,31 @@ func (sc *simCase) fulfil(d domain.Duty) error {
 			return g.svc.SetPlan(g.ctx, a, sc.c.ID, service.SetPlan{Version: v, Plan: plan})
 		})
 	case duty.FirstVictimContact:
-		return sc.contact(d.Subject, domain.ContactNeedsAssessment, sc.ownerActor(), "First contact made; needs assessment completed with the child and carer")
+		return sc.contact(
+			d.Subject,
+			domain.ContactNeedsAssessment,
+			sc.ownerActor(),
+			"First contact made; needs assessment completed with the child and carer",
+		)
 	case duty.SupportReferral:
-		return sc.contact(d.Subject, domain.ContactSupportReferral, sc.liaison(), "Referred, with consent, to the ISVA service and the local child exploitation support project")
+		return sc.contact(
+			d.Subject,
+			domain.ContactSupportReferral,
+			sc.liaison(),
+			"Referred, with consent, to the ISVA service and the local child exploitation support project",
+		)
 	case duty.ContactPlan:
 		every := pick(r, []int{14, 14, 21, 28, 28, 28, 28, 28})
 		method := pick(r, contactMethods)
 		a, id := sc.contactActor(), d.Subject
 		return sc.do("agree contact plan", func(v int64) (*domain.Case, error) {
-			return g.svc.AgreeContactPlan(g.ctx, a, sc.c.ID, service.AgreeContactPlan{Version: v, Victim: id, EveryDays: every,
-				Method: method})
+			return g.svc.AgreeContactPlan(
+				g.ctx,
+				a,
+				sc.c.ID,
+				service.AgreeContactPlan{Version: v, Victim: id, EveryDays: every,
+					Method: method},
+			)
 		})
 	case duty.VictimUpdate:
 		return sc.contact(d.Subject, domain.ContactUpdate, sc.contactActor(), pick(r, updateNotes))
@@ -347,7 +376,11 @@ func (sc *simCase) review() error {
 			open++
 		}
 	}
-	summary := fmt.Sprintf("Reviewed the file: %d lines of enquiry open, %d ended; victim contact in line with the plan; risk assessment reviewed.", open, filed)
+	summary := fmt.Sprintf(
+		"Reviewed the file: %d lines of enquiry open, %d ended; victim contact in line with the plan; risk assessment reviewed.",
+		open,
+		filed,
+	)
 	if len(dirs) > 0 {
 		summary += " New directions set."
 	}
@@ -356,7 +389,12 @@ func (sc *simCase) review() error {
 	}
 	a := sc.reviewer().actor
 	return sc.do("review", func(v int64) (*domain.Case, error) {
-		return g.svc.RecordReview(g.ctx, a, sc.c.ID, service.RecordReview{Version: v, Summary: summary, Directions: dirs})
+		return g.svc.RecordReview(
+			g.ctx,
+			a,
+			sc.c.ID,
+			service.RecordReview{Version: v, Summary: summary, Directions: dirs},
+		)
 	})
 }
 
@@ -377,7 +415,12 @@ func (sc *simCase) workAction(id string) error {
 			reason := pick(r, []string{"No longer proportionate: the evidence it sought has been obtained another way",
 				"Overtaken by the CPS decision; recorded for disclosure"})
 			return sc.do("cancel action", func(v int64) (*domain.Case, error) {
-				return g.svc.CancelAction(g.ctx, a, sc.c.ID, service.CancelAction{Version: v, Action: id, Reason: reason})
+				return g.svc.CancelAction(
+					g.ctx,
+					a,
+					sc.c.ID,
+					service.CancelAction{Version: v, Action: id, Reason: reason},
+				)
 			})
 		}
 		to := sc.g.officers[sc.c.OwnerID]
@@ -457,7 +500,12 @@ func (sc *simCase) decideTransfer() error {
 	if r.IntN(8) == 0 {
 		reason := "Does not meet the team's criteria: no link to the network under investigation; stays with " + sc.team().name
 		return sc.do("reject transfer", func(v int64) (*domain.Case, error) {
-			return g.svc.RejectTransfer(g.ctx, to.lead.actor, sc.c.ID, service.RejectTransfer{Version: v, Reason: reason})
+			return g.svc.RejectTransfer(
+				g.ctx,
+				to.lead.actor,
+				sc.c.ID,
+				service.RejectTransfer{Version: v, Reason: reason},
+			)
 		})
 	}
 	owner := sc.choose(to.available(sc.now(), false), nil)
@@ -521,8 +569,11 @@ func (sc *simCase) tryClose() error {
 			continue
 		}
 		id, st := s.ID, s.Status
-		why := pick(r, []string{"Not traced despite enquiries: believed to have left the UK; circulated as wanted on PNC",
-			"Not interviewed: identification rests on a nickname the victim could not confirm; no other evidence links him"})
+		why := pick(
+			r,
+			[]string{"Not traced despite enquiries: believed to have left the UK; circulated as wanted on PNC",
+				"Not interviewed: identification rests on a nickname the victim could not confirm; no other evidence links him"},
+		)
 		if err := sc.do("explain suspect", func(v int64) (*domain.Case, error) {
 			return g.svc.SetSuspectStatus(g.ctx, owner, sc.c.ID, service.SetSuspectStatus{Version: v, Suspect: id, Status: st,
 				Explanation: why})
@@ -796,7 +847,9 @@ func (sc *simCase) plantDetail() string {
 	case PlantVictimNotUpdated:
 		return "the victim has not been updated since before " + on
 	case PlantVictimNotTold:
-		return "the victim was not told of a decision about the suspect made on " + p.from.Add(days(1)).In(clock.London).Format("2 Jan 2006")
+		return "the victim was not told of a decision about the suspect made on " + p.from.Add(days(1)).
+			In(clock.London).
+			Format("2 Jan 2006")
 	case PlantOrphaned:
 		return "the officer in the case left on " + on + " and nobody took it on"
 	case PlantTransferNotAccepted:
@@ -804,7 +857,10 @@ func (sc *simCase) plantDetail() string {
 	case PlantNoContactPlan:
 		return "a victim added on " + on + " has no agreed contact plan"
 	case PlantActionOverdue:
-		return "a line of enquiry raised on " + p.from.Add(-days(2)).In(clock.London).Format("2 Jan 2006") + " is past its target, no result"
+		return "a line of enquiry raised on " + p.from.Add(-days(2)).
+			In(clock.London).
+			Format("2 Jan 2006") +
+			" is past its target, no result"
 	case PlantReferralUnallocated:
 		return "referral received " + on + ", still not allocated"
 	case PlantClosureUnapproved:

@@ -201,7 +201,16 @@ type SuspectStep struct {
 
 // SuspectStatuses lists the statuses a suspect can reach.
 func SuspectStatuses() []SuspectStatus {
-	return []SuspectStatus{SuspectUnknown, SuspectIdentified, SuspectLocated, SuspectArrested, SuspectInterviewed, SuspectCharged, SuspectNFA, SuspectDeceased}
+	return []SuspectStatus{
+		SuspectUnknown,
+		SuspectIdentified,
+		SuspectLocated,
+		SuspectArrested,
+		SuspectInterviewed,
+		SuspectCharged,
+		SuspectNFA,
+		SuspectDeceased,
+	}
 }
 
 // Interviewed reports whether the suspect has been interviewed (or gone

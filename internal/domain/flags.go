@@ -25,7 +25,12 @@ type Flag struct {
 // postClosure duty kinds may stay open on a closed case: what is owed to
 // the victim and the audit after the decision. internal/duty cancels every
 // other kind at closure, and a closed case still owing one is flagged.
-var postClosure = map[string]bool{"decision_notice": true, "vrr_acknowledge": true, "vrr_review": true, "finding_response": true}
+var postClosure = map[string]bool{
+	"decision_notice":  true,
+	"vrr_acknowledge":  true,
+	"vrr_review":       true,
+	"finding_response": true,
+}
 
 // OutlivesClosure reports whether a duty of kind may stay open on a closed case.
 func OutlivesClosure(kind string) bool { return postClosure[kind] }

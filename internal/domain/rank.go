@@ -65,7 +65,16 @@ const (
 
 // Roles lists every role.
 func Roles() []Role {
-	return []Role{RoleInvestigator, RoleSupervisor, RoleManager, RoleAuditor, RoleAnalyst, RoleVictimLiaison, RoleInspector, RoleAdmin}
+	return []Role{
+		RoleInvestigator,
+		RoleSupervisor,
+		RoleManager,
+		RoleAuditor,
+		RoleAnalyst,
+		RoleVictimLiaison,
+		RoleInspector,
+		RoleAdmin,
+	}
 }
 
 // ParseRole accepts a role name.

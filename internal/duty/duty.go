@@ -69,7 +69,10 @@ func (r Rules) Wanted(c *domain.Case, org *domain.OrgState) []Want {
 	var out []Want
 	p, cal := r.Policy, r.Calendar
 	add := func(kind, polKey, subject, who, team string, anchor time.Time) {
-		out = append(out, Want{Kind: kind, Subject: subject, Accountable: who, TeamID: team, Due: p.Due(polKey, anchor, cal)})
+		out = append(
+			out,
+			Want{Kind: kind, Subject: subject, Accountable: who, TeamID: team, Due: p.Due(polKey, anchor, cal)},
+		)
 	}
 	sup := Supervisor(org, c.TeamID)
 	if c.Status.IsOpen() {
@@ -194,7 +197,13 @@ func (r Rules) Reconcile(c *domain.Case, org *domain.OrgState, actor string, now
 		case d.Kind == ActionTarget && actionCancelled(c, d.Subject):
 			status, reason = domain.DutyCancelled, "the action was cancelled"
 		}
-		e, err := domain.NewEvent(domain.EvDutyClosed, actor, c.ID, now, domain.DutyClosed{ID: d.ID, Status: status, Reason: reason})
+		e, err := domain.NewEvent(
+			domain.EvDutyClosed,
+			actor,
+			c.ID,
+			now,
+			domain.DutyClosed{ID: d.ID, Status: status, Reason: reason},
+		)
 		if err != nil {
 			return nil, err
 		}
@@ -207,8 +216,17 @@ func (r Rules) Reconcile(c *domain.Case, org *domain.OrgState, actor string, now
 		}
 		kept[w.key()] = true
 		n++
-		d := domain.Duty{ID: fmt.Sprintf("%s.d%d", c.ID, n), Kind: w.Kind, Subject: w.Subject, Accountable: w.Accountable,
-			TeamID: w.TeamID, Due: w.Due.UTC(), Status: domain.DutyOpen, Opened: now, NextAt: w.Due.UTC()}
+		d := domain.Duty{
+			ID:          fmt.Sprintf("%s.d%d", c.ID, n),
+			Kind:        w.Kind,
+			Subject:     w.Subject,
+			Accountable: w.Accountable,
+			TeamID:      w.TeamID,
+			Due:         w.Due.UTC(),
+			Status:      domain.DutyOpen,
+			Opened:      now,
+			NextAt:      w.Due.UTC(),
+		}
 		e, err := domain.NewEvent(domain.EvDutyOpened, actor, c.ID, now, domain.DutyOpened{Duty: d})
 		if err != nil {
 			return nil, err
@@ -276,7 +294,8 @@ func Fallback(org *domain.OrgState) string {
 		if !u.Active {
 			continue
 		}
-		if u.HasRole(domain.RoleManager) && (mgr == nil || u.Rank.Above(mgr.Rank) || (!mgr.Rank.Above(u.Rank) && u.ID < mgr.ID)) {
+		if u.HasRole(domain.RoleManager) &&
+			(mgr == nil || u.Rank.Above(mgr.Rank) || (!mgr.Rank.Above(u.Rank) && u.ID < mgr.ID)) {
 			mgr = u
 		}
 		if u.HasRole(domain.RoleAdmin) && (admin == nil || u.ID < admin.ID) {

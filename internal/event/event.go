@@ -46,7 +46,18 @@ func (e *Event) Leaf() ([]byte, error) {
 // AppendLeaf appends the canonical bytes of e to b.
 func (e *Event) AppendLeaf(b []byte) []byte {
 	var at [len(time.RFC3339Nano) + 8]byte
-	return appendLeaf(b, e.Seq, AppendLeafTime(at[:0], e.At), e.Actor, e.CaseID, e.CaseVersion, e.Type, e.PayloadVersion, e.Source, e.Payload)
+	return appendLeaf(
+		b,
+		e.Seq,
+		AppendLeafTime(at[:0], e.At),
+		e.Actor,
+		e.CaseID,
+		e.CaseVersion,
+		e.Type,
+		e.PayloadVersion,
+		e.Source,
+		e.Payload,
+	)
 }
 
 // AppendLeafTime appends t as a leaf writes it: in UTC, RFC 3339 with as
@@ -81,7 +92,17 @@ func (r *Raw) AppendLeaf(b []byte) []byte {
 
 // appendLeaf is the one encoder behind Event.AppendLeaf and Raw.AppendLeaf,
 // so the two cannot drift apart.
-func appendLeaf[S ~string | ~[]byte](b []byte, seq int64, at []byte, actor, caseID S, caseVersion int64, typ S, v int, source S, payload []byte) []byte {
+func appendLeaf[S ~string | ~[]byte](
+	b []byte,
+	seq int64,
+	at []byte,
+	actor, caseID S,
+	caseVersion int64,
+	typ S,
+	v int,
+	source S,
+	payload []byte,
+) []byte {
 	b = append(b, `{"format":"`+LeafFormat+`","seq":`...)
 	b = strconv.AppendInt(b, seq, 10)
 	b = append(b, `,"at":"`...)

@@ -19,7 +19,16 @@ func TestLeafHashIsRFC6962(t *testing.T) {
 
 func TestLeafIsCanonical(t *testing.T) {
 	at := time.Date(2026, 3, 29, 1, 30, 0, 5, time.FixedZone("BST", 3600))
-	a := &Event{Seq: 7, At: at, Actor: "u\"1\n", CaseID: "c1", CaseVersion: 3, Type: "note.added", PayloadVersion: 1, Payload: json.RawMessage(`{"b":1,"a":"x"}`)}
+	a := &Event{
+		Seq:            7,
+		At:             at,
+		Actor:          "u\"1\n",
+		CaseID:         "c1",
+		CaseVersion:    3,
+		Type:           "note.added",
+		PayloadVersion: 1,
+		Payload:        json.RawMessage(`{"b":1,"a":"x"}`),
+	}
 	b := *a
 	b.At = at.UTC()
 	la, _ := a.Leaf()
@@ -56,7 +65,15 @@ func FuzzLeafString(f *testing.F) {
 		e := &Event{Seq: 1, Actor: actor, CaseID: cs, Type: typ, Source: src, PayloadVersion: 1}
 		l, _ := e.Leaf()
 		// The verifier's byte path encodes the same event to the same leaf.
-		r := &Raw{Seq: 1, At: AppendLeafTime(nil, e.At), Actor: []byte(actor), CaseID: []byte(cs), Type: []byte(typ), Source: []byte(src), PayloadVersion: 1}
+		r := &Raw{
+			Seq:            1,
+			At:             AppendLeafTime(nil, e.At),
+			Actor:          []byte(actor),
+			CaseID:         []byte(cs),
+			Type:           []byte(typ),
+			Source:         []byte(src),
+			PayloadVersion: 1,
+		}
 		if raw := r.AppendLeaf(nil); string(raw) != string(l) {
 			t.Fatalf("leaf from bytes %q differs from leaf from strings %q", raw, l)
 		}

@@ -36,9 +36,25 @@ type benchRecord struct {
 
 // syntheticEvent is an unsealed event shaped like a real note.
 func syntheticEvent(i int, at time.Time) *event.Event {
-	p := []byte(`{"note":{"id":"0193a5f0-` + fmt.Sprintf("%012d", i) + `","text":"Spoke to the school's designated safeguarding lead about attendance and the cars seen at the gate.","author":"0193a5f0-0000-7000-8000-000000000001","at":"` + at.Format(time.RFC3339Nano) + `"}}`)
-	return &event.Event{At: at.Add(time.Duration(i) * 1001 * time.Millisecond), Actor: "0193a5f0-0000-7000-8000-000000000001",
-		CaseID: "case-" + strconv.Itoa(i%1000), CaseVersion: int64(i / 1000), Type: "note.added", PayloadVersion: 1, Payload: p}
+	p := []byte(
+		`{"note":{"id":"0193a5f0-` + fmt.Sprintf(
+			"%012d",
+			i,
+		) + `","text":"Spoke to the school's designated safeguarding lead about attendance and the cars seen at the gate.","author":"0193a5f0-0000-7000-8000-000000000001","at":"` + at.Format(
+			time.RFC3339Nano,
+		) + `"}}`,
+	)
+	return &event.Event{
+		At:    at.Add(time.Duration(i) * 1001 * time.Millisecond),
+		Actor: "0193a5f0-0000-7000-8000-000000000001",
+		CaseID: "case-" + strconv.Itoa(
+			i%1000,
+		),
+		CaseVersion:    int64(i / 1000),
+		Type:           "note.added",
+		PayloadVersion: 1,
+		Payload:        p,
+	}
 }
 
 // buildRecord writes n events to a new SQLite file in dir, cutting a

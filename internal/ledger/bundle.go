@@ -66,8 +66,19 @@ func Export(ctx context.Context, src Source, vkey string, w io.Writer) error {
 		return err
 	}
 	for _, e := range events {
-		be := bundleEvent{Seq: e.Seq, At: e.At, Actor: e.Actor, CaseID: e.CaseID, CaseVersion: e.CaseVersion, Type: e.Type,
-			PayloadVersion: e.PayloadVersion, Source: e.Source, Payload: string(e.Payload), PrevHash: e.PrevHash, Hash: e.Hash}
+		be := bundleEvent{
+			Seq:            e.Seq,
+			At:             e.At,
+			Actor:          e.Actor,
+			CaseID:         e.CaseID,
+			CaseVersion:    e.CaseVersion,
+			Type:           e.Type,
+			PayloadVersion: e.PayloadVersion,
+			Source:         e.Source,
+			Payload:        string(e.Payload),
+			PrevHash:       e.PrevHash,
+			Hash:           e.Hash,
+		}
 		if err := enc.Encode(bundleLine{Event: &be}); err != nil {
 			return fmt.Errorf("export event %d: %w", e.Seq, err)
 		}
@@ -116,8 +127,22 @@ func ReadBundle(r io.Reader) (*MemSource, string, error) {
 				return nil, "", bad("an event after the checkpoints")
 			}
 			e := bl.Event
-			m.Events = append(m.Events, &event.Event{Seq: e.Seq, At: e.At, Actor: e.Actor, CaseID: e.CaseID, CaseVersion: e.CaseVersion, Type: e.Type,
-				PayloadVersion: e.PayloadVersion, Source: e.Source, Payload: json.RawMessage(e.Payload), PrevHash: e.PrevHash, Hash: e.Hash})
+			m.Events = append(
+				m.Events,
+				&event.Event{
+					Seq:            e.Seq,
+					At:             e.At,
+					Actor:          e.Actor,
+					CaseID:         e.CaseID,
+					CaseVersion:    e.CaseVersion,
+					Type:           e.Type,
+					PayloadVersion: e.PayloadVersion,
+					Source:         e.Source,
+					Payload:        json.RawMessage(e.Payload),
+					PrevHash:       e.PrevHash,
+					Hash:           e.Hash,
+				},
+			)
 		case bl.Checkpoint != "" && bl.Event == nil:
 			m.Cps = append(m.Cps, store.Checkpoint{Note: []byte(bl.Checkpoint)})
 		default:
@@ -128,7 +153,14 @@ func ReadBundle(r io.Reader) (*MemSource, string, error) {
 		return nil, "", bad("%v", err)
 	}
 	if int64(len(m.Events)) != h.Events || len(m.Cps) != h.Checkpoints {
-		return nil, "", fmt.Errorf("%w: the header promises %d events and %d checkpoints but the bundle holds %d and %d (truncated or padded)", ErrBadBundle, h.Events, h.Checkpoints, len(m.Events), len(m.Cps))
+		return nil, "", fmt.Errorf(
+			"%w: the header promises %d events and %d checkpoints but the bundle holds %d and %d (truncated or padded)",
+			ErrBadBundle,
+			h.Events,
+			h.Checkpoints,
+			len(m.Events),
+			len(m.Cps),
+		)
 	}
 	for i := range m.Cps {
 		if cp, err := ParseCheckpoint(noteText(m.Cps[i].Note)); err == nil {
@@ -170,7 +202,12 @@ func Check(r io.Reader, v note.Verifier, trusted []byte, now time.Time) (*Report
 	// The header names the key the exporter used; a different one means the
 	// checker was handed the wrong key or the wrong bundle.
 	if hv, err := note.NewVerifier(key); err != nil || hv.Name() != v.Name() || hv.KeyHash() != v.KeyHash() {
-		return nil, fmt.Errorf("the bundle was exported for key %q, not the key you gave (%s+%08x): check you have the force's public key", key, v.Name(), v.KeyHash())
+		return nil, fmt.Errorf(
+			"the bundle was exported for key %q, not the key you gave (%s+%08x): check you have the force's public key",
+			key,
+			v.Name(),
+			v.KeyHash(),
+		)
 	}
 	var tc *Checkpoint
 	if trusted != nil {

@@ -53,7 +53,11 @@ func ParseCheckpoint(text []byte) (Checkpoint, error) {
 	c.Size = n
 	root, err := base64.StdEncoding.Strict().DecodeString(lines[2])
 	if err != nil || len(root) != Hasher.Size() {
-		return c, fmt.Errorf("checkpoint line 3: root hash %q is not %d bytes of standard base64", lines[2], Hasher.Size())
+		return c, fmt.Errorf(
+			"checkpoint line 3: root hash %q is not %d bytes of standard base64",
+			lines[2],
+			Hasher.Size(),
+		)
 	}
 	c.Root = root
 	for i, e := range lines[3:] {

@@ -117,7 +117,10 @@ func (s *Seals) Check(live []sqlstore.Credential) (toSeal []sqlstore.Credential,
 		}
 		switch {
 		case ok && sealed != c.Digest:
-			problems = append(problems, CredentialProblem{c, "was changed outside the service: it differs from the digest sealed in the log"})
+			problems = append(
+				problems,
+				CredentialProblem{c, "was changed outside the service: it differs from the digest sealed in the log"},
+			)
 		case ok:
 		case c.Kind == "password" && !s.Users[c.UserID]:
 			problems = append(problems, CredentialProblem{c, "belongs to no user the log created"})

@@ -21,7 +21,10 @@ func TestTwoInstancesOneOrder(t *testing.T) {
 	testdb.EachDSN(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
 		f := fixture.New(t, testdb.OpenDSN(t, dsn))
-		second, err := app.New(testdb.OpenDSN(t, dsn), app.Config{Clock: f.Clock, Ledger: app.LedgerConfig{KeyPath: f.LedgerKey}})
+		second, err := app.New(
+			testdb.OpenDSN(t, dsn),
+			app.Config{Clock: f.Clock, Ledger: app.LedgerConfig{KeyPath: f.LedgerKey}},
+		)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -62,7 +65,14 @@ func TestTwoInstancesOneOrder(t *testing.T) {
 				t.Fatal(err)
 			}
 			if !r.OK || r.Checkpoints < 2 {
-				t.Fatalf("instance %d verify: ok=%v checkpoints=%d problem=%q at event %d", i, r.OK, r.Checkpoints, r.Problem, r.FirstBad)
+				t.Fatalf(
+					"instance %d verify: ok=%v checkpoints=%d problem=%q at event %d",
+					i,
+					r.OK,
+					r.Checkpoints,
+					r.Problem,
+					r.FirstBad,
+				)
 			}
 		}
 	})

@@ -45,7 +45,12 @@ func LoadSigner(path string) (note.Signer, error) {
 		return nil, fmt.Errorf("ledger key: %w", err)
 	}
 	if st.Mode().Perm()&0o077 != 0 {
-		return nil, fmt.Errorf("ledger key %s has mode %04o: others can read it; run chmod 600 %s", path, st.Mode().Perm(), path)
+		return nil, fmt.Errorf(
+			"ledger key %s has mode %04o: others can read it; run chmod 600 %s",
+			path,
+			st.Mode().Perm(),
+			path,
+		)
 	}
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -130,7 +135,11 @@ func LoadKeyPair(privPath string) (note.Signer, note.Verifier, string, error) {
 		return nil, nil, "", fmt.Errorf("ledger public key %s: %w", PublicKeyPath(privPath), err)
 	}
 	if v.Name() != s.Name() || v.KeyHash() != s.KeyHash() {
-		return nil, nil, "", fmt.Errorf("ledger public key %s does not belong to the private key %s", PublicKeyPath(privPath), privPath)
+		return nil, nil, "", fmt.Errorf(
+			"ledger public key %s does not belong to the private key %s",
+			PublicKeyPath(privPath),
+			privPath,
+		)
 	}
 	return s, v, vkey, nil
 }

@@ -162,7 +162,13 @@ func (l *Log) InclusionProof(ctx context.Context, seq int64, size uint64) (*Incl
 		size = l.chain.tree.Size()
 	}
 	if seq < 1 || uint64(seq) > size || size > l.chain.tree.Size() {
-		return nil, fmt.Errorf("event %d in a tree of %d events: the log holds %d: %w", seq, size, l.chain.tree.Size(), ErrRange)
+		return nil, fmt.Errorf(
+			"event %d in a tree of %d events: the log holds %d: %w",
+			seq,
+			size,
+			l.chain.tree.Size(),
+			ErrRange,
+		)
 	}
 	p, err := l.chain.tree.InclusionProof(uint64(seq-1), size)
 	if err != nil {
@@ -183,7 +189,13 @@ func (l *Log) ConsistencyProof(ctx context.Context, size1, size2 uint64) (*Consi
 		size2 = l.chain.tree.Size()
 	}
 	if size1 < 1 || size1 > size2 || size2 > l.chain.tree.Size() {
-		return nil, fmt.Errorf("sizes %d and %d: need 1 <= size1 <= size2 <= %d: %w", size1, size2, l.chain.tree.Size(), ErrRange)
+		return nil, fmt.Errorf(
+			"sizes %d and %d: need 1 <= size1 <= size2 <= %d: %w",
+			size1,
+			size2,
+			l.chain.tree.Size(),
+			ErrRange,
+		)
 	}
 	p, err := l.chain.tree.ConsistencyProof(size1, size2)
 	if err != nil {
@@ -234,7 +246,13 @@ type Status struct {
 func (l *Log) Status(ctx context.Context, vkey string) (*Status, error) {
 	l.mu.Lock()
 	err := l.sync(ctx)
-	s := &Status{Origin: l.Origin(), PublicKey: vkey, TreeSize: l.chain.tree.Size(), Root: l.chain.tree.Root(), Signing: l.signer != nil}
+	s := &Status{
+		Origin:    l.Origin(),
+		PublicKey: vkey,
+		TreeSize:  l.chain.tree.Size(),
+		Root:      l.chain.tree.Root(),
+		Signing:   l.signer != nil,
+	}
 	l.mu.Unlock()
 	if err != nil && !errors.Is(err, ErrTampered) {
 		return nil, err

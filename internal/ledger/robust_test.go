@@ -27,7 +27,11 @@ func TestEventFarBeyondTheLogIsNamed(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			r.exec(t, "INSERT INTO events (seq, at, actor, case_id, case_version, type, v, source, payload, prev_hash, hash) SELECT ?, at, actor, case_id, case_version, type, v, source, payload, prev_hash, hash FROM events WHERE seq = 5", far)
+			r.exec(
+				t,
+				"INSERT INTO events (seq, at, actor, case_id, case_version, type, v, source, payload, prev_hash, hash) SELECT ?, at, actor, case_id, case_version, type, v, source, payload, prev_hash, hash FROM events WHERE seq = 5",
+				far,
+			)
 			cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 			defer cancel()
 			rep, err := ledger.Verify(cctx, r.db, r.v, nil, time.Now())

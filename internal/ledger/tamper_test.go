@@ -32,7 +32,11 @@ type rig struct {
 
 func newRig(t *testing.T, db *sqlstore.DB) *rig {
 	dir := t.TempDir()
-	vkey, err := ledger.GenerateKey("northshire.police.invalid/holdfast", filepath.Join(dir, "k"), filepath.Join(dir, "k.pub"))
+	vkey, err := ledger.GenerateKey(
+		"northshire.police.invalid/holdfast",
+		filepath.Join(dir, "k"),
+		filepath.Join(dir, "k.pub"),
+	)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +110,12 @@ func TestTamperingIsDetectedAndLocated(t *testing.T) {
 		seq    func(size int64) int64
 		words  string
 	}{
-		{"row deleted", func(t *testing.T, r *rig) { r.exec(t, "DELETE FROM events WHERE seq = ?", 20) }, func(int64) int64 { return 20 }, "missing (removed)"},
+		{
+			"row deleted",
+			func(t *testing.T, r *rig) { r.exec(t, "DELETE FROM events WHERE seq = ?", 20) },
+			func(int64) int64 { return 20 },
+			"missing (removed)",
+		},
 		{"two rows swapped", func(t *testing.T, r *rig) {
 			r.exec(t, "UPDATE events SET seq = -1 WHERE seq = 21")
 			r.exec(t, "UPDATE events SET seq = 21 WHERE seq = 20")
@@ -123,7 +132,12 @@ func TestTamperingIsDetectedAndLocated(t *testing.T) {
 			r.exec(t, "UPDATE events SET payload = ? WHERE seq = 20", p21)
 			r.exec(t, "UPDATE events SET payload = ? WHERE seq = 21", p20)
 		}, func(int64) int64 { return 20 }, "altered"},
-		{"log truncated", func(t *testing.T, r *rig) { r.exec(t, "DELETE FROM events WHERE seq > ?", 25) }, func(int64) int64 { return 26 }, "truncated"},
+		{
+			"log truncated",
+			func(t *testing.T, r *rig) { r.exec(t, "DELETE FROM events WHERE seq > ?", 25) },
+			func(int64) int64 { return 26 },
+			"truncated",
+		},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -166,7 +180,14 @@ func TestRewrittenHistoryIsCaughtByAnInspectorsCheckpoint(t *testing.T) {
 				t.Fatal(err)
 			}
 			prev = e.Hash
-			r.exec(t, "UPDATE events SET payload = ?, prev_hash = ?, hash = ? WHERE seq = ?", string(e.Payload), e.PrevHash, e.Hash, e.Seq)
+			r.exec(
+				t,
+				"UPDATE events SET payload = ?, prev_hash = ?, hash = ? WHERE seq = ?",
+				string(e.Payload),
+				e.PrevHash,
+				e.Hash,
+				e.Seq,
+			)
 		}
 		r.exec(t, "DELETE FROM checkpoints")
 		if rep := r.verify(t, nil); !rep.OK {

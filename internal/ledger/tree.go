@@ -171,7 +171,9 @@ func VerifyInclusion(index, size uint64, leafHash []byte, p [][]byte, root []byt
 // (as in transparency-dev/merkle's later releases and the test vectors).
 func VerifyConsistency(size1, size2 uint64, p [][]byte, root1, root2 []byte) error {
 	if size1 == 0 {
-		return fmt.Errorf("a consistency proof from the empty tree proves nothing: give a checkpoint of at least one event")
+		return fmt.Errorf(
+			"a consistency proof from the empty tree proves nothing: give a checkpoint of at least one event",
+		)
 	}
 	return proof.VerifyConsistency(Hasher, size1, size2, p, root1, root2)
 }

@@ -206,7 +206,9 @@ func TestCheckpointVectors(t *testing.T) {
 		if !c.Valid {
 			continue
 		}
-		if cp.Origin != c.Origin || cp.Size != c.TreeSize || base64.StdEncoding.EncodeToString(cp.Root) != c.RootBase64 || len(cp.Extensions) != len(c.Extensions) {
+		if cp.Origin != c.Origin || cp.Size != c.TreeSize ||
+			base64.StdEncoding.EncodeToString(cp.Root) != c.RootBase64 ||
+			len(cp.Extensions) != len(c.Extensions) {
 			t.Errorf("%s: parsed %+v", c.ID, cp)
 		}
 		if string(cp.Marshal()) != c.Body {
@@ -253,7 +255,14 @@ func TestSignedNoteVectors(t *testing.T) {
 		case !v.Want.OK && (err == nil || err.Error() != v.Want.Error):
 			t.Errorf("%s: error %v, want %q", v.ID, err, v.Want.Error)
 		case v.Want.OK && (n.Text != v.Want.Text || len(n.Sigs) != len(v.Want.Verified)):
-			t.Errorf("%s: text %q, %d verified; want %q, %d", v.ID, n.Text, len(n.Sigs), v.Want.Text, len(v.Want.Verified))
+			t.Errorf(
+				"%s: text %q, %d verified; want %q, %d",
+				v.ID,
+				n.Text,
+				len(n.Sigs),
+				v.Want.Text,
+				len(v.Want.Verified),
+			)
 		}
 		// A checkpoint among them opens through our path, body and all.
 		if v.ID == "sumdb-checkpoint-2024-09-23" {

@@ -92,12 +92,23 @@ func (c *chain) collect(sizes ...uint64) {
 func (c *chain) add(r *Report, it *item) error {
 	switch {
 	case it.seq > c.expect:
-		return r.fail(c.expect, "event %d is missing (removed): the log jumps from event %d to event %d", c.expect, c.expect-1, it.seq)
+		return r.fail(
+			c.expect,
+			"event %d is missing (removed): the log jumps from event %d to event %d",
+			c.expect,
+			c.expect-1,
+			it.seq,
+		)
 	case it.seq < c.expect:
 		return r.fail(it.seq, "event %d appears again after event %d (inserted or reordered)", it.seq, c.expect-1)
 	}
 	if !it.follows(c.prev) {
-		return r.fail(it.seq, "event %d does not follow event %d: its link to the previous event differs (events reordered, inserted or removed here)", it.seq, it.seq-1)
+		return r.fail(
+			it.seq,
+			"event %d does not follow event %d: its link to the previous event differs (events reordered, inserted or removed here)",
+			it.seq,
+			it.seq-1,
+		)
 	}
 	if !it.linked {
 		return r.fail(it.seq, "event %d: its contents do not match its hash (altered in place)", it.seq)
@@ -151,7 +162,13 @@ func openAll(r *Report, stored []store.Checkpoint, v note.Verifier) ([]Checkpoin
 
 func (c *chain) against(r *Report, cp Checkpoint, after uint64, what string) error {
 	if cp.Size > c.tree.Size() {
-		return r.fail(int64(c.tree.Size())+1, "the log has been truncated: a %s covers %d events but the log holds only %d", what, cp.Size, c.tree.Size())
+		return r.fail(
+			int64(c.tree.Size())+1,
+			"the log has been truncated: a %s covers %d events but the log holds only %d",
+			what,
+			cp.Size,
+			c.tree.Size(),
+		)
 	}
 	root, ok := c.roots[cp.Size]
 	if !ok || (root == nil && cp.Size > 0) {
@@ -161,7 +178,14 @@ func (c *chain) against(r *Report, cp Checkpoint, after uint64, what string) err
 		}
 	}
 	if !bytes.Equal(root, cp.Root) {
-		return r.fail(int64(after)+1, "history rewritten: the tree of the first %d events differs from the %s; the first change is among events %d to %d", cp.Size, what, after+1, cp.Size)
+		return r.fail(
+			int64(after)+1,
+			"history rewritten: the tree of the first %d events differs from the %s; the first change is among events %d to %d",
+			cp.Size,
+			what,
+			after+1,
+			cp.Size,
+		)
 	}
 	return nil
 }

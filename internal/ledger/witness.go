@@ -16,7 +16,12 @@ type Witness interface {
 	// Cosign asks for cosignatures of the signed checkpoint of size
 	// events, proving it extends whatever the witness holds with proof(old).
 	// It returns the cosignature lines.
-	Cosign(ctx context.Context, checkpoint []byte, size uint64, proof func(old uint64) ([][]byte, error)) ([]byte, error)
+	Cosign(
+		ctx context.Context,
+		checkpoint []byte,
+		size uint64,
+		proof func(old uint64) ([][]byte, error),
+	) ([]byte, error)
 	// String names the witness in logs.
 	String() string
 }

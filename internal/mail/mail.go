@@ -24,8 +24,14 @@ func (m SMTP) Send(ctx context.Context, to *domain.User, subject, body string) e
 		return fmt.Errorf("mail to %s: no email address on record", to.Username)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "From: %s\r\nTo: %s\r\nSubject: %s\r\nDate: %s\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n",
-		m.From, to.Email, oneLine(subject), time.Now().Format(time.RFC1123Z))
+	fmt.Fprintf(
+		&b,
+		"From: %s\r\nTo: %s\r\nSubject: %s\r\nDate: %s\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n",
+		m.From,
+		to.Email,
+		oneLine(subject),
+		time.Now().Format(time.RFC1123Z),
+	)
 	b.WriteString(strings.ReplaceAll(body, "\n", "\r\n"))
 	b.WriteString("\r\n")
 	if err := smtp.SendMail(m.Addr, nil, m.From, []string{to.Email}, []byte(b.String())); err != nil {

@@ -18,7 +18,8 @@ func TestSendReachesAnSMTPServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	msgs := cap.Messages()
-	if len(msgs) != 1 || !strings.Contains(msgs[0], "To: ivy@force.invalid") || !strings.Contains(msgs[0], "CSE/2026/000001") {
+	if len(msgs) != 1 || !strings.Contains(msgs[0], "To: ivy@force.invalid") ||
+		!strings.Contains(msgs[0], "CSE/2026/000001") {
 		t.Fatalf("captured %q", msgs)
 	}
 	if strings.Contains(msgs[0], "\r\nBcc:") {

@@ -82,8 +82,11 @@ func TestFEBRL(t *testing.T) {
 				base := ExactBaseline(a, b, b == nil)
 				t.Logf("exact rules: P %.4f R %.4f F1 %.4f", base.Precision, base.Recall, base.F1)
 				if d := base.F1 - r.baseline; d > 0.0005 || d < -0.0005 {
-					t.Errorf("the exact rules give F1 %.4f, not the %.3f issue 19 quotes: the data or the reader changed",
-						base.F1, r.baseline)
+					t.Errorf(
+						"the exact rules give F1 %.4f, not the %.3f issue 19 quotes: the data or the reader changed",
+						base.F1,
+						r.baseline,
+					)
 				}
 			}
 			if ev.Completeness < 0.99 {

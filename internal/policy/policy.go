@@ -77,7 +77,10 @@ func ParseSpan(text string) (Span, error) {
 		f = []string{strings.TrimSuffix(f[0], "h"), "hours"}
 	}
 	if len(f) < 2 {
-		return Span{}, fmt.Errorf("%q is not a period: write it as \"5 working days\", \"28 days\", \"24 hours\" or \"3 months\"", text)
+		return Span{}, fmt.Errorf(
+			"%q is not a period: write it as \"5 working days\", \"28 days\", \"24 hours\" or \"3 months\"",
+			text,
+		)
 	}
 	n, err := strconv.Atoi(f[0])
 	if err != nil || n < 0 || n > 3650 {
@@ -89,7 +92,11 @@ func ParseSpan(text string) (Span, error) {
 	case WorkingDays, Days, Hours, Months:
 		return Span{N: n, Unit: Unit(unit)}, nil
 	}
-	return Span{}, fmt.Errorf("%q: unknown unit %q (working days, days, hours or months)", text, strings.Join(f[1:], " "))
+	return Span{}, fmt.Errorf(
+		"%q: unknown unit %q (working days, days, hours or months)",
+		text,
+		strings.Join(f[1:], " "),
+	)
 }
 
 // UnmarshalYAML lets spans be written as text, with the line on error.
@@ -214,7 +221,12 @@ func Parse(b []byte) (*Policy, error) {
 		}
 	}
 	if !validRank(p.Escalation.ManagerMinRank) {
-		bad(line(&root, "escalation"), "escalation.manager_min_rank %q is not a rank (%v)", p.Escalation.ManagerMinRank, domain.Ranks())
+		bad(
+			line(&root, "escalation"),
+			"escalation.manager_min_rank %q is not a rank (%v)",
+			p.Escalation.ManagerMinRank,
+			domain.Ranks(),
+		)
 	}
 	if p.VRRWindow.N == 0 {
 		bad(line(&root, "vrr_window"), "vrr_window is missing or zero")

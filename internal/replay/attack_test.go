@@ -76,10 +76,21 @@ func TestRebuildReportsTamperedProjections(t *testing.T) {
 			exec(t, db, "UPDATE cases SET status = 'closed' WHERE id = ?", id)
 		}, []string{"cases row", "status"}},
 		{"a flag deleted", func(t *testing.T, db *sqlstore.DB, _ *fixture.Force, id string) {
-			exec(t, db, "INSERT INTO case_flags (case_id, kind, since, raised) VALUES (?, 'no_owner', '2026-03-02T09:00:00.000000000Z', 0)", id)
+			exec(
+				t,
+				db,
+				"INSERT INTO case_flags (case_id, kind, since, raised) VALUES (?, 'no_owner', '2026-03-02T09:00:00.000000000Z', 0)",
+				id,
+			)
 		}, []string{"case_flags row", "not derived from the log"}},
 		{"an inbox alert planted", func(t *testing.T, db *sqlstore.DB, f *fixture.Force, id string) {
-			exec(t, db, "INSERT INTO inbox (seq, user_id, case_id, at, kind, text) VALUES (1, ?, ?, '2026-03-02T09:00:00.000000000Z', 'finding', 'x')", f.Investigator.ID(), id)
+			exec(
+				t,
+				db,
+				"INSERT INTO inbox (seq, user_id, case_id, at, kind, text) VALUES (1, ?, ?, '2026-03-02T09:00:00.000000000Z', 'finding', 'x')",
+				f.Investigator.ID(),
+				id,
+			)
 		}, []string{"inbox row", "not derived from the log"}},
 		{"a user renamed in its column", func(t *testing.T, db *sqlstore.DB, f *fixture.Force, _ string) {
 			exec(t, db, "UPDATE users SET username = 'admin2' WHERE id = ?", f.Admin.ID())
@@ -120,8 +131,14 @@ func TestRebuildReportsTamperedCredentials(t *testing.T) {
 		words []string
 	}{
 		{"a password hash swapped for a known one", func(t *testing.T, db *sqlstore.DB, f *fixture.Force) {
-			exec(t, db, "UPDATE credentials SET password_hash = (SELECT password_hash FROM credentials WHERE user_id = ?) "+
-				"WHERE user_id = ?", f.Investigator.ID(), f.Admin.ID())
+			exec(
+				t,
+				db,
+				"UPDATE credentials SET password_hash = (SELECT password_hash FROM credentials WHERE user_id = ?) "+
+					"WHERE user_id = ?",
+				f.Investigator.ID(),
+				f.Admin.ID(),
+			)
 		}, []string{"password", f0Admin, "changed outside the service"}},
 		{"a password deleted", func(t *testing.T, db *sqlstore.DB, f *fixture.Force) {
 			exec(t, db, "DELETE FROM credentials WHERE user_id = ?", f.Auditor.ID())

@@ -30,7 +30,12 @@ type State struct {
 
 // Fold replays the whole log.
 func Fold(ctx context.Context, st store.Store) (*State, error) {
-	s := &State{Org: domain.NewOrgState(), Cases: map[string]*domain.Case{}, Rows: sqlstore.NewDerived(), Seals: ledger.NewSeals()}
+	s := &State{
+		Org:   domain.NewOrgState(),
+		Cases: map[string]*domain.Case{},
+		Rows:  sqlstore.NewDerived(),
+		Seals: ledger.NewSeals(),
+	}
 	err := st.ScanEvents(ctx, 1, 0, func(e *event.Event) error {
 		s.Events++
 		if err := s.Rows.AddEvent(e); err != nil {
@@ -98,7 +103,12 @@ func Compare(ctx context.Context, st store.Store) (*State, *Difference, error) {
 		seen[c.ID] = true
 		w, ok := want.Cases[c.ID]
 		if !ok {
-			diff = &Difference{Kind: "case", ID: c.ID, Ref: c.Ref, Detail: "the live record has a case the log never opened"}
+			diff = &Difference{
+				Kind:   "case",
+				ID:     c.ID,
+				Ref:    c.Ref,
+				Detail: "the live record has a case the log never opened",
+			}
 			return errStop
 		}
 		if detail := differ(w, c); detail != "" {
@@ -121,7 +131,12 @@ func Compare(ctx context.Context, st store.Store) (*State, *Difference, error) {
 	}
 	if len(ids) > 0 {
 		sort.Strings(ids)
-		return want, &Difference{Kind: "case", ID: ids[0], Ref: want.Cases[ids[0]].Ref, Detail: "the log opened this case but the live record has none"}, nil
+		return want, &Difference{
+			Kind:   "case",
+			ID:     ids[0],
+			Ref:    want.Cases[ids[0]].Ref,
+			Detail: "the log opened this case but the live record has none",
+		}, nil
 	}
 	d, err := compareDerived(ctx, st, want)
 	if d != nil || err != nil {
@@ -229,7 +244,12 @@ func compareRows(table string, cols []string, want, live sqlstore.Rows, st *Stat
 				return d
 			}
 			if w[i] != l[i] {
-				d.Detail = fmt.Sprintf("column %s is %q in the live record but %q by the log", cols[i], clip([]byte(l[i])), clip([]byte(w[i])))
+				d.Detail = fmt.Sprintf(
+					"column %s is %q in the live record but %q by the log",
+					cols[i],
+					clip([]byte(l[i])),
+					clip([]byte(w[i])),
+				)
 				return d
 			}
 		}

@@ -16,7 +16,10 @@ type Actor struct {
 
 // SystemActor acts for the force itself: the watchdog, migrations, imports.
 func SystemActor(name string) *Actor {
-	return &Actor{User: domain.User{ID: "system:" + name, Username: "system:" + name, Name: "Holdfast " + name, Active: true}, System: true}
+	return &Actor{
+		User:   domain.User{ID: "system:" + name, Username: "system:" + name, Name: "Holdfast " + name, Active: true},
+		System: true,
+	}
 }
 
 // ID is the actor's user id as recorded in events.

@@ -23,7 +23,16 @@ func TestAttackVersionMinusOneIsRefusedForPeople(t *testing.T) {
 		ctx := context.Background()
 		f := fixture.New(t, db)
 		c := f.Allocated(t)
-		act := ok(t)(f.Svc.RaiseAction(ctx, f.Investigator, c.ID, service.NewAction{Version: c.Version, Title: "Visit the school"}))
+		act := ok(
+			t,
+		)(
+			f.Svc.RaiseAction(
+				ctx,
+				f.Investigator,
+				c.ID,
+				service.NewAction{Version: c.Version, Title: "Visit the school"},
+			),
+		)
 		before, err := db.LatestSeq(ctx)
 		if err != nil {
 			t.Fatal(err)
@@ -37,7 +46,12 @@ func TestAttackVersionMinusOneIsRefusedForPeople(t *testing.T) {
 					Action: act.Actions[0].ID, To: f.Investigator2.ID()})
 			},
 			"assign owner": func(v int64) (*domain.Case, error) {
-				return f.Svc.AssignOwner(ctx, f.Supervisor, c.ID, service.AssignOwner{Version: v, OwnerID: f.Investigator2.ID()})
+				return f.Svc.AssignOwner(
+					ctx,
+					f.Supervisor,
+					c.ID,
+					service.AssignOwner{Version: v, OwnerID: f.Investigator2.ID()},
+				)
 			},
 			"update case": func(v int64) (*domain.Case, error) {
 				summary := "rewritten without reading"
@@ -49,7 +63,12 @@ func TestAttackVersionMinusOneIsRefusedForPeople(t *testing.T) {
 				_, err := run(v)
 				ps, isProblem := domain.AsProblems(err)
 				if !isProblem || len(ps) != 1 || ps[0].Field != "version" || ps[0].Rule != "required" {
-					t.Errorf("%s with version %d by a person: got %v, want one problem on version, rule required", name, v, err)
+					t.Errorf(
+						"%s with version %d by a person: got %v, want one problem on version, rule required",
+						name,
+						v,
+						err,
+					)
 				}
 			}
 		}
@@ -90,7 +109,8 @@ func TestAttackSweepDatedInTheFuture(t *testing.T) {
 		}
 		future := f.Clock.Now().AddDate(9, 0, 0)
 		_, err = f.Svc.Sweep(ctx, f.Admin, service.SweepOptions{AsOf: future})
-		if p, ok := domain.AsProblems(err); !ok || len(p) != 1 || p[0].Field != "as_of" || p[0].Rule != "date_in_future" {
+		if p, ok := domain.AsProblems(err); !ok || len(p) != 1 || p[0].Field != "as_of" ||
+			p[0].Rule != "date_in_future" {
 			t.Fatalf("a real sweep dated %s: %v, want a refusal naming as_of", future.Format("2006"), err)
 		}
 		if after, _ := db.LatestSeq(ctx); after != before {
@@ -153,7 +173,11 @@ func TestAttackVRRDecidedBeforeReviewerNamed(t *testing.T) {
 		svc := f.Svc
 		chief := attackChiefInspector(t, f)
 		c := closedWithVictim(t, f, f.Supervisor, auditRationale)
-		c = ok(t)(svc.RequestVRR(ctx, f.Liaison, c.ID, service.RequestVRR{Version: c.Version, VictimID: c.Victims[0].ID}))
+		c = ok(
+			t,
+		)(
+			svc.RequestVRR(ctx, f.Liaison, c.ID, service.RequestVRR{Version: c.Version, VictimID: c.Victims[0].ID}),
+		)
 		for name, a := range map[string]*service.Actor{"read-only chief inspector": chief, "manager": f.Manager} {
 			for _, d := range []string{"upheld", "not_upheld"} {
 				_, err := svc.DecideVRR(ctx, a, c.ID, service.DecideVRR{Version: c.Version, Decision: d,
@@ -194,9 +218,13 @@ func TestAttackWorkGivenToWhoCannotSeeTheCase(t *testing.T) {
 		ctx := context.Background()
 		f := fixture.New(t, db)
 		svc := f.Svc
-		south, err := svc.CreateUser(ctx, f.Admin, service.NewUser{Username: "sid", Name: "DC Sid South", Collar: "C0777",
-			Rank: domain.RankConstable, UnitID: f.TeamB, Roles: []domain.Role{domain.RoleInvestigator},
-			Password: fixture.Password})
+		south, err := svc.CreateUser(
+			ctx,
+			f.Admin,
+			service.NewUser{Username: "sid", Name: "DC Sid South", Collar: "C0777",
+				Rank: domain.RankConstable, UnitID: f.TeamB, Roles: []domain.Role{domain.RoleInvestigator},
+				Password: fixture.Password},
+		)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -213,14 +241,23 @@ func TestAttackWorkGivenToWhoCannotSeeTheCase(t *testing.T) {
 		act := c.Actions[len(c.Actions)-1].ID
 		for name, to := range map[string]string{"South team constable": south.ID, "read-only inspector": f.External.ID(),
 			"analyst": f.Analyst.ID(), "MIT constable": f.OtherTeam.ID()} {
-			_, err := svc.AllocateAction(ctx, f.Supervisor, c.ID, service.AllocateAction{Version: c.Version, Action: act,
-				To: to})
+			_, err := svc.AllocateAction(
+				ctx,
+				f.Supervisor,
+				c.ID,
+				service.AllocateAction{Version: c.Version, Action: act,
+					To: to},
+			)
 			refused("allocating to the "+name, "to", err)
 		}
 		// The receiving team's new owner must be able to do the work too.
-		lia, err := svc.CreateUser(ctx, f.Admin, service.NewUser{Username: "mel", Name: "Mel MIT Liaison", Collar: "C0778",
-			Rank: domain.RankStaff, UnitID: f.TeamC, Roles: []domain.Role{domain.RoleVictimLiaison},
-			Password: fixture.Password})
+		lia, err := svc.CreateUser(
+			ctx,
+			f.Admin,
+			service.NewUser{Username: "mel", Name: "Mel MIT Liaison", Collar: "C0778",
+				Rank: domain.RankStaff, UnitID: f.TeamC, Roles: []domain.Role{domain.RoleVictimLiaison},
+				Password: fixture.Password},
+		)
 		if err != nil {
 			t.Fatal(err)
 		}

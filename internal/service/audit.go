@@ -126,14 +126,21 @@ func (a *Actor) force(org *domain.OrgState) string {
 }
 
 // findAuditCase finds a case in an audit's sample.
-func findAuditCase(st *domain.AuditState, org *domain.OrgState, a *Actor, auditID, caseID string) (*domain.Audit, *domain.AuditCase, error) {
+func findAuditCase(
+	st *domain.AuditState,
+	org *domain.OrgState,
+	a *Actor,
+	auditID, caseID string,
+) (*domain.Audit, *domain.AuditCase, error) {
 	au, err := findAudit(st, org, a, auditID)
 	if err != nil {
 		return nil, nil, err
 	}
 	ac := au.Case(caseID)
 	if ac == nil {
-		return nil, nil, domain.Problems{{Field: "case", Rule: "not_in_audit", Message: fmt.Sprintf("the case is not in the sample of %s", au.Name)}}
+		return nil, nil, domain.Problems{
+			{Field: "case", Rule: "not_in_audit", Message: fmt.Sprintf("the case is not in the sample of %s", au.Name)},
+		}
 	}
 	return au, ac, nil
 }

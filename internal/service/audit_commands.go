@@ -85,7 +85,11 @@ func (s *Service) CreateAudit(ctx context.Context, a *Actor, in NewAudit) (*doma
 			p.Add("name", "required", "name the audit (at most 200 characters), e.g. \"Q1 2026 closures\"")
 		}
 		if !(in.Margin > 0 && in.Margin <= 0.5) {
-			p.Add("margin", "range", "give the margin of error as a fraction greater than 0 and at most 0.5 (0.05 for ±5%)")
+			p.Add(
+				"margin",
+				"range",
+				"give the margin of error as a fraction greater than 0 and at most 0.5 (0.05 for ±5%)",
+			)
 		}
 		expected := in.Expected
 		if expected == 0 {
@@ -127,11 +131,35 @@ func (s *Service) CreateAudit(ctx context.Context, a *Actor, in NewAudit) (*doma
 			refs[i] = e.Ref
 		}
 		n := audit.SampleSize(len(q), in.Margin, expected)
-		au := domain.Audit{ID: s.newID(), Name: name, ForceID: a.force(org), Criteria: cr, Margin: in.Margin, Expected: expected,
-			Seed: seed, Population: len(q), PopulationHash: audit.PopulationHash(refs), SampleSize: n, RiskTop: in.RiskTop, HighRiskScore: high}
+		au := domain.Audit{
+			ID:             s.newID(),
+			Name:           name,
+			ForceID:        a.force(org),
+			Criteria:       cr,
+			Margin:         in.Margin,
+			Expected:       expected,
+			Seed:           seed,
+			Population:     len(q),
+			PopulationHash: audit.PopulationHash(refs),
+			SampleSize:     n,
+			RiskTop:        in.RiskTop,
+			HighRiskScore:  high,
+		}
 		for _, pk := range audit.Plan(q, seed, n, in.RiskTop) {
-			au.Cases = append(au.Cases, domain.AuditCase{CaseID: pk.CaseID, Ref: pk.Ref, TeamID: pk.TeamID, Outcome: pk.Outcome, ClosedAt: pk.ClosedAt,
-				Drawn: pk.Drawn, Score: pk.Score, Reasons: pk.Reasons, HighRisk: high > 0 && pk.Score >= high})
+			au.Cases = append(
+				au.Cases,
+				domain.AuditCase{
+					CaseID:   pk.CaseID,
+					Ref:      pk.Ref,
+					TeamID:   pk.TeamID,
+					Outcome:  pk.Outcome,
+					ClosedAt: pk.ClosedAt,
+					Drawn:    pk.Drawn,
+					Score:    pk.Score,
+					Reasons:  pk.Reasons,
+					HighRisk: high > 0 && pk.Score >= high,
+				},
+			)
 		}
 		id = au.ID
 		return auditChange{typ: domain.EvAuditCreated, payload: domain.AuditCreated{Audit: au}}, nil
@@ -172,13 +200,24 @@ func (s *Service) formerOwners(ctx context.Context, caseID string) ([]string, er
 }
 
 // checkReviewer lists every reason u may not review case c in audit au.
-func (s *Service) checkReviewer(ctx context.Context, org *domain.OrgState, au *domain.Audit, c *domain.Case, u *domain.User, p *domain.Problems) error {
+func (s *Service) checkReviewer(
+	ctx context.Context,
+	org *domain.OrgState,
+	au *domain.Audit,
+	c *domain.Case,
+	u *domain.User,
+	p *domain.Problems,
+) error {
 	if u == nil || !u.Active {
 		p.Add("reviewer", "unknown_user", "the reviewer is not a serving member of the force")
 		return nil
 	}
 	if !u.HasRole(domain.RoleAuditor) {
-		p.Add("reviewer", "not_auditor", fmt.Sprintf("%s is not an auditor: reviewers must hold the auditor role", u.Name))
+		p.Add(
+			"reviewer",
+			"not_auditor",
+			fmt.Sprintf("%s is not an auditor: reviewers must hold the auditor role", u.Name),
+		)
 	}
 	if (domain.Org{Units: org.Units}).ForceOf(u.UnitID) != au.ForceID {
 		p.Add("reviewer", "other_force", fmt.Sprintf("%s is not in the audited force", u.Name))
@@ -218,7 +257,11 @@ func (s *Service) AssignReview(ctx context.Context, a *Actor, in AssignReview) (
 		case domain.AuditCaseComplete:
 			p.Add("case", "review_complete", fmt.Sprintf("the review of %s is complete", ac.Ref))
 		case domain.AuditCaseAwaitingSignOff:
-			p.Add("case", "awaiting_sign_off", fmt.Sprintf("the review of %s is waiting for a second reviewer's sign-off", ac.Ref))
+			p.Add(
+				"case",
+				"awaiting_sign_off",
+				fmt.Sprintf("the review of %s is waiting for a second reviewer's sign-off", ac.Ref),
+			)
 		}
 		if ac.Reviewer == in.Reviewer && ac.Status == domain.AuditCaseAssigned {
 			p.Add("reviewer", "already_assigned", "the case is already assigned to this reviewer")
@@ -255,17 +298,31 @@ type ReviewSubmission struct {
 }
 
 var (
-	accountAnswers   = []string{domain.AccountBestPractice, domain.AccountBelowBest, domain.AccountNotTaken, domain.AccountNotApplicable}
+	accountAnswers = []string{
+		domain.AccountBestPractice,
+		domain.AccountBelowBest,
+		domain.AccountNotTaken,
+		domain.AccountNotApplicable,
+	}
 	pursuedAnswers   = []string{domain.PursuedAll, domain.PursuedSome, domain.PursuedNone, domain.PursuedNoSuspects}
 	justifiedAnswers = []string{domain.JustifiedYes, domain.JustifiedPartly, domain.JustifiedNo}
 	severities       = []string{domain.SeverityLow, domain.SeverityMedium, domain.SeverityHigh}
-	findingActions   = []string{domain.ActionNone, domain.ActionReopen, domain.ActionProfessionalStandards, domain.ActionVictimContact}
+	findingActions   = []string{
+		domain.ActionNone,
+		domain.ActionReopen,
+		domain.ActionProfessionalStandards,
+		domain.ActionVictimContact,
+	}
 )
 
 func checkForm(f domain.ReviewForm, c *domain.Case, p *domain.Problems) {
 	oneOf := func(field, v string, allowed []string) {
 		if !contains(allowed, v) {
-			p.Add(field, "one_of", fmt.Sprintf("%s must be one of %v", field[strings.LastIndex(field, ".")+1:], allowed))
+			p.Add(
+				field,
+				"one_of",
+				fmt.Sprintf("%s must be one of %v", field[strings.LastIndex(field, ".")+1:], allowed),
+			)
 		}
 	}
 	oneOf("form.victim_account", f.VictimAccount, accountAnswers)
@@ -280,7 +337,11 @@ func checkForm(f domain.ReviewForm, c *domain.Case, p *domain.Problems) {
 		}
 	}
 	if f.SuspectsPursued == domain.PursuedNoSuspects && len(c.Suspects) > 0 {
-		p.Add("form.suspects_pursued", "suspects_recorded", fmt.Sprintf("the case records %d suspect(s): say whether they were pursued", len(c.Suspects)))
+		p.Add(
+			"form.suspects_pursued",
+			"suspects_recorded",
+			fmt.Sprintf("the case records %d suspect(s): say whether they were pursued", len(c.Suspects)),
+		)
 	}
 }
 
@@ -318,7 +379,10 @@ func (s *Service) SubmitReview(ctx context.Context, a *Actor, in ReviewSubmissio
 			return auditChange{}, err
 		}
 		if ac.Reviewer != a.ID() {
-			return auditChange{}, fmt.Errorf("only the reviewer the case is assigned to submits its review: %w", ErrForbidden)
+			return auditChange{}, fmt.Errorf(
+				"only the reviewer the case is assigned to submits its review: %w",
+				ErrForbidden,
+			)
 		}
 		c, err := tx.Case(in.Case)
 		if err != nil {
@@ -329,7 +393,11 @@ func (s *Service) SubmitReview(ctx context.Context, a *Actor, in ReviewSubmissio
 		}
 		var p domain.Problems
 		if ac.Status != domain.AuditCaseAssigned {
-			p.Add("case", "not_assigned", fmt.Sprintf("the review of %s is %s", ac.Ref, strings.ReplaceAll(ac.Status, "_", " ")))
+			p.Add(
+				"case",
+				"not_assigned",
+				fmt.Sprintf("the review of %s is %s", ac.Ref, strings.ReplaceAll(ac.Status, "_", " ")),
+			)
 		}
 		// Involvement since the assignment still disqualifies.
 		if err := s.checkReviewer(ctx, org, au, c, &a.User, &p); err != nil {
@@ -358,7 +426,11 @@ func (s *Service) SubmitReview(ctx context.Context, a *Actor, in ReviewSubmissio
 			}
 			who := s.accountable(org, c, f.Action)
 			if f.Action != domain.ActionNone && contains(findingActions, f.Action) && who == "" {
-				p.Add(field+".action", "no_one_accountable", "there is nobody in the case's chain of command to owe this action: ask an administrator to fill the post")
+				p.Add(
+					field+".action",
+					"no_one_accountable",
+					"there is nobody in the case's chain of command to owe this action: ask an administrator to fill the post",
+				)
 			}
 			if f.Action == domain.ActionVictimContact && len(c.Victims) == 0 {
 				p.Add(field+".action", "no_victim", "the case records no victim to contact")
@@ -370,7 +442,14 @@ func (s *Service) SubmitReview(ctx context.Context, a *Actor, in ReviewSubmissio
 				Detail: strings.TrimSpace(f.Detail), Action: f.Action, Accountable: who})
 		}
 		if cs := in.Form.Concerns(); len(cs) > 0 && len(in.Findings) == 0 {
-			p.Add("findings", "finding_required", fmt.Sprintf("the form records concerns (%s): record each as a finding with a severity", strings.Join(cs, "; ")))
+			p.Add(
+				"findings",
+				"finding_required",
+				fmt.Sprintf(
+					"the form records concerns (%s): record each as a finding with a severity",
+					strings.Join(cs, "; "),
+				),
+			)
 		}
 		reason := ""
 		if len(reopen) > 0 {
@@ -385,19 +464,37 @@ func (s *Service) SubmitReview(ctx context.Context, a *Actor, in ReviewSubmissio
 		}
 		var evs []*event.Event
 		for _, f := range rev.Findings {
-			detail := fmt.Sprintf("Audit %q found (%s, %s severity): %s", au.Name, strings.ReplaceAll(f.Kind, "_", " "), f.Severity, f.Detail)
+			detail := fmt.Sprintf(
+				"Audit %q found (%s, %s severity): %s",
+				au.Name,
+				strings.ReplaceAll(f.Kind, "_", " "),
+				f.Severity,
+				f.Detail,
+			)
 			if t := actionText[f.Action]; t != "" {
 				detail += " — " + t
 			}
-			ce, err := domain.NewEvent(domain.EvAuditFinding, a.ID(), c.ID, now, domain.AuditFindingRecorded{AuditID: au.ID, Action: f.Action, Finding: domain.Finding{
-				ID: f.ID, Kind: domain.AuditFindingPrefix + f.Kind, Severity: f.Severity, Detail: detail, MustAct: f.Accountable, Since: now, Raised: now}})
+			ce, err := domain.NewEvent(
+				domain.EvAuditFinding,
+				a.ID(),
+				c.ID,
+				now,
+				domain.AuditFindingRecorded{AuditID: au.ID, Action: f.Action, Finding: domain.Finding{
+					ID: f.ID, Kind: domain.AuditFindingPrefix + f.Kind, Severity: f.Severity, Detail: detail, MustAct: f.Accountable, Since: now, Raised: now}},
+			)
 			if err != nil {
 				return auditChange{}, err
 			}
 			evs = append(evs, ce)
 		}
 		if reason != "" {
-			ce, err := domain.NewEvent(domain.EvCaseReopened, a.ID(), c.ID, now, domain.CaseReopened{Reason: reason, Route: "audit"})
+			ce, err := domain.NewEvent(
+				domain.EvCaseReopened,
+				a.ID(),
+				c.ID,
+				now,
+				domain.CaseReopened{Reason: reason, Route: "audit"},
+			)
 			if err != nil {
 				return auditChange{}, err
 			}
@@ -434,7 +531,15 @@ func (s *Service) SignOff(ctx context.Context, a *Actor, in SignOff) (*domain.Au
 		}
 		var p domain.Problems
 		if ac.Status != domain.AuditCaseAwaitingSignOff {
-			p.Add("case", "no_sign_off_due", fmt.Sprintf("the review of %s is %s: only a \"no concerns\" review of a high-risk case waits for sign-off", ac.Ref, strings.ReplaceAll(ac.Status, "_", " ")))
+			p.Add(
+				"case",
+				"no_sign_off_due",
+				fmt.Sprintf(
+					"the review of %s is %s: only a \"no concerns\" review of a high-risk case waits for sign-off",
+					ac.Ref,
+					strings.ReplaceAll(ac.Status, "_", " "),
+				),
+			)
 		} else if ac.Review.By == a.ID() {
 			p.Add("", "second_reviewer", "you wrote this review: a second reviewer must sign it off")
 		}
@@ -448,8 +553,12 @@ func (s *Service) SignOff(ctx context.Context, a *Actor, in SignOff) (*domain.Au
 		if err := p.Err(); err != nil {
 			return auditChange{}, err
 		}
-		return auditChange{typ: domain.EvAuditSignedOff, c: c, payload: domain.AuditSignedOff{AuditID: au.ID, CaseID: c.ID,
-			SignOff: domain.AuditSignOff{By: a.ID(), At: now, Agree: in.Agree, Note: note}}}, nil
+		return auditChange{
+			typ: domain.EvAuditSignedOff,
+			c:   c,
+			payload: domain.AuditSignedOff{AuditID: au.ID, CaseID: c.ID,
+				SignOff: domain.AuditSignOff{By: a.ID(), At: now, Agree: in.Agree, Note: note}},
+		}, nil
 	}
 	st, err := s.auditCommand(ctx, a, "sign off audit review", decide)
 	return sampled(st, in.Audit, in.Case), err
@@ -485,7 +594,13 @@ func (s *Service) AnswerFinding(ctx context.Context, a *Actor, caseID string, in
 			}
 		}
 		if f == nil {
-			return nil, domain.Problems{{Field: "finding", Rule: "unknown_finding", Message: fmt.Sprintf("there is no audit finding %q on %s", findingID, c.Ref)}}
+			return nil, domain.Problems{
+				{
+					Field:   "finding",
+					Rule:    "unknown_finding",
+					Message: fmt.Sprintf("there is no audit finding %q on %s", findingID, c.Ref),
+				},
+			}
 		}
 		if a.ID() != f.MustAct || a.System {
 			if err := a.mayWrite(org, c, "answering an audit finding", supervisors...); err != nil {
@@ -504,8 +619,19 @@ func (s *Service) AnswerFinding(ctx context.Context, a *Actor, caseID string, in
 			return nil, err
 		}
 		kind := strings.ReplaceAll(strings.TrimPrefix(f.Kind, domain.AuditFindingPrefix), "_", " ")
-		e, err := domain.NewEvent(domain.EvAuditFindingAnswered, a.ID(), c.ID, now, domain.AuditFindingAnswered{FindingID: f.ID,
-			Note: domain.Note{ID: s.newID(), Text: "Answer to the audit finding (" + kind + "): " + strings.TrimSpace(answer), Author: a.ID(), At: now}})
+		e, err := domain.NewEvent(
+			domain.EvAuditFindingAnswered,
+			a.ID(),
+			c.ID,
+			now,
+			domain.AuditFindingAnswered{FindingID: f.ID,
+				Note: domain.Note{
+					ID:     s.newID(),
+					Text:   "Answer to the audit finding (" + kind + "): " + strings.TrimSpace(answer),
+					Author: a.ID(),
+					At:     now,
+				}},
+		)
 		return []*event.Event{e}, err
 	}
 	return s.caseCommand(ctx, a, caseID, in.Version, "answer audit finding", decide)

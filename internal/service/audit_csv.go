@@ -15,8 +15,27 @@ import (
 )
 
 // AuditCSVHeader names the columns of an audit's CSV export.
-var AuditCSVHeader = []string{"audit", "case", "team", "outcome", "closed", "drawn", "risk_score", "high_risk", "risk_reasons",
-	"status", "reviewer", "outcome_justified", "victim_account", "suspects_pursued", "lines_missed", "findings", "in_error", "sign_off", "case_status_now"}
+var AuditCSVHeader = []string{
+	"audit",
+	"case",
+	"team",
+	"outcome",
+	"closed",
+	"drawn",
+	"risk_score",
+	"high_risk",
+	"risk_reasons",
+	"status",
+	"reviewer",
+	"outcome_justified",
+	"victim_account",
+	"suspects_pursued",
+	"lines_missed",
+	"findings",
+	"in_error",
+	"sign_off",
+	"case_status_now",
+}
 
 // AuditCSV is an audit's export: one row per sampled case the actor may
 // see, under AuditCSVHeader. Cells that a spreadsheet would run as a
@@ -48,8 +67,21 @@ func (s *Service) AuditCSV(ctx context.Context, a *Actor, id string) ([][]string
 		if u, ok := org.Units[team]; ok {
 			team = u.Name
 		}
-		row := []string{au.Name, ac.Ref, team, ac.Outcome, ac.ClosedAt.In(calendar.London).Format(time.DateOnly), ac.Drawn,
-			strconv.Itoa(ac.Score), yesNo(ac.HighRisk), strings.Join(reasons, "; "), ac.Status, username(org, ac.Reviewer)}
+		row := []string{
+			au.Name,
+			ac.Ref,
+			team,
+			ac.Outcome,
+			ac.ClosedAt.In(calendar.London).Format(time.DateOnly),
+			ac.Drawn,
+			strconv.Itoa(
+				ac.Score,
+			),
+			yesNo(ac.HighRisk),
+			strings.Join(reasons, "; "),
+			ac.Status,
+			username(org, ac.Reviewer),
+		}
 		if r := ac.Review; r != nil {
 			var fs []string
 			for _, f := range r.Findings {
@@ -59,7 +91,15 @@ func (s *Service) AuditCSV(ctx context.Context, a *Actor, id string) ([][]string
 			if ac.Status == domain.AuditCaseComplete {
 				inError = yesNo(r.InError())
 			}
-			row = append(row, r.Form.OutcomeJustified, r.Form.VictimAccount, r.Form.SuspectsPursued, strconv.Itoa(len(r.Form.LinesMissed)), strings.Join(fs, "; "), inError)
+			row = append(
+				row,
+				r.Form.OutcomeJustified,
+				r.Form.VictimAccount,
+				r.Form.SuspectsPursued,
+				strconv.Itoa(len(r.Form.LinesMissed)),
+				strings.Join(fs, "; "),
+				inError,
+			)
 		} else {
 			row = append(row, "", "", "", "", "", "")
 		}

@@ -56,7 +56,15 @@ func (s *Service) Audits(ctx context.Context, a *Actor) ([]AuditSummary, error) 
 		if !a.System && au.ForceID != a.force(org) {
 			continue
 		}
-		sum := AuditSummary{ID: au.ID, Name: au.Name, Criteria: au.Criteria.Name, CreatedBy: au.CreatedBy, CreatedAt: au.CreatedAt, Population: au.Population, Cases: len(au.Cases)}
+		sum := AuditSummary{
+			ID:         au.ID,
+			Name:       au.Name,
+			Criteria:   au.Criteria.Name,
+			CreatedBy:  au.CreatedBy,
+			CreatedAt:  au.CreatedAt,
+			Population: au.Population,
+			Cases:      len(au.Cases),
+		}
 		for _, c := range au.Cases {
 			if c.Status == domain.AuditCaseComplete {
 				sum.Complete++
@@ -69,7 +77,12 @@ func (s *Service) Audits(ctx context.Context, a *Actor) ([]AuditSummary, error) 
 
 // auditCases loads the projections of an audit's cases the actor may see
 // (by their team now, not when they were sampled).
-func (s *Service) auditCases(ctx context.Context, a *Actor, org *domain.OrgState, au *domain.Audit) (map[string]*domain.Case, error) {
+func (s *Service) auditCases(
+	ctx context.Context,
+	a *Actor,
+	org *domain.OrgState,
+	au *domain.Audit,
+) (map[string]*domain.Case, error) {
 	out := map[string]*domain.Case{}
 	for _, ac := range au.Cases {
 		c, err := s.st.Case(ctx, ac.CaseID)
@@ -257,8 +270,15 @@ func (s *Service) AuditReport(ctx context.Context, a *Actor, id string) (*AuditR
 			if f.Action == domain.ActionNone {
 				continue
 			}
-			fa := FindingAction{Case: ac.Ref, FindingID: f.ID, Kind: f.Kind, Severity: f.Severity, Action: f.Action, Accountable: username(org, f.Accountable),
-				Due: s.Policy().Due(duty.FindingResponse, ac.Review.At, s.cal).UTC()}
+			fa := FindingAction{
+				Case:        ac.Ref,
+				FindingID:   f.ID,
+				Kind:        f.Kind,
+				Severity:    f.Severity,
+				Action:      f.Action,
+				Accountable: username(org, f.Accountable),
+				Due:         s.Policy().Due(duty.FindingResponse, ac.Review.At, s.cal).UTC(),
+			}
 			for _, cf := range c.Findings {
 				if cf.ID == f.ID {
 					fa.Answered = cf.Resolved
@@ -316,7 +336,10 @@ func (s *Service) AuditReport(ctx context.Context, a *Actor, id string) (*AuditR
 		})
 	}
 	byName(rep.ByTeam)
-	sort.Slice(rep.ByOutcome, func(i, j int) bool { return outcomeOrder(rep.ByOutcome[i].Key) < outcomeOrder(rep.ByOutcome[j].Key) })
+	sort.Slice(
+		rep.ByOutcome,
+		func(i, j int) bool { return outcomeOrder(rep.ByOutcome[i].Key) < outcomeOrder(rep.ByOutcome[j].Key) },
+	)
 	for _, fc := range kinds {
 		rep.Findings = append(rep.Findings, *fc)
 	}
@@ -329,9 +352,20 @@ func (s *Service) AuditReport(ctx context.Context, a *Actor, id string) (*AuditR
 	for _, rp := range reviewers {
 		rep.Progress.ByReviewer = append(rep.Progress.ByReviewer, *rp)
 	}
-	sort.Slice(rep.Progress.ByReviewer, func(i, j int) bool { return rep.Progress.ByReviewer[i].Name < rep.Progress.ByReviewer[j].Name })
-	rep.Audit = AuditSummary{ID: au.ID, Name: au.Name, Criteria: au.Criteria.Name, CreatedBy: au.CreatedBy, CreatedAt: au.CreatedAt,
-		Population: au.Population, Cases: rep.Progress.Cases, Complete: rep.Progress.Complete}
+	sort.Slice(
+		rep.Progress.ByReviewer,
+		func(i, j int) bool { return rep.Progress.ByReviewer[i].Name < rep.Progress.ByReviewer[j].Name },
+	)
+	rep.Audit = AuditSummary{
+		ID:         au.ID,
+		Name:       au.Name,
+		Criteria:   au.Criteria.Name,
+		CreatedBy:  au.CreatedBy,
+		CreatedAt:  au.CreatedAt,
+		Population: au.Population,
+		Cases:      rep.Progress.Cases,
+		Complete:   rep.Progress.Complete,
+	}
 	return rep, nil
 }
 

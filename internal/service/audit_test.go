@@ -49,7 +49,19 @@ func newAuditWorld(t *testing.T, db *sqlstore.DB) *auditWorld {
 	f := fixture.New(t, db)
 	w := &auditWorld{f: f, db: db, svc: f.Svc}
 	user := func(username, name string, rank domain.Rank, unit string, roles ...domain.Role) *service.Actor {
-		u, err := f.Svc.CreateUser(ctx, f.Admin, service.NewUser{Username: username, Name: name, Collar: "C" + username, Rank: rank, UnitID: unit, Roles: roles, Password: fixture.Password})
+		u, err := f.Svc.CreateUser(
+			ctx,
+			f.Admin,
+			service.NewUser{
+				Username: username,
+				Name:     name,
+				Collar:   "C" + username,
+				Rank:     rank,
+				UnitID:   unit,
+				Roles:    roles,
+				Password: fixture.Password,
+			},
+		)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -59,10 +71,28 @@ func newAuditWorld(t *testing.T, db *sqlstore.DB) *auditWorld {
 	w.auditor2 = user("aud2", "Arun Auditor", domain.RankStaff, f.ForceID, domain.RoleAuditor)
 	w.clean = w.closedByTheBook(t, f.Supervisor)
 	w.sueCase = w.closedByTheBook(t, w.sue)
-	w.risky = w.legacy(t, []string{"child_sexual_exploitation", "rape_of_a_child"}, time.Date(2019, 6, 1, 12, 0, 0, 0, time.UTC), "15",
-		service.NewSuspect{Name: "Adam Smith", DateOfBirth: "1980-01-02"}, service.NewSuspect{Name: "Bob Jones", DateOfBirth: "1979-03-04"})
-	w.shared = w.legacy(t, []string{"sexual_activity_with_a_child"}, time.Date(2020, 2, 1, 12, 0, 0, 0, time.UTC), "16",
-		service.NewSuspect{Name: "ADAM  smith", DateOfBirth: "1980-01-02"}, service.NewSuspect{Name: "Carl Dunn", DateOfBirth: "1990-05-06"})
+	w.risky = w.legacy(
+		t,
+		[]string{"child_sexual_exploitation", "rape_of_a_child"},
+		time.Date(2019, 6, 1, 12, 0, 0, 0, time.UTC),
+		"15",
+		service.NewSuspect{
+			Name:        "Adam Smith",
+			DateOfBirth: "1980-01-02",
+		},
+		service.NewSuspect{Name: "Bob Jones", DateOfBirth: "1979-03-04"},
+	)
+	w.shared = w.legacy(
+		t,
+		[]string{"sexual_activity_with_a_child"},
+		time.Date(2020, 2, 1, 12, 0, 0, 0, time.UTC),
+		"16",
+		service.NewSuspect{
+			Name:        "ADAM  smith",
+			DateOfBirth: "1980-01-02",
+		},
+		service.NewSuspect{Name: "Carl Dunn", DateOfBirth: "1990-05-06"},
+	)
 	return w
 }
 
@@ -72,10 +102,24 @@ func (w *auditWorld) closedByTheBook(t *testing.T, reviewer *service.Actor) *dom
 		Victim: c.Victims[0].ID, Kind: domain.ContactDecision, Method: "phone", Note: "told of the closure"}))
 }
 
-func (w *auditWorld) legacy(t *testing.T, offences []string, reported time.Time, outcome string, suspects ...service.NewSuspect) *domain.Case {
+func (w *auditWorld) legacy(
+	t *testing.T,
+	offences []string,
+	reported time.Time,
+	outcome string,
+	suspects ...service.NewSuspect,
+) *domain.Case {
 	f, svc := w.f, w.svc
-	c := ok(t)(svc.OpenReferral(ctx, f.Investigator, service.NewReferral{TeamID: f.TeamA, Summary: "Historic referral: two girls exploited by a group of men",
-		OffenceTypes: offences, ReportedAt: reported}))
+	c := ok(
+		t,
+	)(
+		svc.OpenReferral(
+			ctx,
+			f.Investigator,
+			service.NewReferral{TeamID: f.TeamA, Summary: "Historic referral: two girls exploited by a group of men",
+				OffenceTypes: offences, ReportedAt: reported},
+		),
+	)
 	c = ok(t)(svc.AssignOwner(ctx, f.Supervisor, c.ID, service.AssignOwner{Version: c.Version,
 		OwnerID: f.Investigator.ID(), Reason: "allocation"}))
 	for _, name := range []string{"Child B", "Child C"} {
@@ -161,7 +205,12 @@ func TestAuditTriage(t *testing.T) {
 			t.Fatal(err)
 		}
 		if routine.Total != 4 || len(routine.Queue) != 3 || routine.Queue[0].Ref != w.risky.Ref {
-			t.Errorf("routine queue: total %d, %d shown, first %s", routine.Total, len(routine.Queue), routine.Queue[0].Ref)
+			t.Errorf(
+				"routine queue: total %d, %d shown, first %s",
+				routine.Total,
+				len(routine.Queue),
+				routine.Queue[0].Ref,
+			)
 		}
 		if _, err := svc.Triage(ctx, f.External, service.TriageRequest{Criteria: &domain.AuditCriteria{Name: "mine", Outcomes: []string{"15", "16"}}}); err != nil {
 			t.Errorf("an inspector's own criteria: %v", err)
@@ -171,7 +220,11 @@ func TestAuditTriage(t *testing.T) {
 				t.Errorf("%s triaged: %v", a.User.Username, err)
 			}
 		}
-		_, err = svc.Triage(ctx, f.Auditor, service.TriageRequest{Criteria: &domain.AuditCriteria{ClosedFrom: "2026-13-01", Outcomes: []string{"99"}}})
+		_, err = svc.Triage(
+			ctx,
+			f.Auditor,
+			service.TriageRequest{Criteria: &domain.AuditCriteria{ClosedFrom: "2026-13-01", Outcomes: []string{"99"}}},
+		)
 		if got := strings.Join(problemRules(t, err), ","); got != "date,outcome_code" {
 			t.Errorf("bad criteria refused with %s", got)
 		}
@@ -188,7 +241,14 @@ func TestAuditEndToEnd(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
 		w := newAuditWorld(t, db)
 		f, svc := w.f, w.svc
-		plan := service.NewAudit{Name: "March 2026 closures", ClosedFrom: "2026-03-01", ClosedTo: "2026-03-31", Margin: 0.45, Seed: "holdfast-test", RiskTop: 1}
+		plan := service.NewAudit{
+			Name:       "March 2026 closures",
+			ClosedFrom: "2026-03-01",
+			ClosedTo:   "2026-03-31",
+			Margin:     0.45,
+			Seed:       "holdfast-test",
+			RiskTop:    1,
+		}
 
 		// Only auditors plan audits; a plan with problems lists them all.
 		for _, a := range []*service.Actor{f.Investigator, f.Manager, f.External, f.Admin} {
@@ -196,13 +256,20 @@ func TestAuditEndToEnd(t *testing.T) {
 				t.Errorf("%s planned an audit: %v", a.User.Username, err)
 			}
 		}
-		_, err := svc.CreateAudit(ctx, f.Auditor, service.NewAudit{Preset: "national", Margin: 2, ClosedTo: "31/03/2026"})
+		_, err := svc.CreateAudit(
+			ctx,
+			f.Auditor,
+			service.NewAudit{Preset: "national", Margin: 2, ClosedTo: "31/03/2026"},
+		)
 		if got := strings.Join(problemRules(t, err), ","); got != "one_of,date,required,range" {
 			t.Errorf("bad plan refused with %s", got)
 		}
 		empty := plan
 		empty.ClosedFrom, empty.ClosedTo = "2025-01-01", "2025-01-31"
-		if got := problemRules(t, func() error { _, err := svc.CreateAudit(ctx, f.Auditor, empty); return err }()); !slices.Contains(got, "empty_population") {
+		if got := problemRules(t, func() error { _, err := svc.CreateAudit(ctx, f.Auditor, empty); return err }()); !slices.Contains(
+			got,
+			"empty_population",
+		) {
 			t.Errorf("an audit of nothing: %v", got)
 		}
 
@@ -228,8 +295,15 @@ func TestAuditEndToEnd(t *testing.T) {
 				t.Errorf("%s drawn %s", ac.Ref, ac.Drawn)
 			}
 		}
-		if !slices.Equal(drawn, want) || au.Cases[3].Drawn != domain.DrawnRisk || au.PopulationHash != audit.PopulationHash(pop) {
-			t.Fatalf("sample %v (+%s by %s), want %v by the documented draw", drawn, au.Cases[3].Ref, au.Cases[3].Drawn, want)
+		if !slices.Equal(drawn, want) || au.Cases[3].Drawn != domain.DrawnRisk ||
+			au.PopulationHash != audit.PopulationHash(pop) {
+			t.Fatalf(
+				"sample %v (+%s by %s), want %v by the documented draw",
+				drawn,
+				au.Cases[3].Ref,
+				au.Cases[3].Drawn,
+				want,
+			)
 		}
 		// The plan, seed and sample are in the ledger.
 		evs, err := db.CaseEvents(ctx, "")
@@ -238,8 +312,15 @@ func TestAuditEndToEnd(t *testing.T) {
 		}
 		last := evs[len(evs)-1]
 		var rec domain.AuditCreated
-		if last.Type != domain.EvAuditCreated || json.Unmarshal(last.Payload, &rec) != nil || rec.Audit.Seed != "holdfast-test" || len(rec.Audit.Cases) != 4 || last.Actor != f.Auditor.ID() {
-			t.Fatalf("the last force-level event is %s by %s, want the audit with its seed and sample", last.Type, last.Actor)
+		if last.Type != domain.EvAuditCreated || json.Unmarshal(last.Payload, &rec) != nil ||
+			rec.Audit.Seed != "holdfast-test" ||
+			len(rec.Audit.Cases) != 4 ||
+			last.Actor != f.Auditor.ID() {
+			t.Fatalf(
+				"the last force-level event is %s by %s, want the audit with its seed and sample",
+				last.Type,
+				last.Actor,
+			)
 		}
 		// The same seed draws the same sample; without one, a seed is made and recorded.
 		again, err := svc.CreateAudit(ctx, f.Auditor, plan)
@@ -260,7 +341,8 @@ func TestAuditEndToEnd(t *testing.T) {
 		// Conflicts of interest: every reason is listed.
 		_, err = svc.AssignReview(ctx, f.Auditor, service.AssignReview{
 			Audit: au.ID, Case: w.clean.ID, Reviewer: f.Investigator.ID()})
-		if got := strings.Join(problemRules(t, err), ","); got != "not_auditor,coi_owner,coi_proposer,coi_enquiries" && got != "not_auditor,coi_owner,coi_proposer" {
+		if got := strings.Join(problemRules(t, err), ","); got != "not_auditor,coi_owner,coi_proposer,coi_enquiries" &&
+			got != "not_auditor,coi_owner,coi_proposer" {
 			t.Errorf("assigning the owner and proposer refused with %s", got)
 		}
 		_, err = svc.AssignReview(ctx, f.Auditor, service.AssignReview{
@@ -313,13 +395,22 @@ func TestAuditEndToEnd(t *testing.T) {
 			Audit: au.ID, Case: w.sueCase.ID, Reviewer: f.Auditor.ID()}))
 
 		// Reviews: only the assigned reviewer; concerns need findings.
-		noConcerns := domain.ReviewForm{VictimAccount: domain.AccountBestPractice, SuspectsPursued: domain.PursuedNoSuspects, OutcomeJustified: domain.JustifiedYes,
-			Summary: "Closure justified: every line followed, the victim heard and told"}
+		noConcerns := domain.ReviewForm{
+			VictimAccount:    domain.AccountBestPractice,
+			SuspectsPursued:  domain.PursuedNoSuspects,
+			OutcomeJustified: domain.JustifiedYes,
+			Summary:          "Closure justified: every line followed, the victim heard and told",
+		}
 		if _, err := svc.SubmitReview(ctx, f.Auditor, service.ReviewSubmission{
 			Audit: au.ID, Case: w.clean.ID, Form: noConcerns}); !errors.Is(err, service.ErrForbidden) {
 			t.Errorf("a reviewer not assigned submitted a review: %v", err)
 		}
-		bad := domain.ReviewForm{LinesMissed: []string{"Suspects' phones never downloaded"}, VictimAccount: "partial", SuspectsPursued: domain.PursuedNone, OutcomeJustified: domain.JustifiedNo}
+		bad := domain.ReviewForm{
+			LinesMissed:      []string{"Suspects' phones never downloaded"},
+			VictimAccount:    "partial",
+			SuspectsPursued:  domain.PursuedNone,
+			OutcomeJustified: domain.JustifiedNo,
+		}
 		_, err = svc.SubmitReview(ctx, f.Auditor, service.ReviewSubmission{Audit: au.ID, Case: w.risky.ID, Form: bad})
 		if got := strings.Join(problemRules(t, err), ","); got != "one_of,required,finding_required" {
 			t.Errorf("a review with concerns and no findings refused with %s", got)
@@ -329,9 +420,24 @@ func TestAuditEndToEnd(t *testing.T) {
 		bad.VictimAccount = domain.AccountNotTaken
 		bad.Summary = "No further action taken with named suspects never interviewed"
 		rev := service.ReviewSubmission{Form: bad, Findings: []service.NewAuditFinding{
-			{Kind: "lines_of_enquiry_missed", Severity: domain.SeverityHigh, Detail: "The suspects' phones were never downloaded", Action: domain.ActionReopen},
-			{Kind: "suspect_not_pursued", Severity: domain.SeverityMedium, Detail: "Closed as self-approved with named suspects not interviewed", Action: domain.ActionProfessionalStandards},
-			{Kind: "victim_not_updated", Severity: domain.SeverityMedium, Detail: "Neither victim was told of the decision", Action: domain.ActionVictimContact},
+			{
+				Kind:     "lines_of_enquiry_missed",
+				Severity: domain.SeverityHigh,
+				Detail:   "The suspects' phones were never downloaded",
+				Action:   domain.ActionReopen,
+			},
+			{
+				Kind:     "suspect_not_pursued",
+				Severity: domain.SeverityMedium,
+				Detail:   "Closed as self-approved with named suspects not interviewed",
+				Action:   domain.ActionProfessionalStandards,
+			},
+			{
+				Kind:     "victim_not_updated",
+				Severity: domain.SeverityMedium,
+				Detail:   "Neither victim was told of the decision",
+				Action:   domain.ActionVictimContact,
+			},
 		}}
 		rev.Audit, rev.Case = au.ID, w.risky.ID
 		ac := must(svc.SubmitReview(ctx, f.Auditor, rev))
@@ -360,18 +466,31 @@ func TestAuditEndToEnd(t *testing.T) {
 			domain.ActionProfessionalStandards: duty.Manager(org, f.TeamA, domain.RankInspector),
 			domain.ActionVictimContact:         f.Investigator.ID(),
 		}
-		if wantWho[domain.ActionProfessionalStandards] != f.Inspector.ID() || wantWho[domain.ActionReopen] != f.Supervisor.ID() {
-			t.Fatalf("fixture changed: manager %s, supervisor %s", wantWho[domain.ActionProfessionalStandards], wantWho[domain.ActionReopen])
+		if wantWho[domain.ActionProfessionalStandards] != f.Inspector.ID() ||
+			wantWho[domain.ActionReopen] != f.Supervisor.ID() {
+			t.Fatalf(
+				"fixture changed: manager %s, supervisor %s",
+				wantWho[domain.ActionProfessionalStandards],
+				wantWho[domain.ActionReopen],
+			)
 		}
 		due := svc.Policy().Due(duty.FindingResponse, f.Clock.Now(), svc.Calendar())
 		for _, fd := range ac.Review.Findings {
 			cf := caseFinding(risky, fd.ID)
 			d := dutyFor(risky, fd.ID)
-			if cf == nil || !domain.IsAuditFinding(cf.Kind) || cf.MustAct != wantWho[fd.Action] || !strings.Contains(cf.Detail, fd.Detail) {
+			if cf == nil || !domain.IsAuditFinding(cf.Kind) || cf.MustAct != wantWho[fd.Action] ||
+				!strings.Contains(cf.Detail, fd.Detail) {
 				t.Errorf("finding %s (%s) on the case: %+v", fd.ID, fd.Action, cf)
 			}
 			if d == nil || d.Status != domain.DutyOpen || d.Accountable != wantWho[fd.Action] || !d.Due.Equal(due) {
-				t.Errorf("finding %s (%s) must be a duty of %s due %v: %+v", fd.ID, fd.Action, wantWho[fd.Action], due, d)
+				t.Errorf(
+					"finding %s (%s) must be a duty of %s due %v: %+v",
+					fd.ID,
+					fd.Action,
+					wantWho[fd.Action],
+					due,
+					d,
+				)
 			}
 		}
 		if openDuty(risky, duty.SupervisoryReview) == nil {
@@ -408,7 +527,8 @@ func TestAuditEndToEnd(t *testing.T) {
 		if d := dutyFor(risky, vc.ID); d.Status != domain.DutyMet || caseFinding(risky, vc.ID).Resolved.IsZero() {
 			t.Errorf("answering must resolve the finding and meet its duty: %+v", d)
 		}
-		if n := risky.Notes[len(risky.Notes)-1]; n.Author != f.Investigator.ID() || !strings.Contains(n.Text, "Both victims visited") {
+		if n := risky.Notes[len(risky.Notes)-1]; n.Author != f.Investigator.ID() ||
+			!strings.Contains(n.Text, "Both victims visited") {
 			t.Errorf("the answer is not kept as a note: %+v", n)
 		}
 		risky = ok(t)(svc.AnswerFinding(ctx, f.Inspector, risky.ID, service.AnswerFinding{
@@ -445,7 +565,8 @@ func TestAuditEndToEnd(t *testing.T) {
 			Agree: false,
 			Note:  "Suspect Adam Smith is shared with the risky case: look again",
 		}))
-		if ac.Status != domain.AuditCaseAssigned || ac.Review != nil || len(ac.Returned) != 1 || ac.Reviewer != w.auditor2.ID() {
+		if ac.Status != domain.AuditCaseAssigned || ac.Review != nil || len(ac.Returned) != 1 ||
+			ac.Reviewer != w.auditor2.ID() {
 			t.Fatalf("a returned review goes back to its reviewer: %+v", ac)
 		}
 		must(svc.SubmitReview(ctx, w.auditor2, service.ReviewSubmission{
@@ -464,7 +585,13 @@ func TestAuditEndToEnd(t *testing.T) {
 		}
 		ac = must(svc.SubmitReview(ctx, f.Auditor, service.ReviewSubmission{
 			Audit: au.ID, Case: w.sueCase.ID, Form: noConcerns,
-			Findings: []service.NewAuditFinding{{Kind: "recording", Severity: domain.SeverityLow, Detail: "The decision log entry was written up two days late"}}}))
+			Findings: []service.NewAuditFinding{
+				{
+					Kind:     "recording",
+					Severity: domain.SeverityLow,
+					Detail:   "The decision log entry was written up two days late",
+				},
+			}}))
 		if ac.Review.InError() || ac.Status != domain.AuditCaseComplete {
 			t.Fatalf("a low finding on a justified outcome: %+v", ac)
 		}
@@ -534,7 +661,8 @@ func TestAuditEndToEnd(t *testing.T) {
 		if len(rep.Actions) != 3 || answered != 2 {
 			t.Errorf("actions %+v", rep.Actions)
 		}
-		if len(rep.Reopened) != 1 || rep.Reopened[0].Case != w.risky.Ref || rep.Reopened[0].StatusNow != domain.StatusOpen {
+		if len(rep.Reopened) != 1 || rep.Reopened[0].Case != w.risky.Ref ||
+			rep.Reopened[0].StatusNow != domain.StatusOpen {
 			t.Errorf("reopened %+v", rep.Reopened)
 		}
 		// Ten working days on, the unanswered action is overdue.
@@ -562,7 +690,8 @@ func TestAuditEndToEnd(t *testing.T) {
 			if len(r) != len(service.AuditCSVHeader) {
 				t.Fatalf("row %v has %d cells", r, len(r))
 			}
-			if r[1] == w.risky.Ref && (r[16] != "yes" || !strings.Contains(r[15], "lines_of_enquiry_missed:high:reopen") || r[18] != "open") {
+			if r[1] == w.risky.Ref &&
+				(r[16] != "yes" || !strings.Contains(r[15], "lines_of_enquiry_missed:high:reopen") || r[18] != "open") {
 				t.Errorf("risky row %v", r)
 			}
 		}

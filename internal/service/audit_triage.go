@@ -29,7 +29,11 @@ type TriageResult struct {
 	Queue    []audit.Entry        `json:"queue"`
 }
 
-func (s *Service) criteria(preset string, cr *domain.AuditCriteria, dflt string) (domain.AuditCriteria, domain.Problems) {
+func (s *Service) criteria(
+	preset string,
+	cr *domain.AuditCriteria,
+	dflt string,
+) (domain.AuditCriteria, domain.Problems) {
 	var p domain.Problems
 	switch {
 	case cr != nil && preset != "":
@@ -50,7 +54,13 @@ func (s *Service) criteria(preset string, cr *domain.AuditCriteria, dflt string)
 
 // triage streams every case the actor may see in their force through the
 // criteria and the risk model.
-func (s *Service) triage(ctx context.Context, a *Actor, org *domain.OrgState, cr domain.AuditCriteria, reviewed map[string]bool) ([]audit.Entry, audit.Summary, error) {
+func (s *Service) triage(
+	ctx context.Context,
+	a *Actor,
+	org *domain.OrgState,
+	cr domain.AuditCriteria,
+	reviewed map[string]bool,
+) ([]audit.Entry, audit.Summary, error) {
 	t := audit.NewTriage(cr, audit.DefaultModel(), audit.Env{Policy: s.Policy(), Org: org}, reviewed)
 	force := a.force(org)
 	o := domain.Org{Units: org.Units}
@@ -99,7 +109,14 @@ func (s *Service) Triage(ctx context.Context, a *Actor, in TriageRequest) (*Tria
 	if limit == 0 {
 		limit = 100
 	}
-	out := &TriageResult{AsOf: s.clock.Now().UTC(), Criteria: cr, Model: audit.DefaultModel(), Summary: sum, Total: len(q), Queue: q}
+	out := &TriageResult{
+		AsOf:     s.clock.Now().UTC(),
+		Criteria: cr,
+		Model:    audit.DefaultModel(),
+		Summary:  sum,
+		Total:    len(q),
+		Queue:    q,
+	}
 	if len(out.Queue) > limit {
 		out.Queue = out.Queue[:limit]
 	}

@@ -110,7 +110,9 @@ func (s *Service) CreateToken(ctx context.Context, a *Actor, name string) (strin
 		return "", ErrUnauthenticated
 	}
 	if name == "" {
-		return "", domain.Problems{{Field: "name", Rule: "required", Message: "name the token after the integration that will use it"}}
+		return "", domain.Problems{
+			{Field: "name", Rule: "required", Message: "name the token after the integration that will use it"},
+		}
 	}
 	tok, th := randomToken()
 	tok = "hf_" + tok

@@ -121,7 +121,11 @@ func (s *Service) AssignOwner(ctx context.Context, a *Actor, caseID string, in A
 		case !u.Active:
 			p.Add("owner_id", "inactive_user", fmt.Sprintf("%s has left and cannot own a case", u.Name))
 		case !(domain.Org{Units: org.Units}).Within(c.TeamID, u.UnitID) && u.UnitID != c.TeamID:
-			p.Add("owner_id", "outside_team", fmt.Sprintf("%s is not in the team that holds %s: transfer the case first", u.Name, c.Ref))
+			p.Add(
+				"owner_id",
+				"outside_team",
+				fmt.Sprintf("%s is not in the team that holds %s: transfer the case first", u.Name, c.Ref),
+			)
 		case !u.HasRole(domain.RoleInvestigator) && !u.HasRole(domain.RoleSupervisor):
 			p.Add("owner_id", "not_investigator", fmt.Sprintf("%s is not an investigator or supervisor", u.Name))
 		case u.ID == c.OwnerID:
@@ -147,27 +151,40 @@ type CaseUpdate struct {
 
 // UpdateCase corrects the summary, offence types or marking.
 func (s *Service) UpdateCase(ctx context.Context, a *Actor, caseID string, in CaseUpdate) (*domain.Case, error) {
-	return s.caseCommand(ctx, a, caseID, in.Version, "update case", func(tx store.Tx, c *domain.Case, org *domain.OrgState,
-		now time.Time) ([]*event.Event, error) {
-		if err := a.mayWrite(org, c, "updating a case", caseWriters...); err != nil {
-			return nil, err
-		}
-		var p domain.Problems
-		if in.Summary != nil && strings.TrimSpace(*in.Summary) == "" {
-			p.Add("summary", "required", "the summary cannot be blank")
-		}
-		if in.Marking != nil && !contains(Markings, *in.Marking) {
-			p.Add("marking", "one_of", fmt.Sprintf("marking must be one of %v", Markings))
-		}
-		if in.Summary == nil && in.OffenceTypes == nil && in.Marking == nil {
-			p.Add("", "nothing_to_change", "give at least one of summary, offence_types or marking")
-		}
-		if err := p.Err(); err != nil {
-			return nil, err
-		}
-		e, err := domain.NewEvent(domain.EvCaseUpdated, a.ID(), c.ID, now, domain.CaseUpdated{Summary: in.Summary, OffenceTypes: in.OffenceTypes, Marking: in.Marking})
-		return []*event.Event{e}, err
-	})
+	return s.caseCommand(
+		ctx,
+		a,
+		caseID,
+		in.Version,
+		"update case",
+		func(tx store.Tx, c *domain.Case, org *domain.OrgState,
+			now time.Time) ([]*event.Event, error) {
+			if err := a.mayWrite(org, c, "updating a case", caseWriters...); err != nil {
+				return nil, err
+			}
+			var p domain.Problems
+			if in.Summary != nil && strings.TrimSpace(*in.Summary) == "" {
+				p.Add("summary", "required", "the summary cannot be blank")
+			}
+			if in.Marking != nil && !contains(Markings, *in.Marking) {
+				p.Add("marking", "one_of", fmt.Sprintf("marking must be one of %v", Markings))
+			}
+			if in.Summary == nil && in.OffenceTypes == nil && in.Marking == nil {
+				p.Add("", "nothing_to_change", "give at least one of summary, offence_types or marking")
+			}
+			if err := p.Err(); err != nil {
+				return nil, err
+			}
+			e, err := domain.NewEvent(
+				domain.EvCaseUpdated,
+				a.ID(),
+				c.ID,
+				now,
+				domain.CaseUpdated{Summary: in.Summary, OffenceTypes: in.OffenceTypes, Marking: in.Marking},
+			)
+			return []*event.Event{e}, err
+		},
+	)
 }
 
 // ViewCase returns a case and records that the actor read it: the log shows

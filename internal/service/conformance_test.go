@@ -88,22 +88,47 @@ func TestRandomWorkloadRebuildsExactly(t *testing.T) {
 				_, err = f.Svc.AssignOwner(ctx, f.Supervisor, c.ID, service.AssignOwner{Version: c.Version,
 					OwnerID: []string{f.Investigator.ID(), f.Investigator2.ID()}[r.IntN(2)], Reason: "allocation"})
 			case 1:
-				_, err = f.Svc.AddVictim(ctx, a, c.ID, service.NewVictim{Version: c.Version, Name: fmt.Sprintf("Child %d", i),
-					DateOfBirth: "2012-05-01"})
+				_, err = f.Svc.AddVictim(
+					ctx,
+					a,
+					c.ID,
+					service.NewVictim{Version: c.Version, Name: fmt.Sprintf("Child %d", i),
+						DateOfBirth: "2012-05-01"},
+				)
 			case 2:
-				_, err = f.Svc.AddSuspect(ctx, a, c.ID, service.NewSuspect{Version: c.Version, Name: fmt.Sprintf("Suspect %d", i)})
+				_, err = f.Svc.AddSuspect(
+					ctx,
+					a,
+					c.ID,
+					service.NewSuspect{Version: c.Version, Name: fmt.Sprintf("Suspect %d", i)},
+				)
 			case 3:
-				_, err = f.Svc.RaiseAction(ctx, a, c.ID, service.NewAction{Version: c.Version, Title: fmt.Sprintf("Action %d", i),
-					Priority: "high"})
+				_, err = f.Svc.RaiseAction(
+					ctx,
+					a,
+					c.ID,
+					service.NewAction{Version: c.Version, Title: fmt.Sprintf("Action %d", i),
+						Priority: "high"},
+				)
 			case 4:
-				_, err = f.Svc.AddNote(ctx, a, c.ID, service.NewNote{Version: c.Version, Text: fmt.Sprintf("note %d", i)})
+				_, err = f.Svc.AddNote(
+					ctx,
+					a,
+					c.ID,
+					service.NewNote{Version: c.Version, Text: fmt.Sprintf("note %d", i)},
+				)
 			case 5:
 				s := fmt.Sprintf("updated summary %d", i)
 				_, err = f.Svc.UpdateCase(ctx, a, c.ID, service.CaseUpdate{Version: c.Version, Summary: &s})
 			case 6:
 				_, err = f.Svc.ViewCase(ctx, f.Auditor, c.Ref, "audit")
 			case 7:
-				_, err = f.Svc.AddPerson(ctx, a, c.ID, service.NewPerson{Version: c.Version, Name: "A Witness", Role: "witness"})
+				_, err = f.Svc.AddPerson(
+					ctx,
+					a,
+					c.ID,
+					service.NewPerson{Version: c.Version, Name: "A Witness", Role: "witness"},
+				)
 			}
 			var p domain.Problems
 			if err != nil && !errors.As(err, &p) {
@@ -226,7 +251,11 @@ func TestRefusedCommandsSayWhyAndWriteNothing(t *testing.T) {
 				return err
 			}, []string{"summary", "offence_types", "marking"}},
 			{"referral to a department", func() error {
-				_, err := f.Svc.OpenReferral(ctx, f.Investigator, service.NewReferral{TeamID: "nope", Summary: "x", OffenceTypes: []string{"x"}})
+				_, err := f.Svc.OpenReferral(
+					ctx,
+					f.Investigator,
+					service.NewReferral{TeamID: "nope", Summary: "x", OffenceTypes: []string{"x"}},
+				)
 				return err
 			}, []string{"team_id"}},
 			{"victim with bad date", func() error {
@@ -240,11 +269,26 @@ func TestRefusedCommandsSayWhyAndWriteNothing(t *testing.T) {
 				return err
 			}, []string{"owner_id"}},
 			{"action with bad priority", func() error {
-				_, err := f.Svc.RaiseAction(ctx, f.Investigator, c.ID, service.NewAction{Version: c.Version, Priority: "urgent!"})
+				_, err := f.Svc.RaiseAction(
+					ctx,
+					f.Investigator,
+					c.ID,
+					service.NewAction{Version: c.Version, Priority: "urgent!"},
+				)
 				return err
 			}, []string{"title", "priority"}},
 			{"user with everything wrong", func() error {
-				_, err := f.Svc.CreateUser(ctx, f.Admin, service.NewUser{Username: "A B", Rank: "general", UnitID: "nowhere", Roles: []domain.Role{"wizard"}, Password: "short"})
+				_, err := f.Svc.CreateUser(
+					ctx,
+					f.Admin,
+					service.NewUser{
+						Username: "A B",
+						Rank:     "general",
+						UnitID:   "nowhere",
+						Roles:    []domain.Role{"wizard"},
+						Password: "short",
+					},
+				)
 				return err
 			}, []string{"username", "name", "collar", "rank", "unit_id", "roles[0]", "password"}},
 		}
@@ -307,7 +351,17 @@ func TestNeedToKnow(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
 		f := fixture.New(t, db)
 		c := f.Allocated(t)
-		see := map[string]bool{"investigator": true, "supervisor": true, "manager": true, "auditor": true, "analyst": true, "victim_liaison": true, "inspector": true, "administrator": false, "other_team": false}
+		see := map[string]bool{
+			"investigator":   true,
+			"supervisor":     true,
+			"manager":        true,
+			"auditor":        true,
+			"analyst":        true,
+			"victim_liaison": true,
+			"inspector":      true,
+			"administrator":  false,
+			"other_team":     false,
+		}
 		write := map[string]bool{"investigator": true, "supervisor": true, "manager": true}
 		for name, a := range f.Actors() {
 			_, err := f.Svc.ViewCase(ctx, a, c.Ref, "")

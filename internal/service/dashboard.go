@@ -135,7 +135,19 @@ func newDashAcc(now time.Time, months int) *dashAcc {
 	for i := 0; i < months; i++ {
 		d.Months = append(d.Months, first.AddDate(0, i, 0).Format("2006-01"))
 	}
-	d.OnTimeMet, d.OnTimeTotal, d.Closed, d.Reopened = make([]int, months), make([]int, months), make([]int, months), make([]int, months)
+	d.OnTimeMet, d.OnTimeTotal, d.Closed, d.Reopened = make(
+		[]int,
+		months,
+	), make(
+		[]int,
+		months,
+	), make(
+		[]int,
+		months,
+	), make(
+		[]int,
+		months,
+	)
 	for _, b := range contactBuckets {
 		d.FirstContactLabels = append(d.FirstContactLabels, b.label)
 	}

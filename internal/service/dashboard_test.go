@@ -34,7 +34,11 @@ func TestDashboardFiguresFollowNeedToKnow(t *testing.T) {
 			t.Fatal(err)
 		}
 		if force.OpenCases != 2 || dept.OpenCases != 1 {
-			t.Fatalf("open cases: force %d (want 2), Public Protection %d (want 1: not MIT's)", force.OpenCases, dept.OpenCases)
+			t.Fatalf(
+				"open cases: force %d (want 2), Public Protection %d (want 1: not MIT's)",
+				force.OpenCases,
+				dept.OpenCases,
+			)
 		}
 		last := len(force.Months) - 1
 		overdue := map[string]int{}

@@ -35,24 +35,33 @@ func (s *Service) ProposeTransfer(ctx context.Context, a *Actor, caseID string,
 // decideTransfer runs an accept or reject by the receiving chain.
 func (s *Service) decideTransfer(ctx context.Context, a *Actor, caseID string, version int64, what string,
 	decide func(c *domain.Case, org *domain.OrgState, p *domain.Problems) ev) (*domain.Case, error) {
-	return s.caseCommand(ctx, a, caseID, version, what, func(tx store.Tx, c *domain.Case, org *domain.OrgState, now time.Time) ([]*event.Event, error) {
-		if c.Transfer == nil {
-			return nil, domain.Problems{{Rule: "no_transfer", Message: fmt.Sprintf("no transfer of %s is waiting", c.Ref)}}
-		}
-		if err := a.need(what, supervisors...); err != nil {
-			return nil, err
-		}
-		if !a.inChain(org, c.Transfer.ToTeam) {
-			return nil, fmt.Errorf("%s: only the receiving team's chain of command decides: %w", what, ErrForbidden)
-		}
-		var p domain.Problems
-		out := decide(c, org, &p)
-		if err := p.Err(); err != nil {
-			return nil, err
-		}
-		e, err := domain.NewEvent(out.typ, a.ID(), c.ID, now, out.payload)
-		return []*event.Event{e}, err
-	})
+	return s.caseCommand(
+		ctx,
+		a,
+		caseID,
+		version,
+		what,
+		func(tx store.Tx, c *domain.Case, org *domain.OrgState, now time.Time) ([]*event.Event, error) {
+			if c.Transfer == nil {
+				return nil, domain.Problems{
+					{Rule: "no_transfer", Message: fmt.Sprintf("no transfer of %s is waiting", c.Ref)},
+				}
+			}
+			if err := a.need(what, supervisors...); err != nil {
+				return nil, err
+			}
+			if !a.inChain(org, c.Transfer.ToTeam) {
+				return nil, fmt.Errorf("%s: only the receiving team's chain of command decides: %w", what, ErrForbidden)
+			}
+			var p domain.Problems
+			out := decide(c, org, &p)
+			if err := p.Err(); err != nil {
+				return nil, err
+			}
+			e, err := domain.NewEvent(out.typ, a.ID(), c.ID, now, out.payload)
+			return []*event.Event{e}, err
+		},
+	)
 }
 
 // AcceptTransfer is the input of Service.AcceptTransfer.
@@ -94,7 +103,10 @@ func (s *Service) RejectTransfer(ctx context.Context, a *Actor, caseID string,
 		if len(strings.TrimSpace(in.Reason)) < 5 {
 			p.Add("reason", "required", "say why the transfer is rejected")
 		}
-		return ev{domain.EvTransferRejected, domain.TransferDecided{ID: c.Transfer.ID, Reason: strings.TrimSpace(in.Reason)}}
+		return ev{
+			domain.EvTransferRejected,
+			domain.TransferDecided{ID: c.Transfer.ID, Reason: strings.TrimSpace(in.Reason)},
+		}
 	})
 }
 
@@ -128,8 +140,23 @@ func (s *Service) ProposeClosure(ctx context.Context, a *Actor, caseID string,
 		if c.Status == domain.StatusReferral {
 			p.Add("", "unallocated", "allocate the referral before closing it")
 		}
-		*p = append(*p, gate.Closure(c, gate.Proposal{Outcome: in.Outcome, Rationale: in.Rationale}, s.Policy(), now)...)
-		return []ev{{domain.EvClosureProposed, domain.ClosureProposed{Closure: domain.Closure{ID: s.newID(), Outcome: in.Outcome, Rationale: in.Rationale, ProposedBy: a.ID(), ProposedAt: now}}}}
+		*p = append(
+			*p,
+			gate.Closure(c, gate.Proposal{Outcome: in.Outcome, Rationale: in.Rationale}, s.Policy(), now)...)
+		return []ev{
+			{
+				domain.EvClosureProposed,
+				domain.ClosureProposed{
+					Closure: domain.Closure{
+						ID:         s.newID(),
+						Outcome:    in.Outcome,
+						Rationale:  in.Rationale,
+						ProposedBy: a.ID(),
+						ProposedAt: now,
+					},
+				},
+			},
+		}
 	})
 }
 
@@ -151,8 +178,15 @@ func (s *Service) ApproveClosure(ctx context.Context, a *Actor, caseID string,
 		pol := s.Policy() // one policy for the whole decision, even if it is reloaded meanwhile
 		*p = append(*p, gate.Approval(c, &a.User, org, pol)...)
 		// The gate is checked again at approval: the case may have changed.
-		*p = append(*p, gate.Closure(c, gate.Proposal{Outcome: c.Closure.Outcome, Rationale: c.Closure.Rationale}, pol, now)...)
-		return []ev{{domain.EvClosureApproved, domain.ClosureApproved{ID: c.Closure.ID, VRRUntil: pol.VRRWindow.After(now, s.cal).UTC()}}}
+		*p = append(
+			*p,
+			gate.Closure(c, gate.Proposal{Outcome: c.Closure.Outcome, Rationale: c.Closure.Rationale}, pol, now)...)
+		return []ev{
+			{
+				domain.EvClosureApproved,
+				domain.ClosureApproved{ID: c.Closure.ID, VRRUntil: pol.VRRWindow.After(now, s.cal).UTC()},
+			},
+		}
 	})
 }
 
@@ -184,21 +218,28 @@ type Reopen struct {
 
 // Reopen reopens a closed case: a supervisor or an auditor, with a reason.
 func (s *Service) Reopen(ctx context.Context, a *Actor, caseID string, in Reopen) (*domain.Case, error) {
-	return s.caseCommand(ctx, a, caseID, in.Version, "reopen case", func(tx store.Tx, c *domain.Case, org *domain.OrgState,
-		now time.Time) ([]*event.Event, error) {
-		route := "supervisor"
-		if a.has(domain.RoleAuditor) && !a.System {
-			route = "audit"
-		} else if err := a.mayWrite(org, c, "reopening a case", supervisors...); err != nil {
-			return nil, err
-		}
-		if err := gate.Reopen(c, in.Reason).Err(); err != nil {
-			return nil, err
-		}
-		e, err := domain.NewEvent(domain.EvCaseReopened, a.ID(), c.ID, now,
-			domain.CaseReopened{Reason: strings.TrimSpace(in.Reason), Route: route})
-		return []*event.Event{e}, err
-	})
+	return s.caseCommand(
+		ctx,
+		a,
+		caseID,
+		in.Version,
+		"reopen case",
+		func(tx store.Tx, c *domain.Case, org *domain.OrgState,
+			now time.Time) ([]*event.Event, error) {
+			route := "supervisor"
+			if a.has(domain.RoleAuditor) && !a.System {
+				route = "audit"
+			} else if err := a.mayWrite(org, c, "reopening a case", supervisors...); err != nil {
+				return nil, err
+			}
+			if err := gate.Reopen(c, in.Reason).Err(); err != nil {
+				return nil, err
+			}
+			e, err := domain.NewEvent(domain.EvCaseReopened, a.ID(), c.ID, now,
+				domain.CaseReopened{Reason: strings.TrimSpace(in.Reason), Route: route})
+			return []*event.Event{e}, err
+		},
+	)
 }
 
 // RequestVRR is the input of Service.RequestVRR.
@@ -218,7 +259,11 @@ func (s *Service) RequestVRR(ctx context.Context, a *Actor, caseID string, in Re
 		_ *domain.OrgState, now time.Time, p *domain.Problems) []ev {
 		findVictim(c, in.VictimID, p)
 		if c.Status != domain.StatusClosed || c.Closure == nil {
-			p.Add("", "not_closed", "a Victims' Right to Review applies to a decision to close: this case is not closed")
+			p.Add(
+				"",
+				"not_closed",
+				"a Victims' Right to Review applies to a decision to close: this case is not closed",
+			)
 			return nil
 		}
 		if c.PendingVRR() != nil {
@@ -226,10 +271,19 @@ func (s *Service) RequestVRR(ctx context.Context, a *Actor, caseID string, in Re
 		}
 		late := now.After(c.Closure.VRRUntil)
 		if late && strings.TrimSpace(in.LateReason) == "" {
-			p.Add("late_reason", "required", fmt.Sprintf("the request is after the window closed on %s: record why it is (or is not) accepted", c.Closure.VRRUntil.Format("2 Jan 2006")))
+			p.Add(
+				"late_reason",
+				"required",
+				fmt.Sprintf(
+					"the request is after the window closed on %s: record why it is (or is not) accepted",
+					c.Closure.VRRUntil.Format("2 Jan 2006"),
+				),
+			)
 		}
-		return []ev{{domain.EvVRRRequested, domain.VRRRequested{VRR: domain.VRR{ID: s.newID(), VictimID: in.VictimID, At: now,
-			Late: late, LateReason: strings.TrimSpace(in.LateReason)}}}}
+		return []ev{
+			{domain.EvVRRRequested, domain.VRRRequested{VRR: domain.VRR{ID: s.newID(), VictimID: in.VictimID, At: now,
+				Late: late, LateReason: strings.TrimSpace(in.LateReason)}}},
+		}
 	})
 }
 
@@ -296,15 +350,29 @@ func (s *Service) DecideVRR(ctx context.Context, a *Actor, caseID string, in Dec
 		if err := p.Err(); err != nil {
 			return nil, err
 		}
-		e, err := domain.NewEvent(domain.EvVRRDecided, a.ID(), c.ID, now, domain.VRRDecided{ID: v.ID, Decision: in.Decision,
-			Reasons: strings.TrimSpace(in.Reasons)})
+		e, err := domain.NewEvent(
+			domain.EvVRRDecided,
+			a.ID(),
+			c.ID,
+			now,
+			domain.VRRDecided{ID: v.ID, Decision: in.Decision,
+				Reasons: strings.TrimSpace(in.Reasons)},
+		)
 		if err != nil {
 			return nil, err
 		}
 		evs := []*event.Event{e}
 		if in.Decision == "upheld" {
-			r, err := domain.NewEvent(domain.EvCaseReopened, a.ID(), c.ID, now,
-				domain.CaseReopened{Reason: "Victims' Right to Review upheld: " + strings.TrimSpace(in.Reasons), Route: "vrr"})
+			r, err := domain.NewEvent(
+				domain.EvCaseReopened,
+				a.ID(),
+				c.ID,
+				now,
+				domain.CaseReopened{
+					Reason: "Victims' Right to Review upheld: " + strings.TrimSpace(in.Reasons),
+					Route:  "vrr",
+				},
+			)
 			if err != nil {
 				return nil, err
 			}

@@ -99,7 +99,14 @@ func (s *Service) digest(ctx context.Context, u *domain.User, asOf time.Time) (s
 		if it.Overdue {
 			mark = "!! "
 		}
-		fmt.Fprintf(&b, "%s%s  %s  due %s\n", mark, it.CaseRef, strings.ReplaceAll(it.Kind, "_", " "), it.Due.In(clock.London).Format("Mon 02 Jan 15:04"))
+		fmt.Fprintf(
+			&b,
+			"%s%s  %s  due %s\n",
+			mark,
+			it.CaseRef,
+			strings.ReplaceAll(it.Kind, "_", " "),
+			it.Due.In(clock.London).Format("Mon 02 Jan 15:04"),
+		)
 		if it.Says != "" {
 			fmt.Fprintf(&b, "      %s\n", it.Says)
 		}
@@ -109,6 +116,8 @@ func (s *Service) digest(ctx context.Context, u *domain.User, asOf time.Time) (s
 		b.WriteString(strings.Join(recent, "\n"))
 		b.WriteString("\n")
 	}
-	b.WriteString("\nOpen Holdfast to act on them. This message lists references only: case details stay in Holdfast.\n")
+	b.WriteString(
+		"\nOpen Holdfast to act on them. This message lists references only: case details stay in Holdfast.\n",
+	)
 	return b.String(), nil
 }

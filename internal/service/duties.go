@@ -13,7 +13,12 @@ import (
 
 // dutyReactor opens, meets and cancels duties after every case command, and
 // resolves findings whose cause has gone: the one place duties change.
-func (s *Service) dutyReactor(c *domain.Case, org *domain.OrgState, evs []*event.Event, now time.Time) ([]*event.Event, error) {
+func (s *Service) dutyReactor(
+	c *domain.Case,
+	org *domain.OrgState,
+	evs []*event.Event,
+	now time.Time,
+) ([]*event.Event, error) {
 	actor := "system:duties"
 	if len(evs) > 0 {
 		actor = evs[0].Actor

@@ -237,7 +237,10 @@ func exportCase(org *domain.OrgState, c *domain.Case, owner string) casefile.Cas
 			By: who(t.ProposedBy), Accepted: t.DecidedAt})
 	}
 	if t := c.Transfer; t != nil {
-		k.Transfers = append(k.Transfers, casefile.Transfer{At: t.ProposedAt, To: unit(t.ToTeam), Reason: t.Reason, By: who(t.ProposedBy)})
+		k.Transfers = append(
+			k.Transfers,
+			casefile.Transfer{At: t.ProposedAt, To: unit(t.ToTeam), Reason: t.Reason, By: who(t.ProposedBy)},
+		)
 	}
 	if len(k.Transfers) > 0 {
 		first := c.Transfers
@@ -269,13 +272,24 @@ func exportCase(org *domain.OrgState, c *domain.Case, owner string) casefile.Cas
 					Decision: orDefault(ct.Note, "decision notified"), At: ct.At, Method: ct.Method, By: who(ct.By)})
 				continue
 			}
-			k.Contacts = append(k.Contacts, casefile.Contact{Victim: ev.Ref, At: ct.At, Kind: ct.Kind, Method: ct.Method, By: who(ct.By)})
+			k.Contacts = append(
+				k.Contacts,
+				casefile.Contact{Victim: ev.Ref, At: ct.At, Kind: ct.Kind, Method: ct.Method, By: who(ct.By)},
+			)
 		}
 		k.Victims = append(k.Victims, ev)
 	}
 	for i, s := range c.Suspects {
-		es := casefile.Suspect{Ref: fmt.Sprintf("S%d", i+1), Name: s.Name, Description: s.Description, DOB: s.DateOfBirth,
-			Added: s.AddedAt, Phone: s.Phone, Vehicle: s.Vehicle, Address: s.Address}
+		es := casefile.Suspect{
+			Ref:         fmt.Sprintf("S%d", i+1),
+			Name:        s.Name,
+			Description: s.Description,
+			DOB:         s.DateOfBirth,
+			Added:       s.AddedAt,
+			Phone:       s.Phone,
+			Vehicle:     s.Vehicle,
+			Address:     s.Address,
+		}
 		if s.Status != domain.SuspectIdentified {
 			es.Status = string(s.Status)
 			if n := len(s.History); n > 0 {
@@ -285,8 +299,14 @@ func exportCase(org *domain.OrgState, c *domain.Case, owner string) casefile.Cas
 		k.Suspects = append(k.Suspects, es)
 	}
 	for _, a := range c.Actions {
-		ea := casefile.Action{Ref: fmt.Sprintf("A%d", a.Number), Title: a.Title, Raised: a.RaisedAt, RaisedBy: who(a.RaisedBy),
-			AllocatedTo: who(a.AllocatedTo), Target: a.Target}
+		ea := casefile.Action{
+			Ref:         fmt.Sprintf("A%d", a.Number),
+			Title:       a.Title,
+			Raised:      a.RaisedAt,
+			RaisedBy:    who(a.RaisedBy),
+			AllocatedTo: who(a.AllocatedTo),
+			Target:      a.Target,
+		}
 		if ea.AllocatedTo == "" {
 			ea.Target = time.Time{}
 		}

@@ -101,7 +101,12 @@ func TestExportImportRoundTrip(t *testing.T) {
 
 		// A team, a date range, a set of cases.
 		var some bytes.Buffer
-		rep, err = a.Svc.Export(ctx, a.Admin, service.ExportFilter{Team: "Legacy Team", From: now.AddDate(0, 0, -61)}, &some)
+		rep, err = a.Svc.Export(
+			ctx,
+			a.Admin,
+			service.ExportFilter{Team: "Legacy Team", From: now.AddDate(0, 0, -61)},
+			&some,
+		)
 		if err != nil || rep.Cases != 4 {
 			t.Fatalf("export of a team since a date: %+v %v", rep, err)
 		}
@@ -132,16 +137,29 @@ func projections(t *testing.T, db *sqlstore.DB) map[string]string {
 		}
 		var duties, flags []string
 		for _, d := range c.OpenDuties() {
-			duties = append(duties, fmt.Sprintf("%s@%s:%s", d.Kind, d.Due.UTC().Format(time.RFC3339), name(d.Accountable)))
+			duties = append(
+				duties,
+				fmt.Sprintf("%s@%s:%s", d.Kind, d.Due.UTC().Format(time.RFC3339), name(d.Accountable)),
+			)
 		}
 		for _, f := range c.Flags() {
 			flags = append(flags, f.Kind)
 		}
 		sort.Strings(duties)
 		sort.Strings(flags)
-		out[ref] = fmt.Sprintf("status=%s owner=%s team=%s outcome=%s closed=%s victims=%d suspects=%d actions=%d duties=%v flags=%v",
-			c.Status, name(c.OwnerID), name(c.TeamID), c.Outcome, c.ClosedAt.UTC().Format(time.RFC3339),
-			len(c.Victims), len(c.Suspects), len(c.Actions), duties, flags)
+		out[ref] = fmt.Sprintf(
+			"status=%s owner=%s team=%s outcome=%s closed=%s victims=%d suspects=%d actions=%d duties=%v flags=%v",
+			c.Status,
+			name(c.OwnerID),
+			name(c.TeamID),
+			c.Outcome,
+			c.ClosedAt.UTC().Format(time.RFC3339),
+			len(c.Victims),
+			len(c.Suspects),
+			len(c.Actions),
+			duties,
+			flags,
+		)
 		return nil
 	})
 	if err != nil {

@@ -18,11 +18,25 @@ func ForceCloseForTest(ctx context.Context, s *Service, caseID, outcome string) 
 			return err
 		}
 		now, prev := s.clock.Now(), c.Version
-		p, err := domain.NewEvent(domain.EvClosureProposed, "system:legacy", c.ID, now, domain.ClosureProposed{Closure: domain.Closure{ID: "legacy", Outcome: outcome, ProposedBy: "system:legacy", ProposedAt: now}})
+		p, err := domain.NewEvent(
+			domain.EvClosureProposed,
+			"system:legacy",
+			c.ID,
+			now,
+			domain.ClosureProposed{
+				Closure: domain.Closure{ID: "legacy", Outcome: outcome, ProposedBy: "system:legacy", ProposedAt: now},
+			},
+		)
 		if err != nil {
 			return err
 		}
-		a, err := domain.NewEvent(domain.EvClosureApproved, "system:legacy", c.ID, now, domain.ClosureApproved{ID: "legacy"})
+		a, err := domain.NewEvent(
+			domain.EvClosureApproved,
+			"system:legacy",
+			c.ID,
+			now,
+			domain.ClosureApproved{ID: "legacy"},
+		)
 		if err != nil {
 			return err
 		}

@@ -43,15 +43,35 @@ func TestDutyWithNobodyInTheChainFallsBackToTheForce(t *testing.T) {
 		// an investigator in it, and no supervisor anywhere above. The
 		// force-level manager (max) leaves, so the chain has no manager
 		// either: only ines, an inspector in another department, remains.
-		dept, err := svc.CreateUnit(ctx, f.Admin, service.NewUnit{Name: "Online Harms", Kind: domain.UnitDepartment, ParentID: f.ForceID})
+		dept, err := svc.CreateUnit(
+			ctx,
+			f.Admin,
+			service.NewUnit{Name: "Online Harms", Kind: domain.UnitDepartment, ParentID: f.ForceID},
+		)
 		if err != nil {
 			t.Fatal(err)
 		}
-		team, err := svc.CreateUnit(ctx, f.Admin, service.NewUnit{Name: "OCSAE Team", Kind: domain.UnitTeam, ParentID: dept.ID})
+		team, err := svc.CreateUnit(
+			ctx,
+			f.Admin,
+			service.NewUnit{Name: "OCSAE Team", Kind: domain.UnitTeam, ParentID: dept.ID},
+		)
 		if err != nil {
 			t.Fatal(err)
 		}
-		u, err := svc.CreateUser(ctx, f.Admin, service.NewUser{Username: "nora", Name: "DC Nora New", Collar: "C77", Rank: domain.RankConstable, UnitID: team.ID, Roles: []domain.Role{domain.RoleInvestigator}, Password: fixture.Password})
+		u, err := svc.CreateUser(
+			ctx,
+			f.Admin,
+			service.NewUser{
+				Username: "nora",
+				Name:     "DC Nora New",
+				Collar:   "C77",
+				Rank:     domain.RankConstable,
+				UnitID:   team.ID,
+				Roles:    []domain.Role{domain.RoleInvestigator},
+				Password: fixture.Password,
+			},
+		)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -67,7 +87,16 @@ func TestDutyWithNobodyInTheChainFallsBackToTheForce(t *testing.T) {
 			t.Fatalf("the fallback is %q, want ines, the most senior active manager", got)
 		}
 
-		c, err := svc.OpenReferral(ctx, nora, service.NewReferral{TeamID: team.ID, Summary: "Online grooming of a 13-year-old", OffenceTypes: []string{"child_sexual_exploitation"}, Source: "NCA"})
+		c, err := svc.OpenReferral(
+			ctx,
+			nora,
+			service.NewReferral{
+				TeamID:       team.ID,
+				Summary:      "Online grooming of a 13-year-old",
+				OffenceTypes: []string{"child_sexual_exploitation"},
+				Source:       "NCA",
+			},
+		)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -123,13 +152,25 @@ func TestOverdueDutyOwedByNobodyStillEscalates(t *testing.T) {
 		}
 		now := f.Clock.Now()
 		err := service.RawEventsForTest(ctx, f.Svc, c.ID, func(c *domain.Case) ([]*event.Event, error) {
-			closed, err := domain.NewEvent(domain.EvDutyClosed, "system:legacy", c.ID, now, domain.DutyClosed{ID: old.ID, Status: domain.DutyCancelled, Reason: "legacy"})
+			closed, err := domain.NewEvent(
+				domain.EvDutyClosed,
+				"system:legacy",
+				c.ID,
+				now,
+				domain.DutyClosed{ID: old.ID, Status: domain.DutyCancelled, Reason: "legacy"},
+			)
 			if err != nil {
 				return nil, err
 			}
 			nobody := *old
 			nobody.ID, nobody.Accountable = c.ID+".legacy", ""
-			opened, err := domain.NewEvent(domain.EvDutyOpened, "system:legacy", c.ID, now, domain.DutyOpened{Duty: nobody})
+			opened, err := domain.NewEvent(
+				domain.EvDutyOpened,
+				"system:legacy",
+				c.ID,
+				now,
+				domain.DutyOpened{Duty: nobody},
+			)
 			return []*event.Event{closed, opened}, err
 		})
 		if err != nil {

@@ -38,7 +38,13 @@ type ImportReport struct {
 // a file twice changes nothing. History becomes events at their historic
 // times, marked with their source; closed cases are taken as they were
 // decided (the audit issue examines them), open ones get today's duties.
-func (s *Service) Import(ctx context.Context, a *Actor, system string, f *casefile.File, dryRun bool) (*ImportReport, error) {
+func (s *Service) Import(
+	ctx context.Context,
+	a *Actor,
+	system string,
+	f *casefile.File,
+	dryRun bool,
+) (*ImportReport, error) {
 	if err := a.need("import case files", domain.RoleAdmin); err != nil {
 		return nil, err
 	}
@@ -48,8 +54,18 @@ func (s *Service) Import(ctx context.Context, a *Actor, system string, f *casefi
 		if err != nil {
 			return err
 		}
-		im := &importer{s: s, a: a, tx: tx, org: shared.Clone(), rep: rep, now: s.clock.Now().UTC(), source: "import:" + system,
-			units: map[string]string{}, officers: map[string]string{}, numbers: map[string]int{}}
+		im := &importer{
+			s:        s,
+			a:        a,
+			tx:       tx,
+			org:      shared.Clone(),
+			rep:      rep,
+			now:      s.clock.Now().UTC(),
+			source:   "import:" + system,
+			units:    map[string]string{},
+			officers: map[string]string{},
+			numbers:  map[string]int{},
+		}
 		im.resolveOrg(f)
 		im.seen, im.seenCollar = map[string]string{}, map[string]string{}
 		plans := im.planCases(f)
@@ -93,7 +109,14 @@ func (s *Service) Import(ctx context.Context, a *Actor, system string, f *casefi
 // the record as a dry run, so one report lists every problem in the file —
 // the reader's and the record's, each once, in order of line then field —
 // and nothing is written. Without reader problems it is Import itself.
-func (s *Service) ImportRead(ctx context.Context, a *Actor, system string, f *casefile.File, readErr error, dryRun bool) (*ImportReport, error) {
+func (s *Service) ImportRead(
+	ctx context.Context,
+	a *Actor,
+	system string,
+	f *casefile.File,
+	readErr error,
+	dryRun bool,
+) (*ImportReport, error) {
 	if readErr == nil {
 		return s.Import(ctx, a, system, f, dryRun)
 	}
@@ -294,7 +317,14 @@ func (im *importer) resolveOrg(f *casefile.File) {
 		u := l.Record
 		if have := im.unitByName(u.Name); have != nil {
 			if string(have.Kind) != u.Kind {
-				im.problem(l.N, "kind", "Holdfast already has a %s called %q; the file says it is a %s", have.Kind, u.Name, u.Kind)
+				im.problem(
+					l.N,
+					"kind",
+					"Holdfast already has a %s called %q; the file says it is a %s",
+					have.Kind,
+					u.Name,
+					u.Kind,
+				)
 			}
 			im.units[u.Ref] = have.ID
 			continue
@@ -302,7 +332,12 @@ func (im *importer) resolveOrg(f *casefile.File) {
 		parent := ""
 		if u.Parent != "" {
 			if parent = im.unit(u.Parent); parent == "" {
-				im.problem(l.N, "parent", "unit %q is neither defined earlier in the file nor held by Holdfast", u.Parent)
+				im.problem(
+					l.N,
+					"parent",
+					"unit %q is neither defined earlier in the file nor held by Holdfast",
+					u.Parent,
+				)
 				continue
 			}
 			if im.org.Units[parent].Kind == domain.UnitTeam {
@@ -312,7 +347,11 @@ func (im *importer) resolveOrg(f *casefile.File) {
 		}
 		id := im.s.newID()
 		im.units[u.Ref] = id
-		im.addOrg(domain.EvUnitCreated, im.now, domain.UnitCreated{ID: id, Name: u.Name, Kind: domain.UnitKind(u.Kind), ParentID: parent})
+		im.addOrg(
+			domain.EvUnitCreated,
+			im.now,
+			domain.UnitCreated{ID: id, Name: u.Name, Kind: domain.UnitKind(u.Kind), ParentID: parent},
+		)
 		im.rep.Units++
 	}
 	for _, l := range f.Officers {
@@ -365,7 +404,11 @@ func (im *importer) resolveOrg(f *casefile.File) {
 		if !o.Left.IsZero() {
 			// Dated when the officer left, not when the record came across:
 			// what they owned was orphaned from then.
-			im.addOrg(domain.EvUserLeft, o.Left, domain.UserLeft{ID: id, Reason: "left before import (" + o.Left.Format(time.DateOnly) + ")"})
+			im.addOrg(
+				domain.EvUserLeft,
+				o.Left,
+				domain.UserLeft{ID: id, Reason: "left before import (" + o.Left.Format(time.DateOnly) + ")"},
+			)
 		}
 		im.rep.Officers++
 	}
@@ -426,7 +469,13 @@ func (im *importer) planCases(f *casefile.File) []casePlan {
 		before := len(im.ps)
 		if id, hash, err := im.tx.ImportedCase(k.Ref); err == nil {
 			if hash != l.Hash {
-				im.problem(l.N, "ref", "case %s was imported before (as case %s) with different contents: correct it in Holdfast rather than re-importing", k.Ref, id)
+				im.problem(
+					l.N,
+					"ref",
+					"case %s was imported before (as case %s) with different contents: correct it in Holdfast rather than re-importing",
+					k.Ref,
+					id,
+				)
 			} else {
 				im.rep.Skipped++
 			}
@@ -443,7 +492,12 @@ func (im *importer) planCases(f *casefile.File) []casePlan {
 		}
 		who := func(field, ref string) {
 			if ref != "" && im.officer(ref) == "" {
-				im.problem(l.N, field, "officer %q is neither defined in the file nor held by Holdfast (give a ref from an officer line, or a collar number)", ref)
+				im.problem(
+					l.N,
+					field,
+					"officer %q is neither defined in the file nor held by Holdfast (give a ref from an officer line, or a collar number)",
+					ref,
+				)
 			}
 		}
 		who("owner", k.Owner)
@@ -455,7 +509,13 @@ func (im *importer) planCases(f *casefile.File) []casePlan {
 		for i, c := range k.Contacts {
 			who(fmt.Sprintf("contacts[%d].by", i), c.By)
 			if !contains(domain.ContactKinds(), c.Kind) {
-				im.problem(l.N, fmt.Sprintf("contacts[%d].kind", i), "%q is not a contact kind (one of %v)", c.Kind, domain.ContactKinds())
+				im.problem(
+					l.N,
+					fmt.Sprintf("contacts[%d].kind", i),
+					"%q is not a contact kind (one of %v)",
+					c.Kind,
+					domain.ContactKinds(),
+				)
 			}
 		}
 		for i, r := range k.Reviews {
@@ -612,7 +672,12 @@ func (im *importer) writeCase(p casePlan) error {
 		ForceID: domain.Org{Units: im.org.Units}.ForceOf(p.team), TeamID: p.team, OffenceTypes: k.OffenceTypes,
 		Summary: k.Summary, Marking: orDefault(k.Marking, "OFFICIAL-SENSITIVE"), Source: im.source})
 	if k.Owner != "" {
-		add(k.Opened, by(k.Owner), domain.EvOwnerAssigned, domain.OwnerAssigned{OwnerID: im.officer(k.Owner), Reason: "as recorded in " + im.rep.System})
+		add(
+			k.Opened,
+			by(k.Owner),
+			domain.EvOwnerAssigned,
+			domain.OwnerAssigned{OwnerID: im.officer(k.Owner), Reason: "as recorded in " + im.rep.System},
+		)
 	}
 	victims := map[string]string{}
 	for _, v := range k.Victims {
@@ -621,10 +686,20 @@ func (im *importer) writeCase(p casePlan) error {
 		dob, _ := time.Parse(time.DateOnly, v.DOB)
 		child := domain.ChildAt(dob, v.Added)
 		enhanced := v.Enhanced == nil || *v.Enhanced
-		add(v.Added, "system:import", domain.EvVictimAdded, domain.VictimAdded{Victim: domain.Victim{ID: vid, Name: v.Name,
-			DateOfBirth: v.DOB, Vulnerable: child, Enhanced: enhanced, AddedAt: v.Added.UTC()}})
+		add(
+			v.Added,
+			"system:import",
+			domain.EvVictimAdded,
+			domain.VictimAdded{Victim: domain.Victim{ID: vid, Name: v.Name,
+				DateOfBirth: v.DOB, Vulnerable: child, Enhanced: enhanced, AddedAt: v.Added.UTC()}},
+		)
 		if p := v.ContactPlan; p != nil {
-			add(p.Agreed, by(p.By), domain.EvContactPlanAgreed, domain.ContactPlanAgreed{VictimID: vid, EveryDays: p.EveryDays, Method: p.Method})
+			add(
+				p.Agreed,
+				by(p.By),
+				domain.EvContactPlanAgreed,
+				domain.ContactPlanAgreed{VictimID: vid, EveryDays: p.EveryDays, Method: p.Method},
+			)
 		}
 		contact := func(at time.Time, kind, method, note, who string) {
 			add(at, by(who), domain.EvVictimContacted, domain.VictimContacted{VictimID: vid, Contact: domain.Contact{
@@ -642,55 +717,147 @@ func (im *importer) writeCase(p casePlan) error {
 	}
 	for _, s := range k.Suspects {
 		sid := im.s.newID()
-		add(s.Added, "system:import", domain.EvSuspectAdded, domain.SuspectAdded{Suspect: domain.Suspect{ID: sid, Name: s.Name, Description: s.Description, DateOfBirth: s.DOB, Status: domain.SuspectIdentified, AddedAt: s.Added.UTC(),
-			Phone: strings.TrimSpace(s.Phone), Vehicle: strings.TrimSpace(s.Vehicle), Address: strings.TrimSpace(s.Address)}})
+		add(
+			s.Added,
+			"system:import",
+			domain.EvSuspectAdded,
+			domain.SuspectAdded{
+				Suspect: domain.Suspect{
+					ID:          sid,
+					Name:        s.Name,
+					Description: s.Description,
+					DateOfBirth: s.DOB,
+					Status:      domain.SuspectIdentified,
+					AddedAt:     s.Added.UTC(),
+					Phone: strings.TrimSpace(
+						s.Phone,
+					),
+					Vehicle: strings.TrimSpace(s.Vehicle),
+					Address: strings.TrimSpace(s.Address),
+				},
+			},
+		)
 		if s.Status != "" && s.Status != string(domain.SuspectIdentified) {
 			on := orDefault(s.StatusOn, s.Added.Format(time.DateOnly))
 			at, _ := time.Parse(time.DateOnly, on)
 			if at.Before(s.Added) {
 				at = s.Added
 			}
-			add(at, "system:import", domain.EvSuspectStatus, domain.SuspectStatusChanged{SuspectID: sid, Status: domain.SuspectStatus(s.Status), On: on})
+			add(
+				at,
+				"system:import",
+				domain.EvSuspectStatus,
+				domain.SuspectStatusChanged{SuspectID: sid, Status: domain.SuspectStatus(s.Status), On: on},
+			)
 		}
 	}
 	for i, a := range k.Actions {
 		aid := im.s.newID()
-		add(a.Raised, by(a.RaisedBy), domain.EvActionRaised, domain.ActionRaised{Action: domain.Action{ID: aid, Number: i + 1, Title: a.Title, Priority: "medium", State: domain.ActionStateRaised, RaisedBy: by(a.RaisedBy), RaisedAt: a.Raised.UTC()}})
+		add(
+			a.Raised,
+			by(a.RaisedBy),
+			domain.EvActionRaised,
+			domain.ActionRaised{
+				Action: domain.Action{
+					ID:       aid,
+					Number:   i + 1,
+					Title:    a.Title,
+					Priority: "medium",
+					State:    domain.ActionStateRaised,
+					RaisedBy: by(a.RaisedBy),
+					RaisedAt: a.Raised.UTC(),
+				},
+			},
+		)
 		if a.AllocatedTo != "" {
 			add(a.Raised, by(a.RaisedBy), domain.EvActionAllocated, domain.ActionAllocated{ActionID: aid,
 				To: im.officer(a.AllocatedTo), Target: a.Target.UTC()})
 		}
 		if !a.Resulted.IsZero() {
-			add(a.Resulted, by(a.AllocatedTo), domain.EvActionResulted, domain.ActionResulted{ActionID: aid, Result: a.Result})
+			add(
+				a.Resulted,
+				by(a.AllocatedTo),
+				domain.EvActionResulted,
+				domain.ActionResulted{ActionID: aid, Result: a.Result},
+			)
 		}
 		if !a.Filed.IsZero() {
 			add(a.Filed, by(a.FiledBy), domain.EvActionFiled, domain.ActionFiled{ActionID: aid})
 		}
 	}
 	for _, c := range k.Contacts {
-		add(c.At, by(c.By), domain.EvVictimContacted, domain.VictimContacted{VictimID: victims[c.Victim], Contact: domain.Contact{ID: im.s.newID(), Kind: c.Kind, Method: c.Method, By: by(c.By), At: c.At.UTC()}})
+		add(
+			c.At,
+			by(c.By),
+			domain.EvVictimContacted,
+			domain.VictimContacted{
+				VictimID: victims[c.Victim],
+				Contact: domain.Contact{
+					ID:     im.s.newID(),
+					Kind:   c.Kind,
+					Method: c.Method,
+					By:     by(c.By),
+					At:     c.At.UTC(),
+				},
+			},
+		)
 	}
 	for _, r := range k.Reviews {
-		add(r.At, by(r.By), domain.EvReviewRecorded, domain.ReviewRecorded{Review: domain.Review{ID: im.s.newID(), By: by(r.By), At: r.At.UTC(), Summary: r.Summary}})
+		add(
+			r.At,
+			by(r.By),
+			domain.EvReviewRecorded,
+			domain.ReviewRecorded{
+				Review: domain.Review{ID: im.s.newID(), By: by(r.By), At: r.At.UTC(), Summary: r.Summary},
+			},
+		)
 	}
 	from := p.team
 	for _, t := range k.Transfers {
 		tid := im.s.newID()
-		add(t.At, by(t.By), domain.EvTransferProposed, domain.TransferProposed{Transfer: domain.Transfer{ID: tid, FromTeam: from,
-			ToTeam: im.unit(t.To), Reason: t.Reason, ProposedBy: by(t.By), ProposedAt: t.At.UTC()}})
+		add(
+			t.At,
+			by(t.By),
+			domain.EvTransferProposed,
+			domain.TransferProposed{Transfer: domain.Transfer{ID: tid, FromTeam: from,
+				ToTeam: im.unit(t.To), Reason: t.Reason, ProposedBy: by(t.By), ProposedAt: t.At.UTC()}},
+		)
 		if !t.Accepted.IsZero() {
 			from = im.unit(t.To)
 		}
 		if !t.Accepted.IsZero() {
-			add(t.Accepted, "system:import", domain.EvTransferAccepted, domain.TransferDecided{ID: tid, OwnerID: im.officer(t.Owner)})
+			add(
+				t.Accepted,
+				"system:import",
+				domain.EvTransferAccepted,
+				domain.TransferDecided{ID: tid, OwnerID: im.officer(t.Owner)},
+			)
 		}
 	}
 	if p := k.Plan; p != nil {
 		add(p.At, by(p.By), domain.EvPlanSet, domain.PlanSet{Plan: p.Text})
 	}
 	if cl := k.Closure; cl != nil {
-		r := domain.Rationale{LinesConsidered: cl.Rationale.LinesConsidered, WhyNoneRemain: cl.Rationale.WhyNoneRemain, SuspectsStatus: cl.Rationale.SuspectsStatus, VictimView: cl.Rationale.VictimView}
-		add(cl.Proposed, by(cl.ProposedBy), domain.EvClosureProposed, domain.ClosureProposed{Closure: domain.Closure{ID: "import", Outcome: cl.Outcome, Rationale: r, ProposedBy: by(cl.ProposedBy), ProposedAt: cl.Proposed.UTC()}})
+		r := domain.Rationale{
+			LinesConsidered: cl.Rationale.LinesConsidered,
+			WhyNoneRemain:   cl.Rationale.WhyNoneRemain,
+			SuspectsStatus:  cl.Rationale.SuspectsStatus,
+			VictimView:      cl.Rationale.VictimView,
+		}
+		add(
+			cl.Proposed,
+			by(cl.ProposedBy),
+			domain.EvClosureProposed,
+			domain.ClosureProposed{
+				Closure: domain.Closure{
+					ID:         "import",
+					Outcome:    cl.Outcome,
+					Rationale:  r,
+					ProposedBy: by(cl.ProposedBy),
+					ProposedAt: cl.Proposed.UTC(),
+				},
+			},
+		)
 		if !cl.Approved.IsZero() {
 			add(cl.Approved, by(cl.ApprovedBy), domain.EvClosureApproved, domain.ClosureApproved{ID: "import"})
 		}

@@ -20,25 +20,59 @@ import (
 // contacts, the investigation plan, a review and a closure.
 func syntheticCaseFile(n int) []byte {
 	var b bytes.Buffer
-	b.WriteString(`{"type":"officer","ref":"B1","name":"DC Bench One","collar":"B1","rank":"constable","unit":"CSE Team North","roles":["investigator"]}` + "\n")
-	b.WriteString(`{"type":"officer","ref":"B2","name":"DS Bench Two","collar":"B2","rank":"sergeant","unit":"CSE Team North","roles":["supervisor"]}` + "\n")
+	b.WriteString(
+		`{"type":"officer","ref":"B1","name":"DC Bench One","collar":"B1","rank":"constable","unit":"CSE Team North","roles":["investigator"]}` + "\n",
+	)
+	b.WriteString(
+		`{"type":"officer","ref":"B2","name":"DS Bench Two","collar":"B2","rank":"sergeant","unit":"CSE Team North","roles":["supervisor"]}` + "\n",
+	)
 	t0 := time.Date(2012, 1, 1, 9, 0, 0, 0, time.UTC)
 	at := func(i, d int) string {
 		return t0.Add(time.Duration(i)*time.Hour + time.Duration(d)*24*time.Hour).Format(time.RFC3339)
 	}
 	for i := 0; i < n; i++ {
-		fmt.Fprintf(&b, `{"type":"case","ref":"BENCH/%d","team":"CSE Team North","opened":%q,"summary":"Synthetic referral %d: missing episodes, older associates","offence_types":["child_sexual_exploitation"],"owner":"B1",`+
-			`"victims":[{"ref":"V1","name":"Child %d","dob":"2001-01-01","added":%q,`+
-			`"contact_plan":{"every_days":28,"method":"visit","agreed":%q,"by":"B1"},"support_referral":%q,"needs_assessment":%q,`+
-			`"notifications":[{"decision":"investigation closed","at":%q,"method":"visit","by":"B1"}]},`+
-			`{"ref":"V2","name":"Child %dB","dob":"2002-02-02","added":%q}],`+
-			`"suspects":[{"ref":"S1","name":"Adult %d","added":%q,"status":"interviewed","status_on":%q}],`+
-			`"actions":[{"ref":"A1","title":"Phone download","raised":%q,"raised_by":"B1","allocated_to":"B1","result":"done","resulted":%q,"filed":%q,"filed_by":"B2"},{"ref":"A2","title":"CCTV","raised":%q,"raised_by":"B1"},{"ref":"A3","title":"House to house","raised":%q,"raised_by":"B1","allocated_to":"B1","target":%q}],`+
-			`"contacts":[{"victim":"V1","at":%q,"kind":"account_taken","by":"B1"},{"victim":"V2","at":%q,"kind":"update","by":"B1"}],`+
-			`"reviews":[{"at":%q,"by":"B2","summary":"Reviewed"}],"plan":{"text":"Accounts, phones, suspects","by":"B1","at":%q},`+
-			`"closure":{"outcome":"16","proposed":%q,"proposed_by":"B1","approved":%q,"approved_by":"B2"}}`+"\n",
-			i, at(i, 0), i, i, at(i, 0), at(i, 1), at(i, 1), at(i, 2), at(i, 62), i, at(i, 1), i, at(i, 2), at(i, 20)[:10],
-			at(i, 1), at(i, 10), at(i, 11), at(i, 2), at(i, 3), at(i, 17), at(i, 1), at(i, 5), at(i, 30), at(i, 2), at(i, 60), at(i, 61))
+		fmt.Fprintf(
+			&b,
+			`{"type":"case","ref":"BENCH/%d","team":"CSE Team North","opened":%q,"summary":"Synthetic referral %d: missing episodes, older associates","offence_types":["child_sexual_exploitation"],"owner":"B1",`+
+				`"victims":[{"ref":"V1","name":"Child %d","dob":"2001-01-01","added":%q,`+
+				`"contact_plan":{"every_days":28,"method":"visit","agreed":%q,"by":"B1"},"support_referral":%q,"needs_assessment":%q,`+
+				`"notifications":[{"decision":"investigation closed","at":%q,"method":"visit","by":"B1"}]},`+
+				`{"ref":"V2","name":"Child %dB","dob":"2002-02-02","added":%q}],`+
+				`"suspects":[{"ref":"S1","name":"Adult %d","added":%q,"status":"interviewed","status_on":%q}],`+
+				`"actions":[{"ref":"A1","title":"Phone download","raised":%q,"raised_by":"B1","allocated_to":"B1","result":"done","resulted":%q,"filed":%q,"filed_by":"B2"},{"ref":"A2","title":"CCTV","raised":%q,"raised_by":"B1"},{"ref":"A3","title":"House to house","raised":%q,"raised_by":"B1","allocated_to":"B1","target":%q}],`+
+				`"contacts":[{"victim":"V1","at":%q,"kind":"account_taken","by":"B1"},{"victim":"V2","at":%q,"kind":"update","by":"B1"}],`+
+				`"reviews":[{"at":%q,"by":"B2","summary":"Reviewed"}],"plan":{"text":"Accounts, phones, suspects","by":"B1","at":%q},`+
+				`"closure":{"outcome":"16","proposed":%q,"proposed_by":"B1","approved":%q,"approved_by":"B2"}}`+"\n",
+			i,
+			at(i, 0),
+			i,
+			i,
+			at(i, 0),
+			at(i, 1),
+			at(i, 1),
+			at(i, 2),
+			at(i, 62),
+			i,
+			at(i, 1),
+			i,
+			at(i, 2),
+			at(i, 20)[:10],
+			at(
+				i,
+				1,
+			),
+			at(i, 10),
+			at(i, 11),
+			at(i, 2),
+			at(i, 3),
+			at(i, 17),
+			at(i, 1),
+			at(i, 5),
+			at(i, 30),
+			at(i, 2),
+			at(i, 60),
+			at(i, 61),
+		)
 	}
 	return b.Bytes()
 }

@@ -24,9 +24,15 @@ import (
 // closure proposed and a transfer pending; transferred and charged.
 func variedCaseFile(n int) []byte {
 	var b bytes.Buffer
-	b.WriteString(`{"type":"officer","ref":"B1","name":"DC Varied One","collar":"V1","rank":"constable","unit":"CSE Team North"}` + "\n")
-	b.WriteString(`{"type":"officer","ref":"B2","name":"DS Varied Two","collar":"V2","rank":"sergeant","unit":"CSE Team North"}` + "\n")
-	b.WriteString(`{"type":"officer","ref":"B3","name":"DC Varied Gone","collar":"V3","rank":"constable","unit":"CSE Team North","left":"2021-01-01T00:00:00Z"}` + "\n")
+	b.WriteString(
+		`{"type":"officer","ref":"B1","name":"DC Varied One","collar":"V1","rank":"constable","unit":"CSE Team North"}` + "\n",
+	)
+	b.WriteString(
+		`{"type":"officer","ref":"B2","name":"DS Varied Two","collar":"V2","rank":"sergeant","unit":"CSE Team North"}` + "\n",
+	)
+	b.WriteString(
+		`{"type":"officer","ref":"B3","name":"DC Varied Gone","collar":"V3","rank":"constable","unit":"CSE Team North","left":"2021-01-01T00:00:00Z"}` + "\n",
+	)
 	t0 := time.Date(2019, 6, 1, 9, 0, 0, 0, time.UTC)
 	for i := 0; i < n; i++ {
 		base := t0.Add(time.Duration(i) * 61 * time.Hour) // about six years over 900 cases
@@ -38,20 +44,69 @@ func variedCaseFile(n int) []byte {
 		case 3:
 			owner = ``
 		}
-		fmt.Fprintf(&b, `{"type":"case","ref":"VAR/%d","team":"CSE Team North","opened":%q,"summary":"Varied referral %d <&>","offence_types":["child_sexual_exploitation"],%s`, i, at(0), i, owner)
-		fmt.Fprintf(&b, `"victims":[{"ref":"V1","name":"Child %d","dob":"2008-01-01","added":%q},{"ref":"V2","name":"Adult %d","dob":"1990-02-02","added":%q}],`, i, at(0), i, at(1))
+		fmt.Fprintf(
+			&b,
+			`{"type":"case","ref":"VAR/%d","team":"CSE Team North","opened":%q,"summary":"Varied referral %d <&>","offence_types":["child_sexual_exploitation"],%s`,
+			i,
+			at(0),
+			i,
+			owner,
+		)
+		fmt.Fprintf(
+			&b,
+			`"victims":[{"ref":"V1","name":"Child %d","dob":"2008-01-01","added":%q},{"ref":"V2","name":"Adult %d","dob":"1990-02-02","added":%q}],`,
+			i,
+			at(0),
+			i,
+			at(1),
+		)
 		status := []string{"interviewed", "", "arrested", "no_further_action", "located", "charged"}[i%6]
-		fmt.Fprintf(&b, `"suspects":[{"ref":"S1","name":"Suspect %d","added":%q,"status":%q,"status_on":%q},{"ref":"S2","description":"a man in a van","added":%q}],`, i, at(1), status, at(4)[:10], at(2))
-		fmt.Fprintf(&b, `"actions":[{"ref":"A1","title":"Phone download","raised":%q,"raised_by":"B1","allocated_to":"B1","result":"done","resulted":%q,"filed":%q,"filed_by":"B2"},{"ref":"A2","title":"CCTV","raised":%q,"raised_by":"B2","allocated_to":"B1"}],`, at(1), at(5), at(6), at(2))
-		fmt.Fprintf(&b, `"contacts":[{"victim":"V1","at":%q,"kind":"account_taken","by":"B1"},{"victim":"V2","at":%q,"kind":"needs_assessment","method":"phone"}],`, at(1), at(3))
+		fmt.Fprintf(
+			&b,
+			`"suspects":[{"ref":"S1","name":"Suspect %d","added":%q,"status":%q,"status_on":%q},{"ref":"S2","description":"a man in a van","added":%q}],`,
+			i,
+			at(1),
+			status,
+			at(4)[:10],
+			at(2),
+		)
+		fmt.Fprintf(
+			&b,
+			`"actions":[{"ref":"A1","title":"Phone download","raised":%q,"raised_by":"B1","allocated_to":"B1","result":"done","resulted":%q,"filed":%q,"filed_by":"B2"},{"ref":"A2","title":"CCTV","raised":%q,"raised_by":"B2","allocated_to":"B1"}],`,
+			at(1),
+			at(5),
+			at(6),
+			at(2),
+		)
+		fmt.Fprintf(
+			&b,
+			`"contacts":[{"victim":"V1","at":%q,"kind":"account_taken","by":"B1"},{"victim":"V2","at":%q,"kind":"needs_assessment","method":"phone"}],`,
+			at(1),
+			at(3),
+		)
 		fmt.Fprintf(&b, `"reviews":[{"at":%q,"by":"B2","summary":"Reviewed %d"}]`, at(7), i)
 		switch i % 6 {
 		case 0:
-			fmt.Fprintf(&b, `,"closure":{"outcome":"16","proposed":%q,"proposed_by":"B1","approved":%q,"approved_by":"B2","rationale":{"lines_considered":"all","why_none_remain":"none"}}`, at(30), at(31))
+			fmt.Fprintf(
+				&b,
+				`,"closure":{"outcome":"16","proposed":%q,"proposed_by":"B1","approved":%q,"approved_by":"B2","rationale":{"lines_considered":"all","why_none_remain":"none"}}`,
+				at(30),
+				at(31),
+			)
 		case 4:
-			fmt.Fprintf(&b, `,"transfers":[{"at":%q,"to":"CSE Team South","reason":"boundary","by":"B2"}],"closure":{"outcome":"15","proposed":%q,"proposed_by":"B1"}`, at(8), at(9))
+			fmt.Fprintf(
+				&b,
+				`,"transfers":[{"at":%q,"to":"CSE Team South","reason":"boundary","by":"B2"}],"closure":{"outcome":"15","proposed":%q,"proposed_by":"B1"}`,
+				at(8),
+				at(9),
+			)
 		case 5:
-			fmt.Fprintf(&b, `,"transfers":[{"at":%q,"to":"CSE Team South","reason":"boundary","by":"B2","accepted":%q,"owner":"B2"}]`, at(8), at(9))
+			fmt.Fprintf(
+				&b,
+				`,"transfers":[{"at":%q,"to":"CSE Team South","reason":"boundary","by":"B2","accepted":%q,"owner":"B2"}]`,
+				at(8),
+				at(9),
+			)
 		}
 		b.WriteString("}\n")
 	}
@@ -139,15 +194,23 @@ func TestImportMatchesRebuild(t *testing.T) {
 				open++
 			}
 			for _, d := range c.OpenDuties() {
-				wantDuties = append(wantDuties, store.DutyRow{ID: d.ID, CaseID: c.ID, CaseRef: c.Ref, Kind: d.Kind, Accountable: d.Accountable,
-					TeamID: d.TeamID, Due: d.Due.UTC(), Escalation: d.Escalation, NextAt: d.NextAt.UTC(), Subject: d.Subject})
+				wantDuties = append(
+					wantDuties,
+					store.DutyRow{ID: d.ID, CaseID: c.ID, CaseRef: c.Ref, Kind: d.Kind, Accountable: d.Accountable,
+						TeamID: d.TeamID, Due: d.Due.UTC(), Escalation: d.Escalation, NextAt: d.NextAt.UTC(), Subject: d.Subject},
+				)
 			}
 			for _, fl := range c.Flags() {
 				wantFlags = append(wantFlags, store.FlagRow{CaseID: c.ID, Kind: fl.Kind, Since: fl.Since.UTC()})
 			}
 		}
 		if open < 600 || len(wantDuties) == 0 || len(wantFlags) == 0 {
-			t.Fatalf("the file should give open cases with duties and flags: %d open, %d duties, %d flags", open, len(wantDuties), len(wantFlags))
+			t.Fatalf(
+				"the file should give open cases with duties and flags: %d open, %d duties, %d flags",
+				open,
+				len(wantDuties),
+				len(wantFlags),
+			)
 		}
 		end := time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
 		gotDuties, err := db.DueDuties(ctx, end, 1<<30)
@@ -164,7 +227,9 @@ func TestImportMatchesRebuild(t *testing.T) {
 		}
 		for i := range wantDuties {
 			if w, g := wantDuties[i], gotDuties[i]; !w.Due.Equal(g.Due) || !w.NextAt.Equal(g.NextAt) || w.ID != g.ID || w.CaseID != g.CaseID ||
-				w.CaseRef != g.CaseRef || w.Kind != g.Kind || w.Accountable != g.Accountable || w.TeamID != g.TeamID || w.Escalation != g.Escalation || w.Subject != g.Subject {
+				w.CaseRef != g.CaseRef || w.Kind != g.Kind || w.Accountable != g.Accountable || w.TeamID != g.TeamID ||
+				w.Escalation != g.Escalation ||
+				w.Subject != g.Subject {
 				t.Fatalf("duty row\n%+v\nthe rebuild says\n%+v", g, w)
 			}
 		}

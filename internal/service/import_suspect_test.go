@@ -65,7 +65,11 @@ func TestImportKeepsSuspectIdentifiers(t *testing.T) {
 			t.Fatalf("rebuild after import: %v %v", err, diff)
 		}
 
-		res, err := f.Svc.Triage(ctx, f.Auditor, service.TriageRequest{Criteria: &domain.AuditCriteria{Name: "all closed"}})
+		res, err := f.Svc.Triage(
+			ctx,
+			f.Auditor,
+			service.TriageRequest{Criteria: &domain.AuditCriteria{Name: "all closed"}},
+		)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -111,7 +115,8 @@ func TestAddSuspectIdentifiers(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if s := got.Suspects[0]; s.Phone != "07700 900123" || s.Vehicle != "AB12 CDE" || s.Address != "12 High Street, Leeds LS1 4AB" {
+		if s := got.Suspects[0]; s.Phone != "07700 900123" || s.Vehicle != "AB12 CDE" ||
+			s.Address != "12 High Street, Leeds LS1 4AB" {
 			t.Fatalf("suspect %+v", s)
 		}
 		evs, _ := db.CaseEvents(ctx, c.ID)
@@ -138,7 +143,13 @@ func legacyUser(t *testing.T, db *sqlstore.DB, unit string) string {
 			return err
 		}
 		org := shared.Clone()
-		e, err := domain.NewEvent(domain.EvUserCreated, "system:migration", "", fixture.Start, domain.UserCreated{ID: id, Username: "legacy", Name: "Legacy Record", Rank: domain.RankStaff, UnitID: unit})
+		e, err := domain.NewEvent(
+			domain.EvUserCreated,
+			"system:migration",
+			"",
+			fixture.Start,
+			domain.UserCreated{ID: id, Username: "legacy", Name: "Legacy Record", Rank: domain.RankStaff, UnitID: unit},
+		)
 		if err != nil {
 			return err
 		}
@@ -184,10 +195,19 @@ func TestImportBlankOfficerMatchesNobody(t *testing.T) {
 			t.Fatal(err)
 		}
 		if c.OwnerID != "" || c.TeamID != f.TeamB {
-			t.Errorf("a transfer accepted with no owner left owner %q in team %q: want nobody in %s", c.OwnerID, c.TeamID, f.TeamB)
+			t.Errorf(
+				"a transfer accepted with no owner left owner %q in team %q: want nobody in %s",
+				c.OwnerID,
+				c.TeamID,
+				f.TeamB,
+			)
 		}
 		if c.Actions[0].RaisedBy != "system:import" || c.Transfers[0].ProposedBy != "system:import" {
-			t.Errorf("blank raised_by/by resolved to %q/%q, want system:import", c.Actions[0].RaisedBy, c.Transfers[0].ProposedBy)
+			t.Errorf(
+				"blank raised_by/by resolved to %q/%q, want system:import",
+				c.Actions[0].RaisedBy,
+				c.Transfers[0].ProposedBy,
+			)
 		}
 		if c.Reviews[0].By != f.Supervisor.ID() {
 			t.Errorf("a collar number still resolves: review by %q", c.Reviews[0].By)
@@ -212,7 +232,14 @@ func TestImportBlankOfficerMatchesNobody(t *testing.T) {
 			}
 		}
 		// A file built by other means than the reader is checked too.
-		built := &casefile.File{Officers: []casefile.Line[casefile.Officer]{{N: 1, Record: casefile.Officer{Ref: "P400", Name: "DC Blank", Rank: "constable", Unit: "CSE Team North"}}}}
+		built := &casefile.File{
+			Officers: []casefile.Line[casefile.Officer]{
+				{
+					N:      1,
+					Record: casefile.Officer{Ref: "P400", Name: "DC Blank", Rank: "constable", Unit: "CSE Team North"},
+				},
+			},
+		}
 		before, _ := db.LatestSeq(ctx)
 		_, err = f.Svc.Import(ctx, imp, "built", built, false)
 		if got := problems(t, err); !strings.Contains(got, "line 1: collar: required") {

@@ -38,14 +38,28 @@ func cleanCase(now time.Time) casefile.Case {
 		Ref: "MIG/1", Team: "LT", Opened: d(60), Summary: "Girl, 14, groomed online by an adult",
 		OffenceTypes: []string{"child_sexual_exploitation"}, Owner: "O1",
 		Victims: []casefile.Victim{{Ref: "V1", Name: "Child M1", DOB: "2012-01-01", Added: d(60),
-			ContactPlan:     &casefile.ContactPlan{EveryDays: 14, Method: "visit with her mother", Agreed: d(59), By: "O1"},
+			ContactPlan: &casefile.ContactPlan{
+				EveryDays: 14,
+				Method:    "visit with her mother",
+				Agreed:    d(59),
+				By:        "O1",
+			},
 			SupportReferral: d(59), NeedsAssessment: d(59),
-			Notifications: []casefile.Notification{{Decision: "suspect interviewed under caution", At: d(19), Method: "visit", By: "O1"}},
+			Notifications: []casefile.Notification{
+				{Decision: "suspect interviewed under caution", At: d(19), Method: "visit", By: "O1"},
+			},
 		}},
 		Suspects: []casefile.Suspect{{Ref: "S1", Name: "Adult M9", Added: d(50), Status: "interviewed",
 			StatusOn: d(20).Format(time.DateOnly)}},
 		Actions: []casefile.Action{
-			{Ref: "A1", Title: "Trace the account", Raised: d(10), RaisedBy: "O1", AllocatedTo: "O1", Target: now.AddDate(0, 0, 10)},
+			{
+				Ref:         "A1",
+				Title:       "Trace the account",
+				Raised:      d(10),
+				RaisedBy:    "O1",
+				AllocatedTo: "O1",
+				Target:      now.AddDate(0, 0, 10),
+			},
 			{Ref: "A2", Title: "Seize her phone", Raised: d(50), RaisedBy: "O1", AllocatedTo: "O1", Result: "Seized",
 				Resulted: d(45), Filed: d(44), FiledBy: "O2"},
 		},
@@ -63,7 +77,10 @@ func TestImportedCaseFirstSweep(t *testing.T) {
 	d := func(days int) time.Time { return now.AddDate(0, 0, -days) }
 	told := func(k *casefile.Case, at time.Time) {
 		v := &k.Victims[0]
-		v.Notifications = append(v.Notifications, casefile.Notification{Decision: "investigation closed", At: at, By: "O1"})
+		v.Notifications = append(
+			v.Notifications,
+			casefile.Notification{Decision: "investigation closed", At: at, By: "O1"},
+		)
 	}
 	endActions := func(k *casefile.Case) { k.Actions = k.Actions[1:] }
 	rows := []struct {
@@ -73,7 +90,12 @@ func TestImportedCaseFirstSweep(t *testing.T) {
 		findings []string
 	}{
 		{"clean", func(*casefile.Case) {}, nil, nil},
-		{"allocate_referral", func(k *casefile.Case) { k.Owner, k.Actions = "", nil }, []string{"allocate_referral"}, nil},
+		{
+			"allocate_referral",
+			func(k *casefile.Case) { k.Owner, k.Actions = "", nil },
+			[]string{"allocate_referral"},
+			nil,
+		},
 		{"investigation_plan", func(k *casefile.Case) { k.Plan = nil }, []string{"investigation_plan"}, nil},
 		{"first_victim_contact", func(k *casefile.Case) {
 			no := false
@@ -83,12 +105,22 @@ func TestImportedCaseFirstSweep(t *testing.T) {
 		}, []string{"first_victim_contact"}, nil},
 		{"contact_plan", func(k *casefile.Case) { k.Victims[0].ContactPlan = nil },
 			[]string{"contact_plan"}, []string{"victim_without_contact_plan"}},
-		{"support_referral", func(k *casefile.Case) { k.Victims[0].SupportReferral = time.Time{} }, []string{"support_referral"}, nil},
+		{
+			"support_referral",
+			func(k *casefile.Case) { k.Victims[0].SupportReferral = time.Time{} },
+			[]string{"support_referral"},
+			nil,
+		},
 		{"victim_update", func(k *casefile.Case) {
 			k.Victims[0].ContactPlan.EveryDays = 7
 			k.Contacts[0].At = d(10)
 		}, []string{"victim_update"}, nil},
-		{"decision_notice", func(k *casefile.Case) { k.Victims[0].Notifications = nil }, []string{"decision_notice"}, nil},
+		{
+			"decision_notice",
+			func(k *casefile.Case) { k.Victims[0].Notifications = nil },
+			[]string{"decision_notice"},
+			nil,
+		},
 		{"supervisory_review", func(k *casefile.Case) { k.Reviews[0].At = d(40) }, []string{"supervisory_review"}, nil},
 		{"action_target", func(k *casefile.Case) { k.Actions[0].Target = d(2) }, []string{"action_target"}, nil},
 		{"action_review", func(k *casefile.Case) { k.Actions[1].Filed, k.Actions[1].FiledBy = time.Time{}, "" },
@@ -101,10 +133,18 @@ func TestImportedCaseFirstSweep(t *testing.T) {
 		}, []string{"closure_approval"}, nil},
 		{"orphaned", func(k *casefile.Case) { k.Owner = "O3" }, nil, []string{"orphaned"}},
 		{"no_owner", func(k *casefile.Case) {
-			k.Transfers = []casefile.Transfer{{At: d(30), To: "CSE Team North", Reason: "Victim moved", By: "O2", Accepted: d(29)}}
+			k.Transfers = []casefile.Transfer{
+				{At: d(30), To: "CSE Team North", Reason: "Victim moved", By: "O2", Accepted: d(29)},
+			}
 		}, []string{"allocate_referral"}, []string{"no_owner"}},
 		{"closed_with_open_work", func(k *casefile.Case) {
-			k.Closure = &casefile.Closure{Outcome: "16", Proposed: d(2), ProposedBy: "O1", Approved: d(1), ApprovedBy: "O2"}
+			k.Closure = &casefile.Closure{
+				Outcome:    "16",
+				Proposed:   d(2),
+				ProposedBy: "O1",
+				Approved:   d(1),
+				ApprovedBy: "O2",
+			}
 			told(k, d(1))
 		}, nil, []string{"closed_with_open_work"}},
 		{"closed_without_approval", func(k *casefile.Case) {
@@ -114,7 +154,13 @@ func TestImportedCaseFirstSweep(t *testing.T) {
 		}, nil, []string{"closed_without_approval"}},
 		{"decision_notice after closure", func(k *casefile.Case) {
 			endActions(k)
-			k.Closure = &casefile.Closure{Outcome: "16", Proposed: d(20), ProposedBy: "O1", Approved: d(18), ApprovedBy: "O2"}
+			k.Closure = &casefile.Closure{
+				Outcome:    "16",
+				Proposed:   d(20),
+				ProposedBy: "O1",
+				Approved:   d(18),
+				ApprovedBy: "O2",
+			}
 		}, []string{"decision_notice"}, nil},
 	}
 	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {

@@ -62,8 +62,15 @@ func TestImportWholeIdempotentAndMarked(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !closed.Imported || closed.SourceRef != "LEG/2014/0042" || closed.Status != domain.StatusClosed || closed.Outcome != "16" {
-			t.Fatalf("imported closed case: imported=%v source=%q status=%s outcome=%s", closed.Imported, closed.SourceRef, closed.Status, closed.Outcome)
+		if !closed.Imported || closed.SourceRef != "LEG/2014/0042" || closed.Status != domain.StatusClosed ||
+			closed.Outcome != "16" {
+			t.Fatalf(
+				"imported closed case: imported=%v source=%q status=%s outcome=%s",
+				closed.Imported,
+				closed.SourceRef,
+				closed.Status,
+				closed.Outcome,
+			)
 		}
 		if !strings.HasPrefix(closed.Ref, "CSE/2014/") || closed.OpenedAt.Year() != 2014 {
 			t.Fatalf("history keeps its dates: ref %s opened %s", closed.Ref, closed.OpenedAt)
@@ -104,7 +111,8 @@ func TestImportWholeIdempotentAndMarked(t *testing.T) {
 		// A changed re-import of a held case is refused, naming it.
 		changed := readFile(t, "../casefile/testdata/example.jsonl")
 		changed.Cases[0].Hash = "different"
-		if _, err := f.Svc.Import(ctx, imp, "legacy.jsonl", changed, false); err == nil || !strings.Contains(err.Error(), "LEG/2014/0042") {
+		if _, err := f.Svc.Import(ctx, imp, "legacy.jsonl", changed, false); err == nil ||
+			!strings.Contains(err.Error(), "LEG/2014/0042") {
 			t.Fatalf("a changed re-import: %v", err)
 		}
 

@@ -41,7 +41,13 @@ func checkInvariant(t *testing.T, ctx context.Context, f *fixture.Force, step in
 				if u != nil && orphanFlagged(c, org) {
 					return nil
 				}
-				t.Fatalf("step %d (%s): open case %s has no serving owner, and no orphaned finding for a serving person: %+v", step, what, c.Ref, c.Findings)
+				t.Fatalf(
+					"step %d (%s): open case %s has no serving owner, and no orphaned finding for a serving person: %+v",
+					step,
+					what,
+					c.Ref,
+					c.Findings,
+				)
 			}
 		}
 		served := false
@@ -51,7 +57,14 @@ func checkInvariant(t *testing.T, ctx context.Context, f *fixture.Force, step in
 			}
 		}
 		if !served {
-			t.Fatalf("step %d (%s): open case %s (%s) has no open duty owed by a serving person: %+v", step, what, c.Ref, c.Status, c.Duties)
+			t.Fatalf(
+				"step %d (%s): open case %s (%s) has no open duty owed by a serving person: %+v",
+				step,
+				what,
+				c.Ref,
+				c.Status,
+				c.Duties,
+			)
 		}
 		return nil
 	})
@@ -123,7 +136,12 @@ func runProperty(t *testing.T, seed uint64) {
 			}
 			return c
 		}
-		rat := domain.Rationale{LinesConsidered: "All lines listed and worked", WhyNoneRemain: "Every action filed with a result", SuspectsStatus: "Suspects interviewed or explained", VictimView: "Victim's view recorded and considered"}
+		rat := domain.Rationale{
+			LinesConsidered: "All lines listed and worked",
+			WhyNoneRemain:   "Every action filed with a result",
+			SuspectsStatus:  "Suspects interviewed or explained",
+			VictimView:      "Victim's view recorded and considered",
+		}
 		steps := 250
 		if testing.Short() {
 			steps = 80
@@ -135,7 +153,11 @@ func runProperty(t *testing.T, seed uint64) {
 			switch op := r.IntN(21); {
 			case op == 0 || c == nil:
 				what = "open referral"
-				c, err := svc.OpenReferral(ctx, f.Investigator, service.NewReferral{TeamID: f.TeamA, Summary: "referral", OffenceTypes: []string{"cse"}})
+				c, err := svc.OpenReferral(
+					ctx,
+					f.Investigator,
+					service.NewReferral{TeamID: f.TeamA, Summary: "referral", OffenceTypes: []string{"cse"}},
+				)
 				if err == nil {
 					refs = append(refs, c.Ref)
 				}
@@ -159,19 +181,39 @@ func runProperty(t *testing.T, seed uint64) {
 			case op == 6 && len(c.Actions) > 0:
 				what = "result action"
 				act := c.Actions[r.IntN(len(c.Actions))]
-				svc.ResultAction(ctx, a, c.ID, service.ResultAction{Version: c.Version, Action: act.ID, Result: "found"})
+				svc.ResultAction(
+					ctx,
+					a,
+					c.ID,
+					service.ResultAction{Version: c.Version, Action: act.ID, Result: "found"},
+				)
 			case op == 7 && len(c.Actions) > 0:
 				what = "file action"
-				svc.FileAction(ctx, a, c.ID, service.FileAction{Version: c.Version, Action: c.Actions[r.IntN(len(c.Actions))].ID})
+				svc.FileAction(
+					ctx,
+					a,
+					c.ID,
+					service.FileAction{Version: c.Version, Action: c.Actions[r.IntN(len(c.Actions))].ID},
+				)
 			case op == 8 && len(c.Victims) > 0:
 				what = "contact victim"
 				kinds := domain.ContactKinds()
-				svc.RecordContact(ctx, f.Liaison, c.ID, service.RecordContact{Version: c.Version, Victim: c.Victims[0].ID,
-					Kind: kinds[r.IntN(len(kinds))], Method: "phone"})
+				svc.RecordContact(
+					ctx,
+					f.Liaison,
+					c.ID,
+					service.RecordContact{Version: c.Version, Victim: c.Victims[0].ID,
+						Kind: kinds[r.IntN(len(kinds))], Method: "phone"},
+				)
 			case op == 9 && len(c.Victims) > 0:
 				what = "contact plan"
-				svc.AgreeContactPlan(ctx, f.Liaison, c.ID, service.AgreeContactPlan{Version: c.Version, Victim: c.Victims[0].ID,
-					EveryDays: 1 + r.IntN(30), Method: "phone"})
+				svc.AgreeContactPlan(
+					ctx,
+					f.Liaison,
+					c.ID,
+					service.AgreeContactPlan{Version: c.Version, Victim: c.Victims[0].ID,
+						EveryDays: 1 + r.IntN(30), Method: "phone"},
+				)
 			case op == 10:
 				what = "review"
 				svc.RecordReview(ctx, f.Supervisor, c.ID, service.RecordReview{Version: c.Version, Summary: "reviewed"})
@@ -182,21 +224,36 @@ func runProperty(t *testing.T, seed uint64) {
 			case op == 12:
 				what = "decide transfer"
 				if r.IntN(2) == 0 {
-					svc.AcceptTransfer(ctx, f.Inspector, c.ID, service.AcceptTransfer{Version: c.Version, OwnerID: f.Inspector.ID()})
+					svc.AcceptTransfer(
+						ctx,
+						f.Inspector,
+						c.ID,
+						service.AcceptTransfer{Version: c.Version, OwnerID: f.Inspector.ID()},
+					)
 				} else {
 					svc.RejectTransfer(ctx, f.Inspector, c.ID, service.RejectTransfer{Version: c.Version, Reason: "not ours"})
 				}
 			case op == 13:
 				what = "propose closure"
 				for _, v := range c.Victims {
-					c, _ = svc.RecordVictimView(ctx, f.Liaison, c.ID, service.RecordVictimView{Version: c.Version, Victim: v.ID,
-						View: "content"})
+					c, _ = svc.RecordVictimView(
+						ctx,
+						f.Liaison,
+						c.ID,
+						service.RecordVictimView{Version: c.Version, Victim: v.ID,
+							View: "content"},
+					)
 					if c == nil {
 						break
 					}
 				}
 				if c != nil {
-					svc.ProposeClosure(ctx, a, c.ID, service.ClosureProposal{Version: c.Version, Outcome: "18", Rationale: rat})
+					svc.ProposeClosure(
+						ctx,
+						a,
+						c.ID,
+						service.ClosureProposal{Version: c.Version, Outcome: "18", Rationale: rat},
+					)
 				}
 			case op == 14:
 				what = "approve closure"
@@ -209,8 +266,13 @@ func runProperty(t *testing.T, seed uint64) {
 			case op == 16 && len(c.Suspects) > 0:
 				what = "suspect status"
 				st := domain.SuspectStatuses()
-				svc.SetSuspectStatus(ctx, a, c.ID, service.SetSuspectStatus{Version: c.Version, Suspect: c.Suspects[0].ID,
-					Status: st[r.IntN(len(st))]})
+				svc.SetSuspectStatus(
+					ctx,
+					a,
+					c.ID,
+					service.SetSuspectStatus{Version: c.Version, Suspect: c.Suspects[0].ID,
+						Status: st[r.IntN(len(st))]},
+				)
 			case op == 17:
 				what = "waive duty"
 				if open := c.OpenDuties(); len(open) > 0 {
@@ -227,7 +289,11 @@ func runProperty(t *testing.T, seed uint64) {
 				// ian leaves (once; later tries are refused), and the
 				// watchdog runs, as it would within minutes in service.
 				what = "leaver and sweep"
-				svc.UserLeaves(ctx, f.Admin, service.UserLeaves{User: f.Investigator2.ID(), Reason: "transferred to another force"})
+				svc.UserLeaves(
+					ctx,
+					f.Admin,
+					service.UserLeaves{User: f.Investigator2.ID(), Reason: "transferred to another force"},
+				)
 				if _, err := svc.Sweep(ctx, service.SystemActor("watchdog"),
 					service.SweepOptions{AsOf: f.Clock.Now()}); err != nil {
 					t.Fatal(err)

@@ -60,7 +60,8 @@ func TestCaseLifecycle(t *testing.T) {
 		}
 		c = ok(t)(svc.AssignOwner(ctx, f.Supervisor, c.ID, service.AssignOwner{Version: c.Version,
 			OwnerID: f.Investigator.ID(), Reason: "allocation"}))
-		if openDuty(c, duty.AllocateReferral) != nil || openDuty(c, duty.SupervisoryReview) == nil || openDuty(c, duty.InvestigationPlan) == nil {
+		if openDuty(c, duty.AllocateReferral) != nil || openDuty(c, duty.SupervisoryReview) == nil ||
+			openDuty(c, duty.InvestigationPlan) == nil {
 			t.Fatalf("allocation must meet the allocation duty and open review and plan duties: %+v", c.Duties)
 		}
 		c = ok(t)(svc.AddVictim(ctx, f.Investigator, c.ID, service.NewVictim{Version: c.Version, Name: "Child A",
@@ -74,15 +75,24 @@ func TestCaseLifecycle(t *testing.T) {
 		c = ok(t)(svc.RaiseAction(ctx, f.Investigator, c.ID, service.NewAction{Version: c.Version,
 			Title: "Download victim's phone"}))
 		act := c.Actions[0]
-		c = ok(t)(svc.AllocateAction(ctx, f.Investigator, c.ID, service.AllocateAction{Version: c.Version, Action: act.ID,
-			To: f.Investigator2.ID()}))
+		c = ok(
+			t,
+		)(
+			svc.AllocateAction(ctx, f.Investigator, c.ID, service.AllocateAction{Version: c.Version, Action: act.ID,
+				To: f.Investigator2.ID()}),
+		)
 		if d := openDuty(c, duty.ActionTarget); d == nil || d.Accountable != f.Investigator2.ID() {
 			t.Fatalf("an allocated action is a duty of its officer: %+v", c.Duties)
 		}
 
 		// Closing now is refused with every reason, and writes nothing.
 		before, _ := db.LatestSeq(ctx)
-		_, err := svc.ProposeClosure(ctx, f.Investigator, c.ID, service.ClosureProposal{Version: c.Version, Outcome: "15"})
+		_, err := svc.ProposeClosure(
+			ctx,
+			f.Investigator,
+			c.ID,
+			service.ClosureProposal{Version: c.Version, Outcome: "15"},
+		)
 		p, isProblems := domain.AsProblems(err)
 		if !isProblems {
 			t.Fatalf("want a refusal listing problems, got %v", err)
@@ -115,8 +125,12 @@ func TestCaseLifecycle(t *testing.T) {
 		c = ok(t)(svc.RecordContact(ctx, f.Liaison, c.ID, service.RecordContact{Version: c.Version, Victim: v.ID,
 			Kind: domain.ContactSupportReferral, Method: "phone", Note: "referred to ISVA"}))
 		interviewedAt := svc.Now()
-		c = ok(t)(svc.SetSuspectStatus(ctx, f.Investigator, c.ID, service.SetSuspectStatus{Version: c.Version, Suspect: sx.ID,
-			Status: domain.SuspectInterviewed}))
+		c = ok(
+			t,
+		)(
+			svc.SetSuspectStatus(ctx, f.Investigator, c.ID, service.SetSuspectStatus{Version: c.Version, Suspect: sx.ID,
+				Status: domain.SuspectInterviewed}),
+		)
 		notice := openDuty(c, duty.DecisionNotice)
 		if notice == nil {
 			t.Fatalf("interviewing a suspect owes the victim word within a working day: %+v", c.Duties)
@@ -127,7 +141,13 @@ func TestCaseLifecycle(t *testing.T) {
 		enhanced := svc.Policy().Due("decision_notice_enhanced", interviewedAt, svc.Calendar())
 		standard := svc.Policy().Due("decision_notice_standard", interviewedAt, svc.Calendar())
 		if !notice.Due.Equal(enhanced) || enhanced.Equal(standard) {
-			t.Fatalf("the decision notice to an enhanced victim is due %s; want the enhanced period's %s (interviewed %s; standard would be %s)", notice.Due, enhanced, interviewedAt, standard)
+			t.Fatalf(
+				"the decision notice to an enhanced victim is due %s; want the enhanced period's %s (interviewed %s; standard would be %s)",
+				notice.Due,
+				enhanced,
+				interviewedAt,
+				standard,
+			)
 		}
 		// One working day is at most four calendar days (a bank holiday weekend).
 		if !enhanced.After(interviewedAt) || enhanced.After(interviewedAt.AddDate(0, 0, 4)) {
@@ -143,8 +163,12 @@ func TestCaseLifecycle(t *testing.T) {
 			Summary: "Reviewed: evidential difficulties"}))
 
 		// A transfer: the sender stays accountable until the receiver accepts.
-		c = ok(t)(svc.ProposeTransfer(ctx, f.Investigator, c.ID, service.ProposeTransfer{Version: c.Version, ToTeam: f.TeamB,
-			Reason: "suspect lives in the south"}))
+		c = ok(
+			t,
+		)(
+			svc.ProposeTransfer(ctx, f.Investigator, c.ID, service.ProposeTransfer{Version: c.Version, ToTeam: f.TeamB,
+				Reason: "suspect lives in the south"}),
+		)
 		if d := openDuty(c, duty.TransferAccept); d == nil || d.TeamID != f.TeamB {
 			t.Fatalf("a transfer is a duty of the receiving team: %+v", c.Duties)
 		}
@@ -157,9 +181,18 @@ func TestCaseLifecycle(t *testing.T) {
 			t.Fatalf("a rejected transfer returns the case: %+v", c.Transfer)
 		}
 
-		rat := domain.Rationale{LinesConsidered: "Phone download, suspect interview, CCTV", WhyNoneRemain: "All enquiries complete and filed", SuspectsStatus: "Suspect interviewed, no admissions", VictimView: "Victim does not support a prosecution now"}
-		c = ok(t)(svc.ProposeClosure(ctx, f.Investigator, c.ID, service.ClosureProposal{Version: c.Version, Outcome: "15",
-			Rationale: rat}))
+		rat := domain.Rationale{
+			LinesConsidered: "Phone download, suspect interview, CCTV",
+			WhyNoneRemain:   "All enquiries complete and filed",
+			SuspectsStatus:  "Suspect interviewed, no admissions",
+			VictimView:      "Victim does not support a prosecution now",
+		}
+		c = ok(
+			t,
+		)(
+			svc.ProposeClosure(ctx, f.Investigator, c.ID, service.ClosureProposal{Version: c.Version, Outcome: "15",
+				Rationale: rat}),
+		)
 		// The duty to approve falls on someone who can: outcome 15 with a
 		// child victim needs an inspector, so not the team's sergeant.
 		if d := openDuty(c, duty.ClosureApproval); d == nil || d.Accountable != f.Inspector.ID() {
@@ -223,7 +256,12 @@ func TestWaiverNeedsSupervisorReasonAndNeverTheLastDuty(t *testing.T) {
 			Reason: "no need"}); !errors.Is(err, service.ErrForbidden) {
 			t.Fatalf("an investigator waived a duty: %v", err)
 		}
-		_, err := svc.WaiveDuty(ctx, f.Supervisor, c.ID, service.WaiveDuty{Version: c.Version, Duty: plan.ID, Reason: " "})
+		_, err := svc.WaiveDuty(
+			ctx,
+			f.Supervisor,
+			c.ID,
+			service.WaiveDuty{Version: c.Version, Duty: plan.ID, Reason: " "},
+		)
 		if p, _ := domain.AsProblems(err); len(p) != 1 || p[0].Field != "reason" {
 			t.Fatalf("a waiver without a reason: %v", err)
 		}
@@ -260,10 +298,18 @@ func TestStandardActionsOfferedAtOpen(t *testing.T) {
 		c := f.Referral(t)
 		offered := f.Svc.OfferedActions(c)
 		if len(offered) != len(f.Svc.Policy().StandardActions) || len(offered) < 5 {
-			t.Fatalf("a new case is offered %d standard actions, want the policy's %d", len(offered), len(f.Svc.Policy().StandardActions))
+			t.Fatalf(
+				"a new case is offered %d standard actions, want the policy's %d",
+				len(offered),
+				len(f.Svc.Policy().StandardActions),
+			)
 		}
 		first := offered[0]
-		c = ok(t)(f.Svc.RaiseAction(ctx, f.Investigator, c.ID, service.NewAction{Version: c.Version, Standard: first.Key}))
+		c = ok(
+			t,
+		)(
+			f.Svc.RaiseAction(ctx, f.Investigator, c.ID, service.NewAction{Version: c.Version, Standard: first.Key}),
+		)
 		a := c.Actions[len(c.Actions)-1]
 		if a.Title != first.Title || a.Priority != first.Priority || a.Standard != first.Key {
 			t.Fatalf("raised %+v, want the library's %+v", a, first)
@@ -273,11 +319,21 @@ func TestStandardActionsOfferedAtOpen(t *testing.T) {
 				t.Fatal("a raised standard action is still offered")
 			}
 		}
-		_, err := f.Svc.RaiseAction(ctx, f.Investigator, c.ID, service.NewAction{Version: c.Version, Standard: first.Key})
+		_, err := f.Svc.RaiseAction(
+			ctx,
+			f.Investigator,
+			c.ID,
+			service.NewAction{Version: c.Version, Standard: first.Key},
+		)
 		if p, _ := domain.AsProblems(err); len(p) == 0 || p[0].Rule != "already_raised" {
 			t.Fatalf("raising it twice: %v", err)
 		}
-		_, err = f.Svc.RaiseAction(ctx, f.Investigator, c.ID, service.NewAction{Version: c.Version, Standard: "no_such"})
+		_, err = f.Svc.RaiseAction(
+			ctx,
+			f.Investigator,
+			c.ID,
+			service.NewAction{Version: c.Version, Standard: "no_such"},
+		)
 		if p, _ := domain.AsProblems(err); len(p) == 0 || p[0].Field != "standard" {
 			t.Fatalf("an unknown standard action: %v", err)
 		}
@@ -339,9 +395,17 @@ func TestVictimUpdatesFollowTheAgreedFrequency(t *testing.T) {
 		if pol.Duties[duty.VictimUpdate].Within.String() == "" {
 			t.Fatal("policy sets no default victim update period")
 		}
-		next := update(plain, vid, func(at time.Time) time.Time { return pol.Due(duty.VictimUpdate, at, svc.Calendar()) })
+		next := update(
+			plain,
+			vid,
+			func(at time.Time) time.Time { return pol.Due(duty.VictimUpdate, at, svc.Calendar()) },
+		)
 		if next.Due.Equal(next.Opened.AddDate(0, 0, 14)) {
-			t.Errorf("with no plan the default period (%s) applies, not an agreed 14 days: due %s", pol.Duties[duty.VictimUpdate].Within, next.Due)
+			t.Errorf(
+				"with no plan the default period (%s) applies, not an agreed 14 days: due %s",
+				pol.Duties[duty.VictimUpdate].Within,
+				next.Due,
+			)
 		}
 	})
 }

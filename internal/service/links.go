@@ -154,8 +154,11 @@ func (s *Service) Links(ctx context.Context, a *Actor, q LinksQuery) (*Links, er
 					g = &LinkGroup{Kind: kind, Key: key}
 					groups[l.Key] = g
 				}
-				g.Cases = append(g.Cases, LinkCase{Ref: c.Ref, Status: c.Status, Open: c.Status.IsOpen(), TeamID: c.TeamID,
-					Team: teamName(org, c.TeamID), Suspect: label, Recorded: recorded})
+				g.Cases = append(
+					g.Cases,
+					LinkCase{Ref: c.Ref, Status: c.Status, Open: c.Status.IsOpen(), TeamID: c.TeamID,
+						Team: teamName(org, c.TeamID), Suspect: label, Recorded: recorded},
+				)
 				at[l.Key] = &g.Cases[len(g.Cases)-1]
 			}
 		}

@@ -37,25 +37,57 @@ func groupsOf(l *service.Links) []string {
 // nothing is written.
 func TestLinksGroupCasesBySharedSuspectIdentifiers(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
-		w := newAuditWorld(t, db) // four closed cases with no phone, vehicle or address; two share a name and date of birth
+		w := newAuditWorld(
+			t,
+			db,
+		) // four closed cases with no phone, vehicle or address; two share a name and date of birth
 		f, svc := w.f, w.svc
 		suspect := func(c *domain.Case, by *service.Actor, s service.NewSuspect) *domain.Case {
 			s.Version = c.Version
 			return ok(t)(svc.AddSuspect(ctx, by, c.ID, s))
 		}
 		// c1 (TeamA, open): phone and vehicle.
-		c1 := suspect(f.Allocated(t), f.Investigator, service.NewSuspect{Name: "Adam Smith", Phone: "07700 900123", Vehicle: "AB12 CDE"})
+		c1 := suspect(
+			f.Allocated(t),
+			f.Investigator,
+			service.NewSuspect{Name: "Adam Smith", Phone: "07700 900123", Vehicle: "AB12 CDE"},
+		)
 		// c2 (TeamA, closed): the same phone, written the international way.
-		c2 := suspect(f.Allocated(t), f.Investigator, service.NewSuspect{Name: "Ahmed Smyth", Phone: "+44 (0)7700 900123", Vehicle: "XY99 ZZZ"})
+		c2 := suspect(
+			f.Allocated(t),
+			f.Investigator,
+			service.NewSuspect{Name: "Ahmed Smyth", Phone: "+44 (0)7700 900123", Vehicle: "XY99 ZZZ"},
+		)
 		if err := service.ForceCloseForTest(ctx, svc, c2.ID, "16"); err != nil {
 			t.Fatal(err)
 		}
 		// c3 (TeamC, a referral): the vehicle, without its space, on an
 		// unnamed suspect.
-		c3 := ok(t)(svc.OpenReferral(ctx, f.OtherTeam, service.NewReferral{TeamID: f.TeamC, Summary: "Girl, 15, collected from school by a man in a car", OffenceTypes: []string{"child_sexual_exploitation"}}))
+		c3 := ok(
+			t,
+		)(
+			svc.OpenReferral(
+				ctx,
+				f.OtherTeam,
+				service.NewReferral{
+					TeamID:       f.TeamC,
+					Summary:      "Girl, 15, collected from school by a man in a car",
+					OffenceTypes: []string{"child_sexual_exploitation"},
+				},
+			),
+		)
 		c3 = suspect(c3, f.OtherTeam, service.NewSuspect{Description: "Driver of a silver saloon", Vehicle: "ab12cde"})
 		// c4 (TeamA, open): nothing in common with the others.
-		c4 := suspect(f.Allocated(t), f.Investigator, service.NewSuspect{Name: "Carl Dunn", Phone: "07700 900999", Vehicle: "a silver saloon", Address: "1 Low Road, NS1 1AA"})
+		c4 := suspect(
+			f.Allocated(t),
+			f.Investigator,
+			service.NewSuspect{
+				Name:    "Carl Dunn",
+				Phone:   "07700 900999",
+				Vehicle: "a silver saloon",
+				Address: "1 Low Road, NS1 1AA",
+			},
+		)
 
 		before, _ := db.LatestSeq(ctx)
 		links := func(a *service.Actor, q service.LinksQuery) *service.Links {
@@ -81,7 +113,12 @@ func TestLinksGroupCasesBySharedSuspectIdentifiers(t *testing.T) {
 		for _, a := range []*service.Actor{f.Analyst, f.Auditor, f.Manager, f.External} {
 			l := links(a, service.LinksQuery{})
 			if got := groupsOf(l); strings.Join(got, "\n") != strings.Join(want, "\n") {
-				t.Errorf("links as %s:\n%s\nwant\n%s", a.User.Username, strings.Join(got, "\n"), strings.Join(want, "\n"))
+				t.Errorf(
+					"links as %s:\n%s\nwant\n%s",
+					a.User.Username,
+					strings.Join(got, "\n"),
+					strings.Join(want, "\n"),
+				)
 			}
 		}
 
@@ -90,21 +127,32 @@ func TestLinksGroupCasesBySharedSuspectIdentifiers(t *testing.T) {
 			t.Errorf("phone links: %q", got)
 		}
 		g := l.Groups[0]
-		if g.Value != "07700 900123" || g.Open != 1 || g.Cases[0].Suspect != "Adam Smith" || g.Cases[1].Suspect != "Ahmed Smyth" ||
-			g.Cases[1].Recorded != "+44 (0)7700 900123" || g.Cases[1].Status != domain.StatusClosed || g.Cases[0].Team != "CSE Team North" {
+		if g.Value != "07700 900123" || g.Open != 1 || g.Cases[0].Suspect != "Adam Smith" ||
+			g.Cases[1].Suspect != "Ahmed Smyth" ||
+			g.Cases[1].Recorded != "+44 (0)7700 900123" ||
+			g.Cases[1].Status != domain.StatusClosed ||
+			g.Cases[0].Team != "CSE Team North" {
 			t.Errorf("phone group %+v", g)
 		}
 		l = links(f.Analyst, service.LinksQuery{Case: c3.Ref})
-		if got := groupsOf(l); len(got) != 1 || got[0] != vehicle || l.Groups[0].Cases[1].Suspect != "Driver of a silver saloon" || l.Groups[0].Cases[1].Team != "MIT" {
+		if got := groupsOf(l); len(got) != 1 || got[0] != vehicle ||
+			l.Groups[0].Cases[1].Suspect != "Driver of a silver saloon" ||
+			l.Groups[0].Cases[1].Team != "MIT" {
 			t.Errorf("links of %s: %q %+v", c3.Ref, got, l.Groups)
 		}
 		if got := groupsOf(links(f.Analyst, service.LinksQuery{Case: c4.Ref})); len(got) != 0 {
 			t.Errorf("the unrelated case %s is linked: %q", c4.Ref, got)
 		}
-		if _, err := svc.Links(ctx, f.Analyst, service.LinksQuery{Kind: "email"}); !strings.Contains(strings.Join(problemRules(t, err), ","), "one_of") {
+		if _, err := svc.Links(ctx, f.Analyst, service.LinksQuery{Kind: "email"}); !strings.Contains(
+			strings.Join(problemRules(t, err), ","),
+			"one_of",
+		) {
 			t.Errorf("an unknown kind: %v", err)
 		}
-		if _, err := svc.Links(ctx, f.Analyst, service.LinksQuery{Case: "CSE/1999/999999"}); !errors.Is(err, service.ErrNotFound) {
+		if _, err := svc.Links(ctx, f.Analyst, service.LinksQuery{Case: "CSE/1999/999999"}); !errors.Is(
+			err,
+			service.ErrNotFound,
+		) {
 			t.Errorf("links of no case: %v", err)
 		}
 
@@ -114,7 +162,10 @@ func TestLinksGroupCasesBySharedSuspectIdentifiers(t *testing.T) {
 		if got := groupsOf(links(f.Inspector, service.LinksQuery{})); strings.Join(got, "\n") != phone+"\n"+nameDOB {
 			t.Errorf("links as the department's manager: %q", got)
 		}
-		if _, err := svc.Links(ctx, f.Inspector, service.LinksQuery{Case: c3.Ref}); !errors.Is(err, service.ErrNotFound) {
+		if _, err := svc.Links(ctx, f.Inspector, service.LinksQuery{Case: c3.Ref}); !errors.Is(
+			err,
+			service.ErrNotFound,
+		) {
 			t.Errorf("the department's manager asked about MIT's case: %v", err)
 		}
 
@@ -134,7 +185,10 @@ func TestLinksGroupCasesBySharedSuspectIdentifiers(t *testing.T) {
 		// A third case with the phone (as 0044…): the largest group leads.
 		c4 = suspect(c4, f.Investigator, service.NewSuspect{Name: "Dan Evans", Phone: "0044 7700 900123; 07700 900888"})
 		got := groupsOf(links(f.Analyst, service.LinksQuery{}))
-		if want := fmt.Sprintf("phone +447700900123: %s(open) %s(open) %s(closed)", c1.Ref, c4.Ref, c2.Ref); len(got) != 3 || got[0] != want {
+		if want := fmt.Sprintf("phone +447700900123: %s(open) %s(open) %s(closed)", c1.Ref, c4.Ref, c2.Ref); len(
+			got,
+		) != 3 ||
+			got[0] != want {
 			t.Errorf("after a third case shares the phone: %q, want first %q", got, want)
 		}
 	})

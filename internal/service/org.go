@@ -12,7 +12,12 @@ import (
 )
 
 // orgCommand appends organisation events and writes what they change.
-func (s *Service) orgCommand(ctx context.Context, a *Actor, what string, decide func(tx store.Tx, org *domain.OrgState) ([]*event.Event, error)) error {
+func (s *Service) orgCommand(
+	ctx context.Context,
+	a *Actor,
+	what string,
+	decide func(tx store.Tx, org *domain.OrgState) ([]*event.Event, error),
+) error {
 	err := s.st.Write(ctx, func(tx store.Tx) error {
 		shared, err := tx.Org()
 		if err != nil {
@@ -86,7 +91,13 @@ func (s *Service) CreateUnit(ctx context.Context, a *Actor, in NewUnit) (*domain
 			return nil, err
 		}
 		id := s.newID()
-		e, err := domain.NewEvent(domain.EvUnitCreated, a.ID(), "", s.clock.Now(), domain.UnitCreated{ID: id, Name: strings.TrimSpace(in.Name), Kind: in.Kind, ParentID: in.ParentID})
+		e, err := domain.NewEvent(
+			domain.EvUnitCreated,
+			a.ID(),
+			"",
+			s.clock.Now(),
+			domain.UnitCreated{ID: id, Name: strings.TrimSpace(in.Name), Kind: in.Kind, ParentID: in.ParentID},
+		)
 		if err != nil {
 			return nil, err
 		}
@@ -171,7 +182,17 @@ func (s *Service) CreateUser(ctx context.Context, a *Actor, in NewUser) (*domain
 		if err := tx.SetPassword(id, hash); err != nil {
 			return nil, err
 		}
-		out = &domain.User{ID: id, Username: in.Username, Name: in.Name, Collar: in.Collar, Email: in.Email, Rank: in.Rank, UnitID: in.UnitID, Roles: in.Roles, Active: true}
+		out = &domain.User{
+			ID:       id,
+			Username: in.Username,
+			Name:     in.Name,
+			Collar:   in.Collar,
+			Email:    in.Email,
+			Rank:     in.Rank,
+			UnitID:   in.UnitID,
+			Roles:    in.Roles,
+			Active:   true,
+		}
 		return []*event.Event{e}, nil
 	})
 	return out, err
@@ -195,7 +216,9 @@ func (s *Service) UserLeaves(ctx context.Context, a *Actor, in UserLeaves) error
 			return nil, fmt.Errorf("user %s: %w", in.User, ErrNotFound)
 		}
 		if !u.Active {
-			return nil, domain.Problems{{Field: "user_id", Rule: "already_left", Message: fmt.Sprintf("%s has already left", u.Name)}}
+			return nil, domain.Problems{
+				{Field: "user_id", Rule: "already_left", Message: fmt.Sprintf("%s has already left", u.Name)},
+			}
 		}
 		e, err := domain.NewEvent(domain.EvUserLeft, a.ID(), "", s.clock.Now(), domain.UserLeft{ID: in.User,
 			Reason: in.Reason})

@@ -11,7 +11,12 @@ import (
 // RawEventsForTest appends the events build makes for the case as it
 // stands, past every gate and reactor, as a legacy system or a version of
 // Holdfast before a fix might have written them. Only tests reach it.
-func RawEventsForTest(ctx context.Context, s *Service, caseID string, build func(c *domain.Case) ([]*event.Event, error)) error {
+func RawEventsForTest(
+	ctx context.Context,
+	s *Service,
+	caseID string,
+	build func(c *domain.Case) ([]*event.Event, error),
+) error {
 	return s.st.Write(ctx, func(tx store.Tx) error {
 		c, err := tx.Case(caseID)
 		if err != nil {

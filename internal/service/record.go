@@ -14,23 +14,37 @@ import (
 )
 
 // caseAddition is the shape of the simple "add X to a case" commands.
-func (s *Service) caseAddition(ctx context.Context, a *Actor, caseID string, version int64, what string, roles []domain.Role,
-	build func(c *domain.Case, now time.Time, p *domain.Problems) (string, any)) (*domain.Case, error) {
-	return s.caseCommand(ctx, a, caseID, version, what, func(tx store.Tx, c *domain.Case, org *domain.OrgState, now time.Time) ([]*event.Event, error) {
-		if err := a.mayWrite(org, c, what, roles...); err != nil {
-			return nil, err
-		}
-		var p domain.Problems
-		if !c.Status.IsOpen() {
-			p.Add("", "case_closed", fmt.Sprintf("case %s is closed: reopen it first", c.Ref))
-		}
-		typ, payload := build(c, now, &p)
-		if err := p.Err(); err != nil {
-			return nil, err
-		}
-		e, err := domain.NewEvent(typ, a.ID(), c.ID, now, payload)
-		return []*event.Event{e}, err
-	})
+func (s *Service) caseAddition(
+	ctx context.Context,
+	a *Actor,
+	caseID string,
+	version int64,
+	what string,
+	roles []domain.Role,
+	build func(c *domain.Case, now time.Time, p *domain.Problems) (string, any),
+) (*domain.Case, error) {
+	return s.caseCommand(
+		ctx,
+		a,
+		caseID,
+		version,
+		what,
+		func(tx store.Tx, c *domain.Case, org *domain.OrgState, now time.Time) ([]*event.Event, error) {
+			if err := a.mayWrite(org, c, what, roles...); err != nil {
+				return nil, err
+			}
+			var p domain.Problems
+			if !c.Status.IsOpen() {
+				p.Add("", "case_closed", fmt.Sprintf("case %s is closed: reopen it first", c.Ref))
+			}
+			typ, payload := build(c, now, &p)
+			if err := p.Err(); err != nil {
+				return nil, err
+			}
+			e, err := domain.NewEvent(typ, a.ID(), c.ID, now, payload)
+			return []*event.Event{e}, err
+		},
+	)
 }
 
 func checkDate(field, v string, now time.Time, p *domain.Problems) time.Time {
@@ -71,8 +85,15 @@ func (s *Service) AddVictim(ctx context.Context, a *Actor, caseID string, in New
 		}
 		dob := checkDate("dob", in.DateOfBirth, now, p)
 		child := domain.ChildAt(dob, now)
-		v := domain.Victim{ID: s.newID(), Name: strings.TrimSpace(in.Name), DateOfBirth: in.DateOfBirth, Contact: in.Contact,
-			Vulnerable: in.Vulnerable || child, Enhanced: true, AddedAt: now}
+		v := domain.Victim{
+			ID:          s.newID(),
+			Name:        strings.TrimSpace(in.Name),
+			DateOfBirth: in.DateOfBirth,
+			Contact:     in.Contact,
+			Vulnerable:  in.Vulnerable || child,
+			Enhanced:    true,
+			AddedAt:     now,
+		}
 		return domain.EvVictimAdded, domain.VictimAdded{Victim: v}
 	})
 }
@@ -102,9 +123,13 @@ func (s *Service) AddSuspect(ctx context.Context, a *Actor, caseID string, in Ne
 		if strings.TrimSpace(in.Name) == "" {
 			st = domain.SuspectUnknown
 		}
-		return domain.EvSuspectAdded, domain.SuspectAdded{Suspect: domain.Suspect{ID: s.newID(), Name: strings.TrimSpace(in.Name),
-			Description: in.Description, DateOfBirth: in.DateOfBirth, Status: st, AddedAt: now,
-			Phone: strings.TrimSpace(in.Phone), Vehicle: strings.TrimSpace(in.Vehicle), Address: strings.TrimSpace(in.Address)}}
+		return domain.EvSuspectAdded, domain.SuspectAdded{
+			Suspect: domain.Suspect{ID: s.newID(), Name: strings.TrimSpace(in.Name),
+				Description: in.Description, DateOfBirth: in.DateOfBirth, Status: st, AddedAt: now,
+				Phone: strings.TrimSpace(
+					in.Phone,
+				), Vehicle: strings.TrimSpace(in.Vehicle), Address: strings.TrimSpace(in.Address)},
+		}
 	})
 }
 
@@ -128,7 +153,9 @@ func (s *Service) AddPerson(ctx context.Context, a *Actor, caseID string, in New
 		if !contains(PersonRoles, in.Role) {
 			p.Add("role", "one_of", fmt.Sprintf("role must be one of %v", PersonRoles))
 		}
-		return domain.EvPersonAdded, domain.PersonAdded{Person: domain.Person{ID: s.newID(), Name: strings.TrimSpace(in.Name), Role: in.Role, AddedAt: now}}
+		return domain.EvPersonAdded, domain.PersonAdded{
+			Person: domain.Person{ID: s.newID(), Name: strings.TrimSpace(in.Name), Role: in.Role, AddedAt: now},
+		}
 	})
 }
 
@@ -180,11 +207,19 @@ func (s *Service) RaiseAction(ctx context.Context, a *Actor, caseID string, in N
 				}
 			}
 			if !found {
-				p.Add("standard", "unknown_standard_action", fmt.Sprintf("%q is not a standard action in the policy", in.Standard))
+				p.Add(
+					"standard",
+					"unknown_standard_action",
+					fmt.Sprintf("%q is not a standard action in the policy", in.Standard),
+				)
 			}
 			for _, x := range c.Actions {
 				if in.Standard != "" && x.Standard == in.Standard {
-					p.Add("standard", "already_raised", fmt.Sprintf("the standard action %q is already action %d", in.Standard, x.Number))
+					p.Add(
+						"standard",
+						"already_raised",
+						fmt.Sprintf("the standard action %q is already action %d", in.Standard, x.Number),
+					)
 					break
 				}
 			}
@@ -198,9 +233,13 @@ func (s *Service) RaiseAction(ctx context.Context, a *Actor, caseID string, in N
 		if !contains(Priorities, in.Priority) {
 			p.Add("priority", "one_of", fmt.Sprintf("priority must be one of %v", Priorities))
 		}
-		return domain.EvActionRaised, domain.ActionRaised{Action: domain.Action{ID: s.newID(), Number: len(c.Actions) + 1,
-			Title: strings.TrimSpace(in.Title), Description: in.Description, Priority: in.Priority, Standard: in.Standard,
-			State: domain.ActionStateRaised, RaisedBy: a.ID(), RaisedAt: now}}
+		return domain.EvActionRaised, domain.ActionRaised{
+			Action: domain.Action{ID: s.newID(), Number: len(c.Actions) + 1,
+				Title: strings.TrimSpace(
+					in.Title,
+				), Description: in.Description, Priority: in.Priority, Standard: in.Standard,
+				State: domain.ActionStateRaised, RaisedBy: a.ID(), RaisedAt: now},
+		}
 	})
 }
 
@@ -227,6 +266,8 @@ func (s *Service) AddNote(ctx context.Context, a *Actor, caseID string, in NewNo
 				p.Add("corrects", "unknown_note", fmt.Sprintf("note %q is not on case %s", in.Corrects, c.Ref))
 			}
 		}
-		return domain.EvNoteAdded, domain.NoteAdded{Note: domain.Note{ID: s.newID(), Text: in.Text, Author: a.ID(), At: now, Corrects: in.Corrects}}
+		return domain.EvNoteAdded, domain.NoteAdded{
+			Note: domain.Note{ID: s.newID(), Text: in.Text, Author: a.ID(), At: now, Corrects: in.Corrects},
+		}
 	})
 }

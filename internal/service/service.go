@@ -99,7 +99,17 @@ func New(st store.Store, o Options) *Service {
 	if o.Calendar == nil {
 		o.Calendar = calendar.Default()
 	}
-	s := &Service{st: st, clock: o.Clock, newID: o.NewID, log: o.Logger, cal: o.Calendar, mail: o.Mail, ledger: o.Ledger, ledgerKey: o.LedgerKey, boardLimit: BoardLimit}
+	s := &Service{
+		st:         st,
+		clock:      o.Clock,
+		newID:      o.NewID,
+		log:        o.Logger,
+		cal:        o.Calendar,
+		mail:       o.Mail,
+		ledger:     o.Ledger,
+		ledgerKey:  o.LedgerKey,
+		boardLimit: BoardLimit,
+	}
 	s.pol.Store(o.Policy)
 	// Duties come last: they follow from everything the other reactors did.
 	s.reactors = append(append([]Reactor{}, o.Reactors...), s.dutyReactor)
@@ -179,8 +189,13 @@ func (s *Service) caseCommand(ctx context.Context, a *Actor, caseID string, vers
 			return nil, err
 		}
 		if version != AnyVersion && version != c.Version {
-			return nil, fmt.Errorf("case %s is at version %d, your command was based on version %d: reload it and try again: %w",
-				c.Ref, c.Version, version, ErrConflict)
+			return nil, fmt.Errorf(
+				"case %s is at version %d, your command was based on version %d: reload it and try again: %w",
+				c.Ref,
+				c.Version,
+				version,
+				ErrConflict,
+			)
 		}
 		return decide(tx, c, org, now)
 	})
@@ -190,8 +205,13 @@ func (s *Service) caseCommand(ctx context.Context, a *Actor, caseID string, vers
 // need to know, and commits what it returns. It checks no version: it is
 // for what is not based on one (a read recorded by ViewCase) and for
 // caseCommand, which does.
-func (s *Service) onCase(ctx context.Context, a *Actor, caseID string, what string,
-	decide func(tx store.Tx, c *domain.Case, org *domain.OrgState, now time.Time) ([]*event.Event, error)) (*domain.Case, error) {
+func (s *Service) onCase(
+	ctx context.Context,
+	a *Actor,
+	caseID string,
+	what string,
+	decide func(tx store.Tx, c *domain.Case, org *domain.OrgState, now time.Time) ([]*event.Event, error),
+) (*domain.Case, error) {
 	var out *domain.Case
 	err := s.st.Write(ctx, func(tx store.Tx) error {
 		c, err := tx.Case(caseID)
@@ -221,7 +241,13 @@ func (s *Service) onCase(ctx context.Context, a *Actor, caseID string, what stri
 
 // commit appends evs (and whatever the reactors add) to case c and writes
 // its projection. c may be nil when evs opens the case.
-func (s *Service) commit(tx store.Tx, c *domain.Case, org *domain.OrgState, evs []*event.Event, now time.Time) (*domain.Case, error) {
+func (s *Service) commit(
+	tx store.Tx,
+	c *domain.Case,
+	org *domain.OrgState,
+	evs []*event.Event,
+	now time.Time,
+) (*domain.Case, error) {
 	var prev int64
 	if c != nil {
 		prev = c.Version

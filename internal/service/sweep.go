@@ -273,7 +273,10 @@ func (r *sweepRun) reportOverdue(ctx context.Context) error {
 		}
 		for _, d := range overdue {
 			r.rep.Overdue = append(r.rep.Overdue, OverdueDuty{Case: d.CaseRef, DutyID: d.ID, Kind: d.Kind,
-				Accountable: username(r.org, d.Accountable), Team: teamName(r.org, d.TeamID), Due: d.Due, Escalation: d.Escalation})
+				Accountable: username(
+					r.org,
+					d.Accountable,
+				), Team: teamName(r.org, d.TeamID), Due: d.Due, Escalation: d.Escalation})
 		}
 		n := len(overdue)
 		r.rep.OverdueCount = &n
@@ -474,12 +477,21 @@ func (r *sweepRun) plan(ctx context.Context, org *domain.OrgState, c *domain.Cas
 			default:
 				next = time.Time{}
 			}
-			e, err := domain.NewEvent(domain.EvDutyEscalated, a.ID(), c.ID, asOf, domain.DutyEscalated{ID: d.ID, Level: level, To: to, NextAt: next, Text: text})
+			e, err := domain.NewEvent(
+				domain.EvDutyEscalated,
+				a.ID(),
+				c.ID,
+				asOf,
+				domain.DutyEscalated{ID: d.ID, Level: level, To: to, NextAt: next, Text: text},
+			)
 			if err != nil {
 				return nil, err
 			}
 			p.evs = append(p.evs, e)
-			p.escalations = append(p.escalations, EscalationEntry{Case: c.Ref, DutyID: d.ID, Kind: d.Kind, Level: level, To: username(org, to)})
+			p.escalations = append(
+				p.escalations,
+				EscalationEntry{Case: c.Ref, DutyID: d.ID, Kind: d.Kind, Level: level, To: username(org, to)},
+			)
 			if u, ok := org.Users[to]; ok && s.mail != nil {
 				ref := c.Ref
 				p.mails = append(p.mails, func() {
@@ -504,12 +516,25 @@ func (r *sweepRun) plan(ctx context.Context, org *domain.OrgState, c *domain.Cas
 		if detail == "" {
 			detail = findingText[kind]
 		}
-		f := FindingEntry{Case: c.Ref, Kind: kind, Severity: findingSeverity[kind], MustAct: username(org, mustAct), Since: why.since, Detail: detail}
+		f := FindingEntry{
+			Case:     c.Ref,
+			Kind:     kind,
+			Severity: findingSeverity[kind],
+			MustAct:  username(org, mustAct),
+			Since:    why.since,
+			Detail:   detail,
+		}
 		if c.OpenFinding(kind) == nil {
 			f.New = true
-			e, err := domain.NewEvent(domain.EvFindingRaised, a.ID(), c.ID, asOf, domain.FindingRaised{Finding: domain.Finding{
-				ID: fmt.Sprintf("%s.f%d", c.ID, len(c.Findings)+len(p.evs)+1), Kind: kind, Severity: f.Severity,
-				Detail: c.Ref + ": " + f.Detail, MustAct: mustAct, Since: f.Since, Raised: asOf}})
+			e, err := domain.NewEvent(
+				domain.EvFindingRaised,
+				a.ID(),
+				c.ID,
+				asOf,
+				domain.FindingRaised{Finding: domain.Finding{
+					ID: fmt.Sprintf("%s.f%d", c.ID, len(c.Findings)+len(p.evs)+1), Kind: kind, Severity: f.Severity,
+					Detail: c.Ref + ": " + f.Detail, MustAct: mustAct, Since: f.Since, Raised: asOf}},
+			)
 			if err != nil {
 				return nil, err
 			}
@@ -538,7 +563,13 @@ var errDryRun = fmt.Errorf("dry run")
 // (opened before the force-level fallback, or left since), goes at level
 // 1 to the team's supervisor, and any step the chain of command leaves to
 // nobody goes to the force's fallback (duty.Fallback).
-func (s *Service) escalationStep(pol *policy.Policy, org *domain.OrgState, c *domain.Case, d domain.Duty, level int) (string, string) {
+func (s *Service) escalationStep(
+	pol *policy.Policy,
+	org *domain.OrgState,
+	c *domain.Case,
+	d domain.Duty,
+	level int,
+) (string, string) {
 	what := pol.Says(policyKey(d.Kind))
 	due := d.Due.In(calendar.London).Format("Mon 2 Jan 2006 15:04")
 	owner := username(org, d.Accountable)
@@ -547,7 +578,19 @@ func (s *Service) escalationStep(pol *policy.Policy, org *domain.OrgState, c *do
 		if d.Accountable != "" {
 			owner = username(org, d.Accountable) + " (no longer active)"
 		}
-		s.log.Warn("overdue duty owed by nobody active: escalating it to someone who is", "case", c.Ref, "duty", d.ID, "kind", d.Kind, "accountable", d.Accountable, "level", level)
+		s.log.Warn(
+			"overdue duty owed by nobody active: escalating it to someone who is",
+			"case",
+			c.Ref,
+			"duty",
+			d.ID,
+			"kind",
+			d.Kind,
+			"accountable",
+			d.Accountable,
+			"level",
+			level,
+		)
 	}
 	var to, text string
 	switch level {
@@ -555,7 +598,13 @@ func (s *Service) escalationStep(pol *policy.Policy, org *domain.OrgState, c *do
 		to, text = d.Accountable, fmt.Sprintf("%s: %s — due %s, now overdue.", c.Ref, what, due)
 		if !activeUser(org, to) {
 			to = duty.Supervisor(org, d.TeamID)
-			text = fmt.Sprintf("%s: %s — owed by %s, due %s, now overdue. Nobody active owes it: see that it is done and give it an owner.", c.Ref, what, owner, due)
+			text = fmt.Sprintf(
+				"%s: %s — owed by %s, due %s, now overdue. Nobody active owes it: see that it is done and give it an owner.",
+				c.Ref,
+				what,
+				owner,
+				due,
+			)
 		}
 	case 2:
 		to = duty.Supervisor(org, d.TeamID)
@@ -564,7 +613,13 @@ func (s *Service) escalationStep(pol *policy.Policy, org *domain.OrgState, c *do
 				to = duty.Supervisor(org, u.ParentID)
 			}
 		}
-		text = fmt.Sprintf("%s: %s — owed by %s, due %s, still not done. As supervisor, see that it is.", c.Ref, what, owner, due)
+		text = fmt.Sprintf(
+			"%s: %s — owed by %s, due %s, still not done. As supervisor, see that it is.",
+			c.Ref,
+			what,
+			owner,
+			due,
+		)
 	default:
 		to = duty.Manager(org, d.TeamID, pol.Escalation.ManagerMinRank)
 		text = fmt.Sprintf("%s: %s — owed by %s, due %s, escalated to management.", c.Ref, what, owner, due)

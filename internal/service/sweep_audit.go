@@ -33,7 +33,13 @@ type auditDue struct {
 // asOf — only those of case only, if it is set. It reads no case. A case
 // overdue in several audits has one finding of each kind, since the
 // earliest due time.
-func (s *Service) auditOverdue(st *domain.AuditState, org *domain.OrgState, pol *policy.Policy, asOf time.Time, only string) map[string]*auditDue {
+func (s *Service) auditOverdue(
+	st *domain.AuditState,
+	org *domain.OrgState,
+	pol *policy.Policy,
+	asOf time.Time,
+	only string,
+) map[string]*auditDue {
 	out := map[string]*auditDue{}
 	add := func(ac *domain.AuditCase, kind string, why cause) {
 		d := out[ac.CaseID]
@@ -64,8 +70,12 @@ func (s *Service) auditOverdue(st *domain.AuditState, org *domain.OrgState, pol 
 				// A reviewer who has left will never submit it: the
 				// audit's lead must reassign it.
 				add(ac, FindingAuditReviewOverdue, cause{since: due, mustAct: serving(org, ac.Reviewer, au.CreatedBy),
-					detail: fmt.Sprintf("The review of this case in audit %q, assigned to %s, was due by %s: submit it, or reassign it",
-						au.Name, username(org, ac.Reviewer), londonTime(due))})
+					detail: fmt.Sprintf(
+						"The review of this case in audit %q, assigned to %s, was due by %s: submit it, or reassign it",
+						au.Name,
+						username(org, ac.Reviewer),
+						londonTime(due),
+					)})
 			case ac.Status == domain.AuditCaseAwaitingSignOff && ac.Review != nil:
 				due := pol.Due(policyAuditSignOff, ac.Review.At, s.cal)
 				if due.After(asOf) {
@@ -75,8 +85,12 @@ func (s *Service) auditOverdue(st *domain.AuditState, org *domain.OrgState, pol 
 				// no one is bound to: the audit's lead, who runs it, sees
 				// that someone does (the author, if the lead has left).
 				add(ac, FindingAuditSignOffOverdue, cause{since: due, mustAct: serving(org, au.CreatedBy, ac.Review.By),
-					detail: fmt.Sprintf("The \"no concerns\" review of this high-risk case in audit %q by %s was due a second auditor's sign-off by %s: sign it off or send it back",
-						au.Name, username(org, ac.Review.By), londonTime(due))})
+					detail: fmt.Sprintf(
+						"The \"no concerns\" review of this high-risk case in audit %q by %s was due a second auditor's sign-off by %s: sign it off or send it back",
+						au.Name,
+						username(org, ac.Review.By),
+						londonTime(due),
+					)})
 			}
 		}
 	}
@@ -87,7 +101,13 @@ func (s *Service) auditOverdue(st *domain.AuditState, org *domain.OrgState, pol 
 // ended with the audit event just folded into st — a review submitted,
 // signed off, sent back or reassigned — as the command that ends it, in
 // its transaction. One that still stands in another audit stays open.
-func (s *Service) settleAuditFindings(st *domain.AuditState, org *domain.OrgState, c *domain.Case, actor string, now time.Time) ([]*event.Event, error) {
+func (s *Service) settleAuditFindings(
+	st *domain.AuditState,
+	org *domain.OrgState,
+	c *domain.Case,
+	actor string,
+	now time.Time,
+) ([]*event.Event, error) {
 	var standing map[string]cause
 	if d := s.auditOverdue(st, org, s.Policy(), now, c.ID)[c.ID]; d != nil {
 		standing = d.causes

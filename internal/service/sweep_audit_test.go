@@ -60,8 +60,12 @@ func twoSweeps(t *testing.T, w *auditWorld, at time.Time) (*service.SweepReport,
 	return first, second
 }
 
-var auditNoConcerns = domain.ReviewForm{VictimAccount: domain.AccountBestPractice, SuspectsPursued: domain.PursuedNoSuspects, OutcomeJustified: domain.JustifiedYes,
-	Summary: "Closure justified: every line followed, the victim heard and told"}
+var auditNoConcerns = domain.ReviewForm{
+	VictimAccount:    domain.AccountBestPractice,
+	SuspectsPursued:  domain.PursuedNoSuspects,
+	OutcomeJustified: domain.JustifiedYes,
+	Summary:          "Closure justified: every line followed, the victim heard and told",
+}
 
 // A review assigned and never submitted: reported to its reviewer by
 // exactly one sweep once the policy's period has passed, not before, not
@@ -70,7 +74,18 @@ func TestAuditReviewOverdueIsRaisedOnce(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
 		w := newAuditWorld(t, db)
 		f, svc := w.f, w.svc
-		au, err := svc.CreateAudit(ctx, f.Auditor, service.NewAudit{Name: "March 2026 closures", ClosedFrom: "2026-03-01", ClosedTo: "2026-03-31", Margin: 0.45, Seed: "holdfast-test", RiskTop: 1})
+		au, err := svc.CreateAudit(
+			ctx,
+			f.Auditor,
+			service.NewAudit{
+				Name:       "March 2026 closures",
+				ClosedFrom: "2026-03-01",
+				ClosedTo:   "2026-03-31",
+				Margin:     0.45,
+				Seed:       "holdfast-test",
+				RiskTop:    1,
+			},
+		)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -93,21 +108,37 @@ func TestAuditReviewOverdueIsRaisedOnce(t *testing.T) {
 		f.Clock.Set(due.Add(-time.Hour))
 		ac, err := svc.SubmitReview(ctx, w.auditor2, service.ReviewSubmission{
 			Audit: au.ID, Case: w.clean.ID, Form: auditNoConcerns,
-			Findings: []service.NewAuditFinding{{Kind: "recording", Severity: domain.SeverityLow, Detail: "The decision log entry was written up two days late"}}})
+			Findings: []service.NewAuditFinding{
+				{
+					Kind:     "recording",
+					Severity: domain.SeverityLow,
+					Detail:   "The decision log entry was written up two days late",
+				},
+			}})
 		if err != nil || ac.Status != domain.AuditCaseComplete {
 			t.Fatalf("the review in time: %v %+v", err, ac)
 		}
-		if rep := sweep(t, f, due.Add(-time.Minute)); findingOf(rep, w.sueCase.Ref, service.FindingAuditReviewOverdue) != nil {
+		if rep := sweep(t, f, due.Add(-time.Minute)); findingOf(
+			rep,
+			w.sueCase.Ref,
+			service.FindingAuditReviewOverdue,
+		) != nil {
 			t.Errorf("a review reported overdue before its due time: %+v", rep.Findings)
 		}
 
 		at := due.Add(time.Minute)
 		first, second := twoSweeps(t, w, at)
 		if n := raised(first, w.sueCase.Ref, service.FindingAuditReviewOverdue) + raised(second, w.sueCase.Ref, service.FindingAuditReviewOverdue); n != 1 {
-			t.Errorf("%s on %s raised %d times by two sweeps, want exactly 1", service.FindingAuditReviewOverdue, w.sueCase.Ref, n)
+			t.Errorf(
+				"%s on %s raised %d times by two sweeps, want exactly 1",
+				service.FindingAuditReviewOverdue,
+				w.sueCase.Ref,
+				n,
+			)
 		}
 		fe := findingOf(second, w.sueCase.Ref, service.FindingAuditReviewOverdue)
-		if fe == nil || fe.MustAct != f.Auditor.User.Username || !fe.Since.Equal(due) || fe.Severity != "medium" || !strings.Contains(fe.Detail, au.Name) {
+		if fe == nil || fe.MustAct != f.Auditor.User.Username || !fe.Since.Equal(due) || fe.Severity != "medium" ||
+			!strings.Contains(fe.Detail, au.Name) {
 			t.Errorf("the finding still stands, with the reviewer to act since the due time %v: %+v", due, fe)
 		}
 		for _, rep := range []*service.SweepReport{first, second} {
@@ -120,7 +151,8 @@ func TestAuditReviewOverdueIsRaisedOnce(t *testing.T) {
 			t.Errorf("the reviewer's inbox: %+v %v", inbox, err)
 		}
 		// It is the watchdog's, not a reviewer's: no duty to answer it.
-		if cf := openFinding(t, db, w.sueCase.ID, service.FindingAuditReviewOverdue); cf == nil || domain.IsAuditFinding(cf.Kind) {
+		if cf := openFinding(t, db, w.sueCase.ID, service.FindingAuditReviewOverdue); cf == nil ||
+			domain.IsAuditFinding(cf.Kind) {
 			t.Fatalf("the finding on the case: %+v", cf)
 		}
 
@@ -146,7 +178,18 @@ func TestReassignedAuditReviewIsOwedAfresh(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
 		w := newAuditWorld(t, db)
 		f, svc := w.f, w.svc
-		au, err := svc.CreateAudit(ctx, f.Auditor, service.NewAudit{Name: "March 2026 closures", ClosedFrom: "2026-03-01", ClosedTo: "2026-03-31", Margin: 0.45, Seed: "holdfast-test", RiskTop: 1})
+		au, err := svc.CreateAudit(
+			ctx,
+			f.Auditor,
+			service.NewAudit{
+				Name:       "March 2026 closures",
+				ClosedFrom: "2026-03-01",
+				ClosedTo:   "2026-03-31",
+				Margin:     0.45,
+				Seed:       "holdfast-test",
+				RiskTop:    1,
+			},
+		)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -166,7 +209,11 @@ func TestReassignedAuditReviewIsOwedAfresh(t *testing.T) {
 		if cf := openFinding(t, db, w.clean.ID, service.FindingAuditReviewOverdue); cf != nil {
 			t.Errorf("reassigned, but the finding stands: %+v", cf)
 		}
-		if rep := sweep(t, f, at.Add(time.Hour)); findingOf(rep, w.clean.Ref, service.FindingAuditReviewOverdue) != nil {
+		if rep := sweep(t, f, at.Add(time.Hour)); findingOf(
+			rep,
+			w.clean.Ref,
+			service.FindingAuditReviewOverdue,
+		) != nil {
 			t.Errorf("a review just reassigned reported overdue: %+v", rep.Findings)
 		}
 		later := svc.Policy().Due("audit_review", at, svc.Calendar()).Add(time.Minute)
@@ -185,7 +232,18 @@ func TestAuditSignOffOverdueIsRaisedOnce(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
 		w := newAuditWorld(t, db)
 		f, svc := w.f, w.svc
-		au, err := svc.CreateAudit(ctx, f.Auditor, service.NewAudit{Name: "March 2026 closures", ClosedFrom: "2026-03-01", ClosedTo: "2026-03-31", Margin: 0.45, Seed: "holdfast-test", RiskTop: 1})
+		au, err := svc.CreateAudit(
+			ctx,
+			f.Auditor,
+			service.NewAudit{
+				Name:       "March 2026 closures",
+				ClosedFrom: "2026-03-01",
+				ClosedTo:   "2026-03-31",
+				Margin:     0.45,
+				Seed:       "holdfast-test",
+				RiskTop:    1,
+			},
+		)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -208,10 +266,16 @@ func TestAuditSignOffOverdueIsRaisedOnce(t *testing.T) {
 		at := due.Add(time.Minute)
 		first, second := twoSweeps(t, w, at)
 		if n := raised(first, w.shared.Ref, service.FindingAuditSignOffOverdue) + raised(second, w.shared.Ref, service.FindingAuditSignOffOverdue); n != 1 {
-			t.Errorf("%s on %s raised %d times by two sweeps, want exactly 1", service.FindingAuditSignOffOverdue, w.shared.Ref, n)
+			t.Errorf(
+				"%s on %s raised %d times by two sweeps, want exactly 1",
+				service.FindingAuditSignOffOverdue,
+				w.shared.Ref,
+				n,
+			)
 		}
 		fe := findingOf(second, w.shared.Ref, service.FindingAuditSignOffOverdue)
-		if fe == nil || fe.MustAct != f.Auditor.User.Username || !fe.Since.Equal(due) || !strings.Contains(fe.Detail, au.Name) {
+		if fe == nil || fe.MustAct != f.Auditor.User.Username || !fe.Since.Equal(due) ||
+			!strings.Contains(fe.Detail, au.Name) {
 			t.Errorf("the finding still stands, with the audit's lead to act since %v: %+v", due, fe)
 		}
 		if got := auditFindings(second, w.shared.Ref); len(got) != 1 {
@@ -236,7 +300,9 @@ func TestAuditSignOffOverdueIsRaisedOnce(t *testing.T) {
 			t.Errorf("just sent back: %v", auditFindings(rep, w.shared.Ref))
 		}
 		again := svc.Policy().Due("audit_review", at, svc.Calendar())
-		if fe := findingOf(sweep(t, f, again.Add(time.Minute)), w.shared.Ref, service.FindingAuditReviewOverdue); fe == nil || !fe.Since.Equal(again) || fe.MustAct != w.auditor2.User.Username {
+		if fe := findingOf(sweep(t, f, again.Add(time.Minute)), w.shared.Ref, service.FindingAuditReviewOverdue); fe == nil ||
+			!fe.Since.Equal(again) ||
+			fe.MustAct != w.auditor2.User.Username {
 			t.Errorf("a returned review owed from when it came back, due %v: %+v", again, fe)
 		}
 
@@ -255,7 +321,8 @@ func TestAuditSignOffOverdueIsRaisedOnce(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, fd := range c.Findings {
-			if fd.Resolved.IsZero() && (fd.Kind == service.FindingAuditReviewOverdue || fd.Kind == service.FindingAuditSignOffOverdue) {
+			if fd.Resolved.IsZero() &&
+				(fd.Kind == service.FindingAuditReviewOverdue || fd.Kind == service.FindingAuditSignOffOverdue) {
 				t.Errorf("a completed review leaves %s open", fd.Kind)
 			}
 		}

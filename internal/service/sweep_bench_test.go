@@ -68,13 +68,25 @@ func BenchmarkSweep(b *testing.B) {
 				rep, err = svc.Sweep(ctx, sys, service.SweepOptions{AsOf: asOf, Overdue: service.OverdueCount})
 				counted += time.Since(t0)
 				if err != nil || len(rep.Escalations) != 0 || rep.OverdueCount == nil || *rep.OverdueCount != n/100 {
-					b.Fatalf("counting sweep: %d escalations, count %v (want %d): %v", len(rep.Escalations), rep.OverdueCount, n/100, err)
+					b.Fatalf(
+						"counting sweep: %d escalations, count %v (want %d): %v",
+						len(rep.Escalations),
+						rep.OverdueCount,
+						n/100,
+						err,
+					)
 				}
 				t0 = time.Now()
 				rep, err = svc.Sweep(ctx, sys, service.SweepOptions{AsOf: asOf})
 				listed += time.Since(t0)
 				if err != nil || len(rep.Escalations) != 0 || len(rep.Overdue) != n/100 {
-					b.Fatalf("listing sweep: %d escalations, %d listed (want %d): %v", len(rep.Escalations), len(rep.Overdue), n/100, err)
+					b.Fatalf(
+						"listing sweep: %d escalations, %d listed (want %d): %v",
+						len(rep.Escalations),
+						len(rep.Overdue),
+						n/100,
+						err,
+					)
 				}
 				asOf = asOf.Add(time.Nanosecond) // the next iteration must not repeat this one
 			}

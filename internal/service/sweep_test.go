@@ -58,7 +58,19 @@ func TestEachFindingIsRaisedOnceAndNotOnACleanCase(t *testing.T) {
 
 		// orphaned: the owner leaves (an administrator forcing it through).
 		orphan := f.Allocated(t)
-		leaver, err := svc.CreateUser(ctx, f.Admin, service.NewUser{Username: "lee", Name: "DC Lee Leaver", Collar: "C9", Rank: domain.RankConstable, UnitID: f.TeamA, Roles: []domain.Role{domain.RoleInvestigator}, Password: fixture.Password})
+		leaver, err := svc.CreateUser(
+			ctx,
+			f.Admin,
+			service.NewUser{
+				Username: "lee",
+				Name:     "DC Lee Leaver",
+				Collar:   "C9",
+				Rank:     domain.RankConstable,
+				UnitID:   f.TeamA,
+				Roles:    []domain.Role{domain.RoleInvestigator},
+				Password: fixture.Password,
+			},
+		)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -105,10 +117,21 @@ func TestEachFindingIsRaisedOnceAndNotOnACleanCase(t *testing.T) {
 			t.Errorf("the second sweep at the same time appended events %d..%d (%v)", seq+1, after, err)
 		}
 		if first.OverdueListed || first.OverdueCount != nil || len(first.Overdue) != 0 {
-			t.Errorf("a sweep asked not to report the backlog did: listed %v, count %v, %d listed", first.OverdueListed, first.OverdueCount, len(first.Overdue))
+			t.Errorf(
+				"a sweep asked not to report the backlog did: listed %v, count %v, %d listed",
+				first.OverdueListed,
+				first.OverdueCount,
+				len(first.Overdue),
+			)
 		}
-		if !second.OverdueListed || second.OverdueCount == nil || *second.OverdueCount != len(second.Overdue) || len(second.Overdue) == 0 {
-			t.Errorf("a listing sweep: listed %v, count %v, %d listed", second.OverdueListed, second.OverdueCount, len(second.Overdue))
+		if !second.OverdueListed || second.OverdueCount == nil || *second.OverdueCount != len(second.Overdue) ||
+			len(second.Overdue) == 0 {
+			t.Errorf(
+				"a listing sweep: listed %v, count %v, %d listed",
+				second.OverdueListed,
+				second.OverdueCount,
+				len(second.Overdue),
+			)
 		}
 		for _, tc := range []struct{ ref, kind string }{
 			{orphan.Ref, service.FindingOrphaned},
@@ -123,7 +146,11 @@ func TestEachFindingIsRaisedOnceAndNotOnACleanCase(t *testing.T) {
 			t.Errorf("clean case %s has findings %v", clean.Ref, got)
 		}
 		if len(first.Escalations) == 0 || len(second.Escalations) != 0 {
-			t.Errorf("escalations: first %d, second %d: the second sweep at the same time must add none", len(first.Escalations), len(second.Escalations))
+			t.Errorf(
+				"escalations: first %d, second %d: the second sweep at the same time must add none",
+				len(first.Escalations),
+				len(second.Escalations),
+			)
 		}
 	})
 }
@@ -182,12 +209,17 @@ func TestNoOwnerAndNoOpenDutyAreRaisedOnce(t *testing.T) {
 			Victim: vid, View: "Does not want to go to court"}))
 		closed = ok(t)(svc.RecordReview(ctx, f.Supervisor, closed.ID, service.RecordReview{Version: closed.Version,
 			Summary: "Reviewed: all enquiries complete"}))
-		closed = ok(t)(svc.ProposeClosure(ctx, f.Investigator, closed.ID, service.ClosureProposal{Version: closed.Version,
-			Outcome: "18", Rationale: auditRationale}))
+		closed = ok(
+			t,
+		)(
+			svc.ProposeClosure(ctx, f.Investigator, closed.ID, service.ClosureProposal{Version: closed.Version,
+				Outcome: "18", Rationale: auditRationale}),
+		)
 		closed = ok(t)(svc.ApproveClosure(ctx, f.Inspector, closed.ID, service.ApproveClosure{Version: closed.Version}))
 		closed = ok(t)(svc.RecordContact(ctx, f.Liaison, closed.ID, service.RecordContact{Version: closed.Version,
 			Victim: vid, Kind: domain.ContactDecision, Method: "phone", Note: "told of the closure"}))
-		if closed.Status != domain.StatusClosed || closed.Closure == nil || closed.Closure.ApprovedBy != f.Inspector.ID() {
+		if closed.Status != domain.StatusClosed || closed.Closure == nil ||
+			closed.Closure.ApprovedBy != f.Inspector.ID() {
 			t.Fatalf("not closed by the book: %s %+v", closed.Status, closed.Closure)
 		}
 
@@ -203,7 +235,14 @@ func TestNoOwnerAndNoOpenDutyAreRaisedOnce(t *testing.T) {
 			{idle.Ref, service.FindingNoOpenDuty},
 		} {
 			if n := raised(first, tc.ref, tc.kind) + raised(second, tc.ref, tc.kind); n != 1 {
-				t.Errorf("%s on %s raised %d times by two sweeps, want exactly 1 (first %v, second %v)", tc.kind, tc.ref, n, anyFinding(first, tc.ref), anyFinding(second, tc.ref))
+				t.Errorf(
+					"%s on %s raised %d times by two sweeps, want exactly 1 (first %v, second %v)",
+					tc.kind,
+					tc.ref,
+					n,
+					anyFinding(first, tc.ref),
+					anyFinding(second, tc.ref),
+				)
 			}
 		}
 		for _, r := range []*service.SweepReport{first, second} {
@@ -265,7 +304,11 @@ func TestLegacyInconsistenciesAreFound(t *testing.T) {
 func TestEscalationLadderMailsEachStepOnce(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
 		cap := smtpcapture.Start(t)
-		f := fixture.New(t, db, func(c *app.Config) { c.Mail = mail.SMTP{Addr: cap.Addr, From: "holdfast@northshire.police.invalid"} })
+		f := fixture.New(
+			t,
+			db,
+			func(c *app.Config) { c.Mail = mail.SMTP{Addr: cap.Addr, From: "holdfast@northshire.police.invalid"} },
+		)
 		c := f.Referral(t) // owes allocation by sam within a working day
 		var d domain.Duty
 		for _, x := range c.Duties {
@@ -313,7 +356,8 @@ func TestSweepReportsTheBacklogAsAsked(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if counted.OverdueCount == nil || *counted.OverdueCount != 3 || counted.OverdueListed || len(counted.Overdue) != 0 {
+		if counted.OverdueCount == nil || *counted.OverdueCount != 3 || counted.OverdueListed ||
+			len(counted.Overdue) != 0 {
 			t.Fatalf("count: %+v", counted)
 		}
 		if len(counted.Escalations) != 9 {
@@ -325,7 +369,12 @@ func TestSweepReportsTheBacklogAsAsked(t *testing.T) {
 		}
 		listed := sweep(t, f, at)
 		if len(listed.Overdue) != 3 || *listed.OverdueCount != 3 || len(listed.Escalations) != 0 {
-			t.Fatalf("list: %d listed, count %d, %d escalations", len(listed.Overdue), *listed.OverdueCount, len(listed.Escalations))
+			t.Fatalf(
+				"list: %d listed, count %d, %d escalations",
+				len(listed.Overdue),
+				*listed.OverdueCount,
+				len(listed.Escalations),
+			)
 		}
 		for _, d := range listed.Overdue {
 			if d.Escalation != 3 || d.Team != "CSE Team North" {
@@ -361,7 +410,12 @@ func TestOnlyOneInstanceSweepsAtATime(t *testing.T) {
 				return err
 			}
 			if r.Ran || len(r.Escalations) != 0 || len(r.Findings) != 0 {
-				t.Errorf("instance 2 swept while instance 1 held the lock: ran %v, %d escalations, %d findings", r.Ran, len(r.Escalations), len(r.Findings))
+				t.Errorf(
+					"instance 2 swept while instance 1 held the lock: ran %v, %d escalations, %d findings",
+					r.Ran,
+					len(r.Escalations),
+					len(r.Findings),
+				)
 			}
 			return nil
 		})

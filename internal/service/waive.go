@@ -33,11 +33,19 @@ func (s *Service) WaiveDuty(ctx context.Context, a *Actor, caseID string, in Wai
 			p.Add("duty_id", "duty_open", fmt.Sprintf("the duty is already %s", d.Status))
 			return nil
 		case len(c.OpenDuties()) == 1:
-			p.Add("duty_id", "last_duty", "this is the case's only open duty: an open case must always owe something; close or transfer the case instead")
+			p.Add(
+				"duty_id",
+				"last_duty",
+				"this is the case's only open duty: an open case must always owe something; close or transfer the case instead",
+			)
 			return nil
 		}
 		if ok, instead := duty.Waivable(d.Kind); !ok {
-			p.Add("duty_id", "not_waivable", fmt.Sprintf("a %s cannot be waived: %s", strings.ReplaceAll(d.Kind, "_", " "), instead))
+			p.Add(
+				"duty_id",
+				"not_waivable",
+				fmt.Sprintf("a %s cannot be waived: %s", strings.ReplaceAll(d.Kind, "_", " "), instead),
+			)
 			return nil
 		}
 		return []ev{{domain.EvDutyClosed, domain.DutyClosed{ID: d.ID, Status: domain.DutyWaived, Reason: in.Reason}}}

@@ -21,30 +21,45 @@ type ev struct {
 // workflow is the shape of every workflow command: authorise, check every
 // rule (collecting all problems), then append events. closedOK lets the
 // command run on a closed case.
-func (s *Service) workflow(ctx context.Context, a *Actor, caseID string, version int64, what string, roles []domain.Role, closedOK bool,
-	decide func(c *domain.Case, org *domain.OrgState, now time.Time, p *domain.Problems) []ev) (*domain.Case, error) {
-	return s.caseCommand(ctx, a, caseID, version, what, func(tx store.Tx, c *domain.Case, org *domain.OrgState, now time.Time) ([]*event.Event, error) {
-		if err := a.mayWrite(org, c, what, roles...); err != nil {
-			return nil, err
-		}
-		var p domain.Problems
-		if !closedOK && !c.Status.IsOpen() {
-			p.Add("", "case_closed", fmt.Sprintf("case %s is closed: reopen it first", c.Ref))
-		}
-		out := decide(c, org, now, &p)
-		if err := p.Err(); err != nil {
-			return nil, err
-		}
-		evs := make([]*event.Event, 0, len(out))
-		for _, o := range out {
-			e, err := domain.NewEvent(o.typ, a.ID(), c.ID, now, o.payload)
-			if err != nil {
+func (s *Service) workflow(
+	ctx context.Context,
+	a *Actor,
+	caseID string,
+	version int64,
+	what string,
+	roles []domain.Role,
+	closedOK bool,
+	decide func(c *domain.Case, org *domain.OrgState, now time.Time, p *domain.Problems) []ev,
+) (*domain.Case, error) {
+	return s.caseCommand(
+		ctx,
+		a,
+		caseID,
+		version,
+		what,
+		func(tx store.Tx, c *domain.Case, org *domain.OrgState, now time.Time) ([]*event.Event, error) {
+			if err := a.mayWrite(org, c, what, roles...); err != nil {
 				return nil, err
 			}
-			evs = append(evs, e)
-		}
-		return evs, nil
-	})
+			var p domain.Problems
+			if !closedOK && !c.Status.IsOpen() {
+				p.Add("", "case_closed", fmt.Sprintf("case %s is closed: reopen it first", c.Ref))
+			}
+			out := decide(c, org, now, &p)
+			if err := p.Err(); err != nil {
+				return nil, err
+			}
+			evs := make([]*event.Event, 0, len(out))
+			for _, o := range out {
+				e, err := domain.NewEvent(o.typ, a.ID(), c.ID, now, o.payload)
+				if err != nil {
+					return nil, err
+				}
+				evs = append(evs, e)
+			}
+			return evs, nil
+		},
+	)
 }
 
 var supervisors = []domain.Role{domain.RoleSupervisor, domain.RoleManager}
@@ -94,7 +109,9 @@ func (s *Service) AllocateAction(ctx context.Context, a *Actor, caseID string,
 				due = d
 			}
 		}
-		return []ev{{domain.EvActionAllocated, domain.ActionAllocated{ActionID: in.Action, To: in.To, Target: due.UTC()}}}
+		return []ev{
+			{domain.EvActionAllocated, domain.ActionAllocated{ActionID: in.Action, To: in.To, Target: due.UTC()}},
+		}
 	})
 }
 
@@ -111,7 +128,11 @@ func (s *Service) ResultAction(ctx context.Context, a *Actor, caseID string, in 
 		_ *domain.OrgState, _ time.Time, p *domain.Problems) []ev {
 		act := findAction(c, in.Action, p)
 		if act != nil && act.State != domain.ActionStateAllocated {
-			p.Add("action_id", "not_allocated", fmt.Sprintf("action %d is %s: only an allocated action can be resulted", act.Number, act.State))
+			p.Add(
+				"action_id",
+				"not_allocated",
+				fmt.Sprintf("action %d is %s: only an allocated action can be resulted", act.Number, act.State),
+			)
 		}
 		required(p, "result", in.Result, "say what the enquiry found")
 		return []ev{{domain.EvActionResulted, domain.ActionResulted{ActionID: in.Action,
@@ -133,10 +154,18 @@ func (s *Service) FileAction(ctx context.Context, a *Actor, caseID string, in Fi
 		act := findAction(c, in.Action, p)
 		if act != nil {
 			if act.State != domain.ActionStateResulted {
-				p.Add("action_id", "not_resulted", fmt.Sprintf("action %d is %s: it must be resulted before it is filed", act.Number, act.State))
+				p.Add(
+					"action_id",
+					"not_resulted",
+					fmt.Sprintf("action %d is %s: it must be resulted before it is filed", act.Number, act.State),
+				)
 			}
 			if act.ResultedBy == a.ID() {
-				p.Add("action_id", "second_pair_of_eyes", "you resulted this action: the officer in charge or a supervisor must review and file it")
+				p.Add(
+					"action_id",
+					"second_pair_of_eyes",
+					"you resulted this action: the officer in charge or a supervisor must review and file it",
+				)
 			}
 			if a.ID() != c.OwnerID && !a.has(supervisors...) {
 				p.Add("action_id", "reviewer", "only the officer in charge or a supervisor files actions")
@@ -160,7 +189,11 @@ func (s *Service) ReferBackAction(ctx context.Context, a *Actor, caseID string,
 		_ *domain.OrgState, _ time.Time, p *domain.Problems) []ev {
 		act := findAction(c, in.Action, p)
 		if act != nil && act.State != domain.ActionStateResulted {
-			p.Add("action_id", "not_resulted", fmt.Sprintf("action %d is %s: only a resulted action can be referred back", act.Number, act.State))
+			p.Add(
+				"action_id",
+				"not_resulted",
+				fmt.Sprintf("action %d is %s: only a resulted action can be referred back", act.Number, act.State),
+			)
 		}
 		required(p, "direction", in.Direction, "say what more must be done")
 		return []ev{{domain.EvActionReferredBack, domain.ActionReferredBack{ActionID: in.Action,
@@ -219,7 +252,12 @@ func (s *Service) AgreeContactPlan(ctx context.Context, a *Actor, caseID string,
 		if in.EveryDays < 1 || in.EveryDays > 90 {
 			p.Add("every_days", "range", "the agreed frequency must be between 1 and 90 days")
 		}
-		required(p, "method", in.Method, "say how the victim wants to be contacted (phone, visit, email, via an adviser)")
+		required(
+			p,
+			"method",
+			in.Method,
+			"say how the victim wants to be contacted (phone, visit, email, via an adviser)",
+		)
 		return []ev{{domain.EvContactPlanAgreed, domain.ContactPlanAgreed{VictimID: in.Victim, EveryDays: in.EveryDays,
 			Method: strings.TrimSpace(in.Method)}}}
 	})
@@ -244,7 +282,14 @@ func (s *Service) RecordContact(ctx context.Context, a *Actor, caseID string, in
 			p.Add("kind", "one_of", fmt.Sprintf("kind must be one of %v", domain.ContactKinds()))
 		}
 		return []ev{{domain.EvVictimContacted, domain.VictimContacted{VictimID: in.Victim,
-			Contact: domain.Contact{ID: s.newID(), Kind: in.Kind, Method: in.Method, Note: in.Note, By: a.ID(), At: now}}}}
+			Contact: domain.Contact{
+				ID:     s.newID(),
+				Kind:   in.Kind,
+				Method: in.Method,
+				Note:   in.Note,
+				By:     a.ID(),
+				At:     now,
+			}}}}
 	})
 }
 
@@ -290,8 +335,10 @@ func (s *Service) SetSuspectStatus(ctx context.Context, a *Actor, caseID string,
 			in.On = now.In(calendar.London).Format(time.DateOnly)
 		}
 		checkDate("on", in.On, now, p)
-		return []ev{{domain.EvSuspectStatus, domain.SuspectStatusChanged{SuspectID: in.Suspect, Status: in.Status, On: in.On,
-			Explanation: strings.TrimSpace(in.Explanation)}}}
+		return []ev{
+			{domain.EvSuspectStatus, domain.SuspectStatusChanged{SuspectID: in.Suspect, Status: in.Status, On: in.On,
+				Explanation: strings.TrimSpace(in.Explanation)}},
+		}
 	})
 }
 
@@ -310,15 +357,25 @@ func (s *Service) RecordReview(ctx context.Context, a *Actor, caseID string, in 
 			p.Add("", "own_case", "a supervisory review must be by someone other than the officer in charge")
 		}
 		required(p, "summary", in.Summary, "summarise what you reviewed and concluded")
-		out := []ev{{domain.EvReviewRecorded, domain.ReviewRecorded{Review: domain.Review{ID: s.newID(), By: a.ID(), At: now,
-			Summary: strings.TrimSpace(in.Summary), Directions: in.Directions}}}}
+		out := []ev{
+			{domain.EvReviewRecorded, domain.ReviewRecorded{Review: domain.Review{ID: s.newID(), By: a.ID(), At: now,
+				Summary: strings.TrimSpace(in.Summary), Directions: in.Directions}}},
+		}
 		for i, d := range in.Directions {
 			if strings.TrimSpace(d) == "" {
 				p.Add(fmt.Sprintf("directions[%d]", i), "required", "a direction is empty")
 				continue
 			}
-			out = append(out, ev{domain.EvActionRaised, domain.ActionRaised{Action: domain.Action{ID: s.newID(), Number: len(c.Actions) + i + 1,
-				Title: strings.TrimSpace(d), Priority: "high", State: domain.ActionStateRaised, RaisedBy: a.ID(), RaisedAt: now}}})
+			out = append(
+				out,
+				ev{
+					domain.EvActionRaised,
+					domain.ActionRaised{Action: domain.Action{ID: s.newID(), Number: len(c.Actions) + i + 1,
+						Title: strings.TrimSpace(
+							d,
+						), Priority: "high", State: domain.ActionStateRaised, RaisedBy: a.ID(), RaisedAt: now}},
+				},
+			)
 		}
 		return out
 	})
@@ -354,7 +411,9 @@ func (s *Service) RecordDecision(ctx context.Context, a *Actor, caseID string,
 		required(p, "decision", in.Decision, "say what was decided")
 		required(p, "rationale", in.Rationale, "say why")
 		return []ev{{domain.EvDecisionRecorded, domain.DecisionRecorded{Decision: domain.Decision{
-			Number: len(c.Decisions) + 1, Decision: strings.TrimSpace(in.Decision), Rationale: strings.TrimSpace(in.Rationale),
+			Number: len(
+				c.Decisions,
+			) + 1, Decision: strings.TrimSpace(in.Decision), Rationale: strings.TrimSpace(in.Rationale),
 			DecidedBy: a.ID(), DecidedAt: now, RecordedBy: a.ID(), RecordedAt: now}}}}
 	})
 }

@@ -43,11 +43,28 @@ func checkWorkList(t *testing.T, list string, items []service.WorkItem, want map
 		got = append(got, it.ID)
 		d, ok := want[it.ID]
 		if !ok {
-			t.Errorf("%s lists duty %s (%s, owed by %s, team %s) that should not be there", list, it.ID, it.Kind, it.Accountable, it.TeamID)
+			t.Errorf(
+				"%s lists duty %s (%s, owed by %s, team %s) that should not be there",
+				list,
+				it.ID,
+				it.Kind,
+				it.Accountable,
+				it.TeamID,
+			)
 			continue
 		}
 		if !it.Due.Equal(d.Due) || it.Kind != d.Kind || it.Accountable != d.Accountable {
-			t.Errorf("%s: duty %s is %s/%s due %s, the case says %s/%s due %s", list, it.ID, it.Kind, it.Accountable, it.Due, d.Kind, d.Accountable, d.Due)
+			t.Errorf(
+				"%s: duty %s is %s/%s due %s, the case says %s/%s due %s",
+				list,
+				it.ID,
+				it.Kind,
+				it.Accountable,
+				it.Due,
+				d.Kind,
+				d.Accountable,
+				d.Due,
+			)
 		}
 		if it.Overdue != !it.Due.After(now) {
 			t.Errorf("%s: duty %s due %s marked overdue=%v at %s", list, it.ID, it.Due, it.Overdue, now)
@@ -120,7 +137,12 @@ func TestWorkListsShowEveryOpenDutyOverdueFirst(t *testing.T) {
 			}
 		}
 		if overdue < 2 || notYet < 2 {
-			t.Fatalf("the scenario should give ivy at least two overdue and two pending duties, got %d and %d: %+v", overdue, notYet, mine)
+			t.Fatalf(
+				"the scenario should give ivy at least two overdue and two pending duties, got %d and %d: %+v",
+				overdue,
+				notYet,
+				mine,
+			)
 		}
 		work, err := svc.MyWork(ctx, f.Investigator)
 		if err != nil {
@@ -136,7 +158,13 @@ func TestWorkListsShowEveryOpenDutyOverdueFirst(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		checkWorkList(t, "sam's work", work, openDutiesWhere(t, f, func(d domain.Duty) bool { return d.Accountable == f.Supervisor.ID() }), now)
+		checkWorkList(
+			t,
+			"sam's work",
+			work,
+			openDutiesWhere(t, f, func(d domain.Duty) bool { return d.Accountable == f.Supervisor.ID() }),
+			now,
+		)
 
 		// The board: sam supervises Team North only; olly MIT only; ines
 		// the department (North and South); max the whole force.
@@ -169,7 +197,15 @@ func TestWorkListsShowEveryOpenDutyOverdueFirst(t *testing.T) {
 				}
 			}
 			if open, late, err := svc.TeamBoardCounts(ctx, tc.a); err != nil || open != len(want) || late != overdue {
-				t.Fatalf("%s's board counts %d open, %d overdue (%v); want %d, %d", tc.who, open, late, err, len(want), overdue)
+				t.Fatalf(
+					"%s's board counts %d open, %d overdue (%v); want %d, %d",
+					tc.who,
+					open,
+					late,
+					err,
+					len(want),
+					overdue,
+				)
 			}
 		}
 
@@ -188,7 +224,12 @@ func TestWorkListsShowEveryOpenDutyOverdueFirst(t *testing.T) {
 		slices.SortFunc(dues, time.Time.Compare)
 		for _, it := range limited {
 			if it.Due.After(dues[1]) {
-				t.Fatalf("a limited board listed a duty due %s, not among the two soonest (%s, %s)", it.Due, dues[0], dues[1])
+				t.Fatalf(
+					"a limited board listed a duty due %s, not among the two soonest (%s, %s)",
+					it.Due,
+					dues[0],
+					dues[1],
+				)
 			}
 		}
 		if open, _, _ := svc.TeamBoardCounts(ctx, f.Manager); open != len(all) {

@@ -63,7 +63,10 @@ func PostgresSchema(t testing.TB) string {
 	t.Helper()
 	base := os.Getenv(PostgresEnv)
 	if base == "" {
-		t.Skipf("PostgreSQL tests skipped: no server configured. Set %s, e.g. postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable (.ci/run does)", PostgresEnv)
+		t.Skipf(
+			"PostgreSQL tests skipped: no server configured. Set %s, e.g. postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable (.ci/run does)",
+			PostgresEnv,
+		)
 	}
 	admin, err := sql.Open("pgx", base)
 	if err != nil {

@@ -42,7 +42,10 @@ func BenchmarkPages(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	hf, err := app.New(db, app.Config{Clock: clk, Ledger: app.LedgerConfig{KeyPath: b.TempDir() + "/ledger.key", Create: true}})
+	hf, err := app.New(
+		db,
+		app.Config{Clock: clk, Ledger: app.LedgerConfig{KeyPath: b.TempDir() + "/ledger.key", Create: true}},
+	)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -75,7 +78,10 @@ func BenchmarkPages(b *testing.B) {
 	}
 	pages := []struct{ role, path string }{
 		{"investigator", "/work"}, {"supervisor", "/team"}, {"supervisor", "/inbox"}, {"supervisor", "/cases"},
-		{"auditor", "/cases/" + request.PathRef(rows[0].Ref)}, {"manager", "/dashboard"}, {"inspector", "/ledger"}, {"administrator", "/admin"},
+		{
+			"auditor",
+			"/cases/" + request.PathRef(rows[0].Ref),
+		}, {"manager", "/dashboard"}, {"inspector", "/ledger"}, {"administrator", "/admin"},
 	}
 	for _, p := range pages {
 		if _, ok := as[p.role]; !ok {

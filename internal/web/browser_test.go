@@ -34,7 +34,9 @@ func chromium(t *testing.T) string {
 			return p
 		}
 	}
-	t.Skip("no chromium on this machine: install Debian's chromium (as .ci/run does) or set HOLDFAST_CHROMIUM to run the browser tests")
+	t.Skip(
+		"no chromium on this machine: install Debian's chromium (as .ci/run does) or set HOLDFAST_CHROMIUM to run the browser tests",
+	)
 	return ""
 }
 
@@ -158,12 +160,27 @@ func (b *browser) main() string {
 // set fills a form field by id. It works through JavaScript rather than
 // DOM node ids, which chromedp can hold stale across a navigation.
 func set(id, value string) chromedp.Action {
-	return chromedp.Evaluate(fmt.Sprintf(`(() => { const e = document.getElementById(%q); if (!e) throw new Error("no field #" + %q); e.value = %q })()`, id, id, value), nil)
+	return chromedp.Evaluate(
+		fmt.Sprintf(
+			`(() => { const e = document.getElementById(%q); if (!e) throw new Error("no field #" + %q); e.value = %q })()`,
+			id,
+			id,
+			value,
+		),
+		nil,
+	)
 }
 
 // clickX clicks the first element matching an XPath.
 func clickX(xpath string) chromedp.Action {
-	return chromedp.Evaluate(fmt.Sprintf(`(() => { const n = document.evaluate(%q, document, null, XPathResult.FIRST_ORDERED_NODE_TYPE, null).singleNodeValue; if (!n) throw new Error("nothing matches " + %q); n.click() })()`, xpath, xpath), nil)
+	return chromedp.Evaluate(
+		fmt.Sprintf(
+			`(() => { const n = document.evaluate(%q, document, null, XPathResult.FIRST_ORDERED_NODE_TYPE, null).singleNodeValue; if (!n) throw new Error("nothing matches " + %q); n.click() })()`,
+			xpath,
+			xpath,
+		),
+		nil,
+	)
 }
 
 // waitFresh waits for a new page: loaded, with a heading, and not the page
@@ -174,7 +191,13 @@ func (b *browser) waitFresh() {
 	var err error
 	for i := 0; i < 200; i++ {
 		ok = false
-		err = chromedp.Run(b.ctx, chromedp.Evaluate(`!!(document.body && !document.body.dataset.stale && document.readyState === "complete" && document.querySelector("h1"))`, &ok))
+		err = chromedp.Run(
+			b.ctx,
+			chromedp.Evaluate(
+				`!!(document.body && !document.body.dataset.stale && document.readyState === "complete" && document.querySelector("h1"))`,
+				&ok,
+			),
+		)
 		if err == nil && ok {
 			return
 		}
@@ -188,7 +211,8 @@ func (b *browser) waitText(sel, want string) {
 	b.t.Helper()
 	var got string
 	for i := 0; i < 100; i++ {
-		if err := chromedp.Run(b.ctx, chromedp.Evaluate(fmt.Sprintf(`(document.querySelector(%q) || {}).innerText || ""`, sel), &got)); err == nil && strings.Contains(got, want) {
+		if err := chromedp.Run(b.ctx, chromedp.Evaluate(fmt.Sprintf(`(document.querySelector(%q) || {}).innerText || ""`, sel), &got)); err == nil &&
+			strings.Contains(got, want) {
 			return
 		}
 		time.Sleep(50 * time.Millisecond)
@@ -211,16 +235,28 @@ func (b *browser) check(name string) {
 		b.t.Fatal(err)
 	}
 	var out string
-	b.run(chromedp.Evaluate(b.axe, nil),
-		chromedp.Evaluate(`axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a','wcag2aa','wcag21a','wcag21aa','wcag22aa']}})
+	b.run(
+		chromedp.Evaluate(b.axe, nil),
+		chromedp.Evaluate(
+			`axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a','wcag2aa','wcag21a','wcag21aa','wcag22aa']}})
 			.then(r => JSON.stringify(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0,3).map(n => n.target.join(' '))}))))`,
-			&out, func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }))
+			&out,
+			func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) },
+		),
+	)
 	var violations []map[string]any
 	if err := json.Unmarshal([]byte(out), &violations); err != nil {
 		b.t.Fatalf("axe result %q: %v", out, err)
 	}
 	for _, v := range violations {
-		b.t.Errorf("%s: accessibility (WCAG 2.2 AA) violation %v (%v): %v at %v", name, v["id"], v["impact"], v["help"], v["nodes"])
+		b.t.Errorf(
+			"%s: accessibility (WCAG 2.2 AA) violation %v (%v): %v at %v",
+			name,
+			v["id"],
+			v["impact"],
+			v["help"],
+			v["nodes"],
+		)
 	}
 }
 
@@ -312,7 +348,13 @@ func TestOfficersDayInTheBrowser(t *testing.T) {
 	before, _ := db.LatestSeq(ctx)
 	b.open(casePath + "/close")
 	// Choosing an outcome updates the checklist in place (htmx), before any submit.
-	b.run(set("f-outcome", "15"), chromedp.Evaluate(`document.getElementById("f-outcome").dispatchEvent(new Event("change", {bubbles: true}))`, nil))
+	b.run(
+		set("f-outcome", "15"),
+		chromedp.Evaluate(
+			`document.getElementById("f-outcome").dispatchEvent(new Event("change", {bubbles: true}))`,
+			nil,
+		),
+	)
 	b.waitText("#checklist", "cannot close yet")
 	b.press("Check against the closure rules")
 	m := b.main()
@@ -459,7 +501,8 @@ func TestOfficersDayInTheBrowser(t *testing.T) {
 		Description: "Driver of a silver saloon", Phone: "+44 7700 900123"}))
 	b.signIn("ana")
 	b.open("/links")
-	if m := b.main(); !strings.Contains(m, "Links between cases") || !strings.Contains(m, late.Ref) || !strings.Contains(m, other.Ref) {
+	if m := b.main(); !strings.Contains(m, "Links between cases") || !strings.Contains(m, late.Ref) ||
+		!strings.Contains(m, other.Ref) {
 		t.Fatalf("links page: %s", m)
 	}
 	b.check("12b-links")

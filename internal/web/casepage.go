@@ -92,13 +92,16 @@ type caseForm struct {
 // form is the case form of a service command: the form's fields are named
 // by the struct's json tags (request.DecodeForm), the version included.
 func form[In any](done string, fn func(context.Context, *service.Actor, string, In) (*domain.Case, error)) caseForm {
-	return caseForm{done, func(ctx context.Context, a *service.Actor, caseID string, f url.Values) (*domain.Case, error) {
-		var in In
-		if err := request.DecodeForm(f, &in); err != nil {
-			return nil, err
-		}
-		return fn(ctx, a, caseID, in)
-	}}
+	return caseForm{
+		done,
+		func(ctx context.Context, a *service.Actor, caseID string, f url.Values) (*domain.Case, error) {
+			var in In
+			if err := request.DecodeForm(f, &in); err != nil {
+				return nil, err
+			}
+			return fn(ctx, a, caseID, in)
+		},
+	}
 }
 
 // caseForms are the forms of the case page, by the name in their URL

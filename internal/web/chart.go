@@ -48,15 +48,34 @@ func bars(title string, labels []string, ss []series, unit string) template.HTML
 		max = 1
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, `<svg class="hf-chart" viewBox="0 0 %.0f %.0f" role="img" aria-label="%s" xmlns="http://www.w3.org/2000/svg">`, w, h+float64(16*len(ss)), html.EscapeString(title))
+	fmt.Fprintf(
+		&b,
+		`<svg class="hf-chart" viewBox="0 0 %.0f %.0f" role="img" aria-label="%s" xmlns="http://www.w3.org/2000/svg">`,
+		w,
+		h+float64(16*len(ss)),
+		html.EscapeString(title),
+	)
 	plotW, plotH := w-left-8, h-bottom-top
 	fmt.Fprintf(&b, `<line x1="%.0f" y1="%.0f" x2="%.0f" y2="%.0f" stroke="#0b0c0c"/>`, left, top+plotH, w-8, top+plotH)
 	for i := 0; i <= 4; i++ {
 		v := max * float64(i) / 4
 		y := top + plotH - plotH*float64(i)/4
-		fmt.Fprintf(&b, `<text x="%.0f" y="%.1f" font-size="11" text-anchor="end" fill="#0b0c0c">%s</text>`, left-4, y+4, html.EscapeString(num(v)+unit))
+		fmt.Fprintf(
+			&b,
+			`<text x="%.0f" y="%.1f" font-size="11" text-anchor="end" fill="#0b0c0c">%s</text>`,
+			left-4,
+			y+4,
+			html.EscapeString(num(v)+unit),
+		)
 		if i > 0 {
-			fmt.Fprintf(&b, `<line x1="%.0f" y1="%.1f" x2="%.0f" y2="%.1f" stroke="#b1b4b6" stroke-dasharray="2,3"/>`, left, y, w-8, y)
+			fmt.Fprintf(
+				&b,
+				`<line x1="%.0f" y1="%.1f" x2="%.0f" y2="%.1f" stroke="#b1b4b6" stroke-dasharray="2,3"/>`,
+				left,
+				y,
+				w-8,
+				y,
+			)
 		}
 	}
 	group := plotW / float64(max1(len(labels)))
@@ -68,16 +87,43 @@ func bars(title string, labels []string, ss []series, unit string) template.HTML
 				continue
 			}
 			bh := plotH * s.Values[i] / max
-			fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"><title>%s, %s: %s</title></rect>`,
-				x0+bw*float64(j), top+plotH-bh, bw, bh, palette[j%len(palette)], html.EscapeString(s.Name), html.EscapeString(l), html.EscapeString(num(s.Values[i])+unit))
+			fmt.Fprintf(
+				&b,
+				`<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"><title>%s, %s: %s</title></rect>`,
+				x0+bw*float64(
+					j,
+				),
+				top+plotH-bh,
+				bw,
+				bh,
+				palette[j%len(palette)],
+				html.EscapeString(s.Name),
+				html.EscapeString(l),
+				html.EscapeString(num(s.Values[i])+unit),
+			)
 		}
 		if len(labels) <= 12 || i%2 == 0 {
-			fmt.Fprintf(&b, `<text x="%.1f" y="%.0f" font-size="11" text-anchor="middle" fill="#0b0c0c">%s</text>`, x0+group*0.4, top+plotH+16, html.EscapeString(l))
+			fmt.Fprintf(
+				&b,
+				`<text x="%.1f" y="%.0f" font-size="11" text-anchor="middle" fill="#0b0c0c">%s</text>`,
+				x0+group*0.4,
+				top+plotH+16,
+				html.EscapeString(l),
+			)
 		}
 	}
 	for j, s := range ss {
 		y := h + float64(16*j)
-		fmt.Fprintf(&b, `<rect x="%.0f" y="%.0f" width="12" height="12" fill="%s"/><text x="%.0f" y="%.0f" font-size="12" fill="#0b0c0c">%s</text>`, left, y-10, palette[j%len(palette)], left+18, y, html.EscapeString(s.Name))
+		fmt.Fprintf(
+			&b,
+			`<rect x="%.0f" y="%.0f" width="12" height="12" fill="%s"/><text x="%.0f" y="%.0f" font-size="12" fill="#0b0c0c">%s</text>`,
+			left,
+			y-10,
+			palette[j%len(palette)],
+			left+18,
+			y,
+			html.EscapeString(s.Name),
+		)
 	}
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String()) // every text in it was escaped above
@@ -120,8 +166,17 @@ func dashboardView(d *service.Dashboard) dashView {
 		}
 		rows = append(rows, row)
 	}
-	v.Charts = append(v.Charts, chart{ID: "overdue", Title: "Overdue duties by team, at each month end", Summary: "Duties past their due time and still open at the end of each month.",
-		SVG: bars("Overdue duties by team", d.Months, ss, ""), Head: head, Rows: rows})
+	v.Charts = append(
+		v.Charts,
+		chart{
+			ID:      "overdue",
+			Title:   "Overdue duties by team, at each month end",
+			Summary: "Duties past their due time and still open at the end of each month.",
+			SVG:     bars("Overdue duties by team", d.Months, ss, ""),
+			Head:    head,
+			Rows:    rows,
+		},
+	)
 
 	// Duties met on time.
 	pct := make([]float64, len(d.Months))
@@ -130,10 +185,27 @@ func dashboardView(d *service.Dashboard) dashView {
 		if d.OnTimeTotal[m] > 0 {
 			pct[m] = float64(int(1000*float64(d.OnTimeMet[m])/float64(d.OnTimeTotal[m]))) / 10
 		}
-		rows = append(rows, []string{d.Months[m], strconv.Itoa(d.OnTimeMet[m]), strconv.Itoa(d.OnTimeTotal[m]), num(pct[m]) + "%"})
+		rows = append(
+			rows,
+			[]string{d.Months[m], strconv.Itoa(d.OnTimeMet[m]), strconv.Itoa(d.OnTimeTotal[m]), num(pct[m]) + "%"},
+		)
 	}
-	v.Charts = append(v.Charts, chart{ID: "ontime", Title: "Duties met on time", Summary: "Of the duties met each month, the share met by their due time.",
-		SVG: bars("Duties met on time, per cent", d.Months, []series{{"met on time", pct}}, "%"), Head: []string{"Month", "Met on time", "Met", "Per cent"}, Rows: rows})
+	v.Charts = append(
+		v.Charts,
+		chart{
+			ID:      "ontime",
+			Title:   "Duties met on time",
+			Summary: "Of the duties met each month, the share met by their due time.",
+			SVG: bars(
+				"Duties met on time, per cent",
+				d.Months,
+				[]series{{"met on time", pct}},
+				"%",
+			),
+			Head: []string{"Month", "Met on time", "Met", "Per cent"},
+			Rows: rows,
+		},
+	)
 
 	// Time to first victim contact.
 	rows = nil
@@ -141,8 +213,22 @@ func dashboardView(d *service.Dashboard) dashView {
 		rows = append(rows, []string{l, strconv.Itoa(d.FirstContact[i])})
 	}
 	rows = append(rows, []string{"never contacted", strconv.Itoa(d.NeverContacted)})
-	v.Charts = append(v.Charts, chart{ID: "contact", Title: "Time to first victim contact", Summary: "From the victim being recorded to the first recorded contact.",
-		SVG: bars("Victims by time to first contact", append(append([]string{}, d.FirstContactLabels...), "never"), []series{{"victims", ints(append(append([]int{}, d.FirstContact...), d.NeverContacted))}}, ""), Head: []string{"Time to first contact", "Victims"}, Rows: rows})
+	v.Charts = append(
+		v.Charts,
+		chart{
+			ID:      "contact",
+			Title:   "Time to first victim contact",
+			Summary: "From the victim being recorded to the first recorded contact.",
+			SVG: bars(
+				"Victims by time to first contact",
+				append(append([]string{}, d.FirstContactLabels...), "never"),
+				[]series{{"victims", ints(append(append([]int{}, d.FirstContact...), d.NeverContacted))}},
+				"",
+			),
+			Head: []string{"Time to first contact", "Victims"},
+			Rows: rows,
+		},
+	)
 
 	// Outcomes by code.
 	var labels []string
@@ -154,15 +240,37 @@ func dashboardView(d *service.Dashboard) dashView {
 		counts = append(counts, float64(o.N))
 		rows = append(rows, []string{o.Label, strconv.Itoa(o.N)})
 	}
-	v.Charts = append(v.Charts, chart{ID: "outcomes", Title: "Outcomes by Home Office code", Summary: "Closures approved, by outcome code.",
-		SVG: bars("Closures by outcome code", labels, []series{{"closures", counts}}, ""), Head: []string{"Outcome", "Closures"}, Rows: rows})
+	v.Charts = append(
+		v.Charts,
+		chart{ID: "outcomes", Title: "Outcomes by Home Office code", Summary: "Closures approved, by outcome code.",
+			SVG: bars(
+				"Closures by outcome code",
+				labels,
+				[]series{{"closures", counts}},
+				"",
+			), Head: []string{"Outcome", "Closures"}, Rows: rows},
+	)
 
 	// Closed and reopened.
 	rows = nil
 	for m := range d.Months {
 		rows = append(rows, []string{d.Months[m], strconv.Itoa(d.Closed[m]), strconv.Itoa(d.Reopened[m])})
 	}
-	v.Charts = append(v.Charts, chart{ID: "closed", Title: "Cases closed, and closures later reopened", Summary: "Closures approved each month, and how many of them were later undone by reopening the case.",
-		SVG: bars("Cases closed and reopened", d.Months, []series{{"closed", ints(d.Closed)}, {"later reopened", ints(d.Reopened)}}, ""), Head: []string{"Month", "Closed", "Later reopened"}, Rows: rows})
+	v.Charts = append(
+		v.Charts,
+		chart{
+			ID:      "closed",
+			Title:   "Cases closed, and closures later reopened",
+			Summary: "Closures approved each month, and how many of them were later undone by reopening the case.",
+			SVG: bars(
+				"Cases closed and reopened",
+				d.Months,
+				[]series{{"closed", ints(d.Closed)}, {"later reopened", ints(d.Reopened)}},
+				"",
+			),
+			Head: []string{"Month", "Closed", "Later reopened"},
+			Rows: rows,
+		},
+	)
 	return v
 }

@@ -68,7 +68,10 @@ var funcs = template.FuncMap{
 	"actionOpts": func(as []domain.Action) [][]string {
 		var out [][]string
 		for _, a := range as {
-			out = append(out, []string{a.ID, "A" + strconv.Itoa(a.Number) + " " + a.Title + " (" + string(a.State) + ")"})
+			out = append(
+				out,
+				[]string{a.ID, "A" + strconv.Itoa(a.Number) + " " + a.Title + " (" + string(a.State) + ")"},
+			)
 		}
 		return out
 	},

@@ -24,14 +24,26 @@ var linkKindLabels = map[string]string{
 // links is the analyst's page: groups of cases, open and closed, whose
 // suspects share an identifier (docs/links.md).
 func (h *Handler) links(q *visit) error {
-	form := map[string]string{"kind": q.r.URL.Query().Get("kind"), "case": strings.TrimSpace(q.r.URL.Query().Get("case"))}
+	form := map[string]string{
+		"kind": q.r.URL.Query().Get("kind"),
+		"case": strings.TrimSpace(q.r.URL.Query().Get("case")),
+	}
 	p := linksPage{Kinds: [][]string{{"", "Any"}}}
 	for _, k := range service.LinkKinds {
 		p.Kinds = append(p.Kinds, []string{k, linkKindLabels[k]})
 	}
-	l, err := h.svc.Links(q.r.Context(), q.a, service.LinksQuery{Kind: form["kind"], Case: strings.ReplaceAll(form["case"], "-", "/")})
+	l, err := h.svc.Links(
+		q.r.Context(),
+		q.a,
+		service.LinksQuery{Kind: form["kind"], Case: strings.ReplaceAll(form["case"], "-", "/")},
+	)
 	if ps, ok := domain.AsProblems(err); ok {
-		return h.render(q, http.StatusUnprocessableEntity, "links", page{Title: "Links", Nav: "links", Errors: ps, Data: p, Form: form})
+		return h.render(
+			q,
+			http.StatusUnprocessableEntity,
+			"links",
+			page{Title: "Links", Nav: "links", Errors: ps, Data: p, Form: form},
+		)
 	}
 	if err != nil {
 		return err

@@ -56,14 +56,21 @@ func TestLinksPage(t *testing.T) {
 		}
 
 		// Filtered to a case with no links; a kind that is not one is refused, saying why.
-		if status, page := ana.get("/links?case=" + request.PathRef(c3.Ref)); status != 200 || strings.Contains(page, c1.Ref) || !strings.Contains(page, "No suspect identifier is shared") {
+		if status, page := ana.get("/links?case=" + request.PathRef(c3.Ref)); status != 200 ||
+			strings.Contains(page, c1.Ref) ||
+			!strings.Contains(page, "No suspect identifier is shared") {
 			t.Errorf("links of the unrelated case: %d", status)
 		}
-		if status, page := ana.get("/links?kind=email"); status != 422 || !strings.Contains(page, "govuk-error-summary") || !strings.Contains(page, `href="#f-kind"`) {
+		if status, page := ana.get("/links?kind=email"); status != 422 ||
+			!strings.Contains(page, "govuk-error-summary") ||
+			!strings.Contains(page, `href="#f-kind"`) {
 			t.Errorf("links by an unknown kind: %d", status)
 		}
 		// The case page offers the analyst the case's links.
-		if _, page := ana.get("/cases/" + request.PathRef(c1.Ref)); !strings.Contains(page, `href="/links?case=`+request.PathRef(c1.Ref)+`"`) {
+		if _, page := ana.get("/cases/" + request.PathRef(c1.Ref)); !strings.Contains(
+			page,
+			`href="/links?case=`+request.PathRef(c1.Ref)+`"`,
+		) {
 			t.Error("the case page does not link to the case's links")
 		}
 

@@ -68,7 +68,16 @@ func (h *Handler) myWork(q *visit) error {
 	if err != nil {
 		return err
 	}
-	return h.render(q, http.StatusOK, "work", page{Title: "My work", Nav: "work", Data: workPage{Items: items, Open: len(items), Overdue: countOverdue(items)}})
+	return h.render(
+		q,
+		http.StatusOK,
+		"work",
+		page{
+			Title: "My work",
+			Nav:   "work",
+			Data:  workPage{Items: items, Open: len(items), Overdue: countOverdue(items)},
+		},
+	)
 }
 
 func (h *Handler) teamBoard(q *visit) error {
@@ -82,7 +91,14 @@ func (h *Handler) teamBoard(q *visit) error {
 		return err
 	}
 	x := &boardExtra{}
-	rows, err := h.svc.ListCases(ctx, q.a, store.CaseFilter{Status: []domain.Status{domain.StatusReferral, domain.StatusOpen, domain.StatusClosureProposed}, Limit: 5000})
+	rows, err := h.svc.ListCases(
+		ctx,
+		q.a,
+		store.CaseFilter{
+			Status: []domain.Status{domain.StatusReferral, domain.StatusOpen, domain.StatusClosureProposed},
+			Limit:  5000,
+		},
+	)
 	if err != nil {
 		return err
 	}
@@ -102,7 +118,23 @@ func (h *Handler) teamBoard(q *visit) error {
 			x.Transfers = append(x.Transfers, store.CaseRow{ID: it.CaseID, Ref: it.CaseRef})
 		}
 	}
-	return h.render(q, http.StatusOK, "work", page{Title: "Team board", Nav: "team", Data: workPage{Items: items, Open: open, Unlisted: max(0, open-len(items)), Overdue: overdue, Board: true, Extra: x}})
+	return h.render(
+		q,
+		http.StatusOK,
+		"work",
+		page{
+			Title: "Team board",
+			Nav:   "team",
+			Data: workPage{
+				Items:    items,
+				Open:     open,
+				Unlisted: max(0, open-len(items)),
+				Overdue:  overdue,
+				Board:    true,
+				Extra:    x,
+			},
+		},
+	)
 }
 
 func (h *Handler) inbox(q *visit) error {
@@ -122,7 +154,17 @@ func (h *Handler) cases(q *visit) error {
 	if err != nil {
 		return err
 	}
-	return h.render(q, http.StatusOK, "cases", page{Title: "Cases", Nav: "cases", Data: rows, Form: map[string]string{"status": q.r.URL.Query().Get("status")}})
+	return h.render(
+		q,
+		http.StatusOK,
+		"cases",
+		page{
+			Title: "Cases",
+			Nav:   "cases",
+			Data:  rows,
+			Form:  map[string]string{"status": q.r.URL.Query().Get("status")},
+		},
+	)
 }
 
 func (h *Handler) teams(org *domain.OrgState) []*domain.Unit {
@@ -137,18 +179,38 @@ func (h *Handler) teams(org *domain.OrgState) []*domain.Unit {
 }
 
 func (h *Handler) newCase(q *visit) error {
-	return h.render(q, http.StatusOK, "newcase", page{Title: "Open a referral", Nav: "cases", Data: h.teams(q.org), Form: map[string]string{"team_id": q.a.User.UnitID}})
+	return h.render(
+		q,
+		http.StatusOK,
+		"newcase",
+		page{
+			Title: "Open a referral",
+			Nav:   "cases",
+			Data:  h.teams(q.org),
+			Form:  map[string]string{"team_id": q.a.User.UnitID},
+		},
+	)
 }
 
 func (h *Handler) openCase(q *visit) error {
 	f := q.r.PostForm
-	in := service.NewReferral{TeamID: f.Get("team_id"), Summary: f.Get("summary"), Source: f.Get("source"), Marking: f.Get("marking")}
+	in := service.NewReferral{
+		TeamID:  f.Get("team_id"),
+		Summary: f.Get("summary"),
+		Source:  f.Get("source"),
+		Marking: f.Get("marking"),
+	}
 	if ot := f.Get("offence_types"); ot != "" {
 		in.OffenceTypes = splitList(ot)
 	}
 	c, err := h.svc.OpenReferral(q.r.Context(), q.a, in)
 	if ps, ok := domain.AsProblems(err); ok {
-		return h.render(q, http.StatusUnprocessableEntity, "newcase", page{Title: "Open a referral", Nav: "cases", Errors: ps, Data: h.teams(q.org), Form: formMap(f)})
+		return h.render(
+			q,
+			http.StatusUnprocessableEntity,
+			"newcase",
+			page{Title: "Open a referral", Nav: "cases", Errors: ps, Data: h.teams(q.org), Form: formMap(f)},
+		)
 	}
 	if err != nil {
 		return err

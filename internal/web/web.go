@@ -109,7 +109,16 @@ func (h *Handler) signedIn(fn func(q *visit) error) http.HandlerFunc {
 				return
 			}
 			if !request.CSRFOK(csrf, r.PostForm.Get("csrf")) {
-				h.fail(w, r, a, csrf, fmt.Errorf("the form was stale or came from another site: go back, reload and try again: %w", service.ErrForbidden))
+				h.fail(
+					w,
+					r,
+					a,
+					csrf,
+					fmt.Errorf(
+						"the form was stale or came from another site: go back, reload and try again: %w",
+						service.ErrForbidden,
+					),
+				)
 				return
 			}
 		}
@@ -217,7 +226,13 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, a *service.Actor,
 	case http.StatusServiceUnavailable:
 		response.Unavailable(w, r, err)
 	}
-	p := page{Title: http.StatusText(status), Actor: a, CSRF: csrf, Now: h.svc.Now(), Data: errorPage{Status: status, Message: message(r, err, status)}}
+	p := page{
+		Title: http.StatusText(status),
+		Actor: a,
+		CSRF:  csrf,
+		Now:   h.svc.Now(),
+		Data:  errorPage{Status: status, Message: message(r, err, status)},
+	}
 	if ps, ok := domain.AsProblems(err); ok {
 		p.Errors = ps
 	}
@@ -319,7 +334,9 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 			h.fail(w, r, nil, "", err)
 			return
 		}
-		p.Errors = domain.Problems{{Field: "username", Rule: "sign_in", Message: "Enter a correct username and password"}}
+		p.Errors = domain.Problems{
+			{Field: "username", Rule: "sign_in", Message: "Enter a correct username and password"},
+		}
 		h.write(w, http.StatusUnauthorized, "signin", p)
 		return
 	}

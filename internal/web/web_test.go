@@ -109,7 +109,8 @@ func TestPagesAuthoriseAndRecord(t *testing.T) {
 			t.Fatalf("owner's case page: %d", status)
 		}
 		evs, _ := db.CaseEvents(ctx, c.ID)
-		if last := evs[len(evs)-1]; last.Type != "case.viewed" || last.Actor != f.Investigator.ID() || last.Seq <= before {
+		if last := evs[len(evs)-1]; last.Type != "case.viewed" || last.Actor != f.Investigator.ID() ||
+			last.Seq <= before {
 			t.Fatalf("viewing the case page was not recorded: last event %s by %s", last.Type, last.Actor)
 		}
 
@@ -160,24 +161,36 @@ func TestPagesAuthoriseAndRecord(t *testing.T) {
 
 		// A refused command lists every reason in an error summary.
 		cur, _ := db.Case(ctx, c.ID)
-		status, body := ivy.post(path+"/do/add-victim", url.Values{"csrf": {ivy.csrf(page)}, "version": {itoa(cur.Version)}, "dob": {"31/02/2010"}})
+		status, body := ivy.post(
+			path+"/do/add-victim",
+			url.Values{"csrf": {ivy.csrf(page)}, "version": {itoa(cur.Version)}, "dob": {"31/02/2010"}},
+		)
 		if status != 422 || !strings.Contains(body, "govuk-error-summary") || !strings.Contains(body, "(required)") {
 			t.Fatalf("bad victim: %d, want 422 with an error summary", status)
 		}
 		if strings.Count(body, "govuk-error-summary__list") != 1 || !strings.Contains(body, `href="#f-dob"`) {
-			t.Fatalf("the error summary must link each field: %s", body[strings.Index(body, "govuk-error-summary"):][:600])
+			t.Fatalf(
+				"the error summary must link each field: %s",
+				body[strings.Index(body, "govuk-error-summary"):][:600],
+			)
 		}
 
 		// The form adds a suspect with the identifiers that link cases; a
 		// suspect named but not interviewed is marked, and the status form
 		// records it.
 		cur, _ = db.Case(ctx, c.ID)
-		status, page = ivy.post(path+"/do/add-suspect", url.Values{"csrf": {ivy.csrf(page)}, "version": {itoa(cur.Version)},
-			"name": {"Adult X"}, "phone": {" 07700 900123 "}, "vehicle": {"AB12 CDE"}, "address": {"<b>1</b> High St, NS1 1AA"}})
+		status, page = ivy.post(
+			path+"/do/add-suspect",
+			url.Values{"csrf": {ivy.csrf(page)}, "version": {itoa(cur.Version)},
+				"name": {
+					"Adult X",
+				}, "phone": {" 07700 900123 "}, "vehicle": {"AB12 CDE"}, "address": {"<b>1</b> High St, NS1 1AA"}},
+		)
 		if status != 200 || !strings.Contains(page, "Suspect added") {
 			t.Fatalf("add suspect: %d", status)
 		}
-		if cur, _ = db.Case(ctx, c.ID); len(cur.Suspects) != 1 || cur.Suspects[0].Phone != "07700 900123" || cur.Suspects[0].Vehicle != "AB12 CDE" {
+		if cur, _ = db.Case(ctx, c.ID); len(cur.Suspects) != 1 || cur.Suspects[0].Phone != "07700 900123" ||
+			cur.Suspects[0].Vehicle != "AB12 CDE" {
 			t.Fatalf("suspect as stored: %+v", cur.Suspects)
 		}
 		if !strings.Contains(page, "Phone 07700 900123") || !strings.Contains(page, "&lt;b&gt;1&lt;/b&gt; High St") {
@@ -186,8 +199,17 @@ func TestPagesAuthoriseAndRecord(t *testing.T) {
 		if !strings.Contains(page, "Not interviewed") || !strings.Contains(page, "Record status") {
 			t.Fatal("the case page neither flags the uninterviewed suspect nor offers to record a status")
 		}
-		status, body = ivy.post(path+"/do/suspect-status", url.Values{"csrf": {ivy.csrf(page)}, "version": {itoa(cur.Version)}, "suspect": {cur.Suspects[0].ID}, "status": {"interviewed"}})
-		if status != 200 || !strings.Contains(body, "Suspect status recorded") || strings.Contains(body, "Not interviewed") {
+		status, body = ivy.post(
+			path+"/do/suspect-status",
+			url.Values{
+				"csrf":    {ivy.csrf(page)},
+				"version": {itoa(cur.Version)},
+				"suspect": {cur.Suspects[0].ID},
+				"status":  {"interviewed"},
+			},
+		)
+		if status != 200 || !strings.Contains(body, "Suspect status recorded") ||
+			strings.Contains(body, "Not interviewed") {
 			t.Fatalf("record suspect status: %d", status)
 		}
 	})

@@ -192,7 +192,9 @@ func Open(signed []byte, log note.Verifier, witnesses note.Verifiers) (ledger.Ch
 		}
 	}
 	if !logSigned {
-		return ledger.Checkpoint{}, nil, errors.New("cosigned checkpoint: the log's own signature is missing or does not verify")
+		return ledger.Checkpoint{}, nil, errors.New(
+			"cosigned checkpoint: the log's own signature is missing or does not verify",
+		)
 	}
 	if witnesses == nil {
 		for _, s := range n.UnverifiedSigs {

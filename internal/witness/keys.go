@@ -39,7 +39,8 @@ func LoadSigner(path string) (note.Signer, string, error) {
 	if err != nil {
 		return nil, "", fmt.Errorf("witness public key %s.pub: %w", path, err)
 	}
-	if v, err := fnote.NewVerifierForCosignatureV1(vkey); err != nil || v.KeyHash() != s.KeyHash() || v.Name() != s.Name() {
+	if v, err := fnote.NewVerifierForCosignatureV1(vkey); err != nil || v.KeyHash() != s.KeyHash() ||
+		v.Name() != s.Name() {
 		return nil, "", fmt.Errorf("witness public key %s.pub does not belong to the private key %s", path, path)
 	}
 	return s, vkey, nil

@@ -150,7 +150,11 @@ func (w *Witness) addCheckpoint(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if req.Old > cp.Size {
-		http.Error(rw, fmt.Sprintf("old size %d is larger than the checkpoint's %d", req.Old, cp.Size), http.StatusBadRequest)
+		http.Error(
+			rw,
+			fmt.Sprintf("old size %d is larger than the checkpoint's %d", req.Old, cp.Size),
+			http.StatusBadRequest,
+		)
 		return
 	}
 	w.mu.Lock()
@@ -172,7 +176,11 @@ func (w *Witness) addCheckpoint(rw http.ResponseWriter, r *http.Request) {
 		if !bytes.Equal(prev.Root, cp.Root) {
 			slog.Error("witness: a checkpoint of the same size with another root (a fork)", "origin", origin,
 				"size", cp.Size, "checkpoint", string(req.Checkpoint))
-			http.Error(rw, "the checkpoint has the size this witness last cosigned but another root", http.StatusConflict)
+			http.Error(
+				rw,
+				"the checkpoint has the size this witness last cosigned but another root",
+				http.StatusConflict,
+			)
 			return
 		}
 	default:

@@ -53,7 +53,10 @@ func (l *logRig) grow(t *testing.T, n int, salt string) {
 }
 
 func (l *logRig) checkpoint(t *testing.T) []byte {
-	b, err := ledger.Sign(ledger.Checkpoint{Origin: l.signer.Name(), Size: l.tree.Size(), Root: l.tree.Root()}, l.signer)
+	b, err := ledger.Sign(
+		ledger.Checkpoint{Origin: l.signer.Name(), Size: l.tree.Size(), Root: l.tree.Root()},
+		l.signer,
+	)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -327,7 +327,11 @@ func setString(f reflect.Value, name, s string) *domain.Problem {
 
 func unsupported(f reflect.Value, name string) *domain.Problem {
 	return &domain.Problem{Field: name, Rule: "unsupported",
-		Message: fmt.Sprintf("field %q (%s) cannot be read from a request: a fault in Holdfast, report it", name, f.Type())}
+		Message: fmt.Sprintf(
+			"field %q (%s) cannot be read from a request: a fault in Holdfast, report it",
+			name,
+			f.Type(),
+		)}
 }
 
 // set stores a form field's values in f.
@@ -337,7 +341,11 @@ func set(f reflect.Value, name string, vals []string) *domain.Problem {
 		return nil
 	}
 	bad := func(rule, want string) *domain.Problem {
-		return &domain.Problem{Field: name, Rule: rule, Message: fmt.Sprintf("%s must be %s, not %q", label(name), want, s)}
+		return &domain.Problem{
+			Field:   name,
+			Rule:    rule,
+			Message: fmt.Sprintf("%s must be %s, not %q", label(name), want, s),
+		}
 	}
 	if u, ok := f.Addr().Interface().(encoding.TextUnmarshaler); ok {
 		if err := u.UnmarshalText([]byte(strings.TrimSpace(s))); err != nil {
@@ -417,9 +425,19 @@ func jsonError(t reflect.Type, err error) error {
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooBig):
-		return refuse(http.StatusRequestEntityTooLarge, "", "too_large", fmt.Sprintf("the body is over %d bytes", MaxBody))
+		return refuse(
+			http.StatusRequestEntityTooLarge,
+			"",
+			"too_large",
+			fmt.Sprintf("the body is over %d bytes", MaxBody),
+		)
 	case errors.As(err, &syn):
-		return refuse(http.StatusBadRequest, "", "json", fmt.Sprintf("the body is not valid JSON (at byte %d)", syn.Offset))
+		return refuse(
+			http.StatusBadRequest,
+			"",
+			"json",
+			fmt.Sprintf("the body is not valid JSON (at byte %d)", syn.Offset),
+		)
 	case errors.As(err, &typ):
 		f := jsonField(t, typ.Field)
 		return refuse(http.StatusBadRequest, f, "type",

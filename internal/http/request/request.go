@@ -33,7 +33,10 @@ func Authenticate(svc *service.Service, r *http.Request) (*service.Actor, string
 	if h := r.Header.Get("Authorization"); h != "" {
 		tok, ok := strings.CutPrefix(h, "Bearer ")
 		if !ok {
-			return nil, "", fmt.Errorf("the Authorization header must be \"Bearer <token>\": %w", service.ErrUnauthenticated)
+			return nil, "", fmt.Errorf(
+				"the Authorization header must be \"Bearer <token>\": %w",
+				service.ErrUnauthenticated,
+			)
 		}
 		a, err := svc.TokenActor(r.Context(), tok)
 		return a, "", err

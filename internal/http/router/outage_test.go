@@ -48,7 +48,9 @@ func outage(t *testing.T, engine string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	noRedirect := &http.Client{
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
 	get := func(path string, auth func(*http.Request)) *http.Response {
 		req, _ := http.NewRequest(http.MethodGet, srv.URL+path, nil)
 		auth(req)
@@ -84,7 +86,8 @@ func outage(t *testing.T, engine string) {
 		t.Fatalf("page during an outage: %d to %q; want 503 in place, not a redirect to sign in",
 			res.StatusCode, res.Header.Get("Location"))
 	}
-	if !strings.Contains(string(body), "cannot reach its database") || !strings.Contains(string(body), "Nothing was changed") {
+	if !strings.Contains(string(body), "cannot reach its database") ||
+		!strings.Contains(string(body), "Nothing was changed") {
 		t.Errorf("page during an outage does not say what happened and that nothing changed:\n%s", body)
 	}
 	const signInTok = "outage-sign-in-token-of-43-characters-00000" // the form's pre-session token
@@ -98,6 +101,9 @@ func outage(t *testing.T, engine string) {
 	}
 	defer res.Body.Close()
 	if res.StatusCode != http.StatusServiceUnavailable {
-		t.Errorf("sign-in during an outage: %d, want 503 (not \"enter a correct username and password\")", res.StatusCode)
+		t.Errorf(
+			"sign-in during an outage: %d, want 503 (not \"enter a correct username and password\")",
+			res.StatusCode,
+		)
 	}
 }

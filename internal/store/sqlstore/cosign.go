@@ -29,7 +29,13 @@ func (db *DB) AddCosignatures(ctx context.Context, size int64, lines []byte) err
 	if merged == note {
 		return nil
 	}
-	_, err = db.w.ExecContext(ctx, db.d.q("UPDATE checkpoints SET note = ? WHERE size = ? AND note = ?"), merged, size, note)
+	_, err = db.w.ExecContext(
+		ctx,
+		db.d.q("UPDATE checkpoints SET note = ? WHERE size = ? AND note = ?"),
+		merged,
+		size,
+		note,
+	)
 	if err != nil {
 		return fmt.Errorf("cosignatures of checkpoint %d: %w", size, err)
 	}

@@ -18,8 +18,17 @@ type dialect struct {
 }
 
 var (
-	sqliteDialect   = dialect{name: EngineSQLite, goose: goose.DialectSQLite3, lockHead: "SELECT seq, hash, org_seq FROM log_head WHERE id = 1"}
-	postgresDialect = dialect{name: EnginePostgres, goose: goose.DialectPostgres, lockHead: "SELECT seq, hash, org_seq FROM log_head WHERE id = 1 FOR UPDATE", dollar: true}
+	sqliteDialect = dialect{
+		name:     EngineSQLite,
+		goose:    goose.DialectSQLite3,
+		lockHead: "SELECT seq, hash, org_seq FROM log_head WHERE id = 1",
+	}
+	postgresDialect = dialect{
+		name:     EnginePostgres,
+		goose:    goose.DialectPostgres,
+		lockHead: "SELECT seq, hash, org_seq FROM log_head WHERE id = 1 FOR UPDATE",
+		dollar:   true,
+	}
 )
 
 // q rewrites ? placeholders as $n for PostgreSQL. Queries here never

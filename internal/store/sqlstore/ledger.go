@@ -120,7 +120,12 @@ func (db *DB) scanRawSQLite(ctx context.Context, from, to int64, fn func(*event.
 		// REAL or TEXT would read back as a whole number and pass.
 		for _, col := range []int{4, 6} {
 			if t := stmt.ColumnType(col); t != sqlite.TypeInteger {
-				return fmt.Errorf("event %d: column %s holds %v, not an integer: the row was altered", r.Seq, stmt.ColumnName(col), t)
+				return fmt.Errorf(
+					"event %d: column %s holds %v, not an integer: the row was altered",
+					r.Seq,
+					stmt.ColumnName(col),
+					t,
+				)
 			}
 		}
 		if at, err = appendLeafTime(at[:0], field(1)); err != nil {
@@ -205,7 +210,10 @@ func (db *DB) closeRawConns() {
 // no longer matches the event's hash: it is reported as an alteration.
 func appendLeafTime[S ~string | ~[]byte](b []byte, s S) ([]byte, error) {
 	if len(s) != len(timeFormat) || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != '.' || s[29] != 'Z' ||
-		digits(s[0:4]) < 0 || digits(s[5:7]) < 0 || digits(s[8:10]) < 0 || digits(s[11:13]) < 0 || digits(s[14:16]) < 0 || digits(s[17:19]) < 0 || digits(s[20:29]) < 0 {
+		digits(s[0:4]) < 0 || digits(s[5:7]) < 0 || digits(s[8:10]) < 0 || digits(s[11:13]) < 0 ||
+		digits(s[14:16]) < 0 ||
+		digits(s[17:19]) < 0 ||
+		digits(s[20:29]) < 0 {
 		t, err := parseTime(string(s))
 		if err != nil {
 			return b, err
@@ -238,8 +246,15 @@ func digits[S ~string | ~[]byte](s S) int {
 
 // SaveLedgerRun records a verification run.
 func (db *DB) SaveLedgerRun(ctx context.Context, r store.LedgerRun) error {
-	_, err := db.w.ExecContext(ctx, db.d.q("INSERT INTO ledger_runs (ran_at, ok, events, first_bad, problem) VALUES (?, ?, ?, ?, ?)"),
-		fmtTime(r.RanAt), boolInt(r.OK), r.Events, r.FirstBad, r.Problem)
+	_, err := db.w.ExecContext(
+		ctx,
+		db.d.q("INSERT INTO ledger_runs (ran_at, ok, events, first_bad, problem) VALUES (?, ?, ?, ?, ?)"),
+		fmtTime(r.RanAt),
+		boolInt(r.OK),
+		r.Events,
+		r.FirstBad,
+		r.Problem,
+	)
 	if err != nil {
 		return fmt.Errorf("record verification: %w", err)
 	}
@@ -251,7 +266,8 @@ func (db *DB) LastLedgerRun(ctx context.Context) (*store.LedgerRun, error) {
 	var r store.LedgerRun
 	var at string
 	var ok int
-	err := db.row(ctx, "SELECT ran_at, ok, events, first_bad, problem FROM ledger_runs ORDER BY ran_at DESC LIMIT 1").Scan(&at, &ok, &r.Events, &r.FirstBad, &r.Problem)
+	err := db.row(ctx, "SELECT ran_at, ok, events, first_bad, problem FROM ledger_runs ORDER BY ran_at DESC LIMIT 1").
+		Scan(&at, &ok, &r.Events, &r.FirstBad, &r.Problem)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, store.ErrNotFound
 	}

@@ -26,7 +26,13 @@ func FuzzAppendLeafTime(f *testing.F) {
 		want, werr := parseTime(s)
 		switch {
 		case werr == nil && (gerr != nil || string(got) != string(event.AppendLeafTime(nil, want))):
-			t.Fatalf("%q: leaf time %q, %v; formatting the parsed time gives %q", s, got, gerr, event.AppendLeafTime(nil, want))
+			t.Fatalf(
+				"%q: leaf time %q, %v; formatting the parsed time gives %q",
+				s,
+				got,
+				gerr,
+				event.AppendLeafTime(nil, want),
+			)
 		case werr != nil && gerr == nil:
 			if _, err := time.Parse(time.RFC3339Nano, string(got)); err == nil {
 				t.Fatalf("%q is refused by parseTime but gives the valid leaf time %q", s, got)

@@ -280,7 +280,10 @@ func (db *DB) LatestSeq(ctx context.Context) (int64, error) {
 }
 
 func (db *DB) duties(ctx context.Context, q string, args ...any) ([]store.DutyRow, error) {
-	rows, err := db.query(ctx, "SELECT d.id, d.case_id, d.case_ref, d.kind, d.accountable, d.team_id, d.due_at, d.escalation, d.next_at, d.subject FROM duties d "+q, args...)
+	rows, err := db.query(
+		ctx,
+		"SELECT d.id, d.case_id, d.case_ref, d.kind, d.accountable, d.team_id, d.due_at, d.escalation, d.next_at, d.subject FROM duties d "+q,
+		args...)
 	if err != nil {
 		return nil, fmt.Errorf("duties: %w", err)
 	}
@@ -336,7 +339,10 @@ func (db *DB) TeamDuties(ctx context.Context, teamIDs []string, limit int) ([]st
 	if len(teamIDs) == 0 {
 		return nil, nil
 	}
-	return db.duties(ctx, "WHERE d.team_id IN ("+placeholders(len(teamIDs))+") ORDER BY d.due_at LIMIT ?", append(anys(teamIDs), limit)...)
+	return db.duties(
+		ctx,
+		"WHERE d.team_id IN ("+placeholders(len(teamIDs))+") ORDER BY d.due_at LIMIT ?",
+		append(anys(teamIDs), limit)...)
 }
 
 // TeamDutyCounts counts the open duties of teams, and those due by t.
@@ -344,7 +350,9 @@ func (db *DB) TeamDutyCounts(ctx context.Context, teamIDs []string, t time.Time)
 	if len(teamIDs) == 0 {
 		return 0, 0, nil
 	}
-	q := "SELECT COUNT(*), COALESCE(SUM(CASE WHEN due_at <= ? THEN 1 ELSE 0 END), 0) FROM duties WHERE team_id IN (" + placeholders(len(teamIDs)) + ")"
+	q := "SELECT COUNT(*), COALESCE(SUM(CASE WHEN due_at <= ? THEN 1 ELSE 0 END), 0) FROM duties WHERE team_id IN (" + placeholders(
+		len(teamIDs),
+	) + ")"
 	if err := db.row(ctx, q, append([]any{fmtTime(t)}, anys(teamIDs)...)...).Scan(&open, &due); err != nil {
 		return 0, 0, fmt.Errorf("count team duties: %w", err)
 	}
@@ -362,13 +370,21 @@ func anys(ss []string) []any {
 
 // Flags lists integrity flags standing since t or earlier.
 func (db *DB) Flags(ctx context.Context, t time.Time) ([]store.FlagRow, error) {
-	return db.flags(ctx, "SELECT case_id, kind, since, raised FROM case_flags WHERE since <= ? ORDER BY since, case_id", t)
+	return db.flags(
+		ctx,
+		"SELECT case_id, kind, since, raised FROM case_flags WHERE since <= ? ORDER BY since, case_id",
+		t,
+	)
 }
 
 // UnraisedFlags lists flags standing since t or earlier whose finding is not
 // yet open, through the (raised, since) index: what a steady sweep must act on.
 func (db *DB) UnraisedFlags(ctx context.Context, t time.Time) ([]store.FlagRow, error) {
-	return db.flags(ctx, "SELECT case_id, kind, since, raised FROM case_flags WHERE raised = 0 AND since <= ? ORDER BY since, case_id", t)
+	return db.flags(
+		ctx,
+		"SELECT case_id, kind, since, raised FROM case_flags WHERE raised = 0 AND since <= ? ORDER BY since, case_id",
+		t,
+	)
 }
 
 func (db *DB) flags(ctx context.Context, q string, t time.Time) ([]store.FlagRow, error) {
@@ -397,12 +413,20 @@ func (db *DB) flags(ctx context.Context, q string, t time.Time) ([]store.FlagRow
 // OrphanedCases lists open cases whose owner has left or is inactive: found
 // from the few inactive users, not by reading every case.
 func (db *DB) OrphanedCases(ctx context.Context) ([]store.CaseRow, error) {
-	return db.listCases(ctx, ` WHERE owner_id IN (SELECT id FROM users WHERE active = 0) AND status <> 'closed' ORDER BY ref`)
+	return db.listCases(
+		ctx,
+		` WHERE owner_id IN (SELECT id FROM users WHERE active = 0) AND status <> 'closed' ORDER BY ref`,
+	)
 }
 
 // Inbox lists a user's alerts, newest first.
 func (db *DB) Inbox(ctx context.Context, userID string, limit int) ([]store.InboxItem, error) {
-	rows, err := db.query(ctx, "SELECT seq, case_id, at, kind, text FROM inbox WHERE user_id = ? ORDER BY seq DESC LIMIT ?", userID, limit)
+	rows, err := db.query(
+		ctx,
+		"SELECT seq, case_id, at, kind, text FROM inbox WHERE user_id = ? ORDER BY seq DESC LIMIT ?",
+		userID,
+		limit,
+	)
 	if err != nil {
 		return nil, fmt.Errorf("inbox: %w", err)
 	}
@@ -441,7 +465,8 @@ func (db *DB) PasswordHash(ctx context.Context, userID string) (string, error) {
 func (db *DB) Session(ctx context.Context, tokenHash []byte, now time.Time) (*store.Session, error) {
 	s := store.Session{TokenHash: tokenHash}
 	var exp string
-	err := db.row(ctx, "SELECT user_id, csrf, expires_at FROM sessions WHERE token_hash = ? AND expires_at > ?", tokenHash, fmtTime(now)).Scan(&s.UserID, &s.CSRF, &exp)
+	err := db.row(ctx, "SELECT user_id, csrf, expires_at FROM sessions WHERE token_hash = ? AND expires_at > ?", tokenHash, fmtTime(now)).
+		Scan(&s.UserID, &s.CSRF, &exp)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, store.ErrNotFound
 	}
@@ -493,8 +518,13 @@ func (db *DB) Checkpoints(ctx context.Context) ([]store.Checkpoint, error) {
 
 // SaveCheckpoint stores a signed checkpoint; one per tree size.
 func (db *DB) SaveCheckpoint(ctx context.Context, c store.Checkpoint) error {
-	_, err := db.w.ExecContext(ctx, db.d.q("INSERT INTO checkpoints (size, note, created_at) VALUES (?, ?, ?) ON CONFLICT (size) DO NOTHING"),
-		c.Size, string(c.Note), fmtTime(c.Created))
+	_, err := db.w.ExecContext(
+		ctx,
+		db.d.q("INSERT INTO checkpoints (size, note, created_at) VALUES (?, ?, ?) ON CONFLICT (size) DO NOTHING"),
+		c.Size,
+		string(c.Note),
+		fmtTime(c.Created),
+	)
 	if err != nil {
 		return fmt.Errorf("save checkpoint at size %d: %w", c.Size, err)
 	}
@@ -503,7 +533,12 @@ func (db *DB) SaveCheckpoint(ctx context.Context, c store.Checkpoint) error {
 
 // ClaimDigest claims a day's digests for this run.
 func (db *DB) ClaimDigest(ctx context.Context, day string, at time.Time) (bool, error) {
-	res, err := db.w.ExecContext(ctx, db.d.q("INSERT INTO digests (day, sent_at) VALUES (?, ?) ON CONFLICT (day) DO NOTHING"), day, fmtTime(at))
+	res, err := db.w.ExecContext(
+		ctx,
+		db.d.q("INSERT INTO digests (day, sent_at) VALUES (?, ?) ON CONFLICT (day) DO NOTHING"),
+		day,
+		fmtTime(at),
+	)
 	if err != nil {
 		return false, fmt.Errorf("claim digest for %s: %w", day, err)
 	}

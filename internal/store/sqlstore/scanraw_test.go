@@ -30,8 +30,16 @@ func TestScanRawGivesTheSameLeaves(t *testing.T) {
 		err := db.Write(ctx, func(tx store.Tx) error {
 			for i := range 40 {
 				o := odd[i%len(odd)]
-				e := &event.Event{At: at.Add(time.Duration(i) * 1234567 * time.Nanosecond), Actor: o.actor, CaseID: o.cs,
-					CaseVersion: int64(i), Type: o.typ, PayloadVersion: 1, Source: o.src, Payload: []byte(o.payload)}
+				e := &event.Event{
+					At:             at.Add(time.Duration(i) * 1234567 * time.Nanosecond),
+					Actor:          o.actor,
+					CaseID:         o.cs,
+					CaseVersion:    int64(i),
+					Type:           o.typ,
+					PayloadVersion: 1,
+					Source:         o.src,
+					Payload:        []byte(o.payload),
+				}
 				if i%3 == 0 {
 					e.At = at.Add(time.Duration(i) * time.Second) // no fraction
 				}

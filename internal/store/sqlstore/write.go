@@ -155,7 +155,20 @@ func (x *tx) Append(e *event.Event) error {
 const eventColumns = 11
 
 func appendEventArgs(args []any, e *event.Event) []any {
-	return append(args, e.Seq, fmtTime(e.At), e.Actor, e.CaseID, e.CaseVersion, e.Type, e.PayloadVersion, e.Source, string(e.Payload), e.PrevHash, e.Hash)
+	return append(
+		args,
+		e.Seq,
+		fmtTime(e.At),
+		e.Actor,
+		e.CaseID,
+		e.CaseVersion,
+		e.Type,
+		e.PayloadVersion,
+		e.Source,
+		string(e.Payload),
+		e.PrevHash,
+		e.Hash,
+	)
 }
 
 // AppendBatch appends evs in order exactly as Append would one at a time —
@@ -314,7 +327,8 @@ func (x *tx) NextCaseNumber(prefix string) (int, error) {
 	if x.d.name == "sqlite" {
 		// A range on the unique index (SQLite's LIKE is case-insensitive and
 		// would scan every case); refs are ASCII, so "~" sorts after them.
-		err = x.t.QueryRowContext(x.ctx, "SELECT MAX(ref) FROM cases WHERE ref >= ? AND ref < ?", prefix, prefix+"~").Scan(&ref)
+		err = x.t.QueryRowContext(x.ctx, "SELECT MAX(ref) FROM cases WHERE ref >= ? AND ref < ?", prefix, prefix+"~").
+			Scan(&ref)
 	} else {
 		// PostgreSQL: the prefix in the C collation, whatever the database's.
 		err = x.t.QueryRowContext(x.ctx, `SELECT MAX(ref COLLATE "C") FROM cases WHERE ref COLLATE "C" LIKE $1`, prefix+"%").Scan(&ref)
@@ -338,8 +352,17 @@ func (x *tx) PutCase(c *domain.Case, prevVersion int64) error {
 		return fmt.Errorf("encode case %s: %w", c.Ref, err)
 	}
 	if prevVersion == 0 {
-		_, err = x.exec(`INSERT INTO cases (id, ref, team_id, owner_id, status, version, updated_at, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			c.ID, c.Ref, c.TeamID, c.OwnerID, string(c.Status), c.Version, fmtTime(c.UpdatedAt), string(doc))
+		_, err = x.exec(
+			`INSERT INTO cases (id, ref, team_id, owner_id, status, version, updated_at, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			c.ID,
+			c.Ref,
+			c.TeamID,
+			c.OwnerID,
+			string(c.Status),
+			c.Version,
+			fmtTime(c.UpdatedAt),
+			string(doc),
+		)
 		if err != nil {
 			return fmt.Errorf("insert case %s: %w", c.Ref, err)
 		}
@@ -383,7 +406,19 @@ func appendDutyArgs(args []any, c *domain.Case, d *domain.Duty) []any {
 	if !d.NextAt.IsZero() {
 		next = fmtTime(d.NextAt)
 	}
-	return append(args, d.ID, c.ID, d.Kind, d.Accountable, d.TeamID, fmtTime(d.Due), d.Escalation, next, d.Subject, c.Ref)
+	return append(
+		args,
+		d.ID,
+		c.ID,
+		d.Kind,
+		d.Accountable,
+		d.TeamID,
+		fmtTime(d.Due),
+		d.Escalation,
+		next,
+		d.Subject,
+		c.Ref,
+	)
 }
 
 // PutNewCases writes the projections of cases the record does not hold
@@ -400,7 +435,17 @@ func (x *tx) PutNewCases(cs []*domain.Case) error {
 		if err != nil {
 			return fmt.Errorf("encode case %s: %w", c.Ref, err)
 		}
-		cases = append(cases, c.ID, c.Ref, c.TeamID, c.OwnerID, string(c.Status), c.Version, fmtTime(c.UpdatedAt), string(doc))
+		cases = append(
+			cases,
+			c.ID,
+			c.Ref,
+			c.TeamID,
+			c.OwnerID,
+			string(c.Status),
+			c.Version,
+			fmtTime(c.UpdatedAt),
+			string(doc),
+		)
 		for i := range c.Duties {
 			if d := &c.Duties[i]; d.Status == domain.DutyOpen {
 				duties = appendDutyArgs(duties, c, d)

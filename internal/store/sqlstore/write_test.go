@@ -35,15 +35,29 @@ func someEvents(t *testing.T, n int) []*event.Event {
 		c := fmt.Sprintf("case-%d", len(out)/5)
 		switch len(out) % 5 {
 		case 0:
-			add(domain.EvUnitCreated, "", domain.UnitCreated{ID: fmt.Sprintf("unit-%d", len(out)), Name: "Team", Kind: domain.UnitTeam})
+			add(
+				domain.EvUnitCreated,
+				"",
+				domain.UnitCreated{ID: fmt.Sprintf("unit-%d", len(out)), Name: "Team", Kind: domain.UnitTeam},
+			)
 		case 1:
 			add(domain.EvNoteAdded, c, domain.NoteAdded{Note: domain.Note{ID: "n", Text: "a \"quoted\" note <&>"}})
 		case 2:
-			add(domain.EvFindingRaised, c, domain.FindingRaised{Finding: domain.Finding{ID: "f", Kind: "k", Detail: "look at this", MustAct: "u2"}})
+			add(
+				domain.EvFindingRaised,
+				c,
+				domain.FindingRaised{
+					Finding: domain.Finding{ID: "f", Kind: "k", Detail: "look at this", MustAct: "u2"},
+				},
+			)
 		case 3:
 			add(domain.EvDutyEscalated, c, domain.DutyEscalated{ID: "d", Level: 1, To: "u3", Text: "overdue"})
 		case 4:
-			add(domain.EvCaseImported, c, domain.CaseImported{System: "test", SourceRef: "SRC/" + c, Hash: "h-" + c, Line: len(out)})
+			add(
+				domain.EvCaseImported,
+				c,
+				domain.CaseImported{System: "test", SourceRef: "SRC/" + c, Hash: "h-" + c, Line: len(out)},
+			)
 		}
 	}
 	return out
@@ -146,8 +160,16 @@ func TestPutNewCasesIsPutCase(t *testing.T) {
 			at := time.Date(2016, 5, 1, 9, 0, 0, 0, time.UTC)
 			var out []*domain.Case
 			for i := range n {
-				c := &domain.Case{ID: fmt.Sprintf("c%04d", i), Ref: fmt.Sprintf("CSE/2016/%06d", i+1), TeamID: "t1", Status: domain.StatusOpen,
-					Version: int64(i), UpdatedAt: at.Add(time.Duration(i) * time.Hour), OpenedAt: at, Summary: "s <&>"}
+				c := &domain.Case{
+					ID:        fmt.Sprintf("c%04d", i),
+					Ref:       fmt.Sprintf("CSE/2016/%06d", i+1),
+					TeamID:    "t1",
+					Status:    domain.StatusOpen,
+					Version:   int64(i),
+					UpdatedAt: at.Add(time.Duration(i) * time.Hour),
+					OpenedAt:  at,
+					Summary:   "s <&>",
+				}
 				if i%3 == 0 {
 					c.OwnerID = "u1"
 				}
@@ -160,8 +182,11 @@ func TestPutNewCasesIsPutCase(t *testing.T) {
 					if j == 1 {
 						status = domain.DutyMet
 					}
-					c.Duties = append(c.Duties, domain.Duty{ID: fmt.Sprintf("d%04d-%d", i, j), Kind: "review", Status: status, TeamID: "t1",
-						Accountable: "u2", Due: at.Add(time.Duration(i+j) * time.Hour), NextAt: at.Add(time.Duration(i) * time.Minute), Subject: "why"})
+					c.Duties = append(
+						c.Duties,
+						domain.Duty{ID: fmt.Sprintf("d%04d-%d", i, j), Kind: "review", Status: status, TeamID: "t1",
+							Accountable: "u2", Due: at.Add(time.Duration(i+j) * time.Hour), NextAt: at.Add(time.Duration(i) * time.Minute), Subject: "why"},
+					)
 				}
 				out = append(out, c)
 			}

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/holdfast/holdfast/internal/domain"
@@ -187,8 +186,14 @@ func (h *Handler) closeJourney(q *visit) error {
 	if q.r.Method == http.MethodPost {
 		f = q.r.PostForm
 	}
-	prop := proposal(f)
+	prop, perr := proposal(f)
 	p := page{Title: "Close case " + v.Case.Ref, Nav: "cases", Data: v, Form: formMap(f)}
+	if ps, ok := domain.AsProblems(perr); ok {
+		p.Errors = ps
+		return h.render(q, http.StatusUnprocessableEntity, "close", p)
+	} else if perr != nil {
+		return perr
+	}
 	if q.r.Method == http.MethodPost {
 		checks, err := h.svc.CheckClosure(ctx, q.a, v.Case.Ref, prop)
 		if err != nil {
@@ -196,7 +201,6 @@ func (h *Handler) closeJourney(q *visit) error {
 		}
 		v.Checks, v.Ready = checks, len(checks) == 0
 		if f.Get("step") == "propose" && v.Ready {
-			prop.Version, _ = strconv.ParseInt(f.Get("version"), 10, 64)
 			c, err := h.svc.ProposeClosure(ctx, q.a, v.Case.ID, prop)
 			if err == nil {
 				done := "Closure proposed: it now needs a second officer's approval"
@@ -227,7 +231,11 @@ func (h *Handler) closeChecklist(q *visit) error {
 	}
 	f := q.r.URL.Query()
 	if f.Get("outcome") != "" {
-		if v.Checks, err = h.svc.CheckClosure(ctx, q.a, v.Case.Ref, proposal(f)); err != nil {
+		prop, err := proposal(f)
+		if err != nil {
+			return err
+		}
+		if v.Checks, err = h.svc.CheckClosure(ctx, q.a, v.Case.Ref, prop); err != nil {
 			return err
 		}
 		v.Ready = len(v.Checks) == 0
@@ -235,11 +243,17 @@ func (h *Handler) closeChecklist(q *visit) error {
 	return h.fragment(q, "close", "checklist", page{Data: v, Form: formMap(f)})
 }
 
-// proposal reads the close-case form.
-func proposal(f url.Values) service.ClosureProposal {
-	return service.ClosureProposal{Outcome: f.Get("outcome"), Rationale: domain.Rationale{
-		LinesConsidered: f.Get("lines_considered"), WhyNoneRemain: f.Get("why_none_remain"),
-		SuspectsStatus: f.Get("suspects_status"), VictimView: f.Get("victim_view")}}
+// proposal reads the close-case form through the one decoder (its limits
+// and its checks of the version). The page names the rationale's parts
+// plainly; the decoder names a nested struct's fields "rationale.x".
+func proposal(f url.Values) (service.ClosureProposal, error) {
+	named := url.Values{"outcome": f["outcome"], "version": f["version"]}
+	for _, k := range []string{"lines_considered", "why_none_remain", "suspects_status", "victim_view"} {
+		named["rationale."+k] = f[k]
+	}
+	var in service.ClosureProposal
+	err := request.DecodeForm(named, &in)
+	return in, err
 }
 
 func formMap(f url.Values) map[string]string {

@@ -2,11 +2,11 @@ package web
 
 import (
 	"net/http"
-
-	"github.com/holdfast/holdfast/internal/http/request"
+	"net/url"
 	"sort"
 
 	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/http/request"
 	"github.com/holdfast/holdfast/internal/service"
 	"github.com/holdfast/holdfast/internal/store"
 )
@@ -194,16 +194,19 @@ func (h *Handler) newCase(q *visit) error {
 
 func (h *Handler) openCase(q *visit) error {
 	f := q.r.PostForm
-	in := service.NewReferral{
-		TeamID:  f.Get("team_id"),
-		Summary: f.Get("summary"),
-		Source:  f.Get("source"),
-		Marking: f.Get("marking"),
+	// The same decoder as every other form; the page also takes offence
+	// types separated by commas, which the decoder would keep as one.
+	named := url.Values{}
+	for k, v := range f {
+		named[k] = v
 	}
-	if ot := f.Get("offence_types"); ot != "" {
-		in.OffenceTypes = splitList(ot)
+	named["offence_types"] = splitList(f.Get("offence_types"))
+	var in service.NewReferral
+	var c *domain.Case
+	err := request.DecodeForm(named, &in)
+	if err == nil {
+		c, err = h.svc.OpenReferral(q.r.Context(), q.a, in)
 	}
-	c, err := h.svc.OpenReferral(q.r.Context(), q.a, in)
 	if ps, ok := domain.AsProblems(err); ok {
 		return h.render(
 			q,

@@ -101,8 +101,8 @@ func (s *Service) CreateUnit(ctx context.Context, a *Actor, in NewUnit) (*domain
 		if err != nil {
 			return nil, err
 		}
-		out = &domain.Unit{ID: id, Name: in.Name, Kind: in.Kind, ParentID: in.ParentID}
-		return []*event.Event{e}, nil
+		out, err = projected[domain.Unit](e)
+		return []*event.Event{e}, err
 	})
 	return out, err
 }
@@ -182,20 +182,26 @@ func (s *Service) CreateUser(ctx context.Context, a *Actor, in NewUser) (*domain
 		if err := tx.SetPassword(id, hash); err != nil {
 			return nil, err
 		}
-		out = &domain.User{
-			ID:       id,
-			Username: in.Username,
-			Name:     in.Name,
-			Collar:   in.Collar,
-			Email:    in.Email,
-			Rank:     in.Rank,
-			UnitID:   in.UnitID,
-			Roles:    in.Roles,
-			Active:   true,
-		}
-		return []*event.Event{e}, nil
+		out, err = projected[domain.User](e)
+		return []*event.Event{e}, err
 	})
 	return out, err
+}
+
+// projected is the unit or user an organisation event makes, by the
+// projection's own rule: a reply built by hand had drifted from it (no
+// creation time, so the API answered "created": "0001-01-01T00:00:00Z",
+// and an untrimmed name) — issue 23.
+func projected[T domain.Unit | domain.User](e *event.Event) (*T, error) {
+	v, err := domain.NewOrgState().ApplyOrg(e)
+	if err != nil {
+		return nil, err
+	}
+	out, ok := v.(*T)
+	if !ok {
+		return nil, fmt.Errorf("event %s made %T, not the expected record", e.Type, v)
+	}
+	return out, nil
 }
 
 // UserLeaves is the input of Service.UserLeaves.

@@ -41,15 +41,7 @@ var AuditCSVHeader = []string{
 // see, under AuditCSVHeader. Cells that a spreadsheet would run as a
 // formula are quoted with a leading apostrophe.
 func (s *Service) AuditCSV(ctx context.Context, a *Actor, id string) ([][]string, error) {
-	st, org, err := s.readAudits(ctx, a, "export audits")
-	if err != nil {
-		return nil, err
-	}
-	au, err := findAudit(st, org, a, id)
-	if err != nil {
-		return nil, err
-	}
-	cases, err := s.auditCases(ctx, a, org, au)
+	au, org, cases, err := s.seenAudit(ctx, a, "export audits", id)
 	if err != nil {
 		return nil, err
 	}

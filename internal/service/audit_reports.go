@@ -75,6 +75,28 @@ func (s *Service) Audits(ctx context.Context, a *Actor) ([]AuditSummary, error) 
 	return out, nil
 }
 
+// seenAudit is one audit as the actor may read it: the audit, the
+// organisation it was read with, and those of its cases they may see. what names the read in a refusal.
+func (s *Service) seenAudit(
+	ctx context.Context,
+	a *Actor,
+	what, id string,
+) (*domain.Audit, *domain.OrgState, map[string]*domain.Case, error) {
+	st, org, err := s.readAudits(ctx, a, what)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	au, err := findAudit(st, org, a, id)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	cases, err := s.auditCases(ctx, a, org, au)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return au, org, cases, nil
+}
+
 // auditCases loads the projections of an audit's cases the actor may see
 // (by their team now, not when they were sampled).
 func (s *Service) auditCases(
@@ -98,15 +120,7 @@ func (s *Service) auditCases(
 
 // Audit returns an audit with the cases in it the actor may see.
 func (s *Service) Audit(ctx context.Context, a *Actor, id string) (*domain.Audit, error) {
-	st, org, err := s.readAudits(ctx, a, "read audits")
-	if err != nil {
-		return nil, err
-	}
-	au, err := findAudit(st, org, a, id)
-	if err != nil {
-		return nil, err
-	}
-	seen, err := s.auditCases(ctx, a, org, au)
+	au, _, seen, err := s.seenAudit(ctx, a, "read audits", id)
 	if err != nil {
 		return nil, err
 	}
@@ -197,15 +211,7 @@ type ReopenedCase struct {
 // AuditReport reports an audit's progress, findings, reopened cases and
 // error rate with its Wilson interval, by team and by outcome code.
 func (s *Service) AuditReport(ctx context.Context, a *Actor, id string) (*AuditReport, error) {
-	st, org, err := s.readAudits(ctx, a, "read audit reports")
-	if err != nil {
-		return nil, err
-	}
-	au, err := findAudit(st, org, a, id)
-	if err != nil {
-		return nil, err
-	}
-	cases, err := s.auditCases(ctx, a, org, au)
+	au, org, cases, err := s.seenAudit(ctx, a, "read audit reports", id)
 	if err != nil {
 		return nil, err
 	}

@@ -8,12 +8,11 @@ import (
 
 	"github.com/holdfast/holdfast/internal/clock"
 	"github.com/holdfast/holdfast/internal/domain"
-	"github.com/holdfast/holdfast/internal/event"
 	"github.com/holdfast/holdfast/internal/policy"
-	"github.com/holdfast/holdfast/internal/store"
 )
 
-// caseAddition is the shape of the simple "add X to a case" commands.
+// caseAddition is the shape of the simple "add X to a case" commands: a
+// workflow command on an open case that appends one event.
 func (s *Service) caseAddition(
 	ctx context.Context,
 	a *Actor,
@@ -23,28 +22,11 @@ func (s *Service) caseAddition(
 	roles []domain.Role,
 	build func(c *domain.Case, now time.Time, p *domain.Problems) (string, any),
 ) (*domain.Case, error) {
-	return s.caseCommand(
-		ctx,
-		a,
-		caseID,
-		version,
-		what,
-		func(tx store.Tx, c *domain.Case, org *domain.OrgState, now time.Time) ([]*event.Event, error) {
-			if err := a.mayWrite(org, c, what, roles...); err != nil {
-				return nil, err
-			}
-			var p domain.Problems
-			if !c.Status.IsOpen() {
-				p.Add("", "case_closed", fmt.Sprintf("case %s is closed: reopen it first", c.Ref))
-			}
-			typ, payload := build(c, now, &p)
-			if err := p.Err(); err != nil {
-				return nil, err
-			}
-			e, err := domain.NewEvent(typ, a.ID(), c.ID, now, payload)
-			return []*event.Event{e}, err
-		},
-	)
+	return s.workflow(ctx, a, caseID, version, what, roles, false,
+		func(c *domain.Case, _ *domain.OrgState, now time.Time, p *domain.Problems) []ev {
+			typ, payload := build(c, now, p)
+			return []ev{{typ, payload}}
+		})
 }
 
 func checkDate(field, v string, now time.Time, p *domain.Problems) time.Time {

@@ -14,6 +14,11 @@ type auditsPage struct {
 	Presets []string
 }
 
+func (h *Handler) auditRoutes(m *http.ServeMux) {
+	m.HandleFunc("GET /audits", h.signedIn(h.audits))
+	m.HandleFunc("GET /audits/{id}", h.signedIn(h.auditReport))
+}
+
 // audits is the audit team's page: audits under way, and the triage queue
 // of closed cases with the reasons for each one's place.
 func (h *Handler) audits(q *visit) error {

@@ -289,7 +289,8 @@ func TestOfficersDayInTheBrowser(t *testing.T) {
 	b.check("02-my-work-empty")
 	b.open("/cases/new")
 	b.press("Open referral")
-	if m := b.main(); !strings.Contains(m, "There is a problem") || strings.Count(m, "(required)") < 2 {
+	if m := b.main(); !strings.Contains(m, "There is a problem") || !strings.Contains(m, "summarise the referral") ||
+		!strings.Contains(m, "give at least one offence type") || strings.Contains(m, "(required)") {
 		t.Fatalf("an empty referral must be refused with the reasons: %s", m)
 	}
 	b.check("03-referral-refused")
@@ -430,7 +431,7 @@ func TestOfficersDayInTheBrowser(t *testing.T) {
 	b.check("07-team-board")
 	b.open(casePath)
 	b.press("Approve closure")
-	if m := b.main(); !strings.Contains(m, "approver_rank") {
+	if m := b.main(); !strings.Contains(m, "needs approval by") {
 		t.Fatalf("a sergeant approved a closure that needs an inspector: %s", m)
 	}
 	b.signOut()

@@ -73,6 +73,14 @@ func (h *Handler) caseView(ctx context.Context, q *visit, purpose string, withTi
 	return v, nil
 }
 
+func (h *Handler) caseRoutes(m *http.ServeMux) {
+	m.HandleFunc("GET /cases/{ref}", h.signedIn(h.casePage))
+	m.HandleFunc("POST /cases/{ref}/do/{cmd}", h.signedIn(h.caseCommand))
+	m.HandleFunc("GET /cases/{ref}/close", h.signedIn(h.closeJourney))
+	m.HandleFunc("POST /cases/{ref}/close", h.signedIn(h.closeJourney))
+	m.HandleFunc("GET /cases/{ref}/close/checklist", h.signedIn(h.closeChecklist))
+}
+
 func (h *Handler) casePage(q *visit) error {
 	v, err := h.caseView(q.r.Context(), q, "case page", true)
 	if err != nil {

@@ -13,7 +13,24 @@ import (
 	"github.com/holdfast/holdfast/internal/service"
 )
 
-var funcs = template.FuncMap{
+// funcs are the templates' functions: the common ones here, and each
+// area's in its own file (a literal table each, merged once).
+var funcs = merged(baseFuncs, caseFuncs, findFuncs, adminFuncs, signInFuncs)
+
+func merged(ms ...template.FuncMap) template.FuncMap {
+	out := template.FuncMap{}
+	for _, m := range ms {
+		for k, v := range m {
+			if _, dup := out[k]; dup {
+				panic("web: template function " + k + " defined twice")
+			}
+			out[k] = v
+		}
+	}
+	return out
+}
+
+var baseFuncs = template.FuncMap{
 	"when": func(t time.Time) string {
 		if t.IsZero() {
 			return "—"

@@ -21,6 +21,10 @@ var linkKindLabels = map[string]string{
 	service.LinkKindNameDOB: "Name and date of birth",
 }
 
+func (h *Handler) linksRoutes(m *http.ServeMux) {
+	m.HandleFunc("GET /links", h.signedIn(h.links))
+}
+
 // links is the analyst's page: groups of cases, open and closed, whose
 // suspects share an identifier (docs/links.md).
 func (h *Handler) links(q *visit) error {

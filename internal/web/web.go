@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"crypto/hmac"
-	"crypto/rand"
 	"crypto/sha256"
 	"embed"
 	"encoding/base64"
@@ -258,97 +257,3 @@ func message(r *http.Request, err error, status int) string {
 	return err.Error()
 }
 
-// Login CSRF: without a token, another site could post its own username
-// and password to /sign-in and so sign a victim's browser in as the
-// attacker, whose record the victim would then fill. The form carries a
-// pre-session token, double-submitted: the same random value is set in a
-// cookie and in the form's hidden csrf field, and a post is taken only when
-// the two match. Another site can neither read the cookie (to copy it into
-// its form) nor make the browser send it (SameSite=Strict, so a cross-site
-// post arrives without it); it is HttpOnly and lasts an hour. The cookie is
-// kept across visits so that two tabs of the form both work.
-const signInCookie = "holdfast_signin"
-
-// signInToken is the request's pre-session token, or a new one set in a
-// cookie on w.
-func (h *Handler) signInToken(w http.ResponseWriter, r *http.Request) string {
-	if c, err := r.Cookie(signInCookie); err == nil && len(c.Value) == 43 {
-		return c.Value
-	}
-	b := make([]byte, 32)
-	rand.Read(b)
-	tok := base64.RawURLEncoding.EncodeToString(b)
-	http.SetCookie(w, &http.Cookie{Name: signInCookie, Value: tok, Path: "/sign-in", MaxAge: 3600, HttpOnly: true,
-		Secure: h.secure, SameSite: http.SameSiteStrictMode})
-	return tok
-}
-
-// localNext is where to go after signing in: next if it is a path on this
-// site, else /work. Browsers read /\evil.example and /<tab>/evil.example as
-// //evil.example, another site, so next must be printable ASCII without a
-// backslash (a path Holdfast sent is URL-escaped, so it always is), begin
-// with one slash, and parse to a bare path, query and fragment.
-func localNext(next string) string {
-	const home = "/work"
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.Contains(next, "\\") {
-		return home
-	}
-	for i := 0; i < len(next); i++ {
-		if next[i] <= ' ' || next[i] >= 0x7f {
-			return home
-		}
-	}
-	u, err := url.Parse(next)
-	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" ||
-		!strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") || strings.ContainsAny(u.Path, "\\\t\r\n") {
-		return home
-	}
-	return next
-}
-
-// signIn serves the sign-in form and starts a session.
-func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
-	p := page{Title: "Sign in", Now: h.svc.Now(), Form: map[string]string{"next": r.URL.Query().Get("next")}}
-	p.CSRF = h.signInToken(w, r)
-	if r.Method == http.MethodPost {
-		if !parseForm(w, r) {
-			return
-		}
-		p.Form["username"] = r.PostForm.Get("username")
-		p.Form["next"] = r.PostForm.Get("next")
-		if !request.CSRFOK(p.CSRF, r.PostForm.Get("csrf")) {
-			p.Errors = domain.Problems{{Field: "username", Rule: "csrf",
-				Message: "The sign-in form was stale or came from another site: sign in again on this page"}}
-			h.write(w, http.StatusForbidden, "signin", p)
-			return
-		}
-		sess, err := h.svc.SignIn(r.Context(), r.PostForm.Get("username"), r.PostForm.Get("password"))
-		if err == nil {
-			// No Expires: the server ends the session; the browser forgets it on close.
-			http.SetCookie(w, &http.Cookie{Name: request.SessionCookie, Value: sess.Token, Path: "/", HttpOnly: true,
-				Secure: h.secure, SameSite: http.SameSiteLaxMode})
-			http.Redirect(w, r, localNext(p.Form["next"]), http.StatusSeeOther)
-			return
-		}
-		if response.StatusOf(err) == http.StatusServiceUnavailable {
-			h.fail(w, r, nil, "", err)
-			return
-		}
-		p.Errors = domain.Problems{
-			{Field: "username", Rule: "sign_in", Message: "Enter a correct username and password"},
-		}
-		h.write(w, http.StatusUnauthorized, "signin", p)
-		return
-	}
-	h.write(w, http.StatusOK, "signin", p)
-}
-
-func (h *Handler) signOut(q *visit) error {
-	if c, err := q.r.Cookie(request.SessionCookie); err == nil {
-		h.svc.SignOut(q.r.Context(), c.Value)
-	}
-	http.SetCookie(q.w, &http.Cookie{Name: request.SessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
-		Secure: h.secure, SameSite: http.SameSiteLaxMode})
-	http.Redirect(q.w, q.r, "/sign-in", http.StatusSeeOther)
-	return nil
-}

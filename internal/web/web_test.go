@@ -165,7 +165,7 @@ func TestPagesAuthoriseAndRecord(t *testing.T) {
 			path+"/do/add-victim",
 			url.Values{"csrf": {ivy.csrf(page)}, "version": {itoa(cur.Version)}, "dob": {"31/02/2010"}},
 		)
-		if status != 422 || !strings.Contains(body, "govuk-error-summary") || !strings.Contains(body, "(required)") {
+		if status != 422 || !strings.Contains(body, "govuk-error-summary") || !strings.Contains(body, `data-rule="required"`) {
 			t.Fatalf("bad victim: %d, want 422 with an error summary", status)
 		}
 		if strings.Count(body, "govuk-error-summary__list") != 1 || !strings.Contains(body, `href="#f-dob"`) {

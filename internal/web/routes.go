@@ -1,0 +1,15 @@
+package web
+
+// routes mounts the pages, one group per area; each group's handlers live
+// in the file that names it.
+func (h *Handler) routes() {
+	m := h.mux
+	h.signInRoutes(m)
+	h.workRoutes(m)
+	h.casesRoutes(m)
+	h.caseRoutes(m)
+	h.overviewRoutes(m)
+	h.auditRoutes(m)
+	h.adminRoutes(m)
+	h.linksRoutes(m)
+}

@@ -256,4 +256,3 @@ func message(r *http.Request, err error, status int) string {
 	}
 	return err.Error()
 }
-

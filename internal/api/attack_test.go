@@ -168,7 +168,7 @@ func TestAttackVRRDecidedByReadOnlyInspector(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
 		h := newHarness(t, db)
 		f := h.f
-		u, err := f.Svc.CreateUser(ctx, f.Admin, service.NewUser{Username: "hmic", Name: "HMIC Chief", Collar: "X0009",
+		u, err := f.CreateApproved(ctx, service.NewUser{Username: "hmic", Name: "HMIC Chief", Collar: "X0009",
 			Rank: domain.RankChiefInspector, UnitID: f.ForceID, Roles: []domain.Role{domain.RoleInspector},
 			Password: fixture.Password})
 		if err != nil {

@@ -184,9 +184,8 @@ var auAuditors int
 // then signs off.
 func auSecondAuditor(h *harness, t *testing.T) *service.Actor {
 	auAuditors++
-	u, err := h.f.Svc.CreateUser(
+	u, err := h.f.CreateApproved(
 		ctx,
-		h.f.Admin,
 		service.NewUser{Username: fmt.Sprintf("auditor%d", auAuditors), Name: "Second Auditor", Collar: "A2",
 			Rank: domain.RankStaff, UnitID: h.f.ForceID, Roles: []domain.Role{domain.RoleAuditor}, Password: fixture.Password},
 	)

@@ -214,6 +214,8 @@ func accounts(org *domain.OrgState) []Account {
 	byID := func(id string) *domain.User { return org.Users[id] }
 	add("administrator", first(func(u *domain.User) bool { return u.Username == "admin" }),
 		"users and units; leavers; run the watchdog sweep")
+	add("administrator (second)", first(func(u *domain.User) bool { return u.Username == "admin2" }),
+		"approve or reject a powerful role another administrator asked for (the two-person rule)")
 	add("investigator", first(func(u *domain.User) bool {
 		return u.UnitID == north && u.Rank == domain.RankConstable && u.HasRole(domain.RoleInvestigator)
 	}), "my work: an action past its target, a victim not updated for months")

@@ -35,6 +35,7 @@ type gen struct {
 	cal  *calendar.Calendar
 
 	admin    *service.Actor
+	admin2   *service.Actor // a second administrator: approves grants of powerful roles
 	watchdog *service.Actor
 	forceID  string
 	depts    []*dept

@@ -65,6 +65,18 @@ func (g *gen) buildForce() error {
 	g.admin = &service.Actor{User: *a}
 	g.forceID = a.UnitID
 	g.cmd()
+	// A second administrator, added as `holdfast user add` would: under
+	// the two-person rule a powerful role one administrator gives waits
+	// for another's approval.
+	a2, err := g.svc.CreateUser(g.ctx, service.SystemActor("cli"), service.NewUser{Username: "admin2",
+		Name: "Sam Okafor", Collar: "S0005", Rank: domain.RankStaff, UnitID: g.forceID,
+		Roles: []domain.Role{domain.RoleAdmin}, Password: Password, Email: "admin2@northshire.police.invalid"})
+	if err != nil {
+		return fmt.Errorf("demo: second administrator: %w", err)
+	}
+	g.admin2 = &service.Actor{User: *a2}
+	g.usernames["admin2"] = true
+	g.cmd()
 	unit := func(name string, kind domain.UnitKind, parent string) (string, error) {
 		u, err := g.svc.CreateUnit(g.ctx, g.admin, service.NewUnit{Name: name, Kind: kind, ParentID: parent})
 		if err != nil {
@@ -177,6 +189,9 @@ func (g *gen) personFrom(
 		return nil, fmt.Errorf("demo: add %s: %w", name, err)
 	}
 	g.cmd()
+	if u, err = g.approveGrants(u); err != nil {
+		return nil, fmt.Errorf("demo: add %s: %w", name, err)
+	}
 	o := &officer{
 		id:       u.ID,
 		username: username,
@@ -203,4 +218,32 @@ func (t *team) available(at time.Time, withSergeant bool) []*officer {
 		out = append(out, t.dsInv)
 	}
 	return out
+}
+
+// approveGrants has the second administrator approve what waits for them
+// of u's roles, and returns u as the record then holds them.
+func (g *gen) approveGrants(u *domain.User) (*domain.User, error) {
+	gs, err := g.svc.Grants(g.ctx, g.admin2)
+	if err != nil {
+		return nil, err
+	}
+	waited := false
+	for _, gr := range gs {
+		if gr.UserID == u.ID && gr.Status == domain.GrantPending {
+			if _, err := g.svc.DecideGrant(g.ctx, g.admin2, service.DecideGrant{Grant: gr.ID, Approve: true}); err != nil {
+				return nil, err
+			}
+			g.cmd()
+			waited = true
+		}
+	}
+	if !waited {
+		return u, nil
+	}
+	org, err := g.svc.Org(g.ctx, g.admin)
+	if err != nil {
+		return nil, err
+	}
+	cp := *org.Users[u.ID]
+	return &cp, nil
 }

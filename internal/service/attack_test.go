@@ -153,7 +153,7 @@ func closedWithVictim(t *testing.T, f *fixture.Force, reviewer *service.Actor, r
 // an administrator added in the attack.
 func attackChiefInspector(t *testing.T, f *fixture.Force) *service.Actor {
 	t.Helper()
-	u, err := f.Svc.CreateUser(context.Background(), f.Admin, service.NewUser{Username: "hmic", Name: "HMIC Chief",
+	u, err := f.CreateApproved(context.Background(), service.NewUser{Username: "hmic", Name: "HMIC Chief",
 		Collar: "X0009", Rank: domain.RankChiefInspector, UnitID: f.ForceID, Roles: []domain.Role{domain.RoleInspector},
 		Password: fixture.Password})
 	if err != nil {

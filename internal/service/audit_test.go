@@ -49,9 +49,8 @@ func newAuditWorld(t *testing.T, db *sqlstore.DB) *auditWorld {
 	f := fixture.New(t, db)
 	w := &auditWorld{f: f, db: db, svc: f.Svc}
 	user := func(username, name string, rank domain.Rank, unit string, roles ...domain.Role) *service.Actor {
-		u, err := f.Svc.CreateUser(
+		u, err := f.CreateApproved(
 			ctx,
-			f.Admin,
 			service.NewUser{
 				Username: username,
 				Name:     name,

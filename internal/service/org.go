@@ -5,8 +5,11 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/duty"
 	"github.com/holdfast/holdfast/internal/event"
 	"github.com/holdfast/holdfast/internal/store"
 )
@@ -29,6 +32,12 @@ func (s *Service) orgCommand(
 			return err
 		}
 		for _, e := range evs {
+			if !domain.IsOrgEvent(e.Type) { // a grant's request or decision: on the log only
+				if err := tx.Append(e); err != nil {
+					return err
+				}
+				continue
+			}
 			changed, err := org.ApplyOrg(e)
 			if err != nil {
 				return err
@@ -172,10 +181,16 @@ func (s *Service) CreateUser(ctx context.Context, a *Actor, in NewUser) (*domain
 		if err := in.check(org).Err(); err != nil {
 			return nil, err
 		}
+		// A powerful role waits for a second administrator (the two-person
+		// rule); the rest are given at once.
+		now, roles, powerful := s.clock.Now(), in.Roles, []domain.Role(nil)
+		if !a.System {
+			roles, powerful = splitPowerful(in.Roles)
+		}
 		id := s.newID()
-		e, err := domain.NewEvent(domain.EvUserCreated, a.ID(), "", s.clock.Now(), domain.UserCreated{
+		e, err := domain.NewEvent(domain.EvUserCreated, a.ID(), "", now, domain.UserCreated{
 			ID: id, Username: in.Username, Name: strings.TrimSpace(in.Name), Collar: in.Collar, Email: in.Email,
-			Rank: in.Rank, UnitID: in.UnitID, Roles: in.Roles})
+			Rank: in.Rank, UnitID: in.UnitID, Roles: roles})
 		if err != nil {
 			return nil, err
 		}
@@ -183,7 +198,16 @@ func (s *Service) CreateUser(ctx context.Context, a *Actor, in NewUser) (*domain
 			return nil, err
 		}
 		out, err = projected[domain.User](e)
-		return []*event.Event{e}, err
+		evs := []*event.Event{e}
+		if len(powerful) > 0 {
+			g, err := domain.NewEvent(domain.EvGrantRequested, a.ID(), "", now,
+				domain.GrantRequested{ID: s.newID(), UserID: id, Roles: powerful})
+			if err != nil {
+				return nil, err
+			}
+			evs = append(evs, g)
+		}
+		return evs, err
 	})
 	return out, err
 }
@@ -247,4 +271,404 @@ func (s *Service) PolicyText(a *Actor) ([]byte, error) {
 		return nil, err
 	}
 	return s.Policy().Source(), nil
+}
+
+// splitPowerful parts roles into those given at once and those that wait
+// for a second administrator.
+func splitPowerful(roles []domain.Role) (now, wait []domain.Role) {
+	now = []domain.Role{}
+	for _, r := range roles {
+		if domain.IsPowerful(r) {
+			wait = append(wait, r)
+		} else {
+			now = append(now, r)
+		}
+	}
+	return now, wait
+}
+
+// grantMu serialises grant commands in this process, as auditMu does the
+// audits': each reads the grants' record inside its write transaction.
+var grantMu sync.Mutex
+
+// grantState folds the grant events of the record.
+func (s *Service) grantState(ctx context.Context) (*domain.GrantState, error) {
+	evs, err := s.st.CaseEvents(ctx, "")
+	if err != nil {
+		return nil, fmt.Errorf("read grants: %w", err)
+	}
+	st := domain.NewGrantState()
+	for _, e := range evs {
+		if domain.IsGrantEvent(e.Type) {
+			if err := st.ApplyGrant(e); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return st, nil
+}
+
+// Grants lists the grants of powerful roles, newest first (administrators).
+func (s *Service) Grants(ctx context.Context, a *Actor) ([]*domain.Grant, error) {
+	if a == nil {
+		return nil, ErrUnauthenticated
+	}
+	if err := a.need("reading grants of roles", domain.RoleAdmin); err != nil {
+		return nil, err
+	}
+	st, err := s.grantState(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return st.List(), nil
+}
+
+// ChangeUser is a user's roles, rank and team as they should be.
+type ChangeUser struct {
+	User    string        `json:"-" path:"id"`
+	Version int64         `json:"version"` // the user's version the change is based on
+	Rank    domain.Rank   `json:"rank"`
+	UnitID  string        `json:"unit_id"`
+	Roles   []domain.Role `json:"roles"`
+}
+
+// UserChangeResult is what ChangeUser did: the user as the record now
+// holds them, and the grant of powerful roles left for a second
+// administrator, if any.
+type UserChangeResult struct {
+	User  *domain.User  `json:"user"`
+	Grant *domain.Grant `json:"grant,omitempty"`
+}
+
+// ChangeUser sets a user's roles, rank and team (administrators), recorded
+// as user.changed. Roles taken away and ordinary roles go at once; the
+// administrator, auditor, inspector and analyst roles — the powerful ones —
+// are only asked for: a second administrator approves or rejects the grant
+// (DecideGrant). An administrator may not give themselves a case-work role.
+func (s *Service) ChangeUser(ctx context.Context, a *Actor, in ChangeUser) (*UserChangeResult, error) {
+	if a == nil {
+		return nil, ErrUnauthenticated
+	}
+	grantMu.Lock()
+	defer grantMu.Unlock()
+	var res UserChangeResult
+	err := s.orgCommand(ctx, a, "change user", func(tx store.Tx, org *domain.OrgState) ([]*event.Event, error) {
+		if err := a.need("changing a user's roles, rank or team", domain.RoleAdmin); err != nil {
+			return nil, err
+		}
+		u, ok := org.Users[in.User]
+		if !ok {
+			return nil, fmt.Errorf("user %s: %w", in.User, ErrNotFound)
+		}
+		var p domain.Problems
+		if !u.Active {
+			p.Add("", "already_left", fmt.Sprintf("%s has left: a leaver's roles, rank and team cannot change", u.Name))
+		}
+		if in.Version < 1 {
+			p.Add("version", "required", "Send the user's version your change is based on: reload the page and try again")
+		}
+		if _, err := domain.ParseRank(string(in.Rank)); err != nil {
+			p.Add("rank", "one_of", "Choose a rank from the list")
+		}
+		if unit, ok := org.Units[in.UnitID]; !ok {
+			p.Add("unit_id", "unknown_unit", "Choose a unit from the list")
+		} else if !a.System && (domain.Org{Units: org.Units}).ForceOf(unit.ID) != a.force(org) {
+			p.Add("unit_id", "other_force", "Choose a unit of your own force")
+		}
+		seen := map[domain.Role]bool{}
+		var roles []domain.Role
+		for i, r := range in.Roles {
+			if _, err := domain.ParseRole(string(r)); err != nil {
+				p.Add(fmt.Sprintf("roles[%d]", i), "one_of", "Choose roles from the list")
+				continue
+			}
+			if !seen[r] {
+				seen[r] = true
+				roles = append(roles, r)
+			}
+		}
+		if len(roles) == 0 {
+			p.Add("roles", "required", "Choose at least one role")
+		}
+		var added []domain.Role
+		for _, r := range roles {
+			if !u.HasRole(r) {
+				added = append(added, r)
+			}
+		}
+		if !a.System && u.ID == a.ID() {
+			for _, r := range added {
+				if domain.IsCasework(r) {
+					p.Add("roles", "self_grant", fmt.Sprintf("You cannot give yourself the %s role: "+
+						"an administrator does not do case work. Ask another administrator if it is needed",
+						strings.ReplaceAll(string(r), "_", " ")))
+				}
+			}
+		}
+		if err := p.Err(); err != nil {
+			return nil, err
+		}
+		if in.Version != u.Version {
+			return nil, fmt.Errorf("%s's record is at version %d, your change was based on version %d: "+
+				"reload the page and try again: %w", u.Name, u.Version, in.Version, ErrConflict)
+		}
+		// Keep: every role asked for that is held already or not powerful.
+		keep, wait := []domain.Role{}, []domain.Role(nil)
+		for _, r := range roles {
+			if !a.System && domain.IsPowerful(r) && !u.HasRole(r) {
+				wait = append(wait, r)
+			} else {
+				keep = append(keep, r)
+			}
+		}
+		if !a.System && len(wait) > 0 {
+			st, err := s.grantState(ctx)
+			if err != nil {
+				return nil, err
+			}
+			for _, g := range st.Pending(u.ID) {
+				for _, r := range g.Roles {
+					if contains(wait, r) {
+						p.Add("roles", "grant_pending", fmt.Sprintf("The %s role already waits for a second "+
+							"administrator's approval: ask one to approve or reject it", string(r)))
+					}
+				}
+			}
+			if err := p.Err(); err != nil {
+				return nil, err
+			}
+		}
+		now := s.clock.Now()
+		var evs []*event.Event
+		ch := domain.UserChanged{ID: u.ID}
+		if in.Rank != u.Rank {
+			ch.Rank = &in.Rank
+		}
+		if in.UnitID != u.UnitID {
+			ch.UnitID = &in.UnitID
+		}
+		if !sameRoles(keep, u.Roles) {
+			ch.Roles = keep
+		}
+		if ch.Rank != nil || ch.UnitID != nil || ch.Roles != nil {
+			e, err := domain.NewEvent(domain.EvUserChanged, a.ID(), "", now, ch)
+			if err != nil {
+				return nil, err
+			}
+			evs = append(evs, e)
+		}
+		if len(wait) > 0 {
+			g := domain.GrantRequested{ID: s.newID(), UserID: u.ID, Roles: wait}
+			e, err := domain.NewEvent(domain.EvGrantRequested, a.ID(), "", now, g)
+			if err != nil {
+				return nil, err
+			}
+			evs = append(evs, e)
+			res.Grant = &domain.Grant{ID: g.ID, UserID: u.ID, Roles: wait, RequestedBy: a.ID(),
+				RequestedAt: now.UTC(), Status: domain.GrantPending}
+		}
+		if len(evs) == 0 {
+			return nil, domain.Problems{{Rule: "no_change", Message: "Nothing was changed: change the roles, rank " +
+				"or team, or go back"}}
+		}
+		return evs, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if res.User, err = s.user(ctx, in.User); err != nil {
+		return nil, err
+	}
+	return &res, nil
+}
+
+// sameRoles reports whether a and b hold the same roles in any order.
+func sameRoles(a, b []domain.Role) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for _, r := range a {
+		if !contains(b, r) {
+			return false
+		}
+	}
+	return true
+}
+
+func (s *Service) user(ctx context.Context, id string) (*domain.User, error) {
+	org, err := s.st.Org(ctx)
+	if err != nil {
+		return nil, err
+	}
+	u, ok := org.Users[id]
+	if !ok {
+		return nil, fmt.Errorf("user %s: %w", id, ErrNotFound)
+	}
+	cp := *u
+	return &cp, nil
+}
+
+// DecideGrant is a second administrator's word on a grant of powerful roles.
+type DecideGrant struct {
+	Grant   string `json:"-" path:"id"`
+	Approve bool   `json:"approve"`
+	Reason  string `json:"reason,omitempty"` // required to reject
+}
+
+// DecideGrant approves or rejects a pending grant of powerful roles. Only
+// an administrator other than the one who asked for it, and other than
+// the person it is for, decides it; approving gives the roles.
+func (s *Service) DecideGrant(ctx context.Context, a *Actor, in DecideGrant) (*domain.Grant, error) {
+	if a == nil {
+		return nil, ErrUnauthenticated
+	}
+	grantMu.Lock()
+	defer grantMu.Unlock()
+	var out domain.Grant
+	err := s.orgCommand(ctx, a, "decide grant", func(tx store.Tx, org *domain.OrgState) ([]*event.Event, error) {
+		if err := a.need("approving or rejecting a grant of roles", domain.RoleAdmin); err != nil {
+			return nil, err
+		}
+		st, err := s.grantState(ctx)
+		if err != nil {
+			return nil, err
+		}
+		g, ok := st.Grants[in.Grant]
+		if !ok || (!a.System && org.Users[g.UserID] != nil &&
+			(domain.Org{Units: org.Units}).ForceOf(org.Users[g.UserID].UnitID) != a.force(org)) {
+			return nil, fmt.Errorf("grant %s: %w", in.Grant, ErrNotFound)
+		}
+		u := org.Users[g.UserID]
+		var p domain.Problems
+		if g.Status != domain.GrantPending {
+			p.Add("", "grant_decided", "This grant has already been "+g.Status)
+		}
+		if !a.System && g.RequestedBy == a.ID() {
+			p.Add("", "second_administrator", "You asked for this grant: another administrator must approve or "+
+				"reject it")
+		}
+		if !a.System && g.UserID == a.ID() {
+			p.Add("", "not_for_yourself", "This grant is for you: another administrator must approve or reject it")
+		}
+		if in.Approve && (u == nil || !u.Active) {
+			p.Add("", "already_left", "The person has left: reject the grant")
+		}
+		reason := strings.TrimSpace(in.Reason)
+		if !in.Approve && reason == "" {
+			p.Add("reason", "required", "Say why the grant is rejected")
+		}
+		if err := p.Err(); err != nil {
+			return nil, err
+		}
+		now := s.clock.Now()
+		var evs []*event.Event
+		if in.Approve {
+			roles := append([]domain.Role{}, u.Roles...)
+			for _, r := range g.Roles {
+				if !contains(roles, r) {
+					roles = append(roles, r)
+				}
+			}
+			e, err := domain.NewEvent(domain.EvUserChanged, a.ID(), "", now, domain.UserChanged{ID: u.ID, Roles: roles})
+			if err != nil {
+				return nil, err
+			}
+			evs = append(evs, e)
+		}
+		e, err := domain.NewEvent(domain.EvGrantDecided, a.ID(), "", now,
+			domain.GrantDecided{ID: g.ID, Approve: in.Approve, Reason: reason})
+		if err != nil {
+			return nil, err
+		}
+		out = *g
+		out.Status, out.DecidedBy, out.DecidedAt, out.Reason = domain.GrantRejected, a.ID(), now.UTC(), reason
+		if in.Approve {
+			out.Status = domain.GrantApproved
+		}
+		return append(evs, e), nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// LeaverWork is what a user still holds, and where each piece will go
+// when they leave: shown before an administrator confirms a leaver.
+type LeaverWork struct {
+	User   *domain.User    `json:"user"`
+	Cases  []LeaverCase    `json:"cases"`  // open cases they own
+	Duties []LeaverDuty    `json:"duties"` // open duties they are accountable for
+	Grants []*domain.Grant `json:"grants"` // pending grants for them
+}
+
+// LeaverCase is an open case the leaver owns.
+type LeaverCase struct {
+	CaseID string        `json:"case_id"`
+	Ref    string        `json:"ref"`
+	TeamID string        `json:"team_id"`
+	Status domain.Status `json:"status"`
+	// GoesTo is who the watchdog will tell to reallocate it: the nearest
+	// supervisor of its team (empty if none serves).
+	GoesTo string `json:"goes_to,omitempty"`
+}
+
+// LeaverDuty is an open duty the leaver is accountable for.
+type LeaverDuty struct {
+	CaseID  string    `json:"case_id"`
+	Ref     string    `json:"ref"`
+	Kind    string    `json:"kind"`
+	Due     time.Time `json:"due"`
+	Subject string    `json:"subject,omitempty"`
+	// GoesTo is who it escalates to: the nearest supervisor of the team.
+	GoesTo string `json:"goes_to,omitempty"`
+}
+
+// LeaverWork lists what a user still holds before they are marked as
+// having left (administrators).
+func (s *Service) LeaverWork(ctx context.Context, a *Actor, userID string) (*LeaverWork, error) {
+	if a == nil {
+		return nil, ErrUnauthenticated
+	}
+	if err := a.need("recording a leaver", domain.RoleAdmin); err != nil {
+		return nil, err
+	}
+	org, err := s.st.Org(ctx)
+	if err != nil {
+		return nil, err
+	}
+	u, ok := org.Users[userID]
+	if !ok {
+		return nil, fmt.Errorf("user %s: %w", userID, ErrNotFound)
+	}
+	cp := *u
+	out := &LeaverWork{User: &cp, Cases: []LeaverCase{}, Duties: []LeaverDuty{}, Grants: []*domain.Grant{}}
+	// Whoever is the team's supervisor once the leaver has gone.
+	after := org.Clone()
+	after.Users[u.ID].Active = false
+	rows, err := s.st.ListCases(ctx, store.CaseFilter{OwnerID: u.ID, Status: []domain.Status{domain.StatusReferral,
+		domain.StatusOpen, domain.StatusClosureProposed}, Limit: 10000})
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		out.Cases = append(out.Cases, LeaverCase{CaseID: r.ID, Ref: r.Ref, TeamID: r.TeamID, Status: r.Status,
+			GoesTo: duty.Supervisor(after, r.TeamID)})
+	}
+	ds, err := s.st.UserDuties(ctx, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range ds {
+		out.Duties = append(out.Duties, LeaverDuty{CaseID: d.CaseID, Ref: d.CaseRef, Kind: d.Kind, Due: d.Due,
+			Subject: d.Subject, GoesTo: duty.Supervisor(after, d.TeamID)})
+	}
+	st, err := s.grantState(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if g := st.Pending(u.ID); g != nil {
+		out.Grants = g
+	}
+	return out, nil
 }

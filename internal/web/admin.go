@@ -2,19 +2,81 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"sort"
+	"strings"
 
 	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/http/request"
+	"github.com/holdfast/holdfast/internal/service"
 )
 
+// The administrator's pages: people (add, change roles, rank and team under
+// the two-person rule, mark a leaver), grants waiting for a second
+// administrator, units, and the watchdog run by hand. Each write is a page
+// of its own that returns to the user's page (or the overview) with a
+// success banner. Password reset is the sign-in area's page, linked from
+// the user's page.
 func (h *Handler) adminRoutes(m *http.ServeMux) {
 	m.HandleFunc("GET /admin", h.signedIn(h.admin))
+	m.HandleFunc("GET /admin/users/new", h.signedIn(h.adminNewUser))
+	m.HandleFunc("POST /admin/users", h.signedIn(h.adminCreateUser))
+	m.HandleFunc("GET /admin/users/{id}", h.signedIn(h.adminUser))
+	m.HandleFunc("GET /admin/users/{id}/roles", h.signedIn(h.adminRolesForm))
+	m.HandleFunc("POST /admin/users/{id}/roles", h.signedIn(h.adminChangeRoles))
+	m.HandleFunc("GET /admin/users/{id}/leave", h.signedIn(h.adminLeaverForm))
+	m.HandleFunc("POST /admin/users/{id}/leave", h.signedIn(h.adminLeave))
+	m.HandleFunc("GET /admin/grants/{id}", h.signedIn(h.adminGrant))
+	m.HandleFunc("POST /admin/grants/{id}", h.signedIn(h.adminDecideGrant))
+	m.HandleFunc("GET /admin/units/new", h.signedIn(h.adminNewUnit))
+	m.HandleFunc("POST /admin/units", h.signedIn(h.adminCreateUnit))
+	m.HandleFunc("GET /admin/sweep", h.signedIn(h.adminSweep))
+	m.HandleFunc("POST /admin/sweep", h.signedIn(h.adminSweepRun))
 }
 
 type adminPage struct {
-	Units  []*domain.Unit
-	Users  []*domain.User
-	Policy string
+	Units   []*domain.Unit
+	Users   []*domain.User
+	Pending []*domain.Grant
+	Policy  string
+	Left    int
+}
+
+// sortedUsers are the organisation's users by name.
+func sortedUsers(org *domain.OrgState, keep func(*domain.User) bool) []*domain.User {
+	var out []*domain.User
+	for _, u := range org.Users {
+		if keep == nil || keep(u) {
+			out = append(out, u)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// sortedUnits are the organisation's units in hierarchy order: each force,
+// then its departments each followed by their teams.
+func sortedUnits(org *domain.OrgState) []*domain.Unit {
+	children := map[string][]*domain.Unit{}
+	for _, u := range org.Units {
+		children[u.ParentID] = append(children[u.ParentID], u)
+	}
+	for _, cs := range children {
+		sort.Slice(cs, func(i, j int) bool { return cs[i].Name < cs[j].Name })
+	}
+	var out []*domain.Unit
+	var walk func(id string, depth int)
+	walk = func(id string, depth int) {
+		if depth > 16 {
+			return
+		}
+		for _, u := range children[id] {
+			out = append(out, u)
+			walk(u.ID, depth+1)
+		}
+	}
+	walk("", 0)
+	return out
 }
 
 func (h *Handler) admin(q *visit) error {
@@ -22,18 +84,340 @@ func (h *Handler) admin(q *visit) error {
 	if err != nil {
 		return err
 	}
-	org, err := h.svc.Org(q.r.Context(), q.a)
+	gs, err := h.svc.Grants(q.r.Context(), q.a)
 	if err != nil {
 		return err
 	}
-	p := adminPage{Policy: string(pol)}
-	for _, u := range org.Units {
-		p.Units = append(p.Units, u)
+	p := adminPage{Policy: string(pol), Units: sortedUnits(q.org)}
+	p.Users = sortedUsers(q.org, func(u *domain.User) bool { return u.Active })
+	p.Left = len(q.org.Users) - len(p.Users)
+	for _, g := range gs {
+		if g.Status == domain.GrantPending {
+			p.Pending = append(p.Pending, g)
+		}
 	}
-	for _, u := range org.Users {
-		p.Users = append(p.Users, u)
-	}
-	sort.Slice(p.Units, func(i, j int) bool { return p.Units[i].Name < p.Units[j].Name })
-	sort.Slice(p.Users, func(i, j int) bool { return p.Users[i].Name < p.Users[j].Name })
 	return h.render(q, http.StatusOK, "admin", page{Title: "Administration", Nav: "admin", Data: p})
+}
+
+// userForm is what the add-user and change-roles pages show.
+type userForm struct {
+	User  *domain.User // nil when adding
+	Units []*domain.Unit
+	Ranks []domain.Rank
+	Roles []domain.Role
+	Held  map[string]bool // roles ticked
+	Grant *domain.Grant   // pending grant for the user, if any
+}
+
+func (h *Handler) newUserForm(q *visit, u *domain.User, ticked []string) userForm {
+	f := userForm{User: u, Units: sortedUnits(q.org), Ranks: domain.Ranks(), Roles: domain.Roles(),
+		Held: map[string]bool{}}
+	for _, r := range ticked {
+		f.Held[r] = true
+	}
+	return f
+}
+
+func (h *Handler) adminNewUser(q *visit) error {
+	if err := h.mustAdmin(q); err != nil {
+		return err
+	}
+	return h.render(q, http.StatusOK, "admin_user_form", page{Title: "Add a user", Nav: "admin",
+		Data: h.newUserForm(q, nil, nil), Form: map[string]string{"unit_id": q.a.User.UnitID}})
+}
+
+// mustAdmin refuses a page to anyone but an administrator before showing
+// a form they could not send (the service refuses the command itself).
+func (h *Handler) mustAdmin(q *visit) error {
+	_, err := h.svc.PolicyText(q.a)
+	return err
+}
+
+func (h *Handler) adminCreateUser(q *visit) error {
+	f := q.r.PostForm
+	var in service.NewUser
+	var u *domain.User
+	err := request.DecodeForm(f, &in)
+	if err == nil {
+		u, err = h.svc.CreateUser(q.r.Context(), q.a, in)
+	}
+	if ps, ok := domain.AsProblems(err); ok {
+		form := formMap(f)
+		delete(form, "password")
+		return h.render(q, http.StatusUnprocessableEntity, "admin_user_form", page{Title: "Add a user",
+			Nav: "admin", Errors: ps, Data: h.newUserForm(q, nil, f["roles"]), Form: form})
+	}
+	if err != nil {
+		return err
+	}
+	msg := u.Name + " has been added"
+	if waiting := powerfulOf(in.Roles); len(waiting) > 0 {
+		msg += ". The " + roleList(waiting) + " waits for a second administrator's approval"
+	}
+	q.redirectDone("/admin/users/"+url.PathEscape(u.ID), msg)
+	return nil
+}
+
+func powerfulOf(rs []domain.Role) []domain.Role {
+	var out []domain.Role
+	for _, r := range rs {
+		if domain.IsPowerful(r) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// roleList names roles in a sentence: "auditor role", "auditor and
+// analyst roles".
+func roleList(rs []domain.Role) string {
+	names := make([]string, len(rs))
+	for i, r := range rs {
+		names[i] = strings.ToLower(roleLabel(r))
+	}
+	switch len(names) {
+	case 0:
+		return ""
+	case 1:
+		return names[0] + " role"
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1] + " roles"
+}
+
+// userPage is one user: who they are, what waits for them, what they hold.
+type userPage struct {
+	User    *domain.User
+	Pending []*domain.Grant
+	Grants  []*domain.Grant // decided, newest first
+	Work    *service.LeaverWork
+	Self    bool
+}
+
+func (h *Handler) userOf(q *visit) (*domain.User, error) {
+	u := q.org.Users[q.r.PathValue("id")]
+	if u == nil {
+		return nil, service.ErrNotFound
+	}
+	return u, nil
+}
+
+func (h *Handler) adminUser(q *visit) error {
+	w, err := h.svc.LeaverWork(q.r.Context(), q.a, q.r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	gs, err := h.svc.Grants(q.r.Context(), q.a)
+	if err != nil {
+		return err
+	}
+	p := userPage{User: w.User, Work: w, Self: w.User.ID == q.a.ID()}
+	for _, g := range gs {
+		if g.UserID != w.User.ID {
+			continue
+		}
+		if g.Status == domain.GrantPending {
+			p.Pending = append(p.Pending, g)
+		} else {
+			p.Grants = append(p.Grants, g)
+		}
+	}
+	return h.render(q, http.StatusOK, "admin_user", page{Title: w.User.Name, Nav: "admin", Data: p})
+}
+
+func (h *Handler) adminRolesForm(q *visit) error {
+	if err := h.mustAdmin(q); err != nil {
+		return err
+	}
+	u, err := h.userOf(q)
+	if err != nil {
+		return err
+	}
+	var held []string
+	for _, r := range u.Roles {
+		held = append(held, string(r))
+	}
+	return h.render(q, http.StatusOK, "admin_user_form", page{Title: "Change " + u.Name + "'s roles, rank and team",
+		Nav: "admin", Data: h.newUserForm(q, u, held),
+		Form: map[string]string{"rank": string(u.Rank), "unit_id": u.UnitID}})
+}
+
+func (h *Handler) adminChangeRoles(q *visit) error {
+	u, err := h.userOf(q)
+	if err != nil {
+		return err
+	}
+	f := q.r.PostForm
+	var in service.ChangeUser
+	var res *service.UserChangeResult
+	err = request.DecodeForm(f, &in)
+	in.User = u.ID
+	if err == nil {
+		res, err = h.svc.ChangeUser(q.r.Context(), q.a, in)
+	}
+	if ps, ok := domain.AsProblems(err); ok {
+		return h.render(q, http.StatusUnprocessableEntity, "admin_user_form", page{
+			Title: "Change " + u.Name + "'s roles, rank and team", Nav: "admin", Errors: ps,
+			Data: h.newUserForm(q, u, f["roles"]), Form: formMap(f)})
+	}
+	if err != nil {
+		return err
+	}
+	msg := u.Name + "'s record has been changed"
+	if res.Grant != nil {
+		msg += ". The " + roleList(res.Grant.Roles) + " waits for a second administrator's approval"
+	}
+	q.redirectDone("/admin/users/"+url.PathEscape(u.ID), msg)
+	return nil
+}
+
+func (h *Handler) adminLeaverForm(q *visit) error {
+	w, err := h.svc.LeaverWork(q.r.Context(), q.a, q.r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	return h.render(q, http.StatusOK, "admin_leaver", page{Title: "Mark " + w.User.Name + " as a leaver",
+		Nav: "admin", Data: w})
+}
+
+func (h *Handler) adminLeave(q *visit) error {
+	f := q.r.PostForm
+	var in service.UserLeaves
+	err := request.DecodeForm(f, &in)
+	in.User = q.r.PathValue("id")
+	if err == nil {
+		err = h.svc.UserLeaves(q.r.Context(), q.a, in)
+	}
+	if ps, ok := domain.AsProblems(err); ok {
+		w, werr := h.svc.LeaverWork(q.r.Context(), q.a, in.User)
+		if werr != nil {
+			return werr
+		}
+		return h.render(q, http.StatusUnprocessableEntity, "admin_leaver", page{
+			Title: "Mark " + w.User.Name + " as a leaver", Nav: "admin", Errors: ps, Data: w, Form: formMap(f)})
+	}
+	if err != nil {
+		return err
+	}
+	name := in.User
+	if u := q.org.Users[in.User]; u != nil {
+		name = u.Name
+	}
+	q.redirectDone("/admin/users/"+url.PathEscape(in.User), name+" has been marked as a leaver. "+
+		"The watchdog tells each team's supervisor to reallocate their open cases")
+	return nil
+}
+
+func (h *Handler) grantOf(q *visit) (*domain.Grant, error) {
+	gs, err := h.svc.Grants(q.r.Context(), q.a)
+	if err != nil {
+		return nil, err
+	}
+	for _, g := range gs {
+		if g.ID == q.r.PathValue("id") {
+			return g, nil
+		}
+	}
+	return nil, service.ErrNotFound
+}
+
+func (h *Handler) adminGrant(q *visit) error {
+	g, err := h.grantOf(q)
+	if err != nil {
+		return err
+	}
+	return h.render(q, http.StatusOK, "admin_grant", page{Title: "Grant of a powerful role", Nav: "admin", Data: g})
+}
+
+func (h *Handler) adminDecideGrant(q *visit) error {
+	g, err := h.grantOf(q)
+	if err != nil {
+		return err
+	}
+	f := q.r.PostForm
+	in := service.DecideGrant{Grant: g.ID, Reason: f.Get("reason")}
+	switch f.Get("decision") {
+	case "approve":
+		in.Approve = true
+	case "reject":
+	default:
+		ps := domain.Problems{{Field: "decision", Rule: "required", Message: "Choose whether to approve or reject the grant"}}
+		return h.render(q, http.StatusUnprocessableEntity, "admin_grant", page{Title: "Grant of a powerful role",
+			Nav: "admin", Errors: ps, Data: g, Form: formMap(f)})
+	}
+	_, err = h.svc.DecideGrant(q.r.Context(), q.a, in)
+	if ps, ok := domain.AsProblems(err); ok {
+		return h.render(q, http.StatusUnprocessableEntity, "admin_grant", page{Title: "Grant of a powerful role",
+			Nav: "admin", Errors: ps, Data: g, Form: formMap(f)})
+	}
+	if err != nil {
+		return err
+	}
+	name := g.UserID
+	if u := q.org.Users[g.UserID]; u != nil {
+		name = u.Name
+	}
+	msg := "The " + roleList(g.Roles) + " for " + name + " has been rejected"
+	if in.Approve {
+		msg = name + " now holds the " + roleList(g.Roles)
+	}
+	q.redirectDone("/admin/users/"+url.PathEscape(g.UserID), msg)
+	return nil
+}
+
+func (h *Handler) adminNewUnit(q *visit) error {
+	if err := h.mustAdmin(q); err != nil {
+		return err
+	}
+	return h.render(q, http.StatusOK, "admin_unit", page{Title: "Add a unit", Nav: "admin",
+		Data: sortedUnits(q.org), Form: map[string]string{"kind": "team"}})
+}
+
+func (h *Handler) adminCreateUnit(q *visit) error {
+	f := q.r.PostForm
+	var in service.NewUnit
+	var u *domain.Unit
+	err := request.DecodeForm(f, &in)
+	if err == nil {
+		u, err = h.svc.CreateUnit(q.r.Context(), q.a, in)
+	}
+	if ps, ok := domain.AsProblems(err); ok {
+		return h.render(q, http.StatusUnprocessableEntity, "admin_unit", page{Title: "Add a unit", Nav: "admin",
+			Errors: ps, Data: sortedUnits(q.org), Form: formMap(f)})
+	}
+	if err != nil {
+		return err
+	}
+	q.redirectDone("/admin", u.Name+" has been added")
+	return nil
+}
+
+// sweepPage is the watchdog run by hand: nothing yet, a dry run's report,
+// or a real run's.
+type sweepPage struct {
+	Report *service.SweepReport
+	DryRun bool
+}
+
+func (h *Handler) adminSweep(q *visit) error {
+	p := sweepPage{}
+	if q.r.URL.Query().Get("dry_run") != "" {
+		rep, err := h.svc.Sweep(q.r.Context(), q.a, service.SweepOptions{DryRun: true,
+			Overdue: service.OverdueCount})
+		if err != nil {
+			return err
+		}
+		p.Report, p.DryRun = rep, true
+	} else if err := h.mustAdmin(q); err != nil {
+		return err
+	}
+	return h.render(q, http.StatusOK, "admin_sweep", page{Title: "Run the watchdog", Nav: "admin", Data: p})
+}
+
+func (h *Handler) adminSweepRun(q *visit) error {
+	rep, err := h.svc.Sweep(q.r.Context(), q.a, service.SweepOptions{Overdue: service.OverdueCount})
+	if err != nil {
+		return err
+	}
+	return h.render(q, http.StatusOK, "admin_sweep", page{Title: "Run the watchdog", Nav: "admin",
+		Data: sweepPage{Report: rep}, Flash: "The watchdog has run"})
 }

@@ -160,7 +160,7 @@ var caseAppliers = map[string]caseApplier{
 		if err != nil {
 			return err
 		}
-		v.Plan = &ContactPlan{EveryDays: p.EveryDays, Method: p.Method, AgreedAt: e.At.UTC()}
+		v.Plan = &ContactPlan{EveryDays: p.EveryDays, Method: p.Method, AgreedAt: e.At.UTC(), AgreedWith: p.AgreedWith}
 		return nil
 	}),
 	EvVictimContacted: on(func(c *Case, p VictimContacted, e *event.Event) error {

@@ -90,6 +90,8 @@ type ContactPlan struct {
 	EveryDays int       `json:"every_days"`
 	Method    string    `json:"method"`
 	AgreedAt  time.Time `json:"agreed_at"`
+	// AgreedWith is who the plan was agreed with (the victim, a parent).
+	AgreedWith string `json:"agreed_with,omitempty"`
 }
 
 // Contact kinds.

@@ -65,6 +65,8 @@ type ContactPlanAgreed struct {
 	VictimID  string `json:"victim_id"`
 	EveryDays int    `json:"every_days"`
 	Method    string `json:"method"`
+	// AgreedWith is who the plan was agreed with (the victim, a parent).
+	AgreedWith string `json:"agreed_with,omitempty"`
 }
 
 type VictimContacted struct {

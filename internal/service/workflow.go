@@ -241,6 +241,8 @@ type AgreeContactPlan struct {
 	Victim    string `json:"-" path:"victim"` // victim id: in the URL path (API) or a form field (pages)
 	EveryDays int    `json:"every_days"`      // how often the victim is updated, in days (1 to 90)
 	Method    string `json:"method"`          // how: phone, visit, email, via an adviser
+	// AgreedWith is who the plan was agreed with (the victim, a parent); optional.
+	AgreedWith string `json:"agreed_with,omitempty"`
 }
 
 // AgreeContactPlan records how often and how the victim wants updates.
@@ -259,7 +261,7 @@ func (s *Service) AgreeContactPlan(ctx context.Context, a *Actor, caseID string,
 			"say how the victim wants to be contacted (phone, visit, email, via an adviser)",
 		)
 		return []ev{{domain.EvContactPlanAgreed, domain.ContactPlanAgreed{VictimID: in.Victim, EveryDays: in.EveryDays,
-			Method: strings.TrimSpace(in.Method)}}}
+			Method: strings.TrimSpace(in.Method), AgreedWith: strings.TrimSpace(in.AgreedWith)}}}
 	})
 }
 

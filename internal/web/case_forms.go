@@ -1,0 +1,449 @@
+package web
+
+import (
+	"context"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/http/request"
+	"github.com/holdfast/holdfast/internal/service"
+)
+
+// caseForm is one write journey of the case pages: a page of its own
+// (GET /cases/{ref}/do/{name}) whose form runs one service command (POST
+// to the same path) and returns to its section with a success banner.
+type caseForm struct {
+	done    string // the success banner
+	section string // the section it returns to
+	// target is the form field naming what the command acts on (an action,
+	// a victim, a suspect, a duty, a finding), or "".
+	target string
+	title  func(v *caseView, target string) string
+	button string
+	// warning marks a journey that cannot be undone (cancel, reopen).
+	warning bool
+	fields  func(v *caseView, target string) []field
+	run     func(ctx context.Context, a *service.Actor, caseID string, f url.Values) (*domain.Case, error)
+}
+
+// field is one question of a write journey.
+type field struct {
+	Name, Label, Hint string
+	Kind              string      // text, textarea, select, radios, number, date, checkbox
+	Options           [][2]string // value, label (select and radios)
+	Value             string      // what it holds before anyone types
+}
+
+// form is the case form of a service command: the form's fields are named
+// by the struct's json tags (request.DecodeForm), the version included.
+func form[In any](fn func(context.Context, *service.Actor, string, In) (*domain.Case, error), f caseForm) caseForm {
+	f.run = func(ctx context.Context, a *service.Actor, caseID string, vals url.Values) (*domain.Case, error) {
+		var in In
+		if err := request.DecodeForm(vals, &in); err != nil {
+			return nil, err
+		}
+		return fn(ctx, a, caseID, in)
+	}
+	if f.fields == nil {
+		f.fields = func(*caseView, string) []field { return nil }
+	}
+	return f
+}
+
+func titled(s string) func(*caseView, string) string {
+	return func(*caseView, string) string { return s }
+}
+
+func fields(fs ...field) func(*caseView, string) []field {
+	return func(*caseView, string) []field { return fs }
+}
+
+// caseForms are the write journeys of the case pages, by the name in their
+// URL; the names are the commands service.Permissions answers for.
+func caseForms(s *service.Service) map[string]caseForm {
+	return map[string]caseForm{
+		"assign-owner": form(s.AssignOwner, caseForm{done: "Owner assigned", button: "Allocate",
+			title: func(v *caseView, _ string) string {
+				if v.Case.OwnerID != "" {
+					return "Change the officer in charge"
+				}
+				return "Allocate the referral to an officer"
+			},
+			fields: func(v *caseView, _ string) []field {
+				return []field{
+					{Name: "owner_id", Label: "Officer in charge", Kind: "select", Options: v.officerOpts(v.Case.TeamID)},
+					{Name: "reason", Label: "Why (optional)", Kind: "text"},
+				}
+			}}),
+		"update-case": form(s.UpdateCase, caseForm{done: "Case details corrected", button: "Save the corrections",
+			title: titled("Correct the case details"),
+			fields: func(v *caseView, _ string) []field {
+				var marks [][2]string
+				for _, m := range service.Markings {
+					marks = append(marks, [2]string{m, m})
+				}
+				return []field{
+					{Name: "summary", Label: "Summary", Kind: "textarea", Value: v.Case.Summary},
+					{Name: "offence_types", Label: "Offences", Hint: "One a line", Kind: "textarea",
+						Value: strings.Join(v.Case.OffenceTypes, "\n")},
+					{Name: "marking", Label: "Protective marking", Kind: "select", Options: marks, Value: v.Case.Marking},
+				}
+			}}),
+		"add-victim": form(s.AddVictim, caseForm{done: "Victim added", section: "victims", button: "Add victim",
+			title: titled("Add a victim"), fields: fields(
+				field{Name: "name", Label: "Name", Hint: "A pseudonym is allowed if recorded as such", Kind: "text"},
+				field{Name: "dob", Label: "Date of birth", Hint: "For example, 27 3 2012", Kind: "date"},
+				field{Name: "contact", Label: "How to reach them (optional)", Kind: "text"},
+				field{Name: "vulnerable", Label: "The victim is vulnerable", Hint: "A child always is", Kind: "checkbox"},
+			)}),
+		"add-suspect": form(s.AddSuspect, caseForm{done: "Suspect added", section: "people", button: "Add suspect",
+			title: titled("Add a suspect"), fields: fields(
+				field{Name: "name", Label: "Name, if known", Kind: "text"},
+				field{Name: "description", Label: "Description, if not named", Kind: "textarea"},
+				field{Name: "dob", Label: "Date of birth (optional)", Kind: "date"},
+				field{Name: "phone", Label: "Phone (optional)",
+					Hint: "Links this suspect to others with the same number in any format", Kind: "text"},
+				field{Name: "vehicle", Label: "Vehicle registration (optional)", Kind: "text"},
+				field{Name: "address", Label: "Address, with postcode (optional)", Kind: "text"},
+			)}),
+		"add-person": form(s.AddPerson, caseForm{done: "Person added", section: "people", button: "Add person",
+			title: titled("Add another person"), fields: func(*caseView, string) []field {
+				var opts [][2]string
+				for _, r := range service.PersonRoles {
+					opts = append(opts, [2]string{r, label(nil, r)})
+				}
+				return []field{{Name: "name", Label: "Name", Kind: "text"},
+					{Name: "role", Label: "How they are linked to the case", Kind: "radios", Options: opts}}
+			}}),
+		"raise-action": form(s.RaiseAction, caseForm{done: "Line of enquiry raised", section: "actions",
+			button: "Raise it", title: titled("Raise a line of enquiry"), fields: fields(
+				field{Name: "title", Label: "What is to be done", Hint: "For example: Download the victim's phone",
+					Kind: "text"},
+				field{Name: "description", Label: "More detail (optional)", Kind: "textarea"},
+				field{Name: "priority", Label: "Priority", Kind: "radios", Value: "medium",
+					Options: [][2]string{{"high", "High"}, {"medium", "Medium"}, {"low", "Low"}}},
+			)}),
+		"raise-standard": form(s.RaiseAction, caseForm{done: "Standard line of enquiry raised", section: "actions",
+			button: "Raise it", title: titled("Raise a standard line of enquiry"),
+			fields: func(v *caseView, _ string) []field {
+				var opts [][2]string
+				for _, sa := range v.Offered {
+					opts = append(opts, [2]string{sa.Key, sa.Title})
+				}
+				return []field{{Name: "standard", Label: "Standard line of enquiry", Kind: "radios", Options: opts}}
+			}}),
+		"allocate-action": form(s.AllocateAction, caseForm{done: "Line of enquiry allocated", section: "actions",
+			target: "action", button: "Allocate",
+			title: func(v *caseView, t string) string { return "Allocate " + v.ActionName(t) },
+			fields: func(v *caseView, _ string) []field {
+				return []field{
+					{Name: "to", Label: "Officer", Kind: "select", Options: v.officerOpts(v.Case.TeamID)},
+					{Name: "target", Label: "Target date (optional)", Hint: "Blank: the policy's target", Kind: "date"},
+				}
+			}}),
+		"result-action": form(s.ResultAction, caseForm{done: "Result recorded", section: "actions", target: "action",
+			button: "Record the result",
+			title:  func(v *caseView, t string) string { return "Record the result of " + v.ActionName(t) },
+			fields: fields(field{Name: "result", Label: "What was done and found",
+				Hint: "Include any reference: an exhibit or statement number", Kind: "textarea"})}),
+		"file-action": form(s.FileAction, caseForm{done: "Line of enquiry filed", section: "actions", target: "action",
+			button: "File it",
+			title:  func(v *caseView, t string) string { return "File " + v.ActionName(t) }}),
+		"refer-back-action": form(s.ReferBackAction, caseForm{done: "Line of enquiry referred back",
+			section: "actions", target: "action", button: "Refer it back",
+			title:  func(v *caseView, t string) string { return "Refer back " + v.ActionName(t) },
+			fields: fields(field{Name: "direction", Label: "What more must be done", Kind: "textarea"})}),
+		"cancel-action": form(s.CancelAction, caseForm{done: "Line of enquiry cancelled", section: "actions",
+			target: "action", button: "Cancel it", warning: true,
+			title: func(v *caseView, t string) string { return "Cancel " + v.ActionName(t) },
+			fields: fields(field{Name: "reason", Label: "Why it is cancelled", Hint: "At least a sentence",
+				Kind: "textarea"})}),
+		"plan": form(s.SetPlan, caseForm{done: "Investigation plan set", section: "actions", button: "Save the plan",
+			title: titled("Set the investigation plan"), fields: func(v *caseView, _ string) []field {
+				return []field{{Name: "plan", Label: "Investigation plan", Kind: "textarea", Value: v.Case.Plan}}
+			}}),
+		"add-note": form(s.AddNote, caseForm{done: "Note added", button: "Add note", title: titled("Add a note"),
+			fields: fields(field{Name: "text", Label: "Note", Kind: "textarea"})}),
+		"contact-plan": form(s.AgreeContactPlan, caseForm{done: "Contact plan agreed", section: "victims",
+			target: "victim", button: "Save the contact plan",
+			title: func(v *caseView, t string) string { return "Agree a contact plan with " + v.VictimName(t) },
+			fields: func(v *caseView, t string) []field {
+				every, method := "", ""
+				if vi := v.Case.Victim(t); vi != nil && vi.Plan != nil {
+					every, method = strconv.Itoa(vi.Plan.EveryDays), vi.Plan.Method
+				}
+				return []field{
+					{Name: "every_days", Label: "How often, in days", Hint: "Between 1 and 90", Kind: "number",
+						Value: every},
+					{Name: "method", Label: "How", Kind: "radios", Options: contactMethods, Value: method},
+					{Name: "agreed_with", Label: "Agreed with", Hint: "For example: the victim, their mother",
+						Kind: "text"},
+				}
+			}}),
+		"record-contact": form(s.RecordContact, caseForm{done: "Contact recorded", section: "victims",
+			target: "victim", button: "Record the contact",
+			title: func(v *caseView, t string) string { return "Record a contact with " + v.VictimName(t) },
+			fields: func(v *caseView, t string) []field {
+				var kinds [][2]string
+				for _, k := range domain.ContactKinds() {
+					kinds = append(kinds, [2]string{k, label(contactKindLabels, k)})
+				}
+				method := ""
+				if vi := v.Case.Victim(t); vi != nil && vi.Plan != nil {
+					method = vi.Plan.Method
+				}
+				return []field{
+					{Name: "kind", Label: "What kind of contact", Kind: "radios", Options: kinds, Value: "update"},
+					{Name: "method", Label: "How", Kind: "radios", Options: contactMethods, Value: method},
+					{Name: "note", Label: "What was said (optional)", Kind: "textarea"},
+				}
+			}}),
+		"victim-view": form(s.RecordVictimView, caseForm{done: "Victim's view recorded", section: "victims",
+			target: "victim", button: "Record the view",
+			title: func(v *caseView, t string) string {
+				return "Record " + possessive(v.VictimName(t)) + " view of the outcome"
+			},
+			fields: fields(field{Name: "view", Label: "The victim's view",
+				Hint: "In their words where possible", Kind: "textarea"})}),
+		"suspect-status": form(s.SetSuspectStatus, caseForm{done: "Suspect status recorded", section: "people",
+			target: "suspect", button: "Record the status",
+			title: func(v *caseView, t string) string { return "Record what happened with " + v.SuspectName(t) },
+			fields: func(*caseView, string) []field {
+				var opts [][2]string
+				for _, st := range domain.SuspectStatuses()[1:] { // unidentified only by being recorded so
+					opts = append(opts, [2]string{string(st), label(suspectStatusLabels, string(st))})
+				}
+				return []field{
+					{Name: "status", Label: "New status", Kind: "radios", Options: opts},
+					{Name: "on", Label: "On", Hint: "Blank: today", Kind: "date"},
+					{Name: "explanation", Label: "Explanation (optional)",
+						Hint: "Why an identified suspect was not interviewed", Kind: "textarea"},
+				}
+			}}),
+		"review": form(s.RecordReview, caseForm{done: "Supervisory review recorded", section: "decisions",
+			button: "Record the review", title: titled("Record a supervisory review"), fields: fields(
+				field{Name: "summary", Label: "What you reviewed and concluded", Kind: "textarea"},
+				field{Name: "directions", Label: "Directions (optional)",
+					Hint: "One a line: each becomes a high-priority line of enquiry", Kind: "textarea"},
+			)}),
+		"decision": form(s.RecordDecision, caseForm{done: "Decision recorded", section: "decisions",
+			button: "Record the decision", title: titled("Record a decision"), fields: fields(
+				field{Name: "decision", Label: "Decision", Kind: "text"},
+				field{Name: "rationale", Label: "Rationale", Kind: "textarea"},
+			)}),
+		"transfer": form(s.ProposeTransfer, caseForm{done: "Transfer proposed", section: "decisions",
+			button: "Propose the transfer", title: titled("Propose a transfer to another team"),
+			fields: func(v *caseView, _ string) []field {
+				opts := [][2]string{{"", "Choose a team"}}
+				for _, u := range teamsOf(v.Org) {
+					if u.ID != v.Case.TeamID {
+						opts = append(opts, [2]string{u.ID, u.Name})
+					}
+				}
+				return []field{{Name: "to_team", Label: "Team", Kind: "select", Options: opts},
+					{Name: "reason", Label: "Why", Kind: "textarea"}}
+			}}),
+		"accept-transfer": form(s.AcceptTransfer, caseForm{done: "Transfer accepted", section: "decisions",
+			button: "Accept the transfer", title: titled("Accept the transfer"),
+			fields: func(v *caseView, _ string) []field {
+				team := v.Case.TeamID
+				if v.Case.Transfer != nil {
+					team = v.Case.Transfer.ToTeam
+				}
+				return []field{{Name: "owner_id", Label: "New officer in charge", Kind: "select",
+					Options: v.officerOpts(team)}}
+			}}),
+		"reject-transfer": form(s.RejectTransfer, caseForm{done: "Transfer refused", section: "decisions",
+			button: "Refuse the transfer", warning: true, title: titled("Refuse the transfer"),
+			fields: fields(field{Name: "reason", Label: "Why the transfer is refused", Kind: "textarea"})}),
+		"approve-closure": form(s.ApproveClosure, caseForm{done: "Closure approved: the case is closed",
+			section: "decisions", button: "Approve closure", title: titled("Approve the closure")}),
+		"reject-closure": form(s.RejectClosure, caseForm{done: "Closure sent back", section: "decisions",
+			button: "Send it back", title: titled("Send the closure back"),
+			fields: fields(field{Name: "reason", Label: "What must be done before it can close",
+				Kind: "textarea"})}),
+		"reopen": form(s.Reopen, caseForm{done: "Case reopened", section: "decisions", button: "Reopen the case",
+			warning: true, title: titled("Reopen the case"),
+			fields: fields(field{Name: "reason", Label: "Why the case is reopened", Kind: "textarea"})}),
+		"waive-duty": form(s.WaiveDuty, caseForm{done: "Duty waived", target: "duty", button: "Waive the duty",
+			warning: true, title: func(v *caseView, t string) string {
+				if d := v.Case.Duty(t); d != nil {
+					s := "Waive: " + label(dutyKindLabels, d.Kind)
+					if f := v.subject(d.Subject); f != "" {
+						s += " " + f
+					}
+					return s
+				}
+				return "Waive a duty"
+			},
+			fields: fields(field{Name: "reason", Label: "Why the duty is waived", Hint: "It stays in the record",
+				Kind: "textarea"})}),
+		"request-vrr": form(s.RequestVRR, caseForm{done: "Right to Review request recorded", section: "decisions",
+			target: "victim_id", button: "Record the request",
+			title: func(v *caseView, t string) string {
+				return "Record " + possessive(v.VictimName(t)) + " request for a review"
+			},
+			fields: func(v *caseView, _ string) []field {
+				if c := v.Case.Closure; c != nil && v.Now.After(c.VRRUntil) {
+					return []field{{Name: "late_reason", Label: "Why the late request is, or is not, accepted",
+						Hint: "The window closed on " + govDate(c.VRRUntil), Kind: "textarea"}}
+				}
+				return nil
+			}}),
+		"acknowledge-vrr": form(s.AcknowledgeVRR, caseForm{done: "Right to Review request acknowledged",
+			section: "decisions", button: "Acknowledge and name the reviewer",
+			title: titled("Acknowledge the Right to Review request"),
+			fields: func(v *caseView, _ string) []field {
+				return []field{{Name: "reviewer", Label: "Reviewer",
+					Hint: "Senior to the officer who decided, and not involved in the decision",
+					Kind: "select", Options: v.reviewerOpts()}}
+			}}),
+		"decide-vrr": form(s.DecideVRR, caseForm{done: "Right to Review decided", section: "decisions",
+			button: "Record the decision", title: titled("Decide the Right to Review request"),
+			fields: fields(
+				field{Name: "decision", Label: "Decision", Kind: "radios",
+					Options: [][2]string{{"upheld", vrrDecisionLabels["upheld"]},
+						{"not_upheld", vrrDecisionLabels["not_upheld"]}}},
+				field{Name: "reasons", Label: "Reasons", Hint: "The victim will be told them", Kind: "textarea"},
+			)}),
+		"answer-finding": form(s.AnswerFinding, caseForm{done: "Audit finding answered", section: "decisions",
+			target: "finding", button: "Record the answer",
+			title: func(v *caseView, t string) string {
+				for _, f := range v.Case.Findings {
+					if f.ID == t {
+						return "Answer the audit finding: " + label(nil,
+							strings.TrimPrefix(f.Kind, domain.AuditFindingPrefix))
+					}
+				}
+				return "Answer an audit finding"
+			},
+			fields: fields(field{Name: "answer", Label: "What has been done", Kind: "textarea"})}),
+	}
+}
+
+// contactMethods are the ways a victim is contacted.
+var contactMethods = [][2]string{{"phone", "Phone"}, {"visit", "Visit"}, {"email", "Email"},
+	{"text message", "Text message"}, {"via an adviser", "Through their adviser (ISVA)"}}
+
+// officerOpts are the serving officers of a team and the units above it,
+// by rank and name, with no one chosen: a choice is made, never defaulted.
+func (v *caseView) officerOpts(team string) [][2]string {
+	opts := [][2]string{{"", "Choose an officer"}}
+	org := domain.Org{Units: v.Org.Units}
+	var us []*domain.User
+	for _, u := range v.Org.Users {
+		if u.Active && u.UnitID == team && (u.HasRole(domain.RoleInvestigator) || u.HasRole(domain.RoleSupervisor)) {
+			us = append(us, u)
+		}
+	}
+	_ = org
+	sort.Slice(us, func(i, j int) bool { return us[i].Name < us[j].Name })
+	for _, u := range us {
+		opts = append(opts, [2]string{u.ID, u.Name})
+	}
+	return opts
+}
+
+// reviewerOpts are the supervisors and managers above the case's team.
+func (v *caseView) reviewerOpts() [][2]string {
+	opts := [][2]string{{"", "Choose a reviewer"}}
+	org := domain.Org{Units: v.Org.Units}
+	var us []*domain.User
+	for _, u := range v.Org.Users {
+		if u.Active && org.Within(v.Case.TeamID, u.UnitID) &&
+			(u.HasRole(domain.RoleSupervisor) || u.HasRole(domain.RoleManager)) {
+			us = append(us, u)
+		}
+	}
+	sort.Slice(us, func(i, j int) bool {
+		if us[i].Rank != us[j].Rank {
+			return us[i].Rank.Above(us[j].Rank)
+		}
+		return us[i].Name < us[j].Name
+	})
+	for _, u := range us {
+		opts = append(opts, [2]string{u.ID, u.Name})
+	}
+	return opts
+}
+
+// targetOpts are what a targeted journey may act on, when the page was
+// opened without one: those this person may act on.
+func (v *caseView) targetOpts(cmd, kind string) [][2]string {
+	var opts [][2]string
+	add := func(id, name string) {
+		if v.CanOn(cmd, id) {
+			opts = append(opts, [2]string{id, name})
+		}
+	}
+	switch kind {
+	case "action":
+		for _, a := range v.Case.Actions {
+			if !a.Ended() {
+				add(a.ID, v.ActionName(a.ID)+" ("+label(actionStateLabels, string(a.State))+")")
+			}
+		}
+	case "victim", "victim_id":
+		for _, vi := range v.Case.Victims {
+			add(vi.ID, vi.Name)
+		}
+	case "suspect":
+		for _, s := range v.Case.Suspects {
+			add(s.ID, s.Label(40))
+		}
+	case "duty":
+		for _, d := range v.Duties {
+			add(d.ID, strings.TrimSpace(d.Label+" "+d.For))
+		}
+	case "finding":
+		for _, f := range v.Case.Findings {
+			if f.Resolved.IsZero() && domain.IsAuditFinding(f.Kind) {
+				add(f.ID, f.Detail)
+			}
+		}
+	}
+	return opts
+}
+
+// possessive is "Child A's" (or "James'").
+func possessive(name string) string {
+	if strings.HasSuffix(name, "s") {
+		return name + "'"
+	}
+	return name + "'s"
+}
+
+// teamsOf lists the force's teams by name.
+func teamsOf(org *domain.OrgState) []*domain.Unit {
+	var out []*domain.Unit
+	for _, u := range org.Units {
+		if u.Kind == domain.UnitTeam {
+			out = append(out, u)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+func formMap(f url.Values) map[string]string {
+	m := map[string]string{}
+	for k := range f {
+		if k != "csrf" {
+			m[k] = f.Get(k)
+		}
+	}
+	return m
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, l := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == '\n' }) {
+		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}

@@ -1,0 +1,219 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"html/template"
+	"net/http"
+	"strings"
+
+	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/http/request"
+	"github.com/holdfast/holdfast/internal/http/response"
+	"github.com/holdfast/holdfast/internal/service"
+)
+
+// casePages are the page templates of a case; each is parsed with the
+// parts they share (the header and the sub-navigation).
+var casePages = []string{"case", "case_form", "close"}
+
+func (h *Handler) caseRoutes(m *http.ServeMux) {
+	for _, name := range casePages {
+		h.pages[name] = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS,
+			"templates/layout.html", "templates/"+name+".html", "templates/case_parts.html"))
+	}
+	m.HandleFunc("GET /cases/{ref}", h.signedIn(h.caseSection))
+	m.HandleFunc("GET /cases/{ref}/{section}", h.signedIn(h.caseSection))
+	m.HandleFunc("GET /cases/{ref}/do/{cmd}", h.signedIn(h.caseJourney))
+	m.HandleFunc("POST /cases/{ref}/do/{cmd}", h.signedIn(h.caseJourney))
+	m.HandleFunc("GET /cases/{ref}/close", h.signedIn(h.closeJourney))
+	m.HandleFunc("POST /cases/{ref}/close", h.signedIn(h.closeJourney))
+	m.HandleFunc("GET /cases/{ref}/close/checklist", h.signedIn(h.closeChecklist))
+	// The reference as the screen shows it, CSE/2025/000507, typed or
+	// pasted into the address bar: its slashes split it into segments.
+	m.HandleFunc("GET /cases/{a}/{b}/{c}", h.signedIn(h.slashedRef))
+	m.HandleFunc("GET /cases/{a}/{b}/{c}/{rest...}", h.signedIn(h.slashedRef))
+}
+
+// slashedRef redirects /cases/CSE/2025/000507[/section] to the case's
+// canonical path, if the person may see it (CaseID checks, recording
+// nothing).
+func (h *Handler) slashedRef(q *visit) error {
+	ref := q.r.PathValue("a") + "/" + q.r.PathValue("b") + "/" + q.r.PathValue("c")
+	if _, err := h.svc.CaseID(q.r.Context(), q.a, strings.ToUpper(ref)); err != nil {
+		return err
+	}
+	to := "/cases/" + request.PathRef(strings.ToUpper(ref))
+	if rest := q.r.PathValue("rest"); rest != "" && sectionTitle(rest) != "" {
+		to += "/" + rest
+	}
+	http.Redirect(q.w, q.r, to, http.StatusMovedPermanently)
+	return nil
+}
+
+// caseSection shows one section of the case hub.
+func (h *Handler) caseSection(q *visit) error {
+	key := q.r.PathValue("section")
+	if key != "" && sectionTitle(key) == "" || key == "" && strings.HasSuffix(q.r.URL.Path, "/") {
+		return fmt.Errorf("no section %q: %w", key, service.ErrNotFound)
+	}
+	ctx := q.r.Context()
+	purpose := "case page"
+	if key != "" {
+		purpose = "case page: " + sectionTitle(key)
+	}
+	v, err := h.caseView(ctx, q, purpose, key)
+	if err != nil {
+		return err
+	}
+	if key == "history" {
+		evs, err := h.svc.Timeline(ctx, q.a, v.Case.Ref)
+		if err != nil {
+			return err
+		}
+		v.History = v.history(evs, q.r.URL.Query())
+	}
+	title := v.Case.Ref
+	if key != "" {
+		title = sectionTitle(key) + " – " + v.Case.Ref
+	}
+	return h.render(q, http.StatusOK, "case", page{Title: title, Nav: "cases", Data: v})
+}
+
+// formView is a write journey's page.
+type formView struct {
+	Cmd     string
+	Title   string
+	Button  string
+	Warning bool
+	Fields  []field
+	Target  string      // the target's form field, if any
+	TargetV string      // its value
+	Targets [][2]string // choices, when opened without one
+	Refused string      // why this person may not, instead of the form
+	Changes []historyEntry
+	Stale   bool
+}
+
+// caseJourney is a write journey: GET shows its form, POST runs its
+// command and returns to the section with a banner. A refusal shows the
+// form again with every reason and what was typed; a stale form (someone
+// changed the case meanwhile) keeps what was typed and shows what changed.
+func (h *Handler) caseJourney(q *visit) error {
+	ctx := q.r.Context()
+	name := q.r.PathValue("cmd")
+	cf, ok := h.forms[name]
+	if !ok {
+		return fmt.Errorf("no such journey %q: %w", name, service.ErrNotFound)
+	}
+	vals := q.r.URL.Query()
+	if q.r.Method == http.MethodPost {
+		id, err := h.svc.CaseID(ctx, q.a, request.RefOf(q.r))
+		if err != nil {
+			return err
+		}
+		c, err := cf.run(ctx, q.a, id, q.r.PostForm)
+		if err == nil {
+			q.redirectDone(sectionPath(c.Ref, cf.section), cf.done)
+			return nil
+		}
+		return h.refusedForm(q, name, cf, err)
+	}
+	v, err := h.caseView(ctx, q, "case page: "+name, cf.section)
+	if err != nil {
+		return err
+	}
+	fv := h.formView(v, name, cf, vals.Get(cf.target))
+	v.Form = fv
+	p := page{Title: fv.Title + " – " + v.Case.Ref, Nav: "cases", Data: v, Form: formMap(vals)}
+	for _, f := range fv.Fields {
+		if _, typed := p.Form[f.Name]; !typed && f.Value != "" {
+			p.Form[f.Name] = f.Value
+		}
+	}
+	status := http.StatusOK
+	if fv.Refused != "" {
+		status = http.StatusForbidden
+	}
+	return h.render(q, status, "case_form", p)
+}
+
+func (h *Handler) formView(v *caseView, name string, cf caseForm, target string) *formView {
+	fv := &formView{Cmd: name, Title: cf.title(v, target), Button: cf.button, Warning: cf.warning,
+		Fields: cf.fields(v, target), Target: cf.target, TargetV: target}
+	switch {
+	case !v.Can(name):
+		fv.Refused = v.Why(name)
+	case cf.target != "" && target == "":
+		fv.Targets = v.targetOpts(name, cf.target)
+	case cf.target != "" && !v.CanOn(name, target):
+		fv.Refused = v.Why(name)
+	}
+	if fv.Refused == "" && !v.Can(name) {
+		fv.Refused = "You cannot do this on this case."
+	}
+	if fv.Refused == "" && cf.target != "" && target != "" && !v.CanOn(name, target) {
+		fv.Refused = "You cannot do this on this case."
+	}
+	return fv
+}
+
+// refusedForm shows the journey's form again after a refusal, keeping
+// what was typed. A stale version also shows what changed meanwhile.
+func (h *Handler) refusedForm(q *visit, name string, cf caseForm, err error) error {
+	status := response.StatusOf(err)
+	if status >= 500 || status == http.StatusNotFound {
+		return err
+	}
+	ctx := q.r.Context()
+	ps, ok := domain.AsProblems(err)
+	switch {
+	case ok:
+		status = http.StatusUnprocessableEntity // a form that could not be read is refused like any other
+	case errors.Is(err, service.ErrConflict):
+		ps = domain.Problems{{Rule: "stale", Message: staleMessage}}
+	case errors.Is(err, service.ErrForbidden):
+		ps = domain.Problems{{Rule: "forbidden", Message: "You cannot do this on this case."}}
+	default:
+		ps = domain.Problems{{Rule: "refused", Message: err.Error()}}
+	}
+	v, verr := h.caseView(ctx, q, "case page after a refused form", cf.section)
+	if verr != nil {
+		return verr
+	}
+	fv := h.formView(v, name, cf, q.r.PostForm.Get(cf.target))
+	if errors.Is(err, service.ErrConflict) {
+		fv.Stale = true
+		ps[0].Message = fmt.Sprintf("%s Your form was based on version %d of the case; it is now at version %d.",
+			staleMessage, formVersion(q.r.PostForm.Get("version")), v.Case.Version)
+		if evs, terr := h.svc.Timeline(ctx, q.a, v.Case.Ref); terr == nil {
+			fv.Changes = v.changedSince(evs, formVersion(q.r.PostForm.Get("version")))
+		}
+	}
+	if errors.Is(err, service.ErrForbidden) && fv.Refused == "" {
+		if why := v.Why(name); why != "" {
+			ps[0].Message = why
+		}
+	}
+	v.Form = fv
+	return h.render(q, status, "case_form", page{Title: fv.Title + " – " + v.Case.Ref, Nav: "cases",
+		Errors: ps, Data: v, Form: formMap(q.r.PostForm)})
+}
+
+// staleMessage answers a form based on an older version of the case.
+const staleMessage = "Someone changed this case after you opened the form. What you typed is kept below: " +
+	"check what changed, then send it again."
+
+func sectionPath(ref, section string) string {
+	p := "/cases/" + request.PathRef(ref)
+	if section != "" {
+		p += "/" + section
+	}
+	return p
+}
+
+func formVersion(s string) int64 {
+	var n int64
+	fmt.Sscan(s, &n)
+	return n
+}

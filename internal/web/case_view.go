@@ -1,0 +1,249 @@
+package web
+
+import (
+	"context"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/http/request"
+	"github.com/holdfast/holdfast/internal/policy"
+	"github.com/holdfast/holdfast/internal/service"
+)
+
+// The case is a hub: a header, then sections with their own URLs. Each
+// section is /cases/{ref}/{key}; the overview is /cases/{ref}.
+type caseSection struct{ Key, Title string }
+
+var caseSections = []caseSection{
+	{"", "Overview"},
+	{"actions", "Lines of enquiry"},
+	{"victims", "Victims"},
+	{"people", "Suspects and other people"},
+	{"decisions", "Decisions and reviews"},
+	{"history", "History"},
+}
+
+func sectionTitle(key string) string {
+	for _, s := range caseSections {
+		if s.Key == key {
+			return s.Title
+		}
+	}
+	return ""
+}
+
+// caseView is everything a case page shows.
+type caseView struct {
+	Case     *domain.Case
+	Perm     *service.Permissions
+	Section  string // the section shown, or that a form returns to
+	Sections []caseSection
+	Path     string // /cases/CSE-2026-000001
+	Org      *domain.OrgState
+	Now      time.Time
+
+	Duties   []dutyRow // open, overdue first
+	Overdue  []dutyRow
+	Open     []domain.Action  // lines of enquiry not yet ended
+	Findings []domain.Finding // unresolved watchdog findings
+	Offered  []policy.StandardAction
+	Outcomes []outcomeOpt
+
+	History *history  // the history section
+	Form    *formView // a write journey's page
+	Checks  domain.Problems
+	Ready   bool // the closure checklist is clear
+
+	outcomes map[string]string
+}
+
+type outcomeOpt struct{ Code, Title string }
+
+// dutyRow is an open duty as a person reads it: what, for whom, when.
+type dutyRow struct {
+	domain.Duty
+	Label   string // "Victim update due"
+	For     string // "for Child A", "on A3: Download the phone", or ""
+	Overdue bool
+}
+
+// caseView reads the case (the read is recorded, with purpose) and what
+// this person may do on it.
+func (h *Handler) caseView(ctx context.Context, q *visit, purpose, section string) (*caseView, error) {
+	c, err := h.svc.ViewCase(ctx, q.a, request.RefOf(q.r), purpose)
+	if err != nil {
+		return nil, err
+	}
+	perm, err := h.svc.Permissions(ctx, q.a, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	v := &caseView{Case: c, Perm: perm, Section: section, Sections: caseSections,
+		Path: "/cases/" + request.PathRef(c.Ref), Org: q.org, Now: h.svc.Now(), outcomes: map[string]string{}}
+	for _, o := range h.svc.Policy().Outcomes {
+		v.Outcomes = append(v.Outcomes, outcomeOpt{o.Code, o.Title})
+		v.outcomes[o.Code] = o.Title
+	}
+	if c.Status.IsOpen() {
+		v.Offered = h.svc.OfferedActions(c)
+	}
+	for _, f := range c.Findings {
+		if f.Resolved.IsZero() {
+			v.Findings = append(v.Findings, f)
+		}
+	}
+	for _, a := range c.Actions {
+		if !a.Ended() {
+			v.Open = append(v.Open, a)
+		}
+	}
+	for _, d := range c.OpenDuties() {
+		r := dutyRow{Duty: d, Label: label(dutyKindLabels, d.Kind), For: v.subject(d.Subject),
+			Overdue: !d.Due.After(v.Now)}
+		v.Duties = append(v.Duties, r)
+	}
+	sort.SliceStable(v.Duties, func(i, j int) bool { return v.Duties[i].Due.Before(v.Duties[j].Due) })
+	for _, d := range v.Duties {
+		if d.Overdue {
+			v.Overdue = append(v.Overdue, d)
+		}
+	}
+	return v, nil
+}
+
+// Can reports whether this person may run cmd on the case now.
+func (v *caseView) Can(cmd string) bool { return v.Perm.Can(cmd) }
+
+// CanOn reports whether this person may run cmd on one target.
+func (v *caseView) CanOn(cmd, target string) bool { return v.Perm.CanOn(cmd, target) }
+
+// Why is the plain sentence saying why cmd is not allowed, and who may.
+func (v *caseView) Why(cmd string) string { return v.Perm.Why(cmd) }
+
+// CanAny reports whether any of cmds may be run: a section shows its
+// controls' heading only then.
+func (v *caseView) CanAny(cmds ...string) bool {
+	for _, c := range cmds {
+		if v.Perm.Can(c) {
+			return true
+		}
+	}
+	return false
+}
+
+// Do is the path of a write journey's page, for one target if given
+// ("victim", id).
+func (v *caseView) Do(cmd string, target ...string) string {
+	p := v.Path + "/do/" + cmd
+	if len(target) == 2 {
+		p += "?" + target[0] + "=" + urlEscape(target[1])
+	}
+	return p
+}
+
+// SectionPath is the path of a section.
+func (v *caseView) SectionPath(key string) string {
+	if key == "" {
+		return v.Path
+	}
+	return v.Path + "/" + key
+}
+
+// Outcome names a Home Office outcome: "Outcome 15: Evidential difficulties…".
+func (v *caseView) Outcome(code string) string {
+	if t, ok := v.outcomes[code]; ok {
+		return "Outcome " + code + ": " + t
+	}
+	return "Outcome " + code
+}
+
+// Person names a user by rank and name.
+func (v *caseView) Person(id string) string { return personName(v.Org, id) }
+
+// VictimName is a victim's name, or "a victim no longer on the case".
+func (v *caseView) VictimName(id string) string {
+	if vi := v.Case.Victim(id); vi != nil {
+		return vi.Name
+	}
+	return "a victim"
+}
+
+// ActionName is "A3: Download the phone".
+func (v *caseView) ActionName(id string) string {
+	if a := v.Case.Action(id); a != nil {
+		return "A" + strconv.Itoa(a.Number) + ": " + a.Title
+	}
+	return "a line of enquiry"
+}
+
+// SuspectName is a suspect's name or the start of their description.
+func (v *caseView) SuspectName(id string) string {
+	if s := v.Case.Suspect(id); s != nil {
+		return s.Label(40)
+	}
+	return "a suspect"
+}
+
+// subject says whom or what a duty is for.
+func (v *caseView) subject(id string) string {
+	if id == "" {
+		return ""
+	}
+	if vi := v.Case.Victim(id); vi != nil {
+		return "for " + vi.Name
+	}
+	if a := v.Case.Action(id); a != nil {
+		return "on A" + strconv.Itoa(a.Number) + ": " + a.Title
+	}
+	if s := v.Case.Suspect(id); s != nil {
+		return "about " + s.Label(40)
+	}
+	return ""
+}
+
+// LinesSummary is "3 lines of enquiry: 2 open", or "None raised".
+func (v *caseView) LinesSummary() string {
+	n := len(v.Case.Actions)
+	if n == 0 {
+		return "None raised"
+	}
+	open := "none open"
+	if len(v.Open) > 0 {
+		open = strconv.Itoa(len(v.Open)) + " open"
+	}
+	return plural(n, "line of enquiry", "lines of enquiry") + ": " + open
+}
+
+// LatestNotes are the case's last n notes, newest first.
+func (v *caseView) LatestNotes(n int) []domain.Note {
+	var out []domain.Note
+	for i := len(v.Case.Notes) - 1; i >= 0 && len(out) < n; i-- {
+		out = append(out, v.Case.Notes[i])
+	}
+	return out
+}
+
+// Closed reports whether the case is closed.
+func (v *caseView) Closed() bool { return v.Case.Status == domain.StatusClosed }
+
+// personName is a user by rank and name (names carry the rank title:
+// "DS Jack Hughes"); someone who has left says so; the system is Holdfast.
+func personName(org *domain.OrgState, id string) string {
+	if id == "" {
+		return "nobody"
+	}
+	if org != nil {
+		if u := org.Users[id]; u != nil {
+			if !u.Active {
+				return u.Name + " (left)"
+			}
+			return u.Name
+		}
+	}
+	if len(id) > 7 && id[:7] == "system:" {
+		return "Holdfast"
+	}
+	return "someone no longer on record"
+}

@@ -1,0 +1,408 @@
+package web
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/event"
+)
+
+// The history of a case as sentences: who did what, when, with the detail
+// that matters ("DC Amy Lloyd recorded a contact with Child A by phone").
+// Reads are collapsed ("Viewed 8 times by 3 people"), and expand.
+
+// historyEntry is one line of the history, or one run of reads.
+type historyEntry struct {
+	At     time.Time
+	Who    string // rank and name, or Holdfast
+	Text   string // what they did, after their name
+	Detail string // what they wrote, where it matters
+	Kind   string // the filter it belongs to
+	Reads  []historyRead
+}
+
+type historyRead struct {
+	At      time.Time
+	Who     string
+	Purpose string
+}
+
+// historyKinds are the history's filters.
+var historyKinds = [][2]string{
+	{"", "Everything"}, {"changes", "Changes only"}, {"actions", "Lines of enquiry"}, {"victims", "Victims"},
+	{"people", "Suspects and other people"}, {"decisions", "Decisions and reviews"}, {"notes", "Notes"},
+	{"duties", "Duties and findings"}, {"reads", "Who read the case"},
+}
+
+// historyPage is how many entries a page of history shows.
+const historyPage = 25
+
+// history is the history section: a page of entries, filtered.
+type history struct {
+	Entries []historyEntry
+	Kinds   [][2]string
+	Kind    string
+	Page    int
+	Pages   int
+	Total   int
+	Links   []pageLink
+	Prev    string
+	Next    string
+}
+
+type pageLink struct {
+	N       int
+	URL     string
+	Current bool
+	Gap     bool
+}
+
+// SummaryOf says how a run of reads reads: "Viewed 8 times by 3 people".
+func (e historyEntry) Summary() string {
+	people := map[string]bool{}
+	for _, r := range e.Reads {
+		people[r.Who] = true
+	}
+	by := "1 person"
+	if len(people) != 1 {
+		by = strconv.Itoa(len(people)) + " people"
+	}
+	return "Viewed " + times(len(e.Reads)) + " by " + by
+}
+
+// history builds the history section from the case's events, filtered and
+// paged by the query (kind, page).
+func (v *caseView) history(evs []*event.Event, query url.Values) *history {
+	kind := query.Get("kind")
+	known := false
+	for _, k := range historyKinds {
+		known = known || k[0] == kind
+	}
+	if !known {
+		kind = ""
+	}
+	sorted := append([]*event.Event(nil), evs...)
+	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Seq > sorted[j].Seq }) // newest first
+	var all []historyEntry
+	for _, e := range sorted {
+		en := v.entry(e)
+		if kind != "" && !(kind == "changes" && en.Kind != "reads") && en.Kind != kind {
+			continue
+		}
+		if en.Kind == "reads" && len(all) > 0 && all[len(all)-1].Kind == "reads" {
+			last := &all[len(all)-1]
+			last.Reads = append(last.Reads, en.Reads...)
+			continue
+		}
+		all = append(all, en)
+	}
+	h := &history{Kinds: historyKinds, Kind: kind, Total: len(all), Page: 1}
+	h.Pages = (len(all) + historyPage - 1) / historyPage
+	if h.Pages == 0 {
+		h.Pages = 1
+	}
+	if n, err := strconv.Atoi(query.Get("page")); err == nil && n >= 1 && n <= h.Pages {
+		h.Page = n
+	}
+	lo := (h.Page - 1) * historyPage
+	hi := min(lo+historyPage, len(all))
+	h.Entries = all[lo:hi]
+	link := func(n int) string {
+		q := url.Values{}
+		if kind != "" {
+			q.Set("kind", kind)
+		}
+		if n > 1 {
+			q.Set("page", strconv.Itoa(n))
+		}
+		if len(q) == 0 {
+			return v.Path + "/history"
+		}
+		return v.Path + "/history?" + q.Encode()
+	}
+	if h.Page > 1 {
+		h.Prev = link(h.Page - 1)
+	}
+	if h.Page < h.Pages {
+		h.Next = link(h.Page + 1)
+	}
+	if h.Pages > 1 {
+		gap := false
+		for n := 1; n <= h.Pages; n++ {
+			if n == 1 || n == h.Pages || (n >= h.Page-1 && n <= h.Page+1) {
+				h.Links = append(h.Links, pageLink{N: n, URL: link(n), Current: n == h.Page})
+				gap = false
+			} else if !gap {
+				h.Links = append(h.Links, pageLink{Gap: true})
+				gap = true
+			}
+		}
+	}
+	return h
+}
+
+// changedSince lists what changed on the case after version, oldest first:
+// what a stale form's sender did not see.
+func (v *caseView) changedSince(evs []*event.Event, version int64) []historyEntry {
+	var out []historyEntry
+	for _, e := range evs {
+		if e.CaseVersion > version && domain.ChangesCase(e.Type) {
+			out = append(out, v.entry(e))
+		}
+	}
+	if len(out) > 20 {
+		out = out[len(out)-20:]
+	}
+	return out
+}
+
+// entry turns one event into a sentence.
+func (v *caseView) entry(e *event.Event) historyEntry {
+	en := historyEntry{At: e.At, Who: personName(v.Org, e.Actor), Kind: "changes"}
+	say := func(kind, text string, detail ...string) historyEntry {
+		en.Kind, en.Text = kind, text
+		if len(detail) > 0 {
+			en.Detail = strings.TrimSpace(detail[0])
+		}
+		return en
+	}
+	dec := func(p any) bool { return json.Unmarshal(e.Payload, p) == nil }
+	switch e.Type {
+	case domain.EvCaseViewed:
+		var p domain.CaseViewed
+		dec(&p)
+		en.Kind = "reads"
+		en.Reads = []historyRead{{At: e.At, Who: en.Who, Purpose: p.Purpose}}
+		return en
+	case domain.EvCaseOpened:
+		var p domain.CaseOpened
+		if dec(&p) && p.Source != "" {
+			return say("decisions", "opened the case: a referral from "+p.Source, p.Summary)
+		}
+		return say("decisions", "opened the case", p.Summary)
+	case domain.EvCaseUpdated:
+		return say("decisions", "corrected the case details")
+	case domain.EvOwnerAssigned:
+		var p domain.OwnerAssigned
+		dec(&p)
+		return say("decisions", "made "+personName(v.Org, p.OwnerID)+" the officer in charge", p.Reason)
+	case domain.EvVictimAdded:
+		var p domain.VictimAdded
+		dec(&p)
+		return say("victims", "added a victim, "+p.Victim.Name)
+	case domain.EvSuspectAdded:
+		var p domain.SuspectAdded
+		dec(&p)
+		return say("people", "added a suspect, "+p.Suspect.Label(40))
+	case domain.EvPersonAdded:
+		var p domain.PersonAdded
+		dec(&p)
+		return say("people", "added "+p.Person.Name+" ("+strings.ToLower(label(nil, p.Person.Role))+")")
+	case domain.EvActionRaised:
+		var p domain.ActionRaised
+		dec(&p)
+		return say("actions", fmt.Sprintf("raised line of enquiry A%d: %s", p.Action.Number, p.Action.Title))
+	case domain.EvNoteAdded:
+		var p domain.NoteAdded
+		dec(&p)
+		if p.Note.Corrects != "" {
+			return say("notes", "corrected a note", p.Note.Text)
+		}
+		return say("notes", "added a note", p.Note.Text)
+	case domain.EvDutyOpened:
+		var p domain.DutyOpened
+		dec(&p)
+		en.Who = "Holdfast" // a duty follows from what someone did; Holdfast opens it
+		return say("duties", "opened a duty: "+v.dutyName(p.Duty)+", due "+govDate(p.Duty.Due)+
+			" ("+personName(v.Org, p.Duty.Accountable)+" is accountable)")
+	case domain.EvDutyClosed:
+		var p domain.DutyClosed
+		dec(&p)
+		name := "a duty"
+		if d := v.Case.Duty(p.ID); d != nil {
+			name = v.dutyName(*d)
+		}
+		switch p.Status {
+		case domain.DutyMet:
+			en.Who = "Holdfast"
+			return say("duties", "recorded a duty as met: "+name)
+		case domain.DutyWaived:
+			return say("duties", "waived a duty: "+name, p.Reason)
+		}
+		en.Who = "Holdfast"
+		return say("duties", "closed a duty that is no longer owed: "+name, p.Reason)
+	case domain.EvDutyEscalated:
+		var p domain.DutyEscalated
+		dec(&p)
+		return say("duties", "escalated an overdue duty to "+personName(v.Org, p.To), p.Text)
+	case domain.EvFindingRaised:
+		var p domain.FindingRaised
+		dec(&p)
+		return say("duties", "recorded a finding", p.Finding.Detail)
+	case domain.EvFindingResolved:
+		return say("duties", "recorded that a finding was put right")
+	case domain.EvActionAllocated:
+		var p domain.ActionAllocated
+		dec(&p)
+		s := "allocated " + v.ActionName(p.ActionID) + " to " + personName(v.Org, p.To)
+		if !p.Target.IsZero() {
+			s += ", target " + govDate(p.Target)
+		}
+		return say("actions", s)
+	case domain.EvActionResulted:
+		var p domain.ActionResulted
+		dec(&p)
+		return say("actions", "recorded the result of "+v.ActionName(p.ActionID), p.Result)
+	case domain.EvActionFiled:
+		var p domain.ActionFiled
+		dec(&p)
+		return say("actions", "filed "+v.ActionName(p.ActionID))
+	case domain.EvActionReferredBack:
+		var p domain.ActionReferredBack
+		dec(&p)
+		return say("actions", "referred back "+v.ActionName(p.ActionID), p.Direction)
+	case domain.EvActionCancelled:
+		var p domain.ActionCancelled
+		dec(&p)
+		return say("actions", "cancelled "+v.ActionName(p.ActionID), p.Reason)
+	case domain.EvPlanSet:
+		var p domain.PlanSet
+		dec(&p)
+		return say("actions", "set the investigation plan", p.Plan)
+	case domain.EvContactPlanAgreed:
+		var p domain.ContactPlanAgreed
+		dec(&p)
+		s := "agreed a contact plan for " + v.VictimName(p.VictimID) + ": " + planWords(p.EveryDays, p.Method)
+		if p.AgreedWith != "" {
+			s += ", agreed with " + p.AgreedWith
+		}
+		return say("victims", s)
+	case domain.EvVictimContacted:
+		var p domain.VictimContacted
+		dec(&p)
+		s := "recorded a contact with " + v.VictimName(p.VictimID)
+		if p.Contact.Method != "" {
+			s += " by " + p.Contact.Method
+		}
+		if p.Contact.Kind != domain.ContactUpdate {
+			s += " (" + strings.ToLower(label(contactKindLabels, p.Contact.Kind)) + ")"
+		}
+		return say("victims", s, p.Contact.Note)
+	case domain.EvVictimView:
+		var p domain.VictimView
+		dec(&p)
+		return say("victims", "recorded "+possessive(v.VictimName(p.VictimID))+" view of the outcome", p.View)
+	case domain.EvSuspectStatus:
+		var p domain.SuspectStatusChanged
+		dec(&p)
+		s := "recorded " + v.SuspectName(p.SuspectID) + " as " +
+			strings.ToLower(label(suspectStatusLabels, string(p.Status)))
+		if t, err := time.Parse("2006-01-02", p.On); err == nil {
+			s += " on " + t.Format("2 January 2006")
+		}
+		return say("people", s, p.Explanation)
+	case domain.EvReviewRecorded:
+		var p domain.ReviewRecorded
+		dec(&p)
+		s := "recorded a supervisory review"
+		if n := len(p.Review.Directions); n > 0 {
+			s += " with " + plural(n, "direction", "directions")
+		}
+		return say("decisions", s, p.Review.Summary)
+	case domain.EvDecisionRecorded:
+		var p domain.DecisionRecorded
+		dec(&p)
+		return say("decisions", fmt.Sprintf("recorded decision %d: %s", p.Decision.Number, p.Decision.Decision),
+			p.Decision.Rationale)
+	case domain.EvTransferProposed:
+		var p domain.TransferProposed
+		dec(&p)
+		return say("decisions", "proposed transferring the case to "+unitName(v.Org, p.Transfer.ToTeam),
+			p.Transfer.Reason)
+	case domain.EvTransferAccepted:
+		var p domain.TransferDecided
+		dec(&p)
+		return say("decisions", "accepted the transfer and made "+personName(v.Org, p.OwnerID)+
+			" the officer in charge")
+	case domain.EvTransferRejected:
+		var p domain.TransferDecided
+		dec(&p)
+		return say("decisions", "refused the transfer", p.Reason)
+	case domain.EvClosureProposed:
+		var p domain.ClosureProposed
+		dec(&p)
+		return say("decisions", "proposed closing the case with "+v.Outcome(p.Closure.Outcome),
+			p.Closure.Rationale.WhyNoneRemain)
+	case domain.EvClosureApproved:
+		return say("decisions", "approved the closure: the case is closed")
+	case domain.EvClosureRejected:
+		var p domain.ClosureRejected
+		dec(&p)
+		return say("decisions", "sent the closure back", p.Reason)
+	case domain.EvVRRRequested:
+		var p domain.VRRRequested
+		dec(&p)
+		s := "recorded " + possessive(v.VictimName(p.VRR.VictimID)) + " request for a review of the closure"
+		if p.VRR.Late {
+			s += " (late)"
+		}
+		return say("victims", s, p.VRR.LateReason)
+	case domain.EvVRRAcknowledged:
+		var p domain.VRRAcknowledged
+		dec(&p)
+		return say("decisions", "acknowledged the request for a review and named "+
+			personName(v.Org, p.Reviewer)+" to decide it")
+	case domain.EvVRRDecided:
+		var p domain.VRRDecided
+		dec(&p)
+		return say("decisions", "decided the request for a review: "+
+			strings.ToLower(label(vrrDecisionLabels, p.Decision)), p.Reasons)
+	case domain.EvCaseReopened:
+		var p domain.CaseReopened
+		dec(&p)
+		return say("decisions", "reopened the case", p.Reason)
+	case domain.EvAuditFinding:
+		return say("duties", "recorded an audit finding")
+	case domain.EvAuditFindingAnswered:
+		var p domain.AuditFindingAnswered
+		dec(&p)
+		return say("duties", "answered an audit finding", p.Note.Text)
+	}
+	return say("changes", strings.ToLower(label(nil, strings.ReplaceAll(e.Type, ".", " "))))
+}
+
+// dutyName is "Victim update due for Child A".
+func (v *caseView) dutyName(d domain.Duty) string {
+	s := label(dutyKindLabels, d.Kind)
+	if f := v.subject(d.Subject); f != "" {
+		s += " " + f
+	}
+	return s
+}
+
+// planWords is "every 14 days by phone".
+func planWords(every int, method string) string {
+	s := "every " + plural(every, "day", "days")
+	if every == 1 {
+		s = "every day"
+	}
+	if method != "" {
+		s += " by " + method
+	}
+	return s
+}
+
+func unitName(org *domain.OrgState, id string) string {
+	if org != nil {
+		if u := org.Units[id]; u != nil {
+			return u.Name
+		}
+	}
+	return "another team"
+}

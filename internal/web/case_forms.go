@@ -271,7 +271,7 @@ func caseForms(s *service.Service) map[string]caseForm {
 		"waive-duty": form(s.WaiveDuty, caseForm{done: "Duty waived", target: "duty", button: "Waive the duty",
 			warning: true, title: func(v *caseView, t string) string {
 				if d := v.Case.Duty(t); d != nil {
-					s := "Waive: " + label(dutyKindLabels, d.Kind)
+					s := "Waive: " + label(dutyKindWords, d.Kind)
 					if f := v.subject(d.Subject); f != "" {
 						s += " " + f
 					}

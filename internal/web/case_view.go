@@ -100,7 +100,7 @@ func (h *Handler) caseView(ctx context.Context, q *visit, purpose, section strin
 		}
 	}
 	for _, d := range c.OpenDuties() {
-		r := dutyRow{Duty: d, Label: label(dutyKindLabels, d.Kind), For: v.subject(d.Subject),
+		r := dutyRow{Duty: d, Label: label(dutyKindWords, d.Kind), For: v.subject(d.Subject),
 			Overdue: !d.Due.After(v.Now)}
 		v.Duties = append(v.Duties, r)
 	}

@@ -13,11 +13,11 @@ import (
 
 // caseFuncs are the template functions of the case pages.
 var caseFuncs = template.FuncMap{
-	"caseStatus":    func(s domain.Status) string { return label(caseStatusLabels, string(s)) },
+	"caseStatus":    func(s domain.Status) string { return label(caseStatusWords, string(s)) },
 	"actionState":   func(s domain.ActionState) string { return label(actionStateLabels, string(s)) },
 	"suspectStatus": func(s domain.SuspectStatus) string { return label(suspectStatusLabels, string(s)) },
 	"contactKind":   func(k string) string { return label(contactKindLabels, k) },
-	"dutyKind":      func(k string) string { return label(dutyKindLabels, k) },
+	"dutyKind":      func(k string) string { return label(dutyKindWords, k) },
 	"offence":       func(k string) string { return label(nil, k) },
 	"personRole":    func(k string) string { return label(nil, k) },
 	"offences": func(ks []string) string {
@@ -79,7 +79,7 @@ var caseFuncs = template.FuncMap{
 // (issue 15, item 7) land these are the case pages' own; an unknown code is
 // shown as words, never as snake_case.
 var (
-	caseStatusLabels = map[string]string{
+	caseStatusWords = map[string]string{
 		"referral": "Referral, not yet allocated", "open": "Open", "closure_proposed": "Awaiting closure approval",
 		"closed": "Closed",
 	}
@@ -96,7 +96,7 @@ var (
 		"update": "Update", "decision_notification": "Told of a decision", "support_referral": "Support referral",
 		"needs_assessment": "Needs assessment", "account_taken": "Account taken",
 	}
-	dutyKindLabels = map[string]string{
+	dutyKindWords = map[string]string{
 		"allocate_referral": "Allocate the referral", "investigation_plan": "Investigation plan due",
 		"first_victim_contact": "First contact with the victim", "contact_plan": "Agree a contact plan",
 		"support_referral": "Support referral due", "victim_update": "Victim update due",

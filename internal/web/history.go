@@ -379,7 +379,7 @@ func (v *caseView) entry(e *event.Event) historyEntry {
 
 // dutyName is "Victim update due for Child A".
 func (v *caseView) dutyName(d domain.Duty) string {
-	s := label(dutyKindLabels, d.Kind)
+	s := label(dutyKindWords, d.Kind)
 	if f := v.subject(d.Subject); f != "" {
 		s += " " + f
 	}

@@ -62,16 +62,27 @@ func (h *Handler) caseSection(q *visit) error {
 	if key != "" {
 		purpose = "case page: " + sectionTitle(key)
 	}
-	v, err := h.caseView(ctx, q, purpose, key)
-	if err != nil {
-		return err
-	}
+	var v *caseView
+	var err error
 	if key == "history" {
-		evs, err := h.svc.Timeline(ctx, q.a, v.Case.Ref)
+		// One read, of the events; the case is what they make.
+		evs, err := h.svc.Timeline(ctx, q.a, request.RefOf(q.r))
 		if err != nil {
 			return err
 		}
+		c, rerr := replay(evs)
+		if rerr != nil {
+			c, err = h.svc.ViewCase(ctx, q.a, request.RefOf(q.r), purpose)
+			if err != nil {
+				return err
+			}
+		}
+		if v, err = h.caseViewOf(ctx, q, c, key); err != nil {
+			return err
+		}
 		v.History = v.history(evs, q.r.URL.Query())
+	} else if v, err = h.caseView(ctx, q, purpose, key); err != nil {
+		return err
 	}
 	title := v.Case.Ref
 	if key != "" {

@@ -2,11 +2,13 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"sort"
 	"strconv"
 	"time"
 
 	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/event"
 	"github.com/holdfast/holdfast/internal/http/request"
 	"github.com/holdfast/holdfast/internal/policy"
 	"github.com/holdfast/holdfast/internal/service"
@@ -76,6 +78,11 @@ func (h *Handler) caseView(ctx context.Context, q *visit, purpose, section strin
 	if err != nil {
 		return nil, err
 	}
+	return h.caseViewOf(ctx, q, c, section)
+}
+
+// caseViewOf is caseView of a case already read.
+func (h *Handler) caseViewOf(ctx context.Context, q *visit, c *domain.Case, section string) (*caseView, error) {
 	perm, err := h.svc.Permissions(ctx, q.a, c.ID)
 	if err != nil {
 		return nil, err
@@ -111,6 +118,26 @@ func (h *Handler) caseView(ctx context.Context, q *visit, purpose, section strin
 		}
 	}
 	return v, nil
+}
+
+// replay is the case its events make: the history page reads the events
+// (one read recorded) and shows the case they make, rather than reading
+// the case a second time.
+func replay(evs []*event.Event) (*domain.Case, error) {
+	var c *domain.Case
+	var err error
+	for _, e := range evs {
+		if !domain.ChangesProjection(e.Type) {
+			continue
+		}
+		if c, err = domain.ApplyCase(c, e); err != nil {
+			return nil, err
+		}
+	}
+	if c == nil {
+		return nil, fmt.Errorf("no events: %w", service.ErrNotFound)
+	}
+	return c, nil
 }
 
 // Can reports whether this person may run cmd on the case now.

@@ -1,0 +1,146 @@
+package web_test
+
+import (
+	"context"
+	"html"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/http/request"
+	"github.com/holdfast/holdfast/internal/service"
+	"github.com/holdfast/holdfast/internal/store/sqlstore"
+	"github.com/holdfast/holdfast/internal/testdb"
+)
+
+// TestCaseReferenceAsShown: /cases/CSE/2026/000001, the reference as the
+// screen shows it, reaches the case; someone who may not see it gets the
+// plain not-found page.
+func TestCaseReferenceAsShown(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		f, base := start(t, db)
+		c := f.Allocated(t)
+		ivy := newClient(t, base, "ivy")
+		ivy.http.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+		for path, want := range map[string]string{
+			"/cases/" + c.Ref:                     "/cases/" + request.PathRef(c.Ref),
+			"/cases/" + strings.ToLower(c.Ref):    "/cases/" + request.PathRef(c.Ref),
+			"/cases/" + c.Ref + "/victims":        "/cases/" + request.PathRef(c.Ref) + "/victims",
+			"/cases/" + c.Ref + "/no-such-place/": "/cases/" + request.PathRef(c.Ref),
+		} {
+			res, err := ivy.http.Get(base + path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			if res.StatusCode != http.StatusMovedPermanently || res.Header.Get("Location") != want {
+				t.Errorf("%s: %d to %q, want %d to %q", path, res.StatusCode, res.Header.Get("Location"),
+					http.StatusMovedPermanently, want)
+			}
+		}
+		olly := newClient(t, base, "olly")
+		if status, body := olly.get("/cases/" + c.Ref); status != 404 || strings.Contains(body, c.Summary) {
+			t.Errorf("another team's officer at the slashed reference: %d", status)
+		}
+		if status, _ := ivy.get("/cases/CSE/2026/999999"); status != 404 {
+			t.Errorf("an unknown slashed reference: %d, want 404", status)
+		}
+	})
+}
+
+// TestStaleFormKeepsWhatWasTyped: a form sent after someone else changed
+// the case is refused (409), shows what was typed, and says what changed.
+func TestStaleFormKeepsWhatWasTyped(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		f, base := start(t, db)
+		c := f.Allocated(t)
+		path := "/cases/" + request.PathRef(c.Ref)
+		ivy := newClient(t, base, "ivy")
+		status, form := ivy.get(path + "/do/add-note")
+		if status != 200 || !strings.Contains(form, `name="text"`) {
+			t.Fatalf("the add-note page: %d", status)
+		}
+		// Meanwhile the supervisor records a decision.
+		must(f.Svc.RecordDecision(ctx, f.Supervisor, c.ID, service.RecordDecision{Version: c.Version,
+			Decision: "Treat as high risk", Rationale: "Missing three times in a month"}))
+		before, _ := db.LatestSeq(ctx)
+		typed := "Spoke to the school's safeguarding lead about the cars"
+		status, body := ivy.post(path+"/do/add-note", url.Values{"csrf": {ivy.csrf(form)},
+			"version": {itoa(c.Version)}, "text": {typed}})
+		if status != http.StatusConflict {
+			t.Fatalf("a stale note: %d, want 409", status)
+		}
+		onlyReads(t, db, c.ID, before)
+		for _, want := range []string{html.EscapeString(typed), "What changed since you opened the form",
+			"DS Sam Supervisor</strong> recorded decision 1: Treat as high risk", `data-rule="stale"`} {
+			if !strings.Contains(body, want) {
+				t.Errorf("the stale form does not show %q", want)
+			}
+		}
+		// Sent again from the page it gave, it is recorded.
+		cur, _ := db.Case(ctx, c.ID)
+		if !strings.Contains(body, `name="version" value="`+itoa(cur.Version)+`"`) {
+			t.Fatal("the stale form's page does not carry the case's version now")
+		}
+		if status, body := ivy.post(path+"/do/add-note", url.Values{"csrf": {ivy.csrf(body)},
+			"version": {itoa(cur.Version)}, "text": {typed}}); status != 200 || !strings.Contains(body, "Note added") {
+			t.Fatalf("the note sent again: %d", status)
+		}
+	})
+}
+
+// TestHistoryReadsAsSentences: the history names people and what they
+// did, collapses reads, filters by kind and pages.
+func TestHistoryReadsAsSentences(t *testing.T) {
+	db := testdb.Open(t, "sqlite")
+	ctx := context.Background()
+	f, base := start(t, db)
+	c := f.Allocated(t)
+	c = must(f.Svc.AddVictim(ctx, f.Investigator, c.ID, service.NewVictim{Version: c.Version, Name: "Victim 1",
+		DateOfBirth: "2012-01-01"}))
+	c = must(f.Svc.RecordContact(ctx, f.Liaison, c.ID, service.RecordContact{Version: c.Version,
+		Victim: c.Victims[0].ID, Kind: domain.ContactUpdate, Method: "phone"}))
+	for range 3 {
+		must(f.Svc.ViewCase(ctx, f.Supervisor, c.Ref, "checking"))
+	}
+	must(f.Svc.ViewCase(ctx, f.Manager, c.Ref, "checking"))
+	path := "/cases/" + request.PathRef(c.Ref) + "/history"
+	ivy := newClient(t, base, "ivy")
+	_, body := ivy.get(path)
+	for _, want := range []string{
+		"<strong>Lia Liaison</strong> recorded a contact with Victim 1 by phone",
+		"<strong>DS Sam Supervisor</strong> made DC Ivy Investigator the officer in charge",
+		"Viewed 5 times by 3 people",
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the history does not say %q", want)
+		}
+	}
+	if strings.Contains(body, "case.viewed") || strings.Contains(body, "victim.contacted") {
+		t.Error("the history shows event names")
+	}
+	_, body = ivy.get(path + "?kind=victims")
+	if !strings.Contains(body, "recorded a contact with Victim 1") || strings.Contains(body, "officer in charge") ||
+		strings.Contains(body, "Viewed") {
+		t.Error("the victims filter shows more than the victims' history")
+	}
+	// Forty notes make two pages of changes.
+	for i := range 40 {
+		cur, _ := db.Case(ctx, c.ID)
+		must(f.Svc.AddNote(ctx, f.Investigator, c.ID, service.NewNote{Version: cur.Version,
+			Text: "Note number " + itoa(int64(i+1))}))
+	}
+	_, body = ivy.get(path + "?kind=notes")
+	if !strings.Contains(body, "<q>Note number 40</q>") || !strings.Contains(body, "<q>Note number 16</q>") ||
+		strings.Contains(body, "<q>Note number 15</q>") ||
+		!strings.Contains(body, `href="`+path+`?kind=notes&amp;page=2"`) {
+		t.Error("the notes' first page is not the newest 25 with a link to the next")
+	}
+	_, body = ivy.get(path + "?kind=notes&page=2")
+	if !strings.Contains(body, "<q>Note number 15</q>") || strings.Contains(body, "<q>Note number 16</q>") {
+		t.Error("the notes' second page is not the oldest")
+	}
+}

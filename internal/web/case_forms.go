@@ -87,7 +87,8 @@ func caseForms(s *service.Service) map[string]caseForm {
 				}
 				return []field{
 					{Name: "summary", Label: "Summary", Kind: "textarea", Value: v.Case.Summary},
-					{Name: "offence_types", Label: "Offences", Hint: "One a line", Kind: "textarea",
+					{Name: "offence_types", Label: "Offences", Hint: "Tick every offence the case concerns",
+						Kind: "checkboxes", Options: offenceOpts(v.Case.OffenceTypes),
 						Value: strings.Join(v.Case.OffenceTypes, "\n")},
 					{Name: "marking", Label: "Protective marking", Kind: "select", Options: marks, Value: v.Case.Marking},
 				}
@@ -131,7 +132,9 @@ func caseForms(s *service.Service) map[string]caseForm {
 			fields: func(v *caseView, _ string) []field {
 				var opts [][2]string
 				for _, sa := range v.Offered {
-					opts = append(opts, [2]string{sa.Key, sa.Title})
+					if v.CanOn("raise-standard", sa.Key) {
+						opts = append(opts, [2]string{sa.Key, sa.Title})
+					}
 				}
 				return []field{{Name: "standard", Label: "Standard line of enquiry", Kind: "radios", Options: opts}}
 			}}),
@@ -428,14 +431,33 @@ func teamsOf(org *domain.OrgState) []*domain.Unit {
 	return out
 }
 
+// formMap is what a form held, to show it again: a repeated field (ticked
+// boxes) as its values one a line.
 func formMap(f url.Values) map[string]string {
 	m := map[string]string{}
-	for k := range f {
+	for k, vs := range f {
 		if k != "csrf" {
-			m[k] = f.Get(k)
+			m[k] = strings.Join(vs, "\n")
 		}
 	}
 	return m
+}
+
+// offenceOpts are the offence types a case may be recorded with, by their
+// labels, the case's own first-class even if the list does not know them.
+func offenceOpts(have []string) [][2]string {
+	seen := map[string]bool{}
+	var opts [][2]string
+	for _, k := range append(append([]string{}, have...), offenceCodes...) {
+		if !seen[k] {
+			seen[k] = true
+			opts = append(opts, [2]string{k, label(offenceWords, k)})
+		}
+	}
+	sort.SliceStable(opts[len(have):], func(i, j int) bool {
+		return opts[len(have)+i][1] < opts[len(have)+j][1]
+	})
+	return opts
 }
 
 func splitList(s string) []string {

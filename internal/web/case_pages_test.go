@@ -5,6 +5,7 @@ import (
 	"html"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -142,5 +143,54 @@ func TestHistoryReadsAsSentences(t *testing.T) {
 	_, body = ivy.get(path + "?kind=notes&page=2")
 	if !strings.Contains(body, "<q>Note number 15</q>") || strings.Contains(body, "<q>Note number 16</q>") {
 		t.Error("the notes' second page is not the oldest")
+	}
+}
+
+var (
+	tagRE       = regexp.MustCompile(`(?s)<script.*?</script>|<[^>]+>`)
+	snakeRE     = regexp.MustCompile(`\b[a-z]+_[a-z_]+\b`)
+	badPluralRE = regexp.MustCompile(`\(s\)|\b1 (lines|duties|victims|suspects|notes|days|entries|people)\b|\ba (inspector|officer|investigator|outcome|audit)\b`)
+)
+
+// TestCasePagesSpeakPlainly: no code in snake_case, no "(s)", no "1 lines"
+// and no "a inspector" in what the case pages say, in every section and
+// journey of cases in every state, as the officer and the supervisor.
+func TestCasePagesSpeakPlainly(t *testing.T) {
+	db := testdb.Open(t, "sqlite")
+	f, base := start(t, db)
+	w := newWorld(t, f)
+	for _, who := range []string{"ivy", "sam"} {
+		cl := newClient(t, base, who)
+		seen := map[string]bool{}
+		for _, c := range w.cases {
+			var pages []string
+			for _, s := range sections {
+				pages = append(pages, "/cases/"+request.PathRef(c.Ref)+s)
+			}
+			for i := 0; i < len(pages); i++ {
+				p := pages[i]
+				status, body := cl.get(p)
+				if status != 200 && status != 403 {
+					t.Errorf("%s: %d", p, status)
+					continue
+				}
+				if i < len(sections) {
+					for _, m := range journeyRE.FindAllStringSubmatch(body, -1) {
+						if j := html.UnescapeString(m[1]); !seen[j] {
+							seen[j] = true
+							pages = append(pages, j)
+						}
+					}
+				}
+				main := body[strings.Index(body, "<main"):]
+				text := html.UnescapeString(tagRE.ReplaceAllString(main, " "))
+				for _, re := range []*regexp.Regexp{snakeRE, badPluralRE} {
+					if m := re.FindString(text); m != "" {
+						i := strings.Index(text, m)
+						t.Errorf("%s says %q: …%s…", p, m, strings.Join(strings.Fields(text[max(0, i-60):min(len(text), i+60)]), " "))
+					}
+				}
+			}
+		}
 	}
 }

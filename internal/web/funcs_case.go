@@ -18,16 +18,25 @@ var caseFuncs = template.FuncMap{
 	"suspectStatus": func(s domain.SuspectStatus) string { return label(suspectStatusLabels, string(s)) },
 	"contactKind":   func(k string) string { return label(contactKindLabels, k) },
 	"dutyKind":      func(k string) string { return label(dutyKindWords, k) },
-	"offence":       func(k string) string { return label(nil, k) },
+	"offence":       func(k string) string { return label(offenceWords, k) },
 	"personRole":    func(k string) string { return label(nil, k) },
 	"offences": func(ks []string) string {
 		out := make([]string, len(ks))
 		for i, k := range ks {
-			out[i] = label(nil, k)
+			out[i] = label(offenceWords, k)
 		}
 		return strings.Join(out, ", ")
 	},
 	"hasPrefix": strings.HasPrefix,
+	// inLines reports whether one of s's lines is x (ticked boxes).
+	"inLines": func(s, x string) bool {
+		for _, l := range strings.Split(s, "\n") {
+			if l == x {
+				return true
+			}
+		}
+		return false
+	},
 	"targetField": func(f *formView) field {
 		opts := append([][2]string{{"", "Choose one"}}, f.Targets...)
 		return field{Name: f.Target, Label: "Which one", Kind: "select", Options: opts}
@@ -106,8 +115,30 @@ var (
 		"vrr_acknowledge": "Acknowledge a Right to Review request", "vrr_review": "Decide a Right to Review request",
 		"finding_response": "Answer an audit finding",
 	}
+	offenceWords = map[string]string{
+		"child_sexual_exploitation": "Child sexual exploitation", "rape_of_a_child": "Rape of a child under 13",
+		"rape_of_a_child_under_13":                  "Rape of a child under 13",
+		"sexual_activity_with_a_child":              "Sexual activity with a child",
+		"sexual_assault_of_a_child":                 "Sexual assault of a child",
+		"causing_or_inciting_child_sexual_activity": "Causing or inciting a child to engage in sexual activity",
+		"trafficking_for_sexual_exploitation":       "Trafficking for sexual exploitation",
+		"meeting_a_child_following_sexual_grooming": "Meeting a child following sexual grooming",
+		"indecent_images_of_children":               "Indecent images of children",
+		"sexual_communication_with_a_child":         "Sexual communication with a child",
+	}
 	vrrDecisionLabels = map[string]string{"upheld": "Upheld: the case is reopened", "not_upheld": "Not upheld"}
 )
+
+// offenceCodes are the offence types offered when correcting a case.
+var offenceCodes = func() []string {
+	var out []string
+	for k := range offenceWords {
+		if k != "rape_of_a_child_under_13" {
+			out = append(out, k)
+		}
+	}
+	return out
+}()
 
 // label is a code's label from m, or the code as a sentence's words.
 func label(m map[string]string, code string) string {

@@ -94,6 +94,16 @@ func (s *Service) seenAudit(
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	// Each of these reads shows the sampled cases: recorded, naming them.
+	ids := make([]string, 0, len(cases))
+	for _, ac := range au.Cases {
+		if cases[ac.CaseID] != nil {
+			ids = append(ids, ac.CaseID)
+		}
+	}
+	if err := s.LogRead(ctx, a, "audit: "+what, ids, "audit "+au.ID); err != nil {
+		return nil, nil, nil, err
+	}
 	return au, org, cases, nil
 }
 
@@ -215,6 +225,28 @@ func (s *Service) AuditReport(ctx context.Context, a *Actor, id string) (*AuditR
 	if err != nil {
 		return nil, err
 	}
+	return s.auditReport(au, org, cases), nil
+}
+
+// AuditWithReport is an audit's sample as the actor may see it (as Audit)
+// and its report (as AuditReport), read once and recorded once: the audit
+// page shows both.
+func (s *Service) AuditWithReport(ctx context.Context, a *Actor, id string) (*domain.Audit, *AuditReport, error) {
+	au, org, cases, err := s.seenAudit(ctx, a, "read audit reports", id)
+	if err != nil {
+		return nil, nil, err
+	}
+	out := *au
+	out.Cases = []domain.AuditCase{}
+	for _, ac := range au.Cases {
+		if cases[ac.CaseID] != nil {
+			out.Cases = append(out.Cases, ac)
+		}
+	}
+	return &out, s.auditReport(au, org, cases), nil
+}
+
+func (s *Service) auditReport(au *domain.Audit, org *domain.OrgState, cases map[string]*domain.Case) *AuditReport {
 	now := s.clock.Now().UTC()
 	rep := &AuditReport{AsOf: now, Margin: au.Margin, Seed: au.Seed, ByTeam: []GroupRate{}, ByOutcome: []GroupRate{},
 		Findings: []FindingCount{}, Actions: []FindingAction{}, Reopened: []ReopenedCase{}}
@@ -372,7 +404,7 @@ func (s *Service) AuditReport(ctx context.Context, a *Actor, id string) (*AuditR
 		Cases:      rep.Progress.Cases,
 		Complete:   rep.Progress.Complete,
 	}
-	return rep, nil
+	return rep
 }
 
 func containsReopened(rs []ReopenedCase, ref string) bool {

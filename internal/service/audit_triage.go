@@ -17,6 +17,7 @@ type TriageRequest struct {
 	Preset   string                `json:"preset,omitempty"`   // routine | beaconport (default: beaconport)
 	Criteria *domain.AuditCriteria `json:"criteria,omitempty"` // instead of a preset
 	Limit    int                   `json:"limit,omitempty"`    // entries returned (default 100, at most 10000)
+	Offset   int                   `json:"offset,omitempty"`   // entries skipped first, to page through the queue
 }
 
 // TriageResult is a ranked queue of closed cases, each with its reasons.
@@ -90,6 +91,9 @@ func (s *Service) Triage(ctx context.Context, a *Actor, in TriageRequest) (*Tria
 	if in.Limit < 0 || in.Limit > 10000 {
 		p.Add("limit", "range", "limit must be between 1 and 10000")
 	}
+	if in.Offset < 0 {
+		p.Add("offset", "range", "offset cannot be negative")
+	}
 	if err := p.Err(); err != nil {
 		return nil, fmt.Errorf("triage: %w", err)
 	}
@@ -101,7 +105,7 @@ func (s *Service) Triage(ctx context.Context, a *Actor, in TriageRequest) (*Tria
 	if err != nil {
 		return nil, err
 	}
-	q, sum, err := s.triage(ctx, a, org, cr, st.Reviewed())
+	q, sum, err := s.cachedTriage(ctx, a, org, cr, st.Reviewed())
 	if err != nil {
 		return nil, fmt.Errorf("triage: %w", err)
 	}
@@ -117,8 +121,13 @@ func (s *Service) Triage(ctx context.Context, a *Actor, in TriageRequest) (*Tria
 		Total:    len(q),
 		Queue:    q,
 	}
+	out.Queue = out.Queue[min(in.Offset, len(out.Queue)):]
 	if len(out.Queue) > limit {
 		out.Queue = out.Queue[:limit]
 	}
-	return out, nil
+	ids := make([]string, len(out.Queue))
+	for i, e := range out.Queue {
+		ids[i] = e.CaseID
+	}
+	return out, s.LogRead(ctx, a, "audits.triage", ids, "")
 }

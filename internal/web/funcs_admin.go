@@ -46,6 +46,38 @@ var adminFuncs = template.FuncMap{
 		}
 		return username
 	},
+	"audCriteria":     criteriaLabel,
+	"audCriteriaHint": func(name string) string { return criteriaHints[name] },
+	"audStatus":       func(s string) string { return auditCaseLabels[s] },
+	"audStatusColour": func(s string) string { return auditCaseColours[s] },
+	"audSentBack": func(ac domain.AuditCase) bool {
+		n := len(ac.SignOffs)
+		return ac.Status == domain.AuditCaseAssigned && n > 0 && !ac.SignOffs[n-1].Agree
+	},
+	"audConflicted": func(os []service.ReviewerOption) bool {
+		for _, o := range os {
+			if len(o.Conflicts) > 0 {
+				return true
+			}
+		}
+		return false
+	},
+	"audAction":     func(a string) string { return findingActionLabels[a] },
+	"audSeverity":   func(s string) string { return severityLabels[s] },
+	"audSeverities": func() [][]string { return [][]string{{"low", "Low"}, {"medium", "Medium"}, {"high", "High"}} },
+	"audAgree": func() [][]string {
+		return [][]string{{"yes", "Yes: sign it off"}, {"no", "No: send it back to the reviewer"}}
+	},
+	"audAnswer":      func(a string) string { return reviewAnswerLabels[a] },
+	"audSuspect":     func(s domain.SuspectStatus) string { return sentence(string(s)) },
+	"audActionState": func(s domain.ActionState) string { return strings.ToLower(sentence(string(s))) },
+	// audSentence starts a service message with a capital letter.
+	"audSentence": func(s string) string {
+		if s == "" {
+			return s
+		}
+		return strings.ToUpper(s[:1]) + s[1:]
+	},
 	"admPlural": func(n int, one, many string) string {
 		if n == 1 {
 			return one
@@ -189,4 +221,61 @@ func sentence(code string) string {
 		return s
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+func criteriaLabel(name string) string {
+	if l, ok := criteriaLabels[name]; ok {
+		return l
+	}
+	return sentence(name)
+}
+
+var criteriaLabels = map[string]string{
+	"beaconport": "Operation Beaconport: historic CSE closures",
+	"routine":    "Routine: every closed case",
+	"own":        "Own criteria",
+}
+
+var criteriaHints = map[string]string{
+	"beaconport": "Closed cases with a living suspect not independently reviewed, rape allegations first (the national review).",
+	"routine":    "Every closed case in the period.",
+}
+
+var auditCaseLabels = map[string]string{
+	domain.AuditCaseUnassigned:      "Not assigned",
+	domain.AuditCaseAssigned:        "With reviewer",
+	domain.AuditCaseAwaitingSignOff: "Awaiting sign-off",
+	domain.AuditCaseComplete:        "Complete",
+}
+
+var auditCaseColours = map[string]string{
+	domain.AuditCaseUnassigned:      "govuk-tag--grey",
+	domain.AuditCaseAssigned:        "govuk-tag--blue",
+	domain.AuditCaseAwaitingSignOff: "govuk-tag--yellow",
+	domain.AuditCaseComplete:        "govuk-tag--green",
+}
+
+var findingActionLabels = map[string]string{
+	domain.ActionNone:                  "Nothing more",
+	domain.ActionReopen:                "Reopen the case",
+	domain.ActionProfessionalStandards: "Refer to professional standards",
+	domain.ActionVictimContact:         "Contact the victim",
+}
+
+var severityLabels = map[string]string{
+	domain.SeverityLow: "low severity", domain.SeverityMedium: "medium severity", domain.SeverityHigh: "high severity",
+}
+
+var reviewAnswerLabels = map[string]string{
+	domain.AccountBestPractice:  "Taken to best practice",
+	domain.AccountBelowBest:     "Taken, below best practice",
+	domain.AccountNotTaken:      "Not taken",
+	domain.AccountNotApplicable: "Not applicable",
+	domain.PursuedAll:           "All of them",
+	domain.PursuedSome:          "Some of them",
+	domain.PursuedNone:          "None of them",
+	domain.PursuedNoSuspects:    "The case has no suspect",
+	domain.JustifiedYes:         "Yes",
+	domain.JustifiedPartly:      "Partly",
+	domain.JustifiedNo:          "No",
 }

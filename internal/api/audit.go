@@ -14,6 +14,14 @@ type auditList struct {
 	Audits []service.AuditSummary `json:"audits"`
 }
 
+type reviewerList struct {
+	Reviewers []service.ReviewerOption `json:"reviewers"`
+}
+
+type findingList struct {
+	Findings []service.OwedFinding `json:"findings"`
+}
+
 // AuditCSVPath is the CSV export of an audit (docs/audits.md).
 const AuditCSVPath = "/api/v1/audits/{id}/export.csv"
 
@@ -122,6 +130,36 @@ func (s *Server) auditRoutes() []route {
 				return csvFile{name: "audit-" + safeName.ReplaceAllString(id, "_") + ".csv", rows: rows}, err
 			},
 		),
+		op("POST", "/api/v1/audits/preview",
+			"What an audit plan would sample — the population meeting the criteria, the sample size for the "+
+				"margin of error — recording nothing but the read (auditor)",
+			http.StatusOK,
+			func(ctx context.Context, a *service.Actor, _ *http.Request, in *service.NewAudit) (*service.AuditPreview, error) {
+				return svc.PreviewAudit(ctx, a, *in)
+			}),
+		op("GET", "/api/v1/audits/{id}/cases/{ref}/reviewers",
+			"The force's auditors for a sampled case, each with the conflicts of interest that would refuse "+
+				"assigning it to them (auditor)",
+			http.StatusOK,
+			func(ctx context.Context, a *service.Actor, r *http.Request, _ *struct{}) (reviewerList, error) {
+				id, err := onCase(ctx, a, r)
+				if err != nil {
+					return reviewerList{}, err
+				}
+				os, err := svc.ReviewerOptions(ctx, a, r.PathValue("id"), id)
+				return reviewerList{Reviewers: os}, err
+			}),
+		op("GET", "/api/v1/me/reviews",
+			"Your audit reviews, due first, and \"no concerns\" reviews by others awaiting a second reviewer (auditor)",
+			http.StatusOK,
+			func(ctx context.Context, a *service.Actor, _ *http.Request, _ *struct{}) (*service.MyReviews, error) {
+				return svc.MyReviews(ctx, a)
+			}),
+		op("GET", "/api/v1/me/audit-findings", "The audit findings you are to answer, due first", http.StatusOK,
+			func(ctx context.Context, a *service.Actor, _ *http.Request, _ *struct{}) (findingList, error) {
+				fs, err := svc.OwedFindings(ctx, a)
+				return findingList{Findings: fs}, err
+			}),
 		caseCmd(svc, "POST", "/api/v1/cases/{ref}/audit-findings/{finding}/answer",
 			"Answer an audit finding, meeting the duty it made; also on a closed case (the person the finding "+
 				"names, or a supervisor or manager in the case's chain of command)",

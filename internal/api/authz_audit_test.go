@@ -61,6 +61,14 @@ func auditAuthz(h *harness) map[string]entry {
 			[]string{"auditor"},
 			func(*domain.Case) any { return map[string]any{"agree": true} },
 		},
+		"POST /api/v1/audits/preview": {[]string{"auditor"}, func(*domain.Case) any {
+			return map[string]any{"name": "Preview", "preset": "routine", "margin": 0.05}
+		}},
+		"GET /api/v1/audits/{id}/cases/{ref}/reviewers": {[]string{"auditor"}, nil},
+		"GET /api/v1/me/reviews":                        {[]string{"auditor"}, nil},
+		// Anyone may ask what they owe: the list is their own.
+		"GET /api/v1/me/audit-findings": {[]string{"administrator", "investigator", "supervisor", "manager",
+			"auditor", "analyst", "victim_liaison", "inspector", "other_team"}, nil},
 		// The finding names the owner (the investigator).
 		"POST /api/v1/cases/{ref}/audit-findings/{finding}/answer": {[]string{"investigator", "supervisor", "manager"},
 			v(map[string]any{"answer": "Visited the victim and her mother; told of the decision"})},
@@ -82,10 +90,11 @@ var auditPrepare = map[string]prepare{
 	"POST /api/v1/audits": func(h *harness, t *testing.T, _ *domain.Case) (*domain.Case, map[string]string) {
 		return auCase(h, t, wfClosed), nil
 	},
-	"GET /api/v1/audits/{id}":                     inAudit(wfClosed, 0),
-	"GET /api/v1/audits/{id}/report":              inAudit(wfClosed, 0),
-	"GET " + api.AuditCSVPath:                     inAudit(wfClosed, 0),
-	"POST /api/v1/audits/{id}/cases/{ref}/assign": inAudit(wfClosed, 0),
+	"GET /api/v1/audits/{id}":                       inAudit(wfClosed, 0),
+	"GET /api/v1/audits/{id}/cases/{ref}/reviewers": inAudit(wfClosed, 0),
+	"GET /api/v1/audits/{id}/report":                inAudit(wfClosed, 0),
+	"GET " + api.AuditCSVPath:                       inAudit(wfClosed, 0),
+	"POST /api/v1/audits/{id}/cases/{ref}/assign":   inAudit(wfClosed, 0),
 	"POST /api/v1/audits/{id}/cases/{ref}/review": func(h *harness, t *testing.T, c *domain.Case) (*domain.Case, map[string]string) {
 		c, p := inAudit(wfClosed, 0)(h, t, c)
 		auMust(t)(h.f.Svc.AssignReview(ctx, h.f.Auditor, service.AssignReview{

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/holdfast/holdfast/internal/api"
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/store/sqlstore"
 	"github.com/holdfast/holdfast/internal/testdb"
@@ -123,4 +124,57 @@ func TestAdminPagesTwoPersonRule(t *testing.T) {
 			}
 		}
 	})
+}
+
+// pageOf maps each administration and audit command of the API to the
+// page route that sends it (a form posts there). A read the API takes as a
+// POST (triage, preview) maps to the page that shows it.
+var pageOf = map[string]string{
+	"POST /api/v1/units":                                       "POST /admin/units",
+	"POST /api/v1/users":                                       "POST /admin/users",
+	"POST /api/v1/users/{id}/leave":                            "POST /admin/users/{id}/leave",
+	"POST /api/v1/users/{id}/roles":                            "POST /admin/users/{id}/roles",
+	"POST /api/v1/grants/{id}/decide":                          "POST /admin/grants/{id}",
+	"POST /api/v1/sweep":                                       "POST /admin/sweep",
+	"POST /api/v1/audits/triage":                               "GET /audits",
+	"POST /api/v1/audits/preview":                              "POST /audits/new",
+	"POST /api/v1/audits":                                      "POST /audits",
+	"POST /api/v1/audits/{id}/cases/{ref}/assign":              "POST /audits/{id}/cases/{ref}/assign",
+	"POST /api/v1/audits/{id}/cases/{ref}/review":              "POST /audits/{id}/cases/{ref}/review",
+	"POST /api/v1/audits/{id}/cases/{ref}/sign-off":            "POST /audits/{id}/cases/{ref}/sign-off",
+	"POST /api/v1/cases/{ref}/audit-findings/{finding}/answer": "POST /audits/findings/{ref}/{finding}",
+}
+
+// TestEveryAdminAndAuditCommandHasAPage fails when an administration or
+// audit command of the API has no page that sends it: every such route is
+// in pageOf, and each page route answers (a form post without its CSRF
+// token is refused with 403, never 404 or 405).
+func TestEveryAdminAndAuditCommandHasAPage(t *testing.T) {
+	db := testdb.Open(t, "sqlite")
+	f, base := start(t, db)
+	admin := newClient(t, base, "admin")
+	for _, rt := range api.New(f.Svc, false).Routes() {
+		method, path, _ := strings.Cut(rt, " ")
+		if method == "GET" || !(strings.HasPrefix(path, "/api/v1/users") || strings.HasPrefix(path, "/api/v1/units") ||
+			strings.HasPrefix(path, "/api/v1/grants") || strings.HasPrefix(path, "/api/v1/sweep") ||
+			strings.HasPrefix(path, "/api/v1/audits") || strings.Contains(path, "/audit-findings/")) {
+			continue
+		}
+		page, ok := pageOf[rt]
+		if !ok {
+			t.Errorf("%s has no page that sends it: add one and list it in pageOf", rt)
+			continue
+		}
+		pm, pp, _ := strings.Cut(page, " ")
+		pp = strings.NewReplacer("{id}", "x", "{ref}", "CSE-2026-000001", "{finding}", "x").Replace(pp)
+		var status int
+		if pm == "GET" {
+			status, _ = admin.get(pp)
+		} else {
+			status, _ = admin.post(pp, url.Values{"csrf": {"not the session's"}})
+		}
+		if status == 404 || status == 405 {
+			t.Errorf("%s: its page %s answers %d", rt, page, status)
+		}
+	}
 }

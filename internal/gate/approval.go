@@ -1,6 +1,8 @@
 package gate
 
 import (
+	"fmt"
+
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/policy"
 )
@@ -11,7 +13,7 @@ func Approval(c *domain.Case, approver *domain.User, org *domain.OrgState, pol *
 		// Not a rule broken but nothing to decide: the approval rules
 		// all read the proposal.
 		var p domain.Problems
-		msg(&p, "", "approval", "no closure has been proposed on %s", c.Ref)
+		msg(&p, "", "approval", "No closure has been proposed on %s.", c.Ref)
 		return p
 	}
 	return check("approval", Input{Case: c, Approver: approver, Org: org, Policy: pol})
@@ -19,20 +21,22 @@ func Approval(c *domain.Case, approver *domain.User, org *domain.OrgState, pol *
 
 func secondPerson(in *Input, report Report) {
 	if c := in.Case; in.Approver.ID == c.Closure.ProposedBy || in.Approver.ID == c.OwnerID {
-		report("", "a closure must be approved by a different person from the one who proposed it or owns the case")
+		report("", "A closure must be approved by someone other than the officer who proposed it or owns the case: "+
+			"ask another supervisor of the right rank.")
 	}
 }
 
 func approverRank(in *Input, report Report) {
 	if need := RequiredRank(in.Case, in.Policy); !in.Approver.Rank.AtLeast(need) {
-		report("", "closing with outcome %s on this case needs approval by a %s or above; you are a %s",
-			in.Case.Closure.Outcome, need, in.Approver.Rank)
+		report("", "%s, and you are %s: ask %s or above in the case's chain of command to approve it.",
+			RankRule(in.Case, in.Policy), domain.RankNoun(in.Approver.Rank), domain.RankNoun(need))
 	}
 }
 
 func approverChain(in *Input, report Report) {
 	if !(domain.Org{Units: in.Org.Units}).Within(in.Case.TeamID, in.Approver.UnitID) {
-		report("", "you are not in the chain of command of the team that owns %s", in.Case.Ref)
+		report("", "You are not in the chain of command of the team that holds %s: ask a supervisor there.",
+			in.Case.Ref)
 	}
 }
 
@@ -50,6 +54,22 @@ func Sensitive(c *domain.Case) bool {
 		}
 	}
 	return false
+}
+
+// RankRule says who approves c's proposed closure, as a sentence without
+// its full stop: "Closures with outcome 14 on this case are approved by an
+// inspector or above".
+func RankRule(c *domain.Case, pol *policy.Policy) string {
+	outcome := ""
+	if c.Closure != nil {
+		outcome = " with outcome " + c.Closure.Outcome
+	}
+	why := ""
+	if Sensitive(c) {
+		why = " (a child victim or a named suspect)"
+	}
+	return fmt.Sprintf("Closures%s on this case%s are approved by %s or above", outcome, why,
+		domain.RankNoun(RequiredRank(c, pol)))
 }
 
 // RequiredRank is the lowest rank that may approve c's proposed closure.

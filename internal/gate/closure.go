@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/holdfast/holdfast/internal/clock"
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/policy"
 )
@@ -21,8 +22,7 @@ func Closure(c *domain.Case, in Proposal, pol *policy.Policy, now time.Time) dom
 
 func outcomeCode(in *Input, report Report) {
 	if in.Policy.Outcome(in.Proposal.Outcome) == nil {
-		report("outcome", "%q is not a Home Office outcome code in the force's policy: choose one of the listed codes",
-			in.Proposal.Outcome)
+		report("outcome", "Choose a Home Office outcome code from the list.")
 	}
 }
 
@@ -32,7 +32,8 @@ func outcomeDate(in *Input, report Report) {
 		return
 	}
 	if since, err := time.Parse(time.DateOnly, o.Since); err == nil && in.Now.Before(since) {
-		report("outcome", "outcome %s can only be used from %s", o.Code, o.Since)
+		report("outcome", "Outcome %s can only be used from %s: choose another outcome.", o.Code,
+			since.Format("2 January 2006"))
 	}
 }
 
@@ -45,7 +46,7 @@ func rationale(in *Input, report Report) {
 		{"rationale.victim_view", r.VictimView, "what the victim thinks of this outcome"},
 	} {
 		if len(strings.TrimSpace(f.v)) < 10 {
-			report(f.field, "say %s (at least a sentence)", f.what)
+			report(f.field, "Say %s, in at least a sentence.", f.what)
 		}
 	}
 }
@@ -53,8 +54,8 @@ func rationale(in *Input, report Report) {
 func actionsFiled(in *Input, report Report) {
 	for _, a := range in.Case.Actions {
 		if !a.Ended() {
-			report("actions", "action %d (%s) is %s: it must be resulted and filed, or cancelled by a supervisor, "+
-				"before the case can close", a.Number, a.Title, a.State)
+			report("actions", "Action %d (%s) is %s: it must be resulted and filed, or cancelled by a supervisor, "+
+				"before the case can close.", a.Number, a.Title, domain.ActionStateLabel(a.State))
 		}
 	}
 }
@@ -62,7 +63,7 @@ func actionsFiled(in *Input, report Report) {
 func suspectsPursued(in *Input, report Report) {
 	for _, s := range in.Case.Suspects {
 		if s.Named() && !s.Interviewed() && s.Explanation == "" && s.Status != domain.SuspectDeceased {
-			report("suspects", "suspect %s has been identified but not interviewed: interview them or record why not",
+			report("suspects", "Suspect %s has been identified but not interviewed: interview them or record why not.",
 				s.Name)
 		}
 	}
@@ -70,8 +71,8 @@ func suspectsPursued(in *Input, report Report) {
 
 func victimAccount(in *Input, report Report) {
 	if v := in.Victim; !v.AccountTaken {
-		report("victims", "no account has been recorded from victim %s: record it (for a child, a video-recorded "+
-			"interview)", v.Name)
+		report("victims", "No account has been recorded from victim %s: record it (for a child, a video-recorded "+
+			"interview).", v.Name)
 	}
 }
 
@@ -84,22 +85,22 @@ func victimContact(in *Input, report Report) {
 		every = v.Plan.EveryDays
 	}
 	if last := v.LastContact(); last.IsZero() || in.Now.Sub(last) > time.Duration(every)*24*time.Hour {
-		report("victims", "victim %s has not been contacted in the last %d days: update them before closing",
-			v.Name, every)
+		report("victims", "Victim %s has not been contacted in the last %s: update them before closing.",
+			v.Name, domain.Plural(every, "day", "days"))
 	}
 }
 
 func victimView(in *Input, report Report) {
 	if v := in.Victim; v.View == "" {
-		report("victims", "victim %s's view of the proposed outcome has not been recorded", v.Name)
+		report("victims", "Victim %s's view of the proposed outcome has not been recorded: record it.", v.Name)
 	}
 }
 
 func supervised(in *Input, report Report) {
 	c := in.Case
 	if last := lastReview(c); last.IsZero() || (!c.LastSignificant.IsZero() && last.Before(c.LastSignificant)) {
-		report("reviews", "no supervisory review since the last significant event (%s): a supervisor must review "+
-			"the case first", when(c.LastSignificant))
+		report("reviews", "There has been no supervisory review since the last significant event (%s): a "+
+			"supervisor must review the case first.", when(c.LastSignificant))
 	}
 }
 
@@ -107,7 +108,7 @@ func when(t time.Time) string {
 	if t.IsZero() {
 		return "allocation"
 	}
-	return t.Format("2 Jan 2006 15:04")
+	return t.In(clock.London).Format("2 January 2006 at 15:04")
 }
 
 func lastReview(c *domain.Case) time.Time {

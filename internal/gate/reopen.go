@@ -13,9 +13,9 @@ func Reopen(c *domain.Case, reason string) domain.Problems {
 
 func reopenReason(in *Input, report Report) {
 	if in.Case.Status != domain.StatusClosed {
-		report("", "%s is not closed", in.Case.Ref)
+		report("", "%s is not closed, so there is nothing to reopen.", in.Case.Ref)
 	}
 	if len(strings.TrimSpace(in.Reason)) < 10 {
-		report("reason", "say why the case is being reopened (at least a sentence)")
+		report("reason", "Say why the case is being reopened, in at least a sentence.")
 	}
 }

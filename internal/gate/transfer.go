@@ -16,22 +16,22 @@ func transferTarget(in *Input, report Report) {
 	u, ok := in.Org.Units[in.ToTeam]
 	switch {
 	case !ok:
-		report("to_team", "there is no team %q", in.ToTeam)
+		report("to_team", "Choose the team to transfer the case to from the list.")
 	case u.Kind != domain.UnitTeam:
-		report("to_team", "%s is not a team: cases are owned by teams", u.Name)
+		report("to_team", "%s is not a team, and cases are owned by teams: choose a team.", u.Name)
 	case in.ToTeam == c.TeamID:
-		report("to_team", "the case is already with %s", u.Name)
+		report("to_team", "The case is already with %s: choose another team.", u.Name)
 	}
 	if c.Transfer != nil {
-		report("", "a transfer to another team is already waiting to be accepted")
+		report("", "A transfer to another team is already waiting to be accepted: wait for the receiving team to decide.")
 	}
 	if !c.Status.IsOpen() {
-		report("", "a closed case cannot be transferred: reopen it first")
+		report("", "A closed case cannot be transferred: reopen it first.")
 	}
 }
 
 func transferReason(in *Input, report Report) {
 	if len(strings.TrimSpace(in.Reason)) < 5 {
-		report("reason", "say why the case is being transferred")
+		report("reason", "Say why the case is being transferred.")
 	}
 }

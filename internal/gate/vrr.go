@@ -19,12 +19,13 @@ func decided(c *domain.Case) *domain.Closure {
 func vrrRank(in *Input, report Report) {
 	last := decided(in.Case)
 	if last == nil {
-		report("", "there is no closure decision on %s to review", in.Case.Ref)
+		report("", "There is no closure decision on %s to review.", in.Case.Ref)
 		return
 	}
 	if dm, ok := in.Org.Users[last.ApprovedBy]; ok && !in.Reviewer.Rank.Above(dm.Rank) {
-		report("reviewer", "the reviewer must be at least one rank above the decision-maker (%s); %s is a %s",
-			dm.Rank, in.Reviewer.Name, in.Reviewer.Rank)
+		report("reviewer", "The reviewer must be at least one rank above the decision-maker, %s, and %s is %s: "+
+			"choose someone more senior.", domain.PersonName(dm), domain.PersonName(in.Reviewer),
+			domain.RankNoun(in.Reviewer.Rank))
 	}
 }
 
@@ -32,7 +33,8 @@ func vrrRank(in *Input, report Report) {
 // there is nothing to be independent of.
 func vrrIndependent(in *Input, report Report) {
 	if decided(in.Case) != nil && Involved(in.Case, in.Reviewer.ID) {
-		report("reviewer", "%s has been involved in this case and cannot review its closure", in.Reviewer.Name)
+		report("reviewer", "%s has been involved in this case and cannot review its closure: choose someone who "+
+			"has not.", domain.PersonName(in.Reviewer))
 	}
 }
 

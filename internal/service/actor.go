@@ -69,24 +69,61 @@ func (a *Actor) inChain(org *domain.OrgState, teamID string) bool {
 	return domain.Org{Units: org.Units}.Within(teamID, a.User.UnitID)
 }
 
-// mayWrite checks that the actor holds one of roles and the case is in
-// their chain of command (sight through a force-wide role is read-only).
-func (a *Actor) mayWrite(org *domain.OrgState, c *domain.Case, what string, roles ...domain.Role) error {
+// mayDo checks that the actor holds one of roles and the case is in their
+// chain of command (sight through a force-wide role is read-only). doing
+// completes "Only … can …" ("add notes").
+func (a *Actor) mayDo(org *domain.OrgState, c *domain.Case, doing string, roles ...domain.Role) error {
 	if !a.has(roles...) {
-		return fmt.Errorf("%s needs one of the roles %v: %w", what, roles, ErrForbidden)
+		return &Forbidden{Rule: "role", Message: fmt.Sprintf("Only %s on this case's team, or above it, can %s.",
+			domain.RolesPhrase(roles), infinitive(doing))}
 	}
 	if !a.inChain(org, c.TeamID) {
-		return fmt.Errorf("%s: case %s is not in your team's chain of command: %w", what, c.Ref, ErrForbidden)
+		return &Forbidden{Rule: "chain_of_command", Message: fmt.Sprintf("%s is outside your team's chain of "+
+			"command: only %s on its team, or above it, can %s.", c.Ref, domain.RolesPhrase(roles), infinitive(doing))}
 	}
 	return nil
 }
 
-// need checks that the actor holds one of roles.
-func (a *Actor) need(what string, roles ...domain.Role) error {
+// mayWrite is mayDo under its older name.
+func (a *Actor) mayWrite(org *domain.OrgState, c *domain.Case, doing string, roles ...domain.Role) error {
+	return a.mayDo(org, c, doing, roles...)
+}
+
+// need checks that the actor holds one of roles; doing completes "Only …
+// can …".
+func (a *Actor) need(doing string, roles ...domain.Role) error {
 	if !a.has(roles...) {
-		return fmt.Errorf("%s needs one of the roles %v: %w", what, roles, ErrForbidden)
+		return &Forbidden{Rule: "role", Message: fmt.Sprintf("Only %s can %s.", domain.RolesPhrase(roles),
+			infinitive(doing))}
 	}
 	return nil
+}
+
+// doings turn the names some commands give themselves into what follows
+// "Only … can …".
+var doings = map[string]string{
+	"opening a referral":               "open referrals",
+	"creating a unit":                  "add units",
+	"adding a user":                    "add users",
+	"recording a leaver":               "record leavers",
+	"answering an audit finding":       "answer audit findings",
+	"create audit":                     "plan audits",
+	"assign audit review":              "assign audit reviews",
+	"sign off audit review":            "sign off audit reviews",
+	"submit audit review":              "submit audit reviews",
+	"updating a case":                  "correct a case",
+	"assigning an owner":               "assign a case's owner",
+	"reopening a case":                 "reopen cases",
+	"deciding a review request":        "decide review requests",
+	"triage closed cases":              "triage closed cases",
+	"see suspects linked across cases": "see suspects linked across cases",
+}
+
+func infinitive(doing string) string {
+	if d, ok := doings[doing]; ok {
+		return d
+	}
+	return doing
 }
 
 // namedWorker checks the person a command names to do work on a case of
@@ -98,13 +135,14 @@ func namedWorker(p *domain.Problems, org *domain.OrgState, teamID, ref, id, fiel
 	u := org.Users[id]
 	switch {
 	case u == nil || !u.Active:
-		p.Add(field, "unknown_user", fmt.Sprintf("%q is not a serving officer", id))
+		p.Add(field, "unknown_user", "Choose a serving officer from the list.")
 		return nil
 	case !(domain.Org{Units: org.Units}).Within(teamID, u.UnitID):
 		p.Add(field, "cannot_see", fmt.Sprintf("%s cannot see %s, which is outside their team's chain of command, "+
-			"so cannot %s: name someone in that chain", u.Name, ref, work))
+			"so cannot %s: choose someone in that chain.", domain.PersonName(u), ref, work))
 	case !(&Actor{User: *u}).has(roles...):
-		p.Add(field, "cannot_do", fmt.Sprintf("%s cannot %s: it needs one of the roles %v", u.Name, work, roles))
+		p.Add(field, "cannot_do", fmt.Sprintf("%s cannot %s: only %s can. Choose someone else.",
+			domain.PersonName(u), work, domain.RolesPhrase(roles)))
 	}
 	return u
 }

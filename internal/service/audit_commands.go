@@ -587,33 +587,21 @@ type AnswerFinding struct {
 func (s *Service) AnswerFinding(ctx context.Context, a *Actor, caseID string, in AnswerFinding) (*domain.Case, error) {
 	findingID, answer := in.Finding, in.Answer
 	decide := func(tx store.Tx, c *domain.Case, org *domain.OrgState, now time.Time) ([]*event.Event, error) {
+		// Who may answer, and whether it still can be: the command's
+		// checks (CaseCommands "answer-finding"), which Permissions asks.
+		var p domain.Problems
+		if err := mustCommand("answer-finding").run(s.newCheck(a, c, org, now), findingID, &p); err != nil {
+			return nil, err
+		}
 		var f *domain.Finding
 		for i := range c.Findings {
-			if c.Findings[i].ID == findingID && domain.IsAuditFinding(c.Findings[i].Kind) {
+			if c.Findings[i].ID == findingID {
 				f = &c.Findings[i]
 			}
 		}
-		if f == nil {
-			return nil, domain.Problems{
-				{
-					Field:   "finding",
-					Rule:    "unknown_finding",
-					Message: fmt.Sprintf("there is no audit finding %q on %s", findingID, c.Ref),
-				},
-			}
-		}
-		if a.ID() != f.MustAct || a.System {
-			if err := a.mayWrite(org, c, "answering an audit finding", supervisors...); err != nil {
-				return nil, err
-			}
-		}
-		var p domain.Problems
-		if !f.Resolved.IsZero() {
-			p.Add("finding", "answered", "the finding has already been answered")
-		}
-		required(&p, "answer", answer, "say what has been done")
+		required(&p, "answer", answer, "Say what has been done.")
 		if len(strings.TrimSpace(answer)) < 10 && strings.TrimSpace(answer) != "" {
-			p.Add("answer", "required", "say what has been done (at least a sentence)")
+			p.Add("answer", "required", "Say what has been done, in at least a sentence.")
 		}
 		if err := p.Err(); err != nil {
 			return nil, err

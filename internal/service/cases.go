@@ -33,30 +33,32 @@ func (s *Service) OpenReferral(ctx context.Context, a *Actor, in NewReferral) (*
 		if err != nil {
 			return err
 		}
-		if err := a.need("opening a referral", caseWriters...); err != nil {
+		if err := a.need("open referrals", caseWriters...); err != nil {
 			return err
 		}
 		var p domain.Problems
 		team := org.Units[in.TeamID]
 		switch {
 		case team == nil:
-			p.Add("team_id", "unknown_unit", fmt.Sprintf("team %q does not exist", in.TeamID))
+			p.Add("team_id", "unknown_unit", "Choose the team the case belongs to from the list.")
 		case team.Kind != domain.UnitTeam:
-			p.Add("team_id", "must_be_team", fmt.Sprintf("%s is a %s: cases belong to a team", team.Name, team.Kind))
+			p.Add("team_id", "must_be_team", fmt.Sprintf("%s is %s, and cases belong to a team: choose a team.",
+				team.Name, domain.WithArticle(strings.ToLower(domain.UnitKindLabel(team.Kind)))))
 		case !a.inChain(org, team.ID):
-			return fmt.Errorf("team %s is not in your chain of command: %w", team.Name, ErrForbidden)
+			return &Forbidden{Rule: "chain_of_command", Message: fmt.Sprintf("%s is outside your chain of command: "+
+				"open the referral for your own team, or ask that team to.", team.Name)}
 		}
 		if strings.TrimSpace(in.Summary) == "" {
-			p.Add("summary", "required", "summarise the referral: who reported what, about whom")
+			p.Add("summary", "required", "Summarise the referral: who reported what, about whom.")
 		}
 		if len(in.OffenceTypes) == 0 {
-			p.Add("offence_types", "required", "give at least one offence type")
+			p.Add("offence_types", "required", "Give at least one offence type.")
 		}
 		if in.Marking == "" {
 			in.Marking = "OFFICIAL-SENSITIVE"
 		}
 		if !contains(Markings, in.Marking) {
-			p.Add("marking", "one_of", fmt.Sprintf("marking must be one of %v", Markings))
+			p.Add("marking", "one_of", "Choose the protective marking: "+domain.JoinOr(Markings)+".")
 		}
 		now := s.clock.Now().UTC()
 		if !in.ReportedAt.IsZero() {
@@ -105,38 +107,29 @@ type AssignOwner struct {
 // AssignOwner makes a user the accountable owner of a case. Supervisors and
 // managers only; the owner must be active and in the case's team chain.
 func (s *Service) AssignOwner(ctx context.Context, a *Actor, caseID string, in AssignOwner) (*domain.Case, error) {
-	return s.caseCommand(ctx, a, caseID, in.Version, "assign owner", func(tx store.Tx, c *domain.Case,
-		org *domain.OrgState, now time.Time) ([]*event.Event, error) {
-		if err := a.mayWrite(org, c, "assigning an owner", domain.RoleSupervisor, domain.RoleManager); err != nil {
-			return nil, err
-		}
-		var p domain.Problems
-		if !c.Status.IsOpen() {
-			p.Add("", "case_closed", fmt.Sprintf("case %s is closed: reopen it before assigning an owner", c.Ref))
-		}
+	return s.workflow(ctx, a, caseID, in.Version, "assign-owner", "", func(c *domain.Case,
+		org *domain.OrgState, _ time.Time, p *domain.Problems) []ev {
 		u := org.Users[in.OwnerID]
 		switch {
 		case u == nil:
-			p.Add("owner_id", "unknown_user", fmt.Sprintf("user %q does not exist", in.OwnerID))
+			p.Add("owner_id", "unknown_user", "Choose the new owner from the list.")
 		case !u.Active:
-			p.Add("owner_id", "inactive_user", fmt.Sprintf("%s has left and cannot own a case", u.Name))
+			p.Add("owner_id", "inactive_user", fmt.Sprintf("%s has left and cannot own a case: choose someone "+
+				"serving.", domain.PersonName(u)))
 		case !(domain.Org{Units: org.Units}).Within(c.TeamID, u.UnitID) && u.UnitID != c.TeamID:
 			p.Add(
 				"owner_id",
 				"outside_team",
-				fmt.Sprintf("%s is not in the team that holds %s: transfer the case first", u.Name, c.Ref),
+				fmt.Sprintf("%s is not in the team that holds %s: transfer the case first.", domain.PersonName(u),
+					c.Ref),
 			)
 		case !u.HasRole(domain.RoleInvestigator) && !u.HasRole(domain.RoleSupervisor):
-			p.Add("owner_id", "not_investigator", fmt.Sprintf("%s is not an investigator or supervisor", u.Name))
+			p.Add("owner_id", "not_investigator", fmt.Sprintf("%s is not an investigator or supervisor, so cannot "+
+				"own a case: choose someone who is.", domain.PersonName(u)))
 		case u.ID == c.OwnerID:
-			p.Add("owner_id", "already_owner", fmt.Sprintf("%s already owns %s", u.Name, c.Ref))
+			p.Add("owner_id", "already_owner", fmt.Sprintf("%s already owns %s.", domain.PersonName(u), c.Ref))
 		}
-		if err := p.Err(); err != nil {
-			return nil, err
-		}
-		e, err := domain.NewEvent(domain.EvOwnerAssigned, a.ID(), c.ID, now, domain.OwnerAssigned{OwnerID: in.OwnerID,
-			Reason: in.Reason})
-		return []*event.Event{e}, err
+		return []ev{{domain.EvOwnerAssigned, domain.OwnerAssigned{OwnerID: in.OwnerID, Reason: in.Reason}}}
 	})
 }
 
@@ -151,40 +144,20 @@ type CaseUpdate struct {
 
 // UpdateCase corrects the summary, offence types or marking.
 func (s *Service) UpdateCase(ctx context.Context, a *Actor, caseID string, in CaseUpdate) (*domain.Case, error) {
-	return s.caseCommand(
-		ctx,
-		a,
-		caseID,
-		in.Version,
-		"update case",
-		func(tx store.Tx, c *domain.Case, org *domain.OrgState,
-			now time.Time) ([]*event.Event, error) {
-			if err := a.mayWrite(org, c, "updating a case", caseWriters...); err != nil {
-				return nil, err
-			}
-			var p domain.Problems
-			if in.Summary != nil && strings.TrimSpace(*in.Summary) == "" {
-				p.Add("summary", "required", "the summary cannot be blank")
-			}
-			if in.Marking != nil && !contains(Markings, *in.Marking) {
-				p.Add("marking", "one_of", fmt.Sprintf("marking must be one of %v", Markings))
-			}
-			if in.Summary == nil && in.OffenceTypes == nil && in.Marking == nil {
-				p.Add("", "nothing_to_change", "give at least one of summary, offence_types or marking")
-			}
-			if err := p.Err(); err != nil {
-				return nil, err
-			}
-			e, err := domain.NewEvent(
-				domain.EvCaseUpdated,
-				a.ID(),
-				c.ID,
-				now,
-				domain.CaseUpdated{Summary: in.Summary, OffenceTypes: in.OffenceTypes, Marking: in.Marking},
-			)
-			return []*event.Event{e}, err
-		},
-	)
+	return s.workflow(ctx, a, caseID, in.Version, "update-case", "", func(c *domain.Case,
+		_ *domain.OrgState, _ time.Time, p *domain.Problems) []ev {
+		if in.Summary != nil && strings.TrimSpace(*in.Summary) == "" {
+			p.Add("summary", "required", "The summary cannot be blank: summarise the referral.")
+		}
+		if in.Marking != nil && !contains(Markings, *in.Marking) {
+			p.Add("marking", "one_of", "Choose the protective marking: "+domain.JoinOr(Markings)+".")
+		}
+		if in.Summary == nil && in.OffenceTypes == nil && in.Marking == nil {
+			p.Add("", "nothing_to_change", "Change at least one of the summary, the offence types or the marking.")
+		}
+		return []ev{{domain.EvCaseUpdated, domain.CaseUpdated{Summary: in.Summary, OffenceTypes: in.OffenceTypes,
+			Marking: in.Marking}}}
+	})
 }
 
 // ViewCase returns a case and records that the actor read it: the log shows

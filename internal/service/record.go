@@ -18,11 +18,10 @@ func (s *Service) caseAddition(
 	a *Actor,
 	caseID string,
 	version int64,
-	what string,
-	roles []domain.Role,
+	name string,
 	build func(c *domain.Case, now time.Time, p *domain.Problems) (string, any),
 ) (*domain.Case, error) {
-	return s.workflow(ctx, a, caseID, version, what, roles, false,
+	return s.workflow(ctx, a, caseID, version, name, "",
 		func(c *domain.Case, _ *domain.OrgState, now time.Time, p *domain.Problems) []ev {
 			typ, payload := build(c, now, p)
 			return []ev{{typ, payload}}
@@ -35,7 +34,7 @@ func checkDate(field, v string, now time.Time, p *domain.Problems) time.Time {
 	}
 	d, err := time.ParseInLocation("2006-01-02", v, clock.London)
 	if err != nil {
-		p.Add(field, "date", fmt.Sprintf("%q is not a date: use YYYY-MM-DD", v))
+		p.Add(field, "date", "Enter a real date, for example 2026-03-31.")
 		return time.Time{}
 	}
 	// A date of birth is bounded as one (from 1900, not in the future);
@@ -60,10 +59,10 @@ type NewVictim struct {
 // AddVictim records a victim. A victim under 18 is vulnerable and so has
 // enhanced rights under the Victims' Code (../shared/domain.md §2), whatever was ticked.
 func (s *Service) AddVictim(ctx context.Context, a *Actor, caseID string, in NewVictim) (*domain.Case, error) {
-	return s.caseAddition(ctx, a, caseID, in.Version, "add victim", liaison, func(c *domain.Case, now time.Time,
+	return s.caseAddition(ctx, a, caseID, in.Version, "add-victim", func(c *domain.Case, now time.Time,
 		p *domain.Problems) (string, any) {
 		if strings.TrimSpace(in.Name) == "" {
-			p.Add("name", "required", "give the victim's name (a pseudonym is allowed if recorded as such)")
+			p.Add("name", "required", "Give the victim's name (a pseudonym is allowed if recorded as such).")
 		}
 		dob := checkDate("dob", in.DateOfBirth, now, p)
 		child := domain.ChildAt(dob, now)
@@ -95,10 +94,10 @@ type NewSuspect struct {
 
 // AddSuspect records a suspect, named or described.
 func (s *Service) AddSuspect(ctx context.Context, a *Actor, caseID string, in NewSuspect) (*domain.Case, error) {
-	return s.caseAddition(ctx, a, caseID, in.Version, "add suspect", caseWriters, func(c *domain.Case, now time.Time,
+	return s.caseAddition(ctx, a, caseID, in.Version, "add-suspect", func(c *domain.Case, now time.Time,
 		p *domain.Problems) (string, any) {
 		if strings.TrimSpace(in.Name) == "" && strings.TrimSpace(in.Description) == "" {
-			p.Add("name", "required", "give the suspect's name or, if unknown, a description")
+			p.Add("name", "required", "Give the suspect's name or, if it is not known, a description.")
 		}
 		checkDate("dob", in.DateOfBirth, now, p)
 		st := domain.SuspectIdentified
@@ -127,13 +126,13 @@ var PersonRoles = []string{"witness", "parent_or_carer", "social_worker", "profe
 
 // AddPerson links another person to a case.
 func (s *Service) AddPerson(ctx context.Context, a *Actor, caseID string, in NewPerson) (*domain.Case, error) {
-	return s.caseAddition(ctx, a, caseID, in.Version, "add person", caseWriters, func(c *domain.Case, now time.Time,
+	return s.caseAddition(ctx, a, caseID, in.Version, "add-person", func(c *domain.Case, now time.Time,
 		p *domain.Problems) (string, any) {
 		if strings.TrimSpace(in.Name) == "" {
-			p.Add("name", "required", "give the person's name")
+			p.Add("name", "required", "Give the person's name.")
 		}
 		if !contains(PersonRoles, in.Role) {
-			p.Add("role", "one_of", fmt.Sprintf("role must be one of %v", PersonRoles))
+			p.Add("role", "one_of", "Choose how the person is linked to the case from the list.")
 		}
 		return domain.EvPersonAdded, domain.PersonAdded{
 			Person: domain.Person{ID: s.newID(), Name: strings.TrimSpace(in.Name), Role: in.Role, AddedAt: now},
@@ -171,57 +170,40 @@ func (s *Service) OfferedActions(c *domain.Case) []policy.StandardAction {
 // Priorities of an action, highest first.
 var Priorities = []string{"high", "medium", "low"}
 
-// RaiseAction raises a line of enquiry; anyone working the case may.
+// RaiseAction raises a line of enquiry; anyone working the case may. With
+// Standard set it raises one of the policy's standard actions
+// ("raise-standard", whose checks refuse one already raised).
 func (s *Service) RaiseAction(ctx context.Context, a *Actor, caseID string, in NewAction) (*domain.Case, error) {
-	return s.caseAddition(ctx, a, caseID, in.Version, "raise action", caseWriters, func(c *domain.Case, now time.Time,
-		p *domain.Problems) (string, any) {
-		if in.Standard != "" {
-			var found bool
-			for _, sa := range s.Policy().StandardActions {
-				if sa.Key == in.Standard {
-					found = true
-					if strings.TrimSpace(in.Title) == "" {
-						in.Title = sa.Title
-					}
-					if in.Priority == "" {
-						in.Priority = sa.Priority
-					}
+	name := "raise-action"
+	if in.Standard != "" {
+		name = "raise-standard"
+	}
+	return s.workflow(ctx, a, caseID, in.Version, name, in.Standard, func(c *domain.Case, _ *domain.OrgState,
+		now time.Time, p *domain.Problems) []ev {
+		for _, sa := range s.Policy().StandardActions {
+			if in.Standard != "" && sa.Key == in.Standard {
+				if strings.TrimSpace(in.Title) == "" {
+					in.Title = sa.Title
 				}
-			}
-			if !found {
-				p.Add(
-					"standard",
-					"unknown_standard_action",
-					fmt.Sprintf("%q is not a standard action in the policy", in.Standard),
-				)
-			}
-			for _, x := range c.Actions {
-				if in.Standard != "" && x.Standard == in.Standard {
-					p.Add(
-						"standard",
-						"already_raised",
-						fmt.Sprintf("the standard action %q is already action %d", in.Standard, x.Number),
-					)
-					break
+				if in.Priority == "" {
+					in.Priority = sa.Priority
 				}
 			}
 		}
 		if strings.TrimSpace(in.Title) == "" {
-			p.Add("title", "required", "say what the line of enquiry is")
+			p.Add("title", "required", "Say what the line of enquiry is.")
 		}
 		if in.Priority == "" {
 			in.Priority = "medium"
 		}
 		if !contains(Priorities, in.Priority) {
-			p.Add("priority", "one_of", fmt.Sprintf("priority must be one of %v", Priorities))
+			p.Add("priority", "one_of", "Choose the priority: high, medium or low.")
 		}
-		return domain.EvActionRaised, domain.ActionRaised{
+		return []ev{{domain.EvActionRaised, domain.ActionRaised{
 			Action: domain.Action{ID: s.newID(), Number: len(c.Actions) + 1,
-				Title: strings.TrimSpace(
-					in.Title,
-				), Description: in.Description, Priority: in.Priority, Standard: in.Standard,
-				State: domain.ActionStateRaised, RaisedBy: a.ID(), RaisedAt: now},
-		}
+				Title: strings.TrimSpace(in.Title), Description: in.Description, Priority: in.Priority,
+				Standard: in.Standard, State: domain.ActionStateRaised, RaisedBy: a.ID(), RaisedAt: now},
+		}}}
 	})
 }
 
@@ -234,10 +216,10 @@ type NewNote struct {
 
 // AddNote adds a note to a case. Victim liaison officers may add notes.
 func (s *Service) AddNote(ctx context.Context, a *Actor, caseID string, in NewNote) (*domain.Case, error) {
-	return s.caseAddition(ctx, a, caseID, in.Version, "add note", liaison, func(c *domain.Case, now time.Time,
+	return s.caseAddition(ctx, a, caseID, in.Version, "add-note", func(c *domain.Case, now time.Time,
 		p *domain.Problems) (string, any) {
 		if strings.TrimSpace(in.Text) == "" {
-			p.Add("text", "required", "the note is empty")
+			p.Add("text", "required", "The note is empty: write the note.")
 		}
 		if in.Corrects != "" {
 			found := false
@@ -245,7 +227,7 @@ func (s *Service) AddNote(ctx context.Context, a *Actor, caseID string, in NewNo
 				found = found || n.ID == in.Corrects
 			}
 			if !found {
-				p.Add("corrects", "unknown_note", fmt.Sprintf("note %q is not on case %s", in.Corrects, c.Ref))
+				p.Add("corrects", "unknown_note", fmt.Sprintf("The note being corrected is not on %s.", c.Ref))
 			}
 		}
 		return domain.EvNoteAdded, domain.NoteAdded{

@@ -231,13 +231,33 @@ func (s *Service) onCase(
 			return err
 		}
 		out, err = s.commit(tx, c, org, evs, now)
+		if err == nil && isDryRun(ctx) {
+			return ErrDryRun
+		}
 		return err
 	})
 	if err != nil {
+		if _, ok := AsForbidden(err); ok {
+			return nil, err // already a sentence saying who may
+		}
 		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	return out, nil
 }
+
+// ErrDryRun is what a command run under DryRun answers when it would have
+// succeeded: every check ran, the events were decided and folded, and the
+// transaction was rolled back.
+var ErrDryRun = errors.New("dry run: the command would succeed; nothing was written")
+
+type dryRunKey struct{}
+
+// DryRun marks ctx so that case commands run every check and write
+// nothing, answering ErrDryRun where they would succeed: "would this be
+// accepted now?" with the command's own rules.
+func DryRun(ctx context.Context) context.Context { return context.WithValue(ctx, dryRunKey{}, true) }
+
+func isDryRun(ctx context.Context) bool { v, _ := ctx.Value(dryRunKey{}).(bool); return v }
 
 // commit appends evs (and whatever the reactors add) to case c and writes
 // its projection. c may be nil when evs opens the case.

@@ -18,32 +18,31 @@ type ev struct {
 	payload any
 }
 
-// workflow is the shape of every workflow command: authorise, check every
-// rule (collecting all problems), then append events. closedOK lets the
-// command run on a closed case.
+// workflow is the shape of every workflow command: the command's checks
+// from the CaseCommands table (who may, the case's state, the target's
+// state: the same checks Permissions answers from), then the input's own
+// rules (collecting every problem), then the events. target is the
+// action, victim, suspect, duty or finding the command acts on, if any.
 func (s *Service) workflow(
 	ctx context.Context,
 	a *Actor,
 	caseID string,
 	version int64,
-	what string,
-	roles []domain.Role,
-	closedOK bool,
+	name string,
+	target string,
 	decide func(c *domain.Case, org *domain.OrgState, now time.Time, p *domain.Problems) []ev,
 ) (*domain.Case, error) {
+	cmd := mustCommand(name)
 	return s.caseCommand(
 		ctx,
 		a,
 		caseID,
 		version,
-		what,
+		cmd.What,
 		func(tx store.Tx, c *domain.Case, org *domain.OrgState, now time.Time) ([]*event.Event, error) {
-			if err := a.mayWrite(org, c, what, roles...); err != nil {
-				return nil, err
-			}
 			var p domain.Problems
-			if !closedOK && !c.Status.IsOpen() {
-				p.Add("", "case_closed", fmt.Sprintf("case %s is closed: reopen it first", c.Ref))
+			if err := cmd.run(s.newCheck(a, c, org, now), target, &p); err != nil {
+				return nil, err
 			}
 			out := decide(c, org, now, &p)
 			if err := p.Err(); err != nil {
@@ -72,14 +71,6 @@ func required(p *domain.Problems, field, v, what string) string {
 	return v
 }
 
-func findAction(c *domain.Case, id string, p *domain.Problems) *domain.Action {
-	if act := c.Action(id); act != nil {
-		return act
-	}
-	p.Add("action_id", "unknown_action", fmt.Sprintf("action %q is not on case %s", id, c.Ref))
-	return nil
-}
-
 // AllocateAction is the input of Service.AllocateAction.
 type AllocateAction struct {
 	Version int64  `json:"version"`          // the case version the officer saw
@@ -91,20 +82,16 @@ type AllocateAction struct {
 // AllocateAction gives a line of enquiry to an officer with a target date.
 func (s *Service) AllocateAction(ctx context.Context, a *Actor, caseID string,
 	in AllocateAction) (*domain.Case, error) {
-	return s.workflow(ctx, a, caseID, in.Version, "allocate action", caseWriters, false, func(c *domain.Case,
+	return s.workflow(ctx, a, caseID, in.Version, "allocate-action", in.Action, func(c *domain.Case,
 		org *domain.OrgState, now time.Time, p *domain.Problems) []ev {
-		act := findAction(c, in.Action, p)
-		if act != nil && act.Ended() {
-			p.Add("action_id", "action_ended", fmt.Sprintf("action %d is %s", act.Number, act.State))
-		}
 		namedWorker(p, org, c.TeamID, c.Ref, in.To, "to", "work an action on it", caseWriters...)
 		due := s.Policy().Due("action_target", now, s.cal)
 		if in.Target != "" {
 			d, err := time.ParseInLocation(time.DateOnly, in.Target, calendar.London)
 			if err != nil {
-				p.Add("target", "date", fmt.Sprintf("%q is not a date: use YYYY-MM-DD", in.Target))
+				p.Add("target", "date", "Enter the target date as a date, for example 2027-03-31.")
 			} else if d = d.AddDate(0, 0, 1).Add(-time.Nanosecond); d.Before(now) {
-				p.Add("target", "future", "the target date has already passed")
+				p.Add("target", "future", "The target date has already passed: choose a date from today.")
 			} else {
 				due = d
 			}
@@ -124,17 +111,9 @@ type ResultAction struct {
 
 // ResultAction records what a line of enquiry found.
 func (s *Service) ResultAction(ctx context.Context, a *Actor, caseID string, in ResultAction) (*domain.Case, error) {
-	return s.workflow(ctx, a, caseID, in.Version, "result action", caseWriters, false, func(c *domain.Case,
+	return s.workflow(ctx, a, caseID, in.Version, "result-action", in.Action, func(c *domain.Case,
 		_ *domain.OrgState, _ time.Time, p *domain.Problems) []ev {
-		act := findAction(c, in.Action, p)
-		if act != nil && act.State != domain.ActionStateAllocated {
-			p.Add(
-				"action_id",
-				"not_allocated",
-				fmt.Sprintf("action %d is %s: only an allocated action can be resulted", act.Number, act.State),
-			)
-		}
-		required(p, "result", in.Result, "say what the enquiry found")
+		required(p, "result", in.Result, "Say what the enquiry found.")
 		return []ev{{domain.EvActionResulted, domain.ActionResulted{ActionID: in.Action,
 			Result: strings.TrimSpace(in.Result)}}}
 	})
@@ -149,28 +128,8 @@ type FileAction struct {
 // FileAction files a resulted action after review: a second pair of eyes,
 // so not by the officer who resulted it (../shared/domain.md §4).
 func (s *Service) FileAction(ctx context.Context, a *Actor, caseID string, in FileAction) (*domain.Case, error) {
-	return s.workflow(ctx, a, caseID, in.Version, "file action", caseWriters, false, func(c *domain.Case,
+	return s.workflow(ctx, a, caseID, in.Version, "file-action", in.Action, func(c *domain.Case,
 		_ *domain.OrgState, _ time.Time, p *domain.Problems) []ev {
-		act := findAction(c, in.Action, p)
-		if act != nil {
-			if act.State != domain.ActionStateResulted {
-				p.Add(
-					"action_id",
-					"not_resulted",
-					fmt.Sprintf("action %d is %s: it must be resulted before it is filed", act.Number, act.State),
-				)
-			}
-			if act.ResultedBy == a.ID() {
-				p.Add(
-					"action_id",
-					"second_pair_of_eyes",
-					"you resulted this action: the officer in charge or a supervisor must review and file it",
-				)
-			}
-			if a.ID() != c.OwnerID && !a.has(supervisors...) {
-				p.Add("action_id", "reviewer", "only the officer in charge or a supervisor files actions")
-			}
-		}
 		return []ev{{domain.EvActionFiled, domain.ActionFiled{ActionID: in.Action}}}
 	})
 }
@@ -185,17 +144,9 @@ type ReferBackAction struct {
 // ReferBackAction returns a resulted action to its officer with a direction.
 func (s *Service) ReferBackAction(ctx context.Context, a *Actor, caseID string,
 	in ReferBackAction) (*domain.Case, error) {
-	return s.workflow(ctx, a, caseID, in.Version, "refer back action", caseWriters, false, func(c *domain.Case,
+	return s.workflow(ctx, a, caseID, in.Version, "refer-back-action", in.Action, func(c *domain.Case,
 		_ *domain.OrgState, _ time.Time, p *domain.Problems) []ev {
-		act := findAction(c, in.Action, p)
-		if act != nil && act.State != domain.ActionStateResulted {
-			p.Add(
-				"action_id",
-				"not_resulted",
-				fmt.Sprintf("action %d is %s: only a resulted action can be referred back", act.Number, act.State),
-			)
-		}
-		required(p, "direction", in.Direction, "say what more must be done")
+		required(p, "direction", in.Direction, "Say what more must be done.")
 		return []ev{{domain.EvActionReferredBack, domain.ActionReferredBack{ActionID: in.Action,
 			Direction: strings.TrimSpace(in.Direction)}}}
 	})
@@ -211,26 +162,14 @@ type CancelAction struct {
 // CancelAction ends a line of enquiry without a result: supervisors only,
 // with a reason.
 func (s *Service) CancelAction(ctx context.Context, a *Actor, caseID string, in CancelAction) (*domain.Case, error) {
-	return s.workflow(ctx, a, caseID, in.Version, "cancel action", supervisors, false, func(c *domain.Case,
+	return s.workflow(ctx, a, caseID, in.Version, "cancel-action", in.Action, func(c *domain.Case,
 		_ *domain.OrgState, _ time.Time, p *domain.Problems) []ev {
-		act := findAction(c, in.Action, p)
-		if act != nil && act.Ended() {
-			p.Add("action_id", "action_ended", fmt.Sprintf("action %d is already %s", act.Number, act.State))
-		}
 		if len(strings.TrimSpace(in.Reason)) < 10 {
-			p.Add("reason", "required", "say why the line of enquiry is being cancelled (at least a sentence)")
+			p.Add("reason", "required", "Say why the line of enquiry is being cancelled, in at least a sentence.")
 		}
 		return []ev{{domain.EvActionCancelled, domain.ActionCancelled{ActionID: in.Action,
 			Reason: strings.TrimSpace(in.Reason)}}}
 	})
-}
-
-func findVictim(c *domain.Case, id string, p *domain.Problems) *domain.Victim {
-	if v := c.Victim(id); v != nil {
-		return v
-	}
-	p.Add("victim_id", "unknown_victim", fmt.Sprintf("victim %q is not on case %s", id, c.Ref))
-	return nil
 }
 
 var liaison = append(append([]domain.Role{}, caseWriters...), domain.RoleVictimLiaison)
@@ -248,17 +187,16 @@ type AgreeContactPlan struct {
 // AgreeContactPlan records how often and how the victim wants updates.
 func (s *Service) AgreeContactPlan(ctx context.Context, a *Actor, caseID string,
 	in AgreeContactPlan) (*domain.Case, error) {
-	return s.workflow(ctx, a, caseID, in.Version, "agree contact plan", liaison, false, func(c *domain.Case,
+	return s.workflow(ctx, a, caseID, in.Version, "contact-plan", in.Victim, func(c *domain.Case,
 		_ *domain.OrgState, _ time.Time, p *domain.Problems) []ev {
-		findVictim(c, in.Victim, p)
 		if in.EveryDays < 1 || in.EveryDays > 90 {
-			p.Add("every_days", "range", "the agreed frequency must be between 1 and 90 days")
+			p.Add("every_days", "range", "Enter how often the victim is updated, between 1 and 90 days.")
 		}
 		required(
 			p,
 			"method",
 			in.Method,
-			"say how the victim wants to be contacted (phone, visit, email, via an adviser)",
+			"Say how the victim wants to be contacted: by phone, a visit, email or through an adviser.",
 		)
 		return []ev{{domain.EvContactPlanAgreed, domain.ContactPlanAgreed{VictimID: in.Victim, EveryDays: in.EveryDays,
 			Method: strings.TrimSpace(in.Method), AgreedWith: strings.TrimSpace(in.AgreedWith)}}}
@@ -277,11 +215,10 @@ type RecordContact struct {
 // RecordContact logs a contact with a victim. It runs on closed cases too:
 // a closure owes the victim word of it.
 func (s *Service) RecordContact(ctx context.Context, a *Actor, caseID string, in RecordContact) (*domain.Case, error) {
-	return s.workflow(ctx, a, caseID, in.Version, "record victim contact", liaison, true, func(c *domain.Case,
+	return s.workflow(ctx, a, caseID, in.Version, "record-contact", in.Victim, func(c *domain.Case,
 		_ *domain.OrgState, now time.Time, p *domain.Problems) []ev {
-		findVictim(c, in.Victim, p)
 		if !contains(domain.ContactKinds(), in.Kind) {
-			p.Add("kind", "one_of", fmt.Sprintf("kind must be one of %v", domain.ContactKinds()))
+			p.Add("kind", "one_of", "Choose what kind of contact it was from the list.")
 		}
 		return []ev{{domain.EvVictimContacted, domain.VictimContacted{VictimID: in.Victim,
 			Contact: domain.Contact{
@@ -305,10 +242,9 @@ type RecordVictimView struct {
 // RecordVictimView records the victim's view of a proposed outcome.
 func (s *Service) RecordVictimView(ctx context.Context, a *Actor, caseID string,
 	in RecordVictimView) (*domain.Case, error) {
-	return s.workflow(ctx, a, caseID, in.Version, "record victim's view", liaison, false, func(c *domain.Case,
+	return s.workflow(ctx, a, caseID, in.Version, "victim-view", in.Victim, func(c *domain.Case,
 		_ *domain.OrgState, _ time.Time, p *domain.Problems) []ev {
-		findVictim(c, in.Victim, p)
-		required(p, "view", in.View, "record what the victim said, in their words where possible")
+		required(p, "view", in.View, "Record what the victim said, in their words where possible.")
 		return []ev{{domain.EvVictimView, domain.VictimView{VictimID: in.Victim, View: strings.TrimSpace(in.View)}}}
 	})
 }
@@ -325,13 +261,10 @@ type SetSuspectStatus struct {
 // SetSuspectStatus records a suspect reaching a status on a date.
 func (s *Service) SetSuspectStatus(ctx context.Context, a *Actor, caseID string,
 	in SetSuspectStatus) (*domain.Case, error) {
-	return s.workflow(ctx, a, caseID, in.Version, "change suspect status", caseWriters, false, func(c *domain.Case,
+	return s.workflow(ctx, a, caseID, in.Version, "suspect-status", in.Suspect, func(c *domain.Case,
 		_ *domain.OrgState, now time.Time, p *domain.Problems) []ev {
-		if c.Suspect(in.Suspect) == nil {
-			p.Add("suspect_id", "unknown_suspect", fmt.Sprintf("suspect %q is not on case %s", in.Suspect, c.Ref))
-		}
 		if !contains(domain.SuspectStatuses(), in.Status) {
-			p.Add("status", "one_of", fmt.Sprintf("status must be one of %v", domain.SuspectStatuses()))
+			p.Add("status", "one_of", "Choose the suspect's status from the list.")
 		}
 		if in.On == "" {
 			in.On = now.In(calendar.London).Format(time.DateOnly)
@@ -353,19 +286,16 @@ type RecordReview struct {
 
 // RecordReview records a supervisory review; each direction becomes an action.
 func (s *Service) RecordReview(ctx context.Context, a *Actor, caseID string, in RecordReview) (*domain.Case, error) {
-	return s.workflow(ctx, a, caseID, in.Version, "record supervisory review", supervisors, false, func(c *domain.Case,
+	return s.workflow(ctx, a, caseID, in.Version, "review", "", func(c *domain.Case,
 		_ *domain.OrgState, now time.Time, p *domain.Problems) []ev {
-		if a.ID() == c.OwnerID {
-			p.Add("", "own_case", "a supervisory review must be by someone other than the officer in charge")
-		}
-		required(p, "summary", in.Summary, "summarise what you reviewed and concluded")
+		required(p, "summary", in.Summary, "Summarise what you reviewed and concluded.")
 		out := []ev{
 			{domain.EvReviewRecorded, domain.ReviewRecorded{Review: domain.Review{ID: s.newID(), By: a.ID(), At: now,
 				Summary: strings.TrimSpace(in.Summary), Directions: in.Directions}}},
 		}
 		for i, d := range in.Directions {
 			if strings.TrimSpace(d) == "" {
-				p.Add(fmt.Sprintf("directions[%d]", i), "required", "a direction is empty")
+				p.Add(fmt.Sprintf("directions[%d]", i), "required", "A direction is empty: write it or remove it.")
 				continue
 			}
 			out = append(
@@ -391,9 +321,9 @@ type SetPlan struct {
 
 // SetPlan records the investigation plan.
 func (s *Service) SetPlan(ctx context.Context, a *Actor, caseID string, in SetPlan) (*domain.Case, error) {
-	return s.workflow(ctx, a, caseID, in.Version, "set investigation plan", caseWriters, false, func(c *domain.Case,
+	return s.workflow(ctx, a, caseID, in.Version, "plan", "", func(c *domain.Case,
 		_ *domain.OrgState, _ time.Time, p *domain.Problems) []ev {
-		required(p, "plan", in.Plan, "write the plan")
+		required(p, "plan", in.Plan, "Write the plan.")
 		return []ev{{domain.EvPlanSet, domain.PlanSet{Plan: strings.TrimSpace(in.Plan)}}}
 	})
 }
@@ -408,10 +338,10 @@ type RecordDecision struct {
 // RecordDecision adds an entry to the decision log.
 func (s *Service) RecordDecision(ctx context.Context, a *Actor, caseID string,
 	in RecordDecision) (*domain.Case, error) {
-	return s.workflow(ctx, a, caseID, in.Version, "record decision", caseWriters, false, func(c *domain.Case,
+	return s.workflow(ctx, a, caseID, in.Version, "decision", "", func(c *domain.Case,
 		_ *domain.OrgState, now time.Time, p *domain.Problems) []ev {
-		required(p, "decision", in.Decision, "say what was decided")
-		required(p, "rationale", in.Rationale, "say why")
+		required(p, "decision", in.Decision, "Say what was decided.")
+		required(p, "rationale", in.Rationale, "Say why it was decided.")
 		return []ev{{domain.EvDecisionRecorded, domain.DecisionRecorded{Decision: domain.Decision{
 			Number: len(
 				c.Decisions,

@@ -289,8 +289,8 @@ func TestOfficersDayInTheBrowser(t *testing.T) {
 	b.check("02-my-work-empty")
 	b.open("/cases/new")
 	b.press("Open referral")
-	if m := b.main(); !strings.Contains(m, "There is a problem") || !strings.Contains(m, "summarise the referral") ||
-		!strings.Contains(m, "give at least one offence type") || strings.Contains(m, "(required)") {
+	if m := b.main(); !strings.Contains(m, "There is a problem") || !strings.Contains(m, "Summarise the referral") ||
+		!strings.Contains(m, "Give at least one offence type") || strings.Contains(m, "(required)") {
 		t.Fatalf("an empty referral must be refused with the reasons: %s", m)
 	}
 	b.check("03-referral-refused")
@@ -467,7 +467,7 @@ func TestOfficersDayInTheBrowser(t *testing.T) {
 	if b.has(`//a[normalize-space()='Approve closure']`) {
 		b.follow("Approve closure")
 		b.press("Approve closure")
-		if m := b.main(); !strings.Contains(m, "needs approval by") {
+		if m := b.main(); !strings.Contains(m, "are approved by an inspector or above") {
 			t.Fatalf("a sergeant approved a closure that needs an inspector: %s", m)
 		}
 	} else if m := b.main(); !strings.Contains(m, "DI Ines Inspector") {
@@ -524,7 +524,7 @@ func TestOfficersDayInTheBrowser(t *testing.T) {
 	}
 	b.check("11-ledger")
 	b.open("/admin")
-	if !strings.Contains(b.main(), "not allowed") {
+	if !strings.Contains(b.main(), "Only administrators can") {
 		t.Errorf("an inspector reached the administration page")
 	}
 	b.signOut()

@@ -1,0 +1,511 @@
+package domain
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Labels: the words a page shows for every code the record holds. They are
+// literal tables, so a reader can check them and a test can prove every
+// code has one (labels_test.go). A code with no label is shown readably
+// (underscores as spaces, capitalised), never raw.
+
+// OffenceLabels name the offence types forces record (snake_case codes).
+var OffenceLabels = map[string]string{
+	"child_sexual_exploitation":                              "Child sexual exploitation",
+	"child_sexual_exploitation_contact":                      "Child sexual exploitation (contact offence)",
+	"sexual_activity_with_a_child":                           "Sexual activity with a child",
+	"meeting_a_child_following_sexual_grooming":              "Meeting a child following sexual grooming",
+	"rape_of_a_child":                                        "Rape of a child under 13",
+	"rape":                                                   "Rape",
+	"arranging_or_facilitating_child_sexual_exploitation":    "Arranging or facilitating child sexual exploitation",
+	"causing_or_inciting_child_sexual_activity":              "Causing or inciting a child to engage in sexual activity",
+	"indecent_images_of_children":                            "Indecent images of children",
+	"trafficking_for_sexual_exploitation":                    "Trafficking for sexual exploitation",
+	"sexual_assault":                                         "Sexual assault",
+	"sexual_assault_of_a_child":                              "Sexual assault of a child",
+	"assault_by_penetration":                                 "Assault by penetration",
+	"abuse_of_position_of_trust":                             "Abuse of a position of trust",
+	"sexual_communication_with_a_child":                      "Sexual communication with a child",
+	"controlling_a_child_in_relation_to_sexual_exploitation": "Controlling a child in relation to sexual exploitation",
+	"paying_for_sexual_services_of_a_child":                  "Paying for the sexual services of a child",
+	"cse":                                                    "Child sexual exploitation",
+}
+
+// OffenceLabel is an offence type's label.
+func OffenceLabel(code string) string { return label(OffenceLabels, code) }
+
+// OutcomeTitles are the Home Office crime outcome codes' titles
+// (../shared/data/crime-outcomes.csv, the force's policy).
+var OutcomeTitles = map[string]string{
+	"1":  "Charged or summonsed",
+	"1A": "Charged or summonsed for an alternative offence",
+	"2":  "Caution (youth)",
+	"3":  "Caution (adult)",
+	"4":  "Taken into consideration",
+	"5":  "The offender has died",
+	"6":  "Penalty notice for disorder",
+	"7":  "Cannabis or khat warning",
+	"8":  "Community resolution",
+	"9":  "Prosecution not in the public interest (CPS decision)",
+	"10": "Formal action not in the public interest (police decision)",
+	"11": "Prosecution prevented: suspect below the age of criminal responsibility",
+	"12": "Prosecution prevented: suspect too ill to prosecute",
+	"13": "Prosecution prevented: victim or key witness dead or too ill to give evidence",
+	"14": "Evidential difficulties: suspect not identified; victim does not support further action",
+	"15": "Evidential difficulties: named suspect identified; victim supports action",
+	"16": "Evidential difficulties: named suspect identified; victim does not support action",
+	"17": "Prosecution time limit expired",
+	"18": "Investigation complete: no suspect identified",
+	"19": "Filed by the National Fraud Intelligence Bureau",
+	"20": "Further action to be taken by another body or agency",
+	"21": "Further investigation not in the public interest (police decision)",
+	"22": "Diversionary, educational or intervention activity undertaken",
+}
+
+// OutcomeLabel is "Outcome 14: Evidential difficulties: …", or "Outcome
+// 77" for a code the list does not know.
+func OutcomeLabel(code string) string {
+	if code == "" {
+		return ""
+	}
+	if t, ok := OutcomeTitles[code]; ok {
+		return "Outcome " + code + ": " + t
+	}
+	return "Outcome " + code
+}
+
+// DutyKindLabels name what each duty owes.
+var DutyKindLabels = map[string]string{
+	"allocate_referral":    "Allocate the referral",
+	"investigation_plan":   "Set the investigation plan",
+	"first_victim_contact": "First contact with the victim",
+	"contact_plan":         "Agree the victim's contact plan",
+	"support_referral":     "Refer the victim for support",
+	"victim_update":        "Update the victim",
+	"decision_notice":      "Tell the victim of the decision",
+	"supervisory_review":   "Supervisory review",
+	"action_target":        "Complete the line of enquiry",
+	"action_review":        "Review the action's result",
+	"transfer_accept":      "Accept or reject the transfer",
+	"closure_approval":     "Approve or send back the closure",
+	"closure_sent_back":    "Act on the closure sent back",
+	"vrr_acknowledge":      "Acknowledge the request for a review",
+	"vrr_review":           "Decide the Victims' Right to Review",
+	"finding_response":     "Answer the audit finding",
+	"break_glass_review":   "Review an emergency access",
+}
+
+// DutyKindLabel is a duty kind's label.
+func DutyKindLabel(kind string) string { return label(DutyKindLabels, kind) }
+
+// DutyStatusLabels name where a duty stands.
+var DutyStatusLabels = map[DutyStatus]string{
+	DutyOpen: "open", DutyMet: "met", DutyWaived: "waived", DutyCancelled: "cancelled",
+}
+
+// DutyStatusLabel is a duty status's label (lower case: it sits in a sentence).
+func DutyStatusLabel(s DutyStatus) string { return lower(DutyStatusLabels, s) }
+
+// StatusLabels name a case's status.
+var StatusLabels = map[Status]string{
+	StatusReferral:        "Referral",
+	StatusOpen:            "Open",
+	StatusClosureProposed: "Closure proposed",
+	StatusClosed:          "Closed",
+}
+
+// StatusLabel is a case status's label.
+func StatusLabel(s Status) string { return label(StatusLabels, s) }
+
+// ActionStateLabels name where a line of enquiry stands.
+var ActionStateLabels = map[ActionState]string{
+	ActionStateRaised:    "raised",
+	ActionStateAllocated: "allocated",
+	ActionStateResulted:  "resulted",
+	ActionStateReferred:  "referred back",
+	ActionStateFiled:     "filed",
+	ActionStateCancelled: "cancelled",
+}
+
+// ActionStateLabel is an action state's label (lower case: it sits in a sentence).
+func ActionStateLabel(s ActionState) string { return lower(ActionStateLabels, s) }
+
+// SuspectStatusLabels name where a suspect stands.
+var SuspectStatusLabels = map[SuspectStatus]string{
+	SuspectUnknown:     "Not identified",
+	SuspectIdentified:  "Identified",
+	SuspectLocated:     "Located",
+	SuspectArrested:    "Arrested",
+	SuspectInterviewed: "Interviewed",
+	SuspectCharged:     "Charged",
+	SuspectNFA:         "No further action",
+	SuspectDeceased:    "Deceased",
+}
+
+// SuspectStatusLabel is a suspect status's label.
+func SuspectStatusLabel(s SuspectStatus) string { return label(SuspectStatusLabels, s) }
+
+// ContactKindLabels name the kinds of contact with a victim.
+var ContactKindLabels = map[string]string{
+	ContactUpdate:          "Update",
+	ContactDecision:        "Told of the decision",
+	ContactSupportReferral: "Referred for support",
+	ContactNeedsAssessment: "Needs assessment",
+	ContactAccount:         "Account taken",
+}
+
+// ContactKindLabel is a contact kind's label.
+func ContactKindLabel(k string) string { return label(ContactKindLabels, k) }
+
+// PersonRoleLabels name how another person is linked to a case.
+var PersonRoleLabels = map[string]string{
+	"witness": "Witness", "parent_or_carer": "Parent or carer", "social_worker": "Social worker",
+	"professional": "Professional", "reporting_person": "Person who reported", "other": "Other",
+}
+
+// PersonRoleLabel is a linked person's role's label.
+func PersonRoleLabel(r string) string { return label(PersonRoleLabels, r) }
+
+// VRRDecisionLabels name a Victims' Right to Review's decision.
+var VRRDecisionLabels = map[string]string{
+	"":           "Awaiting decision",
+	"upheld":     "Upheld: the case is reopened",
+	"not_upheld": "Not upheld: the decision stands",
+}
+
+// VRRStateLabel says where a Victims' Right to Review stands.
+func VRRStateLabel(v *VRR) string {
+	switch {
+	case v == nil:
+		return ""
+	case v.Decision != "":
+		return label(VRRDecisionLabels, v.Decision)
+	case v.Reviewer != "":
+		return "Acknowledged: awaiting the reviewer's decision"
+	default:
+		return "Requested: awaiting acknowledgement"
+	}
+}
+
+// RoleLabels name roles; RolePlurals are for "Only … can …".
+var RoleLabels = map[Role]string{
+	RoleInvestigator:  "Investigator",
+	RoleSupervisor:    "Supervisor",
+	RoleManager:       "Manager",
+	RoleAuditor:       "Auditor",
+	RoleAnalyst:       "Analyst",
+	RoleVictimLiaison: "Victim liaison officer",
+	RoleInspector:     "Inspector (read only)",
+	RoleAdmin:         "Administrator",
+}
+
+// RolePlurals name a role's holders together.
+var RolePlurals = map[Role]string{
+	RoleInvestigator:  "investigators",
+	RoleSupervisor:    "supervisors",
+	RoleManager:       "managers",
+	RoleAuditor:       "auditors",
+	RoleAnalyst:       "analysts",
+	RoleVictimLiaison: "victim liaison officers",
+	RoleInspector:     "inspectors",
+	RoleAdmin:         "administrators",
+}
+
+// RoleLabel is a role's label.
+func RoleLabel(r Role) string { return label(RoleLabels, r) }
+
+// RolesPhrase is "investigators, supervisors and managers".
+func RolesPhrase(roles []Role) string {
+	names := make([]string, 0, len(roles))
+	for _, r := range roles {
+		if p, ok := RolePlurals[r]; ok {
+			names = append(names, p)
+		} else {
+			names = append(names, strings.ReplaceAll(string(r), "_", " ")+"s")
+		}
+	}
+	return JoinAnd(names)
+}
+
+// RankLabels name ranks; RankAbbrevs are the short forms before a name
+// ("DC Amy Lloyd"): Holdfast's officers are detectives.
+var RankLabels = map[Rank]string{
+	RankStaff:                "Police staff",
+	RankConstable:            "Detective constable",
+	RankSergeant:             "Detective sergeant",
+	RankInspector:            "Detective inspector",
+	RankChiefInspector:       "Detective chief inspector",
+	RankSuperintendent:       "Detective superintendent",
+	RankChiefSuperintendent:  "Detective chief superintendent",
+	RankAssistantChief:       "Assistant chief constable",
+	RankDeputyChiefConstable: "Deputy chief constable",
+	RankChiefConstable:       "Chief constable",
+}
+
+// RankAbbrevs are the ranks' abbreviations ("" for police staff, who are
+// named without one).
+var RankAbbrevs = map[Rank]string{
+	RankStaff:                "",
+	RankConstable:            "DC",
+	RankSergeant:             "DS",
+	RankInspector:            "DI",
+	RankChiefInspector:       "DCI",
+	RankSuperintendent:       "Det Supt",
+	RankChiefSuperintendent:  "Det Ch Supt",
+	RankAssistantChief:       "ACC",
+	RankDeputyChiefConstable: "DCC",
+	RankChiefConstable:       "CC",
+}
+
+// RankLabel is a rank's label.
+func RankLabel(r Rank) string { return label(RankLabels, r) }
+
+// RankNoun is a rank in a sentence: "an inspector", "a sergeant".
+func RankNoun(r Rank) string {
+	n := strings.TrimPrefix(strings.ToLower(RankLabel(r)), "detective ")
+	return WithArticle(n)
+}
+
+// PersonName is how a page names a person: rank abbreviation and name
+// ("DC Amy Lloyd"); police staff by name alone. Never a username or an id.
+func PersonName(u *User) string {
+	if u == nil {
+		return "someone no longer on the record"
+	}
+	name := strings.TrimSpace(u.Name)
+	if name == "" {
+		name = "an unnamed officer"
+	}
+	if ab := RankAbbrevs[u.Rank]; ab != "" && !strings.HasPrefix(name, ab+" ") {
+		return ab + " " + name
+	}
+	return name
+}
+
+// UnitKindLabels name kinds of unit.
+var UnitKindLabels = map[UnitKind]string{UnitForce: "Force", UnitDepartment: "Department", UnitTeam: "Team"}
+
+// UnitKindLabel is a unit kind's label.
+func UnitKindLabel(k UnitKind) string { return label(UnitKindLabels, k) }
+
+// EventLabels say what each kind of event did, as a verb phrase that
+// follows the person who did it ("DC Amy Lloyd added a victim").
+var EventLabels = map[string]string{
+	EvCaseOpened:           "opened the case",
+	EvCaseViewed:           "viewed the case",
+	EvCaseUpdated:          "corrected the case's details",
+	EvOwnerAssigned:        "assigned the case's owner",
+	EvVictimAdded:          "added a victim",
+	EvSuspectAdded:         "added a suspect",
+	EvPersonAdded:          "linked a person",
+	EvActionRaised:         "raised a line of enquiry",
+	EvNoteAdded:            "added a note",
+	EvDutyOpened:           "opened a duty",
+	EvDutyClosed:           "closed a duty",
+	EvActionAllocated:      "allocated a line of enquiry",
+	EvActionResulted:       "recorded the result of a line of enquiry",
+	EvActionFiled:          "filed a line of enquiry",
+	EvActionReferredBack:   "referred a line of enquiry back",
+	EvActionCancelled:      "cancelled a line of enquiry",
+	EvContactPlanAgreed:    "agreed a victim's contact plan",
+	EvVictimContacted:      "recorded a contact with a victim",
+	EvVictimView:           "recorded a victim's view",
+	EvSuspectStatus:        "recorded a suspect's status",
+	EvReviewRecorded:       "recorded a supervisory review",
+	EvPlanSet:              "set the investigation plan",
+	EvDecisionRecorded:     "recorded a decision",
+	EvTransferProposed:     "proposed a transfer",
+	EvTransferAccepted:     "accepted the transfer",
+	EvTransferRejected:     "rejected the transfer",
+	EvClosureProposed:      "proposed closing the case",
+	EvClosureApproved:      "approved the closure",
+	EvClosureRejected:      "sent the closure back",
+	EvClosureUnapproved:    "recorded a closure that was never approved",
+	EvVRRRequested:         "recorded a request for a Victims' Right to Review",
+	EvVRRAcknowledged:      "acknowledged the request for a review",
+	EvVRRDecided:           "decided the Victims' Right to Review",
+	EvCaseReopened:         "reopened the case",
+	EvDutyEscalated:        "escalated an overdue duty",
+	EvFindingRaised:        "raised a finding",
+	EvFindingResolved:      "resolved a finding",
+	EvCaseImported:         "imported the case",
+	EvAuditCreated:         "planned an audit",
+	EvAuditAssigned:        "assigned an audit review",
+	EvAuditReviewed:        "reviewed a case for an audit",
+	EvAuditSignedOff:       "signed off an audit review",
+	EvAuditFinding:         "recorded an audit finding",
+	EvAuditFindingAnswered: "answered an audit finding",
+	EvUnitCreated:          "added a unit",
+	EvUserCreated:          "added a user",
+	EvUserChanged:          "changed a user",
+	EvUserLeft:             "recorded a leaver",
+}
+
+// EventLabel is an event kind's verb phrase; an unknown kind is shown
+// readably ("case.merged" → "case merged").
+func EventLabel(typ string) string {
+	if l, ok := EventLabels[typ]; ok {
+		return l
+	}
+	return strings.NewReplacer(".", " ", "_", " ").Replace(typ)
+}
+
+// SeverityLabels name a finding's severity.
+var SeverityLabels = map[string]string{SeverityLow: "Low", SeverityMedium: "Medium", SeverityHigh: "High"}
+
+// FindingKindLabels name what a finding found (the watchdog's flags and an
+// audit's kinds, without the audit_ prefix).
+var FindingKindLabels = map[string]string{
+	FlagNoOwner:               "No owner",
+	FlagNoOpenDuty:            "Open case owing nothing",
+	FlagClosedWithOpenWork:    "Closed with work still open",
+	FlagClosedWithoutApproval: "Closed without approval",
+	FlagVictimNoContactPlan:   "Victim without a contact plan",
+	"lines_of_enquiry_missed": "Lines of enquiry missed",
+	"victim_account":          "Victim's account not taken to best practice",
+	"suspect_not_pursued":     "Suspect not pursued",
+	"closure_unjustified":     "Closure not justified",
+	"wrong_outcome_code":      "Wrong outcome code",
+	"supervision":             "Inadequate supervision",
+	"victim_not_updated":      "Victim not updated",
+	"safeguarding":            "Safeguarding: a child left at risk",
+	"network_missed":          "Links to other cases missed",
+	"recording":               "Recording error",
+	"other":                   "Other",
+	"orphaned":                "Owner has left",
+	"transfer_not_accepted":   "Transfer not accepted",
+	"overdue_audit_review":    "Audit review overdue",
+	"overdue_audit_sign_off":  "Audit sign-off overdue",
+}
+
+// FindingKindLabel is a finding kind's label.
+func FindingKindLabel(kind string) string {
+	return label(FindingKindLabels, strings.TrimPrefix(kind, AuditFindingPrefix))
+}
+
+// SourceLabels name where a referral came from.
+var SourceLabels = map[string]string{
+	"MASH": "Multi-agency safeguarding hub (MASH)", "school": "School", "parent": "Parent or carer",
+	"social_care": "Children's social care", "health": "Health", "police": "Police", "CEOP": "CEOP",
+	"self": "Self-referral", "import": "Imported record",
+}
+
+// SourceLabel is a referral source's label.
+func SourceLabel(s string) string { return label(SourceLabels, s) }
+
+// PriorityLabels name an action's priority.
+var PriorityLabels = map[string]string{"high": "High", "medium": "Medium", "low": "Low"}
+
+// label looks code up in m, or makes it readable.
+func label[K ~string](m map[K]string, code K) string {
+	if l, ok := m[code]; ok {
+		return l
+	}
+	return Capitalise(strings.ReplaceAll(string(code), "_", " "))
+}
+
+func lower[K ~string](m map[K]string, code K) string {
+	if l, ok := m[code]; ok {
+		return l
+	}
+	return strings.ReplaceAll(string(code), "_", " ")
+}
+
+// Capitalise upper-cases the first letter of s.
+func Capitalise(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 || unicode.IsUpper(r) {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[n:]
+}
+
+// Sentence is s as a sentence: capitalised, ending in a full stop (or the
+// question or exclamation mark it has).
+func Sentence(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return s
+	}
+	s = Capitalise(s)
+	if !strings.ContainsAny(s[len(s)-1:], ".?!") {
+		s += "."
+	}
+	return s
+}
+
+// WithArticle puts "a" or "an" before a noun phrase: "an inspector", "a
+// sergeant", "a one-off", "an hour".
+func WithArticle(noun string) string {
+	n := strings.ToLower(strings.TrimSpace(noun))
+	if n == "" {
+		return noun
+	}
+	an := strings.ContainsRune("aeiou", rune(n[0]))
+	for _, p := range []string{"one", "uni", "use", "eu", "uk"} {
+		if strings.HasPrefix(n, p) {
+			an = false
+		}
+	}
+	for _, p := range []string{"hour", "honest", "heir"} {
+		if strings.HasPrefix(n, p) {
+			an = true
+		}
+	}
+	if an {
+		return "an " + noun
+	}
+	return "a " + noun
+}
+
+// Plural is "1 case", "2 cases": n with the right form of the noun.
+func Plural(n int, one, many string) string {
+	if n == 1 {
+		return fmt.Sprintf("1 %s", one)
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+// JoinAnd is "a", "a and b", "a, b and c".
+func JoinAnd(xs []string) string {
+	switch len(xs) {
+	case 0:
+		return ""
+	case 1:
+		return xs[0]
+	}
+	return strings.Join(xs[:len(xs)-1], ", ") + " and " + xs[len(xs)-1]
+}
+
+// JoinOr is "a", "a or b", "a, b or c".
+func JoinOr(xs []string) string {
+	switch len(xs) {
+	case 0:
+		return ""
+	case 1:
+		return xs[0]
+	}
+	return strings.Join(xs[:len(xs)-1], ", ") + " or " + xs[len(xs)-1]
+}
+
+// EventTypes lists every kind of event the record knows: a case's (each
+// has an applier), the organisation's and the audits'. Sorted.
+func EventTypes() []string {
+	seen := map[string]bool{
+		EvUnitCreated: true, EvUserCreated: true, EvUserChanged: true, EvUserLeft: true,
+		EvAuditCreated: true, EvAuditAssigned: true, EvAuditReviewed: true, EvAuditSignedOff: true,
+	}
+	for typ := range caseAppliers {
+		seen[typ] = true
+	}
+	out := make([]string, 0, len(seen))
+	for typ := range seen {
+		out = append(out, typ)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -114,7 +114,7 @@ func caseForms(s *service.Service) map[string]caseForm {
 			title: titled("Add another person"), fields: func(*caseView, string) []field {
 				var opts [][2]string
 				for _, r := range service.PersonRoles {
-					opts = append(opts, [2]string{r, label(nil, r)})
+					opts = append(opts, [2]string{r, domain.PersonRoleLabel(r)})
 				}
 				return []field{{Name: "name", Label: "Name", Kind: "text"},
 					{Name: "role", Label: "How they are linked to the case", Kind: "radios", Options: opts}}
@@ -192,7 +192,7 @@ func caseForms(s *service.Service) map[string]caseForm {
 			fields: func(v *caseView, t string) []field {
 				var kinds [][2]string
 				for _, k := range domain.ContactKinds() {
-					kinds = append(kinds, [2]string{k, label(contactKindLabels, k)})
+					kinds = append(kinds, [2]string{k, domain.ContactKindLabel(k)})
 				}
 				method := ""
 				if vi := v.Case.Victim(t); vi != nil && vi.Plan != nil {
@@ -217,7 +217,7 @@ func caseForms(s *service.Service) map[string]caseForm {
 			fields: func(*caseView, string) []field {
 				var opts [][2]string
 				for _, st := range domain.SuspectStatuses()[1:] { // unidentified only by being recorded so
-					opts = append(opts, [2]string{string(st), label(suspectStatusLabels, string(st))})
+					opts = append(opts, [2]string{string(st), domain.SuspectStatusLabel(st)})
 				}
 				return []field{
 					{Name: "status", Label: "New status", Kind: "radios", Options: opts},
@@ -274,11 +274,7 @@ func caseForms(s *service.Service) map[string]caseForm {
 		"waive-duty": form(s.WaiveDuty, caseForm{done: "Duty waived", target: "duty", button: "Waive the duty",
 			warning: true, title: func(v *caseView, t string) string {
 				if d := v.Case.Duty(t); d != nil {
-					s := "Waive: " + label(dutyKindWords, d.Kind)
-					if f := v.subject(d.Subject); f != "" {
-						s += " " + f
-					}
-					return s
+					return "Waive: " + v.dutyName(*d)
 				}
 				return "Waive a duty"
 			},
@@ -308,8 +304,8 @@ func caseForms(s *service.Service) map[string]caseForm {
 			button: "Record the decision", title: titled("Decide the Right to Review request"),
 			fields: fields(
 				field{Name: "decision", Label: "Decision", Kind: "radios",
-					Options: [][2]string{{"upheld", vrrDecisionLabels["upheld"]},
-						{"not_upheld", vrrDecisionLabels["not_upheld"]}}},
+					Options: [][2]string{{"upheld", domain.VRRDecisionLabels["upheld"]},
+						{"not_upheld", domain.VRRDecisionLabels["not_upheld"]}}},
 				field{Name: "reasons", Label: "Reasons", Hint: "The victim will be told them", Kind: "textarea"},
 			)}),
 		"answer-finding": form(s.AnswerFinding, caseForm{done: "Audit finding answered", section: "decisions",
@@ -317,8 +313,7 @@ func caseForms(s *service.Service) map[string]caseForm {
 			title: func(v *caseView, t string) string {
 				for _, f := range v.Case.Findings {
 					if f.ID == t {
-						return "Answer the audit finding: " + label(nil,
-							strings.TrimPrefix(f.Kind, domain.AuditFindingPrefix))
+						return "Answer the audit finding: " + domain.FindingKindLabel(f.Kind)
 					}
 				}
 				return "Answer an audit finding"
@@ -386,7 +381,7 @@ func (v *caseView) targetOpts(cmd, kind string) [][2]string {
 	case "action":
 		for _, a := range v.Case.Actions {
 			if !a.Ended() {
-				add(a.ID, v.ActionName(a.ID)+" ("+label(actionStateLabels, string(a.State))+")")
+				add(a.ID, v.ActionName(a.ID)+" ("+domain.ActionStateLabel(a.State)+")")
 			}
 		}
 	case "victim", "victim_id":
@@ -399,7 +394,7 @@ func (v *caseView) targetOpts(cmd, kind string) [][2]string {
 		}
 	case "duty":
 		for _, d := range v.Duties {
-			add(d.ID, strings.TrimSpace(d.Label+" "+d.For))
+			add(d.ID, d.Name())
 		}
 	case "finding":
 		for _, f := range v.Case.Findings {
@@ -444,19 +439,34 @@ func formMap(f url.Values) map[string]string {
 }
 
 // offenceOpts are the offence types a case may be recorded with, by their
-// labels, the case's own first-class even if the list does not know them.
+// labels: the case's own first, even if the list does not know them, then
+// every offence the list knows, once each.
 func offenceOpts(have []string) [][2]string {
 	seen := map[string]bool{}
-	var opts [][2]string
-	for _, k := range append(append([]string{}, have...), offenceCodes...) {
+	var opts, known [][2]string
+	for _, k := range have {
 		if !seen[k] {
-			seen[k] = true
-			opts = append(opts, [2]string{k, label(offenceWords, k)})
+			seen[k], seen[domain.OffenceLabel(k)] = true, true
+			opts = append(opts, [2]string{k, domain.OffenceLabel(k)})
 		}
 	}
-	sort.SliceStable(opts[len(have):], func(i, j int) bool {
-		return opts[len(have)+i][1] < opts[len(have)+j][1]
+	for k, l := range domain.OffenceLabels {
+		if !seen[k] {
+			known = append(known, [2]string{k, l})
+		}
+	}
+	sort.Slice(known, func(i, j int) bool {
+		if known[i][1] != known[j][1] {
+			return known[i][1] < known[j][1]
+		}
+		return known[i][0] < known[j][0]
 	})
+	for _, o := range known {
+		if !seen[o[1]] { // one code a label ("cse" is child sexual exploitation too)
+			seen[o[1]] = true
+			opts = append(opts, o)
+		}
+	}
 	return opts
 }
 

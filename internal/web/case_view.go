@@ -66,9 +66,17 @@ type outcomeOpt struct{ Code, Title string }
 // dutyRow is an open duty as a person reads it: what, for whom, when.
 type dutyRow struct {
 	domain.Duty
-	Label   string // "Victim update due"
-	For     string // "for Child A", "on A3: Download the phone", or ""
+	Label   string // "Update the victim"
+	For     string // "Child A", "A3: Download the phone", or ""
 	Overdue bool
+}
+
+// Name is "Update the victim – Child A".
+func (d dutyRow) Name() string {
+	if d.For == "" {
+		return d.Label
+	}
+	return d.Label + " – " + d.For
 }
 
 // caseView reads the case (the read is recorded, with purpose) and what
@@ -83,7 +91,7 @@ func (h *Handler) caseView(ctx context.Context, q *visit, purpose, section strin
 
 // caseViewOf is caseView of a case already read.
 func (h *Handler) caseViewOf(ctx context.Context, q *visit, c *domain.Case, section string) (*caseView, error) {
-	perm, err := h.svc.Permissions(ctx, q.a, c.ID)
+	perm, err := h.svc.PermissionsOn(ctx, q.a, c)
 	if err != nil {
 		return nil, err
 	}
@@ -107,7 +115,7 @@ func (h *Handler) caseViewOf(ctx context.Context, q *visit, c *domain.Case, sect
 		}
 	}
 	for _, d := range c.OpenDuties() {
-		r := dutyRow{Duty: d, Label: label(dutyKindWords, d.Kind), For: v.subject(d.Subject),
+		r := dutyRow{Duty: d, Label: domain.DutyKindLabel(d.Kind), For: v.subject(d.Subject),
 			Overdue: !d.Due.After(v.Now)}
 		v.Duties = append(v.Duties, r)
 	}
@@ -219,13 +227,13 @@ func (v *caseView) subject(id string) string {
 		return ""
 	}
 	if vi := v.Case.Victim(id); vi != nil {
-		return "for " + vi.Name
+		return vi.Name
 	}
 	if a := v.Case.Action(id); a != nil {
-		return "on A" + strconv.Itoa(a.Number) + ": " + a.Title
+		return "A" + strconv.Itoa(a.Number) + ": " + a.Title
 	}
 	if s := v.Case.Suspect(id); s != nil {
-		return "about " + s.Label(40)
+		return s.Label(40)
 	}
 	return ""
 }
@@ -255,8 +263,8 @@ func (v *caseView) LatestNotes(n int) []domain.Note {
 // Closed reports whether the case is closed.
 func (v *caseView) Closed() bool { return v.Case.Status == domain.StatusClosed }
 
-// personName is a user by rank and name (names carry the rank title:
-// "DS Jack Hughes"); someone who has left says so; the system is Holdfast.
+// personName is a user by rank and name ("DS Jack Hughes"); someone who
+// has left says so; the system is Holdfast.
 func personName(org *domain.OrgState, id string) string {
 	if id == "" {
 		return "nobody"
@@ -264,9 +272,9 @@ func personName(org *domain.OrgState, id string) string {
 	if org != nil {
 		if u := org.Users[id]; u != nil {
 			if !u.Active {
-				return u.Name + " (left)"
+				return domain.PersonName(u) + " (left)"
 			}
-			return u.Name
+			return domain.PersonName(u)
 		}
 	}
 	if len(id) > 7 && id[:7] == "system:" {

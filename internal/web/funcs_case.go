@@ -13,17 +13,17 @@ import (
 
 // caseFuncs are the template functions of the case pages.
 var caseFuncs = template.FuncMap{
-	"caseStatus":    func(s domain.Status) string { return label(caseStatusWords, string(s)) },
-	"actionState":   func(s domain.ActionState) string { return label(actionStateLabels, string(s)) },
-	"suspectStatus": func(s domain.SuspectStatus) string { return label(suspectStatusLabels, string(s)) },
-	"contactKind":   func(k string) string { return label(contactKindLabels, k) },
-	"dutyKind":      func(k string) string { return label(dutyKindWords, k) },
-	"offence":       func(k string) string { return label(offenceWords, k) },
-	"personRole":    func(k string) string { return label(nil, k) },
+	"caseStatus":    domain.StatusLabel,
+	"actionState":   func(s domain.ActionState) string { return domain.Capitalise(domain.ActionStateLabel(s)) },
+	"suspectStatus": domain.SuspectStatusLabel,
+	"contactKind":   domain.ContactKindLabel,
+	"dutyKind":      domain.DutyKindLabel,
+	"offence":       domain.OffenceLabel,
+	"personRole":    domain.PersonRoleLabel,
 	"offences": func(ks []string) string {
 		out := make([]string, len(ks))
 		for i, k := range ks {
-			out[i] = label(offenceWords, k)
+			out[i] = domain.OffenceLabel(k)
 		}
 		return strings.Join(out, ", ")
 	},
@@ -82,74 +82,6 @@ var caseFuncs = template.FuncMap{
 		}
 		return "govuk-tag--blue"
 	},
-}
-
-// Labels for the codes the case pages show. Until internal/domain's labels
-// (issue 15, item 7) land these are the case pages' own; an unknown code is
-// shown as words, never as snake_case.
-var (
-	caseStatusWords = map[string]string{
-		"referral": "Referral, not yet allocated", "open": "Open", "closure_proposed": "Awaiting closure approval",
-		"closed": "Closed",
-	}
-	actionStateLabels = map[string]string{
-		"raised": "Raised", "allocated": "Allocated", "resulted": "Resulted, awaiting review",
-		"referred": "Referred back", "filed": "Filed", "cancelled": "Cancelled",
-	}
-	suspectStatusLabels = map[string]string{
-		"unidentified": "Not identified", "identified": "Identified", "located": "Located", "arrested": "Arrested",
-		"interviewed": "Interviewed", "charged": "Charged", "no_further_action": "No further action",
-		"deceased": "Deceased",
-	}
-	contactKindLabels = map[string]string{
-		"update": "Update", "decision_notification": "Told of a decision", "support_referral": "Support referral",
-		"needs_assessment": "Needs assessment", "account_taken": "Account taken",
-	}
-	dutyKindWords = map[string]string{
-		"allocate_referral": "Allocate the referral", "investigation_plan": "Investigation plan due",
-		"first_victim_contact": "First contact with the victim", "contact_plan": "Agree a contact plan",
-		"support_referral": "Support referral due", "victim_update": "Victim update due",
-		"decision_notice": "Tell the victim of a decision", "supervisory_review": "Supervisory review due",
-		"action_target": "Line of enquiry due", "action_review": "Review a resulted line of enquiry",
-		"transfer_accept": "Accept or refuse a transfer", "closure_approval": "Decide a proposed closure",
-		"vrr_acknowledge": "Acknowledge a Right to Review request", "vrr_review": "Decide a Right to Review request",
-		"finding_response": "Answer an audit finding",
-	}
-	offenceWords = map[string]string{
-		"child_sexual_exploitation": "Child sexual exploitation", "rape_of_a_child": "Rape of a child under 13",
-		"rape_of_a_child_under_13":                  "Rape of a child under 13",
-		"sexual_activity_with_a_child":              "Sexual activity with a child",
-		"sexual_assault_of_a_child":                 "Sexual assault of a child",
-		"causing_or_inciting_child_sexual_activity": "Causing or inciting a child to engage in sexual activity",
-		"trafficking_for_sexual_exploitation":       "Trafficking for sexual exploitation",
-		"meeting_a_child_following_sexual_grooming": "Meeting a child following sexual grooming",
-		"indecent_images_of_children":               "Indecent images of children",
-		"sexual_communication_with_a_child":         "Sexual communication with a child",
-	}
-	vrrDecisionLabels = map[string]string{"upheld": "Upheld: the case is reopened", "not_upheld": "Not upheld"}
-)
-
-// offenceCodes are the offence types offered when correcting a case.
-var offenceCodes = func() []string {
-	var out []string
-	for k := range offenceWords {
-		if k != "rape_of_a_child_under_13" {
-			out = append(out, k)
-		}
-	}
-	return out
-}()
-
-// label is a code's label from m, or the code as a sentence's words.
-func label(m map[string]string, code string) string {
-	if l, ok := m[code]; ok {
-		return l
-	}
-	s := strings.TrimSpace(strings.ReplaceAll(code, "_", " "))
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // govDate is a date the GOV.UK way: 4 June 2026.

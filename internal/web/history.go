@@ -203,7 +203,7 @@ func (v *caseView) entry(e *event.Event) historyEntry {
 	case domain.EvPersonAdded:
 		var p domain.PersonAdded
 		dec(&p)
-		return say("people", "added "+p.Person.Name+" ("+strings.ToLower(label(nil, p.Person.Role))+")")
+		return say("people", "added "+p.Person.Name+" ("+strings.ToLower(domain.PersonRoleLabel(p.Person.Role))+")")
 	case domain.EvActionRaised:
 		var p domain.ActionRaised
 		dec(&p)
@@ -291,7 +291,7 @@ func (v *caseView) entry(e *event.Event) historyEntry {
 			s += " by " + p.Contact.Method
 		}
 		if p.Contact.Kind != domain.ContactUpdate {
-			s += " (" + strings.ToLower(label(contactKindLabels, p.Contact.Kind)) + ")"
+			s += " (" + strings.ToLower(domain.ContactKindLabel(p.Contact.Kind)) + ")"
 		}
 		return say("victims", s, p.Contact.Note)
 	case domain.EvVictimView:
@@ -302,7 +302,7 @@ func (v *caseView) entry(e *event.Event) historyEntry {
 		var p domain.SuspectStatusChanged
 		dec(&p)
 		s := "recorded " + v.SuspectName(p.SuspectID) + " as " +
-			strings.ToLower(label(suspectStatusLabels, string(p.Status)))
+			strings.ToLower(domain.SuspectStatusLabel(p.Status))
 		if t, err := time.Parse("2006-01-02", p.On); err == nil {
 			s += " on " + t.Format("2 January 2006")
 		}
@@ -362,7 +362,7 @@ func (v *caseView) entry(e *event.Event) historyEntry {
 		var p domain.VRRDecided
 		dec(&p)
 		return say("decisions", "decided the request for a review: "+
-			strings.ToLower(label(vrrDecisionLabels, p.Decision)), p.Reasons)
+			strings.ToLower(domain.VRRDecisionLabels[p.Decision]), p.Reasons)
 	case domain.EvCaseReopened:
 		var p domain.CaseReopened
 		dec(&p)
@@ -374,16 +374,12 @@ func (v *caseView) entry(e *event.Event) historyEntry {
 		dec(&p)
 		return say("duties", "answered an audit finding", p.Note.Text)
 	}
-	return say("changes", strings.ToLower(label(nil, strings.ReplaceAll(e.Type, ".", " "))))
+	return say("changes", domain.EventLabel(e.Type))
 }
 
 // dutyName is "Victim update due for Child A".
 func (v *caseView) dutyName(d domain.Duty) string {
-	s := label(dutyKindWords, d.Kind)
-	if f := v.subject(d.Subject); f != "" {
-		s += " " + f
-	}
-	return s
+	return dutyRow{Label: domain.DutyKindLabel(d.Kind), For: v.subject(d.Subject)}.Name()
 }
 
 // planWords is "every 14 days by phone".

@@ -343,6 +343,9 @@ var EventLabels = map[string]string{
 	EvUserCreated:          "added a user",
 	EvUserChanged:          "changed a user",
 	EvUserLeft:             "recorded a leaver",
+	EvGrantRequested:       "asked for a powerful role for a user",
+	EvGrantDecided:         "decided on a grant of a powerful role",
+	EvRecordsRead:          "read several cases at once",
 }
 
 // EventLabel is an event kind's verb phrase; an unknown kind is shown

@@ -150,7 +150,7 @@ func (h *Handler) adminCreateUser(q *visit) error {
 	if err != nil {
 		return err
 	}
-	msg := u.Name + " has been added"
+	msg := rankedName(u) + " has been added"
 	if waiting := powerfulOf(in.Roles); len(waiting) > 0 {
 		msg += ". The " + roleList(waiting) + " waits for a second administrator's approval"
 	}
@@ -221,7 +221,7 @@ func (h *Handler) adminUser(q *visit) error {
 			p.Grants = append(p.Grants, g)
 		}
 	}
-	return h.render(q, http.StatusOK, "admin_user", page{Title: w.User.Name, Nav: "admin", Data: p})
+	return h.render(q, http.StatusOK, "admin_user", page{Title: rankedName(w.User), Nav: "admin", Data: p})
 }
 
 func (h *Handler) adminRolesForm(q *visit) error {
@@ -236,7 +236,7 @@ func (h *Handler) adminRolesForm(q *visit) error {
 	for _, r := range u.Roles {
 		held = append(held, string(r))
 	}
-	return h.render(q, http.StatusOK, "admin_user_form", page{Title: "Change " + u.Name + "'s roles, rank and team",
+	return h.render(q, http.StatusOK, "admin_user_form", page{Title: "Change " + rankedName(u) + "'s roles, rank and team",
 		Nav: "admin", Data: h.newUserForm(q, u, held),
 		Form: map[string]string{"rank": string(u.Rank), "unit_id": u.UnitID}})
 }
@@ -256,13 +256,13 @@ func (h *Handler) adminChangeRoles(q *visit) error {
 	}
 	if ps, ok := domain.AsProblems(err); ok {
 		return h.render(q, http.StatusUnprocessableEntity, "admin_user_form", page{
-			Title: "Change " + u.Name + "'s roles, rank and team", Nav: "admin", Errors: ps,
+			Title: "Change " + rankedName(u) + "'s roles, rank and team", Nav: "admin", Errors: ps,
 			Data: h.newUserForm(q, u, f["roles"]), Form: formMap(f)})
 	}
 	if err != nil {
 		return err
 	}
-	msg := u.Name + "'s record has been changed"
+	msg := rankedName(u) + "'s record has been changed"
 	if res.Grant != nil {
 		msg += ". The " + roleList(res.Grant.Roles) + " waits for a second administrator's approval"
 	}
@@ -275,7 +275,7 @@ func (h *Handler) adminLeaverForm(q *visit) error {
 	if err != nil {
 		return err
 	}
-	return h.render(q, http.StatusOK, "admin_leaver", page{Title: "Mark " + w.User.Name + " as a leaver",
+	return h.render(q, http.StatusOK, "admin_leaver", page{Title: "Mark " + rankedName(w.User) + " as a leaver",
 		Nav: "admin", Data: w})
 }
 
@@ -293,14 +293,14 @@ func (h *Handler) adminLeave(q *visit) error {
 			return werr
 		}
 		return h.render(q, http.StatusUnprocessableEntity, "admin_leaver", page{
-			Title: "Mark " + w.User.Name + " as a leaver", Nav: "admin", Errors: ps, Data: w, Form: formMap(f)})
+			Title: "Mark " + rankedName(w.User) + " as a leaver", Nav: "admin", Errors: ps, Data: w, Form: formMap(f)})
 	}
 	if err != nil {
 		return err
 	}
 	name := in.User
 	if u := q.org.Users[in.User]; u != nil {
-		name = u.Name
+		name = rankedName(u)
 	}
 	q.redirectDone("/admin/users/"+url.PathEscape(in.User), name+" has been marked as a leaver. "+
 		"The watchdog tells each team's supervisor to reallocate their open cases")
@@ -354,7 +354,7 @@ func (h *Handler) adminDecideGrant(q *visit) error {
 	}
 	name := g.UserID
 	if u := q.org.Users[g.UserID]; u != nil {
-		name = u.Name
+		name = rankedName(u)
 	}
 	msg := "The " + roleList(g.Roles) + " for " + name + " has been rejected"
 	if in.Approve {

@@ -66,7 +66,7 @@ func TestAdminPagesTwoPersonRule(t *testing.T) {
 		status, body = admin.post("/admin/users/"+ivy.ID+"/roles", url.Values{"csrf": {admin.csrf(page)},
 			"version": {itoa(ivy.Version)}, "rank": {"sergeant"}, "unit_id": {ivy.UnitID},
 			"roles": {"investigator"}})
-		if status != 200 || !strings.Contains(body, "record has been changed") || !strings.Contains(body, "Sergeant") {
+		if status != 200 || !strings.Contains(body, "record has been changed") || !strings.Contains(body, "DS Ivy Investigator") {
 			t.Fatalf("change rank: %d", status)
 		}
 		me := f.Admin.User

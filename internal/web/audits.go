@@ -375,7 +375,7 @@ func (h *Handler) assign(q *visit) error {
 	}
 	name := in.Reviewer
 	if u := q.org.Users[in.Reviewer]; u != nil {
-		name = u.Name
+		name = rankedName(u)
 	}
 	q.redirectDone("/audits/"+url.PathEscape(v.Audit.ID), v.Case.Ref+" assigned to "+name)
 	return nil

@@ -237,7 +237,7 @@ func TestAdministratorInTheBrowser(t *testing.T) {
 	b.check("admin-09-change")
 	b.run(set("f-rank", "sergeant"))
 	b.press("Save changes")
-	b.expect("changed", "record has been changed", "Sergeant")
+	b.expect("changed", "record has been changed", "DS Ivy Investigator", "Detective sergeant")
 
 	// A leaver: what they own and who will reallocate it.
 	owner := f.Investigator2.User
@@ -249,7 +249,8 @@ func TestAdministratorInTheBrowser(t *testing.T) {
 	b.expect("leaver", c.Ref, f.Supervisor.User.Name)
 	b.check("admin-10-leaver")
 	b.run(set("f-reason", "Retired"))
-	b.press("Confirm " + owner.Name + " has left")
+	now, _ := f.Svc.Org(ctx, f.Admin)
+	b.press("Confirm " + strings.Replace(domain.PersonName(now.Users[owner.ID]), "DS DC ", "DS ", 1) + " has left")
 	b.expect("left", "marked as a leaver")
 	b.check("admin-11-left")
 

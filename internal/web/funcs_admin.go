@@ -11,7 +11,10 @@ import (
 // adminFuncs are the template functions of audit and administration pages.
 // Their names start "adm" or "aud" so that no other area's table clashes.
 var adminFuncs = template.FuncMap{
-	"admRole": func(r domain.Role) string { return roleLabel(r) },
+	// admPerson names a person by rank and name, whatever holds their id.
+	"admPerson": admPersonName,
+	"admName":   rankedName,
+	"admRole":   func(r domain.Role) string { return roleLabel(r) },
 	"admRoles": func(rs []domain.Role) string {
 		if len(rs) == 0 {
 			return "No roles"
@@ -25,7 +28,7 @@ var adminFuncs = template.FuncMap{
 	"admRoleHint":  func(r domain.Role) string { return roleHints[r] },
 	"admPowerful":  domain.IsPowerful,
 	"admRank":      func(r domain.Rank) string { return rankLabel(r) },
-	"admUnitKind":  func(k domain.UnitKind) string { return unitKindLabels[k] },
+	"admUnitKind":  domain.UnitKindLabel,
 	"admDutyKind":  dutyKindLabel,
 	"admHeld":      func(m map[string]bool, r domain.Role) bool { return m[string(r)] },
 	"admStatus":    func(s domain.Status) string { return caseStatusLabel(s) },
@@ -69,8 +72,8 @@ var adminFuncs = template.FuncMap{
 		return [][]string{{"yes", "Yes: sign it off"}, {"no", "No: send it back to the reviewer"}}
 	},
 	"audAnswer":      func(a string) string { return reviewAnswerLabels[a] },
-	"audSuspect":     func(s domain.SuspectStatus) string { return sentence(string(s)) },
-	"audActionState": func(s domain.ActionState) string { return strings.ToLower(sentence(string(s))) },
+	"audSuspect":     domain.SuspectStatusLabel,
+	"audActionState": domain.ActionStateLabel,
 	// audSentence starts a service message with a capital letter.
 	"audSentence": func(s string) string {
 		if s == "" {
@@ -86,17 +89,6 @@ var adminFuncs = template.FuncMap{
 	},
 }
 
-var roleLabels = map[domain.Role]string{
-	domain.RoleInvestigator:  "Investigator",
-	domain.RoleSupervisor:    "Supervisor",
-	domain.RoleManager:       "Manager",
-	domain.RoleAuditor:       "Auditor",
-	domain.RoleAnalyst:       "Analyst",
-	domain.RoleVictimLiaison: "Victim liaison",
-	domain.RoleInspector:     "Inspector (read-only)",
-	domain.RoleAdmin:         "Administrator",
-}
-
 var roleHints = map[domain.Role]string{
 	domain.RoleInvestigator:  "Works the cases of their team.",
 	domain.RoleSupervisor:    "Allocates, reviews and approves in their chain of command.",
@@ -108,36 +100,9 @@ var roleHints = map[domain.Role]string{
 	domain.RoleAdmin:         "Adds people and units, and runs the watchdog; does no case work.",
 }
 
-func roleLabel(r domain.Role) string {
-	if l, ok := roleLabels[r]; ok {
-		return l
-	}
-	return string(r)
-}
+func roleLabel(r domain.Role) string { return domain.RoleLabel(r) }
 
-var rankLabels = map[domain.Rank]string{
-	domain.RankStaff:                "Police staff",
-	domain.RankConstable:            "Constable",
-	domain.RankSergeant:             "Sergeant",
-	domain.RankInspector:            "Inspector",
-	domain.RankChiefInspector:       "Chief inspector",
-	domain.RankSuperintendent:       "Superintendent",
-	domain.RankChiefSuperintendent:  "Chief superintendent",
-	domain.RankAssistantChief:       "Assistant chief constable",
-	domain.RankDeputyChiefConstable: "Deputy chief constable",
-	domain.RankChiefConstable:       "Chief constable",
-}
-
-func rankLabel(r domain.Rank) string {
-	if l, ok := rankLabels[r]; ok {
-		return l
-	}
-	return string(r)
-}
-
-var unitKindLabels = map[domain.UnitKind]string{
-	domain.UnitForce: "Force", domain.UnitDepartment: "Department", domain.UnitTeam: "Team",
-}
+func rankLabel(r domain.Rank) string { return domain.RankLabel(r) }
 
 var grantStatusLabels = map[string]string{
 	domain.GrantPending: "Waiting for approval", domain.GrantApproved: "Approved", domain.GrantRejected: "Rejected",
@@ -145,74 +110,11 @@ var grantStatusLabels = map[string]string{
 
 var escalationLevels = map[int]string{1: "the person accountable", 2: "their supervisor", 3: "their manager"}
 
-var dutyKindLabels = map[string]string{
-	"allocate_referral":    "Allocate the referral",
-	"investigation_plan":   "Investigation plan due",
-	"first_victim_contact": "First contact with the victim due",
-	"contact_plan":         "Victim contact plan due",
-	"support_referral":     "Support referral due",
-	"victim_update":        "Victim update due",
-	"decision_notice":      "Tell the victim of a decision",
-	"supervisory_review":   "Supervisory review due",
-	"action_target":        "Line of enquiry past its target",
-	"action_review":        "Resulted action to file",
-	"transfer_accept":      "Transfer to accept or refuse",
-	"closure_approval":     "Closure to approve",
-	"vrr_acknowledge":      "Right to review to acknowledge",
-	"vrr_review":           "Right to review to decide",
-	"finding_response":     "Audit finding to answer",
-}
+func dutyKindLabel(k string) string { return domain.DutyKindLabel(k) }
 
-func dutyKindLabel(k string) string {
-	if l, ok := dutyKindLabels[k]; ok {
-		return l
-	}
-	return sentence(k)
-}
+func caseStatusLabel(s domain.Status) string { return domain.StatusLabel(s) }
 
-var caseStatusLabels = map[domain.Status]string{
-	domain.StatusReferral: "Referral", domain.StatusOpen: "Open", domain.StatusClosureProposed: "Awaiting approval",
-	domain.StatusClosed: "Closed",
-}
-
-func caseStatusLabel(s domain.Status) string {
-	if l, ok := caseStatusLabels[s]; ok {
-		return l
-	}
-	return sentence(string(s))
-}
-
-var findingKindLabels = map[string]string{
-	"lines_of_enquiry_missed": "Lines of enquiry missed",
-	"victim_account":          "Victim's account not taken to best practice",
-	"suspect_not_pursued":     "Suspect not pursued",
-	"closure_unjustified":     "Closed without justification",
-	"wrong_outcome_code":      "Wrong outcome code",
-	"supervision":             "Inadequate supervision",
-	"victim_not_updated":      "Victim not updated or supported",
-	"safeguarding":            "Child left at risk",
-	"network_missed":          "Links to other cases not followed",
-	"recording":               "Wrongly recorded",
-	"other":                   "Other",
-	// The watchdog's.
-	service.FindingOrphaned:              "Owner has left",
-	service.FindingNoOwner:               "Open with no owner",
-	service.FindingNoOpenDuty:            "Open with nothing owed",
-	service.FindingClosedWithOpenWork:    "Closed with work open",
-	service.FindingClosedWithoutApproval: "Closed without approval",
-	service.FindingVictimNoContactPlan:   "Victim with no contact plan",
-	service.FindingTransferOverdue:       "Transfer not accepted in time",
-	service.FindingAuditReviewOverdue:    "Audit review overdue",
-	service.FindingAuditSignOffOverdue:   "Audit sign-off overdue",
-}
-
-func findingKindLabel(k string) string {
-	k = strings.TrimPrefix(k, domain.AuditFindingPrefix)
-	if l, ok := findingKindLabels[k]; ok {
-		return l
-	}
-	return sentence(k)
-}
+func findingKindLabel(k string) string { return domain.FindingKindLabel(k) }
 
 // sentence turns a code into words: "victim_update" → "Victim update".
 func sentence(code string) string {
@@ -278,4 +180,39 @@ var reviewAnswerLabels = map[string]string{
 	domain.JustifiedYes:         "Yes",
 	domain.JustifiedPartly:      "Partly",
 	domain.JustifiedNo:          "No",
+}
+
+// admPersonName names the user with id by rank and name; a leaver is marked.
+func admPersonName(org *domain.OrgState, id string) string {
+	if org == nil || id == "" {
+		return "—"
+	}
+	if u := org.Users[id]; u != nil {
+		if !u.Active {
+			return rankedName(u) + " (left)"
+		}
+		return rankedName(u)
+	}
+	if strings.HasPrefix(id, "system:") {
+		return "Holdfast"
+	}
+	return "someone no longer on the record"
+}
+
+// rankedName is domain.PersonName for a name that may carry a rank title
+// from when it was recorded ("DC Ivy Investigator", since made sergeant):
+// the old title goes, so the page says "DS Ivy Investigator", never
+// "DS DC Ivy Investigator".
+func rankedName(u *domain.User) string {
+	if u == nil {
+		return domain.PersonName(nil)
+	}
+	cp := *u
+	for _, ab := range domain.RankAbbrevs {
+		if ab != "" && strings.HasPrefix(cp.Name, ab+" ") {
+			cp.Name = strings.TrimPrefix(cp.Name, ab+" ")
+			break
+		}
+	}
+	return domain.PersonName(&cp)
 }

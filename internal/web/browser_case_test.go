@@ -117,3 +117,81 @@ func TestInspectorReadsWithoutWriting(t *testing.T) {
 	}
 	b.check("21-inspector-add-note")
 }
+
+// TestRightToReviewAndTransferInTheBrowser: a victim's request for a review
+// recorded by the liaison officer, acknowledged by the sergeant choosing
+// the reviewer by name, and decided by that reviewer; a transfer accepted
+// by the receiving team's sergeant choosing the new officer by name.
+func TestRightToReviewAndTransferInTheBrowser(t *testing.T) {
+	db := testdb.Open(t, "sqlite")
+	f := fixture.New(t, db)
+	w := newWorld(t, f)
+	closed, moving := w.cases[3], w.cases[1]
+	srv := httptest.NewServer(server.New(f.Svc, server.Config{Handler: f.App.Handler}).Handler)
+	t.Cleanup(srv.Close)
+	b := newBrowser(t, srv.URL)
+	path := "/cases/" + request.PathRef(closed.Ref)
+
+	b.signIn("lia")
+	b.open(path + "/victims")
+	b.follow("Record a request for review by Child B")
+	b.check("30-vrr-request")
+	b.press("Record the request")
+	if m := b.main(); !strings.Contains(m, "Right to Review request recorded") ||
+		!strings.Contains(m, "It has not been acknowledged") {
+		t.Fatalf("request a review: %s", m)
+	}
+	b.signOut()
+
+	b.signIn("sam")
+	b.open(path + "/decisions")
+	b.follow("Acknowledge and name the reviewer")
+	if sel := b.value("f-reviewer"); sel != "" {
+		t.Fatalf("the reviewer picker has someone chosen before anyone chose: %q", sel)
+	}
+	if b.has(`//select[@id='f-reviewer']/option[normalize-space()='DI Ines Inspector']`) {
+		t.Error("the reviewer picker offers the inspector who approved the closure")
+	}
+	b.run(choose("f-reviewer", "DCI Max Manager"))
+	b.check("31-vrr-acknowledge")
+	b.press("Acknowledge and name the reviewer")
+	if m := b.main(); !strings.Contains(m, "DCI Max Manager is reviewing it") {
+		t.Fatalf("acknowledge: %s", m)
+	}
+	if b.has(`//main//a[normalize-space()='Decide the request']`) {
+		t.Error("the sergeant is offered to decide a review named for another")
+	}
+	b.signOut()
+
+	b.signIn("max")
+	b.open(path + "/decisions")
+	b.follow("Decide the request")
+	b.run(clickX(`//label[starts-with(normalize-space(), 'Not upheld')]`),
+		set("f-reasons", "Every line of enquiry was followed; the evidence does not support a prosecution"))
+	b.check("32-vrr-decide")
+	b.press("Record the decision")
+	if m := b.main(); !strings.Contains(m, "Right to Review decided") || !strings.Contains(m, "not upheld") {
+		t.Fatalf("decide: %s", m)
+	}
+	b.open(path + "/history?kind=decisions")
+	if m := b.main(); !strings.Contains(m, "DS Sam Supervisor acknowledged the request for a review and named DCI Max Manager to decide it") {
+		t.Errorf("the history of the review: %s", m)
+	}
+	b.signOut()
+
+	b.signIn("olly")
+	b.open("/cases/" + request.PathRef(moving.Ref) + "/decisions")
+	b.follow("Accept the transfer")
+	if sel := b.value("f-owner_id"); sel != "" {
+		t.Fatalf("the new owner picker has someone chosen before anyone chose: %q", sel)
+	}
+	b.run(choose("f-owner_id", "DC Olly Other"))
+	b.check("33-transfer-accept")
+	b.press("Accept the transfer")
+	if m := b.main(); !strings.Contains(m, "Transfer accepted") {
+		t.Fatalf("accept transfer: %s", m)
+	}
+	if c, _ := db.Case(context.Background(), moving.ID); c.TeamID != f.TeamC || c.OwnerID != f.OtherTeam.ID() {
+		t.Errorf("after acceptance the case is %s's, owned by %s", c.TeamID, c.OwnerID)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/gate"
 	"github.com/holdfast/holdfast/internal/http/request"
 	"github.com/holdfast/holdfast/internal/service"
 )
@@ -345,14 +346,17 @@ func (v *caseView) officerOpts(team string) [][2]string {
 	return opts
 }
 
-// reviewerOpts are the supervisors and managers above the case's team.
+// reviewerOpts are the supervisors and managers above the case's team who
+// may review the closure: senior to its decision-maker, not involved.
 func (v *caseView) reviewerOpts() [][2]string {
 	opts := [][2]string{{"", "Choose a reviewer"}}
 	org := domain.Org{Units: v.Org.Units}
 	var us []*domain.User
 	for _, u := range v.Org.Users {
+		// Only those the rules accept: senior enough and not involved.
 		if u.Active && org.Within(v.Case.TeamID, u.UnitID) &&
-			(u.HasRole(domain.RoleSupervisor) || u.HasRole(domain.RoleManager)) {
+			(u.HasRole(domain.RoleSupervisor) || u.HasRole(domain.RoleManager)) &&
+			len(gate.VRRReviewer(v.Case, u, v.Org)) == 0 {
 			us = append(us, u)
 		}
 	}

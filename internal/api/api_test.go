@@ -343,7 +343,7 @@ type entry struct {
 
 // authzTables add the entries for the endpoints in authz_*_test.go.
 var authzTables = []func(h *harness) map[string]entry{auditAuthz, ledgerAuthz, linksAuthz, workflowAuthz,
-	orgAuthz}
+	orgAuthz, findAuthz}
 
 // authzQueries holds the query string an endpoint needs to succeed.
 var authzQueries = map[string]string{

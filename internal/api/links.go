@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/holdfast/holdfast/internal/http/request"
@@ -22,10 +23,12 @@ func (s *Server) linkRoutes() []route {
 				http.StatusOK,
 				func(ctx context.Context, a *service.Actor, r *http.Request, _ *struct{}) (*service.Links, error) {
 					q := r.URL.Query()
+					page, _ := strconv.Atoi(q.Get("page"))
 					return svc.Links(
 						ctx,
 						a,
-						service.LinksQuery{Kind: q.Get("kind"), Case: request.CaseRef(q.Get("case"))},
+						service.LinksQuery{Kind: q.Get("kind"), Key: q.Get("key"), Case: request.CaseRef(q.Get("case")),
+							Page: page},
 					)
 				},
 			),
@@ -33,6 +36,10 @@ func (s *Server) linkRoutes() []route {
 			"only links by this identifier: "+strings.Join(service.LinkKinds, ", "),
 			"case",
 			"only the groups that include this case (a reference, e.g. CSE/2025/000123 or CSE-2025-000123)",
+			"key",
+			"only the group of this identifier (its key, with kind)",
+			"page",
+			"one page of groups (from 1); without it, every group",
 		),
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/holdfast/holdfast/internal/service"
-	"github.com/holdfast/holdfast/internal/store"
 )
 
 type sweepIn struct {
@@ -24,7 +23,7 @@ func (s *Server) workRoutes() []route {
 				return svc.MyWork(ctx, a)
 			}),
 		op("GET", "/api/v1/me/inbox", "Alerts for the signed-in user: escalations and findings", http.StatusOK,
-			func(ctx context.Context, a *service.Actor, _ *http.Request, _ *struct{}) ([]store.InboxItem, error) {
+			func(ctx context.Context, a *service.Actor, _ *http.Request, _ *struct{}) ([]service.InboxAlert, error) {
 				return svc.Inbox(ctx, a)
 			}),
 		op(

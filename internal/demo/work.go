@@ -451,7 +451,9 @@ func (sc *simCase) workAction(id string) error {
 
 func (sc *simCase) allocate(id string, to *officer) error {
 	g := sc.g
-	if to == nil || !to.active {
+	// Only an officer who can see the case may be given its work (an owner
+	// from the old team, after a transfer, no longer can).
+	if to == nil || !to.active || to.team != nil && to.team != sc.team() {
 		to = sc.choose(sc.team().available(sc.now(), true), nil)
 	}
 	target := officeHours(sc.rng, sc.now().Add(days(7+14*sc.rng.Float64()))).In(clock.London).Format(time.DateOnly)

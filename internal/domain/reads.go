@@ -13,3 +13,18 @@ type RecordsRead struct {
 	Cases []string `json:"cases,omitempty"` // ids of the cases shown
 	Query string   `json:"query,omitempty"` // what was asked for, where it selects the cases
 }
+
+// Alerts acknowledged or marked done by their reader: force-level events
+// (the inbox rows they mark name their cases).
+const (
+	EvAlertAcknowledged = "alert.acknowledged"
+	EvAlertDone         = "alert.done"
+)
+
+// AlertMarked acknowledges, or marks done, alerts in the reader's inbox:
+// the inbox rows (by the sequence number of the event that raised each)
+// of one case, which the inbox shows as one.
+type AlertMarked struct {
+	CaseID string  `json:"case_id"`
+	Seqs   []int64 `json:"seqs"`
+}

@@ -33,7 +33,8 @@ var auditMu sync.Mutex
 
 // auditState folds the force-level audit events of the record.
 func (s *Service) auditState(ctx context.Context) (*domain.AuditState, error) {
-	evs, err := s.st.CaseEvents(ctx, "")
+	evs, err := s.forceEvents(ctx, domain.EvAuditCreated, domain.EvAuditAssigned, domain.EvAuditReviewed,
+		domain.EvAuditSignedOff) // search.go: not every read the force logged
 	if err != nil {
 		return nil, fmt.Errorf("read audits: %w", err)
 	}

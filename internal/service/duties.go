@@ -3,10 +3,14 @@ package service
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"sort"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/duty"
 	"github.com/holdfast/holdfast/internal/event"
 	"github.com/holdfast/holdfast/internal/store"
 )
@@ -118,7 +122,20 @@ func (s *Service) MyWork(ctx context.Context, a *Actor) ([]WorkItem, error) {
 	if err != nil {
 		return nil, fmt.Errorf("my work: %w", err)
 	}
-	return s.workItems(rows, s.clock.Now()), nil
+	items := s.workItems(rows, s.clock.Now())
+	if err := s.RecordRead(ctx, a, ReadWork, "", itemCases(items)); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+// itemCases are the cases of work items, each once.
+func itemCases(items []WorkItem) []string {
+	out := make([]string, 0, len(items))
+	for _, it := range items {
+		out = append(out, it.CaseID)
+	}
+	return out
 }
 
 // BoardLimit is the most duties a team board lists: the soonest due, so
@@ -138,7 +155,11 @@ func (s *Service) TeamBoard(ctx context.Context, a *Actor) ([]WorkItem, error) {
 	if err != nil {
 		return nil, fmt.Errorf("team board: %w", err)
 	}
-	return s.workItems(rows, s.clock.Now()), nil
+	items := s.workItems(rows, s.clock.Now())
+	if err := s.RecordRead(ctx, a, ReadTeam, "", itemCases(items)); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 // TeamBoardCounts counts the open duties of the actor's team board and
@@ -167,14 +188,375 @@ func (s *Service) boardTeams(ctx context.Context, a *Actor) ([]string, error) {
 	return a.visibleTeams(org, nil), nil
 }
 
-// Inbox lists the actor's alerts: escalations and findings.
-func (s *Service) Inbox(ctx context.Context, a *Actor) ([]store.InboxItem, error) {
+// InboxLimit is the most alerts the inbox reads: the newest.
+const InboxLimit = 500
+
+// InboxAlert is what the inbox shows of one or more alerts about the same
+// thing (the escalation ladder of one duty, a finding raised again): the
+// newest of them, with every one's sequence number, so that one press
+// acknowledges or finishes them all.
+type InboxAlert struct {
+	store.InboxItem
+	CaseRef string    `json:"case_ref,omitempty"`
+	Seqs    []int64   `json:"seqs"`
+	Count   int       `json:"count"`           // how many alerts it stands for
+	First   time.Time `json:"first"`           // when the first of them came
+	About   string    `json:"about,omitempty"` // the duty or finding it is about
+	// State is "new", "acknowledged" or "done" (what the reader did).
+	State string `json:"state"`
+	// DutyOpen is true while the duty an escalation is about is still open.
+	DutyOpen bool `json:"duty_open"`
+}
+
+// Alert states.
+const (
+	AlertNew          = "new"
+	AlertAcknowledged = "acknowledged"
+	AlertDone         = "done"
+)
+
+// inboxAlerts reads the actor's alerts, collapses those about the same
+// duty or finding, names people by rank and name, and leaves out alerts
+// about cases the actor may no longer see — unless the actor still owes an
+// open duty on the case, or the alert is an escalation of an open duty to
+// them (a force's fallback manager is told of duties in teams outside
+// their chain: internal/duty.Fallback).
+func (s *Service) inboxAlerts(ctx context.Context, a *Actor) ([]InboxAlert, error) {
 	if a == nil {
 		return nil, ErrUnauthenticated
 	}
-	items, err := s.st.Inbox(ctx, a.ID(), 200)
-	if items == nil && err == nil {
-		items = []store.InboxItem{}
+	f, err := s.finder()
+	if err != nil {
+		return nil, err
 	}
-	return items, err
+	rows, err := f.InboxRows(ctx, a.ID(), InboxLimit)
+	if err != nil {
+		return nil, err
+	}
+	out := []InboxAlert{}
+	if len(rows) == 0 {
+		return out, nil
+	}
+	org, err := s.st.Org(ctx)
+	if err != nil {
+		return nil, err
+	}
+	see := map[string]bool{}
+	for _, t := range a.visibleTeams(org, nil) {
+		see[t] = true
+	}
+	owes := map[string]bool{}
+	mine, err := s.st.UserDuties(ctx, a.ID())
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range mine {
+		owes[d.CaseID] = true
+	}
+	var duties []string
+	for _, r := range rows {
+		if r.Kind == "escalation" && r.About != "" {
+			duties = append(duties, r.About)
+		}
+	}
+	open, err := f.OpenDutyIDs(ctx, duties)
+	if err != nil {
+		return nil, err
+	}
+	byUsername := map[string]*domain.User{}
+	for _, u := range org.Users {
+		byUsername[u.Username] = u
+	}
+	index := map[string]int{}
+	for _, r := range rows { // newest first
+		dutyOpen := r.Kind == "escalation" && open[r.About]
+		if !a.System && !see[r.TeamID] && !owes[r.CaseID] && !dutyOpen {
+			continue
+		}
+		// One duty's escalation ladder, or several duties of one kind on
+		// the case (a decision owed to each of three victims), read the
+		// same to the reader: one alert. The text before " — " says
+		// what is owed; a finding's whole text is what it found.
+		what, _, _ := strings.Cut(strings.TrimPrefix(r.Text, r.CaseRef+": "), " — ")
+		key := r.CaseID + "\x00" + r.Kind + "\x00" + what
+		state := r.State
+		if state == "" {
+			state = AlertNew
+		}
+		if i, ok := index[key]; ok {
+			al := &out[i]
+			al.Seqs = append(al.Seqs, r.Seq)
+			al.Count++
+			al.First = r.At
+			al.State = lesserState(al.State, state)
+			continue
+		}
+		index[key] = len(out)
+		it := r.InboxItem
+		it.Text = namePeople(it.Text, byUsername)
+		out = append(out, InboxAlert{InboxItem: it, CaseRef: r.CaseRef, Seqs: []int64{r.Seq}, Count: 1,
+			First: r.At, About: r.About, State: state, DutyOpen: dutyOpen})
+	}
+	return out, nil
+}
+
+// lesserState is the state of alerts collapsed together: new while any of
+// them is new, done only when all are.
+func lesserState(x, y string) string {
+	rank := map[string]int{AlertNew: 0, AlertAcknowledged: 1, AlertDone: 2}
+	if rank[y] < rank[x] {
+		return y
+	}
+	return x
+}
+
+var usernameLike = regexp.MustCompile(`[A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9]`)
+
+// namePeople puts people's rank and name where an alert's text has their
+// username (alerts written before names were used there).
+func namePeople(text string, byUsername map[string]*domain.User) string {
+	return usernameLike.ReplaceAllStringFunc(text, func(w string) string {
+		if u := byUsername[w]; u != nil && strings.ContainsAny(w, "._-0123456789") {
+			return u.Name
+		}
+		return w
+	})
+}
+
+// Inbox lists the actor's alerts not yet done — escalations and findings,
+// newest first, those about one thing shown once — and records that the
+// actor read the cases they name.
+func (s *Service) Inbox(ctx context.Context, a *Actor) ([]InboxAlert, error) {
+	all, err := s.inboxAlerts(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	out := []InboxAlert{}
+	var ids []string
+	for _, al := range all {
+		if al.State != AlertDone {
+			out = append(out, al)
+			ids = append(ids, al.CaseID)
+		}
+	}
+	if err := s.RecordRead(ctx, a, ReadInbox, "", ids); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// InboxDone lists the alerts the actor marked done, newest first.
+func (s *Service) InboxDone(ctx context.Context, a *Actor) ([]InboxAlert, error) {
+	all, err := s.inboxAlerts(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	out := []InboxAlert{}
+	var ids []string
+	for _, al := range all {
+		if al.State == AlertDone {
+			out = append(out, al)
+			ids = append(ids, al.CaseID)
+		}
+	}
+	if err := s.RecordRead(ctx, a, ReadInbox, "done", ids); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// UnreadAlerts counts the actor's alerts neither acknowledged nor done, as
+// the inbox shows them: for the count in the navigation. It reads no
+// personal data and records nothing.
+func (s *Service) UnreadAlerts(ctx context.Context, a *Actor) (int, error) {
+	all, err := s.inboxAlerts(ctx, a)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, al := range all {
+		if al.State == AlertNew {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// MarkAlert is the input of AcknowledgeAlert and AlertDone: one alert of
+// the reader's inbox, by its sequence number (any of those collapsed into
+// it: all of them are marked).
+type MarkAlert struct {
+	Seq string `json:"-" path:"seq"` // the alert's sequence number, in the URL path
+}
+
+// AcknowledgeAlert records that the actor has seen an alert and is dealing
+// with it: it stays in the inbox, no longer counted as unread.
+func (s *Service) AcknowledgeAlert(ctx context.Context, a *Actor, in MarkAlert) (*InboxAlert, error) {
+	return s.markAlert(ctx, a, in, domain.EvAlertAcknowledged, AlertAcknowledged)
+}
+
+// AlertDone records that the actor has dealt with an alert: it leaves the
+// inbox (the list of done alerts keeps it).
+func (s *Service) AlertDone(ctx context.Context, a *Actor, in MarkAlert) (*InboxAlert, error) {
+	return s.markAlert(ctx, a, in, domain.EvAlertDone, AlertDone)
+}
+
+func (s *Service) markAlert(ctx context.Context, a *Actor, in MarkAlert, typ, state string) (*InboxAlert, error) {
+	if a == nil {
+		return nil, ErrUnauthenticated
+	}
+	if a.System {
+		return nil, fmt.Errorf("the system has no inbox: %w", ErrForbidden)
+	}
+	seq, err := strconv.ParseInt(in.Seq, 10, 64)
+	if err != nil {
+		return nil, fmt.Errorf("alert %q: %w", in.Seq, ErrNotFound)
+	}
+	all, err := s.inboxAlerts(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	var al *InboxAlert
+	for i := range all {
+		if contains(all[i].Seqs, seq) {
+			al = &all[i]
+			break
+		}
+	}
+	if al == nil {
+		// Another's alert, or none: the same as not there.
+		return nil, fmt.Errorf("alert %d is not in your inbox: %w", seq, ErrNotFound)
+	}
+	var p domain.Problems
+	switch {
+	case al.State == AlertDone:
+		p.Add("seq", "already_done", "You have already marked this alert as done.")
+	case al.State == state:
+		p.Add("seq", "already_acknowledged", "You have already acknowledged this alert.")
+	}
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	now := s.clock.Now().UTC()
+	err = s.st.Write(ctx, func(tx store.Tx) error {
+		e, err := domain.NewEvent(typ, a.ID(), "", now, domain.AlertMarked{CaseID: al.CaseID, Seqs: al.Seqs})
+		if err != nil {
+			return err
+		}
+		return tx.Append(e)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("mark alert: %w", err)
+	}
+	al.State = state
+	return al, nil
+}
+
+// VictimDue is a victim owed contact: overdue, or due within the week.
+type VictimDue struct {
+	WorkItem
+	CaseVersion int64               `json:"case_version"`
+	OwnerID     string              `json:"owner_id,omitempty"`
+	VictimID    string              `json:"victim_id"`
+	Victim      string              `json:"victim"`
+	Enhanced    bool                `json:"enhanced"`
+	Plan        *domain.ContactPlan `json:"plan,omitempty"`
+	LastContact *domain.Contact     `json:"last_contact,omitempty"`
+}
+
+// victimKinds are the duties owed to a victim, subject the victim's id.
+var victimKinds = []string{duty.VictimUpdate, duty.FirstVictimContact, duty.DecisionNotice, duty.ContactPlan,
+	duty.SupportReferral}
+
+// VictimsDueLimit is the most victims one list holds: the soonest due.
+const VictimsDueLimit = 50
+
+// VictimsDue lists the victims of the cases the actor supports (their team
+// and those below it) who are overdue contact or due it within seven days,
+// those of open cases first, then soonest first, with their contact plan and last contact: the victim
+// liaison officer's work list. It records the read of every case it lists.
+func (s *Service) VictimsDue(ctx context.Context, a *Actor) ([]VictimDue, error) {
+	if a == nil {
+		return nil, ErrUnauthenticated
+	}
+	if err := a.need("see victims due contact", domain.RoleVictimLiaison, domain.RoleInvestigator,
+		domain.RoleSupervisor, domain.RoleManager); err != nil {
+		return nil, err
+	}
+	f, err := s.finder()
+	if err != nil {
+		return nil, err
+	}
+	org, err := s.st.Org(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var teams []string
+	o := domain.Org{Units: org.Units}
+	for id, u := range org.Units {
+		if u.Kind == domain.UnitTeam && o.Within(id, a.User.UnitID) {
+			teams = append(teams, id)
+		}
+	}
+	now := s.clock.Now()
+	rows, err := f.DutiesOfKinds(ctx, teams, victimKinds, now.AddDate(0, 0, 7), VictimsDueLimit)
+	if err != nil {
+		return nil, err
+	}
+	items := s.workItems(rows, now)
+	cases := map[string]*domain.Case{}
+	out := []VictimDue{}
+	var ids []string
+	for _, it := range items {
+		c := cases[it.CaseID]
+		if c == nil {
+			if c, err = s.st.Case(ctx, it.CaseID); err != nil {
+				return nil, err
+			}
+			cases[it.CaseID] = c
+			ids = append(ids, c.ID)
+		}
+		v := c.Victim(it.Subject)
+		if v == nil {
+			continue
+		}
+		vd := VictimDue{WorkItem: it, CaseVersion: c.Version, OwnerID: c.OwnerID, VictimID: v.ID, Victim: v.Name,
+			Enhanced: v.Enhanced, Plan: v.Plan}
+		for i := range v.Contacts {
+			if vd.LastContact == nil || v.Contacts[i].At.After(vd.LastContact.At) {
+				vd.LastContact = &v.Contacts[i]
+			}
+		}
+		out = append(out, vd)
+	}
+	if err := s.RecordRead(ctx, a, ReadLiaison, "", ids); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// EscalationsLimit is the most escalated duties one list holds.
+const EscalationsLimit = 200
+
+// Escalations lists the open duties of the actor's command (the teams of
+// their unit and below) that the watchdog has escalated, soonest due
+// first: what a manager or supervisor must see done.
+func (s *Service) Escalations(ctx context.Context, a *Actor) ([]WorkItem, error) {
+	teams, err := s.boardTeams(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	f, err := s.finder()
+	if err != nil {
+		return nil, err
+	}
+	rows, err := f.EscalatedDuties(ctx, teams, EscalationsLimit)
+	if err != nil {
+		return nil, err
+	}
+	items := s.workItems(rows, s.clock.Now())
+	if err := s.RecordRead(ctx, a, ReadTeam, "escalations", itemCases(items)); err != nil {
+		return nil, err
+	}
+	return items, nil
 }

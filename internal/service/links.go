@@ -9,6 +9,7 @@ import (
 
 	"github.com/holdfast/holdfast/internal/audit"
 	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/store"
 )
 
 // Links: the cases, open and closed, whose suspects share an identifier —
@@ -32,27 +33,35 @@ const (
 // LinkKinds lists the kinds in the order groups of equal size are shown.
 var LinkKinds = []string{LinkKindPhone, LinkKindVehicle, LinkKindAddress, LinkKindNameDOB}
 
-// linkKinds maps audit's names for the identifiers to the API's.
-var linkKinds = map[string]string{
-	audit.LinkNameDOB: LinkKindNameDOB,
-	audit.LinkPhone:   LinkKindPhone,
-	audit.LinkVehicle: LinkKindVehicle,
-	audit.LinkAddress: LinkKindAddress,
-}
-
-// LinksQuery narrows the groups. Both are optional.
+// LinksQuery narrows the groups. Every field is optional.
 type LinksQuery struct {
 	Kind string `json:"kind,omitempty"` // name_dob | phone | vehicle | address
 	Case string `json:"case,omitempty"` // a case reference: only the groups that include it
+	// Key is one identifier, as a group's key (with Kind): only its group.
+	Key string `json:"key,omitempty"`
+	// Page is the page of LinksPerPage groups wanted, from 1; 0 lists
+	// every group at once (the API's default).
+	Page int `json:"page,omitempty"`
+	// Most is the most cases listed in each group (0: all); a group's
+	// Size says how many it has.
+	Most int `json:"most,omitempty"`
 }
 
-// Links is every group of cases the actor may see whose suspects share an
-// identifier.
+// LinksPerPage is how many groups one page of links holds.
+const LinksPerPage = 20
+
+// Links is the groups of cases the actor may see whose suspects share an
+// identifier: every group, or one page of them.
 type Links struct {
 	AsOf time.Time `json:"as_of"`
-	// Considered counts the cases read: those the actor may see.
+	// Considered counts the cases looked through: those the actor may see.
 	Considered int         `json:"considered"`
 	Groups     []LinkGroup `json:"groups"`
+	// Total counts the groups on every page; Page and Pages say which
+	// page this is, of how many (both 1 when every group is listed).
+	Total int `json:"total"`
+	Page  int `json:"page"`
+	Pages int `json:"pages"`
 }
 
 // LinkGroup is one identifier and the two or more cases with a suspect
@@ -63,8 +72,10 @@ type LinkGroup struct {
 	// AB12CDE, "LS1 4AB|12 high street", "adam smith|1980-01-02".
 	Key string `json:"key"`
 	// Value is the identifier as recorded on the group's first case.
-	Value string     `json:"value"`
-	Open  int        `json:"open"` // how many of the cases are open
+	Value string `json:"value"`
+	Open  int    `json:"open"` // how many of the cases are open
+	Size  int    `json:"size"` // how many cases in all (Cases may list fewer: LinksQuery.Most)
+	// Cases are the group's cases, open first: all, or the first Most.
 	Cases []LinkCase `json:"cases"`
 }
 
@@ -82,20 +93,22 @@ type LinkCase struct {
 	Recorded string `json:"recorded"`
 }
 
+// linkPrefix is the find index's key prefix of each kind (audit.SuspectLinks).
+var linkPrefix = map[string]string{
+	LinkKindNameDOB: "name:",
+	LinkKindPhone:   audit.LinkPhone + ":",
+	LinkKindVehicle: audit.LinkVehicle + ":",
+	LinkKindAddress: audit.LinkAddress + ":",
+}
+
 // Links groups the cases the actor may see by the suspect identifiers
-// they share. It writes nothing.
+// they share, largest groups first, then those with most open cases.
 //
-// Reads are recorded as the other lists record them: the case list,
-// triage and the dashboard stream cases without an event per case, and so
-// does this; opening a case from a group is a read of that case
-// (ViewCase), recorded.
-//
-// Cost: one pass over every case projection per call (ScanCases; about
-// 2,000 cases in the demo force: tens of milliseconds), holding only the
-// identifiers in memory. Nothing is cached: the dashboard's warmed cache
-// (WarmDashboard) holds per-team figures, not suspects, and links are
-// read by a few analysts, not on every page. If a force grows past that,
-// an index of identifier keys kept by the projection is the next step.
+// It reads the find index the store keeps of every case's suspect
+// identifiers (store.CaseTerms: audit.SuspectLinks' keys), grouped in the
+// database, and then the cases of the one page asked for: never every case
+// document. Showing the groups is a read of the suspects of every case
+// listed, recorded as one event naming them and the filter.
 func (s *Service) Links(ctx context.Context, a *Actor, q LinksQuery) (*Links, error) {
 	if a == nil {
 		return nil, ErrUnauthenticated
@@ -108,111 +121,105 @@ func (s *Service) Links(ctx context.Context, a *Actor, q LinksQuery) (*Links, er
 	if q.Kind != "" && !contains(LinkKinds, q.Kind) {
 		p.Add("kind", "one_of", fmt.Sprintf("kind must be one of %s", strings.Join(LinkKinds, ", ")))
 	}
+	if q.Page < 0 {
+		p.Add("page", "min", "page must be 1 or more")
+	}
+	if q.Key != "" && q.Kind == "" {
+		p.Add("kind", "required", "give the kind of identifier the key is")
+	}
 	if err := p.Err(); err != nil {
 		return nil, fmt.Errorf("links: %w", err)
 	}
+	filter := store.LinkFilter{Kind: linkPrefix[q.Kind]}
+	if q.Key != "" {
+		filter.Term = linkPrefix[q.Kind] + q.Key
+	}
 	if q.Case != "" {
+		ref := q.Case
+		if r, ok := domain.ParseRef(q.Case); ok {
+			ref = r
+		}
 		// Outside the actor's need to know is the same as not there.
-		if _, err := s.CaseID(ctx, a, q.Case); err != nil {
+		id, err := s.CaseID(ctx, a, ref)
+		if err != nil {
 			return nil, err
 		}
+		filter.CaseID = id
+	}
+	f, err := s.finder()
+	if err != nil {
+		return nil, err
 	}
 	org, err := s.st.Org(ctx)
 	if err != nil {
 		return nil, err
 	}
-	force := a.force(org)
-	o := domain.Org{Units: org.Units}
-	out := &Links{AsOf: s.clock.Now().UTC(), Groups: []LinkGroup{}}
-	groups := map[string]*LinkGroup{}
-	err = s.st.ScanCases(ctx, func(c *domain.Case) error {
-		if !a.CanSee(org, c) || (!a.System && o.ForceOf(c.TeamID) != force) {
-			return nil
-		}
-		out.Considered++
-		at := map[string]*LinkCase{} // this case's entry in each group
-		for _, su := range c.Suspects {
-			for _, l := range audit.SuspectLinks(su) {
-				kind := linkKinds[l.Kind]
-				if q.Kind != "" && kind != q.Kind {
-					continue
-				}
-				label, recorded := su.Label(60), l.Shown
-				if l.Kind == audit.LinkNameDOB {
-					recorded = su.Name + ", born " + su.DateOfBirth
-				}
-				if lc := at[l.Key]; lc != nil {
-					// Two suspects of one case with one identifier: one case.
-					if !strings.Contains("; "+lc.Suspect+"; ", "; "+label+"; ") {
-						lc.Suspect += "; " + label
-					}
-					continue
-				}
-				g := groups[l.Key]
-				if g == nil {
-					_, key, _ := strings.Cut(l.Key, ":") // without the kind's prefix
-					g = &LinkGroup{Kind: kind, Key: key}
-					groups[l.Key] = g
-				}
-				g.Cases = append(
-					g.Cases,
-					LinkCase{Ref: c.Ref, Status: c.Status, Open: c.Status.IsOpen(), TeamID: c.TeamID,
-						Team: teamName(org, c.TeamID), Suspect: label, Recorded: recorded},
-				)
-				at[l.Key] = &g.Cases[len(g.Cases)-1]
-			}
-		}
-		return nil
-	})
+	filter.TeamIDs = a.visibleTeams(org, nil)
+	out := &Links{AsOf: s.clock.Now().UTC(), Groups: []LinkGroup{}, Page: 1, Pages: 1}
+	if out.Considered, err = f.CountCases(ctx, filter.TeamIDs); err != nil {
+		return nil, err
+	}
+	if q.Page > 0 {
+		filter.Offset, filter.Limit = (q.Page-1)*LinksPerPage, LinksPerPage
+	} else {
+		filter.Limit = 1 << 30
+	}
+	groups, total, err := f.LinkGroups(ctx, filter)
 	if err != nil {
 		return nil, fmt.Errorf("links: %w", err)
 	}
+	out.Total = total
+	if q.Page > 0 {
+		out.Page, out.Pages = q.Page, max(1, (total+LinksPerPage-1)/LinksPerPage)
+	}
+	keys := make([]string, len(groups))
+	for i, g := range groups {
+		keys[i] = g.Key
+	}
+	members, err := f.LinkMembers(ctx, keys, filter.TeamIDs)
+	if err != nil {
+		return nil, fmt.Errorf("links: %w", err)
+	}
+	byKey := map[string][]LinkCase{}
+	ids := map[string]string{} // ref → id
+	for _, m := range members {
+		r := m.CaseRow
+		byKey[m.Key] = append(byKey[m.Key], LinkCase{Ref: r.Ref, Status: r.Status, Open: r.Status.IsOpen(),
+			TeamID: r.TeamID, Team: teamName(org, r.TeamID), Suspect: m.Label, Recorded: m.Shown})
+		ids[r.Ref] = r.ID
+	}
+	var read []string
+	kindOf := map[string]string{}
+	for k, pre := range linkPrefix {
+		kindOf[pre] = k
+	}
 	for _, g := range groups {
-		if len(g.Cases) < 2 {
-			continue
-		}
-		if q.Case != "" && !g.has(q.Case) {
-			continue
-		}
-		sort.SliceStable(g.Cases, func(i, j int) bool {
-			x, y := g.Cases[i], g.Cases[j]
-			if x.Open != y.Open {
-				return x.Open
+		cs := byKey[g.Key]
+		sort.SliceStable(cs, func(i, j int) bool {
+			if cs[i].Open != cs[j].Open {
+				return cs[i].Open
 			}
-			return x.Ref < y.Ref
+			return cs[i].Ref < cs[j].Ref
 		})
-		for _, c := range g.Cases {
-			if c.Open {
-				g.Open++
-			}
+		pre, key, _ := strings.Cut(g.Key, ":")
+		lg := LinkGroup{Kind: kindOf[pre+":"], Key: key, Open: g.Open, Size: len(cs), Cases: cs}
+		if len(cs) > 0 {
+			lg.Value = cs[0].Recorded
 		}
-		g.Value = g.Cases[0].Recorded
-		out.Groups = append(out.Groups, *g)
-	}
-	rank := map[string]int{}
-	for i, k := range LinkKinds {
-		rank[k] = i
-	}
-	sort.Slice(out.Groups, func(i, j int) bool {
-		x, y := out.Groups[i], out.Groups[j]
-		switch {
-		case len(x.Cases) != len(y.Cases):
-			return len(x.Cases) > len(y.Cases)
-		case x.Open != y.Open:
-			return x.Open > y.Open
-		case x.Kind != y.Kind:
-			return rank[x.Kind] < rank[y.Kind]
+		if q.Most > 0 && len(cs) > q.Most {
+			lg.Cases = cs[:q.Most]
 		}
-		return x.Key < y.Key
-	})
+		for _, c := range lg.Cases {
+			read = append(read, ids[c.Ref])
+		}
+		out.Groups = append(out.Groups, lg)
+	}
+	query := strings.TrimSpace(strings.Join([]string{q.Kind, q.Key, q.Case}, " "))
+	if q.Page > 1 {
+		query = strings.TrimSpace(fmt.Sprintf("%s page %d", query, q.Page))
+	}
+	if err := s.RecordRead(ctx, a, ReadLinks, query, read); err != nil {
+		return nil, err
+	}
 	return out, nil
-}
-
-func (g *LinkGroup) has(ref string) bool {
-	for _, c := range g.Cases {
-		if c.Ref == ref {
-			return true
-		}
-	}
-	return false
 }

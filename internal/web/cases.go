@@ -4,11 +4,11 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+	"strings"
 
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/http/request"
 	"github.com/holdfast/holdfast/internal/service"
-	"github.com/holdfast/holdfast/internal/store"
 )
 
 func (h *Handler) casesRoutes(m *http.ServeMux) {
@@ -17,26 +17,95 @@ func (h *Handler) casesRoutes(m *http.ServeMux) {
 	m.HandleFunc("POST /cases", h.signedIn(h.openCase))
 }
 
+// casesPage is the case list, or a search's results.
+type casesPage struct {
+	List   *service.CaseList
+	Search *service.SearchResult
+	Teams  []*domain.Unit
+	Owners []*domain.User
+	// Next and Prev are the pagination component's links.
+	Next, Prev string
+	Filtered   bool
+}
+
+// cases is the list of cases the reader may see, newest first, filtered
+// and paged; or, with q, a search. A reference that names one case the
+// reader may see goes straight to it.
 func (h *Handler) cases(q *visit) error {
-	f := store.CaseFilter{After: q.r.URL.Query().Get("after"), Limit: 100}
-	if st := q.r.URL.Query().Get("status"); st != "" {
-		f.Status = []domain.Status{domain.Status(st)}
+	ctx := q.r.Context()
+	v := q.r.URL.Query()
+	form := map[string]string{"q": strings.TrimSpace(v.Get("q")), "status": v.Get("status"), "team_id": v.Get("team_id"),
+		"owner_id": v.Get("owner_id"), "overdue": v.Get("overdue")}
+	p := casesPage{Teams: h.teams(q.org), Owners: h.owners(q)}
+	title := "Cases"
+	if form["q"] != "" {
+		title = "Search results"
+		res, err := h.svc.Search(ctx, q.a, service.SearchQuery{Q: form["q"]})
+		if ps, ok := domain.AsProblems(err); ok {
+			return h.render(q, http.StatusUnprocessableEntity, "cases",
+				page{Title: title, Nav: "cases", Errors: ps, Data: p, Form: form})
+		}
+		if err != nil {
+			return err
+		}
+		if res.Ref != "" && len(res.Hits) == 1 {
+			http.Redirect(q.w, q.r, "/cases/"+request.PathRef(res.Ref), http.StatusSeeOther)
+			return nil
+		}
+		p.Search = res
+		return h.render(q, http.StatusOK, "cases", page{Title: title, Nav: "cases", Data: p, Form: form})
 	}
-	rows, err := h.svc.ListCases(q.r.Context(), q.a, f)
+	in := service.CaseListQuery{Status: form["status"], TeamID: form["team_id"], OwnerID: form["owner_id"],
+		Overdue: form["overdue"] == "yes", Before: v.Get("before"), After: v.Get("after")}
+	p.Filtered = in.Status != "" || in.TeamID != "" || in.OwnerID != "" || in.Overdue
+	list, err := h.svc.CaseList(ctx, q.a, in)
+	if ps, ok := domain.AsProblems(err); ok {
+		return h.render(q, http.StatusUnprocessableEntity, "cases",
+			page{Title: title, Nav: "cases", Errors: ps, Data: p, Form: form})
+	}
 	if err != nil {
 		return err
 	}
-	return h.render(
-		q,
-		http.StatusOK,
-		"cases",
-		page{
-			Title: "Cases",
-			Nav:   "cases",
-			Data:  rows,
-			Form:  map[string]string{"status": q.r.URL.Query().Get("status")},
-		},
-	)
+	p.List = list
+	keep := url.Values{}
+	for _, k := range []string{"status", "team_id", "owner_id", "overdue"} {
+		if form[k] != "" {
+			keep.Set(k, form[k])
+		}
+	}
+	link := func(k, ref string) string {
+		u := url.Values{}
+		for kk, vv := range keep {
+			u[kk] = vv
+		}
+		u.Set(k, ref)
+		return "/cases?" + u.Encode()
+	}
+	if list.Next != "" {
+		p.Next = link("before", list.Next)
+	}
+	if list.Prev != "" {
+		p.Prev = link("after", list.Prev)
+	}
+	return h.render(q, http.StatusOK, "cases", page{Title: title, Nav: "cases", Data: p, Form: form})
+}
+
+// owners are the serving officers of the reader's teams who may own a
+// case, for the list's owner filter, by name.
+func (h *Handler) owners(q *visit) []*domain.User {
+	var out []*domain.User
+	o := domain.Org{Units: q.org.Units}
+	for _, u := range q.org.Users {
+		if !u.Active || !(u.HasRole(domain.RoleInvestigator) || u.HasRole(domain.RoleSupervisor)) {
+			continue
+		}
+		if q.a.System || o.Within(u.UnitID, q.a.User.UnitID) || q.a.User.HasRole(domain.RoleAuditor) ||
+			q.a.User.HasRole(domain.RoleInspector) || q.a.User.HasRole(domain.RoleAnalyst) {
+			out = append(out, u)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
 }
 
 func (h *Handler) teams(org *domain.OrgState) []*domain.Unit {

@@ -1,6 +1,217 @@
 package web
 
-import "html/template"
+import (
+	"fmt"
+	"html/template"
+	"strings"
+	"time"
 
-// findFuncs are the template functions of work lists, the inbox, search and case lists.
-var findFuncs = template.FuncMap{}
+	"github.com/holdfast/holdfast/internal/clock"
+	"github.com/holdfast/holdfast/internal/domain"
+)
+
+// findFuncs are the template functions of work lists, the inbox, search
+// and case lists. Their names start with f so that no other area's table
+// takes them.
+var findFuncs = template.FuncMap{
+	// fplural: "1 alert", "3 alerts".
+	"fplural": func(n int, one, many string) string {
+		if n == 1 {
+			return "1 " + one
+		}
+		return fmt.Sprintf("%d %s", n, many)
+	},
+	"fdate": findDate,
+	"ftime": findTime,
+	"fdue":  dueWhen,
+	// fduty names a duty kind.
+	"fduty":    dutyLabel,
+	"fcontact": contactLabel,
+	"fcontactKinds": func() []string {
+		return domain.ContactKinds()
+	},
+	// falert is an alert's text without the case reference it starts
+	// with (the inbox shows the reference as a link).
+	"falert": func(text, ref string) string {
+		return strings.TrimPrefix(text, ref+": ")
+	},
+	"fsummary": workSummary,
+	// freviews is the reviewer's "My reviews" page.
+	"freviews": func() string { return myReviewsPath },
+	"fstatus":  statusLabel,
+	"fpages":   findPageItems,
+	"flc":      strings.ToLower,
+	"fminus":   func(a, b int) int { return a - b },
+	// fread says how a case was read (access report).
+	"fread": func(how string) string {
+		if l, ok := readHow[how]; ok {
+			return l
+		}
+		return humanWords(how)
+	},
+}
+
+// myReviewsPath is where a reviewer's assigned reviews are listed (the
+// audits area's page).
+const myReviewsPath = "/audits/reviews"
+
+// findDate is a date the GOV.UK way: 4 June 2026.
+func findDate(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.In(clock.London).Format("2 January 2006")
+}
+
+// findTime is a date and time the GOV.UK way: 4 June 2026 at 2:15pm.
+func findTime(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	l := t.In(clock.London)
+	return l.Format("2 January 2006") + " at " + strings.ToLower(l.Format("3:04PM"))
+}
+
+// dueWhen says when something is due relative to now: "3 days overdue",
+// "due today", "due tomorrow", "due in 4 days (9 June 2026)".
+func dueWhen(due, now time.Time) string {
+	d, n := due.In(clock.London), now.In(clock.London)
+	dd := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.UTC)
+	nd := time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, time.UTC)
+	days := int(dd.Sub(nd).Hours() / 24)
+	switch {
+	case !due.After(now) && days == 0:
+		return "due today, " + strings.ToLower(d.Format("3:04PM")) + " (now overdue)"
+	case !due.After(now) && days == -1:
+		return "1 day overdue (due " + findDate(due) + ")"
+	case !due.After(now):
+		return fmt.Sprintf("%d days overdue (due %s)", -days, findDate(due))
+	case days == 0:
+		return "due today by " + strings.ToLower(d.Format("3:04PM"))
+	case days == 1:
+		return "due tomorrow"
+	}
+	return fmt.Sprintf("due in %d days (%s)", days, findDate(due))
+}
+
+// dutyLabels name duty kinds in plain words.
+var dutyLabels = map[string]string{
+	"allocate_referral":    "Allocate the referral",
+	"investigation_plan":   "Investigation plan due",
+	"first_victim_contact": "First contact with the victim due",
+	"contact_plan":         "Contact plan to agree with the victim",
+	"support_referral":     "Referral to support services due",
+	"victim_update":        "Victim update due",
+	"decision_notice":      "Tell the victim of a decision",
+	"supervisory_review":   "Supervisory review due",
+	"action_target":        "Action due",
+	"action_review":        "Resulted action to review and file",
+	"transfer_accept":      "Transfer to accept or refuse",
+	"closure_approval":     "Closure to approve or send back",
+	"vrr_acknowledge":      "Victim's request for review to acknowledge",
+	"vrr_review":           "Victim's request for review to decide",
+	"finding_response":     "Audit finding to respond to",
+}
+
+func dutyLabel(kind string) string {
+	if l, ok := dutyLabels[kind]; ok {
+		return l
+	}
+	if strings.HasPrefix(kind, domain.AuditFindingPrefix) {
+		return "Audit review due"
+	}
+	return humanWords(kind)
+}
+
+var contactLabels = map[string]string{
+	domain.ContactUpdate:          "Update",
+	domain.ContactDecision:        "Told of a decision",
+	domain.ContactSupportReferral: "Referral to support services",
+	domain.ContactNeedsAssessment: "Needs assessment",
+	domain.ContactAccount:         "Account taken",
+}
+
+func contactLabel(kind string) string {
+	if l, ok := contactLabels[kind]; ok {
+		return l
+	}
+	return humanWords(kind)
+}
+
+var statusLabels = map[string]string{
+	string(domain.StatusReferral):        "Referral",
+	string(domain.StatusOpen):            "Open",
+	string(domain.StatusClosureProposed): "Awaiting closure approval",
+	string(domain.StatusClosed):          "Closed",
+}
+
+// statusLabel names a case status (a domain.Status or its string).
+func statusLabel(s any) string {
+	k := fmt.Sprint(s)
+	if l, ok := statusLabels[k]; ok {
+		return l
+	}
+	return humanWords(k)
+}
+
+// humanWords turns a code into words: "no_further_action" → "No further action".
+func humanWords(s string) string {
+	s = strings.ReplaceAll(s, "_", " ")
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// workSummary says in a sentence what needs doing.
+func workSummary(overdue, today, week int) string {
+	duties := func(n int) string {
+		if n == 1 {
+			return "1 duty"
+		}
+		return fmt.Sprintf("%d duties", n)
+	}
+	isAre := func(n int) string {
+		if n == 1 {
+			return "is"
+		}
+		return "are"
+	}
+	var parts []string
+	if overdue > 0 {
+		parts = append(parts, fmt.Sprintf("%s %s overdue", duties(overdue), isAre(overdue)))
+	} else {
+		parts = append(parts, "Nothing is overdue")
+	}
+	if today > 0 {
+		parts = append(parts, fmt.Sprintf("%s %s due today", duties(today), isAre(today)))
+	}
+	if week > 0 {
+		parts = append(parts, fmt.Sprintf("%s %s due this week", duties(week), isAre(week)))
+	}
+	return strings.Join(parts, ". ") + "."
+}
+
+// findPageItem is one entry of the GOV.UK pagination component's list: a page
+// number, or an ellipsis (Number 0).
+type findPageItem struct {
+	Number  int
+	Current bool
+}
+
+// findPageItems lists the pages to offer around the current one: the first,
+// the last, the current and its neighbours, with ellipses between.
+func findPageItems(current, pages int) []findPageItem {
+	var out []findPageItem
+	last := 0
+	for n := 1; n <= pages; n++ {
+		if n == 1 || n == pages || (n >= current-1 && n <= current+1) {
+			if last != 0 && n > last+1 {
+				out = append(out, findPageItem{})
+			}
+			out = append(out, findPageItem{Number: n, Current: n == current})
+			last = n
+		}
+	}
+	return out
+}

@@ -2,6 +2,8 @@ package web
 
 import (
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/holdfast/holdfast/internal/domain"
@@ -11,6 +13,8 @@ import (
 type linksPage struct {
 	Links *service.Links
 	Kinds [][]string // value, label: the kind filter's options
+	// PageURL is the link to page n with the same filters (n appended).
+	PageURL string
 }
 
 // linkKindLabels name the kinds of identifier on the page.
@@ -31,16 +35,26 @@ func (h *Handler) links(q *visit) error {
 	form := map[string]string{
 		"kind": q.r.URL.Query().Get("kind"),
 		"case": strings.TrimSpace(q.r.URL.Query().Get("case")),
+		"key":  strings.TrimSpace(q.r.URL.Query().Get("key")),
 	}
 	p := linksPage{Kinds: [][]string{{"", "Any"}}}
 	for _, k := range service.LinkKinds {
 		p.Kinds = append(p.Kinds, []string{k, linkKindLabels[k]})
 	}
+	pg, _ := strconv.Atoi(q.r.URL.Query().Get("page"))
 	l, err := h.svc.Links(
 		q.r.Context(),
 		q.a,
-		service.LinksQuery{Kind: form["kind"], Case: strings.ReplaceAll(form["case"], "-", "/")},
+		service.LinksQuery{Kind: form["kind"], Key: form["key"], Case: form["case"], Page: max(1, pg), Most: 10},
 	)
+	keep := url.Values{}
+	for _, k := range []string{"kind", "key", "case"} {
+		if form[k] != "" {
+			keep.Set(k, form[k])
+		}
+	}
+	keep.Set("page", "")
+	p.PageURL = "/links?" + keep.Encode()
 	if ps, ok := domain.AsProblems(err); ok {
 		return h.render(
 			q,

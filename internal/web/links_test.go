@@ -2,10 +2,13 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/event"
 	"github.com/holdfast/holdfast/internal/http/request"
 	"github.com/holdfast/holdfast/internal/service"
 	"github.com/holdfast/holdfast/internal/store/sqlstore"
@@ -51,8 +54,21 @@ func TestLinksPage(t *testing.T) {
 		if strings.Contains(page, c3.Ref) {
 			t.Errorf("the unrelated case %s is on the links page", c3.Ref)
 		}
-		if after, _ := db.LatestSeq(ctx); after != before {
-			t.Errorf("the links page wrote %d events", after-before)
+		// Showing the links is one recorded read naming the cases shown.
+		var reads []domain.RecordsRead
+		if err := db.ScanEvents(ctx, before+1, 0, func(e *event.Event) error {
+			var p domain.RecordsRead
+			if e.Type != domain.EvRecordsRead || json.Unmarshal(e.Payload, &p) != nil {
+				t.Errorf("the links page wrote a %s event", e.Type)
+			}
+			reads = append(reads, p)
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if len(reads) != 1 || reads[0].View != "links" || !slices.Contains(reads[0].Cases, c1.ID) ||
+			!slices.Contains(reads[0].Cases, c2.ID) || slices.Contains(reads[0].Cases, c3.ID) {
+			t.Errorf("the links page recorded %+v, want one read of %s and %s", reads, c1.Ref, c2.Ref)
 		}
 
 		// Filtered to a case with no links; a kind that is not one is refused, saying why.

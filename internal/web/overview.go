@@ -2,13 +2,21 @@ package web
 
 import (
 	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
 
+	"github.com/holdfast/holdfast/internal/clock"
+	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/service"
 )
 
 func (h *Handler) overviewRoutes(m *http.ServeMux) {
 	m.HandleFunc("GET /dashboard", h.signedIn(h.dashboard))
 	m.HandleFunc("GET /ledger", h.signedIn(h.ledger))
+	m.HandleFunc("GET /access", h.signedIn(h.access))
 }
 
 func (h *Handler) dashboard(q *visit) error {
@@ -29,4 +37,79 @@ func (h *Handler) ledger(q *visit) error {
 		return err
 	}
 	return h.render(q, http.StatusOK, "ledger", page{Title: "Ledger", Nav: "ledger", Data: st})
+}
+
+// accessPage is the force-wide access report.
+type accessPage struct {
+	Report *service.AccessReport
+	People []*domain.User
+	Next   string
+}
+
+// readHow names how a case was read, for the access report.
+var readHow = map[string]string{
+	"case":              "Opened the case",
+	service.ReadSearch:  "Shown in search results",
+	service.ReadLinks:   "Shown in links between cases",
+	service.ReadInbox:   "Shown in the inbox",
+	service.ReadWork:    "Shown in My work",
+	service.ReadLiaison: "Shown in victims due contact",
+	service.ReadTeam:    "Shown on the team board",
+	service.ReadAccess:  "Shown in the access report",
+}
+
+// access is the access report: who read which case, filterable by
+// person, case and date, for the audit team and inspectors.
+func (h *Handler) access(q *visit) error {
+	v := q.r.URL.Query()
+	form := map[string]string{"user_id": v.Get("user_id"), "case": strings.TrimSpace(v.Get("case")),
+		"from": v.Get("from"), "to": v.Get("to")}
+	p := accessPage{}
+	for _, u := range q.org.Users {
+		p.People = append(p.People, u)
+	}
+	sort.Slice(p.People, func(i, j int) bool { return p.People[i].Name < p.People[j].Name })
+	in := service.AccessQuery{UserID: form["user_id"], Case: form["case"]}
+	in.Before, _ = strconv.ParseInt(v.Get("before"), 10, 64)
+	var ps domain.Problems
+	day := func(field string) time.Time {
+		if form[field] == "" {
+			return time.Time{}
+		}
+		t, err := time.ParseInLocation(time.DateOnly, form[field], clock.London)
+		if err != nil {
+			ps.Add(field, "not_a_date", "Enter a date like 2026-06-04.")
+		}
+		return t
+	}
+	in.From = day("from")
+	if in.To = day("to"); !in.To.IsZero() {
+		in.To = in.To.AddDate(0, 0, 1) // the whole of the last day
+	}
+	render := func(status int, errs domain.Problems) error {
+		return h.render(q, status, "access", page{Title: "Who read which case", Nav: "access", Data: p, Form: form,
+			Errors: errs})
+	}
+	if len(ps) > 0 {
+		return render(http.StatusUnprocessableEntity, ps)
+	}
+	rep, err := h.svc.AccessReport(q.r.Context(), q.a, in)
+	if errs, ok := domain.AsProblems(err); ok {
+		return render(http.StatusUnprocessableEntity, errs)
+	}
+	if err != nil {
+		return err
+	}
+	p.Report = rep
+	if rep.Next != 0 {
+		u := url.Values{}
+		for k, val := range form {
+			if val != "" {
+				u.Set(k, val)
+			}
+		}
+		u.Set("before", strconv.FormatInt(rep.Next, 10))
+		p.Next = "/access?" + u.Encode()
+	}
+	return render(http.StatusOK, nil)
 }

@@ -77,6 +77,7 @@ type page struct {
 	Now    time.Time
 	Data   any
 	Form   map[string]string
+	Unread int // new alerts in the reader's inbox, for the navigation (work.go)
 }
 
 // visit is one signed-in request for a page.
@@ -155,6 +156,7 @@ func parseForm(w http.ResponseWriter, r *http.Request) bool {
 // render writes a page; status is 200 unless the page reports a refusal.
 func (h *Handler) render(q *visit, status int, name string, p page) error {
 	p.Actor, p.CSRF, p.Org, p.Now = q.a, q.csrf, q.org, h.svc.Now()
+	p.Unread = h.unread(q)
 	if p.Flash == "" {
 		p.Flash = flash(q.csrf, q.r.URL.Query())
 	}

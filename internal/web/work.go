@@ -2,8 +2,11 @@ package web
 
 import (
 	"net/http"
+	"time"
 
+	"github.com/holdfast/holdfast/internal/clock"
 	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/http/request"
 	"github.com/holdfast/holdfast/internal/service"
 	"github.com/holdfast/holdfast/internal/store"
 )
@@ -14,16 +17,21 @@ func (h *Handler) workRoutes(m *http.ServeMux) {
 		return nil
 	}))
 	m.HandleFunc("GET /work", h.signedIn(h.myWork))
+	m.HandleFunc("POST /work/contact", h.signedIn(h.recordContact))
 	m.HandleFunc("GET /team", h.signedIn(h.teamBoard))
 	m.HandleFunc("GET /inbox", h.signedIn(h.inbox))
+	m.HandleFunc("POST /inbox/{seq}/acknowledge", h.signedIn(h.markAlert(true)))
+	m.HandleFunc("POST /inbox/{seq}/done", h.signedIn(h.markAlert(false)))
 }
 
-// workPage is My work and the team board.
+// workPage is the team board, and the duties part of My work.
 type workPage struct {
 	Items    []service.WorkItem
 	Open     int // open duties in all
 	Unlisted int // of them, how many a limited board leaves out
 	Overdue  int
+	Today    int // due by the end of today (not overdue)
+	Week     int // due within seven days (not today)
 	Board    bool
 	Extra    *boardExtra
 }
@@ -32,31 +40,120 @@ type boardExtra struct {
 	Closures, Transfers, Referrals, Orphaned []store.CaseRow
 }
 
-func countOverdue(items []service.WorkItem) int {
-	n := 0
+// homePage is My work: what this person must do today, by role.
+type homePage struct {
+	workPage
+	// Decisions are the duties awaiting this person's decision (closures,
+	// transfers, victims' reviews, finding responses), listed first.
+	Decisions []service.WorkItem
+	// Victims due contact, for victim liaison (and the officers who
+	// support victims); nil when the role has no such list.
+	Victims        []service.VictimDue
+	VictimsOverdue int
+	ShowVictims    bool
+	// Escalations in the person's command (supervisors and managers).
+	Escalations     []service.WorkItem
+	ShowEscalations bool
+	Unread          int
+}
+
+// decisionKinds are the duties that ask for a decision rather than work.
+var decisionKinds = map[string]bool{"closure_approval": true, "transfer_accept": true, "vrr_acknowledge": true,
+	"vrr_review": true, "finding_response": true}
+
+// counts fills the overdue, today and this week counts of items.
+func (p *workPage) counts(items []service.WorkItem, now time.Time) {
+	l := now.In(clock.London)
+	endOfDay := time.Date(l.Year(), l.Month(), l.Day(), 23, 59, 59, 0, clock.London)
+	week := now.AddDate(0, 0, 7)
 	for _, it := range items {
-		if it.Overdue {
-			n++
+		switch {
+		case it.Overdue:
+			p.Overdue++
+		case !it.Due.After(endOfDay):
+			p.Today++
+		case !it.Due.After(week):
+			p.Week++
 		}
 	}
-	return n
 }
 
 func (h *Handler) myWork(q *visit) error {
-	items, err := h.svc.MyWork(q.r.Context(), q.a)
+	p, err := h.home(q)
 	if err != nil {
 		return err
 	}
-	return h.render(
-		q,
-		http.StatusOK,
-		"work",
-		page{
-			Title: "My work",
-			Nav:   "work",
-			Data:  workPage{Items: items, Open: len(items), Overdue: countOverdue(items)},
-		},
-	)
+	return h.render(q, http.StatusOK, "work", page{Title: "My work", Nav: "work", Data: p})
+}
+
+// home gathers My work for the reader's roles.
+func (h *Handler) home(q *visit) (homePage, error) {
+	ctx := q.r.Context()
+	items, err := h.svc.MyWork(ctx, q.a)
+	if err != nil {
+		return homePage{}, err
+	}
+	p := homePage{workPage: workPage{Open: len(items)}}
+	p.counts(items, h.svc.Now())
+	for _, it := range items {
+		if decisionKinds[it.Kind] {
+			p.Decisions = append(p.Decisions, it)
+		} else {
+			p.Items = append(p.Items, it)
+		}
+	}
+	u := q.a.User
+	if u.HasRole(domain.RoleVictimLiaison) {
+		p.ShowVictims = true
+		if p.Victims, err = h.svc.VictimsDue(ctx, q.a); err != nil {
+			return p, err
+		}
+		for _, v := range p.Victims {
+			if v.Overdue {
+				p.VictimsOverdue++
+			}
+		}
+	}
+	if u.HasRole(domain.RoleSupervisor) || u.HasRole(domain.RoleManager) {
+		p.ShowEscalations = true
+		if p.Escalations, err = h.svc.Escalations(ctx, q.a); err != nil {
+			return p, err
+		}
+	}
+	p.Unread, err = h.svc.UnreadAlerts(ctx, q.a)
+	return p, err
+}
+
+// recordContact records a contact with a victim from the list of victims
+// due one: the case page's record-contact command, in one step.
+func (h *Handler) recordContact(q *visit) error {
+	f := q.r.PostForm
+	ref, _ := request.ParseRef(f.Get("case"))
+	var in service.RecordContact
+	err := request.DecodeForm(f, &in)
+	if err == nil {
+		if in.Kind == "" {
+			in.Kind = domain.ContactUpdate
+		}
+		var id string
+		if id, err = h.svc.CaseID(q.r.Context(), q.a, ref); err == nil {
+			_, err = h.svc.RecordContact(q.r.Context(), q.a, id, in)
+		}
+	}
+	if ps, ok := domain.AsProblems(err); ok {
+		p, herr := h.home(q)
+		if herr != nil {
+			return herr
+		}
+		form := map[string]string{"victim": f.Get("victim"), "method": f.Get("method"), "note": f.Get("note")}
+		return h.render(q, http.StatusUnprocessableEntity, "work",
+			page{Title: "My work", Nav: "work", Data: p, Errors: ps, Form: form})
+	}
+	if err != nil {
+		return err
+	}
+	q.redirectDone("/work", "Contact with "+f.Get("victim_name")+" recorded on "+ref)
+	return nil
 }
 
 func (h *Handler) teamBoard(q *visit) error {
@@ -93,14 +190,14 @@ func (h *Handler) teamBoard(q *visit) error {
 		}
 	}
 	for _, it := range items {
-		if it.Kind == "transfer_decision" {
+		if it.Kind == "transfer_accept" || it.Kind == "transfer_decision" {
 			x.Transfers = append(x.Transfers, store.CaseRow{ID: it.CaseID, Ref: it.CaseRef})
 		}
 	}
 	return h.render(
 		q,
 		http.StatusOK,
-		"work",
+		"team",
 		page{
 			Title: "Team board",
 			Nav:   "team",
@@ -116,10 +213,68 @@ func (h *Handler) teamBoard(q *visit) error {
 	)
 }
 
+// inboxPage is the inbox: current alerts, or those marked done.
+type inboxPage struct {
+	Alerts []service.InboxAlert
+	Done   bool // the list of alerts marked done
+}
+
 func (h *Handler) inbox(q *visit) error {
-	items, err := h.svc.Inbox(q.r.Context(), q.a)
+	var p inboxPage
+	var err error
+	if q.r.URL.Query().Get("show") == "done" {
+		p.Done = true
+		p.Alerts, err = h.svc.InboxDone(q.r.Context(), q.a)
+	} else {
+		p.Alerts, err = h.svc.Inbox(q.r.Context(), q.a)
+	}
 	if err != nil {
 		return err
 	}
-	return h.render(q, http.StatusOK, "inbox", page{Title: "Inbox", Nav: "inbox", Data: items})
+	return h.render(q, http.StatusOK, "inbox", page{Title: "Inbox", Nav: "inbox", Data: p})
+}
+
+// markAlert acknowledges an alert (ack) or marks it done.
+func (h *Handler) markAlert(ack bool) func(q *visit) error {
+	return func(q *visit) error {
+		in := service.MarkAlert{Seq: q.r.PathValue("seq")}
+		var al *service.InboxAlert
+		var err error
+		msg := "Alert acknowledged"
+		if ack {
+			al, err = h.svc.AcknowledgeAlert(q.r.Context(), q.a, in)
+		} else {
+			msg = "Alert marked as done"
+			al, err = h.svc.AlertDone(q.r.Context(), q.a, in)
+		}
+		if ps, ok := domain.AsProblems(err); ok {
+			alerts, ierr := h.svc.Inbox(q.r.Context(), q.a)
+			if ierr != nil {
+				return ierr
+			}
+			return h.render(q, http.StatusUnprocessableEntity, "inbox",
+				page{Title: "Inbox", Nav: "inbox", Data: inboxPage{Alerts: alerts}, Errors: ps})
+		}
+		if err != nil {
+			return err
+		}
+		if al.CaseRef != "" {
+			msg += ": " + al.CaseRef
+		}
+		q.redirectDone("/inbox", msg)
+		return nil
+	}
+}
+
+// unread counts the reader's new alerts for the navigation; a failure
+// leaves the count out rather than the page.
+func (h *Handler) unread(q *visit) int {
+	if q.a == nil || q.a.System {
+		return 0
+	}
+	n, err := h.svc.UnreadAlerts(q.r.Context(), q.a)
+	if err != nil {
+		return 0
+	}
+	return n
 }

@@ -39,6 +39,10 @@ var DerivedTables = []struct {
 	{"case_flags", []string{"case_id", "kind", "since", "raised"}, 2},
 	{"inbox", []string{"seq", "user_id", "case_id", "at", "kind", "text"}, 2},
 	{"imports", []string{"source_ref", "case_id", "hash", "seq"}, 1},
+	// Finding and reading (find.go).
+	{"case_terms", []string{"case_id", "kind", "term", "label", "shown"}, 3},
+	{"case_reads", []string{"seq", "case_id", "user_id", "at", "how"}, 2},
+	{"inbox_marks", []string{"user_id", "seq", "state", "at"}, 2},
 }
 
 // LiveDerived reads every derived table as stored. It reads whole tables:
@@ -120,6 +124,7 @@ func (d Derived) AddCase(c *domain.Case) {
 	for _, f := range c.Flags() {
 		d["case_flags"][c.ID+" "+f.Kind] = texts(c.ID, f.Kind, fmtTime(f.Since), boolInt(f.Raised))
 	}
+	d.addTerms(c)
 }
 
 // AddOrg adds the unit and user rows the store writes for org.
@@ -143,6 +148,9 @@ func (d Derived) AddOrg(org *domain.OrgState) error {
 
 // AddEvent adds the inbox or imports row e projects to, if any (Append).
 func (d Derived) AddEvent(e *event.Event) error {
+	if err := d.addFind(e); err != nil {
+		return err
+	}
 	row, err := projectionRow(e)
 	if err != nil || row.table == "" {
 		return err

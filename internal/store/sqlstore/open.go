@@ -182,7 +182,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 	if _, err := p.Up(ctx); err != nil {
 		return fmt.Errorf("migrate %s: %w", db.d.name, err)
 	}
-	return nil
+	return db.buildTerms(ctx) // the find index of cases older than it (find.go)
 }
 
 // Engine names the engine.

@@ -199,6 +199,9 @@ func (x *tx) AppendBatch(evs []*event.Event) error {
 	x.appends += len(evs)
 	var imports, inbox []any
 	for _, e := range evs {
+		if err := x.projectFind(e); err != nil { // reads and inbox marks: find.go
+			return err
+		}
 		row, err := projectionRow(e)
 		if err != nil {
 			return err
@@ -395,7 +398,7 @@ func (x *tx) PutCase(c *domain.Case, prevVersion int64) error {
 			return fmt.Errorf("flag %s on %s: %w", f.Kind, c.Ref, err)
 		}
 	}
-	return nil
+	return x.indexCase(c, prevVersion == 0) // find.go
 }
 
 const dutyColumns = 10
@@ -465,7 +468,7 @@ func (x *tx) PutNewCases(cs []*domain.Case) error {
 	if err := x.insertRows("case_flags (case_id, kind, since, raised)", 4, flags); err != nil {
 		return fmt.Errorf("flag cases %s: %w", span, err)
 	}
-	return nil
+	return x.indexNewCases(cs) // find.go
 }
 
 func (x *tx) PutUnit(u *domain.Unit) error {
@@ -592,6 +595,9 @@ func eachDoc(rows *sql.Rows, fn func([]byte) error) error {
 // project keeps the inbox: alerts are a projection of escalation and
 // finding events, written with them. It also records what was imported.
 func (x *tx) project(e *event.Event) error {
+	if err := x.projectFind(e); err != nil { // reads and inbox marks: find.go
+		return err
+	}
 	row, err := projectionRow(e)
 	if err != nil {
 		return err

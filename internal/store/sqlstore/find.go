@@ -1,0 +1,559 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/event"
+	"github.com/holdfast/holdfast/internal/store"
+)
+
+// Finding cases (search, the links page, the case list), the inbox with
+// what its reader did, and the index of reads: migration 00007.
+
+const (
+	selectTermDigest = "SELECT term FROM case_terms WHERE case_id = ? AND kind = '#'"
+	deleteTerms      = "DELETE FROM case_terms WHERE case_id = ?"
+	termColumns      = "case_terms (case_id, kind, term, label, shown)"
+	insertTerm       = "INSERT INTO " + termColumns + " VALUES (?, ?, ?, ?, ?)"
+)
+
+// indexCase rewrites c's find-index rows if they changed (one indexed read
+// when they did not, which is nearly every command).
+func (x *tx) indexCase(c *domain.Case, isNew bool) error {
+	rows := store.CaseTerms(c)
+	if !isNew {
+		var old string
+		err := x.queryRow(selectTermDigest, c.ID).Scan(&old)
+		switch {
+		case err == nil && old == rows[len(rows)-1][2]:
+			return nil
+		case err != nil && err != sql.ErrNoRows:
+			return fmt.Errorf("find index of %s: %w", c.Ref, err)
+		}
+		if _, err := x.exec(deleteTerms, c.ID); err != nil {
+			return fmt.Errorf("find index of %s: %w", c.Ref, err)
+		}
+	}
+	args := make([]any, 0, 5*len(rows))
+	for _, r := range rows {
+		args = append(args, r[0], r[1], r[2], r[3], r[4])
+	}
+	if err := x.insertRows(termColumns, 5, args); err != nil {
+		return fmt.Errorf("find index of %s: %w", c.Ref, err)
+	}
+	return nil
+}
+
+// indexNewCases writes the find-index rows of cases new to the record.
+func (x *tx) indexNewCases(cs []*domain.Case) error {
+	var args []any
+	for _, c := range cs {
+		for _, r := range store.CaseTerms(c) {
+			args = append(args, r[0], r[1], r[2], r[3], r[4])
+		}
+	}
+	if err := x.insertRows(termColumns, 5, args); err != nil {
+		return fmt.Errorf("find index: %w", err)
+	}
+	return nil
+}
+
+// buildTerms fills case_terms for the cases written before migration
+// 00007, once: it runs after the migrations, inside their lock.
+func (db *DB) buildTerms(ctx context.Context) error {
+	var n int
+	if err := db.w.QueryRowContext(ctx, "SELECT COUNT(*) FROM case_terms_built").Scan(&n); err != nil {
+		return fmt.Errorf("find index: %w", err)
+	}
+	if n > 0 {
+		return nil
+	}
+	return db.Write(ctx, func(t store.Tx) error {
+		x := t.(*tx)
+		if _, err := x.exec("DELETE FROM case_terms"); err != nil {
+			return err
+		}
+		rows, err := x.t.QueryContext(ctx, "SELECT doc FROM cases")
+		if err != nil {
+			return err
+		}
+		var cs []*domain.Case
+		if err := eachDoc(rows, func(b []byte) error {
+			var c domain.Case
+			if err := json.Unmarshal(b, &c); err != nil {
+				return err
+			}
+			cs = append(cs, &c)
+			return nil
+		}); err != nil {
+			return fmt.Errorf("find index: %w", err)
+		}
+		if err := x.indexNewCases(cs); err != nil {
+			return err
+		}
+		_, err = x.exec("INSERT INTO case_terms_built (id) VALUES (1)")
+		return err
+	})
+}
+
+// readRows are the case_reads rows (seq, case_id, user_id, at, how) a
+// read event projects to; none for any other event.
+func readRows(e *event.Event) ([][]any, error) {
+	switch e.Type {
+	case domain.EvCaseViewed:
+		return [][]any{{e.Seq, e.CaseID, e.Actor, fmtTime(e.At), "case"}}, nil
+	case domain.EvRecordsRead:
+		var p domain.RecordsRead
+		if err := json.Unmarshal(e.Payload, &p); err != nil {
+			return nil, fmt.Errorf("event %d: %w", e.Seq, err)
+		}
+		seen := map[string]bool{}
+		var out [][]any
+		for _, id := range p.Cases {
+			if id == "" || seen[id] {
+				continue
+			}
+			seen[id] = true
+			out = append(out, []any{e.Seq, id, e.Actor, fmtTime(e.At), p.View})
+		}
+		return out, nil
+	}
+	return nil, nil
+}
+
+// markRows are the inbox_marks rows (user_id, seq, state, at) an alert
+// event projects to.
+func markRows(e *event.Event) ([][]any, error) {
+	var state string
+	switch e.Type {
+	case domain.EvAlertAcknowledged:
+		state = "acknowledged"
+	case domain.EvAlertDone:
+		state = "done"
+	default:
+		return nil, nil
+	}
+	var p domain.AlertMarked
+	if err := json.Unmarshal(e.Payload, &p); err != nil {
+		return nil, fmt.Errorf("event %d: %w", e.Seq, err)
+	}
+	out := make([][]any, 0, len(p.Seqs))
+	for _, s := range p.Seqs {
+		out = append(out, []any{e.Actor, s, state, fmtTime(e.At)})
+	}
+	return out, nil
+}
+
+const (
+	insertRead = "INSERT INTO case_reads (seq, case_id, user_id, at, how) VALUES (?, ?, ?, ?, ?)"
+	upsertMark = `INSERT INTO inbox_marks (user_id, seq, state, at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (user_id, seq) DO UPDATE SET state = excluded.state, at = excluded.at
+		WHERE inbox_marks.state <> 'done'`
+)
+
+// projectFind writes what e adds to case_reads and inbox_marks.
+func (x *tx) projectFind(e *event.Event) error {
+	if e.Type != domain.EvCaseViewed && e.CaseID != "" {
+		return nil // the cheap answer for nearly every event
+	}
+	reads, err := readRows(e)
+	if err != nil {
+		return err
+	}
+	for _, r := range reads {
+		if _, err := x.exec(insertRead, r...); err != nil {
+			return fmt.Errorf("read index for event %d: %w", e.Seq, err)
+		}
+	}
+	marks, err := markRows(e)
+	if err != nil {
+		return err
+	}
+	for _, r := range marks {
+		if _, err := x.exec(upsertMark, r...); err != nil {
+			return fmt.Errorf("inbox for event %d: %w", e.Seq, err)
+		}
+	}
+	return nil
+}
+
+// addFind adds what e projects to case_reads and inbox_marks to d, as
+// projectFind writes it (a later "done" is never undone).
+func (d Derived) addFind(e *event.Event) error {
+	reads, err := readRows(e)
+	if err != nil {
+		return err
+	}
+	for _, r := range reads {
+		t := texts(r...)
+		d["case_reads"][t[0]+" "+t[1]] = t
+	}
+	marks, err := markRows(e)
+	if err != nil {
+		return err
+	}
+	for _, r := range marks {
+		t := texts(r...)
+		k := t[0] + " " + t[1]
+		if old, ok := d["inbox_marks"][k]; ok && old[2] == "done" {
+			continue
+		}
+		d["inbox_marks"][k] = t
+	}
+	return nil
+}
+
+// addTerms adds c's find-index rows to d.
+func (d Derived) addTerms(c *domain.Case) {
+	for _, r := range store.CaseTerms(c) {
+		d["case_terms"][r[0]+" "+r[1]+" "+r[2]] = r
+	}
+}
+
+// TermMatches lists index entries of kind matching one of terms.
+func (db *DB) TermMatches(ctx context.Context, kind string, terms, teamIDs []string, limit int) ([]store.TermMatch, error) {
+	if len(terms) == 0 || teamIDs != nil && len(teamIDs) == 0 {
+		return nil, nil
+	}
+	q := "SELECT t.case_id, t.kind, t.term, t.label, t.shown FROM case_terms t"
+	args := []any{kind}
+	where := " WHERE t.kind = ? AND t.term IN (" + placeholders(len(terms)) + ")"
+	args = append(args, anys(terms)...)
+	if teamIDs != nil {
+		q += " JOIN cases c ON c.id = t.case_id"
+		where += " AND c.team_id IN (" + placeholders(len(teamIDs)) + ")"
+		args = append(args, anys(teamIDs)...)
+	}
+	rows, err := db.query(ctx, q+where+" ORDER BY t.case_id DESC LIMIT ?", append(args, limit)...)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	defer rows.Close()
+	var out []store.TermMatch
+	for rows.Next() {
+		var m store.TermMatch
+		if err := rows.Scan(&m.CaseID, &m.Kind, &m.Term, &m.Label, &m.Shown); err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// linkRank orders groups of equal size and openness by kind, as the links
+// page always has: phone, vehicle, address, then name and date of birth.
+const linkRank = `CASE WHEN t.term LIKE 'phone:%' THEN 0 WHEN t.term LIKE 'vehicle:%' THEN 1
+	WHEN t.term LIKE 'address:%' THEN 2 ELSE 3 END`
+
+// LinkGroups pages the shared identifiers.
+func (db *DB) LinkGroups(ctx context.Context, f store.LinkFilter) ([]store.LinkGroupRow, int, error) {
+	if f.TeamIDs != nil && len(f.TeamIDs) == 0 {
+		return nil, 0, nil
+	}
+	where := "t.kind = 'link'"
+	var args []any
+	if f.TeamIDs != nil {
+		where += " AND c.team_id IN (" + placeholders(len(f.TeamIDs)) + ")"
+		args = append(args, anys(f.TeamIDs)...)
+	}
+	if f.Kind != "" {
+		where += " AND t.term LIKE ?"
+		args = append(args, f.Kind+"%")
+	}
+	if f.Term != "" {
+		where += " AND t.term = ?"
+		args = append(args, f.Term)
+	}
+	if f.CaseID != "" {
+		where += " AND t.term IN (SELECT term FROM case_terms WHERE case_id = ? AND kind = 'link')"
+		args = append(args, f.CaseID)
+	}
+	grouped := `SELECT t.term AS term, COUNT(*) AS n,
+		SUM(CASE WHEN c.status <> 'closed' THEN 1 ELSE 0 END) AS open, ` + linkRank + ` AS rank
+		FROM case_terms t JOIN cases c ON c.id = t.case_id WHERE ` + where + `
+		GROUP BY t.term HAVING COUNT(*) > 1`
+	var total int
+	if err := db.row(ctx, "SELECT COUNT(*) FROM ("+grouped+") g", args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("links: %w", err)
+	}
+	rows, err := db.query(ctx, "SELECT term, n, open FROM ("+grouped+") g ORDER BY n DESC, open DESC, rank, term LIMIT ? OFFSET ?",
+		append(args, f.Limit, f.Offset)...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("links: %w", err)
+	}
+	defer rows.Close()
+	var out []store.LinkGroupRow
+	for rows.Next() {
+		var g store.LinkGroupRow
+		if err := rows.Scan(&g.Key, &g.Cases, &g.Open); err != nil {
+			return nil, 0, err
+		}
+		out = append(out, g)
+	}
+	return out, total, rows.Err()
+}
+
+// LinkMembers lists the cases bearing each of keys.
+func (db *DB) LinkMembers(ctx context.Context, keys, teamIDs []string) ([]store.LinkMemberRow, error) {
+	if len(keys) == 0 || teamIDs != nil && len(teamIDs) == 0 {
+		return nil, nil
+	}
+	q := `SELECT t.term, t.label, t.shown, c.id, c.ref, c.team_id, c.owner_id, c.status, c.version, c.updated_at
+		FROM case_terms t JOIN cases c ON c.id = t.case_id
+		WHERE t.kind = 'link' AND t.term IN (` + placeholders(len(keys)) + ")"
+	args := anys(keys)
+	if teamIDs != nil {
+		q += " AND c.team_id IN (" + placeholders(len(teamIDs)) + ")"
+		args = append(args, anys(teamIDs)...)
+	}
+	rows, err := db.query(ctx, q+" ORDER BY t.term, c.ref", args...)
+	if err != nil {
+		return nil, fmt.Errorf("links: %w", err)
+	}
+	defer rows.Close()
+	var out []store.LinkMemberRow
+	for rows.Next() {
+		var m store.LinkMemberRow
+		var status, updated string
+		r := &m.CaseRow
+		if err := rows.Scan(&m.Key, &m.Label, &m.Shown, &r.ID, &r.Ref, &r.TeamID, &r.OwnerID, &status, &r.Version, &updated); err != nil {
+			return nil, err
+		}
+		r.Status = domain.Status(status)
+		if r.UpdatedAt, err = parseTime(updated); err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// CasePage lists cases newest first.
+func (db *DB) CasePage(ctx context.Context, f store.CasePageFilter) ([]store.CaseRow, error) {
+	var where []string
+	var args []any
+	if f.TeamIDs != nil {
+		if len(f.TeamIDs) == 0 {
+			return nil, nil
+		}
+		where = append(where, "team_id IN ("+placeholders(len(f.TeamIDs))+")")
+		args = append(args, anys(f.TeamIDs)...)
+	}
+	if f.OwnerID != "" {
+		where = append(where, "owner_id = ?")
+		args = append(args, f.OwnerID)
+	}
+	if len(f.Status) > 0 {
+		where = append(where, "status IN ("+placeholders(len(f.Status))+")")
+		args = append(args, anys(f.Status)...)
+	}
+	if !f.OverdueAt.IsZero() {
+		where = append(where, "id IN (SELECT case_id FROM duties WHERE due_at <= ?)")
+		args = append(args, fmtTime(f.OverdueAt))
+	}
+	if f.Before != "" {
+		where = append(where, "ref < ?")
+		args = append(args, f.Before)
+	}
+	q := ""
+	if len(where) > 0 {
+		q = "WHERE " + strings.Join(where, " AND ")
+	}
+	q += " ORDER BY ref DESC"
+	if f.Limit > 0 {
+		q += " LIMIT ?"
+		args = append(args, f.Limit)
+	}
+	return db.listCases(ctx, q, args...)
+}
+
+// CountCases counts the cases of teams.
+func (db *DB) CountCases(ctx context.Context, teamIDs []string) (int, error) {
+	q, args := "SELECT COUNT(*) FROM cases", []any(nil)
+	if teamIDs != nil {
+		if len(teamIDs) == 0 {
+			return 0, nil
+		}
+		q += " WHERE team_id IN (" + placeholders(len(teamIDs)) + ")"
+		args = anys(teamIDs)
+	}
+	var n int
+	if err := db.row(ctx, q, args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count cases: %w", err)
+	}
+	return n, nil
+}
+
+// CaseRowsByID reads the list rows of cases by id, in reference order.
+func (db *DB) CaseRowsByID(ctx context.Context, ids []string) ([]store.CaseRow, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	return db.listCases(ctx, "WHERE id IN ("+placeholders(len(ids))+") ORDER BY ref DESC", anys(ids)...)
+}
+
+// InboxRows lists a user's alerts, newest first, with their marks.
+func (db *DB) InboxRows(ctx context.Context, userID string, limit int) ([]store.InboxRow, error) {
+	rows, err := db.query(ctx, `SELECT i.seq, i.case_id, i.at, i.kind, i.text, COALESCE(c.ref, ''),
+			COALESCE(c.team_id, ''), COALESCE(m.state, ''), e.payload
+		FROM inbox i
+		LEFT JOIN cases c ON c.id = i.case_id
+		LEFT JOIN inbox_marks m ON m.user_id = i.user_id AND m.seq = i.seq
+		LEFT JOIN events e ON e.seq = i.seq
+		WHERE i.user_id = ? ORDER BY i.seq DESC LIMIT ?`, userID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("inbox: %w", err)
+	}
+	defer rows.Close()
+	var out []store.InboxRow
+	for rows.Next() {
+		var it store.InboxRow
+		var at string
+		var payload sql.NullString
+		if err := rows.Scan(&it.Seq, &it.CaseID, &at, &it.Kind, &it.Text, &it.CaseRef, &it.TeamID, &it.State, &payload); err != nil {
+			return nil, err
+		}
+		if it.At, err = parseTime(at); err != nil {
+			return nil, err
+		}
+		var p struct {
+			ID      string `json:"id"`
+			Finding struct {
+				ID string `json:"id"`
+			} `json:"finding"`
+		}
+		if payload.Valid && json.Unmarshal([]byte(payload.String), &p) == nil {
+			it.About = p.ID
+			if it.Kind == "finding" {
+				it.About = p.Finding.ID
+			}
+		}
+		out = append(out, it)
+	}
+	return out, rows.Err()
+}
+
+// OpenDutyIDs reports which of ids are open duties.
+func (db *DB) OpenDutyIDs(ctx context.Context, ids []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	for len(ids) > 0 {
+		n := min(len(ids), 500)
+		rows, err := db.query(ctx, "SELECT id FROM duties WHERE id IN ("+placeholders(n)+")", anys(ids[:n])...)
+		if err != nil {
+			return nil, fmt.Errorf("open duties: %w", err)
+		}
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[id] = true
+		}
+		rows.Close()
+		ids = ids[n:]
+	}
+	return out, nil
+}
+
+// DutiesOfKinds lists open duties of kinds on teams due by a time.
+func (db *DB) DutiesOfKinds(ctx context.Context, teamIDs, kinds []string, by time.Time, limit int) ([]store.DutyRow, error) {
+	if len(teamIDs) == 0 || len(kinds) == 0 {
+		return nil, nil
+	}
+	args := append(anys(kinds), anys(teamIDs)...)
+	// Open cases first: a victim of a closed case is owed only word of
+	// the closure, and an old backlog of those must not hide the rest.
+	return db.duties(ctx, "JOIN cases c ON c.id = d.case_id WHERE d.kind IN ("+placeholders(len(kinds))+
+		") AND d.team_id IN ("+placeholders(len(teamIDs))+") AND d.due_at <= ? "+
+		"ORDER BY CASE WHEN c.status = 'closed' THEN 1 ELSE 0 END, d.due_at LIMIT ?", append(args, fmtTime(by), limit)...)
+}
+
+// EscalatedDuties lists the escalated open duties of teams.
+func (db *DB) EscalatedDuties(ctx context.Context, teamIDs []string, limit int) ([]store.DutyRow, error) {
+	if len(teamIDs) == 0 {
+		return nil, nil
+	}
+	return db.duties(ctx, "WHERE d.escalation > 0 AND d.team_id IN ("+placeholders(len(teamIDs))+
+		") ORDER BY d.due_at LIMIT ?", append(anys(teamIDs), limit)...)
+}
+
+// Reads lists reads of cases, newest first.
+func (db *DB) Reads(ctx context.Context, f store.ReadFilter) ([]store.ReadRow, error) {
+	var where []string
+	var args []any
+	if f.UserID != "" {
+		where = append(where, "r.user_id = ?")
+		args = append(args, f.UserID)
+	}
+	if f.CaseID != "" {
+		where = append(where, "r.case_id = ?")
+		args = append(args, f.CaseID)
+	}
+	if !f.From.IsZero() {
+		where = append(where, "r.at >= ?")
+		args = append(args, fmtTime(f.From))
+	}
+	if !f.To.IsZero() {
+		where = append(where, "r.at < ?")
+		args = append(args, fmtTime(f.To))
+	}
+	if f.BeforeSeq > 0 {
+		where = append(where, "r.seq < ?")
+		args = append(args, f.BeforeSeq)
+	}
+	q := `SELECT r.seq, r.case_id, COALESCE(c.ref, ''), r.user_id, r.at, r.how FROM case_reads r
+		LEFT JOIN cases c ON c.id = r.case_id`
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	rows, err := db.query(ctx, q+" ORDER BY r.seq DESC, r.case_id LIMIT ?", append(args, f.Limit)...)
+	if err != nil {
+		return nil, fmt.Errorf("reads: %w", err)
+	}
+	defer rows.Close()
+	var out []store.ReadRow
+	for rows.Next() {
+		var r store.ReadRow
+		var at string
+		if err := rows.Scan(&r.Seq, &r.CaseID, &r.CaseRef, &r.UserID, &at, &r.How); err != nil {
+			return nil, err
+		}
+		if r.At, err = parseTime(at); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// ForceEvents lists the force's own events of types, in order, through
+// the index of them by type (not every read the force logged).
+func (db *DB) ForceEvents(ctx context.Context, types []string) ([]*event.Event, error) {
+	if len(types) == 0 {
+		return nil, nil
+	}
+	rows, err := db.query(ctx, "SELECT "+eventCols+" FROM events WHERE case_id = '' AND type IN ("+
+		placeholders(len(types))+") ORDER BY seq", anys(types)...)
+	if err != nil {
+		return nil, fmt.Errorf("force events: %w", err)
+	}
+	defer rows.Close()
+	var out []*event.Event
+	for rows.Next() {
+		e, err := scanEvent(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+var _ store.Finder = (*DB)(nil)

@@ -172,17 +172,17 @@ func (s *Service) PreviewAudit(ctx context.Context, a *Actor, in NewAudit) (*Aud
 		}
 	}
 	if name := strings.TrimSpace(in.Name); name == "" || len(name) > 200 {
-		p.Add("name", "required", "Name the audit (at most 200 characters), for example \"Q1 2026 closures\"")
+		p.Add("name", "required", "Name the audit (at most 200 characters), for example \"Q1 2026 closures\".")
 	}
 	if !(in.Margin > 0 && in.Margin <= 0.5) {
-		p.Add("margin", "range", "Choose the margin of error")
+		p.Add("margin", "range", "Choose the margin of error.")
 	}
 	expected := in.Expected
 	if expected == 0 {
 		expected = 0.5
 	}
 	if in.RiskTop < 0 || in.RiskTop > 10000 {
-		p.Add("risk_top", "range", "Give a number of riskiest cases to add between 0 and 10000")
+		p.Add("risk_top", "range", "Give a number of riskiest cases to add between 0 and 10000.")
 	}
 	if err := p.Err(); err != nil {
 		return nil, err

@@ -149,5 +149,13 @@ func TestMyReviewsAndReviewerOptions(t *testing.T) {
 		if _, err := w.svc.MyReviews(ctx, w.f.Manager); err == nil {
 			t.Error("a manager has reviews")
 		}
+		// Were Arun to leave, the review goes back to the audit's lead.
+		lw, err := w.svc.LeaverWork(ctx, w.f.Admin, w.auditor2.ID())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(lw.Reviews) != 1 || lw.Reviews[0].Ref != ac.Ref || lw.Reviews[0].GoesTo != w.f.Auditor.ID() {
+			t.Errorf("Arun's reviews as a leaver: %+v", lw.Reviews)
+		}
 	})
 }

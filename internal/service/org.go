@@ -313,7 +313,7 @@ func (s *Service) Grants(ctx context.Context, a *Actor) ([]*domain.Grant, error)
 	if a == nil {
 		return nil, ErrUnauthenticated
 	}
-	if err := a.need("reading grants of roles", domain.RoleAdmin); err != nil {
+	if err := a.need("read grants of powerful roles", domain.RoleAdmin); err != nil {
 		return nil, err
 	}
 	st, err := s.grantState(ctx)
@@ -353,7 +353,7 @@ func (s *Service) ChangeUser(ctx context.Context, a *Actor, in ChangeUser) (*Use
 	defer grantMu.Unlock()
 	var res UserChangeResult
 	err := s.orgCommand(ctx, a, "change user", func(tx store.Tx, org *domain.OrgState) ([]*event.Event, error) {
-		if err := a.need("changing a user's roles, rank or team", domain.RoleAdmin); err != nil {
+		if err := a.need("change a user's roles, rank or team", domain.RoleAdmin); err != nil {
 			return nil, err
 		}
 		u, ok := org.Users[in.User]
@@ -362,24 +362,24 @@ func (s *Service) ChangeUser(ctx context.Context, a *Actor, in ChangeUser) (*Use
 		}
 		var p domain.Problems
 		if !u.Active {
-			p.Add("", "already_left", fmt.Sprintf("%s has left: a leaver's roles, rank and team cannot change", u.Name))
+			p.Add("", "already_left", fmt.Sprintf("%s has left: a leaver's roles, rank and team cannot change.", domain.PersonName(u)))
 		}
 		if in.Version < 1 {
-			p.Add("version", "required", "Send the user's version your change is based on: reload the page and try again")
+			p.Add("version", "required", "Send the user's version your change is based on: reload the page and try again.")
 		}
 		if _, err := domain.ParseRank(string(in.Rank)); err != nil {
-			p.Add("rank", "one_of", "Choose a rank from the list")
+			p.Add("rank", "one_of", "Choose a rank from the list.")
 		}
 		if unit, ok := org.Units[in.UnitID]; !ok {
-			p.Add("unit_id", "unknown_unit", "Choose a unit from the list")
+			p.Add("unit_id", "unknown_unit", "Choose a unit from the list.")
 		} else if !a.System && (domain.Org{Units: org.Units}).ForceOf(unit.ID) != a.force(org) {
-			p.Add("unit_id", "other_force", "Choose a unit of your own force")
+			p.Add("unit_id", "other_force", "Choose a unit of your own force.")
 		}
 		seen := map[domain.Role]bool{}
 		var roles []domain.Role
 		for i, r := range in.Roles {
 			if _, err := domain.ParseRole(string(r)); err != nil {
-				p.Add(fmt.Sprintf("roles[%d]", i), "one_of", "Choose roles from the list")
+				p.Add(fmt.Sprintf("roles[%d]", i), "one_of", "Choose roles from the list.")
 				continue
 			}
 			if !seen[r] {
@@ -388,7 +388,7 @@ func (s *Service) ChangeUser(ctx context.Context, a *Actor, in ChangeUser) (*Use
 			}
 		}
 		if len(roles) == 0 {
-			p.Add("roles", "required", "Choose at least one role")
+			p.Add("roles", "required", "Choose at least one role.")
 		}
 		var added []domain.Role
 		for _, r := range roles {
@@ -400,8 +400,8 @@ func (s *Service) ChangeUser(ctx context.Context, a *Actor, in ChangeUser) (*Use
 			for _, r := range added {
 				if domain.IsCasework(r) {
 					p.Add("roles", "self_grant", fmt.Sprintf("You cannot give yourself the %s role: "+
-						"an administrator does not do case work. Ask another administrator if it is needed",
-						strings.ReplaceAll(string(r), "_", " ")))
+						"an administrator does not do case work. Ask another administrator if it is needed.",
+						strings.ToLower(domain.RoleLabel(r))))
 				}
 			}
 		}
@@ -430,7 +430,7 @@ func (s *Service) ChangeUser(ctx context.Context, a *Actor, in ChangeUser) (*Use
 				for _, r := range g.Roles {
 					if contains(wait, r) {
 						p.Add("roles", "grant_pending", fmt.Sprintf("The %s role already waits for a second "+
-							"administrator's approval: ask one to approve or reject it", string(r)))
+							"administrator's approval: ask one to approve or reject it.", strings.ToLower(domain.RoleLabel(r))))
 					}
 				}
 			}
@@ -469,7 +469,7 @@ func (s *Service) ChangeUser(ctx context.Context, a *Actor, in ChangeUser) (*Use
 		}
 		if len(evs) == 0 {
 			return nil, domain.Problems{{Rule: "no_change", Message: "Nothing was changed: change the roles, rank " +
-				"or team, or go back"}}
+				"or team, or go back."}}
 		}
 		return evs, nil
 	})
@@ -526,7 +526,7 @@ func (s *Service) DecideGrant(ctx context.Context, a *Actor, in DecideGrant) (*d
 	defer grantMu.Unlock()
 	var out domain.Grant
 	err := s.orgCommand(ctx, a, "decide grant", func(tx store.Tx, org *domain.OrgState) ([]*event.Event, error) {
-		if err := a.need("approving or rejecting a grant of roles", domain.RoleAdmin); err != nil {
+		if err := a.need("approve or reject grants of powerful roles", domain.RoleAdmin); err != nil {
 			return nil, err
 		}
 		st, err := s.grantState(ctx)
@@ -541,21 +541,21 @@ func (s *Service) DecideGrant(ctx context.Context, a *Actor, in DecideGrant) (*d
 		u := org.Users[g.UserID]
 		var p domain.Problems
 		if g.Status != domain.GrantPending {
-			p.Add("", "grant_decided", "This grant has already been "+g.Status)
+			p.Add("", "grant_decided", "This grant has already been "+g.Status+".")
 		}
 		if !a.System && g.RequestedBy == a.ID() {
 			p.Add("", "second_administrator", "You asked for this grant: another administrator must approve or "+
-				"reject it")
+				"reject it.")
 		}
 		if !a.System && g.UserID == a.ID() {
-			p.Add("", "not_for_yourself", "This grant is for you: another administrator must approve or reject it")
+			p.Add("", "not_for_yourself", "This grant is for you: another administrator must approve or reject it.")
 		}
 		if in.Approve && (u == nil || !u.Active) {
-			p.Add("", "already_left", "The person has left: reject the grant")
+			p.Add("", "already_left", "The person has left: reject the grant.")
 		}
 		reason := strings.TrimSpace(in.Reason)
 		if !in.Approve && reason == "" {
-			p.Add("reason", "required", "Say why the grant is rejected")
+			p.Add("reason", "required", "Say why the grant is rejected.")
 		}
 		if err := p.Err(); err != nil {
 			return nil, err
@@ -600,6 +600,17 @@ type LeaverWork struct {
 	Cases  []LeaverCase    `json:"cases"`  // open cases they own
 	Duties []LeaverDuty    `json:"duties"` // open duties they are accountable for
 	Grants []*domain.Grant `json:"grants"` // pending grants for them
+	// Reviews are audit reviews assigned to them and not yet submitted;
+	// each goes back to its audit's lead to reassign.
+	Reviews []LeaverReview `json:"reviews"`
+}
+
+// LeaverReview is an audit review the leaver holds.
+type LeaverReview struct {
+	AuditID   string `json:"audit_id"`
+	AuditName string `json:"audit_name"`
+	Ref       string `json:"ref"`
+	GoesTo    string `json:"goes_to,omitempty"` // the audit's lead, if serving
 }
 
 // LeaverCase is an open case the leaver owns.
@@ -669,6 +680,22 @@ func (s *Service) LeaverWork(ctx context.Context, a *Actor, userID string) (*Lea
 	}
 	if g := st.Pending(u.ID); g != nil {
 		out.Grants = g
+	}
+	as, err := s.auditState(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out.Reviews = []LeaverReview{}
+	for _, au := range as.List() {
+		for _, ac := range au.Cases {
+			if ac.Reviewer == u.ID && ac.Status == domain.AuditCaseAssigned {
+				r := LeaverReview{AuditID: au.ID, AuditName: au.Name, Ref: ac.Ref}
+				if lead := after.Users[au.CreatedBy]; lead != nil && lead.Active {
+					r.GoesTo = lead.ID
+				}
+				out.Reviews = append(out.Reviews, r)
+			}
+		}
 	}
 	return out, nil
 }

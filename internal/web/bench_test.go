@@ -83,6 +83,9 @@ func BenchmarkPages(b *testing.B) {
 			"/cases/" + request.PathRef(rows[0].Ref),
 		}, {"manager", "/dashboard"}, {"inspector", "/ledger"}, {"administrator", "/admin"},
 	}
+	for _, s := range []string{"/actions", "/victims", "/people", "/decisions", "/history"} {
+		pages = append(pages, struct{ role, path string }{"auditor", "/cases/" + request.PathRef(rows[0].Ref) + s})
+	}
 	for _, p := range pages {
 		if _, ok := as[p.role]; !ok {
 			b.Fatalf("the demo has no %s account", p.role)

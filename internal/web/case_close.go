@@ -32,7 +32,7 @@ func (h *Handler) closeJourney(q *visit) error {
 	}
 	prop, perr := proposal(f)
 	if ps, ok := domain.AsProblems(perr); ok {
-		p.Errors = ps
+		p.Errors = linkable(ps, closeFields...)
 		return h.render(q, http.StatusUnprocessableEntity, "close", p)
 	} else if perr != nil {
 		return perr
@@ -63,11 +63,11 @@ func (h *Handler) closeJourney(q *visit) error {
 			if !ok {
 				return err
 			}
-			p.Errors = ps
+			p.Errors = linkable(ps, closeFields...)
 			return h.render(q, http.StatusUnprocessableEntity, "close", p)
 		}
 		if !v.Ready {
-			p.Errors = checks
+			p.Errors = linkable(checks, closeFields...)
 			return h.render(q, http.StatusUnprocessableEntity, "close", p)
 		}
 	}
@@ -94,6 +94,9 @@ func (h *Handler) closeChecklist(q *visit) error {
 	}
 	return h.fragment(q, "close", "checklist", page{Data: v, Form: formMap(f)})
 }
+
+// closeFields are the close-case form's fields.
+var closeFields = []string{"outcome", "lines_considered", "why_none_remain", "suspects_status", "victim_view"}
 
 // proposal reads the close-case form through the one decoder (its limits
 // and its checks of the version). The page names the rationale's parts

@@ -283,6 +283,11 @@ func TestCasePagesOfferOnlyWhatTheServiceAllows(t *testing.T) {
 				case 409:
 					t.Errorf("%s: the form of %s was stale as soon as it was read", who, j)
 				}
+				for _, m := range summaryLinkRE.FindAllStringSubmatch(body, -1) {
+					if !strings.Contains(body, `id="`+m[1]+`"`) {
+						t.Errorf("%s: the error summary of %s links to #%s, which is not on the page", who, j, m[1])
+					}
+				}
 				sent++
 			}
 			t.Logf("%s: %d journeys offered, %d sent", who, len(journeys), sent)
@@ -334,6 +339,8 @@ func journeyName(j string) string {
 	name, _, _ := strings.Cut(after, "?")
 	return name
 }
+
+var summaryLinkRE = regexp.MustCompile(`<li data-rule="[^"]*"><a href="#([^"]+)">`)
 
 var problemRE = regexp.MustCompile(`<li data-rule="([^"]*)">(?:<a [^>]*>)?([^<]*)`)
 

@@ -207,13 +207,43 @@ func (h *Handler) refusedForm(q *visit, name string, cf caseForm, err error) err
 		}
 	}
 	v.Form = fv
+	shown := []string{}
+	for _, f := range fv.Fields {
+		shown = append(shown, f.Name)
+	}
+	if len(fv.Targets) > 0 {
+		shown = append(shown, fv.Target)
+	}
 	return h.render(q, status, "case_form", page{Title: fv.Title + " – " + v.Case.Ref, Nav: "cases",
-		Errors: ps, Data: v, Form: formMap(q.r.PostForm)})
+		Errors: linkable(ps, shown...), Data: v, Form: formMap(q.r.PostForm)})
 }
 
 // staleMessage answers a form based on an older version of the case.
 const staleMessage = "Someone changed this case after you opened the form. What you typed is kept below: " +
 	"check what changed, then send it again."
+
+// linkable is ps with each problem linked to its field only where the page
+// shows that field (the error summary's links must land somewhere): a
+// nested name ("rationale.victim_view") is the field's own name, and a
+// problem with a field not on the page ("action_id", "victims") is shown
+// unlinked.
+func linkable(ps domain.Problems, fields ...string) domain.Problems {
+	out := make(domain.Problems, len(ps))
+	for i, p := range ps {
+		if j := strings.LastIndexByte(p.Field, '.'); j >= 0 {
+			p.Field = p.Field[j+1:]
+		}
+		found := false
+		for _, f := range fields {
+			found = found || f == p.Field
+		}
+		if !found {
+			p.Field = ""
+		}
+		out[i] = p
+	}
+	return out
+}
 
 func sectionPath(ref, section string) string {
 	p := "/cases/" + request.PathRef(ref)

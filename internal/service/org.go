@@ -293,7 +293,7 @@ var grantMu sync.Mutex
 
 // grantState folds the grant events of the record.
 func (s *Service) grantState(ctx context.Context) (*domain.GrantState, error) {
-	evs, err := s.st.CaseEvents(ctx, "")
+	evs, err := s.forceEvents(ctx, domain.EvGrantRequested, domain.EvGrantDecided) // not every read logged
 	if err != nil {
 		return nil, fmt.Errorf("read grants: %w", err)
 	}

@@ -206,7 +206,7 @@ func TestTriageLinksSay(t *testing.T) {
 	c := &domain.Case{ID: "c", Ref: "CSE/2024/000010", Status: domain.StatusOpen,
 		Suspects: []domain.Suspect{{Name: "Someone Else", Vehicle: "AB12CDE"}}}
 	d := sharedDetail(t, a.Ref, a, b, c)
-	want := `suspect Adam Smith (name and date of birth also on CSE/2024/000009; phone 07700 900123 also on CSE/2024/000009); "Driver of a silver saloon" (vehicle AB12 CDE also on CSE/2024/000010): a possible network across 2 other case(s)`
+	want := `suspect Adam Smith (name and date of birth also on CSE/2024/000009; phone 07700 900123 also on CSE/2024/000009); "Driver of a silver saloon" (vehicle AB12 CDE also on CSE/2024/000010): a possible network across 2 other cases`
 	if d != want {
 		t.Errorf("detail\n%s\nwant\n%s", d, want)
 	}

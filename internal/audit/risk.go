@@ -163,7 +163,8 @@ func (m Model) Assess(c *domain.Case, env Env) []domain.RiskReason {
 				)
 			} else if env.Policy != nil {
 				if need := gate.RequiredRank(c, env.Policy); !u.Rank.AtLeast(need) {
-					add(m.reason(ReasonApproverBelowRank, "outcome %s on this case needs a %s or above; it was approved by %s, a %s", c.Outcome, need, u.Name, u.Rank))
+					add(m.reason(ReasonApproverBelowRank, "outcome %s on this case needs %s or above; it was approved by %s, %s",
+						c.Outcome, domain.RankNoun(need), domain.PersonName(u), domain.RankNoun(u.Rank)))
 				}
 			}
 		}

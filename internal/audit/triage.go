@@ -134,9 +134,9 @@ func (t *Triage) Queue() ([]Entry, Summary) {
 				e.Reasons,
 				t.model.reason(
 					ReasonSuspectShared,
-					"suspect %s: a possible network across %d other case(s)",
+					"suspect %s: a possible network across %s",
 					strings.Join(shared, "; "),
-					len(others),
+					domain.Plural(len(others), "other case", "other cases"),
 				),
 			)
 		}

@@ -536,7 +536,8 @@ func (l *legacy) plan(i int, p *legacyPlan) {
 		Approved:   approved,
 		ApprovedBy: approver.ref,
 	}
-	cl.Rationale.LinesConsidered = fmt.Sprintf("%d lines of enquiry raised; see the action log.", len(k.Actions))
+	cl.Rationale.LinesConsidered = domain.Plural(len(k.Actions), "line of enquiry", "lines of enquiry") +
+		" raised; see the action log."
 	cl.Rationale.WhyNoneRemain = whyNoneRemain[outcome]
 	if cl.Rationale.WhyNoneRemain == "" {
 		cl.Rationale.WhyNoneRemain = "CPS advice: not in the public interest / evidential test not met."

@@ -377,8 +377,8 @@ func (sc *simCase) review() error {
 		}
 	}
 	summary := fmt.Sprintf(
-		"Reviewed the file: %d lines of enquiry open, %d ended; victim contact in line with the plan; risk assessment reviewed.",
-		open,
+		"Reviewed the file: %s open, %d ended; victim contact in line with the plan; risk assessment reviewed.",
+		domain.Plural(open, "line of enquiry", "lines of enquiry"),
 		filed,
 	)
 	if len(dirs) > 0 {

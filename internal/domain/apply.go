@@ -336,6 +336,13 @@ var caseAppliers = map[string]caseApplier{
 		return nil
 	}),
 	EvClosureUnapproved: on(applyClosureUnapproved), // migration.go
+
+	// Alerts and emergency access (alerts.go).
+	EvAlertSent: on(func(*Case, AlertSent, *event.Event) error { return nil }),
+	EvBreakGlass: on(func(c *Case, p BreakGlassed, _ *event.Event) error {
+		c.BreakGlass = append(c.BreakGlass, p.BreakGlass)
+		return nil
+	}),
 }
 
 // ApplyCase folds e into c. c is nil before case.opened. The version counts

@@ -61,6 +61,9 @@ type Case struct {
 	AllocatedAt     time.Time `json:"allocated_at,omitzero"`
 	Imported        bool      `json:"imported,omitempty"`
 	SourceRef       string    `json:"source_ref,omitempty"` // the reference in the system it was imported from
+	// BreakGlass lists every emergency access to the case outside need
+	// to know (alerts.go): read-only, time-boxed, reviewed.
+	BreakGlass []BreakGlass `json:"break_glass,omitempty"`
 }
 
 // Victim is a person harmed. Child victims always have enhanced entitlement
@@ -314,6 +317,9 @@ type Duty struct {
 	// then each escalation step. Zero once the ladder is exhausted.
 	NextAt time.Time `json:"next_at,omitzero"`
 	Reason string    `json:"reason,omitempty"` // why waived or cancelled
+	// Detail says what this duty is about where its kind does not: the
+	// reason a closure was sent back, or why it fell to this person.
+	Detail string `json:"detail,omitempty"`
 }
 
 // ChildAt reports whether someone born on dob was under 18 at t: a child

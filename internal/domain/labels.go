@@ -346,6 +346,8 @@ var EventLabels = map[string]string{
 	EvGrantRequested:       "asked for a powerful role for a user",
 	EvGrantDecided:         "decided on a grant of a powerful role",
 	EvRecordsRead:          "read several cases at once",
+	EvAlertSent:            "alerted someone",
+	EvBreakGlass:           "opened the case in an emergency (break-glass), read-only",
 }
 
 // EventLabel is an event kind's verb phrase; an unknown kind is shown

@@ -29,9 +29,10 @@ func (p Problems) Error() string {
 	return "refused: " + strings.Join(msgs, "; ")
 }
 
-// Add records a problem.
+// Add records a problem. The message is made a sentence (capitalised,
+// with a full stop): a person reads it.
 func (p *Problems) Add(field, rule, message string) {
-	*p = append(*p, Problem{Field: field, Rule: rule, Message: message})
+	*p = append(*p, Problem{Field: field, Rule: rule, Message: Sentence(message)})
 }
 
 // Err returns p as an error, or nil when there is none.
@@ -43,10 +44,17 @@ func (p Problems) Err() error {
 }
 
 // AsProblems extracts Problems from err.
+// Each message comes out as a sentence (capitalised, with a full stop),
+// whoever wrote it: this is how pages and the API read refusals.
 func AsProblems(err error) (Problems, bool) {
 	var p Problems
 	if errors.As(err, &p) {
-		return p, true
+		out := make(Problems, len(p))
+		for i, x := range p {
+			x.Message = Sentence(x.Message)
+			out[i] = x
+		}
+		return out, true
 	}
 	return nil, false
 }

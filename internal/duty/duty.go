@@ -25,6 +25,8 @@ const (
 	ActionReview       = "action_review"
 	TransferAccept     = "transfer_accept"
 	ClosureApproval    = "closure_approval"
+	ClosureSentBack    = "closure_sent_back"
+	BreakGlassReview   = "break_glass_review"
 	VRRAcknowledge     = "vrr_acknowledge"
 	VRRReview          = "vrr_review"
 	FindingResponse    = "finding_response"
@@ -54,6 +56,7 @@ type Want struct {
 	Accountable string
 	TeamID      string
 	Due         time.Time
+	Detail      string // what it is about, where the kind does not say (Duty.Detail)
 }
 
 func (w Want) key() string { return w.Kind + "/" + w.Subject }
@@ -119,7 +122,10 @@ func (r Rules) Wanted(c *domain.Case, org *domain.OrgState) []Want {
 					}
 					out = append(out, w)
 				case domain.ActionStateResulted:
-					add(ActionReview, ActionReview, a.ID, owner, c.TeamID, a.ResultedAt)
+					// A second pair of eyes: never the officer who resulted it.
+					who, why := actionReviewer(org, c, a)
+					out = append(out, Want{Kind: ActionReview, Subject: a.ID, Accountable: who, TeamID: c.TeamID,
+						Due: p.Due(ActionReview, a.ResultedAt, cal), Detail: why})
 				}
 			}
 		}
@@ -128,6 +134,8 @@ func (r Rules) Wanted(c *domain.Case, org *domain.OrgState) []Want {
 		}
 		if cl := c.Closure; cl.Open() {
 			add(ClosureApproval, ClosureApproval, cl.ID, Approver(org, c, p), c.TeamID, cl.ProposedAt)
+		} else if w, ok := sentBack(c, p, cal); ok {
+			out = append(out, w)
 		}
 	}
 	for i := range c.Victims {
@@ -226,6 +234,7 @@ func (r Rules) Reconcile(c *domain.Case, org *domain.OrgState, actor string, now
 			Status:      domain.DutyOpen,
 			Opened:      now,
 			NextAt:      w.Due.UTC(),
+			Detail:      w.Detail,
 		}
 		e, err := domain.NewEvent(domain.EvDutyOpened, actor, c.ID, now, domain.DutyOpened{Duty: d})
 		if err != nil {
@@ -234,6 +243,53 @@ func (r Rules) Reconcile(c *domain.Case, org *domain.OrgState, actor string, now
 		evs = append(evs, e)
 	}
 	return evs, nil
+}
+
+// actionReviewer is who reviews a resulted action: the officer in charge,
+// unless they resulted it themselves; then the nearest supervisor in the
+// chain who did not (or a manager, or the force's fallback). The second
+// value says why, when it is not the officer in charge.
+func actionReviewer(org *domain.OrgState, c *domain.Case, a *domain.Action) (string, string) {
+	if c.OwnerID != "" && c.OwnerID != a.ResultedBy {
+		return c.OwnerID, ""
+	}
+	not := func(role domain.Role) func(u *domain.User) bool {
+		return func(u *domain.User) bool { return u.HasRole(role) && u.ID != a.ResultedBy }
+	}
+	id := nearest(org, c.TeamID, not(domain.RoleSupervisor))
+	if id == "" {
+		id = nearest(org, c.TeamID, not(domain.RoleManager))
+	}
+	if id == "" {
+		id = Fallback(org)
+	}
+	by := "The officer in charge"
+	if u := org.Users[a.ResultedBy]; u != nil {
+		by = domain.PersonName(u) + ", the officer in charge,"
+	}
+	return id, fmt.Sprintf("%s resulted action %d, so it needs a second pair of eyes: it is routed to the next "+
+		"supervisor in the chain of command.", by, a.Number)
+}
+
+// sentBack is the duty a closure sent back owes the officer in charge: do
+// what the approver asked, then propose it again (meeting the duty). It
+// is due from when the closure was sent back: the moment its approval
+// duty ended.
+func sentBack(c *domain.Case, p *policy.Policy, cal policy.Calendar) (Want, bool) {
+	n := len(c.Closures)
+	if !c.Status.IsOpen() || c.OwnerID == "" || n == 0 || c.Closures[n-1].Rejected == "" {
+		return Want{}, false
+	}
+	cl := c.Closures[n-1]
+	at := cl.ProposedAt
+	for _, d := range c.Duties {
+		if d.Kind == ClosureApproval && d.Subject == cl.ID && !d.Closed.IsZero() {
+			at = d.Closed
+		}
+	}
+	return Want{Kind: ClosureSentBack, Subject: cl.ID, Accountable: c.OwnerID, TeamID: c.TeamID,
+		Due:    p.Due(ClosureSentBack, at, cal),
+		Detail: fmt.Sprintf("The closure with outcome %s was sent back: %s", cl.Outcome, cl.Rejected)}, true
 }
 
 func actionCancelled(c *domain.Case, id string) bool {

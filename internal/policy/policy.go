@@ -153,16 +153,19 @@ type Policy struct {
 	// TimeZone is where working days and deadlines are reckoned. The
 	// calendar is England and Wales's, so only Europe/London is accepted;
 	// the field states it in the file rather than leaving it assumed.
-	TimeZone        string              `yaml:"time_zone"`
-	Duties          map[string]Duty     `yaml:"duties"`
-	Escalation      Escalation          `yaml:"escalation"`
-	VRRWindow       Span                `yaml:"vrr_window"`
-	Findings        map[string]Span     `yaml:"findings"`
-	Gates           Gates               `yaml:"gates"`
-	Outcomes        []Outcome           `yaml:"outcomes"`
-	StandardActions []StandardAction    `yaml:"standard_actions"`
-	outcomes        map[string]*Outcome `yaml:"-"`
-	source          []byte
+	TimeZone        string           `yaml:"time_zone"`
+	Duties          map[string]Duty  `yaml:"duties"`
+	Escalation      Escalation       `yaml:"escalation"`
+	VRRWindow       Span             `yaml:"vrr_window"`
+	Findings        map[string]Span  `yaml:"findings"`
+	Gates           Gates            `yaml:"gates"`
+	Outcomes        []Outcome        `yaml:"outcomes"`
+	StandardActions []StandardAction `yaml:"standard_actions"`
+	// BreakGlass is how long an emergency access to a case outside one's
+	// need to know lasts (default 1 hour).
+	BreakGlass Span                `yaml:"break_glass"`
+	outcomes   map[string]*Outcome `yaml:"-"`
+	source     []byte
 }
 
 // Source is the policy file as read, for people to check what is in force.
@@ -209,6 +212,17 @@ func Parse(b []byte) (*Policy, error) {
 		if !knownKind(k.Value) {
 			bad(k.Line, "duties: unknown duty kind %q (one of %s)", k.Value, strings.Join(Kinds(), ", "))
 		}
+	}
+	for k, d := range optionalDuties {
+		if _, ok := p.Duties[k]; !ok {
+			if p.Duties == nil {
+				p.Duties = map[string]Duty{}
+			}
+			p.Duties[k] = d
+		}
+	}
+	if p.BreakGlass.N == 0 {
+		p.BreakGlass = Span{N: 1, Unit: Hours}
 	}
 	for _, k := range Kinds() {
 		if _, ok := p.Duties[k]; !ok {
@@ -370,4 +384,16 @@ var kinds = map[string]bool{
 	// deadlines here all the same, so a force sets them where it sets
 	// every other.
 	"audit_review": true, "audit_sign_off": true,
+	// Added after forces wrote their own policies: a file without them
+	// takes optionalDuties' deadlines.
+	"closure_sent_back": true, "break_glass_review": true,
+}
+
+// optionalDuties are the deadlines of duty kinds a policy file may leave
+// out (they came later): the shipped values.
+var optionalDuties = map[string]Duty{
+	"closure_sent_back": {Within: Span{N: 10, Unit: WorkingDays},
+		Says: "Act on the closure sent back, then propose it again"},
+	"break_glass_review": {Within: Span{N: 5, Unit: WorkingDays},
+		Says: "Review an emergency (break-glass) access to a case"},
 }

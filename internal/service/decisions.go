@@ -175,9 +175,21 @@ func (s *Service) RejectClosure(ctx context.Context, a *Actor, caseID string, in
 		if !c.Closure.Open() {
 			return nil
 		}
-		required(p, "reason", in.Reason, "Say what must be done before the case can close.")
-		return []ev{{domain.EvClosureRejected, domain.ClosureRejected{ID: c.Closure.ID,
-			Reason: strings.TrimSpace(in.Reason)}}}
+		reason := required(p, "reason", in.Reason, "Say what must be done before the case can close.")
+		out := []ev{{domain.EvClosureRejected, domain.ClosureRejected{ID: c.Closure.ID, Reason: reason}}}
+		// The officer in charge is told at once, with the reason; the duty
+		// to act on it (closure_sent_back) carries it too.
+		text := fmt.Sprintf("%s sent the closure of %s back: %s", domain.PersonName(&a.User), c.Ref,
+			domain.Sentence(reason))
+		told := map[string]bool{a.ID(): true, "": true}
+		for _, to := range []string{c.OwnerID, c.Closure.ProposedBy} { // and the proposer, if someone else
+			if !told[to] {
+				told[to] = true
+				out = append(out, ev{domain.EvAlertSent, domain.AlertSent{To: to,
+					Kind: domain.AlertClosureSentBack, Text: text}})
+			}
+		}
+		return out
 	})
 }
 

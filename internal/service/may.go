@@ -233,7 +233,7 @@ func findingIDs(k *check) []string {
 }
 
 func problem(field, rule, msg string) error {
-	return domain.Problems{{Field: field, Rule: rule, Message: msg}}
+	return domain.Problems{{Field: field, Rule: rule, Message: domain.Sentence(msg)}}
 }
 
 // action finds the target action, or says it is not on the case.

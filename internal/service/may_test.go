@@ -372,6 +372,7 @@ func TestPermissionsMatchCommands(t *testing.T) {
 						if target != "" {
 							where += " on " + target
 						}
+						plainRefusal(t, where, err)
 						switch {
 						case ran && !can:
 							t.Errorf("%s: Permissions refuses (%s) but the command runs", where,
@@ -389,6 +390,26 @@ func TestPermissionsMatchCommands(t *testing.T) {
 			t.Fatalf("only %d checks ran", checked)
 		}
 	})
+}
+
+// plainRefusal: every refusal a page shows is a capitalised sentence with
+// no Go list in it.
+func plainRefusal(t *testing.T, where string, err error) {
+	t.Helper()
+	var msgs []string
+	if f, ok := service.AsForbidden(err); ok {
+		msgs = append(msgs, f.Message)
+	} else if ps, ok := domain.AsProblems(err); ok {
+		for _, p := range ps {
+			msgs = append(msgs, p.Message)
+		}
+	}
+	for _, m := range msgs {
+		if m == "" || m != domain.Sentence(m) || strings.ContainsAny(m, "[]") || strings.Contains(m, "(s)") ||
+			strings.Contains(m, " a inspector") {
+			t.Errorf("%s: refusal %q is not a plain sentence", where, m)
+		}
+	}
 }
 
 func onlyInput(err error, input map[string]bool) bool {

@@ -171,7 +171,7 @@ func checkVersion(a *Actor, version int64) error {
 		return nil
 	}
 	return domain.Problems{{Field: "version", Rule: "required",
-		Message: "send the case version your change is based on: reload the case and try again"}}
+		Message: "Send the case version your change is based on: reload the case and try again."}}
 }
 
 // caseCommand runs one command on one case in one transaction: load, check

@@ -642,6 +642,12 @@ func projectionRow(e *event.Event) (projRow, error) {
 			return projRow{}, fmt.Errorf("event %d: %w", e.Seq, err)
 		}
 		user, kind, text = p.Finding.MustAct, "finding", p.Finding.Detail
+	case domain.EvAlertSent:
+		var p domain.AlertSent
+		if err := json.Unmarshal(e.Payload, &p); err != nil {
+			return projRow{}, fmt.Errorf("event %d: %w", e.Seq, err)
+		}
+		user, kind, text = p.To, p.Kind, p.Text
 	case domain.EvCaseImported:
 		var p domain.CaseImported
 		if err := json.Unmarshal(e.Payload, &p); err != nil {

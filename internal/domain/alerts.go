@@ -1,0 +1,51 @@
+package domain
+
+import "time"
+
+// Events of alerts and emergency access.
+const (
+	// EvAlertSent puts an alert in one person's inbox: something on a case
+	// they must know of now (a closure sent back to them, an emergency
+	// access to a case they manage or audit). The inbox is its projection.
+	EvAlertSent = "alert.sent"
+	// EvBreakGlass records a person opening a case outside their need to
+	// know, with the reason they gave: read-only, until Until.
+	EvBreakGlass = "case.break_glass"
+)
+
+// Alert kinds.
+const (
+	AlertClosureSentBack = "closure_sent_back"
+	AlertBreakGlass      = "break_glass"
+)
+
+// AlertSent is the payload of EvAlertSent.
+type AlertSent struct {
+	To   string `json:"to"`   // user id
+	Kind string `json:"kind"` // one of the Alert kinds
+	Text string `json:"text"`
+}
+
+// BreakGlass is one emergency access to a case: who, why, until when.
+type BreakGlass struct {
+	ID     string    `json:"id"`
+	By     string    `json:"by"` // user id
+	Reason string    `json:"reason"`
+	At     time.Time `json:"at"`
+	Until  time.Time `json:"until"`
+}
+
+// BreakGlassed is the payload of EvBreakGlass.
+type BreakGlassed struct {
+	BreakGlass
+}
+
+// BreakGlassFor is the emergency access user holds on c at t, if any.
+func (c *Case) BreakGlassFor(user string, t time.Time) *BreakGlass {
+	for i := len(c.BreakGlass) - 1; i >= 0; i-- {
+		if g := &c.BreakGlass[i]; g.By == user && t.Before(g.Until) && !t.Before(g.At) {
+			return g
+		}
+	}
+	return nil
+}

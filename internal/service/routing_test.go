@@ -1,0 +1,93 @@
+package service_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/duty"
+	"github.com/holdfast/holdfast/internal/fixture"
+	"github.com/holdfast/holdfast/internal/service"
+	"github.com/holdfast/holdfast/internal/store/sqlstore"
+	"github.com/holdfast/holdfast/internal/testdb"
+)
+
+// TestClosureSentBackTellsTheOwner: a closure sent back gives the officer
+// in charge an inbox alert and a duty, both carrying the reason; proposing
+// again meets the duty.
+func TestClosureSentBackTellsTheOwner(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		f := fixture.New(t, db)
+		p := permCase{f: f, t: t}
+		c := p.proposed()
+		reason := "Download the victim's phone before this closes"
+		c = p.must(f.Svc.RejectClosure(ctx, f.Inspector, c.ID, service.RejectClosure{Version: c.Version,
+			Reason: reason}))
+		d := openDuty(c, duty.ClosureSentBack)
+		if d == nil || d.Accountable != f.Investigator.ID() || !strings.Contains(d.Detail, reason) {
+			t.Fatalf("a closure sent back must owe the owner a duty carrying the reason: %+v", c.Duties)
+		}
+		items, err := f.Svc.Inbox(ctx, f.Investigator)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var alert string
+		for _, it := range items {
+			if it.CaseID == c.ID && it.Kind == domain.AlertClosureSentBack {
+				alert = it.Text
+			}
+		}
+		if !strings.Contains(alert, reason) || !strings.Contains(alert, "DI Ines Inspector") {
+			t.Fatalf("the owner's inbox must say who sent the closure back and why: %q in %+v", alert, items)
+		}
+		c = p.must(f.Svc.ProposeClosure(ctx, f.Investigator, c.ID, service.ClosureProposal{Version: c.Version,
+			Outcome: "15", Rationale: rationale}))
+		if openDuty(c, duty.ClosureSentBack) != nil {
+			t.Fatalf("proposing again must meet the duty: %+v", c.Duties)
+		}
+	})
+}
+
+// TestActionReviewNeverFallsOnWhoResultedIt: the officer in charge who
+// results an action does not review it; the duty goes to the next
+// supervisor in the chain, who may file it, and says why.
+func TestActionReviewNeverFallsOnWhoResultedIt(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		f := fixture.New(t, db)
+		p := permCase{f: f, t: t}
+		c := f.Allocated(t)
+		c = p.must(f.Svc.RaiseAction(ctx, f.Investigator, c.ID, service.NewAction{Version: c.Version,
+			Title: "Trace the car"}))
+		act := c.Actions[0]
+		c = p.must(f.Svc.AllocateAction(ctx, f.Investigator, c.ID, service.AllocateAction{Version: c.Version,
+			Action: act.ID, To: f.Investigator.ID()}))
+		c = p.must(f.Svc.ResultAction(ctx, f.Investigator, c.ID, service.ResultAction{Version: c.Version,
+			Action: act.ID, Result: "Registered keeper traced"}))
+		d := openDuty(c, duty.ActionReview)
+		if d == nil || d.Accountable == f.Investigator.ID() {
+			t.Fatalf("the action review fell on the officer who resulted it: %+v", d)
+		}
+		if d.Accountable != f.Supervisor.ID() || !strings.Contains(d.Detail, "second pair of eyes") {
+			t.Fatalf("want the team's supervisor, told why: %+v", d)
+		}
+		perm, err := f.Svc.Permissions(ctx, f.Supervisor, c.ID)
+		if err != nil || !perm.CanOn("file-action", act.ID) {
+			t.Fatalf("the supervisor the review falls on cannot file it: %v %q", err, perm.WhyOn("file-action", act.ID))
+		}
+		c = p.must(f.Svc.FileAction(ctx, f.Supervisor, c.ID, service.FileAction{Version: c.Version, Action: act.ID}))
+		if openDuty(c, duty.ActionReview) != nil {
+			t.Fatalf("filing must meet the review: %+v", c.Duties)
+		}
+		// Resulted by someone else, the review is the officer in charge's.
+		c = p.must(f.Svc.RaiseAction(ctx, f.Investigator, c.ID, service.NewAction{Version: c.Version,
+			Title: "House-to-house"}))
+		act = c.Actions[1]
+		c = p.must(f.Svc.AllocateAction(ctx, f.Investigator, c.ID, service.AllocateAction{Version: c.Version,
+			Action: act.ID, To: f.Investigator2.ID()}))
+		c = p.must(f.Svc.ResultAction(ctx, f.Investigator2, c.ID, service.ResultAction{Version: c.Version,
+			Action: act.ID, Result: "Nobody saw anything"}))
+		if d := openDuty(c, duty.ActionReview); d == nil || d.Accountable != f.Investigator.ID() || d.Detail != "" {
+			t.Fatalf("want the officer in charge to review another officer's result: %+v", d)
+		}
+	})
+}

@@ -504,19 +504,30 @@ func (s *Service) VictimsDue(ctx context.Context, a *Actor) ([]VictimDue, error)
 		return nil, err
 	}
 	items := s.workItems(rows, now)
-	cases := map[string]*domain.Case{}
-	out := []VictimDue{}
 	var ids []string
+	seen := map[string]bool{}
+	for _, it := range items {
+		if !seen[it.CaseID] {
+			seen[it.CaseID] = true
+			ids = append(ids, it.CaseID)
+		}
+	}
+	cases, err := f.CaseVictims(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := []VictimDue{}
 	for _, it := range items {
 		c := cases[it.CaseID]
 		if c == nil {
-			if c, err = s.st.Case(ctx, it.CaseID); err != nil {
-				return nil, err
-			}
-			cases[it.CaseID] = c
-			ids = append(ids, c.ID)
+			continue
 		}
-		v := c.Victim(it.Subject)
+		var v *domain.Victim
+		for i := range c.Victims {
+			if c.Victims[i].ID == it.Subject {
+				v = &c.Victims[i]
+			}
+		}
 		if v == nil {
 			continue
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/holdfast/holdfast/internal/audit"
@@ -156,21 +157,16 @@ func (s *Service) Links(ctx context.Context, a *Actor, q LinksQuery) (*Links, er
 	}
 	filter.TeamIDs = a.visibleTeams(org, nil)
 	out := &Links{AsOf: s.clock.Now().UTC(), Groups: []LinkGroup{}, Page: 1, Pages: 1}
-	if out.Considered, err = f.CountCases(ctx, filter.TeamIDs); err != nil {
+	all, considered, err := s.linkGroups(ctx, f, filter)
+	if err != nil {
 		return nil, err
 	}
+	out.Considered, out.Total = considered, len(all)
+	groups := all
 	if q.Page > 0 {
-		filter.Offset, filter.Limit = (q.Page-1)*LinksPerPage, LinksPerPage
-	} else {
-		filter.Limit = 1 << 30
-	}
-	groups, total, err := f.LinkGroups(ctx, filter)
-	if err != nil {
-		return nil, fmt.Errorf("links: %w", err)
-	}
-	out.Total = total
-	if q.Page > 0 {
-		out.Page, out.Pages = q.Page, max(1, (total+LinksPerPage-1)/LinksPerPage)
+		out.Page, out.Pages = q.Page, max(1, (len(all)+LinksPerPage-1)/LinksPerPage)
+		from := min(len(all), (q.Page-1)*LinksPerPage)
+		groups = all[from:min(len(all), from+LinksPerPage)]
 	}
 	keys := make([]string, len(groups))
 	for i, g := range groups {
@@ -222,4 +218,65 @@ func (s *Service) Links(ctx context.Context, a *Actor, q LinksQuery) (*Links, er
 		return nil, err
 	}
 	return out, nil
+}
+
+// linkCache keeps every group of a query (who may see what, and the
+// filter) while no case changes: grouping every case's identifiers is the
+// cost of the page, and the groups change only when a case does.
+type linkCache struct {
+	mu      sync.Mutex
+	entries map[string]linkKept
+}
+
+type linkKept struct {
+	print      store.CasesPrint
+	groups     []store.LinkGroupRow
+	considered int
+}
+
+var linkCaches sync.Map // *Service → *linkCache
+
+// linkGroups lists every group of filter and counts the cases considered,
+// from the cache while the cases' fingerprint stays the same.
+func (s *Service) linkGroups(ctx context.Context, f store.Finder, filter store.LinkFilter) (
+	[]store.LinkGroupRow, int, error) {
+	fp, ok := s.st.(store.CasesFingerprinter)
+	var print store.CasesPrint
+	key := ""
+	var c *linkCache
+	if ok {
+		var err error
+		if print, err = fp.CasesFingerprint(ctx); err != nil {
+			return nil, 0, err
+		}
+		teams := append([]string(nil), filter.TeamIDs...)
+		sort.Strings(teams)
+		key = strings.Join(append(teams, "|"+filter.Kind, filter.Term, filter.CaseID), ",")
+		v, _ := linkCaches.LoadOrStore(s, &linkCache{entries: map[string]linkKept{}})
+		c = v.(*linkCache)
+		c.mu.Lock()
+		k, hit := c.entries[key]
+		c.mu.Unlock()
+		if hit && k.print == print {
+			return k.groups, k.considered, nil
+		}
+	}
+	filter.Offset, filter.Limit = 0, 0
+	groups, _, err := f.LinkGroups(ctx, filter)
+	if err != nil {
+		return nil, 0, fmt.Errorf("links: %w", err)
+	}
+	considered, err := f.CountCases(ctx, filter.TeamIDs)
+	if err != nil {
+		return nil, 0, err
+	}
+	if c != nil {
+		c.mu.Lock()
+		if len(c.entries) >= 64 {
+			c.entries = map[string]linkKept{}
+		}
+		c.entries[key] = linkKept{print: print, groups: groups, considered: considered}
+		c.mu.Unlock()
+	}
+	return groups, considered, nil
 }

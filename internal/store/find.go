@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/event"
 )
 
@@ -18,7 +19,7 @@ type Finder interface {
 	TermMatches(ctx context.Context, kind string, terms []string, teamIDs []string, limit int) ([]TermMatch, error)
 	// LinkGroups pages the identifiers (kind "link" terms) that two or
 	// more cases of teamIDs share: largest first, then most open, then
-	// by kind rank and key. It also counts them all and the cases read.
+	// by kind rank and key (every one when f.Limit is 0), and counts them.
 	LinkGroups(ctx context.Context, f LinkFilter) (groups []LinkGroupRow, total int, err error)
 	// LinkMembers lists the cases of teamIDs bearing each of keys.
 	LinkMembers(ctx context.Context, keys []string, teamIDs []string) ([]LinkMemberRow, error)
@@ -39,11 +40,23 @@ type Finder interface {
 	// EscalatedDuties lists the open duties of teamIDs escalated at least
 	// once, soonest due first, at most limit.
 	EscalatedDuties(ctx context.Context, teamIDs []string, limit int) ([]DutyRow, error)
+	// CaseVictims reads the victims of cases by id (and the version and
+	// owner of each), without the rest of each case.
+	CaseVictims(ctx context.Context, ids []string) (map[string]*CaseVictims, error)
 	// Reads lists reads of cases newest first, filtered.
 	Reads(ctx context.Context, f ReadFilter) ([]ReadRow, error)
 	// ForceEvents lists the events of no case of types, in order,
 	// without reading the force's other events (reads, above all).
 	ForceEvents(ctx context.Context, types []string) ([]*event.Event, error)
+}
+
+// CaseVictims is a case's victims, as a work list needs them.
+type CaseVictims struct {
+	ID      string          `json:"id"`
+	Ref     string          `json:"ref"`
+	OwnerID string          `json:"owner_id"`
+	Version int64           `json:"version"`
+	Victims []domain.Victim `json:"victims"`
 }
 
 // TermMatch is one entry of the find index.

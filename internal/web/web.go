@@ -78,6 +78,8 @@ type page struct {
 	Data   any
 	Form   map[string]string
 	Unread int // new alerts in the reader's inbox, for the navigation (work.go)
+	// UnreadKnown: the page counted Unread itself (render leaves it).
+	UnreadKnown bool
 }
 
 // visit is one signed-in request for a page.
@@ -156,7 +158,9 @@ func parseForm(w http.ResponseWriter, r *http.Request) bool {
 // render writes a page; status is 200 unless the page reports a refusal.
 func (h *Handler) render(q *visit, status int, name string, p page) error {
 	p.Actor, p.CSRF, p.Org, p.Now = q.a, q.csrf, q.org, h.svc.Now()
-	p.Unread = h.unread(q)
+	if !p.UnreadKnown {
+		p.Unread = h.unread(q)
+	}
 	if p.Flash == "" {
 		p.Flash = flash(q.csrf, q.r.URL.Query())
 	}

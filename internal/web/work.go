@@ -83,7 +83,8 @@ func (h *Handler) myWork(q *visit) error {
 	if err != nil {
 		return err
 	}
-	return h.render(q, http.StatusOK, "work", page{Title: "My work", Nav: "work", Data: p})
+	return h.render(q, http.StatusOK, "work", page{Title: "My work", Nav: "work", Data: p, Unread: p.Unread,
+		UnreadKnown: true})
 }
 
 // home gathers My work for the reader's roles.
@@ -231,7 +232,16 @@ func (h *Handler) inbox(q *visit) error {
 	if err != nil {
 		return err
 	}
-	return h.render(q, http.StatusOK, "inbox", page{Title: "Inbox", Nav: "inbox", Data: p})
+	pg := page{Title: "Inbox", Nav: "inbox", Data: p}
+	if !p.Done { // the inbox counts its own new alerts
+		pg.UnreadKnown = true
+		for _, al := range p.Alerts {
+			if al.State == service.AlertNew {
+				pg.Unread++
+			}
+		}
+	}
+	return h.render(q, http.StatusOK, "inbox", pg)
 }
 
 // markAlert acknowledges an alert (ack) or marks it done.

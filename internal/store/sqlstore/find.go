@@ -151,8 +151,9 @@ func markRows(e *event.Event) ([][]any, error) {
 }
 
 const (
-	insertRead = "INSERT INTO case_reads (seq, case_id, user_id, at, how) VALUES (?, ?, ?, ?, ?)"
-	upsertMark = `INSERT INTO inbox_marks (user_id, seq, state, at) VALUES (?, ?, ?, ?)
+	readColumns = "case_reads (seq, case_id, user_id, at, how)"
+	insertRead  = "INSERT INTO " + readColumns + " VALUES (?, ?, ?, ?, ?)"
+	upsertMark  = `INSERT INTO inbox_marks (user_id, seq, state, at) VALUES (?, ?, ?, ?)
 		ON CONFLICT (user_id, seq) DO UPDATE SET state = excluded.state, at = excluded.at
 		WHERE inbox_marks.state <> 'done'`
 )
@@ -166,8 +167,16 @@ func (x *tx) projectFind(e *event.Event) error {
 	if err != nil {
 		return err
 	}
-	for _, r := range reads {
-		if _, err := x.exec(insertRead, r...); err != nil {
+	if len(reads) == 1 {
+		if _, err := x.exec(insertRead, reads[0]...); err != nil {
+			return fmt.Errorf("read index for event %d: %w", e.Seq, err)
+		}
+	} else if len(reads) > 1 { // a list: many rows to a statement
+		args := make([]any, 0, 5*len(reads))
+		for _, r := range reads {
+			args = append(args, r...)
+		}
+		if err := x.insertRows(readColumns, 5, args); err != nil {
 			return fmt.Errorf("read index for event %d: %w", e.Seq, err)
 		}
 	}
@@ -279,11 +288,16 @@ func (db *DB) LinkGroups(ctx context.Context, f store.LinkFilter) ([]store.LinkG
 		FROM case_terms t JOIN cases c ON c.id = t.case_id WHERE ` + where + `
 		GROUP BY t.term HAVING COUNT(*) > 1`
 	var total int
-	if err := db.row(ctx, "SELECT COUNT(*) FROM ("+grouped+") g", args...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("links: %w", err)
+	page := ""
+	if f.Limit > 0 {
+		if err := db.row(ctx, "SELECT COUNT(*) FROM ("+grouped+") g", args...).Scan(&total); err != nil {
+			return nil, 0, fmt.Errorf("links: %w", err)
+		}
+		page = " LIMIT ? OFFSET ?"
+		args = append(args, f.Limit, f.Offset)
 	}
-	rows, err := db.query(ctx, "SELECT term, n, open FROM ("+grouped+") g ORDER BY n DESC, open DESC, rank, term LIMIT ? OFFSET ?",
-		append(args, f.Limit, f.Offset)...)
+	rows, err := db.query(ctx, "SELECT term, n, open FROM ("+grouped+") g ORDER BY n DESC, open DESC, rank, term"+page,
+		args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("links: %w", err)
 	}
@@ -295,6 +309,9 @@ func (db *DB) LinkGroups(ctx context.Context, f store.LinkFilter) ([]store.LinkG
 			return nil, 0, err
 		}
 		out = append(out, g)
+	}
+	if f.Limit <= 0 {
+		total = len(out)
 	}
 	return out, total, rows.Err()
 }
@@ -482,6 +499,27 @@ func (db *DB) EscalatedDuties(ctx context.Context, teamIDs []string, limit int) 
 	}
 	return db.duties(ctx, "WHERE d.escalation > 0 AND d.team_id IN ("+placeholders(len(teamIDs))+
 		") ORDER BY d.due_at LIMIT ?", append(anys(teamIDs), limit)...)
+}
+
+// CaseVictims reads the victims of cases, decoding nothing else of them.
+func (db *DB) CaseVictims(ctx context.Context, ids []string) (map[string]*store.CaseVictims, error) {
+	out := map[string]*store.CaseVictims{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	rows, err := db.query(ctx, "SELECT doc FROM cases WHERE id IN ("+placeholders(len(ids))+")", anys(ids)...)
+	if err != nil {
+		return nil, fmt.Errorf("victims: %w", err)
+	}
+	err = eachDoc(rows, func(b []byte) error {
+		var c store.CaseVictims
+		if err := json.Unmarshal(b, &c); err != nil {
+			return fmt.Errorf("decode case: %w", err)
+		}
+		out[c.ID] = &c
+		return nil
+	})
+	return out, err
 }
 
 // Reads lists reads of cases, newest first.

@@ -260,6 +260,35 @@ func (v *caseView) LatestNotes(n int) []domain.Note {
 	return out
 }
 
+// LatestContacts are a victim's last n contacts, newest first.
+func (v *caseView) LatestContacts(victim string, n int) []domain.Contact {
+	var out []domain.Contact
+	if vi := v.Case.Victim(victim); vi != nil {
+		for i := len(vi.Contacts) - 1; i >= 0 && len(out) < n; i-- {
+			out = append(out, vi.Contacts[i])
+		}
+	}
+	return out
+}
+
+// SectionCount is how many things a section lists ("" for none or for a
+// section that does not count): the sub-navigation shows it.
+func (v *caseView) SectionCount(key string) string {
+	n := 0
+	switch key {
+	case "actions":
+		n = len(v.Case.Actions)
+	case "victims":
+		n = len(v.Case.Victims)
+	case "people":
+		n = len(v.Case.Suspects) + len(v.Case.People)
+	}
+	if n == 0 {
+		return ""
+	}
+	return strconv.Itoa(n)
+}
+
 // Closed reports whether the case is closed.
 func (v *caseView) Closed() bool { return v.Case.Status == domain.StatusClosed }
 

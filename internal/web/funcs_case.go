@@ -28,6 +28,13 @@ var caseFuncs = template.FuncMap{
 		return strings.Join(out, ", ")
 	},
 	"hasPrefix": strings.HasPrefix,
+	// dayOf is a recorded date (YYYY-MM-DD) the GOV.UK way.
+	"dayOf": func(s string) string {
+		if t, err := time.Parse(time.DateOnly, s); err == nil {
+			return t.Format("2 January 2006")
+		}
+		return s
+	},
 	// inLines reports whether one of s's lines is x (ticked boxes).
 	"inLines": func(s, x string) bool {
 		for _, l := range strings.Split(s, "\n") {

@@ -317,7 +317,7 @@ var usernameLike = regexp.MustCompile(`[A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9]`)
 func namePeople(text string, byUsername map[string]*domain.User) string {
 	return usernameLike.ReplaceAllStringFunc(text, func(w string) string {
 		if u := byUsername[w]; u != nil && strings.ContainsAny(w, "._-0123456789") {
-			return u.Name
+			return domain.PersonName(u)
 		}
 		return w
 	})

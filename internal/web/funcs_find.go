@@ -40,8 +40,15 @@ var findFuncs = template.FuncMap{
 	"freviews": func() string { return myReviewsPath },
 	"fstatus":  statusLabel,
 	"fpages":   findPageItems,
-	"flc":      strings.ToLower,
-	"fminus":   func(a, b int) int { return a - b },
+	"fperson":  findPerson,
+	"falertKind": func(kind string) string {
+		if l, ok := alertKindLabels[kind]; ok {
+			return l
+		}
+		return humanWords(kind)
+	},
+	"flc":    strings.ToLower,
+	"fminus": func(a, b int) int { return a - b },
 	// fread says how a case was read (access report).
 	"fread": func(how string) string {
 		if l, ok := readHow[how]; ok {
@@ -94,64 +101,46 @@ func dueWhen(due, now time.Time) string {
 	return fmt.Sprintf("due in %d days (%s)", days, findDate(due))
 }
 
-// dutyLabels name duty kinds in plain words.
-var dutyLabels = map[string]string{
-	"allocate_referral":    "Allocate the referral",
-	"investigation_plan":   "Investigation plan due",
-	"first_victim_contact": "First contact with the victim due",
-	"contact_plan":         "Contact plan to agree with the victim",
-	"support_referral":     "Referral to support services due",
-	"victim_update":        "Victim update due",
-	"decision_notice":      "Tell the victim of a decision",
-	"supervisory_review":   "Supervisory review due",
-	"action_target":        "Action due",
-	"action_review":        "Resulted action to review and file",
-	"transfer_accept":      "Transfer to accept or refuse",
-	"closure_approval":     "Closure to approve or send back",
-	"vrr_acknowledge":      "Victim's request for review to acknowledge",
-	"vrr_review":           "Victim's request for review to decide",
-	"finding_response":     "Audit finding to respond to",
-}
-
+// dutyLabel names a duty kind (domain.DutyKindLabel; an audit review's
+// kinds by what they are).
 func dutyLabel(kind string) string {
-	if l, ok := dutyLabels[kind]; ok {
-		return l
-	}
-	if strings.HasPrefix(kind, domain.AuditFindingPrefix) {
+	if _, ok := domain.DutyKindLabels[kind]; !ok && strings.HasPrefix(kind, domain.AuditFindingPrefix) {
 		return "Audit review due"
 	}
-	return humanWords(kind)
+	return domain.DutyKindLabel(kind)
 }
 
-var contactLabels = map[string]string{
-	domain.ContactUpdate:          "Update",
-	domain.ContactDecision:        "Told of a decision",
-	domain.ContactSupportReferral: "Referral to support services",
-	domain.ContactNeedsAssessment: "Needs assessment",
-	domain.ContactAccount:         "Account taken",
-}
-
-func contactLabel(kind string) string {
-	if l, ok := contactLabels[kind]; ok {
-		return l
-	}
-	return humanWords(kind)
-}
-
-var statusLabels = map[string]string{
-	string(domain.StatusReferral):        "Referral",
-	string(domain.StatusOpen):            "Open",
-	string(domain.StatusClosureProposed): "Awaiting closure approval",
-	string(domain.StatusClosed):          "Closed",
-}
+func contactLabel(kind string) string { return domain.ContactKindLabel(kind) }
 
 // statusLabel names a case status (a domain.Status or its string).
-func statusLabel(s any) string {
-	k := fmt.Sprint(s)
-	if l, ok := statusLabels[k]; ok {
-		return l
+func statusLabel(s any) string { return domain.StatusLabel(domain.Status(fmt.Sprint(s))) }
+
+// alertKindLabels name the kinds of alert in the inbox.
+var alertKindLabels = map[string]string{
+	"escalation":                "Escalation",
+	"finding":                   "Finding",
+	domain.AlertClosureSentBack: "Closure sent back",
+	domain.AlertBreakGlass:      "Emergency access",
+}
+
+// findPerson names a user by rank and name (domain.PersonName), saying
+// when they have left; the watchdog and importer are "Holdfast".
+func findPerson(org *domain.OrgState, id string) string {
+	if id == "" {
+		return "—"
 	}
-	return humanWords(k)
+	if org != nil {
+		if u := org.Users[id]; u != nil {
+			if !u.Active {
+				return domain.PersonName(u) + " (left)"
+			}
+			return domain.PersonName(u)
+		}
+	}
+	if strings.HasPrefix(id, "system:") {
+		return "Holdfast"
+	}
+	return "someone no longer on the record"
 }
 
 // humanWords turns a code into words: "no_further_action" → "No further action".

@@ -194,3 +194,25 @@ func TestCasePagesSpeakPlainly(t *testing.T) {
 		}
 	}
 }
+
+// TestSentBackClosureSaysWhy: a closure sent back shows its reason on the
+// case's overview, with the way to propose again.
+func TestSentBackClosureSaysWhy(t *testing.T) {
+	db := testdb.Open(t, "sqlite")
+	ctx := context.Background()
+	f, base := start(t, db)
+	w := newWorld(t, f)
+	c := w.cases[2] // a closure awaiting approval
+	must(f.Svc.RejectClosure(ctx, f.Supervisor, c.ID, service.RejectClosure{Version: c.Version,
+		Reason: "Trace the second male seen on the CCTV first"}))
+	ivy := newClient(t, base, "ivy")
+	_, body := ivy.get("/cases/" + request.PathRef(c.Ref))
+	if !strings.Contains(body, "Closure sent back") || !strings.Contains(body, "Trace the second male seen on the CCTV first") ||
+		!strings.Contains(body, "propose closing the case again") {
+		t.Error("the overview of a case whose closure was sent back does not say why")
+	}
+	_, body = ivy.get("/cases/" + request.PathRef(w.cases[0].Ref))
+	if strings.Contains(body, "Closure sent back") {
+		t.Error("a case never proposed for closure says a closure was sent back")
+	}
+}

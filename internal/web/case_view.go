@@ -289,6 +289,19 @@ func (v *caseView) SectionCount(key string) string {
 	return strconv.Itoa(n)
 }
 
+// SentBack is the last closure proposed, when it was sent back and nothing
+// has been proposed since: the reason is what to act on.
+func (v *caseView) SentBack() *domain.Closure {
+	cs := v.Case.Closures
+	if len(cs) == 0 || !v.Case.Status.IsOpen() || v.Case.Closure.Open() {
+		return nil
+	}
+	if last := cs[len(cs)-1]; last.Rejected != "" {
+		return &last
+	}
+	return nil
+}
+
 // Closed reports whether the case is closed.
 func (v *caseView) Closed() bool { return v.Case.Status == domain.StatusClosed }
 

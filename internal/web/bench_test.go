@@ -135,7 +135,7 @@ func BenchmarkPages(b *testing.B) {
 		{"analyst", "/links?page=3"},
 		{"auditor", "/access"},
 		{"inspector", "/access?case=" + ref},
-		{"supervisor", "/cases/" + ref},
+		{"auditor", "/cases/" + ref},
 		{"manager", "/dashboard"},
 		{"inspector", "/ledger"},
 	}

@@ -1,0 +1,142 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/holdfast/holdfast/internal/app"
+	"github.com/holdfast/holdfast/internal/demo"
+	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/http/request"
+	"github.com/holdfast/holdfast/internal/server"
+	"github.com/holdfast/holdfast/internal/store"
+)
+
+// Page is one page measured, as the demo role that uses it. "{ref}" in the
+// path stands for an open case's reference (its path form).
+type Page struct{ Role, Path string }
+
+// Pages are the pages of work, finding and overview, each as the role that
+// uses it (the audit and administration pages have their own benchmark in
+// internal/web).
+var Pages = []Page{
+	{"investigator", "/work"},
+	{"supervisor", "/work"},
+	{"manager", "/work"},
+	{"victim_liaison", "/work"},
+	{"auditor", "/work"},
+	{"supervisor", "/team"},
+	{"supervisor", "/inbox"},
+	{"supervisor", "/inbox?show=done"},
+	{"supervisor", "/cases"},
+	{"supervisor", "/cases?status=open&overdue=yes"},
+	{"supervisor", "/cases/new"},
+	{"analyst", "/cases?q=smith"},
+	{"analyst", "/cases?q=07700+900123"},
+	{"analyst", "/cases?q=2025%2F507"},
+	{"analyst", "/links"},
+	{"analyst", "/links?page=3"},
+	{"auditor", "/access"},
+	{"inspector", "/access?case={ref}"},
+	{"auditor", "/cases/{ref}"},
+	{"manager", "/dashboard"},
+	{"inspector", "/ledger"},
+	{"auditor", "/audits"},
+	{"auditor (reviewer)", "/audits/reviews"},
+	{"administrator", "/admin"},
+}
+
+// PageResult is what one page measured.
+type PageResult struct {
+	Page
+	Status   int
+	P50, P99 time.Duration
+	Bytes    int
+}
+
+// MeasurePages requests each page n times as its role, through the whole
+// HTTP handler (sessions, CSRF, rendering), on the force hf serves — a demo
+// force: its accounts sign in with demo.Password.
+func MeasurePages(ctx context.Context, hf *app.App, st store.Store, pages []Page, n int) ([]PageResult, error) {
+	h := server.New(hf.Svc, server.Config{Handler: hf.Handler}).Handler
+	accts, err := demo.Accounts(ctx, hf.Svc)
+	if err != nil {
+		return nil, err
+	}
+	as := map[string]string{}
+	for _, a := range accts {
+		if _, ok := as[a.Role]; !ok {
+			as[a.Role] = a.Username
+		}
+	}
+	rows, err := st.ListCases(ctx, store.CaseFilter{Status: []domain.Status{domain.StatusOpen}, Limit: 1})
+	if err != nil || len(rows) == 0 {
+		return nil, fmt.Errorf("the force has no open case to show: %v", err)
+	}
+	ref := request.PathRef(rows[0].Ref)
+	cookies := map[string]*http.Cookie{}
+	signIn := func(role string) (*http.Cookie, error) {
+		if c := cookies[role]; c != nil {
+			return c, nil
+		}
+		const tok = "bench-sign-in-token-of-43-characters-000000" // any 43 characters
+		form := url.Values{"username": {as[role]}, "password": {demo.Password}, "csrf": {tok}}
+		req := httptest.NewRequest("POST", "/sign-in", strings.NewReader(form.Encode())).WithContext(ctx)
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.AddCookie(&http.Cookie{Name: "holdfast_signin", Value: tok})
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		for _, c := range rec.Result().Cookies() {
+			if c.Name == request.SessionCookie {
+				cookies[role] = c
+				return c, nil
+			}
+		}
+		return nil, fmt.Errorf("sign in as the demo's %s (%q): %d", role, as[role], rec.Code)
+	}
+	var out []PageResult
+	for _, p := range pages {
+		if as[p.Role] == "" {
+			return nil, fmt.Errorf("the force has no demo account for %s", p.Role)
+		}
+		c, err := signIn(p.Role)
+		if err != nil {
+			return nil, err
+		}
+		r := PageResult{Page: p}
+		path := strings.ReplaceAll(p.Path, "{ref}", ref)
+		times := make([]time.Duration, 0, n)
+		for range n {
+			req := httptest.NewRequest("GET", path, nil).WithContext(ctx)
+			req.AddCookie(c)
+			rec := httptest.NewRecorder()
+			t0 := time.Now()
+			h.ServeHTTP(rec, req)
+			times = append(times, time.Since(t0))
+			r.Status, r.Bytes = rec.Code, rec.Body.Len()
+		}
+		slices.Sort(times)
+		r.P50, r.P99 = times[len(times)/2], times[len(times)*99/100]
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// PrintPages writes the page timings as a table.
+func PrintPages(w io.Writer, rs []PageResult) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "page\trole\tstatus\tp50\tp99\tKB\t")
+	for _, r := range rs {
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%.1f ms\t%.1f ms\t%.0f\t\n", r.Path, r.Role, r.Status,
+			float64(r.P50.Microseconds())/1000, float64(r.P99.Microseconds())/1000, float64(r.Bytes)/1024)
+	}
+	tw.Flush()
+}

@@ -54,6 +54,9 @@ var findFuncs = template.FuncMap{
 		if l, ok := readHow[how]; ok {
 			return l
 		}
+		if what, ok := strings.CutPrefix(how, "audit: "); ok {
+			return "Shown in an audit's " + what
+		}
 		return humanWords(how)
 	},
 }

@@ -56,6 +56,11 @@ var readHow = map[string]string{
 	service.ReadLiaison: "Shown in victims due contact",
 	service.ReadTeam:    "Shown on the team board",
 	service.ReadAccess:  "Shown in the access report",
+	// The audit pages' reads.
+	"audits.triage":        "Shown in the audit triage",
+	"audits.preview":       "Shown in an audit plan's preview",
+	"audits.my_reviews":    "Shown in My reviews",
+	"audits.findings_owed": "Shown in audit findings owed",
 }
 
 // access is the access report: who read which case, filterable by

@@ -11,6 +11,8 @@ const (
 	// EvBreakGlass records a person opening a case outside their need to
 	// know, with the reason they gave: read-only, until Until.
 	EvBreakGlass = "case.break_glass"
+	// EvBreakGlassReviewed records the audit team's review of one.
+	EvBreakGlassReviewed = "case.break_glass_reviewed"
 )
 
 // Alert kinds.
@@ -33,6 +35,26 @@ type BreakGlass struct {
 	Reason string    `json:"reason"`
 	At     time.Time `json:"at"`
 	Until  time.Time `json:"until"`
+	// The audit team's review: who, when, what they found.
+	ReviewedBy string    `json:"reviewed_by,omitempty"`
+	ReviewedAt time.Time `json:"reviewed_at,omitzero"`
+	Review     string    `json:"review,omitempty"`
+}
+
+// BreakGlassReviewed is the payload of EvBreakGlassReviewed.
+type BreakGlassReviewed struct {
+	ID   string `json:"id"`
+	Note string `json:"note"`
+}
+
+// BreakGlassAccess is the emergency access with id, or nil.
+func (c *Case) BreakGlassAccess(id string) *BreakGlass {
+	for i := range c.BreakGlass {
+		if c.BreakGlass[i].ID == id {
+			return &c.BreakGlass[i]
+		}
+	}
+	return nil
 }
 
 // BreakGlassed is the payload of EvBreakGlass.

@@ -343,6 +343,14 @@ var caseAppliers = map[string]caseApplier{
 		c.BreakGlass = append(c.BreakGlass, p.BreakGlass)
 		return nil
 	}),
+	EvBreakGlassReviewed: on(func(c *Case, p BreakGlassReviewed, e *event.Event) error {
+		g := c.BreakGlassAccess(p.ID)
+		if g == nil || g.ReviewedBy != "" {
+			return fmt.Errorf("event %d: no unreviewed emergency access %s on case %s", e.Seq, p.ID, c.Ref)
+		}
+		g.ReviewedBy, g.ReviewedAt, g.Review = e.Actor, e.At, p.Note
+		return nil
+	}),
 }
 
 // ApplyCase folds e into c. c is nil before case.opened. The version counts

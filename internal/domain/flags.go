@@ -30,6 +30,8 @@ var postClosure = map[string]bool{
 	"vrr_acknowledge":  true,
 	"vrr_review":       true,
 	"finding_response": true,
+	// An emergency access is reviewed whatever became of the case.
+	"break_glass_review": true,
 }
 
 // OutlivesClosure reports whether a duty of kind may stay open on a closed case.

@@ -348,6 +348,7 @@ var EventLabels = map[string]string{
 	EvRecordsRead:          "read several cases at once",
 	EvAlertSent:            "alerted someone",
 	EvBreakGlass:           "opened the case in an emergency (break-glass), read-only",
+	EvBreakGlassReviewed:   "reviewed an emergency access to the case",
 }
 
 // EventLabel is an event kind's verb phrase; an unknown kind is shown
@@ -514,3 +515,14 @@ func EventTypes() []string {
 	sort.Strings(out)
 	return out
 }
+
+// AlertKindLabels name the kinds of inbox alert.
+var AlertKindLabels = map[string]string{
+	"escalation":         "Overdue duty escalated",
+	"finding":            "Finding",
+	AlertClosureSentBack: "Closure sent back",
+	AlertBreakGlass:      "Emergency access to a case",
+}
+
+// AlertKindLabel is an inbox alert kind's label.
+func AlertKindLabel(kind string) string { return label(AlertKindLabels, kind) }

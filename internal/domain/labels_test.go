@@ -53,13 +53,17 @@ func TestEveryCodeHasALabel(t *testing.T) {
 	for _, k := range []string{duty.AllocateReferral, duty.InvestigationPlan, duty.FirstVictimContact,
 		duty.ContactPlan, duty.SupportReferral, duty.VictimUpdate, duty.DecisionNotice, duty.SupervisoryReview,
 		duty.ActionTarget, duty.ActionReview, duty.TransferAccept, duty.ClosureApproval, duty.VRRAcknowledge,
-		duty.VRRReview, duty.FindingResponse} {
+		duty.VRRReview, duty.FindingResponse, duty.ClosureSentBack, duty.BreakGlassReview} {
 		_, ok := domain.DutyKindLabels[k]
 		has("duty kind", k, ok)
 	}
 	for _, o := range policy.Default().Outcomes {
 		_, ok := domain.OutcomeTitles[o.Code]
 		has("outcome", o.Code, ok)
+	}
+	for _, k := range []string{"escalation", "finding", domain.AlertClosureSentBack, domain.AlertBreakGlass} {
+		_, ok := domain.AlertKindLabels[k]
+		has("alert kind", k, ok)
 	}
 	for _, typ := range domain.EventTypes() {
 		_, ok := domain.EventLabels[typ]

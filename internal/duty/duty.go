@@ -164,8 +164,37 @@ func (r Rules) Wanted(c *domain.Case, org *domain.OrgState) []Want {
 		}
 		add(VRRReview, VRRReview, v.ID, who, c.TeamID, v.At)
 	}
+	for _, g := range c.BreakGlass {
+		if g.ReviewedBy != "" {
+			continue
+		}
+		by := "Someone"
+		if u := org.Users[g.By]; u != nil {
+			by = domain.PersonName(u)
+		}
+		out = append(out, Want{Kind: BreakGlassReview, Subject: g.ID, Accountable: Auditor(org, c.TeamID),
+			TeamID: c.TeamID, Due: p.Due(BreakGlassReview, g.At, cal),
+			Detail: by + " opened the case in an emergency: " + g.Reason})
+	}
 	out = append(out, r.auditWants(c)...)
 	return out
+}
+
+// Auditor is who in the force's audit team reviews an emergency access to
+// a case of team: a serving auditor of its force (the lowest id, so the
+// choice is stable), or the force's fallback.
+func Auditor(org *domain.OrgState, team string) string {
+	o := domain.Org{Units: org.Units}
+	force, id := o.ForceOf(team), ""
+	for _, u := range org.Users {
+		if u.Active && u.HasRole(domain.RoleAuditor) && o.ForceOf(u.UnitID) == force && (id == "" || u.ID < id) {
+			id = u.ID
+		}
+	}
+	if id == "" {
+		return Fallback(org)
+	}
+	return id
 }
 
 // Reconcile returns the events that bring c's open duties in line with

@@ -525,6 +525,36 @@ func caseCommands() []*CaseCommand {
 				}
 				return nil
 			}},
+		{Name: "review-break-glass", What: "review emergency access", Doing: "review emergency accesses",
+			Roles: []domain.Role{domain.RoleAuditor}, ClosedOK: true, Target: "access",
+			auth: func(k *check) error {
+				if !k.a.has(domain.RoleAuditor) {
+					return &Forbidden{Rule: "role", Message: "Only the force's auditors can review an emergency " +
+						"access."}
+				}
+				return nil
+			},
+			targets: func(k *check) []string {
+				var out []string
+				for _, g := range k.c.BreakGlass {
+					out = append(out, g.ID)
+				}
+				return out
+			},
+			on: func(k *check, id string) error {
+				g := k.c.BreakGlassAccess(id)
+				switch {
+				case g == nil:
+					return problem("access", "unknown_access", fmt.Sprintf("There is no such emergency access to %s.",
+						k.c.Ref))
+				case g.ReviewedBy != "":
+					return problem("access", "reviewed", "This emergency access has already been reviewed.")
+				case g.By == k.a.ID():
+					return problem("access", "own_access", "You opened the case yourself: another auditor must "+
+						"review it.")
+				}
+				return nil
+			}},
 		{Name: "answer-finding", What: "answer audit finding", Doing: "answer audit findings", Roles: supervisors,
 			ClosedOK: true, Target: "finding", targets: findingIDs,
 			auth: func(k *check) error { return nil }, // decided per finding: its named officer, or the chain
@@ -636,7 +666,7 @@ func (s *Service) PermissionsOn(ctx context.Context, a *Actor, c *domain.Case) (
 	if err != nil {
 		return nil, err
 	}
-	if !a.CanSee(org, c) {
+	if !s.canSee(a, org, c) {
 		return nil, ErrNotFound
 	}
 	return s.permissions(a, c, org, s.clock.Now().UTC()), nil
@@ -645,6 +675,13 @@ func (s *Service) PermissionsOn(ctx context.Context, a *Actor, c *domain.Case) (
 func (s *Service) permissions(a *Actor, c *domain.Case, org *domain.OrgState, now time.Time) *Permissions {
 	k := s.newCheck(a, c, org, now)
 	out := &Permissions{byCmd: make(map[string]Permission, len(CaseCommands))}
+	if s.glass(a, org, c) {
+		why, rule := plain(readOnlyGlass())
+		for _, cmd := range CaseCommands {
+			out.byCmd[cmd.Name] = Permission{Reason: why, Rule: rule}
+		}
+		return out
+	}
 	for _, cmd := range CaseCommands {
 		pm := Permission{Allowed: true}
 		err := cmd.whole(k)

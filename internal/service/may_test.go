@@ -243,6 +243,11 @@ func runners(f *fixture.Force) map[string]func(a *service.Actor, c *domain.Case,
 				Reason: "Agreed at the strategy meeting"})
 			return err
 		},
+		"review-break-glass": func(a *service.Actor, c *domain.Case, id string) error {
+			_, err := svc.ReviewBreakGlass(ctx, a, c.ID, service.ReviewBreakGlass{Version: c.Version, Access: id,
+				Note: "Justified: the suspect was arrested in their area"})
+			return err
+		},
 		"answer-finding": func(a *service.Actor, c *domain.Case, id string) error {
 			_, err := svc.AnswerFinding(ctx, a, c.ID, service.AnswerFinding{Version: c.Version, Finding: id,
 				Answer: "The victim has been contacted"})
@@ -277,6 +282,10 @@ func targets(f *fixture.Force, cmd *service.CaseCommand, c *domain.Case) []strin
 	case "finding":
 		for _, x := range c.Findings {
 			out = append(out, x.ID)
+		}
+	case "access":
+		for _, g := range c.BreakGlass {
+			out = append(out, g.ID)
 		}
 	case "standard":
 		for _, sa := range f.Svc.Policy().StandardActions {
@@ -322,6 +331,13 @@ func TestPermissionsMatchCommands(t *testing.T) {
 			VictimID: c.Victims[0].ID}))
 		states["vrr_acknowledged"] = p.must(svc.AcknowledgeVRR(ctx, f.Inspector, c.ID, service.AcknowledgeVRR{
 			Version: c.Version, Reviewer: f.Manager.ID()}))
+
+		c = p.working()
+		if _, err := svc.BreakGlass(ctx, f.OtherTeam, service.BreakGlassRequest{Case: c.Ref,
+			Reason: "Suspect arrested in our area tonight"}); err != nil {
+			t.Fatal(err)
+		}
+		states["break_glass"] = p.must(svc.ViewCase(ctx, f.Supervisor, c.Ref, "test"))
 
 		actors := f.Actors()
 		actors["investigator2"], actors["inspector_di"] = f.Investigator2, f.Inspector

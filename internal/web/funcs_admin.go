@@ -3,6 +3,9 @@ package web
 import (
 	"html/template"
 	"strings"
+	"time"
+
+	"github.com/holdfast/holdfast/internal/clock"
 
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/service"
@@ -13,8 +16,27 @@ import (
 var adminFuncs = template.FuncMap{
 	// admPerson names a person by rank and name, whatever holds their id.
 	"admPerson": admPersonName,
-	"admName":   rankedName,
-	"admRole":   func(r domain.Role) string { return roleLabel(r) },
+	// admDate and admTime are GOV.UK dates: "4 June 2026", "4 June 2026 at 2:15pm".
+	"admDate": func(t time.Time) string {
+		if t.IsZero() {
+			return "—"
+		}
+		return t.In(clock.London).Format("2 January 2006")
+	},
+	"admTime": func(t time.Time) string {
+		if t.IsZero() {
+			return "—"
+		}
+		t = t.In(clock.London)
+		clk := t.Format("3:04pm")
+		if t.Minute() == 0 {
+			clk = t.Format("3pm")
+		}
+		return t.Format("2 January 2006") + " at " + clk
+	},
+	"admRoleList": roleList,
+	"admName":     rankedName,
+	"admRole":     func(r domain.Role) string { return roleLabel(r) },
 	"admRoles": func(rs []domain.Role) string {
 		if len(rs) == 0 {
 			return "No roles"

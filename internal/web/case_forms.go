@@ -331,14 +331,12 @@ var contactMethods = [][2]string{{"phone", "Phone"}, {"visit", "Visit"}, {"email
 // by rank and name, with no one chosen: a choice is made, never defaulted.
 func (v *caseView) officerOpts(team string) [][2]string {
 	opts := [][2]string{{"", "Choose an officer"}}
-	org := domain.Org{Units: v.Org.Units}
 	var us []*domain.User
 	for _, u := range v.Org.Users {
 		if u.Active && u.UnitID == team && (u.HasRole(domain.RoleInvestigator) || u.HasRole(domain.RoleSupervisor)) {
 			us = append(us, u)
 		}
 	}
-	_ = org
 	sort.Slice(us, func(i, j int) bool { return us[i].Name < us[j].Name })
 	for _, u := range us {
 		opts = append(opts, [2]string{u.ID, u.Name})

@@ -155,15 +155,12 @@ func (h *Handler) formView(v *caseView, name string, cf caseForm, target string)
 	switch {
 	case !v.Can(name):
 		fv.Refused = v.Why(name)
+	case cf.target != "" && target != "" && !v.CanOn(name, target):
+		fv.Refused = v.Perm.WhyOn(name, target)
 	case cf.target != "" && target == "":
 		fv.Targets = v.targetOpts(name, cf.target)
-	case cf.target != "" && !v.CanOn(name, target):
-		fv.Refused = v.Why(name)
 	}
-	if fv.Refused == "" && !v.Can(name) {
-		fv.Refused = "You cannot do this on this case."
-	}
-	if fv.Refused == "" && cf.target != "" && target != "" && !v.CanOn(name, target) {
+	if fv.Refused == "" && (!v.Can(name) || (cf.target != "" && target != "" && !v.CanOn(name, target))) {
 		fv.Refused = "You cannot do this on this case."
 	}
 	return fv

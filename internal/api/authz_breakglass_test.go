@@ -9,7 +9,7 @@ import (
 
 func init() {
 	authzTables = append(authzTables, breakGlassAuthz)
-	authzPrepare["POST /api/v1/cases/{ref}/break-glass/{access}/review"] = func(h *harness, t *testing.T,
+	authzPrepare["POST /api/v1/break-glass/{access}/review"] = func(h *harness, t *testing.T,
 		c *domain.Case) (*domain.Case, map[string]string) {
 		g, err := h.f.Svc.BreakGlass(ctx, h.f.OtherTeam, service.BreakGlassRequest{Case: c.Ref,
 			Reason: "Suspect arrested in our area tonight"})
@@ -31,8 +31,8 @@ func breakGlassAuthz(h *harness) map[string]entry {
 		"POST /api/v1/break-glass": {[]string{"other_team"}, func(c *domain.Case) any {
 			return map[string]any{"case": c.Ref, "reason": "Suspect arrested in our area tonight"}
 		}},
-		"POST /api/v1/cases/{ref}/break-glass/{access}/review": {[]string{"auditor"}, func(c *domain.Case) any {
-			return map[string]any{"version": c.Version, "note": "Justified: the arrest was in their area"}
+		"POST /api/v1/break-glass/{access}/review": {[]string{"auditor"}, func(c *domain.Case) any {
+			return map[string]any{"case": c.Ref, "version": c.Version, "note": "Justified: the arrest was in their area"}
 		}},
 	}
 }

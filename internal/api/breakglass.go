@@ -23,9 +23,24 @@ func (s *Server) breakGlassRoutes() []route {
 				*domain.BreakGlass, error) {
 				return svc.BreakGlass(ctx, a, *in)
 			}),
-		caseCmd(svc, "POST", "/api/v1/cases/{ref}/break-glass/{access}/review",
-			"Review an emergency access to the case, meeting the review duty (an auditor of the force, not "+
-				"the person who opened it)",
-			http.StatusOK, svc.ReviewBreakGlass),
+		op("POST", "/api/v1/break-glass/{access}/review",
+			"Review an emergency access to a case, meeting the review duty (an auditor of the force, not "+
+				"the person who opened it); the body names the case and the version the auditor saw",
+			http.StatusOK,
+			func(ctx context.Context, a *service.Actor, r *http.Request, in *breakGlassReview) (*domain.Case, error) {
+				id, err := svc.CaseID(ctx, a, in.Case)
+				if err != nil {
+					return nil, err
+				}
+				return svc.ReviewBreakGlass(ctx, a, id, service.ReviewBreakGlass{Version: in.Version,
+					Access: r.PathValue("access"), Note: in.Note})
+			}),
 	}
+}
+
+// breakGlassReview is the body of a review of an emergency access.
+type breakGlassReview struct {
+	Case    string `json:"case"`    // the case's reference
+	Version int64  `json:"version"` // the case version the auditor saw
+	Note    string `json:"note"`    // whether the access was justified, and why
 }

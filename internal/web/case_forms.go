@@ -309,6 +309,16 @@ func caseForms(s *service.Service) map[string]caseForm {
 						{"not_upheld", domain.VRRDecisionLabels["not_upheld"]}}},
 				field{Name: "reasons", Label: "Reasons", Hint: "The victim will be told them", Kind: "textarea"},
 			)}),
+		"review-break-glass": form(s.ReviewBreakGlass, caseForm{done: "Emergency access reviewed",
+			section: "decisions", target: "access", button: "Record the review",
+			title: func(v *caseView, t string) string {
+				if g := v.Case.BreakGlassAccess(t); g != nil {
+					return "Review " + possessive(v.Person(g.By)) + " emergency access"
+				}
+				return "Review an emergency access"
+			},
+			fields: fields(field{Name: "note", Label: "Was the access justified, and why",
+				Hint: "At least a sentence: it stays in the record", Kind: "textarea"})}),
 		"answer-finding": form(s.AnswerFinding, caseForm{done: "Audit finding answered", section: "decisions",
 			target: "finding", button: "Record the answer",
 			title: func(v *caseView, t string) string {
@@ -397,6 +407,12 @@ func (v *caseView) targetOpts(cmd, kind string) [][2]string {
 	case "duty":
 		for _, d := range v.Duties {
 			add(d.ID, d.Name())
+		}
+	case "access":
+		for _, g := range v.Case.BreakGlass {
+			if g.ReviewedBy == "" {
+				add(g.ID, v.Person(g.By)+", "+govTime(g.At))
+			}
 		}
 	case "finding":
 		for _, f := range v.Case.Findings {

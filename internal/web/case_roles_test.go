@@ -53,6 +53,7 @@ var apiCommands = map[string]string{
 	"POST /api/v1/cases/{ref}/vrr/acknowledge":                 "acknowledge-vrr",
 	"POST /api/v1/cases/{ref}/vrr/decide":                      "decide-vrr",
 	"POST /api/v1/cases/{ref}/audit-findings/{finding}/answer": "answer-finding",
+	"POST /api/v1/cases/{ref}/break-glass/{access}/review":     "review-break-glass",
 }
 
 // caseCommandRoutes are the API's commands on one case: writes under
@@ -203,6 +204,12 @@ func newWorld(t *testing.T, f *fixture.Force) *world {
 			OutcomeJustified: domain.JustifiedYes, Summary: "Justified, but the victim was not told"},
 		Findings: []service.NewAuditFinding{{Kind: "victim_not_updated", Severity: domain.SeverityMedium,
 			Detail: "The victim was not told of the decision", Action: domain.ActionVictimContact}}}); err != nil {
+		t.Fatal(err)
+	}
+	// An officer of another team opens a closed case in an emergency; the
+	// audit team reviews it.
+	if _, err := s.BreakGlass(ctx, f.OtherTeam, service.BreakGlassRequest{Case: audited.Ref,
+		Reason: "The suspect was arrested by MIT tonight and named this case"}); err != nil {
 		t.Fatal(err)
 	}
 	return w

@@ -367,6 +367,15 @@ func (v *caseView) entry(e *event.Event) historyEntry {
 		var p domain.CaseReopened
 		dec(&p)
 		return say("decisions", "reopened the case", p.Reason)
+	case domain.EvBreakGlass:
+		var p domain.BreakGlassed
+		dec(&p)
+		return say("reads", "opened the case in an emergency, outside their need to know (read-only until "+
+			govTime(p.Until)+")", p.Reason)
+	case domain.EvBreakGlassReviewed:
+		var p domain.BreakGlassReviewed
+		dec(&p)
+		return say("decisions", "reviewed an emergency access to the case", p.Note)
 	case domain.EvAuditFinding:
 		return say("duties", "recorded an audit finding")
 	case domain.EvAuditFindingAnswered:

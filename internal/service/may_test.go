@@ -18,7 +18,7 @@ import (
 // state a page must answer for.
 type permCase struct {
 	f *fixture.Force
-	t *testing.T
+	t testing.TB
 }
 
 func (p permCase) must(c *domain.Case, err error) *domain.Case {
@@ -480,4 +480,18 @@ func TestPermissionsSayWhoMay(t *testing.T) {
 			t.Errorf("a Go list in a refusal: %q", why)
 		}
 	})
+}
+
+// BenchmarkPermissions is one person's whole answer for a case at work
+// (every command, every target), read from the store as a page asks it.
+func BenchmarkPermissions(b *testing.B) {
+	db := testdb.Open(b, "sqlite")
+	f := fixture.New(b, db)
+	c := permCase{f: f, t: b}.working()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := f.Svc.Permissions(ctx, f.Supervisor, c.ID); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

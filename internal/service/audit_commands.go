@@ -321,7 +321,8 @@ func checkForm(f domain.ReviewForm, c *domain.Case, p *domain.Problems) {
 			p.Add(
 				field,
 				"one_of",
-				fmt.Sprintf("%s must be one of %v", field[strings.LastIndex(field, ".")+1:], allowed),
+				fmt.Sprintf("Choose one of the answers for %s: %s.",
+					strings.ReplaceAll(field[strings.LastIndex(field, ".")+1:], "_", " "), domain.JoinOr(allowed)),
 			)
 		}
 	}
@@ -410,10 +411,10 @@ func (s *Service) SubmitReview(ctx context.Context, a *Actor, in ReviewSubmissio
 		for i, f := range in.Findings {
 			field := fmt.Sprintf("findings[%d]", i)
 			if !contains(domain.AuditFindingKinds, f.Kind) {
-				p.Add(field+".kind", "one_of", fmt.Sprintf("kind must be one of %v", domain.AuditFindingKinds))
+				p.Add(field+".kind", "one_of", "Choose what the finding is from the list.")
 			}
 			if !contains(severities, f.Severity) {
-				p.Add(field+".severity", "one_of", fmt.Sprintf("severity must be one of %v", severities))
+				p.Add(field+".severity", "one_of", "Choose the finding's severity: "+domain.JoinOr(severities)+".")
 			}
 			if len(strings.TrimSpace(f.Detail)) < 10 {
 				p.Add(field+".detail", "required", "say what was found (at least a sentence)")
@@ -422,7 +423,7 @@ func (s *Service) SubmitReview(ctx context.Context, a *Actor, in ReviewSubmissio
 				f.Action = domain.ActionNone
 			}
 			if !contains(findingActions, f.Action) {
-				p.Add(field+".action", "one_of", fmt.Sprintf("action must be one of %v", findingActions))
+				p.Add(field+".action", "one_of", "Choose what the finding asks to be done from the list.")
 			}
 			who := s.accountable(org, c, f.Action)
 			if f.Action != domain.ActionNone && contains(findingActions, f.Action) && who == "" {

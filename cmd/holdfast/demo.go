@@ -33,7 +33,12 @@ func cmdDemo(ctx context.Context, args []string, stdout io.Writer) error {
 	secure := f.boolean("secure-cookies", false, "mark cookies Secure (set when serving behind TLS)")
 	sc := serveFlags(f)
 	sc.demo = true
+	tf := transportFlagsOf(f)
 	if err := f.parse(args); err != nil {
+		return err
+	}
+	tr, err := tf.transport()
+	if err != nil {
 		return err
 	}
 	if *cases < 20 || *cases > 1_000_000 {
@@ -51,7 +56,7 @@ func cmdDemo(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer db.Close()
-	return serveDB(ctx, db, cfg, *addr, *secure, stdout, func(hf *app.App) error {
+	return serveDB(ctx, db, cfg, *addr, *secure, tr, stdout, func(hf *app.App) error {
 		accts, err := demo.Accounts(ctx, hf.Svc)
 		if err != nil {
 			return err

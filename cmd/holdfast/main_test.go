@@ -152,7 +152,7 @@ func TestSIGTERMLosesNoAcknowledgedWrite(t *testing.T) {
 	json.NewDecoder(res.Body).Decode(&sess)
 	cookie := res.Cookies()[0]
 	res.Body.Close()
-	req, _ := http.NewRequest("POST", base+"/api/v1/tokens", strings.NewReader(`{"name":"test"}`))
+	req, _ := http.NewRequest("POST", base+"/api/v1/tokens", strings.NewReader(`{"name":"test","scope":"read-write","password":"`+m[1]+`"}`))
 	req.AddCookie(cookie)
 	req.Header.Set("X-CSRF-Token", sess.CSRF)
 	tr, err := http.DefaultClient.Do(req)

@@ -32,10 +32,15 @@ func cmdServe(ctx context.Context, args []string, stdout io.Writer) error {
 	migrate := f.boolean("migrate", true, "migrate the schema at start-up")
 	secure := f.boolean("secure-cookies", false, "mark cookies Secure (set when serving behind TLS)")
 	sc := serveFlags(f)
+	tf := transportFlagsOf(f)
 	if err := f.parse(args); err != nil {
 		return err
 	}
 	cfg, err := sc.config(*dsn)
+	if err != nil {
+		return err
+	}
+	tr, err := tf.transport()
 	if err != nil {
 		return err
 	}
@@ -44,7 +49,7 @@ func cmdServe(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer db.Close()
-	return serveDB(ctx, db, cfg, *addr, *secure, stdout, func(hf *app.App) error {
+	return serveDB(ctx, db, cfg, *addr, *secure, tr, stdout, func(hf *app.App) error {
 		return firstAdmin(ctx, hf.Svc, stdout)
 	})
 }
@@ -58,9 +63,14 @@ func serveDB(
 	cfg app.Config,
 	addr string,
 	secure bool,
+	tr *transport,
 	stdout io.Writer,
 	prepare func(*app.App) error,
 ) error {
+	if tr == nil {
+		tr = &transport{}
+	}
+	secure = secure || tr.tls()
 	cfg.SecureCookies = secure // the API's and the pages' session cookie alike
 	hf, err := app.New(db, cfg)
 	if err != nil {
@@ -75,6 +85,7 @@ func serveDB(
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", addr, err)
 	}
+	l, scheme := tr.listen(ctx, l, secure, stdout) // transport.go
 	srv := server.New(hf.Svc, server.Config{Addr: addr, Handler: hf.Handler})
 	for _, bg := range hf.Background {
 		go bg(ctx)
@@ -83,8 +94,8 @@ func serveDB(
 		stop := reloadOnHangup(ctx, hf, cfg.PolicyFile)
 		defer stop()
 	}
-	slog.Info("holdfast serving", "url", "http://"+l.Addr().String(), "db", db.Engine(), "version", version.Version)
-	fmt.Fprintf(stdout, "Holdfast is running at http://%s (Ctrl-C to stop)\n", l.Addr())
+	slog.Info("holdfast serving", "url", scheme+"://"+l.Addr().String(), "db", db.Engine(), "version", version.Version)
+	fmt.Fprintf(stdout, "Holdfast is running at %s://%s (Ctrl-C to stop)\n", scheme, l.Addr())
 	err = srv.Serve(ctx, l)
 	// The last events are sealed at shutdown, once requests have drained:
 	// deleting them afterwards leaves a checkpoint (and a witness) that

@@ -28,7 +28,7 @@ type Server struct {
 func New(svc *service.Service, secureCookies bool) *Server {
 	s := &Server{svc: svc, mux: http.NewServeMux(), secure: secureCookies}
 	for _, part := range [][]route{s.coreRoutes(), s.workRoutes(), s.workflowRoutes(), s.auditRoutes(), s.linkRoutes(),
-		s.ledgerRoutes(), s.orgRoutes(), s.findRoutes(), s.breakGlassRoutes()} {
+		s.ledgerRoutes(), s.orgRoutes(), s.findRoutes(), s.breakGlassRoutes(), s.authRoutes()} {
 		s.routes = append(s.routes, part...)
 	}
 	for _, rt := range s.routes {
@@ -106,12 +106,9 @@ type sessionOut struct {
 	User    domain.User `json:"user"`
 }
 
-type tokenIn struct {
-	Name string `json:"name"`
-}
-
 type tokenOut struct {
-	Token string `json:"token"`
+	Token string          `json:"token"`
+	Info  *store.TokenRow `json:"info,omitempty"`
 }
 
 type caseList struct {
@@ -154,10 +151,14 @@ func (s *Server) coreRoutes() []route {
 			func(ctx context.Context, a *service.Actor, r *http.Request, _ *struct{}) (domain.User, error) {
 				return a.User, nil
 			}),
-		op("POST", "/api/v1/tokens", "Issue an API token for an integration (shown once)", http.StatusCreated,
-			func(ctx context.Context, a *service.Actor, r *http.Request, in *tokenIn) (tokenOut, error) {
-				t, err := svc.CreateToken(ctx, a, in.Name)
-				return tokenOut{Token: t}, err
+		op("POST", "/api/v1/tokens", "Issue an API token for an integration (shown once): name, scope "+
+			"(read-only or read-write), days, and your password", http.StatusCreated,
+			func(ctx context.Context, a *service.Actor, r *http.Request, in *service.NewToken) (tokenOut, error) {
+				t, err := svc.IssueToken(ctx, a, *in)
+				if err != nil {
+					return tokenOut{}, err
+				}
+				return tokenOut{Token: t.Token, Info: &t.Info}, nil
 			}),
 		op("GET", "/api/v1/org", "Units and users", http.StatusOK,
 			func(ctx context.Context, a *service.Actor, r *http.Request, _ *struct{}) (orgOut, error) {

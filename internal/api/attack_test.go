@@ -42,7 +42,7 @@ func TestAttackVersionMinusOneOverHTTP(t *testing.T) {
 				{"/plan", `{"version":%d,"plan":"rewritten blind"}`},
 				{"/actions/" + c.Actions[0].ID + "/allocate", `{"version":%d,"to":"` + h.f.Investigator2.ID() + `"}`},
 			} {
-				before, _ := db.LatestSeq(ctx)
+				before, _ := testdb.RecordEvents(ctx, db)
 				method := "POST"
 				if cmd.path == "/plan" {
 					method = "PUT"
@@ -58,7 +58,7 @@ func TestAttackVersionMinusOneOverHTTP(t *testing.T) {
 				if !found {
 					t.Errorf("%s with version %d: no error names the version: %s", cmd.path, v, res.body)
 				}
-				if after, _ := db.LatestSeq(ctx); after != before {
+				if after, _ := testdb.RecordEvents(ctx, db); after != before {
 					t.Fatalf("%s with version %d appended %d events", cmd.path, v, after-before)
 				}
 			}
@@ -88,7 +88,7 @@ func TestAttackLenientInput(t *testing.T) {
 			{"a control character", fmt.Sprintf(`{"version":%d,"text":"a\u001bb"}`, v), "text", "control_character", 400},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
-				before, _ := db.LatestSeq(ctx)
+				before, _ := testdb.RecordEvents(ctx, db)
 				res := h.do(h.f.Investigator, "POST", notes, tc.body)
 				if res.status != tc.status {
 					t.Fatalf("status %d, want %d: %s", res.status, tc.status, res.body)
@@ -101,7 +101,7 @@ func TestAttackLenientInput(t *testing.T) {
 				if !found || p.Detail == "" {
 					t.Errorf("no problem %s:%s: %s", tc.field, tc.rule, res.body)
 				}
-				if after, _ := db.LatestSeq(ctx); after != before {
+				if after, _ := testdb.RecordEvents(ctx, db); after != before {
 					t.Fatalf("refused input appended %d events", after-before)
 				}
 			})
@@ -135,7 +135,7 @@ func TestAttackImpossibleDates(t *testing.T) {
 				h.f.TeamA, future.Format("2006-01-02T15:04:05Z07:00")), "reported_at"},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
-				before, _ := db.LatestSeq(ctx)
+				before, _ := testdb.RecordEvents(ctx, db)
 				res := h.do(h.f.Investigator, "POST", tc.path, tc.body)
 				if res.status != 422 {
 					t.Fatalf("status %d, want 422: %s", res.status, res.body)
@@ -147,7 +147,7 @@ func TestAttackImpossibleDates(t *testing.T) {
 				if !found {
 					t.Errorf("no problem names %s: %s", tc.field, res.body)
 				}
-				if after, _ := db.LatestSeq(ctx); after != before {
+				if after, _ := testdb.RecordEvents(ctx, db); after != before {
 					t.Fatalf("refused input appended %d events", after-before)
 				}
 			})

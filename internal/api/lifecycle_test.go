@@ -60,9 +60,9 @@ func (w *flow) send(a *service.Actor, method, suffix string, body map[string]any
 // written.
 func (w *flow) refused(a *service.Actor, method, suffix string, body map[string]any) []string {
 	w.t.Helper()
-	before, _ := w.h.db.LatestSeq(ctx)
+	before, _ := testdb.RecordEvents(ctx, w.h.db)
 	res := w.send(a, method, suffix, body, 422)
-	if after, _ := w.h.db.LatestSeq(ctx); after != before {
+	if after, _ := testdb.RecordEvents(ctx, w.h.db); after != before {
 		w.t.Fatalf("a refused command wrote %d events", after-before)
 	}
 	return problemRules(w.t, res)
@@ -405,7 +405,7 @@ func TestApprovalRefused_OutsideChain(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
 		h := newHarness(t, db)
 		c := wfTransferToTeamC(h, t, wfProposed(h, t, h.f.Allocated(t)))
-		before, _ := db.LatestSeq(ctx)
+		before, _ := testdb.RecordEvents(ctx, db)
 		res := h.do(
 			h.f.OtherTeam,
 			"POST",
@@ -418,7 +418,7 @@ func TestApprovalRefused_OutsideChain(t *testing.T) {
 		if p := res.problem(t); p.Status != res.status || p.Detail == "" {
 			t.Fatalf("refusal does not say why: %+v", p)
 		}
-		if after, _ := db.LatestSeq(ctx); after != before {
+		if after, _ := testdb.RecordEvents(ctx, db); after != before {
 			t.Fatalf("a refused approval wrote %d events", after-before)
 		}
 	})

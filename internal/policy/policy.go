@@ -164,6 +164,7 @@ type Policy struct {
 	// BreakGlass is how long an emergency access to a case outside one's
 	// need to know lasts (default 1 hour).
 	BreakGlass Span                `yaml:"break_glass"`
+	Auth       Auth                `yaml:"auth"` // signing in (auth.go)
 	outcomes   map[string]*Outcome `yaml:"-"`
 	source     []byte
 }
@@ -290,6 +291,7 @@ func Parse(b []byte) (*Policy, error) {
 		}
 		seen[a.Key] = true
 	}
+	p.Auth.authDefaults(func(format string, a ...any) { bad(line(&root, "auth"), format, a...) })
 	if len(probs) > 0 {
 		return nil, fmt.Errorf("policy: %s", strings.Join(probs, "; "))
 	}

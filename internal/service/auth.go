@@ -5,17 +5,21 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/alexedwards/argon2id"
 
 	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/policy"
 	"github.com/holdfast/holdfast/internal/store"
 )
 
-// SessionLifetime bounds a browser session; officers sign in each shift.
+// SessionLifetime is the shipped policy's absolute session lifetime; the
+// policy in force (auth.session_lifetime) decides.
 const SessionLifetime = 12 * time.Hour
 
 // argonParams follow RFC 9106's second recommended option, scaled for a
@@ -43,93 +47,353 @@ func tokenHash(tok string) []byte {
 	return h[:]
 }
 
+// SessionID names a session to its owner (the "my sessions" list) without
+// revealing the token: the first bytes of the hash of its stored hash.
+func SessionID(tokenHash []byte) string {
+	h := sha256.Sum256(tokenHash)
+	return hex.EncodeToString(h[:8])
+}
+
 // Session is what a browser holds after signing in.
 type Session struct {
 	Token   string
 	CSRF    string
 	Expires time.Time
 	Actor   *Actor
+	// MustChangePassword: an administrator reset the password, so the
+	// session may only change it (docs/security.md).
+	MustChangePassword bool
 }
 
-// SignIn checks a password and opens a session. The same error is given for
-// an unknown user, a wrong password and a leaver, so names cannot be probed.
-func (s *Service) SignIn(ctx context.Context, username, password string) (*Session, error) {
-	bad := fmt.Errorf("sign in: the username or password is not right: %w", ErrUnauthenticated)
-	u, err := s.st.UserByUsername(ctx, username)
-	if errors.Is(err, store.ErrNotFound) {
-		argon2id.ComparePasswordAndHash(password, dummyHash) // equal time
-		return nil, bad
+func (s *Service) authStore() (store.AuthStore, error) {
+	as, ok := s.st.(store.AuthStore)
+	if !ok {
+		return nil, errors.New("the store keeps no authentication records")
 	}
+	return as, nil
+}
+
+// errBadSignIn is the one answer to every refused password sign-in.
+var errBadSignIn = fmt.Errorf("sign in: the username or password is not right: %w", ErrUnauthenticated)
+
+// lockState is what the security log says of one subject's recent sign-ins.
+type lockState struct {
+	failures int       // failures since the last success, unlock or lock that expired
+	locked   time.Time // when the standing lock began (zero: not locked)
+}
+
+func (s *Service) lockStateOf(ctx context.Context, as store.AuthStore, subject string, now time.Time,
+	pol policy.Auth) (lockState, error) {
+	var st lockState
+	rows, err := as.SignInHistory(ctx, subject, now.Add(-pol.LockoutWindow-pol.LockoutFor), 4*pol.LockoutFailures+8)
 	if err != nil {
-		return nil, fmt.Errorf("sign in: %w", err)
+		return st, err
 	}
-	hash, err := s.st.PasswordHash(ctx, u.ID)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, bad
+	for _, r := range rows {
+		switch r.Kind {
+		case EvSignedIn, EvUnlocked, EvPasswordReset:
+			return st, nil
+		case EvLocked:
+			if now.Before(r.At.Add(pol.LockoutFor)) {
+				st.locked = r.At
+				continue
+			}
+			return st, nil // a lock that has run out starts the count again
+		case EvSignInFailed:
+			if !r.At.Before(now.Add(-pol.LockoutWindow)) || !st.locked.IsZero() {
+				st.failures++
+			}
+		}
 	}
+	return st, nil
+}
+
+// signInDelay is the pause before answering a failed sign-in, doubling with
+// each failure in the window: 0.1 s, 0.2, 0.4, 0.8, then 1.6 s at most.
+func signInDelay(failures int) time.Duration {
+	return 100 * time.Millisecond << min(max(failures-1, 0), 4)
+}
+
+// SignIn checks a password and opens a session. The same error, and
+// similar timing, is given for an unknown user, a wrong password, a leaver
+// and a locked account, so names cannot be probed; every attempt is in the
+// security log with the client's address (ClientOf(ctx)). It may refuse
+// with *Throttled (HTTP 429) before checking anything.
+func (s *Service) SignIn(ctx context.Context, username, password string) (*Session, error) {
+	as, err := s.authStore()
+	if err != nil {
+		return nil, err
+	}
+	pol := s.Policy().Auth
+	c := ClientOf(ctx)
+	subject := strings.ToLower(strings.TrimSpace(username))
+	now := s.clock.Now()
+	if s.gate.busyFor(c.Address) {
+		return nil, s.throttled(ctx, c.Address, subject, &Throttled{RetryAfter: time.Second,
+			Reason: "Holdfast is busy checking other sign-ins"})
+	}
+	class, err := s.addressClass(ctx, as, c.Address, subject, now, pol)
+	if err != nil {
+		return nil, err
+	}
+	if !s.gate.enterAddress(c.Address) {
+		return nil, s.throttled(ctx, c.Address, subject, &Throttled{RetryAfter: time.Second,
+			Reason: "Too many sign-ins at once from your address"})
+	}
+	defer s.gate.leaveAddress(c.Address)
+	lock, err := s.lockStateOf(ctx, as, subject, now, pol)
 	if err != nil {
 		return nil, fmt.Errorf("sign in: %w: %w", ErrUnavailable, err)
 	}
-	ok, err := argon2id.ComparePasswordAndHash(password, hash)
-	if err != nil || !ok || !u.Active {
-		return nil, bad
+	u, err := s.st.UserByUsername(ctx, subject)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return nil, fmt.Errorf("sign in: %w", err)
+	}
+	hash, why := dummyHash, "unknown username"
+	if u != nil {
+		switch h, err := s.st.PasswordHash(ctx, u.ID); {
+		case err == nil:
+			hash, why = h, ""
+		case errors.Is(err, store.ErrNotFound):
+			why = "no password set"
+		default:
+			return nil, fmt.Errorf("sign in: %w: %w", ErrUnavailable, err)
+		}
+	}
+	if err := s.gate.acquire(ctx, class, HashWait); err != nil {
+		var t *Throttled
+		if errors.As(err, &t) {
+			return nil, s.throttled(ctx, c.Address, subject, t)
+		}
+		return nil, err
+	}
+	ok, _ := argon2id.ComparePasswordAndHash(password, hash)
+	s.gate.release()
+	switch {
+	case why != "":
+	case !ok:
+		why = "wrong password"
+	case !u.Active:
+		why = "the user has left"
+	case !lock.locked.IsZero():
+		why = "account locked"
+	}
+	if why != "" {
+		return nil, s.signInFailed(ctx, u, subject, why, lock, pol, now)
+	}
+	return s.openSession(ctx, as, u, now, pol)
+}
+
+// addressClass decides the client address's queue class, or refuses it
+// when it has failed address_failures times within the lockout window.
+func (s *Service) addressClass(ctx context.Context, as store.AuthStore, addr, subject string, now time.Time,
+	pol policy.Auth) (int, error) {
+	if addr == "" {
+		return 0, nil
+	}
+	s.gate.mu.Lock()
+	_, dirty := s.gate.noted[addr] // refused with 429 in the last minutes
+	s.gate.mu.Unlock()
+	rows, err := as.SecurityLog(ctx, store.SecurityFilter{Kind: EvSignInFailed, Address: addr,
+		From: now.Add(-pol.LockoutWindow), Limit: pol.AddressFailures})
+	if err != nil {
+		return 0, fmt.Errorf("sign in: %w: %w", ErrUnavailable, err)
+	}
+	if len(rows) == 0 && !dirty {
+		return 0, nil
+	}
+	if len(rows) >= pol.AddressFailures {
+		oldest := rows[len(rows)-1].At
+		return 0, s.throttled(ctx, addr, subject, &Throttled{RetryAfter: oldest.Add(pol.LockoutWindow).Sub(now),
+			Reason: "Too many failed sign-ins from your address"})
+	}
+	return 1, nil
+}
+
+// throttled records a refused attempt — at most once a minute for an
+// address, so a flood cannot fill the log with refusals — and returns t.
+func (s *Service) throttled(ctx context.Context, addr, subject string, t *Throttled) error {
+	now := time.Now()
+	s.gate.mu.Lock()
+	if s.gate.noted == nil {
+		s.gate.noted = map[string]time.Time{}
+	}
+	last, seen := s.gate.noted[addr]
+	if !seen || now.Sub(last) > time.Minute {
+		s.gate.noted[addr] = now
+		if len(s.gate.noted) > 10000 {
+			clear(s.gate.noted)
+		}
+		seen = false
+	}
+	s.gate.mu.Unlock()
+	if !seen {
+		s.recordSecurity(context.WithoutCancel(ctx), EvSignInThrottled, "",
+			SecurityEvent{Subject: subject, Detail: t.Reason + " (further refusals from this address in the next " +
+				"minute are not recorded)"})
+	}
+	s.log.WarnContext(ctx, "sign-in throttled", "address", addr, "subject", clipText(subject, 64), "reason", t.Reason)
+	return t
+}
+
+// signInFailed records a failed sign-in (and the lock it brings on), waits
+// the progressive delay, and returns the one refusal.
+func (s *Service) signInFailed(ctx context.Context, u *domain.User, subject, why string, lock lockState,
+	pol policy.Auth, now time.Time) error {
+	user := ""
+	if u != nil {
+		user = u.ID
+	}
+	failures := lock.failures + 1
+	err := s.st.Write(ctx, func(tx store.Tx) error {
+		if err := s.secEvent(ctx, tx, EvSignInFailed, "", SecurityEvent{UserID: user, Subject: subject,
+			Detail: why}); err != nil {
+			return err
+		}
+		if lock.locked.IsZero() && failures >= pol.LockoutFailures {
+			return s.secEvent(ctx, tx, EvLocked, "", SecurityEvent{UserID: user, Subject: subject,
+				Detail: fmt.Sprintf("%d failed sign-ins within %s: locked for %s", failures, pol.LockoutWindow,
+					pol.LockoutFor)})
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("sign in: record the failure: %w", err)
+	}
+	t := time.NewTimer(signInDelay(failures))
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
+	return errBadSignIn
+}
+
+// openSession starts a session for u, recorded in the security log.
+func (s *Service) openSession(ctx context.Context, as store.AuthStore, u *domain.User, now time.Time,
+	pol policy.Auth) (*Session, error) {
+	must, _, err := as.PasswordState(ctx, u.ID)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return nil, fmt.Errorf("sign in: %w: %w", ErrUnavailable, err)
 	}
 	tok, th := randomToken()
 	csrf, _ := randomToken()
-	sess := store.Session{TokenHash: th, UserID: u.ID, CSRF: csrf, Expires: s.clock.Now().Add(SessionLifetime)}
-	if err := s.st.Write(ctx, func(tx store.Tx) error { return tx.CreateSession(sess) }); err != nil {
+	c := ClientOf(ctx)
+	row := store.SessionRow{TokenHash: th, UserID: u.ID, CSRF: csrf, Created: now, LastSeen: now,
+		Expires: now.Add(pol.SessionLifetime), Address: c.Address, UserAgent: clipText(c.UserAgent, 256)}
+	err = s.st.Write(ctx, func(tx store.Tx) error {
+		ax, ok := tx.(store.AuthTx)
+		if !ok {
+			return errors.New("the store keeps no sessions")
+		}
+		if err := ax.CreateSessionRow(row); err != nil {
+			return err
+		}
+		detail := "session " + SessionID(th)
+		if must {
+			detail += "; the password must be changed before anything else"
+		}
+		return s.secEvent(ctx, tx, EvSignedIn, u.ID, SecurityEvent{UserID: u.ID, Subject: u.Username,
+			Detail: detail})
+	})
+	if err != nil {
 		return nil, fmt.Errorf("sign in: %w", err)
 	}
-	return &Session{Token: tok, CSRF: csrf, Expires: sess.Expires, Actor: &Actor{User: *u}}, nil
+	return &Session{Token: tok, CSRF: csrf, Expires: row.Expires, Actor: &Actor{User: *u},
+		MustChangePassword: must}, nil
 }
 
 var dummyHash, _ = hashPassword("not a real password, only for timing")
 
-// SessionActor resolves a session cookie to its actor and CSRF token.
+// touchEvery is how stale a session's or token's last use may be before it
+// is written again: a write on every request would cost more than it tells.
+const touchEvery = time.Minute
+
+// SessionActor resolves a session cookie to its actor and CSRF token. A
+// session unused for the policy's session_idle, or older than its
+// session_lifetime, has ended.
 func (s *Service) SessionActor(ctx context.Context, token string) (*Actor, string, error) {
-	sess, err := s.st.Session(ctx, tokenHash(token), s.clock.Now())
-	if err != nil {
-		return nil, "", notSignedIn("check the session", err)
-	}
-	a, err := s.actor(ctx, sess.UserID)
+	a, sess, err := s.SessionOf(ctx, token)
 	if err != nil {
 		return nil, "", err
 	}
 	return a, sess.CSRF, nil
 }
 
-// SignOut ends a session.
-func (s *Service) SignOut(ctx context.Context, token string) error {
-	return s.st.DeleteSession(ctx, tokenHash(token))
-}
-
-// CreateToken issues an API token for the actor's own use by an
-// integration. Only its hash is kept; the token is shown once.
-func (s *Service) CreateToken(ctx context.Context, a *Actor, name string) (string, error) {
-	if a == nil || a.System {
-		return "", ErrUnauthenticated
+// SessionOf resolves a session cookie to its actor and session.
+func (s *Service) SessionOf(ctx context.Context, token string) (*Actor, *store.SessionRow, error) {
+	as, err := s.authStore()
+	if err != nil {
+		return nil, nil, err
 	}
-	if name == "" {
-		return "", domain.Problems{
-			{Field: "name", Rule: "required", Message: "name the token after the integration that will use it"},
+	th := tokenHash(token)
+	sess, err := as.SessionRow(ctx, th)
+	if err != nil {
+		return nil, nil, notSignedIn("check the session", err)
+	}
+	now := s.clock.Now()
+	pol := s.Policy().Auth
+	seen := sess.LastSeen
+	if seen.IsZero() {
+		seen = now // a session from before idle timeouts
+	}
+	ended := ""
+	switch {
+	case !now.Before(sess.Expires):
+		ended = "the session reached its end"
+	case !sess.Created.IsZero() && !now.Before(sess.Created.Add(pol.SessionLifetime)):
+		ended = fmt.Sprintf("the session reached its lifetime of %s", pol.SessionLifetime)
+	case now.Sub(seen) >= pol.SessionIdle:
+		ended = fmt.Sprintf("the session was idle for %s", pol.SessionIdle.Round(time.Second))
+	}
+	if ended != "" {
+		err := s.st.Write(ctx, func(tx store.Tx) error {
+			n, err := tx.(store.AuthTx).EndSession(sess.UserID, th)
+			if err != nil || n == 0 {
+				return err // another request ended it first
+			}
+			return s.secEvent(ctx, tx, EvSessionExpired, sess.UserID, SecurityEvent{UserID: sess.UserID,
+				Detail: "session " + SessionID(th) + ": " + ended})
+		})
+		if err != nil {
+			return nil, nil, notSignedIn("end the session", err)
+		}
+		return nil, nil, fmt.Errorf("%s: %w", ended, ErrUnauthenticated)
+	}
+	a, err := s.actor(ctx, sess.UserID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if now.Sub(seen) >= touchEvery || sess.LastSeen.IsZero() {
+		if err := as.TouchSession(ctx, th, now); err != nil {
+			return nil, nil, notSignedIn("record the session's use", err)
 		}
 	}
-	tok, th := randomToken()
-	tok = "hf_" + tok
-	th = tokenHash(tok)
-	if err := s.st.Write(ctx, func(tx store.Tx) error { return tx.CreateToken(th, a.ID(), name, s.clock.Now()) }); err != nil {
-		return "", fmt.Errorf("create token: %w", err)
-	}
-	return tok, nil
+	return a, sess, nil
 }
 
-// TokenActor resolves an API token.
-func (s *Service) TokenActor(ctx context.Context, token string) (*Actor, error) {
-	id, err := s.st.TokenUser(ctx, tokenHash(token))
+// SignOut ends a session.
+func (s *Service) SignOut(ctx context.Context, token string) error {
+	as, err := s.authStore()
 	if err != nil {
-		return nil, notSignedIn("check the API token", err)
+		return err
 	}
-	return s.actor(ctx, id)
+	th := tokenHash(token)
+	sess, err := as.SessionRow(ctx, th)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return s.st.Write(ctx, func(tx store.Tx) error {
+		n, err := tx.(store.AuthTx).EndSession(sess.UserID, th)
+		if err != nil || n == 0 {
+			return err
+		}
+		return s.secEvent(ctx, tx, EvSignedOut, sess.UserID, SecurityEvent{UserID: sess.UserID,
+			Detail: "session " + SessionID(th)})
+	})
 }
 
 func (s *Service) actor(ctx context.Context, userID string) (*Actor, error) {

@@ -45,6 +45,9 @@ func (s *Service) orgCommand(
 			if err := tx.Append(e); err != nil {
 				return err
 			}
+			if err := s.endSessionsOnChange(ctx, tx, a, e); err != nil { // auth_sessions.go
+				return err
+			}
 			switch v := changed.(type) {
 			case *domain.Unit:
 				err = tx.PutUnit(v)

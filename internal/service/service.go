@@ -80,6 +80,8 @@ type Service struct {
 	dash   *dashTeams
 
 	boardLimit int // BoardLimit; tests lower it
+
+	gate *hashGate // sign-in throttling (auth_guard.go)
 }
 
 // New returns a service over st.
@@ -109,6 +111,7 @@ func New(st store.Store, o Options) *Service {
 		ledger:     o.Ledger,
 		ledgerKey:  o.LedgerKey,
 		boardLimit: BoardLimit,
+		gate:       newHashGate(HashSlots),
 	}
 	s.pol.Store(o.Policy)
 	// Duties come last: they follow from everything the other reactors did.

@@ -12,4 +12,5 @@ func (h *Handler) routes() {
 	h.auditRoutes(m)
 	h.adminRoutes(m)
 	h.linksRoutes(m)
+	h.accountRoutes(m) // account.go
 }

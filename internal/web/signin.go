@@ -3,6 +3,8 @@ package web
 import (
 	"crypto/rand"
 	"encoding/base64"
+	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -10,6 +12,7 @@ import (
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/http/request"
 	"github.com/holdfast/holdfast/internal/http/response"
+	"github.com/holdfast/holdfast/internal/service"
 )
 
 func (h *Handler) signInRoutes(m *http.ServeMux) {
@@ -84,14 +87,29 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 		}
 		sess, err := h.svc.SignIn(r.Context(), r.PostForm.Get("username"), r.PostForm.Get("password"))
 		if err == nil {
+			// Rotation: a session this browser held before is ended, so a
+			// session id planted before sign-in is worth nothing after it.
+			if old, err := r.Cookie(request.SessionCookie); err == nil {
+				h.svc.SignOut(r.Context(), old.Value)
+			}
 			// No Expires: the server ends the session; the browser forgets it on close.
 			http.SetCookie(w, &http.Cookie{Name: request.SessionCookie, Value: sess.Token, Path: "/", HttpOnly: true,
 				Secure: h.secure, SameSite: http.SameSiteLaxMode})
-			http.Redirect(w, r, localNext(p.Form["next"]), http.StatusSeeOther)
+			next := localNext(p.Form["next"])
+			if sess.MustChangePassword {
+				next = "/account/password"
+			}
+			http.Redirect(w, r, next, http.StatusSeeOther)
 			return
 		}
-		if response.StatusOf(err) == http.StatusServiceUnavailable {
+		switch response.StatusOf(err) {
+		case http.StatusServiceUnavailable:
 			h.fail(w, r, nil, "", err)
+			return
+		case http.StatusTooManyRequests:
+			response.ThrottledHeader(w, err)
+			p.Errors = domain.Problems{{Field: "username", Rule: "throttled", Message: throttledMessage(err)}}
+			h.write(w, http.StatusTooManyRequests, "signin", p)
 			return
 		}
 		p.Errors = domain.Problems{
@@ -111,4 +129,14 @@ func (h *Handler) signOut(q *visit) error {
 		Secure: h.secure, SameSite: http.SameSiteLaxMode})
 	http.Redirect(q.w, q.r, "/sign-in", http.StatusSeeOther)
 	return nil
+}
+
+// throttledMessage is what a person is told when a sign-in was refused
+// before it was checked (HTTP 429).
+func throttledMessage(err error) string {
+	var th *service.Throttled
+	if errors.As(err, &th) {
+		return fmt.Sprintf("Too many sign-in attempts just now: wait %d seconds and try again", th.Seconds())
+	}
+	return "Too many sign-in attempts just now: wait a minute and try again"
 }

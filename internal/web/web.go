@@ -102,6 +102,10 @@ func (h *Handler) signedIn(fn func(q *visit) error) http.HandlerFunc {
 			h.fail(w, r, nil, "", err)
 			return
 		}
+		if errors.Is(err, request.ErrMustChangePassword) { // account.go
+			http.Redirect(w, r, "/account/password", http.StatusSeeOther)
+			return
+		}
 		if err != nil || csrf == "" {
 			http.Redirect(w, r, "/sign-in?next="+urlEscape(r.URL.RequestURI()), http.StatusSeeOther)
 			return

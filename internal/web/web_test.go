@@ -131,12 +131,12 @@ func TestPagesAuthoriseAndRecord(t *testing.T) {
 		}
 
 		// A form without the CSRF token is refused and writes nothing.
-		before, _ = db.LatestSeq(ctx)
+		before, _ = testdb.RecordEvents(ctx, db)
 		form := url.Values{"version": {itoa(c.Version)}, "text": {"no token"}}
 		if status, _ := ivy.post(path+"/do/add-note", form); status != 403 {
 			t.Fatalf("note without CSRF token: %d, want 403", status)
 		}
-		if after, _ := db.LatestSeq(ctx); after != before {
+		if after, _ := testdb.RecordEvents(ctx, db); after != before {
 			t.Fatalf("a refused form wrote %d events", after-before)
 		}
 

@@ -28,7 +28,9 @@ func WithActor(ctx context.Context, a *service.Actor) context.Context {
 // Authenticate resolves a bearer token or a session cookie to an actor; for
 // a cookie it also returns the session's CSRF token, which the caller must
 // check on unsafe methods (CSRFOK) so another site cannot make a signed-in
-// browser act. A bearer token returns no CSRF token: nothing to check.
+// browser act. A bearer token returns no CSRF token: nothing to check. A
+// read-only token is refused (403) for anything but reading; a session whose
+// password an administrator reset may only change it (ErrMustChangePassword).
 func Authenticate(svc *service.Service, r *http.Request) (*service.Actor, string, error) {
 	if h := r.Header.Get("Authorization"); h != "" {
 		tok, ok := strings.CutPrefix(h, "Bearer ")
@@ -38,8 +40,16 @@ func Authenticate(svc *service.Service, r *http.Request) (*service.Actor, string
 				service.ErrUnauthenticated,
 			)
 		}
-		a, err := svc.TokenActor(r.Context(), tok)
-		return a, "", err
+		a, info, err := svc.TokenAuth(r.Context(), tok)
+		if err != nil {
+			return nil, "", err
+		}
+		noteActor(r, a)
+		if info.ReadOnly() && !SafeMethod(r.Method) {
+			return nil, "", fmt.Errorf("this API token is read-only: create a read-write token to make changes: %w",
+				service.ErrForbidden)
+		}
+		return a, "", nil
 	}
 	c, err := r.Cookie(SessionCookie)
 	if err != nil {
@@ -49,7 +59,27 @@ func Authenticate(svc *service.Service, r *http.Request) (*service.Actor, string
 	if err != nil {
 		return nil, "", fmt.Errorf("your session has ended: sign in again: %w", err)
 	}
+	noteActor(r, a)
+	if !passwordChangePaths[r.URL.Path] {
+		must, err := svc.MustChangePassword(r.Context(), a)
+		if err != nil {
+			return nil, "", err
+		}
+		if must {
+			return a, csrf, ErrMustChangePassword
+		}
+	}
 	return a, csrf, nil
+}
+
+// ErrMustChangePassword refuses a session whose password an administrator
+// reset, for anything but changing it (and signing out).
+var ErrMustChangePassword = fmt.Errorf("an administrator reset your password: change it before anything else "+
+	"(on /account/password, or POST /api/v1/me/password): %w", service.ErrForbidden)
+
+// passwordChangePaths are what a session that must change its password may use.
+var passwordChangePaths = map[string]bool{
+	"/account/password": true, "/sign-out": true, "/api/v1/me/password": true, "/api/v1/session": true,
 }
 
 // CSRFOK compares a submitted CSRF token with the session's in constant

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
 
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/http/request"
@@ -29,7 +30,10 @@ type Problem struct {
 func StatusOf(err error) int {
 	var p domain.Problems
 	var inErr *request.Error
+	var th *service.Throttled
 	switch {
+	case errors.As(err, &th):
+		return http.StatusTooManyRequests
 	case errors.As(err, &inErr):
 		return inErr.Status
 	case errors.As(err, &p):
@@ -71,6 +75,7 @@ var titles = map[int]string{
 	http.StatusUnsupportedMediaType:  "Send JSON",
 	http.StatusInternalServerError:   "Something went wrong on our side",
 	http.StatusServiceUnavailable:    "Holdfast cannot reach its database",
+	http.StatusTooManyRequests:       "Too many attempts: wait and try again",
 }
 
 // UnavailableMessage says, for a request that met an outage, whether what
@@ -98,6 +103,8 @@ func WriteProblem(w http.ResponseWriter, r *http.Request, err error) {
 	case http.StatusServiceUnavailable:
 		Unavailable(w, r, err)
 		p.Detail = UnavailableMessage(r)
+	case http.StatusTooManyRequests:
+		ThrottledHeader(w, err)
 	}
 	if ps, ok := domain.AsProblems(err); ok {
 		p.Errors = ps
@@ -118,4 +125,12 @@ func JSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	json.NewEncoder(w).Encode(v)
+}
+
+// ThrottledHeader sets Retry-After for a sign-in refused with 429.
+func ThrottledHeader(w http.ResponseWriter, err error) {
+	var th *service.Throttled
+	if errors.As(err, &th) {
+		w.Header().Set("Retry-After", strconv.Itoa(th.Seconds()))
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/holdfast/holdfast/internal/api"
+	"github.com/holdfast/holdfast/internal/http/request"
 	"github.com/holdfast/holdfast/internal/service"
 	"github.com/holdfast/holdfast/internal/web"
 )
@@ -20,5 +21,5 @@ func New(svc *service.Service, secureCookies bool) (http.Handler, error) {
 	mux := http.NewServeMux()
 	mux.Handle("/api/", api.New(svc, secureCookies))
 	mux.Handle("/", pages)
-	return mux, nil
+	return request.Guard(svc, secureCookies, mux), nil // client address, HSTS, refusals in the security log
 }

@@ -1,0 +1,75 @@
+package policy
+
+import (
+	"fmt"
+	"time"
+)
+
+// Auth is how signing in is guarded (docs/security.md). Every field is
+// optional in the file; a missing or zero one takes the default below.
+type Auth struct {
+	// LockoutFailures wrong passwords for one account within LockoutWindow
+	// lock it for LockoutFor (or until an administrator unlocks it).
+	LockoutFailures int           `yaml:"lockout_failures"` // default 5
+	LockoutWindow   time.Duration `yaml:"lockout_window"`   // default 15m
+	LockoutFor      time.Duration `yaml:"lockout_for"`      // default 15m
+	// AddressFailures failed sign-ins from one client address within
+	// LockoutWindow make that address wait (429) until the window passes.
+	AddressFailures int `yaml:"address_failures"` // default 50
+	// SessionIdle ends a session unused for that long; SessionLifetime
+	// ends any session that long after it began.
+	SessionIdle     time.Duration `yaml:"session_idle"`     // default 30m
+	SessionLifetime time.Duration `yaml:"session_lifetime"` // default 12h
+	// TokenDays is how long a new API token lasts, in days.
+	TokenDays int `yaml:"token_days"` // default 90
+	// PasswordMinLength is the shortest password accepted (NCSC: length
+	// and a deny-list, no composition rules).
+	PasswordMinLength int `yaml:"password_min_length"` // default 12
+}
+
+// authDefaults fills the zero fields of a and reports values out of range.
+func (a *Auth) authDefaults(bad func(format string, args ...any)) {
+	def := func(d *time.Duration, v time.Duration) {
+		if *d == 0 {
+			*d = v
+		}
+	}
+	if a.LockoutFailures == 0 {
+		a.LockoutFailures = 5
+	}
+	if a.AddressFailures == 0 {
+		a.AddressFailures = 50
+	}
+	if a.TokenDays == 0 {
+		a.TokenDays = 90
+	}
+	if a.PasswordMinLength == 0 {
+		a.PasswordMinLength = 12
+	}
+	def(&a.LockoutWindow, 15*time.Minute)
+	def(&a.LockoutFor, 15*time.Minute)
+	def(&a.SessionIdle, 30*time.Minute)
+	def(&a.SessionLifetime, 12*time.Hour)
+	switch {
+	case a.LockoutFailures < 1 || a.LockoutFailures > 100:
+		bad("auth.lockout_failures %d must be between 1 and 100", a.LockoutFailures)
+	case a.AddressFailures < a.LockoutFailures:
+		bad("auth.address_failures %d must be at least auth.lockout_failures", a.AddressFailures)
+	case a.SessionIdle < time.Minute || a.SessionIdle > a.SessionLifetime:
+		bad("auth.session_idle %s must be at least 1m and no longer than auth.session_lifetime", a.SessionIdle)
+	case a.SessionLifetime > 7*24*time.Hour:
+		bad("auth.session_lifetime %s must be at most a week", a.SessionLifetime)
+	case a.TokenDays < 1 || a.TokenDays > 366:
+		bad("auth.token_days %d must be between 1 and 366", a.TokenDays)
+	case a.PasswordMinLength < 8 || a.PasswordMinLength > 64:
+		bad("auth.password_min_length %d must be between 8 and 64 (NCSC: at least 8)", a.PasswordMinLength)
+	case a.LockoutWindow < time.Minute || a.LockoutFor < time.Minute:
+		bad("auth.lockout_window and auth.lockout_for must be at least 1m")
+	}
+}
+
+// String is the settings as a person reads them.
+func (a Auth) String() string {
+	return fmt.Sprintf("locked after %d failures in %s for %s; sessions end after %s idle or %s; tokens last %d days",
+		a.LockoutFailures, a.LockoutWindow, a.LockoutFor, a.SessionIdle, a.SessionLifetime, a.TokenDays)
+}

@@ -1,0 +1,380 @@
+package service_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/fixture"
+	"github.com/holdfast/holdfast/internal/policy"
+	"github.com/holdfast/holdfast/internal/service"
+	"github.com/holdfast/holdfast/internal/store"
+	"github.com/holdfast/holdfast/internal/store/sqlstore"
+	"github.com/holdfast/holdfast/internal/testdb"
+)
+
+func tokenHashOf(tok string) []byte {
+	h := sha256.Sum256([]byte(tok))
+	return h[:]
+}
+
+func from(addr string) context.Context {
+	return service.WithClient(context.Background(), service.Client{Address: addr, UserAgent: "auth-test"})
+}
+
+// kinds lists the security log's event kinds about user (or all), newest first.
+func kinds(t *testing.T, f *fixture.Force, q service.SecurityQuery) []string {
+	t.Helper()
+	q.Limit = 1000
+	rows, err := f.Svc.SecurityLog(context.Background(), f.Admin, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, r := range rows {
+		if r.Kind != service.EvSecurityLogRead {
+			out = append(out, r.Kind)
+		}
+	}
+	return out
+}
+
+func count(xs []string, x string) int {
+	n := 0
+	for _, y := range xs {
+		if y == x {
+			n++
+		}
+	}
+	return n
+}
+
+// withAuthPolicy puts the shipped policy in force with its auth settings
+// old replaced by new.
+func withAuthPolicy(t *testing.T, f *fixture.Force, old, new string) {
+	t.Helper()
+	src := string(policy.DefaultYAML())
+	if !strings.Contains(src, old) {
+		t.Fatalf("the shipped policy has no %q", old)
+	}
+	p, err := policy.Parse([]byte(strings.Replace(src, old, new, 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Svc.SetPolicy(p); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestLockoutAfterFailures: five wrong passwords within the window lock the
+// account; while locked even the right password is refused with the same
+// answer as a wrong one; an administrator's unlock, or the lock's period
+// passing, lets the officer in again; every step is in the security log.
+func TestLockoutAfterFailures(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		f := fixture.New(t, db)
+		ctx := from("192.0.2.10")
+		var wrongErr error
+		for i := range 5 {
+			_, err := f.Svc.SignIn(ctx, "ivy", fmt.Sprintf("wrong password %d", i))
+			if !errors.Is(err, service.ErrUnauthenticated) {
+				t.Fatalf("wrong password %d: %v", i, err)
+			}
+			wrongErr = err
+		}
+		_, err := f.Svc.SignIn(ctx, "ivy", fixture.Password)
+		if err == nil || err.Error() != wrongErr.Error() {
+			t.Fatalf("right password while locked: %v, want the same refusal as a wrong one (%v)", err, wrongErr)
+		}
+		_, unknown := f.Svc.SignIn(ctx, "nobody-here", "whatever it is")
+		if unknown == nil || unknown.Error() != wrongErr.Error() {
+			t.Fatalf("unknown user: %v, want %v", unknown, wrongErr)
+		}
+		got := kinds(t, f, service.SecurityQuery{UserID: f.Investigator.ID()})
+		if count(got, service.EvSignInFailed) != 6 || count(got, service.EvLocked) != 1 ||
+			count(got, service.EvSignedIn) != 0 {
+			t.Fatalf("security log for ivy: %v", got)
+		}
+		lock, err := f.Svc.SignInLockOf(context.Background(), f.Admin, f.Investigator.ID())
+		if err != nil || !lock.Locked || !lock.Until.After(f.Clock.Now()) {
+			t.Fatalf("lock state: %+v %v", lock, err)
+		}
+		if _, err := f.Svc.SignInLockOf(context.Background(), f.Supervisor, f.Investigator.ID()); !errors.Is(err,
+			service.ErrForbidden) {
+			t.Fatalf("a supervisor reading a lock: %v", err)
+		}
+		if err := f.Svc.Unlock(context.Background(), f.Supervisor, service.UnlockIn{UserID: f.Investigator.ID()}); !errors.Is(err, service.ErrForbidden) {
+			t.Fatalf("a supervisor unlocking: %v", err)
+		}
+		if err := f.Svc.Unlock(ctx, f.Admin, service.UnlockIn{UserID: f.Investigator.ID()}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.Svc.SignIn(ctx, "ivy", fixture.Password); err != nil {
+			t.Fatalf("after the unlock: %v", err)
+		}
+		// Locked again; this time the period runs out.
+		for i := range 5 {
+			f.Svc.SignIn(ctx, "ivy", fmt.Sprintf("again wrong %d", i))
+		}
+		if _, err := f.Svc.SignIn(ctx, "ivy", fixture.Password); err == nil {
+			t.Fatal("signed in while locked the second time")
+		}
+		f.Clock.Advance(16 * time.Minute)
+		if _, err := f.Svc.SignIn(ctx, "ivy", fixture.Password); err != nil {
+			t.Fatalf("after the lock ran out: %v", err)
+		}
+		got = kinds(t, f, service.SecurityQuery{UserID: f.Investigator.ID()})
+		if count(got, service.EvLocked) != 2 || count(got, service.EvUnlocked) != 1 || count(got, service.EvSignedIn) != 2 {
+			t.Fatalf("security log for ivy: %v", got)
+		}
+	})
+}
+
+// TestThrottlePerAddress: after the policy's address_failures from one
+// address, that address is refused with *Throttled (429) before any
+// password is checked, and the refusal is logged once; another address is
+// not affected.
+func TestThrottlePerAddress(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		f := fixture.New(t, db)
+		withAuthPolicy(t, f, "address_failures: 50", "address_failures: 5")
+		bad := from("198.51.100.7")
+		for i := range 5 {
+			f.Svc.SignIn(bad, fmt.Sprintf("user%d", i), "wrong wrong wrong")
+		}
+		var th *service.Throttled
+		_, err := f.Svc.SignIn(bad, "ivy", fixture.Password)
+		if !errors.As(err, &th) || th.Seconds() < 1 || th.Seconds() > 15*60 {
+			t.Fatalf("sixth from the address: %v, want throttled", err)
+		}
+		f.Svc.SignIn(bad, "ivy", fixture.Password)
+		if _, err := f.Svc.SignIn(from("198.51.100.8"), "ivy", fixture.Password); err != nil {
+			t.Fatalf("another address: %v", err)
+		}
+		got := kinds(t, f, service.SecurityQuery{Address: "198.51.100.7"})
+		if count(got, service.EvSignInThrottled) != 1 || count(got, service.EvSignInFailed) != 5 {
+			t.Fatalf("security log for the address: %v", got)
+		}
+		f.Clock.Advance(16 * time.Minute)
+		if _, err := f.Svc.SignIn(bad, "ivy", fixture.Password); err != nil {
+			t.Fatalf("after the window: %v", err)
+		}
+	})
+}
+
+// TestHashGateBoundsConcurrency: however many sign-ins arrive at once,
+// no more than service.HashSlots password checks run together.
+func TestHashGateBoundsConcurrency(t *testing.T) {
+	f := fixture.New(t, testdb.Open(t, "sqlite"))
+	var wg sync.WaitGroup
+	var throttled, refused int
+	var mu sync.Mutex
+	for i := range 40 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := f.Svc.SignIn(from(fmt.Sprintf("203.0.113.%d", i)), fmt.Sprintf("user%d", i), "wrong wrong")
+			var th *service.Throttled
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case errors.As(err, &th):
+				throttled++
+			case errors.Is(err, service.ErrUnauthenticated):
+				refused++
+			default:
+				t.Errorf("sign-in %d: %v", i, err)
+			}
+		}()
+	}
+	wg.Wait()
+	if p := f.Svc.PeakHashes(); p < 1 || p > service.HashSlots {
+		t.Fatalf("peak concurrent password checks %d, want 1..%d", p, service.HashSlots)
+	}
+	if throttled+refused != 40 {
+		t.Fatalf("throttled %d + refused %d != 40", throttled, refused)
+	}
+}
+
+// TestSessionsIdleLifetimeAndEnding: a session ends after the policy's idle
+// time or lifetime; a person lists their sessions and ends others or all;
+// leaving ends every session; each is in the security log.
+func TestSessionsIdleLifetimeAndEnding(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		f := fixture.New(t, db)
+		ctx := from("192.0.2.20")
+		s1, err := f.Svc.SignIn(ctx, "ivy", fixture.Password)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.Clock.Advance(29 * time.Minute)
+		if _, _, err := f.Svc.SessionActor(ctx, s1.Token); err != nil {
+			t.Fatalf("29 minutes idle: %v", err)
+		}
+		f.Clock.Advance(30 * time.Minute)
+		if _, _, err := f.Svc.SessionActor(ctx, s1.Token); !errors.Is(err, service.ErrUnauthenticated) {
+			t.Fatalf("30 minutes idle: %v, want ended", err)
+		}
+		// Lifetime: used every 20 minutes, it still ends after 12 hours.
+		s2, _ := f.Svc.SignIn(ctx, "ivy", fixture.Password)
+		for range 35 {
+			f.Clock.Advance(20 * time.Minute)
+			if _, _, err := f.Svc.SessionActor(ctx, s2.Token); err != nil {
+				t.Fatalf("kept alive: %v", err)
+			}
+		}
+		f.Clock.Advance(20 * time.Minute)
+		if _, _, err := f.Svc.SessionActor(ctx, s2.Token); !errors.Is(err, service.ErrUnauthenticated) {
+			t.Fatalf("past the lifetime: %v, want ended", err)
+		}
+		if got := kinds(t, f, service.SecurityQuery{Kind: service.EvSessionExpired}); len(got) != 2 {
+			t.Fatalf("expiries logged: %v", got)
+		}
+		// Three sessions; end the others from one; then everywhere.
+		a, _ := f.Svc.SignIn(ctx, "ivy", fixture.Password)
+		f.Svc.SignIn(from("192.0.2.21"), "ivy", fixture.Password)
+		f.Svc.SignIn(from("192.0.2.22"), "ivy", fixture.Password)
+		list, err := f.Svc.MySessions(ctx, a.Actor, a.Token)
+		if err != nil || len(list) != 3 {
+			t.Fatalf("my sessions: %v %v", list, err)
+		}
+		cur := 0
+		for _, s := range list {
+			if s.Current {
+				cur++
+				if s.Address != "192.0.2.20" {
+					t.Fatalf("current session's address %q", s.Address)
+				}
+			}
+		}
+		if cur != 1 {
+			t.Fatalf("%d sessions marked current", cur)
+		}
+		if n, err := f.Svc.EndMySessions(ctx, a.Actor, a.Token, service.EndSessionsIn{Others: true}); err != nil || n != 2 {
+			t.Fatalf("end others: %d %v", n, err)
+		}
+		if _, _, err := f.Svc.SessionActor(ctx, a.Token); err != nil {
+			t.Fatalf("the current session after ending the others: %v", err)
+		}
+		if n, _ := f.Svc.EndMySessions(ctx, a.Actor, a.Token, service.EndSessionsIn{All: true}); n != 1 {
+			t.Fatalf("end everywhere ended %d", n)
+		}
+		if _, _, err := f.Svc.SessionActor(ctx, a.Token); !errors.Is(err, service.ErrUnauthenticated) {
+			t.Fatalf("after signing out everywhere: %v", err)
+		}
+		// Leaving ends the leaver's sessions in the same transaction.
+		b, _ := f.Svc.SignIn(ctx, "ian", fixture.Password)
+		if err := f.Svc.UserLeaves(ctx, f.Admin, service.UserLeaves{User: f.Investigator2.ID(), Reason: "retired"}); err != nil {
+			t.Fatal(err)
+		}
+		as := db
+		if _, err := as.SessionRow(ctx, tokenHashOf(b.Token)); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("a leaver's session row is still there: %v", err)
+		}
+		if got := kinds(t, f, service.SecurityQuery{Kind: service.EvSessionsEnded, UserID: f.Investigator2.ID()}); len(got) != 1 {
+			t.Fatalf("the leaver's sessions ending is not logged: %v", got)
+		}
+	})
+}
+
+// TestPasswords: the NCSC rules; a change needs the current password and
+// ends other sessions; an administrator's reset forces a change at the
+// next sign-in; both are in the security log.
+func TestPasswords(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		f := fixture.New(t, db)
+		ctx := from("192.0.2.30")
+		for pw, rule := range map[string]string{
+			"short":                  "min_length",
+			"aaaaaaaaaaaa":           "repetitive",
+			"ababababababab":         "repetitive",
+			"qwerty123456":           "common",
+			"Password1234":           "common",
+			"Leave Me Alone":         "common",
+			"my name is ivy, really": "username",
+		} {
+			p := f.Svc.PasswordProblems("new", "ivy", pw)
+			if len(p) != 1 || p[0].Rule != rule {
+				t.Errorf("password %q: %v, want rule %s", pw, p, rule)
+			}
+		}
+		if p := f.Svc.PasswordProblems("new", "ivy", "purple tractor umbrella"); len(p) != 0 {
+			t.Errorf("a good passphrase was refused: %v", p)
+		}
+		s1, _ := f.Svc.SignIn(ctx, "ivy", fixture.Password)
+		s2, _ := f.Svc.SignIn(ctx, "ivy", fixture.Password)
+		err := f.Svc.ChangePassword(ctx, s1.Actor, s1.Token, service.PasswordChange{Current: "not it at all",
+			New: "purple tractor umbrella"})
+		if p, ok := domain.AsProblems(err); !ok || p[0].Field != "current" {
+			t.Fatalf("wrong current password: %v", err)
+		}
+		if err := f.Svc.ChangePassword(ctx, s1.Actor, s1.Token, service.PasswordChange{Current: fixture.Password,
+			New: "purple tractor umbrella"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := f.Svc.SessionActor(ctx, s2.Token); !errors.Is(err, service.ErrUnauthenticated) {
+			t.Fatalf("another session after a password change: %v", err)
+		}
+		if _, _, err := f.Svc.SessionActor(ctx, s1.Token); err != nil {
+			t.Fatalf("the session that changed it: %v", err)
+		}
+		if _, err := f.Svc.SignIn(ctx, "ivy", fixture.Password); err == nil {
+			t.Fatal("the old password still works")
+		}
+		if _, err := f.Svc.SignIn(ctx, "ivy", "purple tractor umbrella"); err != nil {
+			t.Fatalf("the new password: %v", err)
+		}
+		// Reset by an administrator.
+		if err := f.Svc.ResetPassword(ctx, f.Supervisor, service.PasswordReset{UserID: f.Investigator.ID(),
+			New: "temporary river lantern"}); !errors.Is(err, service.ErrForbidden) {
+			t.Fatalf("a supervisor resetting: %v", err)
+		}
+		if err := f.Svc.ResetPassword(ctx, f.Admin, service.PasswordReset{UserID: f.Investigator.ID(),
+			New: "temporary river lantern"}); err != nil {
+			t.Fatal(err)
+		}
+		s3, err := f.Svc.SignIn(ctx, "ivy", "temporary river lantern")
+		if err != nil || !s3.MustChangePassword {
+			t.Fatalf("after a reset: %+v %v, want a session that must change the password", s3, err)
+		}
+		if must, _ := f.Svc.MustChangePassword(ctx, s3.Actor); !must {
+			t.Fatal("MustChangePassword after a reset")
+		}
+		if err := f.Svc.ChangePassword(ctx, s3.Actor, s3.Token, service.PasswordChange{
+			Current: "temporary river lantern", New: "orange bicycle harbour"}); err != nil {
+			t.Fatal(err)
+		}
+		if must, _ := f.Svc.MustChangePassword(ctx, s3.Actor); must {
+			t.Fatal("still must change after changing")
+		}
+		got := kinds(t, f, service.SecurityQuery{UserID: f.Investigator.ID()})
+		if count(got, service.EvPasswordChanged) != 2 || count(got, service.EvPasswordReset) != 1 {
+			t.Fatalf("security log: %v", got)
+		}
+	})
+}
+
+// TestSecurityLogReaders: only administrators and auditors read the log,
+// and each read is itself recorded.
+func TestSecurityLogReaders(t *testing.T) {
+	f := fixture.New(t, testdb.Open(t, "sqlite"))
+	ctx := context.Background()
+	for _, a := range []*service.Actor{f.Investigator, f.Supervisor, f.Manager, f.Analyst, f.External} {
+		if _, err := f.Svc.SecurityLog(ctx, a, service.SecurityQuery{}); !errors.Is(err, service.ErrForbidden) {
+			t.Errorf("%s: %v, want forbidden", a.User.Name, err)
+		}
+	}
+	if _, err := f.Svc.SecurityLog(ctx, f.Auditor, service.SecurityQuery{}); err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := f.Svc.SecurityLog(ctx, f.Admin, service.SecurityQuery{Kind: service.EvSecurityLogRead})
+	if len(rows) != 1 || rows[0].ActorID != f.Auditor.ID() || !strings.Contains(rows[0].Detail, "kind=") {
+		t.Fatalf("reads of the log: %+v", rows)
+	}
+}

@@ -1,0 +1,42 @@
+-- +goose Up
+-- Authentication (docs/security.md): sessions with an idle timeout and the
+-- address that opened them; API tokens with an id, expiry, scope, last use
+-- and revocation; password state; and the security log's index, one row
+-- for each security event in the log, for search and lockout counts.
+ALTER TABLE sessions ADD COLUMN created_at TEXT NOT NULL DEFAULT '';
+ALTER TABLE sessions ADD COLUMN last_seen_at TEXT NOT NULL DEFAULT '';
+ALTER TABLE sessions ADD COLUMN address TEXT NOT NULL DEFAULT '';
+ALTER TABLE sessions ADD COLUMN user_agent TEXT NOT NULL DEFAULT '';
+CREATE INDEX sessions_user ON sessions (user_id);
+
+ALTER TABLE api_tokens ADD COLUMN id TEXT NOT NULL DEFAULT '';
+ALTER TABLE api_tokens ADD COLUMN scope TEXT NOT NULL DEFAULT 'read-write';
+ALTER TABLE api_tokens ADD COLUMN expires_at TEXT NOT NULL DEFAULT '';
+ALTER TABLE api_tokens ADD COLUMN last_used_at TEXT NOT NULL DEFAULT '';
+ALTER TABLE api_tokens ADD COLUMN last_used_addr TEXT NOT NULL DEFAULT '';
+ALTER TABLE api_tokens ADD COLUMN revoked_at TEXT NOT NULL DEFAULT '';
+UPDATE api_tokens SET id = substr(encode(token_hash, 'hex'), 1, 16) WHERE id = '';
+CREATE INDEX api_tokens_user ON api_tokens (user_id);
+CREATE INDEX api_tokens_id ON api_tokens (id);
+
+ALTER TABLE credentials ADD COLUMN must_change SMALLINT NOT NULL DEFAULT 0;
+ALTER TABLE credentials ADD COLUMN changed_at TEXT NOT NULL DEFAULT '';
+
+CREATE TABLE security_log (
+    seq        BIGINT PRIMARY KEY,
+    at         TEXT NOT NULL,
+    kind       TEXT NOT NULL,
+    actor_id   TEXT NOT NULL DEFAULT '',
+    user_id    TEXT NOT NULL DEFAULT '',
+    subject    TEXT NOT NULL DEFAULT '',
+    address    TEXT NOT NULL DEFAULT '',
+    user_agent TEXT NOT NULL DEFAULT '',
+    detail     TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX security_log_subject ON security_log (subject, seq);
+CREATE INDEX security_log_user ON security_log (user_id, seq);
+CREATE INDEX security_log_address ON security_log (address, seq);
+CREATE INDEX security_log_kind ON security_log (kind, seq);
+
+-- +goose Down
+DROP TABLE security_log;

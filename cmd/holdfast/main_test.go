@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -15,8 +16,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pquerna/otp/totp"
 	_ "modernc.org/sqlite"
 
+	"github.com/holdfast/holdfast/internal/policy"
 	"github.com/holdfast/holdfast/internal/store/sqlstore"
 )
 
@@ -101,7 +104,15 @@ func TestSIGTERMLosesNoAcknowledgedWrite(t *testing.T) {
 	ctx, stop := context.WithCancel(context.Background())
 	var out, errb bytes.Buffer
 	done := make(chan int)
-	go func() { done <- run(ctx, []string{"serve", "--db", dbPath, "--addr", addr}, &out, &errb) }()
+	// Two-step sign-in for administrators only: the first administrator's
+	// authenticator secret is printed with the password; the officer
+	// signs in with a password alone.
+	pol := filepath.Join(t.TempDir(), "policy.yaml")
+	os.WriteFile(pol, bytes.Replace(policy.DefaultYAML(), []byte("mfa_required: all"),
+		[]byte("mfa_required: administrators"), 1), 0o600)
+	go func() {
+		done <- run(ctx, []string{"serve", "--db", dbPath, "--addr", addr, "--policy", pol}, &out, &errb)
+	}()
 	base := "http://" + addr
 	var up bool
 	for i := 0; i < 100 && !up; i++ {
@@ -118,6 +129,11 @@ func TestSIGTERMLosesNoAcknowledgedWrite(t *testing.T) {
 	if m == nil {
 		t.Fatalf("no first administrator printed: %q", out.String())
 	}
+	sec := regexp.MustCompile(`authenticator app for the second step \(shown once\): ([A-Z2-7]+)`).FindStringSubmatch(out.String())
+	if sec == nil {
+		t.Fatalf("no authenticator secret printed: %q", out.String())
+	}
+	code, _ := totp.GenerateCode(sec[1], time.Now())
 	post := func(path, token string, body any) (int, map[string]any) {
 		b, _ := json.Marshal(body)
 		req, _ := http.NewRequest("POST", base+path, bytes.NewReader(b))
@@ -138,7 +154,7 @@ func TestSIGTERMLosesNoAcknowledgedWrite(t *testing.T) {
 	res, err := http.Post(
 		base+"/api/v1/session",
 		"application/json",
-		strings.NewReader(`{"username":"admin","password":"`+m[1]+`"}`),
+		strings.NewReader(`{"username":"admin","password":"`+m[1]+`","code":"`+code+`"}`),
 	)
 	if err != nil || res.StatusCode != 201 {
 		t.Fatalf("sign in: %v %v", err, res)

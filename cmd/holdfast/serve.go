@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -72,6 +73,9 @@ func serveDB(
 	}
 	secure = secure || tr.tls()
 	cfg.SecureCookies = secure // the API's and the pages' session cookie alike
+	if cfg.Policy != nil && cfg.Policy.Auth.MFARequired == "none" && !strings.Contains(addr, "127.0.0.1") {
+		slog.Warn("two-step sign-in is off (policy auth.mfa_required: none): fit only for a demo or a test")
+	}
 	hf, err := app.New(db, cfg)
 	if err != nil {
 		return err
@@ -157,6 +161,14 @@ func firstAdmin(ctx context.Context, svc *service.Service, w io.Writer) error {
 		return fmt.Errorf("create first administrator: %w", err)
 	}
 	fmt.Fprintf(w, "Created the first administrator. Sign in as %q with password %q (shown once).\n", u.Username, pw)
+	if svc.Policy().Auth.MFAFor(true) {
+		key, err := svc.EnrolTOTPSecret(ctx, service.SystemActor("bootstrap"), u.ID)
+		if err != nil {
+			return fmt.Errorf("first administrator's authenticator: %w", err)
+		}
+		fmt.Fprintf(w, "Add this authenticator secret to an authenticator app for the second step (shown once): "+
+			"%s\n  %s\n", key.Secret, key.URL)
+	}
 	return nil
 }
 

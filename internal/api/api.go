@@ -97,6 +97,7 @@ func (s *Server) serve(rt route) http.Handler {
 type signIn struct {
 	Username string `json:"username"`
 	Password string `json:"password"`
+	Code     string `json:"code,omitempty"` // two-step sign-in: the authenticator's code, or a recovery code
 }
 
 type sessionOut struct {
@@ -132,6 +133,9 @@ func (s *Server) coreRoutes() []route {
 		func(ctx context.Context, _ *service.Actor, r *http.Request, in *signIn) (*sessionOut, error) {
 			sess, err := svc.SignIn(ctx, in.Username, in.Password)
 			if err != nil {
+				return nil, err
+			}
+			if sess, err = secondStep(ctx, svc, sess, in.Code); err != nil { // auth.go
 				return nil, err
 			}
 			return &sessionOut{token: sess.Token, CSRF: sess.CSRF, Expires: sess.Expires, User: sess.Actor.User}, nil

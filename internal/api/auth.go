@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 
 	"github.com/holdfast/holdfast/internal/http/request"
@@ -88,6 +89,11 @@ func (s *Server) authRoutes() []route {
 			func(ctx context.Context, a *service.Actor, r *http.Request, _ *struct{}) (none, error) {
 				return none{}, svc.Unlock(ctx, a, service.UnlockIn{UserID: r.PathValue("id")})
 			}),
+		op("POST", "/api/v1/users/{id}/two-step/reset", "Reset a user's two-step sign-in: they set it up again "+
+			"at their next sign-in (administrator)", http.StatusOK,
+			func(ctx context.Context, a *service.Actor, r *http.Request, _ *struct{}) (none, error) {
+				return none{}, svc.ResetTwoStep(ctx, a, service.ResetTwoStepIn{UserID: r.PathValue("id")})
+			}),
 		withQuery(op("GET", "/api/v1/security-log", "The security log, newest first (administrator, auditor)",
 			http.StatusOK,
 			func(ctx context.Context, a *service.Actor, r *http.Request, _ *struct{}) (securityLog, error) {
@@ -139,4 +145,25 @@ var securityParams = []string{
 	"to", "last day, YYYY-MM-DD (London)",
 	"before", "a seq: the page of events before it",
 	"limit", "how many (JSON: 50 by default; CSV: 5000)",
+}
+
+// secondStep finishes an API sign-in whose password was right: with the
+// code for an account with two-step sign-in, or refused for one that must
+// first set it up (on the pages).
+func secondStep(ctx context.Context, svc *service.Service, sess *service.Session, code string) (*service.Session,
+	error) {
+	switch sess.Stage {
+	case service.StageMFA:
+		if code == "" {
+			svc.SignOut(ctx, sess.Token)
+			return nil, fmt.Errorf("this account uses two-step sign-in: send the code from your authenticator app "+
+				"(or a recovery code) as code: %w", service.ErrUnauthenticated)
+		}
+		return svc.SecondStep(ctx, sess.Token, code)
+	case service.StageEnrol:
+		svc.SignOut(ctx, sess.Token)
+		return nil, fmt.Errorf("set up two-step sign-in first, by signing in on the web pages: %w",
+			service.ErrForbidden)
+	}
+	return sess, nil
 }

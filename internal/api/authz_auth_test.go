@@ -39,10 +39,11 @@ func authAuthz(h *harness) map[string]entry {
 		"POST /api/v1/users/{id}/password": {admin, func(*domain.Case) any {
 			return map[string]string{"new": "temporary passphrase seven"}
 		}},
-		"GET /api/v1/users/{id}/sign-in-lock": {admin, nil},
-		"POST /api/v1/users/{id}/unlock":      {admin, nil},
-		"GET /api/v1/security-log":            {[]string{"administrator", "auditor"}, nil},
-		"GET /api/v1/security-log.csv":        {[]string{"administrator", "auditor"}, nil},
+		"GET /api/v1/users/{id}/sign-in-lock":    {admin, nil},
+		"POST /api/v1/users/{id}/unlock":         {admin, nil},
+		"POST /api/v1/users/{id}/two-step/reset": {admin, nil},
+		"GET /api/v1/security-log":               {[]string{"administrator", "auditor"}, nil},
+		"GET /api/v1/security-log.csv":           {[]string{"administrator", "auditor"}, nil},
 	}
 }
 

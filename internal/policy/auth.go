@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"bytes"
 	"fmt"
 	"time"
 )
@@ -25,6 +26,23 @@ type Auth struct {
 	// PasswordMinLength is the shortest password accepted (NCSC: length
 	// and a deny-list, no composition rules).
 	PasswordMinLength int `yaml:"password_min_length"` // default 12
+	// MFARequired says whose local accounts must use a second factor:
+	// "all" (the default), "administrators", or "none" (the demo and
+	// tests only: serve warns loudly). Administrators always need one
+	// unless it is "none".
+	MFARequired string `yaml:"mfa_required"`
+}
+
+// MFAFor reports whether a person holding admin (an administrator or
+// not) must use a second factor.
+func (a Auth) MFAFor(admin bool) bool {
+	switch a.MFARequired {
+	case "none":
+		return false
+	case "administrators":
+		return admin
+	}
+	return true
 }
 
 // authDefaults fills the zero fields of a and reports values out of range.
@@ -46,6 +64,9 @@ func (a *Auth) authDefaults(bad func(format string, args ...any)) {
 	if a.PasswordMinLength == 0 {
 		a.PasswordMinLength = 12
 	}
+	if a.MFARequired == "" {
+		a.MFARequired = "all"
+	}
 	def(&a.LockoutWindow, 15*time.Minute)
 	def(&a.LockoutFor, 15*time.Minute)
 	def(&a.SessionIdle, 30*time.Minute)
@@ -63,6 +84,8 @@ func (a *Auth) authDefaults(bad func(format string, args ...any)) {
 		bad("auth.token_days %d must be between 1 and 366", a.TokenDays)
 	case a.PasswordMinLength < 8 || a.PasswordMinLength > 64:
 		bad("auth.password_min_length %d must be between 8 and 64 (NCSC: at least 8)", a.PasswordMinLength)
+	case a.MFARequired != "all" && a.MFARequired != "administrators" && a.MFARequired != "none":
+		bad("auth.mfa_required %q must be all, administrators or none", a.MFARequired)
 	case a.LockoutWindow < time.Minute || a.LockoutFor < time.Minute:
 		bad("auth.lockout_window and auth.lockout_for must be at least 1m")
 	}
@@ -72,4 +95,15 @@ func (a *Auth) authDefaults(bad func(format string, args ...any)) {
 func (a Auth) String() string {
 	return fmt.Sprintf("locked after %d failures in %s for %s; sessions end after %s idle or %s; tokens last %d days",
 		a.LockoutFailures, a.LockoutWindow, a.LockoutFor, a.SessionIdle, a.SessionLifetime, a.TokenDays)
+}
+
+// DemoDefault is the shipped policy with two-step sign-in switched off
+// (auth.mfa_required: none), for the demo and tests, whose accounts have
+// no authenticator; a real installation never uses it.
+func DemoDefault() *Policy {
+	p, err := Parse(bytes.Replace(defaultYAML, []byte("mfa_required: all"), []byte("mfa_required: none"), 1))
+	if err != nil || p.Auth.MFARequired != "none" {
+		panic(fmt.Sprintf("policy: the demo policy: %v", err))
+	}
+	return p
 }

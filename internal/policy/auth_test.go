@@ -12,7 +12,7 @@ import (
 func TestAuthSettings(t *testing.T) {
 	want := policy.Auth{LockoutFailures: 5, LockoutWindow: 15 * time.Minute, LockoutFor: 15 * time.Minute,
 		AddressFailures: 50, SessionIdle: 30 * time.Minute, SessionLifetime: 12 * time.Hour, TokenDays: 90,
-		PasswordMinLength: 12}
+		PasswordMinLength: 12, MFARequired: "all"}
 	if got := policy.Default().Auth; got != want {
 		t.Fatalf("shipped: %+v, want %+v", got, want)
 	}
@@ -33,6 +33,7 @@ func TestAuthSettings(t *testing.T) {
 		"session_idle: forever":                     "forever",
 		"address_failures: 2":                       "address_failures",
 		"lockout_for: 10s":                          "lockout_for",
+		"mfa_required: sometimes":                   "mfa_required",
 		"no_such_setting: 1":                        "no_such_setting",
 	} {
 		_, err := policy.Parse([]byte(cut + "\nauth:\n  " + bad + "\n"))

@@ -63,6 +63,9 @@ type Session struct {
 	// MustChangePassword: an administrator reset the password, so the
 	// session may only change it (docs/security.md).
 	MustChangePassword bool
+	// Stage is "" when signed in; StageMFA or StageEnrol when the
+	// password was right but the second step is still to come.
+	Stage string
 }
 
 func (s *Service) authStore() (store.AuthStore, error) {
@@ -181,7 +184,11 @@ func (s *Service) SignIn(ctx context.Context, username, password string) (*Sessi
 	if why != "" {
 		return nil, s.signInFailed(ctx, u, subject, why, lock, pol, now)
 	}
-	return s.openSession(ctx, as, u, now, pol)
+	stage, err := s.stageFor(ctx, as, u)
+	if err != nil {
+		return nil, fmt.Errorf("sign in: %w: %w", ErrUnavailable, err)
+	}
+	return s.openSession(ctx, as, u, now, pol, stage, "with a password")
 }
 
 // addressClass decides the client address's queue class, or refuses it
@@ -271,7 +278,7 @@ func (s *Service) signInFailed(ctx context.Context, u *domain.User, subject, why
 
 // openSession starts a session for u, recorded in the security log.
 func (s *Service) openSession(ctx context.Context, as store.AuthStore, u *domain.User, now time.Time,
-	pol policy.Auth) (*Session, error) {
+	pol policy.Auth, stage, how string) (*Session, error) {
 	must, _, err := as.PasswordState(ctx, u.ID)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return nil, fmt.Errorf("sign in: %w: %w", ErrUnavailable, err)
@@ -280,7 +287,11 @@ func (s *Service) openSession(ctx context.Context, as store.AuthStore, u *domain
 	csrf, _ := randomToken()
 	c := ClientOf(ctx)
 	row := store.SessionRow{TokenHash: th, UserID: u.ID, CSRF: csrf, Created: now, LastSeen: now,
-		Expires: now.Add(pol.SessionLifetime), Address: c.Address, UserAgent: clipText(c.UserAgent, 256)}
+		Expires: now.Add(pol.SessionLifetime), Address: c.Address, UserAgent: clipText(c.UserAgent, 256), Stage: stage}
+	typ := EvSignedIn
+	if stage != "" { // half signed in: good only for the second step, briefly
+		row.Expires, typ = now.Add(pendingFor), EvPasswordAccepted
+	}
 	err = s.st.Write(ctx, func(tx store.Tx) error {
 		ax, ok := tx.(store.AuthTx)
 		if !ok {
@@ -289,18 +300,22 @@ func (s *Service) openSession(ctx context.Context, as store.AuthStore, u *domain
 		if err := ax.CreateSessionRow(row); err != nil {
 			return err
 		}
-		detail := "session " + SessionID(th)
-		if must {
+		detail := "session " + SessionID(th) + ", " + how
+		switch {
+		case stage == StageMFA:
+			detail += "; waiting for the second step"
+		case stage == StageEnrol:
+			detail += "; two-step sign-in must be set up first"
+		case must:
 			detail += "; the password must be changed before anything else"
 		}
-		return s.secEvent(ctx, tx, EvSignedIn, u.ID, SecurityEvent{UserID: u.ID, Subject: u.Username,
-			Detail: detail})
+		return s.secEvent(ctx, tx, typ, u.ID, SecurityEvent{UserID: u.ID, Subject: u.Username, Detail: detail})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("sign in: %w", err)
 	}
 	return &Session{Token: tok, CSRF: csrf, Expires: row.Expires, Actor: &Actor{User: *u},
-		MustChangePassword: must}, nil
+		MustChangePassword: must, Stage: stage}, nil
 }
 
 var dummyHash, _ = hashPassword("not a real password, only for timing")
@@ -336,6 +351,9 @@ func (s *Service) SessionOf(ctx context.Context, token string) (*Actor, *store.S
 	seen := sess.LastSeen
 	if seen.IsZero() {
 		seen = now // a session from before idle timeouts
+	}
+	if sess.Stage != "" {
+		return nil, nil, fmt.Errorf("finish signing in with your second step: %w", ErrUnauthenticated)
 	}
 	ended := ""
 	switch {

@@ -59,6 +59,11 @@ var SecurityKinds = map[string]string{
 	EvPasswordReset:   "Password reset by an administrator",
 	EvRefused:         "Refused (403)",
 	EvSecurityLogRead: "Security log read",
+	// Two-step sign-in (auth_mfa.go).
+	EvPasswordAccepted: "Password accepted; second step asked",
+	EvMFAEnrolled:      "Two-step sign-in set up",
+	EvMFAReset:         "Two-step sign-in reset by an administrator",
+	EvRecoveryUsed:     "Recovery code used",
 }
 
 // IsSecurityEvent reports whether typ is a security event.

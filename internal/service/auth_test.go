@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pquerna/otp/totp"
+
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/fixture"
 	"github.com/holdfast/holdfast/internal/policy"
@@ -280,6 +282,17 @@ func TestSessionsIdleLifetimeAndEnding(t *testing.T) {
 		if got := kinds(t, f, service.SecurityQuery{Kind: service.EvSessionsEnded, UserID: f.Investigator2.ID()}); len(got) != 1 {
 			t.Fatalf("the leaver's sessions ending is not logged: %v", got)
 		}
+		// A change of rank (admin's ChangeUser, user.changed) ends them too.
+		c, _ := f.Svc.SignIn(ctx, "sam", fixture.Password)
+		org, _ := f.Svc.Org(ctx, f.Admin)
+		sam := org.Users[f.Supervisor.ID()]
+		if _, err := f.Svc.ChangeUser(ctx, f.Admin, service.ChangeUser{User: sam.ID, Version: sam.Version,
+			Rank: domain.RankInspector, UnitID: sam.UnitID, Roles: sam.Roles}); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := f.Svc.SessionActor(ctx, c.Token); !errors.Is(err, service.ErrUnauthenticated) {
+			t.Fatalf("a session after a change of rank: %v", err)
+		}
 	})
 }
 
@@ -377,4 +390,132 @@ func TestSecurityLogReaders(t *testing.T) {
 	if len(rows) != 1 || rows[0].ActorID != f.Auditor.ID() || !strings.Contains(rows[0].Detail, "kind=") {
 		t.Fatalf("reads of the log: %+v", rows)
 	}
+}
+
+// codeAt is the TOTP code of secret at t.
+func codeAt(t *testing.T, secret string, at time.Time) string {
+	t.Helper()
+	c, err := totp.GenerateCode(secret, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// TestTwoStepSignIn: with the policy requiring it, a password alone opens
+// nothing; the person enrols an authenticator app (a wrong code refused),
+// gets ten recovery codes, and from then on signs in with a code — never
+// the same code twice, not another secret's, a recovery code only once;
+// wrong codes lock the account like wrong passwords; an administrator's
+// reset sends them back to enrol. All in the security log.
+func TestTwoStepSignIn(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		f := fixture.New(t, db)
+		if err := f.Svc.SetPolicy(policy.Default()); err != nil { // mfa_required: all
+			t.Fatal(err)
+		}
+		ctx := from("192.0.2.40")
+		p, err := f.Svc.SignIn(ctx, "ivy", fixture.Password)
+		if err != nil || p.Stage != service.StageEnrol {
+			t.Fatalf("first sign-in: %+v %v, want a sign-in waiting to enrol", p, err)
+		}
+		if _, _, err := f.Svc.SessionActor(ctx, p.Token); !errors.Is(err, service.ErrUnauthenticated) {
+			t.Fatalf("a half-finished sign-in used as a session: %v", err)
+		}
+		if _, err := f.Svc.SecondStep(ctx, p.Token, "123456"); !errors.Is(err, service.ErrUnauthenticated) {
+			t.Fatalf("a code before enrolling: %v", err)
+		}
+		offer, err := f.Svc.OfferTOTP(ctx, nil, p.Token)
+		if err != nil || len(offer.Secret) < 16 || !strings.HasPrefix(offer.URL, "otpauth://totp/Holdfast:ivy") {
+			t.Fatalf("offer: %+v %v", offer, err)
+		}
+		if _, _, err := f.Svc.EnrolTOTP(ctx, nil, p.Token, "000000"); err == nil {
+			t.Fatal("enrolled with a wrong code")
+		}
+		now := f.Clock.Now()
+		codes, sess, err := f.Svc.EnrolTOTP(ctx, nil, p.Token, codeAt(t, offer.Secret, now))
+		if err != nil || len(codes) != 10 || sess == nil || sess.Stage != "" {
+			t.Fatalf("enrol: %d codes, %+v, %v", len(codes), sess, err)
+		}
+		if _, _, err := f.Svc.SessionActor(ctx, sess.Token); err != nil {
+			t.Fatalf("the session after enrolling: %v", err)
+		}
+		// Next sign-in asks for a code. The code just used is refused (same
+		// step); so is a code of another secret; the next step's works.
+		signIn := func() *service.Session {
+			t.Helper()
+			s, err := f.Svc.SignIn(ctx, "ivy", fixture.Password)
+			if err != nil || s.Stage != service.StageMFA {
+				t.Fatalf("sign-in: %+v %v, want the second step", s, err)
+			}
+			return s
+		}
+		s1 := signIn()
+		if _, err := f.Svc.SecondStep(ctx, s1.Token, codeAt(t, offer.Secret, now)); !errors.Is(err, service.ErrUnauthenticated) {
+			t.Fatalf("a replayed code: %v", err)
+		}
+		if _, err := f.Svc.SecondStep(ctx, s1.Token, codeAt(t, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", now.Add(30*time.Second))); err == nil {
+			t.Fatal("another secret's code was accepted")
+		}
+		f.Clock.Advance(30 * time.Second)
+		full, err := f.Svc.SecondStep(ctx, s1.Token, codeAt(t, offer.Secret, f.Clock.Now()))
+		if err != nil || full.Stage != "" {
+			t.Fatalf("the next code: %v", err)
+		}
+		if _, _, err := f.Svc.SessionActor(ctx, s1.Token); !errors.Is(err, service.ErrUnauthenticated) {
+			t.Fatal("the half-finished sign-in's token still works after the second step")
+		}
+		// A recovery code, once.
+		s2 := signIn()
+		if _, err := f.Svc.SecondStep(ctx, s2.Token, strings.ToUpper(codes[3])); err != nil {
+			t.Fatalf("a recovery code: %v", err)
+		}
+		s3 := signIn()
+		if _, err := f.Svc.SecondStep(ctx, s3.Token, codes[3]); err == nil {
+			t.Fatal("a recovery code worked twice")
+		}
+		two, _ := f.Svc.TwoStepOf(ctx, full.Actor)
+		if !two.Enrolled || two.RecoveryLeft != 9 {
+			t.Fatalf("two-step state: %+v", two)
+		}
+		// Wrong codes lock the account (with the reused recovery code: 5).
+		for i := range 4 {
+			f.Svc.SecondStep(ctx, s3.Token, fmt.Sprintf("99999%d", i))
+		}
+		f.Clock.Advance(30 * time.Second)
+		if _, err := f.Svc.SecondStep(ctx, s3.Token, codeAt(t, offer.Secret, f.Clock.Now())); err == nil {
+			t.Fatal("the right code worked on a locked account")
+		}
+		if err := f.Svc.Unlock(ctx, f.Admin, service.UnlockIn{UserID: f.Investigator.ID()}); err != nil {
+			t.Fatal(err)
+		}
+		// An administrator resets it: the next sign-in enrols again.
+		if err := f.Svc.ResetTwoStep(ctx, f.Supervisor, service.ResetTwoStepIn{UserID: f.Investigator.ID()}); !errors.Is(err, service.ErrForbidden) {
+			t.Fatalf("a supervisor resetting: %v", err)
+		}
+		if err := f.Svc.ResetTwoStep(ctx, f.Admin, service.ResetTwoStepIn{UserID: f.Investigator.ID()}); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := f.Svc.SessionActor(ctx, full.Token); !errors.Is(err, service.ErrUnauthenticated) {
+			t.Fatal("a session survived the reset")
+		}
+		if s, _ := f.Svc.SignIn(ctx, "ivy", fixture.Password); s == nil || s.Stage != service.StageEnrol {
+			t.Fatalf("after the reset: %+v, want enrol", s)
+		}
+		got := kinds(t, f, service.SecurityQuery{UserID: f.Investigator.ID()})
+		for kind, n := range map[string]int{service.EvMFAEnrolled: 1, service.EvMFAReset: 1, service.EvRecoveryUsed: 1,
+			service.EvLocked: 1, service.EvPasswordAccepted: 5} {
+			if count(got, kind) != n {
+				t.Errorf("%s: %d in the security log, want %d (%v)", kind, count(got, kind), n, got)
+			}
+		}
+		// Only administrators must: an investigator signs straight in.
+		withAuthPolicy(t, f, "mfa_required: all", "mfa_required: administrators")
+		if s, err := f.Svc.SignIn(ctx, "sam", fixture.Password); err != nil || s.Stage != "" {
+			t.Fatalf("a supervisor under 'administrators': %+v %v", s, err)
+		}
+		if s, _ := f.Svc.SignIn(ctx, "admin", fixture.Password); s == nil || s.Stage != service.StageEnrol {
+			t.Fatalf("an administrator under 'administrators': %+v", s)
+		}
+	})
 }

@@ -36,6 +36,19 @@ type AuthStore interface {
 	// PasswordState says whether a user must change their password at the
 	// next sign-in, and when it was last set (zero if never recorded).
 	PasswordState(ctx context.Context, userID string) (mustChange bool, changed time.Time, err error)
+	// SecondFactor reads a user's second factor (ErrNotFound if none).
+	SecondFactor(ctx context.Context, userID string) (*SecondFactorRow, error)
+	// RecoveryCodesLeft counts a user's unused recovery codes.
+	RecoveryCodesLeft(ctx context.Context, userID string) (int, error)
+}
+
+// SecondFactorRow is a user's TOTP enrolment.
+type SecondFactorRow struct {
+	UserID   string
+	Secret   string // enrolled (empty: none)
+	Pending  string // offered, not yet confirmed with a code
+	Enrolled time.Time
+	LastStep int64 // the last time step accepted: never again
 }
 
 // AuthTx is what a write transaction offers for authentication.
@@ -54,6 +67,19 @@ type AuthTx interface {
 	// ChangePassword stores a new hash, and whether it must be changed at
 	// the next sign-in.
 	ChangePassword(userID, hash string, mustChange bool, t time.Time) error
+	// OfferTOTP keeps a secret offered to a user until confirmed.
+	OfferTOTP(userID, secret string) error
+	// EnrolTOTP makes secret the user's second factor, step its first use.
+	EnrolTOTP(userID, secret string, t time.Time, step int64) error
+	// UseTOTPStep records step as used if it is after the last one used;
+	// false if it is not (a replayed or older code).
+	UseTOTPStep(userID string, step int64) (bool, error)
+	// SetRecoveryCodes replaces a user's recovery codes (their hashes).
+	SetRecoveryCodes(userID string, hashes [][]byte) error
+	// UseRecoveryCode marks an unused code used; false if there is none.
+	UseRecoveryCode(userID string, hash []byte, t time.Time) (bool, error)
+	// DeleteSecondFactor removes a user's TOTP and recovery codes.
+	DeleteSecondFactor(userID string) error
 }
 
 // SecurityFilter selects security log rows. Empty fields do not filter.
@@ -90,6 +116,9 @@ type SessionRow struct {
 	Expires   time.Time
 	Address   string
 	UserAgent string
+	// Stage is "" for a signed-in session; "mfa" while it waits for the
+	// second factor, "enrol" while it must enrol one.
+	Stage string
 }
 
 // TokenRow is an API token (only its hash is kept).

@@ -28,9 +28,11 @@ func (h *Handler) accountRoutes(m *http.ServeMux) {
 	m.HandleFunc("POST /admin/users/{id}/password", h.signedIn(h.resetPassword))
 	m.HandleFunc("POST /admin/users/{id}/unlock", h.signedIn(h.unlock))
 	m.HandleFunc("GET /security-log", h.signedIn(h.securityLogPage))
+	h.accountMFARoutes(m)
 }
 
 type accountPage struct {
+	TwoStep  *service.TwoStep
 	Sessions []service.SessionView
 	Tokens   []store.TokenRow
 	NewToken string // shown once, just after it was made
@@ -54,7 +56,11 @@ func (h *Handler) accountData(q *visit) (*accountPage, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &accountPage{Sessions: sess, Tokens: toks, Policy: h.svc.Policy().Auth.String()}, nil
+	two, err := h.svc.TwoStepOf(ctx, q.a)
+	if err != nil {
+		return nil, err
+	}
+	return &accountPage{TwoStep: two, Sessions: sess, Tokens: toks, Policy: h.svc.Policy().Auth.String()}, nil
 }
 
 func (h *Handler) account(q *visit) error {

@@ -6,8 +6,12 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/pquerna/otp/totp"
 
 	"github.com/holdfast/holdfast/internal/fixture"
+	"github.com/holdfast/holdfast/internal/policy"
 	"github.com/holdfast/holdfast/internal/service"
 	"github.com/holdfast/holdfast/internal/store/sqlstore"
 	"github.com/holdfast/holdfast/internal/testdb"
@@ -111,4 +115,67 @@ func newClientPassword(t *testing.T, base, username, password string) *client {
 		t.Fatalf("sign in as %s: %d", username, status)
 	}
 	return c
+}
+
+var secretRE = regexp.MustCompile(`id="totp-secret" class="hf-token">([A-Z2-7]+)<`)
+
+// TestTwoStepPages: with the policy requiring it, signing in leads to
+// setting up an authenticator (QR code and key), then the recovery codes;
+// the next sign-in asks for a code, refuses a wrong or reused one, and
+// takes the next.
+func TestTwoStepPages(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		f, base := start(t, db)
+		if err := f.Svc.SetPolicy(policy.Default()); err != nil {
+			t.Fatal(err)
+		}
+		c := newClient(t, base, "")
+		signIn := func() (int, string) {
+			_, form := c.get("/sign-in")
+			return c.post("/sign-in", url.Values{"username": {"ivy"}, "password": {fixture.Password},
+				"csrf": {signInToken(form)}, "next": {"/cases"}})
+		}
+		status, page := signIn()
+		m := secretRE.FindStringSubmatch(page)
+		if status != 200 || m == nil || !strings.Contains(page, `src="data:image/png;base64,`) {
+			t.Fatalf("enrol page: %d, secret shown %v", status, m != nil)
+		}
+		if _, body := c.get("/work"); !strings.Contains(body, "Sign in to Holdfast") {
+			t.Fatal("a half-finished sign-in opened My work")
+		}
+		_, page = c.get("/sign-in/enrol?next=/cases")
+		m = secretRE.FindStringSubmatch(page) // a new offer replaces the first
+		code, _ := totp.GenerateCode(m[1], f.Clock.Now())
+		if status, _ := c.post("/sign-in/enrol", url.Values{"csrf": {c.csrf(page)}, "code": {"000000"},
+			"next": {"/cases"}}); status != 422 {
+			t.Fatalf("a wrong code on enrolling: %d", status)
+		}
+		status, page = c.post("/sign-in/enrol", url.Values{"csrf": {c.csrf(page)}, "code": {code},
+			"next": {"/cases"}})
+		if status != 200 || strings.Count(page, "<li><code>") != 10 || !strings.Contains(page, `href="/cases"`) {
+			t.Fatalf("recovery codes: %d", status)
+		}
+		if status, body := c.get("/cases"); status != 200 || strings.Contains(body, "Sign in to Holdfast") {
+			t.Fatalf("signed in after enrolling: %d", status)
+		}
+		_, page = c.get("/account")
+		if !strings.Contains(page, "10 recovery codes left") {
+			t.Fatal("the account page does not show two-step sign-in on")
+		}
+		// Sign out; sign in again: a code is asked for.
+		c.post("/sign-out", url.Values{"csrf": {c.csrf(page)}})
+		status, page = signIn()
+		if status != 200 || !strings.Contains(page, "Enter your code") {
+			t.Fatalf("second sign-in: %d, want the code page", status)
+		}
+		if status, _ := c.post("/sign-in/code", url.Values{"csrf": {c.csrf(page)}, "code": {code}}); status != 401 {
+			t.Fatalf("a reused code: %d, want 401", status)
+		}
+		f.Clock.Advance(30 * time.Second)
+		next, _ := totp.GenerateCode(m[1], f.Clock.Now())
+		status, page = c.post("/sign-in/code", url.Values{"csrf": {c.csrf(page)}, "code": {next}, "next": {"/cases"}})
+		if status != 200 || strings.Contains(page, "Sign in to Holdfast") {
+			t.Fatalf("the next code: %d", status)
+		}
+	})
 }

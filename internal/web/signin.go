@@ -19,6 +19,7 @@ func (h *Handler) signInRoutes(m *http.ServeMux) {
 	m.HandleFunc("GET /sign-in", h.signIn)
 	m.HandleFunc("POST /sign-in", h.signIn)
 	m.HandleFunc("POST /sign-out", h.signedIn(h.signOut))
+	h.secondStepRoutes(m)
 }
 
 // Login CSRF: without a token, another site could post its own username
@@ -93,13 +94,7 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 				h.svc.SignOut(r.Context(), old.Value)
 			}
 			// No Expires: the server ends the session; the browser forgets it on close.
-			http.SetCookie(w, &http.Cookie{Name: request.SessionCookie, Value: sess.Token, Path: "/", HttpOnly: true,
-				Secure: h.secure, SameSite: http.SameSiteLaxMode})
-			next := localNext(p.Form["next"])
-			if sess.MustChangePassword {
-				next = "/account/password"
-			}
-			http.Redirect(w, r, next, http.StatusSeeOther)
+			h.afterPassword(w, r, sess, localNext(p.Form["next"]))
 			return
 		}
 		switch response.StatusOf(err) {
@@ -139,4 +134,128 @@ func throttledMessage(err error) string {
 		return fmt.Sprintf("Too many sign-in attempts just now: wait %d seconds and try again", th.Seconds())
 	}
 	return "Too many sign-in attempts just now: wait a minute and try again"
+}
+
+// The second step of signing in (docs/security.md): a code from an
+// authenticator app or a recovery code, or setting up the app when the
+// policy requires it and the person has none. The half-finished sign-in is
+// a session good for nothing else, in the same cookie.
+
+func (h *Handler) secondStepRoutes(m *http.ServeMux) {
+	m.HandleFunc("GET /sign-in/code", h.signInCode)
+	m.HandleFunc("POST /sign-in/code", h.signInCode)
+	m.HandleFunc("GET /sign-in/enrol", h.signInEnrol)
+	m.HandleFunc("POST /sign-in/enrol", h.signInEnrol)
+}
+
+// afterPassword sends a browser whose password was right on to the second
+// step, or into Holdfast.
+func (h *Handler) afterPassword(w http.ResponseWriter, r *http.Request, sess *service.Session, next string) {
+	http.SetCookie(w, &http.Cookie{Name: request.SessionCookie, Value: sess.Token, Path: "/", HttpOnly: true,
+		Secure: h.secure, SameSite: http.SameSiteLaxMode})
+	switch {
+	case sess.Stage == service.StageMFA:
+		next = "/sign-in/code?next=" + url.QueryEscape(next)
+	case sess.Stage == service.StageEnrol:
+		next = "/sign-in/enrol?next=" + url.QueryEscape(next)
+	case sess.MustChangePassword:
+		next = "/account/password"
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+// pendingToken is the half-finished sign-in's token, if the browser has one.
+func pendingToken(r *http.Request) string {
+	if c, err := r.Cookie(request.SessionCookie); err == nil {
+		return c.Value
+	}
+	return ""
+}
+
+func (h *Handler) signInCode(w http.ResponseWriter, r *http.Request) {
+	p := page{Title: "Enter your code", Now: h.svc.Now(), Form: map[string]string{"next": r.URL.Query().Get("next")}}
+	p.CSRF = h.signInToken(w, r)
+	tok := pendingToken(r)
+	if _, stage, err := h.svc.PendingSignIn(r.Context(), tok); err != nil || stage != service.StageMFA {
+		http.Redirect(w, r, "/sign-in", http.StatusSeeOther)
+		return
+	}
+	if r.Method == http.MethodPost {
+		if !parseForm(w, r) {
+			return
+		}
+		p.Form["next"] = r.PostForm.Get("next")
+		if !request.CSRFOK(p.CSRF, r.PostForm.Get("csrf")) {
+			p.Errors = domain.Problems{{Field: "code", Rule: "csrf",
+				Message: "The form was stale or came from another site: enter the code again on this page"}}
+			h.write(w, http.StatusForbidden, "signincode", p)
+			return
+		}
+		sess, err := h.svc.SecondStep(r.Context(), tok, r.PostForm.Get("code"))
+		if err == nil {
+			h.afterPassword(w, r, sess, localNext(p.Form["next"]))
+			return
+		}
+		if response.StatusOf(err) == http.StatusServiceUnavailable {
+			h.fail(w, r, nil, "", err)
+			return
+		}
+		p.Errors = domain.Problems{{Field: "code", Rule: "code",
+			Message: "Enter the newest code from your authenticator app, or one of your recovery codes"}}
+		h.write(w, http.StatusUnauthorized, "signincode", p)
+		return
+	}
+	h.write(w, http.StatusOK, "signincode", p)
+}
+
+func (h *Handler) signInEnrol(w http.ResponseWriter, r *http.Request) {
+	p := page{Title: "Set up two-step sign-in", Now: h.svc.Now(),
+		Form: map[string]string{"next": r.URL.Query().Get("next")}}
+	p.CSRF = h.signInToken(w, r)
+	tok := pendingToken(r)
+	if _, stage, err := h.svc.PendingSignIn(r.Context(), tok); err != nil || stage != service.StageEnrol {
+		http.Redirect(w, r, "/sign-in", http.StatusSeeOther)
+		return
+	}
+	if r.Method == http.MethodPost {
+		if !parseForm(w, r) {
+			return
+		}
+		p.Form["next"] = r.PostForm.Get("next")
+		if !request.CSRFOK(p.CSRF, r.PostForm.Get("csrf")) {
+			p.Errors = domain.Problems{{Field: "code", Rule: "csrf",
+				Message: "The form was stale or came from another site: start again on this page"}}
+		} else {
+			codes, sess, err := h.svc.EnrolTOTP(r.Context(), nil, tok, r.PostForm.Get("code"))
+			if err == nil {
+				http.SetCookie(w, &http.Cookie{Name: request.SessionCookie, Value: sess.Token, Path: "/",
+					HttpOnly: true, Secure: h.secure, SameSite: http.SameSiteLaxMode})
+				h.write(w, http.StatusOK, "recovery", page{Title: "Your recovery codes", Now: h.svc.Now(),
+					Data: recoveryData{Codes: codes, Next: localNext(p.Form["next"])}})
+				return
+			}
+			ps, ok := domain.AsProblems(err)
+			if !ok {
+				h.fail(w, r, nil, "", err)
+				return
+			}
+			p.Errors = ps
+		}
+	}
+	offer, err := h.svc.OfferTOTP(r.Context(), nil, tok)
+	if err != nil {
+		h.fail(w, r, nil, "", err)
+		return
+	}
+	d, err := newEnrolData(offer, "/sign-in/enrol")
+	if err != nil {
+		h.fail(w, r, nil, "", err)
+		return
+	}
+	p.Data = d
+	status := http.StatusOK
+	if p.Errors != nil {
+		status = http.StatusUnprocessableEntity
+	}
+	h.write(w, status, "enrol", p)
 }

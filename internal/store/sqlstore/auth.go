@@ -20,8 +20,8 @@ const (
 	selectSignInByUser = "SELECT " + securityCols + " FROM security_log WHERE subject = ? AND at >= ? " +
 		"ORDER BY seq DESC LIMIT ?"
 
-	sessionCols      = "token_hash, user_id, csrf, created_at, last_seen_at, expires_at, address, user_agent"
-	insertSessionRow = "INSERT INTO sessions (" + sessionCols + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+	sessionCols      = "token_hash, user_id, csrf, created_at, last_seen_at, expires_at, address, user_agent, stage"
+	insertSessionRow = "INSERT INTO sessions (" + sessionCols + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 	selectSessionRow = "SELECT " + sessionCols + " FROM sessions WHERE token_hash = ?"
 	selectUserSess   = "SELECT " + sessionCols + " FROM sessions WHERE user_id = ? ORDER BY created_at DESC"
 	touchSession     = "UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?"
@@ -121,7 +121,7 @@ func (db *DB) SignInHistory(ctx context.Context, subject string, since time.Time
 func scanSession(sc interface{ Scan(...any) error }) (*store.SessionRow, error) {
 	var s store.SessionRow
 	var created, seen, exp string
-	err := sc.Scan(&s.TokenHash, &s.UserID, &s.CSRF, &created, &seen, &exp, &s.Address, &s.UserAgent)
+	err := sc.Scan(&s.TokenHash, &s.UserID, &s.CSRF, &created, &seen, &exp, &s.Address, &s.UserAgent, &s.Stage)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, store.ErrNotFound
 	}
@@ -247,7 +247,7 @@ func (x *tx) IndexSecurity(r store.SecurityRow) error {
 
 func (x *tx) CreateSessionRow(s store.SessionRow) error {
 	_, err := x.exec(insertSessionRow, s.TokenHash, s.UserID, s.CSRF, fmtTime(s.Created), fmtTime(s.LastSeen),
-		fmtTime(s.Expires), s.Address, s.UserAgent)
+		fmtTime(s.Expires), s.Address, s.UserAgent, s.Stage)
 	return err
 }
 
@@ -287,6 +287,83 @@ func (x *tx) ChangePassword(userID, hash string, mustChange bool, t time.Time) e
 		must = 1
 	}
 	_, err := x.exec(changePassword, userID, hash, must, fmtTime(t))
+	return err
+}
+
+const (
+	selectSecondFactor = "SELECT totp_secret, pending_secret, enrolled_at, last_step FROM second_factors WHERE user_id = ?"
+	offerTOTP          = `INSERT INTO second_factors (user_id, pending_secret) VALUES (?, ?)
+		ON CONFLICT (user_id) DO UPDATE SET pending_secret = excluded.pending_secret`
+	enrolTOTP = `INSERT INTO second_factors (user_id, totp_secret, pending_secret, enrolled_at, last_step)
+		VALUES (?, ?, '', ?, ?) ON CONFLICT (user_id) DO UPDATE SET totp_secret = excluded.totp_secret,
+		pending_secret = '', enrolled_at = excluded.enrolled_at, last_step = excluded.last_step`
+	useTOTPStep        = "UPDATE second_factors SET last_step = ? WHERE user_id = ? AND last_step < ? AND totp_secret <> ''"
+	deleteRecovery     = "DELETE FROM recovery_codes WHERE user_id = ?"
+	insertRecovery     = "INSERT INTO recovery_codes (user_id, code_hash) VALUES (?, ?)"
+	useRecovery        = "UPDATE recovery_codes SET used_at = ? WHERE user_id = ? AND code_hash = ? AND used_at = ''"
+	countRecovery      = "SELECT count(*) FROM recovery_codes WHERE user_id = ? AND used_at = ''"
+	deleteSecondFactor = "DELETE FROM second_factors WHERE user_id = ?"
+)
+
+// SecondFactor reads a user's TOTP enrolment.
+func (db *DB) SecondFactor(ctx context.Context, userID string) (*store.SecondFactorRow, error) {
+	r := store.SecondFactorRow{UserID: userID}
+	var enrolled string
+	err := db.row(ctx, selectSecondFactor, userID).Scan(&r.Secret, &r.Pending, &enrolled, &r.LastStep)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, store.ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	r.Enrolled = optTime(enrolled)
+	return &r, nil
+}
+
+// RecoveryCodesLeft counts unused recovery codes.
+func (db *DB) RecoveryCodesLeft(ctx context.Context, userID string) (int, error) {
+	var n int
+	err := db.row(ctx, countRecovery, userID).Scan(&n)
+	return n, err
+}
+
+func (x *tx) OfferTOTP(userID, secret string) error {
+	_, err := x.exec(offerTOTP, userID, secret)
+	return err
+}
+
+func (x *tx) EnrolTOTP(userID, secret string, t time.Time, step int64) error {
+	_, err := x.exec(enrolTOTP, userID, secret, fmtTime(t), step)
+	return err
+}
+
+func (x *tx) UseTOTPStep(userID string, step int64) (bool, error) {
+	n, err := affected(x.exec(useTOTPStep, step, userID, step))
+	return n > 0, err
+}
+
+func (x *tx) SetRecoveryCodes(userID string, hashes [][]byte) error {
+	if _, err := x.exec(deleteRecovery, userID); err != nil {
+		return err
+	}
+	for _, h := range hashes {
+		if _, err := x.exec(insertRecovery, userID, h); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (x *tx) UseRecoveryCode(userID string, hash []byte, t time.Time) (bool, error) {
+	n, err := affected(x.exec(useRecovery, fmtTime(t), userID, hash))
+	return n > 0, err
+}
+
+func (x *tx) DeleteSecondFactor(userID string) error {
+	if _, err := x.exec(deleteRecovery, userID); err != nil {
+		return err
+	}
+	_, err := x.exec(deleteSecondFactor, userID)
 	return err
 }
 

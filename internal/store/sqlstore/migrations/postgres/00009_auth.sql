@@ -38,5 +38,38 @@ CREATE INDEX security_log_user ON security_log (user_id, seq);
 CREATE INDEX security_log_address ON security_log (address, seq);
 CREATE INDEX security_log_kind ON security_log (kind, seq);
 
+-- A session that has passed the password but not yet the second factor
+-- (stage 'mfa') or must first enrol one ('enrol') is good for nothing else.
+ALTER TABLE sessions ADD COLUMN stage TEXT NOT NULL DEFAULT '';
+
+-- Second factors: a TOTP secret (RFC 6238) and the last time step used, so
+-- a code is never accepted twice; one-time recovery codes (their SHA-256);
+-- passkeys (WebAuthn credentials).
+CREATE TABLE second_factors (
+    user_id        TEXT PRIMARY KEY,
+    totp_secret    TEXT NOT NULL DEFAULT '',
+    pending_secret TEXT NOT NULL DEFAULT '',
+    enrolled_at    TEXT NOT NULL DEFAULT '',
+    last_step      BIGINT NOT NULL DEFAULT 0
+);
+CREATE TABLE recovery_codes (
+    user_id   TEXT NOT NULL,
+    code_hash BYTEA NOT NULL,
+    used_at   TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (user_id, code_hash)
+);
+CREATE TABLE passkeys (
+    id           BYTEA PRIMARY KEY,
+    user_id      TEXT NOT NULL,
+    name         TEXT NOT NULL DEFAULT '',
+    credential   TEXT NOT NULL,
+    created_at   TEXT NOT NULL,
+    last_used_at TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX passkeys_user ON passkeys (user_id);
+
 -- +goose Down
+DROP TABLE passkeys;
+DROP TABLE recovery_codes;
+DROP TABLE second_factors;
 DROP TABLE security_log;

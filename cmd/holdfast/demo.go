@@ -54,6 +54,9 @@ func cmdDemo(ctx context.Context, args []string, stdout io.Writer) error {
 		// is off in the demo (docs/security.md), and it says so.
 		cfg.Policy = policy.DemoDefault()
 	}
+	if cfg.OIDC, err = tf.oidcConfig(); err != nil {
+		return err
+	}
 	if err := ensureDemo(ctx, *dsn, cfg, demo.Options{Seed: *seed, Cases: int(*cases)}, stdout); err != nil {
 		return err
 	}

@@ -45,6 +45,9 @@ func cmdServe(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if cfg.OIDC, err = tf.oidcConfig(); err != nil {
+		return err
+	}
 	db, err := openDB(ctx, *dsn, *migrate)
 	if err != nil {
 		return err

@@ -15,6 +15,7 @@ import (
 	"syscall"
 
 	"github.com/holdfast/holdfast/internal/http/request"
+	"github.com/holdfast/holdfast/internal/oidc"
 )
 
 // transport is how serve and demo meet the network (docs/security.md):
@@ -30,16 +31,40 @@ type transport struct {
 type transportFlags struct {
 	cert, key *string
 	proxies   *listFlag
+	oidc      struct{ issuer, id, secret, redirect, claim, name *string }
 }
 
 func transportFlagsOf(f flags) transportFlags {
-	return transportFlags{
+	tf := transportFlags{
 		cert: f.str("tls-cert", "", "serve HTTPS with this certificate (PEM, the chain after the leaf); "+
 			"re-read with --tls-key on SIGHUP"),
 		key: f.str("tls-key", "", "the private key of --tls-cert (PEM)"),
 		proxies: f.list("trusted-proxy", "a reverse proxy (address or CIDR) whose X-Forwarded-For, Forwarded and "+
 			"X-Forwarded-Proto headers are believed; repeat for several"),
 	}
+	o := &tf.oidc
+	o.issuer = f.str("oidc-issuer", "", "the force's OpenID Connect provider (issuer URL): officers sign in through it")
+	o.id = f.str("oidc-client-id", "", "Holdfast's client id at the provider")
+	o.secret = f.str("oidc-client-secret", "", "Holdfast's client secret at the provider (better: the environment "+
+		"variable HOLDFAST_OIDC_CLIENT_SECRET)")
+	o.redirect = f.str("oidc-redirect-url", "", "this server's https://HOST/sign-in/oidc/callback, as registered")
+	o.claim = f.str("oidc-claim", "username", "the ID token claim naming the officer: username, email or collar")
+	o.name = f.str("oidc-name", "your force's sign-in", "what the sign-in button calls the provider")
+	return tf
+}
+
+// oidcConfig is the provider configured, or nil.
+func (tf transportFlags) oidcConfig() (*oidc.Config, error) {
+	o := tf.oidc
+	if *o.issuer == "" {
+		return nil, nil
+	}
+	c := &oidc.Config{Issuer: *o.issuer, ClientID: *o.id, ClientSecret: *o.secret, RedirectURL: *o.redirect,
+		Claim: *o.claim, Name: *o.name}
+	if err := c.Check(); err != nil {
+		return nil, usageError("%v", err)
+	}
+	return c, nil
 }
 
 func (tf transportFlags) transport() (*transport, error) {

@@ -12,6 +12,7 @@ import (
 	"github.com/holdfast/holdfast/internal/clock"
 	"github.com/holdfast/holdfast/internal/http/router"
 	"github.com/holdfast/holdfast/internal/ledger"
+	"github.com/holdfast/holdfast/internal/oidc"
 	"github.com/holdfast/holdfast/internal/policy"
 	"github.com/holdfast/holdfast/internal/service"
 	"github.com/holdfast/holdfast/internal/store"
@@ -40,6 +41,9 @@ type Config struct {
 	SweepEvery time.Duration
 	// SecureCookies marks the session cookie Secure (behind TLS).
 	SecureCookies bool
+	// OIDC, if set, signs officers in through the force's identity
+	// provider (docs/security.md).
+	OIDC *oidc.Config
 }
 
 // LedgerConfig says how this instance signs checkpoints.
@@ -98,6 +102,13 @@ func New(st store.Store, cfg Config) (*App, error) {
 		a.Background = append(a.Background, func(ctx context.Context) { l.Run(ctx, every, interval) })
 	}
 	a.Svc = service.New(st, opts)
+	if cfg.OIDC != nil {
+		c, err := oidc.New(*cfg.OIDC)
+		if err != nil {
+			return nil, err
+		}
+		a.Svc.SetIdentityProvider(c)
+	}
 	h, err := router.New(a.Svc, cfg.SecureCookies)
 	if err != nil {
 		return nil, err

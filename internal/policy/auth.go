@@ -31,7 +31,13 @@ type Auth struct {
 	// tests only: serve warns loudly). Administrators always need one
 	// unless it is "none".
 	MFARequired string `yaml:"mfa_required"`
+	// LocalPasswords off ("false") refuses every password sign-in: the
+	// force signs in through its identity provider only (serve --oidc-*).
+	LocalPasswords *bool `yaml:"local_passwords"` // default true
 }
+
+// PasswordsOn reports whether local passwords may be used to sign in.
+func (a Auth) PasswordsOn() bool { return a.LocalPasswords == nil || *a.LocalPasswords }
 
 // MFAFor reports whether a person holding admin (an administrator or
 // not) must use a second factor.

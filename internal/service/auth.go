@@ -131,6 +131,12 @@ func (s *Service) SignIn(ctx context.Context, username, password string) (*Sessi
 	c := ClientOf(ctx)
 	subject := strings.ToLower(strings.TrimSpace(username))
 	now := s.clock.Now()
+	if !pol.PasswordsOn() {
+		s.recordSecurity(ctx, EvSignInFailed, "", SecurityEvent{Subject: subject,
+			Detail: "passwords are switched off (policy auth.local_passwords: false)"})
+		return nil, fmt.Errorf("sign in with your force's sign-in: passwords are switched off: %w",
+			ErrUnauthenticated)
+	}
 	if s.gate.busyFor(c.Address) {
 		return nil, s.throttled(ctx, c.Address, subject, &Throttled{RetryAfter: time.Second,
 			Reason: "Holdfast is busy checking other sign-ins"})

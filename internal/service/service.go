@@ -19,6 +19,7 @@ import (
 	"github.com/holdfast/holdfast/internal/duty"
 	"github.com/holdfast/holdfast/internal/event"
 	"github.com/holdfast/holdfast/internal/ledger"
+	"github.com/holdfast/holdfast/internal/oidc"
 	"github.com/holdfast/holdfast/internal/policy"
 	"github.com/holdfast/holdfast/internal/store"
 )
@@ -81,7 +82,8 @@ type Service struct {
 
 	boardLimit int // BoardLimit; tests lower it
 
-	gate *hashGate // sign-in throttling (auth_guard.go)
+	gate *hashGate                   // sign-in throttling (auth_guard.go)
+	idp  atomic.Pointer[oidc.Client] // the force's identity provider (auth_oidc.go)
 }
 
 // New returns a service over st.

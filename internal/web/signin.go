@@ -20,6 +20,7 @@ func (h *Handler) signInRoutes(m *http.ServeMux) {
 	m.HandleFunc("POST /sign-in", h.signIn)
 	m.HandleFunc("POST /sign-out", h.signedIn(h.signOut))
 	h.secondStepRoutes(m)
+	h.oidcRoutes(m) // signin_oidc.go
 }
 
 // Login CSRF: without a token, another site could post its own username
@@ -72,7 +73,8 @@ func localNext(next string) string {
 
 // signIn serves the sign-in form and starts a session.
 func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
-	p := page{Title: "Sign in", Now: h.svc.Now(), Form: map[string]string{"next": r.URL.Query().Get("next")}}
+	p := page{Title: "Sign in", Now: h.svc.Now(), Form: map[string]string{"next": r.URL.Query().Get("next")},
+		Data: h.signInData()}
 	p.CSRF = h.signInToken(w, r)
 	if r.Method == http.MethodPost {
 		if !parseForm(w, r) {

@@ -273,6 +273,10 @@ func (s *Service) signInFailed(ctx context.Context, u *domain.User, subject, why
 	if err != nil {
 		return fmt.Errorf("sign in: record the failure: %w", err)
 	}
+	if lock.locked.IsZero() && failures >= pol.LockoutFailures {
+		s.alertUser(ctx, u, "your sign-in is locked", fmt.Sprintf("After %d failed attempts to sign in as you, "+
+			"from %s, Holdfast has locked your sign-in for %s.", failures, ClientOf(ctx).Address, pol.LockoutFor))
+	}
 	t := time.NewTimer(signInDelay(failures))
 	defer t.Stop()
 	select {

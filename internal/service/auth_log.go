@@ -296,3 +296,18 @@ func cell(s string) string {
 	}
 	return s
 }
+
+// alertUser tells a person by email (when mail is set up and they have an
+// address) that something happened to how they sign in, so that a change
+// they did not make is noticed: a lock, a password reset or change, a
+// second factor reset or set up. A failure to send is logged, never fatal.
+func (s *Service) alertUser(ctx context.Context, u *domain.User, subject, body string) {
+	if s.mail == nil || u == nil || u.Email == "" {
+		return
+	}
+	body += "\n\nIf this was not you or an administrator you expected, tell your administrator at once." +
+		"\n(Holdfast security notice: no reply is read.)"
+	if err := s.mail.Send(context.WithoutCancel(ctx), u, "Holdfast: "+subject, body); err != nil {
+		s.log.WarnContext(ctx, "security alert not sent", "user", u.ID, "subject", subject, "err", err)
+	}
+}

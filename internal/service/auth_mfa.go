@@ -299,6 +299,8 @@ func (s *Service) EnrolTOTP(ctx context.Context, a *Actor, token, code string) (
 	if err != nil {
 		return nil, nil, fmt.Errorf("enrol: %w", err)
 	}
+	s.alertUser(ctx, u, "two-step sign-in was set up", "An authenticator app was set up for your Holdfast "+
+		"sign-in, with new recovery codes.")
 	if token == "" {
 		return codes, nil, nil
 	}
@@ -363,7 +365,7 @@ func (s *Service) ResetTwoStep(ctx context.Context, a *Actor, in ResetTwoStepIn)
 		return domain.Problems{{Field: "id", Rule: "own", Message: "Ask another administrator to reset your own " +
 			"two-step sign-in"}}
 	}
-	return s.st.Write(ctx, func(tx store.Tx) error {
+	err = s.st.Write(ctx, func(tx store.Tx) error {
 		ax := tx.(store.AuthTx)
 		if err := ax.DeleteSecondFactor(u.ID); err != nil {
 			return err
@@ -375,6 +377,12 @@ func (s *Service) ResetTwoStep(ctx context.Context, a *Actor, in ResetTwoStepIn)
 		return s.secEvent(ctx, tx, EvMFAReset, a.ID(), SecurityEvent{UserID: u.ID, Subject: u.Username,
 			Detail: fmt.Sprintf("reset by an administrator; %d session(s) ended", n)})
 	})
+	if err != nil {
+		return err
+	}
+	s.alertUser(ctx, u, "your two-step sign-in was reset", fmt.Sprintf("%s reset your two-step sign-in. Your "+
+		"sessions were signed out; you will set it up again when you next sign in.", a.User.Name))
+	return nil
 }
 
 // EnrolTOTPSecret enrols a TOTP secret for a user without a code (the first

@@ -99,7 +99,12 @@ func (s *Service) ChangePassword(ctx context.Context, a *Actor, token string, in
 	if token != "" {
 		keep = tokenHash(token)
 	}
-	return s.setPassword(ctx, a, &a.User, in.New, false, EvPasswordChanged, "changed by its owner", keep)
+	if err := s.setPassword(ctx, a, &a.User, in.New, false, EvPasswordChanged, "changed by its owner", keep); err != nil {
+		return err
+	}
+	s.alertUser(ctx, &a.User, "your password was changed", "Your Holdfast password was changed, and your other "+
+		"sessions were signed out.")
+	return nil
 }
 
 // PasswordReset is an administrator setting another's password, which the
@@ -138,8 +143,13 @@ func (s *Service) ResetPassword(ctx context.Context, a *Actor, in PasswordReset)
 	if err := p.Err(); err != nil {
 		return err
 	}
-	return s.setPassword(ctx, a, u, in.New, true, EvPasswordReset,
-		fmt.Sprintf("reset by an administrator for %s; to be changed at the next sign-in", u.Username), nil)
+	if err := s.setPassword(ctx, a, u, in.New, true, EvPasswordReset,
+		fmt.Sprintf("reset by an administrator for %s; to be changed at the next sign-in", u.Username), nil); err != nil {
+		return err
+	}
+	s.alertUser(ctx, u, "your password was reset", fmt.Sprintf("%s reset your Holdfast password. Your sessions were "+
+		"signed out; choose a new password when you next sign in.", a.User.Name))
+	return nil
 }
 
 // setPassword stores a new hash, seals it, ends the user's sessions but

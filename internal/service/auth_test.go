@@ -12,8 +12,11 @@ import (
 
 	"github.com/pquerna/otp/totp"
 
+	"github.com/holdfast/holdfast/internal/app"
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/fixture"
+	"github.com/holdfast/holdfast/internal/mail"
+	"github.com/holdfast/holdfast/internal/mail/smtpcapture"
 	"github.com/holdfast/holdfast/internal/policy"
 	"github.com/holdfast/holdfast/internal/service"
 	"github.com/holdfast/holdfast/internal/store"
@@ -518,4 +521,33 @@ func TestTwoStepSignIn(t *testing.T) {
 			t.Fatalf("an administrator under 'administrators': %+v", s)
 		}
 	})
+}
+
+// TestSecurityAlertsByEmail: a person is told by email (real SMTP) when
+// their sign-in is locked, their password reset, or their two-step
+// sign-in reset.
+func TestSecurityAlertsByEmail(t *testing.T) {
+	capture := smtpcapture.Start(t)
+	f := fixture.New(t, testdb.Open(t, "sqlite"), func(c *app.Config) {
+		c.Mail = mail.SMTP{Addr: capture.Addr, From: "holdfast@northshire.police.invalid"}
+	})
+	ctx := from("203.0.113.77")
+	for i := range 5 {
+		f.Svc.SignIn(ctx, "ivy", fmt.Sprint("wrong ", i))
+	}
+	if err := f.Svc.ResetPassword(ctx, f.Admin, service.PasswordReset{UserID: f.Investigator.ID(),
+		New: "temporary river lantern"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Svc.ResetTwoStep(ctx, f.Admin, service.ResetTwoStepIn{UserID: f.Investigator.ID()}); err != nil {
+		t.Fatal(err)
+	}
+	all := strings.Join(capture.Messages(), "\n")
+	for _, want := range []string{"ivy@northshire.police.invalid", "Holdfast: your sign-in is locked", "203.0.113.77",
+		"Holdfast: your password was reset", "Ada Admin reset your Holdfast password",
+		"Holdfast: your two-step sign-in was reset"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("no alert saying %q in:\n%s", want, all)
+		}
+	}
 }

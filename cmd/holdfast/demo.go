@@ -57,6 +57,7 @@ func cmdDemo(ctx context.Context, args []string, stdout io.Writer) error {
 	if cfg.OIDC, err = tf.oidcConfig(); err != nil {
 		return err
 	}
+	cfg.PublicURL = *tf.publicURL
 	if err := ensureDemo(ctx, *dsn, cfg, demo.Options{Seed: *seed, Cases: int(*cases)}, stdout); err != nil {
 		return err
 	}

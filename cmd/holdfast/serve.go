@@ -48,6 +48,7 @@ func cmdServe(ctx context.Context, args []string, stdout io.Writer) error {
 	if cfg.OIDC, err = tf.oidcConfig(); err != nil {
 		return err
 	}
+	cfg.PublicURL = *tf.publicURL
 	db, err := openDB(ctx, *dsn, *migrate)
 	if err != nil {
 		return err

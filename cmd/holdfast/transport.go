@@ -32,6 +32,7 @@ type transportFlags struct {
 	cert, key *string
 	proxies   *listFlag
 	oidc      struct{ issuer, id, secret, redirect, claim, name *string }
+	publicURL *string
 }
 
 func transportFlagsOf(f flags) transportFlags {
@@ -50,6 +51,7 @@ func transportFlagsOf(f flags) transportFlags {
 	o.redirect = f.str("oidc-redirect-url", "", "this server's https://HOST/sign-in/oidc/callback, as registered")
 	o.claim = f.str("oidc-claim", "username", "the ID token claim naming the officer: username, email or collar")
 	o.name = f.str("oidc-name", "your force's sign-in", "what the sign-in button calls the provider")
+	tf.publicURL = f.str("public-url", "", "the address browsers reach Holdfast at (https://HOST): turns passkeys on")
 	return tf
 }
 

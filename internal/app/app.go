@@ -5,6 +5,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"time"
@@ -44,6 +45,9 @@ type Config struct {
 	// OIDC, if set, signs officers in through the force's identity
 	// provider (docs/security.md).
 	OIDC *oidc.Config
+	// PublicURL is the address browsers reach this server at (scheme, host,
+	// port): it turns passkeys on, bound to that origin.
+	PublicURL string
 }
 
 // LedgerConfig says how this instance signs checkpoints.
@@ -108,6 +112,13 @@ func New(st store.Store, cfg Config) (*App, error) {
 			return nil, err
 		}
 		a.Svc.SetIdentityProvider(c)
+	}
+	if cfg.PublicURL != "" {
+		w, err := service.NewWebAuthn(cfg.PublicURL)
+		if err != nil {
+			return nil, fmt.Errorf("passkeys for %s: %w", cfg.PublicURL, err)
+		}
+		a.Svc.SetPasskeys(w)
 	}
 	h, err := router.New(a.Svc, cfg.SecureCookies)
 	if err != nil {

@@ -64,6 +64,7 @@ var SecurityKinds = map[string]string{
 	EvMFAEnrolled:      "Two-step sign-in set up",
 	EvMFAReset:         "Two-step sign-in reset by an administrator",
 	EvRecoveryUsed:     "Recovery code used",
+	EvPasskeyAdded:     "Passkey added",
 }
 
 // IsSecurityEvent reports whether typ is a security event.

@@ -54,6 +54,11 @@ func (s *Service) stageFor(ctx context.Context, as store.AuthStore, u *domain.Us
 	if sf != nil && sf.Secret != "" {
 		return StageMFA, nil
 	}
+	if pk, err := as.Passkeys(ctx, u.ID); err != nil {
+		return "", err
+	} else if len(pk) > 0 && s.PasskeysOn() {
+		return StageMFA, nil
+	}
 	if s.Policy().Auth.MFAFor(u.HasRole(domain.RoleAdmin)) {
 		return StageEnrol, nil
 	}

@@ -551,3 +551,44 @@ func TestSecurityAlertsByEmail(t *testing.T) {
 		}
 	}
 }
+
+// TestPasskeyRefusals: a second step by passkey is refused for someone
+// without one, for an answer that is not a signed assertion (and counted as
+// a failure), and a ceremony's challenge is answered at most once.
+func TestPasskeyRefusals(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		f := fixture.New(t, db, func(c *app.Config) { c.PublicURL = "https://holdfast.northshire.invalid" })
+		if err := f.Svc.SetPolicy(policy.Default()); err != nil {
+			t.Fatal(err)
+		}
+		ctx := from("192.0.2.50")
+		p, _ := f.Svc.SignIn(ctx, "ivy", fixture.Password)
+		offer, _ := f.Svc.OfferTOTP(ctx, nil, p.Token)
+		_, full, err := f.Svc.EnrolTOTP(ctx, nil, p.Token, codeAt(t, offer.Secret, f.Clock.Now()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, _ := f.Svc.SignIn(ctx, "ivy", fixture.Password)
+		if _, err := f.Svc.BeginPasskeyStep(ctx, s.Token); err == nil {
+			t.Fatal("a passkey step for someone without a passkey")
+		}
+		if _, err := f.Svc.FinishPasskeyStep(ctx, s.Token, []byte(`{"id":"x","type":"public-key"}`)); !errors.Is(err, service.ErrUnauthenticated) {
+			t.Fatalf("a made-up assertion: %v", err)
+		}
+		opts, err := f.Svc.BeginPasskey(ctx, full.Actor)
+		if err != nil || len(opts.Response.Challenge) < 16 || opts.Response.RelyingParty.ID != "holdfast.northshire.invalid" {
+			t.Fatalf("begin adding a passkey: %+v %v", opts, err)
+		}
+		if err := f.Svc.FinishPasskey(ctx, full.Actor, "laptop", []byte("not json")); err == nil {
+			t.Fatal("an unreadable attestation was accepted")
+		}
+		if err := f.Svc.FinishPasskey(ctx, full.Actor, "laptop", []byte("not json")); err == nil ||
+			!strings.Contains(err.Error(), "took too long") {
+			t.Fatalf("the challenge answered twice: %v", err)
+		}
+		rows, _ := f.Svc.SecurityLog(ctx, f.Admin, service.SecurityQuery{Kind: service.EvSignInFailed})
+		if len(rows) != 1 || rows[0].Detail != "passkey not accepted" {
+			t.Fatalf("the refused passkey is not logged: %+v", rows)
+		}
+	})
+}

@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/go-webauthn/webauthn/webauthn"
 	"github.com/google/uuid"
 
 	"github.com/holdfast/holdfast/internal/calendar"
@@ -82,8 +83,10 @@ type Service struct {
 
 	boardLimit int // BoardLimit; tests lower it
 
-	gate *hashGate                   // sign-in throttling (auth_guard.go)
-	idp  atomic.Pointer[oidc.Client] // the force's identity provider (auth_oidc.go)
+	gate *hashGate                         // sign-in throttling (auth_guard.go)
+	idp  atomic.Pointer[oidc.Client]       // the force's identity provider (auth_oidc.go)
+	wa   atomic.Pointer[webauthn.WebAuthn] // passkeys (auth_passkey.go)
+	cer  ceremonies                        // passkey challenges in flight
 }
 
 // New returns a service over st.

@@ -40,6 +40,18 @@ type AuthStore interface {
 	SecondFactor(ctx context.Context, userID string) (*SecondFactorRow, error)
 	// RecoveryCodesLeft counts a user's unused recovery codes.
 	RecoveryCodesLeft(ctx context.Context, userID string) (int, error)
+	// Passkeys lists a user's passkeys, oldest first.
+	Passkeys(ctx context.Context, userID string) ([]PasskeyRow, error)
+}
+
+// PasskeyRow is a WebAuthn credential (Credential is go-webauthn's JSON).
+type PasskeyRow struct {
+	ID         []byte
+	UserID     string
+	Name       string
+	Credential string
+	Created    time.Time
+	LastUsed   time.Time
 }
 
 // SecondFactorRow is a user's TOTP enrolment.
@@ -78,8 +90,11 @@ type AuthTx interface {
 	SetRecoveryCodes(userID string, hashes [][]byte) error
 	// UseRecoveryCode marks an unused code used; false if there is none.
 	UseRecoveryCode(userID string, hash []byte, t time.Time) (bool, error)
-	// DeleteSecondFactor removes a user's TOTP and recovery codes.
+	// DeleteSecondFactor removes a user's TOTP, recovery codes and passkeys.
 	DeleteSecondFactor(userID string) error
+	AddPasskey(p PasskeyRow) error
+	// UsePasskey stores a passkey's credential as updated by a use at t.
+	UsePasskey(id []byte, credential string, t time.Time) error
 }
 
 // SecurityFilter selects security log rows. Empty fields do not filter.

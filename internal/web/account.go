@@ -29,14 +29,17 @@ func (h *Handler) accountRoutes(m *http.ServeMux) {
 	m.HandleFunc("POST /admin/users/{id}/unlock", h.signedIn(h.unlock))
 	m.HandleFunc("GET /security-log", h.signedIn(h.securityLogPage))
 	h.accountMFARoutes(m)
+	h.passkeyRoutes(m)
 }
 
 type accountPage struct {
-	TwoStep  *service.TwoStep
-	Sessions []service.SessionView
-	Tokens   []store.TokenRow
-	NewToken string // shown once, just after it was made
-	Policy   string
+	Passkeys   []store.PasskeyRow
+	PasskeysOn bool
+	TwoStep    *service.TwoStep
+	Sessions   []service.SessionView
+	Tokens     []store.TokenRow
+	NewToken   string // shown once, just after it was made
+	Policy     string
 }
 
 func sessionCookie(q *visit) string {
@@ -60,7 +63,12 @@ func (h *Handler) accountData(q *visit) (*accountPage, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &accountPage{TwoStep: two, Sessions: sess, Tokens: toks, Policy: h.svc.Policy().Auth.String()}, nil
+	pks, err := h.svc.MyPasskeys(ctx, q.a)
+	if err != nil {
+		return nil, err
+	}
+	return &accountPage{Passkeys: pks, PasskeysOn: h.svc.PasskeysOn(), TwoStep: two, Sessions: sess, Tokens: toks,
+		Policy: h.svc.Policy().Auth.String()}, nil
 }
 
 func (h *Handler) account(q *visit) error {

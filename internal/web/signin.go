@@ -176,6 +176,9 @@ func pendingToken(r *http.Request) string {
 
 func (h *Handler) signInCode(w http.ResponseWriter, r *http.Request) {
 	p := page{Title: "Enter your code", Now: h.svc.Now(), Form: map[string]string{"next": r.URL.Query().Get("next")}}
+	if h.svc.PasskeysOn() {
+		p.Data = true // offer a passkey
+	}
 	p.CSRF = h.signInToken(w, r)
 	tok := pendingToken(r)
 	if _, stage, err := h.svc.PendingSignIn(r.Context(), tok); err != nil || stage != service.StageMFA {

@@ -303,7 +303,42 @@ const (
 	useRecovery        = "UPDATE recovery_codes SET used_at = ? WHERE user_id = ? AND code_hash = ? AND used_at = ''"
 	countRecovery      = "SELECT count(*) FROM recovery_codes WHERE user_id = ? AND used_at = ''"
 	deleteSecondFactor = "DELETE FROM second_factors WHERE user_id = ?"
+	deletePasskeys     = "DELETE FROM passkeys WHERE user_id = ?"
+	selectPasskeys     = "SELECT id, user_id, name, credential, created_at, last_used_at FROM passkeys WHERE user_id = ? " +
+		"ORDER BY created_at"
+	insertPasskey = "INSERT INTO passkeys (id, user_id, name, credential, created_at) VALUES (?, ?, ?, ?, ?)"
+	usePasskey    = "UPDATE passkeys SET credential = ?, last_used_at = ? WHERE id = ?"
 )
+
+// Passkeys lists a user's passkeys.
+func (db *DB) Passkeys(ctx context.Context, userID string) ([]store.PasskeyRow, error) {
+	rows, err := db.query(ctx, selectPasskeys, userID)
+	if err != nil {
+		return nil, fmt.Errorf("passkeys: %w", err)
+	}
+	defer rows.Close()
+	var out []store.PasskeyRow
+	for rows.Next() {
+		var p store.PasskeyRow
+		var created, used string
+		if err := rows.Scan(&p.ID, &p.UserID, &p.Name, &p.Credential, &created, &used); err != nil {
+			return nil, fmt.Errorf("passkeys: %w", err)
+		}
+		p.Created, p.LastUsed = optTime(created), optTime(used)
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+func (x *tx) AddPasskey(p store.PasskeyRow) error {
+	_, err := x.exec(insertPasskey, p.ID, p.UserID, p.Name, p.Credential, fmtTime(p.Created))
+	return err
+}
+
+func (x *tx) UsePasskey(id []byte, credential string, t time.Time) error {
+	_, err := x.exec(usePasskey, credential, fmtTime(t), id)
+	return err
+}
 
 // SecondFactor reads a user's TOTP enrolment.
 func (db *DB) SecondFactor(ctx context.Context, userID string) (*store.SecondFactorRow, error) {
@@ -361,6 +396,9 @@ func (x *tx) UseRecoveryCode(userID string, hash []byte, t time.Time) (bool, err
 
 func (x *tx) DeleteSecondFactor(userID string) error {
 	if _, err := x.exec(deleteRecovery, userID); err != nil {
+		return err
+	}
+	if _, err := x.exec(deletePasskeys, userID); err != nil {
 		return err
 	}
 	_, err := x.exec(deleteSecondFactor, userID)

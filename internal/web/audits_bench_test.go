@@ -16,6 +16,7 @@ import (
 	"github.com/holdfast/holdfast/internal/clock"
 	"github.com/holdfast/holdfast/internal/demo"
 	"github.com/holdfast/holdfast/internal/http/request"
+	"github.com/holdfast/holdfast/internal/policy"
 	"github.com/holdfast/holdfast/internal/server"
 	"github.com/holdfast/holdfast/internal/service"
 	"github.com/holdfast/holdfast/internal/store/sqlstore"
@@ -61,7 +62,8 @@ func BenchmarkAuditAndAdminPages(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	hf, err := app.New(db, app.Config{Clock: clk})
+	// The demo accounts sign in with a password alone (no two-step sign-in).
+	hf, err := app.New(db, app.Config{Clock: clk, Policy: policy.DemoDefault()})
 	if err != nil {
 		b.Fatal(err)
 	}

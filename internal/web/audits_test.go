@@ -17,6 +17,7 @@ import (
 	"github.com/holdfast/holdfast/internal/demo"
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/event"
+	"github.com/holdfast/holdfast/internal/policy"
 	"github.com/holdfast/holdfast/internal/server"
 	"github.com/holdfast/holdfast/internal/service"
 	"github.com/holdfast/holdfast/internal/store/sqlstore"
@@ -46,7 +47,8 @@ func newDemoWorld(t testing.TB, db *sqlstore.DB, cases int) *demoWorld {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hf, err := app.New(db, app.Config{Clock: clk})
+	// The demo accounts sign in with a password alone (no two-step sign-in).
+	hf, err := app.New(db, app.Config{Clock: clk, Policy: policy.DemoDefault()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/holdfast/holdfast/internal/demo"
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/http/request"
+	"github.com/holdfast/holdfast/internal/policy"
 	"github.com/holdfast/holdfast/internal/server"
 	"github.com/holdfast/holdfast/internal/store"
 	"github.com/holdfast/holdfast/internal/store/sqlstore"
@@ -66,7 +67,9 @@ func benchForce(b *testing.B) (*sqlstore.DB, *app.App, *clock.Manual) {
 			b.Fatal(err)
 		}
 	}
-	hf, err := app.New(db, app.Config{Clock: clk, Ledger: app.LedgerConfig{KeyPath: key, Create: true}})
+	// The demo accounts sign in with a password alone (no two-step sign-in).
+	hf, err := app.New(db, app.Config{Clock: clk, Ledger: app.LedgerConfig{KeyPath: key, Create: true},
+		Policy: policy.DemoDefault()})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/fixture"
 	"github.com/holdfast/holdfast/internal/http/request"
+	"github.com/holdfast/holdfast/internal/policy"
 	"github.com/holdfast/holdfast/internal/server"
 	"github.com/holdfast/holdfast/internal/store"
 	"github.com/holdfast/holdfast/internal/store/sqlstore"
@@ -37,7 +38,8 @@ func TestDemoCaseOverviewsFit(t *testing.T) {
 	}
 	t.Cleanup(func() { db.Close() })
 	clk := clock.NewManual(demo.DefaultStart)
-	hf, err := app.New(db, app.Config{Clock: clk})
+	// The demo accounts sign in with a password alone (no two-step sign-in).
+	hf, err := app.New(db, app.Config{Clock: clk, Policy: policy.DemoDefault()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -287,9 +287,7 @@ func (v *caseView) entry(e *event.Event) historyEntry {
 		var p domain.VictimContacted
 		dec(&p)
 		s := "recorded a contact with " + v.VictimName(p.VictimID)
-		if p.Contact.Method != "" {
-			s += " by " + p.Contact.Method
-		}
+		s += byMethod(p.Contact.Method)
 		if p.Contact.Kind != domain.ContactUpdate {
 			s += " (" + strings.ToLower(domain.ContactKindLabel(p.Contact.Kind)) + ")"
 		}
@@ -397,10 +395,23 @@ func planWords(every int, method string) string {
 	if every == 1 {
 		s = "every day"
 	}
-	if method != "" {
-		s += " by " + method
+	return s + byMethod(method)
+}
+
+// byMethod is " by phone" for a method typed as "phone", and the method as
+// typed where it already says how ("via the ISVA", "in person"): methods
+// are free text, and "by via the ISVA" reads as a mistake.
+func byMethod(method string) string {
+	m := strings.TrimSpace(method)
+	if m == "" {
+		return ""
 	}
-	return s
+	for _, lead := range []string{"by ", "via ", "in ", "at ", "through ", "with ", "on "} {
+		if strings.HasPrefix(strings.ToLower(m), lead) {
+			return " " + m
+		}
+	}
+	return " by " + m
 }
 
 func unitName(org *domain.OrgState, id string) string {

@@ -398,7 +398,7 @@ func TestApprovalRefused_RankTooLow(t *testing.T) {
 
 // TestApprovalRefused_OutsideChain: a supervisor outside the case's chain of
 // command is refused before the gate is reached — authorisation checks the
-// same chain (service.Actor.mayWrite) and need-to-know comes before it, so
+// same chain (service.Actor.mayDo) and need-to-know comes before it, so
 // the approver_chain rule is a second line no person's request gets to.
 // Here it is the supervisor of the team a transfer offers the case to.
 func TestApprovalRefused_OutsideChain(t *testing.T) {

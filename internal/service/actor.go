@@ -84,11 +84,6 @@ func (a *Actor) mayDo(org *domain.OrgState, c *domain.Case, doing string, roles 
 	return nil
 }
 
-// mayWrite is mayDo under its older name.
-func (a *Actor) mayWrite(org *domain.OrgState, c *domain.Case, doing string, roles ...domain.Role) error {
-	return a.mayDo(org, c, doing, roles...)
-}
-
 // need checks that the actor holds one of roles; doing completes "Only …
 // can …".
 func (a *Actor) need(doing string, roles ...domain.Role) error {

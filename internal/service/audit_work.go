@@ -204,9 +204,7 @@ func (s *Service) PreviewAudit(ctx context.Context, a *Actor, in NewAudit) (*Aud
 	if len(q) > 0 {
 		out.SampleSize = audit.SampleSize(len(q), in.Margin, expected)
 	}
-	ids := make([]string, 0, len(q))
 	for _, e := range q {
-		ids = append(ids, e.CaseID)
 		if e.HighRisk {
 			out.HighRisk++
 		}

@@ -238,9 +238,7 @@ func planInput(f url.Values) (service.NewAudit, domain.Problems) {
 			}
 			cr.MinSuspects = n
 		}
-		for _, o := range splitList(f.Get("offence_types")) {
-			cr.OffenceTypes = append(cr.OffenceTypes, o)
-		}
+		cr.OffenceTypes = append(cr.OffenceTypes, splitList(f.Get("offence_types"))...)
 		in.Criteria = cr
 	} else {
 		in.Preset = f.Get("preset")

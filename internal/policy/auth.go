@@ -97,10 +97,34 @@ func (a *Auth) authDefaults(bad func(format string, args ...any)) {
 	}
 }
 
-// String is the settings as a person reads them.
+// String is the settings as a person reads them: "An account is locked for
+// 15 minutes after 5 wrong passwords in 15 minutes. …".
 func (a Auth) String() string {
-	return fmt.Sprintf("locked after %d failures in %s for %s; sessions end after %s idle or %s; tokens last %d days",
-		a.LockoutFailures, a.LockoutWindow, a.LockoutFor, a.SessionIdle, a.SessionLifetime, a.TokenDays)
+	return fmt.Sprintf("An account is locked for %s after %d wrong passwords in %s. A session ends after %s "+
+		"without use, or %s after signing in. API tokens last %d days.",
+		span(a.LockoutFor), a.LockoutFailures, span(a.LockoutWindow), span(a.SessionIdle), span(a.SessionLifetime),
+		a.TokenDays)
+}
+
+// span is a duration in words ("15 minutes", "12 hours", "1 hour 30
+// minutes"), not Go's "15m0s".
+func span(d time.Duration) string {
+	word := func(n int, one string) string {
+		if n == 1 {
+			return "1 " + one
+		}
+		return fmt.Sprintf("%d %ss", n, one)
+	}
+	h, m := int(d/time.Hour), int((d%time.Hour)/time.Minute)
+	switch {
+	case h > 0 && m > 0:
+		return word(h, "hour") + " " + word(m, "minute")
+	case h > 0:
+		return word(h, "hour")
+	case m > 0:
+		return word(m, "minute")
+	}
+	return word(int(d/time.Second), "second")
 }
 
 // DemoDefault is the shipped policy with two-step sign-in switched off

@@ -25,15 +25,25 @@ type NewReferral struct {
 	ReportedAt   time.Time `json:"reported_at,omitzero"`
 }
 
+// MayOpenReferral answers whether a may open a referral at all (nil) or
+// why not: the pages ask it before offering the form.
+func (s *Service) MayOpenReferral(a *Actor) error {
+	if a == nil {
+		return ErrUnauthenticated
+	}
+	return a.need("open referrals", caseWriters...)
+}
+
 // OpenReferral records a new referral as a case of the given team.
 func (s *Service) OpenReferral(ctx context.Context, a *Actor, in NewReferral) (*domain.Case, error) {
+	// Before the write, and unwrapped: the refusal is the person's sentence.
+	if err := s.MayOpenReferral(a); err != nil {
+		return nil, err
+	}
 	var out *domain.Case
 	err := s.st.Write(ctx, func(tx store.Tx) error {
 		org, err := tx.Org()
 		if err != nil {
-			return err
-		}
-		if err := a.need("open referrals", caseWriters...); err != nil {
 			return err
 		}
 		var p domain.Problems

@@ -464,6 +464,20 @@ type VictimDue struct {
 	LastContact *domain.Contact     `json:"last_contact,omitempty"`
 }
 
+// ContactKind is the kind of contact that meets the duty this row is for:
+// a decision notice is met only by telling the victim of the decision, a
+// support referral only by the referral; the rest by an update. (The list's
+// one-step form defaulted to "update" and left a decision duty open.)
+func (v VictimDue) ContactKind() string {
+	switch v.Kind {
+	case duty.DecisionNotice:
+		return domain.ContactDecision
+	case duty.SupportReferral:
+		return domain.ContactSupportReferral
+	}
+	return domain.ContactUpdate
+}
+
 // victimKinds are the duties owed to a victim, subject the victim's id.
 var victimKinds = []string{duty.VictimUpdate, duty.FirstVictimContact, duty.DecisionNotice, duty.ContactPlan,
 	duty.SupportReferral}

@@ -120,6 +120,10 @@ func (h *Handler) teams(org *domain.OrgState) []*domain.Unit {
 }
 
 func (h *Handler) newCase(q *visit) error {
+	// Nobody is shown a form the service would refuse them.
+	if err := h.svc.MayOpenReferral(q.a); err != nil {
+		return err
+	}
 	return h.render(
 		q,
 		http.StatusOK,

@@ -95,7 +95,7 @@ var baseFuncs = template.FuncMap{
 	"userOpts": func(us []*domain.User) [][]string {
 		var out [][]string
 		for _, u := range us {
-			out = append(out, []string{u.ID, u.Name + " (" + u.Collar + ")"})
+			out = append(out, []string{u.ID, domain.PersonName(u)})
 		}
 		return out
 	},

@@ -7,6 +7,7 @@ import (
 	"github.com/holdfast/holdfast/internal/clock"
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/http/request"
+	"github.com/holdfast/holdfast/internal/http/response"
 	"github.com/holdfast/holdfast/internal/service"
 	"github.com/holdfast/holdfast/internal/store"
 )
@@ -141,12 +142,21 @@ func (h *Handler) recordContact(q *visit) error {
 			_, err = h.svc.RecordContact(q.r.Context(), q.a, id, in)
 		}
 	}
-	if ps, ok := domain.AsProblems(err); ok {
+	ps, ok := domain.AsProblems(err)
+	if !ok && response.StatusOf(err) == http.StatusConflict {
+		// The case changed since the list was shown (another contact, a
+		// note): the list is shown again with the case's new version and
+		// what was typed kept, to be checked and sent again.
+		ps, ok = domain.Problems{{Field: "note", Rule: "stale", Message: ref + " changed since you opened " +
+			"this page. What you typed is kept below: check it and select Record contact again."}}, true
+	}
+	if ok {
 		p, herr := h.home(q)
 		if herr != nil {
 			return herr
 		}
-		form := map[string]string{"victim": f.Get("victim"), "method": f.Get("method"), "note": f.Get("note")}
+		form := map[string]string{"victim": f.Get("victim"), "method": f.Get("method"), "note": f.Get("note"),
+			"kind": f.Get("kind"), "kind_for": f.Get("kind_for")}
 		return h.render(q, http.StatusUnprocessableEntity, "work",
 			page{Title: "My work", Nav: "work", Data: p, Errors: ps, Form: form})
 	}

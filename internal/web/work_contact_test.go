@@ -1,0 +1,97 @@
+package web_test
+
+import (
+	"context"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/duty"
+	"github.com/holdfast/holdfast/internal/service"
+	"github.com/holdfast/holdfast/internal/store/sqlstore"
+	"github.com/holdfast/holdfast/internal/testdb"
+)
+
+// A tester recorded a contact from the liaison officer's list after the
+// case had moved on: a raw "Conflict" page, and the note was lost. The list
+// is shown again with what was typed, and nothing is recorded until the
+// officer sends it again.
+func TestLiaisonContactFromAStaleListKeepsWhatWasTyped(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		f, base := start(t, db)
+		c := f.Allocated(t)
+		c = must(f.Svc.AddVictim(ctx, f.Investigator, c.ID, service.NewVictim{Version: c.Version, Name: "Child B",
+			DateOfBirth: "2012-05-01"}))
+		var victim string
+		for _, v := range c.Victims {
+			victim = v.ID
+		}
+		lia := newClient(t, base, "lia")
+		_, page := lia.get("/work")
+		if !strings.Contains(page, "Record contact with Child B") {
+			t.Fatalf("the liaison list does not offer Child B: %s", page)
+		}
+		form := url.Values{"csrf": {lia.csrf(page)}, "case": {c.Ref}, "victim": {victim}, "victim_name": {"Child B"},
+			"kind": {domain.ContactUpdate}, "kind_for": {duty.FirstVictimContact}, "method": {"phone call"},
+			"note": {"Told her mother the suspect was interviewed"}, "version": {itoa(c.Version - 1)}}
+		status, body := lia.post("/work/contact", form)
+		if status != 422 || !strings.Contains(body, "changed since you opened this page") ||
+			!strings.Contains(body, "Told her mother the suspect was interviewed") ||
+			!strings.Contains(body, `value="phone call"`) || !strings.Contains(body, `data-rule="stale"`) {
+			t.Fatalf("a stale contact: %d, want 422 keeping what was typed: %s", status, body)
+		}
+		now, err := db.Case(ctx, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(now.Victims[0].Contacts) != 0 {
+			t.Fatalf("a refused contact was recorded: %+v", now.Victims[0].Contacts)
+		}
+		form.Set("version", itoa(now.Version))
+		if status, body := lia.post("/work/contact", form); status != 200 || !strings.Contains(body, "Contact with Child B recorded") {
+			t.Fatalf("sent again with the case's version: %d, want the list with a success banner", status)
+		}
+		if after, _ := db.Case(ctx, c.ID); len(after.Victims[0].Contacts) != 1 ||
+			after.Victims[0].Contacts[0].Note != "Told her mother the suspect was interviewed" {
+			t.Fatalf("the contact sent again was not recorded as typed: %+v", after.Victims[0].Contacts)
+		}
+	})
+}
+
+// The one-step form chooses the kind of contact that meets the row's duty:
+// a decision notice defaulted to "update" and stayed open.
+func TestVictimDueContactKindMeetsItsDuty(t *testing.T) {
+	for k, want := range map[string]string{
+		duty.DecisionNotice:     domain.ContactDecision,
+		duty.SupportReferral:    domain.ContactSupportReferral,
+		duty.VictimUpdate:       domain.ContactUpdate,
+		duty.FirstVictimContact: domain.ContactUpdate,
+	} {
+		var v service.VictimDue
+		v.Kind = k
+		if got := v.ContactKind(); got != want {
+			t.Errorf("%s: %q, want %q", k, got, want)
+		}
+	}
+}
+
+// The inspector and the administrator were shown the whole "Open a
+// referral" form at /cases/new, and refused only after typing it.
+func TestOpenReferralFormOnlyForThoseWhoMay(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		_, base := start(t, db)
+		for _, who := range []string{"hmi", "admin"} {
+			status, body := newClient(t, base, who).get("/cases/new")
+			if status != 403 || strings.Contains(body, `name="summary"`) ||
+				!strings.Contains(body, "Only investigators") || strings.Contains(body, "open referral:") {
+				t.Errorf("%s at /cases/new: %d, want 403 with a plain sentence and no form", who, status)
+			}
+		}
+		if status, body := newClient(t, base, "ivy").get("/cases/new"); status != 200 ||
+			!strings.Contains(body, `name="summary"`) {
+			t.Errorf("the investigator at /cases/new: %d", status)
+		}
+	})
+}

@@ -18,7 +18,7 @@ func (h *Handler) workRoutes(m *http.ServeMux) {
 		return nil
 	}))
 	m.HandleFunc("GET /work", h.signedIn(h.myWork))
-	m.HandleFunc("POST /work/contact", h.signedIn(h.recordContact))
+	m.HandleFunc("POST /liaison/contact", h.signedIn(h.recordContact))
 	m.HandleFunc("GET /team", h.signedIn(h.teamBoard))
 	m.HandleFunc("GET /inbox", h.signedIn(h.inbox))
 	m.HandleFunc("POST /inbox/{seq}/acknowledge", h.signedIn(h.markAlert(true)))

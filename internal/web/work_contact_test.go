@@ -36,7 +36,7 @@ func TestLiaisonContactFromAStaleListKeepsWhatWasTyped(t *testing.T) {
 		form := url.Values{"csrf": {lia.csrf(page)}, "case": {c.Ref}, "victim": {victim}, "victim_name": {"Child B"},
 			"kind": {domain.ContactUpdate}, "kind_for": {duty.FirstVictimContact}, "method": {"phone call"},
 			"note": {"Told her mother the suspect was interviewed"}, "version": {itoa(c.Version - 1)}}
-		status, body := lia.post("/work/contact", form)
+		status, body := lia.post("/liaison/contact", form)
 		if status != 422 || !strings.Contains(body, "changed since you opened this page") ||
 			!strings.Contains(body, "Told her mother the suspect was interviewed") ||
 			!strings.Contains(body, `value="phone call"`) || !strings.Contains(body, `data-rule="stale"`) {
@@ -50,7 +50,7 @@ func TestLiaisonContactFromAStaleListKeepsWhatWasTyped(t *testing.T) {
 			t.Fatalf("a refused contact was recorded: %+v", now.Victims[0].Contacts)
 		}
 		form.Set("version", itoa(now.Version))
-		if status, body := lia.post("/work/contact", form); status != 200 || !strings.Contains(body, "Contact with Child B recorded") {
+		if status, body := lia.post("/liaison/contact", form); status != 200 || !strings.Contains(body, "Contact with Child B recorded") {
 			t.Fatalf("sent again with the case's version: %d, want the list with a success banner", status)
 		}
 		if after, _ := db.Case(ctx, c.ID); len(after.Victims[0].Contacts) != 1 ||

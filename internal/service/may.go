@@ -185,40 +185,30 @@ func init() {
 	}
 }
 
-func actionIDs(k *check) []string {
-	c := k.c
-	out := make([]string, len(c.Actions))
-	for i, a := range c.Actions {
-		out[i] = a.ID
+// idsOf lists the ids of a case's actions, victims, suspects or duties:
+// the targets a per-target command is answered for.
+func idsOf[T any](xs []T, id func(T) string) []string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = id(x)
 	}
 	return out
+}
+
+func actionIDs(k *check) []string {
+	return idsOf(k.c.Actions, func(a domain.Action) string { return a.ID })
 }
 
 func victimIDs(k *check) []string {
-	c := k.c
-	out := make([]string, len(c.Victims))
-	for i, v := range c.Victims {
-		out[i] = v.ID
-	}
-	return out
+	return idsOf(k.c.Victims, func(v domain.Victim) string { return v.ID })
 }
 
 func suspectIDs(k *check) []string {
-	c := k.c
-	out := make([]string, len(c.Suspects))
-	for i, v := range c.Suspects {
-		out[i] = v.ID
-	}
-	return out
+	return idsOf(k.c.Suspects, func(v domain.Suspect) string { return v.ID })
 }
 
 func dutyIDs(k *check) []string {
-	c := k.c
-	out := make([]string, len(c.Duties))
-	for i, d := range c.Duties {
-		out[i] = d.ID
-	}
-	return out
+	return idsOf(k.c.Duties, func(d domain.Duty) string { return d.ID })
 }
 
 func findingIDs(k *check) []string {

@@ -9,6 +9,7 @@ import (
 // only one of them; what they miss is reported as pair completeness.
 type rule struct {
 	name string
+	id   string // short and stable: the kind of the rule's keys in an index (BlockKeys)
 	keys func(p *prepared) []string
 }
 
@@ -17,42 +18,42 @@ type rule struct {
 // differs in every one (names, date of birth, postcode, phone and
 // identifier all changed).
 var rules = []rule{
-	{"identifier", func(p *prepared) []string { return one(p.ident) }},
-	{"phone", func(p *prepared) []string { return one(p.phone) }},
-	{"date of birth", func(p *prepared) []string { return one(p.dob) }},
-	{"given name and family initial", func(p *prepared) []string {
+	{"identifier", "identifier", func(p *prepared) []string { return one(p.ident) }},
+	{"phone", "phone", func(p *prepared) []string { return one(p.phone) }},
+	{"date of birth", "dob", func(p *prepared) []string { return one(p.dob) }},
+	{"given name and family initial", "given_fi", func(p *prepared) []string {
 		if p.givenS == "" || p.familyS == "" {
 			return nil
 		}
 		return one(p.givenS + "|" + p.familyS[:1])
 	}},
-	{"family name and given initial", func(p *prepared) []string {
+	{"family name and given initial", "family_gi", func(p *prepared) []string {
 		if p.givenS == "" || p.familyS == "" {
 			return nil
 		}
 		return one(p.familyS + "|" + p.givenS[:1])
 	}},
-	{"full name, either order", func(p *prepared) []string {
+	{"full name, either order", "name", func(p *prepared) []string {
 		if p.givenS == "" || p.familyS == "" || p.givenS == p.familyS {
 			return nil
 		}
 		// Either order, so that a record meets its swapped twin.
 		return []string{p.givenS + "|" + p.familyS, p.familyS + "|" + p.givenS}
 	}},
-	{"postcode", func(p *prepared) []string { return one(p.postcode) }},
-	{"house number and postcode district", func(p *prepared) []string {
+	{"postcode", "postcode", func(p *prepared) []string { return one(p.postcode) }},
+	{"house number and postcode district", "house_district", func(p *prepared) []string {
 		if p.house == "" || p.postcode == "" {
 			return nil
 		}
 		return one(p.house + "|" + district(p.postcode))
 	}},
-	{"house number and street", func(p *prepared) []string {
+	{"house number and street", "house_street", func(p *prepared) []string {
 		if p.house == "" || p.street == "" {
 			return nil
 		}
 		return one(p.house + "|" + p.street[:min(3, len(p.street))])
 	}},
-	{"family name initial, birth year and month", func(p *prepared) []string {
+	{"family name initial, birth year and month", "fi_ym", func(p *prepared) []string {
 		if p.familyS == "" || len(p.dob) < 6 {
 			return nil
 		}

@@ -156,8 +156,8 @@ func weightOf(p float64) float64 { return math.Log2(p / (1 - p)) }
 // exactRules are the exact rules of issue 19's baseline: the same
 // identifier, or the same given name, family name and date of birth.
 var exactRules = []rule{
-	{"identifier", func(p *prepared) []string { return one(p.ident) }},
-	{"name and date of birth", func(p *prepared) []string {
+	{"identifier", "identifier", func(p *prepared) []string { return one(p.ident) }},
+	{"name and date of birth", "name_dob", func(p *prepared) []string {
 		if p.givenS == "" || p.familyS == "" || p.dob == "" {
 			return nil
 		}

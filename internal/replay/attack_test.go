@@ -98,6 +98,15 @@ func TestRebuildReportsTamperedProjections(t *testing.T) {
 		{"an import forgotten", func(t *testing.T, db *sqlstore.DB, _ *fixture.Force, _ string) {
 			exec(t, db, "INSERT INTO imports (source_ref, case_id, hash, seq) VALUES ('OLD/1', 'x', 'y', 1)")
 		}, []string{"imports row", "OLD/1"}},
+		{"a suspect renamed in the index", func(t *testing.T, db *sqlstore.DB, _ *fixture.Force, id string) {
+			exec(t, db, "UPDATE pole_people SET name = 'Someone Else' WHERE case_id = ? AND role = 'suspect'", id)
+		}, []string{"pole_people row", "name", "Someone Else"}},
+		{"a phone taken out of the index", func(t *testing.T, db *sqlstore.DB, _ *fixture.Force, id string) {
+			exec(t, db, "DELETE FROM pole_keys WHERE case_id = ? AND kind = 'phone'", id)
+		}, []string{"pole_keys row", "missing from the live record"}},
+		{"a vehicle planted in the index", func(t *testing.T, db *sqlstore.DB, _ *fixture.Force, id string) {
+			exec(t, db, "INSERT INTO pole_keys (kind, term, case_id, person_id, shown) VALUES ('vehicle', 'XY12ABC', ?, 'p', '')", id)
+		}, []string{"pole_keys row", "not derived from the log"}},
 	}
 	testdb.Each(t, func(t *testing.T, engine *sqlstore.DB) {
 		for _, a := range attacks {
@@ -106,8 +115,13 @@ func TestRebuildReportsTamperedProjections(t *testing.T) {
 				f := fixture.New(t, db)
 				c := f.Allocated(t)
 				f.Clock.Advance(time.Hour)
-				if _, err := f.Svc.AddNote(ctx, f.Investigator, c.ID, service.NewNote{Version: c.Version,
-					Text: "seen"}); err != nil {
+				c, err := f.Svc.AddNote(ctx, f.Investigator, c.ID, service.NewNote{Version: c.Version,
+					Text: "seen"})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := f.Svc.AddSuspect(ctx, f.Investigator, c.ID, service.NewSuspect{Version: c.Version,
+					Name: "Adam Smith", DateOfBirth: "1980-01-02", Phone: "07700 900123"}); err != nil {
 					t.Fatal(err)
 				}
 				if _, d, err := replay.Compare(ctx, db); err != nil || d != nil {

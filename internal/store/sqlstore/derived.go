@@ -10,6 +10,7 @@ import (
 
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/event"
+	"github.com/holdfast/holdfast/internal/store"
 )
 
 // Rows are one derived table's rows as text, by primary key: what the
@@ -43,6 +44,10 @@ var DerivedTables = []struct {
 	{"case_terms", []string{"case_id", "kind", "term", "label", "shown"}, 3},
 	{"case_reads", []string{"seq", "case_id", "user_id", "at", "how"}, 2},
 	{"inbox_marks", []string{"user_id", "seq", "state", "at"}, 2},
+	// The POLE index (pole.go).
+	{"pole_people", store.PolePeopleColumns, 2},
+	{"pole_keys", store.PoleKeyColumns, 4},
+	{"pole_digests", []string{"case_id", "digest"}, 1},
 }
 
 // LiveDerived reads every derived table as stored. It reads whole tables:
@@ -125,6 +130,7 @@ func (d Derived) AddCase(c *domain.Case) {
 		d["case_flags"][c.ID+" "+f.Kind] = texts(c.ID, f.Kind, fmtTime(f.Since), boolInt(f.Raised))
 	}
 	d.addTerms(c)
+	d.addPole(c)
 }
 
 // AddOrg adds the unit and user rows the store writes for org.

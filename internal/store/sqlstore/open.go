@@ -182,7 +182,10 @@ func (db *DB) Migrate(ctx context.Context) error {
 	if _, err := p.Up(ctx); err != nil {
 		return fmt.Errorf("migrate %s: %w", db.d.name, err)
 	}
-	return db.buildTerms(ctx) // the find index of cases older than it (find.go)
+	if err := db.buildTerms(ctx); err != nil { // the find index of cases older than it (find.go)
+		return err
+	}
+	return db.buildPole(ctx) // the POLE index of cases older than it (pole.go)
 }
 
 // Engine names the engine.

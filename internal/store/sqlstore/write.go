@@ -398,7 +398,10 @@ func (x *tx) PutCase(c *domain.Case, prevVersion int64) error {
 			return fmt.Errorf("flag %s on %s: %w", f.Kind, c.Ref, err)
 		}
 	}
-	return x.indexCase(c, prevVersion == 0) // find.go
+	if err := x.indexCase(c, prevVersion == 0); err != nil { // find.go
+		return err
+	}
+	return x.indexPole(c, prevVersion == 0) // pole.go
 }
 
 const dutyColumns = 10
@@ -468,7 +471,10 @@ func (x *tx) PutNewCases(cs []*domain.Case) error {
 	if err := x.insertRows("case_flags (case_id, kind, since, raised)", 4, flags); err != nil {
 		return fmt.Errorf("flag cases %s: %w", span, err)
 	}
-	return x.indexNewCases(cs) // find.go
+	if err := x.indexNewCases(cs); err != nil { // find.go
+		return err
+	}
+	return x.indexPoleNew(cs) // pole.go
 }
 
 func (x *tx) PutUnit(u *domain.Unit) error {

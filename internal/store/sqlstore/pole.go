@@ -1,0 +1,296 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/store"
+)
+
+// The POLE index (store/pole.go, migration 00013): written with each case
+// like the find index, compared by rebuild, read by matching and the
+// network view.
+
+var (
+	polePeopleInto = "pole_people (" + strings.Join(store.PolePeopleColumns, ", ") + ")"
+	poleKeysInto   = "pole_keys (" + strings.Join(store.PoleKeyColumns, ", ") + ")"
+)
+
+// indexPole rewrites c's index rows if they changed (one indexed read when
+// they did not, which is nearly every command).
+func (x *tx) indexPole(c *domain.Case, isNew bool) error {
+	people, keys, digest := store.PoleEntries(c)
+	if !isNew {
+		var old string
+		err := x.queryRow("SELECT digest FROM pole_digests WHERE case_id = ?", c.ID).Scan(&old)
+		switch {
+		case err == nil && old == digest:
+			return nil
+		case err != nil && err != sql.ErrNoRows:
+			return fmt.Errorf("index of %s: %w", c.Ref, err)
+		}
+		for _, t := range []string{"pole_people", "pole_keys", "pole_digests"} {
+			if _, err := x.exec("DELETE FROM "+t+" WHERE case_id = ?", c.ID); err != nil {
+				return fmt.Errorf("index of %s: %w", c.Ref, err)
+			}
+		}
+	}
+	return x.insertPole([]string{c.ID}, people, keys, []string{digest})
+}
+
+// indexPoleNew writes the index rows of cases new to the record.
+func (x *tx) indexPoleNew(cs []*domain.Case) error {
+	var ids, digests []string
+	var people []store.PolePerson
+	var keys []store.PoleKey
+	for _, c := range cs {
+		p, k, d := store.PoleEntries(c)
+		people, keys = append(people, p...), append(keys, k...)
+		ids, digests = append(ids, c.ID), append(digests, d)
+	}
+	return x.insertPole(ids, people, keys, digests)
+}
+
+func (x *tx) insertPole(ids []string, people []store.PolePerson, keys []store.PoleKey, digests []string) error {
+	args := make([]any, 0, len(people)*len(store.PolePeopleColumns))
+	for i := range people {
+		args = append(args, anys(store.PersonRow(&people[i]))...)
+	}
+	if err := x.insertRows(polePeopleInto, len(store.PolePeopleColumns), args); err != nil {
+		return fmt.Errorf("index people: %w", err)
+	}
+	args = make([]any, 0, len(keys)*len(store.PoleKeyColumns))
+	for i := range keys {
+		args = append(args, anys(store.KeyRow(&keys[i]))...)
+	}
+	if err := x.insertRows(poleKeysInto, len(store.PoleKeyColumns), args); err != nil {
+		return fmt.Errorf("index keys: %w", err)
+	}
+	args = make([]any, 0, 2*len(ids))
+	for i, id := range ids {
+		args = append(args, id, digests[i])
+	}
+	if err := x.insertRows("pole_digests (case_id, digest)", 2, args); err != nil {
+		return fmt.Errorf("index digests: %w", err)
+	}
+	return nil
+}
+
+// buildPole fills the index for the cases written before migration 00013,
+// once: it runs after the migrations, inside their lock.
+func (db *DB) buildPole(ctx context.Context) error {
+	var n int
+	if err := db.w.QueryRowContext(ctx, "SELECT COUNT(*) FROM pole_built").Scan(&n); err != nil {
+		return fmt.Errorf("index: %w", err)
+	}
+	if n > 0 {
+		return nil
+	}
+	return db.Write(ctx, func(t store.Tx) error {
+		x := t.(*tx)
+		for _, tb := range []string{"pole_people", "pole_keys", "pole_digests"} {
+			if _, err := x.exec("DELETE FROM " + tb); err != nil {
+				return err
+			}
+		}
+		rows, err := x.t.QueryContext(ctx, "SELECT doc FROM cases")
+		if err != nil {
+			return err
+		}
+		var cs []*domain.Case
+		if err := eachDoc(rows, func(b []byte) error {
+			var c domain.Case
+			if err := json.Unmarshal(b, &c); err != nil {
+				return err
+			}
+			cs = append(cs, &c)
+			return nil
+		}); err != nil {
+			return fmt.Errorf("index: %w", err)
+		}
+		if err := x.indexPoleNew(cs); err != nil {
+			return err
+		}
+		_, err = x.exec("INSERT INTO pole_built (id) VALUES (1)")
+		return err
+	})
+}
+
+// addPole adds c's index rows to d, as indexPole writes them.
+func (d Derived) addPole(c *domain.Case) {
+	people, keys, digest := store.PoleEntries(c)
+	for i := range people {
+		r := store.PersonRow(&people[i])
+		d["pole_people"][r[0]+" "+r[1]] = r
+	}
+	for i := range keys {
+		r := store.KeyRow(&keys[i])
+		d["pole_keys"][strings.Join(r[:4], " ")] = r
+	}
+	d["pole_digests"][c.ID] = []string{c.ID, digest}
+}
+
+const poleCandidateCols = "p.case_id, p.person_id, p.role, p.name, p.dob, p.phone, p.vehicle, p.address, p.postcode, " +
+	"c.ref, c.team_id, c.owner_id, c.status, c.version, c.updated_at"
+
+func scanCandidates(rows *sql.Rows) ([]store.PoleCandidate, error) {
+	defer rows.Close()
+	var out []store.PoleCandidate
+	for rows.Next() {
+		var p store.PoleCandidate
+		var status, updated string
+		if err := rows.Scan(&p.CaseID, &p.PersonID, &p.Role, &p.Name, &p.DOB, &p.Phone, &p.Vehicle, &p.Address,
+			&p.Postcode, &p.Case.Ref, &p.Case.TeamID, &p.Case.OwnerID, &status, &p.Case.Version,
+			&updated); err != nil {
+			return nil, err
+		}
+		p.Case.ID, p.Case.Status = p.CaseID, domain.Status(status)
+		t, err := parseTime(updated)
+		if err != nil {
+			return nil, err
+		}
+		p.Case.UpdatedAt = t
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// PoleCandidates lists the people bearing any of keys, with their cases.
+// Each key is one range of the primary key, read at most perKey+1 rows
+// deep: a key borne more widely is skipped.
+func (db *DB) PoleCandidates(ctx context.Context, keys []store.PoleKey, perKey int) ([]store.PoleCandidate,
+	error) {
+	type pk struct{ c, p string }
+	seen := map[pk]bool{}
+	var ids []pk
+	for _, k := range keys {
+		rows, err := db.query(ctx, "SELECT case_id, person_id FROM pole_keys WHERE kind = ? AND term = ? LIMIT ?",
+			k.Kind, k.Key, perKey+1)
+		if err != nil {
+			return nil, fmt.Errorf("index: %w", err)
+		}
+		var got []pk
+		for rows.Next() {
+			var x pk
+			if err := rows.Scan(&x.c, &x.p); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("index: %w", err)
+			}
+			got = append(got, x)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("index: %w", err)
+		}
+		if len(got) > perKey {
+			continue
+		}
+		for _, x := range got {
+			if !seen[x] {
+				seen[x] = true
+				ids = append(ids, x)
+			}
+		}
+	}
+	var out []store.PoleCandidate
+	for len(ids) > 0 {
+		n := min(len(ids), 200)
+		conds := make([]string, n)
+		args := make([]any, 0, 2*n)
+		for i, x := range ids[:n] {
+			conds[i] = "(p.case_id = ? AND p.person_id = ?)"
+			args = append(args, x.c, x.p)
+		}
+		rows, err := db.query(ctx, "SELECT "+poleCandidateCols+" FROM pole_people p JOIN cases c ON c.id = p.case_id"+
+			" WHERE "+strings.Join(conds, " OR "), args...)
+		if err != nil {
+			return nil, fmt.Errorf("index: %w", err)
+		}
+		got, err := scanCandidates(rows)
+		if err != nil {
+			return nil, fmt.Errorf("index: %w", err)
+		}
+		out = append(out, got...)
+		ids = ids[n:]
+	}
+	return out, nil
+}
+
+// PolePeople lists the people of cases, with their cases.
+func (db *DB) PolePeople(ctx context.Context, caseIDs []string) ([]store.PoleCandidate, error) {
+	if len(caseIDs) == 0 {
+		return nil, nil
+	}
+	rows, err := db.query(ctx, "SELECT "+poleCandidateCols+" FROM pole_people p JOIN cases c ON c.id = p.case_id"+
+		" WHERE p.case_id IN ("+placeholders(len(caseIDs))+") ORDER BY p.case_id, p.person_id", anys(caseIDs)...)
+	if err != nil {
+		return nil, fmt.Errorf("index: %w", err)
+	}
+	out, err := scanCandidates(rows)
+	if err != nil {
+		return nil, fmt.Errorf("index: %w", err)
+	}
+	return out, nil
+}
+
+func scanKeys(rows *sql.Rows) ([]store.PoleKey, error) {
+	defer rows.Close()
+	var out []store.PoleKey
+	for rows.Next() {
+		var k store.PoleKey
+		if err := rows.Scan(&k.Kind, &k.Key, &k.CaseID, &k.PersonID, &k.Shown); err != nil {
+			return nil, err
+		}
+		out = append(out, k)
+	}
+	return out, rows.Err()
+}
+
+// PoleObjects lists the phones, vehicles and addresses of cases' people.
+func (db *DB) PoleObjects(ctx context.Context, caseIDs []string) ([]store.PoleKey, error) {
+	if len(caseIDs) == 0 {
+		return nil, nil
+	}
+	rows, err := db.query(ctx, "SELECT "+strings.Join(store.PoleKeyColumns, ", ")+" FROM pole_keys"+
+		" WHERE case_id IN ("+placeholders(len(caseIDs))+") AND kind IN ('phone', 'vehicle', 'address')"+
+		" ORDER BY case_id, kind, term, person_id", anys(caseIDs)...)
+	if err != nil {
+		return nil, fmt.Errorf("index: %w", err)
+	}
+	out, err := scanKeys(rows)
+	if err != nil {
+		return nil, fmt.Errorf("index: %w", err)
+	}
+	return out, nil
+}
+
+// PoleBearers lists the rows of each object key in keys, on any case.
+func (db *DB) PoleBearers(ctx context.Context, keys []store.PoleKey, limit int) ([]store.PoleKey, error) {
+	var out []store.PoleKey
+	for _, k := range keys {
+		rows, err := db.query(ctx, "SELECT "+strings.Join(store.PoleKeyColumns, ", ")+" FROM pole_keys"+
+			" WHERE kind = ? AND term = ? ORDER BY case_id, person_id LIMIT ?", k.Kind, k.Key, limit+1)
+		if err != nil {
+			return nil, fmt.Errorf("index: %w", err)
+		}
+		got, err := scanKeys(rows)
+		if err != nil {
+			return nil, fmt.Errorf("index: %w", err)
+		}
+		out = append(out, got...)
+	}
+	return out, nil
+}
+
+// PoleCount counts the people in the index.
+func (db *DB) PoleCount(ctx context.Context) (int, error) {
+	var n int
+	if err := db.row(ctx, "SELECT COUNT(*) FROM pole_people").Scan(&n); err != nil {
+		return 0, fmt.Errorf("index: %w", err)
+	}
+	return n, nil
+}

@@ -127,6 +127,7 @@ func (g *groupCommit) run(reqs []*writeReq) {
 		fail(err)
 		return
 	}
+	g.db.slow.wait()
 	if err := t.Commit(); err != nil {
 		fail(fmt.Errorf("commit: %w", err))
 		return

@@ -34,6 +34,7 @@ type DB struct {
 	// queue in Go instead of spinning on SQLITE_BUSY; r is for readers.
 	w, r  *sql.DB
 	group *groupCommit // SQLite only
+	slow  commitDelay  // a slow disk, injected by fault tests (slow.go)
 
 	stmts map[string]*sql.Stmt // read-only after open
 	org   atomic.Pointer[orgEntry]

@@ -55,6 +55,7 @@ func (db *DB) Write(ctx context.Context, fn func(store.Tx) error) error {
 	if err := x.saveHead(); err != nil {
 		return err
 	}
+	db.slow.wait()
 	if err := t.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/holdfast/holdfast/internal/faults"
 	"github.com/holdfast/holdfast/internal/fixture"
 	"github.com/holdfast/holdfast/internal/service"
+	"github.com/holdfast/holdfast/internal/store"
 	"github.com/holdfast/holdfast/internal/store/sqlstore"
 	"github.com/holdfast/holdfast/internal/testdb"
 )
@@ -63,4 +64,19 @@ func TestSlowDiskAcknowledgesNothingEarly(t *testing.T) {
 		}
 		faults.Intact(t, f.Svc, f.Admin, db, acked)
 	})
+}
+
+// readsServed fails t unless the reads that write nothing are answered:
+// the case list, the officer's work and the organisation.
+func readsServed(t *testing.T, f *fixture.Force) {
+	t.Helper()
+	if rows, err := f.Svc.ListCases(ctx, f.Investigator, store.CaseFilter{Limit: 5}); err != nil || len(rows) == 0 {
+		t.Fatalf("the case list during the fault: %d rows, %v", len(rows), err)
+	}
+	if _, err := f.Svc.MyWork(ctx, f.Investigator); err != nil {
+		t.Fatalf("my work during the fault: %v", err)
+	}
+	if org, err := f.Svc.Org(ctx, f.Admin); err != nil || len(org.Units) == 0 {
+		t.Fatalf("the organisation during the fault: %v", err)
+	}
 }

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -39,7 +40,32 @@ func (db *DB) Write(ctx context.Context, fn func(store.Tx) error) error {
 	if db.group != nil {
 		return db.group.write(ctx, fn)
 	}
-	t, err := db.w.BeginTx(ctx, nil)
+	conn, err := db.w.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	err = db.writeOn(ctx, conn, fn)
+	if readOnly(err) {
+		// This connection reached a server that takes no writes: a replica
+		// after a failover, or the old primary demoted. database/sql keeps
+		// a connection until it breaks, so without this every connection
+		// opened before the failover would refuse writes for as long as it
+		// lived; dropped, the next write connects afresh, to wherever the
+		// database now takes writes (internal/faults, read-only test).
+		conn.Raw(func(any) error { return driver.ErrBadConn })
+	}
+	conn.Close()
+	return err
+}
+
+// readOnly reports PostgreSQL's SQLSTATE 25006, read_only_sql_transaction.
+func readOnly(err error) bool {
+	var pg interface{ SQLState() string }
+	return errors.As(err, &pg) && pg.SQLState() == "25006"
+}
+
+func (db *DB) writeOn(ctx context.Context, conn *sql.Conn, fn func(store.Tx) error) error {
+	t, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}

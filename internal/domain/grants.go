@@ -22,8 +22,10 @@ const (
 )
 
 // PowerfulRoles are the roles a grant of needs a second administrator:
-// administration itself, and the roles with force-wide sight.
-var PowerfulRoles = []Role{RoleAdmin, RoleAuditor, RoleInspector, RoleAnalyst}
+// administration itself, the roles with force-wide sight, and the manager,
+// who commands a chain and, at the force's top unit, reads and changes
+// every case of the force.
+var PowerfulRoles = []Role{RoleAdmin, RoleAuditor, RoleInspector, RoleAnalyst, RoleManager}
 
 // CaseworkRoles are the roles that read and change cases in a chain of
 // command; an administrator may not give them to themselves.
@@ -49,11 +51,15 @@ func IsCasework(r Role) bool {
 	return false
 }
 
-// GrantRequested asks for roles to be given to a user.
+// GrantRequested asks for roles to be given to a user, or (Remove) taken
+// from them: taking the administrator role from another administrator
+// waits for a second administrator too, or one administrator could strip
+// every other and act alone.
 type GrantRequested struct {
 	ID     string `json:"id"`
 	UserID string `json:"user_id"`
 	Roles  []Role `json:"roles"`
+	Remove []Role `json:"remove,omitempty"`
 }
 
 // GrantDecided approves or rejects a grant.
@@ -75,6 +81,7 @@ type Grant struct {
 	ID          string    `json:"id"`
 	UserID      string    `json:"user_id"`
 	Roles       []Role    `json:"roles"`
+	Remove      []Role    `json:"remove,omitempty"` // roles to take away
 	RequestedBy string    `json:"requested_by"`
 	RequestedAt time.Time `json:"requested_at"`
 	Status      string    `json:"status"`
@@ -106,7 +113,7 @@ func (s *GrantState) ApplyGrant(e *event.Event) error {
 		if _, dup := s.Grants[p.ID]; dup {
 			return fmt.Errorf("event %d: grant %s requested twice", e.Seq, p.ID)
 		}
-		s.Grants[p.ID] = &Grant{ID: p.ID, UserID: p.UserID, Roles: p.Roles, RequestedBy: e.Actor,
+		s.Grants[p.ID] = &Grant{ID: p.ID, UserID: p.UserID, Roles: p.Roles, Remove: p.Remove, RequestedBy: e.Actor,
 			RequestedAt: e.At.UTC(), Status: GrantPending}
 		s.order = append(s.order, p.ID)
 	case EvGrantDecided:

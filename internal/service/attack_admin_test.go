@@ -59,3 +59,68 @@ func TestAttackAdministratorGivesOneAccountEveryRole(t *testing.T) {
 		}
 	})
 }
+
+// TestAttackManagerGrantAndAdminRemovalNeedTwo (issue 16, item 8, the
+// gaps left): an administrator gave a constable the manager role at the
+// force's top unit — every case of the force, to read and change — at
+// once; and took the administrator role from the only other
+// administrator, leaving no second pair of eyes. Both now wait for a
+// second administrator, and the one who asked cannot approve either.
+func TestAttackManagerGrantAndAdminRemovalNeedTwo(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		f := fixture.New(t, db)
+		org, _ := f.Svc.Org(ctx, f.Admin)
+		u := org.Users[f.Investigator2.ID()]
+		res, err := f.Svc.ChangeUser(ctx, f.Admin, service.ChangeUser{User: u.ID, Version: u.Version, Rank: u.Rank,
+			UnitID: f.ForceID, Roles: []domain.Role{domain.RoleManager}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Grant == nil || len(res.Grant.Roles) != 1 || res.Grant.Roles[0] != domain.RoleManager {
+			t.Fatalf("the manager role was not held for a second administrator: grant %+v", res.Grant)
+		}
+		org, _ = f.Svc.Org(ctx, f.Admin)
+		if org.Users[u.ID].HasRole(domain.RoleManager) {
+			t.Fatal("the manager role was given at once")
+		}
+		if _, err := f.Svc.DecideGrant(ctx, f.Admin, service.DecideGrant{Grant: res.Grant.ID, Approve: true}); err == nil {
+			t.Fatal("the administrator who asked approved the manager role")
+		}
+
+		other := org.Users[f.Admin2.ID()]
+		res, err = f.Svc.ChangeUser(ctx, f.Admin, service.ChangeUser{User: other.ID, Version: other.Version,
+			Rank: other.Rank, UnitID: other.UnitID, Roles: []domain.Role{domain.RoleInspector}})
+		if err != nil && !errors.Is(err, service.ErrConflict) {
+			t.Fatal(err)
+		}
+		org, _ = f.Svc.Org(ctx, f.Admin)
+		if !org.Users[other.ID].HasRole(domain.RoleAdmin) {
+			t.Fatal("the administrator role was taken from another administrator at once")
+		}
+		if res == nil || res.Grant == nil || len(res.Grant.Remove) != 1 || res.Grant.Remove[0] != domain.RoleAdmin {
+			t.Fatalf("taking the administrator role did not wait: %+v", res)
+		}
+		if _, err := f.Svc.DecideGrant(ctx, f.Admin, service.DecideGrant{Grant: res.Grant.ID, Approve: true}); err == nil {
+			t.Fatal("the administrator who asked approved taking the role away")
+		}
+		if _, err := f.Svc.DecideGrant(ctx, f.Admin2, service.DecideGrant{Grant: res.Grant.ID, Approve: true}); err == nil {
+			t.Fatal("the administrator losing the role approved it themselves")
+		}
+		// A third administrator, made by the system as `holdfast user add` does, approves.
+		third, err := f.Svc.CreateUser(ctx, service.SystemActor("cli"), service.NewUser{Username: "cara",
+			Name: "Cara Admin", Collar: "S0003", Rank: domain.RankStaff, UnitID: f.ForceID,
+			Roles: []domain.Role{domain.RoleAdmin}, Password: fixture.Password})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.Svc.DecideGrant(ctx, &service.Actor{User: *third}, service.DecideGrant{Grant: res.Grant.ID,
+			Approve: true}); err != nil {
+			t.Fatal(err)
+		}
+		org, _ = f.Svc.Org(ctx, f.Admin)
+		if got := org.Users[other.ID]; got.HasRole(domain.RoleAdmin) {
+			t.Errorf("after approval %s still holds %v", got.Name, got.Roles)
+		}
+	})
+}

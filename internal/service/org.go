@@ -424,7 +424,15 @@ func (s *Service) ChangeUser(ctx context.Context, a *Actor, in ChangeUser) (*Use
 				keep = append(keep, r)
 			}
 		}
-		if !a.System && len(wait) > 0 {
+		// Taking the administrator role from another administrator waits
+		// too: else one administrator could strip the others and then
+		// approve nothing but act alone. Until approved, it is kept.
+		var remove []domain.Role
+		if !a.System && u.ID != a.ID() && u.HasRole(domain.RoleAdmin) && !contains(roles, domain.RoleAdmin) {
+			remove = []domain.Role{domain.RoleAdmin}
+			keep = append(keep, domain.RoleAdmin)
+		}
+		if !a.System && (len(wait) > 0 || len(remove) > 0) {
 			st, err := s.grantState(ctx)
 			if err != nil {
 				return nil, err
@@ -434,6 +442,13 @@ func (s *Service) ChangeUser(ctx context.Context, a *Actor, in ChangeUser) (*Use
 					if contains(wait, r) {
 						p.Add("roles", "grant_pending", fmt.Sprintf("The %s role already waits for a second "+
 							"administrator's approval: ask one to approve or reject it.", strings.ToLower(domain.RoleLabel(r))))
+					}
+				}
+				for _, r := range g.Remove {
+					if contains(remove, r) {
+						p.Add("roles", "grant_pending", fmt.Sprintf("Taking away the %s role already waits for a "+
+							"second administrator's approval: ask one to approve or reject it.",
+							strings.ToLower(domain.RoleLabel(r))))
 					}
 				}
 			}
@@ -460,14 +475,17 @@ func (s *Service) ChangeUser(ctx context.Context, a *Actor, in ChangeUser) (*Use
 			}
 			evs = append(evs, e)
 		}
-		if len(wait) > 0 {
-			g := domain.GrantRequested{ID: s.newID(), UserID: u.ID, Roles: wait}
+		if len(wait) > 0 || len(remove) > 0 {
+			g := domain.GrantRequested{ID: s.newID(), UserID: u.ID, Roles: wait, Remove: remove}
+			if g.Roles == nil {
+				g.Roles = []domain.Role{}
+			}
 			e, err := domain.NewEvent(domain.EvGrantRequested, a.ID(), "", now, g)
 			if err != nil {
 				return nil, err
 			}
 			evs = append(evs, e)
-			res.Grant = &domain.Grant{ID: g.ID, UserID: u.ID, Roles: wait, RequestedBy: a.ID(),
+			res.Grant = &domain.Grant{ID: g.ID, UserID: u.ID, Roles: g.Roles, Remove: remove, RequestedBy: a.ID(),
 				RequestedAt: now.UTC(), Status: domain.GrantPending}
 		}
 		if len(evs) == 0 {
@@ -565,13 +583,27 @@ func (s *Service) DecideGrant(ctx context.Context, a *Actor, in DecideGrant) (*d
 		}
 		now := s.clock.Now()
 		var evs []*event.Event
-		if in.Approve {
-			roles := append([]domain.Role{}, u.Roles...)
+		var roles []domain.Role
+		if in.Approve && u != nil {
+			for _, r := range u.Roles {
+				if !contains(g.Remove, r) {
+					roles = append(roles, r)
+				}
+			}
 			for _, r := range g.Roles {
 				if !contains(roles, r) {
 					roles = append(roles, r)
 				}
 			}
+			if len(roles) == 0 {
+				p.Add("", "no_roles_left", "Approving this would leave the person with no role: reject it, and "+
+					"give them another role first.")
+			}
+		}
+		if err := p.Err(); err != nil {
+			return nil, err
+		}
+		if in.Approve {
 			e, err := domain.NewEvent(domain.EvUserChanged, a.ID(), "", now, domain.UserChanged{ID: u.ID, Roles: roles})
 			if err != nil {
 				return nil, err

@@ -170,6 +170,19 @@ func powerfulOf(rs []domain.Role) []domain.Role {
 
 // roleList names roles in a sentence: "auditor role", "auditor and
 // analyst roles".
+// grantWhat says what a grant asks for, as a sentence's subject: roles
+// given, or the administrator role taken away.
+func grantWhat(g *domain.Grant) string {
+	what := "The " + roleList(g.Roles)
+	switch {
+	case len(g.Remove) > 0 && len(g.Roles) > 0:
+		what += ", and taking away the " + roleList(g.Remove) + ","
+	case len(g.Remove) > 0:
+		what = "Taking away the " + roleList(g.Remove)
+	}
+	return what
+}
+
 func roleList(rs []domain.Role) string {
 	names := make([]string, len(rs))
 	for i, r := range rs {
@@ -264,7 +277,7 @@ func (h *Handler) adminChangeRoles(q *visit) error {
 	}
 	msg := rankedName(u) + "'s record has been changed"
 	if res.Grant != nil {
-		msg += ". The " + roleList(res.Grant.Roles) + " waits for a second administrator's approval"
+		msg += ". " + grantWhat(res.Grant) + " waits for a second administrator's approval"
 	}
 	q.redirectDone("/admin/users/"+url.PathEscape(u.ID), msg)
 	return nil
@@ -356,9 +369,12 @@ func (h *Handler) adminDecideGrant(q *visit) error {
 	if u := q.org.Users[g.UserID]; u != nil {
 		name = rankedName(u)
 	}
-	msg := "The " + roleList(g.Roles) + " for " + name + " has been rejected"
+	msg := grantWhat(g) + " for " + name + " has been rejected"
 	if in.Approve {
 		msg = name + " now holds the " + roleList(g.Roles)
+		if len(g.Roles) == 0 {
+			msg = name + " no longer holds the " + roleList(g.Remove)
+		}
 	}
 	q.redirectDone("/admin/users/"+url.PathEscape(g.UserID), msg)
 	return nil

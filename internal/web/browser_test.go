@@ -386,7 +386,7 @@ func TestOfficersDayInTheBrowser(t *testing.T) {
 	b.signIn("ivy")
 	b.open(casePath + "/victims")
 	b.follow("Add a victim")
-	b.run(set("f-name", "Child A"), set("f-dob", "2012-05-01"))
+	b.run(set("f-name", "Child A"), set("f-dob-day", "1"), set("f-dob-month", "5"), set("f-dob-year", "2012"))
 	b.press("Add victim")
 	if m := b.main(); !strings.Contains(m, "Victim added") || !strings.Contains(m, "Enhanced rights") {
 		t.Fatalf("add victim: %s", m)

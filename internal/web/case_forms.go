@@ -43,7 +43,7 @@ type field struct {
 func form[In any](fn func(context.Context, *service.Actor, string, In) (*domain.Case, error), f caseForm) caseForm {
 	f.run = func(ctx context.Context, a *service.Actor, caseID string, vals url.Values) (*domain.Case, error) {
 		var in In
-		if err := request.DecodeForm(vals, &in); err != nil {
+		if err := request.DecodeForm(vals, &in, request.Labels(dateLabels)); err != nil {
 			return nil, err
 		}
 		return fn(ctx, a, caseID, in)
@@ -105,7 +105,7 @@ func caseForms(s *service.Service) map[string]caseForm {
 			title: titled("Add a suspect"), fields: fields(
 				field{Name: "name", Label: "Name, if known", Kind: "text"},
 				field{Name: "description", Label: "Description, if not named", Kind: "textarea"},
-				field{Name: "dob", Label: "Date of birth (optional)", Kind: "date"},
+				field{Name: "dob", Label: "Date of birth (optional)", Hint: "For example, 27 3 1990", Kind: "date"},
 				field{Name: "phone", Label: "Phone (optional)",
 					Hint: "Links this suspect to others with the same number in any format", Kind: "text"},
 				field{Name: "vehicle", Label: "Vehicle registration (optional)", Kind: "text"},
@@ -145,7 +145,8 @@ func caseForms(s *service.Service) map[string]caseForm {
 			fields: func(v *caseView, _ string) []field {
 				return []field{
 					{Name: "to", Label: "Officer", Kind: "select", Options: v.officerOpts(v.Case.TeamID)},
-					{Name: "target", Label: "Target date (optional)", Hint: "Blank: the policy's target", Kind: "date"},
+					{Name: "target", Label: "Target date (optional)",
+						Hint: "For example, 27 3 2026. Leave it blank for the policy's target", Kind: "date"},
 				}
 			}}),
 		"result-action": form(s.ResultAction, caseForm{done: "Result recorded", section: "actions", target: "action",
@@ -222,7 +223,8 @@ func caseForms(s *service.Service) map[string]caseForm {
 				}
 				return []field{
 					{Name: "status", Label: "New status", Kind: "radios", Options: opts},
-					{Name: "on", Label: "On", Hint: "Blank: today", Kind: "date"},
+					{Name: "on", Label: "Date the status was reached",
+						Hint: "For example, 27 3 2026. Leave it blank for today", Kind: "date"},
 					{Name: "explanation", Label: "Explanation (optional)",
 						Hint: "Why an identified suspect was not interviewed", Kind: "textarea"},
 				}
@@ -332,6 +334,11 @@ func caseForms(s *service.Service) map[string]caseForm {
 			fields: fields(field{Name: "answer", Label: "What has been done", Kind: "textarea"})}),
 	}
 }
+
+// dateLabels name the dates typed on the case journeys (GOV.UK date
+// inputs) in the decoder's messages: "Date of birth must include a year".
+var dateLabels = map[string]string{"dob": "Date of birth", "target": "Target date",
+	"on": "Date the status was reached"}
 
 // contactMethods are the ways a victim is contacted.
 var contactMethods = [][2]string{{"phone", "Phone"}, {"visit", "Visit"}, {"email", "Email"},

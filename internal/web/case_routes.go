@@ -206,7 +206,13 @@ func (h *Handler) refusedForm(q *visit, name string, cf caseForm, err error) err
 	v.Form = fv
 	shown := []string{}
 	for _, f := range fv.Fields {
-		shown = append(shown, f.Name)
+		if f.Kind != "date" {
+			shown = append(shown, f.Name)
+			continue
+		}
+		for _, part := range request.DateParts {
+			shown = append(shown, request.DatePart(f.Name, part))
+		}
 	}
 	if len(fv.Targets) > 0 {
 		shown = append(shown, fv.Target)
@@ -221,8 +227,9 @@ const staleMessage = "Someone changed this case after you opened the form. What 
 
 // linkable is ps with each problem linked to its field only where the page
 // shows that field (the error summary's links must land somewhere): a
-// nested name ("rationale.victim_view") is the field's own name, and a
-// problem with a field not on the page ("action_id", "victims") is shown
+// nested name ("rationale.victim_view") is the field's own name, a whole
+// date ("dob") is its date input's Day field, and a problem with a field
+// not on the page ("action_id", "victims") is shown
 // unlinked.
 func linkable(ps domain.Problems, fields ...string) domain.Problems {
 	out := make(domain.Problems, len(ps))
@@ -230,11 +237,16 @@ func linkable(ps domain.Problems, fields ...string) domain.Problems {
 		if j := strings.LastIndexByte(p.Field, '.'); j >= 0 {
 			p.Field = p.Field[j+1:]
 		}
-		found := false
+		found, day := false, false
 		for _, f := range fields {
 			found = found || f == p.Field
+			day = day || f == request.DatePart(p.Field, "day")
 		}
-		if !found {
+		switch {
+		case found:
+		case day: // a whole date refused: its first field
+			p.Field = request.DatePart(p.Field, "day")
+		default:
 			p.Field = ""
 		}
 		out[i] = p

@@ -9,6 +9,7 @@ import (
 
 	"github.com/holdfast/holdfast/internal/clock"
 	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/http/request"
 )
 
 // caseFuncs are the template functions of the case pages.
@@ -74,6 +75,8 @@ var caseFuncs = template.FuncMap{
 		}
 		return ""
 	},
+	"dateErr":      dateErr,
+	"dateParts":    dateParts,
 	"sectionTitle": sectionTitle,
 	"govDate":      govDate,
 	"govTime":      govTime,
@@ -140,4 +143,60 @@ func times(n int) string {
 		return "twice"
 	}
 	return fmt.Sprintf("%d times", n)
+}
+
+// datePart is one field of a GOV.UK date input as the page shows it.
+type datePart struct {
+	Name, Label, Value string
+	Width              int  // the input's width class, in characters
+	Err                bool // highlighted: this part is what is wrong
+}
+
+// onDate reports whether a problem is about the date input called name:
+// the whole date (the service's check) or one of its parts (the decoder's).
+func onDate(p domain.Problem, name string) bool {
+	return p.Field == name || strings.HasPrefix(p.Field, name+"-")
+}
+
+// dateErr is the message of the first problem with the date input called
+// name, or "".
+func dateErr(ps domain.Problems, name string) string {
+	for _, p := range ps {
+		if onDate(p, name) {
+			return p.Message
+		}
+	}
+	return ""
+}
+
+// dateParts are the Day, Month and Year fields of the date input called
+// name, holding what was typed (or the recorded ISO date the form starts
+// with), each highlighted as the design system asks: the parts missing
+// from an incomplete date, the part that is wrong, or all three when the
+// date as a whole is refused.
+func dateParts(name string, ps domain.Problems, form map[string]string) []datePart {
+	iso := request.ISODateParts(form[name])
+	out := make([]datePart, 3)
+	for i, part := range request.DateParts {
+		field := request.DatePart(name, part)
+		val, typed := form[field]
+		if !typed {
+			val = iso[i]
+		}
+		dp := datePart{Name: field, Label: domain.Capitalise(part), Value: val, Width: 2}
+		if part == "year" {
+			dp.Width = 4
+		}
+		for _, p := range ps {
+			switch {
+			case !onDate(p, name):
+			case p.Field == name, p.Field == field:
+				dp.Err = true
+			case p.Rule == "date_incomplete":
+				dp.Err = dp.Err || strings.TrimSpace(val) == ""
+			}
+		}
+		out[i] = dp
+	}
+	return out
 }

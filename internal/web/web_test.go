@@ -168,12 +168,25 @@ func TestPagesAuthoriseAndRecord(t *testing.T) {
 		if status != 422 || !strings.Contains(body, "govuk-error-summary") || !strings.Contains(body, `data-rule="required"`) {
 			t.Fatalf("bad victim: %d, want 422 with an error summary", status)
 		}
-		if strings.Count(body, "govuk-error-summary__list") != 1 || !strings.Contains(body, `href="#f-dob"`) {
+		if strings.Count(body, "govuk-error-summary__list") != 1 || !strings.Contains(body, `href="#f-dob-day"`) {
 			t.Fatalf(
 				"the error summary must link each field: %s",
 				body[strings.Index(body, "govuk-error-summary"):][:600],
 			)
 		}
+
+		// A date typed in the date input's three fields that is not a real
+		// date is refused by the decoder, naming the part to put right.
+		status, body = ivy.post(
+			path+"/do/add-victim",
+			url.Values{"csrf": {ivy.csrf(page)}, "version": {itoa(cur.Version)}, "name": {"Child Z"},
+				"dob-day": {"31"}, "dob-month": {"2"}, "dob-year": {"2010"}},
+		)
+		if status != 422 || !strings.Contains(body, `<a href="#f-dob-day">Date of birth must be a real date`) ||
+			!strings.Contains(body, `value="31"`) {
+			t.Fatalf("a date that does not exist: %d, want 422 linking the day and keeping what was typed", status)
+		}
+		onlyReads(t, db, c.ID, before)
 
 		// The form adds a suspect with the identifiers that link cases; a
 		// suspect named but not interviewed is marked, and the status form

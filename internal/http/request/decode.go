@@ -228,8 +228,14 @@ func jsonFields(t reflect.Type, into map[string]reflect.Type) {
 	}
 }
 
-// DecodeForm fills v from a parsed form (see the rules above).
-func DecodeForm(form url.Values, v any) error {
+// DecodeForm fills v from a parsed form (see the rules above). A string
+// field the form does not name, but whose date input it holds ("dob-day",
+// "dob-month", "dob-year"), is the ISO date those make (DateInput).
+func DecodeForm(form url.Values, v any, opts ...FormOption) error {
+	var o formOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
 	var ps domain.Problems
 	if rv := reflect.ValueOf(v); rv.Kind() != reflect.Pointer || rv.IsNil() || rv.Elem().Kind() != reflect.Struct {
 		ps = append(ps, domain.Problem{Rule: "unsupported",
@@ -239,6 +245,12 @@ func DecodeForm(form url.Values, v any) error {
 		vals := form[name]
 		var p *domain.Problem
 		switch {
+		case len(vals) == 0 && !path && f.Kind() == reflect.String && HasDateInput(form, name):
+			iso, bad := DateInput(form, name, o.label(name))
+			if bad == nil {
+				f.SetString(iso)
+			}
+			p = bad
 		case len(vals) == 0:
 		case path:
 			p = setString(f, name, vals[0])

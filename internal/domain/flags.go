@@ -51,11 +51,15 @@ func (c *Case) flags() []Flag {
 	var out []Flag
 	since := c.UpdatedAt
 	if c.Status.IsOpen() {
+		unowned, idle := since, since
+		if c.Imported {
+			unowned, idle = c.historicSince()
+		}
 		if c.Status != StatusReferral && c.OwnerID == "" {
-			out = append(out, Flag{Kind: FlagNoOwner, Since: since})
+			out = append(out, Flag{Kind: FlagNoOwner, Since: unowned})
 		}
 		if len(c.OpenDuties()) == 0 {
-			out = append(out, Flag{Kind: FlagNoOpenDuty, Since: since})
+			out = append(out, Flag{Kind: FlagNoOpenDuty, Since: idle})
 		}
 		var first time.Time
 		for _, v := range c.Victims {
@@ -90,4 +94,25 @@ func (c *Case) flags() []Flag {
 		out = append(out, Flag{Kind: FlagClosedWithoutApproval, Since: closed})
 	}
 	return out
+}
+
+// historicSince dates an imported case's no_owner and no_open_duty flags
+// from its history rather than from the import, whose duties stamp the
+// case with the day it came across: unowned since it was opened or last
+// allocated (a transfer accepted with no receiving owner), owing nothing
+// since then or since its last duty closed. A sweep dated between the
+// history and the import sees them, as the old system's records would
+// have shown. Cases made in Holdfast keep their last change as the date.
+func (c *Case) historicSince() (unowned, idle time.Time) {
+	unowned = c.OpenedAt
+	if c.AllocatedAt.After(unowned) {
+		unowned = c.AllocatedAt
+	}
+	idle = unowned
+	for _, d := range c.Duties {
+		if d.Closed.After(idle) {
+			idle = d.Closed
+		}
+	}
+	return unowned, idle
 }

@@ -300,3 +300,46 @@ func TestImportRefusesFutureDates(t *testing.T) {
 		}
 	})
 }
+
+// TestImportedFlagsDatedFromHistory: an imported case left without an
+// owner is flagged from when it lost its owner in the old system, not from
+// the import, so a sweep dated before the import (but after that) raises
+// no_owner, dated then; one dated before the loss raises nothing.
+func TestImportedFlagsDatedFromHistory(t *testing.T) {
+	now := fixture.Start
+	d := func(days int) time.Time { return now.AddDate(0, 0, -days) }
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		f := fixture.New(t, db)
+		k := cleanCase(now)
+		k.Transfers = []casefile.Transfer{
+			{At: d(30), To: "CSE Team North", Reason: "Victim moved", By: "O2", Accepted: d(29)},
+		}
+		line, err := json.Marshal(k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		in := fmt.Sprintf(sweepForce, d(40).Format(time.RFC3339)) + `{"type":"case",` + string(line[1:]) + "\n"
+		file, err := casefile.ReadJSONL(strings.NewReader(in))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.Svc.Import(ctx, service.SystemActor("import"), "history.jsonl", file, false); err != nil {
+			t.Fatal(err)
+		}
+		sweep := func(at time.Time) []service.FindingEntry {
+			rep, err := f.Svc.Sweep(ctx, service.SystemActor("watchdog"),
+				service.SweepOptions{AsOf: at, DryRun: true, Overdue: service.OverdueNone})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return rep.Findings
+		}
+		if got := sweep(d(29).Add(-time.Hour)); len(got) != 0 {
+			t.Errorf("a sweep before the owner was lost raised %+v", got)
+		}
+		got := sweep(d(10))
+		if len(got) != 1 || got[0].Kind != service.FindingNoOwner || !got[0].Since.Equal(d(29)) {
+			t.Errorf("a sweep after the loss, before the import: %+v, want no_owner since %s", got, d(29))
+		}
+	})
+}

@@ -15,6 +15,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/holdfast/holdfast/internal/domain"
 )
 
 // Unit is a force, department or team named in the file.
@@ -195,7 +197,7 @@ type Problems []Problem
 
 func (ps Problems) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d problem(s); nothing was imported:", len(ps))
+	fmt.Fprintf(&b, "%s; nothing was imported:", domain.Plural(len(ps), "problem", "problems"))
 	for i, p := range ps {
 		if i == 50 {
 			fmt.Fprintf(&b, "\n  … and %d more", len(ps)-50)

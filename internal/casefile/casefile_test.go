@@ -263,3 +263,17 @@ func TestCSVClosedApprovedByNobody(t *testing.T) {
 		t.Fatalf("closure: %+v", cl)
 	}
 }
+
+// TestProblemsCountedInWords: a refused file says "1 problem" or "3
+// problems", never "problem(s)".
+func TestProblemsCountedInWords(t *testing.T) {
+	one := Problems{{Line: 2, Field: "rank", Message: "“sgt” is not a rank"}}
+	if got := one.Error(); !strings.HasPrefix(got, "1 problem; nothing was imported:") {
+		t.Errorf("one problem reads %q", got)
+	}
+	three := append(one, Problem{Line: 3, Message: "a"}, Problem{Line: 4, Message: "b"})
+	if got := three.Error(); !strings.HasPrefix(got, "3 problems; nothing was imported:") ||
+		strings.Contains(got, "(s)") {
+		t.Errorf("three problems read %q", got)
+	}
+}

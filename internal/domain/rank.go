@@ -1,6 +1,9 @@
 package domain
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Rank is a police rank (or a staff grade) in the order that approval rules
 // compare. Staff grades sit below constable for approval purposes.
@@ -34,13 +37,26 @@ func Ranks() []Rank {
 	return out
 }
 
-// ParseRank accepts the snake_case name of a rank.
+// ParseRank accepts the snake_case name of a rank. Its error is a sentence
+// for people (an import's problem list, the CLI, a form): every rank's code
+// with its label, never a Go list.
 func ParseRank(s string) (Rank, error) {
 	r := Rank(s)
 	if _, ok := rankOrder[r]; !ok {
-		return "", fmt.Errorf("unknown rank %q (one of %v)", s, Ranks())
+		return "", fmt.Errorf("%s is not a rank: give %s", quoted(s), RankChoices())
 	}
 	return r, nil
+}
+
+// RankChoices is every rank as it is typed, with its label, lowest first:
+// "staff (police staff), constable (detective constable), … or
+// chief_constable (chief constable)".
+func RankChoices() string {
+	var xs []string
+	for _, r := range Ranks() {
+		xs = append(xs, string(r)+" ("+strings.ToLower(RankLabel(r))+")")
+	}
+	return JoinOr(xs)
 }
 
 // AtLeast reports whether r is the same as or senior to min.
@@ -77,12 +93,30 @@ func Roles() []Role {
 	}
 }
 
-// ParseRole accepts a role name.
+// ParseRole accepts a role name; its error is a sentence, as ParseRank's.
 func ParseRole(s string) (Role, error) {
 	for _, r := range Roles() {
 		if string(r) == s {
 			return r, nil
 		}
 	}
-	return "", fmt.Errorf("unknown role %q (one of %v)", s, Roles())
+	return "", fmt.Errorf("%s is not a role: give %s", quoted(s), RoleChoices())
+}
+
+// RoleChoices is every role as it is typed: "investigator, supervisor, …
+// or administrator" (the codes are the roles' names).
+func RoleChoices() string {
+	var xs []string
+	for _, r := range Roles() {
+		xs = append(xs, string(r))
+	}
+	return JoinOr(xs)
+}
+
+// quoted is what was typed, in quotation marks: "nothing" when it was empty.
+func quoted(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return "Nothing"
+	}
+	return "“" + s + "”"
 }

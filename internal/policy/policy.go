@@ -267,7 +267,7 @@ func Parse(b []byte) (*Policy, error) {
 			bad(ln, "outcome %q is listed twice", o.Code)
 		}
 		if !validRank(o.Approver) {
-			bad(ln, "outcome %q: approver %q is not a rank (%v)", o.Code, o.Approver, domain.Ranks())
+			bad(ln, "outcome %q: approver %q is not a rank: give %s", o.Code, o.Approver, domain.RankChoices())
 		}
 		if o.ApproverSensitive == "" {
 			o.ApproverSensitive = o.Approver

@@ -155,6 +155,11 @@ func TestAuditPagesJourney(t *testing.T) {
 		if status != 200 || m == nil {
 			t.Fatalf("the audit page has no assign link: %d", status)
 		}
+		// A new audit has no error rate to give, not "0.0%, interval 0–100%".
+		if rate := regexp.MustCompile(`(?s)Error rate</h2>.*?</div>`).FindString(body); !strings.Contains(rate,
+			"No cases reviewed yet") || strings.Contains(rate, "%") {
+			t.Errorf("a new audit's error rate reads %q", rate)
+		}
 		status, page := lead.get(m[1])
 		if status != 200 {
 			t.Fatalf("assign page: %d", status)

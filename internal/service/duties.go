@@ -89,6 +89,68 @@ type WorkItem struct {
 	store.DutyRow
 	Says    string `json:"says"`
 	Overdue bool   `json:"overdue"`
+	// Victim names the victim a duty is owed to (contact, a decision
+	// notice, a plan), so that one kind of duty to several victims of a
+	// case reads apart; "" for other duties.
+	Victim string `json:"victim,omitempty"`
+}
+
+// isVictimKind reports whether a duty of kind is owed to a victim (its
+// subject the victim's id).
+func isVictimKind(kind string) bool {
+	for _, k := range victimKinds {
+		if k == kind {
+			return true
+		}
+	}
+	return false
+}
+
+// nameVictims sets Victim on the items owed to a victim, reading only the
+// victims of their cases.
+func (s *Service) nameVictims(ctx context.Context, items []WorkItem) error {
+	var ids []string
+	seen := map[string]bool{}
+	for _, it := range items {
+		if isVictimKind(it.Kind) && !seen[it.CaseID] {
+			seen[it.CaseID] = true
+			ids = append(ids, it.CaseID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	f, err := s.finder()
+	if err != nil {
+		return err
+	}
+	cases, err := f.CaseVictims(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for i := range items {
+		if isVictimKind(items[i].Kind) {
+			items[i].Victim = victimLabel(cases[items[i].CaseID], items[i].Subject)
+		}
+	}
+	return nil
+}
+
+// victimLabel is how a list names a victim of a case: by name, or as
+// "Victim 2" (their place on the case) when no name is recorded.
+func victimLabel(c *store.CaseVictims, id string) string {
+	if c == nil {
+		return ""
+	}
+	for i, v := range c.Victims {
+		if v.ID == id {
+			if n := strings.TrimSpace(v.Name); n != "" {
+				return n
+			}
+			return fmt.Sprintf("Victim %d", i+1)
+		}
+	}
+	return ""
 }
 
 func (s *Service) workItems(rows []store.DutyRow, now time.Time) []WorkItem {
@@ -123,6 +185,9 @@ func (s *Service) MyWork(ctx context.Context, a *Actor) ([]WorkItem, error) {
 		return nil, fmt.Errorf("my work: %w", err)
 	}
 	items := s.workItems(rows, s.clock.Now())
+	if err := s.nameVictims(ctx, items); err != nil {
+		return nil, err
+	}
 	if err := s.RecordRead(ctx, a, ReadWork, "", itemCases(items)); err != nil {
 		return nil, err
 	}
@@ -156,6 +221,9 @@ func (s *Service) TeamBoard(ctx context.Context, a *Actor) ([]WorkItem, error) {
 		return nil, fmt.Errorf("team board: %w", err)
 	}
 	items := s.workItems(rows, s.clock.Now())
+	if err := s.nameVictims(ctx, items); err != nil {
+		return nil, err
+	}
 	if err := s.RecordRead(ctx, a, ReadTeam, "", itemCases(items)); err != nil {
 		return nil, err
 	}
@@ -206,6 +274,10 @@ type InboxAlert struct {
 	State string `json:"state"`
 	// DutyOpen is true while the duty an escalation is about is still open.
 	DutyOpen bool `json:"duty_open"`
+	// DutyKind is the kind of that open duty, and Victim the victim it is
+	// owed to, if it is owed to one (by name, or "Victim 2").
+	DutyKind string `json:"duty_kind,omitempty"`
+	Victim   string `json:"victim,omitempty"`
 }
 
 // Alert states.
@@ -259,7 +331,19 @@ func (s *Service) inboxAlerts(ctx context.Context, a *Actor) ([]InboxAlert, erro
 			duties = append(duties, r.About)
 		}
 	}
-	open, err := f.OpenDutyIDs(ctx, duties)
+	open, err := f.OpenDuties(ctx, duties)
+	if err != nil {
+		return nil, err
+	}
+	// The victim each open duty escalated is owed to, by name: three
+	// victims' updates on one case are three things to do, not one.
+	var victimCases []string
+	for _, d := range open {
+		if isVictimKind(d.Kind) {
+			victimCases = append(victimCases, d.CaseID)
+		}
+	}
+	victims, err := f.CaseVictims(ctx, victimCases)
 	if err != nil {
 		return nil, err
 	}
@@ -269,16 +353,21 @@ func (s *Service) inboxAlerts(ctx context.Context, a *Actor) ([]InboxAlert, erro
 	}
 	index := map[string]int{}
 	for _, r := range rows { // newest first
-		dutyOpen := r.Kind == "escalation" && open[r.About]
+		d, dutyOpen := open[r.About]
+		dutyOpen = dutyOpen && r.Kind == "escalation"
 		if !a.System && !see[r.TeamID] && !owes[r.CaseID] && !dutyOpen {
 			continue
 		}
-		// One duty's escalation ladder, or several duties of one kind on
-		// the case (a decision owed to each of three victims), read the
-		// same to the reader: one alert. The text before " — " says
-		// what is owed; a finding's whole text is what it found.
+		victim := ""
+		if dutyOpen && isVictimKind(d.Kind) {
+			victim = victimLabel(victims[d.CaseID], d.Subject)
+		}
+		// One duty's escalation ladder reads the same to the reader: one
+		// alert. The text before " — " says what is owed; a finding's
+		// whole text is what it found. Duties of one kind to several
+		// victims of the case stay apart, each naming its victim.
 		what, _, _ := strings.Cut(strings.TrimPrefix(r.Text, r.CaseRef+": "), " — ")
-		key := r.CaseID + "\x00" + r.Kind + "\x00" + what
+		key := r.CaseID + "\x00" + r.Kind + "\x00" + what + "\x00" + victim
 		state := r.State
 		if state == "" {
 			state = AlertNew
@@ -295,7 +384,8 @@ func (s *Service) inboxAlerts(ctx context.Context, a *Actor) ([]InboxAlert, erro
 		it := r.InboxItem
 		it.Text = namePeople(it.Text, byUsername)
 		out = append(out, InboxAlert{InboxItem: it, CaseRef: r.CaseRef, Seqs: []int64{r.Seq}, Count: 1,
-			First: r.At, About: r.About, State: state, DutyOpen: dutyOpen})
+			First: r.At, About: r.About, State: state, DutyOpen: dutyOpen, Victim: victim,
+			DutyKind: d.Kind})
 	}
 	return out, nil
 }
@@ -462,6 +552,9 @@ type VictimDue struct {
 	Enhanced    bool                `json:"enhanced"`
 	Plan        *domain.ContactPlan `json:"plan,omitempty"`
 	LastContact *domain.Contact     `json:"last_contact,omitempty"`
+	// CaseClosed: the case is closed and the victim is still owed
+	// something (word of the decision): the list says so.
+	CaseClosed bool `json:"case_closed,omitempty"`
 }
 
 // ContactKind is the kind of contact that meets the duty this row is for:
@@ -487,8 +580,12 @@ const VictimsDueLimit = 50
 
 // VictimsDue lists the victims of the cases the actor supports (their team
 // and those below it) who are overdue contact or due it within seven days,
-// those of open cases first, then soonest first, with their contact plan and last contact: the victim
-// liaison officer's work list. It records the read of every case it lists.
+// with their contact plan and last contact: the victim liaison officer's
+// work list. Victims of open cases come first, then the most overdue
+// (the store's order, kept: the work lists' own order, overdue first,
+// put a backlog of closed historic cases at the top); a closed case is
+// listed only while a duty to its victim is still open, marked CaseClosed.
+// It records the read of every case it lists.
 func (s *Service) VictimsDue(ctx context.Context, a *Actor) ([]VictimDue, error) {
 	if a == nil {
 		return nil, ErrUnauthenticated
@@ -517,7 +614,10 @@ func (s *Service) VictimsDue(ctx context.Context, a *Actor) ([]VictimDue, error)
 	if err != nil {
 		return nil, err
 	}
-	items := s.workItems(rows, now)
+	items := make([]WorkItem, 0, len(rows))
+	for _, r := range rows { // one at a time: workItems would sort them again
+		items = append(items, s.workItems([]store.DutyRow{r}, now)...)
+	}
 	var ids []string
 	seen := map[string]bool{}
 	for _, it := range items {
@@ -546,7 +646,7 @@ func (s *Service) VictimsDue(ctx context.Context, a *Actor) ([]VictimDue, error)
 			continue
 		}
 		vd := VictimDue{WorkItem: it, CaseVersion: c.Version, OwnerID: c.OwnerID, VictimID: v.ID, Victim: v.Name,
-			Enhanced: v.Enhanced, Plan: v.Plan}
+			Enhanced: v.Enhanced, Plan: v.Plan, CaseClosed: c.Status == domain.StatusClosed}
 		for i := range v.Contacts {
 			if vd.LastContact == nil || v.Contacts[i].At.After(vd.LastContact.At) {
 				vd.LastContact = &v.Contacts[i]
@@ -580,6 +680,9 @@ func (s *Service) Escalations(ctx context.Context, a *Actor) ([]WorkItem, error)
 		return nil, err
 	}
 	items := s.workItems(rows, s.clock.Now())
+	if err := s.nameVictims(ctx, items); err != nil {
+		return nil, err
+	}
 	if err := s.RecordRead(ctx, a, ReadTeam, "escalations", itemCases(items)); err != nil {
 		return nil, err
 	}

@@ -32,8 +32,8 @@ type Finder interface {
 	// InboxRows lists a user's alerts newest first, at most limit, with
 	// the duty or finding each is about and what the user did with it.
 	InboxRows(ctx context.Context, userID string, limit int) ([]InboxRow, error)
-	// OpenDutyIDs reports which of ids are open duties.
-	OpenDutyIDs(ctx context.Context, ids []string) (map[string]bool, error)
+	// OpenDuties reads those of ids that are open duties, by id.
+	OpenDuties(ctx context.Context, ids []string) (map[string]DutyRow, error)
 	// DutiesOfKinds lists the open duties of kinds on teamIDs due at or
 	// before by, those of open cases first, then soonest first, at most limit.
 	DutiesOfKinds(ctx context.Context, teamIDs, kinds []string, by time.Time, limit int) ([]DutyRow, error)
@@ -56,6 +56,7 @@ type CaseVictims struct {
 	Ref     string          `json:"ref"`
 	OwnerID string          `json:"owner_id"`
 	Version int64           `json:"version"`
+	Status  domain.Status   `json:"status"`
 	Victims []domain.Victim `json:"victims"`
 }
 

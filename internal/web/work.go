@@ -51,6 +51,7 @@ type homePage struct {
 	// support victims); nil when the role has no such list.
 	Victims        []service.VictimDue
 	VictimsOverdue int
+	VictimsClosed  int // of them, victims of closed cases still owed something
 	ShowVictims    bool
 	// Escalations in the person's command (supervisors and managers).
 	Escalations     []service.WorkItem
@@ -113,6 +114,9 @@ func (h *Handler) home(q *visit) (homePage, error) {
 		for _, v := range p.Victims {
 			if v.Overdue {
 				p.VictimsOverdue++
+			}
+			if v.CaseClosed {
+				p.VictimsClosed++
 			}
 		}
 	}

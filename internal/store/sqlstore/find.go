@@ -456,24 +456,18 @@ func (db *DB) InboxRows(ctx context.Context, userID string, limit int) ([]store.
 	return out, rows.Err()
 }
 
-// OpenDutyIDs reports which of ids are open duties.
-func (db *DB) OpenDutyIDs(ctx context.Context, ids []string) (map[string]bool, error) {
-	out := map[string]bool{}
+// OpenDuties reads those of ids that are open duties, by id, 500 at a time.
+func (db *DB) OpenDuties(ctx context.Context, ids []string) (map[string]store.DutyRow, error) {
+	out := map[string]store.DutyRow{}
 	for len(ids) > 0 {
 		n := min(len(ids), 500)
-		rows, err := db.query(ctx, "SELECT id FROM duties WHERE id IN ("+placeholders(n)+")", anys(ids[:n])...)
+		rows, err := db.duties(ctx, "WHERE d.id IN ("+placeholders(n)+")", anys(ids[:n])...)
 		if err != nil {
 			return nil, fmt.Errorf("open duties: %w", err)
 		}
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			out[id] = true
+		for _, r := range rows {
+			out[r.ID] = r
 		}
-		rows.Close()
 		ids = ids[n:]
 	}
 	return out, nil
@@ -487,9 +481,12 @@ func (db *DB) DutiesOfKinds(ctx context.Context, teamIDs, kinds []string, by tim
 	args := append(anys(kinds), anys(teamIDs)...)
 	// Open cases first: a victim of a closed case is owed only word of
 	// the closure, and an old backlog of those must not hide the rest.
+	// Then the most overdue first (the earliest due); ties by id, so the
+	// order is the same on both engines.
 	return db.duties(ctx, "JOIN cases c ON c.id = d.case_id WHERE d.kind IN ("+placeholders(len(kinds))+
 		") AND d.team_id IN ("+placeholders(len(teamIDs))+") AND d.due_at <= ? "+
-		"ORDER BY CASE WHEN c.status = 'closed' THEN 1 ELSE 0 END, d.due_at LIMIT ?", append(args, fmtTime(by), limit)...)
+		"ORDER BY CASE WHEN c.status = 'closed' THEN 1 ELSE 0 END, d.due_at, d.id LIMIT ?",
+		append(args, fmtTime(by), limit)...)
 }
 
 // EscalatedDuties lists the escalated open duties of teams.
@@ -512,7 +509,7 @@ func (db *DB) CaseVictims(ctx context.Context, ids []string) (map[string]*store.
 	if db.d.name == EnginePostgres {
 		victims = "COALESCE((doc::jsonb -> 'victims')::text, '[]')"
 	}
-	rows, err := db.query(ctx, "SELECT id, ref, owner_id, version, "+victims+" FROM cases WHERE id IN ("+
+	rows, err := db.query(ctx, "SELECT id, ref, owner_id, version, status, "+victims+" FROM cases WHERE id IN ("+
 		placeholders(len(ids))+")", anys(ids)...)
 	if err != nil {
 		return nil, fmt.Errorf("victims: %w", err)
@@ -521,7 +518,7 @@ func (db *DB) CaseVictims(ctx context.Context, ids []string) (map[string]*store.
 	for rows.Next() {
 		var c store.CaseVictims
 		var vs string
-		if err := rows.Scan(&c.ID, &c.Ref, &c.OwnerID, &c.Version, &vs); err != nil {
+		if err := rows.Scan(&c.ID, &c.Ref, &c.OwnerID, &c.Version, &c.Status, &vs); err != nil {
 			return nil, err
 		}
 		if err := json.Unmarshal([]byte(vs), &c.Victims); err != nil {

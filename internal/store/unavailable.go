@@ -66,3 +66,26 @@ func unavailableSQLite(code int) bool {
 	}
 	return false
 }
+
+// DiskFull reports whether err is an outage of one particular kind: the
+// disk holding the database has no room (ENOSPC, SQLite's FULL,
+// PostgreSQL's 53100 disk_full). Writes are refused until space is freed;
+// reads go on. It is worth telling apart because waiting will not mend it:
+// an administrator must free space.
+func DiskFull(err error) bool {
+	if err == nil {
+		return false
+	}
+	if errors.Is(err, syscall.ENOSPC) {
+		return true
+	}
+	var pg interface{ SQLState() string }
+	if errors.As(err, &pg) {
+		return pg.SQLState() == "53100"
+	}
+	var lite interface{ Code() int }
+	if errors.As(err, &lite) {
+		return lite.Code()&0xff == 13
+	}
+	return false
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 
@@ -51,6 +52,9 @@ func TestUnavailableTellsOutagesFromAnswers(t *testing.T) {
 	} {
 		if got := store.Unavailable(c.err); got != c.want {
 			t.Errorf("%s: Unavailable(%v) = %v, want %v", c.name, c.err, got, c.want)
+		}
+		if got, want := store.DiskFull(c.err), strings.Contains(c.name, "disk full"); got != want {
+			t.Errorf("%s: DiskFull(%v) = %v, want %v", c.name, c.err, got, want)
 		}
 	}
 }

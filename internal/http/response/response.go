@@ -91,6 +91,16 @@ func UnavailableMessage(r *http.Request) string {
 		"try again in a few seconds (what you typed is still in your browser: go back)."
 }
 
+// DiskFullTitle and DiskFullMessage answer a write refused because the
+// database's disk is full: still a 503 with Retry-After (it mends once space
+// is freed), but saying what an administrator must do, since waiting alone
+// will not (docs/reliability.md).
+const (
+	DiskFullTitle   = "Holdfast cannot save: its disk is full"
+	DiskFullMessage = "The disk holding Holdfast's database is full. Your change was not saved; " +
+		"nothing was half-written. Tell your administrator to free space, then try again."
+)
+
 // WriteProblem answers err as application/problem+json with every reason
 // it carries. A fault of ours is logged and its detail kept from the client.
 func WriteProblem(w http.ResponseWriter, r *http.Request, err error) {
@@ -103,6 +113,9 @@ func WriteProblem(w http.ResponseWriter, r *http.Request, err error) {
 	case http.StatusServiceUnavailable:
 		Unavailable(w, r, err)
 		p.Detail = UnavailableMessage(r)
+		if store.DiskFull(err) {
+			p.Title, p.Detail = DiskFullTitle, DiskFullMessage
+		}
 	case http.StatusTooManyRequests:
 		ThrottledHeader(w, err)
 	}

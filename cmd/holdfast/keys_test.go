@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -9,7 +10,12 @@ import (
 
 // TestMain keeps every test's default ledger keys (the user's configuration
 // directory) in a directory of its own, removed afterwards.
+// With HOLDFAST_TEST_AS_BINARY=1 the test binary is the holdfast binary,
+// so tests can run it as a process of its own and kill it (fault_test.go).
 func TestMain(m *testing.M) {
+	if os.Getenv(asBinary) == "1" {
+		os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+	}
 	dir, err := os.MkdirTemp("", "holdfast-config-")
 	if err != nil {
 		panic(err)

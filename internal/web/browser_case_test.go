@@ -171,6 +171,18 @@ func TestRightToReviewAndTransferInTheBrowser(t *testing.T) {
 	b.run(clickX(`//label[starts-with(normalize-space(), 'Not upheld')]`),
 		set("f-reasons", "Every line of enquiry was followed; the evidence does not support a prosecution"))
 	b.check("32-vrr-decide")
+	b.press("Continue")
+	// Check your answers: a Change returns to the form as typed.
+	if m := b.main(); !strings.Contains(m, "Check your answers before you record the decision") ||
+		!strings.Contains(m, "Not upheld") {
+		t.Fatalf("the check-answers page of the decision: %s", m)
+	}
+	b.press("Change reasons")
+	if got := b.value("f-reasons"); !strings.HasPrefix(got, "Every line of enquiry was followed") {
+		t.Fatalf("Change lost what was typed: %q", got)
+	}
+	b.press("Continue")
+	b.check("32b-vrr-check-answers")
 	b.press("Record the decision")
 	if m := b.main(); !strings.Contains(m, "Right to Review decided") || !strings.Contains(m, "not upheld") {
 		t.Fatalf("decide: %s", m)
@@ -189,6 +201,12 @@ func TestRightToReviewAndTransferInTheBrowser(t *testing.T) {
 	}
 	b.run(choose("f-owner_id", "DC Olly Other"))
 	b.check("33-transfer-accept")
+	b.press("Continue")
+	if m := b.main(); !strings.Contains(m, "Check your answers before you accept the transfer") ||
+		!strings.Contains(m, "DC Olly Other") {
+		t.Fatalf("the check-answers page of the acceptance: %s", m)
+	}
+	b.check("33b-transfer-check-answers")
 	b.press("Accept the transfer")
 	if m := b.main(); !strings.Contains(m, "Transfer accepted") {
 		t.Fatalf("accept transfer: %s", m)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/http/request"
@@ -30,7 +31,7 @@ func (h *Handler) closeJourney(q *visit) error {
 		}
 		return h.render(q, http.StatusForbidden, "close", p)
 	}
-	prop, perr := proposal(f)
+	prop, perr := proposal(f, v.Case)
 	if ps, ok := domain.AsProblems(perr); ok {
 		p.Errors = linkable(ps, closeFields...)
 		return h.render(q, http.StatusUnprocessableEntity, "close", p)
@@ -42,6 +43,7 @@ func (h *Handler) closeJourney(q *visit) error {
 		if err != nil {
 			return err
 		}
+		checks = oneViewProblem(checks)
 		v.Checks, v.Ready = checks, len(checks) == 0
 		if f.Get("step") == "propose" && v.Ready {
 			c, err := h.svc.ProposeClosure(ctx, q.a, v.Case.ID, prop)
@@ -63,7 +65,7 @@ func (h *Handler) closeJourney(q *visit) error {
 			if !ok {
 				return err
 			}
-			p.Errors = linkable(ps, closeFields...)
+			p.Errors = linkable(oneViewProblem(ps), closeFields...)
 			return h.render(q, http.StatusUnprocessableEntity, "close", p)
 		}
 		if !v.Ready {
@@ -83,30 +85,72 @@ func (h *Handler) closeChecklist(q *visit) error {
 	}
 	f := q.r.URL.Query()
 	if f.Get("outcome") != "" {
-		prop, err := proposal(f)
+		prop, err := proposal(f, v.Case)
 		if err != nil {
 			return err
 		}
 		if v.Checks, err = h.svc.CheckClosure(ctx, q.a, v.Case.Ref, prop); err != nil {
 			return err
 		}
+		v.Checks = oneViewProblem(v.Checks)
 		v.Ready = len(v.Checks) == 0
 	}
 	return h.fragment(q, "close", "checklist", page{Data: v, Form: formMap(f)})
 }
 
-// closeFields are the close-case form's fields.
+// closeFields are the close-case page's fields; "victim_view" is the list
+// of the victims' views as recorded, which the officer does not type.
 var closeFields = []string{"outcome", "lines_considered", "why_none_remain", "suspects_status", "victim_view"}
 
 // proposal reads the close-case form through the one decoder (its limits
 // and its checks of the version). The page names the rationale's parts
-// plainly; the decoder names a nested struct's fields "rationale.x".
-func proposal(f url.Values) (service.ClosureProposal, error) {
-	named := url.Values{"outcome": f["outcome"], "version": f["version"]}
-	for _, k := range []string{"lines_considered", "why_none_remain", "suspects_status", "victim_view"} {
+// plainly; the decoder names a nested struct's fields "rationale.x". The
+// victim's view is not typed here: it is each victim's view as recorded on
+// the case (one source of truth), whatever the form sent.
+func proposal(f url.Values, c *domain.Case) (service.ClosureProposal, error) {
+	named := url.Values{"outcome": f["outcome"], "version": f["version"],
+		"rationale.victim_view": {recordedViews(c)}}
+	for _, k := range []string{"lines_considered", "why_none_remain", "suspects_status"} {
 		named["rationale."+k] = f[k]
 	}
 	var in service.ClosureProposal
 	err := request.DecodeForm(named, &in)
 	return in, err
+}
+
+// recordedViews is the closure's "victim's view": each victim's view as
+// recorded on the case, one a line ("Child A: Does not want to go to
+// court"); a victim whose view is not recorded is left out, and the
+// closure rules refuse the closure until it is.
+func recordedViews(c *domain.Case) string {
+	if len(c.Victims) == 0 {
+		return "No victim is recorded on this case."
+	}
+	var out []string
+	for _, v := range c.Victims {
+		if v.View != "" {
+			out = append(out, v.Name+": "+v.View)
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+// oneViewProblem drops the rationale's "say what the victim thinks" when
+// the closure rules already name each victim whose view is not recorded:
+// the page has no field to say it in, and one thing to do (record it).
+func oneViewProblem(ps domain.Problems) domain.Problems {
+	named := false
+	for _, p := range ps {
+		named = named || p.Rule == "victim_view"
+	}
+	if !named {
+		return ps
+	}
+	out := domain.Problems{}
+	for _, p := range ps {
+		if p.Field != "rationale.victim_view" {
+			out = append(out, p)
+		}
+	}
+	return out
 }

@@ -28,6 +28,29 @@ type caseForm struct {
 	warning bool
 	fields  func(v *caseView, target string) []field
 	run     func(ctx context.Context, a *service.Actor, caseID string, f url.Values) (*domain.Case, error)
+	// decode reads the form into the command's input, as run does, without
+	// running it: the check-your-answers step refuses what cannot be read.
+	decode func(f url.Values) error
+	// perm is the command service.Permissions answers for, where the
+	// journey's name is not one ("correct-note" is "add-note" naming the
+	// note it corrects).
+	perm string
+	// check, for a consequential decision, is a "check your answers" page
+	// between the form and the command: its heading ("Check your answers
+	// before you propose the transfer") and confirming button; the form's
+	// own button then says Continue.
+	check, confirm string
+	// precheck finds, before the answers are shown, what the command would
+	// refuse in them (the same rules, where the service exposes them).
+	precheck func(v *caseView, f url.Values) domain.Problems
+}
+
+// permName is the command Permissions answers for on this journey.
+func (cf caseForm) permName(name string) string {
+	if cf.perm != "" {
+		return cf.perm
+	}
+	return name
 }
 
 // field is one question of a write journey.
@@ -47,6 +70,10 @@ func form[In any](fn func(context.Context, *service.Actor, string, In) (*domain.
 			return nil, err
 		}
 		return fn(ctx, a, caseID, in)
+	}
+	f.decode = func(vals url.Values) error {
+		var in In
+		return request.DecodeForm(vals, &in, request.Labels(dateLabels))
 	}
 	if f.fields == nil {
 		f.fields = func(*caseView, string) []field { return nil }
@@ -172,6 +199,18 @@ func caseForms(s *service.Service) map[string]caseForm {
 			}}),
 		"add-note": form(s.AddNote, caseForm{done: "Note added", button: "Add note", title: titled("Add a note"),
 			fields: fields(field{Name: "text", Label: "Note", Kind: "textarea"})}),
+		// A note is corrected by a new note naming it; the original stays.
+		"correct-note": form(s.AddNote, caseForm{perm: "add-note", done: "Note corrected", target: "corrects",
+			button: "Save the correction", title: titled("Correct a note"),
+			fields: func(v *caseView, t string) []field {
+				text := ""
+				if n := v.Note(t); n != nil {
+					text = n.Text
+				}
+				return []field{{Name: "text", Label: "The note as it should read",
+					Hint: "The note as first written stays in the record, marked as corrected", Kind: "textarea",
+					Value: text}}
+			}}),
 		"contact-plan": form(s.AgreeContactPlan, caseForm{done: "Contact plan agreed", section: "victims",
 			target: "victim", button: "Save the contact plan",
 			title: func(v *caseView, t string) string { return "Agree a contact plan with " + v.VictimName(t) },
@@ -241,7 +280,11 @@ func caseForms(s *service.Service) map[string]caseForm {
 				field{Name: "rationale", Label: "Rationale", Kind: "textarea"},
 			)}),
 		"transfer": form(s.ProposeTransfer, caseForm{done: "Transfer proposed", section: "decisions",
-			button: "Propose the transfer", title: titled("Propose a transfer to another team"),
+			button: "Continue", title: titled("Propose a transfer to another team"),
+			check: "Check your answers before you propose the transfer", confirm: "Propose the transfer",
+			precheck: func(v *caseView, f url.Values) domain.Problems {
+				return gate.Transfer(v.Case, f.Get("to_team"), f.Get("reason"), v.Org)
+			},
 			fields: func(v *caseView, _ string) []field {
 				opts := [][2]string{{"", "Choose a team"}}
 				for _, u := range teamsOf(v.Org) {
@@ -253,14 +296,18 @@ func caseForms(s *service.Service) map[string]caseForm {
 					{Name: "reason", Label: "Why", Kind: "textarea"}}
 			}}),
 		"accept-transfer": form(s.AcceptTransfer, caseForm{done: "Transfer accepted", section: "decisions",
-			button: "Accept the transfer", title: titled("Accept the transfer"),
-			fields: func(v *caseView, _ string) []field {
-				team := v.Case.TeamID
-				if v.Case.Transfer != nil {
-					team = v.Case.Transfer.ToTeam
+			button: "Continue", title: titled("Accept the transfer"),
+			check: "Check your answers before you accept the transfer", confirm: "Accept the transfer",
+			precheck: func(v *caseView, f url.Values) domain.Problems {
+				var ps domain.Problems
+				if !offered(v.officerOpts(v.transferTeam()), f.Get("owner_id")) {
+					ps.Add("owner_id", "unknown_user", "Choose the new officer in charge from the list.")
 				}
+				return ps
+			},
+			fields: func(v *caseView, _ string) []field {
 				return []field{{Name: "owner_id", Label: "New officer in charge", Kind: "select",
-					Options: v.officerOpts(team)}}
+					Options: v.officerOpts(v.transferTeam())}}
 			}}),
 		"reject-transfer": form(s.RejectTransfer, caseForm{done: "Transfer refused", section: "decisions",
 			button: "Refuse the transfer", warning: true, title: titled("Refuse the transfer"),
@@ -304,7 +351,18 @@ func caseForms(s *service.Service) map[string]caseForm {
 					Kind: "select", Options: v.reviewerOpts()}}
 			}}),
 		"decide-vrr": form(s.DecideVRR, caseForm{done: "Right to Review decided", section: "decisions",
-			button: "Record the decision", title: titled("Decide the Right to Review request"),
+			button: "Continue", title: titled("Decide the Right to Review request"),
+			check: "Check your answers before you record the decision", confirm: "Record the decision",
+			precheck: func(_ *caseView, f url.Values) domain.Problems {
+				var ps domain.Problems
+				if d := f.Get("decision"); d != "upheld" && d != "not_upheld" {
+					ps.Add("decision", "one_of", "Choose whether the review is upheld or not upheld.")
+				}
+				if strings.TrimSpace(f.Get("reasons")) == "" {
+					ps.Add("reasons", "required", "Give the reasons, which the victim will be told.")
+				}
+				return ps
+			},
 			fields: fields(
 				field{Name: "decision", Label: "Decision", Kind: "radios",
 					Options: [][2]string{{"upheld", domain.VRRDecisionLabels["upheld"]},
@@ -359,6 +417,25 @@ func (v *caseView) officerOpts(team string) [][2]string {
 		opts = append(opts, [2]string{u.ID, u.Name})
 	}
 	return opts
+}
+
+// transferTeam is the team a transfer offers the case to (the case's own
+// team when none is offered).
+func (v *caseView) transferTeam() string {
+	if v.Case.Transfer != nil {
+		return v.Case.Transfer.ToTeam
+	}
+	return v.Case.TeamID
+}
+
+// offered reports whether value is one of the choices, and not the blank one.
+func offered(opts [][2]string, value string) bool {
+	for _, o := range opts {
+		if o[0] != "" && o[0] == value {
+			return true
+		}
+	}
+	return false
 }
 
 // reviewerOpts are the supervisors and managers above the case's team who
@@ -421,6 +498,11 @@ func (v *caseView) targetOpts(cmd, kind string) [][2]string {
 				add(g.ID, v.Person(g.By)+", "+govTime(g.At))
 			}
 		}
+	case "corrects":
+		for i := len(v.Case.Notes) - 1; i >= 0; i-- {
+			n := v.Case.Notes[i]
+			add(n.ID, govTime(n.At)+", "+v.Person(n.Author)+": "+clip(n.Text, 60))
+		}
 	case "finding":
 		for _, f := range v.Case.Findings {
 			if f.Resolved.IsZero() && domain.IsAuditFinding(f.Kind) {
@@ -429,6 +511,19 @@ func (v *caseView) targetOpts(cmd, kind string) [][2]string {
 		}
 	}
 	return opts
+}
+
+// clip is s cut to at most n characters, at a word, with an ellipsis.
+func clip(s string, n int) string {
+	r := []rune(strings.Join(strings.Fields(s), " "))
+	if len(r) <= n {
+		return string(r)
+	}
+	cut := string(r[:n])
+	if i := strings.LastIndexByte(cut, ' '); i > n/2 {
+		cut = cut[:i]
+	}
+	return cut + "…"
 }
 
 // possessive is "Child A's" (or "James'").

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"sort"
 	"strings"
 
 	"github.com/holdfast/holdfast/internal/domain"
@@ -104,6 +105,16 @@ type formView struct {
 	Refused string      // why this person may not, instead of the form
 	Changes []historyEntry
 	Stale   bool
+	// Check, on a check-your-answers page, is what was answered; Carry is
+	// every value of the form, sent again with the confirmation.
+	Check   []answer
+	Carry   [][2]string
+	Version string // the case version the form was based on
+}
+
+// answer is one row of a check-your-answers page.
+type answer struct {
+	Field, Label, Value string
 }
 
 // caseJourney is a write journey: GET shows its form, POST runs its
@@ -118,6 +129,9 @@ func (h *Handler) caseJourney(q *visit) error {
 		return fmt.Errorf("no such journey %q: %w", name, service.ErrNotFound)
 	}
 	vals := q.r.URL.Query()
+	if q.r.Method == http.MethodPost && cf.check != "" && q.r.PostForm.Get("step") != "confirm" {
+		return h.checkAnswers(q, name, cf)
+	}
 	if q.r.Method == http.MethodPost {
 		id, err := h.svc.CaseID(ctx, q.a, request.RefOf(q.r))
 		if err != nil {
@@ -152,15 +166,18 @@ func (h *Handler) caseJourney(q *visit) error {
 func (h *Handler) formView(v *caseView, name string, cf caseForm, target string) *formView {
 	fv := &formView{Cmd: name, Title: cf.title(v, target), Button: cf.button, Warning: cf.warning,
 		Fields: cf.fields(v, target), Target: cf.target, TargetV: target}
+	perm := cf.permName(name)
 	switch {
-	case !v.Can(name):
-		fv.Refused = v.Why(name)
-	case cf.target != "" && target != "" && !v.CanOn(name, target):
-		fv.Refused = v.Perm.WhyOn(name, target)
+	case !v.Can(perm):
+		fv.Refused = v.Why(perm)
+	case cf.target != "" && target != "" && !v.CanOn(perm, target):
+		fv.Refused = v.Perm.WhyOn(perm, target)
+	case cf.target == "corrects" && target != "" && v.Note(target) == nil:
+		fv.Refused = "There is no such note on this case."
 	case cf.target != "" && target == "":
-		fv.Targets = v.targetOpts(name, cf.target)
+		fv.Targets = v.targetOpts(perm, cf.target)
 	}
-	if fv.Refused == "" && (!v.Can(name) || (cf.target != "" && target != "" && !v.CanOn(name, target))) {
+	if fv.Refused == "" && (!v.Can(perm) || (cf.target != "" && target != "" && !v.CanOn(perm, target))) {
 		fv.Refused = "You cannot do this on this case."
 	}
 	return fv
@@ -199,11 +216,18 @@ func (h *Handler) refusedForm(q *visit, name string, cf caseForm, err error) err
 		}
 	}
 	if errors.Is(err, service.ErrForbidden) && fv.Refused == "" {
-		if why := v.Why(name); why != "" {
+		if why := v.Why(cf.permName(name)); why != "" {
 			ps[0].Message = why
 		}
 	}
 	v.Form = fv
+	return h.render(q, status, "case_form", page{Title: fv.Title + " – " + v.Case.Ref, Nav: "cases",
+		Errors: linkable(ps, fv.shown()...), Data: v, Form: formMap(q.r.PostForm)})
+}
+
+// shown are the form fields the journey's page shows, for the error
+// summary's links: a date input's three parts, not the date.
+func (fv *formView) shown() []string {
 	shown := []string{}
 	for _, f := range fv.Fields {
 		if f.Kind != "date" {
@@ -217,8 +241,77 @@ func (h *Handler) refusedForm(q *visit, name string, cf caseForm, err error) err
 	if len(fv.Targets) > 0 {
 		shown = append(shown, fv.Target)
 	}
-	return h.render(q, status, "case_form", page{Title: fv.Title + " – " + v.Case.Ref, Nav: "cases",
-		Errors: linkable(ps, shown...), Data: v, Form: formMap(q.r.PostForm)})
+	return shown
+}
+
+// checkAnswers is the step between a consequential decision's form and
+// its command (GOV.UK's "check answers" pattern): the form sent without
+// step=confirm is read as the command would read it and, where the service
+// exposes the rules, checked against them; then its answers are shown
+// with Change buttons (step=change shows the form again, as typed) and a
+// confirmation that sends the very same values with step=confirm. Nothing
+// is written until then. The answers travel in the form, never in a URL:
+// reasons are personal data.
+func (h *Handler) checkAnswers(q *visit, name string, cf caseForm) error {
+	ctx := q.r.Context()
+	f := q.r.PostForm
+	v, err := h.caseView(ctx, q, "case page: "+name, cf.section)
+	if err != nil {
+		return err
+	}
+	fv := h.formView(v, name, cf, f.Get(cf.target))
+	v.Form = fv
+	p := page{Title: fv.Title + " – " + v.Case.Ref, Nav: "cases", Data: v, Form: formMap(f)}
+	if fv.Refused != "" {
+		return h.render(q, http.StatusForbidden, "case_form", p)
+	}
+	if f.Get("step") == "change" {
+		return h.render(q, http.StatusOK, "case_form", p)
+	}
+	var ps domain.Problems
+	if err := cf.decode(f); err != nil {
+		var ok bool
+		if ps, ok = domain.AsProblems(err); !ok {
+			return err
+		}
+	} else if cf.precheck != nil {
+		ps = cf.precheck(v, f)
+	}
+	if len(ps) > 0 {
+		p.Errors = linkable(ps, fv.shown()...)
+		return h.render(q, http.StatusUnprocessableEntity, "case_form", p)
+	}
+	fv.Title, fv.Button, fv.Version = cf.check, cf.confirm, f.Get("version")
+	for _, fd := range fv.Fields {
+		fv.Check = append(fv.Check, answer{Field: fd.Name, Label: fd.Label, Value: fd.shows(f[fd.Name])})
+	}
+	for k, vs := range f {
+		if k != "csrf" && k != "step" && k != "version" {
+			for _, x := range vs {
+				fv.Carry = append(fv.Carry, [2]string{k, x})
+			}
+		}
+	}
+	sort.Slice(fv.Carry, func(i, j int) bool { return fv.Carry[i][0] < fv.Carry[j][0] })
+	p.Title = fv.Title + " – " + v.Case.Ref
+	return h.render(q, http.StatusOK, "case_form", p)
+}
+
+// shows is what an answer reads as: a choice by its label, text as typed.
+func (fd field) shows(vals []string) string {
+	var out []string
+	for _, x := range vals {
+		label := x
+		for _, o := range fd.Options {
+			if o[0] == x {
+				label = o[1]
+			}
+		}
+		if strings.TrimSpace(label) != "" {
+			out = append(out, strings.TrimSpace(label))
+		}
+	}
+	return strings.Join(out, "\n")
 }
 
 // staleMessage answers a form based on an older version of the case.

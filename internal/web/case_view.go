@@ -260,6 +260,27 @@ func (v *caseView) LatestNotes(n int) []domain.Note {
 	return out
 }
 
+// Note is the case's note with that id, or nil.
+func (v *caseView) Note(id string) *domain.Note {
+	for i := range v.Case.Notes {
+		if id != "" && v.Case.Notes[i].ID == id {
+			return &v.Case.Notes[i]
+		}
+	}
+	return nil
+}
+
+// CorrectedBy is the latest note correcting note id, or nil: the page
+// marks a note corrected and shows the correction with it.
+func (v *caseView) CorrectedBy(id string) *domain.Note {
+	for i := len(v.Case.Notes) - 1; i >= 0; i-- {
+		if v.Case.Notes[i].Corrects == id {
+			return &v.Case.Notes[i]
+		}
+	}
+	return nil
+}
+
 // LatestContacts are a victim's last n contacts, newest first.
 func (v *caseView) LatestContacts(victim string, n int) []domain.Contact {
 	var out []domain.Contact

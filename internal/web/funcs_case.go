@@ -49,18 +49,8 @@ var caseFuncs = template.FuncMap{
 		opts := append([][2]string{{"", "Choose one"}}, f.Targets...)
 		return field{Name: f.Target, Label: "Which one", Kind: "select", Options: opts}
 	},
-	// victimViews reminds the closing officer of the views recorded.
-	"victimViews": func(c *domain.Case) string {
-		var out []string
-		for _, v := range c.Victims {
-			if v.View != "" {
-				out = append(out, v.Name+" said: "+v.View)
-			} else {
-				out = append(out, v.Name+"'s view is not recorded yet")
-			}
-		}
-		return strings.Join(out, ". ")
-	},
+	"possessive": possessive,
+	"lower":      strings.ToLower,
 	// closureFix is where a closure rule that is broken is put right.
 	"closureFix": func(v *caseView, rule string) string {
 		switch rule {

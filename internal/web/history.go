@@ -25,6 +25,7 @@ type historyEntry struct {
 	Detail string // what they wrote, where it matters
 	Kind   string // the filter it belongs to
 	Reads  []historyRead
+	NoteID string // a note's id, to correct it from the history
 }
 
 type historyRead struct {
@@ -211,7 +212,11 @@ func (v *caseView) entry(e *event.Event) historyEntry {
 	case domain.EvNoteAdded:
 		var p domain.NoteAdded
 		dec(&p)
+		en.NoteID = p.Note.ID
 		if p.Note.Corrects != "" {
+			if n := v.Note(p.Note.Corrects); n != nil {
+				return say("notes", "corrected the note of "+govTime(n.At), p.Note.Text)
+			}
 			return say("notes", "corrected a note", p.Note.Text)
 		}
 		return say("notes", "added a note", p.Note.Text)

@@ -1,0 +1,231 @@
+package web_test
+
+import (
+	"context"
+	"html"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/fixture"
+	"github.com/holdfast/holdfast/internal/http/request"
+	"github.com/holdfast/holdfast/internal/service"
+	"github.com/holdfast/holdfast/internal/store/sqlstore"
+	"github.com/holdfast/holdfast/internal/testdb"
+)
+
+// readyToClose is an allocated case that meets every closure rule: a
+// victim whose account, contact and view are recorded, and a review.
+func readyToClose(t *testing.T, f *fixture.Force) *domain.Case {
+	ctx, ok := context.Background(), mustCase(t)
+	s := f.Svc
+	c := f.Allocated(t)
+	c = ok(s.AddVictim(ctx, f.Investigator, c.ID, service.NewVictim{Version: c.Version, Name: "Child B",
+		DateOfBirth: "2011-01-01"}))
+	v := c.Victims[0].ID
+	c = ok(s.RecordContact(ctx, f.Liaison, c.ID, service.RecordContact{Version: c.Version, Victim: v,
+		Kind: domain.ContactAccount, Method: "visit"}))
+	c = ok(s.RecordVictimView(ctx, f.Liaison, c.ID, service.RecordVictimView{Version: c.Version, Victim: v,
+		View: "Does not want to go to court"}))
+	return ok(s.RecordReview(ctx, f.Supervisor, c.ID, service.RecordReview{Version: c.Version,
+		Summary: "Reviewed: nothing more can be done"}))
+}
+
+// TestCloseCarriesTheRecordedVictimsView: the close-case journey does not
+// ask for the victim's view a second time; it shows the view recorded,
+// with a link to change it, and the proposal carries that view, whatever
+// else the form sends.
+func TestCloseCarriesTheRecordedVictimsView(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		f, base := start(t, db)
+		c := readyToClose(t, f)
+		path := "/cases/" + request.PathRef(c.Ref)
+		ivy := newClient(t, base, "ivy")
+		status, page := ivy.get(path + "/close")
+		if status != 200 {
+			t.Fatalf("the close page: %d", status)
+		}
+		if strings.Contains(page, `name="victim_view"`) {
+			t.Error("the close page asks for the victim's view again")
+		}
+		if !strings.Contains(page, "Does not want to go to court") ||
+			!strings.Contains(page, `href="`+path+`/do/victim-view?victim=`+c.Victims[0].ID+`"`) {
+			t.Error("the close page does not show the recorded view with a link to change it")
+		}
+		form := url.Values{"csrf": {ivy.csrf(page)}, "version": {itoa(c.Version)}, "outcome": {"15"},
+			"lines_considered": {"Every line raised was considered and filed"},
+			"why_none_remain":  {"No other line of enquiry remains to follow"},
+			"suspects_status":  {"No suspect was identified"},
+			"victim_view":      {"Wants the suspect charged"}, // a second view: ignored
+			"step":             {"propose"}}
+		status, body := ivy.post(path+"/close", form)
+		if status != 200 || !strings.Contains(body, "Closure proposed") {
+			t.Fatalf("propose: %d %s", status, errorSummary(body))
+		}
+		got, _ := db.Case(ctx, c.ID)
+		if got.Closure == nil || got.Closure.Rationale.VictimView != "Child B: Does not want to go to court" {
+			t.Fatalf("the closure carries the victim's view %+v, want the one recorded", got.Closure)
+		}
+
+		// Without a recorded view the checklist refuses, and says where to
+		// record it, not to type it.
+		c2 := f.Allocated(t)
+		c2 = must(f.Svc.AddVictim(ctx, f.Investigator, c2.ID, service.NewVictim{Version: c2.Version,
+			Name: "Child C"}))
+		form.Set("version", itoa(c2.Version))
+		path2 := "/cases/" + request.PathRef(c2.Ref)
+		status, body = ivy.post(path2+"/close", form)
+		if status != 422 || !strings.Contains(body, `data-rule="victim_view"`) ||
+			strings.Contains(body, "Say what the victim thinks") || !strings.Contains(body, "Not recorded yet") {
+			t.Fatalf("a closure without the victim's view: %d %s", status, errorSummary(body))
+		}
+	})
+}
+
+// TestConsequentialDecisionsCheckAnswers: proposing a transfer, accepting
+// one and deciding a Right to Review first show the answers, with a way
+// to change them, and write nothing; the confirmation sends the same
+// values and runs the command.
+func TestConsequentialDecisionsCheckAnswers(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		f, base := start(t, db)
+		w := newWorld(t, f)
+		open := f.Allocated(t)
+		for _, tc := range []struct {
+			who, cmd string
+			c        *domain.Case
+			answers  url.Values
+			shows    []string // on the check page
+			done     string
+			changed  func(*domain.Case) bool
+		}{
+			{"ivy", "transfer", open, url.Values{"to_team": {f.TeamC}, "reason": {"Linked to an MIT operation"}},
+				[]string{"Check your answers before you propose the transfer", "MIT", "Linked to an MIT operation"},
+				"Transfer proposed", func(c *domain.Case) bool { return c.Transfer != nil }},
+			{"olly", "accept-transfer", w.cases[1], url.Values{"owner_id": {f.OtherTeam.ID()}},
+				[]string{"Check your answers before you accept the transfer", "DC Olly Other"},
+				"Transfer accepted", func(c *domain.Case) bool { return c.TeamID == f.TeamC }},
+			{"max", "decide-vrr", w.cases[5], url.Values{"decision": {"upheld"},
+				"reasons": {"The suspect's phone was never examined"}},
+				[]string{"Check your answers before you record the decision", "Upheld",
+					"Upholding the request reopens the case", "The suspect&#39;s phone was never examined"},
+				"Right to Review decided", func(c *domain.Case) bool { return c.Status.IsOpen() }},
+		} {
+			cl := newClient(t, base, tc.who)
+			path := "/cases/" + request.PathRef(tc.c.Ref) + "/do/" + tc.cmd
+			status, page := cl.get(path)
+			if status != 200 || !strings.Contains(page, ">Continue</button>") {
+				t.Fatalf("%s: the form: %d, or its button does not say Continue", tc.cmd, status)
+			}
+			cur, _ := db.Case(ctx, tc.c.ID)
+			form := url.Values{"csrf": {cl.csrf(page)}, "version": {itoa(cur.Version)}}
+			for k, v := range tc.answers {
+				form[k] = v
+			}
+			before, _ := db.LatestSeq(ctx)
+			status, check := cl.post(path, form)
+			if status != 200 {
+				t.Fatalf("%s: the answers: %d %s", tc.cmd, status, errorSummary(check))
+			}
+			for _, want := range tc.shows {
+				if !strings.Contains(check, want) {
+					t.Errorf("%s: the check page does not show %q", tc.cmd, want)
+				}
+			}
+			if !strings.Contains(check, `name="step" value="change"`) || !strings.Contains(check, "govuk-summary-list") {
+				t.Errorf("%s: the check page has no summary of the answers with Change", tc.cmd)
+			}
+			onlyReads(t, db, tc.c.ID, before)
+
+			// Change: the form again, as typed; nothing written.
+			change := url.Values{"step": {"change"}}
+			for k, v := range form {
+				change[k] = v
+			}
+			if status, body := cl.post(path, change); status != 200 || strings.Contains(body, `value="confirm"`) ||
+				!strings.Contains(body, ">Continue</button>") {
+				t.Errorf("%s: Change: %d, or not the form", tc.cmd, status)
+			}
+			onlyReads(t, db, tc.c.ID, before)
+
+			// Confirm: the values the check page carries, and step=confirm.
+			confirm := url.Values{"step": {"confirm"}}
+			for _, h := range hiddenRE.FindAllStringSubmatch(check, -1) {
+				confirm.Add(h[1], html.UnescapeString(h[2]))
+			}
+			status, body := cl.post(path, confirm)
+			if status != 200 || !strings.Contains(body, tc.done) {
+				t.Fatalf("%s: confirm: %d %s", tc.cmd, status, errorSummary(body))
+			}
+			if got, _ := db.Case(ctx, tc.c.ID); !tc.changed(got) {
+				t.Errorf("%s: confirmed, but the case did not change", tc.cmd)
+			}
+		}
+
+		// Answers the command would refuse are refused before the check page.
+		sam := newClient(t, base, "sam")
+		c := f.Allocated(t)
+		path := "/cases/" + request.PathRef(c.Ref) + "/do/transfer"
+		_, page := sam.get(path)
+		status, body := sam.post(path, url.Values{"csrf": {sam.csrf(page)}, "version": {itoa(c.Version)},
+			"to_team": {f.TeamC}})
+		if status != 422 || !strings.Contains(body, `data-rule="transfer_reason"`) ||
+			strings.Contains(body, "Check your answers") {
+			t.Errorf("a transfer without a reason: %d %s", status, errorSummary(body))
+		}
+	})
+}
+
+// TestCorrectANote: a note is corrected from the case page or its history
+// by a new note naming it; the original stays, marked corrected.
+func TestCorrectANote(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		f, base := start(t, db)
+		c := f.Allocated(t)
+		c = must(f.Svc.AddNote(ctx, f.Investigator, c.ID, service.NewNote{Version: c.Version,
+			Text: "Spoke to the school on Monday"}))
+		orig := c.Notes[0]
+		path := "/cases/" + request.PathRef(c.Ref)
+		ivy := newClient(t, base, "ivy")
+		journey := path + "/do/correct-note?corrects=" + orig.ID
+		for _, from := range []string{path, path + "/history?kind=notes"} {
+			if _, page := ivy.get(from); !strings.Contains(page, `href="`+html.EscapeString(journey)+`"`) {
+				t.Errorf("%s does not offer to correct the note", from)
+			}
+		}
+		status, page := ivy.get(journey)
+		if status != 200 || !strings.Contains(page, "Spoke to the school on Monday") ||
+			!strings.Contains(page, `name="corrects" value="`+orig.ID+`"`) {
+			t.Fatalf("the correct-note page: %d", status)
+		}
+		status, body := ivy.post(path+"/do/correct-note", url.Values{"csrf": {ivy.csrf(page)},
+			"version": {itoa(c.Version)}, "corrects": {orig.ID}, "text": {"Spoke to the school on Tuesday"}})
+		if status != 200 || !strings.Contains(body, "Note corrected") {
+			t.Fatalf("correct: %d %s", status, errorSummary(body))
+		}
+		got, _ := db.Case(ctx, c.ID)
+		if len(got.Notes) != 2 || got.Notes[0].Text != "Spoke to the school on Monday" ||
+			got.Notes[1].Corrects != orig.ID || got.Notes[1].Text != "Spoke to the school on Tuesday" {
+			t.Fatalf("notes after the correction: %+v", got.Notes)
+		}
+		if !strings.Contains(body, "Corrected</strong>") || !strings.Contains(body, "correcting the note of") {
+			t.Error("the case page does not mark the corrected note, or say what the correction corrects")
+		}
+		if _, h := ivy.get(path + "/history?kind=notes"); !strings.Contains(h, "corrected the note of") {
+			t.Error("the history does not say which note was corrected")
+		}
+		// A note that is not on the case cannot be corrected; the inspector
+		// cannot correct one at all.
+		if status, body := ivy.get(path + "/do/correct-note?corrects=nope"); status != 403 ||
+			!strings.Contains(body, "There is no such note on this case.") {
+			t.Errorf("correcting an unknown note: %d", status)
+		}
+		if status, _ := newClient(t, base, "hmi").get(journey); status != 403 {
+			t.Errorf("the inspector's correct-note page: %d, want 403", status)
+		}
+	})
+}

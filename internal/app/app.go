@@ -271,8 +271,10 @@ func warmDashboard(ctx context.Context, svc *service.Service) {
 // DigestHour is when, London time, each day's digests go out.
 const DigestHour = 7
 
-// digests sends each day's digests once it is DigestHour in London. Every
-// instance may try; the first to claim the day sends them.
+// digests queues each day's digests once it is DigestHour in London, and
+// every minute delivers what the outbox holds that is due (retries of
+// messages the mail server refused). Every instance may try; the first to
+// claim the day queues them, and each message is leased to one sender.
 func digests(ctx context.Context, svc *service.Service) {
 	t := time.NewTicker(time.Minute)
 	defer t.Stop()
@@ -284,13 +286,14 @@ func digests(ctx context.Context, svc *service.Service) {
 		case <-t.C:
 		}
 		now := svc.Now()
+		send := svc.SendDigests
 		if now.In(clock.London).Hour() < DigestHour {
-			continue
+			send = svc.DeliverDigests // only retries of earlier days' messages
 		}
-		if rep, err := svc.SendDigests(ctx, a, now); err != nil {
+		if rep, err := send(ctx, a, now); err != nil {
 			slog.Error("daily digest", "err", err)
-		} else if rep.Claimed {
-			slog.Info("daily digest", "day", rep.Day, "sent", rep.Sent, "failed", rep.Failed)
+		} else if rep.Claimed || rep.Sent > 0 || rep.Failed > 0 {
+			slog.Info("daily digest", "day", rep.Day, "queued", rep.Queued, "sent", rep.Sent, "failed", rep.Failed)
 		}
 	}
 }

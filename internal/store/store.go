@@ -65,9 +65,19 @@ type Store interface {
 	// OrphanedCases lists open cases whose owner has left or is inactive.
 	OrphanedCases(ctx context.Context) ([]CaseRow, error)
 	Inbox(ctx context.Context, userID string, limit int) ([]InboxItem, error)
-	// ClaimDigest records that day's digests as sent; false if another
-	// instance (or an earlier run) already had.
-	ClaimDigest(ctx context.Context, day string, at time.Time) (bool, error)
+	// DigestQueued reports whether that day's digests were queued already.
+	DigestQueued(ctx context.Context, day string) (bool, error)
+	// QueueDigests claims the day and puts its messages in the outbox, in
+	// one transaction; false, and nothing queued, if another instance (or
+	// an earlier run) had claimed it.
+	QueueDigests(ctx context.Context, day string, at time.Time, mail []Mail) (bool, error)
+	// DueMail leases up to limit unsent messages due by now until until,
+	// so no other instance sends them meanwhile, and returns them.
+	DueMail(ctx context.Context, now, until time.Time, limit int) ([]Mail, error)
+	// MailSent marks a message delivered: it is never sent again.
+	MailSent(ctx context.Context, day, userID string, at time.Time) error
+	// MailFailed records a failed attempt, why, and when to try again.
+	MailFailed(ctx context.Context, day, userID string, next time.Time, reason string) error
 
 	PasswordHash(ctx context.Context, userID string) (string, error)
 	Session(ctx context.Context, tokenHash []byte, now time.Time) (*Session, error)
@@ -190,4 +200,17 @@ type LedgerRun struct {
 	Events   int64     `json:"events"`
 	FirstBad int64     `json:"first_bad_event,omitempty"`
 	Problem  string    `json:"problem,omitempty"`
+}
+
+// Mail is one message in the digests' outbox.
+type Mail struct {
+	Day       string
+	UserID    string
+	Username  string
+	To        string
+	Subject   string
+	Body      string
+	Attempts  int // failed attempts so far
+	NextAt    time.Time
+	LastError string
 }

@@ -12,9 +12,26 @@ import (
 
 // Capture is a real SMTP server on 127.0.0.1 that keeps what it receives.
 type Capture struct {
-	Addr string
-	mu   sync.Mutex
-	msgs []string
+	Addr     string
+	mu       sync.Mutex
+	msgs     []string
+	refusing bool
+	refused  int
+}
+
+// Refuse makes the server turn every connection away with 421 (service not
+// available), as a relay that is down or overloaded does, until Refuse(false).
+func (c *Capture) Refuse(on bool) {
+	c.mu.Lock()
+	c.refusing = on
+	c.mu.Unlock()
+}
+
+// Refused is how many connections were turned away.
+func (c *Capture) Refused() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.refused
 }
 
 func (c *Capture) Messages() []string {
@@ -46,6 +63,16 @@ func (c *Capture) serve(conn net.Conn) {
 	defer conn.Close()
 	r := bufio.NewReader(conn)
 	say := func(s string) { conn.Write([]byte(s + "\r\n")) }
+	c.mu.Lock()
+	refuse := c.refusing
+	if refuse {
+		c.refused++
+	}
+	c.mu.Unlock()
+	if refuse {
+		say("421 capture: service not available, closing channel")
+		return
+	}
 	say("220 capture ESMTP")
 	for {
 		line, err := r.ReadString('\n')

@@ -531,19 +531,4 @@ func (db *DB) SaveCheckpoint(ctx context.Context, c store.Checkpoint) error {
 	return nil
 }
 
-// ClaimDigest claims a day's digests for this run.
-func (db *DB) ClaimDigest(ctx context.Context, day string, at time.Time) (bool, error) {
-	res, err := db.w.ExecContext(
-		ctx,
-		db.d.q("INSERT INTO digests (day, sent_at) VALUES (?, ?) ON CONFLICT (day) DO NOTHING"),
-		day,
-		fmtTime(at),
-	)
-	if err != nil {
-		return false, fmt.Errorf("claim digest for %s: %w", day, err)
-	}
-	n, err := res.RowsAffected()
-	return n == 1, err
-}
-
 var _ store.Store = (*DB)(nil)

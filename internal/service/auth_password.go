@@ -215,11 +215,16 @@ type UnlockIn struct {
 	UserID string `json:"-" path:"id"`
 }
 
-// SignInLock is whether a user's sign-in is locked, and until when.
+// SignInLock is whether a user's sign-in is locked, and until when, with
+// what an administrator needs beside it: the failures counted towards a
+// lock, the last successful sign-in and whether two-step sign-in is set up.
 type SignInLock struct {
-	Locked   bool      `json:"locked"`
-	Until    time.Time `json:"until,omitzero"`
-	Failures int       `json:"failures"`
+	Locked     bool      `json:"locked"`
+	Until      time.Time `json:"until,omitzero"`
+	Failures   int       `json:"failures"`
+	LastSignIn time.Time `json:"last_sign_in,omitzero"` // zero: never (on this record)
+	TwoStep    bool      `json:"two_step"`              // an authenticator app is set up
+	Passkeys   int       `json:"passkeys"`              // passkeys registered
 }
 
 // SignInLockOf says whether a user is locked out (administrators).
@@ -243,6 +248,25 @@ func (s *Service) SignInLockOf(ctx context.Context, a *Actor, userID string) (*S
 	if !st.locked.IsZero() {
 		out.Locked, out.Until = true, st.locked.Add(pol.LockoutFor)
 	}
+	last, err := as.SecurityLog(ctx, store.SecurityFilter{Kind: EvSignedIn, UserID: u.ID, Limit: 1})
+	if err != nil {
+		return nil, err
+	}
+	if len(last) > 0 {
+		out.LastSignIn = last[0].At
+	}
+	sf, err := as.SecondFactor(ctx, u.ID)
+	switch {
+	case err == nil:
+		out.TwoStep = sf.Secret != ""
+	case !errors.Is(err, store.ErrNotFound):
+		return nil, err
+	}
+	pks, err := as.Passkeys(ctx, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	out.Passkeys = len(pks)
 	return out, nil
 }
 

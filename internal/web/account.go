@@ -216,7 +216,11 @@ func (h *Handler) unlock(q *visit) error {
 	if err := h.svc.Unlock(q.r.Context(), q.a, service.UnlockIn{UserID: d.User.ID}); err != nil {
 		return err
 	}
-	q.redirectDone("/admin/users/"+url.PathEscape(d.User.ID)+"/password", d.User.Name+" may sign in again")
+	back := "/admin/users/" + url.PathEscape(d.User.ID) + "/password"
+	if q.r.PostForm.Get("from") == "user" { // the user's page, which shows the lock too
+		back = "/admin/users/" + url.PathEscape(d.User.ID)
+	}
+	q.redirectDone(back, d.User.Name+" may sign in again")
 	return nil
 }
 

@@ -204,6 +204,9 @@ type userPage struct {
 	Grants  []*domain.Grant // decided, newest first
 	Work    *service.LeaverWork
 	Self    bool
+	// Lock is how they sign in: locked or not, failures, the last
+	// sign-in, two-step sign-in (serving users only).
+	Lock *service.SignInLock
 }
 
 func (h *Handler) userOf(q *visit) (*domain.User, error) {
@@ -224,6 +227,11 @@ func (h *Handler) adminUser(q *visit) error {
 		return err
 	}
 	p := userPage{User: w.User, Work: w, Self: w.User.ID == q.a.ID()}
+	if w.User.Active {
+		if p.Lock, err = h.svc.SignInLockOf(q.r.Context(), q.a, w.User.ID); err != nil {
+			return err
+		}
+	}
 	for _, g := range gs {
 		if g.UserID != w.User.ID {
 			continue

@@ -21,12 +21,12 @@ type Key struct {
 }
 
 // BlockKeys lists r's blocking keys, by the rules batch blocking uses
-// (docs/persons.md#blocking): two records that share a key are a
-// candidate pair. Sorted, without repeats.
+// (docs/persons.md#blocking) and indexRules: two records that share a key
+// are a candidate pair. Sorted, without repeats.
 func BlockKeys(r Record) []Key {
 	p := prepare(r)
 	var out []Key
-	for _, ru := range rules {
+	for _, ru := range append(rules[:len(rules):len(rules)], indexRules...) {
 		for _, k := range ru.keys(&p) {
 			out = append(out, Key{ru.id, k})
 		}
@@ -47,6 +47,77 @@ func BlockKeys(r Record) []Key {
 		return 0
 	})
 	return slices.Compact(out)
+}
+
+// indexRules are blocking rules the index adds to the batch rules. A
+// batch run meets a spelling variant whose date of birth is also wrong
+// through its other fields; a person recorded on a case often has only a
+// name and a date of birth, so "Mohamed Kahn" born 3 April must meet
+// "Mohammed Khan" born 4 March by the sound of the family name or by
+// initials and year. Each key stays narrow in a national index: a sound
+// and an initial, or two initials and a year.
+var indexRules = []rule{
+	{"family name's sound and given initial", "sound_gi", func(p *prepared) []string {
+		if p.givenS == "" || p.familyS == "" {
+			return nil
+		}
+		return one(soundex(p.familyS) + "|" + p.givenS[:1])
+	}},
+	{"initials and birth year", "initials_year", func(p *prepared) []string {
+		if p.givenS == "" || p.familyS == "" || len(p.dob) < 4 {
+			return nil
+		}
+		return one(p.givenS[:1] + p.familyS[:1] + p.dob[:4])
+	}},
+}
+
+// soundex is American Soundex of a lower-case word: its first letter and
+// three digits for the consonants that follow, so that "khan" and "kahn"
+// (K500), "smith" and "smyth" (S530) share a code.
+func soundex(w string) string {
+	code := func(c byte) byte {
+		switch c {
+		case 'b', 'f', 'p', 'v':
+			return '1'
+		case 'c', 'g', 'j', 'k', 'q', 's', 'x', 'z':
+			return '2'
+		case 'd', 't':
+			return '3'
+		case 'l':
+			return '4'
+		case 'm', 'n':
+			return '5'
+		case 'r':
+			return '6'
+		case 'h', 'w':
+			return 'h' // no code, and does not separate equal codes
+		}
+		return 0 // a vowel (or not a letter): no code, separates equal codes
+	}
+	var out []byte
+	var last byte
+	for i := 0; i < len(w) && len(out) < 4; i++ {
+		c := w[i]
+		if c == ' ' {
+			break
+		}
+		k := code(c)
+		if i == 0 {
+			out, last = append(out, c-'a'+'A'), k
+			continue
+		}
+		switch {
+		case k == 'h':
+		case k == 0:
+			last = 0
+		case k != last:
+			out, last = append(out, k), k
+		}
+	}
+	for len(out) < 4 && len(out) > 0 {
+		out = append(out, '0')
+	}
+	return string(out)
 }
 
 // Params are a trained model's numbers, to store and load: each

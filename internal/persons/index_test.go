@@ -126,6 +126,16 @@ func TestIndexMatchingFEBRL(t *testing.T) {
 	}
 }
 
+func TestSoundex(t *testing.T) {
+	for w, want := range map[string]string{"robert": "R163", "rupert": "R163", "rubin": "R150", "ashcraft": "A261",
+		"tymczak": "T522", "pfister": "P236", "khan": "K500", "kahn": "K500", "smith": "S530", "smyth": "S530",
+		"lee": "L000"} {
+		if got := soundex(w); got != want {
+			t.Errorf("soundex(%q) = %s, want %s", w, got, want)
+		}
+	}
+}
+
 // TestParamsRoundTrip: a model rebuilt from its numbers scores as the
 // model did, and numbers that do not fit are refused.
 func TestParamsRoundTrip(t *testing.T) {
@@ -183,6 +193,17 @@ func TestBlockKeys(t *testing.T) {
 	}
 	if !shared {
 		t.Errorf("a swapped name shares no full-name key: %v and %v", a, b)
+	}
+	v1 := BlockKeys(Record{Given: "Mohamed", Family: "Kahn", DOB: "1985-04-03"})
+	v2 := BlockKeys(Record{Given: "Mohammed", Family: "Khan", DOB: "1985-03-04"})
+	common := 0
+	for _, k := range v1 {
+		if has(v2, k) {
+			common++
+		}
+	}
+	if common == 0 {
+		t.Errorf("a spelling variant with its birth date transposed shares no key: %v and %v", v1, v2)
 	}
 	if ks := BlockKeys(Record{}); len(ks) != 0 {
 		t.Errorf("an empty record has keys %v", ks)

@@ -342,7 +342,7 @@ type entry struct {
 
 // authzTables add the entries for the endpoints in authz_*_test.go.
 var authzTables = []func(h *harness) map[string]entry{auditAuthz, ledgerAuthz, linksAuthz, workflowAuthz,
-	orgAuthz, findAuthz, authAuthz}
+	orgAuthz, findAuthz, authAuthz, indexAuthz}
 
 // authzQueries holds the query string an endpoint needs to succeed.
 var authzQueries = map[string]string{
@@ -356,7 +356,7 @@ var authzQueries = map[string]string{
 type prepare = func(h *harness, t *testing.T, c *domain.Case) (*domain.Case, map[string]string)
 
 // authzPrepare is the prepare of each endpoint that needs one.
-var authzPrepare = joinPrepare(auditPrepare, workflowPrepare, orgPrepare, authPrepare)
+var authzPrepare = joinPrepare(auditPrepare, workflowPrepare, orgPrepare, authPrepare, indexPrepare)
 
 func joinPrepare(tables ...map[string]prepare) map[string]prepare {
 	out := map[string]prepare{}

@@ -64,6 +64,9 @@ type Case struct {
 	// BreakGlass lists every emergency access to the case outside need
 	// to know (alerts.go): read-only, time-boxed, reviewed.
 	BreakGlass []BreakGlass `json:"break_glass,omitempty"`
+	// Links are possible links of its people to people on other cases,
+	// found in the POLE index, with their reviews (links.go).
+	Links []CaseLink `json:"links,omitempty"`
 }
 
 // Victim is a person harmed. Child victims always have enhanced entitlement

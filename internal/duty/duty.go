@@ -176,6 +176,19 @@ func (r Rules) Wanted(c *domain.Case, org *domain.OrgState) []Want {
 			TeamID: c.TeamID, Due: p.Due(BreakGlassReview, g.At, cal),
 			Detail: by + " opened the case in an emergency: " + g.Reason})
 	}
+	// A possible link to another case, found in the POLE index: the owner
+	// (or, with none, the supervisor) reviews it (domain/links.go).
+	for _, l := range c.Links {
+		if l.Outcome != domain.LinkPending {
+			continue
+		}
+		who := c.OwnerID
+		if who == "" {
+			who = sup
+		}
+		out = append(out, Want{Kind: domain.DutyLinkRev, Subject: l.ID, Accountable: who, TeamID: c.TeamID,
+			Due: p.Due(domain.DutyLinkRev, l.RaisedAt, cal)})
+	}
 	out = append(out, r.auditWants(c)...)
 	return out
 }

@@ -388,7 +388,7 @@ var kinds = map[string]bool{
 	"audit_review": true, "audit_sign_off": true,
 	// Added after forces wrote their own policies: a file without them
 	// takes optionalDuties' deadlines.
-	"closure_sent_back": true, "break_glass_review": true,
+	"closure_sent_back": true, "break_glass_review": true, "link_review": true,
 }
 
 // optionalDuties are the deadlines of duty kinds a policy file may leave
@@ -398,4 +398,6 @@ var optionalDuties = map[string]Duty{
 		Says: "Act on the closure sent back, then propose it again"},
 	"break_glass_review": {Within: Span{N: 5, Unit: WorkingDays},
 		Says: "Review an emergency (break-glass) access to a case"},
+	"link_review": {Within: Span{N: 5, Unit: WorkingDays},
+		Says: "Review a possible link to a person on another case"},
 }

@@ -59,7 +59,7 @@ type NewVictim struct {
 // AddVictim records a victim. A victim under 18 is vulnerable and so has
 // enhanced rights under the Victims' Code (../shared/domain.md §2), whatever was ticked.
 func (s *Service) AddVictim(ctx context.Context, a *Actor, caseID string, in NewVictim) (*domain.Case, error) {
-	return s.caseAddition(ctx, a, caseID, in.Version, "add-victim", func(c *domain.Case, now time.Time,
+	c, err := s.caseAddition(ctx, a, caseID, in.Version, "add-victim", func(c *domain.Case, now time.Time,
 		p *domain.Problems) (string, any) {
 		if strings.TrimSpace(in.Name) == "" {
 			p.Add("name", "required", "Give the victim's name (a pseudonym is allowed if recorded as such).")
@@ -77,6 +77,8 @@ func (s *Service) AddVictim(ctx context.Context, a *Actor, caseID string, in New
 		}
 		return domain.EvVictimAdded, domain.VictimAdded{Victim: v}
 	})
+	c = s.recorded(ctx, c, err, func(c *domain.Case) string { return c.Victims[len(c.Victims)-1].ID }) // index_links.go
+	return c, err
 }
 
 // NewSuspect is a suspect to add; a suspect may be unnamed.
@@ -94,7 +96,7 @@ type NewSuspect struct {
 
 // AddSuspect records a suspect, named or described.
 func (s *Service) AddSuspect(ctx context.Context, a *Actor, caseID string, in NewSuspect) (*domain.Case, error) {
-	return s.caseAddition(ctx, a, caseID, in.Version, "add-suspect", func(c *domain.Case, now time.Time,
+	c, err := s.caseAddition(ctx, a, caseID, in.Version, "add-suspect", func(c *domain.Case, now time.Time,
 		p *domain.Problems) (string, any) {
 		if strings.TrimSpace(in.Name) == "" && strings.TrimSpace(in.Description) == "" {
 			p.Add("name", "required", "Give the suspect's name or, if it is not known, a description.")
@@ -112,6 +114,8 @@ func (s *Service) AddSuspect(ctx context.Context, a *Actor, caseID string, in Ne
 				), Vehicle: strings.TrimSpace(in.Vehicle), Address: strings.TrimSpace(in.Address)},
 		}
 	})
+	c = s.recorded(ctx, c, err, func(c *domain.Case) string { return c.Suspects[len(c.Suspects)-1].ID }) // index_links.go
+	return c, err
 }
 
 // NewPerson is anyone else linked to a case.
@@ -126,7 +130,7 @@ var PersonRoles = []string{"witness", "parent_or_carer", "social_worker", "profe
 
 // AddPerson links another person to a case.
 func (s *Service) AddPerson(ctx context.Context, a *Actor, caseID string, in NewPerson) (*domain.Case, error) {
-	return s.caseAddition(ctx, a, caseID, in.Version, "add-person", func(c *domain.Case, now time.Time,
+	c, err := s.caseAddition(ctx, a, caseID, in.Version, "add-person", func(c *domain.Case, now time.Time,
 		p *domain.Problems) (string, any) {
 		if strings.TrimSpace(in.Name) == "" {
 			p.Add("name", "required", "Give the person's name.")
@@ -138,6 +142,8 @@ func (s *Service) AddPerson(ctx context.Context, a *Actor, caseID string, in New
 			Person: domain.Person{ID: s.newID(), Name: strings.TrimSpace(in.Name), Role: in.Role, AddedAt: now},
 		}
 	})
+	c = s.recorded(ctx, c, err, func(c *domain.Case) string { return c.People[len(c.People)-1].ID }) // index_links.go
+	return c, err
 }
 
 // NewAction raises a line of enquiry.

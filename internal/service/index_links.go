@@ -1,0 +1,344 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/duty"
+	"github.com/holdfast/holdfast/internal/event"
+	"github.com/holdfast/holdfast/internal/store"
+)
+
+// Links raised from the POLE index (domain/links.go): when a person is
+// recorded on a case, the index is searched for them; a likely match (at
+// least MatchThreshold) or a shared phone, vehicle or address on a case of
+// another team, or linking an open case to a closed one, is recorded on
+// both cases with an alert to each case's owner and supervisor and a duty
+// on each to review it. Reviewed once, by either side, for both.
+
+// indexActor raises links: the force's own index, not the officer who
+// recorded the person (they may not see the other case).
+var indexActor = SystemActor("index")
+
+// linkWorthy reports whether a match between cases a and b is put to
+// their owners: cases of different teams, or an open case and a closed one.
+// Within a team the owners already share a supervisor and a list.
+func linkWorthy(a, b store.CaseRow) bool {
+	return a.TeamID != b.TeamID || a.Status.IsOpen() != b.Status.IsOpen()
+}
+
+// recorded runs after a command that recorded person id on c committed:
+// it matches them against the index and raises the links found, and
+// answers the case as it now stands. The command has been acknowledged,
+// so a failure here is logged, not returned.
+func (s *Service) recorded(ctx context.Context, c *domain.Case, err error, id func(*domain.Case) string) *domain.Case {
+	if err != nil || c == nil || isDryRun(ctx) {
+		return c
+	}
+	n, lerr := s.RaiseLinks(ctx, c.ID, id(c))
+	if lerr != nil {
+		s.log.Error("raising links from the index", "case", c.Ref, "error", lerr)
+	}
+	if n == 0 {
+		return c
+	}
+	if now, err := s.st.Case(ctx, c.ID); err == nil {
+		return now // with the links and alerts just raised
+	}
+	return c
+}
+
+// RaiseLinks matches person id of case caseID against the index and
+// raises each link worth review that was never raised before. It answers
+// how many it raised.
+func (s *Service) RaiseLinks(ctx context.Context, caseID, id string) (int, error) {
+	ix, err := s.indexer()
+	if err != nil {
+		return 0, err
+	}
+	c, err := s.st.Case(ctx, caseID)
+	if err != nil {
+		return 0, err
+	}
+	p, keys, ok := personEntry(c, id)
+	if !ok {
+		return 0, fmt.Errorf("no person %s on %s", id, c.Ref)
+	}
+	ms, err := matchIndex(ctx, ix, p, keys, MatchThreshold)
+	if err != nil {
+		return 0, err
+	}
+	row := store.CaseRow{ID: c.ID, TeamID: c.TeamID, Status: c.Status}
+	raised := 0
+	for _, m := range ms {
+		if !linkWorthy(row, m.Case) || c.LinkBetween(id, m.CaseID, m.PersonID) != nil {
+			continue
+		}
+		ok, err := s.raiseLink(ctx, c.ID, id, m)
+		if err != nil {
+			return raised, err
+		}
+		if ok {
+			raised++
+		}
+	}
+	return raised, nil
+}
+
+// raiseLink records one link on both cases, with the alerts, in one
+// transaction; false if either case already has it.
+func (s *Service) raiseLink(ctx context.Context, caseID, person string, m indexMatch) (bool, error) {
+	raised := false
+	err := s.st.Write(ctx, func(tx store.Tx) error {
+		a, err := tx.Case(caseID)
+		if err != nil {
+			return err
+		}
+		b, err := tx.Case(m.CaseID)
+		if err != nil {
+			return err
+		}
+		if a.LinkBetween(person, b.ID, m.PersonID) != nil || b.LinkBetween(m.PersonID, a.ID, person) != nil {
+			return nil
+		}
+		org, err := tx.Org()
+		if err != nil {
+			return err
+		}
+		now := s.clock.Now().UTC()
+		id := s.newID()
+		sides := []struct {
+			c, other        *domain.Case
+			person, otherPn string
+		}{{a, b, person, m.PersonID}, {b, a, m.PersonID, person}}
+		for _, sd := range sides {
+			l := domain.CaseLink{ID: id, Person: sd.person, OtherCase: sd.other.ID, OtherPerson: sd.otherPn,
+				Probability: m.Probability, Shared: m.Shared}
+			evs := []*event.Event{}
+			e, err := domain.NewEvent(domain.EvLinkRaised, indexActor.ID(), sd.c.ID, now, domain.LinkRaised{CaseLink: l})
+			if err != nil {
+				return err
+			}
+			evs = append(evs, e)
+			for _, to := range linkAlerted(org, sd.c) {
+				e, err := domain.NewEvent(domain.EvAlertSent, indexActor.ID(), sd.c.ID, now, domain.AlertSent{To: to,
+					Kind: domain.AlertLink, Text: linkAlertText(org, to, sd.c, sd.other, sd.person, sd.otherPn, l)})
+				if err != nil {
+					return err
+				}
+				evs = append(evs, e)
+			}
+			if _, err := s.commit(tx, sd.c, org, evs, now); err != nil {
+				return err
+			}
+		}
+		raised = true
+		return nil
+	})
+	return raised, err
+}
+
+// linkAlerted are those told of a link on c: its owner and its team's
+// supervisor (the same person told once).
+func linkAlerted(org *domain.OrgState, c *domain.Case) []string {
+	var out []string
+	for _, id := range []string{c.OwnerID, duty.Supervisor(org, c.TeamID)} {
+		if id != "" && (len(out) == 0 || out[0] != id) {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// personLabel names a person of c for a sentence: role and name.
+func personLabel(c *domain.Case, id string) string {
+	for _, v := range c.Victims {
+		if v.ID == id {
+			return "the victim " + v.Name
+		}
+	}
+	for _, s := range c.Suspects {
+		if s.ID == id {
+			return "the suspect " + s.Label(60)
+		}
+	}
+	for _, p := range c.People {
+		if p.ID == id {
+			return strings.ToLower(domain.PersonRoleLabel(p.Role)) + " " + p.Name
+		}
+	}
+	return "a person"
+}
+
+// linkWhy says what links two people: the matcher's probability and the
+// objects both bear.
+func linkWhy(l domain.CaseLink) string {
+	var why []string
+	if l.Probability > 0 {
+		why = append(why, fmt.Sprintf("%.0f%% likely the same person", 100*l.Probability))
+	}
+	for _, s := range l.Shared {
+		why = append(why, "the same "+s)
+	}
+	return strings.Join(why, "; ")
+}
+
+// linkAlertText is the alert to user to about link l on c: the other case
+// named only when they may see it; otherwise "a case in another team" and
+// whom to ask.
+func linkAlertText(org *domain.OrgState, to string, c, other *domain.Case, person, otherPerson string,
+	l domain.CaseLink) string {
+	u := org.Users[to]
+	head := fmt.Sprintf("%s: %s may be ", c.Ref, personLabel(c, person))
+	if u != nil && (&Actor{User: *u}).CanSee(org, other) {
+		return head + fmt.Sprintf("%s on %s (%s, %s): %s. Review the link.", personLabel(other, otherPerson),
+			other.Ref, teamName(org, other.TeamID), domain.StatusLabel(other.Status), linkWhy(l))
+	}
+	ask := domain.PersonName(org.Users[duty.Supervisor(org, other.TeamID)])
+	return head + fmt.Sprintf("a person on a case in another team: %s. Ask %s, who supervises it, and review the link.",
+		linkWhy(l), ask)
+}
+
+// ReviewLink is the input of Service.ReviewLink.
+type ReviewLink struct {
+	Version int64  `json:"version"`        // the case version the officer saw
+	Link    string `json:"-" path:"link"`  // the link's id: in the URL path (API) or a form field (pages)
+	Outcome string `json:"outcome"`        // confirmed | not_same
+	Note    string `json:"note,omitempty"` // why; required for not_same
+}
+
+// LinkOutcomes are a review's outcomes.
+var LinkOutcomes = []string{domain.LinkConfirmed, domain.LinkNotSame}
+
+// ReviewLink records the review of a link on the case and on the other
+// case: confirmed, the two people are one and the link stays on both;
+// "not the same person", and the pair is never raised again. Those who
+// may change the case review it, whether or not they may see the other.
+func (s *Service) ReviewLink(ctx context.Context, a *Actor, caseID string, in ReviewLink) (*domain.Case, error) {
+	return s.caseCommand(ctx, a, caseID, in.Version, "reviewing a link",
+		func(tx store.Tx, c *domain.Case, org *domain.OrgState, now time.Time) ([]*event.Event, error) {
+			if err := a.mayDo(org, c, "review links to other cases", caseWriters...); err != nil {
+				return nil, err
+			}
+			var p domain.Problems
+			l := c.CaseLinkByID(in.Link)
+			switch {
+			case l == nil:
+				p.Add("link", "unknown", "Choose a link of this case to review.")
+			case l.Outcome != domain.LinkPending:
+				p.Add("link", "reviewed", "This link has been reviewed already: "+
+					strings.ToLower(domain.LinkOutcomeLabel(l.Outcome))+".")
+			}
+			if !contains(LinkOutcomes, in.Outcome) {
+				p.Add("outcome", "one_of", "Choose whether the two are the same person or not.")
+			}
+			note := strings.TrimSpace(in.Note)
+			if in.Outcome == domain.LinkNotSame && note == "" {
+				p.Add("note", "required", "Say why the two are not the same person: it is kept, and the pair "+
+					"never raised again.")
+			}
+			p = append(p, domain.CheckText("note", note)...)
+			if err := p.Err(); err != nil {
+				return nil, err
+			}
+			rev := domain.LinkReviewed{ID: l.ID, Outcome: in.Outcome, Note: note}
+			other, err := tx.Case(l.OtherCase)
+			if err != nil {
+				return nil, err
+			}
+			if ol := other.CaseLinkByID(l.ID); ol != nil && ol.Outcome == domain.LinkPending {
+				e, err := domain.NewEvent(domain.EvLinkReviewed, a.ID(), other.ID, now, rev)
+				if err != nil {
+					return nil, err
+				}
+				if _, err := s.commit(tx, other, org, []*event.Event{e}, now); err != nil {
+					return nil, err
+				}
+			}
+			e, err := domain.NewEvent(domain.EvLinkReviewed, a.ID(), c.ID, now, rev)
+			if err != nil {
+				return nil, err
+			}
+			return []*event.Event{e}, nil
+		})
+}
+
+// LinkView is a link of a case as a reader sees it: the other case and
+// person named only when the reader may see that case.
+type LinkView struct {
+	domain.CaseLink
+	PersonLabel string `json:"person_label"`
+	Visible     bool   `json:"visible"`
+	OtherRef    string `json:"other_ref,omitempty"`
+	OtherTeam   string `json:"other_team"`
+	OtherLabel  string `json:"other_label,omitempty"`
+	Why         string `json:"why"`
+	Ask         string `json:"ask,omitempty"` // whom to ask about a case the reader may not see
+}
+
+// CaseLinks lists the links of a case the actor may see, pending first.
+func (s *Service) CaseLinks(ctx context.Context, a *Actor, c *domain.Case) ([]LinkView, error) {
+	if a == nil {
+		return nil, ErrUnauthenticated
+	}
+	org, err := s.st.Org(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !s.canSee(a, org, c) {
+		return nil, ErrNotFound
+	}
+	out := []LinkView{}
+	for _, pending := range []bool{true, false} {
+		for _, l := range c.Links {
+			if (l.Outcome == domain.LinkPending) != pending {
+				continue
+			}
+			v := LinkView{CaseLink: l, PersonLabel: personLabel(c, l.Person), Why: linkWhy(l)}
+			other, err := s.st.Case(ctx, l.OtherCase)
+			if err != nil {
+				return nil, err
+			}
+			if s.canSee(a, org, other) {
+				v.Visible, v.OtherRef, v.OtherTeam = true, other.Ref, teamName(org, other.TeamID)
+				v.OtherLabel = personLabel(other, l.OtherPerson)
+			} else {
+				v.OtherTeam = "a case in another team"
+				v.Ask = domain.PersonName(org.Users[duty.Supervisor(org, other.TeamID)])
+			}
+			out = append(out, v)
+		}
+	}
+	return out, nil
+}
+
+// LinksOfCase lists the links of the case with reference ref, as
+// CaseLinks does; a case the actor may not see is not found. Showing them
+// is a read of the case and of each other case named.
+func (s *Service) LinksOfCase(ctx context.Context, a *Actor, ref string) ([]LinkView, error) {
+	id, err := s.CaseID(ctx, a, ref)
+	if err != nil {
+		return nil, err
+	}
+	c, err := s.st.Case(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	views, err := s.CaseLinks(ctx, a, c)
+	if err != nil {
+		return nil, err
+	}
+	read := []string{c.ID}
+	for _, v := range views {
+		if v.Visible {
+			read = append(read, v.OtherCase)
+		}
+	}
+	if err := s.RecordRead(ctx, a, ReadMatches, c.Ref+" links", read); err != nil {
+		return nil, err
+	}
+	return views, nil
+}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/holdfast/holdfast/internal/clock"
+	"github.com/holdfast/holdfast/internal/event"
 	"github.com/holdfast/holdfast/internal/http/router"
 	"github.com/holdfast/holdfast/internal/ledger"
 	"github.com/holdfast/holdfast/internal/oidc"
@@ -87,6 +88,7 @@ type App struct {
 // New wires Holdfast over st.
 func New(st store.Store, cfg Config) (*App, error) {
 	a := &App{Store: st}
+	cfg.Clock = recordClock(st, cfg.Clock, cfg.Logger)
 	opts := ServiceOptions(cfg)
 	if cfg.Ledger.KeyPath != "" {
 		l, vkey, err := openLedger(st, cfg)
@@ -301,4 +303,44 @@ func digests(ctx context.Context, svc *service.Service) {
 // ServiceOptions are the service options cfg sets.
 func ServiceOptions(cfg Config) service.Options {
 	return service.Options{Clock: cfg.Clock, NewID: cfg.NewID, Policy: cfg.Policy, Mail: cfg.Mail}
+}
+
+// recordClock is the clock the record is written by. Unless a test chose a
+// clock, it is the system clock made monotonic (clock.Monotonic): the log's
+// times never go back when the wall clock does. A monotonic clock, the
+// default or a test's, starts no earlier than the log's last event, so a
+// restart after the wall clock stepped back keeps the order as well.
+func recordClock(st store.Store, c clock.Clock, log *slog.Logger) clock.Clock {
+	if log == nil {
+		log = slog.Default()
+	}
+	if c == nil {
+		c = clock.NewMonotonic(clock.System{}, time.Time{}, func(behind time.Duration) {
+			log.Warn("the wall clock stepped back: the record's times are held at the latest until it catches up",
+				"behind", behind.Round(time.Millisecond))
+		})
+	}
+	if m, ok := c.(*clock.Monotonic); ok {
+		m.Raise(lastRecorded(st))
+	}
+	return c
+}
+
+// lastRecorded is the latest time among the log's last events recorded by
+// Holdfast itself (an import's events keep their own, older, dates); zero
+// for an empty or unreadable log.
+func lastRecorded(st store.Store) time.Time {
+	ctx := context.Background()
+	seq, err := st.LatestSeq(ctx)
+	if err != nil || seq == 0 {
+		return time.Time{}
+	}
+	var last time.Time
+	st.ScanEvents(ctx, max(1, seq-1000), seq, func(e *event.Event) error {
+		if e.Source == "" && e.At.After(last) {
+			last = e.At
+		}
+		return nil
+	})
+	return last
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"html"
 	"net/url"
+	"os"
 	"regexp"
 	"sort"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"github.com/holdfast/holdfast/internal/fixture"
 	"github.com/holdfast/holdfast/internal/http/request"
 	"github.com/holdfast/holdfast/internal/service"
+	"github.com/holdfast/holdfast/internal/store/sqlstore"
 	"github.com/holdfast/holdfast/internal/testdb"
 )
 
@@ -72,7 +74,10 @@ func caseCommandRoutes(f *fixture.Force) []string {
 // TestEveryCaseCommandHasAJourney: every case command in the API route
 // table has a journey page in the pages.
 func TestEveryCaseCommandHasAJourney(t *testing.T) {
-	db := testdb.Open(t, "sqlite")
+	testdb.Each(t, everyCaseCommandHasAJourney)
+}
+
+func everyCaseCommandHasAJourney(t *testing.T, db *sqlstore.DB) {
 	f, base := start(t, db)
 	c := f.Allocated(t)
 	path := "/cases/" + request.PathRef(c.Ref)
@@ -227,13 +232,27 @@ var sections = []string{"", "/actions", "/victims", "/people", "/decisions", "/h
 // fixture, on every section of cases in every state, each write control
 // shown leads to a form, and that form's command, sent, is not refused as
 // forbidden; and every case command in the API is reached by some role.
+// On both engines: what the pages offer is asked of the store.
 func TestCasePagesOfferOnlyWhatTheServiceAllows(t *testing.T) {
+	for _, engine := range testdb.Engines {
+		t.Run(engine, func(t *testing.T) {
+			if engine == "postgres" && os.Getenv(testdb.PostgresEnv) == "" {
+				t.Skipf("PostgreSQL crawl skipped: set %s", testdb.PostgresEnv)
+			}
+			crawlCasePages(t, engine)
+		})
+	}
+}
+
+// crawlCasePages is TestCasePagesOfferOnlyWhatTheServiceAllows on engine,
+// a fresh store for each role.
+func crawlCasePages(t *testing.T, engine string) {
 	reached := map[string]bool{}
 	var routes []string
 	roles := []string{"ivy", "sam", "ines", "max", "aud", "ana", "lia", "hmi", "olly", "admin"}
 	for _, who := range roles {
 		t.Run(who, func(t *testing.T) {
-			db := testdb.Open(t, "sqlite")
+			db := testdb.Open(t, engine)
 			f, base := start(t, db)
 			w := newWorld(t, f)
 			routes = caseCommandRoutes(f)

@@ -5,7 +5,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/holdfast/holdfast/internal/clock"
 	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/duty"
 	"github.com/holdfast/holdfast/internal/gate"
 	"github.com/holdfast/holdfast/internal/policy"
 )
@@ -62,10 +64,38 @@ func DefaultModel() Model {
 }
 
 // Env is what scoring needs besides the case: the policy (required
-// approver ranks) and the organisation (who approved, at what rank).
+// approver ranks, notice periods), the organisation (who approved, at what
+// rank), the working-day calendar and the time triage judges at. A reason
+// that depends on a duty fires only when that duty is overdue at AsOf, by
+// the watchdog's rule (duty.Overdue); a zero AsOf is now.
 type Env struct {
-	Policy *policy.Policy
-	Org    *domain.OrgState
+	Policy   *policy.Policy
+	Org      *domain.OrgState
+	Calendar policy.Calendar
+	AsOf     time.Time
+}
+
+func (e Env) asOf() time.Time {
+	if e.AsOf.IsZero() {
+		return time.Now()
+	}
+	return e.AsOf
+}
+
+// noticeDue is when victim v had to be told of the decision: the open
+// decision_notice duty's due time if the case holds one (what the
+// watchdog escalates), otherwise the same rule the duty is made by.
+// Without a policy the period is unknown and the notice is due at once.
+func (e Env) noticeDue(c *domain.Case, v *domain.Victim) time.Time {
+	for _, d := range c.Duties {
+		if d.Kind == duty.DecisionNotice && d.Subject == v.ID && d.Status == domain.DutyOpen {
+			return d.Due
+		}
+	}
+	if e.Policy == nil || e.Calendar == nil {
+		return v.NoticeDue.At
+	}
+	return duty.NoticeDeadline(v, e.Policy, e.Calendar)
 }
 
 func (m Model) reason(code string, detail string, a ...any) domain.RiskReason {
@@ -171,17 +201,24 @@ func (m Model) Assess(c *domain.Case, env Env) []domain.RiskReason {
 	}
 	var untold, noAccount []string
 	decision := ""
-	for _, v := range c.Victims {
+	var dueBy time.Time
+	for i := range c.Victims {
+		v := &c.Victims[i]
 		if v.NoticeDue != nil {
-			untold = append(untold, v.Name)
-			decision = v.NoticeDue.Decision
+			// Owed word but not yet late (a closure approved this
+			// morning) is not a failure.
+			if due := env.noticeDue(c, v); duty.Overdue(due, env.asOf()) {
+				untold = append(untold, v.Name)
+				decision, dueBy = v.NoticeDue.Decision, due
+			}
 		}
 		if !v.AccountTaken {
 			noAccount = append(noAccount, v.Name)
 		}
 	}
 	if len(untold) > 0 {
-		add(m.reason(ReasonVictimNotTold, "%s not told of the decision: %s", list(untold), decision))
+		add(m.reason(ReasonVictimNotTold, "%s not told of the decision (%s), due by %s", list(untold), decision,
+			dueBy.In(clock.London).Format("2 January 2006 15:04")))
 	}
 	if len(noAccount) > 0 {
 		add(m.reason(ReasonVictimAccountNotTaken, "no account recorded from %s", list(noAccount)))

@@ -43,6 +43,7 @@ type Triage struct {
 	suspects map[string][]string
 	cands    []*candidate
 	sum      Summary
+	until    time.Time // the next deadline after AsOf a candidate's reasons depend on
 }
 
 type candidate struct {
@@ -90,12 +91,24 @@ func (t *Triage) Add(c *domain.Case) {
 		return
 	}
 	t.sum.Matched++
+	for i := range c.Victims {
+		if v := &c.Victims[i]; v.NoticeDue != nil {
+			if due := t.env.noticeDue(c, v); due.After(t.env.asOf()) && (t.until.IsZero() || due.Before(t.until)) {
+				t.until = due
+			}
+		}
+	}
 	t.cands = append(t.cands, &candidate{
 		Entry: Entry{CaseID: c.ID, Ref: c.Ref, TeamID: c.TeamID, Outcome: c.Outcome, ClosedAt: c.ClosedAt,
 			Priority: Priority(t.cr, c), Reasons: t.model.Assess(c, t.env)},
 		links: links,
 	})
 }
+
+// Until is when the queue may next change with nothing recorded: the
+// earliest deadline, after the time triage judged at, that one of its
+// reasons waits for (zero: none). A cached queue is good until then.
+func (t *Triage) Until() time.Time { return t.until }
 
 // Queue finishes the scores and returns the matched cases in order:
 // priority offences first, then highest score, then longest closed, then

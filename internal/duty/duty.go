@@ -49,6 +49,27 @@ func Waivable(kind string) (bool, string) {
 	return !no, instead
 }
 
+// Overdue is the watchdog's rule for a deadline: a duty due at due is
+// overdue at asOf once asOf has reached it (the store's due-duty queries
+// say the same, due_at <= asOf). Audit triage judges by it too, so a
+// reason that depends on a duty never fires before the duty is late.
+func Overdue(due, asOf time.Time) bool { return !due.IsZero() && !due.After(asOf) }
+
+// NoticeDeadline is when v must be told of the decision she is owed word
+// of (zero if none): the policy's period for an enhanced or a standard
+// victim from the decision (Victims' Code Right 6). The decision_notice
+// duty is due then.
+func NoticeDeadline(v *domain.Victim, p *policy.Policy, cal policy.Calendar) time.Time {
+	if v.NoticeDue == nil {
+		return time.Time{}
+	}
+	key := "decision_notice_standard"
+	if v.Enhanced {
+		key = "decision_notice_enhanced"
+	}
+	return p.Due(key, v.NoticeDue.At, cal)
+}
+
 // Want is a duty the case's state says must be open.
 type Want struct {
 	Kind        string
@@ -143,15 +164,12 @@ func (r Rules) Wanted(c *domain.Case, org *domain.OrgState) []Want {
 		if v.NoticeDue == nil {
 			continue
 		}
-		key := "decision_notice_standard"
-		if v.Enhanced {
-			key = "decision_notice_enhanced"
-		}
 		who := c.OwnerID
 		if who == "" {
 			who = sup
 		}
-		add(DecisionNotice, key, v.ID, who, c.TeamID, v.NoticeDue.At)
+		out = append(out, Want{Kind: DecisionNotice, Subject: v.ID, Accountable: who, TeamID: c.TeamID,
+			Due: NoticeDeadline(v, p, cal)})
 	}
 	if v := c.PendingVRR(); v != nil {
 		mgr := Manager(org, c.TeamID, p.Escalation.ManagerMinRank)

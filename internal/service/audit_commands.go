@@ -118,7 +118,7 @@ func (s *Service) CreateAudit(ctx context.Context, a *Actor, in NewAudit) (*doma
 		if err := p.Err(); err != nil {
 			return auditChange{}, err
 		}
-		q, _, err := s.triage(ctx, a, org, cr, st.Reviewed())
+		q, _, _, err := s.triage(ctx, a, org, cr, st.Reviewed())
 		if err != nil {
 			return auditChange{}, err
 		}

@@ -61,8 +61,8 @@ func (s *Service) triage(
 	org *domain.OrgState,
 	cr domain.AuditCriteria,
 	reviewed map[string]bool,
-) ([]audit.Entry, audit.Summary, error) {
-	t := audit.NewTriage(cr, audit.DefaultModel(), audit.Env{Policy: s.Policy(), Org: org}, reviewed)
+) ([]audit.Entry, audit.Summary, time.Time, error) {
+	t := audit.NewTriage(cr, audit.DefaultModel(), audit.Env{Policy: s.Policy(), Org: org, Calendar: s.cal, AsOf: s.clock.Now()}, reviewed)
 	force := a.force(org)
 	o := domain.Org{Units: org.Units}
 	err := s.st.ScanCases(ctx, func(c *domain.Case) error {
@@ -72,10 +72,10 @@ func (s *Service) triage(
 		return nil
 	})
 	if err != nil {
-		return nil, audit.Summary{}, err
+		return nil, audit.Summary{}, time.Time{}, err
 	}
 	q, sum := t.Queue()
-	return q, sum, nil
+	return q, sum, t.Until(), nil
 }
 
 // Triage ranks the closed cases that meet the criteria by risk, each with

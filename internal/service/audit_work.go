@@ -63,6 +63,7 @@ type triageKept struct {
 	q     []audit.Entry
 	sum   audit.Summary
 	used  time.Time
+	until time.Time // a deadline a reason waits for: stale from then
 }
 
 var triageCaches sync.Map // *Service → *triageCache
@@ -100,7 +101,8 @@ func (s *Service) cachedTriage(
 ) ([]audit.Entry, audit.Summary, error) {
 	fp, ok := s.st.(store.CasesFingerprinter)
 	if !ok {
-		return s.triage(ctx, a, org, cr, reviewed)
+		q, sum, _, err := s.triage(ctx, a, org, cr, reviewed)
+		return q, sum, err
 	}
 	print, err := fp.CasesFingerprint(ctx)
 	if err != nil {
@@ -110,14 +112,14 @@ func (s *Service) cachedTriage(
 	tc.mu.Lock()
 	k, hit := tc.entries[key]
 	tc.mu.Unlock()
-	if hit && k.print == print && k.org == org && k.pol == pol {
+	if hit && k.print == print && k.org == org && k.pol == pol && (k.until.IsZero() || s.clock.Now().Before(k.until)) {
 		tc.mu.Lock()
 		k.used = time.Now()
 		tc.entries[key] = k
 		tc.mu.Unlock()
 		return k.q, k.sum, nil
 	}
-	q, sum, err := s.triage(ctx, a, org, cr, reviewed)
+	q, sum, until, err := s.triage(ctx, a, org, cr, reviewed)
 	if err != nil {
 		return nil, sum, err
 	}
@@ -133,7 +135,7 @@ func (s *Service) cachedTriage(
 		}
 		delete(tc.entries, old)
 	}
-	tc.entries[key] = triageKept{print: print, org: org, pol: pol, q: q, sum: sum, used: time.Now()}
+	tc.entries[key] = triageKept{print: print, org: org, pol: pol, q: q, sum: sum, used: time.Now(), until: until}
 	return q, sum, nil
 }
 

@@ -84,6 +84,9 @@ func serveDB(
 	if err != nil {
 		return err
 	}
+	if err := hf.Upgrade(ctx, nil); err != nil {
+		return err
+	}
 	if prepare != nil {
 		if err := prepare(hf); err != nil {
 			return err
@@ -178,11 +181,11 @@ func firstAdmin(ctx context.Context, svc *service.Service, w io.Writer) error {
 
 // serveConfig is the flags every serving command (serve, demo) shares.
 type serveConfig struct {
-	ledgerKey, policyFile, smtpAddr, mailFrom *string
-	every                                     *uint64
-	interval, sweepEvery                      *time.Duration
-	witnesses, witnessKeys                    *listFlag
-	keyBesideDB                               *bool
+	ledgerKey, policyFile, smtpAddr, mailFrom, offences *string
+	every                                               *uint64
+	interval, sweepEvery                                *time.Duration
+	witnesses, witnessKeys                              *listFlag
+	keyBesideDB                                         *bool
 	// demo keeps the key beside the demo's database: it is never a real
 	// record, and one directory holds all of it.
 	demo bool
@@ -209,6 +212,8 @@ func serveFlags(f flags) serveConfig {
 			"",
 			"policy file, re-read when it changes and on SIGHUP (default: the shipped policy; see docs/watchdog.md)",
 		),
+		offences: f.str("offences", "", "the force's offence classification file: codes and spellings added to "+
+			"the shipped Home Office classification (docs/offences.md)"),
 		smtpAddr: f.str("smtp-addr", "", "SMTP server (host:port) for escalation mail (default: none sent)"),
 		mailFrom: f.str("mail-from", "holdfast@localhost", "sender address of escalation mail"),
 		witnesses: f.list("witness", "a witness (URL) every checkpoint is pushed to for its cosignature; "+
@@ -227,7 +232,7 @@ func (sc serveConfig) config(dsn string) (app.Config, error) {
 	}
 	// The file is named as well as read: a running server re-reads it
 	// when it changes (docs/watchdog.md).
-	cfg := app.Config{Policy: pol, PolicyFile: *sc.policyFile, SweepEvery: *sc.sweepEvery}
+	cfg := app.Config{Policy: pol, PolicyFile: *sc.policyFile, SweepEvery: *sc.sweepEvery, OffencesFile: *sc.offences}
 	key, err := sc.ledgerKeyPath(dsn)
 	if err != nil {
 		return app.Config{}, err

@@ -49,6 +49,9 @@ type Config struct {
 	// PublicURL is the address browsers reach this server at (scheme, host,
 	// port): it turns passkeys on, bound to that origin.
 	PublicURL string
+	// OffencesFile extends the shipped offence classification with the
+	// force's codes and spellings (default: HOLDFAST_OFFENCES, or none).
+	OffencesFile string
 }
 
 // LedgerConfig says how this instance signs checkpoints.
@@ -89,6 +92,9 @@ type App struct {
 func New(st store.Store, cfg Config) (*App, error) {
 	a := &App{Store: st}
 	cfg.Clock = recordClock(st, cfg.Clock, cfg.Logger)
+	if err := useOffences(cfg.OffencesFile); err != nil {
+		return nil, err
+	}
 	opts := ServiceOptions(cfg)
 	if cfg.Ledger.KeyPath != "" {
 		l, vkey, err := openLedger(st, cfg)

@@ -8,12 +8,14 @@ import (
 	"time"
 
 	"github.com/holdfast/holdfast/internal/audit"
+	"github.com/holdfast/holdfast/internal/calendar"
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/policy"
 )
 
 var (
 	pol      = policy.Default()
+	cal      = calendar.Default()
 	reported = time.Date(2014, 5, 1, 10, 0, 0, 0, time.UTC)
 	closed   = time.Date(2014, 5, 9, 10, 0, 0, 0, time.UTC)
 )
@@ -385,5 +387,42 @@ func TestParseCriteriaListsEveryProblem(t *testing.T) {
 	want := "criteria.reported_from,criteria.closed_to,criteria.min_victims,criteria.outcomes[1],criteria.offence_types[0]"
 	if strings.Join(fields, ",") != want {
 		t.Errorf("problems name %v, want %s", fields, want)
+	}
+}
+
+// TestVictimNotToldOnlyWhenOverdue: the reason waits for the notice's
+// deadline (the decision_notice duty's, by duty.NoticeDeadline when the
+// case holds none), judged at the triage's time.
+func TestVictimNotToldOnlyWhenOverdue(t *testing.T) {
+	m := audit.DefaultModel()
+	c := beaconportCase("CSE/2014/000002")
+	// Closed on a Friday afternoon: an enhanced victim must be told by
+	// the end of Monday, the next working day.
+	c.Victims[1].NoticeDue.At = time.Date(2014, 5, 9, 14, 0, 0, 0, time.UTC)
+	has := func(asOf time.Time) bool {
+		env := audit.Env{Policy: pol, Org: org(), Calendar: cal, AsOf: asOf}
+		return strings.Contains(codes(m.Assess(c, env)), audit.ReasonVictimNotTold)
+	}
+	for _, tc := range []struct {
+		at   time.Time
+		want bool
+	}{
+		{time.Date(2014, 5, 9, 16, 0, 0, 0, time.UTC), false},  // two hours after
+		{time.Date(2014, 5, 12, 12, 0, 0, 0, time.UTC), false}, // Monday noon: due by the day's end
+		{time.Date(2014, 5, 13, 9, 0, 0, 0, time.UTC), true},   // Tuesday: overdue
+	} {
+		if got := has(tc.at); got != tc.want {
+			t.Errorf("as of %s: victim_not_told %t, want %t", tc.at, got, tc.want)
+		}
+	}
+	// An open duty on the case is what the watchdog escalates: its due
+	// time rules.
+	c.Duties = []domain.Duty{{Kind: "decision_notice", Subject: "v2", Status: domain.DutyOpen,
+		Due: time.Date(2014, 6, 1, 0, 0, 0, 0, time.UTC)}}
+	if has(time.Date(2014, 5, 20, 9, 0, 0, 0, time.UTC)) {
+		t.Error("flagged before the open duty's due time")
+	}
+	if !has(time.Date(2014, 6, 2, 9, 0, 0, 0, time.UTC)) {
+		t.Error("not flagged after the open duty's due time")
 	}
 }

@@ -6,12 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/holdfast/holdfast/internal/clock"
 	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/offence"
 	"github.com/holdfast/holdfast/internal/policy"
 )
 
@@ -28,13 +30,29 @@ const (
 // its outcome. The audit's period narrows it to closures in that period.
 func Routine() Criteria { return Criteria{Name: PresetRoutine} }
 
-// ContactOffences are the offence-type patterns the Beaconport preset
-// treats as contact offences. Offence types are free text in a force's
-// records; a force adds its own spellings by writing its own criteria.
+// ContactOffences are the offence classifications (internal/offence) the
+// Beaconport preset counts as contact offences against a child or an
+// adult: every rape (19C-19H); assault by penetration and sexual assault
+// of a male or a female, child or adult (17A, 17B, 20A, 20B); causing
+// sexual activity without consent (22A); sexual activity involving a
+// child under 13 or under 16 (21, 22B); familial child sexual offences
+// (23); abuse of a position of trust (73); sexual activity with a person
+// with a mental disorder (70); the exploitation of children (71) and
+// trafficking for sexual exploitation (72). Grooming (88A), exposure and
+// voyeurism (88E), the miscellaneous classes (88C, 88D), indecent images
+// (86), prostitution of adults (24), child abduction (13) and the child
+// sexual exploitation flag (CSE) are not contact offences by definition:
+// a case needs one of the codes above as well. docs/audits.md says why.
 var ContactOffences = []string{
-	"rape*", "*_rape*", "assault_by_penetration*", "sexual_assault*", "*sexual_activity*",
-	"trafficking_for_sexual_exploitation", "child_sexual_exploitation_contact", "*abuse_of_position_of_trust*",
+	"19C", "19D", "19E", "19F", "19G", "19H",
+	"17A", "17B", "20A", "20B", "22A",
+	"21", "22B", "23", "73", "70",
+	"71", "72",
 }
+
+// RapeOffences are the rape classifications: Beaconport reviews rape
+// allegations first.
+var RapeOffences = []string{"19C", "19D", "19E", "19F", "19G", "19H"}
 
 // Beaconport is the national review's scope (../shared/domain.md §1): cases reported
 // from 1 January 2010 to 31 March 2025 that ended without a charge, with
@@ -48,10 +66,10 @@ func Beaconport() Criteria {
 		ExcludeOutcomes:          []string{"1", "1A", "4"}, // charged or summonsed, or taken into consideration
 		MinSuspects:              2,
 		MinVictims:               2,
-		OffenceTypes:             ContactOffences,
+		OffenceTypes:             slices.Clone(ContactOffences),
 		LivingSuspect:            true,
 		NotIndependentlyReviewed: true,
-		PriorityOffences:         []string{"rape*", "*_rape*"},
+		PriorityOffences:         slices.Clone(RapeOffences),
 	}
 }
 
@@ -122,6 +140,7 @@ func Validate(cr Criteria, pol *policy.Policy) domain.Problems {
 			p.Add(field, "length", fmt.Sprintf("at most %d patterns", maxList))
 			return
 		}
+		cls := offence.Current()
 		for i, s := range list {
 			if strings.TrimSpace(s) == "" || len(s) > 100 || !utf8.ValidString(s) {
 				p.Add(
@@ -129,6 +148,18 @@ func Validate(cr Criteria, pol *policy.Policy) domain.Problems {
 					"pattern",
 					"a pattern is 1 to 100 characters; * matches any run of characters",
 				)
+				continue
+			}
+			if !matchesACode(cls, s) {
+				msg := fmt.Sprintf("%q matches no offence code of the classification", s)
+				if near := cls.Suggest(s, 3); len(near) > 0 {
+					var names []string
+					for _, o := range near {
+						names = append(names, o.Code+" ("+o.Title+")")
+					}
+					msg += "; nearest: " + strings.Join(names, ", ")
+				}
+				p.Add(fmt.Sprintf("%s[%d]", field, i), "offence_code", msg)
 			}
 		}
 	}
@@ -208,6 +239,34 @@ func Match(pattern, s string) bool {
 	return pi == len(p)
 }
 
+// matchesACode reports whether pattern names at least one code: criteria
+// name codes, so a pattern that names none is a mistake.
+func matchesACode(c *offence.Classification, pattern string) bool {
+	for _, o := range c.All() {
+		if Match(pattern, o.Code) {
+			return true
+		}
+	}
+	return false
+}
+
+// Codes are a case's offences as classification codes: a value recorded
+// before offences were classified counts as the code it maps to, so a
+// case not yet upgraded is judged as it will be.
+func Codes(c *domain.Case) []string {
+	cls := offence.Current()
+	out := make([]string, 0, len(c.OffenceTypes))
+	for _, v := range c.OffenceTypes {
+		if !cls.IsCode(v) {
+			if code, _, ok := cls.Map(v); ok {
+				v = code
+			}
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
 func matchAny(patterns, values []string) bool {
 	for _, v := range values {
 		for _, p := range patterns {
@@ -259,7 +318,7 @@ func Excluded(cr Criteria, c *domain.Case, reviewed bool) string {
 	if len(c.Victims) < cr.MinVictims {
 		return ExVictims
 	}
-	if len(cr.OffenceTypes) > 0 && !matchAny(cr.OffenceTypes, c.OffenceTypes) {
+	if len(cr.OffenceTypes) > 0 && !matchAny(cr.OffenceTypes, Codes(c)) {
 		return ExOffence
 	}
 	if cr.LivingSuspect {
@@ -279,7 +338,7 @@ func Excluded(cr Criteria, c *domain.Case, reviewed bool) string {
 
 // Priority reports whether c has an offence the criteria put first.
 func Priority(cr Criteria, c *domain.Case) bool {
-	return matchAny(cr.PriorityOffences, c.OffenceTypes)
+	return matchAny(cr.PriorityOffences, Codes(c))
 }
 
 // Reported is when the case was reported: the recorded report time, or

@@ -106,9 +106,25 @@ type Suspect struct {
 	Added       time.Time `json:"added"`
 	Status      string    `json:"status,omitempty"` // the last known: interviewed, charged, no_further_action, ...
 	StatusOn    string    `json:"status_on,omitempty"`
-	Phone       string    `json:"phone,omitempty"`
-	Vehicle     string    `json:"vehicle,omitempty"`
-	Address     string    `json:"address,omitempty"`
+	// Statuses is the suspect's whole history, each change with its date,
+	// oldest first; status and status_on, if also given, are its last.
+	Statuses []SuspectStatus `json:"statuses,omitempty"`
+	Phone    string          `json:"phone,omitempty"`
+	Vehicle  string          `json:"vehicle,omitempty"`
+	Address  string          `json:"address,omitempty"`
+}
+
+// SuspectStatus is one change of a suspect's status.
+type SuspectStatus struct {
+	Status string `json:"status"`
+	On     string `json:"on"` // YYYY-MM-DD
+}
+
+// OffenceMap maps the source system's offence text to a Holdfast offence
+// code for this file (docs/import-format.md).
+type OffenceMap struct {
+	Text string `json:"text"`
+	Code string `json:"code"`
 }
 
 type Action struct {
@@ -176,6 +192,8 @@ type File struct {
 	Units    []Line[Unit]
 	Officers []Line[Officer]
 	Cases    []Line[Case]
+	// OffenceMaps map the source system's offence texts to codes.
+	OffenceMaps []Line[OffenceMap]
 }
 
 // Problem is one thing wrong with the file.
@@ -240,6 +258,9 @@ func ReadJSONL(r io.Reader) (*File, error) {
 				f.Officers = append(f.Officers, Line[Officer]{N: p.n, Record: p.officer, Hash: p.hash})
 			case "case":
 				f.Cases = append(f.Cases, Line[Case]{N: p.n, Record: p.kase, Hash: p.hash})
+			case "offence_map":
+				ps = dup(ps, seen, "offence_map "+strings.ToLower(strings.TrimSpace(p.omap.Text)), p.n)
+				f.OffenceMaps = append(f.OffenceMaps, Line[OffenceMap]{N: p.n, Record: p.omap, Hash: p.hash})
 			}
 			*p = parsedLine{}
 		}
@@ -289,6 +310,7 @@ type parsedLine struct {
 	unit    Unit
 	officer Officer
 	kase    Case
+	omap    OffenceMap
 	hash    string
 	ps      Problems
 }
@@ -343,13 +365,18 @@ func decodeLine(n int, raw []byte) parsedLine {
 		if bad = strict(body, &p.kase, n); bad == nil {
 			p.kind, p.ps = "case", p.kase.check(n)
 		}
+	case "offence_map":
+		if bad = strict(body, &p.omap, n); bad == nil {
+			p.kind, p.ps = "offence_map", p.omap.check(n)
+		}
 	case "":
-		bad = &Problem{Line: n, Field: "type", Message: `missing: say what the line is ("unit", "officer" or "case")`}
+		bad = &Problem{Line: n, Field: "type", Message: `missing: say what the line is ("unit", "officer", "case" or "offence_map")`}
 	default:
 		bad = &Problem{
-			Line:    n,
-			Field:   "type",
-			Message: fmt.Sprintf("%q is not a record type: use \"unit\", \"officer\" or \"case\"", head.Type),
+			Line:  n,
+			Field: "type",
+			Message: fmt.Sprintf("%q is not a record type: use \"unit\", \"officer\", \"case\" or \"offence_map\"",
+				head.Type),
 		}
 	}
 	if bad != nil {

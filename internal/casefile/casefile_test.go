@@ -88,6 +88,7 @@ func FuzzReadJSONL(f *testing.F) {
 	}
 	f.Add([]byte(`{"type":"case"}`))
 	f.Add([]byte(richCase))
+	f.Add([]byte(historyCase))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		file, err := ReadJSONL(bytes.NewReader(b))
 		if err != nil {
@@ -275,5 +276,41 @@ func TestProblemsCountedInWords(t *testing.T) {
 	if got := three.Error(); !strings.HasPrefix(got, "3 problems; nothing was imported:") ||
 		strings.Contains(got, "(s)") {
 		t.Errorf("three problems read %q", got)
+	}
+}
+
+// historyCase seeds the fuzzer with an offence mapping and a suspect's
+// whole history.
+const historyCase = `{"type":"offence_map","text":"RAPE CHILD U13 (F)","code":"19E"}
+{"type":"case","ref":"R2","team":"T","opened":"2015-01-01T00:00:00Z","summary":"s","offence_types":["RAPE CHILD U13 (F)"],` +
+	`"suspects":[{"ref":"S1","name":"n","added":"2015-01-02T00:00:00Z","statuses":[{"status":"arrested","on":"2015-01-03"},` +
+	`{"status":"interviewed","on":"2015-01-03"},{"status":"no_further_action","on":"2015-02-01"}],"status":"no_further_action"}]}
+`
+
+// TestSuspectHistoryRead: the statuses list is read in order, a later
+// single status agreeing with its end adds nothing, and a list out of
+// order, before the suspect was added or undated is refused by field.
+func TestSuspectHistoryRead(t *testing.T) {
+	f, err := ReadJSONL(strings.NewReader(historyCase))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.OffenceMaps) != 1 || f.OffenceMaps[0].Record.Code != "19E" {
+		t.Fatalf("offence maps %+v", f.OffenceMaps)
+	}
+	h := f.Cases[0].Record.Suspects[0].History()
+	if len(h) != 3 || h[2].Status != "no_further_action" || h[2].On != "2015-02-01" {
+		t.Fatalf("history %+v", h)
+	}
+	bad := strings.Replace(historyCase, `{"status":"interviewed","on":"2015-01-03"}`, `{"status":"interviewed","on":"2014-12-01"}`, 1)
+	bad = strings.Replace(bad, `{"status":"arrested","on":"2015-01-03"}`, `{"status":"arrested","on":""}`, 1)
+	_, err = ReadJSONL(strings.NewReader(bad))
+	ps, _ := err.(Problems)
+	fields := map[string]bool{}
+	for _, p := range ps {
+		fields[p.Field] = true
+	}
+	if !fields["suspects[0].statuses[0].on"] || !fields["suspects[0].statuses[1].on"] {
+		t.Fatalf("problems %v: want the undated and the too-early change", ps)
 	}
 }

@@ -132,6 +132,7 @@ func (k Case) check(n int) Problems {
 		c.date(f+".status_on", s.StatusOn)
 		c.when(f+".added", s.Added)
 		c.order(f+".added", s.Added, k.Opened, "the case was opened")
+		checkStatuses(c, f, s)
 	}
 	for i, a := range k.Actions {
 		f := fmt.Sprintf("actions[%d]", i)

@@ -95,21 +95,43 @@ type legacy struct {
 	coi      *officer // a reviewer who worked on some of these cases
 }
 
+// legacyOffences are the old system's own offence texts: the file maps
+// them to Holdfast's codes with offence_map lines (legacyOffenceMap), as a
+// force's export would. Contact sets qualify for the national review;
+// other sets do not.
 var legacyOffences = struct{ contact, other [][]string }{
 	contact: [][]string{
-		{"child_sexual_exploitation", "rape_of_a_child"},
-		{"child_sexual_exploitation", "sexual_activity_with_a_child"},
-		{"child_sexual_exploitation", "rape_of_a_child_under_13", "trafficking_for_sexual_exploitation"},
-		{"child_sexual_exploitation", "sexual_assault_of_a_child"},
-		{"child_sexual_exploitation", "causing_or_inciting_child_sexual_activity"},
-		{"rape_of_a_child", "abduction_of_a_child"},
+		{"CSE FLAG", "RAPE OF CHILD U13 (F)"},
+		{"CSE FLAG", "SEX ACTIVITY WITH CHILD U16"},
+		{"CSE FLAG", "RAPE OF CHILD U13 (F)", "TRAFFICKING - SEXUAL EXPLOITATION"},
+		{"CSE FLAG", "SEXUAL ASSAULT CHILD U13 (F)"},
+		{"CSE FLAG", "CAUSE/INCITE CHILD U16 SEX ACTIVITY"},
+		{"CSE FLAG", "ASSAULT BY PENETRATION CHILD U13 (F)"},
+		{"RAPE OF CHILD U13 (M)", "CHILD ABDUCTION"},
 	},
 	other: [][]string{
-		{"indecent_images_of_children"},
-		{"child_sexual_exploitation"},
-		{"meeting_a_child_following_sexual_grooming"},
-		{"sexual_communication_with_a_child"},
+		{"INDECENT IMAGES OF CHILDREN"},
+		{"CSE FLAG"},
+		{"MEET CHILD FOLLOWING GROOMING"},
+		{"SEXUAL COMMUNICATION WITH CHILD"},
 	},
+}
+
+// legacyOffenceMap is the file's mapping of the old system's texts to
+// Holdfast's offence codes (internal/offence).
+var legacyOffenceMap = [][2]string{
+	{"CSE FLAG", "CSE"},
+	{"RAPE OF CHILD U13 (F)", "19E"},
+	{"RAPE OF CHILD U13 (M)", "19H"},
+	{"SEX ACTIVITY WITH CHILD U16", "22B"},
+	{"CAUSE/INCITE CHILD U16 SEX ACTIVITY", "22B"},
+	{"TRAFFICKING - SEXUAL EXPLOITATION", "72"},
+	{"SEXUAL ASSAULT CHILD U13 (F)", "20B"},
+	{"ASSAULT BY PENETRATION CHILD U13 (F)", "20B"},
+	{"CHILD ABDUCTION", "13"},
+	{"INDECENT IMAGES OF CHILDREN", "86"},
+	{"MEET CHILD FOLLOWING GROOMING", "88A"},
+	{"SEXUAL COMMUNICATION WITH CHILD", "88A"},
 }
 
 func newLegacy(g *gen) *legacy {
@@ -399,22 +421,44 @@ func (l *legacy) plan(i int, p *legacyPlan) {
 			// links them whatever the form.
 			s.Phone = international(s.Phone)
 		}
+		// Each suspect's whole history, as the old system kept it: the
+		// statuses they passed through, each with its date.
+		var steps []domain.SuspectStatus
 		switch {
 		case charged && j == 0:
-			s.Status = string(domain.SuspectCharged)
+			steps = []domain.SuspectStatus{domain.SuspectArrested, domain.SuspectInterviewed, domain.SuspectBailed,
+				domain.SuspectCharged}
 		case notInterviewed && (j == 0 || r.IntN(2) == 0):
 			// Released, or never found, without an interview: the
 			// pattern the reviews found most often.
-			s.Status = pick(
-				r,
-				[]string{string(domain.SuspectNFA), string(domain.SuspectIdentified), string(domain.SuspectLocated)},
-			)
+			steps = pick(r, [][]domain.SuspectStatus{
+				{domain.SuspectArrested, domain.SuspectNFA},
+				{domain.SuspectLocated},
+				{domain.SuspectIdentified},
+			})
 		default:
-			s.Status = string(domain.SuspectInterviewed)
+			// Interviewed, then released and in the end no further
+			// action: interviewed all the same.
+			steps = pick(r, [][]domain.SuspectStatus{
+				{domain.SuspectArrested, domain.SuspectInterviewed, domain.SuspectRUI, domain.SuspectNFA},
+				{domain.SuspectArrested, domain.SuspectInterviewed, domain.SuspectBailed, domain.SuspectNFA},
+				{domain.SuspectInterviewed, domain.SuspectNFA},
+				{domain.SuspectArrested, domain.SuspectInterviewed},
+			})
 		}
-		s.StatusOn = frac(0.3, 0.8).In(clock.London).Format(time.DateOnly)
-		if s.StatusOn < s.Added.In(clock.London).Format(time.DateOnly) {
-			s.StatusOn = s.Added.In(clock.London).Format(time.DateOnly)
+		added := s.Added.In(clock.London).Format(time.DateOnly)
+		prev := added
+		if len(steps) == 1 && steps[0] == domain.SuspectIdentified {
+			steps = nil // identified is where every suspect starts
+		}
+		for n, st := range steps {
+			lo := 0.3 + 0.5*float64(n)/float64(len(steps))
+			on := frac(lo, lo+0.5/float64(len(steps))).In(clock.London).Format(time.DateOnly)
+			if on < prev {
+				on = prev
+			}
+			prev = on
+			s.Statuses = append(s.Statuses, casefile.SuspectStatus{Status: string(st), On: on})
 		}
 		k.Suspects = append(k.Suspects, s)
 	}
@@ -516,6 +560,7 @@ func (l *legacy) plan(i int, p *legacyPlan) {
 	if outcome == "5" {
 		for j := range k.Suspects {
 			k.Suspects[j].Status = string(domain.SuspectDeceased)
+			k.Suspects[j].StatusOn = proposed.In(clock.London).Format(time.DateOnly)
 		}
 	}
 	approver := staff.di
@@ -625,7 +670,7 @@ func (l *legacy) file() []byte {
 	buf.WriteString(
 		"# Northshire Police crime information system (CIS), 2009-2022: CSE investigations closed 2012-2022,\n",
 	)
-	buf.WriteString("# exported for the national review (Operation Beaconport). Units, officers, then cases.\n")
+	buf.WriteString("# exported for the national review (Operation Beaconport). Units, officers, the offence mapping, then cases.\n")
 	line := func(typ string, v any) {
 		j, err := json.Marshal(v)
 		if err != nil {
@@ -651,6 +696,9 @@ func (l *legacy) file() []byte {
 		seen[o.ref] = true
 		line("officer", casefile.Officer{Ref: o.ref, Name: o.name, Collar: o.collar, Rank: string(o.rank), Unit: o.unit,
 			Left: o.left.UTC(), Roles: o.roles})
+	}
+	for _, m := range legacyOffenceMap {
+		line("offence_map", casefile.OffenceMap{Text: m[0], Code: m[1]})
 	}
 	for _, p := range l.plans {
 		line("case", p.rec)

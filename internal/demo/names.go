@@ -114,14 +114,16 @@ var constables = []int{8, 7, 5, 5, 6, 6}
 
 var sources = []string{"MASH", "MASH", "MASH", "school", "parent", "social_care", "health", "police", "CEOP", "self"}
 
+// offenceSets are the offence codes (internal/offence) a referral is
+// recorded with: the CSE flag with the offence alleged, or a flag alone.
 var offenceSets = [][]string{
-	{"child_sexual_exploitation"},
-	{"child_sexual_exploitation", "sexual_activity_with_a_child"},
-	{"child_sexual_exploitation", "meeting_a_child_following_sexual_grooming"},
-	{"child_sexual_exploitation", "rape_of_a_child"},
-	{"child_sexual_exploitation", "arranging_or_facilitating_child_sexual_exploitation"},
-	{"causing_or_inciting_child_sexual_activity", "indecent_images_of_children"},
-	{"child_sexual_exploitation", "trafficking_for_sexual_exploitation"},
+	{"CSE"},
+	{"CSE", "22B"},
+	{"CSE", "88A"},
+	{"CSE", "19E"},
+	{"CSE", "71"},
+	{"22B", "86"},
+	{"CSE", "72"},
 }
 
 // referralTemplates are case summaries; %[1]d is the child's age, %[2]s

@@ -9,6 +9,7 @@ import (
 	"github.com/holdfast/holdfast/internal/demo"
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/duty"
+	"github.com/holdfast/holdfast/internal/offence"
 	"github.com/holdfast/holdfast/internal/service"
 )
 
@@ -24,12 +25,25 @@ func checkImported(t *testing.T, g generated) {
 	t.Logf("imported %d cases (%d events) from %s; failings %v", rv.Imported, rv.Events, rv.System, rv.Failings)
 	source := "import:" + demo.LegacySystem
 	n, intl, national := 0, 0, 0
+	several, interviewedThenNFA := 0, 0
+	cls := offence.Current()
 	for _, c := range allCases(t, g) {
+		for _, o := range c.OffenceTypes {
+			if !cls.IsCode(o) {
+				t.Errorf("%s: offence %q is not a code of the classification", c.Ref, o)
+			}
+		}
 		if !c.Imported {
 			continue
 		}
 		n++
 		for _, s := range c.Suspects {
+			if len(s.History) >= 3 {
+				several++
+			}
+			if s.Status == domain.SuspectNFA && s.Interviewed() {
+				interviewedThenNFA++
+			}
 			switch {
 			case strings.HasPrefix(s.Phone, "+44 "):
 				intl++
@@ -72,6 +86,10 @@ func checkImported(t *testing.T, g generated) {
 			intl,
 			national,
 		)
+	}
+	if several == 0 || interviewedThenNFA == 0 {
+		t.Errorf("imported suspects: %d with three or more status changes, %d interviewed then NFA'd; want some of each",
+			several, interviewedThenNFA)
 	}
 	if n != rv.Imported || n < 40 {
 		t.Errorf("%d imported cases in the record, the import reported %d", n, rv.Imported)

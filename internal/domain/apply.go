@@ -335,7 +335,8 @@ var caseAppliers = map[string]caseApplier{
 		c.Imported, c.SourceRef = true, p.SourceRef
 		return nil
 	}),
-	EvClosureUnapproved: on(applyClosureUnapproved), // migration.go
+	EvClosureUnapproved:  on(applyClosureUnapproved),  // migration.go
+	EvOffencesClassified: on(applyOffencesClassified), // offences.go
 
 	// Alerts and emergency access (alerts.go).
 	EvAlertSent: on(func(*Case, AlertSent, *event.Event) error { return nil }),
@@ -411,6 +412,7 @@ var significant = map[string]bool{
 var notifiable = map[SuspectStatus]string{
 	SuspectArrested: "suspect arrested", SuspectInterviewed: "suspect interviewed under caution",
 	SuspectCharged: "suspect charged", SuspectNFA: "suspect released without charge",
+	SuspectRUI: "suspect released under investigation", SuspectBailed: "suspect released on bail",
 }
 
 // stamp records that e changed c: its version and times.

@@ -158,6 +158,8 @@ const (
 	SuspectLocated     SuspectStatus = "located"
 	SuspectArrested    SuspectStatus = "arrested"
 	SuspectInterviewed SuspectStatus = "interviewed"
+	SuspectRUI         SuspectStatus = "released_under_investigation"
+	SuspectBailed      SuspectStatus = "bailed"
 	SuspectCharged     SuspectStatus = "charged"
 	SuspectNFA         SuspectStatus = "no_further_action"
 	SuspectDeceased    SuspectStatus = "deceased"
@@ -215,6 +217,8 @@ func SuspectStatuses() []SuspectStatus {
 		SuspectLocated,
 		SuspectArrested,
 		SuspectInterviewed,
+		SuspectRUI,
+		SuspectBailed,
 		SuspectCharged,
 		SuspectNFA,
 		SuspectDeceased,

@@ -2,6 +2,8 @@ package domain
 
 import (
 	"fmt"
+
+	"github.com/holdfast/holdfast/internal/offence"
 	"sort"
 	"strings"
 	"unicode"
@@ -13,30 +15,18 @@ import (
 // code has one (labels_test.go). A code with no label is shown readably
 // (underscores as spaces, capitalised), never raw.
 
-// OffenceLabels name the offence types forces record (snake_case codes).
-var OffenceLabels = map[string]string{
-	"child_sexual_exploitation":                              "Child sexual exploitation",
-	"child_sexual_exploitation_contact":                      "Child sexual exploitation (contact offence)",
-	"sexual_activity_with_a_child":                           "Sexual activity with a child",
-	"meeting_a_child_following_sexual_grooming":              "Meeting a child following sexual grooming",
-	"rape_of_a_child":                                        "Rape of a child under 13",
-	"rape":                                                   "Rape",
-	"arranging_or_facilitating_child_sexual_exploitation":    "Arranging or facilitating child sexual exploitation",
-	"causing_or_inciting_child_sexual_activity":              "Causing or inciting a child to engage in sexual activity",
-	"indecent_images_of_children":                            "Indecent images of children",
-	"trafficking_for_sexual_exploitation":                    "Trafficking for sexual exploitation",
-	"sexual_assault":                                         "Sexual assault",
-	"sexual_assault_of_a_child":                              "Sexual assault of a child",
-	"assault_by_penetration":                                 "Assault by penetration",
-	"abuse_of_position_of_trust":                             "Abuse of a position of trust",
-	"sexual_communication_with_a_child":                      "Sexual communication with a child",
-	"controlling_a_child_in_relation_to_sexual_exploitation": "Controlling a child in relation to sexual exploitation",
-	"paying_for_sexual_services_of_a_child":                  "Paying for the sexual services of a child",
-	"cse":                                                    "Child sexual exploitation",
+// OffenceLabel is an offence code's title in the classification in force
+// (internal/offence). A value recorded before offences were classified
+// reads as the title of the code it maps to, or as words if none.
+func OffenceLabel(code string) string {
+	c := offence.Current()
+	if _, ok := c.Lookup(code); !ok {
+		if mapped, _, ok := c.Map(code); ok {
+			code = mapped
+		}
+	}
+	return c.Title(code)
 }
-
-// OffenceLabel is an offence type's label.
-func OffenceLabel(code string) string { return label(OffenceLabels, code) }
 
 // OutcomeTitles are the Home Office crime outcome codes' titles
 // (../shared/data/crime-outcomes.csv, the force's policy).
@@ -141,6 +131,8 @@ var SuspectStatusLabels = map[SuspectStatus]string{
 	SuspectLocated:     "Located",
 	SuspectArrested:    "Arrested",
 	SuspectInterviewed: "Interviewed",
+	SuspectRUI:         "Released under investigation",
+	SuspectBailed:      "Released on bail",
 	SuspectCharged:     "Charged",
 	SuspectNFA:         "No further action",
 	SuspectDeceased:    "Deceased",
@@ -333,6 +325,7 @@ var EventLabels = map[string]string{
 	EvFindingRaised:        "raised a finding",
 	EvFindingResolved:      "resolved a finding",
 	EvCaseImported:         "imported the case",
+	EvOffencesClassified:   "classified the case's offences",
 	EvAuditCreated:         "planned an audit",
 	EvAuditAssigned:        "assigned an audit review",
 	EvAuditReviewed:        "reviewed a case for an audit",

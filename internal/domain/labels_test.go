@@ -6,6 +6,7 @@ import (
 
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/duty"
+	"github.com/holdfast/holdfast/internal/offence"
 	"github.com/holdfast/holdfast/internal/policy"
 )
 
@@ -82,18 +83,15 @@ func TestEveryCodeHasALabel(t *testing.T) {
 		_, ok := domain.PersonRoleLabels[r]
 		has("person role", r, ok)
 	}
-	// The offence types the demo and the audit presets use.
-	for _, o := range []string{"child_sexual_exploitation", "sexual_activity_with_a_child",
-		"meeting_a_child_following_sexual_grooming", "rape_of_a_child",
-		"arranging_or_facilitating_child_sexual_exploitation", "causing_or_inciting_child_sexual_activity",
-		"indecent_images_of_children", "trafficking_for_sexual_exploitation"} {
-		_, ok := domain.OffenceLabels[o]
-		has("offence type", o, ok)
-	}
-	for code, l := range domain.OffenceLabels {
-		if l == "" || strings.Contains(l, "_") || l != domain.Capitalise(l) {
-			t.Errorf("offence %s: label %q is not a capitalised phrase", code, l)
+	// Every offence code reads as its title, a capitalised phrase.
+	for _, o := range offence.Current().All() {
+		if l := domain.OffenceLabel(o.Code); l != o.Title || l == "" || strings.Contains(l, "_") || l != domain.Capitalise(l) {
+			t.Errorf("offence %s: label %q is not its title as a capitalised phrase", o.Code, l)
 		}
+	}
+	// A value recorded before classification reads as its code's title.
+	if got := domain.OffenceLabel("rape_of_a_child"); got != "Rape of a female child under 13" {
+		t.Errorf("a mapped free-text offence reads %q", got)
 	}
 }
 

@@ -64,6 +64,7 @@ func (s *Service) OpenReferral(ctx context.Context, a *Actor, in NewReferral) (*
 		if len(in.OffenceTypes) == 0 {
 			p.Add("offence_types", "required", "Give at least one offence type.")
 		}
+		in.OffenceTypes = classifyOffences("offence_types", in.OffenceTypes, &p)
 		if in.Marking == "" {
 			in.Marking = "OFFICIAL-SENSITIVE"
 		}
@@ -162,10 +163,17 @@ func (s *Service) UpdateCase(ctx context.Context, a *Actor, caseID string, in Ca
 		if in.Marking != nil && !contains(Markings, *in.Marking) {
 			p.Add("marking", "one_of", "Choose the protective marking: "+domain.JoinOr(Markings)+".")
 		}
+		offences := in.OffenceTypes
+		if offences != nil {
+			if len(offences) == 0 {
+				p.Add("offence_types", "required", "Give at least one offence type.")
+			}
+			offences = classifyOffences("offence_types", offences, p)
+		}
 		if in.Summary == nil && in.OffenceTypes == nil && in.Marking == nil {
 			p.Add("", "nothing_to_change", "Change at least one of the summary, the offence types or the marking.")
 		}
-		return []ev{{domain.EvCaseUpdated, domain.CaseUpdated{Summary: in.Summary, OffenceTypes: in.OffenceTypes,
+		return []ev{{domain.EvCaseUpdated, domain.CaseUpdated{Summary: in.Summary, OffenceTypes: offences,
 			Marking: in.Marking}}}
 	})
 }

@@ -290,12 +290,7 @@ func exportCase(org *domain.OrgState, c *domain.Case, owner string) casefile.Cas
 			Vehicle:     s.Vehicle,
 			Address:     s.Address,
 		}
-		if s.Status != domain.SuspectIdentified {
-			es.Status = string(s.Status)
-			if n := len(s.History); n > 0 {
-				es.StatusOn = s.History[n-1].On
-			}
-		}
+		exportSuspectHistory(s, &es) // import_suspects.go
 		k.Suspects = append(k.Suspects, es)
 	}
 	for _, a := range c.Actions {

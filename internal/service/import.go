@@ -67,6 +67,7 @@ func (s *Service) Import(
 			numbers:  map[string]int{},
 		}
 		im.resolveOrg(f)
+		im.readOffenceMaps(f) // import_offences.go
 		im.seen, im.seenCollar = map[string]string{}, map[string]string{}
 		plans := im.planCases(f)
 		if len(im.ps) > 0 {
@@ -210,6 +211,9 @@ type importer struct {
 	// in the order first met.
 	fc      map[[2]string]*ForecastGroup
 	fcOrder [][2]string
+
+	// offenceMap is the file's offence_map lines: Normal(text) -> code.
+	offenceMap map[string]string
 }
 
 // importFlush is how many events are held before they are written: enough
@@ -458,8 +462,9 @@ func (im *importer) writeOrg() error {
 
 // casePlan is one case resolved and ready to write.
 type casePlan struct {
-	line casefile.Line[casefile.Case]
-	team string
+	line     casefile.Line[casefile.Case]
+	team     string
+	offences []string // the case's offences as codes
 }
 
 func (im *importer) planCases(f *casefile.File) []casePlan {
@@ -539,11 +544,8 @@ func (im *importer) planCases(f *casefile.File) []casePlan {
 				im.problem(l.N, fmt.Sprintf("transfers[%d].to", i), "%q is not a team in the file or in Holdfast", t.To)
 			}
 		}
-		for i, s := range k.Suspects {
-			if s.Status != "" && !contains(domain.SuspectStatuses(), domain.SuspectStatus(s.Status)) {
-				im.problem(l.N, fmt.Sprintf("suspects[%d].status", i), "%q is not a suspect status", s.Status)
-			}
-		}
+		im.checkSuspectStatuses(l.N, k)                  // import_suspects.go
+		offences := im.offenceCodes(l.N, k.OffenceTypes) // import_offences.go
 		if cl := k.Closure; cl != nil {
 			who("closure.proposed_by", cl.ProposedBy)
 			who("closure.approved_by", cl.ApprovedBy)
@@ -558,7 +560,7 @@ func (im *importer) planCases(f *casefile.File) []casePlan {
 		}
 		im.pastDates(l.N, k)
 		if len(im.ps) == before {
-			out = append(out, casePlan{line: l, team: team})
+			out = append(out, casePlan{line: l, team: team, offences: offences})
 		}
 	}
 	return out
@@ -614,6 +616,9 @@ func (im *importer) pastDates(line int, k casefile.Case) {
 		day(f+".dob", s.DOB, true)
 		at(f+".added", s.Added)
 		day(f+".status_on", s.StatusOn, false)
+		for j, st := range s.Statuses {
+			day(fmt.Sprintf("%s.statuses[%d].on", f, j), st.On, false)
+		}
 	}
 	for i, a := range k.Actions {
 		f := fmt.Sprintf("actions[%d]", i)
@@ -669,7 +674,7 @@ func (im *importer) writeCase(p casePlan) error {
 	}
 	add := func(at time.Time, actor, typ string, p any) { steps = append(steps, step{at, actor, typ, p}) }
 	add(k.Opened, by(k.Owner), domain.EvCaseOpened, domain.CaseOpened{ID: id, Ref: fmt.Sprintf("%s%06d", prefix, n),
-		ForceID: domain.Org{Units: im.org.Units}.ForceOf(p.team), TeamID: p.team, OffenceTypes: k.OffenceTypes,
+		ForceID: domain.Org{Units: im.org.Units}.ForceOf(p.team), TeamID: p.team, OffenceTypes: p.offences,
 		Summary: k.Summary, Marking: orDefault(k.Marking, "OFFICIAL-SENSITIVE"), Source: im.source})
 	if k.Owner != "" {
 		add(
@@ -737,18 +742,8 @@ func (im *importer) writeCase(p casePlan) error {
 				},
 			},
 		)
-		if s.Status != "" && s.Status != string(domain.SuspectIdentified) {
-			on := orDefault(s.StatusOn, s.Added.Format(time.DateOnly))
-			at, _ := time.Parse(time.DateOnly, on)
-			if at.Before(s.Added) {
-				at = s.Added
-			}
-			add(
-				at,
-				"system:import",
-				domain.EvSuspectStatus,
-				domain.SuspectStatusChanged{SuspectID: sid, Status: domain.SuspectStatus(s.Status), On: on},
-			)
+		for _, st := range suspectSteps(sid, s) { // import_suspects.go
+			add(st.at, "system:import", domain.EvSuspectStatus, st.p)
 		}
 	}
 	for i, a := range k.Actions {

@@ -10,6 +10,7 @@ import (
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/gate"
 	"github.com/holdfast/holdfast/internal/http/request"
+	"github.com/holdfast/holdfast/internal/offence"
 	"github.com/holdfast/holdfast/internal/service"
 )
 
@@ -558,33 +559,23 @@ func formMap(f url.Values) map[string]string {
 	return m
 }
 
-// offenceOpts are the offence types a case may be recorded with, by their
-// labels: the case's own first, even if the list does not know them, then
-// every offence the list knows, once each.
+// offenceOpts are the offence codes a case may be recorded with, by their
+// titles: the case's own first (a value recorded before classification
+// too, so it can be seen and replaced), then every classification in
+// force, in its order.
 func offenceOpts(have []string) [][2]string {
 	seen := map[string]bool{}
-	var opts, known [][2]string
+	var opts [][2]string
 	for _, k := range have {
 		if !seen[k] {
-			seen[k], seen[domain.OffenceLabel(k)] = true, true
+			seen[k] = true
 			opts = append(opts, [2]string{k, domain.OffenceLabel(k)})
 		}
 	}
-	for k, l := range domain.OffenceLabels {
-		if !seen[k] {
-			known = append(known, [2]string{k, l})
-		}
-	}
-	sort.Slice(known, func(i, j int) bool {
-		if known[i][1] != known[j][1] {
-			return known[i][1] < known[j][1]
-		}
-		return known[i][0] < known[j][0]
-	})
-	for _, o := range known {
-		if !seen[o[1]] { // one code a label ("cse" is child sexual exploitation too)
-			seen[o[1]] = true
-			opts = append(opts, o)
+	for _, o := range offence.Current().All() {
+		if !seen[o.Code] {
+			seen[o.Code] = true
+			opts = append(opts, [2]string{o.Code, o.Title})
 		}
 	}
 	return opts

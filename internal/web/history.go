@@ -189,6 +189,14 @@ func (v *caseView) entry(e *event.Event) historyEntry {
 		return say("decisions", "opened the case", p.Summary)
 	case domain.EvCaseUpdated:
 		return say("decisions", "corrected the case details")
+	case domain.EvOffencesClassified:
+		var p domain.OffencesClassified
+		dec(&p)
+		titles := make([]string, len(p.To))
+		for i, code := range p.To {
+			titles[i] = domain.OffenceLabel(code)
+		}
+		return say("decisions", "classified the offences as "+domain.JoinAnd(titles), strings.Join(p.Assumed, " "))
 	case domain.EvOwnerAssigned:
 		var p domain.OwnerAssigned
 		dec(&p)

@@ -163,7 +163,7 @@ func (s *Service) workItems(rows []store.DutyRow, now time.Time) []WorkItem {
 		case "decision_notice":
 			key = "decision_notice_enhanced"
 		}
-		out[i] = WorkItem{DutyRow: d, Says: s.Policy().Says(key), Overdue: !d.Due.After(now)}
+		out[i] = WorkItem{DutyRow: d, Says: s.Policy().Says(key), Overdue: duty.Overdue(d.Due, now)}
 	}
 	// Overdue first, then soonest due.
 	sort.SliceStable(out, func(i, j int) bool {

@@ -54,7 +54,7 @@ func (im *importer) forecast(c *domain.Case) {
 	}
 	grace := im.s.Policy().Findings[FindingVictimNoContactPlan]
 	for _, d := range c.OpenDuties() {
-		if !d.Due.After(im.now) {
+		if duty.Overdue(d.Due, im.now) { // the watchdog's rule
 			add(false, d.Kind, d.TeamID)
 			if d.Kind == duty.TransferAccept {
 				add(true, FindingTransferOverdue, c.TeamID)

@@ -327,13 +327,20 @@ func recordClock(st store.Store, c clock.Clock, log *slog.Logger) clock.Clock {
 		})
 	}
 	if m, ok := c.(*clock.Monotonic); ok {
-		m.Raise(lastRecorded(st))
+		last := lastRecorded(st)
+		if behind := last.Sub(m.Now()); behind > time.Second {
+			log.Warn("this machine's clock is behind the log's last event: times are held at it until the clock catches up",
+				"behind", behind.Round(time.Millisecond))
+		}
+		m.Raise(last)
 	}
 	return c
 }
 
-// lastRecorded is the latest time among the log's last events recorded by
-// Holdfast itself (an import's events keep their own, older, dates); zero
+// lastRecorded is the latest time among the log's last events dated by
+// the clock: not an import's (they keep the other system's dates) nor the
+// watchdog's (holdfast sweep --as-of dates them as told, perhaps ahead, and
+// holding every later time to that would date a day's work wrongly). Zero
 // for an empty or unreadable log.
 func lastRecorded(st store.Store) time.Time {
 	ctx := context.Background()
@@ -343,10 +350,13 @@ func lastRecorded(st store.Store) time.Time {
 	}
 	var last time.Time
 	st.ScanEvents(ctx, max(1, seq-1000), seq, func(e *event.Event) error {
-		if e.Source == "" && e.At.After(last) {
+		if e.Source == "" && e.Actor != watchdog && e.At.After(last) {
 			last = e.At
 		}
 		return nil
 	})
 	return last
 }
+
+// watchdog is the actor id every sweep writes as.
+var watchdog = service.SystemActor("watchdog").ID()

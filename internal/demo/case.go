@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"sort"
@@ -78,9 +79,18 @@ func (sc *simCase) add(m milestone) {
 	sc.ms[i] = m
 }
 
-// do runs one command against the case's current version.
+// do runs one command against the case's current version. Another case's
+// command can move this one on (a person matched across cases raises a
+// link on both), as it would under an officer's open form: like the
+// officer, the generator reloads the case and acts once more.
 func (sc *simCase) do(what string, fn func(v int64) (*domain.Case, error)) error {
 	c, err := fn(sc.c.Version)
+	if errors.Is(err, service.ErrConflict) {
+		if cur, rerr := sc.g.rec.Case(sc.g.ctx, sc.c.ID); rerr == nil {
+			sc.c = cur
+			c, err = fn(cur.Version)
+		}
+	}
 	if err != nil {
 		return fmt.Errorf("demo: case %s (%s): %s: %w", sc.c.Ref, sc.c.Status, what, err)
 	}

@@ -50,10 +50,39 @@ func TestCloseCarriesTheRecordedVictimsView(t *testing.T) {
 		if strings.Contains(page, `name="victim_view"`) {
 			t.Error("the close page asks for the victim's view again")
 		}
+		change := path + "/do/victim-view?victim=" + c.Victims[0].ID + "&from=close"
 		if !strings.Contains(page, "Does not want to go to court") ||
-			!strings.Contains(page, `href="`+path+`/do/victim-view?victim=`+c.Victims[0].ID+`"`) {
-			t.Error("the close page does not show the recorded view with a link to change it")
+			!strings.Contains(page, `href="`+html.EscapeString(change)+`"`) {
+			t.Fatal("the close page does not show the recorded view with a link to change it")
 		}
+		// Changed from the close page, the view is recorded and the journey
+		// returns to Close case, which shows the new view.
+		_, vp := ivy.get(change)
+		status, page = ivy.post(path+"/do/victim-view", url.Values{"csrf": {ivy.csrf(vp)},
+			"version": {itoa(c.Version)}, "victim": {c.Victims[0].ID}, "from": {"close"},
+			"view": {"Would give evidence if the suspect is found"}})
+		if status != 200 || !strings.Contains(page, "Victim&#39;s view recorded") ||
+			!strings.Contains(page, "<h1 class=\"govuk-heading-l\">Close case</h1>") ||
+			!strings.Contains(page, "Would give evidence if the suspect is found") {
+			t.Fatalf("the view changed from Close case: %d %s", status, errorSummary(page))
+		}
+		// The liaison officer, who may record views but not close cases,
+		// returns to the victims after recording one.
+		c, _ = db.Case(ctx, c.ID)
+		lia := newClient(t, base, "lia")
+		_, vp = lia.get(change)
+		if strings.Contains(vp, `name="from"`) || strings.Contains(vp, "Back to Close case") {
+			t.Error("the liaison officer's view form leads back to Close case, which they may not use")
+		}
+		status, page = lia.post(path+"/do/victim-view", url.Values{"csrf": {lia.csrf(vp)},
+			"version": {itoa(c.Version)}, "victim": {c.Victims[0].ID}, "from": {"close"},
+			"view": {"Would give evidence if the suspect is found"}})
+		if status != 200 || !strings.Contains(page, "Victim&#39;s view recorded") ||
+			strings.Contains(page, "<h1 class=\"govuk-heading-l\">Close case</h1>") {
+			t.Fatalf("the liaison officer's view, sent from Close case: %d %s", status, errorSummary(page))
+		}
+		c, _ = db.Case(ctx, c.ID)
+		_, page = ivy.get(path + "/close")
 		form := url.Values{"csrf": {ivy.csrf(page)}, "version": {itoa(c.Version)}, "outcome": {"15"},
 			"lines_considered": {"Every line raised was considered and filed"},
 			"why_none_remain":  {"No other line of enquiry remains to follow"},
@@ -65,7 +94,7 @@ func TestCloseCarriesTheRecordedVictimsView(t *testing.T) {
 			t.Fatalf("propose: %d %s", status, errorSummary(body))
 		}
 		got, _ := db.Case(ctx, c.ID)
-		if got.Closure == nil || got.Closure.Rationale.VictimView != "Child B: Does not want to go to court" {
+		if got.Closure == nil || got.Closure.Rationale.VictimView != "Child B: Would give evidence if the suspect is found" {
 			t.Fatalf("the closure carries the victim's view %+v, want the one recorded", got.Closure)
 		}
 

@@ -110,6 +110,18 @@ type formView struct {
 	Check   []answer
 	Carry   [][2]string
 	Version string // the case version the form was based on
+	// Back is where the journey returns when it was opened from another
+	// (recording a victim's view from Close case returns there), or "".
+	Back string
+}
+
+// backTo is where a journey opened from another returns: only the close
+// journey, named as "close" (never a path taken from the request).
+func backTo(v *caseView, from string) string {
+	if from == "close" && v.Can("propose-closure") {
+		return v.Path + "/close"
+	}
+	return ""
 }
 
 // answer is one row of a check-your-answers page.
@@ -139,7 +151,14 @@ func (h *Handler) caseJourney(q *visit) error {
 		}
 		c, err := cf.run(ctx, q.a, id, q.r.PostForm)
 		if err == nil {
-			q.redirectDone(sectionPath(c.Ref, cf.section), cf.done)
+			to := sectionPath(c.Ref, cf.section)
+			if q.r.PostForm.Get("from") == "close" {
+				// Back to Close case, if this person may still close it.
+				if perm, perr := h.svc.PermissionsOn(ctx, q.a, c); perr == nil && perm.Can("propose-closure") {
+					to = sectionPath(c.Ref, "") + "/close"
+				}
+			}
+			q.redirectDone(to, cf.done)
 			return nil
 		}
 		return h.refusedForm(q, name, cf, err)
@@ -149,6 +168,7 @@ func (h *Handler) caseJourney(q *visit) error {
 		return err
 	}
 	fv := h.formView(v, name, cf, vals.Get(cf.target))
+	fv.Back = backTo(v, vals.Get("from"))
 	v.Form = fv
 	p := page{Title: fv.Title + " – " + v.Case.Ref, Nav: "cases", Data: v, Form: formMap(vals)}
 	for _, f := range fv.Fields {
@@ -207,6 +227,7 @@ func (h *Handler) refusedForm(q *visit, name string, cf caseForm, err error) err
 		return verr
 	}
 	fv := h.formView(v, name, cf, q.r.PostForm.Get(cf.target))
+	fv.Back = backTo(v, q.r.PostForm.Get("from"))
 	if errors.Is(err, service.ErrConflict) {
 		fv.Stale = true
 		ps[0].Message = fmt.Sprintf("%s Your form was based on version %d of the case; it is now at version %d.",

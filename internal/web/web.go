@@ -20,6 +20,7 @@ import (
 	"github.com/holdfast/holdfast/internal/http/request"
 	"github.com/holdfast/holdfast/internal/http/response"
 	"github.com/holdfast/holdfast/internal/service"
+	"github.com/holdfast/holdfast/internal/store"
 )
 
 //go:embed templates/*.html
@@ -236,7 +237,7 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, a *service.Actor,
 		response.Unavailable(w, r, err)
 	}
 	p := page{
-		Title: http.StatusText(status),
+		Title: errorTitle(err, status),
 		Actor: a,
 		CSRF:  csrf,
 		Now:   h.svc.Now(),
@@ -255,10 +256,21 @@ type errorPage struct {
 	Message string
 }
 
+// errorTitle names the error page; a full disk is named as such, since
+// waiting will not mend it (docs/reliability.md).
+func errorTitle(err error, status int) string {
+	if status == http.StatusServiceUnavailable && store.DiskFull(err) {
+		return response.DiskFullTitle
+	}
+	return http.StatusText(status)
+}
+
 func message(r *http.Request, err error, status int) string {
 	switch {
 	case status == http.StatusInternalServerError:
 		return "Something went wrong on our side. It has been logged: tell your administrator the time it happened."
+	case status == http.StatusServiceUnavailable && store.DiskFull(err):
+		return response.DiskFullMessage
 	case status == http.StatusServiceUnavailable:
 		return response.UnavailableMessage(r)
 	case errors.Is(err, service.ErrNotFound):

@@ -67,6 +67,7 @@ type Classification struct {
 	Source   string
 	offences []Offence
 	byCode   map[string]int
+	byTitle  map[string]string  // Normal(title) -> code
 	mappings map[string]Mapping // by Normal(text)
 }
 
@@ -120,10 +121,8 @@ func (c *Classification) Map(text string) (string, *Mapping, bool) {
 	if n == "" {
 		return "", nil, false
 	}
-	for _, o := range c.offences {
-		if Normal(o.Title) == n {
-			return o.Code, nil, true
-		}
+	if code, ok := c.byTitle[n]; ok {
+		return code, nil, true
 	}
 	if m, ok := c.mappings[n]; ok {
 		return m.Code, &m, true

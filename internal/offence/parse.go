@@ -50,7 +50,8 @@ func Parse(b []byte) (*Classification, error) {
 	if len(p) > 0 {
 		return nil, p
 	}
-	c := &Classification{Source: strings.TrimSpace(f.Source), byCode: map[string]int{}, mappings: map[string]Mapping{}}
+	c := &Classification{Source: strings.TrimSpace(f.Source), byCode: map[string]int{}, byTitle: map[string]string{},
+		mappings: map[string]Mapping{}}
 	if f.Version != 1 {
 		p = append(p, Problem{Line: lines.top["version"], Field: "version", Rule: "version", Message: "version must be 1"})
 	}
@@ -81,9 +82,12 @@ func Extend(base *Classification, b []byte) (*Classification, error) {
 		p = append(p, Problem{Line: lines.top["version"], Field: "version", Rule: "version", Message: "version must be 1"})
 	}
 	c := &Classification{Source: base.Source, offences: slices.Clone(base.offences), byCode: map[string]int{},
-		mappings: map[string]Mapping{}}
+		byTitle: map[string]string{}, mappings: map[string]Mapping{}}
 	for k, v := range base.byCode {
 		c.byCode[k] = v
+	}
+	for k, v := range base.byTitle {
+		c.byTitle[k] = v
 	}
 	for k, v := range base.mappings {
 		c.mappings[k] = v
@@ -210,6 +214,9 @@ func (c *Classification) add(f file, lines fileLines, force bool, p Problems) Pr
 			}
 		}
 		if codeForm.MatchString(o.Code) && !c.IsCode(o.Code) {
+			if _, taken := c.byTitle[Normal(o.Title)]; !taken {
+				c.byTitle[Normal(o.Title)] = o.Code
+			}
 			c.byCode[o.Code] = len(c.offences)
 			c.offences = append(c.offences, o)
 		}

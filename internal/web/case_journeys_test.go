@@ -175,8 +175,9 @@ func TestConsequentialDecisionsCheckAnswers(t *testing.T) {
 				change[k] = v
 			}
 			if status, body := cl.post(path, change); status != 200 || strings.Contains(body, `value="confirm"`) ||
-				!strings.Contains(body, ">Continue</button>") {
-				t.Errorf("%s: Change: %d, or not the form", tc.cmd, status)
+				!strings.Contains(body, ">Continue</button>") ||
+				!strings.Contains(body, `name="version" value="`+itoa(cur.Version)+`"`) {
+				t.Errorf("%s: Change: %d, or not the form based on the version first read", tc.cmd, status)
 			}
 			onlyReads(t, db, tc.c.ID, before)
 

@@ -109,7 +109,7 @@ type formView struct {
 	// every value of the form, sent again with the confirmation.
 	Check   []answer
 	Carry   [][2]string
-	Version string // the case version the form was based on
+	Version string // the case version the answers were based on, if not the case's now
 	// Back is where the journey returns when it was opened from another
 	// (recording a victim's view from Close case returns there), or "".
 	Back string
@@ -287,6 +287,9 @@ func (h *Handler) checkAnswers(q *visit, name string, cf caseForm) error {
 		return h.render(q, http.StatusForbidden, "case_form", p)
 	}
 	if f.Get("step") == "change" {
+		// The form again, still based on the version first read: a change
+		// made meanwhile by someone else is caught when it is sent.
+		fv.Version = f.Get("version")
 		return h.render(q, http.StatusOK, "case_form", p)
 	}
 	var ps domain.Problems

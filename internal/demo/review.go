@@ -36,8 +36,11 @@ type Review struct {
 	Imported int            `json:"imported"` // cases imported
 	Events   int            `json:"events"`   // their events, each marked import:System
 	Failings map[string]int `json:"failings"` // the failings planted in them, by the risk model's reason
-	AuditID  string         `json:"audit_id"`
-	Audit    string         `json:"audit"`
+	// Planted lists each imported case's planted failings by its source
+	// reference, so triage's answers can be scored against the truth.
+	Planted map[string][]string `json:"-"`
+	AuditID string              `json:"audit_id"`
+	Audit   string              `json:"audit"`
 	// Population is how many closed cases met the criteria; Sampled, how
 	// many the audit drew (at random and for their risk).
 	Population int                   `json:"population"`
@@ -441,7 +444,9 @@ func (nr *nationalReview) result(sweep *service.SweepReport) (*Review, error) {
 		Referred:      []string{},
 		VictimContact: []string{},
 	}
+	out.Planted = map[string][]string{}
 	for _, p := range nr.leg.plans {
+		out.Planted[p.rec.Ref] = p.failings
 		for _, f := range p.failings {
 			out.Failings[f]++
 		}

@@ -58,6 +58,11 @@ type Case struct {
 	Transfers    []Transfer `json:"transfers,omitempty"`
 	Plan         *Plan      `json:"plan,omitempty"`
 	Closure      *Closure   `json:"closure,omitempty"`
+	// Notes, the decision log and Victims' Right to Review requests:
+	// history.go.
+	Notes     []Note     `json:"notes,omitempty"`
+	Decisions []Decision `json:"decisions,omitempty"`
+	VRRs      []VRR      `json:"vrrs,omitempty"`
 }
 
 // Plan is the investigation plan as last written.

@@ -89,6 +89,7 @@ func FuzzReadJSONL(f *testing.F) {
 	f.Add([]byte(`{"type":"case"}`))
 	f.Add([]byte(richCase))
 	f.Add([]byte(historyCase))
+	f.Add([]byte(recordsCase))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		file, err := ReadJSONL(bytes.NewReader(b))
 		if err != nil {

@@ -198,5 +198,6 @@ func (k Case) check(n int) Problems {
 			)
 		}
 	}
+	k.checkHistory(c)
 	return c.ps
 }

@@ -341,6 +341,7 @@ func exportCase(org *domain.OrgState, c *domain.Case, owner string) casefile.Cas
 		ec.Rationale.SuspectsStatus, ec.Rationale.VictimView = cl.Rationale.SuspectsStatus, cl.Rationale.VictimView
 		k.Closure = ec
 	}
+	exportHistory(c, &k, who)
 	return k
 }
 

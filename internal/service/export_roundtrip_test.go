@@ -147,8 +147,28 @@ func projections(t *testing.T, db *sqlstore.DB) map[string]string {
 		}
 		sort.Strings(duties)
 		sort.Strings(flags)
+		var history []string
+		for _, n := range c.Notes {
+			corrects := ""
+			for i, m := range c.Notes {
+				if m.ID == n.Corrects {
+					corrects = fmt.Sprintf(" corrects %d", i+1)
+				}
+			}
+			history = append(history, fmt.Sprintf("note %s by %s at %s%s", n.Text, name(n.Author),
+				n.At.UTC().Format(time.RFC3339), corrects))
+		}
+		for _, d := range c.Decisions {
+			history = append(history, fmt.Sprintf("decision %d %s (%s) by %s at %s", d.Number, d.Decision,
+				d.Rationale, name(d.DecidedBy), d.DecidedAt.UTC().Format(time.RFC3339)))
+		}
+		for _, v := range c.VRRs {
+			history = append(history, fmt.Sprintf("vrr at %s late=%v %q reviewer %s ack %s %s %q %s", v.At.UTC().Format(time.RFC3339),
+				v.Late, v.LateReason, name(v.Reviewer), v.AckAt.UTC().Format(time.RFC3339), v.Decision, v.Reasons,
+				v.DecidedAt.UTC().Format(time.RFC3339)))
+		}
 		out[ref] = fmt.Sprintf(
-			"status=%s owner=%s team=%s outcome=%s closed=%s victims=%d suspects=%d actions=%d duties=%v flags=%v",
+			"status=%s owner=%s team=%s outcome=%s closed=%s victims=%d suspects=%d actions=%d duties=%v flags=%v history=%v",
 			c.Status,
 			name(c.OwnerID),
 			name(c.TeamID),
@@ -159,6 +179,7 @@ func projections(t *testing.T, db *sqlstore.DB) map[string]string {
 			len(c.Actions),
 			duties,
 			flags,
+			history,
 		)
 		return nil
 	})

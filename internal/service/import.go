@@ -634,6 +634,7 @@ func (im *importer) planCases(f *casefile.File) []casePlan {
 			}
 		}
 		im.pastDates(l.N, k)
+		im.checkHistory(l.N, k, who)
 		if len(im.ps) == before {
 			out = append(out, casePlan{line: l, team: team, offences: offences})
 		}
@@ -931,6 +932,9 @@ func (im *importer) writeCase(p casePlan) error {
 		if !cl.Closed.IsZero() {
 			add(cl.Closed, "system:import", domain.EvClosureUnapproved, domain.ClosureUnapproved{ID: "import"})
 		}
+	}
+	for _, h := range im.historySteps(k, victims, by) {
+		add(h.at, h.actor, h.typ, h.p)
 	}
 	// Time order, the order of the file breaking ties: what happened first
 	// is applied first, as it was in the system it came from.

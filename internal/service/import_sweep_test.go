@@ -83,6 +83,12 @@ func TestImportedCaseFirstSweep(t *testing.T) {
 		)
 	}
 	endActions := func(k *casefile.Case) { k.Actions = k.Actions[1:] }
+	// One row per duty and finding kind a case file can leave overdue.
+	// Not here, because no file can: closure_sent_back (a rejected
+	// closure is not carried), break_glass_review and finding_response
+	// (emergency access and audit findings happen in Holdfast), the audit
+	// findings, and no_open_duty (an open case always owes its review;
+	// internal/domain's TestImportedFlagsDatedFromHistory dates it).
 	rows := []struct {
 		name     string
 		change   func(k *casefile.Case)
@@ -162,6 +168,27 @@ func TestImportedCaseFirstSweep(t *testing.T) {
 				ApprovedBy: "O2",
 			}
 		}, []string{"decision_notice"}, nil},
+		{"vrr_acknowledge", func(k *casefile.Case) {
+			endActions(k)
+			k.Closure = &casefile.Closure{Outcome: "16", Proposed: d(40), ProposedBy: "O1", Approved: d(39), ApprovedBy: "O2"}
+			told(k, d(38))
+			k.VRRs = []casefile.VRR{{Victim: "V1", Requested: d(20)}}
+		}, []string{"vrr_acknowledge"}, nil},
+		{"vrr_review", func(k *casefile.Case) {
+			endActions(k)
+			k.Closure = &casefile.Closure{Outcome: "16", Proposed: d(57), ProposedBy: "O1", Approved: d(56), ApprovedBy: "O2"}
+			told(k, d(55))
+			k.VRRs = []casefile.VRR{{Victim: "V1", Requested: d(50), Acknowledged: d(49), Reviewer: "O2"}}
+		}, []string{"vrr_review"}, nil},
+		{"vrr decided", func(k *casefile.Case) {
+			endActions(k)
+			k.Closure = &casefile.Closure{Outcome: "16", Proposed: d(57), ProposedBy: "O1", Approved: d(56), ApprovedBy: "O2"}
+			told(k, d(55))
+			k.VRRs = []casefile.VRR{{Victim: "V1", Requested: d(50), Acknowledged: d(49), Reviewer: "O2",
+				Decision: "not_upheld", Reasons: "The decision stands", Decided: d(20)}}
+			k.Notes = []casefile.Note{{At: d(19), By: "O2", Text: "Told her the review did not change it"}}
+			k.Decisions = []casefile.Decision{{At: d(56), By: "O2", Decision: "Close", Rationale: "No realistic line left"}}
+		}, nil, nil},
 	}
 	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
 		f := fixture.New(t, db)

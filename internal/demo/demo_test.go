@@ -132,6 +132,7 @@ func TestGenerate(t *testing.T) {
 	t.Run("review in progress", func(t *testing.T) { checkReview(t, g) })
 	t.Run("triage answers right", func(t *testing.T) { checkTriageAnswers(t, g) })
 	t.Run("suspects linked across cases", func(t *testing.T) { checkLinks(t, g) })
+	t.Run("networks surfaced", func(t *testing.T) { checkNetworks(t, g) })
 	t.Run("same seed", func(t *testing.T) { compare(t, g, again) })
 }
 

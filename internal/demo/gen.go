@@ -73,7 +73,8 @@ type gen struct {
 }
 
 func newGen(ctx context.Context, svc *service.Service, rec Record, clk *clock.Manual, opts Options) *gen {
-	g := &gen{ctx: ctx, svc: svc, rec: rec, clk: clk, opts: opts, now: opts.Now,
+	// Links between cases are raised once the history is written (links.go).
+	g := &gen{ctx: service.DeferLinks(ctx), svc: svc, rec: rec, clk: clk, opts: opts, now: opts.Now,
 		rng: rand.New(rand.NewPCG(opts.Seed, 0x5eed0f401d)), pol: svc.Policy(), cal: svc.Calendar(),
 		watchdog: service.SystemActor("watchdog"), teamByID: map[string]*team{}, officers: map[string]*officer{},
 		staff: map[domain.Role]*officer{}, usernames: map[string]bool{"admin": true}, actionKey: map[string]string{}}
@@ -148,7 +149,7 @@ func (g *gen) run() error {
 		return err
 	}
 	g.clk.Set(g.now)
-	return nil
+	return g.raiseLinks() // links.go
 }
 
 func (g *gen) sweep(at time.Time) error {

@@ -197,8 +197,8 @@ func (r Rules) Wanted(c *domain.Case, org *domain.OrgState) []Want {
 	// A possible link to another case, found in the POLE index: the owner
 	// (or, with none, the supervisor) reviews it (domain/links.go).
 	for _, l := range c.Links {
-		if l.Outcome != domain.LinkPending {
-			continue
+		if l.Outcome != domain.LinkPending || !c.Status.IsOpen() {
+			continue // a closed case's side is alerted; the open side reviews
 		}
 		who := c.OwnerID
 		if who == "" {

@@ -9,6 +9,7 @@ import (
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/duty"
 	"github.com/holdfast/holdfast/internal/event"
+	"github.com/holdfast/holdfast/internal/persons"
 	"github.com/holdfast/holdfast/internal/store"
 )
 
@@ -35,7 +36,7 @@ func linkWorthy(a, b store.CaseRow) bool {
 // answers the case as it now stands. The command has been acknowledged,
 // so a failure here is logged, not returned.
 func (s *Service) recorded(ctx context.Context, c *domain.Case, err error, id func(*domain.Case) string) *domain.Case {
-	if err != nil || c == nil || isDryRun(ctx) {
+	if err != nil || c == nil || isDryRun(ctx) || deferred(ctx) {
 		return c
 	}
 	n, lerr := s.RaiseLinks(ctx, c.ID, id(c))
@@ -50,6 +51,21 @@ func (s *Service) recorded(ctx context.Context, c *domain.Case, err error, id fu
 	}
 	return c
 }
+
+type deferKey struct{}
+
+// DeferLinks marks ctx so that recording a person does not match them
+// against the index: for a bulk writer (the demo generator) that calls
+// RaiseLinks for its people itself once the record is written, so that a
+// link's alerts and review duty start when the links are looked for.
+func DeferLinks(ctx context.Context) context.Context { return context.WithValue(ctx, deferKey{}, true) }
+
+func deferred(ctx context.Context) bool { v, _ := ctx.Value(deferKey{}).(bool); return v }
+
+// MaxLinksRaised is the most links one person's recording raises, the
+// strongest first: a man on forty cases is one alert pointing at the
+// strongest few, and the network view shows the rest.
+const MaxLinksRaised = 3
 
 // RaiseLinks matches person id of case caseID against the index and
 // raises each link worth review that was never raised before. It answers
@@ -74,8 +90,14 @@ func (s *Service) RaiseLinks(ctx context.Context, caseID, id string) (int, error
 	row := store.CaseRow{ID: c.ID, TeamID: c.TeamID, Status: c.Status}
 	raised := 0
 	for _, m := range ms {
+		if raised == MaxLinksRaised {
+			break
+		}
 		if !linkWorthy(row, m.Case) || c.LinkBetween(id, m.CaseID, m.PersonID) != nil {
 			continue
+		}
+		if len(m.Shared) == 0 && !corroborated(m.Terms) {
+			continue // a name alone links nothing (docs/links.md): offered, not raised
 		}
 		ok, err := s.raiseLink(ctx, c.ID, id, m)
 		if err != nil {
@@ -86,6 +108,22 @@ func (s *Service) RaiseLinks(ctx context.Context, caseID, id string) (int, error
 		}
 	}
 	return raised, nil
+}
+
+// corroborated reports whether a match rests on more than the names: a
+// date of birth, postcode, address or phone compared (agreeing or not).
+// Two social workers called Claire Smith on two cases are not news.
+func corroborated(terms []persons.Term) bool {
+	for _, t := range terms {
+		switch t.Comparison {
+		case "prior", "given name", "family name":
+		default:
+			if t.Level != "" && t.Level != "missing" {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // raiseLink records one link on both cases, with the alerts, in one
@@ -297,7 +335,8 @@ func (s *Service) CaseLinks(ctx context.Context, a *Actor, c *domain.Case) ([]Li
 			if (l.Outcome == domain.LinkPending) != pending {
 				continue
 			}
-			v := LinkView{CaseLink: l, PersonLabel: personLabel(c, l.Person), Why: linkWhy(l)}
+			v := LinkView{CaseLink: l, PersonLabel: domain.Capitalise(strings.TrimPrefix(personLabel(c, l.Person),
+				"the ")), Why: linkWhy(l)}
 			other, err := s.st.Case(ctx, l.OtherCase)
 			if err != nil {
 				return nil, err
@@ -316,20 +355,26 @@ func (s *Service) CaseLinks(ctx context.Context, a *Actor, c *domain.Case) ([]Li
 }
 
 // LinksOfCase lists the links of the case with reference ref, as
-// CaseLinks does; a case the actor may not see is not found. Showing them
-// is a read of the case and of each other case named.
+// CaseLinks does; a case the actor may not see is not found.
 func (s *Service) LinksOfCase(ctx context.Context, a *Actor, ref string) ([]LinkView, error) {
+	_, views, err := s.LinksOn(ctx, a, ref)
+	return views, err
+}
+
+// LinksOn reads the case with reference ref and its links. Showing them is
+// a read of the case and of each other case named, recorded as one event.
+func (s *Service) LinksOn(ctx context.Context, a *Actor, ref string) (*domain.Case, []LinkView, error) {
 	id, err := s.CaseID(ctx, a, ref)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	c, err := s.st.Case(ctx, id)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	views, err := s.CaseLinks(ctx, a, c)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	read := []string{c.ID}
 	for _, v := range views {
@@ -338,7 +383,7 @@ func (s *Service) LinksOfCase(ctx context.Context, a *Actor, ref string) ([]Link
 		}
 	}
 	if err := s.RecordRead(ctx, a, ReadMatches, c.Ref+" links", read); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return views, nil
+	return c, views, nil
 }

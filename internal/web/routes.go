@@ -12,5 +12,6 @@ func (h *Handler) routes() {
 	h.auditRoutes(m)
 	h.adminRoutes(m)
 	h.linksRoutes(m)
+	h.indexRoutes(m)   // links_index.go
 	h.accountRoutes(m) // account.go
 }

@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -216,6 +217,113 @@ func TestAttackDeletingEventsAndCheckpointsBehindAWitness(t *testing.T) {
 				out,
 				errs,
 			)
+		}
+	})
+}
+
+// TestAttackForgedCosignatureInABundle (issue 16): `ledger check` ignored
+// the witnesses' cosignatures, so a bundle with a forged one, or with none
+// from the witness the inspector trusts, passed. Given the witness's key it
+// checks them: intact passes naming what the witness cosigned; an altered
+// cosignature fails naming it; a witness that cosigned nothing in the
+// bundle fails.
+func TestAttackForgedCosignatureInABundle(t *testing.T) {
+	testdb.EachDSN(t, func(t *testing.T, dsn string) {
+		dir := t.TempDir()
+		wkey, other := filepath.Join(dir, "witness.key"), filepath.Join(dir, "other.key")
+		for k, origin := range map[string]string{wkey: "witness.invalid/w1", other: "witness.invalid/w2"} {
+			if code, _, errs := runCLI(t, "ledger", "keygen", "--origin", origin, "--out", k); code != 0 {
+				t.Fatal(errs)
+			}
+		}
+		keys := t.TempDir()
+		key := filepath.Join(keys, "force.key")
+		if code, _, errs := runCLI(t, "ledger", "keygen", "--origin", "northshire.police.invalid/holdfast", "--out", key); code != 0 {
+			t.Fatal(errs)
+		}
+		waddr := freeAddr(t)
+		wurl := "http://" + waddr
+		wout, _ := background(t, wurl+"/checkpoint", "witness", "serve", "--addr", waddr, "--key", wkey,
+			"--log-key", key+".pub")
+		wpub := strings.TrimSpace(wout.String()[strings.Index(wout.String(), "witness.invalid/w1+"):])
+		oaddr := freeAddr(t)
+		oout, _ := background(t, "http://"+oaddr+"/checkpoint", "witness", "serve", "--addr", oaddr, "--key", other,
+			"--log-key", key+".pub")
+		opub := strings.TrimSpace(oout.String()[strings.Index(oout.String(), "witness.invalid/w2+"):])
+		pub := serveOnce(t, dsn, keys, "--witness", wurl, "--witness-key", wpub)
+
+		bundle := filepath.Join(dir, "bundle.jsonl")
+		if code, _, errs := runCLI(t, "ledger", "export", "--db", dsn, "--key", pub, "--out", bundle); code != 0 {
+			t.Fatal(errs)
+		}
+		code, out, errs := runCLI(t, "ledger", "check", bundle, "--key", pub, "--witness-key", wpub)
+		if code != 0 || !strings.Contains(out, "witness witness.invalid/w1 cosigned") {
+			t.Fatalf("check of the intact bundle with the witness's key: %d\n%s%s", code, out, errs)
+		}
+		code, out, errs = runCLI(t, "ledger", "check", bundle, "--key", pub, "--witness-key", opub)
+		if code != 1 || !strings.Contains(out+errs, "no checkpoint in the bundle carries a cosignature of witness "+
+			"witness.invalid/w2") {
+			t.Fatalf("check naming a witness that cosigned nothing: %d\n%s%s", code, out, errs)
+		}
+		b, err := os.ReadFile(bundle)
+		if err != nil {
+			t.Fatal(err)
+		}
+		i := strings.Index(string(b), "witness.invalid/w1 ")
+		if i < 0 {
+			t.Fatal("the bundle holds no cosignature of the witness")
+		}
+		at := i + len("witness.invalid/w1 ") + 20 // inside the signature, past key hash and time
+		forged := append([]byte(nil), b...)
+		if forged[at] == 'A' {
+			forged[at] = 'B'
+		} else {
+			forged[at] = 'A'
+		}
+		if err := os.WriteFile(bundle, forged, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		code, out, errs = runCLI(t, "ledger", "check", bundle, "--key", pub, "--witness-key", wpub)
+		if code != 1 || !strings.Contains(out+errs, "cosignature of witness witness.invalid/w1 does not verify") {
+			t.Fatalf("check of a bundle with a forged cosignature: %d\n%s%s", code, out, errs)
+		}
+	})
+}
+
+// TestAttackFieldLimitsThroughTheCLI (issue 16, item 7): the field limits
+// were the HTTP decoder's, so `holdfast user add` and `holdfast import`
+// stored what the API refused. Both are refused now in the API's words,
+// naming the field and its limit, and nothing is written.
+func TestAttackFieldLimitsThroughTheCLI(t *testing.T) {
+	testdb.EachDSN(t, func(t *testing.T, dsn string) {
+		if code, _, errs := runCLI(t, "user", "add", "--db", dsn, "--username", "boss", "--name", "Chief Admin",
+			"--collar", "A1", "--password", "a long enough password"); code != 0 {
+			t.Fatal(errs)
+		}
+		before := latestEvent(t, dsn)
+		code, out, errs := runCLI(t, "user", "add", "--db", dsn, "--username", "long", "--name",
+			strings.Repeat("N", 201), "--collar", "A2", "--password", "a long enough password")
+		if code == 0 || !strings.Contains(out+errs, "name: This is 201 characters long: it must be 200 or fewer") {
+			t.Fatalf("user add with a 201-character name: code %d\n%s%s", code, out, errs)
+		}
+		ex, err := os.ReadFile(filepath.Join("..", "..", "internal", "casefile", "testdata", "example.jsonl"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		long := strings.Repeat("s", 50_001)
+		bad := strings.Replace(strings.ReplaceAll(string(ex), `"Public Protection"`, `"Holdfast Force"`),
+			`"summary":"`, `"summary":"`+long, 1)
+		file := filepath.Join(t.TempDir(), "cases.jsonl")
+		if err := os.WriteFile(file, []byte(bad), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		code, out, errs = runCLI(t, "import", file, "--db", dsn)
+		if code == 0 || !strings.Contains(out+errs, "summary: This is 50,") ||
+			!strings.Contains(out+errs, "it must be 50,000 or fewer") {
+			t.Fatalf("import of a summary over the limit: code %d\n%.2000s%.2000s", code, out, errs)
+		}
+		if after := latestEvent(t, dsn); after != before {
+			t.Errorf("refused commands wrote %d events", after-before)
 		}
 	})
 }

@@ -378,6 +378,8 @@ func cmdLedgerCheck(_ context.Context, args []string, stdout io.Writer) error {
 		"",
 		"a signed checkpoint saved earlier, to prove history was not rewritten",
 	)
+	witnessKeys := f.list("witness-key", "a witness's public key (or a file holding it): the bundle's checkpoints "+
+		"must carry its cosignature, and every cosignature of it must verify; repeat for several")
 	// The bundle comes first (holdfast ledger check BUNDLE --key K), as
 	// users type it; the flag package wants flags first, so move it.
 	var bundle string
@@ -404,6 +406,14 @@ func cmdLedgerCheck(_ context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	var wkeys []note.Verifier
+	for _, k := range *witnessKeys {
+		wv, err := witness.LoadVerifier(k)
+		if err != nil {
+			return usageError("--witness-key: %v", err)
+		}
+		wkeys = append(wkeys, wv)
+	}
 	fh, err := os.Open(bundle)
 	if err != nil {
 		return usageError("bundle: %v", err)
@@ -415,5 +425,84 @@ func cmdLedgerCheck(_ context.Context, args []string, stdout io.Writer) error {
 		// verify, is evidence of alteration, not a usage mistake.
 		return &exitError{code: 1, err: err}
 	}
-	return report(stdout, r)
+	if err := report(stdout, r); err != nil || len(wkeys) == 0 {
+		return err
+	}
+	if _, err := fh.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	m, _, err := ledger.ReadBundle(bufio.NewReader(fh))
+	if err != nil {
+		return &exitError{code: 1, err: err}
+	}
+	notes := make([][]byte, len(m.Cps))
+	for i, c := range m.Cps {
+		notes[i] = c.Note
+	}
+	lines, err := checkCosignatures(notes, trusted, v, wkeys)
+	for _, l := range lines {
+		fmt.Fprintln(stdout, l)
+	}
+	if err != nil {
+		fmt.Fprintf(stdout, "NOT WITNESSED: %v\n", err)
+		return &exitError{code: 1, err: err}
+	}
+	return nil
+}
+
+// checkCosignatures checks the witnesses' cosignatures on a bundle's
+// checkpoints (and on a trusted checkpoint, if given: the witness's copy):
+// every cosignature made with one of wkeys must verify — a forged or
+// altered one fails, naming the checkpoint and the witness — and each
+// witness must have cosigned at least one checkpoint, or the bundle says
+// nothing a witness saw. The log's own signatures were checked already.
+// It returns a line per witness naming the newest checkpoint it cosigned.
+func checkCosignatures(notes [][]byte, trusted []byte, v note.Verifier, wkeys []note.Verifier) ([]string, error) {
+	var lines []string
+	for _, wk := range wkeys {
+		newest, where := int64(-1), ""
+		check := func(signed []byte, what string) error {
+			cp, _, err := witness.Open(signed, v, note.VerifierList(wk))
+			var bad *note.InvalidSignatureError
+			switch {
+			case errors.As(err, &bad):
+				return fmt.Errorf("%s: the cosignature of witness %s does not verify: it was altered or forged",
+					what, wk.Name())
+			case err != nil: // not cosigned by this witness
+				return nil
+			}
+			if int64(cp.Size) > newest {
+				newest, where = int64(cp.Size), what
+			}
+			return nil
+		}
+		for _, n := range notes {
+			size := "?"
+			if cp, err := ledger.ParseCheckpoint(noteBody(n)); err == nil {
+				size = fmt.Sprint(cp.Size)
+			}
+			if err := check(n, "the checkpoint of "+size+" events"); err != nil {
+				return lines, err
+			}
+		}
+		if trusted != nil {
+			if err := check(trusted, "the trusted checkpoint"); err != nil {
+				return lines, err
+			}
+		}
+		if newest < 0 {
+			return lines, fmt.Errorf("no checkpoint in the bundle carries a cosignature of witness %s (key %s+%08x) "+
+				"that verifies: nothing in it was seen by that witness", wk.Name(), wk.Name(), wk.KeyHash())
+		}
+		lines = append(lines, fmt.Sprintf("witness %s cosigned %s (%d events)", wk.Name(), where, newest))
+	}
+	return lines, nil
+}
+
+// noteBody is a signed note's text, without its signature lines.
+func noteBody(signed []byte) []byte {
+	if i := strings.Index(string(signed), "\n\n"); i >= 0 {
+		return signed[:i+1]
+	}
+	return signed
 }

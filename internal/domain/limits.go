@@ -80,37 +80,56 @@ func CheckText(field, s string) Problems {
 // are ids from the URL and are checked too, as short text.
 func CheckFields(in any) Problems {
 	var p Problems
-	checkValue(reflect.ValueOf(in), "", &p)
+	checkValue(reflect.ValueOf(in), "", "", &p, false)
 	return p
 }
 
-func checkValue(v reflect.Value, field string, p *Problems) {
+// CheckPaths is CheckFields naming each field by its path in the record
+// ("victims[0].name", "actions[2].text"), for a record with lists of
+// parts, as the importer reads them; the limit is still the last name's.
+func CheckPaths(in any) Problems {
+	var p Problems
+	checkValue(reflect.ValueOf(in), "", "", &p, true)
+	return p
+}
+
+func checkValue(v reflect.Value, field, path string, p *Problems, paths bool) {
 	for v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
 		if v.IsNil() {
 			return
 		}
 		v = v.Elem()
 	}
+	name := func(ps Problems) Problems {
+		if paths {
+			for i := range ps {
+				ps[i].Field = path
+			}
+		}
+		return ps
+	}
 	switch v.Kind() {
 	case reflect.String:
-		*p = append(*p, CheckText(field, v.String())...)
+		*p = append(*p, name(CheckText(field, v.String()))...)
 	case reflect.Slice, reflect.Array:
 		if v.Kind() == reflect.Slice && v.Type().Elem().Kind() == reflect.Uint8 {
 			return // bytes are not text
 		}
 		if v.Len() > ListItems {
-			p.Add(field, "too_many", fmt.Sprintf("This has %s items: it may have %s at most",
+			var q Problems
+			q.Add(field, "too_many", fmt.Sprintf("This has %s items: it may have %s at most",
 				thousands(v.Len()), thousands(ListItems)))
+			*p = append(*p, name(q)...)
 			return
 		}
 		for i := 0; i < v.Len(); i++ {
-			checkValue(v.Index(i), field, p)
+			checkValue(v.Index(i), field, fmt.Sprintf("%s[%d]", path, i), p, paths)
 		}
 	case reflect.Map:
 		it := v.MapRange()
 		for it.Next() {
-			checkValue(it.Key(), field, p)
-			checkValue(it.Value(), field, p)
+			checkValue(it.Key(), field, path, p, paths)
+			checkValue(it.Value(), field, path, p, paths)
 		}
 	case reflect.Struct:
 		t := v.Type()
@@ -120,10 +139,14 @@ func checkValue(v reflect.Value, field string, p *Problems) {
 				continue
 			}
 			name := jsonName(f)
-			if f.Anonymous && name == f.Name {
-				name = field // an embedded struct's fields are the outer struct's
+			sub := name
+			if path != "" {
+				sub = path + "." + name
 			}
-			checkValue(v.Field(i), name, p)
+			if f.Anonymous && name == f.Name {
+				name, sub = field, path // an embedded struct's fields are the outer struct's
+			}
+			checkValue(v.Field(i), name, sub, p, paths)
 		}
 	}
 }

@@ -14,18 +14,19 @@ import (
 )
 
 // Credentials are secrets, so the log never holds them; a password hash or
-// an API token swapped in the database would then leave no trace. The
-// ledger seals them instead: before each checkpoint it records in the log a
-// digest of every credential it has not sealed before (EvCredentialsSealed),
-// so the checkpoint — signed, and cosigned by witnesses — covers them, and
-// `holdfast rebuild` compares the credentials stored with the digests
-// sealed. A password is set once, when its user is created (there is no
-// command that changes one), and a token is issued once and never edited:
-// so a sealed credential that changes, or a password for a user the log
-// never created, is never sealed but refused, logged and left for rebuild
-// to name. What a seal cannot tell is a credential planted before its first
-// seal (within one checkpoint interval of a user's creation, or a token
-// inserted between seals): see docs/security.md.
+// an API token swapped in the database would then leave no trace. So the
+// service seals each one where it is issued: in the transaction that
+// creates a user, sets a password or issues a token it records in the log
+// a digest of the credential (EvCredentialsSealed with AtIssue), and the
+// checkpoint — signed, and cosigned by witnesses — covers it. Once the log
+// holds a seal made at issue, every credential must have been sealed: one
+// the log never sealed was planted outside the service, whenever it was
+// planted, and `holdfast rebuild` names it (as it names a sealed one that
+// differs, or one deleted). Records from before sealing at issue had the
+// ledger seal new credentials before each checkpoint instead; it still
+// does for those (a user created before the first seal at issue, or any
+// token while no seal at issue exists), whose limit was the first seal:
+// see docs/security.md.
 
 // EvCredentialsSealed is the ledger's own event: digests of credentials
 // first seen since the last seal. The string is in the log forever.
@@ -36,6 +37,9 @@ const EvCredentialsSealed = "ledger.credentials_sealed"
 type CredentialsSealed struct {
 	Passwords map[string]string `json:"passwords,omitempty"` // user id → digest
 	Tokens    map[string]string `json:"tokens,omitempty"`    // token hash (hex) → digest
+	// AtIssue says the service sealed these where it issued them; from the
+	// first such seal on, an unsealed credential is never sealed later.
+	AtIssue bool `json:"at_issue,omitempty"`
 }
 
 // sealActor is who the log says sealed them.
@@ -49,12 +53,19 @@ type Seals struct {
 	Users     map[string]bool
 	Any       bool // a seal has been recorded
 	LastSeq   int64
+	// AtIssue is the sequence number of the first seal made at issue (0:
+	// none), and createdAt each user's user.created: a password of a user
+	// created after it must have been sealed where it was set, and so
+	// must every token.
+	AtIssue   int64
+	createdAt map[string]int64
 	scanned   int64
 }
 
 // NewSeals returns an empty fold.
 func NewSeals() *Seals {
-	return &Seals{Passwords: map[string]string{}, Tokens: map[string]string{}, Users: map[string]bool{}}
+	return &Seals{Passwords: map[string]string{}, Tokens: map[string]string{}, Users: map[string]bool{},
+		createdAt: map[string]int64{}}
 }
 
 // Add folds one event in.
@@ -67,6 +78,7 @@ func (s *Seals) Add(e *event.Event) error {
 			return fmt.Errorf("event %d: %w", e.Seq, err)
 		}
 		s.Users[p.ID] = true
+		s.createdAt[p.ID] = e.Seq
 	case EvCredentialsSealed:
 		var p CredentialsSealed
 		if err := json.Unmarshal(e.Payload, &p); err != nil {
@@ -79,6 +91,9 @@ func (s *Seals) Add(e *event.Event) error {
 			s.Tokens[k] = v
 		}
 		s.Any, s.LastSeq = true, e.Seq
+		if p.AtIssue && s.AtIssue == 0 {
+			s.AtIssue = e.Seq
+		}
 	}
 	return nil
 }
@@ -126,6 +141,9 @@ func (s *Seals) Check(live []sqlstore.Credential) (toSeal []sqlstore.Credential,
 			problems = append(problems, CredentialProblem{c, "belongs to no user the log created"})
 		case c.Kind == "token" && !s.Users[c.UserID]:
 			problems = append(problems, CredentialProblem{c, "was issued to no user the log created"})
+		case s.mustBeSealed(c):
+			problems = append(problems, CredentialProblem{c, "was never sealed in the log: the service seals " +
+				"every credential where it issues it, so this one was put there outside the service"})
 		default:
 			toSeal = append(toSeal, c)
 		}
@@ -143,6 +161,16 @@ func (s *Seals) Check(live []sqlstore.Credential) (toSeal []sqlstore.Credential,
 		}
 	}
 	return toSeal, problems
+}
+
+// mustBeSealed reports whether c should have been sealed where it was
+// issued: any token once the log holds a seal made at issue, and the
+// password of a user created after that seal.
+func (s *Seals) mustBeSealed(c sqlstore.Credential) bool {
+	if s.AtIssue == 0 {
+		return false
+	}
+	return c.Kind == "token" || s.createdAt[c.UserID] > s.AtIssue
 }
 
 func sortedKeys(m map[string]string) []string {

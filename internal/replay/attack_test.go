@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/fixture"
 	"github.com/holdfast/holdfast/internal/replay"
 	"github.com/holdfast/holdfast/internal/service"
@@ -198,3 +199,62 @@ func TestRebuildReportsTamperedCredentials(t *testing.T) {
 // f0Admin stands for the fixture administrator's id in a table of attacks
 // written before the fixture exists.
 const f0Admin = "<admin>"
+
+// TestRebuildReportsCredentialsPlantedBeforeAnySeal (issue 16): the
+// ledger sealed credentials only at a checkpoint, so one planted before
+// the first seal — a token slipped into the table, a new user's password
+// swapped — was sealed as if the service had issued it, and rebuild
+// passed. The service now seals each credential where it issues it, so
+// rebuild names a planted one with no checkpoint ever cut.
+func TestRebuildReportsCredentialsPlantedBeforeAnySeal(t *testing.T) {
+	attacks := []struct {
+		name  string
+		do    func(t *testing.T, db *sqlstore.DB, f *fixture.Force, newUser string)
+		words []string
+	}{
+		{"a token planted for the administrator", func(t *testing.T, db *sqlstore.DB, f *fixture.Force, _ string) {
+			exec(t, db, "INSERT INTO api_tokens (id, token_hash, user_id, name, scope, created_at, expires_at) "+
+				"SELECT 'planted', ?, ?, 'planted', scope, created_at, expires_at FROM api_tokens LIMIT 1",
+				[]byte("0123456789abcdef0123456789abcdef"), f.Admin.ID())
+		}, []string{"token", "never sealed"}},
+		{"a new user's password swapped", func(t *testing.T, db *sqlstore.DB, f *fixture.Force, newUser string) {
+			exec(t, db, "UPDATE credentials SET password_hash = (SELECT password_hash FROM credentials "+
+				"WHERE user_id = ?) WHERE user_id = ?", f.Investigator.ID(), newUser)
+		}, []string{"password", "changed outside the service"}},
+		{"a new user's role raised", func(t *testing.T, db *sqlstore.DB, f *fixture.Force, newUser string) {
+			exec(t, db, "UPDATE users SET doc = REPLACE(doc, '\"investigator\"', '\"administrator\"') WHERE id = ?",
+				newUser)
+		}, []string{"users row", "administrator"}},
+	}
+	testdb.Each(t, func(t *testing.T, engine *sqlstore.DB) {
+		for _, a := range attacks {
+			t.Run(a.name, func(t *testing.T) {
+				db := testdb.Open(t, engine.Engine())
+				f := fixture.New(t, db)
+				u, err := f.Svc.CreateUser(ctx, f.Admin, service.NewUser{Username: "newbie", Name: "DC New Bie",
+					Collar: "N1", Rank: "constable", UnitID: f.TeamA, Roles: []domain.Role{"investigator"},
+					Password: fixture.Password})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := f.Svc.CreateToken(ctx, f.Investigator, "case system"); err != nil {
+					t.Fatal(err)
+				}
+				var cps int
+				if err := db.Raw().QueryRow("SELECT COUNT(*) FROM checkpoints").Scan(&cps); err == nil && cps > 0 {
+					t.Fatalf("%d checkpoints before the attack: it must come before any seal by the ledger", cps)
+				}
+				if _, d, err := replay.Compare(ctx, db); err != nil || d != nil {
+					t.Fatalf("before the attack: %v %v", d, err)
+				}
+				a.do(t, db, f, u.ID)
+				wantDiff(t, db, a.words...)
+				// The ledger's own seal at the next checkpoint does not adopt it.
+				if _, err := f.App.Ledger.Cut(ctx); err != nil {
+					t.Fatal(err)
+				}
+				wantDiff(t, db, a.words...)
+			})
+		}
+	})
+}

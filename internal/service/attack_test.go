@@ -3,6 +3,7 @@ package service_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -265,5 +266,58 @@ func TestAttackWorkGivenToWhoCannotSeeTheCase(t *testing.T) {
 			ToTeam: f.TeamC, Reason: "suspect is part of an MIT operation"}))
 		_, err = svc.AcceptTransfer(ctx, f.OtherTeam, c.ID, service.AcceptTransfer{Version: c.Version, OwnerID: lia.ID})
 		refused("a victim liaison officer as the new owner", "owner_id", err)
+	})
+}
+
+// TestAttackFieldLimitsAtEveryDoor (issue 16, item 7, the rest): the field
+// limits and strict checks ran only in the HTTP decoder, so the importer
+// and `holdfast user add` stored what the API refused (a 9.5 MB note was
+// the attack). They are now the service's: a command called directly and
+// an import are refused in the same words, naming the field and its limit,
+// with nothing written.
+func TestAttackFieldLimitsAtEveryDoor(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		f := fixture.New(t, db)
+		c := f.Allocated(t)
+		before, err := db.LatestSeq(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		long := strings.Repeat("a", domain.ProseText+1)
+		_, err = f.Svc.AddNote(ctx, f.Investigator, c.ID, service.NewNote{Version: c.Version, Text: long})
+		if ps, _ := domain.AsProblems(err); len(ps) != 1 || ps[0].Field != "text" || ps[0].Rule != "too_long" ||
+			!strings.Contains(ps[0].Message, "50,000 or fewer") {
+			t.Errorf("a note over the limit, called directly: %v", err)
+		}
+		_, err = f.Svc.CreateUser(ctx, service.SystemActor("cli"), service.NewUser{Username: "longname",
+			Name: strings.Repeat("N", domain.ShortText+1), Collar: "L1\x07", Rank: domain.RankConstable,
+			UnitID: f.TeamA, Roles: []domain.Role{domain.RoleInvestigator}, Password: fixture.Password})
+		rules := map[string]string{}
+		ps, _ := domain.AsProblems(err)
+		for _, p := range ps {
+			rules[p.Field] = p.Rule
+		}
+		if rules["name"] != "too_long" || rules["collar"] != "control_character" {
+			t.Errorf("a user added as the CLI does, with a long name and a control character: %v", err)
+		}
+
+		file := readFile(t, "../casefile/testdata/example.jsonl")
+		file.Cases[0].Record.Summary = long
+		if len(file.Cases[0].Record.Victims) == 0 {
+			t.Fatal("the example file's first case has no victim")
+		}
+		file.Cases[0].Record.Victims[0].Name = "bad \xff name"
+		_, err = f.Svc.Import(ctx, service.SystemActor("import"), "legacy.jsonl", file, false)
+		got := problems(t, err)
+		for _, want := range []string{"summary: This is 50,001 characters long: it must be 50,000 or fewer",
+			"victims[0].name: This contains characters that are not text"} {
+			if !strings.Contains(got, want) {
+				t.Errorf("the import's refusal does not say %q:\n%s", want, got)
+			}
+		}
+		if after, _ := db.LatestSeq(ctx); after != before {
+			t.Errorf("refused commands wrote %d events", after-before)
+		}
 	})
 }

@@ -65,6 +65,9 @@ func printable(s string) bool {
 // CreateAudit records an audit plan with its sample as one event in the
 // ledger (auditors).
 func (s *Service) CreateAudit(ctx context.Context, a *Actor, in NewAudit) (*domain.Audit, error) {
+	if err := checkInput(in); err != nil {
+		return nil, err
+	}
 	var id string
 	decide := func(tx store.Tx, st *domain.AuditState, org *domain.OrgState, now time.Time) (auditChange, error) {
 		cr, p := s.criteria(in.Preset, in.Criteria, audit.PresetRoutine)
@@ -243,6 +246,9 @@ type AssignReview struct {
 // auditor with no hand in the case: every conflict is listed in the refusal.
 // A review reassigned is owed afresh: the overdue one is settled.
 func (s *Service) AssignReview(ctx context.Context, a *Actor, in AssignReview) (*domain.AuditCase, error) {
+	if err := checkInput(in); err != nil {
+		return nil, err
+	}
 	decide := func(tx store.Tx, st *domain.AuditState, org *domain.OrgState, now time.Time) (auditChange, error) {
 		au, ac, err := findAuditCase(st, org, a, in.Audit, in.Case)
 		if err != nil {
@@ -374,6 +380,9 @@ var actionText = map[string]string{
 // finding that calls for it reopens the case by the workflow's audit route.
 // A "no concerns" review of a high-risk case waits for a second reviewer.
 func (s *Service) SubmitReview(ctx context.Context, a *Actor, in ReviewSubmission) (*domain.AuditCase, error) {
+	if err := checkInput(in); err != nil {
+		return nil, err
+	}
 	decide := func(tx store.Tx, st *domain.AuditState, org *domain.OrgState, now time.Time) (auditChange, error) {
 		au, ac, err := findAuditCase(st, org, a, in.Audit, in.Case)
 		if err != nil {
@@ -521,6 +530,9 @@ type SignOff struct {
 // high-risk case: agreeing completes it; disagreeing, with a note, sends it
 // back to its reviewer.
 func (s *Service) SignOff(ctx context.Context, a *Actor, in SignOff) (*domain.AuditCase, error) {
+	if err := checkInput(in); err != nil {
+		return nil, err
+	}
 	decide := func(tx store.Tx, st *domain.AuditState, org *domain.OrgState, now time.Time) (auditChange, error) {
 		au, ac, err := findAuditCase(st, org, a, in.Audit, in.Case)
 		if err != nil {
@@ -586,6 +598,9 @@ type AnswerFinding struct {
 // person the finding names answers it, or a supervisor or manager in the
 // case's chain of command. It runs on closed cases too.
 func (s *Service) AnswerFinding(ctx context.Context, a *Actor, caseID string, in AnswerFinding) (*domain.Case, error) {
+	if err := checkInput(in); err != nil {
+		return nil, err
+	}
 	findingID, answer := in.Finding, in.Answer
 	decide := func(tx store.Tx, c *domain.Case, org *domain.OrgState, now time.Time) ([]*event.Event, error) {
 		// Who may answer, and whether it still can be: the command's

@@ -439,6 +439,9 @@ func (s *Service) actor(ctx context.Context, userID string) (*Actor, error) {
 // Bootstrap creates a force and its first administrator when the record is
 // empty. It is how `holdfast serve` and `holdfast user add` start a force.
 func (s *Service) Bootstrap(ctx context.Context, forceName string, admin NewUser) (*domain.User, error) {
+	if err := checkInput(admin); err != nil {
+		return nil, err
+	}
 	org, err := s.st.Org(ctx)
 	if err != nil {
 		return nil, err

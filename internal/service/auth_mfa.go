@@ -356,6 +356,9 @@ type ResetTwoStepIn struct {
 // session of theirs ends. It is recorded in the security log, which the
 // person sees among their own events.
 func (s *Service) ResetTwoStep(ctx context.Context, a *Actor, in ResetTwoStepIn) error {
+	if err := checkInput(in); err != nil {
+		return err
+	}
 	if a == nil {
 		return ErrUnauthenticated
 	}

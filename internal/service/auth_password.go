@@ -78,6 +78,9 @@ type PasswordChange struct {
 // ChangePassword changes the actor's password, given the current one. Every
 // other session of theirs ends; the one it was asked from (token) stays.
 func (s *Service) ChangePassword(ctx context.Context, a *Actor, token string, in PasswordChange) error {
+	if err := checkInput(in); err != nil {
+		return err
+	}
 	if a == nil || a.System {
 		return ErrUnauthenticated
 	}
@@ -118,6 +121,9 @@ type PasswordReset struct {
 // to be changed at the next sign-in; every session of the user ends, and
 // any lockout is lifted. Administrators only; not their own (they change it).
 func (s *Service) ResetPassword(ctx context.Context, a *Actor, in PasswordReset) error {
+	if err := checkInput(in); err != nil {
+		return err
+	}
 	if a == nil {
 		return ErrUnauthenticated
 	}
@@ -175,7 +181,8 @@ func (s *Service) setPassword(ctx context.Context, a *Actor, u *domain.User, pw 
 			return err
 		}
 		seal, err := domain.NewEvent(ledger.EvCredentialsSealed, a.ID(), "", now,
-			ledger.CredentialsSealed{Passwords: map[string]string{userID: sqlstore.PasswordDigest(userID, hash)}})
+			ledger.CredentialsSealed{Passwords: map[string]string{userID: sqlstore.PasswordDigest(userID, hash)},
+				AtIssue: true})
 		if err != nil {
 			return err
 		}
@@ -289,6 +296,9 @@ func (s *Service) userAndStore(ctx context.Context, userID string) (*domain.User
 // Unlock lifts a user's sign-in lock and clears their count of failures
 // (administrators).
 func (s *Service) Unlock(ctx context.Context, a *Actor, in UnlockIn) error {
+	if err := checkInput(in); err != nil {
+		return err
+	}
 	if a == nil {
 		return ErrUnauthenticated
 	}

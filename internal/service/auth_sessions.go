@@ -70,6 +70,9 @@ type EndSessionsIn struct {
 // EndMySessions ends sessions of the actor's. token is the current session's
 // (kept by Others). It reports how many ended.
 func (s *Service) EndMySessions(ctx context.Context, a *Actor, token string, in EndSessionsIn) (int, error) {
+	if err := checkInput(in); err != nil {
+		return 0, err
+	}
 	if a == nil || a.System {
 		return 0, ErrUnauthenticated
 	}

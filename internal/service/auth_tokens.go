@@ -5,6 +5,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/holdfast/holdfast/internal/ledger"
+	"github.com/holdfast/holdfast/internal/store/sqlstore"
 	"strings"
 	"time"
 
@@ -53,6 +55,9 @@ func (t *TokenInfo) ReadOnly() bool { return t != nil && t.Scope == ScopeReadOnl
 
 // IssueToken checks the holder's password, then issues a token.
 func (s *Service) IssueToken(ctx context.Context, a *Actor, in NewToken) (*IssuedToken, error) {
+	if err := checkInput(in); err != nil {
+		return nil, err
+	}
 	if a == nil || a.System {
 		return nil, ErrUnauthenticated
 	}
@@ -118,6 +123,17 @@ func (s *Service) createToken(ctx context.Context, a *Actor, name, scope string,
 			return errors.New("the store keeps no API tokens")
 		}
 		if err := ax.CreateTokenRow(row); err != nil {
+			return err
+		}
+		// Sealed where it is issued, so a token planted in the table is
+		// never taken for one the service issued (ledger/credentials.go).
+		seal, err := domain.NewEvent(ledger.EvCredentialsSealed, a.ID(), "", now, ledger.CredentialsSealed{
+			Tokens:  map[string]string{hex.EncodeToString(th[:]): sqlstore.TokenDigest(th[:], row.UserID, row.Name)},
+			AtIssue: true})
+		if err != nil {
+			return err
+		}
+		if err := tx.Append(seal); err != nil {
 			return err
 		}
 		return s.secEvent(ctx, tx, EvTokenCreated, a.ID(), SecurityEvent{UserID: a.ID(),
@@ -263,6 +279,9 @@ type RevokeTokenIn struct {
 
 // RevokeToken revokes an API token: your own, or (administrators) anyone's.
 func (s *Service) RevokeToken(ctx context.Context, a *Actor, in RevokeTokenIn) error {
+	if err := checkInput(in); err != nil {
+		return err
+	}
 	if a == nil {
 		return ErrUnauthenticated
 	}

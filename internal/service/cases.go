@@ -36,6 +36,9 @@ func (s *Service) MayOpenReferral(a *Actor) error {
 
 // OpenReferral records a new referral as a case of the given team.
 func (s *Service) OpenReferral(ctx context.Context, a *Actor, in NewReferral) (*domain.Case, error) {
+	if err := checkInput(in); err != nil {
+		return nil, err
+	}
 	// Before the write, and unwrapped: the refusal is the person's sentence.
 	if err := s.MayOpenReferral(a); err != nil {
 		return nil, err
@@ -118,6 +121,9 @@ type AssignOwner struct {
 // AssignOwner makes a user the accountable owner of a case. Supervisors and
 // managers only; the owner must be active and in the case's team chain.
 func (s *Service) AssignOwner(ctx context.Context, a *Actor, caseID string, in AssignOwner) (*domain.Case, error) {
+	if err := checkInput(in); err != nil {
+		return nil, err
+	}
 	return s.workflow(ctx, a, caseID, in.Version, "assign-owner", "", func(c *domain.Case,
 		org *domain.OrgState, _ time.Time, p *domain.Problems) []ev {
 		u := org.Users[in.OwnerID]
@@ -155,6 +161,9 @@ type CaseUpdate struct {
 
 // UpdateCase corrects the summary, offence types or marking.
 func (s *Service) UpdateCase(ctx context.Context, a *Actor, caseID string, in CaseUpdate) (*domain.Case, error) {
+	if err := checkInput(in); err != nil {
+		return nil, err
+	}
 	return s.workflow(ctx, a, caseID, in.Version, "update-case", "", func(c *domain.Case,
 		_ *domain.OrgState, _ time.Time, p *domain.Problems) []ev {
 		if in.Summary != nil && strings.TrimSpace(*in.Summary) == "" {

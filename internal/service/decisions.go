@@ -21,6 +21,9 @@ type ProposeTransfer struct {
 // sender stays accountable, and accepting is a duty of the receiver.
 func (s *Service) ProposeTransfer(ctx context.Context, a *Actor, caseID string,
 	in ProposeTransfer) (*domain.Case, error) {
+	if err := checkInput(in); err != nil {
+		return nil, err
+	}
 	return s.workflow(ctx, a, caseID, in.Version, "transfer", "", func(c *domain.Case,
 		org *domain.OrgState, now time.Time, p *domain.Problems) []ev {
 		*p = append(*p, gate.Transfer(c, in.ToTeam, in.Reason, org)...)
@@ -51,6 +54,9 @@ type AcceptTransfer struct {
 // AcceptTransfer takes the case into the receiving team with a new owner.
 func (s *Service) AcceptTransfer(ctx context.Context, a *Actor, caseID string,
 	in AcceptTransfer) (*domain.Case, error) {
+	if err := checkInput(in); err != nil {
+		return nil, err
+	}
 	return s.decideTransfer(ctx, a, caseID, in.Version, "accept-transfer", func(c *domain.Case, org *domain.OrgState,
 		p *domain.Problems) ev {
 		u := org.Users[in.OwnerID]
@@ -78,6 +84,9 @@ type RejectTransfer struct {
 // RejectTransfer sends the case back, with a reason.
 func (s *Service) RejectTransfer(ctx context.Context, a *Actor, caseID string,
 	in RejectTransfer) (*domain.Case, error) {
+	if err := checkInput(in); err != nil {
+		return nil, err
+	}
 	return s.decideTransfer(ctx, a, caseID, in.Version, "reject-transfer", func(c *domain.Case, _ *domain.OrgState,
 		p *domain.Problems) ev {
 		if len(strings.TrimSpace(in.Reason)) < 5 {
@@ -101,6 +110,9 @@ type ClosureProposal struct {
 // CheckClosure lists every reason the case could not close now, without
 // writing anything: the closure journey shows it before submit.
 func (s *Service) CheckClosure(ctx context.Context, a *Actor, ref string, in ClosureProposal) (domain.Problems, error) {
+	if err := checkInput(in); err != nil {
+		return nil, err
+	}
 	c, err := s.ViewCase(ctx, a, ref, "closure checklist")
 	if err != nil {
 		return nil, err
@@ -112,6 +124,9 @@ func (s *Service) CheckClosure(ctx context.Context, a *Actor, ref string, in Clo
 // reason while any rule is broken.
 func (s *Service) ProposeClosure(ctx context.Context, a *Actor, caseID string,
 	in ClosureProposal) (*domain.Case, error) {
+	if err := checkInput(in); err != nil {
+		return nil, err
+	}
 	return s.workflow(ctx, a, caseID, in.Version, "propose-closure", "", func(c *domain.Case,
 		_ *domain.OrgState, now time.Time, p *domain.Problems) []ev {
 		*p = append(
@@ -143,6 +158,9 @@ type ApproveClosure struct {
 // victims are then owed word of it and the Right to Review window opens.
 func (s *Service) ApproveClosure(ctx context.Context, a *Actor, caseID string,
 	in ApproveClosure) (*domain.Case, error) {
+	if err := checkInput(in); err != nil {
+		return nil, err
+	}
 	return s.workflow(ctx, a, caseID, in.Version, "approve-closure", "", func(c *domain.Case,
 		org *domain.OrgState, now time.Time, p *domain.Problems) []ev {
 		if !c.Closure.Open() {
@@ -170,6 +188,9 @@ type RejectClosure struct {
 
 // RejectClosure sends a proposed closure back with a reason.
 func (s *Service) RejectClosure(ctx context.Context, a *Actor, caseID string, in RejectClosure) (*domain.Case, error) {
+	if err := checkInput(in); err != nil {
+		return nil, err
+	}
 	return s.workflow(ctx, a, caseID, in.Version, "reject-closure", "", func(c *domain.Case,
 		_ *domain.OrgState, _ time.Time, p *domain.Problems) []ev {
 		if !c.Closure.Open() {
@@ -201,6 +222,9 @@ type Reopen struct {
 
 // Reopen reopens a closed case: a supervisor or an auditor, with a reason.
 func (s *Service) Reopen(ctx context.Context, a *Actor, caseID string, in Reopen) (*domain.Case, error) {
+	if err := checkInput(in); err != nil {
+		return nil, err
+	}
 	return s.workflow(ctx, a, caseID, in.Version, "reopen", "", func(c *domain.Case, _ *domain.OrgState,
 		_ time.Time, p *domain.Problems) []ev {
 		route := "supervisor"
@@ -229,6 +253,9 @@ type RequestVRR struct {
 // request after the window is recorded as late, with the reason it is or
 // is not accepted.
 func (s *Service) RequestVRR(ctx context.Context, a *Actor, caseID string, in RequestVRR) (*domain.Case, error) {
+	if err := checkInput(in); err != nil {
+		return nil, err
+	}
 	return s.workflow(ctx, a, caseID, in.Version, "request-vrr", in.VictimID, func(c *domain.Case,
 		_ *domain.OrgState, now time.Time, p *domain.Problems) []ev {
 		if c.Status != domain.StatusClosed || c.Closure == nil {
@@ -262,6 +289,9 @@ type AcknowledgeVRR struct {
 // be senior to the decision-maker and not involved (enforced).
 func (s *Service) AcknowledgeVRR(ctx context.Context, a *Actor, caseID string,
 	in AcknowledgeVRR) (*domain.Case, error) {
+	if err := checkInput(in); err != nil {
+		return nil, err
+	}
 	return s.workflow(ctx, a, caseID, in.Version, "acknowledge-vrr", "", func(c *domain.Case,
 		org *domain.OrgState, _ time.Time, p *domain.Problems) []ev {
 		v := c.PendingVRR()
@@ -289,6 +319,9 @@ type DecideVRR struct {
 // case. Only the reviewer named on acknowledgement decides (the command's
 // checks, in CaseCommands).
 func (s *Service) DecideVRR(ctx context.Context, a *Actor, caseID string, in DecideVRR) (*domain.Case, error) {
+	if err := checkInput(in); err != nil {
+		return nil, err
+	}
 	return s.workflow(ctx, a, caseID, in.Version, "decide-vrr", "", func(c *domain.Case, _ *domain.OrgState,
 		_ time.Time, p *domain.Problems) []ev {
 		v := c.PendingVRR()

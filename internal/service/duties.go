@@ -482,12 +482,18 @@ type MarkAlert struct {
 // AcknowledgeAlert records that the actor has seen an alert and is dealing
 // with it: it stays in the inbox, no longer counted as unread.
 func (s *Service) AcknowledgeAlert(ctx context.Context, a *Actor, in MarkAlert) (*InboxAlert, error) {
+	if err := checkInput(in); err != nil {
+		return nil, err
+	}
 	return s.markAlert(ctx, a, in, domain.EvAlertAcknowledged, AlertAcknowledged)
 }
 
 // AlertDone records that the actor has dealt with an alert: it leaves the
 // inbox (the list of done alerts keeps it).
 func (s *Service) AlertDone(ctx context.Context, a *Actor, in MarkAlert) (*InboxAlert, error) {
+	if err := checkInput(in); err != nil {
+		return nil, err
+	}
 	return s.markAlert(ctx, a, in, domain.EvAlertDone, AlertDone)
 }
 

@@ -66,6 +66,7 @@ func (s *Service) Import(
 			officers: map[string]string{},
 			numbers:  map[string]int{},
 		}
+		im.checkText(f)
 		im.resolveOrg(f)
 		im.readOffenceMaps(f) // import_offences.go
 		im.seen, im.seenCollar = map[string]string{}, map[string]string{}
@@ -640,6 +641,21 @@ func (im *importer) planCases(f *casefile.File) []casePlan {
 		}
 	}
 	return out
+}
+
+// checkText refuses every text of the file that breaks the domain's
+// limits, each by its line and path, in the words the API and the pages
+// use (domain.CheckPaths): the importer is a door like any other.
+func (im *importer) checkText(f *casefile.File) {
+	for _, l := range f.Units {
+		im.refuse(l.N, domain.CheckPaths(l.Record))
+	}
+	for _, l := range f.Officers {
+		im.refuse(l.N, domain.CheckPaths(l.Record))
+	}
+	for _, l := range f.Cases {
+		im.refuse(l.N, domain.CheckPaths(l.Record))
+	}
 }
 
 // past refuses t, a time recording the past, if it is in the future (or

@@ -3,6 +3,8 @@ package service
 import (
 	"context"
 	"fmt"
+	"github.com/holdfast/holdfast/internal/ledger"
+	"github.com/holdfast/holdfast/internal/store/sqlstore"
 	"regexp"
 	"strings"
 	"sync"
@@ -75,6 +77,9 @@ type NewUnit struct {
 
 // CreateUnit adds a unit to the hierarchy. Administrators only.
 func (s *Service) CreateUnit(ctx context.Context, a *Actor, in NewUnit) (*domain.Unit, error) {
+	if err := checkInput(in); err != nil {
+		return nil, err
+	}
 	var out *domain.Unit
 	err := s.orgCommand(ctx, a, "create unit", func(tx store.Tx, org *domain.OrgState) ([]*event.Event, error) {
 		if err := a.need("creating a unit", domain.RoleAdmin); err != nil {
@@ -172,6 +177,9 @@ func (in *NewUser) check(org *domain.OrgState) domain.Problems {
 // CreateUser adds a user with a password. Administrators only; the
 // password hash is kept outside the log, which must never hold secrets.
 func (s *Service) CreateUser(ctx context.Context, a *Actor, in NewUser) (*domain.User, error) {
+	if err := checkInput(in); err != nil {
+		return nil, err
+	}
 	hash, err := hashPassword(in.Password)
 	if err != nil {
 		return nil, err
@@ -201,7 +209,15 @@ func (s *Service) CreateUser(ctx context.Context, a *Actor, in NewUser) (*domain
 			return nil, err
 		}
 		out, err = projected[domain.User](e)
-		evs := []*event.Event{e}
+		// The password is sealed where it is set, in this transaction: a
+		// hash planted before any checkpoint is then never taken for one
+		// the service set (ledger/credentials.go).
+		seal, serr := domain.NewEvent(ledger.EvCredentialsSealed, a.ID(), "", now, ledger.CredentialsSealed{
+			Passwords: map[string]string{id: sqlstore.PasswordDigest(id, hash)}, AtIssue: true})
+		if serr != nil {
+			return nil, serr
+		}
+		evs := []*event.Event{e, seal}
 		if len(powerful) > 0 {
 			g, err := domain.NewEvent(domain.EvGrantRequested, a.ID(), "", now,
 				domain.GrantRequested{ID: s.newID(), UserID: id, Roles: powerful})
@@ -240,6 +256,9 @@ type UserLeaves struct {
 // UserLeaves marks a user as gone. Their cases are not moved: the watchdog
 // reports them as orphaned until a supervisor reassigns them.
 func (s *Service) UserLeaves(ctx context.Context, a *Actor, in UserLeaves) error {
+	if err := checkInput(in); err != nil {
+		return err
+	}
 	return s.orgCommand(ctx, a, "record leaver", func(tx store.Tx, org *domain.OrgState) ([]*event.Event, error) {
 		if err := a.need("recording a leaver", domain.RoleAdmin); err != nil {
 			return nil, err
@@ -349,6 +368,9 @@ type UserChangeResult struct {
 // are only asked for: a second administrator approves or rejects the grant
 // (DecideGrant). An administrator may not give themselves a case-work role.
 func (s *Service) ChangeUser(ctx context.Context, a *Actor, in ChangeUser) (*UserChangeResult, error) {
+	if err := checkInput(in); err != nil {
+		return nil, err
+	}
 	if a == nil {
 		return nil, ErrUnauthenticated
 	}
@@ -540,6 +562,9 @@ type DecideGrant struct {
 // an administrator other than the one who asked for it, and other than
 // the person it is for, decides it; approving gives the roles.
 func (s *Service) DecideGrant(ctx context.Context, a *Actor, in DecideGrant) (*domain.Grant, error) {
+	if err := checkInput(in); err != nil {
+		return nil, err
+	}
 	if a == nil {
 		return nil, ErrUnauthenticated
 	}

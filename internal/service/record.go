@@ -59,6 +59,9 @@ type NewVictim struct {
 // AddVictim records a victim. A victim under 18 is vulnerable and so has
 // enhanced rights under the Victims' Code (../shared/domain.md §2), whatever was ticked.
 func (s *Service) AddVictim(ctx context.Context, a *Actor, caseID string, in NewVictim) (*domain.Case, error) {
+	if err := checkInput(in); err != nil {
+		return nil, err
+	}
 	c, err := s.caseAddition(ctx, a, caseID, in.Version, "add-victim", func(c *domain.Case, now time.Time,
 		p *domain.Problems) (string, any) {
 		if strings.TrimSpace(in.Name) == "" {
@@ -96,6 +99,9 @@ type NewSuspect struct {
 
 // AddSuspect records a suspect, named or described.
 func (s *Service) AddSuspect(ctx context.Context, a *Actor, caseID string, in NewSuspect) (*domain.Case, error) {
+	if err := checkInput(in); err != nil {
+		return nil, err
+	}
 	c, err := s.caseAddition(ctx, a, caseID, in.Version, "add-suspect", func(c *domain.Case, now time.Time,
 		p *domain.Problems) (string, any) {
 		if strings.TrimSpace(in.Name) == "" && strings.TrimSpace(in.Description) == "" {
@@ -130,6 +136,9 @@ var PersonRoles = []string{"witness", "parent_or_carer", "social_worker", "profe
 
 // AddPerson links another person to a case.
 func (s *Service) AddPerson(ctx context.Context, a *Actor, caseID string, in NewPerson) (*domain.Case, error) {
+	if err := checkInput(in); err != nil {
+		return nil, err
+	}
 	c, err := s.caseAddition(ctx, a, caseID, in.Version, "add-person", func(c *domain.Case, now time.Time,
 		p *domain.Problems) (string, any) {
 		if strings.TrimSpace(in.Name) == "" {
@@ -180,6 +189,9 @@ var Priorities = []string{"high", "medium", "low"}
 // Standard set it raises one of the policy's standard actions
 // ("raise-standard", whose checks refuse one already raised).
 func (s *Service) RaiseAction(ctx context.Context, a *Actor, caseID string, in NewAction) (*domain.Case, error) {
+	if err := checkInput(in); err != nil {
+		return nil, err
+	}
 	name := "raise-action"
 	if in.Standard != "" {
 		name = "raise-standard"
@@ -222,6 +234,9 @@ type NewNote struct {
 
 // AddNote adds a note to a case. Victim liaison officers may add notes.
 func (s *Service) AddNote(ctx context.Context, a *Actor, caseID string, in NewNote) (*domain.Case, error) {
+	if err := checkInput(in); err != nil {
+		return nil, err
+	}
 	return s.caseAddition(ctx, a, caseID, in.Version, "add-note", func(c *domain.Case, now time.Time,
 		p *domain.Problems) (string, any) {
 		if strings.TrimSpace(in.Text) == "" {

@@ -18,6 +18,9 @@ type WaiveDuty struct {
 // reason that stays in the record. It cannot be used to leave an open case
 // owing nothing: that is how cases were dropped.
 func (s *Service) WaiveDuty(ctx context.Context, a *Actor, caseID string, in WaiveDuty) (*domain.Case, error) {
+	if err := checkInput(in); err != nil {
+		return nil, err
+	}
 	return s.workflow(ctx, a, caseID, in.Version, "waive-duty", in.Duty, func(c *domain.Case,
 		_ *domain.OrgState, _ time.Time, p *domain.Problems) []ev {
 		in.Reason = required(p, "reason", in.Reason, "Say why the duty is waived: it stays in the record.")

@@ -82,6 +82,9 @@ type AllocateAction struct {
 // AllocateAction gives a line of enquiry to an officer with a target date.
 func (s *Service) AllocateAction(ctx context.Context, a *Actor, caseID string,
 	in AllocateAction) (*domain.Case, error) {
+	if err := checkInput(in); err != nil {
+		return nil, err
+	}
 	return s.workflow(ctx, a, caseID, in.Version, "allocate-action", in.Action, func(c *domain.Case,
 		org *domain.OrgState, now time.Time, p *domain.Problems) []ev {
 		namedWorker(p, org, c.TeamID, c.Ref, in.To, "to", "work an action on it", caseWriters...)
@@ -111,6 +114,9 @@ type ResultAction struct {
 
 // ResultAction records what a line of enquiry found.
 func (s *Service) ResultAction(ctx context.Context, a *Actor, caseID string, in ResultAction) (*domain.Case, error) {
+	if err := checkInput(in); err != nil {
+		return nil, err
+	}
 	return s.workflow(ctx, a, caseID, in.Version, "result-action", in.Action, func(c *domain.Case,
 		_ *domain.OrgState, _ time.Time, p *domain.Problems) []ev {
 		required(p, "result", in.Result, "Say what the enquiry found.")
@@ -128,6 +134,9 @@ type FileAction struct {
 // FileAction files a resulted action after review: a second pair of eyes,
 // so not by the officer who resulted it (../shared/domain.md §4).
 func (s *Service) FileAction(ctx context.Context, a *Actor, caseID string, in FileAction) (*domain.Case, error) {
+	if err := checkInput(in); err != nil {
+		return nil, err
+	}
 	return s.workflow(ctx, a, caseID, in.Version, "file-action", in.Action, func(c *domain.Case,
 		_ *domain.OrgState, _ time.Time, p *domain.Problems) []ev {
 		return []ev{{domain.EvActionFiled, domain.ActionFiled{ActionID: in.Action}}}
@@ -144,6 +153,9 @@ type ReferBackAction struct {
 // ReferBackAction returns a resulted action to its officer with a direction.
 func (s *Service) ReferBackAction(ctx context.Context, a *Actor, caseID string,
 	in ReferBackAction) (*domain.Case, error) {
+	if err := checkInput(in); err != nil {
+		return nil, err
+	}
 	return s.workflow(ctx, a, caseID, in.Version, "refer-back-action", in.Action, func(c *domain.Case,
 		_ *domain.OrgState, _ time.Time, p *domain.Problems) []ev {
 		required(p, "direction", in.Direction, "Say what more must be done.")
@@ -162,6 +174,9 @@ type CancelAction struct {
 // CancelAction ends a line of enquiry without a result: supervisors only,
 // with a reason.
 func (s *Service) CancelAction(ctx context.Context, a *Actor, caseID string, in CancelAction) (*domain.Case, error) {
+	if err := checkInput(in); err != nil {
+		return nil, err
+	}
 	return s.workflow(ctx, a, caseID, in.Version, "cancel-action", in.Action, func(c *domain.Case,
 		_ *domain.OrgState, _ time.Time, p *domain.Problems) []ev {
 		if len(strings.TrimSpace(in.Reason)) < 10 {
@@ -187,6 +202,9 @@ type AgreeContactPlan struct {
 // AgreeContactPlan records how often and how the victim wants updates.
 func (s *Service) AgreeContactPlan(ctx context.Context, a *Actor, caseID string,
 	in AgreeContactPlan) (*domain.Case, error) {
+	if err := checkInput(in); err != nil {
+		return nil, err
+	}
 	return s.workflow(ctx, a, caseID, in.Version, "contact-plan", in.Victim, func(c *domain.Case,
 		_ *domain.OrgState, _ time.Time, p *domain.Problems) []ev {
 		if in.EveryDays < 1 || in.EveryDays > 90 {
@@ -215,6 +233,9 @@ type RecordContact struct {
 // RecordContact logs a contact with a victim. It runs on closed cases too:
 // a closure owes the victim word of it.
 func (s *Service) RecordContact(ctx context.Context, a *Actor, caseID string, in RecordContact) (*domain.Case, error) {
+	if err := checkInput(in); err != nil {
+		return nil, err
+	}
 	return s.workflow(ctx, a, caseID, in.Version, "record-contact", in.Victim, func(c *domain.Case,
 		_ *domain.OrgState, now time.Time, p *domain.Problems) []ev {
 		if !contains(domain.ContactKinds(), in.Kind) {
@@ -242,6 +263,9 @@ type RecordVictimView struct {
 // RecordVictimView records the victim's view of a proposed outcome.
 func (s *Service) RecordVictimView(ctx context.Context, a *Actor, caseID string,
 	in RecordVictimView) (*domain.Case, error) {
+	if err := checkInput(in); err != nil {
+		return nil, err
+	}
 	return s.workflow(ctx, a, caseID, in.Version, "victim-view", in.Victim, func(c *domain.Case,
 		_ *domain.OrgState, _ time.Time, p *domain.Problems) []ev {
 		required(p, "view", in.View, "Record what the victim said, in their words where possible.")
@@ -261,6 +285,9 @@ type SetSuspectStatus struct {
 // SetSuspectStatus records a suspect reaching a status on a date.
 func (s *Service) SetSuspectStatus(ctx context.Context, a *Actor, caseID string,
 	in SetSuspectStatus) (*domain.Case, error) {
+	if err := checkInput(in); err != nil {
+		return nil, err
+	}
 	return s.workflow(ctx, a, caseID, in.Version, "suspect-status", in.Suspect, func(c *domain.Case,
 		_ *domain.OrgState, now time.Time, p *domain.Problems) []ev {
 		if !contains(domain.SuspectStatuses(), in.Status) {
@@ -286,6 +313,9 @@ type RecordReview struct {
 
 // RecordReview records a supervisory review; each direction becomes an action.
 func (s *Service) RecordReview(ctx context.Context, a *Actor, caseID string, in RecordReview) (*domain.Case, error) {
+	if err := checkInput(in); err != nil {
+		return nil, err
+	}
 	return s.workflow(ctx, a, caseID, in.Version, "review", "", func(c *domain.Case,
 		_ *domain.OrgState, now time.Time, p *domain.Problems) []ev {
 		required(p, "summary", in.Summary, "Summarise what you reviewed and concluded.")
@@ -321,6 +351,9 @@ type SetPlan struct {
 
 // SetPlan records the investigation plan.
 func (s *Service) SetPlan(ctx context.Context, a *Actor, caseID string, in SetPlan) (*domain.Case, error) {
+	if err := checkInput(in); err != nil {
+		return nil, err
+	}
 	return s.workflow(ctx, a, caseID, in.Version, "plan", "", func(c *domain.Case,
 		_ *domain.OrgState, _ time.Time, p *domain.Problems) []ev {
 		required(p, "plan", in.Plan, "Write the plan.")
@@ -338,6 +371,9 @@ type RecordDecision struct {
 // RecordDecision adds an entry to the decision log.
 func (s *Service) RecordDecision(ctx context.Context, a *Actor, caseID string,
 	in RecordDecision) (*domain.Case, error) {
+	if err := checkInput(in); err != nil {
+		return nil, err
+	}
 	return s.workflow(ctx, a, caseID, in.Version, "decision", "", func(c *domain.Case,
 		_ *domain.OrgState, now time.Time, p *domain.Problems) []ev {
 		required(p, "decision", in.Decision, "Say what was decided.")

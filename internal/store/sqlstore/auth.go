@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
@@ -48,6 +49,12 @@ const (
 // hash (as Credentials reads it), so a password changed through the service
 // can be sealed in the same transaction that changes it.
 func PasswordDigest(userID, hash string) string { return digest("password", userID, hash) }
+
+// TokenDigest is the digest the ledger seals for an API token's row (as
+// Credentials reads it), so a token can be sealed where it is issued.
+func TokenDigest(tokenHash []byte, userID, name string) string {
+	return digest("token", hex.EncodeToString(tokenHash), userID, name)
+}
 
 func scanSecurity(sc interface{ Scan(...any) error }) (store.SecurityRow, error) {
 	var r store.SecurityRow

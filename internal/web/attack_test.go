@@ -14,6 +14,7 @@ import (
 
 	"github.com/holdfast/holdfast/internal/fixture"
 	"github.com/holdfast/holdfast/internal/http/request"
+	"github.com/holdfast/holdfast/internal/service"
 	"github.com/holdfast/holdfast/internal/store/sqlstore"
 	"github.com/holdfast/holdfast/internal/testdb"
 )
@@ -183,6 +184,45 @@ func TestAttackOversizedForm(t *testing.T) {
 		anon := &client{t: t, base: base, http: noFollow(t)}
 		if status, _ := anon.post("/sign-in", url.Values{"username": {big}}); status != http.StatusRequestEntityTooLarge {
 			t.Errorf("a sign-in form over %d bytes: %d, want 413", request.MaxBody, status)
+		}
+	})
+}
+
+// Item 5, the rest: a case shown in lists (a triage queue, an audit
+// report) was read — each list recorded a records.read naming it — but
+// the case's History said nothing of it: only the force-wide access report
+// did. The History shows those reads beside the case's own, collapsed.
+func TestAttackReadsInListsShownOnTheCaseHistory(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		f, base := start(t, db)
+		ctx := context.Background()
+		c := f.Allocated(t)
+		other := f.Allocated(t)
+		for _, a := range []*service.Actor{f.Auditor, f.Manager, f.Analyst, f.Auditor} {
+			if err := f.Svc.LogRead(ctx, a, "audits.triage", []string{other.ID, c.ID}, ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+		sam := newClient(t, base, "sam")
+		code, body := sam.get("/cases/" + request.PathRef(c.Ref) + "/history")
+		if code != http.StatusOK {
+			t.Fatalf("history: %d", code)
+		}
+		// Sam's own sign-in showed the case on My work: a read in a list too.
+		for _, want := range []string{"Seen in lists 5 times by 4 people", "Audrey Auditor", "DCI Max Manager",
+			"Ana Analyst", "Shown in the audit triage", "Shown in My work"} {
+			if !strings.Contains(body, want) {
+				t.Errorf("the case's history does not say %q: %.300s", want, body[max(0, strings.Index(body, "Seen in")):])
+			}
+		}
+		// Filtering to changes only leaves reads out, in lists as well.
+		if _, body := sam.get("/cases/" + request.PathRef(c.Ref) + "/history?kind=changes"); strings.Contains(body,
+			"Seen in lists") {
+			t.Error("reads in lists shown among changes only")
+		}
+		// Someone outside the case's need to know learns nothing of them.
+		if _, err := f.Svc.CaseListReads(ctx, f.OtherTeam, c.Ref); err == nil {
+			t.Error("a person of another team listed who read the case in lists")
 		}
 	})
 }

@@ -82,6 +82,11 @@ func (h *Handler) caseSection(q *visit) error {
 			return err
 		}
 		v.History = v.history(evs, q.r.URL.Query())
+		if k := v.History.Kind; k == "" || k == "reads" {
+			if v.History.Lists, err = h.listReadsOf(ctx, q, c.Ref); err != nil {
+				return err
+			}
+		}
 	} else if v, err = h.caseView(ctx, q, purpose, key); err != nil {
 		return err
 	}

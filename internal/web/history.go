@@ -46,6 +46,7 @@ const historyPage = 25
 
 // history is the history section: a page of entries, filtered.
 type history struct {
+	Lists   *listReads // the case seen in lists (listreads.go)
 	Entries []historyEntry
 	Kinds   [][2]string
 	Kind    string

@@ -28,6 +28,9 @@ type BreakGlassRequest struct {
 // and opens a review duty for the audit team. Only officers who work
 // cases may, in their own force, and only for a case they cannot see.
 func (s *Service) BreakGlass(ctx context.Context, a *Actor, in BreakGlassRequest) (*domain.BreakGlass, error) {
+	if err := checkInput(in); err != nil {
+		return nil, err
+	}
 	if a == nil {
 		return nil, ErrUnauthenticated
 	}
@@ -176,6 +179,9 @@ type ReviewBreakGlass struct {
 // access, meeting the review duty.
 func (s *Service) ReviewBreakGlass(ctx context.Context, a *Actor, caseID string,
 	in ReviewBreakGlass) (*domain.Case, error) {
+	if err := checkInput(in); err != nil {
+		return nil, err
+	}
 	return s.workflow(ctx, a, caseID, in.Version, "review-break-glass", in.Access, func(c *domain.Case,
 		_ *domain.OrgState, now time.Time, p *domain.Problems) []ev {
 		note := strings.TrimSpace(in.Note)
@@ -185,4 +191,76 @@ func (s *Service) ReviewBreakGlass(ctx context.Context, a *Actor, caseID string,
 		*p = append(*p, domain.CheckText("note", note)...)
 		return []ev{{domain.EvBreakGlassReviewed, domain.BreakGlassReviewed{ID: in.Access, Note: note}}}
 	})
+}
+
+// Emergency is the emergency access through which the person asking for
+// these permissions sees the case, or nil when they see it by need to know:
+// the pages show it on every page of the case, with when it ends.
+func (p *Permissions) Emergency() *domain.BreakGlass {
+	if p == nil {
+		return nil
+	}
+	return p.glass
+}
+
+// MayBreakGlass reports whether a is someone who may ask for emergency
+// access to a case outside their need to know (BreakGlass's own role
+// check), so a page offers it only to them.
+func MayBreakGlass(a *Actor) bool {
+	return a != nil && !a.System && a.has(liaison...)
+}
+
+// BreakGlassAwaiting is an emergency access the audit team has not yet
+// reviewed, with its case.
+type BreakGlassAwaiting struct {
+	CaseID  string            `json:"case_id"`
+	Ref     string            `json:"ref"`
+	Version int64             `json:"version"`
+	Access  domain.BreakGlass `json:"access"`
+}
+
+// BreakGlassAwaitingReview lists the emergency accesses of the actor's force
+// that no auditor has reviewed yet, oldest first, for the audit team's
+// review page (auditors; managers see those of their chain, read-only).
+// Reading it records nothing: it names who opened which case, not what is
+// in them.
+func (s *Service) BreakGlassAwaitingReview(ctx context.Context, a *Actor) ([]BreakGlassAwaiting, error) {
+	if a == nil {
+		return nil, ErrUnauthenticated
+	}
+	if err := a.need("see emergency accesses awaiting review", domain.RoleAuditor, domain.RoleManager); err != nil {
+		return nil, err
+	}
+	org, err := s.st.Org(ctx)
+	if err != nil {
+		return nil, err
+	}
+	// Every access not reviewed owes the audit team an open duty: the
+	// duties index finds their cases without reading every case.
+	rows, err := s.st.DueDutiesOfKind(ctx, duty.BreakGlassReview, s.clock.Now().AddDate(100, 0, 0), 10_000)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	out := []BreakGlassAwaiting{}
+	for _, r := range rows {
+		if seen[r.CaseID] {
+			continue
+		}
+		seen[r.CaseID] = true
+		c, err := s.st.Case(ctx, r.CaseID)
+		if err != nil {
+			return nil, err
+		}
+		if !a.CanSee(org, c) {
+			continue // another force's, or outside a manager's chain
+		}
+		for _, g := range c.BreakGlass {
+			if g.ReviewedBy == "" {
+				out = append(out, BreakGlassAwaiting{CaseID: c.ID, Ref: c.Ref, Version: c.Version, Access: g})
+			}
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Access.At.Before(out[j].Access.At) })
+	return out, nil
 }

@@ -1,6 +1,7 @@
 package service_test
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -131,6 +132,40 @@ func TestBreakGlass(t *testing.T) {
 		if _, err := svc.ReviewBreakGlass(ctx, f.Auditor, c.ID, service.ReviewBreakGlass{Version: c.Version,
 			Access: g.ID, Note: "Again, justified"}); err == nil {
 			t.Fatal("an access was reviewed twice")
+		}
+	})
+}
+
+// TestBreakGlassAwaitingReview: the audit team's list of emergency
+// accesses not yet reviewed — auditors and managers (of the chain) only,
+// each access once, gone when reviewed.
+func TestBreakGlassAwaitingReview(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		f := fixture.New(t, db)
+		svc := f.Svc
+		c := f.Allocated(t)
+		if _, err := svc.BreakGlassAwaitingReview(ctx, f.Investigator); !errors.Is(err, service.ErrForbidden) {
+			t.Errorf("an investigator listing accesses awaiting review: %v, want forbidden", err)
+		}
+		g, err := svc.BreakGlass(ctx, f.OtherTeam, service.BreakGlassRequest{Case: c.Ref,
+			Reason: "A child in this case is missing tonight and I am on call."})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range []*service.Actor{f.Auditor, f.Manager} {
+			list, err := svc.BreakGlassAwaitingReview(ctx, a)
+			if err != nil || len(list) != 1 || list[0].Access.ID != g.ID || list[0].Ref != c.Ref {
+				t.Fatalf("%s lists %+v, %v; want the one access", a.User.Name, list, err)
+			}
+		}
+		list, _ := svc.BreakGlassAwaitingReview(ctx, f.Auditor)
+		if _, err := svc.ReviewBreakGlass(ctx, f.Auditor, c.ID, service.ReviewBreakGlass{Version: list[0].Version,
+			Access: g.ID, Note: "Justified: the child was missing."}); err != nil {
+			t.Fatal(err)
+		}
+		if list, err := svc.BreakGlassAwaitingReview(ctx, f.Auditor); err != nil || len(list) != 0 {
+			t.Errorf("after the review the list holds %+v, %v", list, err)
 		}
 	})
 }

@@ -46,6 +46,7 @@ func AsForbidden(err error) (*Forbidden, bool) {
 // command (CaseCommand.may and .on, which the commands call).
 type Permissions struct {
 	byCmd map[string]Permission
+	glass *domain.BreakGlass // the emergency access the person sees the case through (breakglass.go)
 }
 
 // Permission is one command's answer for one person.
@@ -670,6 +671,7 @@ func (s *Service) permissions(a *Actor, c *domain.Case, org *domain.OrgState, no
 		for _, cmd := range CaseCommands {
 			out.byCmd[cmd.Name] = Permission{Reason: why, Rule: rule}
 		}
+		out.glass = c.BreakGlassFor(a.ID(), now)
 		return out
 	}
 	for _, cmd := range CaseCommands {

@@ -226,3 +226,35 @@ func TestAttackReadsInListsShownOnTheCaseHistory(t *testing.T) {
 		}
 	})
 }
+
+// Emergency access is offered on a case's "not found" only to those who
+// may break glass (the roles that work cases), never elsewhere; the form
+// is refused to the others by the service.
+func TestBreakGlassOfferedOnlyToCaseworkers(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		f, base := start(t, db)
+		c := f.Allocated(t)
+		path := "/cases/" + request.PathRef(c.Ref)
+		olly := newClient(t, base, "olly")
+		if code, body := olly.get(path + "/victims"); code != http.StatusNotFound ||
+			!strings.Contains(body, `href="/break-glass?case=`+url.QueryEscape(c.Ref)+`"`) {
+			t.Errorf("olly on another team's case: %d, offered: %v", code, strings.Contains(body, "break-glass"))
+		}
+		if _, body := olly.get("/no-such-page"); strings.Contains(body, "break-glass") {
+			t.Error("emergency access offered on a page that is not a case's")
+		}
+		admin := newClient(t, base, "admin")
+		code, body := admin.get(path)
+		if code != http.StatusNotFound || strings.Contains(body, "break-glass") {
+			t.Errorf("the administrator: %d, offered emergency access: %v", code, strings.Contains(body, "break-glass"))
+		}
+		if code, _ := admin.get("/break-glass?case=" + url.QueryEscape(c.Ref)); code != http.StatusForbidden {
+			t.Errorf("the administrator given the emergency access form: %d, want 403", code)
+		}
+		_, form := admin.get("/work")
+		if code, _ := admin.post("/break-glass", url.Values{"csrf": {admin.csrf(form)}, "case": {c.Ref},
+			"reason": {"I would like to read this case, please."}}); code != http.StatusForbidden {
+			t.Errorf("the administrator asking for emergency access: %d, want 403", code)
+		}
+	})
+}

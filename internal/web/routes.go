@@ -12,6 +12,7 @@ func (h *Handler) routes() {
 	h.auditRoutes(m)
 	h.adminRoutes(m)
 	h.linksRoutes(m)
-	h.indexRoutes(m)   // links_index.go
-	h.accountRoutes(m) // account.go
+	h.indexRoutes(m)      // links_index.go
+	h.accountRoutes(m)    // account.go
+	h.breakGlassRoutes(m) // breakglass.go
 }

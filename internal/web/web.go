@@ -241,7 +241,7 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, a *service.Actor,
 		Actor: a,
 		CSRF:  csrf,
 		Now:   h.svc.Now(),
-		Data:  errorPage{Status: status, Message: message(r, err, status)},
+		Data:  errorPage{Status: status, Message: message(r, err, status), Glass: breakGlassOffer(r, a, status)},
 	}
 	if ps, ok := domain.AsProblems(err); ok {
 		p.Errors = ps
@@ -254,6 +254,7 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, a *service.Actor,
 type errorPage struct {
 	Status  int
 	Message string
+	Glass   string // where to ask for emergency access to the case, if offered (breakglass.go)
 }
 
 // errorTitle names the error page; a full disk is named as such, since

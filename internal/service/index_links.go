@@ -256,6 +256,9 @@ var LinkOutcomes = []string{domain.LinkConfirmed, domain.LinkNotSame}
 // "not the same person", and the pair is never raised again. Those who
 // may change the case review it, whether or not they may see the other.
 func (s *Service) ReviewLink(ctx context.Context, a *Actor, caseID string, in ReviewLink) (*domain.Case, error) {
+	if err := checkInput(in); err != nil {
+		return nil, err
+	}
 	return s.caseCommand(ctx, a, caseID, in.Version, "reviewing a link",
 		func(tx store.Tx, c *domain.Case, org *domain.OrgState, now time.Time) ([]*event.Event, error) {
 			if err := a.mayDo(org, c, "review links to other cases", caseWriters...); err != nil {

@@ -37,6 +37,10 @@ type Finder interface {
 	// DutiesOfKinds lists the open duties of kinds on teamIDs due at or
 	// before by, those of open cases first, then soonest first, at most limit.
 	DutiesOfKinds(ctx context.Context, teamIDs, kinds []string, by time.Time, limit int) ([]DutyRow, error)
+	// TeamDutyPage reads one page of the open duties of teams, soonest due
+	// first (then by id), after or before a cursor: a keyset query that
+	// reads only the page (and one more, to say whether there is another).
+	TeamDutyPage(ctx context.Context, f DutyPageFilter) ([]DutyRow, error)
 	// EscalatedDuties lists the open duties of teamIDs escalated at least
 	// once, soonest due first, at most limit.
 	EscalatedDuties(ctx context.Context, teamIDs []string, limit int) ([]DutyRow, error)
@@ -48,6 +52,20 @@ type Finder interface {
 	// ForceEvents lists the events of no case of types, in order,
 	// without reading the force's other events (reads, above all).
 	ForceEvents(ctx context.Context, types []string) ([]*event.Event, error)
+}
+
+// DutyCursor is a place in a list of duties ordered by due time, then id.
+type DutyCursor struct {
+	Due time.Time
+	ID  string
+}
+
+// DutyPageFilter selects a page of the open duties of teams.
+type DutyPageFilter struct {
+	TeamIDs []string
+	After   *DutyCursor // the duties after this one, soonest first
+	Before  *DutyCursor // or the duties before it, latest first (After wins)
+	Limit   int
 }
 
 // CaseVictims is a case's victims, as a work list needs them.

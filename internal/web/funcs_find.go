@@ -36,6 +36,8 @@ var findFuncs = template.FuncMap{
 		return strings.TrimPrefix(text, ref+": ")
 	},
 	"fsummary": workSummary,
+	// fjourney is the page on which a decision duty is made.
+	"fjourney": journeyPath,
 	// freviews is the reviewer's "My reviews" page.
 	"freviews": func() string { return myReviewsPath },
 	"fstatus":  statusLabel,

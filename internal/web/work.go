@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/holdfast/holdfast/internal/clock"
@@ -35,6 +36,8 @@ type workPage struct {
 	Week     int // due within seven days (not today)
 	Board    bool
 	Extra    *boardExtra
+	// Next and Prev are the links to the pages either side ("" if none).
+	Next, Prev string
 }
 
 type boardExtra struct {
@@ -59,9 +62,26 @@ type homePage struct {
 	Unread          int
 }
 
-// decisionKinds are the duties that ask for a decision rather than work.
+// decisionKinds are the duties that ask for a decision rather than work
+// (domain.DecisionKinds, and answering an audit finding).
 var decisionKinds = map[string]bool{"closure_approval": true, "transfer_accept": true, "vrr_acknowledge": true,
 	"vrr_review": true, "finding_response": true}
+
+// decisionJourneys are the pages on which each decision is made.
+var decisionJourneys = map[string]string{"closure_approval": "approve-closure", "transfer_accept": "accept-transfer",
+	"vrr_acknowledge": "acknowledge-vrr", "vrr_review": "decide-vrr"}
+
+// journeyPath is the page on which a decision duty of kind on case ref is
+// made: the case's journey, or the list of findings to answer.
+func journeyPath(kind, ref string) string {
+	if j, ok := decisionJourneys[kind]; ok {
+		return "/cases/" + request.PathRef(ref) + "/do/" + j
+	}
+	if kind == "finding_response" {
+		return "/audits/findings"
+	}
+	return "/cases/" + request.PathRef(ref)
+}
 
 // counts fills the overdue, today and this week counts of items.
 func (p *workPage) counts(items []service.WorkItem, now time.Time) {
@@ -97,12 +117,21 @@ func (h *Handler) home(q *visit) (homePage, error) {
 		return homePage{}, err
 	}
 	p := homePage{workPage: workPage{Open: len(items)}}
-	p.counts(items, h.svc.Now())
 	for _, it := range items {
 		if decisionKinds[it.Kind] {
 			p.Decisions = append(p.Decisions, it)
 		} else {
 			p.Items = append(p.Items, it)
+		}
+	}
+	p.counts(p.Items, h.svc.Now())
+	// A decision waiting for this person is for today, whenever it is
+	// due: someone else's work waits on it.
+	for _, it := range p.Decisions {
+		if it.Overdue {
+			p.Overdue++
+		} else {
+			p.Today++
 		}
 	}
 	u := q.a.User
@@ -173,89 +202,99 @@ func (h *Handler) recordContact(q *visit) error {
 
 func (h *Handler) teamBoard(q *visit) error {
 	ctx := q.r.Context()
-	items, err := h.svc.TeamBoard(ctx, q.a)
+	qs := q.r.URL.Query()
+	pg, err := h.svc.TeamBoardPage(ctx, q.a, service.BoardPageIn{After: qs.Get("after"), Before: qs.Get("before")})
+	if ps, ok := domain.AsProblems(err); ok {
+		// A damaged cursor: the first page, saying so.
+		if pg, err = h.svc.TeamBoardPage(ctx, q.a, service.BoardPageIn{}); err == nil {
+			return h.renderBoard(q, http.StatusBadRequest, pg, ps)
+		}
+	}
 	if err != nil {
 		return err
 	}
+	return h.renderBoard(q, http.StatusOK, pg, nil)
+}
+
+func (h *Handler) renderBoard(q *visit, status int, pg *service.BoardPage, ps domain.Problems) error {
+	ctx := q.r.Context()
 	open, overdue, err := h.svc.TeamBoardCounts(ctx, q.a)
 	if err != nil {
 		return err
 	}
 	x := &boardExtra{}
-	rows, err := h.svc.ListCases(
-		ctx,
-		q.a,
-		store.CaseFilter{
-			Status: []domain.Status{domain.StatusReferral, domain.StatusOpen, domain.StatusClosureProposed},
-			Limit:  5000,
-		},
-	)
+	closures, err := h.svc.ListCases(ctx, q.a, store.CaseFilter{Status: []domain.Status{domain.StatusClosureProposed},
+		Limit: service.EscalationsLimit})
 	if err != nil {
 		return err
 	}
-	for _, r := range rows {
-		switch {
-		case r.Status == domain.StatusClosureProposed:
-			x.Closures = append(x.Closures, r)
-		case r.Status == domain.StatusReferral && r.OwnerID == "":
+	x.Closures = closures
+	referrals, err := h.svc.ListCases(ctx, q.a, store.CaseFilter{Status: []domain.Status{domain.StatusReferral},
+		Limit: service.EscalationsLimit})
+	if err != nil {
+		return err
+	}
+	for _, r := range referrals {
+		if r.OwnerID == "" {
 			x.Referrals = append(x.Referrals, r)
 		}
-		if u := q.org.Users[r.OwnerID]; r.OwnerID != "" && (u == nil || !u.Active) {
-			x.Orphaned = append(x.Orphaned, r)
-		}
 	}
-	for _, it := range items {
-		if it.Kind == "transfer_accept" || it.Kind == "transfer_decision" {
-			x.Transfers = append(x.Transfers, store.CaseRow{ID: it.CaseID, Ref: it.CaseRef})
-		}
+	if x.Orphaned, err = h.svc.OrphanedCases(ctx, q.a); err != nil {
+		return err
 	}
-	return h.render(
-		q,
-		http.StatusOK,
-		"team",
-		page{
-			Title: "Team board",
-			Nav:   "team",
-			Data: workPage{
-				Items:    items,
-				Open:     open,
-				Unlisted: max(0, open-len(items)),
-				Overdue:  overdue,
-				Board:    true,
-				Extra:    x,
-			},
-		},
-	)
+	if x.Transfers, err = h.svc.TransfersToAccept(ctx, q.a); err != nil {
+		return err
+	}
+	d := workPage{Items: pg.Items, Open: open, Overdue: overdue, Board: true, Extra: x}
+	if pg.Next != "" {
+		d.Next = "/team?after=" + url.QueryEscape(pg.Next)
+	}
+	if pg.Prev != "" {
+		d.Prev = "/team?before=" + url.QueryEscape(pg.Prev)
+	}
+	return h.render(q, status, "team", page{Title: "Team board", Nav: "team", Data: d, Errors: ps})
 }
 
-// inboxPage is the inbox: current alerts, or those marked done.
+// inboxPage is the inbox: a page of current alerts, or of those marked
+// done, with the links to the pages either side.
 type inboxPage struct {
-	Alerts []service.InboxAlert
-	Done   bool // the list of alerts marked done
+	Alerts     []service.InboxAlert
+	Done       bool // the list of alerts marked done
+	Total      int
+	Prev, Next string
 }
 
 func (h *Handler) inbox(q *visit) error {
-	var p inboxPage
-	var err error
-	if q.r.URL.Query().Get("show") == "done" {
-		p.Done = true
-		p.Alerts, err = h.svc.InboxDone(q.r.Context(), q.a)
-	} else {
-		p.Alerts, err = h.svc.Inbox(q.r.Context(), q.a)
+	qs := q.r.URL.Query()
+	in := service.InboxPageIn{Done: qs.Get("show") == "done", Before: qs.Get("before"), After: qs.Get("after")}
+	out, err := h.svc.InboxPage(q.r.Context(), q.a, in)
+	status, ps := http.StatusOK, domain.Problems(nil)
+	if p, ok := domain.AsProblems(err); ok { // a damaged cursor: the first page, saying so
+		status, ps = http.StatusBadRequest, p
+		out, err = h.svc.InboxPage(q.r.Context(), q.a, service.InboxPageIn{Done: in.Done})
 	}
 	if err != nil {
 		return err
 	}
-	pg := page{Title: "Inbox", Nav: "inbox", Data: p}
-	if !p.Done { // the inbox counts its own new alerts
-		pg.UnreadKnown = true
-		for _, al := range p.Alerts {
-			if al.State == service.AlertNew {
-				pg.Unread++
-			}
+	p := inboxPage{Alerts: out.Alerts, Done: in.Done, Total: out.Total}
+	link := func(key, cursor string) string {
+		v := url.Values{key: {cursor}}
+		if in.Done {
+			v.Set("show", "done")
 		}
+		return "/inbox?" + v.Encode()
 	}
-	return h.render(q, http.StatusOK, "inbox", pg)
+	if out.Newer != "" {
+		p.Prev = link("after", out.Newer)
+	}
+	if out.Older != "" {
+		p.Next = link("before", out.Older)
+	}
+	pg := page{Title: "Inbox", Nav: "inbox", Data: p, Errors: ps}
+	if !in.Done { // the inbox counts its own new alerts
+		pg.UnreadKnown, pg.Unread = true, out.New
+	}
+	return h.render(q, status, "inbox", pg)
 }
 
 // markAlert acknowledges an alert (ack) or marks it done.
@@ -272,12 +311,12 @@ func (h *Handler) markAlert(ack bool) func(q *visit) error {
 			al, err = h.svc.AlertDone(q.r.Context(), q.a, in)
 		}
 		if ps, ok := domain.AsProblems(err); ok {
-			alerts, ierr := h.svc.Inbox(q.r.Context(), q.a)
+			out, ierr := h.svc.InboxPage(q.r.Context(), q.a, service.InboxPageIn{})
 			if ierr != nil {
 				return ierr
 			}
-			return h.render(q, http.StatusUnprocessableEntity, "inbox",
-				page{Title: "Inbox", Nav: "inbox", Data: inboxPage{Alerts: alerts}, Errors: ps})
+			return h.render(q, http.StatusUnprocessableEntity, "inbox", page{Title: "Inbox", Nav: "inbox",
+				Data: inboxPage{Alerts: out.Alerts, Total: out.Total}, Errors: ps})
 		}
 		if err != nil {
 			return err

@@ -489,6 +489,30 @@ func (db *DB) DutiesOfKinds(ctx context.Context, teamIDs, kinds []string, by tim
 		append(args, fmtTime(by), limit)...)
 }
 
+// TeamDutyPage reads a page of the open duties of teams by keyset on
+// (due_at, id), every value bound: soonest first after f.After (or from the
+// start), latest first before f.Before.
+func (db *DB) TeamDutyPage(ctx context.Context, f store.DutyPageFilter) ([]store.DutyRow, error) {
+	if len(f.TeamIDs) == 0 || f.Limit <= 0 {
+		return nil, nil
+	}
+	q := "WHERE d.team_id IN (" + placeholders(len(f.TeamIDs)) + ")"
+	args := anys(f.TeamIDs)
+	order := " ORDER BY d.due_at, d.id"
+	switch {
+	case f.After != nil:
+		q += " AND (d.due_at > ? OR (d.due_at = ? AND d.id > ?))"
+		due := fmtTime(f.After.Due)
+		args = append(args, due, due, f.After.ID)
+	case f.Before != nil:
+		q += " AND (d.due_at < ? OR (d.due_at = ? AND d.id < ?))"
+		due := fmtTime(f.Before.Due)
+		args = append(args, due, due, f.Before.ID)
+		order = " ORDER BY d.due_at DESC, d.id DESC"
+	}
+	return db.duties(ctx, q+order+" LIMIT ?", append(args, f.Limit)...)
+}
+
 // EscalatedDuties lists the escalated open duties of teams.
 func (db *DB) EscalatedDuties(ctx context.Context, teamIDs []string, limit int) ([]store.DutyRow, error) {
 	if len(teamIDs) == 0 {

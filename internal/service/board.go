@@ -1,0 +1,171 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/store"
+)
+
+// BoardPageSize is how many duties one page of the team board lists.
+const BoardPageSize = 50
+
+// BoardPage is one page of the team board: its duties, soonest due first
+// (so every overdue one before the rest), and the cursors of the pages
+// either side ("" where there is none).
+type BoardPage struct {
+	Items []WorkItem `json:"items"`
+	Next  string     `json:"next,omitempty"`
+	Prev  string     `json:"prev,omitempty"`
+}
+
+// BoardPageIn asks for a page of the team board: the one after the cursor
+// After, or before the cursor Before (both as BoardPage gave them), or the
+// first.
+type BoardPageIn struct {
+	After  string `json:"after,omitempty" query:"after"`
+	Before string `json:"before,omitempty" query:"before"`
+}
+
+// FormatBoardCursor is the cursor of a duty: its due time and its id.
+func FormatBoardCursor(c store.DutyCursor) string {
+	return c.Due.UTC().Format(time.RFC3339Nano) + "~" + c.ID
+}
+
+// ParseBoardCursor reads a cursor FormatBoardCursor wrote. A cursor is typed
+// by nobody, but it comes back in a URL, so anything is refused cleanly.
+func ParseBoardCursor(s string) (store.DutyCursor, error) {
+	due, id, ok := strings.Cut(s, "~")
+	if !ok || id == "" || len(s) > 200 {
+		return store.DutyCursor{}, fmt.Errorf("%q is not a place in the team board", s)
+	}
+	t, err := time.Parse(time.RFC3339Nano, due)
+	if err != nil || t.Year() < 1900 || t.Year() > 9999 {
+		return store.DutyCursor{}, fmt.Errorf("%q is not a place in the team board", s)
+	}
+	return store.DutyCursor{Due: t.UTC(), ID: id}, nil
+}
+
+// TeamBoardPage reads one page of the team board (TeamBoard's duties, a
+// page at a time, from the store), names the victims its duties are owed
+// to and records the read of its cases.
+func (s *Service) TeamBoardPage(ctx context.Context, a *Actor, in BoardPageIn) (*BoardPage, error) {
+	teams, err := s.boardTeams(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	f, err := s.finder()
+	if err != nil {
+		return nil, err
+	}
+	var p domain.Problems
+	q := store.DutyPageFilter{TeamIDs: teams, Limit: BoardPageSize + 1}
+	for _, x := range []struct {
+		field, cursor string
+		into          **store.DutyCursor
+	}{{"after", in.After, &q.After}, {"before", in.Before, &q.Before}} {
+		if x.cursor == "" || (x.field == "before" && q.After != nil) {
+			continue
+		}
+		c, err := ParseBoardCursor(x.cursor)
+		if err != nil {
+			p.Add(x.field, "cursor", "The link to this page of the team board is damaged: start again from "+
+				"the first page.")
+			continue
+		}
+		*x.into = &c
+	}
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	rows, err := f.TeamDutyPage(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("team board: %w", err)
+	}
+	more := len(rows) > BoardPageSize
+	if more {
+		rows = rows[:BoardPageSize]
+	}
+	if q.Before != nil {
+		slices.Reverse(rows)
+	}
+	out := &BoardPage{}
+	if len(rows) > 0 {
+		first := store.DutyCursor{Due: rows[0].Due, ID: rows[0].ID}
+		last := store.DutyCursor{Due: rows[len(rows)-1].Due, ID: rows[len(rows)-1].ID}
+		switch {
+		case q.Before != nil:
+			out.Next = FormatBoardCursor(last)
+			if more {
+				out.Prev = FormatBoardCursor(first)
+			}
+		default:
+			if more {
+				out.Next = FormatBoardCursor(last)
+			}
+			if q.After != nil {
+				out.Prev = FormatBoardCursor(first)
+			}
+		}
+	}
+	// One at a time: the store's order (due, then id) is the board's, and
+	// workItems would sort ties differently from the cursor.
+	for _, r := range rows {
+		out.Items = append(out.Items, s.workItems([]store.DutyRow{r}, s.clock.Now())...)
+	}
+	if err := s.nameVictims(ctx, out.Items); err != nil {
+		return nil, err
+	}
+	if err := s.RecordRead(ctx, a, ReadTeam, "", itemCases(out.Items)); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// OrphanedCases lists the open cases of the actor's command whose owner has
+// left or is inactive (the team board's list), from the store's few
+// inactive users, never every case.
+func (s *Service) OrphanedCases(ctx context.Context, a *Actor) ([]store.CaseRow, error) {
+	teams, err := s.boardTeams(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.st.OrphanedCases(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []store.CaseRow
+	for _, r := range rows {
+		if slices.Contains(teams, r.TeamID) {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// TransfersToAccept lists the cases offered to the actor's teams that wait
+// to be accepted or rejected, oldest offer first (EscalationsLimit at most).
+func (s *Service) TransfersToAccept(ctx context.Context, a *Actor) ([]store.CaseRow, error) {
+	teams, err := s.boardTeams(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	f, err := s.finder()
+	if err != nil {
+		return nil, err
+	}
+	rows, err := f.DutiesOfKinds(ctx, teams, []string{"transfer_accept"}, time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC),
+		EscalationsLimit)
+	if err != nil {
+		return nil, err
+	}
+	out := []store.CaseRow{}
+	for _, r := range rows {
+		out = append(out, store.CaseRow{ID: r.CaseID, Ref: r.CaseRef})
+	}
+	return out, nil
+}

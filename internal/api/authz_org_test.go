@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/holdfast/holdfast/internal/domain"
@@ -23,10 +24,34 @@ func orgAuthz(h *harness) map[string]entry {
 		"GET /api/v1/grants":              {admin, nil},
 		"POST /api/v1/grants/{id}/decide": {admin, func(*domain.Case) any { return map[string]any{"approve": true} }},
 		"GET /api/v1/users/{id}/leaver":   {admin, nil},
+		"POST /api/v1/users/{id}/accreditations": {admin, func(*domain.Case) any {
+			return map[string]any{"kind": "pip2", "awarded_on": "2025-01-06", "expires": "2028-01-06"}
+		}},
+		"POST /api/v1/users/{id}/accreditations/withdraw": {admin, func(*domain.Case) any {
+			return map[string]any{"accreditation_id": orgAccreditation, "reason": "recorded in error"}
+		}},
+		"GET /api/v1/users/{id}/accreditations": {admin, nil},
 	}
 }
 
 var orgPrepare = map[string]prepare{
+	// A fresh officer holding one accreditation, whose id the body sends.
+	"POST /api/v1/users/{id}/accreditations/withdraw": func(h *harness, t *testing.T, c *domain.Case) (*domain.Case, map[string]string) {
+		orgAccredited++
+		u, err := h.f.Svc.CreateUser(ctx, h.f.Admin, service.NewUser{Username: fmt.Sprintf("accredited%d", orgAccredited),
+			Name: "Ada Accredited", Collar: "A1", Rank: domain.RankConstable, UnitID: h.f.TeamA,
+			Roles: []domain.Role{domain.RoleInvestigator}, Password: fixture.Password})
+		if err != nil {
+			t.Fatal(err)
+		}
+		acc, err := h.f.Svc.AwardAccreditation(ctx, h.f.Admin, service.AwardAccreditation{User: u.ID, Kind: "abe",
+			AwardedOn: "2025-01-06"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		orgAccreditation = acc.ID
+		return c, map[string]string{"id": u.ID}
+	},
 	"POST /api/v1/grants/{id}/decide": func(h *harness, t *testing.T, c *domain.Case) (*domain.Case, map[string]string) {
 		orgGrants++
 		u, err := h.f.Svc.CreateUser(ctx, h.f.Admin2, service.NewUser{Username: "granted" + string(rune('a'+orgGrants)),
@@ -50,3 +75,9 @@ var orgPrepare = map[string]prepare{
 }
 
 var orgGrants int
+
+// orgAccreditation is the accreditation the withdrawal's prepare awarded.
+var orgAccreditation string
+
+// orgAccredited numbers the officers the withdrawal's prepare adds.
+var orgAccredited int

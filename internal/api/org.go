@@ -35,6 +35,20 @@ func (s *Server) orgRoutes() []route {
 			"Approve or reject a pending grant of a powerful role (an administrator other than the one who asked "+
 				"and the person it is for)",
 			http.StatusOK, svc.DecideGrant),
+		cmd("POST", "/api/v1/users/{id}/accreditations",
+			"Record an accreditation a user holds: kind (from the policy), awarded_on, expires (when a refresh is "+
+				"due) and an evidence reference (administrator)",
+			http.StatusCreated, svc.AwardAccreditation),
+		cmd("POST", "/api/v1/users/{id}/accreditations/withdraw",
+			"Withdraw one of a user's accreditations, with the reason (administrator)",
+			http.StatusOK, svc.WithdrawAccreditation),
+		op("GET", "/api/v1/users/{id}/accreditations",
+			"A user's accreditations, withdrawn ones too, with whether each counts today (administrator, or "+
+				"the user themselves)",
+			http.StatusOK,
+			func(ctx context.Context, a *service.Actor, r *http.Request, _ *struct{}) (service.AccreditationList, error) {
+				return svc.Accreditations(ctx, a, r.PathValue("id"))
+			}),
 		op("GET", "/api/v1/users/{id}/leaver",
 			"What a user still holds — open cases, duties, pending grants — and who each goes to when they leave "+
 				"(administrator)",

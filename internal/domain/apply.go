@@ -440,7 +440,7 @@ func NewOrgState() *OrgState {
 // IsOrgEvent reports whether typ changes the organisation.
 func IsOrgEvent(typ string) bool {
 	switch typ {
-	case EvUnitCreated, EvUserCreated, EvUserChanged, EvUserLeft:
+	case EvUnitCreated, EvUserCreated, EvUserChanged, EvUserLeft, EvAccreditationAwarded, EvAccreditationWithdrawn:
 		return true
 	}
 	return false
@@ -450,6 +450,8 @@ func IsOrgEvent(typ string) bool {
 // it changed, so a store can write just that row.
 func (s *OrgState) ApplyOrg(e *event.Event) (any, error) {
 	switch e.Type {
+	case EvAccreditationAwarded, EvAccreditationWithdrawn:
+		return s.applyAccreditation(e) // accreditations.go
 	case EvUnitCreated:
 		p, err := decode[UnitCreated](e)
 		if err != nil {
@@ -526,6 +528,7 @@ func (s *OrgState) Clone() *OrgState {
 	for id, u := range s.Users {
 		cp := *u
 		cp.Roles = append([]Role(nil), u.Roles...)
+		cp.Accreditations = append([]Accreditation(nil), u.Accreditations...)
 		c.Users[id] = &cp
 	}
 	return c

@@ -35,6 +35,8 @@ type User struct {
 	LeftAt   time.Time `json:"left_at,omitzero"`
 	Created  time.Time `json:"created"`
 	Version  int64     `json:"version"`
+	// Accreditations are what they are trained for (accreditations.go).
+	Accreditations []Accreditation `json:"accreditations,omitempty"`
 }
 
 // HasRole reports whether u holds role r.

@@ -163,10 +163,12 @@ type Policy struct {
 	StandardActions []StandardAction `yaml:"standard_actions"`
 	// BreakGlass is how long an emergency access to a case outside one's
 	// need to know lasts (default 1 hour).
-	BreakGlass Span                `yaml:"break_glass"`
-	Auth       Auth                `yaml:"auth"` // signing in (auth.go)
-	outcomes   map[string]*Outcome `yaml:"-"`
-	source     []byte
+	BreakGlass Span `yaml:"break_glass"`
+	Auth       Auth `yaml:"auth"` // signing in (auth.go)
+	// Training is accreditations and what needs them (training.go).
+	Training Training            `yaml:"training"`
+	outcomes map[string]*Outcome `yaml:"-"`
+	source   []byte
 }
 
 // Source is the policy file as read, for people to check what is in force.
@@ -292,6 +294,7 @@ func Parse(b []byte) (*Policy, error) {
 		seen[a.Key] = true
 	}
 	p.Auth.authDefaults(func(format string, a ...any) { bad(line(&root, "auth"), format, a...) })
+	p.Training.validate(&root, bad)
 	if len(probs) > 0 {
 		return nil, fmt.Errorf("policy: %s", strings.Join(probs, "; "))
 	}

@@ -26,6 +26,8 @@ func (h *Handler) adminRoutes(m *http.ServeMux) {
 	m.HandleFunc("POST /admin/users/{id}/roles", h.signedIn(h.adminChangeRoles))
 	m.HandleFunc("GET /admin/users/{id}/leave", h.signedIn(h.adminLeaverForm))
 	m.HandleFunc("POST /admin/users/{id}/leave", h.signedIn(h.adminLeave))
+	m.HandleFunc("POST /admin/users/{id}/accreditations", h.signedIn(h.adminAward))
+	m.HandleFunc("POST /admin/users/{id}/accreditations/withdraw", h.signedIn(h.adminWithdraw))
 	m.HandleFunc("GET /admin/grants/{id}", h.signedIn(h.adminGrant))
 	m.HandleFunc("POST /admin/grants/{id}", h.signedIn(h.adminDecideGrant))
 	m.HandleFunc("GET /admin/units/new", h.signedIn(h.adminNewUnit))
@@ -207,6 +209,9 @@ type userPage struct {
 	// Lock is how they sign in: locked or not, failures, the last
 	// sign-in, two-step sign-in (serving users only).
 	Lock *service.SignInLock
+	// Accreditations are what they are trained for (issue 21).
+	Accreditations []service.AccreditationView
+	Kinds          [][]string // value, label: the kinds the policy knows
 }
 
 func (h *Handler) userOf(q *visit) (*domain.User, error) {
@@ -218,19 +223,36 @@ func (h *Handler) userOf(q *visit) (*domain.User, error) {
 }
 
 func (h *Handler) adminUser(q *visit) error {
-	w, err := h.svc.LeaverWork(q.r.Context(), q.a, q.r.PathValue("id"))
+	p, err := h.userPageOf(q)
 	if err != nil {
 		return err
 	}
+	return h.render(q, http.StatusOK, "admin_user", page{Title: rankedName(p.User), Nav: "admin", Data: p})
+}
+
+// userPageOf gathers one user's page.
+func (h *Handler) userPageOf(q *visit) (userPage, error) {
+	w, err := h.svc.LeaverWork(q.r.Context(), q.a, q.r.PathValue("id"))
+	if err != nil {
+		return userPage{}, err
+	}
 	gs, err := h.svc.Grants(q.r.Context(), q.a)
 	if err != nil {
-		return err
+		return userPage{}, err
 	}
 	p := userPage{User: w.User, Work: w, Self: w.User.ID == q.a.ID()}
 	if w.User.Active {
 		if p.Lock, err = h.svc.SignInLockOf(q.r.Context(), q.a, w.User.ID); err != nil {
-			return err
+			return userPage{}, err
 		}
+	}
+	accs, err := h.svc.Accreditations(q.r.Context(), q.a, w.User.ID)
+	if err != nil {
+		return userPage{}, err
+	}
+	p.Accreditations = accs.Accreditations
+	for _, k := range h.svc.Policy().Training.Kinds {
+		p.Kinds = append(p.Kinds, []string{k.Key, k.Label})
 	}
 	for _, g := range gs {
 		if g.UserID != w.User.ID {
@@ -242,7 +264,7 @@ func (h *Handler) adminUser(q *visit) error {
 			p.Grants = append(p.Grants, g)
 		}
 	}
-	return h.render(q, http.StatusOK, "admin_user", page{Title: rankedName(w.User), Nav: "admin", Data: p})
+	return p, nil
 }
 
 func (h *Handler) adminRolesForm(q *visit) error {

@@ -133,6 +133,8 @@ var pageOf = map[string]string{
 	"POST /api/v1/units":                                       "POST /admin/units",
 	"POST /api/v1/users":                                       "POST /admin/users",
 	"POST /api/v1/users/{id}/leave":                            "POST /admin/users/{id}/leave",
+	"POST /api/v1/users/{id}/accreditations":                   "POST /admin/users/{id}/accreditations",
+	"POST /api/v1/users/{id}/accreditations/withdraw":          "POST /admin/users/{id}/accreditations/withdraw",
 	"POST /api/v1/users/{id}/roles":                            "POST /admin/users/{id}/roles",
 	"POST /api/v1/grants/{id}/decide":                          "POST /admin/grants/{id}",
 	"POST /api/v1/sweep":                                       "POST /admin/sweep",

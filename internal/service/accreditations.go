@@ -1,0 +1,206 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/holdfast/holdfast/internal/clock"
+	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/event"
+	"github.com/holdfast/holdfast/internal/store"
+)
+
+// Accreditations (issue 21, docs/training.md) are recorded on people by an
+// administrator, as organisation events, so the gates that need them
+// (may_training.go) read them with ranks and roles.
+
+// AwardAccreditation records an accreditation an officer holds. Dates are
+// YYYY-MM-DD, London days; Expires (when a refresh is due) may be empty
+// for one that does not lapse.
+type AwardAccreditation struct {
+	User      string `json:"-" path:"id"`
+	Kind      string `json:"kind"`
+	AwardedOn string `json:"awarded_on"`
+	Expires   string `json:"expires,omitempty"`
+	Evidence  string `json:"evidence,omitempty"` // certificate or training-record reference
+}
+
+// WithdrawAccreditation takes back an accreditation recorded in error or
+// revoked.
+type WithdrawAccreditation struct {
+	User   string `json:"-" path:"id"`
+	ID     string `json:"accreditation_id"`
+	Reason string `json:"reason"`
+}
+
+// maxEvidence bounds the evidence reference: a reference, not a document.
+const maxEvidence = 200
+
+// londonDay parses a YYYY-MM-DD date as the start of that London day.
+func londonDay(v string) (time.Time, error) {
+	return time.ParseInLocation(time.DateOnly, strings.TrimSpace(v), clock.London)
+}
+
+// accreditedUser finds the person an accreditation command is about: an
+// administrator of their force records it.
+func accreditedUser(a *Actor, org *domain.OrgState, id, doing string) (*domain.User, error) {
+	if err := a.need(doing, domain.RoleAdmin); err != nil {
+		return nil, err
+	}
+	u, ok := org.Users[id]
+	if !ok || (!a.System && (domain.Org{Units: org.Units}).ForceOf(u.UnitID) != a.force(org)) {
+		return nil, fmt.Errorf("user %s: %w", id, ErrNotFound)
+	}
+	return u, nil
+}
+
+// AwardAccreditation records an accreditation on a person
+// (accreditation.awarded). Every problem with the input is reported at
+// once, by field, and nothing is recorded.
+func (s *Service) AwardAccreditation(ctx context.Context, a *Actor, in AwardAccreditation) (*domain.Accreditation, error) {
+	if err := checkInput(in); err != nil {
+		return nil, err
+	}
+	if a == nil {
+		return nil, ErrUnauthenticated
+	}
+	var out *domain.Accreditation
+	err := s.orgCommand(ctx, a, "record accreditation", func(tx store.Tx, org *domain.OrgState) ([]*event.Event, error) {
+		u, err := accreditedUser(a, org, in.User, "record accreditations")
+		if err != nil {
+			return nil, err
+		}
+		var p domain.Problems
+		if !u.Active {
+			p.Add("", "already_left", fmt.Sprintf("%s has left: a leaver's accreditations cannot change.",
+				domain.PersonName(u)))
+		}
+		tr := &s.Policy().Training
+		if strings.TrimSpace(in.Kind) == "" {
+			p.Add("kind", "required", "Choose the kind of accreditation.")
+		} else if tr.Kind(in.Kind) == nil {
+			p.Add("kind", "unknown_kind", "Choose a kind of accreditation from the list: the force's policy "+
+				"does not know this one.")
+		}
+		now := s.clock.Now()
+		today := now.In(clock.London)
+		var awarded, expires time.Time
+		if strings.TrimSpace(in.AwardedOn) == "" {
+			p.Add("awarded_on", "required", "Give the date it was awarded.")
+		} else if awarded, err = londonDay(in.AwardedOn); err != nil {
+			p.Add("awarded_on", "date", "Give the date it was awarded as a real date, such as 2026-03-31.")
+		} else if awarded.After(today) {
+			p.Add("awarded_on", "future", "The date it was awarded must be today or in the past.")
+		}
+		if strings.TrimSpace(in.Expires) != "" {
+			if expires, err = londonDay(in.Expires); err != nil {
+				p.Add("expires", "date", "Give the date a refresh is due as a real date, such as 2029-03-31.")
+			} else if !awarded.IsZero() && expires.Before(awarded) {
+				p.Add("expires", "before_award", "The date a refresh is due must be after the date it was awarded.")
+			}
+		}
+		if len(in.Evidence) > maxEvidence {
+			p.Add("evidence", "too_long", fmt.Sprintf("Keep the evidence reference to %d characters.", maxEvidence))
+		}
+		if err := p.Err(); err != nil {
+			return nil, err
+		}
+		pay := domain.AccreditationAwarded{ID: s.newID(), UserID: u.ID, Kind: in.Kind, AwardedOn: awarded,
+			Expires: expires, Evidence: strings.TrimSpace(in.Evidence)}
+		e, err := domain.NewEvent(domain.EvAccreditationAwarded, a.ID(), "", now, pay)
+		if err != nil {
+			return nil, err
+		}
+		out = &domain.Accreditation{ID: pay.ID, Kind: pay.Kind, AwardedOn: awarded.UTC(), Expires: expires.UTC(),
+			Evidence: pay.Evidence, RecordedBy: a.ID(), RecordedAt: now.UTC()}
+		return []*event.Event{e}, nil
+	})
+	return out, err
+}
+
+// WithdrawAccreditation withdraws one of a person's accreditations
+// (accreditation.withdrawn), with the reason.
+func (s *Service) WithdrawAccreditation(ctx context.Context, a *Actor, in WithdrawAccreditation) (*domain.User, error) {
+	if err := checkInput(in); err != nil {
+		return nil, err
+	}
+	if a == nil {
+		return nil, ErrUnauthenticated
+	}
+	var out *domain.User
+	err := s.orgCommand(ctx, a, "withdraw accreditation", func(tx store.Tx, org *domain.OrgState) ([]*event.Event, error) {
+		u, err := accreditedUser(a, org, in.User, "withdraw accreditations")
+		if err != nil {
+			return nil, err
+		}
+		var p domain.Problems
+		if acc := u.Accreditation(in.ID); acc == nil {
+			p.Add("accreditation_id", "unknown_accreditation", fmt.Sprintf("%s holds no such accreditation.",
+				domain.PersonName(u)))
+		} else if !acc.Withdrawn.IsZero() {
+			p.Add("accreditation_id", "withdrawn", "That accreditation has already been withdrawn.")
+		}
+		if strings.TrimSpace(in.Reason) == "" {
+			p.Add("reason", "required", "Say why it is withdrawn.")
+		}
+		if err := p.Err(); err != nil {
+			return nil, err
+		}
+		e, err := domain.NewEvent(domain.EvAccreditationWithdrawn, a.ID(), "", s.clock.Now(),
+			domain.AccreditationWithdrawn{ID: in.ID, UserID: u.ID, Reason: strings.TrimSpace(in.Reason)})
+		if err != nil {
+			return nil, err
+		}
+		cp := *u
+		cp.Accreditations = append([]domain.Accreditation(nil), u.Accreditations...)
+		if _, err := (&domain.OrgState{Users: map[string]*domain.User{u.ID: &cp}}).ApplyOrg(e); err != nil {
+			return nil, err
+		}
+		out = &cp
+		return []*event.Event{e}, nil
+	})
+	return out, err
+}
+
+// AccreditationView is one accreditation as pages and the API show it:
+// with its kind's label and whether it counts today.
+type AccreditationView struct {
+	domain.Accreditation
+	Label   string `json:"label"`
+	Current bool   `json:"current"`
+}
+
+// AccreditationList is a person's accreditations.
+type AccreditationList struct {
+	Accreditations []AccreditationView `json:"accreditations"`
+}
+
+// Accreditations lists a person's accreditations, withdrawn ones too,
+// as recorded (administrators of their force, or the person themselves).
+func (s *Service) Accreditations(ctx context.Context, a *Actor, userID string) (AccreditationList, error) {
+	out := AccreditationList{Accreditations: []AccreditationView{}}
+	if a == nil {
+		return out, ErrUnauthenticated
+	}
+	org, err := s.st.Org(ctx)
+	if err != nil {
+		return out, err
+	}
+	var u *domain.User
+	if userID == a.ID() {
+		u = org.Users[userID]
+	} else if u, err = accreditedUser(a, org, userID, "read accreditations"); err != nil {
+		return out, err
+	}
+	if u == nil {
+		return out, fmt.Errorf("user %s: %w", userID, ErrNotFound)
+	}
+	tr, now := &s.Policy().Training, s.clock.Now()
+	for _, acc := range u.Accreditations {
+		out.Accreditations = append(out.Accreditations, AccreditationView{Accreditation: acc,
+			Label: tr.KindLabel(acc.Kind), Current: acc.CurrentAt(now)})
+	}
+	return out, nil
+}

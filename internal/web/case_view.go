@@ -128,6 +128,31 @@ func (h *Handler) caseViewOf(ctx context.Context, q *visit, c *domain.Case, sect
 	return v, nil
 }
 
+// dutyGroup is open duties that read alike on the overview (what, who is
+// accountable, due the same day): a case with 38 possible links to review
+// shows one row saying so, not 38 identical rows.
+type dutyGroup struct {
+	dutyRow
+	N int // how many
+}
+
+// DutyGroups are the open duties, soonest first, those that read alike
+// as one row.
+func (v *caseView) DutyGroups() []dutyGroup {
+	var out []dutyGroup
+	at := map[[3]string]int{}
+	for _, d := range v.Duties {
+		k := [3]string{d.Name(), d.Accountable, govDate(d.Due)}
+		if i, ok := at[k]; ok && out[i].Overdue == d.Overdue {
+			out[i].N++
+			continue
+		}
+		at[k] = len(out)
+		out = append(out, dutyGroup{dutyRow: d, N: 1})
+	}
+	return out
+}
+
 // replay is the case its events make: the history page reads the events
 // (one read recorded) and shows the case they make, rather than reading
 // the case a second time.

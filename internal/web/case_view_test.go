@@ -1,0 +1,31 @@
+package web
+
+import (
+	"testing"
+	"time"
+
+	"github.com/holdfast/holdfast/internal/domain"
+)
+
+// TestDutiesThatReadAlikeAreOneRow: 38 possible links to review, owed by
+// one officer on one day, are one row of the overview saying 38; a duty
+// that differs in what, whom or when stays a row of its own.
+func TestDutiesThatReadAlikeAreOneRow(t *testing.T) {
+	due := time.Date(2025, 1, 7, 9, 0, 0, 0, time.UTC)
+	row := func(id, label, who string, due time.Time, overdue bool) dutyRow {
+		return dutyRow{Duty: domain.Duty{ID: id, Accountable: who, Due: due}, Label: label, Overdue: overdue}
+	}
+	v := &caseView{}
+	for i := range 38 {
+		v.Duties = append(v.Duties, row(string(rune('a'+i)), "Review a possible link to another case", "u1",
+			due.Add(time.Duration(i)*time.Minute), true))
+	}
+	v.Duties = append(v.Duties,
+		row("x", "Review a possible link to another case", "u2", due, true),
+		row("y", "Review a possible link to another case", "u1", due.AddDate(0, 0, 1), true),
+		row("z", "Update the victim", "u1", due, true))
+	got := v.DutyGroups()
+	if len(got) != 4 || got[0].N != 38 || got[0].ID != "a" || got[1].N != 1 || got[2].N != 1 || got[3].N != 1 {
+		t.Fatalf("groups: %+v", got)
+	}
+}

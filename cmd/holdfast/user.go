@@ -84,3 +84,61 @@ func cmdUserAdd(ctx context.Context, args []string, stdout io.Writer) error {
 	fmt.Fprintln(stdout)
 	return nil
 }
+
+// cmdUserResetPassword sets a user's password on the server. It is the only
+// way to reset the password of someone who holds a role the two-person rule
+// guards (an administrator, auditor, manager…): done in the pages, one
+// administrator could sign in as another and approve their own grant. It
+// goes through the service like any reset, so it is recorded, the sessions
+// end, and the password must be changed at the next sign-in.
+func cmdUserResetPassword(ctx context.Context, args []string, stdout io.Writer) error {
+	f := newFlags("user reset-password")
+	dsn := f.db()
+	username := f.String("username", "", "sign-in name of the user (required)")
+	password := f.str("password", "", "temporary password (default: generated and printed)")
+	if err := f.parse(args); err != nil {
+		return err
+	}
+	if *username == "" {
+		return usageError("give the user's sign-in name with --username")
+	}
+	pw := *password
+	if pw == "" {
+		pw = randomPassword()
+	}
+	db, err := openDB(ctx, *dsn, true)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	org, err := db.Org(ctx)
+	if err != nil {
+		return err
+	}
+	var u *domain.User
+	for _, x := range org.Users {
+		if x.Username == *username {
+			u = x
+		}
+	}
+	if u == nil {
+		return usageError("there is no user with the sign-in name %q", *username)
+	}
+	svc := service.New(db, service.Options{})
+	if err := svc.ResetPassword(ctx, service.SystemActor("cli"), service.PasswordReset{UserID: u.ID, New: pw}); err != nil {
+		if p, ok := domain.AsProblems(err); ok {
+			var b strings.Builder
+			for _, pr := range p {
+				fmt.Fprintf(&b, "\n  %s", pr.Message)
+			}
+			return usageError("the password was not reset:%s", b.String())
+		}
+		return err
+	}
+	fmt.Fprintf(stdout, "Reset the password of %s; they must change it when they next sign in.", u.Name)
+	if *password == "" {
+		fmt.Fprintf(stdout, " Temporary password: %s (shown once)", pw)
+	}
+	fmt.Fprintln(stdout)
+	return nil
+}

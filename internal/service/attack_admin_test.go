@@ -124,3 +124,47 @@ func TestAttackManagerGrantAndAdminRemovalNeedTwo(t *testing.T) {
 		}
 	})
 }
+
+// TestAttackPasswordResetBeatsTwoPersonRule (issue 16; found by the attack
+// of 2026-12-06): an administrator asked for a powerful role for themselves,
+// reset the second administrator's password, signed in as them and approved
+// their own request. Now no administrator may reset the password of anyone
+// holding a role the two-person rule guards (that is done on the server,
+// `holdfast user reset-password`, recorded as any reset); the password of
+// an officer without one is still reset in the pages.
+func TestAttackPasswordResetBeatsTwoPersonRule(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		f := fixture.New(t, db)
+		err := f.Svc.ResetPassword(ctx, f.Admin, service.PasswordReset{UserID: f.Admin2.ID(),
+			New: "Temporary-takeover-pass-7781"})
+		if !hasRule(err, "powerful_reset") {
+			t.Fatalf("an administrator reset another administrator's password: %v", err)
+		}
+		if _, err := f.Svc.SignIn(ctx, f.Admin2.User.Username, "Temporary-takeover-pass-7781"); err == nil {
+			t.Fatal("signed in as the second administrator with the password the first one set")
+		}
+		if err := f.Svc.ResetPassword(ctx, f.Admin, service.PasswordReset{UserID: f.Auditor.ID(),
+			New: "Temporary-takeover-pass-7781"}); err == nil {
+			t.Fatal("an administrator reset an auditor's password")
+		}
+		if err := f.Svc.ResetPassword(ctx, f.Admin, service.PasswordReset{UserID: f.Investigator.ID(),
+			New: "Temporary-officer-pass-7781"}); err != nil {
+			t.Fatalf("an officer's password: %v", err)
+		}
+		if err := f.Svc.ResetPassword(ctx, service.SystemActor("cli"), service.PasswordReset{UserID: f.Admin2.ID(),
+			New: "Server-side-reset-pass-7781"}); err != nil {
+			t.Fatalf("reset on the server: %v", err)
+		}
+	})
+}
+
+func hasRule(err error, rule string) bool {
+	p, _ := domain.AsProblems(err)
+	for _, x := range p {
+		if x.Rule == rule {
+			return true
+		}
+	}
+	return false
+}

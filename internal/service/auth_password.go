@@ -145,6 +145,15 @@ func (s *Service) ResetPassword(ctx context.Context, a *Actor, in PasswordReset)
 	if !u.Active {
 		p.Add("new", "left", fmt.Sprintf("%s has left: a leaver's password cannot be reset", u.Name))
 	}
+	// One administrator who could set another's password could sign in as
+	// them and be the "second" administrator of the two-person rule: the
+	// passwords of those holding a role that rule guards are reset only on
+	// the server (holdfast user reset-password), which is recorded too.
+	if r, ok := powerfulRoleOf(u); ok && !a.System {
+		p.Add("new", "powerful_reset", fmt.Sprintf("%s is %s: their password is reset only on the server, "+
+			"with holdfast user reset-password, so that no one administrator can sign in as another",
+			u.Name, domain.WithArticle(domain.RoleLabel(r))))
+	}
 	p = append(p, s.PasswordProblems("new", u.Username, in.New)...)
 	if err := p.Err(); err != nil {
 		return err
@@ -156,6 +165,16 @@ func (s *Service) ResetPassword(ctx context.Context, a *Actor, in PasswordReset)
 	s.alertUser(ctx, u, "your password was reset", fmt.Sprintf("%s reset your Holdfast password. Your sessions were "+
 		"signed out; choose a new password when you next sign in.", a.User.Name))
 	return nil
+}
+
+// powerfulRoleOf is the first role u holds that the two-person rule guards.
+func powerfulRoleOf(u *domain.User) (domain.Role, bool) {
+	for _, r := range u.Roles {
+		if domain.IsPowerful(r) {
+			return r, true
+		}
+	}
+	return "", false
 }
 
 // setPassword stores a new hash, seals it, ends the user's sessions but

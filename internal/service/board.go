@@ -54,6 +54,9 @@ func ParseBoardCursor(s string) (store.DutyCursor, error) {
 // page at a time, from the store), names the victims its duties are owed
 // to and records the read of its cases.
 func (s *Service) TeamBoardPage(ctx context.Context, a *Actor, in BoardPageIn) (*BoardPage, error) {
+	if err := checkInput(in); err != nil {
+		return nil, err
+	}
 	teams, err := s.boardTeams(ctx, a)
 	if err != nil {
 		return nil, err

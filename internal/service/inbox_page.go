@@ -33,6 +33,9 @@ type InboxPageOut struct {
 // InboxPage reads one page of the actor's inbox and records the read of
 // the cases on it (only those: the rest are not shown).
 func (s *Service) InboxPage(ctx context.Context, a *Actor, in InboxPageIn) (*InboxPageOut, error) {
+	if err := checkInput(in); err != nil {
+		return nil, err
+	}
 	var p domain.Problems
 	cursor := func(field, v string) int64 {
 		if v == "" {

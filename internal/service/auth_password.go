@@ -167,6 +167,14 @@ func (s *Service) ResetPassword(ctx context.Context, a *Actor, in PasswordReset)
 	return nil
 }
 
+// ResetOnServerOnly reports whether u's password is reset only on the
+// server (ResetPassword's powerful_reset): the pages ask it so that they
+// offer no reset the service would refuse.
+func ResetOnServerOnly(u *domain.User) bool {
+	_, ok := powerfulRoleOf(u)
+	return ok
+}
+
 // powerfulRoleOf is the first role u holds that the two-person rule guards.
 func powerfulRoleOf(u *domain.User) (domain.Role, bool) {
 	for _, r := range u.Roles {

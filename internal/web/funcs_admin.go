@@ -14,6 +14,8 @@ import (
 // adminFuncs are the template functions of audit and administration pages.
 // Their names start "adm" or "aud" so that no other area's table clashes.
 var adminFuncs = template.FuncMap{
+	// admResetOnServer: this person's password is reset on the server only.
+	"admResetOnServer": service.ResetOnServerOnly,
 	// admPerson names a person by rank and name, whatever holds their id.
 	"admPerson": admPersonName,
 	// admDate and admTime are GOV.UK dates: "4 June 2026", "4 June 2026 at 2:15pm".

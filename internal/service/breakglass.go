@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/holdfast/holdfast/internal/clock"
 	"github.com/holdfast/holdfast/internal/domain"
@@ -69,7 +70,7 @@ func (s *Service) BreakGlass(ctx context.Context, a *Actor, in BreakGlassRequest
 		}
 		var p domain.Problems
 		reason := strings.TrimSpace(in.Reason)
-		if len([]rune(reason)) < 10 {
+		if wordChars(reason) < 10 {
 			p.Add("reason", "required", "Say why you must open this case now, in at least a sentence: the audit "+
 				"team will review it.")
 		}
@@ -263,4 +264,17 @@ func (s *Service) BreakGlassAwaitingReview(ctx context.Context, a *Actor) ([]Bre
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Access.At.Before(out[j].Access.At) })
 	return out, nil
+}
+
+// wordChars counts the letters and digits in s: a reason the audit team can
+// read, not ten dots, spaces or invisible characters (zero-width spaces and
+// soft hyphens were accepted before; the attack of 2026-12-06).
+func wordChars(s string) int {
+	n := 0
+	for _, r := range s {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			n++
+		}
+	}
+	return n
 }

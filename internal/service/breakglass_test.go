@@ -46,9 +46,15 @@ func TestBreakGlass(t *testing.T) {
 		}
 		// No reason, no access; nobody who can already see it, and nobody
 		// who does not work cases, breaks glass.
-		_, err := svc.BreakGlass(ctx, f.OtherTeam, service.BreakGlassRequest{Case: c.Ref, Reason: "urgent"})
-		if p, ok := domain.AsProblems(err); !ok || p[0].Field != "reason" {
-			t.Fatalf("break glass without a reason: %v", err)
+		// Nor a reason nobody can read: dots, or invisible characters that
+		// pass a length check (zero-width spaces, soft hyphens: the attack
+		// of 2026-12-06).
+		for _, r := range []string{"urgent", strings.Repeat(".", 31), strings.Repeat("\u200b", 60),
+			strings.Repeat("\u00ad", 12), "a " + strings.Repeat("\u200b", 40) + " b"} {
+			_, err := svc.BreakGlass(ctx, f.OtherTeam, service.BreakGlassRequest{Case: c.Ref, Reason: r})
+			if p, ok := domain.AsProblems(err); !ok || p[0].Field != "reason" {
+				t.Fatalf("break glass with the reason %q: %v", r, err)
+			}
 		}
 		for _, a := range []*service.Actor{f.Investigator, f.Auditor, f.Admin, f.External} {
 			if _, err := svc.BreakGlass(ctx, a, service.BreakGlassRequest{Case: c.Ref,

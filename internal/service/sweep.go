@@ -572,11 +572,11 @@ func (s *Service) escalationStep(
 ) (string, string) {
 	what := pol.Says(policyKey(d.Kind))
 	due := d.Due.In(calendar.London).Format("Mon 2 Jan 2006 15:04")
-	owner := username(org, d.Accountable)
+	owner := personName(org, d.Accountable)
 	if !activeUser(org, d.Accountable) {
 		owner = "nobody"
 		if d.Accountable != "" {
-			owner = username(org, d.Accountable) + " (no longer active)"
+			owner = personName(org, d.Accountable) + " (no longer active)"
 		}
 		s.log.Warn(
 			"overdue duty owed by nobody active: escalating it to someone who is",
@@ -643,6 +643,15 @@ func policyKey(kind string) string {
 		return "decision_notice_enhanced"
 	}
 	return kind
+}
+
+// personName names a person in text people read (an escalation, a
+// finding): rank and name, never a username (domain.PersonName).
+func personName(org *domain.OrgState, id string) string {
+	if u, ok := org.Users[id]; ok {
+		return domain.PersonName(u)
+	}
+	return domain.PersonName(nil)
 }
 
 func username(org *domain.OrgState, id string) string {

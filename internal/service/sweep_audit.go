@@ -73,7 +73,7 @@ func (s *Service) auditOverdue(
 					detail: fmt.Sprintf(
 						"The review of this case in audit %q, assigned to %s, was due by %s: submit it, or reassign it",
 						au.Name,
-						username(org, ac.Reviewer),
+						personName(org, ac.Reviewer),
 						londonTime(due),
 					)})
 			case ac.Status == domain.AuditCaseAwaitingSignOff && ac.Review != nil:
@@ -88,7 +88,7 @@ func (s *Service) auditOverdue(
 					detail: fmt.Sprintf(
 						"The \"no concerns\" review of this high-risk case in audit %q by %s was due a second auditor's sign-off by %s: sign it off or send it back",
 						au.Name,
-						username(org, ac.Review.By),
+						personName(org, ac.Review.By),
 						londonTime(due),
 					)})
 			}

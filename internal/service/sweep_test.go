@@ -337,6 +337,29 @@ func TestEscalationLadderMailsEachStepOnce(t *testing.T) {
 		if err != nil || len(inbox) == 0 || !strings.Contains(inbox[0].Text, c.Ref) {
 			t.Fatalf("sam's inbox: %+v %v", inbox, err)
 		}
+		// The steps above name whom the duty is owed by as people read
+		// names: rank and name, never the username (the walk of
+		// 2026-12-06 found "owed by vicky.murphy").
+		owner, named := domain.PersonName(&f.Supervisor.User), 0
+		readers := f.Actors()
+		readers["ines"] = f.Inspector
+		for _, a := range readers {
+			items, err := f.Svc.Inbox(context.Background(), a)
+			if err != nil {
+				continue
+			}
+			for _, it := range items {
+				if strings.Contains(it.Text, "owed by sam") {
+					t.Errorf("%s's inbox names the owner by username: %q", a.User.Username, it.Text)
+				}
+				if strings.Contains(it.Text, "owed by "+owner) {
+					named++
+				}
+			}
+		}
+		if named == 0 {
+			t.Errorf("no escalation names the owner as %q", owner)
+		}
 	})
 }
 

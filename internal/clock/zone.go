@@ -17,3 +17,22 @@ func mustLoad(name string) *time.Location {
 	}
 	return l
 }
+
+// GovUK is a time the GOV.UK way, in London: "4 June 2026 at 2:15pm",
+// "1 December 2026 at 11:59pm", with "midday" and "midnight". Pages and
+// the texts the watchdog writes (escalations, findings) both use it.
+func GovUK(t time.Time) string {
+	t = t.In(London)
+	var clk string
+	switch {
+	case t.Hour() == 12 && t.Minute() == 0:
+		clk = "midday"
+	case t.Hour() == 0 && t.Minute() == 0:
+		clk = "midnight"
+	case t.Minute() == 0:
+		clk = t.Format("3pm")
+	default:
+		clk = t.Format("3:04pm")
+	}
+	return t.Format("2 January 2006") + " at " + clk
+}

@@ -8,7 +8,7 @@ import (
 	"sort"
 	"time"
 
-	"github.com/holdfast/holdfast/internal/calendar"
+	"github.com/holdfast/holdfast/internal/clock"
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/duty"
 	"github.com/holdfast/holdfast/internal/event"
@@ -553,7 +553,8 @@ type cause struct {
 	detail  string // empty: findingText
 }
 
-func londonTime(t time.Time) string { return t.In(calendar.London).Format("Mon 2 Jan 2006 15:04") }
+// londonTime is a time in the texts the watchdog writes, the GOV.UK way.
+func londonTime(t time.Time) string { return clock.GovUK(t) }
 
 // errDryRun abandons a transaction that only looked.
 var errDryRun = fmt.Errorf("dry run")
@@ -571,7 +572,7 @@ func (s *Service) escalationStep(
 	level int,
 ) (string, string) {
 	what := pol.Says(policyKey(d.Kind))
-	due := d.Due.In(calendar.London).Format("Mon 2 Jan 2006 15:04")
+	due := londonTime(d.Due)
 	owner := personName(org, d.Accountable)
 	if !activeUser(org, d.Accountable) {
 		owner = "nobody"

@@ -97,19 +97,7 @@ func govTime(t time.Time) string {
 	if t.IsZero() {
 		return "not recorded"
 	}
-	t = t.In(clock.London)
-	var clk string
-	switch {
-	case t.Hour() == 12 && t.Minute() == 0:
-		clk = "midday"
-	case t.Hour() == 0 && t.Minute() == 0:
-		clk = "midnight"
-	case t.Minute() == 0:
-		clk = t.Format("3pm")
-	default:
-		clk = t.Format("3:04pm")
-	}
-	return t.Format("2 January 2006") + " at " + clk
+	return clock.GovUK(t)
 }
 
 // plural is n with the word for one or for many: "1 line of enquiry",

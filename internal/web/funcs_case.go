@@ -20,6 +20,7 @@ var caseFuncs = template.FuncMap{
 	"contactKind":   domain.ContactKindLabel,
 	"dutyKind":      domain.DutyKindLabel,
 	"offence":       domain.OffenceLabel,
+	"sourceLabel":   domain.SourceLabel,
 	"personRole":    domain.PersonRoleLabel,
 	"offences": func(ks []string) string {
 		out := make([]string, len(ks))

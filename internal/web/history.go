@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/event"
@@ -185,7 +186,7 @@ func (v *caseView) entry(e *event.Event) historyEntry {
 	case domain.EvCaseOpened:
 		var p domain.CaseOpened
 		if dec(&p) && p.Source != "" {
-			return say("decisions", "opened the case: a referral from "+p.Source, p.Summary)
+			return say("decisions", "opened the case: a referral from "+lowerFirst(domain.SourceLabel(p.Source)), p.Summary)
 		}
 		return say("decisions", "opened the case", p.Summary)
 	case domain.EvCaseUpdated:
@@ -435,4 +436,15 @@ func unitName(org *domain.OrgState, id string) string {
 		}
 	}
 	return "another team"
+}
+
+// lowerFirst puts a label mid-sentence: "Children's social care" becomes
+// "children's social care"; an acronym ("CEOP") is left as it is.
+func lowerFirst(s string) string {
+	r := []rune(s)
+	if len(r) == 0 || (len(r) > 1 && unicode.IsUpper(r[1])) {
+		return s
+	}
+	r[0] = unicode.ToLower(r[0])
+	return string(r)
 }

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/strictjson"
 )
 
 // Unit is a force, department or team named in the file.
@@ -355,8 +356,15 @@ func decodeLine(n int, raw []byte) parsedLine {
 		p.ps = Problems{{Line: n, Message: "not a JSON object: " + jsonError(err)}}
 		return p
 	}
-	body := stripType(raw)
 	var bad *Problem
+	if t, ok := lineTypes[head.Type]; ok {
+		bad = strictLine(raw, t, n)
+	}
+	if bad != nil {
+		p.ps = Problems{*bad}
+		return p
+	}
+	body := stripType(raw)
 	switch head.Type {
 	case "unit":
 		if bad = strict(body, &p.unit, n); bad == nil {
@@ -432,6 +440,53 @@ func dup(ps Problems, seen map[string]int, key string, n int) Problems {
 	}
 	seen[key] = n
 	return ps
+}
+
+// lineTypes is what each kind of line decodes into, with its "type" key,
+// for the strict check: the same one the API applies (strictjson), before
+// stripType re-encodes the line and so would hide what it finds (invalid
+// UTF-8 and lone surrogates become U+FFFD; a key given twice, its last).
+var lineTypes = map[string]reflect.Type{
+	"unit": reflect.TypeFor[struct {
+		typed
+		Unit
+	}](),
+	"officer": reflect.TypeFor[struct {
+		typed
+		Officer
+	}](),
+	"case": reflect.TypeFor[struct {
+		typed
+		Case
+	}](),
+	"offence_map": reflect.TypeFor[struct {
+		typed
+		OffenceMap
+	}](),
+}
+
+type typed struct {
+	Type string `json:"type"`
+}
+
+// strictLine is the strict checker's first problem with line n, if any.
+func strictLine(raw []byte, t reflect.Type, n int) *Problem {
+	p := strictjson.Check(raw, t)
+	if p == nil {
+		return nil
+	}
+	msg := p.Message
+	switch p.Rule {
+	case "invalid_text":
+		if p.Field == "" {
+			msg = "the line is " + strings.TrimPrefix(msg, "the text ")
+		}
+	case "duplicate_key":
+		msg = "given twice on one line: give each field once"
+	case "key_case":
+		msg = strings.TrimPrefix(msg, fmt.Sprintf("field %q ", p.Field))
+	}
+	return &Problem{Line: n, Field: p.Field, Message: msg}
 }
 
 // stripType removes the "type" member so each record decodes strictly.

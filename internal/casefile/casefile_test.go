@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestExampleFileReads(t *testing.T) {
@@ -90,6 +91,8 @@ func FuzzReadJSONL(f *testing.F) {
 	f.Add([]byte(richCase))
 	f.Add([]byte(historyCase))
 	f.Add([]byte(recordsCase))
+	f.Add([]byte("{\"type\":\"unit\",\"ref\":\"U\",\"name\":\"bad \xff\",\"kind\":\"team\"}"))
+	f.Add([]byte(`{"type":"unit","ref":"U","name":"\ud800","Kind":"team","ref":"V"}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		file, err := ReadJSONL(bytes.NewReader(b))
 		if err != nil {
@@ -97,6 +100,12 @@ func FuzzReadJSONL(f *testing.F) {
 				t.Fatalf("an error that is not a list of problems: %v", err)
 			}
 			return
+		}
+		// Strict as the API (issue 16): no line read is invalid UTF-8.
+		for _, l := range bytes.Split(b, []byte("\n")) {
+			if l = bytes.TrimSpace(l); len(l) > 0 && l[0] != '#' && !utf8.Valid(l) {
+				t.Fatalf("accepted a line that is not UTF-8: %q", l)
+			}
 		}
 		for _, c := range file.Cases {
 			if c.N < 1 || c.Hash == "" || c.Record.Ref == "" {
@@ -313,5 +322,50 @@ func TestSuspectHistoryRead(t *testing.T) {
 	}
 	if !fields["suspects[0].statuses[0].on"] || !fields["suspects[0].statuses[1].on"] {
 		t.Fatalf("problems %v: want the undated and the too-early change", ps)
+	}
+}
+
+// TestJSONLStrictAsTheAPI: the import refuses what the API refuses and
+// encoding/json would quietly change (issue 16): invalid UTF-8, a lone
+// surrogate escape, a key given twice and a key in another case. Every
+// such line is named at once, and nothing is read from the file.
+func TestJSONLStrictAsTheAPI(t *testing.T) {
+	b, err := os.ReadFile("testdata/example.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	kase := lines[4]
+	if !strings.Contains(kase, `"summary":"`) {
+		t.Fatalf("line 5 of the example is not a case with a summary: %s", kase)
+	}
+	bad := []struct{ from, to, want string }{
+		{`"summary":"`, "\"summary\":\"bad \xff utf8 ", "line 5: the line is not valid UTF-8"},
+		{`"summary":"`, `"summary":"surrogate \ud800 here `, `line 6: summary: field "summary" holds a \u escape`},
+		{`"summary":"`, `"summary":"first","summary":"`, "line 7: summary: given twice"},
+		{`"summary":"`, `"Summary":"`, `line 8: Summary: is spelt "summary"`},
+		{`"type":"case"`, `"type":"case","type":"unit"`, "line 9: type: given twice"},
+		{`"type":"case"`, `"Type":"case"`, `line 10: Type: is spelt "type"`},
+	}
+	in := lines[:4]
+	for _, c := range bad {
+		in = append(in, strings.Replace(kase, c.from, c.to, 1))
+	}
+	_, err = ReadJSONL(strings.NewReader(strings.Join(in, "\n")))
+	ps, ok := err.(Problems)
+	if !ok || len(ps) != len(bad) {
+		t.Fatalf("want %d problems, got %v", len(bad), err)
+	}
+	got := ps.Error()
+	for _, c := range bad {
+		if !strings.Contains(got, c.want) {
+			t.Errorf("report lacks %q:\n%s", c.want, got)
+		}
+	}
+	// A surrogate pair is a character, not a problem.
+	ok1 := strings.Replace(kase, `"summary":"`, `"summary":"a pair \ud83d\ude00 is fine `, 1)
+	f, err := ReadJSONL(strings.NewReader(strings.Join(append(lines[:4:4], ok1), "\n")))
+	if err != nil || len(f.Cases) != 1 || !strings.HasPrefix(f.Cases[0].Record.Summary, "a pair \U0001F600 is fine") {
+		t.Fatalf("a surrogate pair: %v", err)
 	}
 }

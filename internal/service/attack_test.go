@@ -3,10 +3,12 @@ package service_test
 import (
 	"context"
 	"errors"
+	"os"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/holdfast/holdfast/internal/casefile"
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/fixture"
 	"github.com/holdfast/holdfast/internal/service"
@@ -318,6 +320,55 @@ func TestAttackFieldLimitsAtEveryDoor(t *testing.T) {
 		}
 		if after, _ := db.LatestSeq(ctx); after != before {
 			t.Errorf("refused commands wrote %d events", after-before)
+		}
+	})
+}
+
+// TestAttackImportLaxerThanTheAPI (issue 16): the import read invalid
+// UTF-8, a lone \ud800, a key given twice and a key in another case, all of
+// which the API refuses; now the reader refuses them too, every line named,
+// so the import writes nothing.
+func TestAttackImportLaxerThanTheAPI(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		f := fixture.New(t, db)
+		before, err := db.LatestSeq(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := os.ReadFile("../casefile/testdata/example.jsonl")
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+		var in []string
+		for _, l := range lines {
+			if !strings.Contains(l, `"type":"case"`) {
+				in = append(in, l)
+				continue
+			}
+			for _, bad := range []string{"\"summary\":\"bad \xff utf8 ", `"summary":"\ud800 `,
+				`"summary":"once","summary":"`, `"Summary":"`} {
+				in = append(in, strings.Replace(l, `"summary":"`, bad, 1))
+			}
+		}
+		file, err := casefile.ReadJSONL(strings.NewReader(strings.Join(in, "\n")))
+		ps, ok := err.(casefile.Problems)
+		if !ok || len(ps) < 4 {
+			t.Fatalf("the import read a file the API would refuse: %v", err)
+		}
+		for _, want := range []string{"not valid UTF-8", `\u escape`, "given twice", `is spelt "summary"`} {
+			if !strings.Contains(ps.Error(), want) {
+				t.Errorf("the refusal does not say %q:\n%s", want, ps.Error())
+			}
+		}
+		// As holdfast import does: the reader's problems, then the record's.
+		_, err = f.Svc.ImportRead(ctx, service.SystemActor("import"), "legacy.jsonl", file, err, false)
+		if got := problems(t, err); !strings.Contains(got, "given twice") {
+			t.Errorf("the import's report lacks the reader's problems:\n%s", got)
+		}
+		if after, _ := db.LatestSeq(ctx); after != before {
+			t.Errorf("a refused file wrote %d events", after-before)
 		}
 	})
 }

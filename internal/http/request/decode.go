@@ -13,9 +13,9 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/strictjson"
 )
 
 // MaxBody bounds a request body. Nothing Holdfast accepts is near it.
@@ -101,131 +101,19 @@ func DecodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	return refused(append(ps, domain.CheckFields(v)...))
 }
 
-// strictJSON refuses what encoding/json would quietly accept: invalid
-// UTF-8 (it would be replaced with U+FFFD), a key that names a field in
-// another case ("Version" for "version": Go matches keys case-insensitively)
-// and a key given twice in one object (the last would win, so two readers
-// of one body could see two different commands). t is the type the body
-// decodes into. Syntax errors are left for the decoder to describe.
+// strictJSON refuses what encoding/json would quietly accept (invalid
+// UTF-8 or a lone surrogate escape, a key in another case, a key twice):
+// see strictjson.Check, which the import applies too. t is the type the
+// body decodes into. Syntax errors are left for the decoder to describe.
 func strictJSON(body []byte, t reflect.Type) error {
-	if !utf8.Valid(body) {
-		at := 0
-		for at < len(body) {
-			r, n := utf8.DecodeRune(body[at:])
-			if r == utf8.RuneError && n <= 1 {
-				break
-			}
-			at += n
+	if p := strictjson.Check(body, t); p != nil {
+		msg := p.Message
+		if strings.HasPrefix(msg, "not valid UTF-8") {
+			msg = "the body is " + msg
 		}
-		return refuse(http.StatusBadRequest, "", "invalid_text",
-			fmt.Sprintf("the body is not valid UTF-8 (at byte %d): send text encoded as UTF-8", at))
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	if p := strictValue(dec, t, ""); p != nil && p.Rule != "" {
-		return refuse(http.StatusBadRequest, p.Field, p.Rule, p.Message)
+		return refuse(http.StatusBadRequest, p.Field, p.Rule, msg)
 	}
 	return nil
-}
-
-// badSyntax stops strictValue at a syntax error, which the decoder proper
-// then describes.
-var badSyntax = &domain.Problem{}
-
-// strictValue reads one JSON value from dec, checking every object's keys
-// against t (the Go type it fills; nil or an interface for any keys). It
-// returns the first problem, or badSyntax where the body stops making sense.
-func strictValue(dec *json.Decoder, t reflect.Type, at string) *domain.Problem {
-	tok, err := dec.Token()
-	if err != nil {
-		return badSyntax
-	}
-	for t != nil && t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	switch tok {
-	case json.Delim('['):
-		var elem reflect.Type
-		if t != nil && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array) {
-			elem = t.Elem()
-		}
-		for dec.More() {
-			if p := strictValue(dec, elem, at); p != nil {
-				return p
-			}
-		}
-		dec.Token()
-	case json.Delim('{'):
-		fields := map[string]reflect.Type{}
-		structured := t != nil && t.Kind() == reflect.Struct && !reflect.PointerTo(t).Implements(textUnmarshaler)
-		if structured {
-			jsonFields(t, fields)
-		}
-		seen := map[string]bool{}
-		for dec.More() {
-			kt, err := dec.Token()
-			if err != nil {
-				return badSyntax
-			}
-			key, _ := kt.(string)
-			name := key
-			if at != "" {
-				name = at + "." + key
-			}
-			if seen[key] {
-				return &domain.Problem{Field: name, Rule: "duplicate_key",
-					Message: fmt.Sprintf("field %q is given twice: send each field once", name)}
-			}
-			seen[key] = true
-			var next reflect.Type
-			if structured {
-				ft, ok := fields[key]
-				if !ok {
-					for f := range fields {
-						if strings.EqualFold(f, key) {
-							return &domain.Problem{Field: name, Rule: "key_case", Message: fmt.Sprintf(
-								"field %q is spelt %q: field names are matched exactly, case and all", name, f)}
-						}
-					}
-				}
-				next = ft
-			} else if t != nil && t.Kind() == reflect.Map {
-				next = t.Elem()
-			}
-			if p := strictValue(dec, next, name); p != nil {
-				return p
-			}
-		}
-		dec.Token()
-	}
-	return nil
-}
-
-// jsonFields adds the JSON names of struct t's fields, as encoding/json
-// names them (embedded structs flattened), with their types.
-func jsonFields(t reflect.Type, into map[string]reflect.Type) {
-	for i := range t.NumField() {
-		sf := t.Field(i)
-		name, _, _ := strings.Cut(sf.Tag.Get("json"), ",")
-		if name == "-" {
-			continue
-		}
-		ft := sf.Type
-		if ft.Kind() == reflect.Pointer {
-			ft = ft.Elem()
-		}
-		if sf.Anonymous && name == "" && ft.Kind() == reflect.Struct {
-			jsonFields(ft, into)
-			continue
-		}
-		if !sf.IsExported() {
-			continue
-		}
-		if name == "" {
-			name = sf.Name
-		}
-		into[name] = sf.Type
-	}
 }
 
 // DecodeForm fills v from a parsed form (see the rules above). A string

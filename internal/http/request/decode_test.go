@@ -183,6 +183,15 @@ func TestDecodeJSON(t *testing.T) {
 			"rationale.lines_considered", "duplicate_key"},
 		{"a key twice, in two spellings", "", `{"version":3,"VERSION":4}`, 400, "VERSION", "key_case"},
 		{"invalid UTF-8", "", "{\"version\":3,\"name\":\"Ann\xff\"}", 400, "", "invalid_text"},
+		// A lone surrogate escape would be stored as U+FFFD (issue 16).
+		{"a lone high surrogate", "", `{"name":"surrogate \ud800 here"}`, 400, "name", "invalid_text"},
+		{"a lone low surrogate", "", `{"name":"\uDC00"}`, 400, "name", "invalid_text"},
+		{"a high surrogate then not a low one", "", `{"name":"\ud800\u0041"}`, 400, "name", "invalid_text"},
+		{"two high surrogates", "", `{"name":"\ud800\ud800"}`, 400, "name", "invalid_text"},
+		{"a lone surrogate, nested", "", `{"rationale":{"lines_considered":"\udfff"}}`, 400,
+			"rationale.lines_considered", "invalid_text"},
+		{"a lone surrogate in a list", "", `{"directions":["a","\ud83d"]}`, 400, "directions", "invalid_text"},
+		{"a lone surrogate in a key", "", `{"version":3,"\ud800":1}`, 400, "", "invalid_text"},
 		{"a field over its limit", "", `{"name":"` + strings.Repeat("a", domain.ShortText+1) + `"}`, 400,
 			"name", "too_long"},
 		{"a control character", "", `{"name":"Ann\u0000"}`, 400, "name", "control_character"},
@@ -273,7 +282,8 @@ func FuzzDecodeForm(f *testing.F) {
 func FuzzStrictJSON(f *testing.F) {
 	for _, seed := range []string{`{"version":3}`, `{"Version":3}`, `{"name":"a","name":"b"}`,
 		"{\"name\":\"\xc3\"}", `{"rationale":{"lines_considered":"x","LINES_CONSIDERED":"y"}}`,
-		`{"directions":["a",{"x":1,"x":2}]}`, `{"maybe":null}`, `[]`, `{"version":3}{}`, `{"name":"\ud800"}`} {
+		`{"directions":["a",{"x":1,"x":2}]}`, `{"maybe":null}`, `[]`, `{"version":3}{}`, `{"name":"\ud800"}`,
+		`{"name":"\ud83d\ude00"}`, `{"name":"\\ud800"}`, `{"name":"\ufffd"}`} {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, body string) {
@@ -291,6 +301,12 @@ func FuzzStrictJSON(f *testing.F) {
 		}
 		if dup := duplicateOrCasedKey(body); dup != "" {
 			t.Fatalf("%q: key %q accepted", body, dup)
+		}
+		// A lone surrogate escape decodes to U+FFFD: accepted, U+FFFD can
+		// only have been sent as itself or as \ufffd.
+		if strings.ContainsRune(got.Name, utf8.RuneError) && !strings.ContainsRune(body, utf8.RuneError) &&
+			!strings.Contains(strings.ToLower(body), `\ufffd`) {
+			t.Fatalf("%q: a lone surrogate accepted as %q", body, got.Name)
 		}
 	})
 }

@@ -157,7 +157,9 @@ func humanWords(s string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-// workSummary says in a sentence what needs doing.
+// workSummary says in a sentence what the person owes. It speaks of their
+// own duties only ("Nothing of yours is overdue"): escalations in their
+// command and audit reviews are counted beside it on the page.
 func workSummary(overdue, today, week int) string {
 	duties := func(n int) string {
 		if n == 1 {
@@ -175,7 +177,7 @@ func workSummary(overdue, today, week int) string {
 	if overdue > 0 {
 		parts = append(parts, fmt.Sprintf("%s %s overdue", duties(overdue), isAre(overdue)))
 	} else {
-		parts = append(parts, "Nothing is overdue")
+		parts = append(parts, "Nothing of yours is overdue")
 	}
 	if today > 0 {
 		parts = append(parts, fmt.Sprintf("%s %s due today", duties(today), isAre(today)))

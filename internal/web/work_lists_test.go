@@ -134,6 +134,13 @@ func TestEscalationsNameTheVictim(t *testing.T) {
 		if esc == "" {
 			t.Fatal("the supervisor's home has no escalations")
 		}
+		// The summary speaks of the supervisor's own duties and points at
+		// the escalations beside them: not "Nothing is overdue" above a
+		// table of overdue duties (the walk of 2026-12-06).
+		summary := regexp.MustCompile(`(?s)<p class="govuk-body-l" id="work-summary">.*?</p>`).FindString(work)
+		if strings.Contains(summary, "Nothing is overdue") || !strings.Contains(summary, `href="#escalations-heading"`) {
+			t.Errorf("the home's summary above escalations: %s", summary)
+		}
 		_, board := sam.get("/team")
 		for _, name := range []string{"Amy Victim", "Beth Victim"} {
 			for page, html := range map[string]string{"escalations": esc, "team board": board} {

@@ -101,11 +101,11 @@ var auditPrepare = map[string]prepare{
 			Audit: p["id"], Case: c.ID, Reviewer: h.f.Auditor.ID()}))
 		return c, p
 	},
-	"POST /api/v1/audits/{id}/cases/{ref}/sign-off": func(h *harness, t *testing.T, c *domain.Case) (*domain.Case, map[string]string) {
+	"POST /api/v1/audits/{id}/cases/{ref}/sign-off": func(h *harness, t *testing.T, _ *domain.Case) (*domain.Case, map[string]string) {
 		// The victim was never told of the closure, and a week on that
 		// is overdue (a risk reason), so with a threshold of 1 the case
 		// is high-risk.
-		c = auCase(h, t, wfClosedWithVictim)
+		c := auCase(h, t, wfClosedWithVictim)
 		h.f.Clock.Advance(7 * 24 * time.Hour)
 		p := map[string]string{"id": auPlan(h, t, c, 1).ID}
 		second := auSecondAuditor(h, t)

@@ -92,7 +92,7 @@ func (s *Service) BreakGlass(ctx context.Context, a *Actor, in BreakGlassRequest
 			return err
 		}
 		text := fmt.Sprintf("%s opened %s in an emergency (break-glass) until %s: %s", domain.PersonName(&a.User),
-			c.Ref, g.Until.In(clock.London).Format("15:04 on 2 January 2006"), domain.Sentence(reason))
+			c.Ref, clock.GovUK(g.Until), domain.Sentence(reason))
 		for _, to := range breakGlassTold(org, c) {
 			if to == a.ID() {
 				continue

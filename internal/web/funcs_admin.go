@@ -29,12 +29,7 @@ var adminFuncs = template.FuncMap{
 		if t.IsZero() {
 			return "—"
 		}
-		t = t.In(clock.London)
-		clk := t.Format("3:04pm")
-		if t.Minute() == 0 {
-			clk = t.Format("3pm")
-		}
-		return t.Format("2 January 2006") + " at " + clk
+		return clock.GovUK(t)
 	},
 	"admRoleList": roleList,
 	"admName":     rankedName,

@@ -19,6 +19,9 @@ const (
 const (
 	AlertClosureSentBack = "closure_sent_back"
 	AlertBreakGlass      = "break_glass"
+	// AlertDecision tells someone a decision has become theirs to make
+	// (a closure to approve, a transfer to accept, a review to decide).
+	AlertDecision = "decision"
 )
 
 // AlertSent is the payload of EvAlertSent.

@@ -375,16 +375,28 @@ func Supervisor(org *domain.OrgState, team string) string {
 // supervisor or manager in the team's chain of command with the rank the
 // outcome needs, and neither its proposer nor its owner — the gate would
 // refuse them, and a duty held by someone who cannot meet it is a case
-// dropped by design. With nobody fit, the team's supervisor (or the
-// force's fallback, see Supervisor) holds it and the ladder takes it up.
+// dropped by design. Among several fit in one unit it is the lowest in
+// rank (the department's inspector, not its chief inspector, approves
+// what an inspector may): the decision sits as low as the rules allow.
+// With nobody fit, the team's supervisor (or the force's fallback, see
+// Supervisor) holds it and the ladder takes it up.
 func Approver(org *domain.OrgState, c *domain.Case, pol *policy.Policy) string {
 	need := gate.RequiredRank(c, pol)
-	id := nearest(org, c.TeamID, func(u *domain.User) bool {
+	fit := func(u *domain.User) bool {
 		return (u.HasRole(domain.RoleSupervisor) || u.HasRole(domain.RoleManager)) && u.Rank.AtLeast(need) &&
 			u.ID != c.Closure.ProposedBy && u.ID != c.OwnerID
-	})
+	}
+	id := nearest(org, c.TeamID, fit)
 	if id == "" {
 		return Supervisor(org, c.TeamID)
+	}
+	unit := org.Users[id].UnitID
+	for _, u := range org.Users {
+		if u.Active && u.UnitID == unit && fit(u) {
+			if best := org.Users[id]; best.Rank.Above(u.Rank) || (!u.Rank.Above(best.Rank) && u.ID < id) {
+				id = u.ID
+			}
+		}
 	}
 	return id
 }

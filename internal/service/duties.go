@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"sort"
@@ -40,6 +41,11 @@ func (s *Service) dutyReactor(
 	if err != nil {
 		return nil, fmt.Errorf("duties of %s: %w", c.Ref, err)
 	}
+	alerts, err := decisionAlerts(c, org, actor, now, out)
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, alerts...)
 	standing := map[string]bool{}
 	for _, f := range c.Flags() {
 		standing[f.Kind] = true
@@ -73,6 +79,49 @@ func (s *Service) dutyReactor(
 			}
 			out = append(out, e)
 		}
+	}
+	return out, nil
+}
+
+// decisionKinds are the duties that ask one person for a decision another
+// is waiting on: the duty alone waits on My work for them to look, so the
+// inbox tells them at once.
+var decisionKinds = map[string]bool{duty.ClosureApproval: true, duty.TransferAccept: true,
+	duty.VRRAcknowledge: true, duty.VRRReview: true}
+
+// decisionAlerts alerts whoever a decision duty among evs now falls on,
+// unless they made it fall on themselves. Imports and the watchdog's
+// own reshuffles (actor "system:…") alert nobody: the escalation ladder
+// speaks for the watchdog, and history is not news.
+func decisionAlerts(c *domain.Case, org *domain.OrgState, actor string, now time.Time,
+	evs []*event.Event) ([]*event.Event, error) {
+	if strings.HasPrefix(actor, "system:") {
+		return nil, nil
+	}
+	var out []*event.Event
+	for _, e := range evs {
+		if e.Type != domain.EvDutyOpened {
+			continue
+		}
+		var p domain.DutyOpened
+		if err := json.Unmarshal(e.Payload, &p); err != nil {
+			return nil, err
+		}
+		if !decisionKinds[p.Duty.Kind] || p.Duty.Accountable == "" || p.Duty.Accountable == actor {
+			continue
+		}
+		by := domain.PersonName(org.Users[actor])
+		text := fmt.Sprintf("%s: %s — asked by %s.", c.Ref, domain.DutyKindLabel(p.Duty.Kind), by)
+		if p.Duty.Kind == duty.ClosureApproval && c.Closure != nil {
+			text = fmt.Sprintf("%s: %s — %s proposed outcome %s.", c.Ref, domain.DutyKindLabel(p.Duty.Kind), by,
+				c.Closure.Outcome)
+		}
+		a, err := domain.NewEvent(domain.EvAlertSent, actor, c.ID, now,
+			domain.AlertSent{To: p.Duty.Accountable, Kind: domain.AlertDecision, Text: text})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
 	}
 	return out, nil
 }

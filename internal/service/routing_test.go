@@ -48,6 +48,41 @@ func TestClosureSentBackTellsTheOwner(t *testing.T) {
 	})
 }
 
+// TestClosureProposedAlertsWhoDecides: proposing a closure puts an alert
+// in the inbox of the person the approval duty fell on, naming the
+// proposer and the outcome; the proposer is not alerted of their own act.
+func TestClosureProposedAlertsWhoDecides(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		f := fixture.New(t, db)
+		p := permCase{f: f, t: t}
+		c := p.proposed()
+		if d := openDuty(c, duty.ClosureApproval); d == nil || d.Accountable != f.Inspector.ID() {
+			t.Fatalf("the approval is not the inspector's: %+v", d)
+		}
+		alerts := func(a *service.Actor) []string {
+			items, err := f.Svc.Inbox(ctx, a)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []string
+			for _, it := range items {
+				if it.CaseID == c.ID && it.Kind == domain.AlertDecision {
+					out = append(out, it.Text)
+				}
+			}
+			return out
+		}
+		got := alerts(f.Inspector)
+		if len(got) != 1 || !strings.Contains(got[0], "DC Ivy Investigator") || !strings.Contains(got[0], "15") ||
+			!strings.Contains(got[0], c.Ref) {
+			t.Fatalf("the inspector's inbox must say whose closure waits on them: %q", got)
+		}
+		if mine := alerts(f.Investigator); len(mine) != 0 {
+			t.Errorf("the proposer was alerted of their own proposal: %q", mine)
+		}
+	})
+}
+
 // TestActionReviewNeverFallsOnWhoResultedIt: the officer in charge who
 // results an action does not review it; the duty goes to the next
 // supervisor in the chain, who may file it, and says why.

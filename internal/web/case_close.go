@@ -2,12 +2,16 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 
 	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/duty"
+	"github.com/holdfast/holdfast/internal/gate"
 	"github.com/holdfast/holdfast/internal/http/request"
+	"github.com/holdfast/holdfast/internal/policy"
 	"github.com/holdfast/holdfast/internal/service"
 )
 
@@ -48,7 +52,7 @@ func (h *Handler) closeJourney(q *visit) error {
 		if f.Get("step") == "propose" && v.Ready {
 			c, err := h.svc.ProposeClosure(ctx, q.a, v.Case.ID, prop)
 			if err == nil {
-				done := "Closure proposed: it now needs a second officer's approval"
+				done := "Closure proposed. " + whoDecides(q.org, c, h.svc.Policy())
 				q.redirectDone(sectionPath(c.Ref, "decisions"), done)
 				return nil
 			}
@@ -74,6 +78,29 @@ func (h *Handler) closeJourney(q *visit) error {
 		}
 	}
 	return h.render(q, http.StatusOK, "close", p)
+}
+
+// whoDecides tells the proposer who will decide the closure: the person
+// the approval duty fell on, and the rank that may stand in for them.
+func whoDecides(org *domain.OrgState, c *domain.Case, pol *policy.Policy) string {
+	need := gate.RequiredRank(c, pol)
+	rank := strings.TrimPrefix(strings.ToLower(domain.RankLabel(need)), "detective ")
+	for _, d := range c.Duties {
+		if d.Kind != duty.ClosureApproval || d.Status != domain.DutyOpen || org == nil {
+			continue
+		}
+		u := org.Users[d.Accountable]
+		if u == nil {
+			break
+		}
+		if !u.Rank.AtLeast(need) {
+			return fmt.Sprintf("It needs %s or above to approve it: %s holds it until one takes it up.",
+				domain.RankNoun(need), domain.PersonName(u))
+		}
+		return fmt.Sprintf("%s or another %s will decide: they have it on their work list and in their inbox.",
+			domain.PersonName(u), rank)
+	}
+	return fmt.Sprintf("It now needs approval by %s or above.", domain.RankNoun(need))
 }
 
 // closeChecklist is the checklist alone, as the officer fills the form in.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"html"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -92,6 +93,11 @@ func TestCloseCarriesTheRecordedVictimsView(t *testing.T) {
 		status, body := ivy.post(path+"/close", form)
 		if status != 200 || !strings.Contains(body, "Closure proposed") {
 			t.Fatalf("propose: %d %s", status, errorSummary(body))
+		}
+		// The proposer is told who decides: outcome 15 with a child victim
+		// needs an inspector, and the duty fell on the department's.
+		if !strings.Contains(body, "DI Ines Inspector or another inspector will decide") {
+			t.Errorf("the proposer is not told who decides the closure: %s", banner(body))
 		}
 		got, _ := db.Case(ctx, c.ID)
 		if got.Closure == nil || got.Closure.Rationale.VictimView != "Child B: Would give evidence if the suspect is found" {
@@ -258,4 +264,14 @@ func TestCorrectANote(t *testing.T) {
 			t.Errorf("the inspector's correct-note page: %d, want 403", status)
 		}
 	})
+}
+
+var bannerRE = regexp.MustCompile(`(?s)<p class="govuk-notification-banner__heading">(.*?)</p>`)
+
+// banner is the success banner's message, or "" without one.
+func banner(body string) string {
+	if m := bannerRE.FindStringSubmatch(body); m != nil {
+		return html.UnescapeString(m[1])
+	}
+	return ""
 }

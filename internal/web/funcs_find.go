@@ -126,6 +126,7 @@ var alertKindLabels = map[string]string{
 	"finding":                   "Finding",
 	domain.AlertClosureSentBack: "Closure sent back",
 	domain.AlertBreakGlass:      "Emergency access",
+	domain.AlertDecision:        "Decision for you",
 }
 
 // findPerson names a user by rank and name (domain.PersonName), saying

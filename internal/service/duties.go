@@ -142,6 +142,39 @@ type WorkItem struct {
 	// notice, a plan), so that one kind of duty to several victims of a
 	// case reads apart; "" for other duties.
 	Victim string `json:"victim,omitempty"`
+	// Detail is what this one duty is about where its kind does not say
+	// (domain.Duty.Detail): why a closure was sent back, why an action's
+	// review came to a supervisor.
+	Detail string `json:"detail,omitempty"`
+}
+
+// detailKinds are the duty kinds whose Detail a work list shows.
+var detailKinds = map[string]bool{duty.ClosureSentBack: true, duty.ActionReview: true}
+
+// addDetails sets Detail on the items of detailKinds, reading their cases:
+// few at a time (a closure is sent back to its owner, one case at once).
+func (s *Service) addDetails(ctx context.Context, items []WorkItem) error {
+	cases := map[string]*domain.Case{}
+	for i := range items {
+		it := &items[i]
+		if !detailKinds[it.Kind] {
+			continue
+		}
+		c, ok := cases[it.CaseID]
+		if !ok {
+			var err error
+			if c, err = s.st.Case(ctx, it.CaseID); err != nil {
+				return err
+			}
+			cases[it.CaseID] = c
+		}
+		for _, d := range c.Duties {
+			if d.ID == it.ID {
+				it.Detail = d.Detail
+			}
+		}
+	}
+	return nil
 }
 
 // isVictimKind reports whether a duty of kind is owed to a victim (its
@@ -235,6 +268,9 @@ func (s *Service) MyWork(ctx context.Context, a *Actor) ([]WorkItem, error) {
 	}
 	items := s.workItems(rows, s.clock.Now())
 	if err := s.nameVictims(ctx, items); err != nil {
+		return nil, err
+	}
+	if err := s.addDetails(ctx, items); err != nil {
 		return nil, err
 	}
 	if err := s.RecordRead(ctx, a, ReadWork, "", itemCases(items)); err != nil {

@@ -211,6 +211,19 @@ func TestSentBackClosureSaysWhy(t *testing.T) {
 		!strings.Contains(body, "propose closing the case again") {
 		t.Error("the overview of a case whose closure was sent back does not say why")
 	}
+	// My work's duty to act on it carries the reason too.
+	_, work := ivy.get("/work")
+	i := strings.Index(work, "Act on the closure sent back")
+	if i < 0 {
+		t.Fatal("My work does not list the closure sent back")
+	}
+	row := work[i:]
+	if j := strings.Index(row, "</tr>"); j > 0 {
+		row = row[:j]
+	}
+	if !strings.Contains(row, "Trace the second male seen on the CCTV first") {
+		t.Errorf("the sent-back duty on My work does not say why: %s", row)
+	}
 	_, body = ivy.get("/cases/" + request.PathRef(w.cases[0].Ref))
 	if strings.Contains(body, "Closure sent back") {
 		t.Error("a case never proposed for closure says a closure was sent back")

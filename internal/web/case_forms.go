@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/gate"
@@ -223,7 +225,7 @@ func caseForms(s *service.Service) map[string]caseForm {
 				return []field{
 					{Name: "every_days", Label: "How often, in days", Hint: "Between 1 and 90", Kind: "number",
 						Value: every},
-					{Name: "method", Label: "How", Kind: "radios", Options: contactMethods, Value: method},
+					{Name: "method", Label: "How", Kind: "radios", Options: methodOpts(method), Value: method},
 					{Name: "agreed_with", Label: "Agreed with", Hint: "For example: the victim, their mother",
 						Kind: "text"},
 				}
@@ -242,7 +244,7 @@ func caseForms(s *service.Service) map[string]caseForm {
 				}
 				return []field{
 					{Name: "kind", Label: "What kind of contact", Kind: "radios", Options: kinds, Value: "update"},
-					{Name: "method", Label: "How", Kind: "radios", Options: contactMethods, Value: method},
+					{Name: "method", Label: "How", Kind: "radios", Options: methodOpts(method), Value: method},
 					{Name: "note", Label: "What was said (optional)", Kind: "textarea"},
 				}
 			}}),
@@ -402,6 +404,24 @@ var dateLabels = map[string]string{"dob": "Date of birth", "target": "Target dat
 // contactMethods are the ways a victim is contacted.
 var contactMethods = [][2]string{{"phone", "Phone"}, {"visit", "Visit"}, {"email", "Email"},
 	{"text message", "Text message"}, {"via an adviser", "Through their adviser (ISVA)"}}
+
+// methodOpts are the ways of contact to choose from, the contact plan's
+// first when it was agreed in words of its own ("home visit with the
+// ISVA"): a contact made as agreed is then one press, recorded in the
+// plan's words.
+func methodOpts(planned string) [][2]string {
+	if planned == "" {
+		return contactMethods
+	}
+	for _, o := range contactMethods {
+		if o[0] == planned {
+			return contactMethods
+		}
+	}
+	r, n := utf8.DecodeRuneInString(planned)
+	label := string(unicode.ToUpper(r)) + planned[n:] + " (as agreed in the contact plan)"
+	return append([][2]string{{planned, label}}, contactMethods...)
+}
 
 // officerOpts are the serving officers of a team and the units above it,
 // by rank and name, with no one chosen: a choice is made, never defaulted.

@@ -2,12 +2,14 @@ package web_test
 
 import (
 	"context"
+	"html"
 	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/duty"
+	"github.com/holdfast/holdfast/internal/http/request"
 	"github.com/holdfast/holdfast/internal/service"
 	"github.com/holdfast/holdfast/internal/store/sqlstore"
 	"github.com/holdfast/holdfast/internal/testdb"
@@ -94,4 +96,30 @@ func TestOpenReferralFormOnlyForThoseWhoMay(t *testing.T) {
 			t.Errorf("the investigator at /cases/new: %d", status)
 		}
 	})
+}
+
+// TestRecordContactStartsFromThePlan: the record-contact form has the
+// contact plan's method chosen, whether the plan used one of the listed
+// ways or words of its own ("home visit with the ISVA", as the demo's
+// plans do), and so does changing the plan.
+func TestRecordContactStartsFromThePlan(t *testing.T) {
+	db := testdb.Open(t, "sqlite")
+	ctx := context.Background()
+	f, base := start(t, db)
+	c := f.Allocated(t)
+	c = must(f.Svc.AddVictim(ctx, f.Investigator, c.ID, service.NewVictim{Version: c.Version, Name: "Child B"}))
+	v := c.Victims[0].ID
+	lia := newClient(t, base, "lia")
+	path := "/cases/" + request.PathRef(c.Ref) + "/do/"
+	for _, method := range []string{"phone", "home visit with the ISVA"} {
+		c = must(f.Svc.AgreeContactPlan(ctx, f.Liaison, c.ID, service.AgreeContactPlan{Version: c.Version, Victim: v,
+			EveryDays: 14, Method: method}))
+		checked := `value="` + html.EscapeString(method) + `" checked`
+		for _, form := range []string{"record-contact", "contact-plan"} {
+			status, page := lia.get(path + form + "?victim=" + v)
+			if status != 200 || !strings.Contains(page, checked) {
+				t.Errorf("%s with a plan by %q: %d, the plan's method is not chosen", form, method, status)
+			}
+		}
+	}
 }

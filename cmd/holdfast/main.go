@@ -1,5 +1,5 @@
 // Command holdfast runs Holdfast: the server, and the operator's tools
-// (migrate, user add, rebuild, ledger, sweep, import, export, demo, bench).
+// (migrate, user add, rebuild, ledger, sweep, import, export, demo, exercise, bench).
 package main
 
 import (
@@ -32,10 +32,13 @@ type command struct {
 var commands = map[string]command{
 	"bench": {"measure durable commands/s, latency and the ledger's share on SQLite " +
 		"(and PostgreSQL with --postgres)", cmdBench},
-	"demo":         {"generate a synthetic force with years of cases (first run) and serve it", cmdDemo},
-	"export":       {"write the record (or a team, dates, cases) as a case file (docs/import-format.md)", cmdExport},
-	"import":       {"import case files from another system (JSON Lines or CSV; see docs/import-format.md)", cmdImport},
-	"ledger check": {"verify a bundle offline with the public key alone (exit 1: altered)", cmdLedgerCheck},
+	"demo": {"generate a synthetic force with years of cases (first run) and serve it", cmdDemo},
+	"exercise new": {"set up a training exercise: a synthetic force with planted errors, and trainee accounts",
+		cmdExerciseNew},
+	"exercise score": {"score an exercise's trainees from its event log (docs/training.md)", cmdExerciseScore},
+	"export":         {"write the record (or a team, dates, cases) as a case file (docs/import-format.md)", cmdExport},
+	"import":         {"import case files from another system (JSON Lines or CSV; see docs/import-format.md)", cmdImport},
+	"ledger check":   {"verify a bundle offline with the public key alone (exit 1: altered)", cmdLedgerCheck},
 	"ledger checkpoint": {"cut and sign a checkpoint now and print it (save it to prove history later)",
 		cmdLedgerCheckpoint},
 	"ledger export": {"write a bundle (events, checkpoints, public key) for offline checking", cmdLedgerExport},
@@ -84,7 +87,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	name := args[0]
 	rest := args[1:]
-	if name == "user" || name == "ledger" || name == "witness" {
+	if name == "user" || name == "ledger" || name == "witness" || name == "exercise" {
 		if len(rest) == 0 {
 			fmt.Fprintf(stderr, "holdfast %s: name a subcommand (see holdfast help)\n", name)
 			return 2

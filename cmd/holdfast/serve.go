@@ -101,7 +101,7 @@ func serveDB(
 	for _, bg := range hf.Background {
 		go bg(ctx)
 	}
-	if cfg.PolicyFile != "" {
+	if cfg.PolicyFile != "" || hf.HasGuidanceFile() {
 		stop := reloadOnHangup(ctx, hf, cfg.PolicyFile)
 		defer stop()
 	}
@@ -117,11 +117,11 @@ func serveDB(
 	return err
 }
 
-// reloadOnHangup re-reads the policy file on SIGHUP, as well as on the
-// sweep schedule: an operator who has just edited it need not wait. A bad
-// file is logged naming the file and line, and the old policy stays. Only
-// a server started with --policy catches SIGHUP; without one there is
-// nothing to reload and the signal keeps its usual meaning.
+// reloadOnHangup re-reads the policy and guidance files on SIGHUP, as well
+// as on the schedule: an operator who has just edited one need not wait. A
+// bad file is logged naming the file and line, and the old one stays. Only
+// a server started with --policy or --guidance catches SIGHUP; without
+// either there is nothing to reload and the signal keeps its usual meaning.
 func reloadOnHangup(ctx context.Context, hf *app.App, file string) (stop func()) {
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
@@ -135,10 +135,20 @@ func reloadOnHangup(ctx context.Context, hf *app.App, file string) (stop func())
 				return
 			case <-hup:
 			}
-			if err := hf.ReloadPolicy(); err != nil {
+			if file == "" {
+				// Only the guidance file was given.
+			} else if err := hf.ReloadPolicy(); err != nil {
 				slog.Error("policy reload on SIGHUP", "file", file, "err", err)
 			} else {
 				slog.Info("policy reloaded on SIGHUP: the new policy is in force", "file", file)
+			}
+			if !hf.HasGuidanceFile() {
+				continue
+			}
+			if err := hf.ReloadGuidance(); err != nil {
+				slog.Error("guidance reload on SIGHUP", "err", err)
+			} else {
+				slog.Info("guidance reloaded on SIGHUP")
 			}
 		}
 	}()
@@ -181,11 +191,11 @@ func firstAdmin(ctx context.Context, svc *service.Service, w io.Writer) error {
 
 // serveConfig is the flags every serving command (serve, demo) shares.
 type serveConfig struct {
-	ledgerKey, policyFile, smtpAddr, mailFrom, offences *string
-	every                                               *uint64
-	interval, sweepEvery                                *time.Duration
-	witnesses, witnessKeys                              *listFlag
-	keyBesideDB                                         *bool
+	ledgerKey, policyFile, smtpAddr, mailFrom, offences, guidance *string
+	every                                                         *uint64
+	interval, sweepEvery                                          *time.Duration
+	witnesses, witnessKeys                                        *listFlag
+	keyBesideDB                                                   *bool
 	// demo keeps the key beside the demo's database: it is never a real
 	// record, and one directory holds all of it.
 	demo bool
@@ -212,6 +222,8 @@ func serveFlags(f flags) serveConfig {
 			"",
 			"policy file, re-read when it changes and on SIGHUP (default: the shipped policy; see docs/watchdog.md)",
 		),
+		guidance: f.str("guidance", "", "the force's guidance file: explanations of gate rules and duties laid over "+
+			"the shipped ones, re-read when it changes and on SIGHUP (docs/training.md)"),
 		offences: f.str("offences", "", "the force's offence classification file: codes and spellings added to "+
 			"the shipped Home Office classification (docs/offences.md)"),
 		smtpAddr: f.str("smtp-addr", "", "SMTP server (host:port) for escalation mail (default: none sent)"),
@@ -232,7 +244,8 @@ func (sc serveConfig) config(dsn string) (app.Config, error) {
 	}
 	// The file is named as well as read: a running server re-reads it
 	// when it changes (docs/watchdog.md).
-	cfg := app.Config{Policy: pol, PolicyFile: *sc.policyFile, SweepEvery: *sc.sweepEvery, OffencesFile: *sc.offences}
+	cfg := app.Config{Policy: pol, PolicyFile: *sc.policyFile, SweepEvery: *sc.sweepEvery, OffencesFile: *sc.offences,
+		GuidanceFile: *sc.guidance}
 	key, err := sc.ledgerKeyPath(dsn)
 	if err != nil {
 		return app.Config{}, err

@@ -52,6 +52,10 @@ type Config struct {
 	// OffencesFile extends the shipped offence classification with the
 	// force's codes and spellings (default: HOLDFAST_OFFENCES, or none).
 	OffencesFile string
+	// GuidanceFile lays the force's explanations of rules and duties over
+	// the shipped ones (default: HOLDFAST_GUIDANCE, or none); re-read when
+	// it changes and by App.ReloadGuidance.
+	GuidanceFile string
 }
 
 // LedgerConfig says how this instance signs checkpoints.
@@ -85,7 +89,8 @@ type App struct {
 	// Ledger is the running ledger (nil without Config.Ledger.KeyPath).
 	Ledger *ledger.Log
 
-	policy *policyFile // nil without Config.PolicyFile
+	policy   *policyFile   // nil without Config.PolicyFile
+	guidance *guidanceFile // nil without Config.GuidanceFile
 }
 
 // New wires Holdfast over st.
@@ -93,6 +98,10 @@ func New(st store.Store, cfg Config) (*App, error) {
 	a := &App{Store: st}
 	cfg.Clock = recordClock(st, cfg.Clock, cfg.Logger)
 	if err := useOffences(cfg.OffencesFile); err != nil {
+		return nil, err
+	}
+	var err error
+	if a.guidance, err = useGuidance(cfg.GuidanceFile); err != nil {
 		return nil, err
 	}
 	opts := ServiceOptions(cfg)
@@ -149,6 +158,9 @@ func New(st store.Store, cfg Config) (*App, error) {
 		a.Background = append(a.Background, func(ctx context.Context) { digests(ctx, a.Svc) })
 	}
 	a.Background = append(a.Background, func(ctx context.Context) { warmDashboard(ctx, a.Svc) })
+	if a.guidance != nil {
+		a.Background = append(a.Background, func(ctx context.Context) { a.watchGuidance(ctx, log) })
+	}
 	return a, nil
 }
 

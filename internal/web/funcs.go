@@ -15,7 +15,7 @@ import (
 
 // funcs are the templates' functions: the common ones here, and each
 // area's in its own file (a literal table each, merged once).
-var funcs = merged(baseFuncs, caseFuncs, findFuncs, adminFuncs, signInFuncs)
+var funcs = merged(baseFuncs, caseFuncs, findFuncs, adminFuncs, signInFuncs, guidanceFuncs)
 
 func merged(ms ...template.FuncMap) template.FuncMap {
 	out := template.FuncMap{}

@@ -15,4 +15,5 @@ func (h *Handler) routes() {
 	h.indexRoutes(m)      // links_index.go
 	h.accountRoutes(m)    // account.go
 	h.breakGlassRoutes(m) // breakglass.go
+	h.guidanceRoutes(m)   // guidance.go
 }

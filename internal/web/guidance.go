@@ -1,0 +1,51 @@
+package web
+
+import (
+	"fmt"
+	"html/template"
+	"net/http"
+
+	"github.com/holdfast/holdfast/internal/guidance"
+	"github.com/holdfast/holdfast/internal/service"
+)
+
+// Guidance at the point of decision (issue 21, docs/training.md): every
+// refusal by a gate's rule and every duty row links "Why?" to a short page
+// explaining the rule and its source, from the guidance in force.
+
+func (h *Handler) guidanceRoutes(m *http.ServeMux) {
+	m.HandleFunc("GET /guidance", h.signedIn(h.guidanceIndex))
+	m.HandleFunc("GET /guidance/{id}", h.signedIn(h.guidancePage))
+}
+
+type guidanceView struct {
+	Entry *guidance.Entry
+	All   []*guidance.Entry
+}
+
+func (h *Handler) guidanceIndex(q *visit) error {
+	return h.render(q, http.StatusOK, "guidance", page{Title: "Why Holdfast asks: the rules and duties",
+		Data: guidanceView{All: guidance.Current().All()}})
+}
+
+func (h *Handler) guidancePage(q *visit) error {
+	e := guidance.Current().Get(q.r.PathValue("id"))
+	if e == nil {
+		return fmt.Errorf("guidance %q: %w", q.r.PathValue("id"), service.ErrNotFound)
+	}
+	return h.render(q, http.StatusOK, "guidance", page{Title: e.Title, Data: guidanceView{Entry: e}})
+}
+
+// guidanceFuncs are the guidance templates' functions.
+var guidanceFuncs = template.FuncMap{
+	// gwhy is the guidance page explaining a gate's rule or a kind of duty,
+	// or "" when there is none (a role refusal, a field's format).
+	"gwhy": whyPath,
+}
+
+func whyPath(id string) string {
+	if id == "" || guidance.Current().Get(id) == nil {
+		return ""
+	}
+	return "/guidance/" + id
+}

@@ -339,7 +339,8 @@ var caseAppliers = map[string]caseApplier{
 	EvOffencesClassified: on(applyOffencesClassified), // offences.go
 
 	// Alerts and emergency access (alerts.go).
-	EvAlertSent: on(func(*Case, AlertSent, *event.Event) error { return nil }),
+	EvAlertSent:        on(func(*Case, AlertSent, *event.Event) error { return nil }),
+	EvTrainingOverride: on(applyTrainingOverride), // training_override.go
 	EvBreakGlass: on(func(c *Case, p BreakGlassed, _ *event.Event) error {
 		c.BreakGlass = append(c.BreakGlass, p.BreakGlass)
 		return nil

@@ -67,6 +67,9 @@ type Case struct {
 	// Links are possible links of its people to people on other cases,
 	// found in the POLE index, with their reviews (links.go).
 	Links []CaseLink `json:"links,omitempty"`
+	// TrainingOverrides are managers' time-boxed overrides of the
+	// training gate (training_override.go).
+	TrainingOverrides []TrainingOverride `json:"training_overrides,omitempty"`
 }
 
 // Victim is a person harmed. Child victims always have enhanced entitlement

@@ -344,6 +344,7 @@ var EventLabels = map[string]string{
 	EvAlertSent:              "alerted someone",
 	EvBreakGlass:             "opened the case in an emergency (break-glass), read-only",
 	EvBreakGlassReviewed:     "reviewed an emergency access to the case",
+	EvTrainingOverride:       "overrode the training requirement for one allocation",
 }
 
 // EventLabel is an event kind's verb phrase; an unknown kind is shown

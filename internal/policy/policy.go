@@ -294,7 +294,7 @@ func Parse(b []byte) (*Policy, error) {
 		seen[a.Key] = true
 	}
 	p.Auth.authDefaults(func(format string, a ...any) { bad(line(&root, "auth"), format, a...) })
-	p.Training.validate(&root, bad)
+	p.Training.validate(&root, &p, bad)
 	if len(probs) > 0 {
 		return nil, fmt.Errorf("policy: %s", strings.Join(probs, "; "))
 	}

@@ -125,7 +125,7 @@ func (s *Service) AssignOwner(ctx context.Context, a *Actor, caseID string, in A
 		return nil, err
 	}
 	return s.workflow(ctx, a, caseID, in.Version, "assign-owner", "", func(c *domain.Case,
-		org *domain.OrgState, _ time.Time, p *domain.Problems) []ev {
+		org *domain.OrgState, now time.Time, p *domain.Problems) []ev {
 		u := org.Users[in.OwnerID]
 		switch {
 		case u == nil:
@@ -145,6 +145,9 @@ func (s *Service) AssignOwner(ctx context.Context, a *Actor, caseID string, in A
 				"own a case: choose someone who is.", domain.PersonName(u)))
 		case u.ID == c.OwnerID:
 			p.Add("owner_id", "already_owner", fmt.Sprintf("%s already owns %s.", domain.PersonName(u), c.Ref))
+		default: // the training gate (may_training.go)
+			k := s.newCheck(a, c, org, now)
+			k.trained(p, "owner_id", workOwner, u, k.owners(c.TeamID))
 		}
 		return []ev{{domain.EvOwnerAssigned, domain.OwnerAssigned{OwnerID: in.OwnerID, Reason: in.Reason}}}
 	})

@@ -35,13 +35,13 @@ func (s *Service) ProposeTransfer(ctx context.Context, a *Actor, caseID string,
 
 // decideTransfer runs an accept or reject by the receiving chain.
 func (s *Service) decideTransfer(ctx context.Context, a *Actor, caseID string, version int64, name string,
-	decide func(c *domain.Case, org *domain.OrgState, p *domain.Problems) ev) (*domain.Case, error) {
+	decide func(c *domain.Case, org *domain.OrgState, now time.Time, p *domain.Problems) ev) (*domain.Case, error) {
 	return s.workflow(ctx, a, caseID, version, name, "", func(c *domain.Case, org *domain.OrgState,
-		_ time.Time, p *domain.Problems) []ev {
+		now time.Time, p *domain.Problems) []ev {
 		if c.Transfer == nil {
 			return nil
 		}
-		return []ev{decide(c, org, p)}
+		return []ev{decide(c, org, now, p)}
 	})
 }
 
@@ -58,7 +58,7 @@ func (s *Service) AcceptTransfer(ctx context.Context, a *Actor, caseID string,
 		return nil, err
 	}
 	return s.decideTransfer(ctx, a, caseID, in.Version, "accept-transfer", func(c *domain.Case, org *domain.OrgState,
-		p *domain.Problems) ev {
+		now time.Time, p *domain.Problems) ev {
 		u := org.Users[in.OwnerID]
 		switch {
 		case u == nil || !u.Active:
@@ -70,6 +70,9 @@ func (s *Service) AcceptTransfer(ctx context.Context, a *Actor, caseID string,
 			// The owner works the case: the same rule as AssignOwner.
 			p.Add("owner_id", "not_investigator", fmt.Sprintf("%s is not an investigator or supervisor, so cannot "+
 				"own a case: choose someone who is.", domain.PersonName(u)))
+		default: // the training gate (may_training.go)
+			k := s.newCheck(a, c, org, now)
+			k.trained(p, "owner_id", workOwner, u, k.owners(c.Transfer.ToTeam))
 		}
 		return ev{domain.EvTransferAccepted, domain.TransferDecided{ID: c.Transfer.ID, OwnerID: in.OwnerID}}
 	})
@@ -88,7 +91,7 @@ func (s *Service) RejectTransfer(ctx context.Context, a *Actor, caseID string,
 		return nil, err
 	}
 	return s.decideTransfer(ctx, a, caseID, in.Version, "reject-transfer", func(c *domain.Case, _ *domain.OrgState,
-		p *domain.Problems) ev {
+		_ time.Time, p *domain.Problems) ev {
 		if len(strings.TrimSpace(in.Reason)) < 5 {
 			p.Add("reason", "required", "Say why the transfer is rejected.")
 		}

@@ -47,6 +47,7 @@ func AsForbidden(err error) (*Forbidden, bool) {
 type Permissions struct {
 	byCmd map[string]Permission
 	glass *domain.BreakGlass // the emergency access the person sees the case through (breakglass.go)
+	k     *check             // for the pickers' per-officer answers (Unmet, may_training.go)
 }
 
 // Permission is one command's answer for one person.
@@ -422,7 +423,14 @@ func caseCommands() []*CaseCommand {
 				if !k.c.Closure.Open() {
 					return problem("", "no_proposal", fmt.Sprintf("No closure of %s is waiting for approval.", k.c.Ref))
 				}
-				return gate.Approval(k.c, &k.a.User, k.org, k.pol).Err()
+				ps := gate.Approval(k.c, &k.a.User, k.org, k.pol)
+				// The training gate (may_training.go), on the approver's
+				// record as it is now: an accreditation may have been
+				// awarded since they signed in.
+				if u := k.org.Users[k.a.ID()]; len(ps) == 0 && !k.a.System && u != nil {
+					k.trained(&ps, "", workApprover, u, k.mayApprove)
+				}
+				return ps.Err()
 			},
 			who: approvers},
 		{Name: "reject-closure", What: "reject closure", Doing: "send closures back", Roles: supervisors,
@@ -608,9 +616,14 @@ func approvers(k *check) []string {
 		return nil
 	}
 	return k.people(func(u *domain.User) bool {
-		a := &Actor{User: *u}
-		return a.has(supervisors...) && len(gate.Approval(k.c, u, k.org, k.pol)) == 0
+		return k.mayApprove(u) && len(k.unmet(workApprover, u)) == 0
 	})
+}
+
+// mayApprove: u is a supervisor or manager whom the approval rules (rank,
+// chain, second person) let approve the proposed closure.
+func (k *check) mayApprove(u *domain.User) bool {
+	return (&Actor{User: *u}).has(supervisors...) && len(gate.Approval(k.c, u, k.org, k.pol)) == 0
 }
 
 // people lists serving officers for whom ok holds, most senior first.
@@ -665,7 +678,7 @@ func (s *Service) PermissionsOn(ctx context.Context, a *Actor, c *domain.Case) (
 
 func (s *Service) permissions(a *Actor, c *domain.Case, org *domain.OrgState, now time.Time) *Permissions {
 	k := s.newCheck(a, c, org, now)
-	out := &Permissions{byCmd: make(map[string]Permission, len(CaseCommands))}
+	out := &Permissions{byCmd: make(map[string]Permission, len(CaseCommands)), k: k}
 	if s.glass(a, org, c) {
 		why, rule := plain(readOnlyGlass())
 		for _, cmd := range CaseCommands {

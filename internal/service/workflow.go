@@ -87,7 +87,12 @@ func (s *Service) AllocateAction(ctx context.Context, a *Actor, caseID string,
 	}
 	return s.workflow(ctx, a, caseID, in.Version, "allocate-action", in.Action, func(c *domain.Case,
 		org *domain.OrgState, now time.Time, p *domain.Problems) []ev {
-		namedWorker(p, org, c.TeamID, c.Ref, in.To, "to", "work an action on it", caseWriters...)
+		n := len(*p)
+		if u := namedWorker(p, org, c.TeamID, c.Ref, in.To, "to", "work an action on it", caseWriters...); u != nil &&
+			len(*p) == n && c.Action(in.Action) != nil {
+			k := s.newCheck(a, c, org, now) // the training gate (may_training.go)
+			k.trained(p, "to", workAction+in.Action, u, k.workers)
+		}
 		due := s.Policy().Due("action_target", now, s.cal)
 		if in.Target != "" {
 			d, err := time.ParseInLocation(time.DateOnly, in.Target, calendar.London)

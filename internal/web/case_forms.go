@@ -105,7 +105,8 @@ func caseForms(s *service.Service) map[string]caseForm {
 			},
 			fields: func(v *caseView, _ string) []field {
 				return []field{
-					{Name: "owner_id", Label: "Officer in charge", Kind: "select", Options: v.officerOpts(v.Case.TeamID)},
+					{Name: "owner_id", Label: "Officer in charge", Kind: "select",
+						Options: v.pickerOpts(v.Case.TeamID, "assign-owner", "")},
 					{Name: "reason", Label: "Why (optional)", Kind: "text"},
 				}
 			}}),
@@ -172,9 +173,9 @@ func caseForms(s *service.Service) map[string]caseForm {
 		"allocate-action": form(s.AllocateAction, caseForm{done: "Line of enquiry allocated", section: "actions",
 			target: "action", button: "Allocate",
 			title: func(v *caseView, t string) string { return "Allocate " + v.ActionName(t) },
-			fields: func(v *caseView, _ string) []field {
+			fields: func(v *caseView, t string) []field {
 				return []field{
-					{Name: "to", Label: "Officer", Kind: "select", Options: v.officerOpts(v.Case.TeamID)},
+					{Name: "to", Label: "Officer", Kind: "select", Options: v.pickerOpts(v.Case.TeamID, "allocate-action", t)},
 					{Name: "target", Label: "Target date (optional)",
 						Hint: "For example, 27 3 2026. Leave it blank for the policy's target", Kind: "date"},
 				}
@@ -310,7 +311,7 @@ func caseForms(s *service.Service) map[string]caseForm {
 			},
 			fields: func(v *caseView, _ string) []field {
 				return []field{{Name: "owner_id", Label: "New officer in charge", Kind: "select",
-					Options: v.officerOpts(v.transferTeam())}}
+					Options: v.pickerOpts(v.transferTeam(), "accept-transfer", "")}}
 			}}),
 		"reject-transfer": form(s.RejectTransfer, caseForm{done: "Transfer refused", section: "decisions",
 			button: "Refuse the transfer", warning: true, title: titled("Refuse the transfer"),
@@ -436,6 +437,20 @@ func (v *caseView) officerOpts(team string) [][2]string {
 	sort.Slice(us, func(i, j int) bool { return us[i].Name < us[j].Name })
 	for _, u := range us {
 		opts = append(opts, [2]string{u.ID, u.Name})
+	}
+	return opts
+}
+
+// pickerOpts are officerOpts for the work cmd gives (on target), each
+// officer the training gate would refuse marked with what they lack: the
+// service's own answer (Permissions.Unmet), so the mark and the refusal
+// agree. They stay listed, as a manager's override may let one through.
+func (v *caseView) pickerOpts(team, cmd, target string) [][2]string {
+	opts := v.officerOpts(team)
+	for i := range opts {
+		if why := v.Perm.Unmet(cmd, target, opts[i][0]); opts[i][0] != "" && why != "" {
+			opts[i][1] += " (" + why + ")"
+		}
 	}
 	return opts
 }

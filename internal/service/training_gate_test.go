@@ -1,0 +1,197 @@
+package service_test
+
+import (
+	"bytes"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/fixture"
+	"github.com/holdfast/holdfast/internal/policy"
+	"github.com/holdfast/holdfast/internal/service"
+	"github.com/holdfast/holdfast/internal/store/sqlstore"
+	"github.com/holdfast/holdfast/internal/testdb"
+)
+
+// gateRules are the training requirements the gate tests put in force:
+// the case's owner needs PIP2 on a child-exploitation case, the ABE
+// interview of a child victim needs an ABE-trained officer, and the
+// approver of an outcome-15 closure needs PIP2.
+const gateRules = `  requirements:
+    owner:
+      - {id: owner_cse_pip2, needs: pip2, offences: [CSE], why: "child sexual exploitation is a serious and complex investigation"}
+    action:
+      - {id: abe_child, needs: abe, actions: [abe_interview], child_victim: true, why: "a child's video-recorded interview must follow Achieving Best Evidence"}
+    approver:
+      - {id: approve_15_pip2, needs: pip2, outcomes: ["15"], why: "deciding that no further action is in the public interest needs an accredited investigator"}
+`
+
+// withGate puts the demo policy with gateRules in force on f.
+func withGate(t *testing.T, f *fixture.Force) {
+	t.Helper()
+	src := policy.DemoDefault().Source()
+	anchor := []byte("  override_max: 7 days\n")
+	i := bytes.Index(src, anchor)
+	if i < 0 {
+		t.Fatal("the demo policy has no training.override_max line")
+	}
+	at := i + len(anchor)
+	b := append(append(bytes.Clone(src[:at]), gateRules...), src[at:]...)
+	p, err := policy.Parse(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Svc.SetPolicy(p); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// award records kind on u, current since a year ago, lapsing on expires
+// ("" never).
+func award(t *testing.T, f *fixture.Force, u *service.Actor, kind, expires string) *domain.Accreditation {
+	t.Helper()
+	acc, err := f.Svc.AwardAccreditation(ctx, f.Admin, service.AwardAccreditation{User: u.ID(), Kind: kind,
+		AwardedOn: f.Clock.Now().AddDate(-1, 0, 0).Format(time.DateOnly), Expires: expires})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return acc
+}
+
+// refusedBy checks err is a refusal whose rules are exactly want and whose
+// text says each of says.
+func refusedBy(t *testing.T, what string, err error, want []string, says ...string) {
+	t.Helper()
+	if got := grantRules(err); !slices.Equal(got, want) {
+		t.Fatalf("%s: rules %v (%v), want %v", what, got, err, want)
+	}
+	for _, s := range says {
+		if !strings.Contains(err.Error(), s) {
+			t.Errorf("%s: %q does not say %q", what, err, s)
+		}
+	}
+}
+
+// TestTrainingGateAllocation: a case is not allocated, nor an action, to
+// an officer without the accreditation the policy requires; the refusal
+// says why and names the eligible officers; the picker marks them; with
+// the accreditation it is allowed.
+func TestTrainingGateAllocation(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		f := fixture.New(t, db)
+		svc := f.Svc
+		withGate(t, f)
+		c := f.Referral(t)
+		_, err := svc.AssignOwner(ctx, f.Supervisor, c.ID, service.AssignOwner{Version: c.Version,
+			OwnerID: f.Investigator.ID()})
+		refusedBy(t, "owner without PIP2, nobody eligible", err, []string{"owner_cse_pip2"},
+			"DC Ivy Investigator does not hold PIP level 2", "serious and complex investigation",
+			"Nobody in the team holds what it needs")
+		award(t, f, f.Investigator2, "pip2", "")
+		perm, err := svc.Permissions(ctx, f.Supervisor, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if why := perm.Unmet("assign-owner", "", f.Investigator.ID()); !strings.Contains(why, "PIP level 2") {
+			t.Errorf("the picker's mark for the unaccredited officer: %q", why)
+		}
+		if why := perm.Unmet("assign-owner", "", f.Investigator2.ID()); why != "" {
+			t.Errorf("the picker marks the accredited officer: %q", why)
+		}
+		_, err = svc.AssignOwner(ctx, f.Supervisor, c.ID, service.AssignOwner{Version: c.Version,
+			OwnerID: f.Investigator.ID()})
+		refusedBy(t, "owner without PIP2", err, []string{"owner_cse_pip2"},
+			"Eligible in the team: DC Ian Investigator.")
+		award(t, f, f.Investigator, "pip2", "")
+		c, err = svc.AssignOwner(ctx, f.Supervisor, c.ID, service.AssignOwner{Version: c.Version,
+			OwnerID: f.Investigator.ID()})
+		if err != nil {
+			t.Fatalf("allocation to an accredited officer: %v", err)
+		}
+
+		// The ABE interview of a child victim (a CSE case names one)
+		// needs ABE; other actions do not.
+		for _, std := range []string{"cctv", "abe_interview"} {
+			if c, err = svc.RaiseAction(ctx, f.Investigator, c.ID, service.NewAction{Version: c.Version,
+				Standard: std}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if c, err = svc.AllocateAction(ctx, f.Investigator, c.ID, service.AllocateAction{Version: c.Version,
+			Action: c.Actions[0].ID, To: f.Investigator2.ID()}); err != nil {
+			t.Fatalf("CCTV needs no ABE: %v", err)
+		}
+		act := c.Actions[1].ID
+		_, err = svc.AllocateAction(ctx, f.Investigator, c.ID, service.AllocateAction{Version: c.Version,
+			Action: act, To: f.Investigator2.ID()})
+		refusedBy(t, "ABE of a child without ABE", err, []string{"abe_child"},
+			"DC Ian Investigator does not hold Achieving Best Evidence interviewing",
+			"Video-recorded (ABE) interview")
+		award(t, f, f.Supervisor, "abe", "")
+		_, err = svc.AllocateAction(ctx, f.Investigator, c.ID, service.AllocateAction{Version: c.Version,
+			Action: act, To: f.Investigator2.ID()})
+		refusedBy(t, "ABE of a child, with an eligible sergeant", err, []string{"abe_child"},
+			"Eligible in the team: DS Sam Supervisor.")
+		perm, err = svc.Permissions(ctx, f.Investigator, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if why := perm.Unmet("allocate-action", act, f.Investigator2.ID()); !strings.Contains(why, "Achieving Best") {
+			t.Errorf("the action picker's mark: %q", why)
+		}
+		if _, err = svc.AllocateAction(ctx, f.Investigator, c.ID, service.AllocateAction{Version: c.Version,
+			Action: act, To: f.Supervisor.ID()}); err != nil {
+			t.Fatalf("ABE to an ABE-trained officer: %v", err)
+		}
+	})
+}
+
+// TestTrainingGateTransferAndApproval: a transfer is not accepted with a
+// new owner lacking the accreditation, nor a closure approved by an
+// approver lacking it; with it, both go through.
+func TestTrainingGateTransferAndApproval(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		f := fixture.New(t, db)
+		svc := f.Svc
+		award(t, f, f.Investigator, "pip2", "")
+		withGate(t, f)
+		c := f.Allocated(t)
+		c, err := svc.ProposeTransfer(ctx, f.Investigator, c.ID, service.ProposeTransfer{Version: c.Version,
+			ToTeam: f.TeamC, Reason: "The suspect lives there"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = svc.AcceptTransfer(ctx, f.Manager, c.ID, service.AcceptTransfer{Version: c.Version,
+			OwnerID: f.OtherTeam.ID()})
+		refusedBy(t, "transfer to an owner without PIP2", err, []string{"owner_cse_pip2"},
+			"DC Olly Other does not hold PIP level 2", "Nobody in the team holds")
+		award(t, f, f.OtherTeam, "pip2", "")
+		if _, err = svc.AcceptTransfer(ctx, f.Manager, c.ID, service.AcceptTransfer{Version: c.Version,
+			OwnerID: f.OtherTeam.ID()}); err != nil {
+			t.Fatalf("transfer to an accredited owner: %v", err)
+		}
+
+		p := permCase{f: f, t: t}
+		c = p.proposed() // outcome 15, a child victim: an inspector approves
+		_, err = svc.ApproveClosure(ctx, f.Inspector, c.ID, service.ApproveClosure{Version: c.Version})
+		refusedBy(t, "approval without PIP2", err, []string{"approve_15_pip2"},
+			"You do not hold PIP level 2", "public interest")
+		perm, err := svc.Permissions(ctx, f.Inspector, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if perm.Can("approve-closure") || !strings.Contains(perm.Why("approve-closure"), "PIP level 2") {
+			t.Errorf("the page offers approval to an unaccredited approver: %q", perm.Why("approve-closure"))
+		}
+		award(t, f, f.Manager, "pip2", "")
+		_, err = svc.ApproveClosure(ctx, f.Inspector, c.ID, service.ApproveClosure{Version: c.Version})
+		refusedBy(t, "approval without PIP2, a colleague eligible", err, []string{"approve_15_pip2"},
+			"DCI Max Manager")
+		award(t, f, f.Inspector, "pip2", "")
+		if _, err = svc.ApproveClosure(ctx, f.Inspector, c.ID, service.ApproveClosure{Version: c.Version}); err != nil {
+			t.Fatalf("approval by an accredited approver: %v", err)
+		}
+	})
+}

@@ -83,7 +83,7 @@ func matchIndex(ctx context.Context, ix store.Indexer, p store.PolePerson, keys 
 	if err != nil {
 		return nil, err
 	}
-	m := matchModel()
+	m := storedModel(ctx, ix)
 	rec := p.Record()
 	var out []indexMatch
 	for _, c := range cands {
@@ -192,7 +192,7 @@ func (s *Service) PersonMatches(ctx context.Context, a *Actor, q MatchesQuery) (
 		return nil, err
 	}
 	out := &PersonMatches{Case: c.Ref, Person: p.PersonID, Name: p.Name, Matches: []PersonMatch{},
-		Model: matchModel().Comparisons()}
+		Model: storedModel(ctx, ix).Comparisons()}
 	read := []string{c.ID}
 	for _, m := range ms {
 		out.Matches = append(out.Matches, s.shownMatch(a, org, m))

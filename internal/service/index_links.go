@@ -41,7 +41,9 @@ func (s *Service) recorded(ctx context.Context, c *domain.Case, err error, id fu
 	}
 	n, lerr := s.RaiseLinks(ctx, c.ID, id(c))
 	if lerr != nil {
+		// Still queued (index_queue.go): the watchdog tries again.
 		s.log.Error("raising links from the index", "case", c.Ref, "error", lerr)
+		s.matchFailed(ctx, c.ID, id(c), 0, lerr)
 	}
 	if n == 0 {
 		return c
@@ -79,8 +81,14 @@ func (s *Service) RaiseLinks(ctx context.Context, caseID, id string) (int, error
 	if err != nil {
 		return 0, err
 	}
+	q := s.matchQueue()
 	p, keys, ok := personEntry(c, id)
 	if !ok {
+		if q != nil { // removed since queued: nothing left to match
+			if err := q.Matched(ctx, c.ID, id, c.Version); err != nil {
+				return 0, err
+			}
+		}
 		return 0, fmt.Errorf("no person %s on %s", id, c.Ref)
 	}
 	ms, err := matchIndex(ctx, ix, p, keys, MatchThreshold)
@@ -105,6 +113,12 @@ func (s *Service) RaiseLinks(ctx context.Context, caseID, id string) (int, error
 		}
 		if ok {
 			raised++
+		}
+	}
+	if q != nil {
+		// Matched as of the version read: a change written since stays queued.
+		if err := q.Matched(ctx, c.ID, id, c.Version); err != nil {
+			return raised, err
 		}
 	}
 	return raised, nil

@@ -95,6 +95,11 @@ type SweepReport struct {
 	OverdueCount *int              `json:"overdue_count,omitempty"`
 	Escalations  []EscalationEntry `json:"escalations"`
 	Findings     []FindingEntry    `json:"findings"`
+	// PeopleMatched counts the people queued for matching against the index
+	// whose match this sweep made (retries: index_queue.go), LinksRaised
+	// the links that raised.
+	PeopleMatched int `json:"people_matched"`
+	LinksRaised   int `json:"links_raised"`
 }
 
 // OverdueReport says how much of the overdue backlog a sweep reports.
@@ -194,7 +199,14 @@ func (s *Service) Sweep(ctx context.Context, a *Actor, o SweepOptions) (*SweepRe
 	r := &sweepRun{s: s, a: a, asOf: o.AsOf.UTC(), dryRun: o.DryRun, overdue: o.Overdue}
 	r.rep = &SweepReport{AsOf: r.asOf, Overdue: []OverdueDuty{}, OverdueListed: o.Overdue == OverdueList,
 		Escalations: []EscalationEntry{}, Findings: []FindingEntry{}}
-	ran, err := s.st.Exclusive(ctx, "holdfast.sweep", func() error { return r.run(ctx) })
+	ran, err := s.st.Exclusive(ctx, "holdfast.sweep", func() error {
+		if err := r.run(ctx); err != nil || o.DryRun {
+			return err
+		}
+		var err error
+		r.rep.PeopleMatched, r.rep.LinksRaised, err = s.MatchQueued(ctx, r.asOf, matchPerSweep) // index_queue.go
+		return err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("sweep: %w", err)
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/holdfast/holdfast/internal/audit"
 	"github.com/holdfast/holdfast/internal/domain"
@@ -206,4 +207,37 @@ type Indexer interface {
 	PoleBearers(ctx context.Context, keys []PoleKey, limit int) ([]PoleKey, error)
 	// PoleCount counts the people in the index.
 	PoleCount(ctx context.Context) (int, error)
+}
+
+// UnmatchedPerson is a person queued to be matched against the index: added
+// to a case, or changed in what they are matched on, by the write of
+// Version (migration 00025). Matching them deletes the row; a failure puts
+// NextAt back.
+type UnmatchedPerson struct {
+	CaseID    string
+	PersonID  string
+	Version   int64
+	QueuedAt  time.Time
+	NextAt    time.Time
+	Attempts  int
+	LastError string
+}
+
+// MatchQueue is the outbox of people to match against the index, and the
+// matching models trained on it. Every engine in sqlstore implements it.
+type MatchQueue interface {
+	// DueUnmatched lists the people queued with NextAt at or before due,
+	// oldest first, at most limit.
+	DueUnmatched(ctx context.Context, due time.Time, limit int) ([]UnmatchedPerson, error)
+	// Matched deletes the person's row if it was queued by a write no later
+	// than version (a later change queues them again, and stays).
+	Matched(ctx context.Context, caseID, personID string, version int64) error
+	// MatchFailed counts a failed attempt and puts the next at next.
+	MatchFailed(ctx context.Context, caseID, personID string, next time.Time, reason string) error
+	// PutMatchModel stores a trained model's parameters (persons.Params as
+	// JSON) as the next version, and answers it.
+	PutMatchModel(ctx context.Context, at time.Time, people int, params []byte) (int, error)
+	// MatchModel answers the newest stored model: its version (0 when there
+	// is none, and then no params) and parameters.
+	MatchModel(ctx context.Context) (int, []byte, error)
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/store"
@@ -33,13 +34,64 @@ func (x *tx) indexPole(c *domain.Case, isNew bool) error {
 		case err != nil && err != sql.ErrNoRows:
 			return fmt.Errorf("index of %s: %w", c.Ref, err)
 		}
+		before, err := x.matchedOn(c.ID)
+		if err != nil {
+			return fmt.Errorf("index of %s: %w", c.Ref, err)
+		}
 		for _, t := range []string{"pole_people", "pole_keys", "pole_digests"} {
 			if _, err := x.exec("DELETE FROM "+t+" WHERE case_id = ?", c.ID); err != nil {
 				return fmt.Errorf("index of %s: %w", c.Ref, err)
 			}
 		}
+		if err := x.queueChanged(c, people, before); err != nil {
+			return err
+		}
+	} else if err := x.queueChanged(c, people, nil); err != nil {
+		return err
 	}
 	return x.insertPole([]string{c.ID}, people, keys, []string{digest})
+}
+
+// matchedOn is what each person of a case is matched on, as the index
+// holds it now: the pole_people row less the case and role.
+func (x *tx) matchedOn(caseID string) (map[string]string, error) {
+	rows, err := x.t.QueryContext(x.ctx, x.d.q("SELECT person_id, name, dob, phone, vehicle, address, postcode "+
+		"FROM pole_people WHERE case_id = ?"), caseID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var f [7]string
+		if err := rows.Scan(&f[0], &f[1], &f[2], &f[3], &f[4], &f[5], &f[6]); err != nil {
+			return nil, err
+		}
+		out[f[0]] = strings.Join(f[1:], "\x00")
+	}
+	return out, rows.Err()
+}
+
+// queueChanged queues for matching (pole_unmatched, migration 00025) each
+// person of c who is new to the index or changed in what they are matched
+// on, in the transaction that writes them: the match itself runs after
+// the commit, and if it fails the queue keeps them for the watchdog.
+func (x *tx) queueChanged(c *domain.Case, people []store.PolePerson, before map[string]string) error {
+	at := fmtTime(c.UpdatedAt)
+	for i := range people {
+		p := &people[i]
+		r := store.PersonRow(p)
+		if old, ok := before[p.PersonID]; ok && old == strings.Join(r[3:], "\x00") {
+			continue
+		}
+		if _, err := x.exec(`INSERT INTO pole_unmatched (case_id, person_id, version, queued_at, next_at)
+			VALUES (?, ?, ?, ?, ?) ON CONFLICT (case_id, person_id) DO UPDATE SET version = excluded.version,
+			queued_at = excluded.queued_at, next_at = excluded.next_at, attempts = 0, last_error = ''`,
+			c.ID, p.PersonID, c.Version, at, at); err != nil {
+			return fmt.Errorf("queue %s of %s for matching: %w", p.PersonID, c.Ref, err)
+		}
+	}
+	return nil
 }
 
 // indexPoleNew writes the index rows of cases new to the record.
@@ -293,4 +345,80 @@ func (db *DB) PoleCount(ctx context.Context) (int, error) {
 		return 0, fmt.Errorf("index: %w", err)
 	}
 	return n, nil
+}
+
+// DueUnmatched lists the people queued for matching that are due by due.
+func (db *DB) DueUnmatched(ctx context.Context, due time.Time, limit int) ([]store.UnmatchedPerson, error) {
+	rows, err := db.query(ctx, "SELECT case_id, person_id, version, queued_at, next_at, attempts, last_error "+
+		"FROM pole_unmatched WHERE next_at <= ? ORDER BY next_at, case_id, person_id LIMIT ?", fmtTime(due), limit)
+	if err != nil {
+		return nil, fmt.Errorf("people to match: %w", err)
+	}
+	defer rows.Close()
+	var out []store.UnmatchedPerson
+	for rows.Next() {
+		var u store.UnmatchedPerson
+		var queued, next string
+		if err := rows.Scan(&u.CaseID, &u.PersonID, &u.Version, &queued, &next, &u.Attempts, &u.LastError); err != nil {
+			return nil, fmt.Errorf("people to match: %w", err)
+		}
+		if u.QueuedAt, err = parseTime(queued); err != nil {
+			return nil, fmt.Errorf("people to match: %w", err)
+		}
+		if u.NextAt, err = parseTime(next); err != nil {
+			return nil, fmt.Errorf("people to match: %w", err)
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+// Matched deletes a queued person matched as of version.
+func (db *DB) Matched(ctx context.Context, caseID, personID string, version int64) error {
+	if _, err := db.w.ExecContext(ctx, db.d.q("DELETE FROM pole_unmatched WHERE case_id = ? AND person_id = ? "+
+		"AND version <= ?"), caseID, personID, version); err != nil {
+		return fmt.Errorf("matched %s of %s: %w", personID, caseID, err)
+	}
+	return nil
+}
+
+// MatchFailed counts a failed match and puts the next attempt at next.
+func (db *DB) MatchFailed(ctx context.Context, caseID, personID string, next time.Time, reason string) error {
+	if _, err := db.w.ExecContext(ctx, db.d.q("UPDATE pole_unmatched SET attempts = attempts + 1, next_at = ?, "+
+		"last_error = ? WHERE case_id = ? AND person_id = ?"), fmtTime(next), reason, caseID, personID); err != nil {
+		return fmt.Errorf("match of %s of %s failed: %w", personID, caseID, err)
+	}
+	return nil
+}
+
+// PutMatchModel stores a trained model as the next version.
+func (db *DB) PutMatchModel(ctx context.Context, at time.Time, people int, params []byte) (int, error) {
+	var v int
+	err := db.Write(ctx, func(t store.Tx) error {
+		x := t.(*tx)
+		if err := x.queryRow("SELECT COALESCE(MAX(version), 0) + 1 FROM pole_models").Scan(&v); err != nil {
+			return err
+		}
+		_, err := x.exec("INSERT INTO pole_models (version, trained_at, people, params) VALUES (?, ?, ?, ?)", v,
+			fmtTime(at), people, string(params))
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("store the matching model: %w", err)
+	}
+	return v, nil
+}
+
+// MatchModel answers the newest stored model, version 0 if none.
+func (db *DB) MatchModel(ctx context.Context) (int, []byte, error) {
+	var v int
+	var p string
+	err := db.row(ctx, "SELECT version, params FROM pole_models ORDER BY version DESC LIMIT 1").Scan(&v, &p)
+	switch {
+	case err == sql.ErrNoRows:
+		return 0, nil, nil
+	case err != nil:
+		return 0, nil, fmt.Errorf("the matching model: %w", err)
+	}
+	return v, []byte(p), nil
 }

@@ -1,0 +1,134 @@
+package service
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/holdfast/holdfast/internal/persons"
+	"github.com/holdfast/holdfast/internal/store"
+)
+
+// The match queue (store.MatchQueue, migration 00025): a person added to a
+// case, or changed in what they are matched on, is queued by the write
+// itself; matching them after the commit takes them off. A match that
+// fails — the database busy, the process stopped between the commit and
+// the match — stays queued, and the watchdog's sweep retries it, backing
+// off, so no person recorded goes unmatched. A pair reviewed "not the same
+// person" is never raised again however often either is changed: the
+// review is on both cases, keyed by the people's ids, which an edit keeps.
+
+// matchRetry is the wait before a failed match is tried again, doubling
+// with each failure up to matchRetryMost.
+const (
+	matchRetry     = time.Minute
+	matchRetryMost = 6 * time.Hour
+)
+
+// matchGrace is how old a queued person must be before the sweep matches
+// them: younger ones are being matched by the command that queued them.
+const matchGrace = 30 * time.Second
+
+// matchQueue is the store's queue, or nil for a store without one.
+func (s *Service) matchQueue() store.MatchQueue {
+	q, _ := s.st.(store.MatchQueue)
+	return q
+}
+
+// matchFailed keeps a failed match queued for the next try.
+func (s *Service) matchFailed(ctx context.Context, caseID, person string, attempts int, cause error) {
+	q := s.matchQueue()
+	if q == nil {
+		return
+	}
+	wait := matchRetry << min(attempts, 16)
+	if wait > matchRetryMost {
+		wait = matchRetryMost
+	}
+	if err := q.MatchFailed(context.WithoutCancel(ctx), caseID, person, s.clock.Now().UTC().Add(wait),
+		cause.Error()); err != nil {
+		s.log.Error("keeping a failed match for a retry", "case", caseID, "person", person, "error", err)
+	}
+}
+
+// MatchQueued matches the people queued and due as of asOf (at most
+// limit) against the index, raising the links found; each failure is
+// kept for a later try. It answers how many were matched and how many
+// links raised. The watchdog's sweep runs it.
+func (s *Service) MatchQueued(ctx context.Context, asOf time.Time, limit int) (matched, raised int, err error) {
+	q := s.matchQueue()
+	if q == nil {
+		return 0, 0, nil
+	}
+	due, err := q.DueUnmatched(ctx, asOf.Add(-matchGrace), limit)
+	if err != nil {
+		return 0, 0, err
+	}
+	for _, u := range due {
+		n, err := s.RaiseLinks(ctx, u.CaseID, u.PersonID)
+		if err != nil {
+			if errors.Is(err, store.ErrNotFound) {
+				// The case is gone from the record: nothing to match.
+				if err := q.Matched(ctx, u.CaseID, u.PersonID, u.Version); err != nil {
+					return matched, raised, err
+				}
+				continue
+			}
+			s.matchFailed(ctx, u.CaseID, u.PersonID, u.Attempts, err)
+			continue
+		}
+		matched, raised = matched+1, raised+n
+	}
+	return matched, raised, nil
+}
+
+// models keeps the matching model decoded, by the store's newest version.
+type modelCache struct {
+	mu      sync.Mutex
+	version int
+	model   *persons.Model
+}
+
+var modelCaches sync.Map // store.MatchQueue → *modelCache
+
+// storedModel is the newest model trained on the force's own index
+// (`holdfast persons train`), or the shipped one when none was trained or
+// the stored one cannot be read. One indexed read of the version a call.
+func storedModel(ctx context.Context, ix store.Indexer) *persons.Model {
+	q, ok := ix.(store.MatchQueue)
+	if !ok {
+		return matchModel()
+	}
+	v, params, err := q.MatchModel(ctx)
+	if err != nil || v == 0 {
+		return matchModel()
+	}
+	c, _ := modelCaches.LoadOrStore(q, &modelCache{})
+	mc := c.(*modelCache)
+	mc.mu.Lock()
+	defer mc.mu.Unlock()
+	if mc.version == v {
+		return mc.model
+	}
+	m, err := decodeModel(params)
+	if err != nil {
+		return matchModel()
+	}
+	mc.version, mc.model = v, m
+	return m
+}
+
+func decodeModel(b []byte) (*persons.Model, error) {
+	var p persons.Params
+	if err := json.Unmarshal(b, &p); err != nil {
+		return nil, fmt.Errorf("the stored matching model: %w", err)
+	}
+	return persons.NewModel(p)
+}
+
+// matchPerSweep is the most queued people one sweep matches: the rest wait
+// for the next sweep, which keeps a sweep after an outage short.
+const matchPerSweep = 500

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"runtime/pprof"
 	"strings"
+	"time"
 
 	"github.com/holdfast/holdfast/internal/app"
 	"github.com/holdfast/holdfast/internal/bench"
@@ -53,6 +54,12 @@ func cmdBench(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		dsns = append(dsns, d)
 	}
+	// The disk's own rate, on the disk the SQLite file (and, on this kind
+	// of machine, PostgreSQL's data) lies on: what group commit is against.
+	fsync, err := bench.FsyncRate(dir, 2*time.Second)
+	if err != nil {
+		return err
+	}
 	var results []bench.Result
 	for _, dsn := range dsns {
 		db, err := sqlstore.OpenDSN(ctx, dsn, true)
@@ -79,6 +86,7 @@ func cmdBench(ctx context.Context, args []string, stdout io.Writer) error {
 				db.Close()
 				return err
 			}
+			r.Fsync = fsync
 			results = append(results, r)
 		}
 		db.Close()

@@ -44,6 +44,9 @@ type Result struct {
 	P50, P99  time.Duration
 	MaxRSSMiB float64
 	Ledger    LedgerCost
+	// Fsync is the disk's rate of 4 KB writes each made durable, measured
+	// in the same run (FsyncRate); 0 if not measured.
+	Fsync float64
 }
 
 // LedgerCost is what the tamper-evident ledger added to the run's commands.
@@ -291,17 +294,18 @@ func Print(w io.Writer, rs []Result) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(
 		tw,
-		"engine\tclients\tcommands\tcommands/s\tp50 ms\tp99 ms\tconflicts\tpeak RSS MiB\tevents/cmd\tledger µs/cmd\tledger %\ttree µs/cmd\t",
+		"engine\tclients\tcommands\tcommands/s\t× fsync\tp50 ms\tp99 ms\tconflicts\tpeak RSS MiB\tevents/cmd\tledger µs/cmd\tledger %\ttree µs/cmd\t",
 	)
 	for _, r := range rs {
 		n := float64(r.Commands)
 		fmt.Fprintf(
 			tw,
-			"%s\t%d\t%d\t%.0f\t%.2f\t%.2f\t%d\t%.0f\t%.2f\t%.1f\t%.2f\t%.1f\t\n",
+			"%s\t%d\t%d\t%.0f\t%s\t%.2f\t%.2f\t%d\t%.0f\t%.2f\t%.1f\t%.2f\t%.1f\t\n",
 			r.Engine,
 			r.Clients,
 			r.Commands,
 			r.PerSecond(),
+			ratio(r.PerSecond(), r.Fsync),
 			float64(r.P50.Microseconds())/1000,
 			float64(r.P99.Microseconds())/1000,
 			r.Conflicts,
@@ -315,6 +319,10 @@ func Print(w io.Writer, rs []Result) {
 		)
 	}
 	tw.Flush()
+	if len(rs) > 0 && rs[0].Fsync > 0 {
+		fmt.Fprintf(w, "× fsync: commands/s as a multiple of the disk's %.0f fsynced 4 KB writes a second, measured in this run;\n",
+			rs[0].Fsync)
+	}
 	fmt.Fprintln(
 		w,
 		"ledger µs/cmd: encoding, hashing and chaining the command's events on its path (ledger % of the time per command);",
@@ -323,4 +331,11 @@ func Print(w io.Writer, rs []Result) {
 		w,
 		"tree µs/cmd: a server's ledger reading them back and adding them to its tree, off the command path.",
 	)
+}
+
+func ratio(x, of float64) string {
+	if of <= 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.2f", x/of)
 }

@@ -2,22 +2,33 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/holdfast/holdfast/internal/store"
 )
 
-// groupCommit runs the writes that arrive together in one SQLite
-// transaction, each inside its own savepoint, and acknowledges them only
+// groupCommit runs the writes that arrive together in one transaction, each inside its own savepoint, and acknowledges them only
 // after the single fsync of the commit. A write that fails rolls back to its
 // savepoint alone, so it still leaves nothing behind; the others keep their
 // order in the log. With synchronous=FULL every acknowledged write is durable.
+// On PostgreSQL the batch also takes the log head's row lock once: the lock
+// that serialises writers across instances is held per batch, not per
+// write (docs/benchmarks.md, "Group commit on PostgreSQL", says why this
+// design and not another).
 type groupCommit struct {
 	db    *DB
 	queue chan *writeReq
 	quit  chan struct{}
 	wg    sync.WaitGroup
+	// commits counts the batches committed: what the tests of grouping
+	// look at (export_test.go).
+	commits atomic.Int64
 }
 
 type writeReq struct {
@@ -80,24 +91,68 @@ func (g *groupCommit) loop() {
 
 func (g *groupCommit) run(reqs []*writeReq) {
 	errs := make([]error, len(reqs))
-	fail := func(err error) {
-		for _, r := range reqs {
+	// The batch's statements use a context of their own: one caller giving
+	// up must not roll back the others' writes. On PostgreSQL it has a
+	// limit, so a server that stops answering fails the batch (its writers
+	// are told, nothing is acknowledged) instead of holding them forever.
+	ctx := context.Background()
+	if g.db.d.dollar {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, batchTimeout)
+		defer cancel()
+	}
+	err := g.batch(ctx, reqs, errs)
+	for i, r := range reqs {
+		if err != nil {
 			r.done <- err
+		} else {
+			r.done <- errs[i]
 		}
 	}
-	// The batch's statements use a context of their own: one caller giving
-	// up must not roll back the others' writes.
-	ctx := context.Background()
-	t, err := g.db.w.BeginTx(ctx, nil)
+}
+
+// batchTimeout bounds one PostgreSQL batch, commit included.
+const batchTimeout = time.Minute
+
+// batch runs reqs in one transaction, recording each one's own outcome in
+// errs; an error returned fails them all (nothing was committed, or the
+// commit's outcome is unknown: either way none is acknowledged).
+func (g *groupCommit) batch(ctx context.Context, reqs []*writeReq, errs []error) (err error) {
+	var t *sql.Tx
+	if g.db.d.dollar {
+		// One connection for the batch, so one that reached a server
+		// taking no writes can be dropped (see readOnly).
+		conn, cerr := g.db.w.Conn(ctx)
+		if cerr != nil {
+			return fmt.Errorf("begin: %w", cerr)
+		}
+		defer func() {
+			if readOnly(err) {
+				// A replica after a failover, or the old primary demoted:
+				// database/sql keeps a connection until it breaks, so
+				// without this every connection opened before the failover
+				// would refuse writes for as long as it lived; dropped,
+				// the next batch connects afresh, to wherever the database
+				// now takes writes (internal/faults, read-only test).
+				conn.Raw(func(any) error { return driver.ErrBadConn })
+			}
+			conn.Close()
+		}()
+		t, err = conn.BeginTx(ctx, nil)
+	} else {
+		t, err = g.db.w.BeginTx(ctx, nil)
+	}
 	if err != nil {
-		fail(fmt.Errorf("begin: %w", err))
-		return
+		return fmt.Errorf("begin: %w", err)
 	}
 	defer t.Rollback()
 	x := &tx{ctx: ctx, db: g.db, d: g.db.d, t: t}
+	// The log head is locked once for the batch, not once per write: on
+	// PostgreSQL this row lock is what gives the log one order across
+	// instances, and its cost (a round trip, a wait behind the other
+	// instances' batches) is now shared by every write in the batch.
 	if err := t.QueryRowContext(ctx, g.db.d.lockHead).Scan(&x.seq, &x.hash, &x.orgSeq); err != nil {
-		fail(fmt.Errorf("lock log head: %w", err))
-		return
+		return fmt.Errorf("lock log head: %w", err)
 	}
 	x.committedOrg = x.orgSeq
 	for i, r := range reqs {
@@ -107,34 +162,28 @@ func (g *groupCommit) run(reqs []*writeReq) {
 		}
 		seq, hash, orgSeq, appends := x.seq, x.hash, x.orgSeq, x.appends
 		if _, err := t.ExecContext(ctx, "SAVEPOINT w"); err != nil {
-			fail(fmt.Errorf("savepoint: %w", err))
-			return
+			return fmt.Errorf("savepoint: %w", err)
 		}
 		errs[i] = safeCall(r.fn, x)
 		if errs[i] != nil {
 			x.seq, x.hash, x.orgSeq, x.appends = seq, hash, orgSeq, appends
 			if _, err := t.ExecContext(ctx, "ROLLBACK TO w"); err != nil {
-				fail(fmt.Errorf("rollback to savepoint: %w", err))
-				return
+				return fmt.Errorf("rollback to savepoint: %w", errors.Join(err, errs[i]))
 			}
 		}
 		if _, err := t.ExecContext(ctx, "RELEASE w"); err != nil {
-			fail(fmt.Errorf("release savepoint: %w", err))
-			return
+			return fmt.Errorf("release savepoint: %w", err)
 		}
 	}
 	if err := x.saveHead(); err != nil {
-		fail(err)
-		return
+		return err
 	}
 	g.db.slow.wait()
 	if err := t.Commit(); err != nil {
-		fail(fmt.Errorf("commit: %w", err))
-		return
+		return fmt.Errorf("commit: %w", err)
 	}
-	for i, r := range reqs {
-		r.done <- errs[i]
-	}
+	g.commits.Add(1)
+	return nil
 }
 
 func safeCall(fn func(store.Tx) error, x *tx) (err error) {

@@ -33,8 +33,8 @@ type DB struct {
 	// w is the writing pool. On SQLite it holds one connection, so writers
 	// queue in Go instead of spinning on SQLITE_BUSY; r is for readers.
 	w, r  *sql.DB
-	group *groupCommit // SQLite only
-	slow  commitDelay  // a slow disk, injected by fault tests (slow.go)
+	group *groupCommit
+	slow  commitDelay // a slow disk, injected by fault tests (slow.go)
 
 	stmts map[string]*sql.Stmt // read-only after open
 	org   atomic.Pointer[orgEntry]
@@ -159,7 +159,9 @@ func openPostgres(dsn string) (*DB, error) {
 	db.SetMaxOpenConns(32)
 	db.SetMaxIdleConns(32)
 	db.SetConnMaxIdleTime(5 * time.Minute)
-	return &DB{d: postgresDialect, w: db, r: db}, nil
+	pg := &DB{d: postgresDialect, w: db, r: db}
+	pg.group = newGroupCommit(pg)
+	return pg, nil
 }
 
 // Migrate brings the schema up to date with the migrations embedded in the

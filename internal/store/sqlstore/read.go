@@ -40,7 +40,7 @@ var hotReads = map[string]bool{
 const caseRowCols = "SELECT id, ref, team_id, owner_id, status, version, updated_at FROM cases "
 
 func (db *DB) readStmt(query string) *sql.Stmt {
-	if db.group == nil || !hotReads[query] {
+	if db.d.name != EngineSQLite || !hotReads[query] {
 		return nil
 	}
 	if v, ok := db.reads.Load(query); ok {

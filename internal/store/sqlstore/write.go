@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"database/sql/driver"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -34,58 +33,17 @@ type tx struct {
 	bulk map[bulkKey]*sql.Stmt
 }
 
-// Write runs fn in one transaction that holds the log head. On SQLite,
-// concurrent writes are grouped: see groupCommit.
+// Write runs fn in one transaction that holds the log head. Concurrent
+// writes are grouped into one transaction, each in a savepoint: see
+// groupCommit.
 func (db *DB) Write(ctx context.Context, fn func(store.Tx) error) error {
-	if db.group != nil {
-		return db.group.write(ctx, fn)
-	}
-	conn, err := db.w.Conn(ctx)
-	if err != nil {
-		return fmt.Errorf("begin: %w", err)
-	}
-	err = db.writeOn(ctx, conn, fn)
-	if readOnly(err) {
-		// This connection reached a server that takes no writes: a replica
-		// after a failover, or the old primary demoted. database/sql keeps
-		// a connection until it breaks, so without this every connection
-		// opened before the failover would refuse writes for as long as it
-		// lived; dropped, the next write connects afresh, to wherever the
-		// database now takes writes (internal/faults, read-only test).
-		conn.Raw(func(any) error { return driver.ErrBadConn })
-	}
-	conn.Close()
-	return err
+	return db.group.write(ctx, fn)
 }
 
 // readOnly reports PostgreSQL's SQLSTATE 25006, read_only_sql_transaction.
 func readOnly(err error) bool {
 	var pg interface{ SQLState() string }
 	return errors.As(err, &pg) && pg.SQLState() == "25006"
-}
-
-func (db *DB) writeOn(ctx context.Context, conn *sql.Conn, fn func(store.Tx) error) error {
-	t, err := conn.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("begin: %w", err)
-	}
-	defer t.Rollback()
-	x := &tx{ctx: ctx, db: db, d: db.d, t: t}
-	if err := t.QueryRowContext(ctx, db.d.lockHead).Scan(&x.seq, &x.hash, &x.orgSeq); err != nil {
-		return fmt.Errorf("lock log head: %w", err)
-	}
-	x.committedOrg = x.orgSeq
-	if err := fn(x); err != nil {
-		return err
-	}
-	if err := x.saveHead(); err != nil {
-		return err
-	}
-	db.slow.wait()
-	if err := t.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
-	}
-	return nil
 }
 
 func (x *tx) saveHead() error {
@@ -142,7 +100,7 @@ const (
 )
 
 func (db *DB) prepareHot() {
-	if db.group == nil || db.stmts != nil {
+	if db.d.name != EngineSQLite || db.stmts != nil {
 		return
 	}
 	stmts := map[string]*sql.Stmt{}

@@ -31,6 +31,7 @@ type VRR struct {
 	Requested    time.Time `json:"requested"`
 	Late         bool      `json:"late,omitempty"` // after the window closed
 	LateReason   string    `json:"late_reason,omitempty"`
+	Grounds      string    `json:"grounds,omitempty"` // what the victim says was wrong
 	Acknowledged time.Time `json:"acknowledged,omitzero"`
 	Reviewer     string    `json:"reviewer,omitempty"` // officer named on acknowledgement
 	Decision     string    `json:"decision,omitempty"` // upheld | not_upheld

@@ -34,7 +34,7 @@ var textLimits = map[string]int{
 	// Prose.
 	"note": ProseText, "text": ProseText, "result": ProseText, "rationale": ProseText, "reason": ProseText,
 	"reasons": ProseText, "plan": ProseText, "view": ProseText, "explanation": ProseText, "summary": ProseText,
-	"detail": ProseText, "directions": ProseText, "answer": ProseText, "late_reason": ProseText,
+	"detail": ProseText, "directions": ProseText, "answer": ProseText, "late_reason": ProseText, "grounds": ProseText,
 	"says": ProseText, "direction": ProseText, "must_act": ProseText, "justification": ProseText,
 	// A closure's rationale, an audit's findings, and a decision: prose too.
 	"lines_considered": ProseText, "why_none_remain": ProseText, "suspects_status": ProseText,

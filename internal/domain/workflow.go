@@ -67,11 +67,14 @@ type VRR struct {
 	At         time.Time `json:"at"`
 	Late       bool      `json:"late,omitempty"`
 	LateReason string    `json:"late_reason,omitempty"`
-	Reviewer   string    `json:"reviewer,omitempty"`
-	AckAt      time.Time `json:"ack_at,omitzero"`
-	Decision   string    `json:"decision,omitempty"` // upheld | not_upheld
-	Reasons    string    `json:"reasons,omitempty"`
-	DecidedAt  time.Time `json:"decided_at,omitzero"`
+	// Grounds are what the victim says was wrong with the decision, in
+	// their words, for the reviewer; a victim need not give any.
+	Grounds   string    `json:"grounds,omitempty"`
+	Reviewer  string    `json:"reviewer,omitempty"`
+	AckAt     time.Time `json:"ack_at,omitzero"`
+	Decision  string    `json:"decision,omitempty"` // upheld | not_upheld
+	Reasons   string    `json:"reasons,omitempty"`
+	DecidedAt time.Time `json:"decided_at,omitzero"`
 }
 
 // Finding is something the watchdog (or an auditor) found wrong with a case.

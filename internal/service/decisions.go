@@ -250,6 +250,9 @@ type RequestVRR struct {
 	// LateReason says why a request after the window is (or is not)
 	// accepted; required only then.
 	LateReason string `json:"late_reason,omitempty"`
+	// Grounds are what the victim says was wrong with the decision, for
+	// the reviewer; optional, as the Victims' Code asks no reasons.
+	Grounds string `json:"grounds,omitempty"`
 }
 
 // RequestVRR records a victim's request for a review of the closure. A
@@ -277,7 +280,7 @@ func (s *Service) RequestVRR(ctx context.Context, a *Actor, caseID string, in Re
 		}
 		return []ev{
 			{domain.EvVRRRequested, domain.VRRRequested{VRR: domain.VRR{ID: s.newID(), VictimID: in.VictimID, At: now,
-				Late: late, LateReason: strings.TrimSpace(in.LateReason)}}},
+				Late: late, LateReason: strings.TrimSpace(in.LateReason), Grounds: strings.TrimSpace(in.Grounds)}}},
 		}
 	})
 }

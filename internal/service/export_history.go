@@ -49,7 +49,7 @@ func exportHistory(c *domain.Case, k *casefile.Case, who func(string) string) {
 			continue
 		}
 		k.VRRs = append(k.VRRs, casefile.VRR{Victim: victims[v.VictimID], Requested: v.At, Late: v.Late,
-			LateReason: v.LateReason, Acknowledged: v.AckAt, Reviewer: who(v.Reviewer), Decision: v.Decision,
+			LateReason: v.LateReason, Grounds: v.Grounds, Acknowledged: v.AckAt, Reviewer: who(v.Reviewer), Decision: v.Decision,
 			Reasons: v.Reasons, Decided: v.DecidedAt})
 	}
 }

@@ -66,7 +66,7 @@ func (im *importer) historySteps(k casefile.Case, victims map[string]string, by 
 		id := im.s.newID()
 		out = append(out, historyStep{v.Requested, "system:import", domain.EvVRRRequested, domain.VRRRequested{
 			VRR: domain.VRR{ID: id, VictimID: victims[v.Victim], At: v.Requested.UTC(), Late: v.Late,
-				LateReason: v.LateReason}}})
+				LateReason: v.LateReason, Grounds: v.Grounds}}})
 		if !v.Acknowledged.IsZero() {
 			out = append(out, historyStep{v.Acknowledged, "system:import", domain.EvVRRAcknowledged,
 				domain.VRRAcknowledged{ID: id, Reviewer: im.officer(v.Reviewer)}})

@@ -340,11 +340,14 @@ func caseForms(s *service.Service) map[string]caseForm {
 				return "Record " + possessive(v.VictimName(t)) + " request for a review"
 			},
 			fields: func(v *caseView, _ string) []field {
+				out := []field{{Name: "grounds", Label: "What the victim says was wrong with the decision (optional)",
+					Hint: "In their words where possible: the reviewer reads it. A victim need not give reasons",
+					Kind: "textarea"}}
 				if c := v.Case.Closure; c != nil && v.Now.After(c.VRRUntil) {
-					return []field{{Name: "late_reason", Label: "Why the late request is, or is not, accepted",
-						Hint: "The window closed on " + govDate(c.VRRUntil), Kind: "textarea"}}
+					out = append(out, field{Name: "late_reason", Label: "Why the late request is, or is not, accepted",
+						Hint: "The window closed on " + govDate(c.VRRUntil), Kind: "textarea"})
 				}
-				return nil
+				return out
 			}}),
 		"acknowledge-vrr": form(s.AcknowledgeVRR, caseForm{done: "Right to Review request acknowledged",
 			section: "decisions", button: "Acknowledge and name the reviewer",
@@ -367,12 +370,18 @@ func caseForms(s *service.Service) map[string]caseForm {
 				}
 				return ps
 			},
-			fields: fields(
-				field{Name: "decision", Label: "Decision", Kind: "radios",
-					Options: [][2]string{{"upheld", domain.VRRDecisionLabels["upheld"]},
-						{"not_upheld", domain.VRRDecisionLabels["not_upheld"]}}},
-				field{Name: "reasons", Label: "Reasons", Hint: "The victim will be told them", Kind: "textarea"},
-			)}),
+			fields: func(v *caseView, _ string) []field {
+				hint := "The victim will be told them"
+				if r := v.Case.PendingVRR(); r != nil && r.Grounds != "" {
+					hint = "The victim will be told them. Their grounds: " + r.Grounds
+				}
+				return []field{
+					{Name: "decision", Label: "Decision", Kind: "radios",
+						Options: [][2]string{{"upheld", domain.VRRDecisionLabels["upheld"]},
+							{"not_upheld", domain.VRRDecisionLabels["not_upheld"]}}},
+					{Name: "reasons", Label: "Reasons", Hint: hint, Kind: "textarea"},
+				}
+			}}),
 		"review-break-glass": form(s.ReviewBreakGlass, caseForm{done: "Emergency access reviewed",
 			section: "decisions", target: "access", button: "Record the review",
 			title: func(v *caseView, t string) string {

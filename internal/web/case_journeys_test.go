@@ -275,3 +275,36 @@ func banner(body string) string {
 	}
 	return ""
 }
+
+// TestVRRRequestCarriesTheGrounds: the liaison officer records, with a
+// victim's request for a review, what the victim says was wrong; the case
+// shows it to whoever decides, and the record keeps it.
+func TestVRRRequestCarriesTheGrounds(t *testing.T) {
+	db := testdb.Open(t, "sqlite")
+	ctx := context.Background()
+	f, base := start(t, db)
+	w := newWorld(t, f)
+	c, err := db.Case(ctx, w.cases[3].ID) // closed, no request yet; audited since
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := "/cases/" + request.PathRef(c.Ref)
+	lia := newClient(t, base, "lia")
+	status, page := lia.get(path + "/do/request-vrr?victim_id=" + c.Victims[0].ID)
+	if status != 200 || !strings.Contains(page, `name="grounds"`) {
+		t.Fatalf("the request form has no grounds field: %d", status)
+	}
+	grounds := "Nobody asked for the messages on her old phone"
+	status, page = lia.post(path+"/do/request-vrr", url.Values{"csrf": {lia.csrf(page)},
+		"version": {itoa(c.Version)}, "victim_id": {c.Victims[0].ID}, "grounds": {grounds}})
+	if status != 200 || !strings.Contains(page, grounds) {
+		t.Fatalf("the request recorded: %d %s, want the grounds on the case", status, errorSummary(page))
+	}
+	got, err := db.Case(ctx, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := got.PendingVRR(); r == nil || r.Grounds != grounds {
+		t.Fatalf("the request's grounds were not kept: %+v", r)
+	}
+}

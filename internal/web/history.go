@@ -365,7 +365,7 @@ func (v *caseView) entry(e *event.Event) historyEntry {
 		if p.VRR.Late {
 			s += " (late)"
 		}
-		return say("victims", s, p.VRR.LateReason)
+		return say("victims", s, strings.TrimSpace(p.VRR.Grounds+"\n"+p.VRR.LateReason))
 	case domain.EvVRRAcknowledged:
 		var p domain.VRRAcknowledged
 		dec(&p)

@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/event"
@@ -46,4 +47,29 @@ func (s *Service) ExerciseScore(ctx context.Context, a *Actor) (*exercise.Report
 		return nil, err
 	}
 	return exercise.Score(p, func(caseID string) ([]*event.Event, error) { return s.st.CaseEvents(ctx, caseID) })
+}
+
+// ExerciseCases lists the errors given to a, a trainee of the exercise
+// the database holds, for their page: the cases only — finding what is
+// wrong in each is the exercise. ErrNotFound in a live database or for
+// anyone else.
+func (s *Service) ExerciseCases(ctx context.Context, a *Actor) ([]string, error) {
+	if a == nil {
+		return nil, fmt.Errorf("exercise cases: %w", ErrUnauthenticated)
+	}
+	p, err := s.ExercisePlan(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if p == nil || !p.IsTrainee(a.ID()) {
+		return nil, fmt.Errorf("you have no exercise in this database: %w", ErrNotFound)
+	}
+	var refs []string
+	for _, x := range p.Of(a.ID()) {
+		if !slices.Contains(refs, x.Ref) {
+			refs = append(refs, x.Ref)
+		}
+	}
+	slices.Sort(refs)
+	return refs, nil
 }

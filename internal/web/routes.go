@@ -16,4 +16,5 @@ func (h *Handler) routes() {
 	h.accountRoutes(m)    // account.go
 	h.breakGlassRoutes(m) // breakglass.go
 	h.guidanceRoutes(m)   // guidance.go
+	h.exerciseRoutes(m)   // exercise.go
 }

@@ -2,6 +2,7 @@ package build_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -239,6 +240,22 @@ func TestScriptedTrainee(t *testing.T) {
 		s.fix(t, s.superintendent(t), his[0]) // not bob's doing
 
 		rep := s.score(t)
+		// The pages' door: the trainer's score is the administrator's
+		// alone; a trainee sees their own cases, nobody else any.
+		ctx := context.Background()
+		if srep, err := s.svc.ExerciseScore(ctx, s.actor(t, "admin")); err != nil ||
+			len(srep.Trainees) != 2 || len(srep.Trainees[0].Fixed) != len(want) {
+			t.Errorf("the trainer's score through the service: %+v, %v", srep, err)
+		}
+		if _, err := s.svc.ExerciseScore(ctx, a); !errors.Is(err, service.ErrForbidden) {
+			t.Errorf("a trainee asked for the score: %v, want forbidden", err)
+		}
+		if got, err := s.svc.ExerciseCases(ctx, a); err != nil || len(got) == 0 || !slices.Contains(got, mine[0].Ref) {
+			t.Errorf("alice's cases: %v, %v", got, err)
+		}
+		if _, err := s.svc.ExerciseCases(ctx, s.superintendent(t)); !errors.Is(err, service.ErrNotFound) {
+			t.Errorf("a non-trainee asked for exercise cases: %v, want not found", err)
+		}
 		if len(rep.Trainees) != 2 {
 			t.Fatalf("%d trainees scored, want 2", len(rep.Trainees))
 		}
@@ -316,4 +333,24 @@ func TestKindsAreTheDemos(t *testing.T) {
 				k, exercise.Label(k), exercise.Remedy(k), exercise.DutyKinds(k), exercise.FixEvents(k))
 		}
 	}
+}
+
+// TestLiveDatabaseHasNoExercise: a database that is not an exercise has
+// no score, not even for an administrator.
+func TestLiveDatabaseHasNoExercise(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		hf, err := app.New(db, app.Config{Logger: slog.New(slog.DiscardHandler)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := hf.Svc.ExerciseScore(context.Background(), service.SystemActor("test")); !errors.Is(err, service.ErrNotFound) {
+			t.Errorf("score of a live database: %v, want not found", err)
+		}
+		if err := db.SaveExercise(context.Background(), 1, []byte(`{}`)); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.SaveExercise(context.Background(), 1, []byte(`{}`)); !errors.Is(err, sqlstore.ErrExerciseExists) {
+			t.Errorf("a second exercise in one database: %v, want refused", err)
+		}
+	})
 }

@@ -1,0 +1,83 @@
+package web_test
+
+import (
+	"context"
+	"log/slog"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/holdfast/holdfast/internal/app"
+	"github.com/holdfast/holdfast/internal/clock"
+	"github.com/holdfast/holdfast/internal/demo"
+	"github.com/holdfast/holdfast/internal/exercise"
+	"github.com/holdfast/holdfast/internal/exercise/build"
+	"github.com/holdfast/holdfast/internal/http/request"
+	"github.com/holdfast/holdfast/internal/policy"
+	"github.com/holdfast/holdfast/internal/server"
+	"github.com/holdfast/holdfast/internal/testdb"
+)
+
+// TestExerciseInTheBrowser (issue 21): a trainee signs in to an exercise,
+// finds their cases on the exercise page, puts one planted error right (a
+// supervisory review long overdue) 25 minutes into the exercise; the
+// trainer's page then scores it found, with the time, and the rest
+// missed. Both pages are axe-clean.
+func TestExerciseInTheBrowser(t *testing.T) {
+	db := testdb.Open(t, "sqlite")
+	start := time.Now().UTC().Truncate(time.Minute)
+	clk := clock.NewManual(start)
+	hf, err := app.New(db, app.Config{Clock: clk, Policy: policy.DemoDefault(), Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := build.New(context.Background(), hf.Svc, db, clk, build.Options{Seed: 2, Trainees: []string{"alice"},
+		Now: start})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var x exercise.Planted
+	for _, p := range res.Plan.Planted {
+		if p.Kind == exercise.PlantReviewOverdue {
+			x = p
+			break
+		}
+	}
+	if x.Ref == "" {
+		t.Fatalf("no overdue review planted: %+v", res.Plan.Planted)
+	}
+	srv := httptest.NewServer(server.New(hf.Svc, server.Config{Handler: hf.Handler}).Handler)
+	t.Cleanup(srv.Close)
+	b := newBrowser(t, srv.URL)
+
+	b.signInWith("alice", res.Accounts[0].Password)
+	b.open("/exercise")
+	if !b.has(`//ul[@id='exercise-cases']//a[normalize-space()='` + x.Ref + `']`) {
+		t.Fatalf("alice's exercise page does not list %s: %s", x.Ref, b.main())
+	}
+	b.check("90-exercise-trainee")
+	clk.Set(start.Add(25 * time.Minute))
+	b.open("/cases/" + request.PathRef(x.Ref) + "/do/review")
+	b.run(set("f-summary", "Reviewed the whole file: the victim's contact and the lines of enquiry are in order"))
+	b.press("Record the review")
+	if m := b.main(); !strings.Contains(m, "Supervisory review recorded") {
+		t.Fatalf("the review was not recorded: %s", m)
+	}
+	b.signOut()
+
+	b.signInWith("admin", demo.Password)
+	b.open("/exercise")
+	row := `//table[@id='trainee-alice']//tr[@data-ref='` + x.Ref + `']`
+	if !b.has(row+`[@data-fixed='true']`) || !b.has(row+`/td[normalize-space()='25 minutes']`) {
+		t.Fatalf("the trainer's page does not score %s found in 25 minutes: %s", x.Ref, b.main())
+	}
+	if m := b.main(); !strings.Contains(m, "put right 1 of ") || !strings.Contains(m, "DI Alice (trainee)") {
+		t.Errorf("the trainer's page does not count one put right, by name: %s", m)
+	}
+	n := len(res.Plan.Planted) - 1
+	if !b.has(`//table[@id='trainee-alice'][count(.//tr[@data-fixed='false'])=` + itoa(int64(n)) + `]`) {
+		t.Errorf("the trainer's page does not show the other %d errors missed: %s", n, b.main())
+	}
+	b.check("91-exercise-score")
+}

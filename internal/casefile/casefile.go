@@ -40,6 +40,18 @@ type Officer struct {
 	// Roles are Holdfast's roles (investigator, supervisor, manager, …):
 	// who supervises a team is who holds the supervisor role in it.
 	Roles []string `json:"roles,omitempty"`
+	// Accreditations are what the officer is trained for (issue 21):
+	// checked as the service's AwardAccreditation checks them.
+	Accreditations []Accreditation `json:"accreditations,omitempty"`
+}
+
+// Accreditation is one of an officer's accreditations: a kind the
+// force's policy lists, dates as YYYY-MM-DD London days.
+type Accreditation struct {
+	Kind      string `json:"kind"`
+	AwardedOn string `json:"awarded_on"`
+	Expires   string `json:"expires,omitempty"` // when a refresh is due; empty: does not lapse
+	Evidence  string `json:"evidence,omitempty"`
 }
 
 // Case is one case with its history.

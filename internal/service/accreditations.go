@@ -9,6 +9,7 @@ import (
 	"github.com/holdfast/holdfast/internal/clock"
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/event"
+	"github.com/holdfast/holdfast/internal/policy"
 	"github.com/holdfast/holdfast/internal/store"
 )
 
@@ -56,6 +57,42 @@ func accreditedUser(a *Actor, org *domain.OrgState, id, doing string) (*domain.U
 	return u, nil
 }
 
+// checkAccreditation adds to p every problem with in's kind, dates and
+// evidence, each on its field (after prefix: the import names the line's
+// list item), and returns the dates parsed. The command and the import
+// both check by it, so they refuse the same things in the same words.
+func checkAccreditation(p *domain.Problems, prefix string, tr *policy.Training, in AwardAccreditation,
+	now time.Time) (awarded, expires time.Time) {
+	var err error
+	if strings.TrimSpace(in.Kind) == "" {
+		p.Add(prefix+"kind", "required", "Choose the kind of accreditation.")
+	} else if tr.Kind(in.Kind) == nil {
+		p.Add(prefix+"kind", "unknown_kind", "Choose a kind of accreditation from the list: the force's policy "+
+			"does not know this one.")
+	}
+	today := now.In(clock.London)
+	if strings.TrimSpace(in.AwardedOn) == "" {
+		p.Add(prefix+"awarded_on", "required", "Give the date it was awarded.")
+	} else if awarded, err = londonDay(in.AwardedOn); err != nil {
+		p.Add(prefix+"awarded_on", "date", "Give the date it was awarded as a real date, such as 2026-03-31.")
+	} else if awarded.After(today) {
+		p.Add(prefix+"awarded_on", "future", "The date it was awarded must be today or in the past.")
+	}
+	if strings.TrimSpace(in.Expires) != "" {
+		if expires, err = londonDay(in.Expires); err != nil {
+			p.Add(prefix+"expires", "date", "Give the date a refresh is due as a real date, such as 2029-03-31.")
+		} else if !awarded.IsZero() && expires.Before(awarded) {
+			p.Add(prefix+"expires", "before_award", "The date a refresh is due must be after the date it was "+
+				"awarded.")
+		}
+	}
+	if len(in.Evidence) > maxEvidence {
+		p.Add(prefix+"evidence", "too_long", fmt.Sprintf("Keep the evidence reference to %d characters.",
+			maxEvidence))
+	}
+	return awarded, expires
+}
+
 // AwardAccreditation records an accreditation on a person
 // (accreditation.awarded). Every problem with the input is reported at
 // once, by field, and nothing is recorded.
@@ -77,33 +114,8 @@ func (s *Service) AwardAccreditation(ctx context.Context, a *Actor, in AwardAccr
 			p.Add("", "already_left", fmt.Sprintf("%s has left: a leaver's accreditations cannot change.",
 				domain.PersonName(u)))
 		}
-		tr := &s.Policy().Training
-		if strings.TrimSpace(in.Kind) == "" {
-			p.Add("kind", "required", "Choose the kind of accreditation.")
-		} else if tr.Kind(in.Kind) == nil {
-			p.Add("kind", "unknown_kind", "Choose a kind of accreditation from the list: the force's policy "+
-				"does not know this one.")
-		}
 		now := s.clock.Now()
-		today := now.In(clock.London)
-		var awarded, expires time.Time
-		if strings.TrimSpace(in.AwardedOn) == "" {
-			p.Add("awarded_on", "required", "Give the date it was awarded.")
-		} else if awarded, err = londonDay(in.AwardedOn); err != nil {
-			p.Add("awarded_on", "date", "Give the date it was awarded as a real date, such as 2026-03-31.")
-		} else if awarded.After(today) {
-			p.Add("awarded_on", "future", "The date it was awarded must be today or in the past.")
-		}
-		if strings.TrimSpace(in.Expires) != "" {
-			if expires, err = londonDay(in.Expires); err != nil {
-				p.Add("expires", "date", "Give the date a refresh is due as a real date, such as 2029-03-31.")
-			} else if !awarded.IsZero() && expires.Before(awarded) {
-				p.Add("expires", "before_award", "The date a refresh is due must be after the date it was awarded.")
-			}
-		}
-		if len(in.Evidence) > maxEvidence {
-			p.Add("evidence", "too_long", fmt.Sprintf("Keep the evidence reference to %d characters.", maxEvidence))
-		}
+		awarded, expires := checkAccreditation(&p, "", &s.Policy().Training, in, now)
 		if err := p.Err(); err != nil {
 			return nil, err
 		}

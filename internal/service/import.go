@@ -18,14 +18,16 @@ import (
 
 // ImportReport says what an import did (or, dry, would do).
 type ImportReport struct {
-	System   string   `json:"system"`
-	DryRun   bool     `json:"dry_run"`
-	Units    int      `json:"units_created"`
-	Officers int      `json:"officers_created"`
-	Cases    int      `json:"cases_imported"`
-	Skipped  int      `json:"cases_already_held"` // same source ref, same contents
-	Events   int      `json:"events"`
-	Refs     []string `json:"refs,omitempty"` // Holdfast refs given, in file order (first 100)
+	System   string `json:"system"`
+	DryRun   bool   `json:"dry_run"`
+	Units    int    `json:"units_created"`
+	Officers int    `json:"officers_created"`
+	// Accreditations recorded on officers (new or matched).
+	Accreditations int      `json:"accreditations_recorded"`
+	Cases          int      `json:"cases_imported"`
+	Skipped        int      `json:"cases_already_held"` // same source ref, same contents
+	Events         int      `json:"events"`
+	Refs           []string `json:"refs,omitempty"` // Holdfast refs given, in file order (first 100)
 	// FirstSweep is what the watchdog's first sweep will raise on the
 	// cases imported: their inherited backlog.
 	FirstSweep *SweepForecast `json:"first_sweep,omitempty"`
@@ -448,8 +450,12 @@ func (im *importer) resolveOrg(f *casefile.File) {
 		}
 		before := len(im.ps)
 		im.past(l.N, "left", o.Left)
+		accs := im.checkAccreditations(l.N, o.Accreditations) // import_accreditations.go
 		if id := im.officer(o.Collar); id != "" {
 			im.officers[o.Ref] = id
+			if len(im.ps) == before {
+				im.award(id, accs)
+			}
 			continue
 		}
 		rank, err := domain.ParseRank(o.Rank)
@@ -490,6 +496,7 @@ func (im *importer) resolveOrg(f *casefile.File) {
 				domain.UserLeft{ID: id, Reason: "left before import (" + o.Left.Format(time.DateOnly) + ")"},
 			)
 		}
+		im.award(id, accs)
 		im.rep.Officers++
 	}
 }
@@ -529,6 +536,14 @@ func (im *importer) writeOrg() error {
 				return err
 			}
 			if err := im.tx.PutUser(im.org.Users[p.ID]); err != nil {
+				return err
+			}
+		case domain.EvAccreditationAwarded: // import_accreditations.go
+			var p domain.AccreditationAwarded
+			if err := decodeInto(e, &p); err != nil {
+				return err
+			}
+			if err := im.tx.PutUser(im.org.Users[p.UserID]); err != nil {
 				return err
 			}
 		}

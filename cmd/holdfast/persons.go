@@ -14,14 +14,20 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/holdfast/holdfast/internal/app"
 	"github.com/holdfast/holdfast/internal/persons"
+	"github.com/holdfast/holdfast/internal/service"
 )
 
 // cmdPersons is "holdfast persons link LEFT RIGHT" and "holdfast persons
 // dedupe FILE": person matching (docs/persons.md) on any CSV files.
 func cmdPersons(ctx context.Context, args []string, stdout io.Writer) error {
+	if len(args) > 0 && args[0] == "train" {
+		return cmdPersonsTrain(ctx, args[1:], stdout)
+	}
 	if len(args) == 0 || (args[0] != "link" && args[0] != "dedupe") {
-		return usageError("name link (two files) or dedupe (one file): holdfast persons link LEFT.csv RIGHT.csv")
+		return usageError("name link (two files), dedupe (one file) or train (--db): " +
+			"holdfast persons link LEFT.csv RIGHT.csv")
 	}
 	mode := args[0]
 	f := newFlags("persons " + mode)
@@ -254,4 +260,39 @@ func peakMemory() string {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	return fmt.Sprintf("%.0f MB (from the system, Go runtime)", float64(ms.Sys)/(1<<20))
+}
+
+// cmdPersonsTrain is "holdfast persons train --db DSN": retrain the
+// matching model on the force's own index and store it as the next
+// version, which matching uses from then on (docs/persons.md#the-index).
+func cmdPersonsTrain(ctx context.Context, args []string, stdout io.Writer) error {
+	f := newFlags("persons train")
+	dsn := f.db()
+	most := f.Int("most", service.TrainMost, "train on at most this many people of the index")
+	if err := f.parse(args); err != nil {
+		return err
+	}
+	if f.NArg() != 0 {
+		return usageError("persons train takes no files: it reads the index of --db")
+	}
+	db, err := openDB(ctx, *dsn, false)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	hf, err := app.New(db, app.Config{})
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	m, err := hf.Svc.TrainMatchModel(ctx, service.SystemActor("persons-train"), service.TrainModel{Most: *most})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Matching model version %d: trained on %d people of the index in %v\n", m.Version, m.People,
+		time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(stdout, "  %d candidate pairs compared, %d at probability 0.9 or more; prior %.3g; %d iterations\n",
+		m.Pairs, m.Likely, m.Lambda, m.Iterations)
+	fmt.Fprintf(stdout, "  comparisons: %s\n", strings.Join(m.Comparisons, ", "))
+	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/persons"
 	"github.com/holdfast/holdfast/internal/store"
 )
@@ -132,3 +133,100 @@ func decodeModel(b []byte) (*persons.Model, error) {
 // matchPerSweep is the most queued people one sweep matches: the rest wait
 // for the next sweep, which keeps a sweep after an outage short.
 const matchPerSweep = 500
+
+// TrainModel is the input of Service.TrainMatchModel.
+type TrainModel struct {
+	// Most is the most people of the index trained on (default and at most
+	// TrainMost): enough that the same people recur across cases.
+	Most int `json:"most,omitempty"`
+}
+
+// TrainMost is the most people a model is trained on: about half a
+// minute of one core, and a few hundred megabytes.
+const TrainMost = 300_000
+
+// ReadTraining is the view the index is read through to train a model.
+const ReadTraining = "match_training"
+
+// TrainedModel says what a training stored.
+type TrainedModel struct {
+	Version     int      `json:"version"`
+	People      int      `json:"people"`
+	Pairs       int      `json:"pairs"`       // candidate pairs compared
+	Likely      int      `json:"likely"`      // of them, at probability 0.9 or more
+	Comparisons []string `json:"comparisons"` // in order
+	Iterations  int      `json:"iterations"`  // of expectation-maximisation
+	Lambda      float64  `json:"lambda"`
+}
+
+// TrainMatchModel trains the matching model on the force's own index
+// (persons.Train: without labels, the index against itself) and stores it
+// as the next version, which matching uses from then on. The system
+// (`holdfast persons train`) or an administrator.
+func (s *Service) TrainMatchModel(ctx context.Context, a *Actor, in TrainModel) (*TrainedModel, error) {
+	if err := checkInput(in); err != nil {
+		return nil, err
+	}
+	if a == nil {
+		return nil, ErrUnauthenticated
+	}
+	if !a.System {
+		if err := a.need("train the matching model", domain.RoleAdmin); err != nil {
+			return nil, err
+		}
+	}
+	var p domain.Problems
+	if in.Most < 0 || in.Most > TrainMost {
+		p.Add("most", "range", fmt.Sprintf("Train on between 1 and %d people, or leave it out.", TrainMost))
+	}
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	if in.Most == 0 {
+		in.Most = TrainMost
+	}
+	q := s.matchQueue()
+	if q == nil {
+		return nil, fmt.Errorf("the %s store keeps no index of people", s.st.Engine())
+	}
+	people, err := q.IndexPeople(ctx, in.Most)
+	if err != nil {
+		return nil, err
+	}
+	if len(people) < 2 {
+		return nil, domain.Problems{{Field: "most", Rule: "too_few", Message: fmt.Sprintf(
+			"The index holds %d people: a model needs people recorded on several cases to learn from.", len(people))}}
+	}
+	recs := make([]persons.Record, len(people))
+	for i := range people {
+		recs[i] = people[i].Record()
+	}
+	// Training reads every person given: one read of the index, recorded
+	// before the model is made (naming each case would make one event of
+	// hundreds of thousands).
+	if err := s.RecordRead(ctx, a, ReadTraining, fmt.Sprintf("training the matching model on %d people of the index",
+		len(people)), nil); err != nil {
+		return nil, err
+	}
+	params, res := persons.Train(recs)
+	js, err := json.Marshal(params)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := persons.NewModel(params); err != nil {
+		return nil, fmt.Errorf("the trained model does not load: %w", err)
+	}
+	v, err := q.PutMatchModel(ctx, s.clock.Now().UTC(), len(people), js)
+	if err != nil {
+		return nil, err
+	}
+	out := &TrainedModel{Version: v, People: len(people), Pairs: len(res.Pairs), Comparisons: params.Comparisons,
+		Iterations: res.Model.Iterations, Lambda: params.Lambda}
+	for _, pr := range res.Pairs {
+		if pr.Probability >= MatchThreshold {
+			out.Likely++
+		}
+	}
+	s.log.Info("matching model trained on the index", "version", v, "people", len(people), "pairs", len(res.Pairs))
+	return out, nil
+}

@@ -240,4 +240,7 @@ type MatchQueue interface {
 	// MatchModel answers the newest stored model: its version (0 when there
 	// is none, and then no params) and parameters.
 	MatchModel(ctx context.Context) (int, []byte, error)
+	// IndexPeople lists the people of the index, at most most, in the order
+	// of their case and id: what a model is trained on.
+	IndexPeople(ctx context.Context, most int) ([]PolePerson, error)
 }

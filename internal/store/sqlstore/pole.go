@@ -422,3 +422,25 @@ func (db *DB) MatchModel(ctx context.Context) (int, []byte, error) {
 	}
 	return v, []byte(p), nil
 }
+
+// IndexPeople lists at most most people of the index.
+func (db *DB) IndexPeople(ctx context.Context, most int) ([]store.PolePerson, error) {
+	rows, err := db.query(ctx, "SELECT "+strings.Join(store.PolePeopleColumns, ", ")+" FROM pole_people "+
+		"ORDER BY case_id, person_id LIMIT ?", most)
+	if err != nil {
+		return nil, fmt.Errorf("index: %w", err)
+	}
+	defer rows.Close()
+	var out []store.PolePerson
+	for rows.Next() {
+		var p store.PolePerson
+		if err := rows.Scan(&p.CaseID, &p.PersonID, &p.Role, &p.Name, &p.DOB, &p.Phone, &p.Vehicle, &p.Address,
+			&p.Postcode); err != nil {
+			return nil, fmt.Errorf("index: %w", err)
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+var _ store.MatchQueue = (*DB)(nil)

@@ -135,7 +135,7 @@ func printExercise(w io.Writer, dsn string, res *build.Result) {
 		fmt.Fprintf(w, "Left out: %d errors the generated history had moved past (try another seed for every kind).\n",
 			len(res.Absent))
 	}
-	fmt.Fprintln(w, "\nServe it with: holdfast serve --db", dsn)
+	fmt.Fprintln(w, "\nServe it with: holdfast exercise serve --db", dsn)
 }
 
 func cmdExerciseScore(ctx context.Context, args []string, stdout io.Writer) error {
@@ -207,4 +207,66 @@ func personName(org *domain.OrgState, id string) string {
 		return domain.PersonName(u)
 	}
 	return "someone else"
+}
+
+// cmdExerciseServe serves an exercise database as holdfast demo serves
+// its own: two-step sign-in off (the trainees have no authenticator app),
+// and nothing but an exercise served.
+func cmdExerciseServe(ctx context.Context, args []string, stdout io.Writer) error {
+	f := newFlags("exercise serve")
+	dsn := exerciseDB(f)
+	addr := f.str("addr", "127.0.0.1:8080", "address to listen on")
+	secure := f.boolean("secure-cookies", false, "mark cookies Secure (set when serving behind TLS)")
+	sc := serveFlags(f)
+	sc.demo = true
+	tf := transportFlagsOf(f)
+	if err := f.parse(args); err != nil {
+		return err
+	}
+	tr, err := tf.transport()
+	if err != nil {
+		return err
+	}
+	cfg, err := sc.config(*dsn)
+	if err != nil {
+		return err
+	}
+	if *sc.policyFile == "" {
+		cfg.Policy = policy.DemoDefault()
+	}
+	if cfg.OIDC, err = tf.oidcConfig(); err != nil {
+		return err
+	}
+	cfg.PublicURL = *tf.publicURL
+	if d, err := sqlstore.ParseDSN(*dsn); err != nil {
+		return usageError("--db: %v", err)
+	} else if _, err := os.Stat(d.Path); d.Engine == sqlstore.EngineSQLite && err != nil {
+		return fmt.Errorf("no exercise at %s (holdfast exercise new sets one up): %w", d.Path, err)
+	}
+	db, err := openDB(ctx, *dsn, true)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	b, ok, err := db.Exercise(ctx)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return fmt.Errorf("%s holds no exercise: holdfast exercise serve only serves one (use holdfast serve)", *dsn)
+	}
+	p, err := exercise.Unmarshal(b)
+	if err != nil {
+		return err
+	}
+	return serveDB(ctx, db, cfg, *addr, *secure, tr, stdout, func(*app.App) error {
+		fmt.Fprintf(stdout, "\nExercise %d, begun %s. Trainees sign in with the passwords printed when it was set up "+
+			"and open /exercise for their cases:\n", p.Seed, clock.GovUK(p.Started))
+		for _, t := range p.Trainees {
+			fmt.Fprintf(stdout, "  %-12s %s: %d cases\n", t.Username, t.Name, len(p.Of(t.UserID)))
+		}
+		fmt.Fprintf(stdout, "The trainer signs in as admin and opens /exercise for the score. "+
+			"Two-step sign-in is off in an exercise.\n\n")
+		return nil
+	})
 }

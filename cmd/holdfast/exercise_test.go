@@ -46,6 +46,10 @@ func TestExerciseNeverOnALiveDatabase(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "x.db")); err == nil {
 		t.Error("refused flags left a database behind")
 	}
+	code, _, errs = runCLI(t, "exercise", "serve", "--db", live, "--ledger-key", filepath.Join(dir, "k"))
+	if code == 0 || !strings.Contains(errs, "holds no exercise") {
+		t.Errorf("exercise serve on a live database: code %d, %q", code, errs)
+	}
 	code, _, errs = runCLI(t, "exercise", "score", "--db", live)
 	if code == 0 || !strings.Contains(errs, "holds no exercise") {
 		t.Errorf("exercise score on a live database: code %d, %q", code, errs)

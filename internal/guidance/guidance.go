@@ -69,6 +69,20 @@ func (e *Entry) Blocks() []Block {
 	return out
 }
 
+// Rule is the entry explaining a refusal by rule: its own, or the
+// training gate's when isRequirement says the id is one of the policy's
+// training requirements. Nil when there is none (a role refusal, a
+// field's format).
+func (s *Set) Rule(rule string, isRequirement func(string) bool) *Entry {
+	if e := s.Get(rule); e != nil {
+		return e
+	}
+	if rule != "" && isRequirement != nil && isRequirement(rule) {
+		return s.Get(Accreditation)
+	}
+	return nil
+}
+
 // Set is every entry in force, by id.
 type Set struct {
 	byID map[string]*Entry
@@ -97,6 +111,11 @@ func (s *Set) All() []*Entry {
 	return out
 }
 
+// Accreditation explains every refusal by the training gate: its rules
+// are the force's policy requirements, named by the force, so one entry
+// covers them all (Rule finds it for a requirement's id).
+const Accreditation = "accreditation"
+
 // Known lists the ids an entry may explain, for.
 func Known(what string) []string {
 	var out []string
@@ -105,6 +124,7 @@ func Known(what string) []string {
 		for _, r := range gate.Rules {
 			out = append(out, r.ID)
 		}
+		out = append(out, Accreditation)
 	case ForDuty:
 		for k := range domain.DutyKindLabels {
 			out = append(out, k)

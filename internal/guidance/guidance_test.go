@@ -23,6 +23,12 @@ func TestEveryRuleAndDutyHasGuidance(t *testing.T) {
 			t.Errorf("duty kind %s has no guidance in default.yaml", k)
 		}
 	}
+	if e := s.Rule("cse_owner_pip2", func(id string) bool { return id == "cse_owner_pip2" }); e == nil || e.ID != Accreditation {
+		t.Errorf("a training requirement's refusal finds %v, want the accreditation entry", e)
+	}
+	if e := s.Rule("required", func(string) bool { return false }); e != nil {
+		t.Errorf("a field's format refusal finds guidance %s", e.ID)
+	}
 	if e := s.Get(domain.DutyLinkRev); e == nil {
 		t.Errorf("duty kind %s has no guidance", domain.DutyLinkRev)
 	}
@@ -123,7 +129,7 @@ guidance:
 
 func TestParseWantsEveryEntry(t *testing.T) {
 	_, err := Parse([]byte(good))
-	if err == nil || !strings.Contains(err.Error(), "no guidance for rule actions_filed") {
+	if err == nil || !strings.Contains(err.Error(), "rule actions_filed, ") {
 		t.Fatalf("a whole file missing entries was accepted: %v", err)
 	}
 	for _, src := range []string{"", "[1]", "version: 2\nguidance: []\n", "guidance: {}\n", ":\n\t"} {

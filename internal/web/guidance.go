@@ -49,3 +49,17 @@ func whyPath(id string) string {
 	}
 	return "/guidance/" + id
 }
+
+// WhyOf is the guidance page explaining a refusal by rule, or "": a gate's
+// rule has its own, a training requirement of the policy in force the
+// training gate's.
+func (p page) WhyOf(rule string) string {
+	var isReq func(string) bool
+	if p.training != nil {
+		isReq = func(id string) bool { return p.training.Requirement(id) != nil }
+	}
+	if e := guidance.Current().Rule(rule, isReq); e != nil {
+		return "/guidance/" + e.ID
+	}
+	return ""
+}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/holdfast/holdfast/internal/guidance"
 	"github.com/holdfast/holdfast/internal/http/request"
+	"github.com/holdfast/holdfast/internal/policy"
 	"github.com/holdfast/holdfast/internal/store/sqlstore"
 	"github.com/holdfast/holdfast/internal/testdb"
 )
@@ -40,6 +41,26 @@ func TestGuidanceLinkedFromRefusalsAndDuties(t *testing.T) {
 		if status != 422 || !strings.Contains(body, `data-rule="transfer_reason"`) ||
 			!strings.Contains(body, `href="/guidance/transfer_reason"`) {
 			t.Fatalf("a refused transfer: %d, no Why? link: %s", status, errorSummary(body))
+		}
+
+		// A training requirement's refusal links the training gate's guidance.
+		src := strings.Replace(string(policy.DefaultYAML()), "  override_max: 7 days", "  override_max: 7 days\n"+
+			"  requirements:\n    owner:\n      - {id: cse_owner_pip2, needs: pip2, offences: [CSE], why: serious}", 1)
+		pol, err := policy.Parse([]byte(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := f.Svc.SetPolicy(pol); err != nil {
+			t.Fatal(err)
+		}
+		r := f.Referral(t)
+		ap := "/cases/" + request.PathRef(r.Ref) + "/do/assign-owner"
+		_, form = sam.get(ap)
+		status, body = sam.post(ap, url.Values{"csrf": {sam.csrf(form)}, "version": {itoa(r.Version)},
+			"owner_id": {f.Investigator.ID()}, "reason": {"allocation"}})
+		if status != 422 || !strings.Contains(body, `data-rule="cse_owner_pip2"`) ||
+			!strings.Contains(body, `href="/guidance/accreditation"`) {
+			t.Fatalf("a refused allocation for want of PIP2: %d, no Why? link: %s", status, errorSummary(body))
 		}
 
 		status, g := sam.get("/guidance/transfer_reason")

@@ -19,6 +19,7 @@ import (
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/http/request"
 	"github.com/holdfast/holdfast/internal/http/response"
+	"github.com/holdfast/holdfast/internal/policy"
 	"github.com/holdfast/holdfast/internal/service"
 	"github.com/holdfast/holdfast/internal/store"
 )
@@ -81,6 +82,9 @@ type page struct {
 	Unread int // new alerts in the reader's inbox, for the navigation (work.go)
 	// UnreadKnown: the page counted Unread itself (render leaves it).
 	UnreadKnown bool
+	// training is the policy's training section in force, so a refusal by
+	// one of its requirements links its guidance (page.WhyOf).
+	training *policy.Training
 }
 
 // visit is one signed-in request for a page.
@@ -163,6 +167,7 @@ func parseForm(w http.ResponseWriter, r *http.Request) bool {
 // render writes a page; status is 200 unless the page reports a refusal.
 func (h *Handler) render(q *visit, status int, name string, p page) error {
 	p.Actor, p.CSRF, p.Org, p.Now = q.a, q.csrf, q.org, h.svc.Now()
+	p.training = &h.svc.Policy().Training
 	if !p.UnreadKnown {
 		p.Unread = h.unread(q)
 	}

@@ -54,6 +54,8 @@ type Planted struct {
 	Kind    string `json:"kind"` // Plant*
 	Detail  string `json:"detail"`
 	Trainee string `json:"trainee"` // user id
+	// Remedy is what puts it right, in the trainer's words (Remedy).
+	Remedy string `json:"remedy"`
 	// Duties are the overdue duties (kind/subject) the error consists of:
 	// it is put right when every one of them is met. Events, when set
 	// instead, are the event types that put it right.

@@ -26,7 +26,7 @@ type TraineeScore struct {
 // Result is one planted error as the event log leaves it.
 type Result struct {
 	Planted
-	Label, Remedy string
+	Label string
 	// Done: the error is put right; By (a user id) did it at At, Took
 	// after the exercise began, in event Seq.
 	Done bool
@@ -78,7 +78,10 @@ func Score(p *Plan, events Events) (*Report, error) {
 // that leaves the victim as long without news) is not put right, nor is
 // one waived or cancelled.
 func judge(p *Plan, x Planted, evs []*event.Event) (Result, error) {
-	r := Result{Planted: x, Label: Label(x.Kind), Remedy: Remedy(x.Kind)}
+	r := Result{Planted: x, Label: Label(x.Kind)}
+	if r.Remedy == "" {
+		r.Remedy = Remedy(x.Kind)
+	}
 	done := func(e *event.Event) {
 		r.Done, r.By, r.At, r.Took, r.Seq = true, e.Actor, e.At, e.At.Sub(p.Started), e.Seq
 	}

@@ -165,7 +165,7 @@ func New(ctx context.Context, svc *service.Service, st Store, clk *clock.Manual,
 			return nil, fmt.Errorf("exercise: planted case %s: %w", p.Ref, err)
 		}
 		x := exercise.Planted{Ref: p.Ref, CaseID: c.ID, Kind: p.Kind, Detail: p.Detail,
-			Events: exercise.FixEvents(p.Kind)}
+			Remedy: exercise.Remedy(p.Kind), Events: exercise.FixEvents(p.Kind)}
 		if !present(c, org, &x, now) {
 			out.Absent = append(out.Absent, p)
 			continue

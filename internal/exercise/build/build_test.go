@@ -216,6 +216,9 @@ func TestScriptedTrainee(t *testing.T) {
 		kinds := map[string]bool{}
 		for _, x := range p.Planted {
 			kinds[x.Kind] = true
+			if x.Remedy == "" || x.CaseID == "" || x.Trainee == "" {
+				t.Errorf("%s recorded without its remedy, case or trainee: %+v", x.Ref, x)
+			}
 		}
 		for _, k := range exercise.Kinds {
 			if !kinds[k] {

@@ -286,6 +286,29 @@ func TestScriptedTrainee(t *testing.T) {
 				t.Errorf("bob's %s is put right by %s, but nobody touched it", r.Ref, r.By)
 			}
 		}
+
+		// Then both put the rest right: every kind's remedy scores.
+		s.clk.Set(now.Add(4 * time.Hour))
+		s.fix(t, a, last)
+		b := s.actor(t, "bob")
+		for _, x := range his[1:] {
+			s.fix(t, b, x)
+		}
+		rep = s.score(t)
+		fixed := map[string]bool{}
+		for i, ts := range rep.Trainees {
+			for _, r := range ts.Fixed {
+				fixed[r.Kind] = true
+			}
+			if want := len(p.Of(ts.UserID)) - i; len(ts.Fixed) != want { // bob's first was the superintendent's
+				t.Errorf("%s put right %d, want %d: missed %v", ts.Username, len(ts.Fixed), want, refs(ts.Missed))
+			}
+		}
+		for _, k := range exercise.Kinds {
+			if !fixed[k] && k != his[0].Kind {
+				t.Errorf("a trainee's remedy for %s does not score", k)
+			}
+		}
 	})
 }
 

@@ -41,6 +41,8 @@ var guidanceFuncs = template.FuncMap{
 	// gwhy is the guidance page explaining a gate's rule or a kind of duty,
 	// or "" when there is none (a role refusal, a field's format).
 	"gwhy": whyPath,
+	// trainRole says what work an officer was given ("officer in charge").
+	"trainRole": func(as string) string { return roleLabels[as] },
 }
 
 func whyPath(id string) string {

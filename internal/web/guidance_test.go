@@ -44,7 +44,7 @@ func TestGuidanceLinkedFromRefusalsAndDuties(t *testing.T) {
 		}
 
 		// A training requirement's refusal links the training gate's guidance.
-		src := strings.Replace(string(policy.DefaultYAML()), "  override_max: 7 days", "  override_max: 7 days\n"+
+		src := strings.Replace(strings.Replace(string(policy.DefaultYAML()), "mfa_required: all", "mfa_required: none", 1), "  override_max: 7 days", "  override_max: 7 days\n"+
 			"  requirements:\n    owner:\n      - {id: cse_owner_pip2, needs: pip2, offences: [CSE], why: serious}", 1)
 		pol, err := policy.Parse([]byte(src))
 		if err != nil {

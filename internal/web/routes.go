@@ -16,5 +16,6 @@ func (h *Handler) routes() {
 	h.accountRoutes(m)    // account.go
 	h.breakGlassRoutes(m) // breakglass.go
 	h.guidanceRoutes(m)   // guidance.go
+	h.trainingRoutes(m)   // training.go
 	h.exerciseRoutes(m)   // exercise.go
 }

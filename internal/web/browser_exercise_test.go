@@ -3,10 +3,13 @@ package web_test
 import (
 	"context"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/chromedp/chromedp"
 
 	"github.com/holdfast/holdfast/internal/app"
 	"github.com/holdfast/holdfast/internal/clock"
@@ -16,8 +19,17 @@ import (
 	"github.com/holdfast/holdfast/internal/http/request"
 	"github.com/holdfast/holdfast/internal/policy"
 	"github.com/holdfast/holdfast/internal/server"
+	"github.com/holdfast/holdfast/internal/store/sqlstore"
 	"github.com/holdfast/holdfast/internal/testdb"
 )
+
+// navigate follows the navigation's link called label.
+func (b *browser) navigate(label string) {
+	b.t.Helper()
+	b.run(chromedp.Evaluate(`document.body.dataset.stale = "1"`, nil),
+		clickX(`//nav//a[normalize-space()='`+label+`']`))
+	b.waitFresh()
+}
 
 // TestExerciseInTheBrowser (issue 21): a trainee signs in to an exercise,
 // finds their cases on the exercise page, puts one planted error right (a
@@ -52,7 +64,7 @@ func TestExerciseInTheBrowser(t *testing.T) {
 	b := newBrowser(t, srv.URL)
 
 	b.signInWith("alice", res.Accounts[0].Password)
-	b.open("/exercise")
+	b.navigate("Exercise") // the navigation offers it in an exercise database
 	if !b.has(`//ul[@id='exercise-cases']//a[normalize-space()='` + x.Ref + `']`) {
 		t.Fatalf("alice's exercise page does not list %s: %s", x.Ref, b.main())
 	}
@@ -67,7 +79,7 @@ func TestExerciseInTheBrowser(t *testing.T) {
 	b.signOut()
 
 	b.signInWith("admin", demo.Password)
-	b.open("/exercise")
+	b.navigate("Exercise")
 	row := `//table[@id='trainee-alice']//tr[@data-ref='` + x.Ref + `']`
 	if !b.has(row+`[@data-fixed='true']`) || !b.has(row+`/td[normalize-space()='25 minutes']`) {
 		t.Fatalf("the trainer's page does not score %s found in 25 minutes: %s", x.Ref, b.main())
@@ -80,4 +92,22 @@ func TestExerciseInTheBrowser(t *testing.T) {
 		t.Errorf("the trainer's page does not show the other %d errors missed: %s", n, b.main())
 	}
 	b.check("91-exercise-score")
+}
+
+// TestNoExerciseInALiveDatabase: a live record's navigation has no
+// Exercise, and the page is not found, even for its administrator.
+func TestNoExerciseInALiveDatabase(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		_, base := start(t, db)
+		for _, who := range []string{"admin", "ivy"} {
+			c := newClient(t, base, who)
+			if code, body := c.get("/work"); code != http.StatusOK || strings.Contains(body, `href="/exercise"`) {
+				t.Errorf("%s's navigation in a live database: %d, offers the exercise: %v", who, code,
+					strings.Contains(body, `href="/exercise"`))
+			}
+			if code, _ := c.get("/exercise"); code != http.StatusNotFound {
+				t.Errorf("%s asked a live database for /exercise: %d, want 404", who, code)
+			}
+		}
+	})
 }

@@ -16,6 +16,29 @@ func (h *Handler) exerciseRoutes(m *http.ServeMux) {
 	m.HandleFunc("GET /exercise", h.signedIn(h.exercisePage))
 }
 
+// exerciseNav says whether the reader's navigation offers the exercise
+// page: in an exercise database, to the trainer and the trainees. The
+// plan is read once (it never changes once set up); a failed read offers
+// nothing and is tried again on the next page.
+func (h *Handler) exerciseNav(q *visit) bool {
+	p := h.plan.Load()
+	if p == nil {
+		got, err := h.svc.ExercisePlan(q.r.Context())
+		if err != nil {
+			return false
+		}
+		if got == nil {
+			got = &exercise.Plan{} // a live database: no trainee, and no page
+		}
+		h.plan.Store(got)
+		p = got
+	}
+	if p.Started.IsZero() {
+		return false
+	}
+	return q.a.User.HasRole(domain.RoleAdmin) || p.IsTrainee(q.a.ID())
+}
+
 type exercisePage struct {
 	Trainer  bool
 	Started  string

@@ -14,9 +14,11 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/exercise"
 	"github.com/holdfast/holdfast/internal/http/request"
 	"github.com/holdfast/holdfast/internal/http/response"
 	"github.com/holdfast/holdfast/internal/policy"
@@ -36,7 +38,8 @@ type Handler struct {
 	pages  map[string]*template.Template
 	mux    *http.ServeMux
 	secure bool
-	forms  map[string]caseForm // the case page's forms
+	forms  map[string]caseForm           // the case page's forms
+	plan   atomic.Pointer[exercise.Plan] // the exercise the database holds (exercise.go)
 }
 
 // New builds the pages over svc. secureCookies marks the session cookie
@@ -82,6 +85,8 @@ type page struct {
 	Unread int // new alerts in the reader's inbox, for the navigation (work.go)
 	// UnreadKnown: the page counted Unread itself (render leaves it).
 	UnreadKnown bool
+	// Exercise: the reader has an exercise page (exercise.go).
+	Exercise bool
 	// training is the policy's training section in force, so a refusal by
 	// one of its requirements links its guidance (page.WhyOf).
 	training *policy.Training
@@ -174,6 +179,7 @@ func (h *Handler) render(q *visit, status int, name string, p page) error {
 	if p.Flash == "" {
 		p.Flash = flash(q.csrf, q.r.URL.Query())
 	}
+	p.Exercise = h.exerciseNav(q)
 	return h.write(q.w, status, name, p)
 }
 

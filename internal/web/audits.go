@@ -191,6 +191,9 @@ type planForm struct {
 	Margins  [][]string
 	Outcomes [][]string
 	Preview  *service.AuditPreview
+	// Change is the plan form filled in as sent: the check page's Change
+	// links return to it with nothing lost.
+	Change string
 }
 
 func (h *Handler) planForm(prev *service.AuditPreview) planForm {
@@ -209,16 +212,30 @@ func (h *Handler) auditNew(q *visit) error {
 	if !q.a.User.HasRole(domain.RoleAuditor) {
 		return fmt.Errorf("planning an audit is for auditors: %w", service.ErrForbidden)
 	}
+	form := map[string]string{"preset": audit.PresetBeaconport, "margin": "0.05", "risk_top": "10"}
+	if qs := q.r.URL.Query(); qs.Get("preset") != "" { // back from Check the audit plan, to change it
+		form = formMap(qs)
+		form["outcomes"] = strings.Join(qs["outcomes"], ",")
+	}
 	return h.render(q, http.StatusOK, "audit_plan", page{Title: "Plan an audit", Nav: "audits",
-		Data: h.planForm(nil), Form: map[string]string{"preset": audit.PresetBeaconport, "margin": "0.05",
-			"risk_top": "10"}})
+		Data: h.planForm(nil), Form: form})
 }
 
 // planInput reads the plan form: a preset, or own criteria.
 func planInput(f url.Values) (service.NewAudit, domain.Problems) {
 	var p domain.Problems
-	in := service.NewAudit{Name: f.Get("name"), ClosedFrom: f.Get("closed_from"), ClosedTo: f.Get("closed_to"),
-		Seed: strings.TrimSpace(f.Get("seed"))}
+	date := func(name, label string) string {
+		if !request.HasDateInput(f, name) {
+			return f.Get(name) // an ISO date, as the API takes it
+		}
+		iso, bad := request.DateInput(f, name, label)
+		if bad != nil {
+			p = append(p, *bad)
+		}
+		return iso
+	}
+	in := service.NewAudit{Name: f.Get("name"), ClosedFrom: date("closed_from", "Closed from"),
+		ClosedTo: date("closed_to", "Closed to"), Seed: strings.TrimSpace(f.Get("seed"))}
 	in.Margin, _ = strconv.ParseFloat(f.Get("margin"), 64)
 	if v := strings.TrimSpace(f.Get("risk_top")); v != "" {
 		n, err := strconv.Atoi(v)
@@ -228,8 +245,8 @@ func planInput(f url.Values) (service.NewAudit, domain.Problems) {
 		in.RiskTop = n
 	}
 	if f.Get("preset") == "own" {
-		cr := &domain.AuditCriteria{Name: "own", ReportedFrom: f.Get("reported_from"),
-			ReportedTo: f.Get("reported_to"), Outcomes: f["outcomes"], LivingSuspect: f.Get("living_suspect") != "",
+		cr := &domain.AuditCriteria{Name: "own", ReportedFrom: date("reported_from", "Reported from"),
+			ReportedTo: date("reported_to", "Reported to"), Outcomes: f["outcomes"], LivingSuspect: f.Get("living_suspect") != "",
 			NotIndependentlyReviewed: f.Get("not_reviewed") != ""}
 		if v := strings.TrimSpace(f.Get("min_suspects")); v != "" {
 			n, err := strconv.Atoi(v)
@@ -264,8 +281,16 @@ func (h *Handler) auditCheck(q *visit) error {
 	}
 	form := formMap(q.r.PostForm)
 	form["outcomes"] = strings.Join(q.r.PostForm["outcomes"], ",")
+	sent := url.Values{}
+	for k, v := range q.r.PostForm {
+		if k != "csrf" {
+			sent[k] = v
+		}
+	}
+	pf := h.planForm(prev)
+	pf.Change = "/audits/new?" + sent.Encode()
 	return h.render(q, http.StatusOK, "audit_plan", page{Title: "Check the audit plan", Nav: "audits",
-		Data: h.planForm(prev), Form: form})
+		Data: pf, Form: form})
 }
 
 func (h *Handler) auditCreate(q *visit) error {

@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"encoding/json"
+	"html"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -264,4 +265,52 @@ func TestAuditPagesJourney(t *testing.T) {
 			t.Fatalf("send back: %d\n%s", status, body)
 		}
 	})
+}
+
+// TestAuditPlanDatesAndChangeLinks: the plan form asks dates the GOV.UK
+// way (day, month, year), refuses one that does not exist naming its
+// field, shows the dates in words on the check page, and each answer there
+// has a Change link back to the form as it was filled in.
+func TestAuditPlanDatesAndChangeLinks(t *testing.T) {
+	db := testdb.Open(t, "sqlite")
+	_, base := start(t, db)
+	aud := newClient(t, base, "aud")
+	_, form := aud.get("/audits/new")
+	if strings.Contains(form, "YYYY-MM-DD") || !strings.Contains(form, `name="closed_from-day"`) ||
+		!strings.Contains(form, `name="reported_to-year"`) {
+		t.Fatal("the plan form does not ask dates with the GOV.UK date input")
+	}
+	vals := url.Values{"csrf": {aud.csrf(form)}, "name": {"Spring closures"}, "preset": {"own"},
+		"margin": {"0.1"}, "risk_top": {"2"}, "closed_from-day": {"31"}, "closed_from-month": {"2"},
+		"closed_from-year": {"2026"}, "reported_from-day": {"1"}, "reported_from-month": {"jan"},
+		"reported_from-year": {"2025"}}
+	status, body := aud.post("/audits/new", vals)
+	if status != 422 || !strings.Contains(body, `href="#f-closed_from-day"`) ||
+		!strings.Contains(body, "Closed from must be a real date") {
+		t.Fatalf("31 February: %d %s", status, errorSummary(body))
+	}
+	vals.Set("closed_from-day", "1")
+	status, body = aud.post("/audits/new", vals)
+	if status != 200 || !strings.Contains(body, "From 1 February 2026") ||
+		!strings.Contains(body, "reported from 1 January 2025") {
+		t.Fatalf("the check page: %d %s", status, errorSummary(body))
+	}
+	links := regexp.MustCompile(`href="(/audits/new\?[^"]*?)#f-([a-z_]+)"`).FindAllStringSubmatch(body, -1)
+	fields := map[string]bool{}
+	for _, l := range links {
+		fields[l[2]] = true
+	}
+	for _, f := range []string{"name", "preset", "closed_from", "margin", "risk_top", "seed"} {
+		if !fields[f] {
+			t.Errorf("no Change link to %s on the check page (links: %v)", f, fields)
+		}
+	}
+	if len(links) == 0 {
+		t.FailNow()
+	}
+	_, back := aud.get(html.UnescapeString(links[0][1]))
+	if !strings.Contains(back, `value="Spring closures"`) || !strings.Contains(back, `name="closed_from-month" type="text" inputmode="numeric" value="2"`) ||
+		!regexp.MustCompile(`value="own"\s+checked`).MatchString(back) {
+		t.Error("Change does not return to the form as it was filled in")
+	}
 }

@@ -7,11 +7,14 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/holdfast/holdfast/internal/clock"
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/fixture"
 	"github.com/holdfast/holdfast/internal/http/request"
 	"github.com/holdfast/holdfast/internal/service"
+	"github.com/holdfast/holdfast/internal/store"
 	"github.com/holdfast/holdfast/internal/store/sqlstore"
 	"github.com/holdfast/holdfast/internal/testdb"
 )
@@ -306,5 +309,49 @@ func TestVRRRequestCarriesTheGrounds(t *testing.T) {
 	}
 	if r := got.PendingVRR(); r == nil || r.Grounds != grounds {
 		t.Fatalf("the request's grounds were not kept: %+v", r)
+	}
+}
+
+// TestNewReferralDateReported: Open a referral asks when it was reported
+// with the GOV.UK date input, refuses a date that does not exist with the
+// form's problems, writing nothing, and records the start of the day given.
+func TestNewReferralDateReported(t *testing.T) {
+	db := testdb.Open(t, "sqlite")
+	ctx := context.Background()
+	f, base := start(t, db)
+	ivy := newClient(t, base, "ivy")
+	_, form := ivy.get("/cases/new")
+	if !strings.Contains(form, `name="reported_at-day"`) || !strings.Contains(form, `name="reported_at-year"`) {
+		t.Fatal("the new referral page does not ask the date reported with a date input")
+	}
+	vals := url.Values{"csrf": {ivy.csrf(form)}, "team_id": {f.TeamA},
+		"summary":       {"School reports a girl picked up by older men"},
+		"offence_types": {"CSE"}, "reported_at-day": {"30"}, "reported_at-month": {"2"}, "reported_at-year": {"2026"}}
+	status, body := ivy.post("/cases", vals)
+	if status != 422 || !strings.Contains(body, "Date reported must be a real date") ||
+		!strings.Contains(body, `href="#f-reported_at-day"`) || !strings.Contains(body, "older men") {
+		t.Fatalf("30 February: %d %s, want it refused keeping what was typed", status, errorSummary(body))
+	}
+	vals.Set("reported_at-day", "3")
+	status, body = ivy.post("/cases", vals)
+	if status != 200 || !strings.Contains(body, "Referral opened") {
+		t.Fatalf("a referral reported on 3 February: %d %s", status, errorSummary(body))
+	}
+	cs, err := db.ListCases(ctx, store.CaseFilter{Limit: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, c := range cs {
+		full, _ := db.Case(ctx, c.ID)
+		if full != nil && strings.HasPrefix(full.Summary, "School reports") {
+			found = true
+			if got := full.ReportedAt.In(clock.London).Format(time.DateOnly); got != "2026-02-03" {
+				t.Errorf("reported on %s, want 2026-02-03", got)
+			}
+		}
+	}
+	if !found {
+		t.Fatal("the referral was not recorded")
 	}
 }

@@ -5,7 +5,9 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"time"
 
+	"github.com/holdfast/holdfast/internal/clock"
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/http/request"
 	"github.com/holdfast/holdfast/internal/service"
@@ -146,9 +148,22 @@ func (h *Handler) openCase(q *visit) error {
 		named[k] = v
 	}
 	named["offence_types"] = splitList(f.Get("offence_types"))
+	// The date reported is a GOV.UK date input; the record keeps a time,
+	// the start of that day in London.
+	reported, bad := request.DateInput(f, "reported_at", "Date reported")
+	for _, part := range request.DateParts {
+		delete(named, request.DatePart("reported_at", part))
+	}
 	var in service.NewReferral
 	var c *domain.Case
 	err := request.DecodeForm(named, &in)
+	if bad != nil { // the date's problem with the form's (OpenReferral has no dry run to ask)
+		ps, _ := domain.AsProblems(err)
+		err = append(ps, *bad).Err()
+	}
+	if err == nil && reported != "" {
+		in.ReportedAt, err = time.ParseInLocation(time.DateOnly, reported, clock.London)
+	}
 	if err == nil {
 		c, err = h.svc.OpenReferral(q.r.Context(), q.a, in)
 	}

@@ -43,7 +43,14 @@ var baseFuncs = template.FuncMap{
 		}
 		return t.In(clock.London).Format("2 Jan 2006")
 	},
-	"iso":     func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	"iso": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	// govISO shows an ISO date (YYYY-MM-DD) the GOV.UK way: 4 June 2026.
+	"govISO": func(s string) string {
+		if t, err := time.Parse(time.DateOnly, s); err == nil {
+			return t.Format("2 January 2006")
+		}
+		return s
+	},
 	"pathref": request.PathRef,
 	"user": func(org *domain.OrgState, id string) string {
 		if org == nil || id == "" {

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/holdfast/holdfast/internal/app"
+	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/persons"
 	"github.com/holdfast/holdfast/internal/service"
 )
@@ -51,7 +52,7 @@ func cmdPersons(ctx context.Context, args []string, stdout io.Writer) error {
 		want = 1
 	}
 	if f.NArg() != want {
-		return usageError("give %d CSV file(s) after the flags, not %d", want, f.NArg())
+		return usageError("give %s after the flags, not %d", domain.Plural(want, "CSV file", "CSV files"), f.NArg())
 	}
 	if *minP < 0 || *minP > 1 {
 		return usageError("--min-probability must be between 0 and 1, not %v", *minP)

@@ -77,7 +77,8 @@ func TestPersonsRefusesBadUse(t *testing.T) {
 		want []string
 	}{
 		{[]string{"persons"}, []string{"link", "dedupe"}},
-		{[]string{"persons", "link", left}, []string{"give 2 CSV file(s)"}},
+		{[]string{"persons", "link", left}, []string{"give 2 CSV files after the flags, not 1"}},
+		{[]string{"persons", "dedupe", left, left}, []string{"give 1 CSV file after the flags, not 2"}},
 		{[]string{"persons", "dedupe", "--given", "first", "--dob", "dob", left},
 			[]string{`"first"`, `"dob"`, "--given"}},
 		{[]string{"persons", "dedupe", filepath.Join(dir, "missing.csv")}, []string{"missing.csv"}},

@@ -474,15 +474,17 @@ func (s *Service) SubmitReview(ctx context.Context, a *Actor, in ReviewSubmissio
 		}
 		var evs []*event.Event
 		for _, f := range rev.Findings {
+			// As a person would say it: "Audit "Q1": Inadequate supervision,
+			// medium severity. No review in 90 days."
 			detail := fmt.Sprintf(
-				"Audit %q found (%s, %s severity): %s",
+				"Audit %q: %s, %s severity. %s",
 				au.Name,
-				strings.ReplaceAll(f.Kind, "_", " "),
+				domain.FindingKindLabel(f.Kind),
 				f.Severity,
-				f.Detail,
+				domain.Sentence(f.Detail),
 			)
 			if t := actionText[f.Action]; t != "" {
-				detail += " — " + t
+				detail += " " + domain.Sentence(t)
 			}
 			ce, err := domain.NewEvent(
 				domain.EvAuditFinding,

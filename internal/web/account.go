@@ -93,7 +93,11 @@ func (h *Handler) endSessions(q *visit) error {
 		http.Redirect(q.w, q.r, "/sign-in", http.StatusSeeOther)
 		return nil
 	}
-	q.redirectDone("/account", fmt.Sprintf("%d session(s) signed out", n))
+	msg := "You had no other session to sign out"
+	if n > 0 {
+		msg = domain.Capitalise(plural(n, "other session", "other sessions")) + " signed out"
+	}
+	q.redirectDone("/account", msg)
 	return nil
 }
 

@@ -52,15 +52,19 @@ func TestAccountPages(t *testing.T) {
 			t.Fatalf("revoke: %d", status)
 		}
 		// Sign out everywhere else: the other browser is signed out.
-		if status, _ = ivy.post("/account/sessions/end", url.Values{"csrf": {ivy.csrf(page)}, "others": {"yes"}}); status != 200 {
-			t.Fatalf("sign out elsewhere: %d", status)
+		status, body := ivy.post("/account/sessions/end", url.Values{"csrf": {ivy.csrf(page)}, "others": {"yes"}})
+		if status != 200 || !strings.Contains(body, "1 other session signed out") {
+			t.Fatalf("sign out elsewhere: %d, want the banner to count in words", status)
+		}
+		if _, body = ivy.post("/account/sessions/end", url.Values{"csrf": {ivy.csrf(body)}, "others": {"yes"}}); !strings.Contains(body, "You had no other session to sign out") {
+			t.Error("signing out elsewhere with no other session does not say so")
 		}
 		if _, body := other.get("/work"); !strings.Contains(body, "Sign in to Holdfast") {
 			t.Fatal("the other browser is still signed in")
 		}
 		// Change the password.
 		_, page = ivy.get("/account/password")
-		status, body := ivy.post("/account/password", url.Values{"csrf": {ivy.csrf(page)}, "current": {fixture.Password},
+		status, body = ivy.post("/account/password", url.Values{"csrf": {ivy.csrf(page)}, "current": {fixture.Password},
 			"new": {"password1234"}})
 		if status != 422 || !strings.Contains(body, "common or breached") {
 			t.Fatalf("a common password: %d", status)

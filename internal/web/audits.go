@@ -171,7 +171,7 @@ func (h *Handler) audits(q *visit) error {
 			if label == "" {
 				label = sentence(r.Code)
 			}
-			row.Why = append(row.Why, whyLine{Label: label, Detail: shortDetail(r.Detail)})
+			row.Why = append(row.Why, whyLine{Label: label, Detail: domain.Capitalise(shortDetail(r.Detail))})
 		}
 		p.Rows = append(p.Rows, row)
 	}

@@ -117,6 +117,18 @@ func TestAuditPagesJourney(t *testing.T) {
 		if status != 200 || !strings.Contains(body, "Triage of closed cases") {
 			t.Fatalf("/audits: %d", status)
 		}
+		// Each reason reads as a sentence: its label, then its detail with
+		// a capital after the full stop.
+		why := regexp.MustCompile(`<p class="govuk-body-s govuk-!-margin-bottom-1"><strong>[^<]*\.</strong> (.)`).FindAllStringSubmatch(body, -1)
+		if len(why) == 0 {
+			t.Error("the triage shows no reasons")
+		}
+		for _, m := range why {
+			if strings.ToUpper(m[1]) != m[1] {
+				t.Errorf("a triage reason's detail starts in lower case after a full stop: %q", m[0])
+				break
+			}
+		}
 		if readsLogged(t, db, before, "audits.triage") != 1 {
 			t.Error("the triage page's read of cases was not recorded once")
 		}

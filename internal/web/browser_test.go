@@ -451,7 +451,7 @@ func TestOfficersDayInTheBrowser(t *testing.T) {
 	}
 	b.open(casePath + "/history")
 	if m := b.main(); !strings.Contains(m, "DC Ivy Investigator recorded a contact with Child A by visit (account taken)") ||
-		!strings.Contains(m, "proposed closing the case with Outcome 15") {
+		!strings.Contains(m, "proposed closing the case with outcome 15 (") {
 		t.Errorf("the history does not read as sentences: %s", m)
 	}
 	b.check("06e-history")

@@ -229,3 +229,27 @@ func TestSentBackClosureSaysWhy(t *testing.T) {
 		t.Error("a case never proposed for closure says a closure was sent back")
 	}
 }
+
+// TestWordsReadAsAPersonWould: an outcome named mid-sentence is in lower
+// case, an audit finding reads as a sentence with its kind's label, and a
+// user holding nothing is said to hold nothing.
+func TestWordsReadAsAPersonWould(t *testing.T) {
+	db := testdb.Open(t, "sqlite")
+	f, base := start(t, db)
+	w := newWorld(t, f)
+	ivy := newClient(t, base, "ivy")
+	_, body := ivy.get("/cases/" + request.PathRef(w.cases[2].Ref))
+	if !strings.Contains(body, "Proposed with outcome 15 (") || strings.Contains(body, "with Outcome") {
+		t.Error("the overview names the outcome proposed with a capital mid-sentence")
+	}
+	_, body = ivy.get("/cases/" + request.PathRef(w.cases[3].Ref) + "/decisions")
+	if !strings.Contains(body, "Victim not updated, medium severity. The victim was not told of the decision.") ||
+		strings.Contains(body, "severity)") {
+		t.Errorf("the audit finding does not read as a sentence: %s", body[max(0, strings.Index(body, "Audit finding")):][:400])
+	}
+	admin := newClient(t, base, "admin")
+	_, body = admin.get("/admin/users/" + f.Analyst.ID())
+	if !strings.Contains(body, "No open cases or duties.") || strings.Contains(body, "0 open") {
+		t.Error("a user holding nothing is said to hold 0 open cases and 0 open duties")
+	}
+}

@@ -219,6 +219,15 @@ func (v *caseView) Outcome(code string) string {
 	return "Outcome " + code
 }
 
+// OutcomeInText names an outcome within a sentence, in lower case:
+// "outcome 15 (Evidential difficulties…)".
+func (v *caseView) OutcomeInText(code string) string {
+	if t, ok := v.outcomes[code]; ok {
+		return "outcome " + code + " (" + t + ")"
+	}
+	return "outcome " + code
+}
+
 // Person names a user by rank and name.
 func (v *caseView) Person(id string) string { return personName(v.Org, id) }
 

@@ -350,7 +350,7 @@ func (v *caseView) entry(e *event.Event) historyEntry {
 	case domain.EvClosureProposed:
 		var p domain.ClosureProposed
 		dec(&p)
-		return say("decisions", "proposed closing the case with "+v.Outcome(p.Closure.Outcome),
+		return say("decisions", "proposed closing the case with "+v.OutcomeInText(p.Closure.Outcome),
 			p.Closure.Rationale.WhyNoneRemain)
 	case domain.EvClosureApproved:
 		return say("decisions", "approved the closure: the case is closed")

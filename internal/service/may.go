@@ -403,6 +403,10 @@ func caseCommands() []*CaseCommand {
 				}
 				return nil
 			}},
+		// A manager's time-boxed override of the training gate
+		// (training_override.go): an emergency, so managers only.
+		{Name: "override-training", What: "override training requirement",
+			Doing: "override a training requirement", Roles: []domain.Role{domain.RoleManager}},
 		{Name: "accept-transfer", What: "accept transfer", Doing: "accept a transfer", Roles: supervisors,
 			auth: transferAuth("accept"), who: transferDeciders},
 		{Name: "reject-transfer", What: "reject transfer", Doing: "reject a transfer", Roles: supervisors,

@@ -194,6 +194,15 @@ func runners(f *fixture.Force) map[string]func(a *service.Actor, c *domain.Case,
 				Reason: "The suspect lives there"})
 			return err
 		},
+		"override-training": func(a *service.Actor, c *domain.Case, _ string) error {
+			to := other(c)
+			if c.Transfer != nil {
+				to = f.OtherTeam.ID()
+			}
+			_, err := svc.OverrideTraining(ctx, a, c.ID, service.OverrideTraining{Version: c.Version, Work: "owner",
+				User: to, Reason: "Only officer on duty tonight", Hours: 12})
+			return err
+		},
 		"accept-transfer": func(a *service.Actor, c *domain.Case, _ string) error {
 			_, err := svc.AcceptTransfer(ctx, a, c.ID, service.AcceptTransfer{Version: c.Version,
 				OwnerID: f.OtherTeam.ID()})

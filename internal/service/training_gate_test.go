@@ -2,6 +2,7 @@ package service_test
 
 import (
 	"bytes"
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -192,6 +193,88 @@ func TestTrainingGateTransferAndApproval(t *testing.T) {
 		award(t, f, f.Inspector, "pip2", "")
 		if _, err = svc.ApproveClosure(ctx, f.Inspector, c.ID, service.ApproveClosure{Version: c.Version}); err != nil {
 			t.Fatalf("approval by an accredited approver: %v", err)
+		}
+	})
+}
+
+// TestTrainingOverride: a manager's recorded override lets the one named
+// officer be given the one piece of work until it expires, and no other;
+// it is on the case and in the audit team's list; bad input is refused
+// with every reason, nothing recorded.
+func TestTrainingOverride(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		f := fixture.New(t, db)
+		svc := f.Svc
+		award(t, f, f.Investigator, "pip2", "")
+		withGate(t, f)
+		c := f.Allocated(t)
+		c, err := svc.RaiseAction(ctx, f.Investigator, c.ID, service.NewAction{Version: c.Version,
+			Standard: "abe_interview"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		act := c.Actions[0].ID
+
+		before := c.Version
+		_, err = svc.OverrideTraining(ctx, f.Investigator, c.ID, service.OverrideTraining{Version: c.Version,
+			Work: "action", Action: act, User: f.Investigator2.ID(), Reason: "Only officer on duty", Hours: 12})
+		if !errors.Is(err, service.ErrForbidden) {
+			t.Errorf("an investigator recorded an override: %v", err)
+		}
+		_, err = svc.OverrideTraining(ctx, f.Inspector, c.ID, service.OverrideTraining{Version: c.Version,
+			Work: "tea", User: f.Inspector.ID(), Reason: "....... ..", Hours: 24 * 8})
+		refusedBy(t, "a bad override", err, []string{"unknown_work", "own_override", "required", "hours"},
+			"from 1 to 168 hours")
+		if cur, _ := f.Store.Case(ctx, c.ID); cur.Version != before {
+			t.Fatalf("a refused override changed the case")
+		}
+
+		c, err = svc.OverrideTraining(ctx, f.Inspector, c.ID, service.OverrideTraining{Version: c.Version,
+			Work: "action", Action: act, User: f.Investigator2.ID(),
+			Reason: "Child at risk tonight; the ABE-trained officers are on leave", Hours: 4})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(c.TrainingOverrides) != 1 || c.TrainingOverrides[0].By != f.Inspector.ID() {
+			t.Fatalf("overrides on the case: %+v", c.TrainingOverrides)
+		}
+		// It lets through the named officer only.
+		_, err = svc.AllocateAction(ctx, f.Investigator, c.ID, service.AllocateAction{Version: c.Version,
+			Action: act, To: f.Supervisor.ID()})
+		refusedBy(t, "another officer under someone else's override", err, []string{"abe_child"})
+		// It expires.
+		f.Clock.Advance(5 * time.Hour)
+		_, err = svc.AllocateAction(ctx, f.Investigator, c.ID, service.AllocateAction{Version: c.Version,
+			Action: act, To: f.Investigator2.ID()})
+		refusedBy(t, "after the override expired", err, []string{"abe_child"})
+		c, err = svc.OverrideTraining(ctx, f.Manager, c.ID, service.OverrideTraining{Version: c.Version,
+			Work: "action", Action: act, User: f.Investigator2.ID(),
+			Reason: "Still no ABE-trained officer available today", Hours: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		perm, err := svc.Permissions(ctx, f.Investigator, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if why := perm.Unmet("allocate-action", act, f.Investigator2.ID()); why != "" {
+			t.Errorf("the picker marks the officer an override lets through: %q", why)
+		}
+		if _, err = svc.AllocateAction(ctx, f.Investigator, c.ID, service.AllocateAction{Version: c.Version,
+			Action: act, To: f.Investigator2.ID()}); err != nil {
+			t.Fatalf("allocation under a current override: %v", err)
+		}
+
+		rows, err := svc.TrainingOverrides(ctx, f.Auditor)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rows) != 2 || rows[0].By != "DCI Max Manager" || !rows[0].Current || rows[1].Current ||
+			rows[1].Officer != "DC Ian Investigator" || !strings.Contains(rows[1].What, "action 1") {
+			t.Errorf("the auditors' list: %+v", rows)
+		}
+		if _, err := svc.TrainingOverrides(ctx, f.Investigator); !errors.Is(err, service.ErrForbidden) {
+			t.Errorf("an investigator read the overrides list: %v", err)
 		}
 	})
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/event"
+	"github.com/holdfast/holdfast/internal/service"
 )
 
 // The history of a case as sentences: who did what, when, with the detail
@@ -389,6 +390,11 @@ func (v *caseView) entry(e *event.Event) historyEntry {
 		var p domain.BreakGlassReviewed
 		dec(&p)
 		return say("decisions", "reviewed an emergency access to the case", p.Note)
+	case domain.EvTrainingOverride:
+		var p domain.TrainingOverride
+		dec(&p)
+		p.At = e.At
+		return say("decisions", service.OverrideSummary(v.Case, v.Org, p), p.Reason)
 	case domain.EvAuditFinding:
 		return say("duties", "recorded an audit finding")
 	case domain.EvAuditFindingAnswered:

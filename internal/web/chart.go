@@ -35,8 +35,14 @@ var palette = []string{"#1d70b8", "#d4351c", "#00703c", "#4c2c92", "#f47738", "#
 
 // bars draws grouped vertical bars: one group per label, one bar per series.
 func bars(title string, labels []string, ss []series, unit string) template.HTML {
+	return barsUpTo(title, labels, ss, unit, 0)
+}
+
+// barsUpTo is bars with the axis running to at least atLeast (a share's 100%),
+// so small values are not drawn as if they filled the chart.
+func barsUpTo(title string, labels []string, ss []series, unit string, atLeast float64) template.HTML {
 	const w, h, left, bottom, top = 720.0, 260.0, 48.0, 48.0, 16.0
-	max := 0.0
+	max := atLeast
 	for _, s := range ss {
 		for _, v := range s.Values {
 			if v > max {

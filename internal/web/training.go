@@ -92,7 +92,7 @@ func shareChart(n *service.TrainingNeeds) chart {
 		}
 		c.Rows = append(c.Rows, row)
 	}
-	c.SVG = bars("Share of work done by accredited officers, per cent", labels, ss, "%")
+	c.SVG = barsUpTo("Share of work done by accredited officers, per cent", labels, ss, "%", 100)
 	return c
 }
 

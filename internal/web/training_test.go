@@ -38,6 +38,16 @@ func trainingForce(t *testing.T, f *fixture.Force, extra int) *domain.Case {
 		Expires: today.AddDate(0, 0, 20).Format(time.DateOnly)}); err != nil {
 		t.Fatal(err)
 	}
+	// Ian holds PIP2 and owns a case: accredited work for the chart.
+	if _, err := f.Svc.AwardAccreditation(ctx, f.Admin, service.AwardAccreditation{User: f.Investigator2.ID(),
+		Kind: "pip2", AwardedOn: today.AddDate(-1, 0, 0).Format(time.DateOnly)}); err != nil {
+		t.Fatal(err)
+	}
+	r := f.Referral(t)
+	if _, err := f.Svc.AssignOwner(ctx, f.Supervisor, r.ID, service.AssignOwner{Version: r.Version,
+		OwnerID: f.Investigator2.ID(), Reason: "allocation"}); err != nil {
+		t.Fatal(err)
+	}
 	// More officers, each owning a case they lack PIP2 for (owners are
 	// given the case before the requirement would refuse them: set up
 	// through a policy with no requirements).
@@ -77,7 +87,7 @@ func TestTrainingNeedsPage(t *testing.T) {
 		}
 		for _, want := range []string{"DC Ivy Investigator", c.Ref, "PIP level 2", "DS Sam Supervisor",
 			"Achieving Best Evidence", "Does not need it", `class="govuk-pagination"`, `aria-label="Page 2"`,
-			"Work done by accredited officers", `<svg class="hf-chart"`, "0 of 26 (0%)", "/training/gaps.csv",
+			"Work done by accredited officers", `<svg class="hf-chart"`, "1 of 27 (3.7%)", "/training/gaps.csv",
 			"26 rows"} {
 			if !strings.Contains(page, want) {
 				t.Errorf("the page does not show %q", want)

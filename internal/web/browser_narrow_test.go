@@ -82,3 +82,35 @@ func TestCaseHubFitsANarrowScreen(t *testing.T) {
 		t.Fatalf("only %d pages measured", pages)
 	}
 }
+
+// TestWorklistsFitANarrowScreen: at 390×844 the inbox, the case list and
+// My work (and the team board) do not scroll sideways, for each role that
+// works from them, with the world's alerts, cases and duties in them.
+func TestWorklistsFitANarrowScreen(t *testing.T) {
+	db := testdb.Open(t, "sqlite")
+	f := fixture.New(t, db)
+	newWorld(t, f)
+	srv := httptest.NewServer(server.New(f.Svc, server.Config{Handler: f.App.Handler}).Handler)
+	t.Cleanup(srv.Close)
+	b := newBrowser(t, srv.URL)
+	b.run(chromedp.EmulateViewport(390, 844))
+	for _, who := range []string{"ivy", "sam", "ines", "max", "lia"} {
+		b.signIn(who)
+		for _, path := range []string{"/work", "/inbox", "/cases", "/cases?status=open", "/team"} {
+			b.open(path)
+			var over string
+			b.run(chromedp.Evaluate(overflowJS, &over))
+			if over != "" {
+				t.Errorf("%s at 390 px wide, as %s: the page scrolls sideways: %s", path, who, over)
+			}
+		}
+		b.signOut()
+	}
+	b.signIn("ines")
+	b.open("/inbox")
+	b.check("41-narrow-inbox")
+	b.open("/work")
+	b.check("41-narrow-work")
+	b.open("/cases")
+	b.check("41-narrow-cases")
+}

@@ -196,6 +196,11 @@ func printScore(w io.Writer, rep *exercise.Report, org *domain.OrgState) {
 			if r.Done {
 				what = "missed: put right by " + personName(org, r.By)
 			}
+			if r.Opened < 0 {
+				what += "; never opened the case"
+			} else {
+				what += fmt.Sprintf("; opened the case %s in", r.Opened.Round(time.Minute))
+			}
 			fmt.Fprintf(tw, "  %s\t%s\t%s\t-\n", r.Ref, r.Label, what)
 		}
 		tw.Flush()

@@ -34,6 +34,10 @@ type Result struct {
 	At   time.Time
 	Took time.Duration
 	Seq  int64
+	// Opened is how long into the exercise the trainee first opened the
+	// case (every read is in the log), or -1 if they never did: a miss
+	// in a case they opened is an error they looked at and did not see.
+	Opened time.Duration
 }
 
 // Events reads a case's events, oldest first.
@@ -78,9 +82,15 @@ func Score(p *Plan, events Events) (*Report, error) {
 // that leaves the victim as long without news) is not put right, nor is
 // one waived or cancelled.
 func judge(p *Plan, x Planted, evs []*event.Event) (Result, error) {
-	r := Result{Planted: x, Label: Label(x.Kind)}
+	r := Result{Planted: x, Label: Label(x.Kind), Opened: -1}
 	if r.Remedy == "" {
 		r.Remedy = Remedy(x.Kind)
+	}
+	for _, e := range evs {
+		if e.Seq > p.StartSeq && e.Type == domain.EvCaseViewed && e.Actor == x.Trainee {
+			r.Opened = e.At.Sub(p.Started)
+			break
+		}
 	}
 	done := func(e *event.Event) {
 		r.Done, r.By, r.At, r.Took, r.Seq = true, e.Actor, e.At, e.At.Sub(p.Started), e.Seq

@@ -124,9 +124,15 @@ func TestScoreByEvent(t *testing.T) {
 	if r := score(t, l, x); r.Done {
 		t.Errorf("an owner assigned before the exercise counts: %+v", r)
 	}
+	if r := score(t, l, x); r.Opened != -1 {
+		t.Errorf("a read before the exercise counts as opening the case: %+v", r)
+	}
+	l.add(domain.EvCaseViewed, "bob", t0.Add(10*time.Minute), false, map[string]string{})
+	l.add(domain.EvCaseViewed, "alice", t0.Add(80*time.Minute), false, map[string]string{})
 	l.add(domain.EvOwnerAssigned, "alice", t0.Add(90*time.Minute), false, map[string]string{})
-	if r := score(t, l, x); !r.Done || r.By != "alice" || r.Took != 90*time.Minute || r.Seq != 3 {
-		t.Errorf("owner assigned 90 minutes in: %+v", r)
+	if r := score(t, l, x); !r.Done || r.By != "alice" || r.Took != 90*time.Minute || r.Seq != 5 ||
+		r.Opened != 80*time.Minute {
+		t.Errorf("opened 80 minutes in, owner assigned at 90: %+v", r)
 	}
 }
 

@@ -87,6 +87,9 @@ func TestExerciseInTheBrowser(t *testing.T) {
 	if m := b.main(); !strings.Contains(m, "put right 1 of ") || !strings.Contains(m, "DI Alice (trainee)") {
 		t.Errorf("the trainer's page does not count one put right, by name: %s", m)
 	}
+	if !b.has(`//table[@id='trainee-alice']//tr[@data-fixed='false']/td[contains(., 'never opened the case')]`) {
+		t.Errorf("the trainer's page does not say alice never opened the cases she missed: %s", b.main())
+	}
 	n := len(res.Plan.Planted) - 1
 	if !b.has(`//table[@id='trainee-alice'][count(.//tr[@data-fixed='false'])=` + itoa(int64(n)) + `]`) {
 		t.Errorf("the trainer's page does not show the other %d errors missed: %s", n, b.main())

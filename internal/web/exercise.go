@@ -58,6 +58,7 @@ type exerciseRow struct {
 	Fixed         bool
 	Result        string // what became of it
 	Took          string
+	Opened        string // for a miss: whether the trainee looked
 }
 
 type exerciseCase struct{ Ref, Path string }
@@ -97,6 +98,12 @@ func (h *Handler) exercisePage(q *visit) error {
 				x.Result = "put right by " + personName(q.org, r.By)
 			default:
 				x.Result = "still to " + r.Remedy
+			}
+			if !fixed {
+				x.Opened = "never opened the case"
+				if r.Opened >= 0 {
+					x.Opened = "opened the case " + took(r.Opened) + " in"
+				}
 			}
 			return x
 		}

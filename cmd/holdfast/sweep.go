@@ -81,16 +81,17 @@ func cmdSweep(ctx context.Context, args []string, stdout io.Writer) error {
 		len(rep.Findings),
 	)
 	if rep.OverdueListed {
-		fmt.Fprintln(w, "CASE\tDUTY\tACCOUNTABLE\tDUE\tLEVEL")
-		for _, d := range rep.Overdue {
+		fmt.Fprintln(w, "CASE\tDUTY\tACCOUNTABLE\tDUTIES\tFIRST DUE\tLEVEL")
+		for _, g := range overdueRows(rep.Overdue) {
 			fmt.Fprintf(
 				w,
-				"%s\t%s\t%s\t%s\t%d\n",
-				d.Case,
-				d.Kind,
-				d.Accountable,
-				d.Due.Format("2006-01-02 15:04"),
-				d.Escalation,
+				"%s\t%s\t%s\t%d\t%s\t%d\n",
+				g.Case,
+				g.Kind,
+				g.Accountable,
+				g.n,
+				g.Due.Format("2006-01-02 15:04"),
+				g.Escalation,
 			)
 		}
 	}
@@ -108,6 +109,32 @@ func cmdSweep(ctx context.Context, args []string, stdout io.Writer) error {
 		)
 	}
 	return w.Flush()
+}
+
+// overdueRow is one line of the overdue table: the duties of one kind on
+// one case owed by one person (a victim's update for each of three
+// victims, a review of each of nine links), counted, with the earliest
+// due and the highest step reached. One line each read as the same person
+// listed again and again.
+type overdueRow struct {
+	service.OverdueDuty
+	n int
+}
+
+func overdueRows(ds []service.OverdueDuty) []overdueRow {
+	var out []overdueRow
+	at := map[string]int{}
+	for _, d := range ds { // earliest due first
+		key := d.Case + "\x00" + d.Kind + "\x00" + d.Accountable
+		if i, ok := at[key]; ok {
+			out[i].n++
+			out[i].Escalation = max(out[i].Escalation, d.Escalation)
+			continue
+		}
+		at[key] = len(out)
+		out = append(out, overdueRow{OverdueDuty: d, n: 1})
+	}
+	return out
 }
 
 // loadPolicy reads a policy file; a bad one is refused naming the line.

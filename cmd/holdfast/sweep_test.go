@@ -200,3 +200,37 @@ func TestSweepJSONKeysAreTheDocumentedOnes(t *testing.T) {
 		}
 	}
 }
+
+// TestSweepTableCountsLikeDuties: the dry run's table gives the duties of
+// one kind on one case owed by one person as one line with their number
+// (two victims' first contact), not the same person listed once for each.
+func TestSweepTableCountsLikeDuties(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "h.db")
+	db, err := sqlstore.Open(ctx, path, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := fixture.New(t, db)
+	c := f.Allocated(t)
+	for _, name := range []string{"Child A", "Child B"} {
+		if c, err = f.Svc.AddVictim(ctx, f.Investigator, c.ID, service.NewVictim{Version: c.Version, Name: name}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	at := fixture.Start.Add(60 * 24 * time.Hour).Format(time.RFC3339)
+	code, out, errs := runCLI(t, "sweep", "--db", path, "--as-of", at, "--dry-run")
+	if code != 0 {
+		t.Fatalf("sweep: %d %s", code, errs)
+	}
+	var lines []string
+	for _, l := range strings.Split(out, "\n") {
+		if strings.HasPrefix(l, c.Ref) && strings.Contains(l, "first_victim_contact") {
+			lines = append(lines, l)
+		}
+	}
+	if len(lines) != 1 || !regexp.MustCompile(`first_victim_contact\s+ivy\s+2\s`).MatchString(lines[0]) {
+		t.Fatalf("want one line counting the two victims' first contact, got %q in\n%s", lines, out)
+	}
+}

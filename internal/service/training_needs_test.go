@@ -20,7 +20,7 @@ import (
 
 // RequireTraining puts in force the shipped policy with one requirement:
 // the owner of a child sexual exploitation case holds PIP2.
-func requireTraining(t *testing.T, f *fixture.Force) {
+func requireTraining(t testing.TB, f *fixture.Force) {
 	t.Helper()
 	src := strings.Replace(string(policy.DefaultYAML()), "  override_max: 7 days",
 		"  override_max: 7 days\n  requirements:\n    owner:\n"+

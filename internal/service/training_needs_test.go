@@ -127,3 +127,58 @@ func TestTrainingNeeds(t *testing.T) {
 		}
 	})
 }
+
+// TestTrainingNeedsOfActions: an officer given a line of enquiry whose
+// requirement they do not meet, under a manager's override, is still a
+// training need — listed for the action, tagged as overridden.
+func TestTrainingNeedsOfActions(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		f := fixture.New(t, db)
+		c := f.Allocated(t)
+		src := strings.Replace(string(policy.DefaultYAML()), "  override_max: 7 days",
+			"  override_max: 7 days\n  requirements:\n    action:\n"+
+				"      - {id: every_action_abe, needs: abe, why: \"interviews of children\"}", 1)
+		p, err := policy.Parse([]byte(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := f.Svc.SetPolicy(p); err != nil {
+			t.Fatal(err)
+		}
+		c, err = f.Svc.RaiseAction(ctx, f.Investigator, c.ID, service.NewAction{Version: c.Version,
+			Title: "Video-recorded interview of the victim"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		act := c.Actions[len(c.Actions)-1].ID
+		ian := f.Investigator2.ID()
+		_, err = f.Svc.AllocateAction(ctx, f.Supervisor, c.ID, service.AllocateAction{Version: c.Version, Action: act, To: ian})
+		if len(grantRules(err)) == 0 || grantRules(err)[0] != "every_action_abe" {
+			t.Fatalf("allocation to an officer without ABE: %v", err)
+		}
+		c, err = f.Svc.OverrideTraining(ctx, f.Manager, c.ID, service.OverrideTraining{Version: c.Version,
+			Work: "action", Action: act, User: ian, Reason: "Only ABE-trained officer is on leave tonight", Hours: 24})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err = f.Svc.AllocateAction(ctx, f.Supervisor, c.ID, service.AllocateAction{Version: c.Version, Action: act,
+			To: ian}); err != nil {
+			t.Fatal(err)
+		}
+		n, err := f.Svc.TrainingNeeds(ctx, f.Manager, service.TrainingNeedsQuery{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(n.Gaps) != 1 {
+			t.Fatalf("gaps %+v, want ian lacking ABE for the action", n.Gaps)
+		}
+		if g := n.Gaps[0]; g.UserID != ian || g.Kind != "abe" || g.As != policy.NeedAction || g.Overridden != 1 ||
+			!slices.Equal(g.Cases, []string{c.Ref}) {
+			t.Fatalf("gap %+v", g)
+		}
+		if len(n.Share) != 0 {
+			t.Errorf("no owner requirement, yet a share is charted: %+v", n.Share)
+		}
+	})
+}

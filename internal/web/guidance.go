@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"strings"
 
 	"github.com/holdfast/holdfast/internal/guidance"
 	"github.com/holdfast/holdfast/internal/service"
@@ -41,6 +42,14 @@ var guidanceFuncs = template.FuncMap{
 	// gwhy is the guidance page explaining a gate's rule or a kind of duty,
 	// or "" when there is none (a role refusal, a field's format).
 	"gwhy": whyPath,
+	// gtitle is the title of the guidance at a gwhy or WhyOf path: the
+	// Why? link's full name for screen readers, one per rule or duty.
+	"gtitle": func(path string) string {
+		if e := guidance.Current().Get(strings.TrimPrefix(path, "/guidance/")); e != nil {
+			return e.Title
+		}
+		return ""
+	},
 	// trainRole says what work an officer was given ("officer in charge").
 	"trainRole": func(as string) string { return roleLabels[as] },
 }

@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -89,6 +90,58 @@ func TestFindOverHTTP(t *testing.T) {
 		}
 		if res := h.do(f.Supervisor, "POST", "/api/v1/me/inbox/"+seq+"/done", map[string]any{}); res.status != 422 {
 			t.Errorf("done twice: %d %s", res.status, res.body)
+		}
+	})
+}
+
+// TestTeamBoardIsPaged: the API's team board is read a page at a time, as
+// the web's is, with cursors that walk the whole board once and the
+// board's totals on every page.
+func TestTeamBoardIsPaged(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		h := newHarness(t, db)
+		f := h.f
+		for range 30 { // each owes two duties: more than a page in all
+			f.Allocated(t)
+		}
+		type page struct {
+			Items   []service.WorkItem `json:"items"`
+			Next    string             `json:"next"`
+			Prev    string             `json:"prev"`
+			Open    int                `json:"open"`
+			Overdue int                `json:"overdue"`
+		}
+		seen := map[string]bool{}
+		var p page
+		h.json(h.do(f.Supervisor, "GET", "/api/v1/team/board", nil), http.StatusOK, &p)
+		pages := 1
+		for {
+			if len(p.Items) > service.BoardPageSize {
+				t.Fatalf("a page of %d duties, want at most %d", len(p.Items), service.BoardPageSize)
+			}
+			for _, it := range p.Items {
+				if seen[it.ID] {
+					t.Fatalf("duty %s on two pages", it.ID)
+				}
+				seen[it.ID] = true
+			}
+			if p.Next == "" {
+				break
+			}
+			next := p.Next
+			p = page{} // a page without a next cursor leaves it out
+			h.json(h.do(f.Supervisor, "GET", "/api/v1/team/board?after="+url.QueryEscape(next), nil), http.StatusOK, &p)
+			if p.Prev == "" {
+				t.Error("a later page has no way back")
+			}
+			pages++
+		}
+		if pages < 2 || len(seen) != p.Open {
+			t.Fatalf("%d pages, %d duties seen, %d open on the board: want every duty once over more than one page",
+				pages, len(seen), p.Open)
+		}
+		if res := h.do(f.Supervisor, "GET", "/api/v1/team/board?after=nonsense", nil); res.status < 400 || res.status >= 500 {
+			t.Errorf("a damaged cursor: %d, want a 4xx refusal", res.status)
 		}
 	})
 }

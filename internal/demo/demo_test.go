@@ -157,6 +157,11 @@ func checkRecord(t *testing.T, g generated) {
 		t.Fatal(err)
 	}
 	for _, c := range allCases(t, g) {
+		// The printout's word for it holds: a closure said to be awaiting
+		// approval is awaiting it.
+		if planted[c.Ref] == demo.PlantClosureUnapproved && c.Status != domain.StatusClosureProposed {
+			t.Errorf("the demo says %s has a closure proposed, not yet approved; it is %s", c.Ref, c.Status)
+		}
 		if kind, bad := planted[c.Ref]; bad {
 			var owed []string
 			for _, d := range c.OpenDuties() {

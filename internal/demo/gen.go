@@ -756,7 +756,7 @@ func (g *gen) result() (*Result, error) {
 		if len(c.Transfers) > 0 && c.Transfers[0].Outcome == "accepted" {
 			res.Transferred++
 		}
-		if sc.p.plant != "" {
+		if sc.p.plant != "" && sc.plantHolds() {
 			res.Planted = append(res.Planted, Planted{Ref: c.Ref, Kind: sc.p.plant, Detail: sc.plantDetail()})
 		}
 	}

@@ -840,6 +840,17 @@ func (sc *simCase) decideVRR() error {
 	return sc.contact(victim, domain.ContactDecision, sc.liaison(), "Told the outcome of the review and the reasons")
 }
 
+// plantHolds reports whether the planted error is in the record as the
+// printout will say: a closure meant to sit unapproved is proposed only
+// once the case is ready to close, which may be after the simulation ends
+// (the case is then open, with nothing proposed), or it was decided since.
+func (sc *simCase) plantHolds() bool {
+	if sc.p.plant == PlantClosureUnapproved {
+		return sc.c.Closure.Open()
+	}
+	return true
+}
+
 func (sc *simCase) plantDetail() string {
 	p := sc.p
 	on := p.from.In(clock.London).Format("2 Jan 2006")

@@ -320,12 +320,31 @@ func (db *DB) PoleObjects(ctx context.Context, caseIDs []string) ([]store.PoleKe
 	return out, nil
 }
 
-// PoleBearers lists the rows of each object key in keys, on any case.
+// PoleBearers lists the rows of each object key in keys, on any case. Each
+// distinct key is read once, at most limit+1 rows, and up to 50 keys go in
+// one statement: the network view asks for every object of forty cases.
 func (db *DB) PoleBearers(ctx context.Context, keys []store.PoleKey, limit int) ([]store.PoleKey, error) {
-	var out []store.PoleKey
+	type kk struct{ kind, key string }
+	seen := map[kk]bool{}
+	var uniq []kk
 	for _, k := range keys {
-		rows, err := db.query(ctx, "SELECT "+strings.Join(store.PoleKeyColumns, ", ")+" FROM pole_keys"+
-			" WHERE kind = ? AND term = ? ORDER BY case_id, person_id LIMIT ?", k.Kind, k.Key, limit+1)
+		if x := (kk{k.Kind, k.Key}); !seen[x] {
+			seen[x] = true
+			uniq = append(uniq, x)
+		}
+	}
+	one := "SELECT * FROM (SELECT " + strings.Join(store.PoleKeyColumns, ", ") + " FROM pole_keys" +
+		" WHERE kind = ? AND term = ? ORDER BY case_id, person_id LIMIT ?) AS k"
+	var out []store.PoleKey
+	for len(uniq) > 0 {
+		n := min(len(uniq), 50)
+		parts := make([]string, n)
+		args := make([]any, 0, 3*n)
+		for i, k := range uniq[:n] {
+			parts[i] = one
+			args = append(args, k.kind, k.key, limit+1)
+		}
+		rows, err := db.query(ctx, strings.Join(parts, " UNION ALL "), args...)
 		if err != nil {
 			return nil, fmt.Errorf("index: %w", err)
 		}
@@ -334,6 +353,7 @@ func (db *DB) PoleBearers(ctx context.Context, keys []store.PoleKey, limit int) 
 			return nil, fmt.Errorf("index: %w", err)
 		}
 		out = append(out, got...)
+		uniq = uniq[n:]
 	}
 	return out, nil
 }

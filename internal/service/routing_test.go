@@ -126,3 +126,36 @@ func TestActionReviewNeverFallsOnWhoResultedIt(t *testing.T) {
 		}
 	})
 }
+
+// TestOfficerInChargeFilesASergeantsResult: a constable in charge of the
+// case files a line of enquiry a sergeant resulted. Intended: filing is
+// the officer in charge accepting a result into the investigation they
+// direct (as an OIC reads every action's result, whoever did it); the
+// rule that matters is a second pair of eyes, not rank, and a sergeant's
+// own work is overseen by the supervisory review. The sergeant cannot
+// file their own result.
+func TestOfficerInChargeFilesASergeantsResult(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		f := fixture.New(t, db)
+		p := permCase{f: f, t: t}
+		c := f.Allocated(t)
+		c = p.must(f.Svc.RaiseAction(ctx, f.Investigator, c.ID, service.NewAction{Version: c.Version,
+			Title: "Interview the taxi driver"}))
+		act := c.Actions[0]
+		c = p.must(f.Svc.AllocateAction(ctx, f.Investigator, c.ID, service.AllocateAction{Version: c.Version,
+			Action: act.ID, To: f.Supervisor.ID()}))
+		c = p.must(f.Svc.ResultAction(ctx, f.Supervisor, c.ID, service.ResultAction{Version: c.Version,
+			Action: act.ID, Result: "Driver interviewed: picked two girls up from the hotel"}))
+		if d := openDuty(c, duty.ActionReview); d == nil || d.Accountable != f.Investigator.ID() {
+			t.Fatalf("the review of a sergeant's result is the officer in charge's: %+v", d)
+		}
+		if _, err := f.Svc.FileAction(ctx, f.Supervisor, c.ID, service.FileAction{Version: c.Version,
+			Action: act.ID}); err == nil {
+			t.Fatal("the sergeant filed their own result")
+		}
+		c = p.must(f.Svc.FileAction(ctx, f.Investigator, c.ID, service.FileAction{Version: c.Version, Action: act.ID}))
+		if openDuty(c, duty.ActionReview) != nil {
+			t.Fatalf("filing must meet the review: %+v", c.Duties)
+		}
+	})
+}

@@ -87,6 +87,7 @@ var DutyKindLabels = map[string]string{
 	"vrr_review":           "Decide the Victims' Right to Review",
 	"finding_response":     "Answer the audit finding",
 	"break_glass_review":   "Review an emergency access",
+	"accreditation_expiry": "Refresh an accreditation or reallocate the work",
 }
 
 // DutyKindLabel is a duty kind's label.

@@ -86,6 +86,10 @@ func (w Want) key() string { return w.Kind + "/" + w.Subject }
 type Rules struct {
 	Policy   *policy.Policy
 	Calendar policy.Calendar
+	// AsOf adds the duties that fall due by the clock rather than by the
+	// case's own state (issue 21: an accreditation the work needs
+	// lapsing, service/training_watch.go), as at now. Nil: none.
+	AsOf func(c *domain.Case, org *domain.OrgState, now time.Time) []Want
 }
 
 // Wanted lists the duties c's state calls for, in a stable order.
@@ -233,6 +237,9 @@ func Auditor(org *domain.OrgState, team string) string {
 // cancelled, when a decision ended them), new ones are opened.
 func (r Rules) Reconcile(c *domain.Case, org *domain.OrgState, actor string, now time.Time) ([]*event.Event, error) {
 	want := r.Wanted(c, org)
+	if r.AsOf != nil {
+		want = append(want, r.AsOf(c, org, now)...)
+	}
 	byKey := map[string]Want{}
 	for _, w := range want {
 		byKey[w.key()] = w

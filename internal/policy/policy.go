@@ -392,6 +392,9 @@ var kinds = map[string]bool{
 	// Added after forces wrote their own policies: a file without them
 	// takes optionalDuties' deadlines.
 	"closure_sent_back": true, "break_glass_review": true, "link_review": true,
+	// Issue 21: due on the last working day an accreditation counts, not
+	// within a span; the span is unused but kept so every kind has one.
+	"accreditation_expiry": true,
 }
 
 // optionalDuties are the deadlines of duty kinds a policy file may leave
@@ -403,4 +406,6 @@ var optionalDuties = map[string]Duty{
 		Says: "Review an emergency (break-glass) access to a case"},
 	"link_review": {Within: Span{N: 5, Unit: WorkingDays},
 		Says: "Review a possible link to a person on another case"},
+	"accreditation_expiry": {Within: Span{N: 0, Unit: WorkingDays},
+		Says: "Refresh the officer's accreditation, or reallocate the work that needs it"},
 }

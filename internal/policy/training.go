@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
+	"github.com/holdfast/holdfast/internal/clock"
 	"github.com/holdfast/holdfast/internal/offence"
 
 	"go.yaml.in/yaml/v3"
@@ -22,7 +24,11 @@ type Training struct {
 	Requirements map[string][]Requirement `yaml:"requirements"`
 	// OverrideMax is the longest a manager's override may last.
 	OverrideMax Span `yaml:"override_max"`
-	kinds       map[string]*AccreditationKind
+	// Notice is how long before an accreditation lapses the watchdog
+	// asks the holder's line manager to refresh it or reallocate the work
+	// that needs it (default 90 days; days or months).
+	Notice Span `yaml:"notice"`
+	kinds  map[string]*AccreditationKind
 }
 
 // AccreditationKind is one kind of accreditation.
@@ -195,6 +201,12 @@ func (t *Training) validate(root *yaml.Node, p *Policy, bad func(line int, forma
 	if t.OverrideMax.N == 0 {
 		t.OverrideMax = Span{N: 7, Unit: Days}
 	}
+	switch {
+	case t.Notice.N == 0:
+		t.Notice = Span{N: 90, Unit: Days}
+	case t.Notice.Unit != Days && t.Notice.Unit != Months:
+		bad(at("notice"), "training.notice %q must be days or months, such as \"90 days\"", t.Notice.String())
+	}
 }
 
 // validateRequirement checks one rule of role at line ln: every problem
@@ -259,6 +271,16 @@ func (t *Training) keys() []string {
 		out = append(out, k.Key)
 	}
 	return out
+}
+
+// NoticeFrom is when the notice of an accreditation whose last day is
+// expires begins: the start of that London day, less the notice.
+func (t *Training) NoticeFrom(expires time.Time) time.Time {
+	l := expires.In(clock.London) // counted in London days, across a change of the clocks
+	if t.Notice.Unit == Months {
+		return l.AddDate(0, -t.Notice.N, 0).UTC()
+	}
+	return l.AddDate(0, 0, -t.Notice.N).UTC()
 }
 
 // String names a requirement for logs and tests.

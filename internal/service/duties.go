@@ -71,6 +71,9 @@ func (s *Service) dutyReactor(
 	if c.Transfer != nil {
 		standing[FindingTransferOverdue] = true
 	}
+	if _, ok := s.lapses(c, org, now); ok { // training_watch.go
+		standing[FindingAccreditationLapsed] = true
+	}
 	for _, f := range c.Findings {
 		if f.Resolved.IsZero() && isWatchdogFinding(f.Kind) && !standing[f.Kind] {
 			e, err := domain.NewEvent(domain.EvFindingResolved, actor, c.ID, now, domain.FindingResolved{ID: f.ID})

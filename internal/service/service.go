@@ -140,7 +140,7 @@ func (s *Service) SetPolicy(p *policy.Policy) error {
 
 // dutyRules are the rules deciding duties, under the policy in force.
 func (s *Service) dutyRules() duty.Rules {
-	return duty.Rules{Policy: s.Policy(), Calendar: s.cal}
+	return duty.Rules{Policy: s.Policy(), Calendar: s.cal, AsOf: s.trainingWants}
 }
 
 // Calendar is the working-day calendar.

@@ -238,6 +238,10 @@ type caseWork struct {
 	findings   map[string]cause
 	escalating bool // a duty's next step is due: the case will be written
 	audit      bool // an audit finding stands: decided on the audits' record
+	// training: someone holding work on the case has an accreditation
+	// within its notice or lapsed (training_watch.go): its duties are
+	// reconciled as at the sweep's time.
+	training bool
 }
 
 // run does what needs action now and no more: duties whose next
@@ -360,6 +364,13 @@ func (r *sweepRun) work(ctx context.Context) (map[string]*caseWork, error) {
 		}
 		get(c.ID, c.Ref).findings[FindingOrphaned] = cause{since: since}
 	}
+	training, err := s.trainingCases(ctx, r.org, asOf) // training_watch.go
+	if err != nil {
+		return nil, err
+	}
+	for id, ref := range training {
+		get(id, ref).training = true
+	}
 	// The audits' record is force-level and small beside the cases: one
 	// read of it finds every review and sign-off overdue.
 	audits, err := s.auditState(ctx)
@@ -473,6 +484,13 @@ func (r *sweepRun) plan(ctx context.Context, org *domain.OrgState, c *domain.Cas
 	findings map[string]cause) (*sweepPlan, error) {
 	s, a, pol, asOf := r.s, r.a, r.pol, r.asOf
 	p := &sweepPlan{}
+	if r.training(c, org, findings) { // training_watch.go
+		evs, err := s.dutyRules().Reconcile(c, org, a.ID(), asOf)
+		if err != nil {
+			return nil, err
+		}
+		p.evs = append(p.evs, evs...)
+	}
 	for _, d := range c.Duties {
 		if d.Status != domain.DutyOpen || d.NextAt.IsZero() || d.NextAt.After(asOf) {
 			continue

@@ -278,3 +278,84 @@ func TestTrainingOverride(t *testing.T) {
 		}
 	})
 }
+
+// TestTrainingWatch: an accreditation the owner's case needs raises a
+// duty on their line manager when its notice begins (90 days before it
+// lapses), due at the close of the last working day it counts; a finding
+// once it lapses with the work still held; a refresh settles both.
+func TestTrainingWatch(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		f := fixture.New(t, db)
+		svc := f.Svc
+		award(t, f, f.Investigator, "pip2", "2026-06-28") // a Sunday
+		withGate(t, f)
+		c := f.Allocated(t)
+		sweep := func(at time.Time) *domain.Case {
+			t.Helper()
+			f.Clock.Set(at)
+			if _, err := svc.Sweep(ctx, service.SystemActor("watchdog"), service.SweepOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			got, err := f.Store.Case(ctx, c.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return got
+		}
+		expiry := func(c *domain.Case) *domain.Duty {
+			for i := range c.Duties {
+				if d := &c.Duties[i]; d.Kind == service.DutyAccreditationExpiry && d.Status == domain.DutyOpen {
+					return d
+				}
+			}
+			return nil
+		}
+		london := func(s string) time.Time {
+			t.Helper()
+			v, err := time.ParseInLocation("2006-01-02 15:04", s, time.FixedZone("BST", 3600))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return v
+		}
+		// Notice begins at the start of 30 March (BST), 90 days before
+		// the last day, 28 June.
+		if d := expiry(sweep(london("2026-03-29 23:59"))); d != nil {
+			t.Fatalf("a duty before the notice began: %+v", d)
+		}
+		got := sweep(london("2026-03-30 00:00"))
+		d := expiry(got)
+		if d == nil {
+			t.Fatalf("no duty when the notice began; duties %+v", got.Duties)
+		}
+		if d.Accountable != f.Supervisor.ID() || !d.Due.Equal(london("2026-06-27 00:00").Add(-time.Nanosecond)) {
+			t.Errorf("duty on %s due %s: want the line manager, by the close of Friday 26 June", d.Accountable,
+				d.Due.In(time.FixedZone("BST", 3600)))
+		}
+		if !strings.Contains(d.Detail, "DC Ivy Investigator's PIP level 2") || !strings.Contains(d.Detail, "28 June 2026") {
+			t.Errorf("duty detail %q", d.Detail)
+		}
+		if got.OpenFinding(service.FindingAccreditationLapsed) != nil {
+			t.Errorf("a lapse finding before it lapsed")
+		}
+		// Its last day still counts; the day after, it has lapsed.
+		if got = sweep(london("2026-06-28 23:59")); got.OpenFinding(service.FindingAccreditationLapsed) != nil {
+			t.Errorf("a lapse finding on the last day it counts")
+		}
+		got = sweep(london("2026-06-29 00:00"))
+		fd := got.OpenFinding(service.FindingAccreditationLapsed)
+		if fd == nil || fd.MustAct != f.Supervisor.ID() || !strings.Contains(fd.Detail, "lapsed after 28 June 2026") {
+			t.Fatalf("the lapse finding: %+v", fd)
+		}
+		if expiry(got) == nil {
+			t.Errorf("the duty went when it lapsed, the work still held")
+		}
+		// A refresh settles the duty and the finding.
+		award(t, f, f.Investigator, "pip2", "2029-06-28")
+		got = sweep(london("2026-06-29 09:00"))
+		if expiry(got) != nil || got.OpenFinding(service.FindingAccreditationLapsed) != nil {
+			t.Errorf("after the refresh: duty %+v, finding %+v", expiry(got),
+				got.OpenFinding(service.FindingAccreditationLapsed))
+		}
+	})
+}

@@ -29,7 +29,7 @@ func New(svc *service.Service, secureCookies bool) *Server {
 	s := &Server{svc: svc, mux: http.NewServeMux(), secure: secureCookies}
 	for _, part := range [][]route{s.coreRoutes(), s.workRoutes(), s.workflowRoutes(), s.auditRoutes(), s.linkRoutes(),
 		s.ledgerRoutes(), s.orgRoutes(), s.findRoutes(), s.breakGlassRoutes(), s.authRoutes(), s.indexRoutes(),
-		s.trainingRoutes()} {
+		s.trainingRoutes(), s.trainingNeedsRoutes()} {
 		s.routes = append(s.routes, part...)
 	}
 	for _, rt := range s.routes {

@@ -156,6 +156,9 @@ func (s *Service) TrainingNeeds(ctx context.Context, a *Actor, in TrainingNeedsQ
 	}
 	out.Gaps, out.GapsPage, out.GapsPages = pageOf(out.Gaps, in.GapsPage, in.All)
 	out.Expiring, out.ExpiriesPage, out.ExpiriesPages = pageOf(out.Expiring, in.ExpiriesPage, in.All)
+	// Empty lists are [] in JSON, as the API's schema says, never null.
+	out.Teams, out.Gaps = nonNil(out.Teams), nonNil(out.Gaps)
+	out.Expiring, out.Share = nonNil(out.Expiring), nonNil(out.Share)
 	var shown []string
 	for _, g := range out.Gaps {
 		for _, id := range g.caseIDs {
@@ -247,6 +250,13 @@ func pageOf[T any](xs []T, n int, all bool) ([]T, int, int) {
 	n = min(max(n, 1), pages)
 	lo := (n - 1) * TrainingPageSize
 	return xs[lo:min(lo+TrainingPageSize, len(xs))], n, pages
+}
+
+func nonNil[T any](xs []T) []T {
+	if xs == nil {
+		return []T{}
+	}
+	return xs
 }
 
 // trainingTeams are the teams the actor answers for: those within their

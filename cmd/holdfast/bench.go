@@ -24,6 +24,11 @@ func cmdBench(ctx context.Context, args []string, stdout io.Writer) error {
 	cpuprofile := f.String("cpuprofile", "", "write a CPU profile of the measured runs to this file")
 	pages := f.String("pages", "", "a `holdfast demo` SQLite file: measure every page on a copy of it instead (p50/p99, size)")
 	pageRuns := f.Int("page-runs", 20, "requests of each page, with --pages")
+	instances := f.Int("instances", 1, "instances over the --postgres database, clients spread over them round-robin")
+	scale := f.String("scale", "", "case counts, e.g. 10000,100000,1000000: measure commands and reads on SQLite "+
+		"records that size (built once, kept in --cache) instead")
+	cache := f.String("cache", os.Getenv("HOLDFAST_BENCH_CACHE"), "where --scale keeps the records it builds "+
+		"(default: $HOLDFAST_BENCH_CACHE, else the temporary directory)")
 	if err := f.parse(args); err != nil {
 		return err
 	}
@@ -40,6 +45,12 @@ func cmdBench(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	if *pages != "" {
 		return benchPages(ctx, *pages, *pageRuns, stdout)
+	}
+	if *scale != "" {
+		return benchScale(ctx, *scale, *cache, *n, *clients, *pageRuns, stdout)
+	}
+	if *instances < 1 || (*instances > 1 && *pg == "") {
+		return usageError("--instances: 1, or more with --postgres")
 	}
 	dir, err := os.MkdirTemp("", "holdfast-bench-")
 	if err != nil {
@@ -75,13 +86,30 @@ func cmdBench(ctx context.Context, args []string, stdout io.Writer) error {
 			db.Close()
 			return err
 		}
+		var others []*app.App
+		for i := 1; dsn.Engine == sqlstore.EnginePostgres && i < *instances; i++ {
+			// Another instance: its own pool and its own group commit,
+			// sharing only the database, as a second process would.
+			odb, err := sqlstore.OpenDSN(ctx, dsn, false)
+			if err != nil {
+				db.Close()
+				return err
+			}
+			defer odb.Close()
+			o, err := app.New(odb, app.Config{})
+			if err != nil {
+				db.Close()
+				return err
+			}
+			others = append(others, o)
+		}
 		for _, c := range strings.Split(*clients, ",") {
 			var k int
 			if _, err := fmt.Sscan(c, &k); err != nil || k < 1 {
 				db.Close()
 				return usageError("--clients: %q is not a positive number", c)
 			}
-			r, err := bench.Run(ctx, hf, a, ids, bench.Config{Clients: k, Commands: *n, Cases: *cases})
+			r, err := bench.Run(ctx, hf, a, ids, bench.Config{Clients: k, Commands: *n, Cases: *cases, Others: others})
 			if err != nil {
 				db.Close()
 				return err
@@ -141,5 +169,48 @@ func benchPages(ctx context.Context, src string, runs int, stdout io.Writer) err
 		return err
 	}
 	bench.PrintPages(stdout, rs)
+	return nil
+}
+
+// benchScale measures commands and reads on records of each size in
+// sizes, one row a size.
+func benchScale(ctx context.Context, sizes, cache string, commands int, clients string, reads int, stdout io.Writer) error {
+	if cache == "" {
+		cache = os.TempDir()
+	}
+	var k int
+	if _, err := fmt.Sscan(strings.Split(clients, ",")[len(strings.Split(clients, ","))-1], &k); err != nil || k < 1 {
+		return usageError("--clients: %q is not a positive number", clients)
+	}
+	work, err := os.MkdirTemp("", "holdfast-bench-scale-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(work)
+	var rs []bench.ScaleResult
+	for _, s := range strings.Split(sizes, ",") {
+		var n int
+		if _, err := fmt.Sscan(s, &n); err != nil || n < 1000 {
+			return usageError("--scale: %q is not a case count of 1000 or more", s)
+		}
+		fmt.Fprintf(stdout, "%d cases: ", n)
+		path, built, err := bench.ScaleDB(ctx, cache, work, n)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "record ready (built in %s); measuring %d commands from %d clients, %d of each read\n",
+			built.Round(time.Second), commands, k, reads)
+		r, err := bench.MeasureScale(ctx, path, commands, k, reads)
+		if err != nil {
+			return err
+		}
+		r.Built = built
+		rs = append(rs, r)
+		os.Remove(path)
+		os.Remove(path + "-wal")
+		os.Remove(path + "-shm")
+	}
+	fmt.Fprintln(stdout)
+	bench.PrintScale(stdout, rs)
 	return nil
 }

@@ -32,11 +32,16 @@ type Config struct {
 	Clients  int // concurrent clients
 	Commands int // commands in all
 	Cases    int // cases the commands spread over
+	// Others are more instances over the same database (PostgreSQL): the
+	// clients are spread round-robin over Run's app and these, as behind
+	// a load balancer.
+	Others []*app.App
 }
 
 // Result is what one run measured.
 type Result struct {
 	Engine    string
+	Instances int
 	Clients   int
 	Commands  int
 	Conflicts int // stale-version refusals, retried
@@ -161,6 +166,10 @@ func Run(ctx context.Context, hf *app.App, a *service.Actor, ids []string, cfg C
 		wg.Add(1)
 		go func(seed uint64) {
 			defer wg.Done()
+			svc, st := svc, st
+			if k := int(seed) % (1 + len(cfg.Others)); k > 0 {
+				svc, st = cfg.Others[k-1].Svc, cfg.Others[k-1].Store
+			}
 			r := rand.New(rand.NewPCG(seed, 1))
 			for {
 				mu.Lock()
@@ -206,6 +215,7 @@ func Run(ctx context.Context, hf *app.App, a *service.Actor, ids []string, cfg C
 	}
 	res := Result{
 		Engine:    st.Engine(),
+		Instances: 1 + len(cfg.Others),
 		Clients:   cfg.Clients,
 		Commands:  cfg.Commands,
 		Conflicts: conflicts,
@@ -294,14 +304,15 @@ func Print(w io.Writer, rs []Result) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(
 		tw,
-		"engine\tclients\tcommands\tcommands/s\t× fsync\tp50 ms\tp99 ms\tconflicts\tpeak RSS MiB\tevents/cmd\tledger µs/cmd\tledger %\ttree µs/cmd\t",
+		"engine\tinstances\tclients\tcommands\tcommands/s\t× fsync\tp50 ms\tp99 ms\tconflicts\tpeak RSS MiB\tevents/cmd\tledger µs/cmd\tledger %\ttree µs/cmd\t",
 	)
 	for _, r := range rs {
 		n := float64(r.Commands)
 		fmt.Fprintf(
 			tw,
-			"%s\t%d\t%d\t%.0f\t%s\t%.2f\t%.2f\t%d\t%.0f\t%.2f\t%.1f\t%.2f\t%.1f\t\n",
+			"%s\t%d\t%d\t%d\t%.0f\t%s\t%.2f\t%.2f\t%d\t%.0f\t%.2f\t%.1f\t%.2f\t%.1f\t\n",
 			r.Engine,
+			r.Instances,
 			r.Clients,
 			r.Commands,
 			r.PerSecond(),

@@ -249,6 +249,13 @@ func (a *App) watch(ctx context.Context, sweepEvery time.Duration, log *slog.Log
 			len(rep.Escalations),
 			"findings",
 			len(rep.Findings),
+			// When it held the lock, to the nanosecond: with several
+			// instances the runs that swept must never overlap
+			// (cmd/holdfast, the two-instance fault test, reads these).
+			"began",
+			rep.Held.From.UTC().Format(time.RFC3339Nano),
+			"took",
+			rep.Held.To.Sub(rep.Held.From),
 		)
 		if rep.Ran {
 			a.Checkpoint(ctx, "after the sweep")

@@ -86,6 +86,9 @@ type Mailer interface {
 type SweepReport struct {
 	AsOf time.Time `json:"as_of"`
 	Ran  bool      `json:"ran"` // false: another instance was sweeping
+	// Held is when this run held the watchdog's lock, by the wall clock:
+	// for the log, where runs of several instances must never overlap.
+	Held struct{ From, To time.Time } `json:"-"`
 	// Overdue lists every open duty past its due time when OverdueListed;
 	// otherwise it is empty (see SweepOptions.Overdue).
 	Overdue       []OverdueDuty `json:"overdue"`
@@ -200,6 +203,8 @@ func (s *Service) Sweep(ctx context.Context, a *Actor, o SweepOptions) (*SweepRe
 	r.rep = &SweepReport{AsOf: r.asOf, Overdue: []OverdueDuty{}, OverdueListed: o.Overdue == OverdueList,
 		Escalations: []EscalationEntry{}, Findings: []FindingEntry{}}
 	ran, err := s.st.Exclusive(ctx, "holdfast.sweep", func() error {
+		r.rep.Held.From = time.Now()
+		defer func() { r.rep.Held.To = time.Now() }()
 		if err := r.run(ctx); err != nil || o.DryRun {
 			return err
 		}

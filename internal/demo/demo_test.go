@@ -136,6 +136,9 @@ func TestGenerate(t *testing.T) {
 	t.Run("same seed", func(t *testing.T) { compare(t, g, again) })
 }
 
+// codeRE finds a status code (snake_case) in text written for people.
+var codeRE = regexp.MustCompile(`\b[a-z]+_[a-z_]+\b`)
+
 func checkRecord(t *testing.T, g generated) {
 	ctx := context.Background()
 	res := g.res
@@ -161,6 +164,12 @@ func checkRecord(t *testing.T, g generated) {
 		// approval is awaiting it.
 		if planted[c.Ref] == demo.PlantClosureUnapproved && c.Status != domain.StatusClosureProposed {
 			t.Errorf("the demo says %s has a closure proposed, not yet approved; it is %s", c.Ref, c.Status)
+		}
+		// A closure's rationale is written as an officer would, not in codes.
+		for _, cl := range c.Closures {
+			if r := cl.Rationale; codeRE.MatchString(r.SuspectsStatus + " " + r.LinesConsidered) {
+				t.Errorf("%s: the closure's rationale has a code in it: %q %q", c.Ref, r.SuspectsStatus, codeRE.FindString(r.SuspectsStatus+" "+r.LinesConsidered))
+			}
 		}
 		if kind, bad := planted[c.Ref]; bad {
 			var owed []string

@@ -691,7 +691,7 @@ var whyNoneRemain = map[string]string{
 func (sc *simCase) rationale(outcome, view string) domain.Rationale {
 	var lines []string
 	for _, a := range sc.c.Actions {
-		lines = append(lines, fmt.Sprintf("%d %s (%s)", a.Number, a.Title, a.State))
+		lines = append(lines, fmt.Sprintf("%d %s (%s)", a.Number, a.Title, strings.ToLower(domain.ActionStateLabel(a.State))))
 	}
 	var sus []string
 	for _, s := range sc.c.Suspects {
@@ -699,7 +699,7 @@ func (sc *simCase) rationale(outcome, view string) domain.Rationale {
 		if name == "" {
 			name = "unidentified male"
 		}
-		st := string(s.Status)
+		st := domain.SuspectStatusLabel(s.Status) // as the officer would write it, not the code
 		if s.Explanation != "" {
 			st += ": " + s.Explanation
 		}

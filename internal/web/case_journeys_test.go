@@ -102,6 +102,12 @@ func TestCloseCarriesTheRecordedVictimsView(t *testing.T) {
 		if !strings.Contains(body, "DI Ines Inspector or another inspector will decide") {
 			t.Errorf("the proposer is not told who decides the closure: %s", banner(body))
 		}
+		// The inspector's inbox says so, with the way to the decision.
+		_, inbox := newClient(t, base, "ines").get("/inbox")
+		if !strings.Contains(inbox, "Decision for you") ||
+			!strings.Contains(inbox, `href="`+path+`/decisions">Go to the decision`) {
+			t.Error("the inspector's inbox does not lead to the closure awaiting their decision")
+		}
 		got, _ := db.Case(ctx, c.ID)
 		if got.Closure == nil || got.Closure.Rationale.VictimView != "Child B: Would give evidence if the suspect is found" {
 			t.Fatalf("the closure carries the victim's view %+v, want the one recorded", got.Closure)

@@ -322,6 +322,30 @@ func caseForms(s *service.Service) map[string]caseForm {
 			button: "Send it back", title: titled("Send the closure back"),
 			fields: fields(field{Name: "reason", Label: "What must be done before it can close",
 				Kind: "textarea"})}),
+		// A manager's time-boxed override of the training gate
+		// (service/training_override.go, docs/training.md).
+		"override-training": form(s.OverrideTraining, caseForm{done: "Override recorded", section: "decisions",
+			button: "Record the override", warning: true, title: titled("Override a training requirement"),
+			fields: func(v *caseView, _ string) []field {
+				acts := [][2]string{{"", "Choose an action (for an action only)"}}
+				for _, a := range v.Case.Actions {
+					if !a.Ended() {
+						acts = append(acts, [2]string{a.ID, v.ActionName(a.ID)})
+					}
+				}
+				return []field{
+					{Name: "work", Label: "What the officer may be given", Kind: "radios", Options: [][2]string{
+						{"owner", "Officer in charge of the case"}, {"action", "An action"},
+						{"approver", "Approving the closure"}}},
+					{Name: "action_id", Label: "Action", Kind: "select", Options: acts},
+					{Name: "user_id", Label: "Officer", Kind: "select", Options: v.officerOpts(v.transferTeam())},
+					{Name: "reason", Label: "Why the override is needed",
+						Hint: "The audit team reads this. Say what the emergency is and why nobody accredited can do it",
+						Kind: "textarea"},
+					{Name: "hours", Label: "How many hours it lasts", Hint: "It ends after this; the force sets the " +
+						"longest", Kind: "number", Value: "24"},
+				}
+			}}),
 		"reopen": form(s.Reopen, caseForm{done: "Case reopened", section: "decisions", button: "Reopen the case",
 			warning: true, title: titled("Reopen the case"),
 			fields: fields(field{Name: "reason", Label: "Why the case is reopened", Kind: "textarea"})}),

@@ -46,6 +46,7 @@ var apiCommands = map[string]string{
 	"POST /api/v1/cases/{ref}/decisions":                       "decision",
 	"POST /api/v1/cases/{ref}/transfer":                        "transfer",
 	"POST /api/v1/cases/{ref}/transfer/accept":                 "accept-transfer",
+	"POST /api/v1/cases/{ref}/training-overrides":              "override-training",
 	"POST /api/v1/cases/{ref}/transfer/reject":                 "reject-transfer",
 	"POST /api/v1/cases/{ref}/closure":                         "propose-closure",
 	"POST /api/v1/cases/{ref}/closure/approve":                 "approve-closure",

@@ -29,6 +29,9 @@ type AlertSent struct {
 	To   string `json:"to"`   // user id
 	Kind string `json:"kind"` // one of the Alert kinds
 	Text string `json:"text"`
+	// ID is the duty a decision alert is about (AlertDecision), so that
+	// the inbox can say once it has been decided.
+	ID string `json:"id,omitempty"`
 }
 
 // BreakGlass is one emergency access to a case: who, why, until when.

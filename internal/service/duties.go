@@ -120,7 +120,7 @@ func decisionAlerts(c *domain.Case, org *domain.OrgState, actor string, now time
 				c.Closure.Outcome)
 		}
 		a, err := domain.NewEvent(domain.EvAlertSent, actor, c.ID, now,
-			domain.AlertSent{To: p.Duty.Accountable, Kind: domain.AlertDecision, Text: text})
+			domain.AlertSent{To: p.Duty.Accountable, Kind: domain.AlertDecision, Text: text, ID: p.Duty.ID})
 		if err != nil {
 			return nil, err
 		}
@@ -415,7 +415,7 @@ func (s *Service) inboxAlerts(ctx context.Context, a *Actor) ([]InboxAlert, erro
 	}
 	var duties []string
 	for _, r := range rows {
-		if r.Kind == "escalation" && r.About != "" {
+		if (r.Kind == "escalation" || r.Kind == domain.AlertDecision) && r.About != "" {
 			duties = append(duties, r.About)
 		}
 	}
@@ -442,7 +442,7 @@ func (s *Service) inboxAlerts(ctx context.Context, a *Actor) ([]InboxAlert, erro
 	index := map[string]int{}
 	for _, r := range rows { // newest first
 		d, dutyOpen := open[r.About]
-		dutyOpen = dutyOpen && r.Kind == "escalation"
+		dutyOpen = dutyOpen && (r.Kind == "escalation" || r.Kind == domain.AlertDecision)
 		if !a.System && !see[r.TeamID] && !owes[r.CaseID] && !dutyOpen {
 			continue
 		}

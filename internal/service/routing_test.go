@@ -80,6 +80,27 @@ func TestClosureProposedAlertsWhoDecides(t *testing.T) {
 		if mine := alerts(f.Investigator); len(mine) != 0 {
 			t.Errorf("the proposer was alerted of their own proposal: %q", mine)
 		}
+		// Once decided, the alert says so: its duty is no longer open.
+		open := func() []bool {
+			items, err := f.Svc.Inbox(ctx, f.Inspector)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []bool
+			for _, it := range items {
+				if it.CaseID == c.ID && it.Kind == domain.AlertDecision {
+					out = append(out, it.DutyOpen && it.About != "")
+				}
+			}
+			return out
+		}
+		if o := open(); len(o) != 1 || !o[0] {
+			t.Fatalf("the alert of a closure awaiting decision does not know its duty is open: %v", o)
+		}
+		p.must(f.Svc.ApproveClosure(ctx, f.Inspector, c.ID, service.ApproveClosure{Version: c.Version}))
+		if o := open(); len(o) != 1 || o[0] {
+			t.Fatalf("the alert of a closure approved still reads as awaiting a decision: %v", o)
+		}
 	})
 }
 

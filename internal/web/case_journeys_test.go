@@ -108,6 +108,9 @@ func TestCloseCarriesTheRecordedVictimsView(t *testing.T) {
 			!strings.Contains(inbox, `href="`+path+`/decisions">Go to the decision`) {
 			t.Error("the inspector's inbox does not lead to the closure awaiting their decision")
 		}
+		if strings.Contains(inbox, "It has been decided") {
+			t.Error("the inbox says a closure awaiting decision has been decided")
+		}
 		got, _ := db.Case(ctx, c.ID)
 		if got.Closure == nil || got.Closure.Rationale.VictimView != "Child B: Would give evidence if the suspect is found" {
 			t.Fatalf("the closure carries the victim's view %+v, want the one recorded", got.Closure)

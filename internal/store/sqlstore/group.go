@@ -69,28 +69,37 @@ func (g *groupCommit) close() {
 func (g *groupCommit) loop() {
 	defer g.wg.Done()
 	for {
-		var first *writeReq
 		select {
-		case first = <-g.queue:
+		case first := <-g.queue:
+			g.run(first)
 		case <-g.quit:
 			return
 		}
-		reqs := []*writeReq{first}
-	drain:
-		for len(reqs) < maxGroup {
-			select {
-			case r := <-g.queue:
-				reqs = append(reqs, r)
-			default:
-				break drain
-			}
-		}
-		g.run(reqs)
 	}
 }
 
-func (g *groupCommit) run(reqs []*writeReq) {
-	errs := make([]error, len(reqs))
+// drain adds to reqs the writes queued now, up to maxGroup in all.
+func (g *groupCommit) drain(reqs []*writeReq) []*writeReq {
+	for len(reqs) < maxGroup {
+		select {
+		case r := <-g.queue:
+			reqs = append(reqs, r)
+		default:
+			return reqs
+		}
+	}
+	return reqs
+}
+
+// run commits a batch that begins with first: the writes queued behind
+// it join once the log head is locked, not before. On PostgreSQL taking
+// the lock may wait for another instance's batch, and the writes that
+// arrive meanwhile belong in this batch; gathered before the wait, each
+// batch held the one or two writes there when it began, and two instances
+// took turns committing tiny batches, a lock wait and a flush each.
+func (g *groupCommit) run(first *writeReq) {
+	reqs := []*writeReq{first}
+	var errs []error
 	// The batch's statements use a context of their own: one caller giving
 	// up must not roll back the others' writes. On PostgreSQL it has a
 	// limit, so a server that stops answering fails the batch (its writers
@@ -101,7 +110,7 @@ func (g *groupCommit) run(reqs []*writeReq) {
 		ctx, cancel = context.WithTimeout(ctx, batchTimeout)
 		defer cancel()
 	}
-	err := g.batch(ctx, reqs, errs)
+	err := g.batch(ctx, &reqs, &errs)
 	for i, r := range reqs {
 		if err != nil {
 			r.done <- err
@@ -114,10 +123,11 @@ func (g *groupCommit) run(reqs []*writeReq) {
 // batchTimeout bounds one PostgreSQL batch, commit included.
 const batchTimeout = time.Minute
 
-// batch runs reqs in one transaction, recording each one's own outcome in
-// errs; an error returned fails them all (nothing was committed, or the
-// commit's outcome is unknown: either way none is acknowledged).
-func (g *groupCommit) batch(ctx context.Context, reqs []*writeReq, errs []error) (err error) {
+// batch runs *reqp, and the writes queued once the head is locked, in one
+// transaction, recording each one's own outcome in *errp; an error
+// returned fails them all (nothing was committed, or the commit's outcome
+// is unknown: either way none is acknowledged).
+func (g *groupCommit) batch(ctx context.Context, reqp *[]*writeReq, errp *[]error) (err error) {
 	var t *sql.Tx
 	if g.db.d.dollar {
 		// One connection for the batch, so one that reached a server
@@ -155,6 +165,10 @@ func (g *groupCommit) batch(ctx context.Context, reqs []*writeReq, errs []error)
 		return fmt.Errorf("lock log head: %w", err)
 	}
 	x.committedOrg = x.orgSeq
+	*reqp = g.drain(*reqp)
+	reqs := *reqp
+	errs := make([]error, len(reqs))
+	*errp = errs
 	for i, r := range reqs {
 		if err := r.ctx.Err(); err != nil {
 			errs[i] = err

@@ -45,11 +45,19 @@ type generated struct {
 }
 
 // generate builds a force on a fresh SQLite file in dir.
-func generate(dir string, seed uint64, workers int) (generated, error) {
+// With fast, commits do not wait for the disk, as `holdfast demo` makes
+// them (cmd/holdfast/demo.go).
+func generate(dir string, seed uint64, workers int, fast ...bool) (generated, error) {
 	ctx := context.Background()
 	db, err := sqlstore.Open(ctx, filepath.Join(dir, "demo.db"), true)
 	if err != nil {
 		return generated{}, err
+	}
+	if len(fast) > 0 && fast[0] {
+		if _, err := db.Raw().ExecContext(ctx, "PRAGMA synchronous=OFF"); err != nil {
+			db.Close()
+			return generated{}, err
+		}
 	}
 	clk := clock.NewManual(demo.DefaultStart)
 	hf, err := app.New(db, app.Config{Clock: clk})

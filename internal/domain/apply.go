@@ -100,14 +100,15 @@ var caseAppliers = map[string]caseApplier{
 	}),
 	EvDutyOpened: on(func(c *Case, p DutyOpened, _ *event.Event) error {
 		c.Duties = append(c.Duties, p.Duty)
+		c.DutyCount++
 		return nil
 	}),
 	EvDutyClosed: on(func(c *Case, p DutyClosed, e *event.Event) error {
 		for i := range c.Duties {
 			if c.Duties[i].ID == p.ID {
-				c.Duties[i].Status = p.Status
-				c.Duties[i].Closed = e.At.UTC()
-				c.Duties[i].Reason = p.Reason
+				d := c.Duties[i]
+				d.Status, d.Closed, d.Reason = p.Status, e.At.UTC(), p.Reason
+				c.closeDuty(i, d)
 				return nil
 			}
 		}

@@ -41,8 +41,27 @@ type Case struct {
 	People   []Person  `json:"people"`
 	Actions  []Action  `json:"actions"`
 	Notes    []Note    `json:"notes"`
-	Duties   []Duty    `json:"duties"`
-	Outcome  string    `json:"outcome,omitempty"`
+	// Duties are the duties still open, and those waived (a waiver stands
+	// for its cycle: duty.Reconcile does not open the same one again).
+	// Duties met or cancelled leave the document for the store's duty
+	// history (ClosedDuties), so a command does not decode and encode
+	// every duty the case ever owed: on an old case they were most of it.
+	Duties  []Duty `json:"duties"`
+	Outcome string `json:"outcome,omitempty"`
+	// DutyCount is how many duties the case has opened: the next one's
+	// number (duty ids count them), no longer len(Duties).
+	DutyCount int `json:"duty_count,omitempty"`
+	// LastDutyClosed is when a duty of the case last closed, whatever
+	// became of it: the flags date a case owing nothing from it.
+	LastDutyClosed time.Time `json:"last_duty_closed,omitzero"`
+	// ApprovalEnded is when the approval duty of a proposed closure last
+	// closed, and which closure it was: a closure sent back is owed
+	// again from then (duty.Reconcile).
+	ApprovalEnded *DutyEnd `json:"approval_ended,omitempty"`
+	// ClosedDuties are the duties met or cancelled by the events folded
+	// into this value since it was read: the store writes them to the
+	// duty history with the document. Never part of the document.
+	ClosedDuties []Duty `json:"-"`
 
 	Plan      string     `json:"plan,omitempty"` // the investigation plan, as last set
 	PlanAt    time.Time  `json:"plan_at,omitzero"`
@@ -330,6 +349,57 @@ type Duty struct {
 	// Detail says what this duty is about where its kind does not: the
 	// reason a closure was sent back, or why it fell to this person.
 	Detail string `json:"detail,omitempty"`
+}
+
+// DutyEnd is a duty's subject and when it closed.
+type DutyEnd struct {
+	Subject string    `json:"subject"`
+	At      time.Time `json:"at"`
+}
+
+// dutyKindClosureApproval is duty.ClosureApproval, which the fold must
+// know (ApprovalEnded) and the domain cannot import.
+const dutyKindClosureApproval = "closure_approval"
+
+// closeDuty records that the duty at i of c.Duties closed as d says:
+// waived, it stays (see Duties); met or cancelled, it moves to
+// ClosedDuties. The slice is rebuilt, not shifted in place, because a
+// case folded from payload values may share its backing array
+// (ApplyCaseValue).
+func (c *Case) closeDuty(i int, d Duty) {
+	if d.Closed.After(c.LastDutyClosed) {
+		c.LastDutyClosed = d.Closed
+	}
+	if d.Kind == dutyKindClosureApproval {
+		c.ApprovalEnded = &DutyEnd{Subject: d.Subject, At: d.Closed}
+	}
+	if d.Status == DutyWaived {
+		c.Duties[i] = d
+		return
+	}
+	c.Duties = append(c.Duties[:i:i], c.Duties[i+1:]...)
+	c.ClosedDuties = append(c.ClosedDuties, d)
+}
+
+// SplitDuties brings a document written before the duty history (its
+// Duties hold every duty the case ever opened, DutyCount unset) to the
+// shape the fold now makes, moving the duties met or cancelled to
+// ClosedDuties. A document already in that shape is left alone.
+func (c *Case) SplitDuties() {
+	if c.DutyCount > 0 || len(c.Duties) == 0 {
+		return
+	}
+	all := c.Duties
+	c.DutyCount = len(all)
+	c.Duties = make([]Duty, 0, len(all))
+	for _, d := range all {
+		if d.Status == DutyOpen {
+			c.Duties = append(c.Duties, d)
+			continue
+		}
+		c.Duties = append(c.Duties, d)
+		c.closeDuty(len(c.Duties)-1, d)
+	}
 }
 
 // ChildAt reports whether someone born on dob was under 18 at t: a child

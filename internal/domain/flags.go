@@ -109,10 +109,8 @@ func (c *Case) historicSince() (unowned, idle time.Time) {
 		unowned = c.AllocatedAt
 	}
 	idle = unowned
-	for _, d := range c.Duties {
-		if d.Closed.After(idle) {
-			idle = d.Closed
-		}
+	if c.LastDutyClosed.After(idle) {
+		idle = c.LastDutyClosed
 	}
 	return unowned, idle
 }

@@ -21,15 +21,15 @@ func TestImportedFlagsDatedFromHistory(t *testing.T) {
 	for _, tc := range []struct {
 		name              string
 		imported          bool
-		duties            []Duty
+		lastClosed        time.Time
 		wantOwner, wantDo time.Time
 	}{
-		{"made here", false, nil, updated, updated},
-		{"imported", true, nil, allocated, allocated},
-		{"imported, a duty closed since", true, []Duty{{Kind: "x", Status: DutyMet, Closed: closed}}, allocated, closed},
+		{"made here", false, time.Time{}, updated, updated},
+		{"imported", true, time.Time{}, allocated, allocated},
+		{"imported, a duty closed since", true, closed, allocated, closed},
 	} {
 		c := &Case{Status: StatusOpen, OpenedAt: opened, AllocatedAt: allocated, UpdatedAt: updated,
-			Imported: tc.imported, Duties: tc.duties}
+			Imported: tc.imported, LastDutyClosed: tc.lastClosed}
 		got := since(c)
 		if !got[FlagNoOwner].Equal(tc.wantOwner) || !got[FlagNoOpenDuty].Equal(tc.wantDo) {
 			t.Errorf("%s: no_owner since %s, no_open_duty since %s; want %s and %s", tc.name,

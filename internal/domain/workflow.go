@@ -1,6 +1,10 @@
 package domain
 
-import "time"
+import (
+	"strconv"
+	"strings"
+	"time"
+)
 
 // Review is a supervisory review: what the supervisor saw and directed.
 type Review struct {
@@ -110,6 +114,18 @@ func (c *Case) Duty(id string) *Duty {
 		}
 	}
 	return nil
+}
+
+// HadDuty reports whether id names a duty the case opened and no longer
+// holds (met or cancelled: see Case.Duties). Duty ids count the case's
+// duties (duty.Reconcile).
+func (c *Case) HadDuty(id string) bool {
+	n, ok := strings.CutPrefix(id, c.ID+".d")
+	if !ok || c.Duty(id) != nil {
+		return false
+	}
+	i, err := strconv.Atoi(n)
+	return err == nil && i >= 1 && i <= c.DutyCount && strconv.Itoa(i) == n
 }
 
 // OpenFinding returns the unresolved finding of kind, or nil.

@@ -284,7 +284,7 @@ func (r Rules) Reconcile(c *domain.Case, org *domain.OrgState, actor string, now
 		}
 		evs = append(evs, e)
 	}
-	n := len(c.Duties)
+	n := c.DutyCount
 	for _, w := range want {
 		if kept[w.key()] {
 			continue
@@ -349,10 +349,8 @@ func sentBack(c *domain.Case, p *policy.Policy, cal policy.Calendar) (Want, bool
 	}
 	cl := c.Closures[n-1]
 	at := cl.ProposedAt
-	for _, d := range c.Duties {
-		if d.Kind == ClosureApproval && d.Subject == cl.ID && !d.Closed.IsZero() {
-			at = d.Closed
-		}
+	if e := c.ApprovalEnded; e != nil && e.Subject == cl.ID {
+		at = e.At
 	}
 	return Want{Kind: ClosureSentBack, Subject: cl.ID, Accountable: c.OwnerID, TeamID: c.TeamID,
 		Due:    p.Due(ClosureSentBack, at, cal),

@@ -67,6 +67,12 @@ func TestRebuildReportsTamperedProjections(t *testing.T) {
 		{"a duty's due time moved", func(t *testing.T, db *sqlstore.DB, _ *fixture.Force, id string) {
 			exec(t, db, "UPDATE duties SET due_at = '2099-01-01T00:00:00.000000000Z' WHERE case_id = ?", id)
 		}, []string{"duties row", "due_at", "2099"}},
+		{"a closed duty erased from the duty history", func(t *testing.T, db *sqlstore.DB, _ *fixture.Force, id string) {
+			exec(t, db, "DELETE FROM duty_history WHERE case_id = ?", id)
+		}, []string{"duty_history row", "missing from the live record"}},
+		{"a met duty recorded as waived", func(t *testing.T, db *sqlstore.DB, _ *fixture.Force, id string) {
+			exec(t, db, "UPDATE duty_history SET status = 'waived' WHERE case_id = ?", id)
+		}, []string{"duty_history row", "status", "waived"}},
 		{"a case moved to another team", func(t *testing.T, db *sqlstore.DB, f *fixture.Force, id string) {
 			exec(t, db, "UPDATE cases SET team_id = ? WHERE id = ?", f.TeamB, id)
 		}, []string{"cases row", "team_id"}},

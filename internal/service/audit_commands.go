@@ -229,6 +229,17 @@ func (s *Service) checkReviewer(
 	if err != nil {
 		return err
 	}
+	if h, ok := s.st.(store.DutyHistory); ok {
+		// Conflicts looks at every duty the case owed, and those met or
+		// cancelled are out of its document.
+		closed, err := h.ClosedDuties(ctx, c.ID)
+		if err != nil {
+			return err
+		}
+		whole := *c
+		whole.Duties = append(closed, c.Duties...)
+		c = &whole
+	}
 	*p = append(*p, audit.Conflicts(c, u, former)...)
 	return nil
 }

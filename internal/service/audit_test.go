@@ -162,10 +162,14 @@ func caseFinding(c *domain.Case, id string) *domain.Finding {
 	return nil
 }
 
+// dutyFor finds the finding's duty in c, open or closed by the command
+// that returned c (met, it is out of the document: Case.ClosedDuties).
 func dutyFor(c *domain.Case, subject string) *domain.Duty {
-	for i := range c.Duties {
-		if c.Duties[i].Kind == duty.FindingResponse && c.Duties[i].Subject == subject {
-			return &c.Duties[i]
+	for _, ds := range [][]domain.Duty{c.Duties, c.ClosedDuties} {
+		for i := range ds {
+			if ds[i].Kind == duty.FindingResponse && ds[i].Subject == subject {
+				return &ds[i]
+			}
 		}
 	}
 	return nil

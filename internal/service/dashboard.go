@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/store"
 )
 
 // dashboardReaders see force-level figures.
@@ -244,6 +245,30 @@ func (s *Service) computeDashTeams(ctx context.Context, months int) (*dashTeams,
 		}
 		return id
 	}
+	// Duties met or cancelled are in the duty history, not the documents
+	// (domain.Case.Duties): they are counted from it, under the team that
+	// has the case now, as those in the documents are.
+	countDuty := func(acc *dashAcc, du *domain.Duty) {
+		d := &acc.d
+		if du.Status == domain.DutyOpen && !du.Due.After(now) {
+			d.OverdueNow++
+		}
+		for m, end := range ends {
+			open := !du.Opened.After(end) && (du.Closed.IsZero() || du.Closed.After(end))
+			if open && du.Due.Before(end) {
+				acc.overdueRow(teamName(du.TeamID))[m]++
+			}
+		}
+		if du.Status == domain.DutyMet {
+			if m := monthOf(du.Closed); m >= 0 {
+				d.OnTimeTotal[m]++
+				if !du.Closed.After(du.Due) {
+					d.OnTimeMet[m]++
+				}
+			}
+		}
+	}
+	teamOf := map[string]*dashAcc{}
 	err = s.st.ScanCases(ctx, func(c *domain.Case) error {
 		acc := out.teams[c.TeamID]
 		if acc == nil {
@@ -257,24 +282,9 @@ func (s *Service) computeDashTeams(ctx context.Context, months int) (*dashTeams,
 				d.Orphaned++
 			}
 		}
-		for _, du := range c.Duties {
-			if du.Status == domain.DutyOpen && !du.Due.After(now) {
-				d.OverdueNow++
-			}
-			for m, end := range ends {
-				open := !du.Opened.After(end) && (du.Closed.IsZero() || du.Closed.After(end))
-				if open && du.Due.Before(end) {
-					acc.overdueRow(teamName(du.TeamID))[m]++
-				}
-			}
-			if du.Status == domain.DutyMet {
-				if m := monthOf(du.Closed); m >= 0 {
-					d.OnTimeTotal[m]++
-					if !du.Closed.After(du.Due) {
-						d.OnTimeMet[m]++
-					}
-				}
-			}
+		teamOf[c.ID] = acc
+		for i := range c.Duties {
+			countDuty(acc, &c.Duties[i])
 		}
 		for _, v := range c.Victims {
 			if len(v.Contacts) == 0 {
@@ -305,6 +315,17 @@ func (s *Service) computeDashTeams(ctx context.Context, months int) (*dashTeams,
 	})
 	if err != nil {
 		return nil, err
+	}
+	if h, ok := s.st.(store.DutyHistory); ok {
+		err = h.ScanClosedDuties(ctx, func(caseID string, du *domain.Duty) error {
+			if acc := teamOf[caseID]; acc != nil {
+				countDuty(acc, du)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }

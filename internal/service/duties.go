@@ -132,6 +132,7 @@ func decisionAlerts(c *domain.Case, org *domain.OrgState, actor string, now time
 func clone(c *domain.Case) *domain.Case {
 	cp := *c
 	cp.Duties = append([]domain.Duty(nil), c.Duties...)
+	cp.ClosedDuties = append([]domain.Duty(nil), c.ClosedDuties...)
 	cp.Findings = append([]domain.Finding(nil), c.Findings...)
 	return &cp
 }

@@ -512,6 +512,8 @@ func caseCommands() []*CaseCommand {
 			on: func(k *check, id string) error {
 				d := k.c.Duty(id)
 				switch {
+				case d == nil && k.c.HadDuty(id): // met or cancelled, out of the document
+					return problem("duty_id", "duty_open", "The duty is already closed.")
 				case d == nil:
 					return problem("duty_id", "unknown_duty", fmt.Sprintf("%s has no such duty.", k.c.Ref))
 				case d.Status != domain.DutyOpen:

@@ -120,6 +120,11 @@ func TestHistoryReadsAsSentences(t *testing.T) {
 			t.Errorf("the history does not say %q", want)
 		}
 	}
+	// Met, the allocation and the first contact are out of the document
+	// (domain.Case.Duties): the history names them from the log.
+	if !strings.Contains(body, "recorded a duty as met: ") || strings.Contains(body, "recorded a duty as met: a duty") {
+		t.Error("the history does not name the duties met")
+	}
 	if strings.Contains(body, "case.viewed") || strings.Contains(body, "victim.contacted") {
 		t.Error("the history shows event names")
 	}

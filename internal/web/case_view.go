@@ -59,6 +59,9 @@ type caseView struct {
 	Ready   bool // the closure checklist is clear
 
 	outcomes map[string]string
+	// opened are the case's duties as the log opened them, by id: those
+	// met or cancelled are no longer in its document (history.go).
+	opened map[string]domain.Duty
 }
 
 type outcomeOpt struct{ Code, Title string }

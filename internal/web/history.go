@@ -83,6 +83,7 @@ func (e historyEntry) Summary() string {
 // history builds the history section from the case's events, filtered and
 // paged by the query (kind, page).
 func (v *caseView) history(evs []*event.Event, query url.Values) *history {
+	v.noteOpened(evs)
 	kind := query.Get("kind")
 	known := false
 	for _, k := range historyKinds {
@@ -154,6 +155,7 @@ func (v *caseView) history(evs []*event.Event, query url.Values) *history {
 // changedSince lists what changed on the case after version, oldest first:
 // what a stale form's sender did not see.
 func (v *caseView) changedSince(evs []*event.Event, version int64) []historyEntry {
+	v.noteOpened(evs)
 	var out []historyEntry
 	for _, e := range evs {
 		if e.CaseVersion > version && domain.ChangesCase(e.Type) {
@@ -164,6 +166,25 @@ func (v *caseView) changedSince(evs []*event.Event, version int64) []historyEntr
 		out = out[len(out)-20:]
 	}
 	return out
+}
+
+// noteOpened keeps the duties evs open, by id, to name a duty closed
+// later: met or cancelled, it is no longer in the case's document, and the
+// log the page is showing holds it as it was opened.
+func (v *caseView) noteOpened(evs []*event.Event) {
+	if v.opened != nil {
+		return
+	}
+	v.opened = map[string]domain.Duty{}
+	for _, e := range evs {
+		if e.Type != domain.EvDutyOpened {
+			continue
+		}
+		var p domain.DutyOpened
+		if json.Unmarshal(e.Payload, &p) == nil {
+			v.opened[p.Duty.ID] = p.Duty
+		}
+	}
 }
 
 // entry turns one event into a sentence.
@@ -243,6 +264,8 @@ func (v *caseView) entry(e *event.Event) historyEntry {
 		name := "a duty"
 		if d := v.Case.Duty(p.ID); d != nil {
 			name = v.dutyName(*d)
+		} else if d, ok := v.opened[p.ID]; ok {
+			name = v.dutyName(d)
 		}
 		switch p.Status {
 		case domain.DutyMet:

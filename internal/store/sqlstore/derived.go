@@ -37,6 +37,7 @@ var DerivedTables = []struct {
 	{"cases", []string{"id", "ref", "team_id", "owner_id", "status", "version", "updated_at"}, 1},
 	{"duties", []string{"id", "case_id", "kind", "accountable", "team_id", "due_at", "escalation", "next_at",
 		"subject", "case_ref"}, 1},
+	{"duty_history", []string{"id", "case_id", "status", "closed_at", "doc"}, 1},
 	{"case_flags", []string{"case_id", "kind", "since", "raised"}, 2},
 	{"inbox", []string{"seq", "user_id", "case_id", "at", "kind", "text"}, 2},
 	{"imports", []string{"source_ref", "case_id", "hash", "seq"}, 1},
@@ -118,7 +119,7 @@ func texts(args ...any) []string {
 }
 
 // AddCase adds the rows the store writes for c (PutCase): its list row,
-// its open duties and its flags.
+// its open duties, its duty history and its flags.
 func (d Derived) AddCase(c *domain.Case) {
 	d["cases"][c.ID] = texts(c.ID, c.Ref, c.TeamID, c.OwnerID, string(c.Status), c.Version, fmtTime(c.UpdatedAt))
 	for i := range c.Duties {
@@ -129,6 +130,7 @@ func (d Derived) AddCase(c *domain.Case) {
 	for _, f := range c.Flags() {
 		d["case_flags"][c.ID+" "+f.Kind] = texts(c.ID, f.Kind, fmtTime(f.Since), boolInt(f.Raised))
 	}
+	d.addHistory(c)
 	d.addTerms(c)
 	d.addPole(c)
 }

@@ -188,7 +188,10 @@ func (db *DB) Migrate(ctx context.Context) error {
 	if err := db.buildTerms(ctx); err != nil { // the find index of cases older than it (find.go)
 		return err
 	}
-	return db.buildPole(ctx) // the POLE index of cases older than it (pole.go)
+	if err := db.buildPole(ctx); err != nil { // the POLE index of cases older than it (pole.go)
+		return err
+	}
+	return db.buildHistory(ctx) // the duty history of cases older than it (history.go)
 }
 
 // Engine names the engine.

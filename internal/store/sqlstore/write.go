@@ -383,6 +383,9 @@ func (x *tx) PutCase(c *domain.Case, prevVersion int64) error {
 			return fmt.Errorf("flag %s on %s: %w", f.Kind, c.Ref, err)
 		}
 	}
+	if err := x.putHistory(c); err != nil { // history.go
+		return err
+	}
 	if err := x.indexCase(c, prevVersion == 0); err != nil { // find.go
 		return err
 	}
@@ -455,6 +458,9 @@ func (x *tx) PutNewCases(cs []*domain.Case) error {
 	}
 	if err := x.insertRows("case_flags (case_id, kind, since, raised)", 4, flags); err != nil {
 		return fmt.Errorf("flag cases %s: %w", span, err)
+	}
+	if err := x.putHistoryNew(cs); err != nil { // history.go
+		return err
 	}
 	if err := x.indexNewCases(cs); err != nil { // find.go
 		return err

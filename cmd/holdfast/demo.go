@@ -114,13 +114,10 @@ func ensureDemo(ctx context.Context, dsn string, cfg app.Config, opts demo.Optio
 }
 
 func generateSQLite(ctx context.Context, path string, cfg app.Config, opts demo.Options, stdout io.Writer) error {
-	tmp := path + ".partial"
-	clean := func() {
-		for _, p := range []string{tmp, tmp + "-wal", tmp + "-shm", tmp + "-journal"} {
-			os.Remove(p)
-		}
+	tmp, clean, err := claimPartial(path)
+	if err != nil {
+		return err
 	}
-	clean()
 	db, err := sqlstore.OpenDSN(ctx, sqlstore.DSN{Engine: sqlstore.EngineSQLite, Path: tmp}, true)
 	if err != nil {
 		return err
@@ -144,7 +141,7 @@ func generateSQLite(ctx context.Context, path string, cfg app.Config, opts demo.
 		clean()
 		return err
 	}
-	if err := os.Rename(tmp, path); err != nil {
+	if err := installPartial(tmp, path); err != nil {
 		clean()
 		return fmt.Errorf("demo: %w", err)
 	}

@@ -74,16 +74,13 @@ func cmdExerciseNew(ctx context.Context, args []string, stdout io.Writer) error 
 		if _, err := os.Stat(d.Path); !errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("%s exists: an exercise is set up in a new database, never a live one (choose another --db)", d.Path)
 		}
-		tmp := d.Path + ".partial"
-		clean := func() {
-			for _, p := range []string{tmp, tmp + "-wal", tmp + "-shm", tmp + "-journal"} {
-				os.Remove(p)
-			}
+		tmp, clean, err := claimPartial(d.Path)
+		if err != nil {
+			return err
 		}
-		clean()
 		res, err = setUpExercise(ctx, sqlstore.DSN{Engine: sqlstore.EngineSQLite, Path: tmp}, opts)
 		if err == nil {
-			err = os.Rename(tmp, d.Path)
+			err = installPartial(tmp, d.Path)
 		}
 		if err != nil {
 			clean()

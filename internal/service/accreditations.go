@@ -81,7 +81,7 @@ func checkAccreditation(p *domain.Problems, prefix string, tr *policy.Training, 
 	if strings.TrimSpace(in.Expires) != "" {
 		if expires, err = londonDay(in.Expires); err != nil {
 			p.Add(prefix+"expires", "date", "Give the date a refresh is due as a real date, such as 2029-03-31.")
-		} else if !awarded.IsZero() && expires.Before(awarded) {
+		} else if !awarded.IsZero() && !expires.After(awarded) {
 			p.Add(prefix+"expires", "before_award", "The date a refresh is due must be after the date it was "+
 				"awarded.")
 		}
@@ -98,7 +98,15 @@ func checkAccreditation(p *domain.Problems, prefix string, tr *policy.Training, 
 // once, by field, and nothing is recorded.
 func (s *Service) AwardAccreditation(ctx context.Context, a *Actor, in AwardAccreditation) (*domain.Accreditation, error) {
 	if err := checkInput(in); err != nil {
-		return nil, err
+		// A field over its limit must not hide the accreditation's other
+		// problems: every reason is given at once, each field once.
+		p, ok := domain.AsProblems(err)
+		if !ok {
+			return nil, err
+		}
+		var more domain.Problems
+		checkAccreditation(&more, "", &s.Policy().Training, in, s.clock.Now())
+		return nil, mergeFieldProblems(p, more).Err()
 	}
 	if a == nil {
 		return nil, ErrUnauthenticated
@@ -215,4 +223,19 @@ func (s *Service) Accreditations(ctx context.Context, a *Actor, userID string) (
 			Label: tr.KindLabel(acc.Kind), Current: acc.CurrentAt(now)})
 	}
 	return out, nil
+}
+
+// mergeFieldProblems is p followed by those of more about fields p does not
+// already name, so that one field is not reported twice by two checks.
+func mergeFieldProblems(p, more domain.Problems) domain.Problems {
+	named := map[string]bool{}
+	for _, x := range p {
+		named[x.Field] = true
+	}
+	for _, x := range more {
+		if !named[x.Field] {
+			p = append(p, x)
+		}
+	}
+	return p
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -99,6 +100,29 @@ func TestAwardAccreditationRefused(t *testing.T) {
 			AwardedOn: "31/02/2025", Expires: "soon"})
 		if got := grantRules(err); !slices.Equal(got, []string{"date", "date"}) {
 			t.Errorf("unreadable dates: rules %v, want date for both", got)
+		}
+		// A field over its length limit does not hide the other reasons.
+		_, err = f.Svc.AwardAccreditation(ctx, f.Admin, service.AwardAccreditation{User: u.ID, Kind: "bogus",
+			AwardedOn: today.AddDate(0, 0, -3).Format(time.DateOnly),
+			Expires:   today.AddDate(0, 0, -5).Format(time.DateOnly), Evidence: strings.Repeat("x", 201)})
+		ps, _ = domain.AsProblems(err)
+		fields = map[string]string{}
+		for _, p := range ps {
+			if _, twice := fields[p.Field]; twice {
+				t.Errorf("field %s reported twice: %v", p.Field, err)
+			}
+			fields[p.Field] = p.Rule
+		}
+		for _, k := range []string{"kind", "expires", "evidence"} {
+			if fields[k] == "" {
+				t.Errorf("over-long evidence hid the problem with %s: %v", k, err)
+			}
+		}
+		// A refresh due on the day of the award is not after it.
+		_, err = f.Svc.AwardAccreditation(ctx, f.Admin, service.AwardAccreditation{User: u.ID, Kind: "abe",
+			AwardedOn: today.Format(time.DateOnly), Expires: today.Format(time.DateOnly)})
+		if got := grantRules(err); !slices.Equal(got, []string{"before_award"}) {
+			t.Errorf("refresh due on the award day: rules %v, want before_award", got)
 		}
 		_, err = f.Svc.AwardAccreditation(ctx, f.Supervisor, service.AwardAccreditation{User: u.ID, Kind: "abe",
 			AwardedOn: today.Format(time.DateOnly)})

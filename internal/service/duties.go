@@ -41,7 +41,7 @@ func (s *Service) dutyReactor(
 	if err != nil {
 		return nil, fmt.Errorf("duties of %s: %w", c.Ref, err)
 	}
-	alerts, err := decisionAlerts(c, org, actor, now, out)
+	alerts, err := decisionAlerts(c, org, actor, now, evs, out)
 	if err != nil {
 		return nil, err
 	}
@@ -97,9 +97,16 @@ var decisionKinds = map[string]bool{duty.ClosureApproval: true, duty.TransferAcc
 // own reshuffles (actor "system:…") alert nobody: the escalation ladder
 // speaks for the watchdog, and history is not news.
 func decisionAlerts(c *domain.Case, org *domain.OrgState, actor string, now time.Time,
-	evs []*event.Event) ([]*event.Event, error) {
+	trigger, evs []*event.Event) ([]*event.Event, error) {
 	if strings.HasPrefix(actor, "system:") {
 		return nil, nil
+	}
+	// The import hands the reactors a case's whole history at once, its
+	// first event by whoever acted then, so its actor is not "system:".
+	for _, e := range trigger {
+		if e.Type == domain.EvCaseImported {
+			return nil, nil
+		}
 	}
 	var out []*event.Event
 	for _, e := range evs {

@@ -2,9 +2,12 @@ package api
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strconv"
 
+	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/http/request"
 	"github.com/holdfast/holdfast/internal/service"
 )
 
@@ -22,8 +25,12 @@ func (s *Server) trainingNeedsRoutes() []route {
 				http.StatusOK,
 				func(ctx context.Context, a *service.Actor, r *http.Request, _ *struct{}) (*service.TrainingNeeds, error) {
 					q := r.URL.Query()
-					gp, _ := strconv.Atoi(q.Get("gaps_page"))
-					ep, _ := strconv.Atoi(q.Get("expiries_page"))
+					var ps domain.Problems
+					gp := pageParam(&ps, q.Get("gaps_page"), "gaps_page")
+					ep := pageParam(&ps, q.Get("expiries_page"), "expiries_page")
+					if len(ps) > 0 {
+						return nil, &request.Error{Status: http.StatusBadRequest, Problems: ps}
+					}
 					return svc.TrainingNeeds(ctx, a, service.TrainingNeedsQuery{Team: q.Get("team"), GapsPage: gp,
 						ExpiriesPage: ep, All: q.Get("all") == "true"})
 				}),
@@ -33,4 +40,18 @@ func (s *Server) trainingNeedsRoutes() []route {
 			"all", "true: every row, unpaged",
 		),
 	}
+}
+
+// pageParam reads a page number: empty is the first page; anything but a
+// whole number from 1 is refused, not quietly read as the first page.
+func pageParam(ps *domain.Problems, v, name string) int {
+	if v == "" {
+		return 0
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		ps.Add(name, "page", fmt.Sprintf("%s must be a page number from 1, not %q", name, v))
+		return 0
+	}
+	return n
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"sort"
 	"strconv"
@@ -306,6 +307,12 @@ func caseForms(s *service.Service) map[string]caseForm {
 				var ps domain.Problems
 				if !offered(v.officerOpts(v.transferTeam()), f.Get("owner_id")) {
 					ps.Add("owner_id", "unknown_user", "Choose the new officer in charge from the list.")
+				} else if why := v.Perm.Unmet("accept-transfer", "", f.Get("owner_id")); why != "" {
+					// The training gate the confirmation would apply: the
+					// check step must not offer an Accept that is refused.
+					ps.Add("owner_id", "accreditation", fmt.Sprintf("%s cannot be officer in charge of %s: "+
+						"that needs %s, which they do not hold. Choose an officer who holds it, or ask a manager "+
+						"to record an override.", v.Person(f.Get("owner_id")), v.Case.Ref, strings.TrimPrefix(why, "lacks ")))
 				}
 				return ps
 			},

@@ -213,15 +213,17 @@ type importer struct {
 // to fill the store's multi-row statements, few enough to hold in memory.
 const importFlush = 4096
 
-// importBatch is folded cases and their events, ready to be written.
+// importBatch is folded cases and their events, ready to be written: the
+// cases' documents and index rows already made (store.PrepareNewCases).
 type importBatch struct {
 	events []*event.Event
-	cases  []*domain.Case
+	cases  *store.NewCases
 }
 
 // writeCases folds the planned cases and writes them, the two at once:
-// one goroutine turns each case's history into events and folds them
-// while the transaction's goroutine writes the batches folded before —
+// one goroutine turns each case's history into events, folds them and
+// encodes the cases' documents and index rows, while the transaction's
+// goroutine writes the batches made before —
 // on two cores an import takes about the time of its writes alone, not
 // of its writes and its folding. Batches go in the order they were folded,
 // so the log, its sequence numbers and chain hashes are those of writing
@@ -244,7 +246,12 @@ func (im *importer) writeCases(plans []casePlan) error {
 			}
 		}()
 		send := func() bool {
-			b := importBatch{events: im.events, cases: im.cases}
+			cases, err := store.PrepareNewCases(im.cases)
+			if err != nil {
+				foldErr = err
+				return false
+			}
+			b := importBatch{events: im.events, cases: cases}
 			im.events, im.cases = nil, nil
 			select {
 			case batches <- b:

@@ -67,7 +67,11 @@ func fillIndex(b *testing.B, db *sqlstore.DB, n int) []domain.Suspect {
 			}
 			cs = append(cs, c)
 		}
-		if err := db.Write(ctx, func(tx store.Tx) error { return tx.PutNewCases(cs) }); err != nil {
+		prepared, err := store.PrepareNewCases(cs)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := db.Write(ctx, func(tx store.Tx) error { return tx.PutNewCases(prepared) }); err != nil {
 			b.Fatal(err)
 		}
 	}

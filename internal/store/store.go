@@ -115,8 +115,9 @@ type Tx interface {
 	// read at (0 for a new case); if the stored version differs, ErrConflict.
 	PutCase(c *domain.Case, prevVersion int64) error
 	// PutNewCases writes the projections of cases not yet in the record,
-	// as PutCase(c, 0) would each, in fewer statements.
-	PutNewCases(cs []*domain.Case) error
+	// as PutCase(c, 0) would each, in fewer statements; n is what
+	// PrepareNewCases made of them.
+	PutNewCases(n *NewCases) error
 	PutUnit(u *domain.Unit) error
 	PutUser(u *domain.User) error
 	SetPassword(userID, hash string) error

@@ -52,11 +52,18 @@ func (x *tx) indexCase(c *domain.Case, isNew bool) error {
 
 // indexNewCases writes the find-index rows of cases new to the record.
 func (x *tx) indexNewCases(cs []*domain.Case) error {
-	var args []any
+	var rows [][]string
 	for _, c := range cs {
-		for _, r := range store.CaseTerms(c) {
-			args = append(args, r[0], r[1], r[2], r[3], r[4])
-		}
+		rows = append(rows, store.CaseTerms(c)...)
+	}
+	return x.insertTerms(rows)
+}
+
+// insertTerms writes find-index rows (store.CaseTerms).
+func (x *tx) insertTerms(rows [][]string) error {
+	args := make([]any, 0, 5*len(rows))
+	for _, r := range rows {
+		args = append(args, r[0], r[1], r[2], r[3], r[4])
 	}
 	if err := x.insertRows(termColumns, 5, args); err != nil {
 		return fmt.Errorf("find index: %w", err)

@@ -417,18 +417,16 @@ func appendDutyArgs(args []any, c *domain.Case, d *domain.Duty) []any {
 
 // PutNewCases writes the projections of cases the record does not hold
 // yet, with their duty and flag rows, as PutCase(c, 0) would each, but with
-// many rows to a statement (see AppendBatch).
-func (x *tx) PutNewCases(cs []*domain.Case) error {
+// many rows to a statement (see AppendBatch). The documents and index rows
+// come ready-made in n (store.PrepareNewCases).
+func (x *tx) PutNewCases(n *store.NewCases) error {
+	cs := n.Cases
 	if len(cs) == 0 {
 		return nil
 	}
 	cases := make([]any, 0, len(cs)*8)
 	var duties, flags []any
-	for _, c := range cs {
-		doc, err := json.Marshal(c)
-		if err != nil {
-			return fmt.Errorf("encode case %s: %w", c.Ref, err)
-		}
+	for i, c := range cs {
 		cases = append(
 			cases,
 			c.ID,
@@ -438,7 +436,7 @@ func (x *tx) PutNewCases(cs []*domain.Case) error {
 			string(c.Status),
 			c.Version,
 			fmtTime(c.UpdatedAt),
-			string(doc),
+			string(n.Docs[i]),
 		)
 		for i := range c.Duties {
 			if d := &c.Duties[i]; d.Status == domain.DutyOpen {
@@ -462,10 +460,14 @@ func (x *tx) PutNewCases(cs []*domain.Case) error {
 	if err := x.putHistoryNew(cs); err != nil { // history.go
 		return err
 	}
-	if err := x.indexNewCases(cs); err != nil { // find.go
+	if err := x.insertTerms(n.Terms); err != nil { // find.go
 		return err
 	}
-	return x.indexPoleNew(cs) // pole.go
+	ids := make([]string, len(cs))
+	for i, c := range cs {
+		ids[i] = c.ID
+	}
+	return x.insertPole(ids, n.People, n.Keys, n.Digests) // pole.go
 }
 
 func (x *tx) PutUnit(u *domain.Unit) error {

@@ -129,10 +129,13 @@ const batchTimeout = time.Minute
 // is unknown: either way none is acknowledged).
 func (g *groupCommit) batch(ctx context.Context, reqp *[]*writeReq, errp *[]error) (err error) {
 	var t *sql.Tx
+	var conn *sql.Conn
 	if g.db.d.dollar {
 		// One connection for the batch, so one that reached a server
-		// taking no writes can be dropped (see readOnly).
-		conn, cerr := g.db.w.Conn(ctx)
+		// taking no writes can be dropped (see readOnly), and bulk writes
+		// can copy rows through it (copyRows).
+		var cerr error
+		conn, cerr = g.db.w.Conn(ctx)
 		if cerr != nil {
 			return fmt.Errorf("begin: %w", cerr)
 		}
@@ -156,7 +159,7 @@ func (g *groupCommit) batch(ctx context.Context, reqp *[]*writeReq, errp *[]erro
 		return fmt.Errorf("begin: %w", err)
 	}
 	defer t.Rollback()
-	x := &tx{ctx: ctx, db: g.db, d: g.db.d, t: t}
+	x := &tx{ctx: ctx, db: g.db, d: g.db.d, t: t, conn: conn}
 	// The log head is locked once for the batch, not once per write: on
 	// PostgreSQL this row lock is what gives the log one order across
 	// instances, and its cost (a round trip, a wait behind the other

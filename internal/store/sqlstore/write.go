@@ -16,10 +16,13 @@ import (
 )
 
 type tx struct {
-	ctx     context.Context
-	db      *DB
-	d       dialect
-	t       *sql.Tx
+	ctx context.Context
+	db  *DB
+	d   dialect
+	t   *sql.Tx
+	// conn is the connection t runs on, when the transaction has one to
+	// itself (PostgreSQL): bulk writes copy rows through it (copyRows).
+	conn    *sql.Conn
 	seq     int64
 	hash    []byte
 	orgSeq  int64
@@ -219,6 +222,9 @@ const maxBulkArgs = 2000
 // row) into into, "table (col, ...)", as few statements as maxBulkArgs
 // allows. Each statement shape is prepared once per transaction.
 func (x *tx) insertRows(into string, ncol int, args []any) error {
+	if x.conn != nil && x.d.name == EnginePostgres && len(args) >= copyMinArgs {
+		return x.copyRows(into, ncol, args)
+	}
 	per := maxBulkArgs / ncol
 	for len(args) > 0 {
 		n := min(len(args)/ncol, per)

@@ -51,7 +51,9 @@ func (s *Service) Import(
 		return nil, err
 	}
 	rep := &ImportReport{System: system, DryRun: dryRun}
-	err := s.st.Write(ctx, func(tx store.Tx) error {
+	// A large file is minutes in one transaction, past the store's usual
+	// limit on a write (docs/benchmarks.md).
+	err := s.st.Write(store.LongWrite(ctx), func(tx store.Tx) error {
 		shared, err := tx.Org()
 		if err != nil {
 			return err

@@ -215,3 +215,22 @@ type Mail struct {
 	NextAt    time.Time
 	LastError string
 }
+
+type longWriteKey struct{}
+
+// LongWrite marks ctx as carrying a write that may take minutes, such as
+// an import of a force's whole history in one transaction: a store that
+// bounds how long a transaction may take (PostgreSQL's group commit) gives
+// it LongWriteLimit instead of its usual limit.
+func LongWrite(ctx context.Context) context.Context {
+	return context.WithValue(ctx, longWriteKey{}, true)
+}
+
+// IsLongWrite reports whether ctx was marked by LongWrite.
+func IsLongWrite(ctx context.Context) bool {
+	long, _ := ctx.Value(longWriteKey{}).(bool)
+	return long
+}
+
+// LongWriteLimit bounds a long write's transaction, commit included.
+const LongWriteLimit = 2 * time.Hour

@@ -106,8 +106,14 @@ func (g *groupCommit) run(first *writeReq) {
 	// are told, nothing is acknowledged) instead of holding them forever.
 	ctx := context.Background()
 	if g.db.d.dollar {
+		limit := batchTimeout
+		for _, r := range reqs {
+			if store.IsLongWrite(r.ctx) {
+				limit = store.LongWriteLimit // an import: minutes, not a stalled server
+			}
+		}
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, batchTimeout)
+		ctx, cancel = context.WithTimeout(ctx, limit)
 		defer cancel()
 	}
 	err := g.batch(ctx, &reqs, &errs)

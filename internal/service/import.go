@@ -340,7 +340,7 @@ func (im *importer) flush(b importBatch) error {
 	if err := im.tx.AppendBatch(b.events); err != nil {
 		return err
 	}
-	return im.tx.PutNewCases(b.cases)
+	return im.tx.PutPreparedCases(b.cases)
 }
 
 func (im *importer) problem(line int, field, format string, a ...any) {

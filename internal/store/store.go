@@ -115,9 +115,12 @@ type Tx interface {
 	// read at (0 for a new case); if the stored version differs, ErrConflict.
 	PutCase(c *domain.Case, prevVersion int64) error
 	// PutNewCases writes the projections of cases not yet in the record,
-	// as PutCase(c, 0) would each, in fewer statements; n is what
-	// PrepareNewCases made of them.
-	PutNewCases(n *NewCases) error
+	// as PutCase(c, 0) would each, in fewer statements.
+	PutNewCases(cs []*domain.Case) error
+	// PutPreparedCases is PutNewCases for cases whose documents and index
+	// rows PrepareNewCases already made (an import makes them on another
+	// goroutine while the transaction writes).
+	PutPreparedCases(n *NewCases) error
 	PutUnit(u *domain.Unit) error
 	PutUser(u *domain.User) error
 	SetPassword(userID, hash string) error

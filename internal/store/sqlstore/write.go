@@ -423,9 +423,18 @@ func appendDutyArgs(args []any, c *domain.Case, d *domain.Duty) []any {
 
 // PutNewCases writes the projections of cases the record does not hold
 // yet, with their duty and flag rows, as PutCase(c, 0) would each, but with
-// many rows to a statement (see AppendBatch). The documents and index rows
-// come ready-made in n (store.PrepareNewCases).
-func (x *tx) PutNewCases(n *store.NewCases) error {
+// many rows to a statement (see AppendBatch).
+func (x *tx) PutNewCases(cs []*domain.Case) error {
+	n, err := store.PrepareNewCases(cs)
+	if err != nil {
+		return err
+	}
+	return x.PutPreparedCases(n)
+}
+
+// PutPreparedCases is PutNewCases with the documents and index rows
+// ready-made in n (store.PrepareNewCases).
+func (x *tx) PutPreparedCases(n *store.NewCases) error {
 	cs := n.Cases
 	if len(cs) == 0 {
 		return nil

@@ -202,11 +202,7 @@ func TestPutNewCasesIsPutCase(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		prepared, err := store.PrepareNewCases(cases())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := bulk.Write(ctx, func(tx store.Tx) error { return tx.PutNewCases(prepared) }); err != nil {
+		if err := bulk.Write(ctx, func(tx store.Tx) error { return tx.PutNewCases(cases()) }); err != nil {
 			t.Fatal(err)
 		}
 		end := time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)

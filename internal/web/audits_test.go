@@ -215,6 +215,13 @@ func TestAuditPagesJourney(t *testing.T) {
 		if status != 200 || !strings.Contains(body, "submitted with 1 finding") {
 			t.Fatalf("submit the review: %d\n%s", status, body)
 		}
+		// The submitted review is read back, not offered as a form again.
+		status, body = rev.get(reviewLink)
+		if status != 200 || strings.Contains(body, `action="`+reviewLink+`"`) ||
+			!strings.Contains(body, `id="the-review"`) || !strings.Contains(body, "Interview the second suspect") ||
+			!strings.Contains(body, "Neither suspect was interviewed") {
+			t.Errorf("the submitted review's page still offers the form or lacks the review: %d", status)
+		}
 
 		// The finding is answered by the person it names, from their list.
 		c, err := db.CaseByRef(ctx, strings.ReplaceAll(m[2], "-", "/"))

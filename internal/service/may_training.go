@@ -68,6 +68,23 @@ func workFor(c *domain.Case, work string, now time.Time) (string, policy.Work, s
 	}
 }
 
+// workDoing is the work on c as what someone does: "be officer in charge
+// of CSE/2026/000029", so that a refusal reads "X cannot be officer in
+// charge of …" and a lapse "they need it to be officer in charge of …".
+func workDoing(c *domain.Case, work string) string {
+	switch {
+	case work == workApprover:
+		return "approve the closure of " + c.Ref
+	case strings.HasPrefix(work, workAction):
+		if act := c.Action(strings.TrimPrefix(work, workAction)); act != nil {
+			return fmt.Sprintf("be given action %d, %s, on %s", act.Number, act.Title, c.Ref)
+		}
+		return "be given the action on " + c.Ref
+	default:
+		return "be officer in charge of " + c.Ref
+	}
+}
+
 // unmet lists the requirements of work on k's case that u does not meet
 // now: not held, and no current override names u for that work.
 func (k *check) unmet(work string, u *domain.User) []policy.Requirement {
@@ -91,14 +108,16 @@ func (k *check) trained(p *domain.Problems, field, work string, u *domain.User, 
 	if len(miss) == 0 {
 		return
 	}
-	_, _, what := workFor(k.c, work, k.now)
-	who := "You do not"
+	who, they := "You", "you"
 	if u.ID != k.a.ID() {
-		who = domain.PersonName(u) + " does not"
+		who, they = domain.PersonName(u), "they"
 	}
 	for i, r := range miss {
-		msg := fmt.Sprintf("%s hold %s, which %s needs: %s.", who, k.pol.Training.KindLabel(r.Needs), what,
-			strings.TrimSuffix(strings.TrimSpace(r.Why), "."))
+		msg := fmt.Sprintf("%s cannot %s: that needs %s, which %s do not hold.", who, workDoing(k.c, work),
+			k.pol.Training.KindLabel(r.Needs), they)
+		if why := strings.TrimSpace(r.Why); why != "" {
+			msg += " " + domain.Sentence(why)
+		}
 		if i == len(miss)-1 {
 			msg += " " + k.eligible(work, pool)
 		}
@@ -110,8 +129,13 @@ func (k *check) trained(p *domain.Problems, field, work string, u *domain.User, 
 // as a sentence.
 func (k *check) eligible(work string, pool func(*domain.User) bool) string {
 	ids := k.people(func(u *domain.User) bool { return pool(u) && len(k.unmet(work, u)) == 0 })
+	// An approver is drawn from the chain of command, not the team.
+	where := "in the team"
+	if work == workApprover {
+		where = "in the chain of command"
+	}
 	if len(ids) == 0 {
-		return "Nobody in the team holds what it needs: a manager may record a time-limited override, " +
+		return "Nobody " + where + " holds what it needs: a manager may record a time-limited override, " +
 			"or the work may be transferred."
 	}
 	const show = 5
@@ -123,7 +147,7 @@ func (k *check) eligible(work string, pool func(*domain.User) bool) string {
 		}
 		names = append(names, domain.PersonName(k.org.Users[id]))
 	}
-	return "Eligible in the team: " + domain.JoinAnd(names) + "."
+	return "Eligible " + where + ": " + domain.JoinAnd(names) + "."
 }
 
 // owners is the pool of possible officers in charge in team.

@@ -88,7 +88,8 @@ func TestTrainingGateAllocation(t *testing.T) {
 		_, err := svc.AssignOwner(ctx, f.Supervisor, c.ID, service.AssignOwner{Version: c.Version,
 			OwnerID: f.Investigator.ID()})
 		refusedBy(t, "owner without PIP2, nobody eligible", err, []string{"owner_cse_pip2"},
-			"DC Ivy Investigator does not hold PIP level 2", "serious and complex investigation",
+			"DC Ivy Investigator cannot be officer in charge of "+c.Ref+": that needs PIP level 2",
+			"which they do not hold.", "serious and complex investigation",
 			"Nobody in the team holds what it needs")
 		award(t, f, f.Investigator2, "pip2", "")
 		perm, err := svc.Permissions(ctx, f.Supervisor, c.ID)
@@ -128,7 +129,7 @@ func TestTrainingGateAllocation(t *testing.T) {
 		_, err = svc.AllocateAction(ctx, f.Investigator, c.ID, service.AllocateAction{Version: c.Version,
 			Action: act, To: f.Investigator2.ID()})
 		refusedBy(t, "ABE of a child without ABE", err, []string{"abe_child"},
-			"DC Ian Investigator does not hold Achieving Best Evidence interviewing",
+			"DC Ian Investigator cannot be given action 2, ", "that needs Achieving Best Evidence interviewing",
 			"Video-recorded (ABE) interview")
 		award(t, f, f.Supervisor, "abe", "")
 		_, err = svc.AllocateAction(ctx, f.Investigator, c.ID, service.AllocateAction{Version: c.Version,
@@ -167,7 +168,7 @@ func TestTrainingGateTransferAndApproval(t *testing.T) {
 		_, err = svc.AcceptTransfer(ctx, f.Manager, c.ID, service.AcceptTransfer{Version: c.Version,
 			OwnerID: f.OtherTeam.ID()})
 		refusedBy(t, "transfer to an owner without PIP2", err, []string{"owner_cse_pip2"},
-			"DC Olly Other does not hold PIP level 2", "Nobody in the team holds")
+			"DC Olly Other cannot be officer in charge of "+c.Ref+": that needs PIP level 2", "Nobody in the team holds")
 		award(t, f, f.OtherTeam, "pip2", "")
 		if _, err = svc.AcceptTransfer(ctx, f.Manager, c.ID, service.AcceptTransfer{Version: c.Version,
 			OwnerID: f.OtherTeam.ID()}); err != nil {
@@ -178,7 +179,8 @@ func TestTrainingGateTransferAndApproval(t *testing.T) {
 		c = p.proposed() // outcome 15, a child victim: an inspector approves
 		_, err = svc.ApproveClosure(ctx, f.Inspector, c.ID, service.ApproveClosure{Version: c.Version})
 		refusedBy(t, "approval without PIP2", err, []string{"approve_15_pip2"},
-			"You do not hold PIP level 2", "public interest")
+			"You cannot approve the closure of "+c.Ref+": that needs PIP level 2 (serious and complex investigation), which you do not hold.",
+			"public interest", "Nobody in the chain of command holds")
 		perm, err := svc.Permissions(ctx, f.Inspector, c.ID)
 		if err != nil {
 			t.Fatal(err)
@@ -344,7 +346,7 @@ func TestTrainingWatch(t *testing.T) {
 		}
 		got = sweep(london("2026-06-29 00:00"))
 		fd := got.OpenFinding(service.FindingAccreditationLapsed)
-		if fd == nil || fd.MustAct != f.Supervisor.ID() || !strings.Contains(fd.Detail, "lapsed after 28 June 2026") {
+		if fd == nil || fd.MustAct != f.Supervisor.ID() || !strings.Contains(fd.Detail, "lapsed after 28 June 2026, and they need it to be officer in charge of") {
 			t.Fatalf("the lapse finding: %+v", fd)
 		}
 		if expiry(got) == nil {

@@ -40,7 +40,7 @@ func init() {
 type heldNeed struct {
 	user   *domain.User
 	kind   string
-	what   string    // the work, in words
+	what   string    // the work, as what they do (workDoing)
 	last   time.Time // the last day it counts (London midnight); zero: held without lapse
 	lapsed bool      // it counted once and no longer does
 }
@@ -70,7 +70,8 @@ func heldNeeds(c *domain.Case, org *domain.OrgState, pol *policy.Policy, now tim
 		if u == nil || !u.Active || c.TrainingOverrideFor(h.work, u.ID, now) != nil {
 			continue
 		}
-		role, w, what := workFor(c, h.work, now)
+		role, w, _ := workFor(c, h.work, now)
+		what := workDoing(c, h.work)
 		for _, r := range pol.Training.Needs(role, w) {
 			n, ok := standing(u, r.Needs, now)
 			if !ok {
@@ -166,7 +167,7 @@ func (s *Service) trainingWants(c *domain.Case, org *domain.OrgState, now time.T
 		}
 		out = append(out, duty.Want{Kind: DutyAccreditationExpiry, Subject: subject,
 			Accountable: lineManager(org, n.user), TeamID: c.TeamID, Due: s.lastWorkingDayEnd(n.last),
-			Detail: fmt.Sprintf("%s's %s %s, and %s needs it: refresh it or reallocate the work.",
+			Detail: fmt.Sprintf("%s's %s %s, and they need it to %s: refresh it or reallocate the work.",
 				domain.PersonName(n.user), pol.Training.KindLabel(n.kind), verb, n.what)})
 	}
 	return out
@@ -178,7 +179,7 @@ func (s *Service) lapses(c *domain.Case, org *domain.OrgState, now time.Time) (c
 	for _, n := range heldNeeds(c, org, pol, now) {
 		if n.lapsed {
 			return cause{since: n.last.AddDate(0, 0, 1).UTC(), mustAct: lineManager(org, n.user),
-				detail: fmt.Sprintf("%s's %s lapsed after %s, and %s needs it: refresh it or reallocate the work",
+				detail: fmt.Sprintf("%s's %s lapsed after %s, and they need it to %s: refresh it or reallocate the work",
 					domain.PersonName(n.user), pol.Training.KindLabel(n.kind),
 					n.last.In(clock.London).Format("2 January 2006"), n.what)}, true
 		}

@@ -489,7 +489,8 @@ func (v *caseView) pickerOpts(team, cmd, target string) [][2]string {
 	opts := v.officerOpts(team)
 	for i := range opts {
 		if why := v.Perm.Unmet(cmd, target, opts[i][0]); opts[i][0] != "" && why != "" {
-			opts[i][1] += " (" + why + ")"
+			// A dash, not brackets: the kind's label may carry its own.
+			opts[i][1] += " — " + why
 		}
 	}
 	return opts

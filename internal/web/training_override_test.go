@@ -43,7 +43,7 @@ func TestTrainingOverridePages(t *testing.T) {
 
 		sam := newClient(t, base, "sam")
 		_, page := sam.get(path + "/do/allocate-action?action=" + act)
-		if !strings.Contains(html.UnescapeString(page), "DC Ian Investigator (lacks Achieving Best Evidence interviewing)") {
+		if !strings.Contains(html.UnescapeString(page), "DC Ian Investigator — lacks Achieving Best Evidence interviewing") {
 			t.Errorf("the allocation picker does not mark the unaccredited officer")
 		}
 		if _, page := sam.get(path + "/decisions"); strings.Contains(page, "Override a training requirement") {

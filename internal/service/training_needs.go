@@ -360,8 +360,20 @@ func (s *Service) trainingFigures(ctx context.Context, org *domain.OrgState, tr 
 			}
 			if c.Status == domain.StatusClosureProposed {
 				for _, d := range c.Duties {
-					if d.Kind == duty.ClosureApproval && d.Status == domain.DutyOpen && members[d.Accountable] != nil {
-						lack(members[d.Accountable], workApprover, c)
+					if d.Kind != duty.ClosureApproval || d.Status != domain.DutyOpen {
+						continue
+					}
+					// The approver usually sits above the team (an
+					// inspector, say): a chosen team's case counts
+					// its approver wherever they sit.
+					u := members[d.Accountable]
+					if u == nil && chosen[c.TeamID] {
+						if x := org.Users[d.Accountable]; x != nil && x.Active {
+							u = x
+						}
+					}
+					if u != nil {
+						lack(u, workApprover, c)
 					}
 				}
 			}

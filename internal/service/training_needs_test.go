@@ -182,3 +182,26 @@ func TestTrainingNeedsOfActions(t *testing.T) {
 		}
 	})
 }
+
+// TestTrainingNeedsOfApprovers: the approver of a team's proposed closure
+// usually sits above the team (an inspector); lacking the accreditation
+// the approval needs, they are one of the team's training needs.
+func TestTrainingNeedsOfApprovers(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		f := fixture.New(t, db)
+		award(t, f, f.Investigator, "pip2", "")
+		withGate(t, f)
+		c := permCase{f: f, t: t}.proposed() // outcome 15, a child victim: an inspector approves
+		n, err := f.Svc.TrainingNeeds(context.Background(), f.Supervisor, service.TrainingNeedsQuery{Team: f.TeamA})
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, g := range n.Gaps {
+			found = found || g.As == policy.NeedApprover && g.Kind == "pip2" && slices.Contains(g.Cases, c.Ref)
+		}
+		if !found {
+			t.Fatalf("gaps %+v: the approver above the team lacking PIP2 is missing", n.Gaps)
+		}
+	})
+}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/holdfast/holdfast/internal/clock"
+	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/policy"
 	"github.com/holdfast/holdfast/internal/service"
 )
@@ -42,6 +43,15 @@ func trainingQuery(r *http.Request) service.TrainingNeedsQuery {
 func (h *Handler) training(q *visit) error {
 	in := trainingQuery(q.r)
 	n, err := h.svc.TrainingNeeds(q.r.Context(), q.a, in)
+	var refused domain.Problems
+	if ps, ok := domain.AsProblems(err); ok && in.Team != "" {
+		// A team outside the reader's command (a stale or edited link):
+		// the page of the teams they do answer for, with the reason in
+		// the error summary, rather than a bare error page.
+		refused = ps
+		in.Team = ""
+		n, err = h.svc.TrainingNeeds(q.r.Context(), q.a, in)
+	}
 	if err != nil {
 		return err
 	}
@@ -61,8 +71,12 @@ func (h *Handler) training(q *visit) error {
 	if n.Team != "" {
 		v.CSV = "?team=" + url.QueryEscape(n.Team)
 	}
-	return h.render(q, http.StatusOK, "training", page{Title: "Training needs", Nav: "training", Data: v,
-		Form: map[string]string{"team": n.Team}})
+	status := http.StatusOK
+	if len(refused) > 0 {
+		status = http.StatusUnprocessableEntity
+	}
+	return h.render(q, status, "training", page{Title: "Training needs", Nav: "training", Data: v,
+		Form: map[string]string{"team": n.Team}, Errors: refused})
 }
 
 // shareChart draws, per accreditation kind the policy requires, the share

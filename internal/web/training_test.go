@@ -121,3 +121,21 @@ func TestTrainingNeedsPage(t *testing.T) {
 		}
 	})
 }
+
+// TestTrainingPageForeignTeam: a supervisor asking for a team outside
+// their command gets the training page of their own teams with the reason
+// in a GOV.UK error summary, not a bare error page.
+func TestTrainingPageForeignTeam(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		f, base := start(t, db)
+		olly := newClient(t, base, "olly")
+		status, page := olly.get("/training?team=" + f.TeamA)
+		if status != 422 || !strings.Contains(page, "govuk-error-summary") || errorSummary(page) == "" ||
+			!strings.Contains(page, "Training needs") {
+			t.Errorf("a foreign team: %d, summary %q", status, errorSummary(page))
+		}
+		if strings.Contains(page, "Unprocessable Entity") {
+			t.Error("the page is the bare error page")
+		}
+	})
+}

@@ -145,7 +145,9 @@ func (f ReviewForm) Concerns() []string {
 	if f.SuspectsPursued == PursuedSome || f.SuspectsPursued == PursuedNone {
 		out = append(out, "suspects pursued: "+f.SuspectsPursued)
 	}
-	if f.OutcomeJustified != JustifiedYes {
+	// An unanswered question is a missing answer, refused on its own, not
+	// a concern to name with an empty answer.
+	if f.OutcomeJustified != JustifiedYes && f.OutcomeJustified != "" {
 		out = append(out, "outcome justified: "+f.OutcomeJustified)
 	}
 	return out

@@ -332,6 +332,16 @@ var (
 	}
 )
 
+// answerWords names answers as a person reads them: the message is shown on the
+// form, where the stored codes mean nothing.
+func answerWords(codes []string) []string {
+	out := make([]string, len(codes))
+	for i, c := range codes {
+		out[i] = strings.ReplaceAll(c, "_", " ")
+	}
+	return out
+}
+
 func checkForm(f domain.ReviewForm, c *domain.Case, p *domain.Problems) {
 	oneOf := func(field, v string, allowed []string) {
 		if !contains(allowed, v) {
@@ -339,7 +349,7 @@ func checkForm(f domain.ReviewForm, c *domain.Case, p *domain.Problems) {
 				field,
 				"one_of",
 				fmt.Sprintf("Choose one of the answers for %s: %s.",
-					strings.ReplaceAll(field[strings.LastIndex(field, ".")+1:], "_", " "), domain.JoinOr(allowed)),
+					strings.ReplaceAll(field[strings.LastIndex(field, ".")+1:], "_", " "), domain.JoinOr(answerWords(allowed))),
 			)
 		}
 	}

@@ -205,6 +205,12 @@ func TestAuditPagesJourney(t *testing.T) {
 			t.Fatalf("my reviews lacks %s: %d", reviewLink, status)
 		}
 		_, page = rev.get(reviewLink)
+		// An empty form is refused in words, not the answers' stored codes.
+		status, body = rev.post(reviewLink, url.Values{"csrf": {rev.csrf(page)}})
+		if status != 422 || !strings.Contains(body, "best practice, below best practice, not taken or not applicable") ||
+			strings.Contains(body, "outcome justified: )") || strings.Contains(body, "record each as a finding") {
+			t.Errorf("an empty review is refused with codes or an empty concern: %d", status)
+		}
 		status, body = rev.post(reviewLink, url.Values{"csrf": {rev.csrf(page)},
 			"form.victim_account": {"below_best_practice"}, "form.suspects_pursued": {"some"},
 			"form.outcome_justified": {"no"}, "form.summary": {"The suspects were never interviewed and the victims' accounts were thin."},

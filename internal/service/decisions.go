@@ -269,14 +269,13 @@ func (s *Service) RequestVRR(ctx context.Context, a *Actor, caseID string, in Re
 		}
 		late := now.After(c.Closure.VRRUntil)
 		if late && strings.TrimSpace(in.LateReason) == "" {
-			p.Add(
-				"late_reason",
-				"required",
-				fmt.Sprintf(
-					"The request is after the window closed on %s: record why it is (or is not) accepted.",
-					c.Closure.VRRUntil.Format("2 Jan 2006"),
-				),
-			)
+			msg := fmt.Sprintf("The request is after the window closed on %s: record why it is (or is not) accepted.",
+				c.Closure.VRRUntil.Format("2 Jan 2006"))
+			if c.Closure.VRRUntil.IsZero() {
+				msg = "The date the victim was told of the decision is not recorded, so the request cannot be " +
+					"shown to be in time: record why it is (or is not) accepted."
+			}
+			p.Add("late_reason", "required", msg)
 		}
 		return []ev{
 			{domain.EvVRRRequested, domain.VRRRequested{VRR: domain.VRR{ID: s.newID(), VictimID: in.VictimID, At: now,

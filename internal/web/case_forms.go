@@ -375,8 +375,15 @@ func caseForms(s *service.Service) map[string]caseForm {
 					Hint: "In their words where possible: the reviewer reads it. A victim need not give reasons",
 					Kind: "textarea"}}
 				if c := v.Case.Closure; c != nil && v.Now.After(c.VRRUntil) {
+					hint := "The window closed on " + govDate(c.VRRUntil)
+					if c.VRRUntil.IsZero() {
+						// An imported closure may not say when the victim was
+						// told: the service counts the request as late.
+						hint = "The date the victim was told of the decision is not recorded, so the request " +
+							"cannot be shown to be in time"
+					}
 					out = append(out, field{Name: "late_reason", Label: "Why the late request is, or is not, accepted",
-						Hint: "The window closed on " + govDate(c.VRRUntil), Kind: "textarea"})
+						Hint: hint, Kind: "textarea"})
 				}
 				return out
 			}}),

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -27,5 +28,31 @@ func TestDutiesThatReadAlikeAreOneRow(t *testing.T) {
 	got := v.DutyGroups()
 	if len(got) != 4 || got[0].N != 38 || got[0].ID != "a" || got[1].N != 1 || got[2].N != 1 || got[3].N != 1 {
 		t.Fatalf("groups: %+v", got)
+	}
+}
+
+// TestVRRLateReasonWithoutADecisionDate: a closure that does not record
+// when the victim was told (imported) asks why a request is accepted in
+// words that are true, not "The window closed on not recorded".
+func TestVRRLateReasonWithoutADecisionDate(t *testing.T) {
+	now := time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		until time.Time
+		want  string
+	}{
+		{time.Time{}, "The date the victim was told of the decision is not recorded"},
+		{now.AddDate(0, 0, -3), "The window closed on 3 December 2026"},
+		{now.AddDate(0, 0, 3), ""},
+	} {
+		v := &caseView{Case: &domain.Case{Closure: &domain.Closure{VRRUntil: tc.until}}, Now: now}
+		var hint string
+		for _, f := range caseForms(nil)["request-vrr"].fields(v, "") {
+			if f.Name == "late_reason" {
+				hint = f.Hint
+			}
+		}
+		if !strings.HasPrefix(hint, tc.want) || (tc.want == "") != (hint == "") {
+			t.Errorf("window until %v: late reason hint %q, want %q", tc.until, hint, tc.want)
+		}
 	}
 }

@@ -33,7 +33,8 @@ var findFuncs = template.FuncMap{
 	// falert is an alert's text without the case reference it starts
 	// with (the inbox shows the reference as a link).
 	"falert": func(text, ref string) string {
-		return strings.TrimPrefix(text, ref+": ")
+		// Without its case reference the alert begins a sentence of its own.
+		return domain.Capitalise(strings.TrimPrefix(text, ref+": "))
 	},
 	"fsummary": workSummary,
 	// fjourney is the page on which a decision duty is made.

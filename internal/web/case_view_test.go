@@ -56,3 +56,14 @@ func TestVRRLateReasonWithoutADecisionDate(t *testing.T) {
 		}
 	}
 }
+
+// TestFindingDutyLinksTheFinding: answering an audit finding is done on
+// the finding's own page, not by hunting for it in the list.
+func TestFindingDutyLinksTheFinding(t *testing.T) {
+	if got := journeyPath("finding_response", "CSE/2026/000004", "f1"); got != "/audits/findings/CSE-2026-000004/f1" {
+		t.Errorf("the finding duty links %s", got)
+	}
+	if got := journeyPath("closure_approval", "CSE/2026/000004", ""); got != "/cases/CSE-2026-000004/do/approve-closure" {
+		t.Errorf("the closure approval links %s", got)
+	}
+}

@@ -72,12 +72,16 @@ var decisionJourneys = map[string]string{"closure_approval": "approve-closure", 
 	"vrr_acknowledge": "acknowledge-vrr", "vrr_review": "decide-vrr"}
 
 // journeyPath is the page on which a decision duty of kind on case ref is
-// made: the case's journey, or the list of findings to answer.
-func journeyPath(kind, ref string) string {
+// made: the case's journey, or the finding (subject) to answer — the list
+// of findings only when the duty does not name one.
+func journeyPath(kind, ref, subject string) string {
 	if j, ok := decisionJourneys[kind]; ok {
 		return "/cases/" + request.PathRef(ref) + "/do/" + j
 	}
 	if kind == "finding_response" {
+		if subject != "" {
+			return "/audits/findings/" + request.PathRef(ref) + "/" + url.PathEscape(subject)
+		}
 		return "/audits/findings"
 	}
 	return "/cases/" + request.PathRef(ref)

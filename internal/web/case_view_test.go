@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/service"
+	"github.com/holdfast/holdfast/internal/store"
 )
 
 // TestDutiesThatReadAlikeAreOneRow: 38 possible links to review, owed by
@@ -65,5 +67,31 @@ func TestFindingDutyLinksTheFinding(t *testing.T) {
 	}
 	if got := journeyPath("closure_approval", "CSE/2026/000004", ""); got != "/cases/CSE-2026-000004/do/approve-closure" {
 		t.Errorf("the closure approval links %s", got)
+	}
+}
+
+// TestLinkReviewDutyLinksTheLinksPage: a possible link to review is done
+// on the case's links page, so My work's row links there; a duty done on
+// the overview keeps no link of its own.
+func TestLinkReviewDutyLinksTheLinksPage(t *testing.T) {
+	h, err := New(nil, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC)
+	for kind, want := range map[string]string{domain.DutyLinkRev: `href="/cases/CSE-2026-000004/links"`,
+		"case_review": ""} {
+		var b strings.Builder
+		it := service.WorkItem{DutyRow: store.DutyRow{Kind: kind, CaseRef: "CSE/2026/000004", Due: now}}
+		if err := h.pages["work"].ExecuteTemplate(&b, "workrow", map[string]any{"It": it, "Now": now,
+			"Org": &domain.OrgState{}}); err != nil {
+			t.Fatal(err)
+		}
+		if want != "" && !strings.Contains(b.String(), want) {
+			t.Errorf("the %s row does not link %s:\n%s", kind, want, b.String())
+		}
+		if want == "" && strings.Count(b.String(), "href=") != strings.Count(b.String(), "hf-why")+1 {
+			t.Errorf("the %s row links a page of its own:\n%s", kind, b.String())
+		}
 	}
 }

@@ -39,6 +39,9 @@ var findFuncs = template.FuncMap{
 	"fsummary": workSummary,
 	// fjourney is the page on which a decision duty is made.
 	"fjourney": journeyPath,
+	// fdutyPage is the page on which a work duty is done, or "" for the
+	// case's overview alone.
+	"fdutyPage": dutyPage,
 	// freviews is the reviewer's "My reviews" page.
 	"freviews": func() string { return myReviewsPath },
 	"fstatus":  statusLabel,

@@ -87,6 +87,18 @@ func journeyPath(kind, ref, subject string) string {
 	return "/cases/" + request.PathRef(ref)
 }
 
+// dutyPages are the case pages on which work duties are done.
+var dutyPages = map[string]string{domain.DutyLinkRev: "links"}
+
+// dutyPage is the page on which a duty of kind on case ref is done, or ""
+// when the case's overview is the place.
+func dutyPage(kind, ref string) string {
+	if p, ok := dutyPages[kind]; ok {
+		return "/cases/" + request.PathRef(ref) + "/" + p
+	}
+	return ""
+}
+
 // counts fills the overdue, today and this week counts of items.
 func (p *workPage) counts(items []service.WorkItem, now time.Time) {
 	l := now.In(clock.London)

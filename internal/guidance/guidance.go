@@ -13,12 +13,14 @@ import (
 
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/gate"
+	"github.com/holdfast/holdfast/internal/service"
 )
 
 // What an entry explains: a rule a gate refuses by, or a kind of duty.
 const (
-	ForRule = "rule"
-	ForDuty = "duty"
+	ForRule    = "rule"
+	ForDuty    = "duty"
+	ForFinding = "finding" // a kind of watchdog finding
 )
 
 // Entry is one explanation, as a force may edit it.
@@ -104,12 +106,15 @@ func (s *Set) All() []*Entry {
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].For != out[j].For {
-			return out[i].For == ForRule
+			return forOrder[out[i].For] < forOrder[out[j].For]
 		}
 		return out[i].Title < out[j].Title
 	})
 	return out
 }
+
+// forOrder is the order All lists the kinds of entry in.
+var forOrder = map[string]int{ForRule: 0, ForDuty: 1, ForFinding: 2}
 
 // Accreditation explains every refusal by the training gate: its rules
 // are the force's policy requirements, named by the force, so one entry
@@ -134,6 +139,8 @@ func Known(what string) []string {
 		if !slices.Contains(out, domain.DutyLinkRev) {
 			out = append(out, domain.DutyLinkRev)
 		}
+	case ForFinding:
+		out = append(out, service.FindingKinds()...)
 	}
 	sort.Strings(out)
 	return out
@@ -142,7 +149,7 @@ func Known(what string) []string {
 // Missing lists, as "rule x" or "duty y", what has no entry in s.
 func (s *Set) Missing() []string {
 	var out []string
-	for _, what := range []string{ForRule, ForDuty} {
+	for _, what := range []string{ForRule, ForDuty, ForFinding} {
 		for _, id := range Known(what) {
 			if e := s.Get(id); e == nil || e.For != what {
 				out = append(out, what+" "+id)
@@ -347,14 +354,17 @@ func entry(n *yaml.Node, field string, bad func(int, string, string, ...any)) (*
 		return n.Line
 	}
 	switch {
-	case e.For != ForRule && e.For != ForDuty:
-		count(at("for"), field+".for", "for must be %q (a gate's rule) or %q (a kind of duty), not %q", ForRule, ForDuty, e.For)
+	case e.For != ForRule && e.For != ForDuty && e.For != ForFinding:
+		count(at("for"), field+".for", "for must be %q (a gate's rule), %q (a kind of duty) or %q (a kind of "+
+			"finding), not %q", ForRule, ForDuty, ForFinding, e.For)
 	case e.ID == "":
 		count(at("id"), field+".id", "give the id of the rule or duty kind it explains")
 	case !slices.Contains(Known(e.For), e.ID):
 		what := "rule id"
 		if e.For == ForDuty {
 			what = "duty kind"
+		} else if e.For == ForFinding {
+			what = "finding kind"
 		}
 		count(at("id"), field+".id", "unknown %s %q (one of %s)", what, e.ID, strings.Join(Known(e.For), ", "))
 	}

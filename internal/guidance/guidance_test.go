@@ -6,6 +6,7 @@ import (
 
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/gate"
+	"github.com/holdfast/holdfast/internal/service"
 )
 
 // TestEveryRuleAndDutyHasGuidance fails when a gate rule or a kind of
@@ -21,6 +22,12 @@ func TestEveryRuleAndDutyHasGuidance(t *testing.T) {
 	for k := range domain.DutyKindLabels {
 		if e := s.Get(k); e == nil || e.For != ForDuty {
 			t.Errorf("duty kind %s has no guidance in default.yaml", k)
+		}
+	}
+	// Every finding the watchdog raises links its Why? page.
+	for _, k := range service.FindingKinds() {
+		if e := s.Get(k); e == nil || e.For != ForFinding {
+			t.Errorf("finding kind %s has no guidance in default.yaml", k)
 		}
 	}
 	if e := s.Rule("cse_owner_pip2", func(id string) bool { return id == "cse_owner_pip2" }); e == nil || e.ID != Accreditation {

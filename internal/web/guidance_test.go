@@ -78,3 +78,19 @@ func TestGuidanceLinkedFromRefusalsAndDuties(t *testing.T) {
 		}
 	})
 }
+
+// TestFindingGuidancePage: a watchdog finding's Why? page is served and
+// listed on the guidance index.
+func TestFindingGuidancePage(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		_, base := start(t, db)
+		sam := newClient(t, base, "sam")
+		status, g := sam.get("/guidance/accreditation_lapsed")
+		if status != 200 || !strings.Contains(g, "Work held under a lapsed accreditation") {
+			t.Errorf("the lapsed accreditation finding's guidance: %d", status)
+		}
+		if _, idx := sam.get("/guidance"); !strings.Contains(idx, `href="/guidance/accreditation_lapsed"`) {
+			t.Error("the guidance index does not list the finding")
+		}
+	})
+}

@@ -36,6 +36,11 @@
 // suspects never interviewed, lines of enquiry open at closure, closures
 // approved by their proposer or below the rank required, victims not told
 // or never properly heard, quick closures, suspects shared between cases.
+// Beside them each closure holds what a real file does, in the richer
+// import format: the investigation plan written for it, the strategy
+// decision that opened it, each victim's contact plan, needs assessment,
+// support referral, account and updates, the victims told of every
+// arrest, interview, charge or release, and the supervisors' reviews.
 // Its auditor opens a review of them with the Beaconport preset, and the
 // review is left in progress (review.go): reviewers assigned under the
 // conflict-of-interest rules, findings that reopened a case or are duties

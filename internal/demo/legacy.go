@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -514,9 +515,8 @@ func (l *legacy) plan(i int, p *legacyPlan) {
 		k.Actions = append(k.Actions, a)
 	}
 
-	// The investigation plan, written in the first days.
-	k.Plan = &casefile.Plan{Text: "Secure the victims' accounts; trace and interview the suspects; " +
-		"download the phones; work the lines of enquiry in the action log.", By: owner.ref, At: at(opened.Add(days(2)))}
+	// The investigation plan, written in the first days (its text: record).
+	k.Plan = &casefile.Plan{By: owner.ref, At: at(opened.Add(days(2)))}
 
 	// Supervisory reviews, roughly every six weeks.
 	nr := max(1, int(life/days(45)))
@@ -649,6 +649,7 @@ func (l *legacy) plan(i int, p *legacyPlan) {
 			)
 		}
 	}
+	l.record(i, &k, staff, proposed)
 	p.rec = k
 	for _, o := range g.officers {
 		if o.actor.User.Collar == owner.collar {
@@ -704,4 +705,92 @@ func (l *legacy) file() []byte {
 		line("case", p.rec)
 	}
 	return buf.Bytes()
+}
+
+// legacyNotified is what a victim is told of when a suspect's status
+// changes (the Victims' Code, right 6), as the old system recorded it.
+var legacyNotified = map[string]string{
+	string(domain.SuspectArrested):    "suspect arrested",
+	string(domain.SuspectInterviewed): "suspect interviewed under caution",
+	string(domain.SuspectCharged):     "suspect charged",
+	string(domain.SuspectNFA):         "suspect released without charge",
+	string(domain.SuspectRUI):         "suspect released under investigation",
+	string(domain.SuspectBailed):      "suspect released on bail",
+}
+
+// record fills in what an investigator's file holds beside the planted
+// failings, so that an imported closure reads as a real one to an auditor:
+// a plan written for this case, the strategy decision that opened it, the
+// victims told of each arrest, interview, charge or release, and their
+// enhanced entitlement. It draws on a generator of its own for case i, so
+// the failings planted from l.r are what they were.
+func (l *legacy) record(i int, k *casefile.Case, staff legacyStaff, proposed time.Time) {
+	r := rand.New(rand.NewPCG(l.g.opts.Seed, 0x1e9ac7<<20|uint64(i)))
+	entitled := true
+	var names []string
+	for j := range k.Victims {
+		k.Victims[j].Enhanced = &entitled
+	}
+	for _, s := range k.Suspects {
+		if s.Name != "" {
+			names = append(names, s.Name)
+		}
+	}
+	suspects := "the suspects"
+	if len(names) > 0 {
+		suspects = strings.Join(names, ", ")
+	}
+	var lines []string
+	for _, a := range k.Actions {
+		lines = append(lines, a.Title)
+	}
+	k.Plan.Text = fmt.Sprintf(
+		"Objectives: safeguard %s; secure best evidence; identify and interview %s. "+
+			"Strategy discussion with children's social care held; joint visits agreed. "+
+			"Lines of enquiry: %s. Victims updated every eight weeks or sooner on any arrest or charge. "+
+			"Supervisory review every six weeks.",
+		domain.Plural(len(k.Victims), "child", "children"), suspects, strings.Join(lines, "; "))
+	k.Decisions = append(k.Decisions, casefile.Decision{
+		At:       at(officeHours(r, k.Opened.Add(days(1)))),
+		By:       staff.ds.ref,
+		Decision: "Section 47 strategy discussion: joint investigation with children's social care",
+		Rationale: pick(r, []string{
+			"Ongoing risk of exploitation; older males providing alcohol and lifts; missing episodes.",
+			"Disclosure to a teacher; further children named; suspects known to police.",
+			"Referral from the missing-from-home coordinator; pattern across the children's accounts.",
+		}),
+	})
+	// Each victim is told of each change in a suspect's status that day
+	// or the next working day, never after the closure was proposed: whether they were told
+	// of the closure itself is one of the failings planted.
+	for _, s := range k.Suspects {
+		who := s.Name
+		if who == "" {
+			who = "an unnamed suspect"
+		}
+		for _, st := range s.Statuses {
+			decision, ok := legacyNotified[st.Status]
+			if !ok {
+				continue
+			}
+			on, err := time.ParseInLocation(time.DateOnly, st.On, clock.London)
+			if err != nil {
+				continue
+			}
+			for j := range k.Victims {
+				v := &k.Victims[j]
+				t := at(weekdayAt(r, on.AddDate(0, 0, r.IntN(2)))) // that day or the next
+				if !t.After(v.Added) || !t.Before(proposed) {
+					continue
+				}
+				v.Notifications = append(v.Notifications, casefile.Notification{
+					Decision: decision + " (" + who + ")", At: t, Method: pick(r, contactMethods), By: k.Owner,
+				})
+			}
+		}
+	}
+	for j := range k.Victims {
+		v := &k.Victims[j]
+		sort.SliceStable(v.Notifications, func(a, b int) bool { return v.Notifications[a].At.Before(v.Notifications[b].At) })
+	}
 }

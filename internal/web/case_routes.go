@@ -168,7 +168,7 @@ func (h *Handler) caseJourney(q *visit) error {
 		}
 		return h.refusedForm(q, name, cf, err)
 	}
-	v, err := h.caseView(ctx, q, "case page: "+name, cf.section)
+	v, err := h.caseView(ctx, q, formPurpose(name), cf.section)
 	if err != nil {
 		return err
 	}
@@ -281,7 +281,7 @@ func (fv *formView) shown() []string {
 func (h *Handler) checkAnswers(q *visit, name string, cf caseForm) error {
 	ctx := q.r.Context()
 	f := q.r.PostForm
-	v, err := h.caseView(ctx, q, "case page: "+name, cf.section)
+	v, err := h.caseView(ctx, q, formPurpose(name), cf.section)
 	if err != nil {
 		return err
 	}
@@ -388,4 +388,14 @@ func formVersion(s string) int64 {
 	var n int64
 	fmt.Sscan(s, &n)
 	return n
+}
+
+// formPurpose is the recorded purpose of reading a case for one of its
+// forms, in words: the history shows it ("case page: the form to assign
+// owner"), not the journey's code name.
+func formPurpose(name string) string {
+	if c := service.CaseCommandNamed(name); c != nil && c.What != "" {
+		return "case page: the form to " + c.What
+	}
+	return "case page: " + strings.ReplaceAll(name, "-", " ")
 }

@@ -75,6 +75,9 @@ var baseFuncs = template.FuncMap{
 		}
 		return id
 	},
+	// whoami is the signed-in person by rank and name, the rank once
+	// even when the name already carries it ("DI Alice (trainee)").
+	"whoami": func(u domain.User) string { return domain.PersonName(&u) },
 	"humanize": func(s string) string {
 		s = strings.ReplaceAll(s, "_", " ")
 		if s == "" {

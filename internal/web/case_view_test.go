@@ -95,3 +95,25 @@ func TestLinkReviewDutyLinksTheLinksPage(t *testing.T) {
 		}
 	}
 }
+
+// TestOwedWordOfEachDecisionOnce: a decision owed twice (a suspect
+// released without charge, then again) is one thing to tell the victim.
+func TestOwedWordOfEachDecisionOnce(t *testing.T) {
+	h, err := New(nil, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 9, 18, 10, 0, 0, 0, time.UTC)
+	for joined, want := range map[string]string{
+		"suspect released without charge; suspect released without charge":  "suspect released without charge (18 September 2026)",
+		"suspect charged; suspect released without charge; suspect charged": "<li>suspect charged</li><li>suspect released without charge</li></ul>Owed since 18 September 2026",
+	} {
+		var b strings.Builder
+		if err := h.pages["case"].ExecuteTemplate(&b, "noticedue", &domain.Notice{Decision: joined, At: at}); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasSuffix(b.String(), want) || strings.Count(b.String(), "suspect charged") > 1 {
+			t.Errorf("owed word of %q reads %q, want %q", joined, b.String(), want)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"html/template"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -83,6 +84,8 @@ var caseFuncs = template.FuncMap{
 		}
 		return "govuk-tag--blue"
 	},
+	// noticeDecisions lists what a victim is owed word of, each once.
+	"noticeDecisions": noticeDecisions,
 }
 
 // govDate is a date the GOV.UK way: 4 June 2026.
@@ -176,6 +179,19 @@ func dateParts(name string, ps domain.Problems, form map[string]string) []datePa
 			}
 		}
 		out[i] = dp
+	}
+	return out
+}
+
+// noticeDecisions are the decisions a victim is owed word of, each once:
+// the case keeps them joined by "; " (domain.Case.owe), and a decision made
+// twice (a suspect released without charge again) is still one thing to tell.
+func noticeDecisions(joined string) []string {
+	var out []string
+	for _, d := range strings.Split(joined, "; ") {
+		if d = strings.TrimSpace(d); d != "" && !slices.Contains(out, d) {
+			out = append(out, d)
+		}
 	}
 	return out
 }

@@ -181,6 +181,7 @@ func (h *Handler) recordContact(q *visit) error {
 	f := q.r.PostForm
 	ref, _ := request.ParseRef(f.Get("case"))
 	var in service.RecordContact
+	var c *domain.Case
 	err := request.DecodeForm(f, &in)
 	if err == nil {
 		if in.Kind == "" {
@@ -188,7 +189,7 @@ func (h *Handler) recordContact(q *visit) error {
 		}
 		var id string
 		if id, err = h.svc.CaseID(q.r.Context(), q.a, ref); err == nil {
-			_, err = h.svc.RecordContact(q.r.Context(), q.a, id, in)
+			c, err = h.svc.RecordContact(q.r.Context(), q.a, id, in)
 		}
 	}
 	ps, ok := domain.AsProblems(err)
@@ -212,7 +213,13 @@ func (h *Handler) recordContact(q *visit) error {
 	if err != nil {
 		return err
 	}
-	q.redirectDone("/work", "Contact with "+f.Get("victim_name")+" recorded on "+ref)
+	// The banner names the victim as the case records them, not as the
+	// form's hidden field says: the server chooses the message.
+	who := "the victim"
+	if v := c.Victim(in.Victim); v != nil && v.Name != "" {
+		who = v.Name
+	}
+	q.redirectDone("/work", "Contact with "+who+" recorded on "+c.Ref)
 	return nil
 }
 

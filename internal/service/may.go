@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -621,9 +622,22 @@ func approvers(k *check) []string {
 	if !k.c.Closure.Open() {
 		return nil
 	}
-	return k.people(func(u *domain.User) bool {
+	ids := k.people(func(u *domain.User) bool {
 		return k.mayApprove(u) && len(k.unmet(workApprover, u)) == 0
 	})
+	// The officer the approval duty fell to (the lowest rank that may,
+	// nearest the team: duty.Approver) is named first, as the proposer's
+	// banner names them, not hidden behind more senior officers.
+	for _, d := range k.c.Duties {
+		if d.Kind != duty.ClosureApproval || d.Status != domain.DutyOpen {
+			continue
+		}
+		if i := slices.Index(ids, d.Accountable); i > 0 {
+			ids = append(append([]string{d.Accountable}, ids[:i]...), ids[i+1:]...)
+		}
+		break
+	}
+	return ids
 }
 
 // mayApprove: u is a supervisor or manager whom the approval rules (rank,

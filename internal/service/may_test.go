@@ -456,7 +456,9 @@ func onlyInput(err error, input map[string]bool) bool {
 }
 
 // TestPermissionsSayWhoMay: a sergeant may not approve a closure that
-// needs an inspector, and Why names the rank and who may, by rank and name.
+// needs an inspector, and Why names the rank and who may, by rank and name:
+// first the officer the approval duty fell to (as the proposer was told),
+// then the others, most senior first.
 func TestPermissionsSayWhoMay(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
 		f := fixture.New(t, db)
@@ -467,14 +469,14 @@ func TestPermissionsSayWhoMay(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := "Closures with outcome 15 on this case (a child victim or a named suspect) are approved by an " +
-			"inspector or above: DCI Max Manager and DI Ines Inspector."
+			"inspector or above: DI Ines Inspector and DCI Max Manager."
 		if perm.Can("approve-closure") || perm.Why("approve-closure") != want {
 			t.Errorf("sergeant approving outcome 15 with a child victim: can %v, why %q; want %q",
 				perm.Can("approve-closure"), perm.Why("approve-closure"), want)
 		}
-		if got := perm.Get("approve-closure").Who; len(got) != 2 || got[0] != f.Manager.ID() ||
-			got[1] != f.Inspector.ID() {
-			t.Errorf("who may approve: %v, want the manager and the inspector, most senior first", got)
+		if got := perm.Get("approve-closure").Who; len(got) != 2 || got[0] != f.Inspector.ID() ||
+			got[1] != f.Manager.ID() {
+			t.Errorf("who may approve: %v, want the inspector the approval fell to, then the manager", got)
 		}
 		ext, err := f.Svc.Permissions(ctx, f.External, c.ID)
 		if err != nil {

@@ -64,6 +64,10 @@ func workflowAuthz(h *harness) map[string]entry {
 			liaison,
 			v(map[string]any{"view": "Wants it to stop; not ready for court"}),
 		},
+		"PUT /api/v1/cases/{ref}/people/{person}/details": {
+			writers,
+			v(map[string]any{"name": "Child B", "reason": "The name was misspelt when first recorded"}),
+		},
 		"POST /api/v1/cases/{ref}/suspects/{suspect}/status": {
 			writers,
 			v(map[string]any{"status": domain.SuspectArrested}),
@@ -159,6 +163,10 @@ var workflowPrepare = map[string]prepare{
 	"PUT /api/v1/cases/{ref}/victims/{victim}/contact-plan": wfVictimPrep,
 	"POST /api/v1/cases/{ref}/victims/{victim}/contacts":    wfVictimPrep,
 	"PUT /api/v1/cases/{ref}/victims/{victim}/view":         wfVictimPrep,
+	"PUT /api/v1/cases/{ref}/people/{person}/details": func(h *harness, t *testing.T, c *domain.Case) (*domain.Case, map[string]string) {
+		c = wfVictim(h, t, c)
+		return c, map[string]string{"person": c.Victims[0].ID}
+	},
 	"POST /api/v1/cases/{ref}/suspects/{suspect}/status": func(h *harness, t *testing.T, c *domain.Case) (*domain.Case, map[string]string) {
 		c = wfMust(t)(h.f.Svc.AddSuspect(ctx, h.f.Investigator, c.ID, service.NewSuspect{Version: c.Version,
 			Name: "Adult X"}))

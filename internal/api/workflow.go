@@ -83,6 +83,11 @@ func (s *Server) workflowRoutes() []route {
 			"Record a suspect reaching a status on a date (investigator, supervisor or manager in the "+
 				"case's chain of command)",
 			http.StatusOK, svc.SetSuspectStatus),
+		caseCmd(svc, "PUT", "/api/v1/cases/{ref}/people/{person}/details",
+			"Correct a victim's, suspect's or other person's details with a reason; send every detail as it "+
+				"should stand (investigator, supervisor or manager in the case's chain of command); the person "+
+				"is then matched against the index",
+			http.StatusOK, svc.CorrectPerson),
 
 		// Supervision and the decision log.
 		caseCmd(svc, "POST", "/api/v1/cases/{ref}/reviews",

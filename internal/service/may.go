@@ -74,6 +74,7 @@ type CaseCommand struct {
 	// Doing completes "Only … can …" ("add notes").
 	Doing string
 	// Target is what CanOn's target names: "action", "victim", "suspect",
+	// "person" (any of a case's people),
 	// "duty", "finding" or "standard"; "" when the command has none.
 	Target string
 	// Roles run the command, in the case's chain of command (unless auth
@@ -376,6 +377,14 @@ func caseCommands() []*CaseCommand {
 			Target: "victim", targets: victimIDs, on: func(k *check, id string) error { return k.victim(id) }},
 		{Name: "victim-view", What: "record victim's view", Doing: "record a victim's view", Roles: liaison,
 			Target: "victim", targets: victimIDs, on: func(k *check, id string) error { return k.victim(id) }},
+		{Name: "correct-person", What: "correct person", Doing: "correct a person's details", Roles: caseWriters,
+			ClosedOK: true, Target: "person", targets: personIDs,
+			on: func(k *check, id string) error {
+				if personKind(k.c, id) == "" {
+					return problem("person_id", "unknown_person", fmt.Sprintf("There is no such person on %s.", k.c.Ref))
+				}
+				return nil
+			}},
 		{Name: "suspect-status", What: "change suspect status", Doing: "record a suspect's status",
 			Roles: caseWriters, Target: "suspect", targets: suspectIDs,
 			on: func(k *check, id string) error {

@@ -171,6 +171,18 @@ func runners(f *fixture.Force) map[string]func(a *service.Actor, c *domain.Case,
 				View: "Wants to go on"})
 			return err
 		},
+		"correct-person": func(a *service.Actor, c *domain.Case, id string) error {
+			in := service.CorrectPerson{Version: c.Version, PersonID: id, Name: "Corrected Name",
+				Reason: "The name was misspelt when first recorded"}
+			if v := c.Victim(id); v != nil {
+				in.DOB, in.Phone = v.DateOfBirth, v.Contact
+			}
+			if sp := c.Suspect(id); sp != nil {
+				in.DOB, in.Phone, in.Vehicle, in.Address = sp.DateOfBirth, sp.Phone, sp.Vehicle, sp.Address
+			}
+			_, err := svc.CorrectPerson(ctx, a, c.ID, in)
+			return err
+		},
 		"suspect-status": func(a *service.Actor, c *domain.Case, id string) error {
 			_, err := svc.SetSuspectStatus(ctx, a, c.ID, service.SetSuspectStatus{Version: c.Version, Suspect: id,
 				Status: domain.SuspectLocated})
@@ -283,6 +295,16 @@ func targets(f *fixture.Force, cmd *service.CaseCommand, c *domain.Case) []strin
 	case "suspect":
 		for _, s := range c.Suspects {
 			out = append(out, s.ID)
+		}
+	case "person":
+		for _, v := range c.Victims {
+			out = append(out, v.ID)
+		}
+		for _, s := range c.Suspects {
+			out = append(out, s.ID)
+		}
+		for _, p := range c.People {
+			out = append(out, p.ID)
 		}
 	case "duty":
 		for _, d := range c.Duties {

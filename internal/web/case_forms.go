@@ -257,6 +257,15 @@ func caseForms(s *service.Service) map[string]caseForm {
 			},
 			fields: fields(field{Name: "view", Label: "The victim's view",
 				Hint: "In their words where possible", Kind: "textarea"})}),
+		"correct-person": form(s.CorrectPerson, caseForm{done: "Details corrected", section: "people",
+			target: "person", button: "Save the correction",
+			title: func(v *caseView, t string) string {
+				if n := v.personName(t); n != "" {
+					return "Correct " + possessive(n) + " details"
+				}
+				return "Correct a person's details"
+			},
+			fields: func(v *caseView, t string) []field { return personFields(v.Case, t) }}),
 		"suspect-status": form(s.SetSuspectStatus, caseForm{done: "Suspect status recorded", section: "people",
 			target: "suspect", button: "Record the status",
 			title: func(v *caseView, t string) string { return "Record what happened with " + v.SuspectName(t) },
@@ -571,6 +580,16 @@ func (v *caseView) targetOpts(cmd, kind string) [][2]string {
 	case "suspect":
 		for _, s := range v.Case.Suspects {
 			add(s.ID, s.Label(40))
+		}
+	case "person":
+		for _, vi := range v.Case.Victims {
+			add(vi.ID, vi.Name+" (victim)")
+		}
+		for _, s := range v.Case.Suspects {
+			add(s.ID, s.Label(40)+" (suspect)")
+		}
+		for _, p := range v.Case.People {
+			add(p.ID, p.Name+" ("+domain.PersonRoleLabel(p.Role)+")")
 		}
 	case "duty":
 		for _, d := range v.Duties {

@@ -41,6 +41,7 @@ var apiCommands = map[string]string{
 	"POST /api/v1/cases/{ref}/victims/{victim}/contacts":       "record-contact",
 	"PUT /api/v1/cases/{ref}/victims/{victim}/view":            "victim-view",
 	"POST /api/v1/cases/{ref}/suspects/{suspect}/status":       "suspect-status",
+	"PUT /api/v1/cases/{ref}/people/{person}/details":          "correct-person",
 	"POST /api/v1/cases/{ref}/reviews":                         "review",
 	"PUT /api/v1/cases/{ref}/plan":                             "plan",
 	"POST /api/v1/cases/{ref}/decisions":                       "decision",

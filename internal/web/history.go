@@ -331,6 +331,10 @@ func (v *caseView) entry(e *event.Event) historyEntry {
 			s += " (" + strings.ToLower(domain.ContactKindLabel(p.Contact.Kind)) + ")"
 		}
 		return say("victims", s, p.Contact.Note)
+	case domain.EvPersonCorrected:
+		var p domain.PersonCorrected
+		dec(&p)
+		return say("people", p.Describe(), p.Reason)
 	case domain.EvVictimView:
 		var p domain.VictimView
 		dec(&p)

@@ -58,7 +58,21 @@ func cmdDemo(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	cfg.PublicURL = *tf.publicURL
-	if err := ensureDemo(ctx, *dsn, cfg, demo.Options{Seed: *seed, Cases: int(*cases)}, stdout); err != nil {
+	// Generating takes minutes on a small machine: meanwhile the address
+	// says so, and how far it has got, instead of refusing connections.
+	// (Plain HTTP only: behind --tls the page would not be the one asked for.)
+	opts := demo.Options{Seed: *seed, Cases: int(*cases)}
+	stopWait := func() {}
+	if !tr.tls() {
+		wait, stop, err := startWaitPage(*addr)
+		if err != nil {
+			return err
+		}
+		opts.Progress, stopWait = wait.set, stop
+	}
+	err = ensureDemo(ctx, *dsn, cfg, opts, stdout)
+	stopWait()
+	if err != nil {
 		return err
 	}
 	db, err := openDB(ctx, *dsn, true)
@@ -169,7 +183,11 @@ func generate(
 	fmt.Fprintf(stdout, "Generating the demo force into %s: %d investigations from %s to today (seed %d).\n",
 		name, opts.Cases, demo.DefaultStart.Format("January 2006"), opts.Seed)
 	last := ""
+	also := opts.Progress
 	opts.Progress = func(p demo.Progress) {
+		if also != nil {
+			also(p)
+		}
 		q := fmt.Sprintf("%d-Q%d", p.At.Year(), (int(p.At.Month())+2)/3)
 		if q == last {
 			return

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -140,4 +141,67 @@ func TestDemoRefusesAnotherForce(t *testing.T) {
 	if code, _, _ := runCLI(t, "demo", "--db", db, "--cases", "3"); code != 2 {
 		t.Fatalf("--cases 3: exit %d, want 2", code)
 	}
+}
+
+// TestDemoAnswersWhileGenerating: from the moment holdfast demo starts,
+// its address answers — 503 with a page saying the force is being
+// generated and how far it has got — and then Holdfast itself serves
+// there. Nothing can be signed into on the wait page.
+func TestDemoAnswersWhileGenerating(t *testing.T) {
+	addr := freeAddr(t)
+	db := filepath.Join(t.TempDir(), "demo.db")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	out, errb := &syncBuffer{}, &syncBuffer{}
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"demo", "--addr", addr, "--db", db, "--cases", "24", "--seed", "5"}, out, errb)
+	}()
+	get := func(path string) (int, string, error) {
+		r, err := http.Get("http://" + addr + path)
+		if err != nil {
+			return 0, "", err
+		}
+		defer r.Body.Close()
+		b, _ := io.ReadAll(r.Body)
+		return r.StatusCode, string(b), nil
+	}
+	var waited, served bool
+	deadline := time.Now().Add(10 * time.Minute)
+	for !served {
+		if time.Now().After(deadline) {
+			t.Fatalf("demo did not serve in time:\n%s\n%s", out, errb)
+		}
+		select {
+		case code := <-done:
+			t.Fatalf("demo exited %d:\n%s\n%s", code, out, errb)
+		case <-time.After(50 * time.Millisecond):
+		}
+		code, body, err := get("/healthz")
+		switch {
+		case err != nil:
+			// Only in the moment the wait page hands the address over.
+		case code == http.StatusServiceUnavailable:
+			if strings.Contains(out.String(), "Holdfast is running") {
+				t.Fatalf("the wait page answered after Holdfast said it was running")
+			}
+			if !strings.Contains(body, "The demo force is being generated") {
+				t.Fatalf("the wait page does not say what is happening: %s", body)
+			}
+			if strings.Contains(body, "<form") || strings.Contains(body, "password") {
+				t.Fatalf("the wait page offers to sign in: %s", body)
+			}
+			waited = true
+		case code == http.StatusOK:
+			served = true
+		}
+	}
+	if !waited {
+		t.Error("the address never answered while the force was generated")
+	}
+	if code, body, err := get("/"); err != nil || code != http.StatusOK || !strings.Contains(body, "Sign in") {
+		t.Errorf("after generating, the address is not Holdfast's sign-in: %d %v", code, err)
+	}
+	cancel()
+	<-done
 }

@@ -1,0 +1,95 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"html/template"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/holdfast/holdfast/internal/demo"
+)
+
+// waitPage answers on the demo's address while its force is generated, so
+// that someone who opens it at once is told what is happening and how far
+// it has got, rather than that nothing is listening (issue 20: a first
+// page within 45 s of a fresh start). It is not Holdfast: nobody can sign
+// in until the force is whole, because the generator writes as the force's
+// own officers on a simulated clock, and the record it builds is moved
+// into place only when complete. Every path answers 503 with Retry-After,
+// /healthz included, so nothing mistakes it for the service.
+type waitPage struct {
+	mu    sync.Mutex
+	p     demo.Progress
+	began time.Time
+}
+
+func (w *waitPage) set(p demo.Progress) {
+	w.mu.Lock()
+	w.p = p
+	w.mu.Unlock()
+}
+
+var waitTmpl = template.Must(template.New("wait").Parse(`<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="5">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>The demo force is being generated – Holdfast</title>
+<style>body{font-family:arial,sans-serif;margin:0;color:#0b0c0c}header{background:#0b0c0c;color:#fff;padding:10px 15px;font-weight:700}
+main{max-width:640px;margin:30px auto;padding:0 15px}h1{font-size:2rem}progress{width:100%;height:1.5rem}</style></head>
+<body><header>Holdfast demo</header><main>
+<h1>The demo force is being generated</h1>
+{{if .Total}}<p><progress max="{{.Total}}" value="{{.Opened}}">{{.Percent}}%</progress></p>
+<p>{{.Opened}} of {{.Total}} investigations opened ({{.Percent}}%), their history simulated up to {{.At}}, after {{.Took}}.</p>
+{{else}}<p>Setting up the force: its units, officers and policy.</p>{{end}}
+<p>This page refreshes itself every 5 seconds. When the force is complete, Holdfast's sign-in page opens here
+and the accounts to sign in with are printed where you ran <code>holdfast demo</code>.</p>
+</main></body></html>
+`))
+
+func (w *waitPage) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
+	w.mu.Lock()
+	p, began := w.p, w.began
+	w.mu.Unlock()
+	data := struct {
+		Opened, Total, Percent int
+		At, Took               string
+	}{Opened: p.Opened, Total: p.Total, Took: time.Since(began).Round(time.Second).String()}
+	if p.Total > 0 {
+		data.Percent = 100 * p.Opened / p.Total
+		data.At = p.At.Format("January 2006")
+	}
+	rw.Header().Set("Content-Type", "text/html; charset=utf-8")
+	rw.Header().Set("Cache-Control", "no-store")
+	rw.Header().Set("Retry-After", "5")
+	rw.WriteHeader(http.StatusServiceUnavailable)
+	if r.Method != http.MethodHead {
+		_ = waitTmpl.Execute(rw, data)
+	}
+}
+
+// startWaitPage listens on addr and serves the wait page until stop,
+// which closes the listener so that the service can take the address.
+func startWaitPage(addr string) (w *waitPage, stop func(), err error) {
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, nil, fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	w = &waitPage{began: time.Now()}
+	srv := &http.Server{Handler: w, ReadHeaderTimeout: 5 * time.Second}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			fmt.Printf("the demo's wait page stopped: %v\n", err)
+		}
+	}()
+	return w, func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
+		<-done
+	}, nil
+}

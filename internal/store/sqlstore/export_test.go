@@ -1,5 +1,18 @@
 package sqlstore
 
+import "time"
+
 // Commits is how many write transactions db has committed: a group of
 // writes counts once.
 func (db *DB) Commits() int64 { return db.group.commits.Load() }
+
+// Queued is how many writes wait for the group committer.
+func (db *DB) Queued() int { return len(db.group.queue) }
+
+// SetBatchTimeout shortens PostgreSQL's limit on a batch for a test; the
+// returned func restores it.
+func SetBatchTimeout(d time.Duration) func() {
+	old := batchTimeout
+	batchTimeout = d
+	return func() { batchTimeout = old }
+}

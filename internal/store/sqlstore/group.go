@@ -29,6 +29,13 @@ type groupCommit struct {
 	// commits counts the batches committed: what the tests of grouping
 	// look at (export_test.go).
 	commits atomic.Int64
+	// long says the running batch has the long limit (on PostgreSQL: it
+	// began with a long write, an import); carry is a long write that
+	// arrived while a batch with the ordinary limit was gathering, kept to
+	// begin the next batch rather than be cut off at the ordinary limit.
+	// Only the loop's goroutine touches them.
+	long  bool
+	carry *writeReq
 }
 
 type writeReq struct {
@@ -69,6 +76,11 @@ func (g *groupCommit) close() {
 func (g *groupCommit) loop() {
 	defer g.wg.Done()
 	for {
+		if r := g.carry; r != nil {
+			g.carry = nil
+			g.run(r)
+			continue
+		}
 		select {
 		case first := <-g.queue:
 			g.run(first)
@@ -78,11 +90,17 @@ func (g *groupCommit) loop() {
 	}
 }
 
-// drain adds to reqs the writes queued now, up to maxGroup in all.
+// drain adds to reqs the writes queued now, up to maxGroup in all. A long
+// write does not join a batch with the ordinary limit (it would be cut off
+// at it, and the batch with it): it ends the gathering and begins the next.
 func (g *groupCommit) drain(reqs []*writeReq) []*writeReq {
 	for len(reqs) < maxGroup {
 		select {
 		case r := <-g.queue:
+			if g.db.d.dollar && !g.long && store.IsLongWrite(r.ctx) {
+				g.carry = r
+				return reqs
+			}
 			reqs = append(reqs, r)
 		default:
 			return reqs
@@ -105,12 +123,11 @@ func (g *groupCommit) run(first *writeReq) {
 	// limit, so a server that stops answering fails the batch (its writers
 	// are told, nothing is acknowledged) instead of holding them forever.
 	ctx := context.Background()
+	g.long = store.IsLongWrite(first.ctx)
 	if g.db.d.dollar {
 		limit := batchTimeout
-		for _, r := range reqs {
-			if store.IsLongWrite(r.ctx) {
-				limit = store.LongWriteLimit // an import: minutes, not a stalled server
-			}
+		if g.long {
+			limit = store.LongWriteLimit // an import: minutes, not a stalled server
 		}
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, limit)
@@ -126,8 +143,10 @@ func (g *groupCommit) run(first *writeReq) {
 	}
 }
 
-// batchTimeout bounds one PostgreSQL batch, commit included.
-const batchTimeout = time.Minute
+// batchTimeout bounds one PostgreSQL batch, commit included, unless it
+// began with a long write. A variable so that a test need not wait a
+// minute.
+var batchTimeout = time.Minute
 
 // batch runs *reqp, and the writes queued once the head is locked, in one
 // transaction, recording each one's own outcome in *errp; an error

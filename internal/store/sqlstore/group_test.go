@@ -113,3 +113,62 @@ func TestGroupedWritesFailAlone(t *testing.T) {
 		}
 	})
 }
+
+// TestLongWriteJoiningABatchKeepsItsLimit: on PostgreSQL a batch is cut
+// off after batchTimeout unless it begins with a long write (an import).
+// An import queued behind an ordinary write would join that write's batch
+// once the log head is locked, after the batch's limit was chosen, and be
+// cut off at the ordinary limit; it must instead begin a batch of its own,
+// and both succeed. (SQLite has no limit; the test runs there too.)
+func TestLongWriteJoiningABatchKeepsItsLimit(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		defer sqlstore.SetBatchTimeout(300 * time.Millisecond)()
+		put := func(tx store.Tx) error {
+			return tx.PutCase(&domain.Case{ID: "c1", Ref: "REF/1", TeamID: "team", Status: domain.StatusReferral,
+				Version: 1, UpdatedAt: time.Now().UTC()}, 0)
+		}
+		if err := db.Write(ctx, put); err != nil {
+			t.Fatal(err)
+		}
+		// Hold the committer in a first batch while an ordinary write and
+		// then a long one queue behind it, in that order.
+		release, holding := make(chan struct{}), make(chan struct{})
+		first := make(chan error, 1)
+		go func() {
+			first <- db.Write(ctx, func(tx store.Tx) error {
+				close(holding)
+				<-release
+				return noteEvent("c1", "held")(tx)
+			})
+		}()
+		<-holding
+		waitQueued := func(n int) {
+			for deadline := time.Now().Add(10 * time.Second); db.Queued() < n; {
+				if time.Now().After(deadline) {
+					t.Fatalf("%d writes queued, want %d", db.Queued(), n)
+				}
+				time.Sleep(time.Millisecond)
+			}
+		}
+		ordinary, long := make(chan error, 1), make(chan error, 1)
+		go func() { ordinary <- db.Write(ctx, noteEvent("c1", "ordinary")) }()
+		waitQueued(1)
+		go func() {
+			long <- db.Write(store.LongWrite(ctx), func(tx store.Tx) error {
+				time.Sleep(time.Second) // an import's minutes, scaled down
+				return noteEvent("c1", "imported")(tx)
+			})
+		}()
+		waitQueued(2)
+		close(release)
+		if err := <-first; err != nil {
+			t.Fatalf("the first write: %v", err)
+		}
+		if err := <-ordinary; err != nil {
+			t.Errorf("the ordinary write beside the import failed: %v", err)
+		}
+		if err := <-long; err != nil {
+			t.Errorf("the import that joined a batch was cut off at the ordinary limit: %v", err)
+		}
+	})
+}

@@ -27,7 +27,7 @@ func (x *tx) indexPole(c *domain.Case, isNew bool) error {
 	people, keys, digest := store.PoleEntries(c)
 	if !isNew {
 		var old string
-		err := x.queryRow("SELECT digest FROM pole_digests WHERE case_id = ?", c.ID).Scan(&old)
+		err := x.queryRow(selectPoleDigest, c.ID).Scan(&old)
 		switch {
 		case err == nil && old == digest:
 			return nil

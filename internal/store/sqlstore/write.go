@@ -87,10 +87,16 @@ var hotWrites = []string{
 	"SELECT doc FROM cases WHERE id = ?",
 	insertEvent,
 	updateCase,
-	"DELETE FROM duties WHERE case_id = ?",
+	updateCaseDoc,
+	selectDuties,
+	deleteDuty,
 	insertDuty,
-	"DELETE FROM case_flags WHERE case_id = ?",
+	selectFlags,
+	updateFlag,
+	deleteFlag,
 	insertFlag,
+	selectTermDigest, // find.go
+	selectPoleDigest, // pole.go
 	"UPDATE log_head SET seq = ?, hash = ?, org_seq = ? WHERE id = 1",
 }
 
@@ -98,8 +104,21 @@ const (
 	insertEvent = `INSERT INTO events (seq, at, actor, case_id, case_version, type, v, source, payload, prev_hash, hash)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	updateCase = `UPDATE cases SET team_id = ?, owner_id = ?, status = ?, version = ?, updated_at = ?, doc = ? WHERE id = ? AND version = ?`
-	insertDuty = `INSERT INTO duties (id, case_id, kind, accountable, team_id, due_at, escalation, next_at, subject, case_ref) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-	insertFlag = `INSERT INTO case_flags (case_id, kind, since, raised) VALUES (?, ?, ?, ?)`
+	// updateCaseDoc is updateCase for the usual command, one that moves
+	// neither the case's team, owner nor status: SQLite leaves alone every
+	// index on a column the statement does not set, and four of the five
+	// on cases hold those columns.
+	updateCaseDoc = `UPDATE cases SET version = ?, updated_at = ?, doc = ? WHERE id = ? AND version = ? AND team_id = ? AND owner_id = ? AND status = ?`
+	insertDuty    = `INSERT INTO duties (id, case_id, kind, accountable, team_id, due_at, escalation, next_at, subject, case_ref) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	selectDuties  = `SELECT id, case_id, kind, accountable, team_id, due_at, escalation, next_at, subject, case_ref FROM duties WHERE case_id = ?`
+	deleteDuty    = `DELETE FROM duties WHERE id = ?`
+	insertFlag    = `INSERT INTO case_flags (case_id, kind, since, raised) VALUES (?, ?, ?, ?)`
+	selectFlags   = `SELECT case_id, kind, since, raised FROM case_flags WHERE case_id = ?`
+	updateFlag    = `UPDATE case_flags SET since = ?, raised = ? WHERE case_id = ? AND kind = ?`
+	deleteFlag    = `DELETE FROM case_flags WHERE case_id = ? AND kind = ?`
+	// selectPoleDigest is how indexPole (pole.go) tells whether a case's
+	// index entries changed: asked once a command, so prepared.
+	selectPoleDigest = `SELECT digest FROM pole_digests WHERE case_id = ?`
 )
 
 func (db *DB) prepareHot() {
@@ -360,33 +379,28 @@ func (x *tx) PutCase(c *domain.Case, prevVersion int64) error {
 		if err != nil {
 			return fmt.Errorf("insert case %s: %w", c.Ref, err)
 		}
+		for _, d := range c.Duties {
+			if d.Status != domain.DutyOpen {
+				continue
+			}
+			if _, err := x.exec(insertDuty, appendDutyArgs(make([]any, 0, dutyColumns), c, &d)...); err != nil {
+				return fmt.Errorf("index duty %s of %s: %w", d.ID, c.Ref, err)
+			}
+		}
+		for _, f := range c.Flags() {
+			if _, err := x.exec(insertFlag, c.ID, f.Kind, fmtTime(f.Since), boolInt(f.Raised)); err != nil {
+				return fmt.Errorf("flag %s on %s: %w", f.Kind, c.Ref, err)
+			}
+		}
 	} else {
-		res, err := x.exec(updateCase,
-			c.TeamID, c.OwnerID, string(c.Status), c.Version, fmtTime(c.UpdatedAt), string(doc), c.ID, prevVersion)
-		if err != nil {
-			return fmt.Errorf("update case %s: %w", c.Ref, err)
+		if err := x.updateCase(c, doc, prevVersion); err != nil {
+			return err
 		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return fmt.Errorf("case %s changed since version %d: %w", c.Ref, prevVersion, store.ErrConflict)
-		}
-		if _, err := x.exec("DELETE FROM duties WHERE case_id = ?", c.ID); err != nil {
+		if err := x.syncDuties(c); err != nil {
 			return fmt.Errorf("reindex duties of %s: %w", c.Ref, err)
 		}
-		if _, err := x.exec("DELETE FROM case_flags WHERE case_id = ?", c.ID); err != nil {
+		if err := x.syncFlags(c); err != nil {
 			return fmt.Errorf("reindex flags of %s: %w", c.Ref, err)
-		}
-	}
-	for _, d := range c.Duties {
-		if d.Status != domain.DutyOpen {
-			continue
-		}
-		if _, err := x.exec(insertDuty, appendDutyArgs(make([]any, 0, dutyColumns), c, &d)...); err != nil {
-			return fmt.Errorf("index duty %s of %s: %w", d.ID, c.Ref, err)
-		}
-	}
-	for _, f := range c.Flags() {
-		if _, err := x.exec(insertFlag, c.ID, f.Kind, fmtTime(f.Since), boolInt(f.Raised)); err != nil {
-			return fmt.Errorf("flag %s on %s: %w", f.Kind, c.Ref, err)
 		}
 	}
 	if err := x.putHistory(c); err != nil { // history.go
@@ -396,6 +410,156 @@ func (x *tx) PutCase(c *domain.Case, prevVersion int64) error {
 		return err
 	}
 	return x.indexPole(c, prevVersion == 0) // pole.go
+}
+
+// updateCase writes the cases row of c over version prevVersion, or
+// answers store.ErrConflict. Most commands leave the indexed columns as
+// they were, and updateCaseDoc rewrites only what changed; when it finds
+// no row, the full update decides between a moved column and a conflict.
+func (x *tx) updateCase(c *domain.Case, doc []byte, prevVersion int64) error {
+	at := fmtTime(c.UpdatedAt)
+	res, err := x.exec(updateCaseDoc, c.Version, at, string(doc), c.ID, prevVersion, c.TeamID, c.OwnerID, string(c.Status))
+	if err != nil {
+		return fmt.Errorf("update case %s: %w", c.Ref, err)
+	}
+	if n, _ := res.RowsAffected(); n == 1 {
+		return nil
+	}
+	res, err = x.exec(updateCase, c.TeamID, c.OwnerID, string(c.Status), c.Version, at, string(doc), c.ID, prevVersion)
+	if err != nil {
+		return fmt.Errorf("update case %s: %w", c.Ref, err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return fmt.Errorf("case %s changed since version %d: %w", c.Ref, prevVersion, store.ErrConflict)
+	}
+	return nil
+}
+
+// syncDuties makes the duties rows of c those of its open duties, writing
+// only the rows that differ: a command seldom opens or closes a duty, and
+// each row rewritten costs seven index entries. What the table holds is
+// read, not assumed, so rows written by an older build are put right too.
+func (x *tx) syncDuties(c *domain.Case) error {
+	old, err := x.rowsOf(selectDuties, dutyColumns, c.ID)
+	if err != nil {
+		return err
+	}
+	for i := range c.Duties {
+		d := &c.Duties[i]
+		if d.Status != domain.DutyOpen {
+			continue
+		}
+		args := appendDutyArgs(make([]any, 0, dutyColumns), c, d)
+		row, had := old[d.ID]
+		if had && row == rowKey(args) {
+			delete(old, d.ID)
+			continue
+		}
+		if had {
+			if _, err := x.exec(deleteDuty, d.ID); err != nil {
+				return err
+			}
+			delete(old, d.ID)
+		}
+		if _, err := x.exec(insertDuty, args...); err != nil {
+			return fmt.Errorf("duty %s: %w", d.ID, err)
+		}
+	}
+	for id := range old { // no longer open
+		if _, err := x.exec(deleteDuty, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// syncFlags makes the case_flags rows of c its flags, as syncDuties does
+// for duties.
+func (x *tx) syncFlags(c *domain.Case) error {
+	old, err := x.rowsOf(selectFlags, 4, c.ID)
+	if err != nil {
+		return err
+	}
+	for _, f := range c.Flags() {
+		args := []any{c.ID, f.Kind, fmtTime(f.Since), boolInt(f.Raised)}
+		k := c.ID + "\x00" + f.Kind
+		row, had := old[k]
+		delete(old, k)
+		switch {
+		case had && row == rowKey(args):
+		case had:
+			if _, err := x.exec(updateFlag, args[2], args[3], c.ID, f.Kind); err != nil {
+				return fmt.Errorf("flag %s: %w", f.Kind, err)
+			}
+		default:
+			if _, err := x.exec(insertFlag, args...); err != nil {
+				return fmt.Errorf("flag %s: %w", f.Kind, err)
+			}
+		}
+	}
+	for k := range old { // no longer raised
+		kind := k[strings.IndexByte(k, 0)+1:]
+		if _, err := x.exec(deleteFlag, c.ID, kind); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// rowsOf reads the rows query answers for caseID, ncol columns each, keyed
+// by the first column (the second too for case_flags, whose first column
+// is the case), each row as rowKey gives it.
+func (x *tx) rowsOf(query string, ncol int, caseID string) (map[string]string, error) {
+	var rows *sql.Rows
+	var err error
+	if st := x.db.stmt(query); st != nil {
+		rows, err = x.t.StmtContext(x.ctx, st).QueryContext(x.ctx, caseID)
+	} else {
+		rows, err = x.t.QueryContext(x.ctx, x.d.q(query), caseID)
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	vals := make([]string, ncol)
+	ptrs := make([]any, ncol)
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, err
+		}
+		k := vals[0]
+		if query == selectFlags {
+			k += "\x00" + vals[1]
+		}
+		out[k] = strings.Join(vals, "\x00")
+	}
+	return out, rows.Err()
+}
+
+// rowKey is a row's values as rowsOf reads them back: text, and integers
+// in decimal.
+func rowKey(args []any) string {
+	var b strings.Builder
+	for i, a := range args {
+		if i > 0 {
+			b.WriteByte(0)
+		}
+		switch v := a.(type) {
+		case string:
+			b.WriteString(v)
+		case int:
+			b.WriteString(strconv.Itoa(v))
+		case int64:
+			b.WriteString(strconv.FormatInt(v, 10))
+		default:
+			fmt.Fprint(&b, v)
+		}
+	}
+	return b.String()
 }
 
 const dutyColumns = 10

@@ -2,6 +2,7 @@ package sqlstore_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"reflect"
 	"testing"
@@ -229,6 +230,68 @@ func TestPutNewCasesIsPutCase(t *testing.T) {
 			}
 			if reflect.ValueOf(x).Len() == 0 || !reflect.DeepEqual(x, y) {
 				t.Fatalf("%s written one at a time:\n%+v\nin bulk:\n%+v", q.what, x, y)
+			}
+		}
+	})
+}
+
+// TestPutCaseWritesOnlyWhatChanged: PutCase rewrites a case's cases,
+// duties and case_flags rows only where they changed; after each version
+// the rows are exactly those the version written afresh has, and a write
+// over a version the record has left is still refused.
+func TestPutCaseWritesOnlyWhatChanged(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		engine := "sqlite"
+		if db.Engine() != "sqlite" {
+			engine = "postgres"
+		}
+		at := time.Date(2024, 5, 1, 9, 0, 0, 0, time.UTC)
+		duty := func(id string, esc int, st domain.DutyStatus) domain.Duty {
+			return domain.Duty{ID: id, Kind: "first_contact", TeamID: "t1", Accountable: "u1", Due: at.Add(time.Hour),
+				Status: st, Opened: at, Escalation: esc, NextAt: at.Add(time.Duration(esc+1) * time.Hour)}
+		}
+		versions := []domain.Case{
+			{OwnerID: ""},
+			{OwnerID: "u1", Duties: []domain.Duty{duty("c1.d1", 0, domain.DutyOpen)}},
+			{OwnerID: "u1", Duties: []domain.Duty{duty("c1.d1", 1, domain.DutyOpen), duty("c1.d2", 0, domain.DutyOpen)}},
+			{OwnerID: "", Duties: []domain.Duty{duty("c1.d1", 1, domain.DutyMet), duty("c1.d2", 0, domain.DutyOpen)}},
+			{OwnerID: "", Duties: []domain.Duty{duty("c1.d1", 1, domain.DutyMet), duty("c1.d2", 0, domain.DutyOpen)}},
+			{OwnerID: "u2", Status: domain.StatusClosed, Duties: []domain.Duty{duty("c1.d2", 0, domain.DutyMet)}},
+		}
+		for i := range versions {
+			c := &versions[i]
+			c.ID, c.Ref, c.TeamID, c.Version = "c1", "CASE-1", "t1", int64(i+1)
+			if c.Status == "" {
+				c.Status = domain.StatusOpen
+			}
+			c.OpenedAt, c.UpdatedAt = at, at.Add(time.Duration(i)*time.Minute)
+			if err := db.Write(ctx, func(tx store.Tx) error { return tx.PutCase(c, int64(i)) }); err != nil {
+				t.Fatalf("version %d: %v", i+1, err)
+			}
+			fresh := testdb.Open(t, engine)
+			if err := fresh.Write(ctx, func(tx store.Tx) error { return tx.PutCase(c, 0) }); err != nil {
+				t.Fatal(err)
+			}
+			got, err := db.LiveDerived(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := fresh.LiveDerived(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, tb := range []string{"cases", "duties", "case_flags"} {
+				if !reflect.DeepEqual(got[tb], want[tb]) {
+					t.Errorf("version %d, %s:\n got %v\nwant %v", i+1, tb, got[tb], want[tb])
+				}
+			}
+		}
+		stale := versions[len(versions)-1]
+		stale.Version++
+		for _, prev := range []int64{3, 99} { // the narrow update and the full one both refuse
+			err := db.Write(ctx, func(tx store.Tx) error { return tx.PutCase(&stale, prev) })
+			if !errors.Is(err, store.ErrConflict) {
+				t.Errorf("write over version %d: %v, want a conflict", prev, err)
 			}
 		}
 	})

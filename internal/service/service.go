@@ -224,8 +224,18 @@ func (s *Service) onCase(
 	decide func(tx store.Tx, c *domain.Case, org *domain.OrgState, now time.Time) ([]*event.Event, error),
 ) (*domain.Case, error) {
 	var out *domain.Case
+	var pre any
+	if p, ok := s.st.(casePrefetcher); ok {
+		pre = p.PrefetchCase(ctx, caseID)
+	}
 	err := s.st.Write(ctx, func(tx store.Tx) error {
-		c, err := tx.Case(caseID)
+		var c *domain.Case
+		var err error
+		if t, ok := tx.(caseFromTx); ok && pre != nil {
+			c, err = t.CaseFrom(caseID, pre)
+		} else {
+			c, err = tx.Case(caseID)
+		}
 		if err != nil {
 			return err
 		}
@@ -254,6 +264,20 @@ func (s *Service) onCase(
 		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	return out, nil
+}
+
+// casePrefetcher and caseFromTx are what a store offers (the SQL store
+// does) to read and decode a command's case before its write, on the
+// caller's goroutine, and have the write use it if the case has not
+// changed since: writes are serialised, the decoding of a case document
+// is a large part of a command, and this way commands decode in parallel.
+// The write still reads the case and decides on what it holds.
+type casePrefetcher interface {
+	PrefetchCase(ctx context.Context, id string) any
+}
+
+type caseFromTx interface {
+	CaseFrom(id string, prefetched any) (*domain.Case, error)
 }
 
 // ErrDryRun is what a command run under DryRun answers when it would have

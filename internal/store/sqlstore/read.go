@@ -62,6 +62,31 @@ func (db *DB) Case(ctx context.Context, id string) (*domain.Case, error) {
 	return scanCase(db.row(ctx, "SELECT doc FROM cases WHERE id = ?", id))
 }
 
+// prefetched is a case's document as PrefetchCase read it, and the case
+// decoded from it, for the write that follows (tx.CaseFrom).
+type prefetched struct {
+	id, doc string
+	c       *domain.Case
+}
+
+// PrefetchCase reads and decodes case id outside any write, on the
+// caller's goroutine: writes run one at a time on a single connection
+// (groupCommit), and decoding the document there made every writer wait
+// for each one's decoding. The answer is only for tx.CaseFrom in the
+// caller's own write, which uses it if the document has not changed since;
+// nil if the case could not be read (the write will say why).
+func (db *DB) PrefetchCase(ctx context.Context, id string) any {
+	doc, err := scanDoc(db.row(ctx, "SELECT doc FROM cases WHERE id = ?", id))
+	if err != nil {
+		return nil
+	}
+	c, err := decodeCase(doc)
+	if err != nil {
+		return nil
+	}
+	return &prefetched{id: id, doc: doc, c: c}
+}
+
 // CaseByRef returns a case by its reference.
 func (db *DB) CaseByRef(ctx context.Context, ref string) (*domain.Case, error) {
 	return scanCase(db.row(ctx, "SELECT doc FROM cases WHERE ref = ?", ref))

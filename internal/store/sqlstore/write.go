@@ -318,6 +318,28 @@ func (x *tx) Case(id string) (*domain.Case, error) {
 	return scanCase(x.queryRow("SELECT doc FROM cases WHERE id = ?", id))
 }
 
+// CaseFrom is Case, given what PrefetchCase read before the write began:
+// when the stored document is still the one prefetched, byte for byte,
+// the case decoded from it then is the answer, and the write does not
+// decode it again on the connection every write waits for. A document
+// that moved meanwhile is decoded here, as Case would.
+func (x *tx) CaseFrom(id string, p any) (*domain.Case, error) {
+	pf, ok := p.(*prefetched)
+	if !ok || pf.id != id || pf.c == nil {
+		return x.Case(id)
+	}
+	doc, err := scanDoc(x.queryRow("SELECT doc FROM cases WHERE id = ?", id))
+	if err != nil {
+		return nil, err
+	}
+	if doc != pf.doc {
+		return decodeCase(doc)
+	}
+	c := pf.c
+	pf.c = nil // the write folds into it: a second ask decodes afresh
+	return c, nil
+}
+
 // Org returns the organisation as of this transaction. It is shared with
 // other readers through the cache: callers must not change it (Clone first).
 func (x *tx) Org() (*domain.OrgState, error) {
@@ -705,13 +727,26 @@ func boolInt(b bool) int {
 type rowScanner interface{ Scan(...any) error }
 
 func scanCase(row rowScanner) (*domain.Case, error) {
+	doc, err := scanDoc(row)
+	if err != nil {
+		return nil, err
+	}
+	return decodeCase(doc)
+}
+
+func scanDoc(row rowScanner) (string, error) {
 	var doc string
 	if err := row.Scan(&doc); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
-			return nil, store.ErrNotFound
+			return "", store.ErrNotFound
 		}
-		return nil, err
+		return "", err
 	}
+	return doc, nil
+}
+
+// decodeCase is a case projection from its stored document.
+func decodeCase(doc string) (*domain.Case, error) {
 	var c domain.Case
 	if err := json.Unmarshal([]byte(doc), &c); err != nil {
 		return nil, fmt.Errorf("decode case projection: %w", err)

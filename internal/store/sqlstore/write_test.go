@@ -296,3 +296,54 @@ func TestPutCaseWritesOnlyWhatChanged(t *testing.T) {
 		}
 	})
 }
+
+// TestCaseFromPrefetch: a write given a case prefetched before it began
+// uses it only while the stored document is still the one prefetched; a
+// case changed meanwhile is read as it now is, and the prefetched value is
+// handed out once (the write folds into it).
+func TestCaseFromPrefetch(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		at := time.Date(2024, 5, 1, 9, 0, 0, 0, time.UTC)
+		put := func(v int64, summary string) {
+			c := &domain.Case{ID: "c1", Ref: "CASE-1", TeamID: "t1", Status: domain.StatusOpen, Version: v,
+				Summary: summary, OpenedAt: at, UpdatedAt: at.Add(time.Duration(v) * time.Minute)}
+			if err := db.Write(ctx, func(tx store.Tx) error { return tx.PutCase(c, v-1) }); err != nil {
+				t.Fatal(err)
+			}
+		}
+		type caseFrom interface {
+			CaseFrom(id string, p any) (*domain.Case, error)
+		}
+		from := func(id string, p any) (a, b *domain.Case, err error) {
+			err = db.Write(ctx, func(tx store.Tx) error {
+				var err error
+				if a, err = tx.(caseFrom).CaseFrom(id, p); err != nil {
+					return err
+				}
+				b, err = tx.(caseFrom).CaseFrom(id, p)
+				return err
+			})
+			return a, b, err
+		}
+		put(1, "first")
+		p := db.PrefetchCase(ctx, "c1")
+		if p == nil {
+			t.Fatal("nothing prefetched")
+		}
+		a, b, err := from("c1", p)
+		if err != nil || a.Summary != "first" || b.Summary != "first" || a == b {
+			t.Fatalf("unchanged case: %+v, %+v, %v (want version 1 twice, two values)", a, b, err)
+		}
+		p = db.PrefetchCase(ctx, "c1")
+		put(2, "second")
+		if a, _, err = from("c1", p); err != nil || a.Version != 2 || a.Summary != "second" {
+			t.Fatalf("case changed since the prefetch: %+v, %v (want version 2)", a, err)
+		}
+		if _, _, err = from("c2", p); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("another case's prefetch: %v, want not found", err)
+		}
+		if db.PrefetchCase(ctx, "c2") != nil {
+			t.Fatal("a missing case was prefetched")
+		}
+	})
+}

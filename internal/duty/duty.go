@@ -7,7 +7,6 @@ import (
 
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/event"
-	"github.com/holdfast/holdfast/internal/gate"
 	"github.com/holdfast/holdfast/internal/policy"
 )
 
@@ -158,7 +157,7 @@ func (r Rules) Wanted(c *domain.Case, org *domain.OrgState) []Want {
 			add(TransferAccept, TransferAccept, t.ID, Supervisor(org, t.ToTeam), t.ToTeam, t.ProposedAt)
 		}
 		if cl := c.Closure; cl.Open() {
-			add(ClosureApproval, ClosureApproval, cl.ID, Approver(org, c, p), c.TeamID, cl.ProposedAt)
+			add(ClosureApproval, ClosureApproval, cl.ID, Approver(org, c, p, c.UpdatedAt), c.TeamID, cl.ProposedAt)
 		} else if w, ok := sentBack(c, p, cal); ok {
 			out = append(out, w)
 		}
@@ -374,36 +373,6 @@ func Supervisor(org *domain.OrgState, team string) string {
 		return id
 	}
 	return Fallback(org)
-}
-
-// Approver is who must approve c's proposed closure: the nearest active
-// supervisor or manager in the team's chain of command with the rank the
-// outcome needs, and neither its proposer nor its owner — the gate would
-// refuse them, and a duty held by someone who cannot meet it is a case
-// dropped by design. Among several fit in one unit it is the lowest in
-// rank (the department's inspector, not its chief inspector, approves
-// what an inspector may): the decision sits as low as the rules allow.
-// With nobody fit, the team's supervisor (or the force's fallback, see
-// Supervisor) holds it and the ladder takes it up.
-func Approver(org *domain.OrgState, c *domain.Case, pol *policy.Policy) string {
-	need := gate.RequiredRank(c, pol)
-	fit := func(u *domain.User) bool {
-		return (u.HasRole(domain.RoleSupervisor) || u.HasRole(domain.RoleManager)) && u.Rank.AtLeast(need) &&
-			u.ID != c.Closure.ProposedBy && u.ID != c.OwnerID
-	}
-	id := nearest(org, c.TeamID, fit)
-	if id == "" {
-		return Supervisor(org, c.TeamID)
-	}
-	unit := org.Users[id].UnitID
-	for _, u := range org.Users {
-		if u.Active && u.UnitID == unit && fit(u) {
-			if best := org.Users[id]; best.Rank.Above(u.Rank) || (!u.Rank.Above(best.Rank) && u.ID < id) {
-				id = u.ID
-			}
-		}
-	}
-	return id
 }
 
 // Manager is the nearest active manager of at least min rank at or above

@@ -27,16 +27,16 @@ func TestApproverIsTheLowestRankThatMay(t *testing.T) {
 	pol := policy.Default()
 	c := &domain.Case{ID: "c1", TeamID: "team", OwnerID: "d-dc",
 		Closure: &domain.Closure{ID: "cl1", Outcome: "10", ProposedBy: "d-dc"}}
-	if got := duty.Approver(org, c, pol); got != "b-di" {
+	if got := duty.Approver(org, c, pol, c.UpdatedAt); got != "b-di" {
 		t.Errorf("outcome 10 needs an inspector: want the department's inspector, got %s", got)
 	}
 	c.Closure.Outcome = "1"
-	if got := duty.Approver(org, c, pol); got != "c-ds" {
+	if got := duty.Approver(org, c, pol, c.UpdatedAt); got != "c-ds" {
 		t.Errorf("outcome 1 needs a sergeant: want the team's sergeant, got %s", got)
 	}
 	org.Users["b-di"].Active = false
 	c.Closure.Outcome = "10"
-	if got := duty.Approver(org, c, pol); got != "a-dci" {
+	if got := duty.Approver(org, c, pol, c.UpdatedAt); got != "a-dci" {
 		t.Errorf("with no inspector serving, want the chief inspector, got %s", got)
 	}
 }

@@ -631,12 +631,11 @@ func approvers(k *check) []string {
 	if !k.c.Closure.Open() {
 		return nil
 	}
-	ids := k.people(func(u *domain.User) bool {
-		return k.mayApprove(u) && len(k.unmet(workApprover, u)) == 0
-	})
+	ids := k.people(k.mayApprove)
 	// The officer the approval duty fell to (the lowest rank that may,
-	// nearest the team: duty.Approver) is named first, as the proposer's
-	// banner names them, not hidden behind more senior officers.
+	// nearest the team: duty.Approver, by the same rule) is named first,
+	// as the proposer's banner names them, not hidden behind more senior
+	// officers.
 	for _, d := range k.c.Duties {
 		if d.Kind != duty.ClosureApproval || d.Status != domain.DutyOpen {
 			continue
@@ -649,11 +648,10 @@ func approvers(k *check) []string {
 	return ids
 }
 
-// mayApprove: u is a supervisor or manager whom the approval rules (rank,
-// chain, second person) let approve the proposed closure.
-func (k *check) mayApprove(u *domain.User) bool {
-	return (&Actor{User: *u}).has(supervisors...) && len(gate.Approval(k.c, u, k.org, k.pol)) == 0
-}
+// mayApprove: u may approve the proposed closure now — the rule that
+// routes the approval duty (duty.MayApprove: rank, chain, second person,
+// accreditation).
+func (k *check) mayApprove(u *domain.User) bool { return duty.MayApprove(k.org, k.c, k.pol, u, k.now) }
 
 // people lists serving officers for whom ok holds, most senior first.
 func (k *check) people(ok func(u *domain.User) bool) []string {

@@ -6,8 +6,7 @@ import (
 	"time"
 
 	"github.com/holdfast/holdfast/internal/domain"
-	"github.com/holdfast/holdfast/internal/gate"
-	"github.com/holdfast/holdfast/internal/offence"
+	"github.com/holdfast/holdfast/internal/duty"
 	"github.com/holdfast/holdfast/internal/policy"
 )
 
@@ -23,28 +22,14 @@ import (
 
 // Work keys: what an override names and the gate checks.
 const (
-	workOwner    = "owner"    // the officer in charge (allocation and transfer acceptance)
-	workApprover = "approver" // the approver of the proposed closure
-	workAction   = "action:"  // + action id: the officer the action is allocated to
+	workOwner    = "owner"           // the officer in charge (allocation and transfer acceptance)
+	workApprover = duty.WorkApprover // the approver of the proposed closure
+	workAction   = "action:"         // + action id: the officer the action is allocated to
 )
 
-// trainingWork is the facts of c the requirements match on, as at now.
-func trainingWork(c *domain.Case, now time.Time) policy.Work {
-	w := policy.Work{Offences: c.OffenceTypes, Victims: len(c.Victims), Suspects: len(c.Suspects)}
-	cls := offence.Current()
-	for _, o := range c.OffenceTypes {
-		if off, ok := cls.Lookup(o); ok {
-			w.Groups = append(w.Groups, off.Group)
-			w.ChildVictim = w.ChildVictim || off.Child
-		}
-	}
-	for _, v := range c.Victims {
-		dob, _ := time.Parse(time.DateOnly, v.DateOfBirth)
-		w.ChildVictim = w.ChildVictim || domain.ChildAt(dob, now)
-	}
-	w.Sensitive = gate.Sensitive(c)
-	return w
-}
+// trainingWork is the facts of c the requirements match on, as at now
+// (duty.TrainingWork, which routing the approval duty reads too).
+func trainingWork(c *domain.Case, now time.Time) policy.Work { return duty.TrainingWork(c, now) }
 
 // workFor is the role and facts of one piece of work on c: workOwner,
 // workApprover or workAction+id.
@@ -52,10 +37,7 @@ func workFor(c *domain.Case, work string, now time.Time) (string, policy.Work, s
 	w := trainingWork(c, now)
 	switch {
 	case work == workApprover:
-		if c.Closure != nil {
-			w.Outcome = c.Closure.Outcome
-		}
-		return policy.NeedApprover, w, "approving the closure of " + c.Ref
+		return policy.NeedApprover, duty.ApproverWork(c, now), "approving the closure of " + c.Ref
 	case strings.HasPrefix(work, workAction):
 		what := "the action"
 		if act := c.Action(strings.TrimPrefix(work, workAction)); act != nil {
@@ -89,16 +71,7 @@ func workDoing(c *domain.Case, work string) string {
 // now: not held, and no current override names u for that work.
 func (k *check) unmet(work string, u *domain.User) []policy.Requirement {
 	role, w, _ := workFor(k.c, work, k.now)
-	var out []policy.Requirement
-	for _, r := range k.pol.Training.Needs(role, w) {
-		if !u.HoldsAt(r.Needs, k.now) {
-			out = append(out, r)
-		}
-	}
-	if len(out) > 0 && k.c.TrainingOverrideFor(work, u.ID, k.now) != nil {
-		return nil
-	}
-	return out
+	return duty.Unmet(k.c, u, k.pol, work, role, w, k.now)
 }
 
 // trained adds to p a problem for each requirement of work that u does

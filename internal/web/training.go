@@ -33,22 +33,39 @@ type trainingView struct {
 	CSV             string // the downloads' query (the team chosen)
 }
 
-func trainingQuery(r *http.Request) service.TrainingNeedsQuery {
+// trainingQuery reads the page's query. A page number that is not one (an
+// edited or mistyped link) is refused, as the API refuses it, with every
+// such problem; the tables then show their first pages.
+func trainingQuery(r *http.Request) (service.TrainingNeedsQuery, domain.Problems) {
 	q := r.URL.Query()
-	gp, _ := strconv.Atoi(q.Get("gaps_page"))
-	ep, _ := strconv.Atoi(q.Get("expiries_page"))
-	return service.TrainingNeedsQuery{Team: q.Get("team"), GapsPage: gp, ExpiriesPage: ep}
+	var ps domain.Problems
+	gp := pageNumber(&ps, q.Get("gaps_page"), "gaps_page", "gaps table")
+	ep := pageNumber(&ps, q.Get("expiries_page"), "expiries_page", "expiries table")
+	return service.TrainingNeedsQuery{Team: q.Get("team"), GapsPage: gp, ExpiriesPage: ep}, ps
+}
+
+// pageNumber is v as a page number from 1 (0 when v is empty: the first
+// page), adding to ps when it is not one.
+func pageNumber(ps *domain.Problems, v, field, of string) int {
+	if v == "" {
+		return 0
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		ps.Add(field, "page", fmt.Sprintf("The page of the %s must be a number from 1, not %q.", of, v))
+		return 0
+	}
+	return n
 }
 
 func (h *Handler) training(q *visit) error {
-	in := trainingQuery(q.r)
+	in, refused := trainingQuery(q.r)
 	n, err := h.svc.TrainingNeeds(q.r.Context(), q.a, in)
-	var refused domain.Problems
 	if ps, ok := domain.AsProblems(err); ok && in.Team != "" {
 		// A team outside the reader's command (a stale or edited link):
 		// the page of the teams they do answer for, with the reason in
 		// the error summary, rather than a bare error page.
-		refused = ps
+		refused = append(refused, ps...)
 		in.Team = ""
 		n, err = h.svc.TrainingNeeds(q.r.Context(), q.a, in)
 	}
@@ -138,7 +155,7 @@ var roleLabels = map[string]string{
 // share. Cells are made safe from spreadsheet formulas.
 func (h *Handler) trainingCSV(q *visit) error {
 	table := q.r.PathValue("table")
-	in := trainingQuery(q.r)
+	in, _ := trainingQuery(q.r) // the downloads are whole: no page is read
 	in.All = true
 	var head []string
 	switch table {

@@ -139,3 +139,23 @@ func TestTrainingPageForeignTeam(t *testing.T) {
 		}
 	})
 }
+
+// TestTrainingPageBadPageNumber: a page number that is not one is refused
+// with the reason, as the API refuses it — not silently read as the first
+// page — and both tables' problems are listed at once.
+func TestTrainingPageBadPageNumber(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		_, base := start(t, db)
+		mgr := newClient(t, base, "max")
+		status, page := mgr.get("/training?gaps_page=abc&expiries_page=0")
+		sum := errorSummary(page)
+		if status != 422 || !strings.Contains(sum, `gaps table must be a number from 1, not "abc"`) ||
+			!strings.Contains(sum, `expiries table must be a number from 1, not "0"`) ||
+			!strings.Contains(page, "Training needs") {
+			t.Errorf("bad page numbers: status %d, summary %q", status, sum)
+		}
+		if status, _ := mgr.get("/training?gaps_page=1"); status != 200 {
+			t.Errorf("gaps_page=1: status %d", status)
+		}
+	})
+}

@@ -146,8 +146,20 @@ type Contact struct {
 	At     time.Time `json:"at"`
 }
 
-// Notice is a key decision a victim is owed word of (Victims' Code Right 6).
+// Notice is the key decisions a victim is owed word of (Victims' Code
+// Right 6): Decision joins them by "; ", At is when the first was made
+// (the deadline runs from it).
 type Notice struct {
+	Decision string    `json:"decision"`
+	At       time.Time `json:"at"`
+	// Each is every decision owed with when it was made, in order, so that
+	// each can be shown with its own date. A notice recorded before it was
+	// kept has none: Decision and At stand for all.
+	Each []Owed `json:"each,omitempty"`
+}
+
+// Owed is one decision a victim is owed word of and when it was made.
+type Owed struct {
 	Decision string    `json:"decision"`
 	At       time.Time `json:"at"`
 }

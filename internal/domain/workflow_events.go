@@ -161,11 +161,18 @@ type FindingResolved struct {
 func (c *Case) owe(decision string, at time.Time) {
 	for i := range c.Victims {
 		v := &c.Victims[i]
-		if v.NoticeDue == nil {
-			v.NoticeDue = &Notice{Decision: decision, At: at}
-		} else {
-			v.NoticeDue.Decision += "; " + decision
+		n := v.NoticeDue
+		switch {
+		case n == nil:
+			v.NoticeDue = &Notice{Decision: decision, At: at, Each: []Owed{{Decision: decision, At: at}}}
+			continue
+		case len(n.Each) == 0:
+			// Owed since before each date was kept: the first date
+			// stands for what was owed then.
+			n.Each = []Owed{{Decision: n.Decision, At: n.At}}
 		}
+		n.Decision += "; " + decision
+		n.Each = append(n.Each, Owed{Decision: decision, At: at})
 	}
 }
 

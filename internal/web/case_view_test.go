@@ -97,23 +97,37 @@ func TestLinkReviewDutyLinksTheLinksPage(t *testing.T) {
 }
 
 // TestOwedWordOfEachDecisionOnce: a decision owed twice (a suspect
-// released without charge, then again) is one thing to tell the victim.
+// released without charge, then again) is one thing to tell the victim;
+// each decision shows the date it was made, and a notice kept before those
+// dates were (no Each) shows its one date for all.
 func TestOwedWordOfEachDecisionOnce(t *testing.T) {
 	h, err := New(nil, false)
 	if err != nil {
 		t.Fatal(err)
 	}
 	at := time.Date(2026, 9, 18, 10, 0, 0, 0, time.UTC)
-	for joined, want := range map[string]string{
-		"suspect released without charge; suspect released without charge":  "suspect released without charge (18 September 2026)",
-		"suspect charged; suspect released without charge; suspect charged": "<li>suspect charged</li><li>suspect released without charge</li></ul>Owed since 18 September 2026",
+	later := time.Date(2026, 10, 2, 10, 0, 0, 0, time.UTC)
+	owed := func(d string, t time.Time) domain.Owed { return domain.Owed{Decision: d, At: t} }
+	for _, tc := range []struct {
+		n    domain.Notice
+		want string
+	}{
+		{domain.Notice{Decision: "suspect released without charge; suspect released without charge", At: at,
+			Each: []domain.Owed{owed("suspect released without charge", at), owed("suspect released without charge", later)}},
+			"suspect released without charge (18 September 2026)"},
+		{domain.Notice{Decision: "suspect charged; suspect released without charge; suspect charged", At: at,
+			Each: []domain.Owed{owed("suspect charged", at), owed("suspect released without charge", later),
+				owed("suspect charged", later)}},
+			"<li>suspect charged (18 September 2026)</li><li>suspect released without charge (2 October 2026)</li></ul>"},
+		{domain.Notice{Decision: "suspect charged; suspect released without charge", At: at},
+			"<li>suspect charged (18 September 2026)</li><li>suspect released without charge (18 September 2026)</li></ul>"},
 	} {
 		var b strings.Builder
-		if err := h.pages["case"].ExecuteTemplate(&b, "noticedue", &domain.Notice{Decision: joined, At: at}); err != nil {
+		if err := h.pages["case"].ExecuteTemplate(&b, "noticedue", &tc.n); err != nil {
 			t.Fatal(err)
 		}
-		if !strings.HasSuffix(b.String(), want) || strings.Count(b.String(), "suspect charged") > 1 {
-			t.Errorf("owed word of %q reads %q, want %q", joined, b.String(), want)
+		if !strings.HasSuffix(b.String(), tc.want) || strings.Count(b.String(), "suspect charged") > 1 {
+			t.Errorf("owed word of %q reads %q, want %q", tc.n.Decision, b.String(), tc.want)
 		}
 	}
 }

@@ -84,7 +84,8 @@ var caseFuncs = template.FuncMap{
 		}
 		return "govuk-tag--blue"
 	},
-	// noticeDecisions lists what a victim is owed word of, each once.
+	// noticeDecisions lists what a victim is owed word of, each once
+	// with its date.
 	"noticeDecisions": noticeDecisions,
 }
 
@@ -183,14 +184,23 @@ func dateParts(name string, ps domain.Problems, form map[string]string) []datePa
 	return out
 }
 
-// noticeDecisions are the decisions a victim is owed word of, each once:
-// the case keeps them joined by "; " (domain.Case.owe), and a decision made
-// twice (a suspect released without charge again) is still one thing to tell.
-func noticeDecisions(joined string) []string {
-	var out []string
-	for _, d := range strings.Split(joined, "; ") {
-		if d = strings.TrimSpace(d); d != "" && !slices.Contains(out, d) {
-			out = append(out, d)
+// noticeDecisions are the decisions a victim is owed word of, each once
+// with the date it was first made: a decision made twice (a suspect
+// released without charge again) is still one thing to tell. A notice
+// kept before each decision's date was (domain.Notice.Each) has only the
+// first date, for all of them.
+func noticeDecisions(n *domain.Notice) []domain.Owed {
+	each := n.Each
+	if len(each) == 0 {
+		for _, d := range strings.Split(n.Decision, "; ") {
+			each = append(each, domain.Owed{Decision: d, At: n.At})
+		}
+	}
+	var out []domain.Owed
+	for _, o := range each {
+		o.Decision = strings.TrimSpace(o.Decision)
+		if o.Decision != "" && !slices.ContainsFunc(out, func(x domain.Owed) bool { return x.Decision == o.Decision }) {
+			out = append(out, o)
 		}
 	}
 	return out

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/holdfast/holdfast/internal/app"
+	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/policy"
 	"github.com/holdfast/holdfast/internal/service"
 )
@@ -67,6 +69,14 @@ func cmdSweep(ctx context.Context, args []string, stdout io.Writer) error {
 		fmt.Fprintln(stdout, "another instance is sweeping; nothing done")
 		return nil
 	}
+	// The table is read by people: officers by rank and name, duties and
+	// findings by their labels. The JSON keeps usernames and codes (its
+	// documented, stable interface).
+	org, err := db.Org(ctx)
+	if err != nil {
+		return err
+	}
+	person := personByUsername(org)
 	w := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
 	count := "overdue not counted"
 	if rep.OverdueCount != nil {
@@ -87,8 +97,8 @@ func cmdSweep(ctx context.Context, args []string, stdout io.Writer) error {
 				w,
 				"%s\t%s\t%s\t%d\t%s\t%d\n",
 				g.Case,
-				g.Kind,
-				g.Accountable,
+				domain.DutyKindLabel(g.Kind),
+				person(g.Accountable),
 				g.n,
 				g.Due.Format("2006-01-02 15:04"),
 				g.Escalation,
@@ -99,13 +109,13 @@ func cmdSweep(ctx context.Context, args []string, stdout io.Writer) error {
 	for _, x := range rep.Findings {
 		fmt.Fprintf(
 			w,
-			"%s\t%s\t%s\t%s\t%s\t%v\n",
+			"%s\t%s\t%s\t%s\t%s\t%s\n",
 			x.Case,
-			x.Kind,
-			x.Severity,
-			x.MustAct,
+			domain.FindingKindLabel(x.Kind),
+			cmp.Or(domain.SeverityLabels[x.Severity], x.Severity),
+			person(x.MustAct),
 			x.Since.Format("2006-01-02"),
-			x.New,
+			yesNo(x.New),
 		)
 	}
 	return w.Flush()
@@ -135,6 +145,28 @@ func overdueRows(ds []service.OverdueDuty) []overdueRow {
 		out = append(out, overdueRow{OverdueDuty: d, n: 1})
 	}
 	return out
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+// personByUsername names the officer with a username by rank and name
+// (domain.PersonName); a username nobody has, or none, stands as it is.
+func personByUsername(org *domain.OrgState) func(string) string {
+	by := make(map[string]*domain.User, len(org.Users))
+	for _, u := range org.Users {
+		by[u.Username] = u
+	}
+	return func(username string) string {
+		if u := by[username]; u != nil && username != "" {
+			return domain.PersonName(u)
+		}
+		return username
+	}
 }
 
 // loadPolicy reads a policy file; a bad one is refused naming the line.

@@ -13,7 +13,6 @@ import (
 
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/gate"
-	"github.com/holdfast/holdfast/internal/service"
 )
 
 // What an entry explains: a rule a gate refuses by, or a kind of duty.
@@ -140,7 +139,7 @@ func Known(what string) []string {
 			out = append(out, domain.DutyLinkRev)
 		}
 	case ForFinding:
-		out = append(out, service.FindingKinds()...)
+		out = append(out, domain.WatchdogFindingKinds()...)
 	}
 	sort.Strings(out)
 	return out

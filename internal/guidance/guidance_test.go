@@ -1,12 +1,13 @@
 package guidance
 
 import (
+	"go/build"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/gate"
-	"github.com/holdfast/holdfast/internal/service"
 )
 
 // TestEveryRuleAndDutyHasGuidance fails when a gate rule or a kind of
@@ -25,7 +26,7 @@ func TestEveryRuleAndDutyHasGuidance(t *testing.T) {
 		}
 	}
 	// Every finding the watchdog raises links its Why? page.
-	for _, k := range service.FindingKinds() {
+	for _, k := range domain.WatchdogFindingKinds() {
 		if e := s.Get(k); e == nil || e.For != ForFinding {
 			t.Errorf("finding kind %s has no guidance in default.yaml", k)
 		}
@@ -167,4 +168,20 @@ func FuzzExtend(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestGuidanceNeedsOnlyTheDomain: the guidance reads the kinds of rule,
+// duty and finding from the domain and the gate, never the service (which
+// serves the guidance to the pages: the service must be free to use it).
+func TestGuidanceNeedsOnlyTheDomain(t *testing.T) {
+	pkg, err := build.ImportDir(".", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []string{"github.com/holdfast/holdfast/internal/service",
+		"github.com/holdfast/holdfast/internal/store"} {
+		if slices.Contains(pkg.Imports, bad) {
+			t.Errorf("internal/guidance imports %s", bad)
+		}
+	}
 }

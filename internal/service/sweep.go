@@ -16,47 +16,33 @@ import (
 	"github.com/holdfast/holdfast/internal/store"
 )
 
-// Finding kinds the watchdog raises. Each catches a failure the reviews
-// found; docs/watchdog.md lists them. The strings are stable.
+// Finding kinds the watchdog raises (domain.WatchdogFindings, which
+// docs/watchdog.md lists). The strings are stable.
 const (
-	FindingOrphaned              = "orphaned"                    // owner left or inactive
+	FindingOrphaned              = domain.FindingOrphaned
 	FindingNoOwner               = domain.FlagNoOwner            // open and allocated to nobody
 	FindingNoOpenDuty            = domain.FlagNoOpenDuty         // open with nothing owed: will be forgotten
 	FindingClosedWithOpenWork    = domain.FlagClosedWithOpenWork // closed while lines of enquiry or duties were open
 	FindingClosedWithoutApproval = domain.FlagClosedWithoutApproval
 	FindingVictimNoContactPlan   = domain.FlagVictimNoContactPlan
-	FindingTransferOverdue       = "transfer_not_accepted" // lost between departments
-	// An audit's review of a sampled case assigned and never submitted,
-	// and a "no concerns" review of a high-risk case never signed off:
-	// the audit would stall with nobody prompted. The names must not
-	// start with domain.AuditFindingPrefix, which marks a reviewer's
-	// finding (one that owes a finding_response duty and an answer).
-	FindingAuditReviewOverdue  = "overdue_audit_review"
-	FindingAuditSignOffOverdue = "overdue_audit_sign_off"
+	FindingTransferOverdue       = domain.FindingTransferOverdue
+	FindingAuditReviewOverdue    = domain.FindingAuditReviewOverdue
+	FindingAuditSignOffOverdue   = domain.FindingAuditSignOffOverdue
 )
 
-var findingSeverity = map[string]string{
-	FindingOrphaned: "high", FindingNoOwner: "high", FindingNoOpenDuty: "high", FindingClosedWithOpenWork: "high",
-	FindingClosedWithoutApproval: "high", FindingVictimNoContactPlan: "medium", FindingTransferOverdue: "high",
-	FindingAuditReviewOverdue: "medium", FindingAuditSignOffOverdue: "medium",
-}
+// findingSeverity and findingText are domain.WatchdogFindings by kind.
+var findingSeverity, findingText = func() (map[string]string, map[string]string) {
+	sev, text := map[string]string{}, map[string]string{}
+	for _, f := range domain.WatchdogFindings {
+		sev[f.Kind], text[f.Kind] = f.Severity, f.Text
+	}
+	return sev, text
+}()
 
 // auditFindingKinds stand on an audit's record, not the case's own state:
 // the audit commands settle them (settleAuditFindings), and a command on
 // the case itself must not take them for gone.
 var auditFindingKinds = map[string]bool{FindingAuditReviewOverdue: true, FindingAuditSignOffOverdue: true}
-
-var findingText = map[string]string{
-	FindingOrphaned:              "The case's owner has left or is inactive: allocate it to a serving officer",
-	FindingNoOwner:               "The case is open but allocated to nobody: allocate it",
-	FindingNoOpenDuty:            "The case is open but nothing is owed on it, so nobody will be prompted: review it",
-	FindingClosedWithOpenWork:    "The case was closed while lines of enquiry or duties were still open: review the closure",
-	FindingClosedWithoutApproval: "The case is marked closed without a closure approved by a second person: review it",
-	FindingVictimNoContactPlan:   "A victim on this open case has no agreed contact plan: agree one",
-	FindingTransferOverdue:       "A transfer of this case has not been accepted in time: accept or reject it",
-	FindingAuditReviewOverdue:    "An audit's review of this case is overdue: submit it, or reassign it",
-	FindingAuditSignOffOverdue:   "A \"no concerns\" review of this case awaits a second auditor's sign-off past its time: sign it off or send it back",
-}
 
 // isWatchdogFinding reports whether kind is a watchdog finding the duty
 // reactor settles from the case's own state: every kind but the audit
@@ -67,14 +53,7 @@ func isWatchdogFinding(kind string) bool {
 }
 
 // FindingKinds lists the watchdog's finding kinds.
-func FindingKinds() []string {
-	out := make([]string, 0, len(findingSeverity))
-	for k := range findingSeverity {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
+func FindingKinds() []string { return domain.WatchdogFindingKinds() }
 
 // Mailer sends an alert by email. internal/mail implements it over SMTP.
 type Mailer interface {

@@ -26,14 +26,8 @@ import (
 // finding. The strings are stable.
 const (
 	DutyAccreditationExpiry    = "accreditation_expiry"
-	FindingAccreditationLapsed = "accreditation_lapsed"
+	FindingAccreditationLapsed = domain.FindingAccreditationLapsed
 )
-
-func init() {
-	findingSeverity[FindingAccreditationLapsed] = "high"
-	findingText[FindingAccreditationLapsed] = "An officer holds work on this case that needs an accreditation " +
-		"which has lapsed: refresh it or reallocate the work"
-}
 
 // heldNeed is one accreditation kind a holder's work on a case needs, and
 // how it stands.

@@ -184,7 +184,12 @@ func (g *groupCommit) batch(ctx context.Context, reqp *[]*writeReq, errp *[]erro
 		return fmt.Errorf("begin: %w", err)
 	}
 	defer t.Rollback()
-	x := &tx{ctx: ctx, db: g.db, d: g.db.d, t: t, conn: conn}
+	x := &tx{ctx: ctx, db: g.db, d: g.db.d}
+	x.t = sqlTx{t: t, x: x}
+	if conn != nil {
+		x.conn = &pgConn{c: conn, x: x}
+		x.pipe = &pipeline{ctx: ctx, conn: conn}
+	}
 	// The log head is locked once for the batch, not once per write: on
 	// PostgreSQL this row lock is what gives the log one order across
 	// instances, and its cost (a round trip, a wait behind the other
@@ -203,22 +208,54 @@ func (g *groupCommit) batch(ctx context.Context, reqp *[]*writeReq, errp *[]erro
 			continue
 		}
 		seq, hash, orgSeq, appends := x.seq, x.hash, x.orgSeq, x.appends
-		if _, err := t.ExecContext(ctx, "SAVEPOINT w"); err != nil {
+		// On PostgreSQL the savepoint, and the release below, are queued:
+		// they reach the server with the write's statements (pipe.go).
+		if err := x.groupExec("SAVEPOINT w"); err != nil {
 			return fmt.Errorf("savepoint: %w", err)
 		}
 		errs[i] = safeCall(r.fn, x)
+		if errs[i] == nil {
+			// The write's last statements, and its release, go now: a
+			// failing one fails this write, not the next.
+			if err := x.groupExec("RELEASE w"); err != nil {
+				return fmt.Errorf("release savepoint: %w", err)
+			}
+			if x.pipe.writes() {
+				errs[i] = x.sync()
+			}
+		}
+		if x.pipe != nil {
+			if x.pipe.fatal != nil {
+				return x.pipe.fatal
+			}
+			if x.pipe.failed != nil {
+				// A statement the server refused: what the write made of
+				// it (if it heard) matters less than the refusal itself.
+				errs[i] = x.pipe.failed
+			}
+		}
 		if errs[i] != nil {
 			x.seq, x.hash, x.orgSeq, x.appends = seq, hash, orgSeq, appends
+			if x.pipe != nil {
+				x.sync() // what the write queued runs, to be undone with it
+				if x.pipe.fatal != nil {
+					return x.pipe.fatal
+				}
+				x.pipe.failed = nil
+			}
 			if _, err := t.ExecContext(ctx, "ROLLBACK TO w"); err != nil {
 				return fmt.Errorf("rollback to savepoint: %w", errors.Join(err, errs[i]))
 			}
-		}
-		if _, err := t.ExecContext(ctx, "RELEASE w"); err != nil {
-			return fmt.Errorf("release savepoint: %w", err)
+			if _, err := t.ExecContext(ctx, "RELEASE w"); err != nil {
+				return fmt.Errorf("release savepoint: %w", err)
+			}
 		}
 	}
 	if err := x.saveHead(); err != nil {
 		return err
+	}
+	if err := x.sync(); err != nil {
+		return fmt.Errorf("advance log head: %w", err)
 	}
 	g.db.slow.wait()
 	if err := t.Commit(); err != nil {

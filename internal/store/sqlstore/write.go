@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -19,10 +20,14 @@ type tx struct {
 	ctx context.Context
 	db  *DB
 	d   dialect
-	t   *sql.Tx
+	// t is the transaction; its methods send the pipeline's queue first.
+	t sqlTx
 	// conn is the connection t runs on, when the transaction has one to
 	// itself (PostgreSQL): bulk writes copy rows through it (copyRows).
-	conn    *sql.Conn
+	conn *pgConn
+	// pipe queues the statements of exec and queryRow on PostgreSQL, to be
+	// sent many to a round trip (pipe.go); nil on SQLite.
+	pipe    *pipeline
 	seq     int64
 	hash    []byte
 	orgSeq  int64
@@ -59,18 +64,32 @@ func (x *tx) saveHead() error {
 	return nil
 }
 
+// exec runs a statement. On PostgreSQL it is queued and sent with the
+// next statement that needs an answer (pipe.go): its error, if any, fails
+// the write then; the result's RowsAffected sends the queue at once.
 func (x *tx) exec(query string, args ...any) (sql.Result, error) {
-	if st := x.db.stmt(query); st != nil {
-		return x.t.StmtContext(x.ctx, st).ExecContext(x.ctx, args...)
+	if x.pipe != nil {
+		if err := cmp.Or(x.pipe.fatal, x.pipe.failed); err != nil {
+			return nil, err // the server would refuse it: the transaction is aborted
+		}
+		return x.pipe.queue(x.d.q(query), false, args...), nil
 	}
-	return x.t.ExecContext(x.ctx, x.d.q(query), args...)
+	if st := x.db.stmt(query); st != nil {
+		return x.t.t.StmtContext(x.ctx, st).ExecContext(x.ctx, args...)
+	}
+	return x.t.t.ExecContext(x.ctx, x.d.q(query), args...)
 }
 
-func (x *tx) queryRow(query string, args ...any) *sql.Row {
-	if st := x.db.stmt(query); st != nil {
-		return x.t.StmtContext(x.ctx, st).QueryRowContext(x.ctx, args...)
+// queryRow runs a query for one row. On PostgreSQL it goes when scanned,
+// with the statements queued before it, in one round trip.
+func (x *tx) queryRow(query string, args ...any) rowScanner {
+	if x.pipe != nil {
+		return &pipeRow{x: x, query: x.d.q(query), args: args}
 	}
-	return x.t.QueryRowContext(x.ctx, x.d.q(query), args...)
+	if st := x.db.stmt(query); st != nil {
+		return x.t.t.StmtContext(x.ctx, st).QueryRowContext(x.ctx, args...)
+	}
+	return x.t.t.QueryRowContext(x.ctx, x.d.q(query), args...)
 }
 
 // stmt returns the prepared statement for query, if it was prepared when
@@ -284,6 +303,11 @@ func (x *tx) bulkStmt(into string, ncol, rows int) (*sql.Stmt, error) {
 // prepared returns the statement k names, prepared in this transaction the
 // first time it is asked for (query gives its SQL).
 func (x *tx) prepared(k bulkKey, query func() string) (*sql.Stmt, error) {
+	// The statement is run by the caller, outside exec: what the pipeline
+	// holds must reach the server first (pipe.go).
+	if err := x.sync(); err != nil {
+		return nil, err
+	}
 	if st, ok := x.bulk[k]; ok {
 		return st, nil
 	}

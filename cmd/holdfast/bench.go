@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"runtime/pprof"
@@ -29,6 +30,8 @@ func cmdBench(ctx context.Context, args []string, stdout io.Writer) error {
 		"records that size (built once, kept in --cache) instead")
 	cache := f.String("cache", os.Getenv("HOLDFAST_BENCH_CACHE"), "where --scale keeps the records it builds "+
 		"(default: $HOLDFAST_BENCH_CACHE, else the temporary directory)")
+	serveMem := f.boolean("serve", true, "with --scale: also run `holdfast serve` on each record and report its peak "+
+		"memory after the same pages and commands over HTTP")
 	if err := f.parse(args); err != nil {
 		return err
 	}
@@ -47,7 +50,7 @@ func cmdBench(ctx context.Context, args []string, stdout io.Writer) error {
 		return benchPages(ctx, *pages, *pageRuns, stdout)
 	}
 	if *scale != "" {
-		return benchScale(ctx, *scale, *cache, *n, *clients, *pageRuns, stdout)
+		return benchScale(ctx, *scale, *cache, *n, *clients, *pageRuns, *serveMem, stdout)
 	}
 	if *instances < 1 || (*instances > 1 && *pg == "") {
 		return usageError("--instances: 1, or more with --postgres")
@@ -172,43 +175,70 @@ func benchPages(ctx context.Context, src string, runs int, stdout io.Writer) err
 	return nil
 }
 
-// benchScale measures commands and reads on records of each size in
-// sizes, one row a size.
-func benchScale(ctx context.Context, sizes, cache string, commands int, clients string, reads int, stdout io.Writer) error {
+// benchScale measures commands and pages on records of each size in
+// sizes, then (with serve) a `holdfast serve` process's memory on the
+// same record; the sizes side by side.
+func benchScale(ctx context.Context, sizes, cache string, commands int, clients string, runs int, serve bool,
+	stdout io.Writer) error {
 	if cache == "" {
 		cache = os.TempDir()
 	}
+	cs := strings.Split(clients, ",")
 	var k int
-	if _, err := fmt.Sscan(strings.Split(clients, ",")[len(strings.Split(clients, ","))-1], &k); err != nil || k < 1 {
+	if _, err := fmt.Sscan(cs[len(cs)-1], &k); err != nil || k < 1 {
 		return usageError("--clients: %q is not a positive number", clients)
 	}
+	if runs < 1 {
+		return usageError("--page-runs must be 1 or more")
+	}
+	var ns []int
+	for _, s := range strings.Split(sizes, ",") {
+		var n int
+		if _, err := fmt.Sscan(s, &n); err != nil || n < 1000 {
+			return usageError("--scale: %q is not a case count of 1000 or more", s)
+		}
+		ns = append(ns, n)
+	}
+	exe := ""
+	if serve {
+		var err error
+		if exe, err = os.Executable(); err != nil {
+			return fmt.Errorf("--serve: this binary, to run as serve: %w", err)
+		}
+	}
+	// The pages' security events (sign-ins) are the benchmark's, not news.
+	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
 	work, err := os.MkdirTemp("", "holdfast-bench-scale-")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(work)
 	var rs []bench.ScaleResult
-	for _, s := range strings.Split(sizes, ",") {
-		var n int
-		if _, err := fmt.Sscan(s, &n); err != nil || n < 1000 {
-			return usageError("--scale: %q is not a case count of 1000 or more", s)
-		}
+	for _, n := range ns {
 		fmt.Fprintf(stdout, "%d cases: ", n)
 		path, built, err := bench.ScaleDB(ctx, cache, work, n)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "record ready (built in %s); measuring %d commands from %d clients, %d of each read\n",
-			built.Round(time.Second), commands, k, reads)
-		r, err := bench.MeasureScale(ctx, path, commands, k, reads)
+		fmt.Fprintf(stdout, "record ready (built in %s); measuring %d commands from %d clients, %d of each page\n",
+			built.Round(time.Second), commands, k, runs)
+		r, err := bench.MeasureScale(ctx, path, commands, k, runs, stdout)
 		if err != nil {
 			return err
 		}
 		r.Built = built
+		if serve {
+			fmt.Fprintf(stdout, "%d cases: holdfast serve on the same record\n", n)
+			if r.Serve, err = bench.MeasureServe(ctx, exe, path, work, r, runs, commands); err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "  serve: ready in %.1f s at %.0f MiB; peak %.0f MiB after %d requests, %.1f s of CPU\n",
+				r.Serve.Start.Seconds(), r.Serve.StartRSSMiB, r.Serve.PeakRSSMiB, r.Serve.Requests, r.Serve.CPU.Seconds())
+		}
 		rs = append(rs, r)
-		os.Remove(path)
-		os.Remove(path + "-wal")
-		os.Remove(path + "-shm")
+		for _, sfx := range []string{"", "-wal", "-shm"} {
+			os.Remove(path + sfx)
+		}
 	}
 	fmt.Fprintln(stdout)
 	bench.PrintScale(stdout, rs)

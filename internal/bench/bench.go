@@ -48,7 +48,10 @@ type Result struct {
 	Elapsed   time.Duration
 	P50, P99  time.Duration
 	MaxRSSMiB float64
-	Ledger    LedgerCost
+	// CPU is the process's CPU time (user and system) over the commands:
+	// on a shared machine, the cost that compares when wall times do not.
+	CPU    time.Duration
+	Ledger LedgerCost
 	// Fsync is the disk's rate of 4 KB writes each made durable, measured
 	// in the same run (FsyncRate); 0 if not measured.
 	Fsync float64
@@ -161,7 +164,7 @@ func Run(ctx context.Context, hf *app.App, a *service.Actor, ids []string, cfg C
 	var mu sync.Mutex
 	var firstErr error
 	var wg sync.WaitGroup
-	start := time.Now()
+	start, cpu0 := time.Now(), cpuTime()
 	for c := 0; c < cfg.Clients; c++ {
 		wg.Add(1)
 		go func(seed uint64) {
@@ -220,6 +223,7 @@ func Run(ctx context.Context, hf *app.App, a *service.Actor, ids []string, cfg C
 		Commands:  cfg.Commands,
 		Conflicts: conflicts,
 		Elapsed:   time.Since(start),
+		CPU:       cpuTime() - cpu0,
 	}
 	slices.Sort(lat)
 	res.P50 = lat[len(lat)/2]
@@ -349,4 +353,15 @@ func ratio(x, of float64) string {
 		return "-"
 	}
 	return fmt.Sprintf("%.2f", x/of)
+}
+
+// cpuTime is the CPU time (user and system) the process has used so far:
+// on a machine others share, the figure that compares between runs when
+// wall times do not.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -83,51 +83,64 @@ func MeasurePages(ctx context.Context, hf *app.App, st store.Store, pages []Page
 	}
 	ref := request.PathRef(rows[0].Ref)
 	cookies := map[string]*http.Cookie{}
-	signIn := func(role string) (*http.Cookie, error) {
-		if c := cookies[role]; c != nil {
-			return c, nil
-		}
-		const tok = "bench-sign-in-token-of-43-characters-000000" // any 43 characters
-		form := url.Values{"username": {as[role]}, "password": {demo.Password}, "csrf": {tok}}
-		req := httptest.NewRequest("POST", "/sign-in", strings.NewReader(form.Encode())).WithContext(ctx)
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.AddCookie(&http.Cookie{Name: "holdfast_signin", Value: tok})
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, req)
-		for _, c := range rec.Result().Cookies() {
-			if c.Name == request.SessionCookie {
-				cookies[role] = c
-				return c, nil
-			}
-		}
-		return nil, fmt.Errorf("sign in as the demo's %s (%q): %d", role, as[role], rec.Code)
-	}
 	var out []PageResult
 	for _, p := range pages {
 		if as[p.Role] == "" {
 			return nil, fmt.Errorf("the force has no demo account for %s", p.Role)
 		}
-		c, err := signIn(p.Role)
-		if err != nil {
-			return nil, err
+		c := cookies[p.Role]
+		if c == nil {
+			if c, err = signIn(ctx, h, as[p.Role], demo.Password); err != nil {
+				return nil, fmt.Errorf("the demo's %s: %w", p.Role, err)
+			}
+			cookies[p.Role] = c
 		}
-		r := PageResult{Page: p}
 		path := strings.ReplaceAll(p.Path, "{ref}", ref)
-		times := make([]time.Duration, 0, n)
-		for range n {
-			req := httptest.NewRequest("GET", path, nil).WithContext(ctx)
-			req.AddCookie(c)
-			rec := httptest.NewRecorder()
-			t0 := time.Now()
-			h.ServeHTTP(rec, req)
-			times = append(times, time.Since(t0))
-			r.Status, r.Bytes = rec.Code, rec.Body.Len()
-		}
-		slices.Sort(times)
-		r.P50, r.P99 = times[len(times)/2], times[len(times)*99/100]
+		r, _ := measurePage(ctx, h, c, func(int) string { return path }, n)
+		r.Page = p
 		out = append(out, r)
 	}
 	return out, nil
+}
+
+// signIn signs username in through h's sign-in form and returns the
+// session cookie.
+func signIn(ctx context.Context, h http.Handler, username, password string) (*http.Cookie, error) {
+	const tok = "bench-sign-in-token-of-43-characters-000000" // any 43 characters
+	form := url.Values{"username": {username}, "password": {password}, "csrf": {tok}}
+	req := httptest.NewRequest("POST", "/sign-in", strings.NewReader(form.Encode())).WithContext(ctx)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.AddCookie(&http.Cookie{Name: "holdfast_signin", Value: tok})
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	for _, c := range rec.Result().Cookies() {
+		if c.Name == request.SessionCookie {
+			return c, nil
+		}
+	}
+	return nil, fmt.Errorf("sign in as %q: %d", username, rec.Code)
+}
+
+// measurePage requests path(i) n times through h with the session cookie
+// c: the result's status and size are the last response's; cpu is the
+// process's CPU time (user and system) per request.
+func measurePage(ctx context.Context, h http.Handler, c *http.Cookie, path func(i int) string, n int) (
+	r PageResult, cpu time.Duration) {
+	times := make([]time.Duration, 0, n)
+	cpu0 := cpuTime()
+	for i := range n {
+		req := httptest.NewRequest("GET", path(i), nil).WithContext(ctx)
+		req.AddCookie(c)
+		rec := httptest.NewRecorder()
+		t0 := time.Now()
+		h.ServeHTTP(rec, req)
+		times = append(times, time.Since(t0))
+		r.Status, r.Bytes = rec.Code, rec.Body.Len()
+	}
+	cpu = (cpuTime() - cpu0) / time.Duration(n)
+	slices.Sort(times)
+	r.P50, r.P99 = times[len(times)/2], times[len(times)*99/100]
+	return r, cpu
 }
 
 // PrintPages writes the page timings as a table.

@@ -4,15 +4,19 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/holdfast/holdfast/internal/app"
 	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/http/request"
+	"github.com/holdfast/holdfast/internal/policy"
+	"github.com/holdfast/holdfast/internal/server"
 	"github.com/holdfast/holdfast/internal/service"
 	"github.com/holdfast/holdfast/internal/store"
 	"github.com/holdfast/holdfast/internal/store/sqlstore"
@@ -108,7 +112,43 @@ func copyFile(src, dst string) error {
 		out.Close()
 		return err
 	}
+	// On disk before anything is timed: otherwise the copy's gigabytes are
+	// written back while the first commands wait for their own fsyncs.
+	if err := out.Sync(); err != nil {
+		out.Close()
+		return err
+	}
 	return out.Close()
+}
+
+// ScalePage is one page the scale benchmark requests, as the role that
+// uses it. In Path, "{ref}" stands for a case's reference (its path form),
+// a different case of the thousand spread over the record each request,
+// and "{team}" for the team that holds the cases. Runs, if not 0, caps the
+// requests of the page.
+type ScalePage struct {
+	Name, Role, Path string
+	Runs             int
+}
+
+// ScalePages are the pages the issue names: a case opened, the team's
+// cases, my work, the case list and search a supervisor uses, the
+// dashboard; with the team board and inbox a supervisor starts from.
+var ScalePages = []ScalePage{
+	{"open a case", "investigator", "/cases/{ref}", 0},
+	{"my work", "investigator", "/work", 0},
+	{"team board", "supervisor", "/team", 0},
+	{"case list", "supervisor", "/cases", 0},
+	{"team's open cases", "supervisor", "/cases?status=open&team_id={team}", 0},
+	{"open and overdue", "supervisor", "/cases?status=open&overdue=yes", 0},
+	{"overdue", "supervisor", "/cases?overdue=yes", 0},
+	{"search a ref", "supervisor", "/cases?q={ref}", 0},
+	{"search words", "supervisor", "/cases?q=benchmark", 0},
+	{"inbox", "supervisor", "/inbox", 0},
+	// The dashboard reads the whole record and keeps what it computed for
+	// a minute (service.Dashboard): the first request computes, the next
+	// two are served from that, so p99 is the computation.
+	{"dashboard", "administrator", "/dashboard", 3},
 }
 
 // ScaleResult is what one size measured.
@@ -116,27 +156,105 @@ type ScaleResult struct {
 	Cases     int
 	Built     time.Duration // 0: the record came from the cache
 	Commands  Result
-	Reads     []ReadResult
+	Pages     []ScalePageResult
 	MaxRSSMiB float64
+	Serve     *ServeResult // nil: not measured
+	team      string       // the team that holds every case
 }
 
-// ReadResult is one kind of read, timed through the service.
-type ReadResult struct {
-	Name     string
+// ScalePageResult is one page, requested through the whole HTTP handler.
+type ScalePageResult struct {
+	ScalePage
+	Status   int
 	P50, P99 time.Duration
+	CPU      time.Duration // the process's CPU time per request
+}
+
+// scalePassword is the password of every account the scale records hold.
+const scalePassword = "bench password 1"
+
+// scaleUsers adds the accounts the pages are measured as, beside Setup's
+// investigator ("dc") and administrator: a supervisor of the team. They are added to each fresh copy, not to the cached
+// record, so a cache built before them still serves.
+func scaleUsers(ctx context.Context, hf *app.App, st store.Store) (map[string]string, string, error) {
+	admin, err := st.UserByUsername(ctx, "admin")
+	if err != nil {
+		return nil, "", err
+	}
+	dc, err := st.UserByUsername(ctx, "dc")
+	if err != nil {
+		return nil, "", err
+	}
+	adm := &service.Actor{User: *admin}
+	// The dashboard is read as Setup's administrator: a manager's role,
+	// a powerful one, waits for a second administrator's approval.
+	as := map[string]string{"investigator": "dc", "administrator": "admin"}
+	for _, u := range []struct {
+		role, username, name string
+		rank                 domain.Rank
+		unit                 string
+	}{
+		{"supervisor", "ds", "DS Bench", domain.RankSergeant, dc.UnitID},
+	} {
+		if _, err := st.UserByUsername(ctx, u.username); err != nil {
+			_, err = hf.Svc.CreateUser(ctx, adm, service.NewUser{Username: u.username, Name: u.name,
+				Collar: strings.ToUpper(u.username), Rank: u.rank, UnitID: u.unit,
+				Roles: []domain.Role{domain.Role(u.role)}, Password: scalePassword})
+			if err != nil {
+				return nil, "", fmt.Errorf("add the %s: %w", u.role, err)
+			}
+		}
+		as[u.role] = u.username
+	}
+	return as, dc.UnitID, nil
+}
+
+// settle makes the record at path ready to time: its write-ahead log
+// checkpointed into the file, so no checkpoint of earlier writes (a
+// fresh copy's, the settling run's) is paid by the commands timed.
+func settle(ctx context.Context, db *sqlstore.DB) error {
+	if db.Engine() != "sqlite" {
+		return nil
+	}
+	_, err := db.Raw().ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)")
+	return err
+}
+
+// scaleRefs are 1,000 cases spread evenly over a record of n cases: the
+// first, the last and between, so no size is measured on a warm corner
+// of its index.
+func scaleRefs(n int) []string {
+	var refs []string
+	for i := 0; i < 1000; i++ {
+		refs = append(refs, fmt.Sprintf("SCALE/%08d", int64(i)*int64(n-2)/1000))
+	}
+	return refs
 }
 
 // MeasureScale runs commands from clients clients over cases spread across
-// the whole record at path, then the reads a case worker's pages make: a
-// case opened (the read is logged: a write), the team's case list, and
-// their own work.
-func MeasureScale(ctx context.Context, path string, commands, clients, reads int) (ScaleResult, error) {
+// the whole record at path, then requests each of ScalePages runs times
+// through the whole HTTP handler. Before timing, a settling run of
+// commands (a quarter as many, untimed) reads the cases' pages of the
+// file into memory as a running server's would be, and the write-ahead
+// log is checkpointed, so the figures are Holdfast's work on a record
+// that size rather than the copy's: cold pages and checkpoints of the
+// copy's writes. CPU per command and per page beside wall p50/p99 compare
+// on a machine others share. Each figure is written to progress (if not
+// nil) as it is measured.
+func MeasureScale(ctx context.Context, path string, commands, clients, runs int, progress io.Writer) (ScaleResult, error) {
+	if progress == nil {
+		progress = io.Discard
+	}
 	db, err := sqlstore.Open(ctx, path, true)
 	if err != nil {
 		return ScaleResult{}, err
 	}
 	defer db.Close()
-	hf, err := app.New(db, app.Config{})
+	hf, err := app.New(db, app.Config{Policy: policy.DemoDefault()})
+	if err != nil {
+		return ScaleResult{}, err
+	}
+	as, team, err := scaleUsers(ctx, hf, db)
 	if err != nil {
 		return ScaleResult{}, err
 	}
@@ -149,74 +267,123 @@ func MeasureScale(ctx context.Context, path string, commands, clients, reads int
 	if err != nil {
 		return ScaleResult{}, err
 	}
-	// 1,000 cases spread evenly over the record: the first, the last and
-	// between, so no size is measured on a warm corner of its index.
-	var refs []string
-	for i := 0; i < 1000; i++ {
-		refs = append(refs, fmt.Sprintf("SCALE/%08d", int64(i)*int64(n-2)/1000))
+	refs := scaleRefs(n)
+	if _, err := Run(ctx, hf, a, refs, Config{Clients: clients, Commands: max(commands/4, 1)}); err != nil {
+		return ScaleResult{}, fmt.Errorf("settling run: %w", err)
+	}
+	if err := settle(ctx, db); err != nil {
+		return ScaleResult{}, err
 	}
 	r, err := Run(ctx, hf, a, refs, Config{Clients: clients, Commands: commands})
 	if err != nil {
 		return ScaleResult{}, err
 	}
-	res := ScaleResult{Cases: n - 1, Commands: r}
-	timeIt := func(name string, fn func(i int) error) error {
-		ts := make([]time.Duration, reads)
-		for i := range ts {
-			t0 := time.Now()
-			if err := fn(i); err != nil {
-				return fmt.Errorf("%s: %w", name, err)
+	res := ScaleResult{Cases: n - 1, Commands: r, team: team}
+	fmt.Fprintf(progress, "  commands: %s / %s ms, CPU %s ms each\n", ms(r.P50), ms(r.P99),
+		ms(r.CPU/time.Duration(max(r.Commands, 1))))
+	h := server.New(hf.Svc, server.Config{Handler: hf.Handler}).Handler
+	cookies := map[string]*http.Cookie{}
+	for _, p := range ScalePages {
+		c := cookies[p.Role]
+		if c == nil {
+			if c, err = signIn(ctx, h, as[p.Role], scalePassword); err != nil {
+				return res, err
 			}
-			ts[i] = time.Since(t0)
+			cookies[p.Role] = c
 		}
-		slices.Sort(ts)
-		res.Reads = append(res.Reads, ReadResult{name, ts[len(ts)/2], ts[len(ts)*99/100]})
-		return nil
-	}
-	if err := timeIt("open a case", func(i int) error {
-		_, err := hf.Svc.ViewCase(ctx, a, refs[(i*37)%len(refs)], "")
-		return err
-	}); err != nil {
-		return res, err
-	}
-	if err := timeIt("team's cases, first page", func(int) error {
-		_, err := hf.Svc.ListCases(ctx, a, store.CaseFilter{Limit: 50})
-		return err
-	}); err != nil {
-		return res, err
-	}
-	if err := timeIt("my work", func(int) error {
-		_, err := hf.Svc.MyWork(ctx, a)
-		return err
-	}); err != nil {
-		return res, err
+		if err := settle(ctx, db); err != nil {
+			return res, err
+		}
+		path := func(i int) string {
+			return strings.NewReplacer("{ref}", url.QueryEscape(request.PathRef(refs[(i*37)%len(refs)])),
+				"{team}", team).Replace(p.Path)
+		}
+		pr, cpu := measurePage(ctx, h, c, path, pageRuns(p, runs))
+		if pr.Status != http.StatusOK && pr.Status != http.StatusSeeOther {
+			return res, fmt.Errorf("%s (%s as %s): status %d", p.Name, p.Path, p.Role, pr.Status)
+		}
+		res.Pages = append(res.Pages, ScalePageResult{ScalePage: p, Status: pr.Status, P50: pr.P50, P99: pr.P99, CPU: cpu})
+		fmt.Fprintf(progress, "  %s: %s / %s ms, CPU %s ms each\n", p.Name, ms(pr.P50), ms(pr.P99), ms(cpu))
 	}
 	res.MaxRSSMiB = maxRSS()
 	return res, nil
 }
 
-// PrintScale writes the sizes side by side, one row a size.
+// pageRuns is how many times to request p, runs unless p caps it.
+func pageRuns(p ScalePage, runs int) int {
+	if p.Runs > 0 {
+		return min(p.Runs, runs)
+	}
+	return runs
+}
+
+// ms is a duration in milliseconds, to two places.
+func ms(d time.Duration) string { return fmt.Sprintf("%.2f", float64(d.Microseconds())/1000) }
+
+// PrintScale writes the sizes side by side: the commands and each page a
+// row, the sizes in columns (wall p50 / p99 and CPU a request), so the
+// growth reads across; then the memory.
 func PrintScale(w io.Writer, rs []ScaleResult) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	head := "cases\tcommands/s\tcmd p50 ms\tcmd p99 ms\t"
+	head := "\t"
+	for _, r := range rs {
+		head += fmt.Sprintf("%d cases: p50 / p99 ms\tCPU ms\t", r.Cases)
+	}
+	if len(rs) > 1 {
+		head += "CPU × first\t"
+	}
+	fmt.Fprintln(tw, head)
+	row := func(name string, get func(r ScaleResult) (p50, p99, cpu time.Duration)) {
+		line := name + "\t"
+		var first, last time.Duration
+		for i, r := range rs {
+			p50, p99, cpu := get(r)
+			line += ms(p50) + " / " + ms(p99) + "\t" + ms(cpu) + "\t"
+			if i == 0 {
+				first = cpu
+			}
+			last = cpu
+		}
+		if len(rs) > 1 {
+			line += ratio(float64(last), float64(first)) + "\t"
+		}
+		fmt.Fprintln(tw, line)
+	}
+	row("command (add a note)", func(r ScaleResult) (time.Duration, time.Duration, time.Duration) {
+		return r.Commands.P50, r.Commands.P99, r.Commands.CPU / time.Duration(max(r.Commands.Commands, 1))
+	})
 	if len(rs) > 0 {
-		for _, r := range rs[0].Reads {
-			head += r.Name + " p50/p99 ms\t"
+		for i, p := range rs[0].Pages {
+			row(p.Name+" ("+p.Role+")", func(r ScaleResult) (time.Duration, time.Duration, time.Duration) {
+				if i >= len(r.Pages) {
+					return 0, 0, 0
+				}
+				return r.Pages[i].P50, r.Pages[i].P99, r.Pages[i].CPU
+			})
 		}
 	}
-	fmt.Fprintln(tw, head+"peak RSS MiB\tbuilt in\t")
+	tw.Flush()
+	fmt.Fprintln(w)
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "cases\tcommands/s\tbench peak RSS MiB\tserve peak RSS MiB\tserve start s\tserve CPU s\tbuilt in\t")
 	for _, r := range rs {
-		fmt.Fprintf(tw, "%d\t%.0f\t%.2f\t%.2f\t", r.Cases, r.Commands.PerSecond(),
-			float64(r.Commands.P50.Microseconds())/1000, float64(r.Commands.P99.Microseconds())/1000)
-		for _, rd := range r.Reads {
-			fmt.Fprintf(tw, "%.2f / %.2f\t", float64(rd.P50.Microseconds())/1000, float64(rd.P99.Microseconds())/1000)
-		}
 		built := "cache"
 		if r.Built > 0 {
 			built = r.Built.Round(time.Second).String()
 		}
-		fmt.Fprintf(tw, "%.0f\t%s\t\n", r.MaxRSSMiB, built)
+		srss, sstart, scpu := "-", "-", "-"
+		if r.Serve != nil {
+			srss = fmt.Sprintf("%.0f", r.Serve.PeakRSSMiB)
+			sstart = fmt.Sprintf("%.1f", r.Serve.Start.Seconds())
+			scpu = fmt.Sprintf("%.1f", r.Serve.CPU.Seconds())
+		}
+		fmt.Fprintf(tw, "%d\t%.0f\t%.0f\t%s\t%s\t%s\t%s\t\n", r.Cases, r.Commands.PerSecond(), r.MaxRSSMiB,
+			srss, sstart, scpu, built)
 	}
 	tw.Flush()
-	fmt.Fprintln(w, "peak RSS is the process's high-water mark so far: run one size per process to see each alone.")
+	fmt.Fprintln(w, "CPU ms: the process's CPU time (user and system) per command or request, the figure that compares")
+	fmt.Fprintln(w, "on a shared machine; CPU × first: at the largest size, as a multiple of the smallest. bench peak RSS")
+	fmt.Fprintln(w, "is this process's high-water mark so far (run one size per process to see each alone); serve peak")
+	fmt.Fprintln(w, "RSS is a `holdfast serve` process's (VmHWM) on the same record after start-up and the same pages and")
+	fmt.Fprintln(w, "commands over HTTP; serve start is until it answers /readyz, serve CPU its whole CPU time.")
 }

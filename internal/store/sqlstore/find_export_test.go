@@ -1,0 +1,9 @@
+package sqlstore
+
+// SetOverdueFew changes how many overdue cases CasePage finds by id, so a
+// test reaches both ways with a few cases; the returned func restores it.
+func SetOverdueFew(n int) func() {
+	old := overdueFew
+	overdueFew = n
+	return func() { overdueFew = old }
+}

@@ -142,8 +142,8 @@ var ScalePages = []ScalePage{
 	{"team's open cases", "supervisor", "/cases?status=open&team_id={team}", 0},
 	{"open and overdue", "supervisor", "/cases?status=open&overdue=yes", 0},
 	{"overdue", "supervisor", "/cases?overdue=yes", 0},
-	{"search a ref", "supervisor", "/cases?q={ref}", 0},
-	{"search words", "supervisor", "/cases?q=benchmark", 0},
+	{"search a phone", "supervisor", "/cases?q=07700+900123", 0},
+	{"search a name", "supervisor", "/cases?q=benchmark", 0},
 	{"inbox", "supervisor", "/inbox", 0},
 	// The dashboard reads the whole record and keeps what it computed for
 	// a minute (service.Dashboard): the first request computes, the next

@@ -242,8 +242,12 @@ func (db *DB) TermMatches(ctx context.Context, kind string, terms, teamIDs []str
 	where := " WHERE t.kind = ? AND t.term IN (" + placeholders(len(terms)) + ")"
 	args = append(args, anys(terms)...)
 	if teamIDs != nil {
-		q += " JOIN cases c ON c.id = t.case_id"
-		where += " AND c.team_id IN (" + placeholders(len(teamIDs)) + ")"
+		// The terms first, then their cases (CROSS JOIN keeps that order
+		// on SQLite; PostgreSQL plans it as the join it is): driven from the team's cases instead, a search read
+		// every case of the team, 160 ms a search at 100,000 cases
+		// (holdfast bench --scale, issue 20).
+		q += " CROSS JOIN cases c"
+		where += " AND c.id = t.case_id AND c.team_id IN (" + placeholders(len(teamIDs)) + ")"
 		args = append(args, anys(teamIDs)...)
 	}
 	rows, err := db.query(ctx, q+where+" ORDER BY t.case_id DESC LIMIT ?", append(args, limit)...)

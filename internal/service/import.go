@@ -51,9 +51,13 @@ func (s *Service) Import(
 		return nil, err
 	}
 	rep := &ImportReport{System: system, DryRun: dryRun}
+	since, err := s.st.LatestSeq(ctx) // the cases imported come after it (queueImported)
+	if err != nil {
+		return nil, err
+	}
 	// A large file is minutes in one transaction, past the store's usual
 	// limit on a write (docs/benchmarks.md).
-	err := s.st.Write(store.LongWrite(ctx), func(tx store.Tx) error {
+	err = s.st.Write(store.LongWrite(ctx), func(tx store.Tx) error {
 		shared, err := tx.Org()
 		if err != nil {
 			return err
@@ -96,6 +100,7 @@ func (s *Service) Import(
 	if err != nil {
 		return nil, fmt.Errorf("import %s: %w", system, err)
 	}
+	s.queueImported(ctx, since)
 	return rep, nil
 }
 

@@ -55,6 +55,25 @@ func (s *Service) matchFailed(ctx context.Context, caseID, person string, attemp
 	}
 }
 
+// queueImported queues for matching the people of the cases imported
+// after log position since, as a new case's people are queued by its
+// write: an import writes its index rows in bulk and does not, so without
+// this imported people would never be linked to anyone (issue 19). The
+// next sweep matches them. The import has committed by now; a failure here
+// is logged, and the people stay unqueued until their case next changes.
+func (s *Service) queueImported(ctx context.Context, since int64) {
+	q := s.matchQueue()
+	if q == nil {
+		return
+	}
+	n, err := q.QueueImported(context.WithoutCancel(ctx), since, s.clock.Now().UTC())
+	if err != nil {
+		s.log.Error("queueing imported people for matching", "error", err)
+		return
+	}
+	s.log.Debug("imported people queued for matching", "people", n)
+}
+
 // MatchQueued matches the people queued and due as of asOf (at most
 // limit) against the index, raising the links found; each failure is
 // kept for a later try. It answers how many were matched and how many

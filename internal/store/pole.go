@@ -234,6 +234,11 @@ type MatchQueue interface {
 	Matched(ctx context.Context, caseID, personID string, version int64) error
 	// MatchFailed counts a failed attempt and puts the next at next.
 	MatchFailed(ctx context.Context, caseID, personID string, next time.Time, reason string) error
+	// QueueImported queues for matching, as of at, every person of the
+	// cases imported after log position since (the imports' own bulk
+	// writes do not queue them), leaving any already queued as they are.
+	// It answers how many it queued.
+	QueueImported(ctx context.Context, since int64, at time.Time) (int, error)
 	// PutMatchModel stores a trained model's parameters (persons.Params as
 	// JSON) as the next version, and answers it.
 	PutMatchModel(ctx context.Context, at time.Time, people int, params []byte) (int, error)

@@ -402,6 +402,19 @@ func (db *DB) Matched(ctx context.Context, caseID, personID string, version int6
 	return nil
 }
 
+// QueueImported queues the people of the cases imported after since.
+func (db *DB) QueueImported(ctx context.Context, since int64, at time.Time) (int, error) {
+	res, err := db.w.ExecContext(ctx, db.d.q(`INSERT INTO pole_unmatched (case_id, person_id, version, queued_at, next_at)
+		SELECT DISTINCT p.case_id, p.person_id, c.version, ?, ? FROM pole_people p
+		JOIN imports i ON i.case_id = p.case_id JOIN cases c ON c.id = p.case_id
+		WHERE i.seq > ? ON CONFLICT (case_id, person_id) DO NOTHING`), fmtTime(at), fmtTime(at), since)
+	if err != nil {
+		return 0, fmt.Errorf("queue imported people for matching: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
+}
+
 // MatchFailed counts a failed match and puts the next attempt at next.
 func (db *DB) MatchFailed(ctx context.Context, caseID, personID string, next time.Time, reason string) error {
 	if _, err := db.w.ExecContext(ctx, db.d.q("UPDATE pole_unmatched SET attempts = attempts + 1, next_at = ?, "+

@@ -202,8 +202,9 @@ func (s *Server) coreRoutes() []route {
 			}),
 		cmd("POST", "/api/v1/cases", "Open a referral as a new case", http.StatusCreated, svc.OpenReferral),
 		op("GET", "/api/v1/cases/{ref}", "A case (the read is recorded)", http.StatusOK,
-			func(ctx context.Context, a *service.Actor, r *http.Request, _ *struct{}) (*domain.Case, error) {
-				return svc.ViewCase(ctx, a, request.RefOf(r), r.URL.Query().Get("purpose"))
+			func(ctx context.Context, a *service.Actor, r *http.Request, _ *struct{}) (*caseRecord, error) {
+				c, err := svc.ViewCase(ctx, a, request.RefOf(r), r.URL.Query().Get("purpose"))
+				return recordOf(c), err
 			}),
 		op("GET", "/api/v1/cases/{ref}/events", "Every event of a case, reads included", http.StatusOK,
 			func(ctx context.Context, a *service.Actor, r *http.Request, _ *struct{}) ([]*event.Event, error) {

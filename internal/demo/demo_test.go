@@ -368,7 +368,7 @@ func compare(t *testing.T, a, b generated) {
 			}
 			var vs []string
 			for _, v := range c.Victims {
-				vs = append(vs, fmt.Sprintf("%s/%s/%d", v.Name, v.DateOfBirth, len(v.Contacts)))
+				vs = append(vs, fmt.Sprintf("%s/%s/%d", v.Name, v.DateOfBirth, v.ContactCount))
 			}
 			var ss []string
 			for _, s := range c.Suspects {

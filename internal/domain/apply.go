@@ -169,7 +169,7 @@ var caseAppliers = map[string]caseApplier{
 		if err != nil {
 			return err
 		}
-		v.Contacts = append(v.Contacts, p.Contact)
+		v.AddContact(p.Contact)
 		switch p.Contact.Kind {
 		case ContactAccount:
 			v.AccountTaken = true

@@ -102,8 +102,23 @@ type Victim struct {
 	Enhanced    bool      `json:"enhanced"`
 	AddedAt     time.Time `json:"added_at"`
 
-	Plan     *ContactPlan `json:"plan,omitempty"`
-	Contacts []Contact    `json:"contacts,omitempty"`
+	Plan *ContactPlan `json:"plan,omitempty"`
+	// Contacts are the contacts folded into this value since it was read
+	// (all of them when folded from the whole log, or when the service
+	// reads the log for a page or an export). The rest are in the store's
+	// contact log (victim_contacts): on an old case they were a quarter
+	// of its document, which every command decodes and encodes. Never
+	// part of the document; the fold keeps what commands, gates and the
+	// watchdog need in the fields below.
+	Contacts []Contact `json:"-"`
+	// ContactCount is how many contacts the victim has had: the next
+	// one's number in the contact log.
+	ContactCount int `json:"contact_count,omitempty"`
+	// FirstContact is when the victim was first contacted.
+	FirstContact time.Time `json:"first_contact,omitzero"`
+	// LatestContacts are the victim's latest contact of each kind, in the
+	// order the kinds were first seen: LastContact reads them.
+	LatestContacts []Contact `json:"latest_contacts,omitempty"`
 	// AccountTaken: the victim's account has been recorded (e.g. a
 	// video-recorded interview).
 	AccountTaken bool      `json:"account_taken,omitempty"`
@@ -166,13 +181,44 @@ type Owed struct {
 
 // LastContact is the latest contact of one of kinds (any kind if none).
 func (v *Victim) LastContact(kinds ...string) time.Time {
-	var t time.Time
-	for _, c := range v.Contacts {
-		if (len(kinds) == 0 || contains(kinds, c.Kind)) && c.At.After(t) {
-			t = c.At
+	if c := v.Latest(kinds...); c != nil {
+		return c.At
+	}
+	return time.Time{}
+}
+
+// Latest is the latest contact of one of kinds (any kind if none), or nil.
+func (v *Victim) Latest(kinds ...string) *Contact {
+	var out *Contact
+	for i := range v.LatestContacts {
+		c := &v.LatestContacts[i]
+		if (len(kinds) == 0 || contains(kinds, c.Kind)) && (out == nil || c.At.After(out.At)) {
+			out = c
 		}
 	}
-	return t
+	return out
+}
+
+// AddContact records contact c: it joins Contacts (for the store's
+// contact log) and the summary the document keeps.
+func (v *Victim) AddContact(c Contact) {
+	v.Contacts = append(v.Contacts, c)
+	v.ContactCount++
+	if v.FirstContact.IsZero() {
+		v.FirstContact = c.At
+	}
+	for i := range v.LatestContacts {
+		if v.LatestContacts[i].Kind == c.Kind {
+			if c.At.After(v.LatestContacts[i].At) {
+				// Rebuilt, not written in place: a victim copied from
+				// another value may share the backing array.
+				v.LatestContacts = append(append(append([]Contact(nil), v.LatestContacts[:i]...), c),
+					v.LatestContacts[i+1:]...)
+			}
+			return
+		}
+	}
+	v.LatestContacts = append(v.LatestContacts[:len(v.LatestContacts):len(v.LatestContacts)], c)
 }
 
 func contains[T comparable](xs []T, x T) bool {

@@ -117,7 +117,7 @@ func (r Rules) Wanted(c *domain.Case, org *domain.OrgState) []Want {
 			}
 			for i := range c.Victims {
 				v := &c.Victims[i]
-				if len(v.Contacts) == 0 {
+				if v.ContactCount == 0 {
 					add(FirstVictimContact, FirstVictimContact, v.ID, owner, c.TeamID, v.AddedAt)
 				} else {
 					last := v.LastContact()

@@ -200,11 +200,20 @@ func (s *Service) ViewCase(ctx context.Context, a *Actor, ref, purpose string) (
 	if err != nil {
 		return nil, fmt.Errorf("view case %s: %w", ref, err)
 	}
-	return s.onCase(ctx, a, row.ID, "view case "+ref, func(tx store.Tx, c *domain.Case, org *domain.OrgState,
+	c, err := s.onCase(ctx, a, row.ID, "view case "+ref, func(tx store.Tx, c *domain.Case, org *domain.OrgState,
 		now time.Time) ([]*event.Event, error) {
 		e, err := domain.NewEvent(domain.EvCaseViewed, a.ID(), c.ID, now, domain.CaseViewed{Purpose: purpose})
 		return []*event.Event{e}, err
 	})
+	if err != nil {
+		return nil, err
+	}
+	// Only now, the read authorised and recorded: the contacts are out of
+	// the document (contacts.go).
+	if err := s.withContacts(ctx, c); err != nil {
+		return nil, err
+	}
+	return c, nil
 }
 
 // ListCases lists the cases the actor may see.

@@ -287,11 +287,11 @@ func (s *Service) computeDashTeams(ctx context.Context, months int) (*dashTeams,
 			countDuty(acc, &c.Duties[i])
 		}
 		for _, v := range c.Victims {
-			if len(v.Contacts) == 0 {
+			if v.ContactCount == 0 {
 				d.NeverContacted++
 				continue
 			}
-			wait := v.Contacts[0].At.Sub(v.AddedAt)
+			wait := v.FirstContact.Sub(v.AddedAt)
 			for i, b := range contactBuckets {
 				if wait <= b.max {
 					d.FirstContact[i]++

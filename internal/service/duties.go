@@ -749,11 +749,7 @@ func (s *Service) VictimsDue(ctx context.Context, a *Actor) ([]VictimDue, error)
 		}
 		vd := VictimDue{WorkItem: it, CaseVersion: c.Version, OwnerID: c.OwnerID, VictimID: v.ID, Victim: v.Name,
 			Enhanced: v.Enhanced, Plan: v.Plan, CaseClosed: c.Status == domain.StatusClosed}
-		for i := range v.Contacts {
-			if vd.LastContact == nil || v.Contacts[i].At.After(vd.LastContact.At) {
-				vd.LastContact = &v.Contacts[i]
-			}
-		}
+		vd.LastContact = v.Latest()
 		out = append(out, vd)
 	}
 	if err := s.RecordRead(ctx, a, ReadLiaison, "", ids); err != nil {

@@ -17,3 +17,16 @@ type DutyHistory interface {
 	// ScanClosedDuties streams every case's closed duties, by case.
 	ScanClosedDuties(ctx context.Context, fn func(caseID string, d *domain.Duty) error) error
 }
+
+// ContactLog reads victims' contacts. A contact leaves its case's document
+// (domain.Victim.Contacts) for a table of its own, as a closed duty does;
+// the document keeps what the fold needs (domain.Victim.LatestContacts).
+// Contacts are personal data: only the service reads them, for a reader
+// it has authorised and whose read it has recorded.
+type ContactLog interface {
+	// Contacts lists case caseID's contacts by victim id, each victim's
+	// in the order recorded.
+	Contacts(ctx context.Context, caseID string) (map[string][]domain.Contact, error)
+	// ScanContacts streams every contact, by case, victim and order.
+	ScanContacts(ctx context.Context, fn func(caseID, victimID string, c *domain.Contact) error) error
+}

@@ -72,8 +72,8 @@ func TestVictimLiaisonUpdatesAnOverdueVictimInTheBrowser(t *testing.T) {
 		t.Errorf("Child B is still due an update after the contact: %s", m)
 	}
 	c, _ = db.Case(ctx, c.ID)
-	last := c.Victims[0].Contacts[len(c.Victims[0].Contacts)-1]
-	if last.Kind != domain.ContactUpdate || last.By != f.Liaison.ID() || !strings.Contains(last.Note, "next call") {
+	last := c.Victims[0].Latest()
+	if last == nil || last.Kind != domain.ContactUpdate || last.By != f.Liaison.ID() || !strings.Contains(last.Note, "next call") {
 		t.Errorf("the contact recorded: %+v", last)
 	}
 }

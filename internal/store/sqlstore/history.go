@@ -30,10 +30,14 @@ func historyArgs(args []any, caseID string, d *domain.Duty) ([]any, error) {
 	return append(args, d.ID, caseID, string(d.Status), fmtTime(d.Closed), string(doc)), nil
 }
 
-// putHistory writes the duties c closed since it was read (PutCase). The
-// service writes a case once a command, from a fold of what it read; the
-// value it returns keeps them, so its caller sees what the command closed.
+// putHistory writes the duties c closed and the contacts it recorded since
+// it was read (PutCase). The service writes a case once a command, from a
+// fold of what it read; the value it returns keeps them, so its caller
+// sees what the command closed.
 func (x *tx) putHistory(c *domain.Case) error {
+	if err := x.putContacts(c); err != nil {
+		return err
+	}
 	for i := range c.ClosedDuties {
 		args, err := historyArgs(make([]any, 0, historyColumns), c.ID, &c.ClosedDuties[i])
 		if err != nil {
@@ -60,6 +64,15 @@ func (x *tx) putHistoryNew(cs []*domain.Case) error {
 	}
 	if err := x.insertRows("duty_history (id, case_id, status, closed_at, doc)", historyColumns, args); err != nil {
 		return fmt.Errorf("duty history: %w", err)
+	}
+	var contacts []any
+	for _, c := range cs {
+		if contacts, err = appendContacts(contacts, c); err != nil {
+			return err
+		}
+	}
+	if err := x.insertRows(contactTable, contactColumns, contacts); err != nil {
+		return fmt.Errorf("contact log: %w", err)
 	}
 	return nil
 }
@@ -117,9 +130,15 @@ func (db *DB) ScanClosedDuties(ctx context.Context, fn func(caseID string, d *do
 
 var _ store.DutyHistory = (*DB)(nil)
 
-// addHistory adds c's duty_history rows to d, as putHistory writes them.
-// A fold of the whole log keeps every duty each case closed.
+// addHistory adds c's duty_history and victim_contacts rows to d, as
+// putHistory writes them. A fold of the whole log keeps every duty each
+// case closed and every contact.
 func (d Derived) addHistory(c *domain.Case) {
+	args, _ := appendContacts(nil, c) // a Contact always encodes
+	for i := 0; i+contactColumns <= len(args); i += contactColumns {
+		r := texts(args[i : i+contactColumns]...)
+		d["victim_contacts"][r[0]+" "+r[1]+" "+r[2]] = r
+	}
 	for i := range c.ClosedDuties {
 		args, err := historyArgs(nil, c.ID, &c.ClosedDuties[i])
 		if err != nil {
@@ -129,12 +148,16 @@ func (d Derived) addHistory(c *domain.Case) {
 	}
 }
 
-// buildHistory splits the documents written before migration 00028,
-// once: their closed duties move to the duty history, and the documents
+// buildHistory splits the documents written before migrations 00028 and
+// 00031 (buildContacts), once each: their closed duties move to the duty history, and the documents
 // take the shape the fold now gives (domain.Case.SplitDuties), so that
 // rebuild finds them equal to the replay. It runs after the migrations,
 // inside their lock.
 func (db *DB) buildHistory(ctx context.Context) error {
+	// The contacts first: the documents this rewrites would lose them.
+	if err := db.buildContacts(ctx); err != nil {
+		return err
+	}
 	var n int
 	if err := db.w.QueryRowContext(ctx, "SELECT COUNT(*) FROM duty_history_built").Scan(&n); err != nil {
 		return fmt.Errorf("duty history: %w", err)
@@ -175,6 +198,160 @@ func (db *DB) buildHistory(ctx context.Context) error {
 			return err
 		}
 		_, err = x.exec("INSERT INTO duty_history_built (id) VALUES (1)")
+		return err
+	})
+}
+
+// The contact log (migration 00031): victims' contacts, out of the case's
+// document. A fold leaves the contacts it recorded in each Victim.Contacts
+// (the n-th of ContactCount counting from the end); writing the document
+// writes them here.
+
+const (
+	contactColumns = 5
+	contactTable   = "victim_contacts (case_id, victim_id, n, at, doc)"
+)
+
+// appendContacts appends the victim_contacts rows of the contacts c's
+// victims recorded since it was read.
+func appendContacts(args []any, c *domain.Case) ([]any, error) {
+	for i := range c.Victims {
+		v := &c.Victims[i]
+		first := v.ContactCount - len(v.Contacts) // how many are in the log already
+		for j := range v.Contacts {
+			doc, err := json.Marshal(&v.Contacts[j])
+			if err != nil {
+				return nil, fmt.Errorf("encode contact %s: %w", v.Contacts[j].ID, err)
+			}
+			args = append(args, c.ID, v.ID, first+j+1, fmtTime(v.Contacts[j].At), string(doc))
+		}
+	}
+	return args, nil
+}
+
+// putContacts writes the contacts c recorded since it was read (PutCase).
+func (x *tx) putContacts(c *domain.Case) error {
+	args, err := appendContacts(nil, c)
+	if err != nil || len(args) == 0 {
+		return err
+	}
+	if err := x.insertRows(contactTable, contactColumns, args); err != nil {
+		return fmt.Errorf("contact log of %s: %w", c.Ref, err)
+	}
+	return nil
+}
+
+// Contacts lists case caseID's contacts by victim, each in the order
+// recorded.
+func (db *DB) Contacts(ctx context.Context, caseID string) (map[string][]domain.Contact, error) {
+	out := map[string][]domain.Contact{}
+	err := db.scanContacts(ctx, "SELECT case_id, victim_id, doc FROM victim_contacts WHERE case_id = ? ORDER BY victim_id, n",
+		[]any{caseID}, func(_, victimID string, c *domain.Contact) error {
+			out[victimID] = append(out[victimID], *c)
+			return nil
+		})
+	return out, err
+}
+
+// ScanContacts streams every contact, by case, victim and order.
+func (db *DB) ScanContacts(ctx context.Context, fn func(caseID, victimID string, c *domain.Contact) error) error {
+	return db.scanContacts(ctx, "SELECT case_id, victim_id, doc FROM victim_contacts ORDER BY case_id, victim_id, n",
+		nil, fn)
+}
+
+func (db *DB) scanContacts(ctx context.Context, q string, args []any,
+	fn func(caseID, victimID string, c *domain.Contact) error) error {
+	rows, err := db.query(ctx, q, args...)
+	if err != nil {
+		return fmt.Errorf("contact log: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var caseID, victimID, doc string
+		if err := rows.Scan(&caseID, &victimID, &doc); err != nil {
+			return fmt.Errorf("contact log: %w", err)
+		}
+		var c domain.Contact
+		if err := json.Unmarshal([]byte(doc), &c); err != nil {
+			return fmt.Errorf("contact log of %s: %w", caseID, err)
+		}
+		if err := fn(caseID, victimID, &c); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+var _ store.ContactLog = (*DB)(nil)
+
+// buildContacts splits the documents written before migration 00031,
+// once: their victims' contacts move to the contact log, and the
+// documents take the shape the fold now gives (domain.Victim.AddContact),
+// so that rebuild finds them equal to the replay. It runs after the
+// migrations, inside their lock.
+func (db *DB) buildContacts(ctx context.Context) error {
+	var n int
+	if err := db.w.QueryRowContext(ctx, "SELECT COUNT(*) FROM victim_contacts_built").Scan(&n); err != nil {
+		return fmt.Errorf("contact log: %w", err)
+	}
+	if n > 0 {
+		return nil
+	}
+	return db.Write(ctx, func(t store.Tx) error {
+		x := t.(*tx)
+		rows, err := x.t.QueryContext(ctx, "SELECT doc FROM cases")
+		if err != nil {
+			return err
+		}
+		// The documents as they were: each victim's whole contact list.
+		type oldVictim struct {
+			Contacts []domain.Contact `json:"contacts"`
+		}
+		var cs []*domain.Case
+		if err := eachDoc(rows, func(b []byte) error {
+			var c domain.Case
+			var old struct {
+				Victims []oldVictim `json:"victims"`
+			}
+			if err := json.Unmarshal(b, &c); err != nil {
+				return err
+			}
+			if err := json.Unmarshal(b, &old); err != nil {
+				return err
+			}
+			split := false
+			for i := range c.Victims {
+				if i < len(old.Victims) && c.Victims[i].ContactCount == 0 {
+					for _, ct := range old.Victims[i].Contacts {
+						c.Victims[i].AddContact(ct)
+						split = true
+					}
+				}
+			}
+			if split {
+				cs = append(cs, &c)
+			}
+			return nil
+		}); err != nil {
+			return fmt.Errorf("contact log: %w", err)
+		}
+		var args []any
+		for _, c := range cs {
+			doc, err := json.Marshal(c)
+			if err != nil {
+				return err
+			}
+			if _, err := x.exec("UPDATE cases SET doc = ? WHERE id = ?", string(doc), c.ID); err != nil {
+				return fmt.Errorf("contact log of %s: %w", c.Ref, err)
+			}
+			if args, err = appendContacts(args, c); err != nil {
+				return err
+			}
+		}
+		if err := x.insertRows(contactTable, contactColumns, args); err != nil {
+			return fmt.Errorf("contact log: %w", err)
+		}
+		_, err = x.exec("INSERT INTO victim_contacts_built (id) VALUES (1)")
 		return err
 	})
 }

@@ -1,0 +1,32 @@
+package api
+
+import "github.com/holdfast/holdfast/internal/domain"
+
+// caseRecord is a case as GET /api/v1/cases/{ref} answers it: the case with
+// each victim's contacts, which the service reads from the contact log for
+// the reader it has authorised and recorded (service.ViewCase), since they
+// are no longer in the case's document. The JSON is the case's as before.
+type caseRecord struct {
+	*domain.Case
+	// Victims, after the embedded case: the same JSON name, shallower,
+	// so it is this one that is encoded (and described).
+	Victims []victimRecord `json:"victims"`
+}
+
+// victimRecord is a victim with their contacts.
+type victimRecord struct {
+	domain.Victim
+	Contacts []domain.Contact `json:"contacts,omitempty"`
+}
+
+// recordOf is c with its victims' contacts in the JSON.
+func recordOf(c *domain.Case) *caseRecord {
+	if c == nil {
+		return nil
+	}
+	r := &caseRecord{Case: c, Victims: make([]victimRecord, len(c.Victims))}
+	for i, v := range c.Victims {
+		r.Victims[i] = victimRecord{Victim: v, Contacts: v.Contacts}
+	}
+	return r
+}

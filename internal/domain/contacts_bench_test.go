@@ -1,0 +1,75 @@
+package domain
+
+import (
+	"encoding/json"
+	"fmt"
+	"testing"
+	"time"
+)
+
+// BenchmarkCaseDocumentContacts is BenchmarkCaseDocument for victims'
+// contacts: a case modelled on the demo's largest document (two victims,
+// 75 contacts between them, each with a short note). "live" is the
+// document as the fold makes it now, the contacts in the contact log;
+// "contacts-in-doc" is the shape before (issue 20).
+func BenchmarkCaseDocumentContacts(b *testing.B) {
+	at := time.Date(2024, 1, 1, 9, 0, 0, 0, time.UTC)
+	var evs []*step
+	add := func(typ string, p any) {
+		at = at.Add(time.Hour)
+		evs = append(evs, &step{typ, at, p})
+	}
+	add(EvCaseOpened, CaseOpened{ID: "01a24b8e-5a3c-7c7d-8486-e1f9bf0f992b", Ref: "CSE/2024/000001", ForceID: "f",
+		TeamID: "01a24b89-3961-74df-9089-aba6fb76fdc4", OffenceTypes: []string{"cse"},
+		Summary: "Referral from the school: messages from an adult to a pupil"})
+	for _, v := range []string{"v1", "v2"} {
+		add(EvVictimAdded, VictimAdded{Victim: Victim{ID: v, Name: "Child " + v, DateOfBirth: "2011-04-02",
+			Enhanced: true}})
+	}
+	kinds := ContactKinds()
+	for i := range 75 {
+		add(EvVictimContacted, VictimContacted{VictimID: []string{"v1", "v2"}[i%2], Contact: Contact{
+			ID: fmt.Sprintf("01a24b8e-5a3c-7c7d-8486-e1f9bf0f%04d", i), Kind: kinds[i%len(kinds)], Method: "phone",
+			Note: "Spoke to her mother; told her where the enquiry stands", By: "01a24b89-3961-74df-9089-aba6fb76fdc4",
+			At: at}})
+	}
+	live, _ := fold(b, evs)
+	// The shape before: each victim's whole contact list in the document.
+	type oldVictim struct {
+		Victim
+		Contacts []Contact `json:"contacts,omitempty"`
+	}
+	type oldCase struct {
+		*Case
+		Victims []oldVictim `json:"victims"`
+	}
+	old := oldCase{Case: live}
+	for _, v := range live.Victims {
+		old.Victims = append(old.Victims, oldVictim{Victim: v, Contacts: v.Contacts})
+	}
+	for _, x := range []struct {
+		name string
+		v    any
+		new  func() any
+	}{
+		{"live", live, func() any { return new(Case) }},
+		{"contacts-in-doc", old, func() any { return &oldCase{Case: new(Case)} }},
+	} {
+		doc, err := json.Marshal(x.v)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(x.name, func(b *testing.B) {
+			for b.Loop() {
+				c := x.new()
+				if err := json.Unmarshal(doc, c); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := json.Marshal(c); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(len(doc)), "doc-bytes")
+		})
+	}
+}

@@ -116,9 +116,10 @@ type Victim struct {
 	ContactCount int `json:"contact_count,omitempty"`
 	// FirstContact is when the victim was first contacted.
 	FirstContact time.Time `json:"first_contact,omitzero"`
-	// LatestContacts are the victim's latest contact of each kind, in the
-	// order the kinds were first seen: LastContact reads them.
-	LatestContacts []Contact `json:"latest_contacts,omitempty"`
+	// LastContactOf is the victim's latest contact of each kind (its
+	// time and method, not its note), in the order the kinds were first
+	// seen: LastContact and LatestContact read it.
+	LastContactOf []ContactMark `json:"last_contact_of,omitempty"`
 	// AccountTaken: the victim's account has been recorded (e.g. a
 	// video-recorded interview).
 	AccountTaken bool      `json:"account_taken,omitempty"`
@@ -161,6 +162,13 @@ type Contact struct {
 	At     time.Time `json:"at"`
 }
 
+// ContactMark is a victim's latest contact of one kind, without its note.
+type ContactMark struct {
+	Kind   string    `json:"kind"`
+	Method string    `json:"method,omitempty"`
+	At     time.Time `json:"at"`
+}
+
 // Notice is the key decisions a victim is owed word of (Victims' Code
 // Right 6): Decision joins them by "; ", At is when the first was made
 // (the deadline runs from it).
@@ -181,19 +189,21 @@ type Owed struct {
 
 // LastContact is the latest contact of one of kinds (any kind if none).
 func (v *Victim) LastContact(kinds ...string) time.Time {
-	if c := v.Latest(kinds...); c != nil {
-		return c.At
+	var t time.Time
+	for _, m := range v.LastContactOf {
+		if (len(kinds) == 0 || contains(kinds, m.Kind)) && m.At.After(t) {
+			t = m.At
+		}
 	}
-	return time.Time{}
+	return t
 }
 
-// Latest is the latest contact of one of kinds (any kind if none), or nil.
-func (v *Victim) Latest(kinds ...string) *Contact {
-	var out *Contact
-	for i := range v.LatestContacts {
-		c := &v.LatestContacts[i]
-		if (len(kinds) == 0 || contains(kinds, c.Kind)) && (out == nil || c.At.After(out.At)) {
-			out = c
+// LatestContact is the victim's latest contact of any kind, or nil.
+func (v *Victim) LatestContact() *ContactMark {
+	var out *ContactMark
+	for i := range v.LastContactOf {
+		if m := &v.LastContactOf[i]; out == nil || m.At.After(out.At) {
+			out = m
 		}
 	}
 	return out
@@ -207,18 +217,19 @@ func (v *Victim) AddContact(c Contact) {
 	if v.FirstContact.IsZero() {
 		v.FirstContact = c.At
 	}
-	for i := range v.LatestContacts {
-		if v.LatestContacts[i].Kind == c.Kind {
-			if c.At.After(v.LatestContacts[i].At) {
+	for i := range v.LastContactOf {
+		if v.LastContactOf[i].Kind == c.Kind {
+			if c.At.After(v.LastContactOf[i].At) {
 				// Rebuilt, not written in place: a victim copied from
 				// another value may share the backing array.
-				v.LatestContacts = append(append(append([]Contact(nil), v.LatestContacts[:i]...), c),
-					v.LatestContacts[i+1:]...)
+				marks := append([]ContactMark(nil), v.LastContactOf...)
+				marks[i] = ContactMark{c.Kind, c.Method, c.At}
+				v.LastContactOf = marks
 			}
 			return
 		}
 	}
-	v.LatestContacts = append(v.LatestContacts[:len(v.LatestContacts):len(v.LatestContacts)], c)
+	v.LastContactOf = append(v.LastContactOf[:len(v.LastContactOf):len(v.LastContactOf)], ContactMark{c.Kind, c.Method, c.At})
 }
 
 func contains[T comparable](xs []T, x T) bool {

@@ -79,4 +79,3 @@ func TestContactReadNeedToKnowAndLogged(t *testing.T) {
 		}
 	})
 }
-

@@ -653,7 +653,7 @@ type VictimDue struct {
 	Victim      string              `json:"victim"`
 	Enhanced    bool                `json:"enhanced"`
 	Plan        *domain.ContactPlan `json:"plan,omitempty"`
-	LastContact *domain.Contact     `json:"last_contact,omitempty"`
+	LastContact *domain.ContactMark `json:"last_contact,omitempty"`
 	// CaseClosed: the case is closed and the victim is still owed
 	// something (word of the decision): the list says so.
 	CaseClosed bool `json:"case_closed,omitempty"`
@@ -749,7 +749,7 @@ func (s *Service) VictimsDue(ctx context.Context, a *Actor) ([]VictimDue, error)
 		}
 		vd := VictimDue{WorkItem: it, CaseVersion: c.Version, OwnerID: c.OwnerID, VictimID: v.ID, Victim: v.Name,
 			Enhanced: v.Enhanced, Plan: v.Plan, CaseClosed: c.Status == domain.StatusClosed}
-		vd.LastContact = v.Latest()
+		vd.LastContact = v.LatestContact()
 		out = append(out, vd)
 	}
 	if err := s.RecordRead(ctx, a, ReadLiaison, "", ids); err != nil {

@@ -71,9 +71,14 @@ func TestVictimLiaisonUpdatesAnOverdueVictimInTheBrowser(t *testing.T) {
 	if m := b.main(); !strings.Contains(m, "No victim is overdue an update") || strings.Contains(m, "Victim update due") {
 		t.Errorf("Child B is still due an update after the contact: %s", m)
 	}
-	c, _ = db.Case(ctx, c.ID)
-	last := c.Victims[0].Latest()
-	if last == nil || last.Kind != domain.ContactUpdate || last.By != f.Liaison.ID() || !strings.Contains(last.Note, "next call") {
+	// The contact log, not the document, holds the contact whole.
+	log, _ := db.Contacts(ctx, c.ID)
+	all := log[c.Victims[0].ID]
+	if len(all) == 0 {
+		t.Fatal("no contact in the contact log")
+	}
+	last := all[len(all)-1]
+	if last.Kind != domain.ContactUpdate || last.By != f.Liaison.ID() || !strings.Contains(last.Note, "next call") {
 		t.Errorf("the contact recorded: %+v", last)
 	}
 }

@@ -381,6 +381,12 @@ func PrintScale(w io.Writer, rs []ScaleResult) {
 			srss, sstart, scpu, built)
 	}
 	tw.Flush()
+	for _, r := range rs {
+		if r.Serve != nil && len(r.Serve.Failed) > 0 {
+			fmt.Fprintf(w, "serve at %d cases failed pages (status 502: no answer): %s\n", r.Cases,
+				strings.Join(r.Serve.Failed, ", "))
+		}
+	}
 	fmt.Fprintln(w, "CPU ms: the process's CPU time (user and system) per command or request, the figure that compares")
 	fmt.Fprintln(w, "on a shared machine; CPU × first: at the largest size, as a multiple of the smallest. bench peak RSS")
 	fmt.Fprintln(w, "is this process's high-water mark so far (run one size per process to see each alone); serve peak")

@@ -31,6 +31,10 @@ type ServeResult struct {
 	PeakRSSMiB  float64       // its peak RSS over the whole run
 	CPU         time.Duration // its CPU time (user and system) over the whole run
 	Requests    int           // pages requested and commands sent
+	// Failed are the pages that did not answer 200 or 303 (at a million
+	// cases the dashboard outlasts the server's write timeout): the
+	// memory is measured all the same, and the table names them.
+	Failed []string
 }
 
 // MeasureServe starts exe (a holdfast binary) as `serve` on the SQLite
@@ -137,7 +141,7 @@ func MeasureServe(ctx context.Context, exe, path, dir string, sr ScaleResult, ru
 		}
 		pr, _ := measurePage(ctx, h, c, pathOf, pageRuns(p, runs))
 		if pr.Status != http.StatusOK && pr.Status != http.StatusSeeOther {
-			return fail(fmt.Errorf("%s (%s as %s): status %d", p.Name, p.Path, p.Role, pr.Status))
+			res.Failed = append(res.Failed, fmt.Sprintf("%s: %d", p.Name, pr.Status))
 		}
 		n += pageRuns(p, runs)
 	}

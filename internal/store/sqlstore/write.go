@@ -107,10 +107,9 @@ var hotWrites = []string{
 	insertEvent,
 	updateCase,
 	updateCaseDoc,
-	selectDuties,
+	selectIndexRows,
 	deleteDuty,
 	insertDuty,
-	selectFlags,
 	updateFlag,
 	deleteFlag,
 	insertFlag,
@@ -129,12 +128,16 @@ const (
 	// on cases hold those columns.
 	updateCaseDoc = `UPDATE cases SET version = ?, updated_at = ?, doc = ? WHERE id = ? AND version = ? AND team_id = ? AND owner_id = ? AND status = ?`
 	insertDuty    = `INSERT INTO duties (id, case_id, kind, accountable, team_id, due_at, escalation, next_at, subject, case_ref) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-	selectDuties  = `SELECT id, case_id, kind, accountable, team_id, due_at, escalation, next_at, subject, case_ref FROM duties WHERE case_id = ?`
 	deleteDuty    = `DELETE FROM duties WHERE id = ?`
 	insertFlag    = `INSERT INTO case_flags (case_id, kind, since, raised) VALUES (?, ?, ?, ?)`
-	selectFlags   = `SELECT case_id, kind, since, raised FROM case_flags WHERE case_id = ?`
-	updateFlag    = `UPDATE case_flags SET since = ?, raised = ? WHERE case_id = ? AND kind = ?`
-	deleteFlag    = `DELETE FROM case_flags WHERE case_id = ? AND kind = ?`
+	// selectIndexRows reads a case's duties rows (tagged 'd') and flag
+	// rows ('f') in one statement: one step on SQLite's writer, one round
+	// trip under PostgreSQL's head lock, not two. Integers come as text.
+	selectIndexRows = `SELECT 'd', id, case_id, kind, accountable, team_id, due_at, CAST(escalation AS TEXT), next_at, subject, case_ref
+		FROM duties WHERE case_id = ?
+		UNION ALL SELECT 'f', case_id, kind, since, CAST(raised AS TEXT), '', '', '', '', '', '' FROM case_flags WHERE case_id = ?`
+	updateFlag = `UPDATE case_flags SET since = ?, raised = ? WHERE case_id = ? AND kind = ?`
+	deleteFlag = `DELETE FROM case_flags WHERE case_id = ? AND kind = ?`
 	// selectPoleDigest is how indexPole (pole.go) tells whether a case's
 	// index entries changed: asked once a command, so prepared.
 	selectPoleDigest = `SELECT digest FROM pole_digests WHERE case_id = ?`
@@ -442,10 +445,14 @@ func (x *tx) PutCase(c *domain.Case, prevVersion int64) error {
 		if err := x.updateCase(c, doc, prevVersion); err != nil {
 			return err
 		}
-		if err := x.syncDuties(c); err != nil {
+		duties, flags, err := x.indexRows(c.ID)
+		if err != nil {
+			return fmt.Errorf("read duties and flags of %s: %w", c.Ref, err)
+		}
+		if err := x.syncDuties(c, duties); err != nil {
 			return fmt.Errorf("reindex duties of %s: %w", c.Ref, err)
 		}
-		if err := x.syncFlags(c); err != nil {
+		if err := x.syncFlags(c, flags); err != nil {
 			return fmt.Errorf("reindex flags of %s: %w", c.Ref, err)
 		}
 	}
@@ -485,11 +492,7 @@ func (x *tx) updateCase(c *domain.Case, doc []byte, prevVersion int64) error {
 // only the rows that differ: a command seldom opens or closes a duty, and
 // each row rewritten costs seven index entries. What the table holds is
 // read, not assumed, so rows written by an older build are put right too.
-func (x *tx) syncDuties(c *domain.Case) error {
-	old, err := x.rowsOf(selectDuties, dutyColumns, c.ID)
-	if err != nil {
-		return err
-	}
+func (x *tx) syncDuties(c *domain.Case, old map[string]string) error {
 	for i := range c.Duties {
 		d := &c.Duties[i]
 		if d.Status != domain.DutyOpen {
@@ -521,11 +524,7 @@ func (x *tx) syncDuties(c *domain.Case) error {
 
 // syncFlags makes the case_flags rows of c its flags, as syncDuties does
 // for duties.
-func (x *tx) syncFlags(c *domain.Case) error {
-	old, err := x.rowsOf(selectFlags, 4, c.ID)
-	if err != nil {
-		return err
-	}
+func (x *tx) syncFlags(c *domain.Case, old map[string]string) error {
 	for _, f := range c.Flags() {
 		args := []any{c.ID, f.Kind, fmtTime(f.Since), boolInt(f.Raised)}
 		k := c.ID + "\x00" + f.Kind
@@ -552,41 +551,40 @@ func (x *tx) syncFlags(c *domain.Case) error {
 	return nil
 }
 
-// rowsOf reads the rows query answers for caseID, ncol columns each, keyed
-// by the first column (the second too for case_flags, whose first column
-// is the case), each row as rowKey gives it.
-func (x *tx) rowsOf(query string, ncol int, caseID string) (map[string]string, error) {
+// indexRows reads the duties and case_flags rows of case caseID, each row
+// as rowKey gives it: duties by id, flags by case and kind.
+func (x *tx) indexRows(caseID string) (duties, flags map[string]string, err error) {
 	var rows *sql.Rows
-	var err error
-	if st := x.db.stmt(query); st != nil {
-		rows, err = x.t.StmtContext(x.ctx, st).QueryContext(x.ctx, caseID)
+	if st := x.db.stmt(selectIndexRows); st != nil {
+		rows, err = x.t.StmtContext(x.ctx, st).QueryContext(x.ctx, caseID, caseID)
 	} else {
-		rows, err = x.t.QueryContext(x.ctx, x.d.q(query), caseID)
+		rows, err = x.t.QueryContext(x.ctx, x.d.q(selectIndexRows), caseID, caseID)
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer rows.Close()
-	out := map[string]string{}
-	vals := make([]string, ncol)
-	ptrs := make([]any, ncol)
+	duties, flags = map[string]string{}, map[string]string{}
+	var tag string
+	vals := make([]string, dutyColumns)
+	ptrs := []any{&tag}
 	for i := range vals {
-		ptrs[i] = &vals[i]
+		ptrs = append(ptrs, &vals[i])
 	}
 	for rows.Next() {
 		if err := rows.Scan(ptrs...); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		k := vals[0]
-		if query == selectFlags {
-			k += "\x00" + vals[1]
+		if tag == "d" {
+			duties[vals[0]] = strings.Join(vals, "\x00")
+		} else {
+			flags[vals[0]+"\x00"+vals[1]] = strings.Join(vals[:4], "\x00")
 		}
-		out[k] = strings.Join(vals, "\x00")
 	}
-	return out, rows.Err()
+	return duties, flags, rows.Err()
 }
 
-// rowKey is a row's values as rowsOf reads them back: text, and integers
+// rowKey is a row's values as indexRows reads them back: text, and integers
 // in decimal.
 func rowKey(args []any) string {
 	var b strings.Builder

@@ -210,6 +210,7 @@ func (db *DB) buildHistory(ctx context.Context) error {
 const (
 	contactColumns = 5
 	contactTable   = "victim_contacts (case_id, victim_id, n, at, doc)"
+	insertContact  = "INSERT INTO " + contactTable + " VALUES (?, ?, ?, ?, ?)"
 )
 
 // appendContacts appends the victim_contacts rows of the contacts c's
@@ -229,14 +230,18 @@ func appendContacts(args []any, c *domain.Case) ([]any, error) {
 	return args, nil
 }
 
-// putContacts writes the contacts c recorded since it was read (PutCase).
+// putContacts writes the contacts c recorded since it was read (PutCase):
+// a row a statement, through exec, so that on PostgreSQL it joins the
+// write's pipeline (pipe.go) instead of sending it as a bulk insert would.
 func (x *tx) putContacts(c *domain.Case) error {
 	args, err := appendContacts(nil, c)
-	if err != nil || len(args) == 0 {
+	if err != nil {
 		return err
 	}
-	if err := x.insertRows(contactTable, contactColumns, args); err != nil {
-		return fmt.Errorf("contact log of %s: %w", c.Ref, err)
+	for i := 0; i+contactColumns <= len(args); i += contactColumns {
+		if _, err := x.exec(insertContact, args[i:i+contactColumns]...); err != nil {
+			return fmt.Errorf("contact log of %s: %w", c.Ref, err)
+		}
 	}
 	return nil
 }

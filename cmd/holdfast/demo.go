@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"runtime/debug"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -19,6 +20,50 @@ import (
 	"github.com/holdfast/holdfast/internal/store/sqlstore"
 )
 
+// demoServing is the flag block the commands that serve a generated
+// record share (demo, exercise serve): where to listen, cookies, the
+// server's and the transport's flags.
+type demoServing struct {
+	addr   *string
+	secure *bool
+	sc     serveConfig
+	tf     transportFlags
+}
+
+func demoServeFlags(f flags) *demoServing {
+	d := &demoServing{
+		addr:   f.str("addr", "127.0.0.1:8080", "address to listen on"),
+		secure: f.boolean("secure-cookies", false, "mark cookies Secure (set when serving behind TLS)"),
+		sc:     serveFlags(f),
+		tf:     transportFlagsOf(f),
+	}
+	d.sc.demo = true
+	return d
+}
+
+// resolve is the server's configuration and transport for dsn, after the
+// flags are parsed. The accounts have no authenticator app: two-step
+// sign-in is off (policy.DemoDefault, docs/security.md) unless --policy
+// names a policy.
+func (d *demoServing) resolve(dsn string) (app.Config, *transport, error) {
+	tr, err := d.tf.transport()
+	if err != nil {
+		return app.Config{}, nil, err
+	}
+	cfg, err := d.sc.config(dsn)
+	if err != nil {
+		return app.Config{}, nil, err
+	}
+	if *d.sc.policyFile == "" {
+		cfg.Policy = policy.DemoDefault()
+	}
+	if cfg.OIDC, err = d.tf.oidcConfig(); err != nil {
+		return app.Config{}, nil, err
+	}
+	cfg.PublicURL = *d.tf.publicURL
+	return cfg, tr, nil
+}
+
 func cmdDemo(ctx context.Context, args []string, stdout io.Writer) error {
 	f := newFlags("demo")
 	// Not HOLDFAST_DB: a demo must never be pointed at a real record by an
@@ -30,34 +75,18 @@ func cmdDemo(ctx context.Context, args []string, stdout io.Writer) error {
 	)
 	seed := f.u64("seed", 1, "seed of the generated force: the same seed gives the same record")
 	cases := f.u64("cases", demo.DefaultCases, "investigations to generate over the years")
-	addr := f.str("addr", "127.0.0.1:8080", "address to listen on")
-	secure := f.boolean("secure-cookies", false, "mark cookies Secure (set when serving behind TLS)")
-	sc := serveFlags(f)
-	sc.demo = true
-	tf := transportFlagsOf(f)
+	ds := demoServeFlags(f)
 	if err := f.parse(args); err != nil {
-		return err
-	}
-	tr, err := tf.transport()
-	if err != nil {
 		return err
 	}
 	if *cases < 20 || *cases > 1_000_000 {
 		return usageError("--cases must be between 20 and 1000000")
 	}
-	cfg, err := sc.config(*dsn)
+	cfg, tr, err := ds.resolve(*dsn)
 	if err != nil {
 		return err
 	}
-	if *sc.policyFile == "" {
-		// The demo's accounts have no authenticator app: two-step sign-in
-		// is off in the demo (docs/security.md), and it says so.
-		cfg.Policy = policy.DemoDefault()
-	}
-	if cfg.OIDC, err = tf.oidcConfig(); err != nil {
-		return err
-	}
-	cfg.PublicURL = *tf.publicURL
+	addr := ds.addr
 	// Generating takes minutes on a small machine: meanwhile the address
 	// says so, and how far it has got, instead of refusing connections.
 	// (Plain HTTP only: behind --tls the page would not be the one asked for.)
@@ -80,7 +109,7 @@ func cmdDemo(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer db.Close()
-	return serveDB(ctx, db, cfg, *addr, *secure, tr, stdout, func(hf *app.App) error {
+	return serveDB(ctx, db, cfg, *addr, *ds.secure, tr, stdout, func(hf *app.App) error {
 		accts, err := demo.Accounts(ctx, hf.Svc)
 		if err != nil {
 			return err
@@ -138,13 +167,12 @@ func generateSQLite(ctx context.Context, path string, cfg app.Config, opts demo.
 	}
 	// The file is moved into place only when whole: a crash while it is
 	// generated leaves nothing to reuse, so no commit needs to wait for
-	// the disk. Without this, generating is bound by fsync latency, not
-	// work (issue 20: a profile showed the process on the CPU an eighth
-	// of the time). The server opens the file afresh, synchronous=FULL.
-	if _, err := db.Raw().ExecContext(ctx, "PRAGMA synchronous=OFF"); err != nil {
+	// the disk (demo.FastWrites says what else it need not do). The
+	// server opens the file afresh, with the store's own settings.
+	if err := demo.FastWrites(ctx, db.Raw()); err != nil {
 		db.Close()
 		clean()
-		return fmt.Errorf("demo: %w", err)
+		return err
 	}
 	if err := generate(ctx, db, path, cfg, opts, stdout); err != nil {
 		db.Close()
@@ -178,6 +206,12 @@ func generate(
 	if err != nil {
 		return err
 	}
+	// Generating allocates fast and keeps little: the collector ran a
+	// tenth of the CPU, and on two cores its mark worker takes the core
+	// the committer needs. Collect a third as often while generating
+	// (peak memory measured in docs/benchmarks.md, "The demo"); the
+	// server that follows collects as usual.
+	defer debug.SetGCPercent(debug.SetGCPercent(300))
 	opts.Now = time.Now()
 	began := time.Now()
 	fmt.Fprintf(stdout, "Generating the demo force into %s: %d investigations from %s to today (seed %d).\n",

@@ -217,29 +217,14 @@ func personName(org *domain.OrgState, id string) string {
 func cmdExerciseServe(ctx context.Context, args []string, stdout io.Writer) error {
 	f := newFlags("exercise serve")
 	dsn := exerciseDB(f)
-	addr := f.str("addr", "127.0.0.1:8080", "address to listen on")
-	secure := f.boolean("secure-cookies", false, "mark cookies Secure (set when serving behind TLS)")
-	sc := serveFlags(f)
-	sc.demo = true
-	tf := transportFlagsOf(f)
+	ds := demoServeFlags(f)
 	if err := f.parse(args); err != nil {
 		return err
 	}
-	tr, err := tf.transport()
+	cfg, tr, err := ds.resolve(*dsn)
 	if err != nil {
 		return err
 	}
-	cfg, err := sc.config(*dsn)
-	if err != nil {
-		return err
-	}
-	if *sc.policyFile == "" {
-		cfg.Policy = policy.DemoDefault()
-	}
-	if cfg.OIDC, err = tf.oidcConfig(); err != nil {
-		return err
-	}
-	cfg.PublicURL = *tf.publicURL
 	if d, err := sqlstore.ParseDSN(*dsn); err != nil {
 		return usageError("--db: %v", err)
 	} else if _, err := os.Stat(d.Path); d.Engine == sqlstore.EngineSQLite && err != nil {
@@ -261,7 +246,7 @@ func cmdExerciseServe(ctx context.Context, args []string, stdout io.Writer) erro
 	if err != nil {
 		return err
 	}
-	return serveDB(ctx, db, cfg, *addr, *secure, tr, stdout, func(*app.App) error {
+	return serveDB(ctx, db, cfg, *ds.addr, *ds.secure, tr, stdout, func(*app.App) error {
 		fmt.Fprintf(stdout, "\nExercise %d, begun %s. Trainees sign in with the passwords printed when it was set up "+
 			"and open /exercise for their cases:\n", p.Seed, clock.GovUK(p.Started))
 		for _, t := range p.Trainees {

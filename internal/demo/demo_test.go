@@ -31,8 +31,11 @@ var now = time.Date(2026, 3, 4, 11, 30, 0, 0, time.UTC)
 // it (e.g. 2000, to check the command's default size by hand).
 var cases = casesFromEnv(60)
 
-func casesFromEnv(def int) int {
-	if n, err := strconv.Atoi(os.Getenv("HOLDFAST_DEMO_CASES")); err == nil {
+func casesFromEnv(def int) int { return casesFromEnvNamed("HOLDFAST_DEMO_CASES", def) }
+
+// casesFromEnvNamed is the number in the environment variable name, or def.
+func casesFromEnvNamed(name string, def int) int {
+	if n, err := strconv.Atoi(os.Getenv(name)); err == nil {
 		return n
 	}
 	return def
@@ -54,7 +57,7 @@ func generate(dir string, seed uint64, workers int, fast ...bool) (generated, er
 		return generated{}, err
 	}
 	if len(fast) > 0 && fast[0] {
-		if _, err := db.Raw().ExecContext(ctx, "PRAGMA synchronous=OFF"); err != nil {
+		if err := demo.FastWrites(ctx, db.Raw()); err != nil {
 			db.Close()
 			return generated{}, err
 		}

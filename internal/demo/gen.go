@@ -74,7 +74,9 @@ type gen struct {
 
 func newGen(ctx context.Context, svc *service.Service, rec Record, clk *clock.Manual, opts Options) *gen {
 	// Links between cases are raised once the history is written (links.go).
-	g := &gen{ctx: service.DeferLinks(ctx), svc: svc, rec: rec, clk: clk, opts: opts, now: opts.Now,
+	// Every account has the one published Password: hashed once, not once
+	// per account (service.ShareDemoPasswordHash says why only here).
+	g := &gen{ctx: service.ShareDemoPasswordHash(service.DeferLinks(ctx)), svc: svc, rec: rec, clk: clk, opts: opts, now: opts.Now,
 		rng: rand.New(rand.NewPCG(opts.Seed, 0x5eed0f401d)), pol: svc.Policy(), cal: svc.Calendar(),
 		watchdog: service.SystemActor("watchdog"), teamByID: map[string]*team{}, officers: map[string]*officer{},
 		staff: map[domain.Role]*officer{}, usernames: map[string]bool{"admin": true}, actionKey: map[string]string{}}

@@ -17,10 +17,11 @@ var fastDisk = os.Getenv("HOLDFAST_DEMO_FSYNC") != "1"
 // `holdfast demo` must serve soon after a fresh start), per case and in
 // all, and the average size of a case's document, which every command
 // decodes and encodes. HOLDFAST_DEMO_CASES sets the size (default 60;
-// `holdfast demo` makes 2000).
+// `holdfast demo` makes 2000), HOLDFAST_DEMO_WORKERS the cases worked side
+// by side (default: Options.Workers').
 func BenchmarkGenerate(b *testing.B) {
 	for b.Loop() {
-		g, err := generate(b.TempDir(), 1, 0, fastDisk)
+		g, err := generate(b.TempDir(), 1, casesFromEnvNamed("HOLDFAST_DEMO_WORKERS", 0), fastDisk)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/alexedwards/argon2id"
@@ -32,6 +33,46 @@ func hashPassword(pw string) (string, error) {
 		return "", fmt.Errorf("hash password: %w", err)
 	}
 	return h, nil
+}
+
+type sharedHashKey struct{}
+
+// sharedHashes is the one hash of each password CreateUser has set under
+// a context marked by ShareDemoPasswordHash.
+type sharedHashes struct {
+	mu sync.Mutex
+	of map[string]string
+}
+
+// ShareDemoPasswordHash marks ctx so that users created under it who are
+// given the same password get the same stored hash, salt and all, computed
+// once: for the demo generator alone, whose 130 accounts all have the one
+// published password, and for which 130 argon2 runs were a sixth of the
+// work before anyone could sign in (issue 20). A real force must never do
+// this: one salt for many accounts shows who shares a password and lets a
+// stolen database be attacked once for all of them. Nothing else sets it;
+// `holdfast user add`, the API and the pages hash every password afresh.
+func ShareDemoPasswordHash(ctx context.Context) context.Context {
+	return context.WithValue(ctx, sharedHashKey{}, &sharedHashes{of: map[string]string{}})
+}
+
+// userPasswordHash is hashPassword, or the hash already made for pw under
+// a context marked by ShareDemoPasswordHash.
+func userPasswordHash(ctx context.Context, pw string) (string, error) {
+	sh, _ := ctx.Value(sharedHashKey{}).(*sharedHashes)
+	if sh == nil {
+		return hashPassword(pw)
+	}
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	if h, ok := sh.of[pw]; ok {
+		return h, nil
+	}
+	h, err := hashPassword(pw)
+	if err == nil {
+		sh.of[pw] = h
+	}
+	return h, err
 }
 
 func randomToken() (string, []byte) {

@@ -180,7 +180,7 @@ func (s *Service) CreateUser(ctx context.Context, a *Actor, in NewUser) (*domain
 	if err := checkInput(in); err != nil {
 		return nil, err
 	}
-	hash, err := hashPassword(in.Password)
+	hash, err := userPasswordHash(ctx, in.Password)
 	if err != nil {
 		return nil, err
 	}

@@ -1,5 +1,7 @@
 package demo
 
+import "github.com/holdfast/holdfast/internal/service"
+
 // raiseLinks matches every suspect and victim of every case against the
 // index, as the service does when a person is recorded, once the history
 // is written: the networks (members recorded on many teams' cases over the
@@ -8,8 +10,10 @@ package demo
 // reviews owed in the days ahead. Raising them while the history was
 // written (the generator defers them: service.DeferLinks) would leave
 // reviews owed in the past that the simulated officers never learnt of.
-// Cases in the order they were opened, so that a seed's demo repeats.
+// Cases in the order they were opened, so that a seed's demo repeats; the
+// service matches ahead on every core and raises them in that order.
 func (g *gen) raiseLinks() error {
+	var ps []service.PersonOn
 	for _, sc := range g.cases {
 		if sc.c == nil {
 			continue
@@ -18,18 +22,13 @@ func (g *gen) raiseLinks() error {
 		if err != nil {
 			return err
 		}
-		var ids []string
 		for _, s := range c.Suspects {
-			ids = append(ids, s.ID)
+			ps = append(ps, service.PersonOn{Case: c.ID, Person: s.ID})
 		}
 		for _, v := range c.Victims {
-			ids = append(ids, v.ID)
-		}
-		for _, id := range ids {
-			if _, err := g.svc.RaiseLinks(g.ctx, c.ID, id); err != nil {
-				return err
-			}
+			ps = append(ps, service.PersonOn{Case: c.ID, Person: v.ID})
 		}
 	}
-	return nil
+	_, err := g.svc.RaiseLinksAll(g.ctx, ps)
+	return err
 }

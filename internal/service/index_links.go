@@ -3,7 +3,10 @@ package service
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/holdfast/holdfast/internal/domain"
@@ -73,17 +76,117 @@ const MaxLinksRaised = 3
 // raises each link worth review that was never raised before. It answers
 // how many it raised.
 func (s *Service) RaiseLinks(ctx context.Context, caseID, id string) (int, error) {
-	ix, err := s.indexer()
-	if err != nil {
-		return 0, err
-	}
 	c, err := s.st.Case(ctx, caseID)
 	if err != nil {
 		return 0, err
 	}
-	q := s.matchQueue()
+	return s.raiseMatched(ctx, c, id, s.matchPerson(ctx, c, id))
+}
+
+// PersonOn names a person recorded on a case.
+type PersonOn struct{ Case, Person string }
+
+// RaiseLinksAll is RaiseLinks for each of ps in the order given, with the
+// same outcome, for a writer that deferred links (DeferLinks) and raises
+// them in bulk: the demo generator, whose thousands of people were matched
+// one after another on one core while the writer waited (issue 20). The
+// matching only reads the index, and raising a link changes nobody's
+// entry in it (the index holds people, not their links), so it runs ahead
+// on every core; the links are still raised one person at a time, in
+// order, each from their case as it then stands.
+func (s *Service) RaiseLinksAll(ctx context.Context, ps []PersonOn) (int, error) {
+	type slot struct {
+		pm   personMatches
+		done chan struct{}
+	}
+	slots := make([]slot, len(ps))
+	for i := range slots {
+		slots[i].done = make(chan struct{})
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	defer func() {
+		cancel()
+		wg.Wait()
+	}()
+	var next atomic.Int64
+	for range max(1, runtime.GOMAXPROCS(0)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(ps) || ctx.Err() != nil {
+					return
+				}
+				c, err := s.st.Case(ctx, ps[i].Case)
+				if err != nil {
+					slots[i].pm = personMatches{err: err}
+				} else {
+					slots[i].pm = s.matchPerson(ctx, c, ps[i].Person)
+				}
+				close(slots[i].done)
+			}
+		}()
+	}
+	total := 0
+	var c *domain.Case
+	for i, p := range ps {
+		select {
+		case <-slots[i].done:
+		case <-ctx.Done():
+			return total, ctx.Err()
+		}
+		// The case as it now stands: read afresh for each case, and again
+		// after a link was raised on it (nothing else writes meanwhile).
+		if c == nil || c.ID != p.Case {
+			var err error
+			if c, err = s.st.Case(ctx, p.Case); err != nil {
+				return total, err
+			}
+		}
+		n, err := s.raiseMatched(ctx, c, p.Person, slots[i].pm)
+		total += n
+		if err != nil {
+			return total, err
+		}
+		if n > 0 {
+			c = nil
+		}
+	}
+	return total, nil
+}
+
+// personMatches is what the index holds for a person on a case.
+type personMatches struct {
+	ms     []indexMatch
+	absent bool // the person is no longer on the case
+	err    error
+}
+
+// matchPerson matches person id of c against the index; it only reads.
+func (s *Service) matchPerson(ctx context.Context, c *domain.Case, id string) personMatches {
+	ix, err := s.indexer()
+	if err != nil {
+		return personMatches{err: err}
+	}
 	p, keys, ok := personEntry(c, id)
 	if !ok {
+		return personMatches{absent: true}
+	}
+	ms, err := matchIndex(ctx, ix, p, keys, MatchThreshold)
+	return personMatches{ms: ms, err: err}
+}
+
+// raiseMatched raises the links worth review among pm, the matches of
+// person id on c, that were never raised before, and marks the person
+// matched as of c's version.
+func (s *Service) raiseMatched(ctx context.Context, c *domain.Case, id string, pm personMatches) (int, error) {
+	if pm.err != nil {
+		return 0, pm.err
+	}
+	q := s.matchQueue()
+	if pm.absent {
 		if q != nil { // removed since queued: nothing left to match
 			if err := q.Matched(ctx, c.ID, id, c.Version); err != nil {
 				return 0, err
@@ -91,13 +194,9 @@ func (s *Service) RaiseLinks(ctx context.Context, caseID, id string) (int, error
 		}
 		return 0, fmt.Errorf("no person %s on %s", id, c.Ref)
 	}
-	ms, err := matchIndex(ctx, ix, p, keys, MatchThreshold)
-	if err != nil {
-		return 0, err
-	}
 	row := store.CaseRow{ID: c.ID, TeamID: c.TeamID, Status: c.Status}
 	raised := 0
-	for _, m := range ms {
+	for _, m := range pm.ms {
 		if raised == MaxLinksRaised {
 			break
 		}

@@ -361,23 +361,31 @@ func decodeLines(lines []rawLine, out []parsedLine) {
 // when they are put together.
 func decodeLine(n int, raw []byte) parsedLine {
 	p := parsedLine{n: n}
-	var head struct {
-		Type string `json:"type"`
-	}
-	if err := json.Unmarshal(raw, &head); err != nil {
-		p.ps = Problems{{Line: n, Message: "not a JSON object: " + jsonError(err)}}
-		return p
+	// Nearly every line is split in one pass; the rest are decoded whole,
+	// which also says what is wrong with them.
+	typ, body, fast := splitLine(raw)
+	if !fast {
+		var head struct {
+			Type string `json:"type"`
+		}
+		if err := json.Unmarshal(raw, &head); err != nil {
+			p.ps = Problems{{Line: n, Message: "not a JSON object: " + jsonError(err)}}
+			return p
+		}
+		typ = head.Type
 	}
 	var bad *Problem
-	if t, ok := lineTypes[head.Type]; ok {
+	if t, ok := lineTypes[typ]; ok {
 		bad = strictLine(raw, t, n)
 	}
 	if bad != nil {
 		p.ps = Problems{*bad}
 		return p
 	}
-	body := stripType(raw)
-	switch head.Type {
+	if !fast {
+		body = stripType(raw)
+	}
+	switch typ {
 	case "unit":
 		if bad = strict(body, &p.unit, n); bad == nil {
 			p.kind, p.ps = "unit", p.unit.check(n)
@@ -401,7 +409,7 @@ func decodeLine(n int, raw []byte) parsedLine {
 			Line:  n,
 			Field: "type",
 			Message: fmt.Sprintf("%q is not a record type: use \"unit\", \"officer\", \"case\" or \"offence_map\"",
-				head.Type),
+				typ),
 		}
 	}
 	if bad != nil {

@@ -240,6 +240,12 @@ func (im *importer) writeCases(plans []casePlan) error {
 	if err := im.reserveNumbers(plans); err != nil {
 		return err
 	}
+	// Indexes the cases would fill in no order are built once at the end
+	// instead, where the engine does better that way (sqlstore/bulk.go).
+	build, err := im.tx.DeferIndexes(len(plans))
+	if err != nil {
+		return err
+	}
 	batches := make(chan importBatch, 2)
 	stop := make(chan struct{})
 	var foldErr error
@@ -291,7 +297,10 @@ func (im *importer) writeCases(plans []casePlan) error {
 	if writeErr != nil {
 		return writeErr
 	}
-	return foldErr
+	if foldErr != nil {
+		return foldErr
+	}
+	return build()
 }
 
 // reserveNumbers finds the next free case number of every year the plans

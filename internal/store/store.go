@@ -121,6 +121,12 @@ type Tx interface {
 	// rows PrepareNewCases already made (an import makes them on another
 	// goroutine while the transaction writes).
 	PutPreparedCases(n *NewCases) error
+	// DeferIndexes readies the transaction to write cases new cases at
+	// once (an import): where the engine is better off building an index
+	// in one sorted pass than filling it a row at a time, it drops it, and
+	// build makes it again. Call build before the transaction ends; a
+	// rollback puts the indexes back as they were.
+	DeferIndexes(cases int) (build func() error, err error)
 	PutUnit(u *domain.Unit) error
 	PutUser(u *domain.User) error
 	SetPassword(userID, hash string) error

@@ -1,0 +1,84 @@
+package sqlstore_test
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/holdfast/holdfast/internal/store"
+	"github.com/holdfast/holdfast/internal/store/sqlstore"
+	"github.com/holdfast/holdfast/internal/testdb"
+)
+
+// indexSQL is every index SQLite holds, by name, with its SQL.
+func indexSQL(t *testing.T, db *sqlstore.DB) map[string]string {
+	t.Helper()
+	rows, err := db.Raw().QueryContext(ctx, "SELECT name, COALESCE(sql, '') FROM sqlite_master WHERE type = 'index'")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var name, q string
+		if err := rows.Scan(&name, &q); err != nil {
+			t.Fatal(err)
+		}
+		out[name] = q
+	}
+	return out
+}
+
+// TestDeferIndexesPutsThemBack: an import's deferred indexes are the same
+// after build as before, and a rolled-back import leaves them as they were.
+func TestDeferIndexesPutsThemBack(t *testing.T) {
+	db := testdb.Open(t, "sqlite")
+	before := indexSQL(t, db)
+	if before["pole_keys_key"] == "" || before["case_terms_term"] == "" {
+		t.Fatalf("the deferred indexes are not in the schema: %v", before)
+	}
+	if err := db.Write(ctx, func(tx store.Tx) error {
+		build, err := tx.DeferIndexes(10)
+		if err != nil {
+			return err
+		}
+		return build()
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if after := indexSQL(t, db); len(after) != len(before) {
+		t.Fatalf("indexes before %v, after %v", before, after)
+	} else {
+		for name, q := range before {
+			if after[name] != q {
+				t.Fatalf("index %s was %q, is %q", name, q, after[name])
+			}
+		}
+	}
+	failed := errors.New("the import failed")
+	if err := db.Write(ctx, func(tx store.Tx) error {
+		if _, err := tx.DeferIndexes(10); err != nil {
+			return err
+		}
+		return failed
+	}); !errors.Is(err, failed) {
+		t.Fatal(err)
+	}
+	if after := indexSQL(t, db); after["pole_keys_key"] != before["pole_keys_key"] ||
+		after["case_terms_term"] != before["case_terms_term"] {
+		t.Fatalf("a rolled-back import lost its deferred indexes: %v", after)
+	}
+}
+
+// TestPoleKeysStayUnique: migration 00029 made pole_keys' key an index of
+// its own; a key given twice is still refused.
+func TestPoleKeysStayUnique(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		const q = "INSERT INTO pole_keys (kind, term, case_id, person_id) VALUES ('phone', '+447700900001', 'c1', 'p1')"
+		if _, err := db.Raw().ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Raw().ExecContext(ctx, q); err == nil {
+			t.Fatal("the same key went into pole_keys twice")
+		}
+	})
+}

@@ -78,7 +78,10 @@ func (s *Service) Import(
 		im.resolveOrg(f)
 		im.readOffenceMaps(f) // import_offences.go
 		im.seen, im.seenCollar = map[string]string{}, map[string]string{}
-		plans := im.planCases(f)
+		plans, err := im.planCases(f)
+		if err != nil {
+			return err
+		}
 		if len(im.ps) > 0 {
 			return im.ps
 		}
@@ -581,12 +584,21 @@ type casePlan struct {
 	offences []string // the case's offences as codes
 }
 
-func (im *importer) planCases(f *casefile.File) []casePlan {
+func (im *importer) planCases(f *casefile.File) ([]casePlan, error) {
+	refs := make([]string, len(f.Cases))
+	for i, l := range f.Cases {
+		refs[i] = l.Record.Ref
+	}
+	held, err := im.tx.ImportedCases(refs)
+	if err != nil {
+		return nil, err
+	}
 	var out []casePlan
 	for _, l := range f.Cases {
 		k := l.Record
 		before := len(im.ps)
-		if id, hash, err := im.tx.ImportedCase(k.Ref); err == nil {
+		if had, ok := held[k.Ref]; ok {
+			id, hash := had.CaseID, had.Hash
 			if hash != l.Hash {
 				im.problem(
 					l.N,
@@ -598,9 +610,6 @@ func (im *importer) planCases(f *casefile.File) []casePlan {
 			} else {
 				im.rep.Skipped++
 			}
-			continue
-		} else if !errors.Is(err, store.ErrNotFound) {
-			im.ps = append(im.ps, casefile.Problem{Line: l.N, Message: err.Error()})
 			continue
 		}
 		team := im.unit(k.Team)
@@ -678,7 +687,7 @@ func (im *importer) planCases(f *casefile.File) []casePlan {
 			out = append(out, casePlan{line: l, team: team, offences: offences})
 		}
 	}
-	return out
+	return out, nil
 }
 
 // checkText refuses every text of the file that breaks the domain's

@@ -135,6 +135,15 @@ type Tx interface {
 	// ImportedCase finds the case imported under a source reference
 	// (ErrNotFound if none) and the hash of what was imported.
 	ImportedCase(sourceRef string) (caseID, hash string, err error)
+	// ImportedCases is ImportedCase for many references in few queries:
+	// those imported before, by source reference.
+	ImportedCases(sourceRefs []string) (map[string]Imported, error)
+}
+
+// Imported is a case imported before: its id and the hash of what was
+// imported.
+type Imported struct {
+	CaseID, Hash string
 }
 
 // CaseFilter selects cases for a list. Empty fields do not filter.

@@ -2,6 +2,7 @@ package sqlstore_test
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/holdfast/holdfast/internal/store"
@@ -91,6 +92,49 @@ func TestPoleKeysStayUnique(t *testing.T) {
 		}
 		if _, err := db.Raw().ExecContext(ctx, q); err == nil {
 			t.Fatal("the same key went into pole_keys twice")
+		}
+	})
+}
+
+// TestImportedCasesIsImportedCase: looking many references up at once
+// finds what looking each up finds, over more than one query's worth.
+func TestImportedCasesIsImportedCase(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		const n = 5 * 1203 // someEvents imports every fifth: 1,203 cases
+		if err := db.Write(ctx, func(tx store.Tx) error { return tx.AppendBatch(someEvents(t, n)) }); err != nil {
+			t.Fatal(err)
+		}
+		err := db.Write(ctx, func(tx store.Tx) error {
+			var refs []string
+			for i := 4; i < n; i += 5 {
+				refs = append(refs, fmt.Sprintf("SRC/case-%d", i/5), fmt.Sprintf("NOT/case-%d", i/5))
+			}
+			got, err := tx.ImportedCases(refs)
+			if err != nil {
+				return err
+			}
+			if len(got) != n/5 {
+				return fmt.Errorf("found %d cases imported before, want %d", len(got), n/5)
+			}
+			for _, ref := range refs {
+				id, h, err := tx.ImportedCase(ref)
+				if errors.Is(err, store.ErrNotFound) {
+					if _, ok := got[ref]; ok {
+						return fmt.Errorf("%s found in bulk, not alone", ref)
+					}
+					continue
+				}
+				if err != nil {
+					return err
+				}
+				if got[ref] != (store.Imported{CaseID: id, Hash: h}) {
+					return fmt.Errorf("%s: %+v in bulk, %q %q alone", ref, got[ref], id, h)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
 		}
 	})
 }

@@ -268,13 +268,16 @@ func (s *Service) computeDashTeams(ctx context.Context, months int) (*dashTeams,
 			}
 		}
 	}
-	teamOf := map[string]*dashAcc{}
-	err = s.st.ScanCases(ctx, func(c *domain.Case) error {
-		acc := out.teams[c.TeamID]
+	teamAcc := func(id string) *dashAcc {
+		acc := out.teams[id]
 		if acc == nil {
 			acc = newDashAcc(now, months)
-			out.teams[c.TeamID] = acc
+			out.teams[id] = acc
 		}
+		return acc
+	}
+	err = s.st.ScanCases(ctx, func(c *domain.Case) error {
+		acc := teamAcc(c.TeamID)
 		d := &acc.d
 		if c.Status != domain.StatusClosed {
 			d.OpenCases++
@@ -282,7 +285,6 @@ func (s *Service) computeDashTeams(ctx context.Context, months int) (*dashTeams,
 				d.Orphaned++
 			}
 		}
-		teamOf[c.ID] = acc
 		for i := range c.Duties {
 			countDuty(acc, &c.Duties[i])
 		}
@@ -317,10 +319,11 @@ func (s *Service) computeDashTeams(ctx context.Context, months int) (*dashTeams,
 		return nil, err
 	}
 	if h, ok := s.st.(store.DutyHistory); ok {
-		err = h.ScanClosedDuties(ctx, func(caseID string, du *domain.Duty) error {
-			if acc := teamOf[caseID]; acc != nil {
-				countDuty(acc, du)
-			}
+		// The store joins each duty to its case's team, so the pass keeps
+		// nothing per case: a map of every case id cost 1,000,000 cases
+		// over 300 MB (docs/benchmarks.md).
+		err = h.ScanClosedDutiesByTeam(ctx, func(teamID string, du *domain.Duty) error {
+			countDuty(teamAcc(teamID), du)
 			return nil
 		})
 		if err != nil {

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/fixture"
 	"github.com/holdfast/holdfast/internal/service"
 	"github.com/holdfast/holdfast/internal/store/sqlstore"
@@ -59,6 +60,51 @@ func TestDashboardFiguresFollowNeedToKnow(t *testing.T) {
 		}
 		if met == 0 {
 			t.Fatal("the allocation duty was met on time and is not counted")
+		}
+	})
+}
+
+// TestDashboardClosedDutiesFollowTheCase: a duty met before a case moved
+// counts under the team that has the case now, as its open duties do —
+// the store joins the duty history to the cases, with no map kept of
+// every case.
+func TestDashboardClosedDutiesFollowTheCase(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		f := fixture.New(t, db)
+		c := f.Allocated(t) // allocating met the allocation duty, on time
+		met := func(a *service.Actor) int {
+			t.Helper()
+			d, err := f.Svc.Dashboard(ctx, a, service.DashboardMonths)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			for _, x := range d.OnTimeTotal {
+				n += x
+			}
+			return n
+		}
+		if met(f.Inspector) == 0 {
+			t.Fatal("the met allocation duty is not counted in Public Protection")
+		}
+		mit := f.AddUser(t, service.NewUser{Username: "mo", Name: "DC Mo MIT", Collar: "C0779",
+			Rank: domain.RankConstable, UnitID: f.TeamC, Roles: []domain.Role{domain.RoleInvestigator},
+			Password: fixture.Password})
+		c, err := f.Svc.ProposeTransfer(ctx, f.Investigator, c.ID, service.ProposeTransfer{Version: c.Version,
+			ToTeam: f.TeamC, Reason: "suspect is part of an MIT operation"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.Svc.AcceptTransfer(ctx, f.OtherTeam, c.ID, service.AcceptTransfer{Version: c.Version,
+			OwnerID: mit.User.ID}); err != nil {
+			t.Fatal(err)
+		}
+		f.Clock.Advance(2 * time.Minute) // past the shared figures' minute
+		if n := met(f.Inspector); n != 0 {
+			t.Fatalf("Public Protection still counts %d met duties of a case MIT has now", n)
+		}
+		if met(f.Manager) == 0 {
+			t.Fatal("the force's dashboard lost the met duties of the moved case")
 		}
 	})
 }

@@ -16,6 +16,10 @@ type DutyHistory interface {
 	ClosedDuties(ctx context.Context, caseID string) ([]domain.Duty, error)
 	// ScanClosedDuties streams every case's closed duties, by case.
 	ScanClosedDuties(ctx context.Context, fn func(caseID string, d *domain.Duty) error) error
+	// ScanClosedDutiesByTeam streams every closed duty with the team that
+	// has its case now, in no particular order, so a caller adding them up
+	// by team need not keep a map of every case (the dashboard).
+	ScanClosedDutiesByTeam(ctx context.Context, fn func(teamID string, d *domain.Duty) error) error
 }
 
 // ContactLog reads victims' contacts. A contact leaves its case's document

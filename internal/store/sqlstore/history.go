@@ -128,6 +128,30 @@ func (db *DB) ScanClosedDuties(ctx context.Context, fn func(caseID string, d *do
 	return rows.Err()
 }
 
+// ScanClosedDutiesByTeam streams every closed duty with its case's team
+// now. Unordered, the join streams: each row looks its case up by id.
+func (db *DB) ScanClosedDutiesByTeam(ctx context.Context, fn func(teamID string, d *domain.Duty) error) error {
+	rows, err := db.query(ctx, "SELECT c.team_id, h.doc FROM duty_history h JOIN cases c ON c.id = h.case_id")
+	if err != nil {
+		return fmt.Errorf("duty history: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var teamID, doc string
+		if err := rows.Scan(&teamID, &doc); err != nil {
+			return fmt.Errorf("duty history: %w", err)
+		}
+		var d domain.Duty
+		if err := json.Unmarshal([]byte(doc), &d); err != nil {
+			return fmt.Errorf("duty history of team %s: %w", teamID, err)
+		}
+		if err := fn(teamID, &d); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
 var _ store.DutyHistory = (*DB)(nil)
 
 // addHistory adds c's duty_history and victim_contacts rows to d, as

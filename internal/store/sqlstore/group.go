@@ -214,7 +214,7 @@ func (g *groupCommit) batch(ctx context.Context, reqp *[]*writeReq, errp *[]erro
 			return fmt.Errorf("savepoint: %w", err)
 		}
 		errs[i] = safeCall(r.fn, x)
-		if errs[i] == nil {
+		if errs[i] == nil && (x.pipe == nil || x.pipe.failed == nil) {
 			// The write's last statements, and its release, go now: a
 			// failing one fails this write, not the next.
 			if err := x.groupExec("RELEASE w"); err != nil {

@@ -171,4 +171,3 @@ func TestRandomCommandsMatchReplay(t *testing.T) {
 		}
 	})
 }
-

@@ -69,7 +69,10 @@ func TestSwallowedRefusalFailsOnlyItsWrite(t *testing.T) {
 			t.Fatal(err)
 		}
 		ins := func(k string) func(store.Tx) error {
-			return func(tx store.Tx) error { _, err := sqlstore.TxExec(tx, "INSERT INTO a20 (k) VALUES (?)", k); return err }
+			return func(tx store.Tx) error {
+				_, err := sqlstore.TxExec(tx, "INSERT INTO a20 (k) VALUES (?)", k)
+				return err
+			}
 		}
 		errs := batchOf(t, db, ins("d"), func(tx store.Tx) error {
 			sqlstore.TxExec(tx, "INSERT INTO a20 (k) VALUES (?)", "a") // taken
@@ -97,7 +100,10 @@ func TestTerminatedBackendAcknowledgesNothing(t *testing.T) {
 			t.Fatal(err)
 		}
 		ins := func(k string) func(store.Tx) error {
-			return func(tx store.Tx) error { _, err := sqlstore.TxExec(tx, "INSERT INTO a20 (k) VALUES (?)", k); return err }
+			return func(tx store.Tx) error {
+				_, err := sqlstore.TxExec(tx, "INSERT INTO a20 (k) VALUES (?)", k)
+				return err
+			}
 		}
 		for _, where := range []string{"before", "after"} {
 			errs := batchOf(t, db, ins("b1"+where), func(tx store.Tx) error {
@@ -137,7 +143,10 @@ func TestStatementTimeoutFailsOnlyItsWrite(t *testing.T) {
 			t.Fatal(err)
 		}
 		ins := func(k string) func(store.Tx) error {
-			return func(tx store.Tx) error { _, err := sqlstore.TxExec(tx, "INSERT INTO a20 (k) VALUES (?)", k); return err }
+			return func(tx store.Tx) error {
+				_, err := sqlstore.TxExec(tx, "INSERT INTO a20 (k) VALUES (?)", k)
+				return err
+			}
 		}
 		errs := batchOf(t, db, ins("d"), func(tx store.Tx) error {
 			sqlstore.TxExec(tx, "SET LOCAL statement_timeout = 100")

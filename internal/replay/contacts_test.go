@@ -57,7 +57,7 @@ func TestRebuildReportsTamperedContacts(t *testing.T) {
 }
 
 // TestOldContactsSplitOnOpen: a record written before the contact log
-// (migration 00031) kept every contact in its victim's entry in the
+// (migration 00041) kept every contact in its victim's entry in the
 // document. Opening the store moves them to the contact log, and the
 // record then equals its replay.
 func TestOldContactsSplitOnOpen(t *testing.T) {

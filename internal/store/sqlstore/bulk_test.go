@@ -82,7 +82,7 @@ func TestDeferIndexesPutsThemBack(t *testing.T) {
 	}
 }
 
-// TestPoleKeysStayUnique: migration 00029 made pole_keys' key an index of
+// TestPoleKeysStayUnique: migration 00040 made pole_keys' key an index of
 // its own; a key given twice is still refused.
 func TestPoleKeysStayUnique(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {

@@ -173,7 +173,7 @@ func (d Derived) addHistory(c *domain.Case) {
 }
 
 // buildHistory splits the documents written before migrations 00028 and
-// 00031 (buildContacts), once each: their closed duties move to the duty history, and the documents
+// 00041 (buildContacts), once each: their closed duties move to the duty history, and the documents
 // take the shape the fold now gives (domain.Case.SplitDuties), so that
 // rebuild finds them equal to the replay. It runs after the migrations,
 // inside their lock.
@@ -226,7 +226,7 @@ func (db *DB) buildHistory(ctx context.Context) error {
 	})
 }
 
-// The contact log (migration 00031): victims' contacts, out of the case's
+// The contact log (migration 00041): victims' contacts, out of the case's
 // document. A fold leaves the contacts it recorded in each Victim.Contacts
 // (the n-th of ContactCount counting from the end); writing the document
 // writes them here.
@@ -313,7 +313,7 @@ func (db *DB) scanContacts(ctx context.Context, q string, args []any,
 
 var _ store.ContactLog = (*DB)(nil)
 
-// buildContacts splits the documents written before migration 00031,
+// buildContacts splits the documents written before migration 00041,
 // once: their victims' contacts move to the contact log, and the
 // documents take the shape the fold now gives (domain.Victim.AddContact),
 // so that rebuild finds them equal to the replay. It runs after the

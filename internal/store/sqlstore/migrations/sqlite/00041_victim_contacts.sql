@@ -8,7 +8,7 @@
 -- (sqlstore/history.go), compared by `holdfast rebuild`, read by the
 -- service for the pages and the export, and filled from the documents of
 -- older cases when the store opens.
-CREATE TABLE victim_contacts (
+CREATE TABLE IF NOT EXISTS victim_contacts (
     case_id   TEXT NOT NULL,
     victim_id TEXT NOT NULL,
     n         INTEGER NOT NULL,
@@ -17,8 +17,8 @@ CREATE TABLE victim_contacts (
     PRIMARY KEY (case_id, victim_id, n)
 );
 -- One row once the documents written before this migration are split.
-CREATE TABLE victim_contacts_built (id INTEGER PRIMARY KEY CHECK (id = 1));
+CREATE TABLE IF NOT EXISTS victim_contacts_built (id INTEGER PRIMARY KEY CHECK (id = 1));
 
 -- +goose Down
-DROP TABLE victim_contacts_built;
-DROP TABLE victim_contacts;
+DROP TABLE IF EXISTS victim_contacts_built;
+DROP TABLE IF EXISTS victim_contacts;

@@ -95,38 +95,99 @@ func (s *Service) Dashboard(ctx context.Context, a *Actor, months int) (*Dashboa
 	return out.finish(s), nil
 }
 
+// dashboardLimit bounds one computation of the figures, which no
+// request waits for once there are figures to show.
+const dashboardLimit = 10 * time.Minute
+
+// dashRun is a computation of the figures under way; done closes when d
+// or err is set.
+type dashRun struct {
+	months int
+	done   chan struct{}
+	d      *dashTeams
+	err    error
+}
+
 // WarmDashboard recomputes the shared figures when they are about to go
 // stale, so no reader waits for the pass over the record.
 func (s *Service) WarmDashboard(ctx context.Context, months int) error {
 	s.dashMu.Lock()
 	fresh := s.dash != nil && s.dash.months == months && s.clock.Now().Sub(s.dash.at) < dashboardTTL-15*time.Second
+	var run *dashRun
+	if !fresh {
+		run = s.startDashRun(months)
+	}
 	s.dashMu.Unlock()
 	if fresh {
 		return nil
 	}
-	d, err := s.computeDashTeams(ctx, months)
-	if err != nil {
-		return err
+	select {
+	case <-run.done:
+		return run.err
+	case <-ctx.Done():
+		return ctx.Err()
 	}
-	s.dashMu.Lock()
-	s.dash = d
-	s.dashMu.Unlock()
-	return nil
 }
 
+// dashTeams returns the shared figures. Stale ones are returned at once,
+// with their time, while fresh ones are computed in the background: at
+// 1,000,000 cases the pass takes longer than a request may (issue 20).
+// Only with no figures yet does a request wait, and no longer than its
+// context allows.
 func (s *Service) dashTeams(ctx context.Context, months int) (*dashTeams, error) {
-	s.dashMu.Lock()
-	defer s.dashMu.Unlock() // one computation at a time: a burst of managers costs one
-	now := s.clock.Now()
-	if d := s.dash; d != nil && d.months == months && now.Sub(d.at) < dashboardTTL && !now.Before(d.at) {
-		return d, nil
+	for {
+		s.dashMu.Lock()
+		now := s.clock.Now()
+		d := s.dash
+		if d != nil && d.months == months && now.Sub(d.at) < dashboardTTL && !now.Before(d.at) {
+			s.dashMu.Unlock()
+			return d, nil
+		}
+		run := s.startDashRun(months) // one computation at a time: a burst of managers costs one
+		s.dashMu.Unlock()
+		if d != nil && d.months == months {
+			return d, nil
+		}
+		select {
+		case <-run.done:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		if run.err != nil {
+			return nil, run.err
+		}
+		if run.months == months {
+			return run.d, nil
+		}
 	}
-	d, err := s.computeDashTeams(ctx, months)
-	if err != nil {
-		return nil, err
+}
+
+// startDashRun returns the computation under way, or starts one. The
+// caller holds dashMu. The computation outlives the request that started
+// it, so that the next one finds its figures.
+func (s *Service) startDashRun(months int) *dashRun {
+	if r := s.dashRun; r != nil {
+		return r
 	}
-	s.dash = d
-	return d, nil
+	r := &dashRun{months: months, done: make(chan struct{})}
+	s.dashRun = r
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), dashboardLimit)
+		defer cancel()
+		d, err := s.computeDashTeams(ctx, months)
+		if err != nil {
+			s.log.Error("dashboard figures", "err", err)
+		}
+		s.dashMu.Lock()
+		if err == nil {
+			s.dash = d
+		}
+		s.dashRun = nil
+		r.d, r.err = d, err
+		s.dashMu.Unlock()
+		close(r.done)
+	}()
+	return r
 }
 
 func newDashAcc(now time.Time, months int) *dashAcc {

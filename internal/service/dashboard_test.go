@@ -1,7 +1,9 @@
 package service_test
 
 import (
+	"context"
 	"errors"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -100,11 +102,108 @@ func TestDashboardClosedDutiesFollowTheCase(t *testing.T) {
 			t.Fatal(err)
 		}
 		f.Clock.Advance(2 * time.Minute) // past the shared figures' minute
+		// A request would get the stale figures while fresh ones are
+		// computed: wait for them, as the server's warmer does.
+		if err := f.Svc.WarmDashboard(ctx, service.DashboardMonths); err != nil {
+			t.Fatal(err)
+		}
 		if n := met(f.Inspector); n != 0 {
 			t.Fatalf("Public Protection still counts %d met duties of a case MIT has now", n)
 		}
 		if met(f.Manager) == 0 {
 			t.Fatal("the force's dashboard lost the met duties of the moved case")
+		}
+	})
+}
+
+// slowScan is a store whose pass over the cases waits, while held, for
+// release: a record too large to compute the dashboard in a request.
+type slowScan struct {
+	*sqlstore.DB
+	hold    atomic.Bool
+	scans   atomic.Int32
+	entered chan struct{}
+	release chan struct{}
+}
+
+func (s *slowScan) ScanCases(ctx context.Context, fn func(*domain.Case) error) error {
+	s.scans.Add(1)
+	if s.hold.Load() {
+		s.entered <- struct{}{}
+		<-s.release
+	}
+	return s.DB.ScanCases(ctx, fn)
+}
+
+// TestDashboardAnswersDuringSlowComputation (issue 20): at 1,000,000 cases
+// the figures took longer than the server's write timeout, so the page
+// never answered. A request while fresh figures are computed gets the
+// previous ones, with their time; only the first ever waits, no longer
+// than its context; and a burst of requests costs one computation.
+func TestDashboardAnswersDuringSlowComputation(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		st := &slowScan{DB: db, entered: make(chan struct{}, 1), release: make(chan struct{})}
+		f := fixture.New(t, st)
+		f.Allocated(t)
+
+		// The first request has no figures to fall back on: it waits, as
+		// long as its context lets it.
+		st.hold.Store(true)
+		short, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+		defer cancel()
+		if _, err := f.Svc.Dashboard(short, f.Manager, service.DashboardMonths); !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("the first request outlived its context: %v", err)
+		}
+		<-st.entered
+		st.hold.Store(false)
+		st.release <- struct{}{}
+		first, err := f.Svc.Dashboard(ctx, f.Manager, service.DashboardMonths)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := st.scans.Load(); n != 1 {
+			t.Fatalf("%d passes over the cases for two requests, want the one both shared", n)
+		}
+
+		// Stale figures, and a slow pass to replace them.
+		if _, err := f.Svc.OpenReferral(ctx, f.OtherTeam, service.NewReferral{TeamID: f.TeamC, Summary: "MIT referral",
+			OffenceTypes: []string{"rape"}}); err != nil {
+			t.Fatal(err)
+		}
+		f.Clock.Advance(2 * time.Minute)
+		st.hold.Store(true)
+		for i := 0; i < 3; i++ {
+			d, err := f.Svc.Dashboard(ctx, f.Manager, service.DashboardMonths)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !d.AsOf.Equal(first.AsOf) || d.OpenCases != first.OpenCases {
+				t.Fatalf("request %d during the computation: as of %v with %d open cases, want the previous figures (%v, %d)",
+					i, d.AsOf, d.OpenCases, first.AsOf, first.OpenCases)
+			}
+		}
+		<-st.entered
+		st.hold.Store(false)
+		st.release <- struct{}{}
+		deadline := time.Now().Add(time.Minute)
+		for {
+			d, err := f.Svc.Dashboard(ctx, f.Manager, service.DashboardMonths)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d.AsOf.After(first.AsOf) {
+				if d.OpenCases != first.OpenCases+1 {
+					t.Fatalf("fresh figures: %d open cases, want %d", d.OpenCases, first.OpenCases+1)
+				}
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("the background computation never replaced the stale figures")
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		if n := st.scans.Load(); n != 2 {
+			t.Fatalf("%d passes over the cases, want 2: the requests during one started no other", n)
 		}
 	})
 }

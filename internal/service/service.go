@@ -78,8 +78,9 @@ type Service struct {
 	ledger    *ledger.Log
 	ledgerKey string
 
-	dashMu sync.Mutex
-	dash   *dashTeams
+	dashMu  sync.Mutex
+	dash    *dashTeams
+	dashRun *dashRun // the computation under way, if any (dashboard.go)
 
 	boardLimit int // BoardLimit; tests lower it
 

@@ -83,6 +83,20 @@ func TestUserAddRebuildAndExitCodes(t *testing.T) {
 	if code != 1 || !strings.Contains(errs, `"rank"`) {
 		t.Fatalf("rebuild after tampering: code %d, err %q", code, errs)
 	}
+	// A record whose schema is behind the binary is not compared: its old
+	// shape is not a difference from its log. It says to migrate.
+	raw, err = sql.Open("sqlite", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.Exec(`DELETE FROM goose_db_version WHERE version_id = (SELECT MAX(version_id) FROM goose_db_version)`); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+	code, _, errs = runCLI(t, "rebuild", "--db", db)
+	if code != 1 || !strings.Contains(errs, "holdfast migrate") || strings.Contains(errs, `"rank"`) {
+		t.Fatalf("rebuild of an older schema: code %d, err %q", code, errs)
+	}
 	if code, _, _ := runCLI(t, "nonsense"); code != 2 {
 		t.Fatalf("unknown command: code %d, want 2", code)
 	}

@@ -19,6 +19,11 @@ func cmdRebuild(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer db.Close()
+	if pending, err := db.Pending(ctx); err != nil {
+		return err
+	} else if pending {
+		return fmt.Errorf("this database was written by an older Holdfast and its schema is not up to date, so it cannot be compared with its log yet: run holdfast migrate with the same --db first (nothing was checked)")
+	}
 	st, diff, err := replay.Compare(ctx, db)
 	if err != nil {
 		return err

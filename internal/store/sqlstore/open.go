@@ -191,7 +191,25 @@ func (db *DB) Migrate(ctx context.Context) error {
 	if err := db.buildPole(ctx); err != nil { // the POLE index of cases older than it (pole.go)
 		return err
 	}
-	return db.buildHistory(ctx) // the duty history of cases older than it (history.go)
+	if err := db.buildHistory(ctx); err != nil { // the duty history of cases older than it (history.go)
+		return err
+	}
+	return db.buildNoticeEach(ctx) // each decision owed its date, in cases older than it (notice.go)
+}
+
+// Pending says whether the schema has migrations still to apply: a
+// record written by an older Holdfast, which rebuild would otherwise
+// report as unlike its log when only its shape is old.
+func (db *DB) Pending(ctx context.Context) (bool, error) {
+	sub, err := fs.Sub(migrations, "migrations/"+db.d.name)
+	if err != nil {
+		return false, err
+	}
+	p, err := goose.NewProvider(db.d.goose, db.w, sub, goose.WithDisableGlobalRegistry(true))
+	if err != nil {
+		return false, fmt.Errorf("migrations: %w", err)
+	}
+	return p.HasPending(ctx)
 }
 
 // Engine names the engine.

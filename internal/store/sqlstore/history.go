@@ -107,45 +107,33 @@ func dutyNumber(id string) int {
 
 // ScanClosedDuties streams every closed duty, by case.
 func (db *DB) ScanClosedDuties(ctx context.Context, fn func(caseID string, d *domain.Duty) error) error {
-	rows, err := db.query(ctx, "SELECT case_id, doc FROM duty_history ORDER BY case_id, id")
-	if err != nil {
-		return fmt.Errorf("duty history: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var caseID, doc string
-		if err := rows.Scan(&caseID, &doc); err != nil {
-			return fmt.Errorf("duty history: %w", err)
-		}
-		var d domain.Duty
-		if err := json.Unmarshal([]byte(doc), &d); err != nil {
-			return fmt.Errorf("duty history of %s: %w", caseID, err)
-		}
-		if err := fn(caseID, &d); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+	return db.scanDuties(ctx, "SELECT case_id, doc FROM duty_history ORDER BY case_id, id", "case", fn)
 }
 
 // ScanClosedDutiesByTeam streams every closed duty with its case's team
 // now. Unordered, the join streams: each row looks its case up by id.
 func (db *DB) ScanClosedDutiesByTeam(ctx context.Context, fn func(teamID string, d *domain.Duty) error) error {
-	rows, err := db.query(ctx, "SELECT c.team_id, h.doc FROM duty_history h JOIN cases c ON c.id = h.case_id")
+	return db.scanDuties(ctx, "SELECT c.team_id, h.doc FROM duty_history h JOIN cases c ON c.id = h.case_id", "team", fn)
+}
+
+// scanDuties streams the rows of query, a key and a closed duty's
+// document each, to fn; of names the key in errors.
+func (db *DB) scanDuties(ctx context.Context, query, of string, fn func(key string, d *domain.Duty) error) error {
+	rows, err := db.query(ctx, query)
 	if err != nil {
 		return fmt.Errorf("duty history: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var teamID, doc string
-		if err := rows.Scan(&teamID, &doc); err != nil {
+		var key, doc string
+		if err := rows.Scan(&key, &doc); err != nil {
 			return fmt.Errorf("duty history: %w", err)
 		}
 		var d domain.Duty
 		if err := json.Unmarshal([]byte(doc), &d); err != nil {
-			return fmt.Errorf("duty history of team %s: %w", teamID, err)
+			return fmt.Errorf("duty history of %s %s: %w", of, key, err)
 		}
-		if err := fn(teamID, &d); err != nil {
+		if err := fn(key, &d); err != nil {
 			return err
 		}
 	}

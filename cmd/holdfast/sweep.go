@@ -56,7 +56,7 @@ func cmdSweep(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	rep, err := hf.Svc.Sweep(ctx, service.SystemActor("watchdog"),
-		service.SweepOptions{AsOf: at, DryRun: *dry, Overdue: mode})
+		service.SweepOptions{AsOf: at, DryRun: *dry, Overdue: mode, Standing: true})
 	if err != nil {
 		return err
 	}

@@ -96,7 +96,8 @@ const (
 	OverdueList OverdueReport = iota
 	// OverdueCount counts them through the due-time index alone.
 	OverdueCount
-	// OverdueNone reports neither: a sweep then reads only what needs
+	// OverdueNone reports neither. Unless SweepOptions.Standing asks for
+	// them, a sweep with OverdueCount or OverdueNone reads only what needs
 	// action now — findings it raises, not those already standing. The
 	// scheduled watchdog runs so.
 	OverdueNone
@@ -125,6 +126,11 @@ type SweepOptions struct {
 	// Overdue says how much of the overdue backlog to report (default:
 	// list it all).
 	Overdue OverdueReport
+	// Standing reports every integrity finding that stands, not only those
+	// this run raises, whatever Overdue says (OverdueList always does).
+	// The CLI asks for it: its --overdue is about the overdue backlog
+	// alone.
+	Standing bool
 }
 
 // OverdueDuty is an open duty past its due time.
@@ -178,7 +184,8 @@ func (s *Service) Sweep(ctx context.Context, a *Actor, o SweepOptions) (*SweepRe
 			"escalations cannot be dated in the future: leave the time out to sweep as of now, or ask for a dry run " +
 			"to see what would be due then"}}
 	}
-	r := &sweepRun{s: s, a: a, asOf: o.AsOf.UTC(), dryRun: o.DryRun, overdue: o.Overdue}
+	r := &sweepRun{s: s, a: a, asOf: o.AsOf.UTC(), dryRun: o.DryRun, overdue: o.Overdue,
+		standing: o.Standing || o.Overdue == OverdueList}
 	r.rep = &SweepReport{AsOf: r.asOf, Overdue: []OverdueDuty{}, OverdueListed: o.Overdue == OverdueList,
 		Escalations: []EscalationEntry{}, Findings: []FindingEntry{}}
 	ran, err := s.st.Exclusive(ctx, "holdfast.sweep", func() error {
@@ -210,9 +217,12 @@ type sweepRun struct {
 	asOf    time.Time
 	dryRun  bool
 	overdue OverdueReport
-	pol     *policy.Policy // one policy for the whole run, even if it is reloaded meanwhile
-	org     *domain.OrgState
-	rep     *SweepReport
+	// standing: report the findings already standing as well as those
+	// raised (SweepOptions.Standing).
+	standing bool
+	pol      *policy.Policy // one policy for the whole run, even if it is reloaded meanwhile
+	org      *domain.OrgState
+	rep      *SweepReport
 }
 
 // caseWork is what one case needs of a sweep: escalations of duties whose
@@ -321,9 +331,9 @@ func (r *sweepRun) work(ctx context.Context) (map[string]*caseWork, error) {
 		get(d.CaseID, d.CaseRef).findings[FindingTransferOverdue] = cause{since: d.Due}
 	}
 	// Flags whose finding is already open need no write; only a sweep that
-	// lists the standing backlog reads their cases again to report them.
+	// reports the standing findings reads their cases again to report them.
 	readFlags := s.st.UnraisedFlags
-	if r.overdue == OverdueList {
+	if r.standing {
 		readFlags = s.st.Flags
 	}
 	flags, err := readFlags(ctx, asOf)

@@ -468,6 +468,12 @@ func (s *Service) inboxAlerts(ctx context.Context, a *Actor) ([]InboxAlert, erro
 		if state == "" {
 			state = AlertNew
 		}
+		if state == AlertNew && r.Kind == domain.AlertDecision && r.About != "" && !dutyOpen {
+			// Decided: nothing is left for the reader to do, so it is no
+			// longer new to them (nor counted unread), though they did
+			// not acknowledge it; the inbox says it has been decided.
+			state = AlertAcknowledged
+		}
 		if i, ok := index[key]; ok {
 			al := &out[i]
 			al.Seqs = append(al.Seqs, r.Seq)

@@ -180,3 +180,49 @@ func TestOfficerInChargeFilesASergeantsResult(t *testing.T) {
 		}
 	})
 }
+
+// TestDecidedAlertIsNotNew: once the closure is decided, the "Decision for
+// you" alert no longer counts as new for those it was sent to — not in the
+// unread count nor on the inbox's page — though nobody acknowledged it:
+// there is nothing left for them to do.
+func TestDecidedAlertIsNotNew(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		f := fixture.New(t, db)
+		p := permCase{f: f, t: t}
+		c := p.proposed()
+		state := func() string {
+			items, err := f.Svc.Inbox(ctx, f.Inspector)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, it := range items {
+				if it.CaseID == c.ID && it.Kind == domain.AlertDecision {
+					return it.State
+				}
+			}
+			return "absent"
+		}
+		unread := func() (int, int) {
+			n, err := f.Svc.UnreadAlerts(ctx, f.Inspector)
+			if err != nil {
+				t.Fatal(err)
+			}
+			pg, err := f.Svc.InboxPage(ctx, f.Inspector, service.InboxPageIn{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return n, pg.New
+		}
+		if s := state(); s != service.AlertNew {
+			t.Fatalf("the alert of a closure awaiting decision is %q, want new", s)
+		}
+		before, beforePage := unread()
+		p.must(f.Svc.ApproveClosure(ctx, f.Inspector, c.ID, service.ApproveClosure{Version: c.Version}))
+		if s := state(); s == service.AlertNew {
+			t.Errorf("the alert of a closure approved is still new")
+		}
+		if n, np := unread(); n != before-1 || np != beforePage-1 {
+			t.Errorf("unread %d (the page's new %d) after the approval, want %d (%d)", n, np, before-1, beforePage-1)
+		}
+	})
+}

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/duty"
@@ -52,7 +53,7 @@ func (h *Handler) closeJourney(q *visit) error {
 		if f.Get("step") == "propose" && v.Ready {
 			c, err := h.svc.ProposeClosure(ctx, q.a, v.Case.ID, prop)
 			if err == nil {
-				done := "Closure proposed. " + whoDecides(q.org, c, h.svc.Policy())
+				done := "Closure proposed. " + whoDecides(q.org, c, h.svc.Policy(), h.svc.Now())
 				q.redirectDone(sectionPath(c.Ref, "decisions"), done)
 				return nil
 			}
@@ -81,8 +82,12 @@ func (h *Handler) closeJourney(q *visit) error {
 }
 
 // whoDecides tells the proposer who will decide the closure: the person
-// the approval duty fell on, and the rank that may stand in for them.
-func whoDecides(org *domain.OrgState, c *domain.Case, pol *policy.Policy) string {
+// the approval duty fell on and, only if anyone else may approve it at t
+// (duty.MayApprove, the rule the approve command applies), that another
+// may: "another inspector" when they and the person named are all
+// inspectors, "another inspector or above" when any is more senior (a
+// superintendent is not "another inspector").
+func whoDecides(org *domain.OrgState, c *domain.Case, pol *policy.Policy, t time.Time) string {
 	need := gate.RequiredRank(c, pol)
 	rank := strings.TrimPrefix(strings.ToLower(domain.RankLabel(need)), "detective ")
 	for _, d := range c.Duties {
@@ -96,6 +101,20 @@ func whoDecides(org *domain.OrgState, c *domain.Case, pol *policy.Policy) string
 		if !u.Rank.AtLeast(need) {
 			return fmt.Sprintf("It needs %s or above to approve it: %s holds it until one takes it up.",
 				domain.RankNoun(need), domain.PersonName(u))
+		}
+		others, senior := 0, u.Rank.Above(need)
+		for _, o := range org.Users {
+			if o.ID != u.ID && o.Active && duty.MayApprove(org, c, pol, o, t) {
+				others++
+				senior = senior || o.Rank.Above(need)
+			}
+		}
+		switch {
+		case others == 0:
+			return fmt.Sprintf("%s will decide: they have it on their work list and in their inbox.",
+				domain.PersonName(u))
+		case senior:
+			rank += " or above"
 		}
 		return fmt.Sprintf("%s or another %s will decide: they have it on their work list and in their inbox.",
 			domain.PersonName(u), rank)

@@ -98,8 +98,9 @@ func TestCloseCarriesTheRecordedVictimsView(t *testing.T) {
 			t.Fatalf("propose: %d %s", status, errorSummary(body))
 		}
 		// The proposer is told who decides: outcome 15 with a child victim
-		// needs an inspector, and the duty fell on the department's.
-		if !strings.Contains(body, "DI Ines Inspector or another inspector will decide") {
+		// needs an inspector, and the duty fell on the department's (the
+		// chief inspector may too).
+		if !strings.Contains(body, "DI Ines Inspector or another inspector") {
 			t.Errorf("the proposer is not told who decides the closure: %s", banner(body))
 		}
 		// The inspector's inbox says so, with the way to the decision.
@@ -363,4 +364,57 @@ func TestNewReferralDateReported(t *testing.T) {
 	if !found {
 		t.Fatal("the referral was not recorded")
 	}
+}
+
+// TestClosureBannerNamesWhoMayDecide: the proposer's banner says "or
+// another" only when someone else may approve the closure, and never
+// calls a superintendent "another inspector".
+func TestClosureBannerNamesWhoMayDecide(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		f, base := start(t, db)
+		ivy := newClient(t, base, "ivy")
+		propose := func() string {
+			t.Helper()
+			c := readyToClose(t, f)
+			path := "/cases/" + request.PathRef(c.Ref)
+			_, page := ivy.get(path + "/close")
+			form := url.Values{"csrf": {ivy.csrf(page)}, "version": {itoa(c.Version)}, "outcome": {"15"},
+				"lines_considered": {"Every line raised was considered and filed"},
+				"why_none_remain":  {"No other line of enquiry remains to follow"},
+				"suspects_status":  {"No suspect was identified"},
+				"step":             {"propose"}}
+			status, body := ivy.post(path+"/close", form)
+			if status != 200 || !strings.Contains(body, "Closure proposed") {
+				t.Fatalf("propose: %d %s", status, errorSummary(body))
+			}
+			return banner(body)
+		}
+		leaves := func(a *service.Actor) {
+			t.Helper()
+			if err := f.Svc.UserLeaves(ctx, f.Admin, service.UserLeaves{User: a.ID(), Reason: "retired"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// The chief inspector gone, the department's inspector alone may.
+		leaves(f.Manager)
+		if b := propose(); !strings.Contains(b, "DI Ines Inspector will decide") || strings.Contains(b, "another") {
+			t.Errorf("with nobody else who may approve, the banner says %q", b)
+		}
+		// The inspector gone too, a superintendent alone may.
+		leaves(f.Inspector)
+		f.AddUser(t, service.NewUser{Username: "sue", Name: "Sue Super", Collar: "Csue",
+			Rank: domain.RankSuperintendent, UnitID: f.ForceID, Roles: []domain.Role{domain.RoleManager},
+			Password: fixture.Password, Email: "sue@northshire.police.invalid"})
+		if b := propose(); !strings.Contains(b, "Det Supt Sue Super will decide") || strings.Contains(b, "another") {
+			t.Errorf("with the superintendent alone to approve, the banner says %q", b)
+		}
+		// With an inspector besides, another may: one "or above".
+		f.AddUser(t, service.NewUser{Username: "ira", Name: "Ira Inspector", Collar: "Cira",
+			Rank: domain.RankInspector, UnitID: f.ForceID, Roles: []domain.Role{domain.RoleManager},
+			Password: fixture.Password, Email: "ira@northshire.police.invalid"})
+		if b := propose(); !strings.Contains(b, "or another inspector or above will decide") {
+			t.Errorf("with an inspector and a superintendent to approve, the banner says %q", b)
+		}
+	})
 }

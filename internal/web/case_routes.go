@@ -65,6 +65,7 @@ func (h *Handler) caseSection(q *visit) error {
 	}
 	var v *caseView
 	var err error
+	var refused domain.Problems // a history page that is not one
 	if key == "history" {
 		// One read, of the events; the case is what they make.
 		evs, err := h.svc.Timeline(ctx, q.a, request.RefOf(q.r))
@@ -81,7 +82,7 @@ func (h *Handler) caseSection(q *visit) error {
 		if v, err = h.caseViewOf(ctx, q, c, key); err != nil {
 			return err
 		}
-		v.History = v.history(evs, q.r.URL.Query())
+		v.History, refused = v.history(evs, q.r.URL.Query())
 		if k := v.History.Kind; k == "" || k == "reads" {
 			if v.History.Lists, err = h.listReadsOf(ctx, q, c.Ref); err != nil {
 				return err
@@ -94,7 +95,11 @@ func (h *Handler) caseSection(q *visit) error {
 	if key != "" {
 		title = sectionTitle(key) + " – " + v.Case.Ref
 	}
-	return h.render(q, http.StatusOK, "case", page{Title: title, Nav: "cases", Data: v})
+	status := http.StatusOK
+	if len(refused) > 0 {
+		status = http.StatusUnprocessableEntity
+	}
+	return h.render(q, status, "case", page{Title: title, Nav: "cases", Data: v, Errors: refused})
 }
 
 // formView is a write journey's page.

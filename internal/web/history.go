@@ -81,8 +81,10 @@ func (e historyEntry) Summary() string {
 }
 
 // history builds the history section from the case's events, filtered and
-// paged by the query (kind, page).
-func (v *caseView) history(evs []*event.Event, query url.Values) *history {
+// paged by the query (kind, page). A page that is not a number from 1, or
+// past the last, is refused (an edited or mistyped link), not quietly read
+// as the first: the problem comes back, and the first page is shown.
+func (v *caseView) history(evs []*event.Event, query url.Values) (*history, domain.Problems) {
 	v.noteOpened(evs)
 	kind := query.Get("kind")
 	known := false
@@ -112,7 +114,12 @@ func (v *caseView) history(evs []*event.Event, query url.Values) *history {
 	if h.Pages == 0 {
 		h.Pages = 1
 	}
-	if n, err := strconv.Atoi(query.Get("page")); err == nil && n >= 1 && n <= h.Pages {
+	var ps domain.Problems
+	switch n := pageNumber(&ps, query.Get("page"), "page", "history"); {
+	case n > h.Pages:
+		ps.Add("page", "page", fmt.Sprintf("There is no page %d of the history: it has %s.", n,
+			plural(h.Pages, "page", "pages")))
+	case n > 0:
 		h.Page = n
 	}
 	lo := (h.Page - 1) * historyPage
@@ -149,7 +156,7 @@ func (v *caseView) history(evs []*event.Event, query url.Values) *history {
 			}
 		}
 	}
-	return h
+	return h, ps
 }
 
 // changedSince lists what changed on the case after version, oldest first:

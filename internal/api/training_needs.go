@@ -26,8 +26,8 @@ func (s *Server) trainingNeedsRoutes() []route {
 				func(ctx context.Context, a *service.Actor, r *http.Request, _ *struct{}) (*service.TrainingNeeds, error) {
 					q := r.URL.Query()
 					var ps domain.Problems
-					gp := pageParam(&ps, q.Get("gaps_page"), "gaps_page")
-					ep := pageParam(&ps, q.Get("expiries_page"), "expiries_page")
+					gp := pageParam(&ps, q.Get("gaps_page"), "gaps_page", "gaps table")
+					ep := pageParam(&ps, q.Get("expiries_page"), "expiries_page", "expiries table")
 					if len(ps) > 0 {
 						return nil, &request.Error{Status: http.StatusBadRequest, Problems: ps}
 					}
@@ -43,14 +43,16 @@ func (s *Server) trainingNeedsRoutes() []route {
 }
 
 // pageParam reads a page number: empty is the first page; anything but a
-// whole number from 1 is refused, not quietly read as the first page.
-func pageParam(ps *domain.Problems, v, name string) int {
+// whole number from 1 is refused, not quietly read as the first page, in
+// the words the web page uses ("The page of the gaps table …"), not the
+// parameter's name.
+func pageParam(ps *domain.Problems, v, name, of string) int {
 	if v == "" {
 		return 0
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil || n < 1 {
-		ps.Add(name, "page", fmt.Sprintf("%s must be a page number from 1, not %q", name, v))
+		ps.Add(name, "page", fmt.Sprintf("The page of the %s must be a number from 1, not %q.", of, v))
 		return 0
 	}
 	return n

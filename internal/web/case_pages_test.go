@@ -151,6 +151,36 @@ func TestHistoryReadsAsSentences(t *testing.T) {
 	}
 }
 
+// TestContactsSayHowPlainly: a method typed as how it was done ("via the
+// ISVA") is not put after "by" on the victims' section ("Update by via the
+// ISVA"); one typed as a means ("phone") is.
+func TestContactsSayHowPlainly(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		f, base := start(t, db)
+		c := f.Allocated(t)
+		c = must(f.Svc.AddVictim(ctx, f.Investigator, c.ID, service.NewVictim{Version: c.Version, Name: "Victim 1",
+			DateOfBirth: "2012-01-01"}))
+		v := c.Victims[0].ID
+		c = must(f.Svc.AgreeContactPlan(ctx, f.Investigator, c.ID, service.AgreeContactPlan{Version: c.Version,
+			Victim: v, EveryDays: 14, Method: "via the ISVA"}))
+		c = must(f.Svc.RecordContact(ctx, f.Liaison, c.ID, service.RecordContact{Version: c.Version,
+			Victim: v, Kind: domain.ContactUpdate, Method: "via the ISVA"}))
+		must(f.Svc.RecordContact(ctx, f.Liaison, c.ID, service.RecordContact{Version: c.Version,
+			Victim: v, Kind: domain.ContactUpdate, Method: "phone"}))
+		_, body := newClient(t, base, "ivy").get("/cases/" + request.PathRef(c.Ref) + "/victims")
+		text := html.UnescapeString(tagRE.ReplaceAllString(body, " "))
+		for _, want := range []string{"Every 14 days via the ISVA", "Update via the ISVA", "Update by phone"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("the victims' section does not say %q", want)
+			}
+		}
+		if strings.Contains(text, "by via") {
+			t.Error(`the victims' section says "by via"`)
+		}
+	})
+}
+
 // TestHistoryRefusesABadPage: a page of the history that is not a number
 // from 1, or past the last, is refused with the reason (422 and the error
 // summary), as /training refuses its pages, not quietly shown as page 1.

@@ -19,6 +19,7 @@ var caseFuncs = template.FuncMap{
 	"actionState":   func(s domain.ActionState) string { return domain.Capitalise(domain.ActionStateLabel(s)) },
 	"suspectStatus": domain.SuspectStatusLabel,
 	"contactKind":   domain.ContactKindLabel,
+	"byMethod":      byMethod, // " by phone", " via the ISVA" (history.go)
 	"dutyKind":      domain.DutyKindLabel,
 	"offence":       domain.OffenceLabel,
 	"sourceLabel":   domain.SourceLabel,

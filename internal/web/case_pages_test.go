@@ -181,6 +181,47 @@ func TestContactsSayHowPlainly(t *testing.T) {
 	})
 }
 
+// TestAllContactsLinkIsOneVictims: "All 4 contacts with Victim 1" leads to
+// that victim's contacts alone, not to every victim's history.
+func TestAllContactsLinkIsOneVictims(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		f, base := start(t, db)
+		c := f.Allocated(t)
+		for _, name := range []string{"Victim 1", "Victim 2"} {
+			c = must(f.Svc.AddVictim(ctx, f.Investigator, c.ID, service.NewVictim{Version: c.Version, Name: name,
+				DateOfBirth: "2012-01-01"}))
+		}
+		v1, v2 := c.Victims[0].ID, c.Victims[1].ID
+		for i, v := range []string{v1, v1, v2, v1, v1, v2} {
+			c = must(f.Svc.RecordContact(ctx, f.Liaison, c.ID, service.RecordContact{Version: c.Version,
+				Victim: v, Kind: domain.ContactUpdate, Method: "phone", Note: "Call " + itoa(int64(i+1))}))
+		}
+		path := "/cases/" + request.PathRef(c.Ref)
+		ivy := newClient(t, base, "ivy")
+		_, body := ivy.get(path + "/victims")
+		link := path + "/history?kind=victims&amp;contacts=" + url.QueryEscape(v1)
+		if !strings.Contains(body, `href="`+link+`">All 4 contacts`) {
+			t.Fatalf("the victims' section does not link Victim 1's 4 contacts to %s", link)
+		}
+		status, h := ivy.get(html.UnescapeString(link))
+		text := html.UnescapeString(tagRE.ReplaceAllString(h, " "))
+		if status != 200 || !strings.Contains(text, "4 entries") || !strings.Contains(text, "Contacts with Victim 1 only") ||
+			strings.Contains(text, "with Victim 2") || strings.Contains(text, "added a victim") {
+			t.Errorf("Victim 1's contacts: %d, want their 4 contacts alone:\n%s", status, text)
+		}
+		for _, n := range []string{"Call 1", "Call 2", "Call 4", "Call 5"} {
+			if !strings.Contains(text, n) {
+				t.Errorf("Victim 1's contacts leave out %q", n)
+			}
+		}
+		if status, h := ivy.get(path + "/history?contacts=nobody"); status != 422 || !strings.Contains(errorSummary(h),
+			"names no victim of this case") {
+			t.Errorf("contacts of no victim: %d %q", status, errorSummary(h))
+		}
+	})
+}
+
 // TestHistoryRefusesABadPage: a page of the history that is not a number
 // from 1, or past the last, is refused with the reason (422 and the error
 // summary), as /training refuses its pages, not quietly shown as page 1.

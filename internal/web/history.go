@@ -28,6 +28,9 @@ type historyEntry struct {
 	Kind   string // the filter it belongs to
 	Reads  []historyRead
 	NoteID string // a note's id, to correct it from the history
+	// Contacted is the victim a contact recorded was with, to list one
+	// victim's contacts (the victims' section links there).
+	Contacted string
 }
 
 type historyRead struct {
@@ -48,16 +51,19 @@ const historyPage = 25
 
 // history is the history section: a page of entries, filtered.
 type history struct {
-	Lists   *listReads // the case seen in lists (listreads.go)
-	Entries []historyEntry
-	Kinds   [][2]string
-	Kind    string
-	Page    int
-	Pages   int
-	Total   int
-	Links   []pageLink
-	Prev    string
-	Next    string
+	Lists *listReads // the case seen in lists (listreads.go)
+	// Contacts names the victim whose contacts alone are listed
+	// (?contacts=victim id), or is "".
+	Contacts string
+	Entries  []historyEntry
+	Kinds    [][2]string
+	Kind     string
+	Page     int
+	Pages    int
+	Total    int
+	Links    []pageLink
+	Prev     string
+	Next     string
 }
 
 type pageLink struct {
@@ -94,12 +100,23 @@ func (v *caseView) history(evs []*event.Event, query url.Values) (*history, doma
 	if !known {
 		kind = ""
 	}
+	var ps domain.Problems
+	contacts := query.Get("contacts")
+	if contacts != "" {
+		if v.Case.Victim(contacts) == nil {
+			ps.Add("", "victim", "The link to a victim's contacts names no victim of this case: the whole history is shown.")
+			contacts = ""
+		} else {
+			kind = "victims"
+		}
+	}
 	sorted := append([]*event.Event(nil), evs...)
 	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Seq > sorted[j].Seq }) // newest first
 	var all []historyEntry
 	for _, e := range sorted {
 		en := v.entry(e)
-		if kind != "" && !(kind == "changes" && en.Kind != "reads") && en.Kind != kind {
+		if kind != "" && !(kind == "changes" && en.Kind != "reads") && en.Kind != kind ||
+			contacts != "" && en.Contacted != contacts {
 			continue
 		}
 		if en.Kind == "reads" && len(all) > 0 && all[len(all)-1].Kind == "reads" {
@@ -110,11 +127,13 @@ func (v *caseView) history(evs []*event.Event, query url.Values) (*history, doma
 		all = append(all, en)
 	}
 	h := &history{Kinds: historyKinds, Kind: kind, Total: len(all), Page: 1}
+	if contacts != "" {
+		h.Contacts = v.VictimName(contacts)
+	}
 	h.Pages = (len(all) + historyPage - 1) / historyPage
 	if h.Pages == 0 {
 		h.Pages = 1
 	}
-	var ps domain.Problems
 	switch n := pageNumber(&ps, query.Get("page"), "page", "history"); {
 	case n > h.Pages:
 		ps.Add("page", "page", fmt.Sprintf("There is no page %d of the history: it has %s.", n,
@@ -129,6 +148,9 @@ func (v *caseView) history(evs []*event.Event, query url.Values) (*history, doma
 		q := url.Values{}
 		if kind != "" {
 			q.Set("kind", kind)
+		}
+		if contacts != "" {
+			q.Set("contacts", contacts)
 		}
 		if n > 1 {
 			q.Set("page", strconv.Itoa(n))
@@ -337,6 +359,7 @@ func (v *caseView) entry(e *event.Event) historyEntry {
 		if p.Contact.Kind != domain.ContactUpdate {
 			s += " (" + strings.ToLower(domain.ContactKindLabel(p.Contact.Kind)) + ")"
 		}
+		en.Contacted = p.VictimID
 		return say("victims", s, p.Contact.Note)
 	case domain.EvPersonCorrected:
 		var p domain.PersonCorrected

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net"
 	"os"
 	"runtime/debug"
 	"strings"
@@ -90,18 +91,22 @@ func cmdDemo(ctx context.Context, args []string, stdout io.Writer) error {
 	// Generating takes minutes on a small machine: meanwhile the address
 	// says so, and how far it has got, instead of refusing connections.
 	// (Plain HTTP only: behind --tls the page would not be the one asked for.)
+	// The wait page keeps the address until the service is about to
+	// serve, then hands it its listener: opening the database and the
+	// app takes seconds, and a browser refreshing meanwhile must not be
+	// refused.
 	opts := demo.Options{Seed: *seed, Cases: int(*cases)}
+	var handOff func() net.Listener
 	stopWait := func() {}
 	if !tr.tls() {
-		wait, stop, err := startWaitPage(*addr)
+		wait, hand, stop, err := startWaitPage(*addr)
 		if err != nil {
 			return err
 		}
-		opts.Progress, stopWait = wait.set, stop
+		opts.Progress, handOff, stopWait = wait.set, hand, stop
 	}
-	err = ensureDemo(ctx, *dsn, cfg, opts, stdout)
-	stopWait()
-	if err != nil {
+	defer stopWait()
+	if err := ensureDemo(ctx, *dsn, cfg, opts, stdout); err != nil {
 		return err
 	}
 	db, err := openDB(ctx, *dsn, true)
@@ -109,6 +114,10 @@ func cmdDemo(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer db.Close()
+	var listener []func() net.Listener
+	if handOff != nil {
+		listener = append(listener, handOff)
+	}
 	return serveDB(ctx, db, cfg, *addr, *ds.secure, tr, stdout, func(hf *app.App) error {
 		accts, err := demo.Accounts(ctx, hf.Svc)
 		if err != nil {
@@ -116,7 +125,7 @@ func cmdDemo(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		printAccounts(stdout, accts)
 		return nil
-	})
+	}, listener...)
 }
 
 // ensureDemo generates the demo force into dsn unless it already holds it.

@@ -157,8 +157,11 @@ func TestDemoAnswersWhileGenerating(t *testing.T) {
 	go func() {
 		done <- run(ctx, []string{"demo", "--addr", addr, "--db", db, "--cases", "24", "--seed", "5"}, out, errb)
 	}()
+	// A connection of its own for every request, as a browser refreshing
+	// the wait page makes after the page has gone.
+	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
 	get := func(path string) (int, string, error) {
-		r, err := http.Get("http://" + addr + path)
+		r, err := client.Get("http://" + addr + path)
 		if err != nil {
 			return 0, "", err
 		}
@@ -179,8 +182,12 @@ func TestDemoAnswersWhileGenerating(t *testing.T) {
 		}
 		code, body, err := get("/healthz")
 		switch {
+		case err != nil && waited:
+			// The wait page hands its listener to Holdfast: the address
+			// never refuses.
+			t.Fatalf("the address failed a request between the wait page and Holdfast: %v", err)
 		case err != nil:
-			// Only in the moment the wait page hands the address over.
+			// Before the wait page listens.
 		case code == http.StatusServiceUnavailable:
 			if strings.Contains(out.String(), "Holdfast is running") {
 				t.Fatalf("the wait page answered after Holdfast said it was running")
@@ -204,4 +211,62 @@ func TestDemoAnswersWhileGenerating(t *testing.T) {
 	}
 	cancel()
 	<-done
+}
+
+// TestDemoWaitPageHandsOver: the wait page's listener passes to the
+// service open, so a connection made between the two is queued and
+// answered by the service, not refused; the service closing it closes it.
+func TestDemoWaitPageHandsOver(t *testing.T) {
+	w, handOff, stop, err := startWaitPage("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	url := "http://" + w.addr + "/"
+	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}, Timeout: 30 * time.Second}
+	r, err := client.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Body.Close()
+	if r.StatusCode != http.StatusServiceUnavailable {
+		t.Fatalf("the wait page answered %d", r.StatusCode)
+	}
+	l := handOff()
+	// Between the wait page and the service: asked now, answered once
+	// the service serves.
+	type answer struct {
+		code int
+		body string
+		err  error
+	}
+	got := make(chan answer, 1)
+	go func() {
+		r, err := client.Get(url)
+		if err != nil {
+			got <- answer{err: err}
+			return
+		}
+		defer r.Body.Close()
+		b, _ := io.ReadAll(r.Body)
+		got <- answer{code: r.StatusCode, body: string(b)}
+	}()
+	select {
+	case a := <-got:
+		t.Fatalf("answered before the service served: %+v", a)
+	case <-time.After(300 * time.Millisecond):
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(rw http.ResponseWriter, _ *http.Request) {
+		io.WriteString(rw, "the service")
+	})}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(l) }()
+	if a := <-got; a.err != nil || a.code != http.StatusOK || a.body != "the service" {
+		t.Fatalf("the request made in between: %+v", a)
+	}
+	srv.Close()
+	<-served
+	if _, err := net.DialTimeout("tcp", w.addr, 5*time.Second); err == nil {
+		t.Error("the address still accepts after the service closed its listener")
+	}
 }

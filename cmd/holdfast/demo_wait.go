@@ -25,6 +25,7 @@ type waitPage struct {
 	mu    sync.Mutex
 	p     demo.Progress
 	began time.Time
+	addr  string // where it listens
 }
 
 func (w *waitPage) set(p demo.Progress) {
@@ -70,14 +71,20 @@ func (w *waitPage) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// startWaitPage listens on addr and serves the wait page until stop,
-// which closes the listener so that the service can take the address.
-func startWaitPage(addr string) (w *waitPage, stop func(), err error) {
-	l, err := net.Listen("tcp", addr)
+// startWaitPage listens on addr and serves the wait page until handOff,
+// which stops it and returns the listener, still open, for the service to
+// serve on: the address never refuses a connection, so a browser
+// refreshing the wait page meanwhile is answered — by the wait page, or,
+// once the service serves, by it (a connection made in between waits in
+// the listener's queue). stop stops the wait page and closes the
+// listener, when the service is not to follow.
+func startWaitPage(addr string) (w *waitPage, handOff func() net.Listener, stop func(), err error) {
+	tl, err := net.Listen("tcp", addr)
 	if err != nil {
-		return nil, nil, fmt.Errorf("listen on %s: %w", addr, err)
+		return nil, nil, nil, fmt.Errorf("listen on %s: %w", addr, err)
 	}
-	w = &waitPage{began: time.Now()}
+	l := &handOffListener{Listener: tl, paused: make(chan struct{})}
+	w = &waitPage{began: time.Now(), addr: tl.Addr().String()}
 	srv := &http.Server{Handler: w, ReadHeaderTimeout: 5 * time.Second}
 	done := make(chan struct{})
 	go func() {
@@ -86,10 +93,99 @@ func startWaitPage(addr string) (w *waitPage, stop func(), err error) {
 			fmt.Printf("the demo's wait page stopped: %v\n", err)
 		}
 	}()
-	return w, func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(ctx)
-		<-done
-	}, nil
+	var once sync.Once
+	shutdown := func() {
+		once.Do(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			_ = srv.Shutdown(ctx) // pauses l: the wait page stops accepting, the socket stays open
+			<-done
+		})
+	}
+	return w, func() net.Listener {
+			shutdown()
+			l.resume()
+			return l
+		}, func() {
+			shutdown()
+			tl.Close()
+			l.mu.Lock()
+			for _, c := range l.pending {
+				c.Close()
+			}
+			l.pending = nil
+			l.mu.Unlock()
+		}, nil
+}
+
+// handOffListener is the demo's one listener, accepting first for the
+// wait page, then for the service. The wait page's server closing it
+// only pauses it: Accept returns net.ErrClosed, the socket stays open and
+// connections queue, until resume hands it on; after that Close closes it.
+type handOffListener struct {
+	net.Listener
+	mu      sync.Mutex
+	paused  chan struct{} // closed once the wait page has closed it
+	resumed bool
+	pending []net.Conn // accepted as the wait page closed: the service's
+}
+
+// deadline sets the socket's accept deadline.
+func (l *handOffListener) deadline(t time.Time) {
+	if d, ok := l.Listener.(interface{ SetDeadline(time.Time) error }); ok {
+		_ = d.SetDeadline(t)
+	}
+}
+
+func (l *handOffListener) Accept() (net.Conn, error) {
+	l.mu.Lock()
+	resumed := l.resumed
+	if resumed && len(l.pending) > 0 {
+		c := l.pending[0]
+		l.pending = l.pending[1:]
+		l.mu.Unlock()
+		return c, nil
+	}
+	l.mu.Unlock()
+	c, err := l.Listener.Accept()
+	if resumed {
+		return c, err
+	}
+	select {
+	case <-l.paused:
+		if err == nil {
+			l.mu.Lock()
+			l.pending = append(l.pending, c)
+			l.mu.Unlock()
+		}
+		return nil, net.ErrClosed
+	default:
+	}
+	return c, err
+}
+
+// Close pauses the listener while the wait page serves on it, waking its
+// Accept by a deadline in the past; once resumed it closes the socket.
+func (l *handOffListener) Close() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.resumed {
+		return l.Listener.Close()
+	}
+	select {
+	case <-l.paused:
+	default:
+		close(l.paused)
+		l.deadline(time.Unix(1, 0))
+	}
+	return nil
+}
+
+// resume clears the pause, once the wait page has stopped, for the
+// service to accept on the listener.
+func (l *handOffListener) resume() {
+	l.deadline(time.Time{})
+	l.mu.Lock()
+	l.resumed = true
+	l.mu.Unlock()
 }

@@ -62,6 +62,8 @@ func cmdServe(ctx context.Context, args []string, stdout io.Writer) error {
 // serveDB runs Holdfast over db on addr until ctx ends: the web pages, the
 // API and the background work (checkpoints, sweeps). prepare runs once
 // the app is wired and before it listens; serve and demo share the rest.
+// handOff, if given, is the listener to serve on instead of listening on
+// addr (the demo's wait page hands over its own), taken after prepare.
 func serveDB(
 	ctx context.Context,
 	db *sqlstore.DB,
@@ -71,6 +73,7 @@ func serveDB(
 	tr *transport,
 	stdout io.Writer,
 	prepare func(*app.App) error,
+	handOff ...func() net.Listener,
 ) error {
 	if tr == nil {
 		tr = &transport{}
@@ -92,8 +95,10 @@ func serveDB(
 			return err
 		}
 	}
-	l, err := net.Listen("tcp", addr)
-	if err != nil {
+	var l net.Listener
+	if len(handOff) > 0 {
+		l = handOff[0]()
+	} else if l, err = net.Listen("tcp", addr); err != nil {
 		return fmt.Errorf("listen on %s: %w", addr, err)
 	}
 	l, scheme := tr.listen(ctx, l, secure, stdout) // transport.go

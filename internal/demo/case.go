@@ -182,12 +182,19 @@ func (sc *simCase) plan(d *domain.Duty) time.Time {
 	if !ok {
 		return time.Time{}
 	}
+	// History stops at the start of today (HistoryEnd): what falls due
+	// later today is done before then, or it would turn overdue, unmeant,
+	// while the demo is used.
+	due := d.Due
+	if due.Before(sc.g.dayEnd) && due.After(sc.g.now) {
+		due = sc.g.now
+	}
 	var at time.Time
-	if room := d.Due.Sub(start); room < 2*window {
+	if room := due.Sub(start); room < 2*window {
 		at = start.Add(room / 4)
 	} else {
 		at = start.Add(time.Duration(float64(room) * (lohi[0] + (lohi[1]-lohi[0])*sc.rng.Float64())))
-		if oh := officeHours(sc.rng, at); oh.After(start) && oh.Before(d.Due.Add(-window)) {
+		if oh := officeHours(sc.rng, at); oh.After(start) && oh.Before(due.Add(-window)) {
 			at = oh
 		}
 		if lateOK[d.Kind] && d.Due.Before(sc.g.now.Add(-days(30))) && sc.p.plant == "" && sc.rng.Float64() < 0.03 {

@@ -27,8 +27,12 @@ var DefaultStart = time.Date(2023, 1, 3, 8, 30, 0, 0, clock.London)
 // Options shape a generated force. The same Options give the same record.
 type Options struct {
 	Seed  uint64
-	Cases int       // investigations to open over the years (default DefaultCases)
-	Now   time.Time // the present: history runs up to it and the final sweep is as of it (default: time.Now)
+	Cases int // investigations to open over the years (default DefaultCases)
+	// Now is the present (default: time.Now). History runs up to the
+	// start of its day in London, and the final sweep is as of then, so
+	// that the record depends on the date of Now, never on its time of
+	// day (see HistoryEnd).
+	Now   time.Time
 	Start time.Time // when history begins (default DefaultStart)
 	// Workers run different cases' commands side by side within each
 	// two-hour window of simulated time (default 8). The record does not
@@ -95,7 +99,7 @@ type Result struct {
 	// Review is the national review of the imported historic closures,
 	// in progress.
 	Review *Review `json:"review"`
-	// Sweep is the final watchdog run, as of Options.Now.
+	// Sweep is the final watchdog run, as of HistoryEnd(Options.Now).
 	Sweep   *service.SweepReport `json:"sweep"`
 	Elapsed time.Duration        `json:"elapsed"`
 }
@@ -125,13 +129,14 @@ func Generate(ctx context.Context, svc *service.Service, rec Record, clk *clock.
 		opts.Start = DefaultStart
 	}
 	opts.Now, opts.Start = opts.Now.UTC(), opts.Start.UTC()
+	end := HistoryEnd(opts.Now)
 	if opts.Cases < 20 {
 		return nil, fmt.Errorf("demo: generate at least 20 cases (the deliberate errors alone take a dozen)")
 	}
 	if opts.Workers <= 0 {
 		opts.Workers = 8
 	}
-	if !opts.Start.Before(opts.Now.AddDate(0, -3, 0)) {
+	if !opts.Start.Before(end.AddDate(0, -3, 0)) {
 		return nil, fmt.Errorf(
 			"demo: history must start at least three months before now (start %s, now %s)",
 			opts.Start.Format(time.DateOnly),
@@ -153,8 +158,22 @@ func Generate(ctx context.Context, svc *service.Service, rec Record, clk *clock.
 	if err != nil {
 		return nil, err
 	}
+	// The record ends at the start of today; the clock, at the present.
+	clk.Set(opts.Now)
 	res.Elapsed = time.Since(began)
 	return res, nil
+}
+
+// HistoryEnd is when a demo generated at now ends its history: the start
+// of now's day in London. Nothing in the record happens after it, so two
+// demos of one seed generated on the same day, at whatever hour, are the
+// same record; the generator has every duty falling due before the end of
+// that day done by then (or left undone on purpose, as a planted error),
+// so that nothing it did not mean becomes overdue while the demo is used
+// that day. The server's own watchdog takes it on from the real clock.
+func HistoryEnd(now time.Time) time.Time {
+	l := now.In(clock.London)
+	return time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, clock.London).UTC()
 }
 
 // Accounts lists the demo accounts of a generated force, found in the

@@ -51,6 +51,11 @@ type generated struct {
 // With fast, commits do not wait for the disk, as `holdfast demo` makes
 // them (cmd/holdfast/demo.go).
 func generate(dir string, seed uint64, workers int, fast ...bool) (generated, error) {
+	return generateAt(dir, seed, workers, now, cases, fast...)
+}
+
+// generateAt is generate with the present at and n cases.
+func generateAt(dir string, seed uint64, workers int, at time.Time, n int, fast ...bool) (generated, error) {
 	ctx := context.Background()
 	db, err := sqlstore.Open(ctx, filepath.Join(dir, "demo.db"), true)
 	if err != nil {
@@ -73,7 +78,7 @@ func generate(dir string, seed uint64, workers int, fast ...bool) (generated, er
 		hf.Svc,
 		hf.Store,
 		clk,
-		demo.Options{Seed: seed, Cases: cases, Now: now, Workers: workers},
+		demo.Options{Seed: seed, Cases: n, Now: at, Workers: workers},
 	)
 	if err != nil {
 		db.Close()
@@ -145,6 +150,64 @@ func TestGenerate(t *testing.T) {
 	t.Run("suspects linked across cases", func(t *testing.T) { checkLinks(t, g) })
 	t.Run("networks surfaced", func(t *testing.T) { checkNetworks(t, g) })
 	t.Run("same seed", func(t *testing.T) { compare(t, g, again) })
+}
+
+// TestGenerateTimeOfDay: the same seed gives the same force whatever the
+// hour it is generated (issue 20 item 5: two runs a quarter of an hour
+// apart had different cases open, reopened and transferred, and the
+// planted errors on other cases), and nothing it did not plant is overdue
+// at either hour, or later that day.
+func TestGenerateTimeOfDay(t *testing.T) {
+	// One London day, 08:05 and 21:40 (GMT): the history ends at its
+	// start.
+	early := time.Date(2026, 2, 10, 8, 5, 0, 0, time.UTC)
+	late := time.Date(2026, 2, 10, 21, 40, 0, 0, time.UTC)
+	var gs [2]generated
+	var errs [2]error
+	var wg sync.WaitGroup
+	for i, at := range []time.Time{early, late} {
+		dir := t.TempDir()
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			gs[i], errs[i] = generateAt(dir, 5, 4, at, 30)
+		}()
+	}
+	wg.Wait()
+	for i, g := range gs {
+		if g.db != nil {
+			t.Cleanup(func() { g.db.Close() })
+		}
+		if errs[i] != nil {
+			t.Fatal(errs[i])
+		}
+	}
+	a, b := gs[0], gs[1]
+	if a.res.Open != b.res.Open || a.res.Closed != b.res.Closed || a.res.Reopened != b.res.Reopened ||
+		a.res.Transferred != b.res.Transferred || len(a.res.Sweep.Overdue) != len(b.res.Sweep.Overdue) {
+		t.Errorf("generated at %s: %d open, %d closed, %d reopened, %d transferred, %d overdue; at %s: %d, %d, %d, %d, %d",
+			early.Format(time.TimeOnly), a.res.Open, a.res.Closed, a.res.Reopened, a.res.Transferred, len(a.res.Sweep.Overdue),
+			late.Format(time.TimeOnly), b.res.Open, b.res.Closed, b.res.Reopened, b.res.Transferred, len(b.res.Sweep.Overdue))
+	}
+	compare(t, a, b)
+	// Duties not planted fall due after the end of the day: none turns
+	// overdue while the demo is used that day.
+	dayEnd := time.Date(2026, 2, 11, 0, 0, 0, 0, clock.London)
+	planted := map[string]bool{}
+	for _, p := range b.res.Planted {
+		planted[p.Ref] = true
+	}
+	for _, c := range allCases(t, b) {
+		if planted[c.Ref] || c.Imported {
+			continue
+		}
+		for _, d := range c.OpenDuties() {
+			if d.Due.Before(dayEnd) {
+				t.Errorf("%s (%s): duty %s due %s, before the end of the day", c.Ref, c.Status, d.Kind,
+					d.Due.In(clock.London).Format(time.DateTime))
+			}
+		}
+	}
 }
 
 // codeRE finds a status code (snake_case) in text written for people.

@@ -9,7 +9,7 @@
 //
 // Everything is written through the service layer, exactly as officers
 // would write it, on a manual clock that walks from early 2023 to the
-// present. The record therefore carries the same duties, gates, events and
+// start of today (HistoryEnd). The record therefore carries the same duties, gates, events and
 // hash chain as a real one, and `holdfast rebuild` replays it.
 //
 // The generator deliberately leaves in the record the human errors the
@@ -18,7 +18,7 @@
 // nobody taking them on, victims not updated for months or not told of a
 // decision about their suspect, a victim with no agreed contact plan,
 // lines of enquiry past their target, a referral nobody allocated, a
-// closure nobody approved — and ends with a watchdog sweep as of now, so
+// closure nobody approved — and ends with a watchdog sweep as of today, so
 // the escalations and findings they cause are there to see. Result lists
 // them. Weekly sweeps through the years leave a history of escalations
 // too, for duties that were done late and then done.
@@ -50,7 +50,8 @@
 // Names are drawn from short lists and every choice from PCG generators
 // seeded from Options.Seed, one per case so that cases worked side by side
 // stay independent: the same Options give the same record — the same
-// references, people, events and times. Only what the service draws
+// references, people, events and times — and so does the same seed
+// generated at any hour of the same day, since history stops at its start. Only what the service draws
 // itself differs between runs: record ids, and the order in which two
 // cases' events written in the same simulated window reach the log.
 package demo

@@ -29,10 +29,13 @@ type gen struct {
 	rec  Record
 	clk  *clock.Manual
 	opts Options
-	now  time.Time
-	rng  *rand.Rand
-	pol  *policy.Policy
-	cal  *calendar.Calendar
+	// now is where history ends (HistoryEnd of opts.Now), and dayEnd
+	// the end of that day: duties due before it are done before now.
+	now    time.Time
+	dayEnd time.Time
+	rng    *rand.Rand
+	pol    *policy.Policy
+	cal    *calendar.Calendar
 
 	admin    *service.Actor
 	admin2   *service.Actor // a second administrator: approves grants of powerful roles
@@ -76,10 +79,12 @@ func newGen(ctx context.Context, svc *service.Service, rec Record, clk *clock.Ma
 	// Links between cases are raised once the history is written (links.go).
 	// Every account has the one published Password: hashed once, not once
 	// per account (service.ShareDemoPasswordHash says why only here).
-	g := &gen{ctx: service.ShareDemoPasswordHash(service.DeferLinks(ctx)), svc: svc, rec: rec, clk: clk, opts: opts, now: opts.Now,
+	g := &gen{ctx: service.ShareDemoPasswordHash(service.DeferLinks(ctx)), svc: svc, rec: rec, clk: clk, opts: opts, now: HistoryEnd(opts.Now),
 		rng: rand.New(rand.NewPCG(opts.Seed, 0x5eed0f401d)), pol: svc.Policy(), cal: svc.Calendar(),
 		watchdog: service.SystemActor("watchdog"), teamByID: map[string]*team{}, officers: map[string]*officer{},
 		staff: map[domain.Role]*officer{}, usernames: map[string]bool{"admin": true}, actionKey: map[string]string{}}
+	l := g.now.In(clock.London)
+	g.dayEnd = time.Date(l.Year(), l.Month(), l.Day()+1, 0, 0, 0, 0, clock.London).UTC()
 	for _, a := range g.pol.StandardActions {
 		g.actionTitles = append(g.actionTitles, a.Title)
 		g.actionKey[a.Title] = a.Key

@@ -158,11 +158,14 @@ type Action struct {
 	FiledBy     string    `json:"filed_by,omitempty"`
 }
 
+// Contact is one contact with a victim: Note is what she was told and
+// said, optional here because legacy systems often kept none.
 type Contact struct {
 	Victim string    `json:"victim"` // victim ref
 	At     time.Time `json:"at"`
 	Kind   string    `json:"kind"`
 	Method string    `json:"method,omitempty"`
+	Note   string    `json:"note,omitempty"`
 	By     string    `json:"by,omitempty"`
 }
 

@@ -91,6 +91,10 @@ func FuzzReadJSONL(f *testing.F) {
 	f.Add([]byte(richCase))
 	f.Add([]byte(historyCase))
 	f.Add([]byte(recordsCase))
+	f.Add([]byte(`{"type":"case","ref":"C1","team":"T","opened":"2015-01-01T00:00:00Z","summary":"s",` +
+		`"offence_types":["cse"],"victims":[{"ref":"V1","name":"v","added":"2015-01-01T00:00:00Z"}],` +
+		`"contacts":[{"victim":"V1","at":"2015-01-02T00:00:00Z","kind":"update","method":"phone",` +
+		`"note":"Update: phone download still awaited","by":"O"}]}`))
 	f.Add([]byte("{\"type\":\"unit\",\"ref\":\"U\",\"name\":\"bad \xff\",\"kind\":\"team\"}"))
 	f.Add([]byte(`{"type":"unit","ref":"U","name":"\ud800","Kind":"team","ref":"V"}`))
 	f.Fuzz(func(t *testing.T, b []byte) {

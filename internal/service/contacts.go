@@ -3,6 +3,8 @@ package service
 import (
 	"context"
 	"fmt"
+	"strings"
+	"unicode"
 
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/store"
@@ -66,4 +68,62 @@ func (s *Service) exportContacts(ctx context.Context, chosen []*domain.Case) err
 		fillContacts(c, byCase[c.ID])
 	}
 	return nil
+}
+
+// contactProblems adds to p every reason contact in cannot be recorded
+// with victim v (nil if unknown): a kind from the list, a way of contact
+// that names one (knownMethod), and for an update what the victim was
+// told. An unknown kind may have been meant as an update, so its note is
+// asked for at once rather than after the kind is put right.
+func contactProblems(p *domain.Problems, v *domain.Victim, in RecordContact) {
+	known := contains(domain.ContactKinds(), in.Kind)
+	if !known {
+		p.Add("kind", "one_of", "Choose what kind of contact it was: an update, telling them of a decision, "+
+			"a referral for support, a needs assessment or taking their account.")
+	}
+	var plan string
+	if v != nil && v.Plan != nil {
+		plan = v.Plan.Method
+	}
+	switch m := strings.TrimSpace(in.Method); {
+	case m == "":
+		p.Add("method", "required", "Say how you contacted the victim: by phone, a visit, email, "+
+			"a text message, a letter or through their adviser.")
+	case !knownMethod(m, plan):
+		p.Add("method", "one_of", "Say how you contacted the victim in words that name the way: by phone, "+
+			"a visit, email, a text message, a letter or through their adviser, or as their contact plan says.")
+	}
+	if (in.Kind == domain.ContactUpdate || !known) && strings.TrimSpace(in.Note) == "" {
+		p.Add("note", "required", "Say what you told the victim in this update, and anything they said.")
+	}
+}
+
+// contactWords are words that name a way of contacting a victim. Methods
+// are the officer's own words ("phone call to her foster carer", "home
+// visit with the ISVA"), as a contact plan's are, so a method is known
+// when it names one of these ways, or is the way the victim's contact
+// plan agreed, whatever its words.
+var contactWords = map[string]bool{
+	"phone": true, "phoned": true, "telephone": true, "call": true, "called": true, "rang": true, "mobile": true,
+	"visit": true, "visited": true, "person": true, "face": true, "meeting": true, "met": true, "video": true,
+	"email": true, "mail": true, "emailed": true, "text": true, "texted": true, "sms": true, "message": true,
+	"whatsapp": true, "letter": true, "writing": true, "wrote": true, "isva": true, "adviser": true,
+	"advisor": true, "advocate": true, "abe": true, "interview": true, "statement": true,
+}
+
+// knownMethod reports whether method names a way of contact (contactWords)
+// or is the victim's agreed plan's method.
+func knownMethod(method, plan string) bool {
+	if plan != "" && strings.EqualFold(method, strings.TrimSpace(plan)) {
+		return true
+	}
+	words := strings.FieldsFunc(strings.ToLower(method), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	})
+	for _, w := range words {
+		if contactWords[w] {
+			return true
+		}
+	}
+	return false
 }

@@ -270,15 +270,16 @@ func exportCase(org *domain.OrgState, c *domain.Case, owner string) casefile.Cas
 			ev.ContactPlan = &casefile.ContactPlan{EveryDays: p.EveryDays, Method: p.Method, Agreed: p.AgreedAt}
 		}
 		for _, ct := range v.Contacts {
-			if ct.Kind == domain.ContactDecision {
+			// A decision she was told of is a notification, its note the
+			// decision; one recorded without a note goes out as a contact,
+			// so that no words are invented for it.
+			if ct.Kind == domain.ContactDecision && ct.Note != "" {
 				ev.Notifications = append(ev.Notifications, casefile.Notification{
-					Decision: orDefault(ct.Note, "decision notified"), At: ct.At, Method: ct.Method, By: who(ct.By)})
+					Decision: ct.Note, At: ct.At, Method: ct.Method, By: who(ct.By)})
 				continue
 			}
-			k.Contacts = append(
-				k.Contacts,
-				casefile.Contact{Victim: ev.Ref, At: ct.At, Kind: ct.Kind, Method: ct.Method, By: who(ct.By)},
-			)
+			k.Contacts = append(k.Contacts, casefile.Contact{Victim: ev.Ref, At: ct.At, Kind: ct.Kind,
+				Method: ct.Method, Note: ct.Note, By: who(ct.By)})
 		}
 		k.Victims = append(k.Victims, ev)
 	}

@@ -18,7 +18,8 @@ import (
 
 // randomHistory is a valid case file of n cases with random histories, from
 // seed: victims with and without contact plans, referrals, assessments and
-// notifications; suspects; actions in every state; contacts, reviews,
+// notifications; suspects; actions in every state; contacts (with what was
+// said, and a third without, as legacy systems kept them), reviews,
 // transfers accepted and pending, plans, notes and their corrections,
 // decisions, closures pending, approved, self-approved and approved by
 // nobody, and review requests about them. Every date lies between the
@@ -90,13 +91,17 @@ func randomHistory(seed uint64, n int, now time.Time) string {
 			}
 			k.Actions = append(k.Actions, act)
 		}
-		for range r.IntN(4) {
+		for j := range r.IntN(4) {
 			if len(k.Victims) == 0 {
 				break
 			}
 			kinds := []string{"update", "account_taken", "decision_notification", "update"}
-			k.Contacts = append(k.Contacts, casefile.Contact{Victim: k.Victims[r.IntN(len(k.Victims))].Ref, At: next(),
-				Kind: kinds[r.IntN(len(kinds))], Method: "visit", By: officer()})
+			ct := casefile.Contact{Victim: k.Victims[r.IntN(len(k.Victims))].Ref, At: next(),
+				Kind: kinds[r.IntN(len(kinds))], Method: "visit", By: officer()}
+			if j%3 != 2 {
+				ct.Note = fmt.Sprintf("Update %d: phone download still awaited; told \"why\" and what next", j)
+			}
+			k.Contacts = append(k.Contacts, ct)
 		}
 		for range r.IntN(3) {
 			k.Reviews = append(k.Reviews, casefile.Review{At: next(), By: someone(), Summary: "Reviewed"})

@@ -59,7 +59,17 @@ func TestExportImportRoundTrip(t *testing.T) {
 		if _, err := a.Svc.Import(ctx, imp, "legacy.jsonl", readFile(t, "../casefile/testdata/example.jsonl"), false); err != nil {
 			t.Fatal(err)
 		}
-		a.Allocated(t) // a case made here, by commands
+		made := a.Allocated(t) // a case made here, by commands, with a contact and what was said
+		made, err = a.Svc.AddVictim(ctx, a.Investigator, made.ID, service.NewVictim{Version: made.Version,
+			Name: "Child M", DateOfBirth: "2012-03-04"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		const said = "Update: phone download still awaited; told her it may take a month"
+		if _, err = a.Svc.RecordContact(ctx, a.Liaison, made.ID, service.RecordContact{Version: made.Version,
+			Victim: made.Victims[0].ID, Kind: domain.ContactUpdate, Method: "phone", Note: said}); err != nil {
+			t.Fatal(err)
+		}
 
 		var first bytes.Buffer
 		if _, err := a.Svc.Export(ctx, a.Investigator, service.ExportFilter{}, &first); err == nil {
@@ -68,6 +78,9 @@ func TestExportImportRoundTrip(t *testing.T) {
 		rep, err := a.Svc.Export(ctx, a.Admin, service.ExportFilter{}, &first)
 		if err != nil || rep.Cases != 8 {
 			t.Fatalf("export: %+v %v", rep, err)
+		}
+		if !strings.Contains(first.String(), `"kind":"update","method":"phone","note":"`+said+`"`) {
+			t.Fatalf("the export leaves out what the victim was told: %s", first.String())
 		}
 		dbB := testdb.Open(t, db.Engine())
 		b := fixture.New(t, dbB)
@@ -129,6 +142,19 @@ func projections(t *testing.T, db *sqlstore.DB) map[string]string {
 		}
 		return id
 	}
+	// Contacts are in the contact log, not the case's document.
+	contacts := map[string]map[string][]string{}
+	err = db.ScanContacts(ctx, func(caseID, victimID string, ct *domain.Contact) error {
+		if contacts[caseID] == nil {
+			contacts[caseID] = map[string][]string{}
+		}
+		contacts[caseID][victimID] = append(contacts[caseID][victimID], fmt.Sprintf("%s by %s at %s how %q said %q",
+			ct.Kind, name(ct.By), ct.At.UTC().Format(time.RFC3339), ct.Method, ct.Note))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	out := map[string]string{}
 	err = db.ScanCases(ctx, func(c *domain.Case) error {
 		ref := c.Ref
@@ -161,6 +187,11 @@ func projections(t *testing.T, db *sqlstore.DB) map[string]string {
 		for _, d := range c.Decisions {
 			history = append(history, fmt.Sprintf("decision %d %s (%s) by %s at %s", d.Number, d.Decision,
 				d.Rationale, name(d.DecidedBy), d.DecidedAt.UTC().Format(time.RFC3339)))
+		}
+		for i, v := range c.Victims {
+			for _, ct := range contacts[c.ID][v.ID] {
+				history = append(history, fmt.Sprintf("contact with victim %d: %s", i+1, ct))
+			}
 		}
 		for _, v := range c.VRRs {
 			history = append(history, fmt.Sprintf("vrr at %s late=%v %q reviewer %s ack %s %s %q %s", v.At.UTC().Format(time.RFC3339),

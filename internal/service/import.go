@@ -634,6 +634,11 @@ func (im *importer) planCases(f *casefile.File) ([]casePlan, error) {
 			who(fmt.Sprintf("actions[%d].allocated_to", i), a.AllocatedTo)
 			who(fmt.Sprintf("actions[%d].filed_by", i), a.FiledBy)
 		}
+		// An imported contact needs a known kind, as a recorded one does
+		// (contactProblems), but not a method or a note: legacy systems
+		// often kept only when and what kind of contact it was, in words
+		// of their own ("ABE"), and refusing that would refuse the whole
+		// history the import exists to carry. What it does say is kept.
 		for i, c := range k.Contacts {
 			who(fmt.Sprintf("contacts[%d].by", i), c.By)
 			if !contains(domain.ContactKinds(), c.Kind) {
@@ -927,6 +932,7 @@ func (im *importer) writeCase(p casePlan) error {
 					ID:     im.s.newID(),
 					Kind:   c.Kind,
 					Method: c.Method,
+					Note:   c.Note,
 					By:     by(c.By),
 					At:     c.At.UTC(),
 				},

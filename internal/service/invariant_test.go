@@ -203,7 +203,7 @@ func runProperty(t *testing.T, seed uint64) {
 					f.Liaison,
 					c.ID,
 					service.RecordContact{Version: c.Version, Victim: c.Victims[0].ID,
-						Kind: kinds[r.IntN(len(kinds))], Method: "phone"},
+						Kind: kinds[r.IntN(len(kinds))], Method: "phone", Note: "told of progress"},
 				)
 			case op == 9 && len(c.Victims) > 0:
 				what = "contact plan"

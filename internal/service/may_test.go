@@ -163,7 +163,7 @@ func runners(f *fixture.Force) map[string]func(a *service.Actor, c *domain.Case,
 		},
 		"record-contact": func(a *service.Actor, c *domain.Case, id string) error {
 			_, err := svc.RecordContact(ctx, a, c.ID, service.RecordContact{Version: c.Version, Victim: id,
-				Kind: domain.ContactUpdate, Method: "phone"})
+				Kind: domain.ContactUpdate, Method: "phone", Note: "told of progress"})
 			return err
 		},
 		"victim-view": func(a *service.Actor, c *domain.Case, id string) error {

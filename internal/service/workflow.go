@@ -231,27 +231,29 @@ type RecordContact struct {
 	Version int64  `json:"version"`          // the case version the officer saw
 	Victim  string `json:"-" path:"victim"`  // victim id: in the URL path (API) or a form field (pages)
 	Kind    string `json:"kind"`             // one of domain.ContactKinds
-	Method  string `json:"method,omitempty"` // how the victim was contacted
-	Note    string `json:"note,omitempty"`
+	Method  string `json:"method,omitempty"` // how the victim was contacted: phone, visit, email, …
+	// Note is what the victim was told and said: required for an update.
+	Note string `json:"note,omitempty"`
 }
 
 // RecordContact logs a contact with a victim. It runs on closed cases too:
-// a closure owes the victim word of it.
+// a closure owes the victim word of it. A contact says what kind it was,
+// how it was made and, for an update, what the victim was told
+// (contactProblems): an empty one would meet the update duty with nothing
+// said to anyone.
 func (s *Service) RecordContact(ctx context.Context, a *Actor, caseID string, in RecordContact) (*domain.Case, error) {
 	if err := checkInput(in); err != nil {
 		return nil, err
 	}
 	return s.workflow(ctx, a, caseID, in.Version, "record-contact", in.Victim, func(c *domain.Case,
 		_ *domain.OrgState, now time.Time, p *domain.Problems) []ev {
-		if !contains(domain.ContactKinds(), in.Kind) {
-			p.Add("kind", "one_of", "Choose what kind of contact it was from the list.")
-		}
+		contactProblems(p, c.Victim(in.Victim), in)
 		return []ev{{domain.EvVictimContacted, domain.VictimContacted{VictimID: in.Victim,
 			Contact: domain.Contact{
 				ID:     s.newID(),
 				Kind:   in.Kind,
-				Method: in.Method,
-				Note:   in.Note,
+				Method: strings.TrimSpace(in.Method),
+				Note:   strings.TrimSpace(in.Note),
 				By:     a.ID(),
 				At:     now,
 			}}}}

@@ -247,7 +247,8 @@ func caseForms(s *service.Service) map[string]caseForm {
 				return []field{
 					{Name: "kind", Label: "What kind of contact", Kind: "radios", Options: kinds, Value: "update"},
 					{Name: "method", Label: "How", Kind: "radios", Options: methodOpts(method), Value: method},
-					{Name: "note", Label: "What was said (optional)", Kind: "textarea"},
+					{Name: "note", Label: "What you told them, and anything they said",
+						Hint: "Needed for an update", Kind: "textarea"},
 				}
 			}}),
 		"victim-view": form(s.RecordVictimView, caseForm{done: "Victim's view recorded", section: "victims",

@@ -103,7 +103,7 @@ func TestHistoryReadsAsSentences(t *testing.T) {
 	c = must(f.Svc.AddVictim(ctx, f.Investigator, c.ID, service.NewVictim{Version: c.Version, Name: "Victim 1",
 		DateOfBirth: "2012-01-01"}))
 	c = must(f.Svc.RecordContact(ctx, f.Liaison, c.ID, service.RecordContact{Version: c.Version,
-		Victim: c.Victims[0].ID, Kind: domain.ContactUpdate, Method: "phone"}))
+		Victim: c.Victims[0].ID, Kind: domain.ContactUpdate, Method: "phone", Note: "told of progress"}))
 	for range 3 {
 		must(f.Svc.ViewCase(ctx, f.Supervisor, c.Ref, "checking"))
 	}

@@ -128,3 +128,79 @@ func TestRecordContactStartsFromThePlan(t *testing.T) {
 		}
 	}
 }
+
+// A tester, as the liaison officer, recorded an "update" with no method
+// and no note: it was accepted and met the update duty; with kind=bogus
+// only the kind was reported. Both pages that record a contact now show
+// every problem in the error summary, each linking to its field, and
+// write nothing.
+func TestRecordContactEmptyShowsEveryProblem(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		f, base := start(t, db)
+		c := f.Allocated(t)
+		c = must(f.Svc.AddVictim(ctx, f.Investigator, c.ID, service.NewVictim{Version: c.Version, Name: "Child B",
+			DateOfBirth: "2012-05-01"}))
+		victim := c.Victims[0].ID
+		lia := newClient(t, base, "lia")
+		_, page := lia.get("/work")
+		path := "/cases/" + request.PathRef(c.Ref)
+		_, do := lia.get(path + "/do/record-contact?victim=" + victim)
+		for _, tc := range []struct {
+			url, kind string
+			csrf      string
+			want      []string
+		}{
+			{"/liaison/contact", domain.ContactUpdate, lia.csrf(page), []string{"method", "note"}},
+			{"/liaison/contact", "bogus", lia.csrf(page), []string{"kind", "method", "note"}},
+			{path + "/do/record-contact", domain.ContactUpdate, lia.csrf(do), []string{"method", "note"}},
+			{path + "/do/record-contact", "bogus", lia.csrf(do), []string{"kind", "method", "note"}},
+		} {
+			form := url.Values{"csrf": {tc.csrf}, "victim": {victim}, "kind": {tc.kind}, "method": {""}, "note": {""},
+				"version": {itoa(c.Version)}}
+			if tc.url == "/liaison/contact" {
+				form.Set("case", c.Ref)
+				form.Set("kind_for", duty.FirstVictimContact)
+			}
+			status, body := lia.post(tc.url, form)
+			if status != 422 || !strings.Contains(body, "govuk-error-summary") {
+				t.Fatalf("%s kind=%s with nothing in it: %d, want 422 with the error summary: %s", tc.url, tc.kind,
+					status, errorSummary(body))
+			}
+			summary := body[strings.Index(body, "govuk-error-summary"):]
+			summary = summary[:strings.Index(summary, "</ul>")]
+			if n := strings.Count(summary, "<li"); n != len(tc.want) {
+				t.Errorf("%s kind=%s: %d problems, want %d (%v): %s", tc.url, tc.kind, n, len(tc.want), tc.want,
+					errorSummary(body))
+			}
+			for _, field := range tc.want {
+				if !strings.Contains(summary, `href="#f-`+field+`"`) {
+					t.Errorf("%s kind=%s: no problem links to the %s field: %s", tc.url, tc.kind, field,
+						errorSummary(body))
+				}
+				if tc.url == "/liaison/contact" && !strings.Contains(body, `id="f-`+field+`"`) {
+					t.Errorf("%s kind=%s: the summary's link to #f-%s leads nowhere", tc.url, tc.kind, field)
+				}
+			}
+			if !strings.Contains(summary, "Say what you told the victim") ||
+				!strings.Contains(summary, "Say how you contacted the victim") {
+				t.Errorf("%s kind=%s: the problems are not in words a person understands: %s", tc.url, tc.kind,
+					errorSummary(body))
+			}
+		}
+		now, err := db.Case(ctx, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if now.Version != c.Version || now.Victims[0].ContactCount != 0 {
+			t.Fatalf("an empty contact was written: version %d (was %d), %d contacts", now.Version, c.Version,
+				now.Victims[0].ContactCount)
+		}
+		for _, d := range now.OpenDuties() {
+			if d.Kind == duty.FirstVictimContact && d.Subject == victim {
+				return
+			}
+		}
+		t.Fatal("the first contact duty was met by an empty contact")
+	})
+}

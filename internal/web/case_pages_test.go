@@ -165,9 +165,9 @@ func TestContactsSayHowPlainly(t *testing.T) {
 		c = must(f.Svc.AgreeContactPlan(ctx, f.Investigator, c.ID, service.AgreeContactPlan{Version: c.Version,
 			Victim: v, EveryDays: 14, Method: "via the ISVA"}))
 		c = must(f.Svc.RecordContact(ctx, f.Liaison, c.ID, service.RecordContact{Version: c.Version,
-			Victim: v, Kind: domain.ContactUpdate, Method: "via the ISVA"}))
+			Victim: v, Kind: domain.ContactUpdate, Method: "via the ISVA", Note: "Told of progress"}))
 		must(f.Svc.RecordContact(ctx, f.Liaison, c.ID, service.RecordContact{Version: c.Version,
-			Victim: v, Kind: domain.ContactUpdate, Method: "phone"}))
+			Victim: v, Kind: domain.ContactUpdate, Method: "phone", Note: "Told of progress"}))
 		_, body := newClient(t, base, "ivy").get("/cases/" + request.PathRef(c.Ref) + "/victims")
 		text := html.UnescapeString(tagRE.ReplaceAllString(body, " "))
 		for _, want := range []string{"Every 14 days via the ISVA", "Update via the ISVA", "Update by phone"} {

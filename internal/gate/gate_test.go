@@ -37,8 +37,12 @@ func TestRulesTable(t *testing.T) {
 // The closure gate reads how recently a victim must have been updated from
 // the policy, unless the victim's contact plan says how often.
 func TestVictimContactFromPolicy(t *testing.T) {
-	c := &domain.Case{Victims: []domain.Victim{{Name: "Child A", AccountTaken: true, View: "agrees",
-		Contacts: []domain.Contact{{At: now.AddDate(0, 0, -20)}}}}}
+	// The contact is added as the fold adds it: the gate reads the
+	// victim's latest contact of each kind, not the whole list, which
+	// lives in the contact log (migration 00041).
+	v := domain.Victim{Name: "Child A", AccountTaken: true, View: "agrees"}
+	v.AddContact(domain.Contact{Kind: domain.ContactUpdate, At: now.AddDate(0, 0, -20)})
+	c := &domain.Case{Victims: []domain.Victim{v}}
 	contact := func(pol *policy.Policy) []string {
 		var out []string
 		for _, p := range Closure(c, Proposal{Outcome: "18"}, pol, now) {

@@ -74,12 +74,8 @@ func (x *tx) insertTerms(rows [][]string) error {
 // buildTerms fills case_terms for the cases written before migration
 // 00007, once: it runs after the migrations, inside their lock.
 func (db *DB) buildTerms(ctx context.Context) error {
-	var n int
-	if err := db.w.QueryRowContext(ctx, "SELECT COUNT(*) FROM case_terms_built").Scan(&n); err != nil {
-		return fmt.Errorf("find index: %w", err)
-	}
-	if n > 0 {
-		return nil
+	if done, err := db.built(ctx, "case_terms_built"); err != nil || done {
+		return err
 	}
 	return db.Write(ctx, func(t store.Tx) error {
 		x := t.(*tx)

@@ -170,12 +170,8 @@ func (db *DB) buildHistory(ctx context.Context) error {
 	if err := db.buildContacts(ctx); err != nil {
 		return err
 	}
-	var n int
-	if err := db.w.QueryRowContext(ctx, "SELECT COUNT(*) FROM duty_history_built").Scan(&n); err != nil {
-		return fmt.Errorf("duty history: %w", err)
-	}
-	if n > 0 {
-		return nil
+	if done, err := db.built(ctx, "duty_history_built"); err != nil || done {
+		return err
 	}
 	return db.Write(ctx, func(t store.Tx) error {
 		x := t.(*tx)
@@ -307,12 +303,8 @@ var _ store.ContactLog = (*DB)(nil)
 // so that rebuild finds them equal to the replay. It runs after the
 // migrations, inside their lock.
 func (db *DB) buildContacts(ctx context.Context) error {
-	var n int
-	if err := db.w.QueryRowContext(ctx, "SELECT COUNT(*) FROM victim_contacts_built").Scan(&n); err != nil {
-		return fmt.Errorf("contact log: %w", err)
-	}
-	if n > 0 {
-		return nil
+	if done, err := db.built(ctx, "victim_contacts_built"); err != nil || done {
+		return err
 	}
 	return db.Write(ctx, func(t store.Tx) error {
 		x := t.(*tx)

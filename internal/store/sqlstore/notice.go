@@ -18,12 +18,8 @@ import (
 // the victim's page shows each decision's own date. It runs after the
 // migrations, inside their lock.
 func (db *DB) buildNoticeEach(ctx context.Context) error {
-	var n int
-	if err := db.w.QueryRowContext(ctx, "SELECT COUNT(*) FROM notice_each_built").Scan(&n); err != nil {
-		return fmt.Errorf("notices: %w", err)
-	}
-	if n > 0 {
-		return nil
+	if done, err := db.built(ctx, "notice_each_built"); err != nil || done {
+		return err
 	}
 	// Find the cases first, outside the write: folding reads their events.
 	rows, err := db.w.QueryContext(ctx, "SELECT doc FROM cases")
@@ -85,4 +81,14 @@ func (db *DB) buildNoticeEach(ctx context.Context) error {
 		_, err := x.exec("INSERT INTO notice_each_built (id) VALUES (1)")
 		return err
 	})
+}
+
+// built says whether a one-time reshaping of older records, marked by a
+// row in table (a migration's *_built table), has already run.
+func (db *DB) built(ctx context.Context, table string) (bool, error) {
+	var n int
+	if err := db.w.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+table).Scan(&n); err != nil {
+		return false, fmt.Errorf("%s: %w", table, err)
+	}
+	return n > 0, nil
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/holdfast/holdfast/internal/store"
 	"github.com/holdfast/holdfast/internal/store/sqlstore"
@@ -84,12 +83,6 @@ func TestPipelineKeepsOrderAndFailures(t *testing.T) {
 		// carries on, between two good writes of the same batch.
 		// They queue while a first write holds the committer, so that they
 		// make the next batch together.
-		errs := make(chan error, 1)
-		hold, held := make(chan struct{}), make(chan struct{})
-		go func() {
-			errs <- db.Write(ctx, func(tx store.Tx) error { close(held); <-hold; return nil })
-		}()
-		<-held
 		writes := []func(store.Tx) error{
 			func(tx store.Tx) error {
 				_, err := sqlstore.TxExec(tx, "INSERT INTO pipe_t (k, v) VALUES (?, ?)", "d", 1)
@@ -111,20 +104,9 @@ func TestPipelineKeepsOrderAndFailures(t *testing.T) {
 				return err
 			},
 		}
-		res := make([]chan error, len(writes))
-		for i, w := range writes {
-			res[i] = make(chan error, 1)
-			go func() { res[i] <- db.Write(ctx, w) }()
-			for db.Queued() != i+1 {
-				time.Sleep(time.Millisecond)
-			}
-		}
-		close(hold)
-		if err := <-errs; err != nil {
-			t.Fatal(err)
-		}
+		res := batchOf(t, db, writes...) // pipe_attack_test.go
 		for i, want := range []bool{true, false, true} {
-			err := <-res[i]
+			err := res[i]
 			if (err == nil) != want {
 				t.Fatalf("write %d: %v", i, err)
 			}

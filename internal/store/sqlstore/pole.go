@@ -135,12 +135,8 @@ func (x *tx) insertPole(ids []string, people []store.PolePerson, keys []store.Po
 // buildPole fills the index for the cases written before migration 00013,
 // once: it runs after the migrations, inside their lock.
 func (db *DB) buildPole(ctx context.Context) error {
-	var n int
-	if err := db.w.QueryRowContext(ctx, "SELECT COUNT(*) FROM pole_built").Scan(&n); err != nil {
-		return fmt.Errorf("index: %w", err)
-	}
-	if n > 0 {
-		return nil
+	if done, err := db.built(ctx, "pole_built"); err != nil || done {
+		return err
 	}
 	return db.Write(ctx, func(t store.Tx) error {
 		x := t.(*tx)

@@ -32,6 +32,10 @@ const scaleCacheVersion = 1
 func ScaleDB(ctx context.Context, cacheDir, workDir string, n int) (path string, built time.Duration, err error) {
 	cached := filepath.Join(cacheDir, fmt.Sprintf("holdfast-scale-v%d-%d.db", scaleCacheVersion, n))
 	if _, err := os.Stat(cached); err != nil {
+		// A cache named for the first time (--cache) is made, not refused.
+		if err := os.MkdirAll(cacheDir, 0o700); err != nil {
+			return "", 0, err
+		}
 		start := time.Now()
 		if err := buildScale(ctx, cached, n); err != nil {
 			return "", 0, err
@@ -145,10 +149,12 @@ var ScalePages = []ScalePage{
 	{"search a phone", "supervisor", "/cases?q=07700+900123", 0},
 	{"search a name", "supervisor", "/cases?q=benchmark", 0},
 	{"inbox", "supervisor", "/inbox", 0},
-	// The dashboard reads the whole record and keeps what it computed for
-	// a minute (service.Dashboard): the first request computes, the second
-	// is served from that if the computation took less than the minute.
-	{"dashboard", "administrator", "/dashboard", 2},
+	// The dashboard's first request on a fresh process waits for its
+	// figures to be computed (service.Dashboard); later ones are served
+	// what was computed, while a recomputation may run beside them and
+	// would be counted in their CPU. So it is requested once: the cost of
+	// the figures, which is what grows with the record.
+	{"dashboard, first request", "administrator", "/dashboard", 1},
 }
 
 // ScaleResult is what one size measured.
@@ -165,9 +171,10 @@ type ScaleResult struct {
 // ScalePageResult is one page, requested through the whole HTTP handler.
 type ScalePageResult struct {
 	ScalePage
-	Status   int
-	P50, P99 time.Duration
-	CPU      time.Duration // the process's CPU time per request
+	Status            int
+	P50, P99, Slowest time.Duration
+	CPU               time.Duration // the process's CPU time per request
+	Bytes             int           // the page's size (an empty list is small)
 }
 
 // scalePassword is the password of every account the scale records hold.
@@ -298,12 +305,16 @@ func MeasureScale(ctx context.Context, path string, commands, clients, runs int,
 			return strings.NewReplacer("{ref}", url.QueryEscape(request.PathRef(refs[(i*37)%len(refs)])),
 				"{team}", team).Replace(p.Path)
 		}
-		pr, cpu := measurePage(ctx, h, c, path, pageRuns(p, runs))
-		if pr.Status != http.StatusOK && pr.Status != http.StatusSeeOther {
-			return res, fmt.Errorf("%s (%s as %s): status %d", p.Name, p.Path, p.Role, pr.Status)
+		k := pageRuns(p, runs)
+		pr, cpu := measurePage(ctx, h, c, path, k)
+		if pr.Failed > 0 {
+			return res, fmt.Errorf("%s (%s as %s): %d of %d requests failed, the first with status %d",
+				p.Name, p.Path, p.Role, pr.Failed, k, pr.Status)
 		}
-		res.Pages = append(res.Pages, ScalePageResult{ScalePage: p, Status: pr.Status, P50: pr.P50, P99: pr.P99, CPU: cpu})
-		fmt.Fprintf(progress, "  %s: %s / %s ms, CPU %s ms each\n", p.Name, ms(pr.P50), ms(pr.P99), ms(cpu))
+		res.Pages = append(res.Pages, ScalePageResult{ScalePage: p, Status: pr.Status, P50: pr.P50, P99: pr.P99,
+			Slowest: pr.Slowest, CPU: cpu, Bytes: pr.Bytes})
+		fmt.Fprintf(progress, "  %s: %s / %s ms, CPU %s ms each, %.1f KB\n", p.Name, ms(pr.P50), ms(pr.P99), ms(cpu),
+			float64(pr.Bytes)/1024)
 	}
 	res.MaxRSSMiB = maxRSS()
 	return res, nil
@@ -383,8 +394,14 @@ func PrintScale(w io.Writer, rs []ScaleResult) {
 	tw.Flush()
 	for _, r := range rs {
 		if r.Serve != nil && len(r.Serve.Failed) > 0 {
-			fmt.Fprintf(w, "serve at %d cases failed pages (status 502: no answer): %s\n", r.Cases,
+			fmt.Fprintf(w, "serve at %d cases, pages with failed requests (status 502: no answer): %s\n", r.Cases,
 				strings.Join(r.Serve.Failed, ", "))
+		}
+		for _, p := range r.Pages {
+			if p.Slowest > server.WriteTimeout {
+				fmt.Fprintf(w, "at %d cases %s took %s, over serve's %s write timeout: a browser would get no answer\n",
+					r.Cases, p.Name, p.Slowest.Round(time.Second), server.WriteTimeout)
+			}
 		}
 	}
 	fmt.Fprintln(w, "CPU ms: the process's CPU time (user and system) per command or request, the figure that compares")

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestScaleMeasuresEveryPage checks the scale harness on a small record:
@@ -14,6 +16,7 @@ import (
 func TestScaleMeasuresEveryPage(t *testing.T) {
 	ctx := context.Background()
 	cache, work := t.TempDir(), t.TempDir()
+	cache = filepath.Join(cache, "not made yet") // as --cache may name
 	path, built, err := ScaleDB(ctx, cache, work, 1000)
 	if err != nil {
 		t.Fatal(err)
@@ -35,16 +38,62 @@ func TestScaleMeasuresEveryPage(t *testing.T) {
 		t.Fatalf("%d pages measured, want %d", len(r.Pages), len(ScalePages))
 	}
 	for _, p := range r.Pages {
-		if (p.Status != http.StatusOK && p.Status != http.StatusSeeOther) || p.P50 <= 0 || p.P50 > p.P99 {
+		if p.Status != http.StatusOK || p.P50 <= 0 || p.P50 > p.P99 || p.P99 > p.Slowest || p.Bytes == 0 || p.CPU <= 0 {
 			t.Errorf("%s: %+v", p.Name, p)
 		}
 	}
 	var out bytes.Buffer
 	PrintScale(&out, []ScaleResult{r, r})
-	for _, want := range []string{"1000 cases: p50 / p99 ms", "open a case (investigator)", "dashboard (administrator)",
+	for _, want := range []string{"1000 cases: p50 / p99 ms", "open a case (investigator)", "dashboard, first request (administrator)",
 		"CPU × first"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("the table lacks %q:\n%s", want, out.String())
 		}
+	}
+}
+
+// TestMeasurePageCountsEveryFailure: a page that fails on one request of
+// many is reported failed with that status, though the last answered; a
+// redirect (to the sign-in page, say) is a failure, not a page.
+func TestMeasurePageCountsEveryFailure(t *testing.T) {
+	codes := []int{http.StatusOK, http.StatusBadGateway, http.StatusSeeOther, http.StatusOK}
+	i := 0
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(codes[i%len(codes)])
+		i++
+		w.Write([]byte("page"))
+	})
+	r, cpu := measurePage(context.Background(), h, &http.Cookie{Name: "s", Value: "v"},
+		func(int) string { return "/p" }, len(codes))
+	if r.Status != http.StatusBadGateway || r.Failed != 2 || r.Bytes != 4 || cpu < 0 {
+		t.Fatalf("status %d, %d failed, %d bytes; want 502, 2 failed, 4 bytes", r.Status, r.Failed, r.Bytes)
+	}
+	i = 0
+	codes = []int{http.StatusOK}
+	if r, _ := measurePage(context.Background(), h, &http.Cookie{Name: "s", Value: "v"},
+		func(int) string { return "/p" }, 3); r.Status != http.StatusOK || r.Failed != 0 {
+		t.Fatalf("all answered: status %d, %d failed", r.Status, r.Failed)
+	}
+}
+
+// TestPrintScaleFlagsTimeouts: a page measured in process slower than
+// serve's write timeout, and a page that failed under serve, are named
+// under the table, not left for the reader to notice.
+func TestPrintScaleFlagsTimeouts(t *testing.T) {
+	slow := ScaleResult{Cases: 1000000, Pages: []ScalePageResult{
+		{ScalePage: ScalePages[0], Status: http.StatusOK, P50: time.Millisecond, P99: time.Second, Slowest: time.Second},
+		{ScalePage: ScalePage{Name: "dashboard"}, Status: http.StatusOK, P50: 90 * time.Second, P99: 90 * time.Second,
+			Slowest: 90 * time.Second},
+	}, Serve: &ServeResult{Failed: []string{"dashboard: 1 of 1 (first status 502)"}}}
+	var out bytes.Buffer
+	PrintScale(&out, []ScaleResult{slow})
+	for _, want := range []string{"at 1000000 cases dashboard took 1m30s, over serve's 1m0s write timeout",
+		"serve at 1000000 cases, pages with failed requests (status 502: no answer): dashboard: 1 of 1"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("the table lacks %q:\n%s", want, out.String())
+		}
+	}
+	if strings.Contains(out.String(), "open a case took") {
+		t.Errorf("a page within the timeout is flagged:\n%s", out.String())
 	}
 }

@@ -30,6 +30,10 @@ type Server struct {
 	Handler  http.Handler
 }
 
+// WriteTimeout is how long a response may take before the connection is
+// cut: the benchmarks flag pages slower than this (internal/bench).
+const WriteTimeout = 60 * time.Second
+
 // New builds the handler tree.
 func New(svc *service.Service, cfg Config) *Server {
 	s := &Server{svc: svc}
@@ -59,7 +63,7 @@ func New(svc *service.Service, cfg Config) *Server {
 		Handler:           s.Handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
+		WriteTimeout:      WriteTimeout,
 		IdleTimeout:       2 * time.Minute,
 	}
 	return s

@@ -129,6 +129,12 @@ func TestCloseCarriesTheRecordedVictimsView(t *testing.T) {
 			strings.Contains(body, "Say what the victim thinks") || !strings.Contains(body, "Not recorded yet") {
 			t.Fatalf("a closure without the victim's view: %d %s", status, errorSummary(body))
 		}
+		// The rule's Why? link names the rule in words that fit any outcome:
+		// outcome 15 is the one where the victim supports action.
+		rule, _, _ := strings.Cut(body[strings.Index(body, `data-rule="victim_view"`):], "</li>")
+		if strings.Contains(rule, "does not support") || !strings.Contains(rule, "view of the outcome is recorded") {
+			t.Errorf("the victim's view rule is named for another outcome than 15: %s", rule)
+		}
 	})
 }
 

@@ -28,7 +28,7 @@ import (
 type ServeResult struct {
 	Start       time.Duration // from exec until /readyz answers 200
 	StartRSSMiB float64       // its peak RSS (VmHWM) once ready
-	PeakRSSMiB  float64       // its peak RSS over the whole run
+	PeakRSSMiB  float64       // its peak RSS (VmHWM) over the run, read before it is stopped
 	CPU         time.Duration // its CPU time (user and system) over the whole run
 	Requests    int           // pages requested and commands sent
 	// Failed are the pages of which any request did not answer 200 (at a
@@ -38,11 +38,12 @@ type ServeResult struct {
 }
 
 // MeasureServe starts exe (a holdfast binary) as `serve` on the SQLite
-// record at path, which MeasureScale measured as sr, signs in over HTTP as the record's accounts, requests
-// each of ScalePages runs times and sends commands note commands from
-// four clients through the JSON API, then stops it with SIGTERM and reads
-// its peak memory and CPU time from the kernel. The server's log is kept
-// in dir/serve/serve.log; the policy it runs (the shipped one without
+// record at path, which MeasureScale measured as sr, signs in over HTTP
+// as the record's accounts, requests each of ScalePages runs times and
+// sends commands note commands from four clients through the JSON API,
+// then reads its peak memory (VmHWM), stops it with SIGTERM and reads its
+// CPU time from the kernel. The server's log is kept in
+// dir/serve/serve.log; the policy it runs (the shipped one without
 // two-step sign-in, as the demo's) and its ledger key are written there.
 func MeasureServe(ctx context.Context, exe, path, dir string, sr ScaleResult, runs, commands int) (*ServeResult, error) {
 	// Not the record's directory: serve refuses a signing key beside it.
@@ -78,23 +79,15 @@ func MeasureServe(ctx context.Context, exe, path, dir string, sr ScaleResult, ru
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
 	stopped := false
+	var peak float64
 	stop := func() error {
 		if stopped {
 			return nil
 		}
 		stopped = true
-		cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case err := <-exited:
-			if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() &&
-				ws.Signal() == syscall.SIGTERM {
-				return nil // a binary that leaves SIGTERM to the kernel: stopped all the same
-			}
-			return err
-		case <-time.After(time.Minute):
-			cmd.Process.Kill()
-			return fmt.Errorf("serve did not stop within a minute of SIGTERM: %w", <-exited)
-		}
+		var err error
+		peak, err = stopServe(cmd, exited)
+		return err
 	}
 	defer stop()
 	fail := func(err error) (*ServeResult, error) {
@@ -154,11 +147,33 @@ func MeasureServe(ctx context.Context, exe, path, dir string, sr ScaleResult, ru
 	if err := stop(); err != nil {
 		return nil, fmt.Errorf("serve on %s: %w (its log: %s)", filepath.Base(path), err, lastLine(logf.Name()))
 	}
+	res.PeakRSSMiB = peak
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		res.PeakRSSMiB = float64(ru.Maxrss) / 1024
 		res.CPU = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 	}
 	return res, nil
+}
+
+// stopServe reads the peak memory of cmd (started, with exited receiving
+// its Wait) and stops it with SIGTERM. The peak is its own VmHWM, read
+// just before the signal: the kernel's figure for a child that has
+// exited (ru_maxrss) is no use, as Go starts a child sharing the parent's
+// memory until it execs, and the child inherits the parent's high-water
+// mark — so it said the benchmark's own peak whenever that was higher.
+func stopServe(cmd *exec.Cmd, exited <-chan error) (peakMiB float64, err error) {
+	peakMiB = vmHWM(cmd.Process.Pid)
+	cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case err := <-exited:
+		if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() &&
+			ws.Signal() == syscall.SIGTERM {
+			return peakMiB, nil // a binary that leaves SIGTERM to the kernel: stopped all the same
+		}
+		return peakMiB, err
+	case <-time.After(time.Minute):
+		cmd.Process.Kill()
+		return peakMiB, fmt.Errorf("serve did not stop within a minute of SIGTERM: %w", <-exited)
+	}
 }
 
 // apiNotes sends n note commands through the JSON API from four clients,

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/holdfast/holdfast/internal/app"
+	"github.com/holdfast/holdfast/internal/clock"
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/policy"
 	"github.com/holdfast/holdfast/internal/service"
@@ -85,13 +86,15 @@ func cmdSweep(ctx context.Context, args []string, stdout io.Writer) error {
 	fmt.Fprintf(
 		w,
 		"Sweep as of %s: %s, %d escalations, %d findings\n\n",
-		rep.AsOf.Format(time.RFC3339),
+		rep.AsOf.In(clock.London).Format(time.RFC3339),
 		count,
 		len(rep.Escalations),
 		len(rep.Findings),
 	)
+	// People read times in London, as every page shows them (a summer
+	// day's end is 23:59 there, 22:59 in UTC); the column says so.
 	if rep.OverdueListed {
-		fmt.Fprintln(w, "CASE\tDUTY\tACCOUNTABLE\tDUTIES\tFIRST DUE\tLEVEL")
+		fmt.Fprintln(w, "CASE\tDUTY\tACCOUNTABLE\tDUTIES\tFIRST DUE (UK TIME)\tLEVEL")
 		for _, g := range overdueRows(rep.Overdue) {
 			fmt.Fprintf(
 				w,
@@ -100,7 +103,7 @@ func cmdSweep(ctx context.Context, args []string, stdout io.Writer) error {
 				domain.DutyKindLabel(g.Kind),
 				person(g.Accountable),
 				g.n,
-				g.Due.Format("2006-01-02 15:04"),
+				g.Due.In(clock.London).Format("2006-01-02 15:04"),
 				g.Escalation,
 			)
 		}
@@ -114,7 +117,7 @@ func cmdSweep(ctx context.Context, args []string, stdout io.Writer) error {
 			domain.FindingKindLabel(x.Kind),
 			cmp.Or(domain.SeverityLabels[x.Severity], x.Severity),
 			person(x.MustAct),
-			x.Since.Format("2006-01-02"),
+			x.Since.In(clock.London).Format("2006-01-02"),
 			yesNo(x.New),
 		)
 	}

@@ -281,3 +281,38 @@ func TestSweepOverdueLeavesFindings(t *testing.T) {
 		}
 	}
 }
+
+// TestSweepTableTimesAreLondon: the table's first-due times are London's,
+// and the column says so, like every time the product shows people. In
+// summer London is an hour ahead of UTC, so a UTC time would read an hour
+// early with nothing to say it was UTC.
+func TestSweepTableTimesAreLondon(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "h.db")
+	db, err := sqlstore.Open(context.Background(), path, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := fixture.New(t, db)
+	f.Clock.Set(time.Date(2026, 7, 6, 9, 0, 0, 0, time.UTC)) // a Monday, 10am in London
+	c := f.Referral(t)
+	db.Close()
+
+	at := time.Date(2026, 9, 1, 9, 0, 0, 0, time.UTC).Format(time.RFC3339)
+	code, out, errs := runCLI(t, "sweep", "--db", path, "--as-of", at, "--format", "json", "--dry-run")
+	var rep service.SweepReport
+	if err := json.Unmarshal([]byte(out), &rep); code != 0 || err != nil || len(rep.Overdue) == 0 {
+		t.Fatalf("sweep: %d %v %s %s", code, err, errs, out)
+	}
+	due := rep.Overdue[0].Due
+	code, out, errs = runCLI(t, "sweep", "--db", path, "--as-of", at, "--dry-run")
+	if code != 0 {
+		t.Fatalf("sweep: %d %s", code, errs)
+	}
+	if !strings.Contains(out, "FIRST DUE (UK TIME)") {
+		t.Errorf("the first-due column does not say its times are UK time:\n%s", out)
+	}
+	row := regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(c.Ref) + `.*$`).FindString(out)
+	if london := due.In(time.FixedZone("BST", 3600)).Format("2006-01-02 15:04"); !strings.Contains(row, london) {
+		t.Errorf("first due %s (UTC) is not shown as %s, London time, in %q", due.UTC(), london, row)
+	}
+}

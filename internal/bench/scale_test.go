@@ -31,7 +31,7 @@ func TestScaleMeasuresEveryPage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.Cases != 1000 || r.Commands.Commands != 40 || r.Commands.CPU <= 0 || r.Commands.P50 > r.Commands.P99 {
+	if r.Cases != 1000 || r.Opened <= 0 || r.Commands.Commands != 40 || r.Commands.CPU <= 0 || r.Commands.P50 > r.Commands.P99 {
 		t.Fatalf("commands: %d cases, %+v", r.Cases, r.Commands)
 	}
 	if len(r.Pages) != len(ScalePages) {
@@ -45,7 +45,7 @@ func TestScaleMeasuresEveryPage(t *testing.T) {
 	var out bytes.Buffer
 	PrintScale(&out, []ScaleResult{r, r})
 	for _, want := range []string{"1000 cases: p50 / p99 ms", "open a case (investigator)", "dashboard, first request (administrator)",
-		"CPU × first"} {
+		"CPU × first", "open s"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("the table lacks %q:\n%s", want, out.String())
 		}

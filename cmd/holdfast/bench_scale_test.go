@@ -19,18 +19,21 @@ func TestBenchScaleReportsServeMemory(t *testing.T) {
 	}
 	var row []string
 	for _, l := range strings.Split(out, "\n") {
-		if f := strings.Fields(l); len(f) == 7 && f[0] == "1000" {
+		if f := strings.Fields(l); len(f) == 8 && f[0] == "1000" {
 			row = f
 		}
 	}
 	if row == nil {
 		t.Fatalf("no memory row for 1000 cases:\n%s", out)
 	}
-	// cases, commands/s, bench peak RSS, serve peak RSS, serve start, serve CPU, built in
+	// cases, commands/s, bench peak RSS, serve peak RSS, serve start, serve CPU, built in, open s
 	for i, name := range map[int]string{3: "serve peak RSS", 4: "serve start", 5: "serve CPU"} {
 		if v, err := strconv.ParseFloat(row[i], 64); err != nil || v <= 0 {
 			t.Errorf("%s: %q in %q", name, row[i], row)
 		}
+	}
+	if v, err := strconv.ParseFloat(row[7], 64); err != nil || v < 0 {
+		t.Errorf("open s: %q in %q", row[7], row)
 	}
 	if !regexp.MustCompile(`(?m)^\s*open a case \(investigator\)\s+\d+\.\d\d / \d+\.\d\d\s+\d+\.\d\d\s*$`).MatchString(out) {
 		t.Errorf("no timings for opening a case:\n%s", out)

@@ -50,6 +50,9 @@ var DerivedTables = []struct {
 	{"pole_people", store.PolePeopleColumns, 2},
 	{"pole_keys", store.PoleKeyColumns, 4},
 	{"pole_digests", []string{"case_id", "digest"}, 1},
+	// The dashboard's and board's kept figures (figures.go).
+	{"case_figures", []string{"case_id", "team_id", "live", "hist"}, 1},
+	{"figures", []string{"team_id", "figure", "n"}, 2},
 }
 
 // LiveDerived reads every derived table as stored. It reads whole tables:
@@ -134,6 +137,7 @@ func (d Derived) AddCase(c *domain.Case) {
 	d.addHistory(c)
 	d.addTerms(c)
 	d.addPole(c)
+	d.addFigures(c)
 }
 
 // AddOrg adds the unit and user rows the store writes for org.

@@ -194,7 +194,10 @@ func (db *DB) Migrate(ctx context.Context) error {
 	if err := db.buildHistory(ctx); err != nil { // the duty history of cases older than it (history.go)
 		return err
 	}
-	return db.buildNoticeEach(ctx) // each decision owed its date, in cases older than it (notice.go)
+	if err := db.buildNoticeEach(ctx); err != nil { // each decision owed its date, in cases older than it (notice.go)
+		return err
+	}
+	return db.buildFigures(ctx) // the dashboard's figures of cases older than them (figures.go)
 }
 
 // Pending says whether the schema has migrations still to apply: a

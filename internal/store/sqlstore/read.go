@@ -370,25 +370,6 @@ func (db *DB) TeamDuties(ctx context.Context, teamIDs []string, limit int) ([]st
 		append(anys(teamIDs), limit)...)
 }
 
-// TeamDutyCounts counts the open duties of teams, and those due by t.
-func (db *DB) TeamDutyCounts(ctx context.Context, teamIDs []string, t time.Time) (open, due int, err error) {
-	if len(teamIDs) == 0 {
-		return 0, 0, nil
-	}
-	// Two counts, each of an index range: those due by t read only the
-	// due, and the open count steps over the team's duties without
-	// testing each (half the CPU of one count testing each row, 30 ms at
-	// a million duties). The open count still grows with the team.
-	q := "SELECT COUNT(*) FROM duties WHERE team_id IN (" + placeholders(len(teamIDs)) + ")"
-	if err := db.row(ctx, q, anys(teamIDs)...).Scan(&open); err != nil {
-		return 0, 0, fmt.Errorf("count team duties: %w", err)
-	}
-	if err := db.row(ctx, q+" AND due_at <= ?", append(anys(teamIDs), fmtTime(t))...).Scan(&due); err != nil {
-		return 0, 0, fmt.Errorf("count team duties due: %w", err)
-	}
-	return open, due, nil
-}
-
 // anys is ss as query arguments.
 func anys(ss []string) []any {
 	out := make([]any, len(ss))

@@ -116,6 +116,7 @@ var hotWrites = []string{
 	insertFlag,
 	selectTermDigest, // find.go
 	selectPoleDigest, // pole.go
+	selectCaseFigure, // figures.go
 	"UPDATE log_head SET seq = ?, hash = ?, org_seq = ? WHERE id = 1",
 }
 
@@ -488,6 +489,9 @@ func (x *tx) PutCase(c *domain.Case, prevVersion int64) error {
 	if err := x.putHistory(c); err != nil { // history.go
 		return err
 	}
+	if err := x.putFigures(c, prevVersion == 0); err != nil { // figures.go
+		return err
+	}
 	if err := x.indexCase(c, prevVersion == 0); err != nil { // find.go
 		return err
 	}
@@ -710,6 +714,9 @@ func (x *tx) PutPreparedCases(n *store.NewCases) error {
 		return fmt.Errorf("flag cases %s: %w", span, err)
 	}
 	if err := x.putHistoryNew(cs); err != nil { // history.go
+		return err
+	}
+	if err := x.putFiguresNew(cs); err != nil { // figures.go
 		return err
 	}
 	if err := x.insertTerms(n.Terms); err != nil { // find.go

@@ -11,6 +11,8 @@ type caseRecord struct {
 	// Victims, after the embedded case: the same JSON name, shallower,
 	// so it is this one that is encoded (and described).
 	Victims []victimRecord `json:"victims"`
+	// Notes likewise, from the note log (service.ViewCase).
+	Notes []domain.Note `json:"notes"`
 }
 
 // victimRecord is a victim with their contacts.
@@ -24,7 +26,7 @@ func recordOf(c *domain.Case) *caseRecord {
 	if c == nil {
 		return nil
 	}
-	r := &caseRecord{Case: c, Victims: make([]victimRecord, len(c.Victims))}
+	r := &caseRecord{Case: c, Victims: make([]victimRecord, len(c.Victims)), Notes: c.Notes}
 	for i, v := range c.Victims {
 		r.Victims[i] = victimRecord{Victim: v, Contacts: v.Contacts}
 	}

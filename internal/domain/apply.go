@@ -95,7 +95,7 @@ var caseAppliers = map[string]caseApplier{
 		return nil
 	}),
 	EvNoteAdded: on(func(c *Case, p NoteAdded, _ *event.Event) error {
-		c.Notes = append(c.Notes, p.Note)
+		c.AddNote(p.Note)
 		return nil
 	}),
 	EvDutyOpened: on(func(c *Case, p DutyOpened, _ *event.Event) error {
@@ -324,7 +324,7 @@ var caseAppliers = map[string]caseApplier{
 		for i := range c.Findings {
 			if c.Findings[i].ID == p.FindingID {
 				c.Findings[i].Resolved = e.At.UTC()
-				c.Notes = append(c.Notes, p.Note)
+				c.AddNote(p.Note)
 				return nil
 			}
 		}

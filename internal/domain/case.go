@@ -40,7 +40,16 @@ type Case struct {
 	Suspects []Suspect `json:"suspects"`
 	People   []Person  `json:"people"`
 	Actions  []Action  `json:"actions"`
-	Notes    []Note    `json:"notes"`
+	// Notes are the notes folded into this value since it was read (all
+	// of them when folded from the whole log, or when the service reads
+	// the store's note log for a page or an export). The rest are in the
+	// note log (case_notes): they grow with every note a case is given,
+	// and no command, gate or the watchdog reads them. Never part of the
+	// document; NoteCount counts them.
+	Notes []Note `json:"-"`
+	// NoteCount is how many notes the case has: the next one's number in
+	// the note log.
+	NoteCount int `json:"note_count,omitempty"`
 	// Duties are the duties still open, and those waived (a waiver stands
 	// for its cycle: duty.Reconcile does not open the same one again).
 	// Duties met or cancelled leave the document for the store's duty
@@ -387,6 +396,13 @@ type Note struct {
 	Author   string    `json:"author"`
 	At       time.Time `json:"at"`
 	Corrects string    `json:"corrects,omitempty"`
+}
+
+// AddNote records note n: it joins Notes (for the store's note log) and
+// the count the document keeps.
+func (c *Case) AddNote(n Note) {
+	c.Notes = append(c.Notes, n)
+	c.NoteCount++
 }
 
 // DutyStatus is the life of an obligation.

@@ -213,6 +213,9 @@ func (s *Service) ViewCase(ctx context.Context, a *Actor, ref, purpose string) (
 	if err := s.withContacts(ctx, c); err != nil {
 		return nil, err
 	}
+	if err := s.withNotes(ctx, c); err != nil { // notes.go
+		return nil, err
+	}
 	return c, nil
 }
 

@@ -155,8 +155,17 @@ func projections(t *testing.T, db *sqlstore.DB) map[string]string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Notes likewise, in the note log.
+	notes := map[string][]domain.Note{}
+	if err := db.ScanNotes(ctx, func(caseID string, n *domain.Note) error {
+		notes[caseID] = append(notes[caseID], *n)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
 	out := map[string]string{}
 	err = db.ScanCases(ctx, func(c *domain.Case) error {
+		c.Notes = notes[c.ID]
 		ref := c.Ref
 		if c.Imported && c.SourceRef != "" {
 			ref = c.SourceRef

@@ -237,13 +237,18 @@ func (s *Service) AddNote(ctx context.Context, a *Actor, caseID string, in NewNo
 	if err := checkInput(in); err != nil {
 		return nil, err
 	}
+	// The note corrected is in the note log, out of the document.
+	logged, err := s.noteOnCase(ctx, caseID, in.Corrects)
+	if err != nil {
+		return nil, err
+	}
 	return s.caseAddition(ctx, a, caseID, in.Version, "add-note", func(c *domain.Case, now time.Time,
 		p *domain.Problems) (string, any) {
 		if strings.TrimSpace(in.Text) == "" {
 			p.Add("text", "required", "The note is empty: write the note.")
 		}
 		if in.Corrects != "" {
-			found := false
+			found := logged
 			for _, n := range c.Notes {
 				found = found || n.ID == in.Corrects
 			}

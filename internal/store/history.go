@@ -34,3 +34,17 @@ type ContactLog interface {
 	// ScanContacts streams every contact, by case, victim and order.
 	ScanContacts(ctx context.Context, fn func(caseID, victimID string, c *domain.Contact) error) error
 }
+
+// NoteLog reads a case's notes. A note leaves its case's document
+// (domain.Case.Notes) for a table of its own, as a contact does; the
+// document keeps their count. Notes are case material: only the service
+// reads them, for a reader it has authorised and whose read it has
+// recorded, or to check a correction names a note of the case.
+type NoteLog interface {
+	// Notes lists case caseID's notes in the order added.
+	Notes(ctx context.Context, caseID string) ([]domain.Note, error)
+	// ScanNotes streams every note, by case and order.
+	ScanNotes(ctx context.Context, fn func(caseID string, n *domain.Note) error) error
+	// HasNote reports whether case caseID has a note with id noteID.
+	HasNote(ctx context.Context, caseID, noteID string) (bool, error)
+}

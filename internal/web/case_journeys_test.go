@@ -262,10 +262,10 @@ func TestCorrectANote(t *testing.T) {
 		if status != 200 || !strings.Contains(body, "Note corrected") {
 			t.Fatalf("correct: %d %s", status, errorSummary(body))
 		}
-		got, _ := db.Case(ctx, c.ID)
-		if len(got.Notes) != 2 || got.Notes[0].Text != "Spoke to the school on Monday" ||
-			got.Notes[1].Corrects != orig.ID || got.Notes[1].Text != "Spoke to the school on Tuesday" {
-			t.Fatalf("notes after the correction: %+v", got.Notes)
+		got, _ := db.Notes(ctx, c.ID) // the note log
+		if len(got) != 2 || got[0].Text != "Spoke to the school on Monday" ||
+			got[1].Corrects != orig.ID || got[1].Text != "Spoke to the school on Tuesday" {
+			t.Fatalf("notes after the correction: %+v", got)
 		}
 		if !strings.Contains(body, "Corrected</strong>") || !strings.Contains(body, "correcting the note of") {
 			t.Error("the case page does not mark the corrected note, or say what the correction corrects")

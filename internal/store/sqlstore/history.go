@@ -30,11 +30,14 @@ func historyArgs(args []any, caseID string, d *domain.Duty) ([]any, error) {
 	return append(args, d.ID, caseID, string(d.Status), fmtTime(d.Closed), string(doc)), nil
 }
 
-// putHistory writes the duties c closed and the contacts it recorded since
-// it was read (PutCase). The service writes a case once a command, from a
-// fold of what it read; the value it returns keeps them, so its caller
-// sees what the command closed.
+// putHistory writes the duties c closed and the contacts and notes it
+// recorded since it was read (PutCase). The service writes a case once a
+// command, from a fold of what it read; the value it returns keeps them,
+// so its caller sees what the command closed.
 func (x *tx) putHistory(c *domain.Case) error {
+	if err := x.putNotes(c); err != nil { // notes.go
+		return err
+	}
 	if err := x.putContacts(c); err != nil {
 		return err
 	}
@@ -74,7 +77,7 @@ func (x *tx) putHistoryNew(cs []*domain.Case) error {
 	if err := x.insertRows(contactTable, contactColumns, contacts); err != nil {
 		return fmt.Errorf("contact log: %w", err)
 	}
-	return nil
+	return x.putNotesNew(cs) // notes.go
 }
 
 // ClosedDuties lists the duties case caseID no longer owes, in the order
@@ -142,9 +145,9 @@ func (db *DB) scanDuties(ctx context.Context, query, of string, fn func(key stri
 
 var _ store.DutyHistory = (*DB)(nil)
 
-// addHistory adds c's duty_history and victim_contacts rows to d, as
-// putHistory writes them. A fold of the whole log keeps every duty each
-// case closed and every contact.
+// addHistory adds c's duty_history, victim_contacts and case_notes rows
+// to d, as putHistory writes them. A fold of the whole log keeps every
+// duty each case closed, every contact and every note.
 func (d Derived) addHistory(c *domain.Case) {
 	args, _ := appendContacts(nil, c) // a Contact always encodes
 	for i := 0; i+contactColumns <= len(args); i += contactColumns {
@@ -158,15 +161,21 @@ func (d Derived) addHistory(c *domain.Case) {
 		}
 		d["duty_history"][c.ClosedDuties[i].ID] = texts(args...)
 	}
+	d.addNotes(c) // notes.go
 }
 
-// buildHistory splits the documents written before migrations 00028 and
-// 00041 (buildContacts), once each: their closed duties move to the duty history, and the documents
+// buildHistory splits the documents written before migrations 00028,
+// 00041 (buildContacts) and 00044 (buildNotes), once each: their closed
+// duties move to the duty history, and the documents
 // take the shape the fold now gives (domain.Case.SplitDuties), so that
 // rebuild finds them equal to the replay. It runs after the migrations,
 // inside their lock.
 func (db *DB) buildHistory(ctx context.Context) error {
-	// The contacts first: the documents this rewrites would lose them.
+	// The notes first, then the contacts: the documents the later splits
+	// rewrite would lose them.
+	if err := db.buildNotes(ctx); err != nil { // notes.go
+		return err
+	}
 	if err := db.buildContacts(ctx); err != nil {
 		return err
 	}

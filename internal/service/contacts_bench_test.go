@@ -1,7 +1,6 @@
 package service_test
 
 import (
-	"syscall"
 	"testing"
 	"time"
 
@@ -36,20 +35,13 @@ func BenchmarkCommandOldCase(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	cpu := func() time.Duration {
-		var ru syscall.Rusage
-		if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-			b.Fatal(err)
-		}
-		return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-	}
 	b.ResetTimer()
-	start := cpu()
+	start := cpuTime(b)
 	for b.Loop() {
 		if c, err = f.Svc.AddNote(ctx, f.Investigator, c.ID, service.NewNote{Version: c.Version,
 			Text: "Checked the phone download"}); err != nil {
 			b.Fatal(err)
 		}
 	}
-	b.ReportMetric(float64(cpu()-start)/float64(b.N), "cpu-ns/op")
+	b.ReportMetric(float64(cpuTime(b)-start)/float64(b.N), "cpu-ns/op")
 }

@@ -3,6 +3,7 @@ package service_test
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -118,6 +119,56 @@ func TestKeptFiguresEqualTheScan(t *testing.T) {
 				f.Clock.Advance(400 * 24 * time.Hour)
 				same("a year later")
 			})
+		}
+	})
+}
+
+// TestBoardCountsEqualTheDuties: the team board's counts, from the kept
+// daily figures and today's duties, equal a count of the open duties
+// listed — at each duty's due time exactly, just before it, and days
+// either side, so a duty due today, yesterday or at midnight is counted
+// once, on both engines.
+func TestBoardCountsEqualTheDuties(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		f := fixture.New(t, db)
+		for range 3 {
+			f.Allocated(t)
+			f.Referral(t)
+			f.Clock.Advance(26 * time.Hour)
+		}
+		teams := []string{f.TeamA, f.TeamB, f.TeamC}
+		rows, err := db.TeamDuties(ctx, teams, 10000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rows) < 6 {
+			t.Fatalf("only %d open duties to count", len(rows))
+		}
+		var times []time.Time
+		for _, r := range rows {
+			times = append(times, r.Due, r.Due.Add(-time.Nanosecond), r.Due.Add(-36*time.Hour), r.Due.Add(50*time.Hour),
+				time.Date(r.Due.Year(), r.Due.Month(), r.Due.Day(), 0, 0, 0, 0, time.UTC))
+		}
+		for _, at := range times {
+			for _, ts := range [][]string{teams, {f.TeamA}, {f.TeamC}} {
+				wantOpen, wantDue := 0, 0
+				for _, r := range rows {
+					if slices.Contains(ts, r.TeamID) {
+						wantOpen++
+						if !r.Due.After(at) {
+							wantDue++
+						}
+					}
+				}
+				open, due, err := db.TeamDutyCounts(ctx, ts, at)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if open != wantOpen || due != wantDue {
+					t.Fatalf("at %v for %d teams: %d open, %d due; the duties say %d and %d", at, len(ts), open, due,
+						wantOpen, wantDue)
+				}
+			}
 		}
 	})
 }

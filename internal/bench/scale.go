@@ -24,7 +24,7 @@ import (
 
 // scaleCacheVersion changes whenever what BuildScale writes does, so a
 // cached record from an older build is never measured.
-const scaleCacheVersion = 1
+const scaleCacheVersion = 2
 
 // ScaleDB returns a fresh copy of a SQLite record holding n cases, built
 // once and kept in cacheDir (building a million cases takes minutes; a
@@ -49,11 +49,17 @@ func ScaleDB(ctx context.Context, cacheDir, workDir string, n int) (path string,
 	return path, built, nil
 }
 
-// buildScale writes a force (Setup's) and n cases, each a copy of one
-// referral opened through the service, straight into the projections and
-// their indexes in batches: a million commands would take hours. The
-// cases have no events of their own; commands on them append events as on
-// any case.
+// buildScale writes a force (Setup's, with the team's supervisor) and n
+// cases straight into the projections and their indexes in batches: a
+// million commands would take hours. Each case is a copy of one of two
+// made through the service: a referral nobody holds yet, or (every
+// fourth of the first 200) one the supervisor allocated to the
+// investigator, so that the investigator's work and the team's open cases
+// are not empty lists;
+// every tenth copy has its open duties due 30 days earlier, so that the
+// overdue lists and the board's overdue rows are not either. The cases
+// have no events of their own; commands on them append events as on any
+// case.
 func buildScale(ctx context.Context, dst string, n int) error {
 	tmp := dst + ".part"
 	os.Remove(tmp)
@@ -61,12 +67,7 @@ func buildScale(ctx context.Context, dst string, n int) error {
 	if err != nil {
 		return err
 	}
-	_, _, refs, err := Setup(ctx, db, 1)
-	if err != nil {
-		db.Close()
-		return err
-	}
-	tmpl, err := db.CaseByRef(ctx, refs[0])
+	tmpls, err := scaleTemplates(ctx, db)
 	if err != nil {
 		db.Close()
 		return err
@@ -76,15 +77,7 @@ func buildScale(ctx context.Context, dst string, n int) error {
 		err := db.Write(ctx, func(tx store.Tx) error {
 			cs := make([]*domain.Case, 0, batch)
 			for i := start; i < start+batch && i < n; i++ {
-				c := *tmpl
-				c.ID = fmt.Sprintf("scale-%08d", i)
-				c.Ref = fmt.Sprintf("SCALE/%08d", i)
-				c.Duties = make([]domain.Duty, 0, len(tmpl.Duties))
-				for _, d := range tmpl.Duties {
-					d.ID = c.ID + "." + d.ID[strings.LastIndex(d.ID, ".")+1:]
-					c.Duties = append(c.Duties, d)
-				}
-				cs = append(cs, &c)
+				cs = append(cs, scaleCase(tmpls, i))
 			}
 			return tx.PutNewCases(cs)
 		})
@@ -100,6 +93,65 @@ func buildScale(ctx context.Context, dst string, n int) error {
 		os.Remove(tmp + sfx)
 	}
 	return os.Rename(tmp, dst)
+}
+
+// scaleTemplates makes the cases buildScale copies: a referral, and a
+// referral the supervisor allocated to the investigator.
+func scaleTemplates(ctx context.Context, db *sqlstore.DB) ([]*domain.Case, error) {
+	hf, dc, refs, err := Setup(ctx, db, 2)
+	if err != nil {
+		return nil, err
+	}
+	as, _, err := scaleUsers(ctx, hf, db)
+	if err != nil {
+		return nil, err
+	}
+	sup, err := db.UserByUsername(ctx, as["supervisor"])
+	if err != nil {
+		return nil, err
+	}
+	row, err := db.CaseRowByRef(ctx, refs[1])
+	if err != nil {
+		return nil, err
+	}
+	if _, err := hf.Svc.AssignOwner(ctx, &service.Actor{User: *sup}, row.ID,
+		service.AssignOwner{Version: row.Version, OwnerID: dc.User.ID}); err != nil {
+		return nil, fmt.Errorf("allocate the template: %w", err)
+	}
+	var out []*domain.Case
+	for _, ref := range refs {
+		c, err := db.CaseByRef(ctx, ref)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// scaleCaseload is how many cases the investigator holds at every size:
+// an officer's caseload does not grow with the force's record.
+const scaleCaseload = 50
+
+// scaleCase is the record's case i: a copy of a template with its own
+// id, reference and duty ids (see buildScale for which and how often).
+func scaleCase(tmpls []*domain.Case, i int) *domain.Case {
+	tmpl := tmpls[0]
+	if i%4 == 1 && i < 4*scaleCaseload {
+		tmpl = tmpls[1]
+	}
+	c := *tmpl
+	c.ID = fmt.Sprintf("scale-%08d", i)
+	c.Ref = fmt.Sprintf("SCALE/%08d", i)
+	c.Duties = make([]domain.Duty, 0, len(tmpl.Duties))
+	for _, d := range tmpl.Duties {
+		d.ID = c.ID + "." + d.ID[strings.LastIndex(d.ID, ".")+1:]
+		if i%10 == 3 && d.Status == domain.DutyOpen {
+			d.Due = d.Due.AddDate(0, 0, -30)
+		}
+		c.Duties = append(c.Duties, d)
+	}
+	return &c
 }
 
 func copyFile(src, dst string) error {
@@ -231,16 +283,20 @@ func settle(ctx context.Context, db *sqlstore.DB) error {
 	return err
 }
 
-// scaleRefs are 1,000 cases spread evenly over a record of n cases: the
-// first, the last and between, so no size is measured on a warm corner
-// of its index.
+// scaleRefs are 1,000 cases spread evenly over a record of n copies: the
+// first, near the last and between, so no size is measured on a warm
+// corner of its index.
 func scaleRefs(n int) []string {
 	var refs []string
 	for i := 0; i < 1000; i++ {
-		refs = append(refs, fmt.Sprintf("SCALE/%08d", int64(i)*int64(n-2)/1000))
+		refs = append(refs, fmt.Sprintf("SCALE/%08d", int64(i)*int64(n-1)/1000))
 	}
 	return refs
 }
+
+// scaleTemplateCount is how many cases of a record are not copies: the
+// templates scaleTemplates makes.
+const scaleTemplateCount = 2
 
 // MeasureScale runs commands from clients clients over cases spread across
 // the whole record at path, then requests each of ScalePages runs times
@@ -280,7 +336,7 @@ func MeasureScale(ctx context.Context, path string, commands, clients, runs int,
 	if err != nil {
 		return ScaleResult{}, err
 	}
-	refs := scaleRefs(n)
+	refs := scaleRefs(n - scaleTemplateCount)
 	if _, err := Run(ctx, hf, a, refs, Config{Clients: clients, Commands: max(commands/4, 1)}); err != nil {
 		return ScaleResult{}, fmt.Errorf("settling run: %w", err)
 	}
@@ -291,7 +347,7 @@ func MeasureScale(ctx context.Context, path string, commands, clients, runs int,
 	if err != nil {
 		return ScaleResult{}, err
 	}
-	res := ScaleResult{Cases: n - 1, Opened: opened, Commands: r, team: team}
+	res := ScaleResult{Cases: n - scaleTemplateCount, Opened: opened, Commands: r, team: team}
 	fmt.Fprintf(progress, "  commands: %s / %s ms, CPU %s ms each\n", ms(r.P50), ms(r.P99),
 		ms(r.CPU/time.Duration(max(r.Commands, 1))))
 	h := server.New(hf.Svc, server.Config{Handler: hf.Handler}).Handler

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/holdfast/holdfast/internal/domain"
 	"time"
 )
 
@@ -95,5 +97,42 @@ func TestPrintScaleFlagsTimeouts(t *testing.T) {
 	}
 	if strings.Contains(out.String(), "open a case took") {
 		t.Errorf("a page within the timeout is flagged:\n%s", out.String())
+	}
+}
+
+// TestScaleCaseVaries: the record is not one case a million times. The
+// investigator holds scaleCaseload cases at every size, every tenth copy
+// is overdue, and every copy has its own ids.
+func TestScaleCaseVaries(t *testing.T) {
+	due := time.Date(2026, 12, 7, 17, 0, 0, 0, time.UTC)
+	ref := &domain.Case{ID: "t0", Duties: []domain.Duty{{ID: "t0.1", Status: domain.DutyOpen, Due: due},
+		{ID: "t0.2", Status: domain.DutyMet, Due: due}}}
+	held := &domain.Case{ID: "t1", OwnerID: "dc", Duties: []domain.Duty{{ID: "t1.1", Status: domain.DutyOpen, Due: due}}}
+	tmpls := []*domain.Case{ref, held}
+	ids := map[string]bool{}
+	owned, overdue := 0, 0
+	for i := range 10000 {
+		c := scaleCase(tmpls, i)
+		if c.OwnerID == "dc" {
+			owned++
+		}
+		for _, d := range c.Duties {
+			if ids[d.ID] {
+				t.Fatalf("case %d: duty id %s again", i, d.ID)
+			}
+			ids[d.ID] = true
+			if d.Status == domain.DutyOpen && d.Due.Before(due) {
+				overdue++
+			}
+			if d.Status != domain.DutyOpen && !d.Due.Equal(due) {
+				t.Errorf("case %d: a closed duty's due time moved", i)
+			}
+		}
+	}
+	if owned != scaleCaseload || overdue != 1000 {
+		t.Fatalf("%d cases held, %d overdue; want %d and 1000", owned, overdue, scaleCaseload)
+	}
+	if ref.Duties[0].ID != "t0.1" || !ref.Duties[0].Due.Equal(due) {
+		t.Fatalf("the template changed: %+v", ref.Duties[0])
 	}
 }

@@ -118,7 +118,7 @@ func MeasureServe(ctx context.Context, exe, path, dir string, sr ScaleResult, ru
 	h := remote{base: base, c: client}
 	as := map[string]string{"investigator": "dc", "supervisor": "ds", "administrator": "admin"}
 	n := 0
-	refs := scaleRefs(sr.Cases + 1)
+	refs := scaleRefs(sr.Cases)
 	cookies := map[string]*http.Cookie{}
 	for _, p := range ScalePages {
 		c := cookies[p.Role]

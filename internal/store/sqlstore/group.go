@@ -208,20 +208,25 @@ func (g *groupCommit) batch(ctx context.Context, reqp *[]*writeReq, errp *[]erro
 			continue
 		}
 		seq, hash, orgSeq, appends := x.seq, x.hash, x.orgSeq, x.appends
+		x.read = nil // what an earlier write read is not this one's
 		// On PostgreSQL the savepoint, and the release below, are queued:
 		// they reach the server with the write's statements (pipe.go).
 		if err := x.groupExec("SAVEPOINT w"); err != nil {
 			return fmt.Errorf("savepoint: %w", err)
 		}
 		errs[i] = safeCall(r.fn, x)
+		if errs[i] == nil && x.pipe.writes() {
+			// The write's last statements go now, before its release: a
+			// failing one, or one whose row count fails it (execChecked,
+			// which the server does not refuse), fails this write, not
+			// the next, and leaves its savepoint there to roll back to.
+			errs[i] = x.sync()
+		}
 		if errs[i] == nil && (x.pipe == nil || x.pipe.failed == nil) {
-			// The write's last statements, and its release, go now: a
-			// failing one fails this write, not the next.
+			// On PostgreSQL it rides with the next flight: the next
+			// write's first, or the head's update.
 			if err := x.groupExec("RELEASE w"); err != nil {
 				return fmt.Errorf("release savepoint: %w", err)
-			}
-			if x.pipe.writes() {
-				errs[i] = x.sync()
 			}
 		}
 		if x.pipe != nil {

@@ -43,6 +43,9 @@ type pipeline struct {
 	// savepoint's): the batch cannot tell which writes it undid, so it
 	// fails whole.
 	fatal error
+	// flights counts the round trips sent: what the tests of round trips
+	// per write look at.
+	flights int
 }
 
 // pipeResult is a queued statement's outcome, known once it was sent.
@@ -50,6 +53,9 @@ type pipeResult struct {
 	p     *pipeline
 	query string
 	group bool // queued by the batch, not a write
+	// check, if set, judges the statement's row count once it ran: an
+	// error fails the write as a refused statement would (execChecked).
+	check func(n int64) error
 	sent  bool
 	n     int64
 	err   error
@@ -63,7 +69,7 @@ func (r *pipeResult) LastInsertId() (int64, error) {
 // RowsAffected sends the queue if the statement is still in it.
 func (r *pipeResult) RowsAffected() (int64, error) {
 	if !r.sent {
-		r.p.send(nil, nil)
+		r.p.send(nil)
 	}
 	return r.n, r.err
 }
@@ -76,10 +82,18 @@ func (p *pipeline) queue(query string, group bool, args ...any) *pipeResult {
 	return r
 }
 
+// pipeAsk is a query whose answer the write reads now: sent after the
+// queued statements, in the same flight, and read by read.
+type pipeAsk struct {
+	query string
+	args  []any
+	read  func(br pgx.BatchResults) error
+}
+
 // send sends the queued statements and, when row is given, its query
-// after them, scanning the one row into dest. It returns the first error:
-// a queued statement's (then the query did not run), or the query's own.
-func (p *pipeline) send(row *pipeRow, dest []any) error {
+// after them, reading its answer. It returns the first error: a queued
+// statement's (then the query did not run), or the query's own.
+func (p *pipeline) send(row *pipeAsk) error {
 	if len(p.results) == 0 && (row == nil || p.failed != nil) {
 		if p.fatal != nil {
 			return p.fatal
@@ -90,6 +104,7 @@ func (p *pipeline) send(row *pipeRow, dest []any) error {
 	if ask {
 		p.batch.Queue(row.query, row.args...)
 	}
+	p.flights++
 	results, batch := p.results, p.batch
 	p.results, p.batch = nil, pgx.Batch{}
 	var rowErr error
@@ -102,6 +117,14 @@ func (p *pipeline) send(row *pipeRow, dest []any) error {
 		for i, r := range results {
 			ct, err := br.Exec()
 			r.sent, r.n = true, ct.RowsAffected()
+			if err == nil && r.check != nil {
+				// The server ran it and goes on: only the write learns
+				// that it must fail (and is rolled back to its savepoint).
+				if r.err = r.check(r.n); r.err != nil {
+					p.failed = cmp.Or(p.failed, r.err)
+				}
+				continue
+			}
 			if err != nil {
 				r.err = fmt.Errorf("%s: %w", stmtName(r.query), err)
 				if r.group {
@@ -118,7 +141,7 @@ func (p *pipeline) send(row *pipeRow, dest []any) error {
 			}
 		}
 		if ask {
-			rowErr = br.QueryRow().Scan(dest...)
+			rowErr = row.read(br)
 			if errors.Is(rowErr, pgx.ErrNoRows) {
 				rowErr = sql.ErrNoRows
 			} else if rowErr != nil {
@@ -188,8 +211,27 @@ type pipeRow struct {
 }
 
 func (r *pipeRow) Scan(dest ...any) error {
-	p := r.x.pipe
-	return p.send(r, dest)
+	return r.x.pipe.send(&pipeAsk{query: r.query, args: r.args, read: func(br pgx.BatchResults) error {
+		return br.QueryRow().Scan(dest...)
+	}})
+}
+
+// queryRows runs a query (already in $n form) with the statements queued
+// before it, in one flight, giving each of its rows to each.
+func (p *pipeline) queryRows(query string, args []any, each func(pgx.Rows) error) error {
+	return p.send(&pipeAsk{query: query, args: args, read: func(br pgx.BatchResults) error {
+		rows, err := br.Query()
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			if err := each(rows); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	}})
 }
 
 // sqlTx is the transaction's own methods, for what does not go through
@@ -202,21 +244,25 @@ type sqlTx struct {
 
 func (s sqlTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	s.x.sync()
+	s.x.trip()
 	return s.t.ExecContext(ctx, query, args...)
 }
 
 func (s sqlTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	s.x.sync()
+	s.x.trip()
 	return s.t.QueryContext(ctx, query, args...)
 }
 
 func (s sqlTx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
 	s.x.sync()
+	s.x.trip()
 	return s.t.QueryRowContext(ctx, query, args...)
 }
 
 func (s sqlTx) PrepareContext(ctx context.Context, query string) (*sql.Stmt, error) {
 	s.x.sync()
+	s.x.trip()
 	return s.t.PrepareContext(ctx, query)
 }
 
@@ -246,7 +292,38 @@ func (x *tx) sync() error {
 	if x.pipe == nil {
 		return nil
 	}
-	return x.pipe.send(nil, nil)
+	return x.pipe.send(nil)
+}
+
+// trip counts a round trip that goes outside the pipeline.
+func (x *tx) trip() {
+	if x.pipe != nil {
+		x.pipe.flights++
+	}
+}
+
+// execChecked is exec for a statement whose row count decides whether
+// the write may commit (an UPDATE guarded by the version it read): on
+// PostgreSQL it stays queued, and check judges the count when it is sent,
+// failing the write then (pipeResult.check); on SQLite it is judged at once.
+func (x *tx) execChecked(query string, check func(n int64) error, args ...any) error {
+	if x.pipe == nil {
+		res, err := x.exec(query, args...)
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return err
+		}
+		return check(n)
+	}
+	res, err := x.exec(query, args...)
+	if err != nil {
+		return err
+	}
+	res.(*pipeResult).check = check
+	return nil
 }
 
 // groupExec runs a statement of the batch's own (SAVEPOINT, RELEASE): on

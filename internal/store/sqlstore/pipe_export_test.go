@@ -26,3 +26,15 @@ func TxQueryInt(t store.Tx, q string, args ...any) (int, error) {
 func TxInsertRows(t store.Tx, into string, ncol int, args []any) error {
 	return t.(*tx).insertRows(into, ncol, args)
 }
+
+// TxFlights is how many round trips a PostgreSQL batch has made so far,
+// pipelined or not; 0 on SQLite.
+func TxFlights(t store.Tx) int {
+	if x := t.(*tx); x.pipe != nil {
+		return x.pipe.flights
+	}
+	return 0
+}
+
+// TxSync sends what a write has queued, as the batch does when it ends.
+func TxSync(t store.Tx) error { return t.(*tx).sync() }

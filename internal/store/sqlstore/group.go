@@ -153,48 +153,51 @@ var batchTimeout = time.Minute
 // returned fails them all (nothing was committed, or the commit's outcome
 // is unknown: either way none is acknowledged).
 func (g *groupCommit) batch(ctx context.Context, reqp *[]*writeReq, errp *[]error) (err error) {
+	x := &tx{ctx: ctx, db: g.db, d: g.db.d}
+	x.t = sqlTx{x: x}
 	var t *sql.Tx
-	var conn *sql.Conn
+	committed := false
 	if g.db.d.dollar {
-		// One connection for the batch, so one that reached a server
-		// taking no writes can be dropped (see readOnly), and bulk writes
-		// can copy rows through it (copyRows).
-		var cerr error
-		conn, cerr = g.db.w.Conn(ctx)
+		// One connection for the batch, whose transaction the batch runs
+		// itself: its BEGIN rides with the head lock and its COMMIT with
+		// the head's update, each one flight (database/sql's own
+		// transaction sends them alone). Bulk writes copy rows through the
+		// connection (copyRows).
+		conn, cerr := g.db.w.Conn(ctx)
 		if cerr != nil {
 			return fmt.Errorf("begin: %w", cerr)
 		}
 		defer func() {
-			if readOnly(err) {
-				// A replica after a failover, or the old primary demoted:
-				// database/sql keeps a connection until it breaks, so
-				// without this every connection opened before the failover
-				// would refuse writes for as long as it lived; dropped,
-				// the next batch connects afresh, to wherever the database
-				// now takes writes (internal/faults, read-only test).
+			x.closeBulk()
+			if !committed {
+				// The connection may still be inside the transaction,
+				// holding the log head: dropped, the server ends the
+				// transaction with it, and the pool cannot hand it out
+				// again. That also drops a connection to a server taking
+				// no writes (SQLSTATE 25006: a replica after a failover, or the
+				// old primary demoted), so the next batch connects afresh
+				// to wherever the database now takes writes
+				// (internal/faults, read-only test).
 				conn.Raw(func(any) error { return driver.ErrBadConn })
 			}
 			conn.Close()
 		}()
-		t, err = conn.BeginTx(ctx, nil)
-	} else {
-		t, err = g.db.w.BeginTx(ctx, nil)
-	}
-	if err != nil {
-		return fmt.Errorf("begin: %w", err)
-	}
-	defer t.Rollback()
-	x := &tx{ctx: ctx, db: g.db, d: g.db.d}
-	x.t = sqlTx{t: t, x: x}
-	if conn != nil {
+		x.t.c = conn
 		x.conn = &pgConn{c: conn, x: x}
 		x.pipe = &pipeline{ctx: ctx, conn: conn}
+		x.pipe.queue("BEGIN", true)
+	} else {
+		if t, err = g.db.w.BeginTx(ctx, nil); err != nil {
+			return fmt.Errorf("begin: %w", err)
+		}
+		defer t.Rollback()
+		x.t.t = t
 	}
 	// The log head is locked once for the batch, not once per write: on
 	// PostgreSQL this row lock is what gives the log one order across
 	// instances, and its cost (a round trip, a wait behind the other
 	// instances' batches) is now shared by every write in the batch.
-	if err := t.QueryRowContext(ctx, g.db.d.lockHead).Scan(&x.seq, &x.hash, &x.orgSeq); err != nil {
+	if err := x.queryRow(g.db.d.lockHead).Scan(&x.seq, &x.hash, &x.orgSeq); err != nil {
 		return fmt.Errorf("lock log head: %w", err)
 	}
 	x.committedOrg = x.orgSeq
@@ -248,16 +251,33 @@ func (g *groupCommit) batch(ctx context.Context, reqp *[]*writeReq, errp *[]erro
 				}
 				x.pipe.failed = nil
 			}
-			if _, err := t.ExecContext(ctx, "ROLLBACK TO w"); err != nil {
+			if _, err := x.t.ExecContext(ctx, "ROLLBACK TO w"); err != nil {
 				return fmt.Errorf("rollback to savepoint: %w", errors.Join(err, errs[i]))
 			}
-			if _, err := t.ExecContext(ctx, "RELEASE w"); err != nil {
+			if _, err := x.t.ExecContext(ctx, "RELEASE w"); err != nil {
 				return fmt.Errorf("release savepoint: %w", err)
 			}
 		}
 	}
 	if err := x.saveHead(); err != nil {
 		return err
+	}
+	if x.pipe != nil {
+		g.db.slow.wait()
+		// The head's update and the commit, one flight: the head is
+		// released one round trip sooner.
+		res := x.pipe.queue("COMMIT", true)
+		if err := x.sync(); err != nil {
+			return fmt.Errorf("commit: %w", err)
+		}
+		if res.tag != "COMMIT" {
+			// PostgreSQL answers COMMIT in a failed transaction by rolling
+			// it back, without an error.
+			return fmt.Errorf("commit: the server rolled the batch back (%q)", res.tag)
+		}
+		committed = true
+		g.commits.Add(1)
+		return nil
 	}
 	if err := x.sync(); err != nil {
 		return fmt.Errorf("advance log head: %w", err)

@@ -58,6 +58,7 @@ type pipeResult struct {
 	check func(n int64) error
 	sent  bool
 	n     int64
+	tag   string // the server's command tag
 	err   error
 }
 
@@ -116,7 +117,7 @@ func (p *pipeline) send(row *pipeAsk) error {
 		br := c.Conn().SendBatch(p.ctx, &batch)
 		for i, r := range results {
 			ct, err := br.Exec()
-			r.sent, r.n = true, ct.RowsAffected()
+			r.sent, r.n, r.tag = true, ct.RowsAffected(), ct.String()
 			if err == nil && r.check != nil {
 				// The server ran it and goes on: only the write learns
 				// that it must fail (and is rolled back to its savepoint).
@@ -238,34 +239,50 @@ func (p *pipeline) queryRows(query string, args []any, each func(pgx.Rows) error
 // exec and queryRow: each sends the pipeline's queue first, so the
 // statements reach the server in the order they were issued.
 type sqlTx struct {
-	t *sql.Tx
+	t *sql.Tx   // SQLite's transaction
+	c *sql.Conn // or PostgreSQL's connection, in the batch's own transaction
 	x *tx
+}
+
+// runner is what the transaction's statements run on.
+func (s sqlTx) runner() interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	PrepareContext(ctx context.Context, query string) (*sql.Stmt, error)
+} {
+	if s.c != nil {
+		return s.c
+	}
+	return s.t
 }
 
 func (s sqlTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	s.x.sync()
 	s.x.trip()
-	return s.t.ExecContext(ctx, query, args...)
+	return s.runner().ExecContext(ctx, query, args...)
 }
 
 func (s sqlTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	s.x.sync()
 	s.x.trip()
-	return s.t.QueryContext(ctx, query, args...)
+	return s.runner().QueryContext(ctx, query, args...)
 }
 
 func (s sqlTx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
 	s.x.sync()
 	s.x.trip()
-	return s.t.QueryRowContext(ctx, query, args...)
+	return s.runner().QueryRowContext(ctx, query, args...)
 }
 
 func (s sqlTx) PrepareContext(ctx context.Context, query string) (*sql.Stmt, error) {
 	s.x.sync()
 	s.x.trip()
-	return s.t.PrepareContext(ctx, query)
+	return s.runner().PrepareContext(ctx, query)
 }
 
+// StmtContext is for SQLite's statements prepared at open (db.stmt): only
+// SQLite prepares them.
 func (s sqlTx) StmtContext(ctx context.Context, st *sql.Stmt) *sql.Stmt {
 	s.x.sync()
 	return s.t.StmtContext(ctx, st)

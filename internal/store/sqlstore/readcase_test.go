@@ -1,6 +1,7 @@
 package sqlstore_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"reflect"
@@ -177,5 +178,53 @@ func TestNoteCommandRoundTrips(t *testing.T) {
 		if trips > 2 {
 			t.Errorf("version %d: a command took %d round trips, want 2", v, trips)
 		}
+	}
+}
+
+// TestFailedBatchFreesTheHead: on PostgreSQL the batch runs its own
+// transaction on its connection (its BEGIN rides with the head lock, its
+// COMMIT with the head's update). A batch that fails whole — here a write
+// released the batch's savepoint itself, so the batch's own release is
+// refused — must acknowledge none of its writes, and must not leave its
+// connection in the pool still inside the transaction, holding the log
+// head: another instance's write must go through at once.
+func TestFailedBatchFreesTheHead(t *testing.T) {
+	dsn := testdb.DSN(t, sqlstore.EnginePostgres)
+	open := func() *sqlstore.DB {
+		db, err := sqlstore.Open(ctx, dsn, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		return db
+	}
+	a, b := open(), open()
+	if err := a.Write(ctx, func(tx store.Tx) error { return tx.PutCase(writeCase(1), 0) }); err != nil {
+		t.Fatal(err)
+	}
+	res := batchOf(t, a,
+		noteEvent("c1", "in the failing batch"),
+		func(tx store.Tx) error {
+			if err := noteEvent("c1", "releases the batch's savepoint")(tx); err != nil {
+				return err
+			}
+			_, err := sqlstore.TxExec(tx, "RELEASE w")
+			return err
+		})
+	for i, err := range res {
+		if err == nil {
+			t.Fatalf("write %d of a batch that failed was acknowledged", i)
+		}
+	}
+	short, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := b.Write(short, noteEvent("c1", "the other instance")); err != nil {
+		t.Fatalf("the other instance could not write after a failed batch: %v", err)
+	}
+	if err := a.Write(short, noteEvent("c1", "the same instance")); err != nil {
+		t.Fatalf("the instance could not write after its failed batch: %v", err)
+	}
+	if evs := allEvents(t, a); len(evs) != 2 || evs[0].Seq != 1 {
+		t.Fatalf("%d events, want the two written after the failed batch", len(evs))
 	}
 }

@@ -53,10 +53,13 @@ func (db *DB) Write(ctx context.Context, fn func(store.Tx) error) error {
 	return db.group.write(ctx, fn)
 }
 
-// readOnly reports PostgreSQL's SQLSTATE 25006, read_only_sql_transaction.
-func readOnly(err error) bool {
-	var pg interface{ SQLState() string }
-	return errors.As(err, &pg) && pg.SQLState() == "25006"
+// closeBulk closes the statements bulk writes prepared: on PostgreSQL
+// they were prepared on the batch's connection, not in a database/sql
+// transaction that would close them at its end.
+func (x *tx) closeBulk() {
+	for _, st := range x.bulk {
+		st.Close()
+	}
 }
 
 func (x *tx) saveHead() error {

@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -182,11 +183,25 @@ func (s *Service) UpdateCase(ctx context.Context, a *Actor, caseID string, in Ca
 			}
 			offences = classifyOffences("offence_types", offences, p)
 		}
-		if in.Summary == nil && in.OffenceTypes == nil && in.Marking == nil {
-			p.Add("", "nothing_to_change", "Change at least one of the summary, the offence types or the marking.")
+		// A value the case already holds is no correction: the event
+		// records only what changed, and a form sent back as it was
+		// shown is refused, not reported as corrected.
+		summary, marking := in.Summary, in.Marking
+		if summary != nil && strings.TrimSpace(*summary) == strings.TrimSpace(c.Summary) {
+			summary = nil
 		}
-		return []ev{{domain.EvCaseUpdated, domain.CaseUpdated{Summary: in.Summary, OffenceTypes: offences,
-			Marking: in.Marking}}}
+		if marking != nil && *marking == c.Marking {
+			marking = nil
+		}
+		if offences != nil && sameSet(offences, c.OffenceTypes) {
+			offences = nil
+		}
+		if summary == nil && offences == nil && marking == nil && len(*p) == 0 {
+			p.Add("", "nothing_to_change", "Nothing was changed: correct the summary, the offences or the "+
+				"marking before you save.")
+		}
+		return []ev{{domain.EvCaseUpdated, domain.CaseUpdated{Summary: summary, OffenceTypes: offences,
+			Marking: marking}}}
 	})
 }
 
@@ -292,4 +307,9 @@ func (s *Service) CaseID(ctx context.Context, a *Actor, ref string) (string, err
 		}
 	}
 	return c.ID, nil
+}
+
+// sameSet says whether a and b hold the same strings, in any order.
+func sameSet(a, b []string) bool {
+	return len(a) == len(b) && !slices.ContainsFunc(a, func(x string) bool { return !slices.Contains(b, x) })
 }

@@ -85,6 +85,26 @@ func form[In any](fn func(context.Context, *service.Actor, string, In) (*domain.
 	return f
 }
 
+// keepBlankSummary is the update-case form. The decoder reads a blank
+// field as one not sent, but this form always sends the summary: a blank
+// one is the officer clearing it, which the service refuses as blank,
+// not a summary left as it was.
+func keepBlankSummary(s *service.Service, f caseForm) caseForm {
+	f = form(s.UpdateCase, f)
+	f.run = func(ctx context.Context, a *service.Actor, caseID string, vals url.Values) (*domain.Case, error) {
+		var in service.CaseUpdate
+		if err := request.DecodeForm(vals, &in, request.Labels(dateLabels)); err != nil {
+			return nil, err
+		}
+		if sent, ok := vals["summary"]; ok && len(sent) > 0 && in.Summary == nil {
+			blank := ""
+			in.Summary = &blank
+		}
+		return s.UpdateCase(ctx, a, caseID, in)
+	}
+	return f
+}
+
 func titled(s string) func(*caseView, string) string {
 	return func(*caseView, string) string { return s }
 }
@@ -111,7 +131,7 @@ func caseForms(s *service.Service) map[string]caseForm {
 					{Name: "reason", Label: "Why (optional)", Kind: "text"},
 				}
 			}}),
-		"update-case": form(s.UpdateCase, caseForm{done: "Case details corrected", button: "Save the corrections",
+		"update-case": keepBlankSummary(s, caseForm{done: "Case details corrected", button: "Save the corrections",
 			title: titled("Correct the case details"),
 			fields: func(v *caseView, _ string) []field {
 				var marks [][2]string

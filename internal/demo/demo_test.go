@@ -88,7 +88,9 @@ func generateAt(dir string, seed uint64, workers int, at time.Time, n int, fast 
 }
 
 // generateTwice generates the same seed into two files at once: side by
-// side (the default), and one case at a time.
+// side (the default) on the settings of `holdfast demo`'s .partial file
+// (demo.FastWrites), and one case at a time on the store's own: neither
+// how many cases run at once nor those settings may change the record.
 func generateTwice(t *testing.T, seed uint64) (generated, generated) {
 	t.Helper()
 	var gs [2]generated
@@ -99,7 +101,7 @@ func generateTwice(t *testing.T, seed uint64) (generated, generated) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			gs[i], errs[i] = generate(dir, seed, workers)
+			gs[i], errs[i] = generate(dir, seed, workers, workers > 1)
 		}()
 	}
 	wg.Wait()

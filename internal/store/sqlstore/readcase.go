@@ -11,30 +11,34 @@ import (
 // selectCaseForWrite is, on PostgreSQL, a write's read of a case together
 // with everything PutCase reads before writing it: its duties and flag
 // rows (as selectIndexRows), its find-index digest (selectTermDigest) and
-// its POLE digest (selectPoleDigest). One flight instead of four while
+// its POLE digest (selectPoleDigest), and what it adds to the figures
+// (selectCaseFigure, figures.go). One flight instead of five while
 // the log head is held: each flight there is a wait every other writer,
 // of this instance or another, waits through too. Rows are tagged: 'c'
-// the document, 'd' and 'f' as selectIndexRows, 't' and 'p' the digests.
+// the document, 'd' and 'f' as selectIndexRows, 't' and 'p' the digests,
+// 'g' the figures.
 const selectCaseForWrite = `SELECT 'c', doc, '', '', '', '', '', '', '', '', '' FROM cases WHERE id = ?
 	UNION ALL ` + selectIndexRows + `
 	UNION ALL SELECT 't', term, '', '', '', '', '', '', '', '', '' FROM case_terms WHERE case_id = ? AND kind = '#'
-	UNION ALL SELECT 'p', digest, '', '', '', '', '', '', '', '', '' FROM pole_digests WHERE case_id = ?`
+	UNION ALL SELECT 'p', digest, '', '', '', '', '', '', '', '', '' FROM pole_digests WHERE case_id = ?
+	UNION ALL SELECT 'g', team_id, live, hist, '', '', '', '', '', '', '' FROM case_figures WHERE case_id = ?`
 
 // caseRead is what readCase brought besides the document. Each part is
 // used once, by the first statement that would have read it, and then
 // dropped: what the write writes afterwards changes those rows.
 type caseRead struct {
-	duties, flags map[string]string  // as indexRows gives them; nil once used
-	digests       map[string]*string // by query; a nil value: no row
+	duties, flags map[string]string   // as indexRows gives them; nil once used
+	rows          map[string][]string // one-row reads, by query; nil: no row
 }
 
 // readCase reads case id's document and caseRead in one flight.
 func (x *tx) readCase(id string) (string, error) {
 	var doc string
 	found := false
-	r := &caseRead{duties: map[string]string{}, flags: map[string]string{}, digests: map[string]*string{
+	r := &caseRead{duties: map[string]string{}, flags: map[string]string{}, rows: map[string][]string{
 		selectTermDigest: nil,
 		selectPoleDigest: nil,
+		selectCaseFigure: nil,
 	}}
 	var tag string
 	vals := make([]string, dutyColumns)
@@ -42,7 +46,7 @@ func (x *tx) readCase(id string) (string, error) {
 	for i := range vals {
 		ptrs = append(ptrs, &vals[i])
 	}
-	err := x.pipe.queryRows(x.d.q(selectCaseForWrite), []any{id, id, id, id, id}, func(rows pgx.Rows) error {
+	err := x.pipe.queryRows(x.d.q(selectCaseForWrite), []any{id, id, id, id, id, id}, func(rows pgx.Rows) error {
 		if err := rows.Scan(ptrs...); err != nil {
 			return err
 		}
@@ -54,11 +58,11 @@ func (x *tx) readCase(id string) (string, error) {
 		case "f":
 			r.flags[vals[0]+"\x00"+vals[1]] = strings.Join(vals[:4], "\x00")
 		case "t":
-			v := vals[0]
-			r.digests[selectTermDigest] = &v
+			r.rows[selectTermDigest] = []string{vals[0]}
 		case "p":
-			v := vals[0]
-			r.digests[selectPoleDigest] = &v
+			r.rows[selectPoleDigest] = []string{vals[0]}
+		case "g":
+			r.rows[selectCaseFigure] = []string{vals[0], vals[1], vals[2]}
 		default:
 			return fmt.Errorf("read case %s: unknown row %q", id, tag)
 		}
@@ -78,8 +82,9 @@ func (x *tx) readCase(id string) (string, error) {
 	return doc, nil
 }
 
-// readDigest answers a digest query from what readCase brought, once.
-func (x *tx) readDigest(query string, args []any) (rowScanner, bool) {
+// readRow answers a one-row read of PutCase's from what readCase
+// brought, once.
+func (x *tx) readRow(query string, args []any) (rowScanner, bool) {
 	if len(x.read) == 0 || len(args) != 1 {
 		return nil, false
 	}
@@ -88,28 +93,34 @@ func (x *tx) readDigest(query string, args []any) (rowScanner, bool) {
 	if r == nil {
 		return nil, false
 	}
-	v, ok := r.digests[query]
+	v, ok := r.rows[query]
 	if !ok {
 		return nil, false
 	}
-	delete(r.digests, query)
+	delete(r.rows, query)
 	if v == nil {
 		return noRow{}, true
 	}
-	return digestRow(*v), true
+	return readValues(v), true
 }
 
 type noRow struct{}
 
 func (noRow) Scan(...any) error { return sql.ErrNoRows }
 
-type digestRow string
+// readValues is a row readCase brought, of text columns.
+type readValues []string
 
-func (d digestRow) Scan(dest ...any) error {
-	p, ok := dest[0].(*string)
-	if len(dest) != 1 || !ok {
-		return fmt.Errorf("digest read into %d values", len(dest))
+func (v readValues) Scan(dest ...any) error {
+	if len(dest) != len(v) {
+		return fmt.Errorf("a row of %d values read into %d", len(v), len(dest))
 	}
-	*p = string(d)
+	for i, d := range dest {
+		p, ok := d.(*string)
+		if !ok {
+			return fmt.Errorf("a text value read into %T", d)
+		}
+		*p = v[i]
+	}
 	return nil
 }

@@ -91,7 +91,7 @@ func (x *tx) exec(query string, args ...any) (sql.Result, error) {
 // queryRow runs a query for one row. On PostgreSQL it goes when scanned,
 // with the statements queued before it, in one round trip.
 func (x *tx) queryRow(query string, args ...any) rowScanner {
-	if r, ok := x.readDigest(query, args); ok {
+	if r, ok := x.readRow(query, args); ok {
 		return r
 	}
 	if x.pipe != nil {

@@ -35,6 +35,8 @@ const (
 	// The board's teams are its duties': those due since the start of
 	// the day, through the (team_id, due_at) index.
 	countTeamDueFrom = `SELECT COUNT(*) FROM duties WHERE due_at >= ? AND due_at <= ? AND team_id IN (`
+	// boardPrefix picks the team board's figures (store.FigBoard).
+	boardPrefix = "substr(figure, 1, ?) = ?"
 )
 
 // figs is what a case adds to figures: by figure name, a name with
@@ -355,8 +357,11 @@ func (db *DB) TeamDutyCounts(ctx context.Context, teamIDs []string, t time.Time)
 	if len(teamIDs) == 0 {
 		return 0, 0, nil
 	}
-	q := "SELECT figure, n FROM figures WHERE team_id IN (" + placeholders(len(teamIDs)) + ") AND figure >= ? AND figure < ?"
-	rows, err := db.query(ctx, q, append(anys(teamIDs), store.FigBoard, store.FigBoard[:len(store.FigBoard)-1]+";")...)
+	// The board's figures by equality on their prefix, not a text range:
+	// a range follows the database's collation, and under ICU or en_GB
+	// ':' and ';' do not sort by byte, so the range held none of them.
+	q := "SELECT figure, n FROM figures WHERE team_id IN (" + placeholders(len(teamIDs)) + ") AND " + boardPrefix
+	rows, err := db.query(ctx, q, append(anys(teamIDs), len(store.FigBoard), store.FigBoard)...)
 	if err != nil {
 		return 0, 0, fmt.Errorf("count team duties: %w", err)
 	}

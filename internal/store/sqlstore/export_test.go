@@ -1,6 +1,11 @@
 package sqlstore
 
-import "time"
+import (
+	"context"
+	"time"
+
+	"github.com/holdfast/holdfast/internal/store"
+)
 
 // Commits is how many write transactions db has committed: a group of
 // writes counts once.
@@ -15,4 +20,11 @@ func SetBatchTimeout(d time.Duration) func() {
 	old := batchTimeout
 	batchTimeout = d
 	return func() { batchTimeout = old }
+}
+
+// AddFigure adds n to team's figure fig, as a case's write does.
+func (db *DB) AddFigure(ctx context.Context, team, fig string, n int) error {
+	return db.Write(ctx, func(t store.Tx) error {
+		return t.(*tx).applyFigures(map[[2]string]int{{team, fig}: n})
+	})
 }

@@ -171,10 +171,12 @@ func (x *tx) applyFigures(delta map[[2]string]int) error {
 		if _, err := x.exec(upsertFigure, k[0], k[1], n); err != nil {
 			return err
 		}
-		if n < 0 {
-			if _, err := x.exec(dropZeroFigure, k[0], k[1]); err != nil {
-				return err
-			}
+		// Either way: an overdue figure goes below nought (-1 when a
+		// duty overdue in an earlier month is met), so a +1 can bring
+		// a row back to nought too. The statements run in order, also
+		// queued in PostgreSQL's pipeline.
+		if _, err := x.exec(dropZeroFigure, k[0], k[1]); err != nil {
+			return err
 		}
 	}
 	return nil

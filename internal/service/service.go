@@ -197,11 +197,9 @@ func (s *Service) caseCommand(ctx context.Context, a *Actor, caseID string, vers
 		if s.glass(a, org, c) {
 			return nil, readOnlyGlass() // an emergency access never writes
 		}
-		if err := checkVersion(a, version); err != nil {
-			return nil, err
-		}
-		if version != AnyVersion && version != c.Version {
-			return nil, fmt.Errorf(
+		stale := checkVersion(a, version)
+		if stale == nil && version != AnyVersion && version != c.Version {
+			stale = fmt.Errorf(
 				"case %s is at version %d, your command was based on version %d: reload it and try again: %w",
 				c.Ref,
 				c.Version,
@@ -209,7 +207,15 @@ func (s *Service) caseCommand(ctx context.Context, a *Actor, caseID string, vers
 				ErrConflict,
 			)
 		}
-		return decide(tx, c, org, now)
+		// Who may comes before which version: a person not allowed the
+		// command is told so (403), not invited to reload and try again
+		// (409). The permission checks are decide's, so it runs on a
+		// stale version too; whatever it returns is rolled back.
+		evs, err := decide(tx, c, org, now)
+		if stale != nil && !errors.Is(err, ErrForbidden) {
+			return nil, stale
+		}
+		return evs, err
 	})
 }
 

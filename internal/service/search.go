@@ -380,14 +380,15 @@ func (s *Service) CaseList(ctx context.Context, a *Actor, in CaseListQuery) (*Ca
 	filter.Limit = limit + 1
 	out := &CaseList{}
 	if in.After != "" && in.Before == "" {
-		// The page before: the limit newest cases newer than After, found
-		// oldest first and turned round.
-		rows, err := s.casesAfter(ctx, f, filter, in.After, limit+1)
+		// The page before: the limit cases just newer than After (and one
+		// more, to know whether a newer page remains), newest first.
+		filter.After = in.After
+		rows, err := f.CasePage(ctx, filter)
 		if err != nil {
 			return nil, err
 		}
 		if len(rows) > limit {
-			rows = rows[len(rows)-limit:]
+			rows = rows[1:]
 			out.Prev = rows[0].Ref
 		}
 		out.Cases = rows
@@ -413,39 +414,6 @@ func (s *Service) CaseList(ctx context.Context, a *Actor, in CaseListQuery) (*Ca
 		out.Cases = []store.CaseRow{}
 	}
 	return out, nil
-}
-
-// casesAfter lists up to n cases newer than ref, newest first.
-func (s *Service) casesAfter(ctx context.Context, f store.Finder, filter store.CasePageFilter, ref string,
-	n int) ([]store.CaseRow, error) {
-	// CasePage pages backwards only; newer cases are few per page, so read
-	// from the newest down to ref.
-	filter.Limit = 0
-	var out []store.CaseRow
-	before := ""
-	for {
-		filter.Before, filter.Limit = before, 500
-		rows, err := f.CasePage(ctx, filter)
-		if err != nil {
-			return nil, err
-		}
-		for _, r := range rows {
-			if r.Ref <= ref {
-				if len(out) > n {
-					out = out[len(out)-n:]
-				}
-				return out, nil
-			}
-			out = append(out, r)
-		}
-		if len(rows) < 500 {
-			if len(out) > n {
-				out = out[len(out)-n:]
-			}
-			return out, nil
-		}
-		before = rows[len(rows)-1].Ref
-	}
 }
 
 // AccessQuery is the input of Service.AccessReport: who read which case.

@@ -120,7 +120,10 @@ type CasePageFilter struct {
 	// OverdueAt, if set, keeps cases with an open duty due by then.
 	OverdueAt time.Time
 	Before    string // a reference: the page after it, newest first
-	Limit     int
+	// After, a reference: the page before it, still listed newest first
+	// (with Limit, the Limit cases just newer than it).
+	After string
+	Limit int
 }
 
 // InboxRow is an alert with what its reader did about it.

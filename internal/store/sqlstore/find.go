@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -411,16 +412,32 @@ func (db *DB) CasePage(ctx context.Context, f store.CasePageFilter) ([]store.Cas
 		where = append(where, col("ref")+" < ?")
 		args = append(args, f.Before)
 	}
+	if f.After != "" {
+		where = append(where, col("ref")+" > ?")
+		args = append(args, f.After)
+	}
 	q := ""
 	if len(where) > 0 {
 		q = "WHERE " + strings.Join(where, " AND ")
 	}
-	q += " ORDER BY ref DESC"
+	// The page before After is the cases just newer than it: read upwards
+	// from it, so a page costs what it shows however many cases are newer,
+	// and turned round to newest first.
+	up := f.After != "" && f.Before == ""
+	if up {
+		q += " ORDER BY ref ASC"
+	} else {
+		q += " ORDER BY ref DESC"
+	}
 	if f.Limit > 0 {
 		q += " LIMIT ?"
 		args = append(args, f.Limit)
 	}
-	return db.listCases(ctx, q, args...)
+	rows, err := db.listCases(ctx, q, args...)
+	if up {
+		slices.Reverse(rows)
+	}
+	return rows, err
 }
 
 // overdueFew is how many overdue cases CasePage finds by id; more are

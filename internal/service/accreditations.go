@@ -137,6 +137,9 @@ func (s *Service) AwardAccreditation(ctx context.Context, a *Actor, in AwardAccr
 			Evidence: pay.Evidence, RecordedBy: a.ID(), RecordedAt: now.UTC()}
 		return []*event.Event{e}, nil
 	})
+	if err == nil {
+		err = s.rerouteApprovals(ctx, a.ID()) // approval_reroute.go
+	}
 	return out, err
 }
 
@@ -181,6 +184,9 @@ func (s *Service) WithdrawAccreditation(ctx context.Context, a *Actor, in Withdr
 		out = &cp
 		return []*event.Event{e}, nil
 	})
+	if err == nil {
+		err = s.rerouteApprovals(ctx, a.ID()) // approval_reroute.go
+	}
 	return out, err
 }
 

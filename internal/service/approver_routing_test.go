@@ -3,6 +3,7 @@ package service_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/duty"
@@ -54,5 +55,66 @@ func TestApprovalRoutedToAnAccreditedApprover(t *testing.T) {
 		if _, err := f.Svc.ApproveClosure(ctx, f.Manager, c.ID, service.ApproveClosure{Version: c.Version}); err != nil {
 			t.Fatalf("the officer the approval fell to is refused: %v", err)
 		}
+	})
+}
+
+// TestWaitingApprovalFollowsAccreditations: a closure already waiting for
+// approval is re-routed at once when an accreditation changes who may
+// approve it, not when the case next changes. The inspector gaining PIP2
+// takes the approval from the chief inspector (the lowest rank that may)
+// and is alerted; withdrawn, it goes back; lapsed, the watchdog's next run
+// takes it back too. Each move is a duty closed and one opened.
+func TestWaitingApprovalFollowsAccreditations(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		f := fixture.New(t, db)
+		award(t, f, f.Investigator, "pip2", "")
+		award(t, f, f.Manager, "pip2", "")
+		withGate(t, f)
+		c := permCase{f: f, t: t}.proposed()
+		holder := func(want *service.Actor, when string) {
+			t.Helper()
+			got, err := db.Case(ctx, c.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := openDuty(got, duty.ClosureApproval); d == nil || d.Accountable != want.ID() {
+				t.Fatalf("%s: the approval is on %+v, want %s", when, d, want.User.Name)
+			}
+			if perm, err := f.Svc.Permissions(ctx, want, c.ID); err != nil || !perm.Can("approve-closure") {
+				t.Fatalf("%s: the officer holding the approval may not approve: %v %q", when, err,
+					perm.Why("approve-closure"))
+			}
+		}
+		holder(f.Manager, "routed")
+
+		acc := award(t, f, f.Inspector, "pip2", "")
+		holder(f.Inspector, "the inspector accredited")
+		items, err := f.Svc.Inbox(ctx, f.Inspector)
+		if err != nil {
+			t.Fatal(err)
+		}
+		alerted := false
+		for _, it := range items {
+			alerted = alerted || (it.CaseID == c.ID && it.Kind == domain.AlertDecision)
+		}
+		if !alerted {
+			t.Errorf("the inspector is not alerted to the approval now hers: %+v", items)
+		}
+
+		if _, err := f.Svc.WithdrawAccreditation(ctx, f.Admin, service.WithdrawAccreditation{User: f.Inspector.ID(),
+			ID: acc.ID, Reason: "Recorded against the wrong officer"}); err != nil {
+			t.Fatal(err)
+		}
+		holder(f.Manager, "the accreditation withdrawn")
+
+		// Accredited until tomorrow; the day after, lapsed: the watchdog
+		// moves the approval back.
+		award(t, f, f.Inspector, "pip2", f.Clock.Now().AddDate(0, 0, 1).Format(time.DateOnly))
+		holder(f.Inspector, "accredited again")
+		f.Clock.Advance(3 * 24 * time.Hour)
+		if _, err := f.Svc.Sweep(ctx, service.SystemActor("watchdog"), service.SweepOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		holder(f.Manager, "the accreditation lapsed")
 	})
 }

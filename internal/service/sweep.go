@@ -194,6 +194,11 @@ func (s *Service) Sweep(ctx context.Context, a *Actor, o SweepOptions) (*SweepRe
 		if err := r.run(ctx); err != nil || o.DryRun {
 			return err
 		}
+		// An accreditation lapsed since a closure's approval was routed
+		// moves it to whoever may approve now (approval_reroute.go).
+		if err := s.rerouteApprovals(ctx, a.ID()); err != nil {
+			return err
+		}
 		var err error
 		r.rep.PeopleMatched, r.rep.LinksRaised, err = s.MatchQueued(ctx, r.asOf, matchPerSweep) // index_queue.go
 		return err

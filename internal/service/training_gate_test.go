@@ -189,10 +189,17 @@ func TestTrainingGateTransferAndApproval(t *testing.T) {
 			t.Errorf("the page offers approval to an unaccredited approver: %q", perm.Why("approve-closure"))
 		}
 		award(t, f, f.Manager, "pip2", "")
+		// The award moved the waiting approval to him: the case changed.
+		if c, err = db.Case(ctx, c.ID); err != nil {
+			t.Fatal(err)
+		}
 		_, err = svc.ApproveClosure(ctx, f.Inspector, c.ID, service.ApproveClosure{Version: c.Version})
 		refusedBy(t, "approval without PIP2, a colleague eligible", err, []string{"approve_15_pip2"},
 			"DCI Max Manager")
 		award(t, f, f.Inspector, "pip2", "")
+		if c, err = db.Case(ctx, c.ID); err != nil { // and this one back to her
+			t.Fatal(err)
+		}
 		if _, err = svc.ApproveClosure(ctx, f.Inspector, c.ID, service.ApproveClosure{Version: c.Version}); err != nil {
 			t.Fatalf("approval by an accredited approver: %v", err)
 		}

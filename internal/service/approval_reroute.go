@@ -2,7 +2,6 @@ package service
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -93,17 +92,14 @@ func approvalMove(c *domain.Case, org *domain.OrgState, pol *policy.Policy, now 
 
 // rerouteAlert tells the officer a re-routed approval now falls to.
 func rerouteAlert(c *domain.Case, by, to string, now time.Time, evs []*event.Event) ([]*event.Event, error) {
+	opened, err := dutiesOpened(evs) // duties.go
+	if err != nil {
+		return nil, err
+	}
 	var dutyID string
-	for _, e := range evs {
-		if e.Type != domain.EvDutyOpened {
-			continue
-		}
-		var p domain.DutyOpened
-		if err := json.Unmarshal(e.Payload, &p); err != nil {
-			return nil, err
-		}
-		if p.Duty.Kind == duty.ClosureApproval {
-			dutyID = p.Duty.ID
+	for _, d := range opened {
+		if d.Kind == duty.ClosureApproval {
+			dutyID = d.ID
 		}
 	}
 	if dutyID == "" || to == "" || to == by {

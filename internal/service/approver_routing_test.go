@@ -1,6 +1,7 @@
 package service_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -29,16 +30,8 @@ func TestApprovalRoutedToAnAccreditedApprover(t *testing.T) {
 		if d := openDuty(c, duty.ClosureApproval); d == nil || d.Accountable != f.Manager.ID() {
 			t.Fatalf("the approval must fall to the accredited chief inspector, not the nearest inspector: %+v", d)
 		}
-		items, err := f.Svc.Inbox(ctx, f.Manager)
-		if err != nil {
-			t.Fatal(err)
-		}
-		alerted := false
-		for _, it := range items {
-			alerted = alerted || (it.CaseID == c.ID && it.Kind == domain.AlertDecision)
-		}
-		if !alerted {
-			t.Errorf("the chief inspector is not alerted to the closure waiting on him: %+v", items)
+		if !decisionAlerted(t, f, f.Manager, c.ID) {
+			t.Error("the chief inspector is not alerted to the closure waiting on him")
 		}
 		perm, err := f.Svc.Permissions(ctx, f.Inspector, c.ID)
 		if err != nil {
@@ -89,16 +82,8 @@ func TestWaitingApprovalFollowsAccreditations(t *testing.T) {
 
 		acc := award(t, f, f.Inspector, "pip2", "")
 		holder(f.Inspector, "the inspector accredited")
-		items, err := f.Svc.Inbox(ctx, f.Inspector)
-		if err != nil {
-			t.Fatal(err)
-		}
-		alerted := false
-		for _, it := range items {
-			alerted = alerted || (it.CaseID == c.ID && it.Kind == domain.AlertDecision)
-		}
-		if !alerted {
-			t.Errorf("the inspector is not alerted to the approval now hers: %+v", items)
+		if !decisionAlerted(t, f, f.Inspector, c.ID) {
+			t.Error("the inspector is not alerted to the approval now hers")
 		}
 
 		if _, err := f.Svc.WithdrawAccreditation(ctx, f.Admin, service.WithdrawAccreditation{User: f.Inspector.ID(),
@@ -116,5 +101,18 @@ func TestWaitingApprovalFollowsAccreditations(t *testing.T) {
 			t.Fatal(err)
 		}
 		holder(f.Manager, "the accreditation lapsed")
+	})
+}
+
+// decisionAlerted says whether who's inbox holds a decision alert on the
+// case.
+func decisionAlerted(t *testing.T, f *fixture.Force, who *service.Actor, caseID string) bool {
+	t.Helper()
+	items, err := f.Svc.Inbox(ctx, who)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return slices.ContainsFunc(items, func(it service.InboxAlert) bool {
+		return it.CaseID == caseID && it.Kind == domain.AlertDecision
 	})
 }

@@ -108,7 +108,34 @@ func decisionAlerts(c *domain.Case, org *domain.OrgState, actor string, now time
 			return nil, nil
 		}
 	}
+	opened, err := dutiesOpened(evs)
+	if err != nil {
+		return nil, err
+	}
 	var out []*event.Event
+	for _, d := range opened {
+		if !decisionKinds[d.Kind] || d.Accountable == "" || d.Accountable == actor {
+			continue
+		}
+		by := domain.PersonName(org.Users[actor])
+		text := fmt.Sprintf("%s: %s — asked by %s.", c.Ref, domain.DutyKindLabel(d.Kind), by)
+		if d.Kind == duty.ClosureApproval && c.Closure != nil {
+			text = fmt.Sprintf("%s: %s — %s proposed outcome %s.", c.Ref, domain.DutyKindLabel(d.Kind), by,
+				c.Closure.Outcome)
+		}
+		a, err := domain.NewEvent(domain.EvAlertSent, actor, c.ID, now,
+			domain.AlertSent{To: d.Accountable, Kind: domain.AlertDecision, Text: text, ID: d.ID})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}
+
+// dutiesOpened lists the duties evs open.
+func dutiesOpened(evs []*event.Event) ([]domain.Duty, error) {
+	var out []domain.Duty
 	for _, e := range evs {
 		if e.Type != domain.EvDutyOpened {
 			continue
@@ -117,21 +144,7 @@ func decisionAlerts(c *domain.Case, org *domain.OrgState, actor string, now time
 		if err := json.Unmarshal(e.Payload, &p); err != nil {
 			return nil, err
 		}
-		if !decisionKinds[p.Duty.Kind] || p.Duty.Accountable == "" || p.Duty.Accountable == actor {
-			continue
-		}
-		by := domain.PersonName(org.Users[actor])
-		text := fmt.Sprintf("%s: %s — asked by %s.", c.Ref, domain.DutyKindLabel(p.Duty.Kind), by)
-		if p.Duty.Kind == duty.ClosureApproval && c.Closure != nil {
-			text = fmt.Sprintf("%s: %s — %s proposed outcome %s.", c.Ref, domain.DutyKindLabel(p.Duty.Kind), by,
-				c.Closure.Outcome)
-		}
-		a, err := domain.NewEvent(domain.EvAlertSent, actor, c.ID, now,
-			domain.AlertSent{To: p.Duty.Accountable, Kind: domain.AlertDecision, Text: text, ID: p.Duty.ID})
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, a)
+		out = append(out, p.Duty)
 	}
 	return out, nil
 }

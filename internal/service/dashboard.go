@@ -305,11 +305,16 @@ func (s *Service) scanDashTeams(ctx context.Context, months int) (*dashTeams, er
 			ends[i] = now
 		}
 	}
+	// A duty met counts in its month even if the clock now reads earlier
+	// (set back after it): it happened, and the kept figures count it.
 	monthOf := func(t time.Time) int {
-		if t.Before(first) || t.After(now) {
+		if t.Before(first) {
 			return -1
 		}
-		return (t.Year()-first.Year())*12 + int(t.Month()-first.Month())
+		if m := (t.Year()-first.Year())*12 + int(t.Month()-first.Month()); m < months {
+			return m
+		}
+		return -1
 	}
 	teamName := func(id string) string {
 		if u := org.Units[id]; u != nil {

@@ -275,12 +275,22 @@ func TestCorrectANote(t *testing.T) {
 		}
 		// A note that is not on the case cannot be corrected; the inspector
 		// cannot correct one at all.
-		if status, body := ivy.get(path + "/do/correct-note?corrects=nope"); status != 403 ||
+		if status, body := ivy.get(path + "/do/correct-note?corrects=nope"); status != 404 ||
 			!strings.Contains(body, "There is no such note on this case.") {
-			t.Errorf("correcting an unknown note: %d", status)
+			t.Errorf("correcting an unknown note: %d, want 404", status)
 		}
-		if status, _ := newClient(t, base, "hmi").get(journey); status != 403 {
-			t.Errorf("the inspector's correct-note page: %d, want 403", status)
+		hmi := newClient(t, base, "hmi")
+		for _, j := range []string{journey, path + "/do/correct-note?corrects=nope"} {
+			if status, _ := hmi.get(j); status != 403 {
+				t.Errorf("the inspector's %s: %d, want 403", j, status)
+			}
+		}
+		// Two notes of one minute are told apart by their author and
+		// first words in the link's label.
+		for _, from := range []string{path, path + "/history?kind=notes"} {
+			if _, page := ivy.get(from); !strings.Contains(page, "DC Ivy Investigator, “Spoke to the school on Monday”") {
+				t.Errorf("%s: the correct link's label does not name the note's author and first words", from)
+			}
 		}
 	})
 }

@@ -113,6 +113,7 @@ type formView struct {
 	TargetV string      // its value
 	Targets [][2]string // choices, when opened without one
 	Refused string      // why this person may not, instead of the form
+	missing bool        // the form's target is not on the case: Refused says so, answered 404
 	Changes []historyEntry
 	Stale   bool
 	// Check, on a check-your-answers page, is what was answered; Carry is
@@ -187,7 +188,10 @@ func (h *Handler) caseJourney(q *visit) error {
 		}
 	}
 	status := http.StatusOK
-	if fv.Refused != "" {
+	switch {
+	case fv.missing:
+		status = http.StatusNotFound
+	case fv.Refused != "":
 		status = http.StatusForbidden
 	}
 	return h.render(q, status, "case_form", p)
@@ -200,10 +204,11 @@ func (h *Handler) formView(v *caseView, name string, cf caseForm, target string)
 	switch {
 	case !v.Can(perm):
 		fv.Refused = v.Why(perm)
+	case cf.target == "corrects" && target != "" && v.Note(target) == nil:
+		// Not found (404), not forbidden: the person may correct notes.
+		fv.Refused, fv.missing = "There is no such note on this case.", true
 	case cf.target != "" && target != "" && !v.CanOn(perm, target):
 		fv.Refused = v.Perm.WhyOn(perm, target)
-	case cf.target == "corrects" && target != "" && v.Note(target) == nil:
-		fv.Refused = "There is no such note on this case."
 	case cf.target != "" && target == "":
 		fv.Targets = v.targetOpts(perm, cf.target)
 	}

@@ -73,7 +73,10 @@ var caseFuncs = template.FuncMap{
 	"sectionTitle": sectionTitle,
 	"govDate":      govDate,
 	"govTime":      govTime,
-	"plural":       plural,
+	// clip tells notes written in the same minute apart in a link's
+	// hidden label by their first words.
+	"clip":   clip,
+	"plural": plural,
 	"statusTag": func(s domain.Status) string {
 		switch s {
 		case domain.StatusReferral:

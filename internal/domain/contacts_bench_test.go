@@ -16,15 +16,8 @@ import (
 // process's CPU a decode and encode, which a loaded machine inflates less
 // than the wall time.
 func BenchmarkCaseDocumentContacts(b *testing.B) {
-	at := time.Date(2024, 1, 1, 9, 0, 0, 0, time.UTC)
-	var evs []*step
-	add := func(typ string, p any) {
-		at = at.Add(time.Hour)
-		evs = append(evs, &step{typ, at, p})
-	}
-	add(EvCaseOpened, CaseOpened{ID: "01a24b8e-5a3c-7c7d-8486-e1f9bf0f992b", Ref: "CSE/2024/000001", ForceID: "f",
-		TeamID: "01a24b89-3961-74df-9089-aba6fb76fdc4", OffenceTypes: []string{"cse"},
-		Summary: "Referral from the school: messages from an adult to a pupil"})
+	bc := newBenchCase()
+	add := bc.add
 	for _, v := range []string{"v1", "v2"} {
 		add(EvVictimAdded, VictimAdded{Victim: Victim{ID: v, Name: "Child " + v, DateOfBirth: "2011-04-02",
 			Enhanced: true}})
@@ -34,9 +27,9 @@ func BenchmarkCaseDocumentContacts(b *testing.B) {
 		add(EvVictimContacted, VictimContacted{VictimID: []string{"v1", "v2"}[i%2], Contact: Contact{
 			ID: fmt.Sprintf("01a24b8e-5a3c-7c7d-8486-e1f9bf0f%04d", i), Kind: kinds[i%len(kinds)], Method: "phone",
 			Note: "Spoke to her mother; told her where the enquiry stands", By: "01a24b89-3961-74df-9089-aba6fb76fdc4",
-			At: at}})
+			At: bc.at}})
 	}
-	live, _ := fold(b, evs)
+	live, _ := fold(b, bc.evs)
 	// The shape before: each victim's whole contact list in the document.
 	type oldVictim struct {
 		Victim

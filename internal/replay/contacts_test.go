@@ -89,18 +89,8 @@ func TestOldContactsSplitOnOpen(t *testing.T) {
 		delete(v, "first_contact")
 		delete(v, "latest_contacts")
 		b, _ = json.Marshal(doc)
-		exec(t, db, "UPDATE cases SET doc = ? WHERE id = ?", string(b), c.ID)
-		exec(t, db, "DELETE FROM victim_contacts WHERE case_id = ?", c.ID)
-		exec(t, db, "DELETE FROM victim_contacts_built")
-		if _, d, err := replay.Compare(ctx, db); err != nil || d == nil {
-			t.Fatalf("the old document is not told from the new: %v %v", d, err)
-		}
-		if err := db.Migrate(ctx); err != nil {
-			t.Fatal(err)
-		}
-		if _, d, err := replay.Compare(ctx, db); err != nil || d != nil {
-			t.Fatalf("after the split: %v %v", d, err)
-		}
+		migrateOldShape(t, db, c.ID, b, "DELETE FROM victim_contacts WHERE case_id = ?",
+			"DELETE FROM victim_contacts_built")
 		var after string
 		if err := db.Raw().QueryRow(strings.Replace("SELECT doc FROM cases WHERE id = ?", "?",
 			map[bool]string{true: "$1", false: "?"}[db.Engine() == "postgres"], 1), c.ID).Scan(&after); err != nil {

@@ -7,7 +7,6 @@ import (
 
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/fixture"
-	"github.com/holdfast/holdfast/internal/replay"
 	"github.com/holdfast/holdfast/internal/service"
 	"github.com/holdfast/holdfast/internal/store/sqlstore"
 	"github.com/holdfast/holdfast/internal/testdb"
@@ -42,18 +41,8 @@ func TestOldDocumentsSplitOnOpen(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		exec(t, db, "UPDATE cases SET doc = ? WHERE id = ?", string(doc), c.ID)
-		exec(t, db, "DELETE FROM duty_history WHERE case_id = ?", c.ID)
-		exec(t, db, "DELETE FROM duty_history_built")
-		if _, d, err := replay.Compare(ctx, db); err != nil || d == nil {
-			t.Fatalf("the old document is not told from the new: %v %v", d, err)
-		}
-		if err := db.Migrate(ctx); err != nil {
-			t.Fatal(err)
-		}
-		if _, d, err := replay.Compare(ctx, db); err != nil || d != nil {
-			t.Fatalf("after the split: %v %v", d, err)
-		}
+		migrateOldShape(t, db, c.ID, doc, "DELETE FROM duty_history WHERE case_id = ?",
+			"DELETE FROM duty_history_built")
 		got, err := db.Case(ctx, c.ID)
 		if err != nil {
 			t.Fatal(err)

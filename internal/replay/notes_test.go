@@ -93,21 +93,9 @@ func TestOldNotesSplitOnOpen(t *testing.T) {
 		delete(v, "first_contact")
 		delete(v, "latest_contacts")
 		b, _ = json.Marshal(doc)
-		exec(t, db, "UPDATE cases SET doc = ? WHERE id = ?", string(b), c.ID)
-		for _, q := range []string{"DELETE FROM case_notes WHERE case_id = ?", "DELETE FROM victim_contacts WHERE case_id = ?"} {
-			exec(t, db, q, c.ID)
-		}
-		exec(t, db, "DELETE FROM case_notes_built")
-		exec(t, db, "DELETE FROM victim_contacts_built")
-		if _, d, err := replay.Compare(ctx, db); err != nil || d == nil {
-			t.Fatalf("the old document is not told from the new: %v %v", d, err)
-		}
-		if err := db.Migrate(ctx); err != nil {
-			t.Fatal(err)
-		}
-		if _, d, err := replay.Compare(ctx, db); err != nil || d != nil {
-			t.Fatalf("after the split: %v %v", d, err)
-		}
+		migrateOldShape(t, db, c.ID, b, "DELETE FROM case_notes WHERE case_id = ?",
+			"DELETE FROM victim_contacts WHERE case_id = ?", "DELETE FROM case_notes_built",
+			"DELETE FROM victim_contacts_built")
 		var after string
 		if err := db.Raw().QueryRow(strings.Replace("SELECT doc FROM cases WHERE id = ?", "?",
 			map[bool]string{true: "$1", false: "?"}[db.Engine() == "postgres"], 1), c.ID).Scan(&after); err != nil {

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/holdfast/holdfast/internal/domain"
-	"github.com/holdfast/holdfast/internal/replay"
 	"github.com/holdfast/holdfast/internal/service"
 	"github.com/holdfast/holdfast/internal/store/sqlstore"
 	"github.com/holdfast/holdfast/internal/testdb"
@@ -46,17 +45,7 @@ func TestOldNoticesFilledOnOpen(t *testing.T) {
 		}
 		delete(doc["victims"].([]any)[0].(map[string]any)["notice_due"].(map[string]any), "each")
 		b, _ = json.Marshal(doc)
-		exec(t, db, "UPDATE cases SET doc = ? WHERE id = ?", string(b), c.ID)
-		exec(t, db, "DELETE FROM notice_each_built")
-		if _, d, err := replay.Compare(ctx, db); err != nil || d == nil {
-			t.Fatalf("the old notice is not told from the new: %v %v", d, err)
-		}
-		if err := db.Migrate(ctx); err != nil {
-			t.Fatal(err)
-		}
-		if _, d, err := replay.Compare(ctx, db); err != nil || d != nil {
-			t.Fatalf("after filling the notices: %v %v", d, err)
-		}
+		migrateOldShape(t, db, c.ID, b, "DELETE FROM notice_each_built")
 		after, err := db.Case(ctx, c.ID)
 		if err != nil {
 			t.Fatal(err)

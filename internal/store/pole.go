@@ -82,7 +82,15 @@ type PoleKey struct {
 
 // PoleEntries lists the index rows of c: its people, their keys, and a
 // digest of both by which a write tells whether they changed. Stable order.
+// The digest is remembered for KnownPoleDigest (digestmemo.go).
 func PoleEntries(c *domain.Case) (people []PolePerson, keys []PoleKey, digest string) {
+	people, keys, digest = poleEntries(c)
+	poleMemo.put(indexSource(c), digest)
+	return people, keys, digest
+}
+
+// poleEntries is PoleEntries without the memo: the oracle of its tests.
+func poleEntries(c *domain.Case) (people []PolePerson, keys []PoleKey, digest string) {
 	type kk struct{ kind, key, person string }
 	seen := map[kk]bool{}
 	add := func(p *PolePerson, kind, key, shown string) {

@@ -24,8 +24,16 @@ const (
 
 // CaseTerms lists the find-index rows of c (case_id, kind, term, label,
 // shown), in a stable order, ending with the digest row by which a write
-// tells whether they changed.
+// tells whether they changed. The digest is remembered for KnownTermDigest
+// (digestmemo.go).
 func CaseTerms(c *domain.Case) [][]string {
+	rows := caseTerms(c)
+	termMemo.put(indexSource(c), rows[len(rows)-1][2])
+	return rows
+}
+
+// caseTerms is CaseTerms without the memo: the oracle of its tests.
+func caseTerms(c *domain.Case) [][]string {
 	type key struct{ kind, term string }
 	rows := map[key][2]string{}
 	add := func(kind, term, label, shown string) {

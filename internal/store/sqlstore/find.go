@@ -25,14 +25,21 @@ const (
 )
 
 // indexCase rewrites c's find-index rows if they changed (one indexed read
-// when they did not, which is nearly every command).
+// when they did not, which is nearly every command). The digest is the one
+// remembered for the same people when there is one (store.KnownTermDigest):
+// the rows are built only when they are to be written.
 func (x *tx) indexCase(c *domain.Case, isNew bool) error {
-	rows := store.CaseTerms(c)
+	var rows [][]string
 	if !isNew {
+		digest, known := store.KnownTermDigest(c)
+		if !known {
+			rows = store.CaseTerms(c)
+			digest = rows[len(rows)-1][2]
+		}
 		var old string
 		err := x.queryRow(selectTermDigest, c.ID).Scan(&old)
 		switch {
-		case err == nil && old == rows[len(rows)-1][2]:
+		case err == nil && old == digest:
 			return nil
 		case err != nil && err != sql.ErrNoRows:
 			return fmt.Errorf("find index of %s: %w", c.Ref, err)
@@ -40,6 +47,9 @@ func (x *tx) indexCase(c *domain.Case, isNew bool) error {
 		if _, err := x.exec(deleteTerms, c.ID); err != nil {
 			return fmt.Errorf("find index of %s: %w", c.Ref, err)
 		}
+	}
+	if rows == nil {
+		rows = store.CaseTerms(c)
 	}
 	args := make([]any, 0, 5*len(rows))
 	for _, r := range rows {

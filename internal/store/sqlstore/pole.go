@@ -22,9 +22,19 @@ var (
 )
 
 // indexPole rewrites c's index rows if they changed (one indexed read when
-// they did not, which is nearly every command).
+// they did not, which is nearly every command). The digest is the one
+// remembered for the same people when there is one (store.KnownPoleDigest):
+// the rows are built only when they are to be written.
 func (x *tx) indexPole(c *domain.Case, isNew bool) error {
-	people, keys, digest := store.PoleEntries(c)
+	var people []store.PolePerson
+	var keys []store.PoleKey
+	digest, known := "", false
+	if !isNew {
+		digest, known = store.KnownPoleDigest(c)
+	}
+	if !known {
+		people, keys, digest = store.PoleEntries(c)
+	}
 	if !isNew {
 		var old string
 		err := x.queryRow(selectPoleDigest, c.ID).Scan(&old)
@@ -33,6 +43,9 @@ func (x *tx) indexPole(c *domain.Case, isNew bool) error {
 			return nil
 		case err != nil && err != sql.ErrNoRows:
 			return fmt.Errorf("index of %s: %w", c.Ref, err)
+		}
+		if known {
+			people, keys, digest = store.PoleEntries(c)
 		}
 		before, err := x.matchedOn(c.ID)
 		if err != nil {

@@ -13,6 +13,8 @@ type caseRecord struct {
 	Victims []victimRecord `json:"victims"`
 	// Notes likewise, from the note log (service.ViewCase).
 	Notes []domain.Note `json:"notes"`
+	// Reviews likewise, from the review log; none left out, as before.
+	Reviews []domain.Review `json:"reviews,omitempty"`
 }
 
 // victimRecord is a victim with their contacts.
@@ -26,7 +28,8 @@ func recordOf(c *domain.Case) *caseRecord {
 	if c == nil {
 		return nil
 	}
-	r := &caseRecord{Case: c, Victims: make([]victimRecord, len(c.Victims)), Notes: c.Notes}
+	r := &caseRecord{Case: c, Victims: make([]victimRecord, len(c.Victims)), Notes: c.Notes,
+		Reviews: c.Reviews}
 	for i, v := range c.Victims {
 		r.Victims[i] = victimRecord{Victim: v, Contacts: v.Contacts}
 	}

@@ -27,10 +27,8 @@ func Conflicts(c *domain.Case, reviewer *domain.User, formerOwners []string) dom
 	if c.OwnerID == id || contains(formerOwners, id) {
 		add("coi_owner", "%s has owned %s", name, c.Ref)
 	}
-	for _, r := range c.Reviews {
-		if r.By == id {
-			add("coi_supervisor", "%s reviewed %s as a supervisor", name, c.Ref)
-		}
+	if c.ReviewedBy(id) { // the document keeps who reviewed, not the reviews
+		add("coi_supervisor", "%s reviewed %s as a supervisor", name, c.Ref)
 	}
 	// A supervisor who owed the case its reviews, its allocation or its
 	// closure decision and never gave them had a hand in it too — the

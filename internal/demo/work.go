@@ -361,7 +361,7 @@ func (sc *simCase) review() error {
 	var dirs []string
 	if !sc.closing && sc.c.Status == domain.StatusOpen && len(sc.c.Actions) < 7 {
 		p := 0.12
-		if len(sc.c.Reviews) == 0 {
+		if sc.c.ReviewCount == 0 {
 			p = 0.35
 		}
 		if r.Float64() < p {
@@ -384,7 +384,7 @@ func (sc *simCase) review() error {
 	if len(dirs) > 0 {
 		summary += " New directions set."
 	}
-	if len(sc.c.Reviews) == 0 {
+	if sc.c.ReviewCount == 0 {
 		summary = "First review: investigation plan agreed; safeguarding in place through the strategy discussion. " + summary
 	}
 	a := sc.reviewer().actor
@@ -630,7 +630,7 @@ func (sc *simCase) propose() error {
 	if !sc.ready() || sc.proposal == "" {
 		return sc.tryClose()
 	}
-	if n := len(sc.c.Reviews); n == 0 || sc.c.Reviews[n-1].At.Before(sc.c.LastSignificant) {
+	if sc.c.ReviewCount == 0 || sc.c.LastReviewAt.Before(sc.c.LastSignificant) {
 		sc.add(milestone{at: sc.now().Add(days(1)), kind: msCloseReview})
 		return nil
 	}

@@ -202,7 +202,7 @@ var caseAppliers = map[string]caseApplier{
 		return nil
 	}),
 	EvReviewRecorded: on(func(c *Case, p ReviewRecorded, _ *event.Event) error {
-		c.Reviews = append(c.Reviews, p.Review)
+		c.AddReview(p.Review)
 		return nil
 	}),
 	EvPlanSet: on(func(c *Case, p PlanSet, e *event.Event) error {

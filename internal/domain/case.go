@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"slices"
 	"strings"
 	"time"
 )
@@ -72,9 +73,26 @@ type Case struct {
 	// duty history with the document. Never part of the document.
 	ClosedDuties []Duty `json:"-"`
 
-	Plan      string     `json:"plan,omitempty"` // the investigation plan, as last set
-	PlanAt    time.Time  `json:"plan_at,omitzero"`
-	Reviews   []Review   `json:"reviews,omitempty"`
+	Plan   string    `json:"plan,omitempty"` // the investigation plan, as last set
+	PlanAt time.Time `json:"plan_at,omitzero"`
+	// Reviews are the supervisory reviews folded into this value since it
+	// was read (all of them when folded from the whole log, or when the
+	// service reads the store's review log for a page or an export). The
+	// rest are in the review log (case_reviews): a case gains one every
+	// review period, so they grow with its age. Never part of the
+	// document; the summary below is what commands, gates, the watchdog
+	// and the audit's conflict check read.
+	Reviews []Review `json:"-"`
+	// ReviewCount is how many reviews the case has: the next one's number
+	// in the review log.
+	ReviewCount int `json:"review_count,omitempty"`
+	// LastReviewAt is when the review recorded last was held: the review duty
+	// and the closure gate date the next one from it.
+	LastReviewAt time.Time `json:"last_review_at,omitzero"`
+	// Reviewers are the users who have reviewed the case, each once, in
+	// the order of their first review: an audit's conflict check and
+	// gate.Involved ask whether someone did.
+	Reviewers []string   `json:"reviewers,omitempty"`
 	Decisions []Decision `json:"decisions,omitempty"`
 	Transfer  *Transfer  `json:"transfer,omitempty"` // pending, if any
 	Transfers []Transfer `json:"transfers,omitempty"`
@@ -403,6 +421,22 @@ type Note struct {
 func (c *Case) AddNote(n Note) {
 	c.Notes = append(c.Notes, n)
 	c.NoteCount++
+}
+
+// AddReview records review r: it joins Reviews (for the store's review
+// log) and the summary the document keeps.
+func (c *Case) AddReview(r Review) {
+	c.Reviews = append(c.Reviews, r)
+	c.ReviewCount++
+	c.LastReviewAt = r.At // the latest recorded, as the list's last was
+	if !c.ReviewedBy(r.By) {
+		c.Reviewers = append(c.Reviewers, r.By)
+	}
+}
+
+// ReviewedBy reports whether user has recorded a supervisory review of c.
+func (c *Case) ReviewedBy(user string) bool {
+	return slices.Contains(c.Reviewers, user)
 }
 
 // DutyStatus is the life of an obligation.

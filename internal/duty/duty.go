@@ -110,10 +110,10 @@ func (r Rules) Wanted(c *domain.Case, org *domain.OrgState) []Want {
 			if c.Plan == "" {
 				add(InvestigationPlan, InvestigationPlan, "", owner, c.TeamID, c.AllocatedAt)
 			}
-			if n := len(c.Reviews); n == 0 {
+			if c.ReviewCount == 0 {
 				add(SupervisoryReview, "first_review", "", sup, c.TeamID, c.AllocatedAt)
 			} else {
-				add(SupervisoryReview, "review", "", sup, c.TeamID, c.Reviews[n-1].At)
+				add(SupervisoryReview, "review", "", sup, c.TeamID, c.LastReviewAt)
 			}
 			for i := range c.Victims {
 				v := &c.Victims[i]

@@ -112,8 +112,5 @@ func when(t time.Time) string {
 }
 
 func lastReview(c *domain.Case) time.Time {
-	if n := len(c.Reviews); n > 0 {
-		return c.Reviews[n-1].At
-	}
-	return time.Time{}
+	return c.LastReviewAt // zero before the first
 }

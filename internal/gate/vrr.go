@@ -49,10 +49,8 @@ func Involved(c *domain.Case, user string) bool {
 			return true
 		}
 	}
-	for _, r := range c.Reviews {
-		if r.By == user {
-			return true
-		}
+	if c.ReviewedBy(user) { // the reviews are out of the document
+		return true
 	}
 	for _, a := range c.Actions {
 		if a.AllocatedTo == user || a.ResultedBy == user || a.FiledBy == user || a.RaisedBy == user {

@@ -231,6 +231,9 @@ func (s *Service) ViewCase(ctx context.Context, a *Actor, ref, purpose string) (
 	if err := s.withNotes(ctx, c); err != nil { // notes.go
 		return nil, err
 	}
+	if err := s.withReviews(ctx, c); err != nil { // reviews.go
+		return nil, err
+	}
 	return c, nil
 }
 

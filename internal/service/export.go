@@ -80,6 +80,9 @@ func (s *Service) Export(ctx context.Context, a *Actor, sel ExportFilter, w io.W
 	if err := s.exportNotes(ctx, chosen); err != nil { // notes.go
 		return nil, fmt.Errorf("export: %w", err)
 	}
+	if err := s.exportReviews(ctx, chosen); err != nil { // reviews.go
+		return nil, fmt.Errorf("export: %w", err)
+	}
 	cases := make([]casefile.Case, 0, len(chosen))
 	for _, c := range chosen {
 		first := c.OwnerID

@@ -48,3 +48,15 @@ type NoteLog interface {
 	// HasNote reports whether case caseID has a note with id noteID.
 	HasNote(ctx context.Context, caseID, noteID string) (bool, error)
 }
+
+// ReviewLog reads a case's past supervisory reviews. They leave the case's
+// document (domain.Case.Reviews) for a table of their own, as its notes
+// do; the document keeps the summary commands read (the count, the last
+// review's date and who reviewed). Only the service reads them, for a
+// reader it has authorised and whose read it has recorded.
+type ReviewLog interface {
+	// Reviews lists case caseID's reviews in the order recorded.
+	Reviews(ctx context.Context, caseID string) ([]domain.Review, error)
+	// ScanReviews streams every review, by case and order.
+	ScanReviews(ctx context.Context, fn func(caseID string, r *domain.Review) error) error
+}

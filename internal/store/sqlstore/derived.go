@@ -40,6 +40,7 @@ var DerivedTables = []struct {
 	{"duty_history", []string{"id", "case_id", "status", "closed_at", "doc"}, 1},
 	{"victim_contacts", []string{"case_id", "victim_id", "n", "at", "doc"}, 3},
 	{"case_notes", []string{"case_id", "n", "id", "at", "doc"}, 2},
+	{"case_reviews", []string{"case_id", "n", "id", "at", "doc"}, 2},
 	{"case_flags", []string{"case_id", "kind", "since", "raised"}, 2},
 	{"inbox", []string{"seq", "user_id", "case_id", "at", "kind", "text"}, 2},
 	{"imports", []string{"source_ref", "case_id", "hash", "seq"}, 1},

@@ -38,6 +38,9 @@ func (x *tx) putHistory(c *domain.Case) error {
 	if err := x.putNotes(c); err != nil { // notes.go
 		return err
 	}
+	if err := x.putReviews(c); err != nil { // reviews.go
+		return err
+	}
 	if err := x.putContacts(c); err != nil {
 		return err
 	}
@@ -77,7 +80,10 @@ func (x *tx) putHistoryNew(cs []*domain.Case) error {
 	if err := x.insertRows(contactTable, contactColumns, contacts); err != nil {
 		return fmt.Errorf("contact log: %w", err)
 	}
-	return x.putNotesNew(cs) // notes.go
+	if err := x.putNotesNew(cs); err != nil { // notes.go
+		return err
+	}
+	return x.putReviewsNew(cs) // reviews.go
 }
 
 // ClosedDuties lists the duties case caseID no longer owes, in the order
@@ -161,7 +167,8 @@ func (d Derived) addHistory(c *domain.Case) {
 		}
 		d["duty_history"][c.ClosedDuties[i].ID] = texts(args...)
 	}
-	d.addNotes(c) // notes.go
+	d.addNotes(c)   // notes.go
+	d.addReviews(c) // reviews.go
 }
 
 // buildHistory splits the documents written before migrations 00028,
@@ -174,6 +181,9 @@ func (db *DB) buildHistory(ctx context.Context) error {
 	// The notes first, then the contacts: the documents the later splits
 	// rewrite would lose them.
 	if err := db.buildNotes(ctx); err != nil { // notes.go
+		return err
+	}
+	if err := db.buildReviews(ctx); err != nil { // reviews.go, 00046
 		return err
 	}
 	if err := db.buildContacts(ctx); err != nil {

@@ -241,7 +241,8 @@ func TestTriageQueue(t *testing.T) {
 func TestConflicts(t *testing.T) {
 	c := beaconportCase("CSE/2014/000001")
 	c.OwnerID = "owner"
-	c.Reviews = []domain.Review{{By: "sup"}, {By: "sup"}}
+	c.AddReview(domain.Review{By: "sup"}) // the document keeps who reviewed
+	c.AddReview(domain.Review{By: "sup"})
 	c.Closures = []domain.Closure{*c.Closure}
 	c.Actions[0].AllocatedTo = "dc"
 	c.Transfers = []domain.Transfer{{ProposedBy: "t1", DecidedBy: "t2"}}

@@ -28,3 +28,11 @@ func (db *DB) AddFigure(ctx context.Context, team, fig string, n int) error {
 		return t.(*tx).applyFigures(map[[2]string]int{{team, fig}: n})
 	})
 }
+
+// SetNoteChunk makes the notes split (buildNotes) go n cases a
+// transaction and call stop after each; the returned func restores both.
+func SetNoteChunk(n int, stop func() error) func() {
+	oldN, oldStop := noteChunk, notesChunkDone
+	noteChunk, notesChunkDone = n, stop
+	return func() { noteChunk, notesChunkDone = oldN, oldStop }
+}

@@ -20,11 +20,21 @@ const (
 	selectNotes = "SELECT case_id, doc FROM case_notes WHERE case_id = ? ORDER BY n"
 	scanNotes   = "SELECT case_id, doc FROM case_notes ORDER BY case_id, n"
 	hasNote     = "SELECT COUNT(*) FROM case_notes WHERE case_id = ? AND id = ?"
-	// The documents as written before the note log: every note in them.
-	docsWithNotes = "SELECT id, doc FROM cases WHERE doc LIKE '%\"notes\":%'"
+	// The documents as written before the note log, by id a chunk at a
+	// time: every note in them. Inside a JSON string a quote is escaped,
+	// so `"notes":` is only ever a key.
+	docsWithNotes = "SELECT id, doc FROM cases WHERE id > ? AND doc LIKE '%\"notes\":%' ORDER BY id LIMIT ?"
 	rewriteDoc    = "UPDATE cases SET doc = ? WHERE id = ?"
 	notesBuilt    = "INSERT INTO case_notes_built (id) VALUES (1)"
 )
+
+// dropNoNotes take an empty or null note list out of the old documents.
+// encoding/json writes no spaces, and "notes" was never the first key
+// (the id is), so it is always preceded by a comma.
+var dropNoNotes = []string{
+	`UPDATE cases SET doc = REPLACE(doc, ',"notes":[]', '') WHERE doc LIKE '%,"notes":[]%'`,
+	`UPDATE cases SET doc = REPLACE(doc, ',"notes":null', '') WHERE doc LIKE '%,"notes":null%'`,
+}
 
 // appendNotes appends the case_notes rows of the notes c added since it
 // was read.
@@ -145,13 +155,66 @@ var _ store.NoteLog = (*DB)(nil)
 // JSON rather than decoding it into a domain.Case and encoding it again,
 // which would drop what the splits after it (contacts, duties) have still
 // to move. It runs after the migrations, inside their lock, before them.
+//
+// A record of a million cases must not be held at once (it took 4.4 GiB),
+// so the split goes noteChunk cases at a time by id, each chunk its own
+// transaction. That is safe to resume: a chunk rewrites its documents and
+// writes their notes together, and a document split has no "notes" key
+// left, so a split stopped part way picks up at the first case not yet
+// split and never writes a note twice. The marker is written last.
 func (db *DB) buildNotes(ctx context.Context) error {
 	if done, err := db.built(ctx, "case_notes_built"); err != nil || done {
 		return err
 	}
-	return db.Write(ctx, func(t store.Tx) error {
+	// The old fold wrote "notes" without omitempty, so most documents
+	// hold only an empty list: drop it in the database, no case read.
+	if err := db.Write(ctx, func(t store.Tx) error {
 		x := t.(*tx)
-		rows, err := x.t.QueryContext(ctx, docsWithNotes)
+		for _, q := range dropNoNotes {
+			if _, err := x.exec(q); err != nil {
+				return fmt.Errorf("note log: %w", err)
+			}
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	after := ""
+	for {
+		last, err := db.splitNotes(ctx, after)
+		if err != nil {
+			return err
+		}
+		if last == "" {
+			break
+		}
+		after = last
+		if err := notesChunkDone(); err != nil { // a test stops here
+			return err
+		}
+	}
+	return db.Write(ctx, func(t store.Tx) error {
+		_, err := t.(*tx).exec(notesBuilt)
+		return err
+	})
+}
+
+// notesChunkDone is called after each chunk of the split commits; tests
+// make it fail to stop the split part way.
+var notesChunkDone = func() error { return nil }
+
+// noteChunk is how many cases one transaction of the split rewrites.
+var noteChunk = 500
+
+// splitNotes splits the next noteChunk documents after id after that
+// still hold notes, in one transaction, and says the last it split (""
+// when none was left).
+func (db *DB) splitNotes(ctx context.Context, after string) (string, error) {
+	last := ""
+	err := db.Write(ctx, func(t store.Tx) error {
+		x := t.(*tx)
+		last = ""
+		rows, err := x.t.QueryContext(ctx, x.d.q(docsWithNotes), after, noteChunk)
 		if err != nil {
 			return fmt.Errorf("note log: %w", err)
 		}
@@ -160,29 +223,32 @@ func (db *DB) buildNotes(ctx context.Context) error {
 			doc map[string]json.RawMessage
 		}
 		var cs []split
-		for rows.Next() {
-			var id, b string
-			if err := rows.Scan(&id, &b); err != nil {
-				rows.Close()
-				return fmt.Errorf("note log: %w", err)
-			}
-			var doc map[string]json.RawMessage
-			if err := json.Unmarshal([]byte(b), &doc); err != nil {
-				rows.Close()
-				return fmt.Errorf("note log of %s: %w", id, err)
-			}
-			if _, ok := doc["notes"]; ok {
+		if err := func() error {
+			defer rows.Close()
+			for rows.Next() {
+				var id, b string
+				if err := rows.Scan(&id, &b); err != nil {
+					return fmt.Errorf("note log: %w", err)
+				}
+				var doc map[string]json.RawMessage
+				if err := json.Unmarshal([]byte(b), &doc); err != nil {
+					return fmt.Errorf("note log of %s: %w", id, err)
+				}
 				cs = append(cs, split{id, doc})
 			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return fmt.Errorf("note log: %w", err)
+			return rows.Err()
+		}(); err != nil {
+			return err
 		}
 		var args []any
 		for _, s := range cs {
+			last = s.id
+			raw, ok := s.doc["notes"]
+			if !ok {
+				continue // "notes": inside a value, not a key: nothing to move
+			}
 			c := &domain.Case{ID: s.id}
-			if err := json.Unmarshal(s.doc["notes"], &c.Notes); err != nil {
+			if err := json.Unmarshal(raw, &c.Notes); err != nil {
 				return fmt.Errorf("notes of %s: %w", s.id, err)
 			}
 			delete(s.doc, "notes")
@@ -204,7 +270,7 @@ func (db *DB) buildNotes(ctx context.Context) error {
 		if err := x.insertRows(noteTable, noteColumns, args); err != nil {
 			return fmt.Errorf("note log: %w", err)
 		}
-		_, err = x.exec(notesBuilt)
-		return err
+		return nil
 	})
+	return last, err
 }

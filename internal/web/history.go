@@ -26,6 +26,9 @@ type historyEntry struct {
 	Text   string // what they did, after their name
 	Detail string // what they wrote, where it matters
 	Kind   string // the filter it belongs to
+	// Also is a second filter it belongs to: an audit finding answered
+	// is a note too, as the case page's Notes section shows it.
+	Also   string
 	Reads  []historyRead
 	NoteID string // a note's id, to correct it from the history
 	// Contacted is the victim a contact recorded was with, to list one
@@ -61,9 +64,11 @@ type history struct {
 	Page     int
 	Pages    int
 	Total    int
-	Links    []pageLink
-	Prev     string
-	Next     string
+	// Empty says there is nothing to list, fitting the filter.
+	Empty string
+	Links []pageLink
+	Prev  string
+	Next  string
 }
 
 type pageLink struct {
@@ -115,7 +120,7 @@ func (v *caseView) history(evs []*event.Event, query url.Values) (*history, doma
 	var all []historyEntry
 	for _, e := range sorted {
 		en := v.entry(e)
-		if kind != "" && !(kind == "changes" && en.Kind != "reads") && en.Kind != kind ||
+		if kind != "" && !(kind == "changes" && en.Kind != "reads") && en.Kind != kind && en.Also != kind ||
 			contacts != "" && en.Contacted != contacts {
 			continue
 		}
@@ -126,7 +131,7 @@ func (v *caseView) history(evs []*event.Event, query url.Values) (*history, doma
 		}
 		all = append(all, en)
 	}
-	h := &history{Kinds: historyKinds, Kind: kind, Total: len(all), Page: 1}
+	h := &history{Kinds: historyKinds, Kind: kind, Total: len(all), Page: 1, Empty: historyEmpty(kind)}
 	if contacts != "" {
 		h.Contacts = v.VictimName(contacts)
 	}
@@ -457,6 +462,7 @@ func (v *caseView) entry(e *event.Event) historyEntry {
 	case domain.EvAuditFindingAnswered:
 		var p domain.AuditFindingAnswered
 		dec(&p)
+		en.NoteID, en.Also = p.Note.ID, "notes"
 		return say("duties", "answered an audit finding", p.Note.Text)
 	}
 	return say("changes", domain.EventLabel(e.Type))
@@ -510,4 +516,22 @@ func lowerFirst(s string) string {
 	}
 	r[0] = unicode.ToLower(r[0])
 	return string(r)
+}
+
+// historyEmpty is what the history says when its filter lists nothing.
+func historyEmpty(kind string) string {
+	switch kind {
+	case "":
+		return "There is nothing in this case's history."
+	case "notes":
+		return "There are no notes on this case."
+	case "reads":
+		return "Nobody has read this case yet."
+	}
+	for _, k := range historyKinds {
+		if k[0] == kind {
+			return "There is nothing in this case's history under " + strings.ToLower(k[1]) + "."
+		}
+	}
+	return "There is nothing in this case's history of this kind."
 }

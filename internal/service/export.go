@@ -22,6 +22,9 @@ type ExportFilter struct {
 	Refs     []string  // these cases only (Holdfast references)
 }
 
+// ExportView names the export in the records.read event that records it.
+const ExportView = "export"
+
 // ExportReport says what Export wrote.
 type ExportReport struct {
 	Units    int `json:"units"`
@@ -72,6 +75,16 @@ func (s *Service) Export(ctx context.Context, a *Actor, sel ExportFilter, w io.W
 		return nil
 	})
 	if err != nil {
+		return nil, fmt.Errorf("export: %w", err)
+	}
+	// The export shows every chosen case's personal data: its read is
+	// recorded, before anything is written, as one records.read event
+	// naming them all, as a list's is (LogRead), not an event a case.
+	ids := make([]string, len(chosen))
+	for i, c := range chosen {
+		ids[i] = c.ID
+	}
+	if err := s.LogRead(ctx, a, ExportView, ids, ""); err != nil {
 		return nil, fmt.Errorf("export: %w", err)
 	}
 	if err := s.exportContacts(ctx, chosen); err != nil {

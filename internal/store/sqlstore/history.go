@@ -192,24 +192,17 @@ func (db *DB) buildHistory(ctx context.Context) error {
 	if done, err := db.built(ctx, "duty_history_built"); err != nil || done {
 		return err
 	}
-	return db.Write(ctx, func(t store.Tx) error {
-		x := t.(*tx)
-		rows, err := x.t.QueryContext(ctx, "SELECT doc FROM cases")
-		if err != nil {
-			return err
-		}
+	// A case split has its DutyCount set, so a stop resumes cleanly.
+	if err := db.eachDocChunk(ctx, func(x *tx, docs [][]byte) error {
 		var cs []*domain.Case
-		if err := eachDoc(rows, func(b []byte) error {
+		for _, b := range docs {
 			var c domain.Case
 			if err := json.Unmarshal(b, &c); err != nil {
-				return err
+				return fmt.Errorf("duty history: %w", err)
 			}
 			if c.DutyCount == 0 && len(c.Duties) > 0 {
 				cs = append(cs, &c)
 			}
-			return nil
-		}); err != nil {
-			return fmt.Errorf("duty history: %w", err)
 		}
 		for _, c := range cs {
 			c.SplitDuties()
@@ -221,10 +214,12 @@ func (db *DB) buildHistory(ctx context.Context) error {
 				return fmt.Errorf("duty history of %s: %w", c.Ref, err)
 			}
 		}
-		if err := x.putHistoryNew(cs); err != nil {
-			return err
-		}
-		_, err = x.exec("INSERT INTO duty_history_built (id) VALUES (1)")
+		return x.putHistoryNew(cs)
+	}); err != nil {
+		return err
+	}
+	return db.Write(ctx, func(t store.Tx) error {
+		_, err := t.(*tx).exec("INSERT INTO duty_history_built (id) VALUES (1)")
 		return err
 	})
 }
@@ -325,27 +320,23 @@ func (db *DB) buildContacts(ctx context.Context) error {
 	if done, err := db.built(ctx, "victim_contacts_built"); err != nil || done {
 		return err
 	}
-	return db.Write(ctx, func(t store.Tx) error {
-		x := t.(*tx)
-		rows, err := x.t.QueryContext(ctx, "SELECT doc FROM cases")
-		if err != nil {
-			return err
-		}
-		// The documents as they were: each victim's whole contact list.
-		type oldVictim struct {
-			Contacts []domain.Contact `json:"contacts"`
-		}
+	// The documents as they were: each victim's whole contact list.
+	type oldVictim struct {
+		Contacts []domain.Contact `json:"contacts"`
+	}
+	// A victim split has its ContactCount set, so a stop resumes cleanly.
+	if err := db.eachDocChunk(ctx, func(x *tx, docs [][]byte) error {
 		var cs []*domain.Case
-		if err := eachDoc(rows, func(b []byte) error {
+		for _, b := range docs {
 			var c domain.Case
 			var old struct {
 				Victims []oldVictim `json:"victims"`
 			}
 			if err := json.Unmarshal(b, &c); err != nil {
-				return err
+				return fmt.Errorf("contact log: %w", err)
 			}
 			if err := json.Unmarshal(b, &old); err != nil {
-				return err
+				return fmt.Errorf("contact log: %w", err)
 			}
 			split := false
 			for i := range c.Victims {
@@ -359,9 +350,6 @@ func (db *DB) buildContacts(ctx context.Context) error {
 			if split {
 				cs = append(cs, &c)
 			}
-			return nil
-		}); err != nil {
-			return fmt.Errorf("contact log: %w", err)
 		}
 		var args []any
 		for _, c := range cs {
@@ -379,7 +367,12 @@ func (db *DB) buildContacts(ctx context.Context) error {
 		if err := x.insertRows(contactTable, contactColumns, args); err != nil {
 			return fmt.Errorf("contact log: %w", err)
 		}
-		_, err = x.exec("INSERT INTO victim_contacts_built (id) VALUES (1)")
+		return nil
+	}); err != nil {
+		return err
+	}
+	return db.Write(ctx, func(t store.Tx) error {
+		_, err := t.(*tx).exec("INSERT INTO victim_contacts_built (id) VALUES (1)")
 		return err
 	})
 }

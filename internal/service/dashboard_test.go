@@ -121,22 +121,20 @@ func TestDashboardClosedDutiesFollowTheCase(t *testing.T) {
 // slower than a request.
 type slowScan struct {
 	*sqlstore.DB
-	hold    atomic.Bool
-	scans   atomic.Int32
-	entered chan struct{}
-	release chan struct{}
+	// TeamFigures and DueBetween hide the store's kept figures: this is
+	// a store without them, whose dashboard is a pass over the cases,
+	// shared and computed in the background (a store keeping figures
+	// is read on each request).
+	TeamFigures, DueBetween struct{}
+	hold                    atomic.Bool
+	scans                   atomic.Int32
+	entered                 chan struct{}
+	release                 chan struct{}
 }
 
 func (s *slowScan) ScanCases(ctx context.Context, fn func(*domain.Case) error) error {
 	s.wait()
 	return s.DB.ScanCases(ctx, fn)
-}
-
-// TeamFigures is the figures' read where the store keeps them: held as
-// the pass is.
-func (s *slowScan) TeamFigures(ctx context.Context) (map[string]map[string]int, error) {
-	s.wait()
-	return s.DB.TeamFigures(ctx)
 }
 
 func (s *slowScan) wait() {
@@ -216,6 +214,34 @@ func TestDashboardAnswersDuringSlowComputation(t *testing.T) {
 		}
 		if n := st.scans.Load(); n != 2 {
 			t.Fatalf("%d passes over the cases, want 2: the requests during one started no other", n)
+		}
+	})
+}
+
+// TestDashboardFreshWithKeptFigures: the figures the write path keeps are
+// read on each request, so a case just opened counts at once, as of now
+// (a minute's cache from the pass over every case made a DCI who had just
+// approved a closure see the old count).
+func TestDashboardFreshWithKeptFigures(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		f := fixture.New(t, db)
+		f.Allocated(t)
+		before, err := f.Svc.Dashboard(ctx, f.Manager, service.DashboardMonths)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.Clock.Advance(time.Second)
+		if _, err := f.Svc.OpenReferral(ctx, f.OtherTeam, service.NewReferral{TeamID: f.TeamC, Summary: "MIT referral",
+			OffenceTypes: []string{"rape"}}); err != nil {
+			t.Fatal(err)
+		}
+		after, err := f.Svc.Dashboard(ctx, f.Manager, service.DashboardMonths)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if after.OpenCases != before.OpenCases+1 || !after.AsOf.Equal(f.Clock.Now().UTC()) {
+			t.Fatalf("after a referral: %d open cases as of %v, want %d as of %v",
+				after.OpenCases, after.AsOf, before.OpenCases+1, f.Clock.Now().UTC())
 		}
 	})
 }

@@ -43,7 +43,8 @@ type Case struct {
 	Actions  []Action  `json:"actions"`
 	// Notes are the notes folded into this value since it was read (all
 	// of them when folded from the whole log, or when the service reads
-	// the store's note log for a page or an export). The rest are in the
+	// the store's note log for a page, an export or a command's answer:
+	// a case command returns every note, as the API's POST answers do). The rest are in the
 	// note log (case_notes): they grow with every note a case is given,
 	// and no command, gate or the watchdog reads them. Never part of the
 	// document; NoteCount counts them.

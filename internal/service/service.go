@@ -192,7 +192,7 @@ func (s *Service) caseCommand(ctx context.Context, a *Actor, caseID string, vers
 	if a == nil {
 		return nil, fmt.Errorf("%s: %w", what, ErrUnauthenticated)
 	}
-	return s.onCase(ctx, a, caseID, what, func(tx store.Tx, c *domain.Case, org *domain.OrgState,
+	out, err := s.onCase(ctx, a, caseID, what, func(tx store.Tx, c *domain.Case, org *domain.OrgState,
 		now time.Time) ([]*event.Event, error) {
 		if s.glass(a, org, c) {
 			return nil, readOnlyGlass() // an emergency access never writes
@@ -217,6 +217,25 @@ func (s *Service) caseCommand(ctx context.Context, a *Actor, caseID string, vers
 		}
 		return evs, err
 	})
+	if err != nil {
+		return nil, err
+	}
+	return s.answerNotes(ctx, out)
+}
+
+// answerNotes is a command's case with every note it has (up to its
+// version), not only those the command folded in: a partial list, as
+// the API's answer to a POST, reads as the whole. A copy, so that the
+// value the store wrote keeps its own.
+func (s *Service) answerNotes(ctx context.Context, c *domain.Case) (*domain.Case, error) {
+	if c == nil || c.NoteCount == len(c.Notes) {
+		return c, nil
+	}
+	cp := *c
+	if err := s.withNotes(ctx, &cp); err != nil {
+		return nil, err
+	}
+	return &cp, nil
 }
 
 // onCase runs decide on one case in one transaction, within the actor's

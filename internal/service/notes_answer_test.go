@@ -1,0 +1,38 @@
+package service_test
+
+import (
+	"testing"
+
+	"github.com/holdfast/holdfast/internal/fixture"
+	"github.com/holdfast/holdfast/internal/service"
+	"github.com/holdfast/holdfast/internal/store/sqlstore"
+	"github.com/holdfast/holdfast/internal/testdb"
+)
+
+// TestCommandAnswerHoldsEveryNote: a command's answer (what
+// POST /api/v1/cases/{ref}/notes and every other case command send back
+// as the case record, recordOf) lists every note of the case, as
+// its document held them, not only those the command added.
+func TestCommandAnswerHoldsEveryNote(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		f := fixture.New(t, db)
+		c := f.Allocated(t)
+		var err error
+		for _, text := range []string{"first", "second"} {
+			if c, err = f.Svc.AddNote(ctx, f.Investigator, c.ID, service.NewNote{Version: c.Version, Text: text}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if len(c.Notes) != c.NoteCount {
+			t.Errorf("AddNote answers %d notes of the case's %d", len(c.Notes), c.NoteCount)
+		}
+		c, err = f.Svc.AssignOwner(ctx, f.Supervisor, c.ID, service.AssignOwner{Version: c.Version,
+			OwnerID: f.Investigator2.ID(), Reason: "rota"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(c.Notes) != c.NoteCount {
+			t.Errorf("AssignOwner answers %d notes of the case's %d", len(c.Notes), c.NoteCount)
+		}
+	})
+}

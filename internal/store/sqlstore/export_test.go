@@ -36,3 +36,12 @@ func SetNoteChunk(n int, stop func() error) func() {
 	noteChunk, notesChunkDone = n, stop
 	return func() { noteChunk, notesChunkDone = oldN, oldStop }
 }
+
+// SetSplitChunk makes the one-time splits that go through eachDocChunkOf
+// take n cases a transaction and call stop after each; the returned func
+// restores both.
+func SetSplitChunk(n int, stop func() error) func() {
+	oldN, oldStop := splitChunk, splitChunkDone
+	splitChunk, splitChunkDone = n, stop
+	return func() { splitChunk, splitChunkDone = oldN, oldStop }
+}

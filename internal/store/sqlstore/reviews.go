@@ -23,7 +23,7 @@ const (
 	selectReviews = "SELECT case_id, doc FROM case_reviews WHERE case_id = ? ORDER BY n"
 	scanReviews   = "SELECT case_id, doc FROM case_reviews ORDER BY case_id, n"
 	// The documents as written before the review log: every review in them.
-	docsWithReviews = "SELECT id, doc FROM cases WHERE doc LIKE '%\"reviews\":%'"
+	docsWithReviews = "SELECT id, doc FROM cases WHERE id > ? AND doc LIKE '%\"reviews\":%' ORDER BY id LIMIT ?"
 	reviewsBuilt    = "INSERT INTO case_reviews_built (id) VALUES (1)"
 )
 
@@ -132,29 +132,35 @@ func (db *DB) buildReviews(ctx context.Context) error {
 	if done, err := db.built(ctx, "case_reviews_built"); err != nil || done {
 		return err
 	}
-	return db.Write(ctx, func(t store.Tx) error {
-		x := t.(*tx)
-		docs, err := x.docsWith(ctx, docsWithReviews, "reviews")
-		if err != nil {
-			return fmt.Errorf("review log: %w", err)
-		}
+	// A chunk at a time (a force's record has reviews on most cases): a
+	// document split has no "reviews" key left, so a split stopped part way
+	// picks up at the first case not yet split.
+	if err := db.eachDocChunkOf(ctx, docsWithReviews, func(x *tx, ids []string, docs [][]byte) error {
 		var args []any
-		for _, s := range docs {
-			var rs []domain.Review
-			if err := json.Unmarshal(s.doc["reviews"], &rs); err != nil {
-				return fmt.Errorf("reviews of %s: %w", s.id, err)
+		for i, b := range docs {
+			var doc map[string]json.RawMessage
+			if err := json.Unmarshal(b, &doc); err != nil {
+				return fmt.Errorf("review log of %s: %w", ids[i], err)
 			}
-			c := &domain.Case{ID: s.id}
+			if _, ok := doc["reviews"]; !ok {
+				continue // the text matched inside a value, not the key
+			}
+			var rs []domain.Review
+			if err := json.Unmarshal(doc["reviews"], &rs); err != nil {
+				return fmt.Errorf("reviews of %s: %w", ids[i], err)
+			}
+			c := &domain.Case{ID: ids[i]}
 			for _, r := range rs {
 				c.AddReview(r)
 			}
-			delete(s.doc, "reviews")
-			if err := summarise(s.doc, c); err != nil {
-				return fmt.Errorf("reviews of %s: %w", s.id, err)
+			delete(doc, "reviews")
+			if err := summarise(doc, c); err != nil {
+				return fmt.Errorf("reviews of %s: %w", ids[i], err)
 			}
-			if err := x.rewrite(s); err != nil {
-				return fmt.Errorf("review log of %s: %w", s.id, err)
+			if err := x.rewrite(docJSON{ids[i], doc}); err != nil {
+				return fmt.Errorf("review log of %s: %w", ids[i], err)
 			}
+			var err error
 			if args, err = appendReviews(args, c); err != nil {
 				return err
 			}
@@ -162,7 +168,12 @@ func (db *DB) buildReviews(ctx context.Context) error {
 		if err := x.insertRows(reviewTable, reviewColumns, args); err != nil {
 			return fmt.Errorf("review log: %w", err)
 		}
-		_, err = x.exec(reviewsBuilt)
+		return nil
+	}); err != nil {
+		return err
+	}
+	return db.Write(ctx, func(t store.Tx) error {
+		_, err := t.(*tx).exec(reviewsBuilt)
 		return err
 	})
 }
@@ -184,30 +195,6 @@ func summarise(doc map[string]json.RawMessage, c *domain.Case) error {
 type docJSON struct {
 	id  string
 	doc map[string]json.RawMessage
-}
-
-// docsWith reads the documents q selects (id, doc) that have field.
-func (x *tx) docsWith(ctx context.Context, q, field string) ([]docJSON, error) {
-	rows, err := x.t.QueryContext(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []docJSON
-	for rows.Next() {
-		var id, b string
-		if err := rows.Scan(&id, &b); err != nil {
-			return nil, err
-		}
-		var doc map[string]json.RawMessage
-		if err := json.Unmarshal([]byte(b), &doc); err != nil {
-			return nil, fmt.Errorf("%s: %w", id, err)
-		}
-		if _, ok := doc[field]; ok {
-			out = append(out, docJSON{id, doc})
-		}
-	}
-	return out, rows.Err()
 }
 
 // rewrite writes d back as its case's document.

@@ -78,7 +78,8 @@ type Case struct {
 	PlanAt time.Time `json:"plan_at,omitzero"`
 	// Reviews are the supervisory reviews folded into this value since it
 	// was read (all of them when folded from the whole log, or when the
-	// service reads the store's review log for a page or an export). The
+	// service reads the store's review log for a page, an export or a
+	// command's answer). The
 	// rest are in the review log (case_reviews): a case gains one every
 	// review period, so they grow with its age. Never part of the
 	// document; the summary below is what commands, gates, the watchdog

@@ -36,3 +36,28 @@ func TestCommandAnswerHoldsEveryNote(t *testing.T) {
 		}
 	})
 }
+
+// TestCommandAnswerHoldsEveryReview: as for notes, a command's answer
+// lists every review of the case, not only one the command recorded.
+func TestCommandAnswerHoldsEveryReview(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		f := fixture.New(t, db)
+		c := f.Allocated(t)
+		var err error
+		for _, text := range []string{"first review", "second review"} {
+			if c, err = f.Svc.RecordReview(ctx, f.Supervisor, c.ID, service.RecordReview{Version: c.Version, Summary: text}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if len(c.Reviews) != 2 || c.ReviewCount != 2 {
+			t.Errorf("RecordReview answers %d reviews of the case's %d", len(c.Reviews), c.ReviewCount)
+		}
+		c, err = f.Svc.AddNote(ctx, f.Investigator, c.ID, service.NewNote{Version: c.Version, Text: "a note"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(c.Reviews) != c.ReviewCount {
+			t.Errorf("AddNote answers %d reviews of the case's %d", len(c.Reviews), c.ReviewCount)
+		}
+	})
+}

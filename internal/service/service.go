@@ -220,20 +220,27 @@ func (s *Service) caseCommand(ctx context.Context, a *Actor, caseID string, vers
 	if err != nil {
 		return nil, err
 	}
-	return s.answerNotes(ctx, out)
+	return s.answerLogs(ctx, out)
 }
 
-// answerNotes is a command's case with every note it has (up to its
-// version), not only those the command folded in: a partial list, as
-// the API's answer to a POST, reads as the whole. A copy, so that the
-// value the store wrote keeps its own.
-func (s *Service) answerNotes(ctx context.Context, c *domain.Case) (*domain.Case, error) {
-	if c == nil || c.NoteCount == len(c.Notes) {
+// answerLogs is a command's case with every note and review it has, not
+// only those the command folded in: a partial list, as the API's answer
+// to a POST, reads as the whole. A copy, so that the value the store
+// wrote keeps its own. A case with none of either reads nothing.
+func (s *Service) answerLogs(ctx context.Context, c *domain.Case) (*domain.Case, error) {
+	if c == nil || (c.NoteCount == len(c.Notes) && c.ReviewCount == len(c.Reviews)) {
 		return c, nil
 	}
 	cp := *c
-	if err := s.withNotes(ctx, &cp); err != nil {
-		return nil, err
+	if cp.NoteCount != len(cp.Notes) {
+		if err := s.withNotes(ctx, &cp); err != nil {
+			return nil, err
+		}
+	}
+	if cp.ReviewCount != len(cp.Reviews) {
+		if err := s.withReviews(ctx, &cp); err != nil {
+			return nil, err
+		}
 	}
 	return &cp, nil
 }

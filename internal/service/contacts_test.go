@@ -1,13 +1,11 @@
 package service_test
 
 import (
-	"bytes"
-	"errors"
+	"fmt"
 	"testing"
 	"time"
 
 	"github.com/holdfast/holdfast/internal/domain"
-	"github.com/holdfast/holdfast/internal/event"
 	"github.com/holdfast/holdfast/internal/fixture"
 	"github.com/holdfast/holdfast/internal/service"
 	"github.com/holdfast/holdfast/internal/store/sqlstore"
@@ -40,42 +38,11 @@ func TestContactReadNeedToKnowAndLogged(t *testing.T) {
 		if len(doc.Victims[0].Contacts) != 0 {
 			t.Fatalf("the contact is still in the document: %+v", doc.Victims[0].Contacts)
 		}
-		reads := func() int {
-			n := 0
-			if err := db.ScanEvents(ctx, 1, 0, func(e *event.Event) error {
-				if e.CaseID == c.ID && e.Type == domain.EvCaseViewed {
-					n++
-				}
-				return nil
-			}); err != nil {
-				t.Fatal(err)
+		wantLoggedRead(t, db, f, c, f.Liaison, "update the victim", func(got *domain.Case) error {
+			if cs := got.Victims[0].Contacts; len(cs) != 1 || cs[0].Note != "Told her the suspect was arrested" {
+				return fmt.Errorf("contacts read: %+v", cs)
 			}
-			return n
-		}
-		before := reads()
-		if _, err := f.Svc.ViewCase(ctx, f.OtherTeam, c.Ref, "curious"); !errors.Is(err, service.ErrNotFound) {
-			t.Fatalf("another team's officer read the case: %v", err)
-		}
-		if n := reads(); n != before {
-			t.Fatalf("a refused read was recorded as a read: %d reads, were %d", n, before)
-		}
-		got, err := f.Svc.ViewCase(ctx, f.Liaison, c.Ref, "update the victim")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if cs := got.Victims[0].Contacts; len(cs) != 1 || cs[0].Note != "Told her the suspect was arrested" {
-			t.Fatalf("contacts read: %+v", cs)
-		}
-		if n := reads(); n != before+1 {
-			t.Fatalf("the read was not recorded: %d reads, were %d", n, before)
-		}
-		// The export (an administrator's) holds it too.
-		var out bytes.Buffer
-		if _, err := f.Svc.Export(ctx, f.Admin, service.ExportFilter{}, &out); err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.Contains(out.Bytes(), []byte(`"visit"`)) {
-			t.Fatalf("the export lost the contact: %s", out.String())
-		}
+			return nil
+		}, `"visit"`)
 	})
 }

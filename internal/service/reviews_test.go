@@ -1,14 +1,11 @@
 package service_test
 
 import (
-	"bytes"
-	"errors"
-	"strings"
+	"fmt"
 	"testing"
 
 	"github.com/holdfast/holdfast/internal/audit"
 	"github.com/holdfast/holdfast/internal/domain"
-	"github.com/holdfast/holdfast/internal/event"
 	"github.com/holdfast/holdfast/internal/fixture"
 	"github.com/holdfast/holdfast/internal/gate"
 	"github.com/holdfast/holdfast/internal/service"
@@ -45,42 +42,12 @@ func TestReviewReadNeedToKnowAndLogged(t *testing.T) {
 		if !gate.Involved(doc, f.Supervisor.ID()) || gate.Involved(doc, f.Manager.ID()) {
 			t.Errorf("who took part, from the summary, is wrong")
 		}
-		reads := func() int {
-			n := 0
-			if err := db.ScanEvents(ctx, 1, 0, func(e *event.Event) error {
-				if e.CaseID == c.ID && e.Type == domain.EvCaseViewed {
-					n++
-				}
-				return nil
-			}); err != nil {
-				t.Fatal(err)
+		wantLoggedRead(t, db, f, c, f.Investigator, "investigation", func(got *domain.Case) error {
+			if rs := got.Reviews; len(rs) != 1 || rs[0].Summary != "Plan agreed; the school's safeguarding lead to be seen" {
+				return fmt.Errorf("reviews read: %+v", rs)
 			}
-			return n
-		}
-		before := reads()
-		if _, err := f.Svc.ViewCase(ctx, f.OtherTeam, c.Ref, "curious"); !errors.Is(err, service.ErrNotFound) {
-			t.Fatalf("another team's officer read the case: %v", err)
-		}
-		if n := reads(); n != before {
-			t.Fatalf("a refused read was recorded as a read: %d reads, were %d", n, before)
-		}
-		got, err := f.Svc.ViewCase(ctx, f.Investigator, c.Ref, "investigation")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if rs := got.Reviews; len(rs) != 1 || rs[0].Summary != "Plan agreed; the school's safeguarding lead to be seen" {
-			t.Fatalf("reviews read: %+v", rs)
-		}
-		if n := reads(); n != before+1 {
-			t.Fatalf("the read was not recorded: %d reads, were %d", n, before)
-		}
-		var out bytes.Buffer
-		if _, err := f.Svc.Export(ctx, f.Admin, service.ExportFilter{}, &out); err != nil {
-			t.Fatal(err)
-		}
-		if !strings.Contains(out.String(), "safeguarding lead to be seen") {
-			t.Fatalf("the export lost the review: %s", out.String())
-		}
+			return nil
+		}, "safeguarding lead to be seen")
 	})
 }
 

@@ -37,25 +37,6 @@ func contacted(t *testing.T, db *sqlstore.DB) (*fixture.Force, *domain.Case) {
 	return f, c
 }
 
-// TestRebuildReportsTamperedContacts: the contact log is compared with
-// the replay row by row, like every derived table.
-func TestRebuildReportsTamperedContacts(t *testing.T) {
-	testdb.Each(t, func(t *testing.T, engine *sqlstore.DB) {
-		t.Run("deleted", func(t *testing.T) {
-			db := testdb.Open(t, engine.Engine())
-			_, c := contacted(t, db)
-			exec(t, db, "DELETE FROM victim_contacts WHERE case_id = ? AND n = 2", c.ID)
-			wantDiff(t, db, "victim_contacts row", "missing from the live record")
-		})
-		t.Run("rewritten", func(t *testing.T) {
-			db := testdb.Open(t, engine.Engine())
-			_, c := contacted(t, db)
-			exec(t, db, "UPDATE victim_contacts SET doc = REPLACE(doc, 'her mother', 'nobody') WHERE case_id = ?", c.ID)
-			wantDiff(t, db, "victim_contacts row", "note")
-		})
-	})
-}
-
 // TestOldContactsSplitOnOpen: a record written before the contact log
 // (migration 00041) kept every contact in its victim's entry in the
 // document. Opening the store moves them to the contact log, and the

@@ -36,25 +36,6 @@ func noted(t *testing.T, db *sqlstore.DB) (*fixture.Force, *domain.Case) {
 	return f, c
 }
 
-// TestRebuildReportsTamperedNotes: the note log is compared with the
-// replay row by row, like every derived table.
-func TestRebuildReportsTamperedNotes(t *testing.T) {
-	testdb.Each(t, func(t *testing.T, engine *sqlstore.DB) {
-		t.Run("deleted", func(t *testing.T) {
-			db := testdb.Open(t, engine.Engine())
-			_, c := noted(t, db)
-			exec(t, db, "DELETE FROM case_notes WHERE case_id = ? AND n = 2", c.ID)
-			wantDiff(t, db, "case_notes row", "missing from the live record")
-		})
-		t.Run("rewritten", func(t *testing.T) {
-			db := testdb.Open(t, engine.Engine())
-			_, c := noted(t, db)
-			exec(t, db, "UPDATE case_notes SET doc = REPLACE(doc, 'Monday', 'Friday') WHERE case_id = ?", c.ID)
-			wantDiff(t, db, "case_notes row", "Monday")
-		})
-	})
-}
-
 // TestOldNotesSplitOnOpen: a record written before the note log
 // (migration 00044), and before the contact log (00041), kept every note
 // and every contact in the case's document. Opening the store moves both

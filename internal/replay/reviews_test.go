@@ -36,25 +36,6 @@ func reviewed(t *testing.T, db *sqlstore.DB) (*fixture.Force, *domain.Case) {
 	return f, c
 }
 
-// TestRebuildReportsTamperedReviews: the review log is compared with the
-// replay row by row, like every derived table.
-func TestRebuildReportsTamperedReviews(t *testing.T) {
-	testdb.Each(t, func(t *testing.T, engine *sqlstore.DB) {
-		t.Run("deleted", func(t *testing.T) {
-			db := testdb.Open(t, engine.Engine())
-			_, c := reviewed(t, db)
-			exec(t, db, "DELETE FROM case_reviews WHERE case_id = ? AND n = 2", c.ID)
-			wantDiff(t, db, "case_reviews row", "missing from the live record")
-		})
-		t.Run("rewritten", func(t *testing.T) {
-			db := testdb.Open(t, engine.Engine())
-			_, c := reviewed(t, db)
-			exec(t, db, "UPDATE case_reviews SET doc = REPLACE(doc, 'Monday', 'Friday') WHERE case_id = ?", c.ID)
-			wantDiff(t, db, "case_reviews row", "Monday")
-		})
-	})
-}
-
 // TestOldReviewsSplitOnOpen: a record written before the review log
 // (migration 00046) kept every review in the case's document. Opening the
 // store moves them out, leaves the summary the fold gives, and the record

@@ -52,8 +52,10 @@ func TestStopServeReadsTheChildsOwnPeak(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if peak <= 4 || peak >= 128 {
-		t.Fatalf("child's peak %.0f MiB; want its own few MiB, not the parent's 256", peak)
+	// Under -race the child's own peak is larger (134 MiB seen in CI), but
+	// well under the parent's 256 MiB that ru_maxrss would carry into it.
+	if peak <= 4 || peak >= 200 {
+		t.Fatalf("child's peak %.0f MiB; want its own, not the parent's 256", peak)
 	}
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		t.Logf("child VmHWM %.0f MiB; kernel's ru_maxrss for it %d MiB", peak, ru.Maxrss/1024)

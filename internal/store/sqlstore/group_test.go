@@ -44,6 +44,9 @@ func TestGroupedWritesFailAlone(t *testing.T) {
 		if err := db.Write(ctx, put("c0", "REF/0")); err != nil {
 			t.Fatal(err)
 		}
+		// Only this test's writes count: opening the store commits too (its
+		// one-time splits go a chunk a transaction).
+		base := db.Commits()
 		db.SlowCommits(100 * time.Millisecond) // so writers pile up behind a commit, and group
 		const n = 48
 		errs := make([]error, n)
@@ -104,10 +107,10 @@ func TestGroupedWritesFailAlone(t *testing.T) {
 		if err != nil || seq != int64(good) {
 			t.Fatalf("log head at %d (%v), want %d", seq, err, good)
 		}
-		if c := db.Commits(); c > n/4 {
+		if c := db.Commits() - base; c > n/4 {
 			t.Fatalf("%d commits for %d writes: they were not grouped", c, n)
 		}
-		t.Logf("%s: %d writes in %d commits", db.Engine(), n+1, db.Commits())
+		t.Logf("%s: %d writes in %d commits", db.Engine(), n, db.Commits()-base)
 		if _, err := faults.Chain(ctx, db); err != nil {
 			t.Fatal(err)
 		}

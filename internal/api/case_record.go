@@ -2,10 +2,12 @@ package api
 
 import "github.com/holdfast/holdfast/internal/domain"
 
-// caseRecord is a case as GET /api/v1/cases/{ref} answers it: the case with
-// each victim's contacts, which the service reads from the contact log for
-// the reader it has authorised and recorded (service.ViewCase), since they
-// are no longer in the case's document. The JSON is the case's as before.
+// caseRecord is a case as GET /api/v1/cases/{ref} and every case command
+// answer it: the case with each victim's contacts, its notes and reviews,
+// which the service reads from their logs for the reader it has
+// authorised and recorded (service.ViewCase), or after a command
+// (answerLogs), since they are no longer in the case's document. The JSON
+// is the case's as before.
 type caseRecord struct {
 	*domain.Case
 	// Victims, after the embedded case: the same JSON name, shallower,

@@ -49,12 +49,13 @@ func cmd[In, Out any](method, path, summary string, status int,
 func caseCmd[In any](svc *service.Service, method, path, summary string, status int,
 	fn func(ctx context.Context, a *service.Actor, caseID string, in In) (*domain.Case, error)) route {
 	return op(method, path, summary, status,
-		func(ctx context.Context, a *service.Actor, r *http.Request, in *In) (*domain.Case, error) {
+		func(ctx context.Context, a *service.Actor, r *http.Request, in *In) (*caseRecord, error) {
 			id, err := svc.CaseID(ctx, a, request.RefOf(r))
 			if err != nil {
 				return nil, err
 			}
-			return fn(ctx, a, id, *in)
+			c, err := fn(ctx, a, id, *in)
+			return recordOf(c), err // the case as GET answers it, every note and contact
 		})
 }
 

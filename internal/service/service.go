@@ -223,22 +223,36 @@ func (s *Service) caseCommand(ctx context.Context, a *Actor, caseID string, vers
 	return s.answerLogs(ctx, out)
 }
 
-// answerLogs is a command's case with every note and review it has, not
-// only those the command folded in: a partial list, as the API's answer
-// to a POST, reads as the whole. A copy, so that the value the store
-// wrote keeps its own. A case with none of either reads nothing.
+// answerLogs is a command's case with every note, review and victim's
+// contact it has, not only those the command folded in: a partial list,
+// as the API's answer to a POST, reads as the whole. A copy, so that the
+// value the store wrote keeps its own. A case whose answer is whole
+// already reads nothing.
 func (s *Service) answerLogs(ctx context.Context, c *domain.Case) (*domain.Case, error) {
-	if c == nil || (c.NoteCount == len(c.Notes) && c.ReviewCount == len(c.Reviews)) {
+	if c == nil {
+		return c, nil
+	}
+	partContacts := false
+	for i := range c.Victims {
+		partContacts = partContacts || c.Victims[i].ContactCount != len(c.Victims[i].Contacts)
+	}
+	partNotes, partReviews := c.NoteCount != len(c.Notes), c.ReviewCount != len(c.Reviews)
+	if !partContacts && !partNotes && !partReviews {
 		return c, nil
 	}
 	cp := *c
-	if cp.NoteCount != len(cp.Notes) {
+	if partNotes {
 		if err := s.withNotes(ctx, &cp); err != nil {
 			return nil, err
 		}
 	}
-	if cp.ReviewCount != len(cp.Reviews) {
+	if partReviews {
 		if err := s.withReviews(ctx, &cp); err != nil {
+			return nil, err
+		}
+	}
+	if partContacts {
+		if err := s.withContacts(ctx, &cp); err != nil {
 			return nil, err
 		}
 	}

@@ -193,8 +193,19 @@ func (h *Handler) render(q *visit, status int, name string, p page) error {
 // redirectDone answers a successful form with a redirect to path (no query
 // of its own) that shows msg in the success banner.
 func (q *visit) redirectDone(path, msg string) {
-	u := path + "?" + url.Values{"done": {msg}, "sig": {flashSig(q.csrf, msg)}}.Encode()
-	http.Redirect(q.w, q.r, u, http.StatusSeeOther)
+	http.Redirect(q.w, q.r, doneURL(path, msg, q.csrf), http.StatusSeeOther)
+}
+
+// doneURL is path with the signed message in its query, before any
+// fragment: after it, the browser would never send it, and the banner
+// would not show.
+func doneURL(path, msg, csrf string) string {
+	path, frag, hasFrag := strings.Cut(path, "#")
+	u := path + "?" + url.Values{"done": {msg}, "sig": {flashSig(csrf, msg)}}.Encode()
+	if hasFrag {
+		u += "#" + frag
+	}
+	return u
 }
 
 // flash is the banner's message from a request's query: empty unless it

@@ -32,6 +32,9 @@ func recordOf(c *domain.Case) *caseRecord {
 	}
 	r := &caseRecord{Case: c, Victims: make([]victimRecord, len(c.Victims)), Notes: c.Notes,
 		Reviews: c.Reviews}
+	if r.Notes == nil {
+		r.Notes = []domain.Note{} // the JSON has always listed notes, none as []
+	}
 	for i, v := range c.Victims {
 		r.Victims[i] = victimRecord{Victim: v, Contacts: v.Contacts}
 	}

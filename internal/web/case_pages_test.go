@@ -222,39 +222,6 @@ func TestAllContactsLinkIsOneVictims(t *testing.T) {
 	})
 }
 
-// TestHistoryRefusesABadPage: a page of the history that is not a number
-// from 1, or past the last, is refused with the reason (422 and the error
-// summary), as /training refuses its pages, not quietly shown as page 1.
-func TestHistoryRefusesABadPage(t *testing.T) {
-	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
-		ctx := context.Background()
-		f, base := start(t, db)
-		c := f.Allocated(t)
-		for i := range 30 {
-			cur, _ := db.Case(ctx, c.ID)
-			must(f.Svc.AddNote(ctx, f.Investigator, c.ID, service.NewNote{Version: cur.Version,
-				Text: "Note number " + itoa(int64(i+1))}))
-		}
-		path := "/cases/" + request.PathRef(c.Ref) + "/history"
-		ivy := newClient(t, base, "ivy")
-		for q, want := range map[string]string{
-			"?page=abc":            `The page of the history must be a number from 1, not "abc".`,
-			"?page=0":              `The page of the history must be a number from 1, not "0".`,
-			"?kind=notes&page=99":  "There is no page 99 of the history: it has 2 pages.",
-			"?kind=victims&page=2": "There is no page 2 of the history: it has 1 page.",
-		} {
-			status, body := ivy.get(path + q)
-			if status != 422 || !strings.Contains(errorSummary(body), want) {
-				t.Errorf("%s: %d %q, want 422 saying %q", q, status, errorSummary(body), want)
-			}
-		}
-		if status, body := ivy.get(path + "?kind=notes&page=2"); status != 200 || errorSummary(body) != "" ||
-			!strings.Contains(body, "page 2 of 2") {
-			t.Errorf("page 2 of 2: %d %q", status, errorSummary(body))
-		}
-	})
-}
-
 var (
 	tagRE       = regexp.MustCompile(`(?s)<script.*?</script>|<[^>]+>`)
 	snakeRE     = regexp.MustCompile(`\b[a-z]+_[a-z_]+\b`)

@@ -67,6 +67,9 @@ func (h *Handler) caseSection(q *visit) error {
 	var err error
 	var refused domain.Problems // a history page that is not one
 	if key == "history" {
+		if _, bad := historyPageOf(q.r.URL.Query()); bad != nil {
+			return h.noHistoryPage(q, bad)
+		}
 		// One read, of the events; the case is what they make.
 		evs, err := h.svc.Timeline(ctx, q.a, request.RefOf(q.r))
 		if err != nil {
@@ -83,7 +86,7 @@ func (h *Handler) caseSection(q *visit) error {
 			return err
 		}
 		v.History, refused = v.history(evs, q.r.URL.Query())
-		if k := v.History.Kind; k == "" || k == "reads" {
+		if k := v.History.Kind; v.History.Missing == nil && (k == "" || k == "reads") {
 			if v.History.Lists, err = h.listReadsOf(ctx, q, c.Ref); err != nil {
 				return err
 			}

@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/url"
 	"sort"
 	"strconv"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/event"
+	"github.com/holdfast/holdfast/internal/http/request"
 	"github.com/holdfast/holdfast/internal/service"
 )
 
@@ -69,6 +71,73 @@ type history struct {
 	Links []pageLink
 	Prev  string
 	Next  string
+	// Missing, when the page asked for is past the last, says so and
+	// where to go instead; the history then lists nothing.
+	Missing *missingPage
+}
+
+// missingPage is what the history offers for a page past its last: the
+// last page (when there is more than one) and the first.
+type missingPage struct {
+	Message string
+	Last    string
+	LastN   int
+	First   string
+}
+
+// historyKind is the history's filter from the query; one it does not
+// know is the whole history (the select then shows "Everything").
+func historyKind(query url.Values) string {
+	kind := query.Get("kind")
+	for _, k := range historyKinds {
+		if k[0] == kind {
+			return kind
+		}
+	}
+	return ""
+}
+
+// historyLink is the path of page n of a case's history, filtered.
+func historyLink(path, kind, contacts string, n int) string {
+	q := url.Values{}
+	if kind != "" {
+		q.Set("kind", kind)
+	}
+	if contacts != "" {
+		q.Set("contacts", contacts)
+	}
+	if n > 1 {
+		q.Set("page", strconv.Itoa(n))
+	}
+	if len(q) == 0 {
+		return path + "/history"
+	}
+	return path + "/history?" + q.Encode()
+}
+
+// historyPageOf is the page of the history the query asks for (0 when it
+// asks for none: the first), or why it is no page. It needs nothing of the
+// case, so a link that names no page is refused before the case is read
+// and no read is recorded for it. Digits too many for a number are a page
+// past any history's last; the value is clipped, as it is echoed.
+func historyPageOf(query url.Values) (int, domain.Problems) {
+	v := query.Get("page")
+	if v == "" {
+		return 0, nil
+	}
+	var ps domain.Problems
+	digits := strings.Trim(v, "0123456789") == ""
+	n, err := strconv.Atoi(v)
+	if r := []rune(v); len(r) > 20 {
+		v = string(r[:20]) + "…"
+	}
+	switch {
+	case digits && err != nil:
+		ps.Add("page", "page", "There is no page "+v+" of the history.")
+	case !digits || n < 1:
+		ps.Add("page", "page", fmt.Sprintf("The page of the history must be a number from 1, not %q.", v))
+	}
+	return n, ps
 }
 
 type pageLink struct {
@@ -92,19 +161,12 @@ func (e historyEntry) Summary() string {
 }
 
 // history builds the history section from the case's events, filtered and
-// paged by the query (kind, page). A page that is not a number from 1, or
-// past the last, is refused (an edited or mistyped link), not quietly read
-// as the first: the problem comes back, and the first page is shown.
+// paged by the query (kind, page: already read by historyPageOf). A page
+// past the last (an old link) is refused with no entries at all, never
+// another page's in its place, offering the last and the first instead.
 func (v *caseView) history(evs []*event.Event, query url.Values) (*history, domain.Problems) {
 	v.noteOpened(evs)
-	kind := query.Get("kind")
-	known := false
-	for _, k := range historyKinds {
-		known = known || k[0] == kind
-	}
-	if !known {
-		kind = ""
-	}
+	kind := historyKind(query)
 	var ps domain.Problems
 	contacts := query.Get("contacts")
 	if contacts != "" {
@@ -139,32 +201,21 @@ func (v *caseView) history(evs []*event.Event, query url.Values) (*history, doma
 	if h.Pages == 0 {
 		h.Pages = 1
 	}
-	switch n := pageNumber(&ps, query.Get("page"), "page", "history"); {
-	case n > h.Pages:
-		ps.Add("page", "page", fmt.Sprintf("There is no page %d of the history: it has %s.", n,
-			plural(h.Pages, "page", "pages")))
-	case n > 0:
+	link := func(n int) string { return historyLink(v.Path, kind, contacts, n) }
+	if n, _ := historyPageOf(query); n > h.Pages {
+		msg := fmt.Sprintf("There is no page %d of the history: it has %s.", n, plural(h.Pages, "page", "pages"))
+		ps.Add("page", "page", msg)
+		h.Missing = &missingPage{Message: msg, First: link(1)}
+		if h.Pages > 1 {
+			h.Missing.Last, h.Missing.LastN = link(h.Pages), h.Pages
+		}
+		return h, ps
+	} else if n > 0 {
 		h.Page = n
 	}
 	lo := (h.Page - 1) * historyPage
 	hi := min(lo+historyPage, len(all))
 	h.Entries = all[lo:hi]
-	link := func(n int) string {
-		q := url.Values{}
-		if kind != "" {
-			q.Set("kind", kind)
-		}
-		if contacts != "" {
-			q.Set("contacts", contacts)
-		}
-		if n > 1 {
-			q.Set("page", strconv.Itoa(n))
-		}
-		if len(q) == 0 {
-			return v.Path + "/history"
-		}
-		return v.Path + "/history?" + q.Encode()
-	}
 	if h.Page > 1 {
 		h.Prev = link(h.Page - 1)
 	}
@@ -534,4 +585,21 @@ func historyEmpty(kind string) string {
 		}
 	}
 	return "There is nothing in this case's history of this kind."
+}
+
+// noHistoryPage answers a link to the history that names no page (not a
+// number from 1): the reason and the first page, and nothing of the case,
+// since nothing of it was read. CaseID checks the reader may see the case,
+// recording nothing, so that a bad page tells an outsider no more than a
+// good one.
+func (h *Handler) noHistoryPage(q *visit, bad domain.Problems) error {
+	ref := request.RefOf(q.r)
+	if _, err := h.svc.CaseID(q.r.Context(), q.a, ref); err != nil {
+		return err
+	}
+	first := historyLink("/cases/"+request.PathRef(ref), historyKind(q.r.URL.Query()), q.r.URL.Query().Get("contacts"), 1)
+	return h.render(q, http.StatusUnprocessableEntity, "error", page{Title: "There is no such page", Nav: "cases",
+		Errors: bad, Data: errorPage{Status: http.StatusUnprocessableEntity,
+			Message: "The link to this case's history may be old or mistyped.",
+			Offer:   &pageOffer{URL: first, Text: "Go to the first page of the history"}}})
 }

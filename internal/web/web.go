@@ -277,6 +277,13 @@ type errorPage struct {
 	Status  int
 	Message string
 	Glass   string // where to ask for emergency access to the case, if offered (breakglass.go)
+	Offer   *pageOffer
+}
+
+// pageOffer is where an error page offers to go instead (a history page
+// that is none offers the first).
+type pageOffer struct {
+	URL, Text string
 }
 
 // errorTitle names the error page; a full disk is named as such, since

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"os"
 	"strings"
@@ -15,9 +16,14 @@ import (
 
 // cmdExport writes the record in the import's JSON Lines format
 // (docs/import-format.md): a force leaving with its data, an inspector's copy.
+// It runs as the serving administrator --as names (no environment fallback:
+// the person says who they are each time), and the export's read of every
+// case is recorded as theirs, by the service.
 func cmdExport(ctx context.Context, args []string, stdout io.Writer) error {
 	f := newFlags("export")
 	dsn := f.db()
+	as := f.String("as", "", "sign-in name of the serving administrator running the export (required): "+
+		"its read of every case is recorded as theirs")
 	out := f.str("out", "", "file to write (default: standard output); never overwritten")
 	team := f.str("team", "", "only the cases now in this team (its name)")
 	from := f.str("from", "", "only cases opened on or after this date (YYYY-MM-DD)")
@@ -25,6 +31,10 @@ func cmdExport(ctx context.Context, args []string, stdout io.Writer) error {
 	refs := f.str("cases", "", "only these cases: Holdfast references separated by commas")
 	if err := f.parse(args); err != nil {
 		return err
+	}
+	if strings.TrimSpace(*as) == "" {
+		return usageError("say who is exporting with --as USERNAME (a serving administrator): " +
+			"the export's read of every case is recorded as theirs; nothing was exported")
 	}
 	sel := service.ExportFilter{Team: *team}
 	for _, d := range []struct {
@@ -54,13 +64,20 @@ func cmdExport(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	w, done := stdout, func() error { return nil }
+	who, err := hf.Svc.ActorNamed(ctx, strings.TrimSpace(*as))
+	if err != nil {
+		return usageError("--as: %v; nothing was exported", err)
+	}
+	w, done, undo := stdout, func() error { return nil }, func() {}
 	if *out != "" {
 		fh, err := os.OpenFile(*out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 		if err != nil {
 			return usageError("--out: %v", err)
 		}
 		defer fh.Close()
+		// A refused export leaves no file: an empty one would pass for
+		// an export of nothing.
+		undo = func() { fh.Close(); os.Remove(*out) }
 		bw := bufio.NewWriter(fh)
 		w, done = bw, func() error {
 			if err := bw.Flush(); err != nil {
@@ -69,8 +86,12 @@ func cmdExport(ctx context.Context, args []string, stdout io.Writer) error {
 			return fh.Close()
 		}
 	}
-	rep, err := hf.Svc.Export(ctx, service.SystemActor("export"), sel, w)
+	rep, err := hf.Svc.Export(ctx, who, sel, w)
 	if err != nil {
+		undo()
+		if errors.Is(err, service.ErrForbidden) {
+			return usageError("--as %s: %v Nothing was exported.", *as, err)
+		}
 		return err
 	}
 	if err := done(); err != nil {

@@ -39,7 +39,14 @@ type ExportReport struct {
 // the same cases, duties and flags, and exporting that gives the same file.
 // Units are keyed by name, officers by collar number, and a case by its
 // source reference if it was imported (else its Holdfast reference).
+//
+// It is run by a person, never the system: the export's read is recorded as
+// theirs, so an auditor can tell who took the force's record.
 func (s *Service) Export(ctx context.Context, a *Actor, sel ExportFilter, w io.Writer) (*ExportReport, error) {
+	if a == nil || a.System || !a.User.Active {
+		return nil, &Forbidden{Rule: "person", Message: "An export must be run by a serving administrator, " +
+			"named, so that its read is recorded as theirs: not by Holdfast itself or a leaver."}
+	}
 	if err := a.need("export the record", domain.RoleAdmin); err != nil {
 		return nil, err
 	}
@@ -371,4 +378,25 @@ func exportCase(org *domain.OrgState, c *domain.Case, owner string) casefile.Cas
 func actionNumber(a casefile.Action) int {
 	n, _ := strconv.Atoi(strings.TrimPrefix(a.Ref, "A"))
 	return n
+}
+
+// ActorNamed is the person whose sign-in name is username, as they are
+// recorded now, for a command run at the server in their name (holdfast
+// export --as): what it reads is recorded as their read. An unknown name
+// or a leaver is refused, and nothing is recorded.
+func (s *Service) ActorNamed(ctx context.Context, username string) (*Actor, error) {
+	org, err := s.st.Org(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, u := range org.Users {
+		if u.Username != username {
+			continue
+		}
+		if !u.Active {
+			return nil, fmt.Errorf("%s (%s) has left: name a serving account", domain.PersonName(u), username)
+		}
+		return &Actor{User: *u}, nil
+	}
+	return nil, fmt.Errorf("no account has the sign-in name %q: %w", username, ErrNotFound)
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/holdfast/holdfast/internal/clock"
@@ -47,9 +48,19 @@ type boardExtra struct {
 // homePage is My work: what this person must do today, by role.
 type homePage struct {
 	workPage
+	// Rows are the person's own duties (workPage.Items) as listed: the
+	// duties of a kind done on a list page (the links to review) one row
+	// per case and kind, with how many, so that 21 possible links of one
+	// case do not bury the rest of the work.
+	Rows []workRow
 	// Decisions are the duties awaiting this person's decision (closures,
 	// transfers, victims' reviews, finding responses), listed first.
 	Decisions []service.WorkItem
+	// Reviews are the audit reviews assigned to this person (auditors),
+	// soonest due first, counted by when they are due as duties are.
+	Reviews     []service.ReviewItem
+	ShowReviews bool
+	Due         dueCounts // of the reviews
 	// Victims due contact, for victim liaison (and the officers who
 	// support victims); nil when the role has no such list.
 	Victims        []service.VictimDue
@@ -60,6 +71,84 @@ type homePage struct {
 	Escalations     []service.WorkItem
 	ShowEscalations bool
 	Unread          int
+}
+
+// workRow is one row of the person's own duties: a duty, or N duties of
+// one kind on one case (the soonest due of them shown).
+type workRow struct {
+	service.WorkItem
+	N int
+}
+
+// dueCounts counts things owed by when they are due.
+type dueCounts struct{ Overdue, Today, Week int }
+
+// add counts one thing due at due (overdue says whether it is).
+func (c *dueCounts) add(due time.Time, overdue bool, now time.Time) {
+	// Today ends when tomorrow starts: duties fall due at the last
+	// nanosecond of their day, after 23:59:59.
+	l := now.In(clock.London)
+	tomorrow := time.Date(l.Year(), l.Month(), l.Day()+1, 0, 0, 0, 0, clock.London)
+	switch {
+	case overdue:
+		c.Overdue++
+	case due.Before(tomorrow):
+		c.Today++
+	case !due.After(now.AddDate(0, 0, 7)):
+		c.Week++
+	}
+}
+
+// Summary says in a sentence what the person owes: their own duties
+// (decisions among them, each by its due time) and their audit reviews.
+// Escalations in their command are counted beside it on the page.
+func (p homePage) Summary() string {
+	duties := dueCounts{p.Overdue, p.Today, p.Week}
+	var parts []string
+	for _, b := range []struct {
+		duties, reviews int
+		what            string
+	}{{duties.Overdue, p.Due.Overdue, "overdue"}, {duties.Today, p.Due.Today, "due today"},
+		{duties.Week, p.Due.Week, "due this week"}} {
+		var things []string
+		if b.duties > 0 {
+			things = append(things, plural(b.duties, "duty", "duties"))
+		}
+		if b.reviews > 0 {
+			things = append(things, plural(b.reviews, "audit review", "audit reviews"))
+		}
+		switch {
+		case len(things) > 0:
+			verb := "are"
+			if b.duties+b.reviews == 1 {
+				verb = "is"
+			}
+			parts = append(parts, strings.Join(things, " and ")+" "+verb+" "+b.what)
+		case b.what == "overdue":
+			parts = append(parts, "Nothing of yours is overdue")
+		}
+	}
+	return strings.Join(parts, ". ") + "."
+}
+
+// groupRows makes the rows of the person's own duties: those of a kind
+// done on a list page (dutyPages) one row per case and kind, in the place
+// of the first (items come overdue first, then soonest due).
+func groupRows(items []service.WorkItem) []workRow {
+	out := make([]workRow, 0, len(items))
+	at := map[[2]string]int{}
+	for _, it := range items {
+		k := [2]string{it.CaseID, it.Kind}
+		if _, listed := dutyPages[it.Kind]; listed {
+			if i, ok := at[k]; ok {
+				out[i].N++
+				continue
+			}
+			at[k] = len(out)
+		}
+		out = append(out, workRow{WorkItem: it, N: 1})
+	}
+	return out
 }
 
 // decisionKinds are the duties that ask for a decision rather than work
@@ -101,19 +190,11 @@ func dutyPage(kind, ref string) string {
 
 // counts fills the overdue, today and this week counts of items.
 func (p *workPage) counts(items []service.WorkItem, now time.Time) {
-	l := now.In(clock.London)
-	endOfDay := time.Date(l.Year(), l.Month(), l.Day(), 23, 59, 59, 0, clock.London)
-	week := now.AddDate(0, 0, 7)
+	var c dueCounts
 	for _, it := range items {
-		switch {
-		case it.Overdue:
-			p.Overdue++
-		case !it.Due.After(endOfDay):
-			p.Today++
-		case !it.Due.After(week):
-			p.Week++
-		}
+		c.add(it.Due, it.Overdue, now)
 	}
+	p.Overdue, p.Today, p.Week = p.Overdue+c.Overdue, p.Today+c.Today, p.Week+c.Week
 }
 
 func (h *Handler) myWork(q *visit) error {
@@ -140,17 +221,23 @@ func (h *Handler) home(q *visit) (homePage, error) {
 			p.Items = append(p.Items, it)
 		}
 	}
-	p.counts(p.Items, h.svc.Now())
-	// A decision waiting for this person is for today, whenever it is
-	// due: someone else's work waits on it.
-	for _, it := range p.Decisions {
-		if it.Overdue {
-			p.Overdue++
-		} else {
-			p.Today++
+	// Decisions are counted by their due time as the rest are: they are
+	// listed first, and saying one due in a month is due today was false.
+	now := h.svc.Now()
+	p.counts(items, now)
+	p.Rows = groupRows(p.Items)
+	u := q.a.User
+	if u.HasRole(domain.RoleAuditor) {
+		p.ShowReviews = true
+		r, err := h.svc.MyReviews(ctx, q.a)
+		if err != nil {
+			return p, err
+		}
+		p.Reviews = r.ToReview
+		for _, it := range p.Reviews {
+			p.Due.add(it.Due, it.Overdue, now)
 		}
 	}
-	u := q.a.User
 	if u.HasRole(domain.RoleVictimLiaison) {
 		p.ShowVictims = true
 		if p.Victims, err = h.svc.VictimsDue(ctx, q.a); err != nil {

@@ -82,38 +82,19 @@ func (x *tx) insertTerms(rows [][]string) error {
 	return nil
 }
 
+// docsOutsideTerms selects the cases the find index has no digest row of.
+const docsOutsideTerms = "SELECT c.id, c.doc FROM cases c WHERE c.id > ? AND NOT EXISTS " +
+	"(SELECT 1 FROM case_terms t WHERE t.case_id = c.id AND t.kind = '" + store.TermDigest + "') ORDER BY c.id LIMIT ?"
+
 // buildTerms fills case_terms for the cases written before migration
-// 00007, once: it runs after the migrations, inside their lock.
+// 00007, once, a chunk of cases a transaction (buildIndex): it runs after
+// the migrations, inside their lock.
 func (db *DB) buildTerms(ctx context.Context) error {
-	if done, err := db.built(ctx, "case_terms_built"); err != nil || done {
-		return err
+	if err := db.buildIndex(ctx, "case_terms_built", docsOutsideTerms, []string{"case_terms"},
+		(*tx).indexNewCases); err != nil {
+		return fmt.Errorf("find index: %w", err)
 	}
-	return db.Write(ctx, func(t store.Tx) error {
-		x := t.(*tx)
-		if _, err := x.exec("DELETE FROM case_terms"); err != nil {
-			return err
-		}
-		rows, err := x.t.QueryContext(ctx, "SELECT doc FROM cases")
-		if err != nil {
-			return err
-		}
-		var cs []*domain.Case
-		if err := eachDoc(rows, func(b []byte) error {
-			var c domain.Case
-			if err := json.Unmarshal(b, &c); err != nil {
-				return err
-			}
-			cs = append(cs, &c)
-			return nil
-		}); err != nil {
-			return fmt.Errorf("find index: %w", err)
-		}
-		if err := x.indexNewCases(cs); err != nil {
-			return err
-		}
-		_, err = x.exec("INSERT INTO case_terms_built (id) VALUES (1)")
-		return err
-	})
+	return nil
 }
 
 // readRows are the case_reads rows (seq, case_id, user_id, at, how) a

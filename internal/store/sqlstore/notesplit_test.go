@@ -26,7 +26,7 @@ func raw(db *sqlstore.DB, q string) string {
 	return q
 }
 
-func count(t *testing.T, db *sqlstore.DB, q string) int {
+func count(t testing.TB, db *sqlstore.DB, q string) int {
 	t.Helper()
 	var n int
 	if err := db.Raw().QueryRow(raw(db, q)).Scan(&n); err != nil {

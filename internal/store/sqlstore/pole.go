@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -145,40 +144,19 @@ func (x *tx) insertPole(ids []string, people []store.PolePerson, keys []store.Po
 	return nil
 }
 
+// docsOutsidePole selects the cases the POLE index has no digest row of.
+const docsOutsidePole = "SELECT c.id, c.doc FROM cases c WHERE c.id > ? AND NOT EXISTS " +
+	"(SELECT 1 FROM pole_digests p WHERE p.case_id = c.id) ORDER BY c.id LIMIT ?"
+
 // buildPole fills the index for the cases written before migration 00013,
-// once: it runs after the migrations, inside their lock.
+// once, a chunk of cases a transaction (buildIndex): it runs after the
+// migrations, inside their lock.
 func (db *DB) buildPole(ctx context.Context) error {
-	if done, err := db.built(ctx, "pole_built"); err != nil || done {
-		return err
+	if err := db.buildIndex(ctx, "pole_built", docsOutsidePole, []string{"pole_people", "pole_keys"},
+		(*tx).indexPoleNew); err != nil {
+		return fmt.Errorf("index: %w", err)
 	}
-	return db.Write(ctx, func(t store.Tx) error {
-		x := t.(*tx)
-		for _, tb := range []string{"pole_people", "pole_keys", "pole_digests"} {
-			if _, err := x.exec("DELETE FROM " + tb); err != nil {
-				return err
-			}
-		}
-		rows, err := x.t.QueryContext(ctx, "SELECT doc FROM cases")
-		if err != nil {
-			return err
-		}
-		var cs []*domain.Case
-		if err := eachDoc(rows, func(b []byte) error {
-			var c domain.Case
-			if err := json.Unmarshal(b, &c); err != nil {
-				return err
-			}
-			cs = append(cs, &c)
-			return nil
-		}); err != nil {
-			return fmt.Errorf("index: %w", err)
-		}
-		if err := x.indexPoleNew(cs); err != nil {
-			return err
-		}
-		_, err = x.exec("INSERT INTO pole_built (id) VALUES (1)")
-		return err
-	})
+	return nil
 }
 
 // addPole adds c's index rows to d, as indexPole writes them.

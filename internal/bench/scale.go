@@ -24,7 +24,7 @@ import (
 
 // scaleCacheVersion changes whenever what BuildScale writes does, so a
 // cached record from an older build is never measured.
-const scaleCacheVersion = 2
+const scaleCacheVersion = 3
 
 // ScaleDB returns a fresh copy of a SQLite record holding n cases, built
 // once and kept in cacheDir (building a million cases takes minutes; a
@@ -55,9 +55,10 @@ func ScaleDB(ctx context.Context, cacheDir, workDir string, n int) (path string,
 // made through the service: a referral nobody holds yet, or (every
 // fourth of the first 200) one the supervisor allocated to the
 // investigator, so that the investigator's work and the team's open cases
-// are not empty lists;
-// every tenth copy has its open duties due 30 days earlier, so that the
-// overdue lists and the board's overdue rows are not either. The cases
+// are not empty lists. Their open duties are due over weeks, as a real
+// caseload's are (scaleDueDay): a tenth overdue, so that the overdue lists
+// and the board's overdue rows are not empty either, a twentieth due on
+// the day the record is built, the rest in the 85 days after. The cases
 // have no events of their own; commands on them append events as on any
 // case.
 func buildScale(ctx context.Context, dst string, n int) error {
@@ -144,14 +145,54 @@ func scaleCase(tmpls []*domain.Case, i int) *domain.Case {
 	c.ID = fmt.Sprintf("scale-%08d", i)
 	c.Ref = fmt.Sprintf("SCALE/%08d", i)
 	c.Duties = make([]domain.Duty, 0, len(tmpl.Duties))
+	// The template's duties all fall due a day or a week after the build:
+	// copied as they are, every case would be due the same day. Each
+	// copy's open duties move together, keeping their spacing, so that
+	// the first falls on its day.
+	var first time.Time
+	for _, d := range tmpl.Duties {
+		if d.Status == domain.DutyOpen && (first.IsZero() || d.Due.Before(first)) {
+			first = d.Due
+		}
+	}
+	shift := 0
+	if !first.IsZero() {
+		shift = scaleDueDay(i) - daysBetween(tmpl.OpenedAt, first)
+	}
 	for _, d := range tmpl.Duties {
 		d.ID = c.ID + "." + d.ID[strings.LastIndex(d.ID, ".")+1:]
-		if i%10 == 3 && d.Status == domain.DutyOpen {
-			d.Due = d.Due.AddDate(0, 0, -30)
+		if d.Status == domain.DutyOpen {
+			d.Due = d.Due.AddDate(0, 0, shift)
 		}
 		c.Duties = append(c.Duties, d)
 	}
 	return &c
+}
+
+// scaleDueDay is the day case i's first open duty falls due, counted from
+// the day the record is built: in every hundred consecutive cases, ten are
+// 1 to 28 days overdue, five are due that day and 85 are due on each of
+// the 85 days after. Cases take their day by i×7919 mod 100 (7919 is prime
+// to 100, so each hundred takes every day once), which scatters the days
+// over the cases the investigator holds and those scaleRefs requests.
+func scaleDueDay(i int) int {
+	k := i * 7919 % 100
+	switch {
+	case k < 10:
+		return -1 - 3*k
+	case k < 15:
+		return 0
+	}
+	return k - 14
+}
+
+// daysBetween is how many calendar days (UTC) b is after a.
+func daysBetween(a, b time.Time) int {
+	day := func(t time.Time) time.Time {
+		y, m, d := t.UTC().Date()
+		return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	}
+	return int(day(b).Sub(day(a)).Hours() / 24)
 }
 
 func copyFile(src, dst string) error {

@@ -101,38 +101,81 @@ func TestPrintScaleFlagsTimeouts(t *testing.T) {
 }
 
 // TestScaleCaseVaries: the record is not one case a million times. The
-// investigator holds scaleCaseload cases at every size, every tenth copy
-// is overdue, and every copy has its own ids.
+// investigator holds scaleCaseload cases at every size, every copy has its
+// own ids, and the open duties fall due as a caseload's do, counted from
+// the day the record is built: in every hundred cases ten overdue (up to
+// four weeks), five due that day, the rest over the weeks after, the same
+// days on every build; a copy's duties keep their spacing.
 func TestScaleCaseVaries(t *testing.T) {
-	due := time.Date(2026, 12, 7, 17, 0, 0, 0, time.UTC)
-	ref := &domain.Case{ID: "t0", Duties: []domain.Duty{{ID: "t0.1", Status: domain.DutyOpen, Due: due},
-		{ID: "t0.2", Status: domain.DutyMet, Due: due}}}
-	held := &domain.Case{ID: "t1", OwnerID: "dc", Duties: []domain.Duty{{ID: "t1.1", Status: domain.DutyOpen, Due: due}}}
+	built := time.Date(2026, 12, 7, 10, 15, 0, 0, time.UTC)
+	tomorrow := time.Date(2026, 12, 8, 23, 59, 59, 0, time.UTC)
+	week := time.Date(2026, 12, 14, 23, 59, 59, 0, time.UTC)
+	ref := &domain.Case{ID: "t0", OpenedAt: built, Duties: []domain.Duty{
+		{ID: "t0.1", Status: domain.DutyOpen, Due: tomorrow}, {ID: "t0.2", Status: domain.DutyMet, Due: tomorrow}}}
+	held := &domain.Case{ID: "t1", OwnerID: "dc", OpenedAt: built, Duties: []domain.Duty{
+		{ID: "t1.1", Status: domain.DutyOpen, Due: week}, {ID: "t1.2", Status: domain.DutyOpen, Due: week.Add(-23 * time.Hour)}}}
 	tmpls := []*domain.Case{ref, held}
+	day := func(t time.Time) int {
+		return int(t.Truncate(24*time.Hour).Sub(time.Date(2026, 12, 7, 0, 0, 0, 0, time.UTC)).Hours()) / 24
+	}
 	ids := map[string]bool{}
-	owned, overdue := 0, 0
-	for i := range 10000 {
+	owned, overdue, today, later := 0, 0, 0, 0
+	perDay := map[int]int{}
+	earliest, latest := 0, 0
+	const n = 10000
+	for i := range n {
 		c := scaleCase(tmpls, i)
 		if c.OwnerID == "dc" {
 			owned++
+			if gap := c.Duties[0].Due.Sub(c.Duties[1].Due); gap != 23*time.Hour {
+				t.Errorf("case %d: its duties are %v apart, not 23h as the template's", i, gap)
+			}
 		}
+		var first time.Time
 		for _, d := range c.Duties {
 			if ids[d.ID] {
 				t.Fatalf("case %d: duty id %s again", i, d.ID)
 			}
 			ids[d.ID] = true
-			if d.Status == domain.DutyOpen && d.Due.Before(due) {
-				overdue++
+			if d.Status != domain.DutyOpen {
+				if !d.Due.Equal(tomorrow) {
+					t.Errorf("case %d: a closed duty's due time moved", i)
+				}
+				continue
 			}
-			if d.Status != domain.DutyOpen && !d.Due.Equal(due) {
-				t.Errorf("case %d: a closed duty's due time moved", i)
+			if first.IsZero() || d.Due.Before(first) {
+				first = d.Due
 			}
 		}
+		if again := scaleCase(tmpls, i); !again.Duties[0].Due.Equal(c.Duties[0].Due) {
+			t.Fatalf("case %d: due %v, then %v: the record must be the same on every build", i,
+				c.Duties[0].Due, again.Duties[0].Due)
+		}
+		d := day(first)
+		perDay[d]++
+		earliest, latest = min(earliest, d), max(latest, d)
+		switch {
+		case d < 0:
+			overdue++
+		case d == 0:
+			today++
+		default:
+			later++
+		}
 	}
-	if owned != scaleCaseload || overdue != 1000 {
-		t.Fatalf("%d cases held, %d overdue; want %d and 1000", owned, overdue, scaleCaseload)
+	if owned != scaleCaseload || overdue != n/10 || today != n/20 || later != n-n/10-n/20 {
+		t.Fatalf("%d cases held, %d overdue, %d due on the day built, %d later; want %d, %d, %d, %d",
+			owned, overdue, today, later, scaleCaseload, n/10, n/20, n-n/10-n/20)
 	}
-	if ref.Duties[0].ID != "t0.1" || !ref.Duties[0].Due.Equal(due) {
+	if earliest > -28 || latest < 80 || len(perDay) < 90 {
+		t.Errorf("due from day %d to day %d on %d days: want weeks either side", earliest, latest, len(perDay))
+	}
+	for d, k := range perDay {
+		if k > n/20 {
+			t.Errorf("%d cases due on day %d: one day holds more than a twentieth", k, d)
+		}
+	}
+	if ref.Duties[0].ID != "t0.1" || !ref.Duties[0].Due.Equal(tomorrow) {
 		t.Fatalf("the template changed: %+v", ref.Duties[0])
 	}
 }

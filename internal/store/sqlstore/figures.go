@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"sort"
 	"strconv"
 	"strings"
@@ -110,10 +111,23 @@ func histFigs(f figs, closed []domain.Duty) figs {
 	return f
 }
 
+// unmoved reports whether writing c leaves its part of the figures as
+// the write read it (read, nil if it read none): the same team, no duty
+// closed and the same document figures. Most commands (a note, a
+// contact) move none.
+func unmoved(c *domain.Case, read *caseAsRead, live figs) bool {
+	return read != nil && read.team == c.TeamID && len(c.ClosedDuties) == 0 && maps.Equal(read.live, live)
+}
+
 // putFigures moves c's part of the figures to what its write makes it
-// (PutCase). Most commands change none: then it reads one row and writes
-// nothing.
-func (x *tx) putFigures(c *domain.Case, isNew bool) error {
+// (PutCase). Most commands change none: then, when the write read the
+// case (read, from tx.noteRead), it reads and writes nothing; otherwise
+// it reads one row and writes nothing.
+func (x *tx) putFigures(c *domain.Case, isNew bool, read *caseAsRead) error {
+	live := liveFigs(c)
+	if !isNew && unmoved(c, read, live) {
+		return nil
+	}
 	oldTeam, oldLive, oldHist := "", figs{}, figs{}
 	if !isNew {
 		var live, hist string
@@ -130,7 +144,6 @@ func (x *tx) putFigures(c *domain.Case, isNew bool) error {
 			return fmt.Errorf("figures of %s: %w", c.Ref, err)
 		}
 	}
-	live := liveFigs(c)
 	oldHistText := oldHist.encode()
 	hist := histFigs(oldHist, c.ClosedDuties)
 	liveText, histText := live.encode(), hist.encode()

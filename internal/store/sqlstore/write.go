@@ -44,6 +44,9 @@ type tx struct {
 	// brought with the document (readCase): the rows PutCase compares
 	// before writing, so that it asks nothing more while the head is held.
 	read map[string]*caseRead
+	// asRead holds, by case, the rows the case as this write read it
+	// has in the tables PutCase keeps (noteRead).
+	asRead map[string]*caseAsRead
 }
 
 // Write runs fn in one transaction that holds the log head. Concurrent
@@ -127,6 +130,13 @@ var hotWrites = []string{
 	selectTermDigest, // find.go
 	selectPoleDigest, // pole.go
 	selectCaseFigure, // figures.go
+	upsertFigure,
+	dropZeroFigure,
+	upsertCaseFigure,
+	insertNote,    // notes.go: most commands are notes
+	insertReview,  // reviews.go
+	insertContact, // history.go
+	insertHistory,
 	"UPDATE log_head SET seq = ?, hash = ?, org_seq = ? WHERE id = 1",
 }
 
@@ -386,7 +396,64 @@ func (x *tx) Case(id string) (*domain.Case, error) {
 	if err != nil {
 		return nil, err
 	}
-	return decodeCase(doc)
+	return x.decodeRead(doc)
+}
+
+// decodeRead decodes the document of a case this write read, noting its
+// figures (readFigs).
+func (x *tx) decodeRead(doc string) (*domain.Case, error) {
+	c, err := decodeCase(doc)
+	if err != nil {
+		return nil, err
+	}
+	x.noteRead(c)
+	return c, nil
+}
+
+// caseAsRead is what a case, as a write read it, has in the tables PutCase
+// keeps besides its document: its duties and case_flags rows, as
+// indexRows gives them, and its part of the figures (its team and its
+// document's part; the part of its closed duties moves only when a write
+// closes one). The tables say the same: each write keeps them and the
+// document together, in the same transaction, and rebuild checks them.
+// PutCase compares the case it writes with this rather than reading the
+// rows back: a command read its case already, and most move none of them.
+type caseAsRead struct {
+	duties, flags map[string]string
+	team          string
+	live          figs
+}
+
+// noteRead keeps the caseAsRead of case c, just read from the record.
+func (x *tx) noteRead(c *domain.Case) {
+	r := &caseAsRead{duties: map[string]string{}, flags: map[string]string{}, team: c.TeamID, live: liveFigs(c)}
+	for i := range c.Duties {
+		if d := &c.Duties[i]; d.Status == domain.DutyOpen {
+			r.duties[d.ID] = rowKey(appendDutyArgs(make([]any, 0, dutyColumns), c, d))
+		}
+	}
+	for _, f := range c.Flags() {
+		r.flags[c.ID+"\x00"+f.Kind] = rowKey([]any{c.ID, f.Kind, fmtTime(f.Since), boolInt(f.Raised)})
+	}
+	if x.asRead == nil {
+		x.asRead = map[string]*caseAsRead{}
+	}
+	x.asRead[c.ID] = r
+}
+
+// takeRead gives the caseAsRead of case id, if this write read it, once:
+// the write it serves changes the rows. What readCase brought of them is
+// dropped with it (PostgreSQL), for the same reason.
+func (x *tx) takeRead(id string) *caseAsRead {
+	r := x.asRead[id]
+	if r == nil {
+		return nil
+	}
+	delete(x.asRead, id)
+	if pr := x.read[id]; pr != nil {
+		pr.duties, pr.flags = nil, nil
+	}
+	return r
 }
 
 // caseDoc reads the stored document of case id: on PostgreSQL with the
@@ -413,10 +480,11 @@ func (x *tx) CaseFrom(id string, p any) (*domain.Case, error) {
 		return nil, err
 	}
 	if doc != pf.doc {
-		return decodeCase(doc)
+		return x.decodeRead(doc)
 	}
 	c := pf.c
 	pf.c = nil // the write folds into it: a second ask decodes afresh
+	x.noteRead(c)
 	return c, nil
 }
 
@@ -462,6 +530,7 @@ func (x *tx) NextCaseNumber(prefix string) (int, error) {
 }
 
 func (x *tx) PutCase(c *domain.Case, prevVersion int64) error {
+	read := x.takeRead(c.ID)
 	doc, err := json.Marshal(c)
 	if err != nil {
 		return fmt.Errorf("encode case %s: %w", c.Ref, err)
@@ -498,7 +567,7 @@ func (x *tx) PutCase(c *domain.Case, prevVersion int64) error {
 		if err := x.updateCase(c, doc, prevVersion); err != nil {
 			return err
 		}
-		duties, flags, err := x.indexRows(c.ID)
+		duties, flags, err := x.indexRows(c.ID, read)
 		if err != nil {
 			return fmt.Errorf("read duties and flags of %s: %w", c.Ref, err)
 		}
@@ -512,7 +581,7 @@ func (x *tx) PutCase(c *domain.Case, prevVersion int64) error {
 	if err := x.putHistory(c); err != nil { // history.go
 		return err
 	}
-	if err := x.putFigures(c, prevVersion == 0); err != nil { // figures.go
+	if err := x.putFigures(c, prevVersion == 0, read); err != nil { // figures.go
 		return err
 	}
 	if err := x.indexCase(c, prevVersion == 0); err != nil { // find.go
@@ -558,9 +627,10 @@ func (x *tx) updateCase(c *domain.Case, doc []byte, prevVersion int64) error {
 }
 
 // syncDuties makes the duties rows of c those of its open duties, writing
-// only the rows that differ: a command seldom opens or closes a duty, and
-// each row rewritten costs seven index entries. What the table holds is
-// read, not assumed, so rows written by an older build are put right too.
+// only the rows that differ from old: a command seldom opens or closes a
+// duty, and each row rewritten costs seven index entries. old is what
+// the table holds: read from it, or, for a case the write read, what the
+// case as read has there (caseAsRead).
 func (x *tx) syncDuties(c *domain.Case, old map[string]string) error {
 	for i := range c.Duties {
 		d := &c.Duties[i]
@@ -621,8 +691,12 @@ func (x *tx) syncFlags(c *domain.Case, old map[string]string) error {
 }
 
 // indexRows reads the duties and case_flags rows of case caseID, each row
-// as rowKey gives it: duties by id, flags by case and kind.
-func (x *tx) indexRows(caseID string) (duties, flags map[string]string, err error) {
+// as rowKey gives it: duties by id, flags by case and kind. A case the
+// write read has them already (read).
+func (x *tx) indexRows(caseID string, read *caseAsRead) (duties, flags map[string]string, err error) {
+	if read != nil {
+		return read.duties, read.flags, nil
+	}
 	if r := x.read[caseID]; r != nil && r.duties != nil {
 		duties, flags = r.duties, r.flags
 		r.duties, r.flags = nil, nil // used once: what PutCase writes changes them

@@ -236,65 +236,82 @@ func TestPutNewCasesIsPutCase(t *testing.T) {
 }
 
 // TestPutCaseWritesOnlyWhatChanged: PutCase rewrites a case's cases,
-// duties and case_flags rows only where they changed; after each version
-// the rows are exactly those the version written afresh has, and a write
-// over a version the record has left is still refused.
+// duties, case_flags and figures rows only where they changed; after each
+// version the rows are exactly those the version written afresh has,
+// whether the write read the case first (PutCase then compares with the
+// case as read, not the rows) or not, and a write over a version the
+// record has left is still refused.
 func TestPutCaseWritesOnlyWhatChanged(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
-		engine := "sqlite"
-		if db.Engine() != "sqlite" {
-			engine = "postgres"
-		}
-		at := time.Date(2024, 5, 1, 9, 0, 0, 0, time.UTC)
-		duty := func(id string, esc int, st domain.DutyStatus) domain.Duty {
-			return domain.Duty{ID: id, Kind: "first_contact", TeamID: "t1", Accountable: "u1", Due: at.Add(time.Hour),
-				Status: st, Opened: at, Escalation: esc, NextAt: at.Add(time.Duration(esc+1) * time.Hour)}
-		}
-		versions := []domain.Case{
-			{OwnerID: ""},
-			{OwnerID: "u1", Duties: []domain.Duty{duty("c1.d1", 0, domain.DutyOpen)}},
-			{OwnerID: "u1", Duties: []domain.Duty{duty("c1.d1", 1, domain.DutyOpen), duty("c1.d2", 0, domain.DutyOpen)}},
-			{OwnerID: "", Duties: []domain.Duty{duty("c1.d1", 1, domain.DutyMet), duty("c1.d2", 0, domain.DutyOpen)}},
-			{OwnerID: "", Duties: []domain.Duty{duty("c1.d1", 1, domain.DutyMet), duty("c1.d2", 0, domain.DutyOpen)}},
-			{OwnerID: "u2", Status: domain.StatusClosed, Duties: []domain.Duty{duty("c1.d2", 0, domain.DutyMet)}},
-		}
-		for i := range versions {
-			c := &versions[i]
-			c.ID, c.Ref, c.TeamID, c.Version = "c1", "CASE-1", "t1", int64(i+1)
-			if c.Status == "" {
-				c.Status = domain.StatusOpen
-			}
-			c.OpenedAt, c.UpdatedAt = at, at.Add(time.Duration(i)*time.Minute)
-			if err := db.Write(ctx, func(tx store.Tx) error { return tx.PutCase(c, int64(i)) }); err != nil {
-				t.Fatalf("version %d: %v", i+1, err)
-			}
-			fresh := testdb.Open(t, engine)
-			if err := fresh.Write(ctx, func(tx store.Tx) error { return tx.PutCase(c, 0) }); err != nil {
-				t.Fatal(err)
-			}
-			got, err := db.LiveDerived(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			want, err := fresh.LiveDerived(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, tb := range []string{"cases", "duties", "case_flags"} {
-				if !reflect.DeepEqual(got[tb], want[tb]) {
-					t.Errorf("version %d, %s:\n got %v\nwant %v", i+1, tb, got[tb], want[tb])
-				}
-			}
-		}
-		stale := versions[len(versions)-1]
-		stale.Version++
-		for _, prev := range []int64{3, 99} { // the narrow update and the full one both refuse
-			err := db.Write(ctx, func(tx store.Tx) error { return tx.PutCase(&stale, prev) })
-			if !errors.Is(err, store.ErrConflict) {
-				t.Errorf("write over version %d: %v, want a conflict", prev, err)
-			}
+		for _, read := range []bool{false, true} {
+			t.Run(fmt.Sprintf("read %v", read), func(t *testing.T) { putCaseVersions(t, testdb.Open(t, db.Engine()), read) })
 		}
 	})
+}
+
+// putCaseVersions writes the versions of one case to db, each read first
+// or not, and compares the rows with the version written afresh.
+func putCaseVersions(t *testing.T, db *sqlstore.DB, read bool) {
+	engine := "sqlite"
+	if db.Engine() != "sqlite" {
+		engine = "postgres"
+	}
+	at := time.Date(2024, 5, 1, 9, 0, 0, 0, time.UTC)
+	duty := func(id string, esc int, st domain.DutyStatus) domain.Duty {
+		return domain.Duty{ID: id, Kind: "first_contact", TeamID: "t1", Accountable: "u1", Due: at.Add(time.Hour),
+			Status: st, Opened: at, Escalation: esc, NextAt: at.Add(time.Duration(esc+1) * time.Hour)}
+	}
+	versions := []domain.Case{
+		{OwnerID: ""},
+		{OwnerID: "u1", Duties: []domain.Duty{duty("c1.d1", 0, domain.DutyOpen)}},
+		{OwnerID: "u1", Duties: []domain.Duty{duty("c1.d1", 1, domain.DutyOpen), duty("c1.d2", 0, domain.DutyOpen)}},
+		{OwnerID: "", Duties: []domain.Duty{duty("c1.d1", 1, domain.DutyMet), duty("c1.d2", 0, domain.DutyOpen)}},
+		{OwnerID: "", Duties: []domain.Duty{duty("c1.d1", 1, domain.DutyMet), duty("c1.d2", 0, domain.DutyOpen)}},
+		{OwnerID: "u2", Status: domain.StatusClosed, Duties: []domain.Duty{duty("c1.d2", 0, domain.DutyMet)}},
+	}
+	for i := range versions {
+		c := &versions[i]
+		c.ID, c.Ref, c.TeamID, c.Version = "c1", "CASE-1", "t1", int64(i+1)
+		if c.Status == "" {
+			c.Status = domain.StatusOpen
+		}
+		c.OpenedAt, c.UpdatedAt = at, at.Add(time.Duration(i)*time.Minute)
+		if err := db.Write(ctx, func(tx store.Tx) error {
+			if read && i > 0 {
+				if _, err := tx.Case(c.ID); err != nil {
+					return err
+				}
+			}
+			return tx.PutCase(c, int64(i))
+		}); err != nil {
+			t.Fatalf("version %d: %v", i+1, err)
+		}
+		fresh := testdb.Open(t, engine)
+		if err := fresh.Write(ctx, func(tx store.Tx) error { return tx.PutCase(c, 0) }); err != nil {
+			t.Fatal(err)
+		}
+		got, err := db.LiveDerived(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := fresh.LiveDerived(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tb := range []string{"cases", "duties", "case_flags", "case_figures", "figures"} {
+			if !reflect.DeepEqual(got[tb], want[tb]) {
+				t.Errorf("version %d, %s:\n got %v\nwant %v", i+1, tb, got[tb], want[tb])
+			}
+		}
+	}
+	stale := versions[len(versions)-1]
+	stale.Version++
+	for _, prev := range []int64{3, 99} { // the narrow update and the full one both refuse
+		err := db.Write(ctx, func(tx store.Tx) error { return tx.PutCase(&stale, prev) })
+		if !errors.Is(err, store.ErrConflict) {
+			t.Errorf("write over version %d: %v, want a conflict", prev, err)
+		}
+	}
 }
 
 // TestCaseFromPrefetch: a write given a case prefetched before it began

@@ -6,7 +6,7 @@ import "github.com/holdfast/holdfast/internal/domain"
 // answer it: the case with each victim's contacts, its notes and reviews,
 // which the service reads from their logs for the reader it has
 // authorised and recorded (service.ViewCase), or after a command
-// (answerLogs), since they are no longer in the case's document. The JSON
+// (service.WholeCase), since they are no longer in the case's document. The JSON
 // is the case's as before.
 type caseRecord struct {
 	*domain.Case

@@ -55,7 +55,14 @@ func caseCmd[In any](svc *service.Service, method, path, summary string, status 
 				return nil, err
 			}
 			c, err := fn(ctx, a, id, *in)
-			return recordOf(c), err // the case as GET answers it, every note and contact
+			if err != nil {
+				return nil, err
+			}
+			// The case as GET answers it, every note, review and contact.
+			if c, err = svc.WholeCase(ctx, c); err != nil {
+				return nil, err
+			}
+			return recordOf(c), nil
 		})
 }
 

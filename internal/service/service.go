@@ -220,15 +220,18 @@ func (s *Service) caseCommand(ctx context.Context, a *Actor, caseID string, vers
 	if err != nil {
 		return nil, err
 	}
-	return s.answerLogs(ctx, out)
+	return out, nil
 }
 
-// answerLogs is a command's case with every note, review and victim's
-// contact it has, not only those the command folded in: a partial list,
-// as the API's answer to a POST, reads as the whole. A copy, so that the
-// value the store wrote keeps its own. A case whose answer is whole
-// already reads nothing.
-func (s *Service) answerLogs(ctx context.Context, c *domain.Case) (*domain.Case, error) {
+// WholeCase is a command's answer c with every note, review and victim's
+// contact the case has, not only those the command folded in: for an
+// answer that lists them, as the API's to a POST does, where a partial
+// list would read as the whole. A command does not read them itself:
+// most callers (the web's pages, the importer, the watchdog) show or need
+// none, and the reads cost every command. A copy, so that the value the
+// store wrote keeps its own; a case whose lists are whole already reads
+// nothing.
+func (s *Service) WholeCase(ctx context.Context, c *domain.Case) (*domain.Case, error) {
 	if c == nil {
 		return c, nil
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/holdfast/holdfast/internal/clock"
 	"github.com/holdfast/holdfast/internal/demo"
 	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/event"
 	"github.com/holdfast/holdfast/internal/replay"
 	"github.com/holdfast/holdfast/internal/service"
 	"github.com/holdfast/holdfast/internal/store/sqlstore"
@@ -512,6 +513,56 @@ func compare(t *testing.T, a, b generated) {
 	}
 	if !slices.Equal(a.res.Planted, b.res.Planted) {
 		t.Errorf("planted errors differ:\n%v\n%v", a.res.Planted, b.res.Planted)
+	}
+	compareEvents(t, a, b)
+}
+
+// compareEvents: each case's events are of the same types, at the same
+// times and versions, whatever order the cases' commands reached the log
+// in; and in each log no event is earlier than the one before it (but for
+// the imported historic closures, whose events carry the old system's
+// times and name it as their source).
+func compareEvents(t *testing.T, a, b generated) {
+	t.Helper()
+	ctx := context.Background()
+	for _, g := range []generated{a, b} {
+		var last event.Event
+		var n int
+		if err := g.db.ScanEvents(ctx, 1, 0, func(e *event.Event) error {
+			n++
+			if e.Source != "" {
+				return nil
+			}
+			if e.At.Before(last.At) {
+				return fmt.Errorf("event %d (%s) at %s, after %d (%s) at %s", e.Seq, e.Type,
+					e.At.Format(time.RFC3339), last.Seq, last.Type, last.At.Format(time.RFC3339))
+			}
+			last = *e
+			return nil
+		}); err != nil {
+			t.Errorf("the log's times run backwards: %v", err)
+		}
+		if n == 0 {
+			t.Fatal("no events in the log")
+		}
+	}
+	trail := func(g generated, c *domain.Case) []string {
+		evs, err := g.db.CaseEvents(ctx, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := make([]string, len(evs))
+		for i, e := range evs {
+			out[i] = fmt.Sprintf("%s v%d %s", e.At.Format(time.RFC3339), e.CaseVersion, e.Type)
+		}
+		return out
+	}
+	ca, cb := allCases(t, a), allCases(t, b)
+	for i := range ca {
+		ta, tb := trail(a, ca[i]), trail(b, cb[i])
+		if !slices.Equal(ta, tb) {
+			t.Fatalf("%s: events differ:\n%s\nthen\n%s", ca[i].Ref, strings.Join(ta, "\n"), strings.Join(tb, "\n"))
+		}
 	}
 }
 

@@ -205,6 +205,11 @@ func (g *groupCommit) batch(ctx context.Context, reqp *[]*writeReq, errp *[]erro
 	reqs := *reqp
 	errs := make([]error, len(reqs))
 	*errp = errs
+	// last is the batch's last write on PostgreSQL, once it ran without
+	// error: its statements are not sent alone but with the head's update
+	// and the commit, one flight fewer while the head is held; if one of
+	// them fails there, commitLast undoes that write alone.
+	var last *lastWrite
 	for i, r := range reqs {
 		if err := r.ctx.Err(); err != nil {
 			errs[i] = err
@@ -218,6 +223,14 @@ func (g *groupCommit) batch(ctx context.Context, reqp *[]*writeReq, errp *[]erro
 			return fmt.Errorf("savepoint: %w", err)
 		}
 		errs[i] = safeCall(r.fn, x)
+		if errs[i] == nil && x.pipe != nil && x.pipe.failed == nil && x.pipe.fatal == nil && i == len(reqs)-1 {
+			// Its statements, and any failure of theirs, go with the
+			// commit; a version check fails there as a refused statement
+			// does (execChecked), so nothing after it runs.
+			last = &lastWrite{i: i, seq: seq, hash: hash, orgSeq: orgSeq, appends: appends,
+				release: x.pipe.queue("RELEASE w", true)}
+			break
+		}
 		if errs[i] == nil && x.pipe.writes() {
 			// The write's last statements go now, before its release: a
 			// failing one, or one whose row count fails it (execChecked,
@@ -268,7 +281,9 @@ func (g *groupCommit) batch(ctx context.Context, reqp *[]*writeReq, errp *[]erro
 		// released one round trip sooner.
 		res := x.pipe.queue("COMMIT", true)
 		if err := x.sync(); err != nil {
-			return fmt.Errorf("commit: %w", err)
+			if res, err = x.commitLast(last, errs, err); err != nil {
+				return fmt.Errorf("commit: %w", err)
+			}
 		}
 		if res.tag != "COMMIT" {
 			// PostgreSQL answers COMMIT in a failed transaction by rolling
@@ -288,6 +303,46 @@ func (g *groupCommit) batch(ctx context.Context, reqp *[]*writeReq, errp *[]erro
 	}
 	g.commits.Add(1)
 	return nil
+}
+
+// lastWrite is the batch's last write, whose statements went with the
+// commit: the head as it was before it, and its savepoint's release.
+type lastWrite struct {
+	i           int
+	seq, orgSeq int64
+	hash        []byte
+	appends     int
+	release     *pipeResult
+}
+
+// commitLast answers a commit flight that failed with err. If a statement
+// of the batch's last write failed (its release then did not run, nor the
+// head's update, nor the commit), that write alone fails: it is rolled
+// back to its savepoint, and the head's update and the commit go again
+// without it. Any other failure fails the batch.
+func (x *tx) commitLast(last *lastWrite, errs []error, err error) (*pipeResult, error) {
+	if last == nil || x.pipe.fatal != nil || x.pipe.failed == nil || last.release.err == nil {
+		return nil, err
+	}
+	errs[last.i] = x.pipe.failed
+	x.pipe.failed = nil
+	x.seq, x.hash, x.orgSeq, x.appends = last.seq, last.hash, last.orgSeq, last.appends
+	// As for a write that fails in the loop: sent alone, since the
+	// server prepares nothing else in a transaction it has aborted.
+	if _, err := x.t.ExecContext(x.ctx, "ROLLBACK TO w"); err != nil {
+		return nil, fmt.Errorf("rollback to savepoint: %w", errors.Join(err, errs[last.i]))
+	}
+	if _, err := x.t.ExecContext(x.ctx, "RELEASE w"); err != nil {
+		return nil, fmt.Errorf("release savepoint: %w", err)
+	}
+	if err := x.saveHead(); err != nil {
+		return nil, err
+	}
+	res := x.pipe.queue("COMMIT", true)
+	if err := x.sync(); err != nil {
+		return nil, err
+	}
+	return res, nil
 }
 
 func safeCall(fn func(store.Tx) error, x *tx) (err error) {

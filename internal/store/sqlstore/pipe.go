@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/stdlib"
 )
 
@@ -118,6 +119,17 @@ func (p *pipeline) send(row *pipeAsk) error {
 		for i, r := range results {
 			ct, err := br.Exec()
 			r.sent, r.n, r.tag = true, ct.RowsAffected(), ct.String()
+			if err != nil && r.check != nil && isCheckFailure(err) {
+				// The version check refused it (execChecked): the write
+				// fails as check says, and the server ran nothing after it.
+				r.err = r.check(0)
+				p.failed = cmp.Or(p.failed, r.err)
+				for _, r := range results[i+1:] {
+					r.sent, r.err = true, fmt.Errorf("%s: not run: %w", stmtName(r.query), r.err)
+				}
+				br.Close()
+				return nil
+			}
 			if err == nil && r.check != nil {
 				// The server ran it and goes on: only the write learns
 				// that it must fail (and is rolled back to its savepoint).
@@ -335,12 +347,28 @@ func (x *tx) execChecked(query string, check func(n int64) error, args ...any) e
 		}
 		return check(n)
 	}
-	res, err := x.exec(query, args...)
+	// The statement fails on the server when it changes no row, so that a
+	// stale write stops the flight it is in: the batch's last write shares
+	// one with the commit (groupCommit.batch), which must not run after it.
+	res, err := x.exec(checkedPrefix+query+checkedSuffix, args...)
 	if err != nil {
 		return err
 	}
 	res.(*pipeResult).check = check
 	return nil
+}
+
+// A checked statement on PostgreSQL: its row count, divided into one,
+// fails with division_by_zero (22012) when no row was changed.
+const (
+	checkedPrefix = "WITH checked AS ("
+	checkedSuffix = " RETURNING 1) SELECT 1 / count(*) FROM checked"
+)
+
+// isCheckFailure says whether err is a checked statement's refusal.
+func isCheckFailure(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "22012"
 }
 
 // groupExec runs a statement of the batch's own (SAVEPOINT, RELEASE): on

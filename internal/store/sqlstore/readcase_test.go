@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/event"
 	"github.com/holdfast/holdfast/internal/store"
 	"github.com/holdfast/holdfast/internal/store/sqlstore"
 	"github.com/holdfast/holdfast/internal/testdb"
@@ -96,23 +97,41 @@ func sameDerived(t *testing.T, db, want *sqlstore.DB) {
 // and its case rows), and leave the writes of its batch before and after
 // it committed: its savepoint must still be there to roll back to when the
 // count is known. On both engines.
+// notePut is a note on case c1 and its version v, written over version over.
+func notePut(v int, over int64) func(store.Tx) error {
+	return func(tx store.Tx) error {
+		if _, err := tx.Case("c1"); err != nil {
+			return err
+		}
+		if err := noteEvent("c1", fmt.Sprintf("version %d", v))(tx); err != nil {
+			return err
+		}
+		return tx.PutCase(writeCase(v), over)
+	}
+}
+
+// sameAsReplayed checks db's derived rows against a fresh store given
+// case c1 at version 3 and then evs.
+func sameAsReplayed(t *testing.T, db *sqlstore.DB, evs []*event.Event) {
+	t.Helper()
+	fresh := testdb.Open(t, db.Engine())
+	if err := fresh.Write(ctx, func(tx store.Tx) error { return tx.PutCase(writeCase(3), 0) }); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range evs {
+		if err := fresh.Write(ctx, func(tx store.Tx) error { return tx.Append(e) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sameDerived(t, db, fresh)
+}
+
 func TestStaleCaseUpdateFailsAlone(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
 		if err := db.Write(ctx, func(tx store.Tx) error { return tx.PutCase(writeCase(1), 0) }); err != nil {
 			t.Fatal(err)
 		}
-		put := func(v int, over int64) func(store.Tx) error {
-			return func(tx store.Tx) error {
-				if _, err := tx.Case("c1"); err != nil {
-					return err
-				}
-				if err := noteEvent("c1", fmt.Sprintf("version %d", v))(tx); err != nil {
-					return err
-				}
-				return tx.PutCase(writeCase(v), over)
-			}
-		}
-		res := batchOf(t, db, put(2, 1), put(3, 1), put(3, 2)) // the second is stale
+		res := batchOf(t, db, notePut(2, 1), notePut(3, 1), notePut(3, 2)) // the second is stale
 		for i, want := range []bool{true, false, true} {
 			if (res[i] == nil) != want {
 				t.Fatalf("write %d: %v", i, res[i])
@@ -125,16 +144,7 @@ func TestStaleCaseUpdateFailsAlone(t *testing.T) {
 		if len(evs) != 2 || evs[0].Seq != 1 || evs[1].Seq != 2 {
 			t.Fatalf("%d events, want the two of the good writes numbered 1 and 2", len(evs))
 		}
-		fresh := testdb.Open(t, db.Engine())
-		if err := fresh.Write(ctx, func(tx store.Tx) error { return tx.PutCase(writeCase(3), 0) }); err != nil {
-			t.Fatal(err)
-		}
-		for _, e := range evs {
-			if err := fresh.Write(ctx, func(tx store.Tx) error { return tx.Append(e) }); err != nil {
-				t.Fatal(err)
-			}
-		}
-		sameDerived(t, db, fresh)
+		sameAsReplayed(t, db, evs)
 	})
 }
 
@@ -235,4 +245,33 @@ func TestFailedBatchFreesTheHead(t *testing.T) {
 	if evs := allEvents(t, a); len(evs) != 2 || evs[0].Seq != 1 {
 		t.Fatalf("%d events, want the two written after the failed batch", len(evs))
 	}
+}
+
+// TestStaleLastWriteFailsAlone: the batch's last write on PostgreSQL
+// reaches the server with the head's update and the commit, in one
+// flight. A stale case update there must fail that write alone: the
+// commit must not run after it, and the others' writes, the head and the
+// chain must be as if it had never been tried.
+func TestStaleLastWriteFailsAlone(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		if err := db.Write(ctx, func(tx store.Tx) error { return tx.PutCase(writeCase(1), 0) }); err != nil {
+			t.Fatal(err)
+		}
+		res := batchOf(t, db, notePut(2, 1), notePut(3, 1)) // the last is stale
+		if res[0] != nil || !errors.Is(res[1], store.ErrConflict) {
+			t.Fatalf("writes: %v, %v; want the first committed and the last a conflict", res[0], res[1])
+		}
+		// A batch of the stale write alone commits nothing of it either.
+		if err := db.Write(ctx, notePut(4, 1)); !errors.Is(err, store.ErrConflict) {
+			t.Fatalf("a stale write alone: %v, want a conflict", err)
+		}
+		if err := db.Write(ctx, notePut(3, 2)); err != nil {
+			t.Fatal(err)
+		}
+		evs := allEvents(t, db)
+		if len(evs) != 2 || evs[0].Seq != 1 || evs[1].Seq != 2 {
+			t.Fatalf("%d events, want the two of the good writes numbered 1 and 2", len(evs))
+		}
+		sameAsReplayed(t, db, evs)
+	})
 }

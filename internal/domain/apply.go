@@ -286,11 +286,23 @@ var caseAppliers = map[string]caseApplier{
 		if v.Reviewer == "" {
 			v.Reviewer = e.Actor
 		}
+		if p.Tell != "" {
+			asked := v.At
+			if w := c.Victim(v.VictimID); w != nil {
+				w.owe(Owed{Decision: p.Tell, At: e.At.UTC(), ReviewAsked: asked.UTC()})
+			}
+		}
 		return nil
 	}),
-	EvCaseReopened: on(func(c *Case, p CaseReopened, _ *event.Event) error {
+	EvCaseReopened: on(func(c *Case, p CaseReopened, e *event.Event) error {
 		c.Status, c.Closure, c.ClosedAt, c.Outcome = StatusOpen, nil, time.Time{}, ""
 		c.Reopened++
+		if p.Fresh {
+			c.ReopenedAt = e.At.UTC()
+		}
+		if p.Unallocated {
+			c.OwnerID, c.Status = "", StatusReferral
+		}
 		return nil
 	}),
 	EvDutyEscalated: on(func(c *Case, p DutyEscalated, e *event.Event) error {

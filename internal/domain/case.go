@@ -102,7 +102,10 @@ type Case struct {
 	Closures  []Closure  `json:"closures,omitempty"`
 	VRRs      []VRR      `json:"vrr,omitempty"`
 	Reopened  int        `json:"reopened,omitempty"`
-	Findings  []Finding  `json:"findings,omitempty"`
+	// ReopenedAt is when the case was last reopened afresh: its duties run
+	// from then, never from the dates of the investigation that closed.
+	ReopenedAt time.Time `json:"reopened_at,omitzero"`
+	Findings   []Finding `json:"findings,omitempty"`
 	// LastSignificant is when something changed that a supervisor must
 	// have seen before the case may close (a gate rule).
 	LastSignificant time.Time `json:"last_significant,omitzero"`
@@ -214,6 +217,10 @@ type Notice struct {
 type Owed struct {
 	Decision string    `json:"decision"`
 	At       time.Time `json:"at"`
+	// ReviewAsked is when the victim asked for the Right to Review whose
+	// outcome this is (zero for other decisions): the Code's time to
+	// complete and communicate the review runs from it.
+	ReviewAsked time.Time `json:"review_asked,omitzero"`
 }
 
 // LastContact is the latest contact of one of kinds (any kind if none).

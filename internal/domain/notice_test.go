@@ -18,13 +18,14 @@ func TestOweKeepsEachDecisionsDate(t *testing.T) {
 	c.owe("suspect released without charge", d2)
 	c.owe("investigation closed (outcome 15)", d2.AddDate(0, 0, 1))
 	n := c.Victims[0].NoticeDue
-	want := []Owed{{"suspect released without charge", d2}, {"investigation closed (outcome 15)", d2.AddDate(0, 0, 1)}}
+	want := []Owed{{Decision: "suspect released without charge", At: d2},
+		{Decision: "investigation closed (outcome 15)", At: d2.AddDate(0, 0, 1)}}
 	if !slices.Equal(n.Each, want) || !n.At.Equal(d2) ||
 		n.Decision != "suspect released without charge; investigation closed (outcome 15)" {
 		t.Errorf("a new notice: %+v", n)
 	}
 	old := c.Victims[1].NoticeDue
-	want = append([]Owed{{"suspect charged", d1}}, want...)
+	want = append([]Owed{{Decision: "suspect charged", At: d1}}, want...)
 	if !slices.Equal(old.Each, want) || !old.At.Equal(d1) {
 		t.Errorf("a notice owed before each date was kept: %+v", old)
 	}

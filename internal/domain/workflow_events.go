@@ -135,11 +135,21 @@ type VRRDecided struct {
 	ID       string `json:"id"`
 	Decision string `json:"decision"`
 	Reasons  string `json:"reasons"`
+	// Tell is the decision the requesting victim is now owed word of;
+	// "" on decisions recorded before the victim was owed it, which the
+	// fold leaves as they were.
+	Tell string `json:"tell,omitempty"`
 }
 
 type CaseReopened struct {
 	Reason string `json:"reason"`
 	Route  string `json:"route"` // supervisor | audit | vrr
+	// Fresh: the reopened case's duties run from the reopening, not from
+	// the dates of its first investigation (ReopenedAt). Unallocated: its
+	// last owner has left, so it goes back to its team for allocation.
+	// Both are false on reopenings recorded before either existed.
+	Fresh       bool `json:"fresh,omitempty"`
+	Unallocated bool `json:"unallocated,omitempty"`
 }
 
 type DutyEscalated struct {
@@ -160,20 +170,24 @@ type FindingResolved struct {
 
 func (c *Case) owe(decision string, at time.Time) {
 	for i := range c.Victims {
-		v := &c.Victims[i]
-		n := v.NoticeDue
-		switch {
-		case n == nil:
-			v.NoticeDue = &Notice{Decision: decision, At: at, Each: []Owed{{Decision: decision, At: at}}}
-			continue
-		case len(n.Each) == 0:
-			// Owed since before each date was kept: the first date
-			// stands for what was owed then.
-			n.Each = []Owed{{Decision: n.Decision, At: n.At}}
-		}
-		n.Decision += "; " + decision
-		n.Each = append(n.Each, Owed{Decision: decision, At: at})
+		c.Victims[i].owe(Owed{Decision: decision, At: at})
 	}
+}
+
+// owe records that v is owed word of o.
+func (v *Victim) owe(o Owed) {
+	n := v.NoticeDue
+	switch {
+	case n == nil:
+		v.NoticeDue = &Notice{Decision: o.Decision, At: o.At, Each: []Owed{o}}
+		return
+	case len(n.Each) == 0:
+		// Owed since before each date was kept: the first date
+		// stands for what was owed then.
+		n.Each = []Owed{{Decision: n.Decision, At: n.At}}
+	}
+	n.Decision += "; " + o.Decision
+	n.Each = append(n.Each, o)
 }
 
 func (c *Case) action(e *event.Event, id string) (*Action, error) {

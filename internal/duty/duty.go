@@ -66,7 +66,19 @@ func NoticeDeadline(v *domain.Victim, p *policy.Policy, cal policy.Calendar) tim
 	if v.Enhanced {
 		key = "decision_notice_enhanced"
 	}
-	return p.Due(key, v.NoticeDue.At, cal)
+	due := p.Due(key, v.NoticeDue.At, cal)
+	// A Right to Review's outcome must be communicated within the review's
+	// own time from the request (the VRR scheme: 30 working days), where
+	// that is sooner and still after the decision.
+	for _, o := range v.NoticeDue.Each {
+		if o.ReviewAsked.IsZero() {
+			continue
+		}
+		if by := p.Due(VRRReview, o.ReviewAsked, cal); by.After(o.At) && by.Before(due) {
+			due = by
+		}
+	}
+	return due
 }
 
 // Want is a duty the case's state says must be open.
@@ -101,26 +113,37 @@ func (r Rules) Wanted(c *domain.Case, org *domain.OrgState) []Want {
 			Want{Kind: kind, Subject: subject, Accountable: who, TeamID: team, Due: p.Due(polKey, anchor, cal)},
 		)
 	}
+	// A reopened case starts afresh: what its open state owes runs from
+	// the reopening, not from the first investigation's dates (which would
+	// make it overdue by years the moment it reopens).
+	from := func(t time.Time) time.Time {
+		if c.ReopenedAt.After(t) {
+			return c.ReopenedAt
+		}
+		return t
+	}
 	sup := Supervisor(org, c.TeamID)
 	if c.Status.IsOpen() {
 		if c.OwnerID == "" {
-			add(AllocateReferral, AllocateReferral, "", sup, c.TeamID, c.OpenedAt)
+			add(AllocateReferral, AllocateReferral, "", sup, c.TeamID, from(c.OpenedAt))
 		} else {
 			owner := c.OwnerID
 			if c.Plan == "" {
-				add(InvestigationPlan, InvestigationPlan, "", owner, c.TeamID, c.AllocatedAt)
+				add(InvestigationPlan, InvestigationPlan, "", owner, c.TeamID, from(c.AllocatedAt))
 			}
-			if c.ReviewCount == 0 {
-				add(SupervisoryReview, "first_review", "", sup, c.TeamID, c.AllocatedAt)
+			// Reopened since the last review, the case wants a first
+			// review of its new investigation.
+			if c.ReviewCount == 0 || c.ReopenedAt.After(c.LastReviewAt) {
+				add(SupervisoryReview, "first_review", "", sup, c.TeamID, from(c.AllocatedAt))
 			} else {
 				add(SupervisoryReview, "review", "", sup, c.TeamID, c.LastReviewAt)
 			}
 			for i := range c.Victims {
 				v := &c.Victims[i]
 				if v.ContactCount == 0 {
-					add(FirstVictimContact, FirstVictimContact, v.ID, owner, c.TeamID, v.AddedAt)
+					add(FirstVictimContact, FirstVictimContact, v.ID, owner, c.TeamID, from(v.AddedAt))
 				} else {
-					last := v.LastContact()
+					last := from(v.LastContact())
 					if v.Plan != nil && v.Plan.EveryDays > 0 {
 						out = append(out, Want{Kind: VictimUpdate, Subject: v.ID, Accountable: owner, TeamID: c.TeamID, Due: last.AddDate(0, 0, v.Plan.EveryDays)})
 					} else {
@@ -128,28 +151,28 @@ func (r Rules) Wanted(c *domain.Case, org *domain.OrgState) []Want {
 					}
 				}
 				if v.Plan == nil {
-					add(ContactPlan, ContactPlan, v.ID, owner, c.TeamID, v.AddedAt)
+					add(ContactPlan, ContactPlan, v.ID, owner, c.TeamID, from(v.AddedAt))
 				}
 				if v.Enhanced && v.LastContact(domain.ContactSupportReferral).IsZero() {
-					add(SupportReferral, SupportReferral, v.ID, owner, c.TeamID, v.AddedAt)
+					add(SupportReferral, SupportReferral, v.ID, owner, c.TeamID, from(v.AddedAt))
 				}
 			}
 			for i := range c.Actions {
 				a := &c.Actions[i]
 				switch a.State {
 				case domain.ActionStateRaised:
-					add(ActionTarget, ActionTarget, a.ID, owner, c.TeamID, a.RaisedAt)
+					add(ActionTarget, ActionTarget, a.ID, owner, c.TeamID, from(a.RaisedAt))
 				case domain.ActionStateAllocated, domain.ActionStateReferred:
 					w := Want{Kind: ActionTarget, Subject: a.ID, Accountable: a.AllocatedTo, TeamID: c.TeamID, Due: a.Target}
-					if a.Target.IsZero() {
-						w.Due = p.Due(ActionTarget, a.RaisedAt, cal)
+					if a.Target.IsZero() || a.Target.Before(c.ReopenedAt) {
+						w.Due = p.Due(ActionTarget, from(a.RaisedAt), cal)
 					}
 					out = append(out, w)
 				case domain.ActionStateResulted:
 					// A second pair of eyes: never the officer who resulted it.
 					who, why := actionReviewer(org, c, a)
 					out = append(out, Want{Kind: ActionReview, Subject: a.ID, Accountable: who, TeamID: c.TeamID,
-						Due: p.Due(ActionReview, a.ResultedAt, cal), Detail: why})
+						Due: p.Due(ActionReview, from(a.ResultedAt), cal), Detail: why})
 				}
 			}
 		}
@@ -167,8 +190,10 @@ func (r Rules) Wanted(c *domain.Case, org *domain.OrgState) []Want {
 		if v.NoticeDue == nil {
 			continue
 		}
+		// The officer in charge tells the victim; with none, or one who
+		// has left, the supervisor, so word is never owed by a leaver.
 		who := c.OwnerID
-		if who == "" {
+		if u := org.Users[who]; u == nil || !u.Active {
 			who = sup
 		}
 		out = append(out, Want{Kind: DecisionNotice, Subject: v.ID, Accountable: who, TeamID: c.TeamID,

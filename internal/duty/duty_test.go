@@ -2,7 +2,9 @@ package duty_test
 
 import (
 	"testing"
+	"time"
 
+	"github.com/holdfast/holdfast/internal/calendar"
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/duty"
 	"github.com/holdfast/holdfast/internal/policy"
@@ -38,5 +40,31 @@ func TestApproverIsTheLowestRankThatMay(t *testing.T) {
 	c.Closure.Outcome = "10"
 	if got := duty.Approver(org, c, pol, c.UpdatedAt); got != "a-dci" {
 		t.Errorf("with no inspector serving, want the chief inspector, got %s", got)
+	}
+}
+
+// TestReviewOutcomeDueWithinTheReview: a Right to Review's outcome is owed
+// within the notice period from the decision, or by the end of the review's
+// own time from the request (VRR: 30 working days) if that is sooner, but
+// never before the decision itself.
+func TestReviewOutcomeDueWithinTheReview(t *testing.T) {
+	pol, cal := policy.Default(), calendar.Default()
+	asked := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	by := pol.Due(duty.VRRReview, asked, cal)
+	for _, tc := range []struct {
+		name    string
+		decided time.Time
+		want    time.Time
+	}{
+		{"decided early", asked.AddDate(0, 0, 7), pol.Due("decision_notice_standard", asked.AddDate(0, 0, 7), cal)},
+		{"decided a day before the review's end", by.Add(-24 * time.Hour), by},
+		{"decided late", by.Add(time.Hour), pol.Due("decision_notice_standard", by.Add(time.Hour), cal)},
+	} {
+		v := &domain.Victim{NoticeDue: &domain.Notice{Decision: "Victims' Right to Review not upheld",
+			At: tc.decided, Each: []domain.Owed{{Decision: "Victims' Right to Review not upheld", At: tc.decided,
+				ReviewAsked: asked}}}}
+		if got := duty.NoticeDeadline(v, pol, cal); !got.Equal(tc.want) {
+			t.Errorf("%s: due %s, want %s", tc.name, got, tc.want)
+		}
 	}
 }

@@ -526,7 +526,7 @@ func (s *Service) SubmitReview(ctx context.Context, a *Actor, in ReviewSubmissio
 				a.ID(),
 				c.ID,
 				now,
-				domain.CaseReopened{Reason: reason, Route: "audit"},
+				reopening(c, org, reason, "audit"),
 			)
 			if err != nil {
 				return auditChange{}, err

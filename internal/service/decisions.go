@@ -228,7 +228,7 @@ func (s *Service) Reopen(ctx context.Context, a *Actor, caseID string, in Reopen
 	if err := checkInput(in); err != nil {
 		return nil, err
 	}
-	return s.workflow(ctx, a, caseID, in.Version, "reopen", "", func(c *domain.Case, _ *domain.OrgState,
+	return s.workflow(ctx, a, caseID, in.Version, "reopen", "", func(c *domain.Case, org *domain.OrgState,
 		_ time.Time, p *domain.Problems) []ev {
 		route := "supervisor"
 		if a.has(domain.RoleAuditor) && !a.System {
@@ -239,8 +239,18 @@ func (s *Service) Reopen(ctx context.Context, a *Actor, caseID string, in Reopen
 				p.Add(x.Field, x.Rule, x.Message)
 			}
 		}
-		return []ev{{domain.EvCaseReopened, domain.CaseReopened{Reason: strings.TrimSpace(in.Reason), Route: route}}}
+		return []ev{{domain.EvCaseReopened, reopening(c, org, strings.TrimSpace(in.Reason), route)}}
 	})
+}
+
+// reopening is how a case reopens, by every route (a supervisor, the
+// Victims' Right to Review, an audit finding): afresh, its duties running
+// from the reopening; and, if its last owner is no longer serving, back to
+// its team unallocated, so that the supervisor owes its allocation as for
+// a new referral and nothing on it is owed by a leaver.
+func reopening(c *domain.Case, org *domain.OrgState, reason, route string) domain.CaseReopened {
+	u := org.Users[c.OwnerID]
+	return domain.CaseReopened{Reason: reason, Route: route, Fresh: true, Unallocated: u == nil || !u.Active}
 }
 
 // RequestVRR is the input of Service.RequestVRR.
@@ -320,14 +330,14 @@ type DecideVRR struct {
 	Reasons  string `json:"reasons"`  // the reasons, which the victim will be told
 }
 
-// DecideVRR records the review's decision; an upheld review reopens the
-// case. Only the reviewer named on acknowledgement decides (the command's
+// DecideVRR records the review's decision, which the victim who asked is
+// then owed word of; an upheld review reopens the case. Only the reviewer named on acknowledgement decides (the command's
 // checks, in CaseCommands).
 func (s *Service) DecideVRR(ctx context.Context, a *Actor, caseID string, in DecideVRR) (*domain.Case, error) {
 	if err := checkInput(in); err != nil {
 		return nil, err
 	}
-	return s.workflow(ctx, a, caseID, in.Version, "decide-vrr", "", func(c *domain.Case, _ *domain.OrgState,
+	return s.workflow(ctx, a, caseID, in.Version, "decide-vrr", "", func(c *domain.Case, org *domain.OrgState,
 		_ time.Time, p *domain.Problems) []ev {
 		v := c.PendingVRR()
 		if v == nil {
@@ -337,11 +347,17 @@ func (s *Service) DecideVRR(ctx context.Context, a *Actor, caseID string, in Dec
 			p.Add("decision", "one_of", "Choose whether the review is upheld or not upheld.")
 		}
 		required(p, "reasons", in.Reasons, "Give the reasons, which the victim will be told.")
-		out := []ev{{domain.EvVRRDecided, domain.VRRDecided{ID: v.ID, Decision: in.Decision,
-			Reasons: strings.TrimSpace(in.Reasons)}}}
+		// The victim who asked is owed the outcome and its reasons, upheld
+		// or not (decision_notice, due as the Code allows: NoticeDeadline).
+		tell := "Victims' Right to Review not upheld"
 		if in.Decision == "upheld" {
-			out = append(out, ev{domain.EvCaseReopened, domain.CaseReopened{
-				Reason: "Victims' Right to Review upheld: " + strings.TrimSpace(in.Reasons), Route: "vrr"}})
+			tell = "Victims' Right to Review upheld: the case is reopened"
+		}
+		out := []ev{{domain.EvVRRDecided, domain.VRRDecided{ID: v.ID, Decision: in.Decision,
+			Reasons: strings.TrimSpace(in.Reasons), Tell: tell}}}
+		if in.Decision == "upheld" {
+			out = append(out, ev{domain.EvCaseReopened,
+				reopening(c, org, "Victims' Right to Review upheld: "+strings.TrimSpace(in.Reasons), "vrr")})
 		}
 		return out
 	})

@@ -438,11 +438,10 @@ func caseForms(s *service.Service) map[string]caseForm {
 				}
 				return ps
 			},
-			fields: func(v *caseView, _ string) []field {
-				hint := "The victim will be told them"
-				if r := v.Case.PendingVRR(); r != nil && r.Grounds != "" {
-					hint = "The victim will be told them. Their grounds: " + r.Grounds
-				}
+			fields: func(*caseView, string) []field {
+				// The request, its grounds and the decision under review
+				// are shown above the form (case_form.html).
+				hint := "The victim who asked is told them: telling them becomes a duty, with its deadline"
 				return []field{
 					{Name: "decision", Label: "Decision", Kind: "radios",
 						Options: [][2]string{{"upheld", domain.VRRDecisionLabels["upheld"]},

@@ -1,0 +1,64 @@
+package web_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/holdfast/holdfast/internal/clock"
+	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/http/request"
+	"github.com/holdfast/holdfast/internal/service"
+	"github.com/holdfast/holdfast/internal/store/sqlstore"
+	"github.com/holdfast/holdfast/internal/testdb"
+)
+
+// The tester's fault: the reviewer deciding a Right to Review saw only the
+// decision's two radios, not the request they were deciding. The page now
+// shows who asked, when, their grounds and the decision under review.
+func TestDecideVRRShowsTheRequest(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		f, base := start(t, db)
+		s := f.Svc
+		c := f.Allocated(t)
+		c = must(s.AddVictim(ctx, f.Investigator, c.ID, service.NewVictim{Version: c.Version, Name: "Child B",
+			DateOfBirth: "2011-01-01"}))
+		v := c.Victims[0].ID
+		c = must(s.RecordContact(ctx, f.Liaison, c.ID, service.RecordContact{Version: c.Version, Victim: v,
+			Kind: domain.ContactAccount, Method: "visit"}))
+		c = must(s.RecordVictimView(ctx, f.Liaison, c.ID, service.RecordVictimView{Version: c.Version, Victim: v,
+			View: "Does not want to go to court"}))
+		c = must(s.RecordReview(ctx, f.Supervisor, c.ID, service.RecordReview{Version: c.Version,
+			Summary: "Reviewed: nothing more can be done"}))
+		c = must(s.ProposeClosure(ctx, f.Investigator, c.ID, service.ClosureProposal{Version: c.Version,
+			Outcome: "15", Rationale: domain.Rationale{LinesConsidered: "Every line raised was considered and filed",
+				WhyNoneRemain: "No other line of enquiry remains to follow", SuspectsStatus: "No suspect was identified",
+				VictimView: "The victim does not support a prosecution"}}))
+		c = must(s.ApproveClosure(ctx, f.Inspector, c.ID, service.ApproveClosure{Version: c.Version}))
+		c = must(s.RequestVRR(ctx, f.Liaison, c.ID, service.RequestVRR{Version: c.Version, VictimID: v,
+			Grounds: "Nobody spoke to my friend who saw it"}))
+		c = must(s.AcknowledgeVRR(ctx, f.Supervisor, c.ID, service.AcknowledgeVRR{Version: c.Version,
+			Reviewer: f.Manager.ID()}))
+		status, page := newClient(t, base, "max").get("/cases/" + request.PathRef(c.Ref) + "/do/decide-vrr")
+		if status != 200 {
+			t.Fatalf("the decide-vrr page: %d", status)
+		}
+		i := strings.Index(page, `id="vrr-request"`)
+		if i < 0 {
+			t.Fatal("the decide-vrr page shows no summary of the request it decides")
+		}
+		list, _, _ := strings.Cut(page[i:], "</dl>")
+		for what, want := range map[string]string{
+			"who asked":             "Child B",
+			"when":                  c.VRRs[0].At.In(clock.London).Format("2 January 2006"),
+			"their grounds":         "Nobody spoke to my friend who saw it",
+			"the decision reviewed": "outcome 15",
+			"who approved it":       "DI Ines Inspector",
+		} {
+			if !strings.Contains(list, want) {
+				t.Errorf("the request's summary does not show %s (%q): %s", what, want, list)
+			}
+		}
+	})
+}

@@ -250,14 +250,20 @@ func projected[T domain.Unit | domain.User](e *event.Event) (*T, error) {
 // UserLeaves is the input of Service.UserLeaves.
 type UserLeaves struct {
 	User   string `json:"-" path:"id"` // user id: in the URL path (API) or a form field (pages)
-	Reason string `json:"reason"`      // why they left (retired, transferred...), for the record
+	Reason string `json:"reason"`      // why they left (retired, transferred...), for the record: required
 }
 
 // UserLeaves marks a user as gone. Their cases are not moved: the watchdog
-// reports them as orphaned until a supervisor reassigns them.
+// reports them as orphaned until a supervisor reassigns them. The reason
+// is required: a leaver's record without it cannot answer why their
+// access ended.
 func (s *Service) UserLeaves(ctx context.Context, a *Actor, in UserLeaves) error {
 	if err := checkInput(in); err != nil {
 		return err
+	}
+	if strings.TrimSpace(in.Reason) == "" {
+		return domain.Problems{{Field: "reason", Rule: "required",
+			Message: "Enter why they left, for example retired or transferred to another force"}}
 	}
 	return s.orgCommand(ctx, a, "record leaver", func(tx store.Tx, org *domain.OrgState) ([]*event.Event, error) {
 		if err := a.need("recording a leaver", domain.RoleAdmin); err != nil {

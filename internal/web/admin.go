@@ -4,9 +4,12 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/duty"
 	"github.com/holdfast/holdfast/internal/http/request"
 	"github.com/holdfast/holdfast/internal/service"
 )
@@ -313,8 +316,68 @@ func (h *Handler) adminChangeRoles(q *visit) error {
 	return nil
 }
 
+// leaverPage is what a leaver holds, with their duties grouped: a case
+// with ten links to review is one row saying so, not ten alike rows.
+type leaverPage struct {
+	*service.LeaverWork
+	DutyGroups []leaverDutyGroup
+}
+
+// leaverDutyGroup is the duties of one kind on one case that escalate to
+// the same person; Due is the earliest of them.
+type leaverDutyGroup struct {
+	Ref, Kind, GoesTo string
+	Due               time.Time
+	Count             int
+}
+
+// Of names what Count counts: "2 victims", "10 links".
+func (g leaverDutyGroup) Of() string {
+	one, many := "duty", "duties"
+	switch g.Kind {
+	case duty.VictimUpdate, duty.DecisionNotice:
+		one, many = "victim", "victims"
+	case domain.DutyLinkRev:
+		one, many = "possible link", "possible links"
+	case duty.ActionTarget, duty.ActionReview:
+		one, many = "action", "actions"
+	case duty.FindingResponse:
+		one, many = "finding", "findings"
+	}
+	if g.Count == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(g.Count) + " " + many
+}
+
+func groupLeaverDuties(ds []service.LeaverDuty) []leaverDutyGroup {
+	var out []leaverDutyGroup
+	at := map[[3]string]int{}
+	for _, d := range ds {
+		k := [3]string{d.Ref, d.Kind, d.GoesTo}
+		if i, ok := at[k]; ok {
+			out[i].Count++
+			if d.Due.Before(out[i].Due) {
+				out[i].Due = d.Due
+			}
+			continue
+		}
+		at[k] = len(out)
+		out = append(out, leaverDutyGroup{Ref: d.Ref, Kind: d.Kind, GoesTo: d.GoesTo, Due: d.Due, Count: 1})
+	}
+	return out
+}
+
+func (h *Handler) leaverPageOf(q *visit, id string) (leaverPage, error) {
+	w, err := h.svc.LeaverWork(q.r.Context(), q.a, id)
+	if err != nil {
+		return leaverPage{}, err
+	}
+	return leaverPage{LeaverWork: w, DutyGroups: groupLeaverDuties(w.Duties)}, nil
+}
+
 func (h *Handler) adminLeaverForm(q *visit) error {
-	w, err := h.svc.LeaverWork(q.r.Context(), q.a, q.r.PathValue("id"))
+	w, err := h.leaverPageOf(q, q.r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -331,7 +394,7 @@ func (h *Handler) adminLeave(q *visit) error {
 		err = h.svc.UserLeaves(q.r.Context(), q.a, in)
 	}
 	if ps, ok := domain.AsProblems(err); ok {
-		w, werr := h.svc.LeaverWork(q.r.Context(), q.a, in.User)
+		w, werr := h.leaverPageOf(q, in.User)
 		if werr != nil {
 			return werr
 		}

@@ -497,7 +497,23 @@ func methodOpts(planned string) [][2]string {
 	}
 	r, n := utf8.DecodeRuneInString(planned)
 	label := string(unicode.ToUpper(r)) + planned[n:] + " (as agreed in the contact plan)"
-	return append([][2]string{{planned, label}}, contactMethods...)
+	out := [][2]string{{planned, label}}
+	for _, o := range contactMethods {
+		// A plan agreed through the adviser ("via the ISVA") is that
+		// option in the plan's words: offering both reads as two ways.
+		if o[0] == "via an adviser" && viaAdviser(planned) {
+			continue
+		}
+		out = append(out, o)
+	}
+	return out
+}
+
+// viaAdviser reports whether a contact method in words of its own goes
+// through the victim's independent adviser.
+func viaAdviser(method string) bool {
+	m := strings.ToLower(method)
+	return strings.Contains(m, "isva") || strings.Contains(m, "adviser") || strings.Contains(m, "advisor")
 }
 
 // officerOpts are the serving officers of a team and the units above it,

@@ -20,6 +20,7 @@ var caseFuncs = template.FuncMap{
 	"suspectStatus": domain.SuspectStatusLabel,
 	"contactKind":   domain.ContactKindLabel,
 	"byMethod":      byMethod, // " by phone", " via the ISVA" (history.go)
+	"underLabel":    underLabel,
 	"dutyKind":      domain.DutyKindLabel,
 	"offence":       domain.OffenceLabel,
 	"sourceLabel":   domain.SourceLabel,
@@ -208,4 +209,16 @@ func noticeDecisions(n *domain.Notice) []domain.Owed {
 		}
 	}
 	return out
+}
+
+// underLabel is an answer shown beside its question, without the question
+// typed again at its start ("Lines of enquiry considered: 1 ..." under
+// "Lines of enquiry considered" read the words twice).
+func underLabel(label, answer string) string {
+	if len(answer) > len(label) && strings.EqualFold(answer[:len(label)], label) {
+		if rest, ok := strings.CutPrefix(answer[len(label):], ":"); ok {
+			return strings.TrimSpace(rest)
+		}
+	}
+	return answer
 }

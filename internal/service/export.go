@@ -389,12 +389,14 @@ func (s *Service) ActorNamed(ctx context.Context, username string) (*Actor, erro
 	if err != nil {
 		return nil, err
 	}
+	// As sign-in reads a name (auth.go): spaces and capitals are not part of it.
+	name := strings.ToLower(strings.TrimSpace(username))
 	for _, u := range org.Users {
-		if u.Username != username {
+		if u.Username != name {
 			continue
 		}
 		if !u.Active {
-			return nil, fmt.Errorf("%s (%s) has left: name a serving account", domain.PersonName(u), username)
+			return nil, fmt.Errorf("%s (%s) has left: name a serving account", domain.PersonName(u), u.Username)
 		}
 		return &Actor{User: *u}, nil
 	}

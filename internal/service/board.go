@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/duty"
 	"github.com/holdfast/holdfast/internal/store"
 )
 
@@ -170,5 +171,61 @@ func (s *Service) TransfersToAccept(ctx context.Context, a *Actor) ([]store.Case
 	for _, r := range rows {
 		out = append(out, store.CaseRow{ID: r.CaseID, Ref: r.CaseRef})
 	}
+	return out, nil
+}
+
+// LeaverDuties is what one case owes through people who have left: the
+// duties are still theirs, so nobody does them until a supervisor hands
+// them on.
+type LeaverDuties struct {
+	CaseID  string `json:"case_id"`
+	CaseRef string `json:"case_ref"`
+	Duties  int    `json:"duties"`
+	Overdue int    `json:"overdue"`
+}
+
+// DutiesOfLeavers lists, case by case in order of reference, the open
+// duties of the actor's teams owed by people who have left or are
+// inactive — on any case, closed ones too, whoever owns it — read through
+// the store's few inactive users, never every duty. (A board said "Cases
+// whose owner has left (0)" above 23 duties owed by leavers, all on
+// closed cases.)
+func (s *Service) DutiesOfLeavers(ctx context.Context, a *Actor) ([]LeaverDuties, error) {
+	teams, err := s.boardTeams(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	org, err := s.st.Org(ctx)
+	if err != nil {
+		return nil, err
+	}
+	now := s.clock.Now()
+	at := map[string]int{}
+	out := []LeaverDuties{}
+	for id, u := range org.Users {
+		if u.Active {
+			continue
+		}
+		rows, err := s.st.UserDuties(ctx, id)
+		if err != nil {
+			return nil, fmt.Errorf("duties of leavers: %w", err)
+		}
+		for _, r := range rows {
+			if !slices.Contains(teams, r.TeamID) {
+				continue
+			}
+			i, ok := at[r.CaseID]
+			if !ok {
+				i = len(out)
+				at[r.CaseID] = i
+				out = append(out, LeaverDuties{CaseID: r.CaseID, CaseRef: r.CaseRef})
+			}
+			out[i].Duties++
+			if duty.Overdue(r.Due, now) {
+				out[i].Overdue++
+			}
+		}
+	}
+	slices.SortFunc(out, func(x, y LeaverDuties) int { return strings.Compare(x.CaseRef, y.CaseRef) })
 	return out, nil
 }

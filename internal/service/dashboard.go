@@ -34,8 +34,12 @@ type Dashboard struct {
 	// ones later undone by reopening.
 	Closed   []int `json:"closed"`
 	Reopened []int `json:"reopened"`
-	// Totals for the headline figures.
-	OpenCases, OverdueNow, Orphaned int
+	// Totals for the headline figures. OverdueNow counts the duties the
+	// teams owe (a transfer to accept is the receiving team's), as the
+	// team board does; Orphaned the open cases whose owner has left, and
+	// Unallocated those with no owner yet (referrals), as the board lists
+	// them apart.
+	OpenCases, OverdueNow, Orphaned, Unallocated int
 }
 
 // Count is one labelled figure.
@@ -243,6 +247,7 @@ func (acc *dashAcc) merge(o *dashAcc) {
 	d.OpenCases += x.OpenCases
 	d.OverdueNow += x.OverdueNow
 	d.Orphaned += x.Orphaned
+	d.Unallocated += x.Unallocated
 	d.NeverContacted += x.NeverContacted
 	addInts(d.OnTimeMet, x.OnTimeMet)
 	addInts(d.OnTimeTotal, x.OnTimeTotal)
@@ -333,16 +338,19 @@ func (s *Service) scanDashTeams(ctx context.Context, months int) (*dashTeams, er
 	}
 	// Duties met or cancelled are in the duty history, not the documents
 	// (domain.Case.Duties): they are counted from it, under the team that
-	// has the case now, as those in the documents are.
+	// has the case now, as those in the documents are. Overdue duties are
+	// counted under the team that owes them, as the team board counts.
+	teamAcc := out.team
 	countDuty := func(acc *dashAcc, du *domain.Duty) {
 		d := &acc.d
+		owes := teamAcc(du.TeamID)
 		if du.Status == domain.DutyOpen && !du.Due.After(now) {
-			d.OverdueNow++
+			owes.d.OverdueNow++
 		}
 		for m, end := range ends {
 			open := !du.Opened.After(end) && (du.Closed.IsZero() || du.Closed.After(end))
 			if open && du.Due.Before(end) {
-				acc.overdueRow(teamName(du.TeamID))[m]++
+				owes.overdueRow(teamName(du.TeamID))[m]++
 			}
 		}
 		if du.Status == domain.DutyMet {
@@ -354,13 +362,14 @@ func (s *Service) scanDashTeams(ctx context.Context, months int) (*dashTeams, er
 			}
 		}
 	}
-	teamAcc := out.team
 	err = s.st.ScanCases(ctx, func(c *domain.Case) error {
 		acc := teamAcc(c.TeamID)
 		d := &acc.d
 		if c.Status != domain.StatusClosed {
 			d.OpenCases++
-			if u := org.Users[c.OwnerID]; u == nil || !u.Active {
+			if c.OwnerID == "" {
+				d.Unallocated++
+			} else if u := org.Users[c.OwnerID]; u == nil || !u.Active {
 				d.Orphaned++
 			}
 		}

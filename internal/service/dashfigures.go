@@ -50,14 +50,16 @@ func (s *Service) figureDashTeams(ctx context.Context, fs store.Figures, months 
 			if strings.HasPrefix(fig, store.FigBoard) {
 				continue // the board's, under the duty's team
 			}
-			s.addFigure(teamAcc(team), org, fig, n, first, months, today, func(dutyTeam string) []int {
+			s.addFigure(teamAcc, team, org, fig, n, first, months, today, func(dutyTeam string) []int {
 				return row(team, dutyTeam)
 			})
 		}
 	}
+	// Overdue duties count under the team that owes them (as the team
+	// board counts them), the rest under the case's team.
 	for _, d := range due {
 		if !d.Due.After(now) {
-			teamAcc(d.CaseTeam).d.OverdueNow++
+			teamAcc(d.DutyTeam).d.OverdueNow++
 		}
 		if d.Due.Before(now) {
 			row(d.CaseTeam, d.DutyTeam)[months-1]++
@@ -69,18 +71,17 @@ func (s *Service) figureDashTeams(ctx context.Context, fs store.Figures, months 
 		}
 		return id
 	}
-	for team, rows := range overdue {
+	for _, rows := range overdue {
 		ids := make([]string, 0, len(rows))
 		for id := range rows {
 			ids = append(ids, id)
 		}
 		sort.Strings(ids)
-		acc := teamAcc(team)
 		for _, id := range ids {
 			r := rows[id]
 			for _, n := range r {
 				if n != 0 {
-					addInts(acc.overdueRow(teamName(id)), r)
+					addInts(teamAcc(id).overdueRow(teamName(id)), r)
 					break
 				}
 			}
@@ -99,11 +100,13 @@ func (o *dashTeams) team(id string) *dashAcc {
 	return acc
 }
 
-// addFigure adds figure fig's count n to acc. first is the month index of
+// addFigure adds figure fig's count n, kept under team, to teamAcc(team)
+// (an overdue duty to its owing team's). first is the month index of
 // the dashboard's first month; row gives the overdue counts of a duty
 // team, by month.
-func (s *Service) addFigure(acc *dashAcc, org *domain.OrgState, fig string, n, first, months int,
-	today time.Time, row func(dutyTeam string) []int) {
+func (s *Service) addFigure(teamAcc func(string) *dashAcc, team string, org *domain.OrgState, fig string, n, first,
+	months int, today time.Time, row func(dutyTeam string) []int) {
+	acc := teamAcc(team)
 	d := &acc.d
 	inWindow := func(month string) int {
 		t, err := time.Parse("2006-01", month)
@@ -119,7 +122,9 @@ func (s *Service) addFigure(acc *dashAcc, org *domain.OrgState, fig string, n, f
 	switch name + ":" {
 	case store.FigOwner:
 		d.OpenCases += n
-		if u := org.Users[arg]; u == nil || !u.Active {
+		if arg == "" {
+			d.Unallocated += n
+		} else if u := org.Users[arg]; u == nil || !u.Active {
 			d.Orphaned += n
 		}
 	case store.FigNever + ":":
@@ -153,7 +158,7 @@ func (s *Service) addFigure(acc *dashAcc, org *domain.OrgState, fig string, n, f
 	case store.FigDue:
 		dutyTeam, day, _ := strings.Cut(arg, "|")
 		if day < store.DayKey(today) {
-			d.OverdueNow += n
+			teamAcc(dutyTeam).d.OverdueNow += n
 			row(dutyTeam)[months-1] += n
 		}
 	}

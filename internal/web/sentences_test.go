@@ -28,7 +28,7 @@ func TestSentencesBeginWithACapital(t *testing.T) {
 		page{Data: dashboardView(&service.Dashboard{})}); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{">Open cases<", ">Duties overdue now<", ">Open cases without an active owner<"} {
+	for _, want := range []string{">Open cases<", ">Duties overdue now<", ">Open cases whose owner has left<"} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("the dashboard lacks %q", want)
 		}

@@ -43,6 +43,10 @@ type workPage struct {
 
 type boardExtra struct {
 	Closures, Transfers, Referrals, Orphaned []store.CaseRow
+	// Leavers are the cases on which people who have left still owe
+	// duties, and LeaverDuties how many duties in all.
+	Leavers      []service.LeaverDuties
+	LeaverDuties int
 }
 
 // homePage is My work: what this person must do today, by role.
@@ -354,6 +358,12 @@ func (h *Handler) renderBoard(q *visit, status int, pg *service.BoardPage, ps do
 	}
 	if x.Transfers, err = h.svc.TransfersToAccept(ctx, q.a); err != nil {
 		return err
+	}
+	if x.Leavers, err = h.svc.DutiesOfLeavers(ctx, q.a); err != nil {
+		return err
+	}
+	for _, l := range x.Leavers {
+		x.LeaverDuties += l.Duties
 	}
 	d := workPage{Items: pg.Items, Open: open, Overdue: overdue, Board: true, Extra: x}
 	if pg.Next != "" {

@@ -332,25 +332,19 @@ var (
 	}
 )
 
-// answerWords names answers as a person reads them: the message is shown on the
-// form, where the stored codes mean nothing.
-func answerWords(codes []string) []string {
-	out := make([]string, len(codes))
-	for i, c := range codes {
-		out[i] = strings.ReplaceAll(c, "_", " ")
-	}
-	return out
+// askedAs is the error for a review question left unanswered, in the
+// words of the question on the form (GOV.UK: "Select whether..."): the
+// field's code and the answers' stored codes mean nothing to a reviewer.
+var askedAs = map[string]string{
+	"form.victim_account":    "Choose whether the victim's account was taken to best practice",
+	"form.suspects_pursued":  "Choose whether the suspects were pursued",
+	"form.outcome_justified": "Choose whether the outcome was justified by the record",
 }
 
 func checkForm(f domain.ReviewForm, c *domain.Case, p *domain.Problems) {
 	oneOf := func(field, v string, allowed []string) {
 		if !contains(allowed, v) {
-			p.Add(
-				field,
-				"one_of",
-				fmt.Sprintf("Choose one of the answers for %s: %s.",
-					strings.ReplaceAll(field[strings.LastIndex(field, ".")+1:], "_", " "), domain.JoinOr(answerWords(allowed))),
-			)
+			p.Add(field, "one_of", askedAs[field])
 		}
 	}
 	oneOf("form.victim_account", f.VictimAccount, accountAnswers)

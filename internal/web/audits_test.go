@@ -205,9 +205,12 @@ func TestAuditPagesJourney(t *testing.T) {
 			t.Fatalf("my reviews lacks %s: %d", reviewLink, status)
 		}
 		_, page = rev.get(reviewLink)
-		// An empty form is refused in words, not the answers' stored codes.
+		// An empty form is refused in the questions' words, not the fields'
+		// or the answers' stored codes ("for victim account: best practice").
 		status, body = rev.post(reviewLink, url.Values{"csrf": {rev.csrf(page)}})
-		if status != 422 || !strings.Contains(body, "best practice, below best practice, not taken or not applicable") ||
+		if status != 422 || !strings.Contains(body, "Choose whether the victim&#39;s account was taken to best practice") ||
+			!strings.Contains(body, "Choose whether the outcome was justified by the record") ||
+			strings.Contains(body, "victim account:") ||
 			strings.Contains(body, "outcome justified: )") || strings.Contains(body, "record each as a finding") {
 			t.Errorf("an empty review is refused with codes or an empty concern: %d", status)
 		}

@@ -46,3 +46,25 @@ func TestLeaverNeedsAReason(t *testing.T) {
 		}
 	})
 }
+
+// TestAccreditationDatesAreDateInputs: the accreditation form asks for its
+// dates with GOV.UK's date input and its hint ("For example, 27 3 2025"),
+// not a text box hinting "2025-03-31", and a date typed in its three
+// parts is recorded (the walk of 2026-12-07).
+func TestAccreditationDatesAreDateInputs(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		f, base := start(t, db)
+		admin := newClient(t, base, "admin")
+		path := "/admin/users/" + f.Investigator.ID()
+		_, page := admin.get(path)
+		if strings.Contains(page, "2025-03-31") || !strings.Contains(page, `name="awarded_on-day"`) ||
+			!strings.Contains(page, "For example, 27 3 2025") {
+			t.Fatalf("the accreditation form does not ask for a date input:\n%s", page)
+		}
+		status, body := admin.post(path+"/accreditations", url.Values{"csrf": {admin.csrf(page)},
+			"kind": {"abe"}, "awarded_on-day": {"6"}, "awarded_on-month": {"6"}, "awarded_on-year": {"2025"}})
+		if status != 200 || !strings.Contains(body, "6 June 2025") {
+			t.Fatalf("an accreditation by date input: %d\n%s", status, body)
+		}
+	})
+}

@@ -235,8 +235,44 @@ type MyReviews struct {
 }
 
 // MyReviews lists the actor's reviews by due date, and the reviews they
-// might sign off (auditors). The read is recorded.
+// might sign off (auditors). The read of both is recorded.
 func (s *Service) MyReviews(ctx context.Context, a *Actor) (*MyReviews, error) {
+	out, err := s.myReviews(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	ids := reviewCases(out.ToReview)
+	ids = append(ids, reviewCases(out.ToSignOff)...)
+	return out, s.LogRead(ctx, a, "audits.my_reviews", ids, "")
+}
+
+// ReadWorkReviews is the view of the audit reviews on My work: those
+// assigned to the reader, without the ones awaiting a second reviewer.
+const ReadWorkReviews = "work.audit_reviews"
+
+// MyReviewsToDo lists the reviews assigned to the actor, soonest due
+// first, for My work (auditors). My work shows only these, so the read
+// recorded names only their cases, under a view of its own.
+func (s *Service) MyReviewsToDo(ctx context.Context, a *Actor) ([]ReviewItem, error) {
+	out, err := s.myReviews(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	return out.ToReview, s.LogRead(ctx, a, ReadWorkReviews, reviewCases(out.ToReview), "")
+}
+
+// reviewCases are the ids of the cases of items.
+func reviewCases(items []ReviewItem) []string {
+	ids := make([]string, 0, len(items))
+	for _, it := range items {
+		ids = append(ids, it.Case.CaseID)
+	}
+	return ids
+}
+
+// myReviews is MyReviews without recording the read: the callers record
+// what they show.
+func (s *Service) myReviews(ctx context.Context, a *Actor) (*MyReviews, error) {
 	if a == nil {
 		return nil, ErrUnauthenticated
 	}
@@ -253,7 +289,6 @@ func (s *Service) MyReviews(ctx context.Context, a *Actor) (*MyReviews, error) {
 	}
 	now, pol := s.clock.Now().UTC(), s.Policy()
 	out := &MyReviews{ToReview: []ReviewItem{}, ToSignOff: []ReviewItem{}}
-	var ids []string
 	for _, au := range st.List() {
 		if !a.System && au.ForceID != a.force(org) {
 			continue
@@ -271,10 +306,7 @@ func (s *Service) MyReviews(ctx context.Context, a *Actor) (*MyReviews, error) {
 			case ac.Status == domain.AuditCaseAwaitingSignOff && ac.Review != nil && ac.Review.By != a.ID():
 				item.Due = pol.Due(policyAuditSignOff, ac.Review.At, s.cal).UTC()
 				out.ToSignOff = append(out.ToSignOff, item)
-			default:
-				continue
 			}
-			ids = append(ids, ac.CaseID)
 		}
 	}
 	for _, l := range [][]ReviewItem{out.ToReview, out.ToSignOff} {
@@ -283,7 +315,7 @@ func (s *Service) MyReviews(ctx context.Context, a *Actor) (*MyReviews, error) {
 		}
 		sort.SliceStable(l, func(i, j int) bool { return l[i].Due.Before(l[j].Due) })
 	}
-	return out, s.LogRead(ctx, a, "audits.my_reviews", ids, "")
+	return out, nil
 }
 
 // ReviewerOption is an auditor a sampled case could go to, with every

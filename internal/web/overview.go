@@ -61,6 +61,8 @@ var readHow = map[string]string{
 	"audits.preview":       "Shown in an audit plan's preview",
 	"audits.my_reviews":    "Shown in My reviews",
 	"audits.findings_owed": "Shown in audit findings owed",
+	// My work lists only the audit reviews assigned to the reader.
+	service.ReadWorkReviews: "Shown in My work's audit reviews",
 }
 
 // access is the access report: who read which case, filterable by

@@ -233,11 +233,10 @@ func (h *Handler) home(q *visit) (homePage, error) {
 	u := q.a.User
 	if u.HasRole(domain.RoleAuditor) {
 		p.ShowReviews = true
-		r, err := h.svc.MyReviews(ctx, q.a)
-		if err != nil {
+		// Only the reviews to do are shown here, so only they are read.
+		if p.Reviews, err = h.svc.MyReviewsToDo(ctx, q.a); err != nil {
 			return p, err
 		}
-		p.Reviews = r.ToReview
 		for _, it := range p.Reviews {
 			p.Due.add(it.Due, it.Overdue, now)
 		}

@@ -114,6 +114,9 @@ func TestRebuildReportsTamperedProjections(t *testing.T) {
 		{"a vehicle planted in the index", func(t *testing.T, db *sqlstore.DB, _ *fixture.Force, id string) {
 			exec(t, db, "INSERT INTO pole_keys (kind, term, case_id, person_id, shown) VALUES ('vehicle', 'XY12ABC', ?, 'p', '')", id)
 		}, []string{"pole_keys row", "not derived from the log"}},
+		{"the cases fingerprint moved", func(t *testing.T, db *sqlstore.DB, _ *fixture.Force, _ string) {
+			exec(t, db, "UPDATE log_head SET case_versions = case_versions + 1")
+		}, []string{"log_head row", "case_versions"}},
 	}
 	testdb.Each(t, func(t *testing.T, engine *sqlstore.DB) {
 		for _, a := range attacks {

@@ -215,7 +215,7 @@ func (g *groupCommit) batch(ctx context.Context, reqp *[]*writeReq, errp *[]erro
 			errs[i] = err
 			continue
 		}
-		seq, hash, orgSeq, appends := x.seq, x.hash, x.orgSeq, x.appends
+		seq, hash, orgSeq, appends, cases, versions := x.seq, x.hash, x.orgSeq, x.appends, x.cases, x.versions
 		x.read = nil // what an earlier write read is not this one's
 		// On PostgreSQL the savepoint, and the release below, are queued:
 		// they reach the server with the write's statements (pipe.go).
@@ -228,7 +228,7 @@ func (g *groupCommit) batch(ctx context.Context, reqp *[]*writeReq, errp *[]erro
 			// commit; a version check fails there as a refused statement
 			// does (execChecked), so nothing after it runs.
 			last = &lastWrite{i: i, seq: seq, hash: hash, orgSeq: orgSeq, appends: appends,
-				release: x.pipe.queue("RELEASE w", true)}
+				cases: cases, versions: versions, release: x.pipe.queue("RELEASE w", true)}
 			break
 		}
 		if errs[i] == nil && x.pipe.writes() {
@@ -256,7 +256,7 @@ func (g *groupCommit) batch(ctx context.Context, reqp *[]*writeReq, errp *[]erro
 			}
 		}
 		if errs[i] != nil {
-			x.seq, x.hash, x.orgSeq, x.appends = seq, hash, orgSeq, appends
+			x.seq, x.hash, x.orgSeq, x.appends, x.cases, x.versions = seq, hash, orgSeq, appends, cases, versions
 			if x.pipe != nil {
 				x.sync() // what the write queued runs, to be undone with it
 				if x.pipe.fatal != nil {
@@ -312,7 +312,10 @@ type lastWrite struct {
 	seq, orgSeq int64
 	hash        []byte
 	appends     int
-	release     *pipeResult
+	// cases and versions are the batch's moves of the cases fingerprint
+	// before the last write (tx).
+	cases, versions int64
+	release         *pipeResult
 }
 
 // commitLast answers a commit flight that failed with err. If a statement
@@ -327,6 +330,7 @@ func (x *tx) commitLast(last *lastWrite, errs []error, err error) (*pipeResult, 
 	errs[last.i] = x.pipe.failed
 	x.pipe.failed = nil
 	x.seq, x.hash, x.orgSeq, x.appends = last.seq, last.hash, last.orgSeq, last.appends
+	x.cases, x.versions = last.cases, last.versions
 	// As for a write that fails in the loop: sent alone, since the
 	// server prepares nothing else in a transaction it has aborted.
 	if _, err := x.t.ExecContext(x.ctx, "ROLLBACK TO w"); err != nil {

@@ -1,0 +1,4 @@
+package sqlstore
+
+// CasesFingerprintSQL is the query CasesFingerprint runs.
+const CasesFingerprintSQL = casesFingerprintSQL

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"html/template"
@@ -78,6 +77,13 @@ func (w *waitPage) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 // once the service serves, by it (a connection made in between waits in
 // the listener's queue). stop stops the wait page and closes the
 // listener, when the service is not to follow.
+//
+// The wait page stops without http.Server.Shutdown: once Shutdown has
+// begun, net/http closes unanswered a connection whose request it reads
+// from then on, and a connection accepted just before the hand-over is
+// often read only after it (on a busy machine, often enough for a
+// browser to show an error). Instead it stops accepting, and answers
+// every connection it has accepted, each closed after its one answer.
 func startWaitPage(addr string) (w *waitPage, handOff func() net.Listener, stop func(), err error) {
 	tl, err := net.Listen("tcp", addr)
 	if err != nil {
@@ -85,36 +91,55 @@ func startWaitPage(addr string) (w *waitPage, handOff func() net.Listener, stop 
 	}
 	l := &handOffListener{Listener: tl, paused: make(chan struct{})}
 	w = &waitPage{began: time.Now(), addr: tl.Addr().String()}
-	srv := &http.Server{Handler: w, ReadHeaderTimeout: 5 * time.Second}
+	var conns sync.WaitGroup // the connections the wait page has accepted and not yet closed
+	srv := &http.Server{
+		Handler:           w,
+		ReadHeaderTimeout: 5 * time.Second,
+		WriteTimeout:      5 * time.Second,
+		ConnState: func(_ net.Conn, s http.ConnState) {
+			switch s {
+			case http.StateNew:
+				conns.Add(1)
+			case http.StateClosed, http.StateHijacked:
+				conns.Done()
+			}
+		},
+	}
+	// Every answer closes its connection: none lingers idle, to be closed
+	// under a browser sending its next request on it.
+	srv.SetKeepAlivesEnabled(false)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		if err := srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		if err := srv.Serve(l); err != nil && !errors.Is(err, net.ErrClosed) {
 			fmt.Printf("the demo's wait page stopped: %v\n", err)
 		}
 	}()
 	var once sync.Once
-	shutdown := func() {
+	finish := func() {
 		once.Do(func() {
-			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-			defer cancel()
-			_ = srv.Shutdown(ctx) // pauses l: the wait page stops accepting, the socket stays open
+			l.Close() // pauses l: the wait page stops accepting, the socket stays open
 			<-done
+			// Serve has returned, so every conns.Add is done: wait for the
+			// answers, which the timeouts above bound; past those, cut.
+			answered := make(chan struct{})
+			go func() { conns.Wait(); close(answered) }()
+			select {
+			case <-answered:
+			case <-time.After(15 * time.Second):
+				srv.Close()
+				<-answered
+			}
 		})
 	}
 	return w, func() net.Listener {
-			shutdown()
+			finish()
 			l.resume()
 			return l
 		}, func() {
-			shutdown()
-			tl.Close()
-			l.mu.Lock()
-			for _, c := range l.pending {
-				c.Close()
-			}
-			l.pending = nil
-			l.mu.Unlock()
+			finish()
+			l.resume()
+			l.Close()
 		}, nil
 }
 
@@ -165,11 +190,16 @@ func (l *handOffListener) Accept() (net.Conn, error) {
 }
 
 // Close pauses the listener while the wait page serves on it, waking its
-// Accept by a deadline in the past; once resumed it closes the socket.
+// Accept by a deadline in the past; once resumed it closes the socket and
+// any connection still queued for the service.
 func (l *handOffListener) Close() error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.resumed {
+		for _, c := range l.pending {
+			c.Close()
+		}
+		l.pending = nil
 		return l.Listener.Close()
 	}
 	select {

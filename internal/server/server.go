@@ -122,16 +122,13 @@ func logRequests(h http.Handler) http.Handler {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		h.ServeHTTP(sw, r)
-		slog.Debug(
-			"request",
-			"method",
-			r.Method,
-			"path",
-			r.URL.Path,
-			"status",
-			sw.status,
-			"ms",
-			float64(time.Since(start).Microseconds())/1000,
-		)
+		level, msg := slog.LevelDebug, "request"
+		if errors.Is(r.Context().Err(), context.Canceled) {
+			// The user closed the page, or went elsewhere, before the
+			// answer was ready: no fault, but worth seeing if it is often.
+			level, msg = slog.LevelInfo, "request abandoned: the client went away"
+		}
+		slog.Log(r.Context(), level, msg, "method", r.Method, "path", r.URL.Path, "status", sw.status,
+			"ms", float64(time.Since(start).Microseconds())/1000)
 	})
 }

@@ -251,6 +251,10 @@ func (h *Handler) exec(w http.ResponseWriter, status int, name, tmpl string, p p
 
 // fail shows an error page with the status the API would give.
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, a *service.Actor, csrf string, err error) {
+	if response.ClientGone(r, err) {
+		w.WriteHeader(response.StatusClientGone)
+		return
+	}
 	status := response.StatusOf(err)
 	switch status {
 	case http.StatusInternalServerError:

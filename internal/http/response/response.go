@@ -3,6 +3,7 @@
 package response
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"log/slog"
@@ -50,6 +51,19 @@ func StatusOf(err error) int {
 		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
+}
+
+// StatusClientGone answers a request whose client went away first
+// (nginx's 499, "client closed request"): nobody reads it, but the
+// request log (internal/server) shows it.
+const StatusClientGone = 499
+
+// ClientGone reports whether err is only the client's leaving: the
+// request's context was cancelled — the user closed the page or went
+// elsewhere — and the work failed for it. That is no fault of ours to log
+// as an error, and there is nobody to answer.
+func ClientGone(r *http.Request, err error) bool {
+	return errors.Is(r.Context().Err(), context.Canceled) && (errors.Is(err, context.Canceled) || store.Unavailable(err))
 }
 
 // RetryAfter is what a 503 tells the client to wait, in seconds: instances
@@ -104,6 +118,10 @@ const (
 // WriteProblem answers err as application/problem+json with every reason
 // it carries. A fault of ours is logged and its detail kept from the client.
 func WriteProblem(w http.ResponseWriter, r *http.Request, err error) {
+	if ClientGone(r, err) {
+		w.WriteHeader(StatusClientGone)
+		return
+	}
 	status := StatusOf(err)
 	p := Problem{Type: "about:blank", Title: titles[status], Status: status, Detail: err.Error()}
 	switch status {

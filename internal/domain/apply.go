@@ -344,8 +344,8 @@ var caseAppliers = map[string]caseApplier{
 	}),
 
 	// Import (import.go).
-	EvCaseImported: on(func(c *Case, p CaseImported, _ *event.Event) error {
-		c.Imported, c.SourceRef = true, p.SourceRef
+	EvCaseImported: on(func(c *Case, p CaseImported, e *event.Event) error {
+		c.Imported, c.SourceRef, c.ImportedAt = true, p.SourceRef, e.At.UTC()
 		return nil
 	}),
 	EvClosureUnapproved:  on(applyClosureUnapproved),  // migration.go

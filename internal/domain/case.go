@@ -112,6 +112,7 @@ type Case struct {
 	AllocatedAt     time.Time `json:"allocated_at,omitzero"`
 	Imported        bool      `json:"imported,omitempty"`
 	SourceRef       string    `json:"source_ref,omitempty"` // the reference in the system it was imported from
+	ImportedAt      time.Time `json:"imported_at,omitzero"` // when it was imported (zero: before this was kept)
 	// BreakGlass lists every emergency access to the case outside need
 	// to know (alerts.go): read-only, time-boxed, reviewed.
 	BreakGlass []BreakGlass `json:"break_glass,omitempty"`

@@ -156,6 +156,18 @@ func (v *caseView) DutyGroups() []dutyGroup {
 	return out
 }
 
+// ActionOverdue is the overdue open duty on a line of enquiry (its target,
+// or the review of its result), the soonest due, or nil: the actions list
+// tags it as the duties are tagged, from the same due time.
+func (v *caseView) ActionOverdue(id string) *dutyRow {
+	for i := range v.Overdue { // soonest due first
+		if v.Overdue[i].Subject == id {
+			return &v.Overdue[i]
+		}
+	}
+	return nil
+}
+
 // replay is the case its events make: the history page reads the events
 // (one read recorded) and shows the case they make, rather than reading
 // the case a second time.

@@ -24,6 +24,7 @@ var caseFuncs = template.FuncMap{
 	"dutyKind":      domain.DutyKindLabel,
 	"offence":       domain.OffenceLabel,
 	"sourceLabel":   domain.SourceLabel,
+	"sourceWords":   sourceWords,
 	"personRole":    domain.PersonRoleLabel,
 	"offences": func(ks []string) string {
 		out := make([]string, len(ks))
@@ -92,6 +93,48 @@ var caseFuncs = template.FuncMap{
 	// noticeDecisions lists what a victim is owed word of, each once
 	// with its date.
 	"noticeDecisions": noticeDecisions,
+}
+
+// importPrefix starts the source of a case imported from another system
+// ("import:northshire-cis"; service/import.go).
+const importPrefix = "import:"
+
+// systemName is an imported system's code in words: "northshire-cis" is
+// "Northshire CIS" (a short part is taken for an initialism).
+func systemName(code string) string {
+	parts := strings.FieldsFunc(code, func(r rune) bool { return r == '-' || r == '_' || r == ' ' })
+	for i, w := range parts {
+		if len(w) <= 3 {
+			parts[i] = strings.ToUpper(w)
+		} else {
+			parts[i] = domain.Capitalise(w)
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+// sourceWords says where a case came from: "Imported from Northshire CIS
+// on 3 March 2024" (the date where it is known), or the referral's source
+// by its label ("School").
+func sourceWords(source string, importedAt time.Time) string {
+	if sys, ok := strings.CutPrefix(source, importPrefix); ok && sys != "" {
+		out := "Imported from " + systemName(sys)
+		if !importedAt.IsZero() {
+			out += " on " + govDate(importedAt)
+		}
+		return out
+	}
+	return domain.SourceLabel(source)
+}
+
+// referralFrom is where a referral came from, for the history's "opened
+// the case" sentence: "a referral from the school", or "its record in
+// Northshire CIS" for an imported case.
+func referralFrom(source string) string {
+	if sys, ok := strings.CutPrefix(source, importPrefix); ok && sys != "" {
+		return "its record in " + systemName(sys)
+	}
+	return "a referral from " + lowerFirst(domain.SourceLabel(source))
 }
 
 // govDate is a date the GOV.UK way: 4 June 2026.

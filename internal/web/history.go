@@ -293,7 +293,7 @@ func (v *caseView) entry(e *event.Event) historyEntry {
 	case domain.EvCaseOpened:
 		var p domain.CaseOpened
 		if dec(&p) && p.Source != "" {
-			return say("decisions", "opened the case: a referral from "+lowerFirst(domain.SourceLabel(p.Source)), p.Summary)
+			return say("decisions", "opened the case: "+referralFrom(p.Source), p.Summary)
 		}
 		return say("decisions", "opened the case", p.Summary)
 	case domain.EvCaseUpdated:

@@ -519,7 +519,7 @@ func TestOfficersDayInTheBrowser(t *testing.T) {
 	b.signOut()
 	b.signIn("hmi")
 	b.open("/ledger")
-	if m := b.main(); !strings.Contains(m, "Tree size") {
+	if m := b.main(); !strings.Contains(m, "Events recorded") {
 		t.Fatalf("ledger page: %s", m)
 	}
 	b.check("11-ledger")

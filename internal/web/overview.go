@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"sort"
@@ -10,12 +11,14 @@ import (
 
 	"github.com/holdfast/holdfast/internal/clock"
 	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/ledger"
 	"github.com/holdfast/holdfast/internal/service"
 )
 
 func (h *Handler) overviewRoutes(m *http.ServeMux) {
 	m.HandleFunc("GET /dashboard", h.signedIn(h.dashboard))
 	m.HandleFunc("GET /ledger", h.signedIn(h.ledger))
+	m.HandleFunc("GET /ledger/check", h.signedIn(h.ledgerCheck))
 	m.HandleFunc("GET /access", h.signedIn(h.access))
 }
 
@@ -27,6 +30,13 @@ func (h *Handler) dashboard(q *visit) error {
 	return h.render(q, http.StatusOK, "dashboard", page{Title: "Dashboard", Nav: "dashboard", Data: dashboardView(d)})
 }
 
+// ledgerView is the ledger page: its figures and, once asked for, the
+// outcome of a check of the record against the signed checkpoints.
+type ledgerView struct {
+	*ledger.Status
+	Check *service.LedgerCheck
+}
+
 func (h *Handler) ledger(q *visit) error {
 	l := h.svc.Ledger()
 	if l == nil {
@@ -36,7 +46,40 @@ func (h *Handler) ledger(q *visit) error {
 	if err != nil {
 		return err
 	}
-	return h.render(q, http.StatusOK, "ledger", page{Title: "Ledger", Nav: "ledger", Data: st})
+	return h.render(q, http.StatusOK, "ledger", page{Title: "Ledger", Nav: "ledger", Data: ledgerView{Status: st},
+		Form: map[string]string{}})
+}
+
+// ledgerCheck checks the record in the browser as `holdfast ledger check`
+// does from outside: the latest checkpoint's signature, its consistency
+// with an earlier one, and the inclusion of a case's events or one event.
+// It changes nothing; looking at a case's events is recorded as a read.
+func (h *Handler) ledgerCheck(q *visit) error {
+	l := h.svc.Ledger()
+	if l == nil {
+		return service.ErrNoLedger
+	}
+	ctx := q.r.Context()
+	st, err := l.Status(ctx, q.a)
+	if err != nil {
+		return err
+	}
+	qs := q.r.URL.Query()
+	in := service.LedgerCheckRequest{Earlier: qs.Get("earlier"), Case: strings.TrimSpace(qs.Get("case")),
+		Event: strings.TrimSpace(qs.Get("event"))}
+	p := page{Title: "Ledger", Nav: "ledger", Form: map[string]string{"earlier": in.Earlier, "case": in.Case,
+		"event": in.Event}}
+	v := ledgerView{Status: st}
+	v.Check, err = l.Check(ctx, q.a, in)
+	if ps, ok := domain.AsProblems(err); ok {
+		p.Errors, p.Data = ps, v
+		return h.render(q, http.StatusUnprocessableEntity, "ledger", p)
+	}
+	if err != nil {
+		return err
+	}
+	p.Title, p.Data = "Ledger checked", v
+	return h.render(q, http.StatusOK, "ledger", p)
 }
 
 // accessPage is the force-wide access report.
@@ -56,6 +99,8 @@ var readHow = map[string]string{
 	service.ReadLiaison: "Shown in victims due contact",
 	service.ReadTeam:    "Shown on the team board",
 	service.ReadAccess:  "Shown in the access report",
+	// The ledger check proves a case's events are in the signed record.
+	service.ReadLedgerCheck: "Its events checked against the ledger",
 	// The audit pages' reads.
 	"audits.triage":        "Shown in the audit triage",
 	"audits.preview":       "Shown in an audit plan's preview",
@@ -119,4 +164,22 @@ func (h *Handler) access(q *visit) error {
 		p.Next = "/access?" + u.Encode()
 	}
 	return render(http.StatusOK, nil)
+}
+
+// The ledger page's words, registered with the other template functions:
+// a time as "7 December 2026 at 2:03pm" and a count of events in words,
+// "1,042 events", whatever integer type the ledger keeps it in.
+func init() {
+	funcs["ledgerTime"] = govTime
+	funcs["ledgerEvents"] = func(n any) string {
+		switch n := n.(type) {
+		case int64:
+			return service.EventCount(uint64(max(n, 0)))
+		case int:
+			return service.EventCount(uint64(max(n, 0)))
+		case uint64:
+			return service.EventCount(n)
+		}
+		return fmt.Sprint(n)
+	}
 }

@@ -1,0 +1,125 @@
+package web_test
+
+import (
+	"context"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/holdfast/holdfast/internal/ledger"
+	"github.com/holdfast/holdfast/internal/service"
+	"github.com/holdfast/holdfast/internal/store/sqlstore"
+	"github.com/holdfast/holdfast/internal/testdb"
+)
+
+// isoDate is a date as a machine writes it, which no page may show.
+var isoDate = regexp.MustCompile(`\b\d{4}-\d{2}-\d{2}\b`)
+
+// postForms are the forms on a page that would write something.
+var postForms = regexp.MustCompile(`<form[^>]*method="post"[^>]*action="([^"]*)"`)
+
+// TestLedgerCheckInTheBrowser: the ledger page says its times in words and
+// offers the inspector a check of the record that the command-line tool
+// would make — the latest checkpoint's signature, its consistency with a
+// checkpoint kept from before, a case's events included — with what was
+// checked said in words; naming a case records the read and nothing else;
+// a forged earlier checkpoint is refused, a rewritten one fails the check.
+func TestLedgerCheckInTheBrowser(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		f, base := start(t, db)
+		l := f.Svc.Ledger()
+		first, err := l.Cut(ctx, f.Admin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := f.Allocated(t)
+		if _, err := l.Cut(ctx, f.Admin); err != nil {
+			t.Fatal(err)
+		}
+
+		hmi := newClient(t, base, "hmi")
+		status, page := hmi.get("/ledger")
+		if status != 200 || !strings.Contains(page, `action="/ledger/check"`) {
+			t.Fatalf("ledger page: %d, want a Check the ledger form", status)
+		}
+		if m := isoDate.FindString(page); m != "" {
+			t.Errorf("the ledger page shows the date %s", m)
+		}
+		for _, m := range postForms.FindAllStringSubmatch(page, -1) {
+			if m[1] != "/sign-out" {
+				t.Errorf("the inspector, who changes nothing, is offered a form that writes: %s", m[1])
+			}
+		}
+
+		last, _ := db.LatestSeq(ctx)
+		status, page = hmi.get("/ledger/check?" + url.Values{"earlier": {string(first.Note)},
+			"case": {c.Ref}}.Encode())
+		for _, want := range []string{"The record was not altered", "The latest checkpoint&#39;s signature",
+			"Consistency with the earlier checkpoint you gave", "The events of " + c.Ref, "hashed again"} {
+			if !strings.Contains(page, want) {
+				t.Errorf("the check's page lacks %q", want)
+			}
+		}
+		if status != 200 || strings.Contains(page, "Failed") {
+			t.Fatalf("check: %d", status)
+		}
+		if m := isoDate.FindString(page); m != "" {
+			t.Errorf("the check's page shows the date %s", m)
+		}
+		// The check wrote the read of the case, and nothing else.
+		if now, _ := db.LatestSeq(ctx); now-last != 1 {
+			t.Errorf("the check wrote %d events, want only the read", now-last)
+		}
+		rep, err := f.Svc.AccessReport(ctx, f.Auditor, service.AccessQuery{Case: c.Ref})
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, r := range rep.Reads {
+			found = found || (r.How == service.ReadLedgerCheck && r.UserID == f.External.ID())
+		}
+		if !found {
+			t.Error("the inspector's look at the case's events is not in the access report")
+		}
+
+		// Without an earlier checkpoint: the one before the latest.
+		if _, page = hmi.get("/ledger/check"); !strings.Contains(page, "Consistency with the checkpoint before it") {
+			t.Error("a check without an earlier checkpoint does not compare with the one before the latest")
+		}
+		// A checkpoint not signed by the force's key is refused.
+		status, page = hmi.get("/ledger/check?" + url.Values{"earlier": {"not a checkpoint"}}.Encode())
+		if status != 422 || !strings.Contains(page, "does not carry a valid signature") {
+			t.Errorf("a forged checkpoint: %d", status)
+		}
+		// One signed with the key but over other events: history rewritten.
+		signer, err := ledger.LoadSigner(f.LedgerKey)
+		if err != nil {
+			t.Fatal(err)
+		}
+		verifier, err := ledger.LoadVerifier(ledger.PublicKeyPath(f.LedgerKey))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cp, err := ledger.Open(first.Note, verifier)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cp.Root = append([]byte{}, cp.Root...)
+		cp.Root[0] ^= 1
+		other, err := ledger.Sign(cp, signer)
+		if err != nil {
+			t.Fatal(err)
+		}
+		status, page = hmi.get("/ledger/check?" + url.Values{"earlier": {string(other)}}.Encode())
+		if status != 200 || !strings.Contains(page, "A check failed") || !strings.Contains(page, "history has been rewritten") {
+			t.Errorf("a rewritten history: %d, want the check to fail and say so", status)
+		}
+
+		// An investigator may not check the ledger.
+		if status, _ := newClient(t, base, "ivy").get("/ledger/check"); status != 403 {
+			t.Errorf("an investigator checked the ledger: %d", status)
+		}
+	})
+}

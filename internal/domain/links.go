@@ -25,11 +25,14 @@ const (
 
 // Outcomes of a link's review.
 const (
-	LinkConfirmed = "confirmed"   // one person: the cases are linked
-	LinkNotSame   = "not_same"    // not the same person: never raised again
-	LinkPending   = ""            // awaiting review
-	AlertLink     = "link"        // the alert kind of a link raised
-	DutyLinkRev   = "link_review" // the duty kind of a link to review
+	LinkConfirmed = "confirmed" // one person: the cases are linked
+	LinkNotSame   = "not_same"  // not the same person: never raised again
+	LinkPending   = ""          // awaiting review
+	AlertLink     = "link"      // the alert kind of a link raised
+	// AlertLinkDecided tells a case's owner that an analyst decided one of
+	// its links (they owed the review, now met).
+	AlertLinkDecided = "link_decided"
+	DutyLinkRev      = "link_review" // the duty kind of a link to review
 )
 
 // CaseLink is a possible link from this case's person to a person on
@@ -109,6 +112,7 @@ func init() {
 	EventLabels[EvLinkReviewed] = "reviewed a link to another case"
 	DutyKindLabels[DutyLinkRev] = "Review a possible link to another case"
 	AlertKindLabels[AlertLink] = "Possible link to another case"
+	AlertKindLabels[AlertLinkDecided] = "Link to another case decided by an analyst"
 }
 
 // LinkOutcomeLabels name a link's review outcome.

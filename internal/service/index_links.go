@@ -364,21 +364,56 @@ type ReviewLink struct {
 // LinkOutcomes are a review's outcomes.
 var LinkOutcomes = []string{domain.LinkConfirmed, domain.LinkNotSame}
 
+// mayReviewLink is the rule for who decides link l of case c, whose other
+// side is other (nil when unknown): those who may change c (caseWriters in
+// its chain of command), whether or not they may see the other case; and
+// analysts, whose judgement is what decides a link, when they may see both
+// cases (by their role, not an emergency access: that is read-only). The
+// command (ReviewLink) and the pages (LinkView.CanReview) both ask it.
+func (a *Actor) mayReviewLink(org *domain.OrgState, c, other *domain.Case) error {
+	err := a.mayDo(org, c, "review links to other cases", caseWriters...)
+	if err == nil || a.System || !a.has(domain.RoleAnalyst) {
+		return err
+	}
+	if !a.CanSee(org, c) || other == nil || !a.CanSee(org, other) {
+		return &Forbidden{Rule: "link_other_case", Message: "You may not see both cases of this link: " +
+			"only an analyst who may see both, or those who may change the case, can decide it."}
+	}
+	return nil
+}
+
+// analystDecided reports whether a link's decision by a is an analyst's
+// rather than that of someone who may change case c: the owners of both
+// cases are then told (linkDecidedAlerts).
+func (a *Actor) analystDecided(org *domain.OrgState, c *domain.Case) bool {
+	return !a.System && a.has(domain.RoleAnalyst) && a.mayDo(org, c, "", caseWriters...) != nil
+}
+
 // ReviewLink records the review of a link on the case and on the other
 // case: confirmed, the two people are one and the link stays on both;
 // "not the same person", and the pair is never raised again. Those who
-// may change the case review it, whether or not they may see the other.
+// may change the case review it, whether or not they may see the other;
+// an analyst who may see both cases decides it too, and the owners of both
+// are told (mayReviewLink).
 func (s *Service) ReviewLink(ctx context.Context, a *Actor, caseID string, in ReviewLink) (*domain.Case, error) {
 	if err := checkInput(in); err != nil {
 		return nil, err
 	}
 	return s.caseCommand(ctx, a, caseID, in.Version, "reviewing a link",
 		func(tx store.Tx, c *domain.Case, org *domain.OrgState, now time.Time) ([]*event.Event, error) {
-			if err := a.mayDo(org, c, "review links to other cases", caseWriters...); err != nil {
+			l := c.CaseLinkByID(in.Link)
+			var other *domain.Case
+			if l != nil {
+				o, err := tx.Case(l.OtherCase)
+				if err != nil {
+					return nil, err
+				}
+				other = o
+			}
+			if err := a.mayReviewLink(org, c, other); err != nil {
 				return nil, err
 			}
 			var p domain.Problems
-			l := c.CaseLinkByID(in.Link)
 			switch {
 			case l == nil:
 				p.Add("link", "unknown", "Choose a link of this case to review.")
@@ -399,16 +434,19 @@ func (s *Service) ReviewLink(ctx context.Context, a *Actor, caseID string, in Re
 				return nil, err
 			}
 			rev := domain.LinkReviewed{ID: l.ID, Outcome: in.Outcome, Note: note}
-			other, err := tx.Case(l.OtherCase)
-			if err != nil {
-				return nil, err
-			}
+			told := a.analystDecided(org, c)
 			if ol := other.CaseLinkByID(l.ID); ol != nil && ol.Outcome == domain.LinkPending {
 				e, err := domain.NewEvent(domain.EvLinkReviewed, a.ID(), other.ID, now, rev)
 				if err != nil {
 					return nil, err
 				}
-				if _, err := s.commit(tx, other, org, []*event.Event{e}, now); err != nil {
+				evs := []*event.Event{e}
+				if told {
+					if evs, err = linkDecidedAlerts(evs, org, a, other, c, *ol, rev, now); err != nil {
+						return nil, err
+					}
+				}
+				if _, err := s.commit(tx, other, org, evs, now); err != nil {
 					return nil, err
 				}
 			}
@@ -416,8 +454,42 @@ func (s *Service) ReviewLink(ctx context.Context, a *Actor, caseID string, in Re
 			if err != nil {
 				return nil, err
 			}
-			return []*event.Event{e}, nil
+			evs := []*event.Event{e}
+			if told {
+				return linkDecidedAlerts(evs, org, a, c, other, *l, rev, now)
+			}
+			return evs, nil
 		})
+}
+
+// linkDecidedAlerts appends to evs the alert telling c's owner (or, with
+// none, its team's supervisor: whoever owed the review) that analyst a
+// decided link l to other. The case named only if they may see it.
+func linkDecidedAlerts(evs []*event.Event, org *domain.OrgState, a *Actor, c, other *domain.Case,
+	l domain.CaseLink, rev domain.LinkReviewed, now time.Time) ([]*event.Event, error) {
+	to := c.OwnerID
+	if to == "" {
+		to = duty.Supervisor(org, c.TeamID)
+	}
+	if to == "" || to == a.ID() {
+		return evs, nil
+	}
+	where := "a person on a case in another team"
+	if u := org.Users[to]; u != nil && (&Actor{User: *u}).CanSee(org, other) {
+		where = personLabel(other, l.OtherPerson) + " on " + other.Ref
+	}
+	what := "confirmed that " + personLabel(c, l.Person) + " is " + where + ": the cases are linked"
+	if rev.Outcome == domain.LinkNotSame {
+		what = "ruled out that " + personLabel(c, l.Person) + " is " + where + " (" + rev.Note +
+			"): the pair will not be raised again"
+	}
+	e, err := domain.NewEvent(domain.EvAlertSent, a.ID(), c.ID, now, domain.AlertSent{To: to,
+		Kind: domain.AlertLinkDecided, Text: fmt.Sprintf("%s: %s, analyst, %s.", c.Ref, domain.PersonName(&a.User),
+			what)})
+	if err != nil {
+		return nil, err
+	}
+	return append(evs, e), nil
 }
 
 // LinkView is a link of a case as a reader sees it: the other case and
@@ -431,6 +503,9 @@ type LinkView struct {
 	OtherLabel  string `json:"other_label,omitempty"`
 	Why         string `json:"why"`
 	Ask         string `json:"ask,omitempty"` // whom to ask about a case the reader may not see
+	// CanReview says whether the reader may decide the link now: pending,
+	// and allowed them by the rule ReviewLink applies (mayReviewLink).
+	CanReview bool `json:"can_review"`
 }
 
 // CaseLinks lists the links of a case the actor may see, pending first.
@@ -446,6 +521,7 @@ func (s *Service) CaseLinks(ctx context.Context, a *Actor, c *domain.Case) ([]Li
 		return nil, ErrNotFound
 	}
 	out := []LinkView{}
+	glass := s.glass(a, org, c) // an emergency access decides nothing
 	for _, pending := range []bool{true, false} {
 		for _, l := range c.Links {
 			if (l.Outcome == domain.LinkPending) != pending {
@@ -464,6 +540,7 @@ func (s *Service) CaseLinks(ctx context.Context, a *Actor, c *domain.Case) ([]Li
 				v.OtherTeam = "a case in another team"
 				v.Ask = domain.PersonName(org.Users[duty.Supervisor(org, other.TeamID)])
 			}
+			v.CanReview = pending && !glass && a.mayReviewLink(org, c, other) == nil
 			out = append(out, v)
 		}
 	}

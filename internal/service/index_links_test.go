@@ -1,6 +1,7 @@
 package service_test
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -38,13 +39,19 @@ func linkDuty(c *domain.Case, kind, subject string) *domain.Duty {
 
 func linkAlerts(t *testing.T, f *fixture.Force, a *service.Actor) []string {
 	t.Helper()
+	return alertTexts(t, f, a, domain.AlertLink)
+}
+
+// alertTexts are the texts of a's inbox alerts of kind.
+func alertTexts(t *testing.T, f *fixture.Force, a *service.Actor, kind string) []string {
+	t.Helper()
 	in, err := f.Svc.Inbox(ctx, a)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var out []string
 	for _, al := range in {
-		if al.Kind == domain.AlertLink {
+		if al.Kind == kind {
 			out = append(out, al.Text)
 		}
 	}
@@ -149,9 +156,9 @@ func TestLinksRaisedToBothSidesWithNeedToKnow(t *testing.T) {
 		if got := strings.Join(problemRules(t, err), " "); got != "required" {
 			t.Errorf("refusal rules %q", got)
 		}
-		if _, err := f.Svc.ReviewLink(ctx, f.Analyst, a.ID, service.ReviewLink{Version: a.Version, Link: l.ID,
-			Outcome: domain.LinkConfirmed}); err == nil {
-			t.Error("an analyst (read-only) reviewed a link")
+		if _, err := f.Svc.ReviewLink(ctx, f.Liaison, a.ID, service.ReviewLink{Version: a.Version, Link: l.ID,
+			Outcome: domain.LinkConfirmed}); !errors.Is(err, service.ErrForbidden) {
+			t.Errorf("a victim liaison officer reviewed a link: %v", err)
 		}
 		a, err = f.Svc.ReviewLink(ctx, f.Investigator, a.ID, service.ReviewLink{Version: a.Version, Link: l.ID,
 			Outcome: domain.LinkNotSame, Note: "Different man: checked custody photographs"})

@@ -57,6 +57,23 @@ type Network struct {
 	Pages     int          `json:"pages"`
 	Cases     int          `json:"cases"`
 	Truncated bool         `json:"truncated"` // more cases were linked than NetworkCases
+	// Pending are the possible links awaiting review between the cases
+	// shown, each once: the analyst's work list, each to be decided on its
+	// case's links page.
+	Pending []PendingLink `json:"pending"`
+}
+
+// PendingLink is a possible link awaiting review between two cases of a
+// network, as the reader may see both.
+type PendingLink struct {
+	ID          string `json:"id"`
+	Case        string `json:"case"` // the reference of the case it is decided from
+	PersonLabel string `json:"person_label"`
+	OtherCase   string `json:"other_case"`
+	OtherLabel  string `json:"other_label"`
+	Why         string `json:"why"`
+	// CanReview says whether the reader may decide it (mayReviewLink).
+	CanReview bool `json:"can_review"`
 }
 
 // NetworkRow is one connection, as the table lists it.
@@ -220,10 +237,39 @@ func (s *Service) Network(ctx context.Context, a *Actor, q NetworkQuery) (*Netwo
 	out.Pages = max(1, (len(rows)+NetworkRowsPerPage-1)/NetworkRowsPerPage)
 	lo := min(len(rows), (out.Page-1)*NetworkRowsPerPage)
 	out.Rows = rows[lo:min(len(rows), lo+NetworkRowsPerPage)]
+	out.Pending = s.pendingLinks(a, org, cases, order)
 	if err := s.RecordRead(ctx, a, ReadNetwork, out.Case, order); err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// pendingLinks lists the links awaiting review between the cases shown,
+// each once, from the open side where there is one (whose owner owes the
+// review), else from the first case in order.
+func (s *Service) pendingLinks(a *Actor, org *domain.OrgState, cases map[string]*domain.Case,
+	order []string) []PendingLink {
+	out := []PendingLink{}
+	seen := map[string]bool{}
+	for _, cid := range order {
+		c := cases[cid]
+		for _, l := range c.Links {
+			other := cases[l.OtherCase]
+			if l.Outcome != domain.LinkPending || other == nil || seen[l.ID] {
+				continue
+			}
+			seen[l.ID] = true
+			from, to, fp, tp := c, other, l.Person, l.OtherPerson
+			if !c.Status.IsOpen() && other.Status.IsOpen() {
+				from, to, fp, tp = other, c, l.OtherPerson, l.Person
+			}
+			out = append(out, PendingLink{ID: l.ID, Case: from.Ref,
+				PersonLabel: domain.Capitalise(strings.TrimPrefix(personLabel(from, fp), "the ")),
+				OtherCase:   to.Ref, OtherLabel: personLabel(to, tp), Why: linkWhy(l),
+				CanReview: !s.glass(a, org, from) && a.mayReviewLink(org, from, to) == nil})
+		}
+	}
+	return out
 }
 
 // MayUseLinks says whether the actor may see links across cases and the

@@ -23,10 +23,9 @@ func (h *Handler) indexRoutes(m *http.ServeMux) {
 }
 
 type caseLinksPage struct {
-	Case     *domain.Case
-	Links    []service.LinkView
-	CanWrite bool
-	Focus    string // the link whose form had problems
+	Case  *domain.Case
+	Links []service.LinkView // each says whether the reader may decide it
+	Focus string             // the link whose form had problems
 }
 
 // caseLinks lists the case's links, pending first, each with its review form.
@@ -41,11 +40,7 @@ func (h *Handler) showCaseLinks(q *visit, status int, ps domain.Problems, form m
 	if err != nil {
 		return err
 	}
-	perms, err := h.svc.PermissionsOn(ctx, q.a, c)
-	if err != nil {
-		return err
-	}
-	p := caseLinksPage{Case: c, Links: views, CanWrite: perms.Can("add-note"), Focus: focus}
+	p := caseLinksPage{Case: c, Links: views, Focus: focus}
 	return h.render(q, status, "case_links", page{Title: "Links to other cases — " + c.Ref, Nav: "cases",
 		Errors: ps, Data: p, Form: form})
 }

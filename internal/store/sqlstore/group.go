@@ -219,7 +219,7 @@ func (g *groupCommit) batch(ctx context.Context, reqp *[]*writeReq, errp *[]erro
 		x.read = nil // what an earlier write read is not this one's
 		// On PostgreSQL the savepoint, and the release below, are queued:
 		// they reach the server with the write's statements (pipe.go).
-		if err := x.groupExec("SAVEPOINT w"); err != nil {
+		if err := x.savepoint(savepointW); err != nil {
 			return fmt.Errorf("savepoint: %w", err)
 		}
 		errs[i] = safeCall(r.fn, x)
@@ -241,7 +241,7 @@ func (g *groupCommit) batch(ctx context.Context, reqp *[]*writeReq, errp *[]erro
 		if errs[i] == nil && (x.pipe == nil || x.pipe.failed == nil) {
 			// On PostgreSQL it rides with the next flight: the next
 			// write's first, or the head's update.
-			if err := x.groupExec("RELEASE w"); err != nil {
+			if err := x.savepoint(releaseW); err != nil {
 				return fmt.Errorf("release savepoint: %w", err)
 			}
 		}
@@ -303,6 +303,24 @@ func (g *groupCommit) batch(ctx context.Context, reqp *[]*writeReq, errp *[]erro
 	}
 	g.commits.Add(1)
 	return nil
+}
+
+// The statements that open and close each write's savepoint. SQLite runs
+// them prepared (hotWrites): parsed afresh, the pair cost as much as a
+// write's insert of its event.
+const (
+	savepointW = "SAVEPOINT w"
+	releaseW   = "RELEASE w"
+)
+
+// savepoint runs a savepoint statement: prepared on SQLite, queued with
+// the next flight on PostgreSQL (groupExec).
+func (x *tx) savepoint(query string) error {
+	if x.pipe != nil {
+		return x.groupExec(query)
+	}
+	_, err := x.exec(query)
+	return err
 }
 
 // lastWrite is the batch's last write, whose statements went with the

@@ -127,6 +127,9 @@ func (db *DB) stmt(query string) *sql.Stmt {
 // transaction holds the single writing connection, or Prepare would wait
 // for it forever.
 var hotWrites = []string{
+	sqliteDialect.lockHead, // group.go: once a batch
+	savepointW,             // and twice a write
+	releaseW,
 	"SELECT doc FROM cases WHERE id = ?",
 	insertEvent,
 	updateCase,

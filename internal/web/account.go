@@ -238,8 +238,14 @@ type securityData struct {
 }
 
 func (h *Handler) securityLogPage(q *visit) error {
-	qs := q.r.URL.Query()
+	raw := q.r.URL.Query()
+	form := map[string]string{"kind": raw.Get("kind"), "user": raw.Get("user"), "address": raw.Get("address"),
+		"from": raw.Get("from"), "to": raw.Get("to")}
+	qs, bad := filterDates(raw, form, [2]string{"from", "From"}, [2]string{"to", "To"})
 	sq, err := service.SecurityQueryFrom(qs.Get)
+	if len(bad) > 0 {
+		err = bad
+	}
 	d := &securityData{Query: qs, Kinds: [][]string{{"", "Any kind"}}, People: [][]string{{"", "Anyone"}}}
 	for k, label := range service.SecurityKinds {
 		d.Kinds = append(d.Kinds, []string{k, label})
@@ -253,8 +259,7 @@ func (h *Handler) securityLogPage(q *visit) error {
 	for _, u := range users {
 		d.People = append(d.People, []string{u.ID, personLabel(u)})
 	}
-	p := page{Title: "Security log", Nav: "account", Data: d, Form: map[string]string{"kind": qs.Get("kind"),
-		"user": qs.Get("user"), "address": qs.Get("address"), "from": qs.Get("from"), "to": qs.Get("to")}}
+	p := page{Title: "Security log", Nav: "account", Data: d, Form: form}
 	if ps, ok := domain.AsProblems(err); ok {
 		p.Errors = ps
 		return h.render(q, http.StatusUnprocessableEntity, "security", p)

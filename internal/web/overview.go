@@ -113,9 +113,10 @@ var readHow = map[string]string{
 // access is the access report: who read which case, filterable by
 // person, case and date, for the audit team and inspectors.
 func (h *Handler) access(q *visit) error {
-	v := q.r.URL.Query()
-	form := map[string]string{"user_id": v.Get("user_id"), "case": strings.TrimSpace(v.Get("case")),
-		"from": v.Get("from"), "to": v.Get("to")}
+	raw := q.r.URL.Query()
+	form := map[string]string{"user_id": raw.Get("user_id"), "case": strings.TrimSpace(raw.Get("case")),
+		"from": raw.Get("from"), "to": raw.Get("to")}
+	v, ps := filterDates(raw, form, [2]string{"from", "From"}, [2]string{"to", "To"})
 	p := accessPage{}
 	for _, u := range q.org.Users {
 		p.People = append(p.People, u)
@@ -123,14 +124,13 @@ func (h *Handler) access(q *visit) error {
 	sort.Slice(p.People, func(i, j int) bool { return p.People[i].Name < p.People[j].Name })
 	in := service.AccessQuery{UserID: form["user_id"], Case: form["case"]}
 	in.Before, _ = strconv.ParseInt(v.Get("before"), 10, 64)
-	var ps domain.Problems
 	day := func(field string) time.Time {
 		if form[field] == "" {
 			return time.Time{}
 		}
 		t, err := time.ParseInLocation(time.DateOnly, form[field], clock.London)
 		if err != nil {
-			ps.Add(field, "not_a_date", "Enter a date like 2026-06-04.")
+			ps.Add(field, "not_a_date", "Enter the date as day, month and year, for example 4 6 2026")
 		}
 		return t
 	}
@@ -155,8 +155,8 @@ func (h *Handler) access(q *visit) error {
 	p.Report = rep
 	if rep.Next != 0 {
 		u := url.Values{}
-		for k, val := range form {
-			if val != "" {
+		for _, k := range []string{"user_id", "case", "from", "to"} { // the dates as ISO, not as typed
+			if val := form[k]; val != "" {
 				u.Set(k, val)
 			}
 		}

@@ -135,6 +135,48 @@ func barsUpTo(title string, labels []string, ss []series, unit string, atLeast f
 	return template.HTML(b.String()) // every text in it was escaped above
 }
 
+// hbars draws one horizontal bar per label, the label written in full
+// above its bar: for labels too long to stand under a column (an
+// outcome's title).
+func hbars(title string, labels []string, values []float64, unit string) template.HTML {
+	const w, left, right, row = 720.0, 8.0, 56.0, 36.0
+	max := 1.0
+	for _, v := range values {
+		if v > max {
+			max = v
+		}
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, `<svg class="hf-chart" viewBox="0 0 %.0f %.0f" role="img" aria-label="%s" xmlns="http://www.w3.org/2000/svg">`,
+		w, row*float64(len(labels))+8, html.EscapeString(title))
+	for i, l := range labels {
+		y := row * float64(i)
+		v := 0.0
+		if i < len(values) {
+			v = values[i]
+		}
+		bw := (w - left - right) * v / max
+		fmt.Fprintf(&b, `<text x="%.0f" y="%.0f" font-size="12" fill="#0b0c0c">%s</text>`, left, y+14,
+			html.EscapeString(l))
+		fmt.Fprintf(&b, `<rect x="%.0f" y="%.0f" width="%.1f" height="12" fill="%s"><title>%s: %s</title></rect>`,
+			left, y+19, bw, palette[0], html.EscapeString(l), html.EscapeString(num(v)+unit))
+		fmt.Fprintf(&b, `<text x="%.1f" y="%.0f" font-size="12" fill="#0b0c0c">%s</text>`, left+bw+6, y+30,
+			html.EscapeString(num(v)+unit))
+	}
+	b.WriteString(`</svg>`)
+	return template.HTML(b.String()) // every text in it was escaped above
+}
+
+// outcomeWords is a dashboard count's label, "14 Evidential difficulties:
+// …", as the pages name an outcome: "Outcome 14: Evidential difficulties: …".
+func outcomeWords(label string) string {
+	code, title, _ := strings.Cut(label, " ")
+	if title == "" {
+		return "Outcome " + code
+	}
+	return "Outcome " + code + ": " + title
+}
+
 func max1(n int) int {
 	if n < 1 {
 		return 1
@@ -159,10 +201,14 @@ func ints(xs []int) []float64 {
 
 func dashboardView(d *service.Dashboard) dashView {
 	v := dashView{D: d}
+	months := make([]string, len(d.Months)) // "Mar 2026", not "2026-03"
+	for i, m := range d.Months {
+		months[i] = monthLabel(m)
+	}
 
 	// Overdue duties by team over time.
 	var ss []series
-	head := append([]string{"Team"}, d.Months...)
+	head := append([]string{"Team"}, months...)
 	var rows [][]string
 	for i, t := range d.Teams {
 		ss = append(ss, series{t, ints(d.OverdueByTeam[i])})
@@ -178,7 +224,7 @@ func dashboardView(d *service.Dashboard) dashView {
 			ID:      "overdue",
 			Title:   "Overdue duties by team, at each month end",
 			Summary: "Duties past their due time and still open at the end of each month.",
-			SVG:     bars("Overdue duties by team", d.Months, ss, ""),
+			SVG:     bars("Overdue duties by team", months, ss, ""),
 			Head:    head,
 			Rows:    rows,
 		},
@@ -193,7 +239,7 @@ func dashboardView(d *service.Dashboard) dashView {
 		}
 		rows = append(
 			rows,
-			[]string{d.Months[m], strconv.Itoa(d.OnTimeMet[m]), strconv.Itoa(d.OnTimeTotal[m]), num(pct[m]) + "%"},
+			[]string{months[m], strconv.Itoa(d.OnTimeMet[m]), strconv.Itoa(d.OnTimeTotal[m]), num(pct[m]) + "%"},
 		)
 	}
 	v.Charts = append(
@@ -204,7 +250,7 @@ func dashboardView(d *service.Dashboard) dashView {
 			Summary: "Of the duties met each month, the share met by their due time.",
 			SVG: bars(
 				"Duties met on time, per cent",
-				d.Months,
+				months,
 				[]series{{"met on time", pct}},
 				"%",
 			),
@@ -241,26 +287,22 @@ func dashboardView(d *service.Dashboard) dashView {
 	var counts []float64
 	rows = nil
 	for _, o := range d.Outcomes {
-		code, _, _ := strings.Cut(o.Label, " ")
-		labels = append(labels, code)
+		label := outcomeWords(o.Label)
+		labels = append(labels, label)
 		counts = append(counts, float64(o.N))
-		rows = append(rows, []string{o.Label, strconv.Itoa(o.N)})
+		rows = append(rows, []string{label, strconv.Itoa(o.N)})
 	}
 	v.Charts = append(
 		v.Charts,
-		chart{ID: "outcomes", Title: "Outcomes by Home Office code", Summary: "Closures approved, by outcome code.",
-			SVG: bars(
-				"Closures by outcome code",
-				labels,
-				[]series{{"closures", counts}},
-				"",
-			), Head: []string{"Outcome", "Closures"}, Rows: rows},
+		chart{ID: "outcomes", Title: "Outcomes of closed cases", Summary: "Closures approved, by Home Office " +
+			"outcome, most first.", SVG: hbars("Closures by outcome", labels, counts, ""),
+			Head: []string{"Outcome", "Closures"}, Rows: rows},
 	)
 
 	// Closed and reopened.
 	rows = nil
 	for m := range d.Months {
-		rows = append(rows, []string{d.Months[m], strconv.Itoa(d.Closed[m]), strconv.Itoa(d.Reopened[m])})
+		rows = append(rows, []string{months[m], strconv.Itoa(d.Closed[m]), strconv.Itoa(d.Reopened[m])})
 	}
 	v.Charts = append(
 		v.Charts,
@@ -270,7 +312,7 @@ func dashboardView(d *service.Dashboard) dashView {
 			Summary: "Closures approved each month, and how many of them were later undone by reopening the case.",
 			SVG: bars(
 				"Cases closed and reopened",
-				d.Months,
+				months,
 				[]series{{"closed", ints(d.Closed)}, {"later reopened", ints(d.Reopened)}},
 				"",
 			),

@@ -24,7 +24,10 @@ var (
 type Store interface {
 	// Write runs fn in one transaction. Writes are serialised across every
 	// process sharing the database, so events get one total order; if fn
-	// returns an error nothing it did is kept.
+	// returns an error nothing it did is kept. fn may run a second time,
+	// afresh, when nothing of its first run was kept: the SQL store on
+	// PostgreSQL does so when a case read before the write changed before
+	// it was ordered (sqlstore/optimistic.go).
 	Write(ctx context.Context, fn func(Tx) error) error
 
 	Case(ctx context.Context, id string) (*domain.Case, error)

@@ -262,6 +262,11 @@ func (g *groupCommit) batch(ctx context.Context, reqp *[]*writeReq, errp *[]erro
 				if x.pipe.fatal != nil {
 					return x.pipe.fatal
 				}
+				if writeAgain(x.pipe.failed) {
+					// It decided on a case that had changed: what it
+					// made of it does not count (optimistic.go).
+					errs[i] = x.pipe.failed
+				}
 				x.pipe.failed = nil
 			}
 			if _, err := x.t.ExecContext(ctx, "ROLLBACK TO w"); err != nil {

@@ -229,24 +229,6 @@ func (r *pipeRow) Scan(dest ...any) error {
 	}})
 }
 
-// queryRows runs a query (already in $n form) with the statements queued
-// before it, in one flight, giving each of its rows to each.
-func (p *pipeline) queryRows(query string, args []any, each func(pgx.Rows) error) error {
-	return p.send(&pipeAsk{query: query, args: args, read: func(br pgx.BatchResults) error {
-		rows, err := br.Query()
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			if err := each(rows); err != nil {
-				return err
-			}
-		}
-		return rows.Err()
-	}})
-}
-
 // sqlTx is the transaction's own methods, for what does not go through
 // exec and queryRow: each sends the pipeline's queue first, so the
 // statements reach the server in the order they were issued.

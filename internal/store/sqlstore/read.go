@@ -67,6 +67,10 @@ func (db *DB) Case(ctx context.Context, id string) (*domain.Case, error) {
 type prefetched struct {
 	id, doc string
 	c       *domain.Case
+	// read and hash are, on PostgreSQL, the rest of what a write reads
+	// with the case, and a digest of it all (optimistic.go).
+	read *caseRead
+	hash string
 }
 
 // PrefetchCase reads and decodes case id outside any write, on the
@@ -76,6 +80,9 @@ type prefetched struct {
 // caller's own write, which uses it if the document has not changed since;
 // nil if the case could not be read (the write will say why).
 func (db *DB) PrefetchCase(ctx context.Context, id string) any {
+	if db.d.dollar {
+		return db.prefetchForWrite(ctx, id) // optimistic.go
+	}
 	doc, err := scanDoc(db.row(ctx, "SELECT doc FROM cases WHERE id = ?", id))
 	if err != nil {
 		return nil

@@ -31,24 +31,29 @@ type caseRead struct {
 	rows          map[string][]string // one-row reads, by query; nil: no row
 }
 
-// readCase reads case id's document and caseRead in one flight.
-func (x *tx) readCase(id string) (string, error) {
-	var doc string
-	found := false
-	r := &caseRead{duties: map[string]string{}, flags: map[string]string{}, rows: map[string][]string{
+// newCaseRead is an empty caseRead, every one-row read answered "no row"
+// until a row of its says otherwise.
+func newCaseRead() *caseRead {
+	return &caseRead{duties: map[string]string{}, flags: map[string]string{}, rows: map[string][]string{
 		selectTermDigest: nil,
 		selectPoleDigest: nil,
 		selectCaseFigure: nil,
 	}}
+}
+
+// scan reads the rows of selectCaseForWrite (or of a query that adds rows
+// of the same shape) into r, giving each row of a tag r does not know to
+// other, and returns the document, if there was one.
+func (r *caseRead) scan(id string, rows scannedRows, other func(tag string, vals []string) error) (doc string, found bool, err error) {
 	var tag string
 	vals := make([]string, dutyColumns)
 	ptrs := []any{&tag}
 	for i := range vals {
 		ptrs = append(ptrs, &vals[i])
 	}
-	err := x.pipe.queryRows(x.d.q(selectCaseForWrite), []any{id, id, id, id, id, id}, func(rows pgx.Rows) error {
+	for rows.Next() {
 		if err := rows.Scan(ptrs...); err != nil {
-			return err
+			return "", false, err
 		}
 		switch tag {
 		case "c":
@@ -64,10 +69,39 @@ func (x *tx) readCase(id string) (string, error) {
 		case "g":
 			r.rows[selectCaseFigure] = []string{vals[0], vals[1], vals[2]}
 		default:
-			return fmt.Errorf("read case %s: unknown row %q", id, tag)
+			if other == nil {
+				return "", false, fmt.Errorf("read case %s: unknown row %q", id, tag)
+			}
+			if err := other(tag, vals); err != nil {
+				return "", false, err
+			}
 		}
-		return nil
-	})
+	}
+	return doc, found, rows.Err()
+}
+
+// scannedRows is what scan reads: pgx's rows in a flight, database/sql's
+// outside one.
+type scannedRows interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+}
+
+// readCase reads case id's document and caseRead in one flight.
+func (x *tx) readCase(id string) (string, error) {
+	var doc string
+	found := false
+	r := newCaseRead()
+	err := x.pipe.send(&pipeAsk{query: x.d.q(selectCaseForWrite), args: []any{id, id, id, id, id, id}, read: func(br pgx.BatchResults) error {
+		rows, err := br.Query()
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		doc, found, err = r.scan(id, rows, nil)
+		return err
+	}})
 	if err != nil {
 		return "", err
 	}

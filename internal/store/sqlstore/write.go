@@ -51,13 +51,20 @@ type tx struct {
 	// asRead holds, by case, the rows the case as this write read it
 	// has in the tables PutCase keeps (noteRead).
 	asRead map[string]*caseAsRead
+	// batchCases are the cases this batch's writes took as prefetched
+	// (optimistic.go).
+	batchCases map[string]bool
 }
 
 // Write runs fn in one transaction that holds the log head. Concurrent
 // writes are grouped into one transaction, each in a savepoint: see
 // groupCommit.
 func (db *DB) Write(ctx context.Context, fn func(store.Tx) error) error {
-	return db.group.write(ctx, fn)
+	err := db.group.write(ctx, fn)
+	if writeAgain(err) { // its case changed since it was read (optimistic.go)
+		err = db.group.write(ctx, fn)
+	}
+	return err
 }
 
 // closeBulk closes the statements bulk writes prepared: on PostgreSQL
@@ -490,6 +497,9 @@ func (x *tx) CaseFrom(id string, p any) (*domain.Case, error) {
 	pf, ok := p.(*prefetched)
 	if !ok || pf.id != id || pf.c == nil {
 		return x.Case(id)
+	}
+	if x.pipe != nil && pf.read != nil {
+		return x.caseFromPrefetch(pf) // checked under the head, not read (optimistic.go)
 	}
 	doc, err := x.caseDoc(id)
 	if err != nil {

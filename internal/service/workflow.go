@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -316,35 +317,60 @@ type RecordReview struct {
 	Version    int64    `json:"version"`              // the case version the officer saw
 	Summary    string   `json:"summary"`              // what was reviewed and concluded
 	Directions []string `json:"directions,omitempty"` // each becomes a high-priority action
+	// DirectionsTo are the officers (user ids) who do the directions, in
+	// their order; one left out or blank is the officer in charge's (a
+	// case with none leaves that direction to allocate).
+	DirectionsTo []string `json:"directions_to,omitempty"`
 }
 
-// RecordReview records a supervisory review; each direction becomes an action.
+// RecordReview records a supervisory review; each direction becomes an
+// action, allocated to the officer chosen for it (or the officer in
+// charge) with the policy's target, who must be able to work it: every
+// problem with every direction is refused at once.
 func (s *Service) RecordReview(ctx context.Context, a *Actor, caseID string, in RecordReview) (*domain.Case, error) {
 	if err := checkInput(in); err != nil {
 		return nil, err
 	}
 	return s.workflow(ctx, a, caseID, in.Version, "review", "", func(c *domain.Case,
-		_ *domain.OrgState, now time.Time, p *domain.Problems) []ev {
+		org *domain.OrgState, now time.Time, p *domain.Problems) []ev {
 		required(p, "summary", in.Summary, "Summarise what you reviewed and concluded.")
 		out := []ev{
 			{domain.EvReviewRecorded, domain.ReviewRecorded{Review: domain.Review{ID: s.newID(), By: a.ID(), At: now,
 				Summary: strings.TrimSpace(in.Summary), Directions: in.Directions}}},
 		}
+		if len(in.DirectionsTo) > len(in.Directions) {
+			p.Add("directions_to", "too_many", "More officers were chosen than directions given: give each "+
+				"officer a direction, or choose fewer.")
+		}
+		target := s.Policy().Due("action_target", now, s.cal).UTC()
 		for i, d := range in.Directions {
 			if strings.TrimSpace(d) == "" {
 				p.Add(fmt.Sprintf("directions[%d]", i), "required", "A direction is empty: write it or remove it.")
 				continue
 			}
-			out = append(
-				out,
-				ev{
-					domain.EvActionRaised,
-					domain.ActionRaised{Action: domain.Action{ID: s.newID(), Number: len(c.Actions) + i + 1,
-						Title: strings.TrimSpace(
-							d,
-						), Priority: "high", State: domain.ActionStateRaised, RaisedBy: a.ID(), RaisedAt: now}},
-				},
-			)
+			act := domain.Action{ID: s.newID(), Number: len(c.Actions) + i + 1, Title: strings.TrimSpace(d),
+				Priority: "high", State: domain.ActionStateRaised, RaisedBy: a.ID(), RaisedAt: now}
+			out = append(out, ev{domain.EvActionRaised, domain.ActionRaised{Action: act}})
+			to := c.OwnerID
+			if i < len(in.DirectionsTo) && strings.TrimSpace(in.DirectionsTo[i]) != "" {
+				to = strings.TrimSpace(in.DirectionsTo[i])
+			}
+			if to == "" {
+				continue // no officer in charge yet: the direction waits to be allocated
+			}
+			field, n := fmt.Sprintf("directions_to[%d]", i), len(*p)
+			u := namedWorker(p, org, c.TeamID, c.Ref, to, field, fmt.Sprintf("be given direction %d on it", i+1),
+				caseWriters...)
+			if u != nil && len(*p) == n {
+				// The training gate (may_training.go), on the case as it
+				// will be with the direction raised.
+				with := *c
+				with.Actions = append(slices.Clone(c.Actions), act)
+				k := s.newCheck(a, &with, org, now)
+				k.trained(p, field, workAction+act.ID, u, k.workers)
+			}
+			out = append(out, ev{domain.EvActionAllocated, domain.ActionAllocated{ActionID: act.ID, To: to,
+				Target: target}})
 		}
 		return out
 	})

@@ -602,14 +602,15 @@ func (b *browser) height() int {
 	return h
 }
 
-// choose picks the option of a select, by id, whose text is label: people
-// choose names, never ids.
+// choose picks the option of a select, by id, whose text is label (or
+// label and what the officer holds, "(3 open cases, …)"): people choose
+// names, never ids.
 func choose(id, label string) chromedp.Action {
 	return chromedp.Evaluate(fmt.Sprintf(`(() => { const s = document.getElementById(%q);
 		if (!s) throw new Error("no select #" + %q);
-		const o = Array.from(s.options).find(o => o.text.trim() === %q);
+		const o = Array.from(s.options).find(o => o.text.trim() === %q || o.text.trim().startsWith(%q + " ("));
 		if (!o) throw new Error("no option " + %q + " in #" + %q);
-		s.value = o.value })()`, id, id, label, label, id), nil)
+		s.value = o.value })()`, id, id, label, label, label, id), nil)
 }
 
 func must(c *domain.Case, err error) *domain.Case {

@@ -47,6 +47,13 @@ type caseForm struct {
 	// precheck finds, before the answers are shown, what the command would
 	// refuse in them (the same rules, where the service exposes them).
 	precheck func(v *caseView, f url.Values) domain.Problems
+	// caseloads: the page reads the caseloads of the case's team, to show
+	// beside the officers to choose from.
+	caseloads bool
+	// more, on a journey that takes a list (a review's directions), is
+	// the most entries the form offers now: "Add another" sends the form
+	// to be shown again with one more.
+	more bool
 }
 
 // permName is the command Permissions answers for on this journey.
@@ -117,7 +124,7 @@ func fields(fs ...field) func(*caseView, string) []field {
 // URL; the names are the commands service.Permissions answers for.
 func caseForms(s *service.Service) map[string]caseForm {
 	return map[string]caseForm{
-		"assign-owner": form(s.AssignOwner, caseForm{done: "Owner assigned", button: "Allocate",
+		"assign-owner": form(s.AssignOwner, caseForm{done: "Owner assigned", button: "Allocate", caseloads: true,
 			title: func(v *caseView, _ string) string {
 				if v.Case.OwnerID != "" {
 					return "Change the officer in charge"
@@ -303,12 +310,7 @@ func caseForms(s *service.Service) map[string]caseForm {
 						Hint: "Why an identified suspect was not interviewed", Kind: "textarea"},
 				}
 			}}),
-		"review": form(s.RecordReview, caseForm{done: "Supervisory review recorded", section: "decisions",
-			button: "Record the review", title: titled("Record a supervisory review"), fields: fields(
-				field{Name: "summary", Label: "What you reviewed and concluded", Kind: "textarea"},
-				field{Name: "directions", Label: "Directions (optional)",
-					Hint: "One a line: each becomes a high-priority line of enquiry", Kind: "textarea"},
-			)}),
+		"review": reviewForm(s),
 		"decision": form(s.RecordDecision, caseForm{done: "Decision recorded", section: "decisions",
 			button: "Record the decision", title: titled("Record a decision"), fields: fields(
 				field{Name: "decision", Label: "Decision", Kind: "text"},
@@ -516,21 +518,69 @@ func viaAdviser(method string) bool {
 	return strings.Contains(m, "isva") || strings.Contains(m, "adviser") || strings.Contains(m, "advisor")
 }
 
-// officerOpts are the serving officers of a team and the units above it,
-// by rank and name, with no one chosen: a choice is made, never defaulted.
+// officerOpts are the serving officers of a team, by rank (senior first)
+// and name, with no one chosen: a choice is made, never defaulted. Where
+// the page read the team's caseloads, each says what they hold.
 func (v *caseView) officerOpts(team string) [][2]string {
 	opts := [][2]string{{"", "Choose an officer"}}
+	for _, u := range v.officers(team) {
+		opts = append(opts, [2]string{u.ID, v.withCaseload(u)})
+	}
+	return opts
+}
+
+// officers are the serving investigators and supervisors of a team, by
+// rank (senior first) and name.
+func (v *caseView) officers(team string) []*domain.User {
 	var us []*domain.User
 	for _, u := range v.Org.Users {
 		if u.Active && u.UnitID == team && (u.HasRole(domain.RoleInvestigator) || u.HasRole(domain.RoleSupervisor)) {
 			us = append(us, u)
 		}
 	}
-	sort.Slice(us, func(i, j int) bool { return us[i].Name < us[j].Name })
-	for _, u := range us {
-		opts = append(opts, [2]string{u.ID, u.Name})
+	sort.Slice(us, func(i, j int) bool {
+		if us[i].Rank != us[j].Rank {
+			return us[i].Rank.Above(us[j].Rank)
+		}
+		return domain.PersonName(us[i]) < domain.PersonName(us[j])
+	})
+	return us
+}
+
+// withCaseload is an officer by rank and name, with their caseload where
+// the page read it: "DC Ivy Investigator (3 open cases, 1 overdue duty)".
+func (v *caseView) withCaseload(u *domain.User) string {
+	cl, ok := v.Caseloads[u.ID]
+	if !ok {
+		return domain.PersonName(u)
 	}
-	return opts
+	return domain.PersonName(u) + " (" + caseloadWords(cl) + ")"
+}
+
+// caseloadWords is "3 open cases, 1 overdue duty".
+func caseloadWords(cl service.Caseload) string {
+	return strings.Replace(plural(cl.OpenCases, "open case", "open cases"), "no ", "0 ", 1) + ", " +
+		strings.Replace(plural(cl.Overdue, "overdue duty", "overdue duties"), "no ", "0 ", 1)
+}
+
+// caseloadRow is one officer of the team and what they hold, for the table
+// beside a chooser.
+type caseloadRow struct {
+	Name string
+	service.Caseload
+}
+
+// CaseloadRows are the team's officers by rank and name with what they
+// hold, when the page read the caseloads.
+func (v *caseView) CaseloadRows() []caseloadRow {
+	if v.Caseloads == nil {
+		return nil
+	}
+	var out []caseloadRow
+	for _, u := range v.officers(v.Case.TeamID) {
+		out = append(out, caseloadRow{Name: domain.PersonName(u), Caseload: v.Caseloads[u.ID]})
+	}
+	return out
 }
 
 // pickerOpts are officerOpts for the work cmd gives (on target), each

@@ -127,6 +127,8 @@ type formView struct {
 	// Back is where the journey returns when it was opened from another
 	// (recording a victim's view from Close case returns there), or "".
 	Back string
+	// More offers "Add another" on a form that takes a list.
+	More bool
 }
 
 // backTo is where a journey opened from another returns: only the close
@@ -158,6 +160,9 @@ func (h *Handler) caseJourney(q *visit) error {
 	if q.r.Method == http.MethodPost && cf.check != "" && q.r.PostForm.Get("step") != "confirm" {
 		return h.checkAnswers(q, name, cf)
 	}
+	if q.r.Method == http.MethodPost && cf.more && q.r.PostForm.Get("step") == "more" {
+		return h.moreForm(q, name, cf)
+	}
 	if q.r.Method == http.MethodPost {
 		id, err := h.svc.CaseID(ctx, q.a, request.RefOf(q.r))
 		if err != nil {
@@ -181,7 +186,7 @@ func (h *Handler) caseJourney(q *visit) error {
 	if err != nil {
 		return err
 	}
-	fv := h.formView(v, name, cf, vals.Get(cf.target))
+	fv := h.formView(q, v, name, cf, vals.Get(cf.target))
 	fv.Back = backTo(v, vals.Get("from"))
 	v.Form = fv
 	p := page{Title: fv.Title + " – " + v.Case.Ref, Nav: "cases", Data: v, Form: formMap(vals)}
@@ -200,10 +205,23 @@ func (h *Handler) caseJourney(q *visit) error {
 	return h.render(q, status, "case_form", p)
 }
 
-func (h *Handler) formView(v *caseView, name string, cf caseForm, target string) *formView {
-	fv := &formView{Cmd: name, Title: cf.title(v, target), Button: cf.button, Warning: cf.warning,
-		Fields: cf.fields(v, target), Target: cf.target, TargetV: target}
+func (h *Handler) formView(q *visit, v *caseView, name string, cf caseForm, target string) *formView {
 	perm := cf.permName(name)
+	if cf.caseloads && v.Can(perm) {
+		// What each officer holds, beside the choice: a supervisor
+		// balances the work. A page without it still works.
+		if cl, err := h.svc.Caseloads(q.r.Context(), q.a, v.Case.TeamID); err == nil {
+			v.Caseloads = cl
+		}
+	}
+	if cf.more && q.r.Method == http.MethodPost {
+		v.Slots = directionSlots(q.r.PostForm)
+		if q.r.PostForm.Get("step") == "more" {
+			v.Slots++
+		}
+	}
+	fv := &formView{Cmd: name, Title: cf.title(v, target), Button: cf.button, Warning: cf.warning,
+		Fields: cf.fields(v, target), Target: cf.target, TargetV: target, More: cf.more}
 	switch {
 	case !v.Can(perm):
 		fv.Refused = v.Why(perm)
@@ -219,6 +237,29 @@ func (h *Handler) formView(v *caseView, name string, cf caseForm, target string)
 		fv.Refused = "You cannot do this on this case."
 	}
 	return fv
+}
+
+// moreForm shows a list form again, as typed, with room for one more
+// entry ("Add another direction"): nothing is written.
+func (h *Handler) moreForm(q *visit, name string, cf caseForm) error {
+	v, err := h.caseView(q.r.Context(), q, formPurpose(name), cf.section)
+	if err != nil {
+		return err
+	}
+	fv := h.formView(q, v, name, cf, q.r.PostForm.Get(cf.target))
+	fv.Version = q.r.PostForm.Get("version")
+	v.Form = fv
+	p := page{Title: fv.Title + " – " + v.Case.Ref, Nav: "cases", Data: v, Form: formMap(q.r.PostForm)}
+	for _, f := range fv.Fields {
+		if _, typed := p.Form[f.Name]; !typed && f.Value != "" {
+			p.Form[f.Name] = f.Value
+		}
+	}
+	status := http.StatusOK
+	if fv.Refused != "" {
+		status = http.StatusForbidden
+	}
+	return h.render(q, status, "case_form", p)
 }
 
 // refusedForm shows the journey's form again after a refusal, keeping
@@ -244,7 +285,7 @@ func (h *Handler) refusedForm(q *visit, name string, cf caseForm, err error) err
 	if verr != nil {
 		return verr
 	}
-	fv := h.formView(v, name, cf, q.r.PostForm.Get(cf.target))
+	fv := h.formView(q, v, name, cf, q.r.PostForm.Get(cf.target))
 	fv.Back = backTo(v, q.r.PostForm.Get("from"))
 	if errors.Is(err, service.ErrConflict) {
 		fv.Stale = true
@@ -298,7 +339,7 @@ func (h *Handler) checkAnswers(q *visit, name string, cf caseForm) error {
 	if err != nil {
 		return err
 	}
-	fv := h.formView(v, name, cf, f.Get(cf.target))
+	fv := h.formView(q, v, name, cf, f.Get(cf.target))
 	v.Form = fv
 	p := page{Title: fv.Title + " – " + v.Case.Ref, Nav: "cases", Data: v, Form: formMap(f)}
 	if fv.Refused != "" {

@@ -57,6 +57,12 @@ type caseView struct {
 	Form    *formView // a write journey's page
 	Checks  domain.Problems
 	Ready   bool // the closure checklist is clear
+	// Caseloads are what the officers of the case's team hold, by user
+	// id, on a page where a supervisor chooses among them; else nil.
+	Caseloads map[string]service.Caseload
+	// Slots is how many entries a list form was sent with (a review's
+	// directions), to offer them all again.
+	Slots int
 
 	outcomes map[string]string
 	// opened are the case's duties as the log opened them, by id: those

@@ -1,0 +1,64 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/duty"
+	"github.com/holdfast/holdfast/internal/store"
+)
+
+// Caseload is what an officer holds now, for a supervisor choosing whom to
+// give work (allocating a referral, a review's directions): their open
+// cases and their overdue duties, on any team.
+type Caseload struct {
+	OpenCases int `json:"open_cases"`
+	Overdue   int `json:"overdue_duties"`
+}
+
+// openStatuses are the statuses of a case still being worked.
+var openStatuses = []domain.Status{domain.StatusReferral, domain.StatusOpen, domain.StatusClosureProposed}
+
+// Caseloads reads the caseloads of the serving officers of a team (and
+// the units above it) who may work its cases, by user id. Only a
+// supervisor or manager who can see the team may read them.
+func (s *Service) Caseloads(ctx context.Context, a *Actor, teamID string) (map[string]Caseload, error) {
+	teams, err := s.boardTeams(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	if !slices.Contains(teams, teamID) {
+		return nil, fmt.Errorf("caseloads of a team outside your command: %w", ErrForbidden)
+	}
+	org, err := s.st.Org(ctx)
+	if err != nil {
+		return nil, err
+	}
+	now := s.clock.Now()
+	within := domain.Org{Units: org.Units}
+	out := map[string]Caseload{}
+	for id, u := range org.Users {
+		if !u.Active || !within.Within(teamID, u.UnitID) ||
+			!(u.HasRole(domain.RoleInvestigator) || u.HasRole(domain.RoleSupervisor)) {
+			continue
+		}
+		cases, err := s.st.ListCases(ctx, store.CaseFilter{OwnerID: id, Status: openStatuses})
+		if err != nil {
+			return nil, fmt.Errorf("caseload of %s: %w", domain.PersonName(u), err)
+		}
+		duties, err := s.st.UserDuties(ctx, id)
+		if err != nil {
+			return nil, fmt.Errorf("caseload of %s: %w", domain.PersonName(u), err)
+		}
+		cl := Caseload{OpenCases: len(cases)}
+		for _, d := range duties {
+			if duty.Overdue(d.Due, now) {
+				cl.Overdue++
+			}
+		}
+		out[id] = cl
+	}
+	return out, nil
+}

@@ -31,14 +31,33 @@ const (
 	FindingResponse    = "finding_response"
 )
 
-// notWaivable are the duties that keep an open case owing something:
-// waived, one would not come back for the same cycle, and once anything
-// else owed (a transfer, a plan) was met the case would owe nothing — the
-// property test found exactly that. Unsupervised cases are also the
-// failure Holdfast exists for. The value says what to do instead.
+// notWaivable are the duties no one may waive; the value says what to do
+// instead. Two kinds:
+//
+// Allocation and supervision keep an open case owing something: waived,
+// one would not come back for the same cycle, and once anything else owed
+// (a transfer, a plan) was met the case would owe nothing — the property
+// test found exactly that. Unsupervised cases are also the failure
+// Holdfast exists for.
+//
+// Decisions are met only by the decision itself: while the case still
+// awaits it (a closure proposed, a transfer proposed, a victim's request
+// for review, an emergency access unreviewed, an audit finding
+// unanswered, an action resulted, a possible link) a waiver would leave
+// the case saying it awaits someone's word with nobody owing it. Most are
+// owed by a named higher rank or by an auditor, and a supervisor's waiver
+// would also be a lower rank overruling them.
 var notWaivable = map[string]string{
-	AllocateReferral:  "allocate the referral to an officer, or transfer the case",
-	SupervisoryReview: "record the review",
+	AllocateReferral:   "allocate the referral to an officer, or transfer the case",
+	SupervisoryReview:  "record the review",
+	ClosureApproval:    "the approver approves the closure or sends it back",
+	TransferAccept:     "the receiving team's supervisor accepts or rejects the transfer",
+	VRRAcknowledge:     "the manager acknowledges the review request and names its reviewer",
+	VRRReview:          "the named reviewer decides the review request",
+	BreakGlassReview:   "an auditor reviews the emergency access",
+	FindingResponse:    "the person the finding names answers it",
+	ActionReview:       "review the action's result",
+	domain.DutyLinkRev: "decide whether the cases are linked",
 }
 
 // Waivable reports whether a supervisor may waive a duty of kind and, if
@@ -273,7 +292,10 @@ func (r Rules) Reconcile(c *domain.Case, org *domain.OrgState, actor string, now
 	// A waiver stands for the obligation as it was waived: the same duty
 	// with the same due time is not opened again; a later cycle is.
 	for _, d := range c.Duties {
-		if w, ok := byKey[d.Kind+"/"+d.Subject]; ok && d.Status == domain.DutyWaived && w.Due.Equal(d.Due) {
+		// A waiver of a kind the rule refuses (recorded before the rule
+		// said so) stands for nothing: the duty is owed again.
+		if w, ok := byKey[d.Kind+"/"+d.Subject]; ok && d.Status == domain.DutyWaived && w.Due.Equal(d.Due) &&
+			notWaivable[d.Kind] == "" {
 			kept[w.key()] = true
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/duty"
 	"github.com/holdfast/holdfast/internal/fixture"
 	"github.com/holdfast/holdfast/internal/service"
 	"github.com/holdfast/holdfast/internal/store/sqlstore"
@@ -50,6 +51,7 @@ func checkInvariant(t *testing.T, ctx context.Context, f *fixture.Force, step in
 				)
 			}
 		}
+		awaitedDecisionsOwed(t, c, step, what)
 		served := false
 		for _, d := range c.OpenDuties() {
 			if u := org.Users[d.Accountable]; u != nil && u.Active {
@@ -70,6 +72,44 @@ func checkInvariant(t *testing.T, ctx context.Context, f *fixture.Force, step in
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// awaitedDecisionsOwed: whatever decision an open case still awaits (its
+// closure's approval, a transfer's acceptance, a victim's review request,
+// an emergency access's review, an audit finding's answer) is an open
+// duty — never waived away while the case still says it awaits it.
+func awaitedDecisionsOwed(t *testing.T, c *domain.Case, step int, what string) {
+	t.Helper()
+	var awaits [][2]string
+	if cl := c.Closure; cl.Open() {
+		awaits = append(awaits, [2]string{duty.ClosureApproval, cl.ID})
+	}
+	if tr := c.Transfer; tr != nil {
+		awaits = append(awaits, [2]string{duty.TransferAccept, tr.ID})
+	}
+	if v := c.PendingVRR(); v != nil {
+		awaits = append(awaits, [2]string{duty.VRRReview, v.ID})
+	}
+	for _, g := range c.BreakGlass {
+		if g.ReviewedBy == "" {
+			awaits = append(awaits, [2]string{duty.BreakGlassReview, g.ID})
+		}
+	}
+	for _, x := range c.Findings {
+		if domain.IsAuditFinding(x.Kind) && x.Resolved.IsZero() && x.MustAct != "" {
+			awaits = append(awaits, [2]string{duty.FindingResponse, x.ID})
+		}
+	}
+	for _, a := range awaits {
+		owed := false
+		for _, d := range c.OpenDuties() {
+			owed = owed || (d.Kind == a[0] && d.Subject == a[1])
+		}
+		if !owed {
+			t.Fatalf("step %d (%s): %s awaits %s %s but no open duty owes it: %+v", step, what, c.Ref, a[0], a[1],
+				c.Duties)
+		}
 	}
 }
 

@@ -591,17 +591,7 @@ func (s *Service) DecideGrant(ctx context.Context, a *Actor, in DecideGrant) (*d
 			return nil, fmt.Errorf("grant %s: %w", in.Grant, ErrNotFound)
 		}
 		u := org.Users[g.UserID]
-		var p domain.Problems
-		if g.Status != domain.GrantPending {
-			p.Add("", "grant_decided", "This grant has already been "+g.Status+".")
-		}
-		if !a.System && g.RequestedBy == a.ID() {
-			p.Add("", "second_administrator", "You asked for this grant: another administrator must approve or "+
-				"reject it.")
-		}
-		if !a.System && g.UserID == a.ID() {
-			p.Add("", "not_for_yourself", "This grant is for you: another administrator must approve or reject it.")
-		}
+		p := grantDecider(a, g)
 		if in.Approve && (u == nil || !u.Active) {
 			p.Add("", "already_left", "The person has left: reject the grant.")
 		}
@@ -657,6 +647,69 @@ func (s *Service) DecideGrant(ctx context.Context, a *Actor, in DecideGrant) (*d
 		return nil, err
 	}
 	return &out, nil
+}
+
+// grantDecider is the two-person rule for deciding g: the problems that
+// stop a deciding it (none if a may). DecideGrant enforces it and the
+// grant's page and the administrators' home ask it, so nobody is offered
+// a decision the service would refuse.
+func grantDecider(a *Actor, g *domain.Grant) domain.Problems {
+	var p domain.Problems
+	if g.Status != domain.GrantPending {
+		p.Add("", "grant_decided", "This grant has already been "+g.Status+".")
+	}
+	if !a.System && g.RequestedBy == a.ID() {
+		p.Add("", "second_administrator", "You asked for this grant: another administrator must approve or "+
+			"reject it.")
+	}
+	if !a.System && g.UserID == a.ID() {
+		p.Add("", "not_for_yourself", "This grant is for you: another administrator must approve or reject it.")
+	}
+	return p
+}
+
+// MayDecideGrant says whether a may approve or reject g and, if not, why
+// ("" when a may).
+func (s *Service) MayDecideGrant(a *Actor, g *domain.Grant) string {
+	if a == nil || !a.has(domain.RoleAdmin) {
+		return "Only an administrator can approve or reject a grant of powerful roles."
+	}
+	if p := grantDecider(a, g); len(p) > 0 {
+		return p[0].Message
+	}
+	return ""
+}
+
+// GrantsToDecide are the pending grants of powerful roles a may decide:
+// those another administrator asked for, for someone else. They are the
+// administrator's decisions on My work; none for anyone else.
+func (s *Service) GrantsToDecide(ctx context.Context, a *Actor) ([]*domain.Grant, error) {
+	if a == nil {
+		return nil, ErrUnauthenticated
+	}
+	if !a.has(domain.RoleAdmin) {
+		return nil, nil
+	}
+	gs, err := s.Grants(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	org, err := s.st.Org(ctx)
+	if err != nil {
+		return nil, err
+	}
+	o := domain.Org{Units: org.Units}
+	var out []*domain.Grant
+	for _, g := range gs {
+		u := org.Users[g.UserID]
+		if u == nil || o.ForceOf(u.UnitID) != a.force(org) {
+			continue // DecideGrant would not find it
+		}
+		if s.MayDecideGrant(a, g) == "" {
+			out = append(out, g)
+		}
+	}
+	return out, nil
 }
 
 // LeaverWork is what a user still holds, and where each piece will go

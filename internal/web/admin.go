@@ -426,12 +426,25 @@ func (h *Handler) grantOf(q *visit) (*domain.Grant, error) {
 	return nil, service.ErrNotFound
 }
 
+// grantPage is a grant of powerful roles, and why the reader may not
+// decide it ("" if they may): the service's two-person rule, so the
+// decision is offered only to whom the service would take it from.
+type grantPage struct {
+	*domain.Grant
+	Refused string
+}
+
+func (h *Handler) grantPage(q *visit, g *domain.Grant) grantPage {
+	return grantPage{Grant: g, Refused: h.svc.MayDecideGrant(q.a, g)}
+}
+
 func (h *Handler) adminGrant(q *visit) error {
 	g, err := h.grantOf(q)
 	if err != nil {
 		return err
 	}
-	return h.render(q, http.StatusOK, "admin_grant", page{Title: "Grant of a powerful role", Nav: "admin", Data: g})
+	return h.render(q, http.StatusOK, "admin_grant", page{Title: "Grant of a powerful role", Nav: "admin",
+		Data: h.grantPage(q, g)})
 }
 
 func (h *Handler) adminDecideGrant(q *visit) error {
@@ -448,12 +461,12 @@ func (h *Handler) adminDecideGrant(q *visit) error {
 	default:
 		ps := domain.Problems{{Field: "decision", Rule: "required", Message: "Choose whether to approve or reject the grant"}}
 		return h.render(q, http.StatusUnprocessableEntity, "admin_grant", page{Title: "Grant of a powerful role",
-			Nav: "admin", Errors: ps, Data: g, Form: formMap(f)})
+			Nav: "admin", Errors: ps, Data: h.grantPage(q, g), Form: formMap(f)})
 	}
 	_, err = h.svc.DecideGrant(q.r.Context(), q.a, in)
 	if ps, ok := domain.AsProblems(err); ok {
 		return h.render(q, http.StatusUnprocessableEntity, "admin_grant", page{Title: "Grant of a powerful role",
-			Nav: "admin", Errors: ps, Data: g, Form: formMap(f)})
+			Nav: "admin", Errors: ps, Data: h.grantPage(q, g), Form: formMap(f)})
 	}
 	if err != nil {
 		return err

@@ -75,6 +75,9 @@ type homePage struct {
 	Escalations     []service.WorkItem
 	ShowEscalations bool
 	Unread          int
+	// Grants are the grants of powerful roles awaiting this
+	// administrator's decision (the two-person rule: asked for by another).
+	Grants []*domain.Grant
 }
 
 // workRow is one row of the person's own duties: a duty, or N duties of
@@ -260,6 +263,9 @@ func (h *Handler) home(q *visit) (homePage, error) {
 		if p.Escalations, err = h.svc.Escalations(ctx, q.a); err != nil {
 			return p, err
 		}
+	}
+	if p.Grants, err = h.svc.GrantsToDecide(ctx, q.a); err != nil {
+		return p, err
 	}
 	p.Unread, err = h.svc.UnreadAlerts(ctx, q.a)
 	return p, err

@@ -569,7 +569,13 @@ func (r *sweepRun) plan(ctx context.Context, org *domain.OrgState, c *domain.Cas
 			}
 			p.evs = append(p.evs, e)
 		}
-		p.findings = append(p.findings, f)
+		// A finding already raised is reported only to a run that asks
+		// for the standing ones: otherwise the audit findings, which are
+		// found afresh from the audits' record each run, were counted as
+		// new by every dry run.
+		if f.New || r.standing {
+			p.findings = append(p.findings, f)
+		}
 	}
 	return p, nil
 }

@@ -127,7 +127,27 @@ func TestAuditReviewOverdueIsRaisedOnce(t *testing.T) {
 		}
 
 		at := due.Add(time.Minute)
+		// The administrator's dry run (/admin/sweep) counts only what a
+		// real run would newly raise: the finding before the run, not
+		// after it (it showed every standing audit finding as new).
+		dry := func() int {
+			t.Helper()
+			rep, err := svc.Sweep(ctx, f.Admin, service.SweepOptions{AsOf: at, DryRun: true,
+				Overdue: service.OverdueCount})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(auditFindings(rep, w.sueCase.Ref))
+		}
+		if n := dry(); n != 1 {
+			t.Errorf("a dry run before the sweep reports %d audit findings on %s, want the 1 it would raise", n,
+				w.sueCase.Ref)
+		}
 		first, second := twoSweeps(t, w, at)
+		if n := dry(); n != 0 {
+			t.Errorf("a dry run after the sweep reports %d audit findings already raised on %s as new", n,
+				w.sueCase.Ref)
+		}
 		if n := raised(first, w.sueCase.Ref, service.FindingAuditReviewOverdue) + raised(second, w.sueCase.Ref, service.FindingAuditReviewOverdue); n != 1 {
 			t.Errorf(
 				"%s on %s raised %d times by two sweeps, want exactly 1",

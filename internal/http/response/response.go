@@ -60,10 +60,13 @@ const StatusClientGone = 499
 
 // ClientGone reports whether err is only the client's leaving: the
 // request's context was cancelled — the user closed the page or went
-// elsewhere — and the work failed for it. That is no fault of ours to log
-// as an error, and there is nobody to answer.
+// elsewhere — and the work failed with that cancellation. That is no fault
+// of ours to log as an error, and there is nobody to answer. Any other
+// error is not, even with the client gone: a corrupt database, an I/O
+// error, a full disk, a timeout or a lost connection is an outage that
+// happened to meet a request whose client left, and is still logged.
 func ClientGone(r *http.Request, err error) bool {
-	return errors.Is(r.Context().Err(), context.Canceled) && (errors.Is(err, context.Canceled) || store.Unavailable(err))
+	return errors.Is(r.Context().Err(), context.Canceled) && errors.Is(err, context.Canceled)
 }
 
 // RetryAfter is what a 503 tells the client to wait, in seconds: instances

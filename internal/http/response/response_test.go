@@ -1,0 +1,78 @@
+package response
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"syscall"
+	"testing"
+)
+
+// liteErr is an SQLite result code as modernc's driver reports it.
+type liteErr int
+
+func (e liteErr) Error() string { return fmt.Sprintf("sqlite error %d", int(e)) }
+func (e liteErr) Code() int     { return int(e) }
+
+// pgErr is a PostgreSQL SQLSTATE as pgconn reports it.
+type pgErr string
+
+func (e pgErr) Error() string    { return "pg error " + string(e) }
+func (e pgErr) SQLState() string { return string(e) }
+
+// TestOutageWhileTheClientLeftIsLogged: only the client's own cancellation
+// is answered quietly (499, nothing at ERROR). A corrupt database, an I/O
+// error, a full disk, a timeout or a lost connection met by a request whose
+// client has since gone is an outage of ours, logged at ERROR as a 503.
+func TestOutageWhileTheClientLeftIsLogged(t *testing.T) {
+	var buf bytes.Buffer
+	old := slog.Default()
+	slog.SetDefault(slog.New(slog.NewTextHandler(&buf, nil)))
+	defer slog.SetDefault(old)
+	gone, cancel := context.WithCancel(context.Background())
+	cancel()
+	outages := map[string]error{
+		"corrupt SQLite database":      liteErr(11),
+		"SQLite I/O error":             liteErr(10),
+		"SQLite disk full":             liteErr(13),
+		"PostgreSQL disk full":         pgErr("53100"),
+		"PostgreSQL shutting down":     pgErr("57P01"),
+		"a deadline passed":            context.DeadlineExceeded,
+		"the connection was refused":   syscall.ECONNREFUSED,
+		"a full disk under the server": syscall.ENOSPC,
+	}
+	for name, cause := range outages {
+		buf.Reset()
+		r := httptest.NewRequest(http.MethodGet, "/api/cases", nil).WithContext(gone)
+		w := httptest.NewRecorder()
+		WriteProblem(w, r, fmt.Errorf("load case: %w", cause))
+		if w.Code == StatusClientGone || !strings.Contains(buf.String(), "level=ERROR") {
+			t.Errorf("%s with the client gone: answered %d, logged %q; want 503 logged at ERROR", name, w.Code,
+				buf.String())
+		}
+	}
+
+	// The client's own leaving is quiet, and only while it has left.
+	buf.Reset()
+	r := httptest.NewRequest(http.MethodGet, "/api/cases", nil).WithContext(gone)
+	err := fmt.Errorf("list cases: %w", context.Canceled)
+	if !ClientGone(r, err) {
+		t.Error("the client's cancellation is not taken as the client leaving")
+	}
+	w := httptest.NewRecorder()
+	WriteProblem(w, r, err)
+	if w.Code != StatusClientGone || buf.Len() != 0 {
+		t.Errorf("the client leaving: answered %d, logged %q", w.Code, buf.String())
+	}
+	if ClientGone(httptest.NewRequest(http.MethodGet, "/", nil), err) {
+		t.Error("a cancellation with the client still there is taken as the client leaving")
+	}
+	if ClientGone(r, errors.New("render failed")) {
+		t.Error("an error of ours is taken as the client leaving")
+	}
+}

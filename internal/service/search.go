@@ -7,12 +7,14 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 
 	"github.com/holdfast/holdfast/internal/audit"
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/event"
+	"github.com/holdfast/holdfast/internal/persons"
 	"github.com/holdfast/holdfast/internal/store"
 )
 
@@ -111,6 +113,10 @@ type SearchResult struct {
 type SearchHit struct {
 	store.CaseRow
 	Matched []string `json:"matched"` // e.g. "Suspect: Adam Smith — phone 07700 900123"
+	// Similar is true when a word of the name searched for matched only a
+	// spelling variant of it (Muhammad for Mohammed, John for Jon): listed
+	// after every exact match, each such name marked "similar name".
+	Similar bool `json:"similar,omitempty"`
 }
 
 var (
@@ -171,6 +177,7 @@ func (s *Service) Search(ctx context.Context, a *Actor, in SearchQuery) (*Search
 			return nil, err
 		}
 	}
+	var similar map[string]bool // cases found by a spelling variant of a name alone
 	up := strings.ToUpper(q)
 	term := func(kind, as string, terms []string, why func(store.TermMatch) string) error {
 		if len(terms) == 0 {
@@ -212,7 +219,7 @@ func (s *Service) Search(ctx context.Context, a *Actor, in SearchQuery) (*Search
 			}
 		}
 		if words := store.NameWords(q); len(words) > 0 && hasLetter(q) && len(out.As) == 0 {
-			if err := s.searchNames(ctx, f, teams, words, 4*limit, out, add); err != nil {
+			if similar, err = s.searchNames(ctx, f, teams, words, 4*limit, out, add); err != nil {
 				return nil, err
 			}
 		}
@@ -225,14 +232,16 @@ func (s *Service) Search(ctx context.Context, a *Actor, in SearchQuery) (*Search
 	if err != nil {
 		return nil, err
 	}
-	for _, r := range rows { // newest first
+	// Newest first, the exact matches of a name before its variants'.
+	sort.SliceStable(rows, func(i, j int) bool { return !similar[rows[i].ID] && similar[rows[j].ID] })
+	for _, r := range rows {
 		if len(out.Hits) == limit {
 			out.More = true
 			break
 		}
 		h := hits[r.ID]
 		sort.Strings(h.Matched)
-		out.Hits = append(out.Hits, SearchHit{CaseRow: r, Matched: h.Matched})
+		out.Hits = append(out.Hits, SearchHit{CaseRow: r, Matched: h.Matched, Similar: similar[r.ID]})
 	}
 	shownIDs := make([]string, len(out.Hits))
 	for i, h := range out.Hits {
@@ -245,42 +254,165 @@ func (s *Service) Search(ctx context.Context, a *Actor, in SearchQuery) (*Search
 }
 
 // searchNames keeps the cases on which every word of the query is a word of
-// someone's name (a victim, a suspect or another person), each listed with
-// whose name matched.
+// someone's name (a victim, a suspect or another person), or a spelling
+// variant of it (nameVariants), each listed with whose name matched: a
+// name matched by a variant alone marked "similar name". It answers the
+// cases on which some word matched only by a variant.
 func (s *Service) searchNames(ctx context.Context, f store.Finder, teams, words []string, limit int,
-	out *SearchResult, add func(id, why string)) error {
+	out *SearchResult, add func(id, why string)) (map[string]bool, error) {
 	out.As = append(out.As, "name")
-	perCase := map[string]map[string]bool{} // case → words matched
+	variants, err := s.nameVariants(ctx, f, words)
+	if err != nil {
+		return nil, err
+	}
+	const exact, variant = 2, 1
+	perCase := map[string]map[string]int{} // case → word → how it matched
 	labels := map[string][]string{}
+	var alike []string // every variant searched for
 	for _, w := range words {
-		ms, err := f.TermMatches(ctx, store.TermName, []string{w}, teams, 10*limit)
-		if err != nil {
-			return err
-		}
-		for _, m := range ms {
-			if perCase[m.CaseID] == nil {
-				perCase[m.CaseID] = map[string]bool{}
+		for _, how := range []int{exact, variant} {
+			terms := []string{w}
+			if how == variant {
+				if terms = variants[w]; len(terms) == 0 {
+					continue
+				}
+				alike = append(alike, terms...)
 			}
-			perCase[m.CaseID][w] = true
-			for _, l := range strings.Split(m.Label, "; ") {
-				if !contains(labels[m.CaseID], l) {
-					labels[m.CaseID] = append(labels[m.CaseID], l)
+			ms, err := f.TermMatches(ctx, store.TermName, terms, teams, 10*limit)
+			if err != nil {
+				return nil, err
+			}
+			for _, m := range ms {
+				if perCase[m.CaseID] == nil {
+					perCase[m.CaseID] = map[string]int{}
+				}
+				perCase[m.CaseID][w] = max(perCase[m.CaseID][w], how)
+				for _, l := range strings.Split(m.Label, "; ") {
+					if !contains(labels[m.CaseID], l) {
+						labels[m.CaseID] = append(labels[m.CaseID], l)
+					}
 				}
 			}
 		}
 	}
+	similar := map[string]bool{}
 	for id, got := range perCase {
 		if len(got) < len(words) {
 			continue
 		}
-		for _, l := range labels[id] {
-			// Only the people whose name holds one of the words.
-			if nameHasAny(l, words) {
-				add(id, l)
+		for _, how := range got {
+			if how == variant {
+				similar[id] = true
 			}
 		}
+		for _, l := range labels[id] {
+			// Only the people whose name holds one of the words, or a
+			// variant: marked when a word is there only as a variant.
+			if !nameHasAny(l, words) && !nameHasAny(l, alike) {
+				continue
+			}
+			why := l
+			for _, w := range words {
+				if !nameHasAny(l, []string{w}) && nameHasAny(l, variants[w]) {
+					why = l + " — similar name"
+				}
+			}
+			add(id, why)
+		}
 	}
-	return nil
+	return similar, nil
+}
+
+// NameVariantsMost is the most spelling variants one word of a name is
+// searched by.
+const NameVariantsMost = 40
+
+// nameVariants are, for each word of a name, the other words of the find
+// index's names said alike (persons.NameKey: Muhammad for Mohammed, Smyth
+// for Smith) and its other forms as a given name (persons.NameForms: John
+// for Jon), nearest in spelling first (Jaro-Winkler, as the matcher
+// compares names). A word whose key is a single sound has no variants:
+// "Al" would find every name that starts with a vowel and has an l.
+func (s *Service) nameVariants(ctx context.Context, f store.Finder, words []string) (map[string][]string, error) {
+	byKey, err := s.nameKeys(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]string{}
+	for _, w := range words {
+		var vs []string
+		if k := persons.NameKey(w); len(k) >= 2 {
+			for _, v := range byKey[k] {
+				if v != w {
+					vs = append(vs, v)
+				}
+			}
+		}
+		for _, v := range persons.NameForms(w) {
+			if !contains(vs, v) {
+				vs = append(vs, v)
+			}
+		}
+		sort.SliceStable(vs, func(i, j int) bool { return persons.Similarity(w, vs[i]) > persons.Similarity(w, vs[j]) })
+		out[w] = vs[:min(len(vs), NameVariantsMost)]
+	}
+	return out, nil
+}
+
+// termLister is a find index that can list its distinct terms of a kind
+// (the SQL store's).
+type termLister interface {
+	DistinctTerms(ctx context.Context, kind string) ([]string, error)
+}
+
+// nameKeyIndex keeps the index's name words by key while no case changes.
+type nameKeyIndex struct {
+	mu    sync.Mutex
+	print store.CasesPrint
+	byKey map[string][]string
+}
+
+var nameKeyIndexes sync.Map // *Service → *nameKeyIndex
+
+// nameKeys are the find index's name words by their phonetic key, read
+// once while no case changes (CasesFingerprint), else every time.
+func (s *Service) nameKeys(ctx context.Context, f store.Finder) (map[string][]string, error) {
+	tl, ok := f.(termLister)
+	if !ok {
+		return nil, nil
+	}
+	var print store.CasesPrint
+	var ix *nameKeyIndex
+	if fp, ok := s.st.(store.CasesFingerprinter); ok {
+		var err error
+		if print, err = fp.CasesFingerprint(ctx); err != nil {
+			return nil, err
+		}
+		v, _ := nameKeyIndexes.LoadOrStore(s, &nameKeyIndex{})
+		ix = v.(*nameKeyIndex)
+		ix.mu.Lock()
+		byKey, kept := ix.byKey, ix.print == print && ix.byKey != nil
+		ix.mu.Unlock()
+		if kept {
+			return byKey, nil
+		}
+	}
+	terms, err := tl.DistinctTerms(ctx, store.TermName)
+	if err != nil {
+		return nil, err
+	}
+	byKey := map[string][]string{}
+	for _, t := range terms {
+		if k := persons.NameKey(t); len(k) >= 2 {
+			byKey[k] = append(byKey[k], t)
+		}
+	}
+	if ix != nil {
+		ix.mu.Lock()
+		ix.print, ix.byKey = print, byKey
+		ix.mu.Unlock()
+	}
+	return byKey, nil
 }
 
 func nameHasAny(label string, words []string) bool {

@@ -254,6 +254,25 @@ func (db *DB) TermMatches(ctx context.Context, kind string, terms, teamIDs []str
 	return out, rows.Err()
 }
 
+// DistinctTerms lists every term of kind in the find index, once each, in
+// order: the name words that search's spelling variants are drawn from.
+func (db *DB) DistinctTerms(ctx context.Context, kind string) ([]string, error) {
+	rows, err := db.query(ctx, "SELECT DISTINCT term FROM case_terms WHERE kind = ? ORDER BY term", kind)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var t string
+		if err := rows.Scan(&t); err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
 // linkRank orders groups of equal size and openness by kind, as the links
 // page always has: phone, vehicle, address, then name and date of birth.
 const linkRank = `CASE WHEN t.term LIKE 'phone:%' THEN 0 WHEN t.term LIKE 'vehicle:%' THEN 1

@@ -3,8 +3,13 @@ package sqlstore
 import (
 	"cmp"
 	"context"
+	"crypto/md5"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/holdfast/holdfast/internal/domain"
 )
@@ -14,10 +19,10 @@ import (
 // was a round trip of its own each write (the case with what PutCase
 // compares: selectCaseForWrite), and every writer of every instance waits
 // through each round trip taken under the head. Now PrefetchCase reads
-// the same rows on the caller's connection with a digest of them all,
-// computed by the server; under the head the write queues a statement
-// that recomputes the digest and fails on the server (division_by_zero,
-// as execChecked's) unless it is the one read. It goes to the server with
+// the same rows on the caller's connection and makes a digest of them
+// all; under the head the write queues a statement that makes the same
+// digest of the rows then and fails on the server (division_by_zero, as
+// execChecked's) unless it is the one read. It goes to the server with
 // the write's own statements, ahead of them in the same flight, so a
 // write of one case takes one round trip under the head instead of two.
 //
@@ -34,18 +39,41 @@ import (
 // the version (the builds an instance runs when it opens an older record,
 // which another instance may be serving).
 
-// caseReadDigest is the server's digest of selectCaseForWrite's rows:
-// NULL when there are none (no such case).
-const caseReadDigest = `SELECT md5(string_agg(r::text, ',' ORDER BY r::text)) FROM (` + selectCaseForWrite + `) r`
+// caseReadDigest is the server's digest of selectCaseForWrite's rows,
+// as readDigest makes it of the rows read: each row its columns' texts,
+// each with its length in bytes before it, the rows in byte order, md5
+// in hex. NULL when there are no rows (no such case).
+const caseReadDigest = `SELECT md5(string_agg(r, '' ORDER BY r COLLATE "C")) FROM (SELECT ` + digestRow + ` AS r
+	FROM (` + selectCaseForWrite + `) u(k, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10)) s`
 
-// selectCaseForPrefetch is selectCaseForWrite with its digest as one more
-// row, tagged 'h': one statement, so the digest is of the rows given.
-const selectCaseForPrefetch = selectCaseForWrite + `
-	UNION ALL SELECT 'h', (` + caseReadDigest + `), '', '', '', '', '', '', '', '', ''`
+// digestRow is a row of caseReadDigest: each column, NULL as empty.
+const digestRow = `concat(octet_length(coalesce(k::text, '')), ':', k::text` +
+	`, octet_length(coalesce(a1::text, '')), ':', a1::text, octet_length(coalesce(a2::text, '')), ':', a2::text` +
+	`, octet_length(coalesce(a3::text, '')), ':', a3::text, octet_length(coalesce(a4::text, '')), ':', a4::text` +
+	`, octet_length(coalesce(a5::text, '')), ':', a5::text, octet_length(coalesce(a6::text, '')), ':', a6::text` +
+	`, octet_length(coalesce(a7::text, '')), ':', a7::text, octet_length(coalesce(a8::text, '')), ':', a8::text` +
+	`, octet_length(coalesce(a9::text, '')), ':', a9::text, octet_length(coalesce(a10::text, '')), ':', a10::text)`
 
 // checkCaseRead fails on the server unless the case's rows digest to the
 // one prefetched.
-const checkCaseRead = `SELECT 1 / count(*) FROM (` + caseReadDigest + `) s(h) WHERE h = ?`
+const checkCaseRead = `SELECT 1 / count(*) FROM (` + caseReadDigest + `) d(h) WHERE h = ?`
+
+// readDigest is caseReadDigest of rows read, each its tag and values.
+func readDigest(rows [][]string) string {
+	lines := make([]string, len(rows))
+	for i, row := range rows {
+		var b strings.Builder
+		for _, v := range row {
+			b.WriteString(strconv.Itoa(len(v)))
+			b.WriteByte(':')
+			b.WriteString(v)
+		}
+		lines[i] = b.String()
+	}
+	slices.Sort(lines)
+	sum := md5.Sum([]byte(strings.Join(lines, "")))
+	return hex.EncodeToString(sum[:])
+}
 
 // errStaleRead is a write's failure when its case changed between the
 // read before the write and the head: DB.Write runs it again.
@@ -57,29 +85,24 @@ func caseArgs(id string) []any { return []any{id, id, id, id, id, id} }
 // prefetchForWrite is PrefetchCase on PostgreSQL: the case decoded, and
 // everything a write of it reads, with the digest checkCaseRead compares.
 func (db *DB) prefetchForWrite(ctx context.Context, id string) any {
-	args := append(caseArgs(id), caseArgs(id)...)
-	rows, err := db.r.QueryContext(ctx, db.d.q(selectCaseForPrefetch), args...)
+	rows, err := db.r.QueryContext(ctx, db.d.q(selectCaseForWrite), caseArgs(id)...)
 	if err != nil {
 		return nil
 	}
 	defer rows.Close()
 	read := newCaseRead()
-	var hash string
-	doc, found, err := read.scan(id, rows, func(tag string, vals []string) error {
-		if tag != "h" {
-			return fmt.Errorf("read case %s: unknown row %q", id, tag)
-		}
-		hash = vals[0]
-		return nil
+	var all [][]string
+	doc, found, err := read.scan(id, rows, func(tag string, vals []string) {
+		all = append(all, append([]string{tag}, vals...))
 	})
-	if err != nil || !found || hash == "" {
+	if err != nil || !found {
 		return nil
 	}
 	c, err := decodeCase(doc)
 	if err != nil {
 		return nil
 	}
-	return &prefetched{id: id, doc: doc, c: c, read: read, hash: hash}
+	return &prefetched{id: id, doc: doc, c: c, read: read, hash: readDigest(all)}
 }
 
 // caseFromPrefetch is CaseFrom on PostgreSQL: the case as prefetched, its

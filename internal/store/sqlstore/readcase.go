@@ -41,10 +41,9 @@ func newCaseRead() *caseRead {
 	}}
 }
 
-// scan reads the rows of selectCaseForWrite (or of a query that adds rows
-// of the same shape) into r, giving each row of a tag r does not know to
-// other, and returns the document, if there was one.
-func (r *caseRead) scan(id string, rows scannedRows, other func(tag string, vals []string) error) (doc string, found bool, err error) {
+// scan reads the rows of selectCaseForWrite into r, giving each row to
+// each too if it is given, and returns the document, if there was one.
+func (r *caseRead) scan(id string, rows scannedRows, each func(tag string, vals []string)) (doc string, found bool, err error) {
 	var tag string
 	vals := make([]string, dutyColumns)
 	ptrs := []any{&tag}
@@ -54,6 +53,9 @@ func (r *caseRead) scan(id string, rows scannedRows, other func(tag string, vals
 	for rows.Next() {
 		if err := rows.Scan(ptrs...); err != nil {
 			return "", false, err
+		}
+		if each != nil {
+			each(tag, vals)
 		}
 		switch tag {
 		case "c":
@@ -69,12 +71,7 @@ func (r *caseRead) scan(id string, rows scannedRows, other func(tag string, vals
 		case "g":
 			r.rows[selectCaseFigure] = []string{vals[0], vals[1], vals[2]}
 		default:
-			if other == nil {
-				return "", false, fmt.Errorf("read case %s: unknown row %q", id, tag)
-			}
-			if err := other(tag, vals); err != nil {
-				return "", false, err
-			}
+			return "", false, fmt.Errorf("read case %s: unknown row %q", id, tag)
 		}
 	}
 	return doc, found, rows.Err()

@@ -3,7 +3,6 @@ package api
 import (
 	"context"
 	"net/http"
-	"regexp"
 
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/http/request"
@@ -122,12 +121,14 @@ func (s *Server) auditRoutes() []route {
 		op(
 			"GET",
 			AuditCSVPath,
-			"An audit's report as CSV, a row per case: reviewer, state, findings, reopened, signed off (auditor, manager, inspector)",
+			"An audit's report as CSV in words, a row per case: reviewer by rank and name, state, findings, signed off; the file named after the audit and the day (auditor, manager, inspector)",
 			http.StatusOK,
 			func(ctx context.Context, a *service.Actor, r *http.Request, _ *struct{}) (csvFile, error) {
-				id := r.PathValue("id")
-				rows, err := svc.AuditCSV(ctx, a, id)
-				return csvFile{name: "audit-" + safeName.ReplaceAllString(id, "_") + ".csv", rows: rows}, err
+				ex, err := svc.ExportAudit(ctx, a, r.PathValue("id"))
+				if err != nil {
+					return csvFile{}, err
+				}
+				return csvFile{name: ex.Name, rows: ex.Rows}, nil
 			},
 		),
 		op("POST", "/api/v1/audits/preview",
@@ -166,5 +167,3 @@ func (s *Server) auditRoutes() []route {
 			http.StatusOK, svc.AnswerFinding),
 	}
 }
-
-var safeName = regexp.MustCompile(`[^A-Za-z0-9._-]`)

@@ -379,7 +379,7 @@ func TestAuditOverHTTP(t *testing.T) {
 			}
 			rows, err := csv.NewReader(strings.NewReader(body)).ReadAll()
 			if err != nil || len(rows) != 2 || !slices.Equal(rows[0], service.AuditCSVHeader) || rows[1][1] != c.Ref ||
-				rows[1][16] != "yes" {
+				rows[1][17] != "Yes" {
 				t.Fatalf("export %q: %v", body, err)
 			}
 		}

@@ -697,7 +697,8 @@ func TestAuditEndToEnd(t *testing.T) {
 				t.Fatalf("row %v has %d cells", r, len(r))
 			}
 			if r[1] == w.risky.Ref &&
-				(r[16] != "yes" || !strings.Contains(r[15], "lines_of_enquiry_missed:high:reopen") || r[18] != "open") {
+				(r[17] != "Yes" || !strings.Contains(r[16], "Lines of enquiry missed (high severity): reopen the case") ||
+					r[19] != "Open") {
 				t.Errorf("risky row %v", r)
 			}
 		}

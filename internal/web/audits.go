@@ -103,19 +103,6 @@ func newPagination(page, size, total int, href func(int) string) pagination {
 	return p
 }
 
-var reasonLabels = map[string]string{
-	audit.ReasonNFANamedSuspect:       "No further action with a named suspect",
-	audit.ReasonSuspectNotInterviewed: "Suspect never interviewed",
-	audit.ReasonActionsOpenAtClosure:  "Lines of enquiry open at closure",
-	audit.ReasonSelfApproved:          "Closure not approved by a second person",
-	audit.ReasonApproverBelowRank:     "Approved below the rank required",
-	audit.ReasonApproverUnknown:       "Approver not on the force's records",
-	audit.ReasonVictimNotTold:         "Victim not told of the decision",
-	audit.ReasonVictimAccountNotTaken: "No account from the victim",
-	audit.ReasonQuickClosure:          "Closed soon after the referral",
-	audit.ReasonSuspectShared:         "Suspect also on other cases",
-}
-
 // shortDetail keeps a reason's detail readable in a table cell: a long
 // list of linked cases is cut, with how much was left out.
 func shortDetail(s string) string {
@@ -167,11 +154,7 @@ func (h *Handler) audits(q *visit) error {
 	for _, e := range p.Triage.Queue {
 		row := triageRow{Entry: e, OutcomeTitle: h.outcomeTitle(e.Outcome)}
 		for _, r := range e.Reasons {
-			label := reasonLabels[r.Code]
-			if label == "" {
-				label = sentence(r.Code)
-			}
-			row.Why = append(row.Why, whyLine{Label: label, Detail: domain.Capitalise(shortDetail(r.Detail))})
+			row.Why = append(row.Why, whyLine{Label: audit.ReasonLabel(r.Code), Detail: domain.Capitalise(shortDetail(r.Detail))})
 		}
 		p.Rows = append(p.Rows, row)
 	}

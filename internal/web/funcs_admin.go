@@ -162,12 +162,7 @@ var criteriaHints = map[string]string{
 	"routine":    "Every closed case in the period.",
 }
 
-var auditCaseLabels = map[string]string{
-	domain.AuditCaseUnassigned:      "Not assigned",
-	domain.AuditCaseAssigned:        "With reviewer",
-	domain.AuditCaseAwaitingSignOff: "Awaiting sign-off",
-	domain.AuditCaseComplete:        "Complete",
-}
+var auditCaseLabels = domain.AuditCaseLabels
 
 var auditCaseColours = map[string]string{
 	domain.AuditCaseUnassigned:      "govuk-tag--grey",
@@ -176,30 +171,11 @@ var auditCaseColours = map[string]string{
 	domain.AuditCaseComplete:        "govuk-tag--green",
 }
 
-var findingActionLabels = map[string]string{
-	domain.ActionNone:                  "Nothing more",
-	domain.ActionReopen:                "Reopen the case",
-	domain.ActionProfessionalStandards: "Refer to professional standards",
-	domain.ActionVictimContact:         "Contact the victim",
-}
+var findingActionLabels = domain.AuditActionLabels
 
-var severityLabels = map[string]string{
-	domain.SeverityLow: "low severity", domain.SeverityMedium: "medium severity", domain.SeverityHigh: "high severity",
-}
+var severityLabels = domain.AuditSeverityLabels
 
-var reviewAnswerLabels = map[string]string{
-	domain.AccountBestPractice:  "Taken to best practice",
-	domain.AccountBelowBest:     "Taken, below best practice",
-	domain.AccountNotTaken:      "Not taken",
-	domain.AccountNotApplicable: "Not applicable",
-	domain.PursuedAll:           "All of them",
-	domain.PursuedSome:          "Some of them",
-	domain.PursuedNone:          "None of them",
-	domain.PursuedNoSuspects:    "The case has no suspect",
-	domain.JustifiedYes:         "Yes",
-	domain.JustifiedPartly:      "Partly",
-	domain.JustifiedNo:          "No",
-}
+var reviewAnswerLabels = domain.AuditAnswerLabels
 
 // admPersonName names the user with id by rank and name; a leaver is marked.
 func admPersonName(org *domain.OrgState, id string) string {

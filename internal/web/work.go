@@ -68,7 +68,11 @@ type homePage struct {
 	// Victims due contact, for victim liaison (and the officers who
 	// support victims); nil when the role has no such list.
 	Victims        []service.VictimDue
+	// The list is of duties (a victim may owe several); these count
+	// victims: those with a duty overdue, those with one due this week
+	// and none overdue, and those of closed cases.
 	VictimsOverdue int
+	VictimsSoon    int
 	VictimsClosed  int // of them, victims of closed cases still owed something
 	ShowVictims    bool
 	// Escalations in the person's command (supervisors and managers).
@@ -249,14 +253,7 @@ func (h *Handler) home(q *visit) (homePage, error) {
 		if p.Victims, err = h.svc.VictimsDue(ctx, q.a); err != nil {
 			return p, err
 		}
-		for _, v := range p.Victims {
-			if v.Overdue {
-				p.VictimsOverdue++
-			}
-			if v.CaseClosed {
-				p.VictimsClosed++
-			}
-		}
+		p.VictimsOverdue, p.VictimsSoon, p.VictimsClosed = countVictims(p.Victims)
 	}
 	if u.HasRole(domain.RoleSupervisor) || u.HasRole(domain.RoleManager) {
 		p.ShowEscalations = true
@@ -269,6 +266,25 @@ func (h *Handler) home(q *visit) (homePage, error) {
 	}
 	p.Unread, err = h.svc.UnreadAlerts(ctx, q.a)
 	return p, err
+}
+
+// countVictims counts the victims of rows (one row a duty): those with a
+// duty overdue, those due this week with none overdue, and those of
+// closed cases. "23 victims are overdue contact" was said of 23 duties
+// owed to 20 victims.
+func countVictims(rows []service.VictimDue) (overdue, soon, closed int) {
+	late, seen, shut := map[string]bool{}, map[string]bool{}, map[string]bool{}
+	for _, v := range rows {
+		k := v.CaseID + "/" + v.VictimID
+		seen[k] = true
+		if v.Overdue {
+			late[k] = true
+		}
+		if v.CaseClosed {
+			shut[k] = true
+		}
+	}
+	return len(late), len(seen) - len(late), len(shut)
 }
 
 // recordContact records a contact with a victim from the list of victims

@@ -481,10 +481,12 @@ func (s *Service) inboxAlerts(ctx context.Context, a *Actor) ([]InboxAlert, erro
 		if state == "" {
 			state = AlertNew
 		}
-		if state == AlertNew && r.Kind == domain.AlertDecision && r.About != "" && !dutyOpen {
-			// Decided: nothing is left for the reader to do, so it is no
-			// longer new to them (nor counted unread), though they did
-			// not acknowledge it; the inbox says it has been decided.
+		if state == AlertNew && (r.Kind == domain.AlertDecision || r.Kind == "escalation") && r.About != "" &&
+			!dutyOpen {
+			// Decided, or the escalated duty met or ended: nothing is left
+			// for the reader to do, so it is no longer new to them (nor
+			// counted unread), though they did not acknowledge it; the
+			// inbox shows it resolved, and the alert stays in the record.
 			state = AlertAcknowledged
 		}
 		if i, ok := index[key]; ok {

@@ -67,7 +67,7 @@ type homePage struct {
 	Due         dueCounts // of the reviews
 	// Victims due contact, for victim liaison (and the officers who
 	// support victims); nil when the role has no such list.
-	Victims        []service.VictimDue
+	Victims []service.VictimDue
 	// The list is of duties (a victim may owe several); these count
 	// victims: those with a duty overdue, those with one due this week
 	// and none overdue, and those of closed cases.

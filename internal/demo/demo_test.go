@@ -247,6 +247,11 @@ func checkRecord(t *testing.T, g generated) {
 			if r := cl.Rationale; codeRE.MatchString(r.SuspectsStatus + " " + r.LinesConsidered) {
 				t.Errorf("%s: the closure's rationale has a code in it: %q %q", c.Ref, r.SuspectsStatus, codeRE.FindString(r.SuspectsStatus+" "+r.LinesConsidered))
 			}
+			// The page shows each answer under its own label: the
+			// answer does not say the label again.
+			if r := cl.Rationale; strings.HasPrefix(strings.ToLower(r.LinesConsidered), "lines of enquiry considered") {
+				t.Errorf("%s: the lines of enquiry considered repeat their label: %q", c.Ref, r.LinesConsidered)
+			}
 		}
 		if kind, bad := planted[c.Ref]; bad {
 			var owed []string

@@ -709,7 +709,8 @@ func (sc *simCase) rationale(outcome, view string) domain.Rationale {
 		sus = []string{"No suspect was identified"}
 	}
 	return domain.Rationale{
-		LinesConsidered: "Lines of enquiry considered: " + strings.Join(lines, "; ") + ".",
+		// The answer alone: the page shows it under its own label.
+		LinesConsidered: strings.Join(lines, "; ") + ".",
 		WhyNoneRemain:   whyNoneRemain[outcome],
 		SuspectsStatus:  strings.Join(sus, "; ") + ".",
 		VictimView:      view,

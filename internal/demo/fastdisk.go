@@ -17,14 +17,30 @@ import (
 //     commit stays in memory instead of spilling to a temporary file that
 //     is created, written and deleted per batch (9% of the generator's CPU
 //     in a profile, most of it system calls).
-//   - a larger page cache, so a command rarely reads back a page of the
-//     case it wrote a moment ago.
+//   - wal_autocheckpoint of 20,000 pages (80 MB) rather than 1,000: a
+//     checkpoint copies every page the WAL holds into the file, and the
+//     pages most commands write (the log head, the index roots, the
+//     figures) were copied again at every one of the 1,000-page
+//     checkpoints; the file is checkpointed whole when it is closed.
+//   - mmap_size of 1 GiB: the writer reads the file's pages through a
+//     memory map instead of a system call a page.
+//
+// The page cache is left at SQLite's default size. A 64 MB cache was tried
+// (to read back less), but SQLite walks the whole cache's hash table at
+// every commit of a batch here, and that walk grew with it: 7% of
+// generating's CPU, all of it on the single committing goroutine (issue
+// 20's profile, docs/benchmarks.md).
 //
 // w must be the store's single writing connection pool (sqlstore.DB.Raw):
 // a PRAGMA holds for the connection it runs on. The server opens the file
 // afresh with the store's own settings (synchronous=FULL).
 func FastWrites(ctx context.Context, w *sql.DB) error {
-	for _, p := range []string{"PRAGMA synchronous=OFF", "PRAGMA temp_store=MEMORY", "PRAGMA cache_size=-65536"} {
+	for _, p := range []string{
+		"PRAGMA synchronous=OFF",
+		"PRAGMA temp_store=MEMORY",
+		"PRAGMA wal_autocheckpoint=20000",
+		"PRAGMA mmap_size=1073741824",
+	} {
 		if _, err := w.ExecContext(ctx, p); err != nil {
 			return fmt.Errorf("demo: %s: %w", p, err)
 		}

@@ -301,12 +301,13 @@ func (s *Service) SetSuspectStatus(ctx context.Context, a *Actor, caseID string,
 		if !contains(domain.SuspectStatuses(), in.Status) {
 			p.Add("status", "one_of", "Choose the suspect's status from the list.")
 		}
-		if in.On == "" {
-			in.On = now.In(calendar.London).Format(time.DateOnly)
+		on := in.On // not in.On: the write may run twice (store.Store.Write)
+		if on == "" {
+			on = now.In(calendar.London).Format(time.DateOnly)
 		}
-		checkDate("on", in.On, now, p)
+		checkDate("on", on, now, p)
 		return []ev{
-			{domain.EvSuspectStatus, domain.SuspectStatusChanged{SuspectID: in.Suspect, Status: in.Status, On: in.On,
+			{domain.EvSuspectStatus, domain.SuspectStatusChanged{SuspectID: in.Suspect, Status: in.Status, On: on,
 				Explanation: strings.TrimSpace(in.Explanation)}},
 		}
 	})

@@ -71,14 +71,17 @@ type prefetched struct {
 	// with the case, and a digest of it all (optimistic.go).
 	read *caseRead
 	hash string
+	// asRead is asReadOf(c), worked out here rather than by the write.
+	asRead *caseAsRead
 }
 
 // PrefetchCase reads and decodes case id outside any write, on the
 // caller's goroutine: writes run one at a time on a single connection
-// (groupCommit), and decoding the document there made every writer wait
-// for each one's decoding. The answer is only for tx.CaseFrom in the
-// caller's own write, which uses it if the document has not changed since;
-// nil if the case could not be read (the write will say why).
+// (groupCommit), and decoding the document there, or working out its
+// caseAsRead, made every writer wait for each one's. The answer is only
+// for tx.CaseFrom in the caller's own write, which uses it if the document
+// has not changed since; nil if the case could not be read (the write
+// will say why).
 func (db *DB) PrefetchCase(ctx context.Context, id string) any {
 	if db.d.dollar {
 		return db.prefetchForWrite(ctx, id) // optimistic.go
@@ -91,7 +94,7 @@ func (db *DB) PrefetchCase(ctx context.Context, id string) any {
 	if err != nil {
 		return nil
 	}
-	return &prefetched{id: id, doc: doc, c: c}
+	return &prefetched{id: id, doc: doc, c: c, asRead: asReadOf(c)}
 }
 
 // CaseByRef returns a case by its reference.

@@ -448,7 +448,19 @@ type caseAsRead struct {
 }
 
 // noteRead keeps the caseAsRead of case c, just read from the record.
-func (x *tx) noteRead(c *domain.Case) {
+func (x *tx) noteRead(c *domain.Case) { x.keepRead(c.ID, asReadOf(c)) }
+
+// keepRead keeps r as the caseAsRead of case id, for its PutCase.
+func (x *tx) keepRead(id string, r *caseAsRead) {
+	if x.asRead == nil {
+		x.asRead = map[string]*caseAsRead{}
+	}
+	x.asRead[id] = r
+}
+
+// asReadOf is the caseAsRead of case c as read from the record, before
+// anything is folded into it.
+func asReadOf(c *domain.Case) *caseAsRead {
 	r := &caseAsRead{duties: map[string]string{}, flags: map[string]string{}, team: c.TeamID, live: liveFigs(c)}
 	for i := range c.Duties {
 		if d := &c.Duties[i]; d.Status == domain.DutyOpen {
@@ -458,10 +470,7 @@ func (x *tx) noteRead(c *domain.Case) {
 	for _, f := range c.Flags() {
 		r.flags[c.ID+"\x00"+f.Kind] = rowKey([]any{c.ID, f.Kind, fmtTime(f.Since), boolInt(f.Raised)})
 	}
-	if x.asRead == nil {
-		x.asRead = map[string]*caseAsRead{}
-	}
-	x.asRead[c.ID] = r
+	return r
 }
 
 // takeRead gives the caseAsRead of case id, if this write read it, once:
@@ -491,7 +500,8 @@ func (x *tx) caseDoc(id string) (string, error) {
 // CaseFrom is Case, given what PrefetchCase read before the write began:
 // when the stored document is still the one prefetched, byte for byte,
 // the case decoded from it then is the answer, and the write does not
-// decode it again on the connection every write waits for. A document
+// decode it again on the connection every write waits for, nor work out
+// again what the case has in the tables PutCase keeps (caseAsRead). A document
 // that moved meanwhile is decoded here, as Case would.
 func (x *tx) CaseFrom(id string, p any) (*domain.Case, error) {
 	pf, ok := p.(*prefetched)
@@ -508,9 +518,14 @@ func (x *tx) CaseFrom(id string, p any) (*domain.Case, error) {
 	if doc != pf.doc {
 		return x.decodeRead(doc)
 	}
-	c := pf.c
-	pf.c = nil // the write folds into it: a second ask decodes afresh
-	x.noteRead(c)
+	c, r := pf.c, pf.asRead
+	// The write folds into c, and PutCase takes from r: a second ask
+	// decodes afresh.
+	pf.c, pf.asRead = nil, nil
+	if r == nil {
+		r = asReadOf(c)
+	}
+	x.keepRead(id, r)
 	return c, nil
 }
 

@@ -11,6 +11,12 @@ import (
 // writes counts once.
 func (db *DB) Commits() int64 { return db.group.commits.Load() }
 
+// WALCheckpoints is how many checkpoints of SQLite's write-ahead log ran
+// beside the committer, and how many the committer ran to catch up.
+func (db *DB) WALCheckpoints() (background, caughtUp int64) {
+	return db.group.ckpt.runs.Load(), db.group.ckpt.caughtUp.Load()
+}
+
 // Queued is how many writes wait for the group committer.
 func (db *DB) Queued() int { return len(db.group.queue) }
 

@@ -36,6 +36,9 @@ type groupCommit struct {
 	// Only the loop's goroutine touches them.
 	long  bool
 	carry *writeReq
+	// ckpt checkpoints SQLite's write-ahead log beside the committer
+	// (checkpoint.go); nil on PostgreSQL.
+	ckpt *checkpointer
 }
 
 type writeReq struct {
@@ -49,6 +52,9 @@ const maxGroup = 64
 
 func newGroupCommit(db *DB) *groupCommit {
 	g := &groupCommit{db: db, queue: make(chan *writeReq, maxGroup), quit: make(chan struct{})}
+	if !db.d.dollar {
+		g.ckpt = newCheckpointer(db)
+	}
 	g.wg.Add(1)
 	go g.loop()
 	return g
@@ -71,6 +77,9 @@ func (g *groupCommit) write(ctx context.Context, fn func(store.Tx) error) error 
 func (g *groupCommit) close() {
 	close(g.quit)
 	g.wg.Wait()
+	if g.ckpt != nil {
+		g.ckpt.close()
+	}
 }
 
 func (g *groupCommit) loop() {
@@ -140,6 +149,9 @@ func (g *groupCommit) run(first *writeReq) {
 		} else {
 			r.done <- errs[i]
 		}
+	}
+	if g.ckpt != nil && err == nil {
+		g.ckpt.committed(len(reqs), g.long)
 	}
 }
 

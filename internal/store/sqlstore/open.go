@@ -108,7 +108,9 @@ func openSQLite(path string) (*DB, error) {
 	}
 	q.Set("_txlock", "immediate")
 	dsn := sqliteURI(path, q.Encode())
-	w, err := sql.Open("sqlite", dsn)
+	// The writer leaves checkpoints to a goroutine of their own
+	// (checkpoint.go).
+	w, err := sql.Open("sqlite", dsn+"&_pragma=wal_autocheckpoint(0)")
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}

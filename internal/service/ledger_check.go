@@ -1,7 +1,6 @@
 package service
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -10,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/holdfast/holdfast/internal/clock"
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/event"
 	"github.com/holdfast/holdfast/internal/ledger"
@@ -40,13 +40,21 @@ type LedgerStep struct {
 	What   string `json:"what"`
 	OK     bool   `json:"ok"`
 	Detail string `json:"detail"`
+	// Unchecked: the step could not be carried out (neither held nor failed).
+	Unchecked bool `json:"unchecked,omitempty"`
 }
 
-// LedgerCheck is the outcome: every step held or not.
+// LedgerCheck is the outcome: every step held or not. Unable means a step
+// could not be carried out (the database did not answer): nothing is known
+// to be wrong, but nothing is proved either.
 type LedgerCheck struct {
-	OK    bool         `json:"ok"`
-	Steps []LedgerStep `json:"steps"`
-	// Checkpoint is the latest signed checkpoint, of Size events, cut at At.
+	OK     bool         `json:"ok"`
+	Failed bool         `json:"failed,omitempty"` // a step found the record altered
+	Unable bool         `json:"unable,omitempty"` // a step could not be carried out
+	Steps  []LedgerStep `json:"steps"`
+	// Checkpoint is the latest signed checkpoint, of Size events as its
+	// signed text says, stored as cut at At (no earlier than the last event
+	// it covers: the time itself is not signed).
 	Checkpoint string    `json:"checkpoint,omitempty"`
 	Size       uint64    `json:"size"`
 	At         time.Time `json:"at,omitzero"`
@@ -55,9 +63,34 @@ type LedgerCheck struct {
 func (c *LedgerCheck) step(ok bool, what, detail string, args ...any) {
 	c.Steps = append(c.Steps, LedgerStep{What: what, OK: ok, Detail: fmt.Sprintf(detail, args...)})
 	if !ok {
-		c.OK = false
+		c.OK, c.Failed = false, true
 	}
 }
+
+// notChecked records a step that could not be carried out: not a finding
+// that the record was altered, and never one that it was not.
+func (c *LedgerCheck) notChecked(what, detail string, args ...any) {
+	c.Steps = append(c.Steps, LedgerStep{What: what, Detail: fmt.Sprintf(detail, args...), Unchecked: true})
+	c.OK, c.Unable = false, true
+}
+
+// unable records a step the database kept from being carried out: said as
+// such, not as the record altered, and the error logged for the
+// administrator.
+func (l *Ledger) unable(ctx context.Context, c *LedgerCheck, what string, err error) {
+	l.s.log.ErrorContext(ctx, "ledger check: could not read the record", "step", what, "err", err)
+	c.notChecked(what, "Could not be checked: the database did not answer. This does not mean the record "+
+		"was altered. Try again in a few minutes; if it keeps failing, tell the administrator.")
+}
+
+// rehashing lets one full re-hash of the record run at a time on this
+// instance: each takes about a second and both cores per million events.
+var rehashing = make(chan struct{}, 1)
+
+// maxRehashed is the largest record the check re-hashes in full (about 13
+// seconds on two cores); beyond it the page says the record was not
+// re-hashed here and names the command that does it.
+const maxRehashed = 10_000_000
 
 // maxCheckedEvents is the most events of one case the check proves.
 const maxCheckedEvents = 500
@@ -105,53 +138,69 @@ func (l *Ledger) Check(ctx context.Context, a *Actor, in LedgerCheckRequest) (*L
 	}
 
 	out := &LedgerCheck{OK: true}
+	const latestStep = "The latest signed checkpoint"
 	latest, err := l.log.Latest(ctx)
-	if err != nil {
-		out.step(false, "The latest signed checkpoint", "No checkpoint has been signed yet: there is nothing to check "+
+	switch {
+	case ctx.Err() != nil:
+		return nil, ctx.Err()
+	case errors.Is(err, store.ErrNotFound):
+		out.step(false, latestStep, "No checkpoint has been signed yet: there is nothing to check "+
 			"against. An administrator can sign one now, or the schedule will.")
 		return out, nil
+	case err != nil:
+		l.unable(ctx, out, latestStep, err)
+		return out, nil
 	}
-	out.Checkpoint, out.Size, out.At = string(latest.Note), uint64(latest.Size), latest.Created
+	out.Checkpoint = string(latest.Note)
 	cp, err := ledger.Open(latest.Note, l.log.Verifier())
 	if err != nil {
 		out.step(false, "The latest checkpoint's signature", "It does not verify with the force's public key: "+
-			"the checkpoint is forged or damaged (%v)", err)
+			"the checkpoint is forged or damaged.")
 		return out, nil
 	}
+	out.Size = cp.Size
 	out.step(true, "The latest checkpoint's signature", "Signed with the force's key %s, covering the first %s.",
 		l.log.Origin(), EventCount(cp.Size))
-	now, err := l.log.ConsistencyProof(ctx, cp.Size, cp.Size)
-	if err != nil {
-		out.step(false, "The record against the latest checkpoint", "The record does not hold the %s it covers: %v",
-			EventCount(cp.Size), err)
+	if !l.figures(ctx, out, latest, cp) {
 		return out, nil
 	}
-	out.step(bytes.Equal(now.Root1, cp.Root), "The record against the latest checkpoint", "%s",
-		map[bool]string{true: "The record's tree of those events has the root the checkpoint signed: none of " +
-			"them has changed since.", false: "The record's tree of those events does not have the root the " +
-			"checkpoint signed: the record has been altered since it was signed."}[bytes.Equal(now.Root1, cp.Root)])
 
 	what := "the earlier checkpoint you gave"
 	if earlier == nil {
 		if earlier, err = l.previous(ctx, cp.Size); err != nil {
-			return nil, err
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			l.unable(ctx, out, "Consistency with the checkpoint before it", err)
+			return out, nil
 		}
 		what = "the checkpoint before it"
+	}
+	if !l.rehash(ctx, out, cp) {
+		return out, nil
 	}
 	switch {
 	case earlier == nil:
 		out.step(true, "Consistency with an earlier checkpoint", "There is no earlier checkpoint to compare with.")
 	case earlier.Size > cp.Size:
-		out.step(false, "Consistency with "+what, "It covers %s, more than the latest checkpoint's %d: the log "+
-			"has been cut back, or the latest checkpoint is not the latest.", EventCount(earlier.Size), cp.Size)
+		out.step(false, "Consistency with "+what, "It covers %s, more than the latest checkpoint's %s: the log "+
+			"has been cut back, or the latest checkpoint is not the latest.", EventCount(earlier.Size),
+			EventCount(cp.Size))
 	default:
 		p, err := l.log.ConsistencyProof(ctx, earlier.Size, cp.Size)
+		if err != nil && !errors.Is(err, ledger.ErrTampered) && !errors.Is(err, ledger.ErrRange) {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			l.unable(ctx, out, "Consistency with "+what, err)
+			return out, nil
+		}
 		if err == nil {
 			err = ledger.VerifyConsistency(earlier.Size, cp.Size, p.Proof, earlier.Root, cp.Root)
 		}
 		if err != nil {
 			out.step(false, "Consistency with "+what, "The first %s are not the same now as when %s was "+
-				"signed: history has been rewritten (%v)", EventCount(earlier.Size), what, err)
+				"signed: history has been rewritten.", EventCount(earlier.Size), what)
 		} else {
 			out.step(true, "Consistency with "+what, "The first %s are unchanged from when that checkpoint was "+
 				"signed: the latest checkpoint only adds events after them.", EventCount(earlier.Size))
@@ -188,7 +237,81 @@ func (l *Ledger) Check(ctx context.Context, a *Actor, in LedgerCheckRequest) (*L
 	if label != "" {
 		l.inclusion(ctx, out, label, seqs, cp)
 	}
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
 	return out, nil
+}
+
+// figures checks the checkpoint's stored columns against its signed text:
+// the size stored must be the size signed, and the time stored (which no
+// signature covers) no earlier than the last event the checkpoint covers.
+// Only then does the page show them.
+func (l *Ledger) figures(ctx context.Context, out *LedgerCheck, stored *store.Checkpoint, cp ledger.Checkpoint) bool {
+	const what = "The latest checkpoint's stored figures"
+	if stored.Size < 0 || uint64(stored.Size) != cp.Size {
+		out.step(false, what, "The checkpoints table says it covers %s, but its signed text covers %s: the "+
+			"table has been altered.", EventCount(uint64(max(stored.Size, 0))), EventCount(cp.Size))
+		return false
+	}
+	var last time.Time
+	if cp.Size > 0 {
+		err := l.s.st.ScanEvents(ctx, int64(cp.Size), int64(cp.Size), func(e *event.Event) error {
+			last = e.At
+			return nil
+		})
+		if err != nil {
+			l.unable(ctx, out, what, err)
+			return false
+		}
+	}
+	if !last.IsZero() && stored.Created.Before(last) {
+		out.step(false, what, "The checkpoints table says it was cut %s, before the last event it covers "+
+			"(%s): the table has been altered.", clock.GovUK(stored.Created),
+			clock.GovUK(last))
+		return false
+	}
+	out.At = stored.Created
+	return true
+}
+
+// rehash reads every stored event again, re-hashes it and rebuilds the
+// tree, as `holdfast ledger verify` does, and checks the tree against
+// every stored checkpoint and the latest (whose consistency with an
+// earlier one the next step proves from it): the check's
+// claim about the record rests on the rows as stored now, not on the tree
+// this instance keeps in memory. It writes nothing.
+func (l *Ledger) rehash(ctx context.Context, out *LedgerCheck, cp ledger.Checkpoint) bool {
+	const step = "The stored record against the latest checkpoint"
+	if cp.Size > maxRehashed {
+		out.notChecked(step, "Not checked here: the checkpoint covers %s, more than this page re-hashes (%s). "+
+			"Nothing below says the record was not altered; run holdfast ledger verify for the whole record.",
+			EventCount(cp.Size), EventCount(maxRehashed))
+		return true
+	}
+	select {
+	case rehashing <- struct{}{}:
+		defer func() { <-rehashing }()
+	case <-ctx.Done():
+		return false
+	}
+	anchors := []ledger.Anchor{{Checkpoint: cp, What: "latest signed checkpoint"}}
+	r, err := ledger.VerifyWith(ctx, l.s.st, l.log.Verifier(), anchors, l.s.Now())
+	if err != nil {
+		if ctx.Err() == nil {
+			l.unable(ctx, out, step, err)
+		}
+		return false
+	}
+	if !r.OK {
+		out.step(false, step, "Every stored event was read and hashed again, and the record has been altered: "+
+			"%s.", r.Problem)
+		return false
+	}
+	out.step(true, step, "All %s stored now were read and hashed again, each linked to the one before, and "+
+		"their tree has the root every stored checkpoint signed, the latest included: none of the first %s has "+
+		"changed since it was signed.", EventCount(uint64(r.Events)), EventCount(cp.Size))
+	return true
 }
 
 // inclusion proves each event of seqs is in the checkpoint's tree, its
@@ -206,19 +329,28 @@ func (l *Ledger) inclusion(ctx context.Context, out *LedgerCheck, label string, 
 			leaf = event.LeafHash(b)
 			return err
 		})
-		if err == nil && leaf == nil {
-			err = fmt.Errorf("the record no longer holds it")
-		}
-		var p *ledger.Inclusion
-		if err == nil {
-			p, err = l.log.InclusionProof(ctx, seq, cp.Size)
-		}
-		if err == nil {
-			err = ledger.VerifyInclusion(uint64(seq-1), cp.Size, leaf, p.Proof, cp.Root)
-		}
 		if err != nil {
-			out.step(false, label, "Event %d is not in the checkpoint as it is stored now: it has been altered or "+
-				"removed (%v)", seq, err)
+			l.unable(ctx, out, label, err)
+			return
+		}
+		if leaf == nil {
+			out.step(false, label, "Event %s is covered by the checkpoint but the record no longer holds it: "+
+				"it has been removed.", strconv.FormatInt(seq, 10))
+			return
+		}
+		p, err := l.log.InclusionProof(ctx, seq, cp.Size)
+		switch {
+		case errors.Is(err, ledger.ErrTampered) || errors.Is(err, ledger.ErrRange):
+			out.step(false, label, "Event %s cannot be proved in the checkpoint: the record this instance "+
+				"keeps stops short of it or has been altered.", strconv.FormatInt(seq, 10))
+			return
+		case err != nil:
+			l.unable(ctx, out, label, err)
+			return
+		}
+		if ledger.VerifyInclusion(uint64(seq-1), cp.Size, leaf, p.Proof, cp.Root) != nil {
+			out.step(false, label, "Event %s, hashed again as stored now, does not lead to the root the "+
+				"checkpoint signed: it has been altered since it was signed.", strconv.FormatInt(seq, 10))
 			return
 		}
 		in++
@@ -236,6 +368,17 @@ func (l *Ledger) inclusion(ctx context.Context, out *LedgerCheck, label string, 
 			"checkpoint: the next checkpoint will cover " + map[bool]string{true: "it", false: "them"}[later == 1] + ".")
 	}
 	out.step(true, label, "%s", detail)
+}
+
+// Signed is the size the stored checkpoint's signed text covers, and
+// whether that text verifies with the force's key and its stored size
+// column agrees: the ledger page shows a checkpoint's figures only then.
+func (l *Ledger) Signed(note string, stored int64) (uint64, bool) {
+	cp, err := ledger.Open([]byte(note), l.log.Verifier())
+	if err != nil || stored < 0 || uint64(stored) != cp.Size {
+		return 0, false
+	}
+	return cp.Size, true
 }
 
 // previous is the newest stored checkpoint smaller than size, signature

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"regexp"
 	"strings"
@@ -122,4 +123,94 @@ func TestLedgerCheckInTheBrowser(t *testing.T) {
 			t.Errorf("an investigator checked the ledger: %d", status)
 		}
 	})
+}
+
+// TestLedgerCheckRehashesStoredEvents: the check's claim rests on the rows
+// as stored now, not on the tree the server built in memory. An event row
+// altered while the server runs fails the check, saying what failed; a
+// checkpoint row whose size or time was edited is not shown as signed and
+// fails the check; a checkpoint row the database cannot read is "could not
+// check", not "no checkpoint has been signed yet", and never "altered".
+func TestLedgerCheckRehashesStoredEvents(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		f, base := start(t, db)
+		l := f.Svc.Ledger()
+		f.Allocated(t)
+		if _, err := l.Cut(ctx, f.Admin); err != nil {
+			t.Fatal(err)
+		}
+		hmi := newClient(t, base, "hmi")
+		if _, page := hmi.get("/ledger/check"); !strings.Contains(page, "The record was not altered") ||
+			!strings.Contains(page, "hashed again") {
+			t.Fatal("clean record not verified by re-hashing it")
+		}
+		exec := func(q string) {
+			t.Helper()
+			if _, err := db.Raw().ExecContext(ctx, q); err != nil {
+				t.Fatal(err)
+			}
+		}
+
+		// The checkpoint row's size and time edited: neither is shown as
+		// signed, and the check fails on them.
+		var size int64
+		var created string
+		if err := db.Raw().QueryRowContext(ctx, `SELECT size, created_at FROM checkpoints ORDER BY size DESC LIMIT 1`).
+			Scan(&size, &created); err != nil {
+			t.Fatal(err)
+		}
+		exec(fmt.Sprintf(`UPDATE checkpoints SET size = 999999999 WHERE size = %d`, size))
+		if _, page := hmi.get("/ledger"); strings.Contains(page, "999,999,999") ||
+			!strings.Contains(page, "Does not verify") {
+			t.Error("the ledger page shows an edited checkpoint size as signed")
+		}
+		if _, page := hmi.get("/ledger/check"); strings.Contains(page, "The record was not altered") ||
+			strings.Contains(page, "999,999,999 events, stored") || !strings.Contains(page, "the table has been altered") {
+			t.Errorf("a checkpoint row covering 999,999,999 events passes the check:\n%s", steps(page))
+		}
+		exec(fmt.Sprintf(`UPDATE checkpoints SET size = %d, created_at = '2020-01-01T00:00:00.000000000Z' WHERE size = 999999999`,
+			size))
+		if _, page := hmi.get("/ledger/check"); strings.Contains(page, "The record was not altered") ||
+			strings.Contains(page, "2020, stored") || !strings.Contains(page, "before the last event it covers") {
+			t.Errorf("a checkpoint row dated 2020, before the events it covers, passes the check:\n%s", steps(page))
+		}
+
+		// A time the database cannot read is not "no checkpoint yet".
+		exec(`UPDATE checkpoints SET created_at = 'garbled'`)
+		if _, page := hmi.get("/ledger/check"); strings.Contains(page, "No checkpoint has been signed yet") ||
+			strings.Contains(page, "A check failed") || !strings.Contains(page, "could not be fully checked") ||
+			!strings.Contains(page, "Could not be checked: the database did not answer") {
+			t.Error("an unreadable checkpoint row is reported as no checkpoint, or as the record altered")
+		}
+		exec(fmt.Sprintf(`UPDATE checkpoints SET created_at = '%s'`, created))
+
+		// An event altered in place after the tree took it in.
+		exec(`UPDATE events SET payload = '{"note":{"text":"nothing happened"}}' WHERE seq = 3`)
+		_, page := hmi.get("/ledger/check?event=3")
+		if strings.Contains(page, "The record was not altered") {
+			t.Errorf("event 3 altered in the database, yet the ledger check says the record was not altered:\n%s",
+				steps(page))
+		}
+		for _, want := range []string{"A check failed", "The stored record against the latest checkpoint",
+			"event 3: its contents do not match its hash (altered in place)"} {
+			if !strings.Contains(page, want) {
+				t.Errorf("the failed check lacks %q", want)
+			}
+		}
+		if out := steps(page); strings.Contains(out, "calculated root") || strings.Contains(out, "[") {
+			t.Error("the failed check shows raw bytes")
+		}
+	})
+}
+
+// steps is the check's outcome on a page, for a failing test's message.
+func steps(page string) string {
+	if i := strings.Index(page, `id="check-result"`); i >= 0 {
+		page = page[i:]
+	}
+	if i := strings.Index(page, `id="check"`); i >= 0 {
+		page = page[:i]
+	}
+	return page
 }

@@ -35,13 +35,13 @@ func (s *Service) ProposeTransfer(ctx context.Context, a *Actor, caseID string,
 
 // decideTransfer runs an accept or reject by the receiving chain.
 func (s *Service) decideTransfer(ctx context.Context, a *Actor, caseID string, version int64, name string,
-	decide func(c *domain.Case, org *domain.OrgState, now time.Time, p *domain.Problems) ev) (*domain.Case, error) {
+	decide func(c *domain.Case, org *domain.OrgState, now time.Time, p *domain.Problems) []ev) (*domain.Case, error) {
 	return s.workflow(ctx, a, caseID, version, name, "", func(c *domain.Case, org *domain.OrgState,
 		now time.Time, p *domain.Problems) []ev {
 		if c.Transfer == nil {
 			return nil
 		}
-		return []ev{decide(c, org, now, p)}
+		return decide(c, org, now, p)
 	})
 }
 
@@ -58,7 +58,7 @@ func (s *Service) AcceptTransfer(ctx context.Context, a *Actor, caseID string,
 		return nil, err
 	}
 	return s.decideTransfer(ctx, a, caseID, in.Version, "accept-transfer", func(c *domain.Case, org *domain.OrgState,
-		now time.Time, p *domain.Problems) ev {
+		now time.Time, p *domain.Problems) []ev {
 		u := org.Users[in.OwnerID]
 		switch {
 		case u == nil || !u.Active:
@@ -74,7 +74,13 @@ func (s *Service) AcceptTransfer(ctx context.Context, a *Actor, caseID string,
 			k := s.newCheck(a, c, org, now)
 			k.trained(p, "owner_id", workOwner, u, k.owners(c.Transfer.ToTeam))
 		}
-		return ev{domain.EvTransferAccepted, domain.TransferDecided{ID: c.Transfer.ID, OwnerID: in.OwnerID}}
+		evs := []ev{{domain.EvTransferAccepted, domain.TransferDecided{ID: c.Transfer.ID, OwnerID: in.OwnerID}}}
+		// A referral accepted is allocated to the new owner, as allocation
+		// does: it was left a "Referral" in the new owner's hands.
+		if c.Status == domain.StatusReferral {
+			evs = append(evs, ev{domain.EvOwnerAssigned, domain.OwnerAssigned{OwnerID: in.OwnerID}})
+		}
+		return evs
 	})
 }
 
@@ -91,14 +97,14 @@ func (s *Service) RejectTransfer(ctx context.Context, a *Actor, caseID string,
 		return nil, err
 	}
 	return s.decideTransfer(ctx, a, caseID, in.Version, "reject-transfer", func(c *domain.Case, _ *domain.OrgState,
-		_ time.Time, p *domain.Problems) ev {
+		_ time.Time, p *domain.Problems) []ev {
 		if len(strings.TrimSpace(in.Reason)) < 5 {
 			p.Add("reason", "required", "Say why the transfer is rejected.")
 		}
-		return ev{
+		return []ev{{
 			domain.EvTransferRejected,
 			domain.TransferDecided{ID: c.Transfer.ID, Reason: strings.TrimSpace(in.Reason)},
-		}
+		}}
 	})
 }
 

@@ -39,6 +39,9 @@ var textLimits = map[string]int{
 	// A closure's rationale, an audit's findings, and a decision: prose too.
 	"lines_considered": ProseText, "why_none_remain": ProseText, "suspects_status": ProseText,
 	"victim_view": ProseText, "lines_missed": ProseText, "decision": LineText,
+	// A signed checkpoint pasted in to check the ledger against: a few lines
+	// and their signatures, cosigned by witnesses.
+	"earlier": 10 * LineText,
 }
 
 // TextLimit is the most characters the field may hold.

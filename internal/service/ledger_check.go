@@ -101,6 +101,9 @@ const maxCheckedEvents = 500
 // from the stored event. Auditors, inspectors and administrators may run
 // it; it records a read only when it looks at a case's events.
 func (l *Ledger) Check(ctx context.Context, a *Actor, in LedgerCheckRequest) (*LedgerCheck, error) {
+	if err := checkInput(in); err != nil {
+		return nil, err
+	}
 	if err := a.need("check the ledger", ledgerReaders...); err != nil {
 		return nil, err
 	}

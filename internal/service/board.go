@@ -191,29 +191,11 @@ type LeaverDuties struct {
 // whose owner has left (0)" above 23 duties owed by leavers, all on
 // closed cases.)
 func (s *Service) DutiesOfLeavers(ctx context.Context, a *Actor) ([]LeaverDuties, error) {
-	teams, err := s.boardTeams(ctx, a)
-	if err != nil {
-		return nil, err
-	}
-	org, err := s.st.Org(ctx)
-	if err != nil {
-		return nil, err
-	}
 	now := s.clock.Now()
 	at := map[string]int{}
 	out := []LeaverDuties{}
-	for id, u := range org.Users {
-		if u.Active {
-			continue
-		}
-		rows, err := s.st.UserDuties(ctx, id)
-		if err != nil {
-			return nil, fmt.Errorf("duties of leavers: %w", err)
-		}
-		for _, r := range rows {
-			if !slices.Contains(teams, r.TeamID) {
-				continue
-			}
+	err := s.boardUserDuties(ctx, a, func(u *domain.User, _ []string) bool { return !u.Active },
+		func(_ *domain.User, r store.DutyRow) {
 			i, ok := at[r.CaseID]
 			if !ok {
 				i = len(out)
@@ -224,8 +206,40 @@ func (s *Service) DutiesOfLeavers(ctx context.Context, a *Actor) ([]LeaverDuties
 			if duty.Overdue(r.Due, now) {
 				out[i].Overdue++
 			}
-		}
+		})
+	if err != nil {
+		return nil, fmt.Errorf("duties of leavers: %w", err)
 	}
 	slices.SortFunc(out, func(x, y LeaverDuties) int { return strings.Compare(x.CaseRef, y.CaseRef) })
 	return out, nil
+}
+
+// boardUserDuties calls each with the open duties on the actor's board
+// teams of each user who, given those teams, is wanted: read user by user
+// through the store's index of their duties, never every duty.
+func (s *Service) boardUserDuties(ctx context.Context, a *Actor, want func(u *domain.User, teams []string) bool,
+	each func(u *domain.User, r store.DutyRow)) error {
+	teams, err := s.boardTeams(ctx, a)
+	if err != nil {
+		return err
+	}
+	org, err := s.st.Org(ctx)
+	if err != nil {
+		return err
+	}
+	for id, u := range org.Users {
+		if !want(u, teams) {
+			continue
+		}
+		rows, err := s.st.UserDuties(ctx, id)
+		if err != nil {
+			return fmt.Errorf("duties of %s: %w", domain.PersonName(u), err)
+		}
+		for _, r := range rows {
+			if slices.Contains(teams, r.TeamID) {
+				each(u, r)
+			}
+		}
+	}
+	return nil
 }

@@ -84,3 +84,32 @@ func TestImportedSourceInWords(t *testing.T) {
 		}
 	})
 }
+
+// TestTeamBoardLeadsWithTodaysWork: the team board groups the duties by
+// officer, most overdue first, and summarises the long-dormant backlog (a
+// case whose duties have been overdue for over a year) apart, listed on
+// its own pages, instead of leading the list with it (the walk of 7
+// December 2026: "5,390 days overdue" first).
+func TestTeamBoardLeadsWithTodaysWork(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		f, base := start(t, db)
+		old := f.Allocated(t)
+		f.Clock.Advance(400 * 24 * time.Hour)
+		fresh := f.Allocated(t)
+		sam := newClient(t, base, "sam")
+		status, page := sam.get("/team")
+		duties := page[max(strings.Index(page, `id="duties"`), 0):]
+		if status != 200 || !strings.Contains(page, `id="by-officer"`) || !strings.Contains(page, "DC Ivy Investigator") ||
+			!strings.Contains(page, `id="backlog"`) || !strings.Contains(page, "been overdue for more than a year") ||
+			!strings.Contains(page, "on 1 case") {
+			t.Fatalf("the board is not grouped by officer with the backlog apart: %d\n%s", status, page)
+		}
+		if strings.Contains(duties, old.Ref) || !strings.Contains(duties, fresh.Ref) {
+			t.Fatalf("the long-dormant case leads the board's list, or today's is missing:\n%s", duties)
+		}
+		_, page = sam.get("/team?backlog=1")
+		if !strings.Contains(page[max(strings.Index(page, `id="duties"`), 0):], old.Ref) {
+			t.Fatalf("the backlog's own page does not list it:\n%s", page)
+		}
+	})
+}

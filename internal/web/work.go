@@ -36,6 +36,7 @@ type workPage struct {
 	Today    int // due by the end of today (not overdue)
 	Week     int // due within seven days (not today)
 	Board    bool
+	Backlog  bool // the team board from its long-dormant backlog
 	Extra    *boardExtra
 	// Next and Prev are the links to the pages either side ("" if none).
 	Next, Prev string
@@ -47,6 +48,8 @@ type boardExtra struct {
 	// duties, and LeaverDuties how many duties in all.
 	Leavers      []service.LeaverDuties
 	LeaverDuties int
+	// Summary is the board by officer, and the long-dormant backlog.
+	Summary *service.BoardSummary
 }
 
 // homePage is My work: what this person must do today, by role.
@@ -335,10 +338,24 @@ func (h *Handler) recordContact(q *visit) error {
 	return nil
 }
 
+// teamBoard is the team board: each officer's overdue duties, then the
+// duties soonest due, a page at a time, from those overdue by less than
+// service.DormantAfter — the long-dormant backlog (most of it inherited
+// from imported records) summarised apart, and listed on its own pages
+// (?backlog=1), oldest first, so that it does not lead today's work.
 func (h *Handler) teamBoard(q *visit) error {
 	ctx := q.r.Context()
 	qs := q.r.URL.Query()
-	pg, err := h.svc.TeamBoardPage(ctx, q.a, service.BoardPageIn{After: qs.Get("after"), Before: qs.Get("before")})
+	in := service.BoardPageIn{After: qs.Get("after"), Before: qs.Get("before")}
+	backlog := qs.Get("backlog") == "1"
+	first := in.After == "" && in.Before == "" && !backlog
+	if first {
+		in.After = service.FormatBoardCursor(store.DutyCursor{Due: h.svc.Now().Add(-service.DormantAfter), ID: "0"})
+	}
+	pg, err := h.svc.TeamBoardPage(ctx, q.a, in)
+	if first && err == nil {
+		pg.Prev = "" // the backlog before it has its own link
+	}
 	if ps, ok := domain.AsProblems(err); ok {
 		// A damaged cursor: the first page, saying so.
 		if pg, err = h.svc.TeamBoardPage(ctx, q.a, service.BoardPageIn{}); err == nil {
@@ -386,7 +403,11 @@ func (h *Handler) renderBoard(q *visit, status int, pg *service.BoardPage, ps do
 	for _, l := range x.Leavers {
 		x.LeaverDuties += l.Duties
 	}
-	d := workPage{Items: pg.Items, Open: open, Overdue: overdue, Board: true, Extra: x}
+	if x.Summary, err = h.svc.TeamBoardSummary(ctx, q.a); err != nil {
+		return err
+	}
+	d := workPage{Items: pg.Items, Open: open, Overdue: overdue, Board: true, Extra: x,
+		Backlog: q.r.URL.Query().Get("backlog") == "1"}
 	if pg.Next != "" {
 		d.Next = "/team?after=" + url.QueryEscape(pg.Next)
 	}

@@ -136,12 +136,8 @@ func (s *Service) Links(ctx context.Context, a *Actor, q LinksQuery) (*Links, er
 		filter.Term = linkPrefix[q.Kind] + q.Key
 	}
 	if q.Case != "" {
-		ref := q.Case
-		if r, ok := domain.ParseRef(q.Case); ok {
-			ref = r
-		}
 		// Outside the actor's need to know is the same as not there.
-		id, err := s.CaseID(ctx, a, ref)
+		id, err := s.CaseID(ctx, a, refAsWritten(q.Case))
 		if err != nil {
 			return nil, err
 		}
@@ -279,4 +275,14 @@ func (s *Service) linkGroups(ctx context.Context, f store.Finder, filter store.L
 		c.mu.Unlock()
 	}
 	return groups, considered, nil
+}
+
+// refAsWritten is a case reference typed into a form, as the record writes
+// it if domain.ParseRef reads it (2025/123 is CSE/2025/000123), else as
+// typed, so a reference it cannot read is simply not found.
+func refAsWritten(s string) string {
+	if r, ok := domain.ParseRef(s); ok {
+		return r
+	}
+	return strings.TrimSpace(s)
 }

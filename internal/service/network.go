@@ -138,7 +138,7 @@ func (s *Service) Network(ctx context.Context, a *Actor, q NetworkQuery) (*Netwo
 	if err != nil {
 		return nil, err
 	}
-	id, err := s.CaseID(ctx, a, strings.TrimSpace(q.Case))
+	id, err := s.CaseID(ctx, a, refAsWritten(q.Case))
 	if err != nil {
 		return nil, err
 	}

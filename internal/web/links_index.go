@@ -129,7 +129,7 @@ func (h *Handler) network(qv *visit) error {
 		return render(http.StatusOK, nil)
 	}
 	pg, _ := strconv.Atoi(q.Get("page"))
-	n, err := h.svc.Network(qv.r.Context(), qv.a, service.NetworkQuery{Case: request.CaseRef(form["case"]),
+	n, err := h.svc.Network(qv.r.Context(), qv.a, service.NetworkQuery{Case: form["case"],
 		From: form["from"], To: form["to"], Kinds: q["kind"], Page: pg})
 	if ps, ok := domain.AsProblems(err); ok {
 		return render(http.StatusUnprocessableEntity, ps)

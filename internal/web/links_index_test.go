@@ -80,3 +80,25 @@ func TestIndexPages(t *testing.T) {
 		}
 	})
 }
+
+// TestNetworkShortRef: the network page reads a case reference however the
+// links and cases pages do, so the short form its hint offers (2025/123)
+// finds the case rather than a 404.
+func TestNetworkShortRef(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		f, base := start(t, db)
+		c := f.Allocated(t)
+		parts := strings.Split(c.Ref, "/")
+		short := parts[1] + "/" + strings.TrimLeft(parts[2], "0")
+		ana := newClient(t, base, "ana")
+		for _, ref := range []string{short, c.Ref, request.PathRef(c.Ref), " cse " + short + " "} {
+			status, page := ana.get("/network?case=" + url.QueryEscape(ref))
+			if status != 200 || !strings.Contains(page, c.Ref) {
+				t.Errorf("the network page for %q: %d", ref, status)
+			}
+		}
+		if status, _ := ana.get("/network?case=" + url.QueryEscape(parts[1]+"/999999")); status != 404 {
+			t.Errorf("a case that is not there: %d", status)
+		}
+	})
+}

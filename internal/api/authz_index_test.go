@@ -10,12 +10,12 @@ import (
 
 // indexAuthz: links raised from the index and a person's matches are read
 // by those who may see the case; a link is reviewed by those who may
-// change it.
+// change it, and by an analyst who may see both cases (mayReviewLink).
 func indexAuthz(_ *harness) map[string]entry {
 	seeing := []string{"investigator", "supervisor", "manager", "auditor", "analyst", "victim_liaison", "inspector"}
 	return map[string]entry{
 		"GET /api/v1/cases/{ref}/links": {seeing, nil},
-		"POST /api/v1/links/{link}/review": {[]string{"investigator", "supervisor", "manager"},
+		"POST /api/v1/links/{link}/review": {[]string{"investigator", "supervisor", "manager", "analyst"},
 			func(c *domain.Case) any {
 				return map[string]any{"case": c.Ref, "version": c.Version, "outcome": "confirmed"}
 			}},

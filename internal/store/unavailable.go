@@ -89,3 +89,27 @@ func DiskFull(err error) bool {
 	}
 	return false
 }
+
+// Busy reports whether err is an outage of the mildest kind: the database
+// is there but busy — SQLite's BUSY or LOCKED past its busy timeout (another
+// writer, the CLI or a backup holds the lock), or the request's time ran out
+// waiting. It is told apart so a page can say so honestly, not that the
+// database cannot be reached: the statement that met it never ran, and its
+// transaction rolled back, so nothing was changed. A timeout on the way to
+// the server (a dial or a read on the network) is no sign of busyness and
+// stays unreachable.
+func Busy(err error) bool {
+	if err == nil {
+		return false
+	}
+	var op *net.OpError
+	if errors.As(err, &op) {
+		return false
+	}
+	var lite interface{ Code() int }
+	if errors.As(err, &lite) {
+		c := lite.Code() & 0xff
+		return c == 5 || c == 6
+	}
+	return errors.Is(err, context.DeadlineExceeded)
+}

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"context"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -96,5 +97,34 @@ func TestUnavailableReadsRealSQLiteErrors(t *testing.T) {
 	defer missing.Close()
 	if err := missing.Ping(); !store.Unavailable(err) {
 		t.Errorf("a database that cannot be opened is not an outage: %v", err)
+	}
+}
+
+// A busy database (a lock held past the timeout, a request out of time) is
+// an outage told apart from an unreachable one; a timeout on the network
+// and any other outage are not busy.
+func TestBusyIsTheMildestOutage(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{"sqlite busy", sqliteErr(t, sqlite3.SQLITE_BUSY), true},
+		{"sqlite busy snapshot", sqliteErr(t, sqlite3.SQLITE_BUSY_SNAPSHOT), true},
+		{"sqlite locked", sqliteErr(t, sqlite3.SQLITE_LOCKED), true},
+		{"request out of time", fmt.Errorf("append: %w", context.DeadlineExceeded), true},
+		{"dial timed out", &net.OpError{Op: "dial", Err: context.DeadlineExceeded}, false},
+		{"sqlite disk full", sqliteErr(t, sqlite3.SQLITE_FULL), false},
+		{"sqlite cannot open", sqliteErr(t, sqlite3.SQLITE_CANTOPEN), false},
+		{"refused", &net.OpError{Op: "dial", Err: syscall.ECONNREFUSED}, false},
+		{"pool closed", errors.New("sql: database is closed"), false},
+		{"not found", store.ErrNotFound, false},
+	} {
+		if got := store.Busy(c.err); got != c.want {
+			t.Errorf("%s: Busy(%v) = %v, want %v", c.name, c.err, got, c.want)
+		}
+		if c.want && !store.Unavailable(c.err) {
+			t.Errorf("%s: busy but not an outage (no 503): %v", c.name, c.err)
+		}
 	}
 }

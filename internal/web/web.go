@@ -291,10 +291,13 @@ type pageOffer struct {
 }
 
 // errorTitle names the error page; a full disk is named as such, since
-// waiting will not mend it (docs/reliability.md).
+// waiting will not mend it (docs/reliability.md), and so is a busy database.
 func errorTitle(err error, status int) string {
 	if status == http.StatusServiceUnavailable && store.DiskFull(err) {
 		return response.DiskFullTitle
+	}
+	if status == http.StatusServiceUnavailable && store.Busy(err) {
+		return response.BusyTitle
 	}
 	return http.StatusText(status)
 }
@@ -305,6 +308,8 @@ func message(r *http.Request, err error, status int) string {
 		return "Something went wrong on our side. It has been logged: tell your administrator the time it happened."
 	case status == http.StatusServiceUnavailable && store.DiskFull(err):
 		return response.DiskFullMessage
+	case status == http.StatusServiceUnavailable && store.Busy(err):
+		return response.BusyMessage
 	case status == http.StatusServiceUnavailable:
 		return response.UnavailableMessage(r)
 	case errors.Is(err, service.ErrNotFound):

@@ -108,6 +108,15 @@ func UnavailableMessage(r *http.Request) string {
 		"try again in a few seconds (what you typed is still in your browser: go back)."
 }
 
+// BusyTitle and BusyMessage answer a request that met a busy database (a
+// lock held past the busy timeout, or the request's time ran out waiting):
+// still a 503 with Retry-After, but it is not the outage "cannot reach"
+// describes, and the transaction that met it rolled back (store.Busy).
+const (
+	BusyTitle   = "Holdfast is busy"
+	BusyMessage = "Holdfast is busy just now. Nothing was changed. Try again in a minute."
+)
+
 // DiskFullTitle and DiskFullMessage answer a write refused because the
 // database's disk is full: still a 503 with Retry-After (it mends once space
 // is freed), but saying what an administrator must do, since waiting alone
@@ -134,8 +143,11 @@ func WriteProblem(w http.ResponseWriter, r *http.Request, err error) {
 	case http.StatusServiceUnavailable:
 		Unavailable(w, r, err)
 		p.Detail = UnavailableMessage(r)
-		if store.DiskFull(err) {
+		switch {
+		case store.DiskFull(err):
 			p.Title, p.Detail = DiskFullTitle, DiskFullMessage
+		case store.Busy(err):
+			p.Title, p.Detail = BusyTitle, BusyMessage
 		}
 	case http.StatusTooManyRequests:
 		ThrottledHeader(w, err)

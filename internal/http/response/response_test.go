@@ -76,3 +76,28 @@ func TestOutageWhileTheClientLeftIsLogged(t *testing.T) {
 		t.Error("an error of ours is taken as the client leaving")
 	}
 }
+
+// TestBusyProblemSaysBusy: the API answers a locked SQLite database with a
+// 503 and Retry-After titled busy, not "cannot reach its database"; a real
+// outage keeps those words.
+func TestBusyProblemSaysBusy(t *testing.T) {
+	for _, c := range []struct {
+		err   error
+		title string
+	}{
+		{fmt.Errorf("append: %w", liteErr(5)), BusyTitle},
+		{fmt.Errorf("query: %w", syscall.ECONNREFUSED), titles[http.StatusServiceUnavailable]},
+	} {
+		w := httptest.NewRecorder()
+		WriteProblem(w, httptest.NewRequest("POST", "/api/v1/cases", nil), c.err)
+		if w.Code != http.StatusServiceUnavailable || w.Header().Get("Retry-After") == "" {
+			t.Fatalf("%v: %d, Retry-After %q", c.err, w.Code, w.Header().Get("Retry-After"))
+		}
+		if !strings.Contains(w.Body.String(), `"title":"`+c.title+`"`) {
+			t.Errorf("%v: %s, want the title %q", c.err, w.Body, c.title)
+		}
+	}
+	if !strings.Contains(BusyMessage, "Nothing was changed") {
+		t.Errorf("the busy message does not say nothing was changed: %q", BusyMessage)
+	}
+}

@@ -28,46 +28,6 @@ func OffenceLabel(code string) string {
 	return c.Title(code)
 }
 
-// OutcomeTitles are the Home Office crime outcome codes' titles
-// (../shared/data/crime-outcomes.csv, the force's policy).
-var OutcomeTitles = map[string]string{
-	"1":  "Charged or summonsed",
-	"1A": "Charged or summonsed for an alternative offence",
-	"2":  "Caution (youth)",
-	"3":  "Caution (adult)",
-	"4":  "Taken into consideration",
-	"5":  "The offender has died",
-	"6":  "Penalty notice for disorder",
-	"7":  "Cannabis or khat warning",
-	"8":  "Community resolution",
-	"9":  "Prosecution not in the public interest (CPS decision)",
-	"10": "Formal action not in the public interest (police decision)",
-	"11": "Prosecution prevented: suspect below the age of criminal responsibility",
-	"12": "Prosecution prevented: suspect too ill to prosecute",
-	"13": "Prosecution prevented: victim or key witness dead or too ill to give evidence",
-	"14": "Evidential difficulties: suspect not identified; victim does not support further action",
-	"15": "Evidential difficulties: named suspect identified; victim supports action",
-	"16": "Evidential difficulties: named suspect identified; victim does not support action",
-	"17": "Prosecution time limit expired",
-	"18": "Investigation complete: no suspect identified",
-	"19": "Filed by the National Fraud Intelligence Bureau",
-	"20": "Further action to be taken by another body or agency",
-	"21": "Further investigation not in the public interest (police decision)",
-	"22": "Diversionary, educational or intervention activity undertaken",
-}
-
-// OutcomeLabel is "Outcome 14: Evidential difficulties: …", or "Outcome
-// 77" for a code the list does not know.
-func OutcomeLabel(code string) string {
-	if code == "" {
-		return ""
-	}
-	if t, ok := OutcomeTitles[code]; ok {
-		return "Outcome " + code + ": " + t
-	}
-	return "Outcome " + code
-}
-
 // DutyKindLabels name what each duty owes.
 var DutyKindLabels = map[string]string{
 	"allocate_referral":    "Allocate the referral",

@@ -7,7 +7,6 @@ import (
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/duty"
 	"github.com/holdfast/holdfast/internal/offence"
-	"github.com/holdfast/holdfast/internal/policy"
 )
 
 // TestEveryCodeHasALabel: every code in the domain's enumerations has a
@@ -57,10 +56,6 @@ func TestEveryCodeHasALabel(t *testing.T) {
 		duty.VRRReview, duty.FindingResponse, duty.ClosureSentBack, duty.BreakGlassReview} {
 		_, ok := domain.DutyKindLabels[k]
 		has("duty kind", k, ok)
-	}
-	for _, o := range policy.Default().Outcomes {
-		_, ok := domain.OutcomeTitles[o.Code]
-		has("outcome", o.Code, ok)
 	}
 	for _, k := range []string{"escalation", "finding", domain.AlertClosureSentBack, domain.AlertBreakGlass} {
 		_, ok := domain.AlertKindLabels[k]
@@ -121,9 +116,6 @@ func TestPersonNameAndWords(t *testing.T) {
 	}
 	if got := domain.Plural(3, "line of enquiry", "lines of enquiry"); got != "3 lines of enquiry" {
 		t.Errorf("Plural: %q", got)
-	}
-	if got := domain.OutcomeLabel("21"); got != "Outcome 21: Further investigation not in the public interest (police decision)" {
-		t.Errorf("OutcomeLabel(21) = %q", got)
 	}
 	if got := domain.OffenceLabel("some_new_offence"); got != "Some new offence" {
 		t.Errorf("an unlisted offence must still read as words: %q", got)

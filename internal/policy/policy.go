@@ -305,6 +305,20 @@ func Parse(b []byte) (*Policy, error) {
 // Outcome returns the outcome with code, or nil if the policy has none.
 func (p *Policy) Outcome(code string) *Outcome { return p.outcomes[code] }
 
+// OutcomeLabel names an outcome as every page, form and export does —
+// "Outcome 16: Named suspect identified: …" — from the policy's own title,
+// the one list of outcome titles; "Outcome 77" for a code it does not know,
+// "" for none.
+func (p *Policy) OutcomeLabel(code string) string {
+	if code == "" {
+		return ""
+	}
+	if o := p.outcomes[code]; o != nil {
+		return "Outcome " + code + ": " + o.Title
+	}
+	return "Outcome " + code
+}
+
 // Due is when a duty of kind opened at t falls due.
 func (p *Policy) Due(kind string, t time.Time, cal Calendar) time.Time {
 	return p.Duties[kind].Within.After(t, cal)

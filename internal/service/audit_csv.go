@@ -83,7 +83,7 @@ func (s *Service) ExportAudit(ctx context.Context, a *Actor, id string) (*AuditE
 			ac.Ref,
 			teamName(org, ac.TeamID),
 			ac.Outcome,
-			domain.OutcomeLabel(ac.Outcome),
+			s.Policy().OutcomeLabel(ac.Outcome),
 			dayInWords(ac.ClosedAt),
 			domain.AuditLabel(domain.AuditDrawnLabels, ac.Drawn),
 			strconv.Itoa(ac.Score),

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"encoding/csv"
+	"html"
 	"io"
 	"net/url"
 	"regexp"
@@ -9,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/holdfast/holdfast/internal/http/request"
+	"github.com/holdfast/holdfast/internal/policy"
 	"github.com/holdfast/holdfast/internal/service"
 	"github.com/holdfast/holdfast/internal/store/sqlstore"
 	"github.com/holdfast/holdfast/internal/testdb"
@@ -80,8 +83,8 @@ func TestAuditCSVInWords(t *testing.T) {
 					t.Errorf("findings read %q, want their labels", f)
 				}
 			}
-			if c, o := r[col("Outcome code (Home Office)")], r[col("Outcome")]; c != "" && !strings.HasPrefix(o, "Outcome "+c+": ") {
-				t.Errorf("outcome %q beside code %q", o, c)
+			if c, o := r[col("Outcome code (Home Office)")], r[col("Outcome")]; c != "" && o != policy.Default().OutcomeLabel(c) {
+				t.Errorf("outcome %q beside code %q, want the title the pages give it: %q", o, c, policy.Default().OutcomeLabel(c))
 			}
 		}
 		if reviewed == 0 || found == 0 {
@@ -101,4 +104,42 @@ func TestAuditCSVInWords(t *testing.T) {
 			t.Errorf("an audit named as a formula exports as %q", got)
 		}
 	})
+}
+
+var optionRE = regexp.MustCompile(`<option value="([^"]*)"[^>]*>([^<]*)</option>`)
+
+// TestOutcomeTitlesAreOneList: the audit CSV named outcome 16 "Evidential
+// difficulties: named suspect identified; victim does not support action"
+// from a list of its own, while the pages and the closure form used the
+// policy's. Every outcome is now named from the policy alone: the closure
+// form offers each exactly as the pages and the CSV name it (the CSV is
+// checked against the same label in TestAuditCSVInWords). The titles are
+// the Home Office's own, hyphens and all (policy_test.go): the form joined
+// code and title with an en dash beside them, and no label has one now.
+func TestOutcomeTitlesAreOneList(t *testing.T) {
+	db := testdb.Open(t, "sqlite")
+	f, base := start(t, db)
+	c := f.Allocated(t)
+	ivy := newClient(t, base, "ivy")
+	status, page := ivy.get("/cases/" + request.PathRef(c.Ref) + "/close")
+	if status != 200 {
+		t.Fatalf("the closure form: %d", status)
+	}
+	offered := map[string]string{}
+	for _, m := range optionRE.FindAllStringSubmatch(page, -1) {
+		offered[m[1]] = html.UnescapeString(m[2])
+	}
+	pol := f.Svc.Policy()
+	for _, o := range pol.Outcomes {
+		want := pol.OutcomeLabel(o.Code)
+		if want != "Outcome "+o.Code+": "+o.Title {
+			t.Errorf("outcome %s is labelled %q", o.Code, want)
+		}
+		if got := offered[o.Code]; got != want {
+			t.Errorf("the closure form offers outcome %s as %q, the pages and CSV name it %q", o.Code, got, want)
+		}
+		if strings.Contains(want, "–") {
+			t.Errorf("outcome %s's label %q mixes an en dash with the titles' hyphens", o.Code, want)
+		}
+	}
 }

@@ -51,7 +51,9 @@ type caseView struct {
 	Open     []domain.Action  // lines of enquiry not yet ended
 	Findings []domain.Finding // unresolved watchdog findings
 	Offered  []policy.StandardAction
-	Outcomes []outcomeOpt
+	// Outcomes are the closure form's choices, each named as every page
+	// names it (policy.OutcomeLabel).
+	Outcomes [][]string
 
 	History *history  // the history section
 	Form    *formView // a write journey's page
@@ -64,12 +66,14 @@ type caseView struct {
 	// directions), to offer them all again.
 	Slots int
 
-	outcomes map[string]string
+	policy *policy.Policy // its outcomes' titles
 	// opened are the case's duties as the log opened them, by id: those
 	// met or cancelled are no longer in its document (history.go).
 	opened map[string]domain.Duty
 }
 
+// outcomeOpt is an outcome as funcs.go's outcomeOpts took it, before the
+// closure form named outcomes as the pages do (caseView.Outcomes).
 type outcomeOpt struct{ Code, Title string }
 
 // dutyRow is an open duty as a person reads it: what, for whom, when.
@@ -105,10 +109,10 @@ func (h *Handler) caseViewOf(ctx context.Context, q *visit, c *domain.Case, sect
 		return nil, err
 	}
 	v := &caseView{Case: c, Perm: perm, Section: section, Sections: caseSections,
-		Path: "/cases/" + request.PathRef(c.Ref), Org: q.org, Now: h.svc.Now(), outcomes: map[string]string{}}
+		Path: "/cases/" + request.PathRef(c.Ref), Org: q.org, Now: h.svc.Now(), policy: h.svc.Policy()}
+	v.Outcomes = [][]string{{"", "Choose an outcome"}}
 	for _, o := range h.svc.Policy().Outcomes {
-		v.Outcomes = append(v.Outcomes, outcomeOpt{o.Code, o.Title})
-		v.outcomes[o.Code] = o.Title
+		v.Outcomes = append(v.Outcomes, []string{o.Code, v.Outcome(o.Code)})
 	}
 	if c.Status.IsOpen() {
 		v.Offered = h.svc.OfferedActions(c)
@@ -232,19 +236,14 @@ func (v *caseView) SectionPath(key string) string {
 	return v.Path + "/" + key
 }
 
-// Outcome names a Home Office outcome: "Outcome 15: Evidential difficulties…".
-func (v *caseView) Outcome(code string) string {
-	if t, ok := v.outcomes[code]; ok {
-		return "Outcome " + code + ": " + t
-	}
-	return "Outcome " + code
-}
+// Outcome names a Home Office outcome: "Outcome 15: Named suspect…".
+func (v *caseView) Outcome(code string) string { return v.policy.OutcomeLabel(code) }
 
-// OutcomeInText names an outcome within a sentence, in lower case:
-// "outcome 15 (Evidential difficulties…)".
+// OutcomeInText names an outcome within a sentence, with the same title:
+// "outcome 15 (Named suspect…)".
 func (v *caseView) OutcomeInText(code string) string {
-	if t, ok := v.outcomes[code]; ok {
-		return "outcome " + code + " (" + t + ")"
+	if o := v.policy.Outcome(code); o != nil {
+		return "outcome " + code + " (" + o.Title + ")"
 	}
 	return "outcome " + code
 }

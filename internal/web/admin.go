@@ -42,7 +42,7 @@ func (h *Handler) adminRoutes(m *http.ServeMux) {
 type adminPage struct {
 	Units   []*domain.Unit
 	Users   []*domain.User
-	Pending []*domain.Grant
+	Pending []pendingGrant
 	Policy  string
 	Left    int
 }
@@ -98,10 +98,24 @@ func (h *Handler) admin(q *visit) error {
 	p.Left = len(q.org.Users) - len(p.Users)
 	for _, g := range gs {
 		if g.Status == domain.GrantPending {
-			p.Pending = append(p.Pending, g)
+			p.Pending = append(p.Pending, h.pendingGrant(q, g))
 		}
 	}
 	return h.render(q, http.StatusOK, "admin", page{Title: "Administration", Nav: "admin", Data: p})
+}
+
+// pendingGrant is a grant waiting for a second administrator as a list
+// shows it: Refused is why the reader may not decide it ("" when they
+// may), from the service's two-person rule, so that the administrator
+// who asked is told it waits for another instead of being sent to a
+// decision they would be refused.
+type pendingGrant struct {
+	*domain.Grant
+	Refused string
+}
+
+func (h *Handler) pendingGrant(q *visit, g *domain.Grant) pendingGrant {
+	return pendingGrant{Grant: g, Refused: h.svc.MayDecideGrant(q.a, g)}
 }
 
 // userForm is what the add-user and change-roles pages show.
@@ -205,7 +219,7 @@ func roleList(rs []domain.Role) string {
 // userPage is one user: who they are, what waits for them, what they hold.
 type userPage struct {
 	User    *domain.User
-	Pending []*domain.Grant
+	Pending []pendingGrant
 	Grants  []*domain.Grant // decided, newest first
 	Work    *service.LeaverWork
 	Self    bool
@@ -262,7 +276,7 @@ func (h *Handler) userPageOf(q *visit) (userPage, error) {
 			continue
 		}
 		if g.Status == domain.GrantPending {
-			p.Pending = append(p.Pending, g)
+			p.Pending = append(p.Pending, h.pendingGrant(q, g))
 		} else {
 			p.Grants = append(p.Grants, g)
 		}

@@ -13,7 +13,10 @@ import (
 	"github.com/holdfast/holdfast/internal/testdb"
 )
 
-var grantLinkRE = regexp.MustCompile(`href="/admin/grants/([^"]+)"`)
+// grantLinkRE finds a pending grant's id on a user's page: the link to
+// decide it, or, for an administrator who may not, the sentence saying
+// why.
+var grantLinkRE = regexp.MustCompile(`(?:href="/admin/grants/|data-grant-refused=")([^"]+)"`)
 
 // TestAdminPagesTwoPersonRule walks the administrator's pages without a
 // browser: add a user with a powerful role (it waits), the asking

@@ -205,9 +205,16 @@ func TestAdministratorInTheBrowser(t *testing.T) {
 	b.press("Add user")
 	b.expect("user added", "Ann Auditor has been added", "waits for a second administrator")
 	b.check("admin-03-user-pending")
-	b.followLink("Approve or reject")
+	// The asker is told on the user page that the grant waits for another
+	// administrator, with no link to a decision they cannot make.
+	b.expect("the asker's user page", "You asked for this grant", "another administrator must approve")
+	if b.has(`//a[normalize-space()="Approve or reject"]`) {
+		t.Error("the administrator who asked for the grant is sent to decide it")
+	}
+	b.open("/admin")
+	b.followLink("Auditor for Ann Auditor")
 	b.check("admin-04-grant")
-	// The asker is told why they cannot decide, and offered no decision.
+	// The grant's page tells them why they cannot decide, and offers no decision.
 	b.expect("the asker's view", "You asked for this grant", "another administrator must approve")
 	if b.has(`//input[@id="f-decision-approve"]`) {
 		t.Error("the administrator who asked for the grant is offered a decision on it")

@@ -16,9 +16,14 @@ import (
 
 // AuditSummary is an audit as a list shows it.
 type AuditSummary struct {
-	ID         string    `json:"id"`
-	Name       string    `json:"name"`
-	Criteria   string    `json:"criteria"`
+	ID       string `json:"id"`
+	Name     string `json:"name"`
+	Criteria string `json:"criteria"`
+	// ClosedFrom/To are the audit's period (YYYY-MM-DD, "" unbounded):
+	// its population counts only cases closed in it, which is why it can
+	// differ from a triage of every closure.
+	ClosedFrom string    `json:"closed_from,omitempty"`
+	ClosedTo   string    `json:"closed_to,omitempty"`
 	CreatedBy  string    `json:"created_by"`
 	CreatedAt  time.Time `json:"created_at"`
 	Population int       `json:"population"`
@@ -60,6 +65,8 @@ func (s *Service) Audits(ctx context.Context, a *Actor) ([]AuditSummary, error) 
 			ID:         au.ID,
 			Name:       au.Name,
 			Criteria:   au.Criteria.Name,
+			ClosedFrom: au.Criteria.ClosedFrom,
+			ClosedTo:   au.Criteria.ClosedTo,
 			CreatedBy:  au.CreatedBy,
 			CreatedAt:  au.CreatedAt,
 			Population: au.Population,

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/holdfast/holdfast/internal/audit"
 	"github.com/holdfast/holdfast/internal/domain"
@@ -48,6 +49,30 @@ type auditsPage struct {
 	Pages   pagination
 	Owed    int // audit findings the reader is to answer
 	Auditor bool
+	// Reviewed is how many cases meeting the rest of the criteria the
+	// triage leaves out as already independently reviewed: with the
+	// periods, why an audit's population differs from the triage's count.
+	Reviewed int
+}
+
+// auditPeriod says which closures an audit counts: "closed from 1 January
+// 2012 to 31 December 2022", or "closed at any time".
+func auditPeriod(from, to string) string {
+	day := func(s string) string {
+		if t, err := time.Parse(time.DateOnly, s); err == nil {
+			return t.Format("2 January 2006")
+		}
+		return s
+	}
+	switch {
+	case from != "" && to != "":
+		return "closed from " + day(from) + " to " + day(to)
+	case from != "":
+		return "closed from " + day(from)
+	case to != "":
+		return "closed up to " + day(to)
+	}
+	return "closed at any time"
 }
 
 // triageRow is one case of the queue as the page shows it.
@@ -151,6 +176,7 @@ func (h *Handler) audits(q *visit) error {
 		Offset: (n - 1) * triagePageSize}); err != nil {
 		return err
 	}
+	p.Reviewed = p.Triage.Summary.Excluded[audit.ExReviewed]
 	for _, e := range p.Triage.Queue {
 		row := triageRow{Entry: e, OutcomeTitle: h.outcomeTitle(e.Outcome)}
 		for _, r := range e.Reasons {

@@ -70,6 +70,7 @@ var adminFuncs = template.FuncMap{
 	},
 	"audCriteria":     criteriaLabel,
 	"audCriteriaHint": func(name string) string { return criteriaHints[name] },
+	"audPeriod":       auditPeriod,
 	"audStatus":       func(s string) string { return auditCaseLabels[s] },
 	"audStatusColour": func(s string) string { return auditCaseColours[s] },
 	"audSentBack": func(ac domain.AuditCase) bool {

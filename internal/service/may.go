@@ -245,6 +245,21 @@ func (k *check) victim(id string) error {
 	return nil
 }
 
+// leaverOwnsOpenDuties reports whether c's officer in charge has left
+// while a duty is still open on it.
+func leaverOwnsOpenDuties(c *domain.Case, org *domain.OrgState) bool {
+	u := org.Users[c.OwnerID]
+	if u == nil || u.Active {
+		return false
+	}
+	for _, d := range c.Duties {
+		if d.Status == domain.DutyOpen {
+			return true
+		}
+	}
+	return false
+}
+
 // reviewer is the rule for filing or referring back a resulted action: a
 // second pair of eyes, who is the officer in charge or a supervisor.
 func (k *check) reviewer(act *domain.Action, doing string) error {
@@ -262,7 +277,16 @@ func (k *check) reviewer(act *domain.Action, doing string) error {
 func caseCommands() []*CaseCommand {
 	return []*CaseCommand{
 		{Name: "update-case", What: "update case", Doing: "correct a case", Roles: caseWriters, ClosedOK: true},
-		{Name: "assign-owner", What: "assign owner", Doing: "assign a case's owner", Roles: supervisors},
+		// A closed case whose officer in charge has left, with a duty
+		// still open on it (telling a victim of the decision), takes a
+		// new one: otherwise what is owed stays with the leaver.
+		{Name: "assign-owner", What: "assign owner", Doing: "assign a case's owner", Roles: supervisors,
+			ClosedOK: true, may: func(k *check) error {
+				if k.c.Status.IsOpen() || leaverOwnsOpenDuties(k.c, k.org) {
+					return nil
+				}
+				return problem("", "case_closed", fmt.Sprintf("%s is closed: reopen it first.", k.c.Ref))
+			}},
 		{Name: "add-victim", What: "add victim", Doing: "add victims", Roles: liaison},
 		{Name: "add-suspect", What: "add suspect", Doing: "add suspects", Roles: caseWriters},
 		{Name: "add-person", What: "add person", Doing: "link people to a case", Roles: caseWriters},

@@ -8,6 +8,7 @@ import (
 
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/duty"
+	"github.com/holdfast/holdfast/internal/fixture"
 	"github.com/holdfast/holdfast/internal/http/request"
 	"github.com/holdfast/holdfast/internal/service"
 	"github.com/holdfast/holdfast/internal/store/sqlstore"
@@ -27,24 +28,7 @@ func TestLeaversDutyOnAClosedCaseIsHandedOn(t *testing.T) {
 		ctx := context.Background()
 		f, base := start(t, db)
 		s := f.Svc
-		closed := func() *domain.Case {
-			c := f.Allocated(t)
-			c = must(s.AddVictim(ctx, f.Investigator, c.ID, service.NewVictim{Version: c.Version, Name: "Child B",
-				DateOfBirth: "2011-01-01"}))
-			v := c.Victims[0].ID
-			c = must(s.RecordContact(ctx, f.Liaison, c.ID, service.RecordContact{Version: c.Version, Victim: v,
-				Kind: domain.ContactAccount, Method: "visit"}))
-			c = must(s.RecordVictimView(ctx, f.Liaison, c.ID, service.RecordVictimView{Version: c.Version, Victim: v,
-				View: "Does not want to go to court"}))
-			c = must(s.RecordReview(ctx, f.Supervisor, c.ID, service.RecordReview{Version: c.Version,
-				Summary: "Reviewed: nothing more can be done"}))
-			c = must(s.ProposeClosure(ctx, f.Investigator, c.ID, service.ClosureProposal{Version: c.Version,
-				Outcome: "15", Rationale: domain.Rationale{LinesConsidered: "Every line raised was considered and filed",
-					WhyNoneRemain: "No other line of enquiry remains to follow", SuspectsStatus: "No suspect was identified",
-					VictimView: "The victim does not support a prosecution"}}))
-			return must(s.ApproveClosure(ctx, f.Inspector, c.ID, service.ApproveClosure{Version: c.Version}))
-		}
-		c := closed()
+		c := closedWithVictim(t, f)
 		owner := c.OwnerID
 		notice := func(c *domain.Case) *domain.Duty {
 			for i := range c.Duties {
@@ -96,4 +80,26 @@ func TestLeaversDutyOnAClosedCaseIsHandedOn(t *testing.T) {
 			t.Fatalf("the board still lists duties owed by a leaver:\n%s", board)
 		}
 	})
+}
+
+// closedWithVictim is a case of team A owned by an investigator, closed
+// by the inspector's approval with one victim, whom its owner must tell
+// of the decision.
+func closedWithVictim(t *testing.T, f *fixture.Force) *domain.Case {
+	ctx, s := context.Background(), f.Svc
+	c := f.Allocated(t)
+	c = must(s.AddVictim(ctx, f.Investigator, c.ID, service.NewVictim{Version: c.Version, Name: "Child B",
+		DateOfBirth: "2011-01-01"}))
+	v := c.Victims[0].ID
+	c = must(s.RecordContact(ctx, f.Liaison, c.ID, service.RecordContact{Version: c.Version, Victim: v,
+		Kind: domain.ContactAccount, Method: "visit"}))
+	c = must(s.RecordVictimView(ctx, f.Liaison, c.ID, service.RecordVictimView{Version: c.Version, Victim: v,
+		View: "Does not want to go to court"}))
+	c = must(s.RecordReview(ctx, f.Supervisor, c.ID, service.RecordReview{Version: c.Version,
+		Summary: "Reviewed: nothing more can be done"}))
+	c = must(s.ProposeClosure(ctx, f.Investigator, c.ID, service.ClosureProposal{Version: c.Version,
+		Outcome: "15", Rationale: domain.Rationale{LinesConsidered: "Every line raised was considered and filed",
+			WhyNoneRemain: "No other line of enquiry remains to follow", SuspectsStatus: "No suspect was identified",
+			VictimView: "The victim does not support a prosecution"}}))
+	return must(s.ApproveClosure(ctx, f.Inspector, c.ID, service.ApproveClosure{Version: c.Version}))
 }

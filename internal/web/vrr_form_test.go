@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/holdfast/holdfast/internal/clock"
-	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/http/request"
 	"github.com/holdfast/holdfast/internal/service"
 	"github.com/holdfast/holdfast/internal/store/sqlstore"
@@ -21,21 +20,8 @@ func TestDecideVRRShowsTheRequest(t *testing.T) {
 		ctx := context.Background()
 		f, base := start(t, db)
 		s := f.Svc
-		c := f.Allocated(t)
-		c = must(s.AddVictim(ctx, f.Investigator, c.ID, service.NewVictim{Version: c.Version, Name: "Child B",
-			DateOfBirth: "2011-01-01"}))
+		c := closedWithVictim(t, f)
 		v := c.Victims[0].ID
-		c = must(s.RecordContact(ctx, f.Liaison, c.ID, service.RecordContact{Version: c.Version, Victim: v,
-			Kind: domain.ContactAccount, Method: "visit"}))
-		c = must(s.RecordVictimView(ctx, f.Liaison, c.ID, service.RecordVictimView{Version: c.Version, Victim: v,
-			View: "Does not want to go to court"}))
-		c = must(s.RecordReview(ctx, f.Supervisor, c.ID, service.RecordReview{Version: c.Version,
-			Summary: "Reviewed: nothing more can be done"}))
-		c = must(s.ProposeClosure(ctx, f.Investigator, c.ID, service.ClosureProposal{Version: c.Version,
-			Outcome: "15", Rationale: domain.Rationale{LinesConsidered: "Every line raised was considered and filed",
-				WhyNoneRemain: "No other line of enquiry remains to follow", SuspectsStatus: "No suspect was identified",
-				VictimView: "The victim does not support a prosecution"}}))
-		c = must(s.ApproveClosure(ctx, f.Inspector, c.ID, service.ApproveClosure{Version: c.Version}))
 		c = must(s.RequestVRR(ctx, f.Liaison, c.ID, service.RequestVRR{Version: c.Version, VictimID: v,
 			Grounds: "Nobody spoke to my friend who saw it"}))
 		c = must(s.AcknowledgeVRR(ctx, f.Supervisor, c.ID, service.AcknowledgeVRR{Version: c.Version,

@@ -148,15 +148,29 @@ func readTrusted(path string) ([]byte, error) {
 	return b, nil
 }
 
+// report says the outcome in words an inspector reads: what was checked,
+// what the hash shown is, and when the latest checkpoint was signed — or
+// that its time is not signed, rather than the database's word for it.
 func report(w io.Writer, r *ledger.Report) error {
 	if !r.OK {
-		fmt.Fprintf(w, "ALTERED: %d events checked; first bad event %d: %s\n", r.Events, r.FirstBad, r.Problem)
-		return &exitError{
-			code: 1,
-			err:  fmt.Errorf("the record has been altered at event %d: %s", r.FirstBad, r.Problem),
+		where := ""
+		if r.FirstBad > 0 {
+			where = fmt.Sprintf("; first bad event %d", r.FirstBad)
 		}
+		fmt.Fprintf(w, "ALTERED: %d events checked%s: %s\n", r.Events, where, r.Problem)
+		return &exitError{code: 1, err: fmt.Errorf("the record has been altered%s: %s", where, r.Problem)}
 	}
-	fmt.Fprintf(w, "OK: %d events, %d checkpoints, root %x\n", r.Events, r.Checkpoints, r.Root)
+	fmt.Fprintf(w, "OK: %d events, %d checkpoints: the record was not altered\n", r.Events, r.Checkpoints)
+	fmt.Fprintf(w, "fingerprint of the whole record (root of the tree): %x\n", r.Root)
+	switch {
+	case r.Checkpoints == 0:
+		fmt.Fprintln(w, "no checkpoint has been signed yet: nothing vouches for the record from outside the database")
+	case r.LatestAt.IsZero():
+		fmt.Fprintf(w, "latest checkpoint: %d events; its time is not signed (cut before checkpoints carried "+
+			"their time)\n", r.LatestSize)
+	default:
+		fmt.Fprintf(w, "latest checkpoint: %d events, signed %s\n", r.LatestSize, ledger.Said(r.LatestAt))
+	}
 	return nil
 }
 
@@ -281,10 +295,15 @@ func reportWitnessed(ctx context.Context, w io.Writer, db *sqlstore.DB, v note.V
 	for i := len(cps) - 1; i >= 0; i-- {
 		cp, names, err := witness.Open(cps[i].Note, v, wkeys)
 		if err == nil && len(names) > 0 {
+			when := "its time not signed"
+			if !cp.Time.IsZero() {
+				when = "signed " + ledger.Said(cp.Time)
+			}
 			fmt.Fprintf(
 				w,
-				"latest witnessed checkpoint: %d events, cosigned by %s\n",
+				"latest witnessed checkpoint: %d events, %s, cosigned by %s\n",
 				cp.Size,
+				when,
 				strings.Join(names, ", "),
 			)
 			return

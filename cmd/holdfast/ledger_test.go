@@ -7,6 +7,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/holdfast/holdfast/internal/ledger"
 )
 
 // TestLedgerCLI walks the outsider's path end to end on a real SQLite
@@ -124,3 +127,50 @@ func must(t *testing.T, err error) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestLedgerCLICheckpointTime: verify says when the latest checkpoint was
+// signed, as signed, and what the hash it prints is; the time stored
+// beside a checkpoint moved later afterwards fails verify (exit 1), naming
+// the time it signed.
+func TestLedgerCLICheckpointTime(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "h.db")
+	key := filepath.Join(dir, "keys", "force.key")
+	if code, _, errs := runCLI(t, "user", "add", "--db", db, "--username", "boss", "--name", "Officer Boss",
+		"--collar", "C1", "--password", "a long enough password"); code != 0 {
+		t.Fatalf("user add: %s", errs)
+	}
+	if code, _, errs := runCLI(t, "ledger", "keygen", "--origin", "northshire.police.invalid/holdfast", "--out",
+		key); code != 0 {
+		t.Fatal(errs)
+	}
+	pub := key + ".pub"
+	code, cp, errs := runCLI(t, "ledger", "checkpoint", "--db", db, "--ledger-key", key)
+	if code != 0 || !strings.Contains(cp, "\ntime ") {
+		t.Fatalf("checkpoint: %d %q %q, want a signed time line", code, cp, errs)
+	}
+	v, err := ledger.LoadVerifier(pub)
+	must(t, err)
+	c, err := ledger.Open([]byte(cp), v)
+	must(t, err)
+	code, out, errs := runCLI(t, "ledger", "verify", "--db", db, "--key", pub)
+	for _, want := range []string{"OK: ", "fingerprint of the whole record (root of the tree): ",
+		"latest checkpoint: " + itoa(int64(c.Size)) + " events, signed " + ledger.Said(c.Time)} {
+		if code != 0 || !strings.Contains(out, want) {
+			t.Errorf("verify: %d %q %q, want %q", code, out, errs, want)
+		}
+	}
+
+	raw, err := sql.Open("sqlite", db)
+	must(t, err)
+	_, err = raw.Exec(`UPDATE checkpoints SET created_at = ?`,
+		c.Time.Add(6*time.Hour).UTC().Format("2006-01-02T15:04:05.000000000Z"))
+	must(t, err)
+	raw.Close()
+	code, out, errs = runCLI(t, "ledger", "verify", "--db", db, "--key", pub)
+	if code != 1 || !strings.Contains(out, "ALTERED") || !strings.Contains(out, "its signed text says "+
+		ledger.Said(c.Time)) || strings.Contains(out, "first bad event 0") {
+		t.Fatalf("verify after moving the checkpoint's stored time: code %d %q %q, want 1 naming the signed time",
+			code, out, errs)
+	}
+}

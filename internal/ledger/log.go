@@ -106,11 +106,14 @@ func (l *Log) cut(ctx context.Context) (*store.Checkpoint, error) {
 		return nil, err
 	}
 	size := l.chain.tree.Size()
-	signed, err := Sign(Checkpoint{Origin: l.Origin(), Size: size, Root: l.chain.tree.Root()}, l.signer)
+	// The time is signed with the tree, and the column stored beside it is
+	// the same instant: a stored time moved afterwards no longer matches.
+	at := SignedTime(l.now())
+	signed, err := Sign(Checkpoint{Origin: l.Origin(), Size: size, Root: l.chain.tree.Root(), Time: at}, l.signer)
 	if err != nil {
 		return nil, err
 	}
-	c := store.Checkpoint{Size: int64(size), Note: signed, Created: l.now()}
+	c := store.Checkpoint{Size: int64(size), Note: signed, Created: at}
 	if err := l.st.SaveCheckpoint(ctx, c); err != nil {
 		return nil, err
 	}
@@ -229,17 +232,30 @@ func (l *Log) VerifyAllWith(ctx context.Context, anchors []Anchor) (*Report, err
 	return r, nil
 }
 
-// Status is what the ledger page shows.
+// Status is what the ledger page shows. The latest checkpoint's figures
+// are those of its signed text, and only when that text verifies with the
+// force's key and the columns stored beside it agree (CheckpointVerified):
+// the columns alone are the database's word, which the ledger exists not
+// to take.
 type Status struct {
-	Origin           string           `json:"origin"`
-	PublicKey        string           `json:"public_key"`
-	TreeSize         uint64           `json:"tree_size"`
-	Root             []byte           `json:"root"`
-	LatestCheckpoint string           `json:"latest_checkpoint,omitempty"`
-	CheckpointSize   int64            `json:"checkpoint_size"`
-	CheckpointAt     time.Time        `json:"checkpoint_at,omitzero"`
-	LastVerification *store.LedgerRun `json:"last_verification,omitempty"`
-	Signing          bool             `json:"signing"`
+	Origin           string `json:"origin"`
+	PublicKey        string `json:"public_key"`
+	TreeSize         uint64 `json:"tree_size"`
+	Root             []byte `json:"root"`
+	LatestCheckpoint string `json:"latest_checkpoint,omitempty"`
+	// CheckpointVerified: the latest checkpoint's signature verifies and
+	// the size and time stored beside it are the signed ones; otherwise
+	// CheckpointProblem says why not.
+	CheckpointVerified bool   `json:"checkpoint_verified"`
+	CheckpointProblem  string `json:"checkpoint_problem,omitempty"`
+	CheckpointSize     int64  `json:"checkpoint_size"`
+	// CheckpointAt is when the checkpoint was signed, as it signed it;
+	// zero for one cut before checkpoints carried their time (its time is
+	// not signed, CheckpointTimeSigned false).
+	CheckpointAt         time.Time        `json:"checkpoint_at,omitzero"`
+	CheckpointTimeSigned bool             `json:"checkpoint_time_signed"`
+	LastVerification     *store.LedgerRun `json:"last_verification,omitempty"`
+	Signing              bool             `json:"signing"`
 }
 
 // Status reports the tree, the latest checkpoint and the last verification.
@@ -258,7 +274,16 @@ func (l *Log) Status(ctx context.Context, vkey string) (*Status, error) {
 		return nil, err
 	}
 	if c, err := l.Latest(ctx); err == nil {
-		s.LatestCheckpoint, s.CheckpointSize, s.CheckpointAt = string(c.Note), c.Size, c.Created
+		s.LatestCheckpoint = string(c.Note)
+		cp, err := Open(c.Note, l.verifier)
+		if err != nil {
+			s.CheckpointProblem = "its signature does not verify with the force's public key: it is forged or damaged"
+		} else if err := Agrees(*c, cp); err != nil {
+			s.CheckpointProblem = err.Error()
+		} else {
+			s.CheckpointVerified, s.CheckpointSize = true, int64(cp.Size)
+			s.CheckpointAt, s.CheckpointTimeSigned = cp.Time, !cp.Time.IsZero()
+		}
 	}
 	if r, err := l.st.LastLedgerRun(ctx); err == nil {
 		s.LastVerification = r

@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/mod/sumdb/note"
 
+	"github.com/holdfast/holdfast/internal/clock"
 	"github.com/holdfast/holdfast/internal/event"
 	"github.com/holdfast/holdfast/internal/store"
 )
@@ -31,6 +32,10 @@ type Report struct {
 	FirstBad    int64     `json:"first_bad_event,omitempty"`
 	Problem     string    `json:"problem,omitempty"`
 	RanAt       time.Time `json:"ran_at"`
+	// LatestSize is what the latest checkpoint covers and LatestAt when it
+	// was signed, as its signed text says (zero: it signed no time).
+	LatestSize uint64    `json:"latest_checkpoint_size,omitempty"`
+	LatestAt   time.Time `json:"latest_checkpoint_at,omitzero"`
 }
 
 // ErrTampered marks a verification that found the record altered.
@@ -146,7 +151,9 @@ func (c *chain) checkpoints(r *Report, cps []Checkpoint) error {
 	return nil
 }
 
-// openAll verifies the signature of every stored checkpoint, in size order.
+// openAll verifies the signature of every stored checkpoint, in size order,
+// and that the figures stored beside it — its size and, once signed, its
+// time — are the ones it signed: the page and the tools show those.
 func openAll(r *Report, stored []store.Checkpoint, v note.Verifier) ([]Checkpoint, error) {
 	sort.Slice(stored, func(i, j int) bool { return stored[i].Size < stored[j].Size })
 	out := make([]Checkpoint, 0, len(stored))
@@ -155,9 +162,37 @@ func openAll(r *Report, stored []store.Checkpoint, v note.Verifier) ([]Checkpoin
 		if err != nil {
 			return nil, r.fail(0, "checkpoint stored for tree size %d: %v (forged or damaged)", sc.Size, err)
 		}
+		if err := Agrees(sc, cp); err != nil {
+			return nil, r.fail(0, "%v", err)
+		}
 		out = append(out, cp)
 	}
+	if n := len(out); n > 0 {
+		r.LatestSize, r.LatestAt = out[n-1].Size, out[n-1].Time
+	}
 	return out, nil
+}
+
+// Agrees says whether the size and time stored beside a checkpoint are
+// the ones its signed text cp says, naming the one that is not. A stored
+// time of a checkpoint that signed none, or none stored (a bundle), is
+// not compared: nothing vouches for it either way.
+func Agrees(sc store.Checkpoint, cp Checkpoint) error {
+	if sc.Size < 0 || uint64(sc.Size) != cp.Size {
+		return fmt.Errorf("the checkpoints table says a checkpoint covers %d events, but its signed text "+
+			"covers %d: the table has been altered", sc.Size, cp.Size)
+	}
+	if !cp.Time.IsZero() && !sc.Created.IsZero() && !sc.Created.Equal(cp.Time) {
+		return fmt.Errorf("the checkpoints table says the checkpoint of %d events was signed %s, but its "+
+			"signed text says %s: the table has been altered", cp.Size, Said(sc.Created), Said(cp.Time))
+	}
+	return nil
+}
+
+// Said is a checkpoint's time in words, to the second, UK time:
+// "7 December 2026 at 6:21:45am".
+func Said(t time.Time) string {
+	return t.In(clock.London).Format("2 January 2006 at 3:04:05pm") + " UK time"
 }
 
 func (c *chain) against(r *Report, cp Checkpoint, after uint64, what string) error {

@@ -52,9 +52,9 @@ type LedgerCheck struct {
 	Failed bool         `json:"failed,omitempty"` // a step found the record altered
 	Unable bool         `json:"unable,omitempty"` // a step could not be carried out
 	Steps  []LedgerStep `json:"steps"`
-	// Checkpoint is the latest signed checkpoint, of Size events as its
-	// signed text says, stored as cut at At (no earlier than the last event
-	// it covers: the time itself is not signed).
+	// Checkpoint is the latest signed checkpoint, of Size events signed at
+	// At, both as its signed text says; At is zero for a checkpoint cut
+	// before checkpoints carried their time (its time is not signed).
 	Checkpoint string    `json:"checkpoint,omitempty"`
 	Size       uint64    `json:"size"`
 	At         time.Time `json:"at,omitzero"`
@@ -162,8 +162,12 @@ func (l *Ledger) Check(ctx context.Context, a *Actor, in LedgerCheckRequest) (*L
 		return out, nil
 	}
 	out.Size = cp.Size
-	out.step(true, "The latest checkpoint's signature", "Signed with the force's key %s, covering the first %s.",
-		l.log.Origin(), EventCount(cp.Size))
+	when := "Its time is not signed: it was cut before Holdfast signed the time with the checkpoint."
+	if !cp.Time.IsZero() {
+		when = "It was signed " + clock.GovUK(cp.Time) + "."
+	}
+	out.step(true, "The latest checkpoint's signature", "Signed with the force's key %s, covering the first %s. %s",
+		l.log.Origin(), EventCount(cp.Size), when)
 	if !l.figures(ctx, out, latest, cp) {
 		return out, nil
 	}
@@ -247,14 +251,20 @@ func (l *Ledger) Check(ctx context.Context, a *Actor, in LedgerCheckRequest) (*L
 }
 
 // figures checks the checkpoint's stored columns against its signed text:
-// the size stored must be the size signed, and the time stored (which no
-// signature covers) no earlier than the last event the checkpoint covers.
-// Only then does the page show them.
+// the size stored must be the size signed, and the time stored the time
+// signed; a checkpoint cut before checkpoints carried their time has only
+// the stored one, which must be no earlier than the last event it covers
+// and is not shown as the checkpoint's (At stays zero: "not signed").
 func (l *Ledger) figures(ctx context.Context, out *LedgerCheck, stored *store.Checkpoint, cp ledger.Checkpoint) bool {
 	const what = "The latest checkpoint's stored figures"
 	if stored.Size < 0 || uint64(stored.Size) != cp.Size {
 		out.step(false, what, "The checkpoints table says it covers %s, but its signed text covers %s: the "+
 			"table has been altered.", EventCount(uint64(max(stored.Size, 0))), EventCount(cp.Size))
+		return false
+	}
+	if !cp.Time.IsZero() && !stored.Created.Equal(cp.Time) {
+		out.step(false, what, "The checkpoints table says it was signed %s, but its signed text says %s: the "+
+			"table has been altered.", ledger.Said(stored.Created), ledger.Said(cp.Time))
 		return false
 	}
 	var last time.Time
@@ -268,13 +278,15 @@ func (l *Ledger) figures(ctx context.Context, out *LedgerCheck, stored *store.Ch
 			return false
 		}
 	}
-	if !last.IsZero() && stored.Created.Before(last) {
+	// A signed time is to the second, so may fall within the second of
+	// the last event it covers.
+	if !last.IsZero() && stored.Created.Before(last.Truncate(time.Second)) {
 		out.step(false, what, "The checkpoints table says it was cut %s, before the last event it covers "+
 			"(%s): the table has been altered.", clock.GovUK(stored.Created),
 			clock.GovUK(last))
 		return false
 	}
-	out.At = stored.Created
+	out.At = cp.Time
 	return true
 }
 
@@ -371,17 +383,6 @@ func (l *Ledger) inclusion(ctx context.Context, out *LedgerCheck, label string, 
 			"checkpoint: the next checkpoint will cover " + map[bool]string{true: "it", false: "them"}[later == 1] + ".")
 	}
 	out.step(true, label, "%s", detail)
-}
-
-// Signed is the size the stored checkpoint's signed text covers, and
-// whether that text verifies with the force's key and its stored size
-// column agrees: the ledger page shows a checkpoint's figures only then.
-func (l *Ledger) Signed(note string, stored int64) (uint64, bool) {
-	cp, err := ledger.Open([]byte(note), l.log.Verifier())
-	if err != nil || stored < 0 || uint64(stored) != cp.Size {
-		return 0, false
-	}
-	return cp.Size, true
 }
 
 // previous is the newest stored checkpoint smaller than size, signature

@@ -7,9 +7,12 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/holdfast/holdfast/internal/clock"
 	"github.com/holdfast/holdfast/internal/ledger"
 	"github.com/holdfast/holdfast/internal/service"
+	"github.com/holdfast/holdfast/internal/store"
 	"github.com/holdfast/holdfast/internal/store/sqlstore"
 	"github.com/holdfast/holdfast/internal/testdb"
 )
@@ -172,8 +175,25 @@ func TestLedgerCheckRehashesStoredEvents(t *testing.T) {
 		exec(fmt.Sprintf(`UPDATE checkpoints SET size = %d, created_at = '2020-01-01T00:00:00.000000000Z' WHERE size = 999999999`,
 			size))
 		if _, page := hmi.get("/ledger/check"); strings.Contains(page, "The record was not altered") ||
-			strings.Contains(page, "2020, stored") || !strings.Contains(page, "before the last event it covers") {
-			t.Errorf("a checkpoint row dated 2020, before the events it covers, passes the check:\n%s", steps(page))
+			strings.Contains(page, "2020, signed") || !strings.Contains(page, "but its signed text says") {
+			t.Errorf("a checkpoint row dated 2020, before the time it signed, passes the check:\n%s", steps(page))
+		}
+		// Its time moved later: the time is signed, so this is caught too,
+		// and neither page shows the moved time.
+		at, err := time.Parse("2006-01-02T15:04:05.000000000Z", created)
+		if err != nil {
+			t.Fatal(err)
+		}
+		moved := at.Add(3 * time.Hour)
+		exec(fmt.Sprintf(`UPDATE checkpoints SET created_at = '%s' WHERE size = %d`,
+			moved.UTC().Format("2006-01-02T15:04:05.000000000Z"), size))
+		if _, page := hmi.get("/ledger"); strings.Contains(page, clock.GovUK(moved)) ||
+			!strings.Contains(page, "Does not verify") {
+			t.Error("the ledger page shows a checkpoint time moved later as signed")
+		}
+		if _, page := hmi.get("/ledger/check"); strings.Contains(page, "The record was not altered") ||
+			!strings.Contains(page, "but its signed text says") || !strings.Contains(page, "the table has been altered") {
+			t.Errorf("a checkpoint row whose time was moved later passes the check:\n%s", steps(page))
 		}
 
 		// A time the database cannot read is not "no checkpoint yet".
@@ -213,4 +233,66 @@ func steps(page string) string {
 		page = page[:i]
 	}
 	return page
+}
+
+// TestLedgerPageSaysWhetherTheTimeIsSigned: a checkpoint's time shown on
+// the ledger page and in the check is the one it signed; a checkpoint cut
+// before checkpoints signed their time still verifies, and both say its
+// time is not signed rather than showing the time stored beside it.
+func TestLedgerPageSaysWhetherTheTimeIsSigned(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		f, base := start(t, db)
+		l := f.Svc.Ledger()
+		c, err := l.Cut(ctx, f.Admin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		hmi := newClient(t, base, "hmi")
+		signedAt := "signed " + clock.GovUK(c.Created)
+		if _, page := hmi.get("/ledger"); !strings.Contains(page, signedAt) || strings.Contains(page, "Time not signed") {
+			t.Errorf("the ledger page does not say when the checkpoint was signed (%q)", signedAt)
+		}
+		if _, page := hmi.get("/ledger/check"); !strings.Contains(page, "The record was not altered") ||
+			!strings.Contains(page, signedAt) {
+			t.Errorf("the check does not say when the checkpoint was signed:\n%s", steps(page))
+		}
+
+		// A checkpoint as cut before times were signed, over a later size.
+		f.Allocated(t)
+		signer, err := ledger.LoadSigner(f.LedgerKey)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := l.Status(ctx, f.Admin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := l.Consistency(ctx, f.Admin, 1, st.TreeSize)
+		if err != nil {
+			t.Fatal(err)
+		}
+		old, err := ledger.Sign(ledger.Checkpoint{Origin: st.Origin, Size: st.TreeSize, Root: p.Root2}, signer)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stored := time.Now().Add(2 * time.Hour)
+		if err := db.SaveCheckpoint(ctx, store.Checkpoint{Size: int64(st.TreeSize), Note: old, Created: stored}); err != nil {
+			t.Fatal(err)
+		}
+		_, page := hmi.get("/ledger")
+		if !strings.Contains(page, "Time not signed") || strings.Contains(page, clock.GovUK(stored)) ||
+			!strings.Contains(page, "Covers "+service.EventCount(st.TreeSize)) {
+			t.Error("the ledger page shows an unsigned checkpoint time as if signed, or not its signed size")
+		}
+		_, page = hmi.get("/ledger/check")
+		for _, want := range []string{"The record was not altered", "whose time is not signed", "Its time is not signed"} {
+			if !strings.Contains(page, want) {
+				t.Errorf("the check of a checkpoint without a signed time lacks %q:\n%s", want, steps(page))
+			}
+		}
+		if strings.Contains(page, clock.GovUK(stored)) {
+			t.Error("the check shows the stored time of a checkpoint that signed none")
+		}
+	})
 }

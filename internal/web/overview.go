@@ -31,24 +31,12 @@ func (h *Handler) dashboard(q *visit) error {
 }
 
 // ledgerView is the ledger page: its figures and, once asked for, the
-// outcome of a check of the record against the signed checkpoints.
+// outcome of a check of the record against the signed checkpoints. The
+// latest checkpoint's figures are those of its verified signed text
+// (ledger.Status), never the columns stored beside it.
 type ledgerView struct {
 	*ledger.Status
 	Check *service.LedgerCheck
-	// SignedSize is what the latest checkpoint's signed text covers, shown
-	// only when Signed: the text verifies and the stored size agrees.
-	SignedSize uint64
-	Signed     bool
-}
-
-// newLedgerView takes the latest checkpoint's figures from its verified
-// text, not from the columns stored beside it.
-func newLedgerView(l *service.Ledger, st *ledger.Status) ledgerView {
-	v := ledgerView{Status: st}
-	if st.LatestCheckpoint != "" {
-		v.SignedSize, v.Signed = l.Signed(st.LatestCheckpoint, st.CheckpointSize)
-	}
-	return v
 }
 
 func (h *Handler) ledger(q *visit) error {
@@ -60,7 +48,7 @@ func (h *Handler) ledger(q *visit) error {
 	if err != nil {
 		return err
 	}
-	return h.render(q, http.StatusOK, "ledger", page{Title: "Ledger", Nav: "ledger", Data: newLedgerView(l, st),
+	return h.render(q, http.StatusOK, "ledger", page{Title: "Ledger", Nav: "ledger", Data: ledgerView{Status: st},
 		Form: map[string]string{}})
 }
 
@@ -83,7 +71,7 @@ func (h *Handler) ledgerCheck(q *visit) error {
 		Event: strings.TrimSpace(qs.Get("event"))}
 	p := page{Title: "Ledger", Nav: "ledger", Form: map[string]string{"earlier": in.Earlier, "case": in.Case,
 		"event": in.Event}}
-	v := newLedgerView(l, st)
+	v := ledgerView{Status: st}
 	v.Check, err = l.Check(ctx, q.a, in)
 	if ps, ok := domain.AsProblems(err); ok {
 		p.Errors, p.Data = ps, v

@@ -3,13 +3,8 @@ package sqlstore
 import (
 	"cmp"
 	"context"
-	"crypto/md5"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"slices"
-	"strconv"
-	"strings"
 
 	"github.com/holdfast/holdfast/internal/domain"
 )
@@ -19,12 +14,12 @@ import (
 // was a round trip of its own each write (the case with what PutCase
 // compares: selectCaseForWrite), and every writer of every instance waits
 // through each round trip taken under the head. Now PrefetchCase reads
-// the same rows on the caller's connection and makes a digest of them
-// all; under the head the write queues a statement that makes the same
-// digest of the rows then and fails on the server (division_by_zero, as
-// execChecked's) unless it is the one read. It goes to the server with
-// the write's own statements, ahead of them in the same flight, so a
-// write of one case takes one round trip under the head instead of two.
+// the same rows on the caller's connection; under the head the write
+// queues a statement that fails on the server (division_by_zero, as
+// execChecked's) unless the rows are still the ones read. It goes
+// to the server with the write's own statements, ahead of them in the same
+// flight, so a write of one case takes one round trip under the head
+// instead of two.
 //
 // When the check fails — another write changed the case, or a row
 // PutCase compares, between the read and the head — nothing after it in
@@ -34,46 +29,49 @@ import (
 // What a write decides is therefore always decided on the rows the head
 // would have shown it; only where the read happens moves.
 //
-// The digest covers every row the read brings, not just the case's
-// version: some writes rewrite a document or an index row without moving
-// the version (the builds an instance runs when it opens an older record,
-// which another instance may be serving).
+// What the check compares is the xmin of the rows read: the transaction
+// that wrote that version of each. A row is never changed in place (an
+// update writes a new version, with the updating transaction's xmin), so
+// rows are the ones read exactly when their xmins are: a row added or
+// rewritten brings an xmin not there before, a row deleted takes one
+// away. It replaced a digest of every column of every row, made again
+// under the head, which cost the server more than the read it saved.
+//
+// Usually the case row's xmin is the whole check: every write of a case's
+// duty, flag, index and figures rows is a PutCase, which rewrites the case
+// row in the same transaction (as does a document rewritten without a new
+// version). The exception is the builds an instance runs when it opens an
+// older record (buildTerms, buildPole, buildFigures), which another
+// instance may be serving: they write index rows alone. So while any of
+// their markers is missing, the prefetch also takes caseStamp, the xmins
+// of every row it read, and the check compares that. A build that is done
+// writes nothing more (its marker is never removed), so a prefetch that
+// saw all three markers needs only the case row checked.
 
-// caseReadDigest is the server's digest of selectCaseForWrite's rows,
-// as readDigest makes it of the rows read: each row its columns' texts,
-// each with its length in bytes before it, the rows in byte order, md5
-// in hex. NULL when there are no rows (no such case).
-const caseReadDigest = `SELECT md5(string_agg(r, '' ORDER BY r COLLATE "C")) FROM (SELECT ` + digestRow + ` AS r
-	FROM (` + selectCaseForWrite + `) u(k, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10)) s`
+// caseStamp is the xmins of every row selectCaseForWrite reads, table by
+// table. Its arguments are caseArgs.
+const caseStamp = `concat(
+	(SELECT xmin::text FROM cases WHERE id = ?),
+	'/', (SELECT string_agg(xmin::text, ',' ORDER BY xmin::text) FROM duties WHERE case_id = ?),
+	'/', (SELECT string_agg(xmin::text, ',' ORDER BY xmin::text) FROM case_flags WHERE case_id = ?),
+	'/', (SELECT string_agg(xmin::text, ',' ORDER BY xmin::text) FROM case_terms WHERE case_id = ? AND kind = '#'),
+	'/', (SELECT xmin::text FROM pole_digests WHERE case_id = ?),
+	'/', (SELECT xmin::text FROM case_figures WHERE case_id = ?))`
 
-// digestRow is a row of caseReadDigest: each column, NULL as empty.
-const digestRow = `concat(octet_length(coalesce(k::text, '')), ':', k::text` +
-	`, octet_length(coalesce(a1::text, '')), ':', a1::text, octet_length(coalesce(a2::text, '')), ':', a2::text` +
-	`, octet_length(coalesce(a3::text, '')), ':', a3::text, octet_length(coalesce(a4::text, '')), ':', a4::text` +
-	`, octet_length(coalesce(a5::text, '')), ':', a5::text, octet_length(coalesce(a6::text, '')), ':', a6::text` +
-	`, octet_length(coalesce(a7::text, '')), ':', a7::text, octet_length(coalesce(a8::text, '')), ':', a8::text` +
-	`, octet_length(coalesce(a9::text, '')), ':', a9::text, octet_length(coalesce(a10::text, '')), ':', a10::text)`
+// prefetchCase is selectCaseForWrite and, while a build that writes index
+// rows alone is not done, the case's caseStamp in a row tagged 's': one
+// statement, so one snapshot. Its arguments are caseArgs twice.
+const prefetchCase = selectCaseForWrite + `
+	UNION ALL SELECT 's', ` + caseStamp + `, '', '', '', '', '', '', '', '', ''
+	WHERE NOT (EXISTS (SELECT 1 FROM case_terms_built) AND EXISTS (SELECT 1 FROM pole_built)
+		AND EXISTS (SELECT 1 FROM figures_built))`
 
-// checkCaseRead fails on the server unless the case's rows digest to the
-// one prefetched.
-const checkCaseRead = `SELECT 1 / count(*) FROM (` + caseReadDigest + `) d(h) WHERE h = ?`
-
-// readDigest is caseReadDigest of rows read, each its tag and values.
-func readDigest(rows [][]string) string {
-	lines := make([]string, len(rows))
-	for i, row := range rows {
-		var b strings.Builder
-		for _, v := range row {
-			b.WriteString(strconv.Itoa(len(v)))
-			b.WriteByte(':')
-			b.WriteString(v)
-		}
-		lines[i] = b.String()
-	}
-	slices.Sort(lines)
-	sum := md5.Sum([]byte(strings.Join(lines, "")))
-	return hex.EncodeToString(sum[:])
-}
+// checkCaseRow fails on the server unless the case row is the one read;
+// checkCaseRead unless every row read is.
+const (
+	checkCaseRow  = `SELECT 1 / count(*) FROM cases WHERE id = ? AND xmin::text = ?`
+	checkCaseRead = `SELECT 1 / count(*) FROM (SELECT ` + caseStamp + `) s(h) WHERE h = ?`
+)
 
 // errStaleRead is a write's failure when its case changed between the
 // read before the write and the head: DB.Write runs it again.
@@ -83,26 +81,27 @@ var errStaleRead = errors.New("the case changed after it was read, before the wr
 func caseArgs(id string) []any { return []any{id, id, id, id, id, id} }
 
 // prefetchForWrite is PrefetchCase on PostgreSQL: the case decoded, and
-// everything a write of it reads, with the digest checkCaseRead compares.
+// everything a write of it reads, with the check of it under the head.
 func (db *DB) prefetchForWrite(ctx context.Context, id string) any {
-	rows, err := db.r.QueryContext(ctx, db.d.q(selectCaseForWrite), caseArgs(id)...)
+	rows, err := db.r.QueryContext(ctx, db.d.q(prefetchCase), append(caseArgs(id), caseArgs(id)...)...)
 	if err != nil {
 		return nil
 	}
 	defer rows.Close()
 	read := newCaseRead()
-	var all [][]string
-	doc, found, err := read.scan(id, rows, func(tag string, vals []string) {
-		all = append(all, append([]string{tag}, vals...))
-	})
-	if err != nil || !found {
+	doc, found, err := read.scan(id, rows)
+	if err != nil || !found || read.xmin == "" {
 		return nil
 	}
 	c, err := decodeCase(doc)
 	if err != nil {
 		return nil
 	}
-	return &prefetched{id: id, doc: doc, c: c, read: read, hash: readDigest(all)}
+	pf := &prefetched{id: id, doc: doc, c: c, read: read, check: checkCaseRow, args: []any{id, read.xmin}}
+	if read.stamp != "" {
+		pf.check, pf.args = checkCaseRead, append(caseArgs(id), read.stamp)
+	}
+	return pf
 }
 
 // caseFromPrefetch is CaseFrom on PostgreSQL: the case as prefetched, its
@@ -122,7 +121,7 @@ func (x *tx) caseFromPrefetch(pf *prefetched) (*domain.Case, error) {
 		x.batchCases = map[string]bool{}
 	}
 	x.batchCases[pf.id] = true
-	r := x.pipe.queue(x.d.q(checkCaseRead), false, append(caseArgs(pf.id), pf.hash)...)
+	r := x.pipe.queue(x.d.q(pf.check), false, pf.args...)
 	r.check = func(n int64) error {
 		if n == 0 {
 			return fmt.Errorf("case %s: %w", c.Ref, errStaleRead)

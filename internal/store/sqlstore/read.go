@@ -67,10 +67,12 @@ func (db *DB) Case(ctx context.Context, id string) (*domain.Case, error) {
 type prefetched struct {
 	id, doc string
 	c       *domain.Case
-	// read and hash are, on PostgreSQL, the rest of what a write reads
-	// with the case, and a digest of it all (optimistic.go).
-	read *caseRead
-	hash string
+	// read is, on PostgreSQL, the rest of what a write reads with the
+	// case; check and args the statement that checks it is unchanged
+	// (optimistic.go).
+	read  *caseRead
+	check string
+	args  []any
 	// asRead is asReadOf(c), worked out here rather than by the write.
 	asRead *caseAsRead
 }

@@ -15,9 +15,9 @@ import (
 // (selectCaseFigure, figures.go). One flight instead of five while
 // the log head is held: each flight there is a wait every other writer,
 // of this instance or another, waits through too. Rows are tagged: 'c'
-// the document, 'd' and 'f' as selectIndexRows, 't' and 'p' the digests,
-// 'g' the figures.
-const selectCaseForWrite = `SELECT 'c', doc, '', '', '', '', '', '', '', '', '' FROM cases WHERE id = ?
+// the document (with the row's xmin, optimistic.go), 'd' and 'f' as
+// selectIndexRows, 't' and 'p' the digests, 'g' the figures.
+const selectCaseForWrite = `SELECT 'c', doc, xmin::text, '', '', '', '', '', '', '', '' FROM cases WHERE id = ?
 	UNION ALL ` + selectIndexRows + `
 	UNION ALL SELECT 't', term, '', '', '', '', '', '', '', '', '' FROM case_terms WHERE case_id = ? AND kind = '#'
 	UNION ALL SELECT 'p', digest, '', '', '', '', '', '', '', '', '' FROM pole_digests WHERE case_id = ?
@@ -29,6 +29,9 @@ const selectCaseForWrite = `SELECT 'c', doc, '', '', '', '', '', '', '', '', '' 
 type caseRead struct {
 	duties, flags map[string]string   // as indexRows gives them; nil once used
 	rows          map[string][]string // one-row reads, by query; nil: no row
+	// xmin is the case row's, and stamp the case's caseStamp when the
+	// read asked for it (prefetchCase, optimistic.go).
+	xmin, stamp string
 }
 
 // newCaseRead is an empty caseRead, every one-row read answered "no row"
@@ -41,9 +44,9 @@ func newCaseRead() *caseRead {
 	}}
 }
 
-// scan reads the rows of selectCaseForWrite into r, giving each row to
-// each too if it is given, and returns the document, if there was one.
-func (r *caseRead) scan(id string, rows scannedRows, each func(tag string, vals []string)) (doc string, found bool, err error) {
+// scan reads the rows of selectCaseForWrite (or prefetchCase) into r, and
+// returns the document, if there was one.
+func (r *caseRead) scan(id string, rows scannedRows) (doc string, found bool, err error) {
 	var tag string
 	vals := make([]string, dutyColumns)
 	ptrs := []any{&tag}
@@ -54,12 +57,9 @@ func (r *caseRead) scan(id string, rows scannedRows, each func(tag string, vals 
 		if err := rows.Scan(ptrs...); err != nil {
 			return "", false, err
 		}
-		if each != nil {
-			each(tag, vals)
-		}
 		switch tag {
 		case "c":
-			doc, found = vals[0], true
+			doc, found, r.xmin = vals[0], true, vals[1]
 		case "d":
 			r.duties[vals[0]] = strings.Join(vals, "\x00")
 		case "f":
@@ -70,6 +70,8 @@ func (r *caseRead) scan(id string, rows scannedRows, each func(tag string, vals 
 			r.rows[selectPoleDigest] = []string{vals[0]}
 		case "g":
 			r.rows[selectCaseFigure] = []string{vals[0], vals[1], vals[2]}
+		case "s":
+			r.stamp = vals[0]
 		default:
 			return "", false, fmt.Errorf("read case %s: unknown row %q", id, tag)
 		}
@@ -96,7 +98,7 @@ func (x *tx) readCase(id string) (string, error) {
 			return err
 		}
 		defer rows.Close()
-		doc, found, err = r.scan(id, rows, nil)
+		doc, found, err = r.scan(id, rows)
 		return err
 	}})
 	if err != nil {

@@ -159,16 +159,8 @@ func TestStalePrefetchDecidesOnTheCaseAsItIs(t *testing.T) {
 		if err := db.Write(ctx, w); err != nil {
 			t.Fatal(err)
 		}
-		var terms int
-		if err := db.Write(ctx, func(tx store.Tx) error {
-			var err error
-			terms, err = sqlstore.TxQueryInt(tx, "SELECT count(*) FROM case_terms WHERE case_id = 'c1' AND kind = '#'")
-			return err
-		}); err != nil {
-			t.Fatal(err)
-		}
-		if terms != 1 {
-			t.Fatalf("%d find-index digests of c1 after the write, want 1", terms)
+		if n := findDigests(t, db); n != 1 {
+			t.Fatalf("%d find-index digests of c1 after the write, want 1", n)
 		}
 		if c := storedC1(t, db); c.Version != 5 || c.Summary != "rewritten" {
 			t.Fatalf("stored case at version %d (%q), want 5", c.Version, c.Summary)
@@ -210,18 +202,24 @@ func TestStalePrefetchWhileABuildRuns(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		var terms int
-		if err := db.Write(ctx, func(tx store.Tx) error {
-			var err error
-			terms, err = sqlstore.TxQueryInt(tx, "SELECT count(*) FROM case_terms WHERE case_id = 'c1' AND kind = '#'")
-			return err
-		}); err != nil {
-			t.Fatal(err)
-		}
-		if terms != 1 {
-			t.Fatalf("%d find-index digests of c1 after the write, want 1: it decided on the stale read", terms)
+		if n := findDigests(t, db); n != 1 {
+			t.Fatalf("%d find-index digests of c1 after the write, want 1: it decided on the stale read", n)
 		}
 	})
+}
+
+// findDigests counts c1's find-index digest rows.
+func findDigests(t *testing.T, db *sqlstore.DB) int {
+	t.Helper()
+	var n int
+	if err := db.Write(ctx, func(tx store.Tx) error {
+		var err error
+		n, err = sqlstore.TxQueryInt(tx, "SELECT count(*) FROM case_terms WHERE case_id = 'c1' AND kind = '#'")
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
 
 // TestStalePrefetchInABatch: a stale write that is not its batch's last is

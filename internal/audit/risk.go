@@ -218,7 +218,7 @@ func (m Model) Assess(c *domain.Case, env Env) []domain.RiskReason {
 	}
 	if len(untold) > 0 {
 		add(m.reason(ReasonVictimNotTold, "%s not told of the decision (%s), due by %s", list(untold), decision,
-			dueBy.In(clock.London).Format("2 January 2006 15:04")))
+			clock.GovUK(dueBy)))
 	}
 	if len(noAccount) > 0 {
 		add(m.reason(ReasonVictimAccountNotTaken, "no account recorded from %s", list(noAccount)))

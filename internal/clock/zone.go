@@ -23,16 +23,20 @@ func mustLoad(name string) *time.Location {
 // the texts the watchdog writes (escalations, findings) both use it.
 func GovUK(t time.Time) string {
 	t = t.In(London)
-	var clk string
+	return t.Format("2 January 2006") + " at " + GovUKClock(t)
+}
+
+// GovUKClock is the time of day alone, the GOV.UK way, in London: "2:15pm",
+// "5pm", "midday", "midnight" (never 24-hour, never "12pm").
+func GovUKClock(t time.Time) string {
+	t = t.In(London)
 	switch {
 	case t.Hour() == 12 && t.Minute() == 0:
-		clk = "midday"
+		return "midday"
 	case t.Hour() == 0 && t.Minute() == 0:
-		clk = "midnight"
+		return "midnight"
 	case t.Minute() == 0:
-		clk = t.Format("3pm")
-	default:
-		clk = t.Format("3:04pm")
+		return t.Format("3pm")
 	}
-	return t.Format("2 January 2006") + " at " + clk
+	return t.Format("3:04pm")
 }

@@ -21,3 +21,22 @@ func TestGovUK(t *testing.T) {
 		}
 	}
 }
+
+// TestGovUKClock: the time of day alone never uses the 24-hour clock, nor
+// "12pm" or "12am".
+func TestGovUKClock(t *testing.T) {
+	for _, tc := range []struct {
+		at   time.Time
+		want string
+	}{
+		{time.Date(2026, 12, 1, 17, 30, 0, 0, time.UTC), "5:30pm"},
+		{time.Date(2026, 6, 4, 11, 0, 0, 0, time.UTC), "midday"}, // BST
+		{time.Date(2026, 1, 4, 0, 0, 0, 0, time.UTC), "midnight"},
+		{time.Date(2026, 1, 4, 0, 5, 0, 0, time.UTC), "12:05am"},
+		{time.Date(2026, 1, 4, 12, 5, 0, 0, time.UTC), "12:05pm"},
+	} {
+		if got := GovUKClock(tc.at); got != tc.want {
+			t.Errorf("GovUKClock(%s) = %q, want %q", tc.at, got, tc.want)
+		}
+	}
+}

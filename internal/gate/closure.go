@@ -108,7 +108,7 @@ func when(t time.Time) string {
 	if t.IsZero() {
 		return "allocation"
 	}
-	return t.In(clock.London).Format("2 January 2006 at 15:04")
+	return clock.GovUK(t)
 }
 
 func lastReview(c *domain.Case) time.Time {

@@ -97,14 +97,14 @@ func (h *Handler) breakGlassForm(q *visit) error {
 	return nil
 }
 
-// glassEnds is when an access ends, as the banner says it: 15:04, with the
+// glassEnds is when an access ends, as the banner says it: 5:30pm, with the
 // day when it is not today's.
 func glassEnds(g *domain.BreakGlass) string {
 	until, at := g.Until.In(clock.London), g.At.In(clock.London)
 	if until.YearDay() != at.YearDay() || until.Year() != at.Year() {
-		return until.Format("15:04 on 2 January")
+		return clock.GovUKClock(until) + " on " + until.Format("2 January")
 	}
-	return until.Format("15:04")
+	return clock.GovUKClock(until)
 }
 
 // glassBanner is what the banner on a case's pages says.

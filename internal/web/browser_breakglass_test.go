@@ -55,7 +55,7 @@ func TestBreakGlassInTheBrowser(t *testing.T) {
 	if err != nil || len(gs) != 1 {
 		t.Fatalf("accesses awaiting review: %+v %v", gs, err)
 	}
-	ends := gs[0].Access.Until.In(clock.London).Format("15:04")
+	ends := clock.GovUKClock(gs[0].Access.Until)
 	want := "Your emergency access to this case ends at " + ends + ". Everything you look at is being recorded."
 	for _, s := range []string{"", "/history", "/victims", "/do/add-note"} {
 		if s != "" {

@@ -31,11 +31,13 @@ func merged(ms ...template.FuncMap) template.FuncMap {
 }
 
 var baseFuncs = template.FuncMap{
+	// when is a moment the GOV.UK way: 4 June 2026 at 5:30pm (midday,
+	// midnight), never the 24-hour clock.
 	"when": func(t time.Time) string {
 		if t.IsZero() {
 			return "—"
 		}
-		return t.In(clock.London).Format("2 Jan 2006 15:04")
+		return clock.GovUK(t)
 	},
 	"day": func(t time.Time) string {
 		if t.IsZero() {

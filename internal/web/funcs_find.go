@@ -79,13 +79,13 @@ func findDate(t time.Time) string {
 	return t.In(clock.London).Format("2 January 2006")
 }
 
-// findTime is a date and time the GOV.UK way: 4 June 2026 at 2:15pm.
+// findTime is a date and time the GOV.UK way: 4 June 2026 at 2:15pm
+// (midday, midnight).
 func findTime(t time.Time) string {
 	if t.IsZero() {
 		return "—"
 	}
-	l := t.In(clock.London)
-	return l.Format("2 January 2006") + " at " + strings.ToLower(l.Format("3:04PM"))
+	return clock.GovUK(t)
 }
 
 // dueWhen says when something is due relative to now: "3 days overdue",
@@ -97,13 +97,13 @@ func dueWhen(due, now time.Time) string {
 	days := int(dd.Sub(nd).Hours() / 24)
 	switch {
 	case !due.After(now) && days == 0:
-		return "due today, " + strings.ToLower(d.Format("3:04PM")) + " (now overdue)"
+		return "due today, " + clock.GovUKClock(d) + " (now overdue)"
 	case !due.After(now) && days == -1:
 		return "1 day overdue (due " + findDate(due) + ")"
 	case !due.After(now):
 		return fmt.Sprintf("%d days overdue (due %s)", -days, findDate(due))
 	case days == 0:
-		return "due today by " + strings.ToLower(d.Format("3:04PM"))
+		return "due today by " + clock.GovUKClock(d)
 	case days == 1:
 		return "due tomorrow"
 	}

@@ -269,7 +269,7 @@ func TestSecurityLogOverAPI(t *testing.T) {
 		res := h.do(h.f.Admin, "GET", "/api/v1/security-log.csv?kind=security.sign_in_failed", nil)
 		lines := strings.Split(strings.TrimSpace(string(res.body)), "\n")
 		if res.status != 200 || !strings.HasPrefix(res.header.Get("Content-Type"), "text/csv") || len(lines) != 2 ||
-			!strings.HasPrefix(lines[0], "seq,at,kind") || !strings.Contains(lines[1], "DC Ivy Investigator") {
+			!strings.HasPrefix(lines[0], "Event number,When (UTC),Kind code") || !strings.Contains(lines[1], "DC Ivy Investigator") {
 			t.Fatalf("CSV: %d %q", res.status, res.body)
 		}
 	})

@@ -90,7 +90,7 @@ func TestRiskScoreExplainsItself(t *testing.T) {
 	if audit.Total(rs) != sum || sum != 25+20+20+15+15+10+10 {
 		t.Fatalf("total %d, want the sum of the weights", audit.Total(rs))
 	}
-	for _, frag := range []string{"Adam Smith", "action 1 (Download phone, allocated)", "inspector", "Child B", "8 days"} {
+	for _, frag := range []string{"Adam Smith", "action A1 (Download phone, allocated)", "inspector", "Child B", "8 days"} {
 		if !strings.Contains(describe(rs), frag) {
 			t.Errorf("the reasons do not say %q: %s", frag, describe(rs))
 		}

@@ -58,7 +58,7 @@ func Conflicts(c *domain.Case, reviewer *domain.User, formerOwners []string) dom
 	}
 	for _, a := range c.Actions {
 		if a.AllocatedTo == id || a.ResultedBy == id || a.FiledBy == id || a.RaisedBy == id {
-			add("coi_enquiries", "%s worked on lines of enquiry in %s (action %d)", name, c.Ref, a.Number)
+			add("coi_enquiries", "%s worked on lines of enquiry in %s (action A%d)", name, c.Ref, a.Number)
 		}
 	}
 	for _, t := range c.Transfers {

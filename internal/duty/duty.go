@@ -380,7 +380,7 @@ func actionReviewer(org *domain.OrgState, c *domain.Case, a *domain.Action) (str
 	if u := org.Users[a.ResultedBy]; u != nil {
 		by = domain.PersonName(u) + ", the officer in charge,"
 	}
-	return id, fmt.Sprintf("%s resulted action %d, so it needs a second pair of eyes: it is routed to the next "+
+	return id, fmt.Sprintf("%s resulted action A%d, so it needs a second pair of eyes: it is routed to the next "+
 		"supervisor in the chain of command.", by, a.Number)
 }
 

@@ -54,7 +54,7 @@ func rationale(in *Input, report Report) {
 func actionsFiled(in *Input, report Report) {
 	for _, a := range in.Case.Actions {
 		if !a.Ended() {
-			report("actions", "Action %d (%s) is %s: it must be resulted and filed, or cancelled by a supervisor, "+
+			report("actions", "Action A%d (%s) is %s: it must be resulted and filed, or cancelled by a supervisor, "+
 				"before the case can close.", a.Number, a.Title, domain.ActionStateLabel(a.State))
 		}
 	}

@@ -271,10 +271,11 @@ func SecurityQueryFrom(get func(string) string) (SecurityQuery, error) {
 	return q, p.Err()
 }
 
-// SecurityCSV is the security log as CSV rows, a header first.
+// SecurityCSV is the security log as CSV rows, a header first, in the
+// page's words (people open it in a spreadsheet, not a program).
 func SecurityCSV(rows []store.SecurityRow, org *domain.OrgState) [][]string {
-	out := [][]string{{"seq", "at", "kind", "what", "by", "account", "username typed", "address", "user agent",
-		"detail"}}
+	out := [][]string{{"Event number", "When (UTC)", "Kind code", "What happened", "Done by", "Account",
+		"Username typed", "Client address", "Browser (user agent)", "Detail"}}
 	name := func(id string) string {
 		if u := org.Users[id]; u != nil {
 			return u.Name

@@ -265,7 +265,7 @@ func leaverOwnsOpenDuties(c *domain.Case, org *domain.OrgState) bool {
 func (k *check) reviewer(act *domain.Action, doing string) error {
 	var p domain.Problems
 	if act.ResultedBy == k.a.ID() && !k.a.System {
-		p.Add("action_id", "second_pair_of_eyes", fmt.Sprintf("You resulted action %d, so someone else must %s it: "+
+		p.Add("action_id", "second_pair_of_eyes", fmt.Sprintf("You resulted action A%d, so someone else must %s it: "+
 			"the officer in charge or a supervisor.", act.Number, doing))
 	}
 	if k.a.ID() != k.c.OwnerID && !k.a.has(supervisors...) {
@@ -312,7 +312,7 @@ func caseCommands() []*CaseCommand {
 				for _, x := range k.c.Actions {
 					if x.Standard == key {
 						return problem("standard", "already_raised",
-							fmt.Sprintf("This standard action is already action %d.", x.Number))
+							fmt.Sprintf("This standard action is already action A%d.", x.Number))
 					}
 				}
 				return nil
@@ -326,7 +326,7 @@ func caseCommands() []*CaseCommand {
 					return err
 				}
 				if act.Ended() {
-					return problem("action_id", "action_ended", fmt.Sprintf("Action %d is %s: it cannot be allocated.",
+					return problem("action_id", "action_ended", fmt.Sprintf("Action A%d is %s: it cannot be allocated.",
 						act.Number, domain.ActionStateLabel(act.State)))
 				}
 				return nil
@@ -341,14 +341,14 @@ func caseCommands() []*CaseCommand {
 				var p domain.Problems
 				if act.State != domain.ActionStateAllocated {
 					p.Add("action_id", "not_allocated", fmt.Sprintf(
-						"Action %d is %s: only an allocated action can be resulted.", act.Number,
+						"Action A%d is %s: only an allocated action can be resulted.", act.Number,
 						domain.ActionStateLabel(act.State)))
 				} else if k.a.ID() != act.AllocatedTo && k.a.ID() != k.c.OwnerID && !k.a.has(supervisors...) {
 					who := "another officer"
 					if u := k.org.Users[act.AllocatedTo]; u != nil {
 						who = domain.PersonName(u)
 					}
-					p.Add("action_id", "allocated_to", fmt.Sprintf("Action %d is allocated to %s: only they, the "+
+					p.Add("action_id", "allocated_to", fmt.Sprintf("Action A%d is allocated to %s: only they, the "+
 						"officer in charge or a supervisor can record its result.", act.Number, who))
 				}
 				return p.Err()
@@ -362,7 +362,7 @@ func caseCommands() []*CaseCommand {
 				}
 				if act.State != domain.ActionStateResulted {
 					return problem("action_id", "not_resulted", fmt.Sprintf(
-						"Action %d is %s: it must be resulted before it is filed.", act.Number,
+						"Action A%d is %s: it must be resulted before it is filed.", act.Number,
 						domain.ActionStateLabel(act.State)))
 				}
 				return k.reviewer(act, "file")
@@ -376,7 +376,7 @@ func caseCommands() []*CaseCommand {
 				}
 				if act.State != domain.ActionStateResulted {
 					return problem("action_id", "not_resulted", fmt.Sprintf(
-						"Action %d is %s: only a resulted action can be referred back.", act.Number,
+						"Action A%d is %s: only a resulted action can be referred back.", act.Number,
 						domain.ActionStateLabel(act.State)))
 				}
 				return k.reviewer(act, "refer back")
@@ -389,7 +389,7 @@ func caseCommands() []*CaseCommand {
 					return err
 				}
 				if act.Ended() {
-					return problem("action_id", "action_ended", fmt.Sprintf("Action %d is already %s.",
+					return problem("action_id", "action_ended", fmt.Sprintf("Action A%d is already %s.",
 						act.Number, domain.ActionStateLabel(act.State)))
 				}
 				return nil

@@ -42,7 +42,7 @@ func workFor(c *domain.Case, work string, now time.Time) (string, policy.Work, s
 		what := "the action"
 		if act := c.Action(strings.TrimPrefix(work, workAction)); act != nil {
 			w.Action, w.Priority = act.Standard, act.Priority
-			what = fmt.Sprintf("action %d (%s)", act.Number, act.Title)
+			what = fmt.Sprintf("action A%d (%s)", act.Number, act.Title)
 		}
 		return policy.NeedAction, w, what
 	default:
@@ -59,7 +59,7 @@ func workDoing(c *domain.Case, work string) string {
 		return "approve the closure of " + c.Ref
 	case strings.HasPrefix(work, workAction):
 		if act := c.Action(strings.TrimPrefix(work, workAction)); act != nil {
-			return fmt.Sprintf("be given action %d, %s, on %s", act.Number, act.Title, c.Ref)
+			return fmt.Sprintf("be given action A%d, %s, on %s", act.Number, act.Title, c.Ref)
 		}
 		return "be given the action on " + c.Ref
 	default:

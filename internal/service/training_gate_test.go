@@ -129,7 +129,7 @@ func TestTrainingGateAllocation(t *testing.T) {
 		_, err = svc.AllocateAction(ctx, f.Investigator, c.ID, service.AllocateAction{Version: c.Version,
 			Action: act, To: f.Investigator2.ID()})
 		refusedBy(t, "ABE of a child without ABE", err, []string{"abe_child"},
-			"DC Ian Investigator cannot be given action 2, ", "that needs Achieving Best Evidence interviewing",
+			"DC Ian Investigator cannot be given action A2, ", "that needs Achieving Best Evidence interviewing",
 			"Video-recorded (ABE) interview")
 		award(t, f, f.Supervisor, "abe", "")
 		_, err = svc.AllocateAction(ctx, f.Investigator, c.ID, service.AllocateAction{Version: c.Version,
@@ -279,7 +279,7 @@ func TestTrainingOverride(t *testing.T) {
 			t.Fatal(err)
 		}
 		if len(rows) != 2 || rows[0].By != "DCI Max Manager" || !rows[0].Current || rows[1].Current ||
-			rows[1].Officer != "DC Ian Investigator" || !strings.Contains(rows[1].What, "action 1") {
+			rows[1].Officer != "DC Ian Investigator" || !strings.Contains(rows[1].What, "action A1") {
 			t.Errorf("the auditors' list: %+v", rows)
 		}
 		if _, err := svc.TrainingOverrides(ctx, f.Investigator); !errors.Is(err, service.ErrForbidden) {

@@ -64,7 +64,7 @@ func (s *Service) OverrideTraining(ctx context.Context, a *Actor, caseID string,
 		case in.Work == "action" && c.Action(in.Action) == nil:
 			p.Add("action_id", "unknown_action", fmt.Sprintf("Choose an action on %s.", c.Ref))
 		case in.Work == "action" && c.Action(in.Action).Ended():
-			p.Add("action_id", "action_ended", fmt.Sprintf("Action %d has ended: it cannot be allocated.",
+			p.Add("action_id", "action_ended", fmt.Sprintf("Action A%d has ended: it cannot be allocated.",
 				c.Action(in.Action).Number))
 		}
 		u := org.Users[in.User]

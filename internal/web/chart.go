@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html"
 	"html/template"
+	"math"
 	"strconv"
 	"strings"
 
@@ -50,9 +51,8 @@ func barsUpTo(title string, labels []string, ss []series, unit string, atLeast f
 			}
 		}
 	}
-	if max == 0 {
-		max = 1
-	}
+	step, ticks := axisTicks(max)
+	max = step * float64(ticks)
 	var b strings.Builder
 	fmt.Fprintf(
 		&b,
@@ -63,9 +63,9 @@ func barsUpTo(title string, labels []string, ss []series, unit string, atLeast f
 	)
 	plotW, plotH := w-left-8, h-bottom-top
 	fmt.Fprintf(&b, `<line x1="%.0f" y1="%.0f" x2="%.0f" y2="%.0f" stroke="#0b0c0c"/>`, left, top+plotH, w-8, top+plotH)
-	for i := 0; i <= 4; i++ {
-		v := max * float64(i) / 4
-		y := top + plotH - plotH*float64(i)/4
+	for i := 0; i <= ticks; i++ {
+		v := step * float64(i)
+		y := top + plotH - plotH*float64(i)/float64(ticks)
 		fmt.Fprintf(
 			&b,
 			`<text x="%.0f" y="%.1f" font-size="11" text-anchor="end" fill="#0b0c0c">%s</text>`,
@@ -175,6 +175,26 @@ func outcomeWords(label string) string {
 		return "Outcome " + code
 	}
 	return "Outcome " + code + ": " + title
+}
+
+// axisTicks spaces a value axis running to at least max: a whole-number
+// step (1, 2 or 5 times a power of ten, or 25, 250, …) and how many steps
+// reach max, about four. Counts are whole, so a tick at "0.5" or "1.3"
+// would mark a value nobody can have.
+func axisTicks(max float64) (step float64, ticks int) {
+	if max <= 0 {
+		return 1, 1
+	}
+	for p := 1.0; step == 0; p *= 10 {
+		for _, s := range []float64{p, 2 * p, 2.5 * p, 5 * p} {
+			if s == float64(int64(s)) && s >= max/4 {
+				step = s
+				break
+			}
+		}
+	}
+	ticks = int(math.Ceil(max/step - 1e-9))
+	return step, ticks
 }
 
 func max1(n int) int {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/url"
+	"time"
 
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/http/request"
@@ -13,7 +14,9 @@ import (
 // holds an ISO date ("from=2026-03-02", a next page's) keeps it. The form
 // map gets what was typed, so the fields show it again; problems name the
 // part to put right, in the design system's words. Each field is its
-// name and its label: {"from", "From"}.
+// name and its label: {"from", "From"}. A hand-typed link's date that is
+// not one ("from=bad") is refused in the same words, not the service's
+// ISO ones, and dropped so that nothing else reports it again.
 func filterDates(qs url.Values, form map[string]string, fields ...[2]string) (url.Values, domain.Problems) {
 	out := url.Values{}
 	for k, v := range qs {
@@ -23,6 +26,14 @@ func filterDates(qs url.Values, form map[string]string, fields ...[2]string) (ur
 	for _, f := range fields {
 		name, label := f[0], f[1]
 		if !request.HasDateInput(qs, name) {
+			if v := qs.Get(name); v != "" {
+				if _, err := time.Parse(time.DateOnly, v); err != nil {
+					ps = append(ps, domain.Problem{Field: request.DatePart(name, "day"), Rule: "date_real",
+						Message: "Enter a real date, for example 27 3 2026"})
+					out.Del(name)
+					form[name] = ""
+				}
+			}
 			continue
 		}
 		for _, part := range request.DateParts {

@@ -65,7 +65,7 @@ func TestTrainingOverridePages(t *testing.T) {
 			t.Fatalf("override: %d %s", status, errorSummary(body))
 		}
 		_, h := max.get(path + "/history")
-		if !strings.Contains(html.UnescapeString(h), "overrode the training requirement for action 1") ||
+		if !strings.Contains(html.UnescapeString(h), "overrode the training requirement for action A1") ||
 			!strings.Contains(h, "both ABE officers are on leave") {
 			t.Errorf("the history does not show the override and its reason")
 		}

@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -125,16 +126,7 @@ func (h *Handler) signedIn(fn func(q *visit) error) http.HandlerFunc {
 				return
 			}
 			if !request.CSRFOK(csrf, r.PostForm.Get("csrf")) {
-				h.fail(
-					w,
-					r,
-					a,
-					csrf,
-					fmt.Errorf(
-						"the form was stale or came from another site: go back, reload and try again: %w",
-						service.ErrForbidden,
-					),
-				)
+				h.fail(w, r, a, csrf, errStaleForm)
 				return
 			}
 		}
@@ -267,7 +259,8 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, a *service.Actor,
 		Actor: a,
 		CSRF:  csrf,
 		Now:   h.svc.Now(),
-		Data:  errorPage{Status: status, Message: message(r, err, status), Glass: breakGlassOffer(r, a, status)},
+		Data: errorPage{Status: status, Message: message(r, err, status), Glass: breakGlassOffer(r, a, status),
+			Ask: h.whoToAsk(r, a, err, status)},
 	}
 	if ps, ok := domain.AsProblems(err); ok {
 		p.Errors = ps
@@ -282,7 +275,11 @@ type errorPage struct {
 	Message string
 	Glass   string // where to ask for emergency access to the case, if offered (breakglass.go)
 	Offer   *pageOffer
+	Ask     string // who to ask, when the person may not do what they tried
 }
+
+// errStaleForm refuses a form whose CSRF token is not this session's.
+var errStaleForm = fmt.Errorf("the form was stale or came from another site: %w", service.ErrForbidden)
 
 // pageOffer is where an error page offers to go instead (a history page
 // that is none offers the first).
@@ -290,16 +287,87 @@ type pageOffer struct {
 	URL, Text string
 }
 
-// errorTitle names the error page; a full disk is named as such, since
-// waiting will not mend it (docs/reliability.md), and so is a busy database.
+// errorTitle names the error page in the GOV.UK pattern's words, never
+// HTTP's ("Forbidden"); a full disk is named as such, since waiting will
+// not mend it (docs/reliability.md), and so is a busy database. A refusal
+// says what the person cannot do.
 func errorTitle(err error, status int) string {
-	if status == http.StatusServiceUnavailable && store.DiskFull(err) {
+	switch {
+	case status == http.StatusServiceUnavailable && store.DiskFull(err):
 		return response.DiskFullTitle
-	}
-	if status == http.StatusServiceUnavailable && store.Busy(err) {
+	case status == http.StatusServiceUnavailable && store.Busy(err):
 		return response.BusyTitle
+	case status == http.StatusServiceUnavailable:
+		return "Sorry, the service is unavailable"
+	case status == http.StatusInternalServerError:
+		return "Sorry, there is a problem with the service"
+	case status == http.StatusNotFound:
+		return "Page not found"
+	case errors.Is(err, errStaleForm):
+		return "The form could not be sent"
+	case status == http.StatusForbidden:
+		if what := cannotDo(err); what != "" {
+			return "You cannot " + what
+		}
+		return "You cannot do this"
 	}
 	return http.StatusText(status)
+}
+
+// cannotDo is what a role check refused, from its "Only auditors can read
+// audits." ("read audits"), or "".
+func cannotDo(err error) string {
+	f, ok := service.AsForbidden(err)
+	if !ok || !strings.HasPrefix(f.Message, "Only ") {
+		return ""
+	}
+	i := strings.LastIndex(f.Message, " can ")
+	if i < 0 {
+		return ""
+	}
+	return strings.TrimSuffix(f.Message[i+len(" can "):], ".")
+}
+
+// whoToAsk says who can help a person refused: the people a rule names,
+// the force's administrators (who give roles) when a role is missing, or
+// their supervisor.
+func (h *Handler) whoToAsk(r *http.Request, a *service.Actor, err error, status int) string {
+	f, ok := service.AsForbidden(err)
+	if status != http.StatusForbidden || !ok || a == nil {
+		return ""
+	}
+	org, oerr := h.svc.Org(r.Context(), a)
+	if oerr != nil {
+		return "If your work needs you to do this, ask your supervisor."
+	}
+	names := func(ids []string) string {
+		var ns []string
+		for _, id := range ids {
+			if u := org.Users[id]; u != nil && u.Active {
+				ns = append(ns, domain.PersonName(u))
+			}
+		}
+		slices.Sort(ns)
+		if len(ns) > 3 {
+			ns = ns[:3]
+		}
+		return domain.JoinOr(ns)
+	}
+	if who := names(f.Who); who != "" {
+		return "Ask " + who + "."
+	}
+	if f.Rule == "role" {
+		var admins []string
+		for id, u := range org.Users {
+			if u.HasRole(domain.RoleAdmin) {
+				admins = append(admins, id)
+			}
+		}
+		if who := names(admins); who != "" {
+			return "If your work needs you to, ask an administrator to give you the role: " + who + "."
+		}
+	}
+	return "If your work needs you to do this, ask your supervisor."
 }
 
 func message(r *http.Request, err error, status int) string {
@@ -314,6 +382,13 @@ func message(r *http.Request, err error, status int) string {
 		return response.UnavailableMessage(r)
 	case errors.Is(err, service.ErrNotFound):
 		return "There is no such page or case, or you do not need to know about it."
+	case errors.Is(err, errStaleForm):
+		return "The form was open too long, or came from another site. Go back, reload the page and try again."
+	}
+	if _, ok := service.AsForbidden(err); !ok && status == http.StatusForbidden {
+		// A refusal wrapped by hand ("planning an audit is for auditors:
+		// not allowed") reads as a sentence, without the sentinel's words.
+		return domain.Sentence(strings.TrimSuffix(err.Error(), ": "+service.ErrForbidden.Error()))
 	}
 	return err.Error()
 }

@@ -155,7 +155,7 @@ func (m Model) Assess(c *domain.Case, env Env) []domain.RiskReason {
 	var open []string
 	for _, a := range c.Actions {
 		if !a.Ended() {
-			open = append(open, fmt.Sprintf("%d (%s, %s)", a.Number, a.Title, domain.ActionStateLabel(a.State)))
+			open = append(open, fmt.Sprintf("A%d (%s, %s)", a.Number, a.Title, domain.ActionStateLabel(a.State)))
 		}
 	}
 	if len(open) > 0 {

@@ -106,6 +106,15 @@ func Busy(err error) bool {
 	if errors.As(err, &op) {
 		return false
 	}
+	// PostgreSQL's driver (pgconn's errors all have SafeToRetry) turns a
+	// network timeout under the deadline into a bare deadline, dropping the
+	// net error: a server hung or cut off, on connect or mid-commit, looks
+	// the same as a slow one, so nothing says it is busy or that nothing
+	// was changed.
+	var pg interface{ SafeToRetry() bool }
+	if errors.As(err, &pg) {
+		return false
+	}
 	var lite interface{ Code() int }
 	if errors.As(err, &lite) {
 		c := lite.Code() & 0xff

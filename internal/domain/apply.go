@@ -259,7 +259,7 @@ var caseAppliers = map[string]caseApplier{
 		if !c.Closure.Open() || c.Closure.ID != p.ID {
 			return fmt.Errorf("event %d: no proposed closure %s on case %s", e.Seq, p.ID, c.Ref)
 		}
-		c.Closure.Rejected = p.Reason
+		c.Closure.Rejected, c.Closure.RejectedBy, c.Closure.RejectedAt = p.Reason, e.Actor, e.At.UTC()
 		c.Closures = append(c.Closures, *c.Closure)
 		c.Closure = nil
 		c.Status = StatusOpen

@@ -378,6 +378,11 @@ func lower[K ~string](m map[K]string, code K) string {
 	return strings.ReplaceAll(string(code), "_", " ")
 }
 
+// Possessive is a name's possessive the GOV.UK way, "'s" even after an s:
+// "Jade Lewis's view", "James's". Every page, message and gate forms one
+// with it, so a page never says "Lewis' view" beside "Lewis's view".
+func Possessive(name string) string { return name + "'s" }
+
 // Capitalise upper-cases the first letter of s.
 func Capitalise(s string) string {
 	r, n := utf8.DecodeRuneInString(s)

@@ -62,6 +62,10 @@ type Closure struct {
 	// VRRUntil ends the window for a Victims' Right to Review request.
 	VRRUntil time.Time `json:"vrr_until,omitzero"`
 	Rejected string    `json:"rejected,omitempty"` // the approver's reason for sending it back
+	// RejectedBy and RejectedAt are who sent it back, and when: the
+	// officer acting on it must know whom to ask.
+	RejectedBy string    `json:"rejected_by,omitempty"`
+	RejectedAt time.Time `json:"rejected_at,omitzero"`
 }
 
 // VRR is a victim's request for a review of a decision not to proceed.

@@ -92,7 +92,8 @@ func victimContact(in *Input, report Report) {
 
 func victimView(in *Input, report Report) {
 	if v := in.Victim; v.View == "" {
-		report("victims", "Victim %s's view of the proposed outcome has not been recorded: record it.", v.Name)
+		report("victims", "Victim %s view of the proposed outcome has not been recorded: record it.",
+			domain.Possessive(v.Name))
 	}
 }
 

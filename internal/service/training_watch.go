@@ -161,8 +161,8 @@ func (s *Service) trainingWants(c *domain.Case, org *domain.OrgState, now time.T
 		}
 		out = append(out, duty.Want{Kind: DutyAccreditationExpiry, Subject: subject,
 			Accountable: lineManager(org, n.user), TeamID: c.TeamID, Due: s.lastWorkingDayEnd(n.last),
-			Detail: fmt.Sprintf("%s's %s %s, and they need it to %s: refresh it or reallocate the work.",
-				domain.PersonName(n.user), pol.Training.KindLabel(n.kind), verb, n.what)})
+			Detail: fmt.Sprintf("%s %s %s, and they need it to %s: refresh it or reallocate the work.",
+				domain.Possessive(domain.PersonName(n.user)), pol.Training.KindLabel(n.kind), verb, n.what)})
 	}
 	return out
 }
@@ -173,8 +173,8 @@ func (s *Service) lapses(c *domain.Case, org *domain.OrgState, now time.Time) (c
 	for _, n := range heldNeeds(c, org, pol, now) {
 		if n.lapsed {
 			return cause{since: n.last.AddDate(0, 0, 1).UTC(), mustAct: lineManager(org, n.user),
-				detail: fmt.Sprintf("%s's %s lapsed after %s, and they need it to %s: refresh it or reallocate the work",
-					domain.PersonName(n.user), pol.Training.KindLabel(n.kind),
+				detail: fmt.Sprintf("%s %s lapsed after %s, and they need it to %s: refresh it or reallocate the work",
+					domain.Possessive(domain.PersonName(n.user)), pol.Training.KindLabel(n.kind),
 					n.last.In(clock.London).Format("2 January 2006"), n.what)}, true
 		}
 	}

@@ -715,13 +715,8 @@ func clip(s string, n int) string {
 	return cut + "…"
 }
 
-// possessive is "Child A's" (or "James'").
-func possessive(name string) string {
-	if strings.HasSuffix(name, "s") {
-		return name + "'"
-	}
-	return name + "'s"
-}
+// possessive is domain.Possessive, the one way every page forms one.
+var possessive = domain.Possessive
 
 // teamsOf lists the force's teams by name.
 func teamsOf(org *domain.OrgState) []*domain.Unit {

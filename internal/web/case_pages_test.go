@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/holdfast/holdfast/internal/clock"
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/http/request"
 	"github.com/holdfast/holdfast/internal/service"
@@ -170,7 +171,9 @@ func TestContactsSayHowPlainly(t *testing.T) {
 			Victim: v, Kind: domain.ContactUpdate, Method: "phone", Note: "Told of progress"}))
 		_, body := newClient(t, base, "ivy").get("/cases/" + request.PathRef(c.Ref) + "/victims")
 		text := html.UnescapeString(tagRE.ReplaceAllString(body, " "))
-		for _, want := range []string{"Every 14 days via the ISVA", "Update via the ISVA", "Update by phone"} {
+		// The plan's date is when it was agreed, and says so (it read "Every
+		// 14 days by phone call to foster carer on 28 December 2025").
+		for _, want := range []string{"Every 14 days via the ISVA, agreed on ", "Update via the ISVA", "Update by phone"} {
 			if !strings.Contains(text, want) {
 				t.Errorf("the victims' section does not say %q", want)
 			}
@@ -286,6 +289,11 @@ func TestSentBackClosureSaysWhy(t *testing.T) {
 	if !strings.Contains(body, "Closure sent back") || !strings.Contains(body, "Trace the second male seen on the CCTV first") ||
 		!strings.Contains(body, "propose closing the case again") {
 		t.Error("the overview of a case whose closure was sent back does not say why")
+	}
+	// It says who sent it back, by rank and name, and when.
+	who := domain.PersonName(&f.Supervisor.User)
+	if !strings.Contains(html.UnescapeString(body), "was sent back by "+who+" on "+f.Svc.Now().In(clock.London).Format("2 January 2006")+". Their reason:") {
+		t.Errorf("the sent-back banner does not say %s sent it back, or when", who)
 	}
 	// My work's duty to act on it carries the reason too.
 	_, work := ivy.get("/work")

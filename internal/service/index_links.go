@@ -3,12 +3,15 @@ package service
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode"
 
+	"github.com/holdfast/holdfast/internal/audit"
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/duty"
 	"github.com/holdfast/holdfast/internal/event"
@@ -503,6 +506,18 @@ type LinkView struct {
 	OtherLabel  string `json:"other_label,omitempty"`
 	Why         string `json:"why"`
 	Ask         string `json:"ask,omitempty"` // whom to ask about a case the reader may not see
+	// AskOwner is the other case's officer in charge, by rank and name,
+	// when the reader may not see it: a second person to ask, who can
+	// tell one of several links to their team's cases from another.
+	AskOwner string `json:"ask_owner,omitempty"`
+	// Matched says what the two people share, as recorded on this case
+	// (the reader's own): "phone 07700 900123", "vehicle AB12 CDE". Empty
+	// when the link rests on the names and details compared alone.
+	Matched []string `json:"matched,omitempty"`
+	// Nth and Of number the links of one person of the case: "2 of 3".
+	// Links to cases the reader may not see can otherwise read alike.
+	Nth int `json:"nth"`
+	Of  int `json:"of"`
 	// CanReview says whether the reader may decide the link now: pending,
 	// and allowed them by the rule ReviewLink applies (mayReviewLink).
 	CanReview bool `json:"can_review"`
@@ -539,12 +554,51 @@ func (s *Service) CaseLinks(ctx context.Context, a *Actor, c *domain.Case) ([]Li
 			} else {
 				v.OtherTeam = "a case in another team"
 				v.Ask = domain.PersonName(org.Users[duty.Supervisor(org, other.TeamID)])
+				if u := org.Users[other.OwnerID]; u != nil && other.OwnerID != "" {
+					v.AskOwner = domain.PersonName(u)
+				}
 			}
+			v.Matched = linkMatched(c, l)
 			v.CanReview = pending && !glass && a.mayReviewLink(org, c, other) == nil
 			out = append(out, v)
 		}
 	}
+	of := map[string]int{}
+	for _, v := range out {
+		of[v.Person]++
+	}
+	nth := map[string]int{}
+	for i := range out {
+		nth[out[i].Person]++
+		out[i].Nth, out[i].Of = nth[out[i].Person], of[out[i].Person]
+	}
 	return out, nil
+}
+
+// linkMatched says what the person of c shares with the other person of
+// link l, as recorded on c: the reader may see their own case's details,
+// and needs them to tell one link from another.
+func linkMatched(c *domain.Case, l domain.CaseLink) []string {
+	p, keys, ok := personEntry(c, l.Person)
+	if !ok {
+		return nil
+	}
+	var out []string
+	for _, kind := range l.Shared {
+		want := map[string]string{store.ObjectPhone: p.Phone, store.ObjectVehicle: p.Vehicle}[kind]
+		shown := ""
+		for _, k := range keys {
+			if k.Kind == kind && (want == "" || k.Key == want) {
+				shown = k.Shown
+				break
+			}
+		}
+		if kind == store.ObjectVehicle {
+			shown = VehicleMark(shown)
+		}
+		out = append(out, strings.TrimSpace(kind+" "+shown))
+	}
+	return out
 }
 
 // LinksOfCase lists the links of the case with reference ref, as
@@ -579,4 +633,45 @@ func (s *Service) LinksOn(ctx context.Context, a *Actor, ref string) (*domain.Ca
 		return nil, nil, err
 	}
 	return c, views, nil
+}
+
+// UK registration marks by shape, for VehicleMark: the current style
+// (AB12 CDE), prefix (A123 BCD), suffix (ABC 123D), and dateless (ABC 123,
+// 1234 AB, Northern Ireland's ABZ 1234).
+var (
+	markCurrent  = regexp.MustCompile(`^([A-Z]{2}[0-9]{2})([A-Z]{3})$`)
+	markPrefix   = regexp.MustCompile(`^([A-Z][0-9]{1,3})([A-Z]{3})$`)
+	markSuffix   = regexp.MustCompile(`^([A-Z]{3})([0-9]{1,3}[A-Z])$`)
+	markDateless = regexp.MustCompile(`^([A-Z]{1,3})([0-9]{1,4})$|^([0-9]{1,4})([A-Z]{1,3})$`)
+)
+
+// VehicleMark is a vehicle registration mark as UK plates are written:
+// upper case, spaced by its style ("ab12cde" and "AB 12 CDE" are both
+// "AB12 CDE"). A mark of no UK style is upper-cased without spaces; a
+// description with a mark in it ("silver Astra AB12 CDE") is given as
+// typed, spaces tidied. Matching compares the marks without spaces
+// (audit.NormaliseVehicle), so the spacing shown never hides a match.
+func VehicleMark(v string) string {
+	n := audit.NormaliseVehicle(v)
+	alone := strings.Map(func(r rune) rune {
+		if r == ' ' || r == '-' || r == '.' || unicode.IsSpace(r) {
+			return -1
+		}
+		return unicode.ToUpper(r)
+	}, v)
+	if n == "" || alone != n {
+		return strings.Join(strings.Fields(v), " ")
+	}
+	for _, re := range []*regexp.Regexp{markCurrent, markPrefix, markSuffix, markDateless} {
+		if m := re.FindStringSubmatch(n); m != nil {
+			var parts []string
+			for _, p := range m[1:] {
+				if p != "" {
+					parts = append(parts, p)
+				}
+			}
+			return strings.Join(parts, " ")
+		}
+	}
+	return n
 }

@@ -120,13 +120,15 @@ func (s *Service) Links(ctx context.Context, a *Actor, q LinksQuery) (*Links, er
 	q.Kind, q.Case = strings.TrimSpace(q.Kind), strings.TrimSpace(q.Case)
 	var p domain.Problems
 	if q.Kind != "" && !contains(LinkKinds, q.Kind) {
-		p.Add("kind", "one_of", fmt.Sprintf("kind must be one of %s", strings.Join(LinkKinds, ", ")))
+		p.Add("kind", "one_of", "Choose what the cases are linked by from the list: "+
+			"a phone, a vehicle, an address, or a name and date of birth.")
 	}
 	if q.Page < 0 {
-		p.Add("page", "min", "page must be 1 or more")
+		p.Add("page", "min", "Choose a page of 1 or more.")
 	}
 	if q.Key != "" && q.Kind == "" {
-		p.Add("kind", "required", "give the kind of identifier the key is")
+		p.Add("kind", "required", "Choose what the identifier is: a phone, a vehicle, "+
+			"an address, or a name and date of birth.")
 	}
 	if err := p.Err(); err != nil {
 		return nil, fmt.Errorf("links: %w", err)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/holdfast/holdfast/internal/clock"
 	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/service"
 )
 
 // findFuncs are the template functions of work lists, the inbox, search
@@ -53,7 +54,9 @@ var findFuncs = template.FuncMap{
 		}
 		return humanWords(kind)
 	},
-	"flc":    strings.ToLower,
+	"flc": strings.ToLower,
+	// fvrm is a vehicle registration mark as plates are written: AB12 CDE.
+	"fvrm":   service.VehicleMark,
 	"fminus": func(a, b int) int { return a - b },
 	// fread says how a case was read (access report).
 	"fread": func(how string) string {

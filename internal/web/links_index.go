@@ -3,11 +3,13 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/http/request"
+	"github.com/holdfast/holdfast/internal/network"
 	"github.com/holdfast/holdfast/internal/service"
 )
 
@@ -72,15 +74,98 @@ func (h *Handler) reviewLink(q *visit) error {
 	return nil
 }
 
-// personMatches shows the index's likely matches for one person of a case.
+// matchesPerPage is how many matches one page of a person's matches shows.
+const matchesPerPage = 20
+
+// personMatchesPage is one page of a person's matches: the count heads
+// the list it counts (every match, on every page).
+type personMatchesPage struct {
+	*service.PersonMatches
+	Shown             []service.PersonMatch // this page's
+	Page, Pages, From int                   // From: the number of the first shown
+	PageURL           string
+}
+
+// personMatches shows the index's likely matches for one person of a case,
+// a page at a time.
 func (h *Handler) personMatches(q *visit) error {
 	m, err := h.svc.PersonMatches(q.r.Context(), q.a, service.MatchesQuery{Case: request.RefOf(q.r),
 		Person: q.r.PathValue("person")})
 	if err != nil {
 		return err
 	}
+	pages := max(1, (len(m.Matches)+matchesPerPage-1)/matchesPerPage)
+	pg, _ := strconv.Atoi(q.r.URL.Query().Get("page"))
+	pg = min(max(1, pg), pages)
+	lo := (pg - 1) * matchesPerPage
+	p := personMatchesPage{PersonMatches: m, Shown: m.Matches[lo:min(len(m.Matches), lo+matchesPerPage)],
+		Page: pg, Pages: pages, From: lo + 1, PageURL: q.r.URL.Path + "?page="}
 	return h.render(q, http.StatusOK, "person_matches", page{Title: "Possible matches for " + m.Name,
-		Nav: "cases", Data: m})
+		Nav: "cases", Data: p})
+}
+
+// comparisonLabels name the matcher's comparisons (persons.Term) on the
+// page; an address field is "address 1", "address 2".
+var comparisonLabels = map[string]string{"prior": "Starting odds, before any detail is compared", "given name": "Given name",
+	"family name": "Family name", "date of birth": "Date of birth", "postcode": "Postcode", "phone": "Phone",
+	"identifier": "Identifier", "address 1": "Address"}
+
+// levelWords say in words what a comparison found (persons' levels), so
+// that no page shows a measure's name and threshold.
+var levelWords = map[string]string{
+	"missing":                  "not recorded for both",
+	"exact":                    "the same",
+	"given and family swapped": "given and family names swapped",
+	"Jaro-Winkler >= 0.92":     "spelt almost the same",
+	"nickname":                 "a short form of the same name",
+	"Jaro-Winkler >= 0.88":     "spelt nearly the same",
+	"Jaro-Winkler >= 0.7":      "spelt somewhat alike",
+	"initial":                  "an initial that fits",
+	"different":                "different",
+	"day and month transposed": "day and month swapped",
+	"one digit":                "one digit different",
+	"two digits":               "two digits different",
+	"year only":                "only the year the same",
+	"one character":            "one character different",
+	"two characters":           "two characters different",
+	"same district":            "in the same postal district",
+	"close":                    "nearly the same",
+	"similar":                  "similar",
+}
+
+func comparisonLabel(c string) string {
+	if l, ok := comparisonLabels[c]; ok {
+		return l
+	}
+	return domain.Capitalise(c)
+}
+
+func levelWord(l string) string {
+	if w, ok := levelWords[l]; ok {
+		return w
+	}
+	return humanWords(l)
+}
+
+// matchWhy says in a sentence why the matcher found two people alike: each
+// comparison that counted for the match, in words ("Given name the same;
+// family name spelt nearly the same"), and the objects both bear.
+func matchWhy(m service.PersonMatch) string {
+	var why []string
+	for _, t := range m.Terms {
+		if t.Comparison == "prior" || t.Weight <= 0 || t.Level == "" || t.Level == "missing" {
+			continue
+		}
+		why = append(why, strings.ToLower(comparisonLabel(t.Comparison)[:1])+comparisonLabel(t.Comparison)[1:]+
+			" "+levelWord(t.Level))
+	}
+	for _, s := range m.Shared {
+		why = append(why, "the same "+s)
+	}
+	if len(why) == 0 {
+		return ""
+	}
+	return domain.Capitalise(strings.Join(why, "; ")) + "."
 }
 
 type networkPage struct {
@@ -144,6 +229,11 @@ func (h *Handler) network(qv *visit) error {
 // The index pages' labels, registered with the other template functions.
 func init() {
 	funcs["linkOutcome"] = domain.LinkOutcomeLabel
+	funcs["comparison"] = comparisonLabel
+	funcs["levelWord"] = levelWord
+	funcs["matchWhy"] = matchWhy
+	funcs["keyPeople"] = keyPeople
+	funcs["keyRole"] = domain.Capitalise
 	funcs["nodeKind"] = func(k string) string { return networkKindLabels[k] }
 	funcs["indexRole"] = func(r string) string {
 		switch r {
@@ -154,4 +244,49 @@ func init() {
 		}
 		return domain.PersonRoleLabel(r)
 	}
+}
+
+// keyPerson is a key person of a network with the cases their record is
+// on: two records of one name stay two people until a link confirms them
+// one, so the page says where each is and how many share the name.
+type keyPerson struct {
+	network.Node
+	On []keyCase
+	// Namesakes counts the other key people shown under the same name.
+	Namesakes int
+}
+
+// keyCase is a case a key person is on, and as what.
+type keyCase struct{ Ref, Href, Role string }
+
+// keyPeople lists n's key people with the cases each is on.
+func keyPeople(n *service.Network) []keyPerson {
+	out := make([]keyPerson, 0, len(n.Central))
+	named := map[string]int{}
+	for _, c := range n.Central {
+		named[c.Label]++
+		kp := keyPerson{Node: c}
+		if g := n.Graph; g != nil {
+			i := g.Index(c.ID)
+			for _, e := range g.Edges {
+				o := -1
+				switch i {
+				case e.From:
+					o = e.To
+				case e.To:
+					o = e.From
+				}
+				if o >= 0 && g.Nodes[o].Kind == "case" {
+					kp.On = append(kp.On, keyCase{Ref: g.Nodes[o].Label, Href: g.Nodes[o].Href,
+						Role: e.Label})
+				}
+			}
+		}
+		sort.Slice(kp.On, func(a, b int) bool { return kp.On[a].Ref < kp.On[b].Ref })
+		out = append(out, kp)
+	}
+	for i := range out {
+		out[i].Namesakes = named[out[i].Label] - 1
+	}
+	return out
 }

@@ -21,7 +21,8 @@ func personFields(c *domain.Case, id string) []field {
 	if s := c.Suspect(id); s != nil {
 		return []field{name(s.Name), dob(s.DateOfBirth),
 			{Name: "phone", Label: "Phone (optional)", Kind: "text", Value: s.Phone},
-			{Name: "vehicle", Label: "Vehicle registration (optional)", Kind: "text", Value: s.Vehicle},
+			{Name: "vehicle", Label: "Vehicle registration (optional)", Kind: "text", Value: s.Vehicle,
+				Hint: "For example AB12 CDE: it is matched however it is spaced"},
 			{Name: "address", Label: "Address, with postcode (optional)", Kind: "text", Value: s.Address}, reason}
 	}
 	for _, p := range c.People {

@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"fmt"
+	"math"
 	"regexp"
 	"runtime"
 	"strings"
@@ -328,11 +329,12 @@ func personLabel(c *domain.Case, id string) string {
 }
 
 // linkWhy says what links two people: the matcher's probability and the
-// objects both bear.
+// objects both bear. A probability that rounds to 0% is left out: a
+// shared phone between two different names is not "0% likely".
 func linkWhy(l domain.CaseLink) string {
 	var why []string
-	if l.Probability > 0 {
-		why = append(why, fmt.Sprintf("%.0f%% likely the same person", 100*l.Probability))
+	if pc := math.Round(100 * l.Probability); pc >= 1 {
+		why = append(why, fmt.Sprintf("%.0f%% likely the same person", pc))
 	}
 	for _, s := range l.Shared {
 		why = append(why, "the same "+s)

@@ -92,6 +92,9 @@ func TestLinkCardsTellApart(t *testing.T) {
 				t.Errorf("card %d reads as another does: %s", i+1, card)
 			}
 			seen[card] = true
+			if strings.Contains(card, " 0% likely") {
+				t.Errorf("card %d calls a shared object between two names 0%% likely: %s", i+1, card)
+			}
 			for _, want := range []string{"Suspect Marek Okafor", "of 3 for this person", "What matched",
 				"(as recorded on this case)", "Found", "Who to ask", "DC Olly Other, who supervises its team"} {
 				if !strings.Contains(card, want) {

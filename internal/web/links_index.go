@@ -152,15 +152,19 @@ func levelWord(l string) string {
 // family name spelt nearly the same"), and the objects both bear.
 func matchWhy(m service.PersonMatch) string {
 	var why []string
+	said := map[string]bool{} // the objects a comparison has spoken for
 	for _, t := range m.Terms {
 		if t.Comparison == "prior" || t.Weight <= 0 || t.Level == "" || t.Level == "missing" {
 			continue
 		}
-		why = append(why, strings.ToLower(comparisonLabel(t.Comparison)[:1])+comparisonLabel(t.Comparison)[1:]+
-			" "+levelWord(t.Level))
+		l := comparisonLabel(t.Comparison)
+		said[strings.ToLower(l)] = true
+		why = append(why, strings.ToLower(l[:1])+l[1:]+" "+levelWord(t.Level))
 	}
 	for _, s := range m.Shared {
-		why = append(why, "the same "+s)
+		if !said[s] {
+			why = append(why, "the same "+s)
+		}
 	}
 	if len(why) == 0 {
 		return ""

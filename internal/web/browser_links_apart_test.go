@@ -84,7 +84,7 @@ func TestLinksTellApartInTheBrowser(t *testing.T) {
 	b.check("links-apart-02-network")
 
 	b.open("/cases/" + request.PathRef(c.Ref) + "/people/" + c.Suspects[0].ID + "/matches")
-	b.expect("the matches page", "3 people on other cases may be Marek Okafor", "Phone the same", "The same vehicle")
+	b.expect("the matches page", "3 people on other cases may be Marek Okafor", "phone the same", "The same vehicle")
 	if strings.Contains(b.main(), "Jaro-Winkler") {
 		t.Error("the matches page names a measure")
 	}

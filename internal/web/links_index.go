@@ -113,7 +113,7 @@ var comparisonLabels = map[string]string{"prior": "Starting odds, before any det
 // levelWords say in words what a comparison found (persons' levels), so
 // that no page shows a measure's name and threshold.
 var levelWords = map[string]string{
-	"missing":                  "not recorded for both",
+	"missing":                  "not recorded for one or both",
 	"exact":                    "the same",
 	"given and family swapped": "given and family names swapped",
 	"Jaro-Winkler >= 0.92":     "spelt almost the same",

@@ -332,7 +332,11 @@ func caseForms(s *service.Service) map[string]caseForm {
 				return []field{{Name: "to_team", Label: "Team", Kind: "select", Options: opts},
 					{Name: "reason", Label: "Why", Kind: "textarea"}}
 			}}),
-		"accept-transfer": form(s.AcceptTransfer, caseForm{done: "Transfer accepted", section: "decisions",
+		// Accepting names the new officer in charge, and allocates a
+		// referral to them (service/decisions.go): the form, its check
+		// step and the banner after say so.
+		"accept-transfer": form(s.AcceptTransfer, caseForm{done: "Transfer accepted: the case is allocated to " +
+			"the officer you chose, who is now its officer in charge", section: "decisions",
 			button: "Continue", title: titled("Accept the transfer"),
 			check: "Check your answers before you accept the transfer", confirm: "Accept the transfer",
 			precheck: func(v *caseView, f url.Values) domain.Problems {
@@ -350,7 +354,7 @@ func caseForms(s *service.Service) map[string]caseForm {
 			},
 			fields: func(v *caseView, _ string) []field {
 				return []field{{Name: "owner_id", Label: "New officer in charge", Kind: "select",
-					Options: v.pickerOpts(v.transferTeam(), "accept-transfer", "")}}
+					Hint: acceptAllocates(v.Case), Options: v.pickerOpts(v.transferTeam(), "accept-transfer", "")}}
 			}}),
 		"reject-transfer": form(s.RejectTransfer, caseForm{done: "Transfer refused", section: "decisions",
 			button: "Refuse the transfer", warning: true, title: titled("Refuse the transfer"),
@@ -772,4 +776,13 @@ func splitList(s string) []string {
 		}
 	}
 	return out
+}
+
+// acceptAllocates says what accepting a transfer does to the case: it is
+// allocated to the officer chosen, and a referral opens as their case.
+func acceptAllocates(c *domain.Case) string {
+	if c.Status == domain.StatusReferral {
+		return "Accepting allocates the referral to the officer you choose: it opens as their case, with your team."
+	}
+	return "Accepting allocates the case to the officer you choose, as its officer in charge with your team."
 }

@@ -93,6 +93,9 @@ var caseFuncs = template.FuncMap{
 	// noticeDecisions lists what a victim is owed word of, each once
 	// with its date.
 	"noticeDecisions": noticeDecisions,
+	// caseAcceptAllocates says, on the check step of accepting a
+	// transfer, that the case is allocated to the officer chosen.
+	"caseAcceptAllocates": acceptAllocates,
 }
 
 // importPrefix starts the source of a case imported from another system

@@ -130,6 +130,17 @@ func sourceWords(source string, importedAt time.Time) string {
 	return domain.SourceLabel(source)
 }
 
+// importedOwner is the reason an import gives for an owner ("as recorded
+// in northshire-cis", service/import.go) with the system named in words:
+// "as recorded in the system the case was imported from (Northshire
+// CIS)". Any other reason is as given.
+func importedOwner(reason string) string {
+	if sys, ok := strings.CutPrefix(reason, "as recorded in "); ok && sys != "" && !strings.Contains(sys, " ") {
+		return "as recorded in the system the case was imported from (" + systemName(sys) + ")"
+	}
+	return reason
+}
+
 // referralFrom is where a referral came from, for the history's "opened
 // the case" sentence: "a referral from the school", or "its record in
 // Northshire CIS" for an imported case.

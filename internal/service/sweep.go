@@ -612,7 +612,7 @@ func (s *Service) escalationStep(
 	if !activeUser(org, d.Accountable) {
 		owner = "nobody"
 		if d.Accountable != "" {
-			owner = personName(org, d.Accountable) + " (no longer active)"
+			owner = personName(org, d.Accountable) + " (left)"
 		}
 		s.log.Warn(
 			"overdue duty owed by nobody active: escalating it to someone who is",

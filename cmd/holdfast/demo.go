@@ -208,6 +208,13 @@ func generateSQLite(ctx context.Context, path string, cfg app.Config, opts demo.
 		clean()
 		return err
 	}
+	// Nothing reads the find index or the figures until the force is
+	// whole: they are built once, at the end (demo.Generate does).
+	if err := db.DeferDerived(ctx); err != nil {
+		db.Close()
+		clean()
+		return err
+	}
 	if err := generate(ctx, db, path, cfg, opts, stdout); err != nil {
 		db.Close()
 		clean()

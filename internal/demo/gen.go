@@ -156,7 +156,21 @@ func (g *gen) run() error {
 		return err
 	}
 	g.clk.Set(g.now)
+	// A store that kept its derived tables back while the history was
+	// written (cmd/holdfast's .partial file: sqlstore.DB.DeferDerived)
+	// builds them now, before anything reads them.
+	if d, ok := g.rec.(deferredBuilder); ok {
+		if err := d.BuildDeferred(g.ctx); err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+	}
 	return g.raiseLinks() // links.go
+}
+
+// deferredBuilder is a store that builds at the end what it did not keep
+// with each write (sqlstore.DB.BuildDeferred).
+type deferredBuilder interface {
+	BuildDeferred(ctx context.Context) error
 }
 
 // sweep is the weekly watchdog run due at at. It sweeps as of the

@@ -124,6 +124,9 @@ func unmoved(c *domain.Case, read *caseAsRead, live figs) bool {
 // case (read, from tx.noteRead), it reads and writes nothing; otherwise
 // it reads one row and writes nothing.
 func (x *tx) putFigures(c *domain.Case, isNew bool, read *caseAsRead) error {
+	if x.db.deferred.Load() { // built once at the end (deferred.go)
+		return nil
+	}
 	live := liveFigs(c)
 	if !isNew && unmoved(c, read, live) {
 		return nil
@@ -198,6 +201,9 @@ func (x *tx) applyFigures(delta map[[2]string]int) error {
 // putFiguresNew adds the figures of cases new to the record, their
 // case_figures rows many to a statement (PutPreparedCases).
 func (x *tx) putFiguresNew(cs []*domain.Case) error {
+	if x.db.deferred.Load() { // built once at the end (deferred.go)
+		return nil
+	}
 	delta := map[[2]string]int{}
 	if err := x.insertCaseFigures(cs, delta); err != nil {
 		return fmt.Errorf("figures: %w", err)
@@ -319,6 +325,9 @@ func (x *tx) figureBatch(after string, delta map[[2]string]int) (string, error) 
 // TeamFigures reads every team's kept figures: a few rows a team, however
 // many cases it has.
 func (db *DB) TeamFigures(ctx context.Context) (map[string]map[string]int, error) {
+	if err := db.kept("figures"); err != nil {
+		return nil, err
+	}
 	rows, err := db.query(ctx, selectFigures)
 	if err != nil {
 		return nil, fmt.Errorf("figures: %w", err)
@@ -371,6 +380,9 @@ var _ store.Figures = (*DB)(nil)
 func (db *DB) TeamDutyCounts(ctx context.Context, teamIDs []string, t time.Time) (open, due int, err error) {
 	if len(teamIDs) == 0 {
 		return 0, 0, nil
+	}
+	if err := db.kept("count team duties"); err != nil {
+		return 0, 0, err
 	}
 	// The board's figures by equality on their prefix, not a text range:
 	// a range follows the database's collation, and under ICU or en_GB

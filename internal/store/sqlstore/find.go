@@ -29,6 +29,9 @@ const (
 // remembered for the same people when there is one (store.KnownTermDigest):
 // the rows are built only when they are to be written.
 func (x *tx) indexCase(c *domain.Case, isNew bool) error {
+	if x.db.deferred.Load() { // built once at the end (deferred.go)
+		return nil
+	}
 	var rows [][]string
 	if !isNew {
 		digest, known := store.KnownTermDigest(c)
@@ -63,6 +66,9 @@ func (x *tx) indexCase(c *domain.Case, isNew bool) error {
 
 // indexNewCases writes the find-index rows of cases new to the record.
 func (x *tx) indexNewCases(cs []*domain.Case) error {
+	if x.db.deferred.Load() { // built once at the end (deferred.go)
+		return nil
+	}
 	var rows [][]string
 	for _, c := range cs {
 		rows = append(rows, store.CaseTerms(c)...)
@@ -72,6 +78,9 @@ func (x *tx) indexNewCases(cs []*domain.Case) error {
 
 // insertTerms writes find-index rows (store.CaseTerms).
 func (x *tx) insertTerms(rows [][]string) error {
+	if x.db.deferred.Load() { // built once at the end (deferred.go)
+		return nil
+	}
 	args := make([]any, 0, 5*len(rows))
 	for _, r := range rows {
 		args = append(args, r[0], r[1], r[2], r[3], r[4])
@@ -225,6 +234,9 @@ func (db *DB) TermMatches(ctx context.Context, kind string, terms, teamIDs []str
 	if len(terms) == 0 || teamIDs != nil && len(teamIDs) == 0 {
 		return nil, nil
 	}
+	if err := db.kept("search"); err != nil {
+		return nil, err
+	}
 	q := "SELECT t.case_id, t.kind, t.term, t.label, t.shown FROM case_terms t"
 	args := []any{kind}
 	where := " WHERE t.kind = ? AND t.term IN (" + placeholders(len(terms)) + ")"
@@ -257,6 +269,9 @@ func (db *DB) TermMatches(ctx context.Context, kind string, terms, teamIDs []str
 // DistinctTerms lists every term of kind in the find index, once each, in
 // order: the name words that search's spelling variants are drawn from.
 func (db *DB) DistinctTerms(ctx context.Context, kind string) ([]string, error) {
+	if err := db.kept("search"); err != nil {
+		return nil, err
+	}
 	rows, err := db.query(ctx, "SELECT DISTINCT term FROM case_terms WHERE kind = ? ORDER BY term", kind)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
@@ -282,6 +297,9 @@ const linkRank = `CASE WHEN t.term LIKE 'phone:%' THEN 0 WHEN t.term LIKE 'vehic
 func (db *DB) LinkGroups(ctx context.Context, f store.LinkFilter) ([]store.LinkGroupRow, int, error) {
 	if f.TeamIDs != nil && len(f.TeamIDs) == 0 {
 		return nil, 0, nil
+	}
+	if err := db.kept("links"); err != nil {
+		return nil, 0, err
 	}
 	where := "t.kind = 'link'"
 	var args []any
@@ -338,6 +356,9 @@ func (db *DB) LinkGroups(ctx context.Context, f store.LinkFilter) ([]store.LinkG
 func (db *DB) LinkMembers(ctx context.Context, keys, teamIDs []string) ([]store.LinkMemberRow, error) {
 	if len(keys) == 0 || teamIDs != nil && len(teamIDs) == 0 {
 		return nil, nil
+	}
+	if err := db.kept("links"); err != nil {
+		return nil, err
 	}
 	q := `SELECT t.term, t.label, t.shown, c.id, c.ref, c.team_id, c.owner_id, c.status, c.version, c.updated_at
 		FROM case_terms t JOIN cases c ON c.id = t.case_id

@@ -35,6 +35,9 @@ type DB struct {
 	w, r  *sql.DB
 	group *groupCommit
 	slow  commitDelay // a slow disk, injected by fault tests (slow.go)
+	// deferred is set while the find index and the figures are built
+	// once at the end rather than with each write (deferred.go).
+	deferred atomic.Bool
 
 	stmts map[string]*sql.Stmt // read-only after open
 	org   atomic.Pointer[orgEntry]

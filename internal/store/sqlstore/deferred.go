@@ -1,0 +1,89 @@
+package sqlstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/holdfast/holdfast/internal/store"
+)
+
+// Derived tables built once at the end instead of command by command, for
+// the one writer whose record nobody reads until it is whole: `holdfast
+// demo` generating into its .partial file (issue 20 item 5). The find
+// index and the dashboard's figures were a fifth of the single
+// committer's time there, and nothing the generator does reads them; the
+// store builds both for a record that lacks them when it is opened
+// (buildTerms, buildFigures), and the same builds fill them when the
+// generator is done.
+
+// partialSuffix is how the name of a file being generated ends
+// (cmd/holdfast/partial.go): the only files whose derived tables may be
+// deferred. A file a server opens is the one moved into place.
+const partialSuffix = ".partial"
+
+// errDeferred answers a read of a table not kept meanwhile.
+var errDeferred = errors.New("not kept while the record is generated (DeferDerived): built when it is whole")
+
+// deferredTables are cleared when kept no longer, with the markers that
+// say they were built, so that a file opened as it is (a build stopped
+// part way) builds them afresh (Migrate).
+var deferredTables = []string{"case_terms", "case_terms_built", "case_figures", "figures", "figures_built"}
+
+// DeferDerived stops keeping the find index (case_terms) and the figures
+// (case_figures, figures) with each write, until BuildDeferred builds
+// them once from the cases. Only on a SQLite file whose name ends in
+// ".partial", which no server opens; reading them meanwhile is an error,
+// so a generator that came to need them would fail, not read them empty.
+func (db *DB) DeferDerived(ctx context.Context) error {
+	if db.d.name != EngineSQLite || !strings.HasSuffix(db.path, partialSuffix) {
+		return fmt.Errorf("derived tables are deferred only while a %s file is generated, not on %s",
+			partialSuffix, db.where())
+	}
+	if err := db.Write(ctx, func(t store.Tx) error {
+		x := t.(*tx)
+		for _, tb := range deferredTables {
+			if _, err := x.exec("DELETE FROM " + tb); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		return fmt.Errorf("defer derived tables: %w", err)
+	}
+	db.deferred.Store(true)
+	return nil
+}
+
+// BuildDeferred builds what DeferDerived stopped keeping, from the cases
+// as they stand, and keeps them with each write again. Nothing else may
+// write meanwhile: the builds read every case.
+func (db *DB) BuildDeferred(ctx context.Context) error {
+	if !db.deferred.Swap(false) {
+		return nil
+	}
+	if err := db.buildTerms(ctx); err != nil {
+		return err
+	}
+	return db.buildFigures(ctx)
+}
+
+// Deferred says whether DeferDerived holds.
+func (db *DB) Deferred() bool { return db.deferred.Load() }
+
+// kept answers errDeferred while the tables are deferred.
+func (db *DB) kept(what string) error {
+	if db.deferred.Load() {
+		return fmt.Errorf("%s: %w", what, errDeferred)
+	}
+	return nil
+}
+
+// where names the database for a message.
+func (db *DB) where() string {
+	if db.path == "" {
+		return db.d.name
+	}
+	return db.path
+}

@@ -187,10 +187,16 @@ func (x *tx) applyFigures(delta map[[2]string]int) error {
 		if _, err := x.exec(upsertFigure, k[0], k[1], n); err != nil {
 			return err
 		}
-		// Either way: an overdue figure goes below nought (-1 when a
-		// duty overdue in an earlier month is met), so a +1 can bring
-		// a row back to nought too. The statements run in order, also
-		// queued in PostgreSQL's pipeline.
+		// A row comes to nought by a negative delta, or from below: an
+		// overdue figure goes below nought (-1 when a duty overdue in an
+		// earlier month is met), so a +1 can bring it back. Every other
+		// figure is a sum of +1s, never below nought, so a positive delta
+		// leaves it above and the drop would find nothing: half the
+		// statements of a write that moves figures. The statements run
+		// in order, also queued in PostgreSQL's pipeline.
+		if n > 0 && !strings.HasPrefix(k[1], store.FigOverdue) {
+			continue
+		}
 		if _, err := x.exec(dropZeroFigure, k[0], k[1]); err != nil {
 			return err
 		}

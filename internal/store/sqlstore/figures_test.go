@@ -29,3 +29,25 @@ func TestFigureBackToNoughtIsDropped(t *testing.T) {
 		}
 	})
 }
+
+// TestFigureBroughtDownToNoughtIsDropped: a figure other than an overdue
+// one is never below nought, so only a negative delta brings it to
+// nought; that drops the row, and a positive one keeps it.
+func TestFigureBroughtDownToNoughtIsDropped(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		const team, fig = "t1", "met:2026-09"
+		for i, step := range []struct{ n, want int }{{2, 2}, {-1, 1}, {1, 2}, {-2, 0}} {
+			if err := db.AddFigure(ctx, team, fig, step.n); err != nil {
+				t.Fatal(err)
+			}
+			figs, err := db.TeamFigures(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n, ok := figs[team][fig]
+			if n != step.want || ok != (step.want != 0) {
+				t.Fatalf("step %d (%+d): %s = %d (kept %v), want %d", i+1, step.n, fig, n, ok, step.want)
+			}
+		}
+	})
+}

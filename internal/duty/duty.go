@@ -142,9 +142,37 @@ func (r Rules) Wanted(c *domain.Case, org *domain.OrgState) []Want {
 		return t
 	}
 	sup := Supervisor(org, c.TeamID)
+	// What the Victims' Code owes a victim runs from when the victim is
+	// recorded, allocated or not: the officer in charge owes it, and while
+	// the referral waits for one the supervisor who holds it does, as they
+	// owe its allocation. On allocation Reconcile hands each duty over
+	// with its due time and its place on the escalation ladder.
+	victims := func(who string) {
+		for i := range c.Victims {
+			v := &c.Victims[i]
+			if v.ContactCount == 0 {
+				add(FirstVictimContact, FirstVictimContact, v.ID, who, c.TeamID, from(v.AddedAt))
+			} else {
+				last := from(v.LastContact())
+				if v.Plan != nil && v.Plan.EveryDays > 0 {
+					out = append(out, Want{Kind: VictimUpdate, Subject: v.ID, Accountable: who, TeamID: c.TeamID,
+						Due: last.AddDate(0, 0, v.Plan.EveryDays)})
+				} else {
+					add(VictimUpdate, VictimUpdate, v.ID, who, c.TeamID, last)
+				}
+			}
+			if v.Plan == nil {
+				add(ContactPlan, ContactPlan, v.ID, who, c.TeamID, from(v.AddedAt))
+			}
+			if v.Enhanced && v.LastContact(domain.ContactSupportReferral).IsZero() {
+				add(SupportReferral, SupportReferral, v.ID, who, c.TeamID, from(v.AddedAt))
+			}
+		}
+	}
 	if c.Status.IsOpen() {
 		if c.OwnerID == "" {
 			add(AllocateReferral, AllocateReferral, "", sup, c.TeamID, from(c.OpenedAt))
+			victims(sup)
 		} else {
 			owner := c.OwnerID
 			if c.Plan == "" {
@@ -157,25 +185,7 @@ func (r Rules) Wanted(c *domain.Case, org *domain.OrgState) []Want {
 			} else {
 				add(SupervisoryReview, "review", "", sup, c.TeamID, c.LastReviewAt)
 			}
-			for i := range c.Victims {
-				v := &c.Victims[i]
-				if v.ContactCount == 0 {
-					add(FirstVictimContact, FirstVictimContact, v.ID, owner, c.TeamID, from(v.AddedAt))
-				} else {
-					last := from(v.LastContact())
-					if v.Plan != nil && v.Plan.EveryDays > 0 {
-						out = append(out, Want{Kind: VictimUpdate, Subject: v.ID, Accountable: owner, TeamID: c.TeamID, Due: last.AddDate(0, 0, v.Plan.EveryDays)})
-					} else {
-						add(VictimUpdate, VictimUpdate, v.ID, owner, c.TeamID, last)
-					}
-				}
-				if v.Plan == nil {
-					add(ContactPlan, ContactPlan, v.ID, owner, c.TeamID, from(v.AddedAt))
-				}
-				if v.Enhanced && v.LastContact(domain.ContactSupportReferral).IsZero() {
-					add(SupportReferral, SupportReferral, v.ID, owner, c.TeamID, from(v.AddedAt))
-				}
-			}
+			victims(owner)
 			for i := range c.Actions {
 				a := &c.Actions[i]
 				switch a.State {
@@ -289,6 +299,14 @@ func (r Rules) Reconcile(c *domain.Case, org *domain.OrgState, actor string, now
 	}
 	var evs []*event.Event
 	kept := map[string]bool{}
+	// handed is each open duty now owed by someone else (or another team)
+	// with the same due time: the same obligation changing hands. Its
+	// successor keeps its place on the escalation ladder, so those told
+	// already stay told and the steps to come fall when they would have;
+	// restarting it would tell the new holder of a duty long overdue at
+	// once and every rank above them in the same sweep, as if it were
+	// theirs from the start.
+	handed := map[string]domain.Duty{}
 	// A waiver stands for the obligation as it was waived: the same duty
 	// with the same due time is not opened again; a later cycle is.
 	for _, d := range c.Duties {
@@ -308,6 +326,9 @@ func (r Rules) Reconcile(c *domain.Case, org *domain.OrgState, actor string, now
 		if ok && !kept[key] && w.Due.Equal(d.Due) && w.Accountable == d.Accountable && w.TeamID == d.TeamID {
 			kept[key] = true
 			continue
+		}
+		if ok && w.Due.Equal(d.Due) {
+			handed[key] = d
 		}
 		status, reason := domain.DutyMet, ""
 		switch {
@@ -348,6 +369,9 @@ func (r Rules) Reconcile(c *domain.Case, org *domain.OrgState, actor string, now
 			Opened:      now,
 			NextAt:      w.Due.UTC(),
 			Detail:      w.Detail,
+		}
+		if prev, ok := handed[w.key()]; ok {
+			d.Escalation, d.NextAt = prev.Escalation, prev.NextAt
 		}
 		e, err := domain.NewEvent(domain.EvDutyOpened, actor, c.ID, now, domain.DutyOpened{Duty: d})
 		if err != nil {

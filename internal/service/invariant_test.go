@@ -52,6 +52,9 @@ func checkInvariant(t *testing.T, ctx context.Context, f *fixture.Force, step in
 			}
 		}
 		awaitedDecisionsOwed(t, c, step, what)
+		if !orphanFlagged(c, org) {
+			victimsOwed(t, c, org, step, what)
+		}
 		served := false
 		for _, d := range c.OpenDuties() {
 			if u := org.Users[d.Accountable]; u != nil && u.Active {
@@ -109,6 +112,34 @@ func awaitedDecisionsOwed(t *testing.T, c *domain.Case, step int, what string) {
 		if !owed {
 			t.Fatalf("step %d (%s): %s awaits %s %s but no open duty owes it: %+v", step, what, c.Ref, a[0], a[1],
 				c.Duties)
+		}
+	}
+}
+
+// victimsOwed: each victim of an open case is owed her first contact (or,
+// once contacted, her next update) by a serving person, allocated or not
+// — the Victims' Code's clock runs from when she is recorded (the browser
+// walk found victims of unallocated referrals owed nothing). A waiver
+// stands for its cycle. An orphaned case is excepted, as above: its
+// duties stay with the leaver and the finding is what is owed.
+func victimsOwed(t *testing.T, c *domain.Case, org *domain.OrgState, step int, what string) {
+	t.Helper()
+	for _, v := range c.Victims {
+		kind := duty.FirstVictimContact
+		if v.ContactCount > 0 {
+			kind = duty.VictimUpdate
+		}
+		owed := false
+		for _, d := range c.Duties {
+			if d.Kind != kind || d.Subject != v.ID {
+				continue
+			}
+			u := org.Users[d.Accountable]
+			owed = owed || d.Status == domain.DutyWaived || (d.Status == domain.DutyOpen && u != nil && u.Active)
+		}
+		if !owed {
+			t.Fatalf("step %d (%s): open case %s (%s) owes victim %s no %s by a serving person: %+v", step, what,
+				c.Ref, c.Status, v.ID, kind, c.Duties)
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"maps"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/holdfast/holdfast/internal/clock"
@@ -598,7 +599,8 @@ var errDryRun = fmt.Errorf("dry run")
 // active person: a duty owed by nobody, or by someone no longer active
 // (opened before the force-level fallback, or left since), goes at level
 // 1 to the team's supervisor, and any step the chain of command leaves to
-// nobody goes to the force's fallback (duty.Fallback).
+// nobody goes to the force's fallback (duty.Fallback). Who each level
+// reaches is ladder's.
 func (s *Service) escalationStep(
 	pol *policy.Policy,
 	org *domain.OrgState,
@@ -628,12 +630,19 @@ func (s *Service) escalationStep(
 			level,
 		)
 	}
-	var to, text string
+	// A duty that came to its holder already overdue (handed over on
+	// allocation or a reassignment, keeping its due time) says so, so
+	// nobody reads the time before as theirs.
+	late := ""
+	if activeUser(org, d.Accountable) && d.Opened.After(d.Due) {
+		late = " It was already overdue when it came to them on " + londonTime(d.Opened) + "."
+	}
+	to := ladder(pol, org, d)[min(level, 3)-1]
+	var text string
 	switch level {
 	case 1:
-		to, text = d.Accountable, fmt.Sprintf("%s: %s — due %s, now overdue.", c.Ref, what, due)
-		if !activeUser(org, to) {
-			to = duty.Supervisor(org, d.TeamID)
+		text = fmt.Sprintf("%s: %s — due %s, now overdue.%s", c.Ref, what, due, strings.Replace(late, "them", "you", 1))
+		if !activeUser(org, d.Accountable) {
 			text = fmt.Sprintf(
 				"%s: %s — owed by %s, due %s, now overdue. Nobody active owes it: see that it is done and give it an owner.",
 				c.Ref,
@@ -643,27 +652,67 @@ func (s *Service) escalationStep(
 			)
 		}
 	case 2:
-		to = duty.Supervisor(org, d.TeamID)
-		if to == d.Accountable {
-			if u, ok := org.Units[d.TeamID]; ok {
-				to = duty.Supervisor(org, u.ParentID)
-			}
-		}
 		text = fmt.Sprintf(
-			"%s: %s — owed by %s, due %s, still not done. As supervisor, see that it is.",
+			"%s: %s — owed by %s, due %s, still not done. As supervisor, see that it is.%s",
 			c.Ref,
 			what,
 			owner,
 			due,
+			late,
 		)
 	default:
-		to = duty.Manager(org, d.TeamID, pol.Escalation.ManagerMinRank)
-		text = fmt.Sprintf("%s: %s — owed by %s, due %s, escalated to management.", c.Ref, what, owner, due)
-	}
-	if !activeUser(org, to) {
-		to = duty.Fallback(org)
+		text = fmt.Sprintf("%s: %s — owed by %s, due %s, escalated to management.%s", c.Ref, what, owner, due, late)
 	}
 	return to, text
+}
+
+// ladder is who each step of d's escalation reaches: the accountable
+// person (the team's supervisor if they are not active), then the next
+// rank up from them, then a manager of the policy's rank above both.
+// Each step goes to someone the steps below it did not reach, where the
+// chain of command has anyone: a step told to the same person again
+// tells nobody new. (The demo's leavers' duties went at steps 1 and 2 to
+// the same sergeant, and the fixture's inspector, who both supervises a
+// department and manages it, took steps 2 and 3.) A step with nobody
+// active in the chain goes to the force's fallback.
+func ladder(pol *policy.Policy, org *domain.OrgState, d domain.Duty) [3]string {
+	var to [3]string
+	up := func(id string) string { // the unit above id's
+		if u, ok := org.Users[id]; ok {
+			if un, ok := org.Units[u.UnitID]; ok {
+				return un.ParentID
+			}
+		}
+		return ""
+	}
+	to[0] = d.Accountable
+	if !activeUser(org, to[0]) {
+		to[0] = duty.Supervisor(org, d.TeamID)
+	}
+	to[1] = duty.Supervisor(org, d.TeamID)
+	if to[1] == to[0] {
+		if u, ok := org.Units[d.TeamID]; ok {
+			to[1] = duty.Supervisor(org, u.ParentID)
+		}
+	}
+	rank := pol.Escalation.ManagerMinRank
+	to[2] = duty.Manager(org, d.TeamID, rank)
+	for range 2 { // past at most the two people told before
+		if to[2] != to[1] && to[2] != to[0] {
+			break
+		}
+		above := up(to[2])
+		if above == "" {
+			break
+		}
+		to[2] = duty.Manager(org, above, rank)
+	}
+	for i := range to {
+		if !activeUser(org, to[i]) {
+			to[i] = duty.Fallback(org)
+		}
+	}
+	return to
 }
 
 func activeUser(org *domain.OrgState, id string) bool {

@@ -1,6 +1,7 @@
 package duty_test
 
 import (
+	"encoding/json"
 	"testing"
 	"time"
 
@@ -66,5 +67,72 @@ func TestReviewOutcomeDueWithinTheReview(t *testing.T) {
 		if got := duty.NoticeDeadline(v, pol, cal); !got.Equal(tc.want) {
 			t.Errorf("%s: due %s, want %s", tc.name, got, tc.want)
 		}
+	}
+}
+
+// TestVictimDutiesHandedOverOnAllocation: a referral nobody has been given
+// owes its victim first contact, a contact plan and a support referral,
+// owed by the team's supervisor and due from when she was recorded; given
+// an officer, each is owed by them with the same due time and the same
+// place on the escalation ladder, so the ladder does not start again.
+func TestVictimDutiesHandedOverOnAllocation(t *testing.T) {
+	org := domain.NewOrgState()
+	org.Units["team"] = &domain.Unit{ID: "team", Kind: domain.UnitTeam}
+	org.Users["ds"] = &domain.User{ID: "ds", Rank: domain.RankSergeant, UnitID: "team",
+		Roles: []domain.Role{domain.RoleSupervisor}, Active: true}
+	org.Users["dc"] = &domain.User{ID: "dc", Rank: domain.RankConstable, UnitID: "team",
+		Roles: []domain.Role{domain.RoleInvestigator}, Active: true}
+	r := duty.Rules{Policy: policy.Default(), Calendar: calendar.Default()}
+	added := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	c := &domain.Case{ID: "c1", TeamID: "team", Status: domain.StatusReferral, OpenedAt: added,
+		Victims: []domain.Victim{{ID: "v1", Enhanced: true, AddedAt: added}}}
+	due := map[string]time.Time{}
+	for _, w := range r.Wanted(c, org) {
+		if w.Subject == "v1" {
+			if w.Accountable != "ds" {
+				t.Errorf("unallocated: %s owed by %q, want the supervisor", w.Kind, w.Accountable)
+			}
+			due[w.Kind] = w.Due
+		}
+	}
+	for _, k := range []string{duty.FirstVictimContact, duty.ContactPlan, duty.SupportReferral} {
+		if want := r.Policy.Due(k, added, r.Calendar); !due[k].Equal(want) {
+			t.Errorf("unallocated: %s due %s, want %s", k, due[k], want)
+		}
+	}
+	// First contact fell due and the sergeant was told (step 1); the
+	// others are not due yet.
+	next := map[string]time.Time{}
+	level := map[string]int{duty.FirstVictimContact: 1}
+	for k, at := range due {
+		next[k] = at
+		if k == duty.FirstVictimContact {
+			next[k] = at.Add(24 * time.Hour)
+		}
+		c.Duties = append(c.Duties, domain.Duty{ID: "c1.d" + k, Kind: k, Subject: "v1", Accountable: "ds",
+			TeamID: "team", Due: at, Status: domain.DutyOpen, Escalation: level[k], NextAt: next[k]})
+	}
+	at := next[duty.FirstVictimContact]
+	c.OwnerID, c.AllocatedAt, c.Status = "dc", at, domain.StatusOpen
+	evs, err := r.Reconcile(c, org, "ds", at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	handed := 0
+	for _, e := range evs {
+		var p domain.DutyOpened
+		if e.Type != domain.EvDutyOpened || json.Unmarshal(e.Payload, &p) != nil || p.Duty.Subject != "v1" {
+			continue
+		}
+		d := p.Duty
+		handed++
+		if d.Accountable != "dc" || !d.Due.Equal(due[d.Kind]) || d.Escalation != level[d.Kind] ||
+			!d.NextAt.Equal(next[d.Kind]) {
+			t.Errorf("handed over: %+v, want dc's, due %s, at level %d, next step %s", d, due[d.Kind],
+				level[d.Kind], next[d.Kind])
+		}
+	}
+	if handed != len(due) {
+		t.Errorf("%d victim duties handed over, want %d", handed, len(due))
 	}
 }

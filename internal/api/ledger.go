@@ -108,13 +108,17 @@ func checkpointJSON(c *store.Checkpoint, err error) (*checkpointOut, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &checkpointOut{Size: c.Size, Note: string(c.Note), Created: c.Created.UTC().Format(time.RFC3339)}, nil
+	out := &checkpointOut{Size: c.Size, Note: string(c.Note)}
+	if !c.Created.IsZero() { // a time the checkpoint signed, none otherwise
+		out.Created = c.Created.UTC().Format(time.RFC3339)
+	}
+	return out, nil
 }
 
 type checkpointOut struct {
 	Size    int64  `json:"tree_size"`
 	Note    string `json:"note"`
-	Created string `json:"created"`
+	Created string `json:"created,omitempty"`
 }
 
 // queryInt reads a non-negative integer query parameter.

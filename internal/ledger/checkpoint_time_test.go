@@ -132,3 +132,44 @@ func TestCheckpointTimeSigned(t *testing.T) {
 		}
 	})
 }
+
+// TestCutWithNothingNewKeepsTheStoredCheckpoint: a cut with no event since
+// the latest checkpoint (after a quiet sweep, at shutdown) signed the same
+// tree again at a later time; the database keeps one checkpoint a size, so
+// the caller got, and the witness cosigned, a checkpoint it did not hold,
+// and the witness's line for that other text was added to the stored one.
+// The cut now gives back the stored checkpoint.
+func TestCutWithNothingNewKeepsTheStoredCheckpoint(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		r := newRig(t, db)
+		at := time.Date(2026, 12, 7, 6, 0, 0, 0, time.UTC)
+		l := ledger.NewLog(db, r.s, r.v, func() time.Time { at = at.Add(time.Minute); return at })
+		_, c := witnessFor(t, r)
+		l.SetWitnesses(c)
+		first, err := l.Cut(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, err := l.Cut(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stored, err := l.Latest(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body := func(n []byte) string { b, _, _ := strings.Cut(string(n), "\n\n"); return b }
+		if again.Size != first.Size || !again.Created.Equal(first.Created) || body(again.Note) != body(first.Note) ||
+			body(stored.Note) != body(first.Note) {
+			t.Fatalf("a cut with nothing new signed another checkpoint of %d events:\nfirst %s\nagain %s\nstored %s",
+				first.Size, first.Note, again.Note, stored.Note)
+		}
+		signed, err := c.Latest(ctx, r.v.Name())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if body(signed) != body(stored.Note) {
+			t.Errorf("the witness cosigned a checkpoint the database does not hold:\n%s\nstored:\n%s", signed, stored.Note)
+		}
+	})
+}

@@ -106,6 +106,18 @@ func (l *Log) cut(ctx context.Context) (*store.Checkpoint, error) {
 		return nil, err
 	}
 	size := l.chain.tree.Size()
+	// Nothing new since the latest checkpoint (a cut after a quiet sweep,
+	// or at shutdown): that checkpoint is the one of this size. Signed
+	// again it would carry another time, which SaveCheckpoint (one per
+	// size) does not keep, so the caller and the witnesses would be given
+	// a checkpoint the database does not hold.
+	last, err := l.Latest(ctx)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return nil, err
+	}
+	if last != nil && last.Size == int64(size) {
+		return last, nil
+	}
 	// The time is signed with the tree, and the column stored beside it is
 	// the same instant: a stored time moved afterwards no longer matches.
 	at := SignedTime(l.now())

@@ -190,7 +190,7 @@ func Agrees(sc store.Checkpoint, cp Checkpoint) error {
 }
 
 // Said is a checkpoint's time in words, to the second, UK time:
-// "7 December 2026 at 6:21:45am".
+// "7 December 2026 at 6:21:45am UK time".
 func Said(t time.Time) string {
 	return t.In(clock.London).Format("2 January 2006 at 3:04:05pm") + " UK time"
 }

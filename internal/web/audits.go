@@ -142,14 +142,13 @@ func shortDetail(s string) string {
 	return s[:cut] + " …"
 }
 
+// outcomeTitle names a triage row's outcome as every page does
+// (policy.OutcomeLabel), or says there is none.
 func (h *Handler) outcomeTitle(code string) string {
 	if code == "" {
 		return "No outcome recorded"
 	}
-	if o := h.svc.Policy().Outcome(code); o != nil {
-		return "Outcome " + code + ": " + o.Title
-	}
-	return "Outcome " + code
+	return h.svc.Policy().OutcomeLabel(code)
 }
 
 // audits is the audit team's page: audits under way, and a page of the
@@ -211,8 +210,9 @@ func (h *Handler) planForm(prev *service.AuditPreview) planForm {
 	for _, c := range audit.Presets() {
 		f.Presets = append(f.Presets, c.Name)
 	}
-	for _, o := range h.svc.Policy().Outcomes {
-		f.Outcomes = append(f.Outcomes, []string{o.Code, "Outcome " + o.Code + ": " + o.Title})
+	pol := h.svc.Policy()
+	for _, o := range pol.Outcomes {
+		f.Outcomes = append(f.Outcomes, []string{o.Code, pol.OutcomeLabel(o.Code)})
 	}
 	return f
 }

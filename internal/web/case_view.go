@@ -72,10 +72,6 @@ type caseView struct {
 	opened map[string]domain.Duty
 }
 
-// outcomeOpt is an outcome as funcs.go's outcomeOpts took it, before the
-// closure form named outcomes as the pages do (caseView.Outcomes).
-type outcomeOpt struct{ Code, Title string }
-
 // dutyRow is an open duty as a person reads it: what, for whom, when.
 type dutyRow struct {
 	domain.Duty

@@ -111,13 +111,6 @@ var baseFuncs = template.FuncMap{
 		}
 		return out
 	},
-	"outcomeOpts": func(os []outcomeOpt) [][]string {
-		out := [][]string{{"", "Choose an outcome"}}
-		for _, o := range os {
-			out = append(out, []string{o.Code, o.Code + " – " + o.Title})
-		}
-		return out
-	},
 	"statusOpts": func(ss []domain.SuspectStatus) [][]string {
 		var out [][]string
 		for _, st := range ss {

@@ -105,7 +105,7 @@ func (db *DB) prefetchForWrite(ctx context.Context, id string) any {
 }
 
 // caseFromPrefetch is CaseFrom on PostgreSQL: the case as prefetched, its
-// digest checked with the write's first statements. A case a write of
+// rows' xmins checked with the write's first statements. A case a write of
 // this batch already read (and may have written) is read again instead,
 // under the head: its prefetch is older than the batch's own change.
 func (x *tx) caseFromPrefetch(pf *prefetched) (*domain.Case, error) {

@@ -45,8 +45,9 @@ import (
 // instance may be serving: they write index rows alone. So while any of
 // their markers is missing, the prefetch also takes caseStamp, the xmins
 // of every row it read, and the check compares that. A build that is done
-// writes nothing more (its marker is never removed), so a prefetch that
-// saw all three markers needs only the case row checked.
+// writes nothing more (on PostgreSQL its marker is never removed: only
+// DeferDerived clears markers, on a SQLite file being generated), so a
+// prefetch that saw all three markers needs only the case row checked.
 
 // caseStamp is the xmins of every row selectCaseForWrite reads, table by
 // table. Its arguments are caseArgs.

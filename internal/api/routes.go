@@ -7,6 +7,7 @@ import (
 
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/http/request"
+	"github.com/holdfast/holdfast/internal/http/response"
 	"github.com/holdfast/holdfast/internal/service"
 )
 
@@ -59,8 +60,10 @@ func caseCmd[In any](svc *service.Service, method, path, summary string, status 
 				return nil, err
 			}
 			// The case as GET answers it, every note, review and contact.
+			// The command is committed by now: a failure to read them must
+			// not be answered as if nothing was saved.
 			if c, err = svc.WholeCase(ctx, c); err != nil {
-				return nil, err
+				return nil, response.AfterSave(err)
 			}
 			return recordOf(c), nil
 		})

@@ -117,6 +117,31 @@ const (
 	BusyMessage = "Holdfast is busy just now. Nothing was changed. Try again in a minute."
 )
 
+// SavedTitle and SavedMessage answer a request whose change was committed
+// but whose answer could not then be read (an API command answers with the
+// whole case, read after the commit): saying "nothing was changed" would be
+// false, and a client told so would repeat the change.
+const (
+	SavedTitle   = "Your change was saved"
+	SavedMessage = "Your change was saved, but Holdfast could not read the case back just now. " +
+		"Read the case again in a minute; do not repeat the change."
+)
+
+// afterSave is an error met after the request's change was committed.
+type afterSave struct{ err error }
+
+func (e *afterSave) Error() string { return "after the change was saved: " + e.err.Error() }
+func (e *afterSave) Unwrap() error { return e.err }
+
+// AfterSave marks err as met after the request's change was committed, so
+// that an outage's answer does not say the change was not saved.
+func AfterSave(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &afterSave{err}
+}
+
 // DiskFullTitle and DiskFullMessage answer a write refused because the
 // database's disk is full: still a 503 with Retry-After (it mends once space
 // is freed), but saying what an administrator must do, since waiting alone
@@ -143,7 +168,10 @@ func WriteProblem(w http.ResponseWriter, r *http.Request, err error) {
 	case http.StatusServiceUnavailable:
 		Unavailable(w, r, err)
 		p.Detail = UnavailableMessage(r)
+		var saved *afterSave
 		switch {
+		case errors.As(err, &saved):
+			p.Title, p.Detail = SavedTitle, SavedMessage
 		case store.DiskFull(err):
 			p.Title, p.Detail = DiskFullTitle, DiskFullMessage
 		case store.Busy(err):

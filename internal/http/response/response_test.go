@@ -101,3 +101,31 @@ func TestBusyProblemSaysBusy(t *testing.T) {
 		t.Errorf("the busy message does not say nothing was changed: %q", BusyMessage)
 	}
 }
+
+// TestOutageAfterTheSaveSaysSaved: an API command commits, then reads the
+// case back for its answer; if that read meets a busy or unreachable
+// database, the answer must not say nothing was changed (the attack on
+// this morning's busy answer found it did), or the client repeats it.
+func TestOutageAfterTheSaveSaysSaved(t *testing.T) {
+	for _, err := range []error{
+		fmt.Errorf("notes: %w", liteErr(5)),
+		fmt.Errorf("notes: %w", context.DeadlineExceeded),
+		fmt.Errorf("notes: %w", syscall.ECONNREFUSED),
+	} {
+		w := httptest.NewRecorder()
+		WriteProblem(w, httptest.NewRequest("POST", "/api/v1/cases/CSE-2026-000001/notes", nil), AfterSave(err))
+		body := w.Body.String()
+		if w.Code != http.StatusServiceUnavailable {
+			t.Fatalf("%v: %d", err, w.Code)
+		}
+		if !strings.Contains(body, `"title":"`+SavedTitle+`"`) || !strings.Contains(body, "do not repeat") {
+			t.Errorf("%v: %s, want it to say the change was saved", err, body)
+		}
+		if strings.Contains(body, "Nothing was changed") || strings.Contains(body, "not saved") {
+			t.Errorf("%v: %s says the saved change was not saved", err, body)
+		}
+	}
+	if AfterSave(nil) != nil {
+		t.Error("AfterSave(nil) is not nil")
+	}
+}

@@ -202,6 +202,9 @@ func (db *DB) Migrate(ctx context.Context) error {
 	if err := db.buildNoticeEach(ctx); err != nil { // each decision owed its date, in cases older than it (notice.go)
 		return err
 	}
+	if err := db.buildClosureSenders(ctx); err != nil { // who sent each closure back, in cases older than it (senders.go)
+		return err
+	}
 	return db.buildFigures(ctx) // the dashboard's figures of cases older than them (figures.go)
 }
 

@@ -58,15 +58,21 @@ func (db *DB) DeferDerived(ctx context.Context) error {
 
 // BuildDeferred builds what DeferDerived stopped keeping, from the cases
 // as they stand, and keeps them with each write again. Nothing else may
-// write meanwhile: the builds read every case.
+// write meanwhile: the builds read every case. The flag is off while they
+// run (the rows they write are kept only when it is) and back on if one
+// fails, so that a retry builds them rather than answering done.
 func (db *DB) BuildDeferred(ctx context.Context) error {
 	if !db.deferred.Swap(false) {
 		return nil
 	}
-	if err := db.buildTerms(ctx); err != nil {
-		return err
+	err := db.buildTerms(ctx)
+	if err == nil {
+		err = db.buildFigures(ctx)
 	}
-	return db.buildFigures(ctx)
+	if err != nil {
+		db.deferred.Store(true)
+	}
+	return err
 }
 
 // Deferred says whether DeferDerived holds.

@@ -136,6 +136,13 @@ func TestDeferDerived(t *testing.T) {
 	if _, _, err := part.LinkGroups(ctx, store.LinkFilter{}); err == nil {
 		t.Error("the links were read while not kept")
 	}
+	// A build that fails (here its context is done) leaves them deferred,
+	// so that the retry builds them rather than answering done.
+	done, cancel := context.WithCancel(ctx)
+	cancel()
+	if err := part.BuildDeferred(done); err == nil || !part.Deferred() {
+		t.Fatalf("BuildDeferred with its context done: %v (deferred %v)", err, part.Deferred())
+	}
 	if err := part.BuildDeferred(ctx); err != nil || part.Deferred() {
 		t.Fatalf("BuildDeferred: %v (deferred %v)", err, part.Deferred())
 	}

@@ -182,7 +182,9 @@ func outcomeWords(label string) string {
 // reach max, about four. Counts are whole, so a tick at "0.5" or "1.3"
 // would mark a value nobody can have.
 func axisTicks(max float64) (step float64, ticks int) {
-	if max <= 0 {
+	// NaN, an infinity or a value past whole-number precision has no
+	// whole step: the search below would never end.
+	if !(max > 0) || max > 1<<53 {
 		return 1, 1
 	}
 	for p := 1.0; step == 0; p *= 10 {

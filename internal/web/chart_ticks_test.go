@@ -1,9 +1,11 @@
 package web
 
 import (
+	"math"
 	"regexp"
 	"strconv"
 	"testing"
+	"time"
 )
 
 // TestChartAxisTicksAreWhole: a chart of counts marks its axis at whole
@@ -30,5 +32,25 @@ func TestChartAxisTicksAreWhole(t *testing.T) {
 	}
 	if step, n := axisTicks(100); step != 25 || n != 4 {
 		t.Errorf("a share's axis to 100%%: step %v, %d ticks; want 25, 4", step, n)
+	}
+}
+
+// TestChartAxisTicksEnd: an axis whose biggest value is not a number, is
+// infinite or is past whole-number precision is still marked, not
+// searched for a whole step for ever.
+func TestChartAxisTicksEnd(t *testing.T) {
+	for _, max := range []float64{math.NaN(), math.Inf(1), math.Inf(-1), 1e300} {
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			if step, n := axisTicks(max); step <= 0 || n < 1 {
+				t.Errorf("max %v: step %v, %d ticks", max, step, n)
+			}
+		}()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("max %v: axisTicks did not finish", max)
+		}
 	}
 }

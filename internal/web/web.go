@@ -88,6 +88,11 @@ type page struct {
 	UnreadKnown bool
 	// Exercise: the reader has an exercise page (exercise.go).
 	Exercise bool
+	// MayLinks: the service lets the reader see links across cases and
+	// the network (MayUseLinks), so the navigation offers its Links
+	// section, whose index links the network (a header item of its own
+	// wraps the header at 1280 pixels: TestHeaderNavigationFitsAt1280).
+	MayLinks bool
 	// training is the policy's training section in force, so a refusal by
 	// one of its requirements links its guidance (page.WhyOf).
 	training *policy.Training
@@ -172,6 +177,7 @@ func (h *Handler) render(q *visit, status int, name string, p page) error {
 		p.Flash = flash(q.csrf, q.r.URL.Query())
 	}
 	p.Exercise = h.exerciseNav(q)
+	p.MayLinks = q.a != nil && h.svc.MayUseLinks(q.a) == nil
 	return h.write(q.w, status, name, p)
 }
 

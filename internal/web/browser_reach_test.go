@@ -1,0 +1,39 @@
+package web_test
+
+import (
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/holdfast/holdfast/internal/fixture"
+	"github.com/holdfast/holdfast/internal/http/request"
+	"github.com/holdfast/holdfast/internal/server"
+	"github.com/holdfast/holdfast/internal/testdb"
+)
+
+// TestNetworkReachedByClicking: an analyst reaches the network page by
+// clicking, never typing its address: from the header's Links to the links
+// index and on, and from a case's links page to that case's network.
+func TestNetworkReachedByClicking(t *testing.T) {
+	db := testdb.Open(t, "sqlite")
+	f := fixture.New(t, db)
+	srv := httptest.NewServer(server.New(f.Svc, server.Config{Handler: f.App.Handler}).Handler)
+	t.Cleanup(srv.Close)
+	c := f.Allocated(t)
+	b := newBrowser(t, srv.URL)
+	b.signIn("ana")
+	b.run(chromedp.Evaluate(`document.body.dataset.stale = "1"`, nil),
+		clickX(`//nav//a[normalize-space()='Links']`))
+	b.waitFresh()
+	b.follow("See the network around a case")
+	if loc := b.location(); !strings.HasSuffix(loc, "/network") {
+		t.Fatalf("the links index's network link went to %s", loc)
+	}
+	b.open("/cases/" + request.PathRef(c.Ref) + "/links")
+	b.follow("See this case's network")
+	if loc := b.location(); !strings.Contains(loc, "/network?case=") || b.value("f-case") != c.Ref {
+		t.Fatalf("the case's network link went to %s, for case %q", loc, b.value("f-case"))
+	}
+}

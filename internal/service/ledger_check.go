@@ -250,21 +250,16 @@ func (l *Ledger) Check(ctx context.Context, a *Actor, in LedgerCheckRequest) (*L
 	return out, nil
 }
 
-// figures checks the checkpoint's stored columns against its signed text:
-// the size stored must be the size signed, and the time stored the time
-// signed; a checkpoint cut before checkpoints carried their time has only
-// the stored one, which must be no earlier than the last event it covers
-// and is not shown as the checkpoint's (At stays zero: "not signed").
+// figures checks the checkpoint's stored columns against its signed text
+// (ledger.Agrees: the size stored must be the size signed, and the time
+// stored the time signed); a checkpoint cut before checkpoints carried
+// their time has only the stored one, which must be no earlier than the
+// last event it covers and is not shown as the checkpoint's (At stays
+// zero: "not signed").
 func (l *Ledger) figures(ctx context.Context, out *LedgerCheck, stored *store.Checkpoint, cp ledger.Checkpoint) bool {
 	const what = "The latest checkpoint's stored figures"
-	if stored.Size < 0 || uint64(stored.Size) != cp.Size {
-		out.step(false, what, "The checkpoints table says it covers %s, but its signed text covers %s: the "+
-			"table has been altered.", EventCount(uint64(max(stored.Size, 0))), EventCount(cp.Size))
-		return false
-	}
-	if !cp.Time.IsZero() && !stored.Created.Equal(cp.Time) {
-		out.step(false, what, "The checkpoints table says it was signed %s, but its signed text says %s: the "+
-			"table has been altered.", ledger.Said(stored.Created), ledger.Said(cp.Time))
+	if err := ledger.Agrees(*stored, cp); err != nil {
+		out.step(false, what, "%s", domain.Sentence(err.Error()))
 		return false
 	}
 	var last time.Time
@@ -280,7 +275,7 @@ func (l *Ledger) figures(ctx context.Context, out *LedgerCheck, stored *store.Ch
 	}
 	// A signed time is to the second, so may fall within the second of
 	// the last event it covers.
-	if !last.IsZero() && stored.Created.Before(last.Truncate(time.Second)) {
+	if !last.IsZero() && !stored.Created.IsZero() && stored.Created.Before(last.Truncate(time.Second)) {
 		out.step(false, what, "The checkpoints table says it was cut %s, before the last event it covers "+
 			"(%s): the table has been altered.", clock.GovUK(stored.Created),
 			clock.GovUK(last))

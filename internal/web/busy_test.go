@@ -21,7 +21,7 @@ import (
 // locked by another writer past the busy timeout. A real lock is held here
 // (another connection's BEGIN IMMEDIATE, as the CLI or a backup would): a
 // note posted meanwhile is a 503 with Retry-After saying the database is
-// busy and nothing was changed — and, once the lock is let go, nothing was:
+// busy and the change was not saved, what was typed still in the browser — and, once the lock is let go, nothing was:
 // no event was written after the refused post.
 func TestBusyDatabaseSaysBusyAndChangesNothing(t *testing.T) {
 	if testing.Short() {
@@ -64,7 +64,8 @@ func TestBusyDatabaseSaysBusyAndChangesNothing(t *testing.T) {
 	if res.StatusCode != http.StatusServiceUnavailable || res.Header.Get("Retry-After") == "" {
 		t.Fatalf("a note posted to a locked database: %d, Retry-After %q", res.StatusCode, res.Header.Get("Retry-After"))
 	}
-	if !strings.Contains(string(body), response.BusyMessage) || strings.Contains(string(body), "cannot reach") {
+	if !strings.Contains(string(body), response.BusyMessage(res.Request)) ||
+		!strings.Contains(string(body), "still in your browser") || strings.Contains(string(body), "cannot reach") {
 		t.Errorf("a locked database's page does not say it is busy: %s", body)
 	}
 	onlyReads(t, db, c.ID, before)

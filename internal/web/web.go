@@ -383,7 +383,7 @@ func message(r *http.Request, err error, status int) string {
 	case status == http.StatusServiceUnavailable && store.DiskFull(err):
 		return response.DiskFullMessage
 	case status == http.StatusServiceUnavailable && store.Busy(err):
-		return response.BusyMessage
+		return response.BusyMessage(r)
 	case status == http.StatusServiceUnavailable:
 		return response.UnavailableMessage(r)
 	case errors.Is(err, service.ErrNotFound):

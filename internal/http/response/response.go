@@ -101,21 +101,28 @@ var titles = map[int]string{
 // acknowledged: so a change was not saved (docs/reliability.md says what
 // the rare lost reply to a commit means).
 func UnavailableMessage(r *http.Request) string {
-	if r.Method == http.MethodGet || r.Method == http.MethodHead {
-		return "Holdfast cannot reach its database just now. Nothing was changed. Try again in a few seconds."
-	}
-	return "Holdfast cannot reach its database just now. Your change was not saved: " +
-		"try again in a few seconds (what you typed is still in your browser: go back)."
+	return retryLater(r, "Holdfast cannot reach its database just now.")
 }
 
 // BusyTitle and BusyMessage answer a request that met a busy database (a
 // lock held past the busy timeout, or the request's time ran out waiting):
 // still a 503 with Retry-After, but it is not the outage "cannot reach"
 // describes, and the transaction that met it rolled back (store.Busy).
-const (
-	BusyTitle   = "Holdfast is busy"
-	BusyMessage = "Holdfast is busy just now. Nothing was changed. Try again in a minute."
-)
+const BusyTitle = "Holdfast is busy"
+
+// BusyMessage is UnavailableMessage for a busy database.
+func BusyMessage(r *http.Request) string { return retryLater(r, "Holdfast is busy just now.") }
+
+// retryLater is what happened followed by what it means for the request:
+// nothing changed by a read, or a change not saved, with the typing kept in
+// the browser, and when to try again (RetryAfter).
+func retryLater(r *http.Request, what string) string {
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		return what + " Nothing was changed. Try again in a few seconds."
+	}
+	return what + " Your change was not saved: " +
+		"try again in a few seconds (what you typed is still in your browser: go back)."
+}
 
 // SavedTitle and SavedMessage answer a request whose change was committed
 // but whose answer could not then be read (an API command answers with the
@@ -175,7 +182,7 @@ func WriteProblem(w http.ResponseWriter, r *http.Request, err error) {
 		case store.DiskFull(err):
 			p.Title, p.Detail = DiskFullTitle, DiskFullMessage
 		case store.Busy(err):
-			p.Title, p.Detail = BusyTitle, BusyMessage
+			p.Title, p.Detail = BusyTitle, BusyMessage(r)
 		}
 	case http.StatusTooManyRequests:
 		ThrottledHeader(w, err)

@@ -97,8 +97,15 @@ func TestBusyProblemSaysBusy(t *testing.T) {
 			t.Errorf("%v: %s, want the title %q", c.err, w.Body, c.title)
 		}
 	}
-	if !strings.Contains(BusyMessage, "Nothing was changed") {
-		t.Errorf("the busy message does not say nothing was changed: %q", BusyMessage)
+	// Said as the outage is: when to try again, and for a form or a
+	// command that the change was not saved but the typing is kept.
+	get, post := httptest.NewRequest("GET", "/cases", nil), httptest.NewRequest("POST", "/cases/x/do/add-note", nil)
+	if m := BusyMessage(get); m != "Holdfast is busy just now. Nothing was changed. Try again in a few seconds." {
+		t.Errorf("the busy message to a read: %q", m)
+	}
+	if m := BusyMessage(post); !strings.Contains(m, "Your change was not saved: try again in a few seconds") ||
+		!strings.Contains(m, "(what you typed is still in your browser: go back)") {
+		t.Errorf("the busy message to a form: %q", m)
 	}
 }
 

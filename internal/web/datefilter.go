@@ -29,7 +29,7 @@ func filterDates(qs url.Values, form map[string]string, fields ...[2]string) (ur
 			if v := qs.Get(name); v != "" {
 				if _, err := time.Parse(time.DateOnly, v); err != nil {
 					ps = append(ps, domain.Problem{Field: request.DatePart(name, "day"), Rule: "date_real",
-						Message: "Enter a real date, for example 27 3 2026"})
+						Message: label + " must be a real date"})
 					out.Del(name)
 					form[name] = ""
 				}

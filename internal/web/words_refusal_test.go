@@ -40,15 +40,18 @@ func TestRefusalSaysWhatAndWhoToAsk(t *testing.T) {
 
 // TestHandTypedFilterDateInWords: a date-filtered page given a date that
 // is none in its link ("?from=bad", typed by hand) says so in the design
-// system's words, not the service's "year-month-day".
+// system's words ("From must be a real date"), each date at once, not the
+// service's "year-month-day".
 func TestHandTypedFilterDateInWords(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
 		_, base := start(t, db)
 		for _, tc := range []struct{ who, path string }{{"admin", "/security-log"}, {"aud", "/access"}} {
-			status, page := newClient(t, base, tc.who).get(tc.path + "?" + url.Values{"from": {"bad"}}.Encode())
-			if status != 422 || !strings.Contains(page, "Enter a real date, for example 27 3 2026") ||
-				!strings.Contains(page, `href="#f-from-day"`) {
-				t.Errorf("%s?from=bad: %d, want 422 asking for a real date: %.900s", tc.path, status, mainPart(page))
+			status, page := newClient(t, base, tc.who).get(tc.path + "?" + url.Values{"from": {"bad"}, "to": {"2026-02-30"}}.Encode())
+			if status != 422 || !strings.Contains(page, "From must be a real date") ||
+				!strings.Contains(page, "To must be a real date") || !strings.Contains(page, `href="#f-from-day"`) ||
+				!strings.Contains(page, `href="#f-to-day"`) {
+				t.Errorf("%s?from=bad&to=2026-02-30: %d, want 422 saying each must be a real date: %.900s",
+					tc.path, status, mainPart(page))
 			}
 			for _, bad := range []string{"year-month-day", "2026-03-02", "Enter the date as"} {
 				if strings.Contains(page, bad) {

@@ -54,3 +54,30 @@ func TestNetworkIsLinked(t *testing.T) {
 		}
 	})
 }
+
+// TestSecurityLogIsLinked: the administrators' home links the security
+// log, and each person's account page links it exactly when the service
+// lets them read it.
+func TestSecurityLogIsLinked(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		f, base := start(t, db)
+		admin := newClient(t, base, "admin")
+		if status, page := admin.get("/admin"); status != 200 ||
+			!strings.Contains(page, `id="admin-security-log" href="/security-log"`) {
+			t.Errorf("the administrators' home (%d) does not link the security log", status)
+		}
+		seen := map[bool]bool{}
+		for who, a := range map[string]*service.Actor{"admin": f.Admin, "aud": f.Auditor, "ivy": f.Investigator,
+			"max": f.Manager, "ana": f.Analyst} {
+			may := f.Svc.MayReadSecurityLog(a) == nil
+			seen[may] = true
+			_, page := newClient(t, base, who).get("/account")
+			if got := strings.Contains(page, `href="/security-log"`); got != may {
+				t.Errorf("%s may read the security log: %v; their account page links it: %v", who, may, got)
+			}
+		}
+		if !seen[true] || !seen[false] {
+			t.Fatalf("the roles tried do not include both who may and who may not: %v", seen)
+		}
+	})
+}

@@ -93,6 +93,9 @@ type page struct {
 	// section, whose index links the network (a header item of its own
 	// wraps the header at 1280 pixels: TestHeaderNavigationFitsAt1280).
 	MayLinks bool
+	// MaySecurityLog: the service lets the reader read the security log
+	// (MayReadSecurityLog), so the pages that offer it link it.
+	MaySecurityLog bool
 	// training is the policy's training section in force, so a refusal by
 	// one of its requirements links its guidance (page.WhyOf).
 	training *policy.Training
@@ -178,6 +181,7 @@ func (h *Handler) render(q *visit, status int, name string, p page) error {
 	}
 	p.Exercise = h.exerciseNav(q)
 	p.MayLinks = q.a != nil && h.svc.MayUseLinks(q.a) == nil
+	p.MaySecurityLog = q.a != nil && h.svc.MayReadSecurityLog(q.a) == nil
 	return h.write(q.w, status, name, p)
 }
 

@@ -917,3 +917,35 @@ func (p *Permissions) Any() bool {
 	}
 	return false
 }
+
+// WhoMay lists the serving officers who may run cmd on the case now, most
+// senior first, by the very checks that refuse it (whole, then any
+// target): a page names them to someone who may not ("Ask DS … to …").
+func (p *Permissions) WhoMay(cmd string) []string {
+	c := CaseCommandNamed(cmd)
+	if p == nil || p.k == nil || c == nil {
+		return nil
+	}
+	return p.k.people(func(u *domain.User) bool {
+		k := *p.k
+		k.a = &Actor{User: *u}
+		return c.allows(&k)
+	})
+}
+
+// allows is whether k's actor may run the command on the case at all: the
+// whole-case checks, and one target at least where it takes one.
+func (cmd *CaseCommand) allows(k *check) bool {
+	if cmd.whole(k) != nil {
+		return false
+	}
+	if cmd.on == nil {
+		return true
+	}
+	for _, id := range cmd.targets(k) {
+		if cmd.on(k, id) == nil {
+			return true
+		}
+	}
+	return false
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -199,4 +200,69 @@ func oneViewProblem(ps domain.Problems) domain.Problems {
 		}
 	}
 	return out
+}
+
+// closureRemedy is how one broken closure rule is put right: the case
+// section where, the commands that do it there (none: anyone who may
+// propose the closure may), and what the person who may not asks another
+// to do.
+type closureRemedy struct {
+	section string
+	cmds    []string
+	ask     string
+}
+
+var closureRemedies = map[string]closureRemedy{
+	"actions_filed": {"actions", []string{"result-action", "file-action", "cancel-action"},
+		"to result and file the open actions, or cancel them"},
+	"suspects_pursued": {"people", nil, ""},
+	"victim_account":   {"victims", nil, ""},
+	"victim_contact":   {"victims", nil, ""},
+	"victim_view":      {"victims", nil, ""},
+	"supervised":       {"decisions", []string{"review"}, "to record a supervisory review"},
+}
+
+// closureFix is the link to where a broken closure rule is put right, or
+// "" when the person looking cannot put it right there (closureAsk).
+func closureFix(v *caseView, rule string) string {
+	r, ok := closureRemedies[rule]
+	if !ok || closureAsk(v, rule) != "" {
+		return ""
+	}
+	return v.SectionPath(r.section)
+}
+
+// closureAsk is, when the person looking may not put a broken closure
+// rule right, who may, by rank and name ("Ask DS Jack Hughes to record a
+// supervisory review."), by the rule the service refuses them with
+// (Permissions.WhoMay); "" when they may, or nobody may now.
+func closureAsk(v *caseView, rule string) string {
+	r := closureRemedies[rule]
+	if len(r.cmds) == 0 || v.CanAny(r.cmds...) {
+		return ""
+	}
+	var ids []string
+	for _, cmd := range r.cmds {
+		for _, id := range v.Perm.WhoMay(cmd) {
+			if !slices.Contains(ids, id) {
+				ids = append(ids, id)
+			}
+		}
+	}
+	if len(ids) == 0 {
+		return ""
+	}
+	// Nearest first: the least senior who may is the team's own
+	// supervisor, not the head of the command.
+	slices.Reverse(ids)
+	const show = 3
+	var names []string
+	for i, id := range ids {
+		if i == show {
+			names = append(names, domain.Plural(len(ids)-show, "other", "others"))
+			break
+		}
+		names = append(names, v.Person(id))
+	}
+	return "Ask " + domain.JoinOr(names) + " " + r.ask + "."
 }

@@ -56,20 +56,10 @@ var caseFuncs = template.FuncMap{
 	},
 	"possessive": possessive,
 	"lower":      strings.ToLower,
-	// closureFix is where a closure rule that is broken is put right.
-	"closureFix": func(v *caseView, rule string) string {
-		switch rule {
-		case "actions_filed":
-			return v.SectionPath("actions")
-		case "suspects_pursued":
-			return v.SectionPath("people")
-		case "victim_account", "victim_contact", "victim_view":
-			return v.SectionPath("victims")
-		case "supervised":
-			return v.SectionPath("decisions")
-		}
-		return ""
-	},
+	// closureFix is where a closure rule that is broken is put right, and
+	// closureAsk, for one who may not put it right, who to ask.
+	"closureFix": closureFix,
+	"closureAsk": closureAsk,
 	"dateErr":      dateErr,
 	"dateParts":    dateParts,
 	"sectionTitle": sectionTitle,

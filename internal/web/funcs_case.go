@@ -58,8 +58,8 @@ var caseFuncs = template.FuncMap{
 	"lower":      strings.ToLower,
 	// closureFix is where a closure rule that is broken is put right, and
 	// closureAsk, for one who may not put it right, who to ask.
-	"closureFix": closureFix,
-	"closureAsk": closureAsk,
+	"closureFix":   closureFix,
+	"closureAsk":   closureAsk,
 	"dateErr":      dateErr,
 	"dateParts":    dateParts,
 	"sectionTitle": sectionTitle,

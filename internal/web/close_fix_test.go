@@ -18,8 +18,10 @@ func TestPutItRightLinksSayWhat(t *testing.T) {
 	db := testdb.Open(t, "sqlite")
 	f, base := start(t, db)
 	c := f.Allocated(t)
-	ivy := newClient(t, base, "ivy")
-	status, page := ivy.get("/cases/" + request.PathRef(c.Ref) + "/close/checklist?outcome=16")
+	// The supervisor: a constable is told whom to ask for the review
+	// instead (TestCloseChecklistSaysWhoToAsk).
+	sam := newClient(t, base, "sam")
+	status, page := sam.get("/cases/" + request.PathRef(c.Ref) + "/close/checklist?outcome=16")
 	ms := putRightRE.FindAllStringSubmatch(page, -1)
 	if status != 200 || len(ms) == 0 {
 		t.Fatalf("the checklist: %d, %d blockers to put right", status, len(ms))

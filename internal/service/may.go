@@ -949,3 +949,16 @@ func (cmd *CaseCommand) allows(k *check) bool {
 	}
 	return false
 }
+
+// NamesUpTo names the first show of ids by rank and name, then "N others"
+// for the rest.
+func NamesUpTo(org *domain.OrgState, ids []string, show int) []string {
+	var names []string
+	for i, id := range ids {
+		if i == show {
+			return append(names, domain.Plural(len(ids)-show, "other", "others"))
+		}
+		names = append(names, domain.PersonName(org.Users[id]))
+	}
+	return names
+}

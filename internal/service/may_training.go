@@ -111,15 +111,7 @@ func (k *check) eligible(work string, pool func(*domain.User) bool) string {
 		return "Nobody " + where + " holds what it needs: a manager may record a time-limited override, " +
 			"or the work may be transferred."
 	}
-	const show = 5
-	var names []string
-	for i, id := range ids {
-		if i == show {
-			names = append(names, domain.Plural(len(ids)-show, "other", "others"))
-			break
-		}
-		names = append(names, domain.PersonName(k.org.Users[id]))
-	}
+	names := NamesUpTo(k.org, ids, 5)
 	return "Eligible " + where + ": " + domain.JoinAnd(names) + "."
 }
 

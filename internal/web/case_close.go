@@ -255,14 +255,5 @@ func closureAsk(v *caseView, rule string) string {
 	// Nearest first: the least senior who may is the team's own
 	// supervisor, not the head of the command.
 	slices.Reverse(ids)
-	const show = 3
-	var names []string
-	for i, id := range ids {
-		if i == show {
-			names = append(names, domain.Plural(len(ids)-show, "other", "others"))
-			break
-		}
-		names = append(names, v.Person(id))
-	}
-	return "Ask " + domain.JoinOr(names) + " " + r.ask + "."
+	return "Ask " + domain.JoinOr(service.NamesUpTo(v.Org, ids, 3)) + " " + r.ask + "."
 }

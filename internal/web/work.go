@@ -190,14 +190,31 @@ func journeyPath(kind, ref, subject string) string {
 	return "/cases/" + request.PathRef(ref)
 }
 
-// dutyPages are the case pages on which work duties are done.
-var dutyPages = map[string]string{domain.DutyLinkRev: "links"}
+// dutyPages are the case pages on which work duties are done: the page,
+// and the query field naming the duty's subject (the victim) on it.
+var dutyPages = map[string][2]string{
+	domain.DutyLinkRev:     {"links"},
+	"allocate_referral":    {"do/assign-owner"},
+	"investigation_plan":   {"do/plan"},
+	"supervisory_review":   {"do/review"},
+	"first_victim_contact": {"do/record-contact", "victim"},
+	"victim_update":        {"do/record-contact", "victim"},
+	"contact_plan":         {"do/contact-plan", "victim"},
+}
 
-// dutyPage is the page on which a duty of kind on case ref is done, or ""
-// when the case's overview is the place.
-func dutyPage(kind, ref string) string {
+// dutyPage is the page on which a duty of kind on case ref about subject
+// is done (a decision's journey too), or "" when the case's overview is
+// the place.
+func dutyPage(kind, ref, subject string) string {
 	if p, ok := dutyPages[kind]; ok {
-		return "/cases/" + request.PathRef(ref) + "/" + p
+		u := "/cases/" + request.PathRef(ref) + "/" + p[0]
+		if p[1] != "" && subject != "" {
+			u += "?" + url.Values{p[1]: {subject}}.Encode()
+		}
+		return u
+	}
+	if j, ok := decisionJourneys[kind]; ok {
+		return "/cases/" + request.PathRef(ref) + "/do/" + j
 	}
 	return ""
 }

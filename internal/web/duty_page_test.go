@@ -1,0 +1,27 @@
+package web
+
+import "testing"
+
+// TestDutyPageForEveryKind: every duty kind done on a page of its own has
+// that page, with the victim it is about; the rest go to the overview.
+func TestDutyPageForEveryKind(t *testing.T) {
+	ref := "CSE/2026/000355"
+	for kind, want := range map[string]string{
+		"link_review":          "/cases/CSE-2026-000355/links",
+		"allocate_referral":    "/cases/CSE-2026-000355/do/assign-owner",
+		"investigation_plan":   "/cases/CSE-2026-000355/do/plan",
+		"supervisory_review":   "/cases/CSE-2026-000355/do/review",
+		"first_victim_contact": "/cases/CSE-2026-000355/do/record-contact?victim=v1",
+		"victim_update":        "/cases/CSE-2026-000355/do/record-contact?victim=v1",
+		"contact_plan":         "/cases/CSE-2026-000355/do/contact-plan?victim=v1",
+		"closure_approval":     "/cases/CSE-2026-000355/do/approve-closure",
+		"transfer_accept":      "/cases/CSE-2026-000355/do/accept-transfer",
+		"vrr_acknowledge":      "/cases/CSE-2026-000355/do/acknowledge-vrr",
+		"vrr_review":           "/cases/CSE-2026-000355/do/decide-vrr",
+		"action_target":        "",
+	} {
+		if got := dutyPage(kind, ref, "v1"); got != want {
+			t.Errorf("%s: %q, want %q", kind, got, want)
+		}
+	}
+}

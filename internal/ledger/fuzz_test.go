@@ -15,6 +15,11 @@ func FuzzParseCheckpoint(f *testing.F) {
 	f.Add([]byte("example.com/behind-the-sofa\n20852163\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n"))
 	f.Add([]byte("go.sum database tree\n0\n47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\next\n"))
 	f.Add([]byte("o\n01\nAAAA\n"))
+	// A checkpoint that signs its time (its fourth line), and the spellings
+	// of a time the parser refuses.
+	f.Add([]byte("example.com/log\n3\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\ntime 1796630400\n"))
+	f.Add([]byte("example.com/log\n3\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\ntime 01796630400\n"))
+	f.Add([]byte("example.com/log\n3\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\next\ntime 1796630400\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		c, err := ParseCheckpoint(b)
 		if err != nil {

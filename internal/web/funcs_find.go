@@ -92,7 +92,10 @@ func findTime(t time.Time) string {
 }
 
 // dueWhen says when something is due relative to now: "3 days overdue",
-// "due today", "due tomorrow", "due in 4 days (9 June 2026)".
+// "due today", "due tomorrow", "due in 4 days (9 June 2026)". Past eight
+// weeks it counts whole months or years ("over 14 years overdue"): nobody
+// reads "5390 days" (the walk of 7 December 2026 found imported 2012
+// closures heading the escalation lists so).
 func dueWhen(due, now time.Time) string {
 	d, n := due.In(clock.London), now.In(clock.London)
 	dd := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.UTC)
@@ -103,6 +106,8 @@ func dueWhen(due, now time.Time) string {
 		return "due today, " + clock.GovUKClock(d) + " (now overdue)"
 	case !due.After(now) && days == -1:
 		return "1 day overdue (due " + findDate(due) + ")"
+	case !due.After(now) && -days >= 56:
+		return "over " + longAgo(d, n) + " overdue (due " + findDate(due) + ")"
 	case !due.After(now):
 		return fmt.Sprintf("%d days overdue (due %s)", -days, findDate(due))
 	case days == 0:
@@ -111,6 +116,24 @@ func dueWhen(due, now time.Time) string {
 		return "due tomorrow"
 	}
 	return fmt.Sprintf("due in %d days (%s)", days, findDate(due))
+}
+
+// longAgo counts the whole calendar months from then to now, in years
+// past two of them: "5 months", "1 year", "14 years".
+func longAgo(then, now time.Time) string {
+	months := (now.Year()-then.Year())*12 + int(now.Month()) - int(then.Month())
+	if now.Day() < then.Day() {
+		months--
+	}
+	switch {
+	case months >= 24:
+		return fmt.Sprintf("%d years", months/12)
+	case months >= 12:
+		return "1 year"
+	case months == 1:
+		return "1 month"
+	}
+	return fmt.Sprintf("%d months", months)
 }
 
 // dutyLabel names a duty kind (domain.DutyKindLabel; an audit review's

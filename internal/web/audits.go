@@ -204,9 +204,16 @@ type planForm struct {
 	Change string
 }
 
+// auditMargins are the margins of error a plan offers, narrowest first:
+// the narrower the margin, the more cases to review.
+var auditMargins = [][]string{
+	{"0.03", "Within 3 percentage points (the most cases to review)"},
+	{"0.05", "Within 5 percentage points"},
+	{"0.1", "Within 10 percentage points (the fewest cases to review)"},
+}
+
 func (h *Handler) planForm(prev *service.AuditPreview) planForm {
-	f := planForm{Preview: prev, Margins: [][]string{{"0.05", "±5 percentage points"},
-		{"0.1", "±10 percentage points"}, {"0.03", "±3 percentage points"}}}
+	f := planForm{Preview: prev, Margins: auditMargins}
 	for _, c := range audit.Presets() {
 		f.Presets = append(f.Presets, c.Name)
 	}

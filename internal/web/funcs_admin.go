@@ -2,6 +2,7 @@ package web
 
 import (
 	"html/template"
+	"strconv"
 	"strings"
 	"time"
 
@@ -85,8 +86,13 @@ var adminFuncs = template.FuncMap{
 		}
 		return false
 	},
-	"audAction":     func(a string) string { return findingActionLabels[a] },
-	"audSeverity":   func(s string) string { return severityLabels[s] },
+	"audAction":   func(a string) string { return findingActionLabels[a] },
+	"audSeverity": func(s string) string { return severityLabels[s] },
+	// audPoints says a margin of error as an auditor reads it: 0.05 is
+	// "5 percentage points" (not "5%", which reads as 5% of the rate).
+	"audPoints": func(m float64) string {
+		return strconv.FormatFloat(100*m, 'f', -1, 64) + " percentage points"
+	},
 	"audSeverities": func() [][]string { return [][]string{{"low", "Low"}, {"medium", "Medium"}, {"high", "High"}} },
 	"audAgree": func() [][]string {
 		return [][]string{{"yes", "Yes: sign it off"}, {"no", "No: send it back to the reviewer"}}

@@ -121,10 +121,11 @@ func (s *Service) CreateAudit(ctx context.Context, a *Actor, in NewAudit) (*doma
 		if err := p.Err(); err != nil {
 			return auditChange{}, err
 		}
-		q, _, _, err := s.triage(ctx, a, org, cr, st.Reviewed())
+		t, _, err := s.triage(ctx, a, org, cr, st.Reviewed())
 		if err != nil {
 			return auditChange{}, err
 		}
+		q, _ := t.Queue()
 		if len(q) == 0 {
 			return auditChange{}, domain.Problems{{Field: "criteria", Rule: "empty_population",
 				Message: "no closed case you may see meets the criteria in the period: nothing to audit"}}

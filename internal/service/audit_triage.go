@@ -54,28 +54,30 @@ func (s *Service) criteria(
 }
 
 // triage streams every case the actor may see in their force through the
-// criteria and the risk model.
+// criteria and the risk model. It returns the triage, to be kept and
+// brought up to date, and the version it saw of every case.
 func (s *Service) triage(
 	ctx context.Context,
 	a *Actor,
 	org *domain.OrgState,
 	cr domain.AuditCriteria,
 	reviewed map[string]bool,
-) ([]audit.Entry, audit.Summary, time.Time, error) {
+) (*audit.Triage, map[string]int64, error) {
 	t := audit.NewTriage(cr, audit.DefaultModel(), audit.Env{Policy: s.Policy(), Org: org, Calendar: s.cal, AsOf: s.clock.Now()}, reviewed)
 	force := a.force(org)
 	o := domain.Org{Units: org.Units}
+	seen := map[string]int64{}
 	err := s.st.ScanCases(ctx, func(c *domain.Case) error {
+		seen[c.ID] = c.Version
 		if a.CanSee(org, c) && (a.System || o.ForceOf(c.TeamID) == force) {
 			t.Add(c)
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, audit.Summary{}, time.Time{}, err
+		return nil, nil, err
 	}
-	q, sum := t.Queue()
-	return q, sum, t.Until(), nil
+	return t, seen, nil
 }
 
 // Triage ranks the closed cases that meet the criteria by risk, each with

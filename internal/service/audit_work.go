@@ -51,25 +51,34 @@ func (s *Service) LogRead(ctx context.Context, a *Actor, view string, caseIDs []
 // cached state, replaced on any change), the policy, the cases already
 // reviewed, the criteria and who is asking. Decoding every case of a
 // force took 1.5-2 s a page (issue 15); a queue kept costs one count.
+//
+// When cases change, only they are decoded and judged again: the kept
+// triage knows the version it saw of every case, and the store's list of
+// cases (no record decoded) says which moved. So the page stays fast while
+// the force records, and the queue is the one a full pass would give
+// (audit.TestIncrementalTriageEqualsFull).
 type triageCache struct {
 	mu      sync.Mutex
-	entries map[string]triageKept
+	entries map[string]*triageKept
 }
 
 type triageKept struct {
+	mu    sync.Mutex // one update of an entry at a time
 	print store.CasesPrint
 	org   *domain.OrgState
 	pol   *policy.Policy
+	t     *audit.Triage
+	seen  map[string]int64 // every case's version as the triage saw it, in sight or not
 	q     []audit.Entry
 	sum   audit.Summary
-	used  time.Time
+	used  time.Time // under triageCache.mu
 	until time.Time // a deadline a reason waits for: stale from then
 }
 
 var triageCaches sync.Map // *Service → *triageCache
 
 func (s *Service) triageCache() *triageCache {
-	c, _ := triageCaches.LoadOrStore(s, &triageCache{entries: map[string]triageKept{}})
+	c, _ := triageCaches.LoadOrStore(s, &triageCache{entries: map[string]*triageKept{}})
 	return c.(*triageCache)
 }
 
@@ -90,6 +99,30 @@ func triageKey(a *Actor, cr domain.AuditCriteria, reviewed map[string]bool) stri
 	return hex.EncodeToString(h.Sum(nil))
 }
 
+// entry finds or makes the kept queue of key, forgetting the least
+// recently used beyond 32.
+func (tc *triageCache) entry(key string) *triageKept {
+	tc.mu.Lock()
+	defer tc.mu.Unlock()
+	if k := tc.entries[key]; k != nil {
+		k.used = time.Now()
+		return k
+	}
+	if len(tc.entries) >= 32 {
+		var old string
+		var at time.Time
+		for k, v := range tc.entries {
+			if old == "" || v.used.Before(at) {
+				old, at = k, v.used
+			}
+		}
+		delete(tc.entries, old)
+	}
+	k := &triageKept{used: time.Now()}
+	tc.entries[key] = k
+	return k
+}
+
 // cachedTriage is triage through the cache, when the store can say
 // whether cases changed.
 func (s *Service) cachedTriage(
@@ -101,42 +134,90 @@ func (s *Service) cachedTriage(
 ) ([]audit.Entry, audit.Summary, error) {
 	fp, ok := s.st.(store.CasesFingerprinter)
 	if !ok {
-		q, sum, _, err := s.triage(ctx, a, org, cr, reviewed)
-		return q, sum, err
+		t, _, err := s.triage(ctx, a, org, cr, reviewed)
+		if err != nil {
+			return nil, audit.Summary{}, err
+		}
+		q, sum := t.Queue()
+		return q, sum, nil
 	}
+	// The print is read before the cases: a write during the pass moves
+	// it, and the next read catches up with that write.
 	print, err := fp.CasesFingerprint(ctx)
 	if err != nil {
 		return nil, audit.Summary{}, err
 	}
-	key, pol, tc := triageKey(a, cr, reviewed), s.Policy(), s.triageCache()
-	tc.mu.Lock()
-	k, hit := tc.entries[key]
-	tc.mu.Unlock()
-	if hit && k.print == print && k.org == org && k.pol == pol && (k.until.IsZero() || s.clock.Now().Before(k.until)) {
-		tc.mu.Lock()
-		k.used = time.Now()
-		tc.entries[key] = k
-		tc.mu.Unlock()
+	pol, now := s.Policy(), s.clock.Now()
+	k := s.triageCache().entry(triageKey(a, cr, reviewed))
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	// The cases' reasons hold until the kept deadline, for this sight of
+	// the force under this policy: within those, only changed cases need
+	// judging again.
+	current := k.t != nil && k.org == org && k.pol == pol && (k.until.IsZero() || now.Before(k.until))
+	if current && k.print == print {
 		return k.q, k.sum, nil
 	}
-	q, sum, until, err := s.triage(ctx, a, org, cr, reviewed)
-	if err != nil {
-		return nil, sum, err
-	}
-	tc.mu.Lock()
-	defer tc.mu.Unlock()
-	if len(tc.entries) >= 32 { // forget the least recently used
-		var old string
-		var at time.Time
-		for k, v := range tc.entries {
-			if old == "" || v.used.Before(at) {
-				old, at = k, v.used
-			}
+	done := false
+	if current {
+		if done, err = s.retriage(ctx, a, org, k, now); err != nil {
+			k.t = nil // half brought up to date: start afresh next time
+			return nil, audit.Summary{}, err
 		}
-		delete(tc.entries, old)
 	}
-	tc.entries[key] = triageKept{print: print, org: org, pol: pol, q: q, sum: sum, used: time.Now(), until: until}
-	return q, sum, nil
+	if !done {
+		t, seen, err := s.triage(ctx, a, org, cr, reviewed)
+		if err != nil {
+			return nil, audit.Summary{}, err
+		}
+		k.t, k.seen, k.org, k.pol = t, seen, org, pol
+	}
+	k.print = print
+	k.q, k.sum = k.t.Queue()
+	k.until = k.t.Until()
+	return k.q, k.sum, nil
+}
+
+// retriage brings a kept triage up to date with the cases whose version
+// moved since, reading only those. It declines (false) when so many
+// changed that one pass over every case is cheaper.
+func (s *Service) retriage(ctx context.Context, a *Actor, org *domain.OrgState, k *triageKept, now time.Time) (bool, error) {
+	rows, err := s.st.ListCases(ctx, store.CaseFilter{})
+	if err != nil {
+		return false, err
+	}
+	var changed []string
+	here := make(map[string]bool, len(rows))
+	for _, r := range rows {
+		here[r.ID] = true
+		if v, ok := k.seen[r.ID]; !ok || v != r.Version {
+			changed = append(changed, r.ID)
+		}
+	}
+	if len(changed) > len(rows)/4+16 {
+		return false, nil
+	}
+	k.t.SetAsOf(now)
+	for id := range k.seen {
+		if !here[id] {
+			delete(k.seen, id)
+			k.t.Remove(id)
+		}
+	}
+	force, o := a.force(org), domain.Org{Units: org.Units}
+	for _, id := range changed {
+		c, err := s.st.Case(ctx, id)
+		if err != nil {
+			return false, err
+		}
+		k.seen[id] = c.Version
+		if a.CanSee(org, c) && (a.System || o.ForceOf(c.TeamID) == force) {
+			k.t.Add(c)
+		} else {
+			k.t.Remove(id)
+		}
+	}
+	return true, nil
 }
 
 // AuditPreview is what an audit plan would sample, before it is recorded.

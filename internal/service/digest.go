@@ -153,12 +153,10 @@ func (s *Service) digest(ctx context.Context, u *domain.User, asOf time.Time) (s
 	if err != nil {
 		return "", err
 	}
-	// Times read as the pages write them ("7 December 2026 at 5:30pm",
-	// "midday"), from the one helper, never the 24-hour clock.
 	var recent []string
 	for _, it := range inbox {
 		if it.At.After(asOf.Add(-24 * time.Hour)) {
-			recent = append(recent, fmt.Sprintf("  %s  %s", clock.GovUK(it.At), it.Text))
+			recent = append(recent, fmt.Sprintf("  %s  %s", it.At.In(clock.London).Format("02 Jan 15:04"), it.Text))
 		}
 	}
 	if len(items) == 0 && len(recent) == 0 {
@@ -184,7 +182,7 @@ func (s *Service) digest(ctx context.Context, u *domain.User, asOf time.Time) (s
 			mark,
 			it.CaseRef,
 			strings.ReplaceAll(it.Kind, "_", " "),
-			clock.GovUK(it.Due),
+			it.Due.In(clock.London).Format("Mon 02 Jan 15:04"),
 		)
 		if it.Says != "" {
 			fmt.Fprintf(&b, "      %s\n", it.Says)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/holdfast/holdfast/internal/audit"
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/http/request"
+	"github.com/holdfast/holdfast/internal/offence"
 	"github.com/holdfast/holdfast/internal/service"
 )
 
@@ -198,6 +200,7 @@ type planForm struct {
 	Presets  []string
 	Margins  [][]string
 	Outcomes [][]string
+	Offences []offenceGroup
 	Preview  *service.AuditPreview
 	// Change is the plan form filled in as sent: the check page's Change
 	// links return to it with nothing lost.
@@ -212,8 +215,66 @@ var auditMargins = [][]string{
 	{"0.1", "Within 10 percentage points (the fewest cases to review)"},
 }
 
-func (h *Handler) planForm(prev *service.AuditPreview) planForm {
-	f := planForm{Preview: prev, Margins: auditMargins}
+// offenceGroupLabels name the classification's groups (offence.Groups)
+// on the plan form.
+var offenceGroupLabels = map[string]string{
+	offence.GroupRape:                "Rape",
+	offence.GroupSexualAssault:       "Sexual assault",
+	offence.GroupChildSexualActivity: "Sexual activity with a child",
+	offence.GroupExploitation:        "Exploitation",
+	offence.GroupOtherSexual:         "Other sexual offences",
+	offence.GroupOther:               "Other offences",
+	offence.GroupFlag:                "Crime flags",
+}
+
+// offenceGroup is one group of the plan form's offence checkboxes.
+type offenceGroup struct {
+	Key, Label string
+	Offences   []offenceChoice
+}
+
+type offenceChoice struct {
+	Code, Title string
+	Checked     bool
+}
+
+// offenceGroups are the classification's offences by group, in its order,
+// those chosen ticked: an auditor picks offences by name, and the plan
+// records their codes.
+func offenceGroups(chosen []string) []offenceGroup {
+	all := offence.Current().All()
+	var out []offenceGroup
+	for _, g := range offence.Groups() {
+		og := offenceGroup{Key: g, Label: offenceGroupLabels[g]}
+		for _, o := range all {
+			if o.Group == g {
+				og.Offences = append(og.Offences, offenceChoice{Code: o.Code, Title: o.Title,
+					Checked: slices.Contains(chosen, o.Code)})
+			}
+		}
+		if len(og.Offences) > 0 {
+			out = append(out, og)
+		}
+	}
+	return out
+}
+
+// planProblems puts the service's problems with own criteria on the plan
+// form's fields: every offence the service refuses is a problem with the
+// offences chosen.
+func planProblems(ps domain.Problems) domain.Problems {
+	out := make(domain.Problems, 0, len(ps))
+	for _, p := range ps {
+		if strings.HasPrefix(p.Field, "criteria.offence_types") {
+			p.Field = "offence_types"
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+func (h *Handler) planForm(prev *service.AuditPreview, form map[string]string) planForm {
+	f := planForm{Preview: prev, Margins: auditMargins, Offences: offenceGroups(splitList(form["offence_types"]))}
 	for _, c := range audit.Presets() {
 		f.Presets = append(f.Presets, c.Name)
 	}
@@ -232,9 +293,10 @@ func (h *Handler) auditNew(q *visit) error {
 	if qs := q.r.URL.Query(); qs.Get("preset") != "" { // back from Check the audit plan, to change it
 		form = formMap(qs)
 		form["outcomes"] = strings.Join(qs["outcomes"], ",")
+		form["offence_types"] = strings.Join(qs["offence_types"], ",")
 	}
 	return h.render(q, http.StatusOK, "audit_plan", page{Title: "Plan an audit", Nav: "audits",
-		Data: h.planForm(nil), Form: form})
+		Data: h.planForm(nil, form), Form: form})
 }
 
 // planInput reads the plan form: a preset, or own criteria.
@@ -271,7 +333,11 @@ func planInput(f url.Values) (service.NewAudit, domain.Problems) {
 			}
 			cr.MinSuspects = n
 		}
-		cr.OffenceTypes = append(cr.OffenceTypes, splitList(f.Get("offence_types"))...)
+		// Ticked offences come one a value; the check page sends them
+		// back joined.
+		for _, v := range f["offence_types"] {
+			cr.OffenceTypes = append(cr.OffenceTypes, splitList(v)...)
+		}
 		in.Criteria = cr
 	} else {
 		in.Preset = f.Get("preset")
@@ -288,22 +354,23 @@ func (h *Handler) auditCheck(q *visit) error {
 	if err == nil {
 		prev, err = h.svc.PreviewAudit(q.r.Context(), q.a, in)
 	}
+	form := formMap(q.r.PostForm)
+	form["outcomes"] = strings.Join(q.r.PostForm["outcomes"], ",")
+	form["offence_types"] = strings.Join(q.r.PostForm["offence_types"], ",")
 	if ps, ok := domain.AsProblems(err); ok {
 		return h.render(q, http.StatusUnprocessableEntity, "audit_plan", page{Title: "Plan an audit",
-			Nav: "audits", Errors: ps, Data: h.planForm(nil), Form: formMap(q.r.PostForm)})
+			Nav: "audits", Errors: planProblems(ps), Data: h.planForm(nil, form), Form: form})
 	}
 	if err != nil {
 		return err
 	}
-	form := formMap(q.r.PostForm)
-	form["outcomes"] = strings.Join(q.r.PostForm["outcomes"], ",")
 	sent := url.Values{}
 	for k, v := range q.r.PostForm {
 		if k != "csrf" {
 			sent[k] = v
 		}
 	}
-	pf := h.planForm(prev)
+	pf := h.planForm(prev, form)
 	pf.Change = "/audits/new?" + sent.Encode()
 	return h.render(q, http.StatusOK, "audit_plan", page{Title: "Check the audit plan", Nav: "audits",
 		Data: pf, Form: form})
@@ -311,9 +378,9 @@ func (h *Handler) auditCheck(q *visit) error {
 
 func (h *Handler) auditCreate(q *visit) error {
 	f := q.r.PostForm
-	if o := f.Get("outcomes"); o != "" {
-		f["outcomes"] = splitList(o)
-	}
+	// The check page sends the outcomes joined, and none as one empty
+	// value: that is no outcome, not an outcome "" to be refused.
+	f["outcomes"] = splitList(strings.Join(f["outcomes"], ","))
 	in, p := planInput(f)
 	var au *domain.Audit
 	var err error = p.Err()
@@ -321,8 +388,10 @@ func (h *Handler) auditCreate(q *visit) error {
 		au, err = h.svc.CreateAudit(q.r.Context(), q.a, in)
 	}
 	if ps, ok := domain.AsProblems(err); ok {
+		form := formMap(f)
+		form["offence_types"] = strings.Join(f["offence_types"], ",")
 		return h.render(q, http.StatusUnprocessableEntity, "audit_plan", page{Title: "Plan an audit",
-			Nav: "audits", Errors: ps, Data: h.planForm(nil), Form: formMap(f)})
+			Nav: "audits", Errors: planProblems(ps), Data: h.planForm(nil, form), Form: form})
 	}
 	if err != nil {
 		return err

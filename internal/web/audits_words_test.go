@@ -2,16 +2,20 @@ package web_test
 
 import (
 	"context"
+	"html"
+	"io"
 	"net/http"
+	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/holdfast/holdfast/internal/audit"
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/service"
 	"github.com/holdfast/holdfast/internal/store/sqlstore"
 	"github.com/holdfast/holdfast/internal/testdb"
-	"net/url"
 )
 
 // TestAuditPlanMarginsInOrderAndInWords: the margins of error were offered
@@ -106,6 +110,81 @@ func TestRandomSampleSaysChosenAtRandom(t *testing.T) {
 		}
 		if got := why(risky); strings.Contains(got, "random") || got == "" {
 			t.Errorf("a case added for its risk says it was sampled for %q", got)
+		}
+	})
+}
+
+// TestAuditorPicksOffencesByName: an auditor's own criteria asked for raw
+// offence codes, separated with commas. The plan form offers the
+// classification's offences by name, grouped, as checkboxes; the check
+// page and the audit's page name them; the plan stores their codes; an
+// offence the classification lacks is refused by the service and shown
+// against the checkboxes, with what was ticked still ticked.
+func TestAuditorPicksOffencesByName(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		w := newDemoWorld(t, db, 40)
+		lead := w.as(t, "auditor")
+		tags := regexp.MustCompile(`(?s)<[^>]*>`)
+		codeRE := regexp.MustCompile(`\b(19[C-H]|20B|17A|22A)\b`)
+		_, form := lead.get("/audits/new")
+		if !regexp.MustCompile(`name="offence_types" type="checkbox" value="19E"><label class="govuk-label govuk-checkboxes__label" for="[^"]+">Rape of a female child under 13</label>`).MatchString(form) ||
+			!strings.Contains(form, `<legend class="govuk-fieldset__legend govuk-fieldset__legend--xs">Rape</legend>`) {
+			t.Fatal("the plan form does not offer the offences by name, grouped")
+		}
+		if m := codeRE.FindString(tags.ReplaceAllString(form, " ")); m != "" || strings.Contains(form, "Offence codes") {
+			t.Errorf("the plan form shows the code %q or asks for codes", m)
+		}
+		vals := url.Values{"csrf": {lead.csrf(form)}, "name": {"Contact offences"}, "preset": {"own"},
+			"margin": {"0.1"}, "risk_top": {"1"}, "seed": {"o1"}, "offence_types": {"19E", "XX9"}}
+		status, body := lead.post("/audits/new", vals)
+		if status != 422 || !strings.Contains(body, `href="#f-offence_types"`) ||
+			!regexp.MustCompile(`value="19E"\s+checked`).MatchString(body) {
+			t.Fatalf("an offence the classification lacks: %d %s", status, errorSummary(body))
+		}
+		vals["offence_types"] = audit.ContactOffences
+		status, body = lead.post("/audits/new", vals)
+		names := regexp.MustCompile(`(?s)id="plan-offences">(.*?)</dd>`).FindStringSubmatch(body)
+		if status != 200 || names == nil || !strings.Contains(names[1], "Rape of a female child under 13") ||
+			codeRE.MatchString(names[1]) {
+			t.Fatalf("the check page's offences: %d %v", status, names)
+		}
+		hidden := url.Values{}
+		for _, m := range regexp.MustCompile(`<input type="hidden" name="([^"]+)" value="([^"]*)">`).FindAllStringSubmatch(body, -1) {
+			hidden.Set(m[1], html.UnescapeString(m[2]))
+		}
+		noRedirect := *lead.http
+		noRedirect.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+		res, err := noRedirect.PostForm(w.base+"/audits", hidden)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		if res.StatusCode != http.StatusSeeOther {
+			b, _ := io.ReadAll(res.Body)
+			t.Fatalf("plan the audit: %d %s", res.StatusCode, errorSummary(string(b)))
+		}
+		list, err := w.hf.Svc.Audits(ctx, service.SystemActor("test"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var id string
+		for _, a := range list {
+			if a.Name == "Contact offences" {
+				id = a.ID
+			}
+		}
+		au, err := w.hf.Svc.Audit(ctx, service.SystemActor("test"), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(au.Criteria.OffenceTypes, audit.ContactOffences) {
+			t.Errorf("the plan stored offences %v, want the codes ticked", au.Criteria.OffenceTypes)
+		}
+		_, body = lead.get("/audits/" + id)
+		shown := regexp.MustCompile(`(?s)id="audit-offences">(.*?)</p>`).FindStringSubmatch(body)
+		if shown == nil || !strings.Contains(shown[1], "Rape of a male child under 13") || codeRE.MatchString(shown[1]) {
+			t.Errorf("the audit's page does not name its offences: %v", shown)
 		}
 	})
 }

@@ -8,7 +8,9 @@ import (
 
 	"github.com/holdfast/holdfast/internal/clock"
 
+	"github.com/holdfast/holdfast/internal/audit"
 	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/offence"
 	"github.com/holdfast/holdfast/internal/service"
 )
 
@@ -45,20 +47,16 @@ var adminFuncs = template.FuncMap{
 		}
 		return strings.Join(out, ", ")
 	},
-	"admRoleHint": func(r domain.Role) string { return roleHints[r] },
-	"admPowerful": domain.IsPowerful,
-	// admPowerfulRoles names the roles that wait for a second
-	// administrator from the rule itself, so the hint cannot fall behind it
-	// (it once left out the manager).
-	"admPowerfulRoles": func() string { return domain.RolesPhrase(domain.PowerfulRoles) },
-	"admRank":          func(r domain.Rank) string { return rankLabel(r) },
-	"admUnitKind":      domain.UnitKindLabel,
-	"admDutyKind":      dutyKindLabel,
-	"admHeld":          func(m map[string]bool, r domain.Role) bool { return m[string(r)] },
-	"admStatus":        func(s domain.Status) string { return caseStatusLabel(s) },
-	"admGrantTag":      func(s string) string { return grantStatusLabels[s] },
-	"admFinding":       func(k string) string { return findingKindLabel(k) },
-	"admUserLevel":     func(l int) string { return escalationLevels[l] },
+	"admRoleHint":  func(r domain.Role) string { return roleHints[r] },
+	"admPowerful":  domain.IsPowerful,
+	"admRank":      func(r domain.Rank) string { return rankLabel(r) },
+	"admUnitKind":  domain.UnitKindLabel,
+	"admDutyKind":  dutyKindLabel,
+	"admHeld":      func(m map[string]bool, r domain.Role) bool { return m[string(r)] },
+	"admStatus":    func(s domain.Status) string { return caseStatusLabel(s) },
+	"admGrantTag":  func(s string) string { return grantStatusLabels[s] },
+	"admFinding":   func(k string) string { return findingKindLabel(k) },
+	"admUserLevel": func(l int) string { return escalationLevels[l] },
 	// admByUsername names the person a watchdog report gives by username.
 	"admByUsername": func(org *domain.OrgState, username string) string {
 		if org != nil {
@@ -92,6 +90,7 @@ var adminFuncs = template.FuncMap{
 	},
 	"audAction":   func(a string) string { return findingActionLabels[a] },
 	"audSeverity": func(s string) string { return severityLabels[s] },
+	"audOffences": offenceNames,
 	// audPoints says a margin of error as an auditor reads it: 0.05 is
 	// "5 percentage points" (not "5%", which reads as 5% of the rate).
 	"audPoints": func(m float64) string {
@@ -221,4 +220,31 @@ func rankedName(u *domain.User) string {
 		}
 	}
 	return domain.PersonName(&cp)
+}
+
+// offenceNames names the offences criteria select, by title: a pattern
+// (the API's 19*) is every offence of the classification it matches, and
+// a value matching none is shown as recorded.
+func offenceNames(patterns []string) []string {
+	all := offence.Current().All()
+	var out []string
+	seen := map[string]bool{}
+	add := func(s string) {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	for _, p := range patterns {
+		n := len(out)
+		for _, o := range all {
+			if audit.Match(p, o.Code) {
+				add(o.Title)
+			}
+		}
+		if len(out) == n && !seen[p] {
+			add(domain.OffenceLabel(p))
+		}
+	}
+	return out
 }

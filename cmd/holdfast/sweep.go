@@ -86,13 +86,14 @@ func cmdSweep(ctx context.Context, args []string, stdout io.Writer) error {
 	fmt.Fprintf(
 		w,
 		"Sweep as of %s: %s, %d escalations, %d findings\n\n",
-		rep.AsOf.In(clock.London).Format(time.RFC3339),
+		clock.GovUK(rep.AsOf),
 		count,
 		len(rep.Escalations),
 		len(rep.Findings),
 	)
-	// People read times in London, as every page shows them (a summer
-	// day's end is 23:59 there, 22:59 in UTC); the column says so.
+	// People read times in London, the GOV.UK way, as every page shows
+	// them (a summer day's end is 11:59pm there, 10:59pm in UTC); the
+	// column says so.
 	if rep.OverdueListed {
 		fmt.Fprintln(w, "CASE\tDUTY\tACCOUNTABLE\tDUTIES\tFIRST DUE (UK TIME)\tLEVEL")
 		for _, g := range overdueRows(rep.Overdue) {
@@ -103,7 +104,7 @@ func cmdSweep(ctx context.Context, args []string, stdout io.Writer) error {
 				domain.DutyKindLabel(g.Kind),
 				person(g.Accountable),
 				g.n,
-				g.Due.In(clock.London).Format("2006-01-02 15:04"),
+				clock.GovUK(g.Due),
 				g.Escalation,
 			)
 		}
@@ -117,7 +118,7 @@ func cmdSweep(ctx context.Context, args []string, stdout io.Writer) error {
 			domain.FindingKindLabel(x.Kind),
 			cmp.Or(domain.SeverityLabels[x.Severity], x.Severity),
 			person(x.MustAct),
-			x.Since.In(clock.London).Format("2006-01-02"),
+			x.Since.In(clock.London).Format("2 January 2006"),
 			yesNo(x.New),
 		)
 	}

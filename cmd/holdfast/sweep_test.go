@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/holdfast/holdfast/internal/clock"
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/fixture"
 	"github.com/holdfast/holdfast/internal/service"
@@ -285,7 +286,8 @@ func TestSweepOverdueLeavesFindings(t *testing.T) {
 // TestSweepTableTimesAreLondon: the table's first-due times are London's,
 // and the column says so, like every time the product shows people. In
 // summer London is an hour ahead of UTC, so a UTC time would read an hour
-// early with nothing to say it was UTC.
+// early with nothing to say it was UTC. They are written the GOV.UK way,
+// as the pages write them ("1 September 2026 at 10am"), never "10:00".
 func TestSweepTableTimesAreLondon(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "h.db")
 	db, err := sqlstore.Open(context.Background(), path, true)
@@ -312,7 +314,10 @@ func TestSweepTableTimesAreLondon(t *testing.T) {
 		t.Errorf("the first-due column does not say its times are UK time:\n%s", out)
 	}
 	row := regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(c.Ref) + `.*$`).FindString(out)
-	if london := due.In(time.FixedZone("BST", 3600)).Format("2006-01-02 15:04"); !strings.Contains(row, london) {
+	if london := clock.GovUK(due); !strings.Contains(row, london) {
 		t.Errorf("first due %s (UTC) is not shown as %s, London time, in %q", due.UTC(), london, row)
+	}
+	if twentyFour := regexp.MustCompile(`\b\d{1,2}:\d\d\b`); twentyFour.MatchString(out) {
+		t.Errorf("the sweep's table writes a 24-hour time (%q), not the GOV.UK way:\n%s", twentyFour.FindString(out), out)
 	}
 }

@@ -153,10 +153,12 @@ func (s *Service) digest(ctx context.Context, u *domain.User, asOf time.Time) (s
 	if err != nil {
 		return "", err
 	}
+	// Times read as the pages write them ("7 December 2026 at 5:30pm",
+	// "midday"), from the one helper, never the 24-hour clock.
 	var recent []string
 	for _, it := range inbox {
 		if it.At.After(asOf.Add(-24 * time.Hour)) {
-			recent = append(recent, fmt.Sprintf("  %s  %s", it.At.In(clock.London).Format("02 Jan 15:04"), it.Text))
+			recent = append(recent, fmt.Sprintf("  %s  %s", clock.GovUK(it.At), it.Text))
 		}
 	}
 	if len(items) == 0 && len(recent) == 0 {
@@ -182,7 +184,7 @@ func (s *Service) digest(ctx context.Context, u *domain.User, asOf time.Time) (s
 			mark,
 			it.CaseRef,
 			strings.ReplaceAll(it.Kind, "_", " "),
-			it.Due.In(clock.London).Format("Mon 02 Jan 15:04"),
+			clock.GovUK(it.Due),
 		)
 		if it.Says != "" {
 			fmt.Fprintf(&b, "      %s\n", it.Says)

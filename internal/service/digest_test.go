@@ -1,6 +1,7 @@
 package service_test
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -58,6 +59,36 @@ func TestDailyDigestOncePerDay(t *testing.T) {
 		f.Clock.Advance(24 * time.Hour)
 		if next, err := f.Svc.SendDigests(ctx, sys, f.Clock.Now()); err != nil || !next.Claimed {
 			t.Fatalf("the next day: %+v %v", next, err)
+		}
+	})
+}
+
+// TestDigestTimesTheGOVUKWay: the digest writes its times as the pages do
+// ("due 17 July 2026 at 11:59pm", "midday"), from the one GOV.UK helper,
+// never the 24-hour clock (it said "due Fri 17 Jul 23:59").
+func TestDigestTimesTheGOVUKWay(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		capture := smtpcapture.Start(t)
+		f := fixture.New(t, db, func(c *app.Config) {
+			c.Mail = mail.SMTP{Addr: capture.Addr, From: "holdfast@northshire.police.invalid"}
+		})
+		f.Allocated(t)
+		f.Clock.Advance(10 * 24 * time.Hour)
+		if _, err := f.Svc.SendDigests(ctx, service.SystemActor("digest"), f.Clock.Now()); err != nil {
+			t.Fatal(err)
+		}
+		var body string
+		for _, m := range capture.Messages() {
+			if strings.Contains(m, "ivy@northshire.police.invalid") {
+				_, body, _ = strings.Cut(m, "\r\n\r\n") // the Date header keeps RFC 5322's clock
+			}
+		}
+		govuk := regexp.MustCompile(`due \d{1,2} [A-Z][a-z]+ \d{4} at (\d{1,2}(:\d\d)?[ap]m|midday|midnight)\r?\n`)
+		if !govuk.MatchString(body) {
+			t.Errorf("the digest's due times are not the GOV.UK way:\n%s", body)
+		}
+		if twentyFour := regexp.MustCompile(`\b\d{1,2}:\d\d\b`); twentyFour.MatchString(body) {
+			t.Errorf("the digest writes a 24-hour time (%q):\n%s", twentyFour.FindString(body), body)
 		}
 	})
 }

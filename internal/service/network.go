@@ -98,17 +98,18 @@ func (s *Service) Network(ctx context.Context, a *Actor, q NetworkQuery) (*Netwo
 		return nil, err
 	}
 	var p domain.Problems
-	day := func(field, v string) time.Time {
+	day := func(field, label, v string) time.Time {
 		if v == "" {
 			return time.Time{}
 		}
 		d, err := time.ParseInLocation(time.DateOnly, v, clock.London)
 		if err != nil {
-			p.Add(field, "date", "Enter a real date, for example 2026-03-31.")
+			p.Add(field, "date", notARealDate(label))
 		}
 		return d
 	}
-	from, to := day("from", strings.TrimSpace(q.From)), day("to", strings.TrimSpace(q.To))
+	from := day("from", "Cases opened from", strings.TrimSpace(q.From))
+	to := day("to", "Cases opened to", strings.TrimSpace(q.To))
 	if !to.IsZero() {
 		to = to.AddDate(0, 0, 1)
 	}

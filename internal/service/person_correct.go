@@ -103,7 +103,7 @@ func (s *Service) CorrectPerson(ctx context.Context, a *Actor, caseID string, in
 				out.Changed = append(out.Changed, d.field)
 			}
 		}
-		checkDate("dob", out.DOB, now, p)
+		checkDate("dob", "Date of birth", out.DOB, now, p)
 		if len(out.Reason) < 10 {
 			p.Add("reason", "required", "Say why the details are being corrected, in at least a sentence.")
 		}

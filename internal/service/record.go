@@ -28,13 +28,16 @@ func (s *Service) caseAddition(
 		})
 }
 
-func checkDate(field, v string, now time.Time, p *domain.Problems) time.Time {
+// checkDate reads an ISO date (as the web's date inputs send it) and
+// checks it is a date of its kind; label is the field's name on the form
+// ("Date of birth"), for the message.
+func checkDate(field, label, v string, now time.Time, p *domain.Problems) time.Time {
 	if v == "" {
 		return time.Time{}
 	}
 	d, err := time.ParseInLocation("2006-01-02", v, clock.London)
 	if err != nil {
-		p.Add(field, "date", "Enter a real date, for example 2026-03-31.")
+		p.Add(field, "date", notARealDate(label))
 		return time.Time{}
 	}
 	// A date of birth is bounded as one (from 1900, not in the future);
@@ -67,7 +70,7 @@ func (s *Service) AddVictim(ctx context.Context, a *Actor, caseID string, in New
 		if strings.TrimSpace(in.Name) == "" {
 			p.Add("name", "required", "Give the victim's name (a pseudonym is allowed if recorded as such).")
 		}
-		dob := checkDate("dob", in.DateOfBirth, now, p)
+		dob := checkDate("dob", "Date of birth", in.DateOfBirth, now, p)
 		child := domain.ChildAt(dob, now)
 		v := domain.Victim{
 			ID:          s.newID(),
@@ -107,7 +110,7 @@ func (s *Service) AddSuspect(ctx context.Context, a *Actor, caseID string, in Ne
 		if strings.TrimSpace(in.Name) == "" && strings.TrimSpace(in.Description) == "" {
 			p.Add("name", "required", "Give the suspect's name or, if it is not known, a description.")
 		}
-		checkDate("dob", in.DateOfBirth, now, p)
+		checkDate("dob", "Date of birth", in.DateOfBirth, now, p)
 		st := domain.SuspectIdentified
 		if strings.TrimSpace(in.Name) == "" {
 			st = domain.SuspectUnknown
@@ -260,4 +263,11 @@ func (s *Service) AddNote(ctx context.Context, a *Actor, caseID string, in NewNo
 			Note: domain.Note{ID: s.newID(), Text: in.Text, Author: a.ID(), At: now, Corrects: in.Corrects},
 		}
 	})
+}
+
+// notARealDate is the design system's message for a date that is not one
+// ("Date of birth must be a real date"), with an example in the shape the
+// forms ask for a date in: day, month and year, never 2026-03-31.
+func notARealDate(label string) string {
+	return label + " must be a real date, for example 27 3 2007"
 }

@@ -305,7 +305,7 @@ func (s *Service) SetSuspectStatus(ctx context.Context, a *Actor, caseID string,
 		if on == "" {
 			on = now.In(calendar.London).Format(time.DateOnly)
 		}
-		checkDate("on", on, now, p)
+		checkDate("on", "Date the status was reached", on, now, p)
 		return []ev{
 			{domain.EvSuspectStatus, domain.SuspectStatusChanged{SuspectID: in.Suspect, Status: in.Status, On: on,
 				Explanation: strings.TrimSpace(in.Explanation)}},

@@ -47,16 +47,20 @@ var adminFuncs = template.FuncMap{
 		}
 		return strings.Join(out, ", ")
 	},
-	"admRoleHint":  func(r domain.Role) string { return roleHints[r] },
-	"admPowerful":  domain.IsPowerful,
-	"admRank":      func(r domain.Rank) string { return rankLabel(r) },
-	"admUnitKind":  domain.UnitKindLabel,
-	"admDutyKind":  dutyKindLabel,
-	"admHeld":      func(m map[string]bool, r domain.Role) bool { return m[string(r)] },
-	"admStatus":    func(s domain.Status) string { return caseStatusLabel(s) },
-	"admGrantTag":  func(s string) string { return grantStatusLabels[s] },
-	"admFinding":   func(k string) string { return findingKindLabel(k) },
-	"admUserLevel": func(l int) string { return escalationLevels[l] },
+	"admRoleHint": func(r domain.Role) string { return roleHints[r] },
+	"admPowerful": domain.IsPowerful,
+	// admPowerfulRoles names the roles that wait for a second
+	// administrator from the rule itself, so the hint cannot fall behind it
+	// (it once left out the manager).
+	"admPowerfulRoles": func() string { return domain.RolesPhrase(domain.PowerfulRoles) },
+	"admRank":          func(r domain.Rank) string { return rankLabel(r) },
+	"admUnitKind":      domain.UnitKindLabel,
+	"admDutyKind":      dutyKindLabel,
+	"admHeld":          func(m map[string]bool, r domain.Role) bool { return m[string(r)] },
+	"admStatus":        func(s domain.Status) string { return caseStatusLabel(s) },
+	"admGrantTag":      func(s string) string { return grantStatusLabels[s] },
+	"admFinding":       func(k string) string { return findingKindLabel(k) },
+	"admUserLevel":     func(l int) string { return escalationLevels[l] },
 	// admByUsername names the person a watchdog report gives by username.
 	"admByUsername": func(org *domain.OrgState, username string) string {
 		if org != nil {

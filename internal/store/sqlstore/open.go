@@ -205,6 +205,9 @@ func (db *DB) Migrate(ctx context.Context) error {
 	if err := db.buildClosureSenders(ctx); err != nil { // who sent each closure back, in cases older than it (senders.go)
 		return err
 	}
+	if err := db.buildImportedAt(ctx); err != nil { // when each case was imported, in cases older than it (imported_at.go)
+		return err
+	}
 	return db.buildFigures(ctx) // the dashboard's figures of cases older than them (figures.go)
 }
 

@@ -12,8 +12,9 @@ import (
 // "action 3".
 func TestActionReviewerNamesTheActionByReference(t *testing.T) {
 	org := domain.NewOrgState()
-	org.Users["u1"] = &domain.User{ID: "u1", Name: "DC Amy Lloyd", Active: true}
-	c := &domain.Case{OwnerID: "u1"}
+	org.Users["u1"] = &domain.User{ID: "u1", Name: "DS Amy Lloyd", Active: true, UnitID: "t1",
+		Roles: []domain.Role{domain.RoleSupervisor}}
+	c := &domain.Case{TeamID: "t1"}
 	_, why := actionReviewer(org, c, &domain.Action{Number: 3, ResultedBy: "u1"})
 	if !strings.Contains(why, "resulted action A3,") {
 		t.Errorf("the reason says %q, want the action as A3", why)

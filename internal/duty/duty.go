@@ -382,13 +382,18 @@ func (r Rules) Reconcile(c *domain.Case, org *domain.OrgState, actor string, now
 	return evs, nil
 }
 
-// actionReviewer is who reviews a resulted action: the officer in charge,
-// unless they resulted it themselves; then the nearest supervisor in the
-// chain who did not (or a manager, or the force's fallback). The second
-// value says why, when it is not the officer in charge.
+// actionReviewer is who reviews a resulted action: the case's supervisor,
+// who reads a result before it is filed (MIRSAP's receiver and office
+// manager, ../shared/domain.md §4) and whom the case pages offer "File"
+// and "Refer back" — not the officer in charge, who was owed it before
+// while the sergeant did it, so it never reached the sergeant's My work.
+// A second pair of eyes: if the supervisor resulted it themselves, the
+// next supervisor in the chain who did not (or a manager, or the force's
+// fallback), and the second value says why. The escalation ladder runs
+// from whoever holds it (service/sweep.go, ladder).
 func actionReviewer(org *domain.OrgState, c *domain.Case, a *domain.Action) (string, string) {
-	if c.OwnerID != "" && c.OwnerID != a.ResultedBy {
-		return c.OwnerID, ""
+	if sup := Supervisor(org, c.TeamID); sup != a.ResultedBy {
+		return sup, ""
 	}
 	not := func(role domain.Role) func(u *domain.User) bool {
 		return func(u *domain.User) bool { return u.HasRole(role) && u.ID != a.ResultedBy }

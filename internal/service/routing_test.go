@@ -104,58 +104,61 @@ func TestClosureProposedAlertsWhoDecides(t *testing.T) {
 	})
 }
 
-// TestActionReviewNeverFallsOnWhoResultedIt: the officer in charge who
-// results an action does not review it; the duty goes to the next
-// supervisor in the chain, who may file it, and says why.
-func TestActionReviewNeverFallsOnWhoResultedIt(t *testing.T) {
+// TestActionReviewIsTheSupervisors: the review of a resulted line of
+// enquiry is the team's supervisor's — the receiver who reads a result
+// before it is filed (MIRSAP, ../shared/domain.md §4) — whoever resulted
+// it, and it is on the supervisor's My work. It was the officer in
+// charge's, so the sergeant who files results never saw it there.
+func TestActionReviewIsTheSupervisors(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
 		f := fixture.New(t, db)
 		p := permCase{f: f, t: t}
 		c := f.Allocated(t)
-		c = p.must(f.Svc.RaiseAction(ctx, f.Investigator, c.ID, service.NewAction{Version: c.Version,
-			Title: "Trace the car"}))
-		act := c.Actions[0]
-		c = p.must(f.Svc.AllocateAction(ctx, f.Investigator, c.ID, service.AllocateAction{Version: c.Version,
-			Action: act.ID, To: f.Investigator.ID()}))
-		c = p.must(f.Svc.ResultAction(ctx, f.Investigator, c.ID, service.ResultAction{Version: c.Version,
-			Action: act.ID, Result: "Registered keeper traced"}))
-		d := openDuty(c, duty.ActionReview)
-		if d == nil || d.Accountable == f.Investigator.ID() {
-			t.Fatalf("the action review fell on the officer who resulted it: %+v", d)
-		}
-		if d.Accountable != f.Supervisor.ID() || !strings.Contains(d.Detail, "second pair of eyes") {
-			t.Fatalf("want the team's supervisor, told why: %+v", d)
-		}
-		perm, err := f.Svc.Permissions(ctx, f.Supervisor, c.ID)
-		if err != nil || !perm.CanOn("file-action", act.ID) {
-			t.Fatalf("the supervisor the review falls on cannot file it: %v %q", err, perm.WhyOn("file-action", act.ID))
-		}
-		c = p.must(f.Svc.FileAction(ctx, f.Supervisor, c.ID, service.FileAction{Version: c.Version, Action: act.ID}))
-		if openDuty(c, duty.ActionReview) != nil {
-			t.Fatalf("filing must meet the review: %+v", c.Duties)
-		}
-		// Resulted by someone else, the review is the officer in charge's.
-		c = p.must(f.Svc.RaiseAction(ctx, f.Investigator, c.ID, service.NewAction{Version: c.Version,
-			Title: "House-to-house"}))
-		act = c.Actions[1]
-		c = p.must(f.Svc.AllocateAction(ctx, f.Investigator, c.ID, service.AllocateAction{Version: c.Version,
-			Action: act.ID, To: f.Investigator2.ID()}))
-		c = p.must(f.Svc.ResultAction(ctx, f.Investigator2, c.ID, service.ResultAction{Version: c.Version,
-			Action: act.ID, Result: "Nobody saw anything"}))
-		if d := openDuty(c, duty.ActionReview); d == nil || d.Accountable != f.Investigator.ID() || d.Detail != "" {
-			t.Fatalf("want the officer in charge to review another officer's result: %+v", d)
+		for i, by := range []*service.Actor{f.Investigator, f.Investigator2} {
+			c = p.must(f.Svc.RaiseAction(ctx, f.Investigator, c.ID, service.NewAction{Version: c.Version,
+				Title: "Trace the car"}))
+			act := c.Actions[i]
+			c = p.must(f.Svc.AllocateAction(ctx, f.Investigator, c.ID, service.AllocateAction{Version: c.Version,
+				Action: act.ID, To: by.ID()}))
+			c = p.must(f.Svc.ResultAction(ctx, by, c.ID, service.ResultAction{Version: c.Version,
+				Action: act.ID, Result: "Registered keeper traced"}))
+			d := openDuty(c, duty.ActionReview)
+			if d == nil || d.Accountable != f.Supervisor.ID() || d.Detail != "" {
+				t.Fatalf("resulted by %s, the review is %+v, want the team's supervisor's", by.User.Username, d)
+			}
+			work, err := f.Svc.MyWork(ctx, f.Supervisor)
+			if err != nil {
+				t.Fatal(err)
+			}
+			listed := false
+			for _, it := range work {
+				listed = listed || (it.Kind == duty.ActionReview && it.Subject == act.ID)
+			}
+			if !listed {
+				t.Fatalf("the supervisor's My work lacks the review they owe: %+v", work)
+			}
+			perm, err := f.Svc.Permissions(ctx, f.Supervisor, c.ID)
+			if err != nil || !perm.CanOn("file-action", act.ID) || !perm.CanOn("refer-back-action", act.ID) {
+				t.Fatalf("the supervisor owed the review cannot file or refer it back: %v %q", err,
+					perm.WhyOn("file-action", act.ID))
+			}
+			c = p.must(f.Svc.FileAction(ctx, f.Supervisor, c.ID, service.FileAction{Version: c.Version,
+				Action: act.ID}))
+			if openDuty(c, duty.ActionReview) != nil {
+				t.Fatalf("filing must meet the review: %+v", c.Duties)
+			}
 		}
 	})
 }
 
-// TestOfficerInChargeFilesASergeantsResult: a constable in charge of the
-// case files a line of enquiry a sergeant resulted. Intended: filing is
-// the officer in charge accepting a result into the investigation they
-// direct (as an OIC reads every action's result, whoever did it); the
-// rule that matters is a second pair of eyes, not rank, and a sergeant's
-// own work is overseen by the supervisory review. The sergeant cannot
-// file their own result.
-func TestOfficerInChargeFilesASergeantsResult(t *testing.T) {
+// TestSergeantsOwnResultGoesUpTheChain: a sergeant who results a line of
+// enquiry does not review it; the review goes to the next supervisor in
+// the chain (the department's inspector), says why, and that inspector
+// may file it. The officer in charge may still file it too: filing is the
+// officer in charge accepting a result into the investigation they direct
+// as well as the supervisor's check, and the rule that matters is a second
+// pair of eyes — the sergeant cannot file their own result.
+func TestSergeantsOwnResultGoesUpTheChain(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
 		f := fixture.New(t, db)
 		p := permCase{f: f, t: t}
@@ -167,8 +170,13 @@ func TestOfficerInChargeFilesASergeantsResult(t *testing.T) {
 			Action: act.ID, To: f.Supervisor.ID()}))
 		c = p.must(f.Svc.ResultAction(ctx, f.Supervisor, c.ID, service.ResultAction{Version: c.Version,
 			Action: act.ID, Result: "Driver interviewed: picked two girls up from the hotel"}))
-		if d := openDuty(c, duty.ActionReview); d == nil || d.Accountable != f.Investigator.ID() {
-			t.Fatalf("the review of a sergeant's result is the officer in charge's: %+v", d)
+		d := openDuty(c, duty.ActionReview)
+		if d == nil || d.Accountable != f.Inspector.ID() || !strings.Contains(d.Detail, "second pair of eyes") {
+			t.Fatalf("the review of the sergeant's own result is %+v, want the inspector's, told why", d)
+		}
+		perm, err := f.Svc.Permissions(ctx, f.Inspector, c.ID)
+		if err != nil || !perm.CanOn("file-action", act.ID) {
+			t.Fatalf("the inspector the review falls on cannot file it: %v %q", err, perm.WhyOn("file-action", act.ID))
 		}
 		if _, err := f.Svc.FileAction(ctx, f.Supervisor, c.ID, service.FileAction{Version: c.Version,
 			Action: act.ID}); err == nil {

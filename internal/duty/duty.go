@@ -144,9 +144,10 @@ func (r Rules) Wanted(c *domain.Case, org *domain.OrgState) []Want {
 	sup := Supervisor(org, c.TeamID)
 	// What the Victims' Code owes a victim runs from when the victim is
 	// recorded, allocated or not: the officer in charge owes it, and while
-	// the referral waits for one the supervisor who holds it does, as they
-	// owe its allocation. On allocation Reconcile hands each duty over
-	// with its due time and its place on the escalation ladder.
+	// the referral waits for one (or its officer has left) the supervisor
+	// who holds it does, as they owe its allocation. On allocation
+	// Reconcile hands each duty over with its due time and its place on
+	// the escalation ladder.
 	victims := func(who string) {
 		for i := range c.Victims {
 			v := &c.Victims[i]
@@ -185,7 +186,15 @@ func (r Rules) Wanted(c *domain.Case, org *domain.OrgState) []Want {
 			} else {
 				add(SupervisoryReview, "review", "", sup, c.TeamID, c.LastReviewAt)
 			}
-			victims(owner)
+			// A victim is never owed contact by someone who has left:
+			// the supervisor holds her duties, as for a referral nobody
+			// has been given, until the case has a serving officer again
+			// (a reassignment hands them on with their ladder).
+			if u := org.Users[owner]; u != nil && u.Active {
+				victims(owner)
+			} else {
+				victims(sup)
+			}
 			for i := range c.Actions {
 				a := &c.Actions[i]
 				switch a.State {
@@ -405,9 +414,9 @@ func actionReviewer(org *domain.OrgState, c *domain.Case, a *domain.Action) (str
 	if id == "" {
 		id = Fallback(org)
 	}
-	by := "The officer in charge"
+	by := "The team's supervisor"
 	if u := org.Users[a.ResultedBy]; u != nil {
-		by = domain.PersonName(u) + ", the officer in charge,"
+		by = domain.PersonName(u) + ", the team's supervisor,"
 	}
 	return id, fmt.Sprintf("%s resulted action A%d, so it needs a second pair of eyes: it is routed to the next "+
 		"supervisor in the chain of command.", by, a.Number)

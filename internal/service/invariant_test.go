@@ -2,8 +2,10 @@ package service_test
 
 import (
 	"context"
+	"maps"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -52,9 +54,8 @@ func checkInvariant(t *testing.T, ctx context.Context, f *fixture.Force, step in
 			}
 		}
 		awaitedDecisionsOwed(t, c, step, what)
-		if !orphanFlagged(c, org) {
-			victimsOwed(t, c, org, step, what)
-		}
+		victimsOwed(t, c, org, step, what)
+		reviewersMayFile(t, ctx, f, c, org, step, what)
 		served := false
 		for _, d := range c.OpenDuties() {
 			if u := org.Users[d.Accountable]; u != nil && u.Active {
@@ -120,8 +121,9 @@ func awaitedDecisionsOwed(t *testing.T, c *domain.Case, step int, what string) {
 // once contacted, her next update) by a serving person, allocated or not
 // — the Victims' Code's clock runs from when she is recorded (the browser
 // walk found victims of unallocated referrals owed nothing). A waiver
-// stands for its cycle. An orphaned case is excepted, as above: its
-// duties stay with the leaver and the finding is what is owed.
+// stands for its cycle. An orphaned case is no exception: its other
+// duties stay with the leaver and the finding is what is owed for them,
+// but a leaver's victim duties move to the supervisor as they leave.
 func victimsOwed(t *testing.T, c *domain.Case, org *domain.OrgState, step int, what string) {
 	t.Helper()
 	for _, v := range c.Victims {
@@ -140,6 +142,37 @@ func victimsOwed(t *testing.T, c *domain.Case, org *domain.OrgState, step int, w
 		if !owed {
 			t.Fatalf("step %d (%s): open case %s (%s) owes victim %s no %s by a serving person: %+v", step, what,
 				c.Ref, c.Status, v.ID, kind, c.Duties)
+		}
+	}
+}
+
+// reviewersMayFile: whoever owes a resulted action's review may do it —
+// the service lets them file it — so nobody is owed a review they would
+// be refused (it was owed by the officer in charge while the sergeant did
+// it).
+func reviewersMayFile(t *testing.T, ctx context.Context, f *fixture.Force, c *domain.Case, org *domain.OrgState,
+	step int, what string) {
+	t.Helper()
+	actors := map[string]*service.Actor{}
+	for _, a := range append([]*service.Actor{f.Investigator2, f.Inspector}, slices.Collect(maps.Values(f.Actors()))...) {
+		actors[a.ID()] = a
+	}
+	for _, d := range c.OpenDuties() {
+		if d.Kind != duty.ActionReview {
+			continue
+		}
+		a := actors[d.Accountable]
+		if u := org.Users[d.Accountable]; a == nil || u == nil || !u.Active {
+			t.Fatalf("step %d (%s): %s's review of %s is owed by %q, not a serving officer", step, what, c.Ref,
+				d.Subject, d.Accountable)
+		}
+		perm, err := f.Svc.Permissions(ctx, a, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !perm.CanOn("file-action", d.Subject) {
+			t.Fatalf("step %d (%s): %s's review of %s is owed by %s, who may not file it: %s", step, what, c.Ref,
+				d.Subject, a.User.Username, perm.WhyOn("file-action", d.Subject))
 		}
 	}
 }

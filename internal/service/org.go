@@ -23,6 +23,18 @@ func (s *Service) orgCommand(
 	what string,
 	decide func(tx store.Tx, org *domain.OrgState) ([]*event.Event, error),
 ) error {
+	return s.orgCommandThen(ctx, a, what, decide, nil)
+}
+
+// orgCommandThen is orgCommand followed, in the same transaction, by then
+// on the organisation as the events left it (nil: nothing).
+func (s *Service) orgCommandThen(
+	ctx context.Context,
+	a *Actor,
+	what string,
+	decide func(tx store.Tx, org *domain.OrgState) ([]*event.Event, error),
+	then func(tx store.Tx, org *domain.OrgState) error,
+) error {
 	err := s.st.Write(ctx, func(tx store.Tx) error {
 		shared, err := tx.Org()
 		if err != nil {
@@ -59,6 +71,9 @@ func (s *Service) orgCommand(
 			if err != nil {
 				return err
 			}
+		}
+		if then != nil {
+			return then(tx, org)
 		}
 		return nil
 	})
@@ -254,9 +269,14 @@ type UserLeaves struct {
 }
 
 // UserLeaves marks a user as gone. Their cases are not moved: the watchdog
-// reports them as orphaned until a supervisor reassigns them. The reason
-// is required: a leaver's record without it cannot answer why their
-// access ended.
+// reports them as orphaned until a supervisor reassigns them. What they
+// owed a victim (first contact, a contact plan, a referral to support,
+// updates, word of a decision) moves at once, in the same transaction, to
+// whoever would hold it for an unallocated case — the case's supervisor —
+// with its due time and its place on the escalation ladder: a victim is
+// never owed contact by someone who has left. Every case they owe a duty
+// on is reconciled so, as its next command would. The reason is required:
+// a leaver's record without it cannot answer why their access ended.
 func (s *Service) UserLeaves(ctx context.Context, a *Actor, in UserLeaves) error {
 	if err := checkInput(in); err != nil {
 		return err
@@ -265,7 +285,7 @@ func (s *Service) UserLeaves(ctx context.Context, a *Actor, in UserLeaves) error
 		return domain.Problems{{Field: "reason", Rule: "required",
 			Message: "Enter why they left, for example retired or transferred to another force"}}
 	}
-	return s.orgCommand(ctx, a, "record leaver", func(tx store.Tx, org *domain.OrgState) ([]*event.Event, error) {
+	return s.orgCommandThen(ctx, a, "record leaver", func(tx store.Tx, org *domain.OrgState) ([]*event.Event, error) {
 		if err := a.need("recording a leaver", domain.RoleAdmin); err != nil {
 			return nil, err
 		}
@@ -281,7 +301,41 @@ func (s *Service) UserLeaves(ctx context.Context, a *Actor, in UserLeaves) error
 		e, err := domain.NewEvent(domain.EvUserLeft, a.ID(), "", s.clock.Now(), domain.UserLeft{ID: in.User,
 			Reason: in.Reason})
 		return []*event.Event{e}, err
-	})
+	}, func(tx store.Tx, org *domain.OrgState) error { return s.leaverDuties(ctx, tx, a, org, in.User) })
+}
+
+// leaverDuties reconciles, in the leaver's transaction, the duties of each
+// case on which the leaver (now inactive in org) owes one. The cases are
+// found by the duty index as committed: writes are serialised, so no duty
+// can have been opened for them since.
+func (s *Service) leaverDuties(ctx context.Context, tx store.Tx, a *Actor, org *domain.OrgState, id string) error {
+	rows, err := s.st.UserDuties(ctx, id)
+	if err != nil {
+		return err
+	}
+	now := s.clock.Now()
+	seen := map[string]bool{}
+	for _, r := range rows {
+		if seen[r.CaseID] {
+			continue
+		}
+		seen[r.CaseID] = true
+		c, err := tx.Case(r.CaseID)
+		if err != nil {
+			return err
+		}
+		evs, err := s.dutyRules().Reconcile(c, org, a.ID(), now)
+		if err != nil {
+			return fmt.Errorf("duties of %s: %w", c.Ref, err)
+		}
+		if len(evs) == 0 {
+			continue
+		}
+		if _, err := s.commit(tx, c, org, evs, now); err != nil {
+			return fmt.Errorf("%s: %w", c.Ref, err)
+		}
+	}
+	return nil
 }
 
 // Org returns the organisation: units and users. Every signed-in user may

@@ -166,3 +166,96 @@ func TestLateSweepTellsSomeoneNewAtEachStep(t *testing.T) {
 		}
 	})
 }
+
+// When the officer in charge leaves, what they owed each victim moves at
+// once — in the leaver's own transaction, with no command on the case —
+// to the case's supervisor, who would hold it for an unallocated case,
+// with its due time and its place on the escalation ladder: a victim is
+// never owed contact by someone who has left. (They stayed with the
+// leaver until a supervisor reassigned the case.) The leaver's other
+// work stays theirs: the orphaned finding is what is owed for it.
+func TestLeaversVictimDutiesMoveToTheSupervisorAtOnce(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		f := fixture.New(t, db)
+		c := f.Allocated(t)
+		var err error
+		for _, name := range []string{"Vicky", "Val"} {
+			if c, err = f.Svc.AddVictim(ctx, f.Liaison, c.ID, service.NewVictim{Version: c.Version, Name: name,
+				DateOfBirth: "2011-04-02"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// Val has been seen once: she is owed updates, not first contact.
+		val := c.Victims[1].ID
+		if c, err = f.Svc.RecordContact(ctx, f.Investigator, c.ID, service.RecordContact{Version: c.Version,
+			Victim: val, Kind: domain.ContactUpdate, Method: "visit", Note: "Told who is in charge"}); err != nil {
+			t.Fatal(err)
+		}
+		vicky := c.Victims[0].ID
+		owed := [][2]string{{duty.FirstVictimContact, vicky}, {duty.ContactPlan, vicky},
+			{duty.VictimUpdate, val}, {duty.ContactPlan, val}}
+		if c.Victims[0].Enhanced {
+			owed = append(owed, [2]string{duty.SupportReferral, vicky})
+		}
+		// First contact falls due and ivy is told: level 1.
+		first := victimDuty(c, duty.FirstVictimContact, vicky)
+		sweep(t, f, first.Due.Add(time.Minute))
+		f.Clock.Set(first.Due.Add(time.Hour))
+		if c, err = f.Store.Case(ctx, c.ID); err != nil {
+			t.Fatal(err)
+		}
+		before := map[[2]string]domain.Duty{}
+		for _, k := range owed {
+			d := victimDuty(c, k[0], k[1])
+			if d == nil || d.Accountable != f.Investigator.ID() {
+				t.Fatalf("before ivy leaves %s for %s is %+v, want ivy's", k[0], k[1], d)
+			}
+			before[k] = *d
+		}
+		if before[owed[0]].Escalation != 1 {
+			t.Fatalf("first contact not escalated to level 1 before ivy leaves: %+v", before[owed[0]])
+		}
+		plan := openDuty(c, duty.InvestigationPlan)
+
+		if err := f.Svc.UserLeaves(ctx, f.Admin, service.UserLeaves{User: f.Investigator.ID(),
+			Reason: "transferred to another force"}); err != nil {
+			t.Fatal(err)
+		}
+		if c, err = f.Store.Case(ctx, c.ID); err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range owed {
+			d, was := victimDuty(c, k[0], k[1]), before[k]
+			if d == nil || d.Accountable != f.Supervisor.ID() {
+				t.Fatalf("once ivy has left %s for %s is %+v, want the supervisor's at once", k[0], k[1], d)
+			}
+			if !d.Due.Equal(was.Due) || d.Escalation != was.Escalation || !d.NextAt.Equal(was.NextAt) {
+				t.Errorf("%s for %s moved as %+v, want due %s, level %d, next step %s kept", k[0], k[1], d, was.Due,
+					was.Escalation, was.NextAt)
+			}
+		}
+		if d := openDuty(c, duty.InvestigationPlan); d == nil || d.ID != plan.ID {
+			t.Errorf("the leaver's investigation plan moved: %+v, want it left for the orphaned finding", d)
+		}
+		work, err := f.Svc.MyWork(ctx, f.Supervisor)
+		if err != nil {
+			t.Fatal(err)
+		}
+		listed := false
+		for _, it := range work {
+			listed = listed || (it.CaseID == c.ID && it.Kind == duty.FirstVictimContact && it.Subject == vicky)
+		}
+		if !listed {
+			t.Errorf("the supervisor's My work lacks the first contact they now owe: %+v", work)
+		}
+		// The next step falls when it would have, and reaches someone new.
+		next := f.Svc.Policy().Escalation.SupervisorAfter.After(first.Due, f.Svc.Calendar())
+		rep := sweep(t, f, next.Add(time.Minute))
+		for _, e := range rep.Escalations {
+			if e.Kind == duty.FirstVictimContact && (e.Level != 2 || e.To != "ines") {
+				t.Errorf("the moved first contact escalated as %+v, want level 2 to ines", e)
+			}
+		}
+	})
+}

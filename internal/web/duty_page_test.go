@@ -18,7 +18,12 @@ func TestDutyPageForEveryKind(t *testing.T) {
 		"transfer_accept":      "/cases/CSE-2026-000355/do/accept-transfer",
 		"vrr_acknowledge":      "/cases/CSE-2026-000355/do/acknowledge-vrr",
 		"vrr_review":           "/cases/CSE-2026-000355/do/decide-vrr",
-		"action_target":        "",
+		"support_referral":     "/cases/CSE-2026-000355/do/record-contact?kind=support_referral&victim=v1",
+		"decision_notice":      "/cases/CSE-2026-000355/do/record-contact?kind=decision_notification&victim=v1",
+		"action_target":        "/cases/CSE-2026-000355/actions",
+		"action_review":        "/cases/CSE-2026-000355/actions",
+		"closure_sent_back":    "/cases/CSE-2026-000355/close",
+		"break_glass_review":   "",
 	} {
 		if got := dutyPage(kind, ref, "v1"); got != want {
 			t.Errorf("%s: %q, want %q", kind, got, want)

@@ -51,6 +51,15 @@ func TestLeaversDutyOnAClosedCaseIsHandedOn(t *testing.T) {
 		if err := s.UserLeaves(ctx, f.Admin, service.UserLeaves{User: owner, Reason: "retired"}); err != nil {
 			t.Fatal(err)
 		}
+		// The victim is never owed word by a leaver: the notice is the
+		// supervisor's as the owner leaves, until a new officer takes it.
+		c, err := db.Case(ctx, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if notice(c) == nil || notice(c).Accountable != f.Supervisor.ID() {
+			t.Fatalf("once the owner has left the notice is %+v, want the supervisor's", notice(c))
+		}
 		_, board := sam.get("/team")
 		if !strings.Contains(board, `href="`+path+`"`) {
 			t.Fatalf("the board does not send the supervisor to the leaver's closed case:\n%s", board)

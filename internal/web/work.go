@@ -153,7 +153,7 @@ func groupRows(items []service.WorkItem) []workRow {
 	at := map[[2]string]int{}
 	for _, it := range items {
 		k := [2]string{it.CaseID, it.Kind}
-		if _, listed := dutyPages[it.Kind]; listed {
+		if p, listed := dutyPages[it.Kind]; listed && !p.one {
 			if i, ok := at[k]; ok {
 				out[i].N++
 				continue
@@ -190,16 +190,39 @@ func journeyPath(kind, ref, subject string) string {
 	return "/cases/" + request.PathRef(ref)
 }
 
-// dutyPages are the case pages on which work duties are done: the page,
-// and the query field naming the duty's subject (the victim) on it.
-var dutyPages = map[string][2]string{
-	domain.DutyLinkRev:     {"links"},
-	"allocate_referral":    {"do/assign-owner"},
-	"investigation_plan":   {"do/plan"},
-	"supervisory_review":   {"do/review"},
-	"first_victim_contact": {"do/record-contact", "victim"},
-	"victim_update":        {"do/record-contact", "victim"},
-	"contact_plan":         {"do/contact-plan", "victim"},
+// dutyLink is where a work duty is done: a page of the case (under
+// /cases/{ref}/), the query field naming the duty's subject (the victim)
+// on it, the kind of contact its form starts at, and whether each duty of
+// the kind is a row of its own.
+type dutyLink struct {
+	page, field, contact string
+	// one: each duty its own row, not one per case and kind — each line
+	// of enquiry, or closure, is its own piece of work with its own words.
+	one bool
+}
+
+// dutyPages are the case pages on which work duties are done. Each is a
+// page its owner may act on: contact with a victim on record-contact
+// (Victims' Code duties are the officer in charge's, or with none the
+// supervisor's, all of whom may record it — on a closed case too), the
+// lines of enquiry where each action's Allocate, Record result, File and
+// Refer back are offered to whoever may do them (the action's officer,
+// the officer in charge, the reviewing supervisor), and Close case for a
+// closure sent back to the officer in charge.
+var dutyPages = map[string]dutyLink{
+	domain.DutyLinkRev:     {page: "links"},
+	"allocate_referral":    {page: "do/assign-owner"},
+	"investigation_plan":   {page: "do/plan"},
+	"supervisory_review":   {page: "do/review"},
+	"first_victim_contact": {page: "do/record-contact", field: "victim"},
+	"victim_update":        {page: "do/record-contact", field: "victim"},
+	"contact_plan":         {page: "do/contact-plan", field: "victim"},
+	"support_referral": {page: "do/record-contact", field: "victim",
+		contact: domain.ContactSupportReferral},
+	"decision_notice":   {page: "do/record-contact", field: "victim", contact: domain.ContactDecision},
+	"action_target":     {page: "actions", one: true},
+	"action_review":     {page: "actions", one: true},
+	"closure_sent_back": {page: "close", one: true},
 }
 
 // dutyPage is the page on which a duty of kind on case ref about subject
@@ -207,9 +230,16 @@ var dutyPages = map[string][2]string{
 // the place.
 func dutyPage(kind, ref, subject string) string {
 	if p, ok := dutyPages[kind]; ok {
-		u := "/cases/" + request.PathRef(ref) + "/" + p[0]
-		if p[1] != "" && subject != "" {
-			u += "?" + url.Values{p[1]: {subject}}.Encode()
+		u := "/cases/" + request.PathRef(ref) + "/" + p.page
+		q := url.Values{}
+		if p.field != "" && subject != "" {
+			q.Set(p.field, subject)
+		}
+		if p.contact != "" {
+			q.Set("kind", p.contact)
+		}
+		if len(q) > 0 {
+			u += "?" + q.Encode()
 		}
 		return u
 	}

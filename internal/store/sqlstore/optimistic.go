@@ -47,7 +47,12 @@ import (
 // of every row it read, and the check compares that. A build that is done
 // writes nothing more (on PostgreSQL its marker is never removed: only
 // DeferDerived clears markers, on a SQLite file being generated), so a
-// prefetch that saw all three markers needs only the case row checked.
+// prefetch that saw all three markers needs only the case row checked,
+// and once one has, the instance remembers it (DB.buildsDone): its later
+// prefetches are selectCaseForWrite alone. The test of the markers and the
+// stamp's nine subqueries, though the server skips them once the markers
+// are there, cost it more to set up for each prefetch than the rest of
+// the read (docs/benchmarks.md, 7 December 2026, 10:00).
 
 // caseStamp is the xmins of every row selectCaseForWrite reads, table by
 // table. Its arguments are caseArgs.
@@ -84,7 +89,12 @@ func caseArgs(id string) []any { return []any{id, id, id, id, id, id} }
 // prefetchForWrite is PrefetchCase on PostgreSQL: the case decoded, and
 // everything a write of it reads, with the check of it under the head.
 func (db *DB) prefetchForWrite(ctx context.Context, id string) any {
-	rows, err := db.r.QueryContext(ctx, db.d.q(prefetchCase), append(caseArgs(id), caseArgs(id)...)...)
+	query, args := prefetchCase, append(caseArgs(id), caseArgs(id)...)
+	built := db.buildsDone.Load()
+	if built {
+		query, args = selectCaseForWrite, caseArgs(id)
+	}
+	rows, err := db.r.QueryContext(ctx, db.d.q(query), args...)
 	if err != nil {
 		return nil
 	}
@@ -93,6 +103,12 @@ func (db *DB) prefetchForWrite(ctx context.Context, id string) any {
 	doc, found, err := read.scan(id, rows)
 	if err != nil || !found || read.xmin == "" {
 		return nil
+	}
+	if !built && read.stamp == "" {
+		// The read saw every build's marker: no build writes index rows
+		// alone any more, on this instance or another (markers are never
+		// removed on PostgreSQL), so the next reads need not ask.
+		db.buildsDone.Store(true)
 	}
 	c, err := decodeCase(doc)
 	if err != nil {

@@ -38,3 +38,7 @@ func TxFlights(t store.Tx) int {
 
 // TxSync sends what a write has queued, as the batch does when it ends.
 func TxSync(t store.Tx) error { return t.(*tx).sync() }
+
+// PrefetchChecksEveryRow says whether a prefetched case is checked under
+// the head by the xmin of every row it read, not the case row's alone.
+func PrefetchChecksEveryRow(p any) bool { return p.(*prefetched).check == checkCaseRead }

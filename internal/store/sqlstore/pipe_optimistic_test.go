@@ -20,7 +20,11 @@ type caseFromTx interface {
 // the version and summary it was given in seen; it refuses to decide on
 // anything but want, as a command based on a version refuses another.
 func prefetchedPut(db *sqlstore.DB, want int64, seen *[]string) func(store.Tx) error {
-	p := db.PrefetchCase(ctx, "c1")
+	return prefetchedPutWith(db.PrefetchCase(ctx, "c1"), want, seen)
+}
+
+// prefetchedPutWith is prefetchedPut of a case prefetched already.
+func prefetchedPutWith(p any, want int64, seen *[]string) func(store.Tx) error {
 	return func(tx store.Tx) error {
 		c, err := tx.(caseFromTx).CaseFrom("c1", p)
 		if err != nil {
@@ -206,6 +210,36 @@ func TestStalePrefetchWhileABuildRuns(t *testing.T) {
 			t.Fatalf("%d find-index digests of c1 after the write, want 1: it decided on the stale read", n)
 		}
 	})
+}
+
+// TestPrefetchRemembersTheBuildsDone: once a prefetch on PostgreSQL saw
+// every build that writes index rows alone done, the instance's later
+// prefetches neither ask again nor check more than the case row (markers
+// are never removed there; optimistic.go). Here a marker removed behind
+// the instance's back, which never happens in running, shows it did not
+// ask: without the memory the second prefetch would check every row.
+func TestPrefetchRemembersTheBuildsDone(t *testing.T) {
+	db := testdb.Open(t, "postgres")
+	putC1(t, db, 1, "first")
+	if p := db.PrefetchCase(ctx, "c1"); p == nil || sqlstore.PrefetchChecksEveryRow(p) {
+		t.Fatalf("first prefetch, the builds done: %v, want the case row checked alone", p)
+	}
+	if err := db.Write(ctx, func(tx store.Tx) error {
+		_, err := sqlstore.TxExec(tx, "DELETE FROM case_terms_built")
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	p := db.PrefetchCase(ctx, "c1")
+	if p == nil || sqlstore.PrefetchChecksEveryRow(p) {
+		t.Fatal("a later prefetch asked for the builds' markers again")
+	}
+	if err := db.Write(ctx, prefetchedPutWith(p, 1, new([]string))); err != nil {
+		t.Fatal(err)
+	}
+	if c := storedC1(t, db); c.Version != 2 {
+		t.Fatalf("version %d after the write, want 2", c.Version)
+	}
 }
 
 // findDigests counts c1's find-index digest rows.

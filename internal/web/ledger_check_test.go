@@ -250,8 +250,13 @@ func TestLedgerPageSaysWhetherTheTimeIsSigned(t *testing.T) {
 		}
 		hmi := newClient(t, base, "hmi")
 		signedAt := "signed " + clock.GovUK(c.Created)
-		if _, page := hmi.get("/ledger"); !strings.Contains(page, signedAt) || strings.Contains(page, "Time not signed") {
-			t.Errorf("the ledger page does not say when the checkpoint was signed (%q)", signedAt)
+		// In plain words for an inspector: what was checked, and when the
+		// checkpoint was signed (it said "Covers …, signed …", and once
+		// "stored as cut …").
+		checked := "Its signature was checked with the force&#39;s public key and is genuine. It covers "
+		if _, page := hmi.get("/ledger"); !strings.Contains(page, checked) || !strings.Contains(page, " and was "+signedAt) ||
+			strings.Contains(page, "Time not signed") {
+			t.Errorf("the ledger page does not say what was checked and when the checkpoint was signed (%q)", signedAt)
 		}
 		if _, page := hmi.get("/ledger/check"); !strings.Contains(page, "The record was not altered") ||
 			!strings.Contains(page, signedAt) {
@@ -282,7 +287,7 @@ func TestLedgerPageSaysWhetherTheTimeIsSigned(t *testing.T) {
 		}
 		_, page := hmi.get("/ledger")
 		if !strings.Contains(page, "Time not signed") || strings.Contains(page, clock.GovUK(stored)) ||
-			!strings.Contains(page, "Covers "+service.EventCount(st.TreeSize)) {
+			!strings.Contains(page, "It covers "+service.EventCount(st.TreeSize)) {
 			t.Error("the ledger page shows an unsigned checkpoint time as if signed, or not its signed size")
 		}
 		_, page = hmi.get("/ledger/check")

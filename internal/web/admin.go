@@ -364,6 +364,20 @@ func (g leaverDutyGroup) Of() string {
 	return strconv.Itoa(g.Count) + " " + many
 }
 
+// DueText is when the group falls due: the date, or for several duties
+// the earliest of their dates, said so. It said "From 30 October 2017",
+// which read as a duty running from then rather than the first of them
+// falling due then.
+func (g leaverDutyGroup) DueText() string {
+	if g.Due.IsZero() {
+		return "—"
+	}
+	if g.Count > 1 {
+		return "Earliest " + govDate(g.Due)
+	}
+	return govDate(g.Due)
+}
+
 func groupLeaverDuties(ds []service.LeaverDuty) []leaverDutyGroup {
 	var out []leaverDutyGroup
 	at := map[[3]string]int{}

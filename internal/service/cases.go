@@ -127,31 +127,39 @@ func (s *Service) AssignOwner(ctx context.Context, a *Actor, caseID string, in A
 	}
 	return s.workflow(ctx, a, caseID, in.Version, "assign-owner", "", func(c *domain.Case,
 		org *domain.OrgState, now time.Time, p *domain.Problems) []ev {
-		u := org.Users[in.OwnerID]
-		switch {
-		case u == nil:
-			p.Add("owner_id", "unknown_user", "Choose the new owner from the list.")
-		case !u.Active:
-			p.Add("owner_id", "inactive_user", fmt.Sprintf("%s has left and cannot own a case: choose someone "+
-				"serving.", domain.PersonName(u)))
-		case !(domain.Org{Units: org.Units}).Within(c.TeamID, u.UnitID) && u.UnitID != c.TeamID:
-			p.Add(
-				"owner_id",
-				"outside_team",
-				fmt.Sprintf("%s is not in the team that holds %s: transfer the case first.", domain.PersonName(u),
-					c.Ref),
-			)
-		case !u.HasRole(domain.RoleInvestigator) && !u.HasRole(domain.RoleSupervisor):
-			p.Add("owner_id", "not_investigator", fmt.Sprintf("%s is not an investigator or supervisor, so cannot "+
-				"own a case: choose someone who is.", domain.PersonName(u)))
-		case u.ID == c.OwnerID:
-			p.Add("owner_id", "already_owner", fmt.Sprintf("%s already owns %s.", domain.PersonName(u), c.Ref))
-		default: // the training gate (may_training.go)
-			k := s.newCheck(a, c, org, now)
-			k.trained(p, "owner_id", workOwner, u, k.owners(c.TeamID))
-		}
+		s.ownerProblems(a, c, org, now, in.OwnerID, "owner_id", p)
 		return []ev{{domain.EvOwnerAssigned, domain.OwnerAssigned{OwnerID: in.OwnerID, Reason: in.Reason}}}
 	})
+}
+
+// ownerProblems adds to p, on field, why ownerID may not become c's
+// officer in charge: AssignOwner's rule, which the hand-on of a leaver's
+// cases (handover.go) asks of every case before it changes any.
+func (s *Service) ownerProblems(a *Actor, c *domain.Case, org *domain.OrgState, now time.Time, ownerID,
+	field string, p *domain.Problems) {
+	u := org.Users[ownerID]
+	switch {
+	case u == nil:
+		p.Add(field, "unknown_user", "Choose the new owner from the list.")
+	case !u.Active:
+		p.Add(field, "inactive_user", fmt.Sprintf("%s has left and cannot own a case: choose someone "+
+			"serving.", domain.PersonName(u)))
+	case !(domain.Org{Units: org.Units}).Within(c.TeamID, u.UnitID) && u.UnitID != c.TeamID:
+		p.Add(
+			field,
+			"outside_team",
+			fmt.Sprintf("%s is not in the team that holds %s: transfer the case first.", domain.PersonName(u),
+				c.Ref),
+		)
+	case !u.HasRole(domain.RoleInvestigator) && !u.HasRole(domain.RoleSupervisor):
+		p.Add(field, "not_investigator", fmt.Sprintf("%s is not an investigator or supervisor, so cannot "+
+			"own a case: choose someone who is.", domain.PersonName(u)))
+	case u.ID == c.OwnerID:
+		p.Add(field, "already_owner", fmt.Sprintf("%s already owns %s.", domain.PersonName(u), c.Ref))
+	default: // the training gate (may_training.go)
+		k := s.newCheck(a, c, org, now)
+		k.trained(p, field, workOwner, u, k.owners(c.TeamID))
+	}
 }
 
 // CaseUpdate changes a case's descriptive fields; nil leaves one as it is.

@@ -335,6 +335,7 @@ func (h *Handler) adminChangeRoles(q *visit) error {
 type leaverPage struct {
 	*service.LeaverWork
 	DutyGroups []leaverDutyGroup
+	HandOn     bool // the reader may hand on the leaver's open cases (handover.go)
 }
 
 // leaverDutyGroup is the duties of one kind on one case that escalate to
@@ -401,7 +402,11 @@ func (h *Handler) leaverPageOf(q *visit, id string) (leaverPage, error) {
 	if err != nil {
 		return leaverPage{}, err
 	}
-	return leaverPage{LeaverWork: w, DutyGroups: groupLeaverDuties(w.Duties)}, nil
+	hand, err := h.mayHandOn(q, id)
+	if err != nil {
+		return leaverPage{}, err
+	}
+	return leaverPage{LeaverWork: w, DutyGroups: groupLeaverDuties(w.Duties), HandOn: hand}, nil
 }
 
 func (h *Handler) adminLeaverForm(q *visit) error {

@@ -18,4 +18,5 @@ func (h *Handler) routes() {
 	h.guidanceRoutes(m)   // guidance.go
 	h.trainingRoutes(m)   // training.go
 	h.exerciseRoutes(m)   // exercise.go
+	h.handOnRoutes(m)     // handover.go
 }

@@ -85,6 +85,8 @@ type homePage struct {
 	// Grants are the grants of powerful roles awaiting this
 	// administrator's decision (the two-person rule: asked for by another).
 	Grants []*domain.Grant
+	// HandOn are the leavers whose open cases the person may hand on.
+	HandOn []service.LeaverToHandOn
 }
 
 // workRow is one row of the person's own duties: a duty, or N duties of
@@ -308,6 +310,9 @@ func (h *Handler) home(q *visit) (homePage, error) {
 	if u.HasRole(domain.RoleSupervisor) || u.HasRole(domain.RoleManager) {
 		p.ShowEscalations = true
 		if p.Escalations, err = h.svc.Escalations(ctx, q.a); err != nil {
+			return p, err
+		}
+		if p.HandOn, err = h.svc.LeaversToHandOn(ctx, q.a); err != nil {
 			return p, err
 		}
 	}

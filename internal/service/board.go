@@ -151,29 +151,6 @@ func (s *Service) OrphanedCases(ctx context.Context, a *Actor) ([]store.CaseRow,
 	return out, nil
 }
 
-// TransfersToAccept lists the cases offered to the actor's teams that wait
-// to be accepted or rejected, oldest offer first (EscalationsLimit at most).
-func (s *Service) TransfersToAccept(ctx context.Context, a *Actor) ([]store.CaseRow, error) {
-	teams, err := s.boardTeams(ctx, a)
-	if err != nil {
-		return nil, err
-	}
-	f, err := s.finder()
-	if err != nil {
-		return nil, err
-	}
-	rows, err := f.DutiesOfKinds(ctx, teams, []string{"transfer_accept"}, time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC),
-		EscalationsLimit)
-	if err != nil {
-		return nil, err
-	}
-	out := []store.CaseRow{}
-	for _, r := range rows {
-		out = append(out, store.CaseRow{ID: r.CaseID, Ref: r.CaseRef})
-	}
-	return out, nil
-}
-
 // LeaverDuties is what one case owes through people who have left: the
 // duties are still theirs, so nobody does them until a supervisor hands
 // them on.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/duty"
@@ -11,12 +12,18 @@ import (
 )
 
 // Caseload is what an officer holds now, for a supervisor choosing whom to
-// give work (allocating a referral, a review's directions): their open
-// cases and their overdue duties, on any team.
+// give work (allocating a referral, accepting a transfer, a review's
+// directions): their open cases, their overdue duties and those falling
+// due within CaseloadAhead, on any team.
 type Caseload struct {
 	OpenCases int `json:"open_cases"`
 	Overdue   int `json:"overdue_duties"`
+	DueWeek   int `json:"due_within_week"`
 }
+
+// CaseloadAhead is how far ahead a caseload counts the duties falling due: a
+// week, the span My work counts too.
+const CaseloadAhead = 7 * 24 * time.Hour
 
 // openStatuses are the statuses of a case still being worked.
 var openStatuses = []domain.Status{domain.StatusReferral, domain.StatusOpen, domain.StatusClosureProposed}
@@ -54,8 +61,11 @@ func (s *Service) Caseloads(ctx context.Context, a *Actor, teamID string) (map[s
 		}
 		cl := Caseload{OpenCases: len(cases)}
 		for _, d := range duties {
-			if duty.Overdue(d.Due, now) {
+			switch {
+			case duty.Overdue(d.Due, now):
 				cl.Overdue++
+			case d.Due.Before(now.Add(CaseloadAhead)):
+				cl.DueWeek++
 			}
 		}
 		out[id] = cl

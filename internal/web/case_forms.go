@@ -337,7 +337,7 @@ func caseForms(s *service.Service) map[string]caseForm {
 		// step and the banner after say so.
 		"accept-transfer": form(s.AcceptTransfer, caseForm{done: "Transfer accepted: the case is allocated to " +
 			"the officer you chose, who is now its officer in charge", section: "decisions",
-			button: "Continue", title: titled("Accept the transfer"),
+			button: "Continue", title: titled("Accept the transfer"), caseloads: true,
 			check: "Check your answers before you accept the transfer", confirm: "Accept the transfer",
 			precheck: func(v *caseView, f url.Values) domain.Problems {
 				var ps domain.Problems
@@ -581,7 +581,7 @@ func (v *caseView) CaseloadRows() []caseloadRow {
 		return nil
 	}
 	var out []caseloadRow
-	for _, u := range v.officers(v.Case.TeamID) {
+	for _, u := range v.officers(v.CaseloadTeam) {
 		out = append(out, caseloadRow{Name: domain.PersonName(u), Caseload: v.Caseloads[u.ID]})
 	}
 	return out

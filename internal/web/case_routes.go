@@ -210,7 +210,13 @@ func (h *Handler) formView(q *visit, v *caseView, name string, cf caseForm, targ
 	if cf.caseloads && v.Can(perm) {
 		// What each officer holds, beside the choice: a supervisor
 		// balances the work. A page without it still works.
-		if cl, err := h.svc.Caseloads(q.r.Context(), q.a, v.Case.TeamID); err == nil {
+		// Accepting a transfer allocates to an officer of the receiving
+		// team: theirs are the caseloads to balance.
+		v.CaseloadTeam = v.Case.TeamID
+		if name == "accept-transfer" {
+			v.CaseloadTeam = v.transferTeam()
+		}
+		if cl, err := h.svc.Caseloads(q.r.Context(), q.a, v.CaseloadTeam); err == nil {
 			v.Caseloads = cl
 		}
 	}

@@ -62,6 +62,9 @@ type caseView struct {
 	// Caseloads are what the officers of the case's team hold, by user
 	// id, on a page where a supervisor chooses among them; else nil.
 	Caseloads map[string]service.Caseload
+	// CaseloadTeam is the team whose caseloads were read: the case's,
+	// or the receiving team's when accepting a transfer.
+	CaseloadTeam string
 	// Slots is how many entries a list form was sent with (a review's
 	// directions), to offer them all again.
 	Slots int

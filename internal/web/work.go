@@ -43,7 +43,9 @@ type workPage struct {
 }
 
 type boardExtra struct {
-	Closures, Transfers, Referrals, Orphaned []store.CaseRow
+	// Decisions are the transfers, closures and referrals waiting.
+	Decisions *boardDecisions
+	Orphaned  []store.CaseRow
 	// Leavers are the cases on which people who have left still owe
 	// duties, and LeaverDuties how many duties in all.
 	Leavers      []service.LeaverDuties
@@ -427,26 +429,10 @@ func (h *Handler) renderBoard(q *visit, status int, pg *service.BoardPage, ps do
 		return err
 	}
 	x := &boardExtra{}
-	closures, err := h.svc.ListCases(ctx, q.a, store.CaseFilter{Status: []domain.Status{domain.StatusClosureProposed},
-		Limit: service.EscalationsLimit})
-	if err != nil {
+	if x.Decisions, err = h.boardDecisionRows(ctx, q); err != nil {
 		return err
-	}
-	x.Closures = closures
-	referrals, err := h.svc.ListCases(ctx, q.a, store.CaseFilter{Status: []domain.Status{domain.StatusReferral},
-		Limit: service.EscalationsLimit})
-	if err != nil {
-		return err
-	}
-	for _, r := range referrals {
-		if r.OwnerID == "" {
-			x.Referrals = append(x.Referrals, r)
-		}
 	}
 	if x.Orphaned, err = h.svc.OrphanedCases(ctx, q.a); err != nil {
-		return err
-	}
-	if x.Transfers, err = h.svc.TransfersToAccept(ctx, q.a); err != nil {
 		return err
 	}
 	if x.Leavers, err = h.svc.DutiesOfLeavers(ctx, q.a); err != nil {

@@ -1,0 +1,100 @@
+package web
+
+import (
+	"context"
+	"time"
+
+	"github.com/holdfast/holdfast/internal/clock"
+	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/duty"
+	"github.com/holdfast/holdfast/internal/http/request"
+	"github.com/holdfast/holdfast/internal/service"
+)
+
+// boardDecisions are the team board's three lists of decisions waiting —
+// transfers to accept, closures to approve, referrals to allocate — each
+// row in words a detective sergeant deciding what to do first reads
+// without opening the case: people by rank and name, never an id.
+type boardDecisions struct {
+	Transfers, Closures, Referrals []decisionRow
+	// Cut names the lists the service cut short, to say only the
+	// oldest are listed.
+	Cut map[string]bool
+	// Limit is how many of each the board lists at most.
+	Limit int
+}
+
+// decisionRow is one decision waiting, as the board shows it.
+type decisionRow struct {
+	Ref      string
+	CasePath string // the case's page
+	Decide   string // the page where the decision is made
+	Summary  string
+	By       string // who sent the transfer or asked for the closure
+	FromTeam string // the team sending a transfer
+	Outcome  string // the outcome a closure asks for, in words
+	Flags    []string
+	Since    string // when the wait began, as a date
+	Waited   string // how long it has waited: "3 days"
+	Due      string // the deadline in words: "2 days overdue (due …)"
+	Overdue  bool
+	Decider  string // whose duty the decision is
+}
+
+// decisionPages are the journeys on which each decision is made.
+var decisionPages = map[string]string{
+	duty.TransferAccept:   "accept-transfer",
+	duty.ClosureApproval:  "approve-closure",
+	duty.AllocateReferral: "assign-owner",
+}
+
+// boardDecisionRows reads the decisions waiting on the actor's teams
+// (service.BoardDecisions, which authorises and records the read) and puts
+// them in words.
+func (h *Handler) boardDecisionRows(ctx context.Context, q *visit) (*boardDecisions, error) {
+	ds, err := h.svc.BoardDecisions(ctx, q.a)
+	if err != nil {
+		return nil, err
+	}
+	now := h.svc.Now()
+	rows := func(in []service.BoardDecision) []decisionRow {
+		out := make([]decisionRow, 0, len(in))
+		for _, d := range in {
+			path := "/cases/" + request.PathRef(d.CaseRef)
+			r := decisionRow{Ref: d.CaseRef, CasePath: path, Decide: path + "/do/" + decisionPages[d.Kind],
+				Summary: clip(d.Summary, 160), Outcome: d.Outcome, Flags: d.Flags, Since: clock.GovUK(d.Since),
+				Waited: waited(d.Since, now), Due: dueWhen(d.Due, now), Overdue: d.Overdue,
+				Decider: "No one: the team has no supervisor"}
+			if d.By != "" {
+				r.By = findPerson(q.org, d.By)
+			}
+			if d.FromTeam != "" {
+				r.FromTeam = unitName(q.org, d.FromTeam)
+			}
+			if d.Decider != "" {
+				r.Decider = findPerson(q.org, d.Decider)
+			}
+			out = append(out, r)
+		}
+		return out
+	}
+	out := &boardDecisions{Transfers: rows(ds.Transfers), Closures: rows(ds.Closures),
+		Referrals: rows(ds.Referrals), Cut: map[string]bool{}, Limit: service.EscalationsLimit}
+	for _, k := range ds.Cut {
+		out.Cut[k] = true
+	}
+	return out, nil
+}
+
+// waited says how long something has waited, to the hour for a day and to
+// the day after: "less than an hour", "5 hours", "1 day", "12 days".
+func waited(since, now time.Time) string {
+	d := now.Sub(since)
+	switch {
+	case d < time.Hour:
+		return "less than an hour"
+	case d < 24*time.Hour:
+		return domain.Plural(int(d/time.Hour), "hour", "hours")
+	}
+	return domain.Plural(int(d/(24*time.Hour)), "day", "days")
+}

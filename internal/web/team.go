@@ -86,8 +86,10 @@ func (h *Handler) boardDecisionRows(ctx context.Context, q *visit) (*boardDecisi
 	return out, nil
 }
 
-// waited says how long something has waited, to the hour for a day and to
-// the day after: "less than an hour", "5 hours", "1 day", "12 days".
+// waited says how long something has waited, to the hour for a day, to
+// the day for eight weeks, then as dueWhen counts long waits: "less than
+// an hour", "5 hours", "12 days", "over 3 years" (an imported referral
+// never allocated has waited since its import's first day).
 func waited(since, now time.Time) string {
 	d := now.Sub(since)
 	switch {
@@ -95,6 +97,8 @@ func waited(since, now time.Time) string {
 		return "less than an hour"
 	case d < 24*time.Hour:
 		return domain.Plural(int(d/time.Hour), "hour", "hours")
+	case d >= 56*24*time.Hour:
+		return "over " + longAgo(since.In(clock.London), now.In(clock.London))
 	}
 	return domain.Plural(int(d/(24*time.Hour)), "day", "days")
 }

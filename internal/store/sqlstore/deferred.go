@@ -17,6 +17,13 @@ import (
 // store builds both for a record that lacks them when it is opened
 // (buildTerms, buildFigures), and the same builds fill them when the
 // generator is done.
+//
+// So are the POLE index's keys and digests (pole_keys, pole_digests): only
+// matching and the network view read them, and the generator matches once
+// the history is written (service.DeferLinks). Its people rows are kept
+// with each write, because the queue of people to match is judged against
+// them and must come out the same (pole.go, indexPoleDeferred); the build
+// at the end (buildPole) writes all three tables afresh from the cases.
 
 // partialSuffix is how the name of a file being generated ends
 // (cmd/holdfast/partial.go): the only files whose derived tables may be
@@ -29,11 +36,12 @@ var errDeferred = errors.New("not kept while the record is generated (DeferDeriv
 // deferredTables are cleared when kept no longer, with the markers that
 // say they were built, so that a file opened as it is (a build stopped
 // part way) builds them afresh (Migrate).
-var deferredTables = []string{"case_terms", "case_terms_built", "case_figures", "figures", "figures_built"}
+var deferredTables = []string{"case_terms", "case_terms_built", "case_figures", "figures", "figures_built",
+	"pole_keys", "pole_digests", "pole_built"}
 
-// DeferDerived stops keeping the find index (case_terms) and the figures
-// (case_figures, figures) with each write, until BuildDeferred builds
-// them once from the cases. Only on a SQLite file whose name ends in
+// DeferDerived stops keeping the find index (case_terms), the figures
+// (case_figures, figures) and the POLE index's keys and digests with each
+// write, until BuildDeferred builds them once from the cases. Only on a SQLite file whose name ends in
 // ".partial", which no server opens; reading them meanwhile is an error,
 // so a generator that came to need them would fail, not read them empty.
 func (db *DB) DeferDerived(ctx context.Context) error {
@@ -68,6 +76,9 @@ func (db *DB) BuildDeferred(ctx context.Context) error {
 	err := db.buildTerms(ctx)
 	if err == nil {
 		err = db.buildFigures(ctx)
+	}
+	if err == nil {
+		err = db.buildPole(ctx) // every case lacks its digest row: all three tables written afresh
 	}
 	if err != nil {
 		db.deferred.Store(true)

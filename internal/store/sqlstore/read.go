@@ -35,6 +35,7 @@ var hotReads = map[string]bool{
 	"SELECT doc FROM cases WHERE ref = ?":       true,
 	"SELECT org_seq FROM log_head WHERE id = 1": true,
 	caseRowCols + "WHERE ref = ?":               true,
+	poleCandidatesOf:                            true, // pole.go: a person matched reads one a key
 }
 
 const caseRowCols = "SELECT id, ref, team_id, owner_id, status, version, updated_at FROM cases "
@@ -96,7 +97,7 @@ func (db *DB) PrefetchCase(ctx context.Context, id string) any {
 	if err != nil {
 		return nil
 	}
-	return &prefetched{id: id, doc: doc, c: c, asRead: asReadOf(c)}
+	return &prefetched{id: id, doc: doc, c: c, asRead: asReadOf(c, db.deferred.Load())}
 }
 
 // CaseByRef returns a case by its reference.

@@ -445,10 +445,14 @@ type caseAsRead struct {
 	duties, flags map[string]string
 	team          string
 	live          figs
+	// pole is the POLE digest of the case as read, worked out only while
+	// the index's keys and digests are deferred (pole.go, indexPoleDeferred):
+	// the pole_digests row it stands in for is not kept meanwhile.
+	pole string
 }
 
 // noteRead keeps the caseAsRead of case c, just read from the record.
-func (x *tx) noteRead(c *domain.Case) { x.keepRead(c.ID, asReadOf(c)) }
+func (x *tx) noteRead(c *domain.Case) { x.keepRead(c.ID, asReadOf(c, x.db.deferred.Load())) }
 
 // keepRead keeps r as the caseAsRead of case id, for its PutCase.
 func (x *tx) keepRead(id string, r *caseAsRead) {
@@ -459,9 +463,12 @@ func (x *tx) keepRead(id string, r *caseAsRead) {
 }
 
 // asReadOf is the caseAsRead of case c as read from the record, before
-// anything is folded into it.
-func asReadOf(c *domain.Case) *caseAsRead {
+// anything is folded into it; with its POLE digest if deferred (DB.DeferDerived).
+func asReadOf(c *domain.Case, deferred bool) *caseAsRead {
 	r := &caseAsRead{duties: map[string]string{}, flags: map[string]string{}, team: c.TeamID, live: liveFigs(c)}
+	if deferred {
+		r.pole = poleDigest(c)
+	}
 	for i := range c.Duties {
 		if d := &c.Duties[i]; d.Status == domain.DutyOpen {
 			r.duties[d.ID] = rowKey(appendDutyArgs(make([]any, 0, dutyColumns), c, d))
@@ -523,7 +530,7 @@ func (x *tx) CaseFrom(id string, p any) (*domain.Case, error) {
 	// decodes afresh.
 	pf.c, pf.asRead = nil, nil
 	if r == nil {
-		r = asReadOf(c)
+		r = asReadOf(c, x.db.deferred.Load())
 	}
 	x.keepRead(id, r)
 	return c, nil
@@ -631,7 +638,7 @@ func (x *tx) PutCase(c *domain.Case, prevVersion int64) error {
 	if err := x.indexCase(c, prevVersion == 0); err != nil { // find.go
 		return err
 	}
-	return x.indexPole(c, prevVersion == 0) // pole.go
+	return x.indexPole(c, prevVersion == 0, read) // pole.go
 }
 
 // updateCase writes the cases row of c over version prevVersion, or

@@ -172,7 +172,7 @@ func (s *Service) digest(ctx context.Context, u *domain.User, asOf time.Time) (s
 			overdue++
 		}
 	}
-	fmt.Fprintf(&b, "You have %d open duties, %d overdue.\n\n", len(items), overdue)
+	fmt.Fprintf(&b, "You have %s, %d overdue.\n\n", domain.Plural(len(items), "open duty", "open duties"), overdue)
 	for _, it := range items {
 		mark := "   "
 		if it.Overdue {
@@ -183,7 +183,7 @@ func (s *Service) digest(ctx context.Context, u *domain.User, asOf time.Time) (s
 			"%s%s  %s  due %s\n",
 			mark,
 			it.CaseRef,
-			strings.ReplaceAll(it.Kind, "_", " "),
+			domain.DutyKindLabel(it.Kind),
 			clock.GovUK(it.Due),
 		)
 		if it.Says != "" {

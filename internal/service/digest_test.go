@@ -44,6 +44,13 @@ func TestDailyDigestOncePerDay(t *testing.T) {
 		if ivy == "" || !strings.Contains(ivy, "!! "+c.Ref) || !strings.Contains(ivy, "overdue") {
 			t.Fatalf("the investigator's digest does not list the overdue duty on %s:\n%s", c.Ref, ivy)
 		}
+		// Duties by their labels, as the pages name them, never codes
+		// ("investigation plan" was the code with its underscores gone),
+		// and one duty is "1 open duty".
+		if !strings.Contains(ivy, "Set the investigation plan") || strings.Contains(ivy, "  investigation plan  ") ||
+			!strings.Contains(ivy, "You have 1 open duty, 1 overdue.") {
+			t.Fatalf("the investigator's digest does not list the overdue duty on %s:\n%s", c.Ref, ivy)
+		}
 		if strings.Contains(ivy, c.Summary) {
 			t.Fatal("a digest carried case details outside Holdfast")
 		}

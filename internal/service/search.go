@@ -117,6 +117,11 @@ type SearchHit struct {
 	// spelling variant of it (Muhammad for Mohammed, John for Jon): listed
 	// after every exact match, each such name marked "similar name".
 	Similar bool `json:"similar,omitempty"`
+	// Apart is true when the words of the name searched for are each on
+	// the case but no one person there bears them all (Mark Green and
+	// Yusuf Okafor, for "Yusuf Green"): listed after every case on which
+	// one person does, "Names match different people in this case".
+	Apart bool `json:"apart,omitempty"`
 }
 
 var (
@@ -177,7 +182,7 @@ func (s *Service) Search(ctx context.Context, a *Actor, in SearchQuery) (*Search
 			return nil, err
 		}
 	}
-	var similar map[string]bool // cases found by a spelling variant of a name alone
+	var byName map[string]int // how a name search found each case (searchNames)
 	up := strings.ToUpper(q)
 	term := func(kind, as string, terms []string, why func(store.TermMatch) string) error {
 		if len(terms) == 0 {
@@ -219,7 +224,7 @@ func (s *Service) Search(ctx context.Context, a *Actor, in SearchQuery) (*Search
 			}
 		}
 		if words := store.NameWords(q); len(words) > 0 && hasLetter(q) && len(out.As) == 0 {
-			if similar, err = s.searchNames(ctx, f, teams, words, 4*limit, out, add); err != nil {
+			if byName, err = s.searchNames(ctx, f, teams, words, 4*limit, out, add); err != nil {
 				return nil, err
 			}
 		}
@@ -232,8 +237,9 @@ func (s *Service) Search(ctx context.Context, a *Actor, in SearchQuery) (*Search
 	if err != nil {
 		return nil, err
 	}
-	// Newest first, the exact matches of a name before its variants'.
-	sort.SliceStable(rows, func(i, j int) bool { return !similar[rows[i].ID] && similar[rows[j].ID] })
+	// Newest first, the exact matches of a name before its variants',
+	// and both before the cases whose words are different people's.
+	sort.SliceStable(rows, func(i, j int) bool { return byName[rows[i].ID] < byName[rows[j].ID] })
 	for _, r := range rows {
 		if len(out.Hits) == limit {
 			out.More = true
@@ -241,7 +247,8 @@ func (s *Service) Search(ctx context.Context, a *Actor, in SearchQuery) (*Search
 		}
 		h := hits[r.ID]
 		sort.Strings(h.Matched)
-		out.Hits = append(out.Hits, SearchHit{CaseRow: r, Matched: h.Matched, Similar: similar[r.ID]})
+		out.Hits = append(out.Hits, SearchHit{CaseRow: r, Matched: h.Matched,
+			Similar: byName[r.ID] == onePersonSimilar, Apart: byName[r.ID] == apartPeople})
 	}
 	shownIDs := make([]string, len(out.Hits))
 	for i, h := range out.Hits {
@@ -253,17 +260,48 @@ func (s *Service) Search(ctx context.Context, a *Actor, in SearchQuery) (*Search
 	return out, nil
 }
 
-// searchNames keeps the cases on which every word of the query is a word of
-// someone's name (a victim, a suspect or another person), or a spelling
-// variant of it (nameVariants), each listed with whose name matched: a
-// name matched by a variant alone marked "similar name". It answers the
-// cases on which some word matched only by a variant.
+// How a name search found a case (searchNames), best first: the order
+// in which the results list them, newest first within each.
+const (
+	onePerson        = iota // one person bears every word of the name
+	onePersonSimilar        // one person bears it, some word as a variant
+	apartPeople             // each word is someone's, but no one bears them all
+)
+
+// searchNames finds the cases on which one person — a victim, a suspect or
+// another person — bears every word of the query, or a spelling variant
+// of it (nameVariants), each listed with that person: a name matched by a
+// variant alone marked "similar name". The first and last words are found
+// together in the index's name pairs (store.TermPair), so a search for
+// "Yusuf Green" is one look-up of the pairs its spellings make, not an
+// intersection of every Yusuf and every Green; the words between them are
+// checked against the person's name as recorded.
+//
+// After those come the cases on which each word is someone's but no one
+// person bears them all (Mark Green and Yusuf Okafor, for "Yusuf Green"),
+// marked "Names match different people in this case" (SearchHit.Apart).
+// They are listed, not dropped: a detective searching a name wants first
+// the cases where that person is, but a family recorded under the wrong
+// surname, or a victim and suspect whose names were swapped, is a lead
+// they would want to see, and seeing it below every true match, said to be
+// a match of different people, misleads no one. A search of one word
+// matches one person's name whenever it matches and is as it always was.
+//
+// It answers how each case was found (onePerson, onePersonSimilar,
+// apartPeople).
 func (s *Service) searchNames(ctx context.Context, f store.Finder, teams, words []string, limit int,
-	out *SearchResult, add func(id, why string)) (map[string]bool, error) {
+	out *SearchResult, add func(id, why string)) (map[string]int, error) {
 	out.As = append(out.As, "name")
+	words = distinct(words)
 	variants, err := s.nameVariants(ctx, f, words)
 	if err != nil {
 		return nil, err
+	}
+	found := map[string]int{}
+	if len(words) > 1 {
+		if err := searchPairs(ctx, f, teams, words, variants, 10*limit, found, add); err != nil {
+			return nil, err
+		}
 	}
 	const exact, variant = 2, 1
 	perCase := map[string]map[string]int{} // case → word → how it matched
@@ -295,14 +333,20 @@ func (s *Service) searchNames(ctx context.Context, f store.Finder, teams, words 
 			}
 		}
 	}
-	similar := map[string]bool{}
 	for id, got := range perCase {
 		if len(got) < len(words) {
 			continue
 		}
+		if _, ok := found[id]; ok && len(words) > 1 {
+			continue // one person bears the name: listed as that person
+		}
+		found[id] = onePerson
+		if len(words) > 1 {
+			found[id] = apartPeople
+		}
 		for _, how := range got {
-			if how == variant {
-				similar[id] = true
+			if how == variant && len(words) == 1 {
+				found[id] = onePersonSimilar
 			}
 		}
 		for _, l := range labels[id] {
@@ -320,7 +364,65 @@ func (s *Service) searchNames(ctx context.Context, f store.Finder, teams, words 
 			add(id, why)
 		}
 	}
-	return similar, nil
+	return found, nil
+}
+
+// searchPairs finds the cases on which one person's name holds the first
+// and the last of words, each or a spelling variant of it, and every word
+// between: into found as onePerson or onePersonSimilar, with add naming
+// the person.
+func searchPairs(ctx context.Context, f store.Finder, teams, words []string, variants map[string][]string,
+	limit int, found map[string]int, add func(id, why string)) error {
+	first, last := words[0], words[len(words)-1]
+	terms := []string{store.PairTerm(first, last)}
+	for _, a := range append([]string{first}, variants[first]...) {
+		for _, b := range append([]string{last}, variants[last]...) {
+			if t := store.PairTerm(a, b); a != b && !contains(terms, t) {
+				terms = append(terms, t)
+			}
+		}
+	}
+	ms, err := f.TermMatches(ctx, store.TermPair, terms, teams, limit)
+	if err != nil {
+		return err
+	}
+	for _, m := range ms {
+		for _, l := range strings.Split(m.Label, "; ") {
+			how, ok := onePerson, true
+			for _, w := range words {
+				switch {
+				case nameHasAny(l, []string{w}):
+				case nameHasAny(l, variants[w]):
+					how = onePersonSimilar
+				default:
+					ok = false // a word between that is not theirs
+				}
+			}
+			if !ok {
+				continue
+			}
+			why := l
+			if how == onePersonSimilar {
+				why += " — similar name"
+			}
+			if old, seen := found[m.CaseID]; !seen || how < old {
+				found[m.CaseID] = how
+			}
+			add(m.CaseID, why)
+		}
+	}
+	return nil
+}
+
+// distinct is words without repeats, in order.
+func distinct(words []string) []string {
+	var out []string
+	for _, w := range words {
+		if !contains(out, w) {
+			out = append(out, w)
+		}
+	}
+	return out
 }
 
 // NameVariantsMost is the most spelling variants one word of a name is

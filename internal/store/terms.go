@@ -3,6 +3,7 @@ package store
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -19,8 +20,35 @@ const (
 	TermPostcode = "postcode" // a whole postcode without its space: LS14AB
 	TermOutcode  = "outcode"  // its outward half: LS1
 	TermLink     = "link"     // a suspect identifier that links cases (audit.SuspectLinks' key)
-	TermDigest   = "#"        // one row per case: a digest of its other rows
+	// TermPair is two words of one person's name, in alphabetical order
+	// with a space between ("green yusuf"), for every two words of each
+	// name: a search for a full name finds the cases where one person
+	// bears it by one look-up in the index, rather than the cases where
+	// each word is someone's (Mark Green and Yusuf Okafor for "Yusuf
+	// Green").
+	TermPair   = "pair"
+	TermDigest = "#" // one row per case: a digest of its other rows
 )
+
+// TermsShape starts every digest row's term. A case whose digest row
+// does not start with it was indexed before the index took its present
+// shape (before the name pairs, migration 00052), and opening the record
+// indexes it again (sqlstore buildTerms). Change it whenever CaseTerms
+// comes to write rows an older record lacks.
+const TermsShape = "v2:"
+
+// pairWordsMost is how many words of one name are paired: the first
+// seven and the last, so that a name of many words writes at most 28
+// pairs, not one for every two of its words.
+const pairWordsMost = 8
+
+// PairTerm is the TermPair term of two words of a name.
+func PairTerm(a, b string) string {
+	if b < a {
+		a, b = b, a
+	}
+	return a + " " + b
+}
 
 // CaseTerms lists the find-index rows of c (case_id, kind, term, label,
 // shown), in a stable order, ending with the digest row by which a write
@@ -51,8 +79,20 @@ func caseTerms(c *domain.Case) [][]string {
 		rows[k] = [2]string{label, shown}
 	}
 	names := func(label, name string) {
+		var ws []string // each word once
 		for _, w := range NameWords(name) {
 			add(TermName, w, label, name)
+			if !slices.Contains(ws, w) {
+				ws = append(ws, w)
+			}
+		}
+		if len(ws) > pairWordsMost { // the given names first, the family name last
+			ws = append(ws[:pairWordsMost-1], ws[len(ws)-1])
+		}
+		for i, a := range ws {
+			for _, b := range ws[i+1:] {
+				add(TermPair, PairTerm(a, b), label, name)
+			}
 		}
 	}
 	phones := func(label, v string) {
@@ -110,7 +150,7 @@ func caseTerms(c *domain.Case) [][]string {
 		}
 		out = append(out, row)
 	}
-	return append(out, []string{c.ID, TermDigest, hex.EncodeToString(h.Sum(nil))[:32], "", ""})
+	return append(out, []string{c.ID, TermDigest, TermsShape + hex.EncodeToString(h.Sum(nil))[:32], "", ""})
 }
 
 // NameWords are the words a name is found by: lower case, letters and

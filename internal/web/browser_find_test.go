@@ -169,6 +169,37 @@ func TestSearchByPhoneAndSlashReferenceInTheBrowser(t *testing.T) {
 	b.expect("back to the first page", c.Ref)
 }
 
+// TestSearchForAFullNameInTheBrowser: the search for "Yusuf Green" shows
+// the older case whose victim is Yusuf Green above the newer case of Mark
+// Green and Yusuf Okafor, whose row says the names are different
+// people's; the page passes its accessibility check.
+func TestSearchForAFullNameInTheBrowser(t *testing.T) {
+	f, _, b := findWorld(t)
+	ctx := context.Background()
+	one := f.Allocated(t)
+	must(f.Svc.AddVictim(ctx, f.Investigator, one.ID, service.NewVictim{Version: one.Version, Name: "Yusuf Green",
+		DateOfBirth: "2011-04-02"}))
+	two := f.Allocated(t)
+	two = must(f.Svc.AddSuspect(ctx, f.Investigator, two.ID, service.NewSuspect{Version: two.Version,
+		Name: "Mark Green"}))
+	must(f.Svc.AddVictim(ctx, f.Investigator, two.ID, service.NewVictim{Version: two.Version, Name: "Yusuf Okafor",
+		DateOfBirth: "2012-05-06"}))
+
+	b.signIn("sam")
+	b.open("/cases")
+	b.run(set("f-q", "Yusuf Green"))
+	b.press("Search")
+	b.expect("a search for a full name", "Victim: Yusuf Green", "Names match different people in this case")
+	page := b.main()
+	if i, j := strings.Index(page, one.Ref), strings.Index(page, two.Ref); i < 0 || j < i {
+		t.Fatalf("Yusuf Green's case %s is not listed before the two people's %s:\n%s", one.Ref, two.Ref, page)
+	}
+	if strings.Count(page, "Names match different people in this case") != 1 {
+		t.Errorf("the mark is not on the two people's case alone:\n%s", page)
+	}
+	b.check("find-11-search-full-name")
+}
+
 // TestInboxAcknowledgeAndDoneInTheBrowser: the supervisor's escalations
 // are counted in the navigation; acknowledging one lowers the count, and
 // marking it done takes it out of the inbox into the done list.

@@ -91,13 +91,20 @@ func (x *tx) insertTerms(rows [][]string) error {
 	return nil
 }
 
-// docsOutsideTerms selects the cases the find index has no digest row of.
+// docsOutsideTerms selects the cases the find index has no digest row of
+// in its present shape (store.TermsShape): those written before migration
+// 00007, and those indexed before 00052 gave it the name pairs. Each is
+// one look-up of the primary key (case_id, kind, term).
 const docsOutsideTerms = "SELECT c.id, c.doc FROM cases c WHERE c.id > ? AND NOT EXISTS " +
-	"(SELECT 1 FROM case_terms t WHERE t.case_id = c.id AND t.kind = '" + store.TermDigest + "') ORDER BY c.id LIMIT ?"
+	"(SELECT 1 FROM case_terms t WHERE t.case_id = c.id AND t.kind = '" + store.TermDigest +
+	"' AND t.term LIKE '" + store.TermsShape + "%') ORDER BY c.id LIMIT ?"
 
-// buildTerms fills case_terms for the cases written before migration
-// 00007, once, a chunk of cases a transaction (buildIndex): it runs after
-// the migrations, inside their lock.
+// buildTerms fills case_terms, once, for the cases written before
+// migration 00007 and indexes again those indexed before 00052 (which
+// cleared the marker), a chunk of cases a transaction (buildIndex): it
+// runs after the migrations, inside their lock. A case's old rows go with
+// its chunk (buildIndex clears them), so a build stopped part way leaves
+// each case in one shape or the other and resumes at the first old one.
 func (db *DB) buildTerms(ctx context.Context) error {
 	if err := db.buildIndex(ctx, "case_terms_built", docsOutsideTerms, []string{"case_terms"},
 		(*tx).indexNewCases); err != nil {
@@ -237,20 +244,8 @@ func (db *DB) TermMatches(ctx context.Context, kind string, terms, teamIDs []str
 	if err := db.kept("search"); err != nil {
 		return nil, err
 	}
-	q := "SELECT t.case_id, t.kind, t.term, t.label, t.shown FROM case_terms t"
-	args := []any{kind}
-	where := " WHERE t.kind = ? AND t.term IN (" + placeholders(len(terms)) + ")"
-	args = append(args, anys(terms)...)
-	if teamIDs != nil {
-		// The terms first, then their cases (CROSS JOIN keeps that order
-		// on SQLite; PostgreSQL plans it as the join it is): driven from the team's cases instead, a search read
-		// every case of the team, 160 ms a search at 100,000 cases
-		// (holdfast bench --scale, issue 20).
-		q += " CROSS JOIN cases c"
-		where += " AND c.id = t.case_id AND c.team_id IN (" + placeholders(len(teamIDs)) + ")"
-		args = append(args, anys(teamIDs)...)
-	}
-	rows, err := db.query(ctx, q+where+" ORDER BY t.case_id DESC LIMIT ?", append(args, limit)...)
+	q, args := termMatchesQuery(db.d.name == EnginePostgres, kind, terms, teamIDs, limit)
+	rows, err := db.query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
@@ -264,6 +259,48 @@ func (db *DB) TermMatches(ctx context.Context, kind string, terms, teamIDs []str
 		out = append(out, m)
 	}
 	return out, rows.Err()
+}
+
+// termMatchesQuery is TermMatches' query and its arguments.
+//
+// Words are found as they always were: the terms first, then their cases
+// (CROSS JOIN keeps that order on SQLite; PostgreSQL plans it as the join
+// it is): driven from the team's cases instead, a search read every case
+// of the team, 160 ms a search at 100,000 cases (holdfast bench --scale,
+// issue 20).
+//
+// Name pairs (store.TermPair) are a full name in up to 41 × 41 spellings,
+// each pair on few cases, and the query must seek them whatever the
+// planner guesses. On PostgreSQL at a million cases, guessing some 40,000
+// rows for 1,681 pairs (16 cases a full name), it walked the primary key
+// backwards through every pair of the record for the newest (1.5 s when
+// fewer than the limit matched, 63 here), or hashed every case of the
+// searcher's teams (75,000 read for 63 pairs found). So for pairs the order is of an expression no
+// index holds, which leaves the index of terms as the only way in, and on
+// PostgreSQL each case found is looked up by id (LATERAL ... OFFSET 0, a
+// join it cannot turn round): 63 index entries and 63 cases read.
+// SQLite plans both so already.
+func termMatchesQuery(pg bool, kind string, terms, teamIDs []string, limit int) (string, []any) {
+	q := "SELECT t.case_id, t.kind, t.term, t.label, t.shown FROM case_terms t"
+	where := " WHERE t.kind = ? AND t.term IN (" + placeholders(len(terms)) + ")"
+	args := append([]any{kind}, anys(terms)...)
+	order := " ORDER BY t.case_id DESC LIMIT ?"
+	pairs := kind == store.TermPair
+	if pairs {
+		order = " ORDER BY t.case_id || '' DESC LIMIT ?"
+	}
+	switch {
+	case teamIDs == nil:
+	case pairs && pg:
+		q += " CROSS JOIN LATERAL (SELECT 1 FROM cases c WHERE c.id = t.case_id AND c.team_id IN (" +
+			placeholders(len(teamIDs)) + ") OFFSET 0) c"
+		args = append(anys(teamIDs), args...)
+	default:
+		q += " CROSS JOIN cases c"
+		where += " AND c.id = t.case_id AND c.team_id IN (" + placeholders(len(teamIDs)) + ")"
+		args = append(args, anys(teamIDs)...)
+	}
+	return q + where + order, append(args, limit)
 }
 
 // DistinctTerms lists every term of kind in the find index, once each, in

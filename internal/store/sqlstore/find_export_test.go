@@ -7,3 +7,8 @@ func SetOverdueFew(n int) func() {
 	overdueFew = n
 	return func() { overdueFew = old }
 }
+
+// TermMatchesQuery is TermMatches' query and arguments, for EXPLAIN.
+func (db *DB) TermMatchesQuery(kind string, terms, teamIDs []string, limit int) (string, []any) {
+	return termMatchesQuery(db.d.name == EnginePostgres, kind, terms, teamIDs, limit)
+}

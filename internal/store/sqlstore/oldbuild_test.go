@@ -35,6 +35,15 @@ var oldBuilds = []oldBuild{{
 		"(SELECT 1 FROM case_terms t WHERE t.case_id = c.id AND t.kind = '#')",
 	rows: []string{"SELECT case_id, kind, term, label, shown FROM case_terms"},
 }, {
+	// Indexed before migration 00052: no name pairs, digests unversioned.
+	name:   "find index before its name pairs",
+	marker: "case_terms_built",
+	age: execAll("DELETE FROM case_terms WHERE kind = 'pair'",
+		"UPDATE case_terms SET term = substr(term, 4) WHERE kind = '#'", "DELETE FROM case_terms_built"),
+	left: "SELECT COUNT(*) FROM cases c WHERE NOT EXISTS " +
+		"(SELECT 1 FROM case_terms t WHERE t.case_id = c.id AND t.kind = '#' AND t.term LIKE 'v2:%')",
+	rows: []string{"SELECT case_id, kind, term, label, shown FROM case_terms"},
+}, {
 	name:   "POLE index",
 	marker: "pole_built",
 	age: execAll("DELETE FROM pole_people", "DELETE FROM pole_keys", "DELETE FROM pole_digests",

@@ -186,11 +186,12 @@ func (r Rules) Wanted(c *domain.Case, org *domain.OrgState) []Want {
 			} else {
 				add(SupervisoryReview, "review", "", sup, c.TeamID, c.LastReviewAt)
 			}
-			// A victim is never owed contact by someone who has left:
-			// the supervisor holds her duties, as for a referral nobody
-			// has been given, until the case has a serving officer again
-			// (a reassignment hands them on with their ladder).
-			if u := org.Users[owner]; u != nil && u.Active {
+			// A victim is never owed contact by someone who has left, or
+			// who was moved out of the case's chain and so can no longer
+			// open it: the supervisor holds her duties, as for a referral
+			// nobody has been given, until the case has a serving officer
+			// again (a reassignment hands them on with their ladder).
+			if serves(org, c, owner) {
 				victims(owner)
 			} else {
 				victims(sup)
@@ -229,9 +230,10 @@ func (r Rules) Wanted(c *domain.Case, org *domain.OrgState) []Want {
 			continue
 		}
 		// The officer in charge tells the victim; with none, or one who
-		// has left, the supervisor, so word is never owed by a leaver.
+		// has left or been moved out of the case's chain, the supervisor,
+		// so word is never owed by someone who cannot open the case.
 		who := c.OwnerID
-		if u := org.Users[who]; u == nil || !u.Active {
+		if !serves(org, c, who) {
 			who = sup
 		}
 		out = append(out, Want{Kind: DecisionNotice, Subject: v.ID, Accountable: who, TeamID: c.TeamID,
@@ -389,6 +391,15 @@ func (r Rules) Reconcile(c *domain.Case, org *domain.OrgState, actor string, now
 		evs = append(evs, e)
 	}
 	return evs, nil
+}
+
+// serves reports whether id is an active user whose unit is the case's
+// team or above it: someone who can open the case to do what it owes. An
+// officer in charge moved to another team keeps the case until it is
+// reassigned, but cannot see it.
+func serves(org *domain.OrgState, c *domain.Case, id string) bool {
+	u := org.Users[id]
+	return u != nil && u.Active && (domain.Org{Units: org.Units}).Within(c.TeamID, u.UnitID)
 }
 
 // actionReviewer is who reviews a resulted action: the case's supervisor,

@@ -305,7 +305,8 @@ func (s *Service) UserLeaves(ctx context.Context, a *Actor, in UserLeaves) error
 }
 
 // leaverDuties reconciles, in the leaver's transaction, the duties of each
-// case on which the leaver (now inactive in org) owes one. The cases are
+// case on which the leaver (now inactive in org), or an officer moved to
+// another unit, owes one. The cases are
 // found by the duty index as committed: writes are serialised, so no duty
 // can have been opened for them since.
 func (s *Service) leaverDuties(ctx context.Context, tx store.Tx, a *Actor, org *domain.OrgState, id string) error {
@@ -437,7 +438,8 @@ func (s *Service) ChangeUser(ctx context.Context, a *Actor, in ChangeUser) (*Use
 	grantMu.Lock()
 	defer grantMu.Unlock()
 	var res UserChangeResult
-	err := s.orgCommand(ctx, a, "change user", func(tx store.Tx, org *domain.OrgState) ([]*event.Event, error) {
+	moved := false
+	err := s.orgCommandThen(ctx, a, "change user", func(tx store.Tx, org *domain.OrgState) ([]*event.Event, error) {
 		if err := a.need("change a user's roles, rank or team", domain.RoleAdmin); err != nil {
 			return nil, err
 		}
@@ -546,6 +548,7 @@ func (s *Service) ChangeUser(ctx context.Context, a *Actor, in ChangeUser) (*Use
 		}
 		if in.UnitID != u.UnitID {
 			ch.UnitID = &in.UnitID
+			moved = true
 		}
 		if !sameRoles(keep, u.Roles) {
 			ch.Roles = keep
@@ -575,6 +578,14 @@ func (s *Service) ChangeUser(ctx context.Context, a *Actor, in ChangeUser) (*Use
 				"or team, or go back."}}
 		}
 		return evs, nil
+	}, func(tx store.Tx, org *domain.OrgState) error {
+		// Moved out of a case's chain, an officer in charge can no longer
+		// open it: what they owed its victims moves at once to its
+		// supervisor, as for a leaver.
+		if !moved {
+			return nil
+		}
+		return s.leaverDuties(ctx, tx, a, org, in.User)
 	})
 	if err != nil {
 		return nil, err

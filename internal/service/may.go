@@ -274,6 +274,15 @@ func (k *check) reviewer(act *domain.Action, doing string) error {
 	return p.Err()
 }
 
+// filer names who may file a resulted action: the officer in charge
+// (unless they resulted it themselves) or a supervisor.
+func (k *check) filer(act *domain.Action) string {
+	if u := k.org.Users[k.c.OwnerID]; u != nil && act.ResultedBy != k.c.OwnerID {
+		return "the officer in charge, " + domain.PersonName(u) + ", or a supervisor"
+	}
+	return "a supervisor"
+}
+
 func caseCommands() []*CaseCommand {
 	return []*CaseCommand{
 		{Name: "update-case", What: "update case", Doing: "correct a case", Roles: caseWriters, ClosedOK: true},
@@ -328,6 +337,15 @@ func caseCommands() []*CaseCommand {
 				if act.Ended() {
 					return problem("action_id", "action_ended", fmt.Sprintf("Action A%d is %s: it cannot be allocated.",
 						act.Number, domain.ActionStateLabel(act.State)))
+				}
+				if act.State == domain.ActionStateResulted {
+					// Reallocating would put the action back to Allocated
+					// with its result unread: the review (read, then filed
+					// or referred back, ../shared/domain.md §4) would be
+					// skipped. More work on it goes through a referral back.
+					return problem("action_id", "awaiting_filing", fmt.Sprintf(
+						"The result of action A%d is waiting to be filed by %s: it can be referred back instead.",
+						act.Number, k.filer(act)))
 				}
 				return nil
 			}},

@@ -42,7 +42,7 @@ func TestAllocateAndDirectWithCaseloads(t *testing.T) {
 	b.check("80-allocate-with-caseloads")
 	b.run(choose("f-owner_id", "DC Ian Investigator"))
 	b.press("Allocate")
-	if m := b.main(); !strings.Contains(m, "Owner assigned") {
+	if m := b.main(); !strings.Contains(m, "Owner assigned: DC Ian Investigator is now the officer in charge") {
 		t.Fatalf("allocation: %s", m)
 	}
 

@@ -184,7 +184,8 @@ func TestRightToReviewAndTransferInTheBrowser(t *testing.T) {
 	b.press("Continue")
 	b.check("32b-vrr-check-answers")
 	b.press("Record the decision")
-	if m := b.main(); !strings.Contains(m, "Right to Review decided") || !strings.Contains(m, "not upheld") {
+	if m := b.main(); !strings.Contains(m, "Right to Review decided: not upheld.") ||
+		!strings.Contains(m, "must tell the victim of the decision and its reasons by ") {
 		t.Fatalf("decide: %s", m)
 	}
 	b.open(path + "/history?kind=decisions")

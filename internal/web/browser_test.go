@@ -319,7 +319,7 @@ func TestOfficersDayInTheBrowser(t *testing.T) {
 	b.run(choose("f-owner_id", "DC Ivy Investigator"))
 	b.check("03b-allocate")
 	b.press("Allocate")
-	if !strings.Contains(b.main(), "Owner assigned") {
+	if !strings.Contains(b.main(), "Owner assigned: DC Ivy Investigator is now the officer in charge") {
 		t.Fatalf("allocation: %s", b.main())
 	}
 	b.signOut()
@@ -333,7 +333,7 @@ func TestOfficersDayInTheBrowser(t *testing.T) {
 	b.follow("Allocate A1")
 	b.run(choose("f-to", "DC Ivy Investigator"))
 	b.press("Allocate")
-	if !strings.Contains(b.main(), "Line of enquiry allocated") {
+	if !strings.Contains(b.main(), "Line of enquiry allocated: A1 to DC Ivy Investigator, by ") {
 		t.Fatalf("allocate action: %s", b.main())
 	}
 	b.follow("Record result of A1")

@@ -21,7 +21,11 @@ import (
 // (GET /cases/{ref}/do/{name}) whose form runs one service command (POST
 // to the same path) and returns to its section with a success banner.
 type caseForm struct {
-	done    string // the success banner
+	done string // the success banner
+	// said, where the banner must name who or what follows (the new
+	// officer in charge, the outcome of a review), makes it from the
+	// case as the command left it and the form sent; done otherwise.
+	said    func(c *domain.Case, org *domain.OrgState, f url.Values) string
 	section string // the section it returns to
 	// target is the form field naming what the command acts on (an action,
 	// a victim, a suspect, a duty, a finding), or "".
@@ -124,7 +128,8 @@ func fields(fs ...field) func(*caseView, string) []field {
 // URL; the names are the commands service.Permissions answers for.
 func caseForms(s *service.Service) map[string]caseForm {
 	return map[string]caseForm{
-		"assign-owner": form(s.AssignOwner, caseForm{done: "Owner assigned", button: "Allocate", caseloads: true,
+		"assign-owner": form(s.AssignOwner, caseForm{done: "Owner assigned", said: saidOwner("Owner assigned: ", ""),
+			button: "Allocate", caseloads: true,
 			title: func(v *caseView, _ string) string {
 				if v.Case.OwnerID != "" {
 					return "Change the officer in charge"
@@ -199,6 +204,7 @@ func caseForms(s *service.Service) map[string]caseForm {
 				return []field{{Name: "standard", Label: "Standard line of enquiry", Kind: "radios", Options: opts}}
 			}}),
 		"allocate-action": form(s.AllocateAction, caseForm{done: "Line of enquiry allocated", section: "actions",
+			said:   saidAllocated,
 			target: "action", button: "Allocate",
 			title: func(v *caseView, t string) string { return "Allocate " + v.ActionName(t) },
 			fields: func(v *caseView, t string) []field {
@@ -335,8 +341,8 @@ func caseForms(s *service.Service) map[string]caseForm {
 		// Accepting names the new officer in charge, and allocates a
 		// referral to them (service/decisions.go): the form, its check
 		// step and the banner after say so.
-		"accept-transfer": form(s.AcceptTransfer, caseForm{done: "Transfer accepted: the case is allocated to " +
-			"the officer you chose, who is now its officer in charge", section: "decisions",
+		"accept-transfer": form(s.AcceptTransfer, caseForm{done: "Transfer accepted", section: "decisions",
+			said:   saidOwner("Transfer accepted: the case is allocated to ", ", who is now its officer in charge"),
 			button: "Continue", title: titled("Accept the transfer"), caseloads: true,
 			check: "Check your answers before you accept the transfer", confirm: "Accept the transfer",
 			precheck: func(v *caseView, f url.Values) domain.Problems {
@@ -431,7 +437,7 @@ func caseForms(s *service.Service) map[string]caseForm {
 					Hint: "Senior to the officer who decided, and not involved in the decision",
 					Kind: "select", Options: v.reviewerOpts()}}
 			}}),
-		"decide-vrr": form(s.DecideVRR, caseForm{done: "Right to Review decided", section: "decisions",
+		"decide-vrr": form(s.DecideVRR, caseForm{done: "Right to Review decided", section: "decisions", said: saidVRR,
 			button: "Continue", title: titled("Decide the Right to Review request"),
 			check: "Check your answers before you record the decision", confirm: "Record the decision",
 			precheck: func(_ *caseView, f url.Values) domain.Problems {

@@ -161,12 +161,15 @@ func TestConsequentialDecisionsCheckAnswers(t *testing.T) {
 				"Transfer proposed", func(c *domain.Case) bool { return c.Transfer != nil }},
 			{"olly", "accept-transfer", w.cases[1], url.Values{"owner_id": {f.OtherTeam.ID()}},
 				[]string{"Check your answers before you accept the transfer", "DC Olly Other"},
-				"Transfer accepted", func(c *domain.Case) bool { return c.TeamID == f.TeamC }},
+				"Transfer accepted: the case is allocated to DC Olly Other, who is now its officer in charge",
+				func(c *domain.Case) bool { return c.TeamID == f.TeamC }},
 			{"max", "decide-vrr", w.cases[5], url.Values{"decision": {"upheld"},
 				"reasons": {"The suspect's phone was never examined"}},
 				[]string{"Check your answers before you record the decision", "Upheld",
 					"Upholding the request reopens the case", "The suspect&#39;s phone was never examined"},
-				"Right to Review decided", func(c *domain.Case) bool { return c.Status.IsOpen() }},
+				// The outcome, who now owns the case, and the duty to tell the victim.
+				"Right to Review decided: upheld. " + w.cases[5].Ref + " is reopened; its officer in charge is DC ",
+				func(c *domain.Case) bool { return c.Status.IsOpen() }},
 		} {
 			cl := newClient(t, base, tc.who)
 			path := "/cases/" + request.PathRef(tc.c.Ref) + "/do/" + tc.cmd

@@ -177,7 +177,11 @@ func (h *Handler) caseJourney(q *visit) error {
 					to = sectionPath(c.Ref, "") + "/close"
 				}
 			}
-			q.redirectDone(to, cf.done)
+			done := cf.done
+			if cf.said != nil {
+				done = cf.said(c, q.org, q.r.PostForm)
+			}
+			q.redirectDone(to, done)
 			return nil
 		}
 		return h.refusedForm(q, name, cf, err)

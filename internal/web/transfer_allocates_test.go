@@ -40,7 +40,8 @@ func TestAcceptingAReferralSaysItAllocates(t *testing.T) {
 		}
 		in.Set("step", "confirm")
 		status, done := olly.post(ap, in)
-		if status != 200 || !strings.Contains(done, "Transfer accepted: the case is allocated to the officer you chose") {
+		if status != 200 || !strings.Contains(html.UnescapeString(done),
+			"Transfer accepted: the case is allocated to DC Olly Other, who is now its officer in charge") {
 			t.Fatalf("after accepting, the banner does not say it is allocated: %d %s", status, errorSummary(done))
 		}
 		if c, _ := db.Case(ctx, r.ID); c.Status != domain.StatusOpen || c.OwnerID != f.OtherTeam.ID() {

@@ -1,0 +1,61 @@
+package web
+
+import (
+	"fmt"
+	"net/url"
+
+	"github.com/holdfast/holdfast/internal/clock"
+	"github.com/holdfast/holdfast/internal/domain"
+)
+
+// The success banners that say who now holds the work and what follows:
+// "Owner assigned" alone left the supervisor to check whom the case went
+// to, and a decided review left the reviewer to find what is now owed.
+
+// saidOwner names the case's officer in charge, as the command left it.
+func saidOwner(before, after string) func(*domain.Case, *domain.OrgState, url.Values) string {
+	return func(c *domain.Case, org *domain.OrgState, _ url.Values) string {
+		if after == "" {
+			return before + personName(org, c.OwnerID) + " is now the officer in charge"
+		}
+		return before + personName(org, c.OwnerID) + after
+	}
+}
+
+// saidAllocated names the action, its officer and its target date.
+func saidAllocated(c *domain.Case, org *domain.OrgState, f url.Values) string {
+	a := c.Action(f.Get("action"))
+	if a == nil {
+		return "Line of enquiry allocated"
+	}
+	return fmt.Sprintf("Line of enquiry allocated: A%d to %s, by %s", a.Number, personName(org, a.AllocatedTo),
+		a.Target.In(clock.London).Format("2 January 2006"))
+}
+
+// saidVRR says the outcome: upheld, the case is reopened and whose it is;
+// either way, who must tell the victim, and by when.
+func saidVRR(c *domain.Case, org *domain.OrgState, _ url.Values) string {
+	var decided *domain.VRR
+	for i := range c.VRRs {
+		if v := &c.VRRs[i]; !v.DecidedAt.IsZero() && (decided == nil || v.DecidedAt.After(decided.DecidedAt)) {
+			decided = v
+		}
+	}
+	msg := "Right to Review decided: not upheld."
+	if decided != nil && decided.Decision == "upheld" {
+		msg = fmt.Sprintf("Right to Review decided: upheld. %s is reopened; its officer in charge is %s.",
+			c.Ref, personName(org, c.OwnerID))
+	}
+	var tell *domain.Duty
+	for i := range c.Duties {
+		d := &c.Duties[i]
+		if d.Kind == "decision_notice" && d.Status == domain.DutyOpen && (tell == nil || d.Opened.After(tell.Opened)) {
+			tell = d
+		}
+	}
+	if tell != nil {
+		msg += fmt.Sprintf(" %s must tell the victim of the decision and its reasons by %s.",
+			personName(org, tell.Accountable), clock.GovUK(tell.Due))
+	}
+	return msg
+}

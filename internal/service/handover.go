@@ -296,7 +296,27 @@ func HandOnField(caseID string) string { return "owner-" + caseID }
 // CheckHandOn checks every choice of in against AssignOwner's rules, and
 // reports every problem at once; it changes nothing. The actor must be in
 // the chain of command that may assign each chosen case's owner.
+//
+// The plan names each case with its summary, which the check page shows:
+// that read is recorded, as HandoverOf's is.
 func (s *Service) CheckHandOn(ctx context.Context, a *Actor, leaverID string, in HandOn) (*HandOnPlan, error) {
+	plan, err := s.checkHandOn(ctx, a, leaverID, in)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(plan.Steps))
+	for i, st := range plan.Steps {
+		ids[i] = st.CaseID
+	}
+	if err := s.RecordRead(ctx, a, ReadHandover, "", ids); err != nil {
+		return nil, err
+	}
+	return plan, nil
+}
+
+// checkHandOn is CheckHandOn without recording a read: HandOn shows
+// nothing of the cases it checks.
+func (s *Service) checkHandOn(ctx context.Context, a *Actor, leaverID string, in HandOn) (*HandOnPlan, error) {
 	org, h, err := s.handover(ctx, a, leaverID)
 	if err != nil {
 		return nil, err
@@ -368,7 +388,7 @@ func (s *Service) CheckHandOn(ctx context.Context, a *Actor, leaverID string, in
 // time. A case changed by someone else between the check and its turn
 // stops the hand-on there: the plan returned says what was done.
 func (s *Service) HandOn(ctx context.Context, a *Actor, leaverID string, in HandOn) (*HandOnPlan, error) {
-	plan, err := s.CheckHandOn(ctx, a, leaverID, in)
+	plan, err := s.checkHandOn(ctx, a, leaverID, in)
 	if err != nil {
 		return nil, err
 	}

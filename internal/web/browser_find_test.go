@@ -61,8 +61,11 @@ func TestVictimLiaisonUpdatesAnOverdueVictimInTheBrowser(t *testing.T) {
 	b.check("find-01-liaison-home")
 	b.run(clickX(`//summary[contains(., 'Record contact with Child B')]`),
 		set("f-note-0", "Told her mother the suspect was interviewed; next call in two weeks"))
-	if got := b.value("f-method-0"); got != "phone via mother" {
-		t.Errorf("the contact's method starts as %q, want the plan's", got)
+	// The case page's ways as radios, the plan's own words first and chosen.
+	if !b.has(`//input[@id='f-method-0' and @type='radio' and @value='phone via mother' and @checked]`) ||
+		!b.has(`//label[normalize-space()='Phone via mother (as agreed in the contact plan)']`) ||
+		!b.has(`//input[@name='method' and @type='radio' and @value='visit']`) {
+		t.Errorf("the contact's method is not the case page's radios with the plan's chosen: %s", b.main())
 	}
 	b.check("find-02-liaison-record-contact")
 	b.press("Record contact")

@@ -19,7 +19,8 @@ var caseFuncs = template.FuncMap{
 	"actionState":   func(s domain.ActionState) string { return domain.Capitalise(domain.ActionStateLabel(s)) },
 	"suspectStatus": domain.SuspectStatusLabel,
 	"contactKind":   domain.ContactKindLabel,
-	"byMethod":      byMethod, // " by phone", " via the ISVA" (history.go)
+	"byMethod":      byMethod,    // " by phone", " via the ISVA" (history.go)
+	"contactOpts":   contactOpts, // the ways of contact on My work (work.go)
 	"underLabel":    underLabel,
 	"dutyKind":      domain.DutyKindLabel,
 	"offence":       domain.OffenceLabel,

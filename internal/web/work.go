@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -342,6 +343,28 @@ func countVictims(rows []service.VictimDue) (overdue, soon, closed int) {
 		}
 	}
 	return len(late), len(seen) - len(late), len(shut)
+}
+
+// contactOpts are the ways of contact the one-step form on My work
+// offers for a victim with this plan: the case page's own (methodOpts),
+// the plan's words first when agreed in words of its own. A way sent in
+// other words (the service takes any, as API clients send them) is added
+// last on a form sent back with problems, so that what was sent is kept.
+func contactOpts(plan *domain.ContactPlan, sent string) [][2]string {
+	planned := ""
+	if plan != nil {
+		planned = plan.Method
+	}
+	opts := methodOpts(planned)
+	if sent == "" {
+		return opts
+	}
+	for _, o := range opts {
+		if o[0] == sent {
+			return opts
+		}
+	}
+	return append(slices.Clip(opts), [2]string{sent, domain.Capitalise(sent)})
 }
 
 // recordContact records a contact with a victim from the list of victims

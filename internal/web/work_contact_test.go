@@ -41,7 +41,7 @@ func TestLiaisonContactFromAStaleListKeepsWhatWasTyped(t *testing.T) {
 		status, body := lia.post("/liaison/contact", form)
 		if status != 422 || !strings.Contains(body, "changed since you opened this page") ||
 			!strings.Contains(body, "Told her mother the suspect was interviewed") ||
-			!strings.Contains(body, `value="phone call"`) || !strings.Contains(body, `data-rule="stale"`) {
+			!strings.Contains(body, `value="phone call" checked`) || !strings.Contains(body, `data-rule="stale"`) {
 			t.Fatalf("a stale contact: %d, want 422 keeping what was typed: %s", status, body)
 		}
 		now, err := db.Case(ctx, c.ID)
@@ -99,6 +99,55 @@ func TestOpenReferralFormOnlyForThoseWhoMay(t *testing.T) {
 		if status, body := newClient(t, base, "ivy").get("/cases/new"); status != 200 ||
 			!strings.Contains(body, `name="summary"`) {
 			t.Errorf("the investigator at /cases/new: %d", status)
+		}
+	})
+}
+
+// TestLiaisonContactOffersTheCasePagesWays: the one-step form on My work
+// took "How" as free text where the case page offers radios. It offers
+// the case page's ways, the plan's own words first and chosen; the
+// service still takes a way in other words, as API clients send them.
+func TestLiaisonContactOffersTheCasePagesWays(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		f, base := start(t, db)
+		c := f.Allocated(t)
+		c = must(f.Svc.AddVictim(ctx, f.Investigator, c.ID, service.NewVictim{Version: c.Version, Name: "Child B",
+			DateOfBirth: "2012-05-01"}))
+		v := c.Victims[0].ID
+		c = must(f.Svc.AgreeContactPlan(ctx, f.Liaison, c.ID, service.AgreeContactPlan{Version: c.Version, Victim: v,
+			EveryDays: 14, Method: "home visit with the ISVA"}))
+		lia := newClient(t, base, "lia")
+		_, page := lia.get("/work")
+		i := strings.Index(page, "Record contact with Child B")
+		if i < 0 {
+			t.Fatalf("the liaison list does not offer Child B: %s", page)
+		}
+		row := page[i:]
+		row = row[:strings.Index(row, "</form>")]
+		if strings.Contains(row, `type="text"`) {
+			t.Errorf("the way of contact is still typed: %s", row)
+		}
+		if !strings.Contains(row, `value="home visit with the ISVA" checked`) ||
+			!strings.Contains(row, "Home visit with the ISVA (as agreed in the contact plan)") {
+			t.Errorf("the plan's way is not offered first and chosen: %s", row)
+		}
+		// The case page's ways; a plan through the ISVA is that way already.
+		for _, o := range [][2]string{{"phone", "Phone"}, {"visit", "Visit"}, {"email", "Email"},
+			{"text message", "Text message"}} {
+			if !strings.Contains(row, `type="radio" value="`+o[0]+`"`) || !strings.Contains(row, ">"+o[1]+"</label>") {
+				t.Errorf("the case page's way %q is not offered: %s", o[1], row)
+			}
+		}
+		form := url.Values{"csrf": {lia.csrf(page)}, "case": {c.Ref}, "victim": {v},
+			"kind": {domain.ContactUpdate}, "kind_for": {duty.FirstVictimContact}, "method": {"phone via mother"},
+			"note": {"Told her mother the suspect was interviewed"}, "version": {itoa(c.Version)}}
+		if status, body := lia.post("/liaison/contact", form); status != 200 ||
+			banner(body) != "Contact with Child B recorded on "+c.Ref {
+			t.Fatalf("a way in words of its own: %d, want it recorded", status)
+		}
+		if log, _ := db.Contacts(ctx, c.ID); len(log[v]) != 1 || log[v][0].Method != "phone via mother" {
+			t.Errorf("the way sent is not the way recorded: %+v", log[v])
 		}
 	})
 }

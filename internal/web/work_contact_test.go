@@ -253,3 +253,30 @@ func TestRecordContactEmptyShowsEveryProblem(t *testing.T) {
 		t.Fatal("the first contact duty was met by an empty contact")
 	})
 }
+
+// A case reopened by an auditor with no owner (its owner had left) was
+// listed on the liaison's home as "owner —". A case with no owner says it
+// is not allocated.
+func TestLiaisonHomeSaysACaseWithNoOwnerIsNotAllocated(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		f, base := start(t, db)
+		c := f.Referral(t)
+		if c.OwnerID != "" {
+			t.Fatalf("the referral has an owner: %q", c.OwnerID)
+		}
+		must(f.Svc.AddVictim(ctx, f.Investigator, c.ID, service.NewVictim{Version: c.Version, Name: "Child B",
+			DateOfBirth: "2012-05-01"}))
+		_, page := newClient(t, base, "lia").get("/work")
+		i := strings.Index(page, `id="victims"`)
+		if i < 0 {
+			t.Fatalf("the liaison's home lists no victims: %s", page)
+		}
+		list := page[i:]
+		list = list[:strings.Index(list, "</table>")]
+		if !strings.Contains(list, "Child B") || !strings.Contains(list, "Not allocated") ||
+			strings.Contains(list, "owner —") {
+			t.Errorf("a case with no owner is not said to be not allocated: %s", list)
+		}
+	})
+}

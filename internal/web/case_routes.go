@@ -233,7 +233,9 @@ func (h *Handler) formView(q *visit, v *caseView, name string, cf caseForm, targ
 	fv := &formView{Cmd: name, Title: cf.title(v, target), Button: cf.button, Warning: cf.warning,
 		Fields: cf.fields(v, target), Target: cf.target, TargetV: target, More: cf.more}
 	switch {
-	case !v.Can(perm):
+	// A form for one target (File A2) says why for that target: the
+	// command's own reason is its first target's (A1), WhyOn's is A2's.
+	case !v.Can(perm) && (cf.target == "" || target == "" || cf.target == "corrects"):
 		fv.Refused = v.Why(perm)
 	case cf.target == "corrects" && target != "" && v.Note(target) == nil:
 		// Not found (404), not forbidden: the person may correct notes.

@@ -125,19 +125,24 @@ type formView struct {
 	Carry   [][2]string
 	Version string // the case version the answers were based on, if not the case's now
 	// Back is where the journey returns when it was opened from another
-	// (recording a victim's view from Close case returns there), or "".
-	Back string
+	// page (recording a victim's view from Close case returns there; a
+	// duty followed from My work returns to My work), or ""; From is the
+	// word that names that page in the form, BackTo the back link's words.
+	Back, From, BackTo string
 	// More offers "Add another" on a form that takes a list.
 	More bool
 }
 
-// backTo is where a journey opened from another returns: only the close
-// journey, named as "close" (never a path taken from the request).
-func backTo(v *caseView, from string) string {
-	if from == "close" && v.Can("propose-closure") {
-		return v.Path + "/close"
+// setBack is where a journey opened from another page returns: Close
+// case ("close") or My work ("work"), named by a fixed word, never a path
+// taken from the request (which would make an open redirect).
+func (fv *formView) setBack(v *caseView, from string) {
+	switch {
+	case from == "close" && v.Can("propose-closure"):
+		fv.Back, fv.From, fv.BackTo = v.Path+"/close", from, "Close case"
+	case from == "work":
+		fv.Back, fv.From, fv.BackTo = "/work", from, "My work"
 	}
-	return ""
 }
 
 // answer is one row of a check-your-answers page.
@@ -177,6 +182,9 @@ func (h *Handler) caseJourney(q *visit) error {
 					to = sectionPath(c.Ref, "") + "/close"
 				}
 			}
+			if q.r.PostForm.Get("from") == "work" {
+				to = "/work" // the duty was followed from My work: back to the rest of it
+			}
 			done := cf.done
 			if cf.said != nil {
 				done = cf.said(c, q.org, q.r.PostForm)
@@ -191,7 +199,7 @@ func (h *Handler) caseJourney(q *visit) error {
 		return err
 	}
 	fv := h.formView(q, v, name, cf, vals.Get(cf.target))
-	fv.Back = backTo(v, vals.Get("from"))
+	fv.setBack(v, vals.Get("from"))
 	v.Form = fv
 	p := page{Title: fv.Title + " – " + v.Case.Ref, Nav: "cases", Data: v, Form: formMap(vals)}
 	for _, f := range fv.Fields {
@@ -298,7 +306,7 @@ func (h *Handler) refusedForm(q *visit, name string, cf caseForm, err error) err
 		return verr
 	}
 	fv := h.formView(q, v, name, cf, q.r.PostForm.Get(cf.target))
-	fv.Back = backTo(v, q.r.PostForm.Get("from"))
+	fv.setBack(v, q.r.PostForm.Get("from"))
 	if errors.Is(err, service.ErrConflict) {
 		fv.Stale = true
 		ps[0].Message = fmt.Sprintf("%s Your form was based on version %d of the case; it is now at version %d.",

@@ -65,7 +65,7 @@ func TestFindingDutyLinksTheFinding(t *testing.T) {
 	if got := journeyPath("finding_response", "CSE/2026/000004", "f1"); got != "/audits/findings/CSE-2026-000004/f1" {
 		t.Errorf("the finding duty links %s", got)
 	}
-	if got := journeyPath("closure_approval", "CSE/2026/000004", ""); got != "/cases/CSE-2026-000004/do/approve-closure" {
+	if got := journeyPath("closure_approval", "CSE/2026/000004", ""); got != "/cases/CSE-2026-000004/do/approve-closure?from=work" {
 		t.Errorf("the closure approval links %s", got)
 	}
 }

@@ -184,7 +184,7 @@ var decisionJourneys = map[string]string{"closure_approval": "approve-closure", 
 // of findings only when the duty does not name one.
 func journeyPath(kind, ref, subject string) string {
 	if j, ok := decisionJourneys[kind]; ok {
-		return "/cases/" + request.PathRef(ref) + "/do/" + j
+		return "/cases/" + request.PathRef(ref) + "/do/" + j + "?from=work"
 	}
 	if kind == "finding_response" {
 		if subject != "" {
@@ -243,13 +243,16 @@ func dutyPage(kind, ref, subject string) string {
 		if p.contact != "" {
 			q.Set("kind", p.contact)
 		}
+		if strings.HasPrefix(p.page, "do/") {
+			q.Set("from", "work") // the form's back link and its return go to My work
+		}
 		if len(q) > 0 {
 			u += "?" + q.Encode()
 		}
 		return u
 	}
 	if j, ok := decisionJourneys[kind]; ok {
-		return "/cases/" + request.PathRef(ref) + "/do/" + j
+		return "/cases/" + request.PathRef(ref) + "/do/" + j + "?from=work"
 	}
 	return ""
 }

@@ -301,27 +301,28 @@ func (s *Service) UserLeaves(ctx context.Context, a *Actor, in UserLeaves) error
 		e, err := domain.NewEvent(domain.EvUserLeft, a.ID(), "", s.clock.Now(), domain.UserLeft{ID: in.User,
 			Reason: in.Reason})
 		return []*event.Event{e}, err
-	}, func(tx store.Tx, org *domain.OrgState) error { return s.leaverDuties(ctx, tx, a, org, in.User) })
+	}, func(tx store.Tx, org *domain.OrgState) error { return s.leaverDuties(tx, a, org, in.User) })
 }
 
 // leaverDuties reconciles, in the leaver's transaction, the duties of each
 // case on which the leaver (now inactive in org), or an officer moved to
-// another unit, owes one. The cases are
-// found by the duty index as committed: writes are serialised, so no duty
-// can have been opened for them since.
-func (s *Service) leaverDuties(ctx context.Context, tx store.Tx, a *Actor, org *domain.OrgState, id string) error {
-	rows, err := s.st.UserDuties(ctx, id)
+// another unit, owes one. The cases are found by the duty index as the
+// transaction sees it, not as committed: writes are committed in groups,
+// and a write earlier in this one (a case allocated to the officer a
+// moment before) opened duties that a read outside the transaction would
+// not see, which would stay theirs.
+func (s *Service) leaverDuties(tx store.Tx, a *Actor, org *domain.OrgState, id string) error {
+	dt, ok := tx.(store.DutyTx)
+	if !ok {
+		return fmt.Errorf("the store cannot read duties in a transaction")
+	}
+	ids, err := dt.DutyCases(id)
 	if err != nil {
 		return err
 	}
 	now := s.clock.Now()
-	seen := map[string]bool{}
-	for _, r := range rows {
-		if seen[r.CaseID] {
-			continue
-		}
-		seen[r.CaseID] = true
-		c, err := tx.Case(r.CaseID)
+	for _, caseID := range ids {
+		c, err := tx.Case(caseID)
 		if err != nil {
 			return err
 		}
@@ -585,7 +586,7 @@ func (s *Service) ChangeUser(ctx context.Context, a *Actor, in ChangeUser) (*Use
 		if !moved {
 			return nil
 		}
-		return s.leaverDuties(ctx, tx, a, org, in.User)
+		return s.leaverDuties(tx, a, org, in.User)
 	})
 	if err != nil {
 		return nil, err

@@ -50,30 +50,37 @@ func handoverForce(t *testing.T, db *sqlstore.DB) (*fixture.Force, *service.Acto
 }
 
 // A supervisor hands every open case of a leaver to one officer: each case
-// passes by AssignOwner, so the leaver's duties (the victim's too) become
-// the new officer's with their due times kept, and the watchdog's "Owner
-// has left" clears.
+// passes by AssignOwner, so the leaver's duties, and the victims' duties
+// the sergeant held since she left, become the new officer's with their
+// due times kept, and the watchdog's "Owner has left" clears.
 func TestHandOnGivesAllALeaversCasesToOneOfficer(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
 		f, amy, cs := handoverForce(t, db)
-		ivy := f.Investigator.ID()
-		due := map[string]domain.Duty{} // the leaver's open duties, by case, kind and subject
+		ivy, sarge := f.Investigator.ID(), f.Supervisor.ID()
+		// The leaver's open duties, by case, kind and subject, and the
+		// victims' duties, which passed to the sergeant when she left
+		// (a2764b3): the new officer in charge takes both.
+		due := map[string]domain.Duty{}
+		victimDuties := 0
 		for _, c := range cs {
 			for _, d := range c.Duties {
-				if d.Status == domain.DutyOpen && d.Accountable == ivy {
+				if d.Status != domain.DutyOpen {
+					continue
+				}
+				if d.Subject != "" && d.Accountable == ivy {
+					t.Errorf("%s %s: still owed by the leaver", c.Ref, d.Kind)
+				}
+				if d.Accountable == ivy || (d.Subject != "" && d.Accountable == sarge) {
 					due[c.ID+" "+d.Kind+" "+d.Subject] = d
+				}
+				if d.Subject != "" && d.Accountable == sarge {
+					victimDuties++
 				}
 			}
 		}
-		victimDuties := 0
-		for _, d := range due {
-			if d.Subject != "" {
-				victimDuties++
-			}
-		}
 		if victimDuties == 0 {
-			t.Fatalf("the leaver owes no victim duty to hand on: %+v", due)
+			t.Fatalf("the sergeant holds no victim duty of the leaver's cases to hand on: %+v", due)
 		}
 		ls, err := f.Svc.LeaversToHandOn(ctx, f.Supervisor)
 		if err != nil {

@@ -351,7 +351,13 @@ func (s *Service) openSession(ctx context.Context, as store.AuthStore, u *domain
 		if err := ax.CreateSessionRow(row); err != nil {
 			return err
 		}
-		detail := "session " + SessionID(th) + ", " + how
+		// Words for the log's readers; the session's reference stays at
+		// the end, in brackets, so that an investigator can match a
+		// sign-in to its sign-out in the CSV (the page leaves it out).
+		detail := "Signed in " + how
+		if typ == EvPasswordAccepted {
+			detail = "Password accepted"
+		}
 		switch {
 		case stage == StageMFA:
 			detail += "; waiting for the second step"
@@ -360,6 +366,7 @@ func (s *Service) openSession(ctx context.Context, as store.AuthStore, u *domain
 		case must:
 			detail += "; the password must be changed before anything else"
 		}
+		detail += " (session " + SessionID(th) + ")"
 		return s.secEvent(ctx, tx, typ, u.ID, SecurityEvent{UserID: u.ID, Subject: u.Username, Detail: detail})
 	})
 	if err != nil {
@@ -422,7 +429,7 @@ func (s *Service) SessionOf(ctx context.Context, token string) (*Actor, *store.S
 				return err // another request ended it first
 			}
 			return s.secEvent(ctx, tx, EvSessionExpired, sess.UserID, SecurityEvent{UserID: sess.UserID,
-				Detail: "session " + SessionID(th) + ": " + ended})
+				Detail: sentence(ended) + " (session " + SessionID(th) + ")"})
 		})
 		if err != nil {
 			return nil, nil, notSignedIn("end the session", err)
@@ -461,7 +468,7 @@ func (s *Service) SignOut(ctx context.Context, token string) error {
 			return err
 		}
 		return s.secEvent(ctx, tx, EvSignedOut, sess.UserID, SecurityEvent{UserID: sess.UserID,
-			Detail: "session " + SessionID(th)})
+			Detail: "Signed out (session " + SessionID(th) + ")"})
 	})
 }
 

@@ -229,19 +229,69 @@ func (s *Service) SecurityLog(ctx context.Context, a *Actor, q SecurityQuery) ([
 	if err != nil {
 		return nil, fmt.Errorf("security log: %w", err)
 	}
-	detail := fmt.Sprintf("kind=%q user=%q address=%q from=%s to=%s before=%d", q.Kind, q.UserID, q.Address,
-		fmtOptTime(q.From), fmtOptTime(q.To), q.Before)
+	detail := s.searchWords(ctx, a, q)
 	if err := s.recordSecurity(ctx, EvSecurityLogRead, a.ID(), SecurityEvent{UserID: a.ID(), Detail: detail}); err != nil {
 		return nil, err
 	}
 	return rows, nil
 }
 
-func fmtOptTime(t time.Time) string {
-	if t.IsZero() {
-		return "-"
+// searchWords says in words what a reader of the security log searched
+// for, naming the person searched for, never their id: the log is read
+// by people, and it is append-only, so what it says now it says for good.
+func (s *Service) searchWords(ctx context.Context, a *Actor, q SecurityQuery) string {
+	who := ""
+	if q.UserID != "" {
+		if org, err := s.Org(ctx, a); err == nil && org.Users[q.UserID] != nil {
+			who = org.Users[q.UserID].Name
+		}
 	}
-	return t.UTC().Format(time.RFC3339)
+	return SearchWords(q, who)
+}
+
+// SearchWords says a search of the security log in words ("Searched the
+// security log: all kinds, everyone, any date"); who names the person
+// searched for ("" if none, or unknown). The security log's page says old
+// rows, stored before the log wrote words, with it too.
+func SearchWords(q SecurityQuery, who string) string {
+	kind, when := "all kinds", "any date"
+	if q.Kind != "" {
+		if kind = strings.ToLower(SecurityKinds[q.Kind]); kind == "" {
+			kind = "one kind"
+		}
+	}
+	switch {
+	case q.UserID == "":
+		who = "everyone"
+	case who == "":
+		who = "one person"
+	}
+	const day = "2 January 2006"
+	switch {
+	case !q.From.IsZero() && !q.To.IsZero():
+		when = "from " + q.From.UTC().Format(day) + " until before " + q.To.UTC().Format(day)
+	case !q.From.IsZero():
+		when = "from " + q.From.UTC().Format(day)
+	case !q.To.IsZero():
+		when = "before " + q.To.UTC().Format(day)
+	}
+	out := "Searched the security log: " + kind + ", " + who
+	if q.Address != "" {
+		out += ", from the address " + q.Address
+	}
+	out += ", " + when
+	if q.Before > 0 {
+		out += " (an older page)"
+	}
+	return out
+}
+
+// sentence starts words with a capital letter.
+func sentence(w string) string {
+	if w == "" {
+		return w
+	}
+	return strings.ToUpper(w[:1]) + w[1:]
 }
 
 // SecurityQueryFrom reads a security log query from named text values (a

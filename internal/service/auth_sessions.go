@@ -106,14 +106,14 @@ func (s *Service) EndMySessions(ctx context.Context, a *Actor, token string, in 
 	err = s.st.Write(ctx, func(tx store.Tx) error {
 		ax := tx.(store.AuthTx)
 		var err error
-		detail := "every session"
+		detail := "Every session"
 		switch {
 		case one != nil:
 			n, err = ax.EndSession(a.ID(), one)
-			detail = "session " + in.ID
+			detail = "One session" // its reference, for the CSV, follows in brackets
 		case keep != nil:
 			n, err = ax.EndSessions(a.ID(), keep)
-			detail = "every other session"
+			detail = "Every other session"
 		default:
 			n, err = ax.EndSessions(a.ID(), nil)
 		}
@@ -121,7 +121,7 @@ func (s *Service) EndMySessions(ctx context.Context, a *Actor, token string, in 
 			return err
 		}
 		return s.secEvent(ctx, tx, EvSessionsEnded, a.ID(), SecurityEvent{UserID: a.ID(),
-			Detail: fmt.Sprintf("%s, by its owner (%d ended)", detail, n)})
+			Detail: sessionsEnded(detail, in.ID, one != nil, n)})
 	})
 	return n, err
 }
@@ -164,4 +164,17 @@ func (s *Service) endSessionsOnChange(ctx context.Context, tx store.Tx, a *Actor
 	}
 	return s.secEvent(ctx, tx, EvSessionsEnded, actor, SecurityEvent{UserID: id,
 		Detail: fmt.Sprintf("%s (%d ended)", why, n)})
+}
+
+// sessionsEnded says in words which sessions their owner ended; one
+// session's reference goes last, in brackets, for investigators (the
+// security log's page leaves it out).
+func sessionsEnded(which, id string, one bool, n int) string {
+	if one {
+		return which + " ended by its owner (session " + id + ")"
+	}
+	if n == 1 {
+		return which + " ended by their owner: 1 session"
+	}
+	return fmt.Sprintf("%s ended by their owner: %d sessions", which, n)
 }

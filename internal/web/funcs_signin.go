@@ -18,6 +18,7 @@ var signInFuncs = template.FuncMap{
 		}
 		return k
 	},
+	"secDetail": secDetail,
 	// secPerson names the person a security event concerns, by rank and
 	// name; "" if it concerns nobody known.
 	"secPerson": func(org *domain.OrgState, id string) string {

@@ -557,3 +557,43 @@ func (s *Service) OwedFindingCount(ctx context.Context, a *Actor) (int, error) {
 	}
 	return n, nil
 }
+
+// AuditHomeCounts is what an auditor's home counts of the audits' work
+// beyond their own reviews: reviews by others waiting for a second
+// reviewer (any auditor but the reviewer may sign one off), and sampled
+// cases with no reviewer yet in the audits they planned (the planner drew
+// the sample, so seeing it reviewed is theirs; any auditor may assign).
+type AuditHomeCounts struct {
+	ToSignOff, Unassigned int
+}
+
+// AuditHome counts the actor's audit work for their home (auditors). It
+// names no case, so it reads none and records no read: the list pages it
+// links to record theirs.
+func (s *Service) AuditHome(ctx context.Context, a *Actor) (AuditHomeCounts, error) {
+	var out AuditHomeCounts
+	mine, err := s.myReviews(ctx, a)
+	if err != nil {
+		return out, err
+	}
+	out.ToSignOff = len(mine.ToSignOff)
+	org, err := s.st.Org(ctx)
+	if err != nil {
+		return out, err
+	}
+	st, err := s.auditState(ctx)
+	if err != nil {
+		return out, err
+	}
+	for _, au := range st.List() {
+		if au.CreatedBy != a.ID() || au.ForceID != a.force(org) {
+			continue
+		}
+		for _, ac := range au.Cases {
+			if ac.Status == domain.AuditCaseUnassigned {
+				out.Unassigned++
+			}
+		}
+	}
+	return out, nil
+}

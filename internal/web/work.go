@@ -70,7 +70,8 @@ type homePage struct {
 	// soonest due first, counted by when they are due as duties are.
 	Reviews     []service.ReviewItem
 	ShowReviews bool
-	Due         dueCounts // of the reviews
+	Audit       service.AuditHomeCounts // sign-offs waiting, cases to assign
+	Due         dueCounts               // of the reviews
 	// Victims due contact, for victim liaison (and the officers who
 	// support victims); nil when the role has no such list.
 	Victims []service.VictimDue
@@ -304,6 +305,9 @@ func (h *Handler) home(q *visit) (homePage, error) {
 		}
 		for _, it := range p.Reviews {
 			p.Due.add(it.Due, it.Overdue, now)
+		}
+		if p.Audit, err = h.svc.AuditHome(ctx, q.a); err != nil {
+			return p, err
 		}
 	}
 	if u.HasRole(domain.RoleVictimLiaison) {

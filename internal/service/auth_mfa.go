@@ -147,6 +147,9 @@ func (s *Service) SecondStep(ctx context.Context, token, code string) (*Session,
 	used := ""
 	if lock.locked.IsZero() {
 		err = s.st.Write(ctx, func(tx store.Tx) error {
+			// The write may run twice (store.Store.Write): a code the first
+			// run accepted, the second may find used by another request.
+			used = ""
 			ax := tx.(store.AuthTx)
 			if step, ok := totpStep(sf.Secret, code, now); ok {
 				fresh, err := ax.UseTOTPStep(u.ID, step)

@@ -220,10 +220,13 @@ func (s *Service) setPassword(ctx context.Context, a *Actor, u *domain.User, pw 
 		if err != nil {
 			return err
 		}
+		// A fresh variable, not detail itself: the write may run twice
+		// (store.Store.Write), and a first run's note must not stay.
+		said := detail
 		if n > 0 {
-			detail += fmt.Sprintf("; %d other session(s) ended", n)
+			said += fmt.Sprintf("; %d other session(s) ended", n)
 		}
-		return s.secEvent(ctx, tx, typ, a.ID(), SecurityEvent{UserID: userID, Subject: u.Username, Detail: detail})
+		return s.secEvent(ctx, tx, typ, a.ID(), SecurityEvent{UserID: userID, Subject: u.Username, Detail: said})
 	})
 }
 

@@ -50,7 +50,7 @@ func (s *Service) Import(
 	if err := a.need("import case files", domain.RoleAdmin); err != nil {
 		return nil, err
 	}
-	rep := &ImportReport{System: system, DryRun: dryRun}
+	var rep *ImportReport
 	since, err := s.st.LatestSeq(ctx) // the cases imported come after it (queueImported)
 	if err != nil {
 		return nil, err
@@ -58,6 +58,9 @@ func (s *Service) Import(
 	// A large file is minutes in one transaction, past the store's usual
 	// limit on a write (docs/benchmarks.md).
 	err = s.st.Write(store.LongWrite(ctx), func(tx store.Tx) error {
+		// A fresh report each run: the write may run twice
+		// (store.Store.Write), and a first run's counts must not stay.
+		rep = &ImportReport{System: system, DryRun: dryRun}
 		shared, err := tx.Org()
 		if err != nil {
 			return err

@@ -441,6 +441,9 @@ func (s *Service) ChangeUser(ctx context.Context, a *Actor, in ChangeUser) (*Use
 	var res UserChangeResult
 	moved := false
 	err := s.orgCommandThen(ctx, a, "change user", func(tx store.Tx, org *domain.OrgState) ([]*event.Event, error) {
+		// The write may run twice (store.Store.Write): what a first run
+		// decided must not stay.
+		res, moved = UserChangeResult{}, false
 		if err := a.need("change a user's roles, rank or team", domain.RoleAdmin); err != nil {
 			return nil, err
 		}

@@ -166,7 +166,9 @@ type Policy struct {
 	BreakGlass Span `yaml:"break_glass"`
 	Auth       Auth `yaml:"auth"` // signing in (auth.go)
 	// Training is accreditations and what needs them (training.go).
-	Training Training            `yaml:"training"`
+	Training Training `yaml:"training"`
+	// Links is when a match between cases raises an alert (links.go).
+	Links    Links               `yaml:"links"`
 	outcomes map[string]*Outcome `yaml:"-"`
 	source   []byte
 }
@@ -295,6 +297,7 @@ func Parse(b []byte) (*Policy, error) {
 	}
 	p.Auth.authDefaults(func(format string, a ...any) { bad(line(&root, "auth"), format, a...) })
 	p.Training.validate(&root, &p, bad)
+	p.Links.validate(func(format string, a ...any) { bad(line(&root, "links"), format, a...) })
 	if len(probs) > 0 {
 		return nil, fmt.Errorf("policy: %s", strings.Join(probs, "; "))
 	}

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"sort"
 	"strconv"
 
 	"github.com/holdfast/holdfast/internal/domain"
@@ -17,6 +18,15 @@ type InboxPageIn struct {
 	Done   bool   `json:"done,omitempty" query:"done"`
 	Before string `json:"before,omitempty" query:"before"` // the page of alerts older than this one
 	After  string `json:"after,omitempty" query:"after"`   // the page of alerts newer than this one
+	// Kind keeps only alerts of one kind (domain.AlertLink, "escalation",
+	// ...); "" is every kind. A kind with none gives an empty page.
+	Kind string `json:"kind,omitempty" query:"kind"`
+}
+
+// InboxKind is how many alerts of one kind the list holds.
+type InboxKind struct {
+	Kind  string `json:"kind"`
+	Count int    `json:"count"`
 }
 
 // InboxPageOut is one page of the inbox, newest first, with the cursors of
@@ -26,8 +36,11 @@ type InboxPageOut struct {
 	Alerts []InboxAlert `json:"alerts"`
 	Older  string       `json:"older,omitempty"`
 	Newer  string       `json:"newer,omitempty"`
-	Total  int          `json:"total"`
-	New    int          `json:"new"`
+	Total  int          `json:"total"` // of the kind asked for, if one was
+	New    int          `json:"new"`   // of every kind: the inbox's count
+	// Kinds counts the list's alerts by kind, most first, so that a reader
+	// can see past a flood of one kind to the others.
+	Kinds []InboxKind `json:"kinds"`
 }
 
 // InboxPage reads one page of the actor's inbox and records the read of
@@ -58,14 +71,31 @@ func (s *Service) InboxPage(ctx context.Context, a *Actor, in InboxPageIn) (*Inb
 	}
 	var list []InboxAlert // newest first, as inboxAlerts gives them
 	out := &InboxPageOut{Alerts: []InboxAlert{}}
+	count := map[string]int{}
 	for _, al := range all {
-		if (al.State == AlertDone) == in.Done {
+		if (al.State == AlertDone) != in.Done {
+			continue
+		}
+		if al.State == AlertNew {
+			out.New++
+		}
+		if count[al.Kind] == 0 {
+			out.Kinds = append(out.Kinds, InboxKind{Kind: al.Kind})
+		}
+		count[al.Kind]++
+		if in.Kind == "" || al.Kind == in.Kind {
 			list = append(list, al)
-			if al.State == AlertNew {
-				out.New++
-			}
 		}
 	}
+	for i := range out.Kinds {
+		out.Kinds[i].Count = count[out.Kinds[i].Kind]
+	}
+	sort.SliceStable(out.Kinds, func(i, j int) bool {
+		if out.Kinds[i].Count != out.Kinds[j].Count {
+			return out.Kinds[i].Count > out.Kinds[j].Count
+		}
+		return out.Kinds[i].Kind < out.Kinds[j].Kind
+	})
 	out.Total = len(list)
 	// An alert's place is its newest sequence number (Seqs[0]).
 	from, to := 0, len(list)

@@ -10,6 +10,7 @@ import (
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/duty"
 	"github.com/holdfast/holdfast/internal/persons"
+	"github.com/holdfast/holdfast/internal/policy"
 	"github.com/holdfast/holdfast/internal/store"
 )
 
@@ -24,9 +25,9 @@ var matchModel = sync.OnceValue(persons.DefaultModel)
 
 // MatchThreshold is the least match probability at which two people on
 // cases of different teams (or an open case and a closed one) are put to
-// their owners as possibly one person. A shared phone, vehicle or address
-// is put to them whatever the names say.
-const MatchThreshold = 0.9
+// their owners as possibly one person by the shipped policy
+// (policy.DefaultLinkAlertAt); the policy in force says (raisable).
+const MatchThreshold = policy.DefaultLinkAlertAt
 
 // MatchOffered is the least probability a match is offered at to an
 // officer who asks for a person's matches.

@@ -17,13 +17,14 @@ import (
 	"github.com/holdfast/holdfast/internal/duty"
 	"github.com/holdfast/holdfast/internal/event"
 	"github.com/holdfast/holdfast/internal/persons"
+	"github.com/holdfast/holdfast/internal/policy"
 	"github.com/holdfast/holdfast/internal/store"
 )
 
 // Links raised from the POLE index (domain/links.go): when a person is
 // recorded on a case, the index is searched for them; a likely match (at
-// least MatchThreshold) or a shared phone, vehicle or address on a case of
-// another team, or linking an open case to a closed one, is recorded on
+// least the policy's links.alert_at, or links.shared_alert_at with a shared
+// phone or vehicle: raisable) on a case of another team, or linking an open case to a closed one, is recorded on
 // both cases with an alert to each case's owner and supervisor and a duty
 // on each to review it. Reviewed once, by either side, for both.
 
@@ -178,7 +179,7 @@ func (s *Service) matchPerson(ctx context.Context, c *domain.Case, id string) pe
 	if !ok {
 		return personMatches{absent: true}
 	}
-	ms, err := matchIndex(ctx, ix, p, keys, MatchThreshold)
+	ms, err := matchIndex(ctx, ix, p, keys, s.Policy().Links.AlertAt)
 	return personMatches{ms: ms, err: err}
 }
 
@@ -207,8 +208,8 @@ func (s *Service) raiseMatched(ctx context.Context, c *domain.Case, id string, p
 		if !linkWorthy(row, m.Case) || c.LinkBetween(id, m.CaseID, m.PersonID) != nil {
 			continue
 		}
-		if len(m.Shared) == 0 && !corroborated(m.Terms) {
-			continue // a name alone links nothing (docs/links.md): offered, not raised
+		if !raisable(s.Policy().Links, m) {
+			continue // listed on the matches pages, not alerted
 		}
 		ok, err := s.raiseLink(ctx, c.ID, id, m)
 		if err != nil {
@@ -225,6 +226,31 @@ func (s *Service) raiseMatched(ctx context.Context, c *domain.Case, id string, p
 		}
 	}
 	return raised, nil
+}
+
+// raisable reports whether match m is put to the cases' owners as a link
+// to review, with an alert and a duty, by the policy's thresholds: at
+// least AlertAt likely and resting on more than the names (a name alone
+// links nothing, docs/links.md); or at least SharedAlertAt when the two
+// also bear the same phone or vehicle, an exact identifier. A family
+// phone or pool car under two different names ("1% likely") is listed on
+// the matches pages but alerts no one: such alerts flooded the inbox.
+func raisable(pol policy.Links, m indexMatch) bool {
+	if m.Probability >= pol.AlertAt && (len(m.Shared) > 0 || corroborated(m.Terms)) {
+		return true
+	}
+	return m.Probability >= pol.SharedAlertAt && sharesIdentifier(m.Shared)
+}
+
+// sharesIdentifier reports whether shared holds an exact identifier: a
+// phone or a vehicle. An address is a household's, not a person's.
+func sharesIdentifier(shared []string) bool {
+	for _, o := range shared {
+		if o == store.ObjectPhone || o == store.ObjectVehicle {
+			return true
+		}
+	}
+	return false
 }
 
 // corroborated reports whether a match rests on more than the names: a

@@ -175,10 +175,26 @@ func TestLinksRaisedToBothSidesWithNeedToKnow(t *testing.T) {
 		if n, err := f.Svc.RaiseLinks(ctx, a.ID, l.Person); err != nil || n != 0 {
 			t.Errorf("a pair marked not the same was raised again: %d %v", n, err)
 		}
-		// A shared phone on team B's case, whatever the name: raised and confirmed.
+		// A shared phone under a different name (a family phone): listed
+		// among the person's matches, but no link, alert or duty.
 		c := ownCase(t, f, f.Inspector, f.Inspector, f.TeamB)
+		alertsBefore := len(linkAlerts(t, f, f.Inspector))
 		c, err = f.Svc.AddSuspect(ctx, f.Inspector, c.ID, service.NewSuspect{Version: c.Version,
 			Name: "Danny Price", Phone: "+44 7700 900111"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(c.Links) != 0 || len(linkAlerts(t, f, f.Inspector)) != alertsBefore {
+			t.Fatalf("a shared phone under another name raised a link: %+v", c.Links)
+		}
+		ms, err := f.Svc.PersonMatches(ctx, f.Inspector, service.MatchesQuery{Case: c.Ref, Person: c.Suspects[0].ID})
+		if err != nil || len(ms.Matches) == 0 {
+			t.Fatalf("the shared phone is not listed among the matches: %+v %v", ms, err)
+		}
+		// The same phone and a weaker match of the name: the exact
+		// identifier counts for more, so it is raised, and confirmed.
+		c, err = f.Svc.AddSuspect(ctx, f.Inspector, c.ID, service.NewSuspect{Version: c.Version,
+			Name: "Mo Khan", Phone: "+44 7700 900111"})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -157,6 +157,8 @@ var alertKindLabels = map[string]string{
 	domain.AlertClosureSentBack: "Closure sent back",
 	domain.AlertBreakGlass:      "Emergency access",
 	domain.AlertDecision:        "Decision for you",
+	domain.AlertLink:            "Link",
+	domain.AlertLinkDecided:     "Link decided",
 }
 
 // findPerson names a user by rank and name (domain.PersonName), saying

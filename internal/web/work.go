@@ -492,25 +492,35 @@ type inboxPage struct {
 	Done       bool // the list of alerts marked done
 	Total      int
 	Prev, Next string
+	Kind       string              // the kind shown, "" for all
+	Kinds      []service.InboxKind // the list's alerts by kind
+	All        int                 // the list's alerts of every kind
 }
 
 func (h *Handler) inbox(q *visit) error {
 	qs := q.r.URL.Query()
-	in := service.InboxPageIn{Done: qs.Get("show") == "done", Before: qs.Get("before"), After: qs.Get("after")}
+	in := service.InboxPageIn{Done: qs.Get("show") == "done", Before: qs.Get("before"), After: qs.Get("after"),
+		Kind: qs.Get("kind")}
 	out, err := h.svc.InboxPage(q.r.Context(), q.a, in)
 	status, ps := http.StatusOK, domain.Problems(nil)
 	if p, ok := domain.AsProblems(err); ok { // a damaged cursor: the first page, saying so
 		status, ps = http.StatusBadRequest, p
-		out, err = h.svc.InboxPage(q.r.Context(), q.a, service.InboxPageIn{Done: in.Done})
+		out, err = h.svc.InboxPage(q.r.Context(), q.a, service.InboxPageIn{Done: in.Done, Kind: in.Kind})
 	}
 	if err != nil {
 		return err
 	}
-	p := inboxPage{Alerts: out.Alerts, Done: in.Done, Total: out.Total}
+	p := inboxPage{Alerts: out.Alerts, Done: in.Done, Total: out.Total, Kind: in.Kind, Kinds: out.Kinds}
+	for _, k := range out.Kinds {
+		p.All += k.Count
+	}
 	link := func(key, cursor string) string {
 		v := url.Values{key: {cursor}}
 		if in.Done {
 			v.Set("show", "done")
+		}
+		if in.Kind != "" {
+			v.Set("kind", in.Kind)
 		}
 		return "/inbox?" + v.Encode()
 	}

@@ -354,14 +354,28 @@ func personLabel(c *domain.Case, id string) string {
 	return "a person"
 }
 
-// linkWhy says what links two people: the matcher's probability and the
-// objects both bear. A probability that rounds to 0% is left out: a
-// shared phone between two different names is not "0% likely".
-func linkWhy(l domain.CaseLink) string {
-	var why []string
-	if pc := math.Round(100 * l.Probability); pc >= 1 {
-		why = append(why, fmt.Sprintf("%.0f%% likely the same person", pc))
+// Likelihood says how likely a match probability p is, in the one form
+// every page and alert uses: whole percentages, "under 1%" and "over 99%"
+// at the ends rather than a rounded "0%" or "100%" that claims certainty.
+// An alert said "1% likely" while the matches page said "0.6%" for the
+// same pair: one formatter, one figure.
+func Likelihood(p float64) string {
+	pc := math.Round(100 * p)
+	switch {
+	case pc < 1: // 0 too: names not compared are not "0% likely"
+		return "under 1%"
+	case p >= 1:
+		return "100%"
+	case pc > 99:
+		return "over 99%"
 	}
+	return fmt.Sprintf("%.0f%%", pc)
+}
+
+// linkWhy says what links two people: the matcher's probability
+// (Likelihood) and the objects both bear.
+func linkWhy(l domain.CaseLink) string {
+	why := []string{Likelihood(l.Probability) + " likely the same person"}
 	for _, s := range l.Shared {
 		why = append(why, "the same "+s)
 	}

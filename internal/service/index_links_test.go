@@ -201,6 +201,15 @@ func TestLinksRaisedToBothSidesWithNeedToKnow(t *testing.T) {
 		if len(c.Links) != 1 || c.Links[0].OtherCase != b.ID || strings.Join(c.Links[0].Shared, ",") != "phone" {
 			t.Fatalf("shared phone: links %+v", c.Links)
 		}
+		// The alert and the matches page give one figure, in one form.
+		ms, err = f.Svc.PersonMatches(ctx, f.Inspector, service.MatchesQuery{Case: c.Ref, Person: c.Links[0].Person})
+		if err != nil || len(ms.Matches) == 0 {
+			t.Fatalf("Mo Khan's matches: %+v %v", ms, err)
+		}
+		figure := service.Likelihood(ms.Matches[0].Probability) + " likely"
+		if alerts := linkAlerts(t, f, f.Inspector); len(alerts) == 0 || !strings.Contains(alerts[0], figure) {
+			t.Errorf("the alert does not say %q as the matches page does: %q", figure, alerts)
+		}
 		c, err = f.Svc.ReviewLink(ctx, f.Inspector, c.ID, service.ReviewLink{Version: c.Version,
 			Link: c.Links[0].ID, Outcome: domain.LinkConfirmed})
 		if err != nil {
@@ -212,4 +221,16 @@ func TestLinksRaisedToBothSidesWithNeedToKnow(t *testing.T) {
 		}
 		noDifference(t, db)
 	})
+}
+
+// TestLikelihoodInWords: one form for a match's probability on every page
+// and alert, never a "0%" or "100%" that claims a certainty the model
+// does not have, nor "0.6%" beside another page's "1%".
+func TestLikelihoodInWords(t *testing.T) {
+	for p, want := range map[float64]string{0: "under 1%", 0.004: "under 1%", 0.006: "1%", 0.5: "50%",
+		0.904: "90%", 0.996: "over 99%", 1: "100%"} {
+		if got := service.Likelihood(p); got != want {
+			t.Errorf("Likelihood(%g) = %q, want %q", p, got, want)
+		}
+	}
 }

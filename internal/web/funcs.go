@@ -94,6 +94,8 @@ var baseFuncs = template.FuncMap{
 	"query":   url.QueryEscape,
 	"list":    func(xs ...string) []string { return xs },
 	"pct":     func(f float64) string { return strconv.FormatFloat(100*f, 'f', 1, 64) + "%" },
+	// flikely is a match's probability as every page and alert says it.
+	"flikely": service.Likelihood,
 	"actionOpts": func(as []domain.Action) [][]string {
 		var out [][]string
 		for _, a := range as {

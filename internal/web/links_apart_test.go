@@ -52,7 +52,8 @@ func summaryOf(page string) string {
 }
 
 // TestLinkCardsTellApart: one suspect linked to three cases of a team the
-// investigator may not see reads as three different cards — numbered, with
+// investigator may not see (the same phone, vehicle or address, and a
+// name alike enough to alert: links.shared_alert_at) reads as three different cards — numbered, with
 // what matched as recorded on her own case, when it was found and whom to
 // ask — never the other cases' references; before, each card read "Suspect
 // Marek Okafor – a person on a case in another team, ask DC Olly Other"
@@ -62,12 +63,12 @@ func TestLinkCardsTellApart(t *testing.T) {
 		ctx := context.Background()
 		f, base := start(t, db)
 		others := teamCCases(t, f,
-			service.NewSuspect{Name: "Mark Jones", Phone: "07700 900111"},
-			service.NewSuspect{Name: "Peter Hall", Vehicle: "pe20fef"},
-			service.NewSuspect{Name: "Alan Brown", Address: "12 High Street, Holtby HB1 2CD"})
+			service.NewSuspect{Name: "Mark Okafor", Phone: "07700 900111"},
+			service.NewSuspect{Name: "Marek Okafer", Vehicle: "pe20fef"},
+			service.NewSuspect{Name: "Marek Okafor", DateOfBirth: "1988-04-09", Address: "12 High Street, Holtby HB1 2CD"})
 		c := f.Allocated(t)
 		c = must(f.Svc.AddSuspect(ctx, f.Investigator, c.ID, service.NewSuspect{Version: c.Version,
-			Name: "Marek Okafor", Phone: "+44 7700 900111", Vehicle: "PE20FEF",
+			Name: "Marek Okafor", DateOfBirth: "1988-04-09", Phone: "+44 7700 900111", Vehicle: "PE20FEF",
 			Address: "12 High St, Holtby HB1 2CD"}))
 		if len(c.Links) != 3 {
 			t.Fatalf("links raised: %+v", c.Links)
@@ -147,6 +148,11 @@ func TestPersonMatchesCountAndPages(t *testing.T) {
 		if strings.Contains(page, "Jaro-Winkler") || !strings.Contains(page, "; family name spelt nearly the same;") ||
 			!strings.Contains(page, "date of birth the same") {
 			t.Errorf("the matches page does not say in words why they matched: %q", cardsOf(page)[0])
+		}
+		// The model's log-odds weights ("-12.3") are said in words.
+		if card := cardsOf(page)[0]; regexp.MustCompile(`[+−-]\d+\.\d`).MatchString(card) ||
+			!strings.Contains(card, "Agreed: ") || !strings.Contains(card, "Strongly for") {
+			t.Errorf("the match is explained in numbers, not words: %q", card)
 		}
 		status, page = ana.get(path + "?page=2")
 		if n := len(cardsOf(page)); status != 200 || n != 3 ||

@@ -147,29 +147,55 @@ func levelWord(l string) string {
 	return humanWords(l)
 }
 
-// matchWhy says in a sentence why the matcher found two people alike: each
-// comparison that counted for the match, in words ("Given name the same;
-// family name spelt nearly the same"), and the objects both bear.
+// matchWhy says in words why the matcher found two people alike or not:
+// what agreed ("Given name the same; the same phone") and what differed
+// ("Date of birth different"), never the model's log-odds weights.
 func matchWhy(m service.PersonMatch) string {
-	var why []string
+	var agreed, differed []string
 	said := map[string]bool{} // the objects a comparison has spoken for
 	for _, t := range m.Terms {
-		if t.Comparison == "prior" || t.Weight <= 0 || t.Level == "" || t.Level == "missing" {
+		if t.Comparison == "prior" || t.Level == "" || t.Level == "missing" || t.Weight == 0 {
 			continue
 		}
 		l := comparisonLabel(t.Comparison)
-		said[strings.ToLower(l)] = true
-		why = append(why, strings.ToLower(l[:1])+l[1:]+" "+levelWord(t.Level))
+		w := strings.ToLower(l[:1]) + l[1:] + " " + levelWord(t.Level)
+		if t.Weight > 0 {
+			said[strings.ToLower(l)] = true
+			agreed = append(agreed, w)
+		} else {
+			differed = append(differed, w)
+		}
 	}
 	for _, s := range m.Shared {
 		if !said[s] {
-			why = append(why, "the same "+s)
+			agreed = append(agreed, "the same "+s)
 		}
 	}
-	if len(why) == 0 {
-		return ""
+	var out []string
+	if len(agreed) > 0 {
+		out = append(out, "Agreed: "+strings.Join(agreed, "; ")+".")
 	}
-	return domain.Capitalise(strings.Join(why, "; ")) + "."
+	if len(differed) > 0 {
+		out = append(out, "Differed: "+strings.Join(differed, "; ")+".")
+	}
+	return strings.Join(out, " ")
+}
+
+// weightWord says in words how much one comparison counted for or
+// against a match: its weight is log2 of a Bayes factor, so 1 doubles the
+// odds and 4 multiplies them sixteenfold. No page shows the number.
+func weightWord(w float64) string {
+	switch {
+	case w >= 4:
+		return "Strongly for"
+	case w >= 1:
+		return "For"
+	case w > -1:
+		return "Little either way"
+	case w > -4:
+		return "Against"
+	}
+	return "Strongly against"
 }
 
 type networkPage struct {
@@ -236,6 +262,7 @@ func init() {
 	funcs["comparison"] = comparisonLabel
 	funcs["levelWord"] = levelWord
 	funcs["matchWhy"] = matchWhy
+	funcs["weightWord"] = weightWord
 	funcs["keyPeople"] = keyPeople
 	funcs["keyRole"] = domain.Capitalise
 	funcs["nodeKind"] = func(k string) string { return networkKindLabels[k] }

@@ -13,7 +13,8 @@ type Links struct {
 	// phone number or registration is an exact identifier, so it counts
 	// for more than a name: a weaker name match with it is worth a look.
 	// But a family phone or a pool car borne by two different names is
-	// not one person, so it is not raised on the identifier alone.
+	// not one person, so it is not raised on the identifier alone (unless
+	// one of the two has no name: then nothing contradicts it).
 	SharedAlertAt float64 `yaml:"shared_alert_at"`
 }
 

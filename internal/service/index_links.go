@@ -232,14 +232,18 @@ func (s *Service) raiseMatched(ctx context.Context, c *domain.Case, id string, p
 // to review, with an alert and a duty, by the policy's thresholds: at
 // least AlertAt likely and resting on more than the names (a name alone
 // links nothing, docs/links.md); or at least SharedAlertAt when the two
-// also bear the same phone or vehicle, an exact identifier. A family
+// also bear the same phone or vehicle, an exact identifier, or whatever
+// the probability when either is unnamed (nothing to weigh). A family
 // phone or pool car under two different names ("1% likely") is listed on
 // the matches pages but alerts no one: such alerts flooded the inbox.
 func raisable(pol policy.Links, m indexMatch) bool {
 	if m.Probability >= pol.AlertAt && (len(m.Shared) > 0 || corroborated(m.Terms)) {
 		return true
 	}
-	return m.Probability >= pol.SharedAlertAt && sharesIdentifier(m.Shared)
+	// Unnamed on either side ("a man in a van"), nothing contradicts the
+	// phone or vehicle: the identifier is all there is to go on.
+	unnamed := len(m.Terms) == 0
+	return sharesIdentifier(m.Shared) && (unnamed || m.Probability >= pol.SharedAlertAt)
 }
 
 // sharesIdentifier reports whether shared holds an exact identifier: a

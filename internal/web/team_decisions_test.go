@@ -174,3 +174,38 @@ func TestTeamBoardDecisionsInTheBrowser(t *testing.T) {
 	b.open("/cases/" + request.PathRef(moving.Ref) + "/do/accept-transfer")
 	b.check("91-accept-transfer-caseloads")
 }
+
+// The decisions waiting came after a list of duties that can run to 50
+// rows: a sergeant triages them first, so they lead the board, the duties
+// (by officer, the backlog, the list) after them.
+func TestTeamBoardLeadsWithDecisionsWaiting(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		f, base := start(t, db)
+		moving, older, closing, _ := decisionsWaiting(t, f)
+		f.Clock.Advance(400 * 24 * time.Hour)
+		f.Allocated(t) // a duty today, and the rest long dormant
+		status, page := newClient(t, base, "sam").get("/team")
+		if status != 200 {
+			t.Fatalf("the team board: %d", status)
+		}
+		at := func(s string) int {
+			i := strings.Index(page, s)
+			if i < 0 {
+				t.Fatalf("the team board has no %s:\n%s", s, page)
+			}
+			return i
+		}
+		order := []string{`id="transfers"`, `id="closures"`, `id="referrals"`, `id="by-officer"`, `id="backlog"`,
+			`id="duties"`, `id="leaver-duties"`}
+		for i := 1; i < len(order); i++ {
+			if at(order[i-1]) > at(order[i]) {
+				t.Errorf("%s comes after %s on the board", order[i-1], order[i])
+			}
+		}
+		for _, c := range []*domain.Case{moving, older, closing} {
+			if at(c.Ref) > at(`id="by-officer"`) {
+				t.Errorf("%s, a decision waiting, is listed after the duties", c.Ref)
+			}
+		}
+	})
+}

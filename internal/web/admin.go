@@ -365,6 +365,18 @@ func (g leaverDutyGroup) Of() string {
 	return strconv.Itoa(g.Count) + " " + many
 }
 
+// Moves reports whether the duties go to the supervisor the moment the
+// user leaves rather than escalating there: what a victim is owed is
+// never left with someone who has gone (duty.Rules.Wanted since
+// a2764b3; UserLeaves reconciles the cases at once).
+func (g leaverDutyGroup) Moves() bool {
+	switch g.Kind {
+	case duty.FirstVictimContact, duty.ContactPlan, duty.VictimUpdate, duty.SupportReferral:
+		return true
+	}
+	return false
+}
+
 // DueText is when the group falls due: the date, or for several duties
 // the earliest of their dates, said so. It said "From 30 October 2017",
 // which read as a duty running from then rather than the first of them

@@ -377,9 +377,19 @@ func Likelihood(p float64) string {
 }
 
 // linkWhy says what links two people: the matcher's probability
-// (Likelihood) and the objects both bear.
+// (Likelihood) and the objects both bear. A link on a shared phone or
+// vehicle where one of the two has no name was never scored (probability
+// 0, matchIndex compares names only when both have one): it says so,
+// rather than "under 1% likely", which read as a weak match to be ignored
+// (the re-walk of 7 December 2026 found such alerts on a named suspect
+// and a man known by description sharing a van).
 func linkWhy(l domain.CaseLink) string {
-	why := []string{Likelihood(l.Probability) + " likely the same person"}
+	var why []string
+	if l.Probability == 0 && len(l.Shared) > 0 {
+		why = []string{"no name to compare on one of them"}
+	} else {
+		why = []string{Likelihood(l.Probability) + " likely the same person"}
+	}
 	for _, s := range l.Shared {
 		why = append(why, "the same "+s)
 	}

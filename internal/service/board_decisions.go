@@ -41,6 +41,12 @@ type BoardDecision struct {
 	Flags []string `json:"flags,omitempty"`
 	// Decider is whose duty the decision is.
 	Decider string `json:"decider,omitempty"`
+	// May are the decision's commands the asker may run on the case now
+	// (accept-transfer and reject-transfer; approve-closure and
+	// reject-closure; assign-owner), by the service's own rules, so the
+	// board offers only what the service will do: a sergeant was offered
+	// "Approve or send back" on a closure only an inspector decides.
+	May []string `json:"may"`
 }
 
 // BoardDecisions are the decisions waiting on the actor's teams, each list
@@ -122,6 +128,13 @@ func (s *Service) BoardDecisions(ctx context.Context, a *Actor) (*BoardDecisions
 				}
 				d.Since, d.Flags = c.OpenedAt, referralFlags(c)
 			}
+			d.May = []string{}
+			perm := s.permissions(a, c, org, now.UTC())
+			for _, cmd := range decisionCommands[k.kind] {
+				if perm.Can(cmd) {
+					d.May = append(d.May, cmd)
+				}
+			}
 			*k.into = append(*k.into, d)
 			read = append(read, c.ID)
 		}
@@ -137,6 +150,13 @@ func (s *Service) BoardDecisions(ctx context.Context, a *Actor) (*BoardDecisions
 		return nil, err
 	}
 	return out, nil
+}
+
+// decisionCommands are the case commands that make each decision.
+var decisionCommands = map[string][]string{
+	duty.TransferAccept:   {"accept-transfer", "reject-transfer"},
+	duty.ClosureApproval:  {"approve-closure", "reject-closure"},
+	duty.AllocateReferral: {"assign-owner"},
 }
 
 // referralFlags are what a referral's record shows of its risk, in words

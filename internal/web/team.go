@@ -6,7 +6,6 @@ import (
 
 	"github.com/holdfast/holdfast/internal/clock"
 	"github.com/holdfast/holdfast/internal/domain"
-	"github.com/holdfast/holdfast/internal/duty"
 	"github.com/holdfast/holdfast/internal/http/request"
 	"github.com/holdfast/holdfast/internal/service"
 )
@@ -28,7 +27,9 @@ type boardDecisions struct {
 type decisionRow struct {
 	Ref      string
 	CasePath string // the case's page
-	Decide   string // the page where the decision is made
+	// Do are the decisions the viewer may make here, each with the page
+	// where it is made (none: the Decides column says whose it is).
+	Do []decisionLink
 	Summary  string
 	By       string // who sent the transfer or asked for the closure
 	FromTeam string // the team sending a transfer
@@ -41,11 +42,16 @@ type decisionRow struct {
 	Decider  string // whose duty the decision is
 }
 
-// decisionPages are the journeys on which each decision is made.
-var decisionPages = map[string]string{
-	duty.TransferAccept:   "accept-transfer",
-	duty.ClosureApproval:  "approve-closure",
-	duty.AllocateReferral: "assign-owner",
+// decisionLink is one decision the viewer may make, and where.
+type decisionLink struct{ Text, Path string }
+
+// decisionWords name each decision's journey as its link says it.
+var decisionWords = map[string]string{
+	"accept-transfer": "Accept",
+	"reject-transfer": "Refuse",
+	"approve-closure": "Approve",
+	"reject-closure":  "Send back",
+	"assign-owner":    "Allocate",
 }
 
 // boardDecisionRows reads the decisions waiting on the actor's teams
@@ -61,10 +67,13 @@ func (h *Handler) boardDecisionRows(ctx context.Context, q *visit) (*boardDecisi
 		out := make([]decisionRow, 0, len(in))
 		for _, d := range in {
 			path := "/cases/" + request.PathRef(d.CaseRef)
-			r := decisionRow{Ref: d.CaseRef, CasePath: path, Decide: path + "/do/" + decisionPages[d.Kind],
+			r := decisionRow{Ref: d.CaseRef, CasePath: path,
 				Summary: clip(d.Summary, 160), Outcome: d.Outcome, Flags: d.Flags, Since: clock.GovUK(d.Since),
 				Waited: waited(d.Since, now), Due: dueWhen(d.Due, now), Overdue: d.Overdue,
 				Decider: "No one: the team has no supervisor"}
+			for _, cmd := range d.May {
+				r.Do = append(r.Do, decisionLink{Text: decisionWords[cmd], Path: path + "/do/" + cmd})
+			}
 			if d.By != "" {
 				r.By = findPerson(q.org, d.By)
 			}

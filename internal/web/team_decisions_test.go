@@ -75,13 +75,20 @@ func TestTeamBoardDecisionsSayWhoAndHowLong(t *testing.T) {
 		link := func(c *domain.Case, journey string) string {
 			return `href="/cases/` + request.PathRef(c.Ref) + `/do/` + journey + `"`
 		}
-		for _, want := range []string{link(moving, "accept-transfer"), "Op Lantern: a girl of 15",
+		for _, want := range []string{link(moving, "accept-transfer"), link(moving, "reject-transfer"), "Op Lantern: a girl of 15",
 			"DC Olly Other, MIT", "5 days, since", "DS Sam Supervisor"} {
 			if !strings.Contains(transfers, want) {
 				t.Errorf("the transfer's row does not say %q: %s", want, transfers)
 			}
 		}
-		for _, want := range []string{link(closing, "approve-closure"), f.Svc.Policy().OutcomeLabel("15") + `<br><span class="govuk-body-s">Proposed by DC Ivy Investigator</span>`,
+		// Only what the service lets the sergeant do: this closure is the
+		// inspector's to approve (DI Ines Inspector decides), the sergeant
+		// may send it back. He was offered "Approve or send back", and the
+		// approval page refused him (the re-walk of 7 December 2026).
+		if strings.Contains(closures, link(closing, "approve-closure")) || !strings.Contains(closures, "DI Ines Inspector") {
+			t.Errorf("the sergeant is offered an approval only the inspector may give: %s", closures)
+		}
+		for _, want := range []string{link(closing, "reject-closure"), f.Svc.Policy().OutcomeLabel("15") + `<br><span class="govuk-body-s">Proposed by DC Ivy Investigator</span>`,
 			"4 days, since"} {
 			if !strings.Contains(closures, want) {
 				t.Errorf("the closure's row does not say %q: %s", want, closures)

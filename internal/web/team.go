@@ -29,7 +29,7 @@ type decisionRow struct {
 	CasePath string // the case's page
 	// Do are the decisions the viewer may make here, each with the page
 	// where it is made (none: the Decides column says whose it is).
-	Do []decisionLink
+	Do       []decisionLink
 	Summary  string
 	By       string // who sent the transfer or asked for the closure
 	FromTeam string // the team sending a transfer

@@ -300,6 +300,9 @@ func HandOnField(caseID string) string { return "owner-" + caseID }
 // The plan names each case with its summary, which the check page shows:
 // that read is recorded, as HandoverOf's is.
 func (s *Service) CheckHandOn(ctx context.Context, a *Actor, leaverID string, in HandOn) (*HandOnPlan, error) {
+	if err := checkInput(in); err != nil {
+		return nil, err
+	}
 	plan, err := s.checkHandOn(ctx, a, leaverID, in)
 	if err != nil {
 		return nil, err
@@ -388,6 +391,9 @@ func (s *Service) checkHandOn(ctx context.Context, a *Actor, leaverID string, in
 // time. A case changed by someone else between the check and its turn
 // stops the hand-on there: the plan returned says what was done.
 func (s *Service) HandOn(ctx context.Context, a *Actor, leaverID string, in HandOn) (*HandOnPlan, error) {
+	if err := checkInput(in); err != nil {
+		return nil, err
+	}
 	plan, err := s.checkHandOn(ctx, a, leaverID, in)
 	if err != nil {
 		return nil, err

@@ -163,7 +163,9 @@ func TestEscalationsNameTheVictim(t *testing.T) {
 	})
 }
 
-var decisionLinkRE = regexp.MustCompile(`(?s)<table class="govuk-table[^"]*" id="decisions">.*?href="(/cases/[^"]+/do/[a-z-]+)"`)
+// decisionLinkRE takes the first decision's journey; the link carries
+// from=work so the form returns to My work (a80b630).
+var decisionLinkRE = regexp.MustCompile(`(?s)<table class="govuk-table[^"]*" id="decisions">.*?href="(/cases/[^"?]+/do/[a-z-]+)\?from=work"`)
 
 // TestDecisionsAwaitTheirMaker: a decision waiting for a person — a
 // sensitive closure for the detective inspector, a transfer for the

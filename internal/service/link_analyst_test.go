@@ -74,8 +74,9 @@ func TestAnalystDecidesLink(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(n.Pending) != 1 || n.Pending[0].ID != l.ID || n.Pending[0].CanReview != (who == f.Analyst) {
-				t.Errorf("%s: the network's pending links %+v", who.User.Name, n.Pending)
+			if n.Shown == nil || len(n.Shown.Links) != 1 || n.Shown.Links[0].ID != l.ID ||
+				n.Shown.Links[0].CanReview != (who == f.Analyst) {
+				t.Errorf("%s: the network's pending links %+v", who.User.Name, n.Shown)
 			}
 		}
 		// Ruling out needs a reason.

@@ -2,20 +2,17 @@ package web
 
 import (
 	"net/http"
-	"net/url"
-	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/http/request"
-	"github.com/holdfast/holdfast/internal/network"
 	"github.com/holdfast/holdfast/internal/service"
 )
 
 // The POLE index's pages (docs/persons.md#the-index): a case's possible
 // links to people on other cases, reviewed here; a person's likely
-// matches; and the analyst's network view around a case.
+// matches; and (network.go) the analyst's network view around a case.
 
 func (h *Handler) indexRoutes(m *http.ServeMux) {
 	m.HandleFunc("GET /cases/{ref}/links", h.signedIn(h.caseLinks))
@@ -198,64 +195,6 @@ func weightWord(w float64) string {
 	return "Strongly against"
 }
 
-type networkPage struct {
-	Net     *service.Network
-	Kinds   [][]string // value, label
-	Checked map[string]bool
-	PageURL string
-	Width   int
-	Height  int
-}
-
-// networkKindLabels name the kinds of node on the page.
-var networkKindLabels = map[string]string{"case": "Case", "person": "Person", "phone": "Phone",
-	"vehicle": "Vehicle", "address": "Address"}
-
-// network is the analyst's view of the component around a case.
-func (h *Handler) network(qv *visit) error {
-	q := qv.r.URL.Query()
-	form := map[string]string{"case": strings.TrimSpace(q.Get("case")), "from": q.Get("from"), "to": q.Get("to")}
-	p := networkPage{Checked: map[string]bool{}, Width: 960, Height: 640}
-	for _, k := range service.NetworkKinds {
-		p.Kinds = append(p.Kinds, []string{k, map[string]string{"phone": "Phones", "vehicle": "Vehicles",
-			"address": "Addresses"}[k]})
-	}
-	for _, k := range q["kind"] {
-		p.Checked[k] = true
-	}
-	keep := url.Values{}
-	for _, k := range []string{"case", "from", "to"} {
-		if form[k] != "" {
-			keep.Set(k, form[k])
-		}
-	}
-	for _, k := range q["kind"] {
-		keep.Add("kind", k)
-	}
-	keep.Set("page", "")
-	p.PageURL = "/network?" + keep.Encode()
-	render := func(status int, ps domain.Problems) error {
-		return h.render(qv, status, "network", page{Title: "Network", Nav: "links", Errors: ps, Data: p, Form: form})
-	}
-	if form["case"] == "" {
-		if err := h.svc.MayUseLinks(qv.a); err != nil {
-			return err
-		}
-		return render(http.StatusOK, nil)
-	}
-	pg, _ := strconv.Atoi(q.Get("page"))
-	n, err := h.svc.Network(qv.r.Context(), qv.a, service.NetworkQuery{Case: form["case"],
-		From: form["from"], To: form["to"], Kinds: q["kind"], Page: pg})
-	if ps, ok := domain.AsProblems(err); ok {
-		return render(http.StatusUnprocessableEntity, ps)
-	}
-	if err != nil {
-		return err
-	}
-	p.Net = n
-	return render(http.StatusOK, nil)
-}
-
 // The index pages' labels, registered with the other template functions.
 func init() {
 	funcs["linkOutcome"] = domain.LinkOutcomeLabel
@@ -263,9 +202,6 @@ func init() {
 	funcs["levelWord"] = levelWord
 	funcs["matchWhy"] = matchWhy
 	funcs["weightWord"] = weightWord
-	funcs["keyPeople"] = keyPeople
-	funcs["keyRole"] = domain.Capitalise
-	funcs["nodeKind"] = func(k string) string { return networkKindLabels[k] }
 	funcs["indexRole"] = func(r string) string {
 		switch r {
 		case "victim":
@@ -275,49 +211,4 @@ func init() {
 		}
 		return domain.PersonRoleLabel(r)
 	}
-}
-
-// keyPerson is a key person of a network with the cases their record is
-// on: two records of one name stay two people until a link confirms them
-// one, so the page says where each is and how many share the name.
-type keyPerson struct {
-	network.Node
-	On []keyCase
-	// Namesakes counts the other key people shown under the same name.
-	Namesakes int
-}
-
-// keyCase is a case a key person is on, and as what.
-type keyCase struct{ Ref, Href, Role string }
-
-// keyPeople lists n's key people with the cases each is on.
-func keyPeople(n *service.Network) []keyPerson {
-	out := make([]keyPerson, 0, len(n.Central))
-	named := map[string]int{}
-	for _, c := range n.Central {
-		named[c.Label]++
-		kp := keyPerson{Node: c}
-		if g := n.Graph; g != nil {
-			i := g.Index(c.ID)
-			for _, e := range g.Edges {
-				o := -1
-				switch i {
-				case e.From:
-					o = e.To
-				case e.To:
-					o = e.From
-				}
-				if o >= 0 && g.Nodes[o].Kind == "case" {
-					kp.On = append(kp.On, keyCase{Ref: g.Nodes[o].Label, Href: g.Nodes[o].Href,
-						Role: e.Label})
-				}
-			}
-		}
-		sort.Slice(kp.On, func(a, b int) bool { return kp.On[a].Ref < kp.On[b].Ref })
-		out = append(out, kp)
-	}
-	for i := range out {
-		out[i].Namesakes = named[out[i].Label] - 1
-	}
-	return out
 }

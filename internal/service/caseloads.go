@@ -19,7 +19,15 @@ type Caseload struct {
 	OpenCases int `json:"open_cases"`
 	Overdue   int `json:"overdue_duties"`
 	DueWeek   int `json:"due_within_week"`
+	// Dormant is how many of Overdue are long-dormant (overdue by more
+	// than DormantAfter), which the team board counts apart from today's
+	// overdue work: a page beside the board says both, as it does.
+	Dormant int `json:"long_dormant"`
 }
+
+// Recent is how many of the overdue duties are not long-dormant: the team
+// board's "overdue".
+func (c Caseload) Recent() int { return c.Overdue - c.Dormant }
 
 // CaseloadAhead is how far ahead a caseload counts the duties falling due: a
 // week, the span My work counts too.
@@ -64,6 +72,9 @@ func (s *Service) Caseloads(ctx context.Context, a *Actor, teamID string) (map[s
 			switch {
 			case duty.Overdue(d.Due, now):
 				cl.Overdue++
+				if d.Due.Before(now.Add(-DormantAfter)) {
+					cl.Dormant++
+				}
 			case d.Due.Before(now.Add(CaseloadAhead)):
 				cl.DueWeek++
 			}

@@ -2,12 +2,14 @@ package service
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
 	"strings"
 	"time"
 
+	"github.com/holdfast/holdfast/internal/calendar"
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/duty"
 	"github.com/holdfast/holdfast/internal/store"
@@ -18,8 +20,10 @@ import (
 // cases stay theirs, and the watchdog raises "Owner has left" on each, until
 // a supervisor or manager of the case's team gives each a new officer in
 // charge. The pages list the leaver's open cases with who may take each,
-// check every choice at once, then run AssignOwner case by case, so that
-// duties, victims' duties and escalation ladders pass as any allocation
+// check every choice at once, then hand each case on in a transaction of
+// its own, by AssignOwner's rules and AllocateAction's for its lines of
+// enquiry still allocated to people who have left, so that duties,
+// victims' duties, targets and escalation ladders pass as any allocation
 // does.
 
 // ReadHandover is the view that records the read of a leaver's cases.
@@ -94,13 +98,20 @@ type HandoverCase struct {
 	Summary string        `json:"summary"`
 	Victims []string      `json:"victims"`
 	// NextDuty is the kind of the soonest-due open duty, NextDue its due
-	// time, Overdue how many open duties are overdue.
+	// time. Overdue is how many open duties are overdue and Dormant how
+	// many are long-dormant (overdue by more than DormantAfter), counted
+	// apart as the team board counts them: a page that said 37 overdue
+	// beside a board saying 7 (and 30 long-dormant) read as two truths.
 	NextDuty string    `json:"next_duty,omitempty"`
 	NextDue  time.Time `json:"next_due,omitzero"`
 	Overdue  int       `json:"overdue"`
-	// Risks say in words what makes the case urgent: vulnerable victims,
-	// enhanced rights, the watchdog's other findings.
+	Dormant  int       `json:"long_dormant"`
+	// Risks say in words what makes the case urgent: the referral's risk
+	// as the team board words it (referralFlags), then what is overdue.
 	Risks []string `json:"risks"`
+	// Actions are the open lines of enquiry allocated to people who have
+	// left, which go with the case to its new officer in charge.
+	Actions []HandOnAction `json:"actions"`
 	// Officers may take the case (those with Lacks set are refused).
 	Officers []HandoverOfficer `json:"officers"`
 	// Why the actor may not hand this case on, or "" when they may.
@@ -109,11 +120,37 @@ type HandoverCase struct {
 	c *domain.Case
 }
 
-// Handover is a leaver's open cases in the reader's command.
+// Handover is a leaver's open cases in the reader's command, and the
+// lines of enquiry still allocated to them on other officers' cases.
 type Handover struct {
 	LeaverID string         `json:"leaver_id"`
 	Name     string         `json:"name"` // the leaver, by rank and name
 	Cases    []HandoverCase `json:"cases"`
+	// Elsewhere are the open lines of enquiry allocated to the leaver on
+	// open cases of the reader's command that someone else owns.
+	Elsewhere []LeaverAction `json:"elsewhere"`
+}
+
+// LeaverAction is an open line of enquiry allocated to a leaver on a case
+// someone else owns. The hand-on does not move it: the case's officer in
+// charge runs that investigation and knows who on it should pick the
+// enquiry up (a detective sergeant handing on a leaver's own cases would
+// not expect to rearrange a colleague's case behind their back), so the
+// page names who must reallocate it and links the case's own form. Until
+// then its target stays owed by the leaver, and the team board lists it
+// under duties owed by people who have left (DutiesOfLeavers).
+type LeaverAction struct {
+	CaseID   string    `json:"case_id"`
+	Ref      string    `json:"ref"`
+	ActionID string    `json:"action_id"`
+	Number   int       `json:"number"`
+	Title    string    `json:"title"`
+	Target   time.Time `json:"target,omitzero"`
+	// Who names who must reallocate it: the case's officer in charge and
+	// the team's supervisor, by rank and name.
+	Who string `json:"who"`
+	// May is whether the reader may reallocate it themself.
+	May bool `json:"may"`
 }
 
 // HandoverOf reads the open cases of leaverID in the actor's command, with
@@ -124,9 +161,14 @@ func (s *Service) HandoverOf(ctx context.Context, a *Actor, leaverID string) (*H
 	if err != nil {
 		return nil, err
 	}
-	ids := make([]string, len(out.Cases))
-	for i, c := range out.Cases {
-		ids[i] = c.CaseID
+	ids := make([]string, 0, len(out.Cases)+len(out.Elsewhere))
+	for _, c := range out.Cases {
+		ids = append(ids, c.CaseID)
+	}
+	for _, x := range out.Elsewhere {
+		if !slices.Contains(ids, x.CaseID) {
+			ids = append(ids, x.CaseID)
+		}
 	}
 	if err := s.RecordRead(ctx, a, ReadHandover, "", ids); err != nil {
 		return nil, err
@@ -155,7 +197,7 @@ func (s *Service) handover(ctx context.Context, a *Actor, leaverID string) (*dom
 		return nil, nil, err
 	}
 	now := s.clock.Now().UTC()
-	out := &Handover{LeaverID: u.ID, Name: domain.PersonName(u), Cases: []HandoverCase{}}
+	out := &Handover{LeaverID: u.ID, Name: domain.PersonName(u), Cases: []HandoverCase{}, Elsewhere: []LeaverAction{}}
 	loads := map[string]map[string]Caseload{}
 	for _, r := range rows {
 		if !slices.Contains(teams, r.TeamID) {
@@ -165,7 +207,7 @@ func (s *Service) handover(ctx context.Context, a *Actor, leaverID string) (*dom
 		if err != nil {
 			return nil, nil, err
 		}
-		hc := handoverCase(c, now)
+		hc := handoverCase(c, org, now)
 		perm := s.permissions(a, c, org, now)
 		if !perm.Can("assign-owner") {
 			hc.Why = perm.Why("assign-owner")
@@ -190,24 +232,90 @@ func (s *Service) handover(ctx context.Context, a *Actor, leaverID string) (*dom
 		}
 		out.Cases = append(out.Cases, hc)
 	}
+	if out.Elsewhere, err = s.leaverActionsElsewhere(ctx, a, org, u, teams, now); err != nil {
+		return nil, nil, err
+	}
 	return org, out, nil
 }
 
-// handoverCase is what the hand-on shows of c.
-func handoverCase(c *domain.Case, now time.Time) HandoverCase {
-	hc := HandoverCase{CaseID: c.ID, Ref: c.Ref, Version: c.Version, Status: c.Status, Summary: c.Summary,
-		Victims: []string{}, Risks: []string{}, c: c}
-	for _, v := range c.Victims {
-		hc.Victims = append(hc.Victims, v.Name)
-		switch {
-		case v.Vulnerable && v.Enhanced:
-			hc.Risks = append(hc.Risks, v.Name+" is vulnerable and entitled to enhanced rights")
-		case v.Vulnerable:
-			hc.Risks = append(hc.Risks, v.Name+" is vulnerable")
-		case v.Enhanced:
-			hc.Risks = append(hc.Risks, v.Name+" is entitled to enhanced rights")
+// leaverActionsElsewhere reads, through the index of u's duties (never
+// every case), the open lines of enquiry allocated to u on open cases of
+// teams that u does not own, in order of case and action.
+func (s *Service) leaverActionsElsewhere(ctx context.Context, a *Actor, org *domain.OrgState, u *domain.User,
+	teams []string, now time.Time) ([]LeaverAction, error) {
+	rows, err := s.st.UserDuties(ctx, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := []LeaverAction{}
+	cases := map[string]*domain.Case{}
+	for _, r := range rows {
+		if r.Kind != duty.ActionTarget || !slices.Contains(teams, r.TeamID) {
+			continue
+		}
+		c, ok := cases[r.CaseID]
+		if !ok {
+			if c, err = s.st.Case(ctx, r.CaseID); err != nil {
+				return nil, err
+			}
+			cases[r.CaseID] = c
+		}
+		act := c.Action(r.Subject)
+		if c.OwnerID == u.ID || !c.Status.IsOpen() || !a.CanSee(org, c) || act == nil || act.AllocatedTo != u.ID ||
+			!openAllocated(act) {
+			continue
+		}
+		var who []string
+		if o := org.Users[c.OwnerID]; o != nil && o.Active {
+			who = append(who, domain.PersonName(o)+", the officer in charge")
+		}
+		if sup := org.Users[duty.Supervisor(org, c.TeamID)]; sup != nil && sup.ID != c.OwnerID {
+			who = append(who, domain.PersonName(sup)+", the team's supervisor")
+		}
+		out = append(out, LeaverAction{CaseID: c.ID, Ref: c.Ref, ActionID: act.ID, Number: act.Number,
+			Title: act.Title, Target: act.Target, Who: domain.JoinOr(who),
+			May: s.permissions(a, c, org, now).CanOn("allocate-action", act.ID)})
+	}
+	slices.SortFunc(out, func(x, y LeaverAction) int {
+		if c := strings.Compare(x.Ref, y.Ref); c != 0 {
+			return c
+		}
+		return x.Number - y.Number
+	})
+	return out, nil
+}
+
+// openAllocated is whether act is allocated and not yet resulted: its
+// officer still owes the work (a resulted one waits on its reviewer, the
+// officer in charge or a supervisor, not on who resulted it).
+func openAllocated(act *domain.Action) bool {
+	return act.AllocatedTo != "" &&
+		(act.State == domain.ActionStateAllocated || act.State == domain.ActionStateReferred)
+}
+
+// leftActions are c's open lines of enquiry allocated to anyone who has
+// left — the leaver, or another leaver on the same case: a sergeant
+// handing the case on expects none of its work to stay with someone who
+// cannot do it.
+func leftActions(c *domain.Case, org *domain.OrgState) []*domain.Action {
+	var out []*domain.Action
+	for i := range c.Actions {
+		act := &c.Actions[i]
+		if u := org.Users[act.AllocatedTo]; openAllocated(act) && (u == nil || !u.Active) {
+			out = append(out, act)
 		}
 	}
+	return out
+}
+
+// handoverCase is what the hand-on shows of c.
+func handoverCase(c *domain.Case, org *domain.OrgState, now time.Time) HandoverCase {
+	hc := HandoverCase{CaseID: c.ID, Ref: c.Ref, Version: c.Version, Status: c.Status, Summary: c.Summary,
+		Victims: []string{}, Actions: []HandOnAction{}, c: c}
+	for _, v := range c.Victims {
+		hc.Victims = append(hc.Victims, v.Name)
+	}
+	cutoff := now.Add(-DormantAfter)
 	for _, d := range c.Duties {
 		if d.Status != domain.DutyOpen {
 			continue
@@ -215,18 +323,30 @@ func handoverCase(c *domain.Case, now time.Time) HandoverCase {
 		if hc.NextDue.IsZero() || d.Due.Before(hc.NextDue) {
 			hc.NextDue, hc.NextDuty = d.Due, d.Kind
 		}
-		if duty.Overdue(d.Due, now) {
+		switch {
+		case d.Due.Before(cutoff):
+			hc.Dormant++
+		case duty.Overdue(d.Due, now):
 			hc.Overdue++
 		}
 	}
+	// The referral's risk in the team board's words (one wording, kept
+	// with the board's decisions), less "Owner has left": that finding is
+	// why the case is listed at all.
+	seen := *c
+	seen.Findings = slices.DeleteFunc(slices.Clone(c.Findings),
+		func(f domain.Finding) bool { return f.Kind == FindingOrphaned })
+	hc.Risks = append([]string{}, referralFlags(&seen)...)
 	if hc.Overdue > 0 {
 		hc.Risks = append(hc.Risks, domain.Plural(hc.Overdue, "duty is", "duties are")+" overdue")
 	}
-	for _, f := range c.Findings {
-		// "Owner has left" is why the case is listed at all.
-		if f.Resolved.IsZero() && f.Kind != FindingOrphaned {
-			hc.Risks = append(hc.Risks, "Watchdog: "+domain.FindingKindLabel(f.Kind))
-		}
+	if hc.Dormant > 0 {
+		hc.Risks = append(hc.Risks, domain.Plural(hc.Dormant, "duty is", "duties are")+
+			" long-dormant (overdue by more than a year), listed apart on the team board")
+	}
+	for _, act := range leftActions(c, org) {
+		hc.Actions = append(hc.Actions, HandOnAction{ActionID: act.ID, Number: act.Number, Title: act.Title,
+			From: domain.PersonName(org.Users[act.AllocatedTo]), Target: act.Target})
 	}
 	return hc
 }
@@ -256,13 +376,40 @@ type HandOnStep struct {
 	Version int64  `json:"version"`
 	OwnerID string `json:"owner_id"`
 	Owner   string `json:"owner"` // by rank and name
+	// Actions are the case's open lines of enquiry allocated to people
+	// who have left: each is reallocated to the new officer in charge,
+	// in the same transaction as the case, by AllocateAction's rules.
+	Actions []HandOnAction `json:"actions"`
 }
 
-// HandOnPlan is what a hand-on will do, checked.
+// HandOnAction is a line of enquiry that goes with its case.
+type HandOnAction struct {
+	ActionID string `json:"action_id"`
+	Number   int    `json:"number"`
+	Title    string `json:"title"`
+	From     string `json:"from"` // who has left, by rank and name
+	// Target is the target it keeps, or, when the old one has passed,
+	// the force's target from today (NewTarget): the officer given it
+	// today cannot already be late with it, and the check page says so.
+	Target    time.Time `json:"target,omitzero"`
+	NewTarget bool      `json:"new_target,omitempty"`
+}
+
+// HandOnMiss is a case a hand-on did not hand on, and why.
+type HandOnMiss struct {
+	CaseID string `json:"case_id"`
+	Ref    string `json:"ref"`
+	Owner  string `json:"owner"` // whom it was to go to
+	Why    string `json:"why"`
+}
+
+// HandOnPlan is what a hand-on will do, checked; after HandOn, what it
+// did (Steps) and what it did not (Missed).
 type HandOnPlan struct {
 	LeaverID string       `json:"leaver_id"`
 	Name     string       `json:"name"` // the leaver
 	Steps    []HandOnStep `json:"steps"`
+	Missed   []HandOnMiss `json:"missed,omitempty"`
 	Left     int          `json:"left"` // the leaver's open cases in the command not handed on
 }
 
@@ -356,17 +503,11 @@ func (s *Service) checkHandOn(ctx context.Context, a *Actor, leaverID string, in
 				hc.Ref))
 			continue
 		}
-		var one domain.Problems
-		s.ownerProblems(a, hc.c, org, now, owner, field, &one)
-		for _, q := range one {
-			if !strings.Contains(q.Message, hc.Ref) {
-				q.Message = hc.Ref + ": " + q.Message
-			}
-			p = append(p, q)
-		}
-		if len(one) == 0 {
+		n := len(p)
+		_, acts := s.handOnEvents(a, hc.c, org, now, owner, "", &p)
+		if len(p) == n {
 			plan.Steps = append(plan.Steps, HandOnStep{CaseID: hc.CaseID, Ref: hc.Ref, Summary: hc.Summary,
-				Version: hc.Version, OwnerID: owner, Owner: domain.PersonName(org.Users[owner])})
+				Version: hc.Version, OwnerID: owner, Owner: domain.PersonName(org.Users[owner]), Actions: acts})
 		}
 	}
 	for _, c := range in.Cases {
@@ -386,10 +527,79 @@ func (s *Service) checkHandOn(ctx context.Context, a *Actor, leaverID string, in
 	return plan, nil
 }
 
-// HandOn checks in (CheckHandOn: any problem changes nothing), then gives
-// each chosen case its new officer in charge by AssignOwner, one case at a
-// time. A case changed by someone else between the check and its turn
-// stops the hand-on there: the plan returned says what was done.
+// handOnEvents are the events that hand c to owner, with AssignOwner's
+// rules, then AllocateAction's command checks, rules and event for each
+// open line of enquiry allocated to someone who has left (leftActions),
+// to the new owner: the case changes hands with its lines of enquiry or
+// not at all, and a line of enquiry no longer stays "Allocated — (left)"
+// on a case whose duties the check page said had passed. Every problem
+// is added to p on the case's field, named with its reference (and the
+// action's number).
+func (s *Service) handOnEvents(a *Actor, c *domain.Case, org *domain.OrgState, now time.Time, owner,
+	reason string, p *domain.Problems) ([]ev, []HandOnAction) {
+	field := HandOnField(c.ID)
+	var one domain.Problems
+	s.ownerProblems(a, c, org, now, owner, field, &one)
+	// An officer who may not own the case is refused once, not again for
+	// each line of enquiry.
+	ownerOK := len(one) == 0
+	out := []ev{{domain.EvOwnerAssigned, domain.OwnerAssigned{OwnerID: owner, Reason: reason}}}
+	acts := []HandOnAction{}
+	for _, act := range leftActions(c, org) {
+		in := AllocateAction{Action: act.ID, To: owner}
+		keep := !act.Target.IsZero() && !act.Target.Before(now)
+		if keep {
+			in.Target = act.Target.In(calendar.London).Format(time.DateOnly)
+		}
+		var q domain.Problems
+		err := mustCommand("allocate-action").run(s.newCheck(a, c, org, now), act.ID, &q)
+		if f, ok := AsForbidden(err); ok {
+			q.Add(field, "forbidden", f.Error())
+		} else if err != nil {
+			q.Add(field, "action", err.Error())
+		}
+		evs := s.allocateAction(a, in)(c, org, now, &q)
+		for _, x := range q {
+			if !ownerOK {
+				break
+			}
+			x.Field, x.Message = field, fmt.Sprintf("A%d %s: %s", act.Number, act.Title, x.Message)
+			one = append(one, x)
+		}
+		h := HandOnAction{ActionID: act.ID, Number: act.Number, Title: act.Title,
+			From: domain.PersonName(org.Users[act.AllocatedTo]), NewTarget: !keep}
+		if len(evs) == 1 {
+			if e, ok := evs[0].payload.(domain.ActionAllocated); ok {
+				// The command takes a target as a date (the end of its
+				// day); the one kept is kept to the minute.
+				if keep {
+					e.Target = act.Target.UTC()
+					evs[0].payload = e
+				}
+				h.Target = e.Target
+			}
+		}
+		out = append(out, evs...)
+		acts = append(acts, h)
+	}
+	for _, q := range one {
+		if !strings.Contains(q.Message, c.Ref) {
+			q.Message = c.Ref + ": " + q.Message
+		}
+		*p = append(*p, q)
+	}
+	return out, acts
+}
+
+// HandOn checks in (CheckHandOn: any problem changes nothing), then hands
+// each chosen case on in a transaction of its own: its new officer in
+// charge and its lines of enquiry (handOnEvents), or nothing. A case
+// refused at its turn (changed by someone else since the check, or no
+// longer the reader's to hand on) is listed in Missed with why, and the
+// rest go on: a supervisor is shown what was done and what was not, and
+// chooses again for those. An error that is no refusal (the record
+// cannot be written) stops the hand-on there; the plan returned still
+// says what was done, with the error.
 func (s *Service) HandOn(ctx context.Context, a *Actor, leaverID string, in HandOn) (*HandOnPlan, error) {
 	if err := checkInput(in); err != nil {
 		return nil, err
@@ -401,13 +611,49 @@ func (s *Service) HandOn(ctx context.Context, a *Actor, leaverID string, in Hand
 	done := &HandOnPlan{LeaverID: plan.LeaverID, Name: plan.Name, Steps: []HandOnStep{}, Left: plan.Left}
 	reason := fmt.Sprintf("Handed on from %s, who has left", plan.Name)
 	for i, st := range plan.Steps {
-		_, err := s.AssignOwner(ctx, a, st.CaseID, AssignOwner{Version: st.Version, OwnerID: st.OwnerID,
-			Reason: reason})
-		if err != nil {
-			done.Left += len(plan.Steps) - i
+		_, err := s.workflow(ctx, a, st.CaseID, st.Version, "assign-owner", "", func(c *domain.Case,
+			org *domain.OrgState, now time.Time, p *domain.Problems) []ev {
+			evs, _ := s.handOnEvents(a, c, org, now, st.OwnerID, reason, p)
+			return evs
+		})
+		if err == nil {
+			done.Steps = append(done.Steps, st)
+			continue
+		}
+		done.Left++
+		why, refused := handOnWhy(err)
+		done.Missed = append(done.Missed, HandOnMiss{CaseID: st.CaseID, Ref: st.Ref, Owner: st.Owner, Why: why})
+		if !refused {
+			for _, rest := range plan.Steps[i+1:] {
+				done.Left++
+				done.Missed = append(done.Missed, HandOnMiss{CaseID: rest.CaseID, Ref: rest.Ref, Owner: rest.Owner,
+					Why: "Not tried: the hand-on stopped at the error on " + st.Ref + "."})
+			}
 			return done, fmt.Errorf("hand on %s: %w", st.Ref, err)
 		}
-		done.Steps = append(done.Steps, st)
 	}
 	return done, nil
+}
+
+// handOnWhy says why a case was not handed on, and whether that was a
+// refusal of that case alone (the hand-on goes on to the next).
+func handOnWhy(err error) (string, bool) {
+	if ps, ok := domain.AsProblems(err); ok {
+		msgs := make([]string, len(ps))
+		for i, q := range ps {
+			msgs[i] = q.Message
+		}
+		return strings.Join(msgs, " "), true
+	}
+	if f, ok := AsForbidden(err); ok {
+		return f.Error(), true
+	}
+	switch {
+	case errors.Is(err, ErrConflict):
+		return "Someone changed the case after you checked your answers, so it was left as it was: " +
+			"open it, then choose again.", true
+	case errors.Is(err, ErrNotFound):
+		return "You can no longer see the case: it may have moved out of your command.", true
+	}
+	return "It could not be saved: try again.", false
 }

@@ -86,8 +86,15 @@ func (s *Service) AllocateAction(ctx context.Context, a *Actor, caseID string,
 	if err := checkInput(in); err != nil {
 		return nil, err
 	}
-	return s.workflow(ctx, a, caseID, in.Version, "allocate-action", in.Action, func(c *domain.Case,
-		org *domain.OrgState, now time.Time, p *domain.Problems) []ev {
+	return s.workflow(ctx, a, caseID, in.Version, "allocate-action", in.Action, s.allocateAction(a, in))
+}
+
+// allocateAction is AllocateAction's own rules and event, after the
+// command's checks: the hand-on of a leaver's cases (handover.go) runs
+// them too, on each line of enquiry it reallocates with the case.
+func (s *Service) allocateAction(a *Actor, in AllocateAction) func(c *domain.Case, org *domain.OrgState,
+	now time.Time, p *domain.Problems) []ev {
+	return func(c *domain.Case, org *domain.OrgState, now time.Time, p *domain.Problems) []ev {
 		n := len(*p)
 		if u := namedWorker(p, org, c.TeamID, c.Ref, in.To, "to", "work an action on it", caseWriters...); u != nil &&
 			len(*p) == n && c.Action(in.Action) != nil {
@@ -108,7 +115,7 @@ func (s *Service) AllocateAction(ctx context.Context, a *Actor, caseID string,
 		return []ev{
 			{domain.EvActionAllocated, domain.ActionAllocated{ActionID: in.Action, To: in.To, Target: due.UTC()}},
 		}
-	})
+	}
 }
 
 // ResultAction is the input of Service.ResultAction.

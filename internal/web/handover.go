@@ -2,6 +2,8 @@ package web
 
 import (
 	"errors"
+	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"slices"
@@ -35,6 +37,10 @@ type handOnPage struct {
 	Officers []service.HandoverOfficer // everyone offered, once, for the table of caseloads
 	Plan     *service.HandOnPlan       // the check of the choices
 	Mayable  int                       // cases the reader may hand on
+	// Result is a hand-on that did not hand on every case chosen: what
+	// it did, what it did not and why (a hand-on that did all says so in
+	// the banner of the page it returns to).
+	Result *service.HandOnPlan
 }
 
 type handOnRow struct {
@@ -80,7 +86,7 @@ func (h *Handler) renderHandOn(q *visit, status int, ps domain.Problems, form ma
 	for _, c := range hd.Cases {
 		row := handOnRow{HandoverCase: c, Field: service.HandOnField(c.CaseID)}
 		for _, o := range c.Officers {
-			op := handOnOpt{ID: o.ID, Label: o.Name + " (" + caseloadWords(o.Caseload) + ")"}
+			op := handOnOpt{ID: o.ID, Label: o.Name + " (" + handOnLoad(o.Caseload) + ")"}
 			if o.Lacks != "" {
 				op.Label, op.Disabled = o.Name+" — "+o.Lacks, true
 			} else {
@@ -99,11 +105,22 @@ func (h *Handler) renderHandOn(q *visit, status int, ps domain.Problems, form ma
 	}
 	for _, o := range d.Officers {
 		if offeredFor[o.ID] == d.Mayable {
-			d.All = append(d.All, handOnOpt{ID: o.ID, Label: o.Name + " (" + caseloadWords(o.Caseload) + ")"})
+			d.All = append(d.All, handOnOpt{ID: o.ID, Label: o.Name + " (" + handOnLoad(o.Caseload) + ")"})
 		}
 	}
 	return h.render(q, status, "handover", page{Title: "Hand on " + domain.Possessive(hd.Name) + " cases",
 		Nav: "team", Data: d, Errors: ps, Form: form})
+}
+
+// handOnLoad is "3 open cases, 7 overdue duties, 30 long-dormant": the
+// overdue counted as the team board counts it, the long-dormant apart,
+// so that the hand-on's figures are the board's.
+func handOnLoad(cl service.Caseload) string {
+	w := caseloadWords(service.Caseload{OpenCases: cl.OpenCases, Overdue: cl.Recent()})
+	if cl.Dormant > 0 {
+		w += fmt.Sprintf(", %d long-dormant", cl.Dormant)
+	}
+	return w
 }
 
 // handOnInput reads the choices: each case listed (with the version the
@@ -135,6 +152,21 @@ func (h *Handler) handOnConfirm(q *visit) error {
 	done, err := h.svc.HandOn(q.r.Context(), q.a, id, handOnInput(q.r.PostForm))
 	if ps, ok := domain.AsProblems(err); ok && (done == nil || len(done.Steps) == 0) {
 		return h.renderHandOn(q, http.StatusUnprocessableEntity, ps, formMap(q.r.PostForm))
+	}
+	if done != nil && len(done.Missed) > 0 {
+		// Some cases went and some did not: say which, whatever stopped
+		// the rest, so that nobody hands on twice or leaves one believing
+		// it went. An error that is no refusal is logged, as any page's.
+		status := http.StatusOK
+		if err != nil {
+			slog.ErrorContext(q.r.Context(), "hand-on stopped", "leaver", id, "err", err)
+			status = http.StatusInternalServerError
+		}
+		title := "Not every case was handed on"
+		if len(done.Steps) == 0 {
+			title = "No case was handed on"
+		}
+		return h.render(q, status, "handover", page{Title: title, Nav: "team", Data: handOnPage{Result: done}})
 	}
 	if err != nil {
 		return err

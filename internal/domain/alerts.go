@@ -30,7 +30,9 @@ type AlertSent struct {
 	Kind string `json:"kind"` // one of the Alert kinds
 	Text string `json:"text"`
 	// ID is the duty a decision alert is about (AlertDecision), so that
-	// the inbox can say once it has been decided.
+	// the inbox can say once it has been decided; or the link a link
+	// alert is about (AlertLink, AlertLinkDecided), so that the inbox
+	// goes to where it is decided.
 	ID string `json:"id,omitempty"`
 }
 

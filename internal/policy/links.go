@@ -16,6 +16,21 @@ type Links struct {
 	// not one person, so it is not raised on the identifier alone (unless
 	// one of the two has no name: then nothing contradicts it).
 	SharedAlertAt float64 `yaml:"shared_alert_at"`
+	// AlertUnnamed says whether a link resting on a shared phone or vehicle
+	// alone, one of the two known only by description ("the driver of
+	// AB12 CDE"), is alerted too (default false: it is not).
+	//
+	// Why not: such a link is scored on nothing but the identifier, so
+	// every record of a network's van or burner pairs with every unnamed
+	// sighting of it; on the demo that was one alert a pair, 409 in a
+	// detective sergeant's inbox and 131 in a constable's, which nobody
+	// can work, and which buried the alerts on named people. The link is
+	// still raised, so no network goes unseen: it is on both cases' links
+	// pages with its review owed by the case's owner (a duty on their
+	// work list that escalates to their supervisor if left), and the
+	// identifier's group on the analysts' links page lists every case
+	// bearing it. A force that wants the alerts anyway sets this true.
+	AlertUnnamed bool `yaml:"alert_unnamed"`
 }
 
 // Default thresholds, used when the policy file leaves them out.

@@ -24,9 +24,12 @@ import (
 // Links raised from the POLE index (domain/links.go): when a person is
 // recorded on a case, the index is searched for them; a likely match (at
 // least the policy's links.alert_at, or links.shared_alert_at with a shared
-// phone or vehicle: raisable) on a case of another team, or linking an open case to a closed one, is recorded on
-// both cases with an alert to each case's owner and supervisor and a duty
-// on each to review it. Reviewed once, by either side, for both.
+// phone or vehicle: raisable) on a case of another team, or linking an
+// open case to a closed one, is recorded on both cases with an alert to
+// each case's owner and supervisor (once a person while a link of theirs
+// awaits review; not for a shared identifier with an unnamed person,
+// unless links.alert_unnamed) and a duty on each open case to review it.
+// Reviewed once, by either side, for both.
 
 // indexActor raises links: the force's own index, not the officer who
 // recorded the person (they may not see the other case).
@@ -208,10 +211,11 @@ func (s *Service) raiseMatched(ctx context.Context, c *domain.Case, id string, p
 		if !linkWorthy(row, m.Case) || c.LinkBetween(id, m.CaseID, m.PersonID) != nil {
 			continue
 		}
-		if !raisable(s.Policy().Links, m) {
+		raise, alert := raisable(s.Policy().Links, m)
+		if !raise {
 			continue // listed on the matches pages, not alerted
 		}
-		ok, err := s.raiseLink(ctx, c.ID, id, m)
+		ok, err := s.raiseLink(ctx, c.ID, id, m, alert)
 		if err != nil {
 			return raised, err
 		}
@@ -229,21 +233,28 @@ func (s *Service) raiseMatched(ctx context.Context, c *domain.Case, id string, p
 }
 
 // raisable reports whether match m is put to the cases' owners as a link
-// to review, with an alert and a duty, by the policy's thresholds: at
-// least AlertAt likely and resting on more than the names (a name alone
-// links nothing, docs/links.md); or at least SharedAlertAt when the two
-// also bear the same phone or vehicle, an exact identifier, or whatever
-// the probability when either is unnamed (nothing to weigh). A family
-// phone or pool car under two different names ("1% likely") is listed on
-// the matches pages but alerts no one: such alerts flooded the inbox.
-func raisable(pol policy.Links, m indexMatch) bool {
+// to review, with a duty, by the policy's thresholds, and whether the
+// link is alerted: at least AlertAt likely and resting on more than the
+// names (a name alone links nothing, docs/links.md); or at least
+// SharedAlertAt when the two also bear the same phone or vehicle, an
+// exact identifier; or whatever the probability when either is unnamed
+// (nothing to weigh), alerted only if the policy's AlertUnnamed says so
+// (policy.Links says why not by default). A family phone or pool car
+// under two different names ("1% likely") is listed on the matches pages
+// but raises nothing: such alerts flooded the inbox.
+func raisable(pol policy.Links, m indexMatch) (raise, alert bool) {
 	if m.Probability >= pol.AlertAt && (len(m.Shared) > 0 || corroborated(m.Terms)) {
-		return true
+		return true, true
+	}
+	if !sharesIdentifier(m.Shared) {
+		return false, false
 	}
 	// Unnamed on either side ("a man in a van"), nothing contradicts the
 	// phone or vehicle: the identifier is all there is to go on.
-	unnamed := len(m.Terms) == 0
-	return sharesIdentifier(m.Shared) && (unnamed || m.Probability >= pol.SharedAlertAt)
+	if len(m.Terms) == 0 {
+		return true, pol.AlertUnnamed
+	}
+	return m.Probability >= pol.SharedAlertAt, m.Probability >= pol.SharedAlertAt
 }
 
 // sharesIdentifier reports whether shared holds an exact identifier: a
@@ -273,9 +284,9 @@ func corroborated(terms []persons.Term) bool {
 	return false
 }
 
-// raiseLink records one link on both cases, with the alerts, in one
-// transaction; false if either case already has it.
-func (s *Service) raiseLink(ctx context.Context, caseID, person string, m indexMatch) (bool, error) {
+// raiseLink records one link on both cases, with the alerts if alert, in
+// one transaction; false if either case already has it.
+func (s *Service) raiseLink(ctx context.Context, caseID, person string, m indexMatch, alert bool) (bool, error) {
 	raised := false
 	err := s.st.Write(ctx, func(tx store.Tx) error {
 		a, err := tx.Case(caseID)
@@ -300,6 +311,12 @@ func (s *Service) raiseLink(ctx context.Context, caseID, person string, m indexM
 			person, otherPn string
 		}{{a, b, person, m.PersonID}, {b, a, m.PersonID, person}}
 		for _, sd := range sides {
+			// Told once a person: while a link of theirs on this case awaits
+			// review, the owner is already going to the links page, which
+			// lists every link of theirs ("2 of 3"); a network member on
+			// thirty cases otherwise alerted each side of every pair
+			// (1,728 link alerts to one sergeant on a demo of 2,000 cases).
+			tell := alert && !toldOfPending(s.Policy().Links, sd.c, sd.person)
 			l := domain.CaseLink{ID: id, Person: sd.person, OtherCase: sd.other.ID, OtherPerson: sd.otherPn,
 				Probability: m.Probability, Shared: m.Shared}
 			evs := []*event.Event{}
@@ -308,9 +325,10 @@ func (s *Service) raiseLink(ctx context.Context, caseID, person string, m indexM
 				return err
 			}
 			evs = append(evs, e)
-			for _, to := range linkAlerted(org, sd.c) {
+			for _, to := range linkAlerted(org, sd.c, tell) {
 				e, err := domain.NewEvent(domain.EvAlertSent, indexActor.ID(), sd.c.ID, now, domain.AlertSent{To: to,
-					Kind: domain.AlertLink, Text: linkAlertText(org, to, sd.c, sd.other, sd.person, sd.otherPn, l)})
+					Kind: domain.AlertLink, Text: linkAlertText(org, to, sd.c, sd.other, sd.person, sd.otherPn, l),
+					ID: l.ID})
 				if err != nil {
 					return err
 				}
@@ -326,10 +344,26 @@ func (s *Service) raiseLink(ctx context.Context, caseID, person string, m indexM
 	return raised, err
 }
 
+// toldOfPending reports whether person of c has a link awaiting review
+// that its owner was told of: one not scored (an unnamed person's shared
+// identifier, probability 0: linkWhy) was told only if pol.AlertUnnamed,
+// so a strong match after it is still news.
+func toldOfPending(pol policy.Links, c *domain.Case, person string) bool {
+	for _, l := range c.Links {
+		if l.Person == person && l.Outcome == domain.LinkPending && (l.Probability > 0 || pol.AlertUnnamed) {
+			return true
+		}
+	}
+	return false
+}
+
 // linkAlerted are those told of a link on c: its owner and its team's
-// supervisor (the same person told once).
-func linkAlerted(org *domain.OrgState, c *domain.Case) []string {
+// supervisor (the same person told once); no one unless alert.
+func linkAlerted(org *domain.OrgState, c *domain.Case, alert bool) []string {
 	var out []string
+	if !alert {
+		return nil
+	}
 	for _, id := range []string{c.OwnerID, duty.Supervisor(org, c.TeamID)} {
 		if id != "" && (len(out) == 0 || out[0] != id) {
 			out = append(out, id)
@@ -542,7 +576,7 @@ func linkDecidedAlerts(evs []*event.Event, org *domain.OrgState, a *Actor, c, ot
 		what = "ruled out that " + personLabel(c, l.Person) + " is " + where + " (" + rev.Note +
 			"): the pair will not be raised again"
 	}
-	e, err := domain.NewEvent(domain.EvAlertSent, a.ID(), c.ID, now, domain.AlertSent{To: to,
+	e, err := domain.NewEvent(domain.EvAlertSent, a.ID(), c.ID, now, domain.AlertSent{To: to, ID: l.ID,
 		Kind: domain.AlertLinkDecided, Text: fmt.Sprintf("%s: %s, analyst, %s.", c.Ref, domain.PersonName(&a.User),
 			what)})
 	if err != nil {

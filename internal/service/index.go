@@ -128,15 +128,32 @@ func matchIndex(ctx context.Context, ix store.Indexer, p store.PolePerson, keys 
 type MatchesQuery struct {
 	Case   string `json:"case"`   // the case's reference
 	Person string `json:"person"` // the victim's, suspect's or person's id on it
+	// Page is the page of MatchesPerPage matches wanted, from 1 (one past the
+	// last gives the last); 0 lists every match at once (the API's
+	// default). Only the matches listed are read, and the read recorded.
+	Page int `json:"page,omitempty"`
 }
+
+// MatchesPerPage is how many matches one page of a person's matches holds.
+const MatchesPerPage = 20
 
 // PersonMatches is the index's likely matches for one person on a case.
 type PersonMatches struct {
-	Case    string        `json:"case"`
-	Person  string        `json:"person"`
-	Name    string        `json:"name"`
+	Case   string `json:"case"`
+	Person string `json:"person"`
+	Name   string `json:"name"`
+	// Role is the person's on the case (victim, suspect, or a person's
+	// role), and Described their description when they have no name.
+	Role      string `json:"role"`
+	Described string `json:"described,omitempty"`
+	// Matches are this page's (every match with Page 0), strongest first.
 	Matches []PersonMatch `json:"matches"`
-	Model   []string      `json:"model"` // the comparisons the model makes, in order
+	// Total counts the matches on every page; Page and Pages say which
+	// page this is, of how many (both 1 when every match is listed).
+	Total int      `json:"total"`
+	Page  int      `json:"page"`
+	Pages int      `json:"pages"`
+	Model []string `json:"model"` // the comparisons the model makes, in order
 }
 
 // PersonMatch is one person in the index who may be the person asked
@@ -144,14 +161,17 @@ type PersonMatches struct {
 // and whom to ask are given: Visible is false and the case, the person and
 // the explanation are left out.
 type PersonMatch struct {
-	Visible     bool           `json:"visible"`
-	Ref         string         `json:"ref,omitempty"`
-	Status      domain.Status  `json:"status,omitempty"`
-	Team        string         `json:"team"`
-	PersonID    string         `json:"person_id,omitempty"`
-	Role        string         `json:"role,omitempty"`
-	Name        string         `json:"name,omitempty"`
-	DOB         string         `json:"dob,omitempty"`
+	Visible  bool          `json:"visible"`
+	Ref      string        `json:"ref,omitempty"`
+	Status   domain.Status `json:"status,omitempty"`
+	Team     string        `json:"team"`
+	PersonID string        `json:"person_id,omitempty"`
+	Role     string        `json:"role,omitempty"`
+	Name     string        `json:"name,omitempty"`
+	DOB      string        `json:"dob,omitempty"`
+	// Described is the person's description when they have no name, as
+	// recorded on their case ("" when it holds none either).
+	Described   string         `json:"described,omitempty"`
 	Probability float64        `json:"probability"`
 	Shared      []string       `json:"shared,omitempty"`
 	Terms       []persons.Term `json:"terms,omitempty"`
@@ -161,12 +181,19 @@ type PersonMatch struct {
 }
 
 // PersonMatches lists the index's likely matches for a person on a case
-// the actor may see: strongest first, those on cases they may not see
-// given only as "a case in another team" and whom to ask. Showing them is
-// a read of the cases named, recorded as one event.
+// the actor may see: strongest first, every one or a page of them, those
+// on cases they may not see given only as "a case in another team" and
+// whom to ask. Showing them is a read of the cases named on the page
+// (only those: the page of 20 read every matched case, shown or not),
+// recorded as one event.
 func (s *Service) PersonMatches(ctx context.Context, a *Actor, q MatchesQuery) (*PersonMatches, error) {
 	if a == nil {
 		return nil, ErrUnauthenticated
+	}
+	if q.Page < 0 {
+		var p domain.Problems
+		p.Add("page", "min", "Choose a page of 1 or more.")
+		return nil, fmt.Errorf("matches: %w", p.Err())
 	}
 	id, err := s.CaseID(ctx, a, strings.TrimSpace(q.Case))
 	if err != nil {
@@ -192,19 +219,49 @@ func (s *Service) PersonMatches(ctx context.Context, a *Actor, q MatchesQuery) (
 	if err != nil {
 		return nil, err
 	}
-	out := &PersonMatches{Case: c.Ref, Person: p.PersonID, Name: p.Name, Matches: []PersonMatch{},
+	out := &PersonMatches{Case: c.Ref, Person: p.PersonID, Name: p.Name, Role: p.Role,
+		Described: described(c, p.PersonID), Matches: []PersonMatch{}, Total: len(ms), Page: 1, Pages: 1,
 		Model: storedModel(ctx, ix).Comparisons()}
+	if q.Page > 0 {
+		out.Pages = max(1, (len(ms)+MatchesPerPage-1)/MatchesPerPage)
+		out.Page = min(q.Page, out.Pages)
+		from := (out.Page - 1) * MatchesPerPage
+		ms = ms[from:min(len(ms), from+MatchesPerPage)]
+	}
 	read := []string{c.ID}
 	for _, m := range ms {
-		out.Matches = append(out.Matches, s.shownMatch(a, org, m))
-		if s.canSee(a, org, &domain.Case{ID: m.CaseID, TeamID: m.Case.TeamID}) {
+		pm := s.shownMatch(a, org, m)
+		if pm.Visible {
 			read = append(read, m.CaseID)
+			if pm.Name == "" {
+				mc, err := s.st.Case(ctx, m.CaseID)
+				if err != nil {
+					return nil, err
+				}
+				pm.Described = described(mc, m.PersonID)
+			}
 		}
+		out.Matches = append(out.Matches, pm)
 	}
-	if err := s.RecordRead(ctx, a, ReadMatches, c.Ref+" "+p.PersonID, read); err != nil {
+	what := c.Ref + " " + p.PersonID
+	if out.Page > 1 {
+		what += fmt.Sprintf(" page %d", out.Page)
+	}
+	if err := s.RecordRead(ctx, a, ReadMatches, what, read); err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// described is the description of person id of c when they have no name:
+// only a suspect may be recorded without one.
+func described(c *domain.Case, id string) string {
+	for _, s := range c.Suspects {
+		if s.ID == id && strings.TrimSpace(s.Name) == "" {
+			return strings.Join(strings.Fields(s.Description), " ")
+		}
+	}
+	return ""
 }
 
 // ReadMatches is the view a person's matches are read through.

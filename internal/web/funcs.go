@@ -15,7 +15,8 @@ import (
 
 // funcs are the templates' functions: the common ones here, and each
 // area's in its own file (a literal table each, merged once).
-var funcs = merged(baseFuncs, caseFuncs, findFuncs, adminFuncs, signInFuncs, guidanceFuncs)
+var funcs = merged(baseFuncs, caseFuncs, findFuncs, adminFuncs, signInFuncs, guidanceFuncs, linksFuncs,
+	ledgerFuncs)
 
 func merged(ms ...template.FuncMap) template.FuncMap {
 	out := template.FuncMap{}

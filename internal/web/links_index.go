@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 	"strconv"
 	"strings"
@@ -71,34 +72,49 @@ func (h *Handler) reviewLink(q *visit) error {
 	return nil
 }
 
-// matchesPerPage is how many matches one page of a person's matches shows.
-const matchesPerPage = 20
-
 // personMatchesPage is one page of a person's matches: the count heads
 // the list it counts (every match, on every page).
 type personMatchesPage struct {
 	*service.PersonMatches
-	Shown             []service.PersonMatch // this page's
-	Page, Pages, From int                   // From: the number of the first shown
-	PageURL           string
+	From    int // the number of the first shown
+	PageURL string
 }
 
 // personMatches shows the index's likely matches for one person of a case,
-// a page at a time.
+// a page at a time: paged by the service, which records the read of only
+// the cases shown.
 func (h *Handler) personMatches(q *visit) error {
+	pg, _ := strconv.Atoi(q.r.URL.Query().Get("page"))
 	m, err := h.svc.PersonMatches(q.r.Context(), q.a, service.MatchesQuery{Case: request.RefOf(q.r),
-		Person: q.r.PathValue("person")})
+		Person: q.r.PathValue("person"), Page: max(1, pg)})
 	if err != nil {
 		return err
 	}
-	pages := max(1, (len(m.Matches)+matchesPerPage-1)/matchesPerPage)
-	pg, _ := strconv.Atoi(q.r.URL.Query().Get("page"))
-	pg = min(max(1, pg), pages)
-	lo := (pg - 1) * matchesPerPage
-	p := personMatchesPage{PersonMatches: m, Shown: m.Matches[lo:min(len(m.Matches), lo+matchesPerPage)],
-		Page: pg, Pages: pages, From: lo + 1, PageURL: q.r.URL.Path + "?page="}
-	return h.render(q, http.StatusOK, "person_matches", page{Title: "Possible matches for " + m.Name,
+	p := personMatchesPage{PersonMatches: m, From: (m.Page-1)*service.MatchesPerPage + 1,
+		PageURL: q.r.URL.Path + "?page="}
+	return h.render(q, http.StatusOK, "person_matches", page{Title: "Possible matches for " + matchesWhom(m),
 		Nav: "cases", Data: p})
+}
+
+// matchesWhom names the person whose matches are shown: by name, or as
+// "the unnamed suspect" when they have none (their description follows).
+func matchesWhom(m *service.PersonMatches) string {
+	if m.Name != "" {
+		return m.Name
+	}
+	return "the unnamed " + strings.ToLower(indexRole(m.Role))
+}
+
+// indexRole labels a person's role in the index: victim, suspect, or the
+// role of another person on the case.
+func indexRole(r string) string {
+	switch r {
+	case "victim":
+		return "Victim"
+	case "suspect":
+		return "Suspect"
+	}
+	return domain.PersonRoleLabel(r)
 }
 
 // comparisonLabels name the matcher's comparisons (persons.Term) on the
@@ -195,20 +211,13 @@ func weightWord(w float64) string {
 	return "Strongly against"
 }
 
-// The index pages' labels, registered with the other template functions.
-func init() {
-	funcs["linkOutcome"] = domain.LinkOutcomeLabel
-	funcs["comparison"] = comparisonLabel
-	funcs["levelWord"] = levelWord
-	funcs["matchWhy"] = matchWhy
-	funcs["weightWord"] = weightWord
-	funcs["indexRole"] = func(r string) string {
-		switch r {
-		case "victim":
-			return "Victim"
-		case "suspect":
-			return "Suspect"
-		}
-		return domain.PersonRoleLabel(r)
-	}
+// linksFuncs are the index pages' template functions.
+var linksFuncs = template.FuncMap{
+	"linkOutcome": domain.LinkOutcomeLabel,
+	"comparison":  comparisonLabel,
+	"levelWord":   levelWord,
+	"matchWhy":    matchWhy,
+	"weightWord":  weightWord,
+	"indexRole":   indexRole,
+	"matchesWhom": matchesWhom,
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 	"sort"
@@ -168,12 +169,12 @@ func (h *Handler) access(q *visit) error {
 	return render(http.StatusOK, nil)
 }
 
-// The ledger page's words, registered with the other template functions:
-// a time as "7 December 2026 at 2:03pm" and a count of events in words,
-// "1,042 events", whatever integer type the ledger keeps it in.
-func init() {
-	funcs["ledgerTime"] = govTime
-	funcs["ledgerEvents"] = func(n any) string {
+// ledgerFuncs are the ledger page's words: a time as "7 December 2026 at
+// 2:03pm" and a count of events in words, "1,042 events", whatever
+// integer type the ledger keeps it in.
+var ledgerFuncs = template.FuncMap{
+	"ledgerTime": govTime,
+	"ledgerEvents": func(n any) string {
 		switch n := n.(type) {
 		case int64:
 			return service.EventCount(uint64(max(n, 0)))
@@ -183,5 +184,5 @@ func init() {
 			return service.EventCount(n)
 		}
 		return fmt.Sprint(n)
-	}
+	},
 }

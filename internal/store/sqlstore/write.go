@@ -144,6 +144,7 @@ var hotWrites = []string{
 	selectIndexRows,
 	deleteDuty,
 	insertDuty,
+	upsertDutyLadder,
 	updateFlag,
 	deleteFlag,
 	insertFlag,
@@ -174,7 +175,10 @@ const (
 	updateCaseDoc = `UPDATE cases SET version = ?, updated_at = ?, doc = ? WHERE id = ? AND version = ? AND team_id = ? AND owner_id = ? AND status = ?`
 	insertDuty    = `INSERT INTO duties (id, case_id, kind, accountable, team_id, due_at, escalation, next_at, subject, case_ref) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	deleteDuty    = `DELETE FROM duties WHERE id = ?`
-	insertFlag    = `INSERT INTO case_flags (case_id, kind, since, raised) VALUES (?, ?, ?, ?)`
+	// upsertDutyLadder is upsertDuty for the usual change to an open
+	// duty, a step up its escalation ladder: prepared at open.
+	upsertDutyLadder = insertDuty + ` ON CONFLICT (id) DO UPDATE SET escalation = excluded.escalation, next_at = excluded.next_at`
+	insertFlag       = `INSERT INTO case_flags (case_id, kind, since, raised) VALUES (?, ?, ?, ?)`
 	// selectIndexRows reads a case's duties rows (tagged 'd') and flag
 	// rows ('f') in one statement: one step on SQLite's writer, one round
 	// trip under PostgreSQL's head lock, not two. Integers come as text.
@@ -681,7 +685,8 @@ func (x *tx) updateCase(c *domain.Case, doc []byte, prevVersion int64) error {
 // only the rows that differ from old: a command seldom opens or closes a
 // duty, and each row rewritten costs seven index entries. old is what
 // the table holds: read from it, or, for a case the write read, what the
-// case as read has there (caseAsRead).
+// case as read has there (caseAsRead). A duty still open but changed is
+// updated in place (upsertDuty), not deleted and inserted again.
 func (x *tx) syncDuties(c *domain.Case, old map[string]string) error {
 	for i := range c.Duties {
 		d := &c.Duties[i]
@@ -690,18 +695,19 @@ func (x *tx) syncDuties(c *domain.Case, old map[string]string) error {
 		}
 		args := appendDutyArgs(make([]any, 0, dutyColumns), c, d)
 		row, had := old[d.ID]
-		if had && row == rowKey(args) {
-			delete(old, d.ID)
+		delete(old, d.ID)
+		key := rowKey(args)
+		switch {
+		case had && row == key:
 			continue
-		}
-		if had {
-			if _, err := x.exec(deleteDuty, d.ID); err != nil {
-				return err
+		case had:
+			if err := x.upsertDuty(changedDutyColumns(row, key), args); err != nil {
+				return fmt.Errorf("duty %s: %w", d.ID, err)
 			}
-			delete(old, d.ID)
-		}
-		if _, err := x.exec(insertDuty, args...); err != nil {
-			return fmt.Errorf("duty %s: %w", d.ID, err)
+		default:
+			if _, err := x.exec(insertDuty, args...); err != nil {
+				return fmt.Errorf("duty %s: %w", d.ID, err)
+			}
 		}
 	}
 	for id := range old { // no longer open
@@ -710,6 +716,50 @@ func (x *tx) syncDuties(c *domain.Case, old map[string]string) error {
 		}
 	}
 	return nil
+}
+
+// dutyColumnNames are the duties table's columns in insertDuty's order.
+var dutyColumnNames = [dutyColumns]string{"id", "case_id", "kind", "accountable", "team_id", "due_at", "escalation",
+	"next_at", "subject", "case_ref"}
+
+// changedDutyColumns names the columns in which duties row old differs
+// from row now, both as rowKey gives them; every column but the id when
+// old cannot be split into its columns (a value holding the separator).
+func changedDutyColumns(old, now string) []string {
+	o, n := strings.Split(old, "\x00"), strings.Split(now, "\x00")
+	var changed []string
+	for i := 1; i < dutyColumns; i++ {
+		if len(o) != dutyColumns || len(n) != dutyColumns || o[i] != n[i] {
+			changed = append(changed, dutyColumnNames[i])
+		}
+	}
+	return changed
+}
+
+// upsertDuty writes an open duty's row (args, insertDuty's) over the one
+// the table holds, setting only the columns changed: SQLite leaves alone
+// every index on a column an UPDATE does not set, and PostgreSQL writes
+// no index entry when no indexed column moved, where a delete and insert
+// cost all seven indexes twice. Were the row not there, it is inserted
+// whole, as the delete and insert did.
+func (x *tx) upsertDuty(changed []string, args []any) error {
+	set := make([]string, len(changed))
+	for i, col := range changed {
+		set[i] = col + " = excluded." + col
+	}
+	q := insertDuty + " ON CONFLICT (id) DO UPDATE SET " + strings.Join(set, ", ")
+	if x.d.name != EngineSQLite || x.db.stmt(q) != nil {
+		_, err := x.exec(q, args...)
+		return err
+	}
+	// SQLite: another shape, prepared once a transaction rather than
+	// parsed on each use.
+	st, err := x.prepared(bulkKey{sql: q}, func() string { return q })
+	if err != nil {
+		return err
+	}
+	_, err = st.ExecContext(x.ctx, args...)
+	return err
 }
 
 // syncFlags makes the case_flags rows of c its flags, as syncDuties does

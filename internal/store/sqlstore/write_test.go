@@ -261,10 +261,17 @@ func putCaseVersions(t *testing.T, db *sqlstore.DB, read bool) {
 		return domain.Duty{ID: id, Kind: "first_contact", TeamID: "t1", Accountable: "u1", Due: at.Add(time.Hour),
 			Status: st, Opened: at, Escalation: esc, NextAt: at.Add(time.Duration(esc+1) * time.Hour)}
 	}
+	moved := func(d domain.Duty) domain.Duty {
+		d.Accountable, d.Due = "u2", d.Due.Add(24*time.Hour)
+		return d
+	}
 	versions := []domain.Case{
 		{OwnerID: ""},
 		{OwnerID: "u1", Duties: []domain.Duty{duty("c1.d1", 0, domain.DutyOpen)}},
 		{OwnerID: "u1", Duties: []domain.Duty{duty("c1.d1", 1, domain.DutyOpen), duty("c1.d2", 0, domain.DutyOpen)}},
+		// c1.d2 changes hands and falls due later, in place: a shape of
+		// update not prepared at open.
+		{OwnerID: "u1", Duties: []domain.Duty{duty("c1.d1", 1, domain.DutyOpen), moved(duty("c1.d2", 0, domain.DutyOpen))}},
 		{OwnerID: "", Duties: []domain.Duty{duty("c1.d1", 1, domain.DutyMet), duty("c1.d2", 0, domain.DutyOpen)}},
 		{OwnerID: "", Duties: []domain.Duty{duty("c1.d1", 1, domain.DutyMet), duty("c1.d2", 0, domain.DutyOpen)}},
 		{OwnerID: "u2", Status: domain.StatusClosed, Duties: []domain.Duty{duty("c1.d2", 0, domain.DutyMet)}},
@@ -306,7 +313,7 @@ func putCaseVersions(t *testing.T, db *sqlstore.DB, read bool) {
 	}
 	stale := versions[len(versions)-1]
 	stale.Version++
-	for _, prev := range []int64{3, 99} { // the narrow update and the full one both refuse
+	for _, prev := range []int64{4, 99} { // the narrow update and the full one both refuse
 		err := db.Write(ctx, func(tx store.Tx) error { return tx.PutCase(&stale, prev) })
 		if !errors.Is(err, store.ErrConflict) {
 			t.Errorf("write over version %d: %v, want a conflict", prev, err)

@@ -58,6 +58,10 @@ func indexSource(c *domain.Case) [sha256.Size]byte {
 	return sha256.Sum256(b)
 }
 
+// IndexSource is the hash of every field PoleEntries and CaseTerms read:
+// two cases with the same have the same find and POLE index rows.
+func IndexSource(c *domain.Case) [sha256.Size]byte { return indexSource(c) }
+
 // memoLimit bounds each memo: past it the memo starts again empty, which
 // costs one full build per case and never a wrong answer.
 const memoLimit = 1 << 16

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"cmp"
 	"context"
+	"crypto/sha256"
 	"database/sql"
 	"encoding/json"
 	"errors"
@@ -453,6 +454,12 @@ type caseAsRead struct {
 	// the index's keys and digests are deferred (pole.go, indexPoleDeferred):
 	// the pole_digests row it stands in for is not kept meanwhile.
 	pole string
+	// source is store.IndexSource of the case as read, taken while the
+	// find and POLE indexes are kept with each write (hasSource): their
+	// rows are the case's as read, so a write that leaves the source as
+	// it was leaves them as they are (PutCase).
+	source    [sha256.Size]byte
+	hasSource bool
 }
 
 // noteRead keeps the caseAsRead of case c, just read from the record.
@@ -472,6 +479,8 @@ func asReadOf(c *domain.Case, deferred bool) *caseAsRead {
 	r := &caseAsRead{duties: map[string]string{}, flags: map[string]string{}, team: c.TeamID, live: liveFigs(c)}
 	if deferred {
 		r.pole = poleDigest(c)
+	} else {
+		r.source, r.hasSource = store.IndexSource(c), true
 	}
 	for i := range c.Duties {
 		if d := &c.Duties[i]; d.Status == domain.DutyOpen {
@@ -639,10 +648,26 @@ func (x *tx) PutCase(c *domain.Case, prevVersion int64) error {
 	if err := x.putFigures(c, prevVersion == 0, read); err != nil { // figures.go
 		return err
 	}
+	if x.indexAsRead(c, read) {
+		return nil
+	}
 	if err := x.indexCase(c, prevVersion == 0); err != nil { // find.go
 		return err
 	}
 	return x.indexPole(c, prevVersion == 0, read) // pole.go
+}
+
+// indexAsRead says whether the find and POLE index rows of c are already
+// those it needs: on SQLite, when the write read the case while the
+// indexes were kept and c's people are as they were then
+// (store.IndexSource), as most commands (a note, a contact) leave them.
+// Otherwise indexCase and indexPole read the stored digests to compare:
+// two look-ups on the committer a command, most often for nothing.
+// PostgreSQL brings the digests with the case (readCase) and checks what
+// it read under the head, since another instance's build may write them.
+func (x *tx) indexAsRead(c *domain.Case, read *caseAsRead) bool {
+	return read != nil && read.hasSource && x.d.name == EngineSQLite && !x.db.deferred.Load() &&
+		store.IndexSource(c) == read.source
 }
 
 // updateCase writes the cases row of c over version prevVersion, or

@@ -38,8 +38,9 @@ type DB struct {
 	// deferred is set while the find index and the figures are built
 	// once at the end rather than with each write (deferred.go).
 	deferred atomic.Bool
-	// buildsDone is set once a prefetch on PostgreSQL saw every build that
-	// writes index rows alone done (optimistic.go).
+	// buildsDone is set once a prefetch on PostgreSQL (optimistic.go), or
+	// a write on SQLite (write.go, buildsDone), saw every build that
+	// writes index rows alone done.
 	buildsDone atomic.Bool
 
 	stmts map[string]*sql.Stmt // read-only after open

@@ -659,16 +659,38 @@ func (x *tx) PutCase(c *domain.Case, prevVersion int64) error {
 
 // indexAsRead says whether the find and POLE index rows of c are already
 // those it needs: on SQLite, when the write read the case while the
-// indexes were kept and c's people are as they were then
-// (store.IndexSource), as most commands (a note, a contact) leave them.
+// indexes were kept, c's people are as they were then (store.IndexSource),
+// as most commands (a note, a contact) leave them, and no build that
+// writes index rows without their case can be running (buildsDone).
 // Otherwise indexCase and indexPole read the stored digests to compare:
 // two look-ups on the committer a command, most often for nothing.
 // PostgreSQL brings the digests with the case (readCase) and checks what
-// it read under the head, since another instance's build may write them.
+// it read under the head.
 func (x *tx) indexAsRead(c *domain.Case, read *caseAsRead) bool {
 	return read != nil && read.hasSource && x.d.name == EngineSQLite && !x.db.deferred.Load() &&
-		store.IndexSource(c) == read.source
+		store.IndexSource(c) == read.source && x.buildsDone()
 }
+
+// buildsDone says whether every build that writes index rows alone
+// (buildTerms, buildPole, buildFigures) is done: while a marker is
+// missing, one may run in another process that opened an older record,
+// and a case's rows can change though its document did not. Remembered
+// once seen, as PostgreSQL's prefetch remembers it (optimistic.go): only
+// DeferDerived and a migration remove a marker.
+func (x *tx) buildsDone() bool {
+	if x.db.buildsDone.Load() {
+		return true
+	}
+	var done bool
+	if err := x.queryRow(selectBuildsDone).Scan(&done); err != nil || !done {
+		return false
+	}
+	x.db.buildsDone.Store(true)
+	return true
+}
+
+const selectBuildsDone = `SELECT EXISTS (SELECT 1 FROM case_terms_built) AND EXISTS (SELECT 1 FROM pole_built)
+	AND EXISTS (SELECT 1 FROM figures_built)`
 
 // updateCase writes the cases row of c over version prevVersion, or
 // answers store.ErrConflict. Most commands leave the indexed columns as

@@ -73,6 +73,7 @@ func (db *DB) BuildDeferred(ctx context.Context) error {
 	if !db.deferred.Swap(false) {
 		return nil
 	}
+	db.written.clear() // kept only while deferred (written.go)
 	err := db.buildTerms(ctx)
 	if err == nil {
 		err = db.buildFigures(ctx)

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"github.com/holdfast/holdfast/internal/domain"
 	"time"
 
 	"github.com/holdfast/holdfast/internal/store"
@@ -51,3 +52,17 @@ func SetSplitChunk(n int, stop func() error) func() {
 	splitChunk, splitChunkDone = n, stop
 	return func() { splitChunk, splitChunkDone = oldN, oldStop }
 }
+
+// AsDecoded is asDecoded (written.go).
+var AsDecoded = asDecoded
+
+// CheckWritten shows f each case a write kept for the next prefetch, and
+// its document; the returned func stops it.
+func CheckWritten(f func(kept *domain.Case, doc string)) func() {
+	checkWritten = f
+	return func() { checkWritten = nil }
+}
+
+// WrittenTaken is how many prefetches were answered by a case kept as
+// written.
+func (db *DB) WrittenTaken() int64 { return db.written.taken.Load() }

@@ -45,6 +45,10 @@ type writeReq struct {
 	ctx  context.Context
 	fn   func(store.Tx) error
 	done chan error
+	// put are the cases the write put, while they are kept for the next
+	// prefetch (written.go); the committer fills it, the caller reads it
+	// once done has answered.
+	put []putCase
 }
 
 // maxGroup bounds a group so one slow batch cannot hold many writers.
@@ -71,7 +75,11 @@ func (g *groupCommit) write(ctx context.Context, fn func(store.Tx) error) error 
 	}
 	// Once queued, wait for the outcome even if ctx ends: the write may
 	// already be committed, and the caller must not be told otherwise.
-	return <-req.done
+	err := <-req.done
+	if err == nil && len(req.put) > 0 {
+		g.db.keepWritten(req.put)
+	}
+	return err
 }
 
 func (g *groupCommit) close() {
@@ -234,7 +242,9 @@ func (g *groupCommit) batch(ctx context.Context, reqp *[]*writeReq, errp *[]erro
 		if err := x.savepoint(savepointW); err != nil {
 			return fmt.Errorf("savepoint: %w", err)
 		}
+		x.req = r
 		errs[i] = safeCall(r.fn, x)
+		x.req = nil
 		if errs[i] == nil && x.pipe != nil && x.pipe.failed == nil && x.pipe.fatal == nil && i == len(reqs)-1 {
 			// Its statements, and any failure of theirs, go with the
 			// commit; a version check fails there as a refused statement
@@ -268,6 +278,7 @@ func (g *groupCommit) batch(ctx context.Context, reqp *[]*writeReq, errp *[]erro
 			}
 		}
 		if errs[i] != nil {
+			r.put = nil // rolled back
 			x.seq, x.hash, x.orgSeq, x.appends, x.cases, x.versions = seq, hash, orgSeq, appends, cases, versions
 			if x.pipe != nil {
 				x.sync() // what the write queued runs, to be undone with it

@@ -38,6 +38,9 @@ type DB struct {
 	// deferred is set while the find index and the figures are built
 	// once at the end rather than with each write (deferred.go).
 	deferred atomic.Bool
+	// written are the cases the last writes put, kept for the next
+	// prefetch while deferred holds (written.go).
+	written writtenCases
 	// buildsDone is set once a prefetch on PostgreSQL (optimistic.go), or
 	// a write on SQLite (write.go, buildsDone), saw every build that
 	// writes index rows alone done.

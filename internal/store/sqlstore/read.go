@@ -89,6 +89,11 @@ func (db *DB) PrefetchCase(ctx context.Context, id string) any {
 	if db.d.dollar {
 		return db.prefetchForWrite(ctx, id) // optimistic.go
 	}
+	if db.deferred.Load() {
+		if wc, ok := db.written.take(id); ok { // as the last write put it (written.go)
+			return &prefetched{id: id, doc: wc.doc, c: wc.c, asRead: asReadOf(wc.c, true)}
+		}
+	}
 	doc, err := scanDoc(db.row(ctx, "SELECT doc FROM cases WHERE id = ?", id))
 	if err != nil {
 		return nil

@@ -55,6 +55,8 @@ type tx struct {
 	// batchCases are the cases this batch's writes took as prefetched
 	// (optimistic.go).
 	batchCases map[string]bool
+	// req is the write running (written.go).
+	req *writeReq
 }
 
 // Write runs fn in one transaction that holds the log head. Concurrent
@@ -596,6 +598,7 @@ func (x *tx) PutCase(c *domain.Case, prevVersion int64) error {
 	if err != nil {
 		return fmt.Errorf("encode case %s: %w", c.Ref, err)
 	}
+	x.wrote(c, doc) // written.go
 	if prevVersion == 0 {
 		_, err = x.exec(
 			`INSERT INTO cases (id, ref, team_id, owner_id, status, version, updated_at, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,

@@ -254,6 +254,7 @@ var gateRuleTests = map[string]func(*testing.T){
 	"supervised":       TestClosureRefused_Unsupervised,
 	"victim_view":      TestClosureRefused_NoVictimView,
 	"outcome_date":     TestClosureRefused_OutcomeNotYetInForce,
+	"outcome_fits":     TestClosureRefused_OutcomeNotForTheOffences,
 	"second_person":    TestApprovalRefused_Proposer,
 	"approver_rank":    TestApprovalRefused_RankTooLow,
 	"approver_chain":   TestApprovalRefused_OutsideChain,
@@ -376,6 +377,12 @@ func TestClosureRefused_OutcomeNotYetInForce(t *testing.T) {
 		t.Cleanup(func() { h.f.Clock.Set(now) })
 		return c
 	}, investigator, "POST", "/closure", propose("22", wfRationale))
+}
+
+// A cannabis warning (outcome 7) cannot close a child sexual exploitation
+// case, however ready it is otherwise.
+func TestClosureRefused_OutcomeNotForTheOffences(t *testing.T) {
+	refusedFor(t, "outcome_fits", wfReviewed, investigator, "POST", "/closure", propose("7", wfRationale))
 }
 
 func TestApprovalRefused_Proposer(t *testing.T) {

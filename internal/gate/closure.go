@@ -6,6 +6,7 @@ import (
 
 	"github.com/holdfast/holdfast/internal/clock"
 	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/offence"
 	"github.com/holdfast/holdfast/internal/policy"
 )
 
@@ -35,6 +36,59 @@ func outcomeDate(in *Input, report Report) {
 		report("outcome", "Outcome %s can only be used from %s: choose another outcome.", o.Code,
 			since.Format("2 January 2006"))
 	}
+}
+
+// outcomeFits: an outcome the policy keeps to some offences (only_for)
+// cannot close a case of others; the refusal says what the outcome is for.
+func outcomeFits(in *Input, report Report) {
+	o := in.Policy.Outcome(in.Proposal.Outcome)
+	if o == nil || OutcomeFits(in.Case, o) {
+		return
+	}
+	cls := offence.Current()
+	var titles []string
+	for _, code := range in.Case.OffenceTypes {
+		titles = append(titles, cls.Title(code))
+	}
+	of := "no offence is recorded on this case"
+	if len(titles) > 0 {
+		of = "this case is " + domain.JoinAnd(titles)
+	}
+	report("outcome", "Outcome %s (%s) is only for %s, and %s: choose an outcome that can apply to its offences.",
+		o.Code, o.Title, o.OnlyFor, of)
+}
+
+// OutcomeFits reports whether outcome o can apply to c's offences (by the
+// policy's only_for and offences, matched by classification code or
+// group in the classification in force).
+func OutcomeFits(c *domain.Case, o *policy.Outcome) bool {
+	cls := offence.Current()
+	return o.Fits(c.OffenceTypes, func(code string) string {
+		if off, ok := cls.Lookup(code); ok {
+			return off.Group
+		}
+		return ""
+	})
+}
+
+// Outcomes are the policy's outcomes that the closure rules on the outcome
+// alone (Rule.Outcome) accept for c at now, in the policy's order: what
+// the closure form offers.
+func Outcomes(c *domain.Case, pol *policy.Policy, now time.Time) []policy.Outcome {
+	var out []policy.Outcome
+	for _, o := range pol.Outcomes {
+		ok := true
+		in := Input{Case: c, Policy: pol, Now: now, Proposal: Proposal{Outcome: o.Code}}
+		for _, r := range Rules {
+			if r.Gate == "closure" && r.Outcome {
+				r.Check(&in, func(string, string, ...any) { ok = false })
+			}
+		}
+		if ok {
+			out = append(out, o)
+		}
+	}
+	return out
 }
 
 func rationale(in *Input, report Report) {

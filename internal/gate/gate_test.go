@@ -90,3 +90,63 @@ func TestVRRWithoutDecision(t *testing.T) {
 		t.Errorf("rules %v, want [vrr_rank]", got)
 	}
 }
+
+// Outcomes 6, 7 and 19 (a penalty notice, a cannabis warning, a fraud
+// report filed) cannot apply to a sexual offence: the gate refuses them,
+// saying what each is for, and the form's list (Outcomes) leaves them out,
+// by the same rule, while an outcome that fits is accepted and offered.
+func TestOutcomeMustFitTheOffences(t *testing.T) {
+	pol := policy.Default()
+	c := &domain.Case{OffenceTypes: []string{"CSE", "88A"}}
+	for _, code := range []string{"6", "7", "19"} {
+		var got []string
+		for _, p := range Closure(c, Proposal{Outcome: code}, pol, now) {
+			if p.Rule == "outcome_fits" {
+				got = append(got, p.Field+": "+p.Message)
+			}
+		}
+		if len(got) != 1 || !strings.HasPrefix(got[0], "outcome: Outcome "+code+" (") ||
+			!strings.Contains(got[0], "is only for "+pol.Outcome(code).OnlyFor) ||
+			!strings.Contains(got[0], "Sexual grooming") {
+			t.Errorf("outcome %s on a grooming case: refused %v, want one outcome_fits saying what it is for", code, got)
+		}
+	}
+	offered := map[string]bool{}
+	for _, o := range Outcomes(c, pol, now) {
+		offered[o.Code] = true
+	}
+	for _, code := range []string{"6", "7", "19"} {
+		if offered[code] {
+			t.Errorf("outcome %s offered for a grooming case", code)
+		}
+	}
+	for _, code := range []string{"1", "15", "16", "18", "21", "22"} {
+		if !offered[code] {
+			t.Errorf("outcome %s not offered for a grooming case", code)
+		}
+		if got := rules(Closure(c, Proposal{Outcome: code}, pol, now)); slices.Contains(got, "outcome_fits") {
+			t.Errorf("outcome %s refused as not fitting: %v", code, got)
+		}
+	}
+	// Before 22 existed it is neither accepted nor offered: the form and
+	// the gate share the date rule too.
+	if slices.ContainsFunc(Outcomes(c, pol, time.Date(2019, 3, 1, 0, 0, 0, 0, time.UTC)),
+		func(o policy.Outcome) bool { return o.Code == "22" }) {
+		t.Error("outcome 22 offered before 1 April 2019")
+	}
+	// A force whose own classification has a drugs offence lists it: then
+	// the cannabis warning fits a case of it, and only such a case.
+	forced, err := policy.Parse([]byte(strings.Replace(string(policy.DefaultYAML()),
+		`only_for: "possession of cannabis or khat", offences: []`,
+		`only_for: "possession of cannabis or khat", offences: ["92X", "drugs"]`, 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	drugs := &domain.Case{OffenceTypes: []string{"92X"}}
+	if got := rules(Closure(drugs, Proposal{Outcome: "7"}, forced, now)); slices.Contains(got, "outcome_fits") {
+		t.Errorf("cannabis warning on a listed drugs offence refused: %v", got)
+	}
+	if got := rules(Closure(c, Proposal{Outcome: "7"}, forced, now)); !slices.Contains(got, "outcome_fits") {
+		t.Errorf("cannabis warning on a grooming case accepted under the force's policy: %v", got)
+	}
+}

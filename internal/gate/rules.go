@@ -19,7 +19,11 @@ type Rule struct {
 	// them in the table checks each victim in turn, so one victim's
 	// problems are listed together.
 	EachVictim bool
-	Check      func(in *Input, report Report)
+	// Outcome rules look at the proposed outcome alone, against the case:
+	// the closure form offers only the outcomes they pass (Outcomes), so
+	// no choice is offered that the gate refuses.
+	Outcome bool
+	Check   func(in *Input, report Report)
 }
 
 // Report records one breach of the rule being checked.
@@ -42,10 +46,12 @@ type Input struct {
 
 // Rules lists every rule, in the order refusals list them.
 var Rules = []Rule{
-	{ID: "outcome_code", Gate: "closure", Check: outcomeCode,
+	{ID: "outcome_code", Gate: "closure", Check: outcomeCode, Outcome: true,
 		Prevents: "a case closed without a recognised Home Office outcome code"},
-	{ID: "outcome_date", Gate: "closure", Check: outcomeDate,
+	{ID: "outcome_date", Gate: "closure", Check: outcomeDate, Outcome: true,
 		Prevents: "an outcome recorded that did not exist at the time"},
+	{ID: "outcome_fits", Gate: "closure", Check: outcomeFits, Outcome: true,
+		Prevents: "an outcome recorded that cannot apply to the case's offences (a cannabis warning on a rape)"},
 	{ID: "rationale", Gate: "closure", Check: rationale,
 		Prevents: "a case closed without proper justification"},
 	{ID: "actions_filed", Gate: "closure", Check: actionsFiled,

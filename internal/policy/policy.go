@@ -4,6 +4,7 @@ import (
 	"bytes"
 	_ "embed"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -138,6 +139,32 @@ type Outcome struct {
 	ApproverSensitive domain.Rank `yaml:"approver_sensitive"`
 	NeedsVictimView   bool        `yaml:"needs_victim_view"`
 	Since             string      `yaml:"since"` // YYYY-MM-DD: not valid for closures before
+	// OnlyFor, on an outcome that applies to some offences only (a
+	// cannabis warning, a fraud report filed), says in words which; such
+	// an outcome fits a case only if one of its offences is named in
+	// Offences, by classification code or group (internal/offence). The
+	// closure gate refuses it otherwise, and the form does not offer it.
+	OnlyFor  string   `yaml:"only_for"`
+	Offences []string `yaml:"offences"`
+}
+
+// Fits reports whether the outcome can apply to a case with offences,
+// each a classification code (or text recorded before classification),
+// whose groups group names: any outcome without OnlyFor, or one whose
+// Offences name one of them or its group.
+func (o *Outcome) Fits(offences []string, group func(code string) string) bool {
+	if o.OnlyFor == "" {
+		return true
+	}
+	for _, code := range offences {
+		if slices.Contains(o.Offences, code) {
+			return true
+		}
+		if g := group(code); g != "" && slices.Contains(o.Offences, g) {
+			return true
+		}
+	}
+	return false
 }
 
 // StandardAction is an entry in the library offered when a case opens.
@@ -282,6 +309,12 @@ func Parse(b []byte) (*Policy, error) {
 			if _, err := time.Parse(time.DateOnly, o.Since); err != nil {
 				bad(ln, "outcomes: outcome %q: since %q is not a date (YYYY-MM-DD)", o.Code, o.Since)
 			}
+		}
+		if len(o.Offences) > 0 && strings.TrimSpace(o.OnlyFor) == "" {
+			bad(ln, "outcome %q: offences given without only_for: say in words which offences it is for", o.Code)
+		}
+		if slices.Contains(o.Offences, "") {
+			bad(ln, "outcome %q: an empty entry in offences: give a classification code or group", o.Code)
 		}
 		p.outcomes[o.Code] = o
 	}

@@ -59,6 +59,8 @@ func TestBadPolicyNamesTheLine(t *testing.T) {
 			`gates.victim_contact "4 months" must be a number of days`},
 		{"victim contact missing", strings.Replace(good, "  victim_contact: 28 days", "  # victim_contact: 28 days", 1),
 			"gates.victim_contact is missing"},
+		{"outcome kept to offences without saying which", strings.Replace(good, `only_for: "possession of cannabis or khat", offences: []`, `offences: ["92X"]`, 1),
+			`outcome "7": offences given without only_for`},
 		{"audit deadline missing", strings.Replace(good, "  audit_review: ", "  # audit_review: ", 1), `duty kind "audit_review" has no deadline`},
 	} {
 		_, err := Parse([]byte(tc.edit))

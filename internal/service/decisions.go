@@ -8,6 +8,7 @@ import (
 
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/gate"
+	"github.com/holdfast/holdfast/internal/policy"
 )
 
 // ProposeTransfer is the input of Service.ProposeTransfer.
@@ -127,6 +128,13 @@ func (s *Service) CheckClosure(ctx context.Context, a *Actor, ref string, in Clo
 		return nil, err
 	}
 	return gate.Closure(c, gate.Proposal{Outcome: in.Outcome, Rationale: in.Rationale}, s.Policy(), s.clock.Now()), nil
+}
+
+// ClosureOutcomes are the outcomes the closure gate would accept for c now
+// on the outcome alone (gate.Outcomes): the closure form offers these and
+// no others. c is a case the actor has read.
+func (s *Service) ClosureOutcomes(c *domain.Case) []policy.Outcome {
+	return gate.Outcomes(c, s.Policy(), s.clock.Now())
 }
 
 // ProposeClosure proposes closing the case; the gate refuses it with every

@@ -51,8 +51,9 @@ type caseView struct {
 	Open     []domain.Action  // lines of enquiry not yet ended
 	Findings []domain.Finding // unresolved watchdog findings
 	Offered  []policy.StandardAction
-	// Outcomes are the closure form's choices, each named as every page
-	// names it (policy.OutcomeLabel).
+	// Outcomes are the closure form's choices, those the closure gate
+	// accepts for this case (service.ClosureOutcomes), each named as every
+	// page names it (policy.OutcomeLabel).
 	Outcomes [][]string
 
 	History *history  // the history section
@@ -110,7 +111,7 @@ func (h *Handler) caseViewOf(ctx context.Context, q *visit, c *domain.Case, sect
 	v := &caseView{Case: c, Perm: perm, Section: section, Sections: caseSections,
 		Path: "/cases/" + request.PathRef(c.Ref), Org: q.org, Now: h.svc.Now(), policy: h.svc.Policy()}
 	v.Outcomes = [][]string{{"", "Choose an outcome"}}
-	for _, o := range h.svc.Policy().Outcomes {
+	for _, o := range h.svc.ClosureOutcomes(c) { // only those that can apply to the case
 		v.Outcomes = append(v.Outcomes, []string{o.Code, v.Outcome(o.Code)})
 	}
 	if c.Status.IsOpen() {

@@ -358,11 +358,14 @@ func TestOfficersDayInTheBrowser(t *testing.T) {
 	)
 	b.waitText("#checklist", "cannot close yet")
 	b.press("Check against the closure rules")
-	rules := b.attrs(`#checklist [data-rule]`, "data-rule")
-	for _, rule := range []string{"rationale", "actions_filed"} {
-		if !strings.Contains(rules, rule) {
-			t.Errorf("the closure checklist does not list %s: %s", rule, rules)
-		}
+	// Checked, the reasons are the error summary's, each a link to where
+	// it is put right, and the checklist does not list them again.
+	rules := b.attrs(`.govuk-error-summary [data-rule] a:first-child`, "href")
+	if !strings.Contains(rules, "#f-lines_considered") || !strings.Contains(rules, casePath+"/actions") {
+		t.Errorf("the error summary does not link the rationale and the open action: %s", rules)
+	}
+	if again := b.attrs(`#checklist [data-rule]`, "data-rule"); again != "" {
+		t.Errorf("the checklist lists the reasons again: %s", again)
 	}
 	if m := b.main(); strings.Contains(m, "Propose closure") || strings.Contains(m, "(actions_filed)") {
 		t.Errorf("a case that cannot close is offered Propose closure, or rule ids reach the reader: %s", m)

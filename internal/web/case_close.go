@@ -30,8 +30,10 @@ func (h *Handler) closeJourney(q *visit) error {
 		f = q.r.PostForm
 	}
 	p := page{Title: "Close case " + v.Case.Ref, Nav: "cases", Data: v, Form: formMap(f)}
+	v.Form = &formView{Cmd: "propose-closure"}
+	closeBack(v, f.Get("from"))
 	if !v.Can("propose-closure") {
-		v.Form = &formView{Cmd: "propose-closure", Refused: v.Why("propose-closure")}
+		v.Form.Refused = v.Why("propose-closure")
 		if v.Form.Refused == "" {
 			v.Form.Refused = "You cannot propose closing this case."
 		}
@@ -39,7 +41,7 @@ func (h *Handler) closeJourney(q *visit) error {
 	}
 	prop, perr := proposal(f, v.Case)
 	if ps, ok := domain.AsProblems(perr); ok {
-		p.Errors = linkable(ps, closeFields...)
+		p.Errors = closeErrors(v, ps)
 		return h.render(q, http.StatusUnprocessableEntity, "close", p)
 	} else if perr != nil {
 		return perr
@@ -61,7 +63,7 @@ func (h *Handler) closeJourney(q *visit) error {
 			if errors.Is(err, service.ErrConflict) {
 				// What was typed is kept (p.Form); the page says what changed.
 				p.Errors = domain.Problems{{Rule: "stale", Message: staleMessage}}
-				v.Form = &formView{Cmd: "propose-closure", Stale: true}
+				v.Form.Stale = true
 				if evs, terr := h.svc.Timeline(ctx, q.a, v.Case.Ref); terr == nil {
 					v.Form.Changes = v.changedSince(evs, prop.Version)
 				}
@@ -71,11 +73,11 @@ func (h *Handler) closeJourney(q *visit) error {
 			if !ok {
 				return err
 			}
-			p.Errors = linkable(oneViewProblem(ps), closeFields...)
+			p.Errors = closeErrors(v, oneViewProblem(ps))
 			return h.render(q, http.StatusUnprocessableEntity, "close", p)
 		}
 		if !v.Ready {
-			p.Errors = linkable(checks, closeFields...)
+			p.Errors = closeErrors(v, checks)
 			return h.render(q, http.StatusUnprocessableEntity, "close", p)
 		}
 	}
@@ -121,6 +123,68 @@ func whoDecides(org *domain.OrgState, c *domain.Case, pol *policy.Policy, t time
 			domain.PersonName(u), rank)
 	}
 	return fmt.Sprintf("It now needs approval by %s or above.", domain.RankNoun(need))
+}
+
+// closeBack is where Close case's back link goes: the page it was opened
+// from, named by a fixed word (never a path from the request, which would
+// make an open redirect): a section of the case (its header's Close case
+// button), My work (a closure sent back), or by default the case.
+func closeBack(v *caseView, from string) {
+	fv := v.Form
+	switch {
+	case from == "work":
+		fv.Back, fv.From, fv.BackTo = "/work", from, "My work"
+	case from != "" && sectionTitle(from) != "":
+		fv.Back, fv.From, fv.BackTo = v.SectionPath(from), from, sectionTitle(from)
+	default:
+		fv.Back, fv.BackTo = v.Path, "the case"
+	}
+}
+
+// closeErrors are the closure's problems as the error summary lists them,
+// each a link to where it is put right (GOV.UK's error summary): a field
+// of the form, the victims' views on this page, or the section of the
+// case that puts a broken rule right (closureRemedies). To one who may
+// not put it right there, the problem also says whom to ask. The
+// checklist does not list them again.
+func closeErrors(v *caseView, ps domain.Problems) domain.Problems {
+	out := linkable(ps, closeFields...)
+	for i, p := range out {
+		switch r, ok := closureRemedies[p.Rule]; {
+		case p.Rule == "victim_view":
+			out[i].Field = "victim_view"
+		case ok:
+			out[i].Field = v.SectionPath(r.section)
+			if ask := closureAsk(v, p.Rule); ask != "" {
+				out[i].Message += " " + ask
+			}
+		}
+	}
+	return out
+}
+
+// errHref is where an error summary's entry links: a page's field
+// ("#f-outcome"), or a path of its own for a problem put right on
+// another page (closeErrors).
+func errHref(field string) string {
+	if strings.HasPrefix(field, "/") {
+		return field
+	}
+	return "#f-" + field
+}
+
+// ClosureDecider is who decides the closure waiting on the case, by rank
+// and name: the officer its approval duty falls on; "" when none does.
+func (v *caseView) ClosureDecider() string {
+	if !v.Case.Closure.Open() {
+		return ""
+	}
+	for _, d := range v.Case.Duties {
+		if d.Kind == duty.ClosureApproval && d.Status == domain.DutyOpen && d.Accountable != "" {
+			return v.Person(d.Accountable)
+		}
+	}
+	return ""
 }
 
 // closeChecklist is the checklist alone, as the officer fills the form in.

@@ -74,6 +74,10 @@ type field struct {
 	Kind              string      // text, textarea, select, radios, number, date, checkbox
 	Options           [][2]string // value, label (select and radios)
 	Value             string      // what it holds before anyone types
+	// Answer, where a choice's label says more than the choice (an
+	// officer with their caseload), is what the choice reads as on the
+	// check-your-answers page: the officer by rank and name alone.
+	Answer func(value string) string
 }
 
 // form is the case form of a service command: the form's fields are named
@@ -360,7 +364,8 @@ func caseForms(s *service.Service) map[string]caseForm {
 			},
 			fields: func(v *caseView, _ string) []field {
 				return []field{{Name: "owner_id", Label: "New officer in charge", Kind: "select",
-					Hint: acceptAllocates(v.Case), Options: v.pickerOpts(v.transferTeam(), "accept-transfer", "")}}
+					Hint: acceptAllocates(v.Case), Options: v.pickerOpts(v.transferTeam(), "accept-transfer", ""),
+					Answer: v.Person}}
 			}}),
 		"reject-transfer": form(s.RejectTransfer, caseForm{done: "Transfer refused", section: "decisions",
 			button: "Refuse the transfer", warning: true, title: titled("Refuse the transfer"),

@@ -160,7 +160,9 @@ func TestConsequentialDecisionsCheckAnswers(t *testing.T) {
 				[]string{"Check your answers before you propose the transfer", "MIT", "Linked to an MIT operation"},
 				"Transfer proposed", func(c *domain.Case) bool { return c.Transfer != nil }},
 			{"olly", "accept-transfer", w.cases[1], url.Values{"owner_id": {f.OtherTeam.ID()}},
-				[]string{"Check your answers before you accept the transfer", "DC Olly Other"},
+				// The answer is the officer by rank and name, not the caseload
+				// the chooser shows beside them.
+				[]string{"Check your answers before you accept the transfer", `hf-prose">DC Olly Other</dd>`},
 				"Transfer accepted: the case is allocated to DC Olly Other, who is now its officer in charge",
 				func(c *domain.Case) bool { return c.TeamID == f.TeamC }},
 			{"max", "decide-vrr", w.cases[5], url.Values{"decision": {"upheld"},

@@ -400,7 +400,8 @@ func (h *Handler) checkAnswers(q *visit, name string, cf caseForm) error {
 	return h.render(q, http.StatusOK, "case_form", p)
 }
 
-// shows is what an answer reads as: a choice by its label, text as typed.
+// shows is what an answer reads as: a choice by its label (or as the
+// field's Answer says it), text as typed.
 func (fd field) shows(vals []string) string {
 	var out []string
 	for _, x := range vals {
@@ -408,6 +409,9 @@ func (fd field) shows(vals []string) string {
 		for _, o := range fd.Options {
 			if o[0] == x {
 				label = o[1]
+				if fd.Answer != nil && x != "" {
+					label = fd.Answer(x)
+				}
 			}
 		}
 		if strings.TrimSpace(label) != "" {

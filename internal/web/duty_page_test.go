@@ -22,7 +22,7 @@ func TestDutyPageForEveryKind(t *testing.T) {
 		"decision_notice":      "/cases/CSE-2026-000355/do/record-contact?from=work&kind=decision_notification&victim=v1",
 		"action_target":        "/cases/CSE-2026-000355/actions",
 		"action_review":        "/cases/CSE-2026-000355/actions",
-		"closure_sent_back":    "/cases/CSE-2026-000355/close",
+		"closure_sent_back":    "/cases/CSE-2026-000355/close?from=work",
 		"break_glass_review":   "",
 	} {
 		if got := dutyPage(kind, ref, "v1"); got != want {

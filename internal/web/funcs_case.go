@@ -61,6 +61,7 @@ var caseFuncs = template.FuncMap{
 	// closureAsk, for one who may not put it right, who to ask.
 	"closureFix":   closureFix,
 	"closureAsk":   closureAsk,
+	"errHref":      errHref, // an error summary entry's link (closeErrors)
 	"dateErr":      dateErr,
 	"dateParts":    dateParts,
 	"sectionTitle": sectionTitle,

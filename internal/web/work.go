@@ -244,7 +244,7 @@ func dutyPage(kind, ref, subject string) string {
 		if p.contact != "" {
 			q.Set("kind", p.contact)
 		}
-		if strings.HasPrefix(p.page, "do/") {
+		if strings.HasPrefix(p.page, "do/") || p.page == "close" {
 			q.Set("from", "work") // the form's back link and its return go to My work
 		}
 		if len(q) > 0 {

@@ -186,11 +186,6 @@ func (s *Service) SignIn(ctx context.Context, username, password string) (*Sessi
 	if err != nil {
 		return nil, err
 	}
-	if !s.gate.enterAddress(c.Address) {
-		return nil, s.throttled(ctx, c.Address, subject, &Throttled{RetryAfter: time.Second,
-			Reason: "Too many sign-ins at once from your address"})
-	}
-	defer s.gate.leaveAddress(c.Address)
 	lock, err := s.lockStateOf(ctx, as, subject, now, pol)
 	if err != nil {
 		return nil, fmt.Errorf("sign in: %w: %w", ErrUnavailable, err)
@@ -246,7 +241,7 @@ func (s *Service) addressClass(ctx context.Context, as store.AuthStore, addr, su
 		return 0, nil
 	}
 	s.gate.mu.Lock()
-	_, dirty := s.gate.noted[addr] // refused with 429 in the last minutes
+	dirty := s.gate.refusedLately(addr)
 	s.gate.mu.Unlock()
 	rows, err := as.SecurityLog(ctx, store.SecurityFilter{Kind: EvSignInFailed, Address: addr,
 		From: now.Add(-pol.LockoutWindow), Limit: pol.AddressFailures})

@@ -17,11 +17,15 @@ import (
 //     flood of wrong passwords does not keep an officer from signing in —
 //     each queue bounded and each wait at most HashWait; a request that
 //     cannot get a slot is answered 429 with Retry-After;
-//   - per address: at most AddressInFlight sign-ins at once from one
-//     address, and after the policy's address_failures failures within its
-//     lockout_window, none until the window has passed (429);
+//   - per address: after the policy's address_failures failed sign-ins
+//     within its lockout_window (password spraying), none until the window
+//     has passed (429). Only failures count: many officers behind one
+//     station proxy share an address, so sign-ins in progress or succeeding
+//     are never held against it, and one officer's wrong password cannot
+//     lock the station out;
 //   - per account (auth.go): a progressive delay after each failure, then
-//     locked after the policy's lockout_failures within its window.
+//     locked after the policy's lockout_failures within its window, from
+//     whatever address, for unknown usernames alike.
 
 // HashSlots is how many password checks may run at once: one per core
 // (more only make each slower), at least 2, at most 8 (8 × 19 MiB).
@@ -29,9 +33,6 @@ var HashSlots = min(max(runtime.GOMAXPROCS(0), 2), 8)
 
 // HashWait is the longest a sign-in waits for a slot before 429.
 const HashWait = 2 * time.Second
-
-// AddressInFlight bounds the sign-ins in progress from one address.
-const AddressInFlight = 4
 
 // queue bounds: a clean address may queue more than a failing one.
 var queueLimit = [2]int{64, 8}
@@ -43,7 +44,20 @@ type Throttled struct {
 }
 
 func (t *Throttled) Error() string {
-	return fmt.Sprintf("%s: wait %d seconds and try again", t.Reason, t.Seconds())
+	return fmt.Sprintf("%s: wait %s, then try again", t.Reason, t.Wait())
+}
+
+// Wait is RetryAfter in words: "1 second", "40 seconds", "15 minutes"
+// (whole minutes, rounded up, past a minute).
+func (t *Throttled) Wait() string {
+	n, unit := t.Seconds(), "second"
+	if n > 60 {
+		n, unit = (n+59)/60, "minute"
+	}
+	if n != 1 {
+		unit += "s"
+	}
+	return fmt.Sprintf("%d %s", n, unit)
 }
 
 // Seconds is RetryAfter rounded up to whole seconds, at least 1.
@@ -58,34 +72,21 @@ type hashGate struct {
 	free   int
 	queues [2][]chan struct{}
 
-	inflight map[string]int // sign-ins in progress per address
-	peak     int            // most checks ever running at once (tests)
-	running  int
-	noted    map[string]time.Time // when a throttled address was last recorded
+	peak    int // most checks ever running at once (tests)
+	running int
+	noted   map[string]time.Time // when a throttled address was last recorded
 }
 
 func newHashGate(slots int) *hashGate {
-	return &hashGate{free: slots, inflight: map[string]int{}}
+	return &hashGate{free: slots}
 }
 
-// enterAddress counts a sign-in in progress from addr; false if it already
-// has AddressInFlight.
-func (g *hashGate) enterAddress(addr string) bool {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if g.inflight[addr] >= AddressInFlight {
-		return false
-	}
-	g.inflight[addr]++
-	return true
-}
-
-func (g *hashGate) leaveAddress(addr string) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if g.inflight[addr]--; g.inflight[addr] <= 0 {
-		delete(g.inflight, addr)
-	}
+// refusedLately reports that addr was refused with 429 within the last
+// minute (g.mu held). It lapses: an address refused once is not put at the
+// back of the queue for good.
+func (g *hashGate) refusedLately(addr string) bool {
+	at, ok := g.noted[addr]
+	return ok && time.Since(at) <= time.Minute
 }
 
 // acquire takes a slot, waiting at most wait in class (0: clean address,
@@ -168,6 +169,5 @@ func (s *Service) PeakHashes() int {
 func (g *hashGate) busyFor(addr string) bool {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	_, dirty := g.noted[addr]
-	return dirty && g.free == 0 && len(g.queues[1]) >= queueLimit[1]
+	return g.refusedLately(addr) && g.free == 0 && len(g.queues[1]) >= queueLimit[1]
 }

@@ -150,6 +150,12 @@ func TestThrottlePerAddress(t *testing.T) {
 		f := fixture.New(t, db)
 		withAuthPolicy(t, f, "address_failures: 50", "address_failures: 5")
 		bad := from("198.51.100.7")
+		// Successes are not failures: many of them do not throttle the address.
+		for _, u := range []string{"admin", "bea", "ivy", "ian", "sam", "max", "aud", "ana"} {
+			if _, err := f.Svc.SignIn(bad, u, fixture.Password); err != nil {
+				t.Fatalf("%s: %v", u, err)
+			}
+		}
 		for i := range 5 {
 			f.Svc.SignIn(bad, fmt.Sprintf("user%d", i), "wrong wrong wrong")
 		}
@@ -163,7 +169,8 @@ func TestThrottlePerAddress(t *testing.T) {
 			t.Fatalf("another address: %v", err)
 		}
 		got := kinds(t, f, service.SecurityQuery{Address: "198.51.100.7"})
-		if count(got, service.EvSignInThrottled) != 1 || count(got, service.EvSignInFailed) != 5 {
+		if count(got, service.EvSignInThrottled) != 1 || count(got, service.EvSignInFailed) != 5 ||
+			count(got, service.EvSignedIn)+count(got, service.EvPasswordAccepted) != 8 {
 			t.Fatalf("security log for the address: %v", got)
 		}
 		f.Clock.Advance(16 * time.Minute)
@@ -171,6 +178,78 @@ func TestThrottlePerAddress(t *testing.T) {
 			t.Fatalf("after the window: %v", err)
 		}
 	})
+}
+
+// TestOneAddressManyOfficers: officers behind one station proxy share its
+// address. Many of them signing in at once, and again and again, are never
+// refused for the address: only failures count against it (regression: a
+// cap of 4 sign-ins in progress per address turned the fifth away with 429).
+func TestOneAddressManyOfficers(t *testing.T) {
+	defer func(n int) { service.HashSlots = n }(service.HashSlots)
+	service.HashSlots = 16 // every check runs at once: no queue, so no wait to time out
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		f := fixture.New(t, db)
+		station := from("192.0.2.50")
+		names := []string{"admin", "bea", "ivy", "ian", "sam", "max", "aud", "ana", "lia", "hmi"}
+		for round := range 2 {
+			var wg sync.WaitGroup
+			for _, u := range names {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					if _, err := f.Svc.SignIn(station, u, fixture.Password); err != nil {
+						t.Errorf("round %d, %s from the station: %v", round, u, err)
+					}
+				}()
+			}
+			wg.Wait()
+		}
+		if got := kinds(t, f, service.SecurityQuery{Address: "192.0.2.50"}); count(got, service.EvSignedIn) != 20 ||
+			count(got, service.EvSignInThrottled) != 0 {
+			t.Fatalf("security log for the station: %v", got)
+		}
+	})
+}
+
+// TestThrottlePerAccount: wrong passwords for one account lock that
+// account from every address, answered as any wrong password is (so an
+// unknown name looks the same); another officer at the same address still
+// signs in, and the address is not throttled.
+func TestThrottlePerAccount(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		f := fixture.New(t, db)
+		station := from("192.0.2.60")
+		for i := range 5 {
+			f.Svc.SignIn(station, "ivy", fmt.Sprintf("guess %d", i))
+			f.Svc.SignIn(station, "no-such-officer", fmt.Sprintf("guess %d", i))
+		}
+		_, ivy := f.Svc.SignIn(from("198.51.100.60"), "ivy", fixture.Password)
+		_, nobody := f.Svc.SignIn(from("198.51.100.61"), "no-such-officer", "guess 5")
+		var th *service.Throttled
+		if !errors.Is(ivy, service.ErrUnauthenticated) || errors.As(ivy, &th) || nobody == nil ||
+			ivy.Error() != nobody.Error() {
+			t.Fatalf("ivy, locked, from another address: %v; an unknown name: %v; want the same refusal", ivy, nobody)
+		}
+		if _, err := f.Svc.SignIn(station, "ian", fixture.Password); err != nil {
+			t.Fatalf("ian from the same address: %v", err)
+		}
+		if got := kinds(t, f, service.SecurityQuery{UserID: f.Investigator.ID()}); count(got, service.EvLocked) != 1 {
+			t.Fatalf("security log for ivy: %v", got)
+		}
+	})
+}
+
+// TestThrottledWords: the wait is said in words a person can act on.
+func TestThrottledWords(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		0: "1 second", time.Second: "1 second", 1500 * time.Millisecond: "2 seconds", time.Minute: "60 seconds",
+		61 * time.Second: "2 minutes", 15 * time.Minute: "15 minutes", 14*time.Minute + time.Second: "15 minutes",
+	} {
+		th := &service.Throttled{RetryAfter: d, Reason: "Too many failed sign-ins from your address"}
+		if th.Wait() != want || th.Error() != th.Reason+": wait "+want+", then try again" {
+			t.Errorf("%v: %q, %q; want %q", d, th.Wait(), th.Error(), want)
+		}
+	}
 }
 
 // TestHashGateBoundsConcurrency: however many sign-ins arrive at once,

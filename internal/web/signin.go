@@ -133,9 +133,9 @@ func (h *Handler) signOut(q *visit) error {
 func throttledMessage(err error) string {
 	var th *service.Throttled
 	if errors.As(err, &th) {
-		return fmt.Sprintf("Too many sign-in attempts just now: wait %d seconds and try again", th.Seconds())
+		return fmt.Sprintf("There have been too many attempts to sign in. Wait %s, then sign in again", th.Wait())
 	}
-	return "Too many sign-in attempts just now: wait a minute and try again"
+	return "There have been too many attempts to sign in. Wait a minute, then sign in again"
 }
 
 // The second step of signing in (docs/security.md): a code from an

@@ -2,6 +2,7 @@ package duty
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
@@ -415,22 +416,41 @@ func actionReviewer(org *domain.OrgState, c *domain.Case, a *domain.Action) (str
 	if sup := Supervisor(org, c.TeamID); sup != a.ResultedBy {
 		return sup, ""
 	}
-	not := func(role domain.Role) func(u *domain.User) bool {
-		return func(u *domain.User) bool { return u.HasRole(role) && u.ID != a.ResultedBy }
-	}
-	id := nearest(org, c.TeamID, not(domain.RoleSupervisor))
-	if id == "" {
-		id = nearest(org, c.TeamID, not(domain.RoleManager))
-	}
-	if id == "" {
-		id = Fallback(org)
-	}
 	by := "The team's supervisor"
 	if u := org.Users[a.ResultedBy]; u != nil {
 		by = domain.PersonName(u) + ", the team's supervisor,"
 	}
-	return id, fmt.Sprintf("%s resulted action A%d, so it needs a second pair of eyes: it is routed to the next "+
-		"supervisor in the chain of command.", by, a.Number)
+	return SupervisorExcept(org, c.TeamID, a.ResultedBy), fmt.Sprintf("%s resulted action A%d, so it needs a "+
+		"second pair of eyes: it is routed to the next supervisor in the chain of command.", by, a.Number)
+}
+
+// Recused is who must never be asked to see to d, by its holder or by any
+// step of its escalation: for the review of a resulted action, the officer
+// who resulted it (a second pair of eyes); "" for any other duty.
+func Recused(c *domain.Case, d domain.Duty) string {
+	if d.Kind != ActionReview {
+		return ""
+	}
+	if a := c.Action(d.Subject); a != nil {
+		return a.ResultedBy
+	}
+	return ""
+}
+
+// SupervisorExcept is Supervisor passing over the people in not: the
+// nearest active supervisor in team's chain who is none of them, else the
+// nearest such manager, else the force's fallback.
+func SupervisorExcept(org *domain.OrgState, team string, not ...string) string {
+	but := func(role domain.Role) func(u *domain.User) bool {
+		return func(u *domain.User) bool { return u.HasRole(role) && !slices.Contains(not, u.ID) }
+	}
+	if id := nearest(org, team, but(domain.RoleSupervisor)); id != "" {
+		return id
+	}
+	if id := nearest(org, team, but(domain.RoleManager)); id != "" {
+		return id
+	}
+	return Fallback(org)
 }
 
 // sentBack is the duty a closure sent back owes the officer in charge: do

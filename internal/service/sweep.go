@@ -637,7 +637,7 @@ func (s *Service) escalationStep(
 	if activeUser(org, d.Accountable) && d.Opened.After(d.Due) {
 		late = " It was already overdue when it came to them on " + londonTime(d.Opened) + "."
 	}
-	to := ladder(pol, org, d)[min(level, 3)-1]
+	to := ladder(pol, org, d, duty.Recused(c, d))[min(level, 3)-1]
 	var text string
 	switch level {
 	case 1:
@@ -673,9 +673,12 @@ func (s *Service) escalationStep(
 // chain of command has anyone: a step told to the same person again
 // tells nobody new. (The demo's leavers' duties went at steps 1 and 2 to
 // the same sergeant, and the fixture's inspector, who both supervises a
-// department and manages it, took steps 2 and 3.) A step with nobody
-// active in the chain goes to the force's fallback.
-func ladder(pol *policy.Policy, org *domain.OrgState, d domain.Duty) [3]string {
+// department and manages it, took steps 2 and 3.) No step goes to
+// recused (duty.Recused): the sergeant who resulted an action, whose
+// review went to the inspector, was the review's second step, asked to
+// see that their own result was reviewed. A step with nobody active in
+// the chain goes to the force's fallback.
+func ladder(pol *policy.Policy, org *domain.OrgState, d domain.Duty, recused string) [3]string {
 	var to [3]string
 	up := func(id string) string { // the unit above id's
 		if u, ok := org.Users[id]; ok {
@@ -686,8 +689,8 @@ func ladder(pol *policy.Policy, org *domain.OrgState, d domain.Duty) [3]string {
 		return ""
 	}
 	to[0] = d.Accountable
-	if !activeUser(org, to[0]) {
-		to[0] = duty.Supervisor(org, d.TeamID)
+	if !activeUser(org, to[0]) || to[0] == recused && recused != "" {
+		to[0] = duty.SupervisorExcept(org, d.TeamID, recused)
 	}
 	to[1] = duty.Supervisor(org, d.TeamID)
 	if to[1] == to[0] {
@@ -695,10 +698,13 @@ func ladder(pol *policy.Policy, org *domain.OrgState, d domain.Duty) [3]string {
 			to[1] = duty.Supervisor(org, u.ParentID)
 		}
 	}
+	if to[1] == recused && recused != "" {
+		to[1] = duty.SupervisorExcept(org, d.TeamID, recused, to[0])
+	}
 	rank := pol.Escalation.ManagerMinRank
 	to[2] = duty.Manager(org, d.TeamID, rank)
-	for range 2 { // past at most the two people told before
-		if to[2] != to[1] && to[2] != to[0] {
+	for range 3 { // past at most the two people told before and the recused
+		if to[2] != to[1] && to[2] != to[0] && (to[2] != recused || recused == "") {
 			break
 		}
 		above := up(to[2])
@@ -706,6 +712,9 @@ func ladder(pol *policy.Policy, org *domain.OrgState, d domain.Duty) [3]string {
 			break
 		}
 		to[2] = duty.Manager(org, above, rank)
+	}
+	if to[2] == recused && recused != "" {
+		to[2] = to[1] // the chain has nobody else: tell step 2's person again
 	}
 	for i := range to {
 		if !activeUser(org, to[i]) {

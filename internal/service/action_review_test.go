@@ -1,0 +1,53 @@
+package service_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/holdfast/holdfast/internal/duty"
+	"github.com/holdfast/holdfast/internal/fixture"
+	"github.com/holdfast/holdfast/internal/service"
+	"github.com/holdfast/holdfast/internal/store/sqlstore"
+	"github.com/holdfast/holdfast/internal/testdb"
+)
+
+// TestActionReviewEscalationSkipsWhoResultedIt: the sergeant who resulted
+// a line of enquiry owes no review of it (the inspector does), and no step
+// of the overdue review's escalation asks them either. The ladder's second
+// step is the team's supervisor — the sergeant — and went to them, asking
+// them to see that their own result was reviewed.
+func TestActionReviewEscalationSkipsWhoResultedIt(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		f := fixture.New(t, db)
+		p := permCase{f: f, t: t}
+		c := f.Allocated(t)
+		c = p.must(f.Svc.RaiseAction(ctx, f.Investigator, c.ID, service.NewAction{Version: c.Version,
+			Title: "Interview the taxi driver"}))
+		act := c.Actions[0]
+		c = p.must(f.Svc.AllocateAction(ctx, f.Investigator, c.ID, service.AllocateAction{Version: c.Version,
+			Action: act.ID, To: f.Supervisor.ID()}))
+		c = p.must(f.Svc.ResultAction(ctx, f.Supervisor, c.ID, service.ResultAction{Version: c.Version,
+			Action: act.ID, Result: "Driver interviewed: picked two girls up from the hotel"}))
+		d := openDuty(c, duty.ActionReview)
+		if d == nil || d.Accountable != f.Inspector.ID() {
+			t.Fatalf("the review of the sergeant's own result is %+v, want the inspector's", d)
+		}
+		steps := map[int]string{}
+		for _, at := range []time.Time{d.Due.Add(time.Minute), d.Due.Add(30 * 24 * time.Hour)} {
+			for _, e := range sweep(t, f, at).Escalations {
+				if e.DutyID == d.ID {
+					steps[e.Level] = e.To
+				}
+			}
+		}
+		if len(steps) != 3 {
+			t.Fatalf("the overdue review climbed %d steps, want 3: %v", len(steps), steps)
+		}
+		for level, to := range steps {
+			if to == f.Supervisor.User.Username {
+				t.Errorf("step %d of the review's escalation asks the sergeant who resulted the action: %v",
+					level, steps)
+			}
+		}
+	})
+}

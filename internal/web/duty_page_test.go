@@ -21,7 +21,7 @@ func TestDutyPageForEveryKind(t *testing.T) {
 		"support_referral":     "/cases/CSE-2026-000355/do/record-contact?from=work&kind=support_referral&victim=v1",
 		"decision_notice":      "/cases/CSE-2026-000355/do/record-contact?from=work&kind=decision_notification&victim=v1",
 		"action_target":        "/cases/CSE-2026-000355/actions",
-		"action_review":        "/cases/CSE-2026-000355/actions",
+		"action_review":        "/cases/CSE-2026-000355/do/file-action?action=v1&from=work",
 		"closure_sent_back":    "/cases/CSE-2026-000355/close?from=work",
 		"break_glass_review":   "",
 	} {

@@ -211,9 +211,10 @@ type dutyLink struct {
 // page its owner may act on: contact with a victim on record-contact
 // (Victims' Code duties are the officer in charge's, or with none the
 // supervisor's, all of whom may record it — on a closed case too), the
-// lines of enquiry where each action's Allocate, Record result, File and
-// Refer back are offered to whoever may do them (the action's officer,
-// the officer in charge, the reviewing supervisor), and Close case for a
+// lines of enquiry where each action's Allocate and Record result are
+// offered to whoever may do them (the action's officer, the officer in
+// charge), the action under review itself — its result, with File and
+// Refer back — for the supervisor who reviews it, and Close case for a
 // closure sent back to the officer in charge.
 var dutyPages = map[string]dutyLink{
 	domain.DutyLinkRev:     {page: "links"},
@@ -227,7 +228,7 @@ var dutyPages = map[string]dutyLink{
 		contact: domain.ContactSupportReferral},
 	"decision_notice":   {page: "do/record-contact", field: "victim", contact: domain.ContactDecision},
 	"action_target":     {page: "actions", one: true},
-	"action_review":     {page: "actions", one: true},
+	"action_review":     {page: "do/file-action", field: "action", one: true},
 	"closure_sent_back": {page: "close", one: true},
 }
 

@@ -22,7 +22,9 @@ var dutyLinkRE = regexp.MustCompile(`<a class="govuk-link" href="([^"]+)"><stron
 // closure sent back each link their words to the page where the duty is
 // done, and the person who owes it may act there: the contact form starts
 // at the kind of contact owed, the lines of enquiry offer that person the
-// action's own step, Close case lets the officer in charge propose again.
+// action's own step, a result to review opens on that action's result
+// with File and Refer back, Close case lets the officer in charge propose
+// again.
 // (They were words with no link.)
 func TestEveryDutyOnMyWorkLinksWhereItsOwnerActs(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
@@ -54,8 +56,10 @@ func TestEveryDutyOnMyWorkLinksWhereItsOwnerActs(t *testing.T) {
 				[]string{`value="support_referral" checked`, "Record the contact"}},
 			{"ivy", "Complete the line of enquiry", c.Ref, "/actions",
 				[]string{"/do/allocate-action?action=" + todo}},
-			{"sam", "Review the action's result", c.Ref, "/actions",
-				[]string{"/do/file-action?action=" + done, "/do/refer-back-action?action=" + done}},
+			// The review links the action itself: its result, with File
+			// and Refer back (it linked the whole list of lines of enquiry).
+			{"sam", "Review the action's result", c.Ref, "/do/file-action?action=" + done,
+				[]string{"Nobody saw anything", "File it", "/do/refer-back-action?action=" + done}},
 			{"ivy", "Act on the closure sent back", back.Ref, "/close", []string{"Check against the closure rules"}},
 		} {
 			cl := newClient(t, base, tc.who)

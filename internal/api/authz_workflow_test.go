@@ -38,7 +38,9 @@ func workflowAuthz(h *harness) map[string]entry {
 			writers,
 			v(map[string]any{"result": "Phone downloaded; nothing of note"}),
 		},
-		"POST /api/v1/cases/{ref}/actions/{action}/file": {writers, v(nil)},
+		// Filing is the receiver's or office manager's (MIRSAP): a
+		// supervisor or manager, never the officer in charge as such.
+		"POST /api/v1/cases/{ref}/actions/{action}/file": {supervisors, v(nil)},
 		"POST /api/v1/cases/{ref}/actions/{action}/refer-back": {
 			writers,
 			v(map[string]any{"direction": "Download the SIM card too"}),
@@ -215,8 +217,8 @@ func wfAllocatedAction(h *harness, t *testing.T, c *domain.Case) *domain.Case {
 		Action: c.Actions[len(c.Actions)-1].ID, To: h.f.Investigator2.ID()}))
 }
 
-// wfResultedAction: resulted by the second investigator, so the owner and
-// supervisors may file it.
+// wfResultedAction: resulted by the second investigator, so supervisors
+// may file it and the owner may refer it back.
 func wfResultedAction(h *harness, t *testing.T, c *domain.Case) *domain.Case {
 	c = wfAllocatedAction(h, t, c)
 	return wfMust(t)(h.f.Svc.ResultAction(ctx, h.f.Investigator2, c.ID, service.ResultAction{Version: c.Version,

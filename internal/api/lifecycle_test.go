@@ -155,13 +155,11 @@ func TestLifecycleOverHTTP(t *testing.T) {
 			map[string]any{"result": "Messages recovered; suspect's number identified"},
 			200,
 		)
-		if got := w.refused(f.Investigator2, "POST", action+"/file", nil); !slices.Equal(
-			got,
-			[]string{"second_pair_of_eyes", "reviewer"},
-		) {
-			t.Fatalf("the officer who resulted the action, not its owner, filed it: %v", got)
-		}
-		w.send(f.Investigator, "POST", action+"/file", nil, 200)
+		// Neither the officer who resulted it nor the officer in charge
+		// files it: a supervisor reads the result first (MIRSAP).
+		w.send(f.Investigator2, "POST", action+"/file", nil, 403)
+		w.send(f.Investigator, "POST", action+"/file", nil, 403)
+		w.send(f.Supervisor, "POST", action+"/file", nil, 200)
 		victimPath := "/victims/" + victim
 		w.send(
 			f.Liaison,

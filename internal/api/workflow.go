@@ -35,8 +35,8 @@ func (s *Server) workflowRoutes() []route {
 				"the case's chain of command)",
 			http.StatusOK, svc.ResultAction),
 		caseCmd(svc, "POST", "/api/v1/cases/{ref}/actions/{action}/file",
-			"File a resulted action after review (the officer in charge or a supervisor or manager in "+
-				"the chain of command; never the officer who resulted it)",
+			"File a resulted action after review (a supervisor or manager in the case's chain of "+
+				"command; never the officer who resulted it)",
 			http.StatusOK, svc.FileAction),
 		caseCmd(svc, "POST", "/api/v1/cases/{ref}/actions/{action}/refer-back",
 			"Return a resulted action to its officer with a direction (investigator, supervisor or "+

@@ -470,13 +470,13 @@ func (sc *simCase) fileAction(id string) error {
 	if act == nil || act.State != domain.ActionStateResulted {
 		return nil
 	}
+	// The team's sergeant reviews and files the result (MIRSAP's receiver,
+	// the only one the service lets file it), or the inspector above when
+	// the sergeant resulted it.
 	t := sc.team()
-	a := sc.ownerActor()
-	if act.ResultedBy == a.ID() {
-		a = t.lead.actor
-		if act.ResultedBy == t.lead.id {
-			a = t.dept.di.actor
-		}
+	a := t.lead.actor
+	if act.ResultedBy == t.lead.id {
+		a = t.dept.di.actor
 	}
 	if !sc.closing && r.IntN(25) == 0 {
 		dir := "Result is incomplete: obtain a statement and exhibit the material, then re-submit"

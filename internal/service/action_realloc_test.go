@@ -33,7 +33,7 @@ func TestResultedActionIsNotReallocated(t *testing.T) {
 				To: f.Investigator.ID()})
 			ps, _ := domain.AsProblems(err)
 			if len(ps) != 1 || ps[0].Rule != "awaiting_filing" ||
-				!strings.Contains(ps[0].Message, "waiting to be filed by the officer in charge") ||
+				!strings.Contains(ps[0].Message, "waiting to be reviewed and filed by DS Sam Supervisor") ||
 				!strings.Contains(ps[0].Message, "referred back instead") {
 				t.Fatalf("%s reallocating a resulted action: %v", a.ID(), err)
 			}

@@ -1,6 +1,7 @@
 package service_test
 
 import (
+	"errors"
 	"testing"
 	"time"
 
@@ -48,6 +49,48 @@ func TestActionReviewEscalationSkipsWhoResultedIt(t *testing.T) {
 				t.Errorf("step %d of the review's escalation asks the sergeant who resulted the action: %v",
 					level, steps)
 			}
+		}
+	})
+}
+
+// TestOnlyASupervisorFilesAResult: in MIRSAP a result is read and reviewed
+// by the receiver or office manager and only then filed
+// (../shared/domain.md §4), so the officer in charge may not file another
+// officer's result — they filed it unread by any supervisor — and is not
+// offered File; they may still refer it back for more work, which files
+// nothing. The supervisor who owes the review files it.
+func TestOnlyASupervisorFilesAResult(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		f := fixture.New(t, db)
+		p := permCase{f: f, t: t}
+		c := f.Allocated(t) // the investigator is the officer in charge
+		c = p.must(f.Svc.RaiseAction(ctx, f.Investigator, c.ID, service.NewAction{Version: c.Version,
+			Title: "Download the victim's phone"}))
+		act := c.Actions[0]
+		c = p.must(f.Svc.AllocateAction(ctx, f.Investigator, c.ID, service.AllocateAction{Version: c.Version,
+			Action: act.ID, To: f.Investigator2.ID()}))
+		c = p.must(f.Svc.ResultAction(ctx, f.Investigator2, c.ID, service.ResultAction{Version: c.Version,
+			Action: act.ID, Result: "Messages recovered"}))
+		perm, err := f.Svc.Permissions(ctx, f.Investigator, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if perm.CanOn("file-action", act.ID) {
+			t.Error("the officer in charge is offered File on another officer's result")
+		}
+		if !perm.CanOn("refer-back-action", act.ID) {
+			t.Errorf("the officer in charge cannot refer a result back: %q", perm.WhyOn("refer-back-action", act.ID))
+		}
+		_, err = f.Svc.FileAction(ctx, f.Investigator, c.ID, service.FileAction{Version: c.Version, Action: act.ID})
+		if !errors.Is(err, service.ErrForbidden) {
+			t.Fatalf("the officer in charge filed another officer's result: %v", err)
+		}
+		if d := openDuty(c, duty.ActionReview); d == nil || d.Accountable != f.Supervisor.ID() {
+			t.Fatalf("the review is %+v, want the supervisor's", d)
+		}
+		c = p.must(f.Svc.FileAction(ctx, f.Supervisor, c.ID, service.FileAction{Version: c.Version, Action: act.ID}))
+		if openDuty(c, duty.ActionReview) != nil {
+			t.Fatalf("filing must meet the review: %+v", c.Duties)
 		}
 	})
 }

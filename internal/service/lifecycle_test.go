@@ -114,7 +114,7 @@ func TestCaseLifecycle(t *testing.T) {
 			Action: act.ID}); err == nil {
 			t.Fatal("the officer who resulted an action filed it: a second pair of eyes is required")
 		}
-		c = ok(t)(svc.FileAction(ctx, f.Investigator, c.ID, service.FileAction{Version: c.Version, Action: act.ID}))
+		c = ok(t)(svc.FileAction(ctx, f.Supervisor, c.ID, service.FileAction{Version: c.Version, Action: act.ID}))
 		c = ok(t)(svc.RecordContact(ctx, f.Liaison, c.ID, service.RecordContact{Version: c.Version, Victim: v.ID,
 			Kind: domain.ContactAccount, Method: "ABE interview", Note: "account recorded"}))
 		if openDuty(c, duty.FirstVictimContact) != nil || openDuty(c, duty.VictimUpdate) == nil {

@@ -260,8 +260,29 @@ func leaverOwnsOpenDuties(c *domain.Case, org *domain.OrgState) bool {
 	return false
 }
 
-// reviewer is the rule for filing or referring back a resulted action: a
-// second pair of eyes, who is the officer in charge or a supervisor.
+// Filing a result is the receiver's and the office manager's: in MIRSAP a
+// resulted action is read and reviewed by them and only then filed
+// (../shared/domain.md §4; reference/domain-sources.md §4.2–4.3), so a
+// result is filed only by a supervisor or manager in the case's chain
+// (file-action's Roles) — never by the officer in charge as such, who
+// accepted another officer's result unread by any supervisor — and never
+// by the officer who resulted it, whatever their rank. The review duty
+// goes to such a person (duty.actionReviewer). Referring a result back
+// files nothing: the action returns to its officer and stays open, so the
+// officer in charge, who directs the enquiry, may ask for more as well.
+
+// filer is the rule for filing a resulted action: a second pair of eyes.
+// The role is file-action's own check.
+func (k *check) filer(act *domain.Action) error {
+	if act.ResultedBy == k.a.ID() && !k.a.System {
+		return problem("action_id", "second_pair_of_eyes", fmt.Sprintf("You resulted action A%d, so another "+
+			"supervisor must review and file it.", act.Number))
+	}
+	return nil
+}
+
+// reviewer is the rule for referring back a resulted action: a second
+// pair of eyes, who is the officer in charge or a supervisor.
 func (k *check) reviewer(act *domain.Action, doing string) error {
 	var p domain.Problems
 	if act.ResultedBy == k.a.ID() && !k.a.System {
@@ -274,11 +295,15 @@ func (k *check) reviewer(act *domain.Action, doing string) error {
 	return p.Err()
 }
 
-// filer names who may file a resulted action: the officer in charge
-// (unless they resulted it themselves) or a supervisor.
-func (k *check) filer(act *domain.Action) string {
-	if u := k.org.Users[k.c.OwnerID]; u != nil && act.ResultedBy != k.c.OwnerID {
-		return "the officer in charge, " + domain.PersonName(u) + ", or a supervisor"
+// filedBy names who will review and file a resulted action: whoever owes
+// its review, else a supervisor.
+func (k *check) filedBy(act *domain.Action) string {
+	for _, d := range k.c.Duties {
+		if d.Kind == duty.ActionReview && d.Subject == act.ID && d.Status == domain.DutyOpen {
+			if u := k.org.Users[d.Accountable]; u != nil {
+				return domain.PersonName(u)
+			}
+		}
 	}
 	return "a supervisor"
 }
@@ -344,8 +369,8 @@ func caseCommands() []*CaseCommand {
 					// or referred back, ../shared/domain.md §4) would be
 					// skipped. More work on it goes through a referral back.
 					return problem("action_id", "awaiting_filing", fmt.Sprintf(
-						"The result of action A%d is waiting to be filed by %s: it can be referred back instead.",
-						act.Number, k.filer(act)))
+						"The result of action A%d is waiting to be reviewed and filed by %s: it can be referred back "+
+							"instead.", act.Number, k.filedBy(act)))
 				}
 				return nil
 			}},
@@ -371,7 +396,7 @@ func caseCommands() []*CaseCommand {
 				}
 				return p.Err()
 			}},
-		{Name: "file-action", What: "file action", Doing: "file lines of enquiry", Roles: caseWriters,
+		{Name: "file-action", What: "file action", Doing: "file lines of enquiry", Roles: supervisors,
 			Target: "action", targets: actionIDs,
 			on: func(k *check, id string) error {
 				act, err := k.action(id)
@@ -383,7 +408,7 @@ func caseCommands() []*CaseCommand {
 						"Action A%d is %s: it must be resulted before it is filed.", act.Number,
 						domain.ActionStateLabel(act.State)))
 				}
-				return k.reviewer(act, "file")
+				return k.filer(act)
 			}},
 		{Name: "refer-back-action", What: "refer back action", Doing: "refer lines of enquiry back",
 			Roles: caseWriters, Target: "action", targets: actionIDs,

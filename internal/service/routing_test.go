@@ -154,10 +154,9 @@ func TestActionReviewIsTheSupervisors(t *testing.T) {
 // TestSergeantsOwnResultGoesUpTheChain: a sergeant who results a line of
 // enquiry does not review it; the review goes to the next supervisor in
 // the chain (the department's inspector), says why, and that inspector
-// may file it. The officer in charge may still file it too: filing is the
-// officer in charge accepting a result into the investigation they direct
-// as well as the supervisor's check, and the rule that matters is a second
-// pair of eyes — the sergeant cannot file their own result.
+// files it. The sergeant cannot file their own result, and the officer in
+// charge files no result: a supervisor reads it first (MIRSAP,
+// TestOnlyASupervisorFilesAResult).
 func TestSergeantsOwnResultGoesUpTheChain(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
 		f := fixture.New(t, db)
@@ -182,7 +181,11 @@ func TestSergeantsOwnResultGoesUpTheChain(t *testing.T) {
 			Action: act.ID}); err == nil {
 			t.Fatal("the sergeant filed their own result")
 		}
-		c = p.must(f.Svc.FileAction(ctx, f.Investigator, c.ID, service.FileAction{Version: c.Version, Action: act.ID}))
+		if _, err := f.Svc.FileAction(ctx, f.Investigator, c.ID, service.FileAction{Version: c.Version,
+			Action: act.ID}); err == nil {
+			t.Fatal("the officer in charge filed a result no supervisor had read")
+		}
+		c = p.must(f.Svc.FileAction(ctx, f.Inspector, c.ID, service.FileAction{Version: c.Version, Action: act.ID}))
 		if openDuty(c, duty.ActionReview) != nil {
 			t.Fatalf("filing must meet the review: %+v", c.Duties)
 		}

@@ -144,8 +144,10 @@ type FileAction struct {
 	Action  string `json:"-" path:"action"` // action id: in the URL path (API) or a form field (pages)
 }
 
-// FileAction files a resulted action after review: a second pair of eyes,
-// so not by the officer who resulted it (../shared/domain.md §4).
+// FileAction files a resulted action after review: by a supervisor or
+// manager (MIRSAP's receiver and office manager), and a second pair of
+// eyes, so not by the officer who resulted it (../shared/domain.md §4;
+// may.go, filer).
 func (s *Service) FileAction(ctx context.Context, a *Actor, caseID string, in FileAction) (*domain.Case, error) {
 	if err := checkInput(in); err != nil {
 		return nil, err

@@ -16,9 +16,10 @@ import (
 
 var refusedRE = regexp.MustCompile(`id="refused">([^<]*)<`)
 
-// A form for one action, refused, says why for that action: the officer who
+// A form for one action, refused, says why for that action: the sergeant who
 // resulted A2 and opens File A2 is told they resulted it, not why A1 (still
 // allocated) cannot be filed — the reason of whichever action came first.
+// (A sergeant: only a supervisor or manager files a result at all.)
 func TestRefusedFormSaysWhyForItsOwnTarget(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
@@ -29,12 +30,12 @@ func TestRefusedFormSaysWhyForItsOwnTarget(t *testing.T) {
 		c = ok(s.RaiseAction(ctx, f.Investigator, c.ID, service.NewAction{Version: c.Version, Title: "House-to-house"}))
 		for _, a := range c.Actions {
 			c = ok(s.AllocateAction(ctx, f.Investigator, c.ID, service.AllocateAction{Version: c.Version,
-				Action: a.ID, To: f.Investigator2.ID()}))
+				Action: a.ID, To: f.Supervisor.ID()}))
 		}
 		a2 := c.Actions[1]
-		c = ok(s.ResultAction(ctx, f.Investigator2, c.ID, service.ResultAction{Version: c.Version, Action: a2.ID,
+		c = ok(s.ResultAction(ctx, f.Supervisor, c.ID, service.ResultAction{Version: c.Version, Action: a2.ID,
 			Result: "Nobody saw anything"}))
-		cl := newClient(t, base, "ian")
+		cl := newClient(t, base, "sam")
 		status, page := cl.get("/cases/" + request.PathRef(c.Ref) + "/do/file-action?" +
 			url.Values{"action": {a2.ID}}.Encode())
 		page = html.UnescapeString(page)

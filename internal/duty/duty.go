@@ -395,12 +395,15 @@ func (r Rules) Reconcile(c *domain.Case, org *domain.OrgState, actor string, now
 }
 
 // serves reports whether id is an active user whose unit is the case's
-// team or above it: someone who can open the case to do what it owes. An
-// officer in charge moved to another team keeps the case until it is
-// reassigned, but cannot see it.
+// team or above it and who holds a case-work role: someone who can open
+// the case and record what it owes a victim. An officer in charge moved
+// to another team keeps the case until it is reassigned, but cannot see
+// it; one whose investigator role was taken away still sees it but can
+// record nothing on it.
 func serves(org *domain.OrgState, c *domain.Case, id string) bool {
 	u := org.Users[id]
-	return u != nil && u.Active && (domain.Org{Units: org.Units}).Within(c.TeamID, u.UnitID)
+	return u != nil && u.Active && (domain.Org{Units: org.Units}).Within(c.TeamID, u.UnitID) &&
+		slices.ContainsFunc(domain.CaseworkRoles, u.HasRole)
 }
 
 // actionReviewer is who reviews a resulted action: the case's supervisor,

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/duty"
 	"github.com/holdfast/holdfast/internal/fixture"
 	"github.com/holdfast/holdfast/internal/service"
@@ -20,15 +21,7 @@ import (
 func TestActionReviewEscalationSkipsWhoResultedIt(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
 		f := fixture.New(t, db)
-		p := permCase{f: f, t: t}
-		c := f.Allocated(t)
-		c = p.must(f.Svc.RaiseAction(ctx, f.Investigator, c.ID, service.NewAction{Version: c.Version,
-			Title: "Interview the taxi driver"}))
-		act := c.Actions[0]
-		c = p.must(f.Svc.AllocateAction(ctx, f.Investigator, c.ID, service.AllocateAction{Version: c.Version,
-			Action: act.ID, To: f.Supervisor.ID()}))
-		c = p.must(f.Svc.ResultAction(ctx, f.Supervisor, c.ID, service.ResultAction{Version: c.Version,
-			Action: act.ID, Result: "Driver interviewed: picked two girls up from the hotel"}))
+		c, _ := resultedBy(t, f, f.Supervisor)
 		d := openDuty(c, duty.ActionReview)
 		if d == nil || d.Accountable != f.Inspector.ID() {
 			t.Fatalf("the review of the sergeant's own result is %+v, want the inspector's", d)
@@ -63,14 +56,7 @@ func TestOnlyASupervisorFilesAResult(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
 		f := fixture.New(t, db)
 		p := permCase{f: f, t: t}
-		c := f.Allocated(t) // the investigator is the officer in charge
-		c = p.must(f.Svc.RaiseAction(ctx, f.Investigator, c.ID, service.NewAction{Version: c.Version,
-			Title: "Download the victim's phone"}))
-		act := c.Actions[0]
-		c = p.must(f.Svc.AllocateAction(ctx, f.Investigator, c.ID, service.AllocateAction{Version: c.Version,
-			Action: act.ID, To: f.Investigator2.ID()}))
-		c = p.must(f.Svc.ResultAction(ctx, f.Investigator2, c.ID, service.ResultAction{Version: c.Version,
-			Action: act.ID, Result: "Messages recovered"}))
+		c, act := resultedBy(t, f, f.Investigator2) // the investigator is the officer in charge
 		perm, err := f.Svc.Permissions(ctx, f.Investigator, c.ID)
 		if err != nil {
 			t.Fatal(err)
@@ -93,4 +79,20 @@ func TestOnlyASupervisorFilesAResult(t *testing.T) {
 			t.Fatalf("filing must meet the review: %+v", c.Duties)
 		}
 	})
+}
+
+// resultedBy is an allocated case of the investigator's with one line of
+// enquiry, allocated to by and resulted by them.
+func resultedBy(t *testing.T, f *fixture.Force, by *service.Actor) (*domain.Case, domain.Action) {
+	t.Helper()
+	p := permCase{f: f, t: t}
+	c := f.Allocated(t)
+	c = p.must(f.Svc.RaiseAction(ctx, f.Investigator, c.ID, service.NewAction{Version: c.Version,
+		Title: "Interview the taxi driver"}))
+	act := c.Actions[0]
+	c = p.must(f.Svc.AllocateAction(ctx, f.Investigator, c.ID, service.AllocateAction{Version: c.Version,
+		Action: act.ID, To: by.ID()}))
+	c = p.must(f.Svc.ResultAction(ctx, by, c.ID, service.ResultAction{Version: c.Version,
+		Action: act.ID, Result: "Driver interviewed: picked two girls up from the hotel"}))
+	return c, act
 }

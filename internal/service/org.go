@@ -429,6 +429,9 @@ type UserChangeResult struct {
 // administrator, auditor, inspector and analyst roles — the powerful ones —
 // are only asked for: a second administrator approves or rejects the grant
 // (DecideGrant). An administrator may not give themselves a case-work role.
+// An officer moved out of a case's chain, or left with no case-work role,
+// owes its victims nothing from then: their duties move to the case's
+// supervisor in the same transaction, as a leaver's do (leaverDuties).
 func (s *Service) ChangeUser(ctx context.Context, a *Actor, in ChangeUser) (*UserChangeResult, error) {
 	if err := checkInput(in); err != nil {
 		return nil, err
@@ -439,7 +442,7 @@ func (s *Service) ChangeUser(ctx context.Context, a *Actor, in ChangeUser) (*Use
 	grantMu.Lock()
 	defer grantMu.Unlock()
 	var res UserChangeResult
-	moved := false
+	moved := false // out of their unit, or a role taken away: what they owe a victim is reconciled
 	err := s.orgCommandThen(ctx, a, "change user", func(tx store.Tx, org *domain.OrgState) ([]*event.Event, error) {
 		// The write may run twice (store.Store.Write): what a first run
 		// decided must not stay.
@@ -556,6 +559,9 @@ func (s *Service) ChangeUser(ctx context.Context, a *Actor, in ChangeUser) (*Use
 		}
 		if !sameRoles(keep, u.Roles) {
 			ch.Roles = keep
+			for _, r := range u.Roles {
+				moved = moved || !contains(keep, r)
+			}
 		}
 		if ch.Rank != nil || ch.UnitID != nil || ch.Roles != nil {
 			e, err := domain.NewEvent(domain.EvUserChanged, a.ID(), "", now, ch)
@@ -584,8 +590,10 @@ func (s *Service) ChangeUser(ctx context.Context, a *Actor, in ChangeUser) (*Use
 		return evs, nil
 	}, func(tx store.Tx, org *domain.OrgState) error {
 		// Moved out of a case's chain, an officer in charge can no longer
-		// open it: what they owed its victims moves at once to its
-		// supervisor, as for a leaver.
+		// open it, and with their case-work role taken away they can
+		// record nothing on it: what they owed its victims moves at once
+		// to its supervisor, as for a leaver (duty.serves). A supervisor
+		// who lost that role stops owing the supervisor's duties too.
 		if !moved {
 			return nil
 		}

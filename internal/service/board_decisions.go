@@ -41,12 +41,11 @@ type BoardDecision struct {
 	Flags []string `json:"flags,omitempty"`
 	// Decider is whose duty the decision is.
 	Decider string `json:"decider,omitempty"`
-	// May are the decision's commands the asker may run on the case now
-	// (accept-transfer and reject-transfer; approve-closure and
-	// reject-closure; assign-owner), by the service's own rules, so the
-	// board offers only what the service will do: a sergeant was offered
+	// May are the decision's commands (decisionCommands) the asker may
+	// run on the case now, by the service's own rules, so the board
+	// offers only what the service will do: a sergeant was offered
 	// "Approve or send back" on a closure only an inspector decides.
-	May []string `json:"may"`
+	May []DecisionCommand `json:"may"`
 }
 
 // BoardDecisions are the decisions waiting on the actor's teams, each list
@@ -128,10 +127,10 @@ func (s *Service) BoardDecisions(ctx context.Context, a *Actor) (*BoardDecisions
 				}
 				d.Since, d.Flags = c.OpenedAt, referralFlags(c)
 			}
-			d.May = []string{}
+			d.May = []DecisionCommand{}
 			perm := s.permissions(a, c, org, now.UTC())
 			for _, cmd := range decisionCommands[k.kind] {
-				if perm.Can(cmd) {
+				if perm.Can(cmd.Name) {
 					d.May = append(d.May, cmd)
 				}
 			}
@@ -152,11 +151,19 @@ func (s *Service) BoardDecisions(ctx context.Context, a *Actor) (*BoardDecisions
 	return out, nil
 }
 
-// decisionCommands are the case commands that make each decision.
-var decisionCommands = map[string][]string{
-	duty.TransferAccept:   {"accept-transfer", "reject-transfer"},
-	duty.ClosureApproval:  {"approve-closure", "reject-closure"},
-	duty.AllocateReferral: {"assign-owner"},
+// DecisionCommand is a case command that makes one of the board's
+// decisions, with the word its link on the board says.
+type DecisionCommand struct {
+	Name  string `json:"name"`  // the case command: "accept-transfer"
+	Label string `json:"label"` // the link's word: "Accept"
+}
+
+// decisionCommands are the case commands that make each decision, in the
+// order the board offers them.
+var decisionCommands = map[string][]DecisionCommand{
+	duty.TransferAccept:   {{"accept-transfer", "Accept"}, {"reject-transfer", "Refuse"}},
+	duty.ClosureApproval:  {{"approve-closure", "Approve"}, {"reject-closure", "Send back"}},
+	duty.AllocateReferral: {{"assign-owner", "Allocate"}},
 }
 
 // referralFlags are what a referral's record shows of its risk, in words

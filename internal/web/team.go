@@ -45,15 +45,6 @@ type decisionRow struct {
 // decisionLink is one decision the viewer may make, and where.
 type decisionLink struct{ Text, Path string }
 
-// decisionWords name each decision's journey as its link says it.
-var decisionWords = map[string]string{
-	"accept-transfer": "Accept",
-	"reject-transfer": "Refuse",
-	"approve-closure": "Approve",
-	"reject-closure":  "Send back",
-	"assign-owner":    "Allocate",
-}
-
 // boardDecisionRows reads the decisions waiting on the actor's teams
 // (service.BoardDecisions, which authorises and records the read) and puts
 // them in words.
@@ -72,7 +63,7 @@ func (h *Handler) boardDecisionRows(ctx context.Context, q *visit) (*boardDecisi
 				Waited: waited(d.Since, now), Due: dueWhen(d.Due, now), Overdue: d.Overdue,
 				Decider: "No one: the team has no supervisor"}
 			for _, cmd := range d.May {
-				r.Do = append(r.Do, decisionLink{Text: decisionWords[cmd], Path: path + "/do/" + cmd})
+				r.Do = append(r.Do, decisionLink{Text: cmd.Label, Path: path + "/do/" + cmd.Name})
 			}
 			if d.By != "" {
 				r.By = findPerson(q.org, d.By)

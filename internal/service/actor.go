@@ -74,8 +74,8 @@ func (a *Actor) inChain(org *domain.OrgState, teamID string) bool {
 // completes "Only … can …" ("add notes").
 func (a *Actor) mayDo(org *domain.OrgState, c *domain.Case, doing string, roles ...domain.Role) error {
 	if !a.has(roles...) {
-		return &Forbidden{Rule: "role", Message: fmt.Sprintf("Only %s on this case's team, or above it, can %s.",
-			domain.RolesPhrase(roles), infinitive(doing))}
+		return &Forbidden{Rule: "role", Doing: infinitive(doing), Message: fmt.Sprintf("Only %s on this case's "+
+			"team, or above it, can %s.", domain.RolesPhrase(roles), infinitive(doing))}
 	}
 	if !a.inChain(org, c.TeamID) {
 		return &Forbidden{Rule: "chain_of_command", Message: fmt.Sprintf("%s is outside your team's chain of "+
@@ -88,8 +88,8 @@ func (a *Actor) mayDo(org *domain.OrgState, c *domain.Case, doing string, roles 
 // can …".
 func (a *Actor) need(doing string, roles ...domain.Role) error {
 	if !a.has(roles...) {
-		return &Forbidden{Rule: "role", Message: fmt.Sprintf("Only %s can %s.", domain.RolesPhrase(roles),
-			infinitive(doing))}
+		return &Forbidden{Rule: "role", Doing: infinitive(doing), Message: fmt.Sprintf("Only %s can %s.",
+			domain.RolesPhrase(roles), infinitive(doing))}
 	}
 	return nil
 }

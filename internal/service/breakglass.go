@@ -53,10 +53,12 @@ func (s *Service) BreakGlass(ctx context.Context, a *Actor, in BreakGlassRequest
 		o := domain.Org{Units: org.Units}
 		switch {
 		case a.System:
-			return &Forbidden{Rule: "break_glass_person", Message: "Only a person can open a case in an emergency."}
+			return &Forbidden{Rule: "break_glass_person", Doing: "open a case in an emergency",
+				Message: "Only a person can open a case in an emergency."}
 		case !a.has(liaison...):
-			return &Forbidden{Rule: "break_glass_role", Message: "Only " + domain.RolesPhrase(liaison) +
-				" can open a case outside their team in an emergency."}
+			return &Forbidden{Rule: "break_glass_role", Doing: "open a case outside your team in an emergency",
+				Message: "Only " + domain.RolesPhrase(liaison) +
+					" can open a case outside their team in an emergency."}
 		case o.ForceOf(c.TeamID) != o.ForceOf(a.User.UnitID):
 			return ErrNotFound // another force's case is not there at all
 		case a.CanSee(org, c):

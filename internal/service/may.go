@@ -23,6 +23,9 @@ type Forbidden struct {
 	Rule    string
 	Message string
 	Who     []string // user ids who may, where one rule names them
+	// Doing is what was refused, as it completes "You cannot …" ("read
+	// the security log"), where the rule says: the page's title.
+	Doing string
 }
 
 func (f *Forbidden) Error() string { return f.Message }
@@ -579,7 +582,7 @@ func caseCommands() []*CaseCommand {
 						name = domain.PersonName(u)
 					}
 					return &Forbidden{Rule: "named_reviewer", Who: []string{v.Reviewer},
-						Message: fmt.Sprintf("Only the named reviewer, %s, can decide this review request.", name)}
+						Doing: "decide this review request", Message: fmt.Sprintf("Only the named reviewer, %s, can decide this review request.", name)}
 				}
 				return nil
 			},
@@ -611,8 +614,8 @@ func caseCommands() []*CaseCommand {
 			Roles: []domain.Role{domain.RoleAuditor}, ClosedOK: true, Target: "access",
 			auth: func(k *check) error {
 				if !k.a.has(domain.RoleAuditor) {
-					return &Forbidden{Rule: "role", Message: "Only the force's auditors can review an emergency " +
-						"access."}
+					return &Forbidden{Rule: "role", Doing: "review an emergency access",
+						Message: "Only the force's auditors can review an emergency access."}
 				}
 				return nil
 			},
@@ -672,12 +675,13 @@ func transferAuth(verb string) func(k *check) error {
 			return problem("", "no_transfer", fmt.Sprintf("No transfer of %s is waiting.", k.c.Ref))
 		}
 		if !k.a.has(supervisors...) {
-			return &Forbidden{Rule: "role", Message: fmt.Sprintf("Only supervisors and managers in the receiving "+
-				"team's chain of command can %s a transfer.", verb)}
+			return &Forbidden{Rule: "role", Doing: verb + " a transfer", Message: fmt.Sprintf("Only supervisors "+
+				"and managers in the receiving team's chain of command can %s a transfer.", verb)}
 		}
 		if !k.a.inChain(k.org, k.c.Transfer.ToTeam) {
-			return &Forbidden{Rule: "chain_of_command", Message: fmt.Sprintf("Only the receiving team's chain "+
-				"of command can %s this transfer: ask a supervisor or manager there.", verb)}
+			return &Forbidden{Rule: "chain_of_command", Doing: verb + " this transfer", Message: fmt.Sprintf(
+				"Only the receiving team's chain of command can %s this transfer: ask a supervisor or manager "+
+					"there.", verb)}
 		}
 		return nil
 	}

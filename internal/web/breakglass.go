@@ -63,8 +63,8 @@ func (h *Handler) breakGlassForm(q *visit) error {
 		Data: breakGlassPage{Ref: ref, Hold: h.svc.Policy().BreakGlass.String()}, Form: formMap(q.r.PostForm)}
 	if q.r.Method == http.MethodGet {
 		if !service.MayBreakGlass(q.a) {
-			return &service.Forbidden{Rule: "break_glass_role", Message: "Only officers who work cases can " +
-				"open a case outside their team in an emergency."}
+			return &service.Forbidden{Rule: "break_glass_role", Doing: "open a case outside your team in an emergency",
+				Message: "Only officers who work cases can open a case outside their team in an emergency."}
 		}
 		// Someone who can see the case needs no emergency access.
 		if _, err := h.svc.CaseID(q.r.Context(), q.a, ref); err == nil {

@@ -316,26 +316,12 @@ func errorTitle(err error, status int) string {
 	case errors.Is(err, errStaleForm):
 		return "The form could not be sent"
 	case status == http.StatusForbidden:
-		if what := cannotDo(err); what != "" {
-			return "You cannot " + what
+		if f, ok := service.AsForbidden(err); ok && f.Doing != "" {
+			return "You cannot " + f.Doing
 		}
 		return "You cannot do this"
 	}
 	return http.StatusText(status)
-}
-
-// cannotDo is what a role check refused, from its "Only auditors can read
-// audits." ("read audits"), or "".
-func cannotDo(err error) string {
-	f, ok := service.AsForbidden(err)
-	if !ok || !strings.HasPrefix(f.Message, "Only ") {
-		return ""
-	}
-	i := strings.LastIndex(f.Message, " can ")
-	if i < 0 {
-		return ""
-	}
-	return strings.TrimSuffix(f.Message[i+len(" can "):], ".")
 }
 
 // whoToAsk says who can help a person refused: the people a rule names,

@@ -825,7 +825,7 @@ func (im *importer) writeCase(p casePlan) error {
 			k.Opened,
 			by(k.Owner),
 			domain.EvOwnerAssigned,
-			domain.OwnerAssigned{OwnerID: im.officer(k.Owner), Reason: "as recorded in " + im.rep.System},
+			domain.OwnerAssigned{OwnerID: im.officer(k.Owner), Reason: ImportedOwnerReason(im.rep.System)},
 		)
 	}
 	victims := map[string]string{}
@@ -1069,3 +1069,9 @@ func decodeInto(e *event.Event, v any) error {
 	}
 	return nil
 }
+
+// ImportedOwnerReason is the reason an import from system gives for the
+// officer in charge it read from the record there ("as recorded in
+// northshire-cis"), so that a case's history can tell it from a reason a
+// person typed and say it in words.
+func ImportedOwnerReason(system string) string { return "as recorded in " + system }

@@ -11,6 +11,7 @@ import (
 	"github.com/holdfast/holdfast/internal/clock"
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/http/request"
+	"github.com/holdfast/holdfast/internal/service"
 )
 
 // caseFuncs are the template functions of the case pages.
@@ -122,12 +123,12 @@ func sourceWords(source string, importedAt time.Time) string {
 	return domain.SourceLabel(source)
 }
 
-// importedOwner is the reason an import gives for an owner ("as recorded
-// in northshire-cis", service/import.go) with the system named in words:
-// "as recorded in the system the case was imported from (Northshire
-// CIS)". Any other reason is as given.
-func importedOwner(reason string) string {
-	if sys, ok := strings.CutPrefix(reason, "as recorded in "); ok && sys != "" && !strings.Contains(sys, " ") {
+// importedOwner is the reason given for an owner of a case from source,
+// with the system named in words where it is the one the case's import
+// gives (service.ImportedOwnerReason): "as recorded in the system the case
+// was imported from (Northshire CIS)". Any other reason is as given.
+func importedOwner(reason, source string) string {
+	if sys, ok := strings.CutPrefix(source, importPrefix); ok && sys != "" && reason == service.ImportedOwnerReason(sys) {
 		return "as recorded in the system the case was imported from (" + systemName(sys) + ")"
 	}
 	return reason

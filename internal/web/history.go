@@ -309,7 +309,7 @@ func (v *caseView) entry(e *event.Event) historyEntry {
 	case domain.EvOwnerAssigned:
 		var p domain.OwnerAssigned
 		dec(&p)
-		return say("decisions", "made "+personName(v.Org, p.OwnerID)+" the officer in charge", importedOwner(p.Reason))
+		return say("decisions", "made "+personName(v.Org, p.OwnerID)+" the officer in charge", importedOwner(p.Reason, v.Case.Source))
 	case domain.EvVictimAdded:
 		var p domain.VictimAdded
 		dec(&p)

@@ -525,7 +525,7 @@ func ApplyUserChange(u *User, p UserChanged) {
 	if p.UnitID != nil {
 		u.UnitID = *p.UnitID
 	}
-	if p.Roles != nil {
+	if p.Roles != nil || p.NoRoles {
 		u.Roles = p.Roles
 	}
 	u.Version++

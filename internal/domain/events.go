@@ -54,6 +54,9 @@ type UserChanged struct {
 	Rank   *Rank   `json:"rank,omitempty"`
 	UnitID *string `json:"unit_id,omitempty"`
 	Roles  []Role  `json:"roles,omitempty"`
+	// NoRoles says every role was taken away: an empty Roles is left out
+	// of the JSON like an unchanged one, so without it the change was lost.
+	NoRoles bool `json:"no_roles,omitempty"`
 }
 
 type UserLeft struct {

@@ -143,7 +143,7 @@ func (s *Service) endSessionsOnChange(ctx context.Context, tx store.Tx, a *Actor
 		if err := json.Unmarshal(e.Payload, &p); err != nil {
 			return err
 		}
-		if p.Roles == nil && p.Rank == nil && p.UnitID == nil {
+		if p.Roles == nil && !p.NoRoles && p.Rank == nil && p.UnitID == nil {
 			return nil
 		}
 		id, why = p.ID, "the user's roles, rank or team changed"

@@ -558,12 +558,12 @@ func (s *Service) ChangeUser(ctx context.Context, a *Actor, in ChangeUser) (*Use
 			moved = true
 		}
 		if !sameRoles(keep, u.Roles) {
-			ch.Roles = keep
+			ch.Roles, ch.NoRoles = keep, len(keep) == 0
 			for _, r := range u.Roles {
 				moved = moved || !contains(keep, r)
 			}
 		}
-		if ch.Rank != nil || ch.UnitID != nil || ch.Roles != nil {
+		if ch.Rank != nil || ch.UnitID != nil || ch.Roles != nil || ch.NoRoles {
 			e, err := domain.NewEvent(domain.EvUserChanged, a.ID(), "", now, ch)
 			if err != nil {
 				return nil, err

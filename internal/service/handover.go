@@ -464,8 +464,8 @@ func (s *Service) CheckHandOn(ctx context.Context, a *Actor, leaverID string, in
 	return plan, nil
 }
 
-// checkHandOn is CheckHandOn without recording a read: HandOn shows
-// nothing of the cases it checks.
+// checkHandOn is CheckHandOn without recording a read: HandOn returns the
+// cases it handed on by reference only (doneStep), never their summaries.
 func (s *Service) checkHandOn(ctx context.Context, a *Actor, leaverID string, in HandOn) (*HandOnPlan, error) {
 	org, h, err := s.handover(ctx, a, leaverID)
 	if err != nil {
@@ -617,7 +617,7 @@ func (s *Service) HandOn(ctx context.Context, a *Actor, leaverID string, in Hand
 			return evs
 		})
 		if err == nil {
-			done.Steps = append(done.Steps, st)
+			done.Steps = append(done.Steps, doneStep(st))
 			continue
 		}
 		done.Left++
@@ -633,6 +633,22 @@ func (s *Service) HandOn(ctx context.Context, a *Actor, leaverID string, in Hand
 		}
 	}
 	return done, nil
+}
+
+// doneStep is a case handed on as HandOn returns it: by reference, whom
+// it went to and which lines of enquiry went with it, without its summary
+// or the enquiries' titles. HandOn records no read (the check page that
+// showed them did), and a supervisor may post the hand-on without seeing
+// that page, so what it returns must not be a reading of the case.
+func doneStep(st HandOnStep) HandOnStep {
+	st.Summary = ""
+	acts := make([]HandOnAction, len(st.Actions))
+	for i, x := range st.Actions {
+		x.Title = ""
+		acts[i] = x
+	}
+	st.Actions = acts
+	return st
 }
 
 // handOnWhy says why a case was not handed on, and whether that was a

@@ -26,8 +26,10 @@ type Links struct {
 	// detective sergeant's inbox and 131 in a constable's, which nobody
 	// can work, and which buried the alerts on named people. The link is
 	// still raised, so no network goes unseen: it is on both cases' links
-	// pages with its review owed by the case's owner (a duty on their
-	// work list that escalates to their supervisor if left), and the
+	// pages with its review owed by an open case's owner (a duty on their
+	// work list that escalates to their supervisor if left; a closed
+	// case owes no review, so its owner and supervisor are alerted
+	// whatever this says), and the
 	// identifier's group on the analysts' links page lists every case
 	// bearing it. A force that wants the alerts anyway sets this true.
 	AlertUnnamed bool `yaml:"alert_unnamed"`

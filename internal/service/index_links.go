@@ -316,7 +316,12 @@ func (s *Service) raiseLink(ctx context.Context, caseID, person string, m indexM
 			// lists every link of theirs ("2 of 3"); a network member on
 			// thirty cases otherwise alerted each side of every pair
 			// (1,728 link alerts to one sergeant on a demo of 2,000 cases).
-			tell := alert && !toldOfPending(s.Policy().Links, sd.c, sd.person)
+			// A closed case's side owes no review duty (duty.go), so the
+			// alert is all its owner and supervisor get: it is always sent,
+			// whatever the policy holds back, and never held back as told
+			// (the open side may close without reviewing the first link).
+			open := sd.c.Status.IsOpen()
+			tell := !open || (alert && !toldOfPending(s.Policy().Links, sd.c, sd.person))
 			l := domain.CaseLink{ID: id, Person: sd.person, OtherCase: sd.other.ID, OtherPerson: sd.otherPn,
 				Probability: m.Probability, Shared: m.Shared}
 			evs := []*event.Event{}

@@ -186,6 +186,11 @@ func (s *Service) SignIn(ctx context.Context, username, password string) (*Sessi
 	if err != nil {
 		return nil, err
 	}
+	if !s.gate.enterSubject(subject) {
+		return nil, s.throttled(ctx, c.Address, subject, &Throttled{RetryAfter: time.Second,
+			Reason: "This account is already signing in"})
+	}
+	defer s.gate.leaveSubject(subject)
 	lock, err := s.lockStateOf(ctx, as, subject, now, pol)
 	if err != nil {
 		return nil, fmt.Errorf("sign in: %w: %w", ErrUnavailable, err)

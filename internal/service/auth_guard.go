@@ -23,9 +23,10 @@ import (
 //     station proxy share an address, so sign-ins in progress or succeeding
 //     are never held against it, and one officer's wrong password cannot
 //     lock the station out;
-//   - per account (auth.go): a progressive delay after each failure, then
-//     locked after the policy's lockout_failures within its window, from
-//     whatever address, for unknown usernames alike.
+//   - per account (auth.go): one sign-in in progress at a time (another
+//     at once is answered 429), a progressive delay after each failure,
+//     then locked after the policy's lockout_failures within its window,
+//     from whatever address, for unknown usernames alike.
 
 // HashSlots is how many password checks may run at once: one per core
 // (more only make each slower), at least 2, at most 8 (8 × 19 MiB).
@@ -75,6 +76,33 @@ type hashGate struct {
 	peak    int // most checks ever running at once (tests)
 	running int
 	noted   map[string]time.Time // when a throttled address was last recorded
+	signing map[string]bool      // usernames with a sign-in in progress
+}
+
+// enterSubject claims subject's one sign-in in progress; false if one is.
+// The account's lock is read before its password is checked, so guesses
+// sent all at once would each see it unlocked: one at a time, each failure
+// is counted before the next guess is weighed (a burst of seventy guesses
+// at one account got seventy checks, not lockout_failures). Any name the
+// client typed is held alike, known or not, so it tells nothing. Per
+// instance: two instances let two at once.
+func (g *hashGate) enterSubject(subject string) bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.signing[subject] {
+		return false
+	}
+	if g.signing == nil {
+		g.signing = map[string]bool{}
+	}
+	g.signing[subject] = true
+	return true
+}
+
+func (g *hashGate) leaveSubject(subject string) {
+	g.mu.Lock()
+	delete(g.signing, subject)
+	g.mu.Unlock()
 }
 
 func newHashGate(slots int) *hashGate {

@@ -671,3 +671,39 @@ func TestPasskeyRefusals(t *testing.T) {
 		}
 	})
 }
+
+// TestGuessesAtOnceMeetTheLock (found by the reviewer): the account's lock
+// was read before its password was checked, so guesses sent all at once
+// each found it unlocked and each had its password weighed — seventy in
+// a burst where lockout_failures allows five. One sign-in of an account
+// is in progress at a time: however the guesses arrive, no more than
+// lockout_failures are weighed before the lock.
+func TestGuessesAtOnceMeetTheLock(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		f := fixture.New(t, db)
+		var wg sync.WaitGroup
+		for i := range 40 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				f.Svc.SignIn(from(fmt.Sprintf("198.51.100.%d", i+1)), "ivy", fmt.Sprintf("guess %d", i))
+			}()
+		}
+		wg.Wait()
+		rows, err := f.Svc.SecurityLog(context.Background(), f.Admin, service.SecurityQuery{
+			UserID: f.Investigator.ID(), Limit: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		weighed := 0
+		for _, r := range rows {
+			if r.Kind == service.EvSignInFailed && strings.Contains(r.Detail, "wrong password") {
+				weighed++
+			}
+		}
+		if weighed > 5 {
+			t.Fatalf("%d guesses at once were weighed as wrong passwords before the lock; lockout_failures is 5",
+				weighed)
+		}
+	})
+}

@@ -136,20 +136,7 @@ func TestAttackSweepDatedInTheFuture(t *testing.T) {
 // reviewer, approved by the inspector: as the attack found it.
 func closedWithVictim(t *testing.T, f *fixture.Force, reviewer *service.Actor, rat domain.Rationale) *domain.Case {
 	t.Helper()
-	ctx, svc := context.Background(), f.Svc
-	c := f.Allocated(t)
-	c = ok(t)(svc.AddVictim(ctx, f.Investigator, c.ID, service.NewVictim{Version: c.Version, Name: "Child A",
-		DateOfBirth: "2011-03-02"}))
-	vid := c.Victims[0].ID
-	c = ok(t)(svc.RecordContact(ctx, f.Liaison, c.ID, service.RecordContact{Version: c.Version, Victim: vid,
-		Kind: domain.ContactAccount, Method: "ABE interview", Note: "account recorded"}))
-	c = ok(t)(svc.RecordVictimView(ctx, f.Liaison, c.ID, service.RecordVictimView{Version: c.Version, Victim: vid,
-		View: "Does not want to go to court"}))
-	c = ok(t)(svc.RecordReview(ctx, reviewer, c.ID, service.RecordReview{Version: c.Version,
-		Summary: "Reviewed: all enquiries complete"}))
-	c = ok(t)(svc.ProposeClosure(ctx, f.Investigator, c.ID, service.ClosureProposal{Version: c.Version, Outcome: "18",
-		Rationale: rat}))
-	return ok(t)(svc.ApproveClosure(ctx, f.Inspector, c.ID, service.ApproveClosure{Version: c.Version}))
+	return closeWithVictim(t, f, f.Allocated(t), reviewer, rat)
 }
 
 // attackChiefInspector is the read-only inspector of rank chief inspector

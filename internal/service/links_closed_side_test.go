@@ -24,7 +24,7 @@ func TestClosedSideOfAnUnnamedLinkIsTold(t *testing.T) {
 		c := f.Allocated(t)
 		c = ok(t)(svc.AddSuspect(ctx, f.Investigator, c.ID, service.NewSuspect{Version: c.Version,
 			Description: "Unidentified driver of a silver Astra, VRM PE20FEF.", Vehicle: "PE20FEF"}))
-		c = closeWithVictim(t, f, c)
+		c = closeWithVictim(t, f, c, f.Supervisor, auditRationale)
 		if c.Status.IsOpen() {
 			t.Fatal("setup: the case should be closed")
 		}
@@ -56,9 +56,10 @@ func TestClosedSideOfAnUnnamedLinkIsTold(t *testing.T) {
 }
 
 // closeWithVictim closes c, an allocated TeamA case, with a child victim
-// whose view is recorded, reviewed by the supervisor and approved by the
-// inspector (closedWithVictim's steps, on a case already set up).
-func closeWithVictim(t *testing.T, f *fixture.Force, c *domain.Case) *domain.Case {
+// whose view is recorded, its review by reviewer, approved by the
+// inspector.
+func closeWithVictim(t *testing.T, f *fixture.Force, c *domain.Case, reviewer *service.Actor,
+	rat domain.Rationale) *domain.Case {
 	t.Helper()
 	svc := f.Svc
 	c = ok(t)(svc.AddVictim(ctx, f.Investigator, c.ID, service.NewVictim{Version: c.Version, Name: "Child A",
@@ -68,9 +69,9 @@ func closeWithVictim(t *testing.T, f *fixture.Force, c *domain.Case) *domain.Cas
 		Kind: domain.ContactAccount, Method: "ABE interview", Note: "account recorded"}))
 	c = ok(t)(svc.RecordVictimView(ctx, f.Liaison, c.ID, service.RecordVictimView{Version: c.Version, Victim: vid,
 		View: "Does not want to go to court"}))
-	c = ok(t)(svc.RecordReview(ctx, f.Supervisor, c.ID, service.RecordReview{Version: c.Version,
+	c = ok(t)(svc.RecordReview(ctx, reviewer, c.ID, service.RecordReview{Version: c.Version,
 		Summary: "Reviewed: all enquiries complete"}))
 	c = ok(t)(svc.ProposeClosure(ctx, f.Investigator, c.ID, service.ClosureProposal{Version: c.Version, Outcome: "18",
-		Rationale: auditRationale}))
+		Rationale: rat}))
 	return ok(t)(svc.ApproveClosure(ctx, f.Inspector, c.ID, service.ApproveClosure{Version: c.Version}))
 }

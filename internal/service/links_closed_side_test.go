@@ -49,6 +49,9 @@ func TestClosedSideOfAnUnnamedLinkIsTold(t *testing.T) {
 		d := ownCase(t, f, f.OtherTeam, f.OtherTeam, f.TeamC)
 		d = ok(t)(svc.AddSuspect(ctx, f.OtherTeam, d.ID, service.NewSuspect{Version: d.Version,
 			Name: "Dean Reid", DateOfBirth: "1984-02-03", Vehicle: "PE20 FEF"}))
+		if len(d.Links) == 0 {
+			t.Fatalf("the second bearer of the van raised no links")
+		}
 		if n := linkAlertCount(t, f, f.Investigator); n != before[f.Investigator]+2 {
 			t.Errorf("Ivy was told of %d links on the closed case, want 2", n-before[f.Investigator])
 		}

@@ -134,25 +134,6 @@ func TestHandOnGivesAPassedTargetANewOne(t *testing.T) {
 	})
 }
 
-// hookedStore runs before once, just before its nth write: someone
-// changing a case while a hand-on is under way.
-type hookedStore struct {
-	*sqlstore.DB
-	n      int
-	before func()
-}
-
-func (s *hookedStore) Write(ctx context.Context, fn func(store.Tx) error) error {
-	if s.before != nil {
-		if s.n--; s.n == 0 {
-			h := s.before
-			s.before = nil
-			h()
-		}
-	}
-	return s.DB.Write(ctx, fn)
-}
-
 // A hand-on whose second case is changed by someone else after the check
 // stopped with an error page that did not say the first had gone. Each
 // case is handed on or not by itself: the result lists the cases handed
@@ -160,7 +141,7 @@ func (s *hookedStore) Write(ctx context.Context, fn func(store.Tx) error) error 
 func TestHandOnSaysWhatWasDoneWhenACaseChangedMeanwhile(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
-		st := &hookedStore{DB: db}
+		st := &fixture.HookedStore{DB: db}
 		f := fixture.New(t, st)
 		a, b := f.Allocated(t), f.Allocated(t)
 		ivy := f.Investigator.ID()
@@ -168,7 +149,7 @@ func TestHandOnSaysWhatWasDoneWhenACaseChangedMeanwhile(t *testing.T) {
 			t.Fatal(err)
 		}
 		var changed string
-		st.n, st.before = 2, func() { // the first case is handed on; then the other changes
+		st.N, st.Before = 2, func() { // the first case is handed on; then the other changes
 			for _, id := range []string{a.ID, b.ID} {
 				c := ok(t)(db.Case(ctx, id))
 				if c.OwnerID == ivy {

@@ -27,7 +27,7 @@ import (
 func TestHandOnResultReadsNothingUnlogged(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
-		st := &changingStore{DB: db}
+		st := &fixture.HookedStore{DB: db}
 		f := fixture.New(t, st)
 		srv := httptest.NewServer(server.New(f.Svc, server.Config{Handler: f.App.Handler}).Handler)
 		t.Cleanup(srv.Close)
@@ -41,7 +41,7 @@ func TestHandOnResultReadsNothingUnlogged(t *testing.T) {
 		_, page := sam.get("/team") // a page for the CSRF token only: not the hand-on page
 		seq, _ := db.LatestSeq(ctx)
 		corrected := "Summary corrected meanwhile"
-		st.n, st.before = 2, func() {
+		st.N, st.Before = 2, func() {
 			for _, c := range []string{a.ID, b.ID} {
 				if c := must(db.Case(ctx, c)); c.OwnerID == ivy {
 					must(f.Svc.UpdateCase(ctx, f.Supervisor, c.ID, service.CaseUpdate{Version: c.Version,

@@ -10,29 +10,9 @@ import (
 	"github.com/holdfast/holdfast/internal/fixture"
 	"github.com/holdfast/holdfast/internal/server"
 	"github.com/holdfast/holdfast/internal/service"
-	"github.com/holdfast/holdfast/internal/store"
 	"github.com/holdfast/holdfast/internal/store/sqlstore"
 	"github.com/holdfast/holdfast/internal/testdb"
 )
-
-// changingStore runs before once, just before its nth write: someone
-// changing a case while a hand-on is under way.
-type changingStore struct {
-	*sqlstore.DB
-	n      int
-	before func()
-}
-
-func (s *changingStore) Write(ctx context.Context, fn func(store.Tx) error) error {
-	if s.before != nil {
-		if s.n--; s.n == 0 {
-			h := s.before
-			s.before = nil
-			h()
-		}
-	}
-	return s.DB.Write(ctx, fn)
-}
 
 // A hand-on whose second case changed after the check ended on an error
 // page that did not say the first had been handed on. The page now lists
@@ -41,7 +21,7 @@ func (s *changingStore) Write(ctx context.Context, fn func(store.Tx) error) erro
 func TestHandOnPageSaysWhatWasDoneAndWhatWasNot(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
-		st := &changingStore{DB: db}
+		st := &fixture.HookedStore{DB: db}
 		f := fixture.New(t, st)
 		srv := httptest.NewServer(server.New(f.Svc, server.Config{Handler: f.App.Handler}).Handler)
 		t.Cleanup(srv.Close)
@@ -56,7 +36,7 @@ func TestHandOnPageSaysWhatWasDoneAndWhatWasNot(t *testing.T) {
 		a, b = must(db.Case(ctx, a.ID)), must(db.Case(ctx, b.ID))
 		var changed string
 		corrected := "Summary corrected meanwhile"
-		st.n, st.before = 2, func() {
+		st.N, st.Before = 2, func() {
 			for _, c := range []string{a.ID, b.ID} {
 				if c := must(db.Case(ctx, c)); c.OwnerID == ivy {
 					changed = c.Ref

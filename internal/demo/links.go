@@ -1,6 +1,10 @@
 package demo
 
-import "github.com/holdfast/holdfast/internal/service"
+import (
+	"context"
+
+	"github.com/holdfast/holdfast/internal/service"
+)
 
 // raiseLinks matches every suspect and victim of every case against the
 // index, as the service does when a person is recorded, once the history
@@ -29,6 +33,22 @@ func (g *gen) raiseLinks() error {
 			ps = append(ps, service.PersonOn{Case: c.ID, Person: v.ID})
 		}
 	}
+	// Nothing but the links is written meanwhile, and a link is no row
+	// of the index: a store that can answers the matching from memory
+	// (sqlstore.DB.HoldPoleIndex), the same as from its tables.
+	if h, ok := g.rec.(poleHolder); ok {
+		release, err := h.HoldPoleIndex(g.ctx)
+		if err != nil {
+			return err
+		}
+		defer release()
+	}
 	_, err := g.svc.RaiseLinksAll(g.ctx, ps)
 	return err
+}
+
+// poleHolder is a store that can hold its POLE index in memory while a
+// whole record is matched (sqlstore.DB.HoldPoleIndex).
+type poleHolder interface {
+	HoldPoleIndex(ctx context.Context) (release func(), err error)
 }

@@ -41,6 +41,8 @@ type DB struct {
 	// written are the cases the last writes put, kept for the next
 	// prefetch while deferred holds (written.go).
 	written writtenCases
+	// poleHeld is the POLE index held in memory, if it is (polemem.go).
+	poleHeld atomic.Pointer[poleHeld]
 	// buildsDone is set once a prefetch on PostgreSQL (optimistic.go), or
 	// a write on SQLite (write.go, buildsDone), saw every build that
 	// writes index rows alone done.

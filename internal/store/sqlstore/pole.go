@@ -174,6 +174,7 @@ func (x *tx) indexPoleNew(cs []*domain.Case) error {
 // insertPole writes index rows: the people alone while the keys and
 // digests are deferred (indexPoleDeferred says why).
 func (x *tx) insertPole(ids []string, people []store.PolePerson, keys []store.PoleKey, digests []string) error {
+	x.db.dropPoleHeld() // polemem.go
 	if x.db.deferred.Load() {
 		ids, keys, digests = nil, nil, nil
 	}
@@ -278,6 +279,9 @@ func (db *DB) PoleCandidates(ctx context.Context, keys []store.PoleKey, perKey i
 	error) {
 	if err := db.kept("index"); err != nil {
 		return nil, err
+	}
+	if h := db.poleHeld.Load(); h != nil { // polemem.go
+		return h.candidates(keys, perKey), nil
 	}
 	type pk struct{ c, p string }
 	seen := map[pk]bool{}

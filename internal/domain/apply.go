@@ -350,6 +350,9 @@ var caseAppliers = map[string]caseApplier{
 	}),
 	EvClosureUnapproved:  on(applyClosureUnapproved),  // migration.go
 	EvOffencesClassified: on(applyOffencesClassified), // offences.go
+	EvLinkRaised:         on(applyLinkRaised),         // links.go
+	EvLinkReviewed:       on(applyLinkReviewed),       // links.go
+	EvPersonCorrected:    on(applyPersonCorrected),    // person_corrected.go
 
 	// Alerts and emergency access (alerts.go).
 	EvAlertSent:        on(func(*Case, AlertSent, *event.Event) error { return nil }),

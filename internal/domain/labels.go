@@ -30,6 +30,7 @@ func OffenceLabel(code string) string {
 
 // DutyKindLabels name what each duty owes.
 var DutyKindLabels = map[string]string{
+	DutyLinkRev:            "Review a possible link to another case",
 	"allocate_referral":    "Allocate the referral",
 	"investigation_plan":   "Set the investigation plan",
 	"first_victim_contact": "First contact with the victim",
@@ -248,6 +249,9 @@ func UnitKindLabel(k UnitKind) string { return label(UnitKindLabels, k) }
 // EventLabels say what each kind of event did, as a verb phrase that
 // follows the person who did it ("DC Amy Lloyd added a victim").
 var EventLabels = map[string]string{
+	EvLinkRaised:             "raised a possible link to another case",
+	EvLinkReviewed:           "reviewed a link to another case",
+	EvPersonCorrected:        "corrected a person's details",
 	EvCaseOpened:             "opened the case",
 	EvCaseViewed:             "viewed the case",
 	EvCaseUpdated:            "corrected the case's details",
@@ -481,6 +485,8 @@ func EventTypes() []string {
 
 // AlertKindLabels name the kinds of inbox alert.
 var AlertKindLabels = map[string]string{
+	AlertLink:            "Possible link to another case",
+	AlertLinkDecided:     "Link to another case decided by an analyst",
 	"escalation":         "Overdue duty escalated",
 	"finding":            "Finding",
 	AlertClosureSentBack: "Closure sent back",

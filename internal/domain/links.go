@@ -85,34 +85,28 @@ func (c *Case) LinkBetween(person, otherCase, otherPerson string) *CaseLink {
 	return nil
 }
 
-// The appliers and labels of links are registered here, beside the
-// events, so that the index's codes are found in one place.
-func init() {
-	caseAppliers[EvLinkRaised] = on(func(c *Case, p LinkRaised, e *event.Event) error {
-		if c.CaseLinkByID(p.ID) != nil || c.LinkBetween(p.Person, p.OtherCase, p.OtherPerson) != nil {
-			return fmt.Errorf("event %d: link %s is already on case %s", e.Seq, p.ID, c.Ref)
-		}
-		l := p.CaseLink
-		l.RaisedAt = e.At.UTC()
-		c.Links = append(c.Links, l)
-		return nil
-	})
-	caseAppliers[EvLinkReviewed] = on(func(c *Case, p LinkReviewed, e *event.Event) error {
-		l := c.CaseLinkByID(p.ID)
-		if l == nil || l.Outcome != LinkPending {
-			return fmt.Errorf("event %d: no link %s awaiting review on case %s", e.Seq, p.ID, c.Ref)
-		}
-		if p.Outcome != LinkConfirmed && p.Outcome != LinkNotSame {
-			return fmt.Errorf("event %d: a link's review is confirmed or not_same, not %q", e.Seq, p.Outcome)
-		}
-		l.Outcome, l.ReviewedBy, l.ReviewedAt, l.Note = p.Outcome, e.Actor, e.At.UTC(), p.Note
-		return nil
-	})
-	EventLabels[EvLinkRaised] = "raised a possible link to another case"
-	EventLabels[EvLinkReviewed] = "reviewed a link to another case"
-	DutyKindLabels[DutyLinkRev] = "Review a possible link to another case"
-	AlertKindLabels[AlertLink] = "Possible link to another case"
-	AlertKindLabels[AlertLinkDecided] = "Link to another case decided by an analyst"
+// applyLinkRaised puts a raised link on its case (caseAppliers).
+func applyLinkRaised(c *Case, p LinkRaised, e *event.Event) error {
+	if c.CaseLinkByID(p.ID) != nil || c.LinkBetween(p.Person, p.OtherCase, p.OtherPerson) != nil {
+		return fmt.Errorf("event %d: link %s is already on case %s", e.Seq, p.ID, c.Ref)
+	}
+	l := p.CaseLink
+	l.RaisedAt = e.At.UTC()
+	c.Links = append(c.Links, l)
+	return nil
+}
+
+// applyLinkReviewed records a link's review (caseAppliers).
+func applyLinkReviewed(c *Case, p LinkReviewed, e *event.Event) error {
+	l := c.CaseLinkByID(p.ID)
+	if l == nil || l.Outcome != LinkPending {
+		return fmt.Errorf("event %d: no link %s awaiting review on case %s", e.Seq, p.ID, c.Ref)
+	}
+	if p.Outcome != LinkConfirmed && p.Outcome != LinkNotSame {
+		return fmt.Errorf("event %d: a link's review is confirmed or not_same, not %q", e.Seq, p.Outcome)
+	}
+	l.Outcome, l.ReviewedBy, l.ReviewedAt, l.Note = p.Outcome, e.Actor, e.At.UTC(), p.Note
+	return nil
 }
 
 // LinkOutcomeLabels name a link's review outcome.

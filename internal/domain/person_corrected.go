@@ -59,32 +59,31 @@ func (p PersonCorrected) Describe() string {
 	return fmt.Sprintf("corrected the %s's %s", who, what)
 }
 
-func init() {
-	caseAppliers[EvPersonCorrected] = on(func(c *Case, p PersonCorrected, _ *event.Event) error {
-		switch p.Kind {
-		case PersonKindVictim:
-			for i := range c.Victims {
-				if v := &c.Victims[i]; v.ID == p.PersonID {
-					v.Name, v.DateOfBirth, v.Contact = p.Name, p.DOB, p.Phone
-					return nil
-				}
-			}
-		case PersonKindSuspect:
-			for i := range c.Suspects {
-				if s := &c.Suspects[i]; s.ID == p.PersonID {
-					s.Name, s.DateOfBirth, s.Phone, s.Vehicle, s.Address = p.Name, p.DOB, p.Phone, p.Vehicle, p.Address
-					return nil
-				}
-			}
-		case PersonKindOther:
-			for i := range c.People {
-				if o := &c.People[i]; o.ID == p.PersonID {
-					o.Name = p.Name
-					return nil
-				}
+// applyPersonCorrected puts a person's corrected details on the case
+// (caseAppliers).
+func applyPersonCorrected(c *Case, p PersonCorrected, _ *event.Event) error {
+	switch p.Kind {
+	case PersonKindVictim:
+		for i := range c.Victims {
+			if v := &c.Victims[i]; v.ID == p.PersonID {
+				v.Name, v.DateOfBirth, v.Contact = p.Name, p.DOB, p.Phone
+				return nil
 			}
 		}
-		return fmt.Errorf("no %s %s on the case", p.Kind, p.PersonID)
-	})
-	EventLabels[EvPersonCorrected] = "corrected a person's details"
+	case PersonKindSuspect:
+		for i := range c.Suspects {
+			if s := &c.Suspects[i]; s.ID == p.PersonID {
+				s.Name, s.DateOfBirth, s.Phone, s.Vehicle, s.Address = p.Name, p.DOB, p.Phone, p.Vehicle, p.Address
+				return nil
+			}
+		}
+	case PersonKindOther:
+		for i := range c.People {
+			if o := &c.People[i]; o.ID == p.PersonID {
+				o.Name = p.Name
+				return nil
+			}
+		}
+	}
+	return fmt.Errorf("no %s %s on the case", p.Kind, p.PersonID)
 }

@@ -163,17 +163,20 @@ func readable(code string) string {
 var shipped []byte
 
 var (
-	dflt    *Classification
+	dflt = mustParseShipped()
+	// current is the force's extension set by Use; nil until then, when
+	// the shipped classification is in force.
 	current atomic.Pointer[Classification]
 )
 
-func init() {
+// mustParseShipped parses the embedded classification: an invalid one is
+// a fault of the build, found by every test that imports the package.
+func mustParseShipped() *Classification {
 	c, err := Parse(shipped)
 	if err != nil {
 		panic(fmt.Sprintf("offence: the shipped classification is invalid: %v", err))
 	}
-	dflt = c
-	current.Store(c)
+	return c
 }
 
 // Default is the shipped classification.
@@ -184,7 +187,12 @@ func Shipped() []byte { return slices.Clone(shipped) }
 
 // Current is the classification in force: the shipped one, or the
 // force's extension of it set by Use.
-func Current() *Classification { return current.Load() }
+func Current() *Classification {
+	if c := current.Load(); c != nil {
+		return c
+	}
+	return dflt
+}
 
 // Use puts c in force (nil: the shipped classification). Pages, imports
 // and commands read Current, so a force's codes and spellings apply

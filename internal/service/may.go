@@ -160,9 +160,17 @@ func (cmd *CaseCommand) run(k *check, target string, p *domain.Problems) error {
 
 // CaseCommands is every command on a case, by name. Tests iterate it; the
 // pages ask Permissions by these names.
-var CaseCommands []*CaseCommand
+var CaseCommands = caseCommands()
 
-var caseCommandByName map[string]*CaseCommand
+var caseCommandByName = commandsByName(CaseCommands)
+
+func commandsByName(cmds []*CaseCommand) map[string]*CaseCommand {
+	m := make(map[string]*CaseCommand, len(cmds))
+	for _, c := range cmds {
+		m[c.Name] = c
+	}
+	return m
+}
 
 // aliases are other names pages use for a command.
 var aliases = map[string]string{"close": "propose-closure", "propose-transfer": "transfer",
@@ -182,14 +190,6 @@ func mustCommand(name string) *CaseCommand {
 		panic("service: no case command " + name)
 	}
 	return cmd
-}
-
-func init() {
-	CaseCommands = caseCommands()
-	caseCommandByName = map[string]*CaseCommand{}
-	for _, c := range CaseCommands {
-		caseCommandByName[c.Name] = c
-	}
 }
 
 // idsOf lists the ids of a case's actions, victims, suspects or duties:

@@ -36,14 +36,15 @@ func HasDateInput(form url.Values, name string) bool {
 
 // months are the month names and abbreviations a person may type instead
 // of a number, as the design system asks ("Jan", "january", "Sept").
-var months = map[string]int{}
+var months = monthNames()
 
-func init() {
-	for m := time.January; m <= time.December; m++ {
-		name := strings.ToLower(m.String())
-		months[name], months[name[:3]] = int(m), int(m)
+func monthNames() map[string]int {
+	m := map[string]int{"sept": int(time.September)}
+	for mo := time.January; mo <= time.December; mo++ {
+		name := strings.ToLower(mo.String())
+		m[name], m[name[:3]] = int(mo), int(mo)
 	}
-	months["sept"] = int(time.September)
+	return m
 }
 
 // DateInput reads the date input called name from a form, as an ISO date

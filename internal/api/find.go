@@ -47,7 +47,9 @@ func (s *Server) findRoutes() []route {
 			func(ctx context.Context, a *service.Actor, _ *http.Request, _ *struct{}) ([]service.VictimDue, error) {
 				return svc.VictimsDue(ctx, a)
 			}),
-		op("GET", "/api/v1/team/escalations", "Escalated open duties of the teams you supervise or manage",
+		op("GET", "/api/v1/team/escalations",
+			"Escalated open duties of the teams you supervise or manage: those overdue by up to a year first, "+
+				"then the long-dormant (overdue by more), each soonest due first",
 			http.StatusOK,
 			func(ctx context.Context, a *service.Actor, _ *http.Request, _ *struct{}) ([]service.WorkItem, error) {
 				return svc.Escalations(ctx, a)

@@ -782,10 +782,38 @@ func (s *Service) VictimsDue(ctx context.Context, a *Actor) ([]VictimDue, error)
 // EscalationsLimit is the most escalated duties one list holds.
 const EscalationsLimit = 200
 
+// EscalationList is the escalated open duties of a command in two lists:
+// the current ones, overdue by up to DormantAfter (or not yet due), and the
+// long-dormant ones, overdue by more — most inherited with imported
+// records — held apart as the team board holds its backlog, so that a
+// decade of them does not bury this week's. Both are failures someone must
+// answer for; each list is soonest due first, at most EscalationsLimit,
+// and its count says how many there are in all.
+type EscalationList struct {
+	Current      []WorkItem `json:"current"`
+	CurrentCount int        `json:"current_count"`
+	Dormant      []WorkItem `json:"long_dormant"`
+	DormantCount int        `json:"long_dormant_count"`
+	// Cutoff is the due time before which an escalation is long-dormant.
+	Cutoff time.Time `json:"dormant_before"`
+}
+
 // Escalations lists the open duties of the actor's command (the teams of
-// their unit and below) that the watchdog has escalated, soonest due
-// first: what a manager or supervisor must see done.
+// their unit and below) that the watchdog has escalated: the current ones
+// soonest due first, then the long-dormant ones soonest due first (see
+// EscalationList).
 func (s *Service) Escalations(ctx context.Context, a *Actor) ([]WorkItem, error) {
+	l, err := s.EscalationList(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	return append(l.Current, l.Dormant...), nil
+}
+
+// EscalationList lists the escalated open duties of the actor's command,
+// the current apart from the long-dormant: what a manager or supervisor
+// must see done, this week's first.
+func (s *Service) EscalationList(ctx context.Context, a *Actor) (*EscalationList, error) {
 	teams, err := s.boardTeams(ctx, a)
 	if err != nil {
 		return nil, err
@@ -794,16 +822,28 @@ func (s *Service) Escalations(ctx context.Context, a *Actor) ([]WorkItem, error)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := f.EscalatedDuties(ctx, teams, EscalationsLimit)
-	if err != nil {
+	now := s.clock.Now()
+	l := &EscalationList{Cutoff: now.Add(-DormantAfter)}
+	for _, part := range []struct {
+		dormant bool
+		items   *[]WorkItem
+		n       *int
+	}{{false, &l.Current, &l.CurrentCount}, {true, &l.Dormant, &l.DormantCount}} {
+		rows, n, err := f.EscalatedDuties(ctx, teams, l.Cutoff, part.dormant, EscalationsLimit)
+		if err != nil {
+			return nil, err
+		}
+		*part.items, *part.n = s.workItems(rows, now), n
+	}
+	all := append(append([]WorkItem(nil), l.Current...), l.Dormant...)
+	if err := s.nameVictims(ctx, all); err != nil {
 		return nil, err
 	}
-	items := s.workItems(rows, s.clock.Now())
-	if err := s.nameVictims(ctx, items); err != nil {
+	// nameVictims names the items of all in place: copy them back.
+	copy(l.Current, all)
+	copy(l.Dormant, all[len(l.Current):])
+	if err := s.RecordRead(ctx, a, ReadTeam, "escalations", itemCases(all)); err != nil {
 		return nil, err
 	}
-	if err := s.RecordRead(ctx, a, ReadTeam, "escalations", itemCases(items)); err != nil {
-		return nil, err
-	}
-	return items, nil
+	return l, nil
 }

@@ -82,8 +82,9 @@ type homePage struct {
 	VictimsSoon    int
 	VictimsClosed  int // of them, victims of closed cases still owed something
 	ShowVictims    bool
-	// Escalations in the person's command (supervisors and managers).
-	Escalations     []service.WorkItem
+	// Escalations in the person's command (supervisors and managers):
+	// the current ones, and the long-dormant ones listed apart after them.
+	Escalations     *service.EscalationList
 	ShowEscalations bool
 	Unread          int
 	// Grants are the grants of powerful roles awaiting this
@@ -320,7 +321,7 @@ func (h *Handler) home(q *visit) (homePage, error) {
 	}
 	if u.HasRole(domain.RoleSupervisor) || u.HasRole(domain.RoleManager) {
 		p.ShowEscalations = true
-		if p.Escalations, err = h.svc.Escalations(ctx, q.a); err != nil {
+		if p.Escalations, err = h.svc.EscalationList(ctx, q.a); err != nil {
 			return p, err
 		}
 		if p.HandOn, err = h.svc.LeaversToHandOn(ctx, q.a); err != nil {

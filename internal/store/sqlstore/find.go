@@ -669,13 +669,25 @@ func (db *DB) TeamDutyPage(ctx context.Context, f store.DutyPageFilter) ([]store
 	return db.duties(ctx, q+order+" LIMIT ?", append(args, f.Limit)...)
 }
 
-// EscalatedDuties lists the escalated open duties of teams.
-func (db *DB) EscalatedDuties(ctx context.Context, teamIDs []string, limit int) ([]store.DutyRow, error) {
+// EscalatedDuties lists the escalated open duties of teams due before
+// cutoff (dormant) or from it, and counts them all.
+func (db *DB) EscalatedDuties(ctx context.Context, teamIDs []string, cutoff time.Time, dormant bool,
+	limit int) ([]store.DutyRow, int, error) {
 	if len(teamIDs) == 0 {
-		return nil, nil
+		return nil, 0, nil
 	}
-	return db.duties(ctx, "WHERE d.escalation > 0 AND d.team_id IN ("+placeholders(len(teamIDs))+
-		") ORDER BY d.due_at LIMIT ?", append(anys(teamIDs), limit)...)
+	cmp := ">="
+	if dormant {
+		cmp = "<"
+	}
+	where := "WHERE d.escalation > 0 AND d.team_id IN (" + placeholders(len(teamIDs)) + ") AND d.due_at " + cmp + " ?"
+	args := append(anys(teamIDs), fmtTime(cutoff))
+	var n int
+	if err := db.row(ctx, "SELECT COUNT(*) FROM duties d "+where, args...).Scan(&n); err != nil {
+		return nil, 0, fmt.Errorf("count escalated duties: %w", err)
+	}
+	rows, err := db.duties(ctx, where+" ORDER BY d.due_at, d.id LIMIT ?", append(args, limit)...)
+	return rows, n, err
 }
 
 // CaseVictims reads the victims of cases: the database cuts the victims

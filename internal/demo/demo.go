@@ -242,9 +242,10 @@ func accounts(org *domain.OrgState) []Account {
 		"team board and inbox: overdue reviews, an unallocated referral, escalations")
 	add("supervisor (receiving team)", byID(duty.Supervisor(org, mit)),
 		"a transfer from another department waiting to be accepted")
-	add("supervisor (detective inspector)", first(func(u *domain.User) bool {
-		return u.UnitID == pp && u.Rank == domain.RankInspector && u.HasRole(domain.RoleSupervisor)
-	}), "sensitive closures (outcomes 14-16, 18, 21) need your approval")
+	add("supervisor and manager (detective inspector)", first(func(u *domain.User) bool {
+		return u.UnitID == pp && u.Rank == domain.RankInspector && u.HasRole(domain.RoleSupervisor) &&
+			u.HasRole(domain.RoleManager)
+	}), "sensitive closures (outcomes 14-16, 18, 21) need your approval; the department's escalations; the dashboard")
 	add("manager", byID(duty.Manager(org, north, domain.RankInspector)),
 		"escalations at the last step; Victims' Right to Review requests")
 	add("manager (superintendent)", first(func(u *domain.User) bool {

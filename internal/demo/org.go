@@ -113,7 +113,11 @@ func (g *gen) buildForce() error {
 		if d.dci, err = g.person(domain.RankChiefInspector, d.id, nil, fmt.Sprintf("11%02d", i+1), domain.RoleManager); err != nil {
 			return err
 		}
-		if d.di, err = g.person(domain.RankInspector, d.id, nil, fmt.Sprintf("12%02d", i+1), domain.RoleSupervisor); err != nil {
+		// A detective inspector supervises the sergeants and acts as the
+		// department's manager and SIO (role-journeys: DI, DCI and Supt),
+		// as an imported inspector does (legacy.go's legacyRoles).
+		if d.di, err = g.person(domain.RankInspector, d.id, nil, fmt.Sprintf("12%02d", i+1),
+			domain.RoleSupervisor, domain.RoleManager); err != nil {
 			return err
 		}
 	}

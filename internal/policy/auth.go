@@ -14,8 +14,16 @@ type Auth struct {
 	LockoutFailures int           `yaml:"lockout_failures"` // default 5
 	LockoutWindow   time.Duration `yaml:"lockout_window"`   // default 15m
 	LockoutFor      time.Duration `yaml:"lockout_for"`      // default 15m
-	// AddressFailures failed sign-ins from one client address within
-	// LockoutWindow make that address wait (429) until the window passes.
+	// LockoutFailures count per client address (an IPv6 /64): they lock
+	// that address out of the account, not the owner at their own desk.
+	// AccountFailures wrong passwords for one account within LockoutWindow,
+	// from every address together (each counting at most LockoutFailures),
+	// lock it from everywhere for LockoutFor: a guess spread over many
+	// addresses still stops (docs/security.md says why 20).
+	AccountFailures int `yaml:"account_failures"` // default 20
+	// AddressFailures failed sign-ins from one client address (an IPv6
+	// /64) within LockoutWindow make that address wait (429) until the
+	// window passes.
 	AddressFailures int `yaml:"address_failures"` // default 50
 	// SessionIdle ends a session unused for that long; SessionLifetime
 	// ends any session that long after it began.
@@ -61,6 +69,9 @@ func (a *Auth) authDefaults(bad func(format string, args ...any)) {
 	if a.LockoutFailures == 0 {
 		a.LockoutFailures = 5
 	}
+	if a.AccountFailures == 0 {
+		a.AccountFailures = 20
+	}
 	if a.AddressFailures == 0 {
 		a.AddressFailures = 50
 	}
@@ -80,6 +91,9 @@ func (a *Auth) authDefaults(bad func(format string, args ...any)) {
 	switch {
 	case a.LockoutFailures < 1 || a.LockoutFailures > 100:
 		bad("auth.lockout_failures %d must be between 1 and 100", a.LockoutFailures)
+	case a.AccountFailures < a.LockoutFailures || a.AccountFailures > 100:
+		// NIST SP 800-63B 5.2.2: at most 100 consecutive failures.
+		bad("auth.account_failures %d must be between auth.lockout_failures and 100", a.AccountFailures)
 	case a.AddressFailures < a.LockoutFailures:
 		bad("auth.address_failures %d must be at least auth.lockout_failures", a.AddressFailures)
 	case a.SessionIdle < time.Minute || a.SessionIdle > a.SessionLifetime:
@@ -97,13 +111,15 @@ func (a *Auth) authDefaults(bad func(format string, args ...any)) {
 	}
 }
 
-// String is the settings as a person reads them: "An account is locked for
-// 15 minutes after 5 wrong passwords in 15 minutes. …".
+// String is the settings as a person reads them: "After 5 wrong passwords
+// for an account in 15 minutes from one address, that address cannot sign
+// in to it for 15 minutes; …".
 func (a Auth) String() string {
-	return fmt.Sprintf("An account is locked for %s after %d wrong passwords in %s. A session ends after %s "+
+	return fmt.Sprintf("After %d wrong passwords for an account in %s from one address, that address cannot "+
+		"sign in to it for %s; after %d from all addresses together, nobody can. A session ends after %s "+
 		"without use, or %s after signing in. API tokens last %d days.",
-		span(a.LockoutFor), a.LockoutFailures, span(a.LockoutWindow), span(a.SessionIdle), span(a.SessionLifetime),
-		a.TokenDays)
+		a.LockoutFailures, span(a.LockoutWindow), span(a.LockoutFor), a.AccountFailures, span(a.SessionIdle),
+		span(a.SessionLifetime), a.TokenDays)
 }
 
 // span is a duration in words ("15 minutes", "12 hours", "1 hour 30

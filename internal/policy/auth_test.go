@@ -11,7 +11,7 @@ import (
 // The shipped auth settings, their defaults when left out, and refusals.
 func TestAuthSettings(t *testing.T) {
 	want := policy.Auth{LockoutFailures: 5, LockoutWindow: 15 * time.Minute, LockoutFor: 15 * time.Minute,
-		AddressFailures: 50, SessionIdle: 30 * time.Minute, SessionLifetime: 12 * time.Hour, TokenDays: 90,
+		AccountFailures: 20, AddressFailures: 50, SessionIdle: 30 * time.Minute, SessionLifetime: 12 * time.Hour, TokenDays: 90,
 		PasswordMinLength: 12, MFARequired: "all"}
 	got := policy.Default().Auth
 	if !got.PasswordsOn() {
@@ -40,6 +40,8 @@ func TestAuthSettings(t *testing.T) {
 		"session_lifetime: 200h":                    "session_lifetime",
 		"session_idle: forever":                     "forever",
 		"address_failures: 2":                       "address_failures",
+		"account_failures: 3":                       "account_failures",
+		"account_failures: 101":                     "account_failures",
 		"lockout_for: 10s":                          "lockout_for",
 		"mfa_required: sometimes":                   "mfa_required",
 		"no_such_setting: 1":                        "no_such_setting",

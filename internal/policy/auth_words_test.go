@@ -7,10 +7,11 @@ import (
 
 // The account page showed "locked after 5 failures in 15m0s for 15m0s".
 func TestAuthSettingsInWords(t *testing.T) {
-	a := Auth{LockoutFailures: 5, LockoutWindow: 15 * time.Minute, LockoutFor: 90 * time.Minute,
+	a := Auth{LockoutFailures: 5, AccountFailures: 20, LockoutWindow: 15 * time.Minute, LockoutFor: 90 * time.Minute,
 		SessionIdle: 30 * time.Minute, SessionLifetime: 12 * time.Hour, TokenDays: 90}
-	want := "An account is locked for 1 hour 30 minutes after 5 wrong passwords in 15 minutes. A session ends " +
-		"after 30 minutes without use, or 12 hours after signing in. API tokens last 90 days."
+	want := "After 5 wrong passwords for an account in 15 minutes from one address, that address cannot sign in " +
+		"to it for 1 hour 30 minutes; after 20 from all addresses together, nobody can. A session ends after 30 minutes " +
+		"without use, or 12 hours after signing in. API tokens last 90 days."
 	if got := a.String(); got != want {
 		t.Errorf("got  %q\nwant %q", got, want)
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/alexedwards/argon2id"
 
+	"github.com/holdfast/holdfast/internal/auth"
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/policy"
 	"github.com/holdfast/holdfast/internal/store"
@@ -120,34 +121,95 @@ func (s *Service) authStore() (store.AuthStore, error) {
 // errBadSignIn is the one answer to every refused password sign-in.
 var errBadSignIn = fmt.Errorf("sign in: the username or password is not right: %w", ErrUnauthenticated)
 
-// lockState is what the security log says of one subject's recent sign-ins.
-type lockState struct {
-	failures int       // failures since the last success, unlock or lock that expired
-	locked   time.Time // when the standing lock began (zero: not locked)
+// lockTally is the count towards one lock: an address's on one account, or
+// the account's from every address.
+type lockTally struct {
+	failures int       // in the window, or since its standing lock began
+	locked   time.Time // when its standing lock began (zero: not locked)
+	done     bool      // a success or a lock that ran out ended the count
 }
 
-func (s *Service) lockStateOf(ctx context.Context, as store.AuthStore, subject string, now time.Time,
+// lockState is what the security log says of one subject's recent
+// sign-ins, as seen from one client address. Wrong passwords lock the
+// address (auth.AddressKey) out of the account after lockout_failures, so
+// a guesser cannot lock the owner out from their own desk; the account is
+// locked from everywhere after account_failures from all addresses, each
+// counting at most lockout_failures (attempts after its own lock were
+// never weighed), so a guess spread over many addresses still stops.
+type lockState struct {
+	addr    lockTally // the client's address on this account
+	account lockTally // every address together
+	locked  time.Time // when a lock that stops the client began (zero: none)
+	until   time.Time // when the last standing lock, of any address, ends
+}
+
+// reason is what the security log says of a refusal under a standing lock.
+func (l lockState) reason() string {
+	if !l.account.locked.IsZero() {
+		return "account locked"
+	}
+	return "account locked from this address"
+}
+
+func (s *Service) lockStateOf(ctx context.Context, as store.AuthStore, subject, addr string, now time.Time,
 	pol policy.Auth) (lockState, error) {
 	var st lockState
-	rows, err := as.SignInHistory(ctx, subject, now.Add(-pol.LockoutWindow-pol.LockoutFor), 4*pol.LockoutFailures+8)
+	rows, err := as.SignInHistory(ctx, subject, now.Add(-pol.LockoutWindow-pol.LockoutFor),
+		4*max(pol.AccountFailures, pol.LockoutFailures)+8)
 	if err != nil {
 		return st, err
 	}
+	since := now.Add(-pol.LockoutWindow)
+	pairs := map[string]*lockTally{}
+walk:
 	for _, r := range rows {
+		k := auth.AddressKey(r.Address)
+		p := pairs[k]
+		if p == nil {
+			p = &lockTally{}
+			pairs[k] = p
+		}
 		switch r.Kind {
-		case EvSignedIn, EvUnlocked, EvPasswordReset:
-			return st, nil
+		case EvUnlocked, EvPasswordReset:
+			break walk
+		case EvSignedIn:
+			p.done = true // the owner, from here: its failures before were theirs
 		case EvLocked:
 			if now.Before(r.At.Add(pol.LockoutFor)) {
-				st.locked = r.At
+				st.account.locked = r.At
 				continue
 			}
-			return st, nil // a lock that has run out starts the count again
+			break walk // a lock that has run out starts every count again
+		case EvAddressLocked:
+			if p.done {
+				continue
+			}
+			if now.Before(r.At.Add(pol.LockoutFor)) {
+				p.locked = r.At
+				continue
+			}
+			p.done = true
 		case EvSignInFailed:
-			if !r.At.Before(now.Add(-pol.LockoutWindow)) || !st.locked.IsZero() {
-				st.failures++
+			if !p.done && (!r.At.Before(since) || !p.locked.IsZero()) {
+				p.failures++
 			}
 		}
+	}
+	if t := st.account.locked; !t.IsZero() {
+		st.until = t.Add(pol.LockoutFor)
+	}
+	for _, p := range pairs {
+		st.account.failures += min(p.failures, pol.LockoutFailures)
+		if !p.locked.IsZero() && p.locked.Add(pol.LockoutFor).After(st.until) {
+			st.until = p.locked.Add(pol.LockoutFor)
+		}
+	}
+	if p := pairs[auth.AddressKey(addr)]; p != nil {
+		st.addr = *p
+	}
+	st.locked = st.account.locked
+	if st.locked.IsZero() {
+		st.locked = st.addr.locked
 	}
 	return st, nil
 }
@@ -191,7 +253,7 @@ func (s *Service) SignIn(ctx context.Context, username, password string) (*Sessi
 			Reason: "This account is already signing in"})
 	}
 	defer s.gate.leaveSubject(subject)
-	lock, err := s.lockStateOf(ctx, as, subject, now, pol)
+	lock, err := s.lockStateOf(ctx, as, subject, c.Address, now, pol)
 	if err != nil {
 		return nil, fmt.Errorf("sign in: %w: %w", ErrUnavailable, err)
 	}
@@ -226,7 +288,7 @@ func (s *Service) SignIn(ctx context.Context, username, password string) (*Sessi
 	case !u.Active:
 		why = "the user has left"
 	case !lock.locked.IsZero():
-		why = "account locked"
+		why = lock.reason()
 	}
 	if why != "" {
 		return nil, s.signInFailed(ctx, u, subject, why, lock, pol, now)
@@ -239,7 +301,8 @@ func (s *Service) SignIn(ctx context.Context, username, password string) (*Sessi
 }
 
 // addressClass decides the client address's queue class, or refuses it
-// when it has failed address_failures times within the lockout window.
+// when it (its IPv6 /64: auth.AddressKey) has failed address_failures
+// times within the lockout window.
 func (s *Service) addressClass(ctx context.Context, as store.AuthStore, addr, subject string, now time.Time,
 	pol policy.Auth) (int, error) {
 	if addr == "" {
@@ -248,7 +311,7 @@ func (s *Service) addressClass(ctx context.Context, as store.AuthStore, addr, su
 	s.gate.mu.Lock()
 	dirty := s.gate.refusedLately(addr)
 	s.gate.mu.Unlock()
-	rows, err := as.SecurityLog(ctx, store.SecurityFilter{Kind: EvSignInFailed, Address: addr,
+	rows, err := as.SecurityLog(ctx, store.SecurityFilter{Kind: EvSignInFailed, AddressKey: addr,
 		From: now.Add(-pol.LockoutWindow), Limit: pol.AddressFailures})
 	if err != nil {
 		return 0, fmt.Errorf("sign in: %w: %w", ErrUnavailable, err)
@@ -265,16 +328,18 @@ func (s *Service) addressClass(ctx context.Context, as store.AuthStore, addr, su
 }
 
 // throttled records a refused attempt — at most once a minute for an
-// address, so a flood cannot fill the log with refusals — and returns t.
+// address (its IPv6 /64), so a flood cannot fill the log with refusals —
+// and returns t.
 func (s *Service) throttled(ctx context.Context, addr, subject string, t *Throttled) error {
 	now := time.Now()
+	key := auth.AddressKey(addr)
 	s.gate.mu.Lock()
 	if s.gate.noted == nil {
 		s.gate.noted = map[string]time.Time{}
 	}
-	last, seen := s.gate.noted[addr]
+	last, seen := s.gate.noted[key]
 	if !seen || now.Sub(last) > time.Minute {
-		s.gate.noted[addr] = now
+		s.gate.noted[key] = now
 		if len(s.gate.noted) > 10000 {
 			clear(s.gate.noted)
 		}
@@ -290,33 +355,54 @@ func (s *Service) throttled(ctx context.Context, addr, subject string, t *Thrott
 	return t
 }
 
-// signInFailed records a failed sign-in (and the lock it brings on), waits
-// the progressive delay, and returns the one refusal.
+// signInFailed records a failed sign-in (and the locks it brings on),
+// waits the progressive delay, and returns the one refusal. A guess made
+// while a lock stood was not weighed, so it brings on no further lock.
 func (s *Service) signInFailed(ctx context.Context, u *domain.User, subject, why string, lock lockState,
 	pol policy.Auth, now time.Time) error {
 	user := ""
 	if u != nil {
 		user = u.ID
 	}
-	failures := lock.failures + 1
+	failures, account := lock.addr.failures+1, lock.account.failures
+	if failures <= pol.LockoutFailures {
+		account++
+	}
+	weighed := lock.locked.IsZero()
+	lockAddr := weighed && failures >= pol.LockoutFailures
+	lockAll := weighed && account >= pol.AccountFailures
+	addr := ClientOf(ctx).Address
 	err := s.st.Write(ctx, func(tx store.Tx) error {
 		if err := s.secEvent(ctx, tx, EvSignInFailed, "", SecurityEvent{UserID: user, Subject: subject,
 			Detail: why}); err != nil {
 			return err
 		}
-		if lock.locked.IsZero() && failures >= pol.LockoutFailures {
+		if lockAddr {
+			if err := s.secEvent(ctx, tx, EvAddressLocked, "", SecurityEvent{UserID: user, Subject: subject,
+				Detail: fmt.Sprintf("%d failed sign-ins from this address within %s: it is locked out of the "+
+					"account for %s", failures, pol.LockoutWindow, pol.LockoutFor)}); err != nil {
+				return err
+			}
+		}
+		if lockAll {
 			return s.secEvent(ctx, tx, EvLocked, "", SecurityEvent{UserID: user, Subject: subject,
-				Detail: fmt.Sprintf("%d failed sign-ins within %s: locked for %s", failures, pol.LockoutWindow,
-					pol.LockoutFor)})
+				Detail: fmt.Sprintf("%d failed sign-ins from every address within %s: locked for %s", account,
+					pol.LockoutWindow, pol.LockoutFor)})
 		}
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("sign in: record the failure: %w", err)
 	}
-	if lock.locked.IsZero() && failures >= pol.LockoutFailures {
+	switch {
+	case lockAll:
 		s.alertUser(ctx, u, "your sign-in is locked", fmt.Sprintf("After %d failed attempts to sign in as you, "+
-			"from %s, Holdfast has locked your sign-in for %s.", failures, ClientOf(ctx).Address, pol.LockoutFor))
+			"from several addresses (the last %s), Holdfast has locked your sign-in for %s, from everywhere.",
+			account, addr, pol.LockoutFor))
+	case lockAddr:
+		s.alertUser(ctx, u, "your sign-in is locked", fmt.Sprintf("After %d failed attempts to sign in as you, "+
+			"from %s, Holdfast has locked your sign-in from that address for %s. You can still sign in from "+
+			"elsewhere.", failures, addr, pol.LockoutFor))
 	}
 	t := time.NewTimer(signInDelay(failures))
 	defer t.Stop()

@@ -6,6 +6,8 @@ import (
 	"runtime"
 	"sync"
 	"time"
+
+	"github.com/holdfast/holdfast/internal/auth"
 )
 
 // Throttling sign-in (docs/security.md). A password check costs ~19 MiB
@@ -17,16 +19,19 @@ import (
 //     flood of wrong passwords does not keep an officer from signing in —
 //     each queue bounded and each wait at most HashWait; a request that
 //     cannot get a slot is answered 429 with Retry-After;
-//   - per address: after the policy's address_failures failed sign-ins
-//     within its lockout_window (password spraying), none until the window
-//     has passed (429). Only failures count: many officers behind one
+//   - per address — an IPv4 address, or an IPv6 /64 (auth.AddressKey),
+//     as a host given a /64 may use any address in it: after the policy's
+//     address_failures failed sign-ins within its lockout_window (password
+//     spraying), none until the window has passed (429). Only failures
+//     count: many officers behind one
 //     station proxy share an address, so sign-ins in progress or succeeding
 //     are never held against it, and one officer's wrong password cannot
 //     lock the station out;
 //   - per account (auth.go): one sign-in in progress at a time (another
-//     at once is answered 429), a progressive delay after each failure,
-//     then locked after the policy's lockout_failures within its window,
-//     from whatever address, for unknown usernames alike.
+//     at once is answered 429), a progressive delay after each failure;
+//     the address locked out of the account after the policy's
+//     lockout_failures within its window, and the account from every
+//     address after its account_failures; unknown usernames alike.
 
 // HashSlots is how many password checks may run at once: one per core
 // (more only make each slower), at least 2, at most 8 (8 × 19 MiB).
@@ -113,7 +118,7 @@ func newHashGate(slots int) *hashGate {
 // minute (g.mu held). It lapses: an address refused once is not put at the
 // back of the queue for good.
 func (g *hashGate) refusedLately(addr string) bool {
-	at, ok := g.noted[addr]
+	at, ok := g.noted[auth.AddressKey(addr)]
 	return ok && time.Since(at) <= time.Minute
 }
 

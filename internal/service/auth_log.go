@@ -26,7 +26,10 @@ const (
 	EvSignedIn        = "security.signed_in"
 	EvSignInFailed    = "security.sign_in_failed"
 	EvSignInThrottled = "security.sign_in_throttled"
-	EvLocked          = "security.locked"
+	EvLocked          = "security.locked" // the account, from every address
+	// EvAddressLocked: one address (auth.AddressKey) locked out of one
+	// account; the owner elsewhere still signs in.
+	EvAddressLocked   = "security.locked_from_address"
 	EvUnlocked        = "security.unlocked"
 	EvSignedOut       = "security.signed_out"
 	EvSessionsEnded   = "security.sessions_ended"
@@ -47,6 +50,7 @@ var SecurityKinds = map[string]string{
 	EvSignInFailed:    "Sign-in failed",
 	EvSignInThrottled: "Sign-in refused: too many attempts",
 	EvLocked:          "Account locked",
+	EvAddressLocked:   "Sign-in locked from one address",
 	EvUnlocked:        "Account unlocked",
 	EvSignedOut:       "Signed out",
 	EvSessionsEnded:   "Sessions ended",
@@ -152,7 +156,7 @@ func (s *Service) secEvent(ctx context.Context, tx store.Tx, typ, actor string, 
 	}
 	level := slog.LevelInfo
 	switch typ {
-	case EvSignInFailed, EvSignInThrottled, EvLocked, EvRefused, EvTokenRefused:
+	case EvSignInFailed, EvSignInThrottled, EvLocked, EvAddressLocked, EvRefused, EvTokenRefused:
 		level = slog.LevelWarn
 	}
 	s.log.Log(ctx, level, "security event", "kind", typ, "seq", e.Seq, "actor", actor, "user", p.UserID,

@@ -134,7 +134,7 @@ func (s *Service) SecondStep(ctx context.Context, token, code string) (*Session,
 	u := &a.User
 	pol := s.Policy().Auth
 	now := s.clock.Now()
-	lock, err := s.lockStateOf(ctx, as, u.Username, now, pol)
+	lock, err := s.lockStateOf(ctx, as, u.Username, ClientOf(ctx).Address, now, pol)
 	if err != nil {
 		return nil, fmt.Errorf("sign in: %w: %w", ErrUnavailable, err)
 	}
@@ -181,7 +181,7 @@ func (s *Service) SecondStep(ctx context.Context, token, code string) (*Session,
 	if used == "" {
 		why := "wrong or reused authentication code"
 		if !lock.locked.IsZero() {
-			why = "account locked"
+			why = lock.reason()
 		}
 		s.signInFailed(ctx, u, u.Username, why, lock, pol, now)
 		return nil, errBadCode

@@ -251,7 +251,7 @@ func (s *Service) FinishPasskeyStep(ctx context.Context, token string, answer []
 	u := &a.User
 	pol := s.Policy().Auth
 	now := s.clock.Now()
-	lock, err := s.lockStateOf(ctx, as, u.Username, now, pol)
+	lock, err := s.lockStateOf(ctx, as, u.Username, ClientOf(ctx).Address, now, pol)
 	if err != nil {
 		return nil, fmt.Errorf("sign in: %w: %w", ErrUnavailable, err)
 	}
@@ -269,7 +269,7 @@ func (s *Service) FinishPasskeyStep(ctx context.Context, token string, answer []
 			}
 		}
 	} else if !lock.locked.IsZero() {
-		why = "account locked"
+		why = lock.reason()
 	}
 	if cred == nil {
 		s.signInFailed(ctx, u, u.Username, why, lock, pol, now)

@@ -252,11 +252,13 @@ type UnlockIn struct {
 	UserID string `json:"-" path:"id"`
 }
 
-// SignInLock is whether a user's sign-in is locked, and until when, with
-// what an administrator needs beside it: the failures counted towards a
-// lock, the last successful sign-in and whether two-step sign-in is set up.
+// SignInLock is whether a user's sign-in is locked — from every address, or
+// from one or more — and until when, with what an administrator needs
+// beside it: the failures counted towards the account's lock, the last
+// successful sign-in and whether two-step sign-in is set up.
 type SignInLock struct {
 	Locked     bool      `json:"locked"`
+	Everywhere bool      `json:"everywhere"` // the account, not only some addresses
 	Until      time.Time `json:"until,omitzero"`
 	Failures   int       `json:"failures"`
 	LastSignIn time.Time `json:"last_sign_in,omitzero"` // zero: never (on this record)
@@ -277,13 +279,13 @@ func (s *Service) SignInLockOf(ctx context.Context, a *Actor, userID string) (*S
 		return nil, err
 	}
 	pol := s.Policy().Auth
-	st, err := s.lockStateOf(ctx, as, u.Username, s.clock.Now(), pol)
+	st, err := s.lockStateOf(ctx, as, u.Username, "", s.clock.Now(), pol)
 	if err != nil {
 		return nil, err
 	}
-	out := &SignInLock{Failures: st.failures}
-	if !st.locked.IsZero() {
-		out.Locked, out.Until = true, st.locked.Add(pol.LockoutFor)
+	out := &SignInLock{Failures: st.account.failures}
+	if !st.until.IsZero() {
+		out.Locked, out.Until, out.Everywhere = true, st.until, !st.account.locked.IsZero()
 	}
 	last, err := as.SecurityLog(ctx, store.SecurityFilter{Kind: EvSignedIn, UserID: u.ID, Limit: 1})
 	if err != nil {

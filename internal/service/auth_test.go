@@ -78,7 +78,8 @@ func withAuthPolicy(t *testing.T, f *fixture.Force, old, new string) {
 }
 
 // TestLockoutAfterFailures: five wrong passwords within the window lock the
-// account; while locked even the right password is refused with the same
+// account from that address (TestLockIsPerAddress: not from others); while
+// locked even the right password is refused there with the same
 // answer as a wrong one; an administrator's unlock, or the lock's period
 // passing, lets the officer in again; every step is in the security log.
 func TestLockoutAfterFailures(t *testing.T) {
@@ -102,8 +103,8 @@ func TestLockoutAfterFailures(t *testing.T) {
 			t.Fatalf("unknown user: %v, want %v", unknown, wrongErr)
 		}
 		got := kinds(t, f, service.SecurityQuery{UserID: f.Investigator.ID()})
-		if count(got, service.EvSignInFailed) != 6 || count(got, service.EvLocked) != 1 ||
-			count(got, service.EvSignedIn) != 0 {
+		if count(got, service.EvSignInFailed) != 6 || count(got, service.EvAddressLocked) != 1 ||
+			count(got, service.EvLocked) != 0 || count(got, service.EvSignedIn) != 0 {
 			t.Fatalf("security log for ivy: %v", got)
 		}
 		lock, err := f.Svc.SignInLockOf(context.Background(), f.Admin, f.Investigator.ID())
@@ -135,7 +136,8 @@ func TestLockoutAfterFailures(t *testing.T) {
 			t.Fatalf("after the lock ran out: %v", err)
 		}
 		got = kinds(t, f, service.SecurityQuery{UserID: f.Investigator.ID()})
-		if count(got, service.EvLocked) != 2 || count(got, service.EvUnlocked) != 1 || count(got, service.EvSignedIn) != 2 {
+		if count(got, service.EvAddressLocked) != 2 || count(got, service.EvUnlocked) != 1 ||
+			count(got, service.EvSignedIn) != 2 {
 			t.Fatalf("security log for ivy: %v", got)
 		}
 	})
@@ -207,34 +209,6 @@ func TestOneAddressManyOfficers(t *testing.T) {
 		if got := kinds(t, f, service.SecurityQuery{Address: "192.0.2.50"}); count(got, service.EvSignedIn) != 20 ||
 			count(got, service.EvSignInThrottled) != 0 {
 			t.Fatalf("security log for the station: %v", got)
-		}
-	})
-}
-
-// TestThrottlePerAccount: wrong passwords for one account lock that
-// account from every address, answered as any wrong password is (so an
-// unknown name looks the same); another officer at the same address still
-// signs in, and the address is not throttled.
-func TestThrottlePerAccount(t *testing.T) {
-	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
-		f := fixture.New(t, db)
-		station := from("192.0.2.60")
-		for i := range 5 {
-			f.Svc.SignIn(station, "ivy", fmt.Sprintf("guess %d", i))
-			f.Svc.SignIn(station, "no-such-officer", fmt.Sprintf("guess %d", i))
-		}
-		_, ivy := f.Svc.SignIn(from("198.51.100.60"), "ivy", fixture.Password)
-		_, nobody := f.Svc.SignIn(from("198.51.100.61"), "no-such-officer", "guess 5")
-		var th *service.Throttled
-		if !errors.Is(ivy, service.ErrUnauthenticated) || errors.As(ivy, &th) || nobody == nil ||
-			ivy.Error() != nobody.Error() {
-			t.Fatalf("ivy, locked, from another address: %v; an unknown name: %v; want the same refusal", ivy, nobody)
-		}
-		if _, err := f.Svc.SignIn(station, "ian", fixture.Password); err != nil {
-			t.Fatalf("ian from the same address: %v", err)
-		}
-		if got := kinds(t, f, service.SecurityQuery{UserID: f.Investigator.ID()}); count(got, service.EvLocked) != 1 {
-			t.Fatalf("security log for ivy: %v", got)
 		}
 	})
 }
@@ -677,33 +651,44 @@ func TestPasskeyRefusals(t *testing.T) {
 // each found it unlocked and each had its password weighed — seventy in
 // a burst where lockout_failures allows five. One sign-in of an account
 // is in progress at a time: however the guesses arrive, no more than
-// lockout_failures are weighed before the lock.
+// lockout_failures from one address, and account_failures from all, are
+// weighed before the lock.
 func TestGuessesAtOnceMeetTheLock(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
 		f := fixture.New(t, db)
-		var wg sync.WaitGroup
-		for i := range 40 {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				f.Svc.SignIn(from(fmt.Sprintf("198.51.100.%d", i+1)), "ivy", fmt.Sprintf("guess %d", i))
-			}()
-		}
-		wg.Wait()
-		rows, err := f.Svc.SecurityLog(context.Background(), f.Admin, service.SecurityQuery{
-			UserID: f.Investigator.ID(), Limit: 1000})
-		if err != nil {
-			t.Fatal(err)
-		}
-		weighed := 0
-		for _, r := range rows {
-			if r.Kind == service.EvSignInFailed && strings.Contains(r.Detail, "wrong password") {
-				weighed++
+		pol := f.Svc.Policy().Auth
+		burst := func(addr func(i int) string) int {
+			var wg sync.WaitGroup
+			for i := range 40 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					f.Svc.SignIn(from(addr(i)), "ivy", fmt.Sprintf("guess %d", i))
+				}()
 			}
+			wg.Wait()
+			rows, err := f.Svc.SecurityLog(context.Background(), f.Admin, service.SecurityQuery{
+				UserID: f.Investigator.ID(), Limit: 1000})
+			if err != nil {
+				t.Fatal(err)
+			}
+			weighed := 0
+			for _, r := range rows {
+				if r.Kind == service.EvSignInFailed && strings.Contains(r.Detail, "wrong password") {
+					weighed++
+				}
+			}
+			return weighed
 		}
-		if weighed > 5 {
-			t.Fatalf("%d guesses at once were weighed as wrong passwords before the lock; lockout_failures is 5",
-				weighed)
+		if n := burst(func(int) string { return "198.51.100.1" }); n > pol.LockoutFailures {
+			t.Fatalf("%d guesses at once from one address were weighed before the lock; lockout_failures is %d",
+				n, pol.LockoutFailures)
+		}
+		for range 3 {
+			if n := burst(func(i int) string { return fmt.Sprintf("198.51.100.%d", i+1) }); n > pol.AccountFailures {
+				t.Fatalf("%d guesses at once from 40 addresses were weighed before the lock; account_failures is %d",
+					n, pol.AccountFailures)
+			}
 		}
 	})
 }

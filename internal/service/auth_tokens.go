@@ -156,7 +156,7 @@ func (s *Service) confirmPassword(ctx context.Context, a *Actor, password, field
 	}
 	pol := s.Policy().Auth
 	now := s.clock.Now()
-	lock, err := s.lockStateOf(ctx, as, a.User.Username, now, pol)
+	lock, err := s.lockStateOf(ctx, as, a.User.Username, ClientOf(ctx).Address, now, pol)
 	if err != nil {
 		return fmt.Errorf("check password: %w: %w", ErrUnavailable, err)
 	}
@@ -176,7 +176,7 @@ func (s *Service) confirmPassword(ctx context.Context, a *Actor, password, field
 	}
 	why := "wrong password when confirming"
 	if !lock.locked.IsZero() {
-		why = "account locked"
+		why = lock.reason()
 	}
 	s.signInFailed(ctx, &a.User, a.User.Username, why, lock, pol, now)
 	return domain.Problems{{Field: field, Rule: "password",

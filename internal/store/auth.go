@@ -102,10 +102,13 @@ type SecurityFilter struct {
 	Kind    string
 	UserID  string // the user the event is about, or who did it
 	Address string
-	From    time.Time
-	To      time.Time
-	Before  int64 // page: rows with seq < Before (0: from the newest)
-	Limit   int
+	// AddressKey: rows from any address that counts as this one
+	// (auth.AddressKey: the same IPv4 address, or the same IPv6 /64).
+	AddressKey string
+	From       time.Time
+	To         time.Time
+	Before     int64 // page: rows with seq < Before (0: from the newest)
+	Limit      int
 }
 
 // SecurityRow is a security event as indexed.

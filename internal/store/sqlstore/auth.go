@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/holdfast/holdfast/internal/auth"
 	"github.com/holdfast/holdfast/internal/store"
 )
 
@@ -17,7 +18,7 @@ import (
 
 const (
 	securityCols       = "seq, at, kind, actor_id, user_id, subject, address, user_agent, detail"
-	insertSecurity     = "INSERT INTO security_log (" + securityCols + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+	insertSecurity     = "INSERT INTO security_log (" + securityCols + ", address_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 	selectSignInByUser = "SELECT " + securityCols + " FROM security_log WHERE subject = ? AND at >= ? " +
 		"ORDER BY seq DESC LIMIT ?"
 
@@ -97,6 +98,9 @@ func (db *DB) SecurityLog(ctx context.Context, f store.SecurityFilter) ([]store.
 	}
 	if f.Address != "" {
 		where, args = append(where, "address = ?"), append(args, f.Address)
+	}
+	if f.AddressKey != "" {
+		where, args = append(where, "address_key = ?"), append(args, auth.AddressKey(f.AddressKey))
 	}
 	if !f.From.IsZero() {
 		where, args = append(where, "at >= ?"), append(args, fmtTime(f.From))
@@ -245,7 +249,7 @@ func (db *DB) PasswordState(ctx context.Context, userID string) (bool, time.Time
 
 func (x *tx) IndexSecurity(r store.SecurityRow) error {
 	_, err := x.exec(insertSecurity, r.Seq, fmtTime(r.At), r.Kind, r.ActorID, r.UserID, r.Subject, r.Address,
-		r.UserAgent, r.Detail)
+		r.UserAgent, r.Detail, auth.AddressKey(r.Address))
 	if err != nil {
 		return fmt.Errorf("index security event %d: %w", r.Seq, err)
 	}

@@ -1,0 +1,118 @@
+package service_test
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/holdfast/holdfast/internal/fixture"
+	"github.com/holdfast/holdfast/internal/service"
+	"github.com/holdfast/holdfast/internal/store/sqlstore"
+	"github.com/holdfast/holdfast/internal/testdb"
+)
+
+// TestLockIsPerAddress (regression: anyone could lock a colleague out):
+// five wrong passwords for ivy from one address lock that address out of
+// ivy's account — even the right password is refused there, with the same
+// answer as a wrong one — but ivy still signs in from her own address, and
+// that success does not lift the guesser's lock. The guesser going on
+// after the lock does not add up to the account-wide lock either.
+func TestLockIsPerAddress(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		f := fixture.New(t, db)
+		guesser, desk := from("198.51.100.60"), from("192.0.2.60")
+		for i := range 5 {
+			f.Svc.SignIn(guesser, "ivy", fmt.Sprintf("guess %d", i))
+			f.Svc.SignIn(guesser, "no-such-officer", fmt.Sprintf("guess %d", i))
+		}
+		_, ivy := f.Svc.SignIn(guesser, "ivy", fixture.Password)
+		_, nobody := f.Svc.SignIn(guesser, "no-such-officer", "guess 5")
+		var th *service.Throttled
+		if !errors.Is(ivy, service.ErrUnauthenticated) || errors.As(ivy, &th) || nobody == nil ||
+			ivy.Error() != nobody.Error() {
+			t.Fatalf("ivy's right password from the guesser's address: %v; an unknown name: %v; want the same refusal",
+				ivy, nobody)
+		}
+		for i := range 20 { // past the account-wide limit, were they all counted
+			f.Svc.SignIn(guesser, "ivy", fmt.Sprintf("more %d", i))
+		}
+		if _, err := f.Svc.SignIn(desk, "ivy", fixture.Password); err != nil {
+			t.Fatalf("ivy from her own address, while another address is locked out of her account: %v", err)
+		}
+		if _, err := f.Svc.SignIn(guesser, "ivy", fixture.Password); err == nil {
+			t.Fatal("ivy's success from her desk lifted the guesser's lock")
+		}
+		if _, err := f.Svc.SignIn(guesser, "ian", fixture.Password); err != nil {
+			t.Fatalf("ian from the guesser's address: %v", err)
+		}
+		got := kinds(t, f, service.SecurityQuery{UserID: f.Investigator.ID()})
+		if count(got, service.EvLocked) != 0 || count(got, service.EvAddressLocked) != 1 {
+			t.Fatalf("security log for ivy: %v, want one address locked and the account not", got)
+		}
+		lock, err := f.Svc.SignInLockOf(t.Context(), f.Admin, f.Investigator.ID())
+		if err != nil || !lock.Locked {
+			t.Fatalf("the administrator's view of ivy's sign-in: %+v %v, want locked (from one address)", lock, err)
+		}
+	})
+}
+
+// TestAccountWideLimit: wrong passwords for one account spread over many
+// addresses, each well under lockout_failures, still stop at the policy's
+// account_failures (20): then the account is locked from every address.
+// Below it, the owner still signs in, and that does not forgive the rest.
+func TestAccountWideLimit(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		f := fixture.New(t, db)
+		const limit = 20 // the shipped auth.account_failures
+		guess := func(i int) {
+			f.Svc.SignIn(from(fmt.Sprintf("203.0.113.%d", i/2+1)), "ivy", fmt.Sprintf("guess %d", i))
+		}
+		for i := range limit - 1 {
+			guess(i)
+		}
+		if _, err := f.Svc.SignIn(from("192.0.2.61"), "ivy", fixture.Password); err != nil {
+			t.Fatalf("ivy after %d guesses spread over addresses: %v", limit-1, err)
+		}
+		guess(limit - 1)
+		if _, err := f.Svc.SignIn(from("192.0.2.62"), "ivy", fixture.Password); err == nil {
+			t.Fatalf("ivy signed in after %d wrong passwords from %d addresses", limit, limit/2)
+		}
+		lock, err := f.Svc.SignInLockOf(t.Context(), f.Admin, f.Investigator.ID())
+		if err != nil || !lock.Locked || lock.Failures < limit {
+			t.Fatalf("lock state: %+v %v", lock, err)
+		}
+		if got := kinds(t, f, service.SecurityQuery{UserID: f.Investigator.ID()}); count(got, service.EvLocked) != 1 {
+			t.Fatalf("security log for ivy: %v, want the account locked once", got)
+		}
+		f.Clock.Advance(16 * time.Minute)
+		if _, err := f.Svc.SignIn(from("192.0.2.62"), "ivy", fixture.Password); err != nil {
+			t.Fatalf("after the lock ran out: %v", err)
+		}
+	})
+}
+
+// TestThrottlePerIPv6Network (regression: one host with a /64 had 2^64
+// addresses, each with its own count): failures from many addresses in
+// one IPv6 /64 count together against address_failures; another /64 is
+// not held to them.
+func TestThrottlePerIPv6Network(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		f := fixture.New(t, db)
+		withAuthPolicy(t, f, "address_failures: 50", "address_failures: 5")
+		for i := range 5 {
+			f.Svc.SignIn(from(fmt.Sprintf("2001:db8:1:2::%x", i+1)), fmt.Sprintf("user%d", i), "wrong wrong wrong")
+		}
+		var th *service.Throttled
+		if _, err := f.Svc.SignIn(from("2001:db8:1:2:ffff::9"), "ivy", fixture.Password); !errors.As(err, &th) {
+			t.Fatalf("a sixth address in the same /64: %v, want throttled", err)
+		}
+		if _, err := f.Svc.SignIn(from("2001:db8:1:3::1"), "ivy", fixture.Password); err != nil {
+			t.Fatalf("another /64: %v", err)
+		}
+		got := kinds(t, f, service.SecurityQuery{Kind: service.EvSignInThrottled})
+		if len(got) != 1 {
+			t.Fatalf("throttled sign-ins logged: %v, want one", got)
+		}
+	})
+}

@@ -560,7 +560,7 @@ func TestTwoStepSignIn(t *testing.T) {
 		}
 		got := kinds(t, f, service.SecurityQuery{UserID: f.Investigator.ID()})
 		for kind, n := range map[string]int{service.EvMFAEnrolled: 1, service.EvMFAReset: 1, service.EvRecoveryUsed: 1,
-			service.EvLocked: 1, service.EvPasswordAccepted: 5} {
+			service.EvAddressLocked: 1, service.EvLocked: 0, service.EvPasswordAccepted: 5} {
 			if count(got, kind) != n {
 				t.Errorf("%s: %d in the security log, want %d (%v)", kind, count(got, kind), n, got)
 			}

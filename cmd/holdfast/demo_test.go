@@ -105,6 +105,12 @@ func TestDemoGeneratesServesAndReuses(t *testing.T) {
 	if _, err := os.Stat(db + ".partial"); err == nil {
 		t.Error("the partial file was left behind")
 	}
+	// The file served is in WAL mode, as the store keeps every file
+	// (bytes 18 and 19 of the header, kept by the file itself), whatever
+	// the .partial file's writer was set to while it was generated.
+	if head, err := os.ReadFile(db); err != nil || len(head) < 20 || head[18] != 2 || head[19] != 2 {
+		t.Errorf("the demo's file is not in WAL mode (header bytes 18-19, want 2 2): %v", err)
+	}
 
 	// The record replays: rebuild finds no difference. It holds the 24
 	// cases generated and the 40 historic closures imported.

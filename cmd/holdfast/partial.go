@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"syscall"
 )
 
@@ -55,13 +56,36 @@ func claimPartial(path string) (tmp string, clean func(), err error) {
 
 // installPartial moves the finished tmp to path without ever replacing a
 // file that appeared at path meanwhile: os.Rename would overwrite it,
-// whereas a hard link fails if the name is taken.
+// whereas a hard link fails if the name is taken. tmp was written without
+// waiting for the disk (demo.FastWrites), so it is synced before it gets
+// the name that is reused, and the directory after: a power cut then
+// leaves either no file at path or the whole one, never a torn file the
+// next run would serve.
 func installPartial(tmp, path string) error {
+	if err := syncPath(tmp); err != nil {
+		return err
+	}
 	if err := os.Link(tmp, path); err != nil {
 		if errors.Is(err, fs.ErrExist) {
 			return fmt.Errorf("%s appeared while it was being built: left untouched, the new one is discarded", path)
 		}
 		return err
 	}
-	return os.Remove(tmp)
+	if err := os.Remove(tmp); err != nil {
+		return err
+	}
+	return syncPath(filepath.Dir(path))
+}
+
+// syncPath fsyncs a file or a directory by name.
+func syncPath(name string) error {
+	f, err := os.Open(name)
+	if err != nil {
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return fmt.Errorf("sync %s: %w", name, err)
+	}
+	return f.Close()
 }

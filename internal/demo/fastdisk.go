@@ -8,7 +8,8 @@ import (
 
 // FastWrites tunes the writing connection of a SQLite file that is being
 // generated and will be moved into place only when whole (cmd/holdfast's
-// .partial file), so that a crash leaves nothing anyone reuses:
+// .partial file, synced by installPartial before it takes its name), so
+// that a crash leaves nothing anyone reuses:
 //
 //   - synchronous=OFF: no commit waits for the disk. Without it generating
 //     is bound by fsync latency, not work (issue 20: a profile showed the

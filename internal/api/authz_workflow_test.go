@@ -36,7 +36,7 @@ func workflowAuthz(h *harness) map[string]entry {
 		},
 		"POST /api/v1/cases/{ref}/actions/{action}/result": {
 			writers,
-			v(map[string]any{"result": "Phone downloaded; nothing of note"}),
+			v(map[string]any{"result": "Phone downloaded; nothing of note", "outcome": "nothing_found"}),
 		},
 		// Filing is the receiver's or office manager's (MIRSAP): a
 		// supervisor or manager, never the officer in charge as such.
@@ -221,8 +221,9 @@ func wfAllocatedAction(h *harness, t *testing.T, c *domain.Case) *domain.Case {
 // may file it and the owner may refer it back.
 func wfResultedAction(h *harness, t *testing.T, c *domain.Case) *domain.Case {
 	c = wfAllocatedAction(h, t, c)
-	return wfMust(t)(h.f.Svc.ResultAction(ctx, h.f.Investigator2, c.ID, service.ResultAction{Version: c.Version,
-		Action: c.Actions[len(c.Actions)-1].ID, Result: "Messages recovered"}))
+	return wfMust(t)(h.f.Svc.ResultAction(ctx, h.f.Investigator2, c.ID, service.ResultAction{Outcome: domain.ActionCompleted,
+		Version: c.Version,
+		Action:  c.Actions[len(c.Actions)-1].ID, Result: "Messages recovered"}))
 }
 
 func wfVictim(h *harness, t *testing.T, c *domain.Case) *domain.Case {

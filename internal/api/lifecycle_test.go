@@ -152,7 +152,8 @@ func TestLifecycleOverHTTP(t *testing.T) {
 			f.Investigator2,
 			"POST",
 			action+"/result",
-			map[string]any{"result": "Messages recovered; suspect's number identified"},
+			map[string]any{"result": "Messages recovered; suspect's number identified", "outcome": "completed",
+				"reference": "EX/IV/1"},
 			200,
 		)
 		// Neither the officer who resulted it nor the officer in charge

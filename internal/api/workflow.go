@@ -31,8 +31,9 @@ func (s *Server) workflowRoutes() []route {
 				"manager in the case's chain of command)",
 			http.StatusOK, svc.AllocateAction),
 		caseCmd(svc, "POST", "/api/v1/cases/{ref}/actions/{action}/result",
-			"Record what an allocated line of enquiry found (investigator, supervisor or manager in "+
-				"the case's chain of command)",
+			"Record the result of an allocated line of enquiry: what was done and found, how it ended "+
+				"(outcome: completed, nothing_found, not_possible or referred_on) and any statement or exhibit "+
+				"reference (investigator, supervisor or manager in the case's chain of command)",
 			http.StatusOK, svc.ResultAction),
 		caseCmd(svc, "POST", "/api/v1/cases/{ref}/actions/{action}/file",
 			"File a resulted action after review (a supervisor or manager in the case's chain of "+

@@ -1,6 +1,10 @@
 package demo
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/holdfast/holdfast/internal/domain"
+)
 
 // Every name, place, phone number and vehicle here is invented. Phone
 // numbers come from Ofcom's ranges reserved for drama: mobiles 07700
@@ -198,6 +202,22 @@ var actionResults = map[string][]string{
 		"Done: nothing further of evidential value; negative result recorded for disclosure.",
 		"Completed; statement obtained and filed.",
 	},
+}
+
+// actionOutcomes are how the results above ended where it was not
+// "completed with a result": a negative result, or a referral on.
+var actionOutcomes = map[string]domain.ActionOutcome{
+	"CCTV overwritten after 28 days; nothing recoverable. Logged for the disclosure schedule.": domain.ActionNothing,
+	"Done: nothing further of evidential value; negative result recorded for disclosure.":      domain.ActionNothing,
+	"Phone and vehicle shared with suspects on other cases; referred to the analyst.":          domain.ActionReferredOn,
+}
+
+// resultOutcome is how a result above ended.
+func resultOutcome(res string) domain.ActionOutcome {
+	if o, ok := actionOutcomes[res]; ok {
+		return o
+	}
+	return domain.ActionCompleted
 }
 
 // landlines are prefixes of Ofcom's drama landline ranges (each followed

@@ -438,7 +438,8 @@ func (sc *simCase) workAction(id string) error {
 			res = pick(r, rs)
 		}
 		if err := sc.do("result action", func(v int64) (*domain.Case, error) {
-			return g.svc.ResultAction(g.ctx, o.actor, sc.c.ID, service.ResultAction{Version: v, Action: id, Result: res})
+			return g.svc.ResultAction(g.ctx, o.actor, sc.c.ID, service.ResultAction{Version: v,
+				Action: id, Result: res, Outcome: resultOutcome(res)})
 		}); err != nil {
 			return err
 		}

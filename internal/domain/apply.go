@@ -130,6 +130,7 @@ var caseAppliers = map[string]caseApplier{
 			return err
 		}
 		a.State, a.Result, a.ResultedBy, a.ResultedAt, a.Direction = ActionStateResulted, p.Result, e.Actor, e.At.UTC(), ""
+		a.Outcome, a.Reference = p.Outcome, p.Reference
 		return nil
 	}),
 	EvActionFiled: on(func(c *Case, p ActionFiled, e *event.Event) error {

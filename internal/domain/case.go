@@ -402,15 +402,40 @@ type Action struct {
 	RaisedAt    time.Time   `json:"raised_at"`
 	Standard    string      `json:"standard,omitempty"` // key in the policy's library
 
-	AllocatedTo  string    `json:"allocated_to,omitempty"`
-	Target       time.Time `json:"target,omitzero"`
-	Result       string    `json:"result,omitempty"`
-	ResultedBy   string    `json:"resulted_by,omitempty"`
-	ResultedAt   time.Time `json:"resulted_at,omitzero"`
-	FiledBy      string    `json:"filed_by,omitempty"`
-	FiledAt      time.Time `json:"filed_at,omitzero"`
-	Direction    string    `json:"direction,omitempty"` // when referred back
-	CancelReason string    `json:"cancel_reason,omitempty"`
+	AllocatedTo string    `json:"allocated_to,omitempty"`
+	Target      time.Time `json:"target,omitzero"`
+	// Result is what was done and found. A result recorded before outcomes
+	// were asked has this alone: Outcome and Reference are then empty.
+	Result       string        `json:"result,omitempty"`
+	Outcome      ActionOutcome `json:"outcome,omitempty"`
+	Reference    string        `json:"reference,omitempty"` // a statement or exhibit number, if any
+	ResultedBy   string        `json:"resulted_by,omitempty"`
+	ResultedAt   time.Time     `json:"resulted_at,omitzero"`
+	FiledBy      string        `json:"filed_by,omitempty"`
+	FiledAt      time.Time     `json:"filed_at,omitzero"`
+	Direction    string        `json:"direction,omitempty"` // when referred back
+	CancelReason string        `json:"cancel_reason,omitempty"`
+}
+
+// ActionOutcome is how a line of enquiry ended, as the officer who
+// resulted it says. A result says what was done, how it ended and the
+// statement or exhibit it produced, if any (HOLMES registers each such
+// document by number): a negative result is a result (it eliminates, and
+// it is disclosable), and an enquiry that could not be done or was passed
+// to another agency must say so rather than read as done.
+type ActionOutcome string
+
+const (
+	ActionCompleted   ActionOutcome = "completed"     // done, and it found something
+	ActionNothing     ActionOutcome = "nothing_found" // done, and it found nothing: a negative result
+	ActionNotPossible ActionOutcome = "not_possible"  // could not be done: what was done says why
+	ActionReferredOn  ActionOutcome = "referred_on"   // passed to another team or agency: what was done says to whom
+)
+
+// ActionOutcomes lists the outcomes a result may give, in the order a
+// form offers them.
+func ActionOutcomes() []ActionOutcome {
+	return []ActionOutcome{ActionCompleted, ActionNothing, ActionNotPossible, ActionReferredOn}
 }
 
 // Ended reports whether the line of enquiry has reached a recorded end.

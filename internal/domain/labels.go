@@ -86,6 +86,24 @@ var ActionStateLabels = map[ActionState]string{
 // ActionStateLabel is an action state's label (lower case: it sits in a sentence).
 func ActionStateLabel(s ActionState) string { return lower(ActionStateLabels, s) }
 
+// ActionOutcomeLabels name how a line of enquiry ended, as a form offers
+// the choice and a result shows it.
+var ActionOutcomeLabels = map[ActionOutcome]string{
+	ActionCompleted:   "Completed with a result",
+	ActionNothing:     "Completed, nothing found",
+	ActionNotPossible: "Not possible",
+	ActionReferredOn:  "Referred on",
+}
+
+// ActionOutcomeLabel is an action outcome's label; "" for a result
+// recorded before outcomes were asked.
+func ActionOutcomeLabel(o ActionOutcome) string {
+	if o == "" {
+		return ""
+	}
+	return label(ActionOutcomeLabels, o)
+}
+
 // SuspectStatusLabels name where a suspect stands.
 var SuspectStatusLabels = map[SuspectStatus]string{
 	SuspectUnknown:     "Not identified",

@@ -42,9 +42,14 @@ type ActionAllocated struct {
 	Target   time.Time `json:"target"`
 }
 
+// ActionResulted records a result. Result is what was done and found;
+// Outcome and Reference came later, so an older result has neither and
+// replays as what was done alone.
 type ActionResulted struct {
-	ActionID string `json:"action_id"`
-	Result   string `json:"result"`
+	ActionID  string        `json:"action_id"`
+	Result    string        `json:"result"`
+	Outcome   ActionOutcome `json:"outcome,omitempty"`
+	Reference string        `json:"reference,omitempty"`
 }
 
 type ActionFiled struct {

@@ -26,8 +26,9 @@ func TestResultedActionIsNotReallocated(t *testing.T) {
 		id := c.Actions[0].ID
 		c = ok(t)(f.Svc.AllocateAction(ctx, f.Investigator, c.ID, service.AllocateAction{Version: c.Version,
 			Action: id, To: f.Investigator2.ID()}))
-		c = ok(t)(f.Svc.ResultAction(ctx, f.Investigator2, c.ID, service.ResultAction{Version: c.Version,
-			Action: id, Result: "Phone traced to the suspect"}))
+		c = ok(t)(f.Svc.ResultAction(ctx, f.Investigator2, c.ID, service.ResultAction{Outcome: domain.ActionCompleted,
+			Version: c.Version,
+			Action:  id, Result: "Phone traced to the suspect"}))
 		for _, a := range []*service.Actor{f.Investigator, f.Supervisor} {
 			_, err := f.Svc.AllocateAction(ctx, a, c.ID, service.AllocateAction{Version: c.Version, Action: id,
 				To: f.Investigator.ID()})

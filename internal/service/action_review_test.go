@@ -92,7 +92,8 @@ func resultedBy(t *testing.T, f *fixture.Force, by *service.Actor) (*domain.Case
 	act := c.Actions[0]
 	c = p.must(f.Svc.AllocateAction(ctx, f.Investigator, c.ID, service.AllocateAction{Version: c.Version,
 		Action: act.ID, To: by.ID()}))
-	c = p.must(f.Svc.ResultAction(ctx, by, c.ID, service.ResultAction{Version: c.Version,
-		Action: act.ID, Result: "Driver interviewed: picked two girls up from the hotel"}))
+	c = p.must(f.Svc.ResultAction(ctx, by, c.ID, service.ResultAction{Outcome: domain.ActionCompleted,
+		Version: c.Version,
+		Action:  act.ID, Result: "Driver interviewed: picked two girls up from the hotel"}))
 	return c, act
 }

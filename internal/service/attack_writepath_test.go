@@ -81,7 +81,8 @@ func TestRandomCommandsMatchReplay(t *testing.T) {
 					case domain.ActionStateRaised:
 						_, err = f.Svc.AllocateAction(ctx, f.Supervisor, id, service.AllocateAction{Version: v, Action: a.ID, To: f.Investigator.ID()})
 					case domain.ActionStateAllocated:
-						_, err = f.Svc.ResultAction(ctx, f.Investigator, id, service.ResultAction{Version: v, Action: a.ID, Result: "found nothing further"})
+						_, err = f.Svc.ResultAction(ctx, f.Investigator, id, service.ResultAction{Outcome: domain.ActionCompleted,
+							Version: v, Action: a.ID, Result: "found nothing further"})
 					case domain.ActionStateResulted:
 						_, err = f.Svc.FileAction(ctx, f.Supervisor, id, service.FileAction{Version: v, Action: a.ID})
 					default:

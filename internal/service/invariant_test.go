@@ -289,7 +289,8 @@ func runProperty(t *testing.T, seed uint64) {
 					ctx,
 					a,
 					c.ID,
-					service.ResultAction{Version: c.Version, Action: act.ID, Result: "found"},
+					service.ResultAction{Outcome: domain.ActionCompleted,
+						Version: c.Version, Action: act.ID, Result: "found"},
 				)
 			case op == 7 && len(c.Actions) > 0:
 				what = "file action"

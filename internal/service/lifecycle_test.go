@@ -108,7 +108,8 @@ func TestCaseLifecycle(t *testing.T) {
 		}
 
 		// Do the work.
-		c = ok(t)(svc.ResultAction(ctx, f.Investigator2, c.ID, service.ResultAction{Version: c.Version, Action: act.ID,
+		c = ok(t)(svc.ResultAction(ctx, f.Investigator2, c.ID, service.ResultAction{Outcome: domain.ActionCompleted,
+			Version: c.Version, Action: act.ID,
 			Result: "Messages recovered; suspect's number identified"}))
 		if _, err := svc.FileAction(ctx, f.Investigator2, c.ID, service.FileAction{Version: c.Version,
 			Action: act.ID}); err == nil {

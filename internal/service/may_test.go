@@ -44,8 +44,9 @@ func (p permCase) working() *domain.Case {
 		c = p.must(svc.AllocateAction(ctx, f.Investigator, c.ID, service.AllocateAction{Version: c.Version,
 			Action: c.Actions[i].ID, To: f.Investigator2.ID()}))
 	}
-	return p.must(svc.ResultAction(ctx, f.Investigator2, c.ID, service.ResultAction{Version: c.Version,
-		Action: c.Actions[2].ID, Result: "Messages recovered"}))
+	return p.must(svc.ResultAction(ctx, f.Investigator2, c.ID, service.ResultAction{Outcome: domain.ActionCompleted,
+		Version: c.Version,
+		Action:  c.Actions[2].ID, Result: "Messages recovered"}))
 }
 
 // ready is a case whose closure with outcome 15 passes the gate; a child
@@ -138,7 +139,8 @@ func runners(f *fixture.Force) map[string]func(a *service.Actor, c *domain.Case,
 			return err
 		},
 		"result-action": func(a *service.Actor, c *domain.Case, id string) error {
-			_, err := svc.ResultAction(ctx, a, c.ID, service.ResultAction{Version: c.Version, Action: id,
+			_, err := svc.ResultAction(ctx, a, c.ID, service.ResultAction{Outcome: domain.ActionCompleted,
+				Version: c.Version, Action: id,
 				Result: "Found it"})
 			return err
 		},

@@ -156,27 +156,28 @@ var usernameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{1,63}$`)
 func (in *NewUser) check(org *domain.OrgState) domain.Problems {
 	var p domain.Problems
 	if !usernameRE.MatchString(in.Username) {
-		p.Add("username", "format", "use 2 to 64 lower-case letters, digits, dots, dashes or underscores")
+		p.Add("username", "format", "Enter a username of 2 to 64 lower-case letters, digits, dots, dashes or "+
+			"underscores, for example amy.lloyd")
 	}
 	for _, u := range org.Users {
 		if u.Username == in.Username {
-			p.Add("username", "unique", fmt.Sprintf("username %q is already taken", in.Username))
+			p.Add("username", "unique", fmt.Sprintf("The username %q is already taken: choose another", in.Username))
 		}
 	}
 	if strings.TrimSpace(in.Name) == "" {
-		p.Add("name", "required", "give the person's full name")
+		p.Add("name", "required", "Enter the person's full name")
 	}
 	if strings.TrimSpace(in.Collar) == "" {
-		p.Add("collar", "required", "give the collar or staff number")
+		p.Add("collar", "required", "Enter the collar or staff number")
 	}
 	if _, err := domain.ParseRank(string(in.Rank)); err != nil {
 		p.Add("rank", "one_of", err.Error())
 	}
 	if _, ok := org.Units[in.UnitID]; !ok {
-		p.Add("unit_id", "unknown_unit", fmt.Sprintf("unit %q does not exist", in.UnitID))
+		p.Add("unit_id", "unknown_unit", "There is no such unit: choose the person's unit from the list")
 	}
 	if len(in.Roles) == 0 {
-		p.Add("roles", "required", "give at least one role")
+		p.Add("roles", "required", "Choose at least one role")
 	}
 	for i, r := range in.Roles {
 		if _, err := domain.ParseRole(string(r)); err != nil {
@@ -184,7 +185,7 @@ func (in *NewUser) check(org *domain.OrgState) domain.Problems {
 		}
 	}
 	if len(in.Password) < 12 {
-		p.Add("password", "min_length", "use a password of at least 12 characters")
+		p.Add("password", "min_length", "Enter a first password of at least 12 characters")
 	}
 	return p
 }

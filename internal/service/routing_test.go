@@ -120,8 +120,9 @@ func TestActionReviewIsTheSupervisors(t *testing.T) {
 			act := c.Actions[i]
 			c = p.must(f.Svc.AllocateAction(ctx, f.Investigator, c.ID, service.AllocateAction{Version: c.Version,
 				Action: act.ID, To: by.ID()}))
-			c = p.must(f.Svc.ResultAction(ctx, by, c.ID, service.ResultAction{Version: c.Version,
-				Action: act.ID, Result: "Registered keeper traced"}))
+			c = p.must(f.Svc.ResultAction(ctx, by, c.ID, service.ResultAction{Outcome: domain.ActionCompleted,
+				Version: c.Version,
+				Action:  act.ID, Result: "Registered keeper traced"}))
 			d := openDuty(c, duty.ActionReview)
 			if d == nil || d.Accountable != f.Supervisor.ID() || d.Detail != "" {
 				t.Fatalf("resulted by %s, the review is %+v, want the team's supervisor's", by.User.Username, d)
@@ -167,8 +168,9 @@ func TestSergeantsOwnResultGoesUpTheChain(t *testing.T) {
 		act := c.Actions[0]
 		c = p.must(f.Svc.AllocateAction(ctx, f.Investigator, c.ID, service.AllocateAction{Version: c.Version,
 			Action: act.ID, To: f.Supervisor.ID()}))
-		c = p.must(f.Svc.ResultAction(ctx, f.Supervisor, c.ID, service.ResultAction{Version: c.Version,
-			Action: act.ID, Result: "Driver interviewed: picked two girls up from the hotel"}))
+		c = p.must(f.Svc.ResultAction(ctx, f.Supervisor, c.ID, service.ResultAction{Outcome: domain.ActionCompleted,
+			Version: c.Version,
+			Action:  act.ID, Result: "Driver interviewed: picked two girls up from the hotel"}))
 		d := openDuty(c, duty.ActionReview)
 		if d == nil || d.Accountable != f.Inspector.ID() || !strings.Contains(d.Detail, "second pair of eyes") {
 			t.Fatalf("the review of the sergeant's own result is %+v, want the inspector's, told why", d)

@@ -122,7 +122,13 @@ func (s *Service) allocateAction(a *Actor, in AllocateAction) func(c *domain.Cas
 type ResultAction struct {
 	Version int64  `json:"version"`         // the case version the officer saw
 	Action  string `json:"-" path:"action"` // action id: in the URL path (API) or a form field (pages)
-	Result  string `json:"result"`          // what the enquiry found
+	// Result is what was done and what it found; where the enquiry could
+	// not be done, why, and where it was referred on, to whom.
+	Result string `json:"result"`
+	// Outcome is how it ended: one of domain.ActionOutcomes.
+	Outcome domain.ActionOutcome `json:"outcome"`
+	// Reference is the statement or exhibit number it produced; optional.
+	Reference string `json:"reference,omitempty"`
 }
 
 // ResultAction records what a line of enquiry found.
@@ -132,10 +138,32 @@ func (s *Service) ResultAction(ctx context.Context, a *Actor, caseID string, in 
 	}
 	return s.workflow(ctx, a, caseID, in.Version, "result-action", in.Action, func(c *domain.Case,
 		_ *domain.OrgState, _ time.Time, p *domain.Problems) []ev {
-		required(p, "result", in.Result, "Say what the enquiry found.")
+		resultProblems(p, in)
 		return []ev{{domain.EvActionResulted, domain.ActionResulted{ActionID: in.Action,
-			Result: strings.TrimSpace(in.Result)}}}
+			Result: strings.TrimSpace(in.Result), Outcome: in.Outcome, Reference: strings.TrimSpace(in.Reference)}}}
 	})
+}
+
+// resultProblems are a result's own rules, every one at once, in the
+// order the form asks them: what was done, then how it ended.
+func resultProblems(p *domain.Problems, in ResultAction) {
+	required(p, "result", in.Result, "Say what was done and what it found.")
+	switch {
+	case in.Outcome == "":
+		p.Add("outcome", "required", "Choose how the line of enquiry ended.")
+	case !slices.Contains(domain.ActionOutcomes(), in.Outcome):
+		p.Add("outcome", "one_of", fmt.Sprintf("%q is not an outcome: choose %s.", in.Outcome, outcomeChoices()))
+	}
+}
+
+// outcomeChoices names every outcome for a refusal of one no form offers
+// (an API client's): its label, and the code to send.
+func outcomeChoices() string {
+	var xs []string
+	for _, o := range domain.ActionOutcomes() {
+		xs = append(xs, fmt.Sprintf("%s (%s)", strings.ToLower(domain.ActionOutcomeLabel(o)), o))
+	}
+	return strings.Join(xs[:len(xs)-1], ", ") + " or " + xs[len(xs)-1]
 }
 
 // FileAction is the input of Service.FileAction.

@@ -199,6 +199,11 @@ func TestAdministratorInTheBrowser(t *testing.T) {
 	b.check("admin-01-admin")
 	b.followLink("Add a user")
 	b.check("admin-02-add-user")
+	// Sent blank, every reason is listed in the order of the page, each
+	// beside its field.
+	b.press("Add user")
+	b.expect("the reasons", "There is a problem", "Enter the person's full name", "Choose at least one role")
+	b.check("admin-02b-add-user-errors")
 	b.run(set("f-name", "Ann Auditor"), set("f-username", "ann"), set("f-collar", "S0077"),
 		set("f-rank", "staff"), set("f-unit_id", f.ForceID), tick("f-role-auditor"),
 		set("f-password", "a long first password"))

@@ -337,10 +337,15 @@ func TestOfficersDayInTheBrowser(t *testing.T) {
 		t.Fatalf("allocate action: %s", b.main())
 	}
 	b.follow("Record result of A1")
+	b.press("Record the result")
+	b.expect("the result's reasons", "There is a problem", "Say what was done", "Choose how the line of enquiry ended")
+	b.check("04a-result-errors")
 	b.run(set("f-result", "Messages recovered; an adult's number identified"))
+	b.run(tick("f-outcome"), set("f-reference", "EX/IV/1"))
 	b.check("04-result-action")
 	b.press("Record the result")
-	if m := b.main(); !strings.Contains(m, "Result recorded") || !strings.Contains(m, "Resulted") {
+	if m := b.main(); !strings.Contains(m, "Result recorded") || !strings.Contains(m, "Resulted") ||
+		!strings.Contains(m, "Completed with a result, reference EX/IV/1") {
 		t.Fatalf("result action: %s", m)
 	}
 	b.check("04b-lines-of-enquiry")

@@ -128,6 +128,25 @@ func fields(fs ...field) func(*caseView, string) []field {
 	return func(*caseView, string) []field { return fs }
 }
 
+// resultFields are the result form's questions, in the order the service
+// checks them (resultProblems), so its error summary follows the page.
+// "Not possible" and "referred on" need no question of their own: what
+// was done says why, or to whom.
+func resultFields() []field {
+	var outcomes [][2]string
+	for _, o := range domain.ActionOutcomes() {
+		outcomes = append(outcomes, [2]string{string(o), domain.ActionOutcomeLabel(o)})
+	}
+	return []field{
+		{Name: "result", Label: "What was done",
+			Hint: "What you did and what it found. If it could not be done, say why; if you referred it on, say to whom",
+			Kind: "textarea"},
+		{Name: "outcome", Label: "Outcome", Kind: "radios", Options: outcomes},
+		{Name: "reference", Label: "Reference (optional)",
+			Hint: "A statement or exhibit number, for example S12 or EX/JS/1", Kind: "text"},
+	}
+}
+
 // caseForms are the write journeys of the case pages, by the name in their
 // URL; the names are the commands service.Permissions answers for.
 func caseForms(s *service.Service) map[string]caseForm {
@@ -221,8 +240,7 @@ func caseForms(s *service.Service) map[string]caseForm {
 		"result-action": form(s.ResultAction, caseForm{done: "Result recorded", section: "actions", target: "action",
 			button: "Record the result",
 			title:  func(v *caseView, t string) string { return "Record the result of " + v.ActionName(t) },
-			fields: fields(field{Name: "result", Label: "What was done and found",
-				Hint: "Include any reference: an exhibit or statement number", Kind: "textarea"})}),
+			fields: fields(resultFields()...)}),
 		"file-action": form(s.FileAction, caseForm{done: "Line of enquiry filed", section: "actions", target: "action",
 			button: "File it",
 			title:  func(v *caseView, t string) string { return "File " + v.ActionName(t) }}),

@@ -142,10 +142,12 @@ func newWorld(t *testing.T, f *fixture.Force) *world {
 		c = ok(s.AllocateAction(ctx, f.Investigator, c.ID, service.AllocateAction{Version: c.Version,
 			Action: a.ID, To: f.Investigator.ID()}))
 	}
-	c = ok(s.ResultAction(ctx, f.Investigator, c.ID, service.ResultAction{Version: c.Version,
-		Action: c.Actions[2].ID, Result: "Nobody saw anything"}))
-	c = ok(s.ResultAction(ctx, f.Investigator, c.ID, service.ResultAction{Version: c.Version,
-		Action: c.Actions[3].ID, Result: "The car passed the camera at 02:10"}))
+	c = ok(s.ResultAction(ctx, f.Investigator, c.ID, service.ResultAction{Outcome: domain.ActionCompleted,
+		Version: c.Version,
+		Action:  c.Actions[2].ID, Result: "Nobody saw anything"}))
+	c = ok(s.ResultAction(ctx, f.Investigator, c.ID, service.ResultAction{Outcome: domain.ActionCompleted,
+		Version: c.Version,
+		Action:  c.Actions[3].ID, Result: "The car passed the camera at 02:10"}))
 	c = ok(s.AddNote(ctx, f.Investigator, c.ID, service.NewNote{Version: c.Version, Text: "Spoke to the school"}))
 	w.cases = append(w.cases, c)
 

@@ -18,6 +18,7 @@ import (
 var caseFuncs = template.FuncMap{
 	"caseStatus":    domain.StatusLabel,
 	"actionState":   func(s domain.ActionState) string { return domain.Capitalise(domain.ActionStateLabel(s)) },
+	"actionOutcome": domain.ActionOutcomeLabel,
 	"suspectStatus": domain.SuspectStatusLabel,
 	"contactKind":   domain.ContactKindLabel,
 	"byMethod":      byMethod,    // " by phone", " via the ISVA" (history.go)

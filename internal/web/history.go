@@ -382,7 +382,7 @@ func (v *caseView) entry(e *event.Event) historyEntry {
 	case domain.EvActionResulted:
 		var p domain.ActionResulted
 		dec(&p)
-		return say("actions", "recorded the result of "+v.ActionName(p.ActionID), p.Result)
+		return say("actions", "recorded the result of "+v.ActionName(p.ActionID), resultDetail(p))
 	case domain.EvActionFiled:
 		var p domain.ActionFiled
 		dec(&p)
@@ -602,4 +602,21 @@ func (h *Handler) noHistoryPage(q *visit, bad domain.Problems) error {
 		Errors: bad, Data: errorPage{Status: http.StatusUnprocessableEntity,
 			Message: "The link to this case's history may be old or mistyped.",
 			Offer:   &pageOffer{URL: first, Text: "Go to the first page of the history"}}})
+}
+
+// resultDetail is a result as the history tells it: how it ended and its
+// reference, then what was done; a result recorded before outcomes were
+// asked is what was done alone.
+func resultDetail(p domain.ActionResulted) string {
+	var head []string
+	if p.Outcome != "" {
+		head = append(head, domain.ActionOutcomeLabel(p.Outcome))
+	}
+	if p.Reference != "" {
+		head = append(head, "reference "+p.Reference)
+	}
+	if len(head) == 0 {
+		return p.Result
+	}
+	return strings.Join(head, ", ") + ". " + p.Result
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/http/request"
 	"github.com/holdfast/holdfast/internal/service"
 	"github.com/holdfast/holdfast/internal/store/sqlstore"
@@ -33,7 +34,8 @@ func TestRefusedFormSaysWhyForItsOwnTarget(t *testing.T) {
 				Action: a.ID, To: f.Supervisor.ID()}))
 		}
 		a2 := c.Actions[1]
-		c = ok(s.ResultAction(ctx, f.Supervisor, c.ID, service.ResultAction{Version: c.Version, Action: a2.ID,
+		c = ok(s.ResultAction(ctx, f.Supervisor, c.ID, service.ResultAction{Outcome: domain.ActionCompleted,
+			Version: c.Version, Action: a2.ID,
 			Result: "Nobody saw anything"}))
 		cl := newClient(t, base, "sam")
 		status, page := cl.get("/cases/" + request.PathRef(c.Ref) + "/do/file-action?" +

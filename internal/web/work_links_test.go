@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/http/request"
 	"github.com/holdfast/holdfast/internal/service"
 	"github.com/holdfast/holdfast/internal/store/sqlstore"
@@ -43,7 +44,8 @@ func TestEveryDutyOnMyWorkLinksWhereItsOwnerActs(t *testing.T) {
 		todo, done := c.Actions[0].ID, c.Actions[1].ID
 		c = ok(s.AllocateAction(ctx, f.Investigator, c.ID, service.AllocateAction{Version: c.Version, Action: done,
 			To: f.Investigator2.ID()}))
-		c = ok(s.ResultAction(ctx, f.Investigator2, c.ID, service.ResultAction{Version: c.Version, Action: done,
+		c = ok(s.ResultAction(ctx, f.Investigator2, c.ID, service.ResultAction{Outcome: domain.ActionCompleted,
+			Version: c.Version, Action: done,
 			Result: "Nobody saw anything"}))
 
 		for _, tc := range []struct {

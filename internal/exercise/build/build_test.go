@@ -161,7 +161,8 @@ func (s setup) fix(t *testing.T, a *service.Actor, x exercise.Planted) {
 			})
 		case duty.ActionTarget:
 			run("result action", func(v int64) (*domain.Case, error) {
-				return s.svc.ResultAction(ctx, a, c.ID, service.ResultAction{Version: v, Action: subject,
+				return s.svc.ResultAction(ctx, a, c.ID, service.ResultAction{Outcome: domain.ActionCompleted,
+					Version: v, Action: subject,
 					Result: "Driver traced and interviewed; account recorded"})
 			})
 		case duty.AllocateReferral:

@@ -1,6 +1,7 @@
 package service
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -8,6 +9,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -154,7 +156,7 @@ func (l lockState) reason() string {
 func (s *Service) lockStateOf(ctx context.Context, as store.AuthStore, subject, addr string, now time.Time,
 	pol policy.Auth) (lockState, error) {
 	var st lockState
-	rows, err := as.SignInHistory(ctx, subject, now.Add(-pol.LockoutWindow-pol.LockoutFor),
+	rows, err := signInHistory(ctx, as, subject, now.Add(-pol.LockoutWindow-pol.LockoutFor),
 		4*max(pol.AccountFailures, pol.LockoutFailures)+8)
 	if err != nil {
 		return st, err
@@ -212,6 +214,44 @@ walk:
 		st.locked = st.addr.locked
 	}
 	return st, nil
+}
+
+// lockKinds are the rows that begin or end a lock; decidingKinds, those
+// and the rows that count towards one. No other kind of row (a 429 writes
+// sign_in_throttled with any name it was given) bears on the lock.
+var (
+	lockKinds     = []string{EvLocked, EvAddressLocked, EvUnlocked, EvPasswordReset}
+	decidingKinds = append([]string{EvSignInFailed, EvSignedIn}, lockKinds...)
+)
+
+// signInHistory is what lockStateOf weighs, newest first: the subject's
+// last rows of the deciding kinds since since, at most limit, and every
+// lock (and unlock) since since however many rows came after it, so that
+// no flood of rows — of any kind — pushes a standing lock out of sight.
+// Lock rows are few without a bound on their number: an address lock
+// needs lockout_failures weighed guesses, and none is weighed while the
+// account lock stands, so a window holds only a handful.
+func signInHistory(ctx context.Context, as store.AuthStore, subject string, since time.Time,
+	limit int) ([]store.SecurityRow, error) {
+	rows, err := as.SignInHistory(ctx, subject, since, decidingKinds, limit)
+	if err != nil {
+		return nil, err
+	}
+	locks, err := as.SignInHistory(ctx, subject, since, lockKinds, 0)
+	if err != nil {
+		return nil, err
+	}
+	seen := make(map[int64]bool, len(rows))
+	for _, r := range rows {
+		seen[r.Seq] = true
+	}
+	for _, r := range locks {
+		if !seen[r.Seq] {
+			rows = append(rows, r)
+		}
+	}
+	slices.SortFunc(rows, func(a, b store.SecurityRow) int { return cmp.Compare(b.Seq, a.Seq) })
+	return rows, nil
 }
 
 // signInDelay is the pause before answering a failed sign-in, doubling with

@@ -1,6 +1,7 @@
 package service_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"testing"
@@ -115,4 +116,72 @@ func TestThrottlePerIPv6Network(t *testing.T) {
 			t.Fatalf("throttled sign-ins logged: %v, want one", got)
 		}
 	})
+}
+
+// TestLocksOutlastThrottledRows (found by the reviewer): the lock was read
+// from the subject's last 88 security rows of every kind, and each 429 from
+// a new address writes a sign_in_throttled row with the name it was given,
+// so a hundred refused sign-ins while one guess was in progress pushed a
+// standing lock out of sight and the right password signed in through it.
+// However many rows of other kinds follow it, a lock holds for lockout_for:
+// an address's lock from that address, the account's from everywhere.
+func TestLocksOutlastThrottledRows(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		f := fixture.New(t, db)
+		guesser := from("198.51.100.70")
+		for i := range 5 {
+			f.Svc.SignIn(guesser, "ivy", fmt.Sprintf("guess %d", i))
+		}
+		throttle429(t, f, guesser, 0, 100)
+		if _, err := f.Svc.SignIn(guesser, "ivy", fixture.Password); !errors.Is(err, service.ErrUnauthenticated) {
+			t.Fatalf("ivy's right password from the locked address after 100 throttled sign-ins: %v, want refused",
+				err)
+		}
+
+		f.Clock.Advance(31 * time.Minute) // past every lock and window: start again
+		for i := range 20 {               // the account-wide limit, two from each address
+			f.Svc.SignIn(from(fmt.Sprintf("203.0.113.%d", i/2+80)), "ivy", fmt.Sprintf("again %d", i))
+		}
+		throttle429(t, f, guesser, 1000, 100)
+		if _, err := f.Svc.SignIn(from("192.0.2.70"), "ivy", fixture.Password); !errors.Is(err,
+			service.ErrUnauthenticated) {
+			t.Fatalf("ivy's right password while her account is locked, after 100 throttled sign-ins: %v, "+
+				"want refused", err)
+		}
+	})
+}
+
+// throttle429 has n sign-ins as ivy, each from a new IPv6 /64 (numbered
+// from first: a /64 is logged once a minute), refused
+// with 429 because another — a wrong guess from busy, waiting out its
+// delay — is in progress; each refusal writes a sign_in_throttled row with
+// her name. A probe that finds none in progress is let through (the right
+// password: it signs in, or is refused under a lock), and another guess
+// is started.
+func throttle429(t *testing.T, f *fixture.Force, busy context.Context, first, n int) {
+	t.Helper()
+	before := len(kinds(t, f, service.SecurityQuery{Kind: service.EvSignInThrottled}))
+	got, addr := 0, first
+	for tries := 0; got < n && tries < 100; tries++ {
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			f.Svc.SignIn(busy, "ivy", "a guess in progress")
+		}()
+		for got < n {
+			addr++
+			_, err := f.Svc.SignIn(from(fmt.Sprintf("2001:db8:%x:%x::1", addr/0x10000+7, addr%0x10000)), "ivy",
+				fixture.Password)
+			var th *service.Throttled
+			if !errors.As(err, &th) {
+				break
+			}
+			got++
+		}
+		<-done
+	}
+	if rows := len(kinds(t, f, service.SecurityQuery{Kind: service.EvSignInThrottled})); got < n ||
+		rows-before < n {
+		t.Fatalf("%d sign-ins throttled, %d logged; want %d", got, rows-before, n)
+	}
 }

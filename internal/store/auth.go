@@ -17,8 +17,10 @@ type AuthStore interface {
 	// SecurityLog lists indexed security events, newest first.
 	SecurityLog(ctx context.Context, f SecurityFilter) ([]SecurityRow, error)
 	// SignInHistory lists the security rows of one subject (a username as
-	// typed, lower-cased) at or after since, newest first, at most limit.
-	SignInHistory(ctx context.Context, subject string, since time.Time, limit int) ([]SecurityRow, error)
+	// typed, lower-cased) of the given kinds at or after since, newest
+	// first, at most limit (0: every one).
+	SignInHistory(ctx context.Context, subject string, since time.Time, kinds []string, limit int) ([]SecurityRow,
+		error)
 	// SessionRow reads a session by its token's hash (ErrNotFound if none).
 	SessionRow(ctx context.Context, tokenHash []byte) (*SessionRow, error)
 	// TouchSession records that a session was used at t.

@@ -19,8 +19,7 @@ import (
 const (
 	securityCols       = "seq, at, kind, actor_id, user_id, subject, address, user_agent, detail"
 	insertSecurity     = "INSERT INTO security_log (" + securityCols + ", address_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-	selectSignInByUser = "SELECT " + securityCols + " FROM security_log WHERE subject = ? AND at >= ? " +
-		"ORDER BY seq DESC LIMIT ?"
+	selectSignInByUser = "SELECT " + securityCols + " FROM security_log WHERE subject = ? AND at >= ? AND kind IN "
 
 	sessionCols      = "token_hash, user_id, csrf, created_at, last_seen_at, expires_at, address, user_agent, stage"
 	insertSessionRow = "INSERT INTO sessions (" + sessionCols + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -123,10 +122,23 @@ func (db *DB) SecurityLog(ctx context.Context, f store.SecurityFilter) ([]store.
 	return db.securityRows(ctx, q, append(args, limit)...)
 }
 
-// SignInHistory lists one subject's security rows since a time, newest first.
-func (db *DB) SignInHistory(ctx context.Context, subject string, since time.Time, limit int) ([]store.SecurityRow,
-	error) {
-	return db.securityRows(ctx, selectSignInByUser, subject, fmtTime(since), limit)
+// SignInHistory lists one subject's security rows of the given kinds since
+// a time, newest first, at most limit (0: all).
+func (db *DB) SignInHistory(ctx context.Context, subject string, since time.Time, kinds []string,
+	limit int) ([]store.SecurityRow, error) {
+	if len(kinds) == 0 {
+		return nil, nil
+	}
+	q := selectSignInByUser + "(?" + strings.Repeat(", ?", len(kinds)-1) + ") ORDER BY seq DESC"
+	args := []any{subject, fmtTime(since)}
+	for _, k := range kinds {
+		args = append(args, k)
+	}
+	if limit > 0 {
+		q += " LIMIT ?"
+		args = append(args, limit)
+	}
+	return db.securityRows(ctx, q, args...)
 }
 
 func scanSession(sc interface{ Scan(...any) error }) (*store.SessionRow, error) {

@@ -436,11 +436,11 @@ func (s *Service) signInFailed(ctx context.Context, u *domain.User, subject, why
 	}
 	switch {
 	case lockAll:
-		s.alertUser(ctx, u, "your sign-in is locked", fmt.Sprintf("After %d failed attempts to sign in as you, "+
+		s.alertUserAfter(ctx, u, "your sign-in is locked", fmt.Sprintf("After %d failed attempts to sign in as you, "+
 			"from several addresses (the last %s), Holdfast has locked your sign-in for %s, from everywhere.",
 			account, addr, pol.LockoutFor))
 	case lockAddr:
-		s.alertUser(ctx, u, "your sign-in is locked", fmt.Sprintf("After %d failed attempts to sign in as you, "+
+		s.alertUserAfter(ctx, u, "your sign-in is locked", fmt.Sprintf("After %d failed attempts to sign in as you, "+
 			"from %s, Holdfast has locked your sign-in from that address for %s. You can still sign in from "+
 			"elsewhere.", failures, addr, pol.LockoutFor))
 	}

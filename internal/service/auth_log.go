@@ -376,3 +376,18 @@ func (s *Service) alertUser(ctx context.Context, u *domain.User, subject, body s
 		s.log.WarnContext(ctx, "security alert not sent", "user", u.ID, "subject", subject, "err", err)
 	}
 }
+
+// alertUserAfter is alertUser without waiting for the mail server: a
+// failed sign-in that brings on a lock must be answered as fast for a
+// person with an email address as for an unknown name, or its timing
+// tells which usernames exist. The send is bounded by a minute.
+func (s *Service) alertUserAfter(ctx context.Context, u *domain.User, subject, body string) {
+	if s.mail == nil || u == nil || u.Email == "" {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+	go func() {
+		defer cancel()
+		s.alertUser(ctx, u, subject, body)
+	}()
+}

@@ -596,6 +596,11 @@ func TestSecurityAlertsByEmail(t *testing.T) {
 		t.Fatal(err)
 	}
 	all := strings.Join(capture.Messages(), "\n")
+	// The lock's alert is sent after the sign-in is answered: wait for it.
+	for wait := time.Now().Add(10 * time.Second); !strings.Contains(all, "your sign-in is locked") &&
+		time.Now().Before(wait); all = strings.Join(capture.Messages(), "\n") {
+		time.Sleep(50 * time.Millisecond)
+	}
 	for _, want := range []string{"ivy@northshire.police.invalid", "Holdfast: your sign-in is locked", "203.0.113.77",
 		"Holdfast: your password was reset", "Ada Admin reset your Holdfast password",
 		"Holdfast: your two-step sign-in was reset"} {

@@ -78,3 +78,21 @@ func FuzzAddressKey(f *testing.F) {
 		}
 	})
 }
+
+func TestNetworkKey(t *testing.T) {
+	for _, tc := range []struct{ addr, want string }{
+		{"192.0.2.1", "192.0.2.1"},
+		{"192.0.2.1:4431", "192.0.2.1"},
+		{"::ffff:192.0.2.1", "192.0.2.1"},
+		{"2001:db8:1:2::1", "2001:db8:1::/48"},
+		{"2001:db8:1:ff00::1", "2001:db8:1::/48"},
+		{"2001:db8:2::1", "2001:db8:2::/48"},
+		{"[2001:db8:1:2::9]:443", "2001:db8:1::/48"},
+		{"", ""},
+		{"unknown", "unknown"},
+	} {
+		if got := NetworkKey(tc.addr); got != tc.want {
+			t.Errorf("NetworkKey(%q) = %q, want %q", tc.addr, got, tc.want)
+		}
+	}
+}

@@ -140,7 +140,8 @@ type lockTally struct {
 // never weighed), so a guess spread over many addresses still stops.
 type lockState struct {
 	addr    lockTally // the client's address on this account
-	account lockTally // every address together
+	account lockTally // every network together
+	net     int       // the failures the client's network adds to account (at most lockout_failures)
 	locked  time.Time // when a lock that stops the client began (zero: none)
 	until   time.Time // when the last standing lock, of any address, ends
 }
@@ -163,6 +164,7 @@ func (s *Service) lockStateOf(ctx context.Context, as store.AuthStore, subject, 
 	}
 	since := now.Add(-pol.LockoutWindow)
 	pairs := map[string]*lockTally{}
+	netOf := map[string]string{} // address key → network key
 walk:
 	for _, r := range rows {
 		k := auth.AddressKey(r.Address)
@@ -170,6 +172,7 @@ walk:
 		if p == nil {
 			p = &lockTally{}
 			pairs[k] = p
+			netOf[k] = auth.NetworkKey(r.Address)
 		}
 		switch r.Kind {
 		case EvUnlocked, EvPasswordReset:
@@ -200,12 +203,20 @@ walk:
 	if t := st.account.locked; !t.IsZero() {
 		st.until = t.Add(pol.LockoutFor)
 	}
-	for _, p := range pairs {
-		st.account.failures += min(p.failures, pol.LockoutFailures)
+	// Each network (an IPv6 /48: auth.NetworkKey) adds at most
+	// lockout_failures to the account's count, however many addresses in
+	// it failed, so reaching account_failures takes several networks.
+	nets := map[string]int{}
+	for k, p := range pairs {
+		nets[netOf[k]] += min(p.failures, pol.LockoutFailures)
 		if !p.locked.IsZero() && p.locked.Add(pol.LockoutFor).After(st.until) {
 			st.until = p.locked.Add(pol.LockoutFor)
 		}
 	}
+	for _, n := range nets {
+		st.account.failures += min(n, pol.LockoutFailures)
+	}
+	st.net = min(nets[auth.NetworkKey(addr)], pol.LockoutFailures)
 	if p := pairs[auth.AddressKey(addr)]; p != nil {
 		st.addr = *p
 	}
@@ -405,7 +416,7 @@ func (s *Service) signInFailed(ctx context.Context, u *domain.User, subject, why
 		user = u.ID
 	}
 	failures, account := lock.addr.failures+1, lock.account.failures
-	if failures <= pol.LockoutFailures {
+	if failures <= pol.LockoutFailures && lock.net < pol.LockoutFailures {
 		account++
 	}
 	weighed := lock.locked.IsZero()

@@ -93,6 +93,30 @@ func TestAccountWideLimit(t *testing.T) {
 	})
 }
 
+// TestAccountLimitPerIPv6Network (found by the reviewer): the account-wide
+// count took each IPv6 /64 as a separate address, and one connection holds
+// a /56 or a /48 — hundreds of /64s — so one person could lock a colleague
+// out from everywhere alone. A /48 adds at most lockout_failures to the
+// account's count; four /48s still reach account_failures.
+func TestAccountLimitPerIPv6Network(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		f := fixture.New(t, db)
+		const limit = 20 // the shipped auth.account_failures
+		for i := range 2 * limit {
+			f.Svc.SignIn(from(fmt.Sprintf("2001:db8:7:%x::1", i/5+1)), "ivy", fmt.Sprintf("guess %d", i))
+		}
+		if _, err := f.Svc.SignIn(from("192.0.2.61"), "ivy", fixture.Password); err != nil {
+			t.Fatalf("ivy from her own address after %d guesses from eight /64s of one /48: %v", 2*limit, err)
+		}
+		for i := range limit {
+			f.Svc.SignIn(from(fmt.Sprintf("2001:db8:%x::1", 100+i/5)), "ivy", fmt.Sprintf("guess %d", i))
+		}
+		if _, err := f.Svc.SignIn(from("192.0.2.62"), "ivy", fixture.Password); err == nil {
+			t.Fatalf("ivy signed in after %d wrong passwords from four /48s", limit)
+		}
+	})
+}
+
 // TestThrottlePerIPv6Network (regression: one host with a /64 had 2^64
 // addresses, each with its own count): failures from many addresses in
 // one IPv6 /64 count together against address_failures; another /64 is

@@ -49,12 +49,14 @@ type sharedHashes struct {
 
 // ShareDemoPasswordHash marks ctx so that users created under it who are
 // given the same password get the same stored hash, salt and all, computed
-// once: for the demo generator alone, whose 130 accounts all have the one
+// once: for the demo generator, whose 130 accounts all have the one
 // published password, and for which 130 argon2 runs were a sixth of the
-// work before anyone could sign in (issue 20). A real force must never do
-// this: one salt for many accounts shows who shares a password and lets a
-// stolen database be attacked once for all of them. Nothing else sets it;
-// `holdfast user add`, the API and the pages hash every password afresh.
+// work before anyone could sign in (issue 20), and for the tests' fixture
+// (internal/fixture), whose dozen users share one password too. A
+// real force must never do this: one salt for many accounts shows who
+// shares a password and lets a stolen database be attacked once for all of
+// them. Nothing else sets it; `holdfast user add`, the API and the pages
+// hash every password afresh.
 func ShareDemoPasswordHash(ctx context.Context) context.Context {
 	return context.WithValue(ctx, sharedHashKey{}, &sharedHashes{of: map[string]string{}})
 }

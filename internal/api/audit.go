@@ -13,6 +13,11 @@ type auditList struct {
 	Audits []service.AuditSummary `json:"audits"`
 }
 
+// assignedList is the cases a bulk assignment assigned.
+type assignedList struct {
+	Assigned []domain.AuditCase `json:"assigned"`
+}
+
 type reviewerList struct {
 	Reviewers []service.ReviewerOption `json:"reviewers"`
 }
@@ -88,6 +93,17 @@ func (s *Server) auditRoutes() []route {
 				}
 				in.Audit, in.Case = r.PathValue("id"), id
 				return svc.AssignReview(ctx, a, *in)
+			},
+		),
+		op(
+			"POST",
+			"/api/v1/audits/{id}/assign",
+			"Assign several sampled cases (by reference) to one reviewer in one transaction, by the gate of a single assignment: if any case is refused, every refused case is listed with its reasons and nothing is assigned (auditor)",
+			http.StatusOK,
+			func(ctx context.Context, a *service.Actor, r *http.Request, in *service.AssignReviews) (assignedList, error) {
+				in.Audit = r.PathValue("id")
+				acs, err := svc.AssignReviews(ctx, a, *in)
+				return assignedList{Assigned: acs}, err
 			},
 		),
 		op(

@@ -51,6 +51,9 @@ func auditAuthz(h *harness) map[string]entry {
 		"POST /api/v1/audits/{id}/cases/{ref}/assign": {[]string{"auditor"}, func(*domain.Case) any {
 			return map[string]any{"reviewer": h.f.Auditor.ID()}
 		}},
+		"POST /api/v1/audits/{id}/assign": {[]string{"auditor"}, func(c *domain.Case) any {
+			return map[string]any{"cases": []string{c.Ref}, "reviewer": h.f.Auditor.ID()}
+		}},
 		// Only the assigned reviewer (the auditor) submits.
 		"POST /api/v1/audits/{id}/cases/{ref}/review": {
 			[]string{"auditor"},
@@ -95,6 +98,7 @@ var auditPrepare = map[string]prepare{
 	"GET /api/v1/audits/{id}/report":                inAudit(wfClosed, 0),
 	"GET " + api.AuditCSVPath:                       inAudit(wfClosed, 0),
 	"POST /api/v1/audits/{id}/cases/{ref}/assign":   inAudit(wfClosed, 0),
+	"POST /api/v1/audits/{id}/assign":               inAudit(wfClosed, 0),
 	"POST /api/v1/audits/{id}/cases/{ref}/review": func(h *harness, t *testing.T, c *domain.Case) (*domain.Case, map[string]string) {
 		c, p := inAudit(wfClosed, 0)(h, t, c)
 		auMust(t)(h.f.Svc.AssignReview(ctx, h.f.Auditor, service.AssignReview{

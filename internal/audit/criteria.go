@@ -87,6 +87,9 @@ func Preset(name string) (Criteria, bool) {
 // Presets lists the shipped presets.
 func Presets() []Criteria { return []Criteria{Routine(), Beaconport()} }
 
+// govDay is how a refusal writes a date: 1 January 2026.
+const govDay = "2 January 2006"
+
 // maxList bounds every list in criteria: nothing sensible is near it.
 const maxList = 200
 
@@ -97,7 +100,10 @@ func Validate(cr Criteria, pol *policy.Policy) domain.Problems {
 	if len(cr.Name) > 100 || !utf8.ValidString(cr.Name) {
 		p.Add("criteria.name", "length", "give the criteria a name of at most 100 characters")
 	}
-	dates := func(fromField, toField, from, to string) {
+	// A range's refusal names its ends as the plan form does ("Closed
+	// to") and its dates the GOV.UK way, and says how to put it right.
+	dates := func(what, from, to string) {
+		fromField, toField := "criteria."+what+"_from", "criteria."+what+"_to"
 		f, okF := parseDay(from)
 		t, okT := parseDay(to)
 		if !okF {
@@ -107,16 +113,17 @@ func Validate(cr Criteria, pol *policy.Policy) domain.Problems {
 			p.Add(toField, "date", fmt.Sprintf("%q is not a date: use YYYY-MM-DD", to))
 		}
 		if okF && okT && !f.IsZero() && !t.IsZero() && t.Before(f) {
-			p.Add(toField, "order", fmt.Sprintf("%s is before %s", to, from))
+			p.Add(toField, "order", fmt.Sprintf("%s to (%s) must be the same as or after %s from (%s)",
+				what, t.Format(govDay), what, f.Format(govDay)))
 		}
 	}
-	dates("criteria.reported_from", "criteria.reported_to", cr.ReportedFrom, cr.ReportedTo)
-	dates("criteria.closed_from", "criteria.closed_to", cr.ClosedFrom, cr.ClosedTo)
+	dates("reported", cr.ReportedFrom, cr.ReportedTo)
+	dates("closed", cr.ClosedFrom, cr.ClosedTo)
 	if cr.MinSuspects < 0 || cr.MinSuspects > 1000 {
-		p.Add("criteria.min_suspects", "range", "min_suspects must be between 0 and 1000")
+		p.Add("criteria.min_suspects", "range", "minimum number of suspects must be between 0 and 1,000")
 	}
 	if cr.MinVictims < 0 || cr.MinVictims > 1000 {
-		p.Add("criteria.min_victims", "range", "min_victims must be between 0 and 1000")
+		p.Add("criteria.min_victims", "range", "minimum number of victims must be between 0 and 1,000")
 	}
 	codes := func(field string, list []string) {
 		if len(list) > maxList {

@@ -69,6 +69,22 @@ type auditChange struct {
 func (s *Service) auditCommand(ctx context.Context, a *Actor, what string,
 	decide func(tx store.Tx, st *domain.AuditState, org *domain.OrgState, now time.Time) (auditChange, error),
 ) (*domain.AuditState, error) {
+	return s.auditCommands(ctx, a, what, func(tx store.Tx, st *domain.AuditState, org *domain.OrgState,
+		now time.Time) ([]auditChange, error) {
+		ch, err := decide(tx, st, org, now)
+		if err != nil {
+			return nil, err
+		}
+		return []auditChange{ch}, nil
+	})
+}
+
+// auditCommands is auditCommand for a command of several changes (one
+// assignment a case), all decided before any is recorded and all
+// recorded in the one transaction, in order.
+func (s *Service) auditCommands(ctx context.Context, a *Actor, what string,
+	decide func(tx store.Tx, st *domain.AuditState, org *domain.OrgState, now time.Time) ([]auditChange, error),
+) (*domain.AuditState, error) {
 	if a == nil {
 		return nil, ErrUnauthenticated
 	}
@@ -88,21 +104,24 @@ func (s *Service) auditCommand(ctx context.Context, a *Actor, what string,
 			return err
 		}
 		now := s.clock.Now().UTC()
-		ch, err := decide(tx, st, org, now)
+		chs, err := decide(tx, st, org, now)
 		if err != nil {
 			return err
 		}
-		e, err := domain.NewEvent(ch.typ, a.ID(), "", now, ch.payload)
-		if err != nil {
-			return err
-		}
-		if err := tx.Append(e); err != nil {
-			return err
-		}
-		if err := st.ApplyAudit(e); err != nil {
-			return err
-		}
-		if ch.c != nil {
+		for _, ch := range chs {
+			e, err := domain.NewEvent(ch.typ, a.ID(), "", now, ch.payload)
+			if err != nil {
+				return err
+			}
+			if err := tx.Append(e); err != nil {
+				return err
+			}
+			if err := st.ApplyAudit(e); err != nil {
+				return err
+			}
+			if ch.c == nil {
+				continue
+			}
 			settled, err := s.settleAuditFindings(st, org, ch.c, a.ID(), now)
 			if err != nil {
 				return err

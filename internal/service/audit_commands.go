@@ -262,39 +262,47 @@ func (s *Service) AssignReview(ctx context.Context, a *Actor, in AssignReview) (
 		return nil, err
 	}
 	decide := func(tx store.Tx, st *domain.AuditState, org *domain.OrgState, now time.Time) (auditChange, error) {
-		au, ac, err := findAuditCase(st, org, a, in.Audit, in.Case)
-		if err != nil {
-			return auditChange{}, err
-		}
-		c, err := tx.Case(in.Case)
-		if err != nil {
-			return auditChange{}, err
-		}
-		var p domain.Problems
-		switch ac.Status {
-		case domain.AuditCaseComplete:
-			p.Add("case", "review_complete", fmt.Sprintf("the review of %s is complete", ac.Ref))
-		case domain.AuditCaseAwaitingSignOff:
-			p.Add(
-				"case",
-				"awaiting_sign_off",
-				fmt.Sprintf("the review of %s is waiting for a second reviewer's sign-off", ac.Ref),
-			)
-		}
-		if ac.Reviewer == in.Reviewer && ac.Status == domain.AuditCaseAssigned {
-			p.Add("reviewer", "already_assigned", "the case is already assigned to this reviewer")
-		}
-		if err := s.checkReviewer(ctx, org, au, c, org.Users[in.Reviewer], &p); err != nil {
-			return auditChange{}, err
-		}
-		if err := p.Err(); err != nil {
-			return auditChange{}, err
-		}
-		return auditChange{typ: domain.EvAuditAssigned, c: c,
-			payload: domain.AuditAssigned{AuditID: au.ID, CaseID: c.ID, Reviewer: in.Reviewer}}, nil
+		return s.assignChange(ctx, tx, st, org, a, in)
 	}
 	st, err := s.auditCommand(ctx, a, "assign audit review", decide)
 	return sampled(st, in.Audit, in.Case), err
+}
+
+// assignChange is the assignment of one sampled case to a reviewer, or
+// every reason it is refused: the one gate of AssignReview and
+// AssignReviews.
+func (s *Service) assignChange(ctx context.Context, tx store.Tx, st *domain.AuditState, org *domain.OrgState,
+	a *Actor, in AssignReview) (auditChange, error) {
+	au, ac, err := findAuditCase(st, org, a, in.Audit, in.Case)
+	if err != nil {
+		return auditChange{}, err
+	}
+	c, err := tx.Case(in.Case)
+	if err != nil {
+		return auditChange{}, err
+	}
+	var p domain.Problems
+	switch ac.Status {
+	case domain.AuditCaseComplete:
+		p.Add("case", "review_complete", fmt.Sprintf("the review of %s is complete", ac.Ref))
+	case domain.AuditCaseAwaitingSignOff:
+		p.Add(
+			"case",
+			"awaiting_sign_off",
+			fmt.Sprintf("the review of %s is waiting for a second reviewer's sign-off", ac.Ref),
+		)
+	}
+	if ac.Reviewer == in.Reviewer && ac.Status == domain.AuditCaseAssigned {
+		p.Add("reviewer", "already_assigned", "the case is already assigned to this reviewer")
+	}
+	if err := s.checkReviewer(ctx, org, au, c, org.Users[in.Reviewer], &p); err != nil {
+		return auditChange{}, err
+	}
+	if err := p.Err(); err != nil {
+		return auditChange{}, err
+	}
+	return auditChange{typ: domain.EvAuditAssigned, c: c,
+		payload: domain.AuditAssigned{AuditID: au.ID, CaseID: c.ID, Reviewer: in.Reviewer}}, nil
 }
 
 // NewAuditFinding is a finding a reviewer records.

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -211,14 +212,21 @@ func (s *Service) Network(ctx context.Context, a *Actor, q NetworkQuery) (*Netwo
 	if q.Page < 0 {
 		p.Add("page", "min", "page must be 1 or more")
 	}
+	// A case the actor may not see is refused in the same words as one
+	// that does not exist, with the rest of what is wrong with the query.
+	ref := refAsWritten(q.Case)
+	id, err := s.CaseID(ctx, a, ref)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		p.Add("case", "exists", "There is no case "+strings.TrimSpace(q.Case)+
+			" that you may see: check the reference, for example CSE/2025/000123 or 2025/123")
+	case err != nil:
+		return nil, err
+	}
 	if err := p.Err(); err != nil {
 		return nil, fmt.Errorf("network: %w", err)
 	}
 	ix, err := s.indexer()
-	if err != nil {
-		return nil, err
-	}
-	id, err := s.CaseID(ctx, a, refAsWritten(q.Case))
 	if err != nil {
 		return nil, err
 	}

@@ -88,7 +88,7 @@ func (s *Service) RecordRead(ctx context.Context, a *Actor, view, query string, 
 
 // SearchQuery is the input of Service.Search.
 type SearchQuery struct {
-	Q     string `json:"q"`               // a reference, a name, a phone number, a vehicle or a postcode
+	Q     string `json:"q"`               // a reference, a name, a date of birth, a phone number, a vehicle or a postcode
 	Limit int    `json:"limit,omitempty"` // at most this many cases (default and most: SearchLimit)
 }
 
@@ -130,8 +130,8 @@ var (
 	phoneish   = regexp.MustCompile(`^[+0-9][0-9 ()\-.]{8,}$`)
 )
 
-// Search finds the cases the actor may see by reference, name, phone,
-// vehicle or postcode, and records the search as a read of every case it
+// Search finds the cases the actor may see by reference, name, date of
+// birth, phone, vehicle or postcode, and records the search as a read of every case it
 // shows, naming the query.
 func (s *Service) Search(ctx context.Context, a *Actor, in SearchQuery) (*SearchResult, error) {
 	if a == nil {
@@ -141,7 +141,8 @@ func (s *Service) Search(ctx context.Context, a *Actor, in SearchQuery) (*Search
 	var p domain.Problems
 	switch {
 	case q == "":
-		p.Add("q", "required", "Enter a case reference, a name, a phone number, a vehicle registration or a postcode.")
+		p.Add("q", "required", "Enter a case reference, a name, a date of birth, a phone number, a vehicle "+
+			"registration or a postcode.")
 	case len([]rune(q)) > 100:
 		p.Add("q", "too_long", "Enter no more than 100 characters.")
 	}
@@ -201,7 +202,13 @@ func (s *Service) Search(ctx context.Context, a *Actor, in SearchQuery) (*Search
 	shown := func(what string) func(store.TermMatch) string {
 		return func(m store.TermMatch) string { return m.Label + " — " + what + " " + m.Shown }
 	}
-	if out.Ref == "" {
+	dob, isDOB := birthDateQuery(q)
+	if out.Ref == "" && isDOB {
+		if err := s.searchBirthDate(ctx, teams, dob, out, add); err != nil {
+			return nil, err
+		}
+	}
+	if out.Ref == "" && !isDOB {
 		if phoneish.MatchString(q) {
 			if n := audit.NormalisePhone(q); n != "" {
 				if err := term(store.TermPhone, "phone", []string{n}, shown("phone")); err != nil {

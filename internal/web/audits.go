@@ -31,6 +31,7 @@ func (h *Handler) auditRoutes(m *http.ServeMux) {
 	m.HandleFunc("GET /audits/findings/{ref}/{finding}", h.signedIn(h.findingPage))
 	m.HandleFunc("POST /audits/findings/{ref}/{finding}", h.signedIn(h.findingAnswer))
 	m.HandleFunc("GET /audits/{id}", h.signedIn(h.auditReport))
+	m.HandleFunc("POST /audits/{id}/assign", h.signedIn(h.assignMany))
 	m.HandleFunc("GET /audits/{id}/cases/{ref}/assign", h.signedIn(h.assignPage))
 	m.HandleFunc("POST /audits/{id}/cases/{ref}/assign", h.signedIn(h.assign))
 	m.HandleFunc("GET /audits/{id}/cases/{ref}/review", h.signedIn(h.reviewPage))
@@ -259,14 +260,29 @@ func offenceGroups(chosen []string) []offenceGroup {
 	return out
 }
 
+// planFields are the plan form's fields a problem may be put on (each
+// with an element of id f-<field> for the error summary to link to).
+var planFields = []string{"name", "preset", "reported_from", "reported_to", "offence_types", "min_suspects",
+	"closed_from", "closed_to", "margin", "risk_top", "seed"}
+
 // planProblems puts the service's problems with own criteria on the plan
-// form's fields: every offence the service refuses is a problem with the
-// offences chosen.
+// form's fields ("criteria.min_suspects" is the field min_suspects):
+// every offence the service refuses is a problem with the offences
+// chosen, and a problem with criteria the form does not ask (outcomes,
+// victims) is one with the choice of closed cases.
 func planProblems(ps domain.Problems) domain.Problems {
 	out := make(domain.Problems, 0, len(ps))
 	for _, p := range ps {
-		if strings.HasPrefix(p.Field, "criteria.offence_types") {
-			p.Field = "offence_types"
+		f := strings.TrimPrefix(p.Field, "criteria.")
+		if i := strings.IndexByte(f, '['); i >= 0 {
+			f = f[:i]
+		}
+		base, _, _ := strings.Cut(f, "-") // a part of a date: closed_from-day
+		switch {
+		case slices.Contains(planFields, base):
+			p.Field = f
+		case p.Field != "":
+			p.Field = "preset"
 		}
 		out = append(out, p)
 	}
@@ -401,21 +417,118 @@ func (h *Handler) auditCreate(q *visit) error {
 	return nil
 }
 
-// auditView is an audit's page: its report and its sample.
+// auditView is an audit's page: its report and its sample, with (for an
+// auditor) the form assigning the cases ticked to one reviewer.
 type auditView struct {
 	Audit   *domain.Audit
 	Report  *service.AuditReport
 	Auditor bool
 	Me      string
+	// Reviewers are the force's auditors to choose from, by rank and name.
+	Reviewers [][]string
+	// Ticked are the references of the cases ticked to assign.
+	Ticked map[string]bool
+	// Assignable counts the cases still to be reviewed: unassigned or
+	// assigned, not yet submitted.
+	Assignable int
+}
+
+// assignable says whether a sampled case may still be (re)assigned.
+func assignable(ac domain.AuditCase) bool {
+	return ac.Status == domain.AuditCaseUnassigned || ac.Status == domain.AuditCaseAssigned
 }
 
 func (h *Handler) auditReport(q *visit) error {
-	au, rep, err := h.svc.AuditWithReport(q.r.Context(), q.a, q.r.PathValue("id"))
+	v, err := h.auditView(q)
 	if err != nil {
 		return err
 	}
-	return h.render(q, http.StatusOK, "audit", page{Title: "Audit " + au.Name, Nav: "audits",
-		Data: auditView{Audit: au, Report: rep, Auditor: q.a.User.HasRole(domain.RoleAuditor), Me: q.a.ID()}})
+	if q.r.URL.Query().Get("select") == "unassigned" { // "Select all unassigned", without a script
+		for _, ac := range v.Audit.Cases {
+			if ac.Status == domain.AuditCaseUnassigned {
+				v.Ticked[ac.Ref] = true
+			}
+		}
+	}
+	return h.render(q, http.StatusOK, "audit", page{Title: "Audit " + v.Audit.Name, Nav: "audits", Data: v,
+		Form: map[string]string{}})
+}
+
+func (h *Handler) auditView(q *visit) (*auditView, error) {
+	ctx := q.r.Context()
+	au, rep, err := h.svc.AuditWithReport(ctx, q.a, q.r.PathValue("id"))
+	if err != nil {
+		return nil, err
+	}
+	v := &auditView{Audit: au, Report: rep, Auditor: q.a.User.HasRole(domain.RoleAuditor), Me: q.a.ID(),
+		Ticked: map[string]bool{}}
+	for _, ac := range au.Cases {
+		if assignable(ac) {
+			v.Assignable++
+		}
+	}
+	if v.Auditor && v.Assignable > 0 {
+		// The force's auditors are the same for every case: those of the
+		// first case to assign, conflicts aside (the command refuses them
+		// case by case).
+		for _, ac := range au.Cases {
+			if !assignable(ac) {
+				continue
+			}
+			opts, err := h.svc.ReviewerOptions(ctx, q.a, au.ID, ac.CaseID)
+			if err != nil {
+				return nil, err
+			}
+			v.Reviewers = [][]string{{"", "Choose a reviewer"}}
+			for _, o := range opts {
+				v.Reviewers = append(v.Reviewers, []string{o.User.ID, fmt.Sprintf("%s (%d %s in hand)",
+					rankedName(o.User), o.Assigned, audWord(o.Assigned, "review", "reviews"))})
+			}
+			break
+		}
+	}
+	return v, nil
+}
+
+// assignMany assigns the cases ticked on the audit's page to one
+// reviewer, all or none (docs/audits.md): refused, the page lists every
+// refused case with its reasons, each linked to its box, still ticked.
+func (h *Handler) assignMany(q *visit) error {
+	v, err := h.auditView(q)
+	if err != nil {
+		return err
+	}
+	f := q.r.PostForm
+	in := service.AssignReviews{Audit: v.Audit.ID, Cases: f["cases"], Reviewer: f.Get("reviewer")}
+	acs, err := h.svc.AssignReviews(q.r.Context(), q.a, in)
+	if ps, ok := domain.AsProblems(err); ok {
+		for i := range ps {
+			var n int
+			if _, e := fmt.Sscanf(ps[i].Field, "cases[%d]", &n); e == nil {
+				ps[i].Field = "cases" // a case not of the sample has no box of its own
+				if n >= 0 && n < len(in.Cases) && slices.ContainsFunc(v.Audit.Cases, func(ac domain.AuditCase) bool {
+					return ac.Ref == in.Cases[n]
+				}) {
+					ps[i].Field = "cases-" + request.PathRef(in.Cases[n])
+				}
+			}
+		}
+		for _, ref := range in.Cases {
+			v.Ticked[ref] = true
+		}
+		return h.render(q, http.StatusUnprocessableEntity, "audit", page{Title: "Audit " + v.Audit.Name,
+			Nav: "audits", Errors: ps, Data: v, Form: map[string]string{"reviewer": in.Reviewer}})
+	}
+	if err != nil {
+		return err
+	}
+	name := in.Reviewer
+	if u := q.org.Users[in.Reviewer]; u != nil {
+		name = rankedName(u)
+	}
+	q.redirectDone("/audits/"+url.PathEscape(v.Audit.ID)+"#sample", fmt.Sprintf("%d %s assigned to %s",
+		len(acs), audWord(len(acs), "case", "cases"), name))
+	return nil
 }
 
 // sampledCase finds the audit and its sampled case named by the path.

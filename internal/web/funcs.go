@@ -48,12 +48,7 @@ var baseFuncs = template.FuncMap{
 	},
 	"iso": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 	// govISO shows an ISO date (YYYY-MM-DD) the GOV.UK way: 4 June 2026.
-	"govISO": func(s string) string {
-		if t, err := time.Parse(time.DateOnly, s); err == nil {
-			return t.Format("2 January 2006")
-		}
-		return s
-	},
+	"govISO":  govISO,
 	"pathref": request.PathRef,
 	"user": func(org *domain.OrgState, id string) string {
 		if org == nil || id == "" {
@@ -152,3 +147,12 @@ var baseFuncs = template.FuncMap{
 }
 
 func urlEscape(s string) string { return url.QueryEscape(s) }
+
+// govISO shows an ISO date (YYYY-MM-DD) the GOV.UK way, 4 June 2026; any
+// other text as it is.
+func govISO(s string) string {
+	if t, err := time.Parse(time.DateOnly, s); err == nil {
+		return t.Format("2 January 2006")
+	}
+	return s
+}

@@ -66,6 +66,27 @@ func (h *Handler) links(q *visit) error {
 	if err != nil {
 		return err
 	}
+	for i := range l.Groups {
+		g := &l.Groups[i]
+		if g.Kind != service.LinkKindNameDOB {
+			continue
+		}
+		g.Value = bornWords(g.Value)
+		for j := range g.Cases {
+			g.Cases[j].Recorded = bornWords(g.Cases[j].Recorded)
+		}
+	}
 	p.Links = l
 	return h.render(q, http.StatusOK, "links", page{Title: "Links", Nav: "links", Data: p, Form: form})
+}
+
+// bornWords writes the date of birth of a name and date of birth as
+// recorded ("Adam Smith, born 1987-11-28") the GOV.UK way: "Adam Smith,
+// born 28 November 1987".
+func bornWords(s string) string {
+	name, dob, ok := strings.Cut(s, ", born ")
+	if !ok {
+		return s
+	}
+	return name + ", born " + govISO(dob)
 }

@@ -102,7 +102,7 @@ func (s *Service) CreateAudit(ctx context.Context, a *Actor, in NewAudit) (*doma
 			p.Add("expected", "range", "the expected error rate is a fraction between 0 and 1 (0.5 if unknown)")
 		}
 		if in.RiskTop < 0 || in.RiskTop > 10000 {
-			p.Add("risk_top", "range", "risk_top must be between 0 and 10000")
+			p.Add("risk_top", "range", "give a number of riskiest cases to add between 0 and 10,000")
 		}
 		high := in.HighRiskScore
 		if high == 0 {

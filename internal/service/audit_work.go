@@ -265,7 +265,7 @@ func (s *Service) PreviewAudit(ctx context.Context, a *Actor, in NewAudit) (*Aud
 		expected = 0.5
 	}
 	if in.RiskTop < 0 || in.RiskTop > 10000 {
-		p.Add("risk_top", "range", "Give a number of riskiest cases to add between 0 and 10000.")
+		p.Add("risk_top", "range", "Give a number of riskiest cases to add between 0 and 10,000.")
 	}
 	if err := p.Err(); err != nil {
 		return nil, err

@@ -97,7 +97,10 @@ func TestNetworkShortRef(t *testing.T) {
 				t.Errorf("the network page for %q: %d", ref, status)
 			}
 		}
-		if status, _ := ana.get("/network?case=" + url.QueryEscape(parts[1]+"/999999")); status != 404 {
+		// A case that is not there is refused on the form, not a 404
+		// (TestNetworkPageRefusesAnUnknownCaseOnTheForm).
+		if status, page := ana.get("/network?case=" + url.QueryEscape(parts[1]+"/999999")); status != 422 ||
+			!strings.Contains(page, `href="#f-case"`) {
 			t.Errorf("a case that is not there: %d", status)
 		}
 	})

@@ -23,8 +23,9 @@ func TestSearchByDateOfBirth(t *testing.T) {
 		born := ownCase(t, f, f.Supervisor, f.Supervisor, f.TeamA)
 		born = ok(t)(f.Svc.AddVictim(ctx, f.Supervisor, born.ID, service.NewVictim{Version: born.Version,
 			Name: "Jade Turner", DateOfBirth: "1995-10-06"}))
+		// Born 10 June: the same digits, month first, is another day.
 		other := ownCase(t, f, f.Supervisor, f.Supervisor, f.TeamA)
-		other = ok(t)(f.Svc.AddVictim(ctx, f.Supervisor, other.ID, service.NewVictim{Version: other.Version,
+		ok(t)(f.Svc.AddVictim(ctx, f.Supervisor, other.ID, service.NewVictim{Version: other.Version,
 			Name: "Kim Lowe", DateOfBirth: "1995-06-10"}))
 		for _, q := range []string{"6/10/1995", "06/10/1995", "1995-10-06", "6 October 1995", " 6 oct 1995 "} {
 			before, _ := db.LatestSeq(ctx)

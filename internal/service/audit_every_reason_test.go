@@ -12,6 +12,17 @@ import (
 	"github.com/holdfast/holdfast/internal/testdb"
 )
 
+// marchAudit plans an audit of the world's four March closures with seed.
+func (w *auditWorld) marchAudit(t *testing.T, seed string) *domain.Audit {
+	t.Helper()
+	au, err := w.svc.CreateAudit(ctx, w.f.Auditor, service.NewAudit{Name: "March " + seed, ClosedFrom: "2026-03-01",
+		ClosedTo: "2026-03-31", Margin: 0.45, Seed: seed, RiskTop: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return au
+}
+
 // TestReviewRefusedForEveryReasonAtOnce: a review with its questions
 // unanswered and a finding with a kind but no severity or detail is
 // refused with every reason in one answer, the finding's with the form's.
@@ -19,16 +30,12 @@ func TestReviewRefusedForEveryReasonAtOnce(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
 		w := newAuditWorld(t, db)
 		f, svc := w.f, w.svc
-		au, err := svc.CreateAudit(ctx, f.Auditor, service.NewAudit{Name: "Every reason", ClosedFrom: "2026-03-01",
-			ClosedTo: "2026-03-31", Margin: 0.45, Seed: "every-reason", RiskTop: 1})
-		if err != nil {
-			t.Fatal(err)
-		}
+		au := w.marchAudit(t, "every-reason")
 		if _, err := svc.AssignReview(ctx, f.Auditor, service.AssignReview{Audit: au.ID, Case: w.risky.ID,
 			Reviewer: f.Auditor.ID()}); err != nil {
 			t.Fatal(err)
 		}
-		_, err = svc.SubmitReview(ctx, f.Auditor, service.ReviewSubmission{Audit: au.ID, Case: w.risky.ID,
+		_, err := svc.SubmitReview(ctx, f.Auditor, service.ReviewSubmission{Audit: au.ID, Case: w.risky.ID,
 			Findings: []service.NewAuditFinding{{Kind: "suspect_not_pursued"}}})
 		p, _ := domain.AsProblems(err)
 		var fields []string
@@ -52,11 +59,7 @@ func TestAssignReviewsAtOnce(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
 		w := newAuditWorld(t, db)
 		f, svc := w.f, w.svc
-		au, err := svc.CreateAudit(ctx, f.Auditor, service.NewAudit{Name: "At once", ClosedFrom: "2026-03-01",
-			ClosedTo: "2026-03-31", Margin: 0.45, Seed: "at-once", RiskTop: 1})
-		if err != nil {
-			t.Fatal(err)
-		}
+		au := w.marchAudit(t, "at-once")
 		before, _ := db.LatestSeq(ctx)
 		refused := func(in service.AssignReviews) domain.Problems {
 			t.Helper()

@@ -3,8 +3,7 @@ package service
 import (
 	"context"
 	"fmt"
-	"github.com/holdfast/holdfast/internal/ledger"
-	"github.com/holdfast/holdfast/internal/store/sqlstore"
+	"net/mail"
 	"regexp"
 	"strings"
 	"sync"
@@ -13,7 +12,9 @@ import (
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/duty"
 	"github.com/holdfast/holdfast/internal/event"
+	"github.com/holdfast/holdfast/internal/ledger"
 	"github.com/holdfast/holdfast/internal/store"
+	"github.com/holdfast/holdfast/internal/store/sqlstore"
 )
 
 // orgCommand appends organisation events and writes what they change.
@@ -187,7 +188,23 @@ func (in *NewUser) check(org *domain.OrgState) domain.Problems {
 	if len(in.Password) < 12 {
 		p.Add("password", "min_length", "Enter a first password of at least 12 characters")
 	}
+	if in.Email != "" && !emailAddress(in.Email) {
+		p.Add("email", "format", "Enter an email address in the correct format, like name@example.com, "+
+			"or leave it blank")
+	}
 	return p
+}
+
+// emailAddress reports whether s is one plain address, name@domain with a
+// dot in the domain, as the security alerts are sent to: no display name,
+// no list, no spaces (mail.ParseAddress alone takes "Amy <a@b.c>").
+func emailAddress(s string) bool {
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Address != s || a.Name != "" {
+		return false
+	}
+	local, domain, ok := strings.Cut(s, "@")
+	return ok && local != "" && strings.Contains(strings.Trim(domain, "."), ".") && !strings.ContainsAny(domain, "[]")
 }
 
 // CreateUser adds a user with a password. Administrators only; the

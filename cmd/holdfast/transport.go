@@ -20,17 +20,19 @@ import (
 
 // transport is how serve and demo meet the network (docs/security.md):
 // TLS from a certificate and key re-read on SIGHUP, the proxies whose
-// X-Forwarded-For and Forwarded headers are believed, and a loud warning
-// when served beyond loopback without TLS.
+// forwarding header — the one they set, X-Forwarded-For or Forwarded — is
+// believed, and a loud warning when served beyond loopback without TLS.
 type transport struct {
 	certFile, keyFile string
 	proxies           []netip.Prefix
+	header            string // the forwarding header the proxies set (request.ForwardedHeader)
 	cert              atomic.Pointer[tls.Certificate]
 }
 
 type transportFlags struct {
 	cert, key *string
 	proxies   *listFlag
+	header    *string
 	oidc      struct{ issuer, id, secret, redirect, claim, name *string }
 	publicURL *string
 }
@@ -40,8 +42,11 @@ func transportFlagsOf(f flags) transportFlags {
 		cert: f.str("tls-cert", "", "serve HTTPS with this certificate (PEM, the chain after the leaf); "+
 			"re-read with --tls-key on SIGHUP"),
 		key: f.str("tls-key", "", "the private key of --tls-cert (PEM)"),
-		proxies: f.list("trusted-proxy", "a reverse proxy (address or CIDR) whose X-Forwarded-For, Forwarded and "+
-			"X-Forwarded-Proto headers are believed; repeat for several"),
+		proxies: f.list("trusted-proxy", "a reverse proxy (address or CIDR) whose forwarding header "+
+			"(--forwarded-header) is believed; repeat for several"),
+		header: f.str("forwarded-header", request.HeaderXForwardedFor, "the one header the trusted proxies set: "+
+			"x-forwarded-for (with X-Forwarded-Proto; nginx, HAProxy) or forwarded (RFC 7239 for= and proto=); "+
+			"the other is ignored, since a proxy passes a client's own copy of it through"),
 	}
 	o := &tf.oidc
 	o.issuer = f.str("oidc-issuer", "", "the force's OpenID Connect provider (issuer URL): officers sign in through it")
@@ -70,9 +75,14 @@ func (tf transportFlags) oidcConfig() (*oidc.Config, error) {
 }
 
 func (tf transportFlags) transport() (*transport, error) {
-	t := &transport{certFile: *tf.cert, keyFile: *tf.key}
+	t := &transport{certFile: *tf.cert, keyFile: *tf.key, header: strings.ToLower(strings.TrimSpace(*tf.header))}
 	if (t.certFile == "") != (t.keyFile == "") {
 		return nil, usageError("--tls-cert and --tls-key go together: give both, or neither")
+	}
+	if t.header != request.HeaderXForwardedFor && t.header != request.HeaderForwarded {
+		return nil, usageError("--forwarded-header %q is not one Holdfast reads: give %s (nginx's "+
+			"X-Forwarded-For and X-Forwarded-Proto) or %s (RFC 7239), whichever your proxy sets",
+			*tf.header, request.HeaderXForwardedFor, request.HeaderForwarded)
 	}
 	for _, s := range *tf.proxies {
 		s = strings.TrimSpace(s)
@@ -110,6 +120,9 @@ func (t *transport) load() error {
 // cookies. It returns the scheme served.
 func (t *transport) listen(ctx context.Context, l net.Listener, secure bool, stdout io.Writer) (net.Listener, string) {
 	request.TrustProxies(t.proxies)
+	if err := request.ForwardedHeader(t.header); err != nil {
+		slog.Error("the forwarding header read is unchanged", "err", err)
+	}
 	if !t.tls() {
 		if !loopback(l.Addr()) && !secure {
 			msg := fmt.Sprintf("WARNING: Holdfast is serving %s beyond this machine over plain HTTP, without "+

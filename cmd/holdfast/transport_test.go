@@ -128,7 +128,8 @@ func TestServeWarnsWithoutTLS(t *testing.T) {
 	if !strings.Contains(out.String(), "WARNING: Holdfast is serving") || !strings.Contains(out.String(), "plain HTTP") {
 		t.Fatalf("no warning: %s", out.String())
 	}
-	for _, args := range [][]string{{"--tls-cert", "x.pem"}, {"--trusted-proxy", "not-a-cidr"}} {
+	for _, args := range [][]string{{"--tls-cert", "x.pem"}, {"--trusted-proxy", "not-a-cidr"},
+		{"--forwarded-header", "x-real-ip"}} {
 		var o, e syncBuffer
 		if code := run(context.Background(), append([]string{"serve", "--db", filepath.Join(dir, "h2.db")}, args...), &o, &e); code == 0 {
 			t.Errorf("serve %v started", args)

@@ -293,7 +293,7 @@ func (s *Service) SignIn(ctx context.Context, username, password string) (*Sessi
 		return nil, fmt.Errorf("sign in with your force's sign-in: passwords are switched off: %w",
 			ErrUnauthenticated)
 	}
-	if s.gate.busyFor(c.Address) {
+	if s.gate.busyFor(c.Address, now) {
 		return nil, s.throttled(ctx, c.Address, subject, &Throttled{RetryAfter: time.Second,
 			Reason: "Holdfast is busy checking other sign-ins"})
 	}
@@ -362,7 +362,7 @@ func (s *Service) addressClass(ctx context.Context, as store.AuthStore, addr, su
 		return 0, nil
 	}
 	s.gate.mu.Lock()
-	dirty := s.gate.refusedLately(addr)
+	dirty := s.gate.refusedLately(addr, now)
 	s.gate.mu.Unlock()
 	rows, err := as.SecurityLog(ctx, store.SecurityFilter{Kind: EvSignInFailed, AddressKey: addr,
 		From: now.Add(-pol.LockoutWindow), Limit: pol.AddressFailures})
@@ -380,11 +380,11 @@ func (s *Service) addressClass(ctx context.Context, as store.AuthStore, addr, su
 	return 1, nil
 }
 
-// throttled records a refused attempt — at most once a minute for an
-// address (its IPv6 /64), so a flood cannot fill the log with refusals —
-// and returns t.
+// throttled records a refused attempt — at most once a minute, by the
+// service's clock, for an address (its IPv6 /64), so a flood cannot fill
+// the log with refusals — and returns t.
 func (s *Service) throttled(ctx context.Context, addr, subject string, t *Throttled) error {
-	now := time.Now()
+	now := s.clock.Now()
 	key := auth.AddressKey(addr)
 	s.gate.mu.Lock()
 	if s.gate.noted == nil {

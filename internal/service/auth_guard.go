@@ -114,12 +114,12 @@ func newHashGate(slots int) *hashGate {
 	return &hashGate{free: slots}
 }
 
-// refusedLately reports that addr was refused with 429 within the last
-// minute (g.mu held). It lapses: an address refused once is not put at the
-// back of the queue for good.
-func (g *hashGate) refusedLately(addr string) bool {
+// refusedLately reports that addr was refused with 429 within the minute
+// before now, by the service's clock (g.mu held). It lapses: an address
+// refused once is not put at the back of the queue for good.
+func (g *hashGate) refusedLately(addr string, now time.Time) bool {
 	at, ok := g.noted[auth.AddressKey(addr)]
-	return ok && time.Since(at) <= time.Minute
+	return ok && now.Sub(at) <= time.Minute
 }
 
 // acquire takes a slot, waiting at most wait in class (0: clean address,
@@ -199,8 +199,8 @@ func (s *Service) PeakHashes() int {
 
 // busyFor reports, without touching the database, that addr — refused
 // lately — would find its queue full: the cheapest answer to a flood.
-func (g *hashGate) busyFor(addr string) bool {
+func (g *hashGate) busyFor(addr string, now time.Time) bool {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	return g.refusedLately(addr) && g.free == 0 && len(g.queues[1]) >= queueLimit[1]
+	return g.refusedLately(addr, now) && g.free == 0 && len(g.queues[1]) >= queueLimit[1]
 }

@@ -182,6 +182,42 @@ func TestThrottlePerAddress(t *testing.T) {
 	})
 }
 
+// TestThrottleRecordsByServiceClock (regression: the once-a-minute record
+// of an address's refusals went by the wall clock, not the service's, so
+// no test could drive it): refusals within a minute of the service's clock
+// are recorded once; a refusal after it has moved on a minute is recorded
+// again.
+func TestThrottleRecordsByServiceClock(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		f := fixture.New(t, db)
+		withAuthPolicy(t, f, "address_failures: 50", "address_failures: 5")
+		bad := from("198.51.100.17")
+		for i := range 5 {
+			f.Svc.SignIn(bad, fmt.Sprintf("user%d", i), "wrong wrong wrong")
+		}
+		refuse := func(when string) {
+			t.Helper()
+			var th *service.Throttled
+			if _, err := f.Svc.SignIn(bad, "ivy", fixture.Password); !errors.As(err, &th) {
+				t.Fatalf("%s: %v, want throttled", when, err)
+			}
+		}
+		throttledRows := func() int {
+			return count(kinds(t, f, service.SecurityQuery{Address: "198.51.100.17"}), service.EvSignInThrottled)
+		}
+		refuse("the first refusal")
+		refuse("the second, at once")
+		if n := throttledRows(); n != 1 {
+			t.Fatalf("two refusals within the minute recorded %d times, want once", n)
+		}
+		f.Clock.Advance(61 * time.Second) // still within the 15-minute window
+		refuse("a minute later by the service's clock")
+		if n := throttledRows(); n != 2 {
+			t.Fatalf("a refusal a minute later by the service's clock: %d recorded, want 2", n)
+		}
+	})
+}
+
 // TestOneAddressManyOfficers: officers behind one station proxy share its
 // address. Many of them signing in at once, and again and again, are never
 // refused for the address: only failures count against it (regression: a

@@ -367,20 +367,27 @@ func cell(s string) string {
 // they did not make is noticed: a lock, a password reset or change, a
 // second factor reset or set up. A failure to send is logged, never fatal.
 func (s *Service) alertUser(ctx context.Context, u *domain.User, subject, body string) {
+	s.sendAlert(context.WithoutCancel(ctx), u, subject, body)
+}
+
+// sendAlert is alertUser within ctx's deadline.
+func (s *Service) sendAlert(ctx context.Context, u *domain.User, subject, body string) {
 	if s.mail == nil || u == nil || u.Email == "" {
 		return
 	}
 	body += "\n\nIf this was not you or an administrator you expected, tell your administrator at once." +
 		"\n(Holdfast security notice: no reply is read.)"
-	if err := s.mail.Send(context.WithoutCancel(ctx), u, "Holdfast: "+subject, body); err != nil {
+	if err := s.mail.Send(ctx, u, "Holdfast: "+subject, body); err != nil {
 		s.log.WarnContext(ctx, "security alert not sent", "user", u.ID, "subject", subject, "err", err)
 	}
 }
 
 // alertUserAfter is alertUser without waiting for the mail server: a
-// failed sign-in that brings on a lock must be answered as fast for a
-// person with an email address as for an unknown name, or its timing
-// tells which usernames exist. The send is bounded by a minute.
+// failed sign-in that brings on a lock, or an administrator's reset of a
+// password or of two-step sign-in, is answered as fast whether or not the
+// person has an email address, so its timing tells nothing of them, and
+// no answer waits on a slow relay. The send is bounded by a minute (the
+// context given the Mailer).
 func (s *Service) alertUserAfter(ctx context.Context, u *domain.User, subject, body string) {
 	if s.mail == nil || u == nil || u.Email == "" {
 		return
@@ -388,6 +395,6 @@ func (s *Service) alertUserAfter(ctx context.Context, u *domain.User, subject, b
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
 	go func() {
 		defer cancel()
-		s.alertUser(ctx, u, subject, body)
+		s.sendAlert(ctx, u, subject, body)
 	}()
 }

@@ -391,7 +391,7 @@ func (s *Service) ResetTwoStep(ctx context.Context, a *Actor, in ResetTwoStepIn)
 	if err != nil {
 		return err
 	}
-	s.alertUser(ctx, u, "your two-step sign-in was reset", fmt.Sprintf("%s reset your two-step sign-in. Your "+
+	s.alertUserAfter(ctx, u, "your two-step sign-in was reset", fmt.Sprintf("%s reset your two-step sign-in. Your "+
 		"sessions were signed out; you will set it up again when you next sign in.", a.User.Name))
 	return nil
 }

@@ -162,7 +162,7 @@ func (s *Service) ResetPassword(ctx context.Context, a *Actor, in PasswordReset)
 		fmt.Sprintf("reset by an administrator for %s; to be changed at the next sign-in", u.Username), nil); err != nil {
 		return err
 	}
-	s.alertUser(ctx, u, "your password was reset", fmt.Sprintf("%s reset your Holdfast password. Your sessions were "+
+	s.alertUserAfter(ctx, u, "your password was reset", fmt.Sprintf("%s reset your Holdfast password. Your sessions were "+
 		"signed out; choose a new password when you next sign in.", a.User.Name))
 	return nil
 }

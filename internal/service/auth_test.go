@@ -631,17 +631,76 @@ func TestSecurityAlertsByEmail(t *testing.T) {
 	if err := f.Svc.ResetTwoStep(ctx, f.Admin, service.ResetTwoStepIn{UserID: f.Investigator.ID()}); err != nil {
 		t.Fatal(err)
 	}
-	all := strings.Join(capture.Messages(), "\n")
-	// The lock's alert is sent after the sign-in is answered: wait for it.
-	for wait := time.Now().Add(10 * time.Second); !strings.Contains(all, "your sign-in is locked") &&
-		time.Now().Before(wait); all = strings.Join(capture.Messages(), "\n") {
-		time.Sleep(50 * time.Millisecond)
-	}
-	for _, want := range []string{"ivy@northshire.police.invalid", "Holdfast: your sign-in is locked", "203.0.113.77",
+	// The alerts are sent after the sign-in and the resets are answered:
+	// wait for them.
+	wants := []string{"ivy@northshire.police.invalid", "Holdfast: your sign-in is locked", "203.0.113.77",
 		"Holdfast: your password was reset", "Ada Admin reset your Holdfast password",
-		"Holdfast: your two-step sign-in was reset"} {
+		"Holdfast: your two-step sign-in was reset"}
+	all := ""
+	for wait := time.Now().Add(10 * time.Second); time.Now().Before(wait); time.Sleep(50 * time.Millisecond) {
+		if all = strings.Join(capture.Messages(), "\n"); containsAll(all, wants) {
+			break
+		}
+	}
+	for _, want := range wants {
 		if !strings.Contains(all, want) {
 			t.Errorf("no alert saying %q in:\n%s", want, all)
+		}
+	}
+}
+
+func containsAll(s string, subs []string) bool {
+	for _, sub := range subs {
+		if !strings.Contains(s, sub) {
+			return false
+		}
+	}
+	return true
+}
+
+// heldMailer is a mail relay that holds every message until release is
+// closed, and then passes on each message's subject to sent — marked
+// "before the answer" if it gave up waiting, the sender having waited on
+// it (the wait only keeps a failing test from hanging: nothing is timed).
+type heldMailer struct {
+	release chan struct{}
+	sent    chan string
+}
+
+func (m *heldMailer) Send(ctx context.Context, to *domain.User, subject, body string) error {
+	select {
+	case <-m.release:
+		m.sent <- subject
+	case <-time.After(10 * time.Second):
+		m.sent <- subject + " (sent before the answer)"
+	}
+	return nil
+}
+
+// TestResetAlertsAfterAnswering (regression: the alerts of a password
+// reset and a two-step reset were sent before the reset was answered, so
+// its timing told whether the person had mail, and a slow relay held up
+// the administrator): with the relay holding every message, both resets
+// are answered, and the alerts go out once it lets them.
+func TestResetAlertsAfterAnswering(t *testing.T) {
+	m := &heldMailer{release: make(chan struct{}), sent: make(chan string, 4)}
+	f := fixture.New(t, testdb.Open(t, "sqlite"), func(c *app.Config) { c.Mail = m })
+	ctx := from("203.0.113.78")
+	if err := f.Svc.ResetPassword(ctx, f.Admin, service.PasswordReset{UserID: f.Investigator.ID(),
+		New: "temporary river lantern"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Svc.ResetTwoStep(ctx, f.Admin, service.ResetTwoStepIn{UserID: f.Investigator.ID()}); err != nil {
+		t.Fatal(err)
+	}
+	close(m.release)
+	got := map[string]bool{}
+	for range 2 {
+		got[<-m.sent] = true
+	}
+	for _, want := range []string{"Holdfast: your password was reset", "Holdfast: your two-step sign-in was reset"} {
+		if !got[want] {
+			t.Errorf("sent: %v, want %q after the reset was answered", got, want)
 		}
 	}
 }

@@ -130,6 +130,7 @@ var errBadSignIn = fmt.Errorf("sign in: the username or password is not right: %
 type lockTally struct {
 	failures int       // in the window, or since its standing lock began
 	locked   time.Time // when its standing lock began (zero: not locked)
+	from     string    // the address recorded with that lock
 	done     bool      // a success or a lock that ran out ended the count
 }
 
@@ -141,11 +142,12 @@ type lockTally struct {
 // counting at most lockout_failures (attempts after its own lock were
 // never weighed), so a guess spread over many addresses still stops.
 type lockState struct {
-	addr    lockTally // the client's address on this account
-	account lockTally // every network together
-	net     int       // the failures the client's network adds to account (at most lockout_failures)
-	locked  time.Time // when a lock that stops the client began (zero: none)
-	until   time.Time // when the last standing lock, of any address, ends
+	addr    lockTally       // the client's address on this account
+	account lockTally       // every network together
+	net     int             // the failures the client's network adds to account (at most lockout_failures)
+	locked  time.Time       // when a lock that stops the client began (zero: none)
+	until   time.Time       // when the last standing lock, of any address, ends
+	byAddr  []LockedAddress // the standing locks of addresses, oldest first
 }
 
 // reason is what the security log says of a refusal under a standing lock.
@@ -192,7 +194,7 @@ walk:
 				continue
 			}
 			if now.Before(r.At.Add(pol.LockoutFor)) {
-				p.locked = r.At
+				p.locked, p.from = r.At, r.Address
 				continue
 			}
 			p.done = true
@@ -211,10 +213,22 @@ walk:
 	nets := map[string]int{}
 	for k, p := range pairs {
 		nets[netOf[k]] += min(p.failures, pol.LockoutFailures)
-		if !p.locked.IsZero() && p.locked.Add(pol.LockoutFor).After(st.until) {
-			st.until = p.locked.Add(pol.LockoutFor)
+		if p.locked.IsZero() {
+			continue
 		}
+		until := p.locked.Add(pol.LockoutFor)
+		if until.After(st.until) {
+			st.until = until
+		}
+		la := LockedAddress{Address: p.from, Since: p.locked, Until: until}
+		if k != p.from {
+			la.Network = k
+		}
+		st.byAddr = append(st.byAddr, la)
 	}
+	slices.SortFunc(st.byAddr, func(a, b LockedAddress) int {
+		return cmp.Or(a.Since.Compare(b.Since), cmp.Compare(a.Address, b.Address))
+	})
 	for _, n := range nets {
 		st.account.failures += min(n, pol.LockoutFailures)
 	}

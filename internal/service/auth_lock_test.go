@@ -58,6 +58,62 @@ func TestLockIsPerAddress(t *testing.T) {
 	})
 }
 
+// TestSignInLockNamesAddresses: the administrator's view of a sign-in lock
+// names each address locked out of the account now — as the security log
+// recorded it, with the /64 an IPv6 lock holds for — since and until when,
+// from the same decision the next sign-in meets: the owner's success
+// elsewhere leaves them, and they are gone once their locks end. A lock
+// from every address is told apart from one from some addresses.
+func TestSignInLockNamesAddresses(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		f := fixture.New(t, db)
+		pol := f.Svc.Policy().Auth
+		lockOf := func() *service.SignInLock {
+			t.Helper()
+			lock, err := f.Svc.SignInLockOf(t.Context(), f.Admin, f.Investigator.ID())
+			if err != nil {
+				t.Fatal(err)
+			}
+			return lock
+		}
+		if lock := lockOf(); lock.Locked || len(lock.Addresses) != 0 {
+			t.Fatalf("before any failure: %+v", lock)
+		}
+		start := f.Clock.Now()
+		for _, addr := range []string{"198.51.100.60", "2001:db8:5:6::7"} {
+			for i := range pol.LockoutFailures {
+				f.Svc.SignIn(from(addr), "ivy", fmt.Sprintf("guess %d", i))
+			}
+		}
+		if _, err := f.Svc.SignIn(from("192.0.2.60"), "ivy", fixture.Password); err != nil {
+			t.Fatalf("ivy from her desk: %v", err)
+		}
+		lock := lockOf()
+		if !lock.Locked || lock.Everywhere || len(lock.Addresses) != 2 {
+			t.Fatalf("two addresses locked out of ivy's account: %+v", lock)
+		}
+		for i, want := range []service.LockedAddress{{Address: "198.51.100.60"},
+			{Address: "2001:db8:5:6::7", Network: "2001:db8:5:6::/64"}} {
+			got := lock.Addresses[i]
+			if got.Address != want.Address || got.Network != want.Network || got.Since.Before(start) ||
+				got.Since.After(f.Clock.Now()) || !got.Until.Equal(got.Since.Add(pol.LockoutFor)) {
+				t.Errorf("locked address %d: %+v, want %s (%q) since the lock, until lockout_for after", i, got,
+					want.Address, want.Network)
+			}
+		}
+		f.Clock.Advance(pol.LockoutFor + time.Minute)
+		if lock := lockOf(); lock.Locked || len(lock.Addresses) != 0 {
+			t.Fatalf("after the locks ran out: %+v", lock)
+		}
+		for i := range pol.AccountFailures { // two from each address: none locked alone
+			f.Svc.SignIn(from(fmt.Sprintf("203.0.113.%d", i/2+1)), "ivy", fmt.Sprintf("again %d", i))
+		}
+		if lock := lockOf(); !lock.Locked || !lock.Everywhere || len(lock.Addresses) != 0 {
+			t.Fatalf("locked from every address, no address alone: %+v", lock)
+		}
+	})
+}
+
 // TestAccountWideLimit: wrong passwords for one account spread over many
 // addresses, each well under lockout_failures, still stop at the policy's
 // account_failures (20): then the account is locked from every address.

@@ -254,19 +254,33 @@ type UnlockIn struct {
 
 // SignInLock is whether a user's sign-in is locked — from every address, or
 // from one or more — and until when, with what an administrator needs
-// beside it: the failures counted towards the account's lock, the last
-// successful sign-in and whether two-step sign-in is set up.
+// beside it: the addresses locked out of the account now, the failures
+// counted towards the account's lock, the last successful sign-in and
+// whether two-step sign-in is set up.
 type SignInLock struct {
-	Locked     bool      `json:"locked"`
-	Everywhere bool      `json:"everywhere"` // the account, not only some addresses
-	Until      time.Time `json:"until,omitzero"`
-	Failures   int       `json:"failures"`
-	LastSignIn time.Time `json:"last_sign_in,omitzero"` // zero: never (on this record)
-	TwoStep    bool      `json:"two_step"`              // an authenticator app is set up
-	Passkeys   int       `json:"passkeys"`              // passkeys registered
+	Locked     bool            `json:"locked"`
+	Everywhere bool            `json:"everywhere"` // the account, not only some addresses
+	Until      time.Time       `json:"until,omitzero"`
+	Addresses  []LockedAddress `json:"addresses"` // locked out of the account now, oldest lock first
+	Failures   int             `json:"failures"`
+	LastSignIn time.Time       `json:"last_sign_in,omitzero"` // zero: never (on this record)
+	TwoStep    bool            `json:"two_step"`              // an authenticator app is set up
+	Passkeys   int             `json:"passkeys"`              // passkeys registered
 }
 
-// SignInLockOf says whether a user is locked out (administrators).
+// LockedAddress is one address locked out of an account: the address the
+// security log recorded with the lock; the network the lock holds for
+// when that is wider (an IPv6 address's /64: auth.AddressKey), else "";
+// and when the lock began and ends.
+type LockedAddress struct {
+	Address string    `json:"address"`
+	Network string    `json:"network,omitempty"`
+	Since   time.Time `json:"since"`
+	Until   time.Time `json:"until"`
+}
+
+// SignInLockOf says whether a user is locked out (administrators), and
+// from where: lockStateOf's decision, the one the next sign-in meets.
 func (s *Service) SignInLockOf(ctx context.Context, a *Actor, userID string) (*SignInLock, error) {
 	if a == nil {
 		return nil, ErrUnauthenticated
@@ -283,7 +297,7 @@ func (s *Service) SignInLockOf(ctx context.Context, a *Actor, userID string) (*S
 	if err != nil {
 		return nil, err
 	}
-	out := &SignInLock{Failures: st.account.failures}
+	out := &SignInLock{Failures: st.account.failures, Addresses: append([]LockedAddress{}, st.byAddr...)}
 	if !st.until.IsZero() {
 		out.Locked, out.Until, out.Everywhere = true, st.until, !st.account.locked.IsZero()
 	}

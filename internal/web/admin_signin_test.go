@@ -2,12 +2,15 @@ package web_test
 
 import (
 	"context"
+	"html"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/holdfast/holdfast/internal/clock"
 	"github.com/holdfast/holdfast/internal/fixture"
+	"github.com/holdfast/holdfast/internal/service"
 	"github.com/holdfast/holdfast/internal/store/sqlstore"
 	"github.com/holdfast/holdfast/internal/testdb"
 )
@@ -71,6 +74,65 @@ func TestAdminUserPageShowsSignIn(t *testing.T) {
 		// Someone who never signed in.
 		if _, page = admin.get("/admin/users/" + f.Investigator2.ID()); value(page, "last-sign-in") != "Never" {
 			t.Errorf("ian's last sign-in reads %q", value(page, "last-sign-in"))
+		}
+	})
+}
+
+// TestAdminUserPageNamesLockedAddresses: the administrator's page for a
+// person lists each address locked out of their account now, as the
+// security log recorded it (an IPv6 one with the /64 its lock holds for),
+// since and until when, and says whether the account is locked from every
+// address. (The page said only "locked from the addresses that failed".)
+func TestAdminUserPageNamesLockedAddresses(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		f, base := start(t, db)
+		for _, addr := range []string{"198.51.100.60", "2001:db8:5:6::7"} {
+			ctx := service.WithClient(context.Background(), service.Client{Address: addr, UserAgent: "guesser"})
+			for range f.Svc.Policy().Auth.LockoutFailures {
+				f.Svc.SignIn(ctx, "ivy", "not the password")
+			}
+		}
+		lock, err := f.Svc.SignInLockOf(t.Context(), f.Admin, f.Investigator.ID())
+		if err != nil || len(lock.Addresses) != 2 {
+			t.Fatalf("ivy's lock: %+v %v, want two addresses", lock, err)
+		}
+		admin := newClient(t, base, "admin")
+		_, page := admin.get("/admin/users/" + f.Investigator.ID())
+		value := func(id string) string {
+			if m := summaryValueRE(id).FindStringSubmatch(page); m != nil {
+				return m[1]
+			}
+			return ""
+		}
+		if got := value("locked-everywhere"); got != "No" {
+			t.Errorf("locked from every address reads %q, want No", got)
+		}
+		if got := value("locked-address-count"); got != "2 addresses, listed below" {
+			t.Errorf("addresses locked out reads %q", got)
+		}
+		list := page[strings.Index(page, `id="locked-addresses"`):]
+		list = list[:strings.Index(list, "</dl>")]
+		for _, want := range []string{
+			`<dt class="govuk-summary-list__key">198.51.100.60</dt>`,
+			`2001:db8:5:6::7 <span class="govuk-hint govuk-!-margin-bottom-0">and the rest of its network 2001:db8:5:6::/64</span>`,
+			"Locked out from " + clock.GovUK(lock.Addresses[0].Since) + " until " + clock.GovUK(lock.Addresses[0].Until),
+			"Locked out from " + clock.GovUK(lock.Addresses[1].Since) + " until " + clock.GovUK(lock.Addresses[1].Until),
+		} {
+			if !strings.Contains(list, html.EscapeString(want)) && !strings.Contains(list, want) {
+				t.Errorf("the locked addresses do not say %q:\n%s", want, list)
+			}
+		}
+		// From every address: ten more addresses, two failures each.
+		for i := range f.Svc.Policy().Auth.AccountFailures {
+			ctx := service.WithClient(context.Background(), service.Client{Address: "203.0.113." + itoa(int64(i/2+1))})
+			f.Svc.SignIn(ctx, "ivy", "not the password")
+		}
+		if lock, err = f.Svc.SignInLockOf(t.Context(), f.Admin, f.Investigator.ID()); err != nil || !lock.Everywhere {
+			t.Fatalf("ivy's lock: %+v %v, want from every address", lock, err)
+		}
+		_, page = admin.get("/admin/users/" + f.Investigator.ID())
+		if got, want := value("locked-everywhere"), "Yes, until "+clock.GovUK(lock.Until); got != want {
+			t.Errorf("locked from every address reads %q, want %q", got, want)
 		}
 	})
 }

@@ -243,8 +243,15 @@ func TestAdministratorInTheBrowser(t *testing.T) {
 	b.expect("approved", "Ann Auditor now holds the auditor role")
 	b.check("admin-07-approved")
 
-	// Change a rank.
+	// Change a rank — on a page that lists addresses locked out of the account.
+	for _, addr := range []string{"198.51.100.60", "2001:db8:5:6::7"} {
+		guesser := service.WithClient(ctx, service.Client{Address: addr})
+		for range f.Svc.Policy().Auth.LockoutFailures {
+			f.Svc.SignIn(guesser, "ivy", "not the password")
+		}
+	}
 	b.open("/admin/users/" + f.Investigator.ID())
+	b.expect("locked addresses", "Addresses locked out of this account", "198.51.100.60", "2001:db8:5:6::/64")
 	b.check("admin-08-user")
 	b.followLink("Change roles, rank or team")
 	b.check("admin-09-change")

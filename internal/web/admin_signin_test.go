@@ -104,6 +104,9 @@ func TestAdminUserPageNamesLockedAddresses(t *testing.T) {
 			}
 			return ""
 		}
+		if want := "after " + itoa(int64(lock.Failures)) + " failed sign-ins."; !strings.Contains(page, want) {
+			t.Errorf("the warning does not say %q (the count was left out)", want)
+		}
 		if got := value("locked-everywhere"); got != "No" {
 			t.Errorf("locked from every address reads %q, want No", got)
 		}

@@ -67,7 +67,10 @@ func TestLinksOverHTTP(t *testing.T) {
 			res.problem(t).Errors[0].Field != "kind" {
 			t.Errorf("an unknown kind: %d %s", res.status, res.body)
 		}
-		if res := h.do(f.Analyst, "GET", "/api/v1/links?case=CSE-1999-999999", nil); res.status != http.StatusNotFound {
+		// No such case is refused as the network's query is: a problem
+		// with the case field, in the same words as a case not seen.
+		if res := h.do(f.Analyst, "GET", "/api/v1/links?case=CSE-1999-999999", nil); res.status != http.StatusUnprocessableEntity ||
+			len(res.problem(t).Errors) != 1 || res.problem(t).Errors[0].Field != "case" {
 			t.Errorf("links of no case: %d %s", res.status, res.body)
 		}
 	})

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -130,20 +131,26 @@ func (s *Service) Links(ctx context.Context, a *Actor, q LinksQuery) (*Links, er
 		p.Add("kind", "required", "Choose what the identifier is: a phone, a vehicle, "+
 			"an address, or a name and date of birth.")
 	}
-	if err := p.Err(); err != nil {
-		return nil, fmt.Errorf("links: %w", err)
-	}
 	filter := store.LinkFilter{Kind: linkPrefix[q.Kind]}
 	if q.Key != "" {
 		filter.Term = linkPrefix[q.Kind] + q.Key
 	}
 	if q.Case != "" {
-		// Outside the actor's need to know is the same as not there.
+		// Outside the actor's need to know is the same as not there, and
+		// both are refused on the form, as the network page does (a
+		// mistyped reference was "Page not found", the form lost).
 		id, err := s.CaseID(ctx, a, refAsWritten(q.Case))
-		if err != nil {
+		switch {
+		case errors.Is(err, ErrNotFound):
+			p.Add("case", "exists", "There is no case "+q.Case+
+				" that you may see: check the reference, for example CSE/2025/000123 or 2025/123")
+		case err != nil:
 			return nil, err
 		}
 		filter.CaseID = id
+	}
+	if err := p.Err(); err != nil {
+		return nil, fmt.Errorf("links: %w", err)
 	}
 	f, err := s.finder()
 	if err != nil {

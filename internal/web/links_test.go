@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"encoding/json"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -81,6 +82,14 @@ func TestLinksPage(t *testing.T) {
 			!strings.Contains(page, "govuk-error-summary") ||
 			!strings.Contains(page, `href="#f-kind"`) {
 			t.Errorf("links by an unknown kind: %d", status)
+		}
+		// A mistyped case is refused on the form, which keeps what was
+		// typed, not "Page not found" (a tester's dead end).
+		if status, page := ana.get("/links?case=" + url.QueryEscape("CSE/2099/999999")); status != 422 ||
+			!strings.Contains(page, `href="#f-case"`) || !strings.Contains(page, `id="f-case"`) ||
+			!strings.Contains(page, "There is no case CSE/2099/999999 that you may see") ||
+			!strings.Contains(page, `value="CSE/2099/999999"`) {
+			t.Errorf("links of a case that is not there: %d", status)
 		}
 		// The case page offers the analyst the case's links.
 		if _, page := ana.get("/cases/" + request.PathRef(c1.Ref)); !strings.Contains(

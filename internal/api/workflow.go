@@ -74,7 +74,9 @@ func (s *Server) workflowRoutes() []route {
 			http.StatusOK, svc.AgreeContactPlan),
 		caseCmd(svc, "POST", "/api/v1/cases/{ref}/victims/{victim}/contacts",
 			"Record a contact with a victim, also on a closed case (investigator, supervisor, manager "+
-				"or victim liaison in the case's chain of command)",
+				"or victim liaison in the case's chain of command); contacted_on is the day it happened "+
+				"(YYYY-MM-DD, default today; not in the future, nor before the case was opened or the victim "+
+				"recorded), which the victim's next update is due from",
 			http.StatusCreated, svc.RecordContact),
 		caseCmd(svc, "PUT", "/api/v1/cases/{ref}/victims/{victim}/view",
 			"Record the victim's view of the proposed outcome (investigator, supervisor, manager or "+

@@ -185,14 +185,19 @@ func ContactKinds() []string {
 	return []string{ContactUpdate, ContactDecision, ContactSupportReferral, ContactNeedsAssessment, ContactAccount}
 }
 
-// Contact is one entry in a victim's contact log.
+// Contact is one entry in a victim's contact log. At is when the contact
+// happened, which the duties it meets run from; RecordedAt is when it was
+// recorded, which may be later (a visit recorded next morning). Zero
+// RecordedAt: recorded when it happened (contacts recorded before it was
+// kept, and imported ones).
 type Contact struct {
-	ID     string    `json:"id"`
-	Kind   string    `json:"kind"`
-	Method string    `json:"method,omitempty"`
-	Note   string    `json:"note,omitempty"`
-	By     string    `json:"by"`
-	At     time.Time `json:"at"`
+	ID         string    `json:"id"`
+	Kind       string    `json:"kind"`
+	Method     string    `json:"method,omitempty"`
+	Note       string    `json:"note,omitempty"`
+	By         string    `json:"by"`
+	At         time.Time `json:"at"`
+	RecordedAt time.Time `json:"recorded_at,omitzero"`
 }
 
 // ContactMark is a victim's latest contact of one kind, without its note.

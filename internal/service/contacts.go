@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 	"unicode"
 
+	"github.com/holdfast/holdfast/internal/calendar"
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/store"
 )
@@ -96,6 +98,53 @@ func contactProblems(p *domain.Problems, v *domain.Victim, in RecordContact) {
 	if (in.Kind == domain.ContactUpdate || !known) && strings.TrimSpace(in.Note) == "" {
 		p.Add("note", "required", "Say what you told the victim in this update, and anything they said.")
 	}
+}
+
+// contactTime is when a contact that happened on day on (YYYY-MM-DD,
+// London; "" is today) is taken to have been made, adding to p why the
+// day cannot be: not a date, in the future, or before the case was opened
+// or victim v recorded. A contact today is now. One on an earlier day,
+// whose hour is not asked, is taken as made at midday (or when the case
+// was opened or the victim recorded, if later that day): never more than
+// half a day out, and the update due "every 14 days" from a visit on the
+// 6th falls on the 20th whatever the clocks do in between (a time near
+// midnight would move it to the 21st across a change to summer time).
+func contactTime(p *domain.Problems, c *domain.Case, v *domain.Victim, on string, now time.Time) time.Time {
+	today := now.In(calendar.London).Format(time.DateOnly)
+	if on == "" || on == today {
+		return now
+	}
+	const field = "contacted_on"
+	d, err := time.ParseInLocation(time.DateOnly, on, calendar.London)
+	if err != nil {
+		p.Add(field, "date", "Enter the date the contact happened as a real date, for example 27 3 2026.")
+		return now
+	}
+	if on > today {
+		p.Add(field, "date_in_future", "The date of the contact is in the future: enter the day it happened, "+
+			"today ("+dayInWords(now)+") or earlier.")
+		return now
+	}
+	opened := c.OpenedAt.In(calendar.London).Format(time.DateOnly)
+	if !c.OpenedAt.IsZero() && on < opened {
+		p.Add(field, "before_case", fmt.Sprintf("The date of the contact is before %s was opened on %s: "+
+			"check the date, and enter %s or later.", c.Ref, dayInWords(c.OpenedAt), dayInWords(c.OpenedAt)))
+		return now
+	}
+	if v != nil && !v.AddedAt.IsZero() && on < v.AddedAt.In(calendar.London).Format(time.DateOnly) {
+		p.Add(field, "before_victim", fmt.Sprintf("The date of the contact is before %s was recorded on "+
+			"the case on %s: check the date, and enter %s or later.", v.Name, dayInWords(v.AddedAt),
+			dayInWords(v.AddedAt)))
+		return now
+	}
+	at := time.Date(d.Year(), d.Month(), d.Day(), 12, 0, 0, 0, calendar.London)
+	if c.OpenedAt.After(at) {
+		at = c.OpenedAt
+	}
+	if v != nil && v.AddedAt.After(at) {
+		at = v.AddedAt
+	}
+	return at.UTC()
 }
 
 // contactWords are words that name a way of contacting a victim. Methods

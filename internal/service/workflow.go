@@ -272,28 +272,36 @@ type RecordContact struct {
 	Method  string `json:"method,omitempty"` // how the victim was contacted: phone, visit, email, …
 	// Note is what the victim was told and said: required for an update.
 	Note string `json:"note,omitempty"`
+	// ContactedOn is the day the contact happened (YYYY-MM-DD, London);
+	// default today. Not in the future, nor before the case was opened or
+	// the victim recorded. The next update is due from it.
+	ContactedOn string `json:"contacted_on,omitempty"`
 }
 
 // RecordContact logs a contact with a victim. It runs on closed cases too:
 // a closure owes the victim word of it. A contact says what kind it was,
 // how it was made and, for an update, what the victim was told
 // (contactProblems): an empty one would meet the update duty with nothing
-// said to anyone.
+// said to anyone. It says when it happened (contactTime), which may be
+// before today — a visit recorded next morning — and the duties it meets
+// run from then; the event keeps when it was recorded too.
 func (s *Service) RecordContact(ctx context.Context, a *Actor, caseID string, in RecordContact) (*domain.Case, error) {
 	if err := checkInput(in); err != nil {
 		return nil, err
 	}
 	return s.workflow(ctx, a, caseID, in.Version, "record-contact", in.Victim, func(c *domain.Case,
 		_ *domain.OrgState, now time.Time, p *domain.Problems) []ev {
-		contactProblems(p, c.Victim(in.Victim), in)
+		v := c.Victim(in.Victim)
+		contactProblems(p, v, in)
 		return []ev{{domain.EvVictimContacted, domain.VictimContacted{VictimID: in.Victim,
 			Contact: domain.Contact{
-				ID:     s.newID(),
-				Kind:   in.Kind,
-				Method: strings.TrimSpace(in.Method),
-				Note:   strings.TrimSpace(in.Note),
-				By:     a.ID(),
-				At:     now,
+				ID:         s.newID(),
+				Kind:       in.Kind,
+				Method:     strings.TrimSpace(in.Method),
+				Note:       strings.TrimSpace(in.Note),
+				By:         a.ID(),
+				At:         contactTime(p, c, v, in.ContactedOn, now),
+				RecordedAt: now,
 			}}}}
 	})
 }

@@ -7,9 +7,11 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/holdfast/holdfast/internal/clock"
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/gate"
 	"github.com/holdfast/holdfast/internal/http/request"
@@ -288,7 +290,7 @@ func caseForms(s *service.Service) map[string]caseForm {
 				}
 			}}),
 		"record-contact": form(s.RecordContact, caseForm{done: "Contact recorded", section: "victims",
-			target: "victim", button: "Record the contact",
+			said: saidContact, target: "victim", button: "Record the contact",
 			title: func(v *caseView, t string) string { return "Record a contact with " + v.VictimName(t) },
 			fields: func(v *caseView, t string) []field {
 				var kinds [][2]string
@@ -304,6 +306,7 @@ func caseForms(s *service.Service) map[string]caseForm {
 					{Name: "method", Label: "How", Kind: "radios", Options: methodOpts(method), Value: method},
 					{Name: "note", Label: "What you told them, and anything they said",
 						Hint: "Needed for an update", Kind: "textarea"},
+					contactedOnField(v.Now),
 				}
 			}}),
 		"victim-view": form(s.RecordVictimView, caseForm{done: "Victim's view recorded", section: "victims",
@@ -511,7 +514,16 @@ func caseForms(s *service.Service) map[string]caseForm {
 // dateLabels name the dates typed on the case journeys (GOV.UK date
 // inputs) in the decoder's messages: "Date of birth must include a year".
 var dateLabels = map[string]string{"dob": "Date of birth", "target": "Target date",
-	"on": "Date the status was reached"}
+	"on": "Date the status was reached", "contacted_on": "Date of the contact"}
+
+// contactedOnField asks the day a contact with a victim happened, today
+// unless changed: a visit recorded next morning says the day it was made,
+// which the next update is due from.
+func contactedOnField(now time.Time) field {
+	return field{Name: "contacted_on", Label: "When did the contact happen?",
+		Hint: "For example, 27 3 2026. Change it if the contact was on an earlier day: the next update is " +
+			"due from the day it happened", Kind: "date", Value: now.In(clock.London).Format(time.DateOnly)}
+}
 
 // contactMethods are the ways a victim is contacted.
 var contactMethods = [][2]string{{"phone", "Phone"}, {"visit", "Visit"}, {"email", "Email"},

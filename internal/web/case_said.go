@@ -6,6 +6,7 @@ import (
 
 	"github.com/holdfast/holdfast/internal/clock"
 	"github.com/holdfast/holdfast/internal/domain"
+	"github.com/holdfast/holdfast/internal/duty"
 )
 
 // The success banners that say who now holds the work and what follows:
@@ -58,4 +59,31 @@ func saidVRR(c *domain.Case, org *domain.OrgState, _ url.Values) string {
 			personName(org, tell.Accountable), clock.GovUK(tell.Due))
 	}
 	return msg
+}
+
+// saidContact says when the victim's next update is due, and from which
+// contact it runs: a contact recorded on a later day than it happened
+// counts from the day it happened.
+func saidContact(c *domain.Case, _ *domain.OrgState, f url.Values) string {
+	return "Contact recorded" + nextUpdate(c, f.Get("victim"))
+}
+
+// nextUpdate is ": the next update to the victim is due by …, counted
+// from the last contact on …", or "" when none is due (a closed case).
+func nextUpdate(c *domain.Case, victim string) string {
+	v := c.Victim(victim)
+	if v == nil {
+		return ""
+	}
+	for _, d := range c.OpenDuties() {
+		if d.Kind != duty.VictimUpdate || d.Subject != victim {
+			continue
+		}
+		msg := fmt.Sprintf(". The next update to %s is due by %s", v.Name, clock.GovUK(d.Due))
+		if last := v.LastContact(); !last.IsZero() && !c.ReopenedAt.After(last) {
+			msg += ", counted from the last contact, on " + last.In(clock.London).Format("2 January 2006")
+		}
+		return msg + "."
+	}
+	return ""
 }

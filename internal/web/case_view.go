@@ -335,15 +335,20 @@ func (v *caseView) CorrectedBy(id string) *domain.Note {
 	return nil
 }
 
-// LatestContacts are a victim's last n contacts, newest first.
+// LatestContacts are a victim's last n contacts, newest first by when
+// they happened: one recorded a day late (a visit recorded next morning)
+// takes its place among them, not the top.
 func (v *caseView) LatestContacts(victim string, n int) []domain.Contact {
-	var out []domain.Contact
-	if vi := v.Case.Victim(victim); vi != nil {
-		for i := len(vi.Contacts) - 1; i >= 0 && len(out) < n; i-- {
-			out = append(out, vi.Contacts[i])
-		}
+	vi := v.Case.Victim(victim)
+	if vi == nil {
+		return nil
 	}
-	return out
+	out := make([]domain.Contact, 0, len(vi.Contacts))
+	for i := len(vi.Contacts) - 1; i >= 0; i-- {
+		out = append(out, vi.Contacts[i])
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].At.After(out[j].At) })
+	return out[:min(n, len(out))]
 }
 
 // SectionCount is how many things a section lists ("" for none or for a

@@ -23,6 +23,8 @@ var caseFuncs = template.FuncMap{
 	"contactKind":   domain.ContactKindLabel,
 	"byMethod":      byMethod,    // " by phone", " via the ISVA" (history.go)
 	"contactOpts":   contactOpts, // the ways of contact on My work (work.go)
+	"contactDate":   contactDate, // the day a contact happened, on My work (work.go)
+	"contactErr":    contactErr,  // a problem beside its field, on My work (work.go)
 	"underLabel":    underLabel,
 	"dutyKind":      domain.DutyKindLabel,
 	"offence":       domain.OffenceLabel,

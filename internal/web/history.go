@@ -412,6 +412,9 @@ func (v *caseView) entry(e *event.Event) historyEntry {
 		dec(&p)
 		s := "recorded a contact with " + v.VictimName(p.VictimID)
 		s += byMethod(p.Contact.Method)
+		if ct := p.Contact; !ct.RecordedAt.IsZero() && govDate(ct.At) != govDate(ct.RecordedAt) {
+			s += " on " + govDate(ct.At) // recorded on a later day than it happened
+		}
 		if p.Contact.Kind != domain.ContactUpdate {
 			s += " (" + strings.ToLower(domain.ContactKindLabel(p.Contact.Kind)) + ")"
 		}

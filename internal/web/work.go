@@ -376,6 +376,40 @@ func contactOpts(plan *domain.ContactPlan, sent string) [][2]string {
 	return append(slices.Clip(opts), [2]string{sent, domain.Capitalise(sent)})
 }
 
+// contactDate is the day, month and year of the "When did the contact
+// happen?" input of a row of the one-step form on My work: as typed in the
+// row sent back with problems (mine), highlighted as they say, and today
+// in every other row.
+func contactDate(mine bool, ps any, form map[string]string, now time.Time) []datePart {
+	if probs, _ := ps.(domain.Problems); mine && request.HasDateInput(formValues(form), "contacted_on") {
+		return dateParts("contacted_on", probs, form)
+	}
+	return dateParts("contacted_on", nil, map[string]string{"contacted_on": now.In(clock.London).Format(time.DateOnly)})
+}
+
+// contactErr is the message of the problem with a field (or, for the
+// date, any of its parts) of the row of the one-step form sent back, for
+// beside the field; "" for none, or for a form refused as stale, which is
+// no problem with the field. ps is false for the other rows.
+func contactErr(ps any, field string) string {
+	probs, _ := ps.(domain.Problems)
+	for _, p := range probs {
+		if onDate(p, field) && p.Rule != "stale" {
+			return p.Message
+		}
+	}
+	return ""
+}
+
+// formValues is a page's form as the decoder's url.Values.
+func formValues(form map[string]string) url.Values {
+	vals := url.Values{}
+	for k, v := range form {
+		vals.Set(k, v)
+	}
+	return vals
+}
+
 // recordContact records a contact with a victim from the list of victims
 // due one: the case page's record-contact command, in one step.
 func (h *Handler) recordContact(q *visit) error {
@@ -383,7 +417,7 @@ func (h *Handler) recordContact(q *visit) error {
 	ref, _ := request.ParseRef(f.Get("case"))
 	var in service.RecordContact
 	var c *domain.Case
-	err := request.DecodeForm(f, &in)
+	err := request.DecodeForm(f, &in, request.Labels(dateLabels))
 	if err == nil {
 		if in.Kind == "" {
 			in.Kind = domain.ContactUpdate
@@ -408,6 +442,11 @@ func (h *Handler) recordContact(q *visit) error {
 		}
 		form := map[string]string{"victim": f.Get("victim"), "method": f.Get("method"), "note": f.Get("note"),
 			"kind": f.Get("kind"), "kind_for": f.Get("kind_for")}
+		for _, part := range request.DateParts {
+			if k := request.DatePart("contacted_on", part); f.Has(k) {
+				form[k] = f.Get(k)
+			}
+		}
 		return h.render(q, http.StatusUnprocessableEntity, "work",
 			page{Title: "My work", Nav: "work", Data: p, Errors: ps, Form: form})
 	}
@@ -420,7 +459,7 @@ func (h *Handler) recordContact(q *visit) error {
 	if v := c.Victim(in.Victim); v != nil && v.Name != "" {
 		who = v.Name
 	}
-	q.redirectDone("/work", "Contact with "+who+" recorded on "+c.Ref)
+	q.redirectDone("/work", "Contact with "+who+" recorded on "+c.Ref+nextUpdate(c, in.Victim))
 	return nil
 }
 

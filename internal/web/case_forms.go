@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/url"
 	"sort"
 	"strconv"
@@ -80,6 +81,10 @@ type field struct {
 	// officer with their caseload), is what the choice reads as on the
 	// check-your-answers page: the officer by rank and name alone.
 	Answer func(value string) string
+	// Other, on radios, is a last choice (value otherWay) with a text box
+	// beneath it for words of one's own: its Label the choice's, its Hint
+	// the box's label, its Name the box's field (ownWords reads it).
+	Other *field
 }
 
 // form is the case form of a service command: the form's fields are named
@@ -273,7 +278,7 @@ func caseForms(s *service.Service) map[string]caseForm {
 					Hint: "The note as first written stays in the record, marked as corrected", Kind: "textarea",
 					Value: text}}
 			}}),
-		"contact-plan": form(s.AgreeContactPlan, caseForm{done: "Contact plan agreed", section: "victims",
+		"contact-plan": ownWords(form(s.AgreeContactPlan, caseForm{done: "Contact plan agreed", section: "victims",
 			target: "victim", button: "Save the contact plan",
 			title: func(v *caseView, t string) string { return "Agree a contact plan with " + v.VictimName(t) },
 			fields: func(v *caseView, t string) []field {
@@ -284,12 +289,13 @@ func caseForms(s *service.Service) map[string]caseForm {
 				return []field{
 					{Name: "every_days", Label: "How often, in days", Hint: "Between 1 and 90", Kind: "number",
 						Value: every},
-					{Name: "method", Label: "How", Kind: "radios", Options: methodOpts(method), Value: method},
+					{Name: "method", Label: "How", Kind: "radios", Options: methodOpts(method), Value: method,
+						Other: methodOther},
 					{Name: "agreed_with", Label: "Agreed with", Hint: "For example: the victim, their mother",
 						Kind: "text"},
 				}
-			}}),
-		"record-contact": form(s.RecordContact, caseForm{done: "Contact recorded", section: "victims",
+			}})),
+		"record-contact": ownWords(form(s.RecordContact, caseForm{done: "Contact recorded", section: "victims",
 			said: saidContact, target: "victim", button: "Record the contact",
 			title: func(v *caseView, t string) string { return "Record a contact with " + v.VictimName(t) },
 			fields: func(v *caseView, t string) []field {
@@ -303,12 +309,13 @@ func caseForms(s *service.Service) map[string]caseForm {
 				}
 				return []field{
 					{Name: "kind", Label: "What kind of contact", Kind: "radios", Options: kinds, Value: "update"},
-					{Name: "method", Label: "How", Kind: "radios", Options: methodOpts(method), Value: method},
+					{Name: "method", Label: "How", Kind: "radios", Options: methodOpts(method), Value: method,
+						Other: methodOther},
 					{Name: "note", Label: "What you told them, and anything they said",
 						Hint: "Needed for an update", Kind: "textarea"},
 					contactedOnField(v.Now),
 				}
-			}}),
+			}})),
 		"victim-view": form(s.RecordVictimView, caseForm{done: "Victim's view recorded", section: "victims",
 			target: "victim", button: "Record the view",
 			title: func(v *caseView, t string) string {
@@ -523,6 +530,35 @@ func contactedOnField(now time.Time) field {
 	return field{Name: "contacted_on", Label: "When did the contact happen?",
 		Hint: "For example, 27 3 2026. Change it if the contact was on an earlier day: the next update is " +
 			"due from the day it happened", Kind: "date", Value: now.In(clock.London).Format(time.DateOnly)}
+}
+
+// otherWay is the value of the choice with a text box beneath it for a way
+// of contact in words of one's own (field.Other).
+const otherWay = "another way"
+
+// methodOther is the "Another way" choice of the ways of contact: the
+// records hold ways in the officer's words ("visit at school", "phone call
+// to parent"), which the listed ways alone could not say.
+var methodOther = &field{Name: "method_other", Label: "Another way",
+	Hint: "Describe the way, for example a visit at school or a phone call to a parent"}
+
+// ownWords makes the form's chosen way of contact the words typed for
+// "Another way" (field.Other), as the command takes any words.
+func ownWords(cf caseForm) caseForm {
+	run, decode := cf.run, cf.decode
+	words := func(vals url.Values) url.Values {
+		if vals.Get("method") != otherWay {
+			return vals
+		}
+		out := maps.Clone(vals)
+		out.Set("method", strings.TrimSpace(vals.Get(methodOther.Name)))
+		return out
+	}
+	cf.run = func(ctx context.Context, a *service.Actor, caseID string, vals url.Values) (*domain.Case, error) {
+		return run(ctx, a, caseID, words(vals))
+	}
+	cf.decode = func(vals url.Values) error { return decode(words(vals)) }
+	return cf
 }
 
 // contactMethods are the ways a victim is contacted.

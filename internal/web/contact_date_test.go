@@ -193,3 +193,47 @@ func TestLiaisonContactShowsTheProblemBesideTheField(t *testing.T) {
 		}
 	})
 }
+
+// A tester could not agree a contact plan of a "visit at school" or a
+// "phone call to parent", though the demo's plans hold such ways: the form
+// offered five ways alone. Both contact forms offer "Another way", which
+// has a box beneath it for the way in the officer's words; the plan keeps those
+// words, and recording a contact then offers them first.
+func TestContactPlanTakesAWayInTheOfficersWords(t *testing.T) {
+	db := testdb.Open(t, "sqlite")
+	ctx := context.Background()
+	f, base := start(t, db)
+	c := f.Allocated(t)
+	c = must(f.Svc.AddVictim(ctx, f.Investigator, c.ID, service.NewVictim{Version: c.Version, Name: "Child B"}))
+	v := c.Victims[0].ID
+	lia := newClient(t, base, "lia")
+	path := "/cases/" + request.PathRef(c.Ref) + "/do/"
+	for _, form := range []string{"contact-plan", "record-contact"} {
+		_, page := lia.get(path + form + "?victim=" + v)
+		if !strings.Contains(page, `value="another way">`) ||
+			!strings.Contains(page, ">Another way</label>") || !strings.Contains(page, `name="method_other"`) {
+			t.Fatalf("%s does not offer another way, in the officer's words: %s", form, page)
+		}
+	}
+	_, page := lia.get(path + "contact-plan?victim=" + v)
+	plan := url.Values{"csrf": {lia.csrf(page)}, "victim": {v}, "version": {itoa(c.Version)},
+		"every_days": {"14"}, "method": {"another way"}, "method_other": {""}}
+	status, body := lia.post(path+"contact-plan", plan)
+	if status != 422 || !strings.Contains(errorSummary(body), "Say how the victim wants to be contacted") ||
+		!strings.Contains(body, `value="another way" checked`) {
+		t.Fatalf("another way with no words: %d, want 422 keeping the choice: %s", status, errorSummary(body))
+	}
+	plan.Set("method_other", " visit at school ")
+	if status, body = lia.post(path+"contact-plan", plan); status != 200 || banner(body) != "Contact plan agreed" {
+		t.Fatalf("a plan of a visit at school: %d %q", status, banner(body))
+	}
+	c, _ = db.Case(ctx, c.ID)
+	if p := c.Victims[0].Plan; p == nil || p.Method != "visit at school" {
+		t.Fatalf("the plan agreed: %+v, want a visit at school", p)
+	}
+	_, page = lia.get(path + "record-contact?victim=" + v)
+	if !strings.Contains(page, `value="visit at school" checked`) ||
+		!strings.Contains(page, "Visit at school (as agreed in the contact plan)") {
+		t.Errorf("recording a contact does not start from the plan's way")
+	}
+}

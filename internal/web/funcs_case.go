@@ -21,10 +21,11 @@ var caseFuncs = template.FuncMap{
 	"actionOutcome": domain.ActionOutcomeLabel,
 	"suspectStatus": domain.SuspectStatusLabel,
 	"contactKind":   domain.ContactKindLabel,
-	"byMethod":      byMethod,    // " by phone", " via the ISVA" (history.go)
-	"contactOpts":   contactOpts, // the ways of contact on My work (work.go)
-	"contactDate":   contactDate, // the day a contact happened, on My work (work.go)
-	"contactErr":    contactErr,  // a problem beside its field, on My work (work.go)
+	"byMethod":      byMethod,                          // " by phone", " via the ISVA" (history.go)
+	"contactOpts":   contactOpts,                       // the ways of contact on My work (work.go)
+	"contactDate":   contactDate,                       // the day a contact happened, on My work (work.go)
+	"contactErr":    contactErr,                        // a problem beside its field, on My work (work.go)
+	"otherWay":      func() string { return otherWay }, // the choice revealing words of one's own
 	"underLabel":    underLabel,
 	"dutyKind":      domain.DutyKindLabel,
 	"offence":       domain.OffenceLabel,

@@ -88,7 +88,7 @@ func (s *Service) AcceptTransfer(ctx context.Context, a *Actor, caseID string,
 // RejectTransfer is the input of Service.RejectTransfer.
 type RejectTransfer struct {
 	Version int64  `json:"version"` // the case version the officer saw
-	Reason  string `json:"reason"`  // why the transfer is rejected (5 characters or more)
+	Reason  string `json:"reason"`  // why the transfer is refused (5 characters or more)
 }
 
 // RejectTransfer sends the case back, with a reason.
@@ -100,7 +100,7 @@ func (s *Service) RejectTransfer(ctx context.Context, a *Actor, caseID string,
 	return s.decideTransfer(ctx, a, caseID, in.Version, "reject-transfer", func(c *domain.Case, _ *domain.OrgState,
 		_ time.Time, p *domain.Problems) []ev {
 		if len(strings.TrimSpace(in.Reason)) < 5 {
-			p.Add("reason", "required", "Say why the transfer is rejected.")
+			p.Add("reason", "required", "Say why the transfer is refused, in a few words (5 characters or more).")
 		}
 		return []ev{{
 			domain.EvTransferRejected,

@@ -488,7 +488,7 @@ func TestOfficersDayInTheBrowser(t *testing.T) {
 	b.follow("Approve closure")
 	b.check("07c-approve-closure")
 	b.press("Approve closure")
-	if !strings.Contains(b.main(), "the case is closed") {
+	if !strings.Contains(b.main(), ref+" is closed") {
 		t.Fatalf("approve closure: %s", b.main())
 	}
 	if c, _ = db.CaseByRef(ctx, ref); c.Status != domain.StatusClosed {

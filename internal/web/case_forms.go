@@ -195,8 +195,8 @@ func caseForms(s *service.Service) map[string]caseForm {
 				field{Name: "contact", Label: "How to reach them (optional)", Kind: "text"},
 				field{Name: "vulnerable", Label: "The victim is vulnerable", Hint: "A child always is", Kind: "checkbox"},
 			)}),
-		"add-suspect": form(s.AddSuspect, caseForm{done: "Suspect added", section: "people", button: "Add suspect",
-			title: titled("Add a suspect"), fields: fields(
+		"add-suspect": form(s.AddSuspect, caseForm{done: "Suspect added", said: saidSuspect, section: "people",
+			button: "Add suspect", title: titled("Add a suspect"), fields: fields(
 				field{Name: "name", Label: "Name, if known", Kind: "text"},
 				field{Name: "description", Label: "Description, if not named", Kind: "textarea"},
 				field{Name: "dob", Label: "Date of birth (optional)", Hint: "For example, 27 3 1990", Kind: "date"},
@@ -399,6 +399,9 @@ func caseForms(s *service.Service) map[string]caseForm {
 			button: "Refuse the transfer", warning: true, title: titled("Refuse the transfer"),
 			fields: fields(field{Name: "reason", Label: "Why the transfer is refused", Kind: "textarea"})}),
 		"approve-closure": form(s.ApproveClosure, caseForm{done: "Closure approved: the case is closed",
+			said: func(c *domain.Case, _ *domain.OrgState, _ url.Values) string {
+				return "Closure approved: " + c.Ref + " is closed"
+			},
 			section: "decisions", button: "Approve closure", title: titled("Approve the closure")}),
 		"reject-closure": form(s.RejectClosure, caseForm{done: "Closure sent back", section: "decisions",
 			button: "Send it back", title: titled("Send the closure back"),

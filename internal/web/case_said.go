@@ -87,3 +87,27 @@ func nextUpdate(c *domain.Case, victim string) string {
 	}
 	return ""
 }
+
+// saidSuspect says how many possible links to people on other cases the
+// index found for the suspect just added, where it found any: they are
+// listed on the page the banner sits on.
+func saidSuspect(c *domain.Case, _ *domain.OrgState, _ url.Values) string {
+	if len(c.Suspects) == 0 {
+		return "Suspect added"
+	}
+	id, n := c.Suspects[len(c.Suspects)-1].ID, 0
+	for _, l := range c.Links {
+		if l.Person == id && l.Outcome == "" {
+			n++
+		}
+	}
+	switch n {
+	case 0:
+		return "Suspect added"
+	case 1:
+		return "Suspect added. 1 possible link to another case was found: see Possible links to people on " +
+			"other cases, below."
+	}
+	return fmt.Sprintf("Suspect added. %d possible links to other cases were found: see Possible links to "+
+		"people on other cases, below.", n)
+}

@@ -11,11 +11,23 @@ import (
 	"github.com/holdfast/holdfast/internal/clock"
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/duty"
+	"github.com/holdfast/holdfast/internal/fixture"
 	"github.com/holdfast/holdfast/internal/http/request"
 	"github.com/holdfast/holdfast/internal/service"
 	"github.com/holdfast/holdfast/internal/store/sqlstore"
 	"github.com/holdfast/holdfast/internal/testdb"
 )
+
+// withVictims is an allocated case with child victims of these names.
+func withVictims(t *testing.T, f *fixture.Force, names ...string) *domain.Case {
+	t.Helper()
+	c := f.Allocated(t)
+	for _, name := range names {
+		c = must(f.Svc.AddVictim(context.Background(), f.Investigator, c.ID, service.NewVictim{Version: c.Version,
+			Name: name, DateOfBirth: "2012-05-01"}))
+	}
+	return c
+}
 
 // dateForm is a GOV.UK date input's three fields, as a person types them.
 func dateForm(name string, t time.Time) url.Values {
@@ -46,9 +58,7 @@ func TestRecordContactAsksWhenItHappened(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
 		f, base := start(t, db)
-		c := f.Allocated(t)
-		c = must(f.Svc.AddVictim(ctx, f.Investigator, c.ID, service.NewVictim{Version: c.Version, Name: "Child B",
-			DateOfBirth: "2012-05-01"}))
+		c := withVictims(t, f, "Child B")
 		v := c.Victims[0].ID
 		c = must(f.Svc.AgreeContactPlan(ctx, f.Liaison, c.ID, service.AgreeContactPlan{Version: c.Version, Victim: v,
 			EveryDays: 14, Method: "phone"}))
@@ -155,13 +165,8 @@ func middayOf(t time.Time) time.Time {
 // other rows keep their own, untouched forms (with today's date).
 func TestLiaisonContactShowsTheProblemBesideTheField(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
-		ctx := context.Background()
 		f, base := start(t, db)
-		c := f.Allocated(t)
-		for _, name := range []string{"Child B", "Child C"} {
-			c = must(f.Svc.AddVictim(ctx, f.Investigator, c.ID, service.NewVictim{Version: c.Version, Name: name,
-				DateOfBirth: "2012-05-01"}))
-		}
+		c := withVictims(t, f, "Child B", "Child C")
 		v := c.Victims[0].ID
 		lia := newClient(t, base, "lia")
 		_, page := lia.get("/work")
@@ -203,8 +208,7 @@ func TestContactPlanTakesAWayInTheOfficersWords(t *testing.T) {
 	db := testdb.Open(t, "sqlite")
 	ctx := context.Background()
 	f, base := start(t, db)
-	c := f.Allocated(t)
-	c = must(f.Svc.AddVictim(ctx, f.Investigator, c.ID, service.NewVictim{Version: c.Version, Name: "Child B"}))
+	c := withVictims(t, f, "Child B")
 	v := c.Victims[0].ID
 	lia := newClient(t, base, "lia")
 	path := "/cases/" + request.PathRef(c.Ref) + "/do/"

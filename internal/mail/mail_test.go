@@ -2,8 +2,10 @@ package mail_test
 
 import (
 	"context"
+	"net"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/mail"
@@ -27,5 +29,38 @@ func TestSendReachesAnSMTPServer(t *testing.T) {
 	}
 	if err := m.Send(context.Background(), &domain.User{Username: "nomail"}, "s", "b"); err == nil {
 		t.Fatal("sent to a user with no address")
+	}
+}
+
+// A relay that accepts the connection and then says nothing, or greets
+// and then stops answering, fails the send when its context ends: before,
+// smtp.SendMail took no context and held the sender for ever.
+func TestSendGivesUpWithItsContext(t *testing.T) {
+	for _, greet := range []bool{false, true} {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan struct{})
+		go func() {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close()
+			if greet {
+				c.Write([]byte("220 relay.invalid ESMTP\r\n"))
+			}
+			<-done // answer nothing more
+		}()
+		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+		m := mail.SMTP{Addr: ln.Addr().String(), From: "holdfast@force.invalid"}
+		err = m.Send(ctx, &domain.User{Username: "ivy", Email: "ivy@force.invalid"}, "s", "b")
+		cancel()
+		close(done)
+		ln.Close()
+		if err == nil {
+			t.Errorf("greet=%v: a relay that never answered took the message", greet)
+		}
 	}
 }

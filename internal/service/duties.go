@@ -796,6 +796,10 @@ type EscalationList struct {
 	DormantCount int        `json:"long_dormant_count"`
 	// Cutoff is the due time before which an escalation is long-dormant.
 	Cutoff time.Time `json:"dormant_before"`
+	// Page and Size are the page read of one list (EscalationPage), from
+	// 1, and how many a page holds; 0 when each list is read from its start.
+	Page int `json:"page,omitempty"`
+	Size int `json:"size,omitempty"`
 }
 
 // Escalations lists the open duties of the actor's command (the teams of
@@ -814,6 +818,66 @@ func (s *Service) Escalations(ctx context.Context, a *Actor) ([]WorkItem, error)
 // the current apart from the long-dormant: what a manager or supervisor
 // must see done, this week's first.
 func (s *Service) EscalationList(ctx context.Context, a *Actor) (*EscalationList, error) {
+	return s.escalationList(ctx, a, window{limit: EscalationsLimit}, window{limit: EscalationsLimit})
+}
+
+// EscalationPageSize is how many escalations a page of one list holds.
+const EscalationPageSize = 50
+
+// EscalationPageIn asks for one page of one of the two lists of
+// escalations (EscalationList): the current ones, or the long-dormant.
+type EscalationPageIn struct {
+	Dormant bool `json:"long_dormant,omitempty" query:"long_dormant"`
+	// Page is the page, from 1 (0 is the first); Size how many a page
+	// holds, at most EscalationsLimit (0 is EscalationPageSize).
+	Page int `json:"page,omitempty" query:"page"`
+	Size int `json:"size,omitempty" query:"size"`
+}
+
+// EscalationPage reads one page of the current or of the long-dormant
+// escalations of the actor's command, and counts both lists: My work
+// shows the first few current ones and the count of the rest, and each
+// list has its pages. The other list's duties are counted, not read.
+func (s *Service) EscalationPage(ctx context.Context, a *Actor, in EscalationPageIn) (*EscalationList, error) {
+	if err := checkInput(in); err != nil {
+		return nil, err
+	}
+	var p domain.Problems
+	if in.Page < 0 {
+		p.Add("page", "invalid", "The page number must be 1 or more: start again from the first page.")
+	}
+	if in.Size < 0 || in.Size > EscalationsLimit {
+		p.Add("size", "invalid", fmt.Sprintf("A page holds from 1 to %d escalations.", EscalationsLimit))
+	}
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	page, size := max(in.Page, 1), in.Size
+	if size == 0 {
+		size = EscalationPageSize
+	}
+	w := window{limit: size, offset: (page - 1) * size}
+	var l *EscalationList
+	var err error
+	if in.Dormant {
+		l, err = s.escalationList(ctx, a, window{}, w)
+	} else {
+		l, err = s.escalationList(ctx, a, w, window{})
+	}
+	if err != nil {
+		return nil, err
+	}
+	l.Page, l.Size = page, size
+	return l, nil
+}
+
+// window is a part of a list: limit rows after the first offset (a limit
+// of 0 reads none, only the count).
+type window struct{ limit, offset int }
+
+// escalationList reads the escalations of the actor's command: the window
+// cur of the current ones and dorm of the long-dormant, each counted whole.
+func (s *Service) escalationList(ctx context.Context, a *Actor, cur, dorm window) (*EscalationList, error) {
 	teams, err := s.boardTeams(ctx, a)
 	if err != nil {
 		return nil, err
@@ -826,10 +890,11 @@ func (s *Service) EscalationList(ctx context.Context, a *Actor) (*EscalationList
 	l := &EscalationList{Cutoff: now.Add(-DormantAfter)}
 	for _, part := range []struct {
 		dormant bool
+		w       window
 		items   *[]WorkItem
 		n       *int
-	}{{false, &l.Current, &l.CurrentCount}, {true, &l.Dormant, &l.DormantCount}} {
-		rows, n, err := f.EscalatedDuties(ctx, teams, l.Cutoff, part.dormant, EscalationsLimit)
+	}{{false, cur, &l.Current, &l.CurrentCount}, {true, dorm, &l.Dormant, &l.DormantCount}} {
+		rows, n, err := f.EscalatedDuties(ctx, teams, l.Cutoff, part.dormant, part.w.limit, part.w.offset)
 		if err != nil {
 			return nil, err
 		}

@@ -42,11 +42,13 @@ type Finder interface {
 	// reads only the page (and one more, to say whether there is another).
 	TeamDutyPage(ctx context.Context, f DutyPageFilter) ([]DutyRow, error)
 	// EscalatedDuties lists the open duties of teamIDs escalated at least
-	// once, soonest due first (then by id), at most limit, and counts them
-	// all: with dormant, only those due before cutoff; without it, only
-	// those due at or after it. So the escalations of this year are never
-	// cut from a list by a decade of imported backlog.
-	EscalatedDuties(ctx context.Context, teamIDs []string, cutoff time.Time, dormant bool, limit int) ([]DutyRow, int, error)
+	// once, soonest due first (then by id), at most limit after the first
+	// offset (a page; limit 0 reads none), and counts them all: with
+	// dormant, only those due before cutoff; without it, only those due at
+	// or after it. So the escalations of this year are never cut from a
+	// list by a decade of imported backlog.
+	EscalatedDuties(ctx context.Context, teamIDs []string, cutoff time.Time, dormant bool, limit,
+		offset int) ([]DutyRow, int, error)
 	// CaseVictims reads the victims of cases by id (and the version and
 	// owner of each), without the rest of each case.
 	CaseVictims(ctx context.Context, ids []string) (map[string]*CaseVictims, error)

@@ -6,6 +6,7 @@ func (h *Handler) routes() {
 	m := h.mux
 	h.signInRoutes(m)
 	h.workRoutes(m)
+	h.escalationRoutes(m) // escalations.go
 	h.casesRoutes(m)
 	h.caseRoutes(m)
 	h.overviewRoutes(m)

@@ -82,8 +82,10 @@ type homePage struct {
 	VictimsSoon    int
 	VictimsClosed  int // of them, victims of closed cases still owed something
 	ShowVictims    bool
-	// Escalations in the person's command (supervisors and managers):
-	// the current ones, and the long-dormant ones listed apart after them.
+	// Escalations in the person's command (supervisors and managers),
+	// after their own duties: the first homeEscalations of the current
+	// ones, and how many long-dormant ones there are (each list has its
+	// own pages: escalations.go).
 	Escalations     *service.EscalationList
 	ShowEscalations bool
 	Unread          int
@@ -92,7 +94,13 @@ type homePage struct {
 	Grants []*domain.Grant
 	// HandOn are the leavers whose open cases the person may hand on.
 	HandOn []service.LeaverToHandOn
+	// List, when set, makes the page a page of escalations instead
+	// (escalations.go), with none of the rest.
+	List *escalationsView
 }
+
+// homeEscalations is how many of this year's escalations My work lists.
+const homeEscalations = 10
 
 // workRow is one row of the person's own duties: a duty, or N duties of
 // one kind on one case (the soonest due of them shown).
@@ -124,8 +132,23 @@ func (c *dueCounts) add(due time.Time, overdue bool, now time.Time) {
 // (decisions among them, each by its due time) and their audit reviews.
 // Escalations in their command are counted beside it on the page.
 func (p homePage) Summary() string {
+	var texts []string
+	for _, s := range p.SummaryParts() {
+		texts = append(texts, s.Text)
+	}
+	return strings.Join(texts, ". ") + "."
+}
+
+// summaryPart is one sentence of the summary (without its full stop), and
+// the list on the page it counts, if it is a link.
+type summaryPart struct{ Text, Href string }
+
+// SummaryParts are the sentences of Summary: the overdue one links to the
+// first list on the page holding what it counts (the decisions, the
+// person's duties, or their audit reviews).
+func (p homePage) SummaryParts() []summaryPart {
 	duties := dueCounts{p.Overdue, p.Today, p.Week}
-	var parts []string
+	var parts []summaryPart
 	for _, b := range []struct {
 		duties, reviews int
 		what            string
@@ -144,12 +167,35 @@ func (p homePage) Summary() string {
 			if b.duties+b.reviews == 1 {
 				verb = "is"
 			}
-			parts = append(parts, strings.Join(things, " and ")+" "+verb+" "+b.what)
+			s := summaryPart{Text: strings.Join(things, " and ") + " " + verb + " " + b.what}
+			if b.what == "overdue" {
+				s.Href = p.overdueList()
+			}
+			parts = append(parts, s)
 		case b.what == "overdue":
-			parts = append(parts, "Nothing of yours is overdue")
+			parts = append(parts, summaryPart{Text: "Nothing of yours is overdue"})
 		}
 	}
-	return strings.Join(parts, ". ") + "."
+	return parts
+}
+
+// overdueList is the anchor of the first list on My work that holds an
+// overdue duty or review of the person's: "" if none does.
+func (p homePage) overdueList() string {
+	for _, l := range []struct {
+		items []service.WorkItem
+		id    string
+	}{{p.Decisions, "#decisions"}, {p.Items, "#your-duties"}} {
+		for _, it := range l.items {
+			if it.Overdue {
+				return l.id
+			}
+		}
+	}
+	if p.Due.Overdue > 0 {
+		return "#work-reviews"
+	}
+	return ""
 }
 
 // groupRows makes the rows of the person's own duties: those of a kind
@@ -321,7 +367,11 @@ func (h *Handler) home(q *visit) (homePage, error) {
 	}
 	if u.HasRole(domain.RoleSupervisor) || u.HasRole(domain.RoleManager) {
 		p.ShowEscalations = true
-		if p.Escalations, err = h.svc.EscalationList(ctx, q.a); err != nil {
+		// The first few of this year's, and the long-dormant counted: each
+		// list has its own pages (escalations.go), so that the person's own
+		// duties are not below a command's worth of others'.
+		if p.Escalations, err = h.svc.EscalationPage(ctx, q.a,
+			service.EscalationPageIn{Size: homeEscalations}); err != nil {
 			return p, err
 		}
 		if p.HandOn, err = h.svc.LeaversToHandOn(ctx, q.a); err != nil {

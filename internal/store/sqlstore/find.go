@@ -670,9 +670,10 @@ func (db *DB) TeamDutyPage(ctx context.Context, f store.DutyPageFilter) ([]store
 }
 
 // EscalatedDuties lists the escalated open duties of teams due before
-// cutoff (dormant) or from it, and counts them all.
+// cutoff (dormant) or from it, limit of them after the first offset, and
+// counts them all.
 func (db *DB) EscalatedDuties(ctx context.Context, teamIDs []string, cutoff time.Time, dormant bool,
-	limit int) ([]store.DutyRow, int, error) {
+	limit, offset int) ([]store.DutyRow, int, error) {
 	if len(teamIDs) == 0 {
 		return nil, 0, nil
 	}
@@ -686,7 +687,10 @@ func (db *DB) EscalatedDuties(ctx context.Context, teamIDs []string, cutoff time
 	if err := db.row(ctx, "SELECT COUNT(*) FROM duties d "+where, args...).Scan(&n); err != nil {
 		return nil, 0, fmt.Errorf("count escalated duties: %w", err)
 	}
-	rows, err := db.duties(ctx, where+" ORDER BY d.due_at, d.id LIMIT ?", append(args, limit)...)
+	if limit <= 0 || offset >= n {
+		return nil, n, nil // only the count asked for, or a page past the last
+	}
+	rows, err := db.duties(ctx, where+" ORDER BY d.due_at, d.id LIMIT ? OFFSET ?", append(args, limit, offset)...)
 	return rows, n, err
 }
 

@@ -387,6 +387,9 @@ type InboxAlert struct {
 	// owed to, if it is owed to one (by name, or "Victim 2").
 	DutyKind string `json:"duty_kind,omitempty"`
 	Victim   string `json:"victim,omitempty"`
+	// DutySubject is what that duty is about (the victim, the action),
+	// so that the inbox links the page where it is done.
+	DutySubject string `json:"duty_subject,omitempty"`
 }
 
 // Alert states.
@@ -427,12 +430,18 @@ func (s *Service) inboxAlerts(ctx context.Context, a *Actor) ([]InboxAlert, erro
 		see[t] = true
 	}
 	owes := map[string]bool{}
+	// sentBack are the reader's open duties to act on a closure sent back,
+	// by case: the alert saying so is theirs to act on while it is open.
+	sentBack := map[string]store.DutyRow{}
 	mine, err := s.st.UserDuties(ctx, a.ID())
 	if err != nil {
 		return nil, err
 	}
 	for _, d := range mine {
 		owes[d.CaseID] = true
+		if d.Kind == duty.ClosureSentBack {
+			sentBack[d.CaseID] = d
+		}
 	}
 	var duties []string
 	for _, r := range rows {
@@ -464,7 +473,17 @@ func (s *Service) inboxAlerts(ctx context.Context, a *Actor) ([]InboxAlert, erro
 	for _, r := range rows { // newest first
 		d, dutyOpen := open[r.About]
 		dutyOpen = dutyOpen && (r.Kind == "escalation" || r.Kind == domain.AlertDecision)
+		if r.Kind == domain.AlertClosureSentBack {
+			d, dutyOpen = sentBack[r.CaseID]
+		}
 		if !a.System && !see[r.TeamID] && !owes[r.CaseID] && !dutyOpen {
+			continue
+		}
+		// A link on a closed case is news only to someone still owing
+		// something on it (docs/links.md): its review is owed on the open
+		// side, and the case's links page lists it. Reopened, its links
+		// are shown again.
+		if isLinkAlert(r.Kind) && r.CaseClosed && !owes[r.CaseID] {
 			continue
 		}
 		victim := ""
@@ -480,6 +499,13 @@ func (s *Service) inboxAlerts(ctx context.Context, a *Actor) ([]InboxAlert, erro
 		state := r.State
 		if state == "" {
 			state = AlertNew
+		}
+		if r.Kind == domain.AlertLink {
+			// The possible links found for one case are one row: each is
+			// reviewed on the case's links page, which lists them all (a
+			// sergeant had 413 link alerts among 415). Those marked done
+			// are apart, so the row counts the links not yet dealt with.
+			key = r.CaseID + "\x00" + r.Kind + "\x00" + strconv.FormatBool(state == AlertDone)
 		}
 		if state == AlertNew && (r.Kind == domain.AlertDecision || r.Kind == "escalation") && r.About != "" &&
 			!dutyOpen {
@@ -502,9 +528,15 @@ func (s *Service) inboxAlerts(ctx context.Context, a *Actor) ([]InboxAlert, erro
 		it.Text = namePeople(it.Text, byUsername)
 		out = append(out, InboxAlert{InboxItem: it, CaseRef: r.CaseRef, Seqs: []int64{r.Seq}, Count: 1,
 			First: r.At, About: r.About, State: state, DutyOpen: dutyOpen, Victim: victim,
-			DutyKind: d.Kind})
+			DutyKind: d.Kind, DutySubject: d.Subject})
 	}
 	return out, nil
+}
+
+// isLinkAlert reports whether an alert of kind is about a link between
+// cases: one raised, or one an analyst decided.
+func isLinkAlert(kind string) bool {
+	return kind == domain.AlertLink || kind == domain.AlertLinkDecided
 }
 
 // lesserState is the state of alerts collapsed together: new while any of

@@ -140,6 +140,8 @@ type InboxRow struct {
 	// alert raised.
 	About string
 	State string // "", "acknowledged" or "done"
+	// CaseClosed: the case the alert is about is closed now.
+	CaseClosed bool
 }
 
 // ReadFilter selects reads for the access report. Empty fields do not filter.

@@ -103,10 +103,11 @@ func TestCloseCarriesTheRecordedVictimsView(t *testing.T) {
 		if !strings.Contains(body, "DI Ines Inspector or another inspector") {
 			t.Errorf("the proposer is not told who decides the closure: %s", banner(body))
 		}
-		// The inspector's inbox says so, with the way to the decision.
+		// The inspector's inbox says so, with the way to the decision: its
+		// journey, as on My work.
 		_, inbox := newClient(t, base, "ines").get("/inbox")
 		if !strings.Contains(inbox, "Decision for you") ||
-			!strings.Contains(inbox, `href="`+path+`/decisions">Go to the decision`) {
+			!strings.Contains(inbox, `href="`+path+`/do/approve-closure?from=work">Go to the decision`) {
 			t.Error("the inspector's inbox does not lead to the closure awaiting their decision")
 		}
 		if strings.Contains(inbox, "It has been decided") {

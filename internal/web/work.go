@@ -579,7 +579,7 @@ func (h *Handler) renderBoard(q *visit, status int, pg *service.BoardPage, ps do
 // inboxPage is the inbox: a page of current alerts, or of those marked
 // done, with the links to the pages either side.
 type inboxPage struct {
-	Alerts     []service.InboxAlert
+	Alerts     []inboxRow
 	Done       bool // the list of alerts marked done
 	Total      int
 	Prev, Next string
@@ -601,7 +601,7 @@ func (h *Handler) inbox(q *visit) error {
 	if err != nil {
 		return err
 	}
-	p := inboxPage{Alerts: out.Alerts, Done: in.Done, Total: out.Total, Kind: in.Kind, Kinds: out.Kinds}
+	p := inboxPage{Alerts: inboxRows(out.Alerts), Done: in.Done, Total: out.Total, Kind: in.Kind, Kinds: out.Kinds}
 	for _, k := range out.Kinds {
 		p.All += k.Count
 	}
@@ -628,6 +628,65 @@ func (h *Handler) inbox(q *visit) error {
 	return h.render(q, status, "inbox", pg)
 }
 
+// inboxRow is an alert as the inbox lists it, with the page where what it
+// asks is done (Act, named by ActText), if it asks anything of the reader.
+type inboxRow struct {
+	service.InboxAlert
+	Act, ActText string
+}
+
+// inboxRows are the rows of alerts: each that asks for something links
+// the page where it is done, as My work's duties do (dutyPage) — a
+// closure sent back to its Close case page, an escalated duty to its
+// form, a decision to its journey, a case's possible links to its links
+// page.
+func inboxRows(alerts []service.InboxAlert) []inboxRow {
+	out := make([]inboxRow, 0, len(alerts))
+	for _, al := range alerts {
+		r := inboxRow{InboxAlert: al}
+		if al.CaseRef != "" {
+			r.Act, r.ActText = alertAct(al)
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// alertAct is the page where what al asks of its reader is done, and the
+// words of the link: "" when it asks nothing, or nothing more.
+func alertAct(al service.InboxAlert) (href, words string) {
+	switch al.Kind {
+	case domain.AlertLink:
+		href, words = dutyPage(domain.DutyLinkRev, al.CaseRef, ""), "Review the links"
+		if al.Count == 1 {
+			words = "Review the link"
+			if al.About != "" {
+				href += "#link-" + al.About
+			}
+		}
+		return href, words
+	case domain.AlertClosureSentBack:
+		if al.DutyOpen {
+			return dutyPage(al.DutyKind, al.CaseRef, al.DutySubject), "Act on the closure sent back"
+		}
+	case domain.AlertDecision:
+		switch {
+		case al.DutyOpen:
+			return journeyPath(al.DutyKind, al.CaseRef, al.DutySubject), "Go to the decision"
+		case al.About == "": // an alert from before decisions were named
+			return "/cases/" + request.PathRef(al.CaseRef) + "/decisions", "Go to the decision"
+		}
+	case "escalation":
+		if al.DutyOpen {
+			if href = dutyPage(al.DutyKind, al.CaseRef, al.DutySubject); href == "" {
+				href = "/cases/" + request.PathRef(al.CaseRef) + "#duties"
+			}
+			return href, "Go to the duty"
+		}
+	}
+	return "", ""
+}
+
 // markAlert acknowledges an alert (ack) or marks it done.
 func (h *Handler) markAlert(ack bool) func(q *visit) error {
 	return func(q *visit) error {
@@ -647,7 +706,7 @@ func (h *Handler) markAlert(ack bool) func(q *visit) error {
 				return ierr
 			}
 			return h.render(q, http.StatusUnprocessableEntity, "inbox", page{Title: "Inbox", Nav: "inbox",
-				Data: inboxPage{Alerts: out.Alerts, Total: out.Total}, Errors: ps})
+				Data: inboxPage{Alerts: inboxRows(out.Alerts), Total: out.Total}, Errors: ps})
 		}
 		if err != nil {
 			return err

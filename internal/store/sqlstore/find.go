@@ -574,7 +574,7 @@ func (db *DB) CaseRowsByID(ctx context.Context, ids []string) ([]store.CaseRow, 
 // InboxRows lists a user's alerts, newest first, with their marks.
 func (db *DB) InboxRows(ctx context.Context, userID string, limit int) ([]store.InboxRow, error) {
 	rows, err := db.query(ctx, `SELECT i.seq, i.case_id, i.at, i.kind, i.text, COALESCE(c.ref, ''),
-			COALESCE(c.team_id, ''), COALESCE(m.state, ''), e.payload
+			COALESCE(c.team_id, ''), COALESCE(m.state, ''), e.payload, COALESCE(c.status, '')
 		FROM inbox i
 		LEFT JOIN cases c ON c.id = i.case_id
 		LEFT JOIN inbox_marks m ON m.user_id = i.user_id AND m.seq = i.seq
@@ -589,9 +589,12 @@ func (db *DB) InboxRows(ctx context.Context, userID string, limit int) ([]store.
 		var it store.InboxRow
 		var at string
 		var payload sql.NullString
-		if err := rows.Scan(&it.Seq, &it.CaseID, &at, &it.Kind, &it.Text, &it.CaseRef, &it.TeamID, &it.State, &payload); err != nil {
+		var status string
+		if err := rows.Scan(&it.Seq, &it.CaseID, &at, &it.Kind, &it.Text, &it.CaseRef, &it.TeamID, &it.State, &payload,
+			&status); err != nil {
 			return nil, err
 		}
+		it.CaseClosed = status == string(domain.StatusClosed)
 		if it.At, err = parseTime(at); err != nil {
 			return nil, err
 		}

@@ -207,7 +207,7 @@ func (h *Handler) resetPassword(q *visit) error {
 	if err != nil {
 		return err
 	}
-	q.redirectDone("/admin/users/"+url.PathEscape(d.User.ID)+"/password", "Password reset for "+d.User.Name+
+	q.redirectDone("/admin/users/"+url.PathEscape(d.User.ID)+"/password", "Password reset for "+domain.PersonName(d.User)+
 		": they must change it when they next sign in; their sessions were signed out")
 	return nil
 }
@@ -224,7 +224,7 @@ func (h *Handler) unlock(q *visit) error {
 	if q.r.PostForm.Get("from") == "user" { // the user's page, which shows the lock too
 		back = "/admin/users/" + url.PathEscape(d.User.ID)
 	}
-	q.redirectDone(back, d.User.Name+" may sign in again")
+	q.redirectDone(back, domain.PersonName(d.User)+" may sign in again")
 	return nil
 }
 
@@ -257,7 +257,7 @@ func (h *Handler) securityLogPage(q *visit) error {
 	}
 	sort.Slice(users, func(i, j int) bool { return users[i].Name < users[j].Name })
 	for _, u := range users {
-		d.People = append(d.People, []string{u.ID, personLabel(u)})
+		d.People = append(d.People, []string{u.ID, domain.PersonName(u)})
 	}
 	p := page{Title: "Security log", Nav: "account", Data: d, Form: form}
 	if ps, ok := domain.AsProblems(err); ok {
@@ -290,12 +290,4 @@ func (h *Handler) securityLogPage(q *visit) error {
 		d.Older = older.Encode()
 	}
 	return h.render(q, http.StatusOK, "security", p)
-}
-
-// personLabel is a person as pages name them: rank and name.
-func personLabel(u *domain.User) string {
-	if u.Rank == "" || u.Rank == domain.RankStaff {
-		return u.Name
-	}
-	return u.Name + " (" + humanRank(u.Rank) + ")"
 }

@@ -26,7 +26,7 @@ var signInFuncs = template.FuncMap{
 			return ""
 		}
 		if u := org.Users[id]; u != nil {
-			return personLabel(u)
+			return domain.PersonName(u)
 		}
 		return ""
 	},

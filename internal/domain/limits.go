@@ -171,6 +171,10 @@ func jsonName(f reflect.StructField) string {
 	return name
 }
 
+// Thousands writes n with comma separators, as GOV.UK style writes
+// numbers: 2,000.
+func Thousands(n int) string { return thousands(n) }
+
 // thousands writes n with comma separators, as GOV.UK style writes numbers.
 func thousands(n int) string {
 	s := fmt.Sprint(n)

@@ -51,3 +51,5 @@ func ForceCloseForTest(ctx context.Context, s *Service, caseID, outcome string) 
 // SetBoardLimitForTest lowers how many duties a team board lists, so a test
 // can see a board that leaves some out without opening thousands.
 func SetBoardLimitForTest(s *Service, n int) { s.boardLimit = n }
+
+func SetBirthDateMostForTest(s *Service, n int) { s.birthMost = n }

@@ -107,6 +107,10 @@ type SearchResult struct {
 	Hits []SearchHit `json:"hits"`
 	// More is true when more cases matched than are listed.
 	More bool `json:"more"`
+	// Note says, in plain words, what was not listed and how to narrow
+	// the search, when the search read as many as it may (a date of birth
+	// more than BirthDateSearchMost people share).
+	Note string `json:"note,omitempty"`
 }
 
 // SearchHit is one case found, with who or what on it matched.

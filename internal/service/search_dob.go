@@ -2,12 +2,12 @@ package service
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/holdfast/holdfast/internal/domain"
-	"github.com/holdfast/holdfast/internal/store"
 )
 
 // birthMonths are the month names a date of birth may be written with,
@@ -79,13 +79,17 @@ func birthDateQuery(q string) (string, bool) {
 	return t.Format(time.DateOnly), true
 }
 
-// BirthDateSearchMost is the most people one date of birth may lead to:
-// a search by a date more people share than this finds none of them.
+// BirthDateSearchMost is the most people one date of birth may lead to,
+// counting only those on cases the searcher may see: past it the search
+// lists the newest cases of those it read and says there are more.
 const BirthDateSearchMost = 2000
 
 // searchBirthDate finds the people of the cases the actor may see (teams)
 // born on dob, from the index of people (store.Indexer): each is named
-// on their case with their role, "Victim: Jane Doe — born 6 October 1995".
+// on their case with their role, "Victim: Jade Turner — born 6 October
+// 1995". The index is asked only for the people of teams, so people on
+// cases the actor may not see neither crowd out their own nor are
+// counted; past s.birthMost of them the result says there are more.
 func (s *Service) searchBirthDate(ctx context.Context, teams []string, dob string, out *SearchResult,
 	add func(id, why string)) error {
 	out.As = append(out.As, "date of birth")
@@ -94,12 +98,18 @@ func (s *Service) searchBirthDate(ctx context.Context, teams []string, dob strin
 		return err
 	}
 	key := strings.ReplaceAll(dob, "-", "") // persons' normal form of a date: 19951006
-	ps, err := ix.PoleCandidates(ctx, []store.PoleKey{{Kind: store.KeyMatch + "dob", Key: key}},
-		BirthDateSearchMost)
+	ps, err := ix.BornOn(ctx, key, teams, s.birthMost+1)
 	if err != nil {
 		return err
 	}
 	t, _ := time.Parse(time.DateOnly, dob)
+	if len(ps) > s.birthMost {
+		ps = ps[:s.birthMost]
+		out.More = true
+		out.Note = fmt.Sprintf("More than %s people born on %s are on cases you may see: only the newest "+
+			"cases are listed. Search by the person's name to find them.", domain.Thousands(s.birthMost),
+			t.Format("2 January 2006"))
+	}
 	for _, p := range ps {
 		if p.CaseID == "" || p.DOB != dob || !contains(teams, p.Case.TeamID) {
 			continue

@@ -83,6 +83,8 @@ type Service struct {
 	dashRun *dashRun // the computation under way, if any (dashboard.go)
 
 	boardLimit int // BoardLimit; tests lower it
+	// birthMost is BirthDateSearchMost; tests lower it.
+	birthMost int
 
 	gate *hashGate                         // sign-in throttling (auth_guard.go)
 	idp  atomic.Pointer[oidc.Client]       // the force's identity provider (auth_oidc.go)
@@ -117,6 +119,7 @@ func New(st store.Store, o Options) *Service {
 		ledger:     o.Ledger,
 		ledgerKey:  o.LedgerKey,
 		boardLimit: BoardLimit,
+		birthMost:  BirthDateSearchMost,
 		gate:       newHashGate(HashSlots),
 	}
 	s.pol.Store(o.Policy)

@@ -205,6 +205,10 @@ type Indexer interface {
 	// only), each with their case, skipping a key borne by more than
 	// perKey people (it says little, and would make the lookup unbounded).
 	PoleCandidates(ctx context.Context, keys []PoleKey, perKey int) ([]PoleCandidate, error)
+	// BornOn lists the people born on dob (their blocking key "m:dob",
+	// YYYYMMDD) on cases of teamIDs (nil: any team), newest case first,
+	// at most limit.
+	BornOn(ctx context.Context, dob string, teamIDs []string, limit int) ([]PoleCandidate, error)
 	// PolePeople lists the people of cases, with their cases.
 	PolePeople(ctx context.Context, caseIDs []string) ([]PoleCandidate, error)
 	// PoleObjects lists the object keys (phone, vehicle, address) of the

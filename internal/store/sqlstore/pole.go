@@ -335,8 +335,14 @@ func (db *DB) PolePeople(ctx context.Context, caseIDs []string) ([]store.PoleCan
 	if len(caseIDs) == 0 {
 		return nil, nil
 	}
-	rows, err := db.query(ctx, "SELECT "+poleCandidateCols+" FROM pole_people p JOIN cases c ON c.id = p.case_id"+
+	return db.queryCandidates(ctx, "SELECT "+poleCandidateCols+" FROM pole_people p JOIN cases c ON c.id = p.case_id"+
 		" WHERE p.case_id IN ("+placeholders(len(caseIDs))+") ORDER BY p.case_id, p.person_id", anys(caseIDs)...)
+}
+
+// queryCandidates reads people with their cases by q, which selects
+// poleCandidateCols.
+func (db *DB) queryCandidates(ctx context.Context, q string, args ...any) ([]store.PoleCandidate, error) {
+	rows, err := db.query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("index: %w", err)
 	}

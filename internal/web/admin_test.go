@@ -147,6 +147,7 @@ var pageOf = map[string]string{
 	"POST /api/v1/audits/triage":                               "GET /audits",
 	"POST /api/v1/audits/preview":                              "POST /audits/new",
 	"POST /api/v1/audits":                                      "POST /audits",
+	"POST /api/v1/audits/{id}/assign":                          "POST /audits/{id}/assign",
 	"POST /api/v1/audits/{id}/cases/{ref}/assign":              "POST /audits/{id}/cases/{ref}/assign",
 	"POST /api/v1/audits/{id}/cases/{ref}/review":              "POST /audits/{id}/cases/{ref}/review",
 	"POST /api/v1/audits/{id}/cases/{ref}/sign-off":            "POST /audits/{id}/cases/{ref}/sign-off",

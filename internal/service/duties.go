@@ -479,13 +479,11 @@ func (s *Service) inboxAlerts(ctx context.Context, a *Actor) ([]InboxAlert, erro
 		if !a.System && !see[r.TeamID] && !owes[r.CaseID] && !dutyOpen {
 			continue
 		}
-		// A link on a closed case is news only to someone still owing
-		// something on it (docs/links.md): its review is owed on the open
-		// side, and the case's links page lists it. Reopened, its links
-		// are shown again.
-		if isLinkAlert(r.Kind) && r.CaseClosed && !owes[r.CaseID] {
-			continue
-		}
+		// A link on a closed case is shown like any other (docs/links.md):
+		// the closed side owes no review duty, so the alert is all its
+		// officer in charge and supervisor get, and the open side may
+		// close without reviewing it (index_links.go). A case's links are
+		// one row, so they are no flood.
 		victim := ""
 		if dutyOpen && isVictimKind(d.Kind) {
 			victim = victimLabel(victims[d.CaseID], d.Subject)
@@ -531,12 +529,6 @@ func (s *Service) inboxAlerts(ctx context.Context, a *Actor) ([]InboxAlert, erro
 			DutyKind: d.Kind, DutySubject: d.Subject})
 	}
 	return out, nil
-}
-
-// isLinkAlert reports whether an alert of kind is about a link between
-// cases: one raised, or one an analyst decided.
-func isLinkAlert(kind string) bool {
-	return kind == domain.AlertLink || kind == domain.AlertLinkDecided
 }
 
 // lesserState is the state of alerts collapsed together: new while any of

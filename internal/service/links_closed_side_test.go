@@ -15,13 +15,13 @@ import (
 // van is not alerted by default (policy.Links.AlertUnnamed): "told once a
 // person" held back later alerts, so Team A's closed case never heard
 // that its unidentified driver now had a name on Team C's case. The
-// closed side is told whatever the policy holds back — but only those who
-// still owe a duty on the closed case see it (the walk of 2026-12-07: a
-// DC's inbox held 113 link alerts of 129 messages, many on closed cases):
-// the officer in charge, still owing the victim word of the decision,
-// sees it; the supervisor, owing nothing on it, does not (the open side
-// owes the review, and the case's links page lists it). The possible
-// links of one case are one row of the inbox, counting them.
+// closed side is told whatever the policy holds back, and its officer in
+// charge and supervisor see it whether or not they still owe a duty on
+// the closed case (found by the reviewer: d5a1790 hid it from the
+// supervisor, owing nothing, and from the officer once the victim was
+// told of the decision — so nobody on the closed case heard of the link,
+// nor of the open side closing without reviewing it). The possible links
+// of one case are one row of the inbox, counting them.
 func TestClosedSideOfAnUnnamedLinkIsTold(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
 		f := fixture.New(t, db)
@@ -62,9 +62,9 @@ func TestClosedSideOfAnUnnamedLinkIsTold(t *testing.T) {
 			t.Errorf("Ivy was told of %d new links on the closed case %s, want 1: she still owes a duty on it",
 				n-before[f.Investigator], c.Ref)
 		}
-		if n := linkAlertCount(t, f, f.Supervisor); n != before[f.Supervisor] {
-			t.Errorf("Sam was shown %d links on the closed case %s, on which he owes nothing",
-				n-before[f.Supervisor], c.Ref)
+		if n := linkAlertCount(t, f, f.Supervisor); n != before[f.Supervisor]+1 {
+			t.Errorf("Sam was shown %d new links on the closed case %s, want 1: owing nothing on it, he is "+
+				"still its supervisor, who would reopen it", n-before[f.Supervisor], c.Ref)
 		}
 		// A second named bearer of the van on another case: the closed
 		// side is told again, as nothing on it is owed (no duty to work
@@ -93,6 +93,20 @@ func TestClosedSideOfAnUnnamedLinkIsTold(t *testing.T) {
 		}
 		if rows != 1 {
 			t.Errorf("Ivy's inbox has %d rows of links on %s, want one", rows, c.Ref)
+		}
+		// Ivy tells the victim of the decision: she owes nothing more on
+		// the closed case, and still sees its links.
+		if c, err = db.Case(ctx, c.ID); err != nil {
+			t.Fatal(err)
+		}
+		c = ok(t)(svc.RecordContact(ctx, f.Investigator, c.ID, service.RecordContact{Version: c.Version,
+			Victim: c.Victims[0].ID, Kind: domain.ContactDecision, Method: "phone",
+			Note: "Told her the case is closed and why"}))
+		if owes(f.Investigator) {
+			t.Fatalf("setup: Ivy still owes a duty on %s after telling the victim of the decision", c.Ref)
+		}
+		if n := linkAlertCount(t, f, f.Investigator); n != before[f.Investigator]+2 {
+			t.Errorf("Ivy, owing nothing more on the closed case, is shown %d of its 2 links", n-before[f.Investigator])
 		}
 	})
 }

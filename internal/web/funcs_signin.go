@@ -47,8 +47,3 @@ var signInFuncs = template.FuncMap{
 		return "Read and write"
 	},
 }
-
-// humanRank is a rank as people write it ("Chief inspector").
-func humanRank(r domain.Rank) string {
-	return baseFuncs["humanize"].(func(string) string)(string(r))
-}

@@ -1,10 +1,8 @@
 package web_test
 
 import (
-	"context"
 	"encoding/json"
 	"html"
-	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strings"
@@ -12,9 +10,6 @@ import (
 
 	"github.com/holdfast/holdfast/internal/domain"
 	"github.com/holdfast/holdfast/internal/event"
-	"github.com/holdfast/holdfast/internal/fixture"
-	"github.com/holdfast/holdfast/internal/server"
-	"github.com/holdfast/holdfast/internal/service"
 	"github.com/holdfast/holdfast/internal/store/sqlstore"
 	"github.com/holdfast/holdfast/internal/testdb"
 )
@@ -26,34 +21,14 @@ import (
 // page that logs it. The result now names the cases by reference only.
 func TestHandOnResultReadsNothingUnlogged(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
-		ctx := context.Background()
-		st := &fixture.HookedStore{DB: db}
-		f := fixture.New(t, st)
-		srv := httptest.NewServer(server.New(f.Svc, server.Config{Handler: f.App.Handler}).Handler)
-		t.Cleanup(srv.Close)
-		a, b := f.Allocated(t), f.Allocated(t)
-		ivy, ian := f.Investigator.ID(), f.Investigator2.ID()
-		if err := f.Svc.UserLeaves(ctx, f.Admin, service.UserLeaves{User: ivy, Reason: "retired"}); err != nil {
-			t.Fatal(err)
-		}
-		sam := newClient(t, srv.URL, "sam")
-		path := "/team/leavers/" + ivy
-		_, page := sam.get("/team") // a page for the CSRF token only: not the hand-on page
-		seq, _ := db.LatestSeq(ctx)
-		corrected := "Summary corrected meanwhile"
-		st.N, st.Before = 2, func() {
-			for _, c := range []string{a.ID, b.ID} {
-				if c := must(db.Case(ctx, c)); c.OwnerID == ivy {
-					must(f.Svc.UpdateCase(ctx, f.Supervisor, c.ID, service.CaseUpdate{Version: c.Version,
-						Summary: &corrected}))
-					return
-				}
-			}
-		}
-		status, body := sam.post(path+"/confirm", url.Values{"csrf": {sam.csrf(page)}, "all": {ian}})
+		r := newHandOnRig(t, db)
+		_, page := r.sam.get("/team") // a page for the CSRF token only: not the hand-on page
+		seq, _ := db.LatestSeq(r.ctx)
+		r.correctMidway()
+		status, body := r.sam.post(r.path+"/confirm", url.Values{"csrf": {r.sam.csrf(page)}, "all": {r.ian}})
 		var done *domain.Case
-		for _, id := range []string{a.ID, b.ID} {
-			if c := must(db.Case(ctx, id)); c.OwnerID == ian {
+		for _, id := range []string{r.a.ID, r.b.ID} {
+			if c := must(db.Case(r.ctx, id)); c.OwnerID == r.ian {
 				done = c
 			}
 		}
@@ -63,10 +38,10 @@ func TestHandOnResultReadsNothingUnlogged(t *testing.T) {
 		}
 		shown := strings.Contains(html.UnescapeString(body), done.Summary)
 		logged := false
-		_ = db.ScanEvents(ctx, seq+1, 0, func(e *event.Event) error {
+		_ = db.ScanEvents(r.ctx, seq+1, 0, func(e *event.Event) error {
 			var p domain.RecordsRead
 			if e.Type == domain.EvRecordsRead && json.Unmarshal(e.Payload, &p) == nil &&
-				e.Actor == f.Supervisor.ID() && slices.Contains(p.Cases, done.ID) {
+				e.Actor == r.f.Supervisor.ID() && slices.Contains(p.Cases, done.ID) {
 				logged = true
 			}
 			return nil

@@ -151,11 +151,17 @@ type Action struct {
 	Raised      time.Time `json:"raised"`
 	RaisedBy    string    `json:"raised_by,omitempty"`
 	AllocatedTo string    `json:"allocated_to,omitempty"`
-	Target      time.Time `json:"target,omitzero"` // agreed completion date; default: the policy's
-	Result      string    `json:"result,omitempty"`
-	Resulted    time.Time `json:"resulted,omitzero"`
-	Filed       time.Time `json:"filed,omitzero"`
-	FiledBy     string    `json:"filed_by,omitempty"`
+	Target      time.Time `json:"target,omitzero"`  // agreed completion date; default: the policy's
+	Result      string    `json:"result,omitempty"` // what was done and found
+	// Outcome is how the line of enquiry ended (one of
+	// domain.ActionOutcomes: completed, nothing_found, ...) and Reference
+	// the statement or exhibit it produced: both only with a result, both
+	// optional, as a result recorded before Holdfast asked them has neither.
+	Outcome   string    `json:"outcome,omitempty"`
+	Reference string    `json:"reference,omitempty"`
+	Resulted  time.Time `json:"resulted,omitzero"`
+	Filed     time.Time `json:"filed,omitzero"`
+	FiledBy   string    `json:"filed_by,omitempty"`
 }
 
 // Contact is one contact with a victim: Note is what she was told and

@@ -89,6 +89,10 @@ func FuzzReadJSONL(f *testing.F) {
 	}
 	f.Add([]byte(`{"type":"case"}`))
 	f.Add([]byte(richCase))
+	f.Add([]byte(`{"type":"case","ref":"C1","team":"T","opened":"2015-01-01T00:00:00Z","summary":"s",` +
+		`"offence_types":["cse"],"actions":[{"ref":"A1","title":"t","raised":"2015-01-01T00:00:00Z",` +
+		`"allocated_to":"O","result":"r","outcome":"referred_on","reference":" S12 ","resulted":"2015-01-02T00:00:00Z"},` +
+		`{"ref":"A2","title":"u","raised":"2015-01-01T00:00:00Z","outcome":"done","reference":"EX/1"}]}`))
 	f.Add([]byte(historyCase))
 	f.Add([]byte(recordsCase))
 	f.Add([]byte(`{"type":"case","ref":"C1","team":"T","opened":"2015-01-01T00:00:00Z","summary":"s",` +
@@ -221,7 +225,9 @@ const richCase = `{"type":"officer","ref":"O","name":"DS O","collar":"O1","rank"
 	`"contact_plan":{"every_days":14,"method":"phone","agreed":"2015-01-02T00:00:00Z","by":"O"},` +
 	`"support_referral":"2015-01-02T00:00:00Z","needs_assessment":"2015-01-03T00:00:00Z",` +
 	`"notifications":[{"decision":"suspect charged","at":"2015-02-01T00:00:00Z","method":"visit","by":"O"}]}],` +
-	`"actions":[{"title":"a","raised":"2015-01-01T00:00:00Z","allocated_to":"O","target":"2015-01-15T00:00:00Z"}],` +
+	`"actions":[{"title":"a","raised":"2015-01-01T00:00:00Z","allocated_to":"O","target":"2015-01-15T00:00:00Z"},` +
+	`{"title":"b","raised":"2015-01-01T00:00:00Z","allocated_to":"O","result":"r","outcome":"nothing_found",` +
+	`"reference":"EX/O/1","resulted":"2015-01-10T00:00:00Z"}],` +
 	`"plan":{"text":"p","by":"O","at":"2015-01-02T00:00:00Z"},` +
 	`"closure":{"outcome":"16","proposed":"2015-03-01T00:00:00Z","proposed_by":"O","closed":"2015-03-02T00:00:00Z"}}
 `
@@ -239,6 +245,7 @@ func TestRichFieldsReadAndChecked(t *testing.T) {
 		v.SupportReferral.IsZero() || v.NeedsAssessment.IsZero() ||
 		len(v.Notifications) != 1 ||
 		k.Actions[0].Target.IsZero() ||
+		k.Actions[1].Outcome != "nothing_found" || k.Actions[1].Reference != "EX/O/1" ||
 		k.Plan.Text != "p" ||
 		k.Closure.Closed.IsZero() {
 		t.Fatalf("rich fields not read: %+v", k)
@@ -248,7 +255,8 @@ func TestRichFieldsReadAndChecked(t *testing.T) {
 		`"victims":[{"ref":"V1","name":"v","added":"2015-01-05T00:00:00Z",` +
 		`"contact_plan":{"every_days":0,"agreed":"2015-01-02T00:00:00Z"},` +
 		`"support_referral":"2015-01-02T00:00:00Z","notifications":[{"at":"2015-02-01T00:00:00Z"}]}],` +
-		`"actions":[{"title":"a","raised":"2015-01-01T00:00:00Z","target":"2014-01-15T00:00:00Z"}],` +
+		`"actions":[{"title":"a","raised":"2015-01-01T00:00:00Z","target":"2014-01-15T00:00:00Z"},` +
+		`{"title":"b","raised":"2015-01-01T00:00:00Z","outcome":"completed","reference":"S12"}],` +
 		`"plan":{"at":"2014-01-02T00:00:00Z"},` +
 		`"closure":{"outcome":"16","proposed":"2015-03-01T00:00:00Z","proposed_by":"O","closed":"2015-03-02T00:00:00Z",` +
 		`"approved":"2015-03-02T00:00:00Z","approved_by":"O"}}
@@ -258,7 +266,10 @@ func TestRichFieldsReadAndChecked(t *testing.T) {
 	for _, want := range []string{"line 1: roles[0]", "line 2: victims[0].contact_plan.every_days",
 		"line 2: victims[0].contact_plan.method", "line 2: victims[0].contact_plan.agreed",
 		"line 2: victims[0].support_referral", "line 2: victims[0].notifications[0].decision",
-		"line 2: actions[0].target", "line 2: plan.text", "line 2: plan.at", "line 2: closure.closed"} {
+		"line 2: actions[0].target",
+		"line 2: actions[1].outcome: how a line of enquiry ended goes with its result: give result and resulted",
+		"line 2: actions[1].reference: a statement or exhibit reference goes with a result: give result and resulted",
+		"line 2: plan.text", "line 2: plan.at", "line 2: closure.closed"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("report lacks %q:\n%s", want, got)
 		}

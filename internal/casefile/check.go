@@ -147,6 +147,14 @@ func (k Case) check(n int) Problems {
 		if !a.Resulted.IsZero() && a.Result == "" {
 			c.add(f+".result", "required when resulted is given")
 		}
+		if a.Resulted.IsZero() {
+			if a.Outcome != "" {
+				c.add(f+".outcome", "how a line of enquiry ended goes with its result: give result and resulted")
+			}
+			if a.Reference != "" {
+				c.add(f+".reference", "a statement or exhibit reference goes with a result: give result and resulted")
+			}
+		}
 		c.order(f+".target", a.Target, a.Raised, "the action was raised")
 		if !a.Target.IsZero() && strings.TrimSpace(a.AllocatedTo) == "" {
 			c.add(f+".target", "a target date is set when the action is allocated: give allocated_to")

@@ -337,6 +337,7 @@ func exportCase(org *domain.OrgState, c *domain.Case, owner string) casefile.Cas
 		}
 		if !a.ResultedAt.IsZero() {
 			ea.Result, ea.Resulted = a.Result, a.ResultedAt
+			ea.Outcome, ea.Reference = string(a.Outcome), a.Reference
 		}
 		if !a.FiledAt.IsZero() {
 			ea.Filed, ea.FiledBy = a.FiledAt, who(a.FiledBy)

@@ -636,6 +636,13 @@ func (im *importer) planCases(f *casefile.File) ([]casePlan, error) {
 			who(fmt.Sprintf("actions[%d].raised_by", i), a.RaisedBy)
 			who(fmt.Sprintf("actions[%d].allocated_to", i), a.AllocatedTo)
 			who(fmt.Sprintf("actions[%d].filed_by", i), a.FiledBy)
+			// An outcome is optional (a legacy result has none), but one
+			// given is one the service's own result form offers.
+			if a.Outcome != "" {
+				if why := unknownOutcome(domain.ActionOutcome(a.Outcome)); why != "" {
+					im.problem(l.N, fmt.Sprintf("actions[%d].outcome", i), "%s", why)
+				}
+			}
 		}
 		// An imported contact needs a known kind, as a recorded one does
 		// (contactProblems), but not a method or a note: legacy systems
@@ -917,7 +924,8 @@ func (im *importer) writeCase(p casePlan) error {
 				a.Resulted,
 				by(a.AllocatedTo),
 				domain.EvActionResulted,
-				domain.ActionResulted{ActionID: aid, Result: a.Result},
+				domain.ActionResulted{ActionID: aid, Result: a.Result, Outcome: domain.ActionOutcome(a.Outcome),
+					Reference: strings.TrimSpace(a.Reference)},
 			)
 		}
 		if !a.Filed.IsZero() {

@@ -151,9 +151,19 @@ func resultProblems(p *domain.Problems, in ResultAction) {
 	switch {
 	case in.Outcome == "":
 		p.Add("outcome", "required", "Choose how the line of enquiry ended.")
-	case !slices.Contains(domain.ActionOutcomes(), in.Outcome):
-		p.Add("outcome", "one_of", fmt.Sprintf("%q is not an outcome: choose %s.", in.Outcome, outcomeChoices()))
+	case unknownOutcome(in.Outcome) != "":
+		p.Add("outcome", "one_of", unknownOutcome(in.Outcome))
 	}
+}
+
+// unknownOutcome is why o is not an outcome a result may give, naming
+// every one (domain.ActionOutcomes), or "" if it is one: a result's own
+// rule, and the import's (import.go).
+func unknownOutcome(o domain.ActionOutcome) string {
+	if slices.Contains(domain.ActionOutcomes(), o) {
+		return ""
+	}
+	return fmt.Sprintf("%q is not an outcome: choose %s.", o, outcomeChoices())
 }
 
 // outcomeChoices names every outcome for a refusal of one no form offers

@@ -145,11 +145,10 @@ func (h *Handler) adminNewUser(q *visit) error {
 		Data: h.newUserForm(q, nil, nil), Form: map[string]string{"unit_id": q.a.User.UnitID}})
 }
 
-// newUserFields is the add-user form's fields in the order of the page:
-// the service's name for each (the field of its refusals, whatever the
-// rule), the page's field its message stands beside (#f-<id>), and what a
-// refusal common to every text field ("This is too long") calls it.
-var newUserFields = []struct{ field, id, noun string }{
+// newUserFields is the add-user form's fields in the order of the page,
+// for its error summary (placeErrors, form_errors.go): the service's
+// refusals are listed in this order, each beside its field and naming it.
+var newUserFields = []errField{
 	{"name", "name", "the full name"},
 	{"username", "username", "the username"},
 	{"collar", "collar", "the collar or staff number"},
@@ -158,37 +157,6 @@ var newUserFields = []struct{ field, id, noun string }{
 	{"unit_id", "unit_id", "the unit"},
 	{"roles", "roles", "the list of roles"}, // and roles[0], roles[1]...: one role refused
 	{"password", "password", "the first password"},
-}
-
-// newUserErrors are the service's refusals of a new user as the form's
-// error summary lists them: each beside its field and naming it, in the
-// order of the page (the service checks in an order of its own). A
-// refusal of no field on the page leads the list, unlinked.
-func newUserErrors(ps domain.Problems) domain.Problems {
-	type placed struct {
-		at int // the field's place on the page; -1 for none
-		p  domain.Problem
-	}
-	out := make([]placed, len(ps))
-	for i, p := range ps {
-		name, _, _ := strings.Cut(p.Field, "[")
-		out[i] = placed{at: -1, p: p}
-		out[i].p.Field = ""
-		for j, f := range newUserFields {
-			if f.field == name {
-				out[i].at, out[i].p.Field = j, f.id
-				if rest, ok := strings.CutPrefix(p.Message, "This "); ok {
-					out[i].p.Message = domain.Capitalise(f.noun) + " " + rest
-				}
-			}
-		}
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].at < out[j].at })
-	errs := make(domain.Problems, len(out))
-	for i, o := range out {
-		errs[i] = o.p
-	}
-	return errs
 }
 
 // mustAdmin refuses a page to anyone but an administrator before showing
@@ -212,7 +180,7 @@ func (h *Handler) adminCreateUser(q *visit) error {
 		form := formMap(f)
 		delete(form, "password")
 		return h.render(q, http.StatusUnprocessableEntity, "admin_user_form", page{Title: "Add a user",
-			Nav: "admin", Errors: newUserErrors(ps), Data: h.newUserForm(q, nil, f["roles"]), Form: form})
+			Nav: "admin", Errors: placeErrors(ps, newUserFields), Data: h.newUserForm(q, nil, f["roles"]), Form: form})
 	}
 	if err != nil {
 		return err

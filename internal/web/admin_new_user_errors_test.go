@@ -40,6 +40,7 @@ func TestNewUserErrorsNameTheirFieldsInPageOrder(t *testing.T) {
 			t.Errorf("the error summary lists\n%s\nwant, in the order of the page,\n%s",
 				strings.Join(got, "\n"), strings.Join(want, "\n"))
 		}
+		summaryLinksLand(t, page)
 		for _, w := range want {
 			field, msg, _ := strings.Cut(w, ": ")
 			if !besideField(page, field, msg) {

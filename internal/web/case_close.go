@@ -148,7 +148,7 @@ func closeBack(v *caseView, from string) {
 // not put it right there, the problem also says whom to ask. The
 // checklist does not list them again.
 func closeErrors(v *caseView, ps domain.Problems) domain.Problems {
-	out := linkable(ps, closeFields...)
+	out := placeErrors(ps, plainFields(closeFields...))
 	for i, p := range out {
 		switch r, ok := closureRemedies[p.Rule]; {
 		case p.Rule == "victim_view":
@@ -209,9 +209,10 @@ func (h *Handler) closeChecklist(q *visit) error {
 	return h.fragment(q, "close", "checklist", page{Data: v, Form: formMap(f)})
 }
 
-// closeFields are the close-case page's fields; "victim_view" is the list
-// of the victims' views as recorded, which the officer does not type.
-var closeFields = []string{"outcome", "lines_considered", "why_none_remain", "suspects_status", "victim_view"}
+// closeFields are the close-case page's fields in the order of the page;
+// "victim_view" is the list of the victims' views as recorded, which the
+// officer does not type, above the form.
+var closeFields = []string{"victim_view", "outcome", "lines_considered", "why_none_remain", "suspects_status"}
 
 // proposal reads the close-case form through the one decoder (its limits
 // and its checks of the version). The page names the rationale's parts

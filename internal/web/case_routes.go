@@ -322,26 +322,7 @@ func (h *Handler) refusedForm(q *visit, name string, cf caseForm, err error) err
 	}
 	v.Form = fv
 	return h.render(q, status, "case_form", page{Title: fv.Title + " – " + v.Case.Ref, Nav: "cases",
-		Errors: linkable(ps, fv.shown()...), Data: v, Form: formMap(q.r.PostForm)})
-}
-
-// shown are the form fields the journey's page shows, for the error
-// summary's links: a date input's three parts, not the date.
-func (fv *formView) shown() []string {
-	shown := []string{}
-	for _, f := range fv.Fields {
-		if f.Kind != "date" {
-			shown = append(shown, f.Name)
-			continue
-		}
-		for _, part := range request.DateParts {
-			shown = append(shown, request.DatePart(f.Name, part))
-		}
-	}
-	if len(fv.Targets) > 0 {
-		shown = append(shown, fv.Target)
-	}
-	return shown
+		Errors: placeErrors(ps, fv.errFields()), Data: v, Form: formMap(q.r.PostForm)})
 }
 
 // checkAnswers is the step between a consequential decision's form and
@@ -381,7 +362,7 @@ func (h *Handler) checkAnswers(q *visit, name string, cf caseForm) error {
 		ps = cf.precheck(v, f)
 	}
 	if len(ps) > 0 {
-		p.Errors = linkable(ps, fv.shown()...)
+		p.Errors = placeErrors(ps, fv.errFields())
 		return h.render(q, http.StatusUnprocessableEntity, "case_form", p)
 	}
 	fv.Title, fv.Button, fv.Version = cf.check, cf.confirm, f.Get("version")
@@ -424,35 +405,6 @@ func (fd field) shows(vals []string) string {
 // staleMessage answers a form based on an older version of the case.
 const staleMessage = "Someone changed this case after you opened the form. What you typed is kept below: " +
 	"check what changed, then send it again."
-
-// linkable is ps with each problem linked to its field only where the page
-// shows that field (the error summary's links must land somewhere): a
-// nested name ("rationale.victim_view") is the field's own name, a whole
-// date ("dob") is its date input's Day field, and a problem with a field
-// not on the page ("action_id", "victims") is shown
-// unlinked.
-func linkable(ps domain.Problems, fields ...string) domain.Problems {
-	out := make(domain.Problems, len(ps))
-	for i, p := range ps {
-		if j := strings.LastIndexByte(p.Field, '.'); j >= 0 {
-			p.Field = p.Field[j+1:]
-		}
-		found, day := false, false
-		for _, f := range fields {
-			found = found || f == p.Field
-			day = day || f == request.DatePart(p.Field, "day")
-		}
-		switch {
-		case found:
-		case day: // a whole date refused: its first field
-			p.Field = request.DatePart(p.Field, "day")
-		default:
-			p.Field = ""
-		}
-		out[i] = p
-	}
-	return out
-}
 
 func sectionPath(ref, section string) string {
 	p := "/cases/" + request.PathRef(ref)

@@ -18,19 +18,76 @@ import (
 // what it says.
 var summaryEntryRE = regexp.MustCompile(`<li data-rule="[^"]*"><a href="#f-([^"]+)">([^<]*)</a>`)
 
+// summaryList is where the error summary's list stands on the page
+// (summaryRE's submatch indexes: [2]:[3] its entries, [1] its end).
+func summaryList(t *testing.T, page string) []int {
+	t.Helper()
+	m := summaryRE.FindStringSubmatchIndex(page)
+	if m == nil {
+		t.Fatalf("the page has no error summary:\n%s", page)
+	}
+	return m
+}
+
 // summaryEntries is the error summary's entries of a page, in order: each
 // "field: message".
 func summaryEntries(t *testing.T, page string) []string {
 	t.Helper()
-	m := summaryRE.FindStringSubmatch(page)
-	if m == nil {
-		t.Fatalf("the page has no error summary:\n%s", page)
-	}
+	m := summaryList(t, page)
 	var out []string
-	for _, l := range summaryEntryRE.FindAllStringSubmatch(m[1], -1) {
+	for _, l := range summaryEntryRE.FindAllStringSubmatch(page[m[2]:m[3]], -1) {
 		out = append(out, l[1]+": "+html.UnescapeString(l[2]))
 	}
 	return out
+}
+
+// summaryLinksLand checks GOV.UK's error summary and error message
+// patterns on a refused form: each link of the summary lands on exactly
+// one element of the page below it, in the order the page shows them (not
+// the order the service refused them in); that element is an input marked
+// in error (govuk-input--error and its kin, or a radio or checkbox in a
+// group marked govuk-form-group--error), with an error message in its
+// group above it. (A link to a part of the page that is no input, such as
+// the close page's victims' views, need only land, in order.) It returns
+// the fields linked, in order.
+func summaryLinksLand(t *testing.T, page string) []string {
+	t.Helper()
+	m := summaryList(t, page)
+	var ids []string
+	last := m[1]
+	for _, l := range summaryLinkRE.FindAllStringSubmatch(page[m[2]:m[3]], -1) { // case_roles_test.go
+		id := l[1]
+		ids = append(ids, id)
+		at := strings.Index(page[m[1]:], `id="`+id+`"`)
+		if at < 0 {
+			t.Errorf("the summary links to #%s, which is not on the page", id)
+			continue
+		}
+		at += m[1]
+		if n := strings.Count(page, `id="`+id+`"`); n != 1 {
+			t.Errorf("#%s is on the page %d times", id, n)
+		}
+		if at < last {
+			t.Errorf("the summary lists #%s after a field below it: its links are not in the order of the page (%v)",
+				id, ids)
+		}
+		last = at
+		tag := page[strings.LastIndex(page[:at], "<") : at+strings.Index(page[at:], ">")+1]
+		group := strings.LastIndex(page[:at], "govuk-form-group--error")
+		msg := strings.LastIndex(page[:at], `class="govuk-error-message"`)
+		if !strings.HasPrefix(tag, "<input") && !strings.HasPrefix(tag, "<select") &&
+			!strings.HasPrefix(tag, "<textarea") {
+			continue
+		}
+		radio := strings.Contains(tag, `type="radio"`) || strings.Contains(tag, `type="checkbox"`)
+		if !radio && !strings.Contains(tag, "--error") {
+			t.Errorf("#%s is not marked in error: %s", id, tag)
+		}
+		if group < 0 || msg < group || strings.Contains(page[group:at], "</fieldset>") {
+			t.Errorf("#%s has no error message above it in a group marked in error", id)
+		}
+	}
+	return ids
 }
 
 // besideField reports whether the page shows msg as the error message of
@@ -77,6 +134,9 @@ func TestResultFormAsksOutcomeAndReference(t *testing.T) {
 			"outcome: Choose how the line of enquiry ended."}
 		if got := summaryEntries(t, page); strings.Join(got, "|") != strings.Join(want, "|") {
 			t.Errorf("the error summary lists %q, want %q", got, want)
+		}
+		if got := summaryLinksLand(t, page); strings.Join(got, " ") != "f-result f-outcome" {
+			t.Errorf("the summary links %v, want the result then the outcome", got)
 		}
 		if !besideField(page, "result", "Say what was done and what it found.") ||
 			!besideField(page, "outcome", "Choose how the line of enquiry ended.") {

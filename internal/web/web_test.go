@@ -168,6 +168,7 @@ func TestPagesAuthoriseAndRecord(t *testing.T) {
 		if status != 422 || !strings.Contains(body, "govuk-error-summary") || !strings.Contains(body, `data-rule="required"`) {
 			t.Fatalf("bad victim: %d, want 422 with an error summary", status)
 		}
+		summaryLinksLand(t, body)
 		if strings.Count(body, "govuk-error-summary__list") != 1 || !strings.Contains(body, `href="#f-dob-day"`) {
 			t.Fatalf(
 				"the error summary must link each field: %s",
@@ -182,6 +183,7 @@ func TestPagesAuthoriseAndRecord(t *testing.T) {
 			url.Values{"csrf": {ivy.csrf(page)}, "version": {itoa(cur.Version)}, "name": {"Child Z"},
 				"dob-day": {"31"}, "dob-month": {"2"}, "dob-year": {"2010"}},
 		)
+		summaryLinksLand(t, body)
 		if status != 422 || !strings.Contains(body, `<a href="#f-dob-day">Date of birth must be a real date`) ||
 			!strings.Contains(body, `value="31"`) {
 			t.Fatalf("a date that does not exist: %d, want 422 linking the day and keeping what was typed", status)

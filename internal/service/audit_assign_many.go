@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -49,6 +50,12 @@ func (s *Service) AssignReviews(ctx context.Context, a *Actor, in AssignReviews)
 		if err := p.Err(); err != nil {
 			return nil, err
 		}
+		// A case not in the sample, and one the actor may not see, are
+		// refused in the same words.
+		notSampled := func(field, ref string) {
+			p.Add(field, "not_in_audit", fmt.Sprintf("%s is not a case of the sample of %s",
+				strings.TrimSpace(ref), au.Name))
+		}
 		var chs []auditChange
 		said := map[string]bool{}
 		seen := map[string]bool{}
@@ -64,8 +71,7 @@ func (s *Service) AssignReviews(ctx context.Context, a *Actor, in AssignReviews)
 				}
 			}
 			if ac == nil {
-				p.Add(field, "not_in_audit", fmt.Sprintf("%s is not a case of the sample of %s",
-					strings.TrimSpace(ref), au.Name))
+				notSampled(field, ref)
 				continue
 			}
 			if seen[ac.CaseID] {
@@ -75,6 +81,10 @@ func (s *Service) AssignReviews(ctx context.Context, a *Actor, in AssignReviews)
 			ch, err := s.assignChange(ctx, tx, st, org, a, AssignReview{Audit: au.ID, Case: ac.CaseID,
 				Reviewer: in.Reviewer})
 			ps, refused := domain.AsProblems(err)
+			if errors.Is(err, ErrNotFound) { // one the actor may not see: as one not sampled
+				notSampled(field, ref)
+				continue
+			}
 			if err != nil && !refused {
 				return nil, err
 			}

@@ -270,7 +270,7 @@ func (s *Service) AssignReview(ctx context.Context, a *Actor, in AssignReview) (
 
 // assignChange is the assignment of one sampled case to a reviewer, or
 // every reason it is refused: the one gate of AssignReview and
-// AssignReviews.
+// AssignReviews. A case the actor may not see is not found.
 func (s *Service) assignChange(ctx context.Context, tx store.Tx, st *domain.AuditState, org *domain.OrgState,
 	a *Actor, in AssignReview) (auditChange, error) {
 	au, ac, err := findAuditCase(st, org, a, in.Audit, in.Case)
@@ -280,6 +280,9 @@ func (s *Service) assignChange(ctx context.Context, tx store.Tx, st *domain.Audi
 	c, err := tx.Case(in.Case)
 	if err != nil {
 		return auditChange{}, err
+	}
+	if !a.CanSee(org, c) { // need-to-know, as SubmitReview's: whoever calls, by whichever door
+		return auditChange{}, ErrNotFound
 	}
 	var p domain.Problems
 	switch ac.Status {

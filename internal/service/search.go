@@ -252,6 +252,9 @@ func (s *Service) Search(ctx context.Context, a *Actor, in SearchQuery) (*Search
 	// and both before the cases whose words are different people's.
 	sort.SliceStable(rows, func(i, j int) bool { return byName[rows[i].ID] < byName[rows[j].ID] })
 	for _, r := range rows {
+		if !contains(teams, r.TeamID) {
+			continue // every finder is asked for teams' cases only: a row of another is never shown
+		}
 		if len(out.Hits) == limit {
 			out.More = true
 			break

@@ -107,10 +107,10 @@ func Validate(cr Criteria, pol *policy.Policy) domain.Problems {
 		f, okF := parseDay(from)
 		t, okT := parseDay(to)
 		if !okF {
-			p.Add(fromField, "date", fmt.Sprintf("%q is not a date: use YYYY-MM-DD", from))
+			p.Add(fromField, "date", domain.Capitalise(what)+" from must be a real date, for example 27 3 2026")
 		}
 		if !okT {
-			p.Add(toField, "date", fmt.Sprintf("%q is not a date: use YYYY-MM-DD", to))
+			p.Add(toField, "date", domain.Capitalise(what)+" to must be a real date, for example 27 3 2026")
 		}
 		if okF && okT && !f.IsZero() && !t.IsZero() && t.Before(f) {
 			p.Add(toField, "order", fmt.Sprintf("%s to (%s) must be the same as or after %s from (%s)",
@@ -127,7 +127,7 @@ func Validate(cr Criteria, pol *policy.Policy) domain.Problems {
 	}
 	codes := func(field string, list []string) {
 		if len(list) > maxList {
-			p.Add(field, "length", fmt.Sprintf("at most %d codes", maxList))
+			p.Add(field, "length", fmt.Sprintf("Choose %d outcomes or fewer", maxList))
 			return
 		}
 		for i, c := range list {
@@ -135,7 +135,7 @@ func Validate(cr Criteria, pol *policy.Policy) domain.Problems {
 				p.Add(
 					fmt.Sprintf("%s[%d]", field, i),
 					"outcome_code",
-					fmt.Sprintf("%q is not an outcome code in the force's policy", c),
+					fmt.Sprintf("The force's policy has no outcome %q: choose outcomes from the list", c),
 				)
 			}
 		}
@@ -144,7 +144,7 @@ func Validate(cr Criteria, pol *policy.Policy) domain.Problems {
 	codes("criteria.exclude_outcomes", cr.ExcludeOutcomes)
 	patterns := func(field string, list []string) {
 		if len(list) > maxList {
-			p.Add(field, "length", fmt.Sprintf("at most %d patterns", maxList))
+			p.Add(field, "length", fmt.Sprintf("Choose %d offences or fewer", maxList))
 			return
 		}
 		cls := offence.Current()

@@ -32,7 +32,7 @@ var reviewerRules = []string{"unknown_user", "not_auditor", "other_force"}
 // auditor, not in the force) are said once, on the field "reviewer".
 func (s *Service) AssignReviews(ctx context.Context, a *Actor, in AssignReviews) ([]domain.AuditCase, error) {
 	if err := checkInput(in); err != nil {
-		return nil, err
+		return nil, casesAtATime(err)
 	}
 	var ids []string
 	decide := func(tx store.Tx, st *domain.AuditState, org *domain.OrgState, now time.Time) ([]auditChange, error) {
@@ -96,8 +96,11 @@ func (s *Service) AssignReviews(ctx context.Context, a *Actor, in AssignReviews)
 					}
 					continue
 				}
-				p = append(p, domain.Problem{Field: field, Rule: x.Rule,
-					Message: ac.Ref + ": " + x.Message})
+				msg := x.Message // named by its reference once: "DS Sue Both reviewed CSE/2026/000012 …"
+				if !strings.Contains(msg, ac.Ref) {
+					msg = ac.Ref + ": " + msg
+				}
+				p = append(p, domain.Problem{Field: field, Rule: x.Rule, Message: msg})
 			}
 			if err == nil {
 				chs = append(chs, ch)
@@ -120,4 +123,21 @@ func (s *Service) AssignReviews(ctx context.Context, a *Actor, in AssignReviews)
 		}
 	}
 	return out, nil
+}
+
+// casesAtATime says a refusal of too many cases chosen as the page's
+// checkboxes ask: "Choose 200 cases or fewer at a time".
+func casesAtATime(err error) error {
+	ps, ok := domain.AsProblems(err)
+	if !ok {
+		return err
+	}
+	out := make(domain.Problems, 0, len(ps))
+	for _, x := range ps {
+		if x.Field == "cases" && x.Rule == "too_many" {
+			x.Message = fmt.Sprintf("Choose %s cases or fewer at a time.", domain.Thousands(domain.ListItems))
+		}
+		out = append(out, x)
+	}
+	return out.Err()
 }

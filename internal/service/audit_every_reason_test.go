@@ -80,8 +80,17 @@ func TestAssignReviewsAtOnce(t *testing.T) {
 			got = append(got, x.Field+" "+x.Rule)
 		}
 		if !slices.Equal(got, []string{"cases[1] coi_supervisor", "cases[2] not_in_audit"}) ||
-			!strings.HasPrefix(p[0].Message, w.sueCase.Ref+": ") {
-			t.Errorf("refused with %v (%v)", got, p)
+			strings.Count(p[0].Message, w.sueCase.Ref) != 1 {
+			t.Errorf("refused with %v (%v), each case named once", got, p)
+		}
+		// More cases than a page may tick at once: said as the page asks.
+		many := make([]string, domain.ListItems+1)
+		for i := range many {
+			many[i] = w.risky.Ref
+		}
+		if p := refused(service.AssignReviews{Cases: many, Reviewer: w.auditor2.ID()}); len(p) != 1 ||
+			p[0].Message != "Choose 200 cases or fewer at a time." {
+			t.Errorf("%d cases refused with %v", len(many), p)
 		}
 		// An investigator is no auditor: said once, not once a case.
 		p = refused(service.AssignReviews{Cases: []string{w.risky.Ref, w.shared.Ref}, Reviewer: f.Investigator.ID()})

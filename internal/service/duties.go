@@ -858,6 +858,9 @@ type EscalationPageIn struct {
 	Size int `json:"size,omitempty" query:"size"`
 }
 
+// maxEscalationPage is more pages than any command's escalations fill.
+const maxEscalationPage = 1_000_000
+
 // EscalationPage reads one page of the current or of the long-dormant
 // escalations of the actor's command, and counts both lists: My work
 // shows the first few current ones and the count of the rest, and each
@@ -867,8 +870,11 @@ func (s *Service) EscalationPage(ctx context.Context, a *Actor, in EscalationPag
 		return nil, err
 	}
 	var p domain.Problems
-	if in.Page < 0 {
-		p.Add("page", "invalid", "The page number must be 1 or more: start again from the first page.")
+	if in.Page < 0 || in.Page > maxEscalationPage {
+		// The top bound keeps (page-1)*size from overflowing into a
+		// negative offset (PostgreSQL refused it: a 500; SQLite showed
+		// the first page as another).
+		p.Add("page", "invalid", "There is no such page: start again from the first page.")
 	}
 	if in.Size < 0 || in.Size > EscalationsLimit {
 		p.Add("size", "invalid", fmt.Sprintf("A page holds from 1 to %d escalations.", EscalationsLimit))

@@ -105,6 +105,10 @@ func TestHomePutsOwnDutiesBeforeEscalations(t *testing.T) {
 		if status, _ := sam.get("/work/escalations?page=x"); status != 400 {
 			t.Errorf("a damaged page number: %d, want 400", status)
 		}
+		// A page number whose offset overflowed: PostgreSQL answered 500.
+		if status, _ := sam.get("/work/escalations?page=9223372036854775807"); status != 400 && status != 422 {
+			t.Errorf("a page number past any list: %d, want it refused", status)
+		}
 		if status, _ := newClient(t, base, "ivy").get("/work/escalations"); status != 403 {
 			t.Errorf("an investigator's /work/escalations: %d, want 403", status)
 		}

@@ -109,7 +109,7 @@ func contactProblems(p *domain.Problems, v *domain.Victim, in RecordContact) {
 // half a day out, and the update due "every 14 days" from a visit on the
 // 6th falls on the 20th whatever the clocks do in between (a time near
 // midnight would move it to the 21st across a change to summer time).
-func contactTime(p *domain.Problems, c *domain.Case, v *domain.Victim, on string, now time.Time) time.Time {
+func contactTime(p *domain.Problems, c *domain.Case, v *domain.Victim, kind, on string, now time.Time) time.Time {
 	today := now.In(calendar.London).Format(time.DateOnly)
 	if on == "" || on == today {
 		return now
@@ -137,6 +137,17 @@ func contactTime(p *domain.Problems, c *domain.Case, v *domain.Victim, on string
 			dayInWords(v.AddedAt)))
 		return now
 	}
+	// Telling the victim of a decision meets the notice owed of it: a
+	// contact dated before the decision was made cannot have told them of
+	// it (a closure approved on the 7th and a contact recorded on the 27th
+	// dated the 2nd met the notice; a reviewer found it).
+	if decided := lastDecision(v); kind == domain.ContactDecision && !decided.IsZero() &&
+		on < decided.In(calendar.London).Format(time.DateOnly) {
+		p.Add(field, "before_decision", fmt.Sprintf("The date of the contact is before the decision the "+
+			"victim is owed word of was made, on %s: a contact that day could not have told them of it. "+
+			"Enter %s or later.", dayInWords(decided), dayInWords(decided)))
+		return now
+	}
 	at := time.Date(d.Year(), d.Month(), d.Day(), 12, 0, 0, 0, calendar.London)
 	if c.OpenedAt.After(at) {
 		at = c.OpenedAt
@@ -145,6 +156,21 @@ func contactTime(p *domain.Problems, c *domain.Case, v *domain.Victim, on string
 		at = v.AddedAt
 	}
 	return at.UTC()
+}
+
+// lastDecision is when the latest decision victim v is owed word of was
+// made (zero if none is owed).
+func lastDecision(v *domain.Victim) time.Time {
+	if v == nil || v.NoticeDue == nil {
+		return time.Time{}
+	}
+	last := v.NoticeDue.At
+	for _, o := range v.NoticeDue.Each {
+		if o.At.After(last) {
+			last = o.At
+		}
+	}
+	return last
 }
 
 // contactWords are words that name a way of contacting a victim. Methods

@@ -131,3 +131,42 @@ func TestRecordContactOnTheDayItHappened(t *testing.T) {
 		noDifference(t, db)
 	})
 }
+
+// Telling a victim of a decision cannot be dated before the decision was
+// made: a closure approved on the 7th and a contact recorded on the 27th
+// dated the 2nd met the notice owed (a reviewer's attack). The day of the
+// decision and after are taken.
+func TestDecisionContactNotBeforeTheDecision(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		f := fixture.New(t, db)
+		day := func(t time.Time) string { return t.In(calendar.London).Format(time.DateOnly) }
+		c := f.Allocated(t)
+		c = ok(t)(f.Svc.AddVictim(ctx, f.Investigator, c.ID, service.NewVictim{Version: c.Version,
+			Name: "Child A", DateOfBirth: "2012-03-04"}))
+		vid := c.Victims[0].ID
+		c = ok(t)(f.Svc.AddSuspect(ctx, f.Investigator, c.ID, service.NewSuspect{Version: c.Version, Name: "Adult X"}))
+		f.Clock.Advance(5 * 24 * time.Hour)
+		c = ok(t)(f.Svc.SetSuspectStatus(ctx, f.Investigator, c.ID, service.SetSuspectStatus{Version: c.Version,
+			Suspect: c.Suspects[0].ID, Status: domain.SuspectInterviewed}))
+		if c.Victim(vid).NoticeDue == nil {
+			t.Fatal("the interview owes the victim no word of it")
+		}
+		decided := f.Svc.Now()
+		f.Clock.Advance(3 * 24 * time.Hour)
+		tell := func(on string) service.RecordContact {
+			return service.RecordContact{Version: c.Version, Victim: vid, Kind: domain.ContactDecision,
+				Method: "phone", Note: "told her he was interviewed", ContactedOn: on}
+		}
+		_, err := f.Svc.RecordContact(ctx, f.Liaison, c.ID, tell(day(decided.AddDate(0, 0, -2))))
+		if ps, isP := domain.AsProblems(err); !isP || len(ps) != 1 || ps[0].Rule != "before_decision" {
+			t.Fatalf("word of a decision dated before it: %v, want one before_decision problem", err)
+		}
+		if got, _ := db.Case(ctx, c.ID); got.Version != c.Version {
+			t.Fatalf("a refused contact was written")
+		}
+		c = ok(t)(f.Svc.RecordContact(ctx, f.Liaison, c.ID, tell(day(decided))))
+		if c.Victim(vid).NoticeDue != nil {
+			t.Errorf("word given on the day of the decision did not meet the notice")
+		}
+	})
+}

@@ -310,7 +310,7 @@ func (s *Service) RecordContact(ctx context.Context, a *Actor, caseID string, in
 				Method:     strings.TrimSpace(in.Method),
 				Note:       strings.TrimSpace(in.Note),
 				By:         a.ID(),
-				At:         contactTime(p, c, v, in.ContactedOn, now),
+				At:         contactTime(p, c, v, in.Kind, in.ContactedOn, now),
 				RecordedAt: now,
 			}}}}
 	})

@@ -59,8 +59,15 @@ func TestSearchHintOffersDateOfBirth(t *testing.T) {
 	db := testdb.Open(t, "sqlite")
 	_, base := start(t, db)
 	ana := newClient(t, base, "ana")
-	if _, page := ana.get("/cases"); !strings.Contains(between(page, `id="f-q-hint"`, "</div>"), "a date of birth") {
+	_, page := ana.get("/cases")
+	hint := strings.TrimPrefix(between(page, `id="f-q-hint">`, "</div>"), `id="f-q-hint">`)
+	if !strings.Contains(hint, "a date of birth") {
 		t.Error("the search hint does not say a date of birth can be searched for")
+	}
+	// My work's search box offers the same, in the same words.
+	_, work := newClient(t, base, "ivy").get("/work")
+	if got := strings.TrimPrefix(between(work, `id="f-q-home-hint">`, "</div>"), `id="f-q-home-hint">`); got != hint {
+		t.Errorf("My work's search hint is %q, want the case list's %q", got, hint)
 	}
 }
 

@@ -155,12 +155,18 @@ func TestRebuildReportsTamperedCredentials(t *testing.T) {
 		words []string
 	}{
 		{"a password hash swapped for a known one", func(t *testing.T, db *sqlstore.DB, f *fixture.Force) {
+			// The attacker's own account, hashed afresh: the fixture's
+			// users share one hash of one password, so copying one of
+			// theirs to the administrator would change nothing.
+			known := f.AddUser(t, service.NewUser{Username: "mallory", Name: "Mallory", Collar: "C6666",
+				Rank: domain.RankConstable, UnitID: f.TeamA, Roles: []domain.Role{domain.RoleInvestigator},
+				Password: "a password the attacker knows"})
 			exec(
 				t,
 				db,
 				"UPDATE credentials SET password_hash = (SELECT password_hash FROM credentials WHERE user_id = ?) "+
 					"WHERE user_id = ?",
-				f.Investigator.ID(),
+				known.ID(),
 				f.Admin.ID(),
 			)
 		}, []string{"password", f0Admin, "changed outside the service"}},
